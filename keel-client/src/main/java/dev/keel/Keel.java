@@ -1,0 +1,38 @@
+package dev.keel;
+
+import dev.keel.internal.run.RunFactory;
+
+/**
+ * Entry point of the Keel SDK.
+ *
+ * <pre>{@code
+ * try (Run run = Keel.init(RunOptions.builder().project("demo").config(Map.of("lr", 0.01)).build())) {
+ *     run.log(Map.of("loss", 0.3));
+ * }
+ * }</pre>
+ *
+ * <p>{@code init} never waits on a network, and returns quickly even when the disk is slow:
+ * what cannot be written at once is written by the background writer.
+ */
+public final class Keel {
+    private Keel() {
+    }
+
+    /** Creates (or, with {@link RunOptions.Builder#resume}, continues) a run. */
+    public static Run init(RunOptions options) {
+        return RunFactory.create(options);
+    }
+
+    /** Creates a run in {@code project} with default options. */
+    public static Run init(String project) {
+        return init(RunOptions.builder().project(project).build());
+    }
+
+    /**
+     * Records a seed in the provenance of the current run (and of runs created after this call
+     * in this JVM) and returns it, so that {@code new Random(Keel.seed(42))} documents itself.
+     */
+    public static long seed(long seed) {
+        return RunFactory.recordSeed(seed);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.keel;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One tracked execution of training code, created by {@link Keel#init}. Close it (it is
+ * {@link AutoCloseable}) to mark it {@code finished}; an uncaught exception marks it
+ * {@code failed}, SIGTERM/SIGINT {@code killed}, and a process that vanished reads as
+ * {@code crashed} to every reader.
+ *
+ * <p>Logging never does I/O on the calling thread: {@link #log} only enqueues, and a background
+ * writer appends to the run's event log and indexes into the store. When the queue is full,
+ * {@code log} waits for room (back-pressure) rather than dropping points; when storage fails,
+ * {@code log} neither throws nor blocks indefinitely, and the problem is recorded
+ * ({@link #problems()}). A Run is safe to use from several threads.
+ *
+ * <pre>{@code
+ * try (Run run = Keel.init(RunOptions.builder().project("apparel-classifier").config(cfg).build())) {
+ *     for (int epoch = 0; epoch < epochs; epoch++) {
+ *         run.log(Map.of("loss", loss, "accuracy", acc));
+ *     }
+ *     run.summary().put("test_accuracy", testAcc);
+ * }
+ * }</pre>
+ */
+public interface Run extends AutoCloseable {
+
+    /** The 8-character base-36 id, e.g. {@code 6v8m5w0s}. */
+    String id();
+
+    /** The run's name, generated ({@code adjective-noun-N}) unless given. */
+    String name();
+
+    String project();
+
+    /** The resolved config, read-only. */
+    Map<String, Object> config();
+
+    /**
+     * Logs metrics at the next step: the first call without a step logs step 0, then 1, 2…
+     * Names must be 1–250 characters without control characters; NaN and ±Infinity are kept as
+     * such. An invalid name or a null value is skipped with a warning naming the key (or throws
+     * {@link IllegalArgumentException} when the run was created with
+     * {@link RunOptions.Builder#strict(boolean) strict}).
+     */
+    void log(Map<String, ? extends Number> metrics);
+
+    /** Logs metrics at an explicit step; later auto-steps continue after the highest step seen. */
+    void log(Map<String, ? extends Number> metrics, long step);
+
+    /** The step the next {@link #log(Map)} without a step will use. */
+    long step();
+
+    Summary summary();
+
+    /** Replaces the run's notes. */
+    void notes(String notes);
+
+    /** Adds tags to the run. */
+    void tags(String... tags);
+
+    /** Keeps a copy of a file with the run, under its file name. Returns its blob address. */
+    String saveFile(Path file);
+
+    /** Keeps a copy of a file (or every file under a folder) with the run, under {@code name}. */
+    String logArtifact(String name, Path path);
+
+    /**
+     * Waits until everything logged so far is durable in the event log and indexed in the
+     * store (or until storage has failed; see {@link #problems()}).
+     */
+    void flush();
+
+    /** Problems met while recording, such as a full disk; empty when all is well. */
+    List<String> problems();
+
+    /** Ends the run as {@code finished} (idempotent). */
+    @Override
+    void close();
+
+    /** Ends the run as {@code failed}, recording the cause. */
+    void fail(Throwable cause);
+}

@@ -1,0 +1,298 @@
+package dev.keel;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How to create a run: where it goes, what it is called and what config it records.
+ * Immutable; build one with {@link #builder()}.
+ *
+ * <p>Config sources are merged in the order given: later sources win key by key (nested maps
+ * merge recursively), and {@code key=value} overrides ({@link Builder#override}) apply last.
+ *
+ * <pre>{@code
+ * RunOptions options = RunOptions.builder()
+ *         .project("apparel-classifier")
+ *         .configFile(Path.of("training/experiments/mlp.yaml"))
+ *         .override("epochs=3", "optimizer.lr=0.001")
+ *         .tags("mlp", "baseline")
+ *         .build();
+ * }</pre>
+ */
+public final class RunOptions {
+    private final String project;
+    private final String name;
+    private final String group;
+    private final String user;
+    private final String notes;
+    private final List<String> tags;
+    private final List<Object> configSources;
+    private final List<String> overrides;
+    private final Path home;
+    private final String resume;
+    private final String sweep;
+    private final boolean systemMetrics;
+    private final Duration systemMetricsInterval;
+    private final Duration flushInterval;
+    private final boolean captureConsole;
+    private final boolean strict;
+    private final int queueCapacity;
+
+    private RunOptions(Builder b) {
+        this.project = b.project;
+        this.name = b.name;
+        this.group = b.group;
+        this.user = b.user;
+        this.notes = b.notes;
+        this.tags = List.copyOf(b.tags);
+        this.configSources = Collections.unmodifiableList(new ArrayList<>(b.configSources));
+        this.overrides = List.copyOf(b.overrides);
+        this.home = b.home;
+        this.resume = b.resume;
+        this.sweep = b.sweep;
+        this.systemMetrics = b.systemMetrics;
+        this.systemMetricsInterval = b.systemMetricsInterval;
+        this.flushInterval = b.flushInterval;
+        this.captureConsole = b.captureConsole;
+        this.strict = b.strict;
+        this.queueCapacity = b.queueCapacity;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these options, to derive a variant. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.project = project;
+        b.name = name;
+        b.group = group;
+        b.user = user;
+        b.notes = notes;
+        b.tags.addAll(tags);
+        b.configSources.addAll(configSources);
+        b.overrides.addAll(overrides);
+        b.home = home;
+        b.resume = resume;
+        b.sweep = sweep;
+        b.systemMetrics = systemMetrics;
+        b.systemMetricsInterval = systemMetricsInterval;
+        b.flushInterval = flushInterval;
+        b.captureConsole = captureConsole;
+        b.strict = strict;
+        b.queueCapacity = queueCapacity;
+        return b;
+    }
+
+    public String project() {
+        return project;
+    }
+
+    /** Null for a generated name. */
+    public String name() {
+        return name;
+    }
+
+    public String group() {
+        return group;
+    }
+
+    /** Null for the OS user. */
+    public String user() {
+        return user;
+    }
+
+    public String notes() {
+        return notes;
+    }
+
+    public List<String> tags() {
+        return tags;
+    }
+
+    /** Maps, POJOs/records and YAML file paths, in merge order. */
+    public List<Object> configSources() {
+        return configSources;
+    }
+
+    /** {@code key=value} overrides, applied after every source. */
+    public List<String> overrides() {
+        return overrides;
+    }
+
+    /** The {@code .keel} folder; null to resolve it ({@code KEEL_HOME}, walking up, {@code ~/.keel}). */
+    public Path home() {
+        return home;
+    }
+
+    /** The id of a run to continue, or null for a new run. */
+    public String resume() {
+        return resume;
+    }
+
+    public String sweep() {
+        return sweep;
+    }
+
+    public boolean systemMetrics() {
+        return systemMetrics;
+    }
+
+    public Duration systemMetricsInterval() {
+        return systemMetricsInterval;
+    }
+
+    public Duration flushInterval() {
+        return flushInterval;
+    }
+
+    public boolean captureConsole() {
+        return captureConsole;
+    }
+
+    public boolean strict() {
+        return strict;
+    }
+
+    public int queueCapacity() {
+        return queueCapacity;
+    }
+
+    /** Collects options; every setting is optional except that a project defaults to "default". */
+    public static final class Builder {
+        private String project = "default";
+        private String name;
+        private String group;
+        private String user;
+        private String notes;
+        private final List<String> tags = new ArrayList<>();
+        private final List<Object> configSources = new ArrayList<>();
+        private final List<String> overrides = new ArrayList<>();
+        private Path home;
+        private String resume;
+        private String sweep;
+        private boolean systemMetrics = true;
+        private Duration systemMetricsInterval = Duration.ofSeconds(2);
+        private Duration flushInterval = Duration.ofSeconds(1);
+        private boolean captureConsole = true;
+        private boolean strict;
+        private int queueCapacity = 1 << 16;
+
+        private Builder() {
+        }
+
+        public Builder project(String project) {
+            this.project = project;
+            return this;
+        }
+
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public Builder group(String group) {
+            this.group = group;
+            return this;
+        }
+
+        public Builder user(String user) {
+            this.user = user;
+            return this;
+        }
+
+        public Builder notes(String notes) {
+            this.notes = notes;
+            return this;
+        }
+
+        public Builder tags(String... tags) {
+            this.tags.addAll(List.of(tags));
+            return this;
+        }
+
+        /** Adds a config source: a nested map of JSON-like values. */
+        public Builder config(Map<String, ?> config) {
+            this.configSources.add(config);
+            return this;
+        }
+
+        /** Adds a config source: a POJO or record, read through its getters or components. */
+        public Builder config(Object config) {
+            this.configSources.add(config);
+            return this;
+        }
+
+        /** Adds a config source: a YAML file. */
+        public Builder configFile(Path yaml) {
+            this.configSources.add(yaml);
+            return this;
+        }
+
+        /** Adds {@code key=value} overrides; dotted keys reach into nested maps; values parse as YAML scalars. */
+        public Builder override(String... keyValues) {
+            this.overrides.addAll(List.of(keyValues));
+            return this;
+        }
+
+        public Builder home(Path keelFolder) {
+            this.home = keelFolder;
+            return this;
+        }
+
+        /** Continues the run with this id (crashed, killed or failed) instead of creating one. */
+        public Builder resume(String runId) {
+            this.resume = runId;
+            return this;
+        }
+
+        public Builder sweep(String sweepId) {
+            this.sweep = sweepId;
+            return this;
+        }
+
+        /** Turns the background system metrics ({@code system/…}) on or off; on by default. */
+        public Builder systemMetrics(boolean enabled) {
+            this.systemMetrics = enabled;
+            return this;
+        }
+
+        public Builder systemMetricsInterval(Duration interval) {
+            this.systemMetricsInterval = interval;
+            return this;
+        }
+
+        /** How long logged points may wait in memory before they are written; 1 s by default. */
+        public Builder flushInterval(Duration interval) {
+            this.flushInterval = interval;
+            return this;
+        }
+
+        /** Keeps the process's stdout and stderr lines with the run; on by default. */
+        public Builder captureConsole(boolean enabled) {
+            this.captureConsole = enabled;
+            return this;
+        }
+
+        /** Makes invalid metric names and values throw instead of being skipped with a warning. */
+        public Builder strict(boolean strict) {
+            this.strict = strict;
+            return this;
+        }
+
+        /** Points the in-memory queue holds before {@code log} waits for the writer. */
+        public Builder queueCapacity(int points) {
+            this.queueCapacity = points;
+            return this;
+        }
+
+        public RunOptions build() {
+            return new RunOptions(this);
+        }
+    }
+}

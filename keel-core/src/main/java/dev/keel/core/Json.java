@@ -1,0 +1,86 @@
+package dev.keel.core;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * JSON as Keel writes it everywhere: key order kept, and non-finite numbers as the strings
+ * "NaN", "Infinity" and "-Infinity" (plain JSON has no such numbers; SQLite's and PostgreSQL's
+ * JSON functions reject them).
+ */
+public final class Json {
+    public static final ObjectMapper MAPPER = new ObjectMapper()
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private Json() {
+    }
+
+    /** Serialises a JSON-like tree, encoding non-finite doubles as strings. */
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(encodeNonFinite(value));
+        } catch (JsonProcessingException e) {
+            throw KeelException.invalid("cannot write as JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /** Pretty form for people. */
+    public static String writePretty(Object value) {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(encodeNonFinite(value));
+        } catch (JsonProcessingException e) {
+            throw KeelException.invalid("cannot write as JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /** Parses a JSON object; null or blank text gives an empty map. */
+    public static Map<String, Object> readMap(String text) {
+        if (text == null || text.isBlank()) {
+            return new LinkedHashMap<>();
+        }
+        try {
+            return MAPPER.readValue(text, MAP);
+        } catch (JsonProcessingException e) {
+            throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA,
+                    "stored JSON cannot be read: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Replaces non-finite doubles (and floats) anywhere in the tree by their string names. */
+    public static Object encodeNonFinite(Object value) {
+        if (value instanceof Double d && !Double.isFinite(d)) {
+            return nonFiniteName(d);
+        }
+        if (value instanceof Float f && !Float.isFinite(f)) {
+            return nonFiniteName(f.doubleValue());
+        }
+        if (value instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(k, encodeNonFinite(v)));
+            return out;
+        }
+        if (value instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            l.forEach(v -> out.add(encodeNonFinite(v)));
+            return out;
+        }
+        return value;
+    }
+
+    /** "NaN", "Infinity" or "-Infinity". */
+    public static String nonFiniteName(double d) {
+        return Double.isNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
+    }
+}

@@ -1,0 +1,34 @@
+package dev.keel.core;
+
+import java.util.Locale;
+
+/**
+ * The life-cycle state of a run, as every reader shows it.
+ *
+ * <p>{@link #CRASHED} is never written by the run itself: a reader decides it when the run's
+ * process is gone (its per-run lock is free) while the stored state still says {@link #RUNNING}.
+ */
+public enum RunState {
+    RUNNING, FINISHED, FAILED, KILLED, CRASHED;
+
+    /** The lower-case word used in the CLI, the JSON output and the filter language. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** True once the run can no longer change by itself. */
+    public boolean isTerminal() {
+        return this != RUNNING;
+    }
+
+    /** Parses {@code running}, {@code FINISHED}…; names the accepted words when the input is wrong. */
+    public static RunState parse(String text) {
+        for (RunState s : values()) {
+            if (s.name().equalsIgnoreCase(text.trim())) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown run state '" + text
+                + "': use one of running, finished, failed, killed, crashed");
+    }
+}

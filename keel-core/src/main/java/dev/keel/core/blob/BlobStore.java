@@ -1,0 +1,37 @@
+package dev.keel.core.blob;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * Content-addressed storage shared by run files, artifacts, checkpoints and datasets. A blob's
+ * address is {@code sha256:<64 lower-case hex>} of its bytes; writing the same bytes twice
+ * stores them once. Reads verify the content against the address and fail with
+ * {@link CorruptBlobException} on a mismatch, so damage is never passed on silently.
+ */
+public interface BlobStore {
+
+    /** Stores the stream's bytes; returns their address. Atomic: a blob is whole or absent. */
+    String put(InputStream in) throws IOException;
+
+    /** Stores a file's bytes; returns their address. */
+    String putFile(Path file) throws IOException;
+
+    boolean has(String hash);
+
+    /** Size in bytes, or -1 when absent. */
+    long size(String hash);
+
+    /** A stream over the blob that verifies the hash when fully read, throwing on damage. */
+    InputStream open(String hash) throws IOException;
+
+    /** Copies the blob to {@code target} (atomically, verified). */
+    void copyTo(String hash, Path target) throws IOException;
+
+    boolean delete(String hash) throws IOException;
+
+    /** Every stored address; close the stream. */
+    Stream<String> list() throws IOException;
+}

@@ -1,0 +1,221 @@
+package dev.keel.core.blob;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.stream.Stream;
+
+/**
+ * Blobs as files under {@code <root>/sha256/<2 hex>/<62 hex>}, written read-only.
+ *
+ * <p>Writes go to a temporary file in {@code <root>/tmp}, are fsynced, then renamed into place,
+ * so a process killed mid-write leaves at most a temporary file (never a half blob under a
+ * valid address). Temporary files older than a day are swept by {@link #sweepTemporaries}.
+ */
+public final class LocalBlobStore implements BlobStore {
+    private static final int BUFFER = 1 << 16;
+    private final Path root;
+
+    public LocalBlobStore(Path root) {
+        this.root = root;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Where a blob lives (or would live). */
+    public Path path(String hash) {
+        String hex = Hashes.hex(hash);
+        return root.resolve("sha256").resolve(hex.substring(0, 2)).resolve(hex.substring(2));
+    }
+
+    @Override
+    public String put(InputStream in) throws IOException {
+        Path tmp = newTemporary();
+        try {
+            MessageDigest md = Hashes.sha256();
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE)) {
+                byte[] buf = new byte[BUFFER];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    md.update(buf, 0, n);
+                    out.write(buf, 0, n);
+                }
+            }
+            String hash = Hashes.address(md.digest());
+            commit(tmp, hash);
+            return hash;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    @Override
+    public String putFile(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return put(in);
+        }
+    }
+
+    @Override
+    public boolean has(String hash) {
+        return Files.exists(path(hash));
+    }
+
+    @Override
+    public long size(String hash) {
+        try {
+            return Files.size(path(hash));
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public InputStream open(String hash) throws IOException {
+        Path p = path(hash);
+        InputStream raw;
+        try {
+            raw = Files.newInputStream(p);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(p.toString(), null, "blob " + hash + " is not in " + root);
+        }
+        return new VerifyingStream(raw, hash);
+    }
+
+    @Override
+    public void copyTo(String hash, Path target) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempFile(parent, ".keel-", ".tmp");
+        try {
+            try (InputStream in = open(hash); OutputStream out = Files.newOutputStream(tmp)) {
+                in.transferTo(out);
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    @Override
+    public boolean delete(String hash) throws IOException {
+        return Files.deleteIfExists(path(hash));
+    }
+
+    @Override
+    public Stream<String> list() throws IOException {
+        Path base = root.resolve("sha256");
+        if (!Files.isDirectory(base)) {
+            return Stream.empty();
+        }
+        return Files.walk(base, 2)
+                .filter(p -> p.getNameCount() - base.getNameCount() == 2 && p.getFileName().toString().length() == 62)
+                .map(p -> Hashes.PREFIX + p.getParent().getFileName() + p.getFileName());
+    }
+
+    /** Removes temporary files left by killed writers that are older than {@code maxAgeMillis}. */
+    public int sweepTemporaries(long maxAgeMillis) throws IOException {
+        Path tmpDir = root.resolve("tmp");
+        if (!Files.isDirectory(tmpDir)) {
+            return 0;
+        }
+        long cutoff = System.currentTimeMillis() - maxAgeMillis;
+        int removed = 0;
+        try (Stream<Path> s = Files.list(tmpDir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (Files.getLastModifiedTime(p).toMillis() < cutoff && Files.deleteIfExists(p)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    private Path newTemporary() throws IOException {
+        Path tmpDir = root.resolve("tmp");
+        Files.createDirectories(tmpDir);
+        return Files.createTempFile(tmpDir, "blob-", ".tmp");
+    }
+
+    private void commit(Path tmp, String hash) throws IOException {
+        Path target = path(hash);
+        if (Files.exists(target)) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.createDirectories(target.getParent());
+        tmp.toFile().setReadOnly();
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException e) {
+            // Another writer stored the same bytes first: same address, same content.
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Hashes as it reads and checks the address at end of stream. */
+    private static final class VerifyingStream extends FilterInputStream {
+        private final MessageDigest md = Hashes.sha256();
+        private final String expected;
+        private boolean checked;
+
+        VerifyingStream(InputStream in, String expected) {
+            super(in);
+            this.expected = expected;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b < 0) {
+                check();
+            } else {
+                md.update((byte) b);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n < 0) {
+                check();
+            } else {
+                md.update(b, off, n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            // Skipping would leave bytes unhashed; read them instead.
+            byte[] buf = new byte[(int) Math.min(n, BUFFER)];
+            int r = read(buf, 0, buf.length);
+            return Math.max(r, 0);
+        }
+
+        private void check() {
+            if (!checked) {
+                checked = true;
+                String actual = Hashes.address(md.digest());
+                if (!actual.equals(expected)) {
+                    throw new CorruptBlobException(expected, actual);
+                }
+            }
+        }
+    }
+}

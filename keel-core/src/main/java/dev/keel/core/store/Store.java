@@ -1,0 +1,66 @@
+package dev.keel.core.store;
+
+import dev.keel.core.ConsoleLine;
+import dev.keel.core.MetricSeries;
+import dev.keel.core.ProjectInfo;
+import dev.keel.core.RunFile;
+import dev.keel.core.RunInfo;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where runs, their metrics, console lines and file lists are kept and searched. The SDK, the
+ * CLI and the server talk only to this interface; the embedded SQLite store, PostgreSQL and a
+ * remote (HTTP) store plug in behind it. Implementations are safe for use by many threads and,
+ * for shared back ends, by many processes at once.
+ *
+ * <p>Every write goes through {@link #apply}; there is no other write path for a run's data.
+ */
+public interface Store extends AutoCloseable {
+
+    /** Creates the run (and its project when new). Fails when the id exists. */
+    void createRun(RunInfo run, Map<String, Object> provenance);
+
+    /** Applies one writer cycle to a run atomically; see {@link WriteBatch}. */
+    void apply(String runId, WriteBatch batch);
+
+    /** The run, or empty when no run has this id. */
+    Optional<RunInfo> run(String runId);
+
+    /** Runs matching the query, in its order. */
+    List<RunInfo> searchRuns(RunQuery query);
+
+    /** How many runs match the query's project and filter (ignores sort and page). */
+    long countRuns(RunQuery query);
+
+    /** Deletes a run and everything stored with it (its blobs stay until a blob gc). */
+    void deleteRun(String runId);
+
+    /** The provenance recorded at creation (git, JVM, machine, dependencies…), empty when none. */
+    Map<String, Object> provenance(String runId);
+
+    /** The event-log offset the store has applied for this run, 0 when none. */
+    long logOffset(String runId);
+
+    /** A number for naming the next run of a project: 1 + the runs the project ever had. */
+    long nextRunOrdinal(String project);
+
+    List<ProjectInfo> projects();
+
+    /** The keys the run has logged, sorted. */
+    List<String> metricKeys(String runId);
+
+    /** One metric's whole history in step order (for equal steps, in logging order). */
+    MetricSeries history(String runId, String key);
+
+    /** Console lines with {@code seq >= fromSeq}, at most {@code limit} (all when {@code limit <= 0}). */
+    List<ConsoleLine> console(String runId, long fromSeq, int limit);
+
+    /** Files kept with the run, by name. */
+    List<RunFile> files(String runId);
+
+    @Override
+    void close();
+}

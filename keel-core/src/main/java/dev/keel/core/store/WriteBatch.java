@@ -1,0 +1,48 @@
+package dev.keel.core.store;
+
+import dev.keel.core.ConsoleLine;
+import dev.keel.core.MetricBatch;
+import dev.keel.core.RunFile;
+import dev.keel.core.RunState;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one writer cycle changes about one run, applied by {@link Store#apply} in a single
+ * transaction. This is the store's one write primitive (the way MLflow funnels every logging
+ * call through {@code log_batch}): convenience methods elsewhere build a batch and apply it.
+ *
+ * <p>{@code logOffset} is the end offset in the run's event log that this batch brings the
+ * store up to; the store keeps it with the run in the same transaction, so replaying the log
+ * after a crash applies every record exactly once. {@code -1} means "not from an event log".
+ *
+ * <p>Fields left null or empty change nothing. Summary and config updates are merged key by
+ * key into what is stored; a key mapped to {@code null} is removed.
+ */
+public final class WriteBatch {
+    public long logOffset = -1;
+    public final MetricBatch metrics = new MetricBatch(64);
+    public final Map<String, Object> summary = new LinkedHashMap<>();
+    public final Map<String, Object> config = new LinkedHashMap<>();
+    public final List<ConsoleLine> console = new ArrayList<>();
+    public final List<RunFile> files = new ArrayList<>();
+    public RunState state;
+    /** Epoch ms; set together with a terminal {@link #state}. */
+    public long endedAt;
+    /** Epoch ms of the writer's latest sign of life; 0 leaves it unchanged. */
+    public long heartbeatAt;
+    /** Run time so far; -1 leaves it unchanged. */
+    public long runtimeMs = -1;
+    public String notes;
+    public List<String> tags;
+    public String name;
+
+    public boolean isEmpty() {
+        return metrics.isEmpty() && summary.isEmpty() && config.isEmpty() && console.isEmpty()
+                && files.isEmpty() && state == null && heartbeatAt == 0 && runtimeMs < 0
+                && notes == null && tags == null && name == null && logOffset < 0;
+    }
+}
