@@ -178,7 +178,7 @@ abstract class StoreSearchContractTest {
         assertEquals(List.of("r3", "r1", "r2", "r4"), sorted("p", "config.layers", false));
         assertEquals(List.of("r2", "r1", "r4", "r3"), sorted("p", "config.opt.lr", true));
         assertEquals(List.of("r1", "r2", "r3", "r4", "q1"), sorted(null, "created", false));
-        assertEquals(List.of("r1", "r2", "q1", "r3", "r4"), sorted(null, "runtime", true));
+        assertEquals(List.of("r1", "r2", "q1", "r4", "r3"), sorted(null, "runtime", true));
         assertEquals(List.of("q1", "r4", "r3", "r2", "r1"), sorted(null, "config.missing", false));
         assertEquals(List.of("q1", "r4", "r3", "r2", "r1"), ids(RunQuery.all()));
     }
