@@ -6,7 +6,6 @@ import org.sqlite.SQLiteConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.DriverManager;
 
 /**
@@ -23,10 +22,15 @@ public final class SqliteStore extends SqlStore {
 
     /** Opens (creating it and its folder if needed) and upgrades the database at {@code file}. */
     public SqliteStore(Path file) {
-        super(open(file));
+        super(open(file, 0));
     }
 
-    private static Database open(Path file) {
+    /** A store whose file may not grow past {@code maxPages} pages: a full disk, on demand, for tests. */
+    SqliteStore(Path file, int maxPages) {
+        super(open(file, maxPages));
+    }
+
+    private static Database open(Path file, int maxPages) {
         Path db = file.toAbsolutePath().normalize();
         Path folder = db.getParent();
         try {
@@ -44,10 +48,10 @@ public final class SqliteStore extends SqlStore {
         config.enforceForeignKeys(true);
         config.setTempStore(SQLiteConfig.TempStore.MEMORY);
         config.setCacheSize(-32_000);
+        if (maxPages > 0) {
+            config.setMaxPageCount(maxPages);
+        }
         String url = "jdbc:sqlite:" + db;
-        return new Database(new SqliteDialect(), () -> {
-            Connection c = DriverManager.getConnection(url, config.toProperties());
-            return c;
-        }, db);
+        return new Database(new SqliteDialect(), () -> DriverManager.getConnection(url, config.toProperties()), db);
     }
 }
