@@ -86,27 +86,23 @@ final class FilterCompiler {
         b.sql(")");
     }
 
-    /** Appends an ORDER BY list (without the keywords) that puts runs without the field last. */
+    /**
+     * Appends an ORDER BY term (without the keywords) that puts runs without the field last, and
+     * sorts "Infinity" strings as numbers and "NaN" with the missing values.
+     */
     void orderBy(Field field, boolean descending, SqlBuilder b) {
-        String dir = descending ? " DESC" : " ASC";
         if (field.kind() == Field.Kind.ATTRIBUTE) {
-            String col = column(field);
-            b.sql(col + " IS NULL, " + col + dir);
-            return;
+            b.sql(column(field));
+        } else {
+            String v = dialect.jsonValue(jsonColumn(field));
+            String inf = dialect.infinity();
+            Object p = path(field);
+            // numbers first in the CASE: the common case evaluates the JSON path twice, not five times
+            b.sql("(CASE WHEN " + dialect.isNumber(v) + " THEN " + v + " WHEN " + v + " = 'Infinity' THEN " + inf
+                    + " WHEN " + v + " = '-Infinity' THEN -" + inf + " WHEN " + v + " = 'NaN' THEN NULL ELSE " + v
+                    + " END)", p, p, p, p, p, p);
         }
-        sortable(field, b);
-        b.sql(" IS NULL, ");
-        sortable(field, b);
-        b.sql(dir);
-    }
-
-    /** The field's value with "Infinity" strings as numbers and "NaN" as NULL, for sorting. */
-    private void sortable(Field f, SqlBuilder b) {
-        b.sql("(CASE WHEN ");
-        json(f, b);
-        b.sql(" = 'NaN' THEN NULL ELSE ");
-        numeric(f, b, true);
-        b.sql(" END)");
+        b.sql(descending ? " DESC NULLS LAST" : " ASC NULLS LAST");
     }
 
     private void compare(Field f, Expr.Op op, Object value, SqlBuilder b) {
@@ -123,7 +119,7 @@ final class FilterCompiler {
             Object p = path(f);
             b.sql("(CASE WHEN " + dialect.isText(v) + " THEN " + v + " " + op.symbol + " ? END)", p, p, value);
         } else {
-            numeric(f, b, false);
+            numeric(f, b);
             b.sql(" " + op.symbol + " ").bind(value instanceof Boolean x ? (x ? 1 : 0) : value);
         }
     }
@@ -177,19 +173,13 @@ final class FilterCompiler {
         b.sql(dialect.jsonValue(jsonColumn(f))).params().add(path(f));
     }
 
-    /**
-     * The field as a number: JSON numbers (and booleans, as 1/0) as they are, "Infinity" strings
-     * as infinities, anything else NULL, or the text itself when {@code keepText} (for sorting).
-     */
-    private void numeric(Field f, SqlBuilder b, boolean keepText) {
+    /** The field as a number: JSON numbers (booleans as 1/0) as they are, "Infinity" strings as infinities, else NULL. */
+    private void numeric(Field f, SqlBuilder b) {
         String v = dialect.jsonValue(jsonColumn(f));
         String inf = dialect.infinity();
         Object p = path(f);
         b.sql("(CASE WHEN " + dialect.isNumber(v) + " THEN " + v + " WHEN " + v + " = 'Infinity' THEN " + inf
-                + " WHEN " + v + " = '-Infinity' THEN -" + inf + (keepText ? " ELSE " + v : "") + " END)", p, p, p, p);
-        if (keepText) {
-            b.params().add(p);
-        }
+                + " WHEN " + v + " = '-Infinity' THEN -" + inf + " END)", p, p, p, p);
     }
 
     private static void requireEquality(Field f, Expr.Op op) {
