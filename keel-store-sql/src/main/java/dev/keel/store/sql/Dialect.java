@@ -8,7 +8,11 @@ import java.util.List;
 /**
  * What differs between the SQL databases Keel stores into. Everything else (the schema's shape,
  * the store logic, the filter compiler) is shared; a PostgreSQL store adds one more of these and
- * its own migration scripts.
+ * its own migration scripts. Statements the store shares use only syntax both databases take
+ * ({@code ON CONFLICT … DO}, {@code RETURNING}, {@code NULLS LAST}, {@code LIMIT … OFFSET}).
+ *
+ * <p>The {@code json*} methods append an expression over a JSON text column at a path made by
+ * {@link #jsonPath}, binding the path (and any value) as parameters.
  */
 interface Dialect {
 
@@ -31,30 +35,27 @@ interface Dialect {
      */
     RuntimeException translate(SQLException e, String action, Path location);
 
-    /** A JSON path parameter for {@link #jsonValue} from the dotted key's segments. */
+    /** The bound form of a JSON path from a dotted key's segments. */
     Object jsonPath(List<String> segments);
 
-    /**
-     * SQL for the value at a bound JSON path (one {@code ?}) inside {@code column}: a number for
-     * JSON numbers, text for strings, 1/0 for booleans, NULL when absent.
-     */
-    String jsonValue(String column);
+    /** True when the path is absent or holds JSON null. */
+    void jsonIsNull(SqlBuilder b, String column, Object path);
 
-    /** SQL for the JSON type name at a bound path (one {@code ?}): {@code array} for lists. */
-    String jsonArrayTest(String column);
+    /** The number at the path (booleans as 1/0, "Infinity" strings as infinities), else NULL. */
+    void jsonNumber(SqlBuilder b, String column, Object path);
 
-    /** SQL true when the JSON array at a bound path (one {@code ?}, or none when pathless) holds a bound value. */
-    String jsonArrayContains(String column, boolean withPath);
+    /** The string at the path, else NULL. */
+    void jsonText(SqlBuilder b, String column, Object path);
 
-    /** SQL true when {@code haystack} contains the bound text (one {@code ?}). */
-    String textContains(String haystack);
+    /** A sort key: numbers as {@link #jsonNumber}, then strings; "NaN" and absent values NULL. */
+    void jsonSortKey(SqlBuilder b, String column, Object path);
 
-    /** SQL for the type test "is a number" of an expression. */
-    String isNumber(String expr);
+    /** True when the path holds a list with {@code value} in it, or a string containing it. */
+    void jsonContains(SqlBuilder b, String column, Object path, Object value);
 
-    /** SQL literal for positive infinity as a double. */
-    String infinity();
+    /** True when the JSON list in {@code column} holds the string {@code value}. */
+    void listContains(SqlBuilder b, String column, String value);
 
-    /** SQL for the type test "is text" of an expression. */
-    String isText(String expr);
+    /** True when the text {@code column} contains {@code value}. */
+    void textContains(SqlBuilder b, String column, String value);
 }

@@ -88,38 +88,69 @@ final class SqliteDialect implements Dialect {
         return sb.toString();
     }
 
-    @Override
-    public String jsonValue(String column) {
-        return "json_extract(" + column + ", ?)";
+    /** The raw SQLite value at the path: numbers, text, 1/0 for booleans, NULL for null or absent. */
+    private static void value(SqlBuilder b, String column, Object path) {
+        b.sql("json_extract(" + column + ", ").bind(path).sql(")");
     }
 
     @Override
-    public String jsonArrayTest(String column) {
-        return "json_type(" + column + ", ?) = 'array'";
+    public void jsonIsNull(SqlBuilder b, String column, Object path) {
+        value(b, column, path);
+        b.sql(" IS NULL");
     }
 
     @Override
-    public String jsonArrayContains(String column, boolean withPath) {
-        return "EXISTS (SELECT 1 FROM json_each(" + column + (withPath ? ", ?" : "") + ") WHERE value = ?)";
+    public void jsonNumber(SqlBuilder b, String column, Object path) {
+        caseOf(b, column, path, false);
     }
 
     @Override
-    public String textContains(String haystack) {
-        return "instr(" + haystack + ", ?) > 0";
+    public void jsonSortKey(SqlBuilder b, String column, Object path) {
+        caseOf(b, column, path, true);
+    }
+
+    /** Numbers first in the CASE: the common case reads the path twice, not five times. */
+    private static void caseOf(SqlBuilder b, String column, Object path, boolean elseText) {
+        b.sql("(CASE WHEN typeof(");
+        value(b, column, path);
+        b.sql(") IN ('integer', 'real') THEN ");
+        value(b, column, path);
+        b.sql(" WHEN ");
+        value(b, column, path);
+        b.sql(" = 'Infinity' THEN 9e999 WHEN ");
+        value(b, column, path);
+        b.sql(" = '-Infinity' THEN -9e999");
+        if (elseText) {
+            b.sql(" WHEN ");
+            value(b, column, path);
+            b.sql(" = 'NaN' THEN NULL ELSE ");
+            value(b, column, path);
+        }
+        b.sql(" END)");
     }
 
     @Override
-    public String isNumber(String expr) {
-        return "typeof(" + expr + ") IN ('integer', 'real')";
+    public void jsonText(SqlBuilder b, String column, Object path) {
+        b.sql("(CASE WHEN json_type(" + column + ", ").bind(path).sql(") = 'text' THEN ");
+        value(b, column, path);
+        b.sql(" END)");
     }
 
     @Override
-    public String infinity() {
-        return "9e999";
+    public void jsonContains(SqlBuilder b, String column, Object path, Object value) {
+        b.sql("(CASE json_type(" + column + ", ").bind(path).sql(") WHEN 'array' THEN EXISTS (SELECT 1 FROM json_each("
+                + column + ", ").bind(path).sql(") WHERE value = ").bind(value).sql(") WHEN 'text' THEN instr(");
+        value(b, column, path);
+        b.sql(", ").bind(String.valueOf(value)).sql(") > 0 ELSE FALSE END)");
     }
 
     @Override
-    public String isText(String expr) {
-        return "typeof(" + expr + ") = 'text'";
+    public void listContains(SqlBuilder b, String column, String value) {
+        b.sql("EXISTS (SELECT 1 FROM json_each(" + column + ") WHERE value = ").bind(value).sql(")");
+    }
+
+    @Override
+    public void textContains(SqlBuilder b, String column, String value) {
+        b.sql("instr(" + column + ", ").bind(value).sql(") > 0");
     }
 }
