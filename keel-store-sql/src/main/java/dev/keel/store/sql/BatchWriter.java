@@ -114,7 +114,13 @@ final class BatchWriter {
         values.add(value);
     }
 
-    /** One block row per key: the batch's points of that key, in the order they were logged. */
+    /**
+     * A block grows to at most this many points by merging small batches into it, so a run that
+     * logs a few points per writer cycle is still read back as a handful of rows.
+     */
+    static final int BLOCK_POINTS = 4096;
+
+    /** Appends the batch's points of each key, in the order they were logged, as one block per key. */
     private static void writeMetrics(Connection c, long runPk, MetricBatch batch) throws SQLException {
         int n = batch.size();
         if (n == 0) {
@@ -141,33 +147,92 @@ final class BatchWriter {
             indices.get(k)[filled.get(k)[0]++] = i;
         }
         try (PreparedStatement key = c.prepareStatement("INSERT INTO metric_keys (run_pk, name, points) VALUES (?, ?, ?)"
-                + " ON CONFLICT (run_pk, name) DO UPDATE SET points = metric_keys.points + excluded.points RETURNING pk");
-             PreparedStatement block = c.prepareStatement("INSERT INTO metric_blocks (key_pk, points, min_step, max_step,"
-                     + " data) VALUES (?, ?, ?, ?, ?)")) {
+                + " ON CONFLICT (run_pk, name) DO UPDATE SET points = metric_keys.points + excluded.points"
+                + " RETURNING pk, points");
+             PreparedStatement last = c.prepareStatement("SELECT pk, points, data FROM metric_blocks WHERE key_pk = ?"
+                     + " ORDER BY pk DESC LIMIT 1");
+             PreparedStatement insert = c.prepareStatement("INSERT INTO metric_blocks (key_pk, points, min_step, max_step,"
+                     + " data) VALUES (?, ?, ?, ?, ?)");
+             PreparedStatement replace = c.prepareStatement("UPDATE metric_blocks SET points = ?, min_step = ?,"
+                     + " max_step = ?, data = ? WHERE pk = ?")) {
             for (Map.Entry<String, int[]> e : counts.entrySet()) {
                 int[] idx = indices.get(e.getKey());
                 key.setLong(1, runPk);
                 key.setString(2, e.getKey());
                 key.setInt(3, idx.length);
                 long keyPk;
+                long pointsBefore;
                 try (ResultSet rs = key.executeQuery()) {
                     rs.next();
                     keyPk = rs.getLong(1);
+                    pointsBefore = rs.getLong(2) - idx.length;
                 }
-                long min = Long.MAX_VALUE;
-                long max = Long.MIN_VALUE;
-                for (int i : idx) {
-                    min = Math.min(min, steps[i]);
-                    max = Math.max(max, steps[i]);
+                if (pointsBefore > 0 && idx.length < BLOCK_POINTS
+                        && mergeIntoLast(last, replace, keyPk, steps, timestamps, values, idx)) {
+                    continue;
                 }
-                block.setLong(1, keyPk);
-                block.setInt(2, idx.length);
-                block.setLong(3, min);
-                block.setLong(4, max);
-                block.setBytes(5, MetricBlockCodec.encode(steps, timestamps, values, idx, idx.length));
-                block.executeUpdate();
+                insert.setLong(1, keyPk);
+                insert.setInt(2, idx.length);
+                insert.setLong(3, min(steps, idx, idx.length));
+                insert.setLong(4, max(steps, idx, idx.length));
+                insert.setBytes(5, MetricBlockCodec.encode(steps, timestamps, values, idx, idx.length));
+                insert.executeUpdate();
             }
         }
+    }
+
+    /** Appends the points to the key's last block when they fit; false when they do not. */
+    private static boolean mergeIntoLast(PreparedStatement last, PreparedStatement replace, long keyPk, long[] steps,
+                                         long[] timestamps, double[] values, int[] idx) throws SQLException {
+        long blockPk;
+        byte[] data;
+        last.setLong(1, keyPk);
+        try (ResultSet rs = last.executeQuery()) {
+            if (!rs.next() || rs.getInt(2) + idx.length > BLOCK_POINTS) {
+                return false;
+            }
+            blockPk = rs.getLong(1);
+            data = rs.getBytes(3);
+        }
+        int old = MetricBlockCodec.count(data);
+        int total = old + idx.length;
+        long[] s = new long[total];
+        long[] t = new long[total];
+        double[] v = new double[total];
+        MetricBlockCodec.decode(data, s, t, v, 0);
+        int[] all = new int[total];
+        for (int k = 0; k < total; k++) {
+            all[k] = k;
+            if (k >= old) {
+                int i = idx[k - old];
+                s[k] = steps[i];
+                t[k] = timestamps[i];
+                v[k] = values[i];
+            }
+        }
+        replace.setInt(1, total);
+        replace.setLong(2, min(s, all, total));
+        replace.setLong(3, max(s, all, total));
+        replace.setBytes(4, MetricBlockCodec.encode(s, t, v, all, total));
+        replace.setLong(5, blockPk);
+        replace.executeUpdate();
+        return true;
+    }
+
+    private static long min(long[] steps, int[] idx, int n) {
+        long m = Long.MAX_VALUE;
+        for (int k = 0; k < n; k++) {
+            m = Math.min(m, steps[idx[k]]);
+        }
+        return m;
+    }
+
+    private static long max(long[] steps, int[] idx, int n) {
+        long m = Long.MIN_VALUE;
+        for (int k = 0; k < n; k++) {
+            m = Math.max(m, steps[idx[k]]);
+        }
+        return m;
     }
 
     private static void writeConsole(Connection c, long runPk, List<ConsoleLine> lines) throws SQLException {

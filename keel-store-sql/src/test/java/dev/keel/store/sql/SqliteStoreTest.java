@@ -1,6 +1,7 @@
 package dev.keel.store.sql;
 
 import dev.keel.core.KeelException;
+import dev.keel.core.MetricSeries;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
 import dev.keel.core.store.Store;
@@ -148,5 +149,39 @@ class SqliteStoreTest {
         KeelException e = assertThrows(KeelException.class, () -> new SqliteStore(db));
         assertEquals(KeelException.ErrorCode.CORRUPT_DATA, e.code());
         assertTrue(e.getMessage().contains(db + " is damaged or is not a Keel database: move it aside"), e.getMessage());
+    }
+
+    private static long blocks(Path db) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM metric_blocks")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void smallBatchesAreMergedIntoBlocksOfAtMostBlockPoints() throws Exception {
+        Path db = dir.resolve("keel.db");
+        int batches = 1500;
+        try (Store store = new SqliteStore(db)) {
+            store.createRun(run("r1"), Map.of());
+            for (int i = 0; i < batches; i++) {
+                WriteBatch b = new WriteBatch();
+                for (int k = 0; k < 3; k++) {
+                    b.metrics.add("loss", i * 3L + k, i, i * 3 + k);
+                }
+                store.apply("r1", b);
+            }
+            MetricSeries loss = store.history("r1", "loss");
+            assertEquals(batches * 3, loss.size());
+            for (int i = 0; i < loss.size(); i++) {
+                assertEquals(i, loss.steps()[i]);
+                assertEquals(i, loss.values()[i]);
+                assertEquals(i / 3, loss.timestamps()[i]);
+            }
+        }
+        // 4500 points: one full block of 4095 (1365 batches of 3) and one of 405
+        assertEquals((batches * 3 + BatchWriter.BLOCK_POINTS - 1) / BatchWriter.BLOCK_POINTS, blocks(db));
     }
 }
