@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** What only the SQLite store does: its file, its folder, its schema version and its failures. */
 class SqliteStoreTest {
@@ -94,6 +94,17 @@ class SqliteStoreTest {
         assertTrue(e.getMessage().endsWith("make its parent writable or set KEEL_HOME to a writable folder"));
     }
 
+    /** Makes a folder unwritable even for root, where chmod is not enough: chattr +i, when available. */
+    private static boolean makeImmutable(Path folder, boolean on) throws Exception {
+        try {
+            Process p = new ProcessBuilder("chattr", on ? "+i" : "-i", folder.toString()).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor() == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     @Test
     void aReadOnlyFolderFailsWithTheFolderAndTheFix() throws Exception {
         Path folder = Files.createDirectories(dir.resolve("ro"));
@@ -101,8 +112,12 @@ class SqliteStoreTest {
         new SqliteStore(db).close();
         Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("r-xr-xr-x"));
         Files.setPosixFilePermissions(db, PosixFilePermissions.fromString("r--r--r--"));
+        boolean immutable = false;
         try {
-            assumeFalse(Files.isWritable(db), "running as a user who can write anyway (root)");
+            if (Files.isWritable(db)) {   // root ignores permissions
+                immutable = makeImmutable(folder, true) && makeImmutable(db, true);
+                assumeTrue(immutable, "running as root without chattr: cannot make a folder read-only");
+            }
             KeelException e = assertThrows(KeelException.class, () -> {
                 try (Store s = new SqliteStore(db)) {
                     s.createRun(run("r1"), Map.of());
@@ -112,6 +127,10 @@ class SqliteStoreTest {
             assertTrue(e.getMessage().contains(db + " or its folder is read-only or cannot be opened: make " + folder
                     + " writable (chmod u+w) or set KEEL_HOME to a writable folder"), e.getMessage());
         } finally {
+            if (immutable) {
+                makeImmutable(db, false);
+                makeImmutable(folder, false);
+            }
             Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.setPosixFilePermissions(db, PosixFilePermissions.fromString("rw-r--r--"));
         }

@@ -26,6 +26,7 @@ public final class StoreRoughBench {
     public static void main(String[] args) throws Exception {
         Path dir = Files.createDirectories(Path.of(args.length > 0 ? args[0] : "target/rough-bench"));
         ingestAndRead(dir.resolve("ingest.db"), 5, 2_000, 500);
+        ingestAndRead(dir.resolve("ingest-small.db"), 5, 20, 5_000);
         search(dir.resolve("search.db"));
     }
 
