@@ -29,8 +29,8 @@ final class SqliteDialect implements Dialect {
     @Override
     public void beginWrite(Connection c) throws SQLException {
         // IMMEDIATE takes the write lock now, so a transaction never fails half-way on a lock
-        // upgrade (SQLITE_BUSY_SNAPSHOT). The transaction is ours, not the driver's: sqlite-jdbc's
-        // own non-auto-commit mode would open the next one right after each commit.
+        // upgrade (SQLITE_BUSY_SNAPSHOT). The transaction is begun and ended here rather than
+        // through the driver's auto-commit switch, so none stays open between writes.
         exec(c, "BEGIN IMMEDIATE");
     }
 
