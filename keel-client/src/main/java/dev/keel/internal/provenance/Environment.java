@@ -17,7 +17,7 @@ final class Environment {
             "SLURM_JOB_ID", "SLURM_JOB_NAME", "SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID", "SLURM_PROCID",
             "SLURM_NODELIST", "SLURM_NTASKS", "PBS_JOBID", "LSB_JOBID",
             "CI", "GITHUB_SHA", "GITHUB_REF", "GITHUB_RUN_ID", "GITHUB_REPOSITORY");
-    static final String[] PREFIXES = {"KEEL_", "DJL_", "NCCL_", "PYTORCH_", "TF_", "XLA_"};
+    static final String[] PREFIXES = {"KEEL_", "DJL_", "NCCL_", "PYTORCH_", "XLA_"};
 
     private Environment() {
     }
