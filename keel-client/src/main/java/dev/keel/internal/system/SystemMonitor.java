@@ -1,5 +1,6 @@
 package dev.keel.internal.system;
 
+import dev.keel.core.KeelException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,7 +54,8 @@ public final class SystemMonitor implements AutoCloseable {
     static SystemMonitor start(Path storePath, Duration interval, Consumer<Map<String, Double>> sink,
             String pathVariable) {
         if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("system metrics interval must be positive, got " + interval);
+            throw KeelException.invalid("the system metrics interval must be positive, got " + interval
+                    + ": give a positive duration, or turn system metrics off instead");
         }
         SystemMonitor monitor = new SystemMonitor(storePath, interval, sink, pathVariable);
         monitor.thread.start();

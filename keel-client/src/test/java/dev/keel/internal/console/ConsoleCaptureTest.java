@@ -22,6 +22,7 @@ import org.junit.jupiter.api.parallel.Isolated;
  * that what the console would show can be asserted as well.
  */
 @Isolated
+@SuppressWarnings("try") // handles exist only to be closed
 class ConsoleCaptureTest {
     private PrintStream savedOut;
     private PrintStream savedErr;

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@SuppressWarnings("try") // handles exist only to be closed
 class SystemMonitorTest {
     @TempDir
     Path tmp;
@@ -62,6 +63,14 @@ class SystemMonitorTest {
         monitor.close();
         assertFalse(monitor.isRunning());
         assertTrue(samples.isEmpty(), "the first sample comes one interval after the start");
+    }
+
+    @Test
+    void aNonPositiveIntervalIsRefusedWithTheFix() {
+        dev.keel.core.KeelException e = assertThrows(dev.keel.core.KeelException.class,
+                () -> SystemMonitor.start(tmp, Duration.ZERO, s -> { }));
+        assertEquals("the system metrics interval must be positive, got PT0S: give a positive duration,"
+                + " or turn system metrics off instead", e.getMessage());
     }
 
     @Test
