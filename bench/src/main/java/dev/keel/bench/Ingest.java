@@ -1,0 +1,106 @@
+package dev.keel.bench;
+
+import dev.keel.Keel;
+import dev.keel.Run;
+import dev.keel.RunOptions;
+import dev.keel.core.KeelHome;
+import dev.keel.core.RunInfo;
+import dev.keel.core.store.RunQuery;
+import dev.keel.core.store.Store;
+import dev.keel.core.store.Stores;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sustained ingest: points logged until they are durable in the event log and queryable in the
+ * store ({@code flush()} returned), from one run, then from 8 runs in 8 processes into one
+ * embedded store. Each call logs 5 metrics; the point count is checked in the store afterwards.
+ */
+final class Ingest {
+    private static final String[] KEYS = {"loss", "accuracy", "lr", "grad_norm", "throughput"};
+
+    private Ingest() {
+    }
+
+    static void main(String[] args) {
+        long points = Stats.arg(args, "--points", 10_000_000);
+        if (Stats.arg(args, "--child", 0) == 1) {
+            logPoints(Path.of(Stats.arg(args, "--home", "")), points);
+            return;
+        }
+        int processes = (int) Stats.arg(args, "--processes", 8);
+
+        Path home = Homes.fresh("ingest1");
+        long t0 = System.nanoTime();
+        logPoints(home, points);
+        double s = (System.nanoTime() - t0) / 1e9;
+        check(home, points);
+        Stats.result("ingest.1run", points / s, "points/s", ">= 1,000,000");
+
+        Path shared = Homes.fresh("ingest8");
+        t0 = System.nanoTime();
+        List<Process> children = new ArrayList<>();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = System.getProperty("java.class.path");
+        for (int i = 0; i < processes; i++) {
+            try {
+                children.add(new ProcessBuilder(java, "-cp", cp, Bench.class.getName(), "ingest", "--child", "1",
+                        "--points", Long.toString(points / processes), "--home", shared.toString())
+                        .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        for (Process p : children) {
+            try {
+                if (p.waitFor() != 0) {
+                    throw new IllegalStateException("a child exited with " + p.exitValue());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        s = (System.nanoTime() - t0) / 1e9;
+        check(shared, points / processes * processes);
+        Stats.result("ingest." + processes + "proc", points / processes * processes / s, "points/s (JVM starts included)",
+                ">= 1,000,000");
+    }
+
+    static void logPoints(Path home, long points) {
+        try (Run run = Keel.init(RunOptions.builder().project("bench-ingest").home(home)
+                .systemMetrics(false).captureConsole(false).build())) {
+            Map<String, Double> m = new HashMap<>();
+            long calls = points / KEYS.length;
+            for (long i = 0; i < calls; i++) {
+                for (int k = 0; k < KEYS.length; k++) {
+                    m.put(KEYS[k], (double) (i * KEYS.length + k));
+                }
+                run.log(m);
+            }
+            run.flush();
+        }
+    }
+
+    private static void check(Path home, long expected) {
+        try (Store store = Stores.open(new KeelHome(home).storeLocation())) {
+            long total = 0;
+            for (RunInfo r : store.searchRuns(RunQuery.all())) {
+                for (String key : store.metricKeys(r.id())) {
+                    if (!key.startsWith("system/")) {
+                        total += store.history(r.id(), key).size();
+                    }
+                }
+            }
+            long want = expected / KEYS.length * KEYS.length;
+            if (total != want) {
+                throw new IllegalStateException("store holds " + total + " points, expected " + want);
+            }
+        }
+    }
+}
