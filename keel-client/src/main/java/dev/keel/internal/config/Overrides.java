@@ -12,6 +12,8 @@ import java.util.Map;
  * number, {@code lr=1e-3} a double, {@code amp=true} a boolean and {@code name=abc} a string.
  */
 final class Overrides {
+    private static final java.util.regex.Pattern NUMBER =
+            java.util.regex.Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
     private Overrides() {
     }
 
@@ -59,11 +61,13 @@ final class Overrides {
             throw KeelException.invalid("config override '" + override + "' has a value that is not a YAML "
                     + "scalar: quote it, e.g. key='" + t + "'");
         }
-        if (v instanceof Map<?, ?> || v instanceof Iterable<?>) {
-            // "a: b" or "[1, 2]" in an override: YAML lists are allowed, maps are likely a typo
-            if (v instanceof Map<?, ?>) {
-                return t;
-            }
+        if (v instanceof Map<?, ?>) {
+            // "a: b" as a value is more likely text than a nested section
+            return t;
+        }
+        if (v instanceof String s && NUMBER.matcher(s).matches()) {
+            // YAML 1.1 (snakeyaml) reads 1e-3 as text; people mean the number
+            return Double.parseDouble(s);
         }
         return ConfigResolver.canonical(v, "config override '" + override + "'");
     }
