@@ -43,7 +43,7 @@ final class RunLock implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             HELD.remove(file);
             throw e;
-        } = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        }
         try {
             FileLock l = ch.tryLock();
             if (l != null) {
