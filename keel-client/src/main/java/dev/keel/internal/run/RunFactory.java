@@ -90,7 +90,7 @@ public final class RunFactory {
         CompletableFuture<Map<String, Object>> provenance = captureProvenance(home, id);
         RunWriter writer = new RunWriter(run, queueOf(run), store, home, log, info, false, provenance,
                 o.flushInterval().toMillis(), new SummaryTracker(), run.problemsSink());
-        writer.begin(false);
+        writer.beginNew();
         ProcessHooks.register(run);
         run.start(writer, lock);
         return run;
@@ -123,7 +123,7 @@ public final class RunFactory {
         tracker.drainChanged();
         RunWriter writer = new RunWriter(run, queueOf(run), store, home, log, stored, true,
                 CompletableFuture.completedFuture(Map.of()), o.flushInterval().toMillis(), tracker, run.problemsSink());
-        writer.begin(true);
+        writer.beginResumed();
         writer.addConfig(newConfig);
         ProcessHooks.register(run);
         run.start(writer, lock);

@@ -82,16 +82,30 @@ final class RunWriter implements Runnable {
         this.problems = problems;
     }
 
-    /** Queues the first records: the run itself (new runs) or its return to running (resumed ones). */
-    void begin(boolean resumed) {
-        if (resumed) {
-            Map<String, Object> state = new LinkedHashMap<>();
-            state.put("state", RunState.RUNNING.label());
-            state.put("endedAt", 0L);
-            records.add(new SimpleEntry<>(EventType.STATE, state));
-        } else {
-            records.add(new SimpleEntry<>(EventType.CREATE, RunRecords.toMap(info)));
+    /**
+     * Writes the run itself as the log's first record, at once and without fsync: a process
+     * killed right after init still leaves a run that recovery can index.
+     */
+    void beginNew() {
+        if (log == null) {
+            return;
         }
+        log.add(EventType.CREATE, LogRecords.json(RunRecords.toMap(info)));
+        try {
+            log.commit(false);
+        } catch (IOException e) {
+            problems.report("log", "cannot write the event log " + home.eventLog(run.id()) + " (" + e
+                    + "): metrics go to the store only. Fix: free disk space or make " + home.root() + " writable.");
+            closeLog();
+        }
+    }
+
+    /** Queues the return to running of a resumed run. */
+    void beginResumed() {
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("state", RunState.RUNNING.label());
+        state.put("endedAt", 0L);
+        records.add(new SimpleEntry<>(EventType.STATE, state));
     }
 
     /** Adds config values to the run (resume with new config sources). */
