@@ -221,6 +221,9 @@ final class RunWriter implements Runnable {
             }
             records.add(new SimpleEntry<>(EventType.STATE, state));
         }
+        if (!created && !flushWaiters.isEmpty()) {
+            awaitProvenance(); // flush() promises an indexed run
+        }
         if (!created && provenance.isDone()) {
             records.add(new SimpleEntry<>(EventType.PROVENANCE, provenanceNow()));
         }
@@ -263,7 +266,7 @@ final class RunWriter implements Runnable {
     private void index(WriteBatch batch, boolean inLog) {
         if (!created) {
             boolean waited = System.currentTimeMillis() - startedAt >= PROVENANCE_WAIT_MS;
-            if (inLog && !provenance.isDone() && !waited && end == null) {
+            if (inLog && !provenance.isDone() && !waited && end == null && flushWaiters.isEmpty()) {
                 return; // the log holds it; the store catches up once the run is created
             }
             if (!createInStore()) {
@@ -311,6 +314,19 @@ final class RunWriter implements Runnable {
             problems.report("create", "cannot create the run in the store " + home.database() + " (" + e
                     + "). Fix: make " + home.root() + " writable or free disk space.");
             return false;
+        }
+    }
+
+    private void awaitProvenance() {
+        long left = PROVENANCE_WAIT_MS - (System.currentTimeMillis() - startedAt);
+        if (left > 0) {
+            try {
+                provenance.get(left, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                // recorded by provenanceNow()
+            }
         }
     }
 
