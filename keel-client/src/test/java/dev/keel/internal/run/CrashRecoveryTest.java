@@ -101,6 +101,12 @@ class CrashRecoveryTest {
         String id = child.await("id ", 30_000).substring(3).trim();
         child.await("at ", 30_000);
         Thread.sleep(2_200);
+        KeelHome live = new KeelHome(home);
+        try (Store store = TestRuns.reader(home)) {
+            RunInfo running = store.run(id).orElseThrow();
+            assertEquals(RunState.RUNNING, Liveness.effectiveState(live, running), "its process holds the lock");
+            assertEquals(List.of(), Liveness.recoverCrashed(live, store), "a live run is left alone");
+        }
         child.process().destroyForcibly();
         assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
         KeelHome keelHome = new KeelHome(home);
@@ -122,6 +128,39 @@ class CrashRecoveryTest {
             assertTrue(loss.size() > 0);
             for (int i = 0; i < loss.size(); i++) {
                 assertEquals(i, loss.steps()[i]);
+            }
+        }
+    }
+
+    @Test
+    void readersRacingToRecoverApplyTheLogOnce(@TempDir Path home) throws Exception {
+        ChildProcesses.Child child = ChildProcesses.start(ChildProcesses.currentJava(), home, "log");
+        String id = child.await("id ", 30_000).substring(3).trim();
+        child.await("at ", 30_000);
+        Thread.sleep(1_500);
+        child.process().destroyForcibly();
+        assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
+        KeelHome keelHome = new KeelHome(home);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<List<String>>> results = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            results.add(pool.submit(() -> {
+                try (Store store = TestRuns.reader(home)) {
+                    return Liveness.recoverCrashed(keelHome, store);
+                }
+            }));
+        }
+        List<String> all = new ArrayList<>();
+        for (Future<List<String>> f : results) {
+            all.addAll(f.get(60, TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+        assertEquals(List.of(id), all, "exactly one reader recovered the run");
+        try (Store store = TestRuns.reader(home)) {
+            assertEquals(RunState.CRASHED, store.run(id).orElseThrow().state());
+            MetricSeries loss = store.history(id, "loss");
+            for (int i = 0; i < loss.size(); i++) {
+                assertEquals(i, loss.steps()[i], "no point applied twice");
             }
         }
     }
