@@ -183,6 +183,10 @@ final class RunImpl implements Run {
 
     /** Hands an event to the writer; waits for room (back-pressure) but never on a dead writer. */
     void enqueue(Event e) {
+        if (ended.get() && !(e instanceof Event.End)) {
+            lost(e, "the run has ended");
+            return;
+        }
         if (queue.offer(e)) {
             return;
         }
