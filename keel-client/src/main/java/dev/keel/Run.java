@@ -68,6 +68,12 @@ public interface Run extends AutoCloseable {
     String logArtifact(String name, Path path);
 
     /**
+     * The run's checkpoints: save, list, prune and load model and optimizer state. A resumed run
+     * lists the checkpoints it saved before.
+     */
+    Checkpoints checkpoints();
+
+    /**
      * Waits until everything logged so far is durable in the event log and indexed in the
      * store (or until storage has failed; see {@link #problems()}).
      */

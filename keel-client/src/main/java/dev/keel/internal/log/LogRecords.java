@@ -87,8 +87,14 @@ public final class LogRecords {
             }
             case CONSOLE -> batch.console.add(new ConsoleLine(num(m, "seq"), num(m, "ts"),
                     (String) m.get("stream"), (String) m.get("text")));
-            case FILE -> batch.files.add(new RunFile((String) m.get("name"), (String) m.get("hash"),
-                    num(m, "size"), (String) m.get("kind"), num(m, "createdAt")));
+            case FILE -> {
+                if (Boolean.TRUE.equals(m.get("removed"))) {
+                    batch.removeFile((String) m.get("name"));
+                } else {
+                    batch.addFile(new RunFile((String) m.get("name"), (String) m.get("hash"),
+                            num(m, "size"), (String) m.get("kind"), num(m, "createdAt")));
+                }
+            }
             case STATE -> {
                 batch.state = RunState.parse((String) m.get("state"));
                 batch.endedAt = num(m, "endedAt");
@@ -127,6 +133,14 @@ public final class LogRecords {
         m.put("size", f.size());
         m.put("kind", f.kind());
         m.put("createdAt", f.createdAt());
+        return m;
+    }
+
+    /** The removal of a run file as a record. */
+    public static Map<String, Object> removedFile(String name) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("removed", true);
         return m;
     }
 

@@ -30,6 +30,10 @@ sealed interface Event {
     record File(RunFile file) implements Event {
     }
 
+    /** A run file to forget, e.g. a pruned checkpoint. */
+    record FileRemoved(String name) implements Event {
+    }
+
     record Seed(long seed) implements Event {
     }
 

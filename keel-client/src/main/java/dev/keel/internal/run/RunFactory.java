@@ -121,6 +121,7 @@ public final class RunFactory {
         long firstStep = nextStepAfter(store, id);
         RunImpl run = new RunImpl(id, stored.name(), stored.project(), config, new ArrayList<>(stored.tags()), home,
                 o.strict(), o.queueCapacity(), firstStep, stored.summary());
+        run.priorFiles(store.files(id));
         RunLock lock = lock(home, id);
         EventLogWriter log = openLog(home, id, run);
         if (log != null && log.end() < store.logOffset(id)) {

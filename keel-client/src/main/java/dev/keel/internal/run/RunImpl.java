@@ -45,6 +45,8 @@ final class RunImpl implements Run {
     private final Set<String> tags;
     private final Thread owner = Thread.currentThread();
     private final List<AutoCloseable> companions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private List<dev.keel.core.RunFile> priorFiles = List.of();
+    private dev.keel.internal.checkpoint.CheckpointManager checkpoints;
     private volatile Thread writerThread;
     private volatile RunState endState;
     private RunLock lock;
@@ -286,6 +288,21 @@ final class RunImpl implements Run {
     @Override
     public String saveFile(Path file) {
         return files.saveFile(file);
+    }
+
+    /** Files the run had before this session (a resumed run's checkpoints among them). */
+    void priorFiles(List<dev.keel.core.RunFile> files) {
+        this.priorFiles = List.copyOf(files);
+    }
+
+    @Override
+    public synchronized dev.keel.Checkpoints checkpoints() {
+        if (checkpoints == null) {
+            checkpoints = new dev.keel.internal.checkpoint.CheckpointManager(
+                    new dev.keel.core.blob.LocalBlobStore(home.blobs()), priorFiles,
+                    f -> enqueue(new Event.File(f)), name -> enqueue(new Event.FileRemoved(name)));
+        }
+        return checkpoints;
     }
 
     @Override

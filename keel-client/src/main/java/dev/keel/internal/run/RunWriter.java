@@ -171,6 +171,8 @@ final class RunWriter implements Runnable {
                     LogRecords.console(new ConsoleLine(c.seq(), c.timestamp(), c.stream(), c.text()))));
         } else if (e instanceof Event.File f) {
             records.add(new SimpleEntry<>(EventType.FILE, LogRecords.file(f.file())));
+        } else if (e instanceof Event.FileRemoved f) {
+            records.add(new SimpleEntry<>(EventType.FILE, LogRecords.removedFile(f.name())));
         } else if (e instanceof Event.Seed s) {
             seeds.add(s.seed());
             records.add(new SimpleEntry<>(EventType.PROVENANCE, Map.of("seeds", List.copyOf(seeds))));

@@ -29,6 +29,8 @@ public final class WriteBatch {
     public final Map<String, Object> config = new LinkedHashMap<>();
     public final List<ConsoleLine> console = new ArrayList<>();
     public final List<RunFile> files = new ArrayList<>();
+    /** Names of run files to forget (their blobs stay until a blob gc); disjoint from {@link #files}. */
+    public final List<String> removedFiles = new ArrayList<>();
     public RunState state;
     /** Epoch ms; set together with a terminal {@link #state}. */
     public long endedAt;
@@ -40,9 +42,24 @@ public final class WriteBatch {
     public List<String> tags;
     public String name;
 
+    /** Adds a file, cancelling an earlier removal of the same name in this batch. */
+    public void addFile(RunFile file) {
+        removedFiles.remove(file.name());
+        files.removeIf(f -> f.name().equals(file.name()));
+        files.add(file);
+    }
+
+    /** Removes a file, cancelling an earlier addition of the same name in this batch. */
+    public void removeFile(String name) {
+        files.removeIf(f -> f.name().equals(name));
+        if (!removedFiles.contains(name)) {
+            removedFiles.add(name);
+        }
+    }
+
     public boolean isEmpty() {
         return metrics.isEmpty() && summary.isEmpty() && config.isEmpty() && console.isEmpty()
-                && files.isEmpty() && state == null && heartbeatAt == 0 && runtimeMs < 0
+                && files.isEmpty() && removedFiles.isEmpty() && state == null && heartbeatAt == 0 && runtimeMs < 0
                 && notes == null && tags == null && name == null && logOffset < 0;
     }
 }

@@ -71,6 +71,7 @@ final class BatchWriter {
         writeMetrics(c, pk, batch.metrics);
         writeConsole(c, pk, batch.console);
         writeFiles(c, pk, batch.files);
+        removeFiles(c, pk, batch.removedFiles);
 
         List<String> sets = new ArrayList<>();
         List<Object> values = new ArrayList<>();
@@ -85,6 +86,8 @@ final class BatchWriter {
             set(sets, values, "state", batch.state.label());
             if (batch.state.isTerminal() && batch.endedAt > 0) {
                 set(sets, values, "ended_at", batch.endedAt);
+            } else if (!batch.state.isTerminal()) {
+                set(sets, values, "ended_at", 0L);
             }
         }
         if (batch.heartbeatAt != 0) {
@@ -266,6 +269,19 @@ final class BatchWriter {
                 ps.setLong(4, f.size());
                 ps.setString(5, f.kind());
                 ps.setLong(6, f.createdAt());
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static void removeFiles(Connection c, long runPk, List<String> names) throws SQLException {
+        if (names.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM run_files WHERE run_pk = ? AND name = ?")) {
+            for (String name : names) {
+                ps.setLong(1, runPk);
+                ps.setString(2, name);
                 ps.executeUpdate();
             }
         }
