@@ -247,6 +247,21 @@ abstract class StoreContractTest {
                 new RunFile("model/b.bin", "sha256:" + "b".repeat(64), 10, "artifact", 5)), store.files("r1"));
     }
 
+    @Test
+    void removedFilesLeaveTheListAndAnAddInTheSameBatchWinsOverAnEarlierRemoval() {
+        store.createRun(run("r1", "p", 1, Map.of()), Map.of());
+        WriteBatch b = batch();
+        b.addFile(new RunFile("ckpt/1", "sha256:" + "1".repeat(64), 1, "checkpoint", 1));
+        b.addFile(new RunFile("ckpt/2", "sha256:" + "2".repeat(64), 1, "checkpoint", 2));
+        store.apply("r1", b);
+        WriteBatch b2 = batch();
+        b2.removeFile("ckpt/1");
+        b2.removeFile("ckpt/2");
+        b2.addFile(new RunFile("ckpt/2", "sha256:" + "3".repeat(64), 1, "checkpoint", 3));
+        store.apply("r1", b2);
+        assertEquals(List.of(new RunFile("ckpt/2", "sha256:" + "3".repeat(64), 1, "checkpoint", 3)), store.files("r1"));
+    }
+
     // ---- exactly-once
 
     @Test
