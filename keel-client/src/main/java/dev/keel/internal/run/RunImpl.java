@@ -1,0 +1,383 @@
+package dev.keel.internal.run;
+
+import dev.keel.Run;
+import dev.keel.Summary;
+import dev.keel.core.KeelException;
+import dev.keel.core.KeelHome;
+import dev.keel.core.RunFile;
+import dev.keel.core.RunState;
+import dev.keel.core.blob.LocalBlobStore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * A live run. The training side only validates and enqueues ({@link ArrayBlockingQueue}: its
+ * lock is held for a pointer swap, never during I/O); {@link RunWriter} on its own thread does
+ * the rest.
+ */
+final class RunImpl implements Run {
+    /** How long {@code log} waits for room before checking that the writer still lives. */
+    private static final long OFFER_SLICE_MS = 100;
+    private static final long END_TIMEOUT_MS = 30_000;
+
+    private final String id;
+    private final String name;
+    private final String project;
+    private final Map<String, Object> config;
+    private final KeelHome home;
+    private final boolean strict;
+    private final BlockingQueue<Event> queue;
+    private final SummaryImpl summary;
+    private final Problems problems;
+    private final AtomicLong nextStep;
+    private final AtomicLong consoleSeq = new AtomicLong();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final Set<String> tags;
+    private final Thread owner = Thread.currentThread();
+    private volatile Thread writerThread;
+    private volatile RunState endState;
+    private RunLock lock;
+
+    RunImpl(String id, String name, String project, Map<String, Object> config, List<String> tags, KeelHome home,
+            boolean strict, int queueCapacity, long firstStep, Map<String, Object> summary) {
+        this.id = id;
+        this.name = name;
+        this.project = project;
+        this.config = Collections.unmodifiableMap(config);
+        this.tags = new LinkedHashSet<>(tags);
+        this.home = home;
+        this.strict = strict;
+        this.queue = new ArrayBlockingQueue<>(Math.max(16, queueCapacity));
+        this.nextStep = new AtomicLong(firstStep);
+        this.problems = new Problems(id);
+        this.summary = new SummaryImpl(this, summary);
+    }
+
+    void start(RunWriter writer, RunLock lock) {
+        this.lock = lock;
+        Thread t = new Thread(writer, "keel-writer-" + id);
+        t.setDaemon(true);
+        writerThread = t;
+        t.start();
+    }
+
+    BlockingQueue<Event> queue() {
+        return queue;
+    }
+
+    Problems problemsSink() {
+        return problems;
+    }
+
+    Thread owner() {
+        return owner;
+    }
+
+    KeelHome home() {
+        return home;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String project() {
+        return project;
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        return config;
+    }
+
+    @Override
+    public void log(Map<String, ? extends Number> metrics) {
+        enqueuePoints(metrics, nextStep.getAndIncrement());
+    }
+
+    @Override
+    public void log(Map<String, ? extends Number> metrics, long step) {
+        long want = step + 1;
+        long cur;
+        while ((cur = nextStep.get()) < want && !nextStep.compareAndSet(cur, want)) {
+            Thread.onSpinWait();
+        }
+        enqueuePoints(metrics, step);
+    }
+
+    private void enqueuePoints(Map<String, ? extends Number> metrics, long step) {
+        if (metrics == null) {
+            invalid("null", "the metrics map is null");
+            return;
+        }
+        int size = metrics.size();
+        String[] keys = new String[size];
+        double[] values = new double[size];
+        int n = 0;
+        for (Map.Entry<String, ? extends Number> e : metrics.entrySet()) {
+            String key = e.getKey();
+            String problem = MetricNames.problem(key);
+            if (problem != null) {
+                invalid(key, problem);
+                continue;
+            }
+            Object v = e.getValue();
+            if (!(v instanceof Number num)) {
+                invalid(key, v == null ? "the value is null" : "the value is a " + v.getClass().getName()
+                        + ", not a number");
+                continue;
+            }
+            keys[n] = key;
+            values[n] = num.doubleValue();
+            n++;
+        }
+        if (n > 0) {
+            enqueue(new Event.Points(keys, values, n, step, System.currentTimeMillis()));
+        }
+    }
+
+    private void invalid(String key, String problem) {
+        String message = "metric " + MetricNames.show(key) + " skipped: " + problem
+                + " (names need 1-250 characters without control characters; values must be numbers)";
+        if (strict) {
+            throw new IllegalArgumentException(message);
+        }
+        problems.warnOnce("invalid:" + key, message);
+    }
+
+    /** Hands an event to the writer; waits for room (back-pressure) but never on a dead writer. */
+    void enqueue(Event e) {
+        if (queue.offer(e)) {
+            return;
+        }
+        try {
+            while (!queue.offer(e, OFFER_SLICE_MS, TimeUnit.MILLISECONDS)) {
+                Thread w = writerThread;
+                if (w == null || !w.isAlive()) {
+                    lost(e, "the run has ended");
+                    return;
+                }
+            }
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            lost(e, "the logging thread was interrupted while the queue was full");
+        }
+    }
+
+    private void lost(Event e, String why) {
+        if (e instanceof Event.Points p) {
+            problems.dropped(p.n());
+        }
+        problems.warnOnce("after-end", "a " + e.getClass().getSimpleName().toLowerCase() + " event was not recorded: "
+                + why + ". Log before close(), or resume the run.");
+    }
+
+    @Override
+    public long step() {
+        return nextStep.get();
+    }
+
+    @Override
+    public Summary summary() {
+        return summary;
+    }
+
+    void publishSummary(Map<String, Object> changed) {
+        summary.publish(changed);
+    }
+
+    @Override
+    public void notes(String notes) {
+        enqueue(new Event.Meta(notes == null ? "" : notes, null));
+    }
+
+    @Override
+    public void tags(String... newTags) {
+        synchronized (tags) {
+            Collections.addAll(tags, newTags);
+        }
+        enqueue(new Event.Meta(null, List.of(newTags)));
+    }
+
+    List<String> tagsSnapshot() {
+        synchronized (tags) {
+            return new ArrayList<>(tags);
+        }
+    }
+
+    /** Hook for console capture: one line the process printed ({@code "out"} or {@code "err"}). */
+    void consoleLine(String stream, String text) {
+        if (!ended.get()) {
+            enqueue(new Event.Console(consoleSeq.getAndIncrement(), System.currentTimeMillis(), stream, text));
+        }
+    }
+
+    /** Hook for system metrics: values under {@code system/…}, logged at the current step. */
+    void logSystem(Map<String, Double> values) {
+        if (ended.get() || values.isEmpty()) {
+            return;
+        }
+        String[] keys = new String[values.size()];
+        double[] vals = new double[values.size()];
+        int n = 0;
+        for (Map.Entry<String, Double> e : values.entrySet()) {
+            if (e.getValue() != null && MetricNames.problem(e.getKey()) == null) {
+                keys[n] = e.getKey().startsWith("system/") ? e.getKey() : "system/" + e.getKey();
+                vals[n++] = e.getValue();
+            }
+        }
+        enqueue(new Event.Points(keys, vals, n, Math.max(0, nextStep.get() - 1), System.currentTimeMillis()));
+    }
+
+    void seed(long seed) {
+        if (!ended.get()) {
+            enqueue(new Event.Seed(seed));
+        }
+    }
+
+    @Override
+    public String saveFile(Path file) {
+        return keep(file.getFileName().toString(), file, "file");
+    }
+
+    @Override
+    public String logArtifact(String artifactName, Path path) {
+        if (!Files.isDirectory(path)) {
+            return keep(artifactName, path, "artifact");
+        }
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(path)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the folder " + path + ": " + e.getMessage(), e);
+        }
+        StringBuilder manifest = new StringBuilder();
+        for (Path f : files) {
+            String rel = path.relativize(f).toString().replace('\\', '/');
+            String hash = keep(artifactName + "/" + rel, f, "artifact");
+            manifest.append(hash).append("  ").append(rel).append('\n');
+        }
+        try {
+            return new LocalBlobStore(home.blobs()).put(new java.io.ByteArrayInputStream(
+                    manifest.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            problems.report("blobs", "cannot store artifact " + artifactName + " in " + home.blobs() + " (" + e
+                    + "). Fix: free disk space or make the folder writable.");
+            return null;
+        }
+    }
+
+    private String keep(String fileName, Path file, String kind) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("cannot keep " + file + " with run " + id
+                    + ": it is not a readable file");
+        }
+        try {
+            LocalBlobStore blobs = new LocalBlobStore(home.blobs());
+            String hash = blobs.putFile(file);
+            enqueue(new Event.File(new RunFile(fileName, hash, Files.size(file), kind, System.currentTimeMillis())));
+            return hash;
+        } catch (IOException | KeelException e) {
+            problems.report("blobs", "cannot store " + file + " in " + home.blobs() + " (" + e
+                    + "). Fix: free disk space or make the folder writable.");
+            return null;
+        }
+    }
+
+    @Override
+    public void flush() {
+        Thread w = writerThread;
+        if (ended.get() || w == null || !w.isAlive()) {
+            return;
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        enqueue(new Event.Flush(done));
+        try {
+            while (!done.await(OFFER_SLICE_MS, TimeUnit.MILLISECONDS)) {
+                if (!w.isAlive()) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public List<String> problems() {
+        return problems.snapshot();
+    }
+
+    @Override
+    public void close() {
+        end(RunState.FINISHED, null);
+        ProcessHooks.closedBy(this, Thread.currentThread());
+    }
+
+    @Override
+    public void fail(Throwable cause) {
+        end(RunState.FAILED, cause == null ? "failed" : cause.toString());
+    }
+
+    /** The state the run ended with, or null while it runs. */
+    RunState endState() {
+        return endState;
+    }
+
+    /**
+     * Ends the run once: the writer records the state, writes what is pending and stops; the
+     * lock is released. Later calls do nothing and return false.
+     */
+    boolean end(RunState state, String error) {
+        if (!ended.compareAndSet(false, true)) {
+            return false;
+        }
+        endState = state;
+        enqueue(new Event.End(state, error, System.currentTimeMillis()));
+        Thread w = writerThread;
+        try {
+            if (w != null && w != Thread.currentThread()) {
+                w.join(END_TIMEOUT_MS);
+                if (w.isAlive()) {
+                    problems.report("end", "the writer did not finish within " + END_TIMEOUT_MS / 1000
+                            + " s (slow storage?); the rest is in the event log, if it could be written");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (lock != null && (w == null || !w.isAlive())) {
+                lock.close();
+            }
+            ProcessHooks.unregister(this);
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "Run[" + id + " " + name + " in " + project + "]";
+    }
+}
