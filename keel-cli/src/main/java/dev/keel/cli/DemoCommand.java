@@ -18,8 +18,9 @@ import java.util.concurrent.Callable;
 
 /** {@code keel demo}: trains a tiny built-in example three times through the SDK, then lists the runs. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Runs a small built-in training loop three times (different lr, layers, optimizer),",
-                "tracked through the Keel SDK, then prints the runs table of the project."})
+        description = {"Trains a small built-in example three times, tracked, and lists the runs.",
+                "The loop (different lr, layers and optimizer per run) logs through the Keel SDK,",
+                "then the runs table of the project is printed."})
 final class DemoCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;

@@ -26,9 +26,9 @@ final class Output {
         } else {
             TextTable.Result r = TextTable.render(table, width());
             out.print(r.text());
-            if (r.hiddenColumns() > 0) {
-                note(r.hiddenColumns() + " more column(s) do not fit in " + width()
-                        + " characters: widen the terminal (or set COLUMNS), or use --format csv or json");
+            if (!r.hidden().isEmpty()) {
+                note("not shown, to fit " + width() + " characters: " + String.join(", ", r.hidden())
+                        + " (widen the terminal or set COLUMNS, or use --format csv or json)");
             }
         }
         out.flush();

@@ -43,7 +43,9 @@ final class RunRmCommand implements Callable<Integer> {
         StoreAccess access = home.access();
         PrintWriter err = spec.commandLine().getErr();
         try (Store store = access.openExisting()) {
-            RunInfo run = new LiveRuns(access.home()).effective(RunLookup.find(store, runId, access.home().toString()));
+            LiveRuns live = new LiveRuns(access.home());
+            live.recover(store);
+            RunInfo run = live.effective(RunLookup.find(store, runId, access.home().toString()));
             if (run.state() == RunState.RUNNING) {
                 throw KeelException.invalid("run " + run.id() + " (" + run.name() + ") is still running (pid "
                         + run.pid() + " on " + run.host() + "): stop it first, then delete it");

@@ -37,7 +37,9 @@ final class RunShowCommand implements Callable<Integer> {
         StoreAccess access = home.access();
         RunDetails details;
         try (Store store = access.openExisting()) {
-            RunInfo run = new LiveRuns(access.home()).effective(RunLookup.find(store, runId, access.home().toString()));
+            LiveRuns live = new LiveRuns(access.home());
+            live.recover(store);
+            RunInfo run = live.effective(RunLookup.find(store, runId, access.home().toString()));
             details = new RunDetails(run, store.provenance(run.id()), store.files(run.id()),
                     store.metricKeys(run.id()));
         }

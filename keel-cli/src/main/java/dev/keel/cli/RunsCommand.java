@@ -21,9 +21,10 @@ import java.util.concurrent.Callable;
 
 /** {@code keel runs}: the runs table. */
 @Command(name = "runs", mixinStandardHelpOptions = true,
-        description = {"Lists runs as a table: ID, Name, State, Notes, User, Tags, Created, Runtime, Sweep,",
-                "then one column per config key and per summary metric (system/ metrics are left out).",
-                "Newest first unless --sort says otherwise."},
+        description = {"Lists runs as a table, newest first unless --sort says otherwise.",
+                "Columns: ID, Name, State, Notes, User, Tags, Created, Runtime, Sweep, then one per config key",
+                "and one per summary metric (system/ metrics are left out; empty columns are hidden in the",
+                "text table). Runs whose process vanished show as crashed."},
         footer = {"%nExamples:",
                 "  keel runs --sort -val_accuracy --limit 10",
                 "  keel runs --filter 'config.layers >= 64 and summary.val_accuracy > 0.87 and state = finished'",
@@ -69,7 +70,9 @@ final class RunsCommand implements Callable<Integer> {
             runs = List.of();
         } else {
             try (Store store = maybeStore.get()) {
-                runs = new LiveRuns(access.home()).effective(store.searchRuns(query));
+                LiveRuns live = new LiveRuns(access.home());
+                live.recover(store);
+                runs = live.effective(store.searchRuns(query));
             }
         }
         long now = System.currentTimeMillis();

@@ -38,7 +38,6 @@ public final class DemoTraining {
         c.put("hidden", hidden);
         c.put("optimizer", optimizer);
         c.put("epochs", EPOCHS);
-        c.put("batch_size", 64);
         c.put("seed", 42);
         return c;
     }
@@ -52,7 +51,7 @@ public final class DemoTraining {
                     .home(home)
                     .config(config)
                     .tags("demo", (String) config.get("optimizer"))
-                    .notes("built-in demo: " + config.get("layers") + " layers, lr " + config.get("lr"))
+                    .notes(config.get("optimizer") + ", " + config.get("layers") + " x " + config.get("hidden"))
                     .systemMetrics(false)
                     .captureConsole(false)
                     .build();
@@ -76,11 +75,12 @@ public final class DemoTraining {
         int layers = (Integer) config.get("layers");
         int hidden = (Integer) config.get("hidden");
         boolean adam = "adam".equals(config.get("optimizer"));
-        Random random = new Random(Keel.seed(((Integer) config.get("seed")).longValue() + layers));
+        Random random = new Random(((Integer) config.get("seed")).longValue() + layers);
         double speed = (adam ? 3.0 : 1.2) * Math.min(1.0, Math.sqrt(lr / 0.01)) / BATCHES_PER_EPOCH;
         double floor = 0.22 + 0.25 / (layers * Math.sqrt(hidden / 64.0)) + (lr > 0.05 ? 0.12 : 0.0);
         run.summary().define("val_loss", SummaryMode.MIN).define("val_accuracy", SummaryMode.MAX);
         long step = 0;
+        double bestValAccuracy = 0;
         for (int epoch = 0; epoch < EPOCHS; epoch++) {
             double epochLoss = 0;
             double epochAcc = 0;
@@ -94,10 +94,10 @@ public final class DemoTraining {
             double valLoss = epochLoss / BATCHES_PER_EPOCH + 0.03 + 0.01 * epoch * (lr > 0.05 ? 1 : 0)
                     + 0.02 * random.nextGaussian();
             double valAccuracy = Math.min(0.99, epochAcc / BATCHES_PER_EPOCH - 0.015 + 0.005 * random.nextGaussian());
-            run.log(Map.of("epoch", epoch, "val_loss", valLoss, "val_accuracy", valAccuracy), step - 1);
+            run.log(Map.of("val_loss", valLoss, "val_accuracy", valAccuracy), step - 1);
+            bestValAccuracy = Math.max(bestValAccuracy, valAccuracy);
         }
-        Object best = run.summary().get("val_accuracy");
-        double bestVal = best instanceof Number n ? n.doubleValue() : 0.8;
-        run.summary().put("test_accuracy", Math.round((bestVal - 0.006) * 10000) / 10000.0);
+        double test = bestValAccuracy - 0.006 + 0.004 * random.nextGaussian();
+        run.summary().put("test_accuracy", Math.round(test * 10000) / 10000.0);
     }
 }

@@ -14,16 +14,24 @@ public final class Table {
     /**
      * A column: {@code key} names it for machines (CSV headers, sort keys), {@code header} for
      * people, under an optional {@code group} label ("config", "summary"; null for none);
-     * numeric cells align right.
+     * numeric cells align right; a column that is not {@code shrinkable} is never cut to fit.
+     * When a text table is too wide, columns with a {@code dropRank} above 0 are left out first,
+     * highest rank first, before any trailing column.
      */
-    public record Column(String key, String header, String group, boolean numeric) {
+    public record Column(String key, String header, String group, boolean numeric, boolean shrinkable,
+                         int dropRank) {
     }
 
     public Table column(String key, String header, String group, boolean numeric) {
+        return column(key, header, group, numeric, true, 0);
+    }
+
+    public Table column(String key, String header, String group, boolean numeric, boolean shrinkable,
+                        int dropRank) {
         if (!rows.isEmpty()) {
             throw new IllegalStateException("add every column before the first row");
         }
-        columns.add(new Column(key, header, group, numeric));
+        columns.add(new Column(key, header, group, numeric, shrinkable, dropRank));
         return this;
     }
 

@@ -4,58 +4,105 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Prints a {@link Table} as aligned text that fits a given width: long cells are cut with "…",
- * the widest columns shrink first, and columns that still do not fit are left out (the caller
- * learns how many through {@link Result#hiddenColumns()} and can say so on stderr).
+ * Prints a {@link Table} as aligned text that fits a given width. Columns with no value in any
+ * row are left out; long cells are cut with "…" (no cell wider than {@value #MAX_CELL}); when the
+ * line is still too wide the widest shrinkable columns give way down to {@value #MIN_CELL}
+ * characters; then columns with a drop rank are left out (highest first), then trailing columns
+ * (all listed in {@link Result#hidden()}, so the caller can say so on stderr).
  */
 public final class TextTable {
-    /** No cell is wider than this, whatever the terminal. */
-    static final int MAX_CELL = 40;
-    /** Columns never shrink below this (or their header, when shorter). */
-    static final int MIN_CELL = 6;
+    static final int MAX_CELL = 32;
+    static final int MIN_CELL = 10;
     private static final String GAP = "  ";
 
     private TextTable() {
     }
 
-    /** The printed text and how many trailing columns did not fit. */
-    public record Result(String text, int hiddenColumns) {
+    /** The printed text and the keys of the columns with values that did not fit. */
+    public record Result(String text, List<String> hidden) {
     }
 
     public static Result render(Table table, int width) {
-        List<Table.Column> columns = table.columns();
+        List<Table.Column> all = table.columns();
         List<List<String>> rows = table.rows();
-        int n = columns.size();
+        List<Integer> kept = new ArrayList<>();
+        for (int c = 0; c < all.size(); c++) {
+            final int col = c;
+            if (rows.isEmpty() || rows.stream().anyMatch(r -> !r.get(col).isEmpty())) {
+                kept.add(c);
+            }
+        }
+        List<String> hidden = new ArrayList<>();
+        while (natural(all, rows, kept) > width) {
+            int drop = -1;
+            for (int i = 0; i < kept.size(); i++) {
+                int rank = all.get(kept.get(i)).dropRank();
+                if (rank > 0 && (drop < 0 || rank > all.get(kept.get(drop)).dropRank())) {
+                    drop = i;
+                }
+            }
+            if (drop < 0) {
+                break;
+            }
+            hidden.add(all.get(kept.remove(drop)).key());
+        }
+        int n = kept.size();
+        List<Table.Column> columns = new ArrayList<>(n);
         int[] widths = new int[n];
-        for (int c = 0; c < n; c++) {
-            int w = columns.get(c).header().length();
+        int[] minimums = new int[n];
+        for (int i = 0; i < n; i++) {
+            int c = kept.get(i);
+            Table.Column column = all.get(c);
+            columns.add(column);
+            int w = displayWidth(column.header());
             for (List<String> row : rows) {
                 w = Math.max(w, displayWidth(row.get(c)));
             }
-            widths[c] = Math.min(w, MAX_CELL);
+            widths[i] = Math.min(w, MAX_CELL);
+            minimums[i] = column.shrinkable() ? Math.min(widths[i], MIN_CELL) : widths[i];
         }
-        shrinkToFit(widths, width);
+        shrinkToFit(widths, minimums, width);
         int shown = n;
         while (shown > 1 && total(widths, shown) > width) {
             shown--;
         }
+        for (int i = shown; i < n; i++) {
+            hidden.add(columns.get(i).key());
+        }
         StringBuilder out = new StringBuilder();
         groupLine(out, columns, widths, shown);
-        List<String> header = new ArrayList<>(columns.size());
+        List<String> header = new ArrayList<>(n);
         columns.forEach(col -> header.add(col.header()));
         line(out, header, columns, widths, shown);
         for (List<String> row : rows) {
-            line(out, row, columns, widths, shown);
+            List<String> cells = new ArrayList<>(n);
+            kept.forEach(c -> cells.add(row.get(c)));
+            line(out, cells, columns, widths, shown);
         }
-        return new Result(out.toString(), n - shown);
+        return new Result(out.toString(), List.copyOf(hidden));
     }
 
-    /** Takes one character at a time from the widest column until the line fits or none can shrink. */
-    private static void shrinkToFit(int[] widths, int width) {
+    /** The width of the kept columns once shrunk as far as allowed: what dropping must get under. */
+    private static int natural(List<Table.Column> all, List<List<String>> rows, List<Integer> kept) {
+        int[] widths = new int[kept.size()];
+        for (int i = 0; i < kept.size(); i++) {
+            Table.Column column = all.get(kept.get(i));
+            int w = displayWidth(column.header());
+            for (List<String> row : rows) {
+                w = Math.max(w, displayWidth(row.get(kept.get(i))));
+            }
+            w = Math.min(w, MAX_CELL);
+            widths[i] = column.shrinkable() ? Math.min(w, MIN_CELL) : w;
+        }
+        return total(widths, widths.length);
+    }
+
+    /** Takes one character at a time from the widest column above its minimum until the line fits. */
+    private static void shrinkToFit(int[] widths, int[] minimums, int width) {
         while (total(widths, widths.length) > width) {
             int widest = -1;
             for (int c = 0; c < widths.length; c++) {
-                if (widths[c] > MIN_CELL && (widest < 0 || widths[c] > widths[widest])) {
+                if (widths[c] > minimums[c] && (widest < 0 || widths[c] > widths[widest])) {
                     widest = c;
                 }
             }
@@ -125,7 +172,7 @@ public final class TextTable {
         out.append(line, 0, end).append('\n');
     }
 
-    /** Cuts a cell to {@code width} code points, ending with "…" when cut; newlines become spaces. */
+    /** Cuts a cell to {@code width} code points, ending with "…" when cut; line breaks become spaces. */
     static String fit(String cell, int width) {
         String flat = cell.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ');
         if (displayWidth(flat) <= width) {

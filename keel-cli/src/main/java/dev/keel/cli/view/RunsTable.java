@@ -13,6 +13,8 @@ import java.util.TreeSet;
  * The W&B-style runs table: ID, Name, State, Notes, User, Tags, Created, Runtime, Sweep, then
  * one column per (flattened) config key and one per summary metric, each group sorted by key.
  * System metrics ({@code system/…}) stay out of the table; {@code keel run show} lists them.
+ * In a narrow terminal the text table gives up Notes, Tags, User, Sweep, Created and Runtime (in
+ * that order) before config and summary columns, since those are what runs are compared by.
  * Column keys are the names {@code --sort} and {@code --filter} accept.
  */
 public final class RunsTable {
@@ -39,15 +41,15 @@ public final class RunsTable {
             collect(summary, summaryKeys);
         }
         Table table = new Table()
-                .column("id", "ID", null, false)
-                .column("name", "Name", null, false)
-                .column("state", "State", null, false)
-                .column("notes", "Notes", null, false)
-                .column("user", "User", null, false)
-                .column("tags", "Tags", null, false)
-                .column("created", "Created", null, false)
-                .column("runtime", "Runtime", null, !exact)
-                .column("sweep", "Sweep", null, false);
+                .column("id", "ID", null, false, false, 0)
+                .column("name", "Name", null, false, true, 0)
+                .column("state", "State", null, false, false, 0)
+                .column("notes", "Notes", null, false, true, 6)
+                .column("user", "User", null, false, true, 4)
+                .column("tags", "Tags", null, false, true, 5)
+                .column("created", "Created", null, false, false, 2)
+                .column("runtime", "Runtime", null, !exact, false, 1)
+                .column("sweep", "Sweep", null, false, true, 3);
         configKeys.forEach((k, numeric) -> table.column("config." + k, k, "config", numeric));
         summaryKeys.forEach((k, numeric) -> table.column("summary." + k, k, "summary", numeric));
         for (int i = 0; i < runs.size(); i++) {

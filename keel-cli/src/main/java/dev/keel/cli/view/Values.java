@@ -12,13 +12,13 @@ import java.util.Map;
 
 /** How values, times and durations look in tables: short for people, exact for CSV. */
 public final class Values {
-    private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-    private static final MathContext SHORT = new MathContext(5);
+    private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+    private static final MathContext SHORT = new MathContext(4);
 
     private Values() {
     }
 
-    /** A value for a table cell: numbers to 5 significant digits, NaN/Infinity by name. */
+    /** A value for a table cell: numbers to 4 significant digits, NaN/Infinity by name. */
     public static String brief(Object value) {
         if (value instanceof Double || value instanceof Float) {
             double d = ((Number) value).doubleValue();
