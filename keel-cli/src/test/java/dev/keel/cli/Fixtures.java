@@ -31,6 +31,12 @@ final class Fixtures {
     }
 
     static void seed(Path home) {
+        try {
+            // The crashed run's folder, as its vanished process left it: no one holds its lock.
+            java.nio.file.Files.createDirectories(new KeelHome(home).runDir("cccc3333"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         try (Store store = Stores.open(new KeelHome(home).storeLocation())) {
             create(store, "aaaa1111", "mnist", "brave-otter-1", RunState.FINISHED, T0, List.of("mlp", "baseline"),
                     "first try, \"quoted\"", config(0.01, 64, "adam"),

@@ -22,7 +22,8 @@ public final class RunLookup {
             return exact.get();
         }
         List<RunInfo> all = store.searchRuns(RunQuery.all());
-        List<RunInfo> byPrefix = all.stream().filter(r -> r.id().startsWith(wanted)).toList();
+        List<RunInfo> byPrefix = all.stream().filter(r -> r.id().startsWith(wanted))
+                .sorted(java.util.Comparator.comparing(RunInfo::id)).toList();
         if (byPrefix.size() == 1) {
             return byPrefix.get(0);
         }

@@ -61,6 +61,8 @@ public final class TextTable {
             widths[i] = Math.min(w, MAX_CELL);
             minimums[i] = column.shrinkable() ? Math.min(widths[i], MIN_CELL) : widths[i];
         }
+        widenForGroups(columns, widths);
+        widenForGroups(columns, minimums);
         shrinkToFit(widths, minimums, width);
         int shown = n;
         while (shown > 1 && total(widths, shown) > width) {
@@ -94,7 +96,26 @@ public final class TextTable {
             w = Math.min(w, MAX_CELL);
             widths[i] = column.shrinkable() ? Math.min(w, MIN_CELL) : w;
         }
+        widenForGroups(kept.stream().map(all::get).toList(), widths);
         return total(widths, widths.length);
+    }
+
+    /** Widens the last column of a group whose columns together are narrower than its label. */
+    private static void widenForGroups(List<Table.Column> columns, int[] widths) {
+        int c = 0;
+        while (c < columns.size()) {
+            String group = columns.get(c).group();
+            int end = c + 1;
+            int span = widths[c];
+            while (end < columns.size() && group != null && group.equals(columns.get(end).group())) {
+                span += GAP.length() + widths[end];
+                end++;
+            }
+            if (group != null && span < displayWidth(group)) {
+                widths[end - 1] += displayWidth(group) - span;
+            }
+            c = end;
+        }
     }
 
     /** Takes one character at a time from the widest column above its minimum until the line fits. */
@@ -114,30 +135,30 @@ public final class TextTable {
     }
 
     /**
-     * Prints group labels ("config", "summary") above the first column of each group; a label may
-     * run on over the next columns of its own group.
+     * Prints group labels ("config", "summary") above the first column of each group. A label may
+     * run on to one space before the next label, so a one-column group still shows its name.
      */
     private static void groupLine(StringBuilder out, List<Table.Column> columns, int[] widths, int shown) {
-        if (columns.stream().limit(shown).allMatch(c -> c.group() == null)) {
-            return;
-        }
-        StringBuilder line = new StringBuilder();
+        List<Integer> starts = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
         int pos = 0;
         String previous = null;
         for (int c = 0; c < shown; c++) {
             String group = columns.get(c).group();
             if (group != null && !group.equals(previous)) {
-                int span = widths[c];
-                for (int d = c + 1; d < shown && group.equals(columns.get(d).group()); d++) {
-                    span += GAP.length() + widths[d];
-                }
-                while (line.length() < pos) {
-                    line.append(' ');
-                }
-                line.append(fit(group, span));
+                starts.add(pos);
+                labels.add(group);
             }
             previous = group;
             pos += widths[c] + GAP.length();
+        }
+        if (labels.isEmpty()) {
+            return;
+        }
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < labels.size(); i++) {
+            int room = i + 1 < labels.size() ? starts.get(i + 1) - starts.get(i) - 1 : Integer.MAX_VALUE;
+            line.append(" ".repeat(starts.get(i) - line.length())).append(fit(labels.get(i), room));
         }
         out.append(line).append('\n');
     }

@@ -24,7 +24,7 @@ public final class HistoryTable {
             table.row(List.of(Long.toString(series.steps()[i]),
                     exact ? Values.exact(v) : Values.brief(v),
                     exact ? Values.isoCell(series.timestamps()[i])
-                            : Values.time(series.timestamps()[i])));
+                            : Values.preciseTime(series.timestamps()[i])));
         }
         return table;
     }

@@ -13,6 +13,7 @@ import java.util.Map;
 /** How values, times and durations look in tables: short for people, exact for CSV. */
 public final class Values {
     private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+    private static final DateTimeFormatter LOCAL_TIME_MS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
     private static final MathContext SHORT = new MathContext(4);
 
     private Values() {
@@ -64,6 +65,14 @@ public final class Values {
             return "";
         }
         return LOCAL_TIME.format(Instant.ofEpochMilli(epochMs).atZone(ZoneId.systemDefault()));
+    }
+
+    /** Epoch ms as local date and time to the millisecond (metric points), empty for 0. */
+    public static String preciseTime(long epochMs) {
+        if (epochMs <= 0) {
+            return "";
+        }
+        return LOCAL_TIME_MS.format(Instant.ofEpochMilli(epochMs).atZone(ZoneId.systemDefault()));
     }
 
     /** Epoch ms as ISO-8601 UTC ({@code 2026-11-29T01:59:49.123Z}), null for 0. */
