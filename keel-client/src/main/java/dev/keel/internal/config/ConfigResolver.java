@@ -67,11 +67,36 @@ public final class ConfigResolver {
             return value;
         }
         try {
-            return Json.MAPPER.convertValue(value, Object.class);
+            return normalize(Json.MAPPER.convertValue(value, Object.class));
         } catch (IllegalArgumentException e) {
             throw KeelException.invalid(what + " cannot be read as JSON-like config: " + e.getMessage()
                     + " (use maps, lists, strings, numbers, booleans, or beans made of them)");
         }
+    }
+
+    /** Narrow numbers to Long or Double, collections to LinkedHashMap or ArrayList. */
+    private static Object normalize(Object v) {
+        if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue();
+        }
+        if (v instanceof Float f) {
+            // 0.1f means 0.1 to the person who wrote it, not 0.10000000149
+            return Float.isFinite(f) ? Double.parseDouble(Float.toString(f)) : f.doubleValue();
+        }
+        if (v instanceof java.math.BigDecimal d) {
+            return d.doubleValue();
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, x) -> out.put(String.valueOf(k), normalize(x)));
+            return out;
+        }
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            l.forEach(x -> out.add(normalize(x)));
+            return out;
+        }
+        return v;
     }
 
     /** Merges {@code source} into {@code target}: nested maps merge, everything else replaces. */

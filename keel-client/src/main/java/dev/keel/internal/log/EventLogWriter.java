@@ -85,6 +85,14 @@ public final class EventLogWriter implements Closeable {
      * buffered, so the caller decides whether to retry or give up.
      */
     public long commit() throws IOException {
+        return commit(true);
+    }
+
+    /**
+     * As {@link #commit()}; without {@code force} the records reach the operating system
+     * (they survive the process being killed) but not necessarily the disk yet.
+     */
+    public long commit(boolean force) throws IOException {
         if (pending.position() == 0) {
             return end;
         }
@@ -93,7 +101,9 @@ public final class EventLogWriter implements Closeable {
             while (pending.hasRemaining()) {
                 channel.write(pending);
             }
-            channel.force(false);
+            if (force) {
+                channel.force(false);
+            }
         } catch (IOException e) {
             pending.position(pending.limit()).limit(pending.capacity());
             try {

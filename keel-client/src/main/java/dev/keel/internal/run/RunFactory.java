@@ -11,10 +11,14 @@ import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
 import dev.keel.core.store.Store;
 import dev.keel.internal.config.ConfigResolver;
+import dev.keel.internal.console.ConsoleCapture;
+import dev.keel.internal.provenance.Provenance;
+import dev.keel.internal.system.SystemMonitor;
 import dev.keel.internal.log.EventLogWriter;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +27,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.BiFunction;
 
 /**
  * Creates runs for {@link dev.keel.Keel}. Only quick steps happen on the caller's thread
@@ -39,18 +42,8 @@ public final class RunFactory {
         t.setDaemon(true);
         return t;
     });
-    private static volatile BiFunction<KeelHome, String, Map<String, Object>> provenanceCapture =
-            (home, id) -> BasicProvenance.capture();
 
     private RunFactory() {
-    }
-
-    /**
-     * Replaces what is captured as provenance (called on a background thread with the run's
-     * folder and id); the result is merged over the basic JVM/OS/command capture.
-     */
-    public static void setProvenanceCapture(BiFunction<KeelHome, String, Map<String, Object>> capture) {
-        provenanceCapture = capture;
     }
 
     public static Run create(RunOptions options) {
@@ -87,13 +80,25 @@ public final class RunFactory {
                 Map.of());
         RunLock lock = lock(home, id);
         EventLogWriter log = openLog(home, id, run);
-        CompletableFuture<Map<String, Object>> provenance = captureProvenance(home, id);
+        CompletableFuture<Map<String, Object>> provenance = captureProvenance(run);
         RunWriter writer = new RunWriter(run, queueOf(run), store, home, log, info, false, provenance,
                 o.flushInterval().toMillis(), new SummaryTracker(), run.problemsSink());
-        writer.begin(false);
+        writer.beginNew();
         ProcessHooks.register(run);
         run.start(writer, lock);
+        startCompanions(run, o, home);
         return run;
+    }
+
+    /** System metrics and console capture, both on their own threads (OSHI's slow start included). */
+    private static void startCompanions(RunImpl run, RunOptions o, KeelHome home) {
+        if (o.captureConsole()) {
+            run.addCompanion(ConsoleCapture.install(line -> run.consoleLine(line.stream(), line.epochMillis(),
+                    line.text())));
+        }
+        if (o.systemMetrics()) {
+            run.addCompanion(SystemMonitor.start(home.root(), o.systemMetricsInterval(), run::logSystem));
+        }
     }
 
     private static RunImpl resume(RunOptions o, KeelHome home, Store store, Map<String, Object> newConfig) {
@@ -123,10 +128,11 @@ public final class RunFactory {
         tracker.drainChanged();
         RunWriter writer = new RunWriter(run, queueOf(run), store, home, log, stored, true,
                 CompletableFuture.completedFuture(Map.of()), o.flushInterval().toMillis(), tracker, run.problemsSink());
-        writer.begin(true);
+        writer.beginResumed();
         writer.addConfig(newConfig);
         ProcessHooks.register(run);
         run.start(writer, lock);
+        startCompanions(run, o, home);
         return run;
     }
 
@@ -172,12 +178,13 @@ public final class RunFactory {
         }
     }
 
-    private static CompletableFuture<Map<String, Object>> captureProvenance(KeelHome home, String id) {
-        BiFunction<KeelHome, String, Map<String, Object>> capture = provenanceCapture;
+    /** Git, command, JVM, machine, dependencies…; the uncommitted diff becomes the run file diff.patch. */
+    private static CompletableFuture<Map<String, Object>> captureProvenance(RunImpl run) {
+        List<Long> seeds = List.copyOf(SEEDS);
         return CompletableFuture.supplyAsync(() -> {
-            Map<String, Object> p = new LinkedHashMap<>(BasicProvenance.capture());
-            p.putAll(capture.apply(home, id));
-            return p;
+            Provenance p = Provenance.capture(Path.of("").toAbsolutePath(), seeds);
+            p.gitDiff().ifPresent(diff -> run.keepText("diff.patch", diff, "diff"));
+            return p.toMap();
         }, BACKGROUND);
     }
 

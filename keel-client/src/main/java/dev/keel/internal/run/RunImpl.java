@@ -49,6 +49,7 @@ final class RunImpl implements Run {
     private final AtomicBoolean ended = new AtomicBoolean();
     private final Set<String> tags;
     private final Thread owner = Thread.currentThread();
+    private final List<AutoCloseable> companions = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Thread writerThread;
     private volatile RunState endState;
     private RunLock lock;
@@ -74,6 +75,23 @@ final class RunImpl implements Run {
         t.setDaemon(true);
         writerThread = t;
         t.start();
+    }
+
+    /** Something that lives as long as the run (console capture, system monitor); closed at its end. */
+    void addCompanion(AutoCloseable c) {
+        if (ended.get()) {
+            closeQuietly(c);
+        } else {
+            companions.add(c);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // a companion that cannot stop must not keep the run from ending
+        }
     }
 
     BlockingQueue<Event> queue() {
@@ -227,10 +245,15 @@ final class RunImpl implements Run {
         }
     }
 
-    /** Hook for console capture: one line the process printed ({@code "out"} or {@code "err"}). */
-    void consoleLine(String stream, String text) {
-        if (!ended.get()) {
-            enqueue(new Event.Console(consoleSeq.getAndIncrement(), System.currentTimeMillis(), stream, text));
+    /**
+     * Hook for console capture: one line the process printed ({@code "out"} or {@code "err"}).
+     * Called while the stream is locked, so it never waits: a line that finds the queue full is
+     * counted and reported instead (the line was still printed).
+     */
+    void consoleLine(String stream, long timestamp, String text) {
+        if (!ended.get() && !queue.offer(new Event.Console(consoleSeq.getAndIncrement(), timestamp, stream, text))) {
+            problems.report("console-full", "console lines were printed faster than they could be kept; "
+                    + "some are missing from the run's log (they were printed as usual)");
         }
     }
 
@@ -248,7 +271,10 @@ final class RunImpl implements Run {
                 vals[n++] = e.getValue();
             }
         }
-        enqueue(new Event.Points(keys, vals, n, Math.max(0, nextStep.get() - 1), System.currentTimeMillis()));
+        if (n > 0 && !queue.offer(new Event.Points(keys, vals, n, Math.max(0, nextStep.get() - 1),
+                System.currentTimeMillis()))) {
+            problems.dropped(n); // the monitor must not stall; a missed sample is counted, not hidden
+        }
     }
 
     void seed(long seed) {
@@ -286,6 +312,18 @@ final class RunImpl implements Run {
             problems.report("blobs", "cannot store artifact " + artifactName + " in " + home.blobs() + " (" + e
                     + "). Fix: free disk space or make the folder writable.");
             return null;
+        }
+    }
+
+    /** Keeps text as a run file (e.g. the uncommitted git diff); problems are recorded, not thrown. */
+    void keepText(String fileName, String text, String kind) {
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            String hash = new LocalBlobStore(home.blobs()).put(new java.io.ByteArrayInputStream(bytes));
+            enqueue(new Event.File(new RunFile(fileName, hash, bytes.length, kind, System.currentTimeMillis())));
+        } catch (IOException | RuntimeException e) {
+            problems.report("blobs", "cannot store " + fileName + " in " + home.blobs() + " (" + e
+                    + "). Fix: free disk space or make the folder writable.");
         }
     }
 
@@ -355,6 +393,9 @@ final class RunImpl implements Run {
             return false;
         }
         endState = state;
+        for (AutoCloseable c : companions) {
+            closeQuietly(c);
+        }
         enqueue(new Event.End(state, error, System.currentTimeMillis()));
         Thread w = writerThread;
         try {

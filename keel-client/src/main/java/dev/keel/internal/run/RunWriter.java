@@ -82,16 +82,30 @@ final class RunWriter implements Runnable {
         this.problems = problems;
     }
 
-    /** Queues the first records: the run itself (new runs) or its return to running (resumed ones). */
-    void begin(boolean resumed) {
-        if (resumed) {
-            Map<String, Object> state = new LinkedHashMap<>();
-            state.put("state", RunState.RUNNING.label());
-            state.put("endedAt", 0L);
-            records.add(new SimpleEntry<>(EventType.STATE, state));
-        } else {
-            records.add(new SimpleEntry<>(EventType.CREATE, RunRecords.toMap(info)));
+    /**
+     * Writes the run itself as the log's first record, at once and without fsync: a process
+     * killed right after init still leaves a run that recovery can index.
+     */
+    void beginNew() {
+        if (log == null) {
+            return;
         }
+        log.add(EventType.CREATE, LogRecords.json(RunRecords.toMap(info)));
+        try {
+            log.commit(false);
+        } catch (IOException e) {
+            problems.report("log", "cannot write the event log " + home.eventLog(run.id()) + " (" + e
+                    + "): metrics go to the store only. Fix: free disk space or make " + home.root() + " writable.");
+            closeLog();
+        }
+    }
+
+    /** Queues the return to running of a resumed run. */
+    void beginResumed() {
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("state", RunState.RUNNING.label());
+        state.put("endedAt", 0L);
+        records.add(new SimpleEntry<>(EventType.STATE, state));
     }
 
     /** Adds config values to the run (resume with new config sources). */
@@ -207,6 +221,9 @@ final class RunWriter implements Runnable {
             }
             records.add(new SimpleEntry<>(EventType.STATE, state));
         }
+        if (!created && !flushWaiters.isEmpty()) {
+            awaitProvenance(); // flush() promises an indexed run
+        }
         if (!created && provenance.isDone()) {
             records.add(new SimpleEntry<>(EventType.PROVENANCE, provenanceNow()));
         }
@@ -249,7 +266,7 @@ final class RunWriter implements Runnable {
     private void index(WriteBatch batch, boolean inLog) {
         if (!created) {
             boolean waited = System.currentTimeMillis() - startedAt >= PROVENANCE_WAIT_MS;
-            if (inLog && !provenance.isDone() && !waited && end == null) {
+            if (inLog && !provenance.isDone() && !waited && end == null && flushWaiters.isEmpty()) {
                 return; // the log holds it; the store catches up once the run is created
             }
             if (!createInStore()) {
@@ -297,6 +314,19 @@ final class RunWriter implements Runnable {
             problems.report("create", "cannot create the run in the store " + home.database() + " (" + e
                     + "). Fix: make " + home.root() + " writable or free disk space.");
             return false;
+        }
+    }
+
+    private void awaitProvenance() {
+        long left = PROVENANCE_WAIT_MS - (System.currentTimeMillis() - startedAt);
+        if (left > 0) {
+            try {
+                provenance.get(left, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                // recorded by provenanceNow()
+            }
         }
     }
 
