@@ -42,6 +42,16 @@ final class Migrations {
 
     static void migrate(Database db) {
         List<String> scripts = scripts(db.dialect());
+        // Up to date is the common case: see it without taking the write lock that running
+        // processes are busy with.
+        int seen = db.read("read the schema version", c -> {
+            try (ResultSet rs = c.getMetaData().getTables(null, null, "schema_version", null)) {
+                return rs.next() ? current(c) : 0;
+            }
+        });
+        if (seen == scripts.size()) {
+            return;
+        }
         db.write("prepare the schema", c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"

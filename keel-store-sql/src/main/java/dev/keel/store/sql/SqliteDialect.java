@@ -29,7 +29,8 @@ final class SqliteDialect implements Dialect {
     @Override
     public void beginWrite(Connection c) throws SQLException {
         // IMMEDIATE takes the write lock now, so a transaction never fails half-way on a lock
-        // upgrade (SQLITE_BUSY_SNAPSHOT); the driver stays in auto-commit mode around it.
+        // upgrade (SQLITE_BUSY_SNAPSHOT). The transaction is begun and ended here rather than
+        // through the driver's auto-commit switch, so none stays open between writes.
         exec(c, "BEGIN IMMEDIATE");
     }
 

@@ -7,8 +7,6 @@ import dev.keel.core.ProjectInfo;
 import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
-import dev.keel.core.filter.Field;
-import dev.keel.core.filter.FilterParser;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.WriteBatch;
@@ -58,14 +56,6 @@ abstract class StoreContractTest {
 
     static WriteBatch batch() {
         return new WriteBatch();
-    }
-
-    private List<String> ids(RunQuery q) {
-        return store.searchRuns(q).stream().map(RunInfo::id).toList();
-    }
-
-    private List<String> filtered(String filter) {
-        return ids(new RunQuery(null, FilterParser.parse(filter), Field.parse("id"), false, 0, 0));
     }
 
     // ---- create and read

@@ -165,6 +165,20 @@ abstract class StoreSearchContractTest {
     }
 
     @Test
+    void operatorsThatMeanNothingForAFieldAreRefusedWithTheAlternative() {
+        KeelException e = assertThrows(KeelException.class, () -> where("tags > a"));
+        assertEquals("'tags >' needs a value; only = and != work with tags (or use: tags contains \"x\")",
+                e.getMessage());
+        e = assertThrows(KeelException.class, () -> where("config.x < null"));
+        assertEquals("'config.x <' needs a value; only = and != work with null", e.getMessage());
+        e = assertThrows(KeelException.class, () -> where("config.x contains null"));
+        assertEquals("'config.x contains' needs a value, not null: write config.x = null to find runs without it",
+                e.getMessage());
+        e = assertThrows(KeelException.class, () -> where("runtime > long"));
+        assertEquals("'runtime' is a number (milliseconds), not 'long'", e.getMessage());
+    }
+
+    @Test
     void sortsBySummaryWithMissingAndNanLastInBothDirections() {
         assertEquals(List.of("r3", "r1", "r2", "r4"), sorted("p", "summary.val_acc", true));
         assertEquals(List.of("r2", "r1", "r3", "r4"), sorted("p", "val_acc", false));
