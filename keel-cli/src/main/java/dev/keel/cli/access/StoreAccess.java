@@ -54,6 +54,9 @@ public final class StoreAccess {
         }
         try {
             return Stores.open(home.storeLocation());
+        } catch (KeelException e) {
+            // The store's own messages already name the file and the fix.
+            throw e;
         } catch (RuntimeException e) {
             String fix = Files.isWritable(home.root()) && Files.isWritable(db)
                     ? "check that it is a Keel database and not damaged (a copy can be inspected with sqlite3)"
