@@ -1,6 +1,7 @@
 package dev.keel.cli;
 
 import dev.keel.cli.access.LiveRuns;
+import dev.keel.cli.access.SortHint;
 import dev.keel.cli.access.SortKey;
 import dev.keel.cli.access.StoreAccess;
 import dev.keel.cli.view.RunJson;
@@ -74,6 +75,9 @@ final class RunsCommand implements Callable<Integer> {
                 live.recover(store);
                 runs = live.effective(store.searchRuns(query));
             }
+        }
+        if (sortKey != null) {
+            SortHint.check(sortKey, runs).ifPresent(output::note);
         }
         long now = System.currentTimeMillis();
         switch (format) {

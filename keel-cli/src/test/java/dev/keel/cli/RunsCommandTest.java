@@ -60,6 +60,15 @@ class RunsCommandTest {
     }
 
     @Test
+    void sortingByAMissingMetricSuggestsTheConfigKey() {
+        Cli.Result r = cli.run("runs", "--sort", "-layers");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("no listed run has summary.layers; did you mean --sort -config.layers?"),
+                r.err());
+        assertEquals("", cli.run("runs", "--sort", "val_loss").err());
+    }
+
+    @Test
     void jsonFollowsTheContract() throws Exception {
         Cli.Result r = cli.run("runs", "--format", "json", "--sort", "created");
         assertEquals(0, r.code(), r.err());
