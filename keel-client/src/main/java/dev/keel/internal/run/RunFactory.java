@@ -123,6 +123,14 @@ public final class RunFactory {
                 o.strict(), o.queueCapacity(), firstStep, stored.summary());
         RunLock lock = lock(home, id);
         EventLogWriter log = openLog(home, id, run);
+        if (log != null && log.end() < store.logOffset(id)) {
+            // the log lost records the store has (damage was cut off): appending there would
+            // give offsets the store treats as already applied
+            run.problemsSink().report("log", "the event log " + home.eventLog(id) + " is shorter than what the "
+                    + "store has indexed (it was damaged); this session's metrics go to the store only");
+            closeQuietly(log);
+            log = null;
+        }
         SummaryTracker tracker = new SummaryTracker();
         stored.summary().forEach(tracker::put);
         tracker.drainChanged();
@@ -179,6 +187,14 @@ public final class RunFactory {
     }
 
     /** Git, command, JVM, machine, dependencies…; the uncommitted diff becomes the run file diff.patch. */
+    private static void closeQuietly(EventLogWriter log) {
+        try {
+            log.close();
+        } catch (IOException ignored) {
+            // nothing was written through it
+        }
+    }
+
     private static CompletableFuture<Map<String, Object>> captureProvenance(RunImpl run) {
         List<Long> seeds = List.copyOf(SEEDS);
         return CompletableFuture.supplyAsync(() -> {

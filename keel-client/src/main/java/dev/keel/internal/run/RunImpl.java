@@ -2,14 +2,9 @@ package dev.keel.internal.run;
 
 import dev.keel.Run;
 import dev.keel.Summary;
-import dev.keel.core.KeelException;
 import dev.keel.core.KeelHome;
-import dev.keel.core.RunFile;
 import dev.keel.core.RunState;
-import dev.keel.core.blob.LocalBlobStore;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,7 +18,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * A live run. The training side only validates and enqueues ({@link ArrayBlockingQueue}: its
@@ -43,6 +37,7 @@ final class RunImpl implements Run {
     private final boolean strict;
     private final BlockingQueue<Event> queue;
     private final SummaryImpl summary;
+    private final RunFiles files;
     private final Problems problems;
     private final AtomicLong nextStep;
     private final AtomicLong consoleSeq = new AtomicLong();
@@ -67,6 +62,7 @@ final class RunImpl implements Run {
         this.nextStep = new AtomicLong(firstStep);
         this.problems = new Problems(id);
         this.summary = new SummaryImpl(this, summary);
+        this.files = new RunFiles(id, home, problems, this::enqueue);
     }
 
     void start(RunWriter writer, RunLock lock) {
@@ -187,6 +183,10 @@ final class RunImpl implements Run {
 
     /** Hands an event to the writer; waits for room (back-pressure) but never on a dead writer. */
     void enqueue(Event e) {
+        if (ended.get() && !(e instanceof Event.End)) {
+            lost(e, "the run has ended");
+            return;
+        }
         if (queue.offer(e)) {
             return;
         }
@@ -285,63 +285,17 @@ final class RunImpl implements Run {
 
     @Override
     public String saveFile(Path file) {
-        return keep(file.getFileName().toString(), file, "file");
+        return files.saveFile(file);
     }
 
     @Override
     public String logArtifact(String artifactName, Path path) {
-        if (!Files.isDirectory(path)) {
-            return keep(artifactName, path, "artifact");
-        }
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(path)) {
-            files = walk.filter(Files::isRegularFile).sorted().toList();
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the folder " + path + ": " + e.getMessage(), e);
-        }
-        StringBuilder manifest = new StringBuilder();
-        for (Path f : files) {
-            String rel = path.relativize(f).toString().replace('\\', '/');
-            String hash = keep(artifactName + "/" + rel, f, "artifact");
-            manifest.append(hash).append("  ").append(rel).append('\n');
-        }
-        try {
-            return new LocalBlobStore(home.blobs()).put(new java.io.ByteArrayInputStream(
-                    manifest.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (IOException e) {
-            problems.report("blobs", "cannot store artifact " + artifactName + " in " + home.blobs() + " (" + e
-                    + "). Fix: free disk space or make the folder writable.");
-            return null;
-        }
+        return files.logArtifact(artifactName, path);
     }
 
     /** Keeps text as a run file (e.g. the uncommitted git diff); problems are recorded, not thrown. */
     void keepText(String fileName, String text, String kind) {
-        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        try {
-            String hash = new LocalBlobStore(home.blobs()).put(new java.io.ByteArrayInputStream(bytes));
-            enqueue(new Event.File(new RunFile(fileName, hash, bytes.length, kind, System.currentTimeMillis())));
-        } catch (IOException | RuntimeException e) {
-            problems.report("blobs", "cannot store " + fileName + " in " + home.blobs() + " (" + e
-                    + "). Fix: free disk space or make the folder writable.");
-        }
-    }
-
-    private String keep(String fileName, Path file, String kind) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("cannot keep " + file + " with run " + id
-                    + ": it is not a readable file");
-        }
-        try {
-            LocalBlobStore blobs = new LocalBlobStore(home.blobs());
-            String hash = blobs.putFile(file);
-            enqueue(new Event.File(new RunFile(fileName, hash, Files.size(file), kind, System.currentTimeMillis())));
-            return hash;
-        } catch (IOException | KeelException e) {
-            problems.report("blobs", "cannot store " + file + " in " + home.blobs() + " (" + e
-                    + "). Fix: free disk space or make the folder writable.");
-            return null;
-        }
+        files.keepText(fileName, text, kind);
     }
 
     @Override

@@ -221,6 +221,9 @@ final class RunWriter implements Runnable {
             }
             records.add(new SimpleEntry<>(EventType.STATE, state));
         }
+        if (created && !needCatchUp && records.isEmpty() && pending.metrics.isEmpty()) {
+            return; // an idle cycle: nothing to write, no transaction
+        }
         if (!created && !flushWaiters.isEmpty()) {
             awaitProvenance(); // flush() promises an indexed run
         }

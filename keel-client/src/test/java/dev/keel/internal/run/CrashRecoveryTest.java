@@ -55,8 +55,9 @@ class CrashRecoveryTest {
         ChildProcesses.Child child = ChildProcesses.start(ChildProcesses.currentJava(), home, "log");
         String id = child.await("id ", 30_000).substring(3).trim();
         child.await("at ", 30_000);
-        // kill between 0 and 2.5 s after logging started: also before the first write cycle
-        Thread.sleep(random.nextInt(2_500));
+        // kill 1.2 to 3 s after logging started, so every trial has points older than the flush
+        // interval (kills right after init are covered by the recovery of runs without a store row)
+        Thread.sleep(1_200 + random.nextInt(1_800));
         long killedAt = System.currentTimeMillis();
         child.process().destroyForcibly();
         assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
@@ -83,6 +84,7 @@ class CrashRecoveryTest {
             for (int i = 0; i < loss.size(); i++) {
                 assertEquals(i, loss.steps()[i], "steps are contiguous and each stored once");
             }
+            assertTrue(mustHave >= 0, "the child logged for over a second before the kill");
             assertTrue(have > mustHave, "run " + id + ": points up to step " + mustHave
                     + " were logged more than 1 s before the kill, the store has " + have);
             return id + " " + mustHave + "/" + have;
@@ -101,6 +103,12 @@ class CrashRecoveryTest {
         String id = child.await("id ", 30_000).substring(3).trim();
         child.await("at ", 30_000);
         Thread.sleep(2_200);
+        KeelHome live = new KeelHome(home);
+        try (Store store = TestRuns.reader(home)) {
+            RunInfo running = store.run(id).orElseThrow();
+            assertEquals(RunState.RUNNING, Liveness.effectiveState(live, running), "its process holds the lock");
+            assertEquals(List.of(), Liveness.recoverCrashed(live, store), "a live run is left alone");
+        }
         child.process().destroyForcibly();
         assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
         KeelHome keelHome = new KeelHome(home);
@@ -123,6 +131,53 @@ class CrashRecoveryTest {
             for (int i = 0; i < loss.size(); i++) {
                 assertEquals(i, loss.steps()[i]);
             }
+        }
+    }
+
+    @Test
+    void readersRacingToRecoverApplyTheLogOnce(@TempDir Path home) throws Exception {
+        ChildProcesses.Child child = ChildProcesses.start(ChildProcesses.currentJava(), home, "log");
+        String id = child.await("id ", 30_000).substring(3).trim();
+        child.await("at ", 30_000);
+        Thread.sleep(1_500);
+        child.process().destroyForcibly();
+        assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
+        KeelHome keelHome = new KeelHome(home);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<List<String>>> results = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            results.add(pool.submit(() -> {
+                try (Store store = TestRuns.reader(home)) {
+                    return Liveness.recoverCrashed(keelHome, store);
+                }
+            }));
+        }
+        List<String> all = new ArrayList<>();
+        for (Future<List<String>> f : results) {
+            all.addAll(f.get(60, TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+        assertEquals(List.of(id), all, "exactly one reader recovered the run");
+        try (Store store = TestRuns.reader(home)) {
+            assertEquals(RunState.CRASHED, store.run(id).orElseThrow().state());
+            MetricSeries loss = store.history(id, "loss");
+            for (int i = 0; i < loss.size(); i++) {
+                assertEquals(i, loss.steps()[i], "no point applied twice");
+            }
+        }
+    }
+
+    @Test
+    void aRunKilledRightAfterInitIsIndexedFromItsLog(@TempDir Path home) throws Exception {
+        ChildProcesses.Child child = ChildProcesses.start(ChildProcesses.currentJava(), home, "sleep");
+        String id = child.await("id ", 30_000).substring(3).trim();
+        child.process().destroyForcibly();
+        assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
+        try (Store store = TestRuns.reader(home)) {
+            assertEquals(List.of(id), Liveness.recoverCrashed(new KeelHome(home), store));
+            RunInfo info = store.run(id).orElseThrow();
+            assertEquals(RunState.CRASHED, info.state());
+            assertEquals("crash", info.project());
         }
     }
 }

@@ -276,4 +276,20 @@ class RunLoggingTest {
             assertEquals(RunState.FAILED, store.run(id).orElseThrow().state());
         }
     }
+
+    @Test
+    void loggingAfterCloseIsReportedNotSilentlyLost() {
+        Run run = Keel.init(TestRuns.options(home).build());
+        run.close();
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            run.log(Map.of("late", 1.0));
+        } finally {
+            System.setErr(saved);
+        }
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("was not recorded: the run has ended"), err.toString());
+        assertEquals(List.of("1 metric points could not be stored (see the problems above)"), run.problems());
+    }
 }
