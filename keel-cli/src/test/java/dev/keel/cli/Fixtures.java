@@ -64,7 +64,9 @@ final class Fixtures {
                                Map<String, Object> summary, long runtimeMs) {
         long ended = state == RunState.RUNNING ? 0 : created + Math.max(0, runtimeMs);
         store.createRun(new RunInfo(id, project, name, "", "ada", tags, notes, RunState.RUNNING, created, created,
-                0, 0, "", "", 0, config, Map.of()), Map.of("git", Map.of("commit", "deadbeef"), "jvm", "17"));
+                0, 0, "", "", 0, config, Map.of()), Map.of("git", Map.of("commit", "deadbeef"), "jvm", "17",
+                "dependencies", List.of("com.fasterxml.jackson.core:jackson-core:2.20.1", "info.picocli:picocli:4.7.7",
+                        "org.xerial:sqlite-jdbc:3.54.1.0")));
         WriteBatch b = new WriteBatch();
         b.summary.putAll(summary);
         b.heartbeatAt = created + 500;

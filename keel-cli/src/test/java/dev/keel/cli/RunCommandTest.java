@@ -35,7 +35,9 @@ class RunCommandTest {
         assertTrue(r.out().contains("Runtime:  1m05s"), r.out());
         assertTrue(r.out().contains("\nConfig\n  lr              0.01\n  layers          64\n  optimizer.name  adam\n"),
                 r.out());
-        assertTrue(r.out().contains("  git.commit  deadbeef"), r.out());
+        assertTrue(r.out().contains("  git.commit    deadbeef\n"), r.out());
+        assertTrue(r.out().contains("  dependencies  com.fasterxml.jackson.core:jackson-core:2.20.1\n"
+                + "                info.picocli:picocli:4.7.7\n"), r.out());
         assertTrue(r.out().contains("  model.txt  12 B  file  sha256:abab"), r.out());
         assertTrue(r.out().contains("\nMetrics\n  loss\n"), r.out());
     }

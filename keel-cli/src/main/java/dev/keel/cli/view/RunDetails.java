@@ -87,7 +87,19 @@ public record RunDetails(RunInfo run, Map<String, Object> provenance, List<RunFi
         }
         out.append('\n');
         int width = values.keySet().stream().mapToInt(String::length).max().orElse(0);
-        values.forEach((k, v) -> out.append("  ").append(k).append(" ".repeat(width - k.length()))
-                .append("  ").append(Values.exact(v).replace("\n", "\n    ")).append('\n'));
+        String indent = " ".repeat(width + 4);
+        values.forEach((k, v) -> {
+            out.append("  ").append(k).append(" ".repeat(width - k.length())).append("  ");
+            String text = Values.exact(v);
+            if (v instanceof List<?> list && text.length() > 60
+                    && list.stream().noneMatch(e -> e instanceof Map<?, ?> || e instanceof List<?>)) {
+                // Long lists (dependencies…) read better one item a line.
+                for (int i = 0; i < list.size(); i++) {
+                    out.append(i == 0 ? "" : indent).append(Values.exact(list.get(i))).append('\n');
+                }
+            } else {
+                out.append(text.replace("\n", "\n" + indent)).append('\n');
+            }
+        });
     }
 }
