@@ -1,0 +1,55 @@
+package dev.keel.cli;
+
+import dev.keel.cli.access.LiveRuns;
+import dev.keel.cli.access.RunLookup;
+import dev.keel.cli.access.StoreAccess;
+import dev.keel.cli.view.RunDetails;
+import dev.keel.core.RunInfo;
+import dev.keel.core.store.Store;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+/** {@code keel run show ID}. */
+@Command(name = "show", mixinStandardHelpOptions = true,
+        description = "Shows a run: state, runtime, config, summary, provenance, files and metric keys.")
+final class RunShowCommand implements Callable<Integer> {
+    @Mixin
+    HomeOption home;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "RUN_ID", description = "The run's id, a unique prefix of it, or its name.")
+    String runId;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+            description = "table (text) or json (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Override
+    public Integer call() {
+        StoreAccess access = home.access();
+        RunDetails details;
+        try (Store store = access.openExisting()) {
+            LiveRuns live = new LiveRuns(access.home());
+            live.recover(store);
+            RunInfo run = live.effective(RunLookup.find(store, runId, access.home().toString()));
+            details = new RunDetails(run, store.provenance(run.id()), store.files(run.id()),
+                    store.metricKeys(run.id()));
+        }
+        Output output = new Output(spec.commandLine());
+        long now = System.currentTimeMillis();
+        if (format == Format.json) {
+            output.json(details.json(now));
+        } else {
+            output.text(details.text(now));
+        }
+        return 0;
+    }
+}

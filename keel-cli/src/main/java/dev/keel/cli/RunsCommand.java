@@ -1,0 +1,90 @@
+package dev.keel.cli;
+
+import dev.keel.cli.access.LiveRuns;
+import dev.keel.cli.access.SortHint;
+import dev.keel.cli.access.SortKey;
+import dev.keel.cli.access.StoreAccess;
+import dev.keel.cli.view.RunJson;
+import dev.keel.cli.view.RunsTable;
+import dev.keel.core.RunInfo;
+import dev.keel.core.filter.Expr;
+import dev.keel.core.store.RunQuery;
+import dev.keel.core.store.Store;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code keel runs}: the runs table. */
+@Command(name = "runs", mixinStandardHelpOptions = true,
+        description = {"Lists runs as a table, newest first unless --sort says otherwise.",
+                "Columns: ID, Name, State, Notes, User, Tags, Created, Runtime, Sweep, then one per config key",
+                "and one per summary metric (system/ metrics are left out; empty columns are hidden in the",
+                "text table). Runs whose process vanished show as crashed."},
+        footer = {"%nExamples:",
+                "  keel runs --sort -val_accuracy --limit 10",
+                "  keel runs --filter 'config.layers >= 64 and summary.val_accuracy > 0.87 and state = finished'",
+                "  keel runs --filter 'tags contains \"mlp\" or config.optimizer in (\"adam\", \"sgd\")' --format csv"})
+final class RunsCommand implements Callable<Integer> {
+    @Mixin
+    HomeOption home;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-p", "--project"}, paramLabel = "P", description = "Only runs of this project.")
+    String project;
+
+    @Option(names = {"-s", "--sort"}, paramLabel = "KEY",
+            description = "Sort by a column: an attribute (name, state, created, runtime…), config.KEY, or a "
+                    + "summary metric (val_loss or summary.val_loss); prefix with - for descending.")
+    String sort;
+
+    @Option(names = {"-f", "--filter"}, paramLabel = "EXPR",
+            description = "Only runs matching EXPR, e.g. \"config.lr < 0.01 and state = finished\".")
+    String filter;
+
+    @Option(names = {"-n", "--limit"}, paramLabel = "N", description = "At most N runs (default: all).")
+    int limit;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+            description = "table, json or csv (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Override
+    public Integer call() {
+        Output output = new Output(spec.commandLine());
+        Expr expr = filter == null || filter.isBlank() ? null : Filters.parse(filter, spec.commandLine());
+        SortKey sortKey = sort == null || sort.isBlank() ? null : SortKey.parse(sort);
+        RunQuery query = new RunQuery(project, expr, sortKey == null ? null : sortKey.field(),
+                sortKey == null || sortKey.descending(), Math.max(0, limit), 0);
+        StoreAccess access = home.access();
+        Optional<Store> maybeStore = access.openIfExists();
+        List<RunInfo> runs;
+        if (maybeStore.isEmpty()) {
+            output.note("no runs yet in " + access.home() + " (run './keel demo', or set KEEL_HOME)");
+            runs = List.of();
+        } else {
+            try (Store store = maybeStore.get()) {
+                LiveRuns live = new LiveRuns(access.home());
+                live.recover(store);
+                runs = live.effective(store.searchRuns(query));
+            }
+        }
+        if (sortKey != null) {
+            SortHint.check(sortKey, runs).ifPresent(output::note);
+        }
+        long now = System.currentTimeMillis();
+        switch (format) {
+            case json -> output.json(runs.stream().map(r -> RunJson.of(r, now)).toList());
+            case csv -> output.table(RunsTable.build(runs, now, true), Format.csv);
+            default -> output.table(RunsTable.build(runs, now, false), Format.table);
+        }
+        return 0;
+    }
+}

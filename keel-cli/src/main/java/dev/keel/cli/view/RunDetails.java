@@ -1,0 +1,105 @@
+package dev.keel.cli.view;
+
+import dev.keel.core.Json;
+import dev.keel.core.RunFile;
+import dev.keel.core.RunInfo;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything {@code keel run show} prints about one run: identity and state, config, summary,
+ * provenance, files and the metric keys, as text for people or as one JSON object (the runs
+ * contract plus {@code group, host, pid, ended_at, heartbeat_at, provenance, files, metrics}).
+ */
+public record RunDetails(RunInfo run, Map<String, Object> provenance, List<RunFile> files, List<String> metrics) {
+
+    public Map<String, Object> json(long now) {
+        Map<String, Object> out = RunJson.of(run, now);
+        out.put("group", run.group().isEmpty() ? null : run.group());
+        out.put("host", run.host());
+        out.put("pid", run.pid());
+        out.put("ended_at", Values.isoTime(run.endedAt()));
+        out.put("heartbeat_at", Values.isoTime(run.heartbeatAt()));
+        out.put("provenance", Json.encodeNonFinite(provenance));
+        List<Map<String, Object>> fileList = new ArrayList<>();
+        for (RunFile f : files) {
+            Map<String, Object> file = new LinkedHashMap<>();
+            file.put("name", f.name());
+            file.put("hash", f.hash());
+            file.put("size", f.size());
+            file.put("kind", f.kind());
+            file.put("created_at", Values.isoTime(f.createdAt()));
+            fileList.add(file);
+        }
+        out.put("files", fileList);
+        out.put("metrics", metrics);
+        return out;
+    }
+
+    public String text(long now) {
+        StringBuilder out = new StringBuilder();
+        pair(out, "Run", run.id() + "  " + run.name());
+        pair(out, "Project", run.project());
+        pair(out, "State", run.state().label());
+        pair(out, "User", run.user());
+        pair(out, "Host", run.host() + (run.pid() > 0 ? " (pid " + run.pid() + ")" : ""));
+        pair(out, "Created", Values.time(run.createdAt()));
+        if (run.endedAt() > 0) {
+            pair(out, "Ended", Values.time(run.endedAt()));
+        }
+        pair(out, "Runtime", Values.duration(RunTimes.runtimeMs(run, now)));
+        pair(out, "Group", run.group());
+        pair(out, "Sweep", run.sweep());
+        pair(out, "Tags", String.join(", ", run.tags()));
+        pair(out, "Notes", run.notes());
+        section(out, "Config", Flatten.flatten(run.config()));
+        section(out, "Summary", Flatten.flatten(run.summary()));
+        section(out, "Provenance", Flatten.flatten(provenance));
+        out.append("\nFiles");
+        if (files.isEmpty()) {
+            out.append(" (none)\n");
+        } else {
+            out.append('\n');
+            for (RunFile f : files) {
+                out.append("  ").append(f.name()).append("  ").append(f.size()).append(" B  ")
+                        .append(f.kind()).append("  ").append(f.hash()).append('\n');
+            }
+        }
+        out.append("\nMetrics");
+        out.append(metrics.isEmpty() ? " (none)\n" : "\n  " + String.join(", ", metrics) + "\n");
+        return out.toString();
+    }
+
+    private static void pair(StringBuilder out, String label, String value) {
+        if (value != null && !value.isEmpty()) {
+            out.append(String.format("%-9s %s%n", label + ":", value));
+        }
+    }
+
+    private static void section(StringBuilder out, String title, Map<String, Object> values) {
+        out.append('\n').append(title);
+        if (values.isEmpty()) {
+            out.append(" (none)\n");
+            return;
+        }
+        out.append('\n');
+        int width = values.keySet().stream().mapToInt(String::length).max().orElse(0);
+        String indent = " ".repeat(width + 4);
+        values.forEach((k, v) -> {
+            out.append("  ").append(k).append(" ".repeat(width - k.length())).append("  ");
+            String text = Values.exact(v);
+            if (v instanceof List<?> list && text.length() > 60
+                    && list.stream().noneMatch(e -> e instanceof Map<?, ?> || e instanceof List<?>)) {
+                // Long lists (dependencies…) read better one item a line.
+                for (int i = 0; i < list.size(); i++) {
+                    out.append(i == 0 ? "" : indent).append(Values.exact(list.get(i))).append('\n');
+                }
+            } else {
+                out.append(text.replace("\n", "\n" + indent)).append('\n');
+            }
+        });
+    }
+}

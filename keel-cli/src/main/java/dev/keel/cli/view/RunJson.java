@@ -1,0 +1,36 @@
+package dev.keel.cli.view;
+
+import dev.keel.core.Json;
+import dev.keel.core.RunInfo;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A run in the JSON contract of {@code keel runs --format json}:
+ * {@code {id, name, project, state, user, tags, notes, created_at, runtime_s, sweep, config, summary}},
+ * with {@code created_at} as ISO-8601 UTC, {@code sweep} null when none, and non-finite numbers
+ * as the strings "NaN", "Infinity" and "-Infinity".
+ */
+public final class RunJson {
+    private RunJson() {
+    }
+
+    public static Map<String, Object> of(RunInfo run, long now) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        long runtime = RunTimes.runtimeMs(run, now);
+        out.put("id", run.id());
+        out.put("name", run.name());
+        out.put("project", run.project());
+        out.put("state", run.state().label());
+        out.put("user", run.user());
+        out.put("tags", run.tags());
+        out.put("notes", run.notes());
+        out.put("created_at", Values.isoTime(run.createdAt()));
+        out.put("runtime_s", runtime < 0 ? null : runtime / 1000.0);
+        out.put("sweep", run.sweep().isEmpty() ? null : run.sweep());
+        out.put("config", Json.encodeNonFinite(run.config()));
+        out.put("summary", Json.encodeNonFinite(run.summary()));
+        return out;
+    }
+}

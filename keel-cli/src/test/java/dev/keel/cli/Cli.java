@@ -1,0 +1,51 @@
+package dev.keel.cli;
+
+import java.io.BufferedReader;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs keel commands in-process against one Keel home, capturing stdout and stderr. */
+final class Cli {
+    private final Path home;
+
+    Cli(Path home) {
+        this.home = home;
+    }
+
+    record Result(int code, String out, String err) {
+    }
+
+    Result run(String... args) {
+        return runWithInput("", args);
+    }
+
+    /** Runs {@code keel ARGS --home HOME} (the option goes after the deepest subcommand), answering prompts with {@code input}. */
+    Result runWithInput(String input, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        int options = 0;
+        while (options < all.size() && isCommandWord(all, options)) {
+            options++;
+        }
+        all.add(options, home.toString());
+        all.add(options, "--home");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true),
+                new BufferedReader(new StringReader(input))).execute(all.toArray(String[]::new));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private static boolean isCommandWord(List<String> args, int i) {
+        String a = args.get(i);
+        return switch (a) {
+            case "runs", "projects", "demo", "cache" -> true;
+            case "run" -> true;
+            case "show", "logs", "rm", "history" -> i > 0 && args.get(i - 1).equals("run");
+            default -> false;
+        };
+    }
+}

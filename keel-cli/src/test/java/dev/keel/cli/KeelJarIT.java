@@ -1,0 +1,75 @@
+package dev.keel.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Runs the shaded jar the launcher runs, as a real process (failsafe runs this after {@code package}). */
+class KeelJarIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path work;
+
+    record Proc(int code, String out, String err) {
+    }
+
+    private Proc keel(Path home, String... args) throws Exception {
+        Path jar = Path.of(System.getProperty("keel.jar", "target/keel.jar")).toAbsolutePath();
+        assertTrue(Files.isRegularFile(jar), "the shaded jar should exist after package: " + jar.toAbsolutePath());
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "-jar", jar.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())
+                .redirectOutput(work.resolve("out.txt").toFile())
+                .redirectError(work.resolve("err.txt").toFile());
+        pb.environment().put("KEEL_HOME", home.toString());
+        pb.environment().put("OPT_OUT_TRACKING", "true");
+        pb.environment().remove("COLUMNS");
+        Process p = pb.start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "keel " + String.join(" ", args) + " did not finish");
+        return new Proc(p.exitValue(), Files.readString(work.resolve("out.txt"), StandardCharsets.UTF_8),
+                Files.readString(work.resolve("err.txt"), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void runsAsJsonFromTheJarPrintsOnlyJsonOnStdout() throws Exception {
+        Path home = work.resolve("store");
+        Fixtures.seed(home);
+        Proc r = keel(home, "runs", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode runs = JSON.readTree(r.out());
+        assertEquals(3, runs.size());
+        assertEquals("cccc3333", runs.get(0).get("id").asText());
+        assertEquals("crashed", runs.get(0).get("state").asText());
+        assertEquals("NaN", runs.get(1).get("summary").get("val_loss").asText());
+    }
+
+    @Test
+    void unknownRunExitsWithOneAndNamesTheStore() throws Exception {
+        Path home = work.resolve("store");
+        Fixtures.seed(home);
+        Proc r = keel(home, "run", "show", "nosuchid");
+        assertEquals(1, r.code());
+        assertEquals("", r.out());
+        assertTrue(r.err().contains("no run with id 'nosuchid' in " + home), r.err());
+    }
+
+    @Test
+    void badFilterExitsWithTwo() throws Exception {
+        Proc r = keel(work.resolve("empty"), "runs", "--filter", "state ==");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("invalid filter"), r.err());
+    }
+}
