@@ -108,8 +108,9 @@ public final class LogRecords {
                 batch.runtimeMs = Math.max(batch.runtimeMs, num(m, "runtimeMs"));
                 return at;
             }
+            case PROVENANCE -> batch.provenance.putAll(m);
             default -> {
-                // CREATE and PROVENANCE are read by whoever creates the run, not indexed per batch
+                // CREATE is read by whoever creates the run, not indexed per batch
             }
         }
         return 0;

@@ -55,6 +55,7 @@ final class RunWriter implements Runnable {
     private EventLogWriter log;
     private RunInfo info;
     private boolean created;
+    private boolean provenanceRecorded;
     private boolean needCatchUp;
     private WriteBatch pending = new WriteBatch();
     private final List<Map.Entry<EventType, Map<String, Object>>> records = new ArrayList<>();
@@ -176,10 +177,6 @@ final class RunWriter implements Runnable {
         } else if (e instanceof Event.Seed s) {
             seeds.add(s.seed());
             records.add(new SimpleEntry<>(EventType.PROVENANCE, Map.of("seeds", List.copyOf(seeds))));
-            if (created) {
-                problems.warnOnce("late-seed", "Keel.seed(" + s.seed() + ") came after the run was indexed: "
-                        + "it is in the event log but not in the stored provenance; call Keel.seed before Keel.init");
-            }
         } else if (e instanceof Event.Flush f) {
             flushWaiters.add(f.done());
         } else if (e instanceof Event.End x) {
@@ -223,14 +220,19 @@ final class RunWriter implements Runnable {
             }
             records.add(new SimpleEntry<>(EventType.STATE, state));
         }
-        if (created && !needCatchUp && records.isEmpty() && pending.metrics.isEmpty()) {
+        if (created && !needCatchUp && records.isEmpty() && pending.metrics.isEmpty()
+                && (provenanceRecorded || !provenance.isDone())) {
             return; // an idle cycle: nothing to write, no transaction
         }
         if (!created && !flushWaiters.isEmpty()) {
             awaitProvenance(); // flush() promises an indexed run
         }
-        if (!created && provenance.isDone()) {
-            records.add(new SimpleEntry<>(EventType.PROVENANCE, provenanceNow()));
+        if (!provenanceRecorded && provenance.isDone()) {
+            // also after creation: a capture slower than PROVENANCE_WAIT_MS replaces the stand-in
+            Map<String, Object> p = provenanceNow();
+            p.putIfAbsent("error", null);
+            records.add(new SimpleEntry<>(EventType.PROVENANCE, p));
+            provenanceRecorded = true;
         }
         WriteBatch batch = pending;
         pending = new WriteBatch();

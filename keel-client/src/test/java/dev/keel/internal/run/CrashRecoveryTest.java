@@ -35,7 +35,7 @@ class CrashRecoveryTest {
 
     @Test
     void killedProcessesLoseNothingOlderThanTheFlushInterval() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(4);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
         List<Future<String>> trials = new ArrayList<>();
         for (int t = 0; t < TRIALS; t++) {
             long seed = 1000 + t;
@@ -91,6 +91,21 @@ class CrashRecoveryTest {
         }
     }
 
+    /** The run's store row, which the writer creates once provenance is captured (slow under load). */
+    static RunInfo awaitRow(Store store, String id) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            var row = store.run(id);
+            if (row.isPresent()) {
+                return row.get();
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("run " + id + " has no store row after 30 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
     private static List<String> drain(ChildProcesses.Child child) {
         List<String> out = new ArrayList<>();
         child.lines().drainTo(out);
@@ -105,7 +120,7 @@ class CrashRecoveryTest {
         Thread.sleep(2_200);
         KeelHome live = new KeelHome(home);
         try (Store store = TestRuns.reader(home)) {
-            RunInfo running = store.run(id).orElseThrow();
+            RunInfo running = awaitRow(store, id);
             assertEquals(RunState.RUNNING, Liveness.effectiveState(live, running), "its process holds the lock");
             assertEquals(List.of(), Liveness.recoverCrashed(live, store), "a live run is left alone");
         }
@@ -143,7 +158,7 @@ class CrashRecoveryTest {
         child.process().destroyForcibly();
         assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
         KeelHome keelHome = new KeelHome(home);
-        ExecutorService pool = Executors.newFixedThreadPool(4);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
         List<Future<List<String>>> results = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             results.add(pool.submit(() -> {

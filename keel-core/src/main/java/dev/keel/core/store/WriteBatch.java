@@ -27,6 +27,8 @@ public final class WriteBatch {
     public final MetricBatch metrics = new MetricBatch(64);
     public final Map<String, Object> summary = new LinkedHashMap<>();
     public final Map<String, Object> config = new LinkedHashMap<>();
+    /** Provenance sections to set (merged by top-level key; null removes), e.g. late seeds. */
+    public final Map<String, Object> provenance = new LinkedHashMap<>();
     public final List<ConsoleLine> console = new ArrayList<>();
     public final List<RunFile> files = new ArrayList<>();
     /** Names of run files to forget (their blobs stay until a blob gc); disjoint from {@link #files}. */
@@ -58,7 +60,7 @@ public final class WriteBatch {
     }
 
     public boolean isEmpty() {
-        return metrics.isEmpty() && summary.isEmpty() && config.isEmpty() && console.isEmpty()
+        return metrics.isEmpty() && summary.isEmpty() && config.isEmpty() && provenance.isEmpty() && console.isEmpty()
                 && files.isEmpty() && removedFiles.isEmpty() && state == null && heartbeatAt == 0 && runtimeMs < 0
                 && notes == null && tags == null && name == null && logOffset < 0;
     }

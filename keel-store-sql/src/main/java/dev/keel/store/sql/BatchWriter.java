@@ -72,6 +72,7 @@ final class BatchWriter {
         writeConsole(c, pk, batch.console);
         writeFiles(c, pk, batch.files);
         removeFiles(c, pk, batch.removedFiles);
+        mergeProvenance(c, pk, batch.provenance);
 
         List<String> sets = new ArrayList<>();
         List<Object> values = new ArrayList<>();
@@ -272,6 +273,23 @@ final class BatchWriter {
                 ps.executeUpdate();
             }
         }
+    }
+
+    private static void mergeProvenance(Connection c, long runPk, Map<String, Object> updates) throws SQLException {
+        if (updates.isEmpty()) {
+            return;
+        }
+        String stored = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT data FROM run_provenance WHERE run_pk = ?")) {
+            ps.setLong(1, runPk);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    stored = rs.getString(1);
+                }
+            }
+        }
+        update(c, "INSERT INTO run_provenance (run_pk, data) VALUES (?, ?) ON CONFLICT (run_pk) DO UPDATE SET data = excluded.data",
+                runPk, RunRows.merge(stored, updates));
     }
 
     private static void removeFiles(Connection c, long runPk, List<String> names) throws SQLException {

@@ -262,6 +262,16 @@ abstract class StoreContractTest {
         assertEquals(List.of(new RunFile("ckpt/2", "sha256:" + "3".repeat(64), 1, "checkpoint", 3)), store.files("r1"));
     }
 
+    @Test
+    void provenanceUpdatesMergeByTopLevelKeyAndNullRemoves() {
+        store.createRun(run("r1", "p", 1, Map.of()), Map.of("jvm", Map.of("version", "17"), "error", "slow"));
+        WriteBatch b = batch();
+        b.provenance.put("seeds", List.of(1L, 2L));
+        b.provenance.put("error", null);
+        store.apply("r1", b);
+        assertEquals(Map.of("jvm", Map.of("version", "17"), "seeds", List.of(1L, 2L)), store.provenance("r1"));
+    }
+
     // ---- exactly-once
 
     @Test

@@ -1,0 +1,37 @@
+package dev.keel.internal.run;
+
+import dev.keel.Keel;
+import dev.keel.Run;
+import dev.keel.core.store.Store;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SeedProvenanceTest {
+    @TempDir
+    Path home;
+
+    @Test
+    void seedsSetAfterTheRunIsIndexedReachTheStoredProvenance() {
+        String id;
+        try (Run run = Keel.init(TestRuns.options(home).build())) {
+            id = run.id();
+            run.log(Map.of("loss", 1.0));
+            run.flush(); // the run is in the store now
+            assertEquals(42L, Keel.seed(42L));
+            assertEquals(7L, Keel.seed(7L));
+            run.flush();
+            try (Store store = TestRuns.reader(home)) {
+                Map<String, Object> p = store.provenance(id);
+                assertEquals(List.of(42L, 7L), p.get("seeds"));
+                assertTrue(p.containsKey("jvm"), "the captured sections stay: " + p.keySet());
+            }
+        }
+    }
+}
