@@ -44,7 +44,7 @@ final class Cli {
         return switch (a) {
             case "runs", "projects", "demo", "cache" -> true;
             case "run" -> true;
-            case "show", "logs", "rm", "history" -> i > 0 && args.get(i - 1).equals("run");
+            case "show", "logs", "rm", "history", "resume" -> i > 0 && args.get(i - 1).equals("run");
             default -> false;
         };
     }

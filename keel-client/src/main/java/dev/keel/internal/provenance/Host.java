@@ -43,6 +43,8 @@ final class Host {
         m.put("main_class", main);
         m.put("arguments", Redact.arguments(programArgs));
         m.put("command_line", line.isEmpty() ? null : String.join(" ", Redact.arguments(line)));
+        // the exact words, for `keel run resume` (a redacted secret has to be supplied again)
+        m.put("argv", line.isEmpty() ? null : Redact.arguments(line));
         m.put("working_dir", workingDir.toAbsolutePath().normalize().toString());
         return m;
     }

@@ -43,10 +43,14 @@ public final class RunFactory {
         return t;
     });
 
+    private static final java.util.concurrent.atomic.AtomicBoolean ENV_RESUME_TAKEN =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     private RunFactory() {
     }
 
-    public static Run create(RunOptions options) {
+    public static Run create(RunOptions requested) {
+        RunOptions options = withResumeFromEnvironment(requested);
         KeelHome home = (options.home() != null ? new KeelHome(options.home()) : KeelHome.resolve()).ensureExists();
         Map<String, Object> config = ConfigResolver.resolve(options.configSources(), options.overrides());
         Store store = StoreRegistry.get(home);
@@ -56,6 +60,18 @@ public final class RunFactory {
             run.seed(s);
         }
         return run;
+    }
+
+    /**
+     * {@code KEEL_RESUME=<id>} (set by {@code keel run resume}) makes the first run this process
+     * creates continue that run, so a training program resumes without code changes.
+     */
+    private static RunOptions withResumeFromEnvironment(RunOptions options) {
+        String id = System.getenv("KEEL_RESUME");
+        if (options.resume() != null || id == null || id.isBlank() || !ENV_RESUME_TAKEN.compareAndSet(false, true)) {
+            return options;
+        }
+        return options.toBuilder().resume(id.trim()).build();
     }
 
     public static long recordSeed(long seed) {

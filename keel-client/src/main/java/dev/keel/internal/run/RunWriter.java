@@ -224,8 +224,9 @@ final class RunWriter implements Runnable {
                 && (provenanceRecorded || !provenance.isDone())) {
             return; // an idle cycle: nothing to write, no transaction
         }
-        if (!created && !flushWaiters.isEmpty()) {
-            awaitProvenance(); // flush() promises an indexed run
+        if (!created && (!flushWaiters.isEmpty() || end != null)) {
+            // flush() promises an indexed run; an ending run must not lose what it ran
+            awaitProvenance();
         }
         if (!provenanceRecorded && provenance.isDone()) {
             // also after creation: a capture slower than PROVENANCE_WAIT_MS replaces the stand-in
@@ -346,7 +347,7 @@ final class RunWriter implements Runnable {
                 p.put("error", "provenance capture failed: " + e);
             }
         } else {
-            p.put("error", "provenance capture took longer than " + PROVENANCE_WAIT_MS + " ms");
+            p.put("error", "provenance was not captured within " + PROVENANCE_WAIT_MS + " ms of the start");
         }
         if (!seeds.isEmpty()) {
             p.put("seeds", List.copyOf(seeds));
