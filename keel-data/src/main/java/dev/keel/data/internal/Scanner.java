@@ -1,0 +1,133 @@
+package dev.keel.data.internal;
+
+import dev.keel.core.KeelException;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Walks a folder (or takes one file) without following links, collecting what add needs from
+ * one stat per entry: size, mtime, inode and the executable bit. Links that stay inside the
+ * folder become link entries; links leading outside, and unsafe names, are refused before
+ * anything is stored.
+ */
+final class Scanner {
+
+    /** A file found on disk. {@code key} is the file system's identity (device and inode). */
+    record Found(String path, Path file, Entry.Type type, long size, long mtimeNanos, String key, boolean executable,
+                 String linkTarget) {
+    }
+
+    private Scanner() {
+    }
+
+    static List<Found> scan(Path source) throws IOException {
+        Path root = source.toAbsolutePath().normalize();
+        BasicFileAttributes top = Files.readAttributes(root, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        List<Found> out = new ArrayList<>();
+        if (top.isRegularFile()) {
+            out.add(found(root.getFileName().toString(), root, top));
+            return out;
+        }
+        if (!top.isDirectory()) {
+            throw KeelException.invalid("cannot add " + source + ": give a regular file or a folder (links are not followed)");
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            private final List<int[]> childCounts = new ArrayList<>();
+
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                if (!dir.equals(root) && dir.getFileName().toString().equals(".keel")) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                if (!childCounts.isEmpty()) {
+                    childCounts.get(childCounts.size() - 1)[0]++;
+                }
+                childCounts.add(new int[1]);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                childCounts.get(childCounts.size() - 1)[0]++;
+                String rel = relative(root, file);
+                if (attrs.isRegularFile()) {
+                    out.add(found(rel, file, attrs));
+                } else if (attrs.isSymbolicLink()) {
+                    out.add(link(root, rel, file));
+                } else {
+                    throw KeelException.invalid("cannot add '" + rel + "': it is neither a file, a folder nor a link"
+                            + " (a socket or device?); move it out of " + root);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+                throw new IOException("cannot read " + file + ": " + exc.getMessage(), exc);
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                if (exc != null) {
+                    throw exc;
+                }
+                int[] count = childCounts.remove(childCounts.size() - 1);
+                if (count[0] == 0 && !dir.equals(root)) {
+                    out.add(new Found(relative(root, dir), dir, Entry.Type.DIR, 0, 0, "", false, null));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return out;
+    }
+
+    private static Found found(String rel, Path file, BasicFileAttributes attrs) {
+        checkName(rel);
+        boolean exec = attrs instanceof PosixFileAttributes p && p.permissions().contains(PosixFilePermission.OWNER_EXECUTE);
+        Object key = attrs.fileKey();
+        return new Found(rel, file, Entry.Type.FILE, attrs.size(), mtimeNanos(attrs), key == null ? "" : key.toString(),
+                exec, null);
+    }
+
+    private static long mtimeNanos(BasicFileAttributes attrs) {
+        var t = attrs.lastModifiedTime().toInstant();
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+
+    private static Found link(Path root, String rel, Path file) throws IOException {
+        checkName(rel);
+        Path target = Files.readSymbolicLink(file);
+        String text = target.toString().replace('\\', '/');
+        Path resolved = file.getParent().resolve(target).normalize();
+        if (target.isAbsolute() || !resolved.startsWith(root) || resolved.equals(root)) {
+            throw KeelException.invalid("cannot add '" + rel + "': it is a link to " + target + ", outside the folder"
+                    + " being added; links are stored only when they stay inside it, never followed out. Replace the"
+                    + " link by a copy of the file, or remove it");
+        }
+        return new Found(rel, file, Entry.Type.LINK, text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, 0, "",
+                false, text);
+    }
+
+    private static void checkName(String rel) {
+        String problem = PathRules.problem(rel);
+        if (problem != null) {
+            throw KeelException.invalid("cannot add '" + PathRules.printable(rel) + "': " + problem
+                    + "; rename it (file names with line breaks or backslashes cannot be stored portably)");
+        }
+    }
+
+    static String relative(Path root, Path file) {
+        String rel = root.relativize(file).toString();
+        return file.getFileSystem().getSeparator().equals("/") ? rel : rel.replace(file.getFileSystem().getSeparator(), "/");
+    }
+}
