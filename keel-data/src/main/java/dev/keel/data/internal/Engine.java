@@ -65,15 +65,20 @@ public final class Engine {
     }
 
     private AddResult doAdd(String name, Path source, AddOptions options) throws IOException {
+        Trace trace = new Trace();
         long scanStart = System.currentTimeMillis() * 1_000_000L;
         List<Scanner.Found> found = Scanner.scan(source);
+        trace.mark("scan");
         DatasetVersion parent = store.latest(name).orElse(null);
         Manifest parentManifest = parent == null ? null : manifests.load(parent.hash());
+        trace.mark("parent manifest");
         Set<String> known = new HashSet<>();
         for (String a : store.objectHashes()) {
             known.add(Hex.strip(a));
         }
+        trace.mark("known objects");
         StatCache stat = StatCache.load(cache, source);
+        trace.mark("stat cache load");
         Entry[] results = new Entry[found.size()];
         for (int i = 0; i < found.size(); i++) {
             Scanner.Found f = found.get(i);
@@ -90,15 +95,25 @@ public final class Engine {
             adder.abort();
             throw e;
         }
+        trace.mark("hash+pack");
         Manifest manifest = Manifest.of(List.of(results));
         int[] counts = compare(parentManifest, manifest);
+        trace.mark("manifest+compare");
+        if (parent != null && parent.hash().equals(manifest.hash()) && objects.isEmpty()) {
+            stat.save(found, results, scanStart);
+            trace.mark("unchanged; stat cache save");
+            return new AddResult(parent, false, 0, 0, 0, 0, adder.filesHashed());
+        }
         StoredManifest stored = manifests.encode(manifest, parentManifest, parent == null ? null : parent.hash());
+        trace.mark("manifest encode");
         String author = options.author() == null ? "" : options.author();
         Dataset dataset = new Dataset(name, author, options.description(), options.visibility(), System.currentTimeMillis());
         DatasetStore.Committed committed = store.commitVersion(new NewVersion(dataset, stored, objects, options.message(),
                 author, System.currentTimeMillis(), manifest.fileCount(), manifest.totalBytes(),
                 parent == null ? 0 : parent.number()));
+        trace.mark("commit");
         stat.save(found, results, scanStart);
+        trace.mark("stat cache save");
         return new AddResult(committed.version(), committed.created(), counts[0], counts[1], counts[2],
                 adder.bytesStored(), adder.filesHashed());
     }

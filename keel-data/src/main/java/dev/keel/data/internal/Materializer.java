@@ -11,7 +11,13 @@ import dev.keel.data.CheckoutResult;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -43,6 +49,7 @@ final class Materializer {
     private final LocalBlobStore blobs;
     private final Path objects;
     private final int threads;
+    private static final Set<StandardOpenOption> CREATE_WRITE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     private final AtomicInteger linked = new AtomicInteger();
     private final AtomicInteger written = new AtomicInteger();
     private final AtomicInteger unchanged = new AtomicInteger();
@@ -64,6 +71,11 @@ final class Materializer {
         Files.createDirectories(root);
         Path real = root.toRealPath();
         makeFolders(m, root, real);
+        if (!copy) {
+            for (int i = 0; i < 256; i++) {
+                Files.createDirectories(objects.resolve(String.format("%02x", i)));
+            }
+        }
         Set<String> needed = new HashSet<>();
         for (Entry e : m.entries()) {
             if (e.type() == Entry.Type.LINK) {
@@ -149,68 +161,98 @@ final class Materializer {
                 unchanged.incrementAndGet();
                 return;
             }
-            removeExisting(target);
+            removeExisting(target, attrs(target));
             Files.createSymbolicLink(target, Path.of(linkTarget));
             written.incrementAndGet();
             return;
         }
         if (copy) {
-            if (sameFile(target, e)) {
+            BasicFileAttributes existing = attrs(target);
+            if (existing == null) {
+                writeNew(v, e, target, reader, e.executable() ? "rwxr-xr-x" : null);
+            } else if (sameFile(target, e)) {
+                unchanged.incrementAndGet();
+                return;
+            } else {
+                replace(v, e, target, reader);
+            }
+            written.incrementAndGet();
+            bytes.addAndGet(e.size());
+            return;
+        }
+        Path cached = objects.resolve(e.hash().substring(0, 2)).resolve(e.hash().substring(2) + (e.executable() ? ".x" : ""));
+        BasicFileAttributes cachedAttrs = attrs(cached);
+        BasicFileAttributes existing = attrs(target);
+        if (cachedAttrs != null && cachedAttrs.size() == e.size()) {
+            if (existing != null && cachedAttrs.fileKey() != null && cachedAttrs.fileKey().equals(existing.fileKey())) {
                 unchanged.incrementAndGet();
                 return;
             }
-            Path tmp = target.resolveSibling("." + target.getFileName() + ".keel-tmp");
+            removeExisting(target, existing);
             try {
-                writeContent(v, e, tmp, reader);
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(e.executable() ? "rwxr-xr-x" : "rw-r--r--"));
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
+                Files.createLink(target, cached);
+                linked.incrementAndGet();
+            } catch (FileSystemException | UnsupportedOperationException ex) {
+                // Another file system (or no hard links): an independent copy, still read-only.
+                Files.copy(cached, target);
+                written.incrementAndGet();
+                bytes.addAndGet(e.size());
             }
-            written.incrementAndGet();
-            bytes.addAndGet(e.size());
             return;
         }
-        Path cached = cachedObject(v, e, reader);
-        Object key = key(cached);
-        BasicFileAttributes existing = attrs(target);
-        if (existing != null && key != null && key.equals(existing.fileKey())) {
-            unchanged.incrementAndGet();
-            return;
+        // Not cached yet: write the file in place, then link it into the cache. One write per
+        // file; a half-written file (killed checkout) is never linked, so the next checkout redoes it.
+        removeExisting(target, existing);
+        writeNew(v, e, target, reader, e.executable() ? "r-xr-xr-x" : "r--r--r--");
+        if (cachedAttrs != null) {
+            Files.deleteIfExists(cached); // wrong size: a damaged cache entry
         }
-        removeExisting(target);
         try {
-            Files.createLink(target, cached);
-            linked.incrementAndGet();
+            Files.createLink(cached, target);
+        } catch (FileAlreadyExistsException ex) {
+            // Another checkout cached the same content meanwhile.
         } catch (FileSystemException | UnsupportedOperationException ex) {
-            // Another file system (or no hard links): an independent copy, still read-only.
-            Files.copy(cached, target);
-            written.incrementAndGet();
-            bytes.addAndGet(e.size());
+            // Cache on another file system: the next checkout writes again.
+        }
+        written.incrementAndGet();
+        bytes.addAndGet(e.size());
+    }
+
+    /** Writes a new file created with {@code perms} (null: the umask default), one open and no chmod. */
+    private void writeNew(DatasetVersion v, Entry e, Path target, PackReader reader, String perms) throws IOException {
+        try {
+            writeContent(v, e, target, reader, perms);
+        } catch (IOException | RuntimeException ex) {
+            Files.deleteIfExists(target);
+            throw ex;
         }
     }
 
-    /** The read-only cached copy of the entry's content, extracted and verified once. */
-    private Path cachedObject(DatasetVersion v, Entry e, PackReader reader) throws IOException {
-        Path p = objects.resolve(e.hash().substring(0, 2)).resolve(e.hash().substring(2) + (e.executable() ? ".x" : ""));
-        if (Files.isRegularFile(p) && Files.size(p) == e.size()) {
-            return p;
-        }
-        Files.createDirectories(p.getParent());
-        Path tmp = Files.createTempFile(p.getParent(), "obj-", ".tmp");
+    private void replace(DatasetVersion v, Entry e, Path target, PackReader reader) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".keel-tmp");
+        Files.deleteIfExists(tmp);
         try {
-            writeContent(v, e, tmp, reader);
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(e.executable() ? "r-xr-xr-x" : "r--r--r--"));
-            Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            bytes.addAndGet(e.size());
+            writeContent(v, e, tmp, reader, e.executable() ? "rwxr-xr-x" : "rw-r--r--");
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
         }
-        return p;
     }
 
-    private void writeContent(DatasetVersion v, Entry e, Path file, PackReader reader) throws IOException {
-        try (OutputStream out = Files.newOutputStream(file)) {
+    private void writeContent(DatasetVersion v, Entry e, Path file, PackReader reader, String perms) throws IOException {
+        FileAttribute<?>[] attrs = perms == null ? new FileAttribute<?>[0]
+                : new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(perms))};
+        if (!e.chunked()) {
+            byte[] data = read(v, e, reader, Hex.address(e.hash()));
+            try (FileChannel ch = FileChannel.open(file, CREATE_WRITE, attrs)) {
+                ByteBuffer b = ByteBuffer.wrap(data);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+            }
+            return;
+        }
+        try (OutputStream out = Channels.newOutputStream(FileChannel.open(file, CREATE_WRITE, attrs))) {
             if (!e.chunked()) {
                 out.write(read(v, e, reader, Hex.address(e.hash())));
                 return;
@@ -259,8 +301,7 @@ final class Materializer {
         return Hex.of(md.digest()).equals(e.hash());
     }
 
-    private static void removeExisting(Path target) throws IOException {
-        BasicFileAttributes a = attrs(target);
+    private static void removeExisting(Path target, BasicFileAttributes a) throws IOException {
         if (a == null) {
             return;
         }
@@ -278,9 +319,5 @@ final class Materializer {
         }
     }
 
-    private static Object key(Path p) {
-        BasicFileAttributes a = attrs(p);
-        return a == null ? null : a.fileKey();
-    }
 
 }
