@@ -3,11 +3,10 @@ package dev.keel.data.internal;
 import dev.keel.core.KeelException;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -32,7 +31,7 @@ final class Scanner {
 
     static List<Found> scan(Path source) throws IOException {
         Path root = source.toAbsolutePath().normalize();
-        BasicFileAttributes top = Files.readAttributes(root, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        BasicFileAttributes top = attributes(root);
         List<Found> out = new ArrayList<>();
         if (top.isRegularFile()) {
             out.add(found(root.getFileName().toString(), root, top));
@@ -41,54 +40,50 @@ final class Scanner {
         if (!top.isDirectory()) {
             throw KeelException.invalid("cannot add " + source + ": give a regular file or a folder (links are not followed)");
         }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            private final List<int[]> childCounts = new ArrayList<>();
-
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                if (!dir.equals(root) && dir.getFileName().toString().equals(".keel")) {
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                if (!childCounts.isEmpty()) {
-                    childCounts.get(childCounts.size() - 1)[0]++;
-                }
-                childCounts.add(new int[1]);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                childCounts.get(childCounts.size() - 1)[0]++;
-                String rel = relative(root, file);
-                if (attrs.isRegularFile()) {
-                    out.add(found(rel, file, attrs));
-                } else if (attrs.isSymbolicLink()) {
-                    out.add(link(root, rel, file));
-                } else {
-                    throw KeelException.invalid("cannot add '" + rel + "': it is neither a file, a folder nor a link"
-                            + " (a socket or device?); move it out of " + root);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-                throw new IOException("cannot read " + file + ": " + exc.getMessage(), exc);
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
-                }
-                int[] count = childCounts.remove(childCounts.size() - 1);
-                if (count[0] == 0 && !dir.equals(root)) {
-                    out.add(new Found(relative(root, dir), dir, Entry.Type.DIR, 0, 0, "", false, null));
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        walk(root, root, out);
         return out;
+    }
+
+    /**
+     * Depth-first, children sorted for a stable order; one stat per entry, with POSIX attributes
+     * (the walker of {@link Files#walkFileTree} hides the permission bits).
+     */
+    private static void walk(Path root, Path dir, List<Found> out) throws IOException {
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            ds.forEach(children::add);
+        }
+        if (children.isEmpty() && !dir.equals(root)) {
+            out.add(new Found(relative(root, dir), dir, Entry.Type.DIR, 0, 0, "", false, null));
+            return;
+        }
+        children.sort(null);
+        for (Path child : children) {
+            BasicFileAttributes attrs = attributes(child);
+            if (attrs.isDirectory()) {
+                if (!child.getFileName().toString().equals(".keel")) {
+                    walk(root, child, out);
+                }
+                continue;
+            }
+            String rel = relative(root, child);
+            if (attrs.isRegularFile()) {
+                out.add(found(rel, child, attrs));
+            } else if (attrs.isSymbolicLink()) {
+                out.add(link(root, rel, child));
+            } else {
+                throw KeelException.invalid("cannot add '" + rel + "': it is neither a file, a folder nor a link"
+                        + " (a socket or device?); move it out of " + root);
+            }
+        }
+    }
+
+    private static BasicFileAttributes attributes(Path p) throws IOException {
+        try {
+            return Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (UnsupportedOperationException e) {
+            return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        }
     }
 
     private static Found found(String rel, Path file, BasicFileAttributes attrs) {
