@@ -40,7 +40,7 @@ final class Manifest {
         List<Entry> sorted = new ArrayList<>(entries);
         sorted.sort((a, b) -> PathOrder.INSTANCE.compare(a.path(), b.path()));
         for (int i = 0; i < sorted.size(); i++) {
-            PathRules.checkStored(sorted.get(i).path(), "a manifest");
+            PathRules.checkStored(sorted.get(i).path(), "to read a manifest");
             if (i > 0 && sorted.get(i).path().equals(sorted.get(i - 1).path())) {
                 throw new IllegalStateException("duplicate path in manifest: " + sorted.get(i).path());
             }

@@ -33,7 +33,7 @@ final class PathRules {
     static void checkStored(String path, String what) {
         String p = problem(path);
         if (p != null) {
-            throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "refusing " + what + ": its manifest holds the unsafe path '"
+            throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "refusing " + what + ": the manifest holds the unsafe path '"
                     + printable(path) + "' (" + p + "); nothing is written outside the target folder");
         }
     }
