@@ -116,6 +116,48 @@ class DatasetsTest {
     }
 
     @Test
+    void reAddingAnUnchangedFolderRehashesNothingAndAChangedFileIsStillSeen() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            TestTrees.write(src, "f/" + i + ".txt", "content " + i);
+        }
+        ageAll(src);
+        assertEquals(50, data.add("stat", src, null).filesHashed());
+        AddResult again = data.add("stat", src, null);
+        assertFalse(again.created());
+        assertEquals(0, again.filesHashed(), "the stat cache recognised every file");
+
+        TestTrees.write(src, "f/7.txt", "CONTENT 7"); // same size, new content and mtime
+        AddResult changed = data.add("stat", src, null);
+        assertTrue(changed.created());
+        assertEquals(1, changed.modified());
+        assertEquals(1, changed.filesHashed());
+    }
+
+    @Test
+    void aNewVersionWithOnePercentChangedStoresAboutOnePercent() throws Exception {
+        for (int i = 0; i < 1000; i++) {
+            TestTrees.random(src, "img/" + i + ".png", 400, i);
+        }
+        AddResult v1 = data.add("pct", src, null);
+        for (int i = 0; i < 1000; i += 100) {
+            TestTrees.random(src, "img/" + i + ".png", 400, -i - 1);
+        }
+        AddResult v2 = data.add("pct", src, null);
+        assertEquals(10, v2.modified());
+        assertEquals(4000, v2.bytesStored(), "only the 10 changed files are stored");
+        assertTrue(v1.bytesStored() == 400_000);
+    }
+
+    private static void ageAll(Path root) throws Exception {
+        var old = java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000);
+        try (var s = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Files.setLastModifiedTime(p, old);
+            }
+        }
+    }
+
+    @Test
     void refsResolveByNumberLatestTagAndHashPrefix() throws Exception {
         TestTrees.write(src, "x", "1");
         DatasetVersion v1 = data.add("refs", src, null).version();
