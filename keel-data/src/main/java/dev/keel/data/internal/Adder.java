@@ -29,6 +29,13 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Adder {
     private static final int BATCH = 512;
     private static final int BUFFER = 8 << 20;
+    /** Files at least this large get their whole-file hash computed on a second core, in parallel with chunking. */
+    private static final long SIDE_HASH_MIN = 32L << 20;
+    private static final ExecutorService SIDE = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "keel-data-hash");
+        t.setDaemon(true);
+        return t;
+    });
     private final LocalBlobStore blobs;
     private final Set<String> known;
     private final Set<String> written = ConcurrentHashMap.newKeySet();
@@ -174,11 +181,45 @@ final class Adder {
         return hex;
     }
 
+    /** {hex, length} of the whole file, read a second time (from the page cache) on another core. */
+    private static String[] hashFile(Scanner.Found f) throws IOException {
+        MessageDigest md = Hashes.sha256();
+        byte[] b = new byte[1 << 20];
+        long n = 0;
+        try (InputStream in = Files.newInputStream(f.file())) {
+            for (int r; (r = in.read(b)) > 0; n += r) {
+                md.update(b, 0, r);
+            }
+        }
+        return new String[]{Hex.of(md.digest()), Long.toString(n)};
+    }
+
+    /** The side hash, refused when the file changed between the two reads (the chunks would not match it). */
+    private static String sideHash(Scanner.Found f, Future<String[]> side, long chunkedSize) throws IOException {
+        String[] r;
+        try {
+            r = side.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("add interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
+        var mtime = Files.getLastModifiedTime(f.file()).toInstant();
+        long nanos = mtime.getEpochSecond() * 1_000_000_000L + mtime.getNano();
+        if (Long.parseLong(r[1]) != chunkedSize || nanos != f.mtimeNanos()) {
+            throw dev.keel.core.KeelException.invalid("'" + f.path() + "' changed while it was being added;"
+                    + " add again once nothing writes to it");
+        }
+        return r[0];
+    }
+
     /** Streams a large file through the chunker: whole-file hash, chunk hashes, new chunks packed. */
     private Entry large(Scanner.Found f, PackWriter w) throws IOException {
         hashed.incrementAndGet();
         byte[] buf = buffers.get();
-        MessageDigest whole = Hashes.sha256();
+        Future<String[]> side = f.size() >= SIDE_HASH_MIN ? SIDE.submit(() -> hashFile(f)) : null;
+        MessageDigest whole = side == null ? Hashes.sha256() : null;
         MessageDigest piece = Hashes.sha256();
         List<Entry.Chunk> chunks = new ArrayList<>();
         long size = 0;
@@ -204,7 +245,9 @@ final class Adder {
                     break;
                 }
                 int len = Chunker.cut(buf, pos, limit - pos);
-                whole.update(buf, pos, len);
+                if (whole != null) {
+                    whole.update(buf, pos, len);
+                }
                 piece.update(buf, pos, len);
                 String hex = Hex.of(piece.digest());
                 if (!known.contains(hex) && written.add(hex)) {
@@ -215,7 +258,7 @@ final class Adder {
                 size += len;
             }
         }
-        String hex = Hex.of(whole.digest());
+        String hex = whole != null ? Hex.of(whole.digest()) : sideHash(f, side, size);
         if (chunks.size() <= 1) {
             // Shrank below a chunk since the scan: one object, like any small file.
             return Entry.file(f.path(), f.executable(), size, chunks.isEmpty() ? store(new byte[0], 0, w) : hex, null);

@@ -20,15 +20,16 @@ import java.util.List;
 /**
  * Appends objects to pack blobs: many small files (or chunks) in one content-addressed blob,
  * so 70,000 files cost a few file creations and fsyncs instead of 70,000. Each pack is written
- * to the blob store's {@code tmp} folder, fsynced and renamed to its address when full or on
- * {@link #finish}; only then are its objects returned, so an object location never points at
+ * to the blob store's {@code tmp} folder; {@link #finish} fsyncs each and renames it to its
+ * address; only then are its objects returned, so an object location never points at
  * bytes that are not durable. Not thread-safe: one writer per worker thread.
  */
 final class PackWriter implements AutoCloseable {
     static final long PACK_LIMIT = 64L << 20;
     private final LocalBlobStore blobs;
     private final List<ObjectLocation> done = new ArrayList<>();
-    private final List<String[]> pending = new ArrayList<>();
+    private final List<Pending> pending = new ArrayList<>();
+    private final List<Sealed> sealed = new ArrayList<>();
     private final ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
     private FileChannel channel;
     private Path tmp;
@@ -45,7 +46,7 @@ final class PackWriter implements AutoCloseable {
         if (channel == null) {
             open();
         }
-        pending.add(new String[]{hex, Long.toString(size), Integer.toString(len)});
+        pending.add(new Pending(hex, size, len));
         digest.update(data, off, len);
         size += len;
         bytesWritten += len;
@@ -68,10 +69,40 @@ final class PackWriter implements AutoCloseable {
         return bytesWritten;
     }
 
-    /** Seals the open pack; returns every object written, each in a durable pack. */
+    /**
+     * Seals the open pack, then makes every sealed pack durable (fsync) and moves it to its
+     * address; returns every object written. The fsyncs wait until here so that the kernel
+     * writes packs back while hashing goes on, instead of stalling the add at every pack.
+     */
     List<ObjectLocation> finish() throws IOException {
         seal();
+        for (Sealed s : sealed) {
+            try (FileChannel ch = FileChannel.open(s.tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Path target = blobs.path(s.address);
+            Files.createDirectories(target.getParent());
+            s.tmp.toFile().setReadOnly();
+            try {
+                Files.move(s.tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException e) {
+                Files.deleteIfExists(s.tmp);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(s.tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Durability.syncDirectory(target.getParent());
+            for (Pending p : s.objects) {
+                done.add(new ObjectLocation(Hashes.PREFIX + p.hex, s.address, p.offset, p.length));
+            }
+        }
+        sealed.clear();
         return done;
+    }
+
+    private record Pending(String hex, long offset, int length) {
+    }
+
+    private record Sealed(Path tmp, String address, List<Pending> objects) {
     }
 
     private void open() throws IOException {
@@ -92,31 +123,17 @@ final class PackWriter implements AutoCloseable {
         buffer.clear();
     }
 
+    /** Closes the open pack under its temporary name; {@link #finish} makes it durable. */
     private void seal() throws IOException {
         if (channel == null) {
             return;
         }
         flush();
-        channel.force(true);
         channel.close();
         channel = null;
-        String address = Hashes.address(digest.digest());
-        Path target = blobs.path(address);
-        Files.createDirectories(target.getParent());
-        tmp.toFile().setReadOnly();
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException e) {
-            Files.deleteIfExists(tmp);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-        Durability.syncDirectory(target.getParent());
-        tmp = null;
-        for (String[] p : pending) {
-            done.add(new ObjectLocation(Hashes.PREFIX + p[0], address, Long.parseLong(p[1]), Long.parseLong(p[2])));
-        }
+        sealed.add(new Sealed(tmp, Hashes.address(digest.digest()), List.copyOf(pending)));
         pending.clear();
+        tmp = null;
     }
 
     /** Drops an unfinished pack (after a failure); sealed packs stay as orphans for gc. */
@@ -129,10 +146,14 @@ final class PackWriter implements AutoCloseable {
             if (tmp != null) {
                 Files.deleteIfExists(tmp);
             }
+            for (Sealed s : sealed) {
+                Files.deleteIfExists(s.tmp);
+            }
         } catch (IOException e) {
             // Best effort: a leftover temporary file is swept later and never counted as data.
         }
         channel = null;
         tmp = null;
+        sealed.clear();
     }
 }
