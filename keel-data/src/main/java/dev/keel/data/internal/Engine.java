@@ -72,21 +72,32 @@ public final class Engine {
         DatasetVersion parent = store.latest(name).orElse(null);
         Manifest parentManifest = parent == null ? null : manifests.load(parent.hash());
         trace.mark("parent manifest");
-        Set<String> known = new HashSet<>();
-        for (String a : store.objectHashes()) {
-            known.add(Hex.strip(a));
-        }
-        trace.mark("known objects");
+        // Objects of the parent version are stored for sure; the full index is read only when
+        // something else must be looked up (new files, or cached entries the parent lacks).
+        Set<String> known = parentManifest == null ? new HashSet<>() : parentManifest.objectHexes();
         StatCache stat = StatCache.load(cache, source);
         trace.mark("stat cache load");
         Entry[] results = new Entry[found.size()];
-        for (int i = 0; i < found.size(); i++) {
-            Scanner.Found f = found.get(i);
-            Entry e = f.type() == Entry.Type.FILE ? stat.lookup(f) : null;
-            if (e != null && storedAll(e, known)) {
-                results[i] = e;
+        boolean needIndex = false;
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < found.size(); i++) {
+                Scanner.Found f = found.get(i);
+                Entry e = f.type() == Entry.Type.FILE && results[i] == null ? stat.lookup(f) : null;
+                if (e != null && storedAll(e, known)) {
+                    results[i] = e;
+                } else if (results[i] == null) {
+                    needIndex = true;
+                }
             }
+            if (!needIndex || pass == 1) {
+                break;
+            }
+            for (String a : store.objectHashes()) {
+                known.add(Hex.strip(a));
+            }
+            trace.mark("object index");
         }
+        boolean allCached = !needIndex;
         Adder adder = new Adder(blobs, known);
         List<ObjectLocation> objects;
         try {
@@ -100,7 +111,9 @@ public final class Engine {
         int[] counts = compare(parentManifest, manifest);
         trace.mark("manifest+compare");
         if (parent != null && parent.hash().equals(manifest.hash()) && objects.isEmpty()) {
-            stat.save(found, results, scanStart);
+            if (!allCached) {
+                stat.save(found, results, scanStart);
+            }
             trace.mark("unchanged; stat cache save");
             return new AddResult(parent, false, 0, 0, 0, 0, adder.filesHashed());
         }

@@ -15,7 +15,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.FileSystemException;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
@@ -55,6 +57,10 @@ final class Materializer {
     private final AtomicInteger unchanged = new AtomicInteger();
     private final AtomicLong bytes = new AtomicLong();
     private Map<String, ObjectLocation> locations;
+    /** True when the target folder was empty: no file can be in the way, so none is looked up. */
+    private boolean fresh;
+    /** Names ({@code <2 hex><rest>}) in the object cache, listed once for large checkouts; null: stat each. */
+    private Set<String> cachedNames;
 
     Materializer(DatasetStore store, LocalBlobStore blobs, Path objects, int threads) {
         this.store = store;
@@ -68,12 +74,21 @@ final class Materializer {
             PathRules.checkStored(e.path(), "to check out " + v.ref());
         }
         Path root = target.toAbsolutePath().normalize();
+        fresh = isEmptyOrAbsent(root);
         Files.createDirectories(root);
         Path real = root.toRealPath();
         makeFolders(m, root, real);
         if (!copy) {
+            boolean list = m.entries().size() > 2000;
+            cachedNames = list ? new HashSet<>() : null;
             for (int i = 0; i < 256; i++) {
-                Files.createDirectories(objects.resolve(String.format("%02x", i)));
+                String name = String.format("%02x", i);
+                Path d = Files.createDirectories(objects.resolve(name));
+                if (list) {
+                    try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
+                        ds.forEach(p -> cachedNames.add(name + p.getFileName()));
+                    }
+                }
             }
         }
         Set<String> needed = new HashSet<>();
@@ -89,7 +104,10 @@ final class Materializer {
             }
         }
         locations = store.locate(needed);
-        List<Entry> files = m.entries().stream().filter(e -> e.type() != Entry.Type.DIR).toList();
+        // In pack order, so objects are read sequentially (PackReader reads ahead in large windows).
+        List<Entry> files = new ArrayList<>(m.entries().stream().filter(e -> e.type() != Entry.Type.DIR).toList());
+        files.sort(java.util.Comparator.comparing((Entry e) -> firstLocation(e).pack())
+                .thenComparingLong(e -> firstLocation(e).offset()));
         int n = Math.max(1, Math.min(threads, files.size() / 256 + 1));
         ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
             Thread t = new Thread(r, "keel-data-checkout");
@@ -127,6 +145,12 @@ final class Materializer {
             pool.shutdownNow();
         }
         return new CheckoutResult(v, root, linked.get(), written.get(), unchanged.get(), bytes.get());
+    }
+
+    private ObjectLocation firstLocation(Entry e) {
+        String hex = e.chunked() ? e.chunks().get(0).hash() : e.hash();
+        ObjectLocation loc = locations.get(Hex.address(hex));
+        return loc != null ? loc : new ObjectLocation("", "", 0, 0);
     }
 
     /** Creates every folder the version needs and checks none resolves outside the target (a planted link). */
@@ -167,7 +191,7 @@ final class Materializer {
             return;
         }
         if (copy) {
-            BasicFileAttributes existing = attrs(target);
+            BasicFileAttributes existing = fresh ? null : attrs(target);
             if (existing == null) {
                 writeNew(v, e, target, reader, e.executable() ? "rwxr-xr-x" : null);
             } else if (sameFile(target, e)) {
@@ -180,37 +204,55 @@ final class Materializer {
             bytes.addAndGet(e.size());
             return;
         }
-        Path cached = objects.resolve(e.hash().substring(0, 2)).resolve(e.hash().substring(2) + (e.executable() ? ".x" : ""));
-        BasicFileAttributes cachedAttrs = attrs(cached);
-        BasicFileAttributes existing = attrs(target);
-        if (cachedAttrs != null && cachedAttrs.size() == e.size()) {
-            if (existing != null && cachedAttrs.fileKey() != null && cachedAttrs.fileKey().equals(existing.fileKey())) {
-                unchanged.incrementAndGet();
-                return;
+        String dirName = e.hash().substring(0, 2);
+        String fileName = e.hash().substring(2) + (e.executable() ? ".x" : "");
+        Path cached = objects.resolve(dirName).resolve(fileName);
+        BasicFileAttributes existing = fresh ? null : attrs(target);
+        boolean inCache;
+        if (cachedNames != null) {
+            inCache = cachedNames.contains(dirName + fileName);
+        } else {
+            BasicFileAttributes ca = attrs(cached);
+            inCache = ca != null && ca.size() == e.size();
+        }
+        if (inCache) {
+            if (existing != null) {
+                BasicFileAttributes ca = attrs(cached);
+                if (ca != null && ca.fileKey() != null && ca.fileKey().equals(existing.fileKey())) {
+                    unchanged.incrementAndGet();
+                    return;
+                }
             }
             removeExisting(target, existing);
+            existing = null;
             try {
                 Files.createLink(target, cached);
                 linked.incrementAndGet();
+                return;
+            } catch (NoSuchFileException ex) {
+                // The cache entry went away (cache cleared meanwhile): write it below.
             } catch (FileSystemException | UnsupportedOperationException ex) {
                 // Another file system (or no hard links): an independent copy, still read-only.
                 Files.copy(cached, target);
                 written.incrementAndGet();
                 bytes.addAndGet(e.size());
+                return;
             }
-            return;
         }
         // Not cached yet: write the file in place, then link it into the cache. One write per
         // file; a half-written file (killed checkout) is never linked, so the next checkout redoes it.
         removeExisting(target, existing);
         writeNew(v, e, target, reader, e.executable() ? "r-xr-xr-x" : "r--r--r--");
-        if (cachedAttrs != null) {
-            Files.deleteIfExists(cached); // wrong size: a damaged cache entry
-        }
         try {
             Files.createLink(cached, target);
         } catch (FileAlreadyExistsException ex) {
-            // Another checkout cached the same content meanwhile.
+            // Another checkout cached the same content meanwhile, or a damaged entry (wrong size) is in
+            // the way: replace the latter.
+            BasicFileAttributes ca = attrs(cached);
+            if (ca != null && ca.size() != e.size()) {
+                Files.deleteIfExists(cached);
+                Files.createLink(cached, target);
+            }
         } catch (FileSystemException | UnsupportedOperationException ex) {
             // Cache on another file system: the next checkout writes again.
         }
@@ -309,6 +351,15 @@ final class Materializer {
             throw KeelException.invalid("cannot check out " + target + ": a folder is in the way of a file");
         }
         Files.delete(target);
+    }
+
+    private static boolean isEmptyOrAbsent(Path dir) throws IOException {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return !Files.exists(dir, LinkOption.NOFOLLOW_LINKS);
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            return !ds.iterator().hasNext();
+        }
     }
 
     private static BasicFileAttributes attrs(Path p) {

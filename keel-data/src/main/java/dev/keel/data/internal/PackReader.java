@@ -23,6 +23,10 @@ final class PackReader implements AutoCloseable {
     private final LocalBlobStore blobs;
     private final Map<String, FileChannel> open = new HashMap<>();
     private final MessageDigest md = Hashes.sha256();
+    private final byte[] window = new byte[4 << 20];
+    private String windowPack;
+    private long windowStart;
+    private int windowLength;
 
     /** An object that is missing or whose bytes do not match its hash. */
     static final class DamagedObjectException extends IOException {
@@ -38,15 +42,52 @@ final class PackReader implements AutoCloseable {
         this.blobs = blobs;
     }
 
-    /** The object's bytes, verified. */
+    /** The object's bytes, verified. Reads ahead, so callers going through a pack in offset order read it in a few calls. */
     byte[] read(ObjectLocation loc) throws IOException {
         if (loc.length() > Integer.MAX_VALUE) {
             throw new DamagedObjectException(loc.hash(), "object too large");
         }
         byte[] out = new byte[(int) loc.length()];
-        ByteBuffer buf = ByteBuffer.wrap(out);
+        if (!loc.pack().equals(windowPack) || loc.offset() < windowStart
+                || loc.offset() + loc.length() > windowStart + windowLength) {
+            if (loc.length() <= window.length) {
+                fillWindow(loc);
+            } else {
+                readFully(loc, ByteBuffer.wrap(out), loc.offset());
+            }
+        }
+        if (loc.length() <= window.length) {
+            System.arraycopy(window, (int) (loc.offset() - windowStart), out, 0, out.length);
+        }
+        String actual = HEX.formatHex(md.digest(out));
+        if (!loc.hash().endsWith(actual)) {
+            throw new DamagedObjectException(loc.hash(), "its bytes hash to sha256:" + actual + " in pack " + loc.pack());
+        }
+        return out;
+    }
+
+    private void fillWindow(ObjectLocation loc) throws IOException {
+        windowPack = null;
+        ByteBuffer buf = ByteBuffer.wrap(window);
         FileChannel ch = channel(loc);
         long pos = loc.offset();
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, pos);
+            if (n < 0) {
+                break;
+            }
+            pos += n;
+        }
+        if (buf.position() < loc.length()) {
+            throw new DamagedObjectException(loc.hash(), "pack " + loc.pack() + " is truncated");
+        }
+        windowPack = loc.pack();
+        windowStart = loc.offset();
+        windowLength = buf.position();
+    }
+
+    private void readFully(ObjectLocation loc, ByteBuffer buf, long pos) throws IOException {
+        FileChannel ch = channel(loc);
         while (buf.hasRemaining()) {
             int n = ch.read(buf, pos);
             if (n < 0) {
@@ -54,11 +95,6 @@ final class PackReader implements AutoCloseable {
             }
             pos += n;
         }
-        String actual = HEX.formatHex(md.digest(out));
-        if (!loc.hash().endsWith(actual)) {
-            throw new DamagedObjectException(loc.hash(), "its bytes hash to sha256:" + actual + " in pack " + loc.pack());
-        }
-        return out;
     }
 
     private FileChannel channel(ObjectLocation loc) throws IOException {

@@ -23,11 +23,15 @@ import java.util.Map;
  * {@code .keel/cache/data/stat}: derived data, rebuilt by the next add when deleted or damaged.
  *
  * <p>A file changed within the same clock tick as the add that saw it would keep its mtime;
- * such "racy" entries (mtime within two seconds of the scan) are not remembered.
+ * such "racy" entries (mtime within 100 ms of the scan, two seconds on file systems with
+ * whole-second mtimes) are not remembered.
  */
 final class StatCache {
     private static final int MAGIC = 0x4B53_4301;
-    private static final long RACY_NANOS = 2_000_000_000L;
+    /** Racy window where mtimes have sub-second precision (ext4, xfs, btrfs, apfs). */
+    private static final long RACY_FINE_NANOS = 100_000_000L;
+    /** Racy window where they do not (FAT, some network file systems): their clock ticks in seconds. */
+    private static final long RACY_COARSE_NANOS = 2_000_000_000L;
     private static final HexFormat HEX = HexFormat.of();
     private final Path file;
     private final Map<String, Cached> entries;
@@ -123,7 +127,12 @@ final class StatCache {
 
     private static boolean cacheable(Scanner.Found f, Entry e, long scanStartNanos) {
         return e != null && f.type() == Entry.Type.FILE && !f.key().isEmpty()
-                && f.mtimeNanos() < scanStartNanos - RACY_NANOS && f.path().length() < 16_000;
+                && f.mtimeNanos() < scanStartNanos - racyWindow(f.mtimeNanos()) && f.path().length() < 16_000;
+    }
+
+    /** A whole-second mtime suggests a coarse clock, so a longer window (a rare fine one only costs a rehash). */
+    private static long racyWindow(long mtimeNanos) {
+        return mtimeNanos % 1_000_000_000L == 0 ? RACY_COARSE_NANOS : RACY_FINE_NANOS;
     }
 
     private static String readHex(DataInputStream in) throws IOException {
