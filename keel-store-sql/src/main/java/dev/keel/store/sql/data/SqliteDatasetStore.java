@@ -41,6 +41,7 @@ public final class SqliteDatasetStore implements DatasetStore {
     private static final String VERSION_COLUMNS =
             "dataset, number, hash, message, author, created_at, file_count, total_bytes, parent";
     private static final int IN_BATCH = 500;
+    private static final String SCHEMA = "/dev/keel/store/sql/migrations/sqlite/V2.sql";
     private final Connection db;
     private final Path file;
 
@@ -68,11 +69,20 @@ public final class SqliteDatasetStore implements DatasetStore {
         }
     }
 
+    /**
+     * Creates the dataset tables from schema migration 2 when they are missing: the run store
+     * applies the same script in order, and both are idempotent, so whichever opens first wins.
+     * Checked with a read first, so opening never waits for the write lock of busy writers.
+     */
     private void createSchema() throws SQLException, IOException {
+        if (!query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'data_run_inputs'",
+                rs -> rs.getString(1)).isEmpty()) {
+            return;
+        }
         String sql;
-        try (InputStream in = SqliteDatasetStore.class.getResourceAsStream("V2__datasets.sql")) {
+        try (InputStream in = SqliteDatasetStore.class.getResourceAsStream(SCHEMA)) {
             if (in == null) {
-                throw new IOException("V2__datasets.sql missing from the class path");
+                throw new IOException(SCHEMA + " missing from the class path");
             }
             sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
@@ -307,17 +317,17 @@ public final class SqliteDatasetStore implements DatasetStore {
     @Override
     public synchronized List<RunInput> inputsOf(String runId) {
         return query("SELECT run_id, dataset, number, hash, used_at FROM data_run_inputs WHERE run_id = ?"
-                + " ORDER BY used_at, dataset, number", SqliteDatasetStore::inputRow, runId);
+                + " ORDER BY used_at, rowid", SqliteDatasetStore::inputRow, runId);
     }
 
     @Override
     public synchronized List<RunInput> usesOf(String dataset, int number) {
         if (number <= 0) {
             return query("SELECT run_id, dataset, number, hash, used_at FROM data_run_inputs WHERE dataset = ?"
-                    + " ORDER BY used_at DESC", SqliteDatasetStore::inputRow, dataset);
+                    + " ORDER BY used_at DESC, rowid DESC", SqliteDatasetStore::inputRow, dataset);
         }
         return query("SELECT run_id, dataset, number, hash, used_at FROM data_run_inputs WHERE dataset = ? AND number = ?"
-                + " ORDER BY used_at DESC", SqliteDatasetStore::inputRow, dataset, number);
+                + " ORDER BY used_at DESC, rowid DESC", SqliteDatasetStore::inputRow, dataset, number);
     }
 
     @Override

@@ -1,5 +1,5 @@
--- Dataset versioning (issue 4). Idempotent so it can run before the store's migration runner
--- adopts it as V2.
+-- Keel schema 2 (SQLite): dataset versioning (issue 4). Idempotent (IF NOT EXISTS) because
+-- SqliteDatasetStore also runs it on open, so datasets work whichever store opens the database first.
 CREATE TABLE IF NOT EXISTS data_datasets (
     name        TEXT PRIMARY KEY,
     owner       TEXT NOT NULL DEFAULT '',
