@@ -12,7 +12,8 @@ final class PathRules {
         if (path == null || path.isEmpty()) {
             return "empty path";
         }
-        if (path.startsWith("/") || (path.length() > 1 && path.charAt(1) == ':')) {
+        if (path.startsWith("/") || (path.length() > 2 && Character.isLetter(path.charAt(0)) && path.charAt(1) == ':'
+                && path.charAt(2) == '/')) {
             return "absolute path";
         }
         for (int i = 0; i < path.length(); i++) {
