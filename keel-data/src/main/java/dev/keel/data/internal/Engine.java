@@ -70,13 +70,19 @@ public final class Engine {
         List<Scanner.Found> found = Scanner.scan(source);
         trace.mark("scan");
         DatasetVersion parent = store.latest(name).orElse(null);
+        StatCache stat = StatCache.load(cache, source);
+        trace.mark("stat cache load");
+        if (parent != null && unchangedByStat(found, stat, parent)) {
+            // Every file looks as the stat cache remembers and the result is the latest version:
+            // its objects are live, so nothing needs reading, checking or storing.
+            trace.mark("unchanged (stat cache)");
+            return new AddResult(parent, false, 0, 0, 0, 0, 0);
+        }
         Manifest parentManifest = parent == null ? null : manifests.load(parent.hash());
         trace.mark("parent manifest");
         // Objects of the parent version are stored for sure; the full index is read only when
         // something else must be looked up (new files, or cached entries the parent lacks).
         Set<String> known = parentManifest == null ? new HashSet<>() : parentManifest.objectHexes();
-        StatCache stat = StatCache.load(cache, source);
-        trace.mark("stat cache load");
         Entry[] results = new Entry[found.size()];
         boolean needIndex = false;
         for (int pass = 0; pass < 2; pass++) {
@@ -129,6 +135,25 @@ public final class Engine {
         trace.mark("stat cache save");
         return new AddResult(committed.version(), committed.created(), counts[0], counts[1], counts[2],
                 adder.bytesStored(), adder.filesHashed());
+    }
+
+    private static boolean unchangedByStat(List<Scanner.Found> found, StatCache stat, DatasetVersion parent) {
+        List<Entry> entries = new ArrayList<>(found.size());
+        for (Scanner.Found f : found) {
+            Entry e = switch (f.type()) {
+                case FILE -> stat.lookup(f);
+                case DIR -> new Entry(f.path(), Entry.Type.DIR, 0755, 0, "", null);
+                case LINK -> {
+                    byte[] t = f.linkTarget().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    yield new Entry(f.path(), Entry.Type.LINK, 0777, t.length, Hex.sha256(t, 0, t.length), null);
+                }
+            };
+            if (e == null) {
+                return false;
+            }
+            entries.add(e);
+        }
+        return Manifest.of(entries).hash().equals(parent.hash());
     }
 
     private static boolean storedAll(Entry e, Set<String> known) {

@@ -45,36 +45,72 @@ final class Scanner {
     }
 
     /**
-     * Depth-first, children sorted for a stable order; one stat per entry, with POSIX attributes
-     * (the walker of {@link Files#walkFileTree} hides the permission bits).
+     * One stat per entry, with POSIX attributes (the walker of {@link Files#walkFileTree} hides
+     * the permission bits). Sub-folders are walked in parallel: stat calls dominate a scan of many
+     * small files, and the order does not matter because the manifest is sorted.
      */
     private static void walk(Path root, Path dir, List<Found> out) throws IOException {
-        List<Path> children = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            ds.forEach(children::add);
+        List<Found> shared = java.util.Collections.synchronizedList(out);
+        try {
+            java.util.concurrent.ForkJoinPool.commonPool().invoke(new DirTask(root, dir, root.toString().length() + 1, shared));
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
-        if (children.isEmpty() && !dir.equals(root)) {
-            out.add(new Found(relative(root, dir), dir, Entry.Type.DIR, 0, 0, "", false, null));
-            return;
+    }
+
+    private static final class DirTask extends java.util.concurrent.RecursiveAction {
+        private final Path root;
+        private final Path dir;
+        private final int rootLength;
+        private final List<Found> out;
+
+        DirTask(Path root, Path dir, int rootLength, List<Found> out) {
+            this.root = root;
+            this.dir = dir;
+            this.rootLength = rootLength;
+            this.out = out;
         }
-        children.sort(null);
-        for (Path child : children) {
-            BasicFileAttributes attrs = attributes(child);
-            if (attrs.isDirectory()) {
-                if (!child.getFileName().toString().equals(".keel")) {
-                    walk(root, child, out);
+
+        @Override
+        protected void compute() {
+            try {
+                List<Found> local = new ArrayList<>();
+                List<DirTask> subtasks = new ArrayList<>();
+                boolean empty = true;
+                try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+                    for (Path child : ds) {
+                        empty = false;
+                        BasicFileAttributes attrs = attributes(child);
+                        if (attrs.isDirectory()) {
+                            if (!child.getFileName().toString().equals(".keel")) {
+                                subtasks.add(new DirTask(root, child, rootLength, out));
+                            }
+                            continue;
+                        }
+                        String rel = relative(child);
+                        if (attrs.isRegularFile()) {
+                            local.add(found(rel, child, attrs));
+                        } else if (attrs.isSymbolicLink()) {
+                            local.add(link(root, rel, child));
+                        } else {
+                            throw KeelException.invalid("cannot add '" + rel + "': it is neither a file, a folder nor"
+                                    + " a link (a socket or device?); move it out of " + root);
+                        }
+                    }
                 }
-                continue;
+                if (empty && !dir.equals(root)) {
+                    local.add(new Found(relative(dir), dir, Entry.Type.DIR, 0, 0, "", false, null));
+                }
+                out.addAll(local);
+                invokeAll(subtasks);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-            String rel = relative(root, child);
-            if (attrs.isRegularFile()) {
-                out.add(found(rel, child, attrs));
-            } else if (attrs.isSymbolicLink()) {
-                out.add(link(root, rel, child));
-            } else {
-                throw KeelException.invalid("cannot add '" + rel + "': it is neither a file, a folder nor a link"
-                        + " (a socket or device?); move it out of " + root);
-            }
+        }
+
+        private String relative(Path p) {
+            String s = p.toString().substring(rootLength);
+            return p.getFileSystem().getSeparator().equals("/") ? s : s.replace(p.getFileSystem().getSeparator(), "/");
         }
     }
 
