@@ -16,21 +16,44 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 
 /**
  * Appends objects to pack blobs: many small files (or chunks) in one content-addressed blob,
  * so 70,000 files cost a few file creations and fsyncs instead of 70,000. Each pack is written
  * to the blob store's {@code tmp} folder; {@link #finish} fsyncs each and renames it to its
  * address; only then are its objects returned, so an object location never points at
- * bytes that are not durable. Not thread-safe: one writer per worker thread.
+ * bytes that are not durable. Not thread-safe: one writer per worker thread (each with its own
+ * I/O thread that hashes and writes full buffers while the worker goes on chunking).
  */
 final class PackWriter implements AutoCloseable {
     static final long PACK_LIMIT = 64L << 20;
+    private static final int BUFFER = 1 << 20;
+    private static final int IN_FLIGHT = 8;
     private final LocalBlobStore blobs;
     private final List<ObjectLocation> done = new ArrayList<>();
     private final List<Pending> pending = new ArrayList<>();
     private final List<Sealed> sealed = new ArrayList<>();
-    private final ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+    /** Hashes and writes full buffers on its own thread, so the pack's SHA-256 and the disk overlap chunking. */
+    private final ExecutorService io = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "keel-data-pack");
+        t.setDaemon(true);
+        return t;
+    });
+    /** fsyncs sealed packs in the background, so the disk writes pack N while pack N+1 is filled. */
+    private final ExecutorService syncer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "keel-data-fsync");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
+    private final ArrayBlockingQueue<byte[]> spare = new ArrayBlockingQueue<>(IN_FLIGHT + 1);
+    private volatile IOException ioFailure;
+    private byte[] buffer = new byte[BUFFER];
+    private int filled;
     private FileChannel channel;
     private Path tmp;
     private MessageDigest digest;
@@ -47,15 +70,15 @@ final class PackWriter implements AutoCloseable {
             open();
         }
         pending.add(new Pending(hex, size, len));
-        digest.update(data, off, len);
         size += len;
         bytesWritten += len;
         while (len > 0) {
-            int n = Math.min(len, buffer.remaining());
-            buffer.put(data, off, n);
+            int n = Math.min(len, buffer.length - filled);
+            System.arraycopy(data, off, buffer, filled, n);
+            filled += n;
             off += n;
             len -= n;
-            if (!buffer.hasRemaining()) {
+            if (filled == buffer.length) {
                 flush();
             }
         }
@@ -70,15 +93,21 @@ final class PackWriter implements AutoCloseable {
     }
 
     /**
-     * Seals the open pack, then makes every sealed pack durable (fsync) and moves it to its
-     * address; returns every object written. The fsyncs wait until here so that the kernel
-     * writes packs back while hashing goes on, instead of stalling the add at every pack.
+     * Seals the open pack, waits until every sealed pack is durable (fsynced in the background
+     * since it was sealed) and moves each to its address; returns every object written.
      */
     List<ObjectLocation> finish() throws IOException {
         seal();
+        io.shutdown();
+        syncer.shutdown();
         for (Sealed s : sealed) {
-            try (FileChannel ch = FileChannel.open(s.tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
+            try {
+                s.synced.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while making packs durable", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
             }
             Path target = blobs.path(s.address);
             Files.createDirectories(target.getParent());
@@ -102,7 +131,7 @@ final class PackWriter implements AutoCloseable {
     private record Pending(String hex, long offset, int length) {
     }
 
-    private record Sealed(Path tmp, String address, List<Pending> objects) {
+    private record Sealed(Path tmp, String address, List<Pending> objects, java.util.concurrent.Future<?> synced) {
     }
 
     private void open() throws IOException {
@@ -112,15 +141,53 @@ final class PackWriter implements AutoCloseable {
         channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
         digest = Hashes.sha256();
         size = 0;
-        buffer.clear();
+        filled = 0;
     }
 
+    /** Hands the filled buffer to the I/O thread (waiting when too many are in flight). */
     private void flush() throws IOException {
-        buffer.flip();
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
+        if (filled == 0) {
+            return;
         }
-        buffer.clear();
+        checkFailure();
+        byte[] full = buffer;
+        int length = filled;
+        FileChannel ch = channel;
+        MessageDigest md = digest;
+        inFlight.acquireUninterruptibly();
+        io.execute(() -> {
+            try {
+                if (ioFailure == null) {
+                    md.update(full, 0, length);
+                    ByteBuffer b = ByteBuffer.wrap(full, 0, length);
+                    while (b.hasRemaining()) {
+                        ch.write(b);
+                    }
+                }
+            } catch (IOException e) {
+                ioFailure = e;
+            } finally {
+                spare.offer(full);
+                inFlight.release();
+            }
+        });
+        byte[] next = spare.poll();
+        buffer = next != null ? next : new byte[BUFFER];
+        filled = 0;
+    }
+
+    /** Waits until the I/O thread has written everything handed to it. */
+    private void drain() throws IOException {
+        inFlight.acquireUninterruptibly(IN_FLIGHT);
+        inFlight.release(IN_FLIGHT);
+        checkFailure();
+    }
+
+    private void checkFailure() throws IOException {
+        IOException e = ioFailure;
+        if (e != null) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     /** Closes the open pack under its temporary name; {@link #finish} makes it durable. */
@@ -129,9 +196,16 @@ final class PackWriter implements AutoCloseable {
             return;
         }
         flush();
-        channel.close();
+        drain();
+        FileChannel ch = channel;
         channel = null;
-        sealed.add(new Sealed(tmp, Hashes.address(digest.digest()), List.copyOf(pending)));
+        java.util.concurrent.Future<?> synced = syncer.submit(() -> {
+            try (ch) {
+                ch.force(true);
+            }
+            return null;
+        });
+        sealed.add(new Sealed(tmp, Hashes.address(digest.digest()), List.copyOf(pending), synced));
         pending.clear();
         tmp = null;
     }
@@ -139,6 +213,13 @@ final class PackWriter implements AutoCloseable {
     /** Drops an unfinished pack (after a failure); sealed packs stay as orphans for gc. */
     @Override
     public void close() {
+        io.shutdown();
+        syncer.shutdown();
+        try {
+            io.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             if (channel != null) {
                 channel.close();
@@ -147,6 +228,11 @@ final class PackWriter implements AutoCloseable {
                 Files.deleteIfExists(tmp);
             }
             for (Sealed s : sealed) {
+                try {
+                    s.synced.get();
+                } catch (Exception e) {
+                    // only waiting so the file is closed before it is deleted
+                }
                 Files.deleteIfExists(s.tmp);
             }
         } catch (IOException e) {
