@@ -156,9 +156,4 @@ final class Scanner {
                     + "; rename it (file names with line breaks or backslashes cannot be stored portably)");
         }
     }
-
-    static String relative(Path root, Path file) {
-        String rel = root.relativize(file).toString();
-        return file.getFileSystem().getSeparator().equals("/") ? rel : rel.replace(file.getFileSystem().getSeparator(), "/");
-    }
 }
