@@ -237,6 +237,23 @@ class DatasetsTest {
         Path p2 = data.materialize("mat:v1");
         assertEquals(p1, p2);
         assertEquals("hello", Files.readString(p1.resolve("d/x.txt")));
+
+        for (int i = 0; i < 200; i++) {
+            TestTrees.write(src, "many/" + i + ".txt", "n" + i);
+        }
+        data.add("mat", src, null);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<Path>>();
+            for (int i = 0; i < 4; i++) {
+                futures.add(pool.submit(() -> data.materialize("mat:v2")));
+            }
+            for (var f : futures) {
+                assertEquals(TestTrees.snapshot(src), TestTrees.snapshot(f.get()), "parallel runs share one whole copy");
+            }
+        } finally {
+            pool.shutdown();
+        }
     }
 
     @Test

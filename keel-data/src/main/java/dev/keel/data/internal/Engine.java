@@ -42,6 +42,8 @@ public final class Engine {
     private final Manifests manifests;
     private final DataLock lock;
     private final int threads;
+    private static final java.util.concurrent.ConcurrentHashMap<Path, Object> MATERIALIZING =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param cache the folder for derived data ({@code .keel/cache/data}) */
     public Engine(DatasetStore store, LocalBlobStore blobs, Path cache) {
@@ -290,18 +292,32 @@ public final class Engine {
         }
     }
 
-    /** A cached, read-only checkout of the version under the cache folder, made once. */
+    /**
+     * A cached, read-only checkout of the version under the cache folder, made once. Parallel
+     * runs (a sweep's agents) materialise the same version at once, so the checkout is made
+     * under a lock: per folder in this JVM, and a file lock across processes.
+     */
     public Path materialize(DatasetVersion v) {
         Path dir = cache.resolve("checkouts").resolve(v.dataset()).resolve(v.shortHash());
         Path done = dir.resolveSibling(v.shortHash() + ".done");
         if (java.nio.file.Files.isRegularFile(done) && java.nio.file.Files.isDirectory(dir)) {
             return dir;
         }
-        checkout(v.ref(), dir, false);
-        try {
-            java.nio.file.Files.writeString(done, v.hash());
-        } catch (IOException e) {
-            // Only a marker: the next call checks the folder again (only missing files are written).
+        Object local = MATERIALIZING.computeIfAbsent(dir, k -> new Object());
+        synchronized (local) {
+            try {
+                java.nio.file.Files.createDirectories(dir.getParent());
+                try (var ch = java.nio.channels.FileChannel.open(dir.resolveSibling(v.shortHash() + ".lock"),
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                     var held = ch.lock()) {
+                    if (!java.nio.file.Files.isRegularFile(done)) {
+                        checkout(v.ref(), dir, false);
+                        java.nio.file.Files.writeString(done, v.hash());
+                    }
+                }
+            } catch (IOException e) {
+                throw Failures.storage("materialising " + v.ref() + " in " + dir, e);
+            }
         }
         return dir;
     }
