@@ -95,6 +95,9 @@ class DatasetsTest {
         assertFalse(same.created());
         assertEquals(1, same.version().number());
         assertTrue(same.summary().contains("unchanged"), same.summary());
+        data.add("ds", src, AddOptions.defaults().description("now described").visibility(Visibility.PUBLIC));
+        assertEquals("now described", data.list().get(0).dataset().description(), "applies without a new version");
+        assertEquals(Visibility.PUBLIC, data.list().get(0).dataset().visibility());
 
         Files.delete(src.resolve("a.txt"));
         TestTrees.write(src, "b.txt", "bigger b");

@@ -78,6 +78,7 @@ public final class Engine {
             // Every file looks as the stat cache remembers and the result is the latest version:
             // its objects are live, so nothing needs reading, checking or storing.
             trace.mark("unchanged (stat cache)");
+            saveDatasetFields(name, options);
             return new AddResult(parent, false, 0, 0, 0, 0, 0);
         }
         Manifest parentManifest = parent == null ? null : manifests.load(parent.hash());
@@ -123,6 +124,7 @@ public final class Engine {
                 stat.save(found, results, scanStart);
             }
             trace.mark("unchanged; stat cache save");
+            saveDatasetFields(name, options);
             return new AddResult(parent, false, 0, 0, 0, 0, adder.filesHashed());
         }
         StoredManifest stored = manifests.encode(manifest, parentManifest, parent == null ? null : parent.hash());
@@ -137,6 +139,14 @@ public final class Engine {
         trace.mark("stat cache save");
         return new AddResult(committed.version(), committed.created(), counts[0], counts[1], counts[2],
                 adder.bytesStored(), adder.filesHashed());
+    }
+
+    /** A description or visibility given with an add that makes no version still applies. */
+    private void saveDatasetFields(String name, AddOptions options) {
+        boolean description = options.description() != null && !options.description().isEmpty();
+        if (description || options.visibility() != null) {
+            store.saveDataset(name, options.author(), options.description(), options.visibility(), System.currentTimeMillis());
+        }
     }
 
     private static boolean unchangedByStat(List<Scanner.Found> found, StatCache stat, DatasetVersion parent) {
