@@ -148,6 +148,15 @@ public final class Datasets implements AutoCloseable {
         return engine.materialize(engine.resolve(ref));
     }
 
+    /**
+     * For {@code run.useDataset(ref)}: resolves {@code ref} once, materialises that exact version
+     * (cached) and records it as an input of run {@code runId}, so the path and the lineage
+     * always agree even when a new version is added meanwhile.
+     */
+    public UsedDataset use(String runId, String ref) {
+        return engine.use(runId, ref);
+    }
+
     /** Records that run {@code runId} used the version {@code ref} names (lineage). */
     public RunInput recordUse(String runId, String ref) {
         return engine.recordUse(runId, ref);

@@ -230,6 +230,11 @@ class DatasetsTest {
         assertEquals(Set.of("run00001", "run00002"), Set.copyOf(data.show("lin:v1").runs().stream().map(i -> i.runId()).toList()));
         assertEquals(List.of("run00002"), data.usesOf("lin:v2").stream().map(i -> i.runId()).toList());
         assertEquals(data.resolve("lin:v1").hash(), data.inputsOf("run00001").get(0).hash());
+
+        UsedDataset used = data.use("run00003", "lin:latest");
+        assertEquals("lin:v2", used.version().ref());
+        assertEquals("2", Files.readString(used.path().resolve("x")));
+        assertEquals(List.of("lin:v2"), data.inputsOf("run00003").stream().map(i -> i.ref()).toList());
     }
 
     @Test

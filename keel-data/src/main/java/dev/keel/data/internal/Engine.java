@@ -373,8 +373,21 @@ public final class Engine {
         return true;
     }
 
-    public RunInput recordUse(String runId, String ref) {
+    public dev.keel.data.UsedDataset use(String runId, String ref) {
         DatasetVersion v = resolve(ref);
+        Path path = materialize(v);
+        record(runId, v);
+        return new dev.keel.data.UsedDataset(v, path);
+    }
+
+    public RunInput recordUse(String runId, String ref) {
+        return record(runId, resolve(ref));
+    }
+
+    private RunInput record(String runId, DatasetVersion v) {
+        if (runId == null || runId.isBlank()) {
+            throw KeelException.invalid("a run id is needed to record a dataset input");
+        }
         RunInput in = new RunInput(runId, v.dataset(), v.number(), v.hash(), System.currentTimeMillis());
         store.recordUse(in);
         return in;
