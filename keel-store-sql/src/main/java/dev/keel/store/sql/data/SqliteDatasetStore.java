@@ -189,9 +189,12 @@ public final class SqliteDatasetStore implements DatasetStore {
         if (objects.isEmpty()) {
             return;
         }
+        // In key order, so the B-tree is appended to rather than split at random places.
+        List<ObjectLocation> sorted = new ArrayList<>(objects);
+        sorted.sort(java.util.Comparator.comparing(ObjectLocation::hash));
         try (PreparedStatement ps = db.prepareStatement(
                 "INSERT OR IGNORE INTO data_objects(hash, pack, offset, length) VALUES (?, ?, ?, ?)")) {
-            for (ObjectLocation o : objects) {
+            for (ObjectLocation o : sorted) {
                 ps.setString(1, o.hash());
                 ps.setString(2, o.pack());
                 ps.setLong(3, o.offset());
