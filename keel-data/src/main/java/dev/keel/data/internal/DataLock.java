@@ -35,6 +35,7 @@ final class DataLock {
         return hold(false, work);
     }
 
+    @SuppressWarnings("try") // the file lock is held for the block, not used in it
     private <T> T hold(boolean shared, Work<T> work) throws IOException {
         var l = shared ? local.readLock() : local.writeLock();
         l.lock();

@@ -307,6 +307,7 @@ public final class Engine {
      * runs (a sweep's agents) materialise the same version at once, so the checkout is made
      * under a lock: per folder in this JVM, and a file lock across processes.
      */
+    @SuppressWarnings("try") // the lock is held for the block, not used in it
     public Path materialize(DatasetVersion v) {
         Path dir = cache.resolve("checkouts").resolve(v.dataset()).resolve(v.shortHash());
         Path done = dir.resolveSibling(v.shortHash() + ".done");
