@@ -56,11 +56,15 @@ final class Materializer {
     private final AtomicInteger written = new AtomicInteger();
     private final AtomicInteger unchanged = new AtomicInteger();
     private final AtomicLong bytes = new AtomicLong();
+    private final AtomicInteger statHits = new AtomicInteger();
     private Map<String, ObjectLocation> locations;
+    private Set<String> needed;
     /** True when the target folder was empty: no file can be in the way, so none is looked up. */
     private boolean fresh;
     /** Names ({@code <2 hex><rest>}) in the object cache, listed once for large checkouts; null: stat each. */
     private Set<String> cachedNames;
+    /** For {@code --copy}: what the files this folder got looked like, so unchanged ones are not re-read. */
+    private StatCache copies;
 
     Materializer(DatasetStore store, LocalBlobStore blobs, Path objects, int threads) {
         this.store = store;
@@ -73,8 +77,10 @@ final class Materializer {
         for (Entry e : m.entries()) {
             PathRules.checkStored(e.path(), "to check out " + v.ref());
         }
+        Trace trace = new Trace();
         Path root = target.toAbsolutePath().normalize();
         fresh = isEmptyOrAbsent(root);
+        copies = StatCache.load(objects.getParent(), root);
         Files.createDirectories(root);
         Path real = root.toRealPath();
         makeFolders(m, root, real);
@@ -103,11 +109,14 @@ final class Materializer {
                 }
             }
         }
-        locations = store.locate(needed);
+        trace.mark("folders, cache listing");
+        this.needed = needed;
         // In pack order, so objects are read sequentially (PackReader reads ahead in large windows).
         List<Entry> files = new ArrayList<>(m.entries().stream().filter(e -> e.type() != Entry.Type.DIR).toList());
-        files.sort(java.util.Comparator.comparing((Entry e) -> firstLocation(e).pack())
-                .thenComparingLong(e -> firstLocation(e).offset()));
+        if (fresh) {
+            files.sort(java.util.Comparator.comparing((Entry e) -> firstLocation(e).pack())
+                    .thenComparingLong(e -> firstLocation(e).offset()));
+        }
         int n = Math.max(1, Math.min(threads, files.size() / 256 + 1));
         ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
             Thread t = new Thread(r, "keel-data-checkout");
@@ -144,13 +153,71 @@ final class Materializer {
         } finally {
             pool.shutdownNow();
         }
+        trace.mark("place files (" + statHits.get() + " known by the stat cache)");
+        if (copy && !(written.get() == 0 && statHits.get() == unchanged.get())) {
+            rememberCopies(files, root);
+            trace.mark("remember copies");
+        }
         return new CheckoutResult(v, root, linked.get(), written.get(), unchanged.get(), bytes.get());
+    }
+
+    /**
+     * Where the version's objects are, looked up on first need: a checkout that finds every file
+     * in place (stat cache, object cache) never queries the index.
+     */
+    private synchronized Map<String, ObjectLocation> locations() {
+        if (locations == null) {
+            locations = store.locate(needed);
+        }
+        return locations;
     }
 
     private ObjectLocation firstLocation(Entry e) {
         String hex = e.chunked() ? e.chunks().get(0).hash() : e.hash();
-        ObjectLocation loc = locations.get(Hex.address(hex));
+        ObjectLocation loc = locations().get(Hex.address(hex));
         return loc != null ? loc : new ObjectLocation("", "", 0, 0);
+    }
+
+    /** True when the stat cache of this folder says the file is still the one a checkout wrote. */
+    private boolean unchangedByStat(Entry e, Path target) {
+        try {
+            BasicFileAttributes a = Scanner.attributes(target);
+            Object key = a.fileKey();
+            boolean exec = a instanceof java.nio.file.attribute.PosixFileAttributes p
+                    && p.permissions().contains(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
+            Entry c = copies.lookup(new Scanner.Found(e.path(), target, Entry.Type.FILE, a.size(), Scanner.mtimeNanos(a),
+                    key == null ? "" : key.toString(), exec, null));
+            boolean hit = c != null && c.hash().equals(e.hash()) && c.executable() == e.executable();
+            if (hit) {
+                statHits.incrementAndGet();
+            }
+            return hit;
+        } catch (IOException ex) {
+            return false;
+        }
+    }
+
+    /** Records (size, mtime, inode) of the copies, so the next checkout into this folder reads none of them. */
+    private void rememberCopies(List<Entry> files, Path root) {
+        long now = System.currentTimeMillis() * 1_000_000L;
+        List<Scanner.Found> seen = new ArrayList<>();
+        List<Entry> entries = new ArrayList<>();
+        for (Entry e : files) {
+            if (e.type() != Entry.Type.FILE) {
+                continue;
+            }
+            Path target = root.resolve(e.path());
+            try {
+                BasicFileAttributes a = Scanner.attributes(target);
+                Object key = a.fileKey();
+                seen.add(new Scanner.Found(e.path(), target, Entry.Type.FILE, a.size(), Scanner.mtimeNanos(a),
+                        key == null ? "" : key.toString(), e.executable(), null));
+                entries.add(e);
+            } catch (IOException ex) {
+                // vanished meanwhile: simply not remembered
+            }
+        }
+        copies.save(seen, entries.toArray(new Entry[0]), now);
     }
 
     /** Creates every folder the version needs and checks none resolves outside the target (a planted link). */
@@ -194,7 +261,7 @@ final class Materializer {
             BasicFileAttributes existing = fresh ? null : attrs(target);
             if (existing == null) {
                 writeNew(v, e, target, reader, e.executable() ? "rwxr-xr-x" : null);
-            } else if (sameFile(target, e)) {
+            } else if (unchangedByStat(e, target) || sameFile(target, e)) {
                 unchanged.incrementAndGet();
                 return;
             } else {
@@ -312,7 +379,7 @@ final class Materializer {
     }
 
     private byte[] read(DatasetVersion v, Entry e, PackReader reader, String object) throws IOException {
-        ObjectLocation loc = locations.get(object);
+        ObjectLocation loc = locations().get(object);
         if (loc == null) {
             throw damaged(v, e, "object " + object + " is not in the store");
         }

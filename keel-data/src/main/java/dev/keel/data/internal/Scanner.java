@@ -114,7 +114,7 @@ final class Scanner {
         }
     }
 
-    private static BasicFileAttributes attributes(Path p) throws IOException {
+    static BasicFileAttributes attributes(Path p) throws IOException {
         try {
             return Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (UnsupportedOperationException e) {
@@ -130,7 +130,7 @@ final class Scanner {
                 exec, null);
     }
 
-    private static long mtimeNanos(BasicFileAttributes attrs) {
+    static long mtimeNanos(BasicFileAttributes attrs) {
         var t = attrs.lastModifiedTime().toInstant();
         return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
