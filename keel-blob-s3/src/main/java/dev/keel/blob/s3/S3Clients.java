@@ -11,6 +11,7 @@ import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 
 /** Builds the SDK client for a set of {@link S3Options}. */
 final class S3Clients {
@@ -25,6 +26,10 @@ final class S3Clients {
         S3ClientBuilder b = S3Client.builder()
                 .region(Region.of(o.region()))
                 .forcePathStyle(o.pathStyle())
+                // Plain request bodies: parts are in memory with a known length, so the aws-chunked
+                // framing buys nothing, and S3-compatible servers handle it unevenly (S3Proxy reads
+                // it a byte at a time).
+                .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
                 .credentialsProvider(credentials(o))
                 .httpClientBuilder(Apache5HttpClient.builder().maxConnections(Math.max(16, 4 * o.partsInFlight())))
                 // Keel verifies every byte by its SHA-256 address; the SDK's default extra
