@@ -141,6 +141,17 @@ class S3BlobStoreTest extends BlobStoreContractTest {
     }
 
     @Test
+    void listFollowsEveryPage() throws IOException {
+        for (int i = 0; i < 17; i++) {
+            store.put(new ByteArrayInputStream(new byte[] {(byte) i}));
+        }
+        requests.clear();
+        assertEquals(17, listed().size());
+        // 17 blobs in pages of 7 (plus any folder markers the filesystem back end lists).
+        assertTrue(count("ListObjectsV2") >= 3, "pages fetched: " + snapshot());
+    }
+
+    @Test
     void blobsBeyondTheSingleCopyLimitAreCopiedInRanges() throws IOException {
         s3store.copyLimit = S3Options.MIN_PART_SIZE + 1;
         long size = 2L * S3Options.MIN_PART_SIZE + 99;
