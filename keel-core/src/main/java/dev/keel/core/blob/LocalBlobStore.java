@@ -1,6 +1,5 @@
 package dev.keel.core.blob;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -90,7 +89,7 @@ public final class LocalBlobStore implements BlobStore {
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(p.toString(), null, "blob " + hash + " is not in " + root);
         }
-        return new VerifyingStream(raw, hash);
+        return new VerifyingInputStream(raw, hash);
     }
 
     @Override
@@ -164,58 +163,6 @@ public final class LocalBlobStore implements BlobStore {
             // Another writer stored the same bytes first: same address, same content.
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    /** Hashes as it reads and checks the address at end of stream. */
-    private static final class VerifyingStream extends FilterInputStream {
-        private final MessageDigest md = Hashes.sha256();
-        private final String expected;
-        private boolean checked;
-
-        VerifyingStream(InputStream in, String expected) {
-            super(in);
-            this.expected = expected;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b < 0) {
-                check();
-            } else {
-                md.update((byte) b);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n < 0) {
-                check();
-            } else {
-                md.update(b, off, n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            // Skipping would leave bytes unhashed; read them instead.
-            byte[] buf = new byte[(int) Math.min(n, BUFFER)];
-            int r = read(buf, 0, buf.length);
-            return Math.max(r, 0);
-        }
-
-        private void check() {
-            if (!checked) {
-                checked = true;
-                String actual = Hashes.address(md.digest());
-                if (!actual.equals(expected)) {
-                    throw new CorruptBlobException(expected, actual);
-                }
-            }
         }
     }
 }
