@@ -171,7 +171,7 @@ public abstract class Dataset {
             }
             long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
             Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), file.fileName(), ".part");
+            Path tmp = Files.createTempFile(target.getParent(), ".part-", "-" + file.fileName()); // keeps the .gz suffix for reading
             try {
                 MessageDigest md5 = MessageDigest.getInstance("MD5");
                 ProgressBar bar = ProgressBar.of("download " + file.fileName(), Math.max(length, 0) / 1024, "KiB");
