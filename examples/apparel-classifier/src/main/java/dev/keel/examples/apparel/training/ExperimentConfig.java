@@ -21,7 +21,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * that names the key, the source and what was expected.
  */
 public record ExperimentConfig(String network, List<Integer> layers, double dropout, int epochs, int batchSize,
-                               String optimizer, double learningRate, double weightDecay, long seed, int threads,
+                               String optimizer, double learningRate, String lrSchedule, double weightDecay, long seed, int threads,
                                int validationSize, int trainLimit, int logEvery, String project, String dataDir,
                                boolean track) {
 
@@ -37,6 +37,7 @@ public record ExperimentConfig(String network, List<Integer> layers, double drop
         d.put("batch_size", 64);
         d.put("optimizer", "adam");
         d.put("learning_rate", 0.001);
+        d.put("lr_schedule", "constant");
         d.put("weight_decay", 0.0);
         d.put("seed", 42L);
         d.put("threads", 2);
@@ -70,7 +71,7 @@ public record ExperimentConfig(String network, List<Integer> layers, double drop
     static ExperimentConfig fromMap(Map<String, Object> v) {
         ExperimentConfig c = new ExperimentConfig((String) v.get("network"), intList(v.get("layers")),
                 ((Number) v.get("dropout")).doubleValue(), (Integer) v.get("epochs"), (Integer) v.get("batch_size"),
-                (String) v.get("optimizer"), ((Number) v.get("learning_rate")).doubleValue(),
+                (String) v.get("optimizer"), ((Number) v.get("learning_rate")).doubleValue(), (String) v.get("lr_schedule"),
                 ((Number) v.get("weight_decay")).doubleValue(), ((Number) v.get("seed")).longValue(),
                 (Integer) v.get("threads"), (Integer) v.get("validation_size"), (Integer) v.get("train_limit"),
                 (Integer) v.get("log_every"), (String) v.get("project"), (String) v.get("data_dir"), (Boolean) v.get("track"));
@@ -84,6 +85,9 @@ public record ExperimentConfig(String network, List<Integer> layers, double drop
         }
         if (!optimizer.equals("adam")) {
             throw new IllegalArgumentException("optimizer must be adam (the one whose state is checkpointed), got '" + optimizer + "'");
+        }
+        if (!List.of("constant", "cosine").contains(lrSchedule)) {
+            throw new IllegalArgumentException("lr_schedule must be constant or cosine, got '" + lrSchedule + "'");
         }
         positive("epochs", epochs);
         positive("batch_size", batchSize);
@@ -109,6 +113,7 @@ public record ExperimentConfig(String network, List<Integer> layers, double drop
         m.put("batch_size", batchSize);
         m.put("optimizer", optimizer);
         m.put("learning_rate", learningRate);
+        m.put("lr_schedule", lrSchedule);
         m.put("weight_decay", weightDecay);
         m.put("seed", seed);
         m.put("threads", threads);

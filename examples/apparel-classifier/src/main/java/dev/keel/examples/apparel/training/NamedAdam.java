@@ -22,7 +22,7 @@ import java.util.Map;
  * <p>Call {@link #bind(Block)} once the block is initialized, before the first step.
  */
 public final class NamedAdam extends Optimizer {
-    private final float learningRate;
+    private float learningRate;
     private final float beta1;
     private final float beta2;
     private final float epsilon;
@@ -45,6 +45,14 @@ public final class NamedAdam extends Optimizer {
         this.beta2 = 0.999f;
         this.epsilon = 1e-8f;
         this.weightDecay = weightDecay;
+    }
+
+    /** Sets the learning rate for the next steps (schedules call this; it is a function of the step, so nothing to checkpoint). */
+    public void learningRate(float rate) {
+        if (rate != learningRate) {
+            learningRate = rate;
+            constants = null;
+        }
     }
 
     /** Learns the names of the block's parameters; required before {@link #update}. */
@@ -84,6 +92,7 @@ public final class NamedAdam extends Optimizer {
      */
     private Constants constants(ai.djl.ndarray.NDManager manager, long t) {
         if (constants == null || constants.manager != manager) {
+            closeConstants();
             constants = new Constants(manager, manager.create(beta1), manager.create(1 - beta1), manager.create(beta2),
                     manager.create(1 - beta2), manager.create(epsilon), manager.create(learningRate * weightDecay));
         }
@@ -96,6 +105,18 @@ public final class NamedAdam extends Optimizer {
             constants.t = t;
         }
         return constants;
+    }
+
+    private void closeConstants() {
+        if (constants != null) {
+            for (NDArray a : new NDArray[] {constants.beta1, constants.oneMinusBeta1, constants.beta2,
+                    constants.oneMinusBeta2, constants.epsilon, constants.decay, constants.stepSize}) {
+                if (a != null) {
+                    a.close();
+                }
+            }
+            constants = null;
+        }
     }
 
     private static final class Constants {

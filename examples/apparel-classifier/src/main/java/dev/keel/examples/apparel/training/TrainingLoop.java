@@ -94,6 +94,7 @@ public final class TrainingLoop {
                 long start = System.nanoTime();
                 for (int[] indices : sequence.epoch(epoch)) {
                     engine.setRandomSeed((int) Shuffles.mix(config.seed(), step));
+                    optimizer.learningRate(learningRate(step, (long) config.epochs() * sequence.batchesPerEpoch()));
                     try (Batch batch = model.batch(trainer.getManager(), train, indices)) {
                         EasyTrain.trainBatch(trainer, batch);
                         trainer.step();
@@ -120,6 +121,15 @@ public final class TrainingLoop {
             }
         }
         return results;
+    }
+
+    /** The learning rate at {@code step}: constant, or cosine-annealed from the configured rate to 0. */
+    float learningRate(long step, long totalSteps) {
+        double base = config.learningRate();
+        if (config.lrSchedule().equals("cosine")) {
+            return (float) (base * 0.5 * (1 + Math.cos(Math.PI * step / totalSteps)));
+        }
+        return (float) base;
     }
 
     /** Loss and accuracy of the trained model on a held-out set. */
