@@ -170,6 +170,12 @@ public abstract class BaseModel implements AutoCloseable {
                 out.write(json);
                 block().saveParameters(out);
             }
+            try {
+                // temporary files are private (rw-------); weights are meant to be shared and committed
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException notPosix) {
+                // keep the platform's default
+            }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);

@@ -65,12 +65,14 @@ public final class PredictServer implements AutoCloseable {
     }
 
     private static void handle(HttpExchange ex, Action action) {
-        try (ex) {
+        try {
             action.run();
         } catch (IllegalArgumentException e) {
             error(ex, 400, "INVALID_IMAGE", e.getMessage());
         } catch (IOException | RuntimeException e) {
             error(ex, 500, "INTERNAL_ERROR", String.valueOf(e.getMessage()));
+        } finally {
+            ex.close();
         }
     }
 
@@ -79,18 +81,18 @@ public final class PredictServer implements AutoCloseable {
             error(ex, 405, "METHOD_NOT_ALLOWED", "use POST with the image bytes as the request body");
             return;
         }
-        String declared = ex.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null && parseLong(declared) > MAX_UPLOAD_BYTES) {
-            error(ex, 413, "UPLOAD_TOO_LARGE", tooLarge());
-            return;
-        }
         byte[] body;
         try (InputStream in = ex.getRequestBody()) {
+            String declared = ex.getRequestHeaders().getFirst("Content-Length");
+            if (declared != null && parseLong(declared) > MAX_UPLOAD_BYTES) {
+                tooLarge(ex, in);
+                return;
+            }
             body = in.readNBytes(MAX_UPLOAD_BYTES + 1);
-        }
-        if (body.length > MAX_UPLOAD_BYTES) {
-            error(ex, 413, "UPLOAD_TOO_LARGE", tooLarge());
-            return;
+            if (body.length > MAX_UPLOAD_BYTES) {
+                tooLarge(ex, in);
+                return;
+            }
         }
         ApparelPredictor.Prediction p = predictor.predict(body);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -100,8 +102,19 @@ public final class PredictServer implements AutoCloseable {
         send(ex, 200, "application/json", JSON.writeValueAsBytes(out));
     }
 
-    private static String tooLarge() {
-        return "the upload is larger than " + MAX_UPLOAD_BYTES / (1024 * 1024) + " MiB; send a smaller image (28x28 is enough)";
+    /**
+     * Answers 413. The rest of the body is read and discarded first (up to 16× the limit) because
+     * clients that are still sending when the server closes the connection see a reset, not the answer.
+     */
+    private static void tooLarge(HttpExchange ex, InputStream in) throws IOException {
+        long skipped = 0;
+        byte[] sink = new byte[1 << 16];
+        for (int n; skipped < 16L * MAX_UPLOAD_BYTES && (n = in.read(sink)) > 0; ) {
+            skipped += n;
+        }
+        ex.getResponseHeaders().set("Connection", "close");
+        error(ex, 413, "UPLOAD_TOO_LARGE", "the upload is larger than " + MAX_UPLOAD_BYTES / (1024 * 1024)
+                + " MiB; send a smaller image (28x28 is enough)");
     }
 
     private static long parseLong(String s) {
