@@ -2,17 +2,209 @@ package dev.keel.internal.run;
 
 import dev.keel.Run;
 import dev.keel.RunOptions;
+import dev.keel.core.Ids;
+import dev.keel.core.KeelException;
+import dev.keel.core.KeelHome;
+import dev.keel.core.MetricSeries;
+import dev.keel.core.Names;
+import dev.keel.core.RunInfo;
+import dev.keel.core.RunState;
+import dev.keel.core.store.Store;
+import dev.keel.internal.config.ConfigResolver;
+import dev.keel.internal.console.ConsoleCapture;
+import dev.keel.internal.provenance.Provenance;
+import dev.keel.internal.system.SystemMonitor;
+import dev.keel.internal.log.EventLogWriter;
 
-/** Creates runs for {@link dev.keel.Keel}. Placeholder until the run implementation lands. */
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Creates runs for {@link dev.keel.Keel}. Only quick steps happen on the caller's thread
+ * (config, store look-up for the name, run folder, lock, log open); provenance is captured on
+ * a background thread and the store row is written by the run's writer.
+ */
 public final class RunFactory {
+    /** Marker file in a run folder once its store row exists (spares recovery a look-up). */
+    static final String INDEXED_MARK = "indexed";
+    private static final List<Long> SEEDS = new CopyOnWriteArrayList<>();
+    private static final ExecutorService BACKGROUND = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "keel-provenance");
+        t.setDaemon(true);
+        return t;
+    });
+
     private RunFactory() {
     }
 
     public static Run create(RunOptions options) {
-        throw new UnsupportedOperationException("runs are not implemented yet");
+        KeelHome home = (options.home() != null ? new KeelHome(options.home()) : KeelHome.resolve()).ensureExists();
+        Map<String, Object> config = ConfigResolver.resolve(options.configSources(), options.overrides());
+        Store store = StoreRegistry.get(home);
+        RunImpl run = options.resume() != null ? resume(options, home, store, config) : createNew(options, home,
+                store, config);
+        for (long s : SEEDS) {
+            run.seed(s);
+        }
+        return run;
     }
 
     public static long recordSeed(long seed) {
+        SEEDS.add(seed);
+        for (RunImpl run : ProcessHooks.active()) {
+            run.seed(seed);
+        }
         return seed;
+    }
+
+    private static RunImpl createNew(RunOptions o, KeelHome home, Store store, Map<String, Object> config) {
+        String id;
+        do {
+            id = Ids.newRunId();
+        } while (Files.exists(home.runDir(id)));
+        String name = o.name() != null && !o.name().isBlank() ? o.name() : Names.friendly(store.nextRunOrdinal(o.project()));
+        long now = System.currentTimeMillis();
+        String user = o.user() != null ? o.user() : System.getProperty("user.name", "");
+        RunInfo info = new RunInfo(id, o.project(), name, o.group(), user, o.tags(), o.notes(), RunState.RUNNING,
+                now, now, 0, 0, o.sweep(), Hosts.name(), ProcessHandle.current().pid(), config, Map.of());
+        RunImpl run = new RunImpl(id, name, o.project(), config, o.tags(), home, o.strict(), o.queueCapacity(), 0,
+                Map.of());
+        RunLock lock = lock(home, id);
+        EventLogWriter log = openLog(home, id, run);
+        CompletableFuture<Map<String, Object>> provenance = captureProvenance(run);
+        RunWriter writer = new RunWriter(run, queueOf(run), store, home, log, info, false, provenance,
+                o.flushInterval().toMillis(), new SummaryTracker(), run.problemsSink());
+        writer.beginNew();
+        ProcessHooks.register(run);
+        run.start(writer, lock);
+        startCompanions(run, o, home);
+        return run;
+    }
+
+    /** System metrics and console capture, both on their own threads (OSHI's slow start included). */
+    private static void startCompanions(RunImpl run, RunOptions o, KeelHome home) {
+        if (o.captureConsole()) {
+            run.addCompanion(ConsoleCapture.install(line -> run.consoleLine(line.stream(), line.epochMillis(),
+                    line.text())));
+        }
+        if (o.systemMetrics()) {
+            run.addCompanion(SystemMonitor.start(home.root(), o.systemMetricsInterval(), run::logSystem));
+        }
+    }
+
+    private static RunImpl resume(RunOptions o, KeelHome home, Store store, Map<String, Object> newConfig) {
+        String id = o.resume();
+        RunInfo stored = store.run(id).orElseThrow(() -> KeelException.notFound("cannot resume run '" + id
+                + "': no such run in " + home + " (check the id with `keel runs`)"));
+        if (stored.state() == RunState.RUNNING) {
+            if (Liveness.isAlive(home, stored)) {
+                throw KeelException.invalid("cannot resume run " + id + ": it is still running (pid "
+                        + stored.pid() + " on " + stored.host() + ")");
+            }
+            Liveness.recoverOne(home, store, id);
+            stored = store.run(id).orElseThrow();
+        }
+        if (stored.state() == RunState.FINISHED) {
+            throw KeelException.invalid("cannot resume run " + id + ": it finished; start a new run instead");
+        }
+        Map<String, Object> config = new LinkedHashMap<>(stored.config());
+        config.putAll(newConfig);
+        long firstStep = nextStepAfter(store, id);
+        RunImpl run = new RunImpl(id, stored.name(), stored.project(), config, new ArrayList<>(stored.tags()), home,
+                o.strict(), o.queueCapacity(), firstStep, stored.summary());
+        RunLock lock = lock(home, id);
+        EventLogWriter log = openLog(home, id, run);
+        if (log != null && log.end() < store.logOffset(id)) {
+            // the log lost records the store has (damage was cut off): appending there would
+            // give offsets the store treats as already applied
+            run.problemsSink().report("log", "the event log " + home.eventLog(id) + " is shorter than what the "
+                    + "store has indexed (it was damaged); this session's metrics go to the store only");
+            closeQuietly(log);
+            log = null;
+        }
+        SummaryTracker tracker = new SummaryTracker();
+        stored.summary().forEach(tracker::put);
+        tracker.drainChanged();
+        RunWriter writer = new RunWriter(run, queueOf(run), store, home, log, stored, true,
+                CompletableFuture.completedFuture(Map.of()), o.flushInterval().toMillis(), tracker, run.problemsSink());
+        writer.beginResumed();
+        writer.addConfig(newConfig);
+        ProcessHooks.register(run);
+        run.start(writer, lock);
+        startCompanions(run, o, home);
+        return run;
+    }
+
+    /** One past the highest step the run logged (system metrics aside), 0 when none. */
+    private static long nextStepAfter(Store store, String id) {
+        long max = -1;
+        for (String key : store.metricKeys(id)) {
+            if (key.startsWith("system/")) {
+                continue;
+            }
+            MetricSeries s = store.history(id, key);
+            for (int i = 0; i < s.size(); i++) {
+                max = Math.max(max, s.steps()[i]);
+            }
+        }
+        return max + 1;
+    }
+
+    private static RunLock lock(KeelHome home, String id) {
+        try {
+            Files.createDirectories(home.runDir(id));
+            RunLock lock = RunLock.tryAcquire(home.lockFile(id));
+            if (lock == null) {
+                throw KeelException.invalid("run " + id + " is in use by another process (its lock "
+                        + home.lockFile(id) + " is held)");
+            }
+            return lock;
+        } catch (IOException e) {
+            throw new KeelException(KeelException.ErrorCode.STORAGE_FAILURE, "cannot create the run folder "
+                    + home.runDir(id) + " (" + e + "): make " + home.root() + " writable or set KEEL_HOME", e);
+        }
+    }
+
+    /** The run's log, or null (with a problem recorded) when it cannot be opened. */
+    private static EventLogWriter openLog(KeelHome home, String id, RunImpl run) {
+        try {
+            return EventLogWriter.open(home.eventLog(id));
+        } catch (IOException | RuntimeException e) {
+            run.problemsSink().report("log", "cannot open the event log " + home.eventLog(id) + " (" + e
+                    + "): metrics go to the store only, without crash recovery. Fix: make " + home.runDir(id)
+                    + " writable and make sure events.log is a regular file.");
+            return null;
+        }
+    }
+
+    /** Git, command, JVM, machine, dependencies…; the uncommitted diff becomes the run file diff.patch. */
+    private static void closeQuietly(EventLogWriter log) {
+        try {
+            log.close();
+        } catch (IOException ignored) {
+            // nothing was written through it
+        }
+    }
+
+    private static CompletableFuture<Map<String, Object>> captureProvenance(RunImpl run) {
+        List<Long> seeds = List.copyOf(SEEDS);
+        return CompletableFuture.supplyAsync(() -> {
+            Provenance p = Provenance.capture(Path.of("").toAbsolutePath(), seeds);
+            p.gitDiff().ifPresent(diff -> run.keepText("diff.patch", diff, "diff"));
+            return p.toMap();
+        }, BACKGROUND);
+    }
+
+    private static java.util.concurrent.BlockingQueue<Event> queueOf(RunImpl run) {
+        return run.queue();
     }
 }

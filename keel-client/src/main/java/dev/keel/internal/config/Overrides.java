@@ -1,0 +1,74 @@
+package dev.keel.internal.config;
+
+import dev.keel.core.KeelException;
+import org.yaml.snakeyaml.error.YAMLException;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code key=value} config overrides, as given on a command line: dotted keys reach into
+ * nested maps (creating them), values parse as YAML scalars, so {@code epochs=3} is a
+ * number, {@code lr=1e-3} a double, {@code amp=true} a boolean and {@code name=abc} a string.
+ */
+final class Overrides {
+    private static final java.util.regex.Pattern NUMBER =
+            java.util.regex.Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
+    private Overrides() {
+    }
+
+    @SuppressWarnings("unchecked")
+    static void apply(Map<String, Object> config, String override) {
+        int eq = override == null ? -1 : override.indexOf('=');
+        if (eq <= 0) {
+            throw KeelException.invalid("config override '" + override + "' is not key=value: write it as "
+                    + "e.g. epochs=3 or optimizer.lr=0.001");
+        }
+        String key = override.substring(0, eq).trim();
+        String[] path = key.split("\\.", -1);
+        for (String part : path) {
+            if (part.isEmpty()) {
+                throw KeelException.invalid("config override '" + override + "' has an empty part in its key '"
+                        + key + "': use dotted names such as optimizer.lr");
+            }
+        }
+        Object value = parseScalar(override.substring(eq + 1), override);
+        Map<String, Object> node = config;
+        for (int i = 0; i < path.length - 1; i++) {
+            Object child = node.get(path[i]);
+            if (child == null) {
+                child = new LinkedHashMap<String, Object>();
+                node.put(path[i], child);
+            } else if (!(child instanceof Map<?, ?>)) {
+                throw KeelException.invalid("config override '" + override + "' reaches into '"
+                        + String.join(".", java.util.Arrays.copyOf(path, i + 1)) + "', which is a value ("
+                        + child + "), not a section");
+            }
+            node = (Map<String, Object>) child;
+        }
+        node.put(path[path.length - 1], value);
+    }
+
+    static Object parseScalar(String text, String override) {
+        String t = text.trim();
+        if (t.isEmpty()) {
+            return "";
+        }
+        Object v;
+        try {
+            v = YamlConfig.yaml().load(t);
+        } catch (YAMLException e) {
+            throw KeelException.invalid("config override '" + override + "' has a value that is not a YAML "
+                    + "scalar: quote it, e.g. key='" + t + "'");
+        }
+        if (v instanceof Map<?, ?>) {
+            // "a: b" as a value is more likely text than a nested section
+            return t;
+        }
+        if (v instanceof String s && NUMBER.matcher(s).matches()) {
+            // YAML 1.1 (snakeyaml) reads 1e-3 as text; people mean the number
+            return Double.parseDouble(s);
+        }
+        return ConfigResolver.canonical(v, "config override '" + override + "'");
+    }
+}

@@ -1,0 +1,113 @@
+package dev.keel.internal.provenance;
+
+import dev.keel.internal.system.NvidiaSmi;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import oshi.SystemInfo;
+import oshi.hardware.CentralProcessor;
+
+/** The command, JVM, operating system, machine and GPUs a run executes on. */
+final class Host {
+    private Host() {
+    }
+
+    /**
+     * Main class, program arguments and the full command line (secret-looking option values hidden).
+     * The main class is the first word of {@code sun.java.command} (a jar's path for {@code -jar}).
+     */
+    static Map<String, Object> command(Path workingDir) {
+        String javaCommand = System.getProperty("sun.java.command", "");
+        String main = javaCommand.isBlank() ? null : javaCommand.strip().split("\\s+")[0];
+        ProcessHandle.Info info = ProcessHandle.current().info();
+        List<String> all = info.arguments().map(List::of).orElse(null);
+        List<String> programArgs = new ArrayList<>();
+        if (all != null && main != null && all.contains(main)) {
+            programArgs.addAll(all.subList(all.lastIndexOf(main) + 1, all.size()));
+        } else if (!javaCommand.isBlank()) {
+            String[] words = javaCommand.strip().split("\\s+");
+            programArgs.addAll(List.of(words).subList(1, words.length));
+        }
+        List<String> line = new ArrayList<>();
+        info.command().ifPresent(line::add);
+        if (all != null) {
+            line.addAll(all);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("main_class", main);
+        m.put("arguments", Redact.arguments(programArgs));
+        m.put("command_line", line.isEmpty() ? null : String.join(" ", Redact.arguments(line)));
+        m.put("working_dir", workingDir.toAbsolutePath().normalize().toString());
+        return m;
+    }
+
+    static Map<String, Object> jvm() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("vendor", System.getProperty("java.vendor"));
+        m.put("version", System.getProperty("java.version"));
+        m.put("runtime", System.getProperty("java.runtime.version"));
+        m.put("vm", System.getProperty("java.vm.name"));
+        m.put("home", System.getProperty("java.home"));
+        m.put("input_arguments", Redact.arguments(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        return m;
+    }
+
+    static Map<String, Object> os() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", System.getProperty("os.name"));
+        m.put("version", System.getProperty("os.version"));
+        m.put("arch", System.getProperty("os.arch"));
+        return m;
+    }
+
+    /** Hostname, CPU model, cores and memory; what OSHI cannot read is left out. */
+    static Map<String, Object> machine(Map<String, String> env) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("hostname", hostname(env));
+        try {
+            SystemInfo si = new SystemInfo();
+            CentralProcessor cpu = si.getHardware().getProcessor();
+            m.put("cpu_model", cpu.getProcessorIdentifier().getName().strip());
+            m.put("physical_cores", cpu.getPhysicalProcessorCount());
+            m.put("logical_cores", cpu.getLogicalProcessorCount());
+            m.put("memory_bytes", si.getHardware().getMemory().getTotal());
+        } catch (RuntimeException | LinkageError e) {
+            m.put("logical_cores", Runtime.getRuntime().availableProcessors());
+        }
+        return m;
+    }
+
+    /** Without a DNS lookup (which can hang): the environment, then /etc/hostname. */
+    static String hostname(Map<String, String> env) {
+        for (String name : new String[] {"HOSTNAME", "COMPUTERNAME"}) {
+            String v = env.get(name);
+            if (v != null && !v.isBlank()) {
+                return v.strip();
+            }
+        }
+        try {
+            return Files.readString(Path.of("/etc/hostname")).strip();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** {@code nvidia-smi -L}'s lines ("GPU 0: NVIDIA H200 (UUID: …)"); empty without nvidia-smi or when it fails. */
+    static List<String> gpus(String pathVariable) {
+        Optional<Path> exe = NvidiaSmi.find(pathVariable);
+        if (exe.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return NvidiaSmi.run(exe.get(), NvidiaSmi.TIMEOUT, "-L");
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+}

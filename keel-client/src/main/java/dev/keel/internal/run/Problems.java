@@ -1,0 +1,60 @@
+package dev.keel.internal.run;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What went wrong while recording a run. Each kind of problem is printed to stderr once (a
+ * disk that stays full must not flood the training output) and kept for {@code problems()}.
+ */
+final class Problems {
+    private final String runId;
+    private final List<String> messages = new ArrayList<>();
+    private final Set<String> kinds = new HashSet<>();
+    private final AtomicLong droppedPoints = new AtomicLong();
+
+    Problems(String runId) {
+        this.runId = runId;
+    }
+
+    /** Records a problem of {@code kind}; only the first of each kind is printed and kept. */
+    void report(String kind, String message) {
+        synchronized (this) {
+            if (!kinds.add(kind)) {
+                return;
+            }
+            messages.add(message);
+        }
+        System.err.println("keel: run " + runId + ": " + message);
+    }
+
+    /** Prints a warning once per kind without recording it as a problem. */
+    void warnOnce(String kind, String message) {
+        synchronized (this) {
+            if (!kinds.add(kind)) {
+                return;
+            }
+        }
+        System.err.println("keel: run " + runId + ": warning: " + message);
+    }
+
+    void dropped(long points) {
+        droppedPoints.addAndGet(points);
+    }
+
+    long droppedPoints() {
+        return droppedPoints.get();
+    }
+
+    synchronized List<String> snapshot() {
+        List<String> out = new ArrayList<>(messages);
+        long dropped = droppedPoints.get();
+        if (dropped > 0) {
+            out.add(dropped + " metric points could not be stored (see the problems above)");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,378 @@
+package dev.keel.internal.run;
+
+import dev.keel.Run;
+import dev.keel.Summary;
+import dev.keel.core.KeelHome;
+import dev.keel.core.RunState;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A live run. The training side only validates and enqueues ({@link ArrayBlockingQueue}: its
+ * lock is held for a pointer swap, never during I/O); {@link RunWriter} on its own thread does
+ * the rest.
+ */
+final class RunImpl implements Run {
+    /** How long {@code log} waits for room before checking that the writer still lives. */
+    private static final long OFFER_SLICE_MS = 100;
+    private static final long END_TIMEOUT_MS = 30_000;
+
+    private final String id;
+    private final String name;
+    private final String project;
+    private final Map<String, Object> config;
+    private final KeelHome home;
+    private final boolean strict;
+    private final BlockingQueue<Event> queue;
+    private final SummaryImpl summary;
+    private final RunFiles files;
+    private final Problems problems;
+    private final AtomicLong nextStep;
+    private final AtomicLong consoleSeq = new AtomicLong();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final Set<String> tags;
+    private final Thread owner = Thread.currentThread();
+    private final List<AutoCloseable> companions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile Thread writerThread;
+    private volatile RunState endState;
+    private RunLock lock;
+
+    RunImpl(String id, String name, String project, Map<String, Object> config, List<String> tags, KeelHome home,
+            boolean strict, int queueCapacity, long firstStep, Map<String, Object> summary) {
+        this.id = id;
+        this.name = name;
+        this.project = project;
+        this.config = Collections.unmodifiableMap(config);
+        this.tags = new LinkedHashSet<>(tags);
+        this.home = home;
+        this.strict = strict;
+        this.queue = new ArrayBlockingQueue<>(Math.max(16, queueCapacity));
+        this.nextStep = new AtomicLong(firstStep);
+        this.problems = new Problems(id);
+        this.summary = new SummaryImpl(this, summary);
+        this.files = new RunFiles(id, home, problems, this::enqueue);
+    }
+
+    void start(RunWriter writer, RunLock lock) {
+        this.lock = lock;
+        Thread t = new Thread(writer, "keel-writer-" + id);
+        t.setDaemon(true);
+        writerThread = t;
+        t.start();
+    }
+
+    /** Something that lives as long as the run (console capture, system monitor); closed at its end. */
+    void addCompanion(AutoCloseable c) {
+        if (ended.get()) {
+            closeQuietly(c);
+        } else {
+            companions.add(c);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // a companion that cannot stop must not keep the run from ending
+        }
+    }
+
+    BlockingQueue<Event> queue() {
+        return queue;
+    }
+
+    Problems problemsSink() {
+        return problems;
+    }
+
+    Thread owner() {
+        return owner;
+    }
+
+    KeelHome home() {
+        return home;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String project() {
+        return project;
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        return config;
+    }
+
+    @Override
+    public void log(Map<String, ? extends Number> metrics) {
+        enqueuePoints(metrics, nextStep.getAndIncrement());
+    }
+
+    @Override
+    public void log(Map<String, ? extends Number> metrics, long step) {
+        long want = step + 1;
+        long cur;
+        while ((cur = nextStep.get()) < want && !nextStep.compareAndSet(cur, want)) {
+            Thread.onSpinWait();
+        }
+        enqueuePoints(metrics, step);
+    }
+
+    private void enqueuePoints(Map<String, ? extends Number> metrics, long step) {
+        if (metrics == null) {
+            invalid("null", "the metrics map is null");
+            return;
+        }
+        int size = metrics.size();
+        String[] keys = new String[size];
+        double[] values = new double[size];
+        int n = 0;
+        for (Map.Entry<String, ? extends Number> e : metrics.entrySet()) {
+            String key = e.getKey();
+            String problem = MetricNames.problem(key);
+            if (problem != null) {
+                invalid(key, problem);
+                continue;
+            }
+            Object v = e.getValue();
+            if (!(v instanceof Number num)) {
+                invalid(key, v == null ? "the value is null" : "the value is a " + v.getClass().getName()
+                        + ", not a number");
+                continue;
+            }
+            keys[n] = key;
+            values[n] = num.doubleValue();
+            n++;
+        }
+        if (n > 0) {
+            enqueue(new Event.Points(keys, values, n, step, System.currentTimeMillis()));
+        }
+    }
+
+    private void invalid(String key, String problem) {
+        String message = "metric " + MetricNames.show(key) + " skipped: " + problem
+                + " (names need 1-250 characters without control characters; values must be numbers)";
+        if (strict) {
+            throw new IllegalArgumentException(message);
+        }
+        problems.warnOnce("invalid:" + key, message);
+    }
+
+    /** Hands an event to the writer; waits for room (back-pressure) but never on a dead writer. */
+    void enqueue(Event e) {
+        if (ended.get() && !(e instanceof Event.End)) {
+            lost(e, "the run has ended");
+            return;
+        }
+        if (queue.offer(e)) {
+            return;
+        }
+        try {
+            while (!queue.offer(e, OFFER_SLICE_MS, TimeUnit.MILLISECONDS)) {
+                Thread w = writerThread;
+                if (w == null || !w.isAlive()) {
+                    lost(e, "the run has ended");
+                    return;
+                }
+            }
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            lost(e, "the logging thread was interrupted while the queue was full");
+        }
+    }
+
+    private void lost(Event e, String why) {
+        if (e instanceof Event.Points p) {
+            problems.dropped(p.n());
+        }
+        problems.warnOnce("after-end", "a " + e.getClass().getSimpleName().toLowerCase() + " event was not recorded: "
+                + why + ". Log before close(), or resume the run.");
+    }
+
+    @Override
+    public long step() {
+        return nextStep.get();
+    }
+
+    @Override
+    public Summary summary() {
+        return summary;
+    }
+
+    void publishSummary(Map<String, Object> changed) {
+        summary.publish(changed);
+    }
+
+    @Override
+    public void notes(String notes) {
+        enqueue(new Event.Meta(notes == null ? "" : notes, null));
+    }
+
+    @Override
+    public void tags(String... newTags) {
+        synchronized (tags) {
+            Collections.addAll(tags, newTags);
+        }
+        enqueue(new Event.Meta(null, List.of(newTags)));
+    }
+
+    List<String> tagsSnapshot() {
+        synchronized (tags) {
+            return new ArrayList<>(tags);
+        }
+    }
+
+    /**
+     * Hook for console capture: one line the process printed ({@code "out"} or {@code "err"}).
+     * Called while the stream is locked, so it never waits: a line that finds the queue full is
+     * counted and reported instead (the line was still printed).
+     */
+    void consoleLine(String stream, long timestamp, String text) {
+        if (!ended.get() && !queue.offer(new Event.Console(consoleSeq.getAndIncrement(), timestamp, stream, text))) {
+            problems.report("console-full", "console lines were printed faster than they could be kept; "
+                    + "some are missing from the run's log (they were printed as usual)");
+        }
+    }
+
+    /** Hook for system metrics: values under {@code system/…}, logged at the current step. */
+    void logSystem(Map<String, Double> values) {
+        if (ended.get() || values.isEmpty()) {
+            return;
+        }
+        String[] keys = new String[values.size()];
+        double[] vals = new double[values.size()];
+        int n = 0;
+        for (Map.Entry<String, Double> e : values.entrySet()) {
+            if (e.getValue() != null && MetricNames.problem(e.getKey()) == null) {
+                keys[n] = e.getKey().startsWith("system/") ? e.getKey() : "system/" + e.getKey();
+                vals[n++] = e.getValue();
+            }
+        }
+        if (n > 0 && !queue.offer(new Event.Points(keys, vals, n, Math.max(0, nextStep.get() - 1),
+                System.currentTimeMillis()))) {
+            problems.dropped(n); // the monitor must not stall; a missed sample is counted, not hidden
+        }
+    }
+
+    void seed(long seed) {
+        if (!ended.get()) {
+            enqueue(new Event.Seed(seed));
+        }
+    }
+
+    @Override
+    public String saveFile(Path file) {
+        return files.saveFile(file);
+    }
+
+    @Override
+    public String logArtifact(String artifactName, Path path) {
+        return files.logArtifact(artifactName, path);
+    }
+
+    /** Keeps text as a run file (e.g. the uncommitted git diff); problems are recorded, not thrown. */
+    void keepText(String fileName, String text, String kind) {
+        files.keepText(fileName, text, kind);
+    }
+
+    @Override
+    public void flush() {
+        Thread w = writerThread;
+        if (ended.get() || w == null || !w.isAlive()) {
+            return;
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        enqueue(new Event.Flush(done));
+        try {
+            while (!done.await(OFFER_SLICE_MS, TimeUnit.MILLISECONDS)) {
+                if (!w.isAlive()) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public List<String> problems() {
+        return problems.snapshot();
+    }
+
+    @Override
+    public void close() {
+        end(RunState.FINISHED, null);
+        ProcessHooks.closedBy(this, Thread.currentThread());
+    }
+
+    @Override
+    public void fail(Throwable cause) {
+        end(RunState.FAILED, cause == null ? "failed" : cause.toString());
+    }
+
+    /** The state the run ended with, or null while it runs. */
+    RunState endState() {
+        return endState;
+    }
+
+    /**
+     * Ends the run once: the writer records the state, writes what is pending and stops; the
+     * lock is released. Later calls do nothing and return false.
+     */
+    boolean end(RunState state, String error) {
+        if (!ended.compareAndSet(false, true)) {
+            return false;
+        }
+        endState = state;
+        for (AutoCloseable c : companions) {
+            closeQuietly(c);
+        }
+        enqueue(new Event.End(state, error, System.currentTimeMillis()));
+        Thread w = writerThread;
+        try {
+            if (w != null && w != Thread.currentThread()) {
+                w.join(END_TIMEOUT_MS);
+                if (w.isAlive()) {
+                    problems.report("end", "the writer did not finish within " + END_TIMEOUT_MS / 1000
+                            + " s (slow storage?); the rest is in the event log, if it could be written");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (lock != null && (w == null || !w.isAlive())) {
+                lock.close();
+            }
+            ProcessHooks.unregister(this);
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "Run[" + id + " " + name + " in " + project + "]";
+    }
+}

@@ -1,0 +1,41 @@
+package dev.keel.internal.run;
+
+import dev.keel.core.RunInfo;
+import dev.keel.core.RunState;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The JSON form of a {@code CREATE} record: the run as it was created. */
+final class RunRecords {
+    private RunRecords() {
+    }
+
+    static Map<String, Object> toMap(RunInfo r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("project", r.project());
+        m.put("name", r.name());
+        m.put("group", r.group());
+        m.put("user", r.user());
+        m.put("tags", r.tags());
+        m.put("notes", r.notes());
+        m.put("createdAt", r.createdAt());
+        m.put("sweep", r.sweep());
+        m.put("host", r.host());
+        m.put("pid", r.pid());
+        m.put("config", r.config());
+        return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    static RunInfo fromMap(Map<String, Object> m) {
+        long created = ((Number) m.getOrDefault("createdAt", 0L)).longValue();
+        return new RunInfo((String) m.get("id"), (String) m.get("project"), (String) m.get("name"),
+                (String) m.get("group"), (String) m.get("user"), (List<String>) m.get("tags"),
+                (String) m.get("notes"), RunState.RUNNING, created, created, 0, 0, (String) m.get("sweep"),
+                (String) m.get("host"), ((Number) m.getOrDefault("pid", 0L)).longValue(),
+                (Map<String, Object>) m.get("config"), Map.of());
+    }
+}

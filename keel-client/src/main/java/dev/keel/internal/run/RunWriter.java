@@ -1,0 +1,370 @@
+package dev.keel.internal.run;
+
+import dev.keel.core.ConsoleLine;
+import dev.keel.core.KeelHome;
+import dev.keel.core.RunInfo;
+import dev.keel.core.RunState;
+import dev.keel.core.store.Store;
+import dev.keel.core.store.WriteBatch;
+import dev.keel.internal.log.EventLogWriter;
+import dev.keel.internal.log.EventType;
+import dev.keel.internal.log.LogRecords;
+import dev.keel.internal.log.LogReplayer;
+import dev.keel.internal.log.MetricCodec;
+
+import java.io.IOException;
+import java.util.AbstractMap.SimpleEntry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The run's background writer: drains the queue, and every cycle (half the flush interval, on
+ * {@code flush()}, or when much is pending) appends the cycle's records to the event log with
+ * one write + fsync, then indexes the same records into the store as one {@link WriteBatch}.
+ *
+ * <p>The log is the source of truth. The store row is created once provenance is captured (or
+ * after {@link #PROVENANCE_WAIT_MS}); until then, and after any failed store write, the store
+ * is brought up to date by replaying the log from the store's applied offset, so nothing the
+ * log holds is indexed twice or skipped. When the log cannot be written, batches go to the
+ * store directly; when neither can be written, points are counted as dropped and reported.
+ * The writer never stops draining, so {@code log()} never waits on broken storage.
+ */
+final class RunWriter implements Runnable {
+    static final long HEARTBEAT_MS = 2_000;
+    static final long PROVENANCE_WAIT_MS = 5_000;
+    private static final int EARLY_CYCLE_POINTS = 100_000;
+
+    private final RunImpl run;
+    private final BlockingQueue<Event> queue;
+    private final Store store;
+    private final KeelHome home;
+    private final Problems problems;
+    private final long cycleMs;
+    private final Future<Map<String, Object>> provenance;
+    private final long startedAt = System.currentTimeMillis();
+    private final long priorRuntimeMs;
+    private final SummaryTracker summary;
+    private final List<Long> seeds = new ArrayList<>();
+
+    private EventLogWriter log;
+    private RunInfo info;
+    private boolean created;
+    private boolean needCatchUp;
+    private WriteBatch pending = new WriteBatch();
+    private final List<Map.Entry<EventType, Map<String, Object>>> records = new ArrayList<>();
+    private final List<CountDownLatch> flushWaiters = new ArrayList<>();
+    private final List<Event> drained = new ArrayList<>(1024);
+    private long lastCycle = startedAt;
+    private long lastHeartbeat;
+    private Event.End end;
+
+    RunWriter(RunImpl run, BlockingQueue<Event> queue, Store store, KeelHome home, EventLogWriter log,
+              RunInfo info, boolean alreadyInStore, Future<Map<String, Object>> provenance, long flushMs,
+              SummaryTracker summary, Problems problems) {
+        this.run = run;
+        this.queue = queue;
+        this.store = store;
+        this.home = home;
+        this.log = log;
+        this.info = info;
+        this.created = alreadyInStore;
+        this.needCatchUp = alreadyInStore;
+        this.provenance = provenance;
+        this.cycleMs = Math.max(1, flushMs / 2);
+        this.priorRuntimeMs = alreadyInStore ? info.runtimeMs() : 0;
+        this.summary = summary;
+        this.problems = problems;
+    }
+
+    /**
+     * Writes the run itself as the log's first record, at once and without fsync: a process
+     * killed right after init still leaves a run that recovery can index.
+     */
+    void beginNew() {
+        if (log == null) {
+            return;
+        }
+        log.add(EventType.CREATE, LogRecords.json(RunRecords.toMap(info)));
+        try {
+            log.commit(false);
+        } catch (IOException e) {
+            problems.report("log", "cannot write the event log " + home.eventLog(run.id()) + " (" + e
+                    + "): metrics go to the store only. Fix: free disk space or make " + home.root() + " writable.");
+            closeLog();
+        }
+    }
+
+    /** Queues the return to running of a resumed run. */
+    void beginResumed() {
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("state", RunState.RUNNING.label());
+        state.put("endedAt", 0L);
+        records.add(new SimpleEntry<>(EventType.STATE, state));
+    }
+
+    /** Adds config values to the run (resume with new config sources). */
+    void addConfig(Map<String, Object> config) {
+        if (!config.isEmpty()) {
+            records.add(new SimpleEntry<>(EventType.CONFIG, new LinkedHashMap<>(config)));
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (end == null) {
+                long now = System.currentTimeMillis();
+                long wait = created ? Math.max(0, lastCycle + cycleMs - now) : Math.min(20, cycleMs);
+                Event first = queue.poll(wait, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    handle(first);
+                    drained.clear();
+                    queue.drainTo(drained, 4096);
+                    for (Event e : drained) {
+                        handle(e);
+                    }
+                    drained.clear();
+                }
+                now = System.currentTimeMillis();
+                boolean provenanceJustReady = !created && provenance.isDone();
+                if (end != null || !flushWaiters.isEmpty() || now - lastCycle >= cycleMs
+                        || pending.metrics.size() >= EARLY_CYCLE_POINTS || provenanceJustReady) {
+                    cycleSafely();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cycleSafely();
+        } finally {
+            closeLog();
+            releaseWaiters();
+        }
+    }
+
+    private void handle(Event e) {
+        if (e instanceof Event.Points p) {
+            for (int i = 0; i < p.n(); i++) {
+                pending.metrics.add(p.keys()[i], p.step(), p.timestamp(), p.values()[i]);
+                summary.point(p.keys()[i], p.values()[i]);
+            }
+        } else if (e instanceof Event.SummaryPut s) {
+            summary.put(s.key(), s.value());
+        } else if (e instanceof Event.Define d) {
+            summary.define(d.metric(), d.mode());
+        } else if (e instanceof Event.Meta m) {
+            Map<String, Object> meta = new LinkedHashMap<>();
+            if (m.notes() != null) {
+                meta.put("notes", m.notes());
+            }
+            if (m.addTags() != null) {
+                meta.put("tags", run.tagsSnapshot());
+            }
+            records.add(new SimpleEntry<>(EventType.META, meta));
+        } else if (e instanceof Event.Console c) {
+            records.add(new SimpleEntry<>(EventType.CONSOLE,
+                    LogRecords.console(new ConsoleLine(c.seq(), c.timestamp(), c.stream(), c.text()))));
+        } else if (e instanceof Event.File f) {
+            records.add(new SimpleEntry<>(EventType.FILE, LogRecords.file(f.file())));
+        } else if (e instanceof Event.Seed s) {
+            seeds.add(s.seed());
+            records.add(new SimpleEntry<>(EventType.PROVENANCE, Map.of("seeds", List.copyOf(seeds))));
+            if (created) {
+                problems.warnOnce("late-seed", "Keel.seed(" + s.seed() + ") came after the run was indexed: "
+                        + "it is in the event log but not in the stored provenance; call Keel.seed before Keel.init");
+            }
+        } else if (e instanceof Event.Flush f) {
+            flushWaiters.add(f.done());
+        } else if (e instanceof Event.End x) {
+            end = x;
+        }
+    }
+
+    private void cycleSafely() {
+        try {
+            cycle();
+        } catch (RuntimeException | Error e) {
+            problems.report("writer-bug", "the writer failed unexpectedly (" + e + "); "
+                    + pending.metrics.size() + " points of this cycle are lost. Please report this.");
+            problems.dropped(pending.metrics.size());
+            pending = new WriteBatch();
+            records.clear();
+        }
+        lastCycle = System.currentTimeMillis();
+        releaseWaiters();
+    }
+
+    private void cycle() {
+        long now = System.currentTimeMillis();
+        long runtime = priorRuntimeMs + (now - startedAt);
+        if (now - lastHeartbeat >= HEARTBEAT_MS || end != null) {
+            records.add(new SimpleEntry<>(EventType.HEARTBEAT, Map.of("at", now, "runtimeMs", runtime)));
+            lastHeartbeat = now;
+        }
+        Map<String, Object> changed = summary.drainChanged();
+        if (!changed.isEmpty()) {
+            records.add(new SimpleEntry<>(EventType.SUMMARY, changed));
+            run.publishSummary(changed);
+        }
+        if (end != null) {
+            Map<String, Object> state = new LinkedHashMap<>();
+            state.put("state", end.state().label());
+            state.put("endedAt", end.endedAt());
+            state.put("runtimeMs", priorRuntimeMs + (end.endedAt() - startedAt));
+            if (end.error() != null) {
+                state.put("error", end.error());
+            }
+            records.add(new SimpleEntry<>(EventType.STATE, state));
+        }
+        if (created && !needCatchUp && records.isEmpty() && pending.metrics.isEmpty()) {
+            return; // an idle cycle: nothing to write, no transaction
+        }
+        if (!created && !flushWaiters.isEmpty()) {
+            awaitProvenance(); // flush() promises an indexed run
+        }
+        if (!created && provenance.isDone()) {
+            records.add(new SimpleEntry<>(EventType.PROVENANCE, provenanceNow()));
+        }
+        WriteBatch batch = pending;
+        pending = new WriteBatch();
+        for (Map.Entry<EventType, Map<String, Object>> r : records) {
+            LogRecords.applyTo(batch, r.getKey(), r.getValue());
+        }
+        boolean inLog = appendToLog(batch);
+        records.clear();
+        index(batch, inLog);
+    }
+
+    /** Writes the cycle's records; false when the log is (or just became) unusable. */
+    private boolean appendToLog(WriteBatch batch) {
+        if (log == null) {
+            return false;
+        }
+        for (int from = 0; from < batch.metrics.size(); ) {
+            MetricCodec.Encoded enc = MetricCodec.encode(batch.metrics, from, batch.metrics.size());
+            log.add(EventType.METRICS, enc.payload());
+            from += enc.taken();
+        }
+        for (Map.Entry<EventType, Map<String, Object>> r : records) {
+            log.add(r.getKey(), LogRecords.json(r.getValue()));
+        }
+        try {
+            batch.logOffset = log.commit();
+            return true;
+        } catch (IOException e) {
+            problems.report("log", "cannot write the event log " + home.eventLog(run.id()) + " (" + e
+                    + "): metrics now go to the store only. Fix: free disk space or make "
+                    + home.root() + " writable, then resume the run to keep logging durably.");
+            log.discardPending();
+            closeLog();
+            return false;
+        }
+    }
+
+    private void index(WriteBatch batch, boolean inLog) {
+        if (!created) {
+            boolean waited = System.currentTimeMillis() - startedAt >= PROVENANCE_WAIT_MS;
+            if (inLog && !provenance.isDone() && !waited && end == null && flushWaiters.isEmpty()) {
+                return; // the log holds it; the store catches up once the run is created
+            }
+            if (!createInStore()) {
+                if (!inLog) {
+                    problems.dropped(batch.metrics.size());
+                }
+                return;
+            }
+            needCatchUp = inLog;
+        }
+        try {
+            if (needCatchUp && inLog) {
+                LogReplayer.replay(home.eventLog(run.id()), store, run.id(), null, 0);
+                needCatchUp = false;
+            } else {
+                if (!inLog) {
+                    batch.logOffset = -1;
+                }
+                store.apply(run.id(), batch);
+            }
+        } catch (IOException | RuntimeException e) {
+            problems.report("store", "cannot index into the store " + home.database() + " (" + e + ")"
+                    + (inLog ? "; the event log keeps everything and the store catches up when it can"
+                    : "; these points are lost") + ". Fix: free disk space or make " + home.root() + " writable.");
+            if (inLog) {
+                needCatchUp = true;
+            } else {
+                problems.dropped(batch.metrics.size());
+            }
+        }
+    }
+
+    private boolean createInStore() {
+        Map<String, Object> prov = provenanceNow();
+        try {
+            store.createRun(info, prov);
+            created = true;
+            try {
+                java.nio.file.Files.createFile(home.runDir(run.id()).resolve(RunFactory.INDEXED_MARK));
+            } catch (IOException | RuntimeException ignored) {
+                // only spares readers a store look-up
+            }
+            return true;
+        } catch (RuntimeException e) {
+            problems.report("create", "cannot create the run in the store " + home.database() + " (" + e
+                    + "). Fix: make " + home.root() + " writable or free disk space.");
+            return false;
+        }
+    }
+
+    private void awaitProvenance() {
+        long left = PROVENANCE_WAIT_MS - (System.currentTimeMillis() - startedAt);
+        if (left > 0) {
+            try {
+                provenance.get(left, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                // recorded by provenanceNow()
+            }
+        }
+    }
+
+    private Map<String, Object> provenanceNow() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        if (provenance.isDone()) {
+            try {
+                p.putAll(provenance.get());
+            } catch (Exception e) {
+                p.put("error", "provenance capture failed: " + e);
+            }
+        } else {
+            p.put("error", "provenance capture took longer than " + PROVENANCE_WAIT_MS + " ms");
+        }
+        if (!seeds.isEmpty()) {
+            p.put("seeds", List.copyOf(seeds));
+        }
+        return p;
+    }
+
+    private void releaseWaiters() {
+        for (CountDownLatch l : flushWaiters) {
+            l.countDown();
+        }
+        flushWaiters.clear();
+    }
+
+    private void closeLog() {
+        if (log != null) {
+            try {
+                log.close();
+            } catch (IOException ignored) {
+                // nothing buffered is lost: commit already wrote or reported it
+            }
+            log = null;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.keel.internal.run;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** Starts {@link ChildMain} in a child JVM with this test's class path and reads its output. */
+final class ChildProcesses {
+    private ChildProcesses() {
+    }
+
+    /** A running child: its process and its stdout lines as they come. */
+    record Child(Process process, BlockingQueue<String> lines, List<String> all) {
+        String await(String prefix, long timeoutMs) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + timeoutMs;
+            for (long left; (left = deadline - System.currentTimeMillis()) > 0; ) {
+                String line = lines.poll(left, TimeUnit.MILLISECONDS);
+                if (line != null && line.startsWith(prefix)) {
+                    return line;
+                }
+            }
+            throw new AssertionError("child printed no '" + prefix + "' line in " + timeoutMs + " ms; output: " + all);
+        }
+    }
+
+    static Child start(Path java, Path home, String mode) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), ChildMain.class.getName(), home.toString(), mode));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().remove("KEEL_HOME");
+        Process p = pb.start();
+        BlockingQueue<String> q = new LinkedBlockingQueue<>();
+        List<String> all = Collections.synchronizedList(new ArrayList<>());
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    q.add(line);
+                    if (all.size() < 200 || !line.startsWith("at ")) {
+                        all.add(line);
+                    }
+                }
+            } catch (IOException ignored) {
+                // the child died
+            }
+        }, "child-reader");
+        reader.setDaemon(true);
+        reader.start();
+        return new Child(p, q, all);
+    }
+
+    /** This JVM's java launcher. */
+    static Path currentJava() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+
+    /** A java launcher of feature version 21 or newer: this one, or one beside it in /usr/lib/jvm; null if none. */
+    static Path java21OrNewer() throws IOException {
+        if (Runtime.version().feature() >= 21) {
+            return currentJava();
+        }
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return null;
+        }
+        try (var dirs = Files.list(jvms)) {
+            for (Path d : dirs.sorted().toList()) {
+                Path release = d.resolve("release");
+                Path java = d.resolve("bin/java");
+                if (Files.isRegularFile(release) && Files.isExecutable(java)) {
+                    for (String line : Files.readAllLines(release)) {
+                        if (line.startsWith("JAVA_VERSION=")) {
+                            String v = line.substring(14).replace("\"", "");
+                            int feature = Integer.parseInt(v.split("[.+-]")[0]);
+                            if (feature >= 21) {
+                                return java;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,183 @@
+package dev.keel.internal.run;
+
+import dev.keel.core.KeelHome;
+import dev.keel.core.MetricSeries;
+import dev.keel.core.RunInfo;
+import dev.keel.core.RunState;
+import dev.keel.core.store.Store;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * SIGKILL at random moments: afterwards every point logged more than the flush interval (1 s)
+ * before the kill is in the store (after recovery), the run reads crashed, the store opens.
+ */
+class CrashRecoveryTest {
+    private static final int TRIALS = 20;
+    private static final long FLUSH_MS = 1_000;
+
+    @TempDir
+    Path root;
+
+    @Test
+    void killedProcessesLoseNothingOlderThanTheFlushInterval() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<String>> trials = new ArrayList<>();
+        for (int t = 0; t < TRIALS; t++) {
+            long seed = 1000 + t;
+            Path home = root.resolve("trial-" + t);
+            trials.add(pool.submit(() -> trial(home, new Random(seed))));
+        }
+        List<String> summaries = new ArrayList<>();
+        for (Future<String> f : trials) {
+            summaries.add(f.get(120, TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+        assertEquals(TRIALS, summaries.size());
+        System.out.println("run, last step that had to survive / steps stored: " + summaries);
+    }
+
+    private String trial(Path home, Random random) throws Exception {
+        ChildProcesses.Child child = ChildProcesses.start(ChildProcesses.currentJava(), home, "log");
+        String id = child.await("id ", 30_000).substring(3).trim();
+        child.await("at ", 30_000);
+        // kill 1.2 to 3 s after logging started, so every trial has points older than the flush
+        // interval (kills right after init are covered by the recovery of runs without a store row)
+        Thread.sleep(1_200 + random.nextInt(1_800));
+        long killedAt = System.currentTimeMillis();
+        child.process().destroyForcibly();
+        assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
+        Thread.sleep(50);
+        long mustHave = -1;
+        for (String line : drain(child)) {
+            if (line.startsWith("at ")) {
+                String[] parts = line.split(" ");
+                if (Long.parseLong(parts[2]) < killedAt - FLUSH_MS) {
+                    mustHave = Math.max(mustHave, Long.parseLong(parts[1]));
+                }
+            }
+        }
+        KeelHome keelHome = new KeelHome(home);
+        try (Store store = TestRuns.reader(home)) {
+            List<String> recovered = Liveness.recoverCrashed(keelHome, store);
+            assertEquals(List.of(id), recovered, "the killed run is recovered once");
+            assertEquals(List.of(), Liveness.recoverCrashed(keelHome, store), "recovery is idempotent");
+            RunInfo info = store.run(id).orElseThrow();
+            assertEquals(RunState.CRASHED, info.state());
+            assertTrue(info.endedAt() > 0 && info.endedAt() <= killedAt + 100, "ended at the last heartbeat");
+            MetricSeries loss = store.history(id, "loss");
+            long have = loss.size();
+            for (int i = 0; i < loss.size(); i++) {
+                assertEquals(i, loss.steps()[i], "steps are contiguous and each stored once");
+            }
+            assertTrue(mustHave >= 0, "the child logged for over a second before the kill");
+            assertTrue(have > mustHave, "run " + id + ": points up to step " + mustHave
+                    + " were logged more than 1 s before the kill, the store has " + have);
+            return id + " " + mustHave + "/" + have;
+        }
+    }
+
+    private static List<String> drain(ChildProcesses.Child child) {
+        List<String> out = new ArrayList<>();
+        child.lines().drainTo(out);
+        return out;
+    }
+
+    @Test
+    void aTornOrCorruptLogTailIsSkippedByRecovery(@TempDir Path home) throws Exception {
+        ChildProcesses.Child child = ChildProcesses.start(ChildProcesses.currentJava(), home, "log");
+        String id = child.await("id ", 30_000).substring(3).trim();
+        child.await("at ", 30_000);
+        Thread.sleep(2_200);
+        KeelHome live = new KeelHome(home);
+        try (Store store = TestRuns.reader(home)) {
+            RunInfo running = store.run(id).orElseThrow();
+            assertEquals(RunState.RUNNING, Liveness.effectiveState(live, running), "its process holds the lock");
+            assertEquals(List.of(), Liveness.recoverCrashed(live, store), "a live run is left alone");
+        }
+        child.process().destroyForcibly();
+        assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
+        KeelHome keelHome = new KeelHome(home);
+        Path log = keelHome.eventLog(id);
+        long size = Files.size(log);
+        try (Store store = TestRuns.reader(home)) {
+            long applied = store.logOffset(id);
+            assertTrue(applied > 0 && applied <= size);
+            // tear the last record and append garbage that looks like a record start
+            try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "rw")) {
+                f.setLength(size - 3);
+                f.seek(size - 3);
+                f.write(new byte[]{7, 0, 0, 0, 1, 2, 3, 4, 3, 9, 9});
+            }
+            assertEquals(List.of(id), Liveness.recoverCrashed(keelHome, store));
+            RunInfo info = store.run(id).orElseThrow();
+            assertEquals(RunState.CRASHED, info.state());
+            MetricSeries loss = store.history(id, "loss");
+            assertTrue(loss.size() > 0);
+            for (int i = 0; i < loss.size(); i++) {
+                assertEquals(i, loss.steps()[i]);
+            }
+        }
+    }
+
+    @Test
+    void readersRacingToRecoverApplyTheLogOnce(@TempDir Path home) throws Exception {
+        ChildProcesses.Child child = ChildProcesses.start(ChildProcesses.currentJava(), home, "log");
+        String id = child.await("id ", 30_000).substring(3).trim();
+        child.await("at ", 30_000);
+        Thread.sleep(1_500);
+        child.process().destroyForcibly();
+        assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
+        KeelHome keelHome = new KeelHome(home);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<List<String>>> results = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            results.add(pool.submit(() -> {
+                try (Store store = TestRuns.reader(home)) {
+                    return Liveness.recoverCrashed(keelHome, store);
+                }
+            }));
+        }
+        List<String> all = new ArrayList<>();
+        for (Future<List<String>> f : results) {
+            all.addAll(f.get(60, TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+        assertEquals(List.of(id), all, "exactly one reader recovered the run");
+        try (Store store = TestRuns.reader(home)) {
+            assertEquals(RunState.CRASHED, store.run(id).orElseThrow().state());
+            MetricSeries loss = store.history(id, "loss");
+            for (int i = 0; i < loss.size(); i++) {
+                assertEquals(i, loss.steps()[i], "no point applied twice");
+            }
+        }
+    }
+
+    @Test
+    void aRunKilledRightAfterInitIsIndexedFromItsLog(@TempDir Path home) throws Exception {
+        ChildProcesses.Child child = ChildProcesses.start(ChildProcesses.currentJava(), home, "sleep");
+        String id = child.await("id ", 30_000).substring(3).trim();
+        child.process().destroyForcibly();
+        assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
+        try (Store store = TestRuns.reader(home)) {
+            assertEquals(List.of(id), Liveness.recoverCrashed(new KeelHome(home), store));
+            RunInfo info = store.run(id).orElseThrow();
+            assertEquals(RunState.CRASHED, info.state());
+            assertEquals("crash", info.project());
+        }
+    }
+}

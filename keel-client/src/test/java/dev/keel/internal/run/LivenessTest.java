@@ -1,0 +1,75 @@
+package dev.keel.internal.run;
+
+import dev.keel.core.KeelHome;
+import dev.keel.core.MetricBatch;
+import dev.keel.core.RunInfo;
+import dev.keel.core.RunState;
+import dev.keel.core.store.Store;
+import dev.keel.internal.log.EventLogWriter;
+import dev.keel.internal.log.EventType;
+import dev.keel.internal.log.LogRecords;
+import dev.keel.internal.log.MetricCodec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class LivenessTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void aRunThatDiedBeforeItsFirstStoreWriteIsCreatedFromItsLogThenMarkedCrashed() throws Exception {
+        KeelHome home = new KeelHome(root);
+        String id = "abcd1234";
+        RunInfo info = new RunInfo(id, "p", "calm-otter-1", "", "ada", List.of("t"), "", RunState.RUNNING, 1_000,
+                1_000, 0, 0, "", Hosts.name(), 1, Map.of("lr", 0.1), Map.of());
+        Files.createDirectories(home.runDir(id));
+        Files.createFile(home.lockFile(id));
+        try (EventLogWriter log = EventLogWriter.open(home.eventLog(id))) {
+            log.add(EventType.CREATE, LogRecords.json(RunRecords.toMap(info)));
+            MetricBatch points = new MetricBatch();
+            points.add("loss", 0, 1_500, 0.5);
+            points.add("loss", 1, 1_600, 0.4);
+            log.add(EventType.METRICS, MetricCodec.encode(points, 0, 2).payload());
+            log.add(EventType.HEARTBEAT, LogRecords.json(Map.of("at", 2_000L, "runtimeMs", 1_000L)));
+            log.commit();
+        }
+        try (Store store = TestRuns.reader(root)) {
+            assertEquals(List.of(id), Liveness.recoverCrashed(home, store));
+            RunInfo got = store.run(id).orElseThrow();
+            assertEquals(RunState.CRASHED, got.state());
+            assertEquals("calm-otter-1", got.name());
+            assertEquals(Map.of("lr", 0.1), got.config());
+            assertEquals(2_000, got.endedAt());
+            assertEquals(2, store.history(id, "loss").size());
+            assertEquals(List.of(), Liveness.recoverCrashed(home, store));
+        }
+    }
+
+    @Test
+    void aRunOfAnotherHostIsJudgedByItsHeartbeat() {
+        KeelHome home = new KeelHome(root);
+        long now = System.currentTimeMillis();
+        RunInfo recent = new RunInfo("zzzz0000", "p", "n", "", "", List.of(), "", RunState.RUNNING, now, now, 0, 0,
+                "", "some-other-host", 1, Map.of(), Map.of());
+        assertEquals(RunState.RUNNING, Liveness.effectiveState(home, recent));
+        RunInfo silent = new RunInfo("zzzz0000", "p", "n", "", "", List.of(), "", RunState.RUNNING, now, now
+                - Liveness.FOREIGN_HEARTBEAT_TIMEOUT_MS - 1, 0, 0, "", "some-other-host", 1, Map.of(), Map.of());
+        assertEquals(RunState.CRASHED, Liveness.effectiveState(home, silent));
+    }
+
+    @Test
+    void aRunOfThisHostWithNoLockFileIsCrashedAndFinishedRunsStayAsTheyAre() {
+        KeelHome home = new KeelHome(root);
+        RunInfo r = new RunInfo("yyyy0000", "p", "n", "", "", List.of(), "", RunState.RUNNING, 1, 1, 0, 0, "",
+                Hosts.name(), 1, Map.of(), Map.of());
+        assertEquals(RunState.CRASHED, Liveness.effectiveState(home, r));
+        assertEquals(RunState.FINISHED, Liveness.effectiveState(home, r.withState(RunState.FINISHED)));
+    }
+}

@@ -1,0 +1,186 @@
+package dev.keel.store.sql;
+
+import dev.keel.core.KeelException;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The connections of one store and the two ways to use them: {@link #write} runs work in one
+ * write transaction on the single writer connection, retrying from the start while another
+ * process holds the database's write lock; {@link #read} borrows a pooled reader connection.
+ *
+ * <p>Retrying a whole transaction is safe because the work only talks to the database: nothing
+ * is half-applied, so a busy database means "later", never "lost" or "failed".
+ */
+final class Database implements AutoCloseable {
+
+    /** Opens a new connection, configured for this database. */
+    interface ConnectionFactory {
+        Connection open() throws SQLException;
+    }
+
+    /** Work on a connection; may be run more than once when the database was busy. */
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** How long a writer keeps retrying a locked database before it reports a failure. */
+    static final long BUSY_LIMIT_MS = 120_000;
+    private static final int MAX_IDLE_READERS = 4;
+
+    private final Dialect dialect;
+    private final ConnectionFactory factory;
+    private final Path location;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ConcurrentLinkedDeque<Connection> idleReaders = new ConcurrentLinkedDeque<>();
+    private Connection writer;
+    private volatile boolean closed;
+
+    Database(Dialect dialect, ConnectionFactory factory, Path location) {
+        this.dialect = dialect;
+        this.factory = factory;
+        this.location = location;
+    }
+
+    Dialect dialect() {
+        return dialect;
+    }
+
+    Path location() {
+        return location;
+    }
+
+    <T> T write(String action, Work<T> work) {
+        writeLock.lock();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BUSY_LIMIT_MS);
+            for (int attempt = 0; ; attempt++) {
+                checkOpen();
+                Connection c = null;
+                boolean begun = false;
+                try {
+                    c = writer();
+                    dialect.beginWrite(c);
+                    begun = true;
+                    T result = work.run(c);
+                    dialect.commit(c);
+                    return result;
+                } catch (SQLException e) {
+                    if (begun) {
+                        rollbackQuietly(c);
+                    }
+                    if (!dialect.isBusy(e) || System.nanoTime() > deadline) {
+                        throw dialect.translate(e, action, location);
+                    }
+                    backOff(attempt);
+                } catch (RuntimeException | Error e) {
+                    if (begun) {
+                        rollbackQuietly(c);
+                    }
+                    throw e;
+                }
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    <T> T read(String action, Work<T> work) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BUSY_LIMIT_MS);
+        for (int attempt = 0; ; attempt++) {
+            checkOpen();
+            Connection c = idleReaders.pollFirst();
+            try {
+                if (c == null) {
+                    c = factory.open();
+                }
+                T result = work.run(c);
+                release(c);
+                return result;
+            } catch (SQLException e) {
+                closeQuietly(c);
+                if (!dialect.isBusy(e) || System.nanoTime() > deadline) {
+                    throw dialect.translate(e, action, location);
+                }
+                backOff(attempt);
+            } catch (RuntimeException | Error e) {
+                release(c);
+                throw e;
+            }
+        }
+    }
+
+    private Connection writer() throws SQLException {
+        if (writer == null) {
+            writer = factory.open();
+        }
+        return writer;
+    }
+
+    private void release(Connection c) {
+        if (c == null) {
+            return;
+        }
+        if (closed || idleReaders.size() >= MAX_IDLE_READERS) {
+            closeQuietly(c);
+        } else {
+            idleReaders.addFirst(c);
+        }
+    }
+
+    /** Exponential back-off with jitter, 1 ms doubling to 100 ms, so waiting writers spread out. */
+    private static void backOff(int attempt) {
+        long max = Math.min(100, 1L << Math.min(attempt, 7));
+        try {
+            Thread.sleep(1 + ThreadLocalRandom.current().nextLong(max));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KeelException(KeelException.ErrorCode.INTERNAL_ERROR, "interrupted while waiting for the store");
+        }
+    }
+
+    private void rollbackQuietly(Connection c) {
+        try {
+            dialect.rollback(c);
+        } catch (SQLException ignored) {
+            // the transaction is gone either way; the original failure is what matters
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing a broken connection can fail; nothing to do about it
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the store " + location + " is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        writeLock.lock();
+        try {
+            closeQuietly(writer);
+            writer = null;
+        } finally {
+            writeLock.unlock();
+        }
+        for (Connection c; (c = idleReaders.pollFirst()) != null; ) {
+            closeQuietly(c);
+        }
+    }
+}

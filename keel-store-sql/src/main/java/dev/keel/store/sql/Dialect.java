@@ -1,0 +1,61 @@
+package dev.keel.store.sql;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * What differs between the SQL databases Keel stores into. Everything else (the schema's shape,
+ * the store logic, the filter compiler) is shared; a PostgreSQL store adds one more of these and
+ * its own migration scripts. Statements the store shares use only syntax both databases take
+ * ({@code ON CONFLICT … DO}, {@code RETURNING}, {@code NULLS LAST}, {@code LIMIT … OFFSET}).
+ *
+ * <p>The {@code json*} methods append an expression over a JSON text column at a path made by
+ * {@link #jsonPath}, binding the path (and any value) as parameters.
+ */
+interface Dialect {
+
+    /** The folder under {@code dev/keel/store/sql/migrations/} holding this dialect's scripts. */
+    String name();
+
+    /** Starts a write transaction that holds the write lock from its first statement. */
+    void beginWrite(Connection c) throws SQLException;
+
+    void commit(Connection c) throws SQLException;
+
+    void rollback(Connection c) throws SQLException;
+
+    /** True when the statement failed only because another connection holds a lock: retry it. */
+    boolean isBusy(SQLException e);
+
+    /**
+     * Turns a database failure into a {@link dev.keel.core.KeelException} whose message names
+     * the store and what to do about it.
+     */
+    RuntimeException translate(SQLException e, String action, Path location);
+
+    /** The bound form of a JSON path from a dotted key's segments. */
+    Object jsonPath(List<String> segments);
+
+    /** True when the path is absent or holds JSON null. */
+    void jsonIsNull(SqlBuilder b, String column, Object path);
+
+    /** The number at the path (booleans as 1/0, "Infinity" strings as infinities), else NULL. */
+    void jsonNumber(SqlBuilder b, String column, Object path);
+
+    /** The string at the path, else NULL. */
+    void jsonText(SqlBuilder b, String column, Object path);
+
+    /** A sort key: numbers as {@link #jsonNumber}, then strings; "NaN" and absent values NULL. */
+    void jsonSortKey(SqlBuilder b, String column, Object path);
+
+    /** True when the path holds a list with {@code value} in it, or a string containing it. */
+    void jsonContains(SqlBuilder b, String column, Object path, Object value);
+
+    /** True when the JSON list in {@code column} holds the string {@code value}. */
+    void listContains(SqlBuilder b, String column, String value);
+
+    /** True when the text {@code column} contains {@code value}. */
+    void textContains(SqlBuilder b, String column, String value);
+}

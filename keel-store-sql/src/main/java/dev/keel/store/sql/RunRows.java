@@ -1,0 +1,122 @@
+package dev.keel.store.sql;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.keel.core.Json;
+import dev.keel.core.KeelException;
+import dev.keel.core.RunInfo;
+import dev.keel.core.RunState;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads {@link RunInfo}s from rows of the {@code runs} table (alias {@code r}). */
+final class RunRows {
+    /** The columns {@link #read} expects, in its order. */
+    static final String COLUMNS = "r.id, r.project, r.name, r.grp, r.user_name, r.tags, r.notes, r.state,"
+            + " r.created_at, r.heartbeat_at, r.ended_at, r.runtime_ms, r.sweep, r.host, r.pid, r.config, r.summary";
+
+    /** Keel's JSON reading, with the faster (and equally exact) double parser: summaries are mostly doubles. */
+    private static final ObjectReader MAP_READER = Json.MAPPER.readerFor(LinkedHashMap.class)
+            .with(StreamReadFeature.USE_FAST_DOUBLE_PARSER);
+
+    private RunRows() {
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> readMap(String json) {
+        if (json == null || json.isBlank()) {
+            return new LinkedHashMap<>();
+        }
+        try {
+            return (Map<String, Object>) MAP_READER.readValue(json);
+        } catch (JsonProcessingException e) {
+            throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "stored JSON cannot be read: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    static RunInfo read(ResultSet rs) throws SQLException {
+        List<String> tags = new ArrayList<>();
+        for (Object t : readList(rs.getString(6))) {
+            tags.add(String.valueOf(t));
+        }
+        RunState state;
+        try {
+            state = RunState.parse(rs.getString(8));
+        } catch (IllegalArgumentException e) {
+            throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "run " + rs.getString(1) + ": "
+                    + e.getMessage());
+        }
+        return new RunInfo(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                tags, rs.getString(7), state, rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
+                rs.getString(13), rs.getString(14), rs.getLong(15), readMap(rs.getString(16)),
+                decodeNonFinite(readMap(rs.getString(17))));
+    }
+
+    static List<?> readList(String json) {
+        if (json == null || json.isBlank()) {
+            return List.of();
+        }
+        try {
+            return Json.MAPPER.readValue(json, List.class);
+        } catch (JsonProcessingException e) {
+            throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "stored tags cannot be read: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Undoes {@link Json#encodeNonFinite} for summaries: metrics are numbers, so the strings
+     * "NaN", "Infinity" and "-Infinity" there stand for the doubles.
+     */
+    static Map<String, Object> decodeNonFinite(Map<String, Object> summary) {
+        for (Map.Entry<String, Object> e : summary.entrySet()) {
+            e.setValue(decodeValue(e.getValue()));
+        }
+        return summary;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object decodeValue(Object v) {
+        if (v instanceof String s) {
+            switch (s) {
+                case "NaN":
+                    return Double.NaN;
+                case "Infinity":
+                    return Double.POSITIVE_INFINITY;
+                case "-Infinity":
+                    return Double.NEGATIVE_INFINITY;
+                default:
+                    return s;
+            }
+        }
+        if (v instanceof Map<?, ?> m) {
+            return decodeNonFinite((Map<String, Object>) m);
+        }
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            l.forEach(x -> out.add(decodeValue(x)));
+            return out;
+        }
+        return v;
+    }
+
+    /** Merges key updates into stored JSON: a null value removes the key. */
+    static String merge(String storedJson, Map<String, Object> updates) {
+        Map<String, Object> merged = readMap(storedJson);
+        updates.forEach((k, v) -> {
+            if (v == null) {
+                merged.remove(k);
+            } else {
+                merged.put(k, v);
+            }
+        });
+        return Json.write(merged);
+    }
+}

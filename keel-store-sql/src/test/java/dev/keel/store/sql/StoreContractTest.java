@@ -1,0 +1,382 @@
+package dev.keel.store.sql;
+
+import dev.keel.core.ConsoleLine;
+import dev.keel.core.KeelException;
+import dev.keel.core.MetricSeries;
+import dev.keel.core.ProjectInfo;
+import dev.keel.core.RunFile;
+import dev.keel.core.RunInfo;
+import dev.keel.core.RunState;
+import dev.keel.core.store.RunQuery;
+import dev.keel.core.store.Store;
+import dev.keel.core.store.WriteBatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What every {@link Store} must do, written once: each back end runs it through a subclass
+ * that says how to make an empty store.
+ */
+abstract class StoreContractTest {
+    protected Store store;
+
+    /** A new, empty store. */
+    protected abstract Store newStore() throws Exception;
+
+    @BeforeEach
+    void open() throws Exception {
+        store = newStore();
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    static RunInfo run(String id, String project, long createdAt, Map<String, Object> config) {
+        return new RunInfo(id, project, "name-" + id, "", "ada", List.of(), "", RunState.RUNNING, createdAt,
+                createdAt, 0, 0, "", "host1", 42, config, Map.of());
+    }
+
+    static WriteBatch batch() {
+        return new WriteBatch();
+    }
+
+    // ---- create and read
+
+    @Test
+    void createdRunReadsBackWithEveryFieldAndExactConfig() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("layers", 64L);
+        config.put("lr", 0.001);
+        config.put("one_point_oh", 1.0);
+        config.put("big", 9007199254740993L);
+        config.put("name", "résumé ✓ 学习");
+        config.put("flag", true);
+        config.put("nothing", null);
+        config.put("optimizer", new LinkedHashMap<>(Map.of("kind", "adam", "betas", List.of(0.9, 0.999))));
+        config.put("nested", List.of(Map.of("a", List.of(1L, "x")), List.of()));
+        RunInfo in = new RunInfo("abc12345", "proj", "brave-otter-1", "grp", "ada", List.of("mlp", "baseline"),
+                "first try", RunState.RUNNING, 1_700_000_000_000L, 1_700_000_000_500L, 0, 0, "sw1", "host1", 4242,
+                config, Map.of("seed_loss", 1.5));
+        store.createRun(in, Map.of("git", Map.of("commit", "deadbeef"), "jvm", "17"));
+
+        RunInfo out = store.run("abc12345").orElseThrow();
+        assertEquals(in, out);
+        assertEquals(Long.class, out.config().get("layers").getClass());
+        assertEquals(Double.class, out.config().get("one_point_oh").getClass());
+        assertTrue(out.config().containsKey("nothing"));
+        assertEquals(Map.of("git", Map.of("commit", "deadbeef"), "jvm", "17"), store.provenance("abc12345"));
+        assertEquals(Map.of(), store.provenance("nope0000"));
+        assertTrue(store.run("nope0000").isEmpty());
+    }
+
+    @Test
+    void creatingARunTwiceFailsAndCountsOnce() {
+        store.createRun(run("r1", "p", 1, Map.of()), Map.of());
+        KeelException e = assertThrows(KeelException.class, () -> store.createRun(run("r1", "p", 2, Map.of()), Map.of()));
+        assertEquals(KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS, e.code());
+        assertEquals("a run with id 'r1' already exists: pick another id, or resume that run", e.getMessage());
+        assertEquals(2, store.nextRunOrdinal("p"));
+    }
+
+    // ---- apply
+
+    @Test
+    void applyMergesSummaryAndConfigKeyByKeyAndNullRemoves() {
+        store.createRun(run("r1", "p", 1, Map.of("a", 1L, "b", "x")), Map.of());
+        WriteBatch b = batch();
+        b.summary.put("loss", 0.5);
+        b.summary.put("acc", 0.8);
+        b.config.put("c", List.of(1L, 2L));
+        store.apply("r1", b);
+        WriteBatch b2 = batch();
+        b2.summary.put("loss", 0.25);
+        b2.summary.put("acc", null);
+        b2.config.put("a", 2L);
+        store.apply("r1", b2);
+
+        RunInfo r = store.run("r1").orElseThrow();
+        assertEquals(Map.of("loss", 0.25), r.summary());
+        assertEquals(Map.of("a", 2L, "b", "x", "c", List.of(1L, 2L)), r.config());
+    }
+
+    @Test
+    void applyChangesStateTimesNotesTagsAndName() {
+        store.createRun(run("r1", "p", 1, Map.of()), Map.of());
+        WriteBatch b = batch();
+        b.heartbeatAt = 500;
+        b.runtimeMs = 400;
+        store.apply("r1", b);
+        WriteBatch end = batch();
+        end.state = RunState.FINISHED;
+        end.endedAt = 900;
+        end.notes = "done";
+        end.tags = List.of("t1");
+        end.name = "renamed";
+        store.apply("r1", end);
+
+        RunInfo r = store.run("r1").orElseThrow();
+        assertEquals(RunState.FINISHED, r.state());
+        assertEquals(900, r.endedAt());
+        assertEquals(500, r.heartbeatAt());
+        assertEquals(400, r.runtimeMs());
+        assertEquals("done", r.notes());
+        assertEquals(List.of("t1"), r.tags());
+        assertEquals("renamed", r.name());
+    }
+
+    @Test
+    void applyToAMissingRunFailsWithNotFound() {
+        WriteBatch b = batch();
+        b.summary.put("x", 1.0);
+        KeelException e = assertThrows(KeelException.class, () -> store.apply("ghost123", b));
+        assertEquals(KeelException.ErrorCode.RESOURCE_DOES_NOT_EXIST, e.code());
+        assertTrue(e.getMessage().startsWith("no run 'ghost123' in the store"), e.getMessage());
+    }
+
+    // ---- metrics
+
+    @Test
+    void historyIsInStepOrderAndKeepsLoggingOrderForEqualSteps() {
+        store.createRun(run("r1", "p", 1, Map.of()), Map.of());
+        WriteBatch b1 = batch();
+        for (int s = 10; s < 20; s++) {
+            b1.metrics.add("loss", s, 1000 + s, s * 0.1);
+            b1.metrics.add("acc", s, 1000 + s, 1 - s * 0.01);
+        }
+        store.apply("r1", b1);
+        WriteBatch b2 = batch();
+        b2.metrics.add("loss", 5, 2000, -1.0);   // an earlier step logged late
+        b2.metrics.add("loss", 12, 2001, 99.0);  // a second value for step 12
+        b2.metrics.add("loss", -3, 2002, 7.0);
+        store.apply("r1", b2);
+
+        MetricSeries loss = store.history("r1", "loss");
+        assertArrayEquals(new long[] {-3, 5, 10, 11, 12, 12, 13, 14, 15, 16, 17, 18, 19}, loss.steps());
+        assertEquals(99.0, loss.values()[5]);
+        assertEquals(1.2, loss.values()[4], 1e-12);
+        assertEquals(2002, loss.timestamps()[0]);
+        assertEquals(1012, loss.timestamps()[4]);
+        assertEquals(10, store.history("r1", "acc").size());
+    }
+
+    @Test
+    void nonFiniteValuesSurviveInHistoryAndSummary() {
+        store.createRun(run("r1", "p", 1, Map.of()), Map.of());
+        WriteBatch b = batch();
+        double[] values = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, Double.MIN_VALUE,
+                Double.MAX_VALUE, 1e-300};
+        for (int i = 0; i < values.length; i++) {
+            b.metrics.add("v", i, 0, values[i]);
+        }
+        b.summary.put("nan", Double.NaN);
+        b.summary.put("inf", Double.POSITIVE_INFINITY);
+        b.summary.put("ninf", Double.NEGATIVE_INFINITY);
+        b.summary.put("nested", Map.of("x", Double.NaN));
+        store.apply("r1", b);
+
+        MetricSeries v = store.history("r1", "v");
+        for (int i = 0; i < values.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(values[i]), Double.doubleToRawLongBits(v.values()[i]), "point " + i);
+        }
+        Map<String, Object> summary = store.run("r1").orElseThrow().summary();
+        assertEquals(Double.NaN, summary.get("nan"));
+        assertEquals(Double.POSITIVE_INFINITY, summary.get("inf"));
+        assertEquals(Double.NEGATIVE_INFINITY, summary.get("ninf"));
+        assertEquals(Map.of("x", Double.NaN), summary.get("nested"));
+    }
+
+    @Test
+    void metricKeysAreSortedAndUnknownSeriesAreEmpty() {
+        store.createRun(run("r1", "p", 1, Map.of()), Map.of());
+        WriteBatch b = batch();
+        b.metrics.add("val_loss", 0, 0, 1);
+        b.metrics.add("system/cpu", 0, 0, 1);
+        b.metrics.add("acc", 0, 0, 1);
+        store.apply("r1", b);
+        assertEquals(List.of("acc", "system/cpu", "val_loss"), store.metricKeys("r1"));
+        assertEquals(0, store.history("r1", "missing").size());
+        assertEquals(0, store.history("nope", "acc").size());
+    }
+
+    // ---- console and files
+
+    @Test
+    void consolePagesBySequence() {
+        store.createRun(run("r1", "p", 1, Map.of()), Map.of());
+        WriteBatch b = batch();
+        for (int i = 0; i < 10; i++) {
+            b.console.add(new ConsoleLine(i, 100 + i, i % 2 == 0 ? "out" : "err", "line " + i + " ✓"));
+        }
+        store.apply("r1", b);
+        assertEquals(10, store.console("r1", 0, 0).size());
+        List<ConsoleLine> page = store.console("r1", 3, 4);
+        assertEquals(List.of(new ConsoleLine(3, 103, "err", "line 3 ✓"), new ConsoleLine(4, 104, "out", "line 4 ✓"),
+                new ConsoleLine(5, 105, "err", "line 5 ✓"), new ConsoleLine(6, 106, "out", "line 6 ✓")), page);
+        assertEquals(List.of(9L), store.console("r1", 9, 100).stream().map(ConsoleLine::seq).toList());
+    }
+
+    @Test
+    void filesAreListedByNameAndReplacedByName() {
+        store.createRun(run("r1", "p", 1, Map.of()), Map.of());
+        WriteBatch b = batch();
+        b.files.add(new RunFile("model/b.bin", "sha256:" + "b".repeat(64), 10, "artifact", 5));
+        b.files.add(new RunFile("a.txt", "sha256:" + "a".repeat(64), 3, "file", 4));
+        store.apply("r1", b);
+        WriteBatch b2 = batch();
+        b2.files.add(new RunFile("a.txt", "sha256:" + "c".repeat(64), 4, "file", 6));
+        store.apply("r1", b2);
+        assertEquals(List.of(new RunFile("a.txt", "sha256:" + "c".repeat(64), 4, "file", 6),
+                new RunFile("model/b.bin", "sha256:" + "b".repeat(64), 10, "artifact", 5)), store.files("r1"));
+    }
+
+    // ---- exactly-once
+
+    @Test
+    void batchesAtOrBelowTheAppliedLogOffsetAreIgnored() {
+        store.createRun(run("r1", "p", 1, Map.of()), Map.of());
+        assertEquals(0, store.logOffset("r1"));
+        WriteBatch b = batch();
+        b.logOffset = 100;
+        b.metrics.add("loss", 0, 0, 1.0);
+        b.console.add(new ConsoleLine(0, 0, "out", "hello"));
+        b.summary.put("loss", 1.0);
+        store.apply("r1", b);
+        store.apply("r1", b);                   // replayed after a crash
+        WriteBatch older = batch();
+        older.logOffset = 60;
+        older.metrics.add("loss", 1, 0, 2.0);
+        store.apply("r1", older);
+        WriteBatch next = batch();
+        next.logOffset = 180;
+        next.metrics.add("loss", 1, 0, 3.0);
+        store.apply("r1", next);
+        WriteBatch untracked = batch();          // not from a log: always applied
+        untracked.metrics.add("loss", 2, 0, 4.0);
+        store.apply("r1", untracked);
+
+        assertArrayEquals(new double[] {1.0, 3.0, 4.0}, store.history("r1", "loss").values());
+        assertEquals(180, store.logOffset("r1"));
+        assertEquals(1, store.console("r1", 0, 0).size());
+    }
+
+    // ---- delete, projects, ordinals
+
+    @Test
+    void deleteRemovesEveryRowOfTheRunAndOnlyThatRun() {
+        for (String id : List.of("r1", "r2")) {
+            store.createRun(run(id, "p", 1, Map.of("a", 1L)), Map.of("git", "x"));
+            WriteBatch b = batch();
+            b.metrics.add("loss", 0, 0, 1.0);
+            b.console.add(new ConsoleLine(0, 0, "out", "hi"));
+            b.files.add(new RunFile("f", "sha256:" + "a".repeat(64), 1, "file", 1));
+            b.logOffset = 10;
+            store.apply(id, b);
+        }
+        store.deleteRun("r1");
+
+        assertTrue(store.run("r1").isEmpty());
+        assertEquals(0, store.history("r1", "loss").size());
+        assertEquals(List.of(), store.metricKeys("r1"));
+        assertEquals(List.of(), store.console("r1", 0, 0));
+        assertEquals(List.of(), store.files("r1"));
+        assertEquals(Map.of(), store.provenance("r1"));
+        assertEquals(0, store.logOffset("r1"));
+        assertEquals(1, store.history("r2", "loss").size());
+        assertEquals(1, store.countRuns(RunQuery.all()));
+        assertEquals(3, store.nextRunOrdinal("p"), "deleting never lowers the ordinal");
+        KeelException e = assertThrows(KeelException.class, () -> store.deleteRun("r1"));
+        assertEquals(KeelException.ErrorCode.RESOURCE_DOES_NOT_EXIST, e.code());
+
+        // the id is free again, and the new run starts empty
+        store.createRun(run("r1", "p", 2, Map.of()), Map.of());
+        assertEquals(0, store.history("r1", "loss").size());
+    }
+
+    @Test
+    void projectsCountRunsAndTrackLastActivity() throws InterruptedException {
+        long before = System.currentTimeMillis();
+        store.createRun(run("a1", "alpha", 1_000, Map.of()), Map.of());
+        store.createRun(run("a2", "alpha", 2_000, Map.of()), Map.of());
+        store.createRun(run("b1", "beta", 3_000, Map.of()), Map.of());
+        List<ProjectInfo> projects = store.projects();
+        assertEquals(List.of("alpha", "beta"), projects.stream().map(ProjectInfo::name).toList());
+        assertEquals(2, projects.get(0).runCount());
+        assertEquals(1, projects.get(1).runCount());
+        long activity = projects.get(1).lastActivityAt();
+        assertTrue(activity >= before, "last activity " + activity + " is when the store last wrote the run");
+
+        Thread.sleep(5);
+        WriteBatch b = batch();
+        b.summary.put("x", 1.0);
+        store.apply("b1", b);
+        assertTrue(store.projects().get(1).lastActivityAt() > activity);
+    }
+
+    @Test
+    void nextRunOrdinalCountsEveryRunTheProjectEverHad() {
+        assertEquals(1, store.nextRunOrdinal("p"));
+        store.createRun(run("r1", "p", 1, Map.of()), Map.of());
+        store.createRun(run("r2", "p", 1, Map.of()), Map.of());
+        assertEquals(3, store.nextRunOrdinal("p"));
+        assertEquals(1, store.nextRunOrdinal("other"));
+    }
+
+    @Test
+    void manyThreadsWritingOneStoreLoseNothing() throws Exception {
+        int threads = 6;
+        int batches = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String id = "t" + t;
+                done.add(pool.submit(() -> {
+                    store.createRun(run(id, "p", 1, Map.of()), Map.of());
+                    for (int i = 0; i < batches; i++) {
+                        WriteBatch b = batch();
+                        for (int k = 0; k < 25; k++) {
+                            b.metrics.add("m", i * 25L + k, 0, i * 25 + k);
+                        }
+                        b.summary.put("last", (double) i);
+                        b.logOffset = i + 1;
+                        store.apply(id, b);
+                        store.history(id, "m");
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        for (int t = 0; t < threads; t++) {
+            MetricSeries m = store.history("t" + t, "m");
+            long[] expected = new long[batches * 25];
+            Arrays.setAll(expected, i -> i);
+            assertArrayEquals(expected, m.steps());
+            assertEquals((double) batches - 1, store.run("t" + t).orElseThrow().summary().get("last"));
+        }
+        assertEquals(threads + 1, store.nextRunOrdinal("p"));
+        assertFalse(store.projects().isEmpty());
+    }
+}
