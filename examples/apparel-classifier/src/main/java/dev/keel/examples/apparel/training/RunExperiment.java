@@ -76,6 +76,11 @@ public final class RunExperiment {
 
     /** Trains and evaluates {@code config}, tracking it unless {@code track} is false; saves weights under {@code artifactsDir}. */
     public static Outcome run(ExperimentConfig config, Path artifactsDir, PrintStream out) throws IOException {
+        return run(config, artifactsDir, out, null);
+    }
+
+    /** As {@link #run(ExperimentConfig, Path, PrintStream)}, tracking into the {@code .keel} folder {@code keelHome} (null: the usual lookup). */
+    public static Outcome run(ExperimentConfig config, Path artifactsDir, PrintStream out, Path keelHome) throws IOException {
         DjlEnvironment.prepare(config.threads());
         FashionMnistDataset data = FashionMnistDataset.open(config.dataDir().isEmpty() ? null : Path.of(config.dataDir()));
         FashionMnistDataset.Split split = data.split(config.seed(), config.validationSize());
@@ -84,7 +89,7 @@ public final class RunExperiment {
         out.printf(Locale.ROOT, "data: %d train, %d validation, %d test (from %s)%n", train.size(),
                 split.validation().size(), test.size(), data.sources().values().iterator().next().getParent());
 
-        Run run = config.track() ? startRun(config, data, out) : null;
+        Run run = config.track() ? startRun(config, data, out, keelHome) : null;
         NetworkSpec spec = new NetworkSpec(config.network(), config.layers(), config.dropout(), data.classNames().size());
         try (ImageModel model = new ImageModel(spec, data.classNames())) {
             TrainingLoop loop = new TrainingLoop(model, config);
@@ -122,14 +127,14 @@ public final class RunExperiment {
         }
     }
 
-    private static Run startRun(ExperimentConfig config, FashionMnistDataset data, PrintStream out) {
+    private static Run startRun(ExperimentConfig config, FashionMnistDataset data, PrintStream out, Path keelHome) {
         Map<String, Object> dataset = new LinkedHashMap<>();
         dataset.put("name", data.spec().name());
         dataset.put("sha256", new LinkedHashMap<>(new java.util.TreeMap<>(data.checksums())));
         try {
             Keel.seed(config.seed());
             Run run = Keel.init(RunOptions.builder().project(config.project()).config(config.toMap())
-                    .config(Map.of("dataset", dataset)).tags(config.network()).build());
+                    .config(Map.of("dataset", dataset)).tags(config.network()).home(keelHome).build());
             run.summary().define("val_accuracy", SummaryMode.MAX).define("val_loss", SummaryMode.MIN);
             out.println("tracking: run " + run.name() + " (" + run.id() + ") in project " + run.project());
             return run;
