@@ -96,7 +96,7 @@ public final class RunFactory {
                 Map.of());
         RunLock lock = lock(home, id);
         EventLogWriter log = openLog(home, id, run);
-        CompletableFuture<Map<String, Object>> provenance = captureProvenance(run);
+        CompletableFuture<CapturedProvenance> provenance = captureProvenance(run);
         RunWriter writer = new RunWriter(run, queueOf(run), store, home, log, info, false, provenance,
                 o.flushInterval().toMillis(), new SummaryTracker(), run.problemsSink());
         writer.beginNew();
@@ -152,7 +152,7 @@ public final class RunFactory {
         stored.summary().forEach(tracker::put);
         tracker.drainChanged();
         RunWriter writer = new RunWriter(run, queueOf(run), store, home, log, stored, true,
-                CompletableFuture.completedFuture(Map.of()), o.flushInterval().toMillis(), tracker, run.problemsSink());
+                CompletableFuture.completedFuture(CapturedProvenance.none()), o.flushInterval().toMillis(), tracker, run.problemsSink());
         writer.beginResumed();
         writer.addConfig(newConfig);
         ProcessHooks.register(run);
@@ -212,12 +212,13 @@ public final class RunFactory {
         }
     }
 
-    private static CompletableFuture<Map<String, Object>> captureProvenance(RunImpl run) {
+    private static CompletableFuture<CapturedProvenance> captureProvenance(RunImpl run) {
         List<Long> seeds = List.copyOf(SEEDS);
         return CompletableFuture.supplyAsync(() -> {
             Provenance p = Provenance.capture(Path.of("").toAbsolutePath(), seeds);
-            p.gitDiff().ifPresent(diff -> run.keepText("diff.patch", diff, "diff"));
-            return p.toMap();
+            List<dev.keel.core.RunFile> files = p.gitDiff().map(diff -> run.storeText("diff.patch", diff, "diff"))
+                    .filter(java.util.Objects::nonNull).map(List::of).orElse(List.of());
+            return new CapturedProvenance(p.toMap(), files);
         }, BACKGROUND);
     }
 

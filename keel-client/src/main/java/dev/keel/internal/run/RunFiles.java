@@ -61,14 +61,16 @@ final class RunFiles {
         }
     }
 
-    void keepText(String fileName, String text, String kind) {
+    /** Stores text as a blob and returns the run file to record (null, with a problem reported, on failure). */
+    RunFile storeText(String fileName, String text, String kind) {
         byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         try {
             String hash = new LocalBlobStore(home.blobs()).put(new java.io.ByteArrayInputStream(bytes));
-            sink.accept(new Event.File(new RunFile(fileName, hash, bytes.length, kind, System.currentTimeMillis())));
+            return new RunFile(fileName, hash, bytes.length, kind, System.currentTimeMillis());
         } catch (IOException | RuntimeException e) {
             problems.report("blobs", "cannot store " + fileName + " in " + home.blobs() + " (" + e
                     + "). Fix: free disk space or make the folder writable.");
+            return null;
         }
     }
 

@@ -311,8 +311,8 @@ final class RunImpl implements Run {
     }
 
     /** Keeps text as a run file (e.g. the uncommitted git diff); problems are recorded, not thrown. */
-    void keepText(String fileName, String text, String kind) {
-        files.keepText(fileName, text, kind);
+    dev.keel.core.RunFile storeText(String fileName, String text, String kind) {
+        return files.storeText(fileName, text, kind);
     }
 
     @Override

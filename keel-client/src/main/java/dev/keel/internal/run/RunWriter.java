@@ -2,6 +2,7 @@ package dev.keel.internal.run;
 
 import dev.keel.core.ConsoleLine;
 import dev.keel.core.KeelHome;
+import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
 import dev.keel.core.store.Store;
@@ -46,7 +47,7 @@ final class RunWriter implements Runnable {
     private final KeelHome home;
     private final Problems problems;
     private final long cycleMs;
-    private final Future<Map<String, Object>> provenance;
+    private final Future<CapturedProvenance> provenance;
     private final long startedAt = System.currentTimeMillis();
     private final long priorRuntimeMs;
     private final SummaryTracker summary;
@@ -66,7 +67,7 @@ final class RunWriter implements Runnable {
     private Event.End end;
 
     RunWriter(RunImpl run, BlockingQueue<Event> queue, Store store, KeelHome home, EventLogWriter log,
-              RunInfo info, boolean alreadyInStore, Future<Map<String, Object>> provenance, long flushMs,
+              RunInfo info, boolean alreadyInStore, Future<CapturedProvenance> provenance, long flushMs,
               SummaryTracker summary, Problems problems) {
         this.run = run;
         this.queue = queue;
@@ -224,7 +225,7 @@ final class RunWriter implements Runnable {
                 && (provenanceRecorded || !provenance.isDone())) {
             return; // an idle cycle: nothing to write, no transaction
         }
-        if (!created && (!flushWaiters.isEmpty() || end != null)) {
+        if ((!created && !flushWaiters.isEmpty()) || (end != null && !provenanceRecorded)) {
             // flush() promises an indexed run; an ending run must not lose what it ran
             awaitProvenance();
         }
@@ -233,6 +234,9 @@ final class RunWriter implements Runnable {
             Map<String, Object> p = provenanceNow();
             p.putIfAbsent("error", null);
             records.add(new SimpleEntry<>(EventType.PROVENANCE, p));
+            for (RunFile f : capturedFiles()) {
+                records.add(new SimpleEntry<>(EventType.FILE, LogRecords.file(f)));
+            }
             provenanceRecorded = true;
         }
         WriteBatch batch = pending;
@@ -338,11 +342,19 @@ final class RunWriter implements Runnable {
         }
     }
 
+    private List<RunFile> capturedFiles() {
+        try {
+            return provenance.get().files();
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+
     private Map<String, Object> provenanceNow() {
         Map<String, Object> p = new LinkedHashMap<>();
         if (provenance.isDone()) {
             try {
-                p.putAll(provenance.get());
+                p.putAll(provenance.get().sections());
             } catch (Exception e) {
                 p.put("error", "provenance capture failed: " + e);
             }

@@ -1,0 +1,2 @@
+/** Datasets: download-if-missing with checksums, the IDX parser, Fashion-MNIST, seeded batching. */
+package dev.keel.examples.apparel.datasets;

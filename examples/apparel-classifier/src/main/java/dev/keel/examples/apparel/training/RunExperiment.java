@@ -1,0 +1,146 @@
+package dev.keel.examples.apparel.training;
+
+import dev.keel.Keel;
+import dev.keel.Run;
+import dev.keel.RunOptions;
+import dev.keel.SummaryMode;
+import dev.keel.djl.DjlEnvironment;
+import dev.keel.djl.KeelTrainingListener;
+import dev.keel.examples.apparel.datasets.DatasetException;
+import dev.keel.examples.apparel.datasets.FashionMnistDataset;
+import dev.keel.examples.apparel.datasets.ImageSet;
+import dev.keel.examples.apparel.models.Evaluation;
+import dev.keel.examples.apparel.models.ImageModel;
+import dev.keel.examples.apparel.networks.NetworkSpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Trains one experiment, tracked by Keel:
+ * {@code RunExperiment [EXPERIMENT] [key=value…]}, where EXPERIMENT is a YAML file or the name of
+ * one in {@code training/experiments/} (default {@code mlp}). Logs the config, the dataset
+ * files' checksums, batch loss, per-epoch metrics and a summary (best {@code val_accuracy},
+ * {@code test_accuracy}); saves the weights under {@code artifacts/} for {@link PromoteWeights}.
+ */
+public final class RunExperiment {
+    private RunExperiment() {
+    }
+
+    /** What a finished experiment produced. */
+    public record Outcome(List<TrainingLoop.EpochResult> epochs, Evaluation test, double trainSeconds,
+                          Path weights, String runId) {
+    }
+
+    public static void main(String[] args) {
+        try {
+            Path experiment = Path.of("training/experiments/mlp.yaml");
+            List<String> overrides = Arrays.asList(args);
+            if (args.length > 0 && !args[0].contains("=")) {
+                experiment = resolve(args[0]);
+                overrides = overrides.subList(1, overrides.size());
+            }
+            ExperimentConfig config = ExperimentConfig.load(experiment, overrides);
+            Outcome o = run(config, Path.of("artifacts"), System.out);
+            System.out.printf(Locale.ROOT, "test_accuracy %.4f  test_loss %.4f  training %.1f s%nweights: %s%n",
+                    o.test().accuracy(), o.test().loss(), o.trainSeconds(), o.weights());
+        } catch (IllegalArgumentException | DatasetException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        } catch (IOException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    static Path resolve(String name) {
+        Path p = Path.of(name);
+        if (Files.exists(p)) {
+            return p;
+        }
+        Path named = Path.of("training", "experiments", name.endsWith(".yaml") ? name : name + ".yaml");
+        if (Files.exists(named)) {
+            return named;
+        }
+        throw new IllegalArgumentException("experiment '" + name + "' not found (looked for " + p + " and " + named
+                + "); run from examples/apparel-classifier or give a path");
+    }
+
+    /** Trains and evaluates {@code config}, tracking it unless {@code track} is false; saves weights under {@code artifactsDir}. */
+    public static Outcome run(ExperimentConfig config, Path artifactsDir, PrintStream out) throws IOException {
+        return run(config, artifactsDir, out, null);
+    }
+
+    /** As {@link #run(ExperimentConfig, Path, PrintStream)}, tracking into the {@code .keel} folder {@code keelHome} (null: the usual lookup). */
+    public static Outcome run(ExperimentConfig config, Path artifactsDir, PrintStream out, Path keelHome) throws IOException {
+        DjlEnvironment.prepare(config.threads());
+        FashionMnistDataset data = FashionMnistDataset.open(config.dataDir().isEmpty() ? null : Path.of(config.dataDir()));
+        FashionMnistDataset.Split split = data.split(config.seed(), config.validationSize());
+        ImageSet train = split.train().head(config.trainLimit());
+        ImageSet test = data.test();
+        out.printf(Locale.ROOT, "data: %d train, %d validation, %d test (from %s)%n", train.size(),
+                split.validation().size(), test.size(), data.sources().values().iterator().next().getParent());
+
+        Run run = config.track() ? startRun(config, data, out, keelHome) : null;
+        NetworkSpec spec = new NetworkSpec(config.network(), config.layers(), config.dropout(), data.classNames().size());
+        try (ImageModel model = new ImageModel(spec, data.classNames())) {
+            TrainingLoop loop = new TrainingLoop(model, config);
+            if (run != null) {
+                loop.addListener(new KeelTrainingListener(run, config.logEvery()));
+            }
+            long start = System.nanoTime();
+            List<TrainingLoop.EpochResult> epochs = loop.fit(train, split.validation(), null);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Evaluation eval = loop.evaluate(test);
+            String id = run != null ? run.id() : "local-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            Path weights = artifactsDir.resolve(id).resolve("ImageModel_FashionMnistDataset_" + config.network() + "_weights.bin");
+            model.save(weights);
+            double best = epochs.stream().mapToDouble(TrainingLoop.EpochResult::valAccuracy).max().orElse(Double.NaN);
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("best_val_accuracy", best);
+            summary.put("test_accuracy", eval.accuracy());
+            summary.put("test_loss", eval.loss());
+            summary.put("train_time_s", seconds);
+            Files.writeString(weights.resolveSibling("summary.json"), new com.fasterxml.jackson.databind.ObjectMapper()
+                    .writerWithDefaultPrettyPrinter().writeValueAsString(Map.of("run", id, "config", config.toMap(),
+                            "summary", summary, "dataset", data.checksums())));
+            if (run != null) {
+                try (Run r = run) {
+                    summary.forEach((k, v) -> r.summary().put(k, v));
+                    r.logArtifact("model", weights);
+                }
+            }
+            return new Outcome(epochs, eval, seconds, weights, id);
+        } catch (RuntimeException | IOException | Error e) {
+            if (run != null) {
+                run.fail(e);
+            }
+            throw e;
+        }
+    }
+
+    private static Run startRun(ExperimentConfig config, FashionMnistDataset data, PrintStream out, Path keelHome) {
+        Map<String, Object> dataset = new LinkedHashMap<>();
+        dataset.put("name", data.spec().name());
+        dataset.put("sha256", new LinkedHashMap<>(new java.util.TreeMap<>(data.checksums())));
+        try {
+            Keel.seed(config.seed());
+            Run run = Keel.init(RunOptions.builder().project(config.project()).config(config.toMap())
+                    .config(Map.of("dataset", dataset)).tags(config.network()).home(keelHome).build());
+            run.summary().define("val_accuracy", SummaryMode.MAX).define("val_loss", SummaryMode.MIN);
+            out.println("tracking: run " + run.name() + " (" + run.id() + ") in project " + run.project());
+            return run;
+        } catch (UnsupportedOperationException e) {
+            out.println("tracking: unavailable in this build of the Keel SDK (" + e.getMessage() + "); training untracked");
+            return null;
+        }
+    }
+}
