@@ -183,6 +183,14 @@ final class RunImpl implements Run {
         problems.warnOnce("invalid:" + key, message);
     }
 
+    /** The writer parks while idle (see RunWriter); flush and end must not wait for its next look. */
+    private void wakeWriter() {
+        Thread w = writerThread;
+        if (w != null) {
+            java.util.concurrent.locks.LockSupport.unpark(w);
+        }
+    }
+
     /** Hands an event to the writer; waits for room (back-pressure) but never on a dead writer. */
     void enqueue(Event e) {
         if (ended.get() && !(e instanceof Event.End)) {
@@ -323,6 +331,7 @@ final class RunImpl implements Run {
         }
         CountDownLatch done = new CountDownLatch(1);
         enqueue(new Event.Flush(done));
+        wakeWriter();
         try {
             while (!done.await(OFFER_SLICE_MS, TimeUnit.MILLISECONDS)) {
                 if (!w.isAlive()) {
@@ -368,6 +377,7 @@ final class RunImpl implements Run {
             closeQuietly(c);
         }
         enqueue(new Event.End(state, error, System.currentTimeMillis()));
+        wakeWriter();
         Thread w = writerThread;
         try {
             if (w != null && w != Thread.currentThread()) {
