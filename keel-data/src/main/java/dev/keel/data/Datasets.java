@@ -1,0 +1,181 @@
+package dev.keel.data;
+
+import dev.keel.core.KeelHome;
+import dev.keel.core.blob.LocalBlobStore;
+import dev.keel.core.data.DatasetStore;
+import dev.keel.core.data.DatasetStores;
+import dev.keel.core.data.DatasetVersion;
+import dev.keel.core.data.RunInput;
+import dev.keel.data.internal.Engine;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Versioned datasets: immutable, content-addressed versions of a file or folder, with diff,
+ * checkout, lineage, deduplication and integrity checks. The engine behind {@code keel data …}
+ * and {@code run.useDataset(…)}.
+ *
+ * <pre>{@code
+ * try (Datasets data = Datasets.open(KeelHome.resolve())) {
+ *     AddResult r = data.add("fashion-mnist", Path.of("export"), AddOptions.defaults().message("first export"));
+ *     System.out.println(r.summary());                    // fashion-mnist:v1 (3f2a9c…)  +70000 -0 ~0 …
+ *     data.checkout("fashion-mnist:latest", Path.of("work/data"), false);
+ * }
+ * }</pre>
+ *
+ * <p>References: {@code name} or {@code name:latest}, {@code name:v3}, {@code name:TAG},
+ * {@code name@<hash prefix>}. Errors are {@link dev.keel.core.KeelException}s whose messages name
+ * the problem and the fix. Safe for use by many threads; several processes may add at once.
+ */
+public final class Datasets implements AutoCloseable {
+    private static final Duration DEFAULT_GRACE = Duration.ofHours(1);
+    private final DatasetStore store;
+    private final Engine engine;
+    private final boolean ownsStore;
+
+    private Datasets(DatasetStore store, LocalBlobStore blobs, Path cache, boolean ownsStore) {
+        this.store = store;
+        this.engine = new Engine(store, blobs, cache);
+        this.ownsStore = ownsStore;
+    }
+
+    /** Datasets in a Keel folder: metadata in its database, bytes in its blob folder. */
+    public static Datasets open(KeelHome home) {
+        home.ensureExists();
+        return new Datasets(DatasetStores.open(home.storeLocation()), new LocalBlobStore(home.blobs()),
+                home.cache().resolve("data"), true);
+    }
+
+    /** Datasets on a given store (not closed by {@link #close}) and blob folder; {@code cache} holds derived data. */
+    public static Datasets using(DatasetStore store, LocalBlobStore blobs, Path cache) {
+        return new Datasets(store, blobs, cache, false);
+    }
+
+    /**
+     * Adds a file or folder as the dataset's next version (creating the dataset when new). Makes
+     * no version when the content equals the latest one. Atomic: the version exists whole or not.
+     */
+    public AddResult add(String name, Path source, AddOptions options) {
+        return engine.add(name, source, options == null ? AddOptions.defaults() : options);
+    }
+
+    /** Every dataset with its version count and latest version. */
+    public List<DatasetSummary> list() {
+        return engine.list();
+    }
+
+    /** The versions of a dataset, newest first. */
+    public List<DatasetVersion> log(String name) {
+        return engine.log(name);
+    }
+
+    /** A version with its tags, files and the runs that used it. */
+    public DatasetDetails show(String ref) {
+        return engine.show(ref);
+    }
+
+    /** Added, removed and modified paths from {@code ref1} to {@code ref2}. */
+    public DatasetDiff diff(String ref1, String ref2) {
+        return engine.diff(ref1, ref2);
+    }
+
+    /**
+     * Materialises a version in {@code dir}: read-only hard links to the object cache, or
+     * writable copies when {@code copy}. Writes only what is missing or different; refuses
+     * damaged data and unsafe paths, naming the file.
+     */
+    public CheckoutResult checkout(String ref, Path dir, boolean copy) {
+        return engine.checkout(ref, dir, copy);
+    }
+
+    /** Rehashes every object of one version ({@code ref}) or of all versions ({@code null}). */
+    public VerifyReport verify(String ref) {
+        return engine.verify(ref);
+    }
+
+    /**
+     * Removes blobs that no dataset version needs and that are not in {@code extraLive} (the
+     * addresses of run files, artifacts and checkpoints the caller keeps). Unreferenced blobs
+     * younger than an hour are kept. With {@code dryRun} only reports.
+     */
+    public GcReport gc(boolean dryRun, Set<String> extraLive) {
+        return engine.gc(dryRun, extraLive, DEFAULT_GRACE);
+    }
+
+    /** {@link #gc(boolean, Set)} with an explicit grace period for unreferenced blobs. */
+    public GcReport gc(boolean dryRun, Set<String> extraLive, Duration grace) {
+        return engine.gc(dryRun, extraLive, grace);
+    }
+
+    /** Points tag {@code tag} (e.g. {@code prod}) at the version {@code ref}; moves it if it existed. */
+    public void tag(String ref, String tag) {
+        engine.tag(ref, tag);
+    }
+
+    public boolean untag(String name, String tag) {
+        return engine.untag(name, tag);
+    }
+
+    /** The tags of a dataset: tag → version number. */
+    public Map<String, Integer> tags(String name) {
+        return engine.tags(name);
+    }
+
+    /** Removes one version (its bytes go at the next gc); returns it. */
+    public DatasetVersion removeVersion(String ref) {
+        return engine.removeVersion(ref);
+    }
+
+    /** Removes a dataset with all its versions. */
+    public void removeDataset(String name) {
+        engine.removeDataset(name);
+    }
+
+    /** The exact version a reference names. */
+    public DatasetVersion resolve(String ref) {
+        return engine.resolve(ref);
+    }
+
+    /**
+     * A cached, read-only local copy of the version (made once, under the Keel cache); what
+     * {@code run.useDataset} returns.
+     */
+    public Path materialize(String ref) {
+        return engine.materialize(engine.resolve(ref));
+    }
+
+    /**
+     * For {@code run.useDataset(ref)}: resolves {@code ref} once, materialises that exact version
+     * (cached) and records it as an input of run {@code runId}, so the path and the lineage
+     * always agree even when a new version is added meanwhile.
+     */
+    public UsedDataset use(String runId, String ref) {
+        return engine.use(runId, ref);
+    }
+
+    /** Records that run {@code runId} used the version {@code ref} names (lineage). */
+    public RunInput recordUse(String runId, String ref) {
+        return engine.recordUse(runId, ref);
+    }
+
+    /** The dataset versions a run used. */
+    public List<RunInput> inputsOf(String runId) {
+        return engine.inputsOf(runId);
+    }
+
+    /** The runs that used the version {@code ref} names, newest first. */
+    public List<RunInput> usesOf(String ref) {
+        return engine.usesOf(ref);
+    }
+
+    @Override
+    public void close() {
+        if (ownsStore) {
+            store.close();
+        }
+    }
+}

@@ -1,0 +1,408 @@
+package dev.keel.data.internal;
+
+import dev.keel.core.KeelException;
+import dev.keel.core.blob.LocalBlobStore;
+import dev.keel.core.data.Dataset;
+import dev.keel.core.data.DatasetNames;
+import dev.keel.core.data.DatasetRef;
+import dev.keel.core.data.DatasetStore;
+import dev.keel.core.data.DatasetVersion;
+import dev.keel.core.data.NewVersion;
+import dev.keel.core.data.ObjectLocation;
+import dev.keel.core.data.RunInput;
+import dev.keel.core.data.StoredManifest;
+import dev.keel.data.AddOptions;
+import dev.keel.data.AddResult;
+import dev.keel.data.CheckoutResult;
+import dev.keel.data.DatasetDetails;
+import dev.keel.data.DatasetDiff;
+import dev.keel.data.DatasetSummary;
+import dev.keel.data.FileChange;
+import dev.keel.data.FileEntry;
+import dev.keel.data.GcReport;
+import dev.keel.data.VerifyReport;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The dataset engine behind {@link dev.keel.data.Datasets}; internal API, use the facade.
+ */
+public final class Engine {
+    private final DatasetStore store;
+    private final LocalBlobStore blobs;
+    private final Path cache;
+    private final Manifests manifests;
+    private final DataLock lock;
+    private final int threads;
+    private static final java.util.concurrent.ConcurrentHashMap<Path, Object> MATERIALIZING =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** @param cache the folder for derived data ({@code .keel/cache/data}) */
+    public Engine(DatasetStore store, LocalBlobStore blobs, Path cache) {
+        this.store = store;
+        this.blobs = blobs;
+        this.cache = cache;
+        this.manifests = new Manifests(store);
+        this.lock = new DataLock(blobs.root().resolve("datasets.lock"));
+        this.threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    public AddResult add(String name, Path source, AddOptions options) {
+        DatasetNames.checkName(name);
+        try {
+            return lock.shared(() -> doAdd(name, source, options));
+        } catch (NoSuchFileException e) {
+            throw KeelException.invalid("cannot add " + source + ": no such file or folder");
+        } catch (IOException e) {
+            throw Failures.storage("adding " + source + " to dataset '" + name + "'", e);
+        }
+    }
+
+    private AddResult doAdd(String name, Path source, AddOptions options) throws IOException {
+        Trace trace = new Trace();
+        long scanStart = System.currentTimeMillis() * 1_000_000L;
+        List<Scanner.Found> found = Scanner.scan(source);
+        trace.mark("scan");
+        DatasetVersion parent = store.latest(name).orElse(null);
+        StatCache stat = StatCache.load(cache, source);
+        trace.mark("stat cache load");
+        if (parent != null && unchangedByStat(found, stat, parent)) {
+            // Every file looks as the stat cache remembers and the result is the latest version:
+            // its objects are live, so nothing needs reading, checking or storing.
+            trace.mark("unchanged (stat cache)");
+            saveDatasetFields(name, options);
+            return new AddResult(parent, false, 0, 0, 0, 0, 0);
+        }
+        Manifest parentManifest = parent == null ? null : manifests.load(parent.hash());
+        trace.mark("parent manifest");
+        // Objects of the parent version are stored for sure; the full index is read only when
+        // something else must be looked up (new files, or cached entries the parent lacks).
+        Set<String> known = parentManifest == null ? new HashSet<>() : parentManifest.objectHexes();
+        Entry[] results = new Entry[found.size()];
+        boolean needIndex = false;
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < found.size(); i++) {
+                Scanner.Found f = found.get(i);
+                Entry e = f.type() == Entry.Type.FILE && results[i] == null ? stat.lookup(f) : null;
+                if (e != null && storedAll(e, known)) {
+                    results[i] = e;
+                } else if (results[i] == null) {
+                    needIndex = true;
+                }
+            }
+            if (!needIndex || pass == 1) {
+                break;
+            }
+            for (String a : store.objectHashes()) {
+                known.add(Hex.strip(a));
+            }
+            trace.mark("object index");
+        }
+        boolean allCached = !needIndex;
+        Adder adder = new Adder(blobs, known);
+        List<ObjectLocation> objects;
+        try {
+            objects = adder.hashAll(found, results, threads);
+        } catch (IOException | RuntimeException e) {
+            adder.abort();
+            throw e;
+        }
+        trace.mark("hash+pack");
+        Manifest manifest = Manifest.of(List.of(results));
+        int[] counts = compare(parentManifest, manifest);
+        trace.mark("manifest+compare");
+        if (parent != null && parent.hash().equals(manifest.hash()) && objects.isEmpty()) {
+            if (!allCached) {
+                stat.save(found, results, scanStart);
+            }
+            trace.mark("unchanged; stat cache save");
+            saveDatasetFields(name, options);
+            return new AddResult(parent, false, 0, 0, 0, 0, adder.filesHashed());
+        }
+        StoredManifest stored = manifests.encode(manifest, parentManifest, parent == null ? null : parent.hash());
+        trace.mark("manifest encode");
+        String author = options.author() == null ? "" : options.author();
+        Dataset dataset = new Dataset(name, author, options.description(), options.visibility(), System.currentTimeMillis());
+        DatasetStore.Committed committed = store.commitVersion(new NewVersion(dataset, stored, objects, options.message(),
+                author, System.currentTimeMillis(), manifest.fileCount(), manifest.totalBytes(),
+                parent == null ? 0 : parent.number()));
+        trace.mark("commit");
+        stat.save(found, results, scanStart);
+        trace.mark("stat cache save");
+        return new AddResult(committed.version(), committed.created(), counts[0], counts[1], counts[2],
+                adder.bytesStored(), adder.filesHashed());
+    }
+
+    /** A description or visibility given with an add that makes no version still applies. */
+    private void saveDatasetFields(String name, AddOptions options) {
+        boolean description = options.description() != null && !options.description().isEmpty();
+        if (description || options.visibility() != null) {
+            store.saveDataset(name, options.author(), options.description(), options.visibility(), System.currentTimeMillis());
+        }
+    }
+
+    private static boolean unchangedByStat(List<Scanner.Found> found, StatCache stat, DatasetVersion parent) {
+        List<Entry> entries = new ArrayList<>(found.size());
+        for (Scanner.Found f : found) {
+            Entry e = switch (f.type()) {
+                case FILE -> stat.lookup(f);
+                case DIR -> new Entry(f.path(), Entry.Type.DIR, 0755, 0, "", null);
+                case LINK -> {
+                    byte[] t = f.linkTarget().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    yield new Entry(f.path(), Entry.Type.LINK, 0777, t.length, Hex.sha256(t, 0, t.length), null);
+                }
+            };
+            if (e == null) {
+                return false;
+            }
+            entries.add(e);
+        }
+        return Manifest.of(entries).hash().equals(parent.hash());
+    }
+
+    private static boolean storedAll(Entry e, Set<String> known) {
+        if (!e.chunked()) {
+            return known.contains(e.hash());
+        }
+        for (Entry.Chunk c : e.chunks()) {
+            if (!known.contains(c.hash())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {added, removed, modified} from {@code a} to {@code b}. */
+    private static int[] compare(Manifest a, Manifest b) {
+        int[] counts = new int[3];
+        for (FileChange c : changes(a == null ? List.of() : a.entries(), b.entries())) {
+            counts[c.kind().ordinal()]++;
+        }
+        return counts;
+    }
+
+    /** A merge walk over two sorted entry lists. */
+    static List<FileChange> changes(List<Entry> from, List<Entry> to) {
+        List<FileChange> out = new ArrayList<>();
+        int i = 0;
+        int j = 0;
+        while (i < from.size() || j < to.size()) {
+            int cmp = i == from.size() ? 1 : j == to.size() ? -1
+                    : PathOrder.INSTANCE.compare(from.get(i).path(), to.get(j).path());
+            if (cmp < 0) {
+                Entry e = from.get(i++);
+                out.add(new FileChange(e.path(), FileChange.Kind.REMOVED, e.size(), -1));
+            } else if (cmp > 0) {
+                Entry e = to.get(j++);
+                out.add(new FileChange(e.path(), FileChange.Kind.ADDED, -1, e.size()));
+            } else {
+                Entry a = from.get(i++);
+                Entry b = to.get(j++);
+                if (!a.sameContent(b)) {
+                    out.add(new FileChange(a.path(), FileChange.Kind.MODIFIED, a.size(), b.size()));
+                }
+            }
+        }
+        return out;
+    }
+
+    public DatasetVersion resolve(String ref) {
+        DatasetRef r = DatasetRef.parse(ref);
+        if (store.dataset(r.dataset()).isEmpty()) {
+            throw KeelException.notFound("no dataset named '" + r.dataset() + "'; 'keel data ls' lists them,"
+                    + " 'keel data add " + r.dataset() + " PATH' creates it");
+        }
+        return switch (r.kind()) {
+            case LATEST -> store.latest(r.dataset()).orElseThrow(() -> KeelException.notFound("dataset '" + r.dataset()
+                    + "' has no versions yet; add one with 'keel data add " + r.dataset() + " PATH'"));
+            case NUMBER -> store.version(r.dataset(), r.number()).orElseThrow(() -> KeelException.notFound(
+                    "no version " + r + "; 'keel data log " + r.dataset() + "' lists its versions"));
+            case TAG -> {
+                Integer n = store.tags(r.dataset()).get(r.value());
+                if (n == null) {
+                    throw KeelException.notFound("no tag '" + r.value() + "' on dataset '" + r.dataset() + "'; tags: "
+                            + store.tags(r.dataset()).keySet());
+                }
+                yield store.version(r.dataset(), n).orElseThrow(() -> KeelException.notFound("tag " + r + " points at a removed version"));
+            }
+            case HASH -> {
+                List<DatasetVersion> m = store.versionsByHashPrefix(r.dataset(), r.value());
+                if (m.isEmpty()) {
+                    throw KeelException.notFound("no version of '" + r.dataset() + "' has a hash starting with " + r.value());
+                }
+                if (m.size() > 1 && m.stream().map(DatasetVersion::hash).distinct().count() > 1) {
+                    throw KeelException.invalid("hash prefix " + r.value() + " is ambiguous in '" + r.dataset()
+                            + "' (" + m.stream().map(DatasetVersion::ref).toList() + "): give more digits");
+                }
+                yield m.get(m.size() - 1);
+            }
+        };
+    }
+
+    public List<DatasetSummary> list() {
+        List<DatasetSummary> out = new ArrayList<>();
+        for (Dataset d : store.datasets()) {
+            List<DatasetVersion> v = store.versions(d.name());
+            out.add(new DatasetSummary(d, v.size(), v.isEmpty() ? null : v.get(v.size() - 1)));
+        }
+        return out;
+    }
+
+    public List<DatasetVersion> log(String name) {
+        DatasetNames.checkName(name);
+        if (store.dataset(name).isEmpty()) {
+            throw KeelException.notFound("no dataset named '" + name + "'; 'keel data ls' lists them");
+        }
+        List<DatasetVersion> v = new ArrayList<>(store.versions(name));
+        java.util.Collections.reverse(v);
+        return v;
+    }
+
+    public DatasetDetails show(String ref) {
+        DatasetVersion v = resolve(ref);
+        List<String> tags = new ArrayList<>();
+        store.tags(v.dataset()).forEach((t, n) -> {
+            if (n == v.number()) {
+                tags.add(t);
+            }
+        });
+        return new DatasetDetails(store.dataset(v.dataset()).orElseThrow(), v, tags, files(v), store.usesOf(v.dataset(), v.number()));
+    }
+
+    public List<FileEntry> files(DatasetVersion v) {
+        List<FileEntry> out = new ArrayList<>();
+        for (Entry e : manifests.load(v.hash()).entries()) {
+            out.add(new FileEntry(e.path(), e.type().name().toLowerCase(java.util.Locale.ROOT), e.mode(), e.size(),
+                    e.hash().isEmpty() ? "" : Hex.address(e.hash()), e.chunks().size()));
+        }
+        return out;
+    }
+
+    public DatasetDiff diff(String ref1, String ref2) {
+        DatasetVersion a = resolve(ref1);
+        DatasetVersion b = resolve(ref2);
+        return new DatasetDiff(a, b, changes(manifests.load(a.hash()).entries(), manifests.load(b.hash()).entries()));
+    }
+
+    public CheckoutResult checkout(String ref, Path dir, boolean copy) {
+        DatasetVersion v = resolve(ref);
+        Manifest m = manifests.load(v.hash());
+        try {
+            return new Materializer(store, blobs, cache.resolve("objects"), threads).checkout(v, m, dir, copy);
+        } catch (IOException e) {
+            throw Failures.storage("checking out " + v.ref() + " into " + dir, e);
+        }
+    }
+
+    /**
+     * A cached, read-only checkout of the version under the cache folder, made once. Parallel
+     * runs (a sweep's agents) materialise the same version at once, so the checkout is made
+     * under a lock: per folder in this JVM, and a file lock across processes.
+     */
+    public Path materialize(DatasetVersion v) {
+        Path dir = cache.resolve("checkouts").resolve(v.dataset()).resolve(v.shortHash());
+        Path done = dir.resolveSibling(v.shortHash() + ".done");
+        if (java.nio.file.Files.isRegularFile(done) && java.nio.file.Files.isDirectory(dir)) {
+            return dir;
+        }
+        Object local = MATERIALIZING.computeIfAbsent(dir, k -> new Object());
+        synchronized (local) {
+            try {
+                java.nio.file.Files.createDirectories(dir.getParent());
+                try (var ch = java.nio.channels.FileChannel.open(dir.resolveSibling(v.shortHash() + ".lock"),
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                     var held = ch.lock()) {
+                    if (!java.nio.file.Files.isRegularFile(done)) {
+                        checkout(v.ref(), dir, false);
+                        java.nio.file.Files.writeString(done, v.hash());
+                    }
+                }
+            } catch (IOException e) {
+                throw Failures.storage("materialising " + v.ref() + " in " + dir, e);
+            }
+        }
+        return dir;
+    }
+
+    public VerifyReport verify(String refOrNull) {
+        List<DatasetVersion> versions = refOrNull == null ? store.allVersions() : List.of(resolve(refOrNull));
+        try {
+            return new Verifier(store, blobs, manifests, threads).verify(versions);
+        } catch (IOException e) {
+            throw Failures.storage("verifying datasets", e);
+        }
+    }
+
+    public GcReport gc(boolean dryRun, Set<String> extraLive, Duration grace) {
+        try {
+            return lock.exclusive(() -> new Collector(store, blobs, manifests, cache).collect(dryRun, extraLive, grace));
+        } catch (IOException e) {
+            throw Failures.storage("collecting garbage", e);
+        }
+    }
+
+    public void tag(String ref, String tag) {
+        DatasetNames.checkTag(tag);
+        DatasetVersion v = resolve(ref);
+        store.tag(v.dataset(), tag, v.number());
+    }
+
+    public boolean untag(String name, String tag) {
+        return store.untag(DatasetNames.checkName(name), tag);
+    }
+
+    public DatasetVersion removeVersion(String ref) {
+        DatasetVersion v = resolve(ref);
+        store.deleteVersion(v.dataset(), v.number());
+        return v;
+    }
+
+    public boolean removeDataset(String name) {
+        DatasetNames.checkName(name);
+        if (!store.deleteDataset(name)) {
+            throw KeelException.notFound("no dataset named '" + name + "'; 'keel data ls' lists them");
+        }
+        return true;
+    }
+
+    public dev.keel.data.UsedDataset use(String runId, String ref) {
+        DatasetVersion v = resolve(ref);
+        Path path = materialize(v);
+        record(runId, v);
+        return new dev.keel.data.UsedDataset(v, path);
+    }
+
+    public RunInput recordUse(String runId, String ref) {
+        return record(runId, resolve(ref));
+    }
+
+    private RunInput record(String runId, DatasetVersion v) {
+        if (runId == null || runId.isBlank()) {
+            throw KeelException.invalid("a run id is needed to record a dataset input");
+        }
+        RunInput in = new RunInput(runId, v.dataset(), v.number(), v.hash(), System.currentTimeMillis());
+        store.recordUse(in);
+        return in;
+    }
+
+    public List<RunInput> inputsOf(String runId) {
+        return store.inputsOf(runId);
+    }
+
+    public List<RunInput> usesOf(String ref) {
+        DatasetVersion v = resolve(ref);
+        return store.usesOf(v.dataset(), v.number());
+    }
+
+    public Map<String, Integer> tags(String name) {
+        return store.tags(DatasetNames.checkName(name));
+    }
+}

@@ -1,0 +1,374 @@
+package dev.keel.data.internal;
+
+import dev.keel.core.KeelException;
+import dev.keel.core.blob.Hashes;
+import dev.keel.core.blob.LocalBlobStore;
+import dev.keel.core.data.DatasetStore;
+import dev.keel.core.data.DatasetVersion;
+import dev.keel.core.data.ObjectLocation;
+import dev.keel.data.CheckoutResult;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.FileSystemException;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Writes a version into a folder. By default each file is a hard link to a read-only copy in the
+ * object cache ({@code .keel/cache/data/objects}), so a second checkout of the same data costs
+ * only links; {@code copy} writes independent, writable files. Files already present with the
+ * right content are left alone. Every object is verified as it is read, and paths are checked
+ * before anything is written: nothing lands outside the target folder.
+ */
+final class Materializer {
+    private final DatasetStore store;
+    private final LocalBlobStore blobs;
+    private final Path objects;
+    private final int threads;
+    private static final Set<StandardOpenOption> CREATE_WRITE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    private final AtomicInteger linked = new AtomicInteger();
+    private final AtomicInteger written = new AtomicInteger();
+    private final AtomicInteger unchanged = new AtomicInteger();
+    private final AtomicLong bytes = new AtomicLong();
+    private Map<String, ObjectLocation> locations;
+    /** True when the target folder was empty: no file can be in the way, so none is looked up. */
+    private boolean fresh;
+    /** Names ({@code <2 hex><rest>}) in the object cache, listed once for large checkouts; null: stat each. */
+    private Set<String> cachedNames;
+
+    Materializer(DatasetStore store, LocalBlobStore blobs, Path objects, int threads) {
+        this.store = store;
+        this.blobs = blobs;
+        this.objects = objects;
+        this.threads = threads;
+    }
+
+    CheckoutResult checkout(DatasetVersion v, Manifest m, Path target, boolean copy) throws IOException {
+        for (Entry e : m.entries()) {
+            PathRules.checkStored(e.path(), "to check out " + v.ref());
+        }
+        Path root = target.toAbsolutePath().normalize();
+        fresh = isEmptyOrAbsent(root);
+        Files.createDirectories(root);
+        Path real = root.toRealPath();
+        makeFolders(m, root, real);
+        if (!copy) {
+            boolean list = m.entries().size() > 2000;
+            cachedNames = list ? new HashSet<>() : null;
+            for (int i = 0; i < 256; i++) {
+                String name = String.format("%02x", i);
+                Path d = Files.createDirectories(objects.resolve(name));
+                if (list) {
+                    try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
+                        ds.forEach(p -> cachedNames.add(name + p.getFileName()));
+                    }
+                }
+            }
+        }
+        Set<String> needed = new HashSet<>();
+        for (Entry e : m.entries()) {
+            if (e.type() == Entry.Type.LINK) {
+                needed.add(Hex.address(e.hash()));
+            } else if (e.type() == Entry.Type.FILE) {
+                if (e.chunked()) {
+                    e.chunks().forEach(c -> needed.add(Hex.address(c.hash())));
+                } else {
+                    needed.add(Hex.address(e.hash()));
+                }
+            }
+        }
+        locations = store.locate(needed);
+        // In pack order, so objects are read sequentially (PackReader reads ahead in large windows).
+        List<Entry> files = new ArrayList<>(m.entries().stream().filter(e -> e.type() != Entry.Type.DIR).toList());
+        files.sort(java.util.Comparator.comparing((Entry e) -> firstLocation(e).pack())
+                .thenComparingLong(e -> firstLocation(e).offset()));
+        int n = Math.max(1, Math.min(threads, files.size() / 256 + 1));
+        ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
+            Thread t = new Thread(r, "keel-data-checkout");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int s = 0; s < n; s++) {
+                List<Entry> slice = files.subList(files.size() * s / n, files.size() * (s + 1) / n);
+                futures.add(pool.submit(() -> {
+                    try (PackReader reader = new PackReader(blobs)) {
+                        for (Entry e : slice) {
+                            place(v, e, root, real, copy, reader);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("checkout interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        return new CheckoutResult(v, root, linked.get(), written.get(), unchanged.get(), bytes.get());
+    }
+
+    private ObjectLocation firstLocation(Entry e) {
+        String hex = e.chunked() ? e.chunks().get(0).hash() : e.hash();
+        ObjectLocation loc = locations.get(Hex.address(hex));
+        return loc != null ? loc : new ObjectLocation("", "", 0, 0);
+    }
+
+    /** Creates every folder the version needs and checks none resolves outside the target (a planted link). */
+    private static void makeFolders(Manifest m, Path root, Path real) throws IOException {
+        Set<Path> dirs = new HashSet<>();
+        for (Entry e : m.entries()) {
+            Path p = root.resolve(e.path());
+            dirs.add(e.type() == Entry.Type.DIR ? p : p.getParent());
+        }
+        for (Path d : dirs) {
+            Files.createDirectories(d);
+            if (!d.toRealPath().startsWith(real)) {
+                throw KeelException.invalid("refusing to check out into " + root + ": the folder " + d
+                        + " resolves outside it (through a link); remove the link first");
+            }
+        }
+    }
+
+    private void place(DatasetVersion v, Entry e, Path root, Path real, boolean copy, PackReader reader) throws IOException {
+        Path target = root.resolve(e.path());
+        if (!target.normalize().startsWith(root)) {
+            throw new IllegalStateException("unreachable: checked path escapes " + root);
+        }
+        if (e.type() == Entry.Type.LINK) {
+            String linkTarget = new String(read(v, e, reader, Hex.address(e.hash())), StandardCharsets.UTF_8);
+            Path resolved = target.getParent().resolve(linkTarget).normalize();
+            if (Path.of(linkTarget).isAbsolute() || !resolved.startsWith(root)) {
+                throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "refusing to check out " + v.ref()
+                        + ": the link '" + e.path() + "' points outside the target folder (" + linkTarget + ")");
+            }
+            if (Files.isSymbolicLink(target) && Files.readSymbolicLink(target).toString().equals(linkTarget)) {
+                unchanged.incrementAndGet();
+                return;
+            }
+            removeExisting(target, attrs(target));
+            Files.createSymbolicLink(target, Path.of(linkTarget));
+            written.incrementAndGet();
+            return;
+        }
+        if (copy) {
+            BasicFileAttributes existing = fresh ? null : attrs(target);
+            if (existing == null) {
+                writeNew(v, e, target, reader, e.executable() ? "rwxr-xr-x" : null);
+            } else if (sameFile(target, e)) {
+                unchanged.incrementAndGet();
+                return;
+            } else {
+                replace(v, e, target, reader);
+            }
+            written.incrementAndGet();
+            bytes.addAndGet(e.size());
+            return;
+        }
+        String dirName = e.hash().substring(0, 2);
+        String fileName = e.hash().substring(2) + (e.executable() ? ".x" : "");
+        Path cached = objects.resolve(dirName).resolve(fileName);
+        BasicFileAttributes existing = fresh ? null : attrs(target);
+        boolean inCache;
+        if (cachedNames != null) {
+            inCache = cachedNames.contains(dirName + fileName);
+        } else {
+            BasicFileAttributes ca = attrs(cached);
+            inCache = ca != null && ca.size() == e.size();
+        }
+        if (inCache) {
+            if (existing != null) {
+                BasicFileAttributes ca = attrs(cached);
+                if (ca != null && ca.fileKey() != null && ca.fileKey().equals(existing.fileKey())) {
+                    unchanged.incrementAndGet();
+                    return;
+                }
+            }
+            removeExisting(target, existing);
+            existing = null;
+            try {
+                Files.createLink(target, cached);
+                linked.incrementAndGet();
+                return;
+            } catch (NoSuchFileException ex) {
+                // The cache entry went away (cache cleared meanwhile): write it below.
+            } catch (FileSystemException | UnsupportedOperationException ex) {
+                // Another file system (or no hard links): an independent copy, still read-only.
+                Files.copy(cached, target);
+                written.incrementAndGet();
+                bytes.addAndGet(e.size());
+                return;
+            }
+        }
+        // Not cached yet: write the file in place, then link it into the cache. One write per
+        // file; a half-written file (killed checkout) is never linked, so the next checkout redoes it.
+        removeExisting(target, existing);
+        writeNew(v, e, target, reader, e.executable() ? "r-xr-xr-x" : "r--r--r--");
+        try {
+            Files.createLink(cached, target);
+        } catch (FileAlreadyExistsException ex) {
+            // Another checkout cached the same content meanwhile, or a damaged entry (wrong size) is in
+            // the way: replace the latter.
+            BasicFileAttributes ca = attrs(cached);
+            if (ca != null && ca.size() != e.size()) {
+                Files.deleteIfExists(cached);
+                Files.createLink(cached, target);
+            }
+        } catch (FileSystemException | UnsupportedOperationException ex) {
+            // Cache on another file system: the next checkout writes again.
+        }
+        written.incrementAndGet();
+        bytes.addAndGet(e.size());
+    }
+
+    /** Writes a new file created with {@code perms} (null: the umask default), one open and no chmod. */
+    private void writeNew(DatasetVersion v, Entry e, Path target, PackReader reader, String perms) throws IOException {
+        try {
+            writeContent(v, e, target, reader, perms);
+        } catch (IOException | RuntimeException ex) {
+            Files.deleteIfExists(target);
+            throw ex;
+        }
+    }
+
+    private void replace(DatasetVersion v, Entry e, Path target, PackReader reader) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".keel-tmp");
+        Files.deleteIfExists(tmp);
+        try {
+            writeContent(v, e, tmp, reader, e.executable() ? "rwxr-xr-x" : "rw-r--r--");
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private void writeContent(DatasetVersion v, Entry e, Path file, PackReader reader, String perms) throws IOException {
+        FileAttribute<?>[] attrs = perms == null ? new FileAttribute<?>[0]
+                : new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(perms))};
+        if (!e.chunked()) {
+            byte[] data = read(v, e, reader, Hex.address(e.hash()));
+            try (FileChannel ch = FileChannel.open(file, CREATE_WRITE, attrs)) {
+                ByteBuffer b = ByteBuffer.wrap(data);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+            }
+            return;
+        }
+        try (OutputStream out = Channels.newOutputStream(FileChannel.open(file, CREATE_WRITE, attrs))) {
+            if (!e.chunked()) {
+                out.write(read(v, e, reader, Hex.address(e.hash())));
+                return;
+            }
+            MessageDigest whole = Hashes.sha256();
+            for (Entry.Chunk c : e.chunks()) {
+                byte[] data = read(v, e, reader, Hex.address(c.hash()));
+                whole.update(data);
+                out.write(data);
+            }
+            if (!Hex.of(whole.digest()).equals(e.hash())) {
+                throw damaged(v, e, "its chunks do not add up to the file's hash");
+            }
+        }
+    }
+
+    private byte[] read(DatasetVersion v, Entry e, PackReader reader, String object) throws IOException {
+        ObjectLocation loc = locations.get(object);
+        if (loc == null) {
+            throw damaged(v, e, "object " + object + " is not in the store");
+        }
+        try {
+            return reader.read(loc);
+        } catch (PackReader.DamagedObjectException ex) {
+            throw damaged(v, e, ex.getMessage());
+        }
+    }
+
+    private static KeelException damaged(DatasetVersion v, Entry e, String why) {
+        return new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "refusing to check out '" + e.path() + "' of "
+                + v.ref() + ": its stored bytes are damaged (" + why + "); run 'keel data verify' to see what else is affected");
+    }
+
+    private static boolean sameFile(Path target, Entry e) throws IOException {
+        BasicFileAttributes a = attrs(target);
+        if (a == null || !a.isRegularFile() || a.size() != e.size()) {
+            return false;
+        }
+        MessageDigest md = Hashes.sha256();
+        try (var in = Files.newInputStream(target)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+        }
+        return Hex.of(md.digest()).equals(e.hash());
+    }
+
+    private static void removeExisting(Path target, BasicFileAttributes a) throws IOException {
+        if (a == null) {
+            return;
+        }
+        if (a.isDirectory()) {
+            throw KeelException.invalid("cannot check out " + target + ": a folder is in the way of a file");
+        }
+        Files.delete(target);
+    }
+
+    private static boolean isEmptyOrAbsent(Path dir) throws IOException {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return !Files.exists(dir, LinkOption.NOFOLLOW_LINKS);
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            return !ds.iterator().hasNext();
+        }
+    }
+
+    private static BasicFileAttributes attrs(Path p) {
+        try {
+            return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+
+}

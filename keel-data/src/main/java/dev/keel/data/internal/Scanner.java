@@ -1,0 +1,159 @@
+package dev.keel.data.internal;
+
+import dev.keel.core.KeelException;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Walks a folder (or takes one file) without following links, collecting what add needs from
+ * one stat per entry: size, mtime, inode and the executable bit. Links that stay inside the
+ * folder become link entries; links leading outside, and unsafe names, are refused before
+ * anything is stored.
+ */
+final class Scanner {
+
+    /** A file found on disk. {@code key} is the file system's identity (device and inode). */
+    record Found(String path, Path file, Entry.Type type, long size, long mtimeNanos, String key, boolean executable,
+                 String linkTarget) {
+    }
+
+    private Scanner() {
+    }
+
+    static List<Found> scan(Path source) throws IOException {
+        Path root = source.toAbsolutePath().normalize();
+        BasicFileAttributes top = attributes(root);
+        List<Found> out = new ArrayList<>();
+        if (top.isRegularFile()) {
+            out.add(found(root.getFileName().toString(), root, top));
+            return out;
+        }
+        if (!top.isDirectory()) {
+            throw KeelException.invalid("cannot add " + source + ": give a regular file or a folder (links are not followed)");
+        }
+        walk(root, root, out);
+        return out;
+    }
+
+    /**
+     * One stat per entry, with POSIX attributes (the walker of {@link Files#walkFileTree} hides
+     * the permission bits). Sub-folders are walked in parallel: stat calls dominate a scan of many
+     * small files, and the order does not matter because the manifest is sorted.
+     */
+    private static void walk(Path root, Path dir, List<Found> out) throws IOException {
+        List<Found> shared = java.util.Collections.synchronizedList(out);
+        try {
+            java.util.concurrent.ForkJoinPool.commonPool().invoke(new DirTask(root, dir, root.toString().length() + 1, shared));
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static final class DirTask extends java.util.concurrent.RecursiveAction {
+        private final Path root;
+        private final Path dir;
+        private final int rootLength;
+        private final List<Found> out;
+
+        DirTask(Path root, Path dir, int rootLength, List<Found> out) {
+            this.root = root;
+            this.dir = dir;
+            this.rootLength = rootLength;
+            this.out = out;
+        }
+
+        @Override
+        protected void compute() {
+            try {
+                List<Found> local = new ArrayList<>();
+                List<DirTask> subtasks = new ArrayList<>();
+                boolean empty = true;
+                try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+                    for (Path child : ds) {
+                        empty = false;
+                        BasicFileAttributes attrs = attributes(child);
+                        if (attrs.isDirectory()) {
+                            if (!child.getFileName().toString().equals(".keel")) {
+                                subtasks.add(new DirTask(root, child, rootLength, out));
+                            }
+                            continue;
+                        }
+                        String rel = relative(child);
+                        if (attrs.isRegularFile()) {
+                            local.add(found(rel, child, attrs));
+                        } else if (attrs.isSymbolicLink()) {
+                            local.add(link(root, rel, child));
+                        } else {
+                            throw KeelException.invalid("cannot add '" + rel + "': it is neither a file, a folder nor"
+                                    + " a link (a socket or device?); move it out of " + root);
+                        }
+                    }
+                }
+                if (empty && !dir.equals(root)) {
+                    local.add(new Found(relative(dir), dir, Entry.Type.DIR, 0, 0, "", false, null));
+                }
+                out.addAll(local);
+                invokeAll(subtasks);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        private String relative(Path p) {
+            String s = p.toString().substring(rootLength);
+            return p.getFileSystem().getSeparator().equals("/") ? s : s.replace(p.getFileSystem().getSeparator(), "/");
+        }
+    }
+
+    private static BasicFileAttributes attributes(Path p) throws IOException {
+        try {
+            return Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (UnsupportedOperationException e) {
+            return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+
+    private static Found found(String rel, Path file, BasicFileAttributes attrs) {
+        checkName(rel);
+        boolean exec = attrs instanceof PosixFileAttributes p && p.permissions().contains(PosixFilePermission.OWNER_EXECUTE);
+        Object key = attrs.fileKey();
+        return new Found(rel, file, Entry.Type.FILE, attrs.size(), mtimeNanos(attrs), key == null ? "" : key.toString(),
+                exec, null);
+    }
+
+    private static long mtimeNanos(BasicFileAttributes attrs) {
+        var t = attrs.lastModifiedTime().toInstant();
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+
+    private static Found link(Path root, String rel, Path file) throws IOException {
+        checkName(rel);
+        Path target = Files.readSymbolicLink(file);
+        String text = target.toString().replace('\\', '/');
+        Path resolved = file.getParent().resolve(target).normalize();
+        if (target.isAbsolute() || !resolved.startsWith(root) || resolved.equals(root)) {
+            throw KeelException.invalid("cannot add '" + rel + "': it is a link to " + target + ", outside the folder"
+                    + " being added; links are stored only when they stay inside it, never followed out. Replace the"
+                    + " link by a copy of the file, or remove it");
+        }
+        return new Found(rel, file, Entry.Type.LINK, text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, 0, "",
+                false, text);
+    }
+
+    private static void checkName(String rel) {
+        String problem = PathRules.problem(rel);
+        if (problem != null) {
+            throw KeelException.invalid("cannot add '" + PathRules.printable(rel) + "': " + problem
+                    + "; rename it (file names with line breaks or backslashes cannot be stored portably)");
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.keel.data.internal;
+
+import dev.keel.core.blob.Hashes;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Remembers, per added folder, each file's (size, mtime, inode, mode) and the entry it hashed
+ * to, so re-adding an unchanged folder reads no file. One compact binary file per folder under
+ * {@code .keel/cache/data/stat}: derived data, rebuilt by the next add when deleted or damaged.
+ *
+ * <p>A file changed within the same clock tick as the add that saw it would keep its mtime;
+ * such "racy" entries (mtime within 100 ms of the scan, two seconds on file systems with
+ * whole-second mtimes) are not remembered.
+ */
+final class StatCache {
+    private static final int MAGIC = 0x4B53_4301;
+    /** Racy window where mtimes have sub-second precision (ext4, xfs, btrfs, apfs). */
+    private static final long RACY_FINE_NANOS = 100_000_000L;
+    /** Racy window where they do not (FAT, some network file systems): their clock ticks in seconds. */
+    private static final long RACY_COARSE_NANOS = 2_000_000_000L;
+    private static final HexFormat HEX = HexFormat.of();
+    private final Path file;
+    private final Map<String, Cached> entries;
+
+    record Cached(long size, long mtimeNanos, String key, Entry entry) {
+    }
+
+    private StatCache(Path file, Map<String, Cached> entries) {
+        this.file = file;
+        this.entries = entries;
+    }
+
+    static StatCache load(Path cacheDir, Path source) {
+        String id = HEX.formatHex(Hashes.sha256().digest(source.toAbsolutePath().normalize().toString()
+                .getBytes(StandardCharsets.UTF_8))).substring(0, 32);
+        Path file = cacheDir.resolve("stat").resolve(id + ".bin");
+        Map<String, Cached> map = new HashMap<>();
+        if (Files.isRegularFile(file)) {
+            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+                if (in.readInt() == MAGIC) {
+                    int n = in.readInt();
+                    for (int i = 0; i < n; i++) {
+                        String path = in.readUTF();
+                        long size = in.readLong();
+                        long mtime = in.readLong();
+                        String key = in.readUTF();
+                        boolean exec = in.readBoolean();
+                        String hash = readHex(in);
+                        int chunks = in.readInt();
+                        List<Entry.Chunk> list = new ArrayList<>(chunks);
+                        for (int c = 0; c < chunks; c++) {
+                            int len = in.readInt();
+                            list.add(new Entry.Chunk(readHex(in), len));
+                        }
+                        map.put(path, new Cached(size, mtime, key, Entry.file(path, exec, size, hash, list)));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                map.clear(); // a damaged cache only costs rehashing
+            }
+        }
+        return new StatCache(file, map);
+    }
+
+    /** The remembered entry when the file looks exactly as it did, else null. */
+    Entry lookup(Scanner.Found f) {
+        Cached c = entries.get(f.path());
+        if (c == null || c.size != f.size() || c.mtimeNanos != f.mtimeNanos() || !c.key.equals(f.key())
+                || c.entry.executable() != f.executable() || f.key().isEmpty()) {
+            return null;
+        }
+        return c.entry;
+    }
+
+    /** Replaces the cache with what this add saw; failures are ignored (it is only a cache). */
+    void save(List<Scanner.Found> found, Entry[] results, long scanStartNanos) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), "stat-", ".tmp");
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+                int count = 0;
+                for (int i = 0; i < found.size(); i++) {
+                    if (cacheable(found.get(i), results[i], scanStartNanos)) {
+                        count++;
+                    }
+                }
+                out.writeInt(MAGIC);
+                out.writeInt(count);
+                for (int i = 0; i < found.size(); i++) {
+                    Scanner.Found f = found.get(i);
+                    Entry e = results[i];
+                    if (!cacheable(f, e, scanStartNanos)) {
+                        continue;
+                    }
+                    out.writeUTF(f.path());
+                    out.writeLong(f.size());
+                    out.writeLong(f.mtimeNanos());
+                    out.writeUTF(f.key());
+                    out.writeBoolean(e.executable());
+                    out.write(HEX.parseHex(e.hash()));
+                    out.writeInt(e.chunks().size());
+                    for (Entry.Chunk c : e.chunks()) {
+                        out.writeInt(c.length());
+                        out.write(HEX.parseHex(c.hash()));
+                    }
+                }
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            // Only a cache: the next add rehashes.
+        }
+    }
+
+    private static boolean cacheable(Scanner.Found f, Entry e, long scanStartNanos) {
+        return e != null && f.type() == Entry.Type.FILE && !f.key().isEmpty()
+                && f.mtimeNanos() < scanStartNanos - racyWindow(f.mtimeNanos()) && f.path().length() < 16_000;
+    }
+
+    /** A whole-second mtime suggests a coarse clock, so a longer window (a rare fine one only costs a rehash). */
+    private static long racyWindow(long mtimeNanos) {
+        return mtimeNanos % 1_000_000_000L == 0 ? RACY_COARSE_NANOS : RACY_FINE_NANOS;
+    }
+
+    private static String readHex(DataInputStream in) throws IOException {
+        byte[] b = new byte[32];
+        in.readFully(b);
+        return HEX.formatHex(b);
+    }
+}
