@@ -44,13 +44,14 @@ final class BatchWriter {
         }
     }
 
-    static void apply(Connection c, String runId, WriteBatch batch) throws SQLException {
+    /** @param lockRow the dialect's {@link Dialect#lockRow}: the run row is read to be changed */
+    static void apply(Connection c, String runId, WriteBatch batch, String lockRow) throws SQLException {
         boolean jsonChanges = !batch.summary.isEmpty() || !batch.config.isEmpty();
         long pk;
         String summary = null;
         String config = null;
         try (PreparedStatement ps = c.prepareStatement("SELECT pk, log_offset"
-                + (jsonChanges ? ", summary, config" : "") + " FROM runs WHERE id = ?")) {
+                + (jsonChanges ? ", summary, config" : "") + " FROM runs WHERE id = ?" + lockRow)) {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -305,8 +306,8 @@ final class BatchWriter {
         }
     }
 
-    static void deleteRun(Connection c, String runId) throws SQLException {
-        Long pk = queryLong(c, "SELECT pk FROM runs WHERE id = ?", runId);
+    static void deleteRun(Connection c, String runId, String lockRow) throws SQLException {
+        Long pk = queryLong(c, "SELECT pk FROM runs WHERE id = ?" + lockRow, runId);
         if (pk == null) {
             throw KeelException.notFound("no run '" + runId + "' to delete: keel runs lists the runs there are");
         }
