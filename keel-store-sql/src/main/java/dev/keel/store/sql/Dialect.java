@@ -50,6 +50,13 @@ interface Dialect {
      */
     String lockRow();
 
+    /**
+     * The most points a merged metric block grows to (see {@link BatchWriter#BLOCK_POINTS}):
+     * merging rewrites the last block, which costs more where a rewritten value is copied whole
+     * into the write-ahead log.
+     */
+    int blockPoints();
+
     /** The bound form of a JSON path from a dotted key's segments. */
     Object jsonPath(List<String> segments);
 

@@ -53,7 +53,7 @@ class SqlStore implements Store {
             return;
         }
         db.write("store run " + runId + "'s data", c -> {
-            BatchWriter.apply(c, runId, batch, db.dialect().lockRow());
+            BatchWriter.apply(c, runId, batch, db.dialect());
             return null;
         });
     }

@@ -97,6 +97,11 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public int blockPoints() {
+        return BatchWriter.BLOCK_POINTS;
+    }
+
+    @Override
     public Object jsonPath(List<String> segments) {
         StringBuilder sb = new StringBuilder("$");
         for (String s : segments) {
