@@ -139,19 +139,25 @@ final class PostgresDialect implements Dialect {
     /**
      * Three keys where SQLite needs one (a CASE there may mix numbers and text): the kind (numbers
      * 0, strings 1, the rest NULL), the number, the string. Reversing all three for DESC puts
-     * strings before numbers, as SQLite's type order does.
+     * strings before numbers, as SQLite's type order does. Lists and objects sort as their JSON
+     * text among the strings, as SQLite's json_extract returns them.
      */
     @Override
     public void jsonOrderBy(SqlBuilder b, String column, Object path, boolean descending) {
         String dir = descending ? " DESC NULLS LAST" : " ASC NULLS LAST";
         b.sql("(CASE ");
         type(b, column, path);
-        b.sql(" WHEN 'number' THEN 0 WHEN 'boolean' THEN 0 WHEN 'string' THEN CASE ");
+        b.sql(" WHEN 'number' THEN 0 WHEN 'boolean' THEN 0 WHEN 'array' THEN 1 WHEN 'object' THEN 1"
+                + " WHEN 'string' THEN CASE ");
         text(b, column, path);
         b.sql(" WHEN 'NaN' THEN NULL WHEN 'Infinity' THEN 0 WHEN '-Infinity' THEN 0 ELSE 1 END END)" + dir + ", ");
         jsonNumber(b, column, path);
         // the strings that stand for numbers sort by the keys before, so they tie here with the absent ones
         b.sql(dir + ", (CASE WHEN ");
+        type(b, column, path);
+        b.sql(" IN ('array', 'object') THEN CAST(");
+        value(b, column, path);
+        b.sql(" AS text) WHEN ");
         type(b, column, path);
         b.sql(" = 'string' AND ");
         text(b, column, path);
