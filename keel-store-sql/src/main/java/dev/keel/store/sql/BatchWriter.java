@@ -44,13 +44,13 @@ final class BatchWriter {
         }
     }
 
-    static void apply(Connection c, String runId, WriteBatch batch) throws SQLException {
+    static void apply(Connection c, String runId, WriteBatch batch, Dialect dialect) throws SQLException {
         boolean jsonChanges = !batch.summary.isEmpty() || !batch.config.isEmpty();
         long pk;
         String summary = null;
         String config = null;
         try (PreparedStatement ps = c.prepareStatement("SELECT pk, log_offset"
-                + (jsonChanges ? ", summary, config" : "") + " FROM runs WHERE id = ?")) {
+                + (jsonChanges ? ", summary, config" : "") + " FROM runs WHERE id = ?" + dialect.lockRow())) {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -68,7 +68,7 @@ final class BatchWriter {
                 }
             }
         }
-        writeMetrics(c, pk, batch.metrics);
+        writeMetrics(c, pk, batch.metrics, dialect.blockPoints());
         writeConsole(c, pk, batch.console);
         writeFiles(c, pk, batch.files);
         removeFiles(c, pk, batch.removedFiles);
@@ -125,7 +125,8 @@ final class BatchWriter {
     static final int BLOCK_POINTS = 4096;
 
     /** Appends the batch's points of each key, in the order they were logged, as one block per key. */
-    private static void writeMetrics(Connection c, long runPk, MetricBatch batch) throws SQLException {
+    private static void writeMetrics(Connection c, long runPk, MetricBatch batch, int blockPoints)
+            throws SQLException {
         int n = batch.size();
         if (n == 0) {
             return;
@@ -171,8 +172,8 @@ final class BatchWriter {
                     keyPk = rs.getLong(1);
                     pointsBefore = rs.getLong(2) - idx.length;
                 }
-                if (pointsBefore > 0 && idx.length < BLOCK_POINTS
-                        && mergeIntoLast(last, replace, keyPk, steps, timestamps, values, idx)) {
+                if (pointsBefore > 0 && idx.length < blockPoints
+                        && mergeIntoLast(last, replace, keyPk, steps, timestamps, values, idx, blockPoints)) {
                     continue;
                 }
                 insert.setLong(1, keyPk);
@@ -187,12 +188,13 @@ final class BatchWriter {
 
     /** Appends the points to the key's last block when they fit; false when they do not. */
     private static boolean mergeIntoLast(PreparedStatement last, PreparedStatement replace, long keyPk, long[] steps,
-                                         long[] timestamps, double[] values, int[] idx) throws SQLException {
+                                         long[] timestamps, double[] values, int[] idx, int blockPoints)
+            throws SQLException {
         long blockPk;
         byte[] data;
         last.setLong(1, keyPk);
         try (ResultSet rs = last.executeQuery()) {
-            if (!rs.next() || rs.getInt(2) + idx.length > BLOCK_POINTS) {
+            if (!rs.next() || rs.getInt(2) + idx.length > blockPoints) {
                 return false;
             }
             blockPk = rs.getLong(1);
@@ -305,8 +307,8 @@ final class BatchWriter {
         }
     }
 
-    static void deleteRun(Connection c, String runId) throws SQLException {
-        Long pk = queryLong(c, "SELECT pk FROM runs WHERE id = ?", runId);
+    static void deleteRun(Connection c, String runId, String lockRow) throws SQLException {
+        Long pk = queryLong(c, "SELECT pk FROM runs WHERE id = ?" + lockRow, runId);
         if (pk == null) {
             throw KeelException.notFound("no run '" + runId + "' to delete: keel runs lists the runs there are");
         }

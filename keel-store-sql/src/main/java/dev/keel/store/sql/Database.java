@@ -2,7 +2,6 @@ package dev.keel.store.sql;
 
 import dev.keel.core.KeelException;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -12,17 +11,26 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The connections of one store and the two ways to use them: {@link #write} runs work in one
- * write transaction on the single writer connection, retrying from the start while another
- * process holds the database's write lock; {@link #read} borrows a pooled reader connection.
+ * write transaction, retrying from the start while another process holds the database's write
+ * lock (or, on PostgreSQL, when the transaction lost a serialization race or a deadlock);
+ * {@link #read} borrows a reader connection.
+ *
+ * <p>A single-writer database (SQLite: one write lock per file anyway) writes on one connection
+ * kept for the purpose and keeps a few idle readers; a pooled one (PostgreSQL) borrows every
+ * connection from its factory's pool and gives it back by closing it, so writes run in parallel.
  *
  * <p>Retrying a whole transaction is safe because the work only talks to the database: nothing
  * is half-applied, so a busy database means "later", never "lost" or "failed".
  */
 final class Database implements AutoCloseable {
 
-    /** Opens a new connection, configured for this database. */
+    /** Opens a new connection, configured for this database (or borrows one from a pool). */
     interface ConnectionFactory {
         Connection open() throws SQLException;
+
+        /** Releases what the factory holds (a pool); called once when the store closes. */
+        default void close() {
+        }
     }
 
     /** Work on a connection; may be run more than once when the database was busy. */
@@ -36,27 +44,36 @@ final class Database implements AutoCloseable {
 
     private final Dialect dialect;
     private final ConnectionFactory factory;
-    private final Path location;
+    private final String location;
+    private final boolean pooled;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ConcurrentLinkedDeque<Connection> idleReaders = new ConcurrentLinkedDeque<>();
     private Connection writer;
     private volatile boolean closed;
 
-    Database(Dialect dialect, ConnectionFactory factory, Path location) {
+    /**
+     * @param location names the store in messages (never a password)
+     * @param pooled   true when the factory pools connections and writers may run in parallel
+     */
+    Database(Dialect dialect, ConnectionFactory factory, String location, boolean pooled) {
         this.dialect = dialect;
         this.factory = factory;
         this.location = location;
+        this.pooled = pooled;
     }
 
     Dialect dialect() {
         return dialect;
     }
 
-    Path location() {
+    String location() {
         return location;
     }
 
     <T> T write(String action, Work<T> work) {
+        if (pooled) {
+            return pooledWrite(action, work);
+        }
         writeLock.lock();
         try {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BUSY_LIMIT_MS);
@@ -76,7 +93,7 @@ final class Database implements AutoCloseable {
                         rollbackQuietly(c);
                     }
                     if (!dialect.isBusy(e) || System.nanoTime() > deadline) {
-                        throw dialect.translate(e, action, location);
+                        throw dialect.translate(e, action);
                     }
                     backOff(attempt);
                 } catch (RuntimeException | Error e) {
@@ -91,11 +108,44 @@ final class Database implements AutoCloseable {
         }
     }
 
+    /** A write on a connection of its own from the pool: many run at once, the database orders them. */
+    private <T> T pooledWrite(String action, Work<T> work) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BUSY_LIMIT_MS);
+        for (int attempt = 0; ; attempt++) {
+            checkOpen();
+            Connection c = null;
+            boolean begun = false;
+            try {
+                c = factory.open();
+                dialect.beginWrite(c);
+                begun = true;
+                T result = work.run(c);
+                dialect.commit(c);
+                return result;
+            } catch (SQLException e) {
+                if (begun) {
+                    rollbackQuietly(c);
+                }
+                if (!dialect.isBusy(e) || System.nanoTime() > deadline) {
+                    throw dialect.translate(e, action);
+                }
+                backOff(attempt);
+            } catch (RuntimeException | Error e) {
+                if (begun) {
+                    rollbackQuietly(c);
+                }
+                throw e;
+            } finally {
+                closeQuietly(c);
+            }
+        }
+    }
+
     <T> T read(String action, Work<T> work) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BUSY_LIMIT_MS);
         for (int attempt = 0; ; attempt++) {
             checkOpen();
-            Connection c = idleReaders.pollFirst();
+            Connection c = pooled ? null : idleReaders.pollFirst();
             try {
                 if (c == null) {
                     c = factory.open();
@@ -106,7 +156,7 @@ final class Database implements AutoCloseable {
             } catch (SQLException e) {
                 closeQuietly(c);
                 if (!dialect.isBusy(e) || System.nanoTime() > deadline) {
-                    throw dialect.translate(e, action, location);
+                    throw dialect.translate(e, action);
                 }
                 backOff(attempt);
             } catch (RuntimeException | Error e) {
@@ -127,7 +177,7 @@ final class Database implements AutoCloseable {
         if (c == null) {
             return;
         }
-        if (closed || idleReaders.size() >= MAX_IDLE_READERS) {
+        if (pooled || closed || idleReaders.size() >= MAX_IDLE_READERS) {
             closeQuietly(c);
         } else {
             idleReaders.addFirst(c);
@@ -182,5 +232,6 @@ final class Database implements AutoCloseable {
         for (Connection c; (c = idleReaders.pollFirst()) != null; ) {
             closeQuietly(c);
         }
+        factory.close();
     }
 }

@@ -1,6 +1,5 @@
 package dev.keel.store.sql;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -26,14 +25,37 @@ interface Dialect {
 
     void rollback(Connection c) throws SQLException;
 
-    /** True when the statement failed only because another connection holds a lock: retry it. */
+    /**
+     * True when the transaction failed only because of other connections (a lock held, a lost
+     * serialization race, a deadlock): run it again from the start.
+     */
     boolean isBusy(SQLException e);
 
     /**
      * Turns a database failure into a {@link dev.keel.core.KeelException} whose message names
      * the store and what to do about it.
      */
-    RuntimeException translate(SQLException e, String action, Path location);
+    RuntimeException translate(SQLException e, String action);
+
+    /**
+     * Called first in each schema migration transaction, so that processes opening a new
+     * database at once apply each step once, one after the other.
+     */
+    void lockSchema(Connection c) throws SQLException;
+
+    /**
+     * What to append to a {@code SELECT} of one run row that is about to be changed, so that
+     * concurrent writers of that run take turns ({@code FOR UPDATE}); empty where the write
+     * transaction already excludes every other writer.
+     */
+    String lockRow();
+
+    /**
+     * The most points a merged metric block grows to (see {@link BatchWriter#BLOCK_POINTS}):
+     * merging rewrites the last block, which costs more where a rewritten value is copied whole
+     * into the write-ahead log.
+     */
+    int blockPoints();
 
     /** The bound form of a JSON path from a dotted key's segments. */
     Object jsonPath(List<String> segments);
@@ -47,8 +69,12 @@ interface Dialect {
     /** The string at the path, else NULL. */
     void jsonText(SqlBuilder b, String column, Object path);
 
-    /** A sort key: numbers as {@link #jsonNumber}, then strings; "NaN" and absent values NULL. */
-    void jsonSortKey(SqlBuilder b, String column, Object path);
+    /**
+     * An ORDER BY term (no keywords) for the value at the path: numbers (as {@link #jsonNumber})
+     * before strings when ascending, strings before numbers when descending; "NaN", other
+     * types and absent values last either way.
+     */
+    void jsonOrderBy(SqlBuilder b, String column, Object path, boolean descending);
 
     /** True when the path holds a list with {@code value} in it, or a string containing it. */
     void jsonContains(SqlBuilder b, String column, Object path, Object value);

@@ -93,10 +93,10 @@ final class FilterCompiler {
     void orderBy(Field field, boolean descending, SqlBuilder b) {
         if (field.kind() == Field.Kind.ATTRIBUTE) {
             b.sql(column(field));
+            b.sql(descending ? " DESC NULLS LAST" : " ASC NULLS LAST");
         } else {
-            dialect.jsonSortKey(b, jsonColumn(field), path(field));
+            dialect.jsonOrderBy(b, jsonColumn(field), path(field), descending);
         }
-        b.sql(descending ? " DESC NULLS LAST" : " ASC NULLS LAST");
     }
 
     private void compare(Field f, Expr.Op op, Object value, SqlBuilder b) {

@@ -45,7 +45,7 @@ final class Migrations {
         // Up to date is the common case: see it without taking the write lock that running
         // processes are busy with.
         int seen = db.read("read the schema version", c -> {
-            try (ResultSet rs = c.getMetaData().getTables(null, null, "schema_version", null)) {
+            try (ResultSet rs = c.getMetaData().getTables(null, c.getSchema(), "schema_version", null)) {
                 return rs.next() ? current(c) : 0;
             }
         });
@@ -53,6 +53,7 @@ final class Migrations {
             return;
         }
         db.write("prepare the schema", c -> {
+            db.dialect().lockSchema(c);
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
                         + " applied_at BIGINT NOT NULL)");
@@ -63,6 +64,7 @@ final class Migrations {
             int version = v;
             String script = scripts.get(v - 1);
             db.write("upgrade the schema to version " + v, c -> {
+                db.dialect().lockSchema(c);
                 int current = current(c);
                 if (current > scripts.size()) {
                     throw new KeelException(KeelException.ErrorCode.STORAGE_FAILURE, db.location()

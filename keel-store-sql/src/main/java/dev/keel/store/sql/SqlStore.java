@@ -53,7 +53,7 @@ class SqlStore implements Store {
             return;
         }
         db.write("store run " + runId + "'s data", c -> {
-            BatchWriter.apply(c, runId, batch);
+            BatchWriter.apply(c, runId, batch, db.dialect());
             return null;
         });
     }
@@ -61,7 +61,7 @@ class SqlStore implements Store {
     @Override
     public void deleteRun(String runId) {
         db.write("delete run " + runId, c -> {
-            BatchWriter.deleteRun(c, runId);
+            BatchWriter.deleteRun(c, runId, db.dialect().lockRow());
             return null;
         });
     }

@@ -21,6 +21,12 @@ final class SqliteDialect implements Dialect {
     private static final int CANTOPEN = 14;
     private static final int NOTADB = 26;
 
+    private final Path location;
+
+    SqliteDialect(Path location) {
+        this.location = location;
+    }
+
     @Override
     public String name() {
         return "sqlite";
@@ -57,7 +63,7 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
-    public RuntimeException translate(SQLException e, String action, Path location) {
+    public RuntimeException translate(SQLException e, String action) {
         int code = e.getErrorCode() & 0xff;
         String reason = e.getMessage();
         Path folder = location.toAbsolutePath().getParent();
@@ -78,6 +84,21 @@ final class SqliteDialect implements Dialect {
             default -> new KeelException(ErrorCode.STORAGE_FAILURE, "cannot " + action + " in " + location
                     + ": " + reason, e);
         };
+    }
+
+    @Override
+    public void lockSchema(Connection c) {
+        // BEGIN IMMEDIATE already holds the database's only write lock
+    }
+
+    @Override
+    public String lockRow() {
+        return "";
+    }
+
+    @Override
+    public int blockPoints() {
+        return BatchWriter.BLOCK_POINTS;
     }
 
     @Override
@@ -105,9 +126,11 @@ final class SqliteDialect implements Dialect {
         caseOf(b, column, path, false);
     }
 
+    /** One key: SQLite orders numbers before text, and DESC reverses that, as the contract says. */
     @Override
-    public void jsonSortKey(SqlBuilder b, String column, Object path) {
+    public void jsonOrderBy(SqlBuilder b, String column, Object path, boolean descending) {
         caseOf(b, column, path, true);
+        b.sql(descending ? " DESC NULLS LAST" : " ASC NULLS LAST");
     }
 
     /** Numbers first in the CASE: the common case reads the path twice, not five times. */

@@ -52,6 +52,7 @@ public final class SqliteStore extends SqlStore {
             config.setMaxPageCount(maxPages);
         }
         String url = "jdbc:sqlite:" + db;
-        return new Database(new SqliteDialect(), () -> DriverManager.getConnection(url, config.toProperties()), db);
+        return new Database(new SqliteDialect(db), () -> DriverManager.getConnection(url, config.toProperties()),
+                db.toString(), false);
     }
 }

@@ -1,6 +1,7 @@
 /**
  * Keel's stores on SQL databases: the embedded {@link dev.keel.store.sql.SqliteStore} (opened
- * through {@code Stores.open("sqlite:<path to keel.db>")}), and later PostgreSQL.
+ * through {@code Stores.open("sqlite:<path to keel.db>")}) and the shared
+ * {@link dev.keel.store.sql.PostgresStore} ({@code Stores.open("jdbc:postgresql://HOST/DB")}).
  *
  * <h2>How it is built</h2>
  * <ul>
@@ -16,8 +17,12 @@
  *       up to {@code BatchWriter.BLOCK_POINTS}), encoded by {@code MetricBlockCodec}: values as raw
  *       IEEE doubles, steps and timestamps as zig-zag varint deltas. Reading a series is a range
  *       scan over its blocks.</li>
- *   <li>Runs keep config and summary as JSON text; {@code FilterCompiler} turns a filter and a
- *       sort field into SQL over them with every value and JSON path bound as a parameter.</li>
+ *   <li>On PostgreSQL a write is a READ COMMITTED transaction on a pooled connection that first
+ *       locks the run's row ({@code FOR UPDATE}), so concurrent writers of one run take turns;
+ *       deadlocks and serialization failures are retried like SQLite's busy database.</li>
+ *   <li>Runs keep config and summary as JSON text (on PostgreSQL with generated jsonb copies for
+ *       queries); {@code FilterCompiler} turns a filter and a sort field into SQL over them with
+ *       every value and JSON path bound as a parameter.</li>
  * </ul>
  */
 package dev.keel.store.sql;

@@ -62,7 +62,7 @@ class SqliteStoreTest {
         try (Store store = new SqliteStore(db)) {
             store.createRun(run("r1"), Map.of("k", "v"));
         }
-        int latest = Migrations.scripts(new SqliteDialect()).size();
+        int latest = Migrations.scripts(new SqliteDialect(db)).size();
         assertEquals(latest, schemaVersion(db));
         try (Store store = new SqliteStore(db)) {
             assertEquals("r1", store.run("r1").orElseThrow().id());
@@ -80,7 +80,7 @@ class SqliteStoreTest {
         }
         KeelException e = assertThrows(KeelException.class, () -> new SqliteStore(db));
         assertEquals(db + " has schema version 99, newer than this Keel knows ("
-                + Migrations.scripts(new SqliteDialect()).size() + "): upgrade Keel to open it", e.getMessage());
+                + Migrations.scripts(new SqliteDialect(db)).size() + "): upgrade Keel to open it", e.getMessage());
         assertEquals(99, schemaVersion(db));
     }
 

@@ -17,28 +17,37 @@ import java.util.Random;
 /**
  * A rough, throw-away measurement of the store's three performance targets; the real figures
  * come from bench/. Not a test: run it by hand with the test class path.
- * Argument: a scratch folder (its keel.db files are replaced).
+ * Argument: a scratch folder (its keel.db files are replaced). {@link PostgresRoughBench} runs the
+ * same workloads on PostgreSQL.
  */
 public final class StoreRoughBench {
     private StoreRoughBench() {
     }
 
+    /** Makes a new, empty store for a named workload. */
+    interface Stores {
+        Store fresh(String name) throws Exception;
+    }
+
     public static void main(String[] args) throws Exception {
         Path dir = Files.createDirectories(Path.of(args.length > 0 ? args[0] : "target/rough-bench"));
-        ingestAndRead(dir.resolve("ingest.db"), 5, 2_000, 500);
-        ingestAndRead(dir.resolve("ingest-small.db"), 5, 20, 5_000);
-        search(dir.resolve("search.db"));
+        run(name -> {
+            Path db = dir.resolve(name + ".db");
+            for (String suffix : List.of("", "-wal", "-shm")) {
+                Files.deleteIfExists(Path.of(db + suffix));
+            }
+            return new SqliteStore(db);
+        });
     }
 
-    private static Store fresh(Path db) throws Exception {
-        for (String suffix : List.of("", "-wal", "-shm")) {
-            Files.deleteIfExists(Path.of(db + suffix));
-        }
-        return new SqliteStore(db);
+    static void run(Stores stores) throws Exception {
+        ingestAndRead(stores.fresh("ingest"), 5, 2_000, 500);
+        ingestAndRead(stores.fresh("ingest-small"), 5, 20, 5_000);
+        search(stores.fresh("search"));
     }
 
-    private static void ingestAndRead(Path db, int keys, int perKey, int batches) throws Exception {
-        try (Store store = fresh(db)) {
+    static void ingestAndRead(Store fresh, int keys, int perKey, int batches) throws Exception {
+        try (Store store = fresh) {
             store.createRun(run("ingest", 0, Map.of(), Map.of()), Map.of());
             Random r = new Random(1);
             long total = 0;
@@ -66,8 +75,8 @@ public final class StoreRoughBench {
         }
     }
 
-    private static void search(Path db) throws Exception {
-        try (Store store = fresh(db)) {
+    static void search(Store fresh) throws Exception {
+        try (Store store = fresh) {
             Random r = new Random(2);
             long t0 = System.nanoTime();
             for (int i = 0; i < 10_000; i++) {
@@ -98,7 +107,7 @@ public final class StoreRoughBench {
         }
     }
 
-    private static RunInfo run(String id, long created, Map<String, Object> config, Map<String, Object> summary) {
+    static RunInfo run(String id, long created, Map<String, Object> config, Map<String, Object> summary) {
         return new RunInfo(id, "bench", id, "", "u", List.of("t"), "", RunState.FINISHED, created, created, created,
                 1000, "", "h", 1, config, summary);
     }

@@ -1,0 +1,10 @@
+package dev.keel.store.sql;
+
+import dev.keel.core.store.Store;
+
+class PostgresStoreContractTest extends StoreContractTest {
+    @Override
+    protected Store newStore() {
+        return new PostgresStore(TestPostgres.freshStoreUrl());
+    }
+}
