@@ -130,7 +130,7 @@ public final class RunExperiment {
                     tracking.restore(c.step(), c.epochsDone());
                     run.summary().put("resumed_from_checkpoint", resumed.checkpoint().name());
                 }
-                loop.checkpoints(config.checkpointEverySteps(), new TrainingCheckpoints(checkpoints, out));
+                loop.checkpoints(config.checkpointEverySteps(), new TrainingCheckpoints(run, checkpoints, out));
             }
             long start = System.nanoTime();
             List<TrainingLoop.EpochResult> epochs = loop.fit(train, split.validation(), null);

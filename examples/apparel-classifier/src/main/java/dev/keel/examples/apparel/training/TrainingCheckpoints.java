@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keel.Checkpoint;
 import dev.keel.Checkpoints;
+import dev.keel.Run;
 import dev.keel.core.KeelException;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -19,15 +20,20 @@ import java.util.Optional;
  * checkpoint taken after epoch 3 (its end, or a step inside epoch 4). Epoch-end checkpoints carry
  * the epoch's metrics, so {@code keepBest("val_accuracy", MAX)} keeps the best epoch.
  *
+ * <p>Every save waits until the checkpoint is listed with the run ({@link Run#flush()}), so a
+ * checkpoint reported on the console is one a resume will find.
+ *
  * <p>A failed save is reported on the console and training goes on: losing the safety net is
  * worth a warning, not the run.
  */
 final class TrainingCheckpoints implements TrainingLoop.CheckpointSink {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private final Run run;
     private final Checkpoints checkpoints;
     private final PrintStream out;
 
-    TrainingCheckpoints(Checkpoints checkpoints, PrintStream out) {
+    TrainingCheckpoints(Run run, Checkpoints checkpoints, PrintStream out) {
+        this.run = run;
         this.checkpoints = checkpoints;
         this.out = out;
     }
@@ -36,6 +42,10 @@ final class TrainingCheckpoints implements TrainingLoop.CheckpointSink {
     public void save(TrainingCheckpoint c, Map<String, Double> metrics) {
         try {
             Checkpoint saved = checkpoints.save(c.epochsDone(), c.step(), metrics, c::writeTo);
+            // save() makes the bytes durable, but the run's file list is written by the run's
+            // background writer: without this, a kill right after the save could leave the
+            // checkpoint unlisted and a resume would start from the one before
+            run.flush();
             out.printf(Locale.ROOT, "checkpoint: %s (epoch %d, batch %d, step %d)%n", saved.name(), c.epochsDone() + (c.batch() > 0 ? 1 : 0),
                     c.batch(), c.step());
         } catch (KeelException e) {
