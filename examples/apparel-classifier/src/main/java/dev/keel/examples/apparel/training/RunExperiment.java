@@ -28,10 +28,16 @@ import java.util.Map;
 
 /**
  * Trains one experiment, tracked by Keel:
- * {@code RunExperiment [EXPERIMENT] [key=value…]}, where EXPERIMENT is a YAML file or the name of
- * one in {@code training/experiments/} (default {@code mlp}). Logs the config, the dataset
- * files' checksums, batch loss, per-epoch metrics and a summary (best {@code val_accuracy},
- * {@code test_accuracy}); saves the weights under {@code artifacts/} for {@link PromoteWeights}.
+ * {@code RunExperiment [EXPERIMENT] [key=value…] [--resume RUN_ID]}, where EXPERIMENT is a YAML
+ * file or the name of one in {@code training/experiments/} (default {@code mlp}). Logs the
+ * config, the dataset files' checksums, batch loss, per-epoch metrics and a summary (best
+ * {@code val_accuracy}, {@code test_accuracy}); saves checkpoints every epoch (and every
+ * {@code checkpoint_every_steps} batches); saves the weights under {@code artifacts/} for
+ * {@link PromoteWeights}.
+ *
+ * <p>Resuming: with {@code --resume RUN_ID}, or {@code KEEL_RESUME=RUN_ID} in the environment (what
+ * {@code keel run resume RUN_ID} sets), the run continues under its id from its last good
+ * checkpoint, exactly where it stopped, and its summary records {@code resumed_from_checkpoint}.
  */
 public final class RunExperiment {
     private RunExperiment() {
