@@ -72,7 +72,7 @@ final class TrainingCheckpoints implements TrainingLoop.CheckpointSink {
         }
         Checkpoints.Loaded<TrainingCheckpoint> l = loaded.get();
         for (String skipped : l.skipped()) {
-            out.println("resume: skipped damaged checkpoint " + skipped);
+            out.println("resume: skipped a damaged checkpoint: " + skipped);
         }
         TrainingCheckpoint c = l.state();
         String saved = json(c.config());

@@ -100,9 +100,10 @@ class KillAndResumeTest {
 
         Child resumed = Child.start(dir, id);
         assertEquals(0, resumed.waitFor(), () -> "resumed run failed: " + resumed.lines);
-        String skipped = line(resumed.lines, l -> l.startsWith("resume: skipped damaged checkpoint "));
+        String skipped = line(resumed.lines, l -> l.startsWith("resume: skipped a damaged checkpoint: "));
         assertTrue(skipped.contains(last.name()), skipped);
         assertTrue(line(resumed.lines, l -> l.startsWith("resume: from ")).startsWith("resume: from " + previous.name() + " "));
+        System.out.println("damaged resume: " + skipped);
         Finished f = finished(dir, resumed.lines);
         try (Store store = Stores.open(home.storeLocation())) {
             assertEquals(previous.name(), store.run(id).orElseThrow().summary().get("resumed_from_checkpoint"));
