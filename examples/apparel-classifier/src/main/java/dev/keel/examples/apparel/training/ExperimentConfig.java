@@ -23,7 +23,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 public record ExperimentConfig(String network, List<Integer> layers, double dropout, int epochs, int batchSize,
                                String optimizer, double learningRate, String lrSchedule, double weightDecay, long seed, int threads,
                                int validationSize, int trainLimit, int logEvery, String project, String dataDir,
-                               boolean track) {
+                               boolean track, int checkpointEverySteps, int keepCheckpoints) {
 
     /** The keys, their types and defaults, in the order they are documented. */
     static final Map<String, Object> DEFAULTS = defaults();
@@ -47,6 +47,8 @@ public record ExperimentConfig(String network, List<Integer> layers, double drop
         d.put("project", "apparel-classifier");
         d.put("data_dir", "");
         d.put("track", true);
+        d.put("checkpoint_every_steps", 0);
+        d.put("keep_checkpoints", 3);
         return d;
     }
 
@@ -74,7 +76,8 @@ public record ExperimentConfig(String network, List<Integer> layers, double drop
                 (String) v.get("optimizer"), ((Number) v.get("learning_rate")).doubleValue(), (String) v.get("lr_schedule"),
                 ((Number) v.get("weight_decay")).doubleValue(), ((Number) v.get("seed")).longValue(),
                 (Integer) v.get("threads"), (Integer) v.get("validation_size"), (Integer) v.get("train_limit"),
-                (Integer) v.get("log_every"), (String) v.get("project"), (String) v.get("data_dir"), (Boolean) v.get("track"));
+                (Integer) v.get("log_every"), (String) v.get("project"), (String) v.get("data_dir"), (Boolean) v.get("track"),
+                (Integer) v.get("checkpoint_every_steps"), (Integer) v.get("keep_checkpoints"));
         c.check();
         return c;
     }
@@ -92,6 +95,11 @@ public record ExperimentConfig(String network, List<Integer> layers, double drop
         positive("epochs", epochs);
         positive("batch_size", batchSize);
         positive("threads", threads);
+        if (checkpointEverySteps < 0) {
+            throw new IllegalArgumentException("checkpoint_every_steps must be >= 0 (0: only at the end of each epoch), got "
+                    + checkpointEverySteps);
+        }
+        positive("keep_checkpoints", keepCheckpoints);
         if (learningRate <= 0) {
             throw new IllegalArgumentException("learning_rate must be > 0, got " + learningRate);
         }
@@ -120,6 +128,20 @@ public record ExperimentConfig(String network, List<Integer> layers, double drop
         m.put("validation_size", validationSize);
         m.put("train_limit", trainLimit);
         m.put("log_every", logEvery);
+        m.put("checkpoint_every_steps", checkpointEverySteps);
+        m.put("keep_checkpoints", keepCheckpoints);
+        return m;
+    }
+
+    /**
+     * The keys that decide the numbers training produces (what a checkpoint must agree with to be
+     * resumed exactly): every key but logging, checkpointing, tracking and data location.
+     */
+    public Map<String, Object> trainingMap() {
+        Map<String, Object> m = toMap();
+        m.remove("log_every");
+        m.remove("checkpoint_every_steps");
+        m.remove("keep_checkpoints");
         return m;
     }
 

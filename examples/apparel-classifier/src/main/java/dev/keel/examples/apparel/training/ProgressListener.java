@@ -15,10 +15,10 @@ final class ProgressListener extends TrainingListenerAdapter {
     private ProgressBar bar;
     private long batches;
 
-    /** Starts counting a new epoch, drawing on {@code bar} (null draws nothing). */
-    void startEpoch(ProgressBar bar) {
+    /** Starts counting a new epoch at batch {@code from} (0, or where a resumed epoch continues), drawing on {@code bar} (null draws nothing). */
+    void startEpoch(ProgressBar bar, long from) {
         this.bar = bar;
-        batches = 0;
+        batches = from;
     }
 
     @Override

@@ -1,9 +1,11 @@
 package dev.keel.examples.apparel.training;
 
+import dev.keel.Checkpoints;
 import dev.keel.Keel;
 import dev.keel.Run;
 import dev.keel.RunOptions;
 import dev.keel.SummaryMode;
+import dev.keel.core.KeelException;
 import dev.keel.djl.DjlEnvironment;
 import dev.keel.djl.KeelTrainingListener;
 import dev.keel.examples.apparel.datasets.DatasetException;
@@ -26,10 +28,16 @@ import java.util.Map;
 
 /**
  * Trains one experiment, tracked by Keel:
- * {@code RunExperiment [EXPERIMENT] [key=value…]}, where EXPERIMENT is a YAML file or the name of
- * one in {@code training/experiments/} (default {@code mlp}). Logs the config, the dataset
- * files' checksums, batch loss, per-epoch metrics and a summary (best {@code val_accuracy},
- * {@code test_accuracy}); saves the weights under {@code artifacts/} for {@link PromoteWeights}.
+ * {@code RunExperiment [EXPERIMENT] [key=value…] [--resume RUN_ID]}, where EXPERIMENT is a YAML
+ * file or the name of one in {@code training/experiments/} (default {@code mlp}). Logs the
+ * config, the dataset files' checksums, batch loss, per-epoch metrics and a summary (best
+ * {@code val_accuracy}, {@code test_accuracy}); saves checkpoints every epoch (and every
+ * {@code checkpoint_every_steps} batches); saves the weights under {@code artifacts/} for
+ * {@link PromoteWeights}.
+ *
+ * <p>Resuming: with {@code --resume RUN_ID}, or {@code KEEL_RESUME=RUN_ID} in the environment (what
+ * {@code keel run resume RUN_ID} sets), the run continues under its id from its last good
+ * checkpoint, exactly where it stopped, and its summary records {@code resumed_from_checkpoint}.
  */
 public final class RunExperiment {
     private RunExperiment() {
@@ -43,16 +51,27 @@ public final class RunExperiment {
     public static void main(String[] args) {
         try {
             Path experiment = Path.of("training/experiments/mlp.yaml");
+            List<String> rest = new java.util.ArrayList<>(Arrays.asList(args));
+            String resume = null;
+            int at = rest.indexOf("--resume");
+            if (at >= 0) {
+                if (at + 1 >= rest.size()) {
+                    throw new IllegalArgumentException("--resume needs a run id, e.g. --resume 6v8m5w0s (see `keel runs`)");
+                }
+                resume = rest.remove(at + 1);
+                rest.remove(at);
+            }
+            args = rest.toArray(new String[0]);
             List<String> overrides = Arrays.asList(args);
             if (args.length > 0 && !args[0].contains("=")) {
                 experiment = resolve(args[0]);
                 overrides = overrides.subList(1, overrides.size());
             }
             ExperimentConfig config = ExperimentConfig.load(experiment, overrides);
-            Outcome o = run(config, Path.of("artifacts"), System.out);
+            Outcome o = run(config, Path.of("artifacts"), System.out, null, resume);
             System.out.printf(Locale.ROOT, "test_accuracy %.4f  test_loss %.4f  training %.1f s%nweights: %s%n",
                     o.test().accuracy(), o.test().loss(), o.trainSeconds(), o.weights());
-        } catch (IllegalArgumentException | DatasetException e) {
+        } catch (IllegalArgumentException | DatasetException | KeelException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
         } catch (IOException e) {
@@ -81,6 +100,16 @@ public final class RunExperiment {
 
     /** As {@link #run(ExperimentConfig, Path, PrintStream)}, tracking into the {@code .keel} folder {@code keelHome} (null: the usual lookup). */
     public static Outcome run(ExperimentConfig config, Path artifactsDir, PrintStream out, Path keelHome) throws IOException {
+        return run(config, artifactsDir, out, keelHome, null);
+    }
+
+    /**
+     * As {@link #run(ExperimentConfig, Path, PrintStream, Path)}, continuing the run {@code resume}
+     * when not null (as {@code KEEL_RESUME} does): training starts again from the run's last good
+     * checkpoint, mid-epoch if that is where it was saved.
+     */
+    public static Outcome run(ExperimentConfig config, Path artifactsDir, PrintStream out, Path keelHome, String resume)
+            throws IOException {
         DjlEnvironment.prepare(config.threads());
         FashionMnistDataset data = FashionMnistDataset.open(config.dataDir().isEmpty() ? null : Path.of(config.dataDir()));
         FashionMnistDataset.Split split = data.split(config.seed(), config.validationSize());
@@ -89,16 +118,29 @@ public final class RunExperiment {
         out.printf(Locale.ROOT, "data: %d train, %d validation, %d test (from %s)%n", train.size(),
                 split.validation().size(), test.size(), data.sources().values().iterator().next().getParent());
 
-        Run run = config.track() ? startRun(config, data, out, keelHome) : null;
+        Run run = config.track() ? startRun(config, data, out, keelHome, resume) : null;
         NetworkSpec spec = new NetworkSpec(config.network(), config.layers(), config.dropout(), data.classNames().size());
         try (ImageModel model = new ImageModel(spec, data.classNames())) {
             TrainingLoop loop = new TrainingLoop(model, config);
+            Checkpoints.Loaded<TrainingCheckpoint> resumed = null;
             if (run != null) {
-                loop.addListener(new KeelTrainingListener(run, config.logEvery()));
+                KeelTrainingListener tracking = new KeelTrainingListener(run, config.logEvery());
+                loop.addListener(tracking);
+                Checkpoints checkpoints = run.checkpoints().keepLast(config.keepCheckpoints())
+                        .keepBest("val_accuracy", SummaryMode.MAX);
+                resumed = TrainingCheckpoints.resume(checkpoints, config, out);
+                if (resumed != null) {
+                    TrainingCheckpoint c = resumed.state();
+                    loop.resumeFrom(c);
+                    // metrics continue at the steps an uninterrupted run would have logged them at
+                    tracking.restore(c.step(), c.epochsDone());
+                    run.summary().put("resumed_from_checkpoint", resumed.checkpoint().name());
+                }
+                loop.checkpoints(config.checkpointEverySteps(), new TrainingCheckpoints(run, checkpoints, out));
             }
             long start = System.nanoTime();
             List<TrainingLoop.EpochResult> epochs = loop.fit(train, split.validation(), null);
-            double seconds = (System.nanoTime() - start) / 1e9;
+            double seconds = (System.nanoTime() - start) / 1e9 + (resumed != null ? resumed.state().trainSeconds() : 0);
             Evaluation eval = loop.evaluate(test);
             String id = run != null ? run.id() : "local-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
             Path weights = artifactsDir.resolve(id).resolve("ImageModel_FashionMnistDataset_" + config.network() + "_weights.bin");
@@ -127,14 +169,15 @@ public final class RunExperiment {
         }
     }
 
-    private static Run startRun(ExperimentConfig config, FashionMnistDataset data, PrintStream out, Path keelHome) {
+    private static Run startRun(ExperimentConfig config, FashionMnistDataset data, PrintStream out, Path keelHome,
+                                String resume) {
         Map<String, Object> dataset = new LinkedHashMap<>();
         dataset.put("name", data.spec().name());
         dataset.put("sha256", new LinkedHashMap<>(new java.util.TreeMap<>(data.checksums())));
         try {
             Keel.seed(config.seed());
             Run run = Keel.init(RunOptions.builder().project(config.project()).config(config.toMap())
-                    .config(Map.of("dataset", dataset)).tags(config.network()).home(keelHome).build());
+                    .config(Map.of("dataset", dataset)).tags(config.network()).home(keelHome).resume(resume).build());
             run.summary().define("val_accuracy", SummaryMode.MAX).define("val_loss", SummaryMode.MIN);
             out.println("tracking: run " + run.name() + " (" + run.id() + ") in project " + run.project());
             return run;

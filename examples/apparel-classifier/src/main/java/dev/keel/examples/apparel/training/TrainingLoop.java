@@ -37,6 +37,19 @@ public final class TrainingLoop {
     private final List<TrainingListener> listeners = new ArrayList<>();
     private boolean progress = true;
     private boolean djlAdam;
+    private TrainingCheckpoint resumeFrom;
+    private int checkpointEvery;
+    private CheckpointSink sink;
+
+    /** Receives the loop's checkpoints: at the end of every epoch, and every N steps when asked. */
+    @FunctionalInterface
+    public interface CheckpointSink {
+        /**
+         * Keeps {@code checkpoint}; {@code metrics} holds the epoch's metrics at an epoch boundary
+         * and is empty mid-epoch. A sink that cannot keep it should say so and return: training goes on.
+         */
+        void save(TrainingCheckpoint checkpoint, Map<String, Double> metrics);
+    }
 
     /** Per-epoch metrics as the loop saw them. */
     public record EpochResult(int epoch, double loss, double accuracy, double valLoss, double valAccuracy, double seconds) {
@@ -59,6 +72,26 @@ public final class TrainingLoop {
         return this;
     }
 
+    /** Continues from {@code checkpoint} instead of starting at epoch 0 (null: start afresh). */
+    public TrainingLoop resumeFrom(TrainingCheckpoint checkpoint) {
+        this.resumeFrom = checkpoint;
+        return this;
+    }
+
+    /**
+     * Hands a checkpoint to {@code sink} at the end of every epoch and, when {@code everySteps > 0},
+     * after every {@code everySteps}-th step (counted over the whole training, so the same steps
+     * whether or not the run was resumed).
+     */
+    public TrainingLoop checkpoints(int everySteps, CheckpointSink sink) {
+        if (everySteps < 0) {
+            throw new IllegalArgumentException("checkpoint_every_steps must be >= 0, got " + everySteps);
+        }
+        this.checkpointEvery = everySteps;
+        this.sink = sink;
+        return this;
+    }
+
     /** Uses DJL's own Adam instead of {@link NamedAdam} (for the test that they train identically). */
     TrainingLoop useDjlAdam(boolean on) {
         this.djlAdam = on;
@@ -72,10 +105,15 @@ public final class TrainingLoop {
         NamedAdam optimizer = new NamedAdam((float) config.learningRate(), (float) config.weightDecay());
         BatchSequence sequence = new BatchSequence(train.size(), config.batchSize(), config.seed(), true);
         ProgressListener bars = new ProgressListener();
-        DefaultTrainingConfig tc = new DefaultTrainingConfig(model.loss())
+        // evaluators whose running epoch totals a mid-epoch checkpoint can carry
+        Tallies.TalliedLoss loss = new Tallies.TalliedLoss(model.loss());
+        List<Evaluator> metrics = Tallies.restorable(model.metrics());
+        List<Evaluator> tallied = new ArrayList<>(metrics);
+        tallied.add(loss);
+        DefaultTrainingConfig tc = new DefaultTrainingConfig(loss)
                 .optOptimizer(djlAdam ? ai.djl.training.optimizer.Optimizer.adam().build() : optimizer)
                 .optDevices(new Device[] {Device.cpu()});
-        for (Evaluator e : model.metrics()) {
+        for (Evaluator e : metrics) {
             tc.addEvaluator(e);
         }
         // the metric listeners first: the progress bar and tracking listeners read what they computed
@@ -87,19 +125,41 @@ public final class TrainingLoop {
             trainer.initialize(model.inputShape(1));
             optimizer.bind(model.block());
             long step = 0;
-            for (int epoch = 0; epoch < config.epochs(); epoch++) {
+            int firstEpoch = 0;
+            int firstBatch = 0;
+            double priorSeconds = 0;
+            if (resumeFrom != null) {
+                resumeFrom.restore(model.block(), optimizer, tallied);
+                results.addAll(resumeFrom.epochs());
+                step = resumeFrom.step();
+                firstEpoch = resumeFrom.epochsDone();
+                firstBatch = resumeFrom.batch();
+                priorSeconds = resumeFrom.trainSeconds();
+            }
+            long trainStart = System.nanoTime();
+            long totalSteps = (long) config.epochs() * sequence.batchesPerEpoch();
+            for (int epoch = firstEpoch; epoch < config.epochs(); epoch++) {
                 int shown = epoch + 1;
+                int from = epoch == firstEpoch ? firstBatch : 0;
                 bars.startEpoch(progress ? ProgressBar.of("epoch " + shown + "/" + config.epochs(),
-                        sequence.batchesPerEpoch(), "batches") : null);
+                        sequence.batchesPerEpoch(), "batches") : null, from);
                 long start = System.nanoTime();
-                for (int[] indices : sequence.epoch(epoch)) {
+                int batchIndex = from;
+                for (int[] indices : sequence.batches(epoch, from)) {
                     engine.setRandomSeed((int) Shuffles.mix(config.seed(), step));
-                    optimizer.learningRate(learningRate(step, (long) config.epochs() * sequence.batchesPerEpoch()));
+                    optimizer.learningRate(learningRate(step, totalSteps));
                     try (Batch batch = model.batch(trainer.getManager(), train, indices)) {
                         EasyTrain.trainBatch(trainer, batch);
                         trainer.step();
                     }
                     step++;
+                    batchIndex++;
+                    if (sink != null && checkpointEvery > 0 && step % checkpointEvery == 0
+                            && batchIndex < sequence.batchesPerEpoch()) {
+                        sink.save(TrainingCheckpoint.capture(config.trainingMap(), epoch, batchIndex, step,
+                                priorSeconds + (System.nanoTime() - trainStart) / 1e9, results, model.block(), optimizer,
+                                tallied), Map.of());
+                    }
                 }
                 BatchSequence valSeq = new BatchSequence(validation.size(), 512, 0, false);
                 for (int[] indices : valSeq.epoch(0)) {
@@ -115,6 +175,12 @@ public final class TrainingLoop {
                 bars.finishEpoch(String.format(java.util.Locale.ROOT, "loss %.4f accuracy %.4f val_loss %.4f val_accuracy %.4f",
                         r.loss(), r.accuracy(), r.valLoss(), r.valAccuracy()));
                 results.add(r);
+                if (sink != null) {
+                    sink.save(TrainingCheckpoint.capture(config.trainingMap(), shown, 0, step,
+                            priorSeconds + (System.nanoTime() - trainStart) / 1e9, results, model.block(), optimizer,
+                            tallied), Map.of("loss", r.loss(), "accuracy", r.accuracy(), "val_loss", r.valLoss(),
+                            "val_accuracy", r.valAccuracy()));
+                }
                 if (onEpoch != null) {
                     onEpoch.accept(r);
                 }

@@ -1,0 +1,257 @@
+package dev.keel.examples.apparel.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keel.core.KeelHome;
+import dev.keel.core.MetricSeries;
+import dev.keel.core.RunFile;
+import dev.keel.core.RunInfo;
+import dev.keel.core.RunState;
+import dev.keel.core.blob.LocalBlobStore;
+import dev.keel.core.store.Store;
+import dev.keel.core.store.Stores;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real processes: RunExperiment is started as a child JVM on a small slice, killed with SIGKILL
+ * mid-epoch once step checkpoints exist, and started again with {@code KEEL_RESUME} (what
+ * {@code keel run resume} does). Its metrics, summary and final weights must equal, bit for bit,
+ * those of an uninterrupted run with the same seed — also when the last checkpoint was damaged
+ * and the resume had to fall back to the one before.
+ */
+class KillAndResumeTest {
+    // 2,560 / 64 = 40 batches per epoch; checkpoints at steps 15, 30, 40 (end), 45, 60, 75, 80 (end)
+    private static final List<String> ARGS = List.of("epochs=2", "train_limit=2560", "validation_size=1000",
+            "batch_size=64", "layers=[128]", "log_every=5", "checkpoint_every_steps=15", "keep_checkpoints=3", "seed=7");
+    private static final Pattern CHECKPOINT = Pattern.compile("checkpoint: \\S+ \\(epoch (\\d+), batch (\\d+), step (\\d+)\\)");
+    private static final List<String> METRICS = List.of("loss", "accuracy", "val_loss", "val_accuracy", "epoch", "batch_loss");
+    private static final List<String> SUMMARY = List.of("best_val_accuracy", "test_accuracy", "test_loss", "loss",
+            "accuracy", "val_loss", "val_accuracy", "batch_loss", "epoch");
+
+    @TempDir
+    static Path tmp;
+    private static Finished reference;
+
+    /** What a child left: its run, and the bytes of its final weights. */
+    record Finished(Path home, String runId, byte[] weights, List<String> output) {
+    }
+
+    @BeforeAll
+    static void uninterrupted() throws Exception {
+        Path dir = tmp.resolve("reference");
+        Child c = Child.start(dir, null);
+        assertEquals(0, c.waitFor(), () -> "reference run failed: " + c.lines);
+        reference = finished(dir, c.lines);
+        System.out.println("reference run: " + line(c.lines, l -> l.startsWith("test_accuracy")));
+    }
+
+    @Test
+    void aRunKilledMidEpochAndResumedEndsExactlyLikeAnUninterruptedOne() throws Exception {
+        Path dir = tmp.resolve("killed");
+        String id = killAfterStep(dir, 45);
+        Child resumed = Child.start(dir, id);
+        assertEquals(0, resumed.waitFor(), () -> "resumed run failed: " + resumed.lines);
+        String from = line(resumed.lines, l -> l.startsWith("resume: from "));
+        assertTrue(from.matches("resume: from \\S+ \\(1 epochs done, then [1-9]\\d* batches; step \\d+\\)"),
+                "resumed mid-epoch 2: " + from);
+        assertSameAsReference(finished(dir, resumed.lines));
+    }
+
+    @Test
+    void aDamagedLastCheckpointFallsBackToThePreviousOneAndStillEndsExactly() throws Exception {
+        Path dir = tmp.resolve("damaged");
+        String id = killAfterStep(dir, 60);
+        KeelHome home = new KeelHome(dir.resolve(".keel"));
+        List<RunFile> ckpts;
+        try (Store store = Stores.open(home.storeLocation())) {
+            ckpts = new ArrayList<>(store.files(id).stream().filter(f -> f.name().startsWith("checkpoints/")).toList());
+        }
+        ckpts.sort(Comparator.comparing(RunFile::name));
+        assertTrue(ckpts.size() >= 2, "checkpoints " + ckpts);
+        RunFile last = ckpts.get(ckpts.size() - 1);
+        RunFile previous = ckpts.get(ckpts.size() - 2);
+        Path blob = new LocalBlobStore(home.blobs()).path(last.hash());
+        Files.setPosixFilePermissions(blob, PosixFilePermissions.fromString("rw-------"));
+        byte[] b = Files.readAllBytes(blob);
+        b[b.length / 2] ^= 0x01;
+        Files.write(blob, b);
+
+        Child resumed = Child.start(dir, id);
+        assertEquals(0, resumed.waitFor(), () -> "resumed run failed: " + resumed.lines);
+        String skipped = line(resumed.lines, l -> l.startsWith("resume: skipped a damaged checkpoint: "));
+        assertTrue(skipped.contains(last.name()), skipped);
+        assertTrue(line(resumed.lines, l -> l.startsWith("resume: from ")).startsWith("resume: from " + previous.name() + " "));
+        System.out.println("damaged resume: " + skipped);
+        Finished f = finished(dir, resumed.lines);
+        try (Store store = Stores.open(home.storeLocation())) {
+            assertEquals(previous.name(), store.run(id).orElseThrow().summary().get("resumed_from_checkpoint"));
+        }
+        assertSameAsReference(f);
+    }
+
+    /** Starts a run, SIGKILLs it right after it reports the checkpoint of {@code step}; returns its id. */
+    private static String killAfterStep(Path dir, int step) throws Exception {
+        Child c = Child.start(dir, null);
+        String seen = c.awaitLine(l -> {
+            Matcher m = CHECKPOINT.matcher(l);
+            return m.find() && Integer.parseInt(m.group(3)) >= step;
+        });
+        c.process.destroyForcibly(); // SIGKILL on Linux
+        assertTrue(c.process.waitFor(30, TimeUnit.SECONDS));
+        assertFalse(c.lines.stream().anyMatch(l -> l.startsWith("test_accuracy")), "killed before the end: " + c.lines);
+        String id = runId(c.lines);
+        try (Store store = Stores.open(new KeelHome(dir.resolve(".keel")).storeLocation())) {
+            RunInfo run = store.run(id).orElseThrow();
+            assertTrue(run.state() == RunState.RUNNING || run.state() == RunState.CRASHED, "state " + run.state());
+        }
+        assertTrue(seen.contains("batch "), seen);
+        return id;
+    }
+
+    private void assertSameAsReference(Finished f) throws IOException {
+        assertArrayEquals(reference.weights(), f.weights(), "final weights, bit for bit");
+        try (Store ref = Stores.open(new KeelHome(reference.home().resolve(".keel")).storeLocation());
+             Store got = Stores.open(new KeelHome(f.home().resolve(".keel")).storeLocation())) {
+            RunInfo run = got.run(f.runId()).orElseThrow();
+            assertEquals(RunState.FINISHED, run.state());
+            for (String key : METRICS) {
+                Map<Long, Double> expected = byStep(ref.history(reference.runId(), key));
+                Map<Long, Double> actual = byStep(got.history(f.runId(), key));
+                assertEquals(expected, actual, key + " at every step");
+            }
+            Map<String, Object> expectedSummary = ref.run(reference.runId()).orElseThrow().summary();
+            for (String key : SUMMARY) {
+                assertEquals(expectedSummary.get(key), run.summary().get(key), "summary " + key);
+            }
+        }
+    }
+
+    /**
+     * Values by step, bit-exact. Points the killed process logged after its last checkpoint are
+     * logged again by the resumed one at the same step: both copies must agree.
+     */
+    private static Map<Long, Double> byStep(MetricSeries s) {
+        Map<Long, Double> out = new TreeMap<>();
+        for (int i = 0; i < s.size(); i++) {
+            Double before = out.put(s.steps()[i], s.values()[i]);
+            if (before != null) {
+                assertEquals(Double.doubleToRawLongBits(before), Double.doubleToRawLongBits(s.values()[i]),
+                        s.key() + " logged twice at step " + s.steps()[i] + " with different values");
+            }
+        }
+        assertFalse(out.isEmpty(), s.key() + " was logged");
+        return out;
+    }
+
+    private static Finished finished(Path dir, List<String> lines) throws IOException {
+        String id = runId(lines);
+        Path weights;
+        try (var files = Files.list(dir.resolve("artifacts").resolve(id))) {
+            weights = files.filter(p -> p.getFileName().toString().endsWith("_weights.bin")).findFirst().orElseThrow();
+        }
+        return new Finished(dir, id, Files.readAllBytes(weights), lines);
+    }
+
+    private static String runId(List<String> lines) {
+        Matcher m = Pattern.compile("tracking: run \\S+ \\((\\w+)\\)").matcher(line(lines, l -> l.startsWith("tracking: run ")));
+        assertTrue(m.find());
+        return m.group(1);
+    }
+
+    private static String line(List<String> lines, Predicate<String> p) {
+        synchronized (lines) {
+            return lines.stream().filter(p).findFirst().orElseThrow(() -> new AssertionError("no such line in " + lines));
+        }
+    }
+
+    /** RunExperiment in a child JVM, working in {@code dir} (its .keel folder and artifacts/). */
+    private static final class Child {
+        final Process process;
+        final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+
+        private Child(Process process) {
+            this.process = process;
+        }
+
+        static Child start(Path dir, String resumeId) throws IOException {
+            Files.createDirectories(dir);
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dai.djl.offline=true", "-Djava.awt.headless=true", "-XX:+UseSerialGC",
+                    "-cp", System.getProperty("java.class.path"), RunExperiment.class.getName(),
+                    Path.of("training/experiments/mlp.yaml").toAbsolutePath().toString()));
+            cmd.addAll(ARGS);
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+            pb.environment().put("KEEL_HOME", dir.resolve(".keel").toString());
+            pb.environment().put("OPT_OUT_TRACKING", "true");
+            pb.environment().remove("KEEL_RESUME");
+            if (resumeId != null) {
+                pb.environment().put("KEEL_RESUME", resumeId); // as `keel run resume ID` starts it
+            }
+            Child c = new Child(pb.start());
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(c.process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String l; (l = r.readLine()) != null; ) {
+                        synchronized (c.lines) {
+                            c.lines.add(l);
+                            c.lines.notifyAll();
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // the child is gone
+                }
+            }, "child-output");
+            reader.setDaemon(true);
+            reader.start();
+            return c;
+        }
+
+        String awaitLine(Predicate<String> p) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + 120_000;
+            synchronized (lines) {
+                for (int seen = 0; ; ) {
+                    for (; seen < lines.size(); seen++) {
+                        if (p.test(lines.get(seen))) {
+                            return lines.get(seen);
+                        }
+                    }
+                    long left = deadline - System.currentTimeMillis();
+                    if (left <= 0 || !process.isAlive() && seen == lines.size()) {
+                        throw new AssertionError("no such line; output: " + lines);
+                    }
+                    lines.wait(Math.min(left, 200));
+                }
+            }
+        }
+
+        int waitFor() throws InterruptedException {
+            if (!process.waitFor(180, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("child did not finish in 180 s: " + lines);
+            }
+            Thread.sleep(100); // let the reader take the last lines
+            return process.exitValue();
+        }
+    }
+}
