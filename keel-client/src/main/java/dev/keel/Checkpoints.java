@@ -34,7 +34,10 @@ public interface Checkpoints {
     /** Also keeps the best checkpoint by {@code metric}: {@link SummaryMode#MIN} or {@link SummaryMode#MAX}. */
     Checkpoints keepBest(String metric, SummaryMode mode);
 
-    /** Saves a checkpoint whose content {@code writer} writes; returns it once durable. */
+    /**
+     * Saves a checkpoint whose content {@code writer} writes; returns once its bytes are durable
+     * and it is listed with the run (a process killed right after can resume from it).
+     */
     Checkpoint save(long epoch, long step, java.util.Map<String, ? extends Number> metrics, StateWriter writer);
 
     /** Kept checkpoints, oldest first. */

@@ -308,7 +308,11 @@ final class RunImpl implements Run {
         if (checkpoints == null) {
             checkpoints = new dev.keel.internal.checkpoint.CheckpointManager(
                     new dev.keel.core.blob.LocalBlobStore(home.blobs()), priorFiles,
-                    f -> enqueue(new Event.File(f)), name -> enqueue(new Event.FileRemoved(name)));
+                    f -> {
+                        // save() promises a listed checkpoint: a kill right after it must find it
+                        enqueue(new Event.File(f));
+                        flush();
+                    }, name -> enqueue(new Event.FileRemoved(name)));
         }
         return checkpoints;
     }

@@ -34,8 +34,12 @@ class RunCheckpointsTest {
             double[] valLoss = {0.9, 0.4, 0.6, 0.7};
             for (int e = 0; e < valLoss.length; e++) {
                 String state = "weights after epoch " + e;
-                c.save(e, (e + 1) * 10L, Map.of("val_loss", valLoss[e]),
+                Checkpoint saved = c.save(e, (e + 1) * 10L, Map.of("val_loss", valLoss[e]),
                         out -> out.write(state.getBytes(StandardCharsets.UTF_8)));
+                try (Store store = TestRuns.reader(home)) {
+                    assertTrue(store.files(id).stream().anyMatch(f -> f.name().equals(saved.name())),
+                            "save() returns once the checkpoint is listed in the store");
+                }
             }
             run.flush();
             try (Store store = TestRuns.reader(home)) {
