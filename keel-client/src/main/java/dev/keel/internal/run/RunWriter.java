@@ -238,8 +238,9 @@ final class RunWriter implements Runnable {
                 && (provenanceRecorded || !provenance.isDone())) {
             return; // an idle cycle: nothing to write, no transaction
         }
-        if ((!created && !flushWaiters.isEmpty()) || (end != null && !provenanceRecorded)) {
-            // flush() promises an indexed run; an ending run must not lose what it ran
+        if (end != null && !provenanceRecorded) {
+            // an ending run must not lose what it ran; flush() does not wait: the row is created
+            // with a stand-in and the capture replaces it when it is done (provenanceRecorded)
             awaitProvenance();
         }
         if (!provenanceRecorded && provenance.isDone()) {
@@ -372,7 +373,8 @@ final class RunWriter implements Runnable {
                 p.put("error", "provenance capture failed: " + e);
             }
         } else {
-            p.put("error", "provenance was not captured within " + PROVENANCE_WAIT_MS + " ms of the start");
+            p.put("error", "provenance capture had not finished (it is recorded when it does, within "
+                    + PROVENANCE_WAIT_MS + " ms of the start)");
         }
         if (!seeds.isEmpty()) {
             p.put("seeds", List.copyOf(seeds));
