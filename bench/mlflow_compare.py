@@ -46,7 +46,7 @@ def batched(uri, steps):
 
 def main():
     steps = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
-    work = tempfile.mkdtemp(prefix="mlflow-bench-", dir=os.environ.get("BENCH_WORK", None))
+    work = os.path.abspath(tempfile.mkdtemp(prefix="mlflow-bench-", dir=os.environ.get("BENCH_WORK", None)))
     file_uri = "file://" + os.path.join(work, "mlruns")
     sqlite_uri = "sqlite:///" + os.path.join(work, "mlflow.db")
     print("RESULT mlflow.file.log_metrics %.4g points/s (steps %d)" % (fluent(file_uri, steps), steps))

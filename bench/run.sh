@@ -30,7 +30,7 @@ if [ "$with_mlflow" = 1 ]; then
     bench/.venv/bin/pip install -q mlflow
   fi
   echo "# same workload: $steps steps x 5 metrics"
-  java "${JAVA_OPTS[@]}" -jar bench/target/keel-bench.jar ingest --points $((steps * 5)) --processes 1 | grep '^RESULT ingest.1run' | sed 's/ingest.1run/keel.embedded.log/'
+  java "${JAVA_OPTS[@]}" -jar bench/target/keel-bench.jar ingest --points $((steps * 5)) --processes 1 --warmup 1 | grep '^RESULT ingest.1run' | sed 's/ingest.1run/keel.embedded.log/'
   # MLflow 3 refuses its file store unless asked; users who still use it set this
   MLFLOW_ALLOW_FILE_STORE=true BENCH_WORK=bench/work bench/.venv/bin/python bench/mlflow_compare.py "$steps"
 fi

@@ -34,6 +34,10 @@ final class Ingest {
         }
         int processes = (int) Stats.arg(args, "--processes", 8);
 
+        if (Stats.arg(args, "--warmup", 0) == 1) {
+            // like the Python side, which is timed after its imports: load and JIT the path first
+            logPoints(Homes.fresh("warmup"), 50_000);
+        }
         Path home = Homes.fresh("ingest1");
         double s = logPoints(home, points);
         check(home, points);
