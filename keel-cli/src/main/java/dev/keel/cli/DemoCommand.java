@@ -68,6 +68,10 @@ final class DemoCommand implements Callable<Integer> {
         StoreAccess access = home.access();
         access.home().ensureExists();
         Output output = new Output(spec.commandLine());
+        if (quick && !experimentArgs.isEmpty()) {
+            throw KeelException.invalid("--quick trains the built-in example, which takes no experiment arguments ("
+                    + String.join(" ", experimentArgs) + "); drop --quick to pass them to the reference project");
+        }
         if (quick) {
             return quick(access, output, project != null ? project : QUICK_PROJECT);
         }

@@ -80,6 +80,13 @@ class DemoLaunchTest {
     }
 
     @Test
+    void quickTakesNoExperimentArguments() {
+        Cli.Result r = new Cli(dir.resolve(".keel")).run("demo", "--quick", "epochs=3");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--quick trains the built-in example, which takes no experiment arguments (epochs=3)"), r.err());
+    }
+
+    @Test
     void theCliFindsTheCheckoutItWasBuiltFrom() {
         // Tests run from keel-cli/target/classes, two levels below the root like keel-cli/target/keel.jar.
         KeelCheckout checkout = KeelCheckout.locate();
