@@ -95,7 +95,8 @@ final class DemoCommand implements Callable<Integer> {
                 .orElseThrow(() -> KeelException.notFound("the training finished but recorded no run in project "
                         + target + " at " + access.home() + " (was track=false given?)"));
         output.text(summary(newest));
-        output.table(RunsTable.build(runs, System.currentTimeMillis(), false), Format.table);
+        output.table(RunsTable.build(runs.stream().map(DemoCommand::withoutDataset).toList(),
+                System.currentTimeMillis(), false), Format.table);
         output.note("\nNext: ./keel runs --project " + target + " --sort -test_accuracy   |   ./keel run show "
                 + newest.id() + "   |   ./keel demo network=cnn");
         return 0;
@@ -120,6 +121,18 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return p;
+    }
+
+    /**
+     * The run without its {@code dataset} config (file checksums): in the table they would crowd
+     * the summary metrics out of a terminal's width; {@code keel run show} still has them.
+     */
+    static RunInfo withoutDataset(RunInfo r) {
+        Map<String, Object> config = new java.util.LinkedHashMap<>(r.config());
+        config.remove("dataset");
+        return new RunInfo(r.id(), r.project(), r.name(), r.group(), r.user(), r.tags(), r.notes(), r.state(),
+                r.createdAt(), r.heartbeatAt(), r.endedAt(), r.runtimeMs(), r.sweep(), r.host(), r.pid(), config,
+                r.summary());
     }
 
     private static String summary(RunInfo run) {

@@ -80,6 +80,18 @@ class DemoLaunchTest {
     }
 
     @Test
+    void theDemoTableLeavesTheDatasetChecksumsToRunShow() {
+        dev.keel.core.RunInfo run = new dev.keel.core.RunInfo("abcd1234", "apparel-classifier", "n", null, "u", List.of(),
+                null, dev.keel.core.RunState.FINISHED, 1, 1, 2, 1, null, "h", 1,
+                java.util.Map.of("epochs", 5, "dataset", java.util.Map.of("name", "fashion-mnist")),
+                java.util.Map.of("test_accuracy", 0.887));
+        dev.keel.core.RunInfo shown = DemoCommand.withoutDataset(run);
+        assertEquals(java.util.Map.of("epochs", 5), shown.config());
+        assertEquals(run.summary(), shown.summary());
+        assertEquals(run.withState(dev.keel.core.RunState.FINISHED).id(), shown.id());
+    }
+
+    @Test
     void quickTakesNoExperimentArguments() {
         Cli.Result r = new Cli(dir.resolve(".keel")).run("demo", "--quick", "epochs=3");
         assertEquals(2, r.code());
