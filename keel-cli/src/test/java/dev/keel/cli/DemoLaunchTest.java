@@ -72,6 +72,11 @@ class DemoLaunchTest {
         assertTrue(build.stale(), "no class path file yet");
         Files.writeString(build.classpathFile(), "x.jar");
         assertFalse(build.stale());
+        Path cliSource = checkout.root().resolve("keel-cli/src/main/java/C.java");
+        Files.createDirectories(cliSource.getParent());
+        Files.writeString(cliSource, "class C {}");
+        Files.setLastModifiedTime(cliSource, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        assertFalse(build.stale(), "the example does not use keel-cli");
         Path source = checkout.example().resolve("src/main/java/x/A.java");
         Files.setLastModifiedTime(source, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
         assertTrue(build.stale(), "a newer source");
