@@ -21,7 +21,7 @@ class DemoCommandTest {
     @Test
     void demoRecordsThreeFinishedRunsThroughTheSdkWithFallingLoss() throws Exception {
         Cli cli = new Cli(home);
-        Cli.Result demo = cli.run("demo");
+        Cli.Result demo = cli.run("demo", "--quick");
         assertEquals(0, demo.code(), demo.err());
         assertTrue(demo.out().contains("finished"), demo.out());
         assertTrue(demo.err().contains("3 runs recorded"), demo.err());

@@ -1,0 +1,112 @@
+package dev.keel.cli;
+
+import dev.keel.cli.checkout.ExampleBuild;
+import dev.keel.cli.checkout.KeelCheckout;
+import dev.keel.cli.demo.ExperimentLaunch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What {@code keel demo} starts, checked without training anything. */
+class DemoLaunchTest {
+    @TempDir
+    Path dir;
+
+    private KeelCheckout fakeCheckout() throws Exception {
+        Path example = dir.resolve("keel").resolve(KeelCheckout.EXAMPLE);
+        Files.createDirectories(example.resolve("target/classes"));
+        Files.writeString(dir.resolve("keel/pom.xml"), "<project/>");
+        Files.writeString(example.resolve("pom.xml"), "<project/>");
+        Files.createDirectories(example.resolve("src/main/java/x"));
+        Files.writeString(example.resolve("src/main/java/x/A.java"), "class A {}");
+        Files.setLastModifiedTime(example.resolve("src/main/java/x/A.java"), FileTime.fromMillis(1_000_000));
+        Files.setLastModifiedTime(example.resolve("pom.xml"), FileTime.fromMillis(1_000_000));
+        Files.setLastModifiedTime(dir.resolve("keel/pom.xml"), FileTime.fromMillis(1_000_000));
+        return new KeelCheckout(dir.resolve("keel"));
+    }
+
+    @Test
+    void demoTrainsTheExampleInAChildJvmWithItsOwnClassPathOfflineAndTracked() throws Exception {
+        KeelCheckout checkout = fakeCheckout();
+        ExampleBuild build = new ExampleBuild(checkout);
+        Files.writeString(build.classpathFile(), "/m2/ai/djl/api.jar" + File.pathSeparator
+                + "/m2/ai/djl/pytorch/pytorch-native-cpu-2.7.1-linux-x86_64.jar\n");
+        Path home = dir.resolve("home/.keel");
+
+        ExperimentLaunch launch = DemoCommand.plan(checkout, build.classpath(), home, null, List.of("epochs=3", "network=cnn"));
+
+        List<String> cmd = launch.command();
+        assertEquals(Path.of(System.getProperty("java.home"), "bin", "java").toString(), cmd.get(0));
+        assertTrue(cmd.contains("-Dai.djl.offline=true"), cmd.toString());
+        String cp = cmd.get(cmd.indexOf("-cp") + 1);
+        assertEquals(String.join(File.pathSeparator, checkout.example().resolve("target/classes").toString(),
+                "/m2/ai/djl/api.jar", "/m2/ai/djl/pytorch/pytorch-native-cpu-2.7.1-linux-x86_64.jar"), cp);
+        assertEquals(List.of(ExperimentLaunch.MAIN, "epochs=3", "network=cnn"), cmd.subList(cmd.size() - 3, cmd.size()));
+        assertEquals(checkout.example(), launch.workDir());
+        assertEquals("true", launch.environment().get("OPT_OUT_TRACKING"));
+        assertEquals(home.toString(), launch.environment().get("KEEL_HOME"));
+        assertEquals(DemoCommand.DEFAULT_PROJECT, DemoCommand.projectOf(launch.args()));
+    }
+
+    @Test
+    void projectOptionBecomesAnOverrideAndPicksTheTable() throws Exception {
+        KeelCheckout checkout = fakeCheckout();
+        ExperimentLaunch launch = DemoCommand.plan(checkout, List.of("c"), dir, "mine", List.of("cnn"));
+        assertEquals(List.of("cnn", "project=mine"), launch.args());
+        assertEquals("mine", DemoCommand.projectOf(launch.args()));
+    }
+
+    @Test
+    void theExampleIsRebuiltOnlyWhenASourceIsNewerThanItsClassPathFile() throws Exception {
+        KeelCheckout checkout = fakeCheckout();
+        ExampleBuild build = new ExampleBuild(checkout);
+        assertTrue(build.stale(), "no class path file yet");
+        Files.writeString(build.classpathFile(), "x.jar");
+        assertFalse(build.stale());
+        Path cliSource = checkout.root().resolve("keel-cli/src/main/java/C.java");
+        Files.createDirectories(cliSource.getParent());
+        Files.writeString(cliSource, "class C {}");
+        Files.setLastModifiedTime(cliSource, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        assertFalse(build.stale(), "the example does not use keel-cli");
+        Path source = checkout.example().resolve("src/main/java/x/A.java");
+        Files.setLastModifiedTime(source, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        assertTrue(build.stale(), "a newer source");
+        assertEquals(List.of("mvn", "-q", "-B", "-pl", KeelCheckout.EXAMPLE, "-am", "-DskipTests", "compile",
+                "dependency:build-classpath", "-Dmdep.outputFile=target/classpath.txt"), build.mavenCommand());
+    }
+
+    @Test
+    void theDemoTableLeavesTheDatasetChecksumsToRunShow() {
+        dev.keel.core.RunInfo run = new dev.keel.core.RunInfo("abcd1234", "apparel-classifier", "n", null, "u", List.of(),
+                null, dev.keel.core.RunState.FINISHED, 1, 1, 2, 1, null, "h", 1,
+                java.util.Map.of("epochs", 5, "dataset", java.util.Map.of("name", "fashion-mnist")),
+                java.util.Map.of("test_accuracy", 0.887));
+        dev.keel.core.RunInfo shown = DemoCommand.withoutDataset(run);
+        assertEquals(java.util.Map.of("epochs", 5), shown.config());
+        assertEquals(run.summary(), shown.summary());
+        assertEquals(run.withState(dev.keel.core.RunState.FINISHED).id(), shown.id());
+    }
+
+    @Test
+    void quickTakesNoExperimentArguments() {
+        Cli.Result r = new Cli(dir.resolve(".keel")).run("demo", "--quick", "epochs=3");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--quick trains the built-in example, which takes no experiment arguments (epochs=3)"), r.err());
+    }
+
+    @Test
+    void theCliFindsTheCheckoutItWasBuiltFrom() {
+        // Tests run from keel-cli/target/classes, two levels below the root like keel-cli/target/keel.jar.
+        KeelCheckout checkout = KeelCheckout.locate();
+        assertTrue(Files.isRegularFile(checkout.example().resolve("training/experiments/mlp.yaml")), checkout.toString());
+    }
+}
