@@ -2,6 +2,9 @@ package dev.keel.cli.view;
 
 import dev.keel.core.Json;
 import dev.keel.core.RunInfo;
+import dev.keel.core.data.RunInput;
+
+import java.util.List;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,6 +17,13 @@ import java.util.Map;
  */
 public final class RunJson {
     private RunJson() {
+    }
+
+    /** The contract plus {@code inputs}: the dataset versions the run used ({@link DataResults#inputsJson}). */
+    public static Map<String, Object> of(RunInfo run, List<RunInput> inputs, long now) {
+        Map<String, Object> out = of(run, now);
+        out.put("inputs", DataResults.inputsJson(inputs));
+        return out;
     }
 
     public static Map<String, Object> of(RunInfo run, long now) {
