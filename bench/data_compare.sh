@@ -27,7 +27,7 @@ if [ ! -x bench/.venv-dvc/bin/dvc ]; then
 fi
 DVC=$ROOT/bench/.venv-dvc/bin/dvc
 export DVC_NO_ANALYTICS=1
-mvn -q -B -pl keel-cli -am package -DskipTests
+[ "${SKIP_BUILD:-0}" = 1 ] || mvn -q -B -pl keel-cli -am package -DskipTests
 rm -rf "$WORK" && mkdir -p "$WORK"
 # A private copy: a build during the benchmark must not swap the jar under it.
 JAR=$WORK/keel.jar && cp keel-cli/target/keel.jar "$JAR"
@@ -43,9 +43,12 @@ timeit() { # timeit TOOL ROW CMD...: runs CMD once, output to the log
   local tool=$1 row=$2; shift 2
   echo "## $tool | $row: $*" >>"$LOG"
   local s e; s=$(date +%s.%N)
-  "$@" >>"$LOG" 2>&1
-  e=$(date +%s.%N)
-  T["$tool|$row"]=$(python3 -c "print(f'{$e-$s:.2f}')")
+  if "$@" >>"$LOG" 2>&1; then
+    e=$(date +%s.%N)
+    T["$tool|$row"]=$(python3 -c "print(f'{$e-$s:.2f}')")
+  else
+    T["$tool|$row"]=failed; echo "# $tool $row failed: see $LOG" >&2
+  fi
 }
 # Changes 1% of the PNGs (every 100th path, sorted) by appending 16 bytes: the same edit for every tool.
 change_one_percent() { (cd "$1" && find . -type f -name '*.png' | LC_ALL=C sort | awk 'NR % 100 == 0' \
@@ -73,7 +76,7 @@ rm -rf "$WORK/keel" "$WORK/keel-co" "$WORK/keel-home"
 # ---- DVC (git repo, local cache; default cache type) --------------------------------------
 cp -a "$WORK/src" "$WORK/dvc" && sync
 cd "$WORK/dvc" && git init -q && git config user.email b@e && git config user.name bench && "$DVC" init -q
-git add -A >>"$LOG" 2>&1 && git commit -qm init >>"$LOG" 2>&1
+git add .dvc .dvcignore >>"$LOG" 2>&1 && git commit -qm init >>"$LOG" 2>&1
 timeit dvc add "$DVC" add fmnist
 git add fmnist.dvc .gitignore && git commit -qm v1
 timeit dvc readd "$DVC" status
@@ -122,4 +125,5 @@ for key, label in rows:
     k, d, a = (t.get(f"{tool}|{key}", "n/a") for tool in ("keel", "dvc", "annex"))
     print(f"{label:34} {k:>12} {d:>12} {a:>12} {ratio(d, k):>9} {ratio(a, k):>10}")
 PY
+mv "$LOG" "${DATA_BENCH_LOG:-/tmp/data_compare-commands.log}" 2>/dev/null || true
 rm -rf "$WORK"
