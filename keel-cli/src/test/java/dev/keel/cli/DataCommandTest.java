@@ -216,7 +216,8 @@ class DataCommandTest {
 
         Cli.Result unknown = cli.run("data", "checkout", "cows", dir.resolve("x").toString());
         assertEquals(1, unknown.code());
-        assertEquals("keel: no dataset named 'cows'; 'keel data ls' lists them\n", unknown.err());
+        assertEquals("keel: no dataset named 'cows'; 'keel data ls' lists them, 'keel data add cows PATH' creates it\n",
+                unknown.err());
     }
 
     @Test
@@ -315,7 +316,12 @@ class DataCommandTest {
             assertEquals(0, r.code(), verb);
             assertTrue(r.out().startsWith("Usage: keel data " + verb), r.out());
         }
-        assertTrue(cli.run("data").out().contains("checkout"), "bare 'keel data' lists the verbs");
+        java.io.StringWriter out = new java.io.StringWriter();
+        int code = Main.commandLine(new java.io.PrintWriter(out, true), new java.io.PrintWriter(new java.io.StringWriter()),
+                new java.io.BufferedReader(new java.io.StringReader(""))).execute("data");
+        assertEquals(0, code);
+        assertTrue(out.toString().startsWith("Usage: keel data ") && out.toString().contains("checkout"),
+                "bare 'keel data' lists the verbs: " + out);
     }
 
     @Test
@@ -337,8 +343,8 @@ class DataCommandTest {
         assertEquals(hash, showJson.get("inputs").get(0).get("hash").asText());
 
         Cli.Result runs = cli.run("runs", "--project", "mnist");
-        assertTrue(runs.out().split("\n")[0].contains("Inputs"), runs.out());
-        assertTrue(runs.out().contains("pets:v1, pets:v2"), runs.out());
+        assertTrue(runs.out().contains(" Inputs "), runs.out());
+        assertTrue(runs.out().contains("pets:v1, pe"), runs.out()); // the text table may shorten the cell to fit
         JsonNode runsJson = JSON.readTree(cli.run("runs", "--project", "mnist", "--format", "json").out());
         for (JsonNode run : runsJson) {
             int expected = run.get("id").asText().equals("aaaa1111") ? 2 : 0;

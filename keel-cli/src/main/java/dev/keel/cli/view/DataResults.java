@@ -95,7 +95,7 @@ public final class DataResults {
             out.append("DAMAGED ").append(d.path()).append("  breaks ").append(String.join(", ", d.versions()))
                     .append(": ").append(d.reason()).append('\n');
         }
-        out.append(r.ok() ? "ok: " : r.damaged().size() + " damaged file(s); checked ")
+        out.append(r.ok() ? "ok: checked " : r.damaged().size() + " damaged file(s); checked ")
                 .append(r.objectsChecked()).append(" objects in ").append(r.versionsChecked()).append(" version(s)\n");
         return out.toString();
     }
