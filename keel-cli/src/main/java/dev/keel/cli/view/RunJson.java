@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * A run in the JSON contract of {@code keel runs --format json}:
- * {@code {id, name, project, state, user, tags, notes, created_at, runtime_s, sweep, config, summary}},
+ * {@code {id, name, project, state, user, tags, notes, created_at, runtime_s, sweep, config, summary, inputs}}
+ * ({@code inputs} from {@link #of(RunInfo, List, long)}),
  * with {@code created_at} as ISO-8601 UTC, {@code sweep} null when none, and non-finite numbers
  * as the strings "NaN", "Infinity" and "-Infinity".
  */
