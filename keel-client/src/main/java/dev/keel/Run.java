@@ -68,6 +68,22 @@ public interface Run extends AutoCloseable {
     String logArtifact(String name, Path path);
 
     /**
+     * Uses a version of a dataset as this run's input: resolves {@code ref} ({@code name},
+     * {@code name:latest}, {@code name:v3}, {@code name:TAG} or {@code name@HASH_PREFIX}) to one exact
+     * version, materialises it once in the local cache (read-only hard links, reused by later
+     * calls and runs) and records that version as the run's input, so {@code keel run show}
+     * and {@code keel data show} name it. Returns the local folder (or file, for a one-file dataset).
+     *
+     * <pre>{@code
+     * Path images = run.useDataset("fashion-mnist:latest");
+     * }</pre>
+     *
+     * @throws dev.keel.core.KeelException when the reference is malformed or names no version,
+     *         or stored data is damaged; the message names the problem and the fix
+     */
+    Path useDataset(String ref);
+
+    /**
      * The run's checkpoints: save, list, prune and load model and optimizer state. A resumed run
      * lists the checkpoints it saved before.
      */

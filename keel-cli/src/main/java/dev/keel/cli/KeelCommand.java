@@ -9,7 +9,8 @@ import java.io.BufferedReader;
 /** The root {@code keel} command: lists the subcommands. */
 @Command(name = "keel", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Keel: tracked, reproducible machine learning on the JVM.",
-        subcommands = {InitCommand.class, RunsCommand.class, RunCommand.class, ProjectsCommand.class, DemoCommand.class,
+        subcommands = {InitCommand.class, RunsCommand.class, RunCommand.class, DataCommand.class, ProjectsCommand.class,
+                DemoCommand.class,
                 CacheCommand.class, CompletionCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:error (unknown run, unreadable store…)", "2:usage error (bad option or filter)"})

@@ -1,11 +1,14 @@
 package dev.keel.cli;
 
+import dev.keel.cli.access.DataAccess;
 import dev.keel.cli.access.LiveRuns;
 import dev.keel.cli.access.RunLookup;
 import dev.keel.cli.access.StoreAccess;
 import dev.keel.cli.view.RunDetails;
 import dev.keel.core.RunInfo;
+import dev.keel.core.data.RunInput;
 import dev.keel.core.store.Store;
+import dev.keel.data.Datasets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,11 +16,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code keel run show ID}. */
 @Command(name = "show", mixinStandardHelpOptions = true,
-        description = "Shows a run: state, runtime, config, summary, provenance, files and metric keys.")
+        description = "Shows a run: state, runtime, config, summary, provenance, dataset inputs, files and metric keys.")
 final class RunShowCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;
@@ -41,7 +45,7 @@ final class RunShowCommand implements Callable<Integer> {
             live.recover(store);
             RunInfo run = live.effective(RunLookup.find(store, runId, access.home().toString()));
             details = new RunDetails(run, store.provenance(run.id()), store.files(run.id()),
-                    store.metricKeys(run.id()));
+                    store.metricKeys(run.id()), inputs(access, run.id()));
         }
         Output output = new Output(spec.commandLine());
         long now = System.currentTimeMillis();
@@ -51,5 +55,11 @@ final class RunShowCommand implements Callable<Integer> {
             output.text(details.text(now));
         }
         return 0;
+    }
+
+    private static List<RunInput> inputs(StoreAccess access, String runId) {
+        try (Datasets data = new DataAccess(access).openExisting()) {
+            return data.inputsOf(runId);
+        }
     }
 }

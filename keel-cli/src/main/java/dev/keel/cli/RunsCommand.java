@@ -1,5 +1,6 @@
 package dev.keel.cli;
 
+import dev.keel.cli.access.DataAccess;
 import dev.keel.cli.access.LiveRuns;
 import dev.keel.cli.access.SortHint;
 import dev.keel.cli.access.SortKey;
@@ -7,9 +8,11 @@ import dev.keel.cli.access.StoreAccess;
 import dev.keel.cli.view.RunJson;
 import dev.keel.cli.view.RunsTable;
 import dev.keel.core.RunInfo;
+import dev.keel.core.data.RunInput;
 import dev.keel.core.filter.Expr;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
+import dev.keel.data.Datasets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,13 +20,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code keel runs}: the runs table. */
 @Command(name = "runs", mixinStandardHelpOptions = true,
         description = {"Lists runs as a table, newest first unless --sort says otherwise.",
-                "Columns: ID, Name, State, Notes, User, Tags, Created, Runtime, Sweep, then one per config key",
+                "Columns: ID, Name, State, Notes, User, Tags, Created, Runtime, Sweep, Inputs (dataset versions",
+                "used, when any run used one), then one per config key",
                 "and one per summary metric (system/ metrics are left out; empty columns are hidden in the",
                 "text table). Runs whose process vanished show as crashed."},
         footer = {"%nExamples:",
@@ -66,6 +71,7 @@ final class RunsCommand implements Callable<Integer> {
         StoreAccess access = home.access();
         Optional<Store> maybeStore = access.openIfExists();
         List<RunInfo> runs;
+        Map<String, List<RunInput>> inputs = Map.of();
         if (maybeStore.isEmpty()) {
             output.note("no runs yet in " + access.home() + " (run './keel demo', or set KEEL_HOME)");
             runs = List.of();
@@ -75,15 +81,21 @@ final class RunsCommand implements Callable<Integer> {
                 live.recover(store);
                 runs = live.effective(store.searchRuns(query));
             }
+            try (Datasets data = new DataAccess(access).openExisting()) {
+                inputs = DataAccess.inputsByRun(data);
+            }
         }
         if (sortKey != null) {
             SortHint.check(sortKey, runs).ifPresent(output::note);
         }
         long now = System.currentTimeMillis();
         switch (format) {
-            case json -> output.json(runs.stream().map(r -> RunJson.of(r, now)).toList());
-            case csv -> output.table(RunsTable.build(runs, now, true), Format.csv);
-            default -> output.table(RunsTable.build(runs, now, false), Format.table);
+            case json -> {
+                Map<String, List<RunInput>> used = inputs;
+                output.json(runs.stream().map(r -> RunJson.of(r, used.getOrDefault(r.id(), List.of()), now)).toList());
+            }
+            case csv -> output.table(RunsTable.build(runs, inputs, now, true), Format.csv);
+            default -> output.table(RunsTable.build(runs, inputs, now, false), Format.table);
         }
         return 0;
     }

@@ -44,7 +44,10 @@ final class Cli {
         return switch (a) {
             case "runs", "projects", "demo", "cache" -> true;
             case "run" -> true;
-            case "show", "logs", "rm", "history", "resume" -> i > 0 && args.get(i - 1).equals("run");
+            case "data" -> i == 0;
+            case "show", "rm" -> i > 0 && (args.get(i - 1).equals("run") || args.get(i - 1).equals("data"));
+            case "logs", "history", "resume" -> i > 0 && args.get(i - 1).equals("run");
+            case "add", "ls", "log", "diff", "checkout", "verify", "gc", "tag" -> i > 0 && args.get(i - 1).equals("data");
             default -> false;
         };
     }

@@ -3,6 +3,7 @@ package dev.keel.cli.view;
 import dev.keel.core.Json;
 import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
+import dev.keel.core.data.RunInput;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,10 +12,11 @@ import java.util.Map;
 
 /**
  * Everything {@code keel run show} prints about one run: identity and state, config, summary,
- * provenance, files and the metric keys, as text for people or as one JSON object (the runs
- * contract plus {@code group, host, pid, ended_at, heartbeat_at, provenance, files, metrics}).
+ * provenance, dataset inputs, files and the metric keys, as text for people or as one JSON object (the
+ * runs contract plus {@code group, host, pid, ended_at, heartbeat_at, provenance, inputs, files, metrics}).
  */
-public record RunDetails(RunInfo run, Map<String, Object> provenance, List<RunFile> files, List<String> metrics) {
+public record RunDetails(RunInfo run, Map<String, Object> provenance, List<RunFile> files, List<String> metrics,
+                         List<RunInput> inputs) {
 
     public Map<String, Object> json(long now) {
         Map<String, Object> out = RunJson.of(run, now);
@@ -24,6 +26,7 @@ public record RunDetails(RunInfo run, Map<String, Object> provenance, List<RunFi
         out.put("ended_at", Values.isoTime(run.endedAt()));
         out.put("heartbeat_at", Values.isoTime(run.heartbeatAt()));
         out.put("provenance", Json.encodeNonFinite(provenance));
+        out.put("inputs", DataResults.inputsJson(inputs));
         List<Map<String, Object>> fileList = new ArrayList<>();
         for (RunFile f : files) {
             Map<String, Object> file = new LinkedHashMap<>();
@@ -58,6 +61,15 @@ public record RunDetails(RunInfo run, Map<String, Object> provenance, List<RunFi
         section(out, "Config", Flatten.flatten(run.config()));
         section(out, "Summary", Flatten.flatten(run.summary()));
         section(out, "Provenance", Flatten.flatten(provenance));
+        out.append("\nInputs");
+        if (inputs.isEmpty()) {
+            out.append(" (none)\n");
+        } else {
+            out.append('\n');
+            for (RunInput in : inputs) {
+                out.append("  ").append(DataResults.input(in)).append('\n');
+            }
+        }
         out.append("\nFiles");
         if (files.isEmpty()) {
             out.append(" (none)\n");

@@ -2,18 +2,29 @@ package dev.keel.cli.view;
 
 import dev.keel.core.Json;
 import dev.keel.core.RunInfo;
+import dev.keel.core.data.RunInput;
+
+import java.util.List;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * A run in the JSON contract of {@code keel runs --format json}:
- * {@code {id, name, project, state, user, tags, notes, created_at, runtime_s, sweep, config, summary}},
+ * {@code {id, name, project, state, user, tags, notes, created_at, runtime_s, sweep, config, summary, inputs}}
+ * ({@code inputs} from {@link #of(RunInfo, List, long)}),
  * with {@code created_at} as ISO-8601 UTC, {@code sweep} null when none, and non-finite numbers
  * as the strings "NaN", "Infinity" and "-Infinity".
  */
 public final class RunJson {
     private RunJson() {
+    }
+
+    /** The contract plus {@code inputs}: the dataset versions the run used ({@link DataResults#inputsJson}). */
+    public static Map<String, Object> of(RunInfo run, List<RunInput> inputs, long now) {
+        Map<String, Object> out = of(run, now);
+        out.put("inputs", DataResults.inputsJson(inputs));
+        return out;
     }
 
     public static Map<String, Object> of(RunInfo run, long now) {

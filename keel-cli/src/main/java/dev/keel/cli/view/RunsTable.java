@@ -2,6 +2,7 @@ package dev.keel.cli.view;
 
 import dev.keel.cli.table.Table;
 import dev.keel.core.RunInfo;
+import dev.keel.core.data.RunInput;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The W&B-style runs table: ID, Name, State, Notes, User, Tags, Created, Runtime, Sweep, then
+ * The W&B-style runs table: ID, Name, State, Notes, User, Tags, Created, Runtime, Sweep, Inputs
+ * (only when some run used a dataset version), then
  * one column per (flattened) config key and one per summary metric, each group sorted by key.
  * System metrics ({@code system/…}) stay out of the table; {@code keel run show} lists them.
  * In a narrow terminal the text table gives up Notes, Tags, User, Sweep, Created and Runtime (in
@@ -27,6 +29,17 @@ public final class RunsTable {
      * @param exact true for CSV: numbers in full and times as ISO-8601; false for people
      */
     public static Table build(List<RunInfo> runs, long now, boolean exact) {
+        return build(runs, Map.of(), now, exact);
+    }
+
+    /**
+     * With an Inputs column (the dataset versions each run used: {@code name:v3} for people,
+     * {@code name:v3@HASH12} separated by {@code ;} in CSV) when any run used one.
+     *
+     * @param inputs run id → the dataset versions it used
+     */
+    public static Table build(List<RunInfo> runs, Map<String, List<RunInput>> inputs, long now, boolean exact) {
+        boolean anyInputs = runs.stream().anyMatch(r -> !inputs.getOrDefault(r.id(), List.of()).isEmpty());
         List<Map<String, Object>> configs = new ArrayList<>();
         List<Map<String, Object>> summaries = new ArrayList<>();
         TreeMap<String, Boolean> configKeys = new TreeMap<>();
@@ -50,6 +63,9 @@ public final class RunsTable {
                 .column("created", "Created", null, false, false, 2)
                 .column("runtime", "Runtime", null, !exact, false, 1)
                 .column("sweep", "Sweep", null, false, true, 3);
+        if (anyInputs) {
+            table.column("inputs", "Inputs", null, false, true, 0);
+        }
         configKeys.forEach((k, numeric) -> table.column("config." + k, k, "config", numeric));
         summaryKeys.forEach((k, numeric) -> table.column("summary." + k, k, "summary", numeric));
         for (int i = 0; i < runs.size(); i++) {
@@ -65,6 +81,11 @@ public final class RunsTable {
             cells.add(exact ? Values.isoCell(run.createdAt()) : Values.time(run.createdAt()));
             cells.add(exact ? (runtime < 0 ? "" : Double.toString(runtime / 1000.0)) : Values.duration(runtime));
             cells.add(run.sweep());
+            if (anyInputs) {
+                List<RunInput> used = inputs.getOrDefault(run.id(), List.of());
+                cells.add(String.join(exact ? ";" : ", ", used.stream()
+                        .map(in -> exact ? DataResults.input(in) : in.ref()).toList()));
+            }
             for (String k : configKeys.keySet()) {
                 cells.add(cell(configs.get(i).get(k), exact));
             }

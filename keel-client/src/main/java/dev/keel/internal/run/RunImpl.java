@@ -318,6 +318,19 @@ final class RunImpl implements Run {
     }
 
     @Override
+    public Path useDataset(String ref) {
+        if (ref == null || ref.isBlank()) {
+            throw dev.keel.core.KeelException.invalid("run.useDataset needs a dataset reference such as"
+                    + " 'fashion-mnist:latest', 'fashion-mnist:v3' or 'fashion-mnist:prod'");
+        }
+        // Opened per call: datasets are used a few times per run, and the engine holds no state
+        // worth keeping open next to the training loop.
+        try (dev.keel.data.Datasets data = dev.keel.data.Datasets.open(home)) {
+            return data.use(id, ref.trim()).path();
+        }
+    }
+
+    @Override
     public String logArtifact(String artifactName, Path path) {
         return files.logArtifact(artifactName, path);
     }

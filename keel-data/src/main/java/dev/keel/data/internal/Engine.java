@@ -11,6 +11,7 @@ import dev.keel.core.data.NewVersion;
 import dev.keel.core.data.ObjectLocation;
 import dev.keel.core.data.RunInput;
 import dev.keel.core.data.StoredManifest;
+import dev.keel.core.data.Visibility;
 import dev.keel.data.AddOptions;
 import dev.keel.data.AddResult;
 import dev.keel.data.CheckoutResult;
@@ -130,7 +131,11 @@ public final class Engine {
         StoredManifest stored = manifests.encode(manifest, parentManifest, parent == null ? null : parent.hash());
         trace.mark("manifest encode");
         String author = options.author() == null ? "" : options.author();
-        Dataset dataset = new Dataset(name, author, options.description(), options.visibility(), System.currentTimeMillis());
+        // Dataset turns a missing visibility into PRIVATE, which the commit would then store:
+        // keep the dataset's current one unless this add sets it.
+        Visibility visibility = options.visibility() != null ? options.visibility()
+                : store.dataset(name).map(Dataset::visibility).orElse(null);
+        Dataset dataset = new Dataset(name, author, options.description(), visibility, System.currentTimeMillis());
         DatasetStore.Committed committed = store.commitVersion(new NewVersion(dataset, stored, objects, options.message(),
                 author, System.currentTimeMillis(), manifest.fileCount(), manifest.totalBytes(),
                 parent == null ? 0 : parent.number()));

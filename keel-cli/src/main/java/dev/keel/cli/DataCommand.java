@@ -1,0 +1,26 @@
+package dev.keel.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code keel data …}: versioned datasets. */
+@Command(name = "data", mixinStandardHelpOptions = true,
+        description = {"Versions datasets: immutable, content-addressed versions of a file or folder.",
+                "REF is NAME (the latest version), NAME:latest, NAME:v3, NAME:TAG or NAME@HASH_PREFIX."},
+        subcommands = {DataAddCommand.class, DataLsCommand.class, DataLogCommand.class, DataShowCommand.class,
+                DataDiffCommand.class, DataCheckoutCommand.class, DataVerifyCommand.class, DataGcCommand.class,
+                DataTagCommand.class, DataRmCommand.class},
+        footer = {"%nExamples:",
+                "  keel data add fashion-mnist export/ -m 'first export'",
+                "  keel data diff fashion-mnist:v1 fashion-mnist:latest --stat",
+                "  keel data checkout fashion-mnist:prod work/data"})
+final class DataCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
