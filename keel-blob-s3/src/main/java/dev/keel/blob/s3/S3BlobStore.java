@@ -15,11 +15,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -213,21 +211,6 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         }
     }
 
-    @Override
-    public void copyTo(String hash, Path target) throws IOException {
-        key(hash);
-        Path parent = target.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, ".keel-", ".tmp");
-        try {
-            try (InputStream in = open(hash); OutputStream out = Files.newOutputStream(tmp)) {
-                in.transferTo(out);
-            }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
 
     @Override
     public boolean delete(String hash) throws IOException {

@@ -27,8 +27,24 @@ public interface BlobStore {
     /** A stream over the blob that verifies the hash when fully read, throwing on damage. */
     InputStream open(String hash) throws IOException;
 
-    /** Copies the blob to {@code target} (atomically, verified). */
-    void copyTo(String hash, Path target) throws IOException;
+    /**
+     * Copies the blob to {@code target}: written beside it, verified while read, then renamed
+     * into place, so a damaged blob never replaces an existing target.
+     */
+    default void copyTo(String hash, Path target) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        java.nio.file.Files.createDirectories(parent);
+        Path tmp = java.nio.file.Files.createTempFile(parent, ".keel-", ".tmp");
+        try {
+            try (InputStream in = open(hash); java.io.OutputStream out = java.nio.file.Files.newOutputStream(tmp)) {
+                in.transferTo(out);
+            }
+            java.nio.file.Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            java.nio.file.Files.deleteIfExists(tmp);
+        }
+    }
 
     boolean delete(String hash) throws IOException;
 

@@ -92,20 +92,6 @@ public final class LocalBlobStore implements BlobStore {
         return new VerifyingInputStream(raw, hash);
     }
 
-    @Override
-    public void copyTo(String hash, Path target) throws IOException {
-        Path parent = target.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, ".keel-", ".tmp");
-        try {
-            try (InputStream in = open(hash); OutputStream out = Files.newOutputStream(tmp)) {
-                in.transferTo(out);
-            }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
 
     @Override
     public boolean delete(String hash) throws IOException {
