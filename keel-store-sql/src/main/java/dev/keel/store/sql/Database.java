@@ -72,51 +72,31 @@ final class Database implements AutoCloseable {
 
     <T> T write(String action, Work<T> work) {
         if (pooled) {
-            return pooledWrite(action, work);
+            // a connection of its own from the pool: many writes run at once, the database orders them
+            return retryingWrite(action, work, true);
         }
         writeLock.lock();
         try {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BUSY_LIMIT_MS);
-            for (int attempt = 0; ; attempt++) {
-                checkOpen();
-                Connection c = null;
-                boolean begun = false;
-                try {
-                    c = writer();
-                    dialect.beginWrite(c);
-                    begun = true;
-                    T result = work.run(c);
-                    dialect.commit(c);
-                    return result;
-                } catch (SQLException e) {
-                    if (begun) {
-                        rollbackQuietly(c);
-                    }
-                    if (!dialect.isBusy(e) || System.nanoTime() > deadline) {
-                        throw dialect.translate(e, action);
-                    }
-                    backOff(attempt);
-                } catch (RuntimeException | Error e) {
-                    if (begun) {
-                        rollbackQuietly(c);
-                    }
-                    throw e;
-                }
-            }
+            return retryingWrite(action, work, false);
         } finally {
             writeLock.unlock();
         }
     }
 
-    /** A write on a connection of its own from the pool: many run at once, the database orders them. */
-    private <T> T pooledWrite(String action, Work<T> work) {
+    /**
+     * One write transaction, retried from the start while the database reports it busy (another
+     * process holds the lock) until {@link #BUSY_LIMIT_MS}; any other failure rolls back and is
+     * translated into a clear error. {@code ownConnection}: open one and close it afterwards,
+     * else use the shared writer connection.
+     */
+    private <T> T retryingWrite(String action, Work<T> work, boolean ownConnection) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BUSY_LIMIT_MS);
         for (int attempt = 0; ; attempt++) {
             checkOpen();
             Connection c = null;
             boolean begun = false;
             try {
-                c = factory.open();
+                c = ownConnection ? factory.open() : writer();
                 dialect.beginWrite(c);
                 begun = true;
                 T result = work.run(c);
@@ -136,7 +116,9 @@ final class Database implements AutoCloseable {
                 }
                 throw e;
             } finally {
-                closeQuietly(c);
+                if (ownConnection) {
+                    closeQuietly(c);
+                }
             }
         }
     }
