@@ -98,7 +98,11 @@ public interface Run extends AutoCloseable {
     /** Problems met while recording, such as a full disk; empty when all is well. */
     List<String> problems();
 
-    /** Ends the run as {@code finished} (idempotent). */
+    /**
+     * Ends the run as {@code finished} (idempotent). Waits until everything logged is durable,
+     * and for the background provenance capture if it is still running (bounded: at most about
+     * 5 s after {@code init}), so that even a short run records what it ran.
+     */
     @Override
     void close();
 
