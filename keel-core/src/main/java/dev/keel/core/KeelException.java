@@ -24,7 +24,13 @@ public class KeelException extends RuntimeException {
     /** One list of error kinds for the SDK, CLI and (later) the wire; each maps to an HTTP status. */
     public enum ErrorCode {
         INVALID_PARAMETER_VALUE(400),
+        /** The request itself is unreadable (not JSON, wrong shape); MLflow's name for it. */
+        BAD_REQUEST(400),
         RESOURCE_DOES_NOT_EXIST(404),
+        ENDPOINT_NOT_FOUND(404),
+        METHOD_NOT_ALLOWED(405),
+        REQUEST_LIMIT_EXCEEDED(413),
+        TEMPORARILY_UNAVAILABLE(503),
         RESOURCE_ALREADY_EXISTS(409),
         PERMISSION_DENIED(403),
         UNAUTHENTICATED(401),

@@ -1,0 +1,201 @@
+package dev.keel.server;
+
+import dev.keel.core.KeelHome;
+import dev.keel.core.RunInfo;
+import dev.keel.core.blob.BlobStore;
+import dev.keel.core.blob.LocalBlobStore;
+import dev.keel.core.data.DatasetStore;
+import dev.keel.core.data.DatasetStores;
+import dev.keel.core.store.Store;
+import dev.keel.core.store.Stores;
+import dev.keel.internal.run.Liveness;
+import dev.keel.server.api.ApiModule;
+import dev.keel.server.api.HealthApi;
+import dev.keel.server.api.RunsReadApi;
+import dev.keel.server.auth.AccessRules;
+import dev.keel.server.auth.Authenticator;
+import dev.keel.server.auth.Authorizer;
+import dev.keel.server.auth.OpenAccess;
+import dev.keel.server.http.HttpFront;
+import dev.keel.server.http.RequestListener;
+import dev.keel.server.http.Route;
+import dev.keel.server.http.Router;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * A Keel server: the REST API over a run store, a dataset store and a blob store. {@code keel ui}
+ * runs one on the embedded store bound to 127.0.0.1; {@code keel server} runs one (or several,
+ * behind a load balancer) on PostgreSQL and an S3 bucket. It keeps no state of its own.
+ *
+ * <pre>{@code
+ * try (KeelServer server = KeelServer.embedded(KeelHome.resolve(), ServerSettings.local(7080)).start()) {
+ *     System.out.println("serving on " + server.url());
+ * }
+ * }</pre>
+ */
+public final class KeelServer implements AutoCloseable {
+    private final ServerContext context;
+    private final Router router;
+    private final List<AutoCloseable> owned;
+    private HttpFront front;
+
+    private KeelServer(Builder b) {
+        Authorizer authorizer = b.authorizer;
+        this.context = new ServerContext(b.store, b.blobs, b.datasets, authorizer, b.liveness, b.settings);
+        this.router = new Router(b.authenticator, new AccessRules(authorizer, b.store), b.settings.maxBodyBytes());
+        this.owned = List.copyOf(b.owned);
+        b.listeners.forEach(router::listen);
+        for (ApiModule module : modules(b.extra)) {
+            module.register(router, context);
+        }
+    }
+
+    /** The server's route groups, in the order their routes are matched. */
+    private static List<ApiModule> modules(List<ApiModule> extra) {
+        List<ApiModule> all = new ArrayList<>();
+        all.add(new HealthApi());
+        all.add(new RunsReadApi());
+        all.addAll(extra);
+        return all;
+    }
+
+    /** A server for one person over the embedded store at {@code home} (what {@code keel ui} runs). */
+    public static KeelServer embedded(KeelHome home, ServerSettings settings) {
+        home.ensureExists();
+        Store store = Stores.open(home.storeLocation());
+        DatasetStore datasets = DatasetStores.open(home.storeLocation());
+        LocalBlobStore blobs = new LocalBlobStore(home.blobs());
+        OpenAccess open = new OpenAccess(System.getProperty("user.name", "local"));
+        return builder()
+                .store(store).datasets(datasets).blobs(blobs)
+                .access(open, open)
+                .liveness(run -> Liveness.effective(home, run))
+                .settings(settings)
+                .closeWithServer(store).closeWithServer(datasets)
+                .build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts listening; returns this server. */
+    public KeelServer start() {
+        try {
+            front = HttpFront.start(context.settings().host(), context.settings().port(), context.settings().threads(), router);
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + context.settings().host() + ":"
+                    + context.settings().port() + " (" + e.getMessage() + "): pick another port with --port", e);
+        }
+    }
+
+    public int port() {
+        return front.port();
+    }
+
+    /** {@code http://host:port}, without a trailing slash. */
+    public String url() {
+        return "http://" + context.settings().host() + ":" + port();
+    }
+
+    public List<Route> routes() {
+        return router.routes();
+    }
+
+    public ServerContext context() {
+        return context;
+    }
+
+    @Override
+    public void close() {
+        if (front != null) {
+            front.close();
+        }
+        for (AutoCloseable c : owned) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // Closing is best effort on the way out.
+            }
+        }
+    }
+
+    /** Assembles a server from its parts; store and blobs are required. */
+    public static final class Builder {
+        private Store store;
+        private BlobStore blobs;
+        private DatasetStore datasets;
+        private Authenticator authenticator;
+        private Authorizer authorizer;
+        private UnaryOperator<RunInfo> liveness = UnaryOperator.identity();
+        private ServerSettings settings = ServerSettings.local(0);
+        private final List<ApiModule> extra = new ArrayList<>();
+        private final List<RequestListener> listeners = new ArrayList<>();
+        private final List<AutoCloseable> owned = new ArrayList<>();
+
+        public Builder store(Store s) {
+            this.store = s;
+            return this;
+        }
+
+        public Builder blobs(BlobStore b) {
+            this.blobs = b;
+            return this;
+        }
+
+        public Builder datasets(DatasetStore d) {
+            this.datasets = d;
+            return this;
+        }
+
+        public Builder access(Authenticator authn, Authorizer authz) {
+            this.authenticator = authn;
+            this.authorizer = authz;
+            return this;
+        }
+
+        public Builder liveness(UnaryOperator<RunInfo> l) {
+            this.liveness = l;
+            return this;
+        }
+
+        public Builder settings(ServerSettings s) {
+            this.settings = s;
+            return this;
+        }
+
+        public Builder module(ApiModule m) {
+            extra.add(m);
+            return this;
+        }
+
+        public Builder listener(RequestListener l) {
+            listeners.add(l);
+            return this;
+        }
+
+        /** Closes {@code c} when the server closes (stores the server opened itself). */
+        public Builder closeWithServer(AutoCloseable c) {
+            owned.add(c);
+            return this;
+        }
+
+        public KeelServer build() {
+            Objects.requireNonNull(store, "store");
+            Objects.requireNonNull(blobs, "blobs");
+            if (authenticator == null) {
+                OpenAccess open = new OpenAccess(System.getProperty("user.name", "local"));
+                authenticator = open;
+                authorizer = open;
+            }
+            return new KeelServer(this);
+        }
+    }
+}

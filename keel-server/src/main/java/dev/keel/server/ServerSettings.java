@@ -1,0 +1,31 @@
+package dev.keel.server;
+
+/**
+ * Settings of one server process.
+ *
+ * @param host             the address to bind (127.0.0.1 for {@code keel ui})
+ * @param port             0 picks a free port
+ * @param maxBodyBytes     the largest JSON request body accepted (413 above)
+ * @param threads          request-handling threads
+ * @param anonymousReads   whether callers without a key may read public projects and datasets
+ */
+public record ServerSettings(String host, int port, long maxBodyBytes, int threads, boolean anonymousReads) {
+
+    public static final long DEFAULT_MAX_BODY_BYTES = 32L << 20;
+
+    public static ServerSettings local(int port) {
+        return new ServerSettings("127.0.0.1", port, DEFAULT_MAX_BODY_BYTES, 32, false);
+    }
+
+    public ServerSettings withPort(int newPort) {
+        return new ServerSettings(host, newPort, maxBodyBytes, threads, anonymousReads);
+    }
+
+    public ServerSettings withMaxBodyBytes(long bytes) {
+        return new ServerSettings(host, port, bytes, threads, anonymousReads);
+    }
+
+    public ServerSettings withAnonymousReads(boolean allowed) {
+        return new ServerSettings(host, port, maxBodyBytes, threads, allowed);
+    }
+}

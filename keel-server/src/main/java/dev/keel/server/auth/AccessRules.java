@@ -1,0 +1,96 @@
+package dev.keel.server.auth;
+
+import dev.keel.core.KeelException;
+import dev.keel.core.KeelException.ErrorCode;
+import dev.keel.core.RunInfo;
+import dev.keel.core.store.Store;
+import dev.keel.server.auth.Access.Need;
+import dev.keel.server.auth.Authorizer.Resource;
+import dev.keel.server.http.Request;
+import dev.keel.server.http.Router;
+
+import java.util.Optional;
+
+/**
+ * Enforces the {@link Access} rule of a route with an {@link Authorizer}. Denied reads of
+ * objects the caller may not see answer 404, as for an object that does not exist, so that
+ * names of private projects do not leak; denied writes to visible objects answer 403.
+ */
+public final class AccessRules implements Router.AccessCheck {
+    private final Authorizer authorizer;
+    private final Store store;
+
+    public AccessRules(Authorizer authorizer, Store store) {
+        this.authorizer = authorizer;
+        this.store = store;
+    }
+
+    @Override
+    public void check(Principal who, Access access, Request request) {
+        if (access instanceof Access.Anyone || access instanceof Access.InHandler) {
+            return;
+        }
+        if (access instanceof Access.Authenticated) {
+            requireSignedIn(who);
+        } else if (access instanceof Access.Admin) {
+            requireSignedIn(who);
+            if (!who.admin()) {
+                throw new KeelException(ErrorCode.PERMISSION_DENIED, "only an admin may do this");
+            }
+        } else if (access instanceof Access.Project p) {
+            check(who, Resource.project(request.param(p.param())), p.need());
+        } else if (access instanceof Access.Dataset d) {
+            check(who, Resource.dataset(request.param(d.param())), d.need());
+        } else if (access instanceof Access.Run r) {
+            checkRun(who, request.param(r.param()), r.need());
+        } else {
+            throw new IllegalStateException("no check for access rule " + access);
+        }
+    }
+
+    /** Checks a run named in the path or, for MLflow's API, in the body. */
+    public void checkRun(Principal who, String id, Need need) {
+        Optional<RunInfo> run = store.run(id);
+        if (run.isEmpty() || !authorizer.canRead(who, Resource.project(run.get().project()))) {
+            denyUnknown(who, "run " + id);
+        }
+        if (need == Need.WRITE) {
+            check(who, Resource.project(run.get().project()), Need.WRITE);
+        }
+    }
+
+    /** Checks a project or dataset that the handler found in the body (MLflow's API). */
+    public void check(Principal who, Resource resource, Need need) {
+        if (need == Need.READ && !authorizer.canRead(who, resource)) {
+            denyUnknown(who, resource.kind().name().toLowerCase() + " " + resource.name());
+        }
+        if (need == Need.WRITE && !authorizer.canWrite(who, resource)) {
+            if (who.anonymous()) {
+                throw unauthenticated();
+            }
+            if (!authorizer.canRead(who, resource)) {
+                denyUnknown(who, resource.kind().name().toLowerCase() + " " + resource.name());
+            }
+            throw new KeelException(ErrorCode.PERMISSION_DENIED, "you may not change " + resource.kind().name().toLowerCase()
+                    + " " + resource.name() + ": ask its owner for write access");
+        }
+    }
+
+    private static void denyUnknown(Principal who, String what) {
+        if (who.anonymous()) {
+            throw unauthenticated();
+        }
+        throw KeelException.notFound(what + " does not exist (or you may not see it)");
+    }
+
+    private static void requireSignedIn(Principal who) {
+        if (who.anonymous()) {
+            throw unauthenticated();
+        }
+    }
+
+    private static KeelException unauthenticated() {
+        return new KeelException(ErrorCode.UNAUTHENTICATED, "sign in: send 'Authorization: Bearer <API key>'"
+                + " (create a key with 'keel server users add NAME', or 'keel login')");
+    }
+}

@@ -1,0 +1,245 @@
+package dev.keel.server.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import dev.keel.core.Json;
+import dev.keel.core.KeelException;
+import dev.keel.core.KeelException.ErrorCode;
+import dev.keel.server.auth.Access;
+import dev.keel.server.auth.Authenticator;
+import dev.keel.server.auth.Principal;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * Matches requests to routes, authenticates the caller, enforces each route's declared
+ * {@link Access} rule through an {@link AccessCheck}, runs the handler and turns what it returns
+ * or throws into a response. Errors are always JSON {@code {error_code, message}}; an unexpected
+ * exception is a 500 whose message carries the request id, never a stack trace.
+ */
+public final class Router {
+    private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final AtomicLong COUNTER = new AtomicLong();
+
+    private final List<Route> routes = new CopyOnWriteArrayList<>();
+    private final List<RequestListener> listeners = new CopyOnWriteArrayList<>();
+    private final Authenticator authenticator;
+    private final AccessCheck accessCheck;
+    private final long maxBodyBytes;
+    private final String idPrefix = Long.toString(System.nanoTime() & 0xffffff, 36);
+
+    /** Enforces a route's {@link Access} rule for the caller; throws 401/403/404 to deny. */
+    @FunctionalInterface
+    public interface AccessCheck {
+        void check(Principal who, Access access, Request request);
+    }
+
+    public Router(Authenticator authenticator, AccessCheck accessCheck, long maxBodyBytes) {
+        this.authenticator = authenticator;
+        this.accessCheck = accessCheck;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public Router add(Route route) {
+        for (Route r : routes) {
+            if (r.method().equals(route.method()) && r.pattern().equals(route.pattern())) {
+                throw new IllegalArgumentException("route registered twice: " + route.method() + " " + route.pattern());
+            }
+        }
+        routes.add(route);
+        return this;
+    }
+
+    public Router get(String pattern, Access access, String summary, Handler handler) {
+        return add(new Route("GET", pattern, access, handler, false, summary));
+    }
+
+    public Router post(String pattern, Access access, String summary, Handler handler) {
+        return add(new Route("POST", pattern, access, handler, false, summary));
+    }
+
+    public Router put(String pattern, Access access, String summary, Handler handler) {
+        return add(new Route("PUT", pattern, access, handler, false, summary));
+    }
+
+    public Router patch(String pattern, Access access, String summary, Handler handler) {
+        return add(new Route("PATCH", pattern, access, handler, false, summary));
+    }
+
+    public Router delete(String pattern, Access access, String summary, Handler handler) {
+        return add(new Route("DELETE", pattern, access, handler, false, summary));
+    }
+
+    public void listen(RequestListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Every registered route, in registration order (the access matrix test walks this list). */
+    public List<Route> routes() {
+        return List.copyOf(routes);
+    }
+
+    void dispatch(HttpExchange exchange) {
+        long start = System.nanoTime();
+        String id = requestId(exchange);
+        Request request = new Request(exchange, id, maxBodyBytes);
+        int status = 500;
+        String routeName = "unmatched";
+        try {
+            exchange.getResponseHeaders().set("X-Request-Id", id);
+            exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            Object result;
+            try {
+                Route route = match(request);
+                routeName = route.pattern();
+                request.principal(authenticator.authenticate(request));
+                accessCheck.check(request.principal(), route.access(), request);
+                result = route.handler().handle(request);
+            } catch (KeelException e) {
+                result = error(e.code(), e.getMessage());
+            } catch (IllegalArgumentException e) {
+                result = error(ErrorCode.INVALID_PARAMETER_VALUE, e.getMessage());
+            } catch (Exception | StackOverflowError e) {
+                System.err.println("keel server: request " + id + " failed: " + e);
+                e.printStackTrace();
+                result = error(ErrorCode.INTERNAL_ERROR, "internal error while serving request " + id
+                        + "; the server log has the details under this id");
+            }
+            status = send(exchange, result);
+        } catch (IOException e) {
+            // The client went away mid-response; nothing more to tell it.
+        } finally {
+            exchange.close();
+            long nanos = System.nanoTime() - start;
+            String user = request.principal().user();
+            for (RequestListener l : listeners) {
+                try {
+                    l.finished(id, exchange.getRequestMethod(), routeName, exchange.getRequestURI().getRawPath(),
+                            status, user, nanos);
+                } catch (RuntimeException ignored) {
+                    // A listener's failure must not affect serving.
+                }
+            }
+        }
+    }
+
+    private Route match(Request request) {
+        List<String> path;
+        try {
+            path = Route.split(request.path());
+        } catch (RuntimeException e) {
+            throw new KeelException(ErrorCode.BAD_REQUEST, "malformed path");
+        }
+        boolean pathMatched = false;
+        for (Route route : routes) {
+            Map<String, String> params = match(route.segments(), path);
+            if (params == null) {
+                continue;
+            }
+            pathMatched = true;
+            if (route.method().equals(request.method())) {
+                request.matched(route, params);
+                return route;
+            }
+        }
+        if (pathMatched) {
+            throw new KeelException(ErrorCode.METHOD_NOT_ALLOWED, request.method() + " is not supported on "
+                    + request.path() + "; see /api/v1/openapi.json for the methods each path takes");
+        }
+        throw new KeelException(ErrorCode.ENDPOINT_NOT_FOUND, "no endpoint " + request.method() + " " + request.path()
+                + "; see /api/v1/openapi.json for the API");
+    }
+
+    static Map<String, String> match(List<String> pattern, List<String> path) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (int i = 0; i < pattern.size(); i++) {
+            String p = pattern.get(i);
+            if (p.endsWith("*}")) {
+                if (i >= path.size()) {
+                    return null;
+                }
+                List<String> rest = new ArrayList<>();
+                for (String s : path.subList(i, path.size())) {
+                    rest.add(decodePath(s));
+                }
+                params.put(p.substring(1, p.length() - 2), String.join("/", rest));
+                return params;
+            }
+            if (i >= path.size()) {
+                return null;
+            }
+            if (p.startsWith("{")) {
+                params.put(p.substring(1, p.length() - 1), decodePath(path.get(i)));
+            } else if (!p.equals(path.get(i))) {
+                return null;
+            }
+        }
+        return pattern.size() == path.size() ? params : null;
+    }
+
+    /** Percent-decoding for a path segment: unlike a query, '+' stays a plus. */
+    static String decodePath(String segment) {
+        if (segment.indexOf('%') < 0) {
+            return segment;
+        }
+        return Request.decode(segment.replace("+", "%2B"));
+    }
+
+    private static Response error(ErrorCode code, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error_code", code.name());
+        body.put("message", message == null ? code.name() : message);
+        return Response.json(code.httpStatus(), body);
+    }
+
+    private static int send(HttpExchange exchange, Object result) throws IOException {
+        Response response = result instanceof Response r ? r
+                : result == null ? Response.noContent() : Response.json(200, result);
+        exchange.getResponseHeaders().putIfAbsent("Cache-Control", List.of("no-store"));
+        response.headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        if (response.contentType != null) {
+            exchange.getResponseHeaders().set("Content-Type", response.contentType
+                    + (response.contentType.startsWith("application/json") || response.contentType.startsWith("text/")
+                    ? "; charset=utf-8" : ""));
+        }
+        boolean head = "HEAD".equals(exchange.getRequestMethod());
+        if (response.status == 204 || response.status == 304) {
+            exchange.sendResponseHeaders(response.status, -1);
+            return response.status;
+        }
+        byte[] bytes = response.bytes;
+        if (response.writer == null && bytes == null) {
+            bytes = Json.write(response.json).getBytes(StandardCharsets.UTF_8);
+        }
+        if (bytes != null) {
+            exchange.sendResponseHeaders(response.status, head ? -1 : bytes.length == 0 ? -1 : bytes.length);
+            if (!head && bytes.length > 0) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(bytes);
+                }
+            }
+            return response.status;
+        }
+        exchange.sendResponseHeaders(response.status, response.length < 0 ? 0 : response.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            response.writer.write(out);
+        }
+        return response.status;
+    }
+
+    private String requestId(HttpExchange exchange) {
+        String given = exchange.getRequestHeaders().getFirst("X-Request-Id");
+        if (given != null && CLIENT_REQUEST_ID.matcher(given).matches()) {
+            return given;
+        }
+        return idPrefix + "-" + Long.toString(COUNTER.incrementAndGet(), 36);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.keel.server;
+
+import dev.keel.core.Json;
+import dev.keel.core.KeelHome;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** A real embedded server on a temporary Keel folder, with a small HTTP client for tests. */
+public final class ServerFixture implements AutoCloseable {
+    public final KeelHome home;
+    public final KeelServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    public ServerFixture(Path dir) {
+        this.home = new KeelHome(dir);
+        this.server = KeelServer.embedded(home, ServerSettings.local(0)).start();
+    }
+
+    /** A response: status, body text and the body parsed when it is a JSON object. */
+    public record Reply(int status, String body, HttpResponse<String> raw) {
+        public Map<String, Object> json() {
+            return Json.readMap(body);
+        }
+    }
+
+    public Reply get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(server.url() + path)).GET().build());
+    }
+
+    public Reply send(String method, String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create(server.url() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").build());
+    }
+
+    public Reply send(HttpRequest request) {
+        try {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Reply(r.statusCode(), r.body(), r);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
