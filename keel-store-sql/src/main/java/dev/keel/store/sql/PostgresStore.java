@@ -37,7 +37,7 @@ public final class PostgresStore extends SqlStore {
         super(open(PgUrl.parse(url, env), env));
     }
 
-    private static Database open(PgUrl url, Map<String, String> env) {
+    static Database open(PgUrl url, Map<String, String> env) {
         String location = url.display();
         probe(url, location);
         HikariConfig config = new HikariConfig();
