@@ -44,9 +44,6 @@ public final class TeamServerFixture implements AutoCloseable {
     private final AtomicInteger counter = new AtomicInteger();
 
     public TeamServerFixture(Path dir, boolean anonymousReads) {
-        // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's
-        // delayed ACK: ~40 ms per request. Read once, when the JDK's server classes load.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
         this.home = new KeelHome(dir).ensureExists();
         this.store = Stores.open(home.storeLocation());
         this.datasets = DatasetStores.open(home.storeLocation());
