@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -26,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  *
  * <p><b>Adding a route</b>: one line in {@link #TABLE}: {@code e("METHOD /pattern", RULE)},
  * plus {@code .body("…")} for a valid body and {@code .param("name", "value")} for parameters
- * the fixtures do not fill. Path parameters {@code {project}}, {@code {id}} (a run of that
+ * the fixtures do not fill ({@code .bodyFrom(s -> …)} and {@code .paramFrom("name", s -> …)}
+ * compute them from the cell's {@link Sample} and its {@code fixture()}). Path parameters {@code {project}}, {@code {id}} (a run of that
  * project), {@code {dataset}}, {@code {user}} ({@code owner}), {@code {key}} (a key of
  * {@code owner}), {@code {team}} (a team with {@code other} in it) and {@code {key*}}
  * ({@code loss}) are filled from fixtures owned by {@code owner} with the cell's visibility;
@@ -152,7 +154,7 @@ class AccessMatrixTest {
                         for (Caller c : Caller.values()) {
                             Sample values = route.method().equals("GET") ? shared.get(v) : new Sample(f, v);
                             String path = entry.path(values);
-                            String body = entry.body == null ? null : entry.fill(entry.body, values);
+                            String body = entry.body == null ? null : entry.body.apply(values);
                             String user = c == Caller.ANONYMOUS ? null : c.name().toLowerCase();
                             TeamServerFixture.Reply r = f.send(user, route.method(), path, body);
                             int want = expected(entry.rule, c, v, anonymousReads);
@@ -248,6 +250,15 @@ class AccessMatrixTest {
             this.n = f.next();
         }
 
+        /** The server and its stores, for entries that compute their own sample values. */
+        TeamServerFixture fixture() {
+            return f;
+        }
+
+        Visibility visibility() {
+            return v;
+        }
+
         String get(String name) {
             String have = made.get(name);
             if (have != null) {
@@ -317,8 +328,8 @@ class AccessMatrixTest {
         final String method;
         final String pattern;
         final Rule rule;
-        final Map<String, String> params = new LinkedHashMap<>();
-        String body;
+        final Map<String, Function<Sample, String>> params = new LinkedHashMap<>();
+        Function<Sample, String> body;
 
         Entry(String method, String pattern, Rule rule) {
             this.method = method;
@@ -326,12 +337,25 @@ class AccessMatrixTest {
             this.rule = rule;
         }
 
+        /** A JSON body; {@code ${name}} placeholders are filled from the cell's {@link Sample}. */
         Entry body(String json) {
+            this.body = s -> fill(json, s);
+            return this;
+        }
+
+        /** A body computed from the cell's fixtures (e.g. an id looked up in the store). */
+        Entry bodyFrom(Function<Sample, String> json) {
             this.body = json;
             return this;
         }
 
         Entry param(String name, String value) {
+            params.put(name, s -> value);
+            return this;
+        }
+
+        /** A path parameter computed from the cell's fixtures. */
+        Entry paramFrom(String name, Function<Sample, String> value) {
             params.put(name, value);
             return this;
         }
@@ -346,7 +370,7 @@ class AccessMatrixTest {
                 if (segment.startsWith("{")) {
                     String name = segment.substring(1, segment.length() - 1);
                     String bare = name.endsWith("*") ? name.substring(0, name.length() - 1) : name;
-                    String value = params.containsKey(bare) ? params.get(bare) : values.get(name);
+                    String value = params.containsKey(bare) ? params.get(bare).apply(values) : values.get(name);
                     if (value == null) {
                         throw new IllegalStateException("AccessMatrixTest: no sample value for {" + name + "} in "
                                 + pattern + ": add .param(\"" + bare + "\", \"…\") to its entry");
@@ -359,7 +383,7 @@ class AccessMatrixTest {
             return out.toString();
         }
 
-        String fill(String text, Sample values) {
+        static String fill(String text, Sample values) {
             StringBuilder out = new StringBuilder();
             int at = 0;
             for (int open; (open = text.indexOf("${", at)) >= 0; ) {

@@ -72,9 +72,11 @@ public final class SessionApi implements ApiModule {
         }
         Accounts.Session session = accounts.startSession(user);
         long maxAge = Accounts.SESSION_TTL_MS / 1000;
+        // behind a TLS-terminating proxy the browser must never send the cookie over plain HTTP
+        boolean https = request.header("X-Forwarded-Proto").map(p -> p.equalsIgnoreCase("https")).orElse(false);
         return Response.json(200, view(user, session.csrfToken()))
                 .header("Set-Cookie", TeamAuthenticator.COOKIE + "=" + session.token()
-                        + "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" + maxAge);
+                        + "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" + maxAge + (https ? "; Secure" : ""));
     }
 
     private Object current(Request request) {
