@@ -1,5 +1,6 @@
 package dev.keel.server.auth;
 
+import dev.keel.core.KeelException;
 import dev.keel.core.access.AccessStore;
 import dev.keel.core.access.ProjectAccess;
 import dev.keel.core.data.Dataset;
@@ -70,6 +71,7 @@ public final class TeamAuthorizer implements Authorizer {
             if (hasRuns(resource.name())) {
                 return who.admin();
             }
+            checkClaimable(resource.name());
             ProjectAccess claimed = access.claimProject(resource.name(), who.user(), Visibility.PRIVATE, clock.getAsLong());
             owned = Optional.of(new Owned(claimed.owner(), claimed.visibility()));
         }
@@ -135,6 +137,15 @@ public final class TeamAuthorizer implements Authorizer {
             }
         }
         return false;
+    }
+
+    /** A name worth recording an owner for; anything else is the caller's mistake (400), not a new project. */
+    private static void checkClaimable(String project) {
+        boolean control = project.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f);
+        if (project.isBlank() || project.length() > 256 || control) {
+            throw KeelException.invalid("'" + (control ? project.replaceAll("\\p{Cntrl}", "?") : project)
+                    + "' is not a project name: use 1-256 printable characters");
+        }
     }
 
     private boolean hasRuns(String project) {

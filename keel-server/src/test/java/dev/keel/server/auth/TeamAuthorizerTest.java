@@ -41,6 +41,11 @@ class TeamAuthorizerTest {
                     "someone else's private project is invisible, also to writes");
             assertEquals(200, f.send("admin", "GET", "/api/v1/projects/fresh/access", null).status());
             assertEquals(401, f.send(null, "GET", "/api/v1/projects/fresh/access", null).status());
+
+            TeamServerFixture.Reply blank = f.send("other", "PATCH", "/api/v1/projects/%20%20", "{\"visibility\": \"team\"}");
+            assertEquals(400, blank.status(), blank.body());
+            assertEquals("'  ' is not a project name: use 1-256 printable characters", blank.message());
+            assertTrue(f.access.project("  ").isEmpty(), "nothing claimed");
         }
     }
 
