@@ -57,7 +57,7 @@ public final class FashionMnistVersions {
             }
             try (Datasets datasets = Datasets.open(home)) {
                 return datasets.add(NAME, stage, AddOptions.defaults()
-                        .message("Fashion-MNIST: the four IDX files, unpacked (60,000 train + 10,000 test images)")
+                        .message("Fashion-MNIST: 4 IDX files")
                         .description("Zalando's Fashion-MNIST (github.com/zalandoresearch/fashion-mnist): 28x28 grey"
                                 + " images of 10 kinds of apparel"));
             }
@@ -100,8 +100,7 @@ public final class FashionMnistVersions {
             }
             Relabels r = Relabels.flip(data.trainLabelBytes(), data.classNames().size(), count, seed);
             Files.write(stage.resolve(Relabels.FILE), r.toCsv());
-            return datasets.add(NAME, stage, AddOptions.defaults().message(count + " training labels changed at random"
-                    + " (seed " + seed + ", from " + datasets.resolve(from).ref() + "): label noise, see relabels.csv"));
+            return datasets.add(NAME, stage, AddOptions.defaults().message(count + " labels flipped (seed " + seed + ")"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage the new version in " + stage + ": " + e.getMessage(), e);
         } finally {
