@@ -13,6 +13,7 @@ import dev.keel.core.RunState;
 import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.data.RunInput;
 import dev.keel.data.Datasets;
+import dev.keel.examples.apparel.datasets.FashionMnistVersions;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
 import java.io.BufferedReader;
@@ -73,11 +74,15 @@ class KillAndResumeTest {
     void aRunKilledMidEpochAndResumedEndsExactlyLikeAnUninterruptedOne() throws Exception {
         Path dir = tmp.resolve("killed");
         String id = killAfterStep(dir, 45);
+        // fashion-mnist:latest moves on meanwhile: the resumed run must keep training on v1
+        FashionMnistVersions.relabel(new KeelHome(dir.resolve(".keel")), "fashion-mnist:v1", 100, 3);
         Child resumed = Child.start(dir, id);
         assertEquals(0, resumed.waitFor(), () -> "resumed run failed: " + resumed.lines);
         String from = line(resumed.lines, l -> l.startsWith("resume: from "));
         assertTrue(from.matches("resume: from \\S+ \\(1 epochs done, then [1-9]\\d* batches; step \\d+\\)"),
                 "resumed mid-epoch 2: " + from);
+        line(resumed.lines, l -> l.equals("dataset: fashion-mnist:v1, the version this run used before it stopped"));
+        line(resumed.lines, l -> l.matches("resume: metrics logged after step \\d+ by the stopped attempt are dropped"));
         assertSameAsReference(finished(dir, resumed.lines));
     }
 
