@@ -53,6 +53,27 @@ public interface Run extends AutoCloseable {
     /** The step the next {@link #log(Map)} without a step will use. */
     long step();
 
+    /**
+     * Rewinds the run's metric history to {@code step}: every point logged at a later step,
+     * by this process or by an earlier attempt of the run, is dropped, and the next
+     * {@link #log(Map)} without a step logs {@code step + 1}. Points logged after this call are
+     * kept, whatever their step. Call it when a resumed run continues from a checkpoint saved at
+     * {@code step}, so that what the crashed attempt logged after that checkpoint, and the
+     * resumed run logs again, is stored once:
+     *
+     * <pre>{@code
+     * Checkpoints.Loaded<State> resumed = run.checkpoints().load("last", State::read).orElseThrow();
+     * run.rewind(resumed.checkpoint().step());
+     * }</pre>
+     *
+     * <p>The rewind is recorded in the run's event log in order with the points, so a replay
+     * ({@code keel sync}, crash recovery) gives the same history. It applies to every key,
+     * {@code system/…} included, and to the history only: the summary keeps its values until
+     * metrics logged later replace them. {@code rewind(-1)} drops the whole history of
+     * non-negative steps; {@code Long.MIN_VALUE} drops every point.
+     */
+    void rewind(long step);
+
     Summary summary();
 
     /** Replaces the run's notes. */

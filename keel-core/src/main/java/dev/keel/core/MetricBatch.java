@@ -67,6 +67,27 @@ public final class MetricBatch {
         return values[i];
     }
 
+    /**
+     * Drops the points logged at a step after {@code step}, keeping the others in their order;
+     * returns how many were dropped.
+     */
+    public int retainStepsUpTo(long step) {
+        int kept = 0;
+        for (int i = 0; i < size; i++) {
+            if (steps[i] <= step) {
+                keys[kept] = keys[i];
+                steps[kept] = steps[i];
+                timestamps[kept] = timestamps[i];
+                values[kept] = values[i];
+                kept++;
+            }
+        }
+        int dropped = size - kept;
+        Arrays.fill(keys, kept, size, null);
+        size = kept;
+        return dropped;
+    }
+
     public void clear() {
         Arrays.fill(keys, 0, size, null);
         size = 0;

@@ -24,7 +24,12 @@ public enum EventType {
     /** A state change (JSON: state, endedAt, error). */
     STATE(9),
     /** A sign of life (JSON: at, runtimeMs). */
-    HEARTBEAT(10);
+    HEARTBEAT(10),
+    /**
+     * A rewind of the metric history (JSON: afterStep): points at later steps, logged before
+     * this record, are dropped. Written before the METRICS records of its commit.
+     */
+    REWIND(11);
 
     private static final EventType[] BY_CODE = new EventType[16];
 

@@ -109,11 +109,23 @@ public final class LogRecords {
                 return at;
             }
             case PROVENANCE -> batch.provenance.putAll(m);
+            case REWIND -> {
+                Object step = m.get("afterStep");
+                if (!(step instanceof Number)) {
+                    throw new IllegalArgumentException("rewind record without a numeric afterStep: " + m);
+                }
+                batch.rewindTo(((Number) step).longValue());
+            }
             default -> {
                 // CREATE is read by whoever creates the run, not indexed per batch
             }
         }
         return 0;
+    }
+
+    /** A rewind of the metric history as a record. */
+    public static Map<String, Object> rewind(long afterStep) {
+        return Map.of("afterStep", afterStep);
     }
 
     /** A console line as a record. */

@@ -34,6 +34,10 @@ sealed interface Event {
     record FileRemoved(String name) implements Event {
     }
 
+    /** Drops metric points at steps after {@code step}, stored or pending (see Run#rewind). */
+    record Rewind(long step) implements Event {
+    }
+
     record Seed(long seed) implements Event {
     }
 

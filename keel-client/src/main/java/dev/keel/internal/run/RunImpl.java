@@ -228,6 +228,16 @@ final class RunImpl implements Run {
     }
 
     @Override
+    public void rewind(long step) {
+        if (step == Long.MAX_VALUE) {
+            throw new IllegalArgumentException("rewind(Long.MAX_VALUE) would drop nothing; give the step to keep"
+                    + " history up to, e.g. the step of the checkpoint the run resumed from");
+        }
+        nextStep.set(step + 1);
+        enqueue(new Event.Rewind(step));
+    }
+
+    @Override
     public Summary summary() {
         return summary;
     }

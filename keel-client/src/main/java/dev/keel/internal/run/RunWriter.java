@@ -188,6 +188,10 @@ final class RunWriter implements Runnable {
             records.add(new SimpleEntry<>(EventType.FILE, LogRecords.file(f.file())));
         } else if (e instanceof Event.FileRemoved f) {
             records.add(new SimpleEntry<>(EventType.FILE, LogRecords.removedFile(f.name())));
+        } else if (e instanceof Event.Rewind r) {
+            // points of this cycle logged before the rewind are filtered now; the ones logged
+            // after it are added later: appendToLog writes the REWIND record before them
+            pending.rewindTo(r.step());
         } else if (e instanceof Event.Seed s) {
             seeds.add(s.seed());
             records.add(new SimpleEntry<>(EventType.PROVENANCE, Map.of("seeds", List.copyOf(seeds))));
@@ -235,6 +239,7 @@ final class RunWriter implements Runnable {
             records.add(new SimpleEntry<>(EventType.STATE, state));
         }
         if (created && !needCatchUp && records.isEmpty() && pending.metrics.isEmpty()
+                && pending.truncateAfterStep == WriteBatch.NO_TRUNCATION
                 && (provenanceRecorded || !provenance.isDone())) {
             return; // an idle cycle: nothing to write, no transaction
         }
@@ -267,6 +272,9 @@ final class RunWriter implements Runnable {
     private boolean appendToLog(WriteBatch batch) {
         if (log == null) {
             return false;
+        }
+        if (batch.truncateAfterStep != WriteBatch.NO_TRUNCATION) {
+            log.add(EventType.REWIND, LogRecords.json(LogRecords.rewind(batch.truncateAfterStep)));
         }
         for (int from = 0; from < batch.metrics.size(); ) {
             MetricCodec.Encoded enc = MetricCodec.encode(batch.metrics, from, batch.metrics.size());

@@ -21,9 +21,19 @@ import java.util.Map;
  *
  * <p>Fields left null or empty change nothing. Summary and config updates are merged key by
  * key into what is stored; a key mapped to {@code null} is removed.
+ *
+ * <p>{@code truncateAfterStep} rewinds the run's metric history: every stored point at a step
+ * after it is deleted <em>before</em> this batch's own {@link #metrics} are added, in the same
+ * transaction. A resumed run uses it to drop what a crashed attempt logged after the checkpoint
+ * it resumes from. Use {@link #rewindTo} to set it: it also drops the batch's own points past
+ * the step, so that a batch built from records in log order means what the records said.
  */
 public final class WriteBatch {
+    /** The {@link #truncateAfterStep} that deletes nothing. */
+    public static final long NO_TRUNCATION = Long.MAX_VALUE;
     public long logOffset = -1;
+    /** Step after which stored metric points are deleted before {@link #metrics} are added; {@link #NO_TRUNCATION} for none. */
+    public long truncateAfterStep = NO_TRUNCATION;
     public final MetricBatch metrics = new MetricBatch(64);
     public final Map<String, Object> summary = new LinkedHashMap<>();
     public final Map<String, Object> config = new LinkedHashMap<>();
@@ -44,6 +54,15 @@ public final class WriteBatch {
     public List<String> tags;
     public String name;
 
+    /**
+     * Rewinds the metric history to {@code step}: points at later steps, stored or already in
+     * this batch, are dropped; points added to the batch afterwards are kept.
+     */
+    public void rewindTo(long step) {
+        truncateAfterStep = Math.min(truncateAfterStep, step);
+        metrics.retainStepsUpTo(step);
+    }
+
     /** Adds a file, cancelling an earlier removal of the same name in this batch. */
     public void addFile(RunFile file) {
         removedFiles.remove(file.name());
@@ -62,6 +81,7 @@ public final class WriteBatch {
     public boolean isEmpty() {
         return metrics.isEmpty() && summary.isEmpty() && config.isEmpty() && provenance.isEmpty() && console.isEmpty()
                 && files.isEmpty() && removedFiles.isEmpty() && state == null && heartbeatAt == 0 && runtimeMs < 0
-                && notes == null && tags == null && name == null && logOffset < 0;
+                && notes == null && tags == null && name == null && logOffset < 0
+                && truncateAfterStep == NO_TRUNCATION;
     }
 }

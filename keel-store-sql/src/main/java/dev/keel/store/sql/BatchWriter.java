@@ -68,6 +68,9 @@ final class BatchWriter {
                 }
             }
         }
+        if (batch.truncateAfterStep != WriteBatch.NO_TRUNCATION) {
+            truncateMetrics(c, pk, batch.truncateAfterStep);
+        }
         writeMetrics(c, pk, batch.metrics, dialect.blockPoints());
         writeConsole(c, pk, batch.console);
         writeFiles(c, pk, batch.files);
@@ -223,6 +226,62 @@ final class BatchWriter {
         replace.setLong(5, blockPk);
         replace.executeUpdate();
         return true;
+    }
+
+    /**
+     * Deletes the run's points at steps after {@code step}: blocks wholly past it go, blocks that
+     * straddle it are rewritten with the points they keep, and each key's point count follows.
+     * A key left without points is forgotten, as if it had never been logged.
+     */
+    private static void truncateMetrics(Connection c, long runPk, long step) throws SQLException {
+        List<long[]> straddling = new ArrayList<>(); // {block pk, key pk}
+        try (PreparedStatement ps = c.prepareStatement("SELECT b.pk, b.key_pk FROM metric_blocks b"
+                + " JOIN metric_keys k ON k.pk = b.key_pk WHERE k.run_pk = ? AND b.max_step > ? AND b.min_step <= ?")) {
+            ps.setLong(1, runPk);
+            ps.setLong(2, step);
+            ps.setLong(3, step);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    straddling.add(new long[] {rs.getLong(1), rs.getLong(2)});
+                }
+            }
+        }
+        update(c, "DELETE FROM metric_blocks WHERE min_step > ? AND key_pk IN (SELECT pk FROM metric_keys WHERE run_pk = ?)",
+                step, runPk);
+        try (PreparedStatement read = c.prepareStatement("SELECT data FROM metric_blocks WHERE pk = ?");
+             PreparedStatement replace = c.prepareStatement("UPDATE metric_blocks SET points = ?, min_step = ?,"
+                     + " max_step = ?, data = ? WHERE pk = ?")) {
+            for (long[] block : straddling) {
+                read.setLong(1, block[0]);
+                byte[] data;
+                try (ResultSet rs = read.executeQuery()) {
+                    rs.next();
+                    data = rs.getBytes(1);
+                }
+                int n = MetricBlockCodec.count(data);
+                long[] s = new long[n];
+                long[] t = new long[n];
+                double[] v = new double[n];
+                MetricBlockCodec.decode(data, s, t, v, 0);
+                int[] kept = new int[n];
+                int k = 0;
+                for (int i = 0; i < n; i++) {
+                    if (s[i] <= step) {
+                        kept[k++] = i;
+                    }
+                }
+                // min_step <= step, so at least one point stays
+                replace.setInt(1, k);
+                replace.setLong(2, min(s, kept, k));
+                replace.setLong(3, max(s, kept, k));
+                replace.setBytes(4, MetricBlockCodec.encode(s, t, v, kept, k));
+                replace.setLong(5, block[0]);
+                replace.executeUpdate();
+            }
+        }
+        update(c, "UPDATE metric_keys SET points = (SELECT COALESCE(SUM(b.points), 0) FROM metric_blocks b"
+                + " WHERE b.key_pk = metric_keys.pk) WHERE run_pk = ?", runPk);
+        update(c, "DELETE FROM metric_keys WHERE run_pk = ? AND points = 0", runPk);
     }
 
     private static long min(long[] steps, int[] idx, int n) {

@@ -302,6 +302,106 @@ abstract class StoreContractTest {
         assertEquals(1, store.console("r1", 0, 0).size());
     }
 
+    // ---- rewind (truncateAfterStep)
+
+    @Test
+    void truncateAfterStepDeletesLaterPointsOfEveryKeyBeforeAddingTheBatchsOwn() {
+        store.createRun(run("r1", "p", 1, Map.of()), Map.of());
+        store.createRun(run("r2", "p", 1, Map.of()), Map.of());
+        for (int s = 0; s < 30; s++) {             // one point per batch: merged blocks
+            WriteBatch b = batch();
+            b.metrics.add("loss", s, s, s);
+            if (s % 10 == 0) {
+                b.metrics.add("val", s, s, -s);
+            }
+            if (s >= 25) {
+                b.metrics.add("late", s, s, s);      // only after the rewind point: must vanish
+            }
+            b.metrics.add("loss", s, s, s);          // and a key whose other run must stay untouched
+            store.apply("r2", b);
+            WriteBatch one = batch();
+            one.metrics.add("loss", s, s, s);
+            if (s % 10 == 0) {
+                one.metrics.add("val", s, s, -s);
+            }
+            if (s >= 25) {
+                one.metrics.add("late", s, s, s);
+            }
+            store.apply("r1", one);
+        }
+        WriteBatch big = batch();                  // one block straddling the rewind point
+        for (int s = 30; s < 40; s++) {
+            big.metrics.add("loss", s, s, s);
+        }
+        store.apply("r1", big);
+
+        WriteBatch rewind = batch();
+        rewind.truncateAfterStep = 12;
+        rewind.metrics.add("loss", 13, 99, 13.5);   // the resumed attempt's first point
+        store.apply("r1", rewind);
+
+        MetricSeries loss = store.history("r1", "loss");
+        long[] expected = new long[14];
+        for (int s = 0; s <= 13; s++) {
+            expected[s] = s;
+        }
+        assertArrayEquals(expected, loss.steps());
+        assertEquals(13.5, loss.values()[13]);
+        assertArrayEquals(new long[] {0, 10}, store.history("r1", "val").steps());
+        assertEquals(List.of("loss", "val"), store.metricKeys("r1"));
+        assertEquals(0, store.history("r1", "late").size());
+        assertEquals(60, store.history("r2", "loss").size(), "another run keeps its history");
+
+        WriteBatch more = batch();                  // counts stay right: later appends read back whole
+        more.metrics.add("loss", 14, 100, 14.0);
+        more.metrics.add("late", 14, 100, 1.0);
+        store.apply("r1", more);
+        assertEquals(15, store.history("r1", "loss").size());
+        assertArrayEquals(new long[] {14}, store.history("r1", "late").steps());
+    }
+
+    @Test
+    void rewindToDropsTheBatchsEarlierPointsPastTheStepButKeepsLaterOnes() {
+        store.createRun(run("r1", "p", 1, Map.of()), Map.of());
+        WriteBatch b = batch();
+        b.metrics.add("loss", 5, 0, 5.0);
+        b.metrics.add("loss", 8, 0, 8.0);            // logged by the attempt that crashed
+        b.rewindTo(6);
+        b.rewindTo(7);                              // a later, higher rewind brings nothing back
+        b.metrics.add("loss", 7, 0, 7.0);            // logged after the rewind
+        assertFalse(b.isEmpty());
+        store.apply("r1", b);
+        assertArrayEquals(new long[] {5, 7}, store.history("r1", "loss").steps());
+        assertEquals(6, b.truncateAfterStep);
+        WriteBatch all = batch();
+        all.rewindTo(Long.MIN_VALUE);
+        store.apply("r1", all);
+        assertEquals(List.of(), store.metricKeys("r1"));
+    }
+
+    @Test
+    void aTruncationReplayedAtAnAppliedLogOffsetIsIgnored() {
+        store.createRun(run("r1", "p", 1, Map.of()), Map.of());
+        WriteBatch first = batch();
+        first.logOffset = 10;
+        for (int s = 0; s < 10; s++) {
+            first.metrics.add("loss", s, 0, s);
+        }
+        store.apply("r1", first);
+        WriteBatch rewind = batch();
+        rewind.logOffset = 20;
+        rewind.truncateAfterStep = 4;
+        rewind.metrics.add("loss", 5, 0, 50.0);
+        store.apply("r1", rewind);
+        WriteBatch after = batch();
+        after.logOffset = 30;
+        after.metrics.add("loss", 6, 0, 60.0);
+        store.apply("r1", after);
+        store.apply("r1", rewind);                  // replayed after a crash: must not drop step 6
+        assertArrayEquals(new long[] {0, 1, 2, 3, 4, 5, 6}, store.history("r1", "loss").steps());
+        assertArrayEquals(new double[] {0, 1, 2, 3, 4, 50, 60}, store.history("r1", "loss").values());
+    }
+
     // ---- delete, projects, ordinals
 
     @Test

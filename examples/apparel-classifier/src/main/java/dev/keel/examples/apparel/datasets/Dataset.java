@@ -48,12 +48,22 @@ public abstract class Dataset {
 
     private final DatasetSpec spec;
     private final Path dataDir;
+    private final boolean onlyDataDir;
     private final Map<String, String> checksums = new LinkedHashMap<>();
     private final Map<String, Path> sources = new LinkedHashMap<>();
 
     protected Dataset(DatasetSpec spec, Path dataDir) {
+        this(spec, dataDir, false);
+    }
+
+    /**
+     * With {@code onlyDataDir}, files are read from {@code dataDir} alone, never from the mirror
+     * or the network: for a folder that must be the whole dataset, such as a Keel dataset version.
+     */
+    protected Dataset(DatasetSpec spec, Path dataDir, boolean onlyDataDir) {
         this.spec = spec;
         this.dataDir = dataDir == null ? defaultDataDir(spec.name()) : dataDir;
+        this.onlyDataDir = onlyDataDir;
     }
 
     /** {@code $KEEL_DATA_DIR/NAME} when that variable is set, else {@code ~/.keel/datasets/NAME}. */
@@ -88,8 +98,10 @@ public abstract class Dataset {
             throw new IllegalArgumentException("dataset " + spec.name() + " has no file '" + key + "'");
         }
         List<String> tried = new ArrayList<>();
-        for (Path candidate : List.of(dataDir.resolve(file.fileName()), dataDir.resolve(file.rawName()),
-                spec.mirror().resolve(file.fileName()), spec.mirror().resolve(file.rawName()))) {
+        List<Path> candidates = onlyDataDir ? List.of(dataDir.resolve(file.fileName()), dataDir.resolve(file.rawName()))
+                : List.of(dataDir.resolve(file.fileName()), dataDir.resolve(file.rawName()),
+                spec.mirror().resolve(file.fileName()), spec.mirror().resolve(file.rawName()));
+        for (Path candidate : candidates) {
             if (!Files.isRegularFile(candidate)) {
                 continue;
             }
@@ -101,6 +113,11 @@ public abstract class Dataset {
                 tried.add(candidate + ": " + e.getMessage());
             }
         }
+        if (onlyDataDir) {
+            throw new DatasetException("dataset " + spec.name() + " in " + dataDir + " has no usable " + file.rawName()
+                    + (tried.isEmpty() ? " (no such file)" : ": " + String.join("; ", tried))
+                    + ". A Keel version of it must hold the four IDX files: register one with ./run register");
+        }
         Path downloaded = download(file, tried);
         try {
             byte[] bytes = readVerified(downloaded, file);
@@ -109,6 +126,12 @@ public abstract class Dataset {
         } catch (IOException e) {
             throw new DatasetException("cannot read downloaded " + downloaded + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Records a file that changes the data beyond the spec's files (e.g. relabels), by name. */
+    protected synchronized void remember(String name, String sha256, Path source) {
+        checksums.put(name, sha256);
+        sources.put(name, source);
     }
 
     private void remember(DatasetSpec.FileSpec file, Path source) {

@@ -31,9 +31,23 @@ public final class FashionMnistDataset extends Dataset {
         super(spec, dataDir);
     }
 
+    private FashionMnistDataset(DatasetSpec spec, Path folder, boolean onlyFolder) {
+        super(spec, folder, onlyFolder);
+    }
+
     /** The standard dataset; {@code dataDir} null for the default data folder. */
     public static FashionMnistDataset open(Path dataDir) {
         return new FashionMnistDataset(defaultSpec(), dataDir);
+    }
+
+    /**
+     * The dataset as one folder holds it, e.g. the path {@code run.useDataset("fashion-mnist:v2")}
+     * returns: the four IDX files (unpacked or {@code .gz}, verified against their published
+     * checksums) and, optionally, {@link Relabels#FILE} applied to the training labels. Nothing
+     * is looked for elsewhere.
+     */
+    public static FashionMnistDataset fromFolder(Path folder) {
+        return new FashionMnistDataset(defaultSpec(), folder, true);
     }
 
     /** The spec from the bundled {@code fashion-mnist.properties}. */
@@ -48,7 +62,7 @@ public final class FashionMnistDataset extends Dataset {
     /** The 60,000 training images. */
     public synchronized ImageSet train() {
         if (train == null) {
-            train = load("train-images", "train-labels");
+            train = relabelled(load("train-images", "train-labels"));
         }
         return train;
     }
@@ -76,6 +90,31 @@ public final class FashionMnistDataset extends Dataset {
         Arrays.sort(val);
         Arrays.sort(rest);
         return new Split(all.select(rest), all.select(val));
+    }
+
+    /** The raw training labels file's bytes, verified (for making {@link Relabels}). */
+    public byte[] trainLabelBytes() {
+        return Idx.parse(read("train-labels"), spec().files().get("train-labels").rawName(), -1).data();
+    }
+
+    /** The verified, uncompressed bytes of one of the spec's files ({@code train-images}…). */
+    public byte[] fileBytes(String key) {
+        return read(key);
+    }
+
+    private ImageSet relabelled(ImageSet set) {
+        Path file = dataDir().resolve(Relabels.FILE);
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            return set;
+        }
+        try {
+            byte[] csv = java.nio.file.Files.readAllBytes(file);
+            Relabels r = Relabels.parse(csv, file.toString(), classNames().size());
+            remember(Relabels.FILE, sha256(csv), file);
+            return new ImageSet(set.pixels(), r.apply(set.labels(), file.toString()), set.rows(), set.cols());
+        } catch (java.io.IOException e) {
+            throw new DatasetException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private ImageSet load(String imagesKey, String labelsKey) {

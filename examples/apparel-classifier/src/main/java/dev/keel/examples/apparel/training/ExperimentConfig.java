@@ -23,7 +23,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 public record ExperimentConfig(String network, List<Integer> layers, double dropout, int epochs, int batchSize,
                                String optimizer, double learningRate, String lrSchedule, double weightDecay, long seed, int threads,
                                int validationSize, int trainLimit, int logEvery, String project, String dataDir,
-                               boolean track, int checkpointEverySteps, int keepCheckpoints) {
+                               boolean track, int checkpointEverySteps, int keepCheckpoints, String datasetRef) {
 
     /** The keys, their types and defaults, in the order they are documented. */
     static final Map<String, Object> DEFAULTS = defaults();
@@ -49,6 +49,7 @@ public record ExperimentConfig(String network, List<Integer> layers, double drop
         d.put("track", true);
         d.put("checkpoint_every_steps", 0);
         d.put("keep_checkpoints", 3);
+        d.put("dataset_ref", "fashion-mnist:latest");
         return d;
     }
 
@@ -77,7 +78,7 @@ public record ExperimentConfig(String network, List<Integer> layers, double drop
                 ((Number) v.get("weight_decay")).doubleValue(), ((Number) v.get("seed")).longValue(),
                 (Integer) v.get("threads"), (Integer) v.get("validation_size"), (Integer) v.get("train_limit"),
                 (Integer) v.get("log_every"), (String) v.get("project"), (String) v.get("data_dir"), (Boolean) v.get("track"),
-                (Integer) v.get("checkpoint_every_steps"), (Integer) v.get("keep_checkpoints"));
+                (Integer) v.get("checkpoint_every_steps"), (Integer) v.get("keep_checkpoints"), (String) v.get("dataset_ref"));
         c.check();
         return c;
     }
@@ -100,6 +101,10 @@ public record ExperimentConfig(String network, List<Integer> layers, double drop
                     + checkpointEverySteps);
         }
         positive("keep_checkpoints", keepCheckpoints);
+        if (!datasetRef.split("[:@]", 2)[0].equals("fashion-mnist")) {
+            throw new IllegalArgumentException("dataset_ref must name a version of the Keel dataset fashion-mnist"
+                    + " (fashion-mnist:latest, fashion-mnist:v2, fashion-mnist:TAG, fashion-mnist@HASH), got '" + datasetRef + "'");
+        }
         if (learningRate <= 0) {
             throw new IllegalArgumentException("learning_rate must be > 0, got " + learningRate);
         }
@@ -130,6 +135,7 @@ public record ExperimentConfig(String network, List<Integer> layers, double drop
         m.put("log_every", logEvery);
         m.put("checkpoint_every_steps", checkpointEverySteps);
         m.put("keep_checkpoints", keepCheckpoints);
+        m.put("dataset_ref", datasetRef);
         return m;
     }
 
@@ -142,6 +148,7 @@ public record ExperimentConfig(String network, List<Integer> layers, double drop
         m.remove("log_every");
         m.remove("checkpoint_every_steps");
         m.remove("keep_checkpoints");
+        m.remove("dataset_ref"); // a resumed run reads the exact version it used before (RunExperiment)
         return m;
     }
 

@@ -33,11 +33,15 @@ import java.util.Map;
  * config, the dataset files' checksums, batch loss, per-epoch metrics and a summary (best
  * {@code val_accuracy}, {@code test_accuracy}); saves checkpoints every epoch (and every
  * {@code checkpoint_every_steps} batches); saves the weights under {@code artifacts/} for
- * {@link PromoteWeights}.
+ * {@link PromoteWeights}. A tracked run trains on the Keel dataset version {@code dataset_ref}
+ * names (default {@code fashion-mnist:latest}, registered as v1 when missing), read through
+ * {@code run.useDataset}, so the run records the exact version; see {@link DatasetInput}.
  *
  * <p>Resuming: with {@code --resume RUN_ID}, or {@code KEEL_RESUME=RUN_ID} in the environment (what
  * {@code keel run resume RUN_ID} sets), the run continues under its id from its last good
  * checkpoint, exactly where it stopped, and its summary records {@code resumed_from_checkpoint}.
+ * It rewinds the run's metrics to the checkpoint's step ({@code run.rewind}), so the steps the
+ * stopped attempt logged after its checkpoint are stored once, by the resumed attempt.
  */
 public final class RunExperiment {
     private RunExperiment() {
@@ -74,7 +78,7 @@ public final class RunExperiment {
         } catch (IllegalArgumentException | DatasetException | KeelException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(1);
         }
@@ -111,14 +115,28 @@ public final class RunExperiment {
     public static Outcome run(ExperimentConfig config, Path artifactsDir, PrintStream out, Path keelHome, String resume)
             throws IOException {
         DjlEnvironment.prepare(config.threads());
-        FashionMnistDataset data = FashionMnistDataset.open(config.dataDir().isEmpty() ? null : Path.of(config.dataDir()));
+        Run run = config.track() ? startRun(config, out, keelHome, resume) : null;
+        try {
+            return train(config, artifactsDir, out, keelHome, run);
+        } catch (RuntimeException | IOException | Error e) {
+            if (run != null) {
+                run.fail(e);
+            }
+            throw e;
+        }
+    }
+
+    private static Outcome train(ExperimentConfig config, Path artifactsDir, PrintStream out, Path keelHome, Run run)
+            throws IOException {
+        // tracked: the Keel dataset version, recorded as the run's input; untracked: the files as found
+        FashionMnistDataset data = run != null ? DatasetInput.use(run, config, keelHome, out)
+                : FashionMnistDataset.open(config.dataDir().isEmpty() ? null : Path.of(config.dataDir()));
         FashionMnistDataset.Split split = data.split(config.seed(), config.validationSize());
         ImageSet train = split.train().head(config.trainLimit());
         ImageSet test = data.test();
         out.printf(Locale.ROOT, "data: %d train, %d validation, %d test (from %s)%n", train.size(),
                 split.validation().size(), test.size(), data.sources().values().iterator().next().getParent());
 
-        Run run = config.track() ? startRun(config, data, out, keelHome, resume) : null;
         NetworkSpec spec = new NetworkSpec(config.network(), config.layers(), config.dropout(), data.classNames().size());
         try (ImageModel model = new ImageModel(spec, data.classNames())) {
             TrainingLoop loop = new TrainingLoop(model, config);
@@ -134,7 +152,15 @@ public final class RunExperiment {
                     loop.resumeFrom(c);
                     // metrics continue at the steps an uninterrupted run would have logged them at
                     tracking.restore(c.step(), c.epochsDone());
+                    // what the stopped attempt logged after this checkpoint is logged again from
+                    // here on: drop it, so that every step is stored once
+                    run.rewind(c.step());
+                    out.println("resume: metrics logged after step " + c.step() + " by the stopped attempt are dropped");
                     run.summary().put("resumed_from_checkpoint", resumed.checkpoint().name());
+                } else if (run.step() > 0) {
+                    run.rewind(-1);
+                    out.println("resume: no checkpoint to continue from; training starts again and the metrics"
+                            + " logged by the stopped attempt are dropped");
                 }
                 loop.checkpoints(config.checkpointEverySteps(), new TrainingCheckpoints(run, checkpoints, out));
             }
@@ -161,19 +187,16 @@ public final class RunExperiment {
                 }
             }
             return new Outcome(epochs, eval, seconds, weights, id);
-        } catch (RuntimeException | IOException | Error e) {
-            if (run != null) {
-                run.fail(e);
-            }
-            throw e;
         }
     }
 
-    private static Run startRun(ExperimentConfig config, FashionMnistDataset data, PrintStream out, Path keelHome,
-                                String resume) {
+    private static Run startRun(ExperimentConfig config, PrintStream out, Path keelHome, String resume) {
+        // the published checksums of the four IDX files; the exact version is the run's input
+        Map<String, Object> sha256 = new java.util.TreeMap<>();
+        FashionMnistDataset.defaultSpec().files().values().forEach(f -> sha256.put(f.rawName(), f.sha256()));
         Map<String, Object> dataset = new LinkedHashMap<>();
-        dataset.put("name", data.spec().name());
-        dataset.put("sha256", new LinkedHashMap<>(new java.util.TreeMap<>(data.checksums())));
+        dataset.put("name", FashionMnistDataset.defaultSpec().name());
+        dataset.put("sha256", new LinkedHashMap<>(sha256));
         try {
             Keel.seed(config.seed());
             Run run = Keel.init(RunOptions.builder().project(config.project()).config(config.toMap())

@@ -3,7 +3,10 @@ package dev.keel.examples.apparel.training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keel.core.KeelHome;
 import dev.keel.core.RunInfo;
+import dev.keel.core.data.RunInput;
+import dev.keel.data.Datasets;
 import dev.keel.core.RunState;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
@@ -47,6 +50,13 @@ class TrackedExperimentTest {
             assertEquals(3, store.history(o.runId(), "batch_loss").size());
             assertEquals(32L, store.history(o.runId(), "val_accuracy").steps()[0]);
             assertTrue(store.files(o.runId()).stream().anyMatch(f -> f.name().startsWith("model")), store.files(o.runId()).toString());
+        }
+        String out = console.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("dataset: registered fashion-mnist:v1 ("), out);
+        assertTrue(out.contains("dataset: fashion-mnist:v1 ("), out);
+        try (Datasets data = Datasets.open(new KeelHome(home))) {
+            assertEquals(List.of(o.runId()), data.usesOf("fashion-mnist:v1").stream().map(RunInput::runId).toList(),
+                    "the run is listed with the version it trained on");
         }
     }
 }
