@@ -20,6 +20,7 @@ import dev.keel.server.http.HttpFront;
 import dev.keel.server.http.RequestListener;
 import dev.keel.server.http.Route;
 import dev.keel.server.http.Router;
+import dev.keel.server.ui.DashboardModule;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,6 +63,7 @@ public final class KeelServer implements AutoCloseable {
         all.add(new HealthApi());
         all.add(new RunsReadApi());
         all.addAll(extra);
+        all.add(new DashboardModule());
         return all;
     }
 

@@ -1,0 +1,261 @@
+package dev.keel.server.ui;
+
+import dev.keel.Keel;
+import dev.keel.Run;
+import dev.keel.RunOptions;
+import dev.keel.core.KeelHome;
+import dev.keel.server.KeelServer;
+import dev.keel.server.ServerSettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.WebElement;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The dashboard in a real headless Chromium against a real embedded server with runs logged by
+ * the SDK. One browser and one server for the whole class keep it quick.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardBrowserTest {
+    static final String XSS = "<img src=x onerror=alert(1)>";
+    static final int STEPS = 50;
+
+    @TempDir
+    static Path dir;
+    KeelServer server;
+    Browser browser;
+    final Map<String, String> ids = new LinkedHashMap<>();
+    final Map<String, Double> valLoss = new LinkedHashMap<>();
+
+    @BeforeAll
+    void start() {
+        Browser.requireChromium();
+        double[] lrs = {0.1, 0.03, 0.01, 0.003, 0.001};
+        for (int i = 0; i < lrs.length; i++) {
+            log("run-" + i, lrs[i], 32 << (i % 3), i % 2 == 0 ? "adam" : "sgd");
+        }
+        log(XSS, 0.05, 16, "adam");
+        server = KeelServer.embedded(new KeelHome(dir), ServerSettings.local(0)).start();
+        browser = Browser.start();
+    }
+
+    private void log(String name, double lr, int layers, String optimizer) {
+        RunOptions options = RunOptions.builder().project("vision").name(name).home(dir)
+                .config(Map.of("lr", lr, "layers", layers, "optimizer", optimizer)).tags("baseline")
+                .systemMetrics(false).captureConsole(false).build();
+        try (Run run = Keel.init(options)) {
+            double last = 0;
+            for (int s = 0; s < STEPS; s++) {
+                last = 1.0 / (s + 1) + lr * 3;
+                run.log(Map.of("loss", 2.0 / (s + 1) + lr, "val_loss", last, "accuracy", 1 - last / 3));
+            }
+            ids.put(name, run.id());
+            valLoss.put(name, last);
+        }
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private List<String> rowNames() {
+        try {
+            List<String> names = new ArrayList<>();
+            for (WebElement row : browser.all(".grid-row[data-run]")) {
+                names.add(row.findElement(By.cssSelector("[data-col=name]")).getText());
+            }
+            return names;
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return List.of();
+        }
+    }
+
+    private void openProject() {
+        browser.open(server.url() + "/projects/vision");
+        browser.waitFor(d -> rowNames().size() == ids.size(), "all runs in the table");
+    }
+
+    @Test
+    @Order(1)
+    void projectsPageListsTheProjectWithItsBestMetric() {
+        browser.open(server.url() + "/");
+        WebElement card = browser.waitFor(d -> d.findElement(By.cssSelector(".card[data-project=vision]")), "the project card");
+        browser.waitFor(d -> card.getText().contains("best val_loss"), "the best metric");
+        assertTrue(card.getText().contains(String.valueOf(ids.size())), card.getText());
+        browser.screenshot("projects");
+    }
+
+    @Test
+    @Order(2)
+    void runsTableSortsFiltersAndPicksColumns() {
+        openProject();
+        browser.find(".grid-head [data-col='summary.val_loss']").click();
+        String lowest = valLoss.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        browser.waitFor(d -> !rowNames().isEmpty() && rowNames().get(0).equals(lowest), "the lowest val_loss first");
+        assertEquals(1, browser.all(".grid-head [aria-sort=ascending] [data-col='summary.val_loss']").size(), "header shows the sort");
+        browser.find(".grid-head [data-col='summary.val_loss']").click();
+        String highest = valLoss.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        browser.waitFor(d -> !rowNames().isEmpty() && rowNames().get(0).equals(highest), "the highest val_loss first");
+
+        WebElement filter = browser.find("input.filter");
+        filter.sendKeys("config.lr < 0.02");
+        browser.waitFor(d -> rowNames().size() == 3, "three runs with lr < 0.02");
+        filter.sendKeys(" and and");
+        browser.waitFor(d -> !browser.find(".filter-error").getText().isEmpty(), "an inline filter error");
+        assertEquals("true", filter.getDomAttribute("aria-invalid"));
+        browser.screenshot("runs-filter-error");
+        filter.clear();
+        filter.sendKeys(" ");
+        browser.waitFor(d -> rowNames().size() == ids.size(), "all runs again");
+
+        // Column picker: hide User, move it back later; the choice survives a reload.
+        assertFalse(browser.all(".grid-head [data-col=user]").isEmpty());
+        browser.find(".toolbar .btn[aria-haspopup]").click();
+        browser.find(".picker li[data-col=user] input[type=checkbox]").click();
+        browser.waitFor(d -> browser.all(".grid-head [data-col=user]").isEmpty(), "the User column hidden");
+        browser.screenshot("runs-columns");
+        openProject();
+        assertTrue(browser.all(".grid-head [data-col=user]").isEmpty(), "column choice remembered per project");
+        browser.find(".toolbar .btn[aria-haspopup]").click();
+        browser.find(".picker li[data-col=user] input[type=checkbox]").click();
+        browser.find(".picker .picker-head .btn:last-child").click();
+
+        // Workspace charts: one panel per metric with a line per run (20 at most).
+        browser.waitFor(d -> "6".equals(browser.find(".panel[data-metric=val_loss]").getDomAttribute("data-series")),
+                "val_loss drawn for every run");
+        assertEquals(String.valueOf(ids.size() * STEPS), browser.find(".panel[data-metric=val_loss]").getDomAttribute("data-points"));
+        browser.screenshot("runs");
+    }
+
+    @Test
+    @Order(3)
+    void keyboardMovesThroughRowsAndOpensARun() {
+        openProject();
+        browser.js("document.querySelector('.grid-row[data-index=\"0\"]').focus()");
+        browser.find(".grid-row[data-index='0']").sendKeys(Keys.ARROW_DOWN);
+        browser.waitFor(d -> "1".equals(d.switchTo().activeElement().getDomAttribute("data-index")), "focus on the second row");
+        String id = browser.driver.switchTo().activeElement().getDomAttribute("data-run");
+        browser.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+        browser.waitFor(d -> d.getCurrentUrl().endsWith("/runs/" + id), "the run page");
+    }
+
+    @Test
+    @Order(4)
+    void aRunNamedLikeHtmlRendersAsText() {
+        openProject();
+        assertTrue(rowNames().contains(XSS), "the name shows as text: " + rowNames());
+        assertTrue(browser.all("img[src=x]").isEmpty(), "no <img> was created from the name");
+        assertThrows(NoAlertPresentException.class, () -> browser.driver.switchTo().alert());
+        browser.open(server.url() + "/runs/" + ids.get(XSS));
+        browser.waitFor(d -> d.findElement(By.cssSelector(".page-head h1")).getText().equals(XSS), "the run's name as its title");
+        assertTrue(browser.all("img[src=x]").isEmpty());
+        assertThrows(NoAlertPresentException.class, () -> browser.driver.switchTo().alert());
+    }
+
+    @Test
+    @Order(5)
+    void runPageDrawsEveryMetricWithAllItsPoints() {
+        browser.open(server.url() + "/runs/" + ids.get("run-1"));
+        browser.waitFor(d -> "drawn".equals(d.findElement(By.tagName("main")).getDomAttribute("data-charts")), "charts");
+        for (String key : List.of("loss", "val_loss", "accuracy")) {
+            WebElement panel = browser.find(".panel[data-metric='" + key + "']");
+            assertEquals(String.valueOf(STEPS), panel.getDomAttribute("data-points"), key);
+            assertFalse(panel.findElements(By.cssSelector("canvas")).isEmpty(), key + " drawn on a canvas");
+        }
+        String text = browser.find("#overview").getText();
+        assertTrue(text.contains("keel reproduce " + ids.get("run-1")), text);
+        assertTrue(browser.find("table.kv[aria-label=config]").getText().contains("0.03"));
+        browser.screenshot("run");
+    }
+
+    @Test
+    @Order(6)
+    void notesAreEditedFromTheTable() {
+        openProject();
+        String id = ids.get("run-2");
+        WebElement notes = browser.find(".grid-row[data-run='" + id + "'] [data-col=notes]");
+        new org.openqa.selenium.interactions.Actions(browser.driver).doubleClick(notes).perform();
+        WebElement box = browser.waitFor(d -> d.findElement(By.cssSelector("dialog.edit-dialog textarea")), "the notes editor");
+        box.sendKeys("tried a <b>wider</b> net");
+        browser.find("dialog.edit-dialog .btn.primary").click();
+        browser.waitFor(d -> browser.text(".grid-row[data-run='" + id + "'] [data-col=notes]")
+                .equals("tried a <b>wider</b> net"), "the new notes in the row");
+        openProject();
+        assertEquals("tried a <b>wider</b> net", browser.find(".grid-row[data-run='" + id + "'] [data-col=notes]").getText());
+    }
+
+    @Test
+    @Order(7)
+    void compareShowsDifferingConfigAndOverlaidCharts() {
+        browser.open(server.url() + "/compare?runs=" + ids.get("run-0") + "," + ids.get("run-1"));
+        browser.waitFor(d -> "drawn".equals(d.findElement(By.tagName("main")).getDomAttribute("data-charts")), "charts");
+        WebElement config = browser.find("table.compare[aria-label=config]");
+        List<String> keys = config.findElements(By.cssSelector("tbody tr")).stream().map(r -> r.getDomAttribute("data-key")).toList();
+        assertEquals(List.of("layers", "lr", "optimizer"), keys, "only differing keys");
+        assertEquals("2", browser.find(".panel[data-metric=loss]").getDomAttribute("data-series"));
+        assertEquals(String.valueOf(2 * STEPS), browser.find(".panel[data-metric=loss]").getDomAttribute("data-points"));
+        assertFalse(browser.all(".parcoords canvas").isEmpty());
+        browser.screenshot("compare");
+    }
+
+    @Test
+    @Order(8)
+    void aRunningRunUpdatesLive() throws Exception {
+        RunOptions options = RunOptions.builder().project("vision").name("live-run").home(dir).config(Map.of("lr", 0.2))
+                .systemMetrics(false).captureConsole(false).flushInterval(Duration.ofMillis(200)).build();
+        try (Run run = Keel.init(options)) {
+            for (int s = 0; s < 5; s++) {
+                run.log(Map.of("loss", 1.0 / (s + 1)));
+            }
+            run.flush();
+            browser.open(server.url() + "/runs/" + run.id());
+            browser.waitFor(d -> "5".equals(browser.find(".panel[data-metric=loss]").getDomAttribute("data-points")), "5 points");
+            assertTrue(browser.find(".page-head .state").getText().contains("running"));
+            for (int s = 5; s < 12; s++) {
+                run.log(Map.of("loss", 1.0 / (s + 1)));
+            }
+            browser.waitFor(d -> "12".equals(browser.find(".panel[data-metric=loss]").getDomAttribute("data-points")),
+                    "12 points without a reload", Duration.ofSeconds(5));
+            browser.screenshot("run-live");
+        }
+        browser.waitFor(d -> browser.find(".page-head .state").getText().contains("finished"), "the finished state", Duration.ofSeconds(5));
+    }
+
+    @Test
+    @Order(9)
+    void pagesSendAContentSecurityPolicy() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/projects/vision")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        String csp = r.headers().firstValue("Content-Security-Policy").orElse("");
+        assertTrue(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), csp);
+        assertFalse(r.body().contains("<script>"), "no inline scripts");
+    }
+}
