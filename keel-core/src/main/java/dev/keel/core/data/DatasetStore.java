@@ -83,6 +83,22 @@ public interface DatasetStore extends AutoCloseable {
     /** Forgets the objects of these packs (their blobs are deleted by the caller). */
     void deletePacks(Collection<String> packs);
 
+    /**
+     * Of {@code objectHashes}, those recorded as belonging to {@code dataset}: objects a client
+     * proved it holds by uploading their bytes for that dataset, and objects of its versions
+     * committed through a server. A server serves and accepts only objects in a dataset's scope,
+     * so knowing a hash grants nothing. Stores that keep no scope answer an empty set (callers
+     * then fall back to the dataset's manifests).
+     */
+    default Set<String> inScope(String dataset, Collection<String> objectHashes) {
+        return Set.of();
+    }
+
+    /** Records objects as belonging to {@code dataset} (see {@link #inScope}). */
+    default void addToScope(String dataset, Collection<String> objectHashes) {
+        // A store without a scope table: inScope answers empty and callers check manifests.
+    }
+
     void recordUse(RunInput input);
 
     /** The dataset versions a run used, in the order it used them. */
