@@ -94,10 +94,12 @@ public interface DatasetStore extends AutoCloseable {
         return Set.of();
     }
 
-    /** Records objects as belonging to {@code dataset} (see {@link #inScope}). */
-    default void addToScope(String dataset, Collection<String> objectHashes) {
-        // A store without a scope table: inScope answers empty and callers check manifests.
-    }
+    /**
+     * Indexes objects whose bytes were just written to packs outside a version commit (a server
+     * receiving an upload, a client pulling) and records them as belonging to {@code dataset}
+     * (see {@link #inScope}), in one transaction. Already-indexed objects keep their location.
+     */
+    void addObjects(String dataset, Collection<ObjectLocation> objects);
 
     void recordUse(RunInput input);
 

@@ -305,13 +305,13 @@ public final class PostgresDatasetStore implements DatasetStore {
     }
 
     @Override
-    public void addToScope(String dataset, Collection<String> objectHashes) {
-        List<String> sorted = new ArrayList<>(new HashSet<>(objectHashes));
-        sorted.sort(null);
-        db.write("record dataset objects", c -> {
+    public void addObjects(String dataset, Collection<ObjectLocation> objects) {
+        List<ObjectLocation> sorted = new ArrayList<>(objects);
+        db.write("index objects of dataset " + dataset, c -> {
+            insertObjects(c, sorted);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO data_dataset_objects (dataset, hash)"
                     + " VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-                for (String h : sorted) {
+                for (String h : new java.util.TreeSet<>(sorted.stream().map(ObjectLocation::hash).toList())) {
                     ps.setString(1, dataset);
                     ps.setString(2, h);
                     ps.addBatch();

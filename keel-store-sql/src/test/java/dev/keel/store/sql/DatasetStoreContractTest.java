@@ -174,7 +174,7 @@ abstract class DatasetStoreContractTest {
         assertTrue(store.tags("mnist").isEmpty());
         assertTrue(store.inputsOf("run1").isEmpty());
         assertEquals(1, store.latest("mnist").orElseThrow().number());
-        store.addToScope("mnist", List.of(hash(5)));
+        store.addObjects("mnist", List.of(new ObjectLocation(hash(5), hash(50), 0, 1)));
         assertTrue(store.deleteDataset("mnist"));
         assertTrue(store.dataset("mnist").isEmpty());
         assertTrue(store.versions("mnist").isEmpty());
@@ -184,10 +184,18 @@ abstract class DatasetStoreContractTest {
 
     @Test
     void scopeIsPerDataset() {
-        store.addToScope("a", List.of(hash(1), hash(2), hash(2)));
-        store.addToScope("a", List.of(hash(2), hash(3)));
+        store.addObjects("a", List.of(loc(1, 0), loc(2, 1), loc(2, 1)));
+        store.addObjects("a", List.of(loc(2, 9), loc(3, 2)));
+        store.addObjects("b", List.of(loc(4, 3)));
         assertEquals(Set.of(hash(1), hash(3)), store.inScope("a", List.of(hash(1), hash(3), hash(4))));
         assertTrue(store.inScope("b", List.of(hash(1))).isEmpty());
+        // indexed too, and an object keeps its first location
+        assertEquals(1, store.locate(List.of(hash(2))).get(hash(2)).offset());
+        assertEquals(Set.of(hash(1), hash(2), hash(3), hash(4)), store.objectHashes());
+    }
+
+    private static ObjectLocation loc(int object, long offset) {
+        return new ObjectLocation(hash(object), hash(77), offset, 1);
     }
 
     @Test

@@ -337,15 +337,16 @@ public final class SqliteDatasetStore implements DatasetStore {
     }
 
     @Override
-    public synchronized void addToScope(String dataset, Collection<String> objectHashes) {
-        List<String> sorted = new ArrayList<>(new HashSet<>(objectHashes));
-        sorted.sort(null);
+    public synchronized void addObjects(String dataset, Collection<ObjectLocation> objects) {
+        List<ObjectLocation> sorted = new ArrayList<>(objects);
+        sorted.sort(java.util.Comparator.comparing(ObjectLocation::hash));
         inTransaction(() -> {
+            insertObjects(sorted);
             try (PreparedStatement ps = db.prepareStatement(
                     "INSERT OR IGNORE INTO data_dataset_objects(dataset, hash) VALUES (?, ?)")) {
-                for (String h : sorted) {
+                for (ObjectLocation o : sorted) {
                     ps.setString(1, dataset);
-                    ps.setString(2, h);
+                    ps.setString(2, o.hash());
                     ps.addBatch();
                 }
                 ps.executeBatch();
