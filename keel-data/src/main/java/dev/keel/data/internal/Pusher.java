@@ -28,7 +28,8 @@ import java.util.concurrent.Future;
  * interrupted and run again sends only the parts that did not arrive.
  */
 final class Pusher {
-    static final long PART_BYTES = 64L << 20;
+    /** Upload part size; the system property {@code keel.data.partBytes} lowers it (tests of resuming). */
+    static final long PART_BYTES = Long.getLong("keel.data.partBytes", 64L << 20);
     static final int ASK_BATCH = 50_000;
     private final DatasetStore store;
     private final LocalBlobStore blobs;
