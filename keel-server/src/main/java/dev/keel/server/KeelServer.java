@@ -10,6 +10,8 @@ import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
 import dev.keel.internal.run.Liveness;
 import dev.keel.server.api.ApiModule;
+import dev.keel.server.api.DatasetBlobsApi;
+import dev.keel.server.api.DatasetsApi;
 import dev.keel.server.api.HealthApi;
 import dev.keel.server.api.RunsReadApi;
 import dev.keel.server.auth.AccessRules;
@@ -62,6 +64,8 @@ public final class KeelServer implements AutoCloseable {
         List<ApiModule> all = new ArrayList<>();
         all.add(new HealthApi());
         all.add(new RunsReadApi());
+        all.add(new DatasetsApi());
+        all.add(new DatasetBlobsApi());
         all.addAll(extra);
         all.add(new DashboardModule());
         return all;
