@@ -4,6 +4,8 @@ import dev.keel.Keel;
 import dev.keel.Run;
 import dev.keel.RunOptions;
 import dev.keel.core.KeelHome;
+import dev.keel.data.AddOptions;
+import dev.keel.data.Datasets;
 import dev.keel.server.KeelServer;
 import dev.keel.server.ServerSettings;
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +21,7 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +59,7 @@ class DashboardBrowserTest {
             log("run-" + i, lrs[i], 32 << (i % 3), i % 2 == 0 ? "adam" : "sgd");
         }
         log(XSS, 0.05, 16, "adam");
+        datasets();
         server = KeelServer.embedded(new KeelHome(dir), ServerSettings.local(0)).start();
         browser = Browser.start();
     }
@@ -72,6 +76,31 @@ class DashboardBrowserTest {
             }
             ids.put(name, run.id());
             valLoss.put(name, last);
+        }
+    }
+
+    /** fashion v1 = {a, b}; v2 = {b changed, c}; run "trainer" used v2. */
+    private void datasets() {
+        try {
+            Path src = dir.resolve("src");
+            Files.createDirectories(src);
+            Files.writeString(src.resolve("a.txt"), "alpha");
+            Files.writeString(src.resolve("b.txt"), "beta");
+            try (Datasets data = Datasets.open(new KeelHome(dir))) {
+                data.add("fashion", src, AddOptions.defaults());
+                Files.delete(src.resolve("a.txt"));
+                Files.writeString(src.resolve("b.txt"), "beta, longer now");
+                Files.writeString(src.resolve("c.txt"), "gamma");
+                data.add("fashion", src, AddOptions.defaults());
+            }
+            try (Run run = Keel.init(RunOptions.builder().project("vision").name("trainer").home(dir).systemMetrics(false)
+                    .captureConsole(false).build())) {
+                run.useDataset("fashion:v2");
+                ids.put("trainer", run.id());
+                valLoss.put("trainer", Double.NaN);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -117,16 +146,16 @@ class DashboardBrowserTest {
     void runsTableSortsFiltersAndPicksColumns() {
         openProject();
         browser.find(".grid-head [data-col='summary.val_loss']").click();
-        String lowest = valLoss.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        String lowest = valLoss.entrySet().stream().filter(e -> !e.getValue().isNaN()).min(Map.Entry.comparingByValue()).orElseThrow().getKey();
         browser.waitFor(d -> !rowNames().isEmpty() && rowNames().get(0).equals(lowest), "the lowest val_loss first");
         assertEquals(1, browser.all(".grid-head [aria-sort=ascending] [data-col='summary.val_loss']").size(), "header shows the sort");
         browser.find(".grid-head [data-col='summary.val_loss']").click();
-        String highest = valLoss.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        String highest = valLoss.entrySet().stream().filter(e -> !e.getValue().isNaN()).max(Map.Entry.comparingByValue()).orElseThrow().getKey();
         browser.waitFor(d -> !rowNames().isEmpty() && rowNames().get(0).equals(highest), "the highest val_loss first");
 
         WebElement filter = browser.find("input.filter");
         filter.sendKeys("config.lr < 0.02");
-        browser.waitFor(d -> rowNames().size() == 3, "three runs with lr < 0.02");
+        browser.waitFor(d -> rowNames().size() == 3, "three runs with lr < 0.02 (trainer has no lr)");
         filter.sendKeys(" and and");
         browser.waitFor(d -> !browser.find(".filter-error").getText().isEmpty(), "an inline filter error");
         assertEquals("true", filter.getDomAttribute("aria-invalid"));
@@ -149,8 +178,8 @@ class DashboardBrowserTest {
 
         // Workspace charts: one panel per metric with a line per run (20 at most).
         browser.waitFor(d -> "6".equals(browser.find(".panel[data-metric=val_loss]").getDomAttribute("data-series")),
-                "val_loss drawn for every run");
-        assertEquals(String.valueOf(ids.size() * STEPS), browser.find(".panel[data-metric=val_loss]").getDomAttribute("data-points"));
+                "val_loss drawn for every run that logged it");
+        assertEquals(String.valueOf(6 * STEPS), browser.find(".panel[data-metric=val_loss]").getDomAttribute("data-points"));
         browser.screenshot("runs");
     }
 
@@ -250,6 +279,26 @@ class DashboardBrowserTest {
 
     @Test
     @Order(9)
+    void datasetPagesShowVersionsDiffFilesAndLineage() {
+        browser.open(server.url() + "/datasets");
+        WebElement row = browser.waitFor(d -> d.findElement(By.cssSelector("tr[data-dataset=fashion]")), "the dataset row");
+        assertTrue(row.getText().contains("2"), row.getText());
+        browser.screenshot("datasets");
+        row.findElement(By.cssSelector("a")).click();
+        browser.waitFor(d -> !browser.text(".diff-summary").isEmpty(), "the diff between v1 and v2");
+        assertEquals("+1 added · −1 removed · ~1 modified", browser.text(".diff-summary"));
+        assertEquals(List.of("removed", "modified", "added"), browser.all(".diff-table tr").stream()
+                .map(r -> r.getDomAttribute("data-kind")).toList(), "a.txt, b.txt, c.txt in path order");
+        browser.waitFor(d -> browser.text("table.files[aria-label=Files]").contains("c.txt"), "v2's files");
+        assertFalse(browser.text("table.files[aria-label=Files]").contains("a.txt"));
+        browser.waitFor(d -> browser.text(".lineage").contains("trainer"), "the run that used v2");
+        browser.screenshot("dataset");
+        browser.open(server.url() + "/runs/" + ids.get("trainer"));
+        browser.waitFor(d -> browser.text("#overview").contains("fashion:v2"), "the dataset version the run used");
+    }
+
+    @Test
+    @Order(10)
     void pagesSendAContentSecurityPolicy() throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
         var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/projects/vision")).build(),

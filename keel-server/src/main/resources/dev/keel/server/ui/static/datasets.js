@@ -3,6 +3,8 @@
 import { api, qs, enc } from './api.js';
 import { h, clear, fmtAgo, fmtBytes, datasetHref, runHref, setCrumbs, stateBadge, debounce } from './dom.js';
 
+const shortHash = x => String(x || '').replace(/^sha256:/, '').slice(0, 12);
+
 export async function render(main, name) {
   if (name == null) return list(main);
   return one(main, name);
@@ -39,21 +41,22 @@ async function one(main, name) {
   main.append(h('div', { class: 'page-head' }, h('h1', null, d.name),
     h('span', { class: 'tag vis-' + String(d.visibility).replace(/[^a-z]/g, '') }, d.visibility || ''),
     h('span', { class: 'muted' }, d.owner ? 'owned by ' + d.owner : '')),
-    d.description ? h('p', { class: 'muted' }, d.description) : null);
+    d.description && d.description !== 'null' ? h('p', { class: 'muted' }, d.description) : null);
   if (!versions.length) { main.append(h('div', { class: 'empty' }, 'No versions yet.')); return; }
 
   const tags = d.tags || {};
   const tagList = Array.isArray(tags) ? tags : Object.entries(tags).map(([t, v]) => ({ tag: t, version: v }));
   const history = h('table', { class: 'kv versions', 'aria-label': 'Version history' },
-    h('thead', null, h('tr', null, ['Version', 'Message', 'Author', 'Files', 'Size', 'Hash', 'Created'].map(t => h('th', null, t)))),
+    h('thead', null, h('tr', null, ['Version', 'Message', 'Author', 'Files', 'Size', 'Hash', 'Created'].map(t =>
+      h('th', { class: t === 'Files' || t === 'Size' ? 'num' : null }, t)))),
     h('tbody', null, versions.map(v => h('tr', { dataset: { version: String(v.number) } },
       h('td', null, h('b', null, 'v' + v.number), ' ', tagList.filter(t => String(t.version) === String(v.number) || t.version === v.ref)
         .map(t => h('span', { class: 'tag' }, t.tag || t.name))),
       h('td', null, v.message || ''), h('td', null, v.author || ''),
       h('td', { class: 'num' }, String(v.file_count ?? '')), h('td', { class: 'num' }, fmtBytes(v.total_bytes)),
-      h('td', null, h('code', { class: 'muted' }, String(v.hash || '').slice(0, 12))), h('td', null, fmtAgo(v.created_at))))));
+      h('td', null, h('code', { class: 'muted' }, shortHash(v.hash))), h('td', null, fmtAgo(v.created_at))))));
 
-  const refOf = v => v.ref || name + ':v' + v.number;
+  const refOf = v => 'v' + v.number;
   const pick = (label, sel) => h('select', { 'aria-label': label }, versions.map(v =>
     h('option', { value: refOf(v), selected: sel === v.number }, 'v' + v.number + (v.message ? ' — ' + v.message.slice(0, 40) : ''))));
   const wanted = Number(new URLSearchParams(location.search).get('version')) || versions[0].number;
@@ -68,7 +71,7 @@ async function one(main, name) {
     clear(filesBox).append(h('table', { class: 'kv files', 'aria-label': 'Files' },
       h('thead', null, h('tr', null, h('th', null, 'Path'), h('th', { class: 'num' }, 'Size'), h('th', null, 'Hash'))),
       h('tbody', null, r.files.map(f => h('tr', null, h('td', null, f.path), h('td', { class: 'num' }, fmtBytes(f.size)),
-        h('td', null, h('code', { class: 'muted' }, String(f.hash || '').slice(0, 12))))))),
+        h('td', null, h('code', { class: 'muted' }, shortHash(f.hash))))))),
     h('div', { class: 'pager' },
       h('button', { class: 'btn', disabled: offset === 0, onclick: () => { offset = Math.max(0, offset - 200); loadFiles(); } }, 'Previous'),
       h('span', { class: 'muted' }, r.total ? (offset + 1) + '–' + (offset + r.files.length) + ' of ' + r.total : 'no files'),
