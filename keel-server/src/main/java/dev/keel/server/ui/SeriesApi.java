@@ -48,23 +48,26 @@ final class SeriesApi {
                 throw KeelException.notFound("run " + id + " does not exist");
             }
             long offset = store.logOffset(id);
-            List<String> present = store.metricKeys(id);
             for (String key : keys) {
-                if (!present.contains(key)) {
-                    continue;
-                }
                 String cacheKey = id + "\u0000" + key + "\u0000" + points;
                 String version = offset + "/" + run.state() + "/" + run.heartbeatAt();
                 Map<String, Object> view = cache.get(cacheKey, version);
                 if (view == null) {
                     MetricSeries full = store.history(id, key);
                     view = new LinkedHashMap<>();
+                    if (full.size() == 0) {
+                        // A key this run never logged: remembered as empty, left out of the answer.
+                        cache.put(cacheKey, version, view);
+                        continue;
+                    }
                     view.put("run", id);
                     view.put("total", full.size());
                     view.putAll(Views.series(Downsampler.downsample(full, points)));
                     cache.put(cacheKey, version, view);
                 }
-                out.add(view);
+                if (!view.isEmpty()) {
+                    out.add(view);
+                }
             }
         }
         return Map.of("series", out);

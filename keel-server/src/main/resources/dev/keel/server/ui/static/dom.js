@@ -126,3 +126,12 @@ export function setCrumbs(...items) {
   });
   document.title = items.length ? items[items.length - 1].label + ' · Keel' : 'Keel';
 }
+
+// Marks a moment once per page (after the next paint), for the benchmarks in bench/ to read
+// with performance.getEntriesByName(name).
+const marked = new Set();
+export function markPainted(name) {
+  if (marked.has(name)) return;
+  marked.add(name);
+  requestAnimationFrame(() => setTimeout(() => performance.mark(name), 0));
+}

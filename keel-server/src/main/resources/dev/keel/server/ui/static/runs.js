@@ -2,7 +2,7 @@
 // way W&B lays it out. Sort, filter, columns, grouping, selection and CSV export act on the
 // server's search; charts show the selected runs, else the first 20 of the current view.
 import { api, qs, series, ApiError } from './api.js';
-import { h, clear, debounce, fmtNum, projectHref, runHref, setCrumbs } from './dom.js';
+import { h, clear, debounce, fmtNum, markPainted, runHref, setCrumbs } from './dom.js';
 import { RunsTable, BUILTIN, columnDef } from './table.js';
 import { ChartPanel, colorFor, defaults, settingsBar } from './chart.js';
 import { editRun } from './edit.js';
@@ -221,6 +221,7 @@ async function drawCharts(state, runIds) {
     p.setLines(lines);
   }
   document.querySelector('.workspace').dataset.drawn = String(Date.now());
+  if (runIds.length) markPainted('keel-charts');
 }
 
 /** Live updates: running runs' rows change in place and their lines are fetched again. */

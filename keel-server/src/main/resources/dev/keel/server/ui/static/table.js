@@ -2,7 +2,7 @@
 // server), so 10,000+ runs cost only the rows on screen. Keyboard: arrows move between rows,
 // Enter opens a run, Space selects it; headers are buttons that sort.
 import { api, qs } from './api.js';
-import { h, clear, fmtAgo, fmtDuration, fmtValue, path, runHref, stateBadge } from './dom.js';
+import { h, clear, fmtAgo, fmtDuration, fmtValue, markPainted, path, runHref, stateBadge } from './dom.js';
 
 export const ROW = 36;
 const HEAD = 34;
@@ -162,6 +162,7 @@ export class RunsTable {
       frag.append(this.row(i, run));
     }
     clear(this.rows).append(frag);
+    if (this.total > 0 && this.runAt(first)) markPainted('keel-rows');
   }
 
   row(i, run) {
