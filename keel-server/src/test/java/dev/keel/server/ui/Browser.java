@@ -100,6 +100,16 @@ final class Browser implements AutoCloseable {
         }
     }
 
+    /** An attribute of the first match, null when none or when the element was just redrawn. */
+    String attr(String css, String name) {
+        try {
+            List<WebElement> found = all(css);
+            return found.isEmpty() ? null : found.get(0).getDomAttribute(name);
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return null;
+        }
+    }
+
     List<WebElement> all(String css) {
         return driver.findElements(By.cssSelector(css));
     }

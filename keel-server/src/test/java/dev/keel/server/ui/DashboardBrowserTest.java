@@ -177,9 +177,9 @@ class DashboardBrowserTest {
         browser.find(".picker .picker-head .btn:last-child").click();
 
         // Workspace charts: one panel per metric with a line per run (20 at most).
-        browser.waitFor(d -> "6".equals(browser.find(".panel[data-metric=val_loss]").getDomAttribute("data-series")),
+        browser.waitFor(d -> "6".equals(browser.attr(".panel[data-metric=val_loss]", "data-series")),
                 "val_loss drawn for every run that logged it");
-        assertEquals(String.valueOf(6 * STEPS), browser.find(".panel[data-metric=val_loss]").getDomAttribute("data-points"));
+        assertEquals(String.valueOf(6 * STEPS), browser.attr(".panel[data-metric=val_loss]", "data-points"));
         browser.screenshot("runs");
     }
 
@@ -237,7 +237,7 @@ class DashboardBrowserTest {
         browser.waitFor(d -> browser.text(".grid-row[data-run='" + id + "'] [data-col=notes]")
                 .equals("tried a <b>wider</b> net"), "the new notes in the row");
         openProject();
-        assertEquals("tried a <b>wider</b> net", browser.find(".grid-row[data-run='" + id + "'] [data-col=notes]").getText());
+        assertEquals("tried a <b>wider</b> net", browser.text(".grid-row[data-run='" + id + "'] [data-col=notes]"));
     }
 
     @Test
@@ -265,16 +265,16 @@ class DashboardBrowserTest {
             }
             run.flush();
             browser.open(server.url() + "/runs/" + run.id());
-            browser.waitFor(d -> "5".equals(browser.find(".panel[data-metric=loss]").getDomAttribute("data-points")), "5 points");
-            assertTrue(browser.find(".page-head .state").getText().contains("running"));
+            browser.waitFor(d -> "5".equals(browser.attr(".panel[data-metric=loss]", "data-points")), "5 points");
+            browser.waitFor(d -> browser.text(".page-head .state").contains("running"), "the running state");
             for (int s = 5; s < 12; s++) {
                 run.log(Map.of("loss", 1.0 / (s + 1)));
             }
-            browser.waitFor(d -> "12".equals(browser.find(".panel[data-metric=loss]").getDomAttribute("data-points")),
+            browser.waitFor(d -> "12".equals(browser.attr(".panel[data-metric=loss]", "data-points")),
                     "12 points without a reload", Duration.ofSeconds(5));
             browser.screenshot("run-live");
         }
-        browser.waitFor(d -> browser.find(".page-head .state").getText().contains("finished"), "the finished state", Duration.ofSeconds(5));
+        browser.waitFor(d -> browser.text(".page-head .state").contains("finished"), "the finished state", Duration.ofSeconds(5));
     }
 
     @Test
