@@ -2,6 +2,8 @@ package dev.keel.server;
 
 import dev.keel.core.KeelHome;
 import dev.keel.core.RunInfo;
+import dev.keel.core.access.AccessStore;
+import dev.keel.core.access.Accounts;
 import dev.keel.core.blob.BlobStore;
 import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.data.DatasetStore;
@@ -13,11 +15,16 @@ import dev.keel.server.api.ApiModule;
 import dev.keel.server.api.DatasetBlobsApi;
 import dev.keel.server.api.DatasetsApi;
 import dev.keel.server.api.HealthApi;
+import dev.keel.server.api.ProjectAccessApi;
+import dev.keel.server.api.SessionApi;
+import dev.keel.server.api.UsersApi;
 import dev.keel.server.api.RunsReadApi;
 import dev.keel.server.auth.AccessRules;
 import dev.keel.server.auth.Authenticator;
 import dev.keel.server.auth.Authorizer;
 import dev.keel.server.auth.OpenAccess;
+import dev.keel.server.auth.TeamAuthenticator;
+import dev.keel.server.auth.TeamAuthorizer;
 import dev.keel.server.http.HttpFront;
 import dev.keel.server.http.RequestListener;
 import dev.keel.server.http.Route;
@@ -81,10 +88,38 @@ public final class KeelServer implements AutoCloseable {
         return builder()
                 .store(store).datasets(datasets).blobs(blobs)
                 .access(open, open)
+                .module(SessionApi.local())
                 .liveness(run -> Liveness.effective(home, run))
                 .settings(settings)
                 .closeWithServer(store).closeWithServer(datasets)
                 .build();
+    }
+
+    /**
+     * A team server: users sign in with API keys (or a web session), and every project and dataset
+     * is private, team or public (see {@link TeamAuthorizer}). Returns the builder, so the caller
+     * may add what it owns (listeners, liveness, stores to close) before {@code build().start()}.
+     *
+     * <pre>{@code
+     * Store store = Stores.open(url);
+     * try (AccessStore access = AccessStores.open(url);
+     *      KeelServer server = KeelServer.team(store, blobs, datasets, access, settings)
+     *              .closeWithServer(store).build().start()) { … }
+     * }</pre>
+     *
+     * @param datasets may be null when the server has no dataset store (dataset writes are then denied)
+     */
+    public static Builder team(Store store, BlobStore blobs, DatasetStore datasets, AccessStore access,
+                               ServerSettings settings) {
+        Accounts accounts = new Accounts(access);
+        return builder()
+                .store(store).blobs(blobs).datasets(datasets)
+                .access(new TeamAuthenticator(accounts),
+                        new TeamAuthorizer(access, store, datasets, settings.anonymousReads()))
+                .settings(settings)
+                .module(new SessionApi(accounts))
+                .module(new UsersApi(accounts))
+                .module(new ProjectAccessApi(accounts));
     }
 
     public static Builder builder() {

@@ -30,7 +30,7 @@ public final class SqliteStore extends SqlStore {
         super(open(file, maxPages));
     }
 
-    private static Database open(Path file, int maxPages) {
+    static Database open(Path file, int maxPages) {
         Path db = file.toAbsolutePath().normalize();
         Path folder = db.getParent();
         try {

@@ -1,0 +1,34 @@
+package dev.keel.cli;
+
+import dev.keel.core.KeelHome;
+import dev.keel.core.access.AccessStore;
+import dev.keel.core.access.AccessStores;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/**
+ * The {@code --db} (and {@code --home}) options of the commands that manage a team server's
+ * users and teams directly in its database, so no server needs to run.
+ */
+final class ServerDbOption {
+    @Option(names = "--db", paramLabel = "JDBC_URL",
+            description = "The server's database: jdbc:postgresql://HOST[:PORT]/DB or sqlite:/path/keel.db"
+                    + " (default: the embedded store of --home, $KEEL_HOME, the nearest .keel, or ~/.keel).")
+    String db;
+
+    @Option(names = "--home", paramLabel = "DIR", description = "The .keel folder whose embedded store to use when --db is not given.")
+    Path home;
+
+    String location() {
+        if (db != null && !db.isBlank()) {
+            return db.strip();
+        }
+        KeelHome keelHome = home != null ? new KeelHome(home) : KeelHome.resolve();
+        return keelHome.ensureExists().storeLocation();
+    }
+
+    AccessStore open() {
+        return AccessStores.open(location());
+    }
+}

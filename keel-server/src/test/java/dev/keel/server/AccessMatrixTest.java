@@ -1,0 +1,378 @@
+package dev.keel.server;
+
+import dev.keel.core.data.Visibility;
+import dev.keel.server.auth.Access;
+import dev.keel.server.http.Route;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * THE access matrix: every route of a team server × {anonymous, other user, team member, owner,
+ * admin} × {private, team, public} × anonymous reads off and on, each asserted allowed or denied
+ * with the exact status. A route without an entry in {@link #TABLE} fails the test, so a new
+ * endpoint cannot ship unchecked.
+ *
+ * <p><b>Adding a route</b>: one line in {@link #TABLE}: {@code e("METHOD /pattern", RULE)},
+ * plus {@code .body("…")} for a valid body and {@code .param("name", "value")} for parameters
+ * the fixtures do not fill. Path parameters {@code {project}}, {@code {id}} (a run of that
+ * project), {@code {dataset}}, {@code {user}} ({@code owner}), {@code {key}} (a key of
+ * {@code owner}), {@code {team}} (a team with {@code other} in it) and {@code {key*}}
+ * ({@code loss}) are filled from fixtures owned by {@code owner} with the cell's visibility;
+ * non-GET requests get fresh fixtures, so writes do not disturb later cells. Bodies may use
+ * {@code ${project}}, {@code ${run}}, {@code ${dataset}}, {@code ${visibility}}, {@code ${n}}
+ * (a fresh number) and {@code ${owner_key}}. RULE says who must get through, independently of
+ * the rule the route declares: that is what is being tested.
+ *
+ * <p>Blob routes must be scoped by a run, project or dataset (READ/WRITE rules): knowing a
+ * content hash grants nothing, which {@link #blobRoutesAreScoped} checks for every route.
+ */
+class AccessMatrixTest {
+
+    enum Caller { ANONYMOUS, OTHER, MEMBER, OWNER, ADMIN }
+
+    /** Who must get through. */
+    enum Rule {
+        /** everyone, anonymous included */
+        ANYONE,
+        /** any signed-in user */
+        SIGNED_IN,
+        ADMIN,
+        /** the user named by {user} ({@code owner}) and admins */
+        SELF_OR_ADMIN,
+        /** who may see the project/run/dataset: owner, team for team/public, everyone for public */
+        READ,
+        /** owner, team members for team/public; others who can see it get 403 */
+        WRITE,
+        /** owner and admins only (visibility, ownership) */
+        MANAGE
+    }
+
+    static final List<Entry> TABLE = List.of(
+            e("GET /healthz", Rule.ANYONE),
+            // runs and projects (RunsReadApi)
+            e("GET /api/v1/projects", Rule.SIGNED_IN),
+            e("GET /api/v1/projects/{project}", Rule.READ),
+            e("GET /api/v1/projects/{project}/runs", Rule.READ),
+            e("GET /api/v1/runs/{id}", Rule.READ),
+            e("GET /api/v1/runs/{id}/provenance", Rule.READ),
+            e("GET /api/v1/runs/{id}/metrics", Rule.READ),
+            e("GET /api/v1/runs/{id}/metrics/{key*}", Rule.READ),
+            e("GET /api/v1/runs/{id}/console", Rule.READ),
+            e("GET /api/v1/runs/{id}/files", Rule.READ),
+            // sessions (SessionApi)
+            e("POST /api/v1/session", Rule.ANYONE).body("{\"user\": \"owner\", \"api_key\": \"${owner_key}\"}"),
+            e("GET /api/v1/session", Rule.SIGNED_IN),
+            e("DELETE /api/v1/session", Rule.ANYONE),
+            // users, keys, teams (UsersApi)
+            e("GET /api/v1/me", Rule.SIGNED_IN),
+            e("GET /api/v1/users", Rule.ADMIN),
+            e("POST /api/v1/users", Rule.ADMIN).body("{\"name\": \"u${n}\"}"),
+            e("GET /api/v1/users/{user}/keys", Rule.SELF_OR_ADMIN),
+            e("POST /api/v1/users/{user}/keys", Rule.SELF_OR_ADMIN),
+            e("DELETE /api/v1/users/{user}/keys/{key}", Rule.SELF_OR_ADMIN),
+            // too short: allowed callers get the 400, and no cell pays for a PBKDF2 hash
+            e("PUT /api/v1/users/{user}/password", Rule.SELF_OR_ADMIN).body("{\"password\": \"short\"}"),
+            e("GET /api/v1/teams", Rule.SIGNED_IN),
+            e("POST /api/v1/teams", Rule.ADMIN).body("{\"name\": \"t${n}\"}"),
+            e("PUT /api/v1/teams/{team}/members/{user}", Rule.ADMIN).param("user", "other"),
+            e("DELETE /api/v1/teams/{team}/members/{user}", Rule.ADMIN).param("user", "other"),
+            // project ownership (ProjectAccessApi)
+            e("GET /api/v1/projects/{project}/access", Rule.READ),
+            e("PATCH /api/v1/projects/{project}", Rule.MANAGE).body("{\"visibility\": \"${visibility}\"}"));
+
+    /** The status a caller must get, 0 for "allowed" (anything but a 401/403 or an access 404). */
+    static int expected(Rule rule, Caller c, Visibility v, boolean anonymousReads) {
+        boolean anonymous = c == Caller.ANONYMOUS;
+        switch (rule) {
+            case ANYONE:
+                return 0;
+            case SIGNED_IN:
+                return anonymous ? 401 : 0;
+            case ADMIN:
+                return anonymous ? 401 : c == Caller.ADMIN ? 0 : 403;
+            case SELF_OR_ADMIN:
+                return anonymous ? 401 : c == Caller.ADMIN || c == Caller.OWNER ? 0 : 403;
+            case READ:
+                if (c == Caller.ADMIN || c == Caller.OWNER) {
+                    return 0;
+                }
+                if (anonymous) {
+                    return v == Visibility.PUBLIC && anonymousReads ? 0 : 401;
+                }
+                if (c == Caller.MEMBER) {
+                    return v == Visibility.PRIVATE ? 404 : 0;
+                }
+                return v == Visibility.PUBLIC ? 0 : 404;
+            case WRITE:
+            case MANAGE:
+                if (anonymous) {
+                    return 401;
+                }
+                if (c == Caller.ADMIN || c == Caller.OWNER) {
+                    return 0;
+                }
+                if (c == Caller.MEMBER) {
+                    return v == Visibility.PRIVATE ? 404 : rule == Rule.WRITE ? 0 : 403;
+                }
+                return v == Visibility.PUBLIC ? 403 : 404;
+            default:
+                throw new IllegalStateException(rule.name());
+        }
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyRouteAllowsAndDeniesExactlyAsItsRuleSays() {
+        List<String> failures = new ArrayList<>();
+        int cells = 0;
+        for (boolean anonymousReads : new boolean[] {false, true}) {
+            try (TeamServerFixture f = new TeamServerFixture(dir.resolve("anon-" + anonymousReads), anonymousReads)) {
+                Map<String, Entry> table = tableFor(f.server.routes());
+                Map<Visibility, Sample> shared = new EnumMap<>(Visibility.class);
+                for (Visibility v : Visibility.values()) {
+                    shared.put(v, new Sample(f, v));
+                }
+                for (Route route : f.server.routes()) {
+                    Entry entry = table.get(key(route.method(), route.pattern()));
+                    for (Visibility v : Visibility.values()) {
+                        for (Caller c : Caller.values()) {
+                            Sample values = route.method().equals("GET") ? shared.get(v) : new Sample(f, v);
+                            String path = entry.path(values);
+                            String body = entry.body == null ? null : entry.fill(entry.body, values);
+                            String user = c == Caller.ANONYMOUS ? null : c.name().toLowerCase();
+                            TeamServerFixture.Reply r = f.send(user, route.method(), path, body);
+                            int want = expected(entry.rule, c, v, anonymousReads);
+                            String cell = route.method() + " " + path + " as " + c + " (" + v.id() + ", anonymous reads "
+                                    + (anonymousReads ? "on" : "off") + ")";
+                            cells++;
+                            if (r.status() >= 500) {
+                                failures.add(cell + ": " + r.status() + " " + r.body());
+                            } else if (want == 0 && denied(r)) {
+                                failures.add(cell + ": expected allowed, got " + r.status() + " " + r.message());
+                            } else if (want != 0 && r.status() != want) {
+                                failures.add(cell + ": expected " + want + ", got " + r.status() + " " + r.message());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if (!failures.isEmpty()) {
+            fail(failures.size() + " of " + cells + " cells wrong:\n" + String.join("\n", failures));
+        }
+    }
+
+    @Test
+    void blobRoutesAreScoped() {
+        try (TeamServerFixture f = new TeamServerFixture(dir, false)) {
+            Map<String, Entry> table = tableFor(f.server.routes());
+            for (Route route : f.server.routes()) {
+                String p = route.pattern().toLowerCase();
+                if (p.contains("blob") || p.contains("{hash")) {
+                    Entry e = table.get(key(route.method(), route.pattern()));
+                    boolean scopedRule = e.rule == Rule.READ || e.rule == Rule.WRITE || e.rule == Rule.MANAGE;
+                    boolean scopedAccess = route.access() instanceof Access.Project || route.access() instanceof Access.Run
+                            || route.access() instanceof Access.Dataset || route.access() instanceof Access.InHandler;
+                    if (!scopedRule || !scopedAccess) {
+                        fail(route.method() + " " + route.pattern() + " serves blobs by hash alone (" + route.access()
+                                + ", " + e.rule + "): scope it by a run, project or dataset the caller may read");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theTableHasNoStaleEntries() {
+        try (TeamServerFixture f = new TeamServerFixture(dir, false)) {
+            Set<String> routes = new TreeSet<>();
+            f.server.routes().forEach(r -> routes.add(key(r.method(), r.pattern())));
+            Set<String> stale = new TreeSet<>();
+            for (Entry e : TABLE) {
+                if (!routes.contains(key(e.method, e.pattern))) {
+                    stale.add(e.method + " " + e.pattern);
+                }
+            }
+            assertEquals(Set.of(), stale, "entries for routes the server does not have: remove them from AccessMatrixTest.TABLE");
+        }
+    }
+
+    /** The table by route, failing with the list of routes that have no entry. */
+    private static Map<String, Entry> tableFor(List<Route> routes) {
+        Map<String, Entry> byKey = new LinkedHashMap<>();
+        for (Entry e : TABLE) {
+            if (byKey.put(key(e.method, e.pattern), e) != null) {
+                fail("AccessMatrixTest.TABLE lists " + e.method + " " + e.pattern + " twice");
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        for (Route r : routes) {
+            if (!byKey.containsKey(key(r.method(), r.pattern()))) {
+                missing.add("e(\"" + r.method() + " " + r.pattern() + "\", Rule.?)   // declared " + r.access());
+            }
+        }
+        if (!missing.isEmpty()) {
+            fail("routes without an entry in AccessMatrixTest.TABLE (add one line each, saying who must get through):\n"
+                    + String.join("\n", missing));
+        }
+        return byKey;
+    }
+
+    /**
+     * Objects owned by {@code owner} with visibility {@code v}, named for path parameters and body
+     * placeholders; each is made on first use, so a cell pays only for what its route needs.
+     */
+    static final class Sample {
+        private final TeamServerFixture f;
+        private final Visibility v;
+        private final int n;
+        private final Map<String, String> made = new LinkedHashMap<>();
+
+        Sample(TeamServerFixture f, Visibility v) {
+            this.f = f;
+            this.v = v;
+            this.n = f.next();
+        }
+
+        String get(String name) {
+            String have = made.get(name);
+            if (have != null) {
+                return have;
+            }
+            String value = make(name);
+            if (value != null) {
+                made.put(name, value);
+            }
+            return value;
+        }
+
+        private String make(String name) {
+            switch (name) {
+                case "project":
+                    String project = "p-" + v.id() + "-" + n;
+                    made.put("id", f.projectWithRun(project, "owner", v));
+                    return project;
+                case "id":
+                case "run":
+                    get("project");
+                    return made.get("id");
+                case "dataset":
+                    String dataset = "d-" + v.id() + "-" + n;
+                    f.dataset(dataset, "owner", v);
+                    return dataset;
+                case "user":
+                    return "owner";
+                case "key":
+                    return f.accounts.newKey("owner").id();
+                case "team":
+                    String team = "t-" + n;
+                    f.accounts.createTeam(team);
+                    f.accounts.addMember(team, "other");
+                    return team;
+                case "key*":
+                    return "loss";
+                case "visibility":
+                    return v.id();
+                case "n":
+                    return Integer.toString(n);
+                case "owner_key":
+                    return f.keys.get("owner");
+                default:
+                    return null;
+            }
+        }
+    }
+
+    /** Denied by access control: 401, 403, or the 404 that hides objects the caller may not see. */
+    private static boolean denied(TeamServerFixture.Reply r) {
+        return r.status() == 401 || r.status() == 403
+                || (r.status() == 404 && r.message().contains("(or you may not see it)"));
+    }
+
+    private static String key(String method, String pattern) {
+        return method + " " + pattern;
+    }
+
+    static Entry e(String route, Rule rule) {
+        int space = route.indexOf(' ');
+        return new Entry(route.substring(0, space), route.substring(space + 1), rule);
+    }
+
+    /** One row of the table. */
+    static final class Entry {
+        final String method;
+        final String pattern;
+        final Rule rule;
+        final Map<String, String> params = new LinkedHashMap<>();
+        String body;
+
+        Entry(String method, String pattern, Rule rule) {
+            this.method = method;
+            this.pattern = pattern;
+            this.rule = rule;
+        }
+
+        Entry body(String json) {
+            this.body = json;
+            return this;
+        }
+
+        Entry param(String name, String value) {
+            params.put(name, value);
+            return this;
+        }
+
+        String path(Sample values) {
+            StringBuilder out = new StringBuilder();
+            for (String segment : pattern.split("/")) {
+                if (segment.isEmpty()) {
+                    continue;
+                }
+                out.append('/');
+                if (segment.startsWith("{")) {
+                    String name = segment.substring(1, segment.length() - 1);
+                    String bare = name.endsWith("*") ? name.substring(0, name.length() - 1) : name;
+                    String value = params.containsKey(bare) ? params.get(bare) : values.get(name);
+                    if (value == null) {
+                        throw new IllegalStateException("AccessMatrixTest: no sample value for {" + name + "} in "
+                                + pattern + ": add .param(\"" + bare + "\", \"…\") to its entry");
+                    }
+                    out.append(value);
+                } else {
+                    out.append(segment);
+                }
+            }
+            return out.toString();
+        }
+
+        String fill(String text, Sample values) {
+            StringBuilder out = new StringBuilder();
+            int at = 0;
+            for (int open; (open = text.indexOf("${", at)) >= 0; ) {
+                int close = text.indexOf('}', open);
+                String name = text.substring(open + 2, close);
+                String value = values.get(name);
+                if (value == null) {
+                    throw new IllegalStateException("AccessMatrixTest: no sample value for ${" + name + "}");
+                }
+                out.append(text, at, open).append(value);
+                at = close + 1;
+            }
+            return out.append(text.substring(at)).toString();
+        }
+    }
+}
