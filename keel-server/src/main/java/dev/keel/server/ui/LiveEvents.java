@@ -10,6 +10,7 @@ import dev.keel.core.store.Store;
 import dev.keel.server.ServerContext;
 import dev.keel.server.api.Views;
 import dev.keel.server.auth.Access;
+import dev.keel.server.http.Request;
 import dev.keel.server.http.Response;
 import dev.keel.server.http.Router;
 
@@ -42,14 +43,21 @@ final class LiveEvents {
                     String id = request.param("id");
                     RunsReadRun.require(ctx.store(), id);
                     long from = request.queryInt("from", 0, 0, Integer.MAX_VALUE);
-                    return stream(out -> runStream(ctx, id, from, out));
+                    long millis = streamMillis(request);
+                    return stream(out -> runStream(ctx, id, from, millis, out));
                 });
         router.get("/api/v1/projects/{project}/events", Access.projectRead("project"),
                 "Server-sent events for a project's table: 'run' for each changed running run, 'count' when runs appear",
                 request -> {
                     String project = request.param("project");
-                    return stream(out -> projectStream(ctx, project, out));
+                    long millis = streamMillis(request);
+                    return stream(out -> projectStream(ctx, project, millis, out));
                 });
+    }
+
+    /** How long a stream stays open: {@code seconds} (0 sends the current state and ends), 5 minutes by default. */
+    private static long streamMillis(Request request) {
+        return request.queryInt("seconds", (int) (STREAM_MS / 1000), 0, (int) (STREAM_MS / 1000)) * 1000L;
     }
 
     private static Response stream(Response.BodyWriter writer) {
@@ -57,14 +65,15 @@ final class LiveEvents {
                 .header("X-Accel-Buffering", "no");
     }
 
-    private static void runStream(ServerContext ctx, String id, long fromSeq, OutputStream out) throws IOException {
+    private static void runStream(ServerContext ctx, String id, long fromSeq, long millis, OutputStream out)
+            throws IOException {
         Store store = ctx.store();
-        long end = System.currentTimeMillis() + STREAM_MS;
+        long end = System.currentTimeMillis() + millis;
         long nextSeq = fromSeq;
         String last = null;
         long lastWrite = System.currentTimeMillis();
         send(out, "hello", Map.of("run", id));
-        while (System.currentTimeMillis() < end) {
+        do {
             RunInfo run = store.run(id).map(ctx.liveness()).orElse(null);
             if (run == null) {
                 send(out, "gone", Map.of("run", id));
@@ -88,15 +97,13 @@ final class LiveEvents {
                 return;
             }
             lastWrite = ping(out, lastWrite);
-            if (!sleep()) {
-                return;
-            }
-        }
+        } while (System.currentTimeMillis() < end && sleep());
     }
 
-    private static void projectStream(ServerContext ctx, String project, OutputStream out) throws IOException {
+    private static void projectStream(ServerContext ctx, String project, long millis, OutputStream out)
+            throws IOException {
         Store store = ctx.store();
-        long end = System.currentTimeMillis() + STREAM_MS;
+        long end = System.currentTimeMillis() + millis;
         RunQuery running = new RunQuery(project, FilterParser.parse("state = running"), null, true, 1000, 0);
         RunQuery all = RunQuery.project(project);
         Map<String, String> seen = new HashMap<>();

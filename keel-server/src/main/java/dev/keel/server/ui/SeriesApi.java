@@ -45,7 +45,13 @@ final class SeriesApi {
         for (String id : runIds) {
             RunInfo run = store.run(id).orElse(null);
             if (run == null || !ctx.authorizer().canRead(request.principal(), Resource.project(run.project()))) {
-                throw KeelException.notFound("run " + id + " does not exist");
+                // As the router's access rules answer: anonymous callers are asked to sign in,
+                // others learn nothing about runs they may not see.
+                if (request.principal().anonymous()) {
+                    throw new KeelException(KeelException.ErrorCode.UNAUTHENTICATED,
+                            "sign in to read run " + id + ": send 'Authorization: Bearer <API key>' or log in");
+                }
+                throw KeelException.notFound("run " + id + " does not exist (or you may not see it)");
             }
             long offset = store.logOffset(id);
             for (String key : keys) {

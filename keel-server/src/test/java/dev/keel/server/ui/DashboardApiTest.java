@@ -97,7 +97,7 @@ class DashboardApiTest {
         assertTrue(((String) points.json().get("message")).contains("'points'"), points.body());
         var unknown = f.get("/api/v1/series?runs=zzzzzzzz&keys=loss");
         assertEquals(404, unknown.status());
-        assertEquals("run zzzzzzzz does not exist", unknown.json().get("message"));
+        assertEquals("run zzzzzzzz does not exist (or you may not see it)", unknown.json().get("message"));
     }
 
     @Test
