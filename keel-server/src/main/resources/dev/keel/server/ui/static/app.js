@@ -18,7 +18,8 @@ async function main() {
   const who = document.getElementById('who');
   const s = await session();
   if (s.user) {
-    who.append(h('span', null, s.user), ' ', h('button', { class: 'linkish', id: 'logout', onclick: logout }, 'Log out'));
+    // The embedded server answers its local user with no CSRF token: there is no session to end.
+    who.append(h('span', null, s.user), s.csrf_token ? h('button', { class: 'linkish', id: 'logout', onclick: logout }, 'Log out') : null);
   } else if (s.anonymous && location.pathname !== '/login') {
     who.append(h('a', { href: loginHref() }, 'Log in'));
   }
