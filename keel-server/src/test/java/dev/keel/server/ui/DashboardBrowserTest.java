@@ -218,6 +218,15 @@ class DashboardBrowserTest {
             assertEquals(String.valueOf(STEPS), panel.getDomAttribute("data-points"), key);
             assertFalse(panel.findElements(By.cssSelector("canvas")).isEmpty(), key + " drawn on a canvas");
         }
+        // Hover: a tooltip names the run and its value at that step.
+        WebElement over = browser.find(".panel[data-metric=loss] .u-over");
+        new org.openqa.selenium.interactions.Actions(browser.driver).moveToElement(over, 20, 10).perform();
+        browser.waitFor(d -> browser.text(".panel[data-metric=loss] .tip").contains("run-1"), "a tooltip with the run's name");
+        assertTrue(browser.text(".panel[data-metric=loss] .tip").contains("step "), browser.text(".panel[data-metric=loss] .tip"));
+        // Log scale and another x axis redraw every panel with the same points.
+        browser.find("#charts .chart-settings input[type=checkbox]").click();
+        new org.openqa.selenium.support.ui.Select(browser.find("#charts .chart-settings select")).selectByValue("relative");
+        browser.waitFor(d -> String.valueOf(STEPS).equals(browser.attr(".panel[data-metric=val_loss]", "data-points")), "redrawn");
         String text = browser.find("#overview").getText();
         assertTrue(text.contains("keel reproduce " + ids.get("run-1")), text);
         assertTrue(browser.find("table.kv[aria-label=config]").getText().contains("0.03"));
@@ -226,6 +235,26 @@ class DashboardBrowserTest {
 
     @Test
     @Order(6)
+    void groupsAndMultiSelectLeadToACompare() {
+        openProject();
+        new org.openqa.selenium.support.ui.Select(browser.find("select.group-by")).selectByValue("config.optimizer");
+        browser.waitFor(d -> browser.all(".groups-table tbody tr").size() == 3, "adam, sgd and (none)");
+        String groups = browser.text(".groups-table");
+        assertTrue(groups.contains("adam") && groups.contains("sgd"), groups);
+        browser.screenshot("runs-grouped");
+        new org.openqa.selenium.support.ui.Select(browser.find("select.group-by")).selectByValue("");
+        browser.find(".grid-row[data-run='" + ids.get("run-0") + "'] input[type=checkbox]").click();
+        browser.find(".grid-row[data-run='" + ids.get("run-3") + "'] input[type=checkbox]").click();
+        browser.waitFor(d -> browser.text(".toolbar").contains("Compare 2"), "the compare button counting 2");
+        browser.waitFor(d -> "2".equals(browser.attr(".panel[data-metric=loss]", "data-series")), "charts of the selection only");
+        browser.all(".toolbar .btn").stream().filter(b -> b.getText().startsWith("Compare")).findFirst().orElseThrow().click();
+        browser.waitFor(d -> d.getCurrentUrl().contains("/compare?runs="), "the compare page");
+        String url = browser.driver.getCurrentUrl();
+        assertTrue(url.contains(ids.get("run-0")) && url.contains(ids.get("run-3")), url);
+    }
+
+    @Test
+    @Order(7)
     void notesAreEditedFromTheTable() {
         openProject();
         String id = ids.get("run-2");
@@ -241,7 +270,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void compareShowsDifferingConfigAndOverlaidCharts() {
         browser.open(server.url() + "/compare?runs=" + ids.get("run-0") + "," + ids.get("run-1"));
         browser.waitFor(d -> "drawn".equals(d.findElement(By.tagName("main")).getDomAttribute("data-charts")), "charts");
@@ -255,7 +284,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aRunningRunUpdatesLive() throws Exception {
         RunOptions options = RunOptions.builder().project("vision").name("live-run").home(dir).config(Map.of("lr", 0.2))
                 .systemMetrics(false).captureConsole(false).flushInterval(Duration.ofMillis(200)).build();
@@ -278,7 +307,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void datasetPagesShowVersionsDiffFilesAndLineage() {
         browser.open(server.url() + "/datasets");
         WebElement row = browser.waitFor(d -> d.findElement(By.cssSelector("tr[data-dataset=fashion]")), "the dataset row");
@@ -298,7 +327,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void pagesSendAContentSecurityPolicy() throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
         var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/projects/vision")).build(),
