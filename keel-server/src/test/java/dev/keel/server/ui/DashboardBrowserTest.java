@@ -138,6 +138,8 @@ class DashboardBrowserTest {
         WebElement card = browser.waitFor(d -> d.findElement(By.cssSelector(".card[data-project=vision]")), "the project card");
         browser.waitFor(d -> card.getText().contains("best val_loss"), "the best metric");
         assertTrue(card.getText().contains(String.valueOf(ids.size())), card.getText());
+        assertFalse(browser.text("header.top").contains("null"), browser.text("header.top"));
+        assertTrue(browser.all("#logout").isEmpty(), "no session to end on the embedded server");
         browser.screenshot("projects");
     }
 
@@ -321,6 +323,7 @@ class DashboardBrowserTest {
         browser.waitFor(d -> browser.text("table.files[aria-label=Files]").contains("c.txt"), "v2's files");
         assertFalse(browser.text("table.files[aria-label=Files]").contains("a.txt"));
         browser.waitFor(d -> browser.text(".lineage").contains("trainer"), "the run that used v2");
+        assertFalse(browser.text("main").contains("null"), "no missing value printed as null");
         browser.screenshot("dataset");
         browser.open(server.url() + "/runs/" + ids.get("trainer"));
         browser.waitFor(d -> browser.text("#overview").contains("fashion:v2"), "the dataset version the run used");

@@ -19,7 +19,8 @@ async function main() {
   const s = await session();
   if (s.user) {
     // The embedded server answers its local user with no CSRF token: there is no session to end.
-    who.append(h('span', null, s.user), s.csrf_token ? h('button', { class: 'linkish', id: 'logout', onclick: logout }, 'Log out') : null);
+    who.append(h('span', null, s.user));
+    if (s.csrf_token) who.append(h('button', { class: 'linkish', id: 'logout', onclick: logout }, 'Log out'));
   } else if (s.anonymous && location.pathname !== '/login') {
     who.append(h('a', { href: loginHref() }, 'Log in'));
   }

@@ -4,8 +4,9 @@
 import uPlot from '/vendor/uplot.js';
 import { h, clear, fmtNum } from './dom.js';
 
-const PALETTE = ['#2f6fed', '#e8590c', '#2b8a3e', '#c2255c', '#7048e8', '#0b7285', '#e67700', '#5c940d',
-  '#a61e4d', '#1864ab', '#d9480f', '#087f5b', '#862e9c', '#364fc7', '#c92a2a', '#495057'];
+// Sixteen colours that stay apart from each other on white (no two oranges next to each other).
+const PALETTE = ['#2f6fed', '#e8590c', '#2b8a3e', '#c2255c', '#7048e8', '#0b7285', '#343a40', '#f59f00',
+  '#1864ab', '#a61e4d', '#5c940d', '#862e9c', '#087f5b', '#c92a2a', '#364fc7', '#868e96'];
 
 export function colorFor(i) {
   return PALETTE[i % PALETTE.length];

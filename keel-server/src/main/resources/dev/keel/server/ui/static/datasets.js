@@ -41,7 +41,7 @@ async function one(main, name) {
   main.append(h('div', { class: 'page-head' }, h('h1', null, d.name),
     h('span', { class: 'tag vis-' + String(d.visibility).replace(/[^a-z]/g, '') }, d.visibility || ''),
     h('span', { class: 'muted' }, d.owner ? 'owned by ' + d.owner : '')),
-    d.description && d.description !== 'null' ? h('p', { class: 'muted' }, d.description) : null);
+    d.description ? h('p', { class: 'muted' }, d.description) : '');
   if (!versions.length) { main.append(h('div', { class: 'empty' }, 'No versions yet.')); return; }
 
   const tags = d.tags || {};

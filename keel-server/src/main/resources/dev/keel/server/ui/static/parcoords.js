@@ -20,7 +20,7 @@ export function parallelCoordinates(el, runs, color) {
   const preferred = ['val_loss', 'val_accuracy', 'loss', 'accuracy'].find(k => metrics.includes(k)) || metrics[0];
   const select = h('select', { 'aria-label': 'Metric axis' }, metrics.map(k => h('option', { value: k, selected: k === preferred }, k)));
   const canvas = h('canvas', { class: 'pc-canvas', role: 'img', 'aria-label': 'Parallel coordinates of config and metric' });
-  el.append(metrics.length ? h('label', { class: 'muted' }, 'Metric ', select) : null, canvas);
+  el.append(metrics.length ? h('label', { class: 'muted' }, 'Metric ', select) : '', canvas);
   const draw = () => {
     const axes = [...cfg.map(k => ({ key: k, get: r => path(r.config, k) })),
       ...(select.value ? [{ key: select.value, get: r => path(r.summary, select.value) }] : [])];
