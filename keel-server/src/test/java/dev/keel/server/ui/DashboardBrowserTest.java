@@ -104,6 +104,15 @@ class DashboardBrowserTest {
         }
     }
 
+    @org.junit.jupiter.api.AfterEach
+    void noConsoleErrors() {
+        // A CSP violation, an uncaught exception or a failed script load shows up here.
+        // The bad filter typed on purpose answers 400; that one is expected.
+        List<String> errors = browser.consoleErrors().stream()
+                .filter(e -> !(e.contains("filter=") && e.contains("status of 400"))).toList();
+        assertEquals(List.of(), errors, "browser console errors");
+    }
+
     @AfterAll
     void stop() {
         if (browser != null) {
