@@ -137,7 +137,7 @@ class DashboardBrowserTest {
 
     private void openProject() {
         browser.open(server.url() + "/projects/vision");
-        browser.waitFor(d -> rowNames().size() == ids.size(), "all runs in the table");
+        browser.waitFor(d -> rowNames().size() >= ids.size(), "all runs in the table");
     }
 
     @Test
@@ -185,6 +185,10 @@ class DashboardBrowserTest {
         assertTrue(browser.all(".grid-head [data-col=user]").isEmpty(), "column choice remembered per project");
         browser.find(".toolbar .btn[aria-haspopup]").click();
         browser.find(".picker li[data-col=user] input[type=checkbox]").click();
+        browser.find(".picker li[data-col=name] button[aria-label='Move name down']").click();
+        browser.waitFor(d -> "state".equals(browser.attr(".grid-head .cell:nth-child(3) button", "data-col")), "State moved first");
+        assertEquals("name", browser.attr(".grid-head .cell:nth-child(4) button", "data-col"));
+        browser.find(".picker li[data-col=name] button[aria-label='Move name up']").click();
         browser.find(".picker .picker-head .btn:last-child").click();
 
         // Workspace charts: one panel per metric with a line per run (20 at most).
@@ -299,7 +303,9 @@ class DashboardBrowserTest {
     void aRunningRunUpdatesLive() throws Exception {
         RunOptions options = RunOptions.builder().project("vision").name("live-run").home(dir).config(Map.of("lr", 0.2))
                 .systemMetrics(false).captureConsole(false).flushInterval(Duration.ofMillis(200)).build();
+        String liveId;
         try (Run run = Keel.init(options)) {
+            liveId = run.id();
             for (int s = 0; s < 5; s++) {
                 run.log(Map.of("loss", 1.0 / (s + 1)));
             }
@@ -313,8 +319,18 @@ class DashboardBrowserTest {
             browser.waitFor(d -> "12".equals(browser.attr(".panel[data-metric=loss]", "data-points")),
                     "12 points without a reload", Duration.ofSeconds(5));
             browser.screenshot("run-live");
+            // The project's workspace follows the running run too.
+            openProject();
+            browser.waitFor(d -> String.valueOf(STEPS * 6 + 12).equals(browser.attr(".panel[data-metric=loss]", "data-points")),
+                    "the live run's 12 points among the loss lines");
+            for (int s = 12; s < 20; s++) {
+                run.log(Map.of("loss", 1.0 / (s + 1)));
+            }
+            browser.waitFor(d -> String.valueOf(STEPS * 6 + 20).equals(browser.attr(".panel[data-metric=loss]", "data-points")),
+                    "20 points in the workspace without a reload", Duration.ofSeconds(5));
         }
-        browser.waitFor(d -> browser.text(".page-head .state").contains("finished"), "the finished state", Duration.ofSeconds(5));
+        String row = ".grid-row[data-run='" + liveId + "'] [data-col=state]";
+        browser.waitFor(d -> browser.text(row).contains("finished"), "the row's finished state", Duration.ofSeconds(5));
     }
 
     @Test
