@@ -41,7 +41,7 @@ final class LiveEvents {
                 "Server-sent events for one run: 'run' (state, summary, log offset) and 'console' (new lines from 'from')",
                 request -> {
                     String id = request.param("id");
-                    RunsReadRun.require(ctx.store(), id);
+                    RunLookup.require(ctx.store(), id);
                     long from = request.queryInt("from", 0, 0, Integer.MAX_VALUE);
                     long millis = streamMillis(request);
                     return stream(out -> runStream(ctx, id, from, millis, out));

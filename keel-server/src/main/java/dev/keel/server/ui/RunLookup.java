@@ -5,8 +5,8 @@ import dev.keel.core.RunInfo;
 import dev.keel.core.store.Store;
 
 /** The one "run or 404" lookup the dashboard's routes share. */
-final class RunsReadRun {
-    private RunsReadRun() {
+final class RunLookup {
+    private RunLookup() {
     }
 
     static RunInfo require(Store store, String id) {
