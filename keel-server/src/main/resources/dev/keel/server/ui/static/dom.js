@@ -135,3 +135,9 @@ export function markPainted(name) {
   marked.add(name);
   requestAnimationFrame(() => setTimeout(() => performance.mark(name), 0));
 }
+
+/** A run's runtime; while it runs, the stored figure can lag, so its last heartbeat counts too. */
+export function runtimeOf(run) {
+  const beat = run.state === 'running' && run.heartbeat_at ? run.heartbeat_at - run.created_at : 0;
+  return Math.max(run.runtime_ms || 0, beat);
+}

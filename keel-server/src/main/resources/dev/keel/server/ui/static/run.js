@@ -1,13 +1,13 @@
 // One run: overview (state, provenance, notes, tags, datasets), charts of every metric,
 // config and summary, console (searchable, follows live), files, and how to reproduce it.
 import { api, series, ApiError } from './api.js';
-import { h, clear, debounce, fmtBytes, fmtDate, fmtDuration, fmtValue, projectHref, datasetHref, setCrumbs, stateBadge } from './dom.js';
+import { h, clear, debounce, fmtBytes, fmtDate, fmtDuration, fmtValue, projectHref, datasetHref, runtimeOf, setCrumbs, stateBadge } from './dom.js';
 import { ChartPanel, colorFor, defaults, settingsBar } from './chart.js';
 import { editRun } from './edit.js';
 
 export async function render(main, id) {
   let run = await api('/api/v1/runs/' + encodeURIComponent(id));
-  const [prov, keys, files, inputs] = await Promise.all([
+  let [prov, keys, files, inputs] = await Promise.all([
     api('/api/v1/runs/' + encodeURIComponent(id) + '/provenance').catch(() => ({})),
     api('/api/v1/runs/' + encodeURIComponent(id) + '/metrics').then(r => r.keys),
     api('/api/v1/runs/' + encodeURIComponent(id) + '/files').then(r => r.files).catch(() => []),
@@ -82,8 +82,10 @@ export async function render(main, id) {
       }
       await loadCharts();
     }, 100);
-    es.addEventListener('run', e => {
+    es.addEventListener('run', async e => {
       run = JSON.parse(e.data);
+      // Provenance is recorded in the background after the run starts: fetch it once it is there.
+      if (!prov.command) prov = await api('/api/v1/runs/' + encodeURIComponent(id) + '/provenance').catch(() => prov);
       clear(badge).append(stateBadge(run.state));
       drawOverview();
       refresh();
@@ -106,7 +108,7 @@ function overviewOf(run, prov, inputs, edit) {
   const left = h('dl', { class: 'props' },
     row('State', stateBadge(run.state)),
     row('Created', fmtDate(run.created_at)),
-    row('Runtime', fmtDuration(run.runtime_ms)),
+    row('Runtime', fmtDuration(runtimeOf(run))),
     row('User', run.user || '—'),
     row('Host', run.host || '—'),
     row('Group', run.group || '—'),

@@ -2,7 +2,7 @@
 // server), so 10,000+ runs cost only the rows on screen. Keyboard: arrows move between rows,
 // Enter opens a run, Space selects it; headers are buttons that sort.
 import { api, qs } from './api.js';
-import { h, clear, fmtAgo, fmtDuration, fmtValue, markPainted, path, runHref, stateBadge } from './dom.js';
+import { h, clear, fmtAgo, fmtDuration, fmtValue, markPainted, path, runHref, runtimeOf, stateBadge } from './dom.js';
 
 export const ROW = 36;
 const HEAD = 34;
@@ -198,7 +198,7 @@ export class RunsTable {
       case 'tags': return h('div', { ...attrs, class: attrs.class + ' editable', title: 'Double-click to edit tags',
         ondblclick: () => this.o.onEdit(run, 'tags') }, run.tags.map(t => h('span', { class: 'tag' }, t)));
       case 'created': return h('div', { ...attrs, title: new Date(run.created_at).toISOString() }, fmtAgo(run.created_at));
-      case 'runtime': return h('div', attrs, fmtDuration(run.runtime_ms));
+      case 'runtime': return h('div', attrs, fmtDuration(runtimeOf(run)));
       default: {
         const v = cellValue(run, c.id);
         return h('div', { ...attrs, title: fmtValue(v) }, fmtValue(v));
