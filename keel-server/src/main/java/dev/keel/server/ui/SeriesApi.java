@@ -28,7 +28,8 @@ final class SeriesApi {
     static final int MAX_KEYS = 64;
     static final int MAX_POINTS = 20_000;
 
-    private final SeriesCache cache = new SeriesCache(512);
+    /** About 60 MB at most. */
+    private final SeriesCache cache = new SeriesCache(1_000_000);
 
     void register(Router router, ServerContext ctx) {
         router.get("/api/v1/series", Access.inHandler("the project of each run in 'runs'"),

@@ -1,6 +1,7 @@
 // The runs table: a virtual-scrolling grid over server-side pages (sorted and filtered by the
-// server), so 10,000+ runs cost only the rows on screen. Keyboard: arrows move between rows,
-// Enter opens a run, Space selects it; headers are buttons that sort.
+// server), so 10,000+ runs cost only the rows on screen. Keyboard: arrows, Page Up/Down, Home
+// and End move between rows, Enter opens a run, Space selects it, N and T edit its notes and
+// tags; headers are buttons that sort.
 import { api, qs } from './api.js';
 import { h, clear, fmtAgo, fmtDuration, fmtValue, markPainted, path, runHref, runtimeOf, stateBadge } from './dom.js';
 
@@ -224,7 +225,12 @@ export class RunsTable {
     else if (e.key === 'Home') next = 0;
     else if (e.key === 'End') next = this.total - 1;
     else if (e.key === 'Enter') { const r = this.runAt(i); if (r) this.o.onOpen(r); e.preventDefault(); return; }
-    else if (e.key === ' ') { const r = this.runAt(i); if (r) this.toggle(r.id); e.preventDefault(); this.focusRow(i); return; }
+    else if (e.key === 'n' || e.key === 't') {
+      const r = this.runAt(i);
+      if (r) this.o.onEdit(r, e.key === 'n' ? 'notes' : 'tags');
+      e.preventDefault();
+      return;
+    } else if (e.key === ' ') { const r = this.runAt(i); if (r) this.toggle(r.id); e.preventDefault(); this.focusRow(i); return; }
     else return;
     e.preventDefault();
     this.focusRow(next);
