@@ -172,6 +172,32 @@ public final class Datasets implements AutoCloseable {
         return engine.usesOf(ref);
     }
 
+    /**
+     * Sends the version {@code ref} names to a Keel server: only the objects the server lacks for
+     * the dataset, in resumable parts, then the version itself. Idempotent: pushing again sends
+     * nothing and reports the version as already there.
+     */
+    public TransferResult push(String ref, DataRemote remote) {
+        return engine.push(ref, remote.calls());
+    }
+
+    /**
+     * Fetches a version from a Keel server: {@code ref} is {@code name}, {@code name:v3},
+     * {@code name:TAG} or {@code name@hash} as the server knows it. Only objects missing here
+     * are downloaded, each verified; the version gets this folder's next number (its hash is the
+     * same everywhere). Idempotent and resumable.
+     */
+    public TransferResult pull(String ref, DataRemote remote) {
+        dev.keel.core.data.DatasetRef r = dev.keel.core.data.DatasetRef.parse(ref);
+        String at = switch (r.kind()) {
+            case LATEST -> "latest";
+            case NUMBER -> "v" + r.value();
+            case TAG -> r.value();
+            case HASH -> "@" + r.value();
+        };
+        return engine.pull(r.dataset(), at, remote.calls());
+    }
+
     @Override
     public void close() {
         if (ownsStore) {

@@ -12,6 +12,8 @@ import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
 import dev.keel.internal.run.Liveness;
 import dev.keel.server.api.ApiModule;
+import dev.keel.server.api.DatasetBlobsApi;
+import dev.keel.server.api.DatasetsApi;
 import dev.keel.server.api.HealthApi;
 import dev.keel.server.api.ProjectAccessApi;
 import dev.keel.server.api.SessionApi;
@@ -27,6 +29,7 @@ import dev.keel.server.http.HttpFront;
 import dev.keel.server.http.RequestListener;
 import dev.keel.server.http.Route;
 import dev.keel.server.http.Router;
+import dev.keel.server.ui.DashboardModule;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,7 +71,10 @@ public final class KeelServer implements AutoCloseable {
         List<ApiModule> all = new ArrayList<>();
         all.add(new HealthApi());
         all.add(new RunsReadApi());
+        all.add(new DatasetsApi());
+        all.add(new DatasetBlobsApi());
         all.addAll(extra);
+        all.add(new DashboardModule());
         return all;
     }
 

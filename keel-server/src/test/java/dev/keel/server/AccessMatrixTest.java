@@ -92,7 +92,46 @@ class AccessMatrixTest {
             e("DELETE /api/v1/teams/{team}/members/{user}", Rule.ADMIN).param("user", "other"),
             // project ownership (ProjectAccessApi)
             e("GET /api/v1/projects/{project}/access", Rule.READ),
-            e("PATCH /api/v1/projects/{project}", Rule.MANAGE).body("{\"visibility\": \"${visibility}\"}"));
+            e("PATCH /api/v1/projects/{project}", Rule.MANAGE).body("{\"visibility\": \"${visibility}\"}"),
+            // datasets (DatasetsApi, DatasetBlobsApi); {name} is a dataset owned by owner
+            e("GET /api/v1/datasets", Rule.SIGNED_IN),
+            e("GET /api/v1/datasets/{name}", Rule.READ),
+            e("PUT /api/v1/datasets/{name}", Rule.WRITE).body("{\"description\": \"d\"}"),
+            e("DELETE /api/v1/datasets/{name}", Rule.WRITE),
+            e("GET /api/v1/datasets/{name}/versions/{ref}", Rule.READ).param("ref", "v1"),
+            e("POST /api/v1/datasets/{name}/versions", Rule.WRITE).body("{}"),
+            e("DELETE /api/v1/datasets/{name}/versions/{ref}", Rule.WRITE).param("ref", "v1"),
+            e("GET /api/v1/datasets/{name}/versions/{ref}/files", Rule.READ).param("ref", "v1"),
+            e("GET /api/v1/datasets/{name}/versions/{ref}/manifest", Rule.READ).param("ref", "v1"),
+            e("GET /api/v1/datasets/{name}/versions/{ref}/runs", Rule.READ).param("ref", "v1"),
+            e("GET /api/v1/datasets/{name}/diff", Rule.READ).query("from=v1&to=v1"),
+            e("PUT /api/v1/datasets/{name}/tags/{tag}", Rule.WRITE).param("tag", "best").body("{\"ref\": \"v1\"}"),
+            e("DELETE /api/v1/datasets/{name}/tags/{tag}", Rule.WRITE).param("tag", "best"),
+            e("GET /api/v1/runs/{id}/inputs", Rule.READ),
+            e("POST /api/v1/datasets/{name}/blobs/missing", Rule.WRITE).body("{\"hashes\": []}"),
+            e("POST /api/v1/datasets/{name}/blobs", Rule.WRITE),
+            e("POST /api/v1/datasets/{name}/blobs/fetch", Rule.READ).body("{\"hashes\": []}"),
+            e("GET /api/v1/datasets/{name}/blobs/{hash}", Rule.READ)
+                    .param("hash", "sha256:0000000000000000000000000000000000000000000000000000000000000000"),
+            // the dashboard (dev.keel.server.ui): pages and assets carry no data; its API routes do
+            e("GET /", Rule.ANYONE),
+            e("GET /projects/{project}", Rule.ANYONE),
+            e("GET /runs/{id}", Rule.ANYONE),
+            e("GET /compare", Rule.ANYONE),
+            e("GET /datasets", Rule.ANYONE),
+            e("GET /datasets/{name}", Rule.ANYONE).param("name", "anything"),
+            e("GET /login", Rule.ANYONE),
+            e("GET /ui/{path*}", Rule.ANYONE).param("path", "app.js"),
+            e("GET /vendor/uplot.js", Rule.ANYONE),
+            e("GET /vendor/uplot.css", Rule.ANYONE),
+            e("GET /api/v1/series", Rule.READ).query("runs=${run}&keys=loss"),
+            e("GET /api/v1/runs/{id}/events", Rule.READ).query("seconds=0"),
+            e("GET /api/v1/projects/{project}/events", Rule.READ).query("seconds=0"),
+            e("PATCH /api/v1/runs/{id}", Rule.WRITE).body("{\"notes\": \"n\"}"),
+            e("GET /api/v1/projects/{project}/columns", Rule.READ),
+            e("GET /api/v1/projects/{project}/groups", Rule.READ).query("by=state"),
+            e("GET /api/v1/projects/{project}/runs.csv", Rule.READ),
+            e("GET /api/v1/runs/{id}/files/{name*}", Rule.READ).param("name", "diff.patch"));
 
     /** The status a caller must get, 0 for "allowed" (anything but a 401/403 or an access 404). */
     static int expected(Rule rule, Caller c, Visibility v, boolean anonymousReads) {
@@ -153,7 +192,7 @@ class AccessMatrixTest {
                     for (Visibility v : Visibility.values()) {
                         for (Caller c : Caller.values()) {
                             Sample values = route.method().equals("GET") ? shared.get(v) : new Sample(f, v);
-                            String path = entry.path(values);
+                            String path = entry.path(values) + (entry.query == null ? "" : "?" + Entry.fill(entry.query, values));
                             String body = entry.body == null ? null : entry.body.apply(values);
                             String user = c == Caller.ANONYMOUS ? null : c.name().toLowerCase();
                             TeamServerFixture.Reply r = f.send(user, route.method(), path, body);
@@ -281,6 +320,8 @@ class AccessMatrixTest {
                 case "run":
                     get("project");
                     return made.get("id");
+                case "name":
+                    return get("dataset");
                 case "dataset":
                     String dataset = "d-" + v.id() + "-" + n;
                     f.dataset(dataset, "owner", v);
@@ -330,6 +371,7 @@ class AccessMatrixTest {
         final Rule rule;
         final Map<String, Function<Sample, String>> params = new LinkedHashMap<>();
         Function<Sample, String> body;
+        String query;
 
         Entry(String method, String pattern, Rule rule) {
             this.method = method;
@@ -346,6 +388,12 @@ class AccessMatrixTest {
         /** A body computed from the cell's fixtures (e.g. an id looked up in the store). */
         Entry bodyFrom(Function<Sample, String> json) {
             this.body = json;
+            return this;
+        }
+
+        /** A query string (without '?'), placeholders allowed like in bodies. */
+        Entry query(String text) {
+            this.query = text;
             return this;
         }
 

@@ -28,6 +28,48 @@ public interface BlobStore {
     InputStream open(String hash) throws IOException;
 
     /**
+     * A stream over {@code length} bytes of the blob from {@code offset}, NOT verified (only a
+     * whole blob can be checked against its address): callers verify what they read, as dataset
+     * objects are verified against their own hashes. Stores override this to read only the range.
+     */
+    default InputStream openRange(String hash, long offset, long length) throws IOException {
+        InputStream whole = open(hash);
+        try {
+            whole.skipNBytes(offset);
+        } catch (IOException | RuntimeException e) {
+            whole.close();
+            throw e;
+        }
+        return new java.io.FilterInputStream(whole) {
+            private long left = length;
+
+            @Override
+            public int read() throws IOException {
+                if (left <= 0) {
+                    return -1;
+                }
+                int b = super.read();
+                if (b >= 0) {
+                    left--;
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (left <= 0) {
+                    return -1;
+                }
+                int n = super.read(b, off, (int) Math.min(len, left));
+                if (n > 0) {
+                    left -= n;
+                }
+                return n;
+            }
+        };
+    }
+
+    /**
      * Copies the blob to {@code target}: written beside it, verified while read, then renamed
      * into place, so a damaged blob never replaces an existing target.
      */

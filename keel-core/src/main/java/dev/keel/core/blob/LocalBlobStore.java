@@ -92,6 +92,39 @@ public final class LocalBlobStore implements BlobStore {
         return new VerifyingInputStream(raw, hash);
     }
 
+    @Override
+    public InputStream openRange(String hash, long offset, long length) throws IOException {
+        Path p = path(hash);
+        java.nio.channels.FileChannel ch;
+        try {
+            ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(p.toString(), null, "blob " + hash + " is not in " + root);
+        }
+        ch.position(offset);
+        InputStream in = java.nio.channels.Channels.newInputStream(ch);
+        return new java.io.BufferedInputStream(new java.io.FilterInputStream(in) {
+            private long left = length;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (left <= 0) {
+                    return -1;
+                }
+                int n = super.read(b, off, (int) Math.min(len, left));
+                if (n > 0) {
+                    left -= n;
+                }
+                return n;
+            }
+        }, 1 << 16);
+    }
 
     @Override
     public boolean delete(String hash) throws IOException {

@@ -83,6 +83,24 @@ public interface DatasetStore extends AutoCloseable {
     /** Forgets the objects of these packs (their blobs are deleted by the caller). */
     void deletePacks(Collection<String> packs);
 
+    /**
+     * Of {@code objectHashes}, those recorded as belonging to {@code dataset}: objects a client
+     * proved it holds by uploading their bytes for that dataset, and objects of its versions
+     * committed through a server. A server serves and accepts only objects in a dataset's scope,
+     * so knowing a hash grants nothing. Stores that keep no scope answer an empty set (callers
+     * then fall back to the dataset's manifests).
+     */
+    default Set<String> inScope(String dataset, Collection<String> objectHashes) {
+        return Set.of();
+    }
+
+    /**
+     * Indexes objects whose bytes were just written to packs outside a version commit (a server
+     * receiving an upload, a client pulling) and records them as belonging to {@code dataset}
+     * (see {@link #inScope}), in one transaction. Already-indexed objects keep their location.
+     */
+    void addObjects(String dataset, Collection<ObjectLocation> objects);
+
     void recordUse(RunInput input);
 
     /** The dataset versions a run used, in the order it used them. */

@@ -17,6 +17,6 @@ public final class DatasetStores {
             }
         }
         throw KeelException.invalid("no dataset store handles '" + location
-                + "': use a .keel folder (embedded SQLite); is keel-store-sql on the class path?");
+                + "': use a .keel folder (embedded SQLite) or jdbc:postgresql://HOST[:PORT]/DB; is keel-store-sql on the class path?");
     }
 }

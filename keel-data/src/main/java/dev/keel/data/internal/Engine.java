@@ -4,7 +4,6 @@ import dev.keel.core.KeelException;
 import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.data.Dataset;
 import dev.keel.core.data.DatasetNames;
-import dev.keel.core.data.DatasetRef;
 import dev.keel.core.data.DatasetStore;
 import dev.keel.core.data.DatasetVersion;
 import dev.keel.core.data.NewVersion;
@@ -41,6 +40,7 @@ public final class Engine {
     private final LocalBlobStore blobs;
     private final Path cache;
     private final Manifests manifests;
+    private final Catalog catalog;
     private final DataLock lock;
     private final int threads;
     private static final java.util.concurrent.ConcurrentHashMap<Path, Object> MATERIALIZING =
@@ -52,6 +52,7 @@ public final class Engine {
         this.blobs = blobs;
         this.cache = cache;
         this.manifests = new Manifests(store);
+        this.catalog = new Catalog(store, manifests);
         this.lock = new DataLock(blobs.root().resolve("datasets.lock"));
         this.threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     }
@@ -220,36 +221,7 @@ public final class Engine {
     }
 
     public DatasetVersion resolve(String ref) {
-        DatasetRef r = DatasetRef.parse(ref);
-        if (store.dataset(r.dataset()).isEmpty()) {
-            throw KeelException.notFound("no dataset named '" + r.dataset() + "'; 'keel data ls' lists them,"
-                    + " 'keel data add " + r.dataset() + " PATH' creates it");
-        }
-        return switch (r.kind()) {
-            case LATEST -> store.latest(r.dataset()).orElseThrow(() -> KeelException.notFound("dataset '" + r.dataset()
-                    + "' has no versions yet; add one with 'keel data add " + r.dataset() + " PATH'"));
-            case NUMBER -> store.version(r.dataset(), r.number()).orElseThrow(() -> KeelException.notFound(
-                    "no version " + r + "; 'keel data log " + r.dataset() + "' lists its versions"));
-            case TAG -> {
-                Integer n = store.tags(r.dataset()).get(r.value());
-                if (n == null) {
-                    throw KeelException.notFound("no tag '" + r.value() + "' on dataset '" + r.dataset() + "'; tags: "
-                            + store.tags(r.dataset()).keySet());
-                }
-                yield store.version(r.dataset(), n).orElseThrow(() -> KeelException.notFound("tag " + r + " points at a removed version"));
-            }
-            case HASH -> {
-                List<DatasetVersion> m = store.versionsByHashPrefix(r.dataset(), r.value());
-                if (m.isEmpty()) {
-                    throw KeelException.notFound("no version of '" + r.dataset() + "' has a hash starting with " + r.value());
-                }
-                if (m.size() > 1 && m.stream().map(DatasetVersion::hash).distinct().count() > 1) {
-                    throw KeelException.invalid("hash prefix " + r.value() + " is ambiguous in '" + r.dataset()
-                            + "' (" + m.stream().map(DatasetVersion::ref).toList() + "): give more digits");
-                }
-                yield m.get(m.size() - 1);
-            }
-        };
+        return catalog.resolve(ref);
     }
 
     public List<DatasetSummary> list() {
@@ -283,18 +255,11 @@ public final class Engine {
     }
 
     public List<FileEntry> files(DatasetVersion v) {
-        List<FileEntry> out = new ArrayList<>();
-        for (Entry e : manifests.load(v.hash()).entries()) {
-            out.add(new FileEntry(e.path(), e.type().name().toLowerCase(java.util.Locale.ROOT), e.mode(), e.size(),
-                    e.hash().isEmpty() ? "" : Hex.address(e.hash()), e.chunks().size()));
-        }
-        return out;
+        return catalog.files(v);
     }
 
     public DatasetDiff diff(String ref1, String ref2) {
-        DatasetVersion a = resolve(ref1);
-        DatasetVersion b = resolve(ref2);
-        return new DatasetDiff(a, b, changes(manifests.load(a.hash()).entries(), manifests.load(b.hash()).entries()));
+        return catalog.diff(resolve(ref1), resolve(ref2));
     }
 
     public CheckoutResult checkout(String ref, Path dir, boolean copy) {
@@ -406,6 +371,26 @@ public final class Engine {
     public List<RunInput> usesOf(String ref) {
         DatasetVersion v = resolve(ref);
         return store.usesOf(v.dataset(), v.number());
+    }
+
+    /** Sends the version {@code ref} names to a server (only the objects it lacks), then records it there. */
+    public dev.keel.data.TransferResult push(String ref, RemoteCalls remote) {
+        DatasetVersion v = resolve(ref);
+        try {
+            return new Pusher(store, blobs, catalog, 4).push(v, remote);
+        } catch (IOException e) {
+            throw Failures.storage("pushing " + v.ref(), e);
+        }
+    }
+
+    /** Fetches the version {@code ref} names on a server (only the objects missing here), then records it here. */
+    public dev.keel.data.TransferResult pull(String dataset, String ref, RemoteCalls remote) {
+        DatasetNames.checkName(dataset);
+        try {
+            return lock.shared(() -> new Puller(store, blobs, catalog, 4).pull(dataset, ref, remote));
+        } catch (IOException e) {
+            throw Failures.storage("pulling " + dataset + ":" + ref, e);
+        }
     }
 
     public Map<String, Integer> tags(String name) {

@@ -14,6 +14,7 @@ import dev.keel.server.auth.Access;
 import dev.keel.server.auth.Authorizer.Resource;
 import dev.keel.server.http.Request;
 import dev.keel.server.http.Router;
+import dev.keel.server.ui.Downsampler;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,8 +55,13 @@ public final class RunsReadApi implements ApiModule {
                 request -> store.provenance(request.param("id")));
         router.get("/api/v1/runs/{id}/metrics", Access.runRead("id"), "The metric keys a run logged",
                 request -> Map.of("keys", store.metricKeys(request.param("id"))));
-        router.get("/api/v1/runs/{id}/metrics/{key*}", Access.runRead("id"), "One metric's full history",
-                request -> Views.series(store.history(request.param("id"), request.param("key"))));
+        router.get("/api/v1/runs/{id}/metrics/{key*}", Access.runRead("id"),
+                "One metric's history; with points=N, at most N points keeping each bucket's extremes",
+                request -> {
+                    var series = store.history(request.param("id"), request.param("key"));
+                    int points = request.queryInt("points", 0, 0, 1_000_000);
+                    return Views.series(points == 0 ? series : Downsampler.downsample(series, Math.max(4, points)));
+                });
         router.get("/api/v1/runs/{id}/console", Access.runRead("id"), "Console lines from seq 'from', at most 'limit'",
                 request -> {
                     long from = request.queryInt("from", 0, 0, Integer.MAX_VALUE);

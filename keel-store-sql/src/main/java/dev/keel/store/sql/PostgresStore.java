@@ -37,6 +37,7 @@ public final class PostgresStore extends SqlStore {
         super(open(PgUrl.parse(url, env), env));
     }
 
+    /** A pooled database for {@code url}; the dataset store over the same database uses it too. */
     static Database open(PgUrl url, Map<String, String> env) {
         String location = url.display();
         probe(url, location);

@@ -42,6 +42,12 @@ public final class SqliteDatasetStore implements DatasetStore {
             "dataset, number, hash, message, author, created_at, file_count, total_bytes, parent";
     private static final int IN_BATCH = 500;
     private static final String SCHEMA = "/dev/keel/store/sql/migrations/sqlite/V2.sql";
+    /**
+     * Which objects each dataset may reference and serve ({@link DatasetStore#inScope}); kept
+     * beside migration 2's tables and created on open, like them idempotent.
+     */
+    private static final String SCOPE_TABLE = "CREATE TABLE IF NOT EXISTS data_dataset_objects ("
+            + " dataset TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (dataset, hash)) WITHOUT ROWID";
     private final Connection db;
     private final Path file;
 
@@ -75,7 +81,7 @@ public final class SqliteDatasetStore implements DatasetStore {
      * Checked with a read first, so opening never waits for the write lock of busy writers.
      */
     private void createSchema() throws SQLException, IOException {
-        if (!query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'data_run_inputs'",
+        if (!query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'data_dataset_objects'",
                 rs -> rs.getString(1)).isEmpty()) {
             return;
         }
@@ -93,6 +99,7 @@ public final class SqliteDatasetStore implements DatasetStore {
                         st.execute(part);
                     }
                 }
+                st.execute(SCOPE_TABLE);
             }
             return null;
         });
@@ -241,6 +248,7 @@ public final class SqliteDatasetStore implements DatasetStore {
             update("DELETE FROM data_tags WHERE dataset = ?", name);
             update("DELETE FROM data_run_inputs WHERE dataset = ?", name);
             update("DELETE FROM data_versions WHERE dataset = ?", name);
+            update("DELETE FROM data_dataset_objects WHERE dataset = ?", name);
             return update("DELETE FROM data_datasets WHERE name = ?", name) > 0;
         });
     }
@@ -306,6 +314,42 @@ public final class SqliteDatasetStore implements DatasetStore {
         inTransaction(() -> {
             for (String p : packs) {
                 update("DELETE FROM data_objects WHERE pack = ?", p);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public synchronized Set<String> inScope(String dataset, Collection<String> objectHashes) {
+        Set<String> out = new HashSet<>();
+        List<String> all = new ArrayList<>(objectHashes);
+        for (int i = 0; i < all.size(); i += IN_BATCH) {
+            List<String> part = all.subList(i, Math.min(all.size(), i + IN_BATCH));
+            Object[] args = new Object[part.size() + 1];
+            args[0] = dataset;
+            for (int j = 0; j < part.size(); j++) {
+                args[j + 1] = part.get(j);
+            }
+            out.addAll(query("SELECT hash FROM data_dataset_objects WHERE dataset = ? AND hash IN ("
+                    + "?,".repeat(part.size() - 1) + "?)", rs -> rs.getString(1), args));
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void addObjects(String dataset, Collection<ObjectLocation> objects) {
+        List<ObjectLocation> sorted = new ArrayList<>(objects);
+        sorted.sort(java.util.Comparator.comparing(ObjectLocation::hash));
+        inTransaction(() -> {
+            insertObjects(sorted);
+            try (PreparedStatement ps = db.prepareStatement(
+                    "INSERT OR IGNORE INTO data_dataset_objects(dataset, hash) VALUES (?, ?)")) {
+                for (ObjectLocation o : sorted) {
+                    ps.setString(1, dataset);
+                    ps.setString(2, o.hash());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
             }
             return null;
         });

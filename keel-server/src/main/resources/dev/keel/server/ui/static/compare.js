@@ -1,0 +1,79 @@
+// Comparing 2+ runs: config diff (differing keys only, unless asked), summary side by side,
+// overlaid charts of every metric, and a parallel-coordinates plot of config → metric.
+import { api, series } from './api.js';
+import { h, clear, fmtValue, projectHref, runHref, setCrumbs, stateBadge } from './dom.js';
+import { ChartPanel, colorFor, defaults, settingsBar } from './chart.js';
+import { flatten } from './run.js';
+import { parallelCoordinates } from './parcoords.js';
+
+export async function render(main) {
+  const ids = (new URLSearchParams(location.search).get('runs') || '').split(',').map(s => s.trim()).filter(Boolean);
+  if (ids.length < 2) {
+    setCrumbs({ label: 'Compare' });
+    main.append(h('div', { class: 'empty' }, 'Pick two or more runs in a project\'s table, then press Compare.'));
+    return;
+  }
+  const runs = await Promise.all(ids.map(id => api('/api/v1/runs/' + encodeURIComponent(id))));
+  const project = runs[0].project;
+  setCrumbs({ label: 'Projects', href: '/' }, { label: project, href: projectHref(project) }, { label: 'Compare ' + runs.length + ' runs' });
+  const color = new Map(runs.map((r, i) => [r.id, colorFor(i)]));
+
+  const onlyDiff = h('input', { type: 'checkbox', checked: true });
+  const configBox = h('div');
+  const drawConfig = () => clear(configBox).append(sideBySide(runs, r => r.config, onlyDiff.checked, color, 'config'));
+  onlyDiff.addEventListener('change', drawConfig);
+  drawConfig();
+
+  const settings = defaults();
+  const panels = new Map();
+  const charts = h('div', { class: 'panels' });
+  const keyLists = await Promise.all(runs.map(r => api('/api/v1/runs/' + encodeURIComponent(r.id) + '/metrics').then(x => x.keys)));
+  const keys = [...new Set(keyLists.flat())].sort((a, b) => (a.startsWith('system/') - b.startsWith('system/')) || a.localeCompare(b));
+  for (const k of keys) {
+    const p = new ChartPanel(k, { height: 200 });
+    panels.set(k, p);
+    charts.append(p.el);
+  }
+  const pc = h('div', { class: 'parcoords' });
+  main.classList.add('wide');
+  main.append(
+    h('div', { class: 'page-head' }, h('h1', null, 'Compare ' + runs.length + ' runs')),
+    h('div', { class: 'legend' }, runs.map(r => h('a', { class: 'legend-item', href: runHref(r.id) },
+      h('i', { style: { background: color.get(r.id) } }), r.name, ' ', stateBadge(r.state)))),
+    h('section', { 'aria-label': 'Config' }, h('div', { class: 'ws-head' }, h('h2', null, 'Config'),
+      h('label', null, onlyDiff, ' Only differing keys')), configBox),
+    h('section', { 'aria-label': 'Summary' }, h('h2', null, 'Summary'), sideBySide(runs, r => r.summary, false, color, 'summary')),
+    h('section', { 'aria-label': 'Parallel coordinates' }, h('h2', null, 'Config → metric'), pc),
+    h('section', { 'aria-label': 'Charts' }, h('div', { class: 'ws-head' }, h('h2', null, 'Charts'),
+      settingsBar(settings, s => panels.forEach(p => p.apply(s)))), charts));
+
+  parallelCoordinates(pc, runs, color);
+  if (keys.length) {
+    const got = await series(ids, keys, 1500);
+    const byKey = new Map(keys.map(k => [k, []]));
+    const byId = new Map(runs.map(r => [r.id, r]));
+    for (const s of got) {
+      const r = byId.get(s.run);
+      byKey.get(s.key).push({ id: r.id, label: r.name, color: color.get(r.id), steps: s.steps, values: s.values,
+        timestamps: s.timestamps, start: r.created_at });
+    }
+    byKey.forEach((lines, k) => panels.get(k).setLines(lines));
+  }
+  main.dataset.charts = 'drawn';
+}
+
+function sideBySide(runs, pick, onlyDiff, color, name) {
+  const flat = runs.map(r => new Map(flatten(pick(r))));
+  const keys = [...new Set(flat.flatMap(m => [...m.keys()]))].sort();
+  const rows = keys.filter(k => {
+    if (!onlyDiff) return true;
+    const vals = flat.map(m => JSON.stringify(m.get(k)));
+    return vals.some(v => v !== vals[0]);
+  });
+  if (!rows.length) return h('p', { class: 'muted' }, onlyDiff ? 'All ' + name + ' values are the same.' : 'No ' + name + '.');
+  return h('div', { class: 'scroll-x' }, h('table', { class: 'kv compare', 'aria-label': name },
+    h('thead', null, h('tr', null, h('th', null, 'Key'), runs.map(r => h('th', { class: 'num' },
+      h('i', { class: 'swatch', style: { background: color.get(r.id) } }), r.name)))),
+    h('tbody', null, rows.map(k => h('tr', { dataset: { key: k } }, h('th', null, k),
+      flat.map(m => h('td', { class: 'num' }, fmtValue(m.get(k)))))))));
+}

@@ -1,0 +1,143 @@
+// Building the DOM without ever parsing data as HTML: every user-supplied string becomes a
+// text node, so a run named <img src=x onerror=…> shows as those characters.
+
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  if (attrs) {
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v == null || v === false) continue;
+      if (k === 'class') el.className = v;
+      else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+      else if (k === 'dataset') Object.assign(el.dataset, v);
+      else if (k === 'style') Object.assign(el.style, v);
+      else if (k === 'value') el.value = v;
+      else if (k === 'checked') el.checked = !!v;
+      else el.setAttribute(k, v === true ? '' : String(v));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const c of children) {
+    if (c == null || c === false) continue;
+    if (Array.isArray(c)) append(el, c);
+    else el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+}
+
+export function clear(el) {
+  while (el.firstChild) el.removeChild(el.firstChild);
+  return el;
+}
+
+export function link(href, ...children) {
+  return h('a', { href }, ...children);
+}
+
+export const runHref = id => '/runs/' + encodeURIComponent(id);
+export const projectHref = p => '/projects/' + encodeURIComponent(p);
+export const datasetHref = d => '/datasets/' + encodeURIComponent(d);
+
+export function fmtNum(v) {
+  if (v == null || v === '') return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return String(v);
+  if (typeof v !== 'number') return JSON.stringify(v);
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(3);
+  return String(Number(v.toPrecision(5)));
+}
+
+export function fmtValue(v) {
+  if (v == null) return '';
+  if (typeof v === 'object') return JSON.stringify(v);
+  return fmtNum(v);
+}
+
+export function fmtDuration(ms) {
+  if (ms == null || ms < 0) return '';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return s + 's';
+  const m = Math.floor(s / 60);
+  if (m < 60) return m + 'm ' + (s % 60) + 's';
+  const hr = Math.floor(m / 60);
+  if (hr < 48) return hr + 'h ' + (m % 60) + 'm';
+  return Math.floor(hr / 24) + 'd ' + (hr % 24) + 'h';
+}
+
+export function fmtAgo(ms) {
+  if (!ms) return '';
+  const d = Date.now() - ms;
+  if (d < 60e3) return 'just now';
+  if (d < 3600e3) return Math.round(d / 60e3) + 'm ago';
+  if (d < 86400e3) return Math.round(d / 3600e3) + 'h ago';
+  if (d < 30 * 86400e3) return Math.round(d / 86400e3) + 'd ago';
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+export function fmtDate(ms) {
+  if (!ms) return '';
+  const d = new Date(ms);
+  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+export function fmtBytes(n) {
+  if (n == null) return '';
+  const u = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < u.length - 1) { v /= 1024; i++; }
+  return (i === 0 ? v : v.toFixed(v < 10 ? 1 : 0)) + ' ' + u[i];
+}
+
+export function stateBadge(state) {
+  return h('span', { class: 'state state-' + String(state).replace(/[^a-z]/g, ''), title: state }, state);
+}
+
+// Looks up "a.b" in a nested object; a flat key with dots wins (config {"a.b": 1}).
+export function path(obj, p) {
+  if (!obj) return undefined;
+  if (p in obj) return obj[p];
+  let cur = obj;
+  for (const part of p.split('.')) {
+    if (cur == null || typeof cur !== 'object') return undefined;
+    cur = cur[part];
+  }
+  return cur;
+}
+
+export function debounce(fn, ms) {
+  let t = null;
+  return (...args) => { clearTimeout(t); t = setTimeout(() => fn(...args), ms); };
+}
+
+export function errorBox(e) {
+  return h('div', { class: 'error', role: 'alert' }, e && e.message ? e.message : String(e));
+}
+
+export function setCrumbs(...items) {
+  const nav = clear(document.getElementById('crumbs'));
+  items.forEach((it, i) => {
+    if (i > 0) nav.append(h('span', { class: 'sep', 'aria-hidden': 'true' }, '/'));
+    nav.append(it.href ? link(it.href, it.label) : h('span', { class: 'here' }, it.label));
+  });
+  document.title = items.length ? items[items.length - 1].label + ' · Keel' : 'Keel';
+}
+
+// Marks a moment once per page (after the next paint), for the benchmarks in bench/ to read
+// with performance.getEntriesByName(name).
+const marked = new Set();
+export function markPainted(name) {
+  if (marked.has(name)) return;
+  marked.add(name);
+  requestAnimationFrame(() => setTimeout(() => performance.mark(name), 0));
+}
+
+/** A run's runtime; while it runs, the stored figure can lag, so its last heartbeat counts too. */
+export function runtimeOf(run) {
+  const beat = run.state === 'running' && run.heartbeat_at ? run.heartbeat_at - run.created_at : 0;
+  return Math.max(run.runtime_ms || 0, beat);
+}

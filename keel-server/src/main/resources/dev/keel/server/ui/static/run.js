@@ -1,0 +1,194 @@
+// One run: overview (state, provenance, notes, tags, datasets), charts of every metric,
+// config and summary, console (searchable, follows live), files, and how to reproduce it.
+import { api, series, ApiError } from './api.js';
+import { h, clear, debounce, fmtBytes, fmtDate, fmtDuration, fmtValue, projectHref, datasetHref, runtimeOf, setCrumbs, stateBadge } from './dom.js';
+import { ChartPanel, colorFor, defaults, settingsBar } from './chart.js';
+import { editRun } from './edit.js';
+
+export async function render(main, id) {
+  let run = await api('/api/v1/runs/' + encodeURIComponent(id));
+  let [prov, keys, files, inputs] = await Promise.all([
+    api('/api/v1/runs/' + encodeURIComponent(id) + '/provenance').catch(() => ({})),
+    api('/api/v1/runs/' + encodeURIComponent(id) + '/metrics').then(r => r.keys),
+    api('/api/v1/runs/' + encodeURIComponent(id) + '/files').then(r => r.files).catch(() => []),
+    api('/api/v1/runs/' + encodeURIComponent(id) + '/inputs').then(r => r.inputs).catch(() => null),
+  ]);
+  setCrumbs({ label: 'Projects', href: '/' }, { label: run.project, href: projectHref(run.project) }, { label: run.name });
+
+  const title = h('h1', null, run.name);
+  const badge = h('span', null, stateBadge(run.state));
+  const overview = h('div', { class: 'overview' });
+  const settings = defaults();
+  const panels = new Map();
+  const charts = h('div', { class: 'panels' });
+  const system = h('div', { class: 'panels' });
+  for (const k of keys) {
+    const p = new ChartPanel(k, { height: 200 });
+    panels.set(k, p);
+    (k.startsWith('system/') ? system : charts).append(p.el);
+  }
+  const consoleBox = consoleView(id);
+  main.classList.add('wide');
+  main.append(
+    h('div', { class: 'page-head' }, title, badge, h('code', { class: 'muted runid' }, run.id)),
+    h('nav', { class: 'tabs', 'aria-label': 'Run sections' },
+      ['Overview', 'Charts', 'Console', 'Files'].map(t => h('a', { href: '#' + t.toLowerCase() }, t))),
+    h('section', { id: 'overview', 'aria-label': 'Overview' }, overview),
+    h('section', { id: 'charts', 'aria-label': 'Charts' },
+      h('div', { class: 'ws-head' }, h('h2', null, 'Charts'), settingsBar(settings, s => panels.forEach(p => p.apply(s)))),
+      keys.some(k => !k.startsWith('system/')) ? charts : h('p', { class: 'muted' }, 'No metrics logged.'),
+      keys.some(k => k.startsWith('system/')) ? h('h2', null, 'System') : null, system),
+    h('section', { id: 'console', 'aria-label': 'Console' }, h('h2', null, 'Console'), consoleBox.el),
+    h('section', { id: 'files', 'aria-label': 'Files' }, h('h2', null, 'Files and checkpoints'), filesTable(run, files)));
+
+  const drawOverview = () => { clear(overview).append(overviewOf(run, prov, inputs, async f => {
+    const r = await editRun(run, f);
+    if (r) { run = r; drawOverview(); }
+  })); };
+  drawOverview();
+  const diff = files.find(f => f.kind === 'diff' || f.name === 'diff.patch');
+  if (diff) {
+    const pre = h('pre', { class: 'code' }, '…');
+    main.querySelector('#overview').append(h('details', { class: 'diff' }, h('summary', null, 'Uncommitted changes (git diff)'), pre));
+    fetch('/api/v1/runs/' + encodeURIComponent(id) + '/files/' + encodeURIComponent(diff.name), { credentials: 'same-origin' })
+      .then(r => r.ok ? r.text() : Promise.reject(new Error('HTTP ' + r.status)))
+      .then(t => { pre.textContent = t; }, e => { pre.textContent = 'cannot load the diff: ' + e.message; });
+  }
+
+  const loadCharts = async () => {
+    if (!keys.length) return;
+    const got = await series([id], keys, 2000);
+    for (const s of got) {
+      panels.get(s.key).setLines([{ id, label: run.name, color: colorFor(0), steps: s.steps, values: s.values,
+        timestamps: s.timestamps, start: run.created_at }]);
+    }
+    main.dataset.charts = 'drawn';
+  };
+  await loadCharts();
+
+  // Live: new state and summary, new points and new console lines while the run runs.
+  if (run.state === 'running') {
+    await consoleBox.ready;
+    const es = new EventSource('/api/v1/runs/' + encodeURIComponent(id) + '/events?from=' + consoleBox.next());
+    const refresh = debounce(async () => {
+      const now = await api('/api/v1/runs/' + encodeURIComponent(id) + '/metrics');
+      for (const k of now.keys) {
+        if (!panels.has(k)) {
+          const p = new ChartPanel(k, { height: 200 });
+          panels.set(k, p);
+          keys.push(k);
+          (k.startsWith('system/') ? system : charts).append(p.el);
+        }
+      }
+      await loadCharts();
+    }, 100);
+    es.addEventListener('run', async e => {
+      run = JSON.parse(e.data);
+      // Provenance is recorded in the background after the run starts: fetch it once it is there.
+      if (!prov.command) prov = await api('/api/v1/runs/' + encodeURIComponent(id) + '/provenance').catch(() => prov);
+      clear(badge).append(stateBadge(run.state));
+      drawOverview();
+      refresh();
+    });
+    es.addEventListener('console', e => consoleBox.add(JSON.parse(e.data).lines));
+    es.addEventListener('end', () => es.close());
+    window.addEventListener('pagehide', () => es.close());
+  }
+}
+
+function row(label, ...value) {
+  return [h('dt', null, label), h('dd', null, ...value)];
+}
+
+function overviewOf(run, prov, inputs, edit) {
+  const git = prov.git || {};
+  const cmd = prov.command || prov.process || {};
+  const deps = prov.dependencies || [];
+  const command = cmd.command_line || cmd.main_class || '';
+  const left = h('dl', { class: 'props' },
+    row('State', stateBadge(run.state)),
+    row('Created', fmtDate(run.created_at)),
+    row('Runtime', fmtDuration(runtimeOf(run))),
+    row('User', run.user || '—'),
+    row('Host', run.host || '—'),
+    row('Group', run.group || '—'),
+    row('Sweep', run.sweep || '—'),
+    row('Command', command ? h('code', null, command) : '—'),
+    row('Git', git.commit ? [h('code', null, String(git.commit).slice(0, 12)), git.branch ? ' on ' + git.branch : '',
+      git.dirty ? h('span', { class: 'tag warn' }, 'uncommitted changes') : ''] : '—'),
+    row('Notes', h('span', { class: 'editable-inline' }, run.notes || h('span', { class: 'muted' }, 'none')), ' ',
+      h('button', { class: 'linkish', onclick: () => edit('notes') }, 'Edit')),
+    row('Tags', run.tags.map(t => h('span', { class: 'tag' }, t)), ' ', h('button', { class: 'linkish', onclick: () => edit('tags') }, 'Edit')),
+    row('Datasets', inputs == null ? h('span', { class: 'muted' }, 'not recorded by this server')
+      : inputs.length ? inputs.map(i => h('div', null, h('a', { href: datasetHref(i.dataset) + '?version=' + encodeURIComponent(i.version) },
+        i.dataset + ':v' + i.version), ' ', h('code', { class: 'muted' }, String(i.hash || '').slice(0, 12)))) : h('span', { class: 'muted' }, 'none')),
+    row('Reproduce', h('code', null, 'keel reproduce ' + run.id), h('br'), h('code', null, 'keel run resume ' + run.id)));
+  const extra = [];
+  if (git.diff) extra.push(h('details', null, h('summary', null, 'Git diff'), h('pre', { class: 'code' }, git.diff)));
+  if (deps.length) {
+    extra.push(h('details', null, h('summary', null, 'Dependencies (' + deps.length + ')'),
+      h('ul', { class: 'deps' }, deps.map(d => h('li', null, typeof d === 'string' ? d : [d.group, d.artifact || d.name, d.version].filter(Boolean).join(':'))))));
+  }
+  const otherProv = Object.keys(prov).filter(k => !['git', 'dependencies'].includes(k));
+  if (otherProv.length) extra.push(h('details', null, h('summary', null, 'Provenance'), h('pre', { class: 'code' },
+    JSON.stringify(Object.fromEntries(otherProv.map(k => [k, prov[k]])), null, 2))));
+  return h('div', { class: 'overview-grid' },
+    h('div', null, left, extra),
+    h('div', null, h('h2', null, 'Config'), kvTable(run.config, 'config'), h('h2', null, 'Summary'), kvTable(run.summary, 'summary')));
+}
+
+export function flatten(obj, prefix = '', out = []) {
+  for (const [k, v] of Object.entries(obj || {})) {
+    if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length) flatten(v, prefix + k + '.', out);
+    else out.push([prefix + k, v]);
+  }
+  return out;
+}
+
+function kvTable(obj, name) {
+  const rows = flatten(obj);
+  if (!rows.length) return h('p', { class: 'muted' }, 'No ' + name + '.');
+  return h('table', { class: 'kv', 'aria-label': name }, h('tbody', null,
+    rows.map(([k, v]) => h('tr', null, h('th', null, k), h('td', { class: 'num' }, fmtValue(v))))));
+}
+
+function filesTable(run, files) {
+  if (!files.length) return h('p', { class: 'muted' }, 'No files.');
+  return h('table', { class: 'kv files' },
+    h('thead', null, h('tr', null, h('th', null, 'Name'), h('th', null, 'Kind'), h('th', { class: 'num' }, 'Size'), h('th', null, 'Hash'))),
+    h('tbody', null, files.map(f => h('tr', null,
+      h('td', null, h('a', { href: '/api/v1/runs/' + encodeURIComponent(run.id) + '/files/' + f.name.split('/').map(encodeURIComponent).join('/'), download: '' }, f.name)),
+      h('td', null, f.kind || ''), h('td', { class: 'num' }, fmtBytes(f.size)), h('td', null, h('code', { class: 'muted' }, String(f.hash || '').slice(0, 16)))))));
+}
+
+function consoleView(id) {
+  const pre = h('pre', { class: 'console', tabindex: '0', 'aria-label': 'Console output' });
+  const search = h('input', { type: 'search', placeholder: 'Search console', 'aria-label': 'Search console' });
+  const follow = h('input', { type: 'checkbox', checked: true });
+  const lines = [];
+  let next = 0;
+  const draw = () => {
+    const q = search.value.toLowerCase();
+    clear(pre);
+    const shown = q ? lines.filter(l => l.text.toLowerCase().includes(q)) : lines;
+    const frag = document.createDocumentFragment();
+    for (const l of shown.slice(-5000)) frag.append(h('div', { class: 'line' + (l.stream === 'stderr' ? ' err' : '') }, l.text));
+    pre.append(frag);
+    if (follow.checked) pre.scrollTop = pre.scrollHeight;
+  };
+  const add = more => {
+    for (const l of more) {
+      if (l.seq < next) continue;
+      lines.push(l);
+      next = l.seq + 1;
+    }
+    draw();
+  };
+  search.addEventListener('input', debounce(draw, 150));
+  const ready = api('/api/v1/runs/' + encodeURIComponent(id) + '/console?limit=100000').then(r => add(r.lines)).catch(() => {});
+  return {
+    ready,
+    el: h('div', null, h('div', { class: 'toolbar' }, search, h('label', null, follow, ' Follow')), pre),
+    add, next: () => next,
+  };
+}

@@ -1,0 +1,147 @@
+package dev.keel.server.ui;
+
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedCondition;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Headless Chromium from the OS packages, driven by Selenium through the OS's chromedriver:
+ * nothing is downloaded (Selenium Manager is never asked). Without Chromium the browser tests
+ * are skipped on a developer machine and fail in CI (env CI set), where .ci/run installs it.
+ */
+final class Browser implements AutoCloseable {
+    static final Path CHROMIUM = Path.of(System.getProperty("keel.chromium", "/usr/bin/chromium"));
+    static final Path DRIVER = Path.of(System.getProperty("keel.chromedriver", "/usr/bin/chromedriver"));
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    final ChromeDriver driver;
+
+    private Browser(ChromeDriver driver) {
+        this.driver = driver;
+    }
+
+    static void requireChromium() {
+        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
+        if (!present && System.getenv("CI") != null) {
+            fail("CI must run the browser tests, but " + CHROMIUM + " or " + DRIVER
+                    + " is missing: install the Debian packages chromium and chromium-driver (.ci/run does)");
+        }
+        Assumptions.assumeTrue(present, "Chromium not installed (" + CHROMIUM + ", " + DRIVER + "): browser tests skipped");
+    }
+
+    static Browser start() {
+        requireChromium();
+        // Point Selenium at the OS's driver so that it never runs Selenium Manager (no downloads).
+        System.setProperty("webdriver.chrome.driver", DRIVER.toString());
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
+                .usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1600,1000", "--no-first-run", "--disable-extensions", "--disable-background-networking",
+                "--disable-sync", "--disable-default-apps", "--mute-audio", "--lang=en-US");
+        org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
+        logs.enable(org.openqa.selenium.logging.LogType.BROWSER, java.util.logging.Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
+        return new Browser(driver);
+    }
+
+    void open(String url) {
+        driver.get(url);
+        waitFor(d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")), "the page to load: " + url);
+    }
+
+    <T> T waitFor(ExpectedCondition<T> condition, String what) {
+        return waitFor(condition, what, Duration.ofSeconds(10));
+    }
+
+    <T> T waitFor(ExpectedCondition<T> condition, String what, Duration timeout) {
+        try {
+            return new WebDriverWait(driver, timeout, Duration.ofMillis(50)).withMessage("waiting for " + what).until(condition);
+        } catch (RuntimeException e) {
+            screenshot("failed-" + what.replaceAll("[^A-Za-z0-9]+", "-"));
+            throw e;
+        }
+    }
+
+    <T> T waitFor(java.util.function.Function<WebDriver, T> condition, String what) {
+        return waitFor((ExpectedCondition<T>) condition::apply, what);
+    }
+
+    WebElement find(String css) {
+        return driver.findElement(By.cssSelector(css));
+    }
+
+    /** The text of the first match, "" when none; rows are redrawn often, so a stale element reads as "". */
+    String text(String css) {
+        try {
+            List<WebElement> found = all(css);
+            return found.isEmpty() ? "" : found.get(0).getText();
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return "";
+        }
+    }
+
+    /** An attribute of the first match, null when none or when the element was just redrawn. */
+    String attr(String css, String name) {
+        try {
+            List<WebElement> found = all(css);
+            return found.isEmpty() ? null : found.get(0).getDomAttribute(name);
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return null;
+        }
+    }
+
+    List<WebElement> all(String css) {
+        return driver.findElements(By.cssSelector(css));
+    }
+
+    /** The browser console's errors since the last call (CSP violations, uncaught exceptions, failed loads). */
+    List<String> consoleErrors() {
+        return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                .map(e -> e.getMessage()).toList();
+    }
+
+    Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    void screenshot(String name) {
+        try {
+            Files.createDirectories(SCREENSHOTS);
+            File png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+            Files.copy(png.toPath(), SCREENSHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            // A screenshot is evidence, not the test: never fail because of one.
+        }
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}

@@ -1,0 +1,13 @@
+package dev.keel.store.sql;
+
+import dev.keel.core.data.DatasetStore;
+import dev.keel.core.data.DatasetStores;
+
+class PostgresDatasetStoreContractTest extends DatasetStoreContractTest {
+    @Override
+    protected DatasetStore newStore() {
+        DatasetStore store = DatasetStores.open(TestPostgres.freshStoreUrl());
+        org.junit.jupiter.api.Assertions.assertInstanceOf(PostgresDatasetStore.class, store);
+        return store;
+    }
+}
