@@ -20,6 +20,7 @@ import dev.keel.server.http.HttpFront;
 import dev.keel.server.http.RequestListener;
 import dev.keel.server.http.Route;
 import dev.keel.server.http.Router;
+import dev.keel.server.mlflow.MlflowApi;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,6 +62,7 @@ public final class KeelServer implements AutoCloseable {
         List<ApiModule> all = new ArrayList<>();
         all.add(new HealthApi());
         all.add(new RunsReadApi());
+        all.add(new MlflowApi());
         all.addAll(extra);
         return all;
     }
