@@ -16,7 +16,9 @@ public final class Bench {
             "loop-overhead", LoopOverhead::main,
             "runs-query", RunsQuery::main,
             "history-read", HistoryRead::main,
-            "init-latency", InitLatency::main);
+            "init-latency", InitLatency::main,
+            "mlflow-log", MlflowBench::log,
+            "mlflow-search", MlflowBench::search);
 
     private Bench() {
     }
