@@ -18,7 +18,8 @@ public final class Bench {
             "history-read", HistoryRead::main,
             "init-latency", InitLatency::main,
             "mlflow-log", MlflowBench::log,
-            "mlflow-search", MlflowBench::search);
+            "mlflow-search", MlflowBench::search,
+            "mlflow-serve", MlflowBench::serve);
 
     private Bench() {
     }

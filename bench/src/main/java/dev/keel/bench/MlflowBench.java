@@ -87,6 +87,19 @@ final class MlflowBench {
         }
     }
 
+    /** Serves an embedded Keel server on {@code --port} over {@code --home} until killed. */
+    static void serve(String[] args) {
+        Path home = Path.of(Stats.arg(args, "--home", "bench/work/mlflow-serve"));
+        KeelServer server = KeelServer.embedded(new KeelHome(home), ServerSettings.local((int) Stats.arg(args, "--port", 0)))
+                .start();
+        System.out.println("serving " + server.url());
+        try {
+            Thread.currentThread().join();
+        } catch (InterruptedException e) {
+            server.close();
+        }
+    }
+
     static void search(String[] args) {
         int runs = (int) Stats.arg(args, "--runs", 10_000);
         Path home = Homes.fresh("mlflowsearch");
