@@ -61,6 +61,7 @@ public final class ExperimentTable {
     public Experiment create(String name, String project, String artifactLocation, Map<String, String> tags, long now,
                              boolean id0) {
         return db.write("create experiment " + name, c -> {
+            exclusive(c);
             if (find(c, "name", name).isPresent()) {
                 throw new KeelException(KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS,
                         "experiment '" + name + "' already exists: pick another name");
@@ -112,6 +113,7 @@ public final class ExperimentTable {
     /** Renames; fails with {@code RESOURCE_ALREADY_EXISTS} when another experiment has the name. */
     public void rename(long id, String newName, long now) {
         db.write("rename experiment " + id, c -> {
+            exclusive(c);
             Optional<Experiment> other = find(c, "name", newName);
             if (other.isPresent() && other.get().id() != id) {
                 throw new KeelException(KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS,
@@ -130,12 +132,23 @@ public final class ExperimentTable {
     /** Sets one tag (read and written in one transaction, so concurrent tag writes are not lost). */
     public void setTag(long id, String key, String value, long now) {
         db.write("tag experiment " + id, c -> {
+            exclusive(c);
             Experiment e = find(c, "id", id).orElseThrow(() -> KeelException.notFound("experiment " + id + " does not exist"));
             Map<String, String> tags = new TreeMap<>(e.tags());
             tags.put(key, value);
             return BatchWriter.update(c, "UPDATE mlflow_experiments SET tags = ?, last_update_time = ? WHERE id = ?",
                     Json.write(tags), now, id);
         });
+    }
+
+    /**
+     * Takes turns with other writers of this table until the transaction ends: on PostgreSQL two
+     * servers would otherwise pick the same next id, or lose one of two concurrent tag writes
+     * (READ COMMITTED). The schema's advisory lock serves; these writes are rare and short.
+     * SQLite's write transaction already excludes every other writer.
+     */
+    private void exclusive(Connection c) throws SQLException {
+        db.dialect().lockSchema(c);
     }
 
     private static Optional<Experiment> find(Connection c, String column, Object value) throws SQLException {
