@@ -19,4 +19,7 @@ for _ in $(seq 1 60); do
   curl -sf "http://127.0.0.1:$port/healthz" > /dev/null 2>&1 && break
   sleep 0.5
 done
-MLFLOW_DISABLE_TELEMETRY=true DO_NOT_TRACK=true "$venv/bin/python" bench/mlflow_python_compat.py "http://127.0.0.1:$port"
+export MLFLOW_DISABLE_TELEMETRY=true DO_NOT_TRACK=true
+"$venv/bin/python" bench/mlflow_python_compat.py "http://127.0.0.1:$port"
+# the Java client's artifact calls shell out to Python's mlflow: check them with this venv's
+MLFLOW_PYTHON_EXECUTABLE="$PWD/$venv/bin/python" java -Dkeel.bench.work=bench/work -jar bench/target/keel-bench.jar mlflow-java-artifacts

@@ -19,7 +19,8 @@ public final class Bench {
             "init-latency", InitLatency::main,
             "mlflow-log", MlflowBench::log,
             "mlflow-search", MlflowBench::search,
-            "mlflow-serve", MlflowBench::serve);
+            "mlflow-serve", MlflowBench::serve,
+            "mlflow-java-artifacts", MlflowBench::javaArtifacts);
 
     private Bench() {
     }

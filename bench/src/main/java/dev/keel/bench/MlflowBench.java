@@ -16,6 +16,7 @@ import org.mlflow.api.proto.Service.Run;
 import org.mlflow.api.proto.Service.ViewType;
 import org.mlflow.tracking.MlflowClient;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -84,6 +85,33 @@ final class MlflowBench {
             if (server != null) {
                 server.close();
             }
+        }
+    }
+
+    /**
+     * The Java client's artifact calls against an embedded Keel server. The 2.17.2 client has no
+     * HTTP artifact code: it runs {@code $MLFLOW_PYTHON_EXECUTABLE -m mlflow.store.artifact.cli},
+     * so this needs Python's mlflow (bench/mlflow_python_compat.sh sets it up).
+     */
+    static void javaArtifacts(String[] args) {
+        try (KeelServer server = KeelServer.embedded(new KeelHome(Homes.fresh("mlflowart")), ServerSettings.local(0)).start();
+             MlflowClient client = new MlflowClient(server.url())) {
+            String run = client.createRun().getRunId();
+            Path file = Files.createTempFile("model", ".txt");
+            Files.writeString(file, "weights of " + run);
+            client.logArtifact(run, file.toFile(), "models");
+            var listed = client.listArtifacts(run, "models");
+            String want = "models/" + file.getFileName();
+            if (listed.size() != 1 || !listed.get(0).getPath().equals(want) || listed.get(0).getFileSize() != Files.size(file)) {
+                throw new IllegalStateException("listArtifacts gave " + listed);
+            }
+            String back = Files.readString(client.downloadArtifacts(run, want).toPath());
+            if (!back.equals("weights of " + run)) {
+                throw new IllegalStateException("downloadArtifacts gave '" + back + "'");
+            }
+            System.out.println("ok   Java client logArtifact, listArtifacts, downloadArtifacts (through Python's CLI)");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
