@@ -145,4 +145,37 @@ class MlflowHttpTest {
         assertTrue(fx.server.context().store().metricKeys(run).isEmpty());
         assertTrue(fx.server.context().store().run(run).orElseThrow().config().isEmpty());
     }
+
+    @Test
+    void randomRequestsToEveryMlflowEndpointNeverGetA5xx() {
+        String run = newRun();
+        java.util.Random rnd = new java.util.Random(42);
+        List<String> values = List.of("null", "0", "-1", "1.5", "\"x\"", "\"\"", "\"NaN\"", "true", "[]", "{}", "[1]",
+                "\"" + "a".repeat(300) + "\"", "\"../..\"", "1e400", "\"" + run + "\"", "\"metrics.a > 'x'\"",
+                "\"tags.t LIKE '%'\"", "\"attributes.end_time < 5\"", "[{\"key\":\"k\",\"value\":1,\"timestamp\":1}]",
+                "[{\"key\":null}]", "[\"x\"]");
+        List<String> fields = List.of("experiment_id", "name", "run_id", "key", "value", "timestamp", "step", "metrics",
+                "params", "tags", "filter", "order_by", "max_results", "page_token", "experiment_ids", "status",
+                "end_time", "run_name", "new_name", "view_type", "run_view_type", "metric_key", "start_time");
+        List<String> endpoints = fx.server.routes().stream()
+                .filter(r -> r.pattern().startsWith("/api/2.0/mlflow/") && r.method().equals("POST"))
+                .map(r -> r.pattern()).toList();
+        for (int i = 0; i < 600; i++) {
+            StringBuilder body = new StringBuilder("{");
+            int n = rnd.nextInt(6);
+            for (int f = 0; f < n; f++) {
+                body.append(f == 0 ? "" : ",").append('"').append(fields.get(rnd.nextInt(fields.size()))).append("\":")
+                        .append(values.get(rnd.nextInt(values.size())));
+            }
+            if (rnd.nextBoolean()) {
+                body.append(n == 0 ? "" : ",").append("\"run_id\":\"").append(run).append('"');
+            }
+            body.append('}');
+            String path = endpoints.get(rnd.nextInt(endpoints.size()));
+            Reply r = fx.send("POST", path, body.toString());
+            assertTrue(r.status() < 500, path + " " + body + " -> " + r.status() + " " + r.body());
+        }
+        assertEquals(200, fx.get("/api/2.0/mlflow/runs/get?run_id=" + run).status());
+        assertEquals(200, fx.get("/healthz").status());
+    }
 }
