@@ -40,13 +40,14 @@ public final class MlflowApi implements ApiModule {
         Experiments experiments = new Experiments(ctx.store());
         Runs runs = new Runs(ctx.store(), experiments);
         for (String p : PREFIXES) {
-            registerExperiments(router, p, ctx, rules, experiments);
+            registerExperiments(router, p, ctx, rules, experiments, runs);
             new RunRoutes(ctx, rules, experiments, runs).register(router, p);
         }
         new ArtifactRoutes(ctx, rules, experiments, runs).register(router);
     }
 
-    private void registerExperiments(Router router, String p, ServerContext ctx, AccessRules rules, Experiments experiments) {
+    private void registerExperiments(Router router, String p, ServerContext ctx, AccessRules rules, Experiments experiments,
+                                     Runs runs) {
         router.post(p + "experiments/create", Access.inHandler("write access to the new experiment's project"),
                 "MLflow: create an experiment (a Keel project)", wrap(request -> {
                     Fields f = Fields.of(request);
@@ -84,12 +85,14 @@ public final class MlflowApi implements ApiModule {
                 "MLflow: mark an experiment deleted", wrap(request -> {
                     Experiment e = writable(request, rules, experiments);
                     experiments.setLifecycleStage(e, "deleted");
+                    runs.setDeletedAll(e.project(), true); // as MLflow: its runs go (and come back) with it
                     return Map.of();
                 }));
         router.post(p + "experiments/restore", Access.inHandler("write access to the experiment's project"),
                 "MLflow: restore a deleted experiment", wrap(request -> {
                     Experiment e = writable(request, rules, experiments);
                     experiments.setLifecycleStage(e, "active");
+                    runs.setDeletedAll(e.project(), false);
                     return Map.of();
                 }));
         router.post(p + "experiments/update", Access.inHandler("write access to the experiment's project"),

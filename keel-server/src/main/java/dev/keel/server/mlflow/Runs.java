@@ -6,6 +6,7 @@ import dev.keel.core.MetricSeries;
 import dev.keel.core.Names;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
+import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.WriteBatch;
 import dev.keel.server.mlflow.MlflowViews.Point;
@@ -114,6 +115,13 @@ final class Runs {
         WriteBatch b = new WriteBatch();
         b.tags = RunMapping.withDeleted(run, deleted);
         store.apply(run.id(), b);
+    }
+
+    /** Marks every run of a project deleted or active (one write per run that changes). */
+    void setDeletedAll(String project, boolean deleted) {
+        for (RunInfo run : store.searchRuns(RunQuery.project(project))) {
+            setDeleted(run, deleted);
+        }
     }
 
     /** log-batch, and through it log-metric, log-parameter and set-tag: one write for all. */

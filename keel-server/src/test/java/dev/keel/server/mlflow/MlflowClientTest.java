@@ -94,11 +94,15 @@ class MlflowClientTest {
         ExperimentsPage tagged = client.searchExperiments("tags.team = 'vision'");
         assertEquals(List.of("apparel-v2"), tagged.getItems().stream().map(Experiment::getName).toList());
 
+        String runId = client.createRun(id).getRunId();
         client.deleteExperiment(id);
         assertEquals("deleted", client.getExperiment(id).getLifecycleStage());
+        assertEquals("deleted", client.getRun(runId).getInfo().getLifecycleStage(), "its runs go with it");
+        assertThrows(MlflowHttpException.class, () -> client.createRun(id));
         assertFalse(client.searchExperiments().getItems().stream().anyMatch(x -> x.getExperimentId().equals(id)));
         client.restoreExperiment(id);
         assertEquals("active", client.getExperiment(id).getLifecycleStage());
+        assertEquals("active", client.getRun(runId).getInfo().getLifecycleStage());
 
         MlflowHttpException missing = assertThrows(MlflowHttpException.class, () -> client.getExperiment("999"));
         assertEquals(404, missing.getStatusCode());
