@@ -10,14 +10,18 @@ import java.util.function.Consumer;
  * docs/benchmarks.md. Use {@code bench/run.sh}, which builds this jar and runs them all.
  */
 public final class Bench {
-    private static final Map<String, Consumer<String[]>> HARNESSES = Map.of(
-            "log-latency", LogLatency::main,
-            "ingest", Ingest::main,
-            "loop-overhead", LoopOverhead::main,
-            "runs-query", RunsQuery::main,
-            "history-read", HistoryRead::main,
-            "init-latency", InitLatency::main,
-            "dashboard", Dashboard::main);
+    private static final Map<String, Consumer<String[]>> HARNESSES = Map.ofEntries(
+            Map.entry("log-latency", LogLatency::main),
+            Map.entry("ingest", Ingest::main),
+            Map.entry("loop-overhead", LoopOverhead::main),
+            Map.entry("runs-query", RunsQuery::main),
+            Map.entry("history-read", HistoryRead::main),
+            Map.entry("init-latency", InitLatency::main),
+            Map.entry("dashboard", Dashboard::main),
+            Map.entry("mlflow-log", MlflowBench::log),
+            Map.entry("mlflow-search", MlflowBench::search),
+            Map.entry("mlflow-serve", MlflowBench::serve),
+            Map.entry("mlflow-java-artifacts", MlflowBench::javaArtifacts));
 
     private Bench() {
     }

@@ -30,6 +30,7 @@ import dev.keel.server.http.RequestListener;
 import dev.keel.server.http.Route;
 import dev.keel.server.http.Router;
 import dev.keel.server.ui.DashboardModule;
+import dev.keel.server.mlflow.MlflowApi;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,6 +74,7 @@ public final class KeelServer implements AutoCloseable {
         all.add(new RunsReadApi());
         all.add(new DatasetsApi());
         all.add(new DatasetBlobsApi());
+        all.add(new MlflowApi());
         all.addAll(extra);
         all.add(new DashboardModule());
         return all;

@@ -39,6 +39,11 @@ class SqlStore implements Store {
         }
     }
 
+    /** The database, for tables beside the runs that share its transactions (see {@link ExperimentTable}). */
+    Database database() {
+        return db;
+    }
+
     @Override
     public void createRun(RunInfo run, Map<String, Object> provenance) {
         db.write("create run " + run.id(), c -> {

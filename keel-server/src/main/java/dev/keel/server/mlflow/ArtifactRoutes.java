@@ -1,0 +1,177 @@
+package dev.keel.server.mlflow;
+
+import dev.keel.core.KeelException;
+import dev.keel.core.RunFile;
+import dev.keel.core.RunInfo;
+import dev.keel.core.store.WriteBatch;
+import dev.keel.server.ServerContext;
+import dev.keel.server.auth.Access;
+import dev.keel.server.auth.Access.Need;
+import dev.keel.server.auth.AccessRules;
+import dev.keel.server.http.Request;
+import dev.keel.server.http.Response;
+import dev.keel.server.http.Router;
+
+import java.io.InputStream;
+import java.net.URLConnection;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static dev.keel.server.mlflow.MlflowApi.wrap;
+
+/**
+ * MLflow's artifact proxy. A run's artifact URI is {@code mlflow-artifacts:/<exp>/<run>/artifacts},
+ * which clients turn into {@code /api/2.0/mlflow-artifacts/artifacts/<exp>/<run>/artifacts/<path>}.
+ * Artifacts are the run's files (kind {@code artifact}), their bytes content-addressed in the
+ * blob store, so Keel's own run files (checkpoints…) list here too. Uploads stream.
+ */
+final class ArtifactRoutes {
+    private static final String BASE = "/api/2.0/mlflow-artifacts/";
+
+    private final ServerContext ctx;
+    private final AccessRules rules;
+    private final Experiments experiments;
+    private final Runs runs;
+
+    ArtifactRoutes(ServerContext ctx, AccessRules rules, Experiments experiments, Runs runs) {
+        this.ctx = ctx;
+        this.rules = rules;
+        this.experiments = experiments;
+        this.runs = runs;
+    }
+
+    /** A path below the artifact root: the run and the file path within its artifacts. */
+    record Target(String runId, String path) {
+    }
+
+    void register(Router router) {
+        router.put(BASE + "artifacts/{path*}", Access.inHandler("write access to the run in the path"),
+                "MLflow: upload an artifact (raw bytes, streamed)", wrap(request -> {
+                    Target t = target(request.param("path"));
+                    RunInfo run = run(request, t.runId(), Need.WRITE);
+                    Runs.requireActive(run);
+                    if (t.path().isEmpty()) {
+                        throw KeelException.invalid("name the artifact's file after /artifacts/ in the path");
+                    }
+                    String hash;
+                    try (InputStream in = request.bodyStream()) {
+                        hash = ctx.blobs().put(in);
+                    }
+                    WriteBatch b = new WriteBatch();
+                    b.addFile(new RunFile(t.path(), hash, ctx.blobs().size(hash), "artifact", System.currentTimeMillis()));
+                    ctx.store().apply(run.id(), b);
+                    return Map.of();
+                }));
+        router.get(BASE + "artifacts/{path*}", Access.inHandler("read access to the run in the path"),
+                "MLflow: download an artifact", wrap(request -> {
+                    Target t = target(request.param("path"));
+                    RunInfo run = run(request, t.runId(), Need.READ);
+                    RunFile file = ctx.store().files(run.id()).stream().filter(f -> f.name().equals(t.path())).findFirst()
+                            .orElseThrow(() -> KeelException.notFound("No artifact '" + t.path() + "' in run " + run.id()));
+                    String name = t.path().substring(t.path().lastIndexOf('/') + 1);
+                    String type = URLConnection.guessContentTypeFromName(name);
+                    return Response.stream(200, type == null ? "application/octet-stream" : type, file.size(), out -> {
+                        try (InputStream in = ctx.blobs().open(file.hash())) {
+                            in.transferTo(out);
+                        }
+                    }).header("Content-Disposition", "attachment; filename=\"" + name.replace("\"", "") + "\"");
+                }));
+        router.delete(BASE + "artifacts/{path*}", Access.inHandler("write access to the run in the path"),
+                "MLflow: delete an artifact (or a folder of them)", wrap(request -> {
+                    Target t = target(request.param("path"));
+                    RunInfo run = run(request, t.runId(), Need.WRITE);
+                    WriteBatch b = new WriteBatch();
+                    for (RunFile f : ctx.store().files(run.id())) {
+                        if (t.path().isEmpty() || f.name().equals(t.path()) || f.name().startsWith(t.path() + "/")) {
+                            b.removeFile(f.name());
+                        }
+                    }
+                    ctx.store().apply(run.id(), b);
+                    return Map.of();
+                }));
+        router.get(BASE + "artifacts", Access.inHandler("read access to the run in 'path'"),
+                "MLflow: list artifacts under ?path=<exp>/<run>/artifacts[/dir] (basenames)", wrap(request -> {
+                    String path = request.query("path").orElse("");
+                    if (path.isEmpty()) {
+                        return Map.of();
+                    }
+                    Target t = target(path);
+                    RunInfo run = run(request, t.runId(), Need.READ);
+                    return Map.of("files", list(run, t.path(), false));
+                }));
+        for (String op : List.of("create", "complete", "abort")) {
+            router.post(BASE + "mpu/" + op + "/{path*}", Access.inHandler("none: not implemented"),
+                    "MLflow: multipart upload (not implemented; clients fall back to a single PUT)",
+                    request -> notImplemented());
+        }
+        for (String p : MlflowApi.PREFIXES) {
+            router.get(p + "artifacts/list", Access.inHandler("read access to the run"),
+                    "MLflow: list a run's artifacts (paths relative to the artifact root)", wrap(request -> {
+                        Fields f = Fields.of(request);
+                        String id = f.runId();
+                        RunInfo run = run(request, id, Need.READ);
+                        String sub = Limits.artifactPath(strip(f.string("path")));
+                        Map<String, Object> out = new LinkedHashMap<>();
+                        out.put("root_uri", MlflowViews.artifactUri(experiments.forProject(run.project()), id));
+                        out.put("files", list(run, sub, true));
+                        return out;
+                    }));
+        }
+    }
+
+    private static Response notImplemented() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error_code", "NOT_IMPLEMENTED");
+        body.put("message", "multipart upload is not implemented by this server: upload with a single PUT");
+        return Response.json(501, body);
+    }
+
+    private RunInfo run(Request request, String id, Need need) {
+        rules.checkRun(request.principal(), id, need);
+        return runs.get(id);
+    }
+
+    /** Parses {@code <exp>/<run>/artifacts[/path]}; the path must stay inside the run. */
+    static Target target(String full) {
+        String[] parts = full.split("/", 4);
+        if (parts.length < 3 || !parts[2].equals("artifacts") || parts[1].isEmpty()) {
+            throw KeelException.invalid("Invalid artifact path '" + full + "': expected"
+                    + " <experiment id>/<run id>/artifacts/<path>, as in the run's artifact_uri");
+        }
+        String path = parts.length == 4 ? strip(parts[3]) : "";
+        return new Target(parts[1], Limits.artifactPath(path));
+    }
+
+    private static String strip(String p) {
+        String s = p == null ? "" : p;
+        while (s.endsWith("/")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        return s;
+    }
+
+    /** The entries right below {@code dir}: files with their size, folders once each. */
+    private List<Object> list(RunInfo run, String dir, boolean fullPaths) {
+        String prefix = dir.isEmpty() ? "" : dir + "/";
+        Map<String, Map<String, Object>> entries = new TreeMap<>();
+        for (RunFile f : ctx.store().files(run.id())) {
+            if (!f.name().startsWith(prefix)) {
+                continue;
+            }
+            String rest = f.name().substring(prefix.length());
+            int slash = rest.indexOf('/');
+            String base = slash < 0 ? rest : rest.substring(0, slash);
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("path", fullPaths ? prefix + base : base);
+            e.put("is_dir", slash >= 0);
+            if (slash < 0) {
+                e.put("file_size", f.size());
+            }
+            entries.putIfAbsent(base, e);
+        }
+        return new ArrayList<>(entries.values());
+    }
+}

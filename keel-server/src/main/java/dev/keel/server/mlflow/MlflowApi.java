@@ -1,0 +1,258 @@
+package dev.keel.server.mlflow;
+
+import dev.keel.core.KeelException;
+import dev.keel.core.KeelException.ErrorCode;
+import dev.keel.server.ServerContext;
+import dev.keel.server.api.ApiModule;
+import dev.keel.server.auth.Access;
+import dev.keel.server.auth.AccessRules;
+import dev.keel.server.auth.Authorizer.Resource;
+import dev.keel.server.auth.Access.Need;
+import dev.keel.server.http.Handler;
+import dev.keel.server.http.Response;
+import dev.keel.server.http.Router;
+import dev.keel.store.sql.ExperimentTable.Experiment;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * MLflow's tracking REST API ({@code /api/2.0/mlflow/...}, also under {@code /ajax-api/2.0/})
+ * and its artifact proxy ({@code /api/2.0/mlflow-artifacts/...}), mapped onto Keel's own model:
+ * an experiment is a project, an MLflow run a Keel run (see {@link RunMapping}), so runs logged
+ * with MLflow's clients show in Keel's runs table like any other. Errors are MLflow's
+ * {@code {error_code, message}} with its statuses (RESOURCE_ALREADY_EXISTS is a 400 there).
+ *
+ * <p>The objects are named in the body or query, so every route declares
+ * {@link Access#inHandler} and checks the experiment's project or the run itself.
+ */
+public final class MlflowApi implements ApiModule {
+    static final List<String> PREFIXES = List.of("/api/2.0/mlflow/", "/ajax-api/2.0/mlflow/");
+    static final List<String> VIEW_TYPES = List.of("ACTIVE_ONLY", "DELETED_ONLY", "ALL");
+
+    @Override
+    public void register(Router router, ServerContext ctx) {
+        AccessRules rules = new AccessRules(ctx.authorizer(), ctx.store());
+        Experiments experiments = new Experiments(ctx.store());
+        Runs runs = new Runs(ctx.store(), experiments);
+        for (String p : PREFIXES) {
+            registerExperiments(router, p, ctx, rules, experiments, runs);
+            new RunRoutes(ctx, rules, experiments, runs).register(router, p);
+        }
+        new ArtifactRoutes(ctx, rules, experiments, runs).register(router);
+    }
+
+    private void registerExperiments(Router router, String p, ServerContext ctx, AccessRules rules, Experiments experiments,
+                                     Runs runs) {
+        router.post(p + "experiments/create", Access.inHandler("write access to the new experiment's project"),
+                "MLflow: create an experiment (a Keel project)", wrap(request -> {
+                    Fields f = Fields.of(request);
+                    String name = Limits.experimentName(f.string("name"));
+                    Map<String, String> tags = new LinkedHashMap<>();
+                    for (Fields t : f.objects("tags")) {
+                        String key = Limits.key("experiment tag", t.string("key"));
+                        tags.put(key, Limits.tagValue(key, t.string("value")));
+                    }
+                    rules.check(request.principal(), Resource.project(name), Need.WRITE);
+                    Experiment e = experiments.create(name, f.string("artifact_location"), tags);
+                    ctx.authorizer().created(request.principal(), Resource.project(e.project()));
+                    return Map.of("experiment_id", Long.toString(e.id()));
+                }));
+        router.get(p + "experiments/get", Access.inHandler("read access to the experiment's project"),
+                "MLflow: one experiment by id", wrap(request -> {
+                    Experiment e = experiments.byId(Fields.of(request).required("experiment_id"));
+                    rules.check(request.principal(), Resource.project(e.project()), Need.READ);
+                    return Map.of("experiment", MlflowViews.experiment(e));
+                }));
+        router.get(p + "experiments/get-by-name", Access.inHandler("read access to the experiment's project"),
+                "MLflow: one experiment by name", wrap(request -> {
+                    String name = Fields.of(request).required("experiment_name");
+                    Experiment e = experiments.byName(name).orElseThrow(() ->
+                            KeelException.notFound("Could not find experiment with name '" + name + "'"));
+                    rules.check(request.principal(), Resource.project(e.project()), Need.READ);
+                    return Map.of("experiment", MlflowViews.experiment(e));
+                }));
+        Handler search = wrap(request -> searchExperiments(ctx, Fields.of(request), request.principal(), experiments));
+        router.post(p + "experiments/search", Access.inHandler("lists only experiments the caller may read"),
+                "MLflow: search experiments (filter, order_by, view_type, max_results, page_token)", search);
+        router.get(p + "experiments/search", Access.inHandler("lists only experiments the caller may read"),
+                "MLflow: search experiments (GET form)", search);
+        router.post(p + "experiments/delete", Access.inHandler("write access to the experiment's project"),
+                "MLflow: mark an experiment deleted", wrap(request -> {
+                    Experiment e = writable(request, rules, experiments);
+                    experiments.setLifecycleStage(e, "deleted");
+                    runs.setDeletedAll(e.project(), true); // as MLflow: its runs go (and come back) with it
+                    return Map.of();
+                }));
+        router.post(p + "experiments/restore", Access.inHandler("write access to the experiment's project"),
+                "MLflow: restore a deleted experiment", wrap(request -> {
+                    Experiment e = writable(request, rules, experiments);
+                    experiments.setLifecycleStage(e, "active");
+                    runs.setDeletedAll(e.project(), false);
+                    return Map.of();
+                }));
+        router.post(p + "experiments/update", Access.inHandler("write access to the experiment's project"),
+                "MLflow: rename an experiment (its Keel project keeps its name)", wrap(request -> {
+                    Experiment e = writable(request, rules, experiments);
+                    String newName = Limits.experimentName(Fields.of(request).required("new_name"));
+                    experiments.rename(e, newName);
+                    return Map.of();
+                }));
+        router.post(p + "experiments/set-experiment-tag", Access.inHandler("write access to the experiment's project"),
+                "MLflow: set an experiment tag", wrap(request -> {
+                    Experiment e = writable(request, rules, experiments);
+                    Fields f = Fields.of(request);
+                    String key = Limits.key("experiment tag", f.string("key"));
+                    experiments.setTag(e, key, Limits.tagValue(key, f.string("value")));
+                    return Map.of();
+                }));
+    }
+
+    private static Experiment writable(dev.keel.server.http.Request request, AccessRules rules, Experiments experiments) {
+        Experiment e = experiments.byId(Fields.of(request).required("experiment_id"));
+        rules.check(request.principal(), Resource.project(e.project()), Need.WRITE);
+        return e;
+    }
+
+    private static Map<String, Object> searchExperiments(ServerContext ctx, Fields f, dev.keel.server.auth.Principal who,
+                                                         Experiments experiments) {
+        String view = f.enumName("view_type", VIEW_TYPES);
+        view = view == null ? "ACTIVE_ONLY" : view;
+        int max = Limits.maxResults(f.has("max_results") ? f.int64("max_results", 0) : Long.MIN_VALUE, 1000,
+                Limits.MAX_RESULTS);
+        int offset = PageToken.decode(f.string("page_token"));
+        List<SearchFilter.Clause> clauses = SearchFilter.parse(f.string("filter"));
+        List<Experiment> found = new ArrayList<>();
+        for (Experiment e : experiments.all()) {
+            boolean lifecycle = view.equals("ALL") || (view.equals("ACTIVE_ONLY") == e.active());
+            if (lifecycle && ExperimentFilter.matches(clauses, e)
+                    && ctx.authorizer().canRead(who, Resource.project(e.project()))) {
+                found.add(e);
+            }
+        }
+        found.sort(ExperimentFilter.order(f.strings("order_by")));
+        int from = Math.min(offset, found.size());
+        int to = Math.min(found.size(), from + max);
+        List<Object> page = new ArrayList<>();
+        for (Experiment e : found.subList(from, to)) {
+            page.add(MlflowViews.experiment(e));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("experiments", page);
+        if (to < found.size()) {
+            out.put("next_page_token", PageToken.encode(to));
+        }
+        return out;
+    }
+
+    /** Runs the handler, answering errors with MLflow's statuses rather than Keel's. */
+    static Handler wrap(Handler h) {
+        return request -> {
+            try {
+                return h.handle(request);
+            } catch (KeelException e) {
+                return error(e.code(), e.getMessage());
+            }
+        };
+    }
+
+    static Response error(ErrorCode code, String message) {
+        int status = code == ErrorCode.RESOURCE_ALREADY_EXISTS ? 400 : code.httpStatus();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error_code", code.name());
+        body.put("message", message == null ? code.name() : message);
+        return Response.json(status, body);
+    }
+
+    /** Experiments' filter and order_by: name, creation_time, last_update_time and tags.K. */
+    static final class ExperimentFilter {
+        private ExperimentFilter() {
+        }
+
+        static boolean matches(List<SearchFilter.Clause> clauses, Experiment e) {
+            for (SearchFilter.Clause c : clauses) {
+                Object v = value(c, e);
+                if (v == null || !compare(c, v)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static Object value(SearchFilter.Clause c, Experiment e) {
+            if (c.kind() == SearchFilter.Kind.TAG) {
+                return e.tags().get(c.key());
+            }
+            if (c.kind() != SearchFilter.Kind.ATTRIBUTE) {
+                throw KeelException.invalid("Invalid filter for experiments: '" + c.key() + "': use name,"
+                        + " creation_time, last_update_time or tags.KEY");
+            }
+            return switch (c.key()) {
+                case "name" -> e.name();
+                case "creation_time", "start_time" -> (double) e.creationTime();
+                case "last_update_time" -> (double) e.lastUpdateTime();
+                case "experiment_id" -> Long.toString(e.id());
+                default -> throw KeelException.invalid("Invalid attribute key '" + c.key() + "' for experiments:"
+                        + " use name, creation_time, last_update_time or tags.KEY");
+            };
+        }
+
+        private static boolean compare(SearchFilter.Clause c, Object v) {
+            if (v instanceof Double d) {
+                if (!(c.value() instanceof Double x)) {
+                    throw KeelException.invalid("'" + c.key() + "' compares with a number (epoch ms)");
+                }
+                int cmp = Double.compare(d, x);
+                return switch (c.op()) {
+                    case "=" -> cmp == 0;
+                    case "!=" -> cmp != 0;
+                    case ">" -> cmp > 0;
+                    case ">=" -> cmp >= 0;
+                    case "<" -> cmp < 0;
+                    case "<=" -> cmp <= 0;
+                    default -> throw KeelException.invalid("'" + c.key() + "' compares with =, !=, >, >=, <, <=");
+                };
+            }
+            if (!(c.value() instanceof String s)) {
+                throw KeelException.invalid("'" + c.key() + "' compares with a quoted string");
+            }
+            String text = (String) v;
+            return switch (c.op()) {
+                case "=" -> text.equals(s);
+                case "!=" -> !text.equals(s);
+                case "LIKE" -> SearchFilter.like(text, s, false);
+                case "ILIKE" -> SearchFilter.like(text, s, true);
+                default -> throw KeelException.invalid("'" + c.key() + "' compares with =, !=, LIKE or ILIKE");
+            };
+        }
+
+        static Comparator<Experiment> order(List<String> orderBy) {
+            Comparator<Experiment> out = (a, b) -> 0;
+            if (orderBy.isEmpty()) {
+                return Comparator.comparingLong(Experiment::lastUpdateTime).reversed()
+                        .thenComparingLong(Experiment::id);
+            }
+            for (String entry : orderBy) {
+                SearchFilter.Clause c = SearchFilter.identifier(entry);
+                String dir = c.op().toUpperCase(Locale.ROOT);
+                if (!dir.isEmpty() && !dir.equals("ASC") && !dir.equals("DESC")) {
+                    throw KeelException.invalid("Invalid order_by clause '" + entry + "': write '<key> [ASC|DESC]'");
+                }
+                Comparator<Experiment> key = switch (c.key()) {
+                    case "name" -> Comparator.comparing(Experiment::name);
+                    case "experiment_id" -> Comparator.comparingLong(Experiment::id);
+                    case "creation_time" -> Comparator.comparingLong(Experiment::creationTime);
+                    case "last_update_time" -> Comparator.comparingLong(Experiment::lastUpdateTime);
+                    default -> throw KeelException.invalid("Invalid order_by key '" + c.key() + "' for experiments:"
+                            + " use name, experiment_id, creation_time or last_update_time");
+                };
+                out = out.thenComparing(dir.equals("DESC") ? key.reversed() : key);
+            }
+            return out.thenComparingLong(Experiment::id);
+        }
+    }
+}

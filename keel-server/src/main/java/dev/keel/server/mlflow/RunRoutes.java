@@ -1,0 +1,243 @@
+package dev.keel.server.mlflow;
+
+import dev.keel.core.KeelException;
+import dev.keel.core.RunInfo;
+import dev.keel.server.ServerContext;
+import dev.keel.server.auth.Access;
+import dev.keel.server.auth.Access.Need;
+import dev.keel.server.auth.AccessRules;
+import dev.keel.server.auth.Authorizer.Resource;
+import dev.keel.server.http.Request;
+import dev.keel.server.http.Router;
+import dev.keel.server.mlflow.MlflowViews.Point;
+import dev.keel.server.mlflow.Runs.Param;
+import dev.keel.server.mlflow.Runs.Tag;
+import dev.keel.store.sql.ExperimentTable.Experiment;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.keel.server.mlflow.MlflowApi.wrap;
+
+/** MLflow's run endpoints: create, get, update, delete/restore, logging calls, search, history. */
+final class RunRoutes {
+    private static final String RUN_READ = "read access to the run's project";
+    private static final String RUN_WRITE = "write access to the run's project";
+
+    private final ServerContext ctx;
+    private final AccessRules rules;
+    private final Experiments experiments;
+    private final Runs runs;
+
+    RunRoutes(ServerContext ctx, AccessRules rules, Experiments experiments, Runs runs) {
+        this.ctx = ctx;
+        this.rules = rules;
+        this.experiments = experiments;
+        this.runs = runs;
+    }
+
+    void register(Router router, String p) {
+        router.post(p + "runs/create", Access.inHandler("write access to the experiment's project"),
+                "MLflow: start a run (a Keel run in the experiment's project)", wrap(request -> {
+                    Fields f = Fields.of(request);
+                    String expId = f.string("experiment_id");
+                    Experiment e = experiments.byId(expId == null || expId.isEmpty() ? "0" : expId);
+                    rules.check(request.principal(), Resource.project(e.project()), Need.WRITE);
+                    List<Tag> tags = tags(f.objects("tags"));
+                    String user = f.string("user_id");
+                    if ((user == null || user.isEmpty()) && !request.principal().anonymous()) {
+                        user = request.principal().user();
+                    }
+                    RunInfo run = runs.create(e, f.string("run_name"), user, f.int64("start_time", 0), tags);
+                    return Map.of("run", runs.view(run));
+                }));
+        router.get(p + "runs/get", Access.inHandler(RUN_READ), "MLflow: one run with its latest metrics, params and tags",
+                wrap(request -> Map.of("run", runs.view(run(request, Fields.of(request).runId(), Need.READ)))));
+        router.post(p + "runs/update", Access.inHandler(RUN_WRITE), "MLflow: change a run's status, end time or name",
+                wrap(request -> {
+                    Fields f = Fields.of(request);
+                    RunInfo run = run(request, f.runId(), Need.WRITE);
+                    String status = f.enumName("status", RunMapping.STATUSES);
+                    RunInfo updated = runs.update(run, status, f.int64("end_time", 0), f.string("run_name"));
+                    return Map.of("run_info", MlflowViews.runInfo(updated, experiments.forProject(updated.project())));
+                }));
+        router.post(p + "runs/delete", Access.inHandler(RUN_WRITE), "MLflow: mark a run deleted (restorable)",
+                wrap(request -> {
+                    runs.setDeleted(run(request, Fields.of(request).runId(), Need.WRITE), true);
+                    return Map.of();
+                }));
+        router.post(p + "runs/restore", Access.inHandler(RUN_WRITE), "MLflow: restore a deleted run",
+                wrap(request -> {
+                    runs.setDeleted(run(request, Fields.of(request).runId(), Need.WRITE), false);
+                    return Map.of();
+                }));
+        router.post(p + "runs/log-metric", Access.inHandler(RUN_WRITE), "MLflow: log one metric point",
+                wrap(request -> {
+                    Fields f = Fields.of(request);
+                    RunInfo run = run(request, f.runId(), Need.WRITE);
+                    runs.log(run, List.of(metric(f)), List.of(), List.of());
+                    return Map.of();
+                }));
+        router.post(p + "runs/log-parameter", Access.inHandler(RUN_WRITE), "MLflow: log a param (into the run's config)",
+                wrap(request -> {
+                    Fields f = Fields.of(request);
+                    RunInfo run = run(request, f.runId(), Need.WRITE);
+                    runs.log(run, List.of(), List.of(param(f)), List.of());
+                    return Map.of();
+                }));
+        router.post(p + "runs/set-tag", Access.inHandler(RUN_WRITE), "MLflow: set a run tag", wrap(request -> {
+            Fields f = Fields.of(request);
+            RunInfo run = run(request, f.runId(), Need.WRITE);
+            runs.log(run, List.of(), List.of(), List.of(tag(f)));
+            return Map.of();
+        }));
+        router.post(p + "runs/delete-tag", Access.inHandler(RUN_WRITE), "MLflow: delete a run tag", wrap(request -> {
+            Fields f = Fields.of(request);
+            RunInfo run = run(request, f.runId(), Need.WRITE);
+            runs.deleteTag(run, f.required("key"));
+            return Map.of();
+        }));
+        router.post(p + "runs/log-batch", Access.inHandler(RUN_WRITE),
+                "MLflow: log up to 1000 metrics, 100 params and 100 tags in one write", wrap(request -> {
+                    Fields f = Fields.of(request);
+                    List<Fields> metrics = f.objects("metrics");
+                    List<Fields> params = f.objects("params");
+                    List<Fields> tagList = f.objects("tags");
+                    Limits.batch(metrics.size(), params.size(), tagList.size());
+                    RunInfo run = run(request, f.runId(), Need.WRITE);
+                    List<Point> points = new ArrayList<>(metrics.size());
+                    for (Fields m : metrics) {
+                        points.add(metric(m));
+                    }
+                    List<Param> ps = new ArrayList<>(params.size());
+                    for (Fields m : params) {
+                        ps.add(param(m));
+                    }
+                    runs.log(run, points, ps, tags(tagList));
+                    return Map.of();
+                }));
+        router.post(p + "runs/log-inputs", Access.inHandler(RUN_WRITE),
+                "MLflow: dataset inputs (accepted, not kept: Keel records dataset lineage itself)", wrap(request -> {
+                    run(request, Fields.of(request).runId(), Need.WRITE);
+                    return Map.of();
+                }));
+        router.post(p + "runs/search", Access.inHandler("read access to each experiment searched"),
+                "MLflow: search runs (filter, order_by, run_view_type, max_results, page_token)",
+                wrap(request -> search(request, Fields.of(request))));
+        router.get(p + "metrics/get-history", Access.inHandler(RUN_READ), "MLflow: a metric's whole history",
+                wrap(request -> {
+                    Fields f = Fields.of(request);
+                    RunInfo run = run(request, f.runId(), Need.READ);
+                    String key = f.required("metric_key");
+                    int max = Limits.maxResults(f.has("max_results") ? f.int64("max_results", 0) : Long.MIN_VALUE,
+                            Limits.MAX_HISTORY_PAGE, Limits.MAX_HISTORY_PAGE);
+                    int offset = PageToken.decode(f.string("page_token"));
+                    List<Point> all = runs.history(run, key);
+                    int from = Math.min(offset, all.size());
+                    int to = Math.min(all.size(), from + max);
+                    List<Object> page = new ArrayList<>(to - from);
+                    for (Point pt : all.subList(from, to)) {
+                        page.add(MlflowViews.point(pt));
+                    }
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("metrics", page);
+                    // only when more follow: the Java client fails on any non-empty token here
+                    if (to < all.size()) {
+                        out.put("next_page_token", PageToken.encode(to));
+                    }
+                    return out;
+                }));
+        router.post(p + "logged-models/search", Access.inHandler("lists nothing: Keel has no logged models"),
+                "MLflow 3: logged models (none here)", wrap(request -> Map.of("models", List.of())));
+    }
+
+    private RunInfo run(Request request, String id, Need need) {
+        rules.checkRun(request.principal(), id, need);
+        return runs.get(id);
+    }
+
+    private Map<String, Object> search(Request request, Fields f) {
+        String view = f.enumName("run_view_type", MlflowApi.VIEW_TYPES);
+        int max = Limits.maxResults(f.has("max_results") ? f.int64("max_results", 0) : Long.MIN_VALUE, 1000,
+                Limits.MAX_RESULTS);
+        int offset = PageToken.decode(f.string("page_token"));
+        List<SearchFilter.Clause> clauses = SearchFilter.parse(f.string("filter"));
+        List<RunSearch.Sort> sorts = new ArrayList<>();
+        for (String entry : f.strings("order_by")) {
+            SearchFilter.Clause c = SearchFilter.identifier(entry);
+            sorts.add(new RunSearch.Sort(c, c.op().equalsIgnoreCase("DESC")));
+        }
+        Map<String, Experiment> byProject = new HashMap<>();
+        List<String> projects = new ArrayList<>();
+        for (String id : f.strings("experiment_ids")) {
+            Experiment e;
+            try {
+                e = experiments.byId(id);
+            } catch (KeelException unknown) {
+                continue; // MLflow searches the experiments that exist
+            }
+            rules.check(request.principal(), Resource.project(e.project()), Need.READ);
+            byProject.put(e.project(), e);
+            projects.add(e.project());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (projects.isEmpty()) {
+            clauses.forEach(RunSearch::validate);
+            out.put("runs", List.of());
+            return out;
+        }
+        RunSearch.Page page = new RunSearch(ctx.store()).search(projects, clauses, view == null ? "ACTIVE_ONLY" : view,
+                sorts, max, offset, r -> MlflowViews.artifactUri(byProject.get(r.project()), r.id()),
+                id -> ctx.store().provenance(id));
+        List<Object> views = new ArrayList<>(page.runs().size());
+        for (RunInfo r : page.runs()) {
+            List<Point> metrics = new ArrayList<>();
+            // the latest value of each metric, from the run's summary (runs/get adds steps and times)
+            RunMapping.summaryMetrics(r).forEach((k, v) -> metrics.add(new Point(k, v, 0, 0)));
+            views.add(MlflowViews.run(r, byProject.get(r.project()), metrics, RunMapping.params(r),
+                    RunMapping.tags(r, ctx.store().provenance(r.id()))));
+        }
+        out.put("runs", views);
+        if (page.nextOffset() >= 0) {
+            out.put("next_page_token", PageToken.encode(page.nextOffset()));
+        }
+        return out;
+    }
+
+    private static Point metric(Fields f) {
+        String key = Limits.key("metric", f.string("key"));
+        if (f.isBoolean("value")) {
+            throw KeelException.invalid("Got invalid value true/false for metric '" + key + "': metric values must be numbers");
+        }
+        double value = f.dbl("value");
+        if (!f.has("timestamp")) {
+            throw KeelException.invalid("Missing value for required parameter 'timestamp' of metric '" + key + "'.");
+        }
+        long ts = f.int64("timestamp", 0);
+        if (ts < 0) {
+            throw KeelException.invalid("Got invalid timestamp " + ts + " for metric '" + key + "': must be >= 0");
+        }
+        return new Point(key, value, ts, f.int64("step", 0));
+    }
+
+    private static Param param(Fields f) {
+        String key = Limits.key("param", f.string("key"));
+        return new Param(key, Limits.paramValue(key, f.string("value")));
+    }
+
+    private static Tag tag(Fields f) {
+        String key = Limits.key("tag", f.string("key"));
+        return new Tag(key, Limits.tagValue(key, f.string("value")));
+    }
+
+    private static List<Tag> tags(List<Fields> list) {
+        List<Tag> out = new ArrayList<>(list.size());
+        for (Fields t : list) {
+            out.add(tag(t));
+        }
+        return out;
+    }
+}

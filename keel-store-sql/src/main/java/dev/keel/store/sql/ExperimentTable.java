@@ -1,0 +1,170 @@
+package dev.keel.store.sql;
+
+import dev.keel.core.Json;
+import dev.keel.core.KeelException;
+import dev.keel.core.store.Store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What MLflow's tracking API knows about an experiment and a Keel project lacks: a numeric id,
+ * a display name that a rename changes (the project keeps its own name, which its runs refer
+ * to), an artifact location, a lifecycle stage and tags. One row per project that MLflow's API
+ * has seen; ids are never reused. Kept in the run store's database (schema 3), so several
+ * servers on one PostgreSQL database hand out the same ids.
+ *
+ * <pre>{@code
+ * ExperimentTable experiments = ExperimentTable.of(store).orElseThrow();
+ * Experiment e = experiments.create("apparel", "apparel", "", Map.of(), System.currentTimeMillis());
+ * }</pre>
+ */
+public final class ExperimentTable {
+    private static final String COLUMNS =
+            "id, name, project, artifact_location, lifecycle_stage, creation_time, last_update_time, tags";
+
+    private final Database db;
+
+    private ExperimentTable(Database db) {
+        this.db = db;
+    }
+
+    /** The table of a SQL store; empty for any other store. */
+    public static Optional<ExperimentTable> of(Store store) {
+        return store instanceof SqlStore s ? Optional.of(new ExperimentTable(s.database())) : Optional.empty();
+    }
+
+    /**
+     * One experiment. {@code artifactLocation} is empty unless its creator chose one;
+     * {@code tags} are sorted by key.
+     */
+    public record Experiment(long id, String name, String project, String artifactLocation, String lifecycleStage,
+                             long creationTime, long lastUpdateTime, Map<String, String> tags) {
+        public boolean active() {
+            return "active".equals(lifecycleStage);
+        }
+    }
+
+    /**
+     * Adds an experiment for {@code project} named {@code name}, with id 0 when {@code id0} and
+     * the table has no row 0 yet, else one above the highest. Fails with
+     * {@code RESOURCE_ALREADY_EXISTS} when the name or project is taken.
+     */
+    public Experiment create(String name, String project, String artifactLocation, Map<String, String> tags, long now,
+                             boolean id0) {
+        return db.write("create experiment " + name, c -> {
+            exclusive(c);
+            if (find(c, "name", name).isPresent()) {
+                throw new KeelException(KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS,
+                        "experiment '" + name + "' already exists: pick another name");
+            }
+            if (find(c, "project", project).isPresent()) {
+                throw new KeelException(KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS,
+                        "an experiment for project '" + project + "' already exists: pick another name");
+            }
+            long id;
+            if (id0 && find(c, "id", 0L).isEmpty()) {
+                id = 0;
+            } else {
+                Long max = BatchWriter.queryLong(c, "SELECT MAX(id) FROM mlflow_experiments");
+                id = max == null ? 1 : Math.max(1, max + 1);
+            }
+            BatchWriter.update(c, "INSERT INTO mlflow_experiments (" + COLUMNS + ") VALUES (?, ?, ?, ?, 'active', ?, ?, ?)",
+                    id, name, project, artifactLocation == null ? "" : artifactLocation, now, now,
+                    Json.write(new TreeMap<>(tags)));
+            return find(c, "id", id).orElseThrow();
+        });
+    }
+
+    public Optional<Experiment> byId(long id) {
+        return db.read("read experiment " + id, c -> find(c, "id", id));
+    }
+
+    public Optional<Experiment> byName(String name) {
+        return db.read("read experiment " + name, c -> find(c, "name", name));
+    }
+
+    public Optional<Experiment> byProject(String project) {
+        return db.read("read the experiment of project " + project, c -> find(c, "project", project));
+    }
+
+    /** Every experiment, by id. */
+    public List<Experiment> all() {
+        return db.read("list experiments", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM mlflow_experiments ORDER BY id");
+                 ResultSet rs = ps.executeQuery()) {
+                List<Experiment> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Renames; fails with {@code RESOURCE_ALREADY_EXISTS} when another experiment has the name. */
+    public void rename(long id, String newName, long now) {
+        db.write("rename experiment " + id, c -> {
+            exclusive(c);
+            Optional<Experiment> other = find(c, "name", newName);
+            if (other.isPresent() && other.get().id() != id) {
+                throw new KeelException(KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS,
+                        "experiment '" + newName + "' already exists: pick another name");
+            }
+            return BatchWriter.update(c, "UPDATE mlflow_experiments SET name = ?, last_update_time = ? WHERE id = ?",
+                    newName, now, id);
+        });
+    }
+
+    public void setLifecycleStage(long id, String stage, long now) {
+        db.write("change experiment " + id, c -> BatchWriter.update(c,
+                "UPDATE mlflow_experiments SET lifecycle_stage = ?, last_update_time = ? WHERE id = ?", stage, now, id));
+    }
+
+    /** Sets one tag (read and written in one transaction, so concurrent tag writes are not lost). */
+    public void setTag(long id, String key, String value, long now) {
+        db.write("tag experiment " + id, c -> {
+            exclusive(c);
+            Experiment e = find(c, "id", id).orElseThrow(() -> KeelException.notFound("experiment " + id + " does not exist"));
+            Map<String, String> tags = new TreeMap<>(e.tags());
+            tags.put(key, value);
+            return BatchWriter.update(c, "UPDATE mlflow_experiments SET tags = ?, last_update_time = ? WHERE id = ?",
+                    Json.write(tags), now, id);
+        });
+    }
+
+    /**
+     * Takes turns with other writers of this table until the transaction ends: on PostgreSQL two
+     * servers would otherwise pick the same next id, or lose one of two concurrent tag writes
+     * (READ COMMITTED). The schema's advisory lock serves; these writes are rare and short.
+     * SQLite's write transaction already excludes every other writer.
+     */
+    private void exclusive(Connection c) throws SQLException {
+        db.dialect().lockSchema(c);
+    }
+
+    private static Optional<Experiment> find(Connection c, String column, Object value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM mlflow_experiments WHERE "
+                + column + " = ?")) {
+            BatchWriter.bind(ps, new Object[] {value});
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Experiment row(ResultSet rs) throws SQLException {
+        Map<String, String> tags = new LinkedHashMap<>();
+        Json.readMap(rs.getString(8)).forEach((k, v) -> tags.put(k, String.valueOf(v)));
+        return new Experiment(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getLong(6), rs.getLong(7), tags);
+    }
+}

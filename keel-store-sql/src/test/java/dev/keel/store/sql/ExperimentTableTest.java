@@ -1,0 +1,58 @@
+package dev.keel.store.sql;
+
+import dev.keel.core.KeelException;
+import dev.keel.core.store.Store;
+import dev.keel.store.sql.ExperimentTable.Experiment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** MLflow's experiment table (schema 3) behaves the same on SQLite and on a real PostgreSQL. */
+class ExperimentTableTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void sqlite() {
+        try (Store store = new SqliteStore(dir.resolve("keel.db"))) {
+            exercise(store);
+        }
+    }
+
+    @Test
+    void postgres() {
+        try (Store store = new PostgresStore(TestPostgres.freshStoreUrl())) {
+            exercise(store);
+        }
+    }
+
+    private static void exercise(Store store) {
+        ExperimentTable t = ExperimentTable.of(store).orElseThrow();
+        Experiment dflt = t.create("Default", "Default", "", Map.of(), 5, true);
+        assertEquals(0, dflt.id());
+        Experiment a = t.create("a", "a", "", Map.of("k", "v"), 10, true); // row 0 taken: next id
+        assertEquals(1, a.id());
+        Experiment b = t.create("b", "b", "s3://bucket/b", Map.of(), 11, false);
+        assertEquals(2, b.id());
+        assertEquals("s3://bucket/b", t.byName("b").orElseThrow().artifactLocation());
+        KeelException dup = assertThrows(KeelException.class, () -> t.create("a", "other", "", Map.of(), 12, false));
+        assertEquals(KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS, dup.code());
+
+        t.rename(1, "a2", 20);
+        assertEquals("a", t.byName("a2").orElseThrow().project());
+        assertEquals(20, t.byId(1).orElseThrow().lastUpdateTime());
+        assertThrows(KeelException.class, () -> t.rename(1, "b", 21));
+        t.setTag(1, "k2", "v2", 22);
+        assertEquals(Map.of("k", "v", "k2", "v2"), t.byProject("a").orElseThrow().tags());
+        t.setLifecycleStage(2, "deleted", 23);
+        assertTrue(!t.byId(2).orElseThrow().active());
+        assertEquals(List.of(0L, 1L, 2L), t.all().stream().map(Experiment::id).toList());
+    }
+}
