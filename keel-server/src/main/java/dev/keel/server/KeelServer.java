@@ -8,10 +8,10 @@ import dev.keel.core.data.DatasetStore;
 import dev.keel.core.data.DatasetStores;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
-import dev.keel.internal.run.Liveness;
 import dev.keel.server.api.ApiModule;
 import dev.keel.server.api.HealthApi;
 import dev.keel.server.api.RunsReadApi;
+import dev.keel.server.api.RunsWriteApi;
 import dev.keel.server.auth.AccessRules;
 import dev.keel.server.auth.Authenticator;
 import dev.keel.server.auth.Authorizer;
@@ -20,6 +20,7 @@ import dev.keel.server.http.HttpFront;
 import dev.keel.server.http.RequestListener;
 import dev.keel.server.http.Route;
 import dev.keel.server.http.Router;
+import dev.keel.server.liveness.HeartbeatLiveness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,6 +62,7 @@ public final class KeelServer implements AutoCloseable {
         List<ApiModule> all = new ArrayList<>();
         all.add(new HealthApi());
         all.add(new RunsReadApi());
+        all.add(new RunsWriteApi());
         all.addAll(extra);
         return all;
     }
@@ -75,7 +77,7 @@ public final class KeelServer implements AutoCloseable {
         return builder()
                 .store(store).datasets(datasets).blobs(blobs)
                 .access(open, open)
-                .liveness(run -> Liveness.effective(home, run))
+                .liveness(HeartbeatLiveness.forEmbedded(home))
                 .settings(settings)
                 .closeWithServer(store).closeWithServer(datasets)
                 .build();
@@ -134,7 +136,7 @@ public final class KeelServer implements AutoCloseable {
         private DatasetStore datasets;
         private Authenticator authenticator;
         private Authorizer authorizer;
-        private UnaryOperator<RunInfo> liveness = UnaryOperator.identity();
+        private UnaryOperator<RunInfo> liveness;
         private ServerSettings settings = ServerSettings.local(0);
         private final List<ApiModule> extra = new ArrayList<>();
         private final List<RequestListener> listeners = new ArrayList<>();
@@ -190,6 +192,9 @@ public final class KeelServer implements AutoCloseable {
         public KeelServer build() {
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(blobs, "blobs");
+            if (liveness == null) {
+                liveness = HeartbeatLiveness.fromEnvironment();
+            }
             if (authenticator == null) {
                 OpenAccess open = new OpenAccess(System.getProperty("user.name", "local"));
                 authenticator = open;

@@ -68,6 +68,7 @@ final class RunWriter implements Runnable {
     private long lastCycle = startedAt;
     private long lastHeartbeat;
     private Event.End end;
+    private volatile Runnable afterCycle;
 
     RunWriter(RunImpl run, BlockingQueue<Event> queue, Store store, KeelHome home, EventLogWriter log,
               RunInfo info, boolean alreadyInStore, Future<CapturedProvenance> provenance, long flushMs,
@@ -103,6 +104,11 @@ final class RunWriter implements Runnable {
                     + "): metrics go to the store only. Fix: free disk space or make " + home.root() + " writable.");
             closeLog();
         }
+    }
+
+    /** Runs after every writer cycle, on the writer thread; must not block (wakes the remote sender). */
+    void afterCycle(Runnable r) {
+        this.afterCycle = r;
     }
 
     /** Queues the return to running of a resumed run. */
@@ -210,6 +216,10 @@ final class RunWriter implements Runnable {
         }
         lastCycle = System.currentTimeMillis();
         releaseWaiters();
+        Runnable r = afterCycle;
+        if (r != null) {
+            r.run();
+        }
     }
 
     private void cycle() {
