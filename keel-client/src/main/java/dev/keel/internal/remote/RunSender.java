@@ -28,6 +28,7 @@ public final class RunSender implements AutoCloseable {
     private final long finishTimeoutMs;
     private final Thread thread;
     private volatile boolean closing;
+    /** An upload that began after close() left nothing to send. */
     private volatile boolean caughtUp;
     private volatile long acked = -1;
     private long backoffMs;
@@ -82,10 +83,12 @@ public final class RunSender implements AutoCloseable {
     }
 
     private void attempt() {
+        // Only an upload that began after close() read the writer's last cycle.
+        boolean afterEnd = closing;
         try {
             LogUpload.Result r = LogUpload.upload(home, runId, remote, blobs);
             acked = r.applied();
-            caughtUp = r.caughtUp();
+            caughtUp = afterEnd && r.caughtUp();
             backoffMs = 0;
             nextAttempt = 0;
             if (outageReported) {
@@ -105,15 +108,10 @@ public final class RunSender implements AutoCloseable {
         }
     }
 
-    /** Whether the server had everything at the last look. */
-    public boolean caughtUp() {
-        return caughtUp;
-    }
 
     /** Called once the writer has ended: uploads the rest for at most the finish timeout. */
     @Override
     public void close() {
-        caughtUp = false; // a look before the writer's last cycle does not count
         closing = true;
         nextAttempt = 0;
         wake();
