@@ -10,6 +10,7 @@ import java.io.BufferedReader;
 @Command(name = "keel", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Keel: tracked, reproducible machine learning on the JVM.",
         subcommands = {InitCommand.class, RunsCommand.class, RunCommand.class, DataCommand.class, ProjectsCommand.class,
+                SyncCommand.class,
                 DemoCommand.class,
                 CacheCommand.class, CompletionCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
