@@ -13,6 +13,7 @@ public final class Bench {
     private static final Map<String, Consumer<String[]>> HARNESSES = Map.of(
             "log-latency", LogLatency::main,
             "ingest", Ingest::main,
+            "http-ingest", HttpIngest::main,
             "loop-overhead", LoopOverhead::main,
             "runs-query", RunsQuery::main,
             "history-read", HistoryRead::main,
