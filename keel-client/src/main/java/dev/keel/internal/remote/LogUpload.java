@@ -29,7 +29,7 @@ import java.util.OptionalLong;
  */
 public final class LogUpload {
     /** Points per request: small enough for a quick request, large enough to amortise it. */
-    static final int MAX_POINTS = 20_000;
+    static final int MAX_POINTS = 10_000;
     static final int MAX_RECORDS = 2_000;
 
     private LogUpload() {

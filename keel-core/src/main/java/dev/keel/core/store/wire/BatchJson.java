@@ -263,15 +263,24 @@ public final class BatchJson {
                     + " must have one entry per point; their lengths are " + n + ", " + step.size() + ", "
                     + ts.size() + ", " + value.size());
         }
+        int keyCount = keys.size();
         for (int i = 0; i < n; i++) {
-            long k = WireCheck.integer(key.get(i), "metrics.key[" + i + "]");
-            if (k < 0 || k >= keys.size()) {
-                throw WireCheck.bad("metrics.key[" + i + "]", "must index 'metrics.keys' (0 to " + (keys.size() - 1)
+            // the hot loop of ingest: field names for messages are built only on an error
+            JsonNode kn = key.get(i);
+            JsonNode sn = step.get(i);
+            JsonNode tn = ts.get(i);
+            JsonNode vn = value.get(i);
+            if (!kn.isIntegralNumber() || !kn.canConvertToInt() || kn.intValue() < 0 || kn.intValue() >= keyCount) {
+                long k = WireCheck.integer(kn, "metrics.key[" + i + "]");
+                throw WireCheck.bad("metrics.key[" + i + "]", "must index 'metrics.keys' (0 to " + (keyCount - 1)
                         + "), got " + k);
             }
-            out.add(keys.get((int) k), WireCheck.integer(step.get(i), "metrics.step[" + i + "]"),
-                    nonNegative(ts.get(i), "metrics.timestamp[" + i + "]"),
-                    WireCheck.number(value.get(i), "metrics.value[" + i + "]"));
+            long stepValue = sn.isIntegralNumber() && sn.canConvertToLong() ? sn.longValue()
+                    : WireCheck.integer(sn, "metrics.step[" + i + "]");
+            long time = tn.isIntegralNumber() && tn.canConvertToLong() && tn.longValue() >= 0 ? tn.longValue()
+                    : nonNegative(tn, "metrics.timestamp[" + i + "]");
+            double v = vn.isNumber() ? vn.doubleValue() : WireCheck.number(vn, "metrics.value[" + i + "]");
+            out.add(keys.get(kn.intValue()), stepValue, time, v);
         }
     }
 
