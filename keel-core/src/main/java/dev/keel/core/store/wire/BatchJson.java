@@ -287,7 +287,7 @@ public final class BatchJson {
     private static void readTree(JsonNode root, String field, Map<String, Object> out) {
         JsonNode n = root.get(field);
         if (n != null && !n.isNull()) {
-            out.putAll(WireCheck.tree(n, field));
+            out.putAll(WireCheck.tree(n, field, field.equals("summary")));
         }
     }
 

@@ -15,7 +15,8 @@ import java.util.Set;
 final class WireCheck {
     /** The longest metric, summary or config key (the SDK's own limit). */
     static final int MAX_KEY = 250;
-    static final int MAX_TEXT = 64 * 1024;
+    /** Console lines (the SDK cuts them at 16 KiB) and notes. */
+    static final int MAX_TEXT = 1 << 20;
 
     private WireCheck() {
     }
@@ -111,13 +112,18 @@ final class WireCheck {
         throw bad(field, "must be a number or one of \"NaN\", \"Infinity\", \"-Infinity\", got " + show(n));
     }
 
-    /** A JSON object as a tree of maps, lists, strings, numbers, booleans and nulls; keys checked. */
-    static Map<String, Object> tree(JsonNode n, String field) {
+    /**
+     * A JSON object as a tree of maps, lists, strings, numbers, booleans and nulls. Metric names
+     * (summary keys) are checked as the SDK checks them; config and provenance keep any key.
+     */
+    static Map<String, Object> tree(JsonNode n, String field, boolean metricKeys) {
         object(n, field);
         Map<String, Object> out = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            key(e.getKey(), field);
+            if (metricKeys) {
+                key(e.getKey(), field);
+            }
             out.put(e.getKey(), Json.MAPPER.convertValue(e.getValue(), Object.class));
         }
         return out;
