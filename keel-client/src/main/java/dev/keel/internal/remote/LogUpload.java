@@ -31,6 +31,8 @@ public final class LogUpload {
     /** Points per request: small enough for a quick request, large enough to amortise it. */
     static final int MAX_POINTS = 10_000;
     static final int MAX_RECORDS = 2_000;
+    /** Log bytes per request: keeps a request well under the server's body limit (32 MiB by default). */
+    static final long MAX_LOG_BYTES = 4L << 20;
 
     private LogUpload() {
     }
@@ -68,6 +70,7 @@ public final class LogUpload {
         try (EventLogReader reader = EventLogReader.openAt(log, from)) {
             WriteBatch batch = new WriteBatch();
             int records = 0;
+            long bytes = 0;
             for (EventLogReader.Entry e; (e = reader.next()) != null; ) {
                 try {
                     LogRecords.applyTo(batch, e.type(), e.payload());
@@ -76,10 +79,12 @@ public final class LogUpload {
                 }
                 batch.logOffset = e.end();
                 records++;
-                if (batch.metrics.size() >= MAX_POINTS || records >= MAX_RECORDS) {
+                bytes += e.end() - e.offset();
+                if (batch.metrics.size() >= MAX_POINTS || records >= MAX_RECORDS || bytes >= MAX_LOG_BYTES) {
                     applied = send(id, batch, remote, blobs);
                     batch = new WriteBatch();
                     records = 0;
+                    bytes = 0;
                 }
             }
             if (batch.logOffset > applied) {
