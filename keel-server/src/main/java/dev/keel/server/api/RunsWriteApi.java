@@ -52,7 +52,7 @@ public final class RunsWriteApi implements ApiModule {
                         + "a batch at or below the stored offset is skipped; answers the stored offset",
                 request -> {
                     String id = request.param("id");
-                    WriteBatch batch = BatchJson.decode(request.json());
+                    WriteBatch batch = BatchJson.decode(request.body());
                     store.apply(id, batch);
                     return offset(store.logOffset(id));
                 });

@@ -1,6 +1,10 @@
 package dev.keel.core.store.wire;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.core.ConsoleLine;
 import dev.keel.core.Json;
@@ -173,6 +177,49 @@ public final class BatchJson {
         if (!tree.isEmpty()) {
             g.writeFieldName(field);
             Json.MAPPER.writeValue(g, Json.encodeNonFinite(tree));
+        }
+    }
+
+    /**
+     * Reads and validates a request body without building a tree for the points; malformed
+     * JSON is {@code BAD_REQUEST} saying where it broke, bad values {@code INVALID_PARAMETER_VALUE}
+     * naming the field.
+     */
+    public static WriteBatch decode(byte[] body) {
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {
+            JsonToken first = p.nextToken();
+            if (first == null) {
+                throw new KeelException(KeelException.ErrorCode.BAD_REQUEST, "the request body is empty: send a JSON object");
+            }
+            if (first != JsonToken.START_OBJECT) {
+                return decode((JsonNode) p.readValueAsTree());
+            }
+            ObjectNode rest = Json.MAPPER.createObjectNode();
+            MetricBatch metrics = new MetricBatch(1024);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                if (name.equals("metrics") && t == JsonToken.START_OBJECT) {
+                    MetricColumns.read(p, metrics);
+                } else {
+                    rest.set(name, p.readValueAsTree());
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new KeelException(KeelException.ErrorCode.BAD_REQUEST, "the request body holds more than one"
+                        + " JSON value: send one object");
+            }
+            WriteBatch b = decode(rest);
+            for (int i = 0; i < metrics.size(); i++) {
+                b.metrics.add(metrics.key(i), metrics.step(i), metrics.timestamp(i), metrics.value(i));
+            }
+            return b;
+        } catch (JsonProcessingException e) {
+            throw new KeelException(KeelException.ErrorCode.BAD_REQUEST, "the request body is not valid JSON: "
+                    + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")");
+        } catch (IOException e) {
+            throw new KeelException(KeelException.ErrorCode.BAD_REQUEST, "cannot read the request body: " + e.getMessage());
         }
     }
 

@@ -46,8 +46,11 @@ class BatchJsonTest {
         b.tags = List.of("a", "b");
         b.name = "bold-otter-3";
 
-        WriteBatch back = BatchJson.decode(Json.MAPPER.readTree(BatchJson.encode(b)));
+        assertSameBatch(b, BatchJson.decode(Json.MAPPER.readTree(BatchJson.encode(b))));
+        assertSameBatch(b, BatchJson.decode(BatchJson.encode(b)));
+    }
 
+    private static void assertSameBatch(WriteBatch b, WriteBatch back) {
         assertEquals(4096, back.logOffset);
         assertEquals(4, back.metrics.size());
         for (int i = 0; i < 4; i++) {
@@ -122,6 +125,20 @@ class BatchJsonTest {
         KeelException e = assertThrows(KeelException.class, () -> BatchJson.decode(Json.MAPPER.readTree(json)));
         assertEquals(KeelException.ErrorCode.INVALID_PARAMETER_VALUE, e.code());
         assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+        KeelException streamed = assertThrows(KeelException.class,
+                () -> BatchJson.decode(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(KeelException.ErrorCode.INVALID_PARAMETER_VALUE, streamed.code());
+        assertTrue(streamed.getMessage().startsWith(expected), streamed.getMessage());
+    }
+
+    @Test
+    void malformedJsonIsABadRequestSayingWhere() {
+        KeelException e = assertThrows(KeelException.class,
+                () -> BatchJson.decode("{\"metrics\": {\"key\": [0,".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(KeelException.ErrorCode.BAD_REQUEST, e.code());
+        assertTrue(e.getMessage().startsWith("the request body is not valid JSON: "), e.getMessage());
+        assertEquals(KeelException.ErrorCode.BAD_REQUEST, assertThrows(KeelException.class,
+                () -> BatchJson.decode(new byte[0])).code());
     }
 
     @SuppressWarnings("unused")
