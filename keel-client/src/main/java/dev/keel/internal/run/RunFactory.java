@@ -42,6 +42,7 @@ public final class RunFactory {
     /** Marker file in a run folder once its store row exists (spares recovery a look-up). */
     static final String INDEXED_MARK = "indexed";
     private static final List<Long> SEEDS = new CopyOnWriteArrayList<>();
+    private static final Map<String, RemoteStore> REMOTES = new java.util.concurrent.ConcurrentHashMap<>();
     private static final ExecutorService BACKGROUND = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "keel-provenance");
         t.setDaemon(true);
@@ -121,18 +122,23 @@ public final class RunFactory {
         if (!mode.sending()) {
             return;
         }
-        RemoteStore remote = (RemoteStore) Stores.open(mode.url());
+        RemoteStore remote = remoteStore(mode.url());
         RunSender sender = RunSender.start(home, run.id(), remote, new LocalBlobStore(home.blobs()),
                 mode.finishTimeout().toMillis());
         writer.afterCycle(sender::wake);
         run.addFinisher(sender);
     }
 
+    /** One client per server per JVM (its connection pool and threads are shared by every run). */
+    private static RemoteStore remoteStore(String url) {
+        return REMOTES.computeIfAbsent(url, u -> (RemoteStore) Stores.open(u));
+    }
+
     /** Names count the server's runs in remote mode; the local count when the server does not answer. */
     private static long ordinal(RemoteMode mode, Store local, String project) {
         if (mode.sending()) {
             try {
-                return Stores.open(mode.url()).nextRunOrdinal(project);
+                return remoteStore(mode.url()).nextRunOrdinal(project);
             } catch (RuntimeException e) {
                 // the server is down or refuses: a name is only a name
             }
