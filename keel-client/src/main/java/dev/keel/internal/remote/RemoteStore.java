@@ -158,6 +158,12 @@ public final class RemoteStore implements Store {
         return get("/api/v1/projects/" + seg(project) + "/next-ordinal").path("ordinal").asLong();
     }
 
+    /** As {@link #nextRunOrdinal} but giving up after {@code timeout}: run names must not hold up a run's start. */
+    public long nextRunOrdinal(String project, Duration timeout) {
+        return send(request("GET", "/api/v1/projects/" + seg(project) + "/next-ordinal").GET().timeout(timeout).build())
+                .path("ordinal").asLong();
+    }
+
     @Override
     public List<ProjectInfo> projects() {
         List<ProjectInfo> out = new ArrayList<>();

@@ -138,7 +138,7 @@ public final class RunFactory {
     private static long ordinal(RemoteMode mode, Store local, String project) {
         if (mode.sending()) {
             try {
-                return remoteStore(mode.url()).nextRunOrdinal(project);
+                return remoteStore(mode.url()).nextRunOrdinal(project, java.time.Duration.ofSeconds(2));
             } catch (RuntimeException e) {
                 // the server is down or refuses: a name is only a name
             }
