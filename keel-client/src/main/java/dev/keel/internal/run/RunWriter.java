@@ -43,6 +43,11 @@ final class RunWriter implements Runnable {
     /** Longest sleep of an idle writer between looks at the queue. */
     static final long IDLE_POLL_MS = 5;
     private static final int EARLY_CYCLE_POINTS = 100_000;
+    /**
+     * Points per METRICS record. A record is the unit a remote upload sends at once (its end
+     * offset is the batch's sequence number), so this bounds the size of an upload request.
+     */
+    static final int MAX_POINTS_PER_RECORD = 10_000;
 
     private final RunImpl run;
     private final BlockingQueue<Event> queue;
@@ -279,7 +284,8 @@ final class RunWriter implements Runnable {
             return false;
         }
         for (int from = 0; from < batch.metrics.size(); ) {
-            MetricCodec.Encoded enc = MetricCodec.encode(batch.metrics, from, batch.metrics.size());
+            MetricCodec.Encoded enc = MetricCodec.encode(batch.metrics, from,
+                    Math.min(batch.metrics.size(), from + MAX_POINTS_PER_RECORD));
             log.add(EventType.METRICS, enc.payload());
             from += enc.taken();
         }
