@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * uploads; a child's span ends when {@code close()} returned with everything uploaded. Reports
  * points/s from the first child's init to the last child's close, and the p50/p99 server-side
  * latency of the batch requests. The point count is checked on the server afterwards.
+ * {@code --store LOCATION} runs the server on another store (e.g. {@code jdbc:postgresql://…}).
  */
 final class HttpIngest {
     private static final String[] KEYS = {"loss", "accuracy", "lr", "grad_norm", "throughput"};
@@ -45,7 +46,8 @@ final class HttpIngest {
         int processes = (int) Stats.arg(args, "--processes", 8);
         KeelHome serverHome = new KeelHome(Homes.fresh("http-server")).ensureExists();
         ConcurrentLinkedQueue<Long> batchNanos = new ConcurrentLinkedQueue<>();
-        Store store = Stores.open(serverHome.storeLocation());
+        // --store jdbc:postgresql://HOST/DB puts the server on PostgreSQL instead of the embedded store
+        Store store = Stores.open(Stats.arg(args, "--store", serverHome.storeLocation()));
         OpenAccess open = new OpenAccess("bench");
         try (KeelServer server = KeelServer.builder().store(store).blobs(new LocalBlobStore(serverHome.blobs()))
                 .access(open, open).settings(ServerSettings.local(0))
