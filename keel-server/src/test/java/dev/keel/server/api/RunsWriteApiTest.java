@@ -69,6 +69,12 @@ class RunsWriteApiTest {
     }
 
     @Test
+    void theReadApiAndTheWireCodecShowARunAlike() {
+        RunInfo r = run("abcd1234", "vision");
+        assertEquals(Views.run(r), dev.keel.core.store.wire.RunJson.toMap(r));
+    }
+
+    @Test
     void runFileContentGoesUpVerifiedAndComesBackStreamed() throws Exception {
         try (ServerFixture f = new ServerFixture(dir.resolve("server"));
              RemoteStore remote = new RemoteStore(f.server.url(), null)) {
