@@ -20,6 +20,8 @@ public final class RunSender implements AutoCloseable {
     static final long MAX_BACKOFF_MS = 30_000;
     /** While closing, retries come at least this often. */
     static final long CLOSING_RETRY_MS = 200;
+    /** Longest sleep without a wake-up (the writer wakes it every cycle anyway). */
+    static final long IDLE_MS = 1_000;
 
     private final KeelHome home;
     private final String runId;
@@ -68,8 +70,10 @@ public final class RunSender implements AutoCloseable {
             if (Thread.currentThread().isInterrupted()) {
                 return;
             }
-            long wait = closing ? CLOSING_RETRY_MS : Math.max(1, nextAttempt - System.currentTimeMillis());
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(wait, 1_000)));
+            // Sleep until woken by the writer, or until the back-off ends; at most IDLE_MS.
+            long untilRetry = nextAttempt - System.currentTimeMillis();
+            long wait = closing ? CLOSING_RETRY_MS : untilRetry > 0 ? Math.min(untilRetry, IDLE_MS) : IDLE_MS;
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(wait));
         }
     }
 
