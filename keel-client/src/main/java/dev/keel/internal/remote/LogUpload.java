@@ -29,7 +29,7 @@ import java.util.OptionalLong;
  */
 public final class LogUpload {
     /** Points per request: small enough for a quick request, large enough to amortise it. */
-    static final int MAX_POINTS = 10_000;
+    static final int MAX_POINTS = 5_000;
     static final int MAX_RECORDS = 2_000;
     /** Log bytes per request: keeps a request well under the server's body limit (32 MiB by default). */
     static final long MAX_LOG_BYTES = 4L << 20;

@@ -47,7 +47,7 @@ final class RunWriter implements Runnable {
      * Points per METRICS record. A record is the unit a remote upload sends at once (its end
      * offset is the batch's sequence number), so this bounds the size of an upload request.
      */
-    static final int MAX_POINTS_PER_RECORD = 10_000;
+    static final int MAX_POINTS_PER_RECORD = 5_000;
 
     private final RunImpl run;
     private final BlockingQueue<Event> queue;
