@@ -41,6 +41,7 @@ public final class RunOptions {
     private final boolean captureConsole;
     private final boolean strict;
     private final int queueCapacity;
+    private final String server;
 
     private RunOptions(Builder b) {
         this.project = b.project;
@@ -60,6 +61,7 @@ public final class RunOptions {
         this.captureConsole = b.captureConsole;
         this.strict = b.strict;
         this.queueCapacity = b.queueCapacity;
+        this.server = b.server;
     }
 
     public static Builder builder() {
@@ -86,6 +88,7 @@ public final class RunOptions {
         b.captureConsole = captureConsole;
         b.strict = strict;
         b.queueCapacity = queueCapacity;
+        b.server = server;
         return b;
     }
 
@@ -163,6 +166,11 @@ public final class RunOptions {
         return queueCapacity;
     }
 
+    /** The Keel server the run is uploaded to; null to use {@code KEEL_URL} (none: embedded only). */
+    public String server() {
+        return server;
+    }
+
     /** Collects options; every setting is optional except that a project defaults to "default". */
     public static final class Builder {
         private String project = "default";
@@ -182,6 +190,7 @@ public final class RunOptions {
         private boolean captureConsole = true;
         private boolean strict;
         private int queueCapacity = 1 << 16;
+        private String server;
 
         private Builder() {
         }
@@ -288,6 +297,16 @@ public final class RunOptions {
         /** Points the in-memory queue holds before {@code log} waits for the writer. */
         public Builder queueCapacity(int points) {
             this.queueCapacity = points;
+            return this;
+        }
+
+        /**
+         * Uploads the run to the Keel server at {@code url} (as {@code KEEL_URL} does): the run is
+         * still logged locally first and a background sender uploads it, so training never waits
+         * on the network. {@code KEEL_MODE=offline} keeps it local for {@code keel sync}.
+         */
+        public Builder server(String url) {
+            this.server = url;
             return this;
         }
 

@@ -13,6 +13,7 @@ public final class Bench {
     private static final Map<String, Consumer<String[]>> HARNESSES = Map.ofEntries(
             Map.entry("log-latency", LogLatency::main),
             Map.entry("ingest", Ingest::main),
+            Map.entry("http-ingest", HttpIngest::main),
             Map.entry("loop-overhead", LoopOverhead::main),
             Map.entry("runs-query", RunsQuery::main),
             Map.entry("history-read", HistoryRead::main),

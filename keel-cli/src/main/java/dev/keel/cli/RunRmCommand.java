@@ -46,7 +46,7 @@ final class RunRmCommand implements Callable<Integer> {
             LiveRuns live = new LiveRuns(access.home());
             live.recover(store);
             RunInfo run = live.effective(RunLookup.find(store, runId, access.home().toString()));
-            if (run.state() == RunState.RUNNING) {
+            if (run.state() == RunState.RUNNING || run.state() == RunState.UNREACHABLE) {
                 throw KeelException.invalid("run " + run.id() + " (" + run.name() + ") is still running (pid "
                         + run.pid() + " on " + run.host() + "): stop it first, then delete it");
             }

@@ -58,6 +58,9 @@ final class RunShowCommand implements Callable<Integer> {
     }
 
     private static List<RunInput> inputs(StoreAccess access, String runId) {
+        if (access.remote()) { // dataset lineage is local until datasets live on the server
+            return List.of();
+        }
         try (Datasets data = new DataAccess(access).openExisting()) {
             return data.inputsOf(runId);
         }

@@ -81,8 +81,10 @@ final class RunsCommand implements Callable<Integer> {
                 live.recover(store);
                 runs = live.effective(store.searchRuns(query));
             }
-            try (Datasets data = new DataAccess(access).openExisting()) {
-                inputs = DataAccess.inputsByRun(data);
+            if (!access.remote()) { // dataset lineage is local until datasets live on the server
+                try (Datasets data = new DataAccess(access).openExisting()) {
+                    inputs = DataAccess.inputsByRun(data);
+                }
             }
         }
         if (sortKey != null) {

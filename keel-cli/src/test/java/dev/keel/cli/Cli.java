@@ -42,7 +42,7 @@ final class Cli {
     private static boolean isCommandWord(List<String> args, int i) {
         String a = args.get(i);
         return switch (a) {
-            case "runs", "projects", "demo", "cache" -> true;
+            case "runs", "projects", "demo", "cache", "sync" -> true;
             case "run" -> true;
             case "data" -> i == 0;
             case "show", "rm" -> i > 0 && (args.get(i - 1).equals("run") || args.get(i - 1).equals("data"));

@@ -7,9 +7,12 @@ import java.util.Locale;
  *
  * <p>{@link #CRASHED} is never written by the run itself: a reader decides it when the run's
  * process is gone (its per-run lock is free) while the stored state still says {@link #RUNNING}.
+ * {@link #UNREACHABLE} is never stored either: a server shows it for a running run whose
+ * heartbeats stopped arriving while nothing proves the process dead (a network outage); it
+ * heals to running or finished when the run's backlog arrives.
  */
 public enum RunState {
-    RUNNING, FINISHED, FAILED, KILLED, CRASHED;
+    RUNNING, FINISHED, FAILED, KILLED, CRASHED, UNREACHABLE;
 
     /** The lower-case word used in the CLI, the JSON output and the filter language. */
     public String label() {
@@ -18,7 +21,7 @@ public enum RunState {
 
     /** True once the run can no longer change by itself. */
     public boolean isTerminal() {
-        return this != RUNNING;
+        return this != RUNNING && this != UNREACHABLE;
     }
 
     /** Parses {@code running}, {@code FINISHED}…; names the accepted words when the input is wrong. */
@@ -29,6 +32,6 @@ public enum RunState {
             }
         }
         throw new IllegalArgumentException("unknown run state '" + text
-                + "': use one of running, finished, failed, killed, crashed");
+                + "': use one of running, finished, failed, killed, crashed, unreachable");
     }
 }

@@ -10,7 +10,6 @@ import dev.keel.core.data.DatasetStore;
 import dev.keel.core.data.DatasetStores;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
-import dev.keel.internal.run.Liveness;
 import dev.keel.server.api.ApiModule;
 import dev.keel.server.api.DatasetBlobsApi;
 import dev.keel.server.api.DatasetsApi;
@@ -19,6 +18,7 @@ import dev.keel.server.api.ProjectAccessApi;
 import dev.keel.server.api.SessionApi;
 import dev.keel.server.api.UsersApi;
 import dev.keel.server.api.RunsReadApi;
+import dev.keel.server.api.RunsWriteApi;
 import dev.keel.server.auth.AccessRules;
 import dev.keel.server.auth.Authenticator;
 import dev.keel.server.auth.Authorizer;
@@ -31,6 +31,7 @@ import dev.keel.server.http.Route;
 import dev.keel.server.http.Router;
 import dev.keel.server.ui.DashboardModule;
 import dev.keel.server.mlflow.MlflowApi;
+import dev.keel.server.liveness.HeartbeatLiveness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,6 +76,7 @@ public final class KeelServer implements AutoCloseable {
         all.add(new DatasetsApi());
         all.add(new DatasetBlobsApi());
         all.add(new MlflowApi());
+        all.add(new RunsWriteApi());
         all.addAll(extra);
         all.add(new DashboardModule());
         return all;
@@ -91,7 +93,7 @@ public final class KeelServer implements AutoCloseable {
                 .store(store).datasets(datasets).blobs(blobs)
                 .access(open, open)
                 .module(SessionApi.local())
-                .liveness(run -> Liveness.effective(home, run))
+                .liveness(HeartbeatLiveness.forEmbedded(home))
                 .settings(settings)
                 .closeWithServer(store).closeWithServer(datasets)
                 .build();
@@ -177,7 +179,7 @@ public final class KeelServer implements AutoCloseable {
         private DatasetStore datasets;
         private Authenticator authenticator;
         private Authorizer authorizer;
-        private UnaryOperator<RunInfo> liveness = UnaryOperator.identity();
+        private UnaryOperator<RunInfo> liveness;
         private ServerSettings settings = ServerSettings.local(0);
         private final List<ApiModule> extra = new ArrayList<>();
         private final List<RequestListener> listeners = new ArrayList<>();
@@ -233,6 +235,9 @@ public final class KeelServer implements AutoCloseable {
         public KeelServer build() {
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(blobs, "blobs");
+            if (liveness == null) {
+                liveness = HeartbeatLiveness.fromEnvironment();
+            }
             if (authenticator == null) {
                 OpenAccess open = new OpenAccess(System.getProperty("user.name", "local"));
                 authenticator = open;

@@ -2,9 +2,11 @@ package dev.keel.cli.access;
 
 import dev.keel.core.KeelHome;
 import dev.keel.core.RunInfo;
+import dev.keel.core.RunState;
 import dev.keel.core.store.Store;
 import dev.keel.internal.run.Liveness;
 
+import java.nio.file.Files;
 import java.util.List;
 
 /**
@@ -31,7 +33,15 @@ public final class LiveRuns {
         }
     }
 
+    /**
+     * A run with its folder here is judged by its lock; one without (read from a server, which
+     * already judged it by its heartbeats) keeps its state until its heartbeat is long silent.
+     */
     public RunInfo effective(RunInfo run) {
+        if (run.state() == RunState.RUNNING && !Files.isDirectory(home.runDir(run.id()))) {
+            boolean silent = System.currentTimeMillis() - run.heartbeatAt() > Liveness.FOREIGN_HEARTBEAT_TIMEOUT_MS;
+            return silent ? run.withState(RunState.CRASHED) : run;
+        }
         return Liveness.effective(home, run);
     }
 

@@ -10,27 +10,68 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Opens the embedded store for CLI commands, with errors that name the path and the fix.
- * Readers never create a store: where none exists yet they see no runs.
+ * Opens the store for CLI commands, with errors that name the path and the fix: the server's
+ * when {@code KEEL_URL} is set (unless {@code KEEL_MODE=offline}), else the embedded store. Readers never create a store: where none exists yet
+ * they see no runs. The local folder ({@link #home()}) stays this machine's: run folders,
+ * event logs and locks live there in both cases.
  */
 public final class StoreAccess {
     private final KeelHome home;
+    private final String server;
 
     public StoreAccess(KeelHome home) {
+        this(home, null);
+    }
+
+    public StoreAccess(KeelHome home, String server) {
         this.home = home;
+        this.server = server;
     }
 
     /** {@code --home} when given, else {@code KEEL_HOME}, the nearest {@code .keel}, or {@code ~/.keel}. */
     public static StoreAccess of(Path homeOption) {
-        return new StoreAccess(homeOption != null ? new KeelHome(homeOption) : KeelHome.resolve());
+        return new StoreAccess(homeOption != null ? new KeelHome(homeOption) : KeelHome.resolve(), serverFromEnvironment());
+    }
+
+    /**
+     * {@code KEEL_URL} (or the system property {@code keel.url}) unless {@code KEEL_MODE=offline};
+     * null when runs are read locally.
+     */
+    public static String serverFromEnvironment() {
+        String url = System.getenv("KEEL_URL");
+        if (url == null || url.isBlank()) {
+            url = System.getProperty("keel.url");
+        }
+        if (url == null || url.isBlank() || "offline".equalsIgnoreCase(System.getenv("KEEL_MODE"))) {
+            return null;
+        }
+        return url.trim();
     }
 
     public KeelHome home() {
         return home;
     }
 
+    /** True when runs are read from a server. */
+    public boolean remote() {
+        return server != null;
+    }
+
+    /** Where runs are read from, for messages: the server's URL or the local database. */
+    public String where() {
+        return server != null ? server : home.database().toString();
+    }
+
     /** The store when one exists at the home, empty when nothing was recorded there yet. */
     public Optional<Store> openIfExists() {
+        if (server != null) {
+            return Optional.of(Stores.open(server));
+        }
+        return openLocalIfExists();
+    }
+
+    /** The embedded store of {@link #home()}, whatever KEEL_URL says (what {@code keel sync} reads). */
+    public Optional<Store> openLocalIfExists() {
         Path db = home.database();
         if (!Files.exists(db)) {
             return Optional.empty();

@@ -53,6 +53,24 @@ public final class EventLogReader implements Closeable {
         return r;
     }
 
+    /**
+     * Opens a log positioned at {@code offset}, which must be a record boundary (an offset a
+     * store holds as applied): reading starts with the record that begins there.
+     */
+    public static EventLogReader openAt(Path file, long offset) throws IOException {
+        EventLogReader r = open(file);
+        if (r.stopReason == null && offset > r.position) {
+            if (offset > r.fileSize) {
+                r.in.close();
+                throw new IOException("offset " + offset + " is past the end of " + file + " (" + r.fileSize
+                        + " bytes): the log is shorter than what was applied from it");
+            }
+            r.in.skipNBytes(offset - r.position);
+            r.position = offset;
+        }
+        return r;
+    }
+
     private void readHeader() throws IOException {
         if (fileSize == 0) {
             stopReason = "end of log";

@@ -9,7 +9,12 @@ import dev.keel.core.MetricSeries;
 import dev.keel.core.Names;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
+import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.store.Store;
+import dev.keel.core.store.Stores;
+import dev.keel.internal.remote.RemoteMode;
+import dev.keel.internal.remote.RemoteStore;
+import dev.keel.internal.remote.RunSender;
 import dev.keel.internal.config.ConfigResolver;
 import dev.keel.internal.console.ConsoleCapture;
 import dev.keel.internal.provenance.Provenance;
@@ -37,6 +42,7 @@ public final class RunFactory {
     /** Marker file in a run folder once its store row exists (spares recovery a look-up). */
     static final String INDEXED_MARK = "indexed";
     private static final List<Long> SEEDS = new CopyOnWriteArrayList<>();
+    private static final Map<String, RemoteStore> REMOTES = new java.util.concurrent.ConcurrentHashMap<>();
     private static final ExecutorService BACKGROUND = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "keel-provenance");
         t.setDaemon(true);
@@ -87,7 +93,8 @@ public final class RunFactory {
         do {
             id = Ids.newRunId();
         } while (Files.exists(home.runDir(id)));
-        String name = o.name() != null && !o.name().isBlank() ? o.name() : Names.friendly(store.nextRunOrdinal(o.project()));
+        RemoteMode remote = RemoteMode.of(o.server());
+        String name = o.name() != null && !o.name().isBlank() ? o.name() : Names.friendly(ordinal(remote, store, o.project()));
         long now = System.currentTimeMillis();
         String user = o.user() != null ? o.user() : System.getProperty("user.name", "");
         RunInfo info = new RunInfo(id, o.project(), name, o.group(), user, o.tags(), o.notes(), RunState.RUNNING,
@@ -100,10 +107,43 @@ public final class RunFactory {
         RunWriter writer = new RunWriter(run, queueOf(run), store, home, log, info, false, provenance,
                 o.flushInterval().toMillis(), new SummaryTracker(), run.problemsSink());
         writer.beginNew();
+        attachSender(remote, home, run, writer);
         ProcessHooks.register(run);
         run.start(writer, lock);
         startCompanions(run, o, home);
         return run;
+    }
+
+    /**
+     * Remote mode: the run is logged locally as always, and a background sender uploads its
+     * event log after every writer cycle; the run's end waits (bounded) for it to catch up.
+     */
+    private static void attachSender(RemoteMode mode, KeelHome home, RunImpl run, RunWriter writer) {
+        if (!mode.sending()) {
+            return;
+        }
+        RemoteStore remote = remoteStore(mode.url());
+        RunSender sender = RunSender.start(home, run.id(), remote, new LocalBlobStore(home.blobs()),
+                mode.finishTimeout().toMillis());
+        writer.afterCycle(sender::wake);
+        run.addFinisher(sender);
+    }
+
+    /** One client per server per JVM (its connection pool and threads are shared by every run). */
+    private static RemoteStore remoteStore(String url) {
+        return REMOTES.computeIfAbsent(url, u -> (RemoteStore) Stores.open(u));
+    }
+
+    /** Names count the server's runs in remote mode; the local count when the server does not answer. */
+    private static long ordinal(RemoteMode mode, Store local, String project) {
+        if (mode.sending()) {
+            try {
+                return remoteStore(mode.url()).nextRunOrdinal(project, java.time.Duration.ofSeconds(2));
+            } catch (RuntimeException e) {
+                // the server is down or refuses: a name is only a name
+            }
+        }
+        return local.nextRunOrdinal(project);
     }
 
     /** System metrics and console capture, both on their own threads (OSHI's slow start included). */
@@ -155,6 +195,7 @@ public final class RunFactory {
                 CompletableFuture.completedFuture(CapturedProvenance.none()), o.flushInterval().toMillis(), tracker, run.problemsSink());
         writer.beginResumed();
         writer.addConfig(newConfig);
+        attachSender(RemoteMode.of(o.server()), home, run, writer);
         ProcessHooks.register(run);
         run.start(writer, lock);
         startCompanions(run, o, home);

@@ -45,6 +45,7 @@ final class RunImpl implements Run {
     private final Set<String> tags;
     private final Thread owner = Thread.currentThread();
     private final List<AutoCloseable> companions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<AutoCloseable> finishers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private List<dev.keel.core.RunFile> priorFiles = List.of();
     private dev.keel.internal.checkpoint.CheckpointManager checkpoints;
     private volatile Thread writerThread;
@@ -82,6 +83,11 @@ final class RunImpl implements Run {
         } else {
             companions.add(c);
         }
+    }
+
+    /** Closed once the writer has ended, before the lock is released (the remote sender's catch-up). */
+    void addFinisher(AutoCloseable c) {
+        finishers.add(c);
     }
 
     private static void closeQuietly(AutoCloseable c) {
@@ -417,6 +423,9 @@ final class RunImpl implements Run {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            for (AutoCloseable c : finishers) {
+                closeQuietly(c);
+            }
             if (lock != null && (w == null || !w.isAlive())) {
                 lock.close();
             }

@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 /** The JSON form of a {@code CREATE} record: the run as it was created. */
-final class RunRecords {
+public final class RunRecords {
     private RunRecords() {
     }
 
-    static Map<String, Object> toMap(RunInfo r) {
+    public static Map<String, Object> toMap(RunInfo r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", r.id());
         m.put("project", r.project());
@@ -30,7 +30,7 @@ final class RunRecords {
     }
 
     @SuppressWarnings("unchecked")
-    static RunInfo fromMap(Map<String, Object> m) {
+    public static RunInfo fromMap(Map<String, Object> m) {
         long created = ((Number) m.getOrDefault("createdAt", 0L)).longValue();
         return new RunInfo((String) m.get("id"), (String) m.get("project"), (String) m.get("name"),
                 (String) m.get("group"), (String) m.get("user"), (List<String>) m.get("tags"),

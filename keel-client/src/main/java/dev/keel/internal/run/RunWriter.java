@@ -43,6 +43,11 @@ final class RunWriter implements Runnable {
     /** Longest sleep of an idle writer between looks at the queue. */
     static final long IDLE_POLL_MS = 5;
     private static final int EARLY_CYCLE_POINTS = 100_000;
+    /**
+     * Points per METRICS record. A record is the unit a remote upload sends at once (its end
+     * offset is the batch's sequence number), so this bounds the size of an upload request.
+     */
+    static final int MAX_POINTS_PER_RECORD = 5_000;
 
     private final RunImpl run;
     private final BlockingQueue<Event> queue;
@@ -68,6 +73,7 @@ final class RunWriter implements Runnable {
     private long lastCycle = startedAt;
     private long lastHeartbeat;
     private Event.End end;
+    private volatile Runnable afterCycle;
 
     RunWriter(RunImpl run, BlockingQueue<Event> queue, Store store, KeelHome home, EventLogWriter log,
               RunInfo info, boolean alreadyInStore, Future<CapturedProvenance> provenance, long flushMs,
@@ -103,6 +109,11 @@ final class RunWriter implements Runnable {
                     + "): metrics go to the store only. Fix: free disk space or make " + home.root() + " writable.");
             closeLog();
         }
+    }
+
+    /** Runs after every writer cycle, on the writer thread; must not block (wakes the remote sender). */
+    void afterCycle(Runnable r) {
+        this.afterCycle = r;
     }
 
     /** Queues the return to running of a resumed run. */
@@ -214,6 +225,10 @@ final class RunWriter implements Runnable {
         }
         lastCycle = System.currentTimeMillis();
         releaseWaiters();
+        Runnable r = afterCycle;
+        if (r != null) {
+            r.run();
+        }
     }
 
     private void cycle() {
@@ -277,7 +292,8 @@ final class RunWriter implements Runnable {
             log.add(EventType.REWIND, LogRecords.json(LogRecords.rewind(batch.truncateAfterStep)));
         }
         for (int from = 0; from < batch.metrics.size(); ) {
-            MetricCodec.Encoded enc = MetricCodec.encode(batch.metrics, from, batch.metrics.size());
+            MetricCodec.Encoded enc = MetricCodec.encode(batch.metrics, from,
+                    Math.min(batch.metrics.size(), from + MAX_POINTS_PER_RECORD));
             log.add(EventType.METRICS, enc.payload());
             from += enc.taken();
         }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -132,6 +133,28 @@ class EventLogTest {
             assertTrue(r.damaged());
             assertTrue(r.stopReason().contains("not a Keel event log"));
         }
+    }
+
+    @Test
+    void openingAtAnAppliedOffsetReadsTheRecordsAfterIt() throws IOException {
+        Path log = writeLog(3);
+        List<EventLogReader.Entry> all = readAll(log, new String[1]);
+        for (int i = 0; i < all.size(); i++) {
+            try (EventLogReader r = EventLogReader.openAt(log, all.get(i).end())) {
+                List<EventLogReader.Entry> rest = new ArrayList<>();
+                for (EventLogReader.Entry e; (e = r.next()) != null; ) {
+                    rest.add(e);
+                }
+                assertEquals(all.size() - i - 1, rest.size());
+                if (!rest.isEmpty()) {
+                    assertEquals(all.get(i + 1).offset(), rest.get(0).offset());
+                    assertEquals(all.get(i + 1).type(), rest.get(0).type());
+                }
+                assertEquals(Files.size(log), r.validEnd());
+            }
+        }
+        IOException past = assertThrows(IOException.class, () -> EventLogReader.openAt(log, Files.size(log) + 1));
+        assertTrue(past.getMessage().contains("is past the end of"), past.getMessage());
     }
 
     @Test

@@ -161,7 +161,7 @@ final class RunMapping {
 
     static String status(RunState state) {
         return switch (state) {
-            case RUNNING -> "RUNNING";
+            case RUNNING, UNREACHABLE -> "RUNNING";
             case FINISHED -> "FINISHED";
             case FAILED, CRASHED -> "FAILED";
             case KILLED -> "KILLED";

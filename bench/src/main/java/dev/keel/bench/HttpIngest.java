@@ -1,0 +1,137 @@
+package dev.keel.bench;
+
+import dev.keel.Keel;
+import dev.keel.Run;
+import dev.keel.RunOptions;
+import dev.keel.core.KeelHome;
+import dev.keel.core.RunInfo;
+import dev.keel.core.blob.LocalBlobStore;
+import dev.keel.core.store.RunQuery;
+import dev.keel.core.store.Store;
+import dev.keel.core.store.Stores;
+import dev.keel.server.KeelServer;
+import dev.keel.server.ServerSettings;
+import dev.keel.server.auth.OpenAccess;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Ingest over HTTP: 8 training processes in remote mode ({@code RunOptions.server}) log into
+ * one server on the embedded store. Each child logs locally first and its background sender
+ * uploads; a child's span ends when {@code close()} returned with everything uploaded. Reports
+ * points/s from the first child's init to the last child's close, and the p50/p99 server-side
+ * latency of the batch requests. The point count is checked on the server afterwards.
+ * {@code --store LOCATION} runs the server on another store (e.g. {@code jdbc:postgresql://…}).
+ */
+final class HttpIngest {
+    private static final String[] KEYS = {"loss", "accuracy", "lr", "grad_norm", "throughput"};
+
+    private HttpIngest() {
+    }
+
+    static void main(String[] args) {
+        long points = Stats.arg(args, "--points", 8_000_000);
+        if (Stats.arg(args, "--child", 0) == 1) {
+            child(args, points);
+            return;
+        }
+        int processes = (int) Stats.arg(args, "--processes", 8);
+        KeelHome serverHome = new KeelHome(Homes.fresh("http-server")).ensureExists();
+        ConcurrentLinkedQueue<Long> batchNanos = new ConcurrentLinkedQueue<>();
+        // --store jdbc:postgresql://HOST/DB puts the server on PostgreSQL instead of the embedded store
+        Store store = Stores.open(Stats.arg(args, "--store", serverHome.storeLocation()));
+        OpenAccess open = new OpenAccess("bench");
+        try (KeelServer server = KeelServer.builder().store(store).blobs(new LocalBlobStore(serverHome.blobs()))
+                .access(open, open).settings(ServerSettings.local(0))
+                .listener((id, method, route, path, status, user, nanos) -> {
+                    if (route.endsWith("/batches")) {
+                        batchNanos.add(nanos);
+                    }
+                })
+                .closeWithServer(store).build().start()) {
+            long perChild = points / processes;
+            List<Process> children = new ArrayList<>();
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String cp = System.getProperty("java.class.path");
+            for (int i = 0; i < processes; i++) {
+                try {
+                    ProcessBuilder pb = new ProcessBuilder(java, "-cp", cp, Bench.class.getName(), "http-ingest",
+                            "--child", "1", "--points", Long.toString(perChild), "--url", server.url(),
+                            "--home", Homes.fresh("http-client" + i).toString())
+                            .redirectError(ProcessBuilder.Redirect.INHERIT);
+                    pb.environment().put("KEEL_SYNC_ON_CLOSE_S", "600");
+                    pb.environment().remove("KEEL_MODE");
+                    children.add(pb.start());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            long first = Long.MAX_VALUE;
+            long last = 0;
+            for (Process p : children) {
+                try {
+                    for (String line : new String(p.getInputStream().readAllBytes()).split("\n")) {
+                        if (line.startsWith("SPAN ")) {
+                            String[] w = line.trim().split(" ");
+                            first = Math.min(first, Long.parseLong(w[1]));
+                            last = Math.max(last, Long.parseLong(w[2]));
+                        }
+                    }
+                    if (p.waitFor() != 0) {
+                        throw new IllegalStateException("a child exited with " + p.exitValue());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            long total = perChild / KEYS.length * KEYS.length * processes;
+            check(store, total);
+            long[] lat = batchNanos.stream().mapToLong(Long::longValue).toArray();
+            Arrays.sort(lat);
+            Stats.result("http-ingest." + processes + "proc", total / ((last - first) / 1e3),
+                    "points/s (first child's init to last child's close, all uploaded)", ">= 300,000");
+            Stats.result("http-ingest.batch-latency.p50", Stats.percentile(lat, 50) / 1e6, "ms (server side, "
+                    + lat.length + " batch requests)", "-");
+            Stats.result("http-ingest.batch-latency.p99", Stats.percentile(lat, 99) / 1e6, "ms (server side)", "<= 50");
+        }
+    }
+
+    private static void child(String[] args, long points) {
+        long start = System.currentTimeMillis();
+        try (Run run = Keel.init(RunOptions.builder().project("bench-http").home(Path.of(Stats.arg(args, "--home", "")))
+                .server(Stats.arg(args, "--url", "")).systemMetrics(false).captureConsole(false).build())) {
+            Map<String, Double> m = new HashMap<>();
+            long calls = points / KEYS.length;
+            for (long i = 0; i < calls; i++) {
+                for (int k = 0; k < KEYS.length; k++) {
+                    m.put(KEYS[k], (double) (i * KEYS.length + k));
+                }
+                run.log(m);
+            }
+        }
+        System.out.println("SPAN " + start + " " + System.currentTimeMillis());
+    }
+
+    private static void check(Store store, long expected) {
+        long total = 0;
+        for (RunInfo r : store.searchRuns(RunQuery.all())) {
+            for (String key : store.metricKeys(r.id())) {
+                total += store.history(r.id(), key).size();
+            }
+        }
+        if (total != expected) {
+            throw new IllegalStateException("the server holds " + total + " points, expected " + expected);
+        }
+    }
+}

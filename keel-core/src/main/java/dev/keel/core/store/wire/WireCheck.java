@@ -1,0 +1,157 @@
+package dev.keel.core.store.wire;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keel.core.Json;
+import dev.keel.core.KeelException;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Typed reads of JSON fields whose errors name the field and say what was expected. */
+final class WireCheck {
+    /** The longest metric, summary or config key (the SDK's own limit). */
+    static final int MAX_KEY = 250;
+    /** Console lines (the SDK cuts them at 16 KiB) and notes. */
+    static final int MAX_TEXT = 1 << 20;
+
+    private WireCheck() {
+    }
+
+    static KeelException bad(String field, String problem) {
+        return KeelException.invalid("field '" + field + "' " + problem);
+    }
+
+    static void object(JsonNode node, String field) {
+        if (node == null || !node.isObject()) {
+            throw bad(field, "must be a JSON object, got " + kind(node));
+        }
+    }
+
+    static void onlyKnown(JsonNode node, String where, Set<String> known) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!known.contains(f)) {
+                throw KeelException.invalid("unknown field '" + (where.isEmpty() ? f : where + "." + f)
+                        + "': the accepted fields are " + String.join(", ", known));
+            }
+        }
+    }
+
+    static String kind(JsonNode n) {
+        if (n == null || n.isMissingNode()) {
+            return "nothing";
+        }
+        return n.getNodeType().name().toLowerCase();
+    }
+
+    static long integer(JsonNode n, String field) {
+        if (n == null || !n.isIntegralNumber() || !n.canConvertToLong()) {
+            throw bad(field, "must be a whole number, got " + show(n));
+        }
+        return n.longValue();
+    }
+
+    static long integer(JsonNode parent, String name, String field, long fallback) {
+        JsonNode n = parent.get(name);
+        return n == null || n.isNull() ? fallback : integer(n, field);
+    }
+
+    static String text(JsonNode n, String field, int maxLength) {
+        if (n == null || !n.isTextual()) {
+            throw bad(field, "must be a string, got " + show(n));
+        }
+        String s = n.textValue();
+        if (s.length() > maxLength) {
+            throw bad(field, "has " + s.length() + " characters, more than " + maxLength);
+        }
+        return s;
+    }
+
+    static String optionalText(JsonNode parent, String name, String field, int maxLength) {
+        JsonNode n = parent.get(name);
+        return n == null || n.isNull() ? null : text(n, field, maxLength);
+    }
+
+    /** A metric, summary or config key: 1–250 characters, no control characters. */
+    static String key(String k, String field) {
+        if (k == null || k.isEmpty()) {
+            throw bad(field, "is an empty key: names need 1 to " + MAX_KEY + " characters");
+        }
+        if (k.length() > MAX_KEY) {
+            throw bad(field, "has a key of " + k.length() + " characters, more than " + MAX_KEY);
+        }
+        for (int i = 0; i < k.length(); i++) {
+            if (Character.isISOControl(k.charAt(i))) {
+                throw bad(field, "has a key with a control character (U+" + String.format("%04X", (int) k.charAt(i)) + ")");
+            }
+        }
+        return k;
+    }
+
+    /** A number, or one of the strings "NaN", "Infinity", "-Infinity". */
+    static double number(JsonNode n, String field) {
+        if (n != null && n.isNumber()) {
+            return n.doubleValue();
+        }
+        if (n != null && n.isTextual()) {
+            switch (n.textValue()) {
+                case "NaN":
+                    return Double.NaN;
+                case "Infinity":
+                    return Double.POSITIVE_INFINITY;
+                case "-Infinity":
+                    return Double.NEGATIVE_INFINITY;
+                default:
+                    break;
+            }
+        }
+        throw bad(field, "must be a number or one of \"NaN\", \"Infinity\", \"-Infinity\", got " + show(n));
+    }
+
+    /**
+     * A JSON object as a tree of maps, lists, strings, numbers, booleans and nulls. Metric names
+     * (summary keys) are checked as the SDK checks them; config and provenance keep any key.
+     */
+    static Map<String, Object> tree(JsonNode n, String field, boolean metricKeys) {
+        object(n, field);
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (metricKeys) {
+                key(e.getKey(), field);
+            }
+            out.put(e.getKey(), Json.MAPPER.convertValue(e.getValue(), Object.class));
+        }
+        return out;
+    }
+
+    static List<String> strings(JsonNode n, String field, int maxLength) {
+        if (n == null || !n.isArray()) {
+            throw bad(field, "must be an array of strings, got " + show(n));
+        }
+        List<String> out = new ArrayList<>(n.size());
+        for (int i = 0; i < n.size(); i++) {
+            out.add(text(n.get(i), field + "[" + i + "]", maxLength));
+        }
+        return out;
+    }
+
+    static JsonNode array(JsonNode n, String field) {
+        if (n == null || !n.isArray()) {
+            throw bad(field, "must be an array, got " + show(n));
+        }
+        return n;
+    }
+
+    static String show(JsonNode n) {
+        if (n == null || n.isMissingNode()) {
+            return "nothing";
+        }
+        String s = n.toString();
+        return s.length() > 60 ? s.substring(0, 60) + "…" : s;
+    }
+}
