@@ -73,6 +73,16 @@ class AccessMatrixTest {
             e("GET /api/v1/runs/{id}/metrics/{key*}", Rule.READ),
             e("GET /api/v1/runs/{id}/console", Rule.READ),
             e("GET /api/v1/runs/{id}/files", Rule.READ),
+            // writing runs and the remote SDK (RunsWriteApi)
+            e("GET /api/v1/runs", Rule.SIGNED_IN),
+            e("POST /api/v1/projects/{project}/runs", Rule.WRITE)
+                    .bodyFrom(s -> "{\"id\": \"" + dev.keel.core.Ids.newRunId() + "\", \"name\": \"m\"}"),
+            e("GET /api/v1/projects/{project}/next-ordinal", Rule.READ),
+            e("POST /api/v1/runs/{id}/batches", Rule.WRITE).body("{\"summary\": {\"acc\": 1}}"),
+            e("GET /api/v1/runs/{id}/log-offset", Rule.READ),
+            e("DELETE /api/v1/runs/{id}", Rule.WRITE),
+            e("HEAD /api/v1/runs/{id}/blobs/{hash}", Rule.WRITE).param("hash", "sha256:" + "0".repeat(64)),
+            e("PUT /api/v1/runs/{id}/blobs/{hash}", Rule.WRITE).param("hash", "sha256:" + "0".repeat(64)).body("x"),
             // sessions (SessionApi)
             e("POST /api/v1/session", Rule.ANYONE).body("{\"user\": \"owner\", \"api_key\": \"${owner_key}\"}"),
             e("GET /api/v1/session", Rule.SIGNED_IN),
