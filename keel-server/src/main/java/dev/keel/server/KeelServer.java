@@ -20,6 +20,10 @@ import dev.keel.server.http.HttpFront;
 import dev.keel.server.http.RequestListener;
 import dev.keel.server.http.Route;
 import dev.keel.server.http.Router;
+import dev.keel.server.openapi.OpenApiModule;
+import dev.keel.server.ops.MeteredStore;
+import dev.keel.server.ops.MetricsApi;
+import dev.keel.server.ops.ServerMetrics;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,23 +47,29 @@ public final class KeelServer implements AutoCloseable {
     private final ServerContext context;
     private final Router router;
     private final List<AutoCloseable> owned;
+    private final ServerMetrics metrics = new ServerMetrics();
     private HttpFront front;
 
     private KeelServer(Builder b) {
         Authorizer authorizer = b.authorizer;
-        this.context = new ServerContext(b.store, b.blobs, b.datasets, authorizer, b.liveness, b.settings);
-        this.router = new Router(b.authenticator, new AccessRules(authorizer, b.store), b.settings.maxBodyBytes());
+        // Every write through the context's store is counted for /metrics (ingest rate).
+        Store store = MeteredStore.wrap(b.store, metrics);
+        this.context = new ServerContext(store, b.blobs, b.datasets, authorizer, b.liveness, b.settings);
+        this.router = new Router(b.authenticator, new AccessRules(authorizer, store), b.settings.maxBodyBytes());
         this.owned = List.copyOf(b.owned);
+        router.listen(metrics);
         b.listeners.forEach(router::listen);
-        for (ApiModule module : modules(b.extra)) {
+        for (ApiModule module : modules(b.extra, metrics)) {
             module.register(router, context);
         }
     }
 
     /** The server's route groups, in the order their routes are matched. */
-    private static List<ApiModule> modules(List<ApiModule> extra) {
+    private static List<ApiModule> modules(List<ApiModule> extra, ServerMetrics metrics) {
         List<ApiModule> all = new ArrayList<>();
         all.add(new HealthApi());
+        all.add(new MetricsApi(metrics));
+        all.add(new OpenApiModule());
         all.add(new RunsReadApi());
         all.addAll(extra);
         return all;
@@ -89,6 +99,7 @@ public final class KeelServer implements AutoCloseable {
     public KeelServer start() {
         try {
             front = HttpFront.start(context.settings().host(), context.settings().port(), context.settings().threads(), router);
+            metrics.pool(front.executor());
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + context.settings().host() + ":"
@@ -111,6 +122,11 @@ public final class KeelServer implements AutoCloseable {
 
     public ServerContext context() {
         return context;
+    }
+
+    /** This process's metrics, as {@code /metrics} shows them; modules may add their own. */
+    public ServerMetrics metrics() {
+        return metrics;
     }
 
     @Override

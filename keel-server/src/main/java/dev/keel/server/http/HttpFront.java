@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -16,14 +15,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class HttpFront implements AutoCloseable {
     private final HttpServer server;
-    private final ExecutorService executor;
+    private final ThreadPoolExecutor executor;
 
-    private HttpFront(HttpServer server, ExecutorService executor) {
+    private HttpFront(HttpServer server, ThreadPoolExecutor executor) {
         this.server = server;
         this.executor = executor;
     }
 
     public static HttpFront start(String host, int port, int threads, Router router) throws IOException {
+        HttpLimits.applyDefaults();
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 256);
         AtomicInteger n = new AtomicInteger();
         // Long-lived streams (server-sent events, big downloads) hold a thread each: grow past
@@ -38,6 +38,11 @@ public final class HttpFront implements AutoCloseable {
         server.createContext("/", router::dispatch);
         server.start();
         return new HttpFront(server, executor);
+    }
+
+    /** The request pool, for {@code /metrics}. */
+    public ThreadPoolExecutor executor() {
+        return executor;
     }
 
     public int port() {

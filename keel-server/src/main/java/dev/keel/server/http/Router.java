@@ -93,13 +93,28 @@ public final class Router {
         Request request = new Request(exchange, id, maxBodyBytes);
         int status = 500;
         String routeName = "unmatched";
+        for (RequestListener l : listeners) {
+            try {
+                l.started(id, exchange.getRequestMethod());
+            } catch (RuntimeException ignored) {
+                // A listener's failure must not affect serving.
+            }
+        }
         try {
+            SecurityHeaders.apply(exchange.getResponseHeaders());
             exchange.getResponseHeaders().set("X-Request-Id", id);
-            exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
             Object result;
             try {
+                if ("OPTIONS".equals(request.method())) {
+                    result = options(request);
+                    status = send(exchange, result);
+                    return;
+                }
                 Route route = match(request);
                 routeName = route.pattern();
+                if (!route.streaming()) {
+                    request.checkDeclaredLength();
+                }
                 request.principal(authenticator.authenticate(request));
                 accessCheck.check(request.principal(), route.access(), request);
                 result = route.handler().handle(request);
@@ -131,13 +146,58 @@ public final class Router {
         }
     }
 
-    private Route match(Request request) {
+    /**
+     * CORS preflights and {@code OPTIONS} requests: the methods a path takes, and no
+     * {@code Access-Control-Allow-*} header, so browsers refuse cross-origin calls.
+     */
+    private Response options(Request request) {
+        List<String> path = split(request);
+        java.util.Set<String> methods = new java.util.TreeSet<>();
+        for (Route route : routes) {
+            if (match(route.segments(), path) != null) {
+                methods.add(route.method());
+            }
+        }
+        if (methods.isEmpty()) {
+            throw new KeelException(ErrorCode.ENDPOINT_NOT_FOUND, "no endpoint at " + request.path()
+                    + "; see /api/v1/openapi.json for the API");
+        }
+        methods.add("OPTIONS");
+        return Response.noContent().header("Allow", String.join(", ", methods));
+    }
+
+    private static List<String> split(Request request) {
         List<String> path;
         try {
             path = Route.split(request.path());
         } catch (RuntimeException e) {
             throw new KeelException(ErrorCode.BAD_REQUEST, "malformed path");
         }
+        for (String segment : path) {
+            checkSegment(decodePath(segment));
+        }
+        return path;
+    }
+
+    /**
+     * No path parameter may climb out of where a handler puts it: '.' and '..' segments (also
+     * percent-encoded, or hidden in a parameter as "a%2F..%2Fb") and NUL are refused for every
+     * route, before any handler sees them.
+     */
+    private static void checkSegment(String decoded) {
+        if (decoded.indexOf('\0') >= 0) {
+            throw new KeelException(ErrorCode.BAD_REQUEST, "the path contains a NUL character");
+        }
+        for (String part : decoded.split("[/\\\\]", -1)) {
+            if (part.equals("..") || part.equals(".")) {
+                throw new KeelException(ErrorCode.BAD_REQUEST, "the path contains a '" + part
+                        + "' segment: paths in this API are never relative; name the object itself");
+            }
+        }
+    }
+
+    private Route match(Request request) {
+        List<String> path = split(request);
         boolean pathMatched = false;
         for (Route route : routes) {
             Map<String, String> params = match(route.segments(), path);
@@ -203,7 +263,6 @@ public final class Router {
     private static int send(HttpExchange exchange, Object result) throws IOException {
         Response response = result instanceof Response r ? r
                 : result == null ? Response.noContent() : Response.json(200, result);
-        exchange.getResponseHeaders().putIfAbsent("Cache-Control", List.of("no-store"));
         response.headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
         if (response.contentType != null) {
             exchange.getResponseHeaders().set("Content-Type", response.contentType
