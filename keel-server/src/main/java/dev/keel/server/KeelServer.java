@@ -77,18 +77,29 @@ public final class KeelServer implements AutoCloseable {
 
     /** A server for one person over the embedded store at {@code home} (what {@code keel ui} runs). */
     public static KeelServer embedded(KeelHome home, ServerSettings settings) {
+        return embedded(home, settings, new RequestListener[0]);
+    }
+
+    /** The same, with listeners told about every request (a request log); closeable ones close with the server. */
+    public static KeelServer embedded(KeelHome home, ServerSettings settings, RequestListener... listeners) {
         home.ensureExists();
         Store store = Stores.open(home.storeLocation());
         DatasetStore datasets = DatasetStores.open(home.storeLocation());
         LocalBlobStore blobs = new LocalBlobStore(home.blobs());
         OpenAccess open = new OpenAccess(System.getProperty("user.name", "local"));
-        return builder()
+        Builder b = builder()
                 .store(store).datasets(datasets).blobs(blobs)
                 .access(open, open)
                 .liveness(run -> Liveness.effective(home, run))
                 .settings(settings)
-                .closeWithServer(store).closeWithServer(datasets)
-                .build();
+                .closeWithServer(store).closeWithServer(datasets);
+        for (RequestListener l : listeners) {
+            b.listener(l);
+            if (l instanceof AutoCloseable c) {
+                b.closeWithServer(c);
+            }
+        }
+        return b.build();
     }
 
     public static Builder builder() {
@@ -131,8 +142,16 @@ public final class KeelServer implements AutoCloseable {
 
     @Override
     public void close() {
+        stop(0);
+    }
+
+    /**
+     * Stops accepting connections, lets requests in flight finish for up to {@code graceSeconds},
+     * then closes the stores the server owns ({@code keel server} on SIGTERM).
+     */
+    public void stop(int graceSeconds) {
         if (front != null) {
-            front.close();
+            front.stop(graceSeconds);
         }
         for (AutoCloseable c : owned) {
             try {

@@ -55,7 +55,12 @@ public final class HttpFront implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        stop(0);
+    }
+
+    /** Stops accepting, waits up to {@code graceSeconds} for requests in flight, then stops. */
+    public void stop(int graceSeconds) {
+        server.stop(graceSeconds);
         executor.shutdownNow();
     }
 }

@@ -3,6 +3,7 @@ package dev.keel.server.ops;
 import dev.keel.server.http.RequestListener;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -42,7 +43,7 @@ public final class RequestLog implements RequestListener, AutoCloseable {
 
     @Override
     public void finished(String requestId, String method, String route, String path, int status, String user, long nanos) {
-        String line = format(Instant.now(), requestId, method, route, status, user, nanos);
+        String line = format(Instant.now().truncatedTo(ChronoUnit.MILLIS), requestId, method, route, status, user, nanos);
         if (!queue.offer(line)) {
             dropped.incrementAndGet();
         }
