@@ -5,6 +5,8 @@ import dev.keel.core.KeelHome;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
 import dev.keel.core.blob.LocalBlobStore;
+import dev.keel.core.filter.Field;
+import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
 import dev.keel.core.store.WriteBatch;
@@ -72,6 +74,17 @@ final class RunsSearch {
         long t0 = System.nanoTime();
         populate(store, runs);
         System.err.printf("%s: %d runs stored in %.1f s%n", name, runs, (System.nanoTime() - t0) / 1e9);
+        // The same query on the store directly, in the same run: what HTTP, JSON and the count add.
+        RunQuery query = new RunQuery("bench", null, Field.parse("summary.val_loss"), true, 50, 0);
+        double[] direct = new double[25];
+        for (int i = 0; i < direct.length; i++) {
+            long s0 = System.nanoTime();
+            store.searchRuns(query);
+            store.countRuns(query);
+            direct[i] = (System.nanoTime() - s0) / 1e6;
+        }
+        Stats.result("runs.search.store." + name + ".top50+count", Stats.median(Arrays.copyOfRange(direct, 5, direct.length)),
+                "ms", "-");
         try (KeelServer server = KeelServer.builder().store(store).blobs(new LocalBlobStore(blobs))
                 .settings(ServerSettings.local(0)).build().start()) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
