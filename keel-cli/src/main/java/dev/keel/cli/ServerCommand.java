@@ -21,13 +21,15 @@ import java.util.concurrent.Callable;
             "Each setting comes from its flag, else its environment variable, else the config file, else the default.",
             "Several processes may serve one database and bucket behind a load balancer."},
         subcommands = {},
-        footer = {"%nEnvironment variables (a flag wins over them, they win over the config file):",
-            "  KEEL_SERVER_HOST, KEEL_SERVER_PORT, KEEL_DB, KEEL_BLOBS, KEEL_SERVER_THREADS,",
-            "  KEEL_SERVER_MAX_BODY_BYTES, KEEL_SERVER_ANONYMOUS_READS, KEEL_SERVER_REQUEST_LOG,",
+        footer = {"%nEnvironment (a flag wins over it; it wins over the config file):",
+            "  KEEL_SERVER_HOST, KEEL_SERVER_PORT, KEEL_DB, KEEL_BLOBS,",
+            "  KEEL_SERVER_MAX_BODY_BYTES, KEEL_SERVER_ANONYMOUS_READS,",
+            "  KEEL_SERVER_THREADS, KEEL_SERVER_REQUEST_LOG,",
             "  KEEL_SERVER_REQUEST_TIMEOUT, KEEL_SERVER_MAX_HEADER_BYTES,",
             "  KEEL_SERVER_CONFIG (the config file, like --config)",
-            "  S3: KEEL_S3_ENDPOINT, KEEL_S3_REGION, KEEL_S3_PATH_STYLE, KEEL_S3_PART_SIZE_MB,",
-            "      AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (file: s3.endpoint, s3.region…)",
+            "  S3: KEEL_S3_ENDPOINT, KEEL_S3_REGION, KEEL_S3_PATH_STYLE,",
+            "      KEEL_S3_PART_SIZE_MB, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY",
+            "      (in the config file: s3.endpoint, s3.region, ...)",
             "  PostgreSQL: KEEL_DB_USER, KEEL_DB_PASSWORD, KEEL_DB_POOL_SIZE"})
 final class ServerCommand implements Callable<Integer> {
     @Spec
