@@ -32,6 +32,11 @@ public final class ServerAssembly {
 
     /** The server, not started; it closes the stores it opened when it closes. */
     public static KeelServer build(ServerConfig config, PrintWriter log) {
+        return builder(config, log).build();
+    }
+
+    /** The same, as a builder (tests and embedders add modules or listeners before building). */
+    public static KeelServer.Builder builder(ServerConfig config, PrintWriter log) {
         HttpLimits.configure(config.requestTimeoutSeconds(), config.maxHeaderBytes());
         if (config.db() == null) {
             throw KeelException.invalid("no database: give --db jdbc:postgresql://HOST/DB, jdbc:sqlite:FILE or a .keel"
@@ -75,7 +80,7 @@ public final class ServerAssembly {
                 builder.listener(requestLog).closeWithServer(requestLog);
             }
             opened.forEach(builder::closeWithServer);
-            return builder.build();
+            return builder;
         } catch (RuntimeException e) {
             for (AutoCloseable c : opened) {
                 try {
