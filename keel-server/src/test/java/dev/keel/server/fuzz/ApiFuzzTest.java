@@ -3,7 +3,14 @@ package dev.keel.server.fuzz;
 import dev.keel.Keel;
 import dev.keel.Run;
 import dev.keel.RunOptions;
+import dev.keel.core.ConsoleLine;
 import dev.keel.core.Json;
+import dev.keel.core.KeelHome;
+import dev.keel.core.RunInfo;
+import dev.keel.core.RunState;
+import dev.keel.core.store.Store;
+import dev.keel.core.store.Stores;
+import dev.keel.core.store.WriteBatch;
 import dev.keel.server.ServerFixture;
 import dev.keel.server.http.Route;
 import org.junit.jupiter.api.Test;
@@ -55,21 +62,42 @@ class ApiFuzzTest {
     @TempDir
     Path dir;
 
+    /**
+     * One run logged through the SDK (event log, files, provenance), the others written through
+     * the store as a server's clients would, with console lines; each with NaN and infinite values.
+     */
     private List<String> logRuns(String project, int n) throws IOException {
         List<String> ids = new ArrayList<>();
         Path artifact = Files.writeString(dir.resolve(project + "-model.txt"), "weights of " + project);
-        for (int r = 0; r < n; r++) {
-            RunOptions options = RunOptions.builder().project(project).name(project + "-" + r).home(dir)
-                    .config(Map.of("lr", 0.1 / (r + 1), "layers", r + 1, "opt", Map.of("name", "adam")))
-                    .tags("t" + r).notes("notes ünïcødé 🚀").systemMetrics(false).captureConsole(false).build();
-            try (Run run = Keel.init(options)) {
+        RunOptions options = RunOptions.builder().project(project).name(project + "-0").home(dir)
+                .config(Map.of("lr", 0.1, "layers", 1, "opt", Map.of("name", "adam")))
+                .tags("t0").notes("notes ünïcødé 🚀").systemMetrics(false).captureConsole(false).build();
+        try (Run run = Keel.init(options)) {
+            for (int i = 0; i < 20; i++) {
+                run.log(Map.of("loss", 1.0 / (i + 1), "acc", i / 20.0, "system/cpu", 10.0 + i));
+            }
+            run.log(Map.of("loss", Double.NaN));
+            run.summary().put("best", Double.POSITIVE_INFINITY);
+            run.saveFile(artifact);
+            ids.add(run.id());
+        }
+        try (Store store = Stores.open(new KeelHome(dir).storeLocation())) {
+            for (int r = 1; r < n; r++) {
+                String id = project.substring(0, 3) + "fuzz" + r;
+                long now = System.currentTimeMillis();
+                store.createRun(new RunInfo(id, project, project + "-" + r, "g", "ana", List.of("t" + r), "日本 🚀",
+                        RunState.FINISHED, now, now, now, 1000, "", "host", 1,
+                        Map.of("lr", 0.1 / (r + 1), "layers", r + 1), Map.of()), Map.of("git", Map.of("commit", "abc")));
+                WriteBatch batch = new WriteBatch();
                 for (int i = 0; i < 20; i++) {
-                    run.log(Map.of("loss", 1.0 / (i + 1), "acc", i / 20.0, "system/cpu", 10.0 + i));
+                    batch.metrics.add("loss", i, now + i, 1.0 / (i + 1));
+                    batch.metrics.add("acc", i, now + i, i == 7 ? Double.NEGATIVE_INFINITY : i / 20.0);
+                    batch.metrics.add("system/cpu", i, now + i, 10.0 + i);
+                    batch.console.add(new ConsoleLine(i, now + i, i % 2 == 0 ? "out" : "err", "line " + i + " ✓"));
                 }
-                run.log(Map.of("loss", Double.NaN));
-                run.summary().put("best", Double.POSITIVE_INFINITY);
-                run.saveFile(artifact);
-                ids.add(run.id());
+                batch.summary.put("best", Double.NaN);
+                store.apply(id, batch);
+                ids.add(id);
             }
         }
         return ids;

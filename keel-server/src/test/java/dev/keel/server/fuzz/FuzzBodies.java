@@ -41,7 +41,7 @@ final class FuzzBodies {
             case 3:
                 return garbage();
             case 4:
-                s = "{\"" + pick(FIELDS) + "\":\"" + "x".repeat(rnd.nextInt(300_000)) + "\"}";
+                s = "{\"" + pick(FIELDS) + "\":\"" + "x".repeat(rnd.nextInt(100_000)) + "\"}";
                 break;
             case 5:
                 s = "{\"" + pick(FIELDS) + "\":" + pick(List.of("NaN", "Infinity", "-Infinity", "1e400", "-1e400",
