@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
 public final class Router {
     private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final AtomicLong COUNTER = new AtomicLong();
+    /** The status listeners see for a request whose client left before the response was complete. */
+    public static final int CLIENT_CLOSED = 499;
 
     private final List<Route> routes = new CopyOnWriteArrayList<>();
     private final List<RequestListener> listeners = new CopyOnWriteArrayList<>();
@@ -130,7 +132,9 @@ public final class Router {
             }
             status = send(exchange, result);
         } catch (IOException e) {
-            // The client went away mid-response; nothing more to tell it.
+            // The client went away before the response was complete; nothing more to tell it.
+            // Logged and counted as 499 (as nginx does), not as a server error.
+            status = CLIENT_CLOSED;
         } finally {
             exchange.close();
             long nanos = System.nanoTime() - start;

@@ -161,6 +161,13 @@ class ApiFuzzTest {
             var health = f.get("/healthz");
             assertEquals(200, health.status(), health.body());
             assertEquals("ok", health.json().get("status"));
+            // Metrics stay bounded whatever the clients sent: labels are route patterns, known methods, statuses.
+            String metrics = f.get("/metrics").body();
+            long series = metrics.lines().filter(l -> l.startsWith("keel_http_requests_total{")).count();
+            assertTrue(series <= (routes.size() + 1) * 8L * 12, series + " request series for " + routes.size() + " routes");
+            assertTrue(metrics.lines().filter(l -> l.startsWith("keel_http_requests_total{"))
+                    .allMatch(l -> l.matches("keel_http_requests_total\\{route=\"(unmatched|/[^\"]*)\",method=\"(GET|HEAD|POST|PUT|PATCH"
+                            + "|DELETE|OPTIONS|other)\",status=\"[0-9]{3}\"} [0-9]+")), metrics);
             Map<String, String> after = snapshot(f, protectedIds);
             List<String> changed = new ArrayList<>();
             before.forEach((path, body) -> {
