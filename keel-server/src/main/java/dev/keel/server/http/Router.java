@@ -32,6 +32,8 @@ public final class Router {
     public static final int CLIENT_CLOSED = 499;
 
     private final List<Route> routes = new CopyOnWriteArrayList<>();
+    /** Each route's pattern split once, in the same order as {@link #routes}: matching runs per request. */
+    private final List<List<String>> segments = new CopyOnWriteArrayList<>();
     private final List<RequestListener> listeners = new CopyOnWriteArrayList<>();
     private final Authenticator authenticator;
     private final AccessCheck accessCheck;
@@ -56,7 +58,10 @@ public final class Router {
                 throw new IllegalArgumentException("route registered twice: " + route.method() + " " + route.pattern());
             }
         }
-        routes.add(route);
+        synchronized (segments) {
+            segments.add(route.segments());
+            routes.add(route);
+        }
         return this;
     }
 
@@ -157,8 +162,9 @@ public final class Router {
     private Response options(Request request) {
         List<String> path = split(request);
         java.util.Set<String> methods = new java.util.TreeSet<>();
-        for (Route route : routes) {
-            if (match(route.segments(), path) != null) {
+        for (int i = 0; i < routes.size(); i++) {
+            Route route = routes.get(i);
+            if (match(segments.get(i), path) != null) {
                 methods.add(route.method());
             }
         }
@@ -203,8 +209,9 @@ public final class Router {
     private Route match(Request request) {
         List<String> path = split(request);
         boolean pathMatched = false;
-        for (Route route : routes) {
-            Map<String, String> params = match(route.segments(), path);
+        for (int i = 0; i < routes.size(); i++) {
+            Route route = routes.get(i);
+            Map<String, String> params = match(segments.get(i), path);
             if (params == null) {
                 continue;
             }
