@@ -166,6 +166,9 @@ public final class Router {
             Route route = routes.get(i);
             if (match(segments.get(i), path) != null) {
                 methods.add(route.method());
+                if (route.method().equals("GET")) {
+                    methods.add("HEAD");
+                }
             }
         }
         if (methods.isEmpty()) {
@@ -216,7 +219,9 @@ public final class Router {
                 continue;
             }
             pathMatched = true;
-            if (route.method().equals(request.method())) {
+            // HEAD is GET without the body (load balancers' health checks use it).
+            if (route.method().equals(request.method())
+                    || ("HEAD".equals(request.method()) && "GET".equals(route.method()))) {
                 request.matched(route, params);
                 return route;
             }
@@ -296,6 +301,10 @@ public final class Router {
                     out.write(bytes);
                 }
             }
+            return response.status;
+        }
+        if (head) {
+            exchange.sendResponseHeaders(response.status, -1);
             return response.status;
         }
         exchange.sendResponseHeaders(response.status, response.length < 0 ? 0 : response.length);

@@ -74,7 +74,7 @@ class HardeningTest {
                     .header("Access-Control-Request-Method", "DELETE")
                     .header("Access-Control-Request-Headers", "authorization").build());
             assertEquals(204, r.status());
-            assertEquals("GET, OPTIONS", r.raw().headers().firstValue("Allow").orElse(null));
+            assertEquals("GET, HEAD, OPTIONS", r.raw().headers().firstValue("Allow").orElse(null));
             assertNoCors(r.raw().headers().map(), "preflight");
             var unknown = f.send(HttpRequest.newBuilder(URI.create(f.server.url() + "/api/v1/nothing"))
                     .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://evil.example").build());
@@ -142,6 +142,20 @@ class HardeningTest {
                             () -> new java.io.ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8)))).build());
             assertEquals(413, chunked.status(), chunked.body());
             assertEquals(200, client.get("/healthz").status());
+        }
+    }
+
+    @Test
+    void headIsGetWithoutTheBody() throws Exception {
+        try (ServerFixture f = new ServerFixture(dir)) {
+            var r = f.send(HttpRequest.newBuilder(URI.create(f.server.url() + "/healthz"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+            assertEquals(200, r.status());
+            assertEquals("", r.body());
+            assertEquals("nosniff", r.raw().headers().firstValue("X-Content-Type-Options").orElse(null));
+            var missing = f.send(HttpRequest.newBuilder(URI.create(f.server.url() + "/api/v1/runs/nope"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+            assertEquals(404, missing.status());
         }
     }
 
