@@ -7,6 +7,11 @@ package dev.keel.server.http;
  * thread. The JDK reads them from system properties once, when its first server starts, so they
  * are process-wide: set them before starting any server ({@code keel server} does so from its
  * settings); a property given on the command line ({@code -Dsun.net.httpserver…}) wins.
+ *
+ * <p>It also turns on {@code TCP_NODELAY}: the JDK server writes a response's headers and body
+ * separately, and with Nagle's algorithm against the client's delayed ACK every small response
+ * waited ~40 ms (measured: runs search 84 ms over HTTP against 49 ms in the store, 28 ms against
+ * 29 ms with it on).
  */
 public final class HttpLimits {
     /** Request timeout when none is configured: long enough for a large upload on a slow link. */
@@ -17,6 +22,7 @@ public final class HttpLimits {
     private static final String MAX_REQ_TIME = "sun.net.httpserver.maxReqTime";
     private static final String MAX_HEADER_SIZE = "sun.net.httpserver.maxReqHeaderSize";
     private static final String MAX_HEADERS = "sun.net.httpserver.maxReqHeaders";
+    private static final String NO_DELAY = "sun.net.httpserver.nodelay";
 
     private HttpLimits() {
     }
@@ -30,6 +36,7 @@ public final class HttpLimits {
         System.setProperty(MAX_REQ_TIME, Integer.toString(requestTimeoutSeconds <= 0 ? -1 : requestTimeoutSeconds));
         System.setProperty(MAX_HEADER_SIZE, Integer.toString(maxHeaderBytes));
         System.setProperty(MAX_HEADERS, Integer.toString(DEFAULT_MAX_HEADERS));
+        setIfAbsent(NO_DELAY, "true");
     }
 
     /** Sets each limit nobody set yet to its default. */
@@ -37,6 +44,7 @@ public final class HttpLimits {
         setIfAbsent(MAX_REQ_TIME, Integer.toString(DEFAULT_REQUEST_TIMEOUT_S));
         setIfAbsent(MAX_HEADER_SIZE, Integer.toString(DEFAULT_MAX_HEADER_BYTES));
         setIfAbsent(MAX_HEADERS, Integer.toString(DEFAULT_MAX_HEADERS));
+        setIfAbsent(NO_DELAY, "true");
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -53,9 +53,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>Seeded: {@code -Dkeel.fuzz.seed=N} replays a run, {@code -Dkeel.fuzz.requests=N} sizes it;
  * each failure names the seed and the request's index, which alone determine the request (the
- * responses to writes may differ with the order 16 client threads send them in). Many client
- * threads because on a busy machine each round trip waits for CPU: 4 threads took 95 s where 16
- * took 23 s at a load of ~12 on 2 cores.
+ * responses to writes may differ with the order 16 client threads send them in). 10,000 requests
+ * took 6 s on 2 cores at a load of ~8 (16 threads, since on a busy machine each round trip
+ * waits for CPU).
  */
 class ApiFuzzTest {
     private static final long SEED = Long.getLong("keel.fuzz.seed", 20261129L);
