@@ -12,7 +12,7 @@ for a in "$@"; do
     *) harnesses+=("$a") ;;
   esac
 done
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(init-latency log-latency ingest http-ingest loop-overhead history-read runs-query)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(init-latency log-latency ingest http-ingest loop-overhead history-read runs-query runs-search)
 
 export OPT_OUT_TRACKING=true
 mvn -q -B -pl bench,keel-cli -am package -DskipTests

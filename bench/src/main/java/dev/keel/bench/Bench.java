@@ -18,6 +18,7 @@ public final class Bench {
             Map.entry("runs-query", RunsQuery::main),
             Map.entry("history-read", HistoryRead::main),
             Map.entry("init-latency", InitLatency::main),
+            Map.entry("runs-search", RunsSearch::main),
             Map.entry("dashboard", Dashboard::main),
             Map.entry("mlflow-log", MlflowBench::log),
             Map.entry("mlflow-search", MlflowBench::search),

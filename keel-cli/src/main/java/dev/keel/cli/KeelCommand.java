@@ -10,7 +10,7 @@ import java.io.BufferedReader;
 @Command(name = "keel", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Keel: tracked, reproducible machine learning on the JVM.",
         subcommands = {InitCommand.class, RunsCommand.class, RunCommand.class, DataCommand.class, ProjectsCommand.class,
-                DemoCommand.class, LoginCommand.class, SyncCommand.class,
+                DemoCommand.class, UiCommand.class, ServerCommand.class, LoginCommand.class, SyncCommand.class,
                 CacheCommand.class, CompletionCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:error (unknown run, unreadable store…)", "2:usage error (bad option or filter)"})

@@ -72,4 +72,42 @@ class KeelJarIT {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("invalid filter"), r.err());
     }
+
+    @Test
+    void uiFromTheJarServesTheStoreUntilSigterm() throws Exception {
+        Path home = work.resolve("store");
+        Fixtures.seed(home);
+        Path jar = Path.of(System.getProperty("keel.jar", "target/keel.jar")).toAbsolutePath();
+        Path out = work.resolve("ui.txt");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), "ui", "--port", "0", "--home", home.toString())
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            java.util.regex.Matcher url = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline && p.isAlive()) {
+                url = java.util.regex.Pattern.compile("(http://127\\.0\\.0\\.1:\\d+)").matcher(Files.readString(out));
+                if (url.find()) {
+                    break;
+                }
+                url = null;
+                Thread.sleep(50);
+            }
+            assertTrue(url != null, "keel ui printed no URL: " + Files.readString(out));
+            var http = java.net.http.HttpClient.newHttpClient();
+            var runs = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url.group(1)
+                    + "/api/v1/projects")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, runs.statusCode(), runs.body());
+            assertTrue(runs.body().contains("\"name\":\"mnist\",\"run_count\":2"), runs.body());
+            var doc = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url.group(1)
+                    + "/api/v1/openapi.json")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertTrue(doc.body().contains("\"openapi\":\"3.0.3\""), doc.body());
+            p.destroy();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "keel ui ignored SIGTERM");
+            assertEquals(143, p.exitValue());
+            assertTrue(Files.readString(out).contains("keel: stopped"), Files.readString(out));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
 }

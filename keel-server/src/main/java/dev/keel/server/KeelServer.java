@@ -32,6 +32,10 @@ import dev.keel.server.http.Router;
 import dev.keel.server.ui.DashboardModule;
 import dev.keel.server.mlflow.MlflowApi;
 import dev.keel.server.liveness.HeartbeatLiveness;
+import dev.keel.server.openapi.OpenApiModule;
+import dev.keel.server.ops.MeteredStore;
+import dev.keel.server.ops.MetricsApi;
+import dev.keel.server.ops.ServerMetrics;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,23 +59,29 @@ public final class KeelServer implements AutoCloseable {
     private final ServerContext context;
     private final Router router;
     private final List<AutoCloseable> owned;
+    private final ServerMetrics metrics = new ServerMetrics();
     private HttpFront front;
 
     private KeelServer(Builder b) {
         Authorizer authorizer = b.authorizer;
-        this.context = new ServerContext(b.store, b.blobs, b.datasets, authorizer, b.liveness, b.settings);
-        this.router = new Router(b.authenticator, new AccessRules(authorizer, b.store), b.settings.maxBodyBytes());
+        // Every write through the context's store is counted for /metrics (ingest rate).
+        Store store = MeteredStore.wrap(b.store, metrics);
+        this.context = new ServerContext(store, b.blobs, b.datasets, authorizer, b.liveness, b.settings);
+        this.router = new Router(b.authenticator, new AccessRules(authorizer, store), b.settings.maxBodyBytes());
         this.owned = List.copyOf(b.owned);
+        router.listen(metrics);
         b.listeners.forEach(router::listen);
-        for (ApiModule module : modules(b.extra)) {
+        for (ApiModule module : modules(b.extra, metrics)) {
             module.register(router, context);
         }
     }
 
     /** The server's route groups, in the order their routes are matched. */
-    private static List<ApiModule> modules(List<ApiModule> extra) {
+    private static List<ApiModule> modules(List<ApiModule> extra, ServerMetrics metrics) {
         List<ApiModule> all = new ArrayList<>();
         all.add(new HealthApi());
+        all.add(new MetricsApi(metrics));
+        all.add(new OpenApiModule());
         all.add(new RunsReadApi());
         all.add(new DatasetsApi());
         all.add(new DatasetBlobsApi());
@@ -84,19 +94,30 @@ public final class KeelServer implements AutoCloseable {
 
     /** A server for one person over the embedded store at {@code home} (what {@code keel ui} runs). */
     public static KeelServer embedded(KeelHome home, ServerSettings settings) {
+        return embedded(home, settings, new RequestListener[0]);
+    }
+
+    /** The same, with listeners told about every request (a request log); closeable ones close with the server. */
+    public static KeelServer embedded(KeelHome home, ServerSettings settings, RequestListener... listeners) {
         home.ensureExists();
         Store store = Stores.open(home.storeLocation());
         DatasetStore datasets = DatasetStores.open(home.storeLocation());
         LocalBlobStore blobs = new LocalBlobStore(home.blobs());
         OpenAccess open = new OpenAccess(System.getProperty("user.name", "local"));
-        return builder()
+        Builder b = builder()
                 .store(store).datasets(datasets).blobs(blobs)
                 .access(open, open)
                 .module(SessionApi.local())
                 .liveness(HeartbeatLiveness.forEmbedded(home))
                 .settings(settings)
-                .closeWithServer(store).closeWithServer(datasets)
-                .build();
+                .closeWithServer(store).closeWithServer(datasets);
+        for (RequestListener l : listeners) {
+            b.listener(l);
+            if (l instanceof AutoCloseable c) {
+                b.closeWithServer(c);
+            }
+        }
+        return b.build();
     }
 
     /**
@@ -134,6 +155,7 @@ public final class KeelServer implements AutoCloseable {
     public KeelServer start() {
         try {
             front = HttpFront.start(context.settings().host(), context.settings().port(), context.settings().threads(), router);
+            metrics.pool(front.executor());
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + context.settings().host() + ":"
@@ -158,10 +180,23 @@ public final class KeelServer implements AutoCloseable {
         return context;
     }
 
+    /** This process's metrics, as {@code /metrics} shows them; modules may add their own. */
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
     @Override
     public void close() {
+        stop(0);
+    }
+
+    /**
+     * Stops accepting connections, lets requests in flight finish for up to {@code graceSeconds},
+     * then closes the stores the server owns ({@code keel server} on SIGTERM).
+     */
+    public void stop(int graceSeconds) {
         if (front != null) {
-            front.close();
+            front.stop(graceSeconds);
         }
         for (AutoCloseable c : owned) {
             try {

@@ -22,6 +22,16 @@ public final class ServerFixture implements AutoCloseable {
         this.server = KeelServer.embedded(home, ServerSettings.local(0)).start();
     }
 
+    private ServerFixture(KeelServer server) {
+        this.home = null;
+        this.server = server;
+    }
+
+    /** The client half only, for a server a test built itself; closing it closes that server. */
+    public static ServerFixture client(KeelServer server) {
+        return new ServerFixture(server);
+    }
+
     /** A response: status, body text and the body parsed when it is a JSON object. */
     public record Reply(int status, String body, HttpResponse<String> raw) {
         public Map<String, Object> json() {

@@ -61,6 +61,14 @@ public interface Store extends AutoCloseable {
     /** Files kept with the run, by name. */
     List<RunFile> files(String runId);
 
+    /**
+     * This store as {@code type}, looking through wrappers (the server counts writes with one):
+     * for the few extensions that need a particular back end, such as MLflow's experiment table.
+     */
+    default <T> Optional<T> unwrap(Class<T> type) {
+        return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
+    }
+
     @Override
     void close();
 }

@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -25,14 +24,15 @@ public final class HttpFront implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final ExecutorService executor;
+    private final ThreadPoolExecutor executor;
 
-    private HttpFront(HttpServer server, ExecutorService executor) {
+    private HttpFront(HttpServer server, ThreadPoolExecutor executor) {
         this.server = server;
         this.executor = executor;
     }
 
     public static HttpFront start(String host, int port, int threads, Router router) throws IOException {
+        HttpLimits.applyDefaults();
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 256);
         AtomicInteger n = new AtomicInteger();
         // Long-lived streams (server-sent events, big downloads) hold a thread each: grow past
@@ -49,6 +49,11 @@ public final class HttpFront implements AutoCloseable {
         return new HttpFront(server, executor);
     }
 
+    /** The request pool, for {@code /metrics}. */
+    public ThreadPoolExecutor executor() {
+        return executor;
+    }
+
     public int port() {
         return server.getAddress().getPort();
     }
@@ -59,7 +64,12 @@ public final class HttpFront implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        stop(0);
+    }
+
+    /** Stops accepting, waits up to {@code graceSeconds} for requests in flight, then stops. */
+    public void stop(int graceSeconds) {
+        server.stop(graceSeconds);
         executor.shutdownNow();
     }
 }

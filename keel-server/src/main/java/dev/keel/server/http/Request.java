@@ -159,17 +159,24 @@ public final class Request {
         return exchange;
     }
 
-    private byte[] readLimited() {
+    /** Refuses a body whose declared length is over the limit before anything reads it (413). */
+    void checkDeclaredLength() {
         String declared = exchange.getRequestHeaders().getFirst("Content-Length");
         if (declared != null) {
+            long length;
             try {
-                if (Long.parseLong(declared.trim()) > maxBodyBytes) {
-                    throw tooLarge();
-                }
+                length = Long.parseLong(declared.trim());
             } catch (NumberFormatException e) {
                 throw new KeelException(ErrorCode.BAD_REQUEST, "Content-Length '" + declared + "' is not a number");
             }
+            if (length > maxBodyBytes) {
+                throw tooLarge();
+            }
         }
+    }
+
+    private byte[] readLimited() {
+        checkDeclaredLength();
         try (InputStream in = exchange.getRequestBody()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buf = new byte[16384];

@@ -1,8 +1,12 @@
 package dev.keel.server.http;
 
-/** Told about every finished request (request log, Prometheus metrics). Must not throw or block. */
+/** Told about every request (request log, Prometheus metrics). Must not throw or block. */
 @FunctionalInterface
 public interface RequestListener {
+
+    /** A request arrived; every {@code started} is followed by exactly one {@link #finished}. */
+    default void started(String requestId, String method) {
+    }
 
     /**
      * @param route   the matched route's pattern, or {@code "unmatched"}

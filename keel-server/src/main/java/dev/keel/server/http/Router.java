@@ -28,8 +28,12 @@ import java.util.regex.Pattern;
 public final class Router {
     private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final AtomicLong COUNTER = new AtomicLong();
+    /** The status listeners see for a request whose client left before the response was complete. */
+    public static final int CLIENT_CLOSED = 499;
 
     private final List<Route> routes = new CopyOnWriteArrayList<>();
+    /** Each route's pattern split once, in the same order as {@link #routes}: matching runs per request. */
+    private final List<List<String>> segments = new CopyOnWriteArrayList<>();
     private final List<RequestListener> listeners = new CopyOnWriteArrayList<>();
     private final Authenticator authenticator;
     private final AccessCheck accessCheck;
@@ -54,7 +58,10 @@ public final class Router {
                 throw new IllegalArgumentException("route registered twice: " + route.method() + " " + route.pattern());
             }
         }
-        routes.add(route);
+        synchronized (segments) {
+            segments.add(route.segments());
+            routes.add(route);
+        }
         return this;
     }
 
@@ -93,13 +100,28 @@ public final class Router {
         Request request = new Request(exchange, id, maxBodyBytes);
         int status = 500;
         String routeName = "unmatched";
+        for (RequestListener l : listeners) {
+            try {
+                l.started(id, exchange.getRequestMethod());
+            } catch (RuntimeException ignored) {
+                // A listener's failure must not affect serving.
+            }
+        }
         try {
+            SecurityHeaders.apply(exchange.getResponseHeaders());
             exchange.getResponseHeaders().set("X-Request-Id", id);
-            exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
             Object result;
             try {
+                if ("OPTIONS".equals(request.method())) {
+                    result = options(request);
+                    status = send(exchange, result);
+                    return;
+                }
                 Route route = match(request);
                 routeName = route.pattern();
+                if (!route.streaming()) {
+                    request.checkDeclaredLength();
+                }
                 request.principal(authenticator.authenticate(request));
                 accessCheck.check(request.principal(), route.access(), request);
                 result = route.handler().handle(request);
@@ -115,7 +137,9 @@ public final class Router {
             }
             status = send(exchange, result);
         } catch (IOException e) {
-            // The client went away mid-response; nothing more to tell it.
+            // The client went away before the response was complete; nothing more to tell it.
+            // Logged and counted as 499 (as nginx does), not as a server error.
+            status = CLIENT_CLOSED;
         } finally {
             exchange.close();
             long nanos = System.nanoTime() - start;
@@ -131,21 +155,73 @@ public final class Router {
         }
     }
 
-    private Route match(Request request) {
+    /**
+     * CORS preflights and {@code OPTIONS} requests: the methods a path takes, and no
+     * {@code Access-Control-Allow-*} header, so browsers refuse cross-origin calls.
+     */
+    private Response options(Request request) {
+        List<String> path = split(request);
+        java.util.Set<String> methods = new java.util.TreeSet<>();
+        for (int i = 0; i < routes.size(); i++) {
+            Route route = routes.get(i);
+            if (match(segments.get(i), path) != null) {
+                methods.add(route.method());
+                if (route.method().equals("GET")) {
+                    methods.add("HEAD");
+                }
+            }
+        }
+        if (methods.isEmpty()) {
+            throw new KeelException(ErrorCode.ENDPOINT_NOT_FOUND, "no endpoint at " + request.path()
+                    + "; see /api/v1/openapi.json for the API");
+        }
+        methods.add("OPTIONS");
+        return Response.noContent().header("Allow", String.join(", ", methods));
+    }
+
+    private static List<String> split(Request request) {
         List<String> path;
         try {
             path = Route.split(request.path());
         } catch (RuntimeException e) {
             throw new KeelException(ErrorCode.BAD_REQUEST, "malformed path");
         }
+        for (String segment : path) {
+            checkSegment(decodePath(segment));
+        }
+        return path;
+    }
+
+    /**
+     * No path parameter may climb out of where a handler puts it: '.' and '..' segments (also
+     * percent-encoded, or hidden in a parameter as "a%2F..%2Fb") and NUL are refused for every
+     * route, before any handler sees them.
+     */
+    private static void checkSegment(String decoded) {
+        if (decoded.indexOf('\0') >= 0) {
+            throw new KeelException(ErrorCode.BAD_REQUEST, "the path contains a NUL character");
+        }
+        for (String part : decoded.split("[/\\\\]", -1)) {
+            if (part.equals("..") || part.equals(".")) {
+                throw new KeelException(ErrorCode.BAD_REQUEST, "the path contains a '" + part
+                        + "' segment: paths in this API are never relative; name the object itself");
+            }
+        }
+    }
+
+    private Route match(Request request) {
+        List<String> path = split(request);
         boolean pathMatched = false;
-        for (Route route : routes) {
-            Map<String, String> params = match(route.segments(), path);
+        for (int i = 0; i < routes.size(); i++) {
+            Route route = routes.get(i);
+            Map<String, String> params = match(segments.get(i), path);
             if (params == null) {
                 continue;
             }
             pathMatched = true;
-            if (route.method().equals(request.method())) {
+            // HEAD is GET without the body (load balancers' health checks use it).
+            if (route.method().equals(request.method())
+                    || ("HEAD".equals(request.method()) && "GET".equals(route.method()))) {
                 request.matched(route, params);
                 return route;
             }
@@ -203,7 +279,6 @@ public final class Router {
     private static int send(HttpExchange exchange, Object result) throws IOException {
         Response response = result instanceof Response r ? r
                 : result == null ? Response.noContent() : Response.json(200, result);
-        exchange.getResponseHeaders().putIfAbsent("Cache-Control", List.of("no-store"));
         response.headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
         if (response.contentType != null) {
             exchange.getResponseHeaders().set("Content-Type", response.contentType
@@ -226,6 +301,10 @@ public final class Router {
                     out.write(bytes);
                 }
             }
+            return response.status;
+        }
+        if (head) {
+            exchange.sendResponseHeaders(response.status, -1);
             return response.status;
         }
         exchange.sendResponseHeaders(response.status, response.length < 0 ? 0 : response.length);

@@ -39,7 +39,7 @@ public final class ExperimentTable {
 
     /** The table of a SQL store; empty for any other store. */
     public static Optional<ExperimentTable> of(Store store) {
-        return store instanceof SqlStore s ? Optional.of(new ExperimentTable(s.database())) : Optional.empty();
+        return store.unwrap(SqlStore.class).map(s -> new ExperimentTable(s.database()));
     }
 
     /**

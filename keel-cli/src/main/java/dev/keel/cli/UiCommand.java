@@ -1,0 +1,75 @@
+package dev.keel.cli;
+
+import dev.keel.cli.server.Serving;
+import dev.keel.core.KeelHome;
+import dev.keel.server.KeelServer;
+import dev.keel.server.ServerSettings;
+import dev.keel.server.ops.RequestLog;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code keel ui}: the server for one person, on the embedded store, bound to 127.0.0.1. */
+@Command(name = "ui", mixinStandardHelpOptions = true,
+        description = {"Serves this machine's runs (the embedded .keel store) on http://127.0.0.1:PORT until Ctrl-C.",
+            "Only this machine can connect; no sign-in is needed."})
+final class UiCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--home", paramLabel = "DIR",
+            description = "The .keel folder to serve (default: $KEEL_HOME, else the nearest .keel walking up, else ~/.keel).")
+    Path home;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "7080",
+            description = "Port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--open", description = "Open the page in the default browser.")
+    boolean open;
+
+    @Option(names = "--log-requests", description = "One line per request on stdout.")
+    boolean logRequests;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        KeelHome keelHome = home != null ? new KeelHome(home) : KeelHome.resolve();
+        KeelServer server;
+        if (logRequests) {
+            RequestLog log = new RequestLog(line -> {
+                out.println(line);
+                out.flush();
+            });
+            server = KeelServer.embedded(keelHome, ServerSettings.local(port), log);
+        } else {
+            server = KeelServer.embedded(keelHome, ServerSettings.local(port));
+        }
+        server.start();
+        out.println("Keel UI on " + server.url() + "/  (runs from " + keelHome.root() + "; Ctrl-C to stop)");
+        out.flush();
+        if (open) {
+            browse(server.url() + "/", out);
+        }
+        Serving.untilSignalled(server, out);
+        return 0;
+    }
+
+    private static void browse(String url, PrintWriter out) {
+        String os = System.getProperty("os.name", "").toLowerCase();
+        String[] command = os.contains("mac") ? new String[] {"open", url}
+                : os.contains("win") ? new String[] {"rundll32", "url.dll,FileProtocolHandler", url}
+                : new String[] {"xdg-open", url};
+        try {
+            new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            out.println("(could not open a browser: " + e.getMessage() + "; open " + url + " yourself)");
+        }
+    }
+}

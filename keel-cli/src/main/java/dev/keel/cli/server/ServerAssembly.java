@@ -1,0 +1,163 @@
+package dev.keel.cli.server;
+
+import dev.keel.blob.s3.S3BlobStore;
+import dev.keel.blob.s3.S3Options;
+import dev.keel.core.KeelException;
+import dev.keel.core.KeelHome;
+import dev.keel.core.blob.BlobStore;
+import dev.keel.core.blob.BlobStores;
+import dev.keel.core.data.DatasetStore;
+import dev.keel.core.data.DatasetStores;
+import dev.keel.core.store.Store;
+import dev.keel.core.store.Stores;
+import dev.keel.internal.run.Liveness;
+import dev.keel.server.KeelServer;
+import dev.keel.server.http.HttpLimits;
+import dev.keel.server.ops.RequestLog;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the {@code keel server} process from its {@link ServerConfig}: opens the run store,
+ * the dataset store and the blob store by location, adds the request log and the access
+ * control, and returns the server ready to start. The CLI command only parses and prints.
+ */
+public final class ServerAssembly {
+    private ServerAssembly() {
+    }
+
+    /** The server, not started; it closes the stores it opened when it closes. */
+    public static KeelServer build(ServerConfig config, PrintWriter log) {
+        return builder(config, log).build();
+    }
+
+    /** The same, as a builder (tests and embedders add modules or listeners before building). */
+    public static KeelServer.Builder builder(ServerConfig config, PrintWriter log) {
+        HttpLimits.configure(config.requestTimeoutSeconds(), config.maxHeaderBytes());
+        if (config.db() == null) {
+            throw KeelException.invalid("no database: give --db jdbc:postgresql://HOST/DB, jdbc:sqlite:FILE or a .keel"
+                    + " folder (or set KEEL_DB, or 'db:' in the config file)");
+        }
+        String location = storeLocation(config.db());
+        Path localHome = localHome(location);
+        String blobs = config.blobs();
+        if (blobs == null) {
+            if (localHome == null) {
+                throw KeelException.invalid("no blob store: give --blobs DIR or --blobs s3://bucket[/prefix]"
+                        + " (or set KEEL_BLOBS, or 'blobs:' in the config file)");
+            }
+            blobs = new KeelHome(localHome).blobs().toString();
+        }
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            Store store = Stores.open(location);
+            opened.add(store);
+            BlobStore blobStore = openBlobs(blobs, config);
+            if (blobStore instanceof AutoCloseable c) {
+                opened.add(c);
+            }
+            DatasetStore datasets = openDatasets(location, log);
+            if (datasets != null) {
+                opened.add(datasets);
+            }
+            KeelServer.Builder builder = KeelServer.builder()
+                    .store(store).blobs(blobStore).datasets(datasets)
+                    .settings(config.settings());
+            if (localHome != null) {
+                KeelHome home = new KeelHome(localHome);
+                builder.liveness(run -> Liveness.effective(home, run));
+            }
+            access(builder, config, store, log);
+            if (config.requestLog()) {
+                RequestLog requestLog = new RequestLog(line -> {
+                    log.println(line);
+                    log.flush();
+                });
+                builder.listener(requestLog).closeWithServer(requestLog);
+            }
+            opened.forEach(builder::closeWithServer);
+            return builder;
+        } catch (RuntimeException e) {
+            for (AutoCloseable c : opened) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // already failing; the first error is the one to report
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * THE place where {@code keel server} gets its sign-in and access control. Until users, teams
+     * and API keys are wired in here, the builder's default applies: everyone who can reach the
+     * server acts as its local admin, which is why the server binds 127.0.0.1 unless told
+     * otherwise, and says so when it starts.
+     */
+    static void access(KeelServer.Builder builder, ServerConfig config, Store store, PrintWriter log) {
+        log.println("keel server: no sign-in yet: every caller acts as the local admin"
+                + ("127.0.0.1".equals(config.host()) || "localhost".equals(config.host()) ? ""
+                : "; anyone who can reach " + config.host() + " can read and change everything"));
+    }
+
+    /** {@code --db} as a store location: PostgreSQL URLs as they are, SQLite files and .keel folders as {@code sqlite:}. */
+    static String storeLocation(String db) {
+        if (db.startsWith("jdbc:postgresql:")) {
+            return db;
+        }
+        if (db.startsWith("jdbc:sqlite:")) {
+            return "sqlite:" + Path.of(db.substring("jdbc:sqlite:".length())).toAbsolutePath();
+        }
+        if (db.startsWith("sqlite:")) {
+            return db;
+        }
+        if (db.startsWith("jdbc:")) {
+            throw KeelException.invalid("--db '" + db + "': only jdbc:postgresql://… and jdbc:sqlite:… are supported");
+        }
+        Path path = Path.of(db).toAbsolutePath();
+        String name = path.getFileName() == null ? "" : path.getFileName().toString();
+        boolean file = Files.isRegularFile(path)
+                || (!Files.exists(path) && (name.endsWith(".db") || name.endsWith(".sqlite") || name.endsWith(".sqlite3")));
+        if (file) {
+            if (path.getParent() == null || !Files.isDirectory(path.getParent())) {
+                throw KeelException.invalid("--db '" + db + "': the folder " + path.getParent() + " does not exist");
+            }
+            return "sqlite:" + path;
+        }
+        // A folder: a Keel home (keel.db, blobs/), created when missing like the SDK does.
+        return new KeelHome(path).ensureExists().storeLocation();
+    }
+
+    /** The Keel folder of a local SQLite store ({@code <folder>/keel.db}), else null. */
+    static Path localHome(String location) {
+        if (!location.startsWith("sqlite:")) {
+            return null;
+        }
+        return Path.of(location.substring("sqlite:".length())).toAbsolutePath().getParent();
+    }
+
+    private static BlobStore openBlobs(String blobs, ServerConfig config) {
+        if (blobs.startsWith("s3://")) {
+            // Built here rather than by BlobStores.open so that the config file's s3.* settings apply.
+            return new S3BlobStore(S3Options.fromLocation(blobs, config.s3Environment()));
+        }
+        return BlobStores.open(blobs);
+    }
+
+    private static DatasetStore openDatasets(String location, PrintWriter log) {
+        try {
+            return DatasetStores.open(location);
+        } catch (KeelException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("no dataset store handles")) {
+                log.println("keel server: no dataset store for this database yet: dataset routes will not work");
+                return null;
+            }
+            throw e;
+        }
+    }
+}
