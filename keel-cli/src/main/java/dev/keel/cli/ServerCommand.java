@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
         description = {"Runs the Keel server (REST API under /api/v1, /metrics, /healthz) until SIGINT or SIGTERM.",
             "Each setting comes from its flag, else its environment variable, else the config file, else the default.",
             "Several processes may serve one database and bucket behind a load balancer."},
-        subcommands = {},
+        subcommands = {ServerUsersCommand.class, ServerTeamsCommand.class},
         footer = {"%nEnvironment (a flag wins over it; it wins over the config file):",
             "  KEEL_SERVER_HOST, KEEL_SERVER_PORT, KEEL_DB, KEEL_BLOBS,",
             "  KEEL_SERVER_MAX_BODY_BYTES, KEEL_SERVER_ANONYMOUS_READS,",

@@ -63,6 +63,9 @@ class AccessMatrixTest {
 
     static final List<Entry> TABLE = List.of(
             e("GET /healthz", Rule.ANYONE),
+            // operations: counts by route pattern only, and the API's description
+            e("GET /metrics", Rule.ANYONE),
+            e("GET /api/v1/openapi.json", Rule.ANYONE),
             // runs and projects (RunsReadApi)
             e("GET /api/v1/projects", Rule.SIGNED_IN),
             e("GET /api/v1/projects/{project}", Rule.READ),

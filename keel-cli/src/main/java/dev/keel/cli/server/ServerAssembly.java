@@ -8,9 +8,11 @@ import dev.keel.core.blob.BlobStore;
 import dev.keel.core.blob.BlobStores;
 import dev.keel.core.data.DatasetStore;
 import dev.keel.core.data.DatasetStores;
+import dev.keel.core.access.AccessStore;
+import dev.keel.core.access.AccessStores;
 import dev.keel.core.store.Store;
+import dev.keel.server.liveness.HeartbeatLiveness;
 import dev.keel.core.store.Stores;
-import dev.keel.internal.run.Liveness;
 import dev.keel.server.KeelServer;
 import dev.keel.server.http.HttpLimits;
 import dev.keel.server.ops.RequestLog;
@@ -64,14 +66,13 @@ public final class ServerAssembly {
             if (datasets != null) {
                 opened.add(datasets);
             }
-            KeelServer.Builder builder = KeelServer.builder()
-                    .store(store).blobs(blobStore).datasets(datasets)
-                    .settings(config.settings());
+            AccessStore accessStore = AccessStores.open(location);
+            opened.add(accessStore);
+            KeelServer.Builder builder = KeelServer.team(store, blobStore, datasets, accessStore, config.settings());
             if (localHome != null) {
-                KeelHome home = new KeelHome(localHome);
-                builder.liveness(run -> Liveness.effective(home, run));
+                builder.liveness(HeartbeatLiveness.forEmbedded(new KeelHome(localHome)));
             }
-            access(builder, config, store, log);
+            access(accessStore, config, log);
             if (config.requestLog()) {
                 RequestLog requestLog = new RequestLog(line -> {
                     log.println(line);
@@ -94,15 +95,18 @@ public final class ServerAssembly {
     }
 
     /**
-     * THE place where {@code keel server} gets its sign-in and access control. Until users, teams
-     * and API keys are wired in here, the builder's default applies: everyone who can reach the
-     * server acts as its local admin, which is why the server binds 127.0.0.1 unless told
-     * otherwise, and says so when it starts.
+     * {@code keel server} always signs callers in (users, teams, API keys from the database);
+     * {@code keel ui} is the mode without sign-in. A server with no users yet can do nothing
+     * useful, so it says how to make the first admin.
      */
-    static void access(KeelServer.Builder builder, ServerConfig config, Store store, PrintWriter log) {
-        log.println("keel server: no sign-in yet: every caller acts as the local admin"
-                + ("127.0.0.1".equals(config.host()) || "localhost".equals(config.host()) ? ""
-                : "; anyone who can reach " + config.host() + " can read and change everything"));
+    static void access(AccessStore accessStore, ServerConfig config, PrintWriter log) {
+        if (accessStore.users().isEmpty()) {
+            log.println("keel server: no users yet: create the first admin with 'keel server users add NAME --admin --db "
+                    + config.db() + "' (it prints the API key once)");
+        }
+        if (config.settings().anonymousReads()) {
+            log.println("keel server: anonymous callers may read public projects and datasets");
+        }
     }
 
     /** {@code --db} as a store location: PostgreSQL URLs as they are, SQLite files and .keel folders as {@code sqlite:}. */

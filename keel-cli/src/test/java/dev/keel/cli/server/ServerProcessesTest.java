@@ -6,6 +6,9 @@ import dev.keel.core.Json;
 import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
+import dev.keel.core.access.AccessStore;
+import dev.keel.core.access.AccessStores;
+import dev.keel.core.access.Accounts;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
 import dev.keel.core.store.WriteBatch;
@@ -63,6 +66,8 @@ class ServerProcessesTest {
         b = new ServerProcess(dir, "b", List.of(), envB);
     }
 
+    private static String adminKey;
+
     @AfterAll
     static void stop() throws Exception {
         for (ServerProcess p : new ServerProcess[] {a, b}) {
@@ -75,8 +80,19 @@ class ServerProcessesTest {
         }
     }
 
+    /** An admin's key: {@code keel server} signs every caller in, and the test's project has no owner. */
+    private static synchronized String adminKey() {
+        if (adminKey == null) {
+            try (AccessStore access = AccessStores.open(backends.jdbcUrl())) {
+                adminKey = new Accounts(access).createUser("root", true, List.of(), null).key();
+            }
+        }
+        return adminKey;
+    }
+
     private static HttpResponse<String> get(ServerProcess server, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(server.url + path)).GET().build(),
+        return HTTP.send(HttpRequest.newBuilder(URI.create(server.url + path)).GET()
+                        .header("Authorization", "Bearer " + adminKey()).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -162,7 +178,8 @@ class ServerProcessesTest {
         Path config = dir.resolve("c.yaml");
         Files.writeString(config, "db: " + dir.resolve("solo/.keel") + "\nrequest-log: true\n");
         try (ServerProcess c = new ServerProcess(dir, "c", List.of("--config", config.toString(), "--port", "0"), Map.of())) {
-            assertEquals(200, get(c, "/healthz").statusCode());
+            assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create(c.url + "/healthz")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
             int code = c.terminate();
             String out = c.output();
             assertEquals(143, code, out);
