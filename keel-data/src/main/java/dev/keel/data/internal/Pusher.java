@@ -28,13 +28,14 @@ import java.util.concurrent.Future;
  * interrupted and run again sends only the parts that did not arrive.
  */
 final class Pusher {
-    /** Upload part size; the system property {@code keel.data.partBytes} lowers it (tests of resuming). */
-    static final long PART_BYTES = Long.getLong("keel.data.partBytes", 64L << 20);
+    static final long PART_BYTES = 64L << 20;
     static final int ASK_BATCH = 50_000;
     private final DatasetStore store;
     private final LocalBlobStore blobs;
     private final Catalog catalog;
     private final int parallel;
+    /** Upload part size; the system property {@code keel.data.partBytes} lowers it (tests of resuming). */
+    private final long partLimit = Long.getLong("keel.data.partBytes", PART_BYTES);
 
     Pusher(DatasetStore store, LocalBlobStore blobs, Catalog catalog, int parallel) {
         this.store = store;
@@ -70,7 +71,7 @@ final class Pusher {
         long partBytes = 0;
         long bytes = 0;
         for (ObjectLocation o : order) {
-            if (!part.isEmpty() && (partBytes + o.length() > PART_BYTES || part.size() >= Wire.MAX_OBJECTS_PER_PACK)) {
+            if (!part.isEmpty() && (partBytes + o.length() > partLimit || part.size() >= Wire.MAX_OBJECTS_PER_PACK)) {
                 parts.add(part);
                 part = new ArrayList<>();
                 partBytes = 0;
