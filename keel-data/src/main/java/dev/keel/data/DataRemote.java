@@ -104,18 +104,22 @@ public final class DataRemote {
 
         @Override
         @SuppressWarnings("unchecked")
-        public List<String> missing(String dataset, List<String> addresses) throws IOException {
+        public Missing missing(String dataset, List<String> addresses) throws IOException {
             Map<String, Object> out = json(send(request(path(dataset) + "/blobs/missing")
                     .POST(jsonBody(Map.of("hashes", addresses))).header("Content-Type", "application/json")));
-            return (List<String>) out.get("missing");
+            return new Missing((List<String>) out.get("missing"), Boolean.TRUE.equals(out.get("wants_pack_hash")));
         }
 
         @Override
-        public void upload(String dataset, long length, Supplier<InputStream> body) throws IOException {
+        public void upload(String dataset, long length, String packHash, Supplier<InputStream> body) throws IOException {
             HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.fromPublisher(
                     HttpRequest.BodyPublishers.ofInputStream(body), length);
-            json(send(request(path(dataset) + "/blobs").POST(publisher)
-                    .header("Content-Type", "application/x-keel-pack")));
+            HttpRequest.Builder b = request(path(dataset) + "/blobs").POST(publisher)
+                    .header("Content-Type", "application/x-keel-pack");
+            if (packHash != null) {
+                b.header("X-Keel-Pack-Hash", packHash);
+            }
+            json(send(b));
         }
 
         @Override

@@ -53,6 +53,11 @@ public final class DatasetService {
         return catalog;
     }
 
+    /** Whether uploads should carry their hash: true unless the blobs are a local folder, where it saves nothing. */
+    public boolean wantsPackHash() {
+        return !(blobs instanceof dev.keel.core.blob.LocalBlobStore);
+    }
+
     /** What an upload stored: the pack's address, how many objects and bytes it held. */
     public record Received(String pack, int objects, long bytes) {
     }
@@ -75,13 +80,13 @@ public final class DatasetService {
      * as it streams through, then indexes the objects for {@code dataset}. A damaged or truncated
      * upload records nothing.
      */
-    public Received receive(String dataset, InputStream body) throws IOException {
+    public Received receive(String dataset, InputStream body, String packHash) throws IOException {
         DatasetNames.checkName(dataset);
         List<Wire.Item> items = Wire.readPackHeader(body);
         CheckingStream checking = new CheckingStream(body, items);
         String pack;
         try {
-            pack = blobs.put(checking);
+            pack = packHash == null ? blobs.put(checking) : blobs.put(checking, packHash);
         } catch (IOException | RuntimeException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof BadUpload) {

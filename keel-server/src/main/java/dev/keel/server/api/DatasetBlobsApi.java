@@ -43,19 +43,20 @@ public final class DatasetBlobsApi implements ApiModule {
         router.post(base + "/missing", Access.datasetWrite("name"),
                 "Of {hashes: [sha256:…]}, those the dataset lacks: {missing: […]}", request -> {
                     List<String> missing = service(ctx).missing(name(request), hashes(request));
-                    return Map.of("missing", missing);
+                    return Map.of("missing", missing, "wants_pack_hash", service(ctx).wantsPackHash());
                 });
         router.add(new Route("POST", base, Access.datasetWrite("name"), request -> {
             String name = name(request);
             ensureDataset(ctx, request, name);
             try (InputStream in = request.bodyStream()) {
-                DatasetService.Received r = service(ctx).receive(name, in);
+                DatasetService.Received r = service(ctx).receive(name, in, request.header("X-Keel-Pack-Hash").orElse(null));
                 return Map.of("pack", r.pack(), "objects", r.objects(), "bytes", r.bytes());
             } catch (IOException e) {
                 throw new KeelException(KeelException.ErrorCode.BAD_REQUEST, "the upload could not be read ("
                         + e.getMessage() + "); nothing was recorded, send it again");
             }
-        }, true, "Upload objects: 'keel-pack 1', count, '<hex> <length>' lines, then the bytes (streamed, verified)"));
+        }, true, "Upload objects: 'keel-pack 1', count, '<hex> <length>' lines, then the bytes (streamed, verified);"
+                + " optional header X-Keel-Pack-Hash: the body's sha256 address"));
         router.post(base + "/fetch", Access.datasetRead("name"),
                 "Download {hashes: […]} as frames '<hex> <length>\\n<bytes>', closed by 'end\\n'", request -> {
                     String name = name(request);
