@@ -16,7 +16,8 @@ public final class Bench {
             "loop-overhead", LoopOverhead::main,
             "runs-query", RunsQuery::main,
             "history-read", HistoryRead::main,
-            "init-latency", InitLatency::main);
+            "init-latency", InitLatency::main,
+            "transfer", Transfer::main);
 
     private Bench() {
     }

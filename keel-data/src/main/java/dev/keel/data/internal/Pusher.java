@@ -141,10 +141,11 @@ final class Pusher {
         byte[] header = Wire.packHeader(items);
         String packHash = null;
         if (wantsHash) {
-            // one extra local read (page cache) so the server can write straight to the address
+            // one extra local read (page cache) so the server can write straight to the address;
+            // the pack the server stores is the objects without the index in front
             java.security.MessageDigest md = dev.keel.core.blob.Hashes.sha256();
             byte[] buf = new byte[1 << 16];
-            try (InputStream in = new PartStream(header, part, new PackReader(blobs))) {
+            try (InputStream in = new PartStream(new byte[0], part, new PackReader(blobs))) {
                 for (int n; (n = in.read(buf)) > 0; ) {
                     md.update(buf, 0, n);
                 }

@@ -112,6 +112,73 @@ class DatasetsApiTest {
         }
     }
 
+    /** A blob store that is not a folder (as an S3 bucket is not): uploads then carry their pack's hash. */
+    record Delegating(dev.keel.core.blob.LocalBlobStore inner, java.util.concurrent.atomic.AtomicInteger withHash)
+            implements dev.keel.core.blob.BlobStore {
+        @Override
+        public String put(java.io.InputStream in) throws IOException {
+            return inner.put(in);
+        }
+
+        @Override
+        public String put(java.io.InputStream in, String expected) throws IOException {
+            withHash.incrementAndGet();
+            return inner.put(in, expected);
+        }
+
+        @Override
+        public String putFile(Path file) throws IOException {
+            return inner.putFile(file);
+        }
+
+        @Override
+        public boolean has(String hash) {
+            return inner.has(hash);
+        }
+
+        @Override
+        public long size(String hash) {
+            return inner.size(hash);
+        }
+
+        @Override
+        public java.io.InputStream open(String hash) throws IOException {
+            return inner.open(hash);
+        }
+
+        @Override
+        public boolean delete(String hash) throws IOException {
+            return inner.delete(hash);
+        }
+
+        @Override
+        public java.util.stream.Stream<String> list() throws IOException {
+            return inner.list();
+        }
+    }
+
+    @Test
+    void uploadsToABucketLikeStoreCarryTheirHash() throws IOException {
+        Path src = dir.resolve("src");
+        writeTree(src, 5, 2000, 9);
+        KeelHome serverHome = new KeelHome(dir.resolve("server"));
+        serverHome.ensureExists();
+        var withHash = new java.util.concurrent.atomic.AtomicInteger();
+        var runs = dev.keel.core.store.Stores.open(serverHome.storeLocation());
+        var datasets = dev.keel.core.data.DatasetStores.open(serverHome.storeLocation());
+        try (dev.keel.server.KeelServer server = dev.keel.server.KeelServer.builder().store(runs).datasets(datasets)
+                .blobs(new Delegating(new dev.keel.core.blob.LocalBlobStore(serverHome.blobs()), withHash))
+                .closeWithServer(runs).closeWithServer(datasets).build().start();
+             Datasets local = Datasets.open(new KeelHome(dir.resolve("laptop")));
+             Datasets other = Datasets.open(new KeelHome(dir.resolve("other")))) {
+            local.add("tiny", src, AddOptions.defaults());
+            DataRemote remote = DataRemote.connect(server.url(), null);
+            assertEquals(5, local.push("tiny", remote).objectsSent());
+            assertEquals(1, withHash.get(), "the upload went straight to its address");
+            assertEquals(5, other.pull("tiny", remote).objectsSent());
+        }
+    }
+
     @Test
     void lineageShowsRunsAndInputs() throws IOException {
         Path src = dir.resolve("src");
