@@ -152,7 +152,21 @@ public final class DatasetService {
      * them, each verified first. Objects outside the dataset are refused before anything is sent.
      */
     public void send(String dataset, List<String> addresses, OutputStream out) throws IOException {
-        List<ObjectLocation> order = locateInScope(dataset, addresses);
+        send(locateInScope(dataset, addresses), out);
+    }
+
+    /** The exact length of the download {@link #send} writes for these objects (so it needs no chunked encoding). */
+    public static long sendLength(List<ObjectLocation> objects) {
+        long total = Wire.END.length() + 1;
+        for (ObjectLocation o : objects) {
+            total += 64 + 1 + Long.toString(o.length()).length() + 1 + o.length();
+        }
+        return total;
+    }
+
+    /** {@link #send} for objects already located (and checked) with {@link #locateInScope}. */
+    public void send(List<ObjectLocation> objects, OutputStream out) throws IOException {
+        List<ObjectLocation> order = new ArrayList<>(objects);
         order.sort(Comparator.comparing(ObjectLocation::pack).thenComparingLong(ObjectLocation::offset));
         MessageDigest md = Hashes.sha256();
         byte[] buf = new byte[256 << 10];

@@ -69,13 +69,15 @@ final class Puller {
             }
         }
         Map<String, ObjectLocation> have = store.locate(lengths.keySet());
+        Map<String, Boolean> packPresent = new HashMap<>();
         List<List<String>> batches = new ArrayList<>();
         List<String> batch = new ArrayList<>();
         long batchBytes = 0;
         long bytes = 0;
         long fetched = 0;
         for (Map.Entry<String, Long> o : lengths.entrySet()) {
-            if (have.containsKey(o.getKey()) && blobs.has(have.get(o.getKey()).pack())) {
+            ObjectLocation local = have.get(o.getKey());
+            if (local != null && packPresent.computeIfAbsent(local.pack(), blobs::has)) {
                 continue;
             }
             if (!batch.isEmpty() && (batchBytes + o.getValue() > BATCH_BYTES || batch.size() >= BATCH_OBJECTS)) {

@@ -59,10 +59,10 @@ public final class DatasetBlobsApi implements ApiModule {
                 + " optional header X-Keel-Pack-Hash: the body's sha256 address"));
         router.post(base + "/fetch", Access.datasetRead("name"),
                 "Download {hashes: […]} as frames '<hex> <length>\\n<bytes>', closed by 'end\\n'", request -> {
-                    String name = name(request);
-                    List<String> hashes = hashes(request);
-                    service(ctx).locateInScope(name, hashes); // refuse before the 200 is sent
-                    return Response.stream(200, "application/x-keel-frames", -1, out -> service(ctx).send(name, hashes, out));
+                    // located (and refused) before the 200 is sent; a known length spares chunked encoding
+                    List<ObjectLocation> objects = service(ctx).locateInScope(name(request), hashes(request));
+                    return Response.stream(200, "application/x-keel-frames", DatasetService.sendLength(objects),
+                            out -> service(ctx).send(objects, out));
                 });
         router.get(base + "/{hash}", Access.datasetRead("name"), "One object's bytes (HTTP Range supported)",
                 request -> one(ctx, request));
