@@ -281,6 +281,21 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         }
     }
 
+    /** One ranged GET: only the bytes asked for travel (dataset objects inside a pack). */
+    @Override
+    public InputStream openRange(String hash, long offset, long length) throws IOException {
+        String key = key(hash);
+        if (length <= 0) {
+            return InputStream.nullInputStream();
+        }
+        try {
+            return s3.getObject(r -> r.bucket(bucket).key(key).range("bytes=" + offset + "-" + (offset + length - 1)));
+        } catch (NoSuchKeyException e) {
+            throw new NoSuchFileException(url(key), null, "blob " + hash + " is not in " + options.location());
+        } catch (SdkException e) {
+            throw failure("GET", key, e);
+        }
+    }
 
     @Override
     public boolean delete(String hash) throws IOException {

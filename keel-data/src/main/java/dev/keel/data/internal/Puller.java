@@ -57,7 +57,9 @@ final class Puller {
             throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "the server sent a manifest hashing to "
                     + m.hash() + " for " + theirs.ref() + " (" + theirs.hash() + "); nothing was recorded");
         }
-        Map<String, Long> lengths = new HashMap<>();
+        // In manifest order, which is close to the order the server's packs hold them (push sent
+        // them so): each batch is then a few long ranged reads on the server, not many short ones.
+        Map<String, Long> lengths = new java.util.LinkedHashMap<>();
         for (Entry e : m.entries()) {
             if (e.type() == Entry.Type.DIR) {
                 continue;
