@@ -180,6 +180,45 @@ class DatasetsApiTest {
     }
 
     @Test
+    void writesCreateUpdateTagAndDelete() throws IOException {
+        Path src = dir.resolve("src");
+        writeTree(src, 2, 10, 5);
+        Path serverHome = dir.resolve("server");
+        try (Datasets data = Datasets.open(new KeelHome(serverHome))) {
+            data.add("pets", src, AddOptions.defaults());
+            Files.writeString(src.resolve("more.txt"), "more");
+            data.add("pets", src, AddOptions.defaults());
+        }
+        try (ServerFixture f = new ServerFixture(serverHome)) {
+            var created = f.send("PUT", "/api/v1/datasets/fresh", "{\"description\": \"new\", \"visibility\": \"team\"}");
+            assertEquals(201, created.status(), created.body());
+            assertEquals("team", created.json().get("visibility"));
+            assertEquals(System.getProperty("user.name", "local"), created.json().get("owner"));
+            var updated = f.send("PUT", "/api/v1/datasets/fresh", "{\"visibility\": \"public\"}");
+            assertEquals(200, updated.status());
+            assertEquals("new", updated.json().get("description"));
+            assertEquals("public", updated.json().get("visibility"));
+            assertEquals(400, f.send("PUT", "/api/v1/datasets/fresh", "{\"visibility\": \"everyone\"}").status());
+            assertEquals(400, f.send("PUT", "/api/v1/datasets/Bad%20Name", "{}").status());
+
+            assertEquals(200, f.send("PUT", "/api/v1/datasets/pets/tags/prod", "{\"ref\": \"v2\"}").status());
+            assertEquals(400, f.send("PUT", "/api/v1/datasets/pets/tags/v7", "{\"ref\": \"v2\"}").status(),
+                    "v<number> is reserved");
+            assertEquals(404, f.send("PUT", "/api/v1/datasets/pets/tags/x", "{\"ref\": \"v9\"}").status());
+            assertEquals(204, f.send("DELETE", "/api/v1/datasets/pets/tags/prod", null).status());
+            assertEquals(404, f.send("DELETE", "/api/v1/datasets/pets/tags/prod", null).status());
+
+            assertEquals(204, f.send("DELETE", "/api/v1/datasets/pets/versions/v2", null).status());
+            assertEquals(404, f.get("/api/v1/datasets/pets/versions/v2").status());
+            assertEquals(1L, ((Map<?, ?>) f.get("/api/v1/datasets/pets").json().get("latest")).get("number"));
+            assertEquals(400, f.get("/api/v1/datasets/pets/diff").status(), "'from' is required");
+            assertEquals(204, f.send("DELETE", "/api/v1/datasets/pets", null).status());
+            assertEquals(404, f.get("/api/v1/datasets/pets").status());
+            assertEquals(404, f.send("DELETE", "/api/v1/datasets/pets", null).status());
+        }
+    }
+
+    @Test
     void lineageShowsRunsAndInputs() throws IOException {
         Path src = dir.resolve("src");
         writeTree(src, 3, 100, 3);
