@@ -19,6 +19,7 @@ public final class Bench {
             Map.entry("history-read", HistoryRead::main),
             Map.entry("init-latency", InitLatency::main),
             Map.entry("runs-search", RunsSearch::main),
+            Map.entry("transfer", Transfer::main),
             Map.entry("dashboard", Dashboard::main),
             Map.entry("mlflow-log", MlflowBench::log),
             Map.entry("mlflow-search", MlflowBench::search),

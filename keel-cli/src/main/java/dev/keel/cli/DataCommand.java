@@ -10,11 +10,13 @@ import picocli.CommandLine.Spec;
                 "REF is NAME (the latest version), NAME:latest, NAME:v3, NAME:TAG or NAME@HASH_PREFIX."},
         subcommands = {DataAddCommand.class, DataLsCommand.class, DataLogCommand.class, DataShowCommand.class,
                 DataDiffCommand.class, DataCheckoutCommand.class, DataVerifyCommand.class, DataGcCommand.class,
-                DataTagCommand.class, DataRmCommand.class},
+                DataTagCommand.class, DataRmCommand.class, DataPushCommand.class, DataPullCommand.class},
         footer = {"%nExamples:",
                 "  keel data add fashion-mnist export/ -m 'first export'",
                 "  keel data diff fashion-mnist:v1 fashion-mnist:latest --stat",
-                "  keel data checkout fashion-mnist:prod work/data"})
+                "  keel data checkout fashion-mnist:prod work/data",
+                "  keel data push fashion-mnist:v2 http://keel.example:7080",
+                "  KEEL_URL=http://keel.example:7080 keel data pull fashion-mnist:prod"})
 final class DataCommand implements Runnable {
     @Spec
     CommandSpec spec;

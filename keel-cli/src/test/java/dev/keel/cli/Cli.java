@@ -47,7 +47,7 @@ final class Cli {
             case "data" -> i == 0;
             case "show", "rm" -> i > 0 && (args.get(i - 1).equals("run") || args.get(i - 1).equals("data"));
             case "logs", "history", "resume" -> i > 0 && args.get(i - 1).equals("run");
-            case "add", "ls", "log", "diff", "checkout", "verify", "gc", "tag" -> i > 0 && args.get(i - 1).equals("data");
+            case "add", "ls", "log", "diff", "checkout", "verify", "gc", "tag", "push", "pull" -> i > 0 && args.get(i - 1).equals("data");
             default -> false;
         };
     }

@@ -104,18 +104,35 @@ public final class DataRemote {
 
         @Override
         @SuppressWarnings("unchecked")
-        public List<String> missing(String dataset, List<String> addresses) throws IOException {
+        public Missing missing(String dataset, List<String> addresses) throws IOException {
             Map<String, Object> out = json(send(request(path(dataset) + "/blobs/missing")
                     .POST(jsonBody(Map.of("hashes", addresses))).header("Content-Type", "application/json")));
-            return (List<String>) out.get("missing");
+            return new Missing((List<String>) out.get("missing"), Boolean.TRUE.equals(out.get("wants_pack_hash")));
         }
 
+        /** Through HttpURLConnection: a plain blocking copy with a large buffer is cheaper for bulk bytes. */
         @Override
-        public void upload(String dataset, long length, Supplier<InputStream> body) throws IOException {
-            HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.fromPublisher(
-                    HttpRequest.BodyPublishers.ofInputStream(body), length);
-            json(send(request(path(dataset) + "/blobs").POST(publisher)
-                    .header("Content-Type", "application/x-keel-pack")));
+        public void upload(String dataset, long length, String packHash, Supplier<InputStream> body) throws IOException {
+            java.net.HttpURLConnection c = connection(path(dataset) + "/blobs");
+            c.setRequestMethod("POST");
+            c.setDoOutput(true);
+            c.setFixedLengthStreamingMode(length);
+            c.setRequestProperty("Content-Type", "application/x-keel-pack");
+            if (packHash != null) {
+                c.setRequestProperty("X-Keel-Pack-Hash", packHash);
+            }
+            try (InputStream in = body.get(); java.io.OutputStream out = c.getOutputStream()) {
+                byte[] buf = new byte[1 << 20];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    out.write(buf, 0, n);
+                }
+            } catch (ConnectException e) {
+                throw unreachable();
+            }
+            checkStatus(c);
+            try (InputStream in = c.getInputStream()) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+            }
         }
 
         @Override
@@ -125,7 +142,6 @@ public final class DataRemote {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("manifest", Base64.getEncoder().encodeToString(manifest));
             body.put("message", message);
-            body.put("author", author);
             body.put("created_at", createdAt);
             Map<String, Object> out = json(send(request(path(dataset) + "/versions").POST(jsonBody(body))
                     .header("Content-Type", "application/json")));
@@ -135,11 +151,60 @@ public final class DataRemote {
 
         @Override
         public InputStream objects(String dataset, List<String> addresses) throws IOException {
-            HttpResponse<InputStream> r = send(request(path(dataset) + "/blobs/fetch")
-                    .POST(jsonBody(Map.of("hashes", addresses))).header("Content-Type", "application/json"));
-            check(r);
-            return r.body();
+            java.net.HttpURLConnection c = connection(path(dataset) + "/blobs/fetch");
+            c.setRequestMethod("POST");
+            c.setDoOutput(true);
+            byte[] body = Json.write(Map.of("hashes", addresses)).getBytes(StandardCharsets.UTF_8);
+            c.setFixedLengthStreamingMode(body.length);
+            c.setRequestProperty("Content-Type", "application/json");
+            try (java.io.OutputStream out = c.getOutputStream()) {
+                out.write(body);
+            } catch (ConnectException e) {
+                throw unreachable();
+            }
+            checkStatus(c);
+            return c.getInputStream();
         }
+    }
+
+    private java.net.HttpURLConnection connection(String path) throws IOException {
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) URI.create(base + path).toURL().openConnection();
+        c.setConnectTimeout(20_000);
+        c.setReadTimeout(30 * 60_000);
+        if (apiKey != null) {
+            c.setRequestProperty("Authorization", "Bearer " + apiKey);
+        }
+        return c;
+    }
+
+    private KeelException unreachable() {
+        return new KeelException(ErrorCode.TEMPORARILY_UNAVAILABLE, "cannot reach the Keel server at " + base
+                + ": is it running, and is KEEL_URL right?");
+    }
+
+    private static void checkStatus(java.net.HttpURLConnection c) throws IOException {
+        int status = c.getResponseCode();
+        if (status < 300) {
+            return;
+        }
+        String text;
+        try (InputStream in = c.getErrorStream()) {
+            text = in == null ? "" : new String(in.readNBytes(64 << 10), StandardCharsets.UTF_8);
+        }
+        throw error(status, c.getURL().toString(), text);
+    }
+
+    private static KeelException error(int status, String uri, String text) {
+        ErrorCode code = ErrorCode.INTERNAL_ERROR;
+        String message = "HTTP " + status + " from " + uri;
+        try {
+            Map<String, Object> err = Json.readMap(text);
+            code = ErrorCode.valueOf(String.valueOf(err.get("error_code")));
+            message = String.valueOf(err.get("message"));
+        } catch (RuntimeException ignored) {
+            // not Keel's JSON error: keep the status line
+        }
+        return new KeelException(code, "server: " + message);
     }
 
     private HttpRequest.Builder request(String path) {
@@ -167,8 +232,7 @@ public final class DataRemote {
         try {
             return http.send(req, HttpResponse.BodyHandlers.ofInputStream());
         } catch (ConnectException e) {
-            throw new KeelException(ErrorCode.TEMPORARILY_UNAVAILABLE, "cannot reach the Keel server at " + base
-                    + ": is it running, and is KEEL_URL right?");
+            throw unreachable();
         } catch (HttpTimeoutException e) {
             throw new KeelException(ErrorCode.TEMPORARILY_UNAVAILABLE, "the Keel server at " + base
                     + " did not answer in time; run the command again to resume");
@@ -186,16 +250,7 @@ public final class DataRemote {
         try (InputStream in = r.body()) {
             text = new String(in.readNBytes(64 << 10), StandardCharsets.UTF_8);
         }
-        ErrorCode code = ErrorCode.INTERNAL_ERROR;
-        String message = "HTTP " + r.statusCode() + " from " + r.uri();
-        try {
-            Map<String, Object> err = Json.readMap(text);
-            code = ErrorCode.valueOf(String.valueOf(err.get("error_code")));
-            message = String.valueOf(err.get("message"));
-        } catch (RuntimeException ignored) {
-            // not Keel's JSON error: keep the status line
-        }
-        throw new KeelException(code, "server: " + message);
+        throw error(r.statusCode(), r.uri().toString(), text);
     }
 
     private static Map<String, Object> json(HttpResponse<InputStream> r) throws IOException {

@@ -16,6 +16,22 @@ public interface BlobStore {
     /** Stores the stream's bytes; returns their address. Atomic: a blob is whole or absent. */
     String put(InputStream in) throws IOException;
 
+    /**
+     * Stores the stream's bytes when they hash to {@code expected} (a sender that knows the
+     * address up front, as a dataset upload does), failing with an invalid-input
+     * {@link dev.keel.core.KeelException} otherwise. Stores override this to write straight to the address (S3: no copy from a
+     * temporary key); the default stores first and compares, leaving a mismatch for gc.
+     */
+    default String put(InputStream in, String expected) throws IOException {
+        Hashes.hex(expected);
+        String actual = put(in);
+        if (!actual.equals(expected)) {
+            throw dev.keel.core.KeelException.invalid("the bytes sent as " + expected + " hash to " + actual
+                    + "; send them again");
+        }
+        return actual;
+    }
+
     /** Stores a file's bytes; returns their address. */
     String putFile(Path file) throws IOException;
 

@@ -41,6 +41,15 @@ public final class LocalBlobStore implements BlobStore {
 
     @Override
     public String put(InputStream in) throws IOException {
+        return put(in, null);
+    }
+
+    /** As {@link #put(InputStream)}; with {@code expected}, a mismatch stores nothing. */
+    @Override
+    public String put(InputStream in, String expected) throws IOException {
+        if (expected != null) {
+            Hashes.hex(expected);
+        }
         Path tmp = newTemporary();
         try {
             MessageDigest md = Hashes.sha256();
@@ -52,6 +61,10 @@ public final class LocalBlobStore implements BlobStore {
                 }
             }
             String hash = Hashes.address(md.digest());
+            if (expected != null && !expected.equals(hash)) {
+                throw dev.keel.core.KeelException.invalid("the bytes sent as " + expected + " hash to " + hash
+                        + "; nothing was stored, send them again");
+            }
             commit(tmp, hash);
             return hash;
         } finally {

@@ -53,6 +53,11 @@ public final class DatasetService {
         return catalog;
     }
 
+    /** Whether uploads should carry their hash: true unless the blobs are a local folder, where it saves nothing. */
+    public boolean wantsPackHash() {
+        return !(blobs instanceof dev.keel.core.blob.LocalBlobStore);
+    }
+
     /** What an upload stored: the pack's address, how many objects and bytes it held. */
     public record Received(String pack, int objects, long bytes) {
     }
@@ -75,13 +80,13 @@ public final class DatasetService {
      * as it streams through, then indexes the objects for {@code dataset}. A damaged or truncated
      * upload records nothing.
      */
-    public Received receive(String dataset, InputStream body) throws IOException {
+    public Received receive(String dataset, InputStream body, String packHash) throws IOException {
         DatasetNames.checkName(dataset);
         List<Wire.Item> items = Wire.readPackHeader(body);
         CheckingStream checking = new CheckingStream(body, items);
         String pack;
         try {
-            pack = blobs.put(checking);
+            pack = packHash == null ? blobs.put(checking) : blobs.put(checking, packHash);
         } catch (IOException | RuntimeException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof BadUpload) {
@@ -147,7 +152,21 @@ public final class DatasetService {
      * them, each verified first. Objects outside the dataset are refused before anything is sent.
      */
     public void send(String dataset, List<String> addresses, OutputStream out) throws IOException {
-        List<ObjectLocation> order = locateInScope(dataset, addresses);
+        send(locateInScope(dataset, addresses), out);
+    }
+
+    /** The exact length of the download {@link #send} writes for these objects (so it needs no chunked encoding). */
+    public static long sendLength(List<ObjectLocation> objects) {
+        long total = Wire.END.length() + 1;
+        for (ObjectLocation o : objects) {
+            total += 64 + 1 + Long.toString(o.length()).length() + 1 + o.length();
+        }
+        return total;
+    }
+
+    /** {@link #send} for objects already located (and checked) with {@link #locateInScope}. */
+    public void send(List<ObjectLocation> objects, OutputStream out) throws IOException {
+        List<ObjectLocation> order = new ArrayList<>(objects);
         order.sort(Comparator.comparing(ObjectLocation::pack).thenComparingLong(ObjectLocation::offset));
         MessageDigest md = Hashes.sha256();
         byte[] buf = new byte[256 << 10];

@@ -57,7 +57,9 @@ final class Puller {
             throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "the server sent a manifest hashing to "
                     + m.hash() + " for " + theirs.ref() + " (" + theirs.hash() + "); nothing was recorded");
         }
-        Map<String, Long> lengths = new HashMap<>();
+        // In manifest order, which is close to the order the server's packs hold them (push sent
+        // them so): each batch is then a few long ranged reads on the server, not many short ones.
+        Map<String, Long> lengths = new java.util.LinkedHashMap<>();
         for (Entry e : m.entries()) {
             if (e.type() == Entry.Type.DIR) {
                 continue;
@@ -69,13 +71,15 @@ final class Puller {
             }
         }
         Map<String, ObjectLocation> have = store.locate(lengths.keySet());
+        Map<String, Boolean> packPresent = new HashMap<>();
         List<List<String>> batches = new ArrayList<>();
         List<String> batch = new ArrayList<>();
         long batchBytes = 0;
         long bytes = 0;
         long fetched = 0;
         for (Map.Entry<String, Long> o : lengths.entrySet()) {
-            if (have.containsKey(o.getKey()) && blobs.has(have.get(o.getKey()).pack())) {
+            ObjectLocation local = have.get(o.getKey());
+            if (local != null && packPresent.computeIfAbsent(local.pack(), blobs::has)) {
                 continue;
             }
             if (!batch.isEmpty() && (batchBytes + o.getValue() > BATCH_BYTES || batch.size() >= BATCH_OBJECTS)) {

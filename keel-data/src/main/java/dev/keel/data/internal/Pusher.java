@@ -28,13 +28,14 @@ import java.util.concurrent.Future;
  * interrupted and run again sends only the parts that did not arrive.
  */
 final class Pusher {
-    /** Upload part size; the system property {@code keel.data.partBytes} lowers it (tests of resuming). */
-    static final long PART_BYTES = Long.getLong("keel.data.partBytes", 64L << 20);
+    static final long PART_BYTES = 64L << 20;
     static final int ASK_BATCH = 50_000;
     private final DatasetStore store;
     private final LocalBlobStore blobs;
     private final Catalog catalog;
     private final int parallel;
+    /** Upload part size; the system property {@code keel.data.partBytes} lowers it (tests of resuming). */
+    private final long partLimit = Long.getLong("keel.data.partBytes", PART_BYTES);
 
     Pusher(DatasetStore store, LocalBlobStore blobs, Catalog catalog, int parallel) {
         this.store = store;
@@ -55,8 +56,11 @@ final class Pusher {
             all.add(Hex.address(hex));
         }
         List<String> missing = new ArrayList<>();
+        boolean wantsHash = false;
         for (int i = 0; i < all.size(); i += ASK_BATCH) {
-            missing.addAll(remote.missing(v.dataset(), all.subList(i, Math.min(all.size(), i + ASK_BATCH))));
+            RemoteCalls.Missing answer = remote.missing(v.dataset(), all.subList(i, Math.min(all.size(), i + ASK_BATCH)));
+            missing.addAll(answer.hashes());
+            wantsHash |= answer.wantsPackHash();
         }
         Map<String, ObjectLocation> located = store.locate(missing);
         if (located.size() < missing.size()) {
@@ -70,7 +74,7 @@ final class Pusher {
         long partBytes = 0;
         long bytes = 0;
         for (ObjectLocation o : order) {
-            if (!part.isEmpty() && (partBytes + o.length() > PART_BYTES || part.size() >= Wire.MAX_OBJECTS_PER_PACK)) {
+            if (!part.isEmpty() && (partBytes + o.length() > partLimit || part.size() >= Wire.MAX_OBJECTS_PER_PACK)) {
                 parts.add(part);
                 part = new ArrayList<>();
                 partBytes = 0;
@@ -82,13 +86,14 @@ final class Pusher {
         if (!part.isEmpty()) {
             parts.add(part);
         }
-        uploadAll(v.dataset(), parts, remote);
+        uploadAll(v.dataset(), parts, remote, wantsHash);
         DatasetStore.Committed c = remote.commit(v.dataset(), m.encodeWhole(), v.message(), v.author(), v.createdAt());
         return new TransferResult(c.version().ref(), c.version().hash(), c.created(), missing.size(), bytes,
                 all.size() - missing.size());
     }
 
-    private void uploadAll(String dataset, List<List<ObjectLocation>> parts, RemoteCalls remote) throws IOException {
+    private void uploadAll(String dataset, List<List<ObjectLocation>> parts, RemoteCalls remote, boolean wantsHash)
+            throws IOException {
         if (parts.isEmpty()) {
             return;
         }
@@ -101,7 +106,7 @@ final class Pusher {
             List<Future<?>> futures = new ArrayList<>();
             for (List<ObjectLocation> p : parts) {
                 futures.add(pool.submit(() -> {
-                    upload(dataset, p, remote);
+                    upload(dataset, p, remote, wantsHash);
                     return null;
                 }));
             }
@@ -125,7 +130,8 @@ final class Pusher {
         }
     }
 
-    private void upload(String dataset, List<ObjectLocation> part, RemoteCalls remote) throws IOException {
+    private void upload(String dataset, List<ObjectLocation> part, RemoteCalls remote, boolean wantsHash)
+            throws IOException {
         List<Wire.Item> items = new ArrayList<>(part.size());
         long length = 0;
         for (ObjectLocation o : part) {
@@ -133,7 +139,21 @@ final class Pusher {
             length += o.length();
         }
         byte[] header = Wire.packHeader(items);
-        remote.upload(dataset, header.length + length, () -> new PartStream(header, part, new PackReader(blobs)));
+        String packHash = null;
+        if (wantsHash) {
+            // one extra local read (page cache) so the server can write straight to the address;
+            // the pack the server stores is the objects without the index in front
+            java.security.MessageDigest md = dev.keel.core.blob.Hashes.sha256();
+            byte[] buf = new byte[1 << 16];
+            try (InputStream in = new PartStream(new byte[0], part, new PackReader(blobs))) {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    md.update(buf, 0, n);
+                }
+            }
+            packHash = dev.keel.core.blob.Hashes.address(md.digest());
+        }
+        remote.upload(dataset, header.length + length, packHash,
+                () -> new PartStream(header, part, new PackReader(blobs)));
     }
 
     /** The upload body: the index, then each object read (and verified) from the local packs. */

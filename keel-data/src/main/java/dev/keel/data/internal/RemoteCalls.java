@@ -29,11 +29,21 @@ public interface RemoteCalls {
     /** The version's whole manifest (deflated canonical text). */
     byte[] manifest(String dataset, String ref) throws IOException;
 
-    /** Of {@code addresses}, those the server lacks for this dataset. */
-    List<String> missing(String dataset, List<String> addresses) throws IOException;
+    /**
+     * Of {@code addresses}, those the server lacks for this dataset; {@code wantsPackHash}: the
+     * server stores uploads faster when told their hash first (an S3 bucket: no copy).
+     */
+    Missing missing(String dataset, List<String> addresses) throws IOException;
 
-    /** Sends one upload in the {@link Wire} pack format, {@code length} bytes from a fresh stream. */
-    void upload(String dataset, long length, Supplier<InputStream> body) throws IOException;
+    /** The answer of {@link #missing}. */
+    record Missing(List<String> hashes, boolean wantsPackHash) {
+    }
+
+    /**
+     * Sends one upload in the {@link Wire} pack format, {@code length} bytes from a fresh stream;
+     * {@code packHash} is the SHA-256 address of the whole body, or null.
+     */
+    void upload(String dataset, long length, String packHash, Supplier<InputStream> body) throws IOException;
 
     /** Records the version on the server from its whole manifest. */
     DatasetStore.Committed commit(String dataset, byte[] manifest, String message, String author, long createdAt)

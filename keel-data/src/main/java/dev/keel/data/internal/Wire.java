@@ -24,6 +24,8 @@ public final class Wire {
     /** Objects are at most 256 KiB (whole small files or chunks); a little slack for old data. */
     static final long MAX_OBJECT = 16L << 20;
     static final int MAX_OBJECTS_PER_PACK = 1_000_000;
+    /** One upload is at most this large (push sends parts of 64 MiB). */
+    static final long MAX_PACK_BYTES = 1L << 30;
     private static final Pattern HEX = Pattern.compile("[0-9a-f]{64}");
 
     private Wire() {
@@ -67,12 +69,18 @@ public final class Wire {
             throw bad("an upload holds 0 to " + MAX_OBJECTS_PER_PACK + " objects, not " + count);
         }
         List<Item> items = new ArrayList<>(Math.min(count, 100_000));
+        long total = 0;
         for (int i = 0; i < count; i++) {
             String l = line(in);
             if (l == null) {
                 throw bad("the upload's index ends after " + i + " of " + count + " objects");
             }
-            items.add(item(l));
+            Item item = item(l);
+            total += item.length();
+            if (total > MAX_PACK_BYTES) {
+                throw bad("an upload holds at most " + MAX_PACK_BYTES + " bytes: send the objects in several uploads");
+            }
+            items.add(item);
         }
         return items;
     }

@@ -43,25 +43,26 @@ public final class DatasetBlobsApi implements ApiModule {
         router.post(base + "/missing", Access.datasetWrite("name"),
                 "Of {hashes: [sha256:…]}, those the dataset lacks: {missing: […]}", request -> {
                     List<String> missing = service(ctx).missing(name(request), hashes(request));
-                    return Map.of("missing", missing);
+                    return Map.of("missing", missing, "wants_pack_hash", service(ctx).wantsPackHash());
                 });
         router.add(new Route("POST", base, Access.datasetWrite("name"), request -> {
             String name = name(request);
             ensureDataset(ctx, request, name);
             try (InputStream in = request.bodyStream()) {
-                DatasetService.Received r = service(ctx).receive(name, in);
+                DatasetService.Received r = service(ctx).receive(name, in, request.header("X-Keel-Pack-Hash").orElse(null));
                 return Map.of("pack", r.pack(), "objects", r.objects(), "bytes", r.bytes());
             } catch (IOException e) {
                 throw new KeelException(KeelException.ErrorCode.BAD_REQUEST, "the upload could not be read ("
                         + e.getMessage() + "); nothing was recorded, send it again");
             }
-        }, true, "Upload objects: 'keel-pack 1', count, '<hex> <length>' lines, then the bytes (streamed, verified)"));
+        }, true, "Upload objects: 'keel-pack 1', count, '<hex> <length>' lines, then the bytes (streamed, verified);"
+                + " optional header X-Keel-Pack-Hash: the body's sha256 address"));
         router.post(base + "/fetch", Access.datasetRead("name"),
                 "Download {hashes: […]} as frames '<hex> <length>\\n<bytes>', closed by 'end\\n'", request -> {
-                    String name = name(request);
-                    List<String> hashes = hashes(request);
-                    service(ctx).locateInScope(name, hashes); // refuse before the 200 is sent
-                    return Response.stream(200, "application/x-keel-frames", -1, out -> service(ctx).send(name, hashes, out));
+                    // located (and refused) before the 200 is sent; a known length spares chunked encoding
+                    List<ObjectLocation> objects = service(ctx).locateInScope(name(request), hashes(request));
+                    return Response.stream(200, "application/x-keel-frames", DatasetService.sendLength(objects),
+                            out -> service(ctx).send(objects, out));
                 });
         router.get(base + "/{hash}", Access.datasetRead("name"), "One object's bytes (HTTP Range supported)",
                 request -> one(ctx, request));

@@ -71,7 +71,7 @@ public final class DatasetsApi implements ApiModule {
         router.get(BASE + "/{name}/versions/{ref}", Access.datasetRead("name"), "One version",
                 request -> DatasetViews.version(resolve(ctx, request)));
         router.post(BASE + "/{name}/versions", Access.datasetWrite("name"),
-                "Commit a version: {manifest (base64 of the whole manifest), message, author, created_at};"
+                "Commit a version: {manifest (base64 of the whole manifest), message, created_at}; the author is the caller;"
                         + " its objects must be uploaded first", request -> commit(ctx, request));
         router.delete(BASE + "/{name}/versions/{ref}", Access.datasetWrite("name"),
                 "Delete one version (bytes go at the next gc)", request -> {
@@ -172,10 +172,11 @@ public final class DatasetsApi implements ApiModule {
             throw KeelException.invalid("field 'created_at' must be epoch milliseconds");
         }
         long createdAt = at == null || at.isNull() ? System.currentTimeMillis() : at.asLong();
-        String author = text(body, "author");
+        // The author on a server is the signed-in caller, whatever the client claims.
+        String author = owner(request.principal());
         boolean newDataset = store(ctx).dataset(name).isEmpty();
         DatasetStore.Committed c = DatasetBlobsApi.service(ctx).commit(name, owner(request.principal()), bytes,
-                text(body, "message"), author == null || author.isEmpty() ? owner(request.principal()) : author, createdAt);
+                text(body, "message"), author, createdAt);
         if (newDataset) {
             ctx.authorizer().created(request.principal(), Resource.dataset(name));
         }

@@ -112,6 +112,112 @@ class DatasetsApiTest {
         }
     }
 
+    /** A blob store that is not a folder (as an S3 bucket is not): uploads then carry their pack's hash. */
+    record Delegating(dev.keel.core.blob.LocalBlobStore inner, java.util.concurrent.atomic.AtomicInteger withHash)
+            implements dev.keel.core.blob.BlobStore {
+        @Override
+        public String put(java.io.InputStream in) throws IOException {
+            return inner.put(in);
+        }
+
+        @Override
+        public String put(java.io.InputStream in, String expected) throws IOException {
+            withHash.incrementAndGet();
+            return inner.put(in, expected);
+        }
+
+        @Override
+        public String putFile(Path file) throws IOException {
+            return inner.putFile(file);
+        }
+
+        @Override
+        public boolean has(String hash) {
+            return inner.has(hash);
+        }
+
+        @Override
+        public long size(String hash) {
+            return inner.size(hash);
+        }
+
+        @Override
+        public java.io.InputStream open(String hash) throws IOException {
+            return inner.open(hash);
+        }
+
+        @Override
+        public boolean delete(String hash) throws IOException {
+            return inner.delete(hash);
+        }
+
+        @Override
+        public java.util.stream.Stream<String> list() throws IOException {
+            return inner.list();
+        }
+    }
+
+    @Test
+    void uploadsToABucketLikeStoreCarryTheirHash() throws IOException {
+        Path src = dir.resolve("src");
+        writeTree(src, 5, 2000, 9);
+        KeelHome serverHome = new KeelHome(dir.resolve("server"));
+        serverHome.ensureExists();
+        var withHash = new java.util.concurrent.atomic.AtomicInteger();
+        var runs = dev.keel.core.store.Stores.open(serverHome.storeLocation());
+        var datasets = dev.keel.core.data.DatasetStores.open(serverHome.storeLocation());
+        try (dev.keel.server.KeelServer server = dev.keel.server.KeelServer.builder().store(runs).datasets(datasets)
+                .blobs(new Delegating(new dev.keel.core.blob.LocalBlobStore(serverHome.blobs()), withHash))
+                .closeWithServer(runs).closeWithServer(datasets).build().start();
+             Datasets local = Datasets.open(new KeelHome(dir.resolve("laptop")));
+             Datasets other = Datasets.open(new KeelHome(dir.resolve("other")))) {
+            local.add("tiny", src, AddOptions.defaults());
+            DataRemote remote = DataRemote.connect(server.url(), null);
+            assertEquals(5, local.push("tiny", remote).objectsSent());
+            assertEquals(1, withHash.get(), "the upload went straight to its address");
+            assertEquals(5, other.pull("tiny", remote).objectsSent());
+        }
+    }
+
+    @Test
+    void writesCreateUpdateTagAndDelete() throws IOException {
+        Path src = dir.resolve("src");
+        writeTree(src, 2, 10, 5);
+        Path serverHome = dir.resolve("server");
+        try (Datasets data = Datasets.open(new KeelHome(serverHome))) {
+            data.add("pets", src, AddOptions.defaults());
+            Files.writeString(src.resolve("more.txt"), "more");
+            data.add("pets", src, AddOptions.defaults());
+        }
+        try (ServerFixture f = new ServerFixture(serverHome)) {
+            var created = f.send("PUT", "/api/v1/datasets/fresh", "{\"description\": \"new\", \"visibility\": \"team\"}");
+            assertEquals(201, created.status(), created.body());
+            assertEquals("team", created.json().get("visibility"));
+            assertEquals(System.getProperty("user.name", "local"), created.json().get("owner"));
+            var updated = f.send("PUT", "/api/v1/datasets/fresh", "{\"visibility\": \"public\"}");
+            assertEquals(200, updated.status());
+            assertEquals("new", updated.json().get("description"));
+            assertEquals("public", updated.json().get("visibility"));
+            assertEquals(400, f.send("PUT", "/api/v1/datasets/fresh", "{\"visibility\": \"everyone\"}").status());
+            assertEquals(400, f.send("PUT", "/api/v1/datasets/Bad%20Name", "{}").status());
+
+            assertEquals(200, f.send("PUT", "/api/v1/datasets/pets/tags/prod", "{\"ref\": \"v2\"}").status());
+            assertEquals(400, f.send("PUT", "/api/v1/datasets/pets/tags/v7", "{\"ref\": \"v2\"}").status(),
+                    "v<number> is reserved");
+            assertEquals(404, f.send("PUT", "/api/v1/datasets/pets/tags/x", "{\"ref\": \"v9\"}").status());
+            assertEquals(204, f.send("DELETE", "/api/v1/datasets/pets/tags/prod", null).status());
+            assertEquals(404, f.send("DELETE", "/api/v1/datasets/pets/tags/prod", null).status());
+
+            assertEquals(204, f.send("DELETE", "/api/v1/datasets/pets/versions/v2", null).status());
+            assertEquals(404, f.get("/api/v1/datasets/pets/versions/v2").status());
+            assertEquals(1L, ((Map<?, ?>) f.get("/api/v1/datasets/pets").json().get("latest")).get("number"));
+            assertEquals(400, f.get("/api/v1/datasets/pets/diff").status(), "'from' is required");
+            assertEquals(204, f.send("DELETE", "/api/v1/datasets/pets", null).status());
+            assertEquals(404, f.get("/api/v1/datasets/pets").status());
+            assertEquals(404, f.send("DELETE", "/api/v1/datasets/pets", null).status());
+        }
+    }
+
     @Test
     void lineageShowsRunsAndInputs() throws IOException {
         Path src = dir.resolve("src");
