@@ -42,8 +42,15 @@ import static org.junit.jupiter.api.Assertions.fail;
  * ({@code loss}) are filled from fixtures owned by {@code owner} with the cell's visibility;
  * non-GET requests get fresh fixtures, so writes do not disturb later cells. Bodies may use
  * {@code ${project}}, {@code ${run}}, {@code ${dataset}}, {@code ${visibility}}, {@code ${n}}
- * (a fresh number) and {@code ${owner_key}}. RULE says who must get through, independently of
- * the rule the route declares: that is what is being tested.
+ * (a fresh number), {@code ${owner_key}}, {@code ${experiment}} (the project's MLflow
+ * experiment id) and {@code ${artifact}} (a file in the run's artifacts). RULE says who must
+ * get through, independently of the rule the route declares: that is what is being tested.
+ * {@code .shows(s -> …)} names text a successful reply must contain exactly when the caller may
+ * read the sample (how a list or search proves it filters); {@code .allowedStatus(501)} is for a
+ * route that answers every allowed caller with one status.
+ *
+ * <p>Every cell also checks that no reply names a sample project, run or dataset that the
+ * caller may not read and did not send (e.g. the project behind an MLflow experiment id).
  *
  * <p>Blob routes must be scoped by a run, project or dataset (READ/WRITE rules): knowing a
  * content hash grants nothing, which {@link #blobRoutesAreScoped} checks for every route.
