@@ -1,11 +1,19 @@
 package dev.keel.server;
 
+import dev.keel.core.RunFile;
+import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.data.Visibility;
+import dev.keel.core.store.WriteBatch;
 import dev.keel.server.auth.Access;
 import dev.keel.server.http.Route;
+import dev.keel.store.sql.ExperimentTable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -34,8 +42,15 @@ import static org.junit.jupiter.api.Assertions.fail;
  * ({@code loss}) are filled from fixtures owned by {@code owner} with the cell's visibility;
  * non-GET requests get fresh fixtures, so writes do not disturb later cells. Bodies may use
  * {@code ${project}}, {@code ${run}}, {@code ${dataset}}, {@code ${visibility}}, {@code ${n}}
- * (a fresh number) and {@code ${owner_key}}. RULE says who must get through, independently of
- * the rule the route declares: that is what is being tested.
+ * (a fresh number), {@code ${owner_key}}, {@code ${experiment}} (the project's MLflow
+ * experiment id) and {@code ${artifact}} (a file in the run's artifacts). RULE says who must
+ * get through, independently of the rule the route declares: that is what is being tested.
+ * {@code .shows(s -> …)} names text a successful reply must contain exactly when the caller may
+ * read the sample (how a list or search proves it filters); {@code .allowedStatus(501)} is for a
+ * route that answers every allowed caller with one status.
+ *
+ * <p>Every cell also checks that no reply names a sample project, run or dataset that the
+ * caller may not read and did not send (e.g. the project behind an MLflow experiment id).
  *
  * <p>Blob routes must be scoped by a run, project or dataset (READ/WRITE rules): knowing a
  * content hash grants nothing, which {@link #blobRoutesAreScoped} checks for every route.
@@ -58,10 +73,18 @@ class AccessMatrixTest {
         /** owner, team members for team/public; others who can see it get 403 */
         WRITE,
         /** owner and admins only (visibility, ownership) */
-        MANAGE
+        MANAGE,
+        /**
+         * a list or search that names only what the caller may read: any signed-in user, anonymous
+         * callers only when the server allows anonymous reads (see {@link Entry#shows})
+         */
+        LIST
     }
 
-    static final List<Entry> TABLE = List.of(
+    /** The bytes of the sample's MLflow artifact ({@code ${artifact}}). */
+    static final String ARTIFACT_TEXT = "weights of the sample model";
+
+    static final List<Entry> TABLE = withMlflowAliases(List.of(
             e("GET /healthz", Rule.ANYONE),
             // operations: counts by route pattern only, and the API's description
             e("GET /metrics", Rule.ANYONE),
@@ -144,7 +167,91 @@ class AccessMatrixTest {
             e("GET /api/v1/projects/{project}/columns", Rule.READ),
             e("GET /api/v1/projects/{project}/groups", Rule.READ).query("by=state"),
             e("GET /api/v1/projects/{project}/runs.csv", Rule.READ),
-            e("GET /api/v1/runs/{id}/files/{name*}", Rule.READ).param("name", "diff.patch"));
+            e("GET /api/v1/runs/{id}/files/{name*}", Rule.READ).param("name", "diff.patch"),
+            // MLflow's API (dev.keel.server.mlflow) names its objects in the body or query: ${experiment}
+            // is the MLflow experiment of ${project}, ${artifact} a file in ${run}'s artifacts. Its
+            // /ajax-api/2.0/mlflow/... aliases get these entries too (withMlflowAliases)
+            // an experiment named like an existing project needs write access to it (and then exists)
+            e("POST /api/2.0/mlflow/experiments/create", Rule.WRITE).body("{\"name\": \"${project}\"}"),
+            e("GET /api/2.0/mlflow/experiments/get", Rule.READ).query("experiment_id=${experiment}").shows(s -> s.get("project")),
+            e("GET /api/2.0/mlflow/experiments/get-by-name", Rule.READ).query("experiment_name=${project}")
+                    .shows(s -> s.get("experiment")),
+            e("POST /api/2.0/mlflow/experiments/search", Rule.LIST).body("{\"filter\": \"name = '${project}'\"}")
+                    .shows(s -> s.get("project")),
+            e("GET /api/2.0/mlflow/experiments/search", Rule.LIST).query("filter=name%20%3D%20%27${project}%27")
+                    .shows(s -> s.get("project")),
+            e("POST /api/2.0/mlflow/experiments/delete", Rule.WRITE).body("{\"experiment_id\": \"${experiment}\"}"),
+            e("POST /api/2.0/mlflow/experiments/restore", Rule.WRITE).body("{\"experiment_id\": \"${experiment}\"}"),
+            e("POST /api/2.0/mlflow/experiments/update", Rule.WRITE)
+                    .body("{\"experiment_id\": \"${experiment}\", \"new_name\": \"renamed-${n}\"}"),
+            e("POST /api/2.0/mlflow/experiments/set-experiment-tag", Rule.WRITE)
+                    .body("{\"experiment_id\": \"${experiment}\", \"key\": \"k\", \"value\": \"v\"}"),
+            e("POST /api/2.0/mlflow/runs/create", Rule.WRITE).body("{\"experiment_id\": \"${experiment}\", \"start_time\": 1}"),
+            e("GET /api/2.0/mlflow/runs/get", Rule.READ).query("run_id=${run}").shows(s -> s.get("run")),
+            e("POST /api/2.0/mlflow/runs/update", Rule.WRITE)
+                    .body("{\"run_id\": \"${run}\", \"status\": \"FINISHED\", \"end_time\": 2000}"),
+            e("POST /api/2.0/mlflow/runs/delete", Rule.WRITE).body("{\"run_id\": \"${run}\"}"),
+            e("POST /api/2.0/mlflow/runs/restore", Rule.WRITE).body("{\"run_id\": \"${run}\"}"),
+            e("POST /api/2.0/mlflow/runs/log-metric", Rule.WRITE)
+                    .body("{\"run_id\": \"${run}\", \"key\": \"loss\", \"value\": 0.25, \"timestamp\": 2000, \"step\": 1}"),
+            e("POST /api/2.0/mlflow/runs/log-parameter", Rule.WRITE)
+                    .body("{\"run_id\": \"${run}\", \"key\": \"batch\", \"value\": \"32\"}"),
+            e("POST /api/2.0/mlflow/runs/set-tag", Rule.WRITE).body("{\"run_id\": \"${run}\", \"key\": \"stage\", \"value\": \"dev\"}"),
+            e("POST /api/2.0/mlflow/runs/delete-tag", Rule.WRITE).bodyFrom(s -> "{\"run_id\": \"" + taggedRun(s, "stage=dev")
+                    + "\", \"key\": \"stage\"}"),
+            e("POST /api/2.0/mlflow/runs/log-batch", Rule.WRITE).body("{\"run_id\": \"${run}\", \"metrics\": [{\"key\": \"acc\","
+                    + " \"value\": 0.9, \"timestamp\": 2000, \"step\": 1}], \"params\": [{\"key\": \"opt\", \"value\": \"adam\"}],"
+                    + " \"tags\": [{\"key\": \"t\", \"value\": \"1\"}]}"),
+            e("POST /api/2.0/mlflow/runs/log-inputs", Rule.WRITE).body("{\"run_id\": \"${run}\", \"datasets\": []}"),
+            e("POST /api/2.0/mlflow/runs/search", Rule.READ).body("{\"experiment_ids\": [\"${experiment}\"]}")
+                    .shows(s -> s.get("run")),
+            e("GET /api/2.0/mlflow/metrics/get-history", Rule.READ).query("run_id=${run}&metric_key=loss").shows(s -> "loss"),
+            e("POST /api/2.0/mlflow/logged-models/search", Rule.READ).body("{\"experiment_ids\": [\"${experiment}\"]}"),
+            e("GET /api/2.0/mlflow/artifacts/list", Rule.READ).query("run_id=${run}").shows(s -> s.get("artifact")),
+            // the artifact proxy: paths are <experiment>/<run>/artifacts/<file>
+            e("PUT /api/2.0/mlflow-artifacts/artifacts/{path*}", Rule.WRITE).paramFrom("path", s -> artifactPath(s, "model.txt"))
+                    .body("weights"),
+            e("GET /api/2.0/mlflow-artifacts/artifacts/{path*}", Rule.READ)
+                    .paramFrom("path", s -> artifactPath(s, s.get("artifact"))).shows(s -> ARTIFACT_TEXT),
+            e("DELETE /api/2.0/mlflow-artifacts/artifacts/{path*}", Rule.WRITE)
+                    .paramFrom("path", s -> artifactPath(s, s.get("artifact"))),
+            e("GET /api/2.0/mlflow-artifacts/artifacts", Rule.READ).query("path=${experiment}/${run}/artifacts")
+                    .shows(s -> s.get("artifact")),
+            // multipart uploads are not implemented: who may upload learns so with MLflow's 501
+            e("POST /api/2.0/mlflow-artifacts/mpu/create/{path*}", Rule.WRITE).paramFrom("path", s -> artifactPath(s, "big.bin"))
+                    .body("{\"path\": \"big.bin\", \"num_parts\": 2}").allowedStatus(501),
+            e("POST /api/2.0/mlflow-artifacts/mpu/complete/{path*}", Rule.WRITE).paramFrom("path", s -> artifactPath(s, "big.bin"))
+                    .body("{\"path\": \"big.bin\", \"upload_id\": \"u\", \"parts\": []}").allowedStatus(501),
+            e("POST /api/2.0/mlflow-artifacts/mpu/abort/{path*}", Rule.WRITE).paramFrom("path", s -> artifactPath(s, "big.bin"))
+                    .body("{\"path\": \"big.bin\", \"upload_id\": \"u\"}").allowedStatus(501)));
+
+    /**
+     * MLflow's UI calls the tracking API under {@code /ajax-api/2.0/mlflow/} too: each alias gets the
+     * entry of its {@code /api/2.0/mlflow/} route, and is sent every cell like any other route.
+     */
+    private static List<Entry> withMlflowAliases(List<Entry> entries) {
+        List<Entry> out = new ArrayList<>(entries);
+        for (Entry e : entries) {
+            if (e.pattern.startsWith("/api/2.0/mlflow/")) {
+                out.add(e.at("/ajax-api" + e.pattern.substring("/api".length())));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** {@code <experiment id>/<run id>/artifacts/<file>}, as MLflow's clients turn a run's artifact URI into a path. */
+    private static String artifactPath(Sample s, String file) {
+        return s.get("experiment") + "/" + s.get("run") + "/artifacts/" + file;
+    }
+
+    /** The sample's run, given a Keel tag (e.g. {@code stage=dev}: the MLflow tag stage). */
+    private static String taggedRun(Sample s, String keelTag) {
+        String run = s.get("run");
+        WriteBatch b = new WriteBatch();
+        b.tags = List.of(keelTag);
+        s.fixture().store.apply(run, b);
+        return run;
+    }
 
     /** The status a caller must get, 0 for "allowed" (anything but a 401/403 or an access 404). */
     static int expected(Rule rule, Caller c, Visibility v, boolean anonymousReads) {
@@ -181,6 +288,8 @@ class AccessMatrixTest {
                     return v == Visibility.PRIVATE ? 404 : rule == Rule.WRITE ? 0 : 403;
                 }
                 return v == Visibility.PUBLIC ? 403 : 404;
+            case LIST:
+                return anonymous && !anonymousReads ? 401 : 0;
             default:
                 throw new IllegalStateException(rule.name());
         }
@@ -213,12 +322,30 @@ class AccessMatrixTest {
                             String cell = route.method() + " " + path + " as " + c + " (" + v.id() + ", anonymous reads "
                                     + (anonymousReads ? "on" : "off") + ")";
                             cells++;
-                            if (r.status() >= 500) {
+                            if (want == 0 && entry.allowedStatus != 0) {
+                                if (r.status() != entry.allowedStatus) {
+                                    failures.add(cell + ": expected " + entry.allowedStatus + ", got " + r.status() + " "
+                                            + r.message());
+                                }
+                            } else if (r.status() >= 500) {
                                 failures.add(cell + ": " + r.status() + " " + r.body());
                             } else if (want == 0 && denied(r)) {
                                 failures.add(cell + ": expected allowed, got " + r.status() + " " + r.message());
                             } else if (want != 0 && r.status() != want) {
                                 failures.add(cell + ": expected " + want + ", got " + r.status() + " " + r.message());
+                            }
+                            String leaked = leaked(values, c, v, anonymousReads, path + " " + body, r);
+                            if (leaked != null) {
+                                failures.add(cell + ": the reply names " + leaked + ", which the caller may not read"
+                                        + " and did not name: " + r.body());
+                            }
+                            if (entry.shows != null && r.status() / 100 == 2) {
+                                boolean mayRead = expected(Rule.READ, c, v, anonymousReads) == 0;
+                                String shown = entry.shows.apply(values);
+                                if (r.body().contains(shown) != mayRead) {
+                                    failures.add(cell + ": the reply " + (mayRead ? "lacks " : "names ") + shown
+                                            + ", which the caller may " + (mayRead ? "" : "not ") + "read: " + r.body());
+                                }
                             }
                         }
                     }
@@ -311,6 +438,17 @@ class AccessMatrixTest {
             return v;
         }
 
+        /** The names of the objects made so far (projects, runs, datasets): distinctive, unlike numbers. */
+        List<String> names() {
+            List<String> out = new ArrayList<>();
+            for (String k : List.of("project", "id", "dataset")) {
+                if (made.containsKey(k)) {
+                    out.add(made.get(k));
+                }
+            }
+            return out;
+        }
+
         String get(String name) {
             String have = made.get(name);
             if (have != null) {
@@ -339,6 +477,24 @@ class AccessMatrixTest {
                     String dataset = "d-" + v.id() + "-" + n;
                     f.dataset(dataset, "owner", v);
                     return dataset;
+                case "experiment":
+                    // the MLflow experiment of the project, named like it (as MLflow's API names those it meets)
+                    String named = get("project");
+                    ExperimentTable t = ExperimentTable.of(f.store).orElseThrow();
+                    return Long.toString(t.byProject(named).orElseGet(() ->
+                            t.create(named, named, "", Map.of(), System.currentTimeMillis(), false)).id());
+                case "artifact":
+                    String run = get("run");
+                    try {
+                        String hash = new LocalBlobStore(f.home.blobs()).put(
+                                new ByteArrayInputStream(ARTIFACT_TEXT.getBytes(StandardCharsets.UTF_8)));
+                        WriteBatch b = new WriteBatch();
+                        b.addFile(new RunFile("weights.txt", hash, ARTIFACT_TEXT.length(), "artifact", 1000));
+                        f.store.apply(run, b);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    return "weights.txt";
                 case "user":
                     return "owner";
                 case "key":
@@ -360,6 +516,23 @@ class AccessMatrixTest {
                     return null;
             }
         }
+    }
+
+    /**
+     * The name of a sample object (project, run, dataset) that the reply gives away to a caller who
+     * may not read it and did not send it (e.g. the project behind an experiment id), or null.
+     */
+    private static String leaked(Sample values, Caller c, Visibility v, boolean anonymousReads, String sent,
+                                 TeamServerFixture.Reply r) {
+        if (expected(Rule.READ, c, v, anonymousReads) == 0) {
+            return null;
+        }
+        for (String name : values.names()) {
+            if (r.body().contains(name) && !sent.contains(name)) {
+                return name;
+            }
+        }
+        return null;
     }
 
     /** Denied by access control: 401, 403, or the 404 that hides objects the caller may not see. */
@@ -385,6 +558,8 @@ class AccessMatrixTest {
         final Map<String, Function<Sample, String>> params = new LinkedHashMap<>();
         Function<Sample, String> body;
         String query;
+        Function<Sample, String> shows;
+        int allowedStatus;
 
         Entry(String method, String pattern, Rule rule) {
             this.method = method;
@@ -408,6 +583,32 @@ class AccessMatrixTest {
         Entry query(String text) {
             this.query = text;
             return this;
+        }
+
+        /**
+         * Text that a successful reply must contain exactly when the caller may read the cell's
+         * sample: for a list, that it names what it may and leaves out what it may not.
+         */
+        Entry shows(Function<Sample, String> text) {
+            this.shows = text;
+            return this;
+        }
+
+        /** The status every allowed caller must get, for a route that answers all of them so (e.g. 501). */
+        Entry allowedStatus(int status) {
+            this.allowedStatus = status;
+            return this;
+        }
+
+        /** This entry for another route (an alias of this one). */
+        Entry at(String otherPattern) {
+            Entry copy = new Entry(method, otherPattern, rule);
+            copy.params.putAll(params);
+            copy.body = body;
+            copy.query = query;
+            copy.shows = shows;
+            copy.allowedStatus = allowedStatus;
+            return copy;
         }
 
         Entry param(String name, String value) {

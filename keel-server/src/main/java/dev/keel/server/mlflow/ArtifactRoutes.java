@@ -7,7 +7,6 @@ import dev.keel.core.store.WriteBatch;
 import dev.keel.server.ServerContext;
 import dev.keel.server.auth.Access;
 import dev.keel.server.auth.Access.Need;
-import dev.keel.server.auth.AccessRules;
 import dev.keel.server.http.Request;
 import dev.keel.server.http.Response;
 import dev.keel.server.http.Router;
@@ -32,15 +31,13 @@ final class ArtifactRoutes {
     private static final String BASE = "/api/2.0/mlflow-artifacts/";
 
     private final ServerContext ctx;
-    private final AccessRules rules;
+    private final MlflowAccess access;
     private final Experiments experiments;
-    private final Runs runs;
 
-    ArtifactRoutes(ServerContext ctx, AccessRules rules, Experiments experiments, Runs runs) {
+    ArtifactRoutes(ServerContext ctx, MlflowAccess access, Experiments experiments) {
         this.ctx = ctx;
-        this.rules = rules;
+        this.access = access;
         this.experiments = experiments;
-        this.runs = runs;
     }
 
     /** A path below the artifact root: the run and the file path within its artifacts. */
@@ -103,9 +100,11 @@ final class ArtifactRoutes {
                     return Map.of("files", list(run, t.path(), false));
                 }));
         for (String op : List.of("create", "complete", "abort")) {
-            router.post(BASE + "mpu/" + op + "/{path*}", Access.inHandler("none: not implemented"),
-                    "MLflow: multipart upload (not implemented; clients fall back to a single PUT)",
-                    request -> notImplemented());
+            router.post(BASE + "mpu/" + op + "/{path*}", Access.inHandler("write access to the run in the path"),
+                    "MLflow: multipart upload (not implemented; clients fall back to a single PUT)", wrap(request -> {
+                        run(request, target(request.param("path")).runId(), Need.WRITE);
+                        return notImplemented();
+                    }));
         }
         for (String p : MlflowApi.PREFIXES) {
             router.get(p + "artifacts/list", Access.inHandler("read access to the run"),
@@ -125,13 +124,14 @@ final class ArtifactRoutes {
     private static Response notImplemented() {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error_code", "NOT_IMPLEMENTED");
-        body.put("message", "multipart upload is not implemented by this server: upload with a single PUT");
+        // MLflow's HttpArtifactRepository falls back to a single PUT only on this exact message
+        body.put("message", "Multipart upload is not supported for the current artifact repository"
+                + " (this server takes single PUT uploads)");
         return Response.json(501, body);
     }
 
     private RunInfo run(Request request, String id, Need need) {
-        rules.checkRun(request.principal(), id, need);
-        return runs.get(id);
+        return access.run(request.principal(), id, need);
     }
 
     /** Parses {@code <exp>/<run>/artifacts[/path]}; the path must stay inside the run. */

@@ -5,7 +5,6 @@ import dev.keel.core.KeelException.ErrorCode;
 import dev.keel.server.ServerContext;
 import dev.keel.server.api.ApiModule;
 import dev.keel.server.auth.Access;
-import dev.keel.server.auth.AccessRules;
 import dev.keel.server.auth.Authorizer.Resource;
 import dev.keel.server.auth.Access.Need;
 import dev.keel.server.http.Handler;
@@ -36,18 +35,18 @@ public final class MlflowApi implements ApiModule {
 
     @Override
     public void register(Router router, ServerContext ctx) {
-        AccessRules rules = new AccessRules(ctx.authorizer(), ctx.store());
         Experiments experiments = new Experiments(ctx.store());
         Runs runs = new Runs(ctx.store(), experiments);
+        MlflowAccess access = new MlflowAccess(ctx, experiments, runs);
         for (String p : PREFIXES) {
-            registerExperiments(router, p, ctx, rules, experiments, runs);
-            new RunRoutes(ctx, rules, experiments, runs).register(router, p);
+            registerExperiments(router, p, ctx, access, experiments, runs);
+            new RunRoutes(ctx, access, experiments, runs).register(router, p);
         }
-        new ArtifactRoutes(ctx, rules, experiments, runs).register(router);
+        new ArtifactRoutes(ctx, access, experiments).register(router);
     }
 
-    private void registerExperiments(Router router, String p, ServerContext ctx, AccessRules rules, Experiments experiments,
-                                     Runs runs) {
+    private void registerExperiments(Router router, String p, ServerContext ctx, MlflowAccess access,
+                                     Experiments experiments, Runs runs) {
         router.post(p + "experiments/create", Access.inHandler("write access to the new experiment's project"),
                 "MLflow: create an experiment (a Keel project)", wrap(request -> {
                     Fields f = Fields.of(request);
@@ -57,54 +56,52 @@ public final class MlflowApi implements ApiModule {
                         String key = Limits.key("experiment tag", t.string("key"));
                         tags.put(key, Limits.tagValue(key, t.string("value")));
                     }
-                    rules.check(request.principal(), Resource.project(name), Need.WRITE);
+                    access.project(request.principal(), name, Need.WRITE);
                     Experiment e = experiments.create(name, f.string("artifact_location"), tags);
                     ctx.authorizer().created(request.principal(), Resource.project(e.project()));
                     return Map.of("experiment_id", Long.toString(e.id()));
                 }));
         router.get(p + "experiments/get", Access.inHandler("read access to the experiment's project"),
                 "MLflow: one experiment by id", wrap(request -> {
-                    Experiment e = experiments.byId(Fields.of(request).required("experiment_id"));
-                    rules.check(request.principal(), Resource.project(e.project()), Need.READ);
+                    Experiment e = access.experiment(request.principal(), Fields.of(request).required("experiment_id"),
+                            Need.READ);
                     return Map.of("experiment", MlflowViews.experiment(e));
                 }));
         router.get(p + "experiments/get-by-name", Access.inHandler("read access to the experiment's project"),
                 "MLflow: one experiment by name", wrap(request -> {
                     String name = Fields.of(request).required("experiment_name");
-                    Experiment e = experiments.byName(name).orElseThrow(() ->
-                            KeelException.notFound("Could not find experiment with name '" + name + "'"));
-                    rules.check(request.principal(), Resource.project(e.project()), Need.READ);
+                    Experiment e = access.experimentNamed(request.principal(), name, Need.READ);
                     return Map.of("experiment", MlflowViews.experiment(e));
                 }));
-        Handler search = wrap(request -> searchExperiments(ctx, Fields.of(request), request.principal(), experiments));
+        Handler search = wrap(request -> searchExperiments(access, Fields.of(request), request.principal(), experiments));
         router.post(p + "experiments/search", Access.inHandler("lists only experiments the caller may read"),
                 "MLflow: search experiments (filter, order_by, view_type, max_results, page_token)", search);
         router.get(p + "experiments/search", Access.inHandler("lists only experiments the caller may read"),
                 "MLflow: search experiments (GET form)", search);
         router.post(p + "experiments/delete", Access.inHandler("write access to the experiment's project"),
                 "MLflow: mark an experiment deleted", wrap(request -> {
-                    Experiment e = writable(request, rules, experiments);
+                    Experiment e = writable(request, access);
                     experiments.setLifecycleStage(e, "deleted");
                     runs.setDeletedAll(e.project(), true); // as MLflow: its runs go (and come back) with it
                     return Map.of();
                 }));
         router.post(p + "experiments/restore", Access.inHandler("write access to the experiment's project"),
                 "MLflow: restore a deleted experiment", wrap(request -> {
-                    Experiment e = writable(request, rules, experiments);
+                    Experiment e = writable(request, access);
                     experiments.setLifecycleStage(e, "active");
                     runs.setDeletedAll(e.project(), false);
                     return Map.of();
                 }));
         router.post(p + "experiments/update", Access.inHandler("write access to the experiment's project"),
                 "MLflow: rename an experiment (its Keel project keeps its name)", wrap(request -> {
-                    Experiment e = writable(request, rules, experiments);
+                    Experiment e = writable(request, access);
                     String newName = Limits.experimentName(Fields.of(request).required("new_name"));
                     experiments.rename(e, newName);
                     return Map.of();
                 }));
         router.post(p + "experiments/set-experiment-tag", Access.inHandler("write access to the experiment's project"),
                 "MLflow: set an experiment tag", wrap(request -> {
-                    Experiment e = writable(request, rules, experiments);
+                    Experiment e = writable(request, access);
                     Fields f = Fields.of(request);
                     String key = Limits.key("experiment tag", f.string("key"));
                     experiments.setTag(e, key, Limits.tagValue(key, f.string("value")));
@@ -112,14 +109,13 @@ public final class MlflowApi implements ApiModule {
                 }));
     }
 
-    private static Experiment writable(dev.keel.server.http.Request request, AccessRules rules, Experiments experiments) {
-        Experiment e = experiments.byId(Fields.of(request).required("experiment_id"));
-        rules.check(request.principal(), Resource.project(e.project()), Need.WRITE);
-        return e;
+    private static Experiment writable(dev.keel.server.http.Request request, MlflowAccess access) {
+        return access.experiment(request.principal(), Fields.of(request).required("experiment_id"), Need.WRITE);
     }
 
-    private static Map<String, Object> searchExperiments(ServerContext ctx, Fields f, dev.keel.server.auth.Principal who,
+    private static Map<String, Object> searchExperiments(MlflowAccess access, Fields f, dev.keel.server.auth.Principal who,
                                                          Experiments experiments) {
+        access.requireListing(who);
         String view = f.enumName("view_type", VIEW_TYPES);
         view = view == null ? "ACTIVE_ONLY" : view;
         int max = Limits.maxResults(f.has("max_results") ? f.int64("max_results", 0) : Long.MIN_VALUE, 1000,
@@ -130,7 +126,7 @@ public final class MlflowApi implements ApiModule {
         for (Experiment e : experiments.all()) {
             boolean lifecycle = view.equals("ALL") || (view.equals("ACTIVE_ONLY") == e.active());
             if (lifecycle && ExperimentFilter.matches(clauses, e)
-                    && ctx.authorizer().canRead(who, Resource.project(e.project()))) {
+                    && access.canRead(who, e)) {
                 found.add(e);
             }
         }

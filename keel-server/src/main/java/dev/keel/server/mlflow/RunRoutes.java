@@ -5,8 +5,6 @@ import dev.keel.core.RunInfo;
 import dev.keel.server.ServerContext;
 import dev.keel.server.auth.Access;
 import dev.keel.server.auth.Access.Need;
-import dev.keel.server.auth.AccessRules;
-import dev.keel.server.auth.Authorizer.Resource;
 import dev.keel.server.http.Request;
 import dev.keel.server.http.Router;
 import dev.keel.server.mlflow.MlflowViews.Point;
@@ -28,13 +26,13 @@ final class RunRoutes {
     private static final String RUN_WRITE = "write access to the run's project";
 
     private final ServerContext ctx;
-    private final AccessRules rules;
+    private final MlflowAccess access;
     private final Experiments experiments;
     private final Runs runs;
 
-    RunRoutes(ServerContext ctx, AccessRules rules, Experiments experiments, Runs runs) {
+    RunRoutes(ServerContext ctx, MlflowAccess access, Experiments experiments, Runs runs) {
         this.ctx = ctx;
-        this.rules = rules;
+        this.access = access;
         this.experiments = experiments;
         this.runs = runs;
     }
@@ -44,8 +42,8 @@ final class RunRoutes {
                 "MLflow: start a run (a Keel run in the experiment's project)", wrap(request -> {
                     Fields f = Fields.of(request);
                     String expId = f.string("experiment_id");
-                    Experiment e = experiments.byId(expId == null || expId.isEmpty() ? "0" : expId);
-                    rules.check(request.principal(), Resource.project(e.project()), Need.WRITE);
+                    Experiment e = access.experiment(request.principal(), expId == null || expId.isEmpty() ? "0" : expId,
+                            Need.WRITE);
                     List<Tag> tags = tags(f.objects("tags"));
                     String user = f.string("user_id");
                     if ((user == null || user.isEmpty()) && !request.principal().anonymous()) {
@@ -150,13 +148,18 @@ final class RunRoutes {
                     }
                     return out;
                 }));
-        router.post(p + "logged-models/search", Access.inHandler("lists nothing: Keel has no logged models"),
-                "MLflow 3: logged models (none here)", wrap(request -> Map.of("models", List.of())));
+        router.post(p + "logged-models/search", Access.inHandler("read access to each experiment searched"),
+                "MLflow 3: logged models (none here)", wrap(request -> {
+                    // none to list, but a search names experiments: the same answer as runs/search for them
+                    for (String id : Fields.of(request).strings("experiment_ids")) {
+                        access.experimentIfExists(request.principal(), id, Need.READ);
+                    }
+                    return Map.of("models", List.of());
+                }));
     }
 
     private RunInfo run(Request request, String id, Need need) {
-        rules.checkRun(request.principal(), id, need);
-        return runs.get(id);
+        return access.run(request.principal(), id, need);
     }
 
     private Map<String, Object> search(Request request, Fields f) {
@@ -173,13 +176,11 @@ final class RunRoutes {
         Map<String, Experiment> byProject = new HashMap<>();
         List<String> projects = new ArrayList<>();
         for (String id : f.strings("experiment_ids")) {
-            Experiment e;
-            try {
-                e = experiments.byId(id);
-            } catch (KeelException unknown) {
-                continue; // MLflow searches the experiments that exist
+            // MLflow searches the experiments that exist; one the caller may not see is answered as unknown
+            Experiment e = access.experimentIfExists(request.principal(), id, Need.READ).orElse(null);
+            if (e == null) {
+                continue;
             }
-            rules.check(request.principal(), Resource.project(e.project()), Need.READ);
             byProject.put(e.project(), e);
             projects.add(e.project());
         }
