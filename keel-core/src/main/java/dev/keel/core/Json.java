@@ -79,6 +79,15 @@ public final class Json {
         return value;
     }
 
+    /**
+     * " (line L, column C)" for a parse error, or "" when the parser gave no place (limits such as
+     * the nesting depth are reported without one).
+     */
+    public static String where(JsonProcessingException e) {
+        var at = e.getLocation();
+        return at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    }
+
     /** "NaN", "Infinity" or "-Infinity". */
     public static String nonFiniteName(double d) {
         return Double.isNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";

@@ -142,8 +142,7 @@ public final class Request {
             return node;
         } catch (JsonProcessingException e) {
             throw new KeelException(ErrorCode.BAD_REQUEST, "the request body is not valid JSON: "
-                    + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")");
+                    + e.getOriginalMessage() + Json.where(e));
         } catch (IOException e) {
             throw new KeelException(ErrorCode.BAD_REQUEST, "cannot read the request body: " + e.getMessage());
         }

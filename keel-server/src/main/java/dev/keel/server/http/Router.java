@@ -199,11 +199,11 @@ public final class Router {
      */
     private static void checkSegment(String decoded) {
         if (decoded.indexOf('\0') >= 0) {
-            throw new KeelException(ErrorCode.BAD_REQUEST, "the path contains a NUL character");
+            throw new KeelException(ErrorCode.INVALID_PARAMETER_VALUE, "the path contains a NUL character");
         }
         for (String part : decoded.split("[/\\\\]", -1)) {
             if (part.equals("..") || part.equals(".")) {
-                throw new KeelException(ErrorCode.BAD_REQUEST, "the path contains a '" + part
+                throw new KeelException(ErrorCode.INVALID_PARAMETER_VALUE, "the path contains a '" + part
                         + "' segment: paths in this API are never relative; name the object itself");
             }
         }

@@ -167,7 +167,7 @@ class HardeningTest {
                     "/api/v1/projects/a%00b", "/api/v1/runs/./files")) {
                 var r = f.send(HttpRequest.newBuilder(URI.create(f.server.url() + path)).GET().build());
                 assertEquals(400, r.status(), path + " -> " + r.body());
-                assertEquals("BAD_REQUEST", r.json().get("error_code"), path);
+                assertEquals("INVALID_PARAMETER_VALUE", r.json().get("error_code"), path);
             }
             var unicode = f.get("/api/v1/projects/%E6%97%A5%E6%9C%AC%F0%9F%9A%80/runs");
             assertTrue(unicode.status() == 200 || unicode.status() == 404, unicode.body());

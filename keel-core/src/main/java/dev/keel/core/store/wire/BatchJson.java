@@ -219,8 +219,7 @@ public final class BatchJson {
             return b;
         } catch (JsonProcessingException e) {
             throw new KeelException(KeelException.ErrorCode.BAD_REQUEST, "the request body is not valid JSON: "
-                    + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")");
+                    + e.getOriginalMessage() + Json.where(e));
         } catch (IOException e) {
             throw new KeelException(KeelException.ErrorCode.BAD_REQUEST, "cannot read the request body: " + e.getMessage());
         }
