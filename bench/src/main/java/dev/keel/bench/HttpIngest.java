@@ -63,10 +63,15 @@ final class HttpIngest {
             String cp = System.getProperty("java.class.path");
             for (int i = 0; i < processes; i++) {
                 try {
-                    ProcessBuilder pb = new ProcessBuilder(java, "-cp", cp, Bench.class.getName(), "http-ingest",
-                            "--child", "1", "--points", Long.toString(perChild), "--url", server.url(),
-                            "--home", Homes.fresh("http-client" + i).toString())
-                            .redirectError(ProcessBuilder.Redirect.INHERIT);
+                    List<String> cmd = new ArrayList<>(List.of(java));
+                    // e.g. KEEL_BENCH_CHILD_OPTS="-XX:StartFlightRecording=filename=/tmp/c.jfr" to profile a child
+                    String opts = System.getenv("KEEL_BENCH_CHILD_OPTS");
+                    if (opts != null && !opts.isBlank()) {
+                        cmd.addAll(List.of(opts.trim().replace("{i}", Integer.toString(i)).split("\\s+")));
+                    }
+                    cmd.addAll(List.of("-cp", cp, Bench.class.getName(), "http-ingest", "--child", "1", "--points",
+                            Long.toString(perChild), "--url", server.url(), "--home", Homes.fresh("http-client" + i).toString()));
+                    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
                     pb.environment().put("KEEL_SYNC_ON_CLOSE_S", "600");
                     pb.environment().remove("KEEL_MODE");
                     children.add(pb.start());
