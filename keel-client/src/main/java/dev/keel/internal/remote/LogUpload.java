@@ -68,7 +68,7 @@ public final class LogUpload {
         }
         long applied = from;
         try (EventLogReader reader = EventLogReader.openAt(log, from)) {
-            WriteBatch batch = new WriteBatch();
+            WriteBatch batch = newBatch();
             int records = 0;
             long bytes = 0;
             for (EventLogReader.Entry e; (e = reader.next()) != null; ) {
@@ -82,7 +82,7 @@ public final class LogUpload {
                 bytes += e.end() - e.offset();
                 if (batch.metrics.size() >= MAX_POINTS || records >= MAX_RECORDS || bytes >= MAX_LOG_BYTES) {
                     applied = send(id, batch, remote, blobs);
-                    batch = new WriteBatch();
+                    batch = newBatch();
                     records = 0;
                     bytes = 0;
                 }
@@ -92,6 +92,13 @@ public final class LogUpload {
             }
             return new Result(applied, reader.validEnd(), reader.damaged());
         }
+    }
+
+    /** Sized for a full request (the last record may carry it past MAX_POINTS), so it never grows point by point. */
+    private static WriteBatch newBatch() {
+        WriteBatch b = new WriteBatch();
+        b.metrics.ensureCapacity(MAX_POINTS + 1024);
+        return b;
     }
 
     private static long send(String id, WriteBatch batch, RemoteStore remote, BlobStore blobs) {

@@ -17,6 +17,7 @@ import dev.keel.core.blob.VerifyingInputStream;
 import dev.keel.core.blob.Hashes;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.WriteBatch;
+import dev.keel.core.store.wire.BatchBinary;
 import dev.keel.core.store.wire.BatchJson;
 import dev.keel.core.store.wire.RunJson;
 import dev.keel.server.ServerContext;
@@ -48,11 +49,14 @@ public final class RunsWriteApi implements ApiModule {
                 request -> create(ctx, request), false,
                 "Create a run: the run's JSON (as GET /api/v1/runs/{id} answers it) plus 'provenance'; 409 when the id exists"));
         router.post("/api/v1/runs/{id}/batches", Access.runWrite("id"),
-                "Apply one write batch (metrics, summary, config, console, files, state…) with its log_offset; "
+                "Apply one write batch (metrics, summary, config, console, files, state…) with its log_offset, as JSON or "
+                        + "as " + BatchBinary.MEDIA_TYPE + " (see BatchBinary); "
                         + "a batch at or below the stored offset is skipped; answers the stored offset",
                 request -> {
                     String id = request.param("id");
-                    WriteBatch batch = BatchJson.decode(request.body());
+                    // the SDK sends the compact binary body; JSON stays for everyone else
+                    WriteBatch batch = BatchBinary.isMediaType(request.header("Content-Type").orElse(null))
+                            ? BatchBinary.decode(request.body()) : BatchJson.decode(request.body());
                     store.apply(id, batch);
                     return offset(store.logOffset(id));
                 });

@@ -7,6 +7,8 @@ import dev.keel.core.RunState;
 import dev.keel.core.blob.Hashes;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.WriteBatch;
+import dev.keel.core.store.wire.BatchBinary;
+import dev.keel.core.store.wire.BatchJson;
 import dev.keel.core.filter.FilterParser;
 import dev.keel.internal.remote.RemoteStore;
 import dev.keel.server.ServerFixture;
@@ -52,7 +54,13 @@ class RunsWriteApiTest {
             b.metrics.add("loss", 0, 1, 0.5);
             b.metrics.add("loss", 1, 2, Double.NaN);
             remote.apply("abcd1234", b);
-            remote.apply("abcd1234", b); // a retry: skipped by its offset
+            remote.apply("abcd1234", b); // a retry: skipped by its offset (the SDK sends BatchBinary bodies)
+            WriteBatch asJson = new WriteBatch(); // JSON bodies go on working beside the binary ones
+            asJson.logOffset = 50;
+            asJson.metrics.add("loss", 9, 3, 1.0);
+            var skipped = f.send("POST", "/api/v1/runs/abcd1234/batches", new String(BatchJson.encode(asJson), StandardCharsets.UTF_8));
+            assertEquals(200, skipped.status(), skipped.body());
+            assertEquals(100, ((Number) skipped.json().get("log_offset")).longValue());
             assertEquals(100, remote.logOffset("abcd1234"));
             var loss = remote.history("abcd1234", "loss");
             assertArrayEquals(new long[]{0, 1}, loss.steps());
@@ -123,6 +131,19 @@ class RunsWriteApiTest {
                 assertEquals(400, reply.status(), reply.body());
                 assertTrue(((String) reply.json().get("message")).startsWith(c[1]), reply.body());
             }
+            // the SDK's binary body: cut short, or sent as JSON, it is a 400 and stores nothing
+            WriteBatch b = new WriteBatch();
+            b.logOffset = 5;
+            b.metrics.add("x", 1, 2, 3);
+            byte[] binary = BatchBinary.encode(b);
+            var cut = f.send(HttpRequest.newBuilder(URI.create(f.server.url() + "/api/v1/runs/abcd1234/batches"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(java.util.Arrays.copyOf(binary, binary.length - 3)))
+                    .header("Content-Type", BatchBinary.MEDIA_TYPE).build());
+            assertEquals(400, cut.status(), cut.body());
+            assertTrue(((String) cut.json().get("message")).contains("1 points cannot fit the 8 bytes left"), cut.body());
+            var asJson = f.send(HttpRequest.newBuilder(URI.create(f.server.url() + "/api/v1/runs/abcd1234/batches"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(binary)).header("Content-Type", "application/json").build());
+            assertEquals(400, asJson.status(), asJson.body());
             assertEquals(0, remote.logOffset("abcd1234"));
             assertEquals(List.of(), remote.metricKeys("abcd1234"));
             var badRun = f.send("POST", "/api/v1/projects/vision/runs", "{\"id\": \"abcd1235\", \"name\": 3}");

@@ -126,6 +126,8 @@ final class BatchWriter {
      * logs a few points per writer cycle is still read back as a handful of rows.
      */
     static final int BLOCK_POINTS = 4096;
+    /** A batch merges its points of a key into the last block only when they are fewer than this. */
+    static final int MERGE_BELOW = 512;
 
     /** Appends the batch's points of each key, in the order they were logged, as one block per key. */
     private static void writeMetrics(Connection c, long runPk, MetricBatch batch, int blockPoints)
@@ -175,7 +177,10 @@ final class BatchWriter {
                     keyPk = rs.getLong(1);
                     pointsBefore = rs.getLong(2) - idx.length;
                 }
-                if (pointsBefore > 0 && idx.length < blockPoints
+                // Only small appends merge: a batch with many points of a key (HTTP ingest sends
+                // ~1,000 per key) makes a block big enough on its own, and re-encoding the last
+                // block each time would cost more than the points themselves.
+                if (pointsBefore > 0 && idx.length < Math.min(blockPoints, MERGE_BELOW)
                         && mergeIntoLast(last, replace, keyPk, steps, timestamps, values, idx, blockPoints)) {
                     continue;
                 }

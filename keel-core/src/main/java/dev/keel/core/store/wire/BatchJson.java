@@ -57,11 +57,20 @@ public final class BatchJson {
 
     /** The batch as UTF-8 JSON. */
     public static byte[] encode(WriteBatch b) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + b.metrics.size() * 40);
+        return encode(b, true);
+    }
+
+    /** All but the points: the header of a {@link BatchBinary} body. */
+    static byte[] encodeWithoutMetrics(WriteBatch b) {
+        return encode(b, false);
+    }
+
+    private static byte[] encode(WriteBatch b, boolean withMetrics) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + (withMetrics ? b.metrics.size() * 40 : 0));
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(bytes)) {
             g.writeStartObject();
             g.writeNumberField("log_offset", b.logOffset);
-            if (!b.metrics.isEmpty()) {
+            if (withMetrics && !b.metrics.isEmpty()) {
                 writeMetrics(g, b.metrics);
             }
             writeTree(g, "summary", b.summary);
@@ -223,6 +232,15 @@ public final class BatchJson {
         } catch (IOException e) {
             throw new KeelException(KeelException.ErrorCode.BAD_REQUEST, "cannot read the request body: " + e.getMessage());
         }
+    }
+
+    /** The header of a {@link BatchBinary} body: a batch whose points follow in binary. */
+    static WriteBatch decodeWithoutMetrics(byte[] header) {
+        WriteBatch b = decode(header);
+        if (!b.metrics.isEmpty()) {
+            throw WireCheck.bad("metrics", "must not be in the JSON header of a binary batch: its points follow the header");
+        }
+        return b;
     }
 
     /** Reads and validates a batch; errors are {@code INVALID_PARAMETER_VALUE} naming the field. */

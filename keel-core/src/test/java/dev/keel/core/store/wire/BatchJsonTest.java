@@ -51,7 +51,7 @@ class BatchJsonTest {
         assertSameBatch(b, BatchJson.decode(BatchJson.encode(b)));
     }
 
-    private static void assertSameBatch(WriteBatch b, WriteBatch back) {
+    static void assertSameBatch(WriteBatch b, WriteBatch back) {
         assertEquals(4096, back.logOffset);
         assertEquals(4, back.metrics.size());
         for (int i = 0; i < 4; i++) {
