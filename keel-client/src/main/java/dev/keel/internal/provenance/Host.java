@@ -36,8 +36,23 @@ final class Host {
         }
         List<String> line = new ArrayList<>();
         info.command().ifPresent(line::add);
-        if (all != null) {
+        if (all != null && main != null && all.contains(main)) {
             line.addAll(all);
+        } else if (main != null) {
+            // The kernel's view of the command line is cut off for long ones (a long class path):
+            // rebuild it from what the JVM itself knows, so that the run can still be resumed.
+            line.clear();
+            line.add(info.command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            line.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+            String classPath = System.getProperty("java.class.path", "");
+            if (main.endsWith(".jar") && classPath.equals(main)) {
+                line.add("-jar");
+            } else if (!classPath.isEmpty()) {
+                line.add("-cp");
+                line.add(classPath);
+            }
+            line.add(main);
+            line.addAll(programArgs);
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("main_class", main);
