@@ -19,7 +19,9 @@ import java.util.Map;
  * ids, so they cannot be checkpointed and restored into a new process. Here the state (first
  * and second moments and a step counter per parameter) is keyed by the parameter's path in the
  * block ({@code 01Linear_weight}…), stable across processes, and exposed by {@link #state()}
- * for checkpoints; {@link #restore} puts it back.
+ * for checkpoints; {@link #restore} puts it back. On the PyTorch engine the arithmetic is DJL's
+ * own fused native Adam kernel (the state is ours, the update is theirs), so it trains exactly
+ * like DJL's Adam, at the same speed; other engines get the same update as NDArray operations.
  *
  * <p>Call {@link #bind(Block)} once the block is initialized, before the first step.
  */
