@@ -135,6 +135,7 @@ def main():
     print("RESULT pytorch.mlp.epoch_time.median %.4g s (torch %s, 2 threads; epochs %s)"
           % (sorted(times)[len(times) // 2], torch.__version__, " ".join("%.2f" % t for t in times)))
     print("RESULT pytorch.mlp.train_time %.4g s" % sum(times))
+    print("epoch_times_s " + " ".join("%.3f" % t for t in times))
     print("RESULT pytorch.mlp.test_accuracy %.4f" % test_acc)
     print("first ten training indices of epoch 0: %s" % [int(i) for i in order_preview(n, seed)], file=sys.stderr)
 

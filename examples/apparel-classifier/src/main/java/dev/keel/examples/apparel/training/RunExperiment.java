@@ -75,6 +75,9 @@ public final class RunExperiment {
             Outcome o = run(config, Path.of("artifacts"), System.out, null, resume);
             System.out.printf(Locale.ROOT, "test_accuracy %.4f  test_loss %.4f  training %.1f s%nweights: %s%n",
                     o.test().accuracy(), o.test().loss(), o.trainSeconds(), o.weights());
+            // for bench/apparel_compare.sh: each epoch's wall time, validation included
+            System.out.println("epoch_times_s " + String.join(" ", o.epochs().stream()
+                    .map(e -> String.format(Locale.ROOT, "%.3f", e.seconds())).toList()));
         } catch (IllegalArgumentException | DatasetException | KeelException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
