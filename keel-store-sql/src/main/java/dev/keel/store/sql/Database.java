@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -110,11 +109,7 @@ final class Database implements AutoCloseable {
                 if (!dialect.isBusy(e) || System.nanoTime() > deadline) {
                     throw dialect.translate(e, action);
                 }
-                if (ownConnection) {
-                    backOff(attempt);
-                } else {
-                    awaitFileLock(attempt);
-                }
+                backOff(attempt);
             } catch (RuntimeException | Error e) {
                 if (begun) {
                     rollbackQuietly(c);
@@ -177,22 +172,6 @@ final class Database implements AutoCloseable {
         try {
             Thread.sleep(1 + ThreadLocalRandom.current().nextLong(max));
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KeelException(KeelException.ErrorCode.INTERNAL_ERROR, "interrupted while waiting for the store");
-        }
-    }
-
-    /**
-     * Waits before another try for a single-writer database's lock, which another process holds
-     * for about as long as one batch takes (a millisecond or two): short jittered naps from
-     * 50 µs, growing to 2 ms when the lock stays taken, so a writer is back soon after it frees
-     * and waiting ones do not all look at the same moment.
-     */
-    private static void awaitFileLock(int attempt) {
-        long capMicros = Math.min(2_000, 200 + 50L * attempt);
-        LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(
-                ThreadLocalRandom.current().nextLong(Math.max(50, capMicros / 4), capMicros + 1)));
-        if (Thread.interrupted()) {
             Thread.currentThread().interrupt();
             throw new KeelException(KeelException.ErrorCode.INTERNAL_ERROR, "interrupted while waiting for the store");
         }

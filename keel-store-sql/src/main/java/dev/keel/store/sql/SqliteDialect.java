@@ -3,8 +3,6 @@ package dev.keel.store.sql;
 import dev.keel.core.KeelException;
 import dev.keel.core.KeelException.ErrorCode;
 
-import org.sqlite.SQLiteConnection;
-
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -39,16 +37,6 @@ final class SqliteDialect implements Dialect {
         // IMMEDIATE takes the write lock now, so a transaction never fails half-way on a lock
         // upgrade (SQLITE_BUSY_SNAPSHOT). The transaction is begun and ended here rather than
         // through the driver's auto-commit switch, so none stays open between writes.
-        // No busy timeout on a writer: SQLite's own busy handler sleeps 1, 2, 5 … up to 100 ms
-        // between looks, while another process holds the lock for a millisecond or two; 8 writing
-        // processes then spent ~95 % of their time asleep in BEGIN IMMEDIATE. Database retries a
-        // busy BEGIN itself, in sub-millisecond steps.
-        if (c.isWrapperFor(SQLiteConnection.class)) {
-            SQLiteConnection sqlite = c.unwrap(SQLiteConnection.class);
-            if (sqlite.getBusyTimeout() != 0) {
-                sqlite.setBusyTimeout(0);
-            }
-        }
         exec(c, "BEGIN IMMEDIATE");
     }
 

@@ -11,9 +11,8 @@
  *       and recorded in {@code schema_version}.</li>
  *   <li>Every write is one transaction ({@code Database.write}): a whole {@code WriteBatch},
  *       including the run's event-log offset, so replaying a log after a crash applies each
- *       batch exactly once. On SQLite that is {@code BEGIN IMMEDIATE} in WAL mode without SQLite's
- *       busy handler, retried after sub-millisecond naps while another process writes, so many
- *       processes share one file.</li>
+ *       batch exactly once. On SQLite that is {@code BEGIN IMMEDIATE} in WAL mode, retried with
+ *       back-off while another process writes, so many processes share one file.</li>
  *   <li>Metric points are stored in blocks, one row per key per batch (small batches are merged
  *       up to {@code BatchWriter.BLOCK_POINTS}; a batch with 512 or more points of a key makes its
  *       own block), encoded by {@code MetricBlockCodec}: values as raw
