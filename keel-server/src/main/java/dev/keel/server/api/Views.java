@@ -6,6 +6,7 @@ import dev.keel.core.MetricSeries;
 import dev.keel.core.ProjectInfo;
 import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
+import dev.keel.core.store.wire.RunJson;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,26 +22,9 @@ public final class Views {
     private Views() {
     }
 
+    /** A run as the wire codec writes it, so the remote store reads back exactly what it sent. */
     public static Map<String, Object> run(RunInfo run) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", run.id());
-        out.put("project", run.project());
-        out.put("name", run.name());
-        out.put("group", run.group());
-        out.put("user", run.user());
-        out.put("tags", run.tags());
-        out.put("notes", run.notes());
-        out.put("state", run.state().label());
-        out.put("created_at", run.createdAt());
-        out.put("heartbeat_at", run.heartbeatAt());
-        out.put("ended_at", run.endedAt());
-        out.put("runtime_ms", run.runtimeMs());
-        out.put("sweep", run.sweep());
-        out.put("host", run.host());
-        out.put("pid", run.pid());
-        out.put("config", Json.encodeNonFinite(run.config()));
-        out.put("summary", Json.encodeNonFinite(run.summary()));
-        return out;
+        return RunJson.toMap(run);
     }
 
     public static Map<String, Object> project(ProjectInfo p) {

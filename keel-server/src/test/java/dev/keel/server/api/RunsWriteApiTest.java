@@ -77,9 +77,10 @@ class RunsWriteApiTest {
     }
 
     @Test
-    void theReadApiAndTheWireCodecShowARunAlike() {
+    void whatTheReadApiShowsTheRemoteStoreReadsBackExactly() {
         RunInfo r = run("abcd1234", "vision");
-        assertEquals(Views.run(r), dev.keel.core.store.wire.RunJson.toMap(r));
+        RunInfo back = dev.keel.core.store.wire.RunJson.fromServer(dev.keel.core.Json.MAPPER.valueToTree(Views.run(r)));
+        assertEquals(r, back);
     }
 
     @Test
