@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class BatchBinaryTest {
     private static final String HASH = "sha256:" + "ab".repeat(32);
 
-    private static WriteBatch full() {
+    /** A batch with every field set (shared with BatchJsonTest: both codecs must carry all of it). */
+    static WriteBatch full() {
         WriteBatch b = new WriteBatch();
         b.logOffset = 4096;
         b.metrics.add("loss", 7, 1_700_000_000_000L, 0.1 + 0.2);

@@ -1,10 +1,8 @@
 package dev.keel.core.store.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keel.core.ConsoleLine;
 import dev.keel.core.Json;
 import dev.keel.core.KeelException;
-import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
 import dev.keel.core.store.WriteBatch;
@@ -25,27 +23,7 @@ class BatchJsonTest {
 
     @Test
     void everyFieldOfABatchSurvivesTheRoundTrip() throws Exception {
-        WriteBatch b = new WriteBatch();
-        b.logOffset = 4096;
-        b.metrics.add("loss", 7, 1_700_000_000_000L, 0.1 + 0.2);
-        b.metrics.add("acc", 7, 1_700_000_000_001L, Double.NaN);
-        b.metrics.add("loss", 8, 1_700_000_000_002L, Double.NEGATIVE_INFINITY);
-        b.metrics.add("system/cpu", -1, 1_700_000_000_003L, 1e300);
-        b.summary.put("loss", 0.25);
-        b.summary.put("gone", null);
-        b.config.put("optimizer", Map.of("name", "adam"));
-        b.provenance.put("seeds", List.of(42L));
-        b.console.add(new ConsoleLine(3, 1_700_000_000_004L, "err", "ünïcödé \"quoted\"\n"));
-        b.addFile(new RunFile("out/model.bin", HASH, 10, "artifact", 1_700_000_000_005L));
-        b.removeFile("old.txt");
-        b.state = RunState.FINISHED;
-        b.endedAt = 1_700_000_000_009L;
-        b.heartbeatAt = 1_700_000_000_008L;
-        b.runtimeMs = 9000;
-        b.notes = "notes";
-        b.tags = List.of("a", "b");
-        b.name = "bold-otter-3";
-        b.truncateAfterStep = 6;
+        WriteBatch b = BatchBinaryTest.full();
 
         assertSameBatch(b, BatchJson.decode(Json.MAPPER.readTree(BatchJson.encode(b))));
         assertSameBatch(b, BatchJson.decode(BatchJson.encode(b)));
