@@ -29,12 +29,21 @@ final class Ingest {
     static void main(String[] args) {
         long points = Stats.arg(args, "--points", 10_000_000);
         if (Stats.arg(args, "--child", 0) == 1) {
-            long start = System.currentTimeMillis();
-            logPoints(Path.of(Stats.arg(args, "--home", "")), points);
-            System.out.println("SPAN " + start + " " + System.currentTimeMillis());
+            long[] start = {System.currentTimeMillis()};
+            boolean barrier = Stats.arg(args, "--barrier", 1) == 1;
+            logPoints(Path.of(Stats.arg(args, "--home", "")), points, () -> {
+                if (barrier) {
+                    StartBarrier.awaitGo();
+                    start[0] = System.currentTimeMillis();
+                }
+            });
+            System.out.println("SPAN " + start[0] + " " + System.currentTimeMillis());
             return;
         }
         int processes = (int) Stats.arg(args, "--processes", 8);
+        // --barrier 1 (default): the children log together once all are initialised, so the span
+        // is 8 runs ingesting at once; --barrier 0: each starts as soon as its JVM is up
+        boolean barrier = Stats.arg(args, "--barrier", 1) == 1;
 
         if (Stats.arg(args, "--warmup", 0) == 1) {
             // like the Python side, which is timed after its imports: load and JIT the path first
@@ -59,13 +68,17 @@ final class Ingest {
                     cmd.addAll(List.of(opts.trim().replace("{i}", Integer.toString(i)).split("\\s+")));
                 }
                 cmd.addAll(List.of("-cp", cp, Bench.class.getName(), "ingest", "--child", "1",
-                        "--points", Long.toString(points / processes), "--home", shared.toString()));
+                        "--points", Long.toString(points / processes), "--home", shared.toString(),
+                        "--barrier", barrier ? "1" : "0"));
                 children.add(new ProcessBuilder(cmd)
                         .redirectError(ProcessBuilder.Redirect.INHERIT)
                         .start());
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
+        }
+        if (barrier) {
+            StartBarrier.release(children);
         }
         long first = Long.MAX_VALUE;
         long last = 0;
@@ -91,16 +104,26 @@ final class Ingest {
         s = (System.nanoTime() - t0) / 1e9;
         check(shared, points / processes * processes);
         long total = points / processes * processes;
-        Stats.result("ingest." + processes + "proc", total / ((last - first) / 1e3),
-                "points/s (first child's init to last child's flush)", ">= 1,000,000");
+        Stats.result("ingest." + processes + "proc" + (barrier ? "" : ".staggered"), total / ((last - first) / 1e3),
+                barrier ? "points/s (all runs initialised, then logging at once: go to the last flush)"
+                        : "points/s (first child's init to last child's flush)", ">= 1,000,000");
         Stats.result("ingest." + processes + "proc.with-jvm-starts", total / s, "points/s", "-");
     }
 
     /** Seconds from {@code Keel.init} to {@code flush()} returning (durable and indexed); close() not included. */
     static double logPoints(Path home, long points) {
+        return logPoints(home, points, null);
+    }
+
+    /** As above; {@code afterInit}, when given, runs right after {@code Keel.init} and the clock starts after it. */
+    static double logPoints(Path home, long points, Runnable afterInit) {
         long t0 = System.nanoTime();
         try (Run run = Keel.init(RunOptions.builder().project("bench-ingest").home(home)
                 .systemMetrics(false).captureConsole(false).build())) {
+            if (afterInit != null) {
+                afterInit.run();
+                t0 = System.nanoTime();
+            }
             Map<String, Double> m = new HashMap<>();
             long calls = points / KEYS.length;
             for (long i = 0; i < calls; i++) {

@@ -4,7 +4,10 @@ import dev.keel.core.KeelException;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -46,8 +49,15 @@ final class Database implements AutoCloseable {
     private final ConnectionFactory factory;
     private final String location;
     private final boolean pooled;
+    /** Orders single-writer databases' writers across processes; null when pooled. */
+    private final WriterTurn turn;
+    /** Most writes one transaction takes from the queue: bounds how long a group holds the lock. */
+    private static final int MAX_GROUP = 64;
     private final ReentrantLock writeLock = new ReentrantLock();
+    /** Writes waiting for the lock; its holder runs them (see {@link WriteGroup}). */
+    private final ConcurrentLinkedQueue<WriteGroup.Pending<?>> queued = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedDeque<Connection> idleReaders = new ConcurrentLinkedDeque<>();
+    private final java.util.concurrent.atomic.AtomicLong transactions = new java.util.concurrent.atomic.AtomicLong();
     private Connection writer;
     private volatile boolean closed;
 
@@ -56,10 +66,21 @@ final class Database implements AutoCloseable {
      * @param pooled   true when the factory pools connections and writers may run in parallel
      */
     Database(Dialect dialect, ConnectionFactory factory, String location, boolean pooled) {
+        this(dialect, factory, location, pooled, null);
+    }
+
+    /** A single-writer database whose writers, in any process, take {@code turn} first. */
+    Database(Dialect dialect, ConnectionFactory factory, String location, boolean pooled, WriterTurn turn) {
         this.dialect = dialect;
         this.factory = factory;
         this.location = location;
         this.pooled = pooled;
+        this.turn = turn;
+    }
+
+    /** Write transactions committed so far (several writes may share one: {@link WriteGroup}). */
+    long transactions() {
+        return transactions.get();
     }
 
     Dialect dialect() {
@@ -75,11 +96,66 @@ final class Database implements AutoCloseable {
             // a connection of its own from the pool: many writes run at once, the database orders them
             return retryingWrite(action, work, true);
         }
+        WriteGroup.Pending<T> mine = new WriteGroup.Pending<>(action, work);
+        queued.add(mine);
         writeLock.lock();
         try {
-            return retryingWrite(action, work, false);
+            while (!mine.done) {
+                // nobody ran it yet: run everything queued, this write included, as one group
+                List<WriteGroup.Pending<?>> group = new ArrayList<>();
+                for (WriteGroup.Pending<?> p; group.size() < MAX_GROUP && (p = queued.poll()) != null; ) {
+                    group.add(p);
+                }
+                runGroup(group);
+            }
         } finally {
             writeLock.unlock();
+        }
+        return mine.result();
+    }
+
+    /**
+     * Runs queued writes in one transaction (a lone one without savepoints). Every write taken
+     * from the queue is marked done whatever happens, or its thread would wait for it forever.
+     */
+    private void runGroup(List<WriteGroup.Pending<?>> group) {
+        if (group.size() == 1) {
+            runAlone(group.get(0));
+            return;
+        }
+        WriteGroup work = new WriteGroup(group, dialect);
+        RuntimeException failure = null;
+        try {
+            withTurn(() -> retryingWrite(group.size() + " writes", work, false));
+        } catch (RuntimeException e) {
+            failure = e;
+        } catch (Error e) {
+            failure = new KeelException(KeelException.ErrorCode.INTERNAL_ERROR, "the store's writer failed: " + e, e);
+            throw e;
+        } finally {
+            work.finish(failure);
+        }
+    }
+
+    private <T> void runAlone(WriteGroup.Pending<T> p) {
+        try {
+            p.value = withTurn(() -> retryingWrite(p.action, p.work, false));
+        } catch (RuntimeException e) {
+            p.failure = e;
+        } catch (Error e) {
+            p.failure = new KeelException(KeelException.ErrorCode.INTERNAL_ERROR, "the store's writer failed: " + e, e);
+            throw e;
+        } finally {
+            p.done = true;
+        }
+    }
+
+    private <T> T withTurn(java.util.function.Supplier<T> write) {
+        if (turn == null) {
+            return write.get();
+        }
+        try (WriterTurn.Held ignored = turn.take()) {
+            return write.get();
         }
     }
 
@@ -101,6 +177,7 @@ final class Database implements AutoCloseable {
                 begun = true;
                 T result = work.run(c);
                 dialect.commit(c);
+                transactions.incrementAndGet();
                 return result;
             } catch (SQLException e) {
                 if (begun) {
@@ -203,6 +280,9 @@ final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         writeLock.lock();
         try {
@@ -215,5 +295,8 @@ final class Database implements AutoCloseable {
             closeQuietly(c);
         }
         factory.close();
+        if (turn != null) {
+            turn.release();
+        }
     }
 }
