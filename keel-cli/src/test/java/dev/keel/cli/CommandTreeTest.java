@@ -45,6 +45,29 @@ class CommandTreeTest {
         assertSameOutput("data");
     }
 
+    @Test
+    void noOptionNeedsTheConvertersMainLeavesOut() {
+        // Main sets picocli.converters.excludes for java.time and java.sql types to start faster.
+        List<CommandLine> all = new ArrayList<>();
+        collect(full(), all);
+        for (CommandLine cl : all) {
+            for (CommandLine.Model.ArgSpec arg : cl.getCommandSpec().args()) {
+                List<Class<?>> types = new ArrayList<>(List.of(arg.auxiliaryTypes()));
+                types.add(arg.type());
+                for (Class<?> t : types) {
+                    assertTrue(!t.getName().startsWith("java.time.") && !t.getName().startsWith("java.sql."),
+                            cl.getCommandSpec().qualifiedName() + " " + arg.paramLabel() + ": " + t.getName());
+                }
+            }
+        }
+        assertTrue(all.size() > 20);
+    }
+
+    private static void collect(CommandLine cl, List<CommandLine> into) {
+        into.add(cl);
+        cl.getSubcommands().values().stream().distinct().forEach(sub -> collect(sub, into));
+    }
+
     private static void assertSameOutput(String... args) {
         List<String> whole = run(full(), args);
         List<String> pruned = run(null, args);
