@@ -53,9 +53,9 @@ final class ScanDigest {
 
     private void putLong(long v) {
         room(8);
-        for (int i = 56; i >= 0; i -= 8) {
-            buf[pos++] = (byte) (v >>> i);
-        }
+        putInt(pos, (int) (v >>> 32));
+        putInt(pos + 4, (int) v);
+        pos += 8;
     }
 
     private void putInt(int at, int v) {
@@ -65,32 +65,23 @@ final class ScanDigest {
         buf[at + 3] = (byte) v;
     }
 
-    /** UTF-8 with a byte-length prefix; ASCII (nearly every path) is copied without an intermediate array. */
+    /**
+     * UTF-8 with a byte-length prefix. {@code getBytes} and {@code arraycopy} rather than a char
+     * loop: this runs once per path in a fresh JVM, mostly before the JIT has compiled it.
+     */
     private void putString(String s) {
-        int n = s.length();
-        if (n <= BUFFER - 8) {
-            room(4 + n);
-            int start = pos;
-            int p = start + 4;
-            for (int i = 0; i < n; i++) {
-                char c = s.charAt(i);
-                if (c >= 0x80) {
-                    p = -1;
-                    break;
-                }
-                buf[p++] = (byte) c;
-            }
-            if (p >= 0) {
-                putInt(start, n);
-                pos = p;
-                return;
-            }
-        }
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         room(4);
         putInt(pos, b.length);
         pos += 4;
-        flush();
-        sha.update(b);
+        if (b.length > BUFFER - pos) {
+            flush();
+            if (b.length > BUFFER) {
+                sha.update(b);
+                return;
+            }
+        }
+        System.arraycopy(b, 0, buf, pos, b.length);
+        pos += b.length;
     }
 }
