@@ -4,13 +4,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code keel data …}: versioned datasets. */
+/** {@code keel data …}: versioned datasets (subcommands added by {@link CommandTree}). */
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = {"Versions datasets: immutable, content-addressed versions of a file or folder.",
                 "REF is NAME (the latest version), NAME:latest, NAME:v3, NAME:TAG or NAME@HASH_PREFIX."},
-        subcommands = {DataAddCommand.class, DataLsCommand.class, DataLogCommand.class, DataShowCommand.class,
-                DataDiffCommand.class, DataCheckoutCommand.class, DataVerifyCommand.class, DataGcCommand.class,
-                DataTagCommand.class, DataRmCommand.class, DataPushCommand.class, DataPullCommand.class},
         footer = {"%nExamples:",
                 "  keel data add fashion-mnist export/ -m 'first export'",
                 "  keel data diff fashion-mnist:v1 fashion-mnist:latest --stat",

@@ -6,12 +6,9 @@ import picocli.CommandLine.Spec;
 
 import java.io.BufferedReader;
 
-/** The root {@code keel} command: lists the subcommands. */
+/** The root {@code keel} command: lists the subcommands ({@link CommandTree} adds them). */
 @Command(name = "keel", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Keel: tracked, reproducible machine learning on the JVM.",
-        subcommands = {InitCommand.class, RunsCommand.class, RunCommand.class, DataCommand.class, ProjectsCommand.class,
-                DemoCommand.class, UiCommand.class, ServerCommand.class, LoginCommand.class, SyncCommand.class,
-                CacheCommand.class, CompletionCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:error (unknown run, unreadable store…)", "2:usage error (bad option or filter)"})
 final class KeelCommand implements Runnable {

@@ -15,10 +15,14 @@ public final class Main {
     public static void main(String[] args) {
         // DJL must never phone home from any JVM Keel starts; the launcher sets these too.
         System.setProperty("ai.djl.offline", "true");
+        // Start-up work picocli can skip: probing for Groovy closures, and registering converters
+        // (loading their classes) for java.time and java.sql types, which no Keel option has.
+        defaultProperty("picocli.disable.closures", "true");
+        defaultProperty("picocli.converters.excludes", "java\\.(time|sql)\\..*");
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        int code = commandLine(out, err, in).execute(args);
+        int code = configure(CommandTree.forArgs(new KeelCommand(in), args), out, err).execute(args);
         out.flush();
         err.flush();
         System.exit(code);
@@ -29,7 +33,22 @@ public final class Main {
      * tests run commands in-process through this.
      */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err, BufferedReader in) {
-        CommandLine cl = new CommandLine(new KeelCommand(in));
+        return configure(CommandTree.full(new KeelCommand(in)), out, err);
+    }
+
+    /** Only the branch {@code args} run, as {@link #main} builds it; for tests. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, BufferedReader in, String... args) {
+        return configure(CommandTree.forArgs(new KeelCommand(in), args), out, err);
+    }
+
+    private static void defaultProperty(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    /** Settings for the whole tree: picocli applies them to the subcommands present when called. */
+    private static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err) {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new Errors());

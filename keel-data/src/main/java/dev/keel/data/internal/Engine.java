@@ -76,10 +76,19 @@ public final class Engine {
         DatasetVersion parent = store.latest(name).orElse(null);
         StatCache stat = StatCache.load(cache, source);
         trace.mark("stat cache load");
-        if (parent != null && unchangedByStat(found, stat, parent)) {
-            // Every file looks as the stat cache remembers and the result is the latest version:
-            // its objects are live, so nothing needs reading, checking or storing.
+        if (parent != null && parent.hash().equals(stat.unchangedManifest(found))) {
+            // The scan equals the one that made the latest version (its objects are live), so
+            // nothing needs reading, checking or storing.
+            trace.mark("unchanged (scan digest)");
+            saveDatasetFields(name, options);
+            return new AddResult(parent, false, 0, 0, 0, 0, 0);
+        }
+        Entry[] same = parent == null ? null : unchangedByStat(found, stat, parent);
+        if (same != null) {
+            // Every file looks as the stat cache remembers and the result is the latest version;
+            // the scan differs only in order (or the cache has no snapshot): record this one.
             trace.mark("unchanged (stat cache)");
+            stat.save(found, same, scanStart, parent.hash());
             saveDatasetFields(name, options);
             return new AddResult(parent, false, 0, 0, 0, 0, 0);
         }
@@ -123,7 +132,7 @@ public final class Engine {
         trace.mark("manifest+compare");
         if (parent != null && parent.hash().equals(manifest.hash()) && objects.isEmpty()) {
             if (!allCached) {
-                stat.save(found, results, scanStart);
+                stat.save(found, results, scanStart, manifest.hash());
             }
             trace.mark("unchanged; stat cache save");
             saveDatasetFields(name, options);
@@ -141,7 +150,7 @@ public final class Engine {
                 author, System.currentTimeMillis(), manifest.fileCount(), manifest.totalBytes(),
                 parent == null ? 0 : parent.number()));
         trace.mark("commit");
-        stat.save(found, results, scanStart);
+        stat.save(found, results, scanStart, manifest.hash());
         trace.mark("stat cache save");
         return new AddResult(committed.version(), committed.created(), counts[0], counts[1], counts[2],
                 adder.bytesStored(), adder.filesHashed());
@@ -155,9 +164,11 @@ public final class Engine {
         }
     }
 
-    private static boolean unchangedByStat(List<Scanner.Found> found, StatCache stat, DatasetVersion parent) {
-        List<Entry> entries = new ArrayList<>(found.size());
-        for (Scanner.Found f : found) {
+    /** The entries (in scan order) when every file hits the stat cache and they make the parent's manifest, else null. */
+    private static Entry[] unchangedByStat(List<Scanner.Found> found, StatCache stat, DatasetVersion parent) {
+        Entry[] entries = new Entry[found.size()];
+        for (int i = 0; i < entries.length; i++) {
+            Scanner.Found f = found.get(i);
             Entry e = switch (f.type()) {
                 case FILE -> stat.lookup(f);
                 case DIR -> new Entry(f.path(), Entry.Type.DIR, 0755, 0, "", null);
@@ -167,11 +178,11 @@ public final class Engine {
                 }
             };
             if (e == null) {
-                return false;
+                return null;
             }
-            entries.add(e);
+            entries[i] = e;
         }
-        return Manifest.of(entries).hash().equals(parent.hash());
+        return Manifest.of(List.of(entries)).hash().equals(parent.hash()) ? entries : null;
     }
 
     private static boolean storedAll(Entry e, Set<String> known) {

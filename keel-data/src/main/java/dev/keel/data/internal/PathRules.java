@@ -16,18 +16,26 @@ final class PathRules {
                 && path.charAt(2) == '/')) {
             return "absolute path";
         }
-        for (int i = 0; i < path.length(); i++) {
-            char c = path.charAt(i);
+        // One pass (every scanned and every stored path comes through here): control characters
+        // win over segment problems, and the first bad segment is the one reported.
+        String segment = null;
+        int start = 0;
+        int n = path.length();
+        for (int i = 0; i <= n; i++) {
+            char c = i < n ? path.charAt(i) : '/';
             if (c == '\0' || c == '\n' || c == '\r' || c == '\\') {
                 return "control character or backslash in path";
             }
-        }
-        for (String seg : path.split("/", -1)) {
-            if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
-                return "'" + seg + "' segment in path";
+            if (c == '/') {
+                int len = i - start;
+                if (segment == null && (len == 0 || path.charAt(start) == '.' && (len == 1
+                        || len == 2 && path.charAt(start + 1) == '.'))) {
+                    segment = "'" + path.substring(start, i) + "' segment in path";
+                }
+                start = i + 1;
             }
         }
-        return null;
+        return segment;
     }
 
     /** Refuses an unsafe path in a manifest being read or materialised. */

@@ -46,33 +46,36 @@ final class Scanner {
 
     /**
      * One stat per entry, with POSIX attributes (the walker of {@link Files#walkFileTree} hides
-     * the permission bits). Sub-folders are walked in parallel: stat calls dominate a scan of many
-     * small files, and the order does not matter because the manifest is sorted.
+     * the permission bits). Sub-folders are walked in parallel on every core: stat calls and the
+     * JVM's per-entry work dominate a scan of many small files. The result is in a stable order
+     * (each folder's files in listing order, then its sub-folders' results in listing order), so
+     * an unchanged folder scans to the same list and the stat cache's {@link ScanDigest} matches.
      */
     private static void walk(Path root, Path dir, List<Found> out) throws IOException {
-        List<Found> shared = java.util.Collections.synchronizedList(out);
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
         try {
-            java.util.concurrent.ForkJoinPool.commonPool().invoke(new DirTask(root, dir, root.toString().length() + 1, shared));
+            out.addAll(pool.invoke(new DirTask(root, dir, root.toString().length() + 1)));
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
+        } finally {
+            pool.shutdown();
         }
     }
 
-    private static final class DirTask extends java.util.concurrent.RecursiveAction {
+    private static final class DirTask extends java.util.concurrent.RecursiveTask<List<Found>> {
         private final Path root;
         private final Path dir;
         private final int rootLength;
-        private final List<Found> out;
 
-        DirTask(Path root, Path dir, int rootLength, List<Found> out) {
+        DirTask(Path root, Path dir, int rootLength) {
             this.root = root;
             this.dir = dir;
             this.rootLength = rootLength;
-            this.out = out;
         }
 
         @Override
-        protected void compute() {
+        protected List<Found> compute() {
             try {
                 List<Found> local = new ArrayList<>();
                 List<DirTask> subtasks = new ArrayList<>();
@@ -83,7 +86,9 @@ final class Scanner {
                         BasicFileAttributes attrs = attributes(child);
                         if (attrs.isDirectory()) {
                             if (!child.getFileName().toString().equals(".keel")) {
-                                subtasks.add(new DirTask(root, child, rootLength, out));
+                                DirTask sub = new DirTask(root, child, rootLength);
+                                sub.fork();
+                                subtasks.add(sub);
                             }
                             continue;
                         }
@@ -101,8 +106,13 @@ final class Scanner {
                 if (empty && !dir.equals(root)) {
                     local.add(new Found(relative(dir), dir, Entry.Type.DIR, 0, 0, "", false, null));
                 }
-                out.addAll(local);
-                invokeAll(subtasks);
+                if (subtasks.isEmpty()) {
+                    return local;
+                }
+                for (DirTask sub : subtasks) {
+                    local.addAll(sub.join());
+                }
+                return local;
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

@@ -24,61 +24,121 @@ import java.util.Map;
  *
  * <p>A file changed within the same clock tick as the add that saw it would keep its mtime;
  * such "racy" entries (mtime within 100 ms of the scan, two seconds on file systems with
- * whole-second mtimes) are not remembered.
+ * whole-second mtimes) are not remembered. Like git's index, a file rewritten with the same
+ * size whose mtime is then set back (and whose inode stays) is not noticed.
+ *
+ * <p>The file starts with a snapshot: the {@link ScanDigest} of the whole scan and the manifest
+ * hash it produced, written only when every file of that scan was remembered. A scan with the
+ * same digest would find every file in the cache with the same entries, so it has that manifest:
+ * an unchanged folder is recognised from its scan alone, without reading the entries (they are
+ * read on the first {@link #lookup}).
  */
 final class StatCache {
-    private static final int MAGIC = 0x4B53_4301;
+    private static final int MAGIC = 0x4B53_4302;
     /** Racy window where mtimes have sub-second precision (ext4, xfs, btrfs, apfs). */
     private static final long RACY_FINE_NANOS = 100_000_000L;
     /** Racy window where they do not (FAT, some network file systems): their clock ticks in seconds. */
     private static final long RACY_COARSE_NANOS = 2_000_000_000L;
     private static final HexFormat HEX = HexFormat.of();
     private final Path file;
-    private final Map<String, Cached> entries;
+    /** The snapshot's scan digest and manifest hash; null when the file holds none. */
+    private final byte[] scanDigest;
+    private final String manifestHash;
+    private volatile Map<String, Cached> entries;
 
     record Cached(long size, long mtimeNanos, String key, Entry entry) {
     }
 
-    private StatCache(Path file, Map<String, Cached> entries) {
+    private StatCache(Path file, byte[] scanDigest, String manifestHash) {
         this.file = file;
-        this.entries = entries;
+        this.scanDigest = scanDigest;
+        this.manifestHash = manifestHash;
     }
 
+    /** The cache of {@code source}'s folder; reads only the snapshot, entries wait for the first lookup. */
     static StatCache load(Path cacheDir, Path source) {
         String id = HEX.formatHex(Hashes.sha256().digest(source.toAbsolutePath().normalize().toString()
                 .getBytes(StandardCharsets.UTF_8))).substring(0, 32);
         Path file = cacheDir.resolve("stat").resolve(id + ".bin");
-        Map<String, Cached> map = new HashMap<>();
         if (Files.isRegularFile(file)) {
-            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-                if (in.readInt() == MAGIC) {
-                    int n = in.readInt();
-                    for (int i = 0; i < n; i++) {
-                        String path = in.readUTF();
-                        long size = in.readLong();
-                        long mtime = in.readLong();
-                        String key = in.readUTF();
-                        boolean exec = in.readBoolean();
-                        String hash = readHex(in);
-                        int chunks = in.readInt();
-                        List<Entry.Chunk> list = new ArrayList<>(chunks);
-                        for (int c = 0; c < chunks; c++) {
-                            int len = in.readInt();
-                            list.add(new Entry.Chunk(readHex(in), len));
-                        }
-                        map.put(path, new Cached(size, mtime, key, Entry.file(path, exec, size, hash, list)));
-                    }
+            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 256))) {
+                if (in.readInt() == MAGIC && in.readBoolean()) {
+                    byte[] digest = new byte[32];
+                    in.readFully(digest);
+                    return new StatCache(file, digest, in.readUTF());
                 }
             } catch (IOException | RuntimeException e) {
-                map.clear(); // a damaged cache only costs rehashing
+                // a damaged cache only costs rehashing
             }
         }
-        return new StatCache(file, map);
+        return new StatCache(file, null, null);
+    }
+
+    /**
+     * The manifest hash the last add of this folder produced when {@code found} is exactly what
+     * that add scanned (same paths in the same order, same stat tuples); null otherwise.
+     */
+    String unchangedManifest(List<Scanner.Found> found) {
+        if (manifestHash == null) {
+            return null;
+        }
+        return java.security.MessageDigest.isEqual(scanDigest, ScanDigest.of(found)) ? manifestHash : null;
+    }
+
+    private Map<String, Cached> entries() {
+        Map<String, Cached> map = entries;
+        if (map == null) {
+            synchronized (this) {
+                map = entries;
+                if (map == null) {
+                    map = readEntries();
+                    entries = map;
+                }
+            }
+        }
+        return map;
+    }
+
+    /** The entries; another add may have replaced the file since {@link #load}, which a lookup's stat check makes harmless. */
+    private Map<String, Cached> readEntries() {
+        Map<String, Cached> map = new HashMap<>();
+        if (!Files.isRegularFile(file)) {
+            return map;
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            if (in.readInt() != MAGIC) {
+                return map;
+            }
+            if (in.readBoolean()) {
+                in.readFully(new byte[32]);
+                in.readUTF();
+            }
+            int n = in.readInt();
+            map = new HashMap<>(n * 4 / 3 + 1);
+            for (int i = 0; i < n; i++) {
+                String path = in.readUTF();
+                long size = in.readLong();
+                long mtime = in.readLong();
+                String key = in.readUTF();
+                boolean exec = in.readBoolean();
+                String hash = readHex(in);
+                int chunks = in.readInt();
+                List<Entry.Chunk> list = new ArrayList<>(chunks);
+                for (int c = 0; c < chunks; c++) {
+                    int len = in.readInt();
+                    list.add(new Entry.Chunk(readHex(in), len));
+                }
+                map.put(path, new Cached(size, mtime, key, Entry.file(path, exec, size, hash, list)));
+            }
+            return map;
+        } catch (IOException | RuntimeException e) {
+            return new HashMap<>(); // a damaged cache only costs rehashing
+        }
     }
 
     /** The remembered entry when the file looks exactly as it did, else null. */
     Entry lookup(Scanner.Found f) {
-        Cached c = entries.get(f.path());
+        Cached c = entries().get(f.path());
         if (c == null || c.size != f.size() || c.mtimeNanos != f.mtimeNanos() || !c.key.equals(f.key())
                 || c.entry.executable() != f.executable() || f.key().isEmpty()) {
             return null;
@@ -86,19 +146,36 @@ final class StatCache {
         return c.entry;
     }
 
-    /** Replaces the cache with what this add saw; failures are ignored (it is only a cache). */
+    /** {@link #save(List, Entry[], long, String)} without a snapshot (a checkout's copies). */
     void save(List<Scanner.Found> found, Entry[] results, long scanStartNanos) {
+        save(found, results, scanStartNanos, null);
+    }
+
+    /**
+     * Replaces the cache with what this add saw; failures are ignored (it is only a cache). With
+     * {@code manifestHash} (what {@code results} make), the snapshot is written too when every
+     * file of the scan is remembered: a racy one keeps the next add on the per-file path.
+     */
+    void save(List<Scanner.Found> found, Entry[] results, long scanStartNanos, String manifestHash) {
         try {
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), "stat-", ".tmp");
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
                 int count = 0;
+                boolean complete = manifestHash != null;
                 for (int i = 0; i < found.size(); i++) {
                     if (cacheable(found.get(i), results[i], scanStartNanos)) {
                         count++;
+                    } else if (found.get(i).type() == Entry.Type.FILE) {
+                        complete = false;
                     }
                 }
                 out.writeInt(MAGIC);
+                out.writeBoolean(complete);
+                if (complete) {
+                    out.write(ScanDigest.of(found));
+                    out.writeUTF(manifestHash);
+                }
                 out.writeInt(count);
                 for (int i = 0; i < found.size(); i++) {
                     Scanner.Found f = found.get(i);

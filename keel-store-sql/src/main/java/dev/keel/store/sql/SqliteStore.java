@@ -53,6 +53,7 @@ public final class SqliteStore extends SqlStore {
         if (maxPages > 0) {
             config.setMaxPageCount(maxPages);
         }
+        SqliteNative.prepare();
         String url = "jdbc:sqlite:" + db;
         return new Database(new SqliteDialect(db), () -> DriverManager.getConnection(url, config.toProperties()),
                 db.toString(), false, WRITER_TURNS ? WriterTurn.forDatabase(db) : null);

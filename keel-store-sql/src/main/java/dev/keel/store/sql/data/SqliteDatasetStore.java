@@ -65,6 +65,7 @@ public final class SqliteDatasetStore implements DatasetStore {
             config.setBusyTimeout(60_000);
             config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
             config.enforceForeignKeys(true);
+            dev.keel.store.sql.SqliteNative.prepare();
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile, config.toProperties());
             SqliteDatasetStore store = new SqliteDatasetStore(c, dbFile);
             store.createSchema();

@@ -1,0 +1,105 @@
+package dev.keel.cli;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.BufferedReader;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code keel data X} builds only its branch; what it prints must not change. */
+class CommandTreeTest {
+    @Test
+    void aDataCommandBuildsOnlyItsBranchAndPrintsTheSameHelpAndErrors() {
+        Set<String> dataCommands = full().getSubcommands().get("data").getSubcommands().keySet();
+        assertTrue(dataCommands.size() >= 12, dataCommands.toString());
+        for (String name : dataCommands) {
+            CommandLine pruned = Main.commandLine(writer(), writer(), reader(), "data", name);
+            assertEquals(Set.of("data"), pruned.getSubcommands().keySet());
+            assertEquals(Set.of(name), pruned.getSubcommands().get("data").getSubcommands().keySet());
+            assertSameOutput("data", name, "--help");
+            assertSameOutput("data", name, "--no-such-option");
+        }
+        assertSameOutput("data", "add", "only-a-name");
+        assertSameOutput("data", "add", "bad name!", "/nonexistent", "--home", "/nonexistent/keel");
+    }
+
+    @Test
+    void everyOtherCommandLineGetsTheWholeTree() {
+        Set<String> all = full().getSubcommands().keySet();
+        for (String[] args : List.of(new String[0], new String[] {"data"}, new String[] {"data", "adds"},
+                new String[] {"--help", "data", "add"}, new String[] {"runs"}, new String[] {"completion"})) {
+            CommandLine cl = Main.commandLine(writer(), writer(), reader(), args);
+            assertEquals(all, cl.getSubcommands().keySet(), String.join(" ", args));
+            assertEquals(full().getSubcommands().get("data").getSubcommands().keySet(),
+                    cl.getSubcommands().get("data").getSubcommands().keySet());
+        }
+        assertSameOutput("data", "adds");
+        assertSameOutput("data");
+    }
+
+    @Test
+    void noOptionNeedsTheConvertersMainLeavesOut() {
+        // Main sets picocli.converters.excludes for java.time and java.sql types to start faster.
+        List<CommandLine> all = new ArrayList<>();
+        collect(full(), all);
+        for (CommandLine cl : all) {
+            for (CommandLine.Model.ArgSpec arg : cl.getCommandSpec().args()) {
+                List<Class<?>> types = new ArrayList<>(List.of(arg.auxiliaryTypes()));
+                types.add(arg.type());
+                for (Class<?> t : types) {
+                    assertTrue(!t.getName().startsWith("java.time.") && !t.getName().startsWith("java.sql."),
+                            cl.getCommandSpec().qualifiedName() + " " + arg.paramLabel() + ": " + t.getName());
+                }
+            }
+        }
+        assertTrue(all.size() > 20);
+    }
+
+    private static void collect(CommandLine cl, List<CommandLine> into) {
+        into.add(cl);
+        cl.getSubcommands().values().stream().distinct().forEach(sub -> collect(sub, into));
+    }
+
+    private static void assertSameOutput(String... args) {
+        List<String> whole = run(full(), args);
+        List<String> pruned = run(null, args);
+        assertEquals(whole, pruned, String.join(" ", args));
+    }
+
+    /** Exit code, stdout and stderr of {@code args} on {@code cl}, or on the tree main() builds when null. */
+    private static List<String> run(CommandLine cl, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine c = cl != null ? cl : Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), reader(), args);
+        if (cl != null) {
+            c.setOut(new PrintWriter(out, true));
+            c.setErr(new PrintWriter(err, true));
+        }
+        int code = c.execute(args);
+        List<String> result = new ArrayList<>();
+        result.add(String.valueOf(code));
+        result.add(out.toString());
+        result.add(err.toString());
+        return result;
+    }
+
+    private static CommandLine full() {
+        return Main.commandLine(writer(), writer(), reader());
+    }
+
+    private static PrintWriter writer() {
+        return new PrintWriter(new StringWriter(), true);
+    }
+
+    private static BufferedReader reader() {
+        return new BufferedReader(new StringReader(""));
+    }
+}

@@ -1,0 +1,169 @@
+package dev.keel.store.sql;
+
+import org.sqlite.SQLiteJDBCLoader;
+import org.sqlite.util.LibraryLoaderUtil;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.JarURLConnection;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.zip.CRC32;
+
+/**
+ * Points sqlite-jdbc at a copy of its native library kept in a per-user cache
+ * ({@code ~/.cache/keel/native/sqlite-jdbc-<version>/<platform>/}), so a short command does not
+ * unpack 1.1 MB from the jar into {@code /tmp} and compare it back byte by byte on every start,
+ * and a killed process leaves no stray copy behind. The copy is used only when its size and CRC
+ * equal the jar entry's and its folder belongs to this user and is writable by nobody else;
+ * it is written to a temporary file and renamed, so racing processes never see half a library.
+ * Anything unexpected (no jar, a read-only home, a non-POSIX file system) leaves the driver's own
+ * loading in place, as does setting {@code org.sqlite.lib.path} yourself. Internal: the stores
+ * call {@link #prepare()} before their first connection.
+ */
+public final class SqliteNative {
+    private static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
+    private static boolean prepared;
+
+    private SqliteNative() {
+    }
+
+    /** Once per JVM, before the driver loads its library; never fails (the driver's default remains). */
+    public static synchronized void prepare() {
+        if (prepared) {
+            return;
+        }
+        prepared = true;
+        if (System.getProperty("org.sqlite.lib.path") != null || Boolean.getBoolean("keel.sqlite.noNativeCache")) {
+            return;
+        }
+        try {
+            Path dir = cacheRoot();
+            Map<String, String> properties = dir == null ? Map.of()
+                    : locate(dir.resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion()));
+            for (Map.Entry<String, String> p : properties.entrySet()) {
+                if (System.getProperty(p.getKey()) == null) {
+                    System.setProperty(p.getKey(), p.getValue());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // only an optimisation: the driver unpacks its own copy
+        }
+    }
+
+    /**
+     * The driver's system properties for the cached library under {@code versionDir} (made when
+     * needed); empty when it cannot be used. The library's resource path is remembered beside it, since finding it anew runs
+     * the driver's platform probe, which starts a {@code uname} process.
+     */
+    static Map<String, String> locate(Path versionDir) throws IOException {
+        String name = LibraryLoaderUtil.getNativeLibName();
+        String platform = System.getProperty("os.name") + "|" + System.getProperty("os.arch") + "|"
+                + System.getProperty("java.home");
+        Path dir = versionDir.resolve(Integer.toHexString(platform.hashCode()));
+        Path lib = dir.resolve(name);
+        Path remembered = dir.resolve("resource");
+        String resource = Files.isRegularFile(remembered) ? Files.readString(remembered).trim() : "";
+        boolean known = resource.startsWith("/org/sqlite/native/") && resource.endsWith("/" + name);
+        if (!known) {
+            resource = LibraryLoaderUtil.getNativeLibResourcePath() + "/" + name;
+        }
+        URL url = SQLiteJDBCLoader.class.getResource(resource);
+        if (url == null || !"jar".equals(url.getProtocol())) {
+            return Map.of();
+        }
+        JarURLConnection jar = (JarURLConnection) url.openConnection();
+        jar.setUseCaches(false);
+        try {
+            JarEntry entry = jar.getJarEntry();
+            if (entry.getSize() < 0 || entry.getCrc() < 0) {
+                return Map.of();
+            }
+            if (!matches(lib, entry)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
+                try (InputStream in = jar.getInputStream()) {
+                    extract(in, dir, lib, entry);
+                }
+            }
+            if (!known) {
+                Path tmp = Files.createTempFile(dir, "resource-", ".tmp");
+                Files.writeString(tmp, resource);
+                Files.move(tmp, remembered, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            if (!privateTo(dir, lib) || !matches(lib, entry)) {
+                return Map.of();
+            }
+        } finally {
+            jar.getJarFile().close();
+        }
+        // org.sqlite.tmpdir: the driver lists it for stale copies on every start; ours is small, /tmp may not be.
+        return Map.of("org.sqlite.lib.path", dir.toString(), "org.sqlite.lib.name", name, "org.sqlite.tmpdir", dir.toString());
+    }
+
+    private static void extract(InputStream in, Path dir, Path lib, JarEntry entry) throws IOException {
+        Path tmp = Files.createTempFile(dir, "lib-", ".tmp");
+        try {
+            CRC32 crc = new CRC32();
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                byte[] buf = new byte[1 << 16];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    crc.update(buf, 0, n);
+                    out.write(buf, 0, n);
+                }
+            }
+            if (crc.getValue() != entry.getCrc() || Files.size(tmp) != entry.getSize()) {
+                throw new IOException("the native library read from the jar does not match its entry");
+            }
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("r-x------"));
+            Files.move(tmp, lib, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static boolean matches(Path lib, JarEntry entry) throws IOException {
+        if (!Files.isRegularFile(lib, LinkOption.NOFOLLOW_LINKS) || Files.size(lib) != entry.getSize()) {
+            return false;
+        }
+        CRC32 crc = new CRC32();
+        crc.update(Files.readAllBytes(lib));
+        return crc.getValue() == entry.getCrc();
+    }
+
+    /** The folder and the library belong to this user and nobody else may change them. */
+    private static boolean privateTo(Path dir, Path lib) throws IOException {
+        String user = System.getProperty("user.name");
+        for (Path p : new Path[] {dir, lib}) {
+            PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            Set<PosixFilePermission> perms = a.permissions();
+            if (!a.owner().getName().equals(user) || perms.contains(PosixFilePermission.GROUP_WRITE)
+                    || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code $XDG_CACHE_HOME/keel/native}, else {@code ~/.cache/keel/native}; null without a home. */
+    private static Path cacheRoot() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+            return Path.of(xdg, "keel", "native");
+        }
+        String home = System.getProperty("user.home");
+        if (home == null || home.isBlank() || home.equals("?")) {
+            return null;
+        }
+        return Path.of(home, ".cache", "keel", "native");
+    }
+}
