@@ -35,7 +35,12 @@ final class PackFile implements AutoCloseable {
     }
 
     static PackFile create(Path file) throws IOException {
-        if (DIRECT != null) {
+        return create(file, true);
+    }
+
+    /** @param allowDirect false to write through the page cache whatever the file system */
+    static PackFile create(Path file, boolean allowDirect) throws IOException {
+        if (allowDirect && DIRECT != null) {
             try {
                 long align = Files.getFileStore(file).getBlockSize();
                 if (align > 0 && align <= MAX_ALIGN && Long.bitCount(align) == 1) {
