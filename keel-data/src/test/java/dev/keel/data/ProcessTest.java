@@ -93,17 +93,29 @@ class ProcessTest {
 
     @Test
     void runningOutOfSpaceDuringAddGivesAClearErrorAndKeepsTheStoreConsistent() throws Exception {
+        Path big = Files.createDirectories(tmp.resolve("big"));
+        for (int i = 0; i < 12; i++) {
+            TestTrees.random(big, "f" + i + ".bin", 1 << 20, i);
+        }
+        addPastTheFileSizeLimit(big);
+    }
+
+    @Test
+    void aWriteFailingInTheMiddleOfOneLargeFileSurfacesAndLeavesNoVersion() throws Exception {
+        // One file: the write thread fails while the reading and chunk-hashing threads are mid-file.
+        Path big = Files.createDirectories(tmp.resolve("one"));
+        TestTrees.random(big, "weights.bin", 24 << 20, 4);
+        addPastTheFileSizeLimit(big);
+    }
+
+    /** Adds {@code big} in a child whose writes past 4 MiB fail (RLIMIT_FSIZE) as a full disk's would. */
+    private void addPastTheFileSizeLimit(Path big) throws Exception {
         Path home = tmp.resolve("home");
         Path small = Files.createDirectories(tmp.resolve("small"));
         TestTrees.write(small, "x.txt", "x");
         try (Datasets data = Datasets.open(new KeelHome(home))) {
             data.add("full", small, null);
         }
-        Path big = Files.createDirectories(tmp.resolve("big"));
-        for (int i = 0; i < 12; i++) {
-            TestTrees.random(big, "f" + i + ".bin", 1 << 20, i);
-        }
-        // The file size limit (RLIMIT_FSIZE) makes writes past 4 MiB fail as a full disk would.
         String java = TestTrees.childJava(ChildAdd.class, home.toString(), "full", big.toString()).command().stream()
                 .map(s -> "'" + s.replace("'", "'\\''") + "'").reduce((x, y) -> x + " " + y).orElseThrow();
         Process child = new ProcessBuilder("bash", "-c", "ulimit -f 4096; exec " + java).start();
@@ -118,6 +130,9 @@ class ProcessTest {
             AddResult r = data.add("full", big, null);
             assertEquals(2, r.version().number());
             assertTrue(data.verify(null).ok());
+            Path out = tmp.resolve("out");
+            data.checkout("full:v2", out, true);
+            assertEquals(TestTrees.snapshot(big), TestTrees.snapshot(out));
         }
     }
 

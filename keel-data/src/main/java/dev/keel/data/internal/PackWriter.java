@@ -5,45 +5,58 @@ import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.data.ObjectLocation;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Appends objects to pack blobs: many small files (or chunks) in one content-addressed blob,
  * so 70,000 files cost a few file creations and fsyncs instead of 70,000. Each pack is written
- * to the blob store's {@code tmp} folder; {@link #finish} fsyncs each and renames it to its
- * address; only then are its objects returned, so an object location never points at
- * bytes that are not durable. Not thread-safe: one writer per worker thread (each with its own
- * I/O thread that hashes and writes full buffers while the worker goes on chunking).
+ * to the blob store's {@code tmp} folder ({@link PackFile}: direct I/O where allowed), fsynced
+ * and renamed to its address; {@link #finish} returns its objects only after that, so an object
+ * location never points at bytes that are not durable.
+ *
+ * <p>Three threads share the work, joined by a bounded hand-off: the caller copies objects into
+ * buffers; an I/O thread hashes each full buffer into the pack's SHA-256 and writes it; a sync
+ * thread fsyncs and renames each sealed pack while the next one is filled. At most
+ * {@code IN_FLIGHT} buffers wait, so memory stays bounded; a failure on either thread is
+ * rethrown to the caller at its next call. Not thread-safe: one writer per worker thread.
  */
 final class PackWriter implements AutoCloseable {
     static final long PACK_LIMIT = 64L << 20;
-    private static final int BUFFER = 1 << 20;
-    private static final int IN_FLIGHT = 8;
+    /** A multiple of {@link PackFile#MAX_ALIGN}: direct writes are whole blocks. */
+    private static final int BUFFER = 4 << 20;
+    private static final int IN_FLIGHT = 4;
     private final LocalBlobStore blobs;
     private final List<ObjectLocation> done = new ArrayList<>();
     private final List<Pending> pending = new ArrayList<>();
     private final List<Sealed> sealed = new ArrayList<>();
-    /** Hashes and writes full buffers on its own thread, so the pack's SHA-256 and the disk overlap chunking. */
+    /** Hashes full buffers into the pack's SHA-256 on its own thread, overlapping chunking. */
     private final ExecutorService io = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "keel-data-pack");
         t.setDaemon(true);
         return t;
     });
-    /** fsyncs sealed packs in the background, so the disk writes pack N while pack N+1 is filled. */
+    /** Writes hashed buffers; direct writes block until the device has them, so hashing goes on meanwhile. */
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "keel-data-write");
+        t.setDaemon(true);
+        return t;
+    });
+    /** fsyncs and renames sealed packs in the background, so pack N reaches the disk while pack N+1 is filled. */
     private final ExecutorService syncer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "keel-data-fsync");
         t.setDaemon(true);
@@ -54,7 +67,7 @@ final class PackWriter implements AutoCloseable {
     private volatile IOException ioFailure;
     private byte[] buffer = new byte[BUFFER];
     private int filled;
-    private FileChannel channel;
+    private PackFile channel;
     private Path tmp;
     private MessageDigest digest;
     private long size;
@@ -93,52 +106,47 @@ final class PackWriter implements AutoCloseable {
     }
 
     /**
-     * Seals the open pack, waits until every sealed pack is durable (fsynced in the background
-     * since it was sealed) and moves each to its address; returns every object written.
+     * Seals the open pack, waits until every sealed pack is durable at its address (fsynced and
+     * renamed in the background since it was sealed); returns every object written.
      */
     List<ObjectLocation> finish() throws IOException {
         seal();
-        io.shutdown();
-        syncer.shutdown();
+        long t = System.nanoTime();
         for (Sealed s : sealed) {
+            String address;
             try {
-                s.synced.get();
+                address = s.address.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while making packs durable", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? new IOException(io.getMessage(), io)
+                        : new IOException(e.getCause());
             }
-            Path target = blobs.path(s.address);
-            Files.createDirectories(target.getParent());
-            s.tmp.toFile().setReadOnly();
-            try {
-                Files.move(s.tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException e) {
-                Files.deleteIfExists(s.tmp);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(s.tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            Durability.syncDirectory(target.getParent());
             for (Pending p : s.objects) {
-                done.add(new ObjectLocation(Hashes.PREFIX + p.hex, s.address, p.offset, p.length));
+                done.add(new ObjectLocation(Hashes.PREFIX + p.hex, address, p.offset, p.length));
             }
         }
+        Trace.count("pack: finish waits", System.nanoTime() - t);
         sealed.clear();
+        io.shutdown();
+        writer.shutdown();
+        syncer.shutdown();
         return done;
     }
 
     private record Pending(String hex, long offset, int length) {
     }
 
-    private record Sealed(Path tmp, String address, List<Pending> objects, java.util.concurrent.Future<?> synced) {
+    /** A pack handed to the I/O thread; its address completes once it is durable under that address. */
+    private record Sealed(Path tmp, List<Pending> objects, CompletableFuture<String> address) {
     }
 
     private void open() throws IOException {
         Path dir = blobs.root().resolve("tmp");
         Files.createDirectories(dir);
         tmp = Files.createTempFile(dir, "pack-", ".tmp");
-        channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
+        channel = PackFile.create(tmp);
         digest = Hashes.sha256();
         size = 0;
         filled = 0;
@@ -152,23 +160,27 @@ final class PackWriter implements AutoCloseable {
         checkFailure();
         byte[] full = buffer;
         int length = filled;
-        FileChannel ch = channel;
+        PackFile ch = channel;
         MessageDigest md = digest;
+        long t = System.nanoTime();
         inFlight.acquireUninterruptibly();
+        Trace.count("pack: caller waits for I/O", System.nanoTime() - t);
         io.execute(() -> {
+            boolean handedOn = false;
             try {
                 if (ioFailure == null) {
+                    long t0 = System.nanoTime();
                     md.update(full, 0, length);
-                    ByteBuffer b = ByteBuffer.wrap(full, 0, length);
-                    while (b.hasRemaining()) {
-                        ch.write(b);
-                    }
+                    Trace.count("pack: sha-256", System.nanoTime() - t0);
+                    writer.execute(() -> write(ch, full, length));
+                    handedOn = true;
                 }
-            } catch (IOException e) {
-                ioFailure = e;
+            } catch (RuntimeException e) {
+                fail(e);
             } finally {
-                spare.offer(full);
-                inFlight.release();
+                if (!handedOn) {
+                    release(full);
+                }
             }
         });
         byte[] next = spare.poll();
@@ -176,11 +188,29 @@ final class PackWriter implements AutoCloseable {
         filled = 0;
     }
 
-    /** Waits until the I/O thread has written everything handed to it. */
-    private void drain() throws IOException {
-        inFlight.acquireUninterruptibly(IN_FLIGHT);
-        inFlight.release(IN_FLIGHT);
-        checkFailure();
+    private void write(PackFile ch, byte[] full, int length) {
+        try {
+            if (ioFailure == null) {
+                long t = System.nanoTime();
+                ch.write(full, 0, length);
+                Trace.count("pack: write", System.nanoTime() - t);
+            }
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+        } finally {
+            release(full);
+        }
+    }
+
+    private void release(byte[] full) {
+        spare.offer(full);
+        inFlight.release();
+    }
+
+    private void fail(Exception e) {
+        if (ioFailure == null) {
+            ioFailure = e instanceof IOException io ? io : new IOException(e);
+        }
     }
 
     private void checkFailure() throws IOException {
@@ -190,33 +220,95 @@ final class PackWriter implements AutoCloseable {
         }
     }
 
-    /** Closes the open pack under its temporary name; {@link #finish} makes it durable. */
+    /**
+     * Closes the open pack without waiting: after its last buffer the I/O thread takes its
+     * address, the write thread its last bytes, and then the sync thread fsyncs it and renames
+     * it there (each thread runs its tasks in order).
+     */
     private void seal() throws IOException {
         if (channel == null) {
             return;
         }
         flush();
-        drain();
-        FileChannel ch = channel;
-        channel = null;
-        java.util.concurrent.Future<?> synced = syncer.submit(() -> {
-            try (ch) {
-                ch.force(true);
-            }
-            return null;
-        });
-        sealed.add(new Sealed(tmp, Hashes.address(digest.digest()), List.copyOf(pending), synced));
+        PackFile ch = channel;
+        MessageDigest md = digest;
+        Path file = tmp;
+        CompletableFuture<String> durable = new CompletableFuture<>();
+        sealed.add(new Sealed(file, List.copyOf(pending), durable));
         pending.clear();
+        channel = null;
         tmp = null;
+        io.execute(() -> {
+            String address = Hashes.address(md.digest());
+            handOn(writer, ch, durable, () -> handOn(syncer, ch, durable, () -> sync(ch, file, address, durable)));
+        });
     }
 
-    /** Drops an unfinished pack (after a failure); sealed packs stay as orphans for gc. */
+    /** Runs a seal step on the next thread; when that one was shut down (a failed add), the pack is dropped. */
+    private static void handOn(ExecutorService next, PackFile ch, CompletableFuture<String> durable, Runnable step) {
+        try {
+            next.execute(step);
+        } catch (RejectedExecutionException e) {
+            closeQuietly(ch);
+            durable.completeExceptionally(new IOException("pack writer closed", e));
+        }
+    }
+
+    private void sync(PackFile ch, Path file, String address, CompletableFuture<String> durable) {
+        try {
+            if (ioFailure != null) {
+                closeQuietly(ch);
+                throw ioFailure;
+            }
+            long t = System.nanoTime();
+            try (ch) {
+                ch.force();
+            }
+            Trace.count("pack: fsync", System.nanoTime() - t);
+            moveToAddress(file, address);
+            durable.complete(address);
+        } catch (IOException | RuntimeException e) {
+            durable.completeExceptionally(e);
+        }
+    }
+
+    /** Renames a durable pack to its address and makes the rename durable too. */
+    private void moveToAddress(Path file, String address) throws IOException {
+        Path target = blobs.path(address);
+        Files.createDirectories(target.getParent());
+        file.toFile().setReadOnly();
+        try {
+            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException e) {
+            Files.deleteIfExists(file);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Durability.syncDirectory(target.getParent());
+    }
+
+    private static void closeQuietly(PackFile f) {
+        try {
+            f.close();
+        } catch (IOException e) {
+            // the pack is being dropped anyway
+        }
+    }
+
+    /**
+     * Drops an unfinished writer (after a failure): waits for its threads, deletes its temporary
+     * packs. Packs already at their address stay as orphans that no version references; gc
+     * removes them.
+     */
     @Override
     public void close() {
         io.shutdown();
-        syncer.shutdown();
         try {
-            io.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            io.awaitTermination(1, TimeUnit.MINUTES);
+            writer.shutdown();
+            writer.awaitTermination(1, TimeUnit.MINUTES);
+            syncer.shutdown();
+            syncer.awaitTermination(1, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -228,10 +320,8 @@ final class PackWriter implements AutoCloseable {
                 Files.deleteIfExists(tmp);
             }
             for (Sealed s : sealed) {
-                try {
-                    s.synced.get();
-                } catch (Exception e) {
-                    // only waiting so the file is closed before it is deleted
+                if (!s.address.isDone()) {
+                    s.address.completeExceptionally(new IOException("pack writer closed"));
                 }
                 Files.deleteIfExists(s.tmp);
             }

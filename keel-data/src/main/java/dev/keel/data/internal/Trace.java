@@ -1,12 +1,18 @@
 package dev.keel.data.internal;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.LongAdder;
+
 /**
  * Phase timings on stderr when {@code -Dkeel.data.trace=true}; for tuning, off by default. Each
  * line shows wall time and the process's CPU time (all threads, JIT and GC included), which a
- * busy machine distorts less.
+ * busy machine distorts less. {@link #mark} times the calling thread's phases; {@link #count}
+ * sums time spent by helper threads, printed (and reset) with the next mark.
  */
 final class Trace {
     private static final boolean ON = Boolean.getBoolean("keel.data.trace");
+    private static final Map<String, LongAdder> COUNTERS = new ConcurrentSkipListMap<>();
     private long last = System.nanoTime();
     private long lastCpu = ON ? cpu() : 0;
 
@@ -15,8 +21,16 @@ final class Trace {
             long now = System.nanoTime();
             long cpu = cpu();
             System.err.printf("  [trace] %-28s %6.1f ms  (cpu %6.1f ms)%n", phase, (now - last) / 1e6, (cpu - lastCpu) / 1e6);
+            COUNTERS.forEach((k, v) -> System.err.printf("  [trace]   %-32s %6.1f ms%n", k, v.sumThenReset() / 1e6));
+            COUNTERS.clear();
             last = now;
             lastCpu = cpu;
+        }
+    }
+
+    static void count(String what, long nanos) {
+        if (ON) {
+            COUNTERS.computeIfAbsent(what, k -> new LongAdder()).add(nanos);
         }
     }
 
