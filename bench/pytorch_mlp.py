@@ -3,7 +3,8 @@
 Same data (Debian's Fashion-MNIST IDX files), same seeded 54,000/6,000 split and per-epoch
 order (Java's SplittableRandom ported below), same network (784-512-256-10, ReLU, dropout 0.2),
 same optimiser (Adam 1e-3, cosine decay per step), batch 64, 5 epochs, the same thread counts
-(2 intra-op, 1 inter-op). Run by bench/apparel_compare.sh in a throwaway virtualenv.
+(2 intra-op, 1 inter-op), and the same work per epoch: the running training loss and accuracy
+read every batch, validation loss and accuracy in batches of 512. Run by bench/apparel_compare.sh in a throwaway virtualenv.
 Prints RESULT lines like the Java harnesses.
 """
 import gzip
@@ -116,20 +117,33 @@ def main():
         order = torch.from_numpy(permutation(n, seed, epoch))
         model.train()
         t0 = time.perf_counter()
+        loss_sum, right = 0.0, 0
         for b in range(per_epoch):
             for g in opt.param_groups:
                 g["lr"] = lr * 0.5 * (1 + math.cos(math.pi * step / total))
             ids = order[b * batch:(b + 1) * batch]
+            xb, yb = xtr[ids], ytr[ids]
             opt.zero_grad()
-            loss = loss_fn(model(xtr[ids]), ytr[ids])
+            out = model(xb)
+            loss = loss_fn(out, yb)
             loss.backward()
             opt.step()
+            # the epoch's running loss and accuracy, as the Java loop's evaluators keep them
+            loss_sum += loss.item()
+            right += (out.argmax(1) == yb).sum().item()
             step += 1
         model.eval()
+        val_loss, val_right = 0.0, 0
         with torch.no_grad():
-            val_acc = (model(xva).argmax(1) == yva).float().mean().item()
+            # validation as the Java loop does it: batches of 512, loss and accuracy
+            for s in range(0, len(xva), 512):
+                out = model(xva[s:s + 512])
+                val_loss += loss_fn(out, yva[s:s + 512]).item() * len(out)
+                val_right += (out.argmax(1) == yva[s:s + 512]).sum().item()
         times.append(time.perf_counter() - t0)
-        print("epoch %d: %.2f s, val_accuracy %.4f" % (epoch + 1, times[-1], val_acc), file=sys.stderr)
+        print("epoch %d: %.2f s, loss %.4f accuracy %.4f val_loss %.4f val_accuracy %.4f"
+              % (epoch + 1, times[-1], loss_sum / per_epoch, right / n, val_loss / len(xva), val_right / len(xva)),
+              file=sys.stderr)
     with torch.no_grad():
         test_acc = (model(xte).argmax(1) == yte).float().mean().item()
     print("RESULT pytorch.mlp.epoch_time.median %.4g s (torch %s, 2 threads; epochs %s)"

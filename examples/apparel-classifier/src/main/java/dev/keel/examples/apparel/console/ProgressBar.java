@@ -46,13 +46,21 @@ public final class ProgressBar {
 
     /** Moves the bar to {@code done} units, with an optional suffix such as the running loss. */
     public void update(long done, String suffix) {
+        updateLazily(done, () -> suffix);
+    }
+
+    /**
+     * As {@link #update(long, String)}, building the suffix only when the bar is redrawn: a
+     * training loop updates the bar every batch but it is drawn at most 10 times a second.
+     */
+    public void updateLazily(long done, java.util.function.Supplier<String> suffix) {
         long now = System.nanoTime();
         long interval = terminal ? 100_000_000L : plainEveryNanos;
         if (finished || now - lastDrawNanos < interval) {
             return;
         }
         lastDrawNanos = now;
-        draw(done, suffix, now, false);
+        draw(done, suffix.get(), now, false);
     }
 
     /** Draws the final state and ends the line. */

@@ -26,6 +26,17 @@ import java.util.List;
 public final class ImageModel extends BaseModel {
     public static final float MEAN = 0.2860f;
     public static final float STD = 0.3530f;
+    // the standardised value of each of the 256 grey levels: a lookup per pixel instead of two
+    // float divisions gives the same floats (each entry is computed exactly as before) in a
+    // fraction of a training batch's preparation time
+    private static final float[] LEVELS = new float[256];
+
+    static {
+        for (int b = 0; b < LEVELS.length; b++) {
+            LEVELS[b] = (b / 255f - MEAN) / STD;
+        }
+    }
+
     private final int rows;
     private final int cols;
 
@@ -49,7 +60,7 @@ public final class ImageModel extends BaseModel {
         }
         float[] x = new float[raw.length];
         for (int i = 0; i < raw.length; i++) {
-            x[i] = ((raw[i] & 0xff) / 255f - MEAN) / STD;
+            x[i] = LEVELS[raw[i] & 0xff];
         }
         return manager.create(x, new Shape(count, 1, rows, cols));
     }

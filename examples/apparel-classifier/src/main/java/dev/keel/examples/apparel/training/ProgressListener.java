@@ -25,7 +25,7 @@ final class ProgressListener extends TrainingListenerAdapter {
     public void onTrainingBatch(Trainer trainer, BatchData batchData) {
         batches++;
         if (bar != null) {
-            bar.update(batches, running(trainer));
+            bar.updateLazily(batches, () -> running(trainer));
         }
     }
 

@@ -2,12 +2,16 @@ package dev.keel.examples.apparel.training;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.evaluator.Evaluator;
 import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.util.Pair;
 import dev.keel.examples.apparel.console.ProgressBar;
 import dev.keel.examples.apparel.datasets.BatchSequence;
 import dev.keel.examples.apparel.datasets.ImageSet;
@@ -103,6 +107,7 @@ public final class TrainingLoop {
         Engine engine = Engine.getInstance();
         engine.setRandomSeed((int) config.seed());
         NamedAdam optimizer = new NamedAdam((float) config.learningRate(), (float) config.weightDecay());
+        Optimizer trainingOptimizer = djlAdam ? Optimizer.adam().build() : optimizer;
         BatchSequence sequence = new BatchSequence(train.size(), config.batchSize(), config.seed(), true);
         ProgressListener bars = new ProgressListener();
         // evaluators whose running epoch totals a mid-epoch checkpoint can carry
@@ -111,7 +116,7 @@ public final class TrainingLoop {
         List<Evaluator> tallied = new ArrayList<>(metrics);
         tallied.add(loss);
         DefaultTrainingConfig tc = new DefaultTrainingConfig(loss)
-                .optOptimizer(djlAdam ? ai.djl.training.optimizer.Optimizer.adam().build() : optimizer)
+                .optOptimizer(trainingOptimizer)
                 .optDevices(new Device[] {Device.cpu()});
         for (Evaluator e : metrics) {
             tc.addEvaluator(e);
@@ -124,6 +129,12 @@ public final class TrainingLoop {
         try (Trainer trainer = model.djlModel().newTrainer(tc)) {
             trainer.initialize(model.inputShape(1));
             optimizer.bind(model.block());
+            List<Parameter> trainable = new ArrayList<>();
+            for (Pair<String, Parameter> p : model.block().getParameters()) {
+                if (p.getValue().requiresGradient()) {
+                    trainable.add(p.getValue());
+                }
+            }
             long step = 0;
             int firstEpoch = 0;
             int firstBatch = 0;
@@ -150,7 +161,7 @@ public final class TrainingLoop {
                     optimizer.learningRate(learningRate(step, totalSteps));
                     try (Batch batch = model.batch(trainer.getManager(), train, indices)) {
                         EasyTrain.trainBatch(trainer, batch);
-                        trainer.step();
+                        updateParameters(trainable, trainingOptimizer);
                     }
                     step++;
                     batchIndex++;
@@ -187,6 +198,23 @@ public final class TrainingLoop {
             }
         }
         return results;
+    }
+
+    /**
+     * Updates every trainable parameter from its gradient, as {@code trainer.step()} does on one
+     * device, minus the copy: DJL's {@code LocalParameterServer} duplicates each gradient before
+     * handing it to the optimizer (so that several devices can share it after PyTorch zeroes the
+     * original), a copy that one CPU never needs. The optimizer sees the same weights and
+     * gradients, so the update is the same to the bit; the gradients are zeroed by the optimizer
+     * as before.
+     */
+    private static void updateParameters(List<Parameter> trainable, Optimizer optimizer) {
+        for (Parameter p : trainable) {
+            NDArray weight = p.getArray();
+            try (NDArray gradient = weight.getGradient()) {
+                optimizer.update(p.getId(), weight, gradient);
+            }
+        }
     }
 
     /** The learning rate at {@code step}: constant, or cosine-annealed from the configured rate to 0. */
