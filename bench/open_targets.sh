@@ -2,7 +2,6 @@
 # Reruns, back to back, the benchmarks whose targets are still open (see docs/benchmarks.md), for
 # a quiet machine: nothing else should run meanwhile. Raw output: bench/results/open-targets-<UTC>.txt.
 #   bench/open_targets.sh [PART ...]   parts: ingest http mlflow apparel data loop (default: all)
-# ingest alternates the SQLite writer turn on and off (-Dkeel.sqlite.writerTurns) to compare them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 parts=("$@")
@@ -17,9 +16,9 @@ echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(java -version 2>&1 | he
 for part in "${parts[@]}"; do
   case $part in
     ingest)
-      for turns in true false true false true false; do
-        note "ingest, 8 processes into one SQLite store, writer turn $turns"
-        KEEL_BENCH_CHILD_OPTS="-Dkeel.sqlite.writerTurns=$turns" run "${bench[@]}" ingest
+      for round in 1 2 3; do
+        note "ingest, 1 run, then 8 processes into one SQLite store (round $round)"
+        run "${bench[@]}" ingest
       done ;;
     http)
       for store in embedded postgres; do

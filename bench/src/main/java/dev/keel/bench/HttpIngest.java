@@ -67,6 +67,7 @@ final class HttpIngest {
         long rate = Stats.arg(args, "--rate", 0);
         KeelHome serverHome = new KeelHome(Homes.fresh("http-server")).ensureExists();
         ConcurrentLinkedQueue<Long> batchNanos = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Long> batchEnds = new ConcurrentLinkedQueue<>();
         // --store jdbc:postgresql://HOST/DB puts the server on PostgreSQL instead of the embedded store
         Store store = Stores.open(location.equals("embedded") ? serverHome.storeLocation() : location);
         OpenAccess open = new OpenAccess("bench");
@@ -74,57 +75,47 @@ final class HttpIngest {
                 .access(open, open).settings(ServerSettings.local(0))
                 .listener((id, method, route, path, status, user, nanos) -> {
                     if (route.endsWith("/batches")) {
-                        batchNanos.add(nanos);
+                        synchronized (batchNanos) {
+                            batchNanos.add(nanos);
+                            batchEnds.add(System.nanoTime());
+                        }
                     }
                 })
                 .closeWithServer(store).build().start()) {
             long perChild = points / processes;
-            List<Process> children = new ArrayList<>();
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            String cp = System.getProperty("java.class.path");
-            for (int i = 0; i < processes; i++) {
-                try {
-                    List<String> cmd = new ArrayList<>(List.of(java));
-                    // e.g. KEEL_BENCH_CHILD_OPTS="-XX:StartFlightRecording=filename=/tmp/c.jfr" to profile a child
-                    String opts = System.getenv("KEEL_BENCH_CHILD_OPTS");
-                    if (opts != null && !opts.isBlank()) {
-                        cmd.addAll(List.of(opts.trim().replace("{i}", Integer.toString(i)).split("\\s+")));
-                    }
-                    cmd.addAll(List.of("-cp", cp, Bench.class.getName(), "http-ingest", "--child", "1", "--points",
-                            Long.toString(perChild), "--url", server.url(), "--home", Homes.fresh("http-client" + i).toString(),
-                            "--rate", Long.toString(rate / processes)));
-                    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-                    pb.environment().put("KEEL_SYNC_ON_CLOSE_S", "600");
-                    pb.environment().remove("KEEL_MODE");
-                    children.add(pb.start());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+            // --warmup N (default 500,000): each child first logs N points into a run of its own,
+            // flat out and uploaded, so its JIT and the server's are warm (training processes run
+            // for hours); those requests are not counted
+            long warmup = Stats.arg(args, "--warmup", 500_000);
+            long[] span = round(server.url(), processes, perChild, rate, warmup, () -> {
+                synchronized (batchNanos) {
+                    batchNanos.clear();
+                    batchEnds.clear();
                 }
+            });
+            if (span == null) {
+                return;
             }
-            StartBarrier.release(children);
-            long first = Long.MAX_VALUE;
-            long last = 0;
-            for (Process p : children) {
-                try {
-                    for (String line : new String(p.getInputStream().readAllBytes()).split("\n")) {
-                        if (line.startsWith("SPAN ")) {
-                            String[] w = line.trim().split(" ");
-                            first = Math.min(first, Long.parseLong(w[1]));
-                            last = Math.max(last, Long.parseLong(w[2]));
-                        }
-                    }
-                    if (p.waitFor() != 0) {
-                        throw new IllegalStateException("a child exited with " + p.exitValue());
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
+            long first = span[0];
+            long last = span[1];
             long total = perChild / KEYS.length * KEYS.length * processes;
             check(store, total);
+            String latencyLog = Stats.arg(args, "--latency-log", "");
+            if (!latencyLog.isEmpty()) {
+                // one line per batch request: ms since the first, latency in ms (to see when the slow ones came)
+                long t0 = batchEnds.stream().mapToLong(Long::longValue).min().orElse(0);
+                StringBuilder sb = new StringBuilder();
+                Long[] ends = batchEnds.toArray(new Long[0]);
+                Long[] lats = batchNanos.toArray(new Long[0]);
+                for (int i = 0; i < Math.min(ends.length, lats.length); i++) {
+                    sb.append((ends[i] - t0) / 1_000_000).append(' ').append(lats[i] / 1e6).append('\n');
+                }
+                try {
+                    java.nio.file.Files.writeString(Path.of(latencyLog), sb);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
             long[] lat = batchNanos.stream().mapToLong(Long::longValue).toArray();
             Arrays.sort(lat);
             String name = "http-ingest." + label + "." + processes + "proc" + (rate > 0 ? ".paced-" + rate : "");
@@ -136,35 +127,103 @@ final class HttpIngest {
         }
     }
 
-    private static void child(String[] args, long points) {
-        long start;
-        try (Run run = Keel.init(RunOptions.builder().project("bench-http").home(Path.of(Stats.arg(args, "--home", "")))
-                .server(Stats.arg(args, "--url", "")).systemMetrics(false).captureConsole(false).build())) {
-            StartBarrier.awaitGo();
-            start = System.currentTimeMillis();
-            Map<String, Double> m = new HashMap<>();
-            long calls = points / KEYS.length;
-            double callsPerNano = Stats.arg(args, "--rate", 0) / (double) KEYS.length / 1e9;
-            long t0 = System.nanoTime();
-            for (long i = 0; i < calls; i++) {
-                if (callsPerNano > 0 && (i & 31) == 0) {
-                    long due = t0 + (long) (i / callsPerNano);
-                    for (long now; (now = System.nanoTime()) < due; ) {
-                        LockSupport.parkNanos(due - now);
+    /**
+     * The children: each warms up, then all log {@code perChild} points each, starting together
+     * ({@code beforeGo} runs just before the start); the span from that start to the last close,
+     * or null when interrupted.
+     */
+    private static long[] round(String url, int processes, long perChild, long rate, long warmup, Runnable beforeGo) {
+        List<Process> children = new ArrayList<>();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = System.getProperty("java.class.path");
+        for (int i = 0; i < processes; i++) {
+            try {
+                List<String> cmd = new ArrayList<>(List.of(java));
+                // e.g. KEEL_BENCH_CHILD_OPTS="-XX:StartFlightRecording=filename=/tmp/c.jfr" to profile a child
+                String opts = System.getenv("KEEL_BENCH_CHILD_OPTS");
+                if (opts != null && !opts.isBlank()) {
+                    cmd.addAll(List.of(opts.trim().replace("{i}", Integer.toString(i)).split("\\s+")));
+                }
+                cmd.addAll(List.of("-cp", cp, Bench.class.getName(), "http-ingest", "--child", "1", "--points",
+                        Long.toString(perChild), "--url", url, "--home", Homes.fresh("http-client" + i).toString(),
+                        "--rate", Long.toString(rate / processes), "--warmup", Long.toString(warmup)));
+                ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+                pb.environment().put("KEEL_SYNC_ON_CLOSE_S", "600");
+                pb.environment().remove("KEEL_MODE");
+                children.add(pb.start());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        StartBarrier.release(children, beforeGo);
+        long first = Long.MAX_VALUE;
+        long last = 0;
+        for (Process p : children) {
+            try {
+                for (String line : new String(p.getInputStream().readAllBytes()).split("\n")) {
+                    if (line.startsWith("SPAN ")) {
+                        String[] w = line.trim().split(" ");
+                        first = Math.min(first, Long.parseLong(w[1]));
+                        last = Math.max(last, Long.parseLong(w[2]));
                     }
                 }
-                for (int k = 0; k < KEYS.length; k++) {
-                    m.put(KEYS[k], (double) (i * KEYS.length + k));
+                if (p.waitFor() != 0) {
+                    throw new IllegalStateException("a child exited with " + p.exitValue());
                 }
-                run.log(m);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
+        }
+        return new long[] {first, last};
+    }
+
+    private static void child(String[] args, long points) {
+        long warmup = Stats.arg(args, "--warmup", 0);
+        if (warmup > 0) {
+            try (Run run = init(args, "bench-http-warmup")) {
+                log(run, warmup, 0);
+            }
+        }
+        long start;
+        try (Run run = init(args, "bench-http")) {
+            StartBarrier.awaitGo();
+            start = System.currentTimeMillis();
+            log(run, points, Stats.arg(args, "--rate", 0));
         }
         System.out.println("SPAN " + start + " " + System.currentTimeMillis());
     }
 
+    private static Run init(String[] args, String project) {
+        return Keel.init(RunOptions.builder().project(project).home(Path.of(Stats.arg(args, "--home", "")))
+                .server(Stats.arg(args, "--url", "")).systemMetrics(false).captureConsole(false).build());
+    }
+
+    /** Logs {@code points} points, paced at {@code rate} points/s when it is above 0. */
+    private static void log(Run run, long points, long rate) {
+        Map<String, Double> m = new HashMap<>();
+        long calls = points / KEYS.length;
+        double callsPerNano = rate / (double) KEYS.length / 1e9;
+        long t0 = System.nanoTime();
+        for (long i = 0; i < calls; i++) {
+            if (callsPerNano > 0 && (i & 31) == 0) {
+                long due = t0 + (long) (i / callsPerNano);
+                for (long now; (now = System.nanoTime()) < due; ) {
+                    LockSupport.parkNanos(due - now);
+                }
+            }
+            for (int k = 0; k < KEYS.length; k++) {
+                m.put(KEYS[k], (double) (i * KEYS.length + k));
+            }
+            run.log(m);
+        }
+    }
+
     private static void check(Store store, long expected) {
         long total = 0;
-        for (RunInfo r : store.searchRuns(RunQuery.all())) {
+        for (RunInfo r : store.searchRuns(RunQuery.project("bench-http"))) {
             for (String key : store.metricKeys(r.id())) {
                 total += store.history(r.id(), key).size();
             }

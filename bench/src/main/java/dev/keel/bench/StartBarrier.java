@@ -31,6 +31,11 @@ final class StartBarrier {
 
     /** Waits until every child is initialised, then starts them all at once. */
     static void release(List<Process> children) {
+        release(children, () -> { });
+    }
+
+    /** As above; {@code beforeGo} runs once all are ready, just before they start. */
+    static void release(List<Process> children, Runnable beforeGo) {
         try {
             for (Process p : children) {
                 String line;
@@ -41,6 +46,7 @@ final class StartBarrier {
                     throw new IllegalStateException("a child ended before it was ready");
                 }
             }
+            beforeGo.run();
             for (Process p : children) {
                 p.getOutputStream().write("go\n".getBytes());
                 p.getOutputStream().flush();

@@ -49,8 +49,6 @@ final class Database implements AutoCloseable {
     private final ConnectionFactory factory;
     private final String location;
     private final boolean pooled;
-    /** Orders single-writer databases' writers across processes; null when pooled. */
-    private final WriterTurn turn;
     /** Most writes one transaction takes from the queue: bounds how long a group holds the lock. */
     private static final int MAX_GROUP = 64;
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -66,16 +64,10 @@ final class Database implements AutoCloseable {
      * @param pooled   true when the factory pools connections and writers may run in parallel
      */
     Database(Dialect dialect, ConnectionFactory factory, String location, boolean pooled) {
-        this(dialect, factory, location, pooled, null);
-    }
-
-    /** A single-writer database whose writers, in any process, take {@code turn} first. */
-    Database(Dialect dialect, ConnectionFactory factory, String location, boolean pooled, WriterTurn turn) {
         this.dialect = dialect;
         this.factory = factory;
         this.location = location;
         this.pooled = pooled;
-        this.turn = turn;
     }
 
     /** Write transactions committed so far (several writes may share one: {@link WriteGroup}). */
@@ -126,7 +118,7 @@ final class Database implements AutoCloseable {
         WriteGroup work = new WriteGroup(group, dialect);
         RuntimeException failure = null;
         try {
-            withTurn(() -> retryingWrite(group.size() + " writes", work, false));
+            retryingWrite(group.size() + " writes", work, false);
         } catch (RuntimeException e) {
             failure = e;
         } catch (Error e) {
@@ -139,7 +131,7 @@ final class Database implements AutoCloseable {
 
     private <T> void runAlone(WriteGroup.Pending<T> p) {
         try {
-            p.value = withTurn(() -> retryingWrite(p.action, p.work, false));
+            p.value = retryingWrite(p.action, p.work, false);
         } catch (RuntimeException e) {
             p.failure = e;
         } catch (Error e) {
@@ -147,15 +139,6 @@ final class Database implements AutoCloseable {
             throw e;
         } finally {
             p.done = true;
-        }
-    }
-
-    private <T> T withTurn(java.util.function.Supplier<T> write) {
-        if (turn == null) {
-            return write.get();
-        }
-        try (WriterTurn.Held ignored = turn.take()) {
-            return write.get();
         }
     }
 
@@ -295,8 +278,5 @@ final class Database implements AutoCloseable {
             closeQuietly(c);
         }
         factory.close();
-        if (turn != null) {
-            turn.release();
-        }
     }
 }

@@ -19,8 +19,6 @@ import java.sql.DriverManager;
  * Usually opened through {@link dev.keel.core.store.Stores#open} with {@code sqlite:<path>}.
  */
 public final class SqliteStore extends SqlStore {
-    /** {@code -Dkeel.sqlite.writerTurns=false} leaves the ordering of writers to SQLite alone (for comparison). */
-    private static final boolean WRITER_TURNS = !"false".equals(System.getProperty("keel.sqlite.writerTurns"));
 
     /** Opens (creating it and its folder if needed) and upgrades the database at {@code file}. */
     public SqliteStore(Path file) {
@@ -56,6 +54,6 @@ public final class SqliteStore extends SqlStore {
         SqliteNative.prepare();
         String url = "jdbc:sqlite:" + db;
         return new Database(new SqliteDialect(db), () -> DriverManager.getConnection(url, config.toProperties()),
-                db.toString(), false, WRITER_TURNS ? WriterTurn.forDatabase(db) : null);
+                db.toString(), false);
     }
 }
