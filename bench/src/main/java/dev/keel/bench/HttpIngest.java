@@ -134,50 +134,14 @@ final class HttpIngest {
      */
     private static long[] round(String url, int processes, long perChild, long rate, long warmup, Runnable beforeGo) {
         List<Process> children = new ArrayList<>();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = System.getProperty("java.class.path");
         for (int i = 0; i < processes; i++) {
-            try {
-                List<String> cmd = new ArrayList<>(List.of(java));
-                // e.g. KEEL_BENCH_CHILD_OPTS="-XX:StartFlightRecording=filename=/tmp/c.jfr" to profile a child
-                String opts = System.getenv("KEEL_BENCH_CHILD_OPTS");
-                if (opts != null && !opts.isBlank()) {
-                    cmd.addAll(List.of(opts.trim().replace("{i}", Integer.toString(i)).split("\\s+")));
-                }
-                cmd.addAll(List.of("-cp", cp, Bench.class.getName(), "http-ingest", "--child", "1", "--points",
-                        Long.toString(perChild), "--url", url, "--home", Homes.fresh("http-client" + i).toString(),
-                        "--rate", Long.toString(rate / processes), "--warmup", Long.toString(warmup)));
-                ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-                pb.environment().put("KEEL_SYNC_ON_CLOSE_S", "600");
-                pb.environment().remove("KEEL_MODE");
-                children.add(pb.start());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            children.add(Children.start(i, "http-ingest", List.of("--child", "1", "--points", Long.toString(perChild),
+                    "--url", url, "--home", Homes.fresh("http-client" + i).toString(),
+                    "--rate", Long.toString(rate / processes), "--warmup", Long.toString(warmup)),
+                    Map.of("KEEL_SYNC_ON_CLOSE_S", "600")));
         }
-        StartBarrier.release(children, beforeGo);
-        long first = Long.MAX_VALUE;
-        long last = 0;
-        for (Process p : children) {
-            try {
-                for (String line : new String(p.getInputStream().readAllBytes()).split("\n")) {
-                    if (line.startsWith("SPAN ")) {
-                        String[] w = line.trim().split(" ");
-                        first = Math.min(first, Long.parseLong(w[1]));
-                        last = Math.max(last, Long.parseLong(w[2]));
-                    }
-                }
-                if (p.waitFor() != 0) {
-                    throw new IllegalStateException("a child exited with " + p.exitValue());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return new long[] {first, last};
+        Children.release(children, beforeGo);
+        return Children.spans(children);
     }
 
     private static void child(String[] args, long points) {
@@ -189,7 +153,7 @@ final class HttpIngest {
         }
         long start;
         try (Run run = init(args, "bench-http")) {
-            StartBarrier.awaitGo();
+            Children.awaitGo();
             start = System.currentTimeMillis();
             log(run, points, Stats.arg(args, "--rate", 0));
         }

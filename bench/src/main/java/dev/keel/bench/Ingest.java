@@ -33,7 +33,7 @@ final class Ingest {
             boolean barrier = Stats.arg(args, "--barrier", 1) == 1;
             logPoints(Path.of(Stats.arg(args, "--home", "")), points, () -> {
                 if (barrier) {
-                    StartBarrier.awaitGo();
+                    Children.awaitGo();
                     start[0] = System.currentTimeMillis();
                 }
             });
@@ -57,50 +57,19 @@ final class Ingest {
         Path shared = Homes.fresh("ingest8");
         long t0 = System.nanoTime();
         List<Process> children = new ArrayList<>();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = System.getProperty("java.class.path");
         for (int i = 0; i < processes; i++) {
-            try {
-                List<String> cmd = new ArrayList<>(List.of(java));
-                // e.g. KEEL_BENCH_CHILD_OPTS="-XX:StartFlightRecording=filename=/tmp/c{i}.jfr" to profile the children
-                String opts = System.getenv("KEEL_BENCH_CHILD_OPTS");
-                if (opts != null && !opts.isBlank()) {
-                    cmd.addAll(List.of(opts.trim().replace("{i}", Integer.toString(i)).split("\\s+")));
-                }
-                cmd.addAll(List.of("-cp", cp, Bench.class.getName(), "ingest", "--child", "1",
-                        "--points", Long.toString(points / processes), "--home", shared.toString(),
-                        "--barrier", barrier ? "1" : "0"));
-                children.add(new ProcessBuilder(cmd)
-                        .redirectError(ProcessBuilder.Redirect.INHERIT)
-                        .start());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            children.add(Children.start(i, "ingest", List.of("--child", "1", "--points", Long.toString(points / processes),
+                    "--home", shared.toString(), "--barrier", barrier ? "1" : "0"), Map.of()));
         }
         if (barrier) {
-            StartBarrier.release(children);
+            Children.release(children);
         }
-        long first = Long.MAX_VALUE;
-        long last = 0;
-        for (Process p : children) {
-            try {
-                for (String line : new String(p.getInputStream().readAllBytes()).split("\n")) {
-                    if (line.startsWith("SPAN ")) {
-                        String[] w = line.trim().split(" ");
-                        first = Math.min(first, Long.parseLong(w[1]));
-                        last = Math.max(last, Long.parseLong(w[2]));
-                    }
-                }
-                if (p.waitFor() != 0) {
-                    throw new IllegalStateException("a child exited with " + p.exitValue());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+        long[] span = Children.spans(children);
+        if (span == null) {
+            return;
         }
+        long first = span[0];
+        long last = span[1];
         s = (System.nanoTime() - t0) / 1e9;
         check(shared, points / processes * processes);
         long total = points / processes * processes;
