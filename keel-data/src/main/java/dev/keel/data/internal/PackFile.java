@@ -23,13 +23,15 @@ final class PackFile implements AutoCloseable {
     private static final OpenOption DIRECT = directOption();
     /** Largest block size used direct; callers write multiples of it (their buffers are whole MiB). */
     static final int MAX_ALIGN = 64 << 10;
-    private final FileChannel channel;
+    private final Path file;
+    private FileChannel channel;
     /** Block size direct writes must be a multiple of; 0 when writing through the page cache. */
-    private final int align;
+    private int align;
     private ByteBuffer staging;
     private long length;
 
-    private PackFile(FileChannel channel, int align) {
+    private PackFile(Path file, FileChannel channel, int align) {
+        this.file = file;
         this.channel = channel;
         this.align = align;
     }
@@ -44,13 +46,13 @@ final class PackFile implements AutoCloseable {
             try {
                 long align = Files.getFileStore(file).getBlockSize();
                 if (align > 0 && align <= MAX_ALIGN && Long.bitCount(align) == 1) {
-                    return new PackFile(FileChannel.open(file, StandardOpenOption.WRITE, DIRECT), (int) align);
+                    return new PackFile(file, FileChannel.open(file, StandardOpenOption.WRITE, DIRECT), (int) align);
                 }
             } catch (IOException | UnsupportedOperationException e) {
                 // Refused by this file system: write through the page cache.
             }
         }
-        return new PackFile(FileChannel.open(file, StandardOpenOption.WRITE), 0);
+        return new PackFile(file, FileChannel.open(file, StandardOpenOption.WRITE), 0);
     }
 
     boolean direct() {
@@ -74,9 +76,26 @@ final class PackFile implements AutoCloseable {
                 staging.put((byte) 0);
             }
             staging.flip();
-            writeFully(staging);
+            try {
+                writeFully(staging);
+            } catch (IOException e) {
+                // Some file systems take O_DIRECT at open and refuse the writes (EINVAL): go on
+                // through the page cache from the last whole write. A real disk error (full,
+                // failing) fails again there and is reported as such.
+                toPageCache();
+                writeFully(ByteBuffer.wrap(src, off, len));
+            }
         }
         length += len;
+    }
+
+    /** Reopens the file without O_DIRECT, keeping the {@link #length} bytes written so far. */
+    void toPageCache() throws IOException {
+        channel.close();
+        channel = FileChannel.open(file, StandardOpenOption.WRITE);
+        channel.truncate(length);
+        channel.position(length);
+        align = 0;
     }
 
     /** Cuts the padding of the last direct write off, then fsyncs the file's data and length. */

@@ -39,6 +39,27 @@ class PackFileTest {
         }
     }
 
+    /** What a direct write refused at write time (EINVAL on some file systems) falls back to. */
+    @Test
+    void switchingToThePageCacheMidFileKeepsEveryByteInPlace() throws Exception {
+        Path file = Files.createFile(tmp.resolve("switched"));
+        byte[] first = random(1 << 20, 5);
+        byte[] rest = random(54_321, 6);
+        try (PackFile pack = PackFile.create(file)) {
+            pack.write(first, 0, first.length);
+            pack.toPageCache();
+            assertFalse(pack.direct());
+            pack.write(rest, 0, rest.length);
+            pack.write(first, 0, 100); // page-cache writes may follow a partial one
+            pack.force();
+        }
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        expected.write(first);
+        expected.write(rest);
+        expected.write(first, 0, 100);
+        assertArrayEquals(expected.toByteArray(), Files.readAllBytes(file));
+    }
+
     @Test
     void aWholeBlockLastWriteAndAnEmptyPackNeedNoTrimming() throws Exception {
         Path full = Files.createFile(tmp.resolve("full"));
