@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -28,9 +29,17 @@ import java.util.regex.Pattern;
  * else {@code unknown}. Jars' manifest {@code Class-Path} entries are followed (as in
  * manifest-only launcher jars). Folders on the class path are the project's own classes and are
  * not listed.
+ *
+ * <p>What a jar says is remembered for the life of the JVM, keyed by its path, size and
+ * modification time: a process that starts many runs reads a fat jar's directory once.
  */
 final class Dependencies {
     static final String UNKNOWN_GROUP = "unknown";
+    private static final ConcurrentHashMap<Path, Jar> READ = new ConcurrentHashMap<>();
+
+    /** What one jar contributes: its coordinates and the jars its manifest names. */
+    private record Jar(long size, long modified, List<String> coordinates, List<Path> classPath) {
+    }
     private static final Pattern NAME_VERSION = Pattern.compile("(.+?)-(\\d[^-]*(?:-.+)?)");
 
     private Dependencies() {
@@ -49,19 +58,50 @@ final class Dependencies {
         }
         while (!jars.isEmpty()) {
             Path jar = jars.poll();
-            if (!seen.add(jar) || !Files.isRegularFile(jar) || !jar.getFileName().toString().endsWith(".jar")) {
+            if (!seen.add(jar) || !jar.getFileName().toString().endsWith(".jar")) {
                 continue;
             }
-            try (JarFile file = new JarFile(jar.toFile(), false)) {
-                if (!readPomProperties(file, coordinates)) {
-                    coordinates.add(fromFileName(jar));
-                }
-                followManifestClassPath(file, jar, jars);
-            } catch (IOException | RuntimeException e) {
-                coordinates.add(fromFileName(jar)); // unreadable jar: its name is still worth listing
+            Jar facts = read(jar);
+            if (facts != null) {
+                coordinates.addAll(facts.coordinates());
+                jars.addAll(facts.classPath());
             }
         }
         return List.copyOf(coordinates);
+    }
+
+    /** Null when the path is not a regular file. */
+    private static Jar read(Path jar) {
+        long size;
+        long modified;
+        try {
+            java.nio.file.attribute.BasicFileAttributes a =
+                    Files.readAttributes(jar, java.nio.file.attribute.BasicFileAttributes.class);
+            if (!a.isRegularFile()) {
+                return null;
+            }
+            size = a.size();
+            modified = a.lastModifiedTime().toMillis();
+        } catch (IOException e) {
+            return null;
+        }
+        Jar known = READ.get(jar);
+        if (known != null && known.size() == size && known.modified() == modified) {
+            return known;
+        }
+        Set<String> coordinates = new TreeSet<>();
+        Deque<Path> classPath = new ArrayDeque<>();
+        try (JarFile file = new JarFile(jar.toFile(), false)) {
+            if (!readPomProperties(file, coordinates)) {
+                coordinates.add(fromFileName(jar));
+            }
+            followManifestClassPath(file, jar, classPath);
+        } catch (IOException | RuntimeException e) {
+            coordinates.add(fromFileName(jar)); // unreadable jar: its name is still worth listing
+        }
+        Jar facts = new Jar(size, modified, List.copyOf(coordinates), List.copyOf(classPath));
+        READ.put(jar, facts);
+        return facts;
     }
 
     private static boolean readPomProperties(JarFile file, Set<String> out) throws IOException {

@@ -83,21 +83,36 @@ final class Host {
         return m;
     }
 
-    /** Hostname, CPU model, cores and memory; what OSHI cannot read is left out. */
+    /**
+     * Hostname, CPU model, cores and memory; what OSHI cannot read is left out. The hardware is
+     * read once per JVM: OSHI's processor probe starts several helper programs (lshw, dmidecode,
+     * cpuid) each time, and the answer does not change while the process lives.
+     */
     static Map<String, Object> machine(Map<String, String> env) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("hostname", hostname(env));
-        try {
-            SystemInfo si = new SystemInfo();
-            CentralProcessor cpu = si.getHardware().getProcessor();
-            m.put("cpu_model", cpu.getProcessorIdentifier().getName().strip());
-            m.put("physical_cores", cpu.getPhysicalProcessorCount());
-            m.put("logical_cores", cpu.getLogicalProcessorCount());
-            m.put("memory_bytes", si.getHardware().getMemory().getTotal());
-        } catch (RuntimeException | LinkageError e) {
-            m.put("logical_cores", Runtime.getRuntime().availableProcessors());
-        }
+        m.putAll(Hardware.FACTS);
         return m;
+    }
+
+    private static final class Hardware {
+        static final Map<String, Object> FACTS = read();
+
+        private static Map<String, Object> read() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            try {
+                SystemInfo si = new SystemInfo();
+                CentralProcessor cpu = si.getHardware().getProcessor();
+                m.put("cpu_model", cpu.getProcessorIdentifier().getName().strip());
+                m.put("physical_cores", cpu.getPhysicalProcessorCount());
+                m.put("logical_cores", cpu.getLogicalProcessorCount());
+                m.put("memory_bytes", si.getHardware().getMemory().getTotal());
+            } catch (RuntimeException | LinkageError e) {
+                m.clear();
+                m.put("logical_cores", Runtime.getRuntime().availableProcessors());
+            }
+            return java.util.Collections.unmodifiableMap(m);
+        }
     }
 
     /** Without a DNS lookup (which can hang): the environment, then /etc/hostname. */

@@ -206,6 +206,7 @@ final class RunImpl implements Run {
         if (queue.offer(e)) {
             return;
         }
+        wakeWriter(); // it may be napping through a burst
         try {
             while (!queue.offer(e, OFFER_SLICE_MS, TimeUnit.MILLISECONDS)) {
                 Thread w = writerThread;

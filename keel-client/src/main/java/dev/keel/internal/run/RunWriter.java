@@ -40,8 +40,8 @@ import java.util.concurrent.locks.LockSupport;
 final class RunWriter implements Runnable {
     static final long HEARTBEAT_MS = 2_000;
     static final long PROVENANCE_WAIT_MS = 5_000;
-    /** Longest sleep of an idle writer between looks at the queue. */
-    static final long IDLE_POLL_MS = 5;
+    /** Shortest nap between looks at the queue while points arrive fast. */
+    static final long MIN_NAP_MS = 5;
     private static final int EARLY_CYCLE_POINTS = 100_000;
     /**
      * Points per METRICS record. A record is the unit a remote upload sends at once (its end
@@ -70,6 +70,9 @@ final class RunWriter implements Runnable {
     private final List<Map.Entry<EventType, Map<String, Object>>> records = new ArrayList<>();
     private final List<CountDownLatch> flushWaiters = new ArrayList<>();
     private final List<Event> drained = new ArrayList<>(1024);
+    private final int queueRoom;
+    private long lastLook = System.nanoTime();
+    private long napNanos = TimeUnit.MILLISECONDS.toNanos(MIN_NAP_MS);
     private long lastCycle = startedAt;
     private long lastHeartbeat;
     private Event.End end;
@@ -80,6 +83,7 @@ final class RunWriter implements Runnable {
               SummaryTracker summary, Problems problems) {
         this.run = run;
         this.queue = queue;
+        this.queueRoom = queue.size() + queue.remainingCapacity();
         this.store = store;
         this.home = home;
         this.log = log;
@@ -141,22 +145,24 @@ final class RunWriter implements Runnable {
                 if (first == null) {
                     // Park rather than wait on the queue: a writer blocked in poll(timeout) makes
                     // every offer() on the training thread pay for a futex wake-up (~5-10 µs).
-                    // Flush and End unpark it at once; points wait at most IDLE_POLL_MS.
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(wait, IDLE_POLL_MS)));
+                    // Flush, End and a full queue unpark it at once.
+                    LockSupport.parkNanos(Math.min(TimeUnit.MILLISECONDS.toNanos(wait), napNanos));
                     if (Thread.interrupted()) {
                         throw new InterruptedException();
                     }
                     first = queue.poll();
                 }
+                int found = 0;
                 if (first != null) {
                     handle(first);
                     drained.clear();
-                    queue.drainTo(drained, 4096);
+                    found = 1 + queue.drainTo(drained, 4096);
                     for (Event e : drained) {
                         handle(e);
                     }
                     drained.clear();
                 }
+                adaptNap(found);
                 now = System.currentTimeMillis();
                 boolean provenanceJustReady = !created && provenance.isDone();
                 if (end != null || !flushWaiters.isEmpty() || now - lastCycle >= cycleMs
@@ -171,6 +177,31 @@ final class RunWriter implements Runnable {
             closeLog();
             releaseWaiters();
         }
+    }
+
+    /**
+     * Sizes the next nap so that, at the rate events arrived since the last look, the queue
+     * would be at most an eighth full when the writer looks again. A loop that logs a few
+     * hundred times a second is then drained once per cycle instead of every few milliseconds:
+     * each wake-up is CPU taken from the other core, which the training loop may share. A burst
+     * that fills the queue anyway wakes the writer (see RunImpl#enqueue).
+     */
+    private void adaptNap(int found) {
+        long now = System.nanoTime();
+        long since = Math.max(1, now - lastLook);
+        lastLook = now;
+        napNanos = napAfter(since, found, queueRoom, TimeUnit.MILLISECONDS.toNanos(MIN_NAP_MS),
+                TimeUnit.MILLISECONDS.toNanos(cycleMs));
+    }
+
+    /** The nap after a look that found {@code found} events {@code sinceNanos} after the one before. */
+    static long napAfter(long sinceNanos, int found, int queueRoom, long floorNanos, long ceilingNanos) {
+        if (found == 0) {
+            return ceilingNanos;
+        }
+        double nanosPerEvent = sinceNanos / (double) found;
+        long fill = (long) (nanosPerEvent * (queueRoom / 8.0));
+        return Math.max(floorNanos, Math.min(ceilingNanos, fill));
     }
 
     private void handle(Event e) {
