@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * A training process for the crash tests, run in a child JVM: {@code ChildMain HOME MODE}.
  * Prints {@code id <runId>} first, then for mode {@code log} {@code at <step> <epochMs>} after
- * each logged step (every few ms), until killed.
+ * each logged step (every few ms), until killed; modes {@code exit3-watched}/{@code exit0-watched}
+ * print {@code exit status known <true|false> (<why>)} before they exit.
  */
 public final class ChildMain {
     private ChildMain() {
@@ -57,6 +58,14 @@ public final class ChildMain {
             case "exit0" -> {
                 run.log(Map.of("loss", 1.0));
                 System.exit(0);
+            }
+            case "exit3-watched", "exit0-watched" -> {
+                // the exit status is only known once the JDK 17-20 agent is in place: wait for it, and say so
+                run.log(Map.of("loss", 1.0));
+                boolean known = ProcessHooks.exitStatusKnown(20_000);
+                System.out.println("exit status known " + known + " (" + ExitStatusWatch.outcome() + ")");
+                System.out.flush();
+                System.exit(mode.startsWith("exit3") ? 3 : 0);
             }
             case "return" -> run.log(Map.of("loss", 1.0));
             default -> throw new IllegalArgumentException(mode);
