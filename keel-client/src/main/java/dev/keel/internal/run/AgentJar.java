@@ -44,9 +44,11 @@ final class AgentJar {
     /** The verified cached jar, written if needed; null when no private cache folder can be had. */
     static Path cached() throws IOException {
         Path root = cacheRoot();
-        if (root == null) {
-            return null;
-        }
+        return root == null ? null : cached(root);
+    }
+
+    /** As {@link #cached()}, in the folder {@code root}. */
+    static Path cached(Path root) throws IOException {
         Map<String, byte[]> classes = classes();
         String name = "exit-status-" + digest(classes) + ".jar";
         byte[] jar = jar(classes);
