@@ -84,7 +84,11 @@ final class ProcessHooks {
         if (Runtime.version().feature() >= 21) {
             captureExitStatus();
         } else {
-            ExitStatusWatch.start();
+            try {
+                ExitStatusWatch.start();
+            } catch (LinkageError | RuntimeException e) {
+                // a runtime without jdk.management: the exit status stays unknown
+            }
         }
         Thread hook = new Thread(ProcessHooks::onExit, "keel-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -169,7 +173,14 @@ final class ProcessHooks {
     }
 
     private static void onExit() {
-        Integer status = exitStatus != null ? exitStatus : ExitStatusWatch.status();
+        Integer status = exitStatus;
+        if (status == null && Runtime.version().feature() < 21) {
+            try {
+                status = ExitStatusWatch.status();
+            } catch (LinkageError | RuntimeException e) {
+                // unknown, as without the agent
+            }
+        }
         for (RunImpl run : active()) {
             if (status != null && status != 0) {
                 run.end(RunState.FAILED, "exit status " + status);
