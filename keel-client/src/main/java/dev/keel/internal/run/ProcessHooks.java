@@ -24,15 +24,21 @@ import java.util.logging.Logger;
  * {@code failed}; SIGTERM/SIGINT → {@code killed}, then the previous signal handler runs so the
  * JVM still exits; exit with a non-zero status → {@code failed}, otherwise → {@code finished}.
  *
- * <p>The exit status is known on JDK 21+ (through the {@code java.lang.Runtime} exit logger);
- * on older JDKs an explicit {@code System.exit(n)} without {@code close()} reads as finished.
- * Every handler chains to the one it replaced.
+ * <p>How the exit status is known: on JDK 21+ {@code Runtime.exit} logs it to the
+ * {@code java.lang.Runtime} logger (JDK-8301627), which these hooks enable and listen to. JDK
+ * 17-20 report it nowhere, so {@link ExitStatusWatch} loads a small agent into this JVM in the
+ * background, which makes {@code java.lang.Shutdown.exit(int)} leave its status where the
+ * shutdown hook reads it; until the agent is in place (tens of milliseconds after the first run
+ * starts), or where it cannot be loaded, an explicit {@code System.exit(n)} without
+ * {@code close()} reads as finished, whatever {@code n}. Returning from {@code main} leaves no
+ * status: finished. Every handler chains to the one it replaced.
  */
 final class ProcessHooks {
     private static final Set<RunImpl> ACTIVE = ConcurrentHashMap.newKeySet();
     private static final ThreadLocal<RunImpl> LAST_CLOSED = new ThreadLocal<>();
     private static volatile boolean installed;
     private static volatile Integer exitStatus;
+    private static volatile boolean exitLogger;
 
     private ProcessHooks() {
     }
@@ -75,7 +81,15 @@ final class ProcessHooks {
         for (String name : new String[]{"TERM", "INT"}) {
             installSignal(name);
         }
-        captureExitStatus();
+        if (Runtime.version().feature() >= 21) {
+            captureExitStatus();
+        } else {
+            try {
+                ExitStatusWatch.start();
+            } catch (LinkageError | RuntimeException e) {
+                // a runtime without jdk.management: the exit status stays unknown
+            }
+        }
         Thread hook = new Thread(ProcessHooks::onExit, "keel-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
     }
@@ -100,11 +114,19 @@ final class ProcessHooks {
         }
     }
 
+    /**
+     * Waits up to {@code timeoutMs} for the exit status to become knowable (on JDK 17-20 the agent
+     * arrives shortly after the first run starts); true once it is. For tests.
+     */
+    static boolean exitStatusKnown(long timeoutMs) throws InterruptedException {
+        if (Runtime.version().feature() >= 21) {
+            return exitLogger;
+        }
+        return ExitStatusWatch.await(timeoutMs);
+    }
+
     /** On JDK 21+, Runtime.exit reports its status to this logger when it is enabled for DEBUG. */
     private static void captureExitStatus() {
-        if (Runtime.version().feature() < 21) {
-            return;
-        }
         try {
             Logger logger = Logger.getLogger("java.lang.Runtime");
             logger.setLevel(Level.FINE);
@@ -131,6 +153,7 @@ final class ProcessHooks {
                 public void close() {
                 }
             });
+            exitLogger = true;
         } catch (RuntimeException ignored) {
             // another logging back end: exit status stays unknown
         }
@@ -151,6 +174,13 @@ final class ProcessHooks {
 
     private static void onExit() {
         Integer status = exitStatus;
+        if (status == null && Runtime.version().feature() < 21) {
+            try {
+                status = ExitStatusWatch.status();
+            } catch (LinkageError | RuntimeException e) {
+                // unknown, as without the agent
+            }
+        }
         for (RunImpl run : active()) {
             if (status != null && status != 0) {
                 run.end(RunState.FAILED, "exit status " + status);

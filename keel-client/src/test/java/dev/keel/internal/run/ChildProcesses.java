@@ -33,8 +33,14 @@ final class ChildProcesses {
     }
 
     static Child start(Path java, Path home, String mode) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), ChildMain.class.getName(), home.toString(), mode));
+        return start(java, home, mode, List.of());
+    }
+
+    /** As {@link #start(Path, Path, String)}, with extra JVM options before the main class. */
+    static Child start(Path java, Path home, String mode, List<String> jvmOptions) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ChildMain.class.getName(), home.toString(), mode));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove("KEEL_HOME");
         Process p = pb.start();
