@@ -2,6 +2,7 @@
 # Reruns, back to back, the benchmarks whose targets are still open (see docs/benchmarks.md), for
 # a quiet machine: nothing else should run meanwhile. Raw output: bench/results/open-targets-<UTC>.txt.
 #   bench/open_targets.sh [PART ...]   parts: ingest http mlflow apparel data loop (default: all)
+#   APPAREL_ROUNDS=N (default 5): rounds of the DJL/PyTorch comparison
 set -euo pipefail
 cd "$(dirname "$0")/.."
 parts=("$@")
@@ -23,12 +24,18 @@ for part in "${parts[@]}"; do
     http)
       for store in embedded postgres; do
         note "http-ingest $store, flat out"; run "${bench[@]}" http-ingest --store "$store"
-        note "http-ingest $store, paced at 320,000 points/s"; run "${bench[@]}" http-ingest --store "$store" --rate 320000
+        for round in 1 2 3; do
+          note "http-ingest $store, paced at 320,000 points/s (round $round)"
+          run "${bench[@]}" http-ingest --store "$store" --rate 320000
+        done
       done ;;
     mlflow) note "MLflow Java client: Keel vs mlflow server"; run bench/mlflow_server_compare.sh ;;
-    apparel) note "DJL vs PyTorch, tracked vs untracked"; run bench/apparel_compare.sh 5 ;;
+    apparel) note "DJL vs PyTorch, tracked vs untracked"; run bench/apparel_compare.sh "${APPAREL_ROUNDS:-5}" ;;
     data) note "datasets vs DVC (git-annex left out)"; DATA_BENCH_SKIP_ANNEX=1 SKIP_BUILD=1 run bench/data_compare.sh ;;
-    loop) note "training-loop overhead"; run "${bench[@]}" loop-overhead ;;
+    loop)
+      for round in 1 2; do
+        note "training-loop overhead (round $round)"; run "${bench[@]}" loop-overhead
+      done ;;
     *) echo "unknown part $part" >&2; exit 2 ;;
   esac
 done

@@ -113,7 +113,13 @@ def main():
     total = epochs * per_epoch
     step = 0
     times = []
+    gate = os.environ.get("KEEL_EPOCH_GATE")  # turns with other trainers (bench/apparel_lockstep.sh)
+    if gate:
+        open(gate + ".ready", "w").close()
     for epoch in range(epochs):
+        if gate:
+            while not os.path.exists("%s.go.%d" % (gate, epoch)):
+                time.sleep(0.002)
         order = torch.from_numpy(permutation(n, seed, epoch))
         model.train()
         t0 = time.perf_counter()
@@ -141,6 +147,8 @@ def main():
                 val_loss += loss_fn(out, yva[s:s + 512]).item() * len(out)
                 val_right += (out.argmax(1) == yva[s:s + 512]).sum().item()
         times.append(time.perf_counter() - t0)
+        if gate:
+            open("%s.done.%d" % (gate, epoch), "w").close()
         print("epoch %d: %.2f s, loss %.4f accuracy %.4f val_loss %.4f val_accuracy %.4f"
               % (epoch + 1, times[-1], loss_sum / per_epoch, right / n, val_loss / len(xva), val_right / len(xva)),
               file=sys.stderr)

@@ -181,7 +181,8 @@ final class RunWriter implements Runnable {
 
     /**
      * Sizes the next nap so that, at the rate events arrived since the last look, the queue
-     * would be at most an eighth full when the writer looks again. A loop that logs a few
+     * would be at most 1/32 full when the writer looks again (few enough events to still be in
+     * the cache when it reads them). A loop that logs a few
      * hundred times a second is then drained once per cycle instead of every few milliseconds:
      * each wake-up is CPU taken from the other core, which the training loop may share. A burst
      * that fills the queue anyway wakes the writer (see RunImpl#enqueue).
@@ -200,7 +201,7 @@ final class RunWriter implements Runnable {
             return ceilingNanos;
         }
         double nanosPerEvent = sinceNanos / (double) found;
-        long fill = (long) (nanosPerEvent * (queueRoom / 8.0));
+        long fill = (long) (nanosPerEvent * (queueRoom / 32.0));
         return Math.max(floorNanos, Math.min(ceilingNanos, fill));
     }
 

@@ -30,15 +30,15 @@ class WriterNapTest {
 
     @Test
     void aSlowLoopIsDrainedOncePerCycle() {
-        // one log() per 3 ms: an eighth of a 65,536-event queue would take 24 s to fill
+        // one log() per 3 ms: 1/32 of a 65,536-event queue would take 6 s to fill
         long since = TimeUnit.MILLISECONDS.toNanos(30);
         assertEquals(CEILING, RunWriter.napAfter(since, 10, 65_536, FLOOR, CEILING));
     }
 
     @Test
-    void aFastLoggerIsLookedAtOftenEnoughToKeepTheQueueAnEighthFull() {
-        // 1,000 events in 1 ms = 1 µs each: 8,192 events (an eighth) arrive in ~8 ms
-        long nap = RunWriter.napAfter(TimeUnit.MILLISECONDS.toNanos(1), 1_000, 65_536, FLOOR, CEILING);
+    void aFastLoggerIsLookedAtBeforeTheQueueIsMoreThan1In32Full() {
+        // 1,000 events in 4 ms = 4 µs each: 2,048 events (1/32) arrive in ~8 ms
+        long nap = RunWriter.napAfter(TimeUnit.MILLISECONDS.toNanos(4), 1_000, 65_536, FLOOR, CEILING);
         assertEquals(8_192_000, nap, 1_000);
         // faster still: never below the floor
         assertEquals(FLOOR, RunWriter.napAfter(1_000, 1_000, 65_536, FLOOR, CEILING));

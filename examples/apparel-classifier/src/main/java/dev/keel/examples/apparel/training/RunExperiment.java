@@ -167,8 +167,15 @@ public final class RunExperiment {
                 }
                 loop.checkpoints(config.checkpointEverySteps(), new TrainingCheckpoints(run, checkpoints, out));
             }
+            EpochGate gate = EpochGate.fromEnvironment();
+            gate.before(0);
             long start = System.nanoTime();
-            List<TrainingLoop.EpochResult> epochs = loop.fit(train, split.validation(), null);
+            List<TrainingLoop.EpochResult> epochs = loop.fit(train, split.validation(), r -> {
+                gate.after(r.epoch() - 1);
+                if (r.epoch() < config.epochs()) {
+                    gate.before(r.epoch());
+                }
+            });
             double seconds = (System.nanoTime() - start) / 1e9 + (resumed != null ? resumed.state().trainSeconds() : 0);
             Evaluation eval = loop.evaluate(test);
             String id = run != null ? run.id() : "local-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));

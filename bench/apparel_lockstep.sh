@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The apparel MLP three ways — Keel+DJL untracked, Keel+DJL tracked, PyTorch from Python — with
+# the three processes TAKING TURNS one epoch at a time (KEEL_EPOCH_GATE): epoch E of each runs
+# within seconds of the others', so the machine's state (on this shared VM the same process can
+# run 40 % faster or slower from one minute to the next) is the same for the epochs compared.
+# The order within each turn rotates, so none always goes first. Per epoch: DJL/PyTorch ratio
+# and tracked/untracked overhead; RESULT lines take medians over every epoch of every round.
+#   bench/apparel_lockstep.sh [ROUNDS]      (default 3; 5 epochs each)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+export OPT_OUT_TRACKING=true
+mvn -q -B -o -pl examples/apparel-classifier -am -DskipTests package dependency:build-classpath \
+    -Dmdep.outputFile=target/classpath.txt >&2
+ex=examples/apparel-classifier
+cp="$PWD/$ex/target/classes:$(cat $ex/target/classpath.txt)"
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+if [ ! -x bench/.venv-torch/bin/python ]; then
+  python3 -m venv bench/.venv-torch
+  bench/.venv-torch/bin/pip install -q torch==2.7.1 numpy
+fi
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
+
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2)? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+epochs_of() { grep '^epoch_times_s ' "$1" | cut -d' ' -f2-; }
+wait_for() { while [ ! -e "$1" ]; do sleep 0.01; done; }
+
+names=(plain tracked torch)
+ratios=(); overheads=(); tracked_ratios=()
+for r in $(seq "$rounds"); do
+  g="$work/r$r"; mkdir -p "$g"
+  (cd "$ex" && KEEL_EPOCH_GATE="$g/plain" KEEL_HOME="$work/.keel" java -Dai.djl.offline=true -Djava.awt.headless=true \
+      -cp "$cp" dev.keel.examples.apparel.training.RunExperiment mlp track=false >"$g/plain.out" 2>&1) &
+  (cd "$ex" && KEEL_EPOCH_GATE="$g/tracked" KEEL_HOME="$work/.keel" java -Dai.djl.offline=true -Djava.awt.headless=true \
+      -cp "$cp" dev.keel.examples.apparel.training.RunExperiment mlp track=true >"$g/tracked.out" 2>&1) &
+  KEEL_EPOCH_GATE="$g/torch" bench/.venv-torch/bin/python bench/pytorch_mlp.py >"$g/torch.out" 2>&1 &
+  for n in "${names[@]}"; do wait_for "$g/$n.ready"; done
+  for e in 0 1 2 3 4; do
+    for k in 0 1 2; do
+      n=${names[$(( (k + e + r) % 3 ))]}
+      touch "$g/$n.go.$e"; wait_for "$g/$n.done.$e"
+    done
+  done
+  wait
+  p=($(epochs_of "$g/plain.out")); t=($(epochs_of "$g/tracked.out")); q=($(epochs_of "$g/torch.out"))
+  line="round $r (load $(cut -d' ' -f1 /proc/loadavg)):"
+  for e in 0 1 2 3 4; do
+    ratios+=("$(awk -v a="${p[$e]}" -v b="${q[$e]}" 'BEGIN {printf "%.3f", a/b}')")
+    tracked_ratios+=("$(awk -v a="${t[$e]}" -v b="${q[$e]}" 'BEGIN {printf "%.3f", a/b}')")
+    overheads+=("$(awk -v p="${p[$e]}" -v t="${t[$e]}" 'BEGIN {printf "%.2f", (t/p-1)*100}')")
+    line+=" epoch $((e + 1)) DJL ${p[$e]} tracked ${t[$e]} PyTorch ${q[$e]};"
+  done
+  echo "$line"
+done
+echo "RESULT keel-djl.vs.pytorch.epoch_time.ratio.lockstep $(median "${ratios[@]}") (untracked DJL / PyTorch, median of $(( rounds * 5 )) epoch pairs: ${ratios[*]}; target <= 1.2)"
+echo "RESULT keel-djl-tracked.vs.pytorch.epoch_time.ratio.lockstep $(median "${tracked_ratios[@]}") (tracked DJL / PyTorch: ${tracked_ratios[*]})"
+echo "RESULT keel.tracking_overhead.lockstep $(median "${overheads[@]}") % (tracked / untracked epoch, per epoch: ${overheads[*]}; target <= 2 %)"
+echo "RESULT keel-djl.mlp.test_accuracy $(grep -o 'test_accuracy [0-9.]*' "$work/r1/tracked.out" | awk '{print $2}') (tracked) $(grep -o 'test_accuracy [0-9.]*' "$work/r1/plain.out" | awk '{print $2}') (untracked) (target >= 0.88)"
