@@ -3,7 +3,8 @@
 # the three processes TAKING TURNS one epoch at a time (KEEL_EPOCH_GATE): epoch E of each runs
 # within seconds of the others', so the machine's state (on this shared VM the same process can
 # run 40 % faster or slower from one minute to the next) is the same for the epochs compared.
-# The order within each turn rotates, so none always goes first. Per epoch: DJL/PyTorch ratio
+# The order within each turn rotates, so none always goes first. The turns pass through named
+# pipes: the trainers that wait, and this script, block instead of polling. Per epoch: DJL/PyTorch ratio
 # and tracked/untracked overhead; RESULT lines take medians over every epoch of every round.
 #   bench/apparel_lockstep.sh [ROUNDS]      (default 3; 5 epochs each)
 set -euo pipefail
@@ -30,6 +31,7 @@ names=(plain tracked torch)
 ratios=(); overheads=(); tracked_ratios=()
 for r in $(seq "$rounds"); do
   g="$work/r$r"; mkdir -p "$g"
+  for n in "${names[@]}"; do mkfifo "$g/$n.go" "$g/$n.done"; done
   (cd "$ex" && KEEL_EPOCH_GATE="$g/plain" KEEL_HOME="$work/.keel" java -Dai.djl.offline=true -Djava.awt.headless=true \
       -cp "$cp" dev.keel.examples.apparel.training.RunExperiment mlp track=false >"$g/plain.out" 2>&1) &
   (cd "$ex" && KEEL_EPOCH_GATE="$g/tracked" KEEL_HOME="$work/.keel" java -Dai.djl.offline=true -Djava.awt.headless=true \
@@ -39,9 +41,10 @@ for r in $(seq "$rounds"); do
   for e in 0 1 2 3 4; do
     for k in 0 1 2; do
       n=${names[$(( (k + e + r) % 3 ))]}
-      touch "$g/$n.go.$e"; wait_for "$g/$n.done.$e"
+      echo "$e" > "$g/$n.go"; read -r _ < "$g/$n.done"
     done
   done
+  for n in "${names[@]}"; do echo end > "$g/$n.go"; done
   wait
   p=($(epochs_of "$g/plain.out")); t=($(epochs_of "$g/tracked.out")); q=($(epochs_of "$g/torch.out"))
   line="round $r (load $(cut -d' ' -f1 /proc/loadavg)):"

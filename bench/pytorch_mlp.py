@@ -114,12 +114,12 @@ def main():
     step = 0
     times = []
     gate = os.environ.get("KEEL_EPOCH_GATE")  # turns with other trainers (bench/apparel_lockstep.sh)
-    if gate:
+    if gate:  # named pipes: a waiting trainer blocks instead of polling (see EpochGate.java)
         open(gate + ".ready", "w").close()
     for epoch in range(epochs):
         if gate:
-            while not os.path.exists("%s.go.%d" % (gate, epoch)):
-                time.sleep(0.002)
+            with open(gate + ".go") as go:
+                go.readline()
         order = torch.from_numpy(permutation(n, seed, epoch))
         model.train()
         t0 = time.perf_counter()
@@ -148,10 +148,14 @@ def main():
                 val_right += (out.argmax(1) == yva[s:s + 512]).sum().item()
         times.append(time.perf_counter() - t0)
         if gate:
-            open("%s.done.%d" % (gate, epoch), "w").close()
+            with open(gate + ".done", "w") as done:
+                done.write("%d\n" % epoch)
         print("epoch %d: %.2f s, loss %.4f accuracy %.4f val_loss %.4f val_accuracy %.4f"
               % (epoch + 1, times[-1], loss_sum / per_epoch, right / n, val_loss / len(xva), val_right / len(xva)),
               file=sys.stderr)
+    if gate:  # wait until every trainer is done timing before evaluating
+        with open(gate + ".go") as go:
+            go.readline()
     with torch.no_grad():
         test_acc = (model(xte).argmax(1) == yte).float().mean().item()
     print("RESULT pytorch.mlp.epoch_time.median %.4g s (torch %s, 2 threads; epochs %s)"

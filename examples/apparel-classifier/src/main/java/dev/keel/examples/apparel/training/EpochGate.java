@@ -1,17 +1,21 @@
 package dev.keel.examples.apparel.training;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Lets a benchmark take turns between several trainers, one epoch at a time, so that epochs
  * compared with each other ran seconds apart on the same machine state ({@code
  * bench/apparel_lockstep.sh}). Off unless {@code KEEL_EPOCH_GATE=DIR/NAME} is set: then the
- * trainer announces {@code NAME.ready}, waits for {@code NAME.go.E} before epoch E (from 0) and
- * leaves {@code NAME.done.E} after it. The waits fall between epochs, outside their timing.
+ * trainer leaves the file {@code NAME.ready}, reads a line from the named pipe {@code NAME.go}
+ * before each epoch and writes one to {@code NAME.done} after it; after the last epoch it reads
+ * one more line, so that its evaluation and saving do not run during another trainer's epoch. Named pipes, because a waiting
+ * trainer then blocks in the kernel: one polling for files woke hundreds of times a second and
+ * slowed the trainer whose turn it was. The waits fall between epochs, outside their timing.
  */
 final class EpochGate {
     private static final EpochGate OFF = new EpochGate(null);
@@ -26,36 +30,32 @@ final class EpochGate {
         return v == null || v.isBlank() ? OFF : new EpochGate(Path.of(v));
     }
 
-    /** Waits for the turn of epoch {@code epoch} (0-based). */
+    /** Waits for the turn of epoch {@code epoch} (0-based; the epoch count: for the end). */
     void before(int epoch) {
         if (prefix == null) {
             return;
         }
-        if (epoch == 0) {
-            touch("ready");
-        }
-        Path go = sibling("go." + epoch);
         try {
-            while (!Files.exists(go)) {
-                Thread.sleep(2);
+            if (epoch == 0) {
+                Files.writeString(sibling("ready"), "");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            try (BufferedReader go = Files.newBufferedReader(sibling("go"))) {
+                go.readLine();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("epoch gate " + prefix + ": " + e.getMessage(), e);
         }
     }
 
     /** Hands the turn on after epoch {@code epoch} (0-based). */
     void after(int epoch) {
-        if (prefix != null) {
-            touch(String.format(Locale.ROOT, "done.%d", epoch));
+        if (prefix == null) {
+            return;
         }
-    }
-
-    private void touch(String suffix) {
         try {
-            Files.writeString(sibling(suffix), "");
+            Files.writeString(sibling("done"), epoch + "\n", StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the epoch gate file " + sibling(suffix), e);
+            throw new UncheckedIOException("epoch gate " + prefix + ": " + e.getMessage(), e);
         }
     }
 

@@ -172,9 +172,8 @@ public final class RunExperiment {
             long start = System.nanoTime();
             List<TrainingLoop.EpochResult> epochs = loop.fit(train, split.validation(), r -> {
                 gate.after(r.epoch() - 1);
-                if (r.epoch() < config.epochs()) {
-                    gate.before(r.epoch());
-                }
+                gate.before(r.epoch()); // after the last epoch: wait until every trainer is done timing
+
             });
             double seconds = (System.nanoTime() - start) / 1e9 + (resumed != null ? resumed.state().trainSeconds() : 0);
             Evaluation eval = loop.evaluate(test);
