@@ -11,21 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
-export OPT_OUT_TRACKING=true
-mvn -q -B -o -pl examples/apparel-classifier -am -DskipTests package dependency:build-classpath \
-    -Dmdep.outputFile=target/classpath.txt >&2
-ex=examples/apparel-classifier
-cp="$PWD/$ex/target/classes:$(cat $ex/target/classpath.txt)"
-work=$(mktemp -d)
+. bench/apparel_env.sh
 trap 'rm -rf "$work"' EXIT
-if [ ! -x bench/.venv-torch/bin/python ]; then
-  python3 -m venv bench/.venv-torch
-  bench/.venv-torch/bin/pip install -q torch==2.7.1 numpy
-fi
-echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
-
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2)? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-epochs_of() { grep '^epoch_times_s ' "$1" | cut -d' ' -f2-; }
 
 djl() { # track=true|false, output file
   (cd "$ex" && KEEL_HOME="$work/.keel" java -Dai.djl.offline=true -Djava.awt.headless=true -cp "$cp" \
