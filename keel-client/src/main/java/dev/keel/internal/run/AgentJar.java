@@ -1,5 +1,6 @@
 package dev.keel.internal.run;
 
+import dev.keel.core.UserCache;
 import dev.keel.internal.exitagent.ExitAgent;
 
 import java.io.ByteArrayOutputStream;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
@@ -43,7 +43,7 @@ final class AgentJar {
 
     /** The verified cached jar, written if needed; null when no private cache folder can be had. */
     static Path cached() throws IOException {
-        Path root = cacheRoot();
+        Path root = UserCache.folder("agent");
         return root == null ? null : cached(root);
     }
 
@@ -64,7 +64,7 @@ final class AgentJar {
                 Files.deleteIfExists(tmp);
             }
         }
-        if (!privateTo(root) || !privateTo(file) || !same(file, jar) || file.toString().contains("=")) {
+        if (!UserCache.privateToUser(root, file) || !same(file, jar) || file.toString().contains("=")) {
             return null; // '=' would split the attach request's "jar=options" argument
         }
         return file;
@@ -142,25 +142,5 @@ final class AgentJar {
     private static boolean same(Path file, byte[] expected) throws IOException {
         return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) == expected.length
                 && Arrays.equals(Files.readAllBytes(file), expected);
-    }
-
-    private static boolean privateTo(Path p) throws IOException {
-        PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        Set<PosixFilePermission> perms = a.permissions();
-        return a.owner().getName().equals(System.getProperty("user.name"))
-                && !perms.contains(PosixFilePermission.GROUP_WRITE) && !perms.contains(PosixFilePermission.OTHERS_WRITE);
-    }
-
-    /** {@code $XDG_CACHE_HOME/keel/agent}, else {@code ~/.cache/keel/agent}; null without a home. */
-    private static Path cacheRoot() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
-            return Path.of(xdg, "keel", "agent");
-        }
-        String home = System.getProperty("user.home");
-        if (home == null || home.isBlank() || home.equals("?")) {
-            return null;
-        }
-        return Path.of(home, ".cache", "keel", "agent");
     }
 }

@@ -1,5 +1,7 @@
 package dev.keel.store.sql;
 
+import dev.keel.core.UserCache;
+
 import org.sqlite.SQLiteJDBCLoader;
 import org.sqlite.util.LibraryLoaderUtil;
 
@@ -12,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
@@ -48,7 +49,7 @@ public final class SqliteNative {
             return;
         }
         try {
-            Path dir = cacheRoot();
+            Path dir = UserCache.folder("native");
             Map<String, String> properties = dir == null ? Map.of()
                     : locate(dir.resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion()));
             for (Map.Entry<String, String> p : properties.entrySet()) {
@@ -100,7 +101,7 @@ public final class SqliteNative {
                 Files.writeString(tmp, resource);
                 Files.move(tmp, remembered, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
-            if (!privateTo(dir, lib) || !matches(lib, entry)) {
+            if (!UserCache.privateToUser(dir, lib) || !matches(lib, entry)) {
                 return Map.of();
             }
         } finally {
@@ -138,32 +139,5 @@ public final class SqliteNative {
         CRC32 crc = new CRC32();
         crc.update(Files.readAllBytes(lib));
         return crc.getValue() == entry.getCrc();
-    }
-
-    /** The folder and the library belong to this user and nobody else may change them. */
-    private static boolean privateTo(Path dir, Path lib) throws IOException {
-        String user = System.getProperty("user.name");
-        for (Path p : new Path[] {dir, lib}) {
-            PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            Set<PosixFilePermission> perms = a.permissions();
-            if (!a.owner().getName().equals(user) || perms.contains(PosixFilePermission.GROUP_WRITE)
-                    || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** {@code $XDG_CACHE_HOME/keel/native}, else {@code ~/.cache/keel/native}; null without a home. */
-    private static Path cacheRoot() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
-            return Path.of(xdg, "keel", "native");
-        }
-        String home = System.getProperty("user.home");
-        if (home == null || home.isBlank() || home.equals("?")) {
-            return null;
-        }
-        return Path.of(home, ".cache", "keel", "native");
     }
 }
