@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -43,6 +44,11 @@ final class ChildProcesses {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ChildMain.class.getName(), home.toString(), mode));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove("KEEL_HOME");
+        // a per-user cache of the test's own (the exit-status agent's jar, SQLite's native
+        // library): the children must not depend on the CI user's home being writable
+        Path cache = Path.of("target", "test-xdg-cache").toAbsolutePath();
+        Files.createDirectories(cache, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        pb.environment().put("XDG_CACHE_HOME", cache.toString());
         Process p = pb.start();
         BlockingQueue<String> q = new LinkedBlockingQueue<>();
         List<String> all = Collections.synchronizedList(new ArrayList<>());
