@@ -95,7 +95,8 @@ class CrossOriginBrowserTest {
     /**
      * The attacker's page: text/plain POSTs (what a form or fetch(no-cors) sends without a
      * preflight) for experiment ids 0..4, which are guessable, and for each run id, which it is
-     * given so that the test is as strong as an attacker who learnt them.
+     * given so that the test is as strong as an attacker who learnt them; then a plain
+     * cross-origin read of the runs.
      */
     private String attackPage() {
         StringBuilder ids = new StringBuilder();
@@ -106,12 +107,12 @@ class CrossOriginBrowserTest {
                 + "const target = 'http://127.0.0.1:" + server.port() + "';\n"
                 + "const runs = [" + ids + "];\n"
                 + "const post = (path, body) => fetch(target + path, {method: 'POST', mode: 'no-cors',\n"
-                + "    headers: {'Content-Type': 'text/plain'}, body: JSON.stringify(body)}).then(() => 'sent', e => 'failed: ' + e);\n"
+                + "    headers: {'Content-Type': 'text/plain'}, body: JSON.stringify(body)}).catch(() => null);\n"
                 + "(async () => {\n"
-                + "  const sent = [];\n"
-                + "  for (const id of runs) sent.push(await post('/api/2.0/mlflow/runs/delete', {run_id: id}));\n"
-                + "  for (let e = 0; e < 5; e++) sent.push(await post('/api/2.0/mlflow/experiments/delete', {experiment_id: String(e)}));\n"
-                + "  document.body.dataset.sent = JSON.stringify(sent);\n"
+                + "  for (const id of runs) await post('/api/2.0/mlflow/runs/delete', {run_id: id});\n"
+                + "  for (let e = 0; e < 5; e++) await post('/api/2.0/mlflow/experiments/delete', {experiment_id: String(e)});\n"
+                + "  document.body.dataset.read = await fetch(target + '/api/v1/projects/vision/runs')\n"
+                + "      .then(r => r.text(), e => 'failed: ' + e);\n"
                 + "  document.body.dataset.done = 'true';\n"
                 + "})();\n"
                 + "</script></body></html>";
@@ -134,6 +135,10 @@ class CrossOriginBrowserTest {
         }
         Map<?, ?> experiment = (Map<?, ?>) mlflow("experiments/get-by-name?experiment_name=vision").get("experiment");
         assertEquals("active", experiment.get("lifecycle_stage"), "the page on another origin deleted the experiment");
+        // A cross-origin read is answered (a plain GET) but the browser keeps the answer from the
+        // page: the server grants no CORS.
+        String read = browser.attr("body", "data-read");
+        assertTrue(read.startsWith("failed: TypeError"), "the page on another origin read the runs: " + read);
     }
 
     @Test
