@@ -45,6 +45,8 @@ public final class OriginGuard {
     private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern IPV6 = Pattern.compile("\\[[0-9a-f:.]+]");
     private static final String FIX = "add it with --allowed-hosts";
+    private static final String WHO_MAY_WRITE = "only this server's own pages and clients that are not browsers"
+            + " (curl, the SDK, MLflow clients) may change data";
 
     private final List<String> names;
 
@@ -91,11 +93,15 @@ public final class OriginGuard {
         InetSocketAddress bound = request.exchange().getHttpContext().getServer().getAddress();
         List<String> hosts = request.headers("Host");
         for (String host : hosts) {
+            if (hostName(host) == null) {
+                throw new KeelException(ErrorCode.BAD_REQUEST, "refused Host '" + shorten(host)
+                        + "': not a host name or address with an optional port");
+            }
             if (!hostAllowed(host, bound)) {
                 throw new KeelException(ErrorCode.PERMISSION_DENIED, "refused Host '" + shorten(host)
                         + "': this server answers only to its own names (" + String.join(", ", accepted(bound))
-                        + " or an IP address), so that a web page reached through another name (DNS rebinding) cannot read it."
-                        + " If you reach the server by this name, " + FIX + " " + orBlank(hostName(host)));
+                        + " or an IP address), so that a web page reached through another name (DNS rebinding)"
+                        + " cannot read it. If you reach the server by this name, " + FIX + " " + hostName(host));
             }
         }
         if (SAFE_METHODS.contains(request.method())) {
@@ -115,9 +121,6 @@ public final class OriginGuard {
             }
         }
     }
-
-    private static final String WHO_MAY_WRITE = "only this server's own pages and clients that are not browsers"
-            + " (curl, the SDK, MLflow clients) may change data";
 
     boolean hostAllowed(String hostHeader, InetSocketAddress bound) {
         String name = hostName(hostHeader);
@@ -233,10 +236,6 @@ public final class OriginGuard {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    private static String orBlank(String s) {
-        return s == null ? "" : s;
     }
 
     private static String shorten(String s) {

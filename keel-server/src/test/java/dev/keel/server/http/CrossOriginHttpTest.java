@@ -184,6 +184,14 @@ class CrossOriginHttpTest {
     }
 
     @Test
+    void aMalformedHostIsABadRequest() throws Exception {
+        String reply = HardeningTest.raw(fx.server, "GET /api/v1/projects HTTP/1.1\r\nHost: evil example:1\r\n"
+                + "Connection: close\r\n\r\n");
+        assertTrue(reply.startsWith("HTTP/1.1 400"), reply);
+        assertTrue(reply.contains("refused Host 'evil example:1': not a host name"), reply);
+    }
+
+    @Test
     void theServersOwnNamesAreAcceptedWithOrWithoutThePort() throws Exception {
         int port = fx.server.port();
         for (String host : List.of("127.0.0.1:" + port, "127.0.0.1", "localhost:" + port, "LOCALHOST", "[::1]:" + port,
