@@ -19,8 +19,9 @@ import java.util.concurrent.Callable;
 /** {@code keel ui}: the server for one person, on the embedded store, bound to 127.0.0.1. */
 @Command(name = "ui", mixinStandardHelpOptions = true,
         description = {"Serves this machine's runs (the embedded .keel store) on http://127.0.0.1:PORT until Ctrl-C.",
-            "Only this machine can connect; no sign-in is needed. Web pages on other origins cannot change",
-            "anything, and names other than localhost or an IP address are refused (DNS rebinding)."})
+            "Only this machine can connect; no sign-in is needed.",
+            "Web pages on other origins cannot change anything, and a Host other than localhost, an IP address"
+                + " or a name given with --allowed-hosts is refused (DNS rebinding)."})
 final class UiCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
