@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
         footer = {"%nEnvironment (a flag wins over it; it wins over the config file):",
             "  KEEL_SERVER_HOST, KEEL_SERVER_PORT, KEEL_DB, KEEL_BLOBS,",
             "  KEEL_SERVER_MAX_BODY_BYTES, KEEL_SERVER_ANONYMOUS_READS,",
-            "  KEEL_SERVER_THREADS, KEEL_SERVER_REQUEST_LOG,",
+            "  KEEL_SERVER_THREADS, KEEL_SERVER_REQUEST_LOG, KEEL_SERVER_ALLOWED_HOSTS,",
             "  KEEL_SERVER_REQUEST_TIMEOUT, KEEL_SERVER_MAX_HEADER_BYTES,",
             "  KEEL_SERVER_CONFIG (the config file, like --config)",
             "  S3: KEEL_S3_ENDPOINT, KEEL_S3_REGION, KEEL_S3_PATH_STYLE,",
@@ -57,6 +57,13 @@ final class ServerCommand implements Callable<Integer> {
             description = "Let callers without an API key read public projects and datasets.")
     String anonymousReads;
 
+    @Option(names = "--allowed-hosts", paramLabel = "NAME[,NAME...]",
+            description = {"Host names browsers may reach the server by, besides its address, localhost and IP addresses"
+                + " (keel.example.com, *.example.com). Other Host headers are refused (DNS rebinding); bound to a"
+                + " non-loopback address with none given, any Host is answered.",
+                "Writes from web pages on other origins are always refused; clients that are not browsers are unaffected."})
+    String allowedHosts;
+
     @Option(names = "--threads", paramLabel = "N", description = "Request threads kept ready (default 32).")
     String threads;
 
@@ -82,15 +89,24 @@ final class ServerCommand implements Callable<Integer> {
         put(flags, "max-body-bytes", maxBodyBytes);
         put(flags, "anonymous-reads", anonymousReads);
         put(flags, "threads", threads);
+        put(flags, "allowed-hosts", allowedHosts);
         put(flags, "request-timeout", requestTimeout);
         put(flags, "request-log", requestLog);
         ServerConfig resolved = ServerConfig.resolve(flags, System.getenv(), config);
         resolved.describe().forEach(line -> out.println("  " + line));
+        if (resolved.allowedHosts().isEmpty() && !isLoopback(resolved.host())) {
+            out.println("  note: bound to " + resolved.host() + " with no --allowed-hosts, so any Host is answered;"
+                    + " list the names browsers use to reach this server to refuse DNS-rebinding pages");
+        }
         KeelServer server = ServerAssembly.build(resolved, out).start();
         out.println("Keel server listening on " + server.url() + "  (Ctrl-C to stop)");
         out.flush();
         Serving.untilSignalled(server, out);
         return 0;
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
     private static void put(Map<String, String> flags, String key, String value) {

@@ -4,6 +4,7 @@ import dev.keel.cli.server.Serving;
 import dev.keel.core.KeelHome;
 import dev.keel.server.KeelServer;
 import dev.keel.server.ServerSettings;
+import dev.keel.server.http.OriginGuard;
 import dev.keel.server.ops.RequestLog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,7 +19,9 @@ import java.util.concurrent.Callable;
 /** {@code keel ui}: the server for one person, on the embedded store, bound to 127.0.0.1. */
 @Command(name = "ui", mixinStandardHelpOptions = true,
         description = {"Serves this machine's runs (the embedded .keel store) on http://127.0.0.1:PORT until Ctrl-C.",
-            "Only this machine can connect; no sign-in is needed."})
+            "Only this machine can connect; no sign-in is needed.",
+            "Web pages on other origins cannot change anything, and a Host other than localhost, an IP address"
+                + " or a name given with --allowed-hosts is refused (DNS rebinding)."})
 final class UiCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -31,6 +34,10 @@ final class UiCommand implements Callable<Integer> {
             description = "Port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
+    @Option(names = "--allowed-hosts", paramLabel = "NAME[,NAME...]",
+            description = "More host names the browser may reach the UI by (e.g. a name in /etc/hosts or a proxy's).")
+    String allowedHosts;
+
     @Option(names = "--open", description = "Open the page in the default browser.")
     boolean open;
 
@@ -41,15 +48,16 @@ final class UiCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         KeelHome keelHome = home != null ? new KeelHome(home) : KeelHome.resolve();
+        ServerSettings settings = ServerSettings.local(port).withAllowedHosts(OriginGuard.parse(allowedHosts));
         KeelServer server;
         if (logRequests) {
             RequestLog log = new RequestLog(line -> {
                 out.println(line);
                 out.flush();
             });
-            server = KeelServer.embedded(keelHome, ServerSettings.local(port), log);
+            server = KeelServer.embedded(keelHome, settings, log);
         } else {
-            server = KeelServer.embedded(keelHome, ServerSettings.local(port));
+            server = KeelServer.embedded(keelHome, settings);
         }
         server.start();
         out.println("Keel UI on " + server.url() + "/  (runs from " + keelHome.root() + "; Ctrl-C to stop)");

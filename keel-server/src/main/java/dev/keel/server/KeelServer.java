@@ -26,6 +26,7 @@ import dev.keel.server.auth.OpenAccess;
 import dev.keel.server.auth.TeamAuthenticator;
 import dev.keel.server.auth.TeamAuthorizer;
 import dev.keel.server.http.HttpFront;
+import dev.keel.server.http.OriginGuard;
 import dev.keel.server.http.RequestListener;
 import dev.keel.server.http.Route;
 import dev.keel.server.http.Router;
@@ -69,6 +70,7 @@ public final class KeelServer implements AutoCloseable {
         this.context = new ServerContext(store, b.blobs, b.datasets, authorizer, b.liveness, b.settings);
         this.router = new Router(b.authenticator, new AccessRules(authorizer, store), b.settings.maxBodyBytes());
         this.owned = List.copyOf(b.owned);
+        router.guard(new OriginGuard(b.settings.allowedHosts()));
         router.listen(metrics);
         b.listeners.forEach(router::listen);
         for (ApiModule module : modules(b.extra, metrics)) {

@@ -3,6 +3,7 @@ package dev.keel.cli.server;
 import dev.keel.core.KeelException;
 import dev.keel.server.ServerSettings;
 import dev.keel.server.http.HttpLimits;
+import dev.keel.server.http.OriginGuard;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -27,6 +28,7 @@ import java.util.Map;
  * db: jdbc:postgresql://db.internal:5432/keel
  * blobs: s3://ml-team/keel
  * max-body-bytes: 33554432
+ * allowed-hosts: [keel.example.com, "*.ml.example.com"]   # or one comma-separated string
  * s3:
  *   endpoint: http://minio.internal:9000
  *   region: us-east-1
@@ -50,6 +52,7 @@ public final class ServerConfig {
                     Long.toString(ServerSettings.DEFAULT_MAX_BODY_BYTES), false),
             new Setting("anonymous-reads", "KEEL_SERVER_ANONYMOUS_READS", "--anonymous-reads", "false", false),
             new Setting("threads", "KEEL_SERVER_THREADS", "--threads", "32", false),
+            new Setting("allowed-hosts", "KEEL_SERVER_ALLOWED_HOSTS", "--allowed-hosts", null, false),
             new Setting("request-timeout", "KEEL_SERVER_REQUEST_TIMEOUT", "--request-timeout",
                     Integer.toString(HttpLimits.DEFAULT_REQUEST_TIMEOUT_S), false),
             new Setting("max-header-bytes", "KEEL_SERVER_MAX_HEADER_BYTES", "--max-header-bytes",
@@ -150,6 +153,8 @@ public final class ServerConfig {
             Object v = e.getValue();
             if (v instanceof Map<?, ?> inner) {
                 flatten(key + ".", inner, out, file);
+            } else if (v instanceof List<?> list && key.equals("allowed-hosts")) {
+                out.put(key, String.join(",", list.stream().map(String::valueOf).toList()));
             } else if (v instanceof List<?>) {
                 throw KeelException.invalid("setting '" + key + "' in " + file + " is a list: give one value");
             } else if (v != null) {
@@ -166,6 +171,7 @@ public final class ServerConfig {
         intIn("max-header-bytes", 1024, 16 << 20);
         bool("anonymous-reads");
         bool("request-log");
+        allowedHosts();
     }
 
     public String host() {
@@ -198,9 +204,18 @@ public final class ServerConfig {
         return intIn("max-header-bytes", 1024, 16 << 20);
     }
 
+    /** The names browsers may reach the server by besides its bound address (see {@link OriginGuard}). */
+    public List<String> allowedHosts() {
+        try {
+            return OriginGuard.parse(values.get("allowed-hosts"));
+        } catch (KeelException e) {
+            throw KeelException.invalid(e.getMessage() + " (from " + where("allowed-hosts") + ")");
+        }
+    }
+
     public ServerSettings settings() {
         return new ServerSettings(host(), port(), longIn("max-body-bytes", 1024, 1L << 40), intIn("threads", 1, 4096),
-                bool("anonymous-reads"));
+                bool("anonymous-reads"), allowedHosts());
     }
 
     /**

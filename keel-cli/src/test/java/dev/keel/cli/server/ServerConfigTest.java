@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -103,5 +104,24 @@ class ServerConfigTest {
         assertEquals(newHome, ServerAssembly.localHome("sqlite:" + newHome.resolve("keel.db")));
         KeelException mysql = assertThrows(KeelException.class, () -> ServerAssembly.storeLocation("jdbc:mysql://h/db"));
         assertTrue(mysql.getMessage().contains("only jdbc:postgresql"), mysql.getMessage());
+    }
+
+    @Test
+    void allowedHostsComeFromFlagEnvironmentOrFileAndBadNamesAreNamed() throws Exception {
+        Path list = file("allowed-hosts: [keel.example.com, \"*.ml.example.com\"]\n");
+        assertEquals(List.of("keel.example.com", "*.ml.example.com"), ServerConfig.resolve(Map.of(), Map.of(), list)
+                .settings().allowedHosts(), "a YAML list");
+        Path text = file("allowed-hosts: a.example, b.example\n");
+        assertEquals(List.of("a.example", "b.example"), ServerConfig.resolve(Map.of(), Map.of(), text).allowedHosts());
+        assertEquals(List.of("env.example"), ServerConfig.resolve(Map.of(),
+                Map.of("KEEL_SERVER_ALLOWED_HOSTS", "env.example"), text).allowedHosts(), "the environment wins");
+        assertEquals(List.of("flag.example"), ServerConfig.resolve(Map.of("allowed-hosts", "Flag.Example:8443"),
+                Map.of("KEEL_SERVER_ALLOWED_HOSTS", "env.example"), text).allowedHosts(), "the flag wins; port ignored");
+        assertEquals(List.of(), ServerConfig.resolve(Map.of(), Map.of(), null).settings().allowedHosts(), "default");
+
+        KeelException bad = assertThrows(KeelException.class, () -> ServerConfig.resolve(
+                Map.of("allowed-hosts", "ok.example,https://keel.example/"), Map.of(), null));
+        assertTrue(bad.getMessage().contains("'https://keel.example/'") && bad.getMessage().contains("--allowed-hosts"),
+                bad.getMessage());
     }
 }

@@ -38,6 +38,7 @@ public final class Router {
     private final Authenticator authenticator;
     private final AccessCheck accessCheck;
     private final long maxBodyBytes;
+    private volatile OriginGuard guard = new OriginGuard(List.of());
     private final String idPrefix = Long.toString(System.nanoTime() & 0xffffff, 36);
 
     /** Enforces a route's {@link Access} rule for the caller; throws 401/403/404 to deny. */
@@ -85,6 +86,11 @@ public final class Router {
         return add(new Route("DELETE", pattern, access, handler, false, summary));
     }
 
+    /** Replaces the default guard (the bound address and loopback names only). */
+    public void guard(OriginGuard originGuard) {
+        this.guard = originGuard;
+    }
+
     public void listen(RequestListener listener) {
         listeners.add(listener);
     }
@@ -112,6 +118,7 @@ public final class Router {
             exchange.getResponseHeaders().set("X-Request-Id", id);
             Object result;
             try {
+                guard.check(request);
                 if ("OPTIONS".equals(request.method())) {
                     result = options(request);
                     status = send(exchange, result);

@@ -252,7 +252,7 @@ class ApiFuzzTest {
     }
 
     private static byte[] rawRequest(Fuzz.Request r) {
-        StringBuilder s = new StringBuilder(r.method()).append(' ').append(r.pathAndQuery()).append(" HTTP/1.1\r\nHost: x\r\n");
+        StringBuilder s = new StringBuilder(r.method()).append(' ').append(r.pathAndQuery()).append(" HTTP/1.1\r\nHost: localhost\r\n");
         r.headers().forEach((k, v) -> s.append(k).append(": ").append(v).append("\r\n"));
         byte[] body = r.body() == null ? new byte[0] : r.body();
         s.append("Content-Length: ").append(body.length).append("\r\n\r\n");

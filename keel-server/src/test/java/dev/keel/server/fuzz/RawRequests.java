@@ -26,28 +26,28 @@ final class RawRequests {
                 s = "GET " + path + "\r\n\r\n";                          // HTTP/0.9-style, no version
                 break;
             case 1:
-                s = route.method() + " " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"a\":";
+                s = route.method() + " " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{\"a\":";
                 break;                                                    // body shorter than declared, then EOF
             case 2:
-                s = "POST " + path + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n";
+                s = "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n";
                 break;                                                    // bad chunk size
             case 3:
-                s = "GET " + path + " HTTP/1.1\r\nHost: x\r\nBroken header line\r\n\r\n";
+                s = "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nBroken header line\r\n\r\n";
                 break;
             case 4:
-                s = "GET " + path.replace("%", "%%") + "\u0000\u0007 HTTP/1.1\r\nHost: x\r\n\r\n";
+                s = "GET " + path.replace("%", "%%") + "\u0000\u0007 HTTP/1.1\r\nHost: localhost\r\n\r\n";
                 break;
             case 5:
-                s = "GET /" + "a".repeat(70_000) + " HTTP/1.1\r\nHost: x\r\n\r\n";
+                s = "GET /" + "a".repeat(70_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
                 break;
             case 6:
-                s = "GET " + path + " HTTP/9.9\r\nHost: x\r\n\r\n";
+                s = "GET " + path + " HTTP/9.9\r\nHost: localhost\r\n\r\n";
                 break;
             case 7:
-                s = route.method() + " " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n";
+                s = route.method() + " " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: -5\r\n\r\n";
                 break;
             case 8:
-                s = route.method() + " " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 7\r\n\r\n{}";
+                s = route.method() + " " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\nContent-Length: 7\r\n\r\n{}";
                 break;
             case 9: {
                 byte[] junk = new byte[1 + rnd.nextInt(500)];
@@ -55,10 +55,10 @@ final class RawRequests {
                 return junk;
             }
             case 10:
-                s = "GET " + path + " HTTP/1.1\r\nHost: x\r\nX-Long: " + "v".repeat(100_000) + "\r\n\r\n";
+                s = "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nX-Long: " + "v".repeat(100_000) + "\r\n\r\n";
                 break;
             default:
-                s = route.method() + " " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                s = route.method() + " " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                         + "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n";   // truncated chunked body
                 break;
         }

@@ -48,7 +48,8 @@ final class Browser implements AutoCloseable {
         Assumptions.assumeTrue(present, "Chromium not installed (" + CHROMIUM + ", " + DRIVER + "): browser tests skipped");
     }
 
-    static Browser start() {
+    /** @param extraArguments more Chromium switches (a test's host-resolver rules) */
+    static Browser start(String... extraArguments) {
         requireChromium();
         // Point Selenium at the OS's driver so that it never runs Selenium Manager (no downloads).
         System.setProperty("webdriver.chrome.driver", DRIVER.toString());
@@ -59,6 +60,7 @@ final class Browser implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--window-size=1600,1000", "--no-first-run", "--disable-extensions", "--disable-background-networking",
                 "--disable-sync", "--disable-default-apps", "--mute-audio", "--lang=en-US");
+        options.addArguments(extraArguments);
         org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
         logs.enable(org.openqa.selenium.logging.LogType.BROWSER, java.util.logging.Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
