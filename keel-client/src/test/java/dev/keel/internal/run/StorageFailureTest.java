@@ -68,7 +68,7 @@ class StorageFailureTest {
             List<String> problems = run.problems();
             assertTrue(problems.stream().anyMatch(p -> p.contains("cannot write the event log "
                     + home.resolve("runs").resolve(run.id()).resolve("events.log"))), problems.toString());
-            assertTrue(problems.stream().anyMatch(p -> p.contains("metric points could not be stored")),
+            assertTrue(problems.stream().anyMatch(p -> p.contains("metric points not stored: the event log and the store could not be written")),
                     problems.toString());
             run.close();
         } finally {
