@@ -101,6 +101,9 @@ class StorageFailureTest {
         try (Store store = TestRuns.reader(home)) {
             assertEquals(100_000, store.history(id, "loss").size(), "no point lost: the store took them directly");
             assertEquals(RunState.FINISHED, store.run(id).orElseThrow().state());
+            List<String> stored = store.run(id).orElseThrow().problems();
+            assertTrue(stored.stream().anyMatch(p -> p.contains("cannot write the event log") && p.contains("No space left")),
+                    "the problem is stored with the end: " + stored);
         }
     }
 
