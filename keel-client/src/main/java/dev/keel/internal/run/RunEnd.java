@@ -51,6 +51,12 @@ final class RunEnd {
             ch.force(true);
             return true;
         } catch (IOException | RuntimeException e) {
+            try {
+                // an end of an earlier session must not stand for this one
+                Files.deleteIfExists(path(home, id));
+            } catch (IOException | RuntimeException ignored) {
+                // truncation above already emptied it, unless the file refused any change
+            }
             return false;
         }
     }
