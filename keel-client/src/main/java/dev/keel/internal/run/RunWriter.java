@@ -81,6 +81,8 @@ final class RunWriter implements Runnable {
     private long lastHeartbeat;
     private Event.End end;
     private boolean endStored;
+    /** Whether anything reached the log: before the run is created, only the log holds it. */
+    private boolean logged;
     private String logFailure;
     private volatile Runnable afterCycle;
 
@@ -114,6 +116,7 @@ final class RunWriter implements Runnable {
         log.add(EventType.CREATE, LogRecords.json(RunRecords.toMap(info)));
         try {
             log.commit(false);
+            logged = true;
         } catch (IOException e) {
             problems.report("log", "cannot write the event log " + home.eventLog(run.id()) + " (" + e
                     + "): metrics go to the store only. Fix: free disk space or make " + home.root() + " writable.");
@@ -359,6 +362,7 @@ final class RunWriter implements Runnable {
         }
         try {
             batch.logOffset = log.commit();
+            logged = true;
             return true;
         } catch (IOException e) {
             logFailure = e.getMessage();
@@ -383,16 +387,29 @@ final class RunWriter implements Runnable {
                 }
                 return;
             }
-            needCatchUp = inLog;
+            // what only the log holds (written before the run was created) must reach the store
+            // first, also when this batch could not be logged
+            needCatchUp = logged;
         }
         try {
-            if (needCatchUp && inLog) {
-                LogReplayer.replay(home.eventLog(run.id()), store, run.id(), null, 0);
-                needCatchUp = false;
-            } else {
-                if (!inLog) {
-                    batch.logOffset = -1;
+            boolean replayed = false;
+            if (needCatchUp) {
+                try {
+                    LogReplayer.replay(home.eventLog(run.id()), store, run.id(), null, 0);
+                    replayed = true;
+                } catch (IOException | RuntimeException e) {
+                    if (inLog) {
+                        throw e;
+                    }
+                    problems.report("catch-up", "cannot read back the event log " + home.eventLog(run.id()) + " ("
+                            + e + "); what only it holds is missing from the store until the run is resumed");
                 }
+                needCatchUp = false;
+            }
+            if (!inLog) {
+                batch.logOffset = -1;
+                store.apply(run.id(), batch);
+            } else if (!replayed) {
                 store.apply(run.id(), batch);
             }
             endStored = batch.state != null && batch.state.isTerminal();
