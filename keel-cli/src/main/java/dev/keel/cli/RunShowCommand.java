@@ -8,6 +8,7 @@ import dev.keel.cli.view.RunDetails;
 import dev.keel.core.RunInfo;
 import dev.keel.core.data.RunInput;
 import dev.keel.core.store.Store;
+import dev.keel.core.KeelException;
 import dev.keel.data.Datasets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,14 +41,14 @@ final class RunShowCommand implements Callable<Integer> {
     public Integer call() {
         StoreAccess access = home.access();
         RunDetails details;
+        Output output = new Output(spec.commandLine());
         try (Store store = access.openExisting()) {
             LiveRuns live = new LiveRuns(access.home());
             live.recover(store);
             RunInfo run = live.effective(RunLookup.find(store, runId, access.home().toString()));
             details = new RunDetails(run, store.provenance(run.id()), store.files(run.id()),
-                    store.metricKeys(run.id()), inputs(access, run.id()));
+                    store.metricKeys(run.id()), inputs(access, run.id(), output));
         }
-        Output output = new Output(spec.commandLine());
         long now = System.currentTimeMillis();
         if (format == Format.json) {
             output.json(details.json(now));
@@ -57,12 +58,19 @@ final class RunShowCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static List<RunInput> inputs(StoreAccess access, String runId) {
+    private static List<RunInput> inputs(StoreAccess access, String runId, Output output) {
         if (access.remote()) { // dataset lineage is local until datasets live on the server
             return List.of();
         }
         try (Datasets data = new DataAccess(access).openExisting()) {
             return data.inputsOf(runId);
+        } catch (KeelException e) {
+            if (e.code() != KeelException.ErrorCode.STORAGE_FAILURE) {
+                throw e;
+            }
+            // e.g. a full disk where the dataset tables were never made: the run is still shown
+            output.note("dataset inputs not shown: " + e.getMessage());
+            return List.of();
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.keel.core.data.RunInput;
 import dev.keel.core.filter.Expr;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
+import dev.keel.core.KeelException;
 import dev.keel.data.Datasets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,6 +85,12 @@ final class RunsCommand implements Callable<Integer> {
             if (!access.remote()) { // dataset lineage is local until datasets live on the server
                 try (Datasets data = new DataAccess(access).openExisting()) {
                     inputs = DataAccess.inputsByRun(data);
+                } catch (KeelException e) {
+                    if (e.code() != KeelException.ErrorCode.STORAGE_FAILURE) {
+                        throw e;
+                    }
+                    // e.g. a full disk where the dataset tables were never made: the runs are still listed
+                    output.note("dataset inputs not shown: " + e.getMessage());
                 }
             }
         }
@@ -97,7 +104,12 @@ final class RunsCommand implements Callable<Integer> {
                 output.json(runs.stream().map(r -> RunJson.of(r, used.getOrDefault(r.id(), List.of()), now)).toList());
             }
             case csv -> output.table(RunsTable.build(runs, inputs, now, true), Format.csv);
-            default -> output.table(RunsTable.build(runs, inputs, now, false), Format.table);
+            default -> {
+                output.table(RunsTable.build(runs, inputs, now, false), Format.table);
+                if (RunsTable.anyProblems(runs)) {
+                    output.note(RunsTable.PROBLEM_NOTE);
+                }
+            }
         }
         return 0;
     }

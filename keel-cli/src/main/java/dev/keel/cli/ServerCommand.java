@@ -1,5 +1,6 @@
 package dev.keel.cli;
 
+import dev.keel.cli.server.DbLocation;
 import dev.keel.cli.server.ServerAssembly;
 import dev.keel.cli.server.ServerConfig;
 import dev.keel.cli.server.Serving;
@@ -42,8 +43,7 @@ final class ServerCommand implements Callable<Integer> {
             description = "Address to bind (default 127.0.0.1; 0.0.0.0 for every interface).")
     String host;
 
-    @Option(names = "--db", paramLabel = "JDBC_URL",
-            description = "jdbc:postgresql://HOST[:PORT]/DB, jdbc:sqlite:FILE, or a .keel folder.")
+    @Option(names = "--db", paramLabel = "DB", description = "The database: " + DbLocation.FORMS + ".")
     String db;
 
     @Option(names = "--blobs", paramLabel = "DIR|s3://BUCKET[/PREFIX]",

@@ -1,5 +1,6 @@
 package dev.keel.cli;
 
+import dev.keel.cli.server.DbLocation;
 import dev.keel.core.KeelHome;
 import dev.keel.core.access.AccessStore;
 import dev.keel.core.access.AccessStores;
@@ -12,8 +13,8 @@ import java.nio.file.Path;
  * users and teams directly in its database, so no server needs to run.
  */
 final class ServerDbOption {
-    @Option(names = "--db", paramLabel = "JDBC_URL",
-            description = "The server's database: jdbc:postgresql://HOST[:PORT]/DB or sqlite:/path/keel.db"
+    @Option(names = "--db", paramLabel = "DB",
+            description = "The server's database, as 'keel server --db' takes it: " + DbLocation.FORMS
                     + " (default: the embedded store of --home, $KEEL_HOME, the nearest .keel, or ~/.keel).")
     String db;
 
@@ -22,7 +23,7 @@ final class ServerDbOption {
 
     String location() {
         if (db != null && !db.isBlank()) {
-            return db.strip();
+            return DbLocation.storeLocation(db.strip());
         }
         KeelHome keelHome = home != null ? new KeelHome(home) : KeelHome.resolve();
         return keelHome.ensureExists().storeLocation();

@@ -77,7 +77,7 @@ class RunsCommandTest {
         Set<String> keys = new TreeSet<>();
         runs.get(0).fieldNames().forEachRemaining(keys::add);
         assertEquals(new TreeSet<>(List.of("id", "name", "project", "state", "user", "tags", "notes", "created_at",
-                "runtime_s", "sweep", "config", "summary", "inputs")), keys);
+                "runtime_s", "sweep", "config", "summary", "problems", "inputs")), keys);
         JsonNode first = runs.get(0);
         assertEquals("aaaa1111", first.get("id").asText());
         assertEquals("finished", first.get("state").asText());

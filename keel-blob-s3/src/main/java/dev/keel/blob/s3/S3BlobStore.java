@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,13 +45,16 @@ import java.util.stream.Stream;
  * {@link dev.keel.core.blob.CorruptBlobException} at its end when the bytes do not match.
  *
  * <p>A writer killed mid-upload can leave a temporary object or an unfinished multipart upload
- * under {@code tmp/}; {@link #sweepTemporaries} removes old ones (or give the bucket a lifecycle
- * rule). One instance is safe to share between threads; {@link #close} it when done.
+ * under {@code tmp/}, which {@link #sweepTemporaries} (run by gc) removes once old, or an
+ * unfinished upload to a blob's address, which only the bucket's lifecycle rule removes (a sweep
+ * cannot tell it from a live one). One instance is safe to share between threads; {@link #close} it when done.
  */
 public final class S3BlobStore implements BlobStore, AutoCloseable {
     /** The largest object S3 copies in one request. */
     static final long MAX_SINGLE_COPY = 5L << 30;
     private static final long COPY_PART = 512L << 20;
+    /** How old an unfinished upload in the temporary area must be before a gc aborts it. */
+    public static final Duration UPLOAD_MAX_AGE = Duration.ofDays(1);
 
     private final S3Client s3;
     private final S3Options options;
@@ -325,26 +329,38 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     }
 
     /**
-     * Deletes temporary objects and aborts unfinished multipart uploads under {@code tmp/} that
-     * are older than {@code maxAgeMillis}, as left by writers killed mid-upload.
+     * What a gc sweeps: temporary objects under {@code tmp/} older than {@code maxAgeMillis}, and
+     * multipart uploads under {@code tmp/} started more than {@link #UPLOAD_MAX_AGE} (or
+     * {@code maxAgeMillis}, if longer) ago, as left by writers killed mid-upload. An upload is
+     * given a day, not the gc's grace, because a large stream on a slow link may take hours and
+     * S3 offers no way to tell a live upload from a dead one. Uploads straight to a blob's address
+     * are never aborted here: a live writer may be completing one; abandoned ones are what the
+     * bucket's lifecycle rule (abort incomplete multipart uploads) is for.
      */
+    @Override
     public int sweepTemporaries(long maxAgeMillis) throws IOException {
-        return sweepTemporaries(Instant.now().minusMillis(maxAgeMillis));
+        Instant now = Instant.now();
+        return sweepTemporaries(now.minusMillis(maxAgeMillis),
+                now.minusMillis(Math.max(maxAgeMillis, UPLOAD_MAX_AGE.toMillis())));
     }
 
-    /** As {@link #sweepTemporaries(long)}, for what was started before {@code cutoff}. */
+    /** As {@link #sweepTemporaries(long)}, for what under {@code tmp/} was written or started before {@code cutoff}. */
     public int sweepTemporaries(Instant cutoff) throws IOException {
+        return sweepTemporaries(cutoff, cutoff);
+    }
+
+    private int sweepTemporaries(Instant objectCutoff, Instant uploadCutoff) throws IOException {
         String tmp = prefix + "tmp/";
         int removed = 0;
         try {
             for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(tmp)).contents()) {
-                if (o.lastModified().isBefore(cutoff)) {
+                if (o.lastModified().isBefore(objectCutoff)) {
                     s3.deleteObject(r -> r.bucket(bucket).key(o.key()));
                     removed++;
                 }
             }
-            for (var u : s3.listMultipartUploadsPaginator(r -> r.bucket(bucket).prefix(prefix)).uploads()) {
-                if (u.initiated().isBefore(cutoff)) {
+            for (var u : s3.listMultipartUploadsPaginator(r -> r.bucket(bucket).prefix(tmp)).uploads()) {
+                if (u.key().startsWith(tmp) && u.initiated().isBefore(uploadCutoff)) {
                     s3.abortMultipartUpload(r -> r.bucket(bucket).key(u.key()).uploadId(u.uploadId()));
                     removed++;
                 }

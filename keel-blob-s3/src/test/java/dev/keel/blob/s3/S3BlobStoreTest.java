@@ -17,14 +17,20 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -192,6 +198,108 @@ class S3BlobStoreTest extends BlobStoreContractTest {
         // single it out here; a cutoff in the future takes everything.
         assertEquals(2, s3store.sweepTemporaries(Instant.now().plusSeconds(60)));
         assertNoTemporaries();
+    }
+
+    /**
+     * A gc's sweep while another writer streams a large blob straight to its address: the sweep
+     * keeps to the temporary area, so the writer's upload completes and the blob reads back whole.
+     */
+    @Test
+    void aSweepLeavesAnUploadInFlightToItsAddressAlone() throws Exception {
+        byte[] data = new GeneratedStream(31, 3L * S3Options.MIN_PART_SIZE + 11).readAllBytes();
+        String hash = Hashes.of(data);
+        raw.createMultipartUpload(r -> r.bucket(S3ProxyServer.BUCKET).key(options.prefix() + "tmp/abandoned"));
+        try (PausingStream in = new PausingStream(data, S3Options.MIN_PART_SIZE + 1)) {
+            CompletableFuture<String> writer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return s3store.put(in, hash);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            in.paused.await();
+            assertEquals(1, uploadsUnder(options.prefix() + "sha256/").size(), "the writer's upload is in flight");
+            // A cutoff in the future makes every upload look old (S3Proxy reports none as older).
+            assertEquals(1, s3store.sweepTemporaries(Instant.now().plusSeconds(60)), "only the abandoned temporary");
+            in.resume.countDown();
+            assertEquals(hash, writer.get(60, TimeUnit.SECONDS));
+        }
+        try (InputStream back = s3store.open(hash)) {
+            assertArrayEquals(data, back.readAllBytes(), "read back and verified against its address");
+        }
+        assertNoTemporaries();
+    }
+
+    /** The sweep a gc runs (an age, not a cutoff) never aborts a young upload in the temporary area. */
+    @Test
+    void theGcSweepLeavesAStreamOfUnknownHashInFlightAlone() throws Exception {
+        byte[] data = new GeneratedStream(32, 2L * S3Options.MIN_PART_SIZE + 5).readAllBytes();
+        try (PausingStream in = new PausingStream(data, S3Options.MIN_PART_SIZE + 1)) {
+            CompletableFuture<String> writer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return s3store.put(in);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            in.paused.await();
+            assertEquals(1, uploadsUnder(options.prefix() + "tmp/").size(), "the writer's upload is in flight");
+            assertEquals(0, s3store.sweepTemporaries(0));
+            in.resume.countDown();
+            assertEquals(Hashes.of(data), writer.get(60, TimeUnit.SECONDS));
+        }
+        try (InputStream back = s3store.open(Hashes.of(data))) {
+            assertArrayEquals(data, back.readAllBytes());
+        }
+        assertNoTemporaries();
+    }
+
+    private List<String> uploadsUnder(String keyPrefix) {
+        return raw.listMultipartUploads(r -> r.bucket(S3ProxyServer.BUCKET).prefix(keyPrefix)).uploads().stream()
+                .map(u -> u.key()).collect(Collectors.toList());
+    }
+
+    /** The bytes, stopping once {@code pauseAt} of them were read until the test resumes it. */
+    private static final class PausingStream extends InputStream {
+        final CountDownLatch paused = new CountDownLatch(1);
+        final CountDownLatch resume = new CountDownLatch(1);
+        private final byte[] data;
+        private final int pauseAt;
+        private int pos;
+
+        PausingStream(byte[] data, int pauseAt) {
+            this.data = data;
+            this.pauseAt = pauseAt;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (pos == pauseAt && paused.getCount() > 0) {
+                paused.countDown();
+                try {
+                    if (!resume.await(60, TimeUnit.SECONDS)) {
+                        throw new IOException("the test never resumed the stream");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException();
+                }
+            }
+            if (pos >= data.length) {
+                return -1;
+            }
+            int limit = pos < pauseAt ? pauseAt : data.length;
+            int n = Math.min(len, limit - pos);
+            System.arraycopy(data, pos, b, off, n);
+            pos += n;
+            return n;
+        }
     }
 
     private int count(String operation) {

@@ -18,7 +18,6 @@ import dev.keel.server.http.HttpLimits;
 import dev.keel.server.ops.RequestLog;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +40,8 @@ public final class ServerAssembly {
     public static KeelServer.Builder builder(ServerConfig config, PrintWriter log) {
         HttpLimits.configure(config.requestTimeoutSeconds(), config.maxHeaderBytes());
         if (config.db() == null) {
-            throw KeelException.invalid("no database: give --db jdbc:postgresql://HOST/DB, jdbc:sqlite:FILE or a .keel"
-                    + " folder (or set KEEL_DB, or 'db:' in the config file)");
+            throw KeelException.invalid("no database: give --db " + DbLocation.FORMS
+                    + " (or set KEEL_DB, or 'db:' in the config file)");
         }
         String location = storeLocation(config.db());
         Path localHome = localHome(location);
@@ -109,32 +108,9 @@ public final class ServerAssembly {
         }
     }
 
-    /** {@code --db} as a store location: PostgreSQL URLs as they are, SQLite files and .keel folders as {@code sqlite:}. */
+    /** {@code --db} as a store location; see {@link DbLocation}. */
     static String storeLocation(String db) {
-        if (db.startsWith("jdbc:postgresql:")) {
-            return db;
-        }
-        if (db.startsWith("jdbc:sqlite:")) {
-            return "sqlite:" + Path.of(db.substring("jdbc:sqlite:".length())).toAbsolutePath();
-        }
-        if (db.startsWith("sqlite:")) {
-            return db;
-        }
-        if (db.startsWith("jdbc:")) {
-            throw KeelException.invalid("--db '" + db + "': only jdbc:postgresql://… and jdbc:sqlite:… are supported");
-        }
-        Path path = Path.of(db).toAbsolutePath();
-        String name = path.getFileName() == null ? "" : path.getFileName().toString();
-        boolean file = Files.isRegularFile(path)
-                || (!Files.exists(path) && (name.endsWith(".db") || name.endsWith(".sqlite") || name.endsWith(".sqlite3")));
-        if (file) {
-            if (path.getParent() == null || !Files.isDirectory(path.getParent())) {
-                throw KeelException.invalid("--db '" + db + "': the folder " + path.getParent() + " does not exist");
-            }
-            return "sqlite:" + path;
-        }
-        // A folder: a Keel home (keel.db, blobs/), created when missing like the SDK does.
-        return new KeelHome(path).ensureExists().storeLocation();
+        return DbLocation.storeLocation(db);
     }
 
     /** The Keel folder of a local SQLite store ({@code <folder>/keel.db}), else null. */

@@ -58,6 +58,10 @@ public record RunDetails(RunInfo run, Map<String, Object> provenance, List<RunFi
         pair(out, "Sweep", run.sweep());
         pair(out, "Tags", String.join(", ", run.tags()));
         pair(out, "Notes", run.notes());
+        if (!run.problems().isEmpty()) {
+            // what the run could not record: a finished run with lost points is not a whole record
+            pair(out, "Problems", String.join("\n" + " ".repeat(10), run.problems()));
+        }
         section(out, "Config", Flatten.flatten(run.config()));
         section(out, "Summary", Flatten.flatten(run.summary()));
         section(out, "Provenance", Flatten.flatten(provenance));

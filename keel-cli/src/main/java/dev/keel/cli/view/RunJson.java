@@ -42,6 +42,7 @@ public final class RunJson {
         out.put("sweep", run.sweep().isEmpty() ? null : run.sweep());
         out.put("config", Json.encodeNonFinite(run.config()));
         out.put("summary", Json.encodeNonFinite(run.summary()));
+        out.put("problems", run.problems());
         return out;
     }
 }

@@ -17,10 +17,17 @@ import java.util.TreeSet;
  * System metrics ({@code system/…}) stay out of the table; {@code keel run show} lists them.
  * In a narrow terminal the text table gives up Notes, Tags, User, Sweep, Created and Runtime (in
  * that order) before config and summary columns, since those are what runs are compared by.
- * Column keys are the names {@code --sort} and {@code --filter} accept.
+ * Column keys are the names {@code --sort} and {@code --filter} accept. A run that recorded
+ * problems (e.g. points a full disk could not take) shows its state with {@link #PROBLEM_MARK}
+ * for people, and CSV adds a Problems column when any run has some.
  */
 public final class RunsTable {
     static final String SYSTEM_PREFIX = "system/";
+    /** After the state of a run with problems, in the text table. */
+    public static final String PROBLEM_MARK = "!";
+    /** What the mark means, printed under a table that shows it. */
+    public static final String PROBLEM_NOTE = "a state ending in '" + PROBLEM_MARK
+            + "': the run recorded problems (data it could not store); 'keel run show ID' lists them";
 
     private RunsTable() {
     }
@@ -40,6 +47,7 @@ public final class RunsTable {
      */
     public static Table build(List<RunInfo> runs, Map<String, List<RunInput>> inputs, long now, boolean exact) {
         boolean anyInputs = runs.stream().anyMatch(r -> !inputs.getOrDefault(r.id(), List.of()).isEmpty());
+        boolean problemColumn = exact && anyProblems(runs);
         List<Map<String, Object>> configs = new ArrayList<>();
         List<Map<String, Object>> summaries = new ArrayList<>();
         TreeMap<String, Boolean> configKeys = new TreeMap<>();
@@ -66,6 +74,9 @@ public final class RunsTable {
         if (anyInputs) {
             table.column("inputs", "Inputs", null, false, true, 0);
         }
+        if (problemColumn) {
+            table.column("problems", "Problems", null, false, true, 0);
+        }
         configKeys.forEach((k, numeric) -> table.column("config." + k, k, "config", numeric));
         summaryKeys.forEach((k, numeric) -> table.column("summary." + k, k, "summary", numeric));
         for (int i = 0; i < runs.size(); i++) {
@@ -74,7 +85,7 @@ public final class RunsTable {
             List<String> cells = new ArrayList<>();
             cells.add(run.id());
             cells.add(run.name());
-            cells.add(run.state().label());
+            cells.add(run.state().label() + (!exact && !run.problems().isEmpty() ? PROBLEM_MARK : ""));
             cells.add(run.notes());
             cells.add(run.user());
             cells.add(String.join(exact ? ";" : ", ", new TreeSet<>(run.tags())));
@@ -86,6 +97,9 @@ public final class RunsTable {
                 cells.add(String.join(exact ? ";" : ", ", used.stream()
                         .map(in -> exact ? DataResults.input(in) : in.ref()).toList()));
             }
+            if (problemColumn) {
+                cells.add(String.join("; ", run.problems()));
+            }
             for (String k : configKeys.keySet()) {
                 cells.add(cell(configs.get(i).get(k), exact));
             }
@@ -95,6 +109,10 @@ public final class RunsTable {
             table.row(cells);
         }
         return table;
+    }
+
+    public static boolean anyProblems(List<RunInfo> runs) {
+        return runs.stream().anyMatch(r -> !r.problems().isEmpty());
     }
 
     /** Records each key, remembering whether every value seen under it is a number. */

@@ -101,6 +101,9 @@ public final class LogRecords {
                 if (m.containsKey("runtimeMs")) {
                     batch.runtimeMs = num(m, "runtimeMs");
                 }
+                if (m.get("problems") instanceof List<?> list) {
+                    batch.problems = list.stream().map(String::valueOf).toList();
+                }
             }
             case HEARTBEAT -> {
                 long at = num(m, "at");

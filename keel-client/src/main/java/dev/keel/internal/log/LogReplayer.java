@@ -25,7 +25,8 @@ public final class LogReplayer {
     /**
      * Replays {@code log} into {@code store} for {@code runId}. When {@code endState} is not
      * null the last batch also sets that state, with {@code endedAt} = the last heartbeat
-     * seen (or {@code fallbackEnd} when the log has none).
+     * seen (or {@code fallbackEnd} when the log has none), unless the log itself ends with the
+     * run's end (its writer wrote it there but the store did not take it).
      */
     public static Result replay(Path log, Store store, String runId, RunState endState, long fallbackEnd)
             throws IOException {
@@ -33,6 +34,7 @@ public final class LogReplayer {
         long lastHeartbeat = 0;
         long records = 0;
         WriteBatch batch = new WriteBatch();
+        RunState logged = null;
         try (EventLogReader reader = EventLogReader.open(log)) {
             for (EventLogReader.Entry e; (e = reader.next()) != null; ) {
                 if (e.end() <= from) {
@@ -47,6 +49,9 @@ public final class LogReplayer {
                 } catch (IllegalArgumentException bad) {
                     // a record with a good CRC but a payload this version cannot read: skip it
                 }
+                if (e.type() == EventType.STATE && batch.state != null) {
+                    logged = batch.state;
+                }
                 batch.logOffset = e.end();
                 records++;
                 if (batch.metrics.size() >= MAX_POINTS_PER_BATCH) {
@@ -54,7 +59,7 @@ public final class LogReplayer {
                     batch = new WriteBatch();
                 }
             }
-            if (endState != null) {
+            if (endState != null && (logged == null || !logged.isTerminal())) {
                 long end = lastHeartbeat > 0 ? lastHeartbeat : fallbackEnd;
                 batch.state = endState;
                 batch.endedAt = end;

@@ -7,6 +7,7 @@ import dev.keel.core.filter.Expr;
 import dev.keel.core.filter.Field;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
+import dev.keel.core.store.WriteBatch;
 import dev.keel.internal.log.EventLogReader;
 import dev.keel.internal.log.EventType;
 import dev.keel.internal.log.LogRecords;
@@ -28,7 +29,9 @@ import java.util.Map;
  * <p>A run stored as {@code running} is alive while its process holds the run's lock file. On
  * the same machine that is exact and needs no clean-up by anyone: the operating system drops
  * the lock when the process dies. For a run of another host (a shared folder), the heartbeat
- * decides: none for {@link #FOREIGN_HEARTBEAT_TIMEOUT_MS} means crashed.
+ * decides: none for {@link #FOREIGN_HEARTBEAT_TIMEOUT_MS} means crashed. A vanished run that
+ * recorded its end beside its log ({@link RunEnd}: the disk was full for both the log and the
+ * store) reads as that end, with its problems, and recovery stores it.
  *
  * <pre>{@code
  * Liveness.recoverCrashed(home, store);               // before listing runs
@@ -42,18 +45,22 @@ public final class Liveness {
     private Liveness() {
     }
 
-    /** The state to show for {@code run}: {@code crashed} for a running run whose process is gone. */
+    /**
+     * The state to show for {@code run}: for a running run whose process is gone, the end it
+     * recorded outside the store, else {@code crashed}.
+     */
     public static RunState effectiveState(KeelHome home, RunInfo run) {
-        if (run.state() != RunState.RUNNING) {
-            return run.state();
-        }
-        return isAlive(home, run) ? RunState.RUNNING : RunState.CRASHED;
+        return effective(home, run).state();
     }
 
-    /** {@code run} with its {@link #effectiveState}. */
+    /** {@code run} as it is to be shown (see {@link #effectiveState}), with the problems of a recorded end. */
     public static RunInfo effective(KeelHome home, RunInfo run) {
-        RunState s = effectiveState(home, run);
-        return s == run.state() ? run : run.withState(s);
+        if (run.state() != RunState.RUNNING || isAlive(home, run)) {
+            return run;
+        }
+        return RunEnd.read(home, run.id())
+                .map(e -> run.withEnd(e.state(), e.endedAt(), e.runtimeMs(), e.problems()))
+                .orElseGet(() -> run.withState(RunState.CRASHED));
     }
 
     static boolean isAlive(KeelHome home, RunInfo run) {
@@ -113,8 +120,21 @@ public final class Liveness {
             if (run.state() != RunState.RUNNING) {
                 return false;
             }
-            LogReplayer.replay(home.eventLog(id), store, id, RunState.CRASHED,
-                    Math.max(run.heartbeatAt(), run.createdAt()));
+            var ended = RunEnd.read(home, id);
+            if (ended.isEmpty()) {
+                LogReplayer.replay(home.eventLog(id), store, id, RunState.CRASHED,
+                        Math.max(run.heartbeatAt(), run.createdAt()));
+                return true;
+            }
+            if (Files.exists(home.eventLog(id))) {
+                LogReplayer.replay(home.eventLog(id), store, id, null, 0);
+            }
+            WriteBatch end = new WriteBatch();
+            end.state = ended.get().state();
+            end.endedAt = ended.get().endedAt();
+            end.runtimeMs = ended.get().runtimeMs();
+            end.problems = ended.get().problems();
+            store.apply(id, end);
             return true;
         } catch (IOException | RuntimeException e) {
             System.err.println("keel: cannot recover run " + id + " (" + e + "); it shows as crashed meanwhile");

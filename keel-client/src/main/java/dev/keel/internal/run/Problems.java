@@ -15,6 +15,7 @@ final class Problems {
     private final List<String> messages = new ArrayList<>();
     private final Set<String> kinds = new HashSet<>();
     private final AtomicLong droppedPoints = new AtomicLong();
+    private String dropReason;
 
     Problems(String runId) {
         this.runId = runId;
@@ -45,6 +46,19 @@ final class Problems {
         droppedPoints.addAndGet(points);
     }
 
+    /** Counts points that could not be stored; the first reason given is the one reported. */
+    void dropped(long points, String why) {
+        if (points <= 0) {
+            return;
+        }
+        synchronized (this) {
+            if (dropReason == null) {
+                dropReason = why;
+            }
+        }
+        droppedPoints.addAndGet(points);
+    }
+
     long droppedPoints() {
         return droppedPoints.get();
     }
@@ -53,7 +67,8 @@ final class Problems {
         List<String> out = new ArrayList<>(messages);
         long dropped = droppedPoints.get();
         if (dropped > 0) {
-            out.add(dropped + " metric points could not be stored (see the problems above)");
+            out.add(dropped + " metric points not stored: "
+                    + (dropReason != null ? dropReason : "see the problems above"));
         }
         return out;
     }

@@ -223,7 +223,7 @@ final class RunImpl implements Run {
 
     private void lost(Event e, String why) {
         if (e instanceof Event.Points p) {
-            problems.dropped(p.n());
+            problems.dropped(p.n(), why);
         }
         problems.warnOnce("after-end", "a " + e.getClass().getSimpleName().toLowerCase() + " event was not recorded: "
                 + why + ". Log before close(), or resume the run.");

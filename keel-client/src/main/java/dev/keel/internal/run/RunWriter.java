@@ -36,6 +36,10 @@ import java.util.concurrent.locks.LockSupport;
  * log holds is indexed twice or skipped. When the log cannot be written, batches go to the
  * store directly; when neither can be written, points are counted as dropped and reported.
  * The writer never stops draining, so {@code log()} never waits on broken storage.
+ *
+ * <p>The end state goes with the run's problems (what could not be stored). When neither the
+ * log nor the store took it, it goes to the space {@link RunEnd} reserved at the start, so that
+ * a run whose {@code close()} returned reads as ended, not crashed.
  */
 final class RunWriter implements Runnable {
     static final long HEARTBEAT_MS = 2_000;
@@ -76,6 +80,10 @@ final class RunWriter implements Runnable {
     private long lastCycle = startedAt;
     private long lastHeartbeat;
     private Event.End end;
+    private boolean endStored;
+    /** Whether anything reached the log: before the run is created, only the log holds it. */
+    private boolean logged;
+    private String logFailure;
     private volatile Runnable afterCycle;
 
     RunWriter(RunImpl run, BlockingQueue<Event> queue, Store store, KeelHome home, EventLogWriter log,
@@ -108,6 +116,7 @@ final class RunWriter implements Runnable {
         log.add(EventType.CREATE, LogRecords.json(RunRecords.toMap(info)));
         try {
             log.commit(false);
+            logged = true;
         } catch (IOException e) {
             problems.report("log", "cannot write the event log " + home.eventLog(run.id()) + " (" + e
                     + "): metrics go to the store only. Fix: free disk space or make " + home.root() + " writable.");
@@ -175,7 +184,22 @@ final class RunWriter implements Runnable {
             cycleSafely();
         } finally {
             closeLog();
+            recordEndOutsideTheStore();
             releaseWaiters();
+        }
+    }
+
+    /** The end, where readers find it when neither the log nor the store took it (see RunEnd). */
+    private void recordEndOutsideTheStore() {
+        if (end == null || endStored) {
+            return;
+        }
+        RunEnd.Ended ended = new RunEnd.Ended(end.state(), end.endedAt(), priorRuntimeMs + (end.endedAt() - startedAt),
+                problems.snapshot());
+        if (!RunEnd.record(home, run.id(), ended)) {
+            problems.report("end", "cannot record the run's end anywhere (event log, store and "
+                    + RunEnd.path(home, run.id()) + " all failed): readers will show it as crashed."
+                    + " Fix: free disk space in " + home.root());
         }
     }
 
@@ -283,6 +307,10 @@ final class RunWriter implements Runnable {
             if (end.error() != null) {
                 state.put("error", end.error());
             }
+            List<String> sofar = problems.snapshot();
+            if (!sofar.isEmpty()) {
+                state.put("problems", sofar);
+            }
             records.add(new SimpleEntry<>(EventType.STATE, state));
         }
         if (created && !needCatchUp && records.isEmpty() && pending.metrics.isEmpty()
@@ -334,8 +362,10 @@ final class RunWriter implements Runnable {
         }
         try {
             batch.logOffset = log.commit();
+            logged = true;
             return true;
         } catch (IOException e) {
+            logFailure = e.getMessage();
             problems.report("log", "cannot write the event log " + home.eventLog(run.id()) + " (" + e
                     + "): metrics now go to the store only. Fix: free disk space or make "
                     + home.root() + " writable, then resume the run to keep logging durably.");
@@ -353,22 +383,36 @@ final class RunWriter implements Runnable {
             }
             if (!createInStore()) {
                 if (!inLog) {
-                    problems.dropped(batch.metrics.size());
+                    problems.dropped(batch.metrics.size(), neitherWritten("the store refused the run"));
                 }
                 return;
             }
-            needCatchUp = inLog;
+            // what only the log holds (written before the run was created) must reach the store
+            // first, also when this batch could not be logged
+            needCatchUp = logged;
         }
         try {
-            if (needCatchUp && inLog) {
-                LogReplayer.replay(home.eventLog(run.id()), store, run.id(), null, 0);
-                needCatchUp = false;
-            } else {
-                if (!inLog) {
-                    batch.logOffset = -1;
+            boolean replayed = false;
+            if (needCatchUp) {
+                try {
+                    LogReplayer.replay(home.eventLog(run.id()), store, run.id(), null, 0);
+                    replayed = true;
+                } catch (IOException | RuntimeException e) {
+                    if (inLog) {
+                        throw e;
+                    }
+                    problems.report("catch-up", "cannot read back the event log " + home.eventLog(run.id()) + " ("
+                            + e + "); what only it holds is missing from the store until the run is resumed");
                 }
+                needCatchUp = false;
+            }
+            if (!inLog) {
+                batch.logOffset = -1;
+                store.apply(run.id(), batch);
+            } else if (!replayed) {
                 store.apply(run.id(), batch);
             }
+            endStored = batch.state != null && batch.state.isTerminal();
         } catch (IOException | RuntimeException e) {
             problems.report("store", "cannot index into the store " + home.database() + " (" + e + ")"
                     + (inLog ? "; the event log keeps everything and the store catches up when it can"
@@ -376,9 +420,15 @@ final class RunWriter implements Runnable {
             if (inLog) {
                 needCatchUp = true;
             } else {
-                problems.dropped(batch.metrics.size());
+                problems.dropped(batch.metrics.size(), neitherWritten(String.valueOf(e.getMessage())));
             }
         }
+    }
+
+    /** Why points were lost: the log's failure (the first cause, e.g. a full disk), else the store's. */
+    private String neitherWritten(String storeFailure) {
+        return "the event log and the store could not be written ("
+                + (logFailure != null ? logFailure : storeFailure) + ")";
     }
 
     private boolean createInStore() {

@@ -290,6 +290,6 @@ class RunLoggingTest {
             System.setErr(saved);
         }
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("was not recorded: the run has ended"), err.toString());
-        assertEquals(List.of("1 metric points could not be stored (see the problems above)"), run.problems());
+        assertEquals(List.of("1 metric points not stored: the run has ended"), run.problems());
     }
 }

@@ -68,7 +68,7 @@ class StorageFailureTest {
             List<String> problems = run.problems();
             assertTrue(problems.stream().anyMatch(p -> p.contains("cannot write the event log "
                     + home.resolve("runs").resolve(run.id()).resolve("events.log"))), problems.toString());
-            assertTrue(problems.stream().anyMatch(p -> p.contains("metric points could not be stored")),
+            assertTrue(problems.stream().anyMatch(p -> p.contains("metric points not stored: the event log and the store could not be written")),
                     problems.toString());
             run.close();
         } finally {
@@ -101,6 +101,9 @@ class StorageFailureTest {
         try (Store store = TestRuns.reader(home)) {
             assertEquals(100_000, store.history(id, "loss").size(), "no point lost: the store took them directly");
             assertEquals(RunState.FINISHED, store.run(id).orElseThrow().state());
+            List<String> stored = store.run(id).orElseThrow().problems();
+            assertTrue(stored.stream().anyMatch(p -> p.contains("cannot write the event log") && p.contains("No space left")),
+                    "the problem is stored with the end: " + stored);
         }
     }
 

@@ -108,4 +108,13 @@ public interface BlobStore {
 
     /** Every stored address; close the stream. */
     Stream<String> list() throws IOException;
+
+    /**
+     * Removes what writers killed mid-write left in the store's temporary area and is older than
+     * {@code maxAgeMillis} (a store may wait longer where a live write cannot be told apart);
+     * never touches a write in flight. Returns how many leftovers were removed. Gc calls it.
+     */
+    default int sweepTemporaries(long maxAgeMillis) throws IOException {
+        return 0;
+    }
 }

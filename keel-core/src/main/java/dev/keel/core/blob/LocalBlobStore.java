@@ -156,6 +156,7 @@ public final class LocalBlobStore implements BlobStore {
     }
 
     /** Removes temporary files left by killed writers that are older than {@code maxAgeMillis}. */
+    @Override
     public int sweepTemporaries(long maxAgeMillis) throws IOException {
         Path tmpDir = root.resolve("tmp");
         if (!Files.isDirectory(tmpDir)) {

@@ -52,6 +52,8 @@ public final class WriteBatch {
     public long runtimeMs = -1;
     public String notes;
     public List<String> tags;
+    /** What the run could not record, one line each (set with its end state); null leaves them unchanged. */
+    public List<String> problems;
     public String name;
 
     /**
@@ -81,7 +83,7 @@ public final class WriteBatch {
     public boolean isEmpty() {
         return metrics.isEmpty() && summary.isEmpty() && config.isEmpty() && provenance.isEmpty() && console.isEmpty()
                 && files.isEmpty() && removedFiles.isEmpty() && state == null && heartbeatAt == 0 && runtimeMs < 0
-                && notes == null && tags == null && name == null && logOffset < 0
+                && notes == null && tags == null && problems == null && name == null && logOffset < 0
                 && truncateAfterStep == NO_TRUNCATION;
     }
 }

@@ -84,6 +84,7 @@ final class KnownShapes {
         run.put("pid", integer());
         run.put("config", Map.of("type", "object", "additionalProperties", true));
         run.put("summary", Map.of("type", "object", "additionalProperties", true));
+        run.put("problems", array(str()));
         s.put("Run", object(run));
         s.put("Project", object(Map.of("name", str(), "run_count", integer(), "created_at", integer(),
                 "last_activity_at", integer())));

@@ -4,6 +4,9 @@ import dev.keel.Keel;
 import dev.keel.Run;
 import dev.keel.RunOptions;
 import dev.keel.core.KeelHome;
+import dev.keel.core.store.Store;
+import dev.keel.core.store.Stores;
+import dev.keel.core.store.WriteBatch;
 import dev.keel.data.AddOptions;
 import dev.keel.data.Datasets;
 import dev.keel.server.KeelServer;
@@ -43,6 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DashboardBrowserTest {
     static final String XSS = "<img src=x onerror=alert(1)>";
     static final int STEPS = 50;
+    static final String PROBLEM = "12345 metric points not stored: the event log and the store could not be written"
+            + " (No space left on device)";
 
     @TempDir
     static Path dir;
@@ -60,6 +65,12 @@ class DashboardBrowserTest {
         }
         log(XSS, 0.05, 16, "adam");
         datasets();
+        // As the writer stores a run's problems with its end (see keel-client RunWriter).
+        try (Store store = Stores.open(new KeelHome(dir).storeLocation())) {
+            WriteBatch problems = new WriteBatch();
+            problems.problems = List.of(PROBLEM);
+            store.apply(ids.get("run-2"), problems);
+        }
         server = KeelServer.embedded(new KeelHome(dir), ServerSettings.local(0)).start();
         browser = Browser.start();
     }
@@ -221,6 +232,18 @@ class DashboardBrowserTest {
         browser.waitFor(d -> d.findElement(By.cssSelector(".page-head h1")).getText().equals(XSS), "the run's name as its title");
         assertTrue(browser.all("img[src=x]").isEmpty());
         assertThrows(NoAlertPresentException.class, () -> browser.driver.switchTo().alert());
+    }
+
+    @Test
+    @Order(4)
+    void aRunsProblemsShowOnItsPage() {
+        browser.open(server.url() + "/runs/" + ids.get("run-2"));
+        browser.waitFor(d -> d.findElement(By.id("overview")).getText().contains(PROBLEM), "the run's problems");
+        String text = browser.find("#overview").getText();
+        assertTrue(text.contains("Problems") && text.contains("finished"), text);
+        browser.open(server.url() + "/runs/" + ids.get("run-1"));
+        browser.waitFor(d -> d.findElement(By.id("overview")).getText().contains("keel reproduce"), "run-1's overview");
+        assertFalse(browser.find("#overview").getText().contains("Problems"), "no Problems row without problems");
     }
 
     @Test

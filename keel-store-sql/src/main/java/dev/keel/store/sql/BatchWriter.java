@@ -106,6 +106,9 @@ final class BatchWriter {
         if (batch.tags != null) {
             set(sets, values, "tags", Json.write(batch.tags));
         }
+        if (batch.problems != null) {
+            set(sets, values, "problems", Json.write(batch.problems));
+        }
         if (batch.name != null) {
             set(sets, values, "name", batch.name);
         }

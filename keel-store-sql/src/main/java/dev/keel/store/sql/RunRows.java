@@ -19,7 +19,8 @@ import java.util.Map;
 final class RunRows {
     /** The columns {@link #read} expects, in its order. */
     static final String COLUMNS = "r.id, r.project, r.name, r.grp, r.user_name, r.tags, r.notes, r.state,"
-            + " r.created_at, r.heartbeat_at, r.ended_at, r.runtime_ms, r.sweep, r.host, r.pid, r.config, r.summary";
+            + " r.created_at, r.heartbeat_at, r.ended_at, r.runtime_ms, r.sweep, r.host, r.pid, r.config, r.summary,"
+            + " r.problems";
 
     /** Keel's JSON reading, with the faster (and equally exact) double parser: summaries are mostly doubles. */
     private static final ObjectReader MAP_READER = Json.MAPPER.readerFor(LinkedHashMap.class)
@@ -46,6 +47,10 @@ final class RunRows {
         for (Object t : readList(rs.getString(6))) {
             tags.add(String.valueOf(t));
         }
+        List<String> problems = new ArrayList<>();
+        for (Object p : readList(rs.getString(18))) {
+            problems.add(String.valueOf(p));
+        }
         RunState state;
         try {
             state = RunState.parse(rs.getString(8));
@@ -56,7 +61,7 @@ final class RunRows {
         return new RunInfo(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 tags, rs.getString(7), state, rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
                 rs.getString(13), rs.getString(14), rs.getLong(15), readMap(rs.getString(16)),
-                decodeNonFinite(readMap(rs.getString(17))));
+                decodeNonFinite(readMap(rs.getString(17))), problems);
     }
 
     static List<?> readList(String json) {

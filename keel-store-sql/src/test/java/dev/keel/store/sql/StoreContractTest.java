@@ -88,6 +88,26 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void problemsAreStoredWithTheEndAndKeptByLaterBatches() {
+        store.createRun(run("pr000001", "p", 1, Map.of()), Map.of());
+        assertEquals(List.of(), store.run("pr000001").orElseThrow().problems());
+        WriteBatch end = batch();
+        end.state = RunState.FINISHED;
+        end.endedAt = 5;
+        end.problems = List.of("12345 metric points not stored: the event log and the store could not be written"
+                + " (No space left on device)", "résumé ✓ \"quoted\"");
+        store.apply("pr000001", end);
+        RunInfo stored = store.run("pr000001").orElseThrow();
+        assertEquals(RunState.FINISHED, stored.state());
+        assertEquals(end.problems, stored.problems());
+        WriteBatch later = batch();
+        later.notes = "looked at it";
+        store.apply("pr000001", later);
+        assertEquals(end.problems, store.run("pr000001").orElseThrow().problems(), "a batch without problems keeps them");
+        assertEquals(end.problems, store.searchRuns(RunQuery.all()).get(0).problems());
+    }
+
+    @Test
     void creatingARunTwiceFailsAndCountsOnce() {
         store.createRun(run("r1", "p", 1, Map.of()), Map.of());
         KeelException e = assertThrows(KeelException.class, () -> store.createRun(run("r1", "p", 2, Map.of()), Map.of()));

@@ -45,9 +45,11 @@ import java.util.Set;
  */
 public final class BatchJson {
     static final int MAX_FILE_NAME = 1024;
+    /** The longest problem line a run may record. */
+    public static final int MAX_PROBLEM = 4096;
     private static final Set<String> FIELDS = Set.of("log_offset", "metrics", "summary", "config", "provenance",
             "console", "files", "removed_files", "state", "ended_at", "heartbeat_at", "runtime_ms", "notes", "tags",
-            "name", "truncate_after_step");
+            "name", "truncate_after_step", "problems");
     private static final Set<String> METRIC_FIELDS = Set.of("keys", "key", "step", "timestamp", "value");
     private static final Set<String> CONSOLE_FIELDS = Set.of("seq", "timestamp", "stream", "text");
     private static final Set<String> FILE_FIELDS = Set.of("name", "hash", "size", "kind", "created_at");
@@ -111,6 +113,13 @@ public final class BatchJson {
             if (b.state != null) {
                 g.writeStringField("state", b.state.label());
                 g.writeNumberField("ended_at", b.endedAt);
+            }
+            if (b.problems != null) {
+                g.writeArrayFieldStart("problems");
+                for (String p : b.problems) {
+                    g.writeString(p);
+                }
+                g.writeEndArray();
             }
             if (b.heartbeatAt != 0) {
                 g.writeNumberField("heartbeat_at", b.heartbeatAt);
@@ -301,6 +310,10 @@ public final class BatchJson {
                 throw WireCheck.bad("state", "cannot be 'unreachable': the server decides it from heartbeats");
             }
             b.endedAt = WireCheck.integer(root, "ended_at", "ended_at", 0);
+        }
+        JsonNode problems = root.get("problems");
+        if (problems != null && !problems.isNull()) {
+            b.problems = WireCheck.strings(problems, "problems", MAX_PROBLEM);
         }
         b.heartbeatAt = WireCheck.integer(root, "heartbeat_at", "heartbeat_at", 0);
         b.runtimeMs = WireCheck.integer(root, "runtime_ms", "runtime_ms", -1);

@@ -20,7 +20,7 @@ public final class RunJson {
     static final int MAX_NAME = 250;
     private static final Set<String> FIELDS = Set.of("id", "project", "name", "group", "user", "tags", "notes",
             "state", "created_at", "heartbeat_at", "ended_at", "runtime_ms", "sweep", "host", "pid", "config",
-            "summary", "provenance");
+            "summary", "provenance", "problems");
 
     private RunJson() {
     }
@@ -44,6 +44,7 @@ public final class RunJson {
         out.put("pid", run.pid());
         out.put("config", Json.encodeNonFinite(run.config()));
         out.put("summary", Json.encodeNonFinite(run.summary()));
+        out.put("problems", run.problems());
         return out;
     }
 
@@ -103,7 +104,8 @@ public final class RunJson {
                 WireCheck.optionalText(n, "host", "host", MAX_NAME),
                 WireCheck.integer(n, "pid", "pid", 0),
                 n.hasNonNull("config") ? WireCheck.tree(n.get("config"), "config", false) : null,
-                n.hasNonNull("summary") ? WireCheck.tree(n.get("summary"), "summary", fromUser) : null);
+                n.hasNonNull("summary") ? WireCheck.tree(n.get("summary"), "summary", fromUser) : null,
+                n.hasNonNull("problems") ? WireCheck.strings(n.get("problems"), "problems", BatchJson.MAX_PROBLEM) : null);
     }
 
     /** The provenance of a create request, empty when absent. */

@@ -53,6 +53,7 @@ class BatchJsonTest {
         assertEquals("notes", back.notes);
         assertEquals(List.of("a", "b"), back.tags);
         assertEquals("bold-otter-3", back.name);
+        assertEquals(b.problems, back.problems);
         assertEquals(b.truncateAfterStep, back.truncateAfterStep);
     }
 

@@ -107,6 +107,8 @@ function overviewOf(run, prov, inputs, edit) {
   const command = cmd.command_line || cmd.main_class || '';
   const left = h('dl', { class: 'props' },
     row('State', stateBadge(run.state)),
+    // What the run could not record (e.g. points a full disk refused): its data is not whole.
+    (run.problems || []).length ? row('Problems', run.problems.map(p => h('div', { class: 'problem' }, p))) : '',
     row('Created', fmtDate(run.created_at)),
     row('Runtime', fmtDuration(runtimeOf(run))),
     row('User', run.user || '—'),
