@@ -58,10 +58,14 @@ public final class RunFactory {
     public static Run create(RunOptions requested) {
         RunOptions options = withResumeFromEnvironment(requested);
         KeelHome home = (options.home() != null ? new KeelHome(options.home()) : KeelHome.resolve()).ensureExists();
-        Map<String, Object> config = ConfigResolver.resolve(options.configSources(), options.overrides());
+        List<String> configProblems = new ArrayList<>();
+        Map<String, Object> config = ConfigResolver.resolve(options.configSources(), options.overrides(), configProblems);
         Store store = StoreRegistry.get(home);
         RunImpl run = options.resume() != null ? resume(options, home, store, config) : createNew(options, home,
                 store, config);
+        for (int i = 0; i < configProblems.size(); i++) {
+            run.problemsSink().report("config:" + i, configProblems.get(i));
+        }
         for (long s : SEEDS) {
             run.seed(s);
         }
