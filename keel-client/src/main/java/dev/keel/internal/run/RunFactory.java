@@ -62,9 +62,9 @@ public final class RunFactory {
         Map<String, Object> config = ConfigResolver.resolve(options.configSources(), options.overrides(), configProblems);
         Store store = StoreRegistry.get(home);
         RunImpl run = options.resume() != null ? resume(options, home, store, config) : createNew(options, home,
-                store, config);
+                store, config, configProblems);
         for (int i = 0; i < configProblems.size(); i++) {
-            run.problemsSink().report("config:" + i, configProblems.get(i));
+            run.problemsSink().report("init:" + i, configProblems.get(i));
         }
         for (long s : SEEDS) {
             run.seed(s);
@@ -92,7 +92,10 @@ public final class RunFactory {
         return seed;
     }
 
-    private static RunImpl createNew(RunOptions o, KeelHome home, Store store, Map<String, Object> config) {
+    private static RunImpl createNew(RunOptions o, KeelHome home, Store store, Map<String, Object> config,
+            List<String> problems) {
+        List<String> tags = RunLimits.tags(o.tags(), problems);
+        String notes = RunLimits.notes(o.notes(), problems);
         String id;
         do {
             id = Ids.newRunId();
@@ -101,9 +104,9 @@ public final class RunFactory {
         String name = o.name() != null && !o.name().isBlank() ? o.name() : Names.friendly(ordinal(remote, store, o.project()));
         long now = System.currentTimeMillis();
         String user = o.user() != null ? o.user() : System.getProperty("user.name", "");
-        RunInfo info = new RunInfo(id, o.project(), name, o.group(), user, o.tags(), o.notes(), RunState.RUNNING,
+        RunInfo info = new RunInfo(id, o.project(), name, o.group(), user, tags, notes, RunState.RUNNING,
                 now, now, 0, 0, o.sweep(), Hosts.name(), ProcessHandle.current().pid(), config, Map.of());
-        RunImpl run = new RunImpl(id, name, o.project(), config, o.tags(), home, o.strict(), o.queueCapacity(), 0,
+        RunImpl run = new RunImpl(id, name, o.project(), config, tags, home, o.strict(), o.queueCapacity(), 0,
                 Map.of());
         RunLock lock = lock(home, id);
         EventLogWriter log = openLog(home, id, run);

@@ -198,4 +198,24 @@ class ConfigLimitsTest {
             assertEquals(Map.of("best", 0.5), stored(run).summary());
         }
     }
+
+    @Test
+    void tagsAndNotesOverTheLimitsAreLeftOutWithAProblem() {
+        String longTag = "t".repeat(300);
+        String hugeNotes = "n".repeat((1 << 20) + 1);
+        try (Run run = Keel.init(TestRuns.options(home).tags("ok", longTag).notes(hugeNotes).build())) {
+            run.tags("fine", "u".repeat(251));
+            run.notes("short notes");
+            run.notes(hugeNotes);
+            String tagProblem = "tag \"" + "t".repeat(40) + "…\" (300 characters) is longer than the limit of 250;"
+                    + " the run goes on without it";
+            String notesProblem = "notes of 1,048,577 characters are longer than the limit of 1,048,576;"
+                    + " the run goes on without them";
+            assertEquals(List.of(tagProblem, notesProblem, "tag \"" + "u".repeat(40) + "…\" (251 characters) is longer"
+                    + " than the limit of 250; the run goes on without it", notesProblem), run.problems());
+            RunInfo info = stored(run);
+            assertEquals(List.of("ok", "fine"), info.tags());
+            assertEquals("short notes", info.notes());
+        }
+    }
 }
