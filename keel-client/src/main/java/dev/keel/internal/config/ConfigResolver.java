@@ -8,6 +8,7 @@ import dev.keel.core.Json;
 import dev.keel.core.KeelException;
 import dev.keel.core.ValueLimits;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -64,8 +65,8 @@ public final class ConfigResolver {
 
     /** Reads one source as a canonical map; nesting past the limit is left out with a problem. */
     static Map<String, Object> toMap(Object source, int index, List<String> problems) {
-        if (source instanceof Path || source instanceof java.io.File) {
-            Path file = source instanceof Path p ? p : ((java.io.File) source).toPath();
+        if (source instanceof Path || source instanceof File) {
+            Path file = source instanceof Path p ? p : ((File) source).toPath();
             Map<String, Object> read = YamlConfig.read(file);
             if (read == null) {
                 problems.add("config file " + file + " is nested more than " + ValueLimits.MAX_DEPTH
@@ -74,6 +75,7 @@ public final class ConfigResolver {
             }
             return read;
         }
+        requireKeys(source, index);
         Object shallow = source;
         if (source instanceof Map<?, ?> m) {
             Map<Object, Object> kept = new LinkedHashMap<>();
@@ -110,8 +112,8 @@ public final class ConfigResolver {
                 + " levels deep; flatten it" + GOES_ON;
     }
 
-    /** Reads one source as a canonical map. */
-    private static Map<String, Object> toMap(Object source, int index) {
+    /** Refuses a source that is not an object with keys, saying what to pass instead. */
+    private static void requireKeys(Object source, int index) {
         if (source == null) {
             throw KeelException.invalid("config source #" + (index + 1) + " is null: pass a Map, a POJO or "
                     + "record, or a YAML file Path");
@@ -122,6 +124,11 @@ public final class ConfigResolver {
                     + ", which has no keys: pass a Map, a POJO or record, or a YAML file Path"
                     + (source instanceof CharSequence ? " (use configFile(Path.of(\"…\")) for a file)" : ""));
         }
+    }
+
+    /** Reads one source as a canonical map. */
+    private static Map<String, Object> toMap(Object source, int index) {
+        requireKeys(source, index);
         Object canonical = convert(source, "config source #" + (index + 1) + " ("
                 + source.getClass().getName() + ")");
         if (!(canonical instanceof Map<?, ?>)) {

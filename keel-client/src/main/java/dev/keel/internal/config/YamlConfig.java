@@ -70,8 +70,10 @@ final class YamlConfig {
                         + "': quote it so that it reads as a string");
             }
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> canonical = (Map<String, Object>) ConfigResolver.canonical(loaded, "config file " + file);
+        // value by value: the file's top mapping is not one of the levels a value may nest
+        Map<String, Object> canonical = new LinkedHashMap<>();
+        ((Map<?, ?>) loaded).forEach((k, v) -> canonical.put((String) k,
+                ConfigResolver.canonical(v, "config file " + file + " key '" + k + "'")));
         return canonical;
     }
 }

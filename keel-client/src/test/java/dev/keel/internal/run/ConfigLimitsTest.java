@@ -142,6 +142,18 @@ class ConfigLimitsTest {
     }
 
     @Test
+    void aValueOfExactlyOneHundredLevelsIsKeptAndOneMoreIsNot() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("at_limit", nestedMap(99));
+        config.put("over", nestedMap(100));
+        try (Run run = Keel.init(TestRuns.options(home).config(config).build())) {
+            assertEquals(List.of("config key \"over\" is nested more than 100 levels deep; flatten it;"
+                    + " the run goes on without it"), run.problems());
+            assertEquals(List.of("at_limit"), List.copyOf(stored(run).config().keySet()));
+        }
+    }
+
+    @Test
     void aFiveThousandLevelPojoIsDroppedInsteadOfOverflowingTheStack() {
         Map<String, Object> shallow = Map.of("epochs", 3);
         try (Run run = Keel.init(TestRuns.options(home).config(shallow).config(nestedPojo(5000)).build())) {
@@ -165,7 +177,7 @@ class ConfigLimitsTest {
     @Test
     void aYamlFileAtTheDepthLimitIsKept() throws Exception {
         Path yaml = home.resolve("deep.yaml");
-        Files.writeString(yaml, "deep: " + "{a: ".repeat(99) + "1" + "}".repeat(99) + "\n");
+        Files.writeString(yaml, "deep: " + "{a: ".repeat(100) + "1" + "}".repeat(100) + "\n");
         try (Run run = Keel.init(TestRuns.options(home).configFile(yaml).build())) {
             assertEquals(List.of(), run.problems());
             assertTrue(stored(run).config().containsKey("deep"));
