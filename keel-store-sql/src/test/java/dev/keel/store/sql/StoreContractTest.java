@@ -557,6 +557,17 @@ abstract class StoreContractTest {
         assertTrue(err.contains("keel: warning: run bad00001: its stored provenance cannot be read " + why), err);
         assertEquals(3, err.lines().count(), "each warning once, however often the run is read: " + err);
 
+        WriteBatch update = batch();
+        update.config.put("lr", 0.2);
+        KeelException refused = assertThrows(KeelException.class, () -> store.apply("bad00001", update));
+        assertTrue(refused.getMessage().startsWith("run bad00001's stored config cannot be read, so it cannot be"
+                + " updated (stored JSON cannot be read: Name length (60000)"), refused.getMessage());
+        assertTrue(refused.getMessage().endsWith("): remove the run with `keel run rm bad00001`"), refused.getMessage());
+        WriteBatch notes = batch();
+        notes.notes = "still writable where nothing stored must be read";
+        store.apply("bad00001", notes);
+        assertEquals(notes.notes, store.run("bad00001").orElseThrow().notes());
+
         store.deleteRun("bad00001");
         assertTrue(store.run("bad00001").isEmpty());
         assertEquals(List.of("good0001"), store.searchRuns(RunQuery.all()).stream().map(RunInfo::id).toList());
