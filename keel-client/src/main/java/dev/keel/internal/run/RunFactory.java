@@ -101,7 +101,8 @@ public final class RunFactory {
             id = Ids.newRunId();
         } while (Files.exists(home.runDir(id)));
         RemoteMode remote = RemoteMode.of(o.server());
-        String name = o.name() != null && !o.name().isBlank() ? o.name() : Names.friendly(ordinal(remote, store, o.project()));
+        String given = RunLimits.name(o.name(), problems);
+        String name = given != null && !given.isBlank() ? given : Names.friendly(ordinal(remote, store, o.project()));
         long now = System.currentTimeMillis();
         String user = o.user() != null ? o.user() : System.getProperty("user.name", "");
         RunInfo info = new RunInfo(id, o.project(), name, o.group(), user, tags, notes, RunState.RUNNING,

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Tags and notes within the limits a server applies ({@link ValueLimits}): what is over them is
+ * Tags, notes and the run's name within the limits a server applies ({@link ValueLimits}): what is over them is
  * left out with a problem, so that the run goes on and a remote copy never stalls on a batch the
  * server must refuse.
  */
@@ -38,5 +38,15 @@ final class RunLimits {
             return null;
         }
         return notes;
+    }
+
+    /** The name, or null (with a message) when it is longer than the limit. */
+    static String name(String name, List<String> problems) {
+        if (name != null && name.length() > ValueLimits.MAX_KEY) {
+            problems.add("run name \"" + ValueLimits.shown(name) + "\" (" + ValueLimits.count(name.length())
+                    + " characters) is longer than the limit of " + ValueLimits.MAX_KEY + "; the run is named for you instead");
+            return null;
+        }
+        return name;
     }
 }

@@ -230,4 +230,14 @@ class ConfigLimitsTest {
             assertEquals("short notes", info.notes());
         }
     }
+
+    @Test
+    void aRunNameOverTheLimitIsReplacedByAFriendlyOne() {
+        try (Run run = Keel.init(TestRuns.options(home).name("r".repeat(251)).build())) {
+            assertEquals(List.of("run name \"" + "r".repeat(40) + "…\" (251 characters) is longer than the limit of 250;"
+                    + " the run is named for you instead"), run.problems());
+            assertTrue(run.name().length() <= 250 && !run.name().startsWith("rrr"), run.name());
+            assertEquals(run.name(), stored(run).name());
+        }
+    }
 }
