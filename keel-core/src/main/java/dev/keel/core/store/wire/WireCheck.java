@@ -131,6 +131,12 @@ final class WireCheck {
             if (metricKeys) {
                 key(e.getKey(), field);
             }
+            if (limited && deeperThan(e.getValue(), ValueLimits.MAX_DEPTH)) {
+                // checked on the tree first: converting a value hundreds of levels deep recurses that deep
+                throw KeelException.invalid(new ValueLimits.Violation(ValueLimits.shown(e.getKey()), "is nested more than "
+                        + ValueLimits.MAX_DEPTH + " levels deep; flatten it").message("field '" + field + "':")
+                        + "; nothing of this request was stored");
+            }
             out.put(e.getKey(), Json.MAPPER.convertValue(e.getValue(), Object.class));
         }
         ValueLimits.Violation v = limited ? ValueLimits.firstViolation(out) : null;
@@ -138,6 +144,22 @@ final class WireCheck {
             throw KeelException.invalid(v.message("field '" + field + "':") + "; nothing of this request was stored");
         }
         return out;
+    }
+
+    /** Whether {@code n} nests more than {@code levels} objects or arrays deep; looks no deeper than that. */
+    static boolean deeperThan(JsonNode n, int levels) {
+        if (!n.isContainerNode()) {
+            return false;
+        }
+        if (levels == 0) {
+            return true;
+        }
+        for (JsonNode child : n) {
+            if (deeperThan(child, levels - 1)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static List<String> strings(JsonNode n, String field, int maxLength) {
