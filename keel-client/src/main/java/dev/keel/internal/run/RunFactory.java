@@ -58,13 +58,13 @@ public final class RunFactory {
     public static Run create(RunOptions requested) {
         RunOptions options = withResumeFromEnvironment(requested);
         KeelHome home = (options.home() != null ? new KeelHome(options.home()) : KeelHome.resolve()).ensureExists();
-        List<String> configProblems = new ArrayList<>();
-        Map<String, Object> config = ConfigResolver.resolve(options.configSources(), options.overrides(), configProblems);
+        List<String> initProblems = new ArrayList<>();
+        Map<String, Object> config = ConfigResolver.resolve(options.configSources(), options.overrides(), initProblems);
         Store store = StoreRegistry.get(home);
         RunImpl run = options.resume() != null ? resume(options, home, store, config) : createNew(options, home,
-                store, config, configProblems);
-        for (int i = 0; i < configProblems.size(); i++) {
-            run.problemsSink().report("init:" + i, configProblems.get(i));
+                store, config, initProblems);
+        for (int i = 0; i < initProblems.size(); i++) {
+            run.problemsSink().report("init:" + i, initProblems.get(i));
         }
         for (long s : SEEDS) {
             run.seed(s);
