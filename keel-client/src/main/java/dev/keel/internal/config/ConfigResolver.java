@@ -1,8 +1,16 @@
 package dev.keel.internal.config;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keel.core.Json;
 import dev.keel.core.KeelException;
+import dev.keel.core.ValueLimits;
 
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,33 +23,100 @@ import java.util.Map;
  * {@code key=value} overrides apply. The result holds only canonical JSON-like values
  * ({@link LinkedHashMap}, {@link ArrayList}, {@link String}, {@link Long}, {@link Double},
  * {@link Boolean}, null), so it round-trips exactly through any store.
+ *
+ * <p>What a store could not read back ({@link ValueLimits}: long keys, huge strings, deep
+ * nesting) is left out with a problem naming it rather than thrown: a run must not fail to start
+ * over one config entry, and must not store what would break every later listing.
  */
 public final class ConfigResolver {
+    /** Writes stop one level past the limit (the top-level map is a level of its own). */
+    private static final ObjectMapper LIMITED = Json.MAPPER.copyWith(JsonFactory.builder()
+            .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(ValueLimits.MAX_DEPTH + 1).build())
+            .build());
+    private static final String GOES_ON = "; the run goes on without it";
+
     private ConfigResolver() {
     }
 
+    /** Resolves, throwing on the first entry over a limit (where no run is there to go on). */
     public static Map<String, Object> resolve(List<Object> sources, List<String> overrides) {
-        Map<String, Object> result = new LinkedHashMap<>();
-        for (int i = 0; i < sources.size(); i++) {
-            mergeInto(result, toMap(sources.get(i), i));
-        }
-        for (String o : overrides) {
-            Overrides.apply(result, o);
+        List<String> problems = new ArrayList<>();
+        Map<String, Object> result = resolve(sources, overrides, problems);
+        if (!problems.isEmpty()) {
+            throw KeelException.invalid(problems.get(0));
         }
         return result;
     }
 
-    /** Reads one source as a canonical map. */
-    static Map<String, Object> toMap(Object source, int index) {
+    /** Resolves; entries over a limit are left out, each with a message added to {@code problems}. */
+    public static Map<String, Object> resolve(List<Object> sources, List<String> overrides, List<String> problems) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        for (int i = 0; i < sources.size(); i++) {
+            mergeInto(result, toMap(sources.get(i), i, problems));
+        }
+        for (String o : overrides) {
+            Overrides.apply(result, o, problems);
+        }
+        for (ValueLimits.Violation v : ValueLimits.prune(result)) {
+            problems.add(v.message("config") + GOES_ON);
+        }
+        return result;
+    }
+
+    /** Reads one source as a canonical map; nesting past the limit is left out with a problem. */
+    static Map<String, Object> toMap(Object source, int index, List<String> problems) {
+        if (source instanceof Path || source instanceof File) {
+            Path file = source instanceof Path p ? p : ((File) source).toPath();
+            Map<String, Object> read = YamlConfig.read(file);
+            if (read == null) {
+                problems.add("config file " + file + " is nested more than " + ValueLimits.MAX_DEPTH
+                        + " levels deep; flatten it" + GOES_ON);
+                return new LinkedHashMap<>();
+            }
+            return read;
+        }
+        requireKeys(source, index);
+        Object shallow = source;
+        if (source instanceof Map<?, ?> m) {
+            Map<Object, Object> kept = new LinkedHashMap<>();
+            m.forEach((k, v) -> {
+                if (ValueLimits.deeperThan(v, ValueLimits.MAX_DEPTH)) {
+                    problems.add(depthMessage(String.valueOf(k)));
+                } else {
+                    kept.put(k, v);
+                }
+            });
+            shallow = kept;
+        }
+        if (tooDeep(shallow)) {
+            Map<String, Object> properties = Beans.properties(shallow);
+            if (properties == null) {
+                problems.add("config source #" + (index + 1) + " (" + source.getClass().getName() + ") is nested"
+                        + " more than " + ValueLimits.MAX_DEPTH + " levels deep; flatten it" + GOES_ON);
+                return new LinkedHashMap<>();
+            }
+            properties.entrySet().removeIf(e -> {
+                boolean deep = tooDeep(e.getValue());
+                if (deep) {
+                    problems.add(depthMessage(e.getKey()));
+                }
+                return deep;
+            });
+            shallow = properties;
+        }
+        return toMap(shallow, index);
+    }
+
+    private static String depthMessage(String key) {
+        return "config key \"" + ValueLimits.shown(key) + "\" is nested more than " + ValueLimits.MAX_DEPTH
+                + " levels deep; flatten it" + GOES_ON;
+    }
+
+    /** Refuses a source that is not an object with keys, saying what to pass instead. */
+    private static void requireKeys(Object source, int index) {
         if (source == null) {
             throw KeelException.invalid("config source #" + (index + 1) + " is null: pass a Map, a POJO or "
                     + "record, or a YAML file Path");
-        }
-        if (source instanceof Path yaml) {
-            return YamlConfig.read(yaml);
-        }
-        if (source instanceof java.io.File f) {
-            return YamlConfig.read(f.toPath());
         }
         if (source instanceof CharSequence || source instanceof Number || source instanceof Boolean
                 || source instanceof Iterable<?> || source.getClass().isArray() || source instanceof Enum<?>) {
@@ -49,7 +124,12 @@ public final class ConfigResolver {
                     + ", which has no keys: pass a Map, a POJO or record, or a YAML file Path"
                     + (source instanceof CharSequence ? " (use configFile(Path.of(\"…\")) for a file)" : ""));
         }
-        Object canonical = canonical(source, "config source #" + (index + 1) + " ("
+    }
+
+    /** Reads one source as a canonical map. */
+    private static Map<String, Object> toMap(Object source, int index) {
+        requireKeys(source, index);
+        Object canonical = convert(source, "config source #" + (index + 1) + " ("
                 + source.getClass().getName() + ")");
         if (!(canonical instanceof Map<?, ?>)) {
             throw KeelException.invalid("config source #" + (index + 1) + " (" + source.getClass().getName()
@@ -60,8 +140,42 @@ public final class ConfigResolver {
         return map;
     }
 
-    /** Converts any JSON-like value (or bean) to canonical collections and numbers. */
+    /**
+     * Converts any JSON-like value (or bean) to canonical collections and numbers; a value nested
+     * more than {@link ValueLimits#MAX_DEPTH} levels is refused with a message saying so.
+     */
     public static Object canonical(Object value, String what) {
+        if (ValueLimits.deeperThan(value, ValueLimits.MAX_DEPTH) || tooDeep(value)) {
+            throw KeelException.invalid(what + " is nested more than " + ValueLimits.MAX_DEPTH
+                    + " levels deep; flatten it");
+        }
+        Object c = convert(value, what);
+        if (ValueLimits.deeperThan(c, ValueLimits.MAX_DEPTH)) {
+            throw KeelException.invalid(what + " is nested more than " + ValueLimits.MAX_DEPTH
+                    + " levels deep; flatten it");
+        }
+        return c;
+    }
+
+    /**
+     * Whether writing {@code value} as JSON goes past the depth limit. Jackson's conversion does
+     * not apply its writers' depth limit and recurses until the stack overflows, so a dry run
+     * through a real writer (to nowhere) comes first.
+     */
+    static boolean tooDeep(Object value) {
+        if (value == null || value instanceof CharSequence || value instanceof Number || value instanceof Boolean) {
+            return false;
+        }
+        try {
+            LIMITED.writeValue(OutputStream.nullOutputStream(), value);
+            return false;
+        } catch (IOException | RuntimeException e) {
+            // anything else wrong with the value is reported by the conversion, in its words
+            return causedBy(e, StreamConstraintsException.class) != null;
+        }
+    }
+
+    private static Object convert(Object value, String what) {
         if (value == null || value instanceof String || value instanceof Boolean || value instanceof Long
                 || value instanceof Double) {
             return value;
@@ -72,6 +186,15 @@ public final class ConfigResolver {
             throw KeelException.invalid(what + " cannot be read as JSON-like config: " + e.getMessage()
                     + " (use maps, lists, strings, numbers, booleans, or beans made of them)");
         }
+    }
+
+    private static <T extends Throwable> T causedBy(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 
     /** Narrow numbers to Long or Double, collections to LinkedHashMap or ArrayList. */

@@ -1,9 +1,11 @@
 package dev.keel.internal.config;
 
 import dev.keel.core.KeelException;
+import dev.keel.core.ValueLimits;
 import org.yaml.snakeyaml.error.YAMLException;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,8 +19,12 @@ final class Overrides {
     private Overrides() {
     }
 
+    /**
+     * Applies one override; one that would nest deeper than {@link ValueLimits#MAX_DEPTH} is left
+     * out with a message added to {@code problems}.
+     */
     @SuppressWarnings("unchecked")
-    static void apply(Map<String, Object> config, String override) {
+    static void apply(Map<String, Object> config, String override, List<String> problems) {
         int eq = override == null ? -1 : override.indexOf('=');
         if (eq <= 0) {
             throw KeelException.invalid("config override '" + override + "' is not key=value: write it as "
@@ -32,7 +38,19 @@ final class Overrides {
                         + key + "': use dotted names such as optimizer.lr");
             }
         }
-        Object value = parseScalar(override.substring(eq + 1), override);
+        if (path.length > ValueLimits.MAX_DEPTH) {
+            problems.add("config override \"" + ValueLimits.shown(key) + "\" is nested more than "
+                    + ValueLimits.MAX_DEPTH + " levels deep; flatten it; the run goes on without it");
+            return;
+        }
+        Object value;
+        try {
+            value = parseScalar(override.substring(eq + 1), override);
+        } catch (TooDeepValue e) {
+            problems.add("config override \"" + ValueLimits.shown(key) + "\" has a value nested more than "
+                    + ValueLimits.MAX_DEPTH + " levels deep; flatten it; the run goes on without it");
+            return;
+        }
         Map<String, Object> node = config;
         for (int i = 0; i < path.length - 1; i++) {
             Object child = node.get(path[i]);
@@ -58,6 +76,9 @@ final class Overrides {
         try {
             v = YamlConfig.yaml().load(t);
         } catch (YAMLException e) {
+            if (YamlConfig.tooDeep(e)) {
+                throw new TooDeepValue();
+            }
             throw KeelException.invalid("config override '" + override + "' has a value that is not a YAML "
                     + "scalar: quote it, e.g. key='" + t + "'");
         }
@@ -70,5 +91,11 @@ final class Overrides {
             return Double.parseDouble(s);
         }
         return ConfigResolver.canonical(v, "config override '" + override + "'");
+    }
+
+    private static final class TooDeepValue extends RuntimeException {
+        TooDeepValue() {
+            super(null, null, false, false);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.keel.internal.config;
 
 import dev.keel.core.KeelException;
+import dev.keel.core.ValueLimits;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -25,9 +26,17 @@ final class YamlConfig {
     static Yaml yaml() {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
+        // the top mapping is a level of its own; values under it may nest MAX_DEPTH levels
+        options.setNestingDepthLimit(ValueLimits.MAX_DEPTH + 1);
         return new Yaml(new SafeConstructor(options));
     }
 
+    /** Whether snakeyaml stopped at the nesting limit (it has no exception type of its own for that). */
+    static boolean tooDeep(YAMLException e) {
+        return e.getMessage() != null && e.getMessage().startsWith("Nesting Depth exceeded");
+    }
+
+    /** The file as a canonical map; null when it nests deeper than {@link ValueLimits#MAX_DEPTH}. */
     static Map<String, Object> read(Path file) {
         Object loaded;
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -43,6 +52,9 @@ final class YamlConfig {
             throw KeelException.invalid("config file " + file + " is not valid YAML" + where + ": "
                     + (e.getProblem() != null ? e.getProblem() : e.getMessage()));
         } catch (YAMLException e) {
+            if (tooDeep(e)) {
+                return null;
+            }
             throw KeelException.invalid("config file " + file + " is not valid YAML: " + e.getMessage());
         }
         if (loaded == null) {
@@ -58,8 +70,10 @@ final class YamlConfig {
                         + "': quote it so that it reads as a string");
             }
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> canonical = (Map<String, Object>) ConfigResolver.canonical(loaded, "config file " + file);
+        // value by value: the file's top mapping is not one of the levels a value may nest
+        Map<String, Object> canonical = new LinkedHashMap<>();
+        ((Map<?, ?>) loaded).forEach((k, v) -> canonical.put((String) k,
+                ConfigResolver.canonical(v, "config file " + file + " key '" + k + "'")));
         return canonical;
     }
 }

@@ -1,8 +1,10 @@
 package dev.keel.internal.run;
 
+import dev.keel.core.ValueLimits;
+
 /** The rules for metric and summary names: 1–250 characters, no control characters. */
 final class MetricNames {
-    static final int MAX_LENGTH = 250;
+    static final int MAX_LENGTH = ValueLimits.MAX_KEY;
 
     private MetricNames() {
     }

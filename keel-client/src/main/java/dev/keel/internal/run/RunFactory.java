@@ -58,10 +58,14 @@ public final class RunFactory {
     public static Run create(RunOptions requested) {
         RunOptions options = withResumeFromEnvironment(requested);
         KeelHome home = (options.home() != null ? new KeelHome(options.home()) : KeelHome.resolve()).ensureExists();
-        Map<String, Object> config = ConfigResolver.resolve(options.configSources(), options.overrides());
+        List<String> initProblems = new ArrayList<>();
+        Map<String, Object> config = ConfigResolver.resolve(options.configSources(), options.overrides(), initProblems);
         Store store = StoreRegistry.get(home);
         RunImpl run = options.resume() != null ? resume(options, home, store, config) : createNew(options, home,
-                store, config);
+                store, config, initProblems);
+        for (int i = 0; i < initProblems.size(); i++) {
+            run.problemsSink().report("init:" + i, initProblems.get(i));
+        }
         for (long s : SEEDS) {
             run.seed(s);
         }
@@ -88,18 +92,22 @@ public final class RunFactory {
         return seed;
     }
 
-    private static RunImpl createNew(RunOptions o, KeelHome home, Store store, Map<String, Object> config) {
+    private static RunImpl createNew(RunOptions o, KeelHome home, Store store, Map<String, Object> config,
+            List<String> problems) {
+        List<String> tags = RunLimits.tags(o.tags(), problems);
+        String notes = RunLimits.notes(o.notes(), problems);
         String id;
         do {
             id = Ids.newRunId();
         } while (Files.exists(home.runDir(id)));
         RemoteMode remote = RemoteMode.of(o.server());
-        String name = o.name() != null && !o.name().isBlank() ? o.name() : Names.friendly(ordinal(remote, store, o.project()));
+        String given = RunLimits.name(o.name(), problems);
+        String name = given != null && !given.isBlank() ? given : Names.friendly(ordinal(remote, store, o.project()));
         long now = System.currentTimeMillis();
         String user = o.user() != null ? o.user() : System.getProperty("user.name", "");
-        RunInfo info = new RunInfo(id, o.project(), name, o.group(), user, o.tags(), o.notes(), RunState.RUNNING,
+        RunInfo info = new RunInfo(id, o.project(), name, o.group(), user, tags, notes, RunState.RUNNING,
                 now, now, 0, 0, o.sweep(), Hosts.name(), ProcessHandle.current().pid(), config, Map.of());
-        RunImpl run = new RunImpl(id, name, o.project(), config, o.tags(), home, o.strict(), o.queueCapacity(), 0,
+        RunImpl run = new RunImpl(id, name, o.project(), config, tags, home, o.strict(), o.queueCapacity(), 0,
                 Map.of());
         RunLock lock = lock(home, id);
         EventLogWriter log = openLog(home, id, run);

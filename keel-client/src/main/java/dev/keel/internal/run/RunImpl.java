@@ -7,6 +7,7 @@ import dev.keel.core.RunState;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -255,15 +256,23 @@ final class RunImpl implements Run {
 
     @Override
     public void notes(String notes) {
+        List<String> over = new ArrayList<>(1);
+        if (RunLimits.notes(notes, over) == null && !over.isEmpty()) {
+            problems.report("notes:" + over.get(0), over.get(0));
+            return;
+        }
         enqueue(new Event.Meta(notes == null ? "" : notes, null));
     }
 
     @Override
     public void tags(String... newTags) {
+        List<String> over = new ArrayList<>();
+        List<String> kept = RunLimits.tags(Arrays.asList(newTags), over);
+        over.forEach(p -> problems.report("tags:" + p, p));
         synchronized (tags) {
-            Collections.addAll(tags, newTags);
+            tags.addAll(kept);
         }
-        enqueue(new Event.Meta(null, List.of(newTags)));
+        enqueue(new Event.Meta(null, kept));
     }
 
     List<String> tagsSnapshot() {

@@ -2,6 +2,7 @@ package dev.keel.internal.run;
 
 import dev.keel.Summary;
 import dev.keel.SummaryMode;
+import dev.keel.core.ValueLimits;
 import dev.keel.internal.config.ConfigResolver;
 
 import java.util.LinkedHashMap;
@@ -33,7 +34,15 @@ final class SummaryImpl implements Summary {
             throw new IllegalArgumentException("invalid summary key " + MetricNames.show(key) + ": " + problem
                     + "; use 1-250 characters without control characters");
         }
+        if (ValueLimits.deeperThan(value, ValueLimits.MAX_DEPTH)) {
+            throw new IllegalArgumentException("summary key " + MetricNames.show(key) + " is nested more than "
+                    + ValueLimits.MAX_DEPTH + " levels deep; flatten it");
+        }
         Object canonical = ConfigResolver.canonical(value, "summary value for '" + key + "'");
+        String tooBig = ValueLimits.valueProblem(canonical);
+        if (tooBig != null) {
+            throw new IllegalArgumentException("summary key " + MetricNames.show(key) + " " + tooBig);
+        }
         if (canonical == null) {
             visible.remove(key);
         } else {

@@ -1,6 +1,7 @@
 package dev.keel.server.mlflow;
 
 import dev.keel.core.KeelException;
+import dev.keel.core.ValueLimits;
 
 import java.util.regex.Pattern;
 
@@ -9,7 +10,7 @@ import java.util.regex.Pattern;
  * 400), so that what a client may log here it may also log to MLflow, and the other way round.
  */
 final class Limits {
-    static final int MAX_KEY = 250;
+    static final int MAX_KEY = ValueLimits.MAX_KEY;
     static final int MAX_PARAM_VALUE = 6000;
     static final int MAX_TAG_VALUE = 5000;
     static final int MAX_EXPERIMENT_NAME = 500;

@@ -44,6 +44,16 @@ final class BatchWriter {
         }
     }
 
+    /** {@link RunRows#merge}, whose error names the run and what to do about it. */
+    private static String merge(String runId, String part, String stored, Map<String, Object> updates) {
+        try {
+            return RunRows.merge(stored, updates);
+        } catch (KeelException e) {
+            throw new KeelException(e.code(), "run " + runId + "'s stored " + part + " cannot be read, so it cannot be"
+                    + " updated (" + e.getMessage() + "): remove the run with `keel run rm " + runId + "`", e);
+        }
+    }
+
     static void apply(Connection c, String runId, WriteBatch batch, Dialect dialect) throws SQLException {
         boolean jsonChanges = !batch.summary.isEmpty() || !batch.config.isEmpty();
         long pk;
@@ -81,10 +91,10 @@ final class BatchWriter {
         List<Object> values = new ArrayList<>();
         set(sets, values, "updated_at", System.currentTimeMillis());
         if (!batch.summary.isEmpty()) {
-            set(sets, values, "summary", RunRows.merge(summary, batch.summary));
+            set(sets, values, "summary", merge(runId, "summary", summary, batch.summary));
         }
         if (!batch.config.isEmpty()) {
-            set(sets, values, "config", RunRows.merge(config, batch.config));
+            set(sets, values, "config", merge(runId, "config", config, batch.config));
         }
         if (batch.state != null) {
             set(sets, values, "state", batch.state.label());

@@ -42,26 +42,53 @@ final class RunRows {
         }
     }
 
-    static RunInfo read(ResultSet rs) throws SQLException {
+    /**
+     * Reads one row. A part that cannot be read (JSON a reader refuses, an unknown state) is
+     * left out, and {@code warnings} told which run and why: one bad row must never fail a
+     * whole listing, and the run must stay visible so that it can be removed.
+     */
+    static RunInfo read(ResultSet rs, ReadWarnings warnings) throws SQLException {
+        String id = rs.getString(1);
         List<String> tags = new ArrayList<>();
-        for (Object t : readList(rs.getString(6))) {
-            tags.add(String.valueOf(t));
+        try {
+            for (Object t : readList(rs.getString(6))) {
+                tags.add(String.valueOf(t));
+            }
+        } catch (KeelException e) {
+            warnings.unreadable(id, "tags", e);
         }
         List<String> problems = new ArrayList<>();
-        for (Object p : readList(rs.getString(18))) {
-            problems.add(String.valueOf(p));
+        try {
+            for (Object p : readList(rs.getString(18))) {
+                problems.add(String.valueOf(p));
+            }
+        } catch (KeelException e) {
+            warnings.unreadable(id, "problems", e);
         }
         RunState state;
         try {
             state = RunState.parse(rs.getString(8));
         } catch (IllegalArgumentException e) {
-            throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "run " + rs.getString(1) + ": "
-                    + e.getMessage());
+            warnings.unreadable(id, "state", e);
+            state = RunState.CRASHED;
         }
-        return new RunInfo(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+        Map<String, Object> config;
+        try {
+            config = readMap(rs.getString(16));
+        } catch (KeelException e) {
+            warnings.unreadable(id, "config", e);
+            config = new LinkedHashMap<>();
+        }
+        Map<String, Object> summary;
+        try {
+            summary = decodeNonFinite(readMap(rs.getString(17)));
+        } catch (KeelException e) {
+            warnings.unreadable(id, "summary", e);
+            summary = new LinkedHashMap<>();
+        }
+        return new RunInfo(id, rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 tags, rs.getString(7), state, rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
-                rs.getString(13), rs.getString(14), rs.getLong(15), readMap(rs.getString(16)),
-                decodeNonFinite(readMap(rs.getString(17))), problems);
+                rs.getString(13), rs.getString(14), rs.getLong(15), config, summary, problems);
     }
 
     static List<?> readList(String json) {

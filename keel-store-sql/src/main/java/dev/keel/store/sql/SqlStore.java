@@ -2,6 +2,7 @@ package dev.keel.store.sql;
 
 import dev.keel.core.ConsoleLine;
 import dev.keel.core.Json;
+import dev.keel.core.KeelException;
 import dev.keel.core.MetricSeries;
 import dev.keel.core.ProjectInfo;
 import dev.keel.core.RunFile;
@@ -16,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +29,7 @@ import java.util.Optional;
 class SqlStore implements Store {
     private final Database db;
     private final FilterCompiler filters;
+    private final ReadWarnings warnings = new ReadWarnings();
 
     SqlStore(Database db) {
         this.db = db;
@@ -77,7 +80,7 @@ class SqlStore implements Store {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + RunRows.COLUMNS + " FROM runs r WHERE r.id = ?")) {
                 ps.setString(1, runId);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(RunRows.read(rs)) : Optional.empty();
+                    return rs.next() ? Optional.of(RunRows.read(rs, warnings)) : Optional.empty();
                 }
             }
         });
@@ -101,7 +104,7 @@ class SqlStore implements Store {
             try (PreparedStatement ps = b.prepare(c); ResultSet rs = ps.executeQuery()) {
                 List<RunInfo> out = new ArrayList<>();
                 while (rs.next()) {
-                    out.add(RunRows.read(rs));
+                    out.add(RunRows.read(rs, warnings));
                 }
                 return out;
             }
@@ -139,6 +142,9 @@ class SqlStore implements Store {
                 ps.setString(1, runId);
                 try (ResultSet rs = ps.executeQuery()) {
                     return Json.readMap(rs.next() ? rs.getString(1) : null);
+                } catch (KeelException e) {
+                    warnings.unreadable(runId, "provenance", e);
+                    return new LinkedHashMap<String, Object>();
                 }
             }
         });

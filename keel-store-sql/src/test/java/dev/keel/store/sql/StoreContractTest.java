@@ -14,6 +14,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -523,5 +526,70 @@ abstract class StoreContractTest {
         }
         assertEquals(threads + 1, store.nextRunOrdinal("p"));
         assertFalse(store.projects().isEmpty());
+    }
+
+    // ---- one unreadable run never breaks reading the rest
+
+    /** Runs {@code body} with stderr captured; returns what it printed. */
+    static String stderrOf(Runnable body) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            body.run();
+        } finally {
+            System.setErr(old);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aRunWhoseStoredJsonCannotBeReadIsListedWithoutItWithAWarningAndCanBeRemoved() {
+        // what an older Keel stored for a config key longer than JSON readers accept (50,000 characters)
+        String longKey = "x".repeat(60_000);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put(longKey, 1L);
+        RunInfo bad = new RunInfo("bad00001", "p", "broken", "", "ada", List.of("t"), "", RunState.FINISHED, 1_000,
+                1_000, 2_000, 1_000, "", "host1", 42, config, Map.of(longKey, 1.0));
+        store.createRun(bad, Map.of(longKey, "x"));
+        store.createRun(run("good0001", "p", 2_000, Map.of("lr", 0.1)), Map.of());
+
+        String err = stderrOf(() -> {
+            List<RunInfo> listed = store.searchRuns(RunQuery.project("p"));
+            assertEquals(List.of("good0001", "bad00001"), listed.stream().map(RunInfo::id).toList());
+            assertEquals(Map.of("lr", 0.1), listed.get(0).config());
+            RunInfo shown = listed.get(1);
+            assertEquals(Map.of(), shown.config());
+            assertEquals(Map.of(), shown.summary());
+            assertEquals("broken", shown.name());
+            assertEquals(RunState.FINISHED, shown.state());
+            assertEquals(List.of("t"), shown.tags());
+            assertEquals(2, store.countRuns(RunQuery.project("p")));
+            assertEquals(Map.of(), store.run("bad00001").orElseThrow().config());
+            assertEquals(Map.of(), store.provenance("bad00001"));
+            store.searchRuns(RunQuery.all());
+        });
+        String why = "(Name length (60000) exceeds the maximum allowed (50000, from"
+                + " `StreamReadConstraints.getMaxNameLength()`)); the run is shown without it."
+                + " `keel run rm bad00001` removes the run.";
+        assertTrue(err.contains("keel: warning: run bad00001: its stored config cannot be read " + why), err);
+        assertTrue(err.contains("keel: warning: run bad00001: its stored summary cannot be read " + why), err);
+        assertTrue(err.contains("keel: warning: run bad00001: its stored provenance cannot be read " + why), err);
+        assertEquals(3, err.lines().count(), "each warning once, however often the run is read: " + err);
+
+        WriteBatch update = batch();
+        update.config.put("lr", 0.2);
+        KeelException refused = assertThrows(KeelException.class, () -> store.apply("bad00001", update));
+        assertTrue(refused.getMessage().startsWith("run bad00001's stored config cannot be read, so it cannot be"
+                + " updated (stored JSON cannot be read: Name length (60000)"), refused.getMessage());
+        assertTrue(refused.getMessage().endsWith("): remove the run with `keel run rm bad00001`"), refused.getMessage());
+        WriteBatch notes = batch();
+        notes.notes = "still writable where nothing stored must be read";
+        store.apply("bad00001", notes);
+        assertEquals(notes.notes, store.run("bad00001").orElseThrow().notes());
+
+        store.deleteRun("bad00001");
+        assertTrue(store.run("bad00001").isEmpty());
+        assertEquals(List.of("good0001"), store.searchRuns(RunQuery.all()).stream().map(RunInfo::id).toList());
     }
 }

@@ -369,7 +369,7 @@ public final class BatchJson {
     private static void readTree(JsonNode root, String field, Map<String, Object> out) {
         JsonNode n = root.get(field);
         if (n != null && !n.isNull()) {
-            out.putAll(WireCheck.tree(n, field, field.equals("summary")));
+            out.putAll(WireCheck.tree(n, field, field.equals("summary"), !field.equals("provenance")));
         }
     }
 

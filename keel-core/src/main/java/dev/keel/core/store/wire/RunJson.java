@@ -103,15 +103,15 @@ public final class RunJson {
                 WireCheck.optionalText(n, "sweep", "sweep", MAX_NAME),
                 WireCheck.optionalText(n, "host", "host", MAX_NAME),
                 WireCheck.integer(n, "pid", "pid", 0),
-                n.hasNonNull("config") ? WireCheck.tree(n.get("config"), "config", false) : null,
-                n.hasNonNull("summary") ? WireCheck.tree(n.get("summary"), "summary", fromUser) : null,
+                n.hasNonNull("config") ? WireCheck.tree(n.get("config"), "config", false, fromUser) : null,
+                n.hasNonNull("summary") ? WireCheck.tree(n.get("summary"), "summary", fromUser, fromUser) : null,
                 n.hasNonNull("problems") ? WireCheck.strings(n.get("problems"), "problems", BatchJson.MAX_PROBLEM) : null);
     }
 
     /** The provenance of a create request, empty when absent. */
     public static Map<String, Object> provenance(JsonNode n) {
         JsonNode p = n.get("provenance");
-        return p == null || p.isNull() ? new LinkedHashMap<>() : WireCheck.tree(p, "provenance", false);
+        return p == null || p.isNull() ? new LinkedHashMap<>() : WireCheck.tree(p, "provenance", false, false);
     }
 
     /** Reads a run the server sent (trusted shape; a broken one is a protocol error, not user input). */

@@ -3,6 +3,7 @@ package dev.keel.core.store.wire;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.core.Json;
 import dev.keel.core.KeelException;
+import dev.keel.core.ValueLimits;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -14,9 +15,9 @@ import java.util.Set;
 /** Typed reads of JSON fields whose errors name the field and say what was expected. */
 final class WireCheck {
     /** The longest metric, summary or config key (the SDK's own limit). */
-    static final int MAX_KEY = 250;
+    static final int MAX_KEY = ValueLimits.MAX_KEY;
     /** Console lines (the SDK cuts them at 16 KiB) and notes. */
-    static final int MAX_TEXT = 1 << 20;
+    static final int MAX_TEXT = ValueLimits.MAX_TEXT;
 
     private WireCheck() {
     }
@@ -114,9 +115,15 @@ final class WireCheck {
 
     /**
      * A JSON object as a tree of maps, lists, strings, numbers, booleans and nulls. Metric names
-     * (summary keys) are checked as the SDK checks them; config and provenance keep any key.
+     * (summary keys) are checked as the SDK checks them; config and summary trees must be within
+     * {@link ValueLimits}, as the SDK keeps them, so that every reader can read them back;
+     * provenance keeps any key.
      */
     static Map<String, Object> tree(JsonNode n, String field, boolean metricKeys) {
+        return tree(n, field, metricKeys, true);
+    }
+
+    static Map<String, Object> tree(JsonNode n, String field, boolean metricKeys, boolean limited) {
         object(n, field);
         Map<String, Object> out = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
@@ -124,9 +131,35 @@ final class WireCheck {
             if (metricKeys) {
                 key(e.getKey(), field);
             }
+            if (limited && deeperThan(e.getValue(), ValueLimits.MAX_DEPTH)) {
+                // checked on the tree first: converting a value hundreds of levels deep recurses that deep
+                throw KeelException.invalid(new ValueLimits.Violation(ValueLimits.shown(e.getKey()), "is nested more than "
+                        + ValueLimits.MAX_DEPTH + " levels deep; flatten it").message("field '" + field + "':")
+                        + "; nothing of this request was stored");
+            }
             out.put(e.getKey(), Json.MAPPER.convertValue(e.getValue(), Object.class));
         }
+        ValueLimits.Violation v = limited ? ValueLimits.firstViolation(out) : null;
+        if (v != null) {
+            throw KeelException.invalid(v.message("field '" + field + "':") + "; nothing of this request was stored");
+        }
         return out;
+    }
+
+    /** Whether {@code n} nests more than {@code levels} objects or arrays deep; looks no deeper than that. */
+    static boolean deeperThan(JsonNode n, int levels) {
+        if (!n.isContainerNode()) {
+            return false;
+        }
+        if (levels == 0) {
+            return true;
+        }
+        for (JsonNode child : n) {
+            if (deeperThan(child, levels - 1)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static List<String> strings(JsonNode n, String field, int maxLength) {
