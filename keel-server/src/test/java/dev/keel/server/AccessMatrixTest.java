@@ -10,6 +10,7 @@ import dev.keel.server.auth.Access;
 import dev.keel.server.http.Route;
 import dev.keel.store.sql.ExperimentTable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -451,6 +453,7 @@ class AccessMatrixTest {
      * A new blob route without a probe here fails the test.
      */
     @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // a download that hangs is a failure too, not a stuck build
     void aContentHashGrantsNothingOnAnyBlobRouteForAnyKindOfObject() throws IOException {
         List<String> failures = new ArrayList<>();
         try (TeamServerFixture f = new TeamServerFixture(dir.resolve("server"), false)) {
