@@ -72,6 +72,32 @@ class SqliteStoreTest {
     }
 
     @Test
+    void upgradingADatabaseWithRunFilesLetsEachProjectHoldWhatItsRunsList() throws Exception {
+        Path db = dir.resolve("keel.db");
+        String hash = "sha256:" + "a".repeat(64);
+        try (Store store = new SqliteStore(db)) {
+            store.createRun(run("r1"), Map.of());
+            WriteBatch b = new WriteBatch();
+            b.addFile(new dev.keel.core.RunFile("model.bin", hash, 3, "file", 1));
+            store.apply("r1", b);
+        }
+        // as a database written before the script that made the holders table (and any after it)
+        List<String> scripts = Migrations.scripts(new SqliteDialect(db));
+        int version = 1;
+        while (!scripts.get(version - 1).contains("CREATE TABLE IF NOT EXISTS blob_holders")) {
+            version++;
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE blob_holders");
+            s.execute("DELETE FROM schema_version WHERE version >= " + version);
+        }
+        try (Store store = new SqliteStore(db)) {
+            assertEquals(List.of("p"), store.blobHolders(hash));
+        }
+        assertEquals(Migrations.scripts(new SqliteDialect(db)).size(), schemaVersion(db));
+    }
+
+    @Test
     void aDatabaseFromANewerKeelIsRefusedUntouched() throws Exception {
         Path db = dir.resolve("keel.db");
         new SqliteStore(db).close();
