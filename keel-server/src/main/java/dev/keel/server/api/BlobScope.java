@@ -21,6 +21,8 @@ import java.util.Set;
  * held only elsewhere is the answer for an absent one.
  */
 final class BlobScope {
+    static final int HOLDERS_ASKED = 64;
+
     private BlobScope() {
     }
 
@@ -65,10 +67,14 @@ final class BlobScope {
 
     /**
      * Another project holds the content and {@code who} may write it. Read access is asked
-     * first: it is false for a project nobody owns yet, which a write check would claim.
+     * first: it is false for a project nobody owns yet, which a write check would claim. Common
+     * contents (an empty file) may be held by very many projects: only the first
+     * {@link #HOLDERS_ASKED} are asked about, and a caller who may write none of them sends the
+     * bytes once more, which is always allowed.
      */
     private static boolean heldWhereWritable(ServerContext ctx, Principal who, String project, String hash) {
-        for (String holder : ctx.store().blobHolders(hash)) {
+        List<String> holders = ctx.store().blobHolders(hash);
+        for (String holder : holders.subList(0, Math.min(HOLDERS_ASKED, holders.size()))) {
             Resource r = Resource.project(holder);
             if (!holder.equals(project) && ctx.authorizer().canRead(who, r) && ctx.authorizer().canWrite(who, r)) {
                 return true;
