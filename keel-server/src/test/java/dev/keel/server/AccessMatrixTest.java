@@ -4,10 +4,13 @@ import dev.keel.core.RunFile;
 import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.data.Visibility;
 import dev.keel.core.store.WriteBatch;
+import dev.keel.data.AddOptions;
+import dev.keel.data.Datasets;
 import dev.keel.server.auth.Access;
 import dev.keel.server.http.Route;
 import dev.keel.store.sql.ExperimentTable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
@@ -22,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -390,6 +394,145 @@ class AccessMatrixTest {
             }
             assertEquals(Set.of(), stale, "entries for routes the server does not have: remove them from AccessMatrixTest.TABLE");
         }
+    }
+
+    // ---- Visibility changes and content hashes, for every kind of object (issue 12, items 1 and 2)
+
+    /**
+     * Every route that changes who sees an object, for every kind of object that has a visibility:
+     * only its owner and admins get through (team members who may write it get 403), and a
+     * refused change leaves the visibility as it was.
+     */
+    @Test
+    void everyVisibilityChangeIsForTheOwnerOrAnAdminOnly() {
+        List<String> failures = new ArrayList<>();
+        try (TeamServerFixture f = new TeamServerFixture(dir, false)) {
+            for (Visibility v : Visibility.values()) {
+                for (Visibility to : Visibility.values()) {
+                    if (to == v) {
+                        continue;
+                    }
+                    for (Caller c : Caller.values()) {
+                        String user = c == Caller.ANONYMOUS ? null : c.name().toLowerCase();
+                        int want = expected(Rule.MANAGE, c, v, false);
+                        String body = "{\"visibility\": \"" + to.id() + "\"}";
+                        Sample s = new Sample(f, v);
+                        String project = s.get("project");
+                        TeamServerFixture.Reply r = f.send(user, "PATCH", "/api/v1/projects/" + project, body);
+                        Visibility now = f.access.project(project).orElseThrow().visibility();
+                        checkVisibilityChange(failures, "PATCH project", c, v, to, want, r, now);
+                        String dataset = s.get("dataset");
+                        r = f.send(user, "PUT", "/api/v1/datasets/" + dataset, body);
+                        now = f.datasets.dataset(dataset).orElseThrow().visibility();
+                        checkVisibilityChange(failures, "PUT dataset", c, v, to, want, r, now);
+                    }
+                }
+            }
+        }
+        if (!failures.isEmpty()) {
+            fail(String.join("\n", failures));
+        }
+    }
+
+    private static void checkVisibilityChange(List<String> failures, String what, Caller c, Visibility from, Visibility to,
+                                              int want, TeamServerFixture.Reply r, Visibility now) {
+        String cell = what + " " + from.id() + " -> " + to.id() + " as " + c;
+        if (want == 0 && (r.status() != 200 || now != to)) {
+            failures.add(cell + ": expected the change, got " + r.status() + " " + r.message() + ", now " + now.id());
+        } else if (want != 0 && (r.status() != want || now != from)) {
+            failures.add(cell + ": expected " + want + " and no change, got " + r.status() + " " + r.message()
+                    + ", now " + now.id());
+        }
+    }
+
+    /**
+     * Every blob route, and every route that names content by hash, for every kind of object (run,
+     * dataset): {@code other}, from objects of his own, names contents that {@code owner}'s
+     * private or public run and dataset hold. Each answer must be exactly the answer for content
+     * the server does not have (the hash aside), so a hash neither reveals nor hands over anything.
+     * A new blob route without a probe here fails the test.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // a download that hangs is a failure too, not a stuck build
+    void aContentHashGrantsNothingOnAnyBlobRouteForAnyKindOfObject() throws IOException {
+        List<String> failures = new ArrayList<>();
+        try (TeamServerFixture f = new TeamServerFixture(dir.resolve("server"), false)) {
+            String bobRun = f.projectWithRun("bob-" + f.next(), "other", Visibility.PRIVATE);
+            String bobDataset = "bob-data-" + f.next();
+            f.dataset(bobDataset, "other", Visibility.PRIVATE);
+            Map<String, java.util.function.Function<String, TeamServerFixture.Reply>> probes = new LinkedHashMap<>();
+            probes.put("HEAD /api/v1/runs/{id}/blobs/{hash}",
+                    h -> f.send("other", "HEAD", "/api/v1/runs/" + bobRun + "/blobs/" + h, null));
+            probes.put("PUT /api/v1/runs/{id}/blobs/{hash}", h -> f.send("other", "PUT", "/api/v1/runs/" + bobRun + "/blobs/" + h,
+                    "not the content"));
+            probes.put("POST /api/v1/runs/{id}/batches", h -> f.send("other", "POST", "/api/v1/runs/" + bobRun + "/batches",
+                    "{\"files\": [{\"name\": \"stolen.bin\", \"hash\": \"" + h + "\", \"size\": 1, \"kind\": \"file\","
+                            + " \"created_at\": 1}]}"));
+            probes.put("GET /api/v1/runs/{id}/files/{name*}",
+                    h -> f.send("other", "GET", "/api/v1/runs/" + bobRun + "/files/stolen.bin", null));
+            probes.put("GET /api/2.0/mlflow-artifacts/artifacts/{path*}", h -> {
+                ExperimentTable t = ExperimentTable.of(f.store).orElseThrow();
+                String project = f.store.run(bobRun).orElseThrow().project();
+                long exp = t.byProject(project).orElseGet(() -> t.create(project, project, "", Map.of(), 1, false)).id();
+                return f.send("other", "GET", "/api/2.0/mlflow-artifacts/artifacts/" + exp + "/" + bobRun
+                        + "/artifacts/stolen.bin", null);
+            });
+            probes.put("POST /api/v1/datasets/{name}/blobs/missing", h -> f.send("other", "POST",
+                    "/api/v1/datasets/" + bobDataset + "/blobs/missing", "{\"hashes\": [\"" + h + "\"]}"));
+            probes.put("POST /api/v1/datasets/{name}/blobs/fetch", h -> f.send("other", "POST",
+                    "/api/v1/datasets/" + bobDataset + "/blobs/fetch", "{\"hashes\": [\"" + h + "\"]}"));
+            probes.put("GET /api/v1/datasets/{name}/blobs/{hash}",
+                    h -> f.send("other", "GET", "/api/v1/datasets/" + bobDataset + "/blobs/" + h, null));
+            probes.put("POST /api/v1/datasets/{name}/blobs", h -> f.send("other", "POST", "/api/v1/datasets/" + bobDataset
+                    + "/blobs", "keel-pack 1\n1\n" + h.substring("sha256:".length()) + " 3\nabc"));
+            for (Route route : f.server.routes()) {
+                String p = route.pattern().toLowerCase();
+                if ((p.contains("blob") || p.contains("{hash")) && !probes.containsKey(key(route.method(), route.pattern()))) {
+                    failures.add(route.method() + " " + route.pattern() + " has no probe in"
+                            + " aContentHashGrantsNothingOnAnyBlobRouteForAnyKindOfObject: add one");
+                }
+            }
+            String absent = dev.keel.core.blob.Hashes.of("content nobody sent".getBytes(StandardCharsets.UTF_8));
+            for (Visibility v : List.of(Visibility.PRIVATE, Visibility.PUBLIC)) {
+                Map<String, String> held = heldByOwner(f, v);
+                for (Map.Entry<String, java.util.function.Function<String, TeamServerFixture.Reply>> probe : probes.entrySet()) {
+                    TeamServerFixture.Reply none = probe.getValue().apply(absent);
+                    for (Map.Entry<String, String> h : held.entrySet()) {
+                        TeamServerFixture.Reply r = probe.getValue().apply(h.getValue());
+                        String got = r.status() + " " + r.body().replace(h.getValue(), "<hash>");
+                        String want = none.status() + " " + none.body().replace(absent, "<hash>");
+                        if (!got.equals(want)) {
+                            failures.add(probe.getKey() + " naming the " + h.getKey() + " of owner's " + v.id()
+                                    + " objects: answered '" + got + "', but for absent content '" + want + "'");
+                        }
+                    }
+                }
+            }
+        }
+        if (!failures.isEmpty()) {
+            fail(String.join("\n", failures));
+        }
+    }
+
+    /** Contents {@code owner} holds with visibility {@code v}: a run file's and a dataset object's, by what they are. */
+    private static Map<String, String> heldByOwner(TeamServerFixture f, Visibility v) throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        String run = f.projectWithRun("alice-" + v.id() + "-" + f.next(), "owner", v);
+        byte[] model = ("owner's model " + v.id()).getBytes(StandardCharsets.UTF_8);
+        String hash = new LocalBlobStore(f.home.blobs()).put(new ByteArrayInputStream(model));
+        WriteBatch b = new WriteBatch();
+        b.addFile(new RunFile("model.bin", hash, model.length, "artifact", 1));
+        f.store.apply(run, b);
+        out.put("run file", hash);
+        Path src = f.home.root().resolveSibling("data-" + v.id() + "-" + f.next());
+        java.nio.file.Files.createDirectories(src);
+        java.nio.file.Files.write(src.resolve("secret.txt"), ("owner's data " + v.id()).getBytes(StandardCharsets.UTF_8));
+        String dataset = "alice-data-" + v.id() + "-" + f.next();
+        try (Datasets data = Datasets.open(f.home)) {
+            data.add(dataset, src, AddOptions.defaults().author("owner").visibility(v));
+            out.put("dataset object", data.show(dataset + ":v1").files().get(0).hash());
+        }
+        return out;
     }
 
     /** The table by route, failing with the list of routes that have no entry. */

@@ -15,7 +15,9 @@ import dev.keel.internal.run.RunRecords;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -24,7 +26,7 @@ import java.util.OptionalLong;
  * server's offset, reads the log from there and sends it as batches, each carrying its end
  * offset (the per-run sequence number), so that an upload cut off anywhere, retried, or racing
  * another one applies every record exactly once. Run-file contents go up before the batch that
- * lists them, skipped when the server has them. The background sender and {@code keel sync}
+ * lists them, skipped when the server says the run may use its copy already. The background sender and {@code keel sync}
  * both use it.
  */
 public final class LogUpload {
@@ -102,10 +104,22 @@ public final class LogUpload {
     }
 
     private static long send(String id, WriteBatch batch, RemoteStore remote, BlobStore blobs) {
+        List<RunFile> unsendable = new ArrayList<>();
         for (RunFile f : batch.files) {
-            if (blobs != null && blobs.has(f.hash()) && !remote.hasBlob(id, f.hash())) {
-                remote.putBlobFrom(id, f.hash(), blobs);
+            // the server answers "absent" unless this run's project may use its copy: then the bytes go up
+            if (remote.hasBlob(id, f.hash())) {
+                continue;
             }
+            if (blobs != null && blobs.has(f.hash())) {
+                remote.putBlobFrom(id, f.hash(), blobs);
+            } else {
+                unsendable.add(f);
+            }
+        }
+        if (!unsendable.isEmpty()) {
+            // The server refuses to list a file whose bytes it was never sent, and these bytes are
+            // gone from this machine: leaving them out keeps the rest of the run's log going up.
+            batch.files.removeAll(unsendable);
         }
         remote.apply(id, batch);
         return batch.logOffset;

@@ -6,9 +6,11 @@ import dev.keel.core.ProjectInfo;
 import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where runs, their metrics, console lines and file lists are kept and searched. The SDK, the
@@ -60,6 +62,29 @@ public interface Store extends AutoCloseable {
 
     /** Files kept with the run, by name. */
     List<RunFile> files(String runId);
+
+    /**
+     * Of {@code hashes}, the run-file contents that {@code project} holds: their bytes were sent
+     * into it ({@link #holdBlobs}) or a file of one of its runs lists them ({@link #apply} records
+     * those). A server lets a run name a content hash only when the caller may use it this way:
+     * knowing a hash grants nothing.
+     */
+    default Set<String> heldBlobs(String project, Collection<String> hashes) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no record of which projects hold"
+                + " which contents");
+    }
+
+    /** Records that {@code project} holds these contents (their bytes were sent into it). */
+    default void holdBlobs(String project, Collection<String> hashes) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no record of which projects hold"
+                + " which contents");
+    }
+
+    /** The projects that hold content {@code hash}, sorted; empty when none. */
+    default List<String> blobHolders(String hash) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no record of which projects hold"
+                + " which contents");
+    }
 
     /**
      * This store as {@code type}, looking through wrappers (the server counts writes with one):

@@ -59,7 +59,7 @@ public final class DatasetsApi implements ApiModule {
             return out;
         });
         router.put(BASE + "/{name}", Access.datasetWrite("name"),
-                "Create a dataset (the caller owns it) or update its description and visibility", request ->
+                "Create a dataset (the caller owns it) or update its description, and its visibility (owner or admin only)", request ->
                         save(ctx, request));
         router.delete(BASE + "/{name}", Access.datasetWrite("name"),
                 "Delete a dataset with all its versions (bytes go at the next gc)", request -> {
@@ -146,7 +146,16 @@ public final class DatasetsApi implements ApiModule {
         String visibilityText = text(body, "visibility");
         Visibility visibility = visibilityText == null ? null : Visibility.parse(visibilityText);
         DatasetStore store = store(ctx);
-        boolean created = store.dataset(name).isEmpty();
+        Optional<Dataset> existing = store.dataset(name);
+        boolean created = existing.isEmpty();
+        Principal who = request.principal();
+        if (existing.isPresent() && visibility != null && visibility != existing.get().visibility() && !who.admin()
+                && !existing.get().owner().equals(who.user())) {
+            // team members may write a team dataset, not decide who else sees it (as for projects)
+            throw new KeelException(KeelException.ErrorCode.PERMISSION_DENIED, "only the owner of dataset " + name
+                    + " (" + existing.get().owner() + ") or an admin may change who sees it; leave out 'visibility'"
+                    + " to change the description");
+        }
         Dataset d = store.saveDataset(name, owner(request.principal()), description, visibility, System.currentTimeMillis());
         if (created) {
             ctx.authorizer().created(request.principal(), Resource.dataset(name));

@@ -30,6 +30,7 @@ import dev.keel.server.http.Router;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +48,8 @@ public final class RunsWriteApi implements ApiModule {
         Store store = ctx.store();
         router.add(new Route("POST", "/api/v1/projects/{project}/runs", Access.projectWrite("project"),
                 request -> create(ctx, request), false,
-                "Create a run: the run's JSON (as GET /api/v1/runs/{id} answers it) plus 'provenance'; 409 when the id exists"));
+                "Create a run: the run's JSON (as GET /api/v1/runs/{id} answers it) plus 'provenance'; 409 when the id exists;"
+                        + " on a team server the run's user is the caller (the claimed user and host go to provenance 'client')"));
         router.post("/api/v1/runs/{id}/batches", Access.runWrite("id"),
                 "Apply one write batch (metrics, summary, config, console, files, state…) with its log_offset, as JSON or "
                         + "as " + BatchBinary.MEDIA_TYPE + " (see BatchBinary); "
@@ -57,6 +59,9 @@ public final class RunsWriteApi implements ApiModule {
                     // the SDK sends the compact binary body; JSON stays for everyone else
                     WriteBatch batch = BatchBinary.isMediaType(request.header("Content-Type").orElse(null))
                             ? BatchBinary.decode(request.body()) : BatchJson.decode(request.body());
+                    if (!batch.files.isEmpty()) {
+                        BlobScope.checkFiles(ctx, request.principal(), id, project(ctx, id), batch.files);
+                    }
                     store.apply(id, batch);
                     return offset(store.logOffset(id));
                 });
@@ -76,15 +81,19 @@ public final class RunsWriteApi implements ApiModule {
                 });
         router.add(new Route("HEAD", "/api/v1/runs/{id}/blobs/{hash}", Access.runWrite("id"),
                 request -> {
-                    if (!ctx.blobs().has(hash(request))) {
-                        throw KeelException.notFound("the server does not have this content yet: PUT it");
+                    String hash = hash(request);
+                    // content held only where the caller may not write answers exactly as absent content
+                    if (!ctx.blobs().has(hash)
+                            || !BlobScope.usable(ctx, request.principal(), project(ctx, request.param("id")), hash)) {
+                        throw KeelException.notFound("the server does not have this content for this run yet: PUT it");
                     }
                     return Map.of("present", true);
                 }, false,
-                "200 when the server has the content already, 404 when it should be uploaded"));
+                "200 when the run's project (or another the caller may write) holds the content, 404 when it should be"
+                        + " uploaded"));
         router.add(new Route("PUT", "/api/v1/runs/{id}/blobs/{hash}", Access.runWrite("id"),
-                request -> putBlob(ctx.blobs(), request), true,
-                "Upload a run file's content (streamed; verified against the hash; skipped when present)"));
+                request -> putBlob(ctx, request), true,
+                "Upload a run file's content (streamed; verified against the hash); afterwards the run's project holds it"));
         router.get("/api/v1/runs/{id}/files/{name*}", Access.runRead("id"), "Download a run file's content (streamed)",
                 request -> download(ctx, request));
     }
@@ -92,8 +101,8 @@ public final class RunsWriteApi implements ApiModule {
     private static Object create(ServerContext ctx, Request request) {
         String project = request.param("project");
         JsonNode body = request.json();
-        RunInfo run = RunJson.read(body, project);
-        Map<String, Object> provenance = RunJson.provenance(body);
+        Map<String, Object> provenance = new LinkedHashMap<>(RunJson.provenance(body));
+        RunInfo run = RunIdentity.decide(ctx, request.principal(), RunJson.read(body, project), provenance);
         boolean newProject = ctx.store().projects().stream().noneMatch(p -> p.name().equals(project));
         if (ctx.store().run(run.id()).isPresent()) {
             throw new KeelException(ErrorCode.RESOURCE_ALREADY_EXISTS, "run " + run.id()
@@ -175,26 +184,40 @@ public final class RunsWriteApi implements ApiModule {
         return hash;
     }
 
-    private static Object putBlob(BlobStore blobs, Request request) throws IOException {
+    private static Object putBlob(ServerContext ctx, Request request) throws IOException {
         String expected = hash(request);
-        if (blobs.has(expected)) {
+        String project = project(ctx, request.param("id"));
+        BlobStore blobs = ctx.blobs();
+        if (blobs.has(expected) && BlobScope.usable(ctx, request.principal(), project, expected)) {
             drain(request.bodyStream());
             return Map.of("hash", expected, "stored", false);
         }
-        // Verified while streaming: content that does not match its address is never stored.
+        // Verified while streaming: content that does not match its address is never stored, and
+        // only bytes that match let the project use the server's copy (a hash alone grants nothing).
         try (InputStream in = new VerifyingInputStream(request.bodyStream(), expected)) {
-            blobs.put(in);
+            if (blobs.has(expected)) {
+                in.transferTo(OutputStream.nullOutputStream());
+            } else {
+                blobs.put(in);
+            }
         } catch (CorruptBlobException e) {
             throw KeelException.invalid("the uploaded content does not hash to " + expected
                     + " as the path says (" + e.getMessage() + "): the upload was damaged or names the wrong hash;"
                     + " send it again");
         }
+        ctx.store().holdBlobs(project, List.of(expected));
+        // the same answer whether or not the server had a copy from elsewhere
         return Response.json(201, Map.of("hash", expected, "stored", true));
+    }
+
+    private static String project(ServerContext ctx, String runId) {
+        return ctx.store().run(runId).map(RunInfo::project)
+                .orElseThrow(() -> KeelException.notFound("run " + runId + " does not exist"));
     }
 
     private static void drain(InputStream in) throws IOException {
         try (in) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
         }
     }
 

@@ -70,7 +70,12 @@ final class ArtifactRoutes {
                             .orElseThrow(() -> KeelException.notFound("No artifact '" + t.path() + "' in run " + run.id()));
                     String name = t.path().substring(t.path().lastIndexOf('/') + 1);
                     String type = URLConnection.guessContentTypeFromName(name);
-                    return Response.stream(200, type == null ? "application/octet-stream" : type, file.size(), out -> {
+                    if (!ctx.blobs().has(file.hash())) {
+                        throw KeelException.notFound("The content of artifact '" + t.path() + "' was never uploaded");
+                    }
+                    // the length of the bytes served, not the size the client listed
+                    long size = ctx.blobs().size(file.hash());
+                    return Response.stream(200, type == null ? "application/octet-stream" : type, size, out -> {
                         try (InputStream in = ctx.blobs().open(file.hash())) {
                             in.transferTo(out);
                         }

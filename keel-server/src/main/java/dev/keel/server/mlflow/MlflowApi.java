@@ -36,7 +36,7 @@ public final class MlflowApi implements ApiModule {
     @Override
     public void register(Router router, ServerContext ctx) {
         Experiments experiments = new Experiments(ctx.store());
-        Runs runs = new Runs(ctx.store(), experiments);
+        Runs runs = new Runs(ctx, experiments);
         MlflowAccess access = new MlflowAccess(ctx, experiments, runs);
         for (String p : PREFIXES) {
             registerExperiments(router, p, ctx, access, experiments, runs);

@@ -45,11 +45,8 @@ final class RunRoutes {
                     Experiment e = access.experiment(request.principal(), expId == null || expId.isEmpty() ? "0" : expId,
                             Need.WRITE);
                     List<Tag> tags = tags(f.objects("tags"));
-                    String user = f.string("user_id");
-                    if ((user == null || user.isEmpty()) && !request.principal().anonymous()) {
-                        user = request.principal().user();
-                    }
-                    RunInfo run = runs.create(e, f.string("run_name"), user, f.int64("start_time", 0), tags);
+                    RunInfo run = runs.create(e, f.string("run_name"), f.string("user_id"), request.principal(),
+                            f.int64("start_time", 0), tags);
                     return Map.of("run", runs.view(run));
                 }));
         router.get(p + "runs/get", Access.inHandler(RUN_READ), "MLflow: one run with its latest metrics, params and tags",

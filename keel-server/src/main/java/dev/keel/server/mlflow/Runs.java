@@ -9,6 +9,9 @@ import dev.keel.core.RunState;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.WriteBatch;
+import dev.keel.server.ServerContext;
+import dev.keel.server.api.RunIdentity;
+import dev.keel.server.auth.Principal;
 import dev.keel.server.mlflow.MlflowViews.Point;
 import dev.keel.store.sql.ExperimentTable.Experiment;
 
@@ -30,11 +33,16 @@ final class Runs {
     record Tag(String key, String value) {
     }
 
+    /** What MLflow's Python client sends as {@code user_id} when it knows no user. */
+    static final String UNKNOWN_USER = "unknown";
+
+    private final ServerContext ctx;
     private final Store store;
     private final Experiments experiments;
 
-    Runs(Store store, Experiments experiments) {
-        this.store = store;
+    Runs(ServerContext ctx, Experiments experiments) {
+        this.ctx = ctx;
+        this.store = ctx.store();
         this.experiments = experiments;
     }
 
@@ -43,20 +51,26 @@ final class Runs {
     }
 
     /** Creates a RUNNING run in the experiment's project; returns it as stored. */
-    RunInfo create(Experiment e, String runName, String userId, long startTime, List<Tag> tags) {
+    /**
+     * A new run. Its user: on a team server the signed-in caller (what the client claims,
+     * {@code user_id} or the tag {@code mlflow.user}, is kept in the provenance as a label); on
+     * {@code keel ui} the tag, else {@code user_id} (MLflow's client sends "unknown" when it knows
+     * no user), else the local user.
+     */
+    RunInfo create(Experiment e, String runName, String userId, Principal caller, long startTime, List<Tag> tags) {
         if (!e.active()) {
             throw KeelException.invalid("The experiment " + e.id() + " must be in the 'active' state."
                     + " Current state is " + e.lifecycleStage() + ".");
         }
         String tagName = null;
-        String user = userId;
+        String claimed = userId == null || userId.isEmpty() || userId.equals(UNKNOWN_USER) ? null : userId;
         String notes = "";
         List<String> keelTags = new ArrayList<>();
         Map<String, Object> provenance = new LinkedHashMap<>();
         for (Tag t : tags) {
             switch (t.key()) {
                 case RunMapping.RUN_NAME -> tagName = t.value();
-                case RunMapping.USER -> user = t.value();
+                case RunMapping.USER -> claimed = t.value().isEmpty() ? claimed : t.value();
                 case RunMapping.NOTE -> notes = t.value();
                 default -> {
                     if (RunMapping.isSystemTag(t.key())) {
@@ -79,8 +93,10 @@ final class Runs {
         long now = System.currentTimeMillis();
         long start = startTime > 0 ? startTime : now;
         String id = Ids.newRunId();
+        String user = claimed != null ? claimed : caller.anonymous() ? UNKNOWN_USER : caller.user();
         RunInfo run = new RunInfo(id, e.project(), name, "", user, keelTags, notes, RunState.RUNNING, start, now, 0, 0,
                 "", RunMapping.HOST, 0, Map.of(), Map.of());
+        run = RunIdentity.decide(ctx, caller, run, provenance);
         store.createRun(run, provenance);
         return get(id);
     }

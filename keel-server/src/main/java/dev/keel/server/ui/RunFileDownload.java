@@ -30,7 +30,11 @@ final class RunFileDownload {
             String base = name.substring(name.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
             String type = name.endsWith(".patch") || name.endsWith(".txt") || name.endsWith(".log") ? "text/plain"
                     : "application/octet-stream";
-            return Response.stream(200, type, file.size(), out -> {
+            if (!ctx.blobs().has(file.hash())) {
+                throw KeelException.notFound("the content of " + name + " was never uploaded");
+            }
+            // the length of the bytes served, not the size the client listed
+            return Response.stream(200, type, ctx.blobs().size(file.hash()), out -> {
                 try (InputStream in = ctx.blobs().open(file.hash())) {
                     in.transferTo(out);
                 }

@@ -352,6 +352,15 @@ final class BatchWriter {
                 ps.executeUpdate();
             }
         }
+        // the run's project holds what its files list (see Store.heldBlobs), whichever path wrote them
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO blob_holders (project, hash)"
+                + " SELECT project, ? FROM runs WHERE pk = ? ON CONFLICT (project, hash) DO NOTHING")) {
+            for (RunFile f : files) {
+                ps.setString(1, f.hash());
+                ps.setLong(2, runPk);
+                ps.executeUpdate();
+            }
+        }
     }
 
     private static void mergeProvenance(Connection c, long runPk, Map<String, Object> updates) throws SQLException {

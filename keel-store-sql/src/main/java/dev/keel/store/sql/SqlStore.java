@@ -17,10 +17,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@link Store} over a SQL database, the same for every dialect: writes go through
@@ -278,6 +282,62 @@ class SqlStore implements Store {
                     while (rs.next()) {
                         out.add(new RunFile(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
                                 rs.getLong(5)));
+                    }
+                    return out;
+                }
+            }
+        });
+    }
+
+    @Override
+    public Set<String> heldBlobs(String project, Collection<String> hashes) {
+        if (hashes.isEmpty()) {
+            return Set.of();
+        }
+        return db.read("read which contents project " + project + " holds", c -> {
+            Set<String> out = new HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM blob_holders WHERE project = ? AND hash = ?")) {
+                for (String hash : new LinkedHashSet<>(hashes)) {
+                    ps.setString(1, project);
+                    ps.setString(2, hash);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            out.add(hash);
+                        }
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void holdBlobs(String project, Collection<String> hashes) {
+        if (hashes.isEmpty()) {
+            return;
+        }
+        db.write("record contents project " + project + " holds", c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO blob_holders (project, hash) VALUES (?, ?)"
+                    + " ON CONFLICT (project, hash) DO NOTHING")) {
+                for (String hash : new LinkedHashSet<>(hashes)) {
+                    ps.setString(1, project);
+                    ps.setString(2, hash);
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<String> blobHolders(String hash) {
+        return db.read("read which projects hold " + hash, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT project FROM blob_holders WHERE hash = ? ORDER BY project")) {
+                ps.setString(1, hash);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<String> out = new ArrayList<>();
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
                     }
                     return out;
                 }

@@ -2,6 +2,7 @@ package dev.keel.store.sql;
 
 import dev.keel.core.KeelException;
 import dev.keel.core.MetricSeries;
+import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
 import dev.keel.core.store.Store;
@@ -69,6 +70,32 @@ class SqliteStoreTest {
             assertEquals(Map.of("k", "v"), store.provenance("r1"));
         }
         assertEquals(latest, schemaVersion(db));
+    }
+
+    @Test
+    void upgradingADatabaseWithRunFilesLetsEachProjectHoldWhatItsRunsList() throws Exception {
+        Path db = dir.resolve("keel.db");
+        String hash = "sha256:" + "a".repeat(64);
+        try (Store store = new SqliteStore(db)) {
+            store.createRun(run("r1"), Map.of());
+            WriteBatch b = new WriteBatch();
+            b.addFile(new RunFile("model.bin", hash, 3, "file", 1));
+            store.apply("r1", b);
+        }
+        // as a database written before the script that made the holders table (and any after it)
+        List<String> scripts = Migrations.scripts(new SqliteDialect(db));
+        int version = 1;
+        while (!scripts.get(version - 1).contains("CREATE TABLE IF NOT EXISTS blob_holders")) {
+            version++;
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE blob_holders");
+            s.execute("DELETE FROM schema_version WHERE version >= " + version);
+        }
+        try (Store store = new SqliteStore(db)) {
+            assertEquals(List.of("p"), store.blobHolders(hash));
+        }
+        assertEquals(Migrations.scripts(new SqliteDialect(db)).size(), schemaVersion(db));
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -268,6 +269,29 @@ abstract class StoreContractTest {
         store.apply("r1", b2);
         assertEquals(List.of(new RunFile("a.txt", "sha256:" + "c".repeat(64), 4, "file", 6),
                 new RunFile("model/b.bin", "sha256:" + "b".repeat(64), 10, "artifact", 5)), store.files("r1"));
+    }
+
+    @Test
+    void aProjectHoldsWhatItsRunsListAndWhatWasSentIntoIt() {
+        String listed = "sha256:" + "d".repeat(64);
+        String sent = "sha256:" + "e".repeat(64);
+        String elsewhere = "sha256:" + "f".repeat(64);
+        store.createRun(run("r1", "p", 1, Map.of()), Map.of());
+        store.createRun(run("r2", "q", 1, Map.of()), Map.of());
+        WriteBatch b = batch();
+        b.files.add(new RunFile("model.bin", listed, 10, "artifact", 5));
+        store.apply("r1", b);
+        store.holdBlobs("p", List.of(sent, sent));
+        store.holdBlobs("q", List.of(elsewhere));
+        assertEquals(Set.of(listed, sent), store.heldBlobs("p", List.of(listed, sent, elsewhere)));
+        assertEquals(Set.of(elsewhere), store.heldBlobs("q", List.of(listed, sent, elsewhere)));
+        assertEquals(List.of("p"), store.blobHolders(listed));
+        assertEquals(List.of("q"), store.blobHolders(elsewhere));
+        store.holdBlobs("q", List.of(listed));
+        assertEquals(List.of("p", "q"), store.blobHolders(listed));
+        store.deleteRun("r1");
+        assertEquals(List.of("p", "q"), store.blobHolders(listed), "a deleted run's project did hold the bytes");
+        assertEquals(List.of(), store.blobHolders("sha256:" + "0".repeat(64)));
     }
 
     @Test

@@ -96,6 +96,13 @@ export async function render(main, id) {
   }
 }
 
+// On a team server the run's user is who signed in; what the client said is only a label.
+function claimedBy(run, prov) {
+  const c = prov.client;
+  if (!c || typeof c !== 'object' || !c.user || c.user === run.user) return '';
+  return h('span', { class: 'muted' }, ' (the client said ' + c.user + (c.host ? ' on ' + c.host : '') + ')');
+}
+
 function row(label, ...value) {
   return [h('dt', null, label), h('dd', null, ...value)];
 }
@@ -111,7 +118,7 @@ function overviewOf(run, prov, inputs, edit) {
     (run.problems || []).length ? row('Problems', run.problems.map(p => h('div', { class: 'problem' }, p))) : '',
     row('Created', fmtDate(run.created_at)),
     row('Runtime', fmtDuration(runtimeOf(run))),
-    row('User', run.user || '—'),
+    row('User', run.user || '—', claimedBy(run, prov)),
     row('Host', run.host || '—'),
     row('Group', run.group || '—'),
     row('Sweep', run.sweep || '—'),
