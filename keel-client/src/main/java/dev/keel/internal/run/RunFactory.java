@@ -167,6 +167,10 @@ public final class RunFactory {
 
     private static RunImpl resume(RunOptions o, KeelHome home, Store store, Map<String, Object> newConfig) {
         String id = o.resume();
+        if (Ids.isRunId(id) && store.run(id).isEmpty()) {
+            // a process killed before its first store write left the run in its event log only
+            Liveness.recoverOne(home, store, id);
+        }
         RunInfo stored = store.run(id).orElseThrow(() -> KeelException.notFound("cannot resume run '" + id
                 + "': no such run in " + home + " (check the id with `keel runs`)"));
         if (stored.state() == RunState.RUNNING) {

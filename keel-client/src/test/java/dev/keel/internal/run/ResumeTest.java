@@ -3,6 +3,7 @@ package dev.keel.internal.run;
 import dev.keel.Keel;
 import dev.keel.Run;
 import dev.keel.core.KeelException;
+import dev.keel.core.KeelHome;
 import dev.keel.core.MetricSeries;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
@@ -10,6 +11,7 @@ import dev.keel.core.store.Store;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +80,31 @@ class ResumeTest {
             MetricSeries loss = store.history(id, "loss");
             assertEquals(stepsBefore + 1, loss.size(), "every step once, the resumed one last");
             assertEquals(stepsBefore, loss.steps()[loss.size() - 1]);
+            assertEquals(RunState.FINISHED, store.run(id).orElseThrow().state());
+        }
+    }
+
+    @Test
+    void aRunKilledBeforeItsFirstStoreWriteIsResumedFromItsEventLog(@TempDir Path other) throws Exception {
+        ChildProcesses.Child child = ChildProcesses.start(ChildProcesses.currentJava(), home, "log");
+        String id = child.await("id ", 30_000).substring(3).trim();
+        child.await("at ", 30_000);
+        Thread.sleep(1_500);
+        child.process().destroyForcibly();
+        assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
+        // the run as a process killed before its writer reached the store leaves it: in its log only
+        Path log = new KeelHome(other).eventLog(id);
+        Files.createDirectories(log.getParent());
+        Files.copy(new KeelHome(home).eventLog(id), log);
+        long stepsBefore;
+        try (Run run = Keel.init(TestRuns.options(other).resume(id).build())) {
+            stepsBefore = run.step();
+            assertTrue(stepsBefore > 0);
+            run.log(Map.of("loss", -1.0));
+        }
+        try (Store store = TestRuns.reader(other)) {
+            MetricSeries loss = store.history(id, "loss");
+            assertEquals(stepsBefore + 1, loss.size(), "every logged step once, the resumed one last");
             assertEquals(RunState.FINISHED, store.run(id).orElseThrow().state());
         }
     }
