@@ -101,8 +101,9 @@ public final class DataResults {
             out.append("REPAIRED ").append(c.path()).append("  (").append(String.join(", ", c.versions()))
                     .append("): ").append(c.reason()).append('\n');
         }
-        out.append(r.ok() ? "ok: checked " : r.damaged().size() + " damaged file(s), " + r.cacheRepaired().size()
-                        + " changed cache object(s); checked ")
+        String problems = r.damaged().size() + " damaged file(s)"
+                + (r.cacheRepaired().isEmpty() ? "" : ", " + r.cacheRepaired().size() + " changed cache object(s)");
+        out.append(r.ok() ? "ok: checked " : problems + "; checked ")
                 .append(r.objectsChecked()).append(" objects in ").append(r.versionsChecked()).append(" version(s) and ")
                 .append(r.cacheObjectsChecked()).append(" cache object(s)\n");
         return out.toString();
