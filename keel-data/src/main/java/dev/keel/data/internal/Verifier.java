@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -117,7 +118,7 @@ final class Verifier {
             throws IOException {
         List<String> names = new ArrayList<>(cached.keySet());
         CacheStamps stamps = CacheStamps.load(objects);
-        List<VerifyReport.CacheRepair> repaired = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<VerifyReport.CacheRepair> repaired = Collections.synchronizedList(new ArrayList<>());
         int n = Math.max(1, Math.min(threads, names.size() / 256 + 1));
         ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
             Thread t = new Thread(r, "keel-data-verify-cache");
