@@ -1,5 +1,7 @@
 package dev.keel;
 
+import dev.keel.data.LinkMode;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -91,8 +93,9 @@ public interface Run extends AutoCloseable {
     /**
      * Uses a version of a dataset as this run's input: resolves {@code ref} ({@code name},
      * {@code name:latest}, {@code name:v3}, {@code name:TAG} or {@code name@HASH_PREFIX}) to one exact
-     * version, materialises it once in the local cache (read-only hard links, reused by later
-     * calls and runs) and records that version as the run's input, so {@code keel run show}
+     * version, materialises it in the local cache (read-only copies, kept for later calls and runs
+     * and checked each time they are handed out: a file a run edited is rewritten from the stored
+     * data) and records that version as the run's input, so {@code keel run show}
      * and {@code keel data show} name it. Returns the local folder (or file, for a one-file dataset).
      *
      * <pre>{@code
@@ -103,6 +106,13 @@ public interface Run extends AutoCloseable {
      *         or stored data is damaged; the message names the problem and the fix
      */
     Path useDataset(String ref);
+
+    /**
+     * {@link #useDataset(String)} with an explicit {@link LinkMode}: {@code HARDLINK}
+     * materialises read-only hard links to the cache instead of copies (no bytes written when
+     * cached), with the risk {@link LinkMode#HARDLINK_RISK} states.
+     */
+    Path useDataset(String ref, LinkMode mode);
 
     /**
      * The run's checkpoints: save, list, prune and load model and optimizer state. A resumed run

@@ -5,12 +5,15 @@ import dev.keel.core.KeelHome;
 import dev.keel.core.data.RunInput;
 import dev.keel.data.AddOptions;
 import dev.keel.data.Datasets;
+import dev.keel.data.LinkMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code run.useDataset}: a real store, real files, real hard links. */
+/** {@code run.useDataset}: a real store, real files, real copies and hard links. */
 class UseDatasetTest {
     @TempDir
     Path dir;
@@ -57,6 +60,28 @@ class UseDatasetTest {
             assertEquals(List.of("pets:v1", "pets:v2"), inputs.stream().map(RunInput::ref).toList());
             assertEquals(data.resolve("pets:v1").hash(), inputs.get(0).hash());
             assertEquals(id, data.usesOf("pets:v2").get(0).runId());
+        }
+    }
+
+    @Test
+    void aRunThatEditsItsDatasetInPlaceDoesNotChangeWhatTheNextRunGets() throws Exception {
+        Path keel = dir.resolve(".keel");
+        Path src = dir.resolve("src");
+        Files.createDirectories(src.resolve("cats"));
+        Files.writeString(src.resolve("cats/a.txt"), "meow");
+        try (Datasets data = Datasets.open(new KeelHome(keel))) {
+            data.add("pets", src, AddOptions.defaults().message("one"));
+        }
+        for (LinkMode mode : LinkMode.values()) {
+            try (Run run = start(keel)) {
+                Path a = run.useDataset("pets:v1", mode).resolve("cats/a.txt");
+                Files.setPosixFilePermissions(a, PosixFilePermissions.fromString("rw-r--r--"));
+                Files.writeString(a, "MEOW", StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            }
+            try (Run run = start(keel)) {
+                assertEquals("meow", Files.readString(run.useDataset("pets:v1", mode).resolve("cats/a.txt")), mode.name());
+                assertEquals("meow", Files.readString(run.useDataset("pets:v1").resolve("cats/a.txt")), mode.name());
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import dev.keel.cli.access.DataAccess;
 import dev.keel.cli.view.DataResults;
 import dev.keel.data.CheckoutResult;
 import dev.keel.data.Datasets;
+import dev.keel.data.LinkMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,8 +17,9 @@ import java.util.concurrent.Callable;
 
 /** {@code keel data checkout REF DIR}. */
 @Command(name = "checkout", mixinStandardHelpOptions = true,
-        description = {"Materialises a version in DIR: read-only hard links from the local cache, or writable",
-                "copies with --copy. Only missing or different files are written; a damaged file is refused."})
+        description = {"Materialises a version in DIR as independent copies (editing one changes nothing stored),",
+                "or, with --link hardlink, as read-only hard links to the local cache (faster; see its risk).",
+                "Only missing or different files are written; a damaged file is refused."})
 final class DataCheckoutCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;
@@ -31,16 +33,27 @@ final class DataCheckoutCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "DIR", description = "The target folder (created when missing).")
     Path dir;
 
-    @Option(names = "--copy", description = "Independent, writable copies instead of read-only hard links.")
+    @Option(names = "--link", paramLabel = "MODE", defaultValue = "copy",
+            description = {"copy (default): independent, writable files written from the stored data;",
+                    "hardlink: read-only hard links to the local cache, no bytes written when cached. Risk: "
+                            + LinkMode.HARDLINK_RISK + "."})
+    String link;
+
+    @Option(names = "--copy", hidden = true, description = "The default now; kept so older scripts still run.")
     boolean copy;
 
     @Override
     public Integer call() {
+        LinkMode mode = copy ? LinkMode.COPY : LinkMode.parse(link);
+        Output output = new Output(spec.commandLine());
+        if (mode == LinkMode.HARDLINK) {
+            output.note("keel: warning: " + LinkMode.HARDLINK_RISK + "; use the default (copy) for files you may edit");
+        }
         CheckoutResult result;
         try (Datasets data = new DataAccess(home.access()).openExisting()) {
-            result = data.checkout(ref, dir, copy);
+            result = data.checkout(ref, dir, mode);
         }
-        new Output(spec.commandLine()).text(DataResults.checkoutText(result));
+        output.text(DataResults.checkoutText(result));
         return 0;
     }
 }

@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
 /** {@code keel data verify [REF]}. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Rehashes every stored object of one version, or of all versions, and names each damaged",
-                "file with the versions it breaks."},
+                "file with the versions it breaks; then rehashes the local checkout cache's copies of those files,",
+                "removing (and naming) any that changed: the next checkout writes them again from the stored data."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:all data intact", "1:damage found (or an error)", "2:usage error"})
 final class DataVerifyCommand implements Callable<Integer> {
@@ -44,6 +45,12 @@ final class DataVerifyCommand implements Callable<Integer> {
             output.json(DataResults.verifyJson(report));
         } else {
             output.text(DataResults.verifyText(report));
+        }
+        if (report.damaged().isEmpty() && !report.cacheRepaired().isEmpty()) {
+            output.note("keel: " + report.cacheRepaired().size() + " cache object(s) had changed (a hard-linked checkout"
+                    + " edited in place) and were removed; the stored data is intact. Check out again with the default"
+                    + " (copy) where files may be edited");
+            return Errors.ERROR;
         }
         if (!report.ok()) {
             output.note("keel: " + report.damaged().size() + " damaged file(s): restore them by adding the data"

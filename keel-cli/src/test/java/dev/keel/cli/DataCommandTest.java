@@ -17,8 +17,10 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -197,22 +199,33 @@ class DataCommandTest {
     }
 
     @Test
-    void checkoutLinksReadOnlyByDefaultAndCopiesOnRequest() throws Exception {
+    void checkoutCopiesByDefaultAndLinksReadOnlyOnlyWhenAskedWithAWarning() throws Exception {
         twoVersions();
-        Path linked = dir.resolve("linked");
-        Cli.Result r = cli.run("data", "checkout", "pets:v1", linked.toString());
-        assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().startsWith("pets:v1 -> " + linked + ": "), r.out());
-        assertEquals("meow", Files.readString(linked.resolve("cats/a.txt")));
-        assertFalse(Files.getPosixFilePermissions(linked.resolve("z.txt")).contains(PosixFilePermission.OWNER_WRITE));
-
         Path copied = dir.resolve("copied");
-        assertEquals(0, cli.run("data", "checkout", "pets:v2", copied.toString(), "--copy").code());
-        assertEquals("purr", Files.readString(copied.resolve("cats/b.txt")));
-        assertTrue(Files.getPosixFilePermissions(copied.resolve("cats/b.txt")).contains(PosixFilePermission.OWNER_WRITE));
+        Cli.Result r = cli.run("data", "checkout", "pets:v1", copied.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("pets:v1 -> " + copied + ": 0 linked, 2 written"), r.out());
+        assertEquals("", r.err());
+        assertEquals("meow", Files.readString(copied.resolve("cats/a.txt")));
+        assertTrue(Files.getPosixFilePermissions(copied.resolve("z.txt")).contains(PosixFilePermission.OWNER_WRITE));
 
-        Cli.Result again = cli.run("data", "checkout", "pets:v2", copied.toString(), "--copy");
+        Path linked = dir.resolve("linked");
+        Cli.Result l = cli.run("data", "checkout", "pets:v2", linked.toString(), "--link", "hardlink");
+        assertEquals(0, l.code(), l.err());
+        assertTrue(l.err().startsWith("keel: warning: hard links share their bytes with the local cache: editing a"
+                + " checked-out file in place"), l.err());
+        assertEquals("purr", Files.readString(linked.resolve("cats/b.txt")));
+        assertFalse(Files.getPosixFilePermissions(linked.resolve("cats/b.txt")).contains(PosixFilePermission.OWNER_WRITE));
+
+        Cli.Result again = cli.run("data", "checkout", "pets:v2", linked.toString(), "--link", "hardlink");
         assertTrue(again.out().endsWith(": 0 linked, 0 written (0 B), 2 already present\n"), again.out());
+        Path old = dir.resolve("old-flag");
+        assertEquals(0, cli.run("data", "checkout", "pets:v2", old.toString(), "--copy").code(), "--copy still runs");
+        assertTrue(Files.getPosixFilePermissions(old.resolve("cats/b.txt")).contains(PosixFilePermission.OWNER_WRITE));
+
+        Cli.Result badMode = cli.run("data", "checkout", "pets:v2", dir.resolve("y").toString(), "--link", "symlink");
+        assertEquals(2, badMode.code(), "a usage error");
+        assertTrue(badMode.err().startsWith("keel: unknown link mode 'symlink': use 'copy'"), badMode.err());
 
         Cli.Result unknown = cli.run("data", "checkout", "cows", dir.resolve("x").toString());
         assertEquals(1, unknown.code());
@@ -237,6 +250,31 @@ class DataCommandTest {
         JsonNode json = JSON.readTree(cli.run("data", "verify", "pets:v1", "--format", "json").out());
         assertFalse(json.get("ok").asBoolean());
         assertEquals("z.txt", json.get("damaged").get(0).get("path").asText());
+    }
+
+    @Test
+    void verifyNamesACacheObjectChangedThroughAnEditedHardLinkAndRemovesIt() throws Exception {
+        twoVersions();
+        Path linked = dir.resolve("linked");
+        assertEquals(0, cli.run("data", "checkout", "pets:v1", linked.toString(), "--link", "hardlink").code());
+        Path z = linked.resolve("z.txt");
+        Files.setPosixFilePermissions(z, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.writeString(z, "ZZZ", StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+
+        Cli.Result bad = cli.run("data", "verify", "--format", "json");
+        assertEquals(1, bad.code());
+        JsonNode json = JSON.readTree(bad.out());
+        assertFalse(json.get("ok").asBoolean());
+        assertEquals(0, json.get("damaged").size());
+        assertEquals("z.txt", json.get("cache_repaired").get(0).get("path").asText());
+        assertTrue(bad.err().startsWith("keel: 1 cache object(s) had changed (a hard-linked checkout edited in place)"
+                + " and were removed; the stored data is intact."), bad.err());
+
+        Cli.Result ok = cli.run("data", "verify");
+        assertEquals(0, ok.code(), ok.out());
+        Path fresh = dir.resolve("fresh");
+        assertEquals(0, cli.run("data", "checkout", "pets:v1", fresh.toString(), "--link", "hardlink").code());
+        assertEquals("zzz", Files.readString(fresh.resolve("z.txt")));
     }
 
     @Test

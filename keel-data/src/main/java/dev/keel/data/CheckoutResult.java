@@ -6,11 +6,13 @@ import java.nio.file.Path;
 
 /**
  * What {@link Datasets#checkout} did: files hard-linked from the cache, written (copies, or links
- * that could not be made across file systems), and already present and left alone.
+ * that could not be made across file systems), already present and left alone, and cache objects
+ * found changed (an earlier hard-linked checkout was edited in place) and rewritten from the packs.
  */
-public record CheckoutResult(DatasetVersion version, Path dir, int linked, int written, int unchanged, long bytesWritten) {
+public record CheckoutResult(DatasetVersion version, Path dir, int linked, int written, int unchanged, long bytesWritten,
+                             int repaired) {
     public String summary() {
         return version.ref() + " -> " + dir + ": " + linked + " linked, " + written + " written, " + unchanged
-                + " already present";
+                + " already present" + (repaired > 0 ? ", " + repaired + " changed cache object(s) rewritten from the packs" : "");
     }
 }

@@ -23,7 +23,7 @@ import java.util.Set;
  * try (Datasets data = Datasets.open(KeelHome.resolve())) {
  *     AddResult r = data.add("fashion-mnist", Path.of("export"), AddOptions.defaults().message("first export"));
  *     System.out.println(r.summary());                    // fashion-mnist:v1 (3f2a9c…)  +70000 -0 ~0 …
- *     data.checkout("fashion-mnist:latest", Path.of("work/data"), false);
+ *     data.checkout("fashion-mnist:latest", Path.of("work/data"));  // independent copies
  * }
  * }</pre>
  *
@@ -84,15 +84,27 @@ public final class Datasets implements AutoCloseable {
     }
 
     /**
-     * Materialises a version in {@code dir}: read-only hard links to the object cache, or
-     * writable copies when {@code copy}. Writes only what is missing or different; refuses
-     * damaged data and unsafe paths, naming the file.
+     * Materialises a version in {@code dir} as independent, writable copies: editing one changes
+     * nothing stored. Writes only what is missing or different; refuses damaged data and unsafe
+     * paths, naming the file.
      */
-    public CheckoutResult checkout(String ref, Path dir, boolean copy) {
-        return engine.checkout(ref, dir, copy);
+    public CheckoutResult checkout(String ref, Path dir) {
+        return engine.checkout(ref, dir, LinkMode.COPY);
     }
 
-    /** Rehashes every object of one version ({@code ref}) or of all versions ({@code null}). */
+    /**
+     * {@link #checkout(String, Path)} with an explicit {@link LinkMode}: {@link LinkMode#HARDLINK}
+     * gives read-only hard links to the object cache, with the risk {@link LinkMode#HARDLINK_RISK} states.
+     */
+    public CheckoutResult checkout(String ref, Path dir, LinkMode mode) {
+        return engine.checkout(ref, dir, mode == null ? LinkMode.COPY : mode);
+    }
+
+    /**
+     * Rehashes every object of one version ({@code ref}) or of all versions ({@code null}), and
+     * every checkout-cache object they use; a changed cache object is removed (the next checkout
+     * writes it again from the packs) and reported.
+     */
     public VerifyReport verify(String ref) {
         return engine.verify(ref);
     }
@@ -141,20 +153,25 @@ public final class Datasets implements AutoCloseable {
     }
 
     /**
-     * A cached, read-only local copy of the version (made once, under the Keel cache); what
-     * {@code run.useDataset} returns.
+     * A local, read-only copy of the version under the Keel cache, kept between calls and checked
+     * (edited files rewritten) every time it is handed out; what {@code run.useDataset} returns.
      */
     public Path materialize(String ref) {
-        return engine.materialize(engine.resolve(ref));
+        return engine.materialize(engine.resolve(ref), LinkMode.COPY);
     }
 
     /**
      * For {@code run.useDataset(ref)}: resolves {@code ref} once, materialises that exact version
-     * (cached) and records it as an input of run {@code runId}, so the path and the lineage
-     * always agree even when a new version is added meanwhile.
+     * (see {@link #materialize}) and records it as an input of run {@code runId}, so the path and
+     * the lineage always agree even when a new version is added meanwhile.
      */
     public UsedDataset use(String runId, String ref) {
-        return engine.use(runId, ref);
+        return engine.use(runId, ref, LinkMode.COPY);
+    }
+
+    /** {@link #use(String, String)} with an explicit {@link LinkMode} for the materialised files. */
+    public UsedDataset use(String runId, String ref, LinkMode mode) {
+        return engine.use(runId, ref, mode == null ? LinkMode.COPY : mode);
     }
 
     /** Records that run {@code runId} used the version {@code ref} names (lineage). */

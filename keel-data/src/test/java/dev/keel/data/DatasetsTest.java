@@ -60,7 +60,7 @@ class DatasetsTest {
         assertEquals(Visibility.TEAM, data.list().get(0).dataset().visibility());
 
         Path out = tmp.resolve("out");
-        CheckoutResult c = data.checkout("fashion:v1", out, false);
+        CheckoutResult c = data.checkout("fashion:v1", out, LinkMode.HARDLINK);
         assertEquals(TestTrees.snapshot(src), TestTrees.snapshot(out));
         assertTrue(Files.isDirectory(out.resolve("empty dir/nested")));
         assertEquals(Path.of("0/a b.png"), Files.readSymbolicLink(out.resolve("train/latest.png")));
@@ -69,18 +69,18 @@ class DatasetsTest {
                 "linked files are read-only");
         assertEquals(5, c.linked() + c.written()); // 4 files and the link
 
-        CheckoutResult again = data.checkout("fashion:latest", out, false);
+        CheckoutResult again = data.checkout("fashion:latest", out, LinkMode.HARDLINK);
         assertEquals(0, again.linked() + again.written(), "only missing files are written");
         assertEquals(5, again.unchanged());
 
         Path copy = tmp.resolve("copy");
-        data.checkout("fashion", copy, true);
+        data.checkout("fashion", copy, LinkMode.COPY);
         assertEquals(TestTrees.snapshot(src), TestTrees.snapshot(copy));
         assertTrue(Files.getPosixFilePermissions(copy.resolve("train/0/a b.png")).contains(PosixFilePermission.OWNER_WRITE),
                 "--copy gives independent, writable files");
         Files.writeString(copy.resolve("train/0/a b.png"), "edited");
         assertEquals("zero", Files.readString(out.resolve("train/0/a b.png")), "editing a copy leaves the cache alone");
-        CheckoutResult repaired = data.checkout("fashion", copy, true);
+        CheckoutResult repaired = data.checkout("fashion", copy, LinkMode.COPY);
         assertEquals(1, repaired.written());
         assertEquals("zero", Files.readString(copy.resolve("train/0/a b.png")));
     }
@@ -207,7 +207,7 @@ class DatasetsTest {
         assertEquals(0, r.version().fileCount());
         assertEquals(0, r.version().totalBytes());
         Path out = tmp.resolve("out-empty");
-        data.checkout("nothing", out, false);
+        data.checkout("nothing", out, LinkMode.HARDLINK);
         assertTrue(Files.isDirectory(out));
         assertTrue(TestTrees.snapshot(out).isEmpty());
 
@@ -284,7 +284,7 @@ class DatasetsTest {
         assertEquals(dry.blobsRemoved(), real.blobsRemoved());
         assertTrue(data.verify(null).ok());
         Path out = tmp.resolve("gc-out");
-        data.checkout("gc:v2", out, true);
+        data.checkout("gc:v2", out, LinkMode.COPY);
         assertEquals(TestTrees.snapshot(src), TestTrees.snapshot(out));
         assertTrue(new dev.keel.core.blob.LocalBlobStore(tmp.resolve("home/blobs")).has(runFile), "extra live blob kept");
 

@@ -74,12 +74,12 @@ class IntegrityTest {
         assertTrue(d.reason().startsWith("damaged: its bytes hash to sha256:"), d.reason());
         assertFalse(data.verify("ds:v2").ok());
 
-        KeelException e = assertThrows(KeelException.class, () -> data.checkout("ds:v1", tmp.resolve("out"), false));
+        KeelException e = assertThrows(KeelException.class, () -> data.checkout("ds:v1", tmp.resolve("out"), LinkMode.HARDLINK));
         assertEquals(KeelException.ErrorCode.CORRUPT_DATA, e.code());
         assertTrue(e.getMessage().startsWith("refusing to check out 'train/shirt.png' of ds:v1: its stored bytes are damaged"),
                 e.getMessage());
         assertFalse(Files.exists(tmp.resolve("out/train/shirt.png")), "no damaged file is materialised");
-        assertThrows(KeelException.class, () -> data.checkout("ds:v1", tmp.resolve("out-copy"), true));
+        assertThrows(KeelException.class, () -> data.checkout("ds:v1", tmp.resolve("out-copy"), LinkMode.COPY));
         assertFalse(Files.exists(tmp.resolve("out-copy/train/shirt.png")));
     }
 
@@ -101,7 +101,7 @@ class IntegrityTest {
             String name = "evil" + Math.abs(evil.hashCode());
             commitRaw(name, "keel-manifest 1\nf 644 4 " + Hashes.hex(Hashes.of("evil".getBytes())) + " " + evil + "\n");
             Path target = tmp.resolve("target-" + name);
-            KeelException e = assertThrows(KeelException.class, () -> data.checkout(name, target, true));
+            KeelException e = assertThrows(KeelException.class, () -> data.checkout(name, target, LinkMode.COPY));
             assertEquals(KeelException.ErrorCode.CORRUPT_DATA, e.code());
             assertTrue(e.getMessage().contains("unsafe path '" + evil + "'"), e.getMessage());
             assertFalse(Files.exists(tmp.resolve("evil.txt")));
@@ -116,7 +116,7 @@ class IntegrityTest {
         Path outside = Files.createDirectories(tmp.resolve("outside"));
         Path target = Files.createDirectories(tmp.resolve("target"));
         Files.createSymbolicLink(target.resolve("sub"), outside);
-        KeelException e = assertThrows(KeelException.class, () -> data.checkout("safe", target, false));
+        KeelException e = assertThrows(KeelException.class, () -> data.checkout("safe", target, LinkMode.HARDLINK));
         assertTrue(e.getMessage().contains("resolves outside it"), e.getMessage());
         assertFalse(Files.exists(outside.resolve("file.txt")));
     }
@@ -139,7 +139,7 @@ class IntegrityTest {
         Files.createSymbolicLink(src.resolve("data/alias"), Path.of("a.txt"));
         data.add("links", src, null);
         Path out = tmp.resolve("links-out");
-        data.checkout("links", out, false);
+        data.checkout("links", out, LinkMode.HARDLINK);
         assertEquals("a", Files.readString(out.resolve("data/alias")));
         assertTrue(Files.isSymbolicLink(out.resolve("data/alias")));
     }

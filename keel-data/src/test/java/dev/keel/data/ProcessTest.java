@@ -54,7 +54,7 @@ class ProcessTest {
             data.gc(false, Set.of(), Duration.ZERO);
             assertTrue(data.verify(null).ok(), "gc removed only orphans");
             Path out = tmp.resolve("out");
-            data.checkout("crash", out, false);
+            data.checkout("crash", out, LinkMode.HARDLINK);
             assertEquals(TestTrees.snapshot(src), TestTrees.snapshot(out));
             try (Stream<Path> left = Files.list(tmpDir)) {
                 assertEquals(0, left.count(), "temporary packs of the killed add are swept");
@@ -84,7 +84,7 @@ class ProcessTest {
             assertNotEquals(versions.get(0).hash(), versions.get(1).hash());
             for (DatasetVersion v : versions) {
                 Path out = tmp.resolve("out-" + v.number());
-                data.checkout(v.ref(), out, true);
+                data.checkout(v.ref(), out, LinkMode.COPY);
                 Path source = Files.exists(out.resolve("a")) ? a : b;
                 assertEquals(TestTrees.snapshot(source), TestTrees.snapshot(out), v.ref() + " is whole");
             }
@@ -131,7 +131,7 @@ class ProcessTest {
             assertEquals(2, r.version().number());
             assertTrue(data.verify(null).ok());
             Path out = tmp.resolve("out");
-            data.checkout("full:v2", out, true);
+            data.checkout("full:v2", out, LinkMode.COPY);
             assertEquals(TestTrees.snapshot(big), TestTrees.snapshot(out));
         }
     }

@@ -85,7 +85,9 @@ public final class DataResults {
 
     public static String checkoutText(CheckoutResult r) {
         return r.version().ref() + " -> " + r.dir() + ": " + r.linked() + " linked, " + r.written() + " written ("
-                + Values.bytes(r.bytesWritten()) + "), " + r.unchanged() + " already present\n";
+                + Values.bytes(r.bytesWritten()) + "), " + r.unchanged() + " already present"
+                + (r.repaired() > 0 ? "; " + r.repaired() + " changed cache object(s) rewritten from the stored data" : "")
+                + "\n";
     }
 
     /** Each damaged file with the versions it breaks, then a totals line. */
@@ -95,8 +97,15 @@ public final class DataResults {
             out.append("DAMAGED ").append(d.path()).append("  breaks ").append(String.join(", ", d.versions()))
                     .append(": ").append(d.reason()).append('\n');
         }
-        out.append(r.ok() ? "ok: checked " : r.damaged().size() + " damaged file(s); checked ")
-                .append(r.objectsChecked()).append(" objects in ").append(r.versionsChecked()).append(" version(s)\n");
+        for (VerifyReport.CacheRepair c : r.cacheRepaired()) {
+            out.append("REPAIRED ").append(c.path()).append("  (").append(String.join(", ", c.versions()))
+                    .append("): ").append(c.reason()).append('\n');
+        }
+        String problems = r.damaged().size() + " damaged file(s)"
+                + (r.cacheRepaired().isEmpty() ? "" : ", " + r.cacheRepaired().size() + " changed cache object(s)");
+        out.append(r.ok() ? "ok: checked " : problems + "; checked ")
+                .append(r.objectsChecked()).append(" objects in ").append(r.versionsChecked()).append(" version(s) and ")
+                .append(r.cacheObjectsChecked()).append(" cache object(s)\n");
         return out.toString();
     }
 
@@ -115,6 +124,17 @@ public final class DataResults {
             damaged.add(e);
         }
         m.put("damaged", damaged);
+        m.put("cache_objects_checked", r.cacheObjectsChecked());
+        List<Map<String, Object>> repaired = new ArrayList<>();
+        for (VerifyReport.CacheRepair c : r.cacheRepaired()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("path", c.path());
+            e.put("object", c.object());
+            e.put("versions", c.versions());
+            e.put("reason", c.reason());
+            repaired.add(e);
+        }
+        m.put("cache_repaired", repaired);
         return m;
     }
 

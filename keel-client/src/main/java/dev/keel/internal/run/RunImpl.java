@@ -4,6 +4,7 @@ import dev.keel.Run;
 import dev.keel.Summary;
 import dev.keel.core.KeelHome;
 import dev.keel.core.RunState;
+import dev.keel.data.LinkMode;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -345,6 +346,11 @@ final class RunImpl implements Run {
 
     @Override
     public Path useDataset(String ref) {
+        return useDataset(ref, LinkMode.COPY);
+    }
+
+    @Override
+    public Path useDataset(String ref, LinkMode mode) {
         if (ref == null || ref.isBlank()) {
             throw dev.keel.core.KeelException.invalid("run.useDataset needs a dataset reference such as"
                     + " 'fashion-mnist:latest', 'fashion-mnist:v3' or 'fashion-mnist:prod'");
@@ -352,7 +358,7 @@ final class RunImpl implements Run {
         // Opened per call: datasets are used a few times per run, and the engine holds no state
         // worth keeping open next to the training loop.
         try (dev.keel.data.Datasets data = dev.keel.data.Datasets.open(home)) {
-            return data.use(id, ref.trim()).path();
+            return data.use(id, ref.trim(), mode).path();
         }
     }
 

@@ -20,6 +20,7 @@ import dev.keel.data.DatasetSummary;
 import dev.keel.data.FileChange;
 import dev.keel.data.FileEntry;
 import dev.keel.data.GcReport;
+import dev.keel.data.LinkMode;
 import dev.keel.data.VerifyReport;
 
 import java.io.IOException;
@@ -273,37 +274,41 @@ public final class Engine {
         return catalog.diff(resolve(ref1), resolve(ref2));
     }
 
-    public CheckoutResult checkout(String ref, Path dir, boolean copy) {
-        DatasetVersion v = resolve(ref);
+    public CheckoutResult checkout(String ref, Path dir, LinkMode mode) {
+        return checkout(resolve(ref), dir, mode, false);
+    }
+
+    private CheckoutResult checkout(DatasetVersion v, Path dir, LinkMode mode, boolean readOnlyCopies) {
         Manifest m = manifests.load(v.hash());
         try {
-            return new Materializer(store, blobs, cache.resolve("objects"), threads).checkout(v, m, dir, copy);
+            return new Materializer(store, blobs, cache.resolve("objects"), threads, readOnlyCopies).checkout(v, m, dir, mode);
         } catch (IOException e) {
             throw Failures.storage("checking out " + v.ref() + " into " + dir, e);
         }
     }
 
     /**
-     * A cached, read-only checkout of the version under the cache folder, made once. Parallel
-     * runs (a sweep's agents) materialise the same version at once, so the checkout is made
-     * under a lock: per folder in this JVM, and a file lock across processes.
+     * A checkout of the version under the cache folder, kept between runs. It is checked again
+     * (and any file a run edited rewritten) every time it is handed out: a run may write into it,
+     * and the next run must still get the stored bytes. Copies are re-read only when their size,
+     * mtime or inode moved (the folder's stat cache), links when their cache object's stamp moved.
+     * Parallel runs (a sweep's agents) materialise the same version at once, so the checkout is
+     * made under a lock: per folder in this JVM, and a file lock across processes.
      */
     @SuppressWarnings("try") // the lock is held for the block, not used in it
-    public Path materialize(DatasetVersion v) {
-        Path dir = cache.resolve("checkouts").resolve(v.dataset()).resolve(v.shortHash());
-        Path done = dir.resolveSibling(v.shortHash() + ".done");
-        if (java.nio.file.Files.isRegularFile(done) && java.nio.file.Files.isDirectory(dir)) {
-            return dir;
-        }
+    public Path materialize(DatasetVersion v, LinkMode mode) {
+        String name = mode == LinkMode.HARDLINK ? v.shortHash() + "-links" : v.shortHash();
+        Path dir = cache.resolve("checkouts").resolve(v.dataset()).resolve(name);
+        Path done = dir.resolveSibling(name + ".done");
         Object local = MATERIALIZING.computeIfAbsent(dir, k -> new Object());
         synchronized (local) {
             try {
                 java.nio.file.Files.createDirectories(dir.getParent());
-                try (var ch = java.nio.channels.FileChannel.open(dir.resolveSibling(v.shortHash() + ".lock"),
+                try (var ch = java.nio.channels.FileChannel.open(dir.resolveSibling(name + ".lock"),
                         java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
                      var held = ch.lock()) {
+                    checkout(v, dir, mode, true);
                     if (!java.nio.file.Files.isRegularFile(done)) {
-                        checkout(v.ref(), dir, false);
                         java.nio.file.Files.writeString(done, v.hash());
                     }
                 }
@@ -317,7 +322,7 @@ public final class Engine {
     public VerifyReport verify(String refOrNull) {
         List<DatasetVersion> versions = refOrNull == null ? store.allVersions() : List.of(resolve(refOrNull));
         try {
-            return new Verifier(store, blobs, manifests, threads).verify(versions);
+            return new Verifier(store, blobs, manifests, threads, cache.resolve("objects")).verify(versions);
         } catch (IOException e) {
             throw Failures.storage("verifying datasets", e);
         }
@@ -355,9 +360,9 @@ public final class Engine {
         return true;
     }
 
-    public dev.keel.data.UsedDataset use(String runId, String ref) {
+    public dev.keel.data.UsedDataset use(String runId, String ref, LinkMode mode) {
         DatasetVersion v = resolve(ref);
-        Path path = materialize(v);
+        Path path = materialize(v, mode);
         record(runId, v);
         return new dev.keel.data.UsedDataset(v, path);
     }

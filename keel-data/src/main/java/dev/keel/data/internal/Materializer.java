@@ -7,6 +7,7 @@ import dev.keel.core.data.DatasetStore;
 import dev.keel.core.data.DatasetVersion;
 import dev.keel.core.data.ObjectLocation;
 import dev.keel.data.CheckoutResult;
+import dev.keel.data.LinkMode;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -40,11 +41,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Writes a version into a folder. By default each file is a hard link to a read-only copy in the
- * object cache ({@code .keel/cache/data/objects}), so a second checkout of the same data costs
- * only links; {@code copy} writes independent, writable files. Files already present with the
- * right content are left alone. Every object is verified as it is read, and paths are checked
- * before anything is written: nothing lands outside the target folder.
+ * Writes a version into a folder. By default ({@link LinkMode#COPY}) each file is an independent
+ * file written from the packs, so editing it can change nothing stored. With
+ * {@link LinkMode#HARDLINK} each file is a hard link to a read-only object in the checkout cache
+ * ({@code .keel/cache/data/objects}), so a second checkout of the same data costs only links;
+ * a cache object whose stamp ({@link CacheStamps}) moved is re-hashed, and rewritten from the
+ * packs when its bytes changed, before it is linked again. Files already present with the right
+ * content are left alone. Every object is verified as it is read, and paths are checked before
+ * anything is written: nothing lands outside the target folder.
  */
 final class Materializer {
     private final DatasetStore store;
@@ -55,6 +59,10 @@ final class Materializer {
     private final AtomicInteger linked = new AtomicInteger();
     private final AtomicInteger written = new AtomicInteger();
     private final AtomicInteger unchanged = new AtomicInteger();
+    private final AtomicInteger repaired = new AtomicInteger();
+    /** Copies are made read-only (a hint for non-root users; it protects nothing from root). */
+    private final boolean readOnlyCopies;
+    private CacheStamps stamps;
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicInteger statHits = new AtomicInteger();
     private Map<String, ObjectLocation> locations;
@@ -66,14 +74,16 @@ final class Materializer {
     /** For {@code --copy}: what the files this folder got looked like, so unchanged ones are not re-read. */
     private StatCache copies;
 
-    Materializer(DatasetStore store, LocalBlobStore blobs, Path objects, int threads) {
+    Materializer(DatasetStore store, LocalBlobStore blobs, Path objects, int threads, boolean readOnlyCopies) {
         this.store = store;
         this.blobs = blobs;
         this.objects = objects;
         this.threads = threads;
+        this.readOnlyCopies = readOnlyCopies;
     }
 
-    CheckoutResult checkout(DatasetVersion v, Manifest m, Path target, boolean copy) throws IOException {
+    CheckoutResult checkout(DatasetVersion v, Manifest m, Path target, LinkMode mode) throws IOException {
+        boolean copy = mode == LinkMode.COPY;
         for (Entry e : m.entries()) {
             PathRules.checkStored(e.path(), "to check out " + v.ref());
         }
@@ -85,6 +95,7 @@ final class Materializer {
         Path real = root.toRealPath();
         makeFolders(m, root, real);
         if (!copy) {
+            stamps = CacheStamps.load(objects);
             boolean list = m.entries().size() > 2000;
             cachedNames = list ? new HashSet<>() : null;
             for (int i = 0; i < 256; i++) {
@@ -154,11 +165,15 @@ final class Materializer {
             pool.shutdownNow();
         }
         trace.mark("place files (" + statHits.get() + " known by the stat cache)");
+        if (stamps != null) {
+            stamps.save();
+            trace.mark("save cache stamps");
+        }
         if (copy && !(written.get() == 0 && statHits.get() == unchanged.get())) {
             rememberCopies(files, root);
             trace.mark("remember copies");
         }
-        return new CheckoutResult(v, root, linked.get(), written.get(), unchanged.get(), bytes.get());
+        return new CheckoutResult(v, root, linked.get(), written.get(), unchanged.get(), bytes.get(), repaired.get());
     }
 
     /**
@@ -260,7 +275,8 @@ final class Materializer {
         if (copy) {
             BasicFileAttributes existing = fresh ? null : attrs(target);
             if (existing == null) {
-                writeNew(v, e, target, reader, e.executable() ? "rwxr-xr-x" : null);
+                writeNew(v, e, target, reader, readOnlyCopies ? (e.executable() ? "r-xr-xr-x" : "r--r--r--")
+                        : e.executable() ? "rwxr-xr-x" : null);
             } else if (unchangedByStat(e, target) || sameFile(target, e)) {
                 unchanged.incrementAndGet();
                 return;
@@ -273,16 +289,12 @@ final class Materializer {
         }
         String dirName = e.hash().substring(0, 2);
         String fileName = e.hash().substring(2) + (e.executable() ? ".x" : "");
+        String name = dirName + fileName;
         Path cached = objects.resolve(dirName).resolve(fileName);
         BasicFileAttributes existing = fresh ? null : attrs(target);
-        boolean inCache;
-        if (cachedNames != null) {
-            inCache = cachedNames.contains(dirName + fileName);
-        } else {
-            BasicFileAttributes ca = attrs(cached);
-            inCache = ca != null && ca.size() == e.size();
-        }
-        if (inCache) {
+        boolean inCache = cachedNames == null || cachedNames.contains(name);
+        CacheStamps.Stamp stamp = inCache ? trustedStamp(name, cached, e) : null;
+        if (stamp != null) {
             if (existing != null) {
                 BasicFileAttributes ca = attrs(cached);
                 if (ca != null && ca.fileKey() != null && ca.fileKey().equals(existing.fileKey())) {
@@ -294,6 +306,7 @@ final class Materializer {
             existing = null;
             try {
                 Files.createLink(target, cached);
+                restamp(name, cached, stamp);
                 linked.incrementAndGet();
                 return;
             } catch (NoSuchFileException ex) {
@@ -312,19 +325,48 @@ final class Materializer {
         writeNew(v, e, target, reader, e.executable() ? "r-xr-xr-x" : "r--r--r--");
         try {
             Files.createLink(cached, target);
+            stamps.put(name, CacheStamps.stat(cached));
         } catch (FileAlreadyExistsException ex) {
-            // Another checkout cached the same content meanwhile, or a damaged entry (wrong size) is in
-            // the way: replace the latter.
-            BasicFileAttributes ca = attrs(cached);
-            if (ca != null && ca.size() != e.size()) {
+            // Another checkout cached the same content meanwhile, or a changed entry is in the way:
+            // replace the latter.
+            if (trustedStamp(name, cached, e) == null) {
                 Files.deleteIfExists(cached);
                 Files.createLink(cached, target);
+                stamps.put(name, CacheStamps.stat(cached));
             }
         } catch (FileSystemException | UnsupportedOperationException ex) {
             // Cache on another file system: the next checkout writes again.
         }
         written.incrementAndGet();
         bytes.addAndGet(e.size());
+    }
+
+    /**
+     * The stamp of cache object {@code name} when its bytes are right: trusted from the recorded
+     * stamp, else re-hashed. A changed object is removed (links made earlier keep their bytes) and
+     * null returned, so the caller writes it again from the packs; null also when it is absent.
+     */
+    private CacheStamps.Stamp trustedStamp(String name, Path cached, Entry e) throws IOException {
+        CacheStamps.Stamp now = CacheStamps.stat(cached);
+        if (now == null || stamps.trusts(name, now)) {
+            return now;
+        }
+        if (now.size() == e.size() && CacheStamps.hash(cached).equals(e.hash())) {
+            stamps.put(name, now);
+            return now;
+        }
+        Files.deleteIfExists(cached);
+        stamps.remove(name);
+        repaired.incrementAndGet();
+        return null;
+    }
+
+    /** A new link moves the object's ctime: record the new stamp, unless its bytes moved too meanwhile. */
+    private void restamp(String name, Path cached, CacheStamps.Stamp before) throws IOException {
+        CacheStamps.Stamp after = CacheStamps.stat(cached);
+        if (after != null && after.size() == before.size() && after.mtime() == before.mtime() && after.inode() == before.inode()) {
+            stamps.put(name, after);
+        }
     }
 
     /** Writes a new file created with {@code perms} (null: the umask default), one open and no chmod. */

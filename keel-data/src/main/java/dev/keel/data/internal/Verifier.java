@@ -8,7 +8,10 @@ import dev.keel.core.data.ObjectLocation;
 import dev.keel.data.VerifyReport;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -25,22 +28,28 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Rehashes every object the given versions need, pack by pack in offset order (sequential reads,
  * packs in parallel), and maps each damaged object back to the files and versions it breaks.
+ * Then rehashes the checkout-cache objects of those files: one that no longer matches its name
+ * (a hard-linked checkout edited in place) is removed and reported, one that matches gets a fresh
+ * stamp so checkouts trust it without reading it.
  */
 final class Verifier {
     private final DatasetStore store;
     private final LocalBlobStore blobs;
     private final Manifests manifests;
     private final int threads;
+    private final Path objects;
 
-    Verifier(DatasetStore store, LocalBlobStore blobs, Manifests manifests, int threads) {
+    Verifier(DatasetStore store, LocalBlobStore blobs, Manifests manifests, int threads, Path objects) {
         this.store = store;
         this.blobs = blobs;
         this.manifests = manifests;
         this.threads = threads;
+        this.objects = objects;
     }
 
     VerifyReport verify(List<DatasetVersion> versions) throws IOException {
         Map<String, Map<String, Set<String>>> users = new HashMap<>(); // object -> path -> versions
+        Map<String, Map<String, Set<String>>> cached = new HashMap<>(); // cache name -> path -> versions
         List<VerifyReport.Damage> damaged = new ArrayList<>();
         for (DatasetVersion v : versions) {
             Manifest m;
@@ -53,6 +62,9 @@ final class Verifier {
             for (Entry e : m.entries()) {
                 if (e.type() == Entry.Type.DIR) {
                     continue;
+                }
+                if (e.type() == Entry.Type.FILE) {
+                    use(cached, e.hash() + (e.executable() ? ".x" : ""), e.path(), v.ref());
                 }
                 if (e.chunked()) {
                     e.chunks().forEach(c -> use(users, Hex.address(c.hash()), e.path(), v.ref()));
@@ -97,7 +109,70 @@ final class Verifier {
         bad.forEach((object, why) -> users.get(object).forEach((path, refs) ->
                 damaged.add(new VerifyReport.Damage(path, object, List.copyOf(refs), why))));
         damaged.sort(Comparator.comparing(VerifyReport.Damage::path, PathOrder.INSTANCE));
-        return new VerifyReport(versions.size(), checked.get(), damaged);
+        AtomicLong cacheChecked = new AtomicLong();
+        List<VerifyReport.CacheRepair> repaired = checkCache(cached, cacheChecked);
+        return new VerifyReport(versions.size(), checked.get(), damaged, cacheChecked.get(), repaired);
+    }
+
+    private List<VerifyReport.CacheRepair> checkCache(Map<String, Map<String, Set<String>>> cached, AtomicLong checked)
+            throws IOException {
+        List<String> names = new ArrayList<>(cached.keySet());
+        CacheStamps stamps = CacheStamps.load(objects);
+        List<VerifyReport.CacheRepair> repaired = Collections.synchronizedList(new ArrayList<>());
+        int n = Math.max(1, Math.min(threads, names.size() / 256 + 1));
+        ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
+            Thread t = new Thread(r, "keel-data-verify-cache");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int s = 0; s < n; s++) {
+                List<String> slice = names.subList(names.size() * s / n, names.size() * (s + 1) / n);
+                futures.add(pool.submit(() -> {
+                    for (String name : slice) {
+                        Path file = objects.resolve(name.substring(0, 2)).resolve(name.substring(2));
+                        CacheStamps.Stamp stamp = CacheStamps.stat(file);
+                        if (stamp == null) {
+                            continue;
+                        }
+                        checked.incrementAndGet();
+                        String hash = CacheStamps.hash(file);
+                        if (hashOf(name).equals(hash)) {
+                            stamps.put(name, stamp);
+                            continue;
+                        }
+                        Files.deleteIfExists(file);
+                        stamps.remove(name);
+                        String why = "the checkout cache's copy was changed (its bytes hash to sha256:" + hash
+                                + "), probably through a hard-linked checkout edited in place; removed from the cache,"
+                                + " the next checkout writes it again from the stored data; checkouts made with hard"
+                                + " links before still hold the changed bytes";
+                        cached.get(name).forEach((path, refs) -> repaired.add(
+                                new VerifyReport.CacheRepair(path, Hex.address(hashOf(name)), List.copyOf(refs), why)));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("verify interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        stamps.save();
+        List<VerifyReport.CacheRepair> out = new ArrayList<>(repaired);
+        out.sort(Comparator.comparing(VerifyReport.CacheRepair::path, PathOrder.INSTANCE));
+        return out;
+    }
+
+    private static String hashOf(String cacheName) {
+        return cacheName.endsWith(".x") ? cacheName.substring(0, cacheName.length() - 2) : cacheName;
     }
 
     private Map<String, String> checkPack(List<ObjectLocation> objects, AtomicLong checked) throws IOException {

@@ -7,6 +7,7 @@ import dev.keel.data.AddResult;
 import dev.keel.data.CheckoutResult;
 import dev.keel.data.DatasetDiff;
 import dev.keel.data.Datasets;
+import dev.keel.data.LinkMode;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,16 +69,16 @@ public final class DataBench {
             DatasetDiff diff = d.diff("fashion-mnist:v1", "fashion-mnist:v2");
             report("diff v1 v2", t, diff.stat());
             t = System.nanoTime();
-            CheckoutResult c = d.checkout("fashion-mnist:v1", work.resolve("co-link"), false);
+            CheckoutResult c = d.checkout("fashion-mnist:v1", work.resolve("co-link"), LinkMode.HARDLINK);
             report("checkout (hard links, cold cache)", t, c.summary());
             t = System.nanoTime();
-            c = d.checkout("fashion-mnist:v2", work.resolve("co-link2"), false);
+            c = d.checkout("fashion-mnist:v2", work.resolve("co-link2"), LinkMode.HARDLINK);
             report("checkout v2 (hard links, warm cache)", t, c.summary());
             t = System.nanoTime();
-            c = d.checkout("fashion-mnist:v1", work.resolve("co-copy"), true);
+            c = d.checkout("fashion-mnist:v1", work.resolve("co-copy"), LinkMode.COPY);
             report("checkout --copy", t, c.summary());
             t = System.nanoTime();
-            c = d.checkout("fashion-mnist:v1", work.resolve("co-copy"), true);
+            c = d.checkout("fashion-mnist:v1", work.resolve("co-copy"), LinkMode.COPY);
             report("checkout --copy again (all present)", t, c.summary());
             t = System.nanoTime();
             var v = d.verify(null);
@@ -130,7 +131,7 @@ public final class DataBench {
             r = d.add("big", big, AddOptions.defaults());
             report("re-add unchanged (stat cache)", t, r.summary());
             t = System.nanoTime();
-            CheckoutResult c = d.checkout("big:v2", work.resolve("co"), true);
+            CheckoutResult c = d.checkout("big:v2", work.resolve("co"), LinkMode.COPY);
             report("checkout --copy", t, c.summary());
         }
     }

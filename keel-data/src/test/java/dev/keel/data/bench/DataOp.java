@@ -3,6 +3,7 @@ package dev.keel.data.bench;
 import dev.keel.core.KeelHome;
 import dev.keel.data.AddOptions;
 import dev.keel.data.Datasets;
+import dev.keel.data.LinkMode;
 
 import java.nio.file.Path;
 
@@ -17,7 +18,7 @@ public final class DataOp {
             String out = switch (a[1]) {
                 case "add" -> d.add(a[2], Path.of(a[3]), AddOptions.defaults()).summary();
                 case "diff" -> d.diff(a[2], a[3]).stat();
-                case "checkout" -> d.checkout(a[2], Path.of(a[3]), a.length > 4).summary();
+                case "checkout" -> d.checkout(a[2], Path.of(a[3]), a.length > 4 ? LinkMode.parse(a[4]) : LinkMode.COPY).summary();
                 case "verify" -> d.verify(null).damaged().size() + " damaged";
                 default -> throw new IllegalArgumentException(a[1]);
             };

@@ -7,6 +7,7 @@ import dev.keel.core.KeelHome;
 import dev.keel.data.AddOptions;
 import dev.keel.data.DataRemote;
 import dev.keel.data.Datasets;
+import dev.keel.data.LinkMode;
 import dev.keel.data.TransferResult;
 import dev.keel.server.ServerFixture;
 import org.junit.jupiter.api.Test;
@@ -104,7 +105,7 @@ class DatasetsApiTest {
             assertEquals(2, pulled2.objectsSent(), "v2 needs only the two objects v1 lacks: " + pulled2);
             assertEquals(0, there.pull("mnist", remote).objectsSent());
             Path out = dir.resolve("checkout");
-            there.checkout("mnist:latest", out, true);
+            there.checkout("mnist:latest", out, LinkMode.COPY);
             assertArrayEquals(Files.readAllBytes(src.resolve("big.bin")), Files.readAllBytes(out.resolve("big.bin")));
             assertEquals("changed", Files.readString(out.resolve("class0/img0.bin")));
             assertFalse(Files.exists(out.resolve("class1/img1.bin")));

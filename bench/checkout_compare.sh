@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Checkout of Fashion-MNIST (70,000 PNGs) side by side, interleaved round by round, a fresh JVM
+# per Keel command:
+#   keel copy          the default now: independent files written from the packs
+#   keel hardlink      `--link hardlink`, warm cache (cache objects stamped and checked)
+#   keel hardlink cold `--link hardlink` after the checkout cache was emptied (first checkout)
+#   before hardlink    the jar of BEFORE_REF (hard links were the default), warm cache
+#   before cold        the same, cache emptied first (what a first checkout cost before)
+#   dvc checkout       `dvc checkout` after removing the folder (DVC's default cache type
+#                      reflink,copy: a copy on ext4)
+# Prints median, min and max per row over the rounds.
+#   bench/checkout_compare.sh                                   # 70,000 files, 5 rounds
+#   CHECKOUT_BENCH_FILES=10000 CHECKOUT_BENCH_ROUNDS=3 bench/checkout_compare.sh   # bounded
+# Env: BEFORE_REF (commit whose keel-cli is "before"; default 1049012, the last commit with
+# hard links by default), CHECKOUT_BENCH_ONLY_KEEL=1 (no DVC), SKIP_BUILD=1 (use the jars
+# already in the work folder), CHECKOUT_BENCH_WORK (default bench/work/checkout).
+# Needs a JDK, Maven (offline is fine), python3 with venv, Debian's dataset-fashion-mnist;
+# installs DVC into bench/.venv-dvc. Never needed by `mvn verify`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+WORK=${CHECKOUT_BENCH_WORK:-$ROOT/bench/work/checkout}
+ROUNDS=${CHECKOUT_BENCH_ROUNDS:-5}
+FILES=${CHECKOUT_BENCH_FILES:-70000}
+BEFORE_REF=${BEFORE_REF:-1049012}
+ONLY_KEEL=${CHECKOUT_BENCH_ONLY_KEEL:-0}
+LOG=$WORK/commands.log
+mkdir -p "$WORK"
+: >"$LOG"
+
+if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
+  echo "# installing dataset-fashion-mnist (apt-get)" >&2
+  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist >&2
+fi
+if [ "$ONLY_KEEL" != 1 ] && [ ! -x bench/.venv-dvc/bin/dvc ]; then
+  echo "# installing DVC into bench/.venv-dvc (pip)" >&2
+  python3 -m venv bench/.venv-dvc && bench/.venv-dvc/bin/pip install -q dvc >&2
+fi
+DVC=$ROOT/bench/.venv-dvc/bin/dvc
+export DVC_NO_ANALYTICS=1
+
+# Private copies of both jars: a build during the benchmark must not swap them.
+if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$WORK/keel-new.jar" ] || [ ! -f "$WORK/keel-before.jar" ]; then
+  echo "# building keel-cli here and at $BEFORE_REF" >&2
+  mvn -q -B -o -pl keel-cli -am package -DskipTests >&2
+  cp keel-cli/target/keel.jar "$WORK/keel-new.jar"
+  rm -rf "$WORK/before-src" && mkdir -p "$WORK/before-src"
+  git archive "$BEFORE_REF" | tar -x -C "$WORK/before-src"
+  (cd "$WORK/before-src" && mvn -q -B -o -pl keel-cli -am package -DskipTests >&2)
+  cp "$WORK/before-src/keel-cli/target/keel.jar" "$WORK/keel-before.jar"
+  rm -rf "$WORK/before-src"
+fi
+
+# The data: the export, cut to the first $FILES paths (sorted) when fewer are asked for.
+if [ ! -d "$WORK/src/fmnist" ]; then
+  echo "# data: exporting Fashion-MNIST as PNGs" >&2
+  java keel-data/src/test/java/dev/keel/data/bench/FashionMnistExport.java "$WORK/export" >&2
+  mkdir -p "$WORK/src/fmnist"
+  (cd "$WORK/export" && find . -type f | LC_ALL=C sort | head -n "$FILES" | xargs -d "\n" cp --parents -t "$WORK/src/fmnist")
+  rm -rf "$WORK/export"
+fi
+files=$(find "$WORK/src/fmnist" -type f | wc -l)
+bytes=$(du -sb "$WORK/src/fmnist" | cut -f1)
+
+NEW="java -Dai.djl.offline=true -jar $WORK/keel-new.jar"
+OLD="java -Dai.djl.offline=true -jar $WORK/keel-before.jar"
+# One store per jar (the old jar must not read stamps or caches the new one wrote, and back).
+rm -rf "$WORK/home-new" "$WORK/home-old" "$WORK/dvc" "$WORK/co"
+$NEW data add fmnist "$WORK/src/fmnist" -m v1 --home "$WORK/home-new" >>"$LOG" 2>&1
+$OLD data add fmnist "$WORK/src/fmnist" -m v1 --home "$WORK/home-old" >>"$LOG" 2>&1
+# Warm both hard-link caches once (untimed).
+$NEW data checkout fmnist "$WORK/co" --link hardlink --home "$WORK/home-new" >>"$LOG" 2>&1 && rm -rf "$WORK/co"
+$OLD data checkout fmnist "$WORK/co" --home "$WORK/home-old" >>"$LOG" 2>&1 && chmod -R u+w "$WORK/co" && rm -rf "$WORK/co"
+if [ "$ONLY_KEEL" != 1 ]; then
+  cp -a "$WORK/src" "$WORK/dvc"
+  (cd "$WORK/dvc" && git init -q && git config user.email b@e && git config user.name bench && "$DVC" init -q \
+    && "$DVC" add fmnist >>"$LOG" 2>&1)
+fi
+
+declare -A T   # "row" -> space-separated seconds
+timeit() { # timeit ROW CMD...: the wall time of CMD (its output to the log)
+  local row=$1; shift
+  echo "## $row: $*" >>"$LOG"
+  local s e; s=$(date +%s.%N)
+  if "$@" >>"$LOG" 2>&1; then
+    e=$(date +%s.%N); T[$row]+="$(python3 -c "print(f'{$e-$s:.2f}')") "
+  else
+    T[$row]+="failed "; echo "# $row failed: see $LOG" >&2
+  fi
+}
+clean() { [ -e "$1" ] && { chmod -R u+w "$1"; rm -rf "$1"; }; sync; }
+dvc_checkout() { (cd "$WORK/dvc" && "$DVC" checkout fmnist.dvc); }
+
+uptime_before=$(uptime)
+for r in $(seq 1 "$ROUNDS"); do
+  echo "# round $r/$ROUNDS" >&2
+  clean "$WORK/co"; timeit "keel copy (new default)" $NEW data checkout fmnist "$WORK/co" --home "$WORK/home-new"
+  clean "$WORK/co"; timeit "before: hardlink, warm cache" $OLD data checkout fmnist "$WORK/co" --home "$WORK/home-old"
+  clean "$WORK/co"; timeit "keel --link hardlink, warm" $NEW data checkout fmnist "$WORK/co" --link hardlink --home "$WORK/home-new"
+  if [ "$ONLY_KEEL" != 1 ]; then
+    clean "$WORK/dvc/fmnist"; timeit "dvc checkout (copy)" dvc_checkout
+  fi
+  clean "$WORK/co"; clean "$WORK/home-old/cache/data/objects"
+  timeit "before: hardlink, cold cache" $OLD data checkout fmnist "$WORK/co" --home "$WORK/home-old"
+  clean "$WORK/co"; clean "$WORK/home-new/cache/data/objects"; rm -f "$WORK/home-new/cache/data/objects.stamps"
+  timeit "keel --link hardlink, cold" $NEW data checkout fmnist "$WORK/co" --link hardlink --home "$WORK/home-new"
+done
+
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1), $(df -T "$WORK" | awk 'NR==2{print $2}')"
+[ "$ONLY_KEEL" = 1 ] || echo "# dvc $("$DVC" --version)"
+echo "# data: $files PNGs ($bytes bytes); before = keel-cli at $BEFORE_REF; $ROUNDS rounds, interleaved"
+echo "# load before: ${uptime_before##*load average: }, after: $(uptime | sed 's/.*load average: //')"
+echo "# seconds, wall clock, one command each (Keel: a fresh JVM per command)"
+python3 - "$(for k in "${!T[@]}"; do echo "$k=${T[$k]}"; done)" <<'PY'
+import statistics, sys
+rows = dict(l.split("=", 1) for l in sys.argv[1].splitlines() if l)
+order = ["keel copy (new default)", "before: hardlink, warm cache", "before: hardlink, cold cache",
+         "keel --link hardlink, warm", "keel --link hardlink, cold", "dvc checkout (copy)"]
+base = None
+print(f"{'checkout':32} {'median':>7} {'min':>7} {'max':>7}  rounds")
+for name in order:
+    if name not in rows:
+        continue
+    vals = [float(v) for v in rows[name].split() if v != "failed"]
+    if not vals:
+        print(f"{name:32} failed"); continue
+    med = statistics.median(vals)
+    print(f"{name:32} {med:7.2f} {min(vals):7.2f} {max(vals):7.2f}  {rows[name].strip()}")
+PY
+clean "$WORK/co"
