@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
@@ -127,6 +129,10 @@ public final class Router {
                 result = route.handler().handle(request);
             } catch (KeelException e) {
                 result = error(e.code(), e.getMessage());
+                if (e.code() == ErrorCode.METHOD_NOT_ALLOWED) {
+                    // RFC 9110: a 405 names the methods the path does take.
+                    ((Response) result).header("Allow", String.join(", ", allowed(split(request))));
+                }
             } catch (IllegalArgumentException e) {
                 result = error(ErrorCode.INVALID_PARAMETER_VALUE, e.getMessage());
             } catch (Exception | StackOverflowError e) {
@@ -160,8 +166,17 @@ public final class Router {
      * {@code Access-Control-Allow-*} header, so browsers refuse cross-origin calls.
      */
     private Response options(Request request) {
-        List<String> path = split(request);
-        java.util.Set<String> methods = new java.util.TreeSet<>();
+        Set<String> methods = allowed(split(request));
+        if (methods.isEmpty()) {
+            throw new KeelException(ErrorCode.ENDPOINT_NOT_FOUND, "no endpoint at " + request.path()
+                    + "; see /api/v1/openapi.json for the API");
+        }
+        return Response.noContent().header("Allow", String.join(", ", methods));
+    }
+
+    /** The methods some route takes at this path, HEAD with GET and OPTIONS with any; empty when none matches. */
+    private Set<String> allowed(List<String> path) {
+        Set<String> methods = new TreeSet<>();
         for (int i = 0; i < routes.size(); i++) {
             Route route = routes.get(i);
             if (match(segments.get(i), path) != null) {
@@ -171,12 +186,10 @@ public final class Router {
                 }
             }
         }
-        if (methods.isEmpty()) {
-            throw new KeelException(ErrorCode.ENDPOINT_NOT_FOUND, "no endpoint at " + request.path()
-                    + "; see /api/v1/openapi.json for the API");
+        if (!methods.isEmpty()) {
+            methods.add("OPTIONS");
         }
-        methods.add("OPTIONS");
-        return Response.noContent().header("Allow", String.join(", ", methods));
+        return methods;
     }
 
     private static List<String> split(Request request) {
