@@ -174,14 +174,26 @@ public final class Router {
         return Response.noContent().header("Allow", String.join(", ", methods));
     }
 
-    /** The methods some route takes at this path, HEAD with GET and OPTIONS with any; empty when none matches. */
+    /**
+     * The methods the path takes, HEAD with GET and OPTIONS with any; empty when no route
+     * matches. Only the routes of the most specific matching pattern count: {@code .../blobs/fetch}
+     * is its own resource, not a {@code .../blobs/{hash}} whose hash is "fetch".
+     */
     private Set<String> allowed(List<String> path) {
         Set<String> methods = new TreeSet<>();
+        int best = -1;
         for (int i = 0; i < routes.size(); i++) {
-            Route route = routes.get(i);
-            if (match(segments.get(i), path) != null) {
-                methods.add(route.method());
-                if (route.method().equals("GET")) {
+            if (match(segments.get(i), path) == null) {
+                continue;
+            }
+            int literals = literals(segments.get(i));
+            if (literals > best) {
+                best = literals;
+                methods.clear();
+            }
+            if (literals == best) {
+                methods.add(routes.get(i).method());
+                if (routes.get(i).method().equals("GET")) {
                     methods.add("HEAD");
                 }
             }
@@ -190,6 +202,16 @@ public final class Router {
             methods.add("OPTIONS");
         }
         return methods;
+    }
+
+    private static int literals(List<String> pattern) {
+        int n = 0;
+        for (String p : pattern) {
+            if (!p.startsWith("{")) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static List<String> split(Request request) {
@@ -224,22 +246,32 @@ public final class Router {
 
     private Route match(Request request) {
         List<String> path = split(request);
-        boolean pathMatched = false;
+        Route found = null;
+        Map<String, String> foundParams = null;
+        int best = -1;
         for (int i = 0; i < routes.size(); i++) {
             Route route = routes.get(i);
             Map<String, String> params = match(segments.get(i), path);
             if (params == null) {
                 continue;
             }
-            pathMatched = true;
+            int literals = literals(segments.get(i));
+            if (literals > best) {
+                best = literals;
+                found = null;
+            }
             // HEAD is GET without the body (load balancers' health checks use it).
-            if (route.method().equals(request.method())
-                    || ("HEAD".equals(request.method()) && "GET".equals(route.method()))) {
-                request.matched(route, params);
-                return route;
+            if (literals == best && found == null && (route.method().equals(request.method())
+                    || ("HEAD".equals(request.method()) && "GET".equals(route.method())))) {
+                found = route;
+                foundParams = params;
             }
         }
-        if (pathMatched) {
+        if (found != null) {
+            request.matched(found, foundParams);
+            return found;
+        }
+        if (best >= 0) {
             throw new KeelException(ErrorCode.METHOD_NOT_ALLOWED, request.method() + " is not supported on "
                     + request.path() + "; see /api/v1/openapi.json for the methods each path takes");
         }

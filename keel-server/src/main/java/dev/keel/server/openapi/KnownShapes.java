@@ -88,6 +88,11 @@ final class KnownShapes {
         return List.of("application/json");
     }
 
+    /** One event of a {@code text/event-stream}: its name and its data (a JSON text). */
+    static Object serverSentEvent() {
+        return object(Map.of("event", str(), "data", str(), "id", str()));
+    }
+
     /** The shared shapes of {@code components/schemas}. */
     static Map<String, Object> schemas() {
         Map<String, Object> s = new LinkedHashMap<>();

@@ -81,7 +81,7 @@ public final class OpenApiDocument {
             Map<String, Object> content = new LinkedHashMap<>();
             for (String type : KnownShapes.contentTypes(route)) {
                 content.put(type, Map.of("schema", type.equals("application/json") ? KnownShapes.response(route)
-                        : Map.of("type", "string")));
+                        : type.equals("text/event-stream") ? KnownShapes.serverSentEvent() : Map.of("type", "string")));
             }
             responses.put("200", Map.of("description", "success", "content", content));
         }

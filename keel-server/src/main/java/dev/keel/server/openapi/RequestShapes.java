@@ -30,6 +30,8 @@ final class RequestShapes {
     /** An MLflow artifact path: {@code <experiment id>/<run id>/artifacts[/<path>]}. */
     private static final String ARTIFACT_PATH = "^[0-9]{1,18}/" + SEGMENT + "/artifacts(/" + SEGMENT + ")*$";
     private static final String INT64 = "int64";
+    /** A user or team name, as {@code Accounts} checks it. */
+    private static final String ACCOUNT_NAME = "^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$";
 
     private static final Map<String, List<Object>> QUERY = new LinkedHashMap<>();
     private static final Map<String, Object> BODIES = new LinkedHashMap<>();
@@ -112,26 +114,38 @@ final class RequestShapes {
         run.put("tags", Map.of("type", "array", "items", maxText(250)));
         run.put("notes", maxText(1 << 20));
         run.put("state", Map.of("type", "string", "enum", List.of("running", "finished", "failed", "killed", "crashed")));
-        run.put("created_at", nonNegative());
-        run.put("heartbeat_at", nonNegative());
-        run.put("ended_at", nonNegative());
-        run.put("runtime_ms", nonNegative());
+        run.put("created_at", int64());
+        run.put("heartbeat_at", int64());
+        run.put("ended_at", int64());
+        run.put("runtime_ms", int64());
         run.put("sweep", maxText(250));
         run.put("host", maxText(250));
-        run.put("pid", nonNegative());
-        BODIES.put("POST /api/v1/projects/{project}/runs", strict(run, "id", "name"));
-        BODIES.put("PATCH /api/v1/runs/{id}", object(Map.of("notes", Map.of("type", "string"),
-                "tags", Map.of("type", "array", "items", Map.of("type", "string")))));
-        BODIES.put("PATCH /api/v1/projects/{project}", Map.of("type", "object", "additionalProperties", false,
-                "minProperties", 1, "properties", Map.of(
-                        "visibility", Map.of("type", "string", "enum", List.of("private", "team", "public")),
-                        "owner", Map.of("type", "string"))));
-        BODIES.put("POST /api/v1/session", strict(Map.of("user", nonEmpty(64), "api_key", Map.of("type", "string"),
-                "password", Map.of("type", "string")), "user"));
-        BODIES.put("POST /api/v1/users", object(Map.of("name", nonEmpty(64), "admin", Map.of("type", "boolean"),
-                "teams", Map.of("type", "array", "items", Map.of("type", "string"))), "name"));
-        BODIES.put("POST /api/v1/teams", strict(Map.of("name", nonEmpty(64)), "name"));
-        BODIES.put("PUT /api/v1/users/{user}/password", strict(Map.of("password", nonEmpty(1024)), "password"));
+        run.put("pid", int64());
+        BODIES.put("POST /api/v1/projects/{project}/runs", closed(run, "id", "name"));
+        // notes may be null (cleared); tags may not
+        // a tag: 1-128 characters once trimmed, no control characters
+        Map<String, Object> runTag = Map.of("type", "string", "maxLength", 128, "pattern",
+                "^[\\x00-\\x20]*[^\\x00-\\x20\\x7f-\\x9f]([^\\x00-\\x1f\\x7f-\\x9f]*[^\\x00-\\x20\\x7f-\\x9f])?[\\x00-\\x20]*$");
+        BODIES.put("PATCH /api/v1/runs/{id}", Map.of("type", "object", "additionalProperties", false,
+                "properties", Map.of("notes", Map.of("type", "string", "maxLength", 20_000, "nullable", true),
+                        "tags", Map.of("type", "array", "items", runTag))));
+        Map<String, Object> projectEdit = closed(Map.of(
+                "visibility", Map.of("type", "string", "enum", List.of("private", "team", "public")),
+                "owner", pattern(ACCOUNT_NAME)));
+        projectEdit.put("minProperties", 1);
+        BODIES.put("PATCH /api/v1/projects/{project}", projectEdit);
+        // api_key or password: not null, not empty (either reads as left out)
+        Map<String, Object> session = new LinkedHashMap<>();
+        session.put("type", "object");
+        session.put("additionalProperties", false);
+        session.put("properties", Map.of("user", nonEmpty(64), "api_key", nonEmpty(1024), "password", nonEmpty(1024)));
+        session.put("required", List.of("user"));
+        session.put("anyOf", List.of(Map.of("required", List.of("api_key")), Map.of("required", List.of("password"))));
+        BODIES.put("POST /api/v1/session", session);
+        BODIES.put("POST /api/v1/users", closed(Map.of("name", pattern(ACCOUNT_NAME), "admin", Map.of("type", "boolean"),
+                "teams", Map.of("type", "array", "items", pattern(ACCOUNT_NAME)), "password", password()), "name"));
+        BODIES.put("POST /api/v1/teams", closed(Map.of("name", pattern(ACCOUNT_NAME)), "name"));
+        BODIES.put("PUT /api/v1/users/{user}/password", closed(Map.of("password", password()), "password"));
         BODIES.put("PUT /api/v1/datasets/{name}", object(Map.of("description", Map.of("type", "string"),
                 "visibility", Map.of("type", "string", "enum", List.of("private", "team", "public")))));
         BODIES.put("POST /api/v1/datasets/{name}/versions", object(Map.of("manifest",
@@ -197,52 +211,84 @@ final class RequestShapes {
         return pattern(rest ? REST : "^" + SEGMENT + "$");
     }
 
+    /**
+     * MLflow's bodies. As in MLflow's protobuf JSON, a string field also takes a number or a
+     * boolean (as its text), an int64 also a decimal string, an enum also its 1-based number.
+     */
     private static void mlflowBodies(String p) {
-        Map<String, Object> tag = strict(Map.of("key", mlflowKey(), "value", maxText(5000)), "key");
+        // MLflow's characters; '/'-separated segments, none empty, '.' or '..'
+        String segment = "[\\w.\\- :]*[\\w\\- :][\\w.\\- :]*";
+        Map<String, Object> key = text(Map.of("type", "string", "maxLength", 250,
+                "pattern", "^" + segment + "(/" + segment + ")*$"));
+        Map<String, Object> tag = object(Map.of("key", key, "value", text(maxText(5000))), "key");
         Map<String, Object> tags = Map.of("type", "array", "maxItems", 100, "items", tag);
-        Map<String, Object> metric = strict(Map.of("key", mlflowKey(), "value", Map.of("type", "number"),
-                "timestamp", nonNegative(), "step", Map.of("type", "integer", "format", INT64)), "key", "value", "timestamp");
-        Map<String, Object> param = strict(Map.of("key", mlflowKey(), "value", maxText(6000)), "key");
-        Map<String, Object> runId = Map.of("run_id", nonEmpty(64));
-        BODIES.put("POST " + p + "runs/create", object(Map.of("experiment_id", pattern("^[0-9]{0,18}$"),
-                "run_name", maxText(250), "user_id", maxText(250), "start_time", nonNegative(), "tags", tags)));
-        BODIES.put("POST " + p + "runs/update", object(with(runId, Map.of("status", Map.of("type", "string",
-                "enum", List.of("RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED")),
-                "end_time", nonNegative(), "run_name", maxText(250))), "run_id"));
+        Map<String, Object> metric = object(Map.of("key", key, "value", Map.of("anyOf", List.of(Map.of("type", "number"),
+                        Map.of("type", "string", "enum", List.of("NaN", "Infinity", "+Infinity", "-Infinity")))),
+                "timestamp", mlflowInt(true), "step", mlflowInt(false)), "key", "value", "timestamp");
+        Map<String, Object> param = object(Map.of("key", key, "value", text(maxText(6000))), "key");
+        Map<String, Object> runId = Map.of("run_id", text(nonEmpty(64)));
+        Map<String, Object> experimentId = Map.of("experiment_id", text(Map.of("type", "string", "minLength", 1)));
+        Map<String, Object> ids = Map.of("anyOf", List.of(Map.of("type", "array", "items", text(Map.of("type", "string"))),
+                text(Map.of("type", "string"))));
+        Map<String, Object> view = mlflowEnum("ACTIVE_ONLY", "DELETED_ONLY", "ALL");
+        BODIES.put("POST " + p + "runs/create", object(Map.of("experiment_id", text(Map.of("type", "string")),
+                "run_name", text(Map.of("type", "string")), "user_id", text(Map.of("type", "string")),
+                "start_time", mlflowInt(false),
+                "tags", tags)));
+        BODIES.put("POST " + p + "runs/update", object(with(runId, Map.of(
+                "status", mlflowEnum("RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"),
+                "end_time", mlflowInt(false), "run_name", text(Map.of("type", "string")))), "run_id"));
         for (String op : List.of("runs/delete", "runs/restore", "runs/log-inputs")) {
             BODIES.put("POST " + p + op, object(runId, "run_id"));
         }
         BODIES.put("POST " + p + "runs/log-metric", object(with(runId, metricFields(metric)),
                 "run_id", "key", "value", "timestamp"));
-        BODIES.put("POST " + p + "runs/log-parameter", object(with(runId, Map.of("key", mlflowKey(),
-                "value", maxText(6000))), "run_id", "key"));
-        BODIES.put("POST " + p + "runs/set-tag", object(with(runId, Map.of("key", mlflowKey(),
-                "value", maxText(5000))), "run_id", "key"));
-        BODIES.put("POST " + p + "runs/delete-tag", object(with(runId, Map.of("key", nonEmpty(250))), "run_id", "key"));
+        BODIES.put("POST " + p + "runs/log-parameter", object(with(runId, Map.of("key", key,
+                "value", text(maxText(6000)))), "run_id", "key"));
+        BODIES.put("POST " + p + "runs/set-tag", object(with(runId, Map.of("key", key,
+                "value", text(maxText(5000)))), "run_id", "key"));
+        BODIES.put("POST " + p + "runs/delete-tag", object(with(runId, Map.of("key", text(nonEmpty(250)))),
+                "run_id", "key"));
         BODIES.put("POST " + p + "runs/log-batch", object(with(runId, Map.of(
                 "metrics", Map.of("type", "array", "maxItems", 1000, "items", metric),
                 "params", Map.of("type", "array", "maxItems", 100, "items", param), "tags", tags)), "run_id"));
-        Map<String, Object> search = new LinkedHashMap<>();
-        search.put("experiment_ids", Map.of("type", "array", "items", pattern("^[0-9]{1,18}$")));
-        search.put("max_results", range(1, 50_000));
-        search.put("page_token", pageToken());
-        search.put("run_view_type", Map.of("type", "string", "enum", List.of("ACTIVE_ONLY", "DELETED_ONLY", "ALL")));
-        BODIES.put("POST " + p + "runs/search", object(search));
-        BODIES.put("POST " + p + "logged-models/search", object(Map.of("experiment_ids",
-                Map.of("type", "array", "items", pattern("^[0-9]{1,18}$")))));
-        BODIES.put("POST " + p + "experiments/search", object(Map.of("max_results", range(1, 50_000),
-                "page_token", pageToken(), "view_type", Map.of("type", "string",
-                        "enum", List.of("ACTIVE_ONLY", "DELETED_ONLY", "ALL")))));
-        BODIES.put("POST " + p + "experiments/create", object(Map.of("name", nonBlank(500),
-                "artifact_location", Map.of("type", "string"), "tags", tags), "name"));
-        Map<String, Object> experimentId = Map.of("experiment_id", pattern("^[0-9]{1,18}$"));
+        BODIES.put("POST " + p + "runs/search", object(Map.of("experiment_ids", ids,
+                "max_results", mlflowRange(1, 50_000), "page_token", pageToken(), "run_view_type", view,
+                "filter", Map.of("type", "string", "maxLength", 0, "description", "MLflow's search filter; see its docs"))));
+        BODIES.put("POST " + p + "logged-models/search", object(Map.of("experiment_ids", ids)));
+        BODIES.put("POST " + p + "experiments/search", object(Map.of("max_results", mlflowRange(1, 50_000),
+                "page_token", pageToken(), "view_type", view)));
+        BODIES.put("POST " + p + "experiments/create", object(Map.of("name", text(nonBlank(500)),
+                "artifact_location", text(Map.of("type", "string")), "tags", tags), "name"));
         for (String op : List.of("experiments/delete", "experiments/restore")) {
             BODIES.put("POST " + p + op, object(experimentId, "experiment_id"));
         }
-        BODIES.put("POST " + p + "experiments/update", object(with(experimentId, Map.of("new_name", nonBlank(500))),
+        BODIES.put("POST " + p + "experiments/update", object(with(experimentId, Map.of("new_name", text(nonBlank(500)))),
                 "experiment_id", "new_name"));
-        BODIES.put("POST " + p + "experiments/set-experiment-tag", object(with(experimentId, Map.of("key", mlflowKey(),
-                "value", maxText(5000))), "experiment_id", "key"));
+        BODIES.put("POST " + p + "experiments/set-experiment-tag", object(with(experimentId, Map.of("key", key,
+                "value", text(maxText(5000)))), "experiment_id", "key"));
+    }
+
+    /** A string as described, or a number or boolean taken as its text. */
+    private static Map<String, Object> text(Map<String, Object> string) {
+        return Map.of("anyOf", List.of(string, Map.of("type", "number"), Map.of("type", "boolean")));
+    }
+
+    private static Map<String, Object> mlflowInt(boolean nonNegative) {
+        Map<String, Object> number = nonNegative ? nonNegative() : int64();
+        return Map.of("anyOf", List.of(number, Map.of("type", "string",
+                "pattern", nonNegative ? "^$|^[\\x00-\\x20]*\\+?[0-9]{1,18}[\\x00-\\x20]*$"
+                        : "^$|^[\\x00-\\x20]*[+-]?[0-9]{1,18}[\\x00-\\x20]*$")));
+    }
+
+    private static Map<String, Object> mlflowRange(long min, long max) {
+        return Map.of("anyOf", List.of(range(min, max), Map.of("type", "string", "pattern", "^[1-9][0-9]{0,3}$")));
+    }
+
+    /** By name or by 1-based number (the handler also forgives case and spaces around the name). */
+    private static Map<String, Object> mlflowEnum(String... names) {
+        return Map.of("anyOf", List.of(Map.of("type", "string", "enum", List.of(names)),
+                Map.of("type", "integer", "minimum", 1, "maximum", names.length)));
     }
 
     private static Map<String, Object> metricFields(Map<String, Object> metric) {
@@ -269,22 +315,52 @@ final class RequestShapes {
         return query("run_id", true, nonEmpty(64), "the run's id");
     }
 
-    /** An object whose listed fields are required; other fields are ignored by the handler. */
+    /**
+     * An object of these fields, the listed ones required and the others nullable (handlers read
+     * null as left out). Handlers ignore other fields.
+     */
     private static Map<String, Object> object(Map<String, Object> properties, String... required) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("type", "object");
-        o.put("properties", properties);
+        Map<String, Object> props = new LinkedHashMap<>();
+        List<String> needed = List.of(required);
+        properties.forEach((name, schema) -> props.put(name, needed.contains(name) ? schema : nullable(schema)));
+        o.put("properties", props);
         if (required.length > 0) {
             o.put("required", List.of(required));
         }
         return o;
     }
 
-    /** An object that takes only the listed fields (the handler refuses others). */
-    private static Map<String, Object> strict(Map<String, Object> properties, String... required) {
+    /** As {@link #object}, for handlers that refuse fields they do not know. */
+    private static Map<String, Object> closed(Map<String, Object> properties, String... required) {
         Map<String, Object> o = object(properties, required);
         o.put("additionalProperties", false);
         return o;
+    }
+
+    /** Handlers read a JSON null as a field left out. */
+    @SuppressWarnings("unchecked")
+    private static Object nullable(Object schema) {
+        if (!(schema instanceof Map<?, ?> m) || !(m.containsKey("anyOf") || m.containsKey("type"))) {
+            return schema;
+        }
+        Map<String, Object> out = new LinkedHashMap<>((Map<String, Object>) m);
+        out.put("nullable", true);
+        if (out.get("enum") instanceof List<?> values) {
+            List<Object> withNull = new ArrayList<>(values);
+            withNull.add(null);
+            out.put("enum", withNull);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> password() {
+        return Map.of("type", "string", "minLength", 10, "maxLength", 1024);
+    }
+
+    private static Map<String, Object> int64() {
+        return Map.of("type", "integer", "format", INT64);
     }
 
     private static Map<String, Object> pattern(String regex) {
@@ -312,11 +388,6 @@ final class RequestShapes {
         return Map.of("type", "string", "maxLength", max, "pattern", "\\S");
     }
 
-    /** MLflow's key characters (letters, digits, _ - . space / :), 1-250 of them. */
-    private static Map<String, Object> mlflowKey() {
-        return Map.of("type", "string", "pattern", "^[/\\w.\\- :]{1,250}$");
-    }
-
     private static Map<String, Object> pageToken() {
         return Map.of("type", "string", "maxLength", 0, "description", "empty for the first page; after it, the"
                 + " previous page's next_page_token, unchanged (the server refuses tokens it did not write)");
@@ -324,20 +395,29 @@ final class RequestShapes {
 
     /** A field name: an attribute, config.KEY or summary.KEY (anything else not blank is a summary key). */
     private static Map<String, Object> fieldName() {
-        return Map.of("type", "string", "pattern", "\\S");
+        return Map.of("type", "string", "pattern", "[^\\x00-\\x20]");
     }
 
-    /** Empty (no sort) or a field with an optional '+' or '-' in front. */
+    /** Empty (no sort) or a field with an optional '+' or '-' in front (Java's trim: codes up to U+0020). */
     private static Map<String, Object> sortText() {
-        return Map.of("type", "string", "pattern", "^\\s*(([+-]\\s*\\S|[^\\s+-])[\\s\\S]*)?$");
+        return Map.of("type", "string", "pattern",
+                "^[\\x00-\\x20]*(([+-][\\x00-\\x20]*[^\\x00-\\x20]|[^\\x00-\\x20+-])[\\s\\S]*)?$");
     }
 
-    /** The CLI's filter language; an expression it cannot parse is a 400 that says where. */
+    /**
+     * The CLI's filter language, which no regular expression describes: the pattern is the part
+     * of it every client can rely on (comparisons of config and summary values with numbers,
+     * joined by 'and'); the description points at the rest. Text that does not parse is a 400
+     * that says where.
+     */
     private static Map<String, Object> filterText() {
-        return Map.of("type", "string", "example", "config.lr < 0.01 and state = finished");
+        String comparison = "(config|summary)\\.x[a-z0-9_]{0,15} (=|!=|<|<=|>|>=) -?[0-9]{1,6}";
+        return Map.of("type", "string", "pattern", "^[\\x00-\\x20]*$|^" + comparison + "( and " + comparison + "){0,3}$",
+                "description", "e.g. config.lr < 0.01 and state = finished; the whole language is in the README, under Filters",
+                "example", "config.xlr < 1 and summary.xloss <= 2");
     }
 
     private static Map<String, Object> commaList(int max) {
-        return Map.of("type", "string", "pattern", "[^,\\s]", "description", "at most " + max + " items");
+        return Map.of("type", "string", "pattern", "[^,\\x00-\\x20]", "description", "at most " + max + " items");
     }
 }
