@@ -27,6 +27,11 @@ final class RequestShapes {
     private static final String SEGMENT = "[^/\\\\\\x00]*[^/\\\\.\\x00][^/\\\\\\x00]*";
     /** A rest-of-path parameter: segments as above, joined by '/'. */
     private static final String REST = "^" + SEGMENT + "(/" + SEGMENT + ")*$";
+    /**
+     * A project name: 1-256 printable characters, not all white space, and (as a path segment) no
+     * '/', '\' or bare '.' or '..'.
+     */
+    private static final String PROJECT = "^[^/\\\\\\x00-\\x1f\\x7f]*[^/\\\\.\\s\\x00-\\x1f\\x7f][^/\\\\\\x00-\\x1f\\x7f]*$";
     /** An MLflow artifact path: {@code <experiment id>/<run id>/artifacts[/<path>]}. */
     private static final String ARTIFACT_PATH = "^[0-9]{1,18}/" + SEGMENT + "/artifacts(/" + SEGMENT + ")*$";
     private static final String INT64 = "int64";
@@ -42,6 +47,10 @@ final class RequestShapes {
             "POST /api/2.0/mlflow-artifacts/mpu/create/{path*}",
             "POST /api/2.0/mlflow-artifacts/mpu/complete/{path*}",
             "POST /api/2.0/mlflow-artifacts/mpu/abort/{path*}");
+    /** Routes that may create the project they name (reads of any name just find nothing). */
+    private static final Set<String> WRITES_PROJECT = Set.of(
+            "POST /api/v1/projects/{project}/runs",
+            "PATCH /api/v1/projects/{project}");
     /** Routes whose body may be left out (the handler then uses defaults). */
     private static final Set<String> OPTIONAL_BODY = Set.of(
             "PUT /api/v1/datasets/{name}",
@@ -102,7 +111,7 @@ final class RequestShapes {
                     query("max_results", false, range(1, 50_000), "page size"),
                     query("page_token", false, pageToken(), "from the previous page"),
                     query("view_type", false, Map.of("type", "string",
-                            "enum", List.of("ACTIVE_ONLY", "DELETED_ONLY", "ALL")), "which lifecycle stages")));
+                            "enum", List.of("", "ACTIVE_ONLY", "DELETED_ONLY", "ALL")), "which lifecycle stages")));
             mlflowBodies(p);
         }
 
@@ -126,7 +135,7 @@ final class RequestShapes {
         // a tag: 1-128 characters once trimmed, no control characters
         Map<String, Object> runTag = Map.of("type", "string", "maxLength", 128, "pattern",
                 "^[\\x00-\\x20]*[^\\x00-\\x20\\x7f-\\x9f]([^\\x00-\\x1f\\x7f-\\x9f]*[^\\x00-\\x20\\x7f-\\x9f])?[\\x00-\\x20]*$");
-        BODIES.put("PATCH /api/v1/runs/{id}", Map.of("type", "object", "additionalProperties", false,
+        BODIES.put("PATCH /api/v1/runs/{id}", Map.of("type", "object", "additionalProperties", false, "minProperties", 1,
                 "properties", Map.of("notes", Map.of("type", "string", "maxLength", 20_000, "nullable", true),
                         "tags", Map.of("type", "array", "items", runTag))));
         Map<String, Object> projectEdit = closed(Map.of(
@@ -170,7 +179,7 @@ final class RequestShapes {
             p.put("in", "path");
             p.put("required", true);
             boolean rest = route.pattern().contains("{" + name + "*}");
-            p.put("schema", pathSchema(route.pattern(), name, rest));
+            p.put("schema", pathSchema(route.method(), route.pattern(), name, rest));
             if (rest) {
                 p.put("description", "the rest of the path: may contain '/' (e.g. system/cpu)");
             }
@@ -198,9 +207,12 @@ final class RequestShapes {
         return Map.of("required", !OPTIONAL_BODY.contains(key(route)), "content", content);
     }
 
-    private static Map<String, Object> pathSchema(String pattern, String name, boolean rest) {
+    private static Map<String, Object> pathSchema(String method, String pattern, String name, boolean rest) {
         if (pattern.startsWith("/api/v1/datasets/") && Set.of("name", "tag", "ref").contains(name)) {
             return pattern(DATASET_NAME);
+        }
+        if (name.equals("project") && WRITES_PROJECT.contains(method + " " + pattern)) {
+            return Map.of("type", "string", "maxLength", 256, "pattern", PROJECT);
         }
         if (name.equals("hash")) {
             return pattern(BLOB_ADDRESS);
@@ -287,7 +299,9 @@ final class RequestShapes {
 
     /** By name or by 1-based number (the handler also forgives case and spaces around the name). */
     private static Map<String, Object> mlflowEnum(String... names) {
-        return Map.of("anyOf", List.of(Map.of("type", "string", "enum", List.of(names)),
+        List<String> values = new ArrayList<>(List.of(names));
+        values.add(""); // read as left out
+        return Map.of("anyOf", List.of(Map.of("type", "string", "enum", values),
                 Map.of("type", "integer", "minimum", 1, "maximum", names.length)));
     }
 
@@ -405,16 +419,13 @@ final class RequestShapes {
     }
 
     /**
-     * The CLI's filter language, which no regular expression describes: the pattern is the part
-     * of it every client can rely on (comparisons of config and summary values with numbers,
-     * joined by 'and'); the description points at the rest. Text that does not parse is a 400
+     * The CLI's filter language, which no schema can describe: text that does not parse is a 400
      * that says where.
      */
     private static Map<String, Object> filterText() {
-        String comparison = "(config|summary)\\.x[a-z0-9_]{0,15} (=|!=|<|<=|>|>=) -?[0-9]{1,6}";
-        return Map.of("type", "string", "pattern", "^[\\x00-\\x20]*$|^" + comparison + "( and " + comparison + "){0,3}$",
-                "description", "e.g. config.lr < 0.01 and state = finished; the whole language is in the README, under Filters",
-                "example", "config.xlr < 1 and summary.xloss <= 2");
+        return Map.of("type", "string", "description", "a filter in the CLI's language (see the README, Filters), e.g."
+                + " config.lr < 0.01 and state = finished; text that does not parse is a 400 that says where",
+                "example", "config.lr < 0.01 and state = finished");
     }
 
     private static Map<String, Object> commaList(int max) {

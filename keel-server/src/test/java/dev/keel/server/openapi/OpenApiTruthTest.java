@@ -233,6 +233,9 @@ class OpenApiTruthTest {
             assertTrue(empty.message().contains("the request body is empty: send a JSON object"), empty.body());
             var created = f.send("owner", "PUT", "/api/v1/datasets/faces", null);
             assertEquals(201, created.status(), created.body());
+            var notAnObject = f.send("owner", "PUT", "/api/v1/datasets/faces", "[null, null]");
+            assertEquals(400, notAnObject.status(), notAnObject.body());
+            assertTrue(notAnObject.message().startsWith("the body must be a JSON object"), notAnObject.body());
         }
     }
 
