@@ -59,8 +59,8 @@ for pass in signed-in anonymous; do
   # errors (a schema it cannot use, an internal error) are counted from its last line.
   n=$(grep -cE '^[0-9]+\. Test Case ID' "$out" || true)
   e=$(tail -1 "$out" | grep -oE '[0-9]+ errors?' | grep -oE '[0-9]+' || echo 0)
-  grep -E '^(=+ SUMMARY|API Operations|Test Phases|Test cases|Failures|Errors|Seed)' "$out" | sed "s/^/$pass: /" || true
-  tail -3 "$out" | sed "s/^/$pass: /"
+  grep -A1 -E '^Test cases:' "$out" | tail -1 | sed "s/^ */$pass: /" || true
+  tail -1 "$out" | sed "s/^/$pass: /"
   echo "PASS $pass distinct_failures=$n errors=$e"
   total=$((total + n))
   errors=$((errors + e))

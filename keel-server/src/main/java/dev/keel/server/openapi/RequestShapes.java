@@ -322,7 +322,12 @@ final class RequestShapes {
     }
 
     private static Map<String, Object> query(String name, boolean required, Map<String, Object> schema, String description) {
-        return Map.of("name", name, "in", "query", "required", required, "description", description, "schema", schema);
+        Object declared = schema;
+        if (!required && "integer".equals(schema.get("type"))) {
+            // an empty value reads as left out
+            declared = Map.of("anyOf", List.of(schema, Map.of("type", "string", "enum", List.of(""))));
+        }
+        return Map.of("name", name, "in", "query", "required", required, "description", description, "schema", declared);
     }
 
     private static Map<String, Object> runIdQuery() {
