@@ -8,6 +8,7 @@
 #   bench/api_fuzz.sh [SECONDS_PER_PASS] [RAW_OUTPUT_FILE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 seconds=${1:-150}
 raw=${2:-}
 schemathesis_version=4.32.5
@@ -51,8 +52,10 @@ for pass in signed-in anonymous; do
   [ "$pass" = signed-in ] && auth=(-H "Authorization: Bearer $key")
   out="$work/$pass.txt"
   set +e
-  "$venv/bin/schemathesis" --config-file bench/api_fuzz.toml --no-color run "$base/api/v1/openapi.json" \
-    --checks all --max-time "$seconds" --workers 1 --seed 42 "${auth[@]}" --output-sanitize true > "$out" 2>&1
+  # run from the temporary folder: schemathesis keeps a .schemathesis cache where it runs
+  (cd "$work" && "$root/$venv/bin/schemathesis" --config-file "$root/bench/api_fuzz.toml" --no-color \
+    run "$base/api/v1/openapi.json" --checks all --max-time "$seconds" --workers 1 --seed 42 "${auth[@]}" \
+    --output-sanitize true > "$out" 2>&1)
   set -e
   [ -n "$raw" ] && { echo "=== pass: $pass"; cat "$out"; } >> "$raw"
   # schemathesis numbers each distinct failure "N. Test Case ID" under its FAILURES section;
