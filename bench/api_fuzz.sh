@@ -13,7 +13,8 @@ seconds=${1:-150}
 raw=${2:-}
 schemathesis_version=4.32.5
 venv=bench/.venv-fuzz
-if [ ! -x "$venv/bin/schemathesis" ] || ! "$venv/bin/pip" show schemathesis 2>/dev/null | grep -qx "Version: $schemathesis_version"; then
+installed=$("$venv/bin/pip" show schemathesis 2>/dev/null | sed -n 's/^Version: //p' || true)
+if [ "$installed" != "$schemathesis_version" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q "schemathesis==$schemathesis_version"
 fi
