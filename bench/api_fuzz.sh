@@ -31,6 +31,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM # so that the EXIT trap stops the server when the script is stopped
 key=$("${keel[@]}" server users add fuzz --admin --home "$work/home" 2>/dev/null | tail -1)
 "${keel[@]}" server --db "$work/home" --port "$port" --request-log false > "$work/server.log" 2>&1 &
 server=$!
