@@ -142,6 +142,10 @@ public final class DatasetsApi implements ApiModule {
     private static Object save(ServerContext ctx, Request request) {
         String name = DatasetNames.checkName(request.param("name"));
         JsonNode body = request.body().length == 0 ? null : request.json();
+        if (body != null && !body.isObject()) {
+            throw KeelException.invalid("the body must be a JSON object such as {\"description\": \"…\","
+                    + " \"visibility\": \"team\"}, or nothing");
+        }
         String description = text(body, "description");
         String visibilityText = text(body, "visibility");
         Visibility visibility = visibilityText == null ? null : Visibility.parse(visibilityText);

@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The native write API the SDK's remote store uses: create a run, apply write batches (the
@@ -66,7 +67,7 @@ public final class RunsWriteApi implements ApiModule {
                     return offset(store.logOffset(id));
                 });
         router.get("/api/v1/runs", Access.authenticated(),
-                "Search runs of every project the caller may read: filter, sort ([-]field), limit, offset",
+                "Search runs of every project the caller may read (or of one: project): filter, sort ([-]field), limit, offset",
                 request -> searchAll(ctx, request));
         router.get("/api/v1/runs/{id}/log-offset", Access.runRead("id"),
                 "The event-log offset the server has applied for the run (where an upload resumes)",
@@ -124,6 +125,15 @@ public final class RunsWriteApi implements ApiModule {
 
     /** As the per-project search, over the projects the caller may read. */
     private static Object searchAll(ServerContext ctx, Request request) {
+        Optional<String> project = request.query("project");
+        if (project.isPresent()) {
+            // the same answer as GET /api/v1/projects/{project}/runs, unreadable projects included
+            String name = project.get();
+            if (!request.principal().admin() && !ctx.authorizer().canRead(request.principal(), Resource.project(name))) {
+                throw KeelException.notFound("project " + name + " does not exist (or you may not see it)");
+            }
+            return RunsReadApi.search(ctx, request, name);
+        }
         Expr filter = null;
         String text = request.query("filter").orElse("").trim();
         if (!text.isEmpty()) {

@@ -27,6 +27,9 @@ public final class AccessRules implements Router.AccessCheck {
 
     @Override
     public void check(Principal who, Access access, Request request) {
+        if (!(access instanceof Access.Anyone) && who.anonymous() && !authorizer.admitsAnonymous()) {
+            throw unauthenticated();
+        }
         if (access instanceof Access.Anyone || access instanceof Access.InHandler) {
             return;
         }

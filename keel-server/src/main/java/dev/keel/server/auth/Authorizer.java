@@ -12,6 +12,15 @@ public interface Authorizer {
 
     boolean canWrite(Principal who, Resource resource);
 
+    /**
+     * Whether callers without an API key may use anything beyond the routes open to anyone. When
+     * not, every other route answers them 401 before its handler looks at the request, as the
+     * OpenAPI document's security requirement says.
+     */
+    default boolean admitsAnonymous() {
+        return true;
+    }
+
     /** Records {@code who} as the owner of a project or dataset that was just created. */
     void created(Principal who, Resource resource);
 

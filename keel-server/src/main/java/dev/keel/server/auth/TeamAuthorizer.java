@@ -79,6 +79,11 @@ public final class TeamAuthorizer implements Authorizer {
     }
 
     @Override
+    public boolean admitsAnonymous() {
+        return anonymousReads;
+    }
+
+    @Override
     public void created(Principal who, Resource resource) {
         if (who.anonymous()) {
             return;

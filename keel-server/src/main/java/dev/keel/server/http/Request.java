@@ -1,7 +1,9 @@
 package dev.keel.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.sun.net.httpserver.HttpExchange;
 import dev.keel.core.Json;
 import dev.keel.core.KeelException;
@@ -24,6 +26,9 @@ import java.util.Optional;
  * and the body (read once, within the server's size limit).
  */
 public final class Request {
+    /** Whole numbers of any size parse (as big integers); handlers that need a long say so. */
+    private static final ObjectReader BODY_READER = Json.MAPPER.reader()
+            .without(DeserializationFeature.USE_LONG_FOR_INTS);
     private final HttpExchange exchange;
     private final String id;
     private final long maxBodyBytes;
@@ -135,7 +140,7 @@ public final class Request {
             throw new KeelException(ErrorCode.BAD_REQUEST, "the request body is empty: send a JSON object");
         }
         try {
-            JsonNode node = Json.MAPPER.readTree(b);
+            JsonNode node = BODY_READER.readTree(b);
             if (node == null || node.isMissingNode()) {
                 throw new KeelException(ErrorCode.BAD_REQUEST, "the request body is empty: send a JSON object");
             }

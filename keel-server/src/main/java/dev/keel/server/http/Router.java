@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
@@ -134,6 +136,10 @@ public final class Router {
                 result = route.handler().handle(request);
             } catch (KeelException e) {
                 result = error(e.code(), e.getMessage());
+                if (e.code() == ErrorCode.METHOD_NOT_ALLOWED) {
+                    // RFC 9110: a 405 names the methods the path does take.
+                    ((Response) result).header("Allow", String.join(", ", allowed(split(request))));
+                }
             } catch (IllegalArgumentException e) {
                 result = error(ErrorCode.INVALID_PARAMETER_VALUE, e.getMessage());
             } catch (Exception | StackOverflowError e) {
@@ -167,23 +173,52 @@ public final class Router {
      * {@code Access-Control-Allow-*} header, so browsers refuse cross-origin calls.
      */
     private Response options(Request request) {
-        List<String> path = split(request);
-        java.util.Set<String> methods = new java.util.TreeSet<>();
-        for (int i = 0; i < routes.size(); i++) {
-            Route route = routes.get(i);
-            if (match(segments.get(i), path) != null) {
-                methods.add(route.method());
-                if (route.method().equals("GET")) {
-                    methods.add("HEAD");
-                }
-            }
-        }
+        Set<String> methods = allowed(split(request));
         if (methods.isEmpty()) {
             throw new KeelException(ErrorCode.ENDPOINT_NOT_FOUND, "no endpoint at " + request.path()
                     + "; see /api/v1/openapi.json for the API");
         }
-        methods.add("OPTIONS");
         return Response.noContent().header("Allow", String.join(", ", methods));
+    }
+
+    /**
+     * The methods the path takes, HEAD with GET and OPTIONS with any; empty when no route
+     * matches. Only the routes of the most specific matching pattern count: {@code .../blobs/fetch}
+     * is its own resource, not a {@code .../blobs/{hash}} whose hash is "fetch".
+     */
+    private Set<String> allowed(List<String> path) {
+        Set<String> methods = new TreeSet<>();
+        int best = -1;
+        for (int i = 0; i < routes.size(); i++) {
+            if (match(segments.get(i), path) == null) {
+                continue;
+            }
+            int literals = literals(segments.get(i));
+            if (literals > best) {
+                best = literals;
+                methods.clear();
+            }
+            if (literals == best) {
+                methods.add(routes.get(i).method());
+                if (routes.get(i).method().equals("GET")) {
+                    methods.add("HEAD");
+                }
+            }
+        }
+        if (!methods.isEmpty()) {
+            methods.add("OPTIONS");
+        }
+        return methods;
+    }
+
+    private static int literals(List<String> pattern) {
+        int n = 0;
+        for (String p : pattern) {
+            if (!p.startsWith("{")) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static List<String> split(Request request) {
@@ -218,22 +253,32 @@ public final class Router {
 
     private Route match(Request request) {
         List<String> path = split(request);
-        boolean pathMatched = false;
+        Route found = null;
+        Map<String, String> foundParams = null;
+        int best = -1;
         for (int i = 0; i < routes.size(); i++) {
             Route route = routes.get(i);
             Map<String, String> params = match(segments.get(i), path);
             if (params == null) {
                 continue;
             }
-            pathMatched = true;
+            int literals = literals(segments.get(i));
+            if (literals > best) {
+                best = literals;
+                found = null;
+            }
             // HEAD is GET without the body (load balancers' health checks use it).
-            if (route.method().equals(request.method())
-                    || ("HEAD".equals(request.method()) && "GET".equals(route.method()))) {
-                request.matched(route, params);
-                return route;
+            if (literals == best && found == null && (route.method().equals(request.method())
+                    || ("HEAD".equals(request.method()) && "GET".equals(route.method())))) {
+                found = route;
+                foundParams = params;
             }
         }
-        if (pathMatched) {
+        if (found != null) {
+            request.matched(found, foundParams);
+            return found;
+        }
+        if (best >= 0) {
             throw new KeelException(ErrorCode.METHOD_NOT_ALLOWED, request.method() + " is not supported on "
                     + request.path() + "; see /api/v1/openapi.json for the methods each path takes");
         }

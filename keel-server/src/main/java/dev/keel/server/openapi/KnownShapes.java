@@ -5,6 +5,7 @@ import dev.keel.server.http.Route;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The query parameters and JSON shapes known for routes, keyed by {@code "METHOD pattern"}. A
@@ -12,19 +13,40 @@ import java.util.Map;
  * documented, with a generic object.
  */
 final class KnownShapes {
-    private static final Map<String, List<Object>> QUERY = new LinkedHashMap<>();
+    /** Routes that answer 204 without a body when they succeed. */
+    private static final Set<String> NO_CONTENT = Set.of(
+            "DELETE /api/v1/runs/{id}",
+            "DELETE /api/v1/session",
+            "DELETE /api/v1/users/{user}/keys/{key}",
+            "PUT /api/v1/users/{user}/password",
+            "PUT /api/v1/teams/{team}/members/{user}",
+            "DELETE /api/v1/teams/{team}/members/{user}",
+            "DELETE /api/v1/datasets/{name}",
+            "DELETE /api/v1/datasets/{name}/versions/{ref}",
+            "DELETE /api/v1/datasets/{name}/tags/{tag}");
+    /** What routes that do not answer JSON send, by pattern (any method). */
+    private static final Map<String, List<String>> TYPES = new LinkedHashMap<>();
     private static final Map<String, Object> RESPONSES = new LinkedHashMap<>();
 
     static {
-        QUERY.put("GET /api/v1/projects/{project}/runs", List.of(
-                query("filter", "string", "a filter in the CLI's language, e.g. config.lr < 0.01 and state = finished"),
-                query("sort", "string", "a field to sort by, '-' in front for descending (e.g. -summary.val_loss)"),
-                query("limit", "integer", "page size, 1-10000 (default 50)"),
-                query("offset", "integer", "runs to skip (default 0)")));
-        QUERY.put("GET /api/v1/runs/{id}/console", List.of(
-                query("from", "integer", "first line's sequence number (default 0)"),
-                query("limit", "integer", "most lines to return, 1-100000 (default 1000)")));
-
+        for (String page : List.of("/", "/login", "/projects/{project}", "/runs/{id}", "/compare", "/datasets",
+                "/datasets/{name}")) {
+            TYPES.put(page, List.of("text/html"));
+        }
+        TYPES.put("/ui/{path*}", List.of("text/javascript", "text/css", "text/html", "image/svg+xml", "image/png",
+                "image/x-icon", "application/json", "application/octet-stream"));
+        TYPES.put("/vendor/uplot.js", List.of("text/javascript"));
+        TYPES.put("/vendor/uplot.css", List.of("text/css"));
+        TYPES.put("/metrics", List.of("text/plain"));
+        TYPES.put("/api/v1/projects/{project}/runs.csv", List.of("text/csv"));
+        TYPES.put("/api/v1/projects/{project}/events", List.of("text/event-stream"));
+        TYPES.put("/api/v1/runs/{id}/events", List.of("text/event-stream"));
+        TYPES.put("/api/v1/runs/{id}/files/{name*}", List.of("application/octet-stream", "text/plain"));
+        TYPES.put("/api/v1/datasets/{name}/versions/{ref}/manifest", List.of("application/octet-stream"));
+        TYPES.put("/api/v1/datasets/{name}/blobs/{hash}", List.of("application/octet-stream"));
+        TYPES.put("/api/v1/datasets/{name}/blobs/fetch", List.of("application/x-keel-frames"));
+        // an artifact's type follows its file name
+        TYPES.put("/api/2.0/mlflow-artifacts/artifacts/{path*}", List.of("*/*"));
         RESPONSES.put("GET /healthz", object(Map.of("status", str())));
         RESPONSES.put("GET /api/v1/projects", object(Map.of("projects", array(OpenApiDocument.ref("Project")))));
         RESPONSES.put("GET /api/v1/projects/{project}", OpenApiDocument.ref("Project"));
@@ -43,21 +65,32 @@ final class KnownShapes {
     private KnownShapes() {
     }
 
-    static List<Object> queryParameters(Route route) {
-        return QUERY.getOrDefault(route.method() + " " + route.pattern(), List.of());
-    }
-
     static Object response(Route route) {
         Object known = RESPONSES.get(route.method() + " " + route.pattern());
         return known != null ? known : Map.of("type", "object");
     }
 
-    static Object requestBody(Route route) {
-        return Map.of("type", "object");
+    static boolean noContent(Route route) {
+        return NO_CONTENT.contains(route.method() + " " + route.pattern());
     }
 
-    static String contentType(Route route) {
-        return route.pattern().equals("/metrics") ? "text/plain" : "application/json";
+    /** The media types a successful answer may have. */
+    static List<String> contentTypes(Route route) {
+        if (route.method().equals("GET") || route.method().equals("HEAD")) {
+            List<String> types = TYPES.get(route.pattern());
+            if (types != null) {
+                return types;
+            }
+        }
+        if (route.pattern().equals("/api/v1/datasets/{name}/blobs/fetch")) {
+            return TYPES.get(route.pattern());
+        }
+        return List.of("application/json");
+    }
+
+    /** One event of a {@code text/event-stream}: its name and its data (a JSON text). */
+    static Object serverSentEvent() {
+        return object(Map.of("event", str(), "data", str(), "id", str()));
     }
 
     /** The shared shapes of {@code components/schemas}. */
@@ -97,11 +130,6 @@ final class KnownShapes {
         s.put("RunFile", object(Map.of("name", str(), "hash", str(), "size", integer(), "kind", str(),
                 "created_at", integer())));
         return s;
-    }
-
-    private static Map<String, Object> query(String name, String type, String description) {
-        return Map.of("name", name, "in", "query", "required", false, "description", description,
-                "schema", Map.of("type", type));
     }
 
     private static Map<String, Object> object(Map<String, Object> properties) {

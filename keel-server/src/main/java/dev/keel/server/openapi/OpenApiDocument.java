@@ -3,7 +3,6 @@ package dev.keel.server.openapi;
 import dev.keel.server.auth.Access;
 import dev.keel.server.http.Route;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +20,14 @@ public final class OpenApiDocument {
     }
 
     public static Map<String, Object> build(List<Route> routes) {
+        return build(routes, false);
+    }
+
+    /**
+     * @param anonymousReads whether this server lets callers without a key read public projects and
+     *                       datasets: then read routes take a key but do not require one
+     */
+    public static Map<String, Object> build(List<Route> routes, boolean anonymousReads) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("openapi", "3.0.3");
         Map<String, Object> info = new LinkedHashMap<>();
@@ -36,7 +43,7 @@ public final class OpenApiDocument {
             @SuppressWarnings("unchecked")
             Map<String, Object> item = (Map<String, Object>) paths.computeIfAbsent(path(route.pattern()),
                     k -> new LinkedHashMap<String, Object>());
-            item.put(route.method().toLowerCase(Locale.ROOT), operation(route));
+            item.put(route.method().toLowerCase(Locale.ROOT), operation(route, anonymousReads));
         }
         doc.put("paths", paths);
         Map<String, Object> components = new LinkedHashMap<>();
@@ -52,41 +59,50 @@ public final class OpenApiDocument {
         return pattern.replace("*}", "}");
     }
 
-    private static Map<String, Object> operation(Route route) {
+    private static Map<String, Object> operation(Route route, boolean anonymousReads) {
         Map<String, Object> op = new LinkedHashMap<>();
         op.put("summary", route.summary() == null ? route.method() + " " + route.pattern() : route.summary());
         op.put("operationId", operationId(route));
         op.put("description", "Access: " + describe(route.access()) + ".");
         op.put("x-keel-access", route.access().getClass().getSimpleName());
-        op.put("security", route.access() instanceof Access.Anyone ? List.of() : List.of(Map.of("bearerAuth", List.of())));
-        List<Object> parameters = new ArrayList<>();
-        for (String name : route.parameters()) {
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("name", name);
-            p.put("in", "path");
-            p.put("required", true);
-            p.put("schema", Map.of("type", "string"));
-            if (route.pattern().contains("{" + name + "*}")) {
-                p.put("description", "the rest of the path: may contain '/' (e.g. system/cpu)");
-            }
-            parameters.add(p);
-        }
-        parameters.addAll(KnownShapes.queryParameters(route));
+        op.put("security", security(route, anonymousReads));
+        List<Object> parameters = RequestShapes.parameters(route);
         if (!parameters.isEmpty()) {
             op.put("parameters", parameters);
         }
-        if (route.method().equals("POST") || route.method().equals("PUT") || route.method().equals("PATCH")) {
-            op.put("requestBody", Map.of("required", true, "content", route.streaming()
-                    ? Map.of("application/octet-stream", Map.of("schema", Map.of("type", "string", "format", "binary")))
-                    : Map.of("application/json", Map.of("schema", KnownShapes.requestBody(route)))));
+        Map<String, Object> body = RequestShapes.body(route);
+        if (body != null) {
+            op.put("requestBody", body);
         }
         Map<String, Object> responses = new LinkedHashMap<>();
-        responses.put("200", Map.of("description", "success", "content",
-                Map.of(KnownShapes.contentType(route), Map.of("schema", KnownShapes.response(route)))));
+        if (KnownShapes.noContent(route)) {
+            responses.put("204", Map.of("description", "done; no body"));
+        } else {
+            Map<String, Object> content = new LinkedHashMap<>();
+            for (String type : KnownShapes.contentTypes(route)) {
+                content.put(type, Map.of("schema", type.equals("application/json") ? KnownShapes.response(route)
+                        : type.equals("text/event-stream") ? KnownShapes.serverSentEvent() : Map.of("type", "string")));
+            }
+            responses.put("200", Map.of("description", "success", "content", content));
+        }
         responses.put("default", Map.of("description", "an error", "content",
                 Map.of("application/json", Map.of("schema", ref("Error")))));
         op.put("responses", responses);
         return op;
+    }
+
+    /**
+     * No key for routes open to anyone; else a key, which anonymous readers of a server with
+     * anonymous reads may leave out on routes that only read.
+     */
+    private static List<Object> security(Route route, boolean anonymousReads) {
+        if (route.access() instanceof Access.Anyone) {
+            return List.of();
+        }
+        Map<String, Object> bearer = Map.of("bearerAuth", List.of());
+        boolean reads = route.method().equals("GET") || route.method().equals("HEAD")
+                || route.pattern().endsWith("/search") || route.pattern().endsWith("/blobs/fetch");
+        return anonymousReads && reads ? List.of(bearer, Map.of()) : List.of(bearer);
     }
 
     static Map<String, Object> ref(String schema) {
