@@ -64,12 +64,7 @@ class ResumeTest {
 
     @Test
     void aCrashedRunIsRecoveredThenResumed() throws Exception {
-        ChildProcesses.Child child = ChildProcesses.start(ChildProcesses.currentJava(), home, "log");
-        String id = child.await("id ", 30_000).substring(3).trim();
-        child.await("at ", 30_000);
-        Thread.sleep(1_500);
-        child.process().destroyForcibly();
-        assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
+        String id = killedWhileLogging();
         long stepsBefore;
         try (Run run = Keel.init(TestRuns.options(home).resume(id).build())) {
             stepsBefore = run.step();
@@ -86,12 +81,7 @@ class ResumeTest {
 
     @Test
     void aRunKilledBeforeItsFirstStoreWriteIsResumedFromItsEventLog(@TempDir Path other) throws Exception {
-        ChildProcesses.Child child = ChildProcesses.start(ChildProcesses.currentJava(), home, "log");
-        String id = child.await("id ", 30_000).substring(3).trim();
-        child.await("at ", 30_000);
-        Thread.sleep(1_500);
-        child.process().destroyForcibly();
-        assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
+        String id = killedWhileLogging();
         // the run as a process killed before its writer reached the store leaves it: in its log only
         Path log = new KeelHome(other).eventLog(id);
         Files.createDirectories(log.getParent());
@@ -107,6 +97,17 @@ class ResumeTest {
             assertEquals(stepsBefore + 1, loss.size(), "every logged step once, the resumed one last");
             assertEquals(RunState.FINISHED, store.run(id).orElseThrow().state());
         }
+    }
+
+    /** A child's run, killed with SIGKILL 1.5 s after it started logging; its id. */
+    private String killedWhileLogging() throws Exception {
+        ChildProcesses.Child child = ChildProcesses.start(ChildProcesses.currentJava(), home, "log");
+        String id = child.await("id ", 30_000).substring(3).trim();
+        child.await("at ", 30_000);
+        Thread.sleep(1_500);
+        child.process().destroyForcibly();
+        assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
+        return id;
     }
 
     @Test
