@@ -7,6 +7,7 @@
 #   bench/ab_compare.sh [BASE_REF] [ROUNDS]      (defaults: s11-base, 5)
 #   AB_POINTS=N (default 2,000,000): points per ingest run
 #   AB_CHECKOUT_ARGS="--link hardlink": extra arguments for the working tree's checkout only
+#   AB_PARTS="ingest" (default "ingest data"): what to measure
 # Raw output: bench/results/ab-<UTC>.txt. Nothing else should run meanwhile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,8 +48,9 @@ one() { # one VERSION ROUND: every measurement of VERSION once, as "metric value
   local v=$1 jar=$WORK/$1/keel.jar home=$WORK/home-$1 co=$WORK/co-$1 s e extra=()
   [ "$v" = after ] && [ -n "${AB_CHECKOUT_ARGS:-}" ] && read -r -a extra <<<"$AB_CHECKOUT_ARGS"
   rm -rf "$home" "$co"
-  java -Dai.djl.offline=true -Dkeel.bench.work="$WORK/bench-$v" -jar "$WORK/$v/keel-bench.jar" ingest --points "$POINTS" 2>&1 \
+  [[ " ${AB_PARTS:-ingest data} " == *" ingest "* ]] && java -Dai.djl.offline=true -Dkeel.bench.work="$WORK/bench-$v" -jar "$WORK/$v/keel-bench.jar" ingest --points "$POINTS" 2>&1 \
     | awk -v v="$v" '/^RESULT ingest\.(1run|8proc) /{print v, $2, $3}'
+  [[ " ${AB_PARTS:-ingest data} " == *" data "* ]] || return 0
   sync
   s=$(date +%s.%N)
   java -Dai.djl.offline=true -jar "$jar" data add fmnist "$src" -m v1 --home "$home" >/dev/null

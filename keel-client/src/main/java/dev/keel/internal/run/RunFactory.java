@@ -237,8 +237,6 @@ public final class RunFactory {
                 throw KeelException.invalid("run " + id + " is in use by another process (its lock "
                         + home.lockFile(id) + " is held)");
             }
-            // Taken now, while there is space, for an end that neither the log nor the store can take.
-            RunEnd.reserve(home, id);
             return lock;
         } catch (IOException e) {
             throw new KeelException(KeelException.ErrorCode.STORAGE_FAILURE, "cannot create the run folder "

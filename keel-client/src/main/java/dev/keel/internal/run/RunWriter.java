@@ -146,6 +146,9 @@ final class RunWriter implements Runnable {
 
     @Override
     public void run() {
+        // Taken first, while there is space, for an end that neither the log nor the store can
+        // take; here rather than in init, which must not wait for its fsync.
+        RunEnd.reserve(home, run.id());
         try {
             while (end == null) {
                 long now = System.currentTimeMillis();
