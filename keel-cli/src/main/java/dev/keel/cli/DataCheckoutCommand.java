@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 /** {@code keel data checkout REF DIR}. */
 @Command(name = "checkout", mixinStandardHelpOptions = true,
         description = {"Materialises a version in DIR as independent copies (editing one changes nothing stored),",
-                "or, with --link hardlink, as read-only hard links to the local cache (faster; see its risk).",
+                "or, with --link hardlink, as read-only hard links to the local cache (no second copy on disk; see its risk).",
                 "Only missing or different files are written; a damaged file is refused."})
 final class DataCheckoutCommand implements Callable<Integer> {
     @Mixin

@@ -45,6 +45,6 @@ public enum LinkMode {
             }
         }
         throw KeelException.invalid("unknown link mode '" + text + "': use 'copy' (the default: independent files)"
-                + " or 'hardlink' (faster, shares bytes with the cache)");
+                + " or 'hardlink' (shares bytes with the cache: no second copy on disk)");
     }
 }

@@ -173,7 +173,7 @@ class EditedCheckoutTest {
         assertEquals(LinkMode.HARDLINK, LinkMode.parse("HardLink"));
         KeelException e = assertThrows(KeelException.class, () -> LinkMode.parse("symlink"));
         assertEquals("unknown link mode 'symlink': use 'copy' (the default: independent files) or 'hardlink'"
-                + " (faster, shares bytes with the cache)", e.getMessage());
+                + " (shares bytes with the cache: no second copy on disk)", e.getMessage());
     }
 
     private Path hardLinked(String name) {
