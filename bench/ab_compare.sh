@@ -4,7 +4,7 @@
 # checking that version out into a new folder. Builds the CLI and benchmark jars of BASE (a git
 # ref) and of the working tree, then alternates them round by round (the order flips each round)
 # and prints medians, ranges and after/before ratios.
-#   bench/ab_compare.sh [BASE_REF] [ROUNDS]      (defaults: s11-base, 5)
+#   bench/ab_compare.sh [BASE_REF] [ROUNDS]      (defaults: 1049012, the commit before issue 12; 5)
 #   AB_POINTS=N (default 2,000,000): points per ingest run
 #   AB_CHECKOUT_ARGS="--link hardlink": extra arguments for the working tree's checkout only
 #   AB_PARTS="ingest" (default "ingest data"): what to measure
@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-BASE_REF=${1:-s11-base}
+BASE_REF=${1:-1049012}
 ROUNDS=${2:-5}
 POINTS=${AB_POINTS:-2000000}
 WORK=$ROOT/bench/work/ab
