@@ -15,7 +15,12 @@ import java.util.Map;
  */
 public interface Summary {
 
-    /** Sets a value: a number, string, boolean, or a JSON-like map or list. */
+    /**
+     * Sets a value: a number, string, boolean, or a JSON-like map or list. A key or value over
+     * Keel's limits (keys 1-250 characters, strings up to 1 MiB, 100 levels of nesting) is left
+     * out and named in {@code run.problems()}; with {@code RunOptions.strict} it throws
+     * {@link IllegalArgumentException} instead.
+     */
     Summary put(String key, Object value);
 
     /** Chooses how a metric's summary is derived; applies to values logged from now on. */

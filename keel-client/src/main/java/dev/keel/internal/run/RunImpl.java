@@ -104,6 +104,11 @@ final class RunImpl implements Run {
         return queue;
     }
 
+    /** Whether invalid input throws ({@code RunOptions.strict}) instead of being left out with a problem. */
+    boolean strict() {
+        return strict;
+    }
+
     Problems problemsSink() {
         return problems;
     }

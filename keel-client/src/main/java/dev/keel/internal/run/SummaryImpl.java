@@ -31,17 +31,17 @@ final class SummaryImpl implements Summary {
     public Summary put(String key, Object value) {
         String problem = MetricNames.problem(key);
         if (problem != null) {
-            throw new IllegalArgumentException("invalid summary key " + MetricNames.show(key) + ": " + problem
+            return refuse(key, "invalid summary key " + MetricNames.show(key) + ": " + problem
                     + "; use 1-250 characters without control characters");
         }
         if (ValueLimits.deeperThan(value, ValueLimits.MAX_DEPTH)) {
-            throw new IllegalArgumentException("summary key " + MetricNames.show(key) + " is nested more than "
+            return refuse(key, "summary key " + MetricNames.show(key) + " is nested more than "
                     + ValueLimits.MAX_DEPTH + " levels deep; flatten it");
         }
         Object canonical = ConfigResolver.canonical(value, "summary value for '" + key + "'");
         String tooBig = ValueLimits.valueProblem(canonical);
         if (tooBig != null) {
-            throw new IllegalArgumentException("summary key " + MetricNames.show(key) + " " + tooBig);
+            return refuse(key, "summary key " + MetricNames.show(key) + " " + tooBig);
         }
         if (canonical == null) {
             visible.remove(key);
@@ -49,6 +49,18 @@ final class SummaryImpl implements Summary {
             visible.put(key, canonical);
         }
         run.enqueue(new Event.SummaryPut(key, canonical));
+        return this;
+    }
+
+    /**
+     * A value Keel cannot store: thrown in strict mode, else left out with a problem, as
+     * {@code log()} does, so that a summary line never ends a training run.
+     */
+    private Summary refuse(String key, String message) {
+        if (run.strict()) {
+            throw new IllegalArgumentException(message);
+        }
+        run.problemsSink().report("summary:" + key, message + "; the run goes on without it");
         return this;
     }
 
