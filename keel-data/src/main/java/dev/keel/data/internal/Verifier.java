@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -85,26 +86,12 @@ final class Verifier {
             }
         }
         AtomicLong checked = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, byPack.size())), r -> {
-            Thread t = new Thread(r, "keel-data-verify");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<Map<String, String>>> futures = new ArrayList<>();
-            for (List<ObjectLocation> pack : byPack.values()) {
-                futures.add(pool.submit(() -> checkPack(pack, checked)));
-            }
-            for (Future<Map<String, String>> f : futures) {
-                bad.putAll(f.get());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("verify interrupted", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } finally {
-            pool.shutdownNow();
+        List<Callable<Map<String, String>>> packTasks = new ArrayList<>();
+        for (List<ObjectLocation> pack : byPack.values()) {
+            packTasks.add(() -> checkPack(pack, checked));
+        }
+        for (Map<String, String> found : inParallel("keel-data-verify", Math.min(threads, byPack.size()), packTasks)) {
+            bad.putAll(found);
         }
         bad.forEach((object, why) -> users.get(object).forEach((path, refs) ->
                 damaged.add(new VerifyReport.Damage(path, object, List.copyOf(refs), why))));
@@ -120,51 +107,35 @@ final class Verifier {
         CacheStamps stamps = CacheStamps.load(objects);
         List<VerifyReport.CacheRepair> repaired = Collections.synchronizedList(new ArrayList<>());
         int n = Math.max(1, Math.min(threads, names.size() / 256 + 1));
-        ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
-            Thread t = new Thread(r, "keel-data-verify-cache");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int s = 0; s < n; s++) {
-                List<String> slice = names.subList(names.size() * s / n, names.size() * (s + 1) / n);
-                futures.add(pool.submit(() -> {
-                    for (String name : slice) {
-                        Path file = objects.resolve(name.substring(0, 2)).resolve(name.substring(2));
-                        CacheStamps.Stamp stamp = CacheStamps.stat(file);
-                        if (stamp == null) {
-                            continue;
-                        }
-                        checked.incrementAndGet();
-                        String hash = CacheStamps.hash(file);
-                        if (hashOf(name).equals(hash)) {
-                            stamps.put(name, stamp);
-                            continue;
-                        }
-                        Files.deleteIfExists(file);
-                        stamps.remove(name);
-                        String why = "the checkout cache's copy was changed (its bytes hash to sha256:" + hash
-                                + "), probably through a hard-linked checkout edited in place; removed from the cache,"
-                                + " the next checkout writes it again from the stored data; checkouts made with hard"
-                                + " links before still hold the changed bytes";
-                        cached.get(name).forEach((path, refs) -> repaired.add(
-                                new VerifyReport.CacheRepair(path, Hex.address(hashOf(name)), List.copyOf(refs), why)));
+        List<Callable<Void>> sliceTasks = new ArrayList<>();
+        for (int s = 0; s < n; s++) {
+            List<String> slice = names.subList(names.size() * s / n, names.size() * (s + 1) / n);
+            sliceTasks.add(() -> {
+                for (String name : slice) {
+                    Path file = objects.resolve(name.substring(0, 2)).resolve(name.substring(2));
+                    CacheStamps.Stamp stamp = CacheStamps.stat(file);
+                    if (stamp == null) {
+                        continue;
                     }
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("verify interrupted", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } finally {
-            pool.shutdownNow();
+                    checked.incrementAndGet();
+                    String hash = CacheStamps.hash(file);
+                    if (hashOf(name).equals(hash)) {
+                        stamps.put(name, stamp);
+                        continue;
+                    }
+                    Files.deleteIfExists(file);
+                    stamps.remove(name);
+                    String why = "the checkout cache's copy was changed (its bytes hash to sha256:" + hash
+                            + "), probably through a hard-linked checkout edited in place; removed from the cache,"
+                            + " the next checkout writes it again from the stored data; checkouts made with hard"
+                            + " links before still hold the changed bytes";
+                    cached.get(name).forEach((path, refs) -> repaired.add(
+                            new VerifyReport.CacheRepair(path, Hex.address(hashOf(name)), List.copyOf(refs), why)));
+                }
+                return null;
+            });
         }
+        inParallel("keel-data-verify-cache", n, sliceTasks);
         stamps.save();
         List<VerifyReport.CacheRepair> out = new ArrayList<>(repaired);
         out.sort(Comparator.comparing(VerifyReport.CacheRepair::path, PathOrder.INSTANCE));
@@ -193,5 +164,32 @@ final class Verifier {
 
     private static void use(Map<String, Map<String, Set<String>>> users, String object, String path, String ref) {
         users.computeIfAbsent(object, k -> new TreeMap<>()).computeIfAbsent(path, k -> new LinkedHashSet<>()).add(ref);
+    }
+
+    /** Runs {@code tasks} on up to {@code threads} daemon threads; their results in order, the first failure thrown. */
+    private static <T> List<T> inParallel(String name, int threads, List<Callable<T>> tasks) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (Callable<T> task : tasks) {
+                futures.add(pool.submit(task));
+            }
+            List<T> out = new ArrayList<>();
+            for (Future<T> f : futures) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("verify interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
