@@ -5,6 +5,10 @@ import dev.keel.Run;
 import dev.keel.RunOptions;
 import dev.keel.SummaryMode;
 import dev.keel.cli.Main;
+import dev.keel.core.KeelHome;
+import dev.keel.core.store.Store;
+import dev.keel.core.store.Stores;
+import dev.keel.core.store.WriteBatch;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -70,6 +74,7 @@ final class DemoShapedRuns {
         }
         if (stops) {
             run.fail(new IllegalStateException("stopped by the docs test"));
+            recordDemoCommand(home, run.id());
             return run.id();
         }
         run.summary().put("best_val_accuracy", best);
@@ -78,6 +83,22 @@ final class DemoShapedRuns {
         run.summary().put("train_time_s", 22.2);
         run.close();
         return run.id();
+    }
+
+    /**
+     * Gives the stopped run the command line a demo run records (the reference project's main
+     * class in a child JVM), in place of this test JVM's, which the background provenance capture
+     * may not have recorded yet on a loaded machine.
+     */
+    private static void recordDemoCommand(Path home, String runId) {
+        try (Store store = Stores.open(new KeelHome(home).storeLocation())) {
+            WriteBatch b = new WriteBatch();
+            b.provenance.putAll(store.provenance(runId));
+            b.provenance.put("command", Map.of("argv", List.of("java", "-Dai.djl.offline=true", "-cp", "target/classes",
+                    "dev.keel.examples.apparel.training.RunExperiment", "epochs=10"),
+                    "working_dir", home.getParent().toString()));
+            store.apply(runId, b);
+        }
     }
 
     /** The reference project's config as {@code RunExperiment} records it (mlp.yaml). */
