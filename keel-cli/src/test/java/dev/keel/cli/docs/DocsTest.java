@@ -56,11 +56,18 @@ class DocsTest {
         }
         Set<String> table = new TreeSet<>();
         String readme = Files.readString(root.resolve("README.md"));
-        String modules = readme.substring(readme.indexOf("## Modules"));
-        for (String line : modules.split("\n")) {
-            Matcher row = MODULE_ROW.matcher(line);
-            if (row.find()) {
-                table.add(row.group(1));
+        int heading = readme.indexOf("\n## Modules\n");
+        assertTrue(heading >= 0, "README.md has no '## Modules' section");
+        boolean inTable = false;
+        for (String line : readme.substring(heading + 1).split("\n")) {
+            if (line.startsWith("|")) {
+                inTable = true;
+                Matcher row = MODULE_ROW.matcher(line);
+                if (row.find()) {
+                    table.add(row.group(1));
+                }
+            } else if (inTable) {
+                break;
             }
         }
         assertEquals(10, pom.size(), pom.toString());
