@@ -75,7 +75,7 @@ final class ServerCommand implements Callable<Integer> {
             description = "One line per request on stdout (default true).")
     String requestLog;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "A YAML file with the same settings (see the README).")
+    @Option(names = "--config", paramLabel = "FILE", description = "A YAML file with the same settings (see docs/server.md).")
     Path config;
 
     @Override
