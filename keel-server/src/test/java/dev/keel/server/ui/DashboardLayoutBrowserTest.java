@@ -249,6 +249,7 @@ class DashboardLayoutBrowserTest {
         String id = ids.get(0);
         browser.open(server.url() + "/runs/" + id);
         browser.waitFor(d -> "drawn".equals(d.findElement(By.tagName("main")).getDomAttribute("data-charts")), "charts");
+        assertFits("run-overview");
         assertEquals(tableColors.get(id), color("h1 .run-color"), "the run's colour in its title");
         assertEquals(tableColors.get(id), lineColor("val_loss", id), "the run's colour in its charts");
 
@@ -272,7 +273,6 @@ class DashboardLayoutBrowserTest {
         assertTrue(reproduce.contains("keel data checkout fashion-mnist:v1 data/fashion-mnist"), reproduce);
         assertTrue(reproduce.contains("git checkout " + sha1Hex(id)), reproduce);
         assertFalse(reproduce.contains("keel run resume"), "a finished run cannot be resumed: " + reproduce);
-        assertFits("run-overview");
 
         command.findElement(By.tagName("summary")).click();
         browser.waitFor(d -> browser.text("details.command pre").contains("library-47"), "the whole command");
