@@ -304,6 +304,8 @@ class DashboardLayoutBrowserTest {
         assertEquals("", cut, "axis labels inside the plot, whole in their title");
         assertTrue(browser.text(".pc-labels").contains("lr"), browser.text(".pc-labels"));
         assertFits("compare");
+        browser.js("document.querySelector('.parcoords').scrollIntoView({ block: 'center' })");
+        assertFits("compare-parcoords");
     }
 
     @Test
