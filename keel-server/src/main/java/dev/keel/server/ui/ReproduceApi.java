@@ -21,7 +21,7 @@ import java.util.Set;
  * with the real command tree), so a user can paste every line.
  */
 final class ReproduceApi {
-    /** The states {@code keel run resume} accepts. */
+    /** The states {@code keel run resume} accepts (it refuses running and finished runs). */
     private static final Set<RunState> RESUMABLE = Set.of(RunState.FAILED, RunState.KILLED, RunState.CRASHED);
 
     void register(Router router, ServerContext ctx) {
@@ -53,11 +53,17 @@ final class ReproduceApi {
         for (RunInput in : inputs) {
             out.add(command("keel data checkout " + in.ref() + " data/" + in.dataset(), "the dataset version the run used"));
         }
-        if (RESUMABLE.contains(run.state())) {
+        if (RESUMABLE.contains(run.state()) && recordedCommand(provenance)) {
             out.add(command("keel run resume " + run.id(), "continue this run from its last checkpoint"));
         }
         out.add(command("keel run show " + run.id(), "the run's config, summary and provenance in the terminal"));
         return out;
+    }
+
+    /** {@code keel run resume} starts the recorded words again; without them it can only refuse. */
+    private static boolean recordedCommand(Map<String, Object> provenance) {
+        return provenance != null && provenance.get("command") instanceof Map<?, ?> c && c.get("argv") instanceof List<?> argv
+                && !argv.isEmpty();
     }
 
     private static Map<String, String> command(String line, String purpose) {
