@@ -206,7 +206,7 @@ function filesTable(run, files) {
     h('thead', null, h('tr', null, h('th', null, 'Name'), h('th', null, 'Kind'), h('th', { class: 'num' }, 'Size'), h('th', null, 'Hash'))),
     h('tbody', null, files.map(f => h('tr', null,
       h('td', null, h('a', { href: '/api/v1/runs/' + encodeURIComponent(run.id) + '/files/' + f.name.split('/').map(encodeURIComponent).join('/'), download: '' }, f.name)),
-      h('td', null, f.kind || ''), h('td', { class: 'num' }, fmtBytes(f.size)), h('td', null, h('code', { class: 'muted' }, String(f.hash || '').slice(0, 16)))))));
+      h('td', null, f.kind || ''), h('td', { class: 'num' }, fmtBytes(f.size)), h('td', null, h('code', { class: 'muted', title: f.hash }, String(f.hash || '').replace(/^sha256:/, '').slice(0, 12)))))));
 }
 
 function consoleView(id) {
