@@ -131,7 +131,7 @@ function overviewOf(run, prov, inputs, reproduce, edit) {
     row('Tags', run.tags.map(t => h('span', { class: 'tag' }, t)), ' ', h('button', { class: 'linkish', onclick: () => edit('tags') }, 'Edit')),
     row('Datasets', inputs == null ? h('span', { class: 'muted' }, 'not recorded by this server')
       : inputs.length ? inputs.map(i => h('div', null, h('a', { href: datasetHref(i.dataset) + '?version=' + encodeURIComponent(i.version) },
-        i.dataset + ':v' + i.version), ' ', h('code', { class: 'muted', title: i.hash }, middle(String(i.hash || '').replace(/^sha256:/, ''), 6)))) : h('span', { class: 'muted' }, 'none')),
+        i.dataset + ':v' + i.version), ' ', h('code', { class: 'muted', title: i.hash }, String(i.hash || '').replace(/^sha256:/, '').slice(0, 12)))) : h('span', { class: 'muted' }, 'none')),
     row('Reproduce', reproduceView(reproduce)));
   const extra = [];
   if (git.diff) extra.push(h('details', null, h('summary', null, 'Git diff'), h('pre', { class: 'code' }, git.diff)));
