@@ -172,6 +172,7 @@ class AccessMatrixTest {
             e("GET /api/v1/projects/{project}/groups", Rule.READ).query("by=state"),
             e("GET /api/v1/projects/{project}/runs.csv", Rule.READ),
             e("GET /api/v1/runs/{id}/files/{name*}", Rule.READ).param("name", "diff.patch"),
+            e("GET /api/v1/runs/{id}/reproduce", Rule.READ),
             // MLflow's API (dev.keel.server.mlflow) names its objects in the body or query: ${experiment}
             // is the MLflow experiment of ${project}, ${artifact} a file in ${run}'s artifacts. Its
             // /ajax-api/2.0/mlflow/... aliases get these entries too (withMlflowAliases)

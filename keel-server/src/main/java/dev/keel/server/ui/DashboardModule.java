@@ -6,7 +6,8 @@ import dev.keel.server.http.Router;
 
 /**
  * The web dashboard: its pages and static files, plus the API routes only the dashboard needs
- * (downsampled chart series, live events, notes and tags edits, table columns, groups, CSV).
+ * (downsampled chart series, live events, notes and tags edits, table columns, groups, CSV,
+ * reproduce commands).
  * Everything else it shows comes from the read API every client uses.
  */
 public final class DashboardModule implements ApiModule {
@@ -17,6 +18,7 @@ public final class DashboardModule implements ApiModule {
         new RunEditApi().register(router, context);
         new TableApi().register(router, context);
         new RunFileDownload().register(router, context);
+        new ReproduceApi().register(router, context);
         new UiPages().register(router);
     }
 }

@@ -16,12 +16,15 @@ import dev.keel.server.http.Router;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 
 /**
- * What the runs table needs beyond the runs search: the columns a project's runs have, group-by
+ * What the runs table needs beyond the runs search: the columns a project's runs have (and which of
+ * them differ between runs, for the default columns), group-by
  * aggregates and a CSV export of the current view (same filter and sort as the table).
  */
 final class TableApi {
@@ -59,28 +62,52 @@ final class TableApi {
     }
 
     static Map<String, Object> columns(Store store, String project) {
-        TreeSet<String> config = new TreeSet<>();
-        TreeSet<String> summary = new TreeSet<>();
         TreeSet<String> metrics = new TreeSet<>();
         List<RunInfo> recent = store.searchRuns(new RunQuery(project, null, null, true, SAMPLE, 0));
+        List<Map<String, Object>> configs = new ArrayList<>();
+        List<Map<String, Object>> summaries = new ArrayList<>();
         for (RunInfo r : recent) {
-            flatten("", r.config(), config);
-            flatten("", r.summary(), summary);
+            configs.add(leaves(r.config()));
+            summaries.add(leaves(r.summary()));
         }
         for (RunInfo r : recent.subList(0, Math.min(50, recent.size()))) {
             metrics.addAll(store.metricKeys(r.id()));
         }
-        return Map.of("config", List.copyOf(config), "summary", List.copyOf(summary), "metrics", List.copyOf(metrics));
+        TreeSet<String> config = keys(configs);
+        TreeSet<String> summary = keys(summaries);
+        List<String> differing = new ArrayList<>();
+        config.stream().filter(k -> differs(configs, k)).forEach(k -> differing.add("config." + k));
+        summary.stream().filter(k -> differs(summaries, k)).forEach(k -> differing.add("summary." + k));
+        return Map.of("config", List.copyOf(config), "summary", List.copyOf(summary), "metrics", List.copyOf(metrics),
+                "differing", differing);
+    }
+
+    private static TreeSet<String> keys(List<Map<String, Object>> runs) {
+        TreeSet<String> out = new TreeSet<>();
+        runs.forEach(m -> out.addAll(m.keySet()));
+        return out;
+    }
+
+    /** Whether a key's value is not the same in every sampled run (missing counts as a value). */
+    private static boolean differs(List<Map<String, Object>> runs, String key) {
+        Object first = runs.get(0).get(key);
+        return runs.stream().anyMatch(m -> !Objects.equals(m.get(key), first));
+    }
+
+    static Map<String, Object> leaves(Map<String, Object> tree) {
+        Map<String, Object> out = new HashMap<>();
+        leaves("", tree, out);
+        return out;
     }
 
     @SuppressWarnings("unchecked")
-    static void flatten(String prefix, Map<String, Object> tree, TreeSet<String> out) {
+    private static void leaves(String prefix, Map<String, Object> tree, Map<String, Object> out) {
         for (Map.Entry<String, Object> e : tree.entrySet()) {
             String k = prefix + e.getKey();
             if (e.getValue() instanceof Map<?, ?> m && !m.isEmpty()) {
-                flatten(k + ".", (Map<String, Object>) m, out);
+                leaves(k + ".", (Map<String, Object>) m, out);
             } else {
-                out.add(k);
+                out.put(k, e.getValue());
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.keel.server.ui;
 
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -28,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * nothing is downloaded (Selenium Manager is never asked). Without Chromium the browser tests
  * are skipped on a developer machine and fail in CI (env CI set), where .ci/run installs it.
  */
-final class Browser implements AutoCloseable {
+class Browser implements AutoCloseable {
     static final Path CHROMIUM = Path.of(System.getProperty("keel.chromium", "/usr/bin/chromium"));
     static final Path DRIVER = Path.of(System.getProperty("keel.chromedriver", "/usr/bin/chromedriver"));
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
@@ -46,6 +47,32 @@ final class Browser implements AutoCloseable {
                     + " is missing: install the Debian packages chromium and chromium-driver (.ci/run does)");
         }
         Assumptions.assumeTrue(present, "Chromium not installed (" + CHROMIUM + ", " + DRIVER + "): browser tests skipped");
+    }
+
+    private static Browser shared;
+
+    /**
+     * One browser for every test class that needs no special switches, started on first use and
+     * quit when the test JVM exits: starting Chromium is the slow part of a browser test.
+     * {@link #close()} on it does nothing.
+     */
+    static synchronized Browser shared() {
+        if (shared == null) {
+            Browser b = start();
+            shared = new Browser(b.driver) {
+                @Override
+                public void close() {
+                    // kept for the next test class; quit at exit
+                }
+            };
+            Runtime.getRuntime().addShutdownHook(new Thread(b::close, "quit-chromium"));
+        }
+        return shared;
+    }
+
+    /** Sets the window's size (the viewport in headless mode), e.g. 1280×800 for the layout checks. */
+    void size(int width, int height) {
+        driver.manage().window().setSize(new Dimension(width, height));
     }
 
     /** @param extraArguments more Chromium switches (a test's host-resolver rules) */

@@ -161,6 +161,43 @@ class DashboardApiTest {
     }
 
     @Test
+    void columnsNameTheKeysWhoseValuesDifferBetweenRuns() {
+        for (double lr : new double[] {0.1, 0.01}) {
+            RunOptions options = RunOptions.builder().project("tabular").home(dir).systemMetrics(false).captureConsole(false)
+                    .config(Map.of("lr", lr, "seed", 42, "data", Map.of("sha256", "ab".repeat(32), "rows", lr > 0.05 ? 10 : 20)))
+                    .build();
+            try (Run run = Keel.init(options)) {
+                run.summary().put("accuracy", 0.8 + lr);
+                run.summary().put("classes", 10);
+            }
+        }
+        var c = f.get("/api/v1/projects/tabular/columns").json();
+        assertEquals(List.of("data.rows", "data.sha256", "lr", "seed"), c.get("config"));
+        assertEquals(List.of("config.data.rows", "config.lr", "summary.accuracy"), c.get("differing"));
+    }
+
+    @Test
+    void reproduceOffersOnlyCommandsTheCliHas() {
+        RunOptions options = RunOptions.builder().project("repro").home(dir).systemMetrics(false).captureConsole(false).build();
+        String failed;
+        try (Run run = Keel.init(options)) {
+            failed = run.id();
+            run.fail(new IllegalStateException("out of memory"));
+        }
+        List<String> finished = commands(a);
+        assertTrue(finished.contains("keel run show " + a), finished.toString());
+        assertTrue(finished.stream().noneMatch(c -> c.startsWith("keel reproduce")), "no command that does not exist: " + finished);
+        assertTrue(finished.stream().noneMatch(c -> c.startsWith("keel run resume")), "a finished run is not resumed: " + finished);
+        assertTrue(commands(failed).contains("keel run resume " + failed), commands(failed).toString());
+    }
+
+    private List<String> commands(String run) {
+        var r = f.get("/api/v1/runs/" + run + "/reproduce");
+        assertEquals(200, r.status(), r.body());
+        return ((List<?>) r.json().get("commands")).stream().map(c -> (String) ((Map<?, ?>) c).get("command")).toList();
+    }
+
+    @Test
     void runEventsStreamStateAndNewPointsOfARunningRun() throws Exception {
         RunOptions options = RunOptions.builder().project("vision").name("live").home(dir).systemMetrics(false)
                 .captureConsole(false).flushInterval(Duration.ofMillis(200)).build();

@@ -72,7 +72,8 @@ class DashboardBrowserTest {
             store.apply(ids.get("run-2"), problems);
         }
         server = KeelServer.embedded(new KeelHome(dir), ServerSettings.local(0)).start();
-        browser = Browser.start();
+        browser = Browser.shared();
+        browser.size(1600, 1000);
     }
 
     private void log(String name, double lr, int layers, String optimizer) {
@@ -242,7 +243,7 @@ class DashboardBrowserTest {
         String text = browser.find("#overview").getText();
         assertTrue(text.contains("Problems") && text.contains("finished"), text);
         browser.open(server.url() + "/runs/" + ids.get("run-1"));
-        browser.waitFor(d -> d.findElement(By.id("overview")).getText().contains("keel reproduce"), "run-1's overview");
+        browser.waitFor(d -> d.findElement(By.id("overview")).getText().contains("keel run show"), "run-1's overview");
         assertFalse(browser.find("#overview").getText().contains("Problems"), "no Problems row without problems");
     }
 
@@ -266,7 +267,8 @@ class DashboardBrowserTest {
         new org.openqa.selenium.support.ui.Select(browser.find("#charts .chart-settings select")).selectByValue("relative");
         browser.waitFor(d -> String.valueOf(STEPS).equals(browser.attr(".panel[data-metric=val_loss]", "data-points")), "redrawn");
         String text = browser.find("#overview").getText();
-        assertTrue(text.contains("keel reproduce " + ids.get("run-1")), text);
+        assertTrue(text.contains("keel run show " + ids.get("run-1")), text);
+        assertFalse(text.contains("keel reproduce"), "only commands that exist: " + text);
         assertTrue(browser.find("table.kv[aria-label=config]").getText().contains("0.03"));
         browser.screenshot("run");
     }

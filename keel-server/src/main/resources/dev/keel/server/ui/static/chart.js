@@ -4,14 +4,6 @@
 import uPlot from '/vendor/uplot.js';
 import { h, clear, fmtNum } from './dom.js';
 
-// Sixteen colours that stay apart from each other on white (no two oranges next to each other).
-const PALETTE = ['#2f6fed', '#e8590c', '#2b8a3e', '#c2255c', '#7048e8', '#0b7285', '#343a40', '#f59f00',
-  '#1864ab', '#a61e4d', '#5c940d', '#862e9c', '#087f5b', '#c92a2a', '#364fc7', '#868e96'];
-
-export function colorFor(i) {
-  return PALETTE[i % PALETTE.length];
-}
-
 /** Workspace-wide chart settings, shared by every panel on a page. */
 export const defaults = () => ({ x: 'step', smoothing: 0, log: false });
 
@@ -175,6 +167,7 @@ export class ChartPanel {
     const drawn = lines.filter(l => !this.hidden.has(l.id));
     this.el.dataset.series = String(drawn.length);
     this.el.dataset.points = String(drawn.reduce((n, l) => n + l.steps.length, 0));
+    this.el.dataset.colors = lines.map(l => l.id + '=' + l.color).join(' ');
     if (!lines.length) { this.plotEl.append(this.emptyEl); return; }
     const data = align(lines, this.settings);
     const series = [{ label: this.settings.x }];

@@ -1,8 +1,9 @@
 // Comparing 2+ runs: config diff (differing keys only, unless asked), summary side by side,
 // overlaid charts of every metric, and a parallel-coordinates plot of config → metric.
 import { api, series } from './api.js';
-import { h, clear, fmtValue, projectHref, runHref, setCrumbs, stateBadge } from './dom.js';
-import { ChartPanel, colorFor, defaults, settingsBar } from './chart.js';
+import { h, clear, projectHref, runHref, setCrumbs, stateBadge, valueView } from './dom.js';
+import { ChartPanel, defaults, settingsBar } from './chart.js';
+import { runColor } from './colors.js';
 import { flatten } from './run.js';
 import { parallelCoordinates } from './parcoords.js';
 
@@ -16,7 +17,7 @@ export async function render(main) {
   const runs = await Promise.all(ids.map(id => api('/api/v1/runs/' + encodeURIComponent(id))));
   const project = runs[0].project;
   setCrumbs({ label: 'Projects', href: '/' }, { label: project, href: projectHref(project) }, { label: 'Compare ' + runs.length + ' runs' });
-  const color = new Map(runs.map((r, i) => [r.id, colorFor(i)]));
+  const color = new Map(runs.map(r => [r.id, runColor(r.id)]));
 
   const onlyDiff = h('input', { type: 'checkbox', checked: true });
   const configBox = h('div');
@@ -75,5 +76,5 @@ function sideBySide(runs, pick, onlyDiff, color, name) {
     h('thead', null, h('tr', null, h('th', null, 'Key'), runs.map(r => h('th', { class: 'num' },
       h('i', { class: 'swatch', style: { background: color.get(r.id) } }), r.name)))),
     h('tbody', null, rows.map(k => h('tr', { dataset: { key: k } }, h('th', null, k),
-      flat.map(m => h('td', { class: 'num' }, fmtValue(m.get(k)))))))));
+      flat.map(m => h('td', { class: 'num' }, valueView(m.get(k)))))))));
 }

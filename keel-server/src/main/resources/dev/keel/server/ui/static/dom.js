@@ -84,13 +84,71 @@ export function fmtDate(ms) {
   return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
+/**
+ * A byte count in IEC binary units with one decimal, as the CLI prints it: 512 B, 1.5 KiB, 52.4 MiB,
+ * 10 GiB. The one formatter for sizes on every page.
+ */
 export function fmtBytes(n) {
-  if (n == null) return '';
-  const u = ['B', 'KB', 'MB', 'GB', 'TB'];
+  if (n == null || n === '') return '';
+  const u = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
   let i = 0;
-  let v = n;
-  while (v >= 1024 && i < u.length - 1) { v /= 1024; i++; }
-  return (i === 0 ? v : v.toFixed(v < 10 ? 1 : 0)) + ' ' + u[i];
+  let v = Number(n);
+  if (!Number.isFinite(v)) return String(n);
+  while (Math.abs(v) >= 1024 && i < u.length - 1) { v /= 1024; i++; }
+  return (i === 0 ? String(v) : String(Math.round(v * 10) / 10)) + ' ' + u[i];
+}
+
+// A hex digest (sha256 and the like), bare or with its algorithm: shown shortened in the middle.
+const HASH = /^(?:[a-z0-9]+:)?[0-9a-f]{32,}$/i;
+const LONG = 48;
+export const isHash = v => typeof v === 'string' && HASH.test(v);
+
+/** "3aed1f8c…9b2a41d0": the start and the end of a long string, the full one in its title. */
+export function middle(s, keep = 8) {
+  s = String(s);
+  return s.length <= 2 * keep + 1 ? s : s.slice(0, keep) + '…' + s.slice(-keep);
+}
+
+/** Copies text to the clipboard; outside a secure context, through a selected text area. */
+export async function copyText(text) {
+  try {
+    if (navigator.clipboard && window.isSecureContext) { await navigator.clipboard.writeText(text); return true; }
+  } catch (e) { /* fall through to the old way */ }
+  const area = h('textarea', { class: 'copy-area', readonly: true }, text);
+  document.body.append(area);
+  area.select();
+  let ok = false;
+  try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+  area.remove();
+  return ok;
+}
+
+/** A small button that copies text, and says so. */
+export function copyButton(text, label = 'Copy') {
+  const btn = h('button', { class: 'copy', type: 'button', title: 'Copy to the clipboard', 'aria-label': label + ': copy' }, 'Copy');
+  btn.addEventListener('click', async e => {
+    e.preventDefault();
+    e.stopPropagation();
+    const ok = await copyText(text);
+    btn.textContent = ok ? 'Copied' : 'Select and copy';
+    setTimeout(() => { btn.textContent = 'Copy'; }, 1500);
+  });
+  return btn;
+}
+
+/**
+ * A config or summary value for a card: numbers as they are, hashes shortened in the middle and
+ * other long strings wrapped, each with the full value on hover and a copy button.
+ */
+export function valueView(v) {
+  const text = fmtValue(v);
+  if (isHash(v)) {
+    return h('span', { class: 'long hash', title: v, dataset: { full: v } }, h('code', null, middle(v)), copyButton(v, 'hash'));
+  }
+  if (text.length > LONG) {
+    return h('span', { class: 'long wrap', title: text, dataset: { full: text } }, text, copyButton(text, 'value'));
+  }
+  return text;
 }
 
 export function stateBadge(state) {

@@ -1,10 +1,8 @@
 // The projects page: each project with its run count, last activity and best main metric.
 import { api, qs } from './api.js';
 import { h, fmtAgo, fmtNum, projectHref, setCrumbs } from './dom.js';
+import { lowerIsBetter, mainMetric } from './metrics.js';
 
-// The metric a project is judged by: the first of these its runs have, else its first summary key.
-const MAIN = ['val_loss', 'val_accuracy', 'loss', 'accuracy', 'test_accuracy'];
-const lowerIsBetter = k => /loss|error|err$|mse|mae|rmse|perplexity/i.test(k);
 
 export async function render(main) {
   setCrumbs({ label: 'Projects' });
@@ -38,7 +36,7 @@ export async function render(main) {
 
 async function bestOf(project) {
   const cols = await api('/api/v1/projects/' + encodeURIComponent(project) + '/columns');
-  const key = MAIN.find(k => cols.summary.includes(k)) || cols.summary.find(k => !k.startsWith('system/'));
+  const key = mainMetric(cols.summary);
   if (!key) return null;
   const sort = (lowerIsBetter(key) ? '' : '-') + 'summary.' + key;
   const r = await api('/api/v1/projects/' + encodeURIComponent(project) + '/runs' +

@@ -1,21 +1,23 @@
 // One run: overview (state, provenance, notes, tags, datasets), charts of every metric,
 // config and summary, console (searchable, follows live), files, and how to reproduce it.
 import { api, series, ApiError } from './api.js';
-import { h, clear, debounce, fmtBytes, fmtDate, fmtDuration, fmtValue, projectHref, datasetHref, runtimeOf, setCrumbs, stateBadge } from './dom.js';
-import { ChartPanel, colorFor, defaults, settingsBar } from './chart.js';
+import { h, clear, copyButton, debounce, fmtBytes, fmtDate, fmtDuration, middle, projectHref, datasetHref, runtimeOf, setCrumbs, stateBadge, valueView } from './dom.js';
+import { ChartPanel, defaults, settingsBar } from './chart.js';
+import { runColor } from './colors.js';
 import { editRun } from './edit.js';
 
 export async function render(main, id) {
   let run = await api('/api/v1/runs/' + encodeURIComponent(id));
-  let [prov, keys, files, inputs] = await Promise.all([
+  let [prov, keys, files, inputs, reproduce] = await Promise.all([
     api('/api/v1/runs/' + encodeURIComponent(id) + '/provenance').catch(() => ({})),
     api('/api/v1/runs/' + encodeURIComponent(id) + '/metrics').then(r => r.keys),
     api('/api/v1/runs/' + encodeURIComponent(id) + '/files').then(r => r.files).catch(() => []),
     api('/api/v1/runs/' + encodeURIComponent(id) + '/inputs').then(r => r.inputs).catch(() => null),
+    api('/api/v1/runs/' + encodeURIComponent(id) + '/reproduce').then(r => r.commands).catch(() => []),
   ]);
   setCrumbs({ label: 'Projects', href: '/' }, { label: run.project, href: projectHref(run.project) }, { label: run.name });
 
-  const title = h('h1', null, run.name);
+  const title = h('h1', null, h('i', { class: 'swatch run-color', title: 'This run\'s colour on every page', style: { background: runColor(run.id) } }), run.name);
   const badge = h('span', null, stateBadge(run.state));
   const overview = h('div', { class: 'overview' });
   const settings = defaults();
@@ -41,7 +43,7 @@ export async function render(main, id) {
     h('section', { id: 'console', 'aria-label': 'Console' }, h('h2', null, 'Console'), consoleBox.el),
     h('section', { id: 'files', 'aria-label': 'Files' }, h('h2', null, 'Files and checkpoints'), filesTable(run, files)));
 
-  const drawOverview = () => { clear(overview).append(overviewOf(run, prov, inputs, async f => {
+  const drawOverview = () => { clear(overview).append(overviewOf(run, prov, inputs, reproduce, async f => {
     const r = await editRun(run, f);
     if (r) { run = r; drawOverview(); }
   })); };
@@ -59,7 +61,7 @@ export async function render(main, id) {
     if (!keys.length) return;
     const got = await series([id], keys, 2000);
     for (const s of got) {
-      panels.get(s.key).setLines([{ id, label: run.name, color: colorFor(0), steps: s.steps, values: s.values,
+      panels.get(s.key).setLines([{ id, label: run.name, color: runColor(id), steps: s.steps, values: s.values,
         timestamps: s.timestamps, start: run.created_at }]);
     }
     main.dataset.charts = 'drawn';
@@ -107,11 +109,10 @@ function row(label, ...value) {
   return [h('dt', null, label), h('dd', null, ...value)];
 }
 
-function overviewOf(run, prov, inputs, edit) {
+function overviewOf(run, prov, inputs, reproduce, edit) {
   const git = prov.git || {};
   const cmd = prov.command || prov.process || {};
   const deps = prov.dependencies || [];
-  const command = cmd.command_line || cmd.main_class || '';
   const left = h('dl', { class: 'props' },
     row('State', stateBadge(run.state)),
     // What the run could not record (e.g. points a full disk refused): its data is not whole.
@@ -122,7 +123,7 @@ function overviewOf(run, prov, inputs, edit) {
     row('Host', run.host || '—'),
     row('Group', run.group || '—'),
     row('Sweep', run.sweep || '—'),
-    row('Command', command ? h('code', null, command) : '—'),
+    row('Command', commandView(cmd)),
     row('Git', git.commit ? [h('code', null, String(git.commit).slice(0, 12)), git.branch ? ' on ' + git.branch : '',
       git.dirty ? h('span', { class: 'tag warn' }, 'uncommitted changes') : ''] : '—'),
     row('Notes', h('span', { class: 'editable-inline' }, run.notes || h('span', { class: 'muted' }, 'none')), ' ',
@@ -130,8 +131,8 @@ function overviewOf(run, prov, inputs, edit) {
     row('Tags', run.tags.map(t => h('span', { class: 'tag' }, t)), ' ', h('button', { class: 'linkish', onclick: () => edit('tags') }, 'Edit')),
     row('Datasets', inputs == null ? h('span', { class: 'muted' }, 'not recorded by this server')
       : inputs.length ? inputs.map(i => h('div', null, h('a', { href: datasetHref(i.dataset) + '?version=' + encodeURIComponent(i.version) },
-        i.dataset + ':v' + i.version), ' ', h('code', { class: 'muted' }, String(i.hash || '').slice(0, 12)))) : h('span', { class: 'muted' }, 'none')),
-    row('Reproduce', h('code', null, 'keel reproduce ' + run.id), h('br'), h('code', null, 'keel run resume ' + run.id)));
+        i.dataset + ':v' + i.version), ' ', h('code', { class: 'muted', title: i.hash }, String(i.hash || '').replace(/^sha256:/, '').slice(0, 12)))) : h('span', { class: 'muted' }, 'none')),
+    row('Reproduce', reproduceView(reproduce)));
   const extra = [];
   if (git.diff) extra.push(h('details', null, h('summary', null, 'Git diff'), h('pre', { class: 'code' }, git.diff)));
   if (deps.length) {
@@ -157,8 +158,46 @@ export function flatten(obj, prefix = '', out = []) {
 function kvTable(obj, name) {
   const rows = flatten(obj);
   if (!rows.length) return h('p', { class: 'muted' }, 'No ' + name + '.');
-  return h('table', { class: 'kv', 'aria-label': name }, h('tbody', null,
-    rows.map(([k, v]) => h('tr', null, h('th', null, k), h('td', { class: 'num' }, fmtValue(v))))));
+  return h('table', { class: 'kv props-table', 'aria-label': name }, h('tbody', null,
+    rows.map(([k, v]) => h('tr', { dataset: { key: k } }, h('th', { title: k }, k), h('td', { class: 'num' }, valueView(v))))));
+}
+
+/**
+ * The command the run started with, folded: "java -cp …48 jars dev.keel.Main --epochs 5" opens
+ * to the whole line (a class path alone can fill a screen), with a copy button.
+ */
+function commandView(cmd) {
+  const line = cmd.command_line || cmd.main_class || '';
+  if (!line) return '—';
+  const argv = Array.isArray(cmd.argv) && cmd.argv.length ? cmd.argv.map(String) : line.split(/\s+/);
+  const short = shortCommand(argv);
+  if (short === line) return h('span', { class: 'command' }, h('code', null, line), ' ', copyButton(line, 'command'));
+  return h('details', { class: 'command' }, h('summary', { title: 'Show the whole command' }, h('code', null, short)),
+    h('pre', { class: 'code wrap' }, line), copyButton(line, 'command'));
+}
+
+export function shortCommand(argv) {
+  const out = [String(argv[0]).split(/[\\/]/).pop()];
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (['-cp', '-classpath', '--class-path', '-p', '--module-path'].includes(a) && i + 1 < argv.length) {
+      const parts = argv[++i].split(argv[i].includes(';') ? ';' : ':').filter(Boolean);
+      const jars = parts.filter(p => /\.jar$/i.test(p)).length;
+      const dirs = parts.length - jars;
+      out.push(a, '…' + [jars ? jars + (jars === 1 ? ' jar' : ' jars') : '', dirs ? dirs + (dirs === 1 ? ' folder' : ' folders') : '']
+        .filter(Boolean).join(' + '));
+    } else {
+      out.push(a.length > 60 ? middle(a, 24) : a);
+    }
+  }
+  return out.join(' ');
+}
+
+/** Only commands that exist (the server builds them), one per line with its purpose and a copy button. */
+function reproduceView(commands) {
+  if (!commands || !commands.length) return h('span', { class: 'muted' }, 'not available from this server');
+  return h('div', { class: 'reproduce' }, commands.map(c => h('div', { class: 'repro-line', title: c.purpose },
+    h('code', null, c.command), ' ', copyButton(c.command, 'command'), h('div', { class: 'muted small' }, c.purpose))));
 }
 
 function filesTable(run, files) {
@@ -167,7 +206,7 @@ function filesTable(run, files) {
     h('thead', null, h('tr', null, h('th', null, 'Name'), h('th', null, 'Kind'), h('th', { class: 'num' }, 'Size'), h('th', null, 'Hash'))),
     h('tbody', null, files.map(f => h('tr', null,
       h('td', null, h('a', { href: '/api/v1/runs/' + encodeURIComponent(run.id) + '/files/' + f.name.split('/').map(encodeURIComponent).join('/'), download: '' }, f.name)),
-      h('td', null, f.kind || ''), h('td', { class: 'num' }, fmtBytes(f.size)), h('td', null, h('code', { class: 'muted' }, String(f.hash || '').slice(0, 16)))))));
+      h('td', null, f.kind || ''), h('td', { class: 'num' }, fmtBytes(f.size)), h('td', null, h('code', { class: 'muted', title: f.hash }, String(f.hash || '').replace(/^sha256:/, '').slice(0, 12)))))));
 }
 
 function consoleView(id) {

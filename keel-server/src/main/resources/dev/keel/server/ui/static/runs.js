@@ -4,7 +4,9 @@
 import { api, qs, series, ApiError } from './api.js';
 import { h, clear, debounce, fmtNum, markPainted, runHref, setCrumbs } from './dom.js';
 import { RunsTable, BUILTIN, columnDef } from './table.js';
-import { ChartPanel, colorFor, defaults, settingsBar } from './chart.js';
+import { ChartPanel, defaults, settingsBar } from './chart.js';
+import { runColor } from './colors.js';
+import { mainMetric, metricOrder } from './metrics.js';
 import { editRun } from './edit.js';
 
 const CHART_RUNS = 20;
@@ -13,7 +15,7 @@ const storeKey = p => 'keel.columns.' + p;
 export async function render(main, project) {
   setCrumbs({ label: 'Projects', href: '/' }, { label: project });
   const cols = await api('/api/v1/projects/' + encodeURIComponent(project) + '/columns');
-  const state = { project, cols, hidden: new Set(), chartRuns: [], colors: new Map(), settings: defaults(), panels: new Map() };
+  const state = { project, cols, hidden: new Set(), chartRuns: [], settings: defaults(), panels: new Map() };
 
   const filterInput = h('input', { type: 'search', class: 'filter', placeholder: 'Filter: config.lr < 0.01 and state = finished',
     'aria-label': 'Filter runs', spellcheck: 'false' });
@@ -31,7 +33,7 @@ export async function render(main, project) {
 
   const table = new RunsTable({
     project, hidden: state.hidden,
-    colorOf: id => colorOf(state, id),
+    colorOf: runColor,
     onOpen: r => location.assign(runHref(r.id)),
     onHover: id => state.panels.forEach(p => p.setHighlight(id)),
     onToggleHidden: id => {
@@ -96,18 +98,28 @@ export async function render(main, project) {
   live(state, table, count);
 }
 
-function colorOf(state, id) {
-  if (!state.colors.has(id)) state.colors.set(id, colorFor(state.colors.size));
-  return state.colors.get(id);
-}
-
 function loadColumns(project, cols) {
   try {
     const saved = JSON.parse(localStorage.getItem(storeKey(project)) || 'null');
     if (Array.isArray(saved) && saved.length) return saved;
   } catch (e) { /* a broken entry falls back to the defaults */ }
-  return [...BUILTIN.map(c => c.id), ...cols.config.slice(0, 6).map(k => 'config.' + k),
-    ...cols.summary.filter(k => !k.startsWith('system/') && !k.startsWith('_')).slice(0, 8).map(k => 'summary.' + k)];
+  return defaultColumns(cols);
+}
+
+/**
+ * Results first: name and state, the main metric and the summary metrics that differ between
+ * runs, then the config keys that differ (a key equal in every run says nothing about the
+ * results, as in the compare view), then the rest of the built-in columns.
+ */
+function defaultColumns(cols) {
+  const differing = new Set(cols.differing || []);
+  const main = mainMetric(cols.summary);
+  const ordered = metricOrder(cols.summary);
+  let summary = ordered.filter(k => k === main || differing.has('summary.' + k));
+  if (summary.length <= 1) summary = ordered;
+  const config = cols.config.filter(k => differing.has('config.' + k));
+  return ['name', 'state', ...summary.slice(0, 8).map(k => 'summary.' + k), ...config.slice(0, 6).map(k => 'config.' + k),
+    ...BUILTIN.map(c => c.id).filter(id => id !== 'name' && id !== 'state')];
 }
 
 function saveColumns(project, ids) {
@@ -150,7 +162,7 @@ function openPicker(state, table, anchor) {
   search.addEventListener('input', draw);
   const box = h('div', { class: 'picker', role: 'dialog', 'aria-label': 'Columns' },
     h('div', { class: 'picker-head' }, search,
-      h('button', { class: 'btn', onclick: () => { localStorage.removeItem(storeKey(state.project)); shown = loadColumns(state.project, state.cols); table.setColumns(shown); draw(); } }, 'Reset'),
+      h('button', { class: 'btn', onclick: () => { localStorage.removeItem(storeKey(state.project)); shown = defaultColumns(state.cols); table.setColumns(shown); draw(); } }, 'Reset'),
       h('button', { class: 'btn', onclick: () => box.remove() }, 'Done')),
     list);
   box.addEventListener('keydown', e => { if (e.key === 'Escape') { box.remove(); anchor.focus(); } });
@@ -210,7 +222,7 @@ async function drawCharts(state, runIds) {
     for (const s of got) {
       const run = runsById.get(s.run);
       if (!run) continue;
-      byKey.get(s.key).push({ id: s.run, label: run.name, color: colorOf(state, s.run), steps: s.steps, values: s.values,
+      byKey.get(s.key).push({ id: s.run, label: run.name, color: runColor(s.run), steps: s.steps, values: s.values,
         timestamps: s.timestamps, start: run.created_at });
     }
   }

@@ -3,15 +3,15 @@
 // and End move between rows, Enter opens a run, Space selects it, N and T edit its notes and
 // tags; headers are buttons that sort.
 import { api, qs } from './api.js';
-import { h, clear, fmtAgo, fmtDuration, fmtValue, markPainted, path, runHref, runtimeOf, stateBadge } from './dom.js';
+import { h, clear, fmtAgo, fmtDuration, fmtValue, isHash, markPainted, middle, path, runHref, runtimeOf, stateBadge } from './dom.js';
 
 export const ROW = 36;
 const HEAD = 34;
 const PAGE = 100;
 
 export const BUILTIN = [
-  { id: 'name', label: 'Name', width: 200 },
-  { id: 'state', label: 'State', width: 100 },
+  { id: 'name', label: 'Name', width: 170 },
+  { id: 'state', label: 'State', width: 92 },
   { id: 'notes', label: 'Notes', width: 180 },
   { id: 'user', label: 'User', width: 100 },
   { id: 'tags', label: 'Tags', width: 160 },
@@ -24,7 +24,10 @@ export function columnDef(id) {
   const b = BUILTIN.find(c => c.id === id);
   if (b) return b;
   const label = id.replace(/^(config|summary)\./, '');
-  return { id, label, width: 110, numeric: true, group: id.startsWith('config.') ? 'config' : 'summary' };
+  const group = id.startsWith('config.') ? 'config' : 'summary';
+  // Wide enough for its header: summary columns carry no badge, config ones a small "cfg".
+  const width = Math.round(Math.min(200, Math.max(84, label.length * 7.2 + 22 + (group === 'config' ? 30 : 0))));
+  return { id, label, width, numeric: true, group };
 }
 
 export function cellValue(run, id) {
@@ -134,8 +137,8 @@ export class RunsTable {
       const dir = this.sort === c.id ? 'ascending' : this.sort === '-' + c.id ? 'descending' : 'none';
       const btn = h('button', { class: 'sort', title: 'Sort by ' + c.id, dataset: { col: c.id },
         onclick: () => this.sortBy(c.id) },
-        c.group ? h('span', { class: 'col-group' }, c.group === 'config' ? 'cfg' : 'sum') : null,
-        c.label, h('span', { class: 'arrow', 'aria-hidden': 'true' }, dir === 'ascending' ? '▲' : dir === 'descending' ? '▼' : ''));
+        c.group === 'config' ? h('span', { class: 'col-group' }, 'cfg') : null,
+        h('span', { class: 'label' }, c.label), h('span', { class: 'arrow', 'aria-hidden': 'true' }, dir === 'ascending' ? '▲' : dir === 'descending' ? '▼' : ''));
       this.head.append(h('div', { class: 'cell' + (c.numeric ? ' num' : ''), role: 'columnheader', 'aria-sort': dir,
         style: { width: c.width + 'px' } }, btn));
     }
@@ -202,7 +205,8 @@ export class RunsTable {
       case 'runtime': return h('div', attrs, fmtDuration(runtimeOf(run)));
       default: {
         const v = cellValue(run, c.id);
-        return h('div', { ...attrs, title: fmtValue(v) }, fmtValue(v));
+        const text = fmtValue(v);
+        return h('div', { ...attrs, title: text }, isHash(v) ? middle(text, 6) : text);
       }
     }
   }
