@@ -7,7 +7,7 @@ class PostgresDatasetStoreContractTest extends DatasetStoreContractTest {
     @Override
     protected DatasetStore newStore() {
         DatasetStore store = DatasetStores.open(TestPostgres.freshStoreUrl());
-        org.junit.jupiter.api.Assertions.assertInstanceOf(PostgresDatasetStore.class, store);
+        org.junit.jupiter.api.Assertions.assertInstanceOf(SqlDatasetStore.class, store);
         return store;
     }
 }
