@@ -92,4 +92,17 @@ public final class Json {
     public static String nonFiniteName(double d) {
         return Double.isNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
     }
+
+    /**
+     * The double one of the names {@link #nonFiniteName} writes stands for, or null for any other
+     * string (which is then just a string: decoders keep it, or report it).
+     */
+    public static Double nonFiniteValue(String name) {
+        return switch (name) {
+            case "NaN" -> Double.NaN;
+            case "Infinity" -> Double.POSITIVE_INFINITY;
+            case "-Infinity" -> Double.NEGATIVE_INFINITY;
+            default -> null;
+        };
+    }
 }
