@@ -117,16 +117,8 @@ final class RunRows {
     @SuppressWarnings("unchecked")
     private static Object decodeValue(Object v) {
         if (v instanceof String s) {
-            switch (s) {
-                case "NaN":
-                    return Double.NaN;
-                case "Infinity":
-                    return Double.POSITIVE_INFINITY;
-                case "-Infinity":
-                    return Double.NEGATIVE_INFINITY;
-                default:
-                    return s;
-            }
+            Double named = Json.nonFiniteValue(s);
+            return named != null ? named : s;
         }
         if (v instanceof Map<?, ?> m) {
             return decodeNonFinite((Map<String, Object>) m);
