@@ -105,4 +105,32 @@ public final class Json {
             default -> null;
         };
     }
+
+    /**
+     * Undoes {@link #encodeNonFinite} for summaries, in place: metrics are numbers, so the strings
+     * "NaN", "Infinity" and "-Infinity" there, however deep, stand for the doubles.
+     */
+    public static Map<String, Object> decodeNonFinite(Map<String, Object> summary) {
+        for (Map.Entry<String, Object> e : summary.entrySet()) {
+            e.setValue(decodeValue(e.getValue()));
+        }
+        return summary;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object decodeValue(Object v) {
+        if (v instanceof String s) {
+            Double named = nonFiniteValue(s);
+            return named != null ? named : s;
+        }
+        if (v instanceof Map<?, ?> m) {
+            return decodeNonFinite((Map<String, Object>) m);
+        }
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            l.forEach(x -> out.add(decodeValue(x)));
+            return out;
+        }
+        return v;
+    }
 }
