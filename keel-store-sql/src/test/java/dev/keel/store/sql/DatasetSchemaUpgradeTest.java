@@ -3,6 +3,7 @@ package dev.keel.store.sql;
 import dev.keel.core.data.DatasetStore;
 import dev.keel.core.data.DatasetStores;
 import dev.keel.core.data.ObjectLocation;
+import dev.keel.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

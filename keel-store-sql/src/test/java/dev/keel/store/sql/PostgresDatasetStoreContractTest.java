@@ -2,6 +2,7 @@ package dev.keel.store.sql;
 
 import dev.keel.core.data.DatasetStore;
 import dev.keel.core.data.DatasetStores;
+import dev.keel.testing.TestPostgres;
 
 class PostgresDatasetStoreContractTest extends DatasetStoreContractTest {
     @Override
