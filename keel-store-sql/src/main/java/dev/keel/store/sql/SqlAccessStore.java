@@ -28,14 +28,9 @@ import static dev.keel.store.sql.Jdbc.update;
 public final class SqlAccessStore implements AccessStore {
     private final Database db;
 
-    SqlAccessStore(Database db) {
+    /** Over a database {@link SqlLocations#open} opened and brought up to date. */
+    private SqlAccessStore(Database db) {
         this.db = db;
-        try {
-            Migrations.migrate(db);
-        } catch (RuntimeException e) {
-            db.close();
-            throw e;
-        }
     }
 
     /** Opens the access tables at a store location: {@code sqlite:PATH} or {@code jdbc:postgresql:…}. */

@@ -53,14 +53,9 @@ public final class SqlDatasetStore implements DatasetStore {
     private static final String OBJECT_COLUMNS = "hash, pack, \"offset\", length";
     private final Database db;
 
-    SqlDatasetStore(Database db) {
+    /** Over a database {@link SqlLocations#open} opened and brought up to date. */
+    private SqlDatasetStore(Database db) {
         this.db = db;
-        try {
-            Migrations.migrate(db);
-        } catch (RuntimeException e) {
-            db.close();
-            throw e;
-        }
     }
 
     /** Opens the dataset tables at a store location: {@code sqlite:PATH} or {@code jdbc:postgresql:…}. */
