@@ -92,4 +92,45 @@ public final class Json {
     public static String nonFiniteName(double d) {
         return Double.isNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
     }
+
+    /**
+     * The double one of the names {@link #nonFiniteName} writes stands for, or null for any other
+     * string (which is then just a string: decoders keep it, or report it).
+     */
+    public static Double nonFiniteValue(String name) {
+        return switch (name) {
+            case "NaN" -> Double.NaN;
+            case "Infinity" -> Double.POSITIVE_INFINITY;
+            case "-Infinity" -> Double.NEGATIVE_INFINITY;
+            default -> null;
+        };
+    }
+
+    /**
+     * Undoes {@link #encodeNonFinite} for summaries, in place: metrics are numbers, so the strings
+     * "NaN", "Infinity" and "-Infinity" there, however deep, stand for the doubles.
+     */
+    public static Map<String, Object> decodeNonFinite(Map<String, Object> summary) {
+        for (Map.Entry<String, Object> e : summary.entrySet()) {
+            e.setValue(decodeValue(e.getValue()));
+        }
+        return summary;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object decodeValue(Object v) {
+        if (v instanceof String s) {
+            Double named = nonFiniteValue(s);
+            return named != null ? named : s;
+        }
+        if (v instanceof Map<?, ?> m) {
+            return decodeNonFinite((Map<String, Object>) m);
+        }
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            l.forEach(x -> out.add(decodeValue(x)));
+            return out;
+        }
+        return v;
+    }
 }

@@ -8,6 +8,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -18,11 +19,13 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -103,24 +106,9 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
             return hash;
         }
         String tmpKey = prefix + "tmp/" + UUID.randomUUID();
-        // Part buffers come back here once sent: at most partsInFlight + 1 ever exist.
-        Queue<byte[]> spare = new ConcurrentLinkedQueue<>();
-        long total = 0;
         try {
-            try (MultipartUpload upload = start(tmpKey, spare::offer)) {
-                byte[] buf = first;
-                for (int n = first.length; n > 0; ) {
-                    upload.submit(buf, n);
-                    total += n;
-                    buf = spare.poll();
-                    if (buf == null) {
-                        buf = new byte[partSize];
-                    }
-                    n = readFully(in, buf);
-                    md.update(buf, 0, n);
-                }
-                upload.complete();
-            }
+            long total = multipart(tmpKey, first, in, md, () -> {
+            });
             String hash = Hashes.address(md.digest());
             String key = key(hash);
             if (!exists(key)) {
@@ -163,20 +151,8 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
             requireHash(expected, md);
             return expected;
         }
-        Queue<byte[]> spare = new ConcurrentLinkedQueue<>();
-        try (MultipartUpload upload = start(key, spare::offer)) {
-            byte[] buf = first;
-            for (int n = first.length; n > 0; ) {
-                upload.submit(buf, n);
-                buf = spare.poll();
-                if (buf == null) {
-                    buf = new byte[partSize];
-                }
-                n = readFully(in, buf);
-                md.update(buf, 0, n);
-            }
-            requireHash(expected, md);
-            upload.complete();
+        try {
+            multipart(key, first, in, md, () -> requireHash(expected, md));
             return expected;
         } catch (SdkException e) {
             throw failure("upload", key, e);
@@ -193,8 +169,7 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
 
     @Override
     public String putFile(Path file) throws IOException {
-        java.nio.file.attribute.BasicFileAttributes before = Files.readAttributes(file,
-                java.nio.file.attribute.BasicFileAttributes.class);
+        BasicFileAttributes before = Files.readAttributes(file, BasicFileAttributes.class);
         String hash = hashFile(file);
         String key = key(hash);
         if (exists(key)) {
@@ -207,40 +182,25 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
                 byte[] data = in.readAllBytes();
                 MessageDigest md = Hashes.sha256();
                 md.update(data);
-                checkUnchanged(file, hash, md);
+                requireSameHash(file, hash, md);
                 putSmall(key, data, data.length);
                 return hash;
             }
             // Large: not hashed a second time (that halved the throughput); the file must look
             // exactly as before the hashing pass (size, modification time, identity) before the
             // upload is completed, so a file changed meanwhile cannot land under the old address.
-            Queue<byte[]> spare = new ConcurrentLinkedQueue<>();
-            try (MultipartUpload upload = start(key, spare::offer)) {
-                while (true) {
-                    byte[] buf = spare.poll();
-                    if (buf == null) {
-                        buf = new byte[options.partSize()];
-                    }
-                    int n = readFully(in, buf);
-                    if (n == 0) {
-                        break;
-                    }
-                    upload.submit(buf, n);
-                }
-                checkUnchanged(file, hash, before);
-                upload.complete();
-            }
+            multipart(key, new byte[0], in, null, () -> requireSameAttributes(file, hash, before));
             return hash;
         } catch (SdkException e) {
             throw failure("upload", key, e);
         }
     }
 
-    private static void checkUnchanged(Path file, String hash, java.nio.file.attribute.BasicFileAttributes before)
-            throws IOException {
-        var now = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+    /** The file's size, modification time and identity are still those it had when it was hashed. */
+    private static void requireSameAttributes(Path file, String hash, BasicFileAttributes before) throws IOException {
+        BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class);
         if (now.size() != before.size() || !now.lastModifiedTime().equals(before.lastModifiedTime())
-                || !java.util.Objects.equals(now.fileKey(), before.fileKey())) {
+                || !Objects.equals(now.fileKey(), before.fileKey())) {
             throw new IOException(file + " changed while it was being stored (hashed as " + hash
                     + "); nothing was stored: store it again once it is no longer being written");
         }
@@ -248,12 +208,7 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
 
     @Override
     public boolean has(String hash) {
-        String key = key(hash);
-        try {
-            return exists(key);
-        } catch (IOException e) {
-            throw new KeelException(KeelException.ErrorCode.STORAGE_FAILURE, e.getMessage(), e);
-        }
+        return size(hash) >= 0;
     }
 
     @Override
@@ -261,15 +216,12 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         String key = key(hash);
         try {
             return s3.headObject(r -> r.bucket(bucket).key(key)).contentLength();
-        } catch (NoSuchKeyException e) {
-            return -1;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
+        } catch (SdkException e) {
+            if (absent(e)) {
                 return -1;
             }
-            throw new KeelException(KeelException.ErrorCode.STORAGE_FAILURE, failure("HEAD", key, e).getMessage(), e);
-        } catch (SdkException e) {
-            throw new KeelException(KeelException.ErrorCode.STORAGE_FAILURE, failure("HEAD", key, e).getMessage(), e);
+            IOException failure = failure("HEAD", key, e);
+            throw new KeelException(KeelException.ErrorCode.STORAGE_FAILURE, failure.getMessage(), failure);
         }
     }
 
@@ -278,10 +230,8 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         String key = key(hash);
         try {
             return new VerifyingInputStream(s3.getObject(r -> r.bucket(bucket).key(key)), hash);
-        } catch (NoSuchKeyException e) {
-            throw new NoSuchFileException(url(key), null, "blob " + hash + " is not in " + options.location());
         } catch (SdkException e) {
-            throw failure("GET", key, e);
+            throw readFailure(hash, key, e);
         }
     }
 
@@ -294,10 +244,8 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         }
         try {
             return s3.getObject(r -> r.bucket(bucket).key(key).range("bytes=" + offset + "-" + (offset + length - 1)));
-        } catch (NoSuchKeyException e) {
-            throw new NoSuchFileException(url(key), null, "blob " + hash + " is not in " + options.location());
         } catch (SdkException e) {
-            throw failure("GET", key, e);
+            throw readFailure(hash, key, e);
         }
     }
 
@@ -386,6 +334,49 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         return MultipartUpload.start(s3, bucket, key, pool, options.partsInFlight(), recycle);
     }
 
+    /** What must hold before a multipart upload is completed; throwing aborts it. */
+    @FunctionalInterface
+    private interface BeforeComplete {
+        void check() throws IOException;
+    }
+
+    /**
+     * Sends {@code first} and then the rest of {@code in} to {@code key} as one multipart upload,
+     * feeding what it reads from {@code in} into {@code md} (when not null), and completes it
+     * once {@code beforeComplete} passes; otherwise the upload is aborted and nothing appears
+     * under {@code key}. Part buffers come back once sent, so at most partsInFlight + 1 exist.
+     * Returns the bytes sent.
+     */
+    private long multipart(String key, byte[] first, InputStream in, MessageDigest md, BeforeComplete beforeComplete)
+            throws IOException {
+        Queue<byte[]> spare = new ConcurrentLinkedQueue<>();
+        long total = 0;
+        try (MultipartUpload upload = start(key, spare::offer)) {
+            byte[] buf = first;
+            int n = first.length;
+            while (true) {
+                if (n > 0) {
+                    upload.submit(buf, n);
+                    total += n;
+                }
+                buf = spare.poll();
+                if (buf == null) {
+                    buf = new byte[options.partSize()];
+                }
+                n = readFully(in, buf);
+                if (n == 0) {
+                    break;
+                }
+                if (md != null) {
+                    md.update(buf, 0, n);
+                }
+            }
+            beforeComplete.check();
+            upload.complete();
+        }
+        return total;
+    }
+
     private void putSmall(String key, byte[] data, int length) throws IOException {
         try {
             s3.putObject(r -> r.bucket(bucket).key(key).contentLength((long) length),
@@ -444,16 +435,33 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         try {
             s3.headObject(r -> r.bucket(bucket).key(key));
             return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
+        } catch (SdkException e) {
+            if (absent(e)) {
                 return false;
             }
             throw failure("HEAD", key, e);
-        } catch (SdkException e) {
-            throw failure("HEAD", key, e);
         }
+    }
+
+    /**
+     * True when S3 answered that the object is not there; any other answer (a missing bucket,
+     * refused credentials, no answer) is a failure, never absence.
+     */
+    private static boolean absent(SdkException e) {
+        return e instanceof NoSuchKeyException || e instanceof S3Exception s && s.statusCode() == 404
+                && !(e instanceof NoSuchBucketException) && !"NoSuchBucket".equals(errorCode(s));
+    }
+
+    private static String errorCode(S3Exception e) {
+        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    }
+
+    /** A GET's failure as the SPI reports it: absence as NoSuchFileException, the rest as failures. */
+    private IOException readFailure(String hash, String key, SdkException e) {
+        if (absent(e)) {
+            return new NoSuchFileException(url(key), null, "blob " + hash + " is not in " + options.location());
+        }
+        return failure("GET", key, e);
     }
 
     private void deleteQuietly(String key) {
@@ -487,7 +495,8 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         }
     }
 
-    private static void checkUnchanged(Path file, String hash, MessageDigest md) throws IOException {
+    /** The bytes read for the upload (in {@code md}) hash to what the file hashed to before. */
+    private static void requireSameHash(Path file, String hash, MessageDigest md) throws IOException {
         String now = Hashes.address(md.digest());
         if (!now.equals(hash)) {
             throw new IOException(file + " changed while it was being stored (" + hash + ", then " + now

@@ -73,6 +73,12 @@ class S3BlobStoreTest extends BlobStoreContractTest {
         s3store.close();
     }
 
+    /** The right server with a wrong secret: every request is refused (403). */
+    @Override
+    protected BlobStore brokenStore() {
+        return new S3BlobStore(server.options("runs/broken").withCredentials(S3ProxyServer.ACCESS_KEY, "wrong-secret"));
+    }
+
     @Override
     protected void flipByte(String hash, long offset) {
         String key = s3store.key(hash);

@@ -1,9 +1,6 @@
 package dev.keel.blob.s3;
 
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
+import dev.keel.testing.TestS3;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -13,52 +10,33 @@ import software.amazon.awssdk.services.s3.S3Client;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real S3 protocol server in this JVM: S3Proxy over jclouds' filesystem back end, on a free
- * loopback port, with signature checking on.
+ * The shared test S3 server ({@link TestS3}) seen from this module: options for a prefix of its
+ * bucket, and a client that counts its requests.
  */
 final class S3ProxyServer implements AutoCloseable {
-    static final String ACCESS_KEY = "keel-access";
-    static final String SECRET_KEY = "keel-secret-0123456789";
+    static final String ACCESS_KEY = TestS3.ACCESS_KEY;
+    static final String SECRET_KEY = TestS3.SECRET_KEY;
     static final String BUCKET = "keel-test";
 
-    private final S3Proxy proxy;
-    private final BlobStoreContext context;
+    private final TestS3 s3;
     final URI endpoint;
 
     S3ProxyServer(Path dir) throws Exception {
-        Properties props = new Properties();
-        props.setProperty("jclouds.filesystem.basedir", dir.toString());
-        context = ContextBuilder.newBuilder("filesystem").overrides(props).build(BlobStoreContext.class);
-        context.getBlobStore().createContainerInLocation(null, BUCKET);
-        proxy = S3Proxy.builder()
-                .blobStore(context.getBlobStore())
-                .endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-                .build();
-        proxy.start();
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!"STARTED".equals(proxy.getState())) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("S3Proxy did not start: " + proxy.getState());
-            }
-            Thread.sleep(10);
-        }
-        endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+        s3 = new TestS3(dir, BUCKET);
+        endpoint = s3.endpoint();
     }
 
     S3Options options(String prefix) {
-        return new S3Options(BUCKET, prefix, endpoint, "us-east-1", true, ACCESS_KEY, SECRET_KEY, null,
+        return new S3Options(BUCKET, prefix, endpoint, TestS3.REGION, true, ACCESS_KEY, SECRET_KEY, null,
                 S3Options.MIN_PART_SIZE, 2, 1000);
     }
 
     Map<String, String> environment() {
-        return Map.of("KEEL_S3_ENDPOINT", endpoint.toString(), "KEEL_S3_REGION", "us-east-1",
-                "AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+        return s3.environment();
     }
 
     /** A client that counts the requests it sends, by operation name ("UploadPart"…). */
@@ -80,7 +58,6 @@ final class S3ProxyServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        proxy.stop();
-        context.close();
+        s3.close();
     }
 }

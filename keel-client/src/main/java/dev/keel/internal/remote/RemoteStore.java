@@ -183,7 +183,9 @@ public final class RemoteStore implements Store {
 
     @Override
     public Map<String, Object> provenance(String runId) {
-        return Json.MAPPER.convertValue(get("/api/v1/runs/" + seg(runId) + "/provenance"), LinkedHashMap.class);
+        // an unknown run has none, as in every store
+        return orEmpty(() -> Json.MAPPER.convertValue(get("/api/v1/runs/" + seg(runId) + "/provenance"),
+                LinkedHashMap.class)).orElseGet(LinkedHashMap::new);
     }
 
     @Override
@@ -222,13 +224,15 @@ public final class RemoteStore implements Store {
     @Override
     public List<String> metricKeys(String runId) {
         List<String> out = new ArrayList<>();
-        get("/api/v1/runs/" + seg(runId) + "/metrics").path("keys").forEach(k -> out.add(k.asText()));
+        orEmpty(() -> get("/api/v1/runs/" + seg(runId) + "/metrics"))
+                .ifPresent(reply -> reply.path("keys").forEach(k -> out.add(k.asText())));
         return out;
     }
 
     @Override
     public MetricSeries history(String runId, String key) {
-        JsonNode s = get("/api/v1/runs/" + seg(runId) + "/metrics/" + seg(key));
+        JsonNode s = orEmpty(() -> get("/api/v1/runs/" + seg(runId) + "/metrics/" + seg(key)))
+                .orElseGet(Json.MAPPER::createObjectNode);
         JsonNode steps = s.path("steps");
         JsonNode values = s.path("values");
         JsonNode times = s.path("timestamps");
@@ -252,7 +256,8 @@ public final class RemoteStore implements Store {
         long from = fromSeq;
         while (out.size() < want) {
             int page = Math.min(PAGE, want - out.size());
-            JsonNode lines = get("/api/v1/runs/" + seg(runId) + "/console?from=" + from + "&limit=" + page).path("lines");
+            String path = "/api/v1/runs/" + seg(runId) + "/console?from=" + from + "&limit=" + page;
+            JsonNode lines = orEmpty(() -> get(path)).orElseGet(Json.MAPPER::createObjectNode).path("lines");
             for (JsonNode l : lines) {
                 out.add(new ConsoleLine(l.path("seq").asLong(), l.path("timestamp").asLong(), l.path("stream").asText(),
                         l.path("text").asText()));
@@ -268,7 +273,8 @@ public final class RemoteStore implements Store {
     @Override
     public List<RunFile> files(String runId) {
         List<RunFile> out = new ArrayList<>();
-        for (JsonNode f : get("/api/v1/runs/" + seg(runId) + "/files").path("files")) {
+        JsonNode reply = orEmpty(() -> get("/api/v1/runs/" + seg(runId) + "/files")).orElseGet(Json.MAPPER::createObjectNode);
+        for (JsonNode f : reply.path("files")) {
             out.add(new RunFile(f.path("name").asText(), f.path("hash").asText(), f.path("size").asLong(),
                     f.path("kind").asText(), f.path("created_at").asLong()));
         }

@@ -10,6 +10,20 @@ import java.util.stream.Stream;
  * address is {@code sha256:<64 lower-case hex>} of its bytes; writing the same bytes twice
  * stores them once. Reads verify the content against the address and fail with
  * {@link CorruptBlobException} on a mismatch, so damage is never passed on silently.
+ *
+ * <p>Every store tells absent content from a failing store the same way, so that a store that
+ * cannot be reached is never taken for an empty one:
+ * <ul>
+ *   <li><b>absent content</b>: {@link #has} answers false, {@link #size} -1, {@link #delete}
+ *       false; {@link #open}, {@link #openRange} and {@link #copyTo} throw
+ *       {@link java.nio.file.NoSuchFileException} with "blob ADDRESS is not in STORE" in its
+ *       message;</li>
+ *   <li><b>storage failure</b> (unreachable, refused, unreadable): the methods that declare
+ *       {@link IOException} throw one that is not a {@code NoSuchFileException}; {@link #has} and
+ *       {@link #size}, which declare none, throw a {@link dev.keel.core.KeelException} with code
+ *       {@code STORAGE_FAILURE} whose cause is the failure;</li>
+ *   <li><b>damaged content</b>: reads throw {@link CorruptBlobException}.</li>
+ * </ul>
  */
 public interface BlobStore {
 
@@ -35,9 +49,10 @@ public interface BlobStore {
     /** Stores a file's bytes; returns their address. */
     String putFile(Path file) throws IOException;
 
+    /** True when the blob is stored; a failing store throws (see the class comment). */
     boolean has(String hash);
 
-    /** Size in bytes, or -1 when absent. */
+    /** Size in bytes, or -1 when absent; a failing store throws (see the class comment). */
     long size(String hash);
 
     /** A stream over the blob that verifies the hash when fully read, throwing on damage. */

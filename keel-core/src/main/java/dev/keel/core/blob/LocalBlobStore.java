@@ -1,5 +1,7 @@
 package dev.keel.core.blob;
 
+import dev.keel.core.KeelException;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -81,15 +83,19 @@ public final class LocalBlobStore implements BlobStore {
 
     @Override
     public boolean has(String hash) {
-        return Files.exists(path(hash));
+        return size(hash) >= 0;
     }
 
     @Override
     public long size(String hash) {
+        Path p = path(hash);
         try {
-            return Files.size(path(hash));
-        } catch (IOException e) {
+            return Files.size(p);
+        } catch (NoSuchFileException e) {
             return -1;
+        } catch (IOException e) {
+            throw new KeelException(KeelException.ErrorCode.STORAGE_FAILURE, "cannot read " + p + " in the blob store "
+                    + root + " (" + e + "): check that the folder is readable", e);
         }
     }
 

@@ -54,6 +54,12 @@ public abstract class BlobStoreContractTest {
     /** Fails when a put left temporary data behind (temporary files, keys, unfinished uploads). */
     protected abstract void assertNoTemporaries() throws IOException;
 
+    /**
+     * A store whose storage fails every call (unreachable, refused, not a folder), never one that
+     * is merely empty: failures must not read as absent content.
+     */
+    protected abstract BlobStore brokenStore() throws IOException;
+
     /** The location {@link BlobStores#open} resolves to this same store in another JVM. */
     protected abstract String location();
 
@@ -192,9 +198,40 @@ public abstract class BlobStoreContractTest {
         assertFalse(store.delete(hash));
         NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> store.open(hash));
         assertTrue(e.getMessage().contains("blob " + hash + " is not in "), e.getMessage());
+        e = assertThrows(NoSuchFileException.class, () -> store.openRange(hash, 0, 1));
+        assertTrue(e.getMessage().contains("blob " + hash + " is not in "), e.getMessage());
         Path target = tmp.resolve("missing.bin");
         assertThrows(NoSuchFileException.class, () -> store.copyTo(hash, target));
         assertFalse(Files.exists(target));
+    }
+
+    @Test
+    void storageFailuresAreNeverReadAsAbsentContent() throws IOException {
+        String hash = Hashes.of("never stored".getBytes(StandardCharsets.UTF_8));
+        BlobStore broken = brokenStore();
+        try {
+            for (Runnable check : List.<Runnable>of(() -> broken.has(hash), () -> broken.size(hash))) {
+                KeelException e = assertThrows(KeelException.class, check::run);
+                assertEquals(KeelException.ErrorCode.STORAGE_FAILURE, e.code());
+            }
+            for (IoCall call : List.<IoCall>of(() -> broken.open(hash).close(), () -> broken.openRange(hash, 0, 1).close(),
+                    () -> broken.delete(hash), () -> broken.put(new ByteArrayInputStream(new byte[] {1})))) {
+                IOException e = assertThrows(IOException.class, call::run);
+                assertFalse(e instanceof NoSuchFileException, "a failure read as absence: " + e);
+            }
+        } finally {
+            if (broken instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // the broken store's own resources; nothing to check
+                }
+            }
+        }
+    }
+
+    private interface IoCall {
+        void run() throws IOException;
     }
 
     @Test

@@ -21,6 +21,13 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
         return new LocalBlobStore(root);
     }
 
+    /** Its root is a regular file: every path below it fails with "not a directory". */
+    @Override
+    protected BlobStore brokenStore() throws IOException {
+        Path file = Files.writeString(tmp.resolve("not-a-folder"), "x");
+        return new LocalBlobStore(file);
+    }
+
     @Override
     protected void flipByte(String hash, long offset) throws IOException {
         Path file = ((LocalBlobStore) store).path(hash);

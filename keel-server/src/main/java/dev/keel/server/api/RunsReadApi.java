@@ -4,15 +4,13 @@ import dev.keel.core.KeelException;
 import dev.keel.core.ProjectInfo;
 import dev.keel.core.RunInfo;
 import dev.keel.core.filter.Expr;
-import dev.keel.core.filter.Field;
-import dev.keel.core.filter.FilterParser;
-import dev.keel.core.filter.FilterSyntaxException;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
 import dev.keel.server.ServerContext;
 import dev.keel.server.auth.Access;
 import dev.keel.server.auth.Authorizer.Resource;
 import dev.keel.server.http.Request;
+import dev.keel.server.http.RunSearchParams;
 import dev.keel.server.http.Router;
 import dev.keel.server.ui.Downsampler;
 
@@ -77,25 +75,10 @@ public final class RunsReadApi implements ApiModule {
     }
 
     static Map<String, Object> search(ServerContext ctx, Request request, String project) {
-        Expr filter = null;
-        String text = request.query("filter").orElse("").trim();
-        if (!text.isEmpty()) {
-            try {
-                filter = FilterParser.parse(text);
-            } catch (FilterSyntaxException e) {
-                throw KeelException.invalid("query parameter 'filter': " + e.getMessage());
-            }
-        }
-        Field sort = null;
-        boolean descending = true;
-        String sortText = request.query("sort").orElse("").trim();
-        if (!sortText.isEmpty()) {
-            descending = sortText.startsWith("-");
-            sort = Field.parse(descending || sortText.startsWith("+") ? sortText.substring(1) : sortText);
-        }
+        Expr filter = RunSearchParams.filter(request);
         int limit = request.queryInt("limit", 50, 1, MAX_PAGE);
         int offset = request.queryInt("offset", 0, 0, Integer.MAX_VALUE);
-        RunQuery query = new RunQuery(project, filter, sort, descending, limit, offset);
+        RunQuery query = RunSearchParams.query(request, project, filter, limit, offset);
         List<Object> runs = new ArrayList<>();
         for (RunInfo run : ctx.store().searchRuns(query)) {
             runs.add(Views.run(ctx.liveness().apply(run)));

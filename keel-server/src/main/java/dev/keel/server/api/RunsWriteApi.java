@@ -8,8 +8,6 @@ import dev.keel.core.ProjectInfo;
 import dev.keel.core.RunInfo;
 import dev.keel.core.filter.Expr;
 import dev.keel.core.filter.Field;
-import dev.keel.core.filter.FilterParser;
-import dev.keel.core.filter.FilterSyntaxException;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.blob.BlobStore;
 import dev.keel.core.blob.CorruptBlobException;
@@ -24,6 +22,7 @@ import dev.keel.server.ServerContext;
 import dev.keel.server.auth.Access;
 import dev.keel.server.auth.Authorizer.Resource;
 import dev.keel.server.http.Request;
+import dev.keel.server.http.RunSearchParams;
 import dev.keel.server.http.Response;
 import dev.keel.server.http.Route;
 import dev.keel.server.http.Router;
@@ -134,15 +133,7 @@ public final class RunsWriteApi implements ApiModule {
             }
             return RunsReadApi.search(ctx, request, name);
         }
-        Expr filter = null;
-        String text = request.query("filter").orElse("").trim();
-        if (!text.isEmpty()) {
-            try {
-                filter = FilterParser.parse(text);
-            } catch (FilterSyntaxException e) {
-                throw KeelException.invalid("query parameter 'filter': " + e.getMessage());
-            }
-        }
+        Expr filter = RunSearchParams.filter(request);
         if (!request.principal().admin()) {
             List<Object> readable = new ArrayList<>();
             for (ProjectInfo p : ctx.store().projects()) {
@@ -156,16 +147,9 @@ public final class RunsWriteApi implements ApiModule {
             Expr mine = new Expr.In(Field.parse("project"), readable, false);
             filter = filter == null ? mine : new Expr.And(mine, filter);
         }
-        Field sort = null;
-        boolean descending = true;
-        String sortText = request.query("sort").orElse("").trim();
-        if (!sortText.isEmpty()) {
-            descending = sortText.startsWith("-");
-            sort = Field.parse(descending || sortText.startsWith("+") ? sortText.substring(1) : sortText);
-        }
         int limit = request.queryInt("limit", 50, 1, RunsReadApi.MAX_PAGE);
         int offset = request.queryInt("offset", 0, 0, Integer.MAX_VALUE);
-        RunQuery query = new RunQuery(null, filter, sort, descending, limit, offset);
+        RunQuery query = RunSearchParams.query(request, null, filter, limit, offset);
         List<Object> runs = new ArrayList<>();
         for (RunInfo run : ctx.store().searchRuns(query)) {
             runs.add(RunJson.toMap(ctx.liveness().apply(run)));

@@ -144,19 +144,7 @@ final class RunMapping {
         if (v instanceof Number n && !(v instanceof Boolean)) {
             return n.doubleValue();
         }
-        if (v instanceof String s) {
-            switch (s) {
-                case "NaN":
-                    return Double.NaN;
-                case "Infinity":
-                    return Double.POSITIVE_INFINITY;
-                case "-Infinity":
-                    return Double.NEGATIVE_INFINITY;
-                default:
-                    return null;
-            }
-        }
-        return null;
+        return v instanceof String s ? Json.nonFiniteValue(s) : null;
     }
 
     static String status(RunState state) {

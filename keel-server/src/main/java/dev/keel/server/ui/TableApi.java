@@ -2,15 +2,13 @@ package dev.keel.server.ui;
 
 import dev.keel.core.KeelException;
 import dev.keel.core.RunInfo;
-import dev.keel.core.filter.Expr;
 import dev.keel.core.filter.Field;
-import dev.keel.core.filter.FilterParser;
-import dev.keel.core.filter.FilterSyntaxException;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
 import dev.keel.server.ServerContext;
 import dev.keel.server.auth.Access;
 import dev.keel.server.http.Request;
+import dev.keel.server.http.RunSearchParams;
 import dev.keel.server.http.Response;
 import dev.keel.server.http.Router;
 
@@ -135,23 +133,7 @@ final class TableApi {
     }
 
     static RunQuery query(Request request, String project, int limit, int offset) {
-        Expr filter = null;
-        String text = request.query("filter").orElse("").trim();
-        if (!text.isEmpty()) {
-            try {
-                filter = FilterParser.parse(text);
-            } catch (FilterSyntaxException e) {
-                throw KeelException.invalid("query parameter 'filter': " + e.getMessage());
-            }
-        }
-        Field sort = null;
-        boolean descending = true;
-        String sortText = request.query("sort").orElse("").trim();
-        if (!sortText.isEmpty()) {
-            descending = sortText.startsWith("-");
-            sort = Field.parse(descending || sortText.startsWith("+") ? sortText.substring(1) : sortText);
-        }
-        return new RunQuery(project, filter, sort, descending, limit, offset);
+        return RunSearchParams.query(request, project, RunSearchParams.filter(request), limit, offset);
     }
 
     /** A field's value on a run (null when absent), for groups and CSV cells. */

@@ -407,10 +407,7 @@ final class BatchWriter {
     }
 
     static int update(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, params);
-            return ps.executeUpdate();
-        }
+        return Jdbc.update(c, sql, params);
     }
 
     /** The first column of the first row, or null when there is no row. */
@@ -424,8 +421,6 @@ final class BatchWriter {
     }
 
     static void bind(PreparedStatement ps, Object... params) throws SQLException {
-        for (int i = 0; i < params.length; i++) {
-            ps.setObject(i + 1, params[i]);
-        }
+        Jdbc.bind(ps, params);
     }
 }

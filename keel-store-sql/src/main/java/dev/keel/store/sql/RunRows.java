@@ -81,7 +81,7 @@ final class RunRows {
         }
         Map<String, Object> summary;
         try {
-            summary = decodeNonFinite(readMap(rs.getString(17)));
+            summary = Json.decodeNonFinite(readMap(rs.getString(17)));
         } catch (KeelException e) {
             warnings.unreadable(id, "summary", e);
             summary = new LinkedHashMap<>();
@@ -101,42 +101,6 @@ final class RunRows {
             throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "stored tags cannot be read: "
                     + e.getOriginalMessage(), e);
         }
-    }
-
-    /**
-     * Undoes {@link Json#encodeNonFinite} for summaries: metrics are numbers, so the strings
-     * "NaN", "Infinity" and "-Infinity" there stand for the doubles.
-     */
-    static Map<String, Object> decodeNonFinite(Map<String, Object> summary) {
-        for (Map.Entry<String, Object> e : summary.entrySet()) {
-            e.setValue(decodeValue(e.getValue()));
-        }
-        return summary;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Object decodeValue(Object v) {
-        if (v instanceof String s) {
-            switch (s) {
-                case "NaN":
-                    return Double.NaN;
-                case "Infinity":
-                    return Double.POSITIVE_INFINITY;
-                case "-Infinity":
-                    return Double.NEGATIVE_INFINITY;
-                default:
-                    return s;
-            }
-        }
-        if (v instanceof Map<?, ?> m) {
-            return decodeNonFinite((Map<String, Object>) m);
-        }
-        if (v instanceof List<?> l) {
-            List<Object> out = new ArrayList<>(l.size());
-            l.forEach(x -> out.add(decodeValue(x)));
-            return out;
-        }
-        return v;
     }
 
     /** Merges key updates into stored JSON: a null value removes the key. */

@@ -10,14 +10,16 @@ import dev.keel.core.access.User;
 import dev.keel.core.data.Visibility;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+
+import static dev.keel.store.sql.Jdbc.first;
+import static dev.keel.store.sql.Jdbc.query;
+import static dev.keel.store.sql.Jdbc.update;
 
 /**
  * The {@link AccessStore} over the run store's database (schema 3), the same SQL for SQLite and
@@ -26,32 +28,14 @@ import java.util.Set;
 public final class SqlAccessStore implements AccessStore {
     private final Database db;
 
-    SqlAccessStore(Database db) {
+    /** Over a database {@link SqlLocations#open} opened and brought up to date. */
+    private SqlAccessStore(Database db) {
         this.db = db;
-        try {
-            Migrations.migrate(db);
-        } catch (RuntimeException e) {
-            db.close();
-            throw e;
-        }
     }
 
     /** Opens the access tables at a store location: {@code sqlite:PATH} or {@code jdbc:postgresql:…}. */
     public static Optional<AccessStore> open(String location) {
-        if (location == null) {
-            return Optional.empty();
-        }
-        if (location.startsWith("sqlite:")) {
-            String path = location.substring("sqlite:".length());
-            if (path.isBlank()) {
-                throw KeelException.invalid("'" + location + "' names no file: write sqlite:/path/to/keel.db");
-            }
-            return Optional.of(new SqlAccessStore(SqliteStore.open(java.nio.file.Path.of(path), 0)));
-        }
-        if (location.startsWith(PgUrl.SCHEME)) {
-            return Optional.of(new SqlAccessStore(PostgresStore.open(PgUrl.parse(location, System.getenv()), System.getenv())));
-        }
-        return Optional.empty();
+        return SqlLocations.open(location, false).map(SqlAccessStore::new);
     }
 
     @Override
@@ -223,48 +207,5 @@ public final class SqlAccessStore implements AccessStore {
 
     private static StoredKey keyRow(ResultSet rs) throws SQLException {
         return new StoredKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5));
-    }
-
-    private interface Row<T> {
-        T read(ResultSet rs) throws SQLException;
-    }
-
-    private static <T> Optional<T> first(List<T> rows) {
-        return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.get(0));
-    }
-
-    private static <T> List<T> query(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            List<T> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row.read(rs));
-                }
-            }
-            return out;
-        }
-    }
-
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            return ps.executeUpdate();
-        }
-    }
-
-    private static void bind(PreparedStatement ps, Object[] args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            Object a = args[i];
-            if (a == null) {
-                ps.setNull(i + 1, java.sql.Types.VARCHAR);
-            } else if (a instanceof Integer n) {
-                ps.setInt(i + 1, n);
-            } else if (a instanceof Long n) {
-                ps.setLong(i + 1, n);
-            } else {
-                ps.setString(i + 1, a.toString());
-            }
-        }
     }
 }

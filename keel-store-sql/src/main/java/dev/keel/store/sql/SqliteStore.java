@@ -22,15 +22,19 @@ public final class SqliteStore extends SqlStore {
 
     /** Opens (creating it and its folder if needed) and upgrades the database at {@code file}. */
     public SqliteStore(Path file) {
-        super(open(file, 0));
+        super(open(file, 0, false));
     }
 
     /** A store whose file may not grow past {@code maxPages} pages: a full disk, on demand, for tests. */
     SqliteStore(Path file, int maxPages) {
-        super(open(file, maxPages));
+        super(open(file, maxPages, false));
     }
 
-    static Database open(Path file, int maxPages) {
+    /**
+     * @param durable sync every commit (synchronous FULL), for tables no event log can rebuild;
+     *                else NORMAL, which in WAL mode survives a process crash
+     */
+    static Database open(Path file, int maxPages, boolean durable) {
         Path db = file.toAbsolutePath().normalize();
         Path folder = db.getParent();
         try {
@@ -43,8 +47,7 @@ public final class SqliteStore extends SqlStore {
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(5_000);
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        // NORMAL in WAL mode survives a process crash; the event log covers the rest
-        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        config.setSynchronous(durable ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
         config.enforceForeignKeys(true);
         config.setTempStore(SQLiteConfig.TempStore.MEMORY);
         config.setCacheSize(-32_000);

@@ -8,7 +8,9 @@
  *   <li>{@code SqlStore} holds the store logic for every database; {@code Dialect} holds the few
  *       things that differ (transactions, lock errors, JSON expressions, error messages), and
  *       {@code migrations/<dialect>/V<n>.sql} the schema, applied in order by {@code Migrations}
- *       and recorded in {@code schema_version}.</li>
+ *       and recorded in {@code schema_version}. The side stores over the same database
+ *       ({@code SqlDatasetStore}, {@code SqlAccessStore}) run the same migrations on open and
+ *       create no tables of their own.</li>
  *   <li>Every write is one transaction ({@code Database.write}): a whole {@code WriteBatch},
  *       including the run's event-log offset, so replaying a log after a crash applies each
  *       batch exactly once. On SQLite that is {@code BEGIN IMMEDIATE} in WAL mode, retried with

@@ -3,6 +3,7 @@ package dev.keel.store.sql;
 import dev.keel.core.KeelException;
 import dev.keel.core.store.Store;
 import dev.keel.store.sql.ExperimentTable.Experiment;
+import dev.keel.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,7 @@
 package dev.keel.store.sql;
 
+import dev.keel.testing.TestPostgres;
+
 class PostgresAccessStoreTest extends AccessStoreContractTest {
     @Override
     protected String newLocation() {

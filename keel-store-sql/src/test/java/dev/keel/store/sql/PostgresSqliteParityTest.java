@@ -6,6 +6,7 @@ import dev.keel.core.filter.Field;
 import dev.keel.core.filter.FilterParser;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
+import dev.keel.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

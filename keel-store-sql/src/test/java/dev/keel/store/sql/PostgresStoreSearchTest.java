@@ -1,6 +1,7 @@
 package dev.keel.store.sql;
 
 import dev.keel.core.store.Store;
+import dev.keel.testing.TestPostgres;
 
 class PostgresStoreSearchTest extends StoreSearchContractTest {
     @Override

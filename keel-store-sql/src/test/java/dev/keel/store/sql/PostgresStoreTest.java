@@ -6,6 +6,7 @@ import dev.keel.core.RunState;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
+import dev.keel.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;

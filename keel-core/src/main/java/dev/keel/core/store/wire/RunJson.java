@@ -104,7 +104,9 @@ public final class RunJson {
                 WireCheck.optionalText(n, "host", "host", MAX_NAME),
                 WireCheck.integer(n, "pid", "pid", 0),
                 n.hasNonNull("config") ? WireCheck.tree(n.get("config"), "config", false, fromUser) : null,
-                n.hasNonNull("summary") ? WireCheck.tree(n.get("summary"), "summary", fromUser, fromUser) : null,
+                // the wire carries non-finite metrics as their names, as the stores do
+                n.hasNonNull("summary") ? Json.decodeNonFinite(WireCheck.tree(n.get("summary"), "summary", fromUser, fromUser))
+                        : null,
                 n.hasNonNull("problems") ? WireCheck.strings(n.get("problems"), "problems", BatchJson.MAX_PROBLEM) : null);
     }
 

@@ -98,17 +98,9 @@ final class WireCheck {
         if (n != null && n.isNumber()) {
             return n.doubleValue();
         }
-        if (n != null && n.isTextual()) {
-            switch (n.textValue()) {
-                case "NaN":
-                    return Double.NaN;
-                case "Infinity":
-                    return Double.POSITIVE_INFINITY;
-                case "-Infinity":
-                    return Double.NEGATIVE_INFINITY;
-                default:
-                    break;
-            }
+        Double named = n != null && n.isTextual() ? Json.nonFiniteValue(n.textValue()) : null;
+        if (named != null) {
+            return named;
         }
         throw bad(field, "must be a number or one of \"NaN\", \"Infinity\", \"-Infinity\", got " + show(n));
     }

@@ -1,6 +1,5 @@
 -- Keel schema 2 (PostgreSQL): dataset versioning, the same tables as sqlite/V2.sql.
--- IF NOT EXISTS as there, so a dataset store may create them on open too. "offset" is a reserved
--- word here and is quoted.
+-- IF NOT EXISTS as there. "offset" is a reserved word here and is quoted.
 CREATE TABLE IF NOT EXISTS data_datasets (
     name        TEXT COLLATE "C" PRIMARY KEY,
     owner       TEXT NOT NULL DEFAULT '',

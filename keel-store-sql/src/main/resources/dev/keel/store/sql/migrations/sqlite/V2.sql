@@ -1,5 +1,5 @@
--- Keel schema 2 (SQLite): dataset versioning (issue 4). Idempotent (IF NOT EXISTS) because
--- SqliteDatasetStore also runs it on open, so datasets work whichever store opens the database first.
+-- Keel schema 2 (SQLite): dataset versioning (issue 4). Idempotent (IF NOT EXISTS): Keel's dataset
+-- store once ran this script itself on open, so databases may hold these tables without version 2.
 CREATE TABLE IF NOT EXISTS data_datasets (
     name        TEXT PRIMARY KEY,
     owner       TEXT NOT NULL DEFAULT '',

@@ -13,7 +13,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -24,91 +23,89 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+
+import static dev.keel.store.sql.Jdbc.first;
+import static dev.keel.store.sql.Jdbc.parts;
+import static dev.keel.store.sql.Jdbc.placeholders;
+import static dev.keel.store.sql.Jdbc.update;
 
 /**
- * {@link DatasetStore} on PostgreSQL: the team server's dataset metadata, in the tables of schema
- * migration 2 (created or upgraded on open, like the run store's). Connections come from a pool,
- * so many server threads and processes read and write at once; a commit locks the dataset's row
- * first, so concurrent commits to one dataset take turns and get distinct numbers.
+ * The {@link DatasetStore} over a SQL database, the same for SQLite and PostgreSQL as
+ * {@link SqlStore} is: the tables of schema migrations 2 and 7, created or upgraded on open by
+ * {@link Migrations}; writes in one transaction each through {@link Database} (several processes
+ * may add versions at once). A commit locks its dataset's row first where the database has row
+ * locks, so concurrent commits to one dataset take turns and get distinct numbers; SQLite's write
+ * transaction already excludes every other writer.
  *
  * <pre>
- * try (DatasetStore data = DatasetStores.open("jdbc:postgresql://db:5432/keel?user=keel")) { … }
+ * try (DatasetStore data = DatasetStores.open("sqlite:.keel/keel.db")) { … }
  * </pre>
+ * Opened through {@link dev.keel.core.data.DatasetStores#open} with {@code sqlite:PATH} or a
+ * {@code jdbc:postgresql:} URL (credentials as for {@link PostgresStore}).
  */
-public final class PostgresDatasetStore implements DatasetStore {
+public final class SqlDatasetStore implements DatasetStore {
     private static final String VERSION_COLUMNS =
             "dataset, number, hash, message, author, created_at, file_count, total_bytes, parent";
     private static final String INPUT_COLUMNS = "run_id, dataset, number, hash, used_at";
-    private static final int IN_BATCH = 1000;
-    /**
-     * Which objects each dataset may reference and serve (see {@link DatasetStore#inScope}); kept
-     * beside migration 2's tables and created on open, like them idempotent.
-     */
-    private static final String SCOPE_TABLE = "CREATE TABLE IF NOT EXISTS data_dataset_objects ("
-            + " dataset TEXT COLLATE \"C\" NOT NULL, hash TEXT COLLATE \"C\" NOT NULL, PRIMARY KEY (dataset, hash))";
+    private static final String DATASET_COLUMNS = "name, owner, description, visibility, created_at";
+    /** {@code offset} is a reserved word in PostgreSQL; both databases take it quoted. */
+    private static final String OBJECT_COLUMNS = "hash, pack, \"offset\", length";
     private final Database db;
 
-    /** Opens the database at {@code url} (credentials as for {@link PostgresStore}), creating the tables. */
-    public PostgresDatasetStore(String url) {
-        this(url, System.getenv());
+    /** Over a database {@link SqlLocations#open} opened and brought up to date. */
+    private SqlDatasetStore(Database db) {
+        this.db = db;
     }
 
-    PostgresDatasetStore(String url, Map<String, String> env) {
-        this.db = PostgresStore.open(PgUrl.parse(url, env), env);
-        try {
-            Migrations.migrate(db);
-            db.write("create the dataset scope table", c -> {
-                try (Statement s = c.createStatement()) {
-                    s.execute(SCOPE_TABLE);
-                }
-                return null;
-            });
-        } catch (RuntimeException e) {
-            db.close();
-            throw e;
-        }
+    /** Opens the dataset tables at a store location: {@code sqlite:PATH} or {@code jdbc:postgresql:…}. */
+    public static Optional<DatasetStore> open(String location) {
+        return SqlLocations.open(location, true).map(SqlDatasetStore::new);
     }
 
     @Override
     public Optional<Dataset> dataset(String name) {
-        return first(query("SELECT name, owner, description, visibility, created_at FROM data_datasets WHERE name = ?",
-                PostgresDatasetStore::datasetRow, name));
+        return first(query("SELECT " + DATASET_COLUMNS + " FROM data_datasets WHERE name = ?",
+                SqlDatasetStore::datasetRow, name));
     }
 
     @Override
     public List<Dataset> datasets() {
-        return query("SELECT name, owner, description, visibility, created_at FROM data_datasets ORDER BY name",
-                PostgresDatasetStore::datasetRow);
+        return query("SELECT " + DATASET_COLUMNS + " FROM data_datasets ORDER BY name", SqlDatasetStore::datasetRow);
     }
 
     @Override
     public List<DatasetVersion> versions(String dataset) {
         return query("SELECT " + VERSION_COLUMNS + " FROM data_versions WHERE dataset = ? ORDER BY number",
-                PostgresDatasetStore::versionRow, dataset);
+                SqlDatasetStore::versionRow, dataset);
     }
 
     @Override
     public Optional<DatasetVersion> version(String dataset, int number) {
         return first(query("SELECT " + VERSION_COLUMNS + " FROM data_versions WHERE dataset = ? AND number = ?",
-                PostgresDatasetStore::versionRow, dataset, number));
+                SqlDatasetStore::versionRow, dataset, number));
     }
 
     @Override
     public Optional<DatasetVersion> latest(String dataset) {
-        return first(query("SELECT " + VERSION_COLUMNS + " FROM data_versions WHERE dataset = ?"
-                + " ORDER BY number DESC LIMIT 1", PostgresDatasetStore::versionRow, dataset));
+        return db.read("read dataset metadata", c -> latest(c, dataset));
+    }
+
+    private static Optional<DatasetVersion> latest(Connection c, String dataset) throws SQLException {
+        return first(Jdbc.query(c, "SELECT " + VERSION_COLUMNS + " FROM data_versions WHERE dataset = ?"
+                + " ORDER BY number DESC LIMIT 1", SqlDatasetStore::versionRow, dataset));
     }
 
     @Override
     public List<DatasetVersion> versionsByHashPrefix(String dataset, String hexPrefix) {
         return query("SELECT " + VERSION_COLUMNS + " FROM data_versions WHERE dataset = ? AND substr(hash, 8, ?) = ?"
-                + " ORDER BY number", PostgresDatasetStore::versionRow, dataset, hexPrefix.length(), hexPrefix);
+                + " ORDER BY number", SqlDatasetStore::versionRow, dataset, hexPrefix.length(), hexPrefix);
     }
 
     @Override
     public List<DatasetVersion> allVersions() {
         return query("SELECT " + VERSION_COLUMNS + " FROM data_versions ORDER BY dataset, number",
-                PostgresDatasetStore::versionRow);
+                SqlDatasetStore::versionRow);
     }
 
     @Override
@@ -116,10 +113,11 @@ public final class PostgresDatasetStore implements DatasetStore {
         return db.write("commit a version of dataset " + v.dataset().name(), c -> {
             Dataset d = v.dataset();
             upsertDataset(c, d.name(), d.owner(), d.description(), d.visibility(), d.createdAt());
-            lockDataset(c, d.name());
+            Jdbc.query(c, "SELECT name FROM data_datasets WHERE name = ?" + db.dialect().lockRow(),
+                    rs -> rs.getString(1), d.name());
             StoredManifest m = v.manifest();
-            Optional<DatasetVersion> latest = first(query(c, "SELECT " + VERSION_COLUMNS + " FROM data_versions"
-                    + " WHERE dataset = ? ORDER BY number DESC LIMIT 1", PostgresDatasetStore::versionRow, d.name()));
+            Optional<DatasetVersion> latest = latest(c, d.name());
+            // objects may be new even when the content is not (e.g. repaired data): index them first
             insertObjects(c, v.objects());
             if (latest.isPresent() && latest.get().hash().equals(m.hash())) {
                 return new Committed(latest.get(), false);
@@ -140,14 +138,14 @@ public final class PostgresDatasetStore implements DatasetStore {
     public Dataset saveDataset(String name, String owner, String description, Visibility visibility, long now) {
         return db.write("save dataset " + name, c -> {
             upsertDataset(c, name, owner, description, visibility, now);
-            return first(query(c, "SELECT name, owner, description, visibility, created_at FROM data_datasets"
-                    + " WHERE name = ?", PostgresDatasetStore::datasetRow, name)).orElseThrow();
+            return first(Jdbc.query(c, "SELECT " + DATASET_COLUMNS + " FROM data_datasets WHERE name = ?",
+                    SqlDatasetStore::datasetRow, name)).orElseThrow();
         });
     }
 
     private static void upsertDataset(Connection c, String name, String owner, String description,
                                       Visibility visibility, long now) throws SQLException {
-        update(c, "INSERT INTO data_datasets (name, owner, description, visibility, created_at) VALUES (?, ?, ?, ?, ?)"
+        update(c, "INSERT INTO data_datasets (" + DATASET_COLUMNS + ") VALUES (?, ?, ?, ?, ?)"
                         + " ON CONFLICT (name) DO NOTHING", name, owner == null ? "" : owner,
                 description == null ? "" : description, (visibility == null ? Visibility.PRIVATE : visibility).id(), now);
         if (description != null && !description.isEmpty()) {
@@ -158,25 +156,18 @@ public final class PostgresDatasetStore implements DatasetStore {
         }
     }
 
-    /** Commits of one dataset take turns on its row, so each sees the other's number. */
-    private static void lockDataset(Connection c, String name) throws SQLException {
-        query(c, "SELECT name FROM data_datasets WHERE name = ? FOR UPDATE", rs -> rs.getString(1), name);
-    }
-
-    private static void insertObjects(Connection c, List<ObjectLocation> objects) throws SQLException {
+    private static void insertObjects(Connection c, Collection<ObjectLocation> objects) throws SQLException {
         if (objects.isEmpty()) {
             return;
         }
-        // In key order, so concurrent commits lock index entries in the same order (no deadlock).
+        // In key order: the B-tree is appended to rather than split at random places, and
+        // concurrent PostgreSQL commits lock index entries in one order (no deadlock).
         List<ObjectLocation> sorted = new ArrayList<>(objects);
         sorted.sort(Comparator.comparing(ObjectLocation::hash));
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO data_objects (hash, pack, \"offset\", length)"
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO data_objects (" + OBJECT_COLUMNS + ")"
                 + " VALUES (?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING")) {
             for (ObjectLocation o : sorted) {
-                ps.setString(1, o.hash());
-                ps.setString(2, o.pack());
-                ps.setLong(3, o.offset());
-                ps.setLong(4, o.length());
+                Jdbc.bind(ps, o.hash(), o.pack(), o.offset(), o.length());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -187,7 +178,7 @@ public final class PostgresDatasetStore implements DatasetStore {
     public Map<String, Integer> tags(String dataset) {
         Map<String, Integer> out = new LinkedHashMap<>();
         for (Object[] row : query("SELECT tag, number FROM data_tags WHERE dataset = ? ORDER BY tag",
-                rs -> new Object[]{rs.getString(1), rs.getInt(2)}, dataset)) {
+                rs -> new Object[] {rs.getString(1), rs.getInt(2)}, dataset)) {
             out.put((String) row[0], (Integer) row[1]);
         }
         return out;
@@ -238,12 +229,7 @@ public final class PostgresDatasetStore implements DatasetStore {
 
     @Override
     public void deleteManifests(Collection<String> hashes) {
-        db.write("delete manifests", c -> {
-            for (List<String> part : parts(hashes)) {
-                update(c, "DELETE FROM data_manifests WHERE hash = ANY (?)", c.createArrayOf("text", part.toArray()));
-            }
-            return null;
-        });
+        deleteWhereIn("delete manifests", "DELETE FROM data_manifests WHERE hash IN ", hashes);
     }
 
     @Override
@@ -251,8 +237,8 @@ public final class PostgresDatasetStore implements DatasetStore {
         Map<String, ObjectLocation> out = new HashMap<>(objectHashes.size() * 2);
         db.read("locate dataset objects", c -> {
             for (List<String> part : parts(objectHashes)) {
-                for (ObjectLocation o : query(c, "SELECT hash, pack, \"offset\", length FROM data_objects"
-                        + " WHERE hash = ANY (?)", PostgresDatasetStore::objectRow, c.createArrayOf("text", part.toArray()))) {
+                for (ObjectLocation o : Jdbc.query(c, "SELECT " + OBJECT_COLUMNS + " FROM data_objects WHERE hash IN "
+                        + placeholders(part), SqlDatasetStore::objectRow, part.toArray())) {
                     out.put(o.hash(), o);
                 }
             }
@@ -274,18 +260,29 @@ public final class PostgresDatasetStore implements DatasetStore {
     @Override
     public List<ObjectLocation> objectsInPacks(Collection<String> packs) {
         List<ObjectLocation> out = new ArrayList<>();
-        for (String p : packs) {
-            out.addAll(query("SELECT hash, pack, \"offset\", length FROM data_objects WHERE pack = ? ORDER BY \"offset\"",
-                    PostgresDatasetStore::objectRow, p));
-        }
+        db.read("list the objects of packs", c -> {
+            for (List<String> part : parts(new TreeSet<>(packs))) {
+                out.addAll(Jdbc.query(c, "SELECT " + OBJECT_COLUMNS + " FROM data_objects WHERE pack IN "
+                        + placeholders(part) + " ORDER BY pack, \"offset\"", SqlDatasetStore::objectRow, part.toArray()));
+            }
+            return null;
+        });
         return out;
     }
 
     @Override
     public void deletePacks(Collection<String> packs) {
-        db.write("forget packs", c -> {
-            for (String p : packs) {
-                update(c, "DELETE FROM data_objects WHERE pack = ?", p);
+        deleteWhereIn("forget packs", "DELETE FROM data_objects WHERE pack IN ", packs);
+    }
+
+    /** One transaction, one statement per {@link Jdbc#IN_BATCH} keys. */
+    private void deleteWhereIn(String action, String sql, Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        db.write(action, c -> {
+            for (List<String> part : parts(new TreeSet<>(keys))) {
+                update(c, sql + placeholders(part), part.toArray());
             }
             return null;
         });
@@ -296,8 +293,8 @@ public final class PostgresDatasetStore implements DatasetStore {
         Set<String> out = new HashSet<>();
         db.read("check dataset objects", c -> {
             for (List<String> part : parts(objectHashes)) {
-                out.addAll(query(c, "SELECT hash FROM data_dataset_objects WHERE dataset = ? AND hash = ANY (?)",
-                        rs -> rs.getString(1), dataset, c.createArrayOf("text", part.toArray())));
+                out.addAll(Jdbc.query(c, "SELECT hash FROM data_dataset_objects WHERE dataset = ? AND hash IN "
+                        + placeholders(part), rs -> rs.getString(1), Jdbc.args(dataset, part)));
             }
             return null;
         });
@@ -306,14 +303,12 @@ public final class PostgresDatasetStore implements DatasetStore {
 
     @Override
     public void addObjects(String dataset, Collection<ObjectLocation> objects) {
-        List<ObjectLocation> sorted = new ArrayList<>(objects);
         db.write("index objects of dataset " + dataset, c -> {
-            insertObjects(c, sorted);
+            insertObjects(c, objects);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO data_dataset_objects (dataset, hash)"
                     + " VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-                for (String h : new java.util.TreeSet<>(sorted.stream().map(ObjectLocation::hash).toList())) {
-                    ps.setString(1, dataset);
-                    ps.setString(2, h);
+                for (String h : new TreeSet<>(objects.stream().map(ObjectLocation::hash).toList())) {
+                    Jdbc.bind(ps, dataset, h);
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -332,17 +327,17 @@ public final class PostgresDatasetStore implements DatasetStore {
     @Override
     public List<RunInput> inputsOf(String runId) {
         return query("SELECT " + INPUT_COLUMNS + " FROM data_run_inputs WHERE run_id = ? ORDER BY used_at, dataset, number",
-                PostgresDatasetStore::inputRow, runId);
+                SqlDatasetStore::inputRow, runId);
     }
 
     @Override
     public List<RunInput> usesOf(String dataset, int number) {
         if (number <= 0) {
             return query("SELECT " + INPUT_COLUMNS + " FROM data_run_inputs WHERE dataset = ?"
-                    + " ORDER BY used_at DESC, run_id DESC", PostgresDatasetStore::inputRow, dataset);
+                    + " ORDER BY used_at DESC, run_id DESC", SqlDatasetStore::inputRow, dataset);
         }
         return query("SELECT " + INPUT_COLUMNS + " FROM data_run_inputs WHERE dataset = ? AND number = ?"
-                + " ORDER BY used_at DESC, run_id DESC", PostgresDatasetStore::inputRow, dataset, number);
+                + " ORDER BY used_at DESC, run_id DESC", SqlDatasetStore::inputRow, dataset, number);
     }
 
     @Override
@@ -350,13 +345,8 @@ public final class PostgresDatasetStore implements DatasetStore {
         db.close();
     }
 
-    private static List<List<String>> parts(Collection<String> all) {
-        List<String> list = new ArrayList<>(all);
-        List<List<String>> out = new ArrayList<>();
-        for (int i = 0; i < list.size(); i += IN_BATCH) {
-            out.add(list.subList(i, Math.min(list.size(), i + IN_BATCH)));
-        }
-        return out;
+    private <T> List<T> query(String sql, Jdbc.Row<T> row, Object... args) {
+        return db.read("read dataset metadata", c -> Jdbc.query(c, sql, row, args));
     }
 
     private static Dataset datasetRow(ResultSet rs) throws SQLException {
@@ -374,43 +364,5 @@ public final class PostgresDatasetStore implements DatasetStore {
 
     private static RunInput inputRow(ResultSet rs) throws SQLException {
         return new RunInput(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getLong(5));
-    }
-
-    private interface Row<T> {
-        T read(ResultSet rs) throws SQLException;
-    }
-
-    private static <T> Optional<T> first(List<T> rows) {
-        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
-    }
-
-    private <T> List<T> query(String sql, Row<T> row, Object... args) {
-        return db.read("read dataset metadata", c -> query(c, sql, row, args));
-    }
-
-    private static <T> List<T> query(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            List<T> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row.read(rs));
-                }
-            }
-            return out;
-        }
-    }
-
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            return ps.executeUpdate();
-        }
-    }
-
-    private static void bind(PreparedStatement ps, Object[] args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            ps.setObject(i + 1, args[i]);
-        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.keel.store.sql;
+package dev.keel.testing;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -21,14 +21,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * since PostgreSQL refuses to run as root. The superuser {@code postgres} logs in without a
  * password; every other role must give its password (scram-sha-256), so a wrong one fails.
  */
-final class TestPostgres {
+public final class TestPostgres {
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
     private static EmbeddedPostgres server;
 
     private TestPostgres() {
     }
 
-    static synchronized int port() {
+    public static synchronized int port() {
         if (server == null) {
             server = start();
         }
@@ -65,18 +65,19 @@ final class TestPostgres {
     }
 
     /** The superuser's URL of the {@code postgres} database. */
-    static String serverUrl() {
+    public static String serverUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port() + "/postgres?user=postgres";
     }
 
     /** The URL of a new, empty schema: a new empty store for each test. */
-    static String freshStoreUrl() {
+    public static String freshStoreUrl() {
         String schema = "t" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
         execute("CREATE SCHEMA " + schema);
         return serverUrl() + "&currentSchema=" + schema;
     }
 
-    static void execute(String sql) {
+    /** Runs one statement as the superuser. */
+    public static void execute(String sql) {
         try (Connection c = DriverManager.getConnection(serverUrl()); Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
