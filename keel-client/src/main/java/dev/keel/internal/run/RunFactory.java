@@ -228,7 +228,7 @@ public final class RunFactory {
         tracker.drainChanged();
         RunWriter writer = new RunWriter(run, queueOf(run), store, home, log, stored, true,
                 CompletableFuture.completedFuture(CapturedProvenance.none()), o.flushInterval().toMillis(), tracker, run.problemsSink());
-        writer.beginResumed();
+        writer.beginResumed(attempts(store.provenance(id), stored));
         writer.addConfig(newConfig);
         attachSender(RemoteMode.of(o.server()), home, run, writer);
         ProcessHooks.register(run);
@@ -260,6 +260,35 @@ public final class RunFactory {
             }
         }
         return absent;
+    }
+
+    /**
+     * Every process that recorded the run, this one last: the earlier list from provenance, else
+     * the process that created it (a run from before attempts were kept).
+     */
+    static List<Map<String, Object>> attempts(Map<String, Object> provenance, RunInfo stored) {
+        List<Map<String, Object>> all = new ArrayList<>();
+        if (provenance.get("attempts") instanceof List<?> earlier && !earlier.isEmpty()) {
+            for (Object a : earlier) {
+                if (a instanceof Map<?, ?> m) {
+                    Map<String, Object> copy = new LinkedHashMap<>();
+                    m.forEach((k, v) -> copy.put(String.valueOf(k), v));
+                    all.add(copy);
+                }
+            }
+        } else {
+            all.add(attempt(stored.host(), stored.pid(), stored.createdAt()));
+        }
+        all.add(attempt(Hosts.name(), ProcessHandle.current().pid(), System.currentTimeMillis()));
+        return all;
+    }
+
+    private static Map<String, Object> attempt(String host, long pid, long startedAt) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("host", host);
+        a.put("pid", pid);
+        a.put("started_at", startedAt);
+        return a;
     }
 
     /** One past the highest step the run logged (system metrics aside), 0 when none. */

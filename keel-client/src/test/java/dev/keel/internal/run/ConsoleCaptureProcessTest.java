@@ -7,13 +7,11 @@ import dev.keel.core.store.Store;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,7 +27,7 @@ class ConsoleCaptureProcessTest {
 
     @Test
     void everyLinePrintedWhileTheRunLivesIsKeptAlsoThroughAStreamTakenBeforeInit() throws Exception {
-        Child child = Child.start(home, "all", List.of(), null);
+        ConsoleChild child = ConsoleChild.start(home, "all", List.of(), null);
         assertEquals(0, child.waitFor(), child.output());
         String id = child.id();
         assertTrue(child.output().contains("native 4\n"), "still shown on the console: " + child.output());
@@ -45,7 +43,7 @@ class ConsoleCaptureProcessTest {
 
     @Test
     void afterSigkillThePrintedLinesAreInTheLogAndTheResumedProcessAddsItsOwn() throws Exception {
-        Child killed = Child.start(home, "kill", List.of(), null);
+        ConsoleChild killed = ConsoleChild.start(home, "kill", List.of(), null);
         killed.awaitLine("ready");
         String id = killed.id();
         Path log = new KeelHome(home).eventLog(id);
@@ -54,9 +52,9 @@ class ConsoleCaptureProcessTest {
             assertTrue(System.currentTimeMillis() < deadline, "the console lines never reached " + log);
             Thread.sleep(50);
         }
-        killed.process.destroyForcibly().waitFor();
+        killed.process().destroyForcibly().waitFor();
 
-        Child resumed = Child.start(home, "all", List.of(), id);
+        ConsoleChild resumed = ConsoleChild.start(home, "all", List.of(), id);
         assertEquals(0, resumed.waitFor(), resumed.output());
         assertEquals(id, resumed.id());
         try (Store store = TestRuns.reader(home)) {
@@ -78,72 +76,5 @@ class ConsoleCaptureProcessTest {
             }
         }
         return texts;
-    }
-
-    /** A {@link ConsoleChildMain} process; its stdout and stderr together, read as they come. */
-    private record Child(Process process, StringBuffer all, Thread reader) {
-        static Child start(Path home, String mode, List<String> jvmOptions, String resume) throws IOException {
-            List<String> cmd = new ArrayList<>(List.of(ChildProcesses.currentJava().toString(), "-Xshare:auto",
-                    "-XX:TieredStopAtLevel=1"));
-            cmd.addAll(jvmOptions);
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ConsoleChildMain.class.getName(),
-                    home.toString(), mode));
-            if (resume != null) {
-                cmd.add("again ");
-            }
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            pb.environment().remove("KEEL_HOME");
-            pb.environment().remove("KEEL_CONSOLE");
-            if (resume != null) {
-                pb.environment().put("KEEL_RESUME", resume);
-            }
-            Process p = pb.start();
-            StringBuffer all = new StringBuffer();
-            Thread reader = new Thread(() -> {
-                try {
-                    byte[] b = new byte[4096];
-                    for (int n; (n = p.getInputStream().read(b)) > 0; ) {
-                        all.append(new String(b, 0, n, StandardCharsets.UTF_8));
-                    }
-                } catch (IOException ignored) {
-                    // the child is gone
-                }
-            }, "console-child-reader");
-            reader.setDaemon(true);
-            reader.start();
-            return new Child(p, all, reader);
-        }
-
-        int waitFor() throws InterruptedException {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("the child did not end in 60 s; output: " + all);
-            }
-            reader.join(10_000); // the last bytes
-            return process.exitValue();
-        }
-
-        void awaitLine(String line) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (!all.toString().contains("\n" + line + "\n")) {
-                if (System.currentTimeMillis() > deadline || !process.isAlive()) {
-                    throw new AssertionError("no '" + line + "' line; output: " + all);
-                }
-                Thread.sleep(20);
-            }
-        }
-
-        String output() {
-            return all.toString();
-        }
-
-        String id() {
-            for (String line : all.toString().split("\n")) {
-                if (line.startsWith("id ")) {
-                    return line.substring(3).trim();
-                }
-            }
-            throw new AssertionError("the child printed no id; output: " + all);
-        }
     }
 }
