@@ -42,6 +42,20 @@ class ConsoleCaptureProcessTest {
     }
 
     @Test
+    void aProgramThatReturnsWithoutClosingTheRunStillHasItsLastPartialLineKept() throws Exception {
+        ConsoleChild child = ConsoleChild.start(home, "return", List.of(), null);
+        assertEquals(0, child.waitFor(), child.output());
+        String id = child.id();
+        assertTrue(child.output().endsWith("partial 6"), child.output());
+        try (Store store = TestRuns.reader(home)) {
+            List<ConsoleLine> lines = store.console(id, 0, 0);
+            assertEquals(List.of("id " + id, "kept 1", "out 2", "native 4", "kept 5", "partial 6"),
+                    texts(lines, "out"), lines.toString());
+            assertEquals("finished", store.run(id).orElseThrow().state().label());
+        }
+    }
+
+    @Test
     void afterSigkillThePrintedLinesAreInTheLogAndTheResumedProcessAddsItsOwn() throws Exception {
         ConsoleChild killed = ConsoleChild.start(home, "kill", List.of(), null);
         killed.awaitLine("ready");
