@@ -36,7 +36,7 @@ import java.util.Set;
  *  "console": [{"seq": 0, "timestamp": 1700000000000, "stream": "out", "text": "epoch 1"}],
  *  "files": [{"name": "model.bin", "hash": "sha256:…", "size": 10, "kind": "file", "created_at": 1700000000000}],
  *  "removed_files": [], "state": "finished", "ended_at": 1700000001000, "heartbeat_at": 1700000001000,
- *  "runtime_ms": 1000, "notes": "…", "tags": ["a"], "name": "…"}
+ *  "runtime_ms": 1000, "notes": "…", "tags": ["a"], "name": "…", "host": "gpu-box", "pid": 4242}
  * }</pre>
  *
  * Every field is optional; absent fields change nothing. Non-finite values are the strings
