@@ -42,10 +42,10 @@ import java.util.concurrent.Callable;
  * {@code --quick} keeps the tiny built-in example (three runs in seconds, no DJL).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Trains the reference project (examples/apparel-classifier: Fashion-MNIST with DJL),",
-                "tracked in project apparel-classifier, then prints the run's summary and the runs table",
-                "and serves the dashboard on http://127.0.0.1:7080 at the run's page until Ctrl-C (--no-ui: it ends"
-                        + " after the table).",
+        description = {"Trains the reference project (examples/apparel-classifier: Fashion-MNIST with DJL), tracked in"
+                        + " project apparel-classifier.",
+                "Then prints the run's summary and the runs table, and serves the dashboard at the run's page"
+                        + " (http://127.0.0.1:7080/runs/ID) until Ctrl-C; --no-ui ends after the table.",
                 "Finds the data in ~/.keel/datasets, /usr/share/datasets/fashion-mnist, or downloads it.",
                 "Arguments go to the experiment: keel demo epochs=3 network=cnn   |   keel demo cnn",
                 "--quick instead trains a tiny built-in example three times (seconds, no DJL)."})
