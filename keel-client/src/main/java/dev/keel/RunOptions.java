@@ -38,7 +38,7 @@ public final class RunOptions {
     private final boolean systemMetrics;
     private final Duration systemMetricsInterval;
     private final Duration flushInterval;
-    private final boolean captureConsole;
+    private final ConsoleMode console;
     private final boolean strict;
     private final int queueCapacity;
     private final String server;
@@ -58,7 +58,7 @@ public final class RunOptions {
         this.systemMetrics = b.systemMetrics;
         this.systemMetricsInterval = b.systemMetricsInterval;
         this.flushInterval = b.flushInterval;
-        this.captureConsole = b.captureConsole;
+        this.console = b.console;
         this.strict = b.strict;
         this.queueCapacity = b.queueCapacity;
         this.server = b.server;
@@ -85,7 +85,7 @@ public final class RunOptions {
         b.systemMetrics = systemMetrics;
         b.systemMetricsInterval = systemMetricsInterval;
         b.flushInterval = flushInterval;
-        b.captureConsole = captureConsole;
+        b.console = console;
         b.strict = strict;
         b.queueCapacity = queueCapacity;
         b.server = server;
@@ -155,7 +155,12 @@ public final class RunOptions {
     }
 
     public boolean captureConsole() {
-        return captureConsole;
+        return console != ConsoleMode.OFF;
+    }
+
+    /** How console lines are kept; {@link ConsoleMode#AUTO} unless set. */
+    public ConsoleMode console() {
+        return console;
     }
 
     public boolean strict() {
@@ -187,7 +192,7 @@ public final class RunOptions {
         private boolean systemMetrics = true;
         private Duration systemMetricsInterval = Duration.ofSeconds(2);
         private Duration flushInterval = Duration.ofSeconds(1);
-        private boolean captureConsole = true;
+        private ConsoleMode console = ConsoleMode.AUTO;
         private boolean strict;
         private int queueCapacity = 1 << 16;
         private String server;
@@ -284,7 +289,20 @@ public final class RunOptions {
 
         /** Keeps the process's stdout and stderr lines with the run; on by default. */
         public Builder captureConsole(boolean enabled) {
-            this.captureConsole = enabled;
+            if (!enabled) {
+                this.console = ConsoleMode.OFF;
+            } else if (console == ConsoleMode.OFF) {
+                this.console = ConsoleMode.AUTO;
+            }
+            return this;
+        }
+
+        /**
+         * How the process's stdout and stderr lines are kept with the run ({@link ConsoleMode#AUTO}
+         * by default: every line the process prints, where the platform allows).
+         */
+        public Builder console(ConsoleMode mode) {
+            this.console = mode == null ? ConsoleMode.AUTO : mode;
             return this;
         }
 

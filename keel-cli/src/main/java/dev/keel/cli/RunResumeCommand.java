@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /** {@code keel run resume ID}: starts a crashed, killed or failed run's command again, continuing the run. */
@@ -35,19 +36,29 @@ final class RunResumeCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the command that would be started, and stop.")
     boolean dryRun;
 
+    @Option(names = "--verbose", description = "Also print the whole command that is started (class path included).")
+    boolean verbose;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         StoreAccess access = home.access();
         ResumePlan plan;
+        long step;
         try (Store store = access.openExisting()) {
             LiveRuns live = new LiveRuns(access.home());
             live.recover(store);
             RunInfo run = live.effective(RunLookup.find(store, runId, access.home().toString()));
             plan = ResumePlan.of(access.home(), run, store.provenance(run.id()));
+            step = ResumePlan.nextStep(store, run.id());
         }
-        spec.commandLine().getErr().println("keel: resuming run " + plan.runId() + " in " + plan.workingDir() + ": "
-                + String.join(" ", plan.command()));
-        spec.commandLine().getErr().flush();
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("keel: resuming run " + plan.runId() + (step > 0 ? " from step " + step : "") + " in "
+                + plan.workingDir() + ": " + plan.shortCommand() + (verbose || dryRun ? ""
+                : "  (--verbose shows the whole command)"));
+        if (verbose && !dryRun) {
+            err.println(String.join(" ", plan.command()));
+        }
+        err.flush();
         if (dryRun) {
             spec.commandLine().getOut().println(String.join(" ", plan.command()));
             spec.commandLine().getOut().flush();

@@ -8,7 +8,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Runs keel commands in-process against one Keel home, capturing stdout and stderr. */
+/**
+ * Runs keel commands in-process against one Keel home, capturing stdout and stderr. {@code demo}
+ * runs with {@code --no-ui}: its dashboard would serve until this JVM ends
+ * ({@link DemoDashboardTest} starts the CLI in a child process for that).
+ */
 final class Cli {
     private final Path home;
 
@@ -32,6 +36,9 @@ final class Cli {
         }
         all.add(options, home.toString());
         all.add(options, "--home");
+        if (!all.isEmpty() && all.get(0).equals("demo") && !all.contains("--no-ui")) {
+            all.add(options, "--no-ui");
+        }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true),

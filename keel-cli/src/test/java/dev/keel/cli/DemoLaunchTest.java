@@ -1,5 +1,6 @@
 package dev.keel.cli;
 
+import dev.keel.cli.access.StoreAccess;
 import dev.keel.cli.checkout.ExampleBuild;
 import dev.keel.cli.checkout.KeelCheckout;
 import dev.keel.cli.demo.ExperimentLaunch;
@@ -7,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -94,6 +96,37 @@ class DemoLaunchTest {
         assertEquals(java.util.Map.of("epochs", 5), shown.config());
         assertEquals(run.summary(), shown.summary());
         assertEquals(run.withState(dev.keel.core.RunState.FINISHED).id(), shown.id());
+    }
+
+    @Test
+    void aKilledTrainingIsNamedBySignalWithTheCommandThatContinuesIt() throws Exception {
+        Process p = new ProcessBuilder("sleep", "60").start();
+        p.destroyForcibly(); // SIGKILL
+        int code = p.waitFor();
+        assertEquals(137, code);
+        assertEquals("the training was killed by SIGKILL (signal 9)\ncontinue it with: ./keel run resume abcd1234",
+                DemoCommand.stopped(code, "abcd1234", null));
+        assertEquals("the training was killed by SIGKILL (signal 9)\ncontinue it with: ./keel run resume abcd1234"
+                + " --home /x/.keel", DemoCommand.stopped(code, "abcd1234", Path.of("/x/.keel")));
+        assertEquals("the training exited with code 2 (its message is above)", DemoCommand.stopped(2, null, null));
+        assertEquals("the training was killed by signal 40", DemoCommand.stopped(168, null, null));
+    }
+
+    @Test
+    void theRunToContinueIsTheNewestUnfinishedOneStartedSinceTheLaunch() throws Exception {
+        Path home = dir.resolve(".keel");
+        long since = System.currentTimeMillis();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process failing = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                ResumableProgram.class.getName(), home.toString()).redirectErrorStream(true).start();
+        String printed = new String(failing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, failing.waitFor(), printed);
+        String id = printed.lines().filter(l -> l.startsWith("id ")).findFirst().orElseThrow().split(" ")[1];
+
+        StoreAccess access = StoreAccess.of(home);
+        assertEquals(id, DemoCommand.unfinishedRun(access, "resumable", since));
+        assertEquals(null, DemoCommand.unfinishedRun(access, "resumable", System.currentTimeMillis() + 1));
+        assertEquals(null, DemoCommand.unfinishedRun(access, "other", since));
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.keel.core.store.Stores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -41,10 +42,15 @@ class RunResumeCommandTest {
         Cli.Result dry = new Cli(home).run("run", "resume", id, "--dry-run");
         assertEquals(0, dry.code(), dry.err());
         assertTrue(dry.out().contains(ResumableProgram.class.getName()), dry.out());
+        assertTrue(dry.out().contains(System.getProperty("java.class.path")), "--dry-run prints the whole command");
 
         Cli.Result resumed = new Cli(home).run("run", "resume", id);
         assertEquals(0, resumed.code(), resumed.err());
-        assertTrue(resumed.err().startsWith("keel: resuming run " + id + " in "), resumed.err());
+        String line = resumed.err().lines().findFirst().orElseThrow();
+        int entries = System.getProperty("java.class.path").split(File.pathSeparator, -1).length;
+        assertEquals("keel: resuming run " + id + " from step 3 in " + Path.of("").toAbsolutePath() + ": java … ("
+                + entries + " class path entries) " + ResumableProgram.class.getName() + " " + home
+                + "  (--verbose shows the whole command)", line, "one short line, not the class path");
         try (Store store = Stores.open(new KeelHome(home).storeLocation())) {
             assertEquals(1, store.countRuns(RunQuery.all()), () -> "no new run was created: " + store.searchRuns(RunQuery.all()));
             assertEquals(RunState.FINISHED, store.run(id).orElseThrow().state());

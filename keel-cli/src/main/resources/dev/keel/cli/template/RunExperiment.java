@@ -45,9 +45,7 @@ public final class RunExperiment {
             System.err.println("error: experiment " + experiment + " not found; run from the project folder or give a path");
             System.exit(2);
         }
-        Outcome o = run(experiment, overrides, null, Path.of("artifacts"));
-        System.out.printf(Locale.ROOT, "run %s: accuracy %.4f, val_accuracy %.4f%nweights: %s%n",
-                o.runId(), o.accuracy(), o.valAccuracy(), o.weights());
+        run(experiment, overrides, null, Path.of("artifacts"));
     }
 
     /** Trains {@code experiment} with {@code overrides}, tracked in {@code keelHome} (null: the project's .keel). */
@@ -72,6 +70,9 @@ public final class RunExperiment {
                 double valAccuracy = result.getValidateEvaluation("accuracy");
                 run.summary().put("final_accuracy", accuracy);
                 run.logArtifact("model", weights);
+                // printed while the run is live, so that the line is in its console log too
+                System.out.printf(Locale.ROOT, "run %s: accuracy %.4f, val_accuracy %.4f%nweights: %s%n",
+                        run.id(), accuracy, valAccuracy, weights);
                 return new Outcome(run.id(), accuracy, valAccuracy, weights);
             }
         }

@@ -1,5 +1,7 @@
 package dev.keel.internal.console;
 
+import dev.keel.ConsoleMode;
+
 import java.io.PrintStream;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
@@ -10,27 +12,34 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * Tees {@code System.out} and {@code System.err}: everything still prints as before, and every
- * complete line is also handed to each installed sink.
+ * Keeps what the process prints: everything still shows as before, and every complete line is
+ * also handed to each installed sink.
  *
  * <pre>
- * try (ConsoleCapture.Handle h = ConsoleCapture.install(line -&gt; queue.offer(line))) {
+ * try (ConsoleCapture.Handle h = ConsoleCapture.install(line -&gt; queue.offer(line), ConsoleMode.AUTO)) {
  *     System.out.println("epoch 1");   // printed, and the sink gets ConsoleLine("out", t, "epoch 1")
  * }
  * </pre>
  *
+ * <p>Two ways to capture ({@link ConsoleMode}):
+ * <ul>
+ * <li><b>redirect</b> ({@link FdTee}): file descriptors 1 and 2 point at pipes while installed, so
+ *     every byte written to them is captured: through {@code System.out} or a {@code PrintStream}
+ *     obtained before installation, by native code, by child processes that inherit the console.
+ *     Auto picks it on Linux and macOS while {@code System.out}/{@code System.err} are the JVM's
+ *     own streams (a test runner or IDE that replaced them owns what they print).</li>
+ * <li><b>wrap</b>: {@code System.out} and {@code System.err} are replaced by tees. Not captured:
+ *     a {@code PrintStream} obtained before installation, native code, child processes.</li>
+ * </ul>
+ *
  * <p>Policies:
  * <ul>
- * <li>Sinks run on the printing thread while the stream is locked, so a sink must never block:
- *     hand the line to a queue and return. A sink that throws is ignored; printing goes on.
- *     What a sink itself prints is not captured again.</li>
+ * <li>Sinks must never block: hand the line to a queue and return. A sink that throws is
+ *     ignored; printing goes on. What a sink itself prints (wrap) is not captured again.</li>
  * <li>Installation is reference-counted: several runs in one JVM each install their own sink and
- *     all of them see every line; closing the last handle puts the original streams back (unless
- *     someone else replaced {@code System.out} meanwhile: then the tee stays, passing through).</li>
- * <li>Captured: everything printed through {@code System.out}/{@code System.err} as they are
- *     while installed, including by loggers that look the stream up on each write.
- *     Not captured: a {@code PrintStream} obtained before installation (e.g. a logger that kept
- *     {@code System.out} in a field), and native code writing to file descriptors 1 and 2.</li>
+ *     all of them see every line; closing the last handle puts the console back (wrap: unless
+ *     someone else replaced {@code System.out} meanwhile: then the tee stays, passing through)
+ *     after handing on what was printed before, a last partial line included.</li>
  * <li>A line is kept whole when it is printed by one call ({@code println}); text printed in
  *     pieces by several threads at once may interleave, exactly as it does on the console.</li>
  * </ul>
@@ -43,6 +52,10 @@ public final class ConsoleCapture {
     private static final ThreadLocal<Boolean> IN_SINK = ThreadLocal.withInitial(() -> false);
     /** The installed pair; null while nothing is installed. Guarded by the class lock. */
     private static Tees current;
+    /** The captured descriptors while redirecting, else null. Guarded by the class lock. */
+    private static FdTee[] redirected;
+    /** Why redirect was not possible, once known (it does not change within a JVM). */
+    private static String redirectUnavailable;
 
     private record Tees(PrintStream out, PrintStream err, PrintStream originalOut, PrintStream originalErr,
             AtomicBoolean active) {
@@ -51,27 +64,76 @@ public final class ConsoleCapture {
     private ConsoleCapture() {
     }
 
-    /** Starts handing console lines to {@code sink} until the returned handle is closed. */
-    public static Handle install(Consumer<ConsoleLine> sink) {
-        return install(sink, null);
-    }
-
-    /** As {@link #install(Consumer)}, decoding with {@code charset} (null: the console's own). */
-    static synchronized Handle install(Consumer<ConsoleLine> sink, Charset charset) {
-        if (current == null) {
-            replaceStreams(charset != null ? charset : charsetOf(System.out));
+    /**
+     * Starts handing console lines to {@code sink} until the returned handle is closed; the first
+     * installation picks how ({@code mode}: never {@link ConsoleMode#OFF}), later ones share it.
+     */
+    public static synchronized Handle install(Consumer<ConsoleLine> sink, ConsoleMode mode) {
+        String fallback = null;
+        if (current == null && redirected == null) {
+            Charset charset = charsetOf(System.out);
+            boolean redirect = mode == ConsoleMode.REDIRECT
+                    || mode == ConsoleMode.AUTO && System.out.getClass() == PrintStream.class
+                    && System.err.getClass() == PrintStream.class;
+            if (redirect) {
+                fallback = redirect(charset);
+            }
+            if (redirected == null) {
+                replaceStreams(charset);
+            }
         }
         SINKS.add(sink);
-        return new Handle(sink);
+        return new Handle(sink, fallback);
+    }
+
+    /** Wrap mode, decoding with {@code charset}: for tests that swap {@code System.out} for a buffer. */
+    static synchronized Handle install(Consumer<ConsoleLine> sink, Charset charset) {
+        if (current == null && redirected == null) {
+            replaceStreams(charset);
+        }
+        SINKS.add(sink);
+        return new Handle(sink, null);
+    }
+
+    /** Captures descriptors 1 and 2; null when done, else why not (nothing is changed then). */
+    private static String redirect(Charset charset) {
+        if (redirectUnavailable != null) {
+            return redirectUnavailable;
+        }
+        FdTee out = null;
+        try {
+            LibC libc = LibC.load();
+            System.out.flush();
+            System.err.flush();
+            out = FdTee.start(libc, 1, "out", charset, MAX_LINE_BYTES, ConsoleCapture::dispatch);
+            FdTee err = FdTee.start(libc, 2, "err", charset, MAX_LINE_BYTES, ConsoleCapture::dispatch);
+            redirected = new FdTee[] {out, err};
+            return null;
+        } catch (RuntimeException | LinkageError e) {
+            if (out != null) {
+                out.close();
+            }
+            redirectUnavailable = "console lines are kept from System.out and System.err only (file descriptors "
+                    + "1 and 2 cannot be captured here: " + e.getMessage() + "); lines printed through a stream "
+                    + "taken before Keel.init, by native code or by child processes are not kept";
+            return redirectUnavailable;
+        }
     }
 
     /** Stops one sink; idempotent. */
     public static final class Handle implements AutoCloseable {
         private final Consumer<ConsoleLine> sink;
+        private final String fallback;
         private boolean closed;
 
-        private Handle(Consumer<ConsoleLine> sink) {
+        private Handle(Consumer<ConsoleLine> sink, String fallback) {
             this.sink = sink;
+            this.fallback = fallback;
+        }
+
+        /** Why redirect was asked for (or picked) but wrap is used instead; null otherwise. */
+        public String fallback() {
+            return fallback;
         }
 
         @Override
@@ -81,6 +143,18 @@ public final class ConsoleCapture {
                     return;
                 }
                 closed = true;
+                if (redirected != null) {
+                    System.out.flush(); // what the JVM buffered goes into the pipes before they close
+                    System.err.flush();
+                    if (SINKS.size() == 1) {
+                        for (FdTee tee : redirected) {
+                            tee.close(); // drains: the last lines still reach this sink
+                        }
+                        redirected = null;
+                    }
+                    SINKS.remove(sink);
+                    return;
+                }
                 current.out().flush(); // hand a pending partial line to this sink too
                 current.err().flush();
                 SINKS.remove(sink);

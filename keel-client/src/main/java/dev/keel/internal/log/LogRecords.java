@@ -104,6 +104,10 @@ public final class LogRecords {
                 if (m.get("problems") instanceof List<?> list) {
                     batch.problems = list.stream().map(String::valueOf).toList();
                 }
+                if (m.get("host") instanceof String host) {
+                    batch.host = host;
+                    batch.pid = num(m, "pid");
+                }
             }
             case HEARTBEAT -> {
                 long at = num(m, "at");

@@ -1,5 +1,6 @@
 package dev.keel.internal.run;
 
+import dev.keel.ConsoleMode;
 import dev.keel.Run;
 import dev.keel.RunOptions;
 import dev.keel.core.Ids;
@@ -156,13 +157,34 @@ public final class RunFactory {
 
     /** System metrics and console capture, both on their own threads (OSHI's slow start included). */
     private static void startCompanions(RunImpl run, RunOptions o, KeelHome home) {
-        if (o.captureConsole()) {
-            run.addCompanion(ConsoleCapture.install(line -> run.consoleLine(line.stream(), line.epochMillis(),
-                    line.text())));
+        ConsoleMode mode = consoleMode(o.console(), System.getenv("KEEL_CONSOLE"), run);
+        if (mode != ConsoleMode.OFF) {
+            ConsoleCapture.Handle console = ConsoleCapture.install(line -> run.consoleLine(line.stream(),
+                    line.epochMillis(), line.text()), mode);
+            run.addCompanion(console);
+            if (console.fallback() != null && mode == ConsoleMode.REDIRECT) {
+                run.problemsSink().report("console", console.fallback());
+            } else if (console.fallback() != null) {
+                run.problemsSink().warnOnce("console", console.fallback());
+            }
         }
         if (o.systemMetrics()) {
             run.addCompanion(SystemMonitor.start(home.root(), o.systemMetricsInterval(), run::logSystem));
         }
+    }
+
+    /** The options' mode; where they leave the default, {@code KEEL_CONSOLE} may pick another. */
+    static ConsoleMode consoleMode(ConsoleMode given, String env, RunImpl run) {
+        if (given != ConsoleMode.AUTO || env == null || env.isBlank()) {
+            return given;
+        }
+        ConsoleMode fromEnv = ConsoleMode.parse(env);
+        if (fromEnv == null) {
+            run.problemsSink().report("console-env", "KEEL_CONSOLE=" + env + " is not a console mode; use auto, "
+                    + "redirect, wrap or off (auto is used)");
+            return given;
+        }
+        return fromEnv;
     }
 
     private static RunImpl resume(RunOptions o, KeelHome home, Store store, Map<String, Object> newConfig) {
@@ -190,6 +212,7 @@ public final class RunFactory {
         RunImpl run = new RunImpl(id, stored.name(), stored.project(), config, new ArrayList<>(stored.tags()), home,
                 o.strict(), o.queueCapacity(), firstStep, stored.summary());
         run.priorFiles(store.files(id));
+        run.consoleSeqFrom(nextConsoleSeq(store, id));
         RunLock lock = lock(home, id);
         EventLogWriter log = openLog(home, id, run);
         if (log != null && log.end() < store.logOffset(id)) {
@@ -205,13 +228,67 @@ public final class RunFactory {
         tracker.drainChanged();
         RunWriter writer = new RunWriter(run, queueOf(run), store, home, log, stored, true,
                 CompletableFuture.completedFuture(CapturedProvenance.none()), o.flushInterval().toMillis(), tracker, run.problemsSink());
-        writer.beginResumed();
+        writer.beginResumed(attempts(store.provenance(id), stored));
         writer.addConfig(newConfig);
         attachSender(RemoteMode.of(o.server()), home, run, writer);
         ProcessHooks.register(run);
         run.start(writer, lock);
         startCompanions(run, o, home);
         return run;
+    }
+
+    /**
+     * One past the highest console line number the run has (0 when none): a few one-line reads,
+     * doubling then halving, since "some line at or after n" holds exactly up to the highest.
+     */
+    static long nextConsoleSeq(Store store, String id) {
+        if (store.console(id, 0, 1).isEmpty()) {
+            return 0;
+        }
+        long present = 0;
+        long absent = 1;
+        while (!store.console(id, absent, 1).isEmpty()) {
+            present = absent;
+            absent *= 2;
+        }
+        while (absent - present > 1) {
+            long mid = present + (absent - present) / 2;
+            if (store.console(id, mid, 1).isEmpty()) {
+                absent = mid;
+            } else {
+                present = mid;
+            }
+        }
+        return absent;
+    }
+
+    /**
+     * Every process that recorded the run, this one last: the earlier list from provenance, else
+     * the process that created it (a run from before attempts were kept).
+     */
+    static List<Map<String, Object>> attempts(Map<String, Object> provenance, RunInfo stored) {
+        List<Map<String, Object>> all = new ArrayList<>();
+        if (provenance.get("attempts") instanceof List<?> earlier && !earlier.isEmpty()) {
+            for (Object a : earlier) {
+                if (a instanceof Map<?, ?> m) {
+                    Map<String, Object> copy = new LinkedHashMap<>();
+                    m.forEach((k, v) -> copy.put(String.valueOf(k), v));
+                    all.add(copy);
+                }
+            }
+        } else {
+            all.add(attempt(stored.host(), stored.pid(), stored.createdAt()));
+        }
+        all.add(attempt(Hosts.name(), ProcessHandle.current().pid(), System.currentTimeMillis()));
+        return all;
+    }
+
+    private static Map<String, Object> attempt(String host, long pid, long startedAt) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("host", host);
+        a.put("pid", pid);
+        a.put("started_at", startedAt);
+        return a;
     }
 
     /** One past the highest step the run logged (system metrics aside), 0 when none. */

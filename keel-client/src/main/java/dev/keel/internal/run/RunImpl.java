@@ -43,6 +43,8 @@ final class RunImpl implements Run {
     private final Problems problems;
     private final AtomicLong nextStep;
     private final AtomicLong consoleSeq = new AtomicLong();
+    /** Console lines are taken until the capture has been closed (it hands on its last lines while closing). */
+    private volatile boolean consoleOpen = true;
     private final AtomicBoolean ended = new AtomicBoolean();
     private final Set<String> tags;
     private final Thread owner = Thread.currentThread();
@@ -76,6 +78,11 @@ final class RunImpl implements Run {
         t.setDaemon(true);
         writerThread = t;
         t.start();
+    }
+
+    /** A resumed run numbers its console lines after those of its earlier processes. */
+    void consoleSeqFrom(long next) {
+        consoleSeq.set(next);
     }
 
     /** Something that lives as long as the run (console capture, system monitor); closed at its end. */
@@ -293,7 +300,7 @@ final class RunImpl implements Run {
      * counted and reported instead (the line was still printed).
      */
     void consoleLine(String stream, long timestamp, String text) {
-        if (!ended.get() && !queue.offer(new Event.Console(consoleSeq.getAndIncrement(), timestamp, stream, text))) {
+        if (consoleOpen && !queue.offer(new Event.Console(consoleSeq.getAndIncrement(), timestamp, stream, text))) {
             problems.report("console-full", "console lines were printed faster than they could be kept; "
                     + "some are missing from the run's log (they were printed as usual)");
         }
@@ -430,6 +437,7 @@ final class RunImpl implements Run {
         for (AutoCloseable c : companions) {
             closeQuietly(c);
         }
+        consoleOpen = false;
         enqueue(new Event.End(state, error, System.currentTimeMillis()));
         wakeWriter();
         Thread w = writerThread;

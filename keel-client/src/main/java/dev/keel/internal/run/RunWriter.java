@@ -130,11 +130,18 @@ final class RunWriter implements Runnable {
     }
 
     /** Queues the return to running of a resumed run. */
-    void beginResumed() {
+    /**
+     * Marks the run running again, recorded by this process (its host and pid replace the
+     * stopped one's); {@code attempts} (provenance) lists every process that recorded the run.
+     */
+    void beginResumed(List<Map<String, Object>> attempts) {
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("state", RunState.RUNNING.label());
         state.put("endedAt", 0L);
+        state.put("host", Hosts.name());
+        state.put("pid", ProcessHandle.current().pid());
         records.add(new SimpleEntry<>(EventType.STATE, state));
+        records.add(new SimpleEntry<>(EventType.PROVENANCE, Map.of("attempts", attempts)));
     }
 
     /** Adds config values to the run (resume with new config sources). */

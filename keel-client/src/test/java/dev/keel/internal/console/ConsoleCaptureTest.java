@@ -64,7 +64,7 @@ class ConsoleCaptureTest {
     }
 
     @Test
-    void aStreamObtainedBeforeInstallationIsNotCaptured() {
+    void wrapModeDoesNotSeeAStreamObtainedBeforeInstallation() {
         PrintStream kept = System.out;
         try (ConsoleCapture.Handle h = ConsoleCapture.install(lines::add, StandardCharsets.UTF_8)) {
             kept.println("from a kept stream");

@@ -55,6 +55,10 @@ public final class WriteBatch {
     /** What the run could not record, one line each (set with its end state); null leaves them unchanged. */
     public List<String> problems;
     public String name;
+    /** The machine of the process now recording the run (a resumed run's); null leaves it unchanged. */
+    public String host;
+    /** That process's id; 0 leaves it unchanged. */
+    public long pid;
 
     /**
      * Rewinds the metric history to {@code step}: points at later steps, stored or already in

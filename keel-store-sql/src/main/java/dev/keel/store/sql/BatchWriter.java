@@ -122,6 +122,12 @@ final class BatchWriter {
         if (batch.name != null) {
             set(sets, values, "name", batch.name);
         }
+        if (batch.host != null) {
+            set(sets, values, "host", batch.host);
+        }
+        if (batch.pid != 0) {
+            set(sets, values, "pid", batch.pid);
+        }
         if (batch.logOffset >= 0) {
             set(sets, values, "log_offset", batch.logOffset);
         }

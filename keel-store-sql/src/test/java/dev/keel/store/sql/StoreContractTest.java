@@ -197,6 +197,23 @@ public abstract class StoreContractTest {
     }
 
     @Test
+    void aResumingProcessReplacesHostAndPidAndOtherBatchesLeaveThem() {
+        store.createRun(run("r1", "p", 1, Map.of()), Map.of());
+        WriteBatch resumed = batch();
+        resumed.state = RunState.RUNNING;
+        resumed.host = "other-box";
+        resumed.pid = 777;
+        store.apply("r1", resumed);
+        WriteBatch later = batch();
+        later.heartbeatAt = 600;
+        store.apply("r1", later);
+
+        RunInfo r = store.run("r1").orElseThrow();
+        assertEquals("other-box", r.host());
+        assertEquals(777, r.pid());
+    }
+
+    @Test
     void applyToAMissingRunFailsWithNotFound() {
         WriteBatch b = batch();
         b.summary.put("x", 1.0);

@@ -36,7 +36,7 @@ import java.util.Set;
  *  "console": [{"seq": 0, "timestamp": 1700000000000, "stream": "out", "text": "epoch 1"}],
  *  "files": [{"name": "model.bin", "hash": "sha256:…", "size": 10, "kind": "file", "created_at": 1700000000000}],
  *  "removed_files": [], "state": "finished", "ended_at": 1700000001000, "heartbeat_at": 1700000001000,
- *  "runtime_ms": 1000, "notes": "…", "tags": ["a"], "name": "…"}
+ *  "runtime_ms": 1000, "notes": "…", "tags": ["a"], "name": "…", "host": "gpu-box", "pid": 4242}
  * }</pre>
  *
  * Every field is optional; absent fields change nothing. Non-finite values are the strings
@@ -49,7 +49,7 @@ public final class BatchJson {
     public static final int MAX_PROBLEM = 4096;
     private static final Set<String> FIELDS = Set.of("log_offset", "metrics", "summary", "config", "provenance",
             "console", "files", "removed_files", "state", "ended_at", "heartbeat_at", "runtime_ms", "notes", "tags",
-            "name", "truncate_after_step", "problems");
+            "name", "truncate_after_step", "problems", "host", "pid");
     private static final Set<String> METRIC_FIELDS = Set.of("keys", "key", "step", "timestamp", "value");
     private static final Set<String> CONSOLE_FIELDS = Set.of("seq", "timestamp", "stream", "text");
     private static final Set<String> FILE_FIELDS = Set.of("name", "hash", "size", "kind", "created_at");
@@ -139,6 +139,12 @@ public final class BatchJson {
             }
             if (b.name != null) {
                 g.writeStringField("name", b.name);
+            }
+            if (b.host != null) {
+                g.writeStringField("host", b.host);
+            }
+            if (b.pid != 0) {
+                g.writeNumberField("pid", b.pid);
             }
             if (b.truncateAfterStep != WriteBatch.NO_TRUNCATION) {
                 g.writeNumberField("truncate_after_step", b.truncateAfterStep);
@@ -323,6 +329,8 @@ public final class BatchJson {
             b.tags = WireCheck.strings(tags, "tags", WireCheck.MAX_KEY);
         }
         b.name = WireCheck.optionalText(root, "name", "name", WireCheck.MAX_KEY);
+        b.host = WireCheck.optionalText(root, "host", "host", WireCheck.MAX_KEY);
+        b.pid = WireCheck.integer(root, "pid", "pid", 0);
         // Set as sent, not through rewindTo: the sender already dropped this batch's own later points.
         b.truncateAfterStep = WireCheck.integer(root, "truncate_after_step", "truncate_after_step", WriteBatch.NO_TRUNCATION);
         return b;

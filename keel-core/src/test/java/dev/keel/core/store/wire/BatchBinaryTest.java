@@ -43,6 +43,8 @@ class BatchBinaryTest {
         b.notes = "notes";
         b.tags = List.of("a", "b");
         b.name = "bold-otter-3";
+        b.host = "gpu-box-2";
+        b.pid = 4242;
         b.problems = List.of("12345 metric points not stored: the event log and the store could not be written");
         b.truncateAfterStep = 6;
         return b;

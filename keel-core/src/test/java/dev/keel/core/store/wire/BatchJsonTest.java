@@ -53,6 +53,8 @@ class BatchJsonTest {
         assertEquals("notes", back.notes);
         assertEquals(List.of("a", "b"), back.tags);
         assertEquals("bold-otter-3", back.name);
+        assertEquals("gpu-box-2", back.host);
+        assertEquals(4242, back.pid);
         assertEquals(b.problems, back.problems);
         assertEquals(b.truncateAfterStep, back.truncateAfterStep);
     }

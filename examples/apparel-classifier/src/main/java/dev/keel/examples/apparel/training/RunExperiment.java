@@ -72,12 +72,8 @@ public final class RunExperiment {
                 overrides = overrides.subList(1, overrides.size());
             }
             ExperimentConfig config = ExperimentConfig.load(experiment, overrides);
-            Outcome o = run(config, Path.of("artifacts"), System.out, null, resume);
-            System.out.printf(Locale.ROOT, "test_accuracy %.4f  test_loss %.4f  training %.1f s%nweights: %s%n",
-                    o.test().accuracy(), o.test().loss(), o.trainSeconds(), o.weights());
-            // for bench/apparel_compare.sh: each epoch's wall time, validation included
-            System.out.println("epoch_times_s " + String.join(" ", o.epochs().stream()
-                    .map(e -> String.format(Locale.ROOT, "%.3f", e.seconds())).toList()));
+            // the results are printed by run(), while the run is live, so that they are in its console log
+            run(config, Path.of("artifacts"), CurrentStdout.stream(), null, resume);
         } catch (IllegalArgumentException | DatasetException | KeelException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
@@ -189,6 +185,11 @@ public final class RunExperiment {
             Files.writeString(weights.resolveSibling("summary.json"), new com.fasterxml.jackson.databind.ObjectMapper()
                     .writerWithDefaultPrettyPrinter().writeValueAsString(Map.of("run", id, "config", config.toMap(),
                             "summary", summary, "dataset", data.checksums())));
+            out.printf(Locale.ROOT, "test_accuracy %.4f  test_loss %.4f  training %.1f s%nweights: %s%n",
+                    eval.accuracy(), eval.loss(), seconds, weights);
+            // for bench/apparel_compare.sh: each epoch's wall time, validation included
+            out.println("epoch_times_s " + String.join(" ", epochs.stream()
+                    .map(e -> String.format(Locale.ROOT, "%.3f", e.seconds())).toList()));
             if (run != null) {
                 try (Run r = run) {
                     summary.forEach((k, v) -> r.summary().put(k, v));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keel.core.ConsoleLine;
 import dev.keel.core.KeelHome;
 import dev.keel.core.MetricSeries;
 import dev.keel.core.RunFile;
@@ -68,6 +69,23 @@ class KillAndResumeTest {
         assertEquals(0, c.waitFor(), () -> "reference run failed: " + c.lines);
         reference = finished(dir, c.lines);
         System.out.println("reference run: " + line(c.lines, l -> l.startsWith("test_accuracy")));
+    }
+
+    @Test
+    void theRunsConsoleLogHoldsEveryLineTheProgramPrintedThroughItsStreamTakenBeforeInit() throws Exception {
+        List<String> printed;
+        synchronized (reference.output()) {
+            printed = new ArrayList<>(reference.output());
+        }
+        List<String> mine = printed.stream().filter(l -> l.startsWith("tracking:") || l.startsWith("dataset:")
+                || l.startsWith("data:") || l.startsWith("checkpoint:") || l.startsWith("test_accuracy")
+                || l.startsWith("weights:") || l.startsWith("epoch_times_s")).toList();
+        assertTrue(mine.size() >= 8, "the lines to look for: " + printed);
+        try (Store store = Stores.open(new KeelHome(reference.home().resolve(".keel")).storeLocation())) {
+            List<String> logged = store.console(reference.runId(), 0, 0).stream()
+                    .filter(l -> l.stream().equals("out")).map(ConsoleLine::text).toList();
+            assertEquals(mine, logged.stream().filter(mine::contains).toList(), "in the run's console log, in order");
+        }
     }
 
     @Test
