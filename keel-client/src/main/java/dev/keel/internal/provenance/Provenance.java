@@ -64,6 +64,14 @@ public final class Provenance {
         return new Provenance(frozen(m), diff);
     }
 
+    /**
+     * Only the command section: cheap and enough for {@code keel run resume}, so it is recorded even
+     * when the full capture is slow (a loaded machine, a large git working tree).
+     */
+    public static Object command(Path workingDir) {
+        return part(() -> Host.command(workingDir));
+    }
+
     /** The provenance as nested maps, lists, strings, numbers, booleans and nulls; immutable. */
     public Map<String, Object> toMap() {
         return map;

@@ -12,8 +12,10 @@ import dev.keel.internal.log.EventType;
 import dev.keel.internal.log.LogRecords;
 import dev.keel.internal.log.LogReplayer;
 import dev.keel.internal.log.MetricCodec;
+import dev.keel.internal.provenance.Provenance;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -481,6 +483,14 @@ final class RunWriter implements Runnable {
     }
 
     private Map<String, Object> provenanceNow() {
+        return provenanceNow(provenance, seeds);
+    }
+
+    /**
+     * The captured sections, or a stand-in while the capture is still running: the stand-in holds
+     * the command line, which is cheap to read, so a run killed early can still be resumed.
+     */
+    static Map<String, Object> provenanceNow(Future<CapturedProvenance> provenance, List<Long> seeds) {
         Map<String, Object> p = new LinkedHashMap<>();
         if (provenance.isDone()) {
             try {
@@ -491,6 +501,7 @@ final class RunWriter implements Runnable {
         } else {
             p.put("error", "provenance capture had not finished (it is recorded when it does, within "
                     + PROVENANCE_WAIT_MS + " ms of the start)");
+            p.put("command", Provenance.command(Path.of("").toAbsolutePath()));
         }
         if (!seeds.isEmpty()) {
             p.put("seeds", List.copyOf(seeds));
