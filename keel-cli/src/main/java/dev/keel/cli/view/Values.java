@@ -8,19 +8,32 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** How values, times and durations look in tables: short for people, exact for CSV. */
 public final class Values {
     private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
     private static final DateTimeFormatter LOCAL_TIME_MS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
     private static final MathContext SHORT = new MathContext(4);
+    private static final Pattern HASH = Pattern.compile("(?:[a-z0-9]+:)?([0-9a-fA-F]{32,})");
 
     private Values() {
     }
 
-    /** A value for a table cell: numbers to 4 significant digits, NaN/Infinity by name. */
+    /**
+     * A value for a table cell: numbers to 4 significant digits (whole numbers whole), NaN/Infinity
+     * by name, hashes ({@code sha256:…} or 32+ hex digits) by their first 8 hex digits and "…".
+     */
     public static String brief(Object value) {
+        if (value instanceof String s) {
+            Matcher hash = HASH.matcher(s);
+            if (hash.matches()) {
+                return hash.group(1).substring(0, 8) + "…";
+            }
+        }
         if (value instanceof Double || value instanceof Float) {
             double d = ((Number) value).doubleValue();
             if (!Double.isFinite(d)) {
@@ -33,7 +46,7 @@ public final class Values {
             if (abs >= 1e-4 && abs < 1e12) {
                 return new BigDecimal(d).round(SHORT).stripTrailingZeros().toPlainString();
             }
-            return String.format(java.util.Locale.ROOT, "%.4e", d);
+            return String.format(Locale.ROOT, "%.4e", d);
         }
         return exact(value);
     }
