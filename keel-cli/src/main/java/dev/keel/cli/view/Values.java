@@ -51,6 +51,28 @@ public final class Values {
         return exact(value);
     }
 
+    /**
+     * A number as it was logged: whole numbers without ".0" ({@code epoch 5}), and a float that was
+     * widened to a double by its shortest float form ({@code 0.9044}, not {@code 0.9043999910354614});
+     * other values as {@link #exact}.
+     */
+    public static String asLogged(Object value) {
+        if (value instanceof Double || value instanceof Float) {
+            double d = ((Number) value).doubleValue();
+            if (!Double.isFinite(d)) {
+                return Json.nonFiniteName(d);
+            }
+            if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+                return Long.toString((long) d);
+            }
+            if ((double) (float) d == d) {
+                return Float.toString((float) d);
+            }
+            return Double.toString(d);
+        }
+        return exact(value);
+    }
+
     /** A value written out in full (CSV): numbers as Java prints them, trees as JSON. */
     public static String exact(Object value) {
         if (value == null) {
