@@ -33,8 +33,8 @@ import java.util.concurrent.Callable;
  * {@code --quick} keeps the tiny built-in example (three runs in seconds, no DJL).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Trains the reference project (examples/apparel-classifier: Fashion-MNIST with DJL),",
-                "tracked in project apparel-classifier, then prints the run's summary and the runs table.",
+        description = {"Trains the reference project (examples/apparel-classifier: Fashion-MNIST with DJL), tracked.",
+                "The run goes to project apparel-classifier; its summary and the runs table are printed.",
                 "Finds the data in ~/.keel/datasets, /usr/share/datasets/fashion-mnist, or downloads it.",
                 "Arguments go to the experiment: keel demo epochs=3 network=cnn   |   keel demo cnn",
                 "--quick instead trains a tiny built-in example three times (seconds, no DJL)."})
