@@ -1,5 +1,6 @@
 package dev.keel.cli.view;
 
+import dev.keel.core.ByteSizes;
 import dev.keel.core.Json;
 import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
@@ -94,7 +95,7 @@ public record RunDetails(RunInfo run, Map<String, Object> provenance, List<RunFi
         } else {
             out.append('\n');
             for (RunFile f : files) {
-                out.append("  ").append(f.name()).append("  ").append(f.size()).append(" B  ")
+                out.append("  ").append(f.name()).append("  ").append(ByteSizes.iec(f.size())).append("  ")
                         .append(f.kind()).append("  ").append(f.hash()).append('\n');
             }
         }

@@ -120,18 +120,6 @@ public final class Values {
         return epochMs <= 0 ? "" : isoTime(epochMs);
     }
 
-    /** A byte count in binary units: {@code 512 B}, {@code 1.5 KiB}, {@code 10 GiB}. */
-    public static String bytes(long n) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
-        double v = n;
-        int u = 0;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return u == 0 ? n + " B" : brief(Math.round(v * 10) / 10.0) + " " + units[u];
-    }
-
     /** A duration the way people read it: {@code 850ms}, {@code 42s}, {@code 3m07s}, {@code 2h05m}, {@code 3d4h}. */
     public static String duration(long ms) {
         if (ms < 0) {
