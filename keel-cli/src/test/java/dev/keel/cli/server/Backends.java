@@ -71,9 +71,14 @@ final class Backends implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        proxy.stop();
-        blobs.close();
-        postgres.close();
+    public void close() throws IOException {
+        try {
+            proxy.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("S3Proxy did not stop", e);
+        } finally {
+            blobs.close();
+            postgres.close();
+        }
     }
 }
