@@ -17,7 +17,7 @@ import java.util.Map;
  * runs contract plus {@code group, host, pid, ended_at, heartbeat_at, provenance, inputs, files, metrics}).
  * The text shows numbers as logged, says how a summary value that is not the last one logged came
  * to be ({@code summaryNotes}, see {@link SummaryNotes}), and prints the command once with its
- * class path counted, unless {@code full}.
+ * class path counted, unless {@code full}. Sizes ({@code …_bytes}) read in binary units.
  */
 public record RunDetails(RunInfo run, Map<String, Object> provenance, List<RunFile> files, List<String> metrics,
                          List<RunInput> inputs, Map<String, String> summaryNotes) {
@@ -115,8 +115,9 @@ public record RunDetails(RunInfo run, Map<String, Object> provenance, List<RunFi
         Map<String, Object> out = new LinkedHashMap<>(provenance);
         Object argv = out.remove("command.argv");
         if (argv instanceof List<?> words && out.containsKey("command.command_line")) {
-            out.put("command.command_line", CommandLines.shortened(words.stream().map(String::valueOf).toList())
-                    + "   (keel run show --full: all of it)");
+            String shortened = CommandLines.shortened(words.stream().map(String::valueOf).toList());
+            boolean folded = !shortened.equals(String.valueOf(out.get("command.command_line")));
+            out.put("command.command_line", shortened + (folded ? "   (keel run show --full: all of it)" : ""));
         }
         return out;
     }
@@ -133,7 +134,8 @@ public record RunDetails(RunInfo run, Map<String, Object> provenance, List<RunFi
         String indent = " ".repeat(width + 4);
         values.forEach((k, v) -> {
             out.append("  ").append(k).append(" ".repeat(width - k.length())).append("  ");
-            String text = Values.asLogged(v) + (notes.containsKey(k) ? "  " + notes.get(k) : "");
+            String text = (k.endsWith("_bytes") && v instanceof Number n ? ByteSizes.iec(n.longValue())
+                    : Values.asLogged(v)) + (notes.containsKey(k) ? "  " + notes.get(k) : "");
             if (v instanceof List<?> list && text.length() > 60
                     && list.stream().noneMatch(e -> e instanceof Map<?, ?> || e instanceof List<?>)) {
                 // Long lists (dependencies…) read better one item a line.

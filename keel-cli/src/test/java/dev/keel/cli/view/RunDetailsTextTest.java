@@ -1,13 +1,18 @@
 package dev.keel.cli.view;
 
 import dev.keel.core.MetricSeries;
+import dev.keel.core.RunInfo;
+import dev.keel.core.RunState;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RunDetailsTextTest {
     @Test
@@ -35,6 +40,25 @@ class RunDetailsTextTest {
         String cp = String.join(File.pathSeparator, "/x/classes", "/m2/a.jar", "/m2/b.jar");
         assertEquals("/usr/bin/java -Dx=1 -cp [2 jars, 1 folder] dev.keel.Main mlp epochs=3",
                 CommandLines.shortened(List.of("/usr/bin/java", "-Dx=1", "-cp", cp, "dev.keel.Main", "mlp", "epochs=3")));
+    }
+
+    @Test
+    void runShowPrintsTheCommandOnceWithItsClassPathCountedAndSizesInBinaryUnits() {
+        String cp = String.join(File.pathSeparator, "/m2/a.jar", "/m2/b.jar");
+        List<String> argv = List.of("java", "-cp", cp, "Main", "mlp");
+        Map<String, Object> provenance = Map.of(
+                "command", Map.of("command_line", String.join(" ", argv), "argv", argv),
+                "machine", Map.of("memory_bytes", 25_276_194_816L));
+        RunInfo run = new RunInfo("abcd1234", "p", "n", "", "u", List.of(), "", RunState.FINISHED, 1, 1, 2, 1, "", "h",
+                1, Map.of(), Map.of());
+        String text = new RunDetails(run, provenance, List.of(), List.of(), List.of()).text(0);
+        assertTrue(text.contains("command.command_line  java -cp [2 jars] Main mlp   (keel run show --full: all of it)\n"),
+                text);
+        assertFalse(text.contains("command.argv"), text);
+        assertFalse(text.contains("/m2/a.jar"), text);
+        assertTrue(text.contains("machine.memory_bytes  23.5 GiB\n"), text);
+        String full = new RunDetails(run, provenance, List.of(), List.of(), List.of()).text(0, true);
+        assertTrue(full.contains("command.argv") && full.contains("/m2/a.jar"), full);
     }
 
     private static MetricSeries series(float... values) {
