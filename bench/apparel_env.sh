@@ -3,7 +3,7 @@
 # bench/.venv-torch once, prints the machine line, and defines median and epochs_of.
 export OPT_OUT_TRACKING=true
 mvn -q -B -o -pl examples/apparel-classifier -am -DskipTests package dependency:build-classpath \
-    -Dmdep.outputFile=target/classpath.txt >&2
+    -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt >&2
 ex=examples/apparel-classifier
 cp="$PWD/$ex/target/classes:$(cat $ex/target/classpath.txt)"
 work=$(mktemp -d)

@@ -1,7 +1,7 @@
 package dev.keel.cli;
 
+import dev.keel.core.ByteSizes;
 import dev.keel.cli.access.StoreAccess;
-import dev.keel.cli.view.Values;
 import dev.keel.internal.cache.CacheBound;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -43,9 +43,9 @@ final class CacheCommand implements Callable<Integer> {
         if (action != null) {
             CacheBound.Removed removed = action.clean ? bound.clean() : bound.enforce();
             output.note("removed " + removed.entries() + " entr" + (removed.entries() == 1 ? "y" : "ies") + ", "
-                    + Values.bytes(removed.bytes()));
+                    + ByteSizes.iec(removed.bytes()));
         }
-        output.text(bound.dir() + "  " + Values.bytes(bound.size()) + " of " + Values.bytes(bound.maxBytes())
+        output.text(bound.dir() + "  " + ByteSizes.iec(bound.size()) + " of " + ByteSizes.iec(bound.maxBytes())
                 + "\n");
         return 0;
     }

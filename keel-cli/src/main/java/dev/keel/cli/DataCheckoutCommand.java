@@ -17,8 +17,8 @@ import java.util.concurrent.Callable;
 
 /** {@code keel data checkout REF DIR}. */
 @Command(name = "checkout", mixinStandardHelpOptions = true,
-        description = {"Materialises a version in DIR as independent copies (editing one changes nothing stored),",
-                "or, with --link hardlink, as read-only hard links to the local cache (no second copy on disk; see its risk).",
+        description = {"Materialises a version in DIR as independent copies (editing one changes nothing stored).",
+                "With --link hardlink: as read-only hard links to the local cache (no second copy on disk; see its risk).",
                 "Only missing or different files are written; a damaged file is refused."})
 final class DataCheckoutCommand implements Callable<Integer> {
     @Mixin
@@ -34,7 +34,8 @@ final class DataCheckoutCommand implements Callable<Integer> {
     Path dir;
 
     @Option(names = "--link", paramLabel = "MODE", defaultValue = "copy",
-            description = {"copy (default): independent, writable files written from the stored data;",
+            description = {"How files are made: copy (the default) or hardlink.",
+                    "copy: independent, writable files written from the stored data.",
                     "hardlink: read-only hard links to the local cache, no bytes written when cached. Risk: "
                             + LinkMode.HARDLINK_RISK + "."})
     String link;

@@ -15,8 +15,8 @@ import java.util.concurrent.Callable;
 
 /** {@code keel data diff REF1 REF2}. */
 @Command(name = "diff", mixinStandardHelpOptions = true,
-        description = {"Lists the paths added (+), removed (-) and modified (~) from REF1 to REF2, with sizes,",
-                "then the totals."})
+        description = {"Lists the paths added (+), removed (-) and modified (~) from REF1 to REF2, with sizes.",
+                "The totals follow."})
 final class DataDiffCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;

@@ -15,8 +15,9 @@ import java.util.concurrent.Callable;
 
 /** {@code keel data gc}. */
 @Command(name = "gc", mixinStandardHelpOptions = true,
-        description = {"Removes blobs that no dataset version and no run file (artifact, checkpoint, saved diff)",
-                "references, and cache files of removed versions. Blobs younger than an hour are kept."})
+        description = {"Removes blobs nothing references, and cache files of removed versions.",
+                "A blob is referenced by a dataset version or a run file (artifact, checkpoint, saved diff).",
+                "Blobs younger than an hour are kept."})
 final class DataGcCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;

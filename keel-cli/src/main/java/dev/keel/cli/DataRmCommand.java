@@ -18,8 +18,8 @@ import java.util.concurrent.Callable;
 
 /** {@code keel data rm REF|NAME}: removes a version, or a whole dataset, after asking. */
 @Command(name = "rm", mixinStandardHelpOptions = true,
-        description = {"Removes one version (NAME:v3, NAME:TAG, NAME@HASH) or, given a bare NAME, the whole",
-                "dataset. Bytes no other version needs are freed by the next 'keel data gc'."})
+        description = {"Removes one version (NAME:v3, NAME:TAG, NAME@HASH) or, given a bare NAME, the whole dataset.",
+                "Bytes no other version needs are freed by the next 'keel data gc'."})
 final class DataRmCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;

@@ -15,9 +15,10 @@ import java.util.concurrent.Callable;
 
 /** {@code keel data verify [REF]}. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Rehashes every stored object of one version, or of all versions, and names each damaged",
-                "file with the versions it breaks; then rehashes the local checkout cache's copies of those files,",
-                "removing (and naming) any that changed: the next checkout writes them again from the stored data."},
+        description = {"Rehashes every stored object of one version, or of all versions, and names each damaged file.",
+                "Each damaged file is named with the versions it breaks; then the local checkout cache's copies of",
+                "those files are rehashed, and any that changed are removed (and named): the next checkout writes",
+                "them again from the stored data."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:all data intact", "1:damage found (or an error)", "2:usage error"})
 final class DataVerifyCommand implements Callable<Integer> {

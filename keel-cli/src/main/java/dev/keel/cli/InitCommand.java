@@ -15,8 +15,9 @@ import java.util.concurrent.Callable;
 
 /** {@code keel init DIR}: scaffolds a new Keel project in the reference project's layout. */
 @Command(name = "init", mixinStandardHelpOptions = true,
-        description = {"Creates a new Keel project in DIR: keel.yaml, README, pom.xml, an experiment config, a",
-                "dataset, an MLP network, a model, a tracked training entry point, a predictor and tests.",
+        description = {"Creates a new Keel project in DIR that builds, trains and passes its tests out of the box.",
+                "It holds keel.yaml, a README, a pom.xml, an experiment config, a dataset, an MLP network, a model,",
+                "a tracked training entry point, a predictor and tests.",
                 "It builds and passes its tests out of the box: cd DIR && mvn -q verify.",
                 "The Keel jars it depends on are installed into ~/.m2 from this Keel checkout when missing."})
 final class InitCommand implements Callable<Integer> {

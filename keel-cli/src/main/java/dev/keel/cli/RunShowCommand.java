@@ -5,6 +5,7 @@ import dev.keel.cli.access.LiveRuns;
 import dev.keel.cli.access.RunLookup;
 import dev.keel.cli.access.StoreAccess;
 import dev.keel.cli.view.RunDetails;
+import dev.keel.cli.view.SummaryNotes;
 import dev.keel.core.RunInfo;
 import dev.keel.core.data.RunInput;
 import dev.keel.core.store.Store;
@@ -17,7 +18,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code keel run show ID}. */
@@ -37,6 +40,9 @@ final class RunShowCommand implements Callable<Integer> {
             description = "table (text) or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
+    @Option(names = "--full", description = "Print the command's whole class path and its argument list too.")
+    boolean full;
+
     @Override
     public Integer call() {
         StoreAccess access = home.access();
@@ -46,16 +52,29 @@ final class RunShowCommand implements Callable<Integer> {
             LiveRuns live = new LiveRuns(access.home());
             live.recover(store);
             RunInfo run = live.effective(RunLookup.find(store, runId, access.home().toString()));
-            details = new RunDetails(run, store.provenance(run.id()), store.files(run.id()),
-                    store.metricKeys(run.id()), inputs(access, run.id(), output));
+            List<String> metricKeys = store.metricKeys(run.id());
+            details = new RunDetails(run, store.provenance(run.id()), store.files(run.id()), metricKeys,
+                    inputs(access, run.id(), output), format == Format.json ? Map.of() : summaryNotes(store, run, metricKeys));
         }
         long now = System.currentTimeMillis();
         if (format == Format.json) {
             output.json(details.json(now));
         } else {
-            output.text(details.text(now));
+            output.text(details.text(now, full));
         }
         return 0;
+    }
+
+    /** For each summary value that is also a logged metric but not its last value: where it came from. */
+    private static Map<String, String> summaryNotes(Store store, RunInfo run, List<String> metricKeys) {
+        Map<String, String> notes = new HashMap<>();
+        for (Map.Entry<String, Object> e : run.summary().entrySet()) {
+            if (metricKeys.contains(e.getKey())) {
+                SummaryNotes.of(e.getValue(), store.history(run.id(), e.getKey()))
+                        .ifPresent(note -> notes.put(e.getKey(), note));
+            }
+        }
+        return notes;
     }
 
     private static List<RunInput> inputs(StoreAccess access, String runId, Output output) {

@@ -10,6 +10,7 @@ import dev.keel.cli.view.RunsTable;
 import dev.keel.core.RunInfo;
 import dev.keel.core.data.RunInput;
 import dev.keel.core.filter.Expr;
+import dev.keel.core.filter.Field;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
 import dev.keel.core.KeelException;
@@ -28,12 +29,15 @@ import java.util.concurrent.Callable;
 /** {@code keel runs}: the runs table. */
 @Command(name = "runs", mixinStandardHelpOptions = true,
         description = {"Lists runs as a table, newest first unless --sort says otherwise.",
-                "Columns: ID, Name, State, Notes, User, Tags, Created, Runtime, Sweep, Inputs (dataset versions",
-                "used, when any run used one), then one per config key",
-                "and one per summary metric (system/ metrics are left out; empty columns are hidden in the",
-                "text table). Runs whose process vanished show as crashed."},
+                "Columns: ID, Name, State, the summary metrics (the one sorted by first, then test_, then val_",
+                "metrics), the config keys that differ between the listed runs (those the same in every run",
+                "are listed once under the table), then Runtime, Created, Tags, User, Notes, Sweep and Inputs",
+                "(dataset versions used). Hashes show their first 8 digits; system/ metrics are left out;",
+                "--columns picks the columns; csv and json have every value in full. Runs whose process",
+                "vanished show as crashed."},
         footer = {"%nExamples:",
                 "  keel runs --sort -val_accuracy --limit 10",
+                "  keel runs --columns name,test_accuracy,val_loss,config.learning_rate",
                 "  keel runs --filter 'config.layers >= 64 and summary.val_accuracy > 0.87 and state = finished'",
                 "  keel runs --filter 'tags contains \"mlp\" or config.optimizer in (\"adam\", \"sgd\")' --format csv"})
 final class RunsCommand implements Callable<Integer> {
@@ -62,8 +66,17 @@ final class RunsCommand implements Callable<Integer> {
             description = "table, json or csv (default: ${DEFAULT-VALUE}).")
     Format format;
 
+    @Option(names = "--columns", paramLabel = "A,B,…", split = ",",
+            description = "Only these columns, in this order: a header (ID, Created), config.KEY, summary.KEY, "
+                    + "or a key alone when only one column has it (val_loss, lr); table and csv only.")
+    List<String> columns;
+
     @Override
     public Integer call() {
+        if (columns != null && format == Format.json) {
+            throw KeelException.invalid("--columns picks table or csv columns; json prints whole runs "
+                    + "(drop --columns, or use --format csv)");
+        }
         Output output = new Output(spec.commandLine());
         Expr expr = filter == null || filter.isBlank() ? null : Filters.parse(filter, spec.commandLine());
         SortKey sortKey = sort == null || sort.isBlank() ? null : SortKey.parse(sort);
@@ -103,9 +116,13 @@ final class RunsCommand implements Callable<Integer> {
                 Map<String, List<RunInput>> used = inputs;
                 output.json(runs.stream().map(r -> RunJson.of(r, used.getOrDefault(r.id(), List.of()), now)).toList());
             }
-            case csv -> output.table(RunsTable.build(runs, inputs, now, true), Format.csv);
+            case csv -> output.table(columns == null ? RunsTable.build(runs, inputs, now, true)
+                    : RunsTable.picked(runs, inputs, now, true, columns), Format.csv);
             default -> {
-                output.table(RunsTable.build(runs, inputs, now, false), Format.table);
+                String firstMetric = sortKey != null && sortKey.field().kind() == Field.Kind.SUMMARY
+                        ? sortKey.field().path() : null;
+                output.table(columns == null ? RunsTable.forPeople(runs, inputs, now, firstMetric)
+                        : RunsTable.picked(runs, inputs, now, false, columns), Format.table);
                 if (RunsTable.anyProblems(runs)) {
                     output.note(RunsTable.PROBLEM_NOTE);
                 }

@@ -27,7 +27,7 @@ public final class ServerTeamsCommand implements Runnable {
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Create a team.")
     static final class Add implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "TEAM")
+        @Parameters(index = "0", paramLabel = "TEAM", description = "The new team's name.")
         String team;
 
         @Mixin
@@ -48,10 +48,10 @@ public final class ServerTeamsCommand implements Runnable {
 
     @Command(name = "add-member", mixinStandardHelpOptions = true, description = "Add a user to a team.")
     static final class AddMember implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "TEAM")
+        @Parameters(index = "0", paramLabel = "TEAM", description = "The team.")
         String team;
 
-        @Parameters(index = "1", paramLabel = "USER")
+        @Parameters(index = "1", paramLabel = "USER", description = "The user's name.")
         String user;
 
         @Mixin
@@ -73,10 +73,10 @@ public final class ServerTeamsCommand implements Runnable {
 
     @Command(name = "remove-member", mixinStandardHelpOptions = true, description = "Remove a user from a team.")
     static final class RemoveMember implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "TEAM")
+        @Parameters(index = "0", paramLabel = "TEAM", description = "The team.")
         String team;
 
-        @Parameters(index = "1", paramLabel = "USER")
+        @Parameters(index = "1", paramLabel = "USER", description = "The user's name.")
         String user;
 
         @Mixin

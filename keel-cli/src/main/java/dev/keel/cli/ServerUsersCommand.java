@@ -70,7 +70,7 @@ public final class ServerUsersCommand implements Runnable {
 
     @Command(name = "key", mixinStandardHelpOptions = true, description = "Print a new API key for an existing user.")
     static final class Key implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "NAME")
+        @Parameters(index = "0", paramLabel = "NAME", description = "The user who gets the key.")
         String name;
 
         @Mixin
@@ -137,7 +137,7 @@ public final class ServerUsersCommand implements Runnable {
     @Command(name = "revoke", mixinStandardHelpOptions = true,
             description = "Revoke an API key, by its id (see 'users ls') or the key itself. Takes effect at once.")
     static final class Revoke implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "KEY_ID")
+        @Parameters(index = "0", paramLabel = "KEY_ID", description = "The key's id (see 'users ls') or the key itself.")
         String key;
 
         @Mixin

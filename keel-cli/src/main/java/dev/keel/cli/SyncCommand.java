@@ -1,9 +1,9 @@
 package dev.keel.cli;
 
+import dev.keel.core.ByteSizes;
 import dev.keel.cli.access.LiveRuns;
 import dev.keel.cli.access.RunLookup;
 import dev.keel.cli.access.StoreAccess;
-import dev.keel.cli.view.Values;
 import dev.keel.core.KeelException;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
@@ -71,7 +71,7 @@ final class SyncCommand implements Callable<Integer> {
                     failed++;
                     out.println(o.runId() + "  not synced: " + o.problem());
                 } else {
-                    out.println(o.runId() + "  " + (o.bytesSent() > 0 ? "uploaded " + Values.bytes(o.bytesSent())
+                    out.println(o.runId() + "  " + (o.bytesSent() > 0 ? "uploaded " + ByteSizes.iec(o.bytesSent())
                             : "up to date") + (o.problem() != null ? " (" + o.problem() + ")" : ""));
                 }
             }

@@ -24,11 +24,11 @@ class CacheCommandTest {
         Cli cli = new Cli(home);
         Cli.Result shown = cli.run("cache");
         assertEquals(0, shown.code(), shown.err());
-        assertEquals(cache + "  3 KiB of 10 GiB\n", shown.out());
+        assertEquals(cache + "  3.0 KiB of 10.0 GiB\n", shown.out());
 
         Cli.Result cleaned = cli.run("cache", "--clean");
         assertEquals(0, cleaned.code(), cleaned.err());
-        assertTrue(cleaned.err().contains("removed 1 entry, 3 KiB"), cleaned.err());
+        assertTrue(cleaned.err().contains("removed 1 entry, 3.0 KiB"), cleaned.err());
         assertFalse(Files.exists(cache.resolve("entry")));
         assertEquals(3, RunsCommandTest.ids(cli.run("runs")).size());
     }

@@ -83,7 +83,8 @@ class DemoLaunchTest {
         Files.setLastModifiedTime(source, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
         assertTrue(build.stale(), "a newer source");
         assertEquals(List.of("mvn", "-q", "-B", "-pl", KeelCheckout.EXAMPLE, "-am", "-DskipTests", "compile",
-                "dependency:build-classpath", "-Dmdep.outputFile=target/classpath.txt"), build.mavenCommand());
+                "dependency:build-classpath", "-DincludeScope=runtime",
+                "-Dmdep.outputFile=target/runtime-classpath.txt"), build.mavenCommand());
     }
 
     @Test

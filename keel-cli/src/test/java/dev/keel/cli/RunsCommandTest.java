@@ -31,14 +31,14 @@ class RunsCommandTest {
     }
 
     @Test
-    void tableHasTheWandbColumnsThenConfigAndSummaryButNoSystemMetrics() {
+    void tableShowsSummaryMetricsThenDifferingConfigThenTheOtherColumnsButNoSystemMetrics() {
         Cli.Result r = cli.run("runs");
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().split("\n");
-        assertTrue(lines[0].contains("config") && lines[0].contains("summary"), lines[0]);
+        assertTrue(lines[0].indexOf("summary") < lines[0].indexOf("config"), lines[0]);
         List<String> header = Arrays.asList(lines[1].trim().split("\\s+"));
-        assertEquals(List.of("ID", "Name", "State", "Notes", "User", "Tags", "Created", "Runtime",
-                "layers", "lr", "optimizer.name", "val_accuracy", "val_loss"), header);
+        assertEquals(List.of("ID", "Name", "State", "val_accuracy", "val_loss", "layers", "lr", "optimizer.name",
+                "Runtime", "Created", "Tags", "User", "Notes"), header);
         assertFalse(r.out().contains("cpu_percent"));
         assertEquals(5, lines.length, r.out());
     }
@@ -66,6 +66,38 @@ class RunsCommandTest {
         assertTrue(r.err().contains("no listed run has summary.layers; did you mean --sort -config.layers?"),
                 r.err());
         assertEquals("", cli.run("runs", "--sort", "val_loss").err());
+    }
+
+    @Test
+    void columnsPicksColumnsByHeaderKeyOrShortNameInTheOrderGiven() {
+        Cli.Result r = cli.run("runs", "--columns", "name,val_loss,config.lr,name,Created", "--sort", "created");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().split("\n");
+        assertEquals(List.of("Name", "val_loss", "lr", "Name", "Created"), Arrays.asList(lines[1].trim().split("\\s+")));
+        assertTrue(lines[2].startsWith("brave-otter-1"), lines[2]);
+        Cli.Result csv = cli.run("runs", "--columns", "id,optimizer.name,val_accuracy", "--format", "csv");
+        assertEquals("id,config.optimizer.name,summary.val_accuracy", csv.out().split("\n")[0]);
+    }
+
+    @Test
+    void anUnknownColumnNamesTheColumnsThereAre() {
+        Cli.Result r = cli.run("runs", "--columns", "name,accuracy");
+        assertEquals(2, r.code());
+        assertEquals("", r.out());
+        assertTrue(r.err().contains("no column 'accuracy' in the listed runs; the columns are: id, name, state, notes, "
+                + "user, tags, created, runtime, sweep, config.layers, config.lr, config.optimizer.name, "
+                + "summary.val_accuracy, summary.val_loss"), r.err());
+        assertTrue(cli.run("runs", "--columns", "name", "--format", "json").err()
+                .contains("--columns picks table or csv columns"));
+    }
+
+    @Test
+    void configEveryListedRunSharesIsNamedOnceUnderTheTable() {
+        Cli.Result r = cli.run("runs", "--filter", "config.optimizer.name = \"adam\"");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().endsWith("\nsame in every run: optimizer.name=adam\n"), r.out());
+        assertFalse(r.out().split("\n")[1].contains("optimizer"), r.out());
+        assertEquals(List.of("cccc3333", "aaaa1111"), ids(r));
     }
 
     @Test
@@ -147,7 +179,7 @@ class RunsCommandTest {
         assertEquals(0, r.code(), r.err());
         List<String> ids = new ArrayList<>();
         String[] lines = r.out().split("\n");
-        for (int i = 2; i < lines.length; i++) {
+        for (int i = 2; i < lines.length && !lines[i].isEmpty(); i++) {
             ids.add(lines[i].substring(0, 8));
         }
         return ids;

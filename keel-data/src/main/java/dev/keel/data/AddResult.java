@@ -1,5 +1,6 @@
 package dev.keel.data;
 
+import dev.keel.core.ByteSizes;
 import dev.keel.core.data.DatasetVersion;
 
 /**
@@ -18,6 +19,6 @@ public record AddResult(DatasetVersion version, boolean created, int added, int 
             return version.ref() + " unchanged: the content equals the latest version, no new version made";
         }
         return version.ref() + " (" + version.shortHash() + ")  +" + added + " -" + removed + " ~" + modified + "  "
-                + Sizes.human(bytesStored) + " newly stored";
+                + ByteSizes.iec(bytesStored) + " newly stored";
     }
 }

@@ -1,5 +1,6 @@
 package dev.keel.data;
 
+import dev.keel.core.ByteSizes;
 import dev.keel.core.data.DatasetVersion;
 
 import java.util.List;
@@ -15,6 +16,6 @@ public record DatasetDiff(DatasetVersion from, DatasetVersion to, List<FileChang
     public String stat() {
         long delta = to.totalBytes() - from.totalBytes();
         return from.ref() + " -> " + to.ref() + ": +" + count(FileChange.Kind.ADDED) + " -" + count(FileChange.Kind.REMOVED)
-                + " ~" + count(FileChange.Kind.MODIFIED) + " files, " + (delta >= 0 ? "+" : "-") + Sizes.human(Math.abs(delta));
+                + " ~" + count(FileChange.Kind.MODIFIED) + " files, " + (delta >= 0 ? "+" : "-") + ByteSizes.iec(Math.abs(delta));
     }
 }

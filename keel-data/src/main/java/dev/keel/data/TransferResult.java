@@ -1,5 +1,7 @@
 package dev.keel.data;
 
+import dev.keel.core.ByteSizes;
+
 /**
  * What a {@code keel data push} or {@code pull} did.
  *
@@ -17,7 +19,7 @@ public record TransferResult(String ref, String hash, boolean created, long obje
     public String summary(String verb) {
         String shortHash = hash.substring(hash.indexOf(':') + 1, Math.min(hash.length(), hash.indexOf(':') + 13));
         return ref + " (" + shortHash + "): " + verb + " " + objectsSent + " object" + (objectsSent == 1 ? "" : "s")
-                + " (" + Sizes.human(bytesSent) + "), " + objectsSkipped + " already there"
+                + " (" + ByteSizes.iec(bytesSent) + "), " + objectsSkipped + " already there"
                 + (created ? "" : "; the version was already there");
     }
 }

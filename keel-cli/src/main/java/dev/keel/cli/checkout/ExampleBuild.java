@@ -16,10 +16,11 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Compiles the reference project (with the Keel modules it uses) and writes its class path to
- * {@code target/classpath.txt}, when that file is missing or older than any source. The class
- * path names the jars in the local Maven repository (PyTorch's ~200 MB native jar among them),
- * so the CLI's own fat jar never has to carry them.
+ * Compiles the reference project (with the Keel modules it uses) and writes its run-time class
+ * path to {@code target/runtime-classpath.txt}, when that file is missing or older than any
+ * source. The class path names the jars in the local Maven repository (PyTorch's ~200 MB native
+ * jar among them), so the CLI's own fat jar never has to carry them. It leaves test-scope jars
+ * (JUnit…) out: the run records every jar on its class path as a dependency.
  */
 public final class ExampleBuild {
     // Build output, data, and modules the example does not use (a CLI change needs no example rebuild).
@@ -32,13 +33,13 @@ public final class ExampleBuild {
     }
 
     public Path classpathFile() {
-        return checkout.example().resolve("target").resolve("classpath.txt");
+        return checkout.example().resolve("target").resolve("runtime-classpath.txt");
     }
 
     /** The Maven command that compiles the example and writes its class path, run in the checkout's root. */
     public List<String> mavenCommand() {
         return List.of("mvn", "-q", "-B", "-pl", KeelCheckout.EXAMPLE, "-am", "-DskipTests", "compile",
-                "dependency:build-classpath", "-Dmdep.outputFile=target/classpath.txt");
+                "dependency:build-classpath", "-DincludeScope=runtime", "-Dmdep.outputFile=target/runtime-classpath.txt");
     }
 
     /** True when the class path file is missing or a Java source, pom or resource is newer. */

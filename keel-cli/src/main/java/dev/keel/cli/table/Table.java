@@ -10,6 +10,7 @@ import java.util.List;
 public final class Table {
     private final List<Column> columns = new ArrayList<>();
     private final List<List<String>> rows = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
 
     /**
      * A column: {@code key} names it for machines (CSV headers, sort keys), {@code header} for
@@ -55,6 +56,16 @@ public final class Table {
 
     public List<List<String>> rows() {
         return List.copyOf(rows);
+    }
+
+    /** Adds a line printed under the text table (CSV leaves it out), e.g. what every row shares. */
+    public Table note(String line) {
+        notes.add(line);
+        return this;
+    }
+
+    public List<String> notes() {
+        return List.copyOf(notes);
     }
 
     /** The machine names of the columns, in order. */

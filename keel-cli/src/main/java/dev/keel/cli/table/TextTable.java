@@ -8,7 +8,8 @@ import java.util.List;
  * row are left out; long cells are cut with "…" (no cell wider than {@value #MAX_CELL}); when the
  * line is still too wide the widest shrinkable columns give way down to {@value #MIN_CELL}
  * characters; then columns with a drop rank are left out (highest first), then trailing columns
- * (all listed in {@link Result#hidden()}, so the caller can say so on stderr).
+ * (all listed in {@link Result#hidden()}, so the caller can say so on stderr). The table's notes
+ * follow it after a blank line, wrapped to the width.
  */
 public final class TextTable {
     static final int MAX_CELL = 32;
@@ -81,7 +82,28 @@ public final class TextTable {
             kept.forEach(c -> cells.add(row.get(c)));
             line(out, cells, columns, widths, shown);
         }
+        if (!table.notes().isEmpty()) {
+            out.append('\n');
+            table.notes().forEach(note -> wrap(out, note, width));
+        }
         return new Result(out.toString(), List.copyOf(hidden));
+    }
+
+    /** Breaks a note at spaces so no line is wider than {@code width}; later lines are indented. */
+    static void wrap(StringBuilder out, String note, int width) {
+        StringBuilder line = new StringBuilder();
+        for (String word : note.split(" ")) {
+            if (line.length() > 0 && displayWidth(line.toString()) + 1 + displayWidth(word) > width) {
+                out.append(line).append('\n');
+                line.setLength(0);
+                line.append("  ");
+            }
+            if (line.length() > 0 && !line.toString().isBlank()) {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        out.append(line).append('\n');
     }
 
     /** The width of the kept columns once shrunk as far as allowed: what dropping must get under. */
@@ -194,7 +216,7 @@ public final class TextTable {
     }
 
     /** Cuts a cell to {@code width} code points, ending with "…" when cut; line breaks become spaces. */
-    static String fit(String cell, int width) {
+    public static String fit(String cell, int width) {
         String flat = cell.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ');
         if (displayWidth(flat) <= width) {
             return flat;

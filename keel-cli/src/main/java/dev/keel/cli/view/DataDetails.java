@@ -1,5 +1,6 @@
 package dev.keel.cli.view;
 
+import dev.keel.core.ByteSizes;
 import dev.keel.core.RunInfo;
 import dev.keel.core.data.RunInput;
 import dev.keel.data.DatasetDetails;
@@ -26,7 +27,7 @@ public record DataDetails(DatasetDetails details, Map<String, RunInfo> runs) {
         pair(out, "Author", v.author());
         pair(out, "Created", Values.time(v.createdAt()));
         pair(out, "Parent", v.parent() > 0 ? v.dataset() + ":v" + v.parent() : "");
-        pair(out, "Contents", v.fileCount() + " files, " + Values.bytes(v.totalBytes()));
+        pair(out, "Contents", v.fileCount() + " files, " + ByteSizes.iec(v.totalBytes()));
         pair(out, "Dataset", d.name() + " (" + d.visibility().id() + (d.owner().isEmpty() ? "" : ", owner " + d.owner()) + ")");
         pair(out, "About", d.description());
         out.append("\nFiles");
@@ -34,9 +35,9 @@ public record DataDetails(DatasetDetails details, Map<String, RunInfo> runs) {
             out.append(" (none)\n");
         } else {
             out.append('\n');
-            int width = details.files().stream().mapToInt(f -> Values.bytes(f.size()).length()).max().orElse(0);
+            int width = details.files().stream().mapToInt(f -> ByteSizes.iec(f.size()).length()).max().orElse(0);
             for (FileEntry f : details.files()) {
-                String size = f.type().equals("file") ? Values.bytes(f.size()) : f.type();
+                String size = f.type().equals("file") ? ByteSizes.iec(f.size()) : f.type();
                 out.append("  ").append(" ".repeat(Math.max(0, width - size.length()))).append(size).append("  ")
                         .append(f.path()).append('\n');
             }

@@ -1,5 +1,6 @@
 package dev.keel.cli.view;
 
+import dev.keel.core.ByteSizes;
 import dev.keel.core.data.RunInput;
 import dev.keel.data.AddResult;
 import dev.keel.data.CheckoutResult;
@@ -24,7 +25,7 @@ public final class DataResults {
                     + "), no version made\n";
         }
         return r.version().ref() + " (" + r.version().shortHash() + ")  +" + r.added() + " -" + r.removed() + " ~"
-                + r.modified() + "  " + Values.bytes(r.bytesStored()) + " newly stored\n";
+                + r.modified() + "  " + ByteSizes.iec(r.bytesStored()) + " newly stored\n";
     }
 
     public static Map<String, Object> addJson(AddResult r) {
@@ -48,9 +49,9 @@ public final class DataResults {
         if (!statOnly) {
             for (FileChange c : d.changes()) {
                 out.append(c.symbol()).append(' ').append(c.path()).append("  ").append(switch (c.kind()) {
-                    case ADDED -> Values.bytes(c.newSize());
-                    case REMOVED -> Values.bytes(c.oldSize());
-                    case MODIFIED -> Values.bytes(c.oldSize()) + " -> " + Values.bytes(c.newSize());
+                    case ADDED -> ByteSizes.iec(c.newSize());
+                    case REMOVED -> ByteSizes.iec(c.oldSize());
+                    case MODIFIED -> ByteSizes.iec(c.oldSize()) + " -> " + ByteSizes.iec(c.newSize());
                 }).append('\n');
             }
         }
@@ -59,7 +60,7 @@ public final class DataResults {
                 .append(d.count(FileChange.Kind.ADDED)).append(" added, ")
                 .append(d.count(FileChange.Kind.REMOVED)).append(" removed, ")
                 .append(d.count(FileChange.Kind.MODIFIED)).append(" modified, ")
-                .append(delta >= 0 ? "+" : "-").append(Values.bytes(Math.abs(delta))).append('\n');
+                .append(delta >= 0 ? "+" : "-").append(ByteSizes.iec(Math.abs(delta))).append('\n');
         return out.toString();
     }
 
@@ -85,7 +86,7 @@ public final class DataResults {
 
     public static String checkoutText(CheckoutResult r) {
         return r.version().ref() + " -> " + r.dir() + ": " + r.linked() + " linked, " + r.written() + " written ("
-                + Values.bytes(r.bytesWritten()) + "), " + r.unchanged() + " already present"
+                + ByteSizes.iec(r.bytesWritten()) + "), " + r.unchanged() + " already present"
                 + (r.repaired() > 0 ? "; " + r.repaired() + " changed cache object(s) rewritten from the stored data" : "")
                 + "\n";
     }
@@ -140,7 +141,7 @@ public final class DataResults {
 
     public static String gcText(GcReport r) {
         return (r.dryRun() ? "would remove " : "removed ") + r.blobsRemoved().size() + " blob(s), "
-                + Values.bytes(r.bytesFreed()) + (r.dryRun() ? " would be freed; " : " freed; ")
+                + ByteSizes.iec(r.bytesFreed()) + (r.dryRun() ? " would be freed; " : " freed; ")
                 + r.manifestsRemoved() + " manifest(s), " + r.cacheFilesRemoved() + " cache file(s)"
                 + (r.dryRun() ? " (dry run: nothing deleted)" : "") + "\n";
     }

@@ -1,5 +1,6 @@
 package dev.keel.cli.view;
 
+import dev.keel.core.ByteSizes;
 import dev.keel.cli.table.Table;
 import dev.keel.core.data.DatasetVersion;
 import dev.keel.data.DatasetSummary;
@@ -109,7 +110,7 @@ public final class DataTables {
     }
 
     private static String size(long bytes, boolean exact) {
-        return exact ? Long.toString(bytes) : Values.bytes(bytes);
+        return exact ? Long.toString(bytes) : ByteSizes.iec(bytes);
     }
 
     private static String time(long ms, boolean exact) {

@@ -1,5 +1,6 @@
 package dev.keel.cli.view;
 
+import dev.keel.core.ByteSizes;
 import dev.keel.core.Json;
 import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
@@ -14,9 +15,17 @@ import java.util.Map;
  * Everything {@code keel run show} prints about one run: identity and state, config, summary,
  * provenance, dataset inputs, files and the metric keys, as text for people or as one JSON object (the
  * runs contract plus {@code group, host, pid, ended_at, heartbeat_at, provenance, inputs, files, metrics}).
+ * The text shows numbers as logged, says how a summary value that is not the last one logged came
+ * to be ({@code summaryNotes}, see {@link SummaryNotes}), and prints the command once with its
+ * class path counted, unless {@code full}. Sizes ({@code …_bytes}) read in binary units.
  */
 public record RunDetails(RunInfo run, Map<String, Object> provenance, List<RunFile> files, List<String> metrics,
-                         List<RunInput> inputs) {
+                         List<RunInput> inputs, Map<String, String> summaryNotes) {
+
+    public RunDetails(RunInfo run, Map<String, Object> provenance, List<RunFile> files, List<String> metrics,
+                      List<RunInput> inputs) {
+        this(run, provenance, files, metrics, inputs, Map.of());
+    }
 
     public Map<String, Object> json(long now) {
         Map<String, Object> out = RunJson.of(run, now);
@@ -43,6 +52,11 @@ public record RunDetails(RunInfo run, Map<String, Object> provenance, List<RunFi
     }
 
     public String text(long now) {
+        return text(now, false);
+    }
+
+    /** @param full the command's whole class path and its argument list as recorded */
+    public String text(long now, boolean full) {
         StringBuilder out = new StringBuilder();
         pair(out, "Run", run.id() + "  " + run.name());
         pair(out, "Project", run.project());
@@ -62,9 +76,10 @@ public record RunDetails(RunInfo run, Map<String, Object> provenance, List<RunFi
             // what the run could not record: a finished run with lost points is not a whole record
             pair(out, "Problems", String.join("\n" + " ".repeat(10), run.problems()));
         }
-        section(out, "Config", Flatten.flatten(run.config()));
-        section(out, "Summary", Flatten.flatten(run.summary()));
-        section(out, "Provenance", Flatten.flatten(provenance));
+        section(out, "Config", Flatten.flatten(run.config()), Map.of());
+        section(out, "Summary", Flatten.flatten(run.summary()), summaryNotes);
+        section(out, "Provenance", full ? Flatten.flatten(provenance) : foldedCommand(Flatten.flatten(provenance)),
+                Map.of());
         out.append("\nInputs");
         if (inputs.isEmpty()) {
             out.append(" (none)\n");
@@ -80,7 +95,7 @@ public record RunDetails(RunInfo run, Map<String, Object> provenance, List<RunFi
         } else {
             out.append('\n');
             for (RunFile f : files) {
-                out.append("  ").append(f.name()).append("  ").append(f.size()).append(" B  ")
+                out.append("  ").append(f.name()).append("  ").append(ByteSizes.iec(f.size())).append("  ")
                         .append(f.kind()).append("  ").append(f.hash()).append('\n');
             }
         }
@@ -95,7 +110,20 @@ public record RunDetails(RunInfo run, Map<String, Object> provenance, List<RunFi
         }
     }
 
-    private static void section(StringBuilder out, String title, Map<String, Object> values) {
+    /** The command line once (not again as its word list), its class path counted. */
+    private static Map<String, Object> foldedCommand(Map<String, Object> provenance) {
+        Map<String, Object> out = new LinkedHashMap<>(provenance);
+        Object argv = out.remove("command.argv");
+        if (argv instanceof List<?> words && out.containsKey("command.command_line")) {
+            String shortened = CommandLines.shortened(words.stream().map(String::valueOf).toList());
+            boolean folded = !shortened.equals(String.valueOf(out.get("command.command_line")));
+            out.put("command.command_line", shortened + (folded ? "   (keel run show --full: all of it)" : ""));
+        }
+        return out;
+    }
+
+    private static void section(StringBuilder out, String title, Map<String, Object> values,
+                                Map<String, String> notes) {
         out.append('\n').append(title);
         if (values.isEmpty()) {
             out.append(" (none)\n");
@@ -106,12 +134,13 @@ public record RunDetails(RunInfo run, Map<String, Object> provenance, List<RunFi
         String indent = " ".repeat(width + 4);
         values.forEach((k, v) -> {
             out.append("  ").append(k).append(" ".repeat(width - k.length())).append("  ");
-            String text = Values.exact(v);
+            String text = (k.endsWith("_bytes") && v instanceof Number n ? ByteSizes.iec(n.longValue())
+                    : Values.asLogged(v)) + (notes.containsKey(k) ? "  " + notes.get(k) : "");
             if (v instanceof List<?> list && text.length() > 60
                     && list.stream().noneMatch(e -> e instanceof Map<?, ?> || e instanceof List<?>)) {
                 // Long lists (dependencies…) read better one item a line.
                 for (int i = 0; i < list.size(); i++) {
-                    out.append(i == 0 ? "" : indent).append(Values.exact(list.get(i))).append('\n');
+                    out.append(i == 0 ? "" : indent).append(Values.asLogged(list.get(i))).append('\n');
                 }
             } else {
                 out.append(text.replace("\n", "\n" + indent)).append('\n');

@@ -1,25 +1,28 @@
 package dev.keel.cli.view;
 
 import dev.keel.cli.table.Table;
+import dev.keel.cli.table.TextTable;
 import dev.keel.core.RunInfo;
 import dev.keel.core.data.RunInput;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
- * The W&B-style runs table: ID, Name, State, Notes, User, Tags, Created, Runtime, Sweep, Inputs
- * (only when some run used a dataset version), then
- * one column per (flattened) config key and one per summary metric, each group sorted by key.
+ * The runs table. For people (text): ID, Name, State, then the summary metrics (the one sorted by
+ * first, then {@code test_…}, then {@code val_…}, then the rest), then the config keys whose values
+ * differ between the listed runs, then Runtime, Created, Tags, User, Notes, Sweep and Inputs (only
+ * when some run used a dataset version). Config keys with one value in every listed run are left
+ * out and named once under the table; hashes show as their first 8 hex digits. In a narrow
+ * terminal the text table gives up Notes, Tags, User, Sweep, Created and Runtime (in that order),
+ * then trailing config columns, before any summary metric, since results are what runs are
+ * compared by. For CSV (exact): every column in full, attributes first, then config, then summary.
  * System metrics ({@code system/…}) stay out of the table; {@code keel run show} lists them.
- * In a narrow terminal the text table gives up Notes, Tags, User, Sweep, Created and Runtime (in
- * that order) before config and summary columns, since those are what runs are compared by.
- * Column keys are the names {@code --sort} and {@code --filter} accept. A run that recorded
- * problems (e.g. points a full disk could not take) shows its state with {@link #PROBLEM_MARK}
- * for people, and CSV adds a Problems column when any run has some.
+ * Column keys are the names {@code --sort}, {@code --filter} and {@code --columns} accept. A run
+ * that recorded problems (e.g. points a full disk could not take) shows its state with
+ * {@link #PROBLEM_MARK} for people, and CSV adds a Problems column when any run has some.
  */
 public final class RunsTable {
     static final String SYSTEM_PREFIX = "system/";
@@ -28,6 +31,9 @@ public final class RunsTable {
     /** What the mark means, printed under a table that shows it. */
     public static final String PROBLEM_NOTE = "a state ending in '" + PROBLEM_MARK
             + "': the run recorded problems (data it could not store); 'keel run show ID' lists them";
+    /** Starts the note that lists the config values every listed run shares. */
+    public static final String SAME_NOTE = "same in every run: ";
+    private static final int NOTE_VALUE_WIDTH = 32;
 
     private RunsTable() {
     }
@@ -46,81 +52,67 @@ public final class RunsTable {
      * @param inputs run id → the dataset versions it used
      */
     public static Table build(List<RunInfo> runs, Map<String, List<RunInput>> inputs, long now, boolean exact) {
-        boolean anyInputs = runs.stream().anyMatch(r -> !inputs.getOrDefault(r.id(), List.of()).isEmpty());
-        boolean problemColumn = exact && anyProblems(runs);
-        List<Map<String, Object>> configs = new ArrayList<>();
-        List<Map<String, Object>> summaries = new ArrayList<>();
-        TreeMap<String, Boolean> configKeys = new TreeMap<>();
-        TreeMap<String, Boolean> summaryKeys = new TreeMap<>();
-        for (RunInfo run : runs) {
-            Map<String, Object> config = Flatten.flatten(run.config());
-            Map<String, Object> summary = Flatten.flatten(run.summary());
-            summary.keySet().removeIf(k -> k.startsWith(SYSTEM_PREFIX));
-            configs.add(config);
-            summaries.add(summary);
-            collect(config, configKeys);
-            collect(summary, summaryKeys);
+        return exact ? RunColumns.all(runs, inputs, now, true).table(null)
+                : forPeople(runs, inputs, now, null);
+    }
+
+    /**
+     * The text table with the summary metric {@code firstMetric} (e.g. the one sorted by; null for
+     * none) as the first metric column, config keys shared by every run moved to a note.
+     */
+    public static Table forPeople(List<RunInfo> runs, Map<String, List<RunInput>> inputs, long now,
+                                  String firstMetric) {
+        RunColumns columns = RunColumns.all(runs, inputs, now, false);
+        List<String> keys = new ArrayList<>(List.of("id", "name", "state"));
+        keys.addAll(metricOrder(columns.summaryKeys(), firstMetric));
+        List<String> shared = new ArrayList<>();
+        for (String key : columns.configKeys()) {
+            if (runs.size() > 1 && columns.sameInEveryRow(key)) {
+                shared.add(key.substring("config.".length()) + "=" + TextTable.fit(columns.first(key), NOTE_VALUE_WIDTH));
+            } else {
+                keys.add(key);
+            }
         }
-        Table table = new Table()
-                .column("id", "ID", null, false, false, 0)
-                .column("name", "Name", null, false, true, 0)
-                .column("state", "State", null, false, false, 0)
-                .column("notes", "Notes", null, false, true, 6)
-                .column("user", "User", null, false, true, 4)
-                .column("tags", "Tags", null, false, true, 5)
-                .column("created", "Created", null, false, false, 2)
-                .column("runtime", "Runtime", null, !exact, false, 1)
-                .column("sweep", "Sweep", null, false, true, 3);
-        if (anyInputs) {
-            table.column("inputs", "Inputs", null, false, true, 0);
-        }
-        if (problemColumn) {
-            table.column("problems", "Problems", null, false, true, 0);
-        }
-        configKeys.forEach((k, numeric) -> table.column("config." + k, k, "config", numeric));
-        summaryKeys.forEach((k, numeric) -> table.column("summary." + k, k, "summary", numeric));
-        for (int i = 0; i < runs.size(); i++) {
-            RunInfo run = runs.get(i);
-            long runtime = RunTimes.runtimeMs(run, now);
-            List<String> cells = new ArrayList<>();
-            cells.add(run.id());
-            cells.add(run.name());
-            cells.add(run.state().label() + (!exact && !run.problems().isEmpty() ? PROBLEM_MARK : ""));
-            cells.add(run.notes());
-            cells.add(run.user());
-            cells.add(String.join(exact ? ";" : ", ", new TreeSet<>(run.tags())));
-            cells.add(exact ? Values.isoCell(run.createdAt()) : Values.time(run.createdAt()));
-            cells.add(exact ? (runtime < 0 ? "" : Double.toString(runtime / 1000.0)) : Values.duration(runtime));
-            cells.add(run.sweep());
-            if (anyInputs) {
-                List<RunInput> used = inputs.getOrDefault(run.id(), List.of());
-                cells.add(String.join(exact ? ";" : ", ", used.stream()
-                        .map(in -> exact ? DataResults.input(in) : in.ref()).toList()));
-            }
-            if (problemColumn) {
-                cells.add(String.join("; ", run.problems()));
-            }
-            for (String k : configKeys.keySet()) {
-                cells.add(cell(configs.get(i).get(k), exact));
-            }
-            for (String k : summaryKeys.keySet()) {
-                cells.add(cell(summaries.get(i).get(k), exact));
-            }
-            table.row(cells);
+        keys.addAll(List.of("runtime", "created", "tags", "user", "notes", "sweep", "inputs"));
+        Table table = columns.table(keys);
+        if (!shared.isEmpty()) {
+            table.note(SAME_NOTE + String.join(", ", shared));
         }
         return table;
     }
 
+    /**
+     * Exactly the columns named (as {@link RunColumns#resolve} reads a name), in that order, for
+     * {@code --columns}; nothing is moved to a note.
+     */
+    public static Table picked(List<RunInfo> runs, Map<String, List<RunInput>> inputs, long now, boolean exact,
+                               List<String> names) {
+        RunColumns columns = RunColumns.all(runs, inputs, now, exact);
+        List<String> keys = new ArrayList<>();
+        for (String name : names) {
+            if (!name.isBlank()) {
+                keys.add(columns.resolve(name.trim()));
+            }
+        }
+        return columns.table(keys);
+    }
+
+    /** The metric sorted by first, then held-out results ({@code test_…}), validation ({@code val_…}), the rest. */
+    static List<String> metricOrder(List<String> summaryKeys, String firstMetric) {
+        List<String> ordered = new ArrayList<>(summaryKeys);
+        ordered.sort(Comparator.comparingInt((String k) -> rank(k, firstMetric)).thenComparing(k -> k));
+        return ordered;
+    }
+
+    private static int rank(String key, String firstMetric) {
+        String name = key.substring("summary.".length());
+        if (name.equals(firstMetric)) {
+            return 0;
+        }
+        return name.startsWith("test_") ? 1 : name.startsWith("val_") ? 2 : 3;
+    }
+
     public static boolean anyProblems(List<RunInfo> runs) {
         return runs.stream().anyMatch(r -> !r.problems().isEmpty());
-    }
-
-    /** Records each key, remembering whether every value seen under it is a number. */
-    private static void collect(Map<String, Object> values, TreeMap<String, Boolean> keys) {
-        values.forEach((k, v) -> keys.merge(k, v == null || Values.isNumber(v), Boolean::logicalAnd));
-    }
-
-    private static String cell(Object value, boolean exact) {
-        return exact ? Values.exact(value) : Values.brief(value);
     }
 }

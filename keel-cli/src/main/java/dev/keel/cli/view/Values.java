@@ -8,19 +8,32 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** How values, times and durations look in tables: short for people, exact for CSV. */
 public final class Values {
     private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
     private static final DateTimeFormatter LOCAL_TIME_MS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
     private static final MathContext SHORT = new MathContext(4);
+    private static final Pattern HASH = Pattern.compile("(?:[a-z0-9]+:)?([0-9a-fA-F]{32,})");
 
     private Values() {
     }
 
-    /** A value for a table cell: numbers to 4 significant digits, NaN/Infinity by name. */
+    /**
+     * A value for a table cell: numbers to 4 significant digits (whole numbers whole), NaN/Infinity
+     * by name, hashes ({@code sha256:…} or 32+ hex digits) by their first 8 hex digits and "…".
+     */
     public static String brief(Object value) {
+        if (value instanceof String s) {
+            Matcher hash = HASH.matcher(s);
+            if (hash.matches()) {
+                return hash.group(1).substring(0, 8) + "…";
+            }
+        }
         if (value instanceof Double || value instanceof Float) {
             double d = ((Number) value).doubleValue();
             if (!Double.isFinite(d)) {
@@ -33,7 +46,29 @@ public final class Values {
             if (abs >= 1e-4 && abs < 1e12) {
                 return new BigDecimal(d).round(SHORT).stripTrailingZeros().toPlainString();
             }
-            return String.format(java.util.Locale.ROOT, "%.4e", d);
+            return String.format(Locale.ROOT, "%.4e", d);
+        }
+        return exact(value);
+    }
+
+    /**
+     * A number as it was logged: whole numbers without ".0" ({@code epoch 5}), and a float that was
+     * widened to a double by its shortest float form ({@code 0.9044}, not {@code 0.9043999910354614});
+     * other values as {@link #exact}.
+     */
+    public static String asLogged(Object value) {
+        if (value instanceof Double || value instanceof Float) {
+            double d = ((Number) value).doubleValue();
+            if (!Double.isFinite(d)) {
+                return Json.nonFiniteName(d);
+            }
+            if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+                return Long.toString((long) d);
+            }
+            if ((double) (float) d == d) {
+                return Float.toString((float) d);
+            }
+            return Double.toString(d);
         }
         return exact(value);
     }
@@ -83,18 +118,6 @@ public final class Values {
     /** Like {@link #isoTime} but empty instead of null, for table cells. */
     public static String isoCell(long epochMs) {
         return epochMs <= 0 ? "" : isoTime(epochMs);
-    }
-
-    /** A byte count in binary units: {@code 512 B}, {@code 1.5 KiB}, {@code 10 GiB}. */
-    public static String bytes(long n) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
-        double v = n;
-        int u = 0;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return u == 0 ? n + " B" : brief(Math.round(v * 10) / 10.0) + " " + units[u];
     }
 
     /** A duration the way people read it: {@code 850ms}, {@code 42s}, {@code 3m07s}, {@code 2h05m}, {@code 3d4h}. */

@@ -1,5 +1,6 @@
 package dev.keel.internal.remote;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.core.ConsoleLine;
 import dev.keel.core.Json;
@@ -45,6 +46,8 @@ import java.util.StringJoiner;
  * {@link #download}). Safe for use by many threads.
  */
 public final class RemoteStore implements Store {
+    private static final TypeReference<LinkedHashMap<String, Object>> PROVENANCE = new TypeReference<>() {
+    };
     static final int PAGE = 10_000;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
@@ -184,8 +187,8 @@ public final class RemoteStore implements Store {
     @Override
     public Map<String, Object> provenance(String runId) {
         // an unknown run has none, as in every store
-        return orEmpty(() -> Json.MAPPER.convertValue(get("/api/v1/runs/" + seg(runId) + "/provenance"),
-                LinkedHashMap.class)).orElseGet(LinkedHashMap::new);
+        return orEmpty(() -> Json.MAPPER.convertValue(get("/api/v1/runs/" + seg(runId) + "/provenance"), PROVENANCE))
+                .orElseGet(LinkedHashMap::new);
     }
 
     @Override

@@ -91,6 +91,7 @@ class ConfigLimitsTest {
         config.put(longKey, 1);
         config.put("lr", 0.1);
         String[] id = new String[1];
+        @SuppressWarnings({"unchecked", "rawtypes"}) // a holder the lambda below fills
         List<String>[] problems = new List[1];
         String err = stderrOf(() -> {
             try (Run run = Keel.init(TestRuns.options(home).config(config).build())) {

@@ -38,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The official MLflow Java client (2.17.2) against a real Keel server on 127.0.0.1: what it logs
  * is read back equal through the client and through Keel's own store and API.
  */
+@SuppressWarnings("deprecation") // the searchRuns overloads MLflow deprecated are still what its users call
 class MlflowClientTest {
     @TempDir
     Path dir;

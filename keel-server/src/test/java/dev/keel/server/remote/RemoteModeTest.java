@@ -85,6 +85,7 @@ class RemoteModeTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the server only has to be up while the block runs
     void trainingNeverWaitsForADownServerAndNothingIsLostWhenItComesBack() throws Exception {
         int port = Child.freePort();
         String url = "http://127.0.0.1:" + port;

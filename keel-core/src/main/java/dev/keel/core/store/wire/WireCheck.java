@@ -118,7 +118,7 @@ final class WireCheck {
     static Map<String, Object> tree(JsonNode n, String field, boolean metricKeys, boolean limited) {
         object(n, field);
         Map<String, Object> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (metricKeys) {
                 key(e.getKey(), field);
