@@ -70,7 +70,7 @@ class DocsTest {
                 break;
             }
         }
-        assertEquals(10, pom.size(), pom.toString());
+        assertTrue(pom.contains("keel-core") && pom.contains("keel-cli"), "the root pom's modules were read: " + pom);
         assertEquals(pom, table, "README.md's module table (under '## Modules') must list the modules of pom.xml");
     }
 
