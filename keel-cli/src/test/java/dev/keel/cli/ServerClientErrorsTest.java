@@ -150,6 +150,7 @@ class ServerClientErrorsTest {
              Store remote = Stores.open(server.url());
              Datasets data = Datasets.open(new KeelHome(dir.resolve("laptop")))) {
             assertEquals(Optional.empty(), remote.run("6v8m5w0s"), "the server's 404 means no such run");
+            assertEquals(Optional.empty(), remote.experiments(), "MLflow clients talk to the server, not through a remote store");
             KeelException missing = assertThrows(KeelException.class, () -> remote.deleteRun("6v8m5w0s"));
             assertEquals(ErrorCode.RESOURCE_DOES_NOT_EXIST, missing.code());
             RunInfo run = new RunInfo("6v8m5w0s", "p", "bold-fox-1", "", "ada", List.of(), "", RunState.RUNNING, 1_000,
