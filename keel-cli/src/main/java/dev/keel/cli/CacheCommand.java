@@ -2,7 +2,7 @@ package dev.keel.cli;
 
 import dev.keel.core.ByteSizes;
 import dev.keel.cli.access.StoreAccess;
-import dev.keel.internal.cache.CacheBound;
+import dev.keel.home.CacheBound;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

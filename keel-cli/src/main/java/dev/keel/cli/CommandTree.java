@@ -21,8 +21,8 @@ final class CommandTree {
     /** {@code keel data}'s subcommands in help order. */
     private static final List<Class<?>> DATA = List.of(DataAddCommand.class, DataLsCommand.class, DataLogCommand.class,
             DataShowCommand.class, DataDiffCommand.class, DataCheckoutCommand.class, DataVerifyCommand.class,
-            DataGcCommand.class, DataTagCommand.class, DataRmCommand.class, DataPushCommand.class,
-            DataPullCommand.class);
+            DataGcCommand.class, DataTagCommand.class, DataRmCommand.class, DataTransferCommand.Push.class,
+            DataTransferCommand.Pull.class);
 
     private CommandTree() {
     }

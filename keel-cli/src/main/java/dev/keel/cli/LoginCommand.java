@@ -1,8 +1,9 @@
 package dev.keel.cli;
 
-import dev.keel.core.Json;
 import dev.keel.core.KeelException;
 import dev.keel.core.KeelException.ErrorCode;
+import dev.keel.core.http.KeelHttp;
+import dev.keel.core.http.NotKeelException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -13,14 +14,9 @@ import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -97,28 +93,17 @@ final class LoginCommand implements Callable<Integer> {
 
     /** The user the key belongs to, as the server says; fails clearly when it refuses the key or cannot be reached. */
     static String whoAmI(String server, String apiKey) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(server + "/api/v1/me"))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + apiKey).GET().build();
-        HttpResponse<String> response;
+        KeelHttp http = KeelHttp.connect(server, apiKey, Duration.ofSeconds(10), Duration.ofSeconds(30));
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new KeelException(ErrorCode.TEMPORARILY_UNAVAILABLE, "cannot reach " + server + " (" + e
-                    + "): check the URL and that the server runs; nothing was saved");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KeelException(ErrorCode.INTERNAL_ERROR, "interrupted");
+            return http.get("/api/v1/me").path("user").asText();
+        } catch (NotKeelException e) {
+            throw new KeelException(e.code(), e.getMessage() + "; nothing was saved", e);
+        } catch (KeelException e) {
+            if (e.code() == ErrorCode.UNAUTHENTICATED) {
+                throw new KeelException(ErrorCode.UNAUTHENTICATED, server + " refused the key (revoked or mistyped);"
+                        + " nothing was saved: ask an admin for a new one ('keel server users key NAME')", e);
+            }
+            throw new KeelException(e.code(), e.getMessage() + "; nothing was saved", e);
         }
-        if (response.statusCode() == 401) {
-            throw new KeelException(ErrorCode.UNAUTHENTICATED, server + " refused the key (revoked or mistyped);"
-                    + " nothing was saved: ask an admin for a new one ('keel server users key NAME')");
-        }
-        if (response.statusCode() != 200) {
-            throw new KeelException(ErrorCode.INTERNAL_ERROR, server + "/api/v1/me answered " + response.statusCode()
-                    + ": is this a Keel team server? nothing was saved");
-        }
-        Map<String, Object> me = Json.readMap(response.body());
-        return String.valueOf(me.get("user"));
     }
 }

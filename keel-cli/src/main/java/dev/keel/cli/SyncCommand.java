@@ -7,8 +7,7 @@ import dev.keel.cli.access.StoreAccess;
 import dev.keel.core.KeelException;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
-import dev.keel.internal.remote.RemoteStore;
-import dev.keel.internal.remote.Sync;
+import dev.keel.home.Sync;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,7 +53,7 @@ final class SyncCommand implements Callable<Integer> {
         StoreAccess access = new StoreAccess(home.access().home());
         PrintWriter out = spec.commandLine().getOut();
         Optional<Store> maybeLocal = access.openLocalIfExists();
-        try (Store local = maybeLocal.orElse(null); RemoteStore remote = (RemoteStore) Stores.open(server.trim())) {
+        try (Store local = maybeLocal.orElse(null); Store remote = Stores.open(server.trim())) {
             List<String> ids = new ArrayList<>();
             if (local != null) {
                 new LiveRuns(access.home()).recover(local); // vanished runs are sent as crashed

@@ -178,7 +178,7 @@ class ServerUsersCommandTest {
             Result unreachable = login("", "http://127.0.0.1:1", "--key", key,
                     "--credentials", dir.resolve("c2.json").toString());
             assertEquals(1, unreachable.code());
-            assertTrue(unreachable.err().contains("cannot reach http://127.0.0.1:1"), unreachable.err());
+            assertTrue(unreachable.err().contains("cannot reach the Keel server at http://127.0.0.1:1"), unreachable.err());
             assertFalse(Files.exists(dir.resolve("c2.json")));
         } finally {
             server.stop(0);

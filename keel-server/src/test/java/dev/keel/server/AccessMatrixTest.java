@@ -4,11 +4,11 @@ import dev.keel.core.RunFile;
 import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.data.Visibility;
 import dev.keel.core.store.WriteBatch;
+import dev.keel.core.store.ExperimentStore;
 import dev.keel.data.AddOptions;
 import dev.keel.data.Datasets;
 import dev.keel.server.auth.Access;
 import dev.keel.server.http.Route;
-import dev.keel.store.sql.ExperimentTable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -472,7 +472,7 @@ class AccessMatrixTest {
             probes.put("GET /api/v1/runs/{id}/files/{name*}",
                     h -> f.send("other", "GET", "/api/v1/runs/" + bobRun + "/files/stolen.bin", null));
             probes.put("GET /api/2.0/mlflow-artifacts/artifacts/{path*}", h -> {
-                ExperimentTable t = ExperimentTable.of(f.store).orElseThrow();
+                ExperimentStore t = f.store.experiments().orElseThrow();
                 String project = f.store.run(bobRun).orElseThrow().project();
                 long exp = t.byProject(project).orElseGet(() -> t.create(project, project, "", Map.of(), 1, false)).id();
                 return f.send("other", "GET", "/api/2.0/mlflow-artifacts/artifacts/" + exp + "/" + bobRun
@@ -624,7 +624,7 @@ class AccessMatrixTest {
                 case "experiment":
                     // the MLflow experiment of the project, named like it (as MLflow's API names those it meets)
                     String named = get("project");
-                    ExperimentTable t = ExperimentTable.of(f.store).orElseThrow();
+                    ExperimentStore t = f.store.experiments().orElseThrow();
                     return Long.toString(t.byProject(named).orElseGet(() ->
                             t.create(named, named, "", Map.of(), System.currentTimeMillis(), false)).id());
                 case "artifact":

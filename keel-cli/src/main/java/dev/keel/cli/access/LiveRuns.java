@@ -3,8 +3,9 @@ package dev.keel.cli.access;
 import dev.keel.core.KeelHome;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
+import dev.keel.core.liveness.Liveness;
 import dev.keel.core.store.Store;
-import dev.keel.internal.run.Liveness;
+import dev.keel.home.CrashRecovery;
 
 import java.nio.file.Files;
 import java.util.List;
@@ -27,7 +28,7 @@ public final class LiveRuns {
      */
     public void recover(Store store) {
         try {
-            Liveness.recoverCrashed(home, store);
+            CrashRecovery.recoverCrashed(home, store);
         } catch (RuntimeException e) {
             // Read-only store or folder: recovery is an improvement, not a need, for a reader.
         }

@@ -12,7 +12,7 @@ import java.util.Map;
  * {@code ~/.keel/credentials.json} ({@code {"servers": {"<url>": {"user": "...", "api_key": "..."}}}},
  * written by {@code keel login}), else none.
  */
-public final class Credentials {
+final class Credentials {
     private Credentials() {
     }
 

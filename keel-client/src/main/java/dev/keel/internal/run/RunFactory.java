@@ -13,6 +13,9 @@ import dev.keel.core.RunState;
 import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
+import dev.keel.core.liveness.Hosts;
+import dev.keel.core.liveness.Liveness;
+import dev.keel.core.liveness.RunLock;
 import dev.keel.internal.remote.RemoteMode;
 import dev.keel.internal.remote.RemoteStore;
 import dev.keel.internal.remote.RunSender;
@@ -191,7 +194,7 @@ public final class RunFactory {
         String id = o.resume();
         if (Ids.isRunId(id) && store.run(id).isEmpty()) {
             // a process killed before its first store write left the run in its event log only
-            Liveness.recoverOne(home, store, id);
+            Recovery.recoverOne(home, store, id);
         }
         RunInfo stored = store.run(id).orElseThrow(() -> KeelException.notFound("cannot resume run '" + id
                 + "': no such run in " + home + " (check the id with `keel runs`)"));
@@ -200,7 +203,7 @@ public final class RunFactory {
                 throw KeelException.invalid("cannot resume run " + id + ": it is still running (pid "
                         + stored.pid() + " on " + stored.host() + ")");
             }
-            Liveness.recoverOne(home, store, id);
+            Recovery.recoverOne(home, store, id);
             stored = store.run(id).orElseThrow();
         }
         if (stored.state() == RunState.FINISHED) {

@@ -4,6 +4,7 @@ import dev.keel.Run;
 import dev.keel.Summary;
 import dev.keel.core.KeelHome;
 import dev.keel.core.RunState;
+import dev.keel.core.liveness.RunLock;
 import dev.keel.data.LinkMode;
 
 import java.nio.file.Path;

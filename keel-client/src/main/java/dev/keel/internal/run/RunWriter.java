@@ -7,6 +7,7 @@ import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.WriteBatch;
+import dev.keel.core.liveness.RunEnd;
 import dev.keel.internal.log.EventLogWriter;
 import dev.keel.internal.log.EventType;
 import dev.keel.internal.log.LogRecords;

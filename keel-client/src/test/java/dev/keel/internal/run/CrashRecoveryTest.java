@@ -5,6 +5,7 @@ import dev.keel.core.MetricSeries;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
 import dev.keel.core.store.Store;
+import dev.keel.core.liveness.Liveness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,9 +74,9 @@ class CrashRecoveryTest {
         }
         KeelHome keelHome = new KeelHome(home);
         try (Store store = TestRuns.reader(home)) {
-            List<String> recovered = Liveness.recoverCrashed(keelHome, store);
+            List<String> recovered = Recovery.recoverCrashed(keelHome, store);
             assertEquals(List.of(id), recovered, "the killed run is recovered once");
-            assertEquals(List.of(), Liveness.recoverCrashed(keelHome, store), "recovery is idempotent");
+            assertEquals(List.of(), Recovery.recoverCrashed(keelHome, store), "recovery is idempotent");
             RunInfo info = store.run(id).orElseThrow();
             assertEquals(RunState.CRASHED, info.state());
             assertTrue(info.endedAt() > 0 && info.endedAt() <= killedAt + 100, "ended at the last heartbeat");
@@ -122,7 +123,7 @@ class CrashRecoveryTest {
         try (Store store = TestRuns.reader(home)) {
             RunInfo running = awaitRow(store, id);
             assertEquals(RunState.RUNNING, Liveness.effectiveState(live, running), "its process holds the lock");
-            assertEquals(List.of(), Liveness.recoverCrashed(live, store), "a live run is left alone");
+            assertEquals(List.of(), Recovery.recoverCrashed(live, store), "a live run is left alone");
         }
         child.process().destroyForcibly();
         assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
@@ -138,7 +139,7 @@ class CrashRecoveryTest {
                 f.seek(size - 3);
                 f.write(new byte[]{7, 0, 0, 0, 1, 2, 3, 4, 3, 9, 9});
             }
-            assertEquals(List.of(id), Liveness.recoverCrashed(keelHome, store));
+            assertEquals(List.of(id), Recovery.recoverCrashed(keelHome, store));
             RunInfo info = store.run(id).orElseThrow();
             assertEquals(RunState.CRASHED, info.state());
             MetricSeries loss = store.history(id, "loss");
@@ -163,7 +164,7 @@ class CrashRecoveryTest {
         for (int i = 0; i < 4; i++) {
             results.add(pool.submit(() -> {
                 try (Store store = TestRuns.reader(home)) {
-                    return Liveness.recoverCrashed(keelHome, store);
+                    return Recovery.recoverCrashed(keelHome, store);
                 }
             }));
         }
@@ -189,7 +190,7 @@ class CrashRecoveryTest {
         child.process().destroyForcibly();
         assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
         try (Store store = TestRuns.reader(home)) {
-            assertEquals(List.of(id), Liveness.recoverCrashed(new KeelHome(home), store));
+            assertEquals(List.of(id), Recovery.recoverCrashed(new KeelHome(home), store));
             RunInfo info = store.run(id).orElseThrow();
             assertEquals(RunState.CRASHED, info.state());
             assertEquals("crash", info.project());

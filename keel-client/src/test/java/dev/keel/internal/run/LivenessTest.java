@@ -9,6 +9,9 @@ import dev.keel.internal.log.EventLogWriter;
 import dev.keel.internal.log.EventType;
 import dev.keel.internal.log.LogRecords;
 import dev.keel.internal.log.MetricCodec;
+import dev.keel.core.liveness.Hosts;
+import dev.keel.core.liveness.Liveness;
+import dev.keel.core.liveness.RunEnd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,14 +45,14 @@ class LivenessTest {
             log.commit();
         }
         try (Store store = TestRuns.reader(root)) {
-            assertEquals(List.of(id), Liveness.recoverCrashed(home, store));
+            assertEquals(List.of(id), Recovery.recoverCrashed(home, store));
             RunInfo got = store.run(id).orElseThrow();
             assertEquals(RunState.CRASHED, got.state());
             assertEquals("calm-otter-1", got.name());
             assertEquals(Map.of("lr", 0.1), got.config());
             assertEquals(2_000, got.endedAt());
             assertEquals(2, store.history(id, "loss").size());
-            assertEquals(List.of(), Liveness.recoverCrashed(home, store));
+            assertEquals(List.of(), Recovery.recoverCrashed(home, store));
         }
     }
 
@@ -70,7 +73,7 @@ class LivenessTest {
             log.commit();
         }
         try (Store store = TestRuns.reader(root)) {
-            Liveness.recoverCrashed(home, store);
+            Recovery.recoverCrashed(home, store);
             RunInfo got = store.run(id).orElseThrow();
             assertEquals(RunState.FINISHED, got.state());
             assertEquals(2_500, got.endedAt());
@@ -103,7 +106,7 @@ class LivenessTest {
             assertEquals("7 metric points not stored: disk full", shown.problems().get(1));
             assertTrue(shown.problems().get(0).length() < 1_100, "a long line is cut to fit the reserved space");
 
-            Liveness.recoverCrashed(home, store);
+            Recovery.recoverCrashed(home, store);
             RunInfo recovered = store.run(id).orElseThrow();
             assertEquals(RunState.FINISHED, recovered.state());
             assertEquals(shown.problems(), recovered.problems());

@@ -8,6 +8,7 @@ import dev.keel.core.MetricSeries;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
 import dev.keel.core.store.Store;
+import dev.keel.core.liveness.Liveness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,7 +47,7 @@ class ResumeTest {
             again.flush();
             try (Store store = TestRuns.reader(home)) {
                 assertEquals(RunState.RUNNING, store.run(id).orElseThrow().state());
-                assertEquals(RunState.RUNNING, Liveness.effectiveState(new dev.keel.core.KeelHome(home),
+                assertEquals(RunState.RUNNING, Liveness.effectiveState(new KeelHome(home),
                         store.run(id).orElseThrow()), "the resumed run's lock is held");
             }
             again.log(Map.of("loss", 0.6));

@@ -9,6 +9,7 @@ import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
 import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.store.Store;
+import dev.keel.core.liveness.Hosts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -87,11 +87,12 @@ public interface Store extends AutoCloseable {
     }
 
     /**
-     * This store as {@code type}, looking through wrappers (the server counts writes with one):
-     * for the few extensions that need a particular back end, such as MLflow's experiment table.
+     * The MLflow experiment of each project, for a store that can host MLflow's tracking API
+     * (the SQL stores); empty for one that cannot (a remote store: MLflow clients talk to the
+     * server that owns the database).
      */
-    default <T> Optional<T> unwrap(Class<T> type) {
-        return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
+    default Optional<ExperimentStore> experiments() {
+        return Optional.empty();
     }
 
     @Override

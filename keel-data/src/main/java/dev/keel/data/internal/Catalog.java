@@ -13,8 +13,8 @@ import java.util.Locale;
 
 /**
  * What can be answered from dataset metadata alone, without the blob store: resolving
- * references, listing a version's files, diffing two versions. Shared by the engine and the
- * server's dataset routes. Internal API.
+ * references, listing a version's files, diffing two versions. Shared by the engine and
+ * {@link dev.keel.data.DatasetHost}.
  */
 public final class Catalog {
     private final DatasetStore store;

@@ -32,7 +32,7 @@ import java.util.Set;
  * objects whose bytes it uploaded for that dataset or that a version of that dataset holds, so
  * knowing a hash grants nothing. Bytes are verified on arrival (each object against its hash
  * while streaming through) and again when sent. Memory stays bounded: one object at a time.
- * Internal API; the server's routes call it.
+ * Exported to servers as {@link dev.keel.data.DatasetHost}.
  */
 public final class DatasetService {
     /** The most addresses one request may name. */

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * <b>download</b> (server → client) is a sequence of frames {@code <64 hex> <length>\n<bytes>}
  * closed by {@code end\n}, so the server may send objects in the order its packs hold them.
  */
-public final class Wire {
+final class Wire {
     static final String PACK_HEADER = "keel-pack 1";
     static final String END = "end";
     /** Objects are at most 256 KiB (whole small files or chunks); a little slack for old data. */

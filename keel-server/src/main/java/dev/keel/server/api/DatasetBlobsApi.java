@@ -5,7 +5,7 @@ import dev.keel.core.KeelException;
 import dev.keel.core.blob.Hashes;
 import dev.keel.core.data.DatasetNames;
 import dev.keel.core.data.ObjectLocation;
-import dev.keel.data.internal.DatasetService;
+import dev.keel.data.DatasetHost;
 import dev.keel.server.ServerContext;
 import dev.keel.server.auth.Access;
 import dev.keel.server.auth.Authorizer.Resource;
@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * its versions. Resumable: each upload is recorded as it arrives, so a rerun skips it.
  */
 public final class DatasetBlobsApi implements ApiModule {
-    private static final Map<ServerContext, DatasetService> SERVICES = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final Map<ServerContext, DatasetHost> SERVICES = Collections.synchronizedMap(new WeakHashMap<>());
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
     @Override
@@ -49,7 +49,7 @@ public final class DatasetBlobsApi implements ApiModule {
             String name = name(request);
             ensureDataset(ctx, request, name);
             try (InputStream in = request.bodyStream()) {
-                DatasetService.Received r = service(ctx).receive(name, in, request.header("X-Keel-Pack-Hash").orElse(null));
+                DatasetHost.Received r = service(ctx).receive(name, in, request.header("X-Keel-Pack-Hash").orElse(null));
                 return Map.of("pack", r.pack(), "objects", r.objects(), "bytes", r.bytes());
             } catch (IOException e) {
                 throw new KeelException(KeelException.ErrorCode.BAD_REQUEST, "the upload could not be read ("
@@ -61,7 +61,7 @@ public final class DatasetBlobsApi implements ApiModule {
                 "Download {hashes: […]} as frames '<hex> <length>\\n<bytes>', closed by 'end\\n'", request -> {
                     // located (and refused) before the 200 is sent; a known length spares chunked encoding
                     List<ObjectLocation> objects = service(ctx).locateInScope(name(request), hashes(request));
-                    return Response.stream(200, "application/x-keel-frames", DatasetService.sendLength(objects),
+                    return Response.stream(200, "application/x-keel-frames", DatasetHost.sendLength(objects),
                             out -> service(ctx).send(objects, out));
                 });
         router.get(base + "/{hash}", Access.datasetRead("name"), "One object's bytes (HTTP Range supported)",
@@ -126,9 +126,9 @@ public final class DatasetBlobsApi implements ApiModule {
         if (list == null || !list.isArray()) {
             throw KeelException.invalid("field 'hashes' is required: a list of sha256:<hex> addresses");
         }
-        if (list.size() > DatasetService.MAX_ADDRESSES) {
+        if (list.size() > DatasetHost.MAX_ADDRESSES) {
             throw KeelException.invalid("field 'hashes' holds " + list.size() + " entries; at most "
-                    + DatasetService.MAX_ADDRESSES + " per request");
+                    + DatasetHost.MAX_ADDRESSES + " per request");
         }
         List<String> out = new ArrayList<>(list.size());
         for (JsonNode n : list) {
@@ -141,8 +141,8 @@ public final class DatasetBlobsApi implements ApiModule {
     }
 
     /** The transfer service of this server (one per server, over its dataset and blob stores). */
-    static DatasetService service(ServerContext ctx) {
+    static DatasetHost service(ServerContext ctx) {
         DatasetsApi.store(ctx);
-        return SERVICES.computeIfAbsent(ctx, c -> new DatasetService(c.datasets(), c.blobs()));
+        return SERVICES.computeIfAbsent(ctx, c -> new DatasetHost(c.datasets(), c.blobs()));
     }
 }

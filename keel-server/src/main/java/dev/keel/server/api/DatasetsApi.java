@@ -9,8 +9,8 @@ import dev.keel.core.data.DatasetStore;
 import dev.keel.core.data.DatasetVersion;
 import dev.keel.core.data.RunInput;
 import dev.keel.core.data.Visibility;
+import dev.keel.data.DatasetHost;
 import dev.keel.data.FileEntry;
-import dev.keel.data.internal.Catalog;
 import dev.keel.server.ServerContext;
 import dev.keel.server.auth.Access;
 import dev.keel.server.auth.Authorizer.Resource;
@@ -84,7 +84,7 @@ public final class DatasetsApi implements ApiModule {
         router.get(BASE + "/{name}/versions/{ref}/manifest", Access.datasetRead("name"),
                 "A version's whole manifest (deflated canonical text), as 'keel data pull' reads it", request -> {
                     DatasetVersion v = resolve(ctx, request);
-                    return Response.bytes(200, "application/octet-stream", catalog(ctx).manifestBytes(v))
+                    return Response.bytes(200, "application/octet-stream", host(ctx).manifestBytes(v))
                             .header("X-Keel-Version-Hash", v.hash());
                 });
         router.get(BASE + "/{name}/versions/{ref}/runs", Access.datasetRead("name"),
@@ -107,8 +107,8 @@ public final class DatasetsApi implements ApiModule {
                     String from = request.query("from").orElseThrow(() -> KeelException.invalid(
                             "query parameter 'from' is required: a version such as v1"));
                     String to = request.query("to").orElse("latest");
-                    return DatasetViews.diff(catalog(ctx).diff(catalog(ctx).resolve(ref(name, from)),
-                            catalog(ctx).resolve(ref(name, to))));
+                    return DatasetViews.diff(host(ctx).diff(host(ctx).resolve(ref(name, from)),
+                            host(ctx).resolve(ref(name, to))));
                 });
         router.put(BASE + "/{name}/tags/{tag}", Access.datasetWrite("name"), "Point a tag at a version: {ref}",
                 request -> {
@@ -118,7 +118,7 @@ public final class DatasetsApi implements ApiModule {
                     if (ref == null || !ref.isTextual()) {
                         throw KeelException.invalid("field 'ref' is required: the version to tag, e.g. \"v3\"");
                     }
-                    DatasetVersion v = catalog(ctx).resolve(ref(name, ref.asText()));
+                    DatasetVersion v = host(ctx).resolve(ref(name, ref.asText()));
                     store(ctx).tag(name, tag, v.number());
                     return Map.of("tag", tag, "version", DatasetViews.version(v));
                 });
@@ -206,7 +206,7 @@ public final class DatasetsApi implements ApiModule {
         int offset = request.queryInt("offset", 0, 0, Integer.MAX_VALUE);
         List<Object> page = new ArrayList<>();
         int total = 0;
-        for (FileEntry f : catalog(ctx).files(v)) {
+        for (FileEntry f : host(ctx).files(v)) {
             if (!f.path().startsWith(prefix)) {
                 continue;
             }
@@ -253,7 +253,7 @@ public final class DatasetsApi implements ApiModule {
     }
 
     private static DatasetVersion resolve(ServerContext ctx, Request request) {
-        return catalog(ctx).resolve(ref(request.param("name"), request.param("ref")));
+        return host(ctx).resolve(ref(request.param("name"), request.param("ref")));
     }
 
     private static Dataset dataset(DatasetStore store, String name) {
@@ -269,7 +269,7 @@ public final class DatasetsApi implements ApiModule {
         return ctx.datasets();
     }
 
-    private static Catalog catalog(ServerContext ctx) {
-        return DatasetBlobsApi.service(ctx).catalog();
+    private static DatasetHost host(ServerContext ctx) {
+        return DatasetBlobsApi.service(ctx);
     }
 }

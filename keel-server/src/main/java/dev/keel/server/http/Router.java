@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.keel.core.Json;
 import dev.keel.core.KeelException;
 import dev.keel.core.KeelException.ErrorCode;
+import dev.keel.core.http.ServerErrors;
 import dev.keel.server.auth.Access;
 import dev.keel.server.auth.Authenticator;
 import dev.keel.server.auth.Principal;
@@ -325,7 +326,8 @@ public final class Router {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error_code", code.name());
         body.put("message", message == null ? code.name() : message);
-        return Response.json(code.httpStatus(), body);
+        // in a header too: a HEAD answer has no body, and clients tell Keel's errors from a proxy's by it
+        return Response.json(code.httpStatus(), body).header(ServerErrors.CODE_HEADER, code.name());
     }
 
     private static int send(HttpExchange exchange, Object result) throws IOException {

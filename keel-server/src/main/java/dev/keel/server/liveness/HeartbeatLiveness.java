@@ -3,7 +3,7 @@ package dev.keel.server.liveness;
 import dev.keel.core.KeelHome;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
-import dev.keel.internal.run.Liveness;
+import dev.keel.core.liveness.Liveness;
 
 import java.nio.file.Files;
 import java.util.function.LongSupplier;

@@ -2,9 +2,9 @@ package dev.keel.server.mlflow;
 
 import dev.keel.core.KeelException;
 import dev.keel.core.ProjectInfo;
+import dev.keel.core.store.ExperimentStore;
 import dev.keel.core.store.Store;
-import dev.keel.store.sql.ExperimentTable;
-import dev.keel.store.sql.ExperimentTable.Experiment;
+import dev.keel.core.store.Experiment;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * MLflow experiments over Keel projects: each experiment is one project, found through the
- * {@link ExperimentTable}. Experiment "0" ("Default", project "Default") exists from the first
+ * store's {@link ExperimentStore}. Experiment "0" ("Default", project "Default") exists from the first
  * call, as MLflow clients expect; projects that Keel's own SDK created get an experiment (same
  * name, next id) the first time MLflow's API lists or meets them.
  */
@@ -23,17 +23,18 @@ final class Experiments {
     static final String DEFAULT_NAME = "Default";
 
     private final Store store;
-    private volatile ExperimentTable table;
+    private volatile ExperimentStore table;
 
     Experiments(Store store) {
         this.store = store;
     }
 
-    private ExperimentTable table() {
-        ExperimentTable t = table;
+    private ExperimentStore table() {
+        ExperimentStore t = table;
         if (t == null) {
-            t = ExperimentTable.of(store).orElseThrow(() -> new KeelException(KeelException.ErrorCode.INTERNAL_ERROR,
-                    "MLflow's API needs a SQL run store (SQLite or PostgreSQL)"));
+            t = store.experiments().orElseThrow(() -> new KeelException(KeelException.ErrorCode.INTERNAL_ERROR,
+                    "MLflow's API needs a SQL run store (SQLite or PostgreSQL); this server's store is "
+                            + store.getClass().getSimpleName() + ": start it with --db jdbc:…"));
             if (t.byId(0).isEmpty()) {
                 try {
                     t.create(DEFAULT_NAME, DEFAULT_NAME, "", Map.of(), System.currentTimeMillis(), true);
@@ -50,7 +51,7 @@ final class Experiments {
     }
 
     Experiment create(String name, String artifactLocation, Map<String, String> tags) {
-        ExperimentTable t = table();
+        ExperimentStore t = table();
         Optional<Experiment> forProject = t.byProject(name);
         if (forProject.isPresent() && t.byName(name).isEmpty()) {
             throw new KeelException(KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS, "Keel project '" + name
@@ -75,7 +76,7 @@ final class Experiments {
         } catch (NumberFormatException e) {
             throw KeelException.notFound("No Experiment with id=" + id + " exists");
         }
-        ExperimentTable t = table();
+        ExperimentStore t = table();
         Optional<Experiment> e = t.byId(n);
         if (e.isEmpty()) {
             sync();
@@ -85,7 +86,7 @@ final class Experiments {
     }
 
     Optional<Experiment> byName(String name) {
-        ExperimentTable t = table();
+        ExperimentStore t = table();
         Optional<Experiment> e = t.byName(name);
         if (e.isEmpty()) {
             sync();
@@ -96,7 +97,7 @@ final class Experiments {
 
     /** The experiment of a project, registering the project when MLflow's API has not seen it. */
     Experiment forProject(String project) {
-        ExperimentTable t = table();
+        ExperimentStore t = table();
         Optional<Experiment> e = t.byProject(project);
         if (e.isPresent()) {
             return e.get();
@@ -124,7 +125,7 @@ final class Experiments {
 
     /** Gives every Keel project without an experiment one, named like the project when free. */
     private void sync() {
-        ExperimentTable t = table();
+        ExperimentStore t = table();
         List<Experiment> known = t.all();
         Set<String> projects = new HashSet<>();
         Set<String> names = new HashSet<>();

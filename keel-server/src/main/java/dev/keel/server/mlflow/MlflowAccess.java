@@ -8,7 +8,7 @@ import dev.keel.server.auth.Access.Need;
 import dev.keel.server.auth.AccessRules;
 import dev.keel.server.auth.Authorizer.Resource;
 import dev.keel.server.auth.Principal;
-import dev.keel.store.sql.ExperimentTable.Experiment;
+import dev.keel.core.store.Experiment;
 
 import java.util.Optional;
 

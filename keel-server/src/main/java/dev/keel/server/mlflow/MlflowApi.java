@@ -10,7 +10,7 @@ import dev.keel.server.auth.Access.Need;
 import dev.keel.server.http.Handler;
 import dev.keel.server.http.Response;
 import dev.keel.server.http.Router;
-import dev.keel.store.sql.ExperimentTable.Experiment;
+import dev.keel.core.store.Experiment;
 
 import java.util.ArrayList;
 import java.util.Comparator;

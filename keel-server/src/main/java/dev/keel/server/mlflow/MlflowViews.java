@@ -1,7 +1,7 @@
 package dev.keel.server.mlflow;
 
 import dev.keel.core.RunInfo;
-import dev.keel.store.sql.ExperimentTable.Experiment;
+import dev.keel.core.store.Experiment;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

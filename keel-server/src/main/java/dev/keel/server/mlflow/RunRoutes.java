@@ -10,7 +10,7 @@ import dev.keel.server.http.Router;
 import dev.keel.server.mlflow.MlflowViews.Point;
 import dev.keel.server.mlflow.Runs.Param;
 import dev.keel.server.mlflow.Runs.Tag;
-import dev.keel.store.sql.ExperimentTable.Experiment;
+import dev.keel.core.store.Experiment;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -13,7 +13,7 @@ import dev.keel.server.ServerContext;
 import dev.keel.server.api.RunIdentity;
 import dev.keel.server.auth.Principal;
 import dev.keel.server.mlflow.MlflowViews.Point;
-import dev.keel.store.sql.ExperimentTable.Experiment;
+import dev.keel.core.store.Experiment;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

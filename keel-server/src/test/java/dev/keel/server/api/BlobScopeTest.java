@@ -7,10 +7,10 @@ import dev.keel.core.RunState;
 import dev.keel.core.blob.Hashes;
 import dev.keel.core.data.Visibility;
 import dev.keel.core.store.WriteBatch;
+import dev.keel.core.store.ExperimentStore;
 import dev.keel.internal.remote.RemoteStore;
 import dev.keel.server.TeamServerFixture;
 import dev.keel.server.TeamServerFixture.Reply;
-import dev.keel.store.sql.ExperimentTable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -103,7 +103,7 @@ class BlobScopeTest {
         assertEquals(List.of(), f.store.files(bobRun), "nothing of the refused batch is stored");
 
         // MLflow's artifact download of the same run
-        ExperimentTable t = ExperimentTable.of(f.store).orElseThrow();
+        ExperimentStore t = f.store.experiments().orElseThrow();
         long exp = t.create("bob-project", "bob-project", "", Map.of(), 1, false).id();
         Reply artifact = f.send("other", "GET", "/api/2.0/mlflow-artifacts/artifacts/" + exp + "/" + bobRun
                 + "/artifacts/stolen.bin", null);

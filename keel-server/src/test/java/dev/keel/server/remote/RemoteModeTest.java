@@ -9,10 +9,10 @@ import dev.keel.core.RunState;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
 import dev.keel.internal.remote.RemoteStore;
-import dev.keel.internal.remote.Sync;
-import dev.keel.internal.run.Liveness;
 import dev.keel.server.KeelServer;
 import dev.keel.server.ServerSettings;
+import dev.keel.home.CrashRecovery;
+import dev.keel.home.Sync;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -155,7 +155,7 @@ class RemoteModeTest {
             }
             c.kill();
             // what `keel runs` with KEEL_URL does on the run's machine before listing
-            assertEquals(List.of(id), Liveness.recoverCrashed(new KeelHome(home), remote));
+            assertEquals(List.of(id), CrashRecovery.recoverCrashed(new KeelHome(home), remote));
             RunInfo run = remote.run(id).orElseThrow();
             assertEquals(RunState.CRASHED, run.state());
             long[] steps = remote.history(id, "x").steps();
@@ -163,7 +163,7 @@ class RemoteModeTest {
             assertArrayEquals(range(steps.length), steps);
             // exactly what the local event log held: the local store, recovered from it, agrees
             try (Store local = Stores.open(new KeelHome(home).storeLocation())) {
-                Liveness.recoverCrashed(new KeelHome(home), local);
+                CrashRecovery.recoverCrashed(new KeelHome(home), local);
                 assertArrayEquals(local.history(id, "x").steps(), steps);
                 assertEquals(RunState.CRASHED, local.run(id).orElseThrow().state());
             }

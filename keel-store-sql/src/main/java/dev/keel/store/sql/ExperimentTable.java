@@ -2,7 +2,8 @@ package dev.keel.store.sql;
 
 import dev.keel.core.Json;
 import dev.keel.core.KeelException;
-import dev.keel.core.store.Store;
+import dev.keel.core.store.Experiment;
+import dev.keel.core.store.ExperimentStore;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,48 +17,21 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * What MLflow's tracking API knows about an experiment and a Keel project lacks: a numeric id,
- * a display name that a rename changes (the project keeps its own name, which its runs refer
- * to), an artifact location, a lifecycle stage and tags. One row per project that MLflow's API
- * has seen; ids are never reused. Kept in the run store's database (schema 3), so several
- * servers on one PostgreSQL database hand out the same ids.
- *
- * <pre>{@code
- * ExperimentTable experiments = ExperimentTable.of(store).orElseThrow();
- * Experiment e = experiments.create("apparel", "apparel", "", Map.of(), System.currentTimeMillis());
- * }</pre>
+ * The {@link ExperimentStore} of a SQL store: one row of {@code mlflow_experiments} per project
+ * that MLflow's API has seen, in the run store's database (schema 3), so several servers on one
+ * PostgreSQL database hand out the same ids.
  */
-public final class ExperimentTable {
+final class ExperimentTable implements ExperimentStore {
     private static final String COLUMNS =
             "id, name, project, artifact_location, lifecycle_stage, creation_time, last_update_time, tags";
 
     private final Database db;
 
-    private ExperimentTable(Database db) {
+    ExperimentTable(Database db) {
         this.db = db;
     }
 
-    /** The table of a SQL store; empty for any other store. */
-    public static Optional<ExperimentTable> of(Store store) {
-        return store.unwrap(SqlStore.class).map(s -> new ExperimentTable(s.database()));
-    }
-
-    /**
-     * One experiment. {@code artifactLocation} is empty unless its creator chose one;
-     * {@code tags} are sorted by key.
-     */
-    public record Experiment(long id, String name, String project, String artifactLocation, String lifecycleStage,
-                             long creationTime, long lastUpdateTime, Map<String, String> tags) {
-        public boolean active() {
-            return "active".equals(lifecycleStage);
-        }
-    }
-
-    /**
-     * Adds an experiment for {@code project} named {@code name}, with id 0 when {@code id0} and
-     * the table has no row 0 yet, else one above the highest. Fails with
-     * {@code RESOURCE_ALREADY_EXISTS} when the name or project is taken.
-     */
+    @Override
     public Experiment create(String name, String project, String artifactLocation, Map<String, String> tags, long now,
                              boolean id0) {
         return db.write("create experiment " + name, c -> {
@@ -84,19 +58,22 @@ public final class ExperimentTable {
         });
     }
 
+    @Override
     public Optional<Experiment> byId(long id) {
         return db.read("read experiment " + id, c -> find(c, "id", id));
     }
 
+    @Override
     public Optional<Experiment> byName(String name) {
         return db.read("read experiment " + name, c -> find(c, "name", name));
     }
 
+    @Override
     public Optional<Experiment> byProject(String project) {
         return db.read("read the experiment of project " + project, c -> find(c, "project", project));
     }
 
-    /** Every experiment, by id. */
+    @Override
     public List<Experiment> all() {
         return db.read("list experiments", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM mlflow_experiments ORDER BY id");
@@ -110,7 +87,7 @@ public final class ExperimentTable {
         });
     }
 
-    /** Renames; fails with {@code RESOURCE_ALREADY_EXISTS} when another experiment has the name. */
+    @Override
     public void rename(long id, String newName, long now) {
         db.write("rename experiment " + id, c -> {
             exclusive(c);
@@ -124,12 +101,14 @@ public final class ExperimentTable {
         });
     }
 
+    @Override
     public void setLifecycleStage(long id, String stage, long now) {
         db.write("change experiment " + id, c -> BatchWriter.update(c,
                 "UPDATE mlflow_experiments SET lifecycle_stage = ?, last_update_time = ? WHERE id = ?", stage, now, id));
     }
 
-    /** Sets one tag (read and written in one transaction, so concurrent tag writes are not lost). */
+    /** Read and written in one transaction, so concurrent tag writes are not lost. */
+    @Override
     public void setTag(long id, String key, String value, long now) {
         db.write("tag experiment " + id, c -> {
             exclusive(c);

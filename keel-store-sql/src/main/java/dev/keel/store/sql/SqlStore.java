@@ -7,6 +7,7 @@ import dev.keel.core.MetricSeries;
 import dev.keel.core.ProjectInfo;
 import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
+import dev.keel.core.store.ExperimentStore;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.WriteBatch;
@@ -33,11 +34,13 @@ import java.util.Set;
 class SqlStore implements Store {
     private final Database db;
     private final FilterCompiler filters;
+    private final ExperimentTable experiments;
     private final ReadWarnings warnings = new ReadWarnings();
 
     SqlStore(Database db) {
         this.db = db;
         this.filters = new FilterCompiler(db.dialect());
+        this.experiments = new ExperimentTable(db);
         try {
             Migrations.migrate(db);
         } catch (RuntimeException e) {
@@ -46,9 +49,14 @@ class SqlStore implements Store {
         }
     }
 
-    /** The database, for tables beside the runs that share its transactions (see {@link ExperimentTable}). */
+    /** The database, for tests that look beneath the store. */
     Database database() {
         return db;
+    }
+
+    @Override
+    public Optional<ExperimentStore> experiments() {
+        return Optional.of(experiments);
     }
 
     @Override

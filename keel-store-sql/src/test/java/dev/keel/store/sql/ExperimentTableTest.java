@@ -2,7 +2,8 @@ package dev.keel.store.sql;
 
 import dev.keel.core.KeelException;
 import dev.keel.core.store.Store;
-import dev.keel.store.sql.ExperimentTable.Experiment;
+import dev.keel.core.store.Experiment;
+import dev.keel.core.store.ExperimentStore;
 import dev.keel.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +36,7 @@ class ExperimentTableTest {
     }
 
     private static void exercise(Store store) {
-        ExperimentTable t = ExperimentTable.of(store).orElseThrow();
+        ExperimentStore t = store.experiments().orElseThrow();
         Experiment dflt = t.create("Default", "Default", "", Map.of(), 5, true);
         assertEquals(0, dflt.id());
         Experiment a = t.create("a", "a", "", Map.of("k", "v"), 10, true); // row 0 taken: next id

@@ -1,4 +1,4 @@
-package dev.keel.internal.remote;
+package dev.keel.home;
 
 import dev.keel.core.KeelException;
 import dev.keel.core.KeelHome;
@@ -6,6 +6,8 @@ import dev.keel.core.RunInfo;
 import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.WriteBatch;
+import dev.keel.internal.remote.LogUpload;
+import dev.keel.internal.remote.RemoteStore;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -30,10 +32,15 @@ public final class Sync {
     }
 
     /**
-     * Syncs {@code runIds}, or every run with an event log under {@code home} when empty.
+     * Syncs {@code runIds}, or every run with an event log under {@code home} when empty, to
+     * {@code server}: a store opened from the server's URL ({@code Stores.open("http://…")}).
      * {@code local} (may be null) gives the local state of each run.
      */
-    public static List<Outcome> run(KeelHome home, Store local, RemoteStore remote, List<String> runIds) {
+    public static List<Outcome> run(KeelHome home, Store local, Store server, List<String> runIds) {
+        if (!(server instanceof RemoteStore remote)) {
+            throw KeelException.invalid("sync uploads to a Keel server, and " + server.getClass().getSimpleName()
+                    + " is a local store: open the target with its http(s):// URL");
+        }
         List<String> ids = runIds.isEmpty() ? logged(home) : runIds;
         LocalBlobStore blobs = new LocalBlobStore(home.blobs());
         List<Outcome> out = new ArrayList<>();

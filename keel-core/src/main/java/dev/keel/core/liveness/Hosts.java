@@ -1,4 +1,4 @@
-package dev.keel.internal.run;
+package dev.keel.core.liveness;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,13 +9,13 @@ import java.nio.file.Path;
  * The machine's name without a DNS look-up ({@code InetAddress.getLocalHost()} can stall for
  * seconds on a badly configured network, and init must not).
  */
-final class Hosts {
+public final class Hosts {
     private static final String NAME = find();
 
     private Hosts() {
     }
 
-    static String name() {
+    public static String name() {
         return NAME;
     }
 

@@ -1,4 +1,4 @@
-package dev.keel.internal.cache;
+package dev.keel.home;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

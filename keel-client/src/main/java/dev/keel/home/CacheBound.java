@@ -1,4 +1,4 @@
-package dev.keel.internal.cache;
+package dev.keel.home;
 
 import dev.keel.core.KeelException;
 import java.io.IOException;

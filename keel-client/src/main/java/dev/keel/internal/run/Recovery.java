@@ -5,6 +5,10 @@ import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
 import dev.keel.core.filter.Expr;
 import dev.keel.core.filter.Field;
+import dev.keel.core.liveness.Hosts;
+import dev.keel.core.liveness.Liveness;
+import dev.keel.core.liveness.RunEnd;
+import dev.keel.core.liveness.RunLock;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.WriteBatch;
@@ -23,55 +27,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How readers (the CLI, the server) tell a live run from one whose process vanished, and how
- * they finish recording a vanished one.
- *
- * <p>A run stored as {@code running} is alive while its process holds the run's lock file. On
- * the same machine that is exact and needs no clean-up by anyone: the operating system drops
- * the lock when the process dies. For a run of another host (a shared folder), the heartbeat
- * decides: none for {@link #FOREIGN_HEARTBEAT_TIMEOUT_MS} means crashed. A vanished run that
- * recorded its end beside its log ({@link RunEnd}: the disk was full for both the log and the
- * store) reads as that end, with its problems, and recovery stores it.
+ * Finishes recording runs whose process vanished, from what they left in their run folder.
+ * Whether a run is alive is {@link Liveness}'s call (in keel-core, shared with every reader);
+ * this class owns the recovery, which needs the SDK's event log.
  *
  * <pre>{@code
- * Liveness.recoverCrashed(home, store);               // before listing runs
- * RunState shown = Liveness.effectiveState(home, run); // for a run read earlier
+ * Recovery.recoverCrashed(home, store); // before listing runs
  * }</pre>
  */
-public final class Liveness {
-    /** Heartbeats come every {@link RunWriter#HEARTBEAT_MS}; a foreign run silent this long is gone. */
-    public static final long FOREIGN_HEARTBEAT_TIMEOUT_MS = 120_000;
-
-    private Liveness() {
-    }
-
-    /**
-     * The state to show for {@code run}: for a running run whose process is gone, the end it
-     * recorded outside the store, else {@code crashed}.
-     */
-    public static RunState effectiveState(KeelHome home, RunInfo run) {
-        return effective(home, run).state();
-    }
-
-    /** {@code run} as it is to be shown (see {@link #effectiveState}), with the problems of a recorded end. */
-    public static RunInfo effective(KeelHome home, RunInfo run) {
-        if (run.state() != RunState.RUNNING || isAlive(home, run)) {
-            return run;
-        }
-        return RunEnd.read(home, run.id())
-                .map(e -> run.withEnd(e.state(), e.endedAt(), e.runtimeMs(), e.problems()))
-                .orElseGet(() -> run.withState(RunState.CRASHED));
-    }
-
-    static boolean isAlive(KeelHome home, RunInfo run) {
-        if (!run.host().isEmpty() && !run.host().equals(Hosts.name())) {
-            return System.currentTimeMillis() - run.heartbeatAt() < FOREIGN_HEARTBEAT_TIMEOUT_MS;
-        }
-        try {
-            return RunLock.isHeld(home.lockFile(run.id()));
-        } catch (IOException e) {
-            return System.currentTimeMillis() - run.heartbeatAt() < FOREIGN_HEARTBEAT_TIMEOUT_MS;
-        }
+public final class Recovery {
+    private Recovery() {
     }
 
     /**

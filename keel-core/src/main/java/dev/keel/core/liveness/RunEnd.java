@@ -1,4 +1,4 @@
-package dev.keel.internal.run;
+package dev.keel.core.liveness;
 
 import dev.keel.core.Json;
 import dev.keel.core.KeelHome;
@@ -25,24 +25,24 @@ import java.util.Optional;
  * (not on copy-on-write ones such as btrfs or ZFS). Readers show a run stored as running whose
  * process is gone with this end instead of {@code crashed}, and recovery stores it.
  */
-final class RunEnd {
-    static final String FILE = "end.json";
-    static final int RESERVED = 16 * 1024;
+public final class RunEnd {
+    public static final String FILE = "end.json";
+    public static final int RESERVED = 16 * 1024;
     private static final int MAX_LINE = 1000;
 
     /** An end as recorded. */
-    record Ended(RunState state, long endedAt, long runtimeMs, List<String> problems) {
+    public record Ended(RunState state, long endedAt, long runtimeMs, List<String> problems) {
     }
 
     private RunEnd() {
     }
 
-    static Path path(KeelHome home, String id) {
+    public static Path path(KeelHome home, String id) {
         return home.runDir(id).resolve(FILE);
     }
 
     /** Takes the space (blanks, synced) and clears an end left by an earlier session; false when it cannot. */
-    static boolean reserve(KeelHome home, String id) {
+    public static boolean reserve(KeelHome home, String id) {
         byte[] blanks = new byte[RESERVED];
         Arrays.fill(blanks, (byte) ' ');
         try (FileChannel ch = FileChannel.open(path(home, id), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -62,7 +62,7 @@ final class RunEnd {
     }
 
     /** Overwrites the reserved blanks with the end; false when there is no reserved file or it cannot be written. */
-    static boolean record(KeelHome home, String id, Ended end) {
+    public static boolean record(KeelHome home, String id, Ended end) {
         Path file = path(home, id);
         if (!Files.isRegularFile(file)) {
             return false;
@@ -82,7 +82,7 @@ final class RunEnd {
 
     /** The recorded end, if the run's last session recorded one here. */
     @SuppressWarnings("unchecked")
-    static Optional<Ended> read(KeelHome home, String id) {
+    public static Optional<Ended> read(KeelHome home, String id) {
         try {
             String text = Files.readString(path(home, id), StandardCharsets.UTF_8).strip();
             if (text.isEmpty()) {

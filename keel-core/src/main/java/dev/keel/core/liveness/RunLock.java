@@ -1,4 +1,4 @@
-package dev.keel.internal.run;
+package dev.keel.core.liveness;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * operating system drops the lock when the process dies, however it dies, so a reader that
  * can take the lock knows the run's process is gone.
  */
-final class RunLock implements AutoCloseable {
+public final class RunLock implements AutoCloseable {
     /**
      * Lock files this JVM holds. POSIX drops a process's lock when any descriptor of the file
      * is closed, so this JVM must never open a file it holds the lock of: it asks this set.
@@ -32,7 +32,7 @@ final class RunLock implements AutoCloseable {
     }
 
     /** Takes the lock, or returns null when another process or thread holds it. */
-    static RunLock tryAcquire(Path path) throws IOException {
+    public static RunLock tryAcquire(Path path) throws IOException {
         Path file = path.toAbsolutePath().normalize();
         if (!HELD.add(file)) {
             return null;
@@ -65,7 +65,7 @@ final class RunLock implements AutoCloseable {
      * True when a live process (or this JVM) holds the lock; false when it is free or the file
      * is missing. Only reads: works on a read-only folder too.
      */
-    static boolean isHeld(Path path) throws IOException {
+    public static boolean isHeld(Path path) throws IOException {
         Path file = path.toAbsolutePath().normalize();
         if (HELD.contains(file)) {
             return true;
