@@ -5,6 +5,7 @@ import dev.keel.core.KeelHome;
 import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
+import dev.keel.core.liveness.Hosts;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.WriteBatch;
 import dev.keel.core.liveness.RunEnd;

@@ -1,5 +1,6 @@
 package dev.keel.internal.run;
 
+import dev.keel.core.liveness.Hosts;
 import dev.keel.core.RunInfo;
 import dev.keel.core.store.Store;
 import org.junit.jupiter.api.Test;
