@@ -36,6 +36,7 @@ public interface Run extends AutoCloseable {
     /** The run's name, generated ({@code adjective-noun-N}) unless given. */
     String name();
 
+    /** The project the run belongs to. */
     String project();
 
     /** The resolved config, read-only. */
@@ -77,6 +78,7 @@ public interface Run extends AutoCloseable {
      */
     void rewind(long step);
 
+    /** The run's summary: one value per metric, shown in the runs table; see {@link Summary}. */
     Summary summary();
 
     /** Replaces the run's notes. */
