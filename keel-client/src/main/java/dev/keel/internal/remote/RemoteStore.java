@@ -85,7 +85,7 @@ public final class RemoteStore implements Store {
 
     @Override
     public void apply(String runId, WriteBatch batch) {
-        // binary: encoding and parsing JSON numbers was most of an upload's CPU time
+        // binary: encoding and parsing JSON numbers would be most of an upload's CPU time
         postBlocking("/api/v1/runs/" + seg(runId) + "/batches", BatchBinary.encode(batch), BatchBinary.MEDIA_TYPE);
     }
 
@@ -93,7 +93,7 @@ public final class RemoteStore implements Store {
      * A POST done on the calling thread with a plain blocking socket (HttpURLConnection, kept
      * alive and reused), for the sender's stream of batches: java.net.http hands every request
      * through its selector and worker threads and back, and on a busy machine each hand-off waits
-     * for a core — uploads spent ~100 ms a round trip there against ~30 ms in the server.
+     * for a core, several times what the server itself spends on a batch.
      */
     private void postBlocking(String path, byte[] body, String contentType) {
         java.net.HttpURLConnection c = null;
