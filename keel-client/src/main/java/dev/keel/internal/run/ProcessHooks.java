@@ -28,9 +28,9 @@ import java.util.logging.Logger;
  * {@code Runtime.exit} also logs it to the {@code java.lang.Runtime} logger (JDK-8301627), which
  * these hooks enable and listen to. JDK 17-20 report it nowhere, and Keel does not change the JVM
  * to learn it, so there a {@code System.exit(n)} without {@code close()} ends the run
- * {@code finished} with the problem {@link #STATUS_UNKNOWN "exit status unknown"}, whatever {@code n}. Returning from
- * {@code main} leaves no status and nothing to report: finished. Every handler chains to the one it
- * replaced.
+ * {@code finished} with the problem {@link #STATUS_UNKNOWN "exit status unknown"}, whatever
+ * {@code n}. Returning from {@code main} leaves no status and nothing to report: finished. Every
+ * handler chains to the one it replaced.
  */
 final class ProcessHooks {
     /** The problem a run ended by an exit of unknown status records (readers show it). */
@@ -164,9 +164,13 @@ final class ProcessHooks {
     }
 
     private static void onExit() {
+        List<RunImpl> open = active();
+        if (open.isEmpty()) {
+            return;
+        }
         Integer status = exitStatus;
         boolean unknown = status == null && exitCalled();
-        for (RunImpl run : active()) {
+        for (RunImpl run : open) {
             if (status != null && status != 0) {
                 run.end(RunState.FAILED, "exit status " + status);
             } else {
