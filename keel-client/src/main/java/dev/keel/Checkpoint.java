@@ -13,6 +13,7 @@ import java.util.Map;
 public record Checkpoint(String name, long epoch, long step, Map<String, Double> metrics, String hash, long size,
                          long createdAt) {
 
+    /** Copies {@code metrics}: the checkpoint keeps the values it was saved with. */
     public Checkpoint {
         metrics = Map.copyOf(metrics);
     }

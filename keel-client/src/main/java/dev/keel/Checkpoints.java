@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -38,7 +39,7 @@ public interface Checkpoints {
      * Saves a checkpoint whose content {@code writer} writes; returns once its bytes are durable
      * and it is listed with the run (a process killed right after can resume from it).
      */
-    Checkpoint save(long epoch, long step, java.util.Map<String, ? extends Number> metrics, StateWriter writer);
+    Checkpoint save(long epoch, long step, Map<String, ? extends Number> metrics, StateWriter writer);
 
     /** Kept checkpoints, oldest first. */
     List<Checkpoint> list();
@@ -53,13 +54,17 @@ public interface Checkpoints {
      */
     <T> Optional<Loaded<T>> load(String which, StateReader<T> reader);
 
+    /** Writes the state a checkpoint keeps, e.g. a model's parameters and the optimizer's state. */
     @FunctionalInterface
     interface StateWriter {
+        /** Writes the state to {@code out}; Keel closes it and makes it durable afterwards. */
         void write(OutputStream out) throws IOException;
     }
 
+    /** Reads back the state a {@link StateWriter} wrote. */
     @FunctionalInterface
     interface StateReader<T> {
+        /** Reads the state from {@code in}, whose bytes have been verified against the checksum. */
         T read(InputStream in) throws IOException;
     }
 

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * One tracked execution of training code, created by {@link Keel#init}. Close it (it is
- * {@link AutoCloseable}) to mark it {@code finished}; an uncaught exception marks it
+ * {@link AutoCloseable}) to mark it {@code finished}, or end the process with {@link #exit(int)};
+ * an uncaught exception marks it
  * {@code failed}, SIGTERM/SIGINT {@code killed}, and a process that vanished reads as
  * {@code crashed} to every reader.
  *
@@ -35,6 +36,7 @@ public interface Run extends AutoCloseable {
     /** The run's name, generated ({@code adjective-noun-N}) unless given. */
     String name();
 
+    /** The project the run belongs to. */
     String project();
 
     /** The resolved config, read-only. */
@@ -76,6 +78,7 @@ public interface Run extends AutoCloseable {
      */
     void rewind(long step);
 
+    /** The run's summary: one value per metric, shown in the runs table; see {@link Summary}. */
     Summary summary();
 
     /** Replaces the run's notes. */
@@ -133,9 +136,28 @@ public interface Run extends AutoCloseable {
      * Ends the run as {@code finished} (idempotent). Waits until everything logged is durable,
      * and for the background provenance capture if it is still running (bounded: at most about
      * 5 s after {@code init}), so that even a short run records what it ran.
+     *
+     * <p>Close the run before the process ends. A run left open still gets an end from a
+     * shutdown hook, but one ended by {@code System.exit(n)} on JDK 17-20 cannot tell success
+     * from failure (those JDKs do not report {@code n}): it reads {@code finished} with the
+     * problem "exit status unknown". To end the process with a status, use {@link #exit(int)}.
      */
     @Override
     void close();
+
+    /**
+     * Ends the run with the process: records {@code status} ({@code 0}: {@code finished};
+     * anything else: {@code failed} with the error "exit status N"), waits as {@link #close()}
+     * does, then calls {@code System.exit(status)}; it does not return. Other runs still open in
+     * this process end with the same status.
+     *
+     * <pre>{@code
+     * if (diverged) {
+     *     run.exit(2);
+     * }
+     * }</pre>
+     */
+    void exit(int status);
 
     /** Ends the run as {@code failed}, recording the cause. */
     void fail(Throwable cause);

@@ -51,7 +51,7 @@ public final class RunOptions {
         this.notes = b.notes;
         this.tags = List.copyOf(b.tags);
         this.configSources = Collections.unmodifiableList(new ArrayList<>(b.configSources));
-        this.overrides = List.copyOf(b.overrides);
+        this.overrides = Collections.unmodifiableList(new ArrayList<>(b.overrides));
         this.home = b.home;
         this.resume = b.resume;
         this.sweep = b.sweep;
@@ -64,6 +64,7 @@ public final class RunOptions {
         this.server = b.server;
     }
 
+    /** A builder with every option at its default. */
     public static Builder builder() {
         return new Builder();
     }
@@ -92,6 +93,7 @@ public final class RunOptions {
         return b;
     }
 
+    /** The project the run belongs to; {@code "default"} unless set. */
     public String project() {
         return project;
     }
@@ -101,6 +103,7 @@ public final class RunOptions {
         return name;
     }
 
+    /** A group that runs belong to together (e.g. the folds of a cross-validation); null for none. */
     public String group() {
         return group;
     }
@@ -110,10 +113,12 @@ public final class RunOptions {
         return user;
     }
 
+    /** Free text kept with the run; null for none. */
     public String notes() {
         return notes;
     }
 
+    /** Tags given to the run. */
     public List<String> tags() {
         return tags;
     }
@@ -138,22 +143,27 @@ public final class RunOptions {
         return resume;
     }
 
+    /** The id of the sweep the run is a trial of; null for none. */
     public String sweep() {
         return sweep;
     }
 
+    /** Whether system metrics ({@code system/…}) are sampled in the background. */
     public boolean systemMetrics() {
         return systemMetrics;
     }
 
+    /** How often system metrics are sampled. */
     public Duration systemMetricsInterval() {
         return systemMetricsInterval;
     }
 
+    /** How long logged points may wait in memory before they are written. */
     public Duration flushInterval() {
         return flushInterval;
     }
 
+    /** Whether the process's stdout and stderr lines are kept with the run. */
     public boolean captureConsole() {
         return console != ConsoleMode.OFF;
     }
@@ -163,10 +173,12 @@ public final class RunOptions {
         return console;
     }
 
+    /** Whether invalid metric names and values throw instead of being skipped with a warning. */
     public boolean strict() {
         return strict;
     }
 
+    /** Points the in-memory queue holds before {@code log} waits for the writer. */
     public int queueCapacity() {
         return queueCapacity;
     }
@@ -200,31 +212,40 @@ public final class RunOptions {
         private Builder() {
         }
 
+        /**
+         * The project the run belongs to ({@code "default"} unless set): 1-256 printable characters
+         * without {@code /} or {@code \}, as it is part of a server's URLs.
+         */
         public Builder project(String project) {
             this.project = project;
             return this;
         }
 
+        /** The run's name; generated ({@code adjective-noun-N}) unless set. */
         public Builder name(String name) {
             this.name = name;
             return this;
         }
 
+        /** A group that runs belong to together, e.g. the folds of one cross-validation. */
         public Builder group(String group) {
             this.group = group;
             return this;
         }
 
+        /** The user recorded with the run; the OS user unless set. */
         public Builder user(String user) {
             this.user = user;
             return this;
         }
 
+        /** Free text kept with the run. */
         public Builder notes(String notes) {
             this.notes = notes;
             return this;
         }
 
+        /** Adds tags to the run. */
         public Builder tags(String... tags) {
             this.tags.addAll(List.of(tags));
             return this;
@@ -250,10 +271,14 @@ public final class RunOptions {
 
         /** Adds {@code key=value} overrides; dotted keys reach into nested maps; values parse as YAML scalars. */
         public Builder override(String... keyValues) {
-            this.overrides.addAll(List.of(keyValues));
+            Collections.addAll(this.overrides, keyValues);
             return this;
         }
 
+        /**
+         * The {@code .keel} folder the run is recorded in; unless set, {@code KEEL_HOME}, else the
+         * nearest {@code .keel} walking up from the working directory, else {@code ~/.keel}.
+         */
         public Builder home(Path keelFolder) {
             this.home = keelFolder;
             return this;
@@ -265,6 +290,7 @@ public final class RunOptions {
             return this;
         }
 
+        /** Makes the run a trial of the sweep with this id. */
         public Builder sweep(String sweepId) {
             this.sweep = sweepId;
             return this;
@@ -276,6 +302,7 @@ public final class RunOptions {
             return this;
         }
 
+        /** How often system metrics are sampled; 2 s by default. */
         public Builder systemMetricsInterval(Duration interval) {
             this.systemMetricsInterval = interval;
             return this;
@@ -328,8 +355,12 @@ public final class RunOptions {
             return this;
         }
 
+        /**
+         * The options, checked: a bad one throws a {@link dev.keel.core.KeelException}
+         * ({@code INVALID_PARAMETER_VALUE}) whose message names the option, its value and the fix.
+         */
         public RunOptions build() {
-            return new RunOptions(this);
+            return OptionsCheck.checked(new RunOptions(this));
         }
     }
 }

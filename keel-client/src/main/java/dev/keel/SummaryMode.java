@@ -1,7 +1,7 @@
 package dev.keel;
 
 /**
- * How a metric's summary value is derived from its logged values, like W&B's
+ * How a metric's summary value is derived from its logged values, like W&amp;B's
  * {@code define_metric(summary=…)}. The default is {@link #LAST}.
  */
 public enum SummaryMode {

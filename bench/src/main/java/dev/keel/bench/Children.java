@@ -87,10 +87,9 @@ final class Children {
 
     /**
      * Waits until this process has gone quiet (at most 5 s): the one-time work a process's first
-     * run starts in the background — provenance capture (git status, dependency list, machine),
-     * on JDK 17-20 the exit-status agent and the recompilation it causes — about half a second
-     * of CPU per process. The harnesses measure sustained logging; with eight children on two
-     * cores, eight start-ups inside the measured span would be a third of it. (The
+     * run starts in the background (provenance capture: git status, dependency list, machine)
+     * takes a noticeable share of a core. The harnesses measure sustained logging; with eight
+     * children on two cores, eight start-ups inside the measured span would distort it. (The
      * {@code with-jvm-starts} figures still include everything.) Quiet: under 10 ms of CPU in
      * 100 ms, the logging thread itself being idle here.
      */

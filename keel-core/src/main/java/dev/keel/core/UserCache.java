@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * Keel's per-user cache ({@code $XDG_CACHE_HOME/keel}, else {@code ~/.cache/keel}) for files a
- * process would otherwise recreate on every start: native libraries, the exit-status agent.
+ * process would otherwise recreate on every start, such as native libraries.
  * Whatever is loaded from there must be private to the user, so that nobody else can swap it.
  */
 public final class UserCache {

@@ -72,8 +72,8 @@ public final class RemoteStore implements Store {
 
     @Override
     public void apply(String runId, WriteBatch batch) {
-        // binary: encoding and parsing JSON numbers was most of an upload's CPU time; on the calling
-        // thread, as the sender sends batch after batch
+        // binary: encoding and parsing JSON numbers would be most of an upload's CPU time; on the
+        // calling thread, as the sender sends batch after batch
         http.postBlocking("/api/v1/runs/" + seg(runId) + "/batches", BatchBinary.encode(batch), BatchBinary.MEDIA_TYPE);
     }
 

@@ -32,6 +32,15 @@ final class Problems {
         System.err.println("keel: run " + runId + ": " + message);
     }
 
+    /** Records a problem of {@code kind} without printing it: for what only the run's readers need to know. */
+    void keep(String kind, String message) {
+        synchronized (this) {
+            if (kinds.add(kind)) {
+                messages.add(message);
+            }
+        }
+    }
+
     /** Prints a warning once per kind without recording it as a problem. */
     void warnOnce(String kind, String message) {
         synchronized (this) {

@@ -24,21 +24,24 @@ import java.util.logging.Logger;
  * {@code failed}; SIGTERM/SIGINT → {@code killed}, then the previous signal handler runs so the
  * JVM still exits; exit with a non-zero status → {@code failed}, otherwise → {@code finished}.
  *
- * <p>How the exit status is known: on JDK 21+ {@code Runtime.exit} logs it to the
- * {@code java.lang.Runtime} logger (JDK-8301627), which these hooks enable and listen to. JDK
- * 17-20 report it nowhere, so {@link ExitStatusWatch} loads a small agent into this JVM in the
- * background, which makes {@code java.lang.Shutdown.exit(int)} leave its status where the
- * shutdown hook reads it; until the agent is in place (tens of milliseconds after the first run
- * starts), or where it cannot be loaded, an explicit {@code System.exit(n)} without
- * {@code close()} reads as finished, whatever {@code n}. Returning from {@code main} leaves no
- * status: finished. Every handler chains to the one it replaced.
+ * <p>How the exit status is known: {@link dev.keel.Run#exit(int)} gives it; on JDK 21+
+ * {@code Runtime.exit} also logs it to the {@code java.lang.Runtime} logger (JDK-8301627), which
+ * these hooks enable and listen to. JDK 17-20 report it nowhere, and Keel does not change the JVM
+ * to learn it, so there a {@code System.exit(n)} without {@code close()} ends the run
+ * {@code finished} with the problem {@link #STATUS_UNKNOWN "exit status unknown"}, whatever
+ * {@code n}. Returning from {@code main} leaves no status and nothing to report: finished. Every
+ * handler chains to the one it replaced.
  */
 final class ProcessHooks {
+    /** The problem a run ended by an exit of unknown status records (readers show it). */
+    static final String STATUS_UNKNOWN = "exit status unknown: System.exit ran before the run was closed and this JDK"
+            + " did not report the status; call run.exit(status) instead of System.exit, or close() the run first";
     private static final Set<RunImpl> ACTIVE = ConcurrentHashMap.newKeySet();
     private static final ThreadLocal<RunImpl> LAST_CLOSED = new ThreadLocal<>();
     private static volatile boolean installed;
     private static volatile Integer exitStatus;
-    private static volatile boolean exitLogger;
+    /** Held here because the logging framework keeps loggers only weakly, and with them their level. */
+    private static Logger runtimeLogger;
 
     private ProcessHooks() {
     }
@@ -83,12 +86,6 @@ final class ProcessHooks {
         }
         if (Runtime.version().feature() >= 21) {
             captureExitStatus();
-        } else {
-            try {
-                ExitStatusWatch.start();
-            } catch (LinkageError | RuntimeException e) {
-                // a runtime without jdk.management: the exit status stays unknown
-            }
         }
         Thread hook = new Thread(ProcessHooks::onExit, "keel-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -114,21 +111,16 @@ final class ProcessHooks {
         }
     }
 
-    /**
-     * Waits up to {@code timeoutMs} for the exit status to become knowable (on JDK 17-20 the agent
-     * arrives shortly after the first run starts); true once it is. For tests.
-     */
-    static boolean exitStatusKnown(long timeoutMs) throws InterruptedException {
-        if (Runtime.version().feature() >= 21) {
-            return exitLogger;
-        }
-        return ExitStatusWatch.await(timeoutMs);
+    /** The status a run's {@code exit(status)} is about to exit with, so that every run ends with it. */
+    static void exiting(int status) {
+        exitStatus = status;
     }
 
     /** On JDK 21+, Runtime.exit reports its status to this logger when it is enabled for DEBUG. */
     private static void captureExitStatus() {
         try {
             Logger logger = Logger.getLogger("java.lang.Runtime");
+            runtimeLogger = logger;
             logger.setLevel(Level.FINE);
             logger.setUseParentHandlers(false);
             logger.addHandler(new Handler() {
@@ -153,7 +145,6 @@ final class ProcessHooks {
                 public void close() {
                 }
             });
-            exitLogger = true;
         } catch (RuntimeException ignored) {
             // another logging back end: exit status stays unknown
         }
@@ -173,21 +164,41 @@ final class ProcessHooks {
     }
 
     private static void onExit() {
-        Integer status = exitStatus;
-        if (status == null && Runtime.version().feature() < 21) {
-            try {
-                status = ExitStatusWatch.status();
-            } catch (LinkageError | RuntimeException e) {
-                // unknown, as without the agent
-            }
+        List<RunImpl> open = active();
+        if (open.isEmpty()) {
+            return;
         }
-        for (RunImpl run : active()) {
+        Integer status = exitStatus;
+        boolean unknown = status == null && exitCalled();
+        for (RunImpl run : open) {
             if (status != null && status != 0) {
                 run.end(RunState.FAILED, "exit status " + status);
             } else {
+                if (unknown) {
+                    run.problemsSink().keep("exit-status", STATUS_UNKNOWN);
+                }
                 run.end(RunState.FINISHED, null);
             }
         }
+    }
+
+    /**
+     * Whether the JVM is shutting down because some thread called {@code Runtime.exit} (it waits
+     * there for the hooks), rather than because the last non-daemon thread ended.
+     */
+    private static boolean exitCalled() {
+        try {
+            for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
+                for (StackTraceElement frame : stack) {
+                    if ("java.lang.Shutdown".equals(frame.getClassName()) && "exit".equals(frame.getMethodName())) {
+                        return true;
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            // a security manager refusing the stacks: an exit cannot be told from a return
+        }
+        return false;
     }
 
     /**

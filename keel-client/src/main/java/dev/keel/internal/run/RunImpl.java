@@ -417,6 +417,13 @@ final class RunImpl implements Run {
     }
 
     @Override
+    public void exit(int status) {
+        ProcessHooks.exiting(status);
+        end(status == 0 ? RunState.FINISHED : RunState.FAILED, status == 0 ? null : "exit status " + status);
+        System.exit(status);
+    }
+
+    @Override
     public void fail(Throwable cause) {
         end(RunState.FAILED, cause == null ? "failed" : cause.toString());
     }

@@ -10,9 +10,8 @@ import java.util.Map;
 /**
  * A training process for the crash tests, run in a child JVM: {@code ChildMain HOME MODE}.
  * Prints {@code id <runId>} first, then for mode {@code log} {@code at <step> <epochMs>} after
- * each logged step (every few ms), until killed; modes {@code exit3-watched}/{@code exit0-watched}
- * print {@code init took <ms> ms} and {@code exit status known <true|false> (<why>) waited <ms> ms}
- * before they exit.
+ * each logged step (every few ms), until killed; mode {@code sleep} prints {@code ready} once it
+ * has logged, then sleeps.
  */
 public final class ChildMain {
     private ChildMain() {
@@ -21,13 +20,9 @@ public final class ChildMain {
     public static void main(String[] args) throws Exception {
         Path home = Path.of(args[0]);
         String mode = args[1];
-        long initStart = System.nanoTime();
         Run run = Keel.init(RunOptions.builder().project("crash").home(home).systemMetrics(false)
                 .captureConsole(false).build());
         System.out.println("id " + run.id());
-        if (mode.endsWith("-watched")) {
-            System.out.println("init took " + (System.nanoTime() - initStart) / 1_000_000 + " ms");
-        }
         System.out.flush();
         switch (mode) {
             case "log" -> {
@@ -64,15 +59,9 @@ public final class ChildMain {
                 run.log(Map.of("loss", 1.0));
                 System.exit(0);
             }
-            case "exit3-watched", "exit0-watched" -> {
-                // the exit status is only known once the JDK 17-20 agent is in place: wait for it, and say so
+            case "run-exit3" -> {
                 run.log(Map.of("loss", 1.0));
-                long t0 = System.nanoTime();
-                boolean known = ProcessHooks.exitStatusKnown(20_000);
-                System.out.println("exit status known " + known + " (" + ExitStatusWatch.outcome() + ") waited "
-                        + (System.nanoTime() - t0) / 1_000_000 + " ms");
-                System.out.flush();
-                System.exit(mode.startsWith("exit3") ? 3 : 0);
+                run.exit(3);
             }
             case "return" -> run.log(Map.of("loss", 1.0));
             default -> throw new IllegalArgumentException(mode);

@@ -44,8 +44,8 @@ final class ChildProcesses {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ChildMain.class.getName(), home.toString(), mode));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove("KEEL_HOME");
-        // a per-user cache of the test's own (the exit-status agent's jar, SQLite's native
-        // library): the children must not depend on the CI user's home being writable
+        // a per-user cache of the test's own (SQLite's native library): the children must not
+        // depend on the CI user's home being writable
         Path cache = Path.of("target", "test-xdg-cache").toAbsolutePath();
         Files.createDirectories(cache, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         pb.environment().put("XDG_CACHE_HOME", cache.toString());
@@ -74,32 +74,9 @@ final class ChildProcesses {
         return Path.of(System.getProperty("java.home"), "bin", "java");
     }
 
-    /** A java launcher of feature version 21 or newer: this one, or one beside it in /usr/lib/jvm; null if none. */
-    static Path java21OrNewer() throws IOException {
-        if (Runtime.version().feature() >= 21) {
-            return currentJava();
-        }
-        Path jvms = Path.of("/usr/lib/jvm");
-        if (!Files.isDirectory(jvms)) {
-            return null;
-        }
-        try (var dirs = Files.list(jvms)) {
-            for (Path d : dirs.sorted().toList()) {
-                Path release = d.resolve("release");
-                Path java = d.resolve("bin/java");
-                if (Files.isRegularFile(release) && Files.isExecutable(java)) {
-                    for (String line : Files.readAllLines(release)) {
-                        if (line.startsWith("JAVA_VERSION=")) {
-                            String v = line.substring(14).replace("\"", "");
-                            int feature = Integer.parseInt(v.split("[.+-]")[0]);
-                            if (feature >= 21) {
-                                return java;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return null;
+    /** The Temurin 25 launcher this machine may have beside the default JDK; null when absent. */
+    static Path temurin25() {
+        Path java = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+        return Files.isExecutable(java) ? java : null;
     }
 }

@@ -10,10 +10,10 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The file a pack is written to, opened for direct I/O (O_DIRECT) where the file system allows:
- * on the VMs we measured, 1 GiB written through the page cache and then fsynced took 1.8–4.8 s,
- * written direct and fsynced 0.5–1.2 s. Direct writes must be whole blocks from aligned memory,
- * so each write is copied into an aligned staging buffer and the last one padded to a block,
- * the padding cut off again by {@link #finish}. Where direct I/O is refused (tmpfs, some FUSE
+ * a pack is written once and not read back soon, so passing through the page cache only adds a
+ * copy and leaves the final fsync a large backlog to write. Direct writes must be whole blocks
+ * from aligned memory, so each write is copied into an aligned staging buffer and the last one
+ * padded to a block, the padding cut off again by {@link #finish}. Where direct I/O is refused (tmpfs, some FUSE
  * and network file systems) or switched off ({@code -Dkeel.data.directIo=false}), it writes
  * through the page cache. Durability is the same either way: nothing counts until
  * {@link #force} (fsync) has returned. Writes come from one thread at a time.

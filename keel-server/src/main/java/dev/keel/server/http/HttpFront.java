@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class HttpFront implements AutoCloseable {
     static {
         // Without TCP_NODELAY the JDK server's separate writes of headers and body meet the
-        // client's delayed ACK: ~40 ms added to every small response. The JDK reads this
+        // client's delayed ACK, which then delays every small response. The JDK reads this
         // property once, when its server classes load, so it is set before the first server.
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");

@@ -53,9 +53,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>Seeded: {@code -Dkeel.fuzz.seed=N} replays a run, {@code -Dkeel.fuzz.requests=N} sizes it;
  * each failure names the seed and the request's index, which alone determine the request (the
- * responses to writes may differ with the order 16 client threads send them in). 10,000 requests
- * took 6 s on 2 cores at a load of ~8 (16 threads, since on a busy machine each round trip
- * waits for CPU).
+ * responses to writes may differ with the order 16 client threads send them in: many threads,
+ * since on a busy machine each round trip waits for CPU).
  */
 class ApiFuzzTest {
     private static final long SEED = Long.getLong("keel.fuzz.seed", 20261129L);

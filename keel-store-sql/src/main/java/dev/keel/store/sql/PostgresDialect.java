@@ -76,9 +76,9 @@ final class PostgresDialect implements Dialect {
 
     /**
      * Smaller than SQLite's: PostgreSQL writes a whole new copy of an updated bytea (and its
-     * TOAST chunks) to the table and the WAL, so merging into 4096-point blocks rewrote ~10x the
-     * data logged; at 512, eight runs ingesting at once went from ~150k to ~500k points/s
-     * (StoreRoughBench), and a series still reads back as few rows.
+     * TOAST chunks) to the table and the WAL, so large blocks rewrite many times the data logged
+     * as points are merged into them; 512 keeps that small under concurrent ingest
+     * (StoreRoughBench) while a series still reads back as few rows.
      */
     @Override
     public int blockPoints() {

@@ -77,8 +77,8 @@ public final class NamedAdam extends Optimizer {
         long t = ++s.steps()[0];
         if (weight instanceof PtNDArray w && grad instanceof PtNDArray g && s.m() instanceof PtNDArray m
                 && s.v() instanceof PtNDArray v) {
-            // one native call doing the whole update in place: the op-by-op route below costs ~12 JNI
-            // calls and ~6 temporaries per parameter, and was 44% of an MLP epoch's time
+            // one native call doing the whole update in place: the op-by-op route below costs about a
+            // dozen JNI calls and several temporaries per parameter, a large share of a small model's epoch
             float stepSize = (float) (learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
             // coupled mode with a zero decay adds 0·w (exact, one pass); decoupled mode would spend three passes on it
             JniUtils.adamUpdate(w, g, m, v, learningRate, stepSize, weightDecay, rescaleGrad, -1f, beta1, beta2, epsilon,

@@ -35,7 +35,7 @@ public final class PredictServer implements AutoCloseable {
 
     static {
         // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's
-        // delayed ACK and every answer waits ~40 ms (measured: p50 48 ms on loopback). The JDK reads
+        // delayed ACK, and every answer waits for that delay. The JDK reads
         // this property once, when its server configuration class loads, so set it before that.
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
