@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 /** {@code keel data checkout REF DIR}. */
 @Command(name = "checkout", mixinStandardHelpOptions = true,
         description = {"Materialises a version in DIR as independent copies (editing one changes nothing stored),",
+                "cloned copy-on-write from the local cache where the file system can (no bytes written, no space used),",
                 "or, with --link hardlink, as read-only hard links to the local cache (no second copy on disk; see its risk).",
                 "Only missing or different files are written; a damaged file is refused."})
 final class DataCheckoutCommand implements Callable<Integer> {
@@ -34,7 +35,10 @@ final class DataCheckoutCommand implements Callable<Integer> {
     Path dir;
 
     @Option(names = "--link", paramLabel = "MODE", defaultValue = "copy",
-            description = {"copy (default): independent, writable files written from the stored data;",
+            description = {"copy (default): independent, writable files: copy-on-write clones of the local cache when DIR"
+                    + " is on the same btrfs, XFS (reflink) or bcachefs file system as the Keel home, else written"
+                    + " from the stored data (ext4, tmpfs, another file system);",
+                    "reflink: the same, but only as clones: refused, naming the file system, where DIR cannot hold them;",
                     "hardlink: read-only hard links to the local cache, no bytes written when cached. Risk: "
                             + LinkMode.HARDLINK_RISK + "."})
     String link;
