@@ -27,6 +27,9 @@ final class Reflink {
     // Linux's generic values, shared by x86-64 and arm64 (the only CPUs cloning is tried on).
     private static final int O_RDONLY = 0;
     private static final int O_WRONLY = 1;
+    private static final int O_RDWR = 2;
+    /** {@code __O_TMPFILE | O_DIRECTORY}; O_DIRECTORY is the one flag here that differs between the two CPUs. */
+    private static final int O_TMPFILE = 020000000 | (System.getProperty("os.arch", "").equals("aarch64") ? 040000 : 0200000);
     private static final int O_CREAT = 0100;
     private static final int O_EXCL = 0200;
     private static final int O_CLOEXEC = 02000000;
@@ -53,6 +56,8 @@ final class Reflink {
 
         static native int close(int fd) throws LastErrorException;
 
+        static native long write(int fd, byte[] data, long count) throws LastErrorException;
+
         static native String strerror(int errno);
 
         private static boolean load() {
@@ -72,33 +77,37 @@ final class Reflink {
 
     /**
      * Why files in {@code to} cannot be clones of files in {@code from}, or null when they can:
-     * one trial clone of a one-byte file, so a file system that refuses costs one refusal per
-     * checkout, not one per file. Both folders must exist.
+     * one trial clone between two unnamed files ({@code O_TMPFILE}: nothing appears in either
+     * folder, so a reader of the target never sees it), so a file system that refuses costs one
+     * refusal per checkout, not one per file. Both folders must exist.
      */
     static String refusal(Path from, Path to) {
         if (!LibC.LOADED) {
             return "copy-on-write clones are only made on Linux (x86-64 or arm64)";
         }
-        String probe = ".keel-reflink-probe-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-        Path src = from.resolve(probe);
-        Path dest = to.resolve(probe);
         try {
-            Files.write(src, new byte[]{'k'});
-            int errno = cloneNew(src, dest, 0600);
-            if (errno == 0) {
-                return null;
+            int src = unnamed(from, O_RDWR);
+            try {
+                LibC.write(src, new byte[]{'k'}, 1);
+                int dest = unnamed(to, O_WRONLY);
+                try {
+                    LibC.ioctl(dest, FICLONE, src);
+                    return null;
+                } finally {
+                    LibC.close(dest);
+                }
+            } finally {
+                LibC.close(src);
             }
-            if (errno == EXDEV) {
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == EXDEV) {
                 return to + " and the checkout cache " + from + " are on different file systems ("
                         + fileSystem(to) + ", " + fileSystem(from) + "), and a clone cannot cross file systems";
             }
             return "the file system of " + to + " (" + fileSystem(to) + ") does not make copy-on-write clones ("
-                    + describe(errno) + ")";
+                    + describe(e.getErrorCode()) + ")";
         } catch (IOException e) {
             return "a trial clone into " + to + " failed: " + e.getMessage();
-        } finally {
-            deleteQuietly(src);
-            deleteQuietly(dest);
         }
     }
 
@@ -150,6 +159,11 @@ final class Reflink {
         }
     }
 
+    /** A new file without a name in {@code dir}, gone when closed. */
+    private static int unnamed(Path dir, int access) throws IOException {
+        return open(dir, O_TMPFILE | access | O_CLOEXEC, 0600);
+    }
+
     private static int open(Path p, int flags, int mode) throws IOException {
         try {
             return LibC.open(p.toString(), flags, mode);
@@ -159,14 +173,6 @@ final class Reflink {
                 case EEXIST -> new FileAlreadyExistsException(p.toString());
                 default -> new IOException(p + ": " + describe(e.getErrorCode()));
             };
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            // a stray one-byte probe file is harmless
         }
     }
 }
