@@ -132,6 +132,11 @@ class ReflinkCheckoutTest {
 
                 CheckoutResult required = data.checkout("ds:v1", mnt.resolve("fourth"), LinkMode.REFLINK);
                 assertEquals(3, required.cloned(), required.summary());
+
+                Path used = data.use("run-1", "ds:v1", LinkMode.REFLINK).path();
+                assertEquals(TestTrees.snapshot(src), TestTrees.snapshot(used));
+                assertTrue(sh("filefrag", "-v", used.resolve("train/big.bin").toString()).contains("shared"),
+                        "run.useDataset's folder lives beside the cache, so it always clones where the file system can");
             }
         } finally {
             unmount(mnt);
