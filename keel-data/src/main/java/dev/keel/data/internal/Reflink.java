@@ -42,6 +42,8 @@ final class Reflink {
     private static final int EOPNOTSUPP = 95;
     /** What FICLONE answers when the file system (or the pair of file systems) cannot clone at all. */
     private static final Set<Integer> CANNOT_CLONE = Set.of(EXDEV, EINVAL, ENOTTY, ENOSYS, EOPNOTSUPP);
+    /** Answered without a trial clone: loading JNA for it would cost a checkout on these more than the answer. */
+    private static final Set<String> NEVER_CLONE = Set.of("ext2", "ext3", "ext4", "tmpfs", "ramfs", "vfat", "exfat");
 
     private Reflink() {
     }
@@ -79,9 +81,18 @@ final class Reflink {
      * Why files in {@code to} cannot be clones of files in {@code from}, or null when they can:
      * one trial clone between two unnamed files ({@code O_TMPFILE}: nothing appears in either
      * folder, so a reader of the target never sees it), so a file system that refuses costs one
-     * refusal per checkout, not one per file. Both folders must exist.
+     * refusal per checkout, not one per file; none at all for two file systems of different
+     * types or one known never to clone (ext4, tmpfs). Both folders must exist.
      */
     static String refusal(Path from, Path to) {
+        String toType = fileSystem(to);
+        String fromType = fileSystem(from);
+        if (!toType.equals(fromType)) {
+            return differentFileSystems(from, to, fromType, toType);
+        }
+        if (NEVER_CLONE.contains(toType)) {
+            return "the file system of " + to + " (" + toType + ") does not make copy-on-write clones";
+        }
         if (!LibC.LOADED) {
             return "copy-on-write clones are only made on Linux (x86-64 or arm64)";
         }
@@ -101,10 +112,9 @@ final class Reflink {
             }
         } catch (LastErrorException e) {
             if (e.getErrorCode() == EXDEV) {
-                return to + " and the checkout cache " + from + " are on different file systems ("
-                        + fileSystem(to) + ", " + fileSystem(from) + "), and a clone cannot cross file systems";
+                return differentFileSystems(from, to, fromType, toType);
             }
-            return "the file system of " + to + " (" + fileSystem(to) + ") does not make copy-on-write clones ("
+            return "the file system of " + to + " (" + toType + ") does not make copy-on-write clones ("
                     + describe(e.getErrorCode()) + ")";
         } catch (IOException e) {
             return "a trial clone into " + to + " failed: " + e.getMessage();
@@ -157,6 +167,11 @@ final class Reflink {
         } catch (IOException e) {
             return "unknown";
         }
+    }
+
+    private static String differentFileSystems(Path from, Path to, String fromType, String toType) {
+        return to + " (" + toType + ") and the checkout cache " + from + " (" + fromType + ") are on different"
+                + " file systems, and a clone cannot cross file systems";
     }
 
     /** A new file without a name in {@code dir}, gone when closed. */
