@@ -17,9 +17,10 @@ import java.util.concurrent.Callable;
 
 /** {@code keel data checkout REF DIR}. */
 @Command(name = "checkout", mixinStandardHelpOptions = true,
-        description = {"Materialises a version in DIR as independent copies (editing one changes nothing stored),",
-                "cloned copy-on-write from the local cache where the file system can (no bytes written, no space used),",
-                "or, with --link hardlink, as read-only hard links to the local cache (no second copy on disk; see its risk).",
+        description = {"Materialises a version in DIR as independent files: editing one changes nothing",
+                "stored. They are copy-on-write clones of the local cache where the file system",
+                "makes them (blocks shared until edited), else copies. With --link hardlink:",
+                "read-only hard links to the local cache (no second copy on disk; see its risk).",
                 "Only missing or different files are written; a damaged file is refused."})
 final class DataCheckoutCommand implements Callable<Integer> {
     @Mixin

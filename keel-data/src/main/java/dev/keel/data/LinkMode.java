@@ -18,7 +18,8 @@ public enum LinkMode {
      * Independent, writable files; editing one changes nothing stored. The default. Where the
      * target folder and the Keel home's cache ({@code .keel/cache/data}) are on one file system
      * that makes copy-on-write clones (Linux: btrfs, XFS with reflink, bcachefs), each file is a
-     * clone of its cache object: no bytes written, no extra space used until someone edits it.
+     * clone of its cache object: it shares the object's blocks until someone edits it.
+     * (A file the cache lacks is written from the packs, then cloned into the cache.)
      * Elsewhere (ext4, tmpfs, two file systems, other systems) each file is written from the packs,
      * every object re-hashed as it is read. Whether clones work is tried once per checkout.
      */
