@@ -79,7 +79,8 @@ timeit() { # timeit ROW CMD...: the wall time of CMD (its output to the log)
   echo "## $row: $*" >>"$LOG"
   local s e; s=$(date +%s.%N)
   if "$@" >>"$LOG" 2>&1; then
-    e=$(date +%s.%N); T[$row]+="$(python3 -c "print(f'{$e-$s:.2f}')") "
+    e=$(date +%s.%N); local t; t=$(python3 -c "print(f'{$e-$s:.2f}')"); T[$row]+="$t "
+    echo "#   $row: $t s" >&2   # as it goes: a run cut short still shows its rounds
   else
     T[$row]+="failed "; echo "# $row failed: see $LOG" >&2
   fi

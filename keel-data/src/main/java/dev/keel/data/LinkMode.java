@@ -17,16 +17,17 @@ public enum LinkMode {
     /**
      * Independent, writable files; editing one changes nothing stored. The default. Where the
      * target folder and the Keel home's cache ({@code .keel/cache/data}) are on one file system
-     * that makes copy-on-write clones (Linux: btrfs, XFS with reflink, bcachefs), each file is a
-     * clone of its cache object: it shares the object's blocks until someone edits it.
-     * (A file the cache lacks is written from the packs, then cloned into the cache.)
+     * that makes copy-on-write clones (Linux: btrfs, XFS with reflink, bcachefs), each file of
+     * 128 KiB or more is a clone of its cache object: it shares the object's blocks until someone
+     * edits it. (A file the cache lacks is written from the packs, then cloned into the cache.)
+     * Smaller files are written: a clone costs a file system transaction, more than their bytes.
      * Elsewhere (ext4, tmpfs, two file systems, other systems) each file is written from the packs,
      * every object re-hashed as it is read. Whether clones work is tried once per checkout.
      */
     COPY,
     /**
-     * {@link #COPY}, but only with clones: the checkout is refused, naming the file system, when
-     * the target folder cannot hold clones of the cache (see {@link #COPY} for where it can).
+     * {@link #COPY}, but every file a clone, small ones too: the checkout is refused, naming the
+     * file system, when the target folder cannot hold clones of the cache (see {@link #COPY}).
      */
     REFLINK,
     /**

@@ -55,6 +55,8 @@ final class Materializer {
     private final LocalBlobStore blobs;
     private final Path objects;
     private final int threads;
+    /** The smallest file the default mode clones (see {@link #clones}). */
+    static final long CLONE_MIN_BYTES = 128 << 10;
     private static final Set<StandardOpenOption> CREATE_WRITE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     private final AtomicInteger linked = new AtomicInteger();
     private final AtomicInteger cloned = new AtomicInteger();
@@ -281,12 +283,12 @@ final class Materializer {
             BasicFileAttributes existing = fresh ? null : attrs(target);
             if (existing == null) {
                 int cloneMode = readOnlyCopies ? (e.executable() ? 0555 : 0444) : e.executable() ? 0755 : 0666;
-                if (cloning && cloneFromCache(e, target, cloneMode)) {
+                if (clones(e) && cloneFromCache(e, target, cloneMode)) {
                     return;
                 }
                 writeNew(v, e, target, reader, readOnlyCopies ? (e.executable() ? "r-xr-xr-x" : "r--r--r--")
                         : e.executable() ? "rwxr-xr-x" : null);
-                if (cloning) {
+                if (clones(e)) {
                     cacheByClone(e, target);
                 }
             } else if (unchangedByStat(e, target) || sameFile(target, e)) {
@@ -371,6 +373,16 @@ final class Materializer {
         stamps.remove(name);
         repaired.incrementAndGet();
         return null;
+    }
+
+    /**
+     * Whether {@code e} is placed as a clone: every file with {@link LinkMode#REFLINK}; by default
+     * only files of {@link #CLONE_MIN_BYTES} or more, since a clone is a file system transaction
+     * (and cloning a file just written first forces its pages to disk), which costs more than
+     * writing a small file's bytes into the page cache.
+     */
+    private boolean clones(Entry e) {
+        return cloning && (mode == LinkMode.REFLINK || e.size() >= CLONE_MIN_BYTES);
     }
 
     /** True when {@code dest} was made a clone of the trusted cache object of {@code e}. */
@@ -466,7 +478,7 @@ final class Materializer {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".keel-tmp");
         Files.deleteIfExists(tmp);
         try {
-            boolean byClone = cloning && cloneFromCache(e, tmp, e.executable() ? 0755 : 0644);
+            boolean byClone = clones(e) && cloneFromCache(e, tmp, e.executable() ? 0755 : 0644);
             if (!byClone) {
                 writeContent(v, e, tmp, reader, e.executable() ? "rwxr-xr-x" : "rw-r--r--");
             }
