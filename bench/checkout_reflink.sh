@@ -11,6 +11,7 @@
 # Prints median, min and max per row, and the space a warm checkout took on each file system.
 #   bench/checkout_reflink.sh                                   # 70,000 files, 5 rounds
 #   CHECKOUT_BENCH_FILES=5000 CHECKOUT_BENCH_ROUNDS=2 bench/checkout_reflink.sh   # bounded
+# CHECKOUT_BENCH_SRC=DIR checks out DIR instead (e.g. a few large files, where clones pay).
 # Env: BEFORE_REF (default b5cfec4, the commit before clones), REFLINK_BENCH_FS (default
 # "btrfs xfs ext4"), SKIP_BUILD=1 (reuse the jars in the work folder), CHECKOUT_BENCH_WORK
 # (default bench/work/reflink). Needs a JDK, Maven (offline is fine), btrfs-progs and xfsprogs,
@@ -37,7 +38,9 @@ if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$WORK/keel-new.jar" ] || [ ! -f "$WORK
   cp "$WORK/before-src/keel-cli/target/keel.jar" "$WORK/keel-before.jar"
   rm -rf "$WORK/before-src"
 fi
-if [ ! -d "$WORK/src/fmnist" ]; then
+if [ -n "${CHECKOUT_BENCH_SRC:-}" ]; then
+  rm -rf "$WORK/src" && mkdir -p "$WORK/src" && cp -a "$CHECKOUT_BENCH_SRC" "$WORK/src/fmnist"
+elif [ ! -d "$WORK/src/fmnist" ]; then
   echo "# data: exporting Fashion-MNIST as PNGs" >&2
   java keel-data/src/test/java/dev/keel/data/bench/FashionMnistExport.java "$WORK/export" >&2
   mkdir -p "$WORK/src/fmnist"
@@ -106,7 +109,7 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1), kernel $(uname -r)"
-echo "# data: $files PNGs ($bytes bytes); before = keel-cli at $BEFORE_REF; $ROUNDS rounds, interleaved"
+echo "# data: $files files ($bytes bytes); before = keel-cli at $BEFORE_REF; $ROUNDS rounds, interleaved"
 echo "# load before: ${uptime_before##*load average: }, after: $(uptime | sed 's/.*load average: //')"
 for fs in $FSES; do
   echo "# $fs: a warm checkout (new) took $(( ${SPACE[$fs]} / 1024 )) KiB of disk (data: $(( bytes / 1024 )) KiB); last one: $(grep -A1 "## $fs: new, again" "$LOG" | tail -1)"
