@@ -72,7 +72,8 @@ class UseDatasetTest {
         try (Datasets data = Datasets.open(new KeelHome(keel))) {
             data.add("pets", src, AddOptions.defaults().message("one"));
         }
-        for (LinkMode mode : LinkMode.values()) {
+        // REFLINK needs a file system that clones (ReflinkCheckoutTest mounts one); COPY clones where it can.
+        for (LinkMode mode : List.of(LinkMode.COPY, LinkMode.HARDLINK)) {
             try (Run run = start(keel)) {
                 Path a = run.useDataset("pets:v1", mode).resolve("cats/a.txt");
                 Files.setPosixFilePermissions(a, PosixFilePermissions.fromString("rw-r--r--"));

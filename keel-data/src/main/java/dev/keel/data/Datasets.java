@@ -85,16 +85,18 @@ public final class Datasets implements AutoCloseable {
 
     /**
      * Materialises a version in {@code dir} as independent, writable copies: editing one changes
-     * nothing stored. Writes only what is missing or different; refuses damaged data and unsafe
-     * paths, naming the file.
+     * nothing stored. Copy-on-write clones of the local cache where the file system makes them
+     * (see {@link LinkMode#COPY}), else written from the stored data. Writes only what is missing
+     * or different; refuses damaged data and unsafe paths, naming the file.
      */
     public CheckoutResult checkout(String ref, Path dir) {
         return engine.checkout(ref, dir, LinkMode.COPY);
     }
 
     /**
-     * {@link #checkout(String, Path)} with an explicit {@link LinkMode}: {@link LinkMode#HARDLINK}
-     * gives read-only hard links to the object cache, with the risk {@link LinkMode#HARDLINK_RISK} states.
+     * {@link #checkout(String, Path)} with an explicit {@link LinkMode}: {@link LinkMode#REFLINK}
+     * refuses unless every file can be a clone; {@link LinkMode#HARDLINK} gives read-only hard
+     * links to the object cache, with the risk {@link LinkMode#HARDLINK_RISK} states.
      */
     public CheckoutResult checkout(String ref, Path dir, LinkMode mode) {
         return engine.checkout(ref, dir, mode == null ? LinkMode.COPY : mode);

@@ -171,9 +171,11 @@ class EditedCheckoutTest {
     void linkModesParseAndAnUnknownOneNamesTheChoices() {
         assertEquals(LinkMode.COPY, LinkMode.parse("copy"));
         assertEquals(LinkMode.HARDLINK, LinkMode.parse("HardLink"));
+        assertEquals(LinkMode.REFLINK, LinkMode.parse("reflink"));
         KeelException e = assertThrows(KeelException.class, () -> LinkMode.parse("symlink"));
-        assertEquals("unknown link mode 'symlink': use 'copy' (the default: independent files) or 'hardlink'"
-                + " (shares bytes with the cache: no second copy on disk)", e.getMessage());
+        assertEquals("unknown link mode 'symlink': use 'copy' (the default: independent files, cloned where the file"
+                + " system can), 'reflink' (independent files, clones only) or 'hardlink' (shares bytes with the cache:"
+                + " no second copy on disk)", e.getMessage());
     }
 
     private Path hardLinked(String name) {

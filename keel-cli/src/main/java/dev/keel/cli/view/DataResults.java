@@ -85,7 +85,8 @@ public final class DataResults {
     }
 
     public static String checkoutText(CheckoutResult r) {
-        return r.version().ref() + " -> " + r.dir() + ": " + r.linked() + " linked, " + r.written() + " written ("
+        return r.version().ref() + " -> " + r.dir() + ": " + r.linked() + " linked, "
+                + (r.cloned() > 0 ? r.cloned() + " cloned (copy-on-write), " : "") + r.written() + " written ("
                 + ByteSizes.iec(r.bytesWritten()) + "), " + r.unchanged() + " already present"
                 + (r.repaired() > 0 ? "; " + r.repaired() + " changed cache object(s) rewritten from the stored data" : "")
                 + "\n";

@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  * so an edit through it moves the mtime and, whatever the editor does to the mtime afterwards,
  * the ctime (which no user can set back). An object whose stamp still matches is trusted without
  * reading it; any other is re-hashed before it is handed out. A lost or stale stamp only costs a
- * re-hash: a stamp trusts nothing but the exact file it was taken from.
+ * re-hash: a stamp trusts nothing but the exact file it was taken from. A copy-on-write clone
+ * (the default checkout where the file system clones) has an inode of its own: editing it moves
+ * no stamp here, and needs none to, since the object's blocks are not written.
  */
 final class CacheStamps {
     private static final String MAGIC = "keel-cache-stamps 1";

@@ -33,16 +33,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes a version into a folder. By default ({@link LinkMode#COPY}) each file is an independent
- * file written from the packs, so editing it can change nothing stored. With
+ * file, so editing it can change nothing stored: a copy-on-write clone of its object in the
+ * checkout cache ({@code .keel/cache/data/objects}) where the folder's file system clones
+ * ({@link Reflink}, probed once per checkout), else written from the packs. A file written from
+ * the packs on such a file system is cloned into the cache, so the next checkout clones it. With
  * {@link LinkMode#HARDLINK} each file is a hard link to a read-only object in the checkout cache
  * ({@code .keel/cache/data/objects}), so a second checkout of the same data costs only links;
  * a cache object whose stamp ({@link CacheStamps}) moved is re-hashed, and rewritten from the
@@ -55,14 +55,20 @@ final class Materializer {
     private final LocalBlobStore blobs;
     private final Path objects;
     private final int threads;
+    /** The smallest file the default mode clones (see {@link #clones}). */
+    static final long CLONE_MIN_BYTES = 128 << 10;
     private static final Set<StandardOpenOption> CREATE_WRITE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     private final AtomicInteger linked = new AtomicInteger();
+    private final AtomicInteger cloned = new AtomicInteger();
     private final AtomicInteger written = new AtomicInteger();
     private final AtomicInteger unchanged = new AtomicInteger();
     private final AtomicInteger repaired = new AtomicInteger();
     /** Copies are made read-only (a hint for non-root users; it protects nothing from root). */
     private final boolean readOnlyCopies;
     private CacheStamps stamps;
+    private LinkMode mode;
+    /** Copies are clones of the cache objects: the probe said yes, and no file was refused since. */
+    private volatile boolean cloning;
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicInteger statHits = new AtomicInteger();
     private Map<String, ObjectLocation> locations;
@@ -83,7 +89,8 @@ final class Materializer {
     }
 
     CheckoutResult checkout(DatasetVersion v, Manifest m, Path target, LinkMode mode) throws IOException {
-        boolean copy = mode == LinkMode.COPY;
+        this.mode = mode;
+        boolean copy = mode != LinkMode.HARDLINK;
         for (Entry e : m.entries()) {
             PathRules.checkStored(e.path(), "to check out " + v.ref());
         }
@@ -94,7 +101,9 @@ final class Materializer {
         Files.createDirectories(root);
         Path real = root.toRealPath();
         makeFolders(m, root, real);
-        if (!copy) {
+        cloning = copy && clonesInto(root);
+        trace.mark("clone probe");
+        if (!copy || cloning) {
             stamps = CacheStamps.load(objects);
             boolean list = m.entries().size() > 2000;
             cachedNames = list ? new HashSet<>() : null;
@@ -129,51 +138,49 @@ final class Materializer {
                     .thenComparingLong(e -> firstLocation(e).offset()));
         }
         int n = Math.max(1, Math.min(threads, files.size() / 256 + 1));
-        ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
-            Thread t = new Thread(r, "keel-data-checkout");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int s = 0; s < n; s++) {
-                List<Entry> slice = files.subList(files.size() * s / n, files.size() * (s + 1) / n);
-                futures.add(pool.submit(() -> {
-                    try (PackReader reader = new PackReader(blobs)) {
-                        for (Entry e : slice) {
-                            place(v, e, root, real, copy, reader);
-                        }
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (int s = 0; s < n; s++) {
+            List<Entry> slice = files.subList(files.size() * s / n, files.size() * (s + 1) / n);
+            tasks.add(() -> {
+                try (PackReader reader = new PackReader(blobs)) {
+                    for (Entry e : slice) {
+                        place(v, e, root, real, copy, reader);
                     }
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("checkout interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException(e.getCause());
-        } finally {
-            pool.shutdownNow();
+                }
+                return null;
+            });
         }
+        Parallel.run("keel-data-checkout", n, tasks);
         trace.mark("place files (" + statHits.get() + " known by the stat cache)");
         if (stamps != null) {
             stamps.save();
             trace.mark("save cache stamps");
         }
-        if (copy && !(written.get() == 0 && statHits.get() == unchanged.get())) {
+        if (copy && !(written.get() + cloned.get() == 0 && statHits.get() == unchanged.get())) {
             rememberCopies(files, root);
             trace.mark("remember copies");
         }
-        return new CheckoutResult(v, root, linked.get(), written.get(), unchanged.get(), bytes.get(), repaired.get());
+        return new CheckoutResult(v, root, linked.get(), written.get(), unchanged.get(), bytes.get(), repaired.get(),
+                cloned.get());
+    }
+
+    /**
+     * Whether copies in {@code root} can be clones of cache objects: they must be on one file
+     * system, and it must clone. {@link LinkMode#REFLINK} refuses the checkout when not.
+     */
+    private boolean clonesInto(Path root) {
+        String refusal;
+        try {
+            Files.createDirectories(objects);
+            refusal = Reflink.refusal(objects, root);
+        } catch (IOException e) {
+            refusal = "the checkout cache " + objects + " cannot be created (" + e.getMessage() + ")";
+        }
+        if (refusal != null && mode == LinkMode.REFLINK) {
+            throw KeelException.invalid("cannot check out with --link reflink: " + refusal + "; check out into a"
+                    + " folder on the same btrfs, XFS or bcachefs file system as the Keel home, or use --link copy");
+        }
+        return refusal == null;
     }
 
     /**
@@ -275,13 +282,20 @@ final class Materializer {
         if (copy) {
             BasicFileAttributes existing = fresh ? null : attrs(target);
             if (existing == null) {
+                int cloneMode = readOnlyCopies ? (e.executable() ? 0555 : 0444) : e.executable() ? 0755 : 0666;
+                if (clones(e) && cloneFromCache(e, target, cloneMode)) {
+                    return;
+                }
                 writeNew(v, e, target, reader, readOnlyCopies ? (e.executable() ? "r-xr-xr-x" : "r--r--r--")
                         : e.executable() ? "rwxr-xr-x" : null);
+                if (clones(e)) {
+                    cacheByClone(e, target);
+                }
             } else if (unchangedByStat(e, target) || sameFile(target, e)) {
                 unchanged.incrementAndGet();
                 return;
-            } else {
-                replace(v, e, target, reader);
+            } else if (replace(v, e, target, reader)) {
+                return;
             }
             written.incrementAndGet();
             bytes.addAndGet(e.size());
@@ -361,6 +375,86 @@ final class Materializer {
         return null;
     }
 
+    /**
+     * Whether {@code e} is placed as a clone: every file with {@link LinkMode#REFLINK}; by default
+     * only files of {@link #CLONE_MIN_BYTES} or more, since a clone is a file system transaction
+     * (and cloning a file just written first forces its pages to disk), which costs more than
+     * writing a small file's bytes into the page cache.
+     */
+    private boolean clones(Entry e) {
+        return cloning && (mode == LinkMode.REFLINK || e.size() >= CLONE_MIN_BYTES);
+    }
+
+    /** True when {@code dest} was made a clone of the trusted cache object of {@code e}. */
+    private boolean cloneFromCache(Entry e, Path dest, int perms) throws IOException {
+        String name = cacheName(e);
+        if (cachedNames != null && !cachedNames.contains(name)) {
+            return false;
+        }
+        Path cached = objects.resolve(name.substring(0, 2)).resolve(name.substring(2));
+        if (trustedStamp(name, cached, e) == null) {
+            return false;
+        }
+        int errno;
+        try {
+            errno = Reflink.cloneNew(cached, dest, perms);
+        } catch (NoSuchFileException ex) {
+            return false; // the cache was cleared meanwhile
+        }
+        if (errno == 0) {
+            cloned.incrementAndGet();
+            return true;
+        }
+        refused(errno, dest);
+        return false;
+    }
+
+    /**
+     * Makes the cache object of {@code e} a clone of {@code copy} (just written from the packs):
+     * no bytes are written, and the next checkout clones it instead of copying. A temporary name
+     * first, so no checkout ever sees a half-made object.
+     */
+    private void cacheByClone(Entry e, Path copy) throws IOException {
+        String name = cacheName(e);
+        Path cached = objects.resolve(name.substring(0, 2)).resolve(name.substring(2));
+        Path tmp = cached.resolveSibling("." + cached.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                + Thread.currentThread().getId() + ".tmp");
+        int perms = e.executable() ? 0555 : 0444;
+        int errno;
+        try {
+            errno = Reflink.cloneNew(copy, tmp, perms);
+        } catch (FileAlreadyExistsException ex) {
+            Files.delete(tmp); // left by a killed checkout of this process id
+            errno = Reflink.cloneNew(copy, tmp, perms);
+        }
+        if (errno != 0) {
+            refused(errno, copy);
+            return;
+        }
+        try {
+            Files.move(tmp, cached, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            stamps.put(name, CacheStamps.stat(cached));
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** A clone was refused: stop trying when no file here would fare better; an error when clones were required. */
+    private void refused(int errno, Path file) {
+        if (mode == LinkMode.REFLINK) {
+            throw new KeelException(KeelException.ErrorCode.STORAGE_FAILURE, "cannot check out with --link reflink: "
+                    + "the file system refused to clone " + file + " (" + Reflink.describe(errno) + "); use --link copy");
+        }
+        if (Reflink.cannotClone(errno)) {
+            cloning = false;
+        }
+    }
+
+    /** The object's name in the cache: {@code <hash>}, or {@code <hash>.x} for executables (a link shares the mode). */
+    private static String cacheName(Entry e) {
+        return e.hash() + (e.executable() ? ".x" : "");
+    }
+
     /** A new link moves the object's ctime: record the new stamp, unless its bytes moved too meanwhile. */
     private void restamp(String name, Path cached, CacheStamps.Stamp before) throws IOException {
         CacheStamps.Stamp after = CacheStamps.stat(cached);
@@ -379,12 +473,17 @@ final class Materializer {
         }
     }
 
-    private void replace(DatasetVersion v, Entry e, Path target, PackReader reader) throws IOException {
+    /** Replaces a file that differs from {@code e}; true when the new one is a clone (nothing written). */
+    private boolean replace(DatasetVersion v, Entry e, Path target, PackReader reader) throws IOException {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".keel-tmp");
         Files.deleteIfExists(tmp);
         try {
-            writeContent(v, e, tmp, reader, e.executable() ? "rwxr-xr-x" : "rw-r--r--");
+            boolean byClone = clones(e) && cloneFromCache(e, tmp, e.executable() ? 0755 : 0644);
+            if (!byClone) {
+                writeContent(v, e, tmp, reader, e.executable() ? "rwxr-xr-x" : "rw-r--r--");
+            }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return byClone;
         } finally {
             Files.deleteIfExists(tmp);
         }

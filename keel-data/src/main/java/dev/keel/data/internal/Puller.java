@@ -20,10 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 
 /**
  * Fetches one version from a server: its manifest (checked against the version's hash), then
@@ -119,36 +116,14 @@ final class Puller {
         if (batches.isEmpty()) {
             return;
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallel, batches.size())), r -> {
-            Thread t = new Thread(r, "keel-data-pull");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (List<String> b : batches) {
-                futures.add(pool.submit(() -> {
-                    fetch(dataset, b, lengths, remote);
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("pull interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException(e.getCause());
-        } finally {
-            pool.shutdownNow();
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (List<String> b : batches) {
+            tasks.add(() -> {
+                fetch(dataset, b, lengths, remote);
+                return null;
+            });
         }
+        Parallel.run("keel-data-pull", Math.min(parallel, batches.size()), tasks);
     }
 
     /** One batch: verified into a local pack, indexed once the pack is durable. */

@@ -20,10 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -90,7 +86,7 @@ final class Verifier {
         for (List<ObjectLocation> pack : byPack.values()) {
             packTasks.add(() -> checkPack(pack, checked));
         }
-        for (Map<String, String> found : inParallel("keel-data-verify", Math.min(threads, byPack.size()), packTasks)) {
+        for (Map<String, String> found : Parallel.run("keel-data-verify", Math.min(threads, byPack.size()), packTasks)) {
             bad.putAll(found);
         }
         bad.forEach((object, why) -> users.get(object).forEach((path, refs) ->
@@ -135,7 +131,7 @@ final class Verifier {
                 return null;
             });
         }
-        inParallel("keel-data-verify-cache", n, sliceTasks);
+        Parallel.run("keel-data-verify-cache", n, sliceTasks);
         stamps.save();
         List<VerifyReport.CacheRepair> out = new ArrayList<>(repaired);
         out.sort(Comparator.comparing(VerifyReport.CacheRepair::path, PathOrder.INSTANCE));
@@ -164,32 +160,5 @@ final class Verifier {
 
     private static void use(Map<String, Map<String, Set<String>>> users, String object, String path, String ref) {
         users.computeIfAbsent(object, k -> new TreeMap<>()).computeIfAbsent(path, k -> new LinkedHashSet<>()).add(ref);
-    }
-
-    /** Runs {@code tasks} on up to {@code threads} daemon threads; their results in order, the first failure thrown. */
-    private static <T> List<T> inParallel(String name, int threads, List<Callable<T>> tasks) throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (Callable<T> task : tasks) {
-                futures.add(pool.submit(task));
-            }
-            List<T> out = new ArrayList<>();
-            for (Future<T> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("verify interrupted", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }
