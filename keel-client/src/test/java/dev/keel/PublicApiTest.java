@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,7 +45,7 @@ class PublicApiTest {
                 .build())) {
             id = run.id();
             run.summary().define("val_loss", SummaryMode.MIN);
-            java.util.Random random = new java.util.Random(seed);
+            Random random = new Random(seed);
             int epochs = ((Number) run.config().get("epochs")).intValue();
             for (int epoch = 0; epoch < epochs; epoch++) {
                 for (int batch = 0; batch < 10; batch++) {

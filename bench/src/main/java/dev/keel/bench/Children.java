@@ -1,10 +1,13 @@
 package dev.keel.bench;
 
+import com.sun.management.OperatingSystemMXBean;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,8 +97,8 @@ final class Children {
      * 100 ms, the logging thread itself being idle here.
      */
     private static void settle() {
-        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        OperatingSystemMXBean os = (OperatingSystemMXBean)
+                ManagementFactory.getOperatingSystemMXBean();
         long deadline = System.nanoTime() + 5_000_000_000L;
         long before = os.getProcessCpuTime();
         while (System.nanoTime() < deadline) {

@@ -16,9 +16,11 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 import java.io.File;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +61,7 @@ final class Dashboard {
             series(server, bigRun);
             api(server, "ui.api.runs10k.sort", "/api/v1/projects/wide/runs?limit=100&sort=summary.val_loss");
             api(server, "ui.api.runs10k.filter", "/api/v1/projects/wide/runs?limit=100&filter="
-                    + java.net.URLEncoder.encode("config.lr < 0.001 and config.optimizer = adam", java.nio.charset.StandardCharsets.UTF_8));
+                    + URLEncoder.encode("config.lr < 0.001 and config.optimizer = adam", StandardCharsets.UTF_8));
             System.setProperty("webdriver.chrome.driver", driverPath);
             ChromeOptions options = new ChromeOptions();
             options.setBinary(new File(chromium));

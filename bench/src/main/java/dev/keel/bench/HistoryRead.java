@@ -9,6 +9,7 @@ import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 
 /** Reading back one series of 1,000,000 points from the embedded store (median of 10 reads). */
@@ -37,7 +38,7 @@ final class HistoryRead {
                     throw new IllegalStateException("read " + s.size() + " points, expected " + points);
                 }
             }
-            Stats.result("history.1M.read", Stats.median(java.util.Arrays.copyOfRange(ms, 2, ms.length)), "ms", "<= 200 ms");
+            Stats.result("history.1M.read", Stats.median(Arrays.copyOfRange(ms, 2, ms.length)), "ms", "<= 200 ms");
         }
     }
 }

@@ -16,7 +16,9 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -114,14 +116,14 @@ final class HttpIngest {
                 long t0 = batchEnds.stream().mapToLong(Long::longValue).min().orElse(0);
                 StringBuilder sb = new StringBuilder();
                 long epochOfT0 = System.currentTimeMillis() - (System.nanoTime() - t0) / 1_000_000;
-                sb.append("# ms since ").append(java.time.Instant.ofEpochMilli(epochOfT0)).append(", latency ms\n");
+                sb.append("# ms since ").append(Instant.ofEpochMilli(epochOfT0)).append(", latency ms\n");
                 Long[] ends = batchEnds.toArray(new Long[0]);
                 Long[] lats = batchNanos.toArray(new Long[0]);
                 for (int i = 0; i < Math.min(ends.length, lats.length); i++) {
                     sb.append((ends[i] - t0) / 1_000_000).append(' ').append(lats[i] / 1e6).append('\n');
                 }
                 try {
-                    java.nio.file.Files.writeString(Path.of(latencyLog), sb);
+                    Files.writeString(Path.of(latencyLog), sb);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

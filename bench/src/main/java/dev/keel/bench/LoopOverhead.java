@@ -4,6 +4,8 @@ import dev.keel.Keel;
 import dev.keel.Run;
 import dev.keel.RunOptions;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -38,7 +40,7 @@ final class LoopOverhead {
         double[] tracked = new double[trials];
         boolean cpu = Stats.arg(args, "--cpu", 1) == 1;
         ThreadCpu threads = new ThreadCpu();
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         double[] plainCpu = new double[trials];
         double[] trackedCpu = new double[trials];
         for (int t = 0; t < trials; t++) {

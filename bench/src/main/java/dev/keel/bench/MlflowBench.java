@@ -16,6 +16,12 @@ import org.mlflow.api.proto.Service.Run;
 import org.mlflow.api.proto.Service.ViewType;
 import org.mlflow.tracking.MlflowClient;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -110,8 +116,8 @@ final class MlflowBench {
                 throw new IllegalStateException("downloadArtifacts gave '" + back + "'");
             }
             System.out.println("ok   Java client logArtifact, listArtifacts, downloadArtifacts (through Python's CLI)");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -176,20 +182,20 @@ final class MlflowBench {
                     "ms", "reference");
             Stats.result("mlflow.search.store-query.top100", Stats.median(Arrays.copyOfRange(storeMs, 2, storeMs.length)),
                     "ms", "reference");
-            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            HttpClient http = HttpClient.newHttpClient();
             String body = "{\"experiment_ids\":[\"" + exp + "\"],\"filter\":\"metrics.val_loss < 2 and params.param_0 != 'x'\","
                     + "\"max_results\":100,\"order_by\":[\"metrics.val_loss ASC\"]}";
             double[] rawMs = new double[22];
             for (int i = 0; i < rawMs.length; i++) {
                 long t0 = System.nanoTime();
                 try {
-                    var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/api/2.0/mlflow/runs/search"))
-                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
-                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                    var r = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/2.0/mlflow/runs/search"))
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
+                            HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() != 200) {
                         throw new IllegalStateException(r.body());
                     }
-                } catch (java.io.IOException | InterruptedException e) {
+                } catch (IOException | InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
                 rawMs[i] = (System.nanoTime() - t0) / 1e6;

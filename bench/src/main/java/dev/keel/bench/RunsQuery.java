@@ -10,6 +10,7 @@ import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
 import dev.keel.core.store.WriteBatch;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -72,7 +73,7 @@ final class RunsQuery {
             Stats.result("runs.query.all" + runs, Stats.median(Arrays.copyOfRange(allMs, 2, allMs.length)), "ms",
                     "<= 50 ms");
         }
-        if (java.nio.file.Files.isRegularFile(Path.of(cliJar))) {
+        if (Files.isRegularFile(Path.of(cliJar))) {
             String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             double[] cmd = new double[6];
             for (int i = 0; i < cmd.length; i++) {

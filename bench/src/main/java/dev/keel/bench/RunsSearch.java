@@ -14,6 +14,8 @@ import dev.keel.server.KeelServer;
 import dev.keel.server.ServerSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -61,8 +63,8 @@ final class RunsSearch {
                         .setServerConfig("listen_addresses", "127.0.0.1").start();
                      Store store = Stores.open("jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres")) {
                     measure("postgres", store, Homes.fresh("runssearch-pg-blobs"), runs);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
             } else {
                 throw new IllegalArgumentException("unknown backend " + backend + ": use embedded, postgres");

@@ -1,6 +1,7 @@
 package dev.keel.bench;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /** Small statistics for harness results. */
 final class Stats {
@@ -24,7 +25,7 @@ final class Stats {
 
     /** Prints one machine-readable result line and a readable echo. */
     static void result(String name, double value, String unit, String target) {
-        System.out.printf(java.util.Locale.ROOT, "RESULT %s %.4g %s (target %s)%n", name, value, unit, target);
+        System.out.printf(Locale.ROOT, "RESULT %s %.4g %s (target %s)%n", name, value, unit, target);
     }
 
     static long arg(String[] args, String name, long dflt) {

@@ -1,5 +1,7 @@
 package dev.keel.bench;
 
+import com.sun.management.OperatingSystemMXBean;
+
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -14,8 +16,8 @@ import java.util.TreeMap;
  */
 final class ThreadCpu {
     private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    private final com.sun.management.OperatingSystemMXBean os =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final OperatingSystemMXBean os =
+            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private Map<Long, Long> atLoop = new HashMap<>();
     private Map<Long, Long> atEnd = new HashMap<>();
     private final Map<Long, String> names = new HashMap<>();

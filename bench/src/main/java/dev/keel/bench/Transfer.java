@@ -1,5 +1,6 @@
 package dev.keel.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.keel.core.KeelHome;
 import dev.keel.core.blob.BlobStore;
 import dev.keel.core.blob.BlobStores;
@@ -24,6 +25,7 @@ import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -119,7 +121,7 @@ public final class Transfer {
             }
         }
         // the pools peak at different moments, so their sum overstates; the bound is the max heap it ran in
-        System.out.printf(java.util.Locale.ROOT, "RESULT transfer.heap.%s %d MiB max heap, completed (sum of heap pool"
+        System.out.printf(Locale.ROOT, "RESULT transfer.heap.%s %d MiB max heap, completed (sum of heap pool"
                 + " peaks %d MiB)%n", label, Runtime.getRuntime().maxMemory() >> 20, peak >> 20);
         clean(work);
     }
@@ -128,13 +130,13 @@ public final class Transfer {
 
     /** CPU time of this process (client and server together): a figure a busy machine distorts less than wall time. */
     private static long cpu() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static void report(String name, long bytes, long nanos, String target) {
         double s = nanos / 1e9;
         double cpuS = (cpu() - cpu0) / 1e9;
-        System.out.printf(java.util.Locale.ROOT, "RESULT %s %.0f MB/s (%d MiB in %.2f s, %.2f CPU s = %.0f MB per CPU s;"
+        System.out.printf(Locale.ROOT, "RESULT %s %.0f MB/s (%d MiB in %.2f s, %.2f CPU s = %.0f MB per CPU s;"
                 + " target %s)%n", name, bytes / 1e6 / s, bytes >> 20, s, cpuS, bytes / 1e6 / cpuS, target);
     }
 

@@ -31,8 +31,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /**
@@ -183,7 +186,7 @@ final class DemoCommand implements Callable<Integer> {
      * the summary metrics out of a terminal's width; {@code keel run show} still has them.
      */
     static RunInfo withoutDataset(RunInfo r) {
-        Map<String, Object> config = new java.util.LinkedHashMap<>(r.config());
+        Map<String, Object> config = new LinkedHashMap<>(r.config());
         config.remove("dataset");
         return new RunInfo(r.id(), r.project(), r.name(), r.group(), r.user(), r.tags(), r.notes(), r.state(),
                 r.createdAt(), r.heartbeatAt(), r.endedAt(), r.runtimeMs(), r.sweep(), r.host(), r.pid(), config,
@@ -191,8 +194,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static String summary(RunInfo run) {
-        StringBuilder sb = new StringBuilder("\nrun " + run.name() + " (" + run.id() + "), " + run.state().name().toLowerCase(java.util.Locale.ROOT) + "\n");
-        for (Map.Entry<String, Object> e : new java.util.TreeMap<>(run.summary()).entrySet()) {
+        StringBuilder sb = new StringBuilder("\nrun " + run.name() + " (" + run.id() + "), " + run.state().name().toLowerCase(Locale.ROOT) + "\n");
+        for (Map.Entry<String, Object> e : new TreeMap<>(run.summary()).entrySet()) {
             if (!e.getKey().startsWith("system/")) {
                 sb.append(String.format("  %-20s %s%n", e.getKey(), Values.brief(e.getValue())));
             }

@@ -13,7 +13,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -354,9 +358,9 @@ class DataCommandTest {
             assertEquals(0, r.code(), verb);
             assertTrue(r.out().startsWith("Usage: keel data " + verb), r.out());
         }
-        java.io.StringWriter out = new java.io.StringWriter();
-        int code = Main.commandLine(new java.io.PrintWriter(out, true), new java.io.PrintWriter(new java.io.StringWriter()),
-                new java.io.BufferedReader(new java.io.StringReader(""))).execute("data");
+        StringWriter out = new StringWriter();
+        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(new StringWriter()),
+                new BufferedReader(new StringReader(""))).execute("data");
         assertEquals(0, code);
         assertTrue(out.toString().startsWith("Usage: keel data ") && out.toString().contains("checkout"),
                 "bare 'keel data' lists the verbs: " + out);

@@ -14,7 +14,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -114,7 +116,7 @@ class DataPushPullTest {
     static final class CuttingProxy implements AutoCloseable {
         private final ServerSocket listener;
         private final AtomicLong forwarded = new AtomicLong();
-        private final java.util.List<Socket> open = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final List<Socket> open = new CopyOnWriteArrayList<>();
 
         CuttingProxy(int target, long limit) throws IOException {
             listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());

@@ -4,6 +4,8 @@ import dev.keel.cli.access.StoreAccess;
 import dev.keel.cli.checkout.ExampleBuild;
 import dev.keel.cli.checkout.KeelCheckout;
 import dev.keel.cli.demo.ExperimentLaunch;
+import dev.keel.core.RunInfo;
+import dev.keel.core.RunState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -89,14 +92,14 @@ class DemoLaunchTest {
 
     @Test
     void theDemoTableLeavesTheDatasetChecksumsToRunShow() {
-        dev.keel.core.RunInfo run = new dev.keel.core.RunInfo("abcd1234", "apparel-classifier", "n", null, "u", List.of(),
-                null, dev.keel.core.RunState.FINISHED, 1, 1, 2, 1, null, "h", 1,
-                java.util.Map.of("epochs", 5, "dataset", java.util.Map.of("name", "fashion-mnist")),
-                java.util.Map.of("test_accuracy", 0.887));
-        dev.keel.core.RunInfo shown = DemoCommand.withoutDataset(run);
-        assertEquals(java.util.Map.of("epochs", 5), shown.config());
+        RunInfo run = new RunInfo("abcd1234", "apparel-classifier", "n", null, "u", List.of(),
+                null, RunState.FINISHED, 1, 1, 2, 1, null, "h", 1,
+                Map.of("epochs", 5, "dataset", Map.of("name", "fashion-mnist")),
+                Map.of("test_accuracy", 0.887));
+        RunInfo shown = DemoCommand.withoutDataset(run);
+        assertEquals(Map.of("epochs", 5), shown.config());
         assertEquals(run.summary(), shown.summary());
-        assertEquals(run.withState(dev.keel.core.RunState.FINISHED).id(), shown.id());
+        assertEquals(run.withState(RunState.FINISHED).id(), shown.id());
     }
 
     @Test

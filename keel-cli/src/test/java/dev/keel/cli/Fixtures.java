@@ -9,6 +9,9 @@ import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
 import dev.keel.core.store.WriteBatch;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,9 +36,9 @@ final class Fixtures {
     static void seed(Path home) {
         try {
             // The crashed run's folder, as its vanished process left it: no one holds its lock.
-            java.nio.file.Files.createDirectories(new KeelHome(home).runDir("cccc3333"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            Files.createDirectories(new KeelHome(home).runDir("cccc3333"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         try (Store store = Stores.open(new KeelHome(home).storeLocation())) {
             create(store, "aaaa1111", "mnist", "brave-otter-1", RunState.FINISHED, T0, List.of("mlp", "baseline"),

@@ -9,9 +9,12 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,7 +29,7 @@ class InitCommandTest {
     private Cli.Result init(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        List<String> all = new java.util.ArrayList<>(List.of("init", "--no-install"));
+        List<String> all = new ArrayList<>(List.of("init", "--no-install"));
         all.addAll(List.of(args));
         int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true),
                 new BufferedReader(new StringReader(""))).execute(all.toArray(String[]::new));
@@ -35,7 +38,7 @@ class InitCommandTest {
 
     private static Set<String> tree(Path root) throws Exception {
         try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+            return s.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).collect(Collectors.toCollection(TreeSet::new));
         }
     }
 
@@ -71,7 +74,7 @@ class InitCommandTest {
         assertTrue(Files.isExecutable(project.resolve("run")));
         assertTrue(Files.readString(project.resolve("run")).contains("main=com.example.shoesorter.training.RunExperiment"));
         for (String f : tree(project)) {
-            assertFalse(java.util.regex.Pattern.compile("\\{\\{[A-Za-z]+}}").matcher(Files.readString(project.resolve(f))).find(),
+            assertFalse(Pattern.compile("\\{\\{[A-Za-z]+}}").matcher(Files.readString(project.resolve(f))).find(),
                     "unrendered placeholder in " + f);
         }
     }

@@ -5,12 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -83,10 +89,10 @@ class KeelJarIT {
                 "-jar", jar.toString(), "ui", "--port", "0", "--home", home.toString())
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
-            java.util.regex.Matcher url = null;
+            Matcher url = null;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline && p.isAlive()) {
-                url = java.util.regex.Pattern.compile("(http://127\\.0\\.0\\.1:\\d+)").matcher(Files.readString(out));
+                url = Pattern.compile("(http://127\\.0\\.0\\.1:\\d+)").matcher(Files.readString(out));
                 if (url.find()) {
                     break;
                 }
@@ -94,13 +100,13 @@ class KeelJarIT {
                 Thread.sleep(50);
             }
             assertTrue(url != null, "keel ui printed no URL: " + Files.readString(out));
-            var http = java.net.http.HttpClient.newHttpClient();
-            var runs = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url.group(1)
-                    + "/api/v1/projects")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            var http = HttpClient.newHttpClient();
+            var runs = http.send(HttpRequest.newBuilder(URI.create(url.group(1)
+                    + "/api/v1/projects")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, runs.statusCode(), runs.body());
             assertTrue(runs.body().contains("\"name\":\"mnist\",\"run_count\":2"), runs.body());
-            var doc = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url.group(1)
-                    + "/api/v1/openapi.json")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            var doc = http.send(HttpRequest.newBuilder(URI.create(url.group(1)
+                    + "/api/v1/openapi.json")).build(), HttpResponse.BodyHandlers.ofString());
             assertTrue(doc.body().contains("\"openapi\":\"3.0.3\""), doc.body());
             p.destroy();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "keel ui ignored SIGTERM");

@@ -2,12 +2,17 @@ package dev.keel.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -136,7 +141,7 @@ class RunCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("deleted run cccc3333"), r.err());
         assertFalse(Files.exists(dir));
-        assertEquals(java.util.List.of("aaab2222", "aaaa1111"), RunsCommandTest.ids(cli.run("runs")));
+        assertEquals(List.of("aaab2222", "aaaa1111"), RunsCommandTest.ids(cli.run("runs")));
     }
 
     @Test
@@ -145,9 +150,9 @@ class RunCommandTest {
         assertEquals(0, r.code(), r.err());
         JsonNode projects = JSON.readTree(r.out());
         assertEquals(2, projects.size());
-        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        Map<String, Integer> counts = new TreeMap<>();
         projects.forEach(p -> counts.put(p.get("name").asText(), p.get("runs").asInt()));
-        assertEquals(java.util.Map.of("mnist", 2, "other", 1), counts);
+        assertEquals(Map.of("mnist", 2, "other", 1), counts);
         String table = cli.run("projects").out();
         assertTrue(table.startsWith("Project"), table);
         assertTrue(table.contains("mnist"), table);
@@ -155,7 +160,7 @@ class RunCommandTest {
 
     @Test
     void aReadOnlyStoreStillListsButRmNamesThePathAndTheFix() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(chattr("+i"), "needs chattr (root on ext4/tmpfs)");
+        Assumptions.assumeTrue(chattr("+i"), "needs chattr (root on ext4/tmpfs)");
         try {
             // Whether SQLite can read a WAL database in an immutable folder depends on leftover
             // -shm files; either it lists, or it says which folder to make writable.
@@ -182,7 +187,7 @@ class RunCommandTest {
             Process p = new ProcessBuilder("chattr", "-R", flag, home.toString()).redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
             return p.waitFor() == 0;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -171,7 +172,7 @@ class RunsCommandTest {
         assertEquals(0, r.code());
         assertEquals(0, JSON.readTree(r.out()).size());
         assertTrue(r.err().contains("no runs yet"), r.err());
-        assertFalse(java.nio.file.Files.exists(empty.resolve(".keel")));
+        assertFalse(Files.exists(empty.resolve(".keel")));
     }
 
     /** The run ids of a table's rows, in order (rows start after the group and header lines). */

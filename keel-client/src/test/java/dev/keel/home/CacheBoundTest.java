@@ -9,6 +9,7 @@ import dev.keel.core.KeelException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Map;
@@ -112,7 +113,7 @@ class CacheBoundTest {
         FileTime t = FileTime.from(Instant.ofEpochSecond(epochSeconds));
         try (var s = Files.walk(root)) {
             for (Path p : (Iterable<Path>) s::iterator) {
-                Files.getFileAttributeView(p, java.nio.file.attribute.BasicFileAttributeView.class)
+                Files.getFileAttributeView(p, BasicFileAttributeView.class)
                         .setTimes(t, t, null);
             }
         }

@@ -2,6 +2,7 @@ package dev.keel.data;
 
 import dev.keel.core.KeelHome;
 import dev.keel.core.blob.LocalBlobStore;
+import dev.keel.core.data.DatasetRef;
 import dev.keel.core.data.DatasetStore;
 import dev.keel.core.data.DatasetStores;
 import dev.keel.core.data.DatasetVersion;
@@ -207,7 +208,7 @@ public final class Datasets implements AutoCloseable {
      * same everywhere). Idempotent and resumable.
      */
     public TransferResult pull(String ref, DataRemote remote) {
-        dev.keel.core.data.DatasetRef r = dev.keel.core.data.DatasetRef.parse(ref);
+        DatasetRef r = DatasetRef.parse(ref);
         String at = switch (r.kind()) {
             case LATEST -> "latest";
             case NUMBER -> "v" + r.value();

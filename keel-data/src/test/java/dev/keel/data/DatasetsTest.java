@@ -2,6 +2,7 @@ package dev.keel.data;
 
 import dev.keel.core.KeelException;
 import dev.keel.core.KeelHome;
+import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.data.DatasetVersion;
 import dev.keel.core.data.Visibility;
 import org.junit.jupiter.api.AfterEach;
@@ -9,13 +10,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -152,7 +159,7 @@ class DatasetsTest {
     }
 
     private static void ageAll(Path root) throws Exception {
-        var old = java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000);
+        var old = FileTime.fromMillis(System.currentTimeMillis() - 60_000);
         try (var s = Files.walk(root)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 Files.setLastModifiedTime(p, old);
@@ -250,9 +257,9 @@ class DatasetsTest {
             TestTrees.write(src, "many/" + i + ".txt", "n" + i);
         }
         data.add("mat", src, null);
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        var pool = Executors.newFixedThreadPool(4);
         try {
-            var futures = new java.util.ArrayList<java.util.concurrent.Future<Path>>();
+            var futures = new ArrayList<Future<Path>>();
             for (int i = 0; i < 4; i++) {
                 futures.add(pool.submit(() -> data.materialize("mat:v2")));
             }
@@ -271,27 +278,27 @@ class DatasetsTest {
         Files.delete(src.resolve("big1.bin"));
         TestTrees.random(src, "big2.bin", 300_000, 2);
         data.add("gc", src, null);
-        var runFile = new dev.keel.core.blob.LocalBlobStore(tmp.resolve("home/blobs"))
-                .put(new java.io.ByteArrayInputStream("artifact".getBytes()));
+        var runFile = new LocalBlobStore(tmp.resolve("home/blobs"))
+                .put(new ByteArrayInputStream("artifact".getBytes()));
 
-        assertEquals(0, data.gc(false, Set.of(runFile), java.time.Duration.ZERO).blobsRemoved().size(), "all live");
+        assertEquals(0, data.gc(false, Set.of(runFile), Duration.ZERO).blobsRemoved().size(), "all live");
         data.removeVersion("gc:v1");
         assertThrows(KeelException.class, () -> data.resolve(v1.ref()));
-        GcReport dry = data.gc(true, Set.of(runFile), java.time.Duration.ZERO);
+        GcReport dry = data.gc(true, Set.of(runFile), Duration.ZERO);
         assertEquals(1, dry.blobsRemoved().size());
         assertTrue(dry.bytesFreed() >= 300_000);
-        GcReport real = data.gc(false, Set.of(runFile), java.time.Duration.ZERO);
+        GcReport real = data.gc(false, Set.of(runFile), Duration.ZERO);
         assertEquals(dry.blobsRemoved(), real.blobsRemoved());
         assertTrue(data.verify(null).ok());
         Path out = tmp.resolve("gc-out");
         data.checkout("gc:v2", out, LinkMode.COPY);
         assertEquals(TestTrees.snapshot(src), TestTrees.snapshot(out));
-        assertTrue(new dev.keel.core.blob.LocalBlobStore(tmp.resolve("home/blobs")).has(runFile), "extra live blob kept");
+        assertTrue(new LocalBlobStore(tmp.resolve("home/blobs")).has(runFile), "extra live blob kept");
 
         data.removeDataset("gc");
         assertTrue(data.list().isEmpty());
-        assertEquals(1, data.gc(false, Set.of(runFile), java.time.Duration.ZERO).blobsRemoved().size());
-        assertNotEquals(0, data.gc(true, Set.of(), java.time.Duration.ZERO).blobsRemoved().size(),
+        assertEquals(1, data.gc(false, Set.of(runFile), Duration.ZERO).blobsRemoved().size());
+        assertNotEquals(0, data.gc(true, Set.of(), Duration.ZERO).blobsRemoved().size(),
                 "without the run's hashes the artifact would go");
     }
 }

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -37,7 +40,7 @@ final class TestTrees {
             s.filter(Files::isRegularFile).forEach(p -> {
                 try {
                     byte[] b = Files.readAllBytes(p);
-                    out.put(root.relativize(p).toString(), b.length + ":" + java.util.Arrays.hashCode(b));
+                    out.put(root.relativize(p).toString(), b.length + ":" + Arrays.hashCode(b));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -55,12 +58,12 @@ final class TestTrees {
     }
 
     static ProcessBuilder childJava(Class<?> main, String... args) {
-        var cmd = new java.util.ArrayList<String>();
+        var cmd = new ArrayList<String>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-cp");
         cmd.add(classPath());
         cmd.add(main.getName());
-        cmd.addAll(java.util.List.of(args));
+        cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd);
     }
 }

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
@@ -23,6 +25,7 @@ import dev.keel.core.MetricSeries;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,10 +48,10 @@ class KeelTrainingListenerTest {
                 .captureConsole(false).build());
              Model model = Model.newInstance("tiny"); NDManager manager = NDManager.newBaseManager()) {
             // a fixed seed: unseeded random data once gave a batch whose gradients were all zero
-            ai.djl.engine.Engine.getInstance().setRandomSeed(7);
+            Engine.getInstance().setRandomSeed(7);
             model.setBlock(Linear.builder().setUnits(2).build());
             NDArray x = manager.randomNormal(new Shape(64, 4));
-            NDArray y = x.get(":, 0").gt(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+            NDArray y = x.get(":, 0").gt(0).toType(DataType.FLOAT32, false);
             ArrayDataset train = new ArrayDataset.Builder().setData(x).optLabels(y).setSampling(16, false).build();
             ArrayDataset val = new ArrayDataset.Builder().setData(x).optLabels(y).setSampling(32, false).build();
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss("loss"))
@@ -78,6 +81,6 @@ class KeelTrainingListenerTest {
     }
 
     private static List<Long> steps(MetricSeries s) {
-        return java.util.Arrays.stream(s.steps()).boxed().toList();
+        return Arrays.stream(s.steps()).boxed().toList();
     }
 }

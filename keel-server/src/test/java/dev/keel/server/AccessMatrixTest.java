@@ -1,6 +1,8 @@
 package dev.keel.server;
 
+import dev.keel.core.Ids;
 import dev.keel.core.RunFile;
+import dev.keel.core.blob.Hashes;
 import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.data.Visibility;
 import dev.keel.core.store.WriteBatch;
@@ -17,6 +19,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -106,7 +109,7 @@ class AccessMatrixTest {
             // writing runs and the remote SDK (RunsWriteApi)
             e("GET /api/v1/runs", Rule.SIGNED_IN),
             e("POST /api/v1/projects/{project}/runs", Rule.WRITE)
-                    .bodyFrom(s -> "{\"id\": \"" + dev.keel.core.Ids.newRunId() + "\", \"name\": \"m\"}"),
+                    .bodyFrom(s -> "{\"id\": \"" + Ids.newRunId() + "\", \"name\": \"m\"}"),
             e("GET /api/v1/projects/{project}/next-ordinal", Rule.READ),
             e("POST /api/v1/runs/{id}/batches", Rule.WRITE).body("{\"summary\": {\"acc\": 1}}"),
             e("GET /api/v1/runs/{id}/log-offset", Rule.READ),
@@ -461,7 +464,7 @@ class AccessMatrixTest {
             String bobRun = f.projectWithRun("bob-" + f.next(), "other", Visibility.PRIVATE);
             String bobDataset = "bob-data-" + f.next();
             f.dataset(bobDataset, "other", Visibility.PRIVATE);
-            Map<String, java.util.function.Function<String, TeamServerFixture.Reply>> probes = new LinkedHashMap<>();
+            Map<String, Function<String, TeamServerFixture.Reply>> probes = new LinkedHashMap<>();
             probes.put("HEAD /api/v1/runs/{id}/blobs/{hash}",
                     h -> f.send("other", "HEAD", "/api/v1/runs/" + bobRun + "/blobs/" + h, null));
             probes.put("PUT /api/v1/runs/{id}/blobs/{hash}", h -> f.send("other", "PUT", "/api/v1/runs/" + bobRun + "/blobs/" + h,
@@ -493,10 +496,10 @@ class AccessMatrixTest {
                             + " aContentHashGrantsNothingOnAnyBlobRouteForAnyKindOfObject: add one");
                 }
             }
-            String absent = dev.keel.core.blob.Hashes.of("content nobody sent".getBytes(StandardCharsets.UTF_8));
+            String absent = Hashes.of("content nobody sent".getBytes(StandardCharsets.UTF_8));
             for (Visibility v : List.of(Visibility.PRIVATE, Visibility.PUBLIC)) {
                 Map<String, String> held = heldByOwner(f, v);
-                for (Map.Entry<String, java.util.function.Function<String, TeamServerFixture.Reply>> probe : probes.entrySet()) {
+                for (Map.Entry<String, Function<String, TeamServerFixture.Reply>> probe : probes.entrySet()) {
                     TeamServerFixture.Reply none = probe.getValue().apply(absent);
                     for (Map.Entry<String, String> h : held.entrySet()) {
                         TeamServerFixture.Reply r = probe.getValue().apply(h.getValue());
@@ -526,8 +529,8 @@ class AccessMatrixTest {
         f.store.apply(run, b);
         out.put("run file", hash);
         Path src = f.home.root().resolveSibling("data-" + v.id() + "-" + f.next());
-        java.nio.file.Files.createDirectories(src);
-        java.nio.file.Files.write(src.resolve("secret.txt"), ("owner's data " + v.id()).getBytes(StandardCharsets.UTF_8));
+        Files.createDirectories(src);
+        Files.write(src.resolve("secret.txt"), ("owner's data " + v.id()).getBytes(StandardCharsets.UTF_8));
         String dataset = "alice-data-" + v.id() + "-" + f.next();
         try (Datasets data = Datasets.open(f.home)) {
             data.add(dataset, src, AddOptions.defaults().author("owner").visibility(v));

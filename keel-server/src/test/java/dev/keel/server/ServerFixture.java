@@ -4,6 +4,7 @@ import dev.keel.core.Json;
 import dev.keel.core.KeelHome;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,7 +55,7 @@ public final class ServerFixture implements AutoCloseable {
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             return new Reply(r.statusCode(), r.body(), r);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

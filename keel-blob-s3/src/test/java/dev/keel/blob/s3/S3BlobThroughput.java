@@ -3,6 +3,7 @@ package dev.keel.blob.s3;
 import dev.keel.core.blob.GeneratedStream;
 import dev.keel.core.blob.Hashes;
 
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ public final class S3BlobThroughput {
             long t0 = System.nanoTime();
             int n = 200;
             for (int i = 0; i < n; i++) {
-                store.put(new java.io.ByteArrayInputStream(("small " + i).getBytes()));
+                store.put(new ByteArrayInputStream(("small " + i).getBytes()));
             }
             System.out.printf("small put: %.2f ms each (HEAD + PUT)%n", (System.nanoTime() - t0) / 1e6 / n);
 

@@ -5,6 +5,7 @@ import dev.keel.core.RunInfo;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
 
+import java.util.Comparator;
 import java.util.List;
 
 /** Finds a run by its id, a unique prefix of it, or its exact name. */
@@ -23,7 +24,7 @@ public final class RunLookup {
         }
         List<RunInfo> all = store.searchRuns(RunQuery.all());
         List<RunInfo> byPrefix = all.stream().filter(r -> r.id().startsWith(wanted))
-                .sorted(java.util.Comparator.comparing(RunInfo::id)).toList();
+                .sorted(Comparator.comparing(RunInfo::id)).toList();
         if (byPrefix.size() == 1) {
             return byPrefix.get(0);
         }

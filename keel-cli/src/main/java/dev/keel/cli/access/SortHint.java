@@ -5,6 +5,7 @@ import dev.keel.core.RunInfo;
 import dev.keel.core.filter.Field;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -31,7 +32,7 @@ public final class SortHint {
                 + (key.descending() ? "-" : "") + other + "?" : "; the order is the default (newest first)"));
     }
 
-    private static boolean has(java.util.Map<String, Object> tree, String path) {
+    private static boolean has(Map<String, Object> tree, String path) {
         return Flatten.flatten(tree).containsKey(path);
     }
 }

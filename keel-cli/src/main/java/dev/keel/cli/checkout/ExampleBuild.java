@@ -2,6 +2,7 @@ package dev.keel.cli.checkout;
 
 import dev.keel.core.KeelException;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -110,7 +111,7 @@ public final class ExampleBuild {
         List<String> entries = new ArrayList<>();
         entries.add(checkout.example().resolve("target/classes").toString());
         try {
-            for (String e : Files.readString(classpathFile()).trim().split(java.io.File.pathSeparator)) {
+            for (String e : Files.readString(classpathFile()).trim().split(File.pathSeparator)) {
                 if (!e.isBlank()) {
                     entries.add(e.trim());
                 }

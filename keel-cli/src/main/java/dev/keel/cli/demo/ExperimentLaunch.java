@@ -1,6 +1,7 @@
 package dev.keel.cli.demo;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,7 +54,7 @@ public record ExperimentLaunch(Path java, Path workDir, List<String> classpath, 
     }
 
     /** Starts the child with this terminal as its console (so the progress bar draws in place) and waits for it. */
-    public int runInheritingIo() throws java.io.IOException, InterruptedException {
+    public int runInheritingIo() throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command()).directory(workDir.toFile()).inheritIO();
         pb.environment().putAll(environment());
         Process p = pb.start();

@@ -12,6 +12,7 @@ import dev.keel.data.VerifyReport;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Text and JSON for the results of {@code keel data add, diff, checkout, verify, gc} and run inputs. */
@@ -75,7 +76,7 @@ public final class DataResults {
         for (FileChange c : d.changes()) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("path", c.path());
-            e.put("change", c.kind().name().toLowerCase(java.util.Locale.ROOT));
+            e.put("change", c.kind().name().toLowerCase(Locale.ROOT));
             e.put("old_size", c.kind() == FileChange.Kind.ADDED ? null : c.oldSize());
             e.put("new_size", c.kind() == FileChange.Kind.REMOVED ? null : c.newSize());
             changes.add(e);

@@ -21,6 +21,7 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -152,7 +153,7 @@ class ServerProcessesTest {
             int r;
             try {
                 r = in.read();
-            } catch (java.net.SocketException reset) {
+            } catch (SocketException reset) {
                 r = -1;
             }
             double seconds = (System.nanoTime() - t0) / 1e9;

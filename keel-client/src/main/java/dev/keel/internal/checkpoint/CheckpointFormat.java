@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -48,7 +49,7 @@ final class CheckpointFormat {
         DataInputStream d = new DataInputStream(in);
         byte[] magic = new byte[MAGIC.length];
         d.readFully(magic);
-        if (!java.util.Arrays.equals(magic, MAGIC)) {
+        if (!Arrays.equals(magic, MAGIC)) {
             throw new IOException(what + " is not a Keel checkpoint (bad magic bytes)");
         }
         int version = d.readInt();

@@ -11,6 +11,7 @@ import dev.keel.core.ValueLimits;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -206,7 +207,7 @@ public final class ConfigResolver {
             // 0.1f means 0.1 to the person who wrote it, not 0.10000000149
             return Float.isFinite(f) ? Double.parseDouble(Float.toString(f)) : f.doubleValue();
         }
-        if (v instanceof java.math.BigDecimal d) {
+        if (v instanceof BigDecimal d) {
             return d.doubleValue();
         }
         if (v instanceof Map<?, ?> m) {

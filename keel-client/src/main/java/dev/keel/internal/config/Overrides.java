@@ -4,9 +4,11 @@ import dev.keel.core.KeelException;
 import dev.keel.core.ValueLimits;
 import org.yaml.snakeyaml.error.YAMLException;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * {@code key=value} config overrides, as given on a command line: dotted keys reach into
@@ -14,8 +16,8 @@ import java.util.Map;
  * number, {@code lr=1e-3} a double, {@code amp=true} a boolean and {@code name=abc} a string.
  */
 final class Overrides {
-    private static final java.util.regex.Pattern NUMBER =
-            java.util.regex.Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
+    private static final Pattern NUMBER =
+            Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
     private Overrides() {
     }
 
@@ -59,7 +61,7 @@ final class Overrides {
                 node.put(path[i], child);
             } else if (!(child instanceof Map<?, ?>)) {
                 throw KeelException.invalid("config override '" + override + "' reaches into '"
-                        + String.join(".", java.util.Arrays.copyOf(path, i + 1)) + "', which is a value ("
+                        + String.join(".", Arrays.copyOf(path, i + 1)) + "', which is a value ("
                         + child + "), not a section");
             }
             node = (Map<String, Object>) child;

@@ -3,8 +3,10 @@ package dev.keel.internal.provenance;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -75,8 +77,8 @@ final class Dependencies {
         long size;
         long modified;
         try {
-            java.nio.file.attribute.BasicFileAttributes a =
-                    Files.readAttributes(jar, java.nio.file.attribute.BasicFileAttributes.class);
+            BasicFileAttributes a =
+                    Files.readAttributes(jar, BasicFileAttributes.class);
             if (!a.isRegularFile()) {
                 return null;
             }
@@ -133,7 +135,7 @@ final class Dependencies {
         }
         for (String ref : cp.trim().split("\\s+")) {
             try {
-                java.net.URI uri = jar.toUri().resolve(ref);
+                URI uri = jar.toUri().resolve(ref);
                 if ("file".equals(uri.getScheme())) {
                     jars.add(Path.of(uri).normalize());
                 }

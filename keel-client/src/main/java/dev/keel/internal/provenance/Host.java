@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,7 +112,7 @@ final class Host {
                 m.clear();
                 m.put("logical_cores", Runtime.getRuntime().availableProcessors());
             }
-            return java.util.Collections.unmodifiableMap(m);
+            return Collections.unmodifiableMap(m);
         }
     }
 

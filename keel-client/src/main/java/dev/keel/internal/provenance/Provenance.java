@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What a run ran: code (git), command, JVM, OS, machine, GPUs, dependencies, environment and
@@ -87,7 +88,7 @@ public final class Provenance {
         return "Provenance" + map;
     }
 
-    private static Object part(java.util.function.Supplier<Object> reader) {
+    private static Object part(Supplier<Object> reader) {
         try {
             return reader.get();
         } catch (RuntimeException | LinkageError e) {

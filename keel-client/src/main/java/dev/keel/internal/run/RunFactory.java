@@ -8,6 +8,7 @@ import dev.keel.core.KeelException;
 import dev.keel.core.KeelHome;
 import dev.keel.core.MetricSeries;
 import dev.keel.core.Names;
+import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
 import dev.keel.core.blob.LocalBlobStore;
@@ -28,14 +29,19 @@ import dev.keel.internal.log.EventLogWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Creates runs for {@link dev.keel.Keel}. Only quick steps happen on the caller's thread
@@ -46,15 +52,15 @@ public final class RunFactory {
     /** Marker file in a run folder once its store row exists (spares recovery a look-up). */
     static final String INDEXED_MARK = "indexed";
     private static final List<Long> SEEDS = new CopyOnWriteArrayList<>();
-    private static final Map<String, RemoteStore> REMOTES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, RemoteStore> REMOTES = new ConcurrentHashMap<>();
     private static final ExecutorService BACKGROUND = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "keel-provenance");
         t.setDaemon(true);
         return t;
     });
 
-    private static final java.util.concurrent.atomic.AtomicBoolean ENV_RESUME_TAKEN =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private static final AtomicBoolean ENV_RESUME_TAKEN =
+            new AtomicBoolean();
 
     private RunFactory() {
     }
@@ -150,7 +156,7 @@ public final class RunFactory {
     private static long ordinal(RemoteMode mode, Store local, String project) {
         if (mode.sending()) {
             try {
-                return remoteStore(mode.url()).nextRunOrdinal(project, java.time.Duration.ofSeconds(2));
+                return remoteStore(mode.url()).nextRunOrdinal(project, Duration.ofSeconds(2));
             } catch (RuntimeException e) {
                 // the server is down or refuses: a name is only a name
             }
@@ -349,13 +355,13 @@ public final class RunFactory {
         List<Long> seeds = List.copyOf(SEEDS);
         return CompletableFuture.supplyAsync(() -> {
             Provenance p = Provenance.capture(Path.of("").toAbsolutePath(), seeds);
-            List<dev.keel.core.RunFile> files = p.gitDiff().map(diff -> run.storeText("diff.patch", diff, "diff"))
-                    .filter(java.util.Objects::nonNull).map(List::of).orElse(List.of());
+            List<RunFile> files = p.gitDiff().map(diff -> run.storeText("diff.patch", diff, "diff"))
+                    .filter(Objects::nonNull).map(List::of).orElse(List.of());
             return new CapturedProvenance(p.toMap(), files);
         }, BACKGROUND);
     }
 
-    private static java.util.concurrent.BlockingQueue<Event> queueOf(RunImpl run) {
+    private static BlockingQueue<Event> queueOf(RunImpl run) {
         return run.queue();
     }
 }

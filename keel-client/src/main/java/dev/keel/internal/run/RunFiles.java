@@ -5,7 +5,9 @@ import dev.keel.core.KeelHome;
 import dev.keel.core.RunFile;
 import dev.keel.core.blob.LocalBlobStore;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,8 +54,8 @@ final class RunFiles {
             manifest.append(hash).append("  ").append(rel).append('\n');
         }
         try {
-            return new LocalBlobStore(home.blobs()).put(new java.io.ByteArrayInputStream(
-                    manifest.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return new LocalBlobStore(home.blobs()).put(new ByteArrayInputStream(
+                    manifest.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
             problems.report("blobs", "cannot store artifact " + artifactName + " in " + home.blobs() + " (" + e
                     + "). Fix: free disk space or make the folder writable.");
@@ -63,9 +65,9 @@ final class RunFiles {
 
     /** Stores text as a blob and returns the run file to record (null, with a problem reported, on failure). */
     RunFile storeText(String fileName, String text, String kind) {
-        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         try {
-            String hash = new LocalBlobStore(home.blobs()).put(new java.io.ByteArrayInputStream(bytes));
+            String hash = new LocalBlobStore(home.blobs()).put(new ByteArrayInputStream(bytes));
             return new RunFile(fileName, hash, bytes.length, kind, System.currentTimeMillis());
         } catch (IOException | RuntimeException e) {
             problems.report("blobs", "cannot store " + fileName + " in " + home.blobs() + " (" + e

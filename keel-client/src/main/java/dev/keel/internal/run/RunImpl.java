@@ -1,11 +1,17 @@
 package dev.keel.internal.run;
 
+import dev.keel.Checkpoints;
 import dev.keel.Run;
 import dev.keel.Summary;
+import dev.keel.core.KeelException;
 import dev.keel.core.KeelHome;
+import dev.keel.core.RunFile;
 import dev.keel.core.RunState;
+import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.liveness.RunLock;
+import dev.keel.data.Datasets;
 import dev.keel.data.LinkMode;
+import dev.keel.internal.checkpoint.CheckpointManager;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,10 +23,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A live run. The training side only validates and enqueues ({@link ArrayBlockingQueue}: its
@@ -49,10 +57,10 @@ final class RunImpl implements Run {
     private final AtomicBoolean ended = new AtomicBoolean();
     private final Set<String> tags;
     private final Thread owner = Thread.currentThread();
-    private final List<AutoCloseable> companions = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final List<AutoCloseable> finishers = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private List<dev.keel.core.RunFile> priorFiles = List.of();
-    private dev.keel.internal.checkpoint.CheckpointManager checkpoints;
+    private final List<AutoCloseable> companions = new CopyOnWriteArrayList<>();
+    private final List<AutoCloseable> finishers = new CopyOnWriteArrayList<>();
+    private List<RunFile> priorFiles = List.of();
+    private CheckpointManager checkpoints;
     private volatile Thread writerThread;
     private volatile RunState endState;
     private RunLock lock;
@@ -208,7 +216,7 @@ final class RunImpl implements Run {
     private void wakeWriter() {
         Thread w = writerThread;
         if (w != null) {
-            java.util.concurrent.locks.LockSupport.unpark(w);
+            LockSupport.unpark(w);
         }
     }
 
@@ -339,15 +347,15 @@ final class RunImpl implements Run {
     }
 
     /** Files the run had before this session (a resumed run's checkpoints among them). */
-    void priorFiles(List<dev.keel.core.RunFile> files) {
+    void priorFiles(List<RunFile> files) {
         this.priorFiles = List.copyOf(files);
     }
 
     @Override
-    public synchronized dev.keel.Checkpoints checkpoints() {
+    public synchronized Checkpoints checkpoints() {
         if (checkpoints == null) {
-            checkpoints = new dev.keel.internal.checkpoint.CheckpointManager(
-                    new dev.keel.core.blob.LocalBlobStore(home.blobs()), priorFiles,
+            checkpoints = new CheckpointManager(
+                    new LocalBlobStore(home.blobs()), priorFiles,
                     f -> {
                         // save() promises a listed checkpoint: a kill right after it must find it
                         enqueue(new Event.File(f));
@@ -365,12 +373,12 @@ final class RunImpl implements Run {
     @Override
     public Path useDataset(String ref, LinkMode mode) {
         if (ref == null || ref.isBlank()) {
-            throw dev.keel.core.KeelException.invalid("run.useDataset needs a dataset reference such as"
+            throw KeelException.invalid("run.useDataset needs a dataset reference such as"
                     + " 'fashion-mnist:latest', 'fashion-mnist:v3' or 'fashion-mnist:prod'");
         }
         // Opened per call: datasets are used a few times per run, and the engine holds no state
         // worth keeping open next to the training loop.
-        try (dev.keel.data.Datasets data = dev.keel.data.Datasets.open(home)) {
+        try (Datasets data = Datasets.open(home)) {
             return data.use(id, ref.trim(), mode).path();
         }
     }
@@ -381,7 +389,7 @@ final class RunImpl implements Run {
     }
 
     /** Keeps text as a run file (e.g. the uncommitted git diff); problems are recorded, not thrown. */
-    dev.keel.core.RunFile storeText(String fileName, String text, String kind) {
+    RunFile storeText(String fileName, String text, String kind) {
         return files.storeText(fileName, text, kind);
     }
 

@@ -17,6 +17,7 @@ import dev.keel.internal.log.MetricCodec;
 import dev.keel.internal.provenance.Provenance;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
@@ -451,7 +452,7 @@ final class RunWriter implements Runnable {
             store.createRun(info, prov);
             created = true;
             try {
-                java.nio.file.Files.createFile(home.runDir(run.id()).resolve(RunFactory.INDEXED_MARK));
+                Files.createFile(home.runDir(run.id()).resolve(RunFactory.INDEXED_MARK));
             } catch (IOException | RuntimeException ignored) {
                 // only spares readers a store look-up
             }

@@ -7,6 +7,7 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import oshi.SystemInfo;
@@ -125,7 +126,7 @@ final class OshiProbes {
 
         DiskIo(SystemInfo si, Path storePath) {
             this.disks = disksHolding(si.getHardware().getDiskStores(), existingAncestor(storePath));
-            sample(new java.util.HashMap<>()); // baseline for the first rate
+            sample(new HashMap<>()); // baseline for the first rate
         }
 
         @Override
@@ -182,7 +183,7 @@ final class OshiProbes {
 
         Network(SystemInfo si) {
             this.interfaces = si.getHardware().getNetworkIFs(false);
-            sample(new java.util.HashMap<>());
+            sample(new HashMap<>());
         }
 
         @Override

@@ -1,6 +1,8 @@
 package dev.keel.internal.system;
 
 import dev.keel.core.KeelException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -126,8 +128,8 @@ public final class SystemMonitor implements AutoCloseable {
         add(probes, () -> {
             try {
                 return new OshiProbes.DiskUsage(storePath);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         });
         NvidiaSmi.find(pathVariable).ifPresent(exe -> probes.add(new GpuProbe(exe)));

@@ -10,12 +10,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,7 +39,7 @@ class CheckpointManagerTest {
         return out -> out.write(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String read(java.io.InputStream in) throws IOException {
+    private static String read(InputStream in) throws IOException {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
 
@@ -80,7 +82,7 @@ class CheckpointManagerTest {
     void aResumedRunListsItsCheckpointsAgainFromItsFiles() throws IOException {
         LocalBlobStore blobs = new LocalBlobStore(dir.resolve("blobs"));
         byte[] payload = new byte[300_000];
-        new java.util.Random(1).nextBytes(payload);
+        new Random(1).nextBytes(payload);
         manager(blobs).save(7, 700, Map.of("loss", Double.NaN, "acc", 0.5), out -> out.write(payload));
 
         Checkpoints resumed = manager(blobs);
@@ -88,7 +90,7 @@ class CheckpointManagerTest {
         assertEquals(7, c.epoch());
         assertEquals(700, c.step());
         assertTrue(c.metrics().get("loss").isNaN());
-        assertArrayEquals(payload, resumed.load("7", java.io.InputStream::readAllBytes).orElseThrow().state());
+        assertArrayEquals(payload, resumed.load("7", InputStream::readAllBytes).orElseThrow().state());
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +77,7 @@ class EventLogTest {
         for (int c = 0; c < bytes.length; c++) {
             final int cut = c;
             Path torn = dir.resolve("torn-" + cut + ".log");
-            Files.write(torn, java.util.Arrays.copyOf(bytes, cut));
+            Files.write(torn, Arrays.copyOf(bytes, cut));
             List<EventLogReader.Entry> got = readAll(torn, reason);
             long complete = whole.stream().filter(e -> e.end() <= cut).count();
             assertEquals(complete, got.size(), "cut at " + cut);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -72,7 +73,7 @@ class ProvenanceTest {
         assertTrue(diff.contains("+    int epochs = 20;"), diff);
         assertFalse(diff.contains("untracked scratch"), diff);
         assertEquals(false, git.get("diff_truncated"));
-        assertEquals((long) diff.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, git.get("diff_bytes"));
+        assertEquals((long) diff.getBytes(StandardCharsets.UTF_8).length, git.get("diff_bytes"));
     }
 
     @Test

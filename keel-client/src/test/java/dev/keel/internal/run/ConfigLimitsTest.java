@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -187,7 +188,7 @@ class ConfigLimitsTest {
 
     @Test
     void aFiveThousandPartOverrideIsDroppedInsteadOfOverflowingTheStack() {
-        String deepKey = String.join(".", java.util.Collections.nCopies(5000, "a"));
+        String deepKey = String.join(".", Collections.nCopies(5000, "a"));
         try (Run run = Keel.init(TestRuns.options(home).config(Map.of("epochs", 3))
                 .override(deepKey + "=1").override("lr=0.1").build())) {
             assertEquals(List.of("config override \"a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.…\" is nested more than 100"

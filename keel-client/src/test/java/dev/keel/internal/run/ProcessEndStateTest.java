@@ -3,6 +3,7 @@ package dev.keel.internal.run;
 import dev.keel.core.KeelHome;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
+import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
 import dev.keel.internal.log.EventLogReader;
 import dev.keel.internal.log.EventType;
@@ -62,7 +63,7 @@ class ProcessEndStateTest {
         assertTrue(child.process().waitFor(60, TimeUnit.SECONDS));
         assertEquals(1, child.process().exitValue());
         try (Store store = TestRuns.reader(home)) {
-            assertEquals(RunState.FAILED, store.searchRuns(dev.keel.core.store.RunQuery.all()).get(0).state());
+            assertEquals(RunState.FAILED, store.searchRuns(RunQuery.all()).get(0).state());
         }
     }
 

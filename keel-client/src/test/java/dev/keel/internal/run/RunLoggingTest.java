@@ -3,6 +3,7 @@ package dev.keel.internal.run;
 import dev.keel.Keel;
 import dev.keel.Run;
 import dev.keel.SummaryMode;
+import dev.keel.core.Ids;
 import dev.keel.core.MetricSeries;
 import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
@@ -193,7 +194,7 @@ class RunLoggingTest {
         try (Run run = Keel.init(TestRuns.options(home).name("my-run").group("g1").user("ada").tags("mlp")
                 .notes("first").build())) {
             id = run.id();
-            assertTrue(dev.keel.core.Ids.isRunId(id), id);
+            assertTrue(Ids.isRunId(id), id);
             assertEquals("my-run", run.name());
             run.notes("changed");
             run.tags("baseline");

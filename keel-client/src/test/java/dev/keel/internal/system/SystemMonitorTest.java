@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import dev.keel.core.KeelException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,7 +69,7 @@ class SystemMonitorTest {
 
     @Test
     void aNonPositiveIntervalIsRefusedWithTheFix() {
-        dev.keel.core.KeelException e = assertThrows(dev.keel.core.KeelException.class,
+        KeelException e = assertThrows(KeelException.class,
                 () -> SystemMonitor.start(tmp, Duration.ZERO, s -> { }));
         assertEquals("the system metrics interval must be positive, got PT0S: give a positive duration,"
                 + " or turn system metrics off instead", e.getMessage());
@@ -138,7 +140,7 @@ class SystemMonitorTest {
         Files.writeString(dir.resolve("nvidia-smi"), "#!/bin/sh\n");
         assertTrue(NvidiaSmi.find(dir.toString()).isEmpty());
         Path bin = fakeNvidiaSmi("echo hi\n");
-        assertEquals(bin.resolve("nvidia-smi"), NvidiaSmi.find(dir + java.io.File.pathSeparator + bin).orElseThrow());
+        assertEquals(bin.resolve("nvidia-smi"), NvidiaSmi.find(dir + File.pathSeparator + bin).orElseThrow());
     }
 
     /** A stand-in for the driver's tool; no test machine has a GPU, so this is the one mock allowed. */

@@ -1,5 +1,7 @@
 package dev.keel.core.access;
 
+import dev.keel.core.KeelException;
+
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import java.security.GeneralSecurityException;
@@ -48,10 +50,10 @@ public final class Passwords {
     /** Rejects passwords too short to be worth a hash; the message says what is needed. */
     public static void check(String password) {
         if (password == null || password.length() < 10) {
-            throw dev.keel.core.KeelException.invalid("a password must have at least 10 characters");
+            throw KeelException.invalid("a password must have at least 10 characters");
         }
         if (password.length() > 1024) {
-            throw dev.keel.core.KeelException.invalid("a password may have at most 1024 characters");
+            throw KeelException.invalid("a password may have at most 1024 characters");
         }
     }
 

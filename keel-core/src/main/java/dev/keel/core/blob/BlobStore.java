@@ -1,8 +1,14 @@
 package dev.keel.core.blob;
 
+import dev.keel.core.KeelException;
+
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
 
 /**
@@ -40,7 +46,7 @@ public interface BlobStore {
         Hashes.hex(expected);
         String actual = put(in);
         if (!actual.equals(expected)) {
-            throw dev.keel.core.KeelException.invalid("the bytes sent as " + expected + " hash to " + actual
+            throw KeelException.invalid("the bytes sent as " + expected + " hash to " + actual
                     + "; send them again");
         }
         return actual;
@@ -71,7 +77,7 @@ public interface BlobStore {
             whole.close();
             throw e;
         }
-        return new java.io.FilterInputStream(whole) {
+        return new FilterInputStream(whole) {
             private long left = length;
 
             @Override
@@ -106,16 +112,16 @@ public interface BlobStore {
      */
     default void copyTo(String hash, Path target) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
-        java.nio.file.Files.createDirectories(parent);
-        Path tmp = java.nio.file.Files.createTempFile(parent, ".keel-", ".tmp");
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempFile(parent, ".keel-", ".tmp");
         try {
-            try (InputStream in = open(hash); java.io.OutputStream out = java.nio.file.Files.newOutputStream(tmp)) {
+            try (InputStream in = open(hash); OutputStream out = Files.newOutputStream(tmp)) {
                 in.transferTo(out);
             }
-            java.nio.file.Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
         } finally {
-            java.nio.file.Files.deleteIfExists(tmp);
+            Files.deleteIfExists(tmp);
         }
     }
 

@@ -2,9 +2,12 @@ package dev.keel.core.blob;
 
 import dev.keel.core.KeelException;
 
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -64,7 +67,7 @@ public final class LocalBlobStore implements BlobStore {
             }
             String hash = Hashes.address(md.digest());
             if (expected != null && !expected.equals(hash)) {
-                throw dev.keel.core.KeelException.invalid("the bytes sent as " + expected + " hash to " + hash
+                throw KeelException.invalid("the bytes sent as " + expected + " hash to " + hash
                         + "; nothing was stored, send them again");
             }
             commit(tmp, hash);
@@ -114,15 +117,15 @@ public final class LocalBlobStore implements BlobStore {
     @Override
     public InputStream openRange(String hash, long offset, long length) throws IOException {
         Path p = path(hash);
-        java.nio.channels.FileChannel ch;
+        FileChannel ch;
         try {
-            ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.READ);
+            ch = FileChannel.open(p, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(p.toString(), null, "blob " + hash + " is not in " + root);
         }
         ch.position(offset);
-        InputStream in = java.nio.channels.Channels.newInputStream(ch);
-        return new java.io.BufferedInputStream(new java.io.FilterInputStream(in) {
+        InputStream in = Channels.newInputStream(ch);
+        return new BufferedInputStream(new FilterInputStream(in) {
             private long left = length;
 
             @Override

@@ -319,7 +319,7 @@ public abstract class BlobStoreContractTest {
         assertEquals(hash, hashOf(store.open(hash)));
         assertEquals(hash, store.put(new GeneratedStream(5, LARGE), hash), "storing it again is fine");
         String other = hashOf(new GeneratedStream(6, LARGE));
-        dev.keel.core.KeelException e = assertThrows(dev.keel.core.KeelException.class,
+        KeelException e = assertThrows(KeelException.class,
                 () -> store.put(new GeneratedStream(7, LARGE), other));
         assertTrue(e.getMessage().contains("hash to"), e.getMessage());
         assertFalse(store.has(other), "nothing is stored under an address the bytes do not have");
@@ -328,12 +328,12 @@ public abstract class BlobStoreContractTest {
 
     @Test
     void rangesReadJustTheirBytes() throws IOException {
-        String hash = store.put(new java.io.ByteArrayInputStream("0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        String hash = store.put(new ByteArrayInputStream("0123456789abcdef".getBytes(StandardCharsets.US_ASCII)));
         try (InputStream in = store.openRange(hash, 3, 5)) {
-            assertEquals("34567", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII));
+            assertEquals("34567", new String(in.readAllBytes(), StandardCharsets.US_ASCII));
         }
         try (InputStream in = store.openRange(hash, 14, 2)) {
-            assertEquals("ef", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII));
+            assertEquals("ef", new String(in.readAllBytes(), StandardCharsets.US_ASCII));
         }
     }
 

@@ -1,7 +1,10 @@
 package dev.keel.core.blob;
 
+import dev.keel.core.KeelException;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -57,7 +60,7 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
 
     @Test
     void blobsLiveAtTheShardedPathOfTheirAddress() throws IOException {
-        String hash = store.put(new java.io.ByteArrayInputStream(new byte[] {42}));
+        String hash = store.put(new ByteArrayInputStream(new byte[] {42}));
         String hex = Hashes.hex(hash);
         assertTrue(Files.isRegularFile(root.resolve("sha256").resolve(hex.substring(0, 2)).resolve(hex.substring(2))));
     }
@@ -71,7 +74,7 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
 
     @Test
     void unknownSchemesAreNotTakenForFolders() {
-        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.keel.core.KeelException.class,
+        var e = Assertions.assertThrows(KeelException.class,
                 () -> BlobStores.open("gs://bucket/blobs"));
         assertEquals("no blob store handles 'gs://bucket/blobs': use a folder or s3://bucket[/prefix]", e.getMessage());
     }

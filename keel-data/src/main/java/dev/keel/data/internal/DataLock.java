@@ -5,6 +5,7 @@ import dev.keel.core.KeelException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -53,7 +54,7 @@ final class DataLock {
     private static FileLock lockFile(FileChannel ch, boolean shared) throws IOException {
         try {
             return ch.lock(0, Long.MAX_VALUE, shared);
-        } catch (java.nio.channels.OverlappingFileLockException e) {
+        } catch (OverlappingFileLockException e) {
             // Another thread of this JVM holds a shared lock already; the in-process lock orders us.
             return null;
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package dev.keel.data.internal;
 import dev.keel.core.KeelException;
 import dev.keel.core.blob.BlobStore;
 import dev.keel.core.blob.Hashes;
+import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.data.Dataset;
 import dev.keel.core.data.DatasetNames;
 import dev.keel.core.data.DatasetStore;
@@ -18,6 +19,7 @@ import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -55,7 +57,7 @@ public final class DatasetService {
 
     /** Whether uploads should carry their hash: true unless the blobs are a local folder, where it saves nothing. */
     public boolean wantsPackHash() {
-        return !(blobs instanceof dev.keel.core.blob.LocalBlobStore);
+        return !(blobs instanceof LocalBlobStore);
     }
 
     /** What an upload stored: the pack's address, how many objects and bytes it held. */
@@ -230,7 +232,7 @@ public final class DatasetService {
             return have;
         }
         List<DatasetVersion> versions = new ArrayList<>(store.versions(dataset));
-        java.util.Collections.reverse(versions);
+        Collections.reverse(versions);
         Set<String> wanted = new HashSet<>();
         for (String a : addresses) {
             if (!have.contains(a)) {

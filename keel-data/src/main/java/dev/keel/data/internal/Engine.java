@@ -21,17 +21,25 @@ import dev.keel.data.FileChange;
 import dev.keel.data.FileEntry;
 import dev.keel.data.GcReport;
 import dev.keel.data.LinkMode;
+import dev.keel.data.TransferResult;
+import dev.keel.data.UsedDataset;
 import dev.keel.data.VerifyReport;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The dataset engine behind {@link dev.keel.data.Datasets}; internal API, use the facade.
@@ -44,8 +52,8 @@ public final class Engine {
     private final Catalog catalog;
     private final DataLock lock;
     private final int threads;
-    private static final java.util.concurrent.ConcurrentHashMap<Path, Object> MATERIALIZING =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Path, Object> MATERIALIZING =
+            new ConcurrentHashMap<>();
 
     /** @param cache the folder for derived data ({@code .keel/cache/data}) */
     public Engine(DatasetStore store, LocalBlobStore blobs, Path cache) {
@@ -174,7 +182,7 @@ public final class Engine {
                 case FILE -> stat.lookup(f);
                 case DIR -> new Entry(f.path(), Entry.Type.DIR, 0755, 0, "", null);
                 case LINK -> {
-                    byte[] t = f.linkTarget().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    byte[] t = f.linkTarget().getBytes(StandardCharsets.UTF_8);
                     yield new Entry(f.path(), Entry.Type.LINK, 0777, t.length, Hex.sha256(t, 0, t.length), null);
                 }
             };
@@ -251,7 +259,7 @@ public final class Engine {
             throw KeelException.notFound("no dataset named '" + name + "'; 'keel data ls' lists them");
         }
         List<DatasetVersion> v = new ArrayList<>(store.versions(name));
-        java.util.Collections.reverse(v);
+        Collections.reverse(v);
         return v;
     }
 
@@ -303,13 +311,13 @@ public final class Engine {
         Object local = MATERIALIZING.computeIfAbsent(dir, k -> new Object());
         synchronized (local) {
             try {
-                java.nio.file.Files.createDirectories(dir.getParent());
-                try (var ch = java.nio.channels.FileChannel.open(dir.resolveSibling(name + ".lock"),
-                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                Files.createDirectories(dir.getParent());
+                try (var ch = FileChannel.open(dir.resolveSibling(name + ".lock"),
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                      var held = ch.lock()) {
                     checkout(v, dir, mode, true);
-                    if (!java.nio.file.Files.isRegularFile(done)) {
-                        java.nio.file.Files.writeString(done, v.hash());
+                    if (!Files.isRegularFile(done)) {
+                        Files.writeString(done, v.hash());
                     }
                 }
             } catch (IOException e) {
@@ -360,11 +368,11 @@ public final class Engine {
         return true;
     }
 
-    public dev.keel.data.UsedDataset use(String runId, String ref, LinkMode mode) {
+    public UsedDataset use(String runId, String ref, LinkMode mode) {
         DatasetVersion v = resolve(ref);
         Path path = materialize(v, mode);
         record(runId, v);
-        return new dev.keel.data.UsedDataset(v, path);
+        return new UsedDataset(v, path);
     }
 
     public RunInput recordUse(String runId, String ref) {
@@ -390,7 +398,7 @@ public final class Engine {
     }
 
     /** Sends the version {@code ref} names to a server (only the objects it lacks), then records it there. */
-    public dev.keel.data.TransferResult push(String ref, RemoteCalls remote) {
+    public TransferResult push(String ref, RemoteCalls remote) {
         DatasetVersion v = resolve(ref);
         try {
             return new Pusher(store, blobs, catalog, 4).push(v, remote);
@@ -400,7 +408,7 @@ public final class Engine {
     }
 
     /** Fetches the version {@code ref} names on a server (only the objects missing here), then records it here. */
-    public dev.keel.data.TransferResult pull(String dataset, String ref, RemoteCalls remote) {
+    public TransferResult pull(String dataset, String ref, RemoteCalls remote) {
         DatasetNames.checkName(dataset);
         try {
             return lock.shared(() -> new Puller(store, blobs, catalog, 4).pull(dataset, ref, remote));

@@ -2,12 +2,13 @@ package dev.keel.data.internal;
 
 import dev.keel.core.blob.Hashes;
 
+import java.security.MessageDigest;
 import java.util.HexFormat;
 
 /** SHA-256 as bare hex (manifests) and conversion to and from blob addresses. */
 final class Hex {
     private static final HexFormat HEX = HexFormat.of();
-    private static final ThreadLocal<java.security.MessageDigest> MD = ThreadLocal.withInitial(Hashes::sha256);
+    private static final ThreadLocal<MessageDigest> MD = ThreadLocal.withInitial(Hashes::sha256);
 
     private Hex() {
     }

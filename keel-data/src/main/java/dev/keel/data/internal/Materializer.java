@@ -26,9 +26,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -134,7 +137,7 @@ final class Materializer {
         // In pack order, so objects are read sequentially (PackReader reads ahead in large windows).
         List<Entry> files = new ArrayList<>(m.entries().stream().filter(e -> e.type() != Entry.Type.DIR).toList());
         if (fresh) {
-            files.sort(java.util.Comparator.comparing((Entry e) -> firstLocation(e).pack())
+            files.sort(Comparator.comparing((Entry e) -> firstLocation(e).pack())
                     .thenComparingLong(e -> firstLocation(e).offset()));
         }
         int n = Math.max(1, Math.min(threads, files.size() / 256 + 1));
@@ -205,8 +208,8 @@ final class Materializer {
         try {
             BasicFileAttributes a = Scanner.attributes(target);
             Object key = a.fileKey();
-            boolean exec = a instanceof java.nio.file.attribute.PosixFileAttributes p
-                    && p.permissions().contains(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
+            boolean exec = a instanceof PosixFileAttributes p
+                    && p.permissions().contains(PosixFilePermission.OWNER_EXECUTE);
             Entry c = copies.lookup(new Scanner.Found(e.path(), target, Entry.Type.FILE, a.size(), Scanner.mtimeNanos(a),
                     key == null ? "" : key.toString(), exec, null));
             boolean hit = c != null && c.hash().equals(e.hash()) && c.executable() == e.executable();

@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,7 +57,7 @@ final class Puller {
         }
         // In manifest order, which is close to the order the server's packs hold them (push sent
         // them so): each batch is then a few long ranged reads on the server, not many short ones.
-        Map<String, Long> lengths = new java.util.LinkedHashMap<>();
+        Map<String, Long> lengths = new LinkedHashMap<>();
         for (Entry e : m.entries()) {
             if (e.type() == Entry.Type.DIR) {
                 continue;

@@ -1,6 +1,7 @@
 package dev.keel.data.internal;
 
 import dev.keel.core.KeelException;
+import dev.keel.core.blob.Hashes;
 import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.data.Dataset;
 import dev.keel.core.data.DatasetStore;
@@ -11,6 +12,7 @@ import dev.keel.data.TransferResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -143,14 +145,14 @@ final class Pusher {
         if (wantsHash) {
             // one extra local read (page cache) so the server can write straight to the address;
             // the pack the server stores is the objects without the index in front
-            java.security.MessageDigest md = dev.keel.core.blob.Hashes.sha256();
+            MessageDigest md = Hashes.sha256();
             byte[] buf = new byte[1 << 16];
             try (InputStream in = new PartStream(new byte[0], part, new PackReader(blobs))) {
                 for (int n; (n = in.read(buf)) > 0; ) {
                     md.update(buf, 0, n);
                 }
             }
-            packHash = dev.keel.core.blob.Hashes.address(md.digest());
+            packHash = Hashes.address(md.digest());
         }
         remote.upload(dataset, header.length + length, packHash,
                 () -> new PartStream(header, part, new PackReader(blobs)));

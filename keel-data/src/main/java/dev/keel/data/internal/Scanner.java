@@ -3,6 +3,8 @@ package dev.keel.data.internal;
 import dev.keel.core.KeelException;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -12,6 +14,8 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveTask;
 
 /**
  * Walks a folder (or takes one file) without following links, collecting what add needs from
@@ -53,17 +57,17 @@ final class Scanner {
      */
     private static void walk(Path root, Path dir, List<Found> out) throws IOException {
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
+        ForkJoinPool pool = new ForkJoinPool(threads);
         try {
             out.addAll(pool.invoke(new DirTask(root, dir, root.toString().length() + 1)));
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw e.getCause();
         } finally {
             pool.shutdown();
         }
     }
 
-    private static final class DirTask extends java.util.concurrent.RecursiveTask<List<Found>> {
+    private static final class DirTask extends RecursiveTask<List<Found>> {
         private final Path root;
         private final Path dir;
         private final int rootLength;
@@ -114,7 +118,7 @@ final class Scanner {
                 }
                 return local;
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }
 
@@ -155,7 +159,7 @@ final class Scanner {
                     + " being added; links are stored only when they stay inside it, never followed out. Replace the"
                     + " link by a copy of the file, or remove it");
         }
-        return new Found(rel, file, Entry.Type.LINK, text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, 0, "",
+        return new Found(rel, file, Entry.Type.LINK, text.getBytes(StandardCharsets.UTF_8).length, 0, "",
                 false, text);
     }
 

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -82,7 +83,7 @@ final class StatCache {
         if (manifestHash == null) {
             return null;
         }
-        return java.security.MessageDigest.isEqual(scanDigest, ScanDigest.of(found)) ? manifestHash : null;
+        return MessageDigest.isEqual(scanDigest, ScanDigest.of(found)) ? manifestHash : null;
     }
 
     private Map<String, Cached> entries() {

@@ -1,5 +1,8 @@
 package dev.keel.data.internal;
 
+import com.sun.management.OperatingSystemMXBean;
+
+import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -35,7 +38,7 @@ final class Trace {
     }
 
     private static long cpu() {
-        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
+        return ManagementFactory.getOperatingSystemMXBean()
+                instanceof OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
     }
 }

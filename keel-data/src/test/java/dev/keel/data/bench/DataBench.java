@@ -12,6 +12,8 @@ import dev.keel.data.LinkMode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -117,9 +119,9 @@ public final class DataBench {
             long t = System.nanoTime();
             AddResult r = d.add("big", big, AddOptions.defaults());
             report("add 1 GiB file", t, r.summary());
-            try (var ch = java.nio.channels.FileChannel.open(big, StandardOpenOption.WRITE)) {
+            try (var ch = FileChannel.open(big, StandardOpenOption.WRITE)) {
                 rnd.nextBytes(buf);
-                ch.write(java.nio.ByteBuffer.wrap(buf), size / 2);
+                ch.write(ByteBuffer.wrap(buf), size / 2);
             }
             t = System.nanoTime();
             r = d.add("big", big, AddOptions.defaults());

@@ -1,5 +1,6 @@
 package dev.keel.data.bench;
 
+import java.awt.image.DataBufferByte;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.DataInputStream;
@@ -43,7 +44,7 @@ public final class FashionMnistExport {
             Files.createDirectories(out.resolve(name).resolve(Integer.toString(c)));
         }
         BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-        byte[] pixels = ((java.awt.image.DataBufferByte) img.getRaster().getDataBuffer()).getData();
+        byte[] pixels = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
         for (int i = 0; i < count; i++) {
             System.arraycopy(images, i * 784, pixels, 0, 784);
             Path file = out.resolve(name).resolve(Integer.toString(labels[i])).resolve(String.format("%05d.png", i));

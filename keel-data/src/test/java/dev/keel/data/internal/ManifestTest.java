@@ -2,6 +2,7 @@ package dev.keel.data.internal;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -24,7 +25,7 @@ class ManifestTest {
         assertEquals(m.hash(), n.hash());
         assertEquals(List.of("a/\uFF21.txt", "a/\uD83D\uDE00.txt", "b.txt"), m.entries().stream().map(Entry::path).toList());
         assertEquals("keel-manifest 1\nf 644 3 " + H1 + " a/\uFF21.txt\nf 755 2 " + H2 + " a/\uD83D\uDE00.txt\nf 644 1 "
-                + H1 + " b.txt\n", new String(m.canonical(), java.nio.charset.StandardCharsets.UTF_8));
+                + H1 + " b.txt\n", new String(m.canonical(), StandardCharsets.UTF_8));
     }
 
     @Test

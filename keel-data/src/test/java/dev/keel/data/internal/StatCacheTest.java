@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -163,7 +164,7 @@ class StatCacheTest {
         try (var s = Files.list(cache.resolve("stat"))) {
             Path file = s.findFirst().orElseThrow();
             byte[] b = Files.readAllBytes(file);
-            Files.write(file, java.util.Arrays.copyOf(b, b.length / 2));
+            Files.write(file, Arrays.copyOf(b, b.length / 2));
         }
         StatCache stat = StatCache.load(cache, src);
         assertEquals(hash, stat.unchangedManifest(Scanner.scan(src)), "the snapshot sits in the intact head");

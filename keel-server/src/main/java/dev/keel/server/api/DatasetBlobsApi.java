@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +104,7 @@ public final class DatasetBlobsApi implements ApiModule {
             return Response.json(416, Map.of("error_code", "INVALID_PARAMETER_VALUE", "message",
                     "range " + range + " is outside the object's " + size + " bytes")).header("Content-Range", "bytes */" + size);
         }
-        byte[] part = java.util.Arrays.copyOfRange(data, (int) start, (int) end + 1);
+        byte[] part = Arrays.copyOfRange(data, (int) start, (int) end + 1);
         return Response.bytes(206, "application/octet-stream", part)
                 .header("Content-Range", "bytes " + start + "-" + end + "/" + size).header("Accept-Ranges", "bytes");
     }

@@ -20,6 +20,7 @@ import dev.keel.server.http.Response;
 import dev.keel.server.http.Router;
 
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -176,7 +177,7 @@ public final class DatasetsApi implements ApiModule {
         }
         byte[] bytes;
         try {
-            bytes = java.util.Base64.getDecoder().decode(manifest);
+            bytes = Base64.getDecoder().decode(manifest);
         } catch (IllegalArgumentException e) {
             throw KeelException.invalid("field 'manifest' is not base64: " + e.getMessage());
         }

@@ -7,7 +7,9 @@ import dev.keel.server.api.ApiModule;
 import dev.keel.server.auth.Access;
 import dev.keel.server.auth.Authorizer.Resource;
 import dev.keel.server.auth.Access.Need;
+import dev.keel.server.auth.Principal;
 import dev.keel.server.http.Handler;
+import dev.keel.server.http.Request;
 import dev.keel.server.http.Response;
 import dev.keel.server.http.Router;
 import dev.keel.core.store.Experiment;
@@ -109,11 +111,11 @@ public final class MlflowApi implements ApiModule {
                 }));
     }
 
-    private static Experiment writable(dev.keel.server.http.Request request, MlflowAccess access) {
+    private static Experiment writable(Request request, MlflowAccess access) {
         return access.experiment(request.principal(), Fields.of(request).required("experiment_id"), Need.WRITE);
     }
 
-    private static Map<String, Object> searchExperiments(MlflowAccess access, Fields f, dev.keel.server.auth.Principal who,
+    private static Map<String, Object> searchExperiments(MlflowAccess access, Fields f, Principal who,
                                                          Experiments experiments) {
         access.requireListing(who);
         String view = f.enumName("view_type", VIEW_TYPES);

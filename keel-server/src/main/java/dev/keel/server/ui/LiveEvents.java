@@ -16,6 +16,7 @@ import dev.keel.server.http.Router;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -133,7 +134,7 @@ final class LiveEvents {
                         try {
                             send(out, "run", runEvent(ctx.liveness().apply(r), store.logOffset(id)));
                         } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
+                            throw new UncheckedIOException(e);
                         }
                     });
                 }

@@ -13,6 +13,7 @@ import dev.keel.server.http.Response;
 import dev.keel.server.http.Router;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -155,10 +156,10 @@ final class TableApi {
                     case "group" -> r.group();
                     case "sweep" -> r.sweep();
                     case "host" -> r.host();
-                    case "created" -> java.time.Instant.ofEpochMilli(r.createdAt()).toString();
+                    case "created" -> Instant.ofEpochMilli(r.createdAt()).toString();
                     case "runtime" -> r.runtimeMs() / 1000.0;
-                    case "heartbeat" -> java.time.Instant.ofEpochMilli(r.heartbeatAt()).toString();
-                    case "ended" -> r.endedAt() == 0 ? null : java.time.Instant.ofEpochMilli(r.endedAt()).toString();
+                    case "heartbeat" -> Instant.ofEpochMilli(r.heartbeatAt()).toString();
+                    case "ended" -> r.endedAt() == 0 ? null : Instant.ofEpochMilli(r.endedAt()).toString();
                     default -> null;
                 };
         }

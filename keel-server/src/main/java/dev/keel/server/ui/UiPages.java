@@ -7,6 +7,7 @@ import dev.keel.server.http.Router;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -87,7 +88,7 @@ final class UiPages {
                 throw new IllegalStateException("the " + artifact + " WebJar is missing from the classpath");
             }
             Properties p = new Properties();
-            p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+            p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
             return p.getProperty("version");
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -4,16 +4,23 @@ import dev.keel.Keel;
 import dev.keel.Run;
 import dev.keel.RunOptions;
 import dev.keel.core.KeelHome;
+import dev.keel.core.blob.BlobStore;
+import dev.keel.core.blob.LocalBlobStore;
+import dev.keel.core.data.DatasetStores;
+import dev.keel.core.store.Stores;
 import dev.keel.data.AddOptions;
 import dev.keel.data.DataRemote;
 import dev.keel.data.Datasets;
 import dev.keel.data.LinkMode;
 import dev.keel.data.TransferResult;
+import dev.keel.server.KeelServer;
 import dev.keel.server.ServerFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
@@ -21,6 +28,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,7 +56,7 @@ class DatasetsApiTest {
     void pushReadPullRoundTrip() throws IOException {
         Path src = dir.resolve("src");
         writeTree(src, 30, 1000, 1);
-        Files.write(src.resolve("big.bin"), new Random(2).ints(400_000).collect(java.io.ByteArrayOutputStream::new,
+        Files.write(src.resolve("big.bin"), new Random(2).ints(400_000).collect(ByteArrayOutputStream::new,
                 (o, i) -> o.write(i), (a, b) -> { }).toByteArray());
         KeelHome laptop = new KeelHome(dir.resolve("laptop"));
         KeelHome other = new KeelHome(dir.resolve("other"));
@@ -114,15 +123,15 @@ class DatasetsApiTest {
     }
 
     /** A blob store that is not a folder (as an S3 bucket is not): uploads then carry their pack's hash. */
-    record Delegating(dev.keel.core.blob.LocalBlobStore inner, java.util.concurrent.atomic.AtomicInteger withHash)
-            implements dev.keel.core.blob.BlobStore {
+    record Delegating(LocalBlobStore inner, AtomicInteger withHash)
+            implements BlobStore {
         @Override
-        public String put(java.io.InputStream in) throws IOException {
+        public String put(InputStream in) throws IOException {
             return inner.put(in);
         }
 
         @Override
-        public String put(java.io.InputStream in, String expected) throws IOException {
+        public String put(InputStream in, String expected) throws IOException {
             withHash.incrementAndGet();
             return inner.put(in, expected);
         }
@@ -143,7 +152,7 @@ class DatasetsApiTest {
         }
 
         @Override
-        public java.io.InputStream open(String hash) throws IOException {
+        public InputStream open(String hash) throws IOException {
             return inner.open(hash);
         }
 
@@ -153,7 +162,7 @@ class DatasetsApiTest {
         }
 
         @Override
-        public java.util.stream.Stream<String> list() throws IOException {
+        public Stream<String> list() throws IOException {
             return inner.list();
         }
     }
@@ -164,11 +173,11 @@ class DatasetsApiTest {
         writeTree(src, 5, 2000, 9);
         KeelHome serverHome = new KeelHome(dir.resolve("server"));
         serverHome.ensureExists();
-        var withHash = new java.util.concurrent.atomic.AtomicInteger();
-        var runs = dev.keel.core.store.Stores.open(serverHome.storeLocation());
-        var datasets = dev.keel.core.data.DatasetStores.open(serverHome.storeLocation());
-        try (dev.keel.server.KeelServer server = dev.keel.server.KeelServer.builder().store(runs).datasets(datasets)
-                .blobs(new Delegating(new dev.keel.core.blob.LocalBlobStore(serverHome.blobs()), withHash))
+        var withHash = new AtomicInteger();
+        var runs = Stores.open(serverHome.storeLocation());
+        var datasets = DatasetStores.open(serverHome.storeLocation());
+        try (KeelServer server = KeelServer.builder().store(runs).datasets(datasets)
+                .blobs(new Delegating(new LocalBlobStore(serverHome.blobs()), withHash))
                 .closeWithServer(runs).closeWithServer(datasets).build().start();
              Datasets local = Datasets.open(new KeelHome(dir.resolve("laptop")));
              Datasets other = Datasets.open(new KeelHome(dir.resolve("other")))) {

@@ -7,6 +7,8 @@ import dev.keel.server.ServerFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +47,8 @@ class RunsReadApiTest {
             assertEquals(a, ((Map<?, ?>) runs.get(0)).get("id"));
             assertEquals(2L, sorted.json().get("total"));
 
-            var filtered = f.get("/api/v1/projects/vision/runs?filter=" + java.net.URLEncoder.encode("config.lr < 0.05",
-                    java.nio.charset.StandardCharsets.UTF_8));
+            var filtered = f.get("/api/v1/projects/vision/runs?filter=" + URLEncoder.encode("config.lr < 0.05",
+                    StandardCharsets.UTF_8));
             assertEquals(List.of(b), ((List<?>) filtered.json().get("runs")).stream().map(r -> ((Map<?, ?>) r).get("id")).toList());
 
             var run = f.get("/api/v1/runs/" + b).json();
@@ -66,8 +68,8 @@ class RunsReadApiTest {
             assertEquals(404, missing.status());
             assertEquals("RESOURCE_DOES_NOT_EXIST", missing.json().get("error_code"));
 
-            var badFilter = f.get("/api/v1/projects/vision/runs?filter=" + java.net.URLEncoder.encode("lr <<",
-                    java.nio.charset.StandardCharsets.UTF_8));
+            var badFilter = f.get("/api/v1/projects/vision/runs?filter=" + URLEncoder.encode("lr <<",
+                    StandardCharsets.UTF_8));
             assertEquals(400, badFilter.status(), badFilter.body());
             assertTrue(((String) badFilter.json().get("message")).contains("filter"), badFilter.body());
 

@@ -1,5 +1,6 @@
 package dev.keel.server.api;
 
+import dev.keel.core.Json;
 import dev.keel.core.KeelException;
 import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
@@ -10,6 +11,7 @@ import dev.keel.core.store.WriteBatch;
 import dev.keel.core.store.wire.BatchBinary;
 import dev.keel.core.store.wire.BatchJson;
 import dev.keel.core.filter.FilterParser;
+import dev.keel.core.store.wire.RunJson;
 import dev.keel.internal.remote.RemoteStore;
 import dev.keel.server.ServerFixture;
 import org.junit.jupiter.api.Test;
@@ -20,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -79,7 +82,7 @@ class RunsWriteApiTest {
     @Test
     void whatTheReadApiShowsTheRemoteStoreReadsBackExactly() {
         RunInfo r = run("abcd1234", "vision");
-        RunInfo back = dev.keel.core.store.wire.RunJson.fromServer(dev.keel.core.Json.MAPPER.valueToTree(Views.run(r)));
+        RunInfo back = RunJson.fromServer(Json.MAPPER.valueToTree(Views.run(r)));
         assertEquals(r, back);
     }
 
@@ -138,7 +141,7 @@ class RunsWriteApiTest {
             b.metrics.add("x", 1, 2, 3);
             byte[] binary = BatchBinary.encode(b);
             var cut = f.send(HttpRequest.newBuilder(URI.create(f.server.url() + "/api/v1/runs/abcd1234/batches"))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(java.util.Arrays.copyOf(binary, binary.length - 3)))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(Arrays.copyOf(binary, binary.length - 3)))
                     .header("Content-Type", BatchBinary.MEDIA_TYPE).build());
             assertEquals(400, cut.status(), cut.body());
             assertTrue(((String) cut.json().get("message")).contains("1 points cannot fit the 8 bytes left"), cut.body());

@@ -1,5 +1,6 @@
 package dev.keel.server.auth;
 
+import dev.keel.core.data.Visibility;
 import dev.keel.server.ServerFixture;
 import dev.keel.server.TeamServerFixture;
 import dev.keel.server.TeamServerFixture.Reply;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,7 +37,7 @@ class SessionsTest {
     @Test
     void signingInWithAKeySetsAStrictHttpOnlyCookieAndWritesNeedTheCsrfToken() {
         try (TeamServerFixture f = new TeamServerFixture(dir, false)) {
-            f.projectWithRun("vision", "owner", dev.keel.core.data.Visibility.PRIVATE);
+            f.projectWithRun("vision", "owner", Visibility.PRIVATE);
             Reply in = f.send(request(f, "POST", "/api/v1/session",
                     "{\"user\": \"owner\", \"api_key\": \"" + f.keys.get("owner") + "\"}").build());
             assertEquals(200, in.status(), in.body());
@@ -123,7 +125,7 @@ class SessionsTest {
             assertEquals(401, scheme.status());
             assertEquals("unsupported Authorization scheme 'Token': send 'Authorization: Bearer <API key>'", scheme.message());
 
-            String basic = java.util.Base64.getEncoder().encodeToString(("other:" + f.keys.get("other")).getBytes());
+            String basic = Base64.getEncoder().encodeToString(("other:" + f.keys.get("other")).getBytes());
             Reply viaBasic = f.send(request(f, "GET", "/api/v1/me", null).header("Authorization", "Basic " + basic).build());
             assertEquals(200, viaBasic.status(), "MLflow clients send user and token as Basic: " + viaBasic.body());
             assertEquals("other", viaBasic.json().get("user"));

@@ -1,6 +1,8 @@
 package dev.keel.server.http;
 
 import dev.keel.core.KeelHome;
+import dev.keel.core.blob.LocalBlobStore;
+import dev.keel.core.store.Stores;
 import dev.keel.server.KeelServer;
 import dev.keel.server.ServerFixture;
 import dev.keel.server.ServerSettings;
@@ -9,6 +11,7 @@ import dev.keel.server.ops.RequestLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,8 +41,8 @@ class HardeningTest {
         KeelHome home = new KeelHome(dir).ensureExists();
         RequestLog requestLog = new RequestLog(log::add);
         return KeelServer.builder()
-                .store(dev.keel.core.store.Stores.open(home.storeLocation()))
-                .blobs(new dev.keel.core.blob.LocalBlobStore(home.blobs()))
+                .store(Stores.open(home.storeLocation()))
+                .blobs(new LocalBlobStore(home.blobs()))
                 .settings(ServerSettings.local(0).withMaxBodyBytes(maxBody))
                 .listener(requestLog).closeWithServer(requestLog)
                 .module((router, ctx) -> router.post("/api/v1/test/echo", Access.anyone(), "echo",
@@ -141,7 +144,7 @@ class HardeningTest {
             String big = "{\"k\":\"" + "x".repeat(5000) + "\"}";
             var chunked = client.send(HttpRequest.newBuilder(URI.create(s.url() + "/api/v1/test/echo"))
                     .POST(HttpRequest.BodyPublishers.ofInputStream(
-                            () -> new java.io.ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8)))).build());
+                            () -> new ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8)))).build());
             assertEquals(413, chunked.status(), chunked.body());
             assertEquals(200, client.get("/healthz").status());
         }

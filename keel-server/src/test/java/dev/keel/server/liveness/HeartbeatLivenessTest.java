@@ -4,6 +4,7 @@ import dev.keel.core.KeelHome;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
 import dev.keel.core.blob.LocalBlobStore;
+import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
 import dev.keel.core.store.WriteBatch;
@@ -42,7 +43,7 @@ class HeartbeatLivenessTest {
 
             now.addAndGet(61_000); // heartbeats stop arriving: the network, or the process?
             assertEquals(RunState.UNREACHABLE, remote.run("abcd1234").orElseThrow().state());
-            assertEquals(RunState.UNREACHABLE, remote.searchRuns(dev.keel.core.store.RunQuery.project("p")).get(0).state());
+            assertEquals(RunState.UNREACHABLE, remote.searchRuns(RunQuery.project("p")).get(0).state());
 
             WriteBatch backlog = new WriteBatch(); // the sender catches up: its heartbeats are recent again
             backlog.logOffset = 10;

@@ -16,6 +16,7 @@ import org.mlflow.api.proto.Service.Run;
 import org.mlflow.api.proto.Service.RunStatus;
 import org.mlflow.api.proto.Service.RunTag;
 import org.mlflow.api.proto.Service.ViewType;
+import org.mlflow.api.proto.Service;
 import org.mlflow.tracking.ExperimentsPage;
 import org.mlflow.tracking.MlflowClient;
 import org.mlflow.tracking.MlflowHttpException;
@@ -248,14 +249,14 @@ class MlflowClientTest {
         assertEquals(List.of("run-12", "run-0"), names);
 
         // run name via its tag, and deleted runs
-        List<org.mlflow.api.proto.Service.RunInfo> byName = client.searchRuns(List.of(exp),
+        List<Service.RunInfo> byName = client.searchRuns(List.of(exp),
                 "tags.\"mlflow.runName\" = 'run-5'");
         assertEquals(1, byName.size());
         String five = byName.get(0).getRunId();
         client.deleteRun(five);
         assertTrue(client.searchRuns(List.of(exp), "attributes.run_name = 'run-5'").isEmpty());
         assertEquals(List.of(five), client.searchRuns(List.of(exp), "", ViewType.DELETED_ONLY).stream()
-                .map(org.mlflow.api.proto.Service.RunInfo::getRunId).toList());
+                .map(Service.RunInfo::getRunId).toList());
         assertThrows(MlflowHttpException.class, () -> client.logMetric(five, "acc", 1.0));
         client.restoreRun(five);
         assertEquals(23, client.searchRuns(List.of(exp), "").size());

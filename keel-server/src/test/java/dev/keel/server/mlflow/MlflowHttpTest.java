@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -149,7 +150,7 @@ class MlflowHttpTest {
     @Test
     void randomRequestsToEveryMlflowEndpointNeverGetA5xx() {
         String run = newRun();
-        java.util.Random rnd = new java.util.Random(42);
+        Random rnd = new Random(42);
         List<String> values = List.of("null", "0", "-1", "1.5", "\"x\"", "\"\"", "\"NaN\"", "true", "[]", "{}", "[1]",
                 "\"" + "a".repeat(300) + "\"", "\"../..\"", "1e400", "\"" + run + "\"", "\"metrics.a > 'x'\"",
                 "\"tags.t LIKE '%'\"", "\"attributes.end_time < 5\"", "[{\"key\":\"k\",\"value\":1,\"timestamp\":1}]",

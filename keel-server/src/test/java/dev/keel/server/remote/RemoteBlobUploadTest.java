@@ -7,6 +7,7 @@ import dev.keel.core.KeelHome;
 import dev.keel.core.RunFile;
 import dev.keel.core.blob.Hashes;
 import dev.keel.core.blob.LocalBlobStore;
+import dev.keel.core.data.Visibility;
 import dev.keel.core.store.WriteBatch;
 import dev.keel.internal.remote.LogUpload;
 import dev.keel.internal.remote.RemoteStore;
@@ -14,6 +15,7 @@ import dev.keel.server.TeamServerFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,8 +51,8 @@ class RemoteBlobUploadTest {
     void bytesAnotherProjectHoldsAreSentAgainAndTheFileReadsBack() throws Exception {
         try (TeamServerFixture f = new TeamServerFixture(dir.resolve("server"), false)) {
             // owner's private project holds the same bytes already
-            String ownerRun = f.projectWithRun("owner-private", "owner", dev.keel.core.data.Visibility.PRIVATE);
-            String hash = new LocalBlobStore(f.home.blobs()).put(new java.io.ByteArrayInputStream(WEIGHTS));
+            String ownerRun = f.projectWithRun("owner-private", "owner", Visibility.PRIVATE);
+            String hash = new LocalBlobStore(f.home.blobs()).put(new ByteArrayInputStream(WEIGHTS));
             WriteBatch b = new WriteBatch();
             b.addFile(new RunFile("weights.bin", hash, WEIGHTS.length, "file", 1));
             f.store.apply(ownerRun, b);

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
@@ -32,7 +33,7 @@ class RemoteModeTest {
     Path dir;
 
     private Child logger(String url, Path home, Map<String, String> extra, String... args) throws Exception {
-        Map<String, String> env = new java.util.HashMap<>(Map.of("KEEL_HOME", home.toString(), "KEEL_URL", url));
+        Map<String, String> env = new HashMap<>(Map.of("KEEL_HOME", home.toString(), "KEEL_URL", url));
         env.putAll(extra);
         return Child.start(LoggerMain.class, env, args);
     }

@@ -5,12 +5,15 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -19,8 +22,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
+import java.util.logging.Level;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -88,8 +94,8 @@ class Browser implements AutoCloseable {
                 "--window-size=1600,1000", "--no-first-run", "--disable-extensions", "--disable-background-networking",
                 "--disable-sync", "--disable-default-apps", "--mute-audio", "--lang=en-US");
         options.addArguments(extraArguments);
-        org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
-        logs.enable(org.openqa.selenium.logging.LogType.BROWSER, java.util.logging.Level.ALL);
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
@@ -114,7 +120,7 @@ class Browser implements AutoCloseable {
         }
     }
 
-    <T> T waitFor(java.util.function.Function<WebDriver, T> condition, String what) {
+    <T> T waitFor(Function<WebDriver, T> condition, String what) {
         return waitFor((ExpectedCondition<T>) condition::apply, what);
     }
 
@@ -127,7 +133,7 @@ class Browser implements AutoCloseable {
         try {
             List<WebElement> found = all(css);
             return found.isEmpty() ? "" : found.get(0).getText();
-        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        } catch (StaleElementReferenceException e) {
             return "";
         }
     }
@@ -137,7 +143,7 @@ class Browser implements AutoCloseable {
         try {
             List<WebElement> found = all(css);
             return found.isEmpty() ? null : found.get(0).getDomAttribute(name);
-        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        } catch (StaleElementReferenceException e) {
             return null;
         }
     }
@@ -148,8 +154,8 @@ class Browser implements AutoCloseable {
 
     /** The browser console's errors since the last call (CSP violations, uncaught exceptions, failed loads). */
     List<String> consoleErrors() {
-        return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
                 .map(e -> e.getMessage()).toList();
     }
 
@@ -161,7 +167,7 @@ class Browser implements AutoCloseable {
         try {
             Files.createDirectories(SCREENSHOTS);
             File png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
-            Files.copy(png.toPath(), SCREENSHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(png.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {

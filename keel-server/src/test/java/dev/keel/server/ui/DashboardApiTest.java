@@ -3,6 +3,7 @@ package dev.keel.server.ui;
 import dev.keel.Keel;
 import dev.keel.Run;
 import dev.keel.RunOptions;
+import dev.keel.core.Json;
 import dev.keel.server.ServerFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -240,7 +241,7 @@ class DashboardApiTest {
             if (line.equals("event: run")) {
                 inRun = true;
             } else if (inRun && line.startsWith("data: ")) {
-                Map<String, Object> data = dev.keel.core.Json.readMap(line.substring(6));
+                Map<String, Object> data = Json.readMap(line.substring(6));
                 long offset = ((Number) data.get("log_offset")).longValue();
                 inRun = false;
                 if (offset > after) {

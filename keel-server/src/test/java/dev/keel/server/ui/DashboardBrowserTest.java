@@ -22,8 +22,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.Select;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -111,8 +120,8 @@ class DashboardBrowserTest {
                 ids.put("trainer", run.id());
                 valLoss.put("trainer", Double.NaN);
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -142,7 +151,7 @@ class DashboardBrowserTest {
                 names.add(row.findElement(By.cssSelector("[data-col=name]")).getText());
             }
             return names;
-        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        } catch (StaleElementReferenceException e) {
             return List.of();
         }
     }
@@ -259,12 +268,12 @@ class DashboardBrowserTest {
         }
         // Hover: a tooltip names the run and its value at that step.
         WebElement over = browser.find(".panel[data-metric=loss] .u-over");
-        new org.openqa.selenium.interactions.Actions(browser.driver).moveToElement(over, 20, 10).perform();
+        new Actions(browser.driver).moveToElement(over, 20, 10).perform();
         browser.waitFor(d -> browser.text(".panel[data-metric=loss] .tip").contains("run-1"), "a tooltip with the run's name");
         assertTrue(browser.text(".panel[data-metric=loss] .tip").contains("step "), browser.text(".panel[data-metric=loss] .tip"));
         // Log scale and another x axis redraw every panel with the same points.
         browser.find("#charts .chart-settings input[type=checkbox]").click();
-        new org.openqa.selenium.support.ui.Select(browser.find("#charts .chart-settings select")).selectByValue("relative");
+        new Select(browser.find("#charts .chart-settings select")).selectByValue("relative");
         browser.waitFor(d -> String.valueOf(STEPS).equals(browser.attr(".panel[data-metric=val_loss]", "data-points")), "redrawn");
         String text = browser.find("#overview").getText();
         assertTrue(text.contains("keel run show " + ids.get("run-1")), text);
@@ -277,12 +286,12 @@ class DashboardBrowserTest {
     @Order(6)
     void groupsAndMultiSelectLeadToACompare() {
         openProject();
-        new org.openqa.selenium.support.ui.Select(browser.find("select.group-by")).selectByValue("config.optimizer");
+        new Select(browser.find("select.group-by")).selectByValue("config.optimizer");
         browser.waitFor(d -> browser.all(".groups-table tbody tr").size() == 3, "adam, sgd and (none)");
         String groups = browser.text(".groups-table");
         assertTrue(groups.contains("adam") && groups.contains("sgd"), groups);
         browser.screenshot("runs-grouped");
-        new org.openqa.selenium.support.ui.Select(browser.find("select.group-by")).selectByValue("");
+        new Select(browser.find("select.group-by")).selectByValue("");
         browser.find(".grid-row[data-run='" + ids.get("run-0") + "'] input[type=checkbox]").click();
         browser.find(".grid-row[data-run='" + ids.get("run-3") + "'] input[type=checkbox]").click();
         browser.waitFor(d -> browser.text(".toolbar").contains("Compare 2"), "the compare button counting 2");
@@ -299,7 +308,7 @@ class DashboardBrowserTest {
         openProject();
         String id = ids.get("run-2");
         WebElement notes = browser.find(".grid-row[data-run='" + id + "'] [data-col=notes]");
-        new org.openqa.selenium.interactions.Actions(browser.driver).doubleClick(notes).perform();
+        new Actions(browser.driver).doubleClick(notes).perform();
         WebElement box = browser.waitFor(d -> d.findElement(By.cssSelector("dialog.edit-dialog textarea")), "the notes editor");
         box.sendKeys("tried a <b>wider</b> net");
         browser.find("dialog.edit-dialog .btn.primary").click();
@@ -382,9 +391,9 @@ class DashboardBrowserTest {
     @Test
     @Order(11)
     void pagesSendAContentSecurityPolicy() throws Exception {
-        var http = java.net.http.HttpClient.newHttpClient();
-        var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/projects/vision")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        var http = HttpClient.newHttpClient();
+        var r = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/projects/vision")).build(),
+                HttpResponse.BodyHandlers.ofString());
         String csp = r.headers().firstValue("Content-Security-Policy").orElse("");
         assertTrue(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), csp);
         assertFalse(r.body().contains("<script>"), "no inline scripts");

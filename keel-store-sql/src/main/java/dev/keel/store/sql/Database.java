@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -55,7 +56,7 @@ final class Database implements AutoCloseable {
     /** Writes waiting for the lock; its holder runs them (see {@link WriteGroup}). */
     private final ConcurrentLinkedQueue<WriteGroup.Pending<?>> queued = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedDeque<Connection> idleReaders = new ConcurrentLinkedDeque<>();
-    private final java.util.concurrent.atomic.AtomicLong transactions = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong transactions = new AtomicLong();
     private Connection writer;
     private volatile boolean closed;
 

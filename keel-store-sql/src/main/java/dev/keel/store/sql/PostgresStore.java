@@ -3,6 +3,7 @@ package dev.keel.store.sql;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.keel.core.KeelException;
+import org.postgresql.Driver;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -43,7 +44,7 @@ public final class PostgresStore extends SqlStore {
         probe(url, location);
         HikariConfig config = new HikariConfig();
         config.setPoolName("keel-postgresql");
-        config.setDriverClassName(org.postgresql.Driver.class.getName());
+        config.setDriverClassName(Driver.class.getName());
         config.setJdbcUrl(url.jdbcUrl());
         if (url.user() != null) {
             config.setUsername(url.user());
@@ -81,7 +82,7 @@ public final class PostgresStore extends SqlStore {
             props.setProperty("password", url.password());
         }
         props.setProperty("connectTimeout", "10");
-        try (Connection c = new org.postgresql.Driver().connect(url.jdbcUrl(), props)) {
+        try (Connection c = new Driver().connect(url.jdbcUrl(), props)) {
             if (c == null) {
                 throw KeelException.invalid("'" + location + "' is not a PostgreSQL URL the driver understands:"
                         + " write jdbc:postgresql://HOST[:PORT]/DATABASE");

@@ -1,5 +1,6 @@
 package dev.keel.store.sql;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ final class SqlBuilder {
         return params;
     }
 
-    PreparedStatement prepare(java.sql.Connection c) throws SQLException {
+    PreparedStatement prepare(Connection c) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql.toString());
         for (int i = 0; i < params.size(); i++) {
             Object v = params.get(i);

@@ -9,7 +9,9 @@ import dev.keel.core.store.Stores;
 import dev.keel.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -59,7 +61,7 @@ class PostgresStoreTest {
             store.createRun(run("r1", Map.of("lr", 0.1)), Map.of("k", "v"));
         }
         int latest = Migrations.scripts(new PostgresDialect(url)).size();
-        assertEquals(Migrations.scripts(new SqliteDialect(java.nio.file.Path.of("x"))).size(), latest,
+        assertEquals(Migrations.scripts(new SqliteDialect(Path.of("x"))).size(), latest,
                 "the same schema versions as SQLite");
         assertEquals(latest, schemaVersion(url));
         try (Store store = new PostgresStore(url)) {
@@ -87,7 +89,7 @@ class PostgresStoreTest {
     @Test
     void anUnreachableServerIsNamedWithoutThePassword() throws Exception {
         int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         String url = "jdbc:postgresql://127.0.0.1:" + port + "/keel?user=ada&password=s3cret";

@@ -8,6 +8,7 @@ import org.sqlite.util.LibraryLoaderUtil;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
@@ -28,9 +29,9 @@ class SqliteNativeTest {
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(lib.getParent())));
         assertEquals(p.get("org.sqlite.lib.path"), p.get("org.sqlite.tmpdir"));
 
-        Object inode = Files.readAttributes(lib, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        Object inode = Files.readAttributes(lib, BasicFileAttributes.class).fileKey();
         assertEquals(p, SqliteNative.locate(tmp.resolve("v")));
-        assertEquals(inode, Files.readAttributes(lib, java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
+        assertEquals(inode, Files.readAttributes(lib, BasicFileAttributes.class).fileKey(),
                 "a good copy is used as it is");
     }
 

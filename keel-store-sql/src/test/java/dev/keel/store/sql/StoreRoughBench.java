@@ -9,6 +9,7 @@ import dev.keel.core.store.WriteBatch;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,7 +101,7 @@ public final class StoreRoughBench {
                     n = store.searchRuns(q).size();
                     ns[rep] = System.nanoTime() - s;
                 }
-                java.util.Arrays.sort(ns);
+                Arrays.sort(ns);
                 System.out.printf("search sorted by a summary metric, limit %d: %,d runs, min %.1f ms, median %.1f ms%n",
                         limit, n, ns[0] / 1e6, ns[ns.length / 2] / 1e6);
             }

@@ -7,6 +7,7 @@ import dev.keel.core.store.WriteBatch;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -39,7 +40,7 @@ public final class BatchBinary {
 
     /** Whether a request's Content-Type names this format. */
     public static boolean isMediaType(String contentType) {
-        return contentType != null && contentType.trim().toLowerCase(java.util.Locale.ROOT).startsWith(MEDIA_TYPE);
+        return contentType != null && contentType.trim().toLowerCase(Locale.ROOT).startsWith(MEDIA_TYPE);
     }
 
     /** The batch in this format. */

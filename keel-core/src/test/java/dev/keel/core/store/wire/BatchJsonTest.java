@@ -8,6 +8,7 @@ import dev.keel.core.RunState;
 import dev.keel.core.store.WriteBatch;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,7 +110,7 @@ class BatchJsonTest {
         assertEquals(KeelException.ErrorCode.INVALID_PARAMETER_VALUE, e.code());
         assertTrue(e.getMessage().startsWith(expected), e.getMessage());
         KeelException streamed = assertThrows(KeelException.class,
-                () -> BatchJson.decode(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                () -> BatchJson.decode(json.getBytes(StandardCharsets.UTF_8)));
         assertEquals(KeelException.ErrorCode.INVALID_PARAMETER_VALUE, streamed.code());
         assertTrue(streamed.getMessage().startsWith(expected), streamed.getMessage());
     }
@@ -117,7 +118,7 @@ class BatchJsonTest {
     @Test
     void malformedJsonIsABadRequestSayingWhere() {
         KeelException e = assertThrows(KeelException.class,
-                () -> BatchJson.decode("{\"metrics\": {\"key\": [0,".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                () -> BatchJson.decode("{\"metrics\": {\"key\": [0,".getBytes(StandardCharsets.UTF_8)));
         assertEquals(KeelException.ErrorCode.BAD_REQUEST, e.code());
         assertTrue(e.getMessage().startsWith("the request body is not valid JSON: "), e.getMessage());
         assertEquals(KeelException.ErrorCode.BAD_REQUEST, assertThrows(KeelException.class,

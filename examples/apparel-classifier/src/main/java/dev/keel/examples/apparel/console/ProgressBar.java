@@ -4,6 +4,7 @@ import java.io.Console;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * A one-line progress bar: {@code label [=====>    ] done/total suffix rate ETA}, redrawn in
@@ -53,7 +54,7 @@ public final class ProgressBar {
      * As {@link #update(long, String)}, building the suffix only when the bar is redrawn: a
      * training loop updates the bar every batch but it is drawn at most 10 times a second.
      */
-    public void updateLazily(long done, java.util.function.Supplier<String> suffix) {
+    public void updateLazily(long done, Supplier<String> suffix) {
         long now = System.nanoTime();
         long interval = terminal ? 100_000_000L : plainEveryNanos;
         if (finished || now - lastDrawNanos < interval) {

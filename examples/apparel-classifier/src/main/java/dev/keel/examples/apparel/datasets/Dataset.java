@@ -2,6 +2,7 @@ package dev.keel.examples.apparel.datasets;
 
 import dev.keel.examples.apparel.console.ProgressBar;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -146,7 +147,7 @@ public abstract class Dataset {
             ByteArrayOutputStream buf = new ByteArrayOutputStream((int) Math.min(file.bytes(), Integer.MAX_VALUE - 8));
             in.transferTo(buf);
             bytes = buf.toByteArray();
-        } catch (java.io.EOFException e) {
+        } catch (EOFException e) {
             throw new IOException("truncated archive (unexpected end of the gzip stream)", e);
         }
         if (bytes.length != file.bytes()) {

@@ -1,5 +1,7 @@
 package dev.keel.examples.apparel.datasets;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -104,15 +106,15 @@ public final class FashionMnistDataset extends Dataset {
 
     private ImageSet relabelled(ImageSet set) {
         Path file = dataDir().resolve(Relabels.FILE);
-        if (!java.nio.file.Files.isRegularFile(file)) {
+        if (!Files.isRegularFile(file)) {
             return set;
         }
         try {
-            byte[] csv = java.nio.file.Files.readAllBytes(file);
+            byte[] csv = Files.readAllBytes(file);
             Relabels r = Relabels.parse(csv, file.toString(), classNames().size());
             remember(Relabels.FILE, sha256(csv), file);
             return new ImageSet(set.pixels(), r.apply(set.labels(), file.toString()), set.rows(), set.cols());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new DatasetException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }

@@ -1,5 +1,6 @@
 package dev.keel.examples.apparel.models;
 
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -28,6 +29,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -172,7 +175,7 @@ public abstract class BaseModel implements AutoCloseable {
             }
             try {
                 // temporary files are private (rw-------); weights are meant to be shared and committed
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
             } catch (UnsupportedOperationException notPosix) {
                 // keep the platform's default
             }
@@ -189,7 +192,7 @@ public abstract class BaseModel implements AutoCloseable {
     /** Reads a weights file's header, leaving the stream at the parameters. */
     static Header readHeader(DataInputStream in, String source) throws IOException {
         byte[] magic = in.readNBytes(MAGIC.length);
-        if (!java.util.Arrays.equals(magic, MAGIC)) {
+        if (!Arrays.equals(magic, MAGIC)) {
             throw new IOException(source + " is not a Keel weights file (bad magic number)");
         }
         int version = in.readInt();
@@ -215,7 +218,7 @@ public abstract class BaseModel implements AutoCloseable {
     void loadParameters(DataInputStream in, String source) throws IOException {
         try {
             block().loadParameters(model.getNDManager(), in);
-        } catch (ai.djl.MalformedModelException | RuntimeException e) {
+        } catch (MalformedModelException | RuntimeException e) {
             throw new IOException(source + " holds damaged or mismatched parameters: " + e.getMessage(), e);
         }
     }

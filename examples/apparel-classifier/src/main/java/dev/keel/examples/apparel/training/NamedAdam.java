@@ -1,6 +1,7 @@
 package dev.keel.examples.apparel.training;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -8,6 +9,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -105,7 +107,7 @@ public final class NamedAdam extends Optimizer {
      * Scalars as 0-d arrays, made once (the step size once per step): creating a scalar for every
      * operation costs a native allocation each and made training three times slower.
      */
-    private Constants constants(ai.djl.ndarray.NDManager manager, long t) {
+    private Constants constants(NDManager manager, long t) {
         if (constants == null || constants.manager != manager) {
             closeConstants();
             constants = new Constants(manager, manager.create(beta1), manager.create(1 - beta1), manager.create(beta2),
@@ -135,7 +137,7 @@ public final class NamedAdam extends Optimizer {
     }
 
     private static final class Constants {
-        final ai.djl.ndarray.NDManager manager;
+        final NDManager manager;
         final NDArray beta1;
         final NDArray oneMinusBeta1;
         final NDArray beta2;
@@ -145,7 +147,7 @@ public final class NamedAdam extends Optimizer {
         NDArray stepSize;
         long t = -1;
 
-        Constants(ai.djl.ndarray.NDManager manager, NDArray beta1, NDArray oneMinusBeta1, NDArray beta2,
+        Constants(NDManager manager, NDArray beta1, NDArray oneMinusBeta1, NDArray beta2,
                   NDArray oneMinusBeta2, NDArray epsilon, NDArray decay) {
             this.manager = manager;
             this.beta1 = beta1;
@@ -159,7 +161,7 @@ public final class NamedAdam extends Optimizer {
 
     /** The state by parameter name, live (read it to checkpoint; do not modify). */
     public Map<String, Moments> state() {
-        return java.util.Collections.unmodifiableMap(moments);
+        return Collections.unmodifiableMap(moments);
     }
 
     /** Replaces one parameter's state with saved values (moments as flat floats, and its step count). */

@@ -1,5 +1,8 @@
 package dev.keel.examples.apparel.training;
 
+import dev.keel.djl.DjlEnvironment;
+import dev.keel.examples.apparel.models.ImageModel;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +29,8 @@ public final class PromoteWeights {
             weights = files.filter(p -> p.getFileName().toString().endsWith("_weights.bin")).findFirst()
                     .orElseThrow(() -> new IOException(dir + " holds no *_weights.bin file"));
         }
-        dev.keel.djl.DjlEnvironment.prepare(1);
-        try (var model = dev.keel.examples.apparel.models.ImageModel.load(weights)) {
+        DjlEnvironment.prepare(1);
+        try (var model = ImageModel.load(weights)) {
             System.out.println("verified " + weights + " (" + model.spec().name() + ")");
         }
         Path target = Path.of("weights");

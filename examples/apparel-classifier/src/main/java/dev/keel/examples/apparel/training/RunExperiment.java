@@ -1,5 +1,6 @@
 package dev.keel.examples.apparel.training;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keel.Checkpoints;
 import dev.keel.Keel;
 import dev.keel.Run;
@@ -16,15 +17,18 @@ import dev.keel.examples.apparel.models.ImageModel;
 import dev.keel.examples.apparel.networks.NetworkSpec;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Trains one experiment, tracked by Keel:
@@ -55,7 +59,7 @@ public final class RunExperiment {
     public static void main(String[] args) {
         try {
             Path experiment = Path.of("training/experiments/mlp.yaml");
-            List<String> rest = new java.util.ArrayList<>(Arrays.asList(args));
+            List<String> rest = new ArrayList<>(Arrays.asList(args));
             String resume = null;
             int at = rest.indexOf("--resume");
             if (at >= 0) {
@@ -77,7 +81,7 @@ public final class RunExperiment {
         } catch (IllegalArgumentException | DatasetException | KeelException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(1);
         }
@@ -182,7 +186,7 @@ public final class RunExperiment {
             summary.put("test_accuracy", eval.accuracy());
             summary.put("test_loss", eval.loss());
             summary.put("train_time_s", seconds);
-            Files.writeString(weights.resolveSibling("summary.json"), new com.fasterxml.jackson.databind.ObjectMapper()
+            Files.writeString(weights.resolveSibling("summary.json"), new ObjectMapper()
                     .writerWithDefaultPrettyPrinter().writeValueAsString(Map.of("run", id, "config", config.toMap(),
                             "summary", summary, "dataset", data.checksums())));
             out.printf(Locale.ROOT, "test_accuracy %.4f  test_loss %.4f  training %.1f s%nweights: %s%n",
@@ -202,7 +206,7 @@ public final class RunExperiment {
 
     private static Run startRun(ExperimentConfig config, PrintStream out, Path keelHome, String resume) {
         // the published checksums of the four IDX files; the exact version is the run's input
-        Map<String, Object> sha256 = new java.util.TreeMap<>();
+        Map<String, Object> sha256 = new TreeMap<>();
         FashionMnistDataset.defaultSpec().files().values().forEach(f -> sha256.put(f.rawName(), f.sha256()));
         Map<String, Object> dataset = new LinkedHashMap<>();
         dataset.put("name", FashionMnistDataset.defaultSpec().name());

@@ -5,10 +5,14 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.evaluator.Evaluator;
+import ai.djl.training.listener.EvaluatorTrainingListener;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +62,7 @@ public final class TrainingCheckpoint {
     static final byte[] MAGIC = "KEELAPCK".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 1;
     /** The accumulator key of DJL's running training-epoch totals. */
-    static final String EPOCH_KEY = ai.djl.training.listener.EvaluatorTrainingListener.TRAIN_EPOCH;
+    static final String EPOCH_KEY = EvaluatorTrainingListener.TRAIN_EPOCH;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One parameter's values and shape. */
@@ -175,7 +180,7 @@ public final class TrainingCheckpoint {
     /** Writes the versioned format (see the class comment). */
     public void writeTo(OutputStream target) throws IOException {
         CheckedOutputStream checked = new CheckedOutputStream(target, new CRC32());
-        DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(checked, 1 << 16));
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(checked, 1 << 16));
         out.write(MAGIC);
         out.writeInt(VERSION);
         byte[] json = JSON.writeValueAsBytes(config);
@@ -223,12 +228,12 @@ public final class TrainingCheckpoint {
 
     /** Reads the format, verifying magic, version and CRC; {@code source} names the file in errors. */
     public static TrainingCheckpoint read(InputStream source, String what) throws IOException {
-        java.io.BufferedInputStream buffered = new java.io.BufferedInputStream(source, 1 << 16);
+        BufferedInputStream buffered = new BufferedInputStream(source, 1 << 16);
         CheckedInputStream checked = new CheckedInputStream(buffered, new CRC32());
         DataInputStream in = new DataInputStream(checked);
         try {
             byte[] magic = in.readNBytes(MAGIC.length);
-            if (!java.util.Arrays.equals(magic, MAGIC)) {
+            if (!Arrays.equals(magic, MAGIC)) {
                 throw new IOException(what + " is not an apparel-classifier training checkpoint (bad magic bytes)");
             }
             int version = in.readInt();
@@ -281,7 +286,7 @@ public final class TrainingCheckpoint {
                         + Long.toHexString(stored));
             }
             return new TrainingCheckpoint(config, epochsDone, batch, step, seconds, epochs, params, opt, tallies);
-        } catch (java.io.EOFException e) {
+        } catch (EOFException e) {
             throw new IOException(what + " is truncated", e);
         }
     }

@@ -20,6 +20,7 @@ import dev.keel.examples.apparel.models.Evaluation;
 import dev.keel.examples.apparel.models.ImageModel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -183,7 +184,7 @@ public final class TrainingLoop {
                 EpochResult r = new EpochResult(shown, ev.getOrDefault("train_loss", Float.NaN),
                         ev.getOrDefault("train_accuracy", Float.NaN), ev.getOrDefault("validate_loss", Float.NaN),
                         ev.getOrDefault("validate_accuracy", Float.NaN), (System.nanoTime() - start) / 1e9);
-                bars.finishEpoch(String.format(java.util.Locale.ROOT, "loss %.4f accuracy %.4f val_loss %.4f val_accuracy %.4f",
+                bars.finishEpoch(String.format(Locale.ROOT, "loss %.4f accuracy %.4f val_loss %.4f val_accuracy %.4f",
                         r.loss(), r.accuracy(), r.valLoss(), r.valAccuracy()));
                 results.add(r);
                 if (sink != null) {

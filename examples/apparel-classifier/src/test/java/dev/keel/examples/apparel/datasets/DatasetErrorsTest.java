@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -108,7 +110,7 @@ class DatasetErrorsTest {
             raw = in.readAllBytes();
         }
         raw[100] ^= 1;
-        java.io.ByteArrayOutputStream corrupt = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream corrupt = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(corrupt)) {
             gz.write(raw);
         }
@@ -131,7 +133,7 @@ class DatasetErrorsTest {
             // the served archive is Debian's recompressed copy: same content, so accept its MD5 for this test
             DatasetSpec.FileSpec f = official.files().get("test-labels");
             Map<String, DatasetSpec.FileSpec> files = new LinkedHashMap<>(official.files());
-            files.put("test-labels", new DatasetSpec.FileSpec(f.key(), f.fileName(), f.sha256(), Checksums.digest(new java.io.ByteArrayInputStream(good), "MD5"), f.bytes()));
+            files.put("test-labels", new DatasetSpec.FileSpec(f.key(), f.fileName(), f.sha256(), Checksums.digest(new ByteArrayInputStream(good), "MD5"), f.bytes()));
             DatasetSpec spec = new DatasetSpec(official.name(), official.urls(), official.mirror(), official.mirrorPackage(), official.classes(), files);
 
             served.put("t10k-labels-idx1-ubyte.gz", corrupt.toByteArray());

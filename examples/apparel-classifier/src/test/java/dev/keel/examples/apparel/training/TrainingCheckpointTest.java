@@ -16,6 +16,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -156,7 +157,7 @@ class TrainingCheckpointTest {
         IOException damaged = assertThrows(IOException.class, () -> read(flipped));
         assertTrue(damaged.getMessage().startsWith("test checkpoint is damaged"), damaged.getMessage());
 
-        byte[] cut = java.util.Arrays.copyOf(good, good.length - 20);
+        byte[] cut = Arrays.copyOf(good, good.length - 20);
         assertEquals("test checkpoint is truncated", assertThrows(IOException.class, () -> read(cut)).getMessage());
 
         byte[] foreign = good.clone();

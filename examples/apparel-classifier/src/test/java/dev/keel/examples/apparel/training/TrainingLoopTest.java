@@ -8,7 +8,10 @@ import dev.keel.examples.apparel.datasets.FashionMnistDataset;
 import dev.keel.examples.apparel.datasets.ImageSet;
 import dev.keel.examples.apparel.models.ImageModel;
 import dev.keel.examples.apparel.networks.NetworkSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +29,7 @@ class TrainingLoopTest {
     }
 
     private static ExperimentConfig config(String... overrides) {
-        List<String> all = new java.util.ArrayList<>(List.of("epochs=3", "layers=[64]", "batch_size=64", "track=false"));
+        List<String> all = new ArrayList<>(List.of("epochs=3", "layers=[64]", "batch_size=64", "track=false"));
         all.addAll(List.of(overrides));
         return ExperimentConfig.load(null, all);
     }
@@ -77,11 +80,11 @@ class TrainingLoopTest {
     }
 
     @Test
-    void savedWeightsPredictTheSameAfterLoading(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    void savedWeightsPredictTheSameAfterLoading(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
         ExperimentConfig c = config("epochs=1");
         NetworkSpec spec = new NetworkSpec(c.network(), c.layers(), c.dropout(), 10);
         ImageSet few = slice.validation().head(8);
-        java.nio.file.Path file = tmp.resolve("w.bin");
+        Path file = tmp.resolve("w.bin");
         float[][] before;
         try (ImageModel model = new ImageModel(spec, data.classNames())) {
             new TrainingLoop(model, c).progress(false).fit(slice.train(), slice.validation(), null);
@@ -91,7 +94,7 @@ class TrainingLoopTest {
         try (ImageModel loaded = ImageModel.load(file)) {
             float[][] after = loaded.probabilities(few.pixels(), 8);
             for (int i = 0; i < 8; i++) {
-                org.junit.jupiter.api.Assertions.assertArrayEquals(before[i], after[i]);
+                Assertions.assertArrayEquals(before[i], after[i]);
             }
         }
     }
