@@ -10,8 +10,8 @@ import java.util.Map;
  * @param hash      {@code sha256:…} of the stored file
  * @param createdAt epoch milliseconds
  */
-public record Checkpoint(String name, long epoch, long step, Map<String, Double> metrics, String hash, long size,
-                         long createdAt) {
+public record Checkpoint(
+        String name, long epoch, long step, Map<String, Double> metrics, String hash, long size, long createdAt) {
 
     /** Copies {@code metrics}: the checkpoint keeps the values it was saved with. */
     public Checkpoint {

@@ -69,6 +69,5 @@ public interface Checkpoints {
     }
 
     /** What {@link #load} found: the checkpoint used, the state read, and why others were skipped. */
-    record Loaded<T>(Checkpoint checkpoint, T state, List<String> skipped) {
-    }
+    record Loaded<T>(Checkpoint checkpoint, T state, List<String> skipped) {}
 }

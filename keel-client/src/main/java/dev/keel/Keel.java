@@ -15,8 +15,7 @@ import dev.keel.internal.run.RunFactory;
  * what cannot be written at once is written by the background writer.
  */
 public final class Keel {
-    private Keel() {
-    }
+    private Keel() {}
 
     /** Creates (or, with {@link RunOptions.Builder#resume}, continues) a run. */
     public static Run init(RunOptions options) {

@@ -15,11 +15,11 @@ import java.time.Duration;
 final class OptionsCheck {
     /** The queue is an array allocated up front: beyond this it costs memory for nothing. */
     static final int MAX_QUEUE = 1 << 24;
+
     private static final int MAX_PROJECT = 256;
     private static final int DEFAULT_QUEUE = 1 << 16;
 
-    private OptionsCheck() {
-    }
+    private OptionsCheck() {}
 
     static RunOptions checked(RunOptions o) {
         project(o.project());
@@ -65,7 +65,10 @@ final class OptionsCheck {
         }
         boolean control = project.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
         boolean dotsOnly = project.chars().allMatch(c -> c == '.' || Character.isWhitespace(c));
-        if (project.length() > MAX_PROJECT || control || dotsOnly || project.indexOf('/') >= 0
+        if (project.length() > MAX_PROJECT
+                || control
+                || dotsOnly
+                || project.indexOf('/') >= 0
                 || project.indexOf('\\') >= 0) {
             throw KeelException.invalid("project(" + quoted(project.replaceAll("\\p{Cntrl}", "?"))
                     + ") is not a project name: use 1-" + MAX_PROJECT + " printable characters without '/' or '\\', "

@@ -209,8 +209,7 @@ public final class RunOptions {
         private int queueCapacity = 1 << 16;
         private String server;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * The project the run belongs to ({@code "default"} unless set): 1-256 printable characters

@@ -67,25 +67,33 @@ class PublicApiSignatureTest {
         }
         Path out = Files.createTempDirectory("keel-doclint");
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-        try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT,
-                StandardCharsets.UTF_8)) {
-            List<String> options = List.of("-proc:none", "-Xdoclint:all/protected", "-Xdoclint/package:dev.keel",
-                    "-d", out.toString(), "-cp", System.getProperty("java.class.path"));
-            javac.getTask(null, files, diagnostics, options, null, files.getJavaFileObjectsFromPaths(sources)).call();
+        try (StandardJavaFileManager files =
+                javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
+            List<String> options = List.of(
+                    "-proc:none",
+                    "-Xdoclint:all/protected",
+                    "-Xdoclint/package:dev.keel",
+                    "-d",
+                    out.toString(),
+                    "-cp",
+                    System.getProperty("java.class.path"));
+            javac.getTask(null, files, diagnostics, options, null, files.getJavaFileObjectsFromPaths(sources))
+                    .call();
         }
         // the comment itself is required; its @param/@return tags are left to judgment
         List<String> problems = diagnostics.getDiagnostics().stream()
                 .filter(d -> d.getKind() != Diagnostic.Kind.NOTE)
                 .filter(d -> !d.getMessage(Locale.ROOT).matches("no @(param|return|throws)( .*)?"))
-                .map(d -> d.getSource().getName().replaceFirst(".*/(dev/keel/)", "$1") + ":" + d.getLineNumber()
-                        + ": " + d.getMessage(Locale.ROOT))
+                .map(d -> d.getSource().getName().replaceFirst(".*/(dev/keel/)", "$1") + ":" + d.getLineNumber() + ": "
+                        + d.getMessage(Locale.ROOT))
                 .toList();
         assertEquals(List.of(), problems, "javadoc problems in dev.keel:\n" + String.join("\n", problems));
     }
 
     /** Every public type of the package (nested ones included) and its public and protected members, one a line. */
     static List<String> signature() throws IOException, URISyntaxException, ClassNotFoundException {
-        Path classes = Path.of(Keel.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path classes = Path.of(
+                Keel.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<Class<?>> types = new ArrayList<>();
         try (Stream<Path> files = Files.list(classes.resolve("dev/keel"))) {
             for (Path f : files.sorted().toList()) {
@@ -151,8 +159,12 @@ class PublicApiSignatureTest {
     /** The lines only one side has, marked - (checked in) and + (now), in order. */
     private static String diff(List<String> expected, List<String> actual) {
         StringBuilder out = new StringBuilder();
-        expected.stream().filter(l -> !actual.contains(l)).forEach(l -> out.append("- ").append(l).append('\n'));
-        actual.stream().filter(l -> !expected.contains(l)).forEach(l -> out.append("+ ").append(l).append('\n'));
+        expected.stream()
+                .filter(l -> !actual.contains(l))
+                .forEach(l -> out.append("- ").append(l).append('\n'));
+        actual.stream()
+                .filter(l -> !expected.contains(l))
+                .forEach(l -> out.append("+ ").append(l).append('\n'));
         return out.toString();
     }
 }

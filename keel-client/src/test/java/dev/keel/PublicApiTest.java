@@ -22,8 +22,7 @@ class PublicApiTest {
     @TempDir
     Path project;
 
-    record Hyper(int epochs, double lr, List<Integer> layers) {
-    }
+    record Hyper(int epochs, double lr, List<Integer> layers) {}
 
     @Test
     void aTrainingLoopReadsWellAndLandsInTheStore() throws Exception {
@@ -64,7 +63,9 @@ class PublicApiTest {
             assertEquals(List.of("mlp"), info.tags());
             assertEquals("baseline", info.notes());
             assertEquals(2L, info.config().get("epochs"));
-            assertEquals(Map.of("name", "adam", "beta1", 0.9, "lr", 0.001), info.config().get("optimizer"));
+            assertEquals(
+                    Map.of("name", "adam", "beta1", 0.9, "lr", 0.001),
+                    info.config().get("optimizer"));
             assertEquals(List.of(128L, 64L), info.config().get("layers"));
             assertEquals(0.37, info.summary().get("val_loss"));
             assertEquals(0.889, info.summary().get("test_accuracy"));

@@ -27,7 +27,11 @@ class UseDatasetTest {
     Path dir;
 
     private Run start(Path keel) {
-        return Keel.init(RunOptions.builder().project("p").home(keel).systemMetrics(false).build());
+        return Keel.init(RunOptions.builder()
+                .project("p")
+                .home(keel)
+                .systemMetrics(false)
+                .build());
     }
 
     @Test
@@ -48,7 +52,9 @@ class UseDatasetTest {
             first = run.useDataset("pets:v1");
             assertEquals("meow", Files.readString(first.resolve("cats/a.txt")));
             assertFalse(Files.exists(first.resolve("cats/b.txt")), "v1 has no b.txt");
-            assertFalse(Files.getPosixFilePermissions(first.resolve("cats/a.txt")).contains(PosixFilePermission.OWNER_WRITE),
+            assertFalse(
+                    Files.getPosixFilePermissions(first.resolve("cats/a.txt"))
+                            .contains(PosixFilePermission.OWNER_WRITE),
                     "materialised files are read-only");
             Path latest = run.useDataset(" pets:latest ");
             assertEquals("purr", Files.readString(latest.resolve("cats/b.txt")));
@@ -57,7 +63,9 @@ class UseDatasetTest {
         }
         try (Datasets data = Datasets.open(new KeelHome(keel))) {
             List<RunInput> inputs = data.inputsOf(id);
-            assertEquals(List.of("pets:v1", "pets:v2"), inputs.stream().map(RunInput::ref).toList());
+            assertEquals(
+                    List.of("pets:v1", "pets:v2"),
+                    inputs.stream().map(RunInput::ref).toList());
             assertEquals(data.resolve("pets:v1").hash(), inputs.get(0).hash());
             assertEquals(id, data.usesOf("pets:v2").get(0).runId());
         }
@@ -80,7 +88,8 @@ class UseDatasetTest {
                 Files.writeString(a, "MEOW", StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             }
             try (Run run = start(keel)) {
-                assertEquals("meow", Files.readString(run.useDataset("pets:v1", mode).resolve("cats/a.txt")), mode.name());
+                assertEquals(
+                        "meow", Files.readString(run.useDataset("pets:v1", mode).resolve("cats/a.txt")), mode.name());
                 assertEquals("meow", Files.readString(run.useDataset("pets:v1").resolve("cats/a.txt")), mode.name());
             }
         }

@@ -26,13 +26,12 @@ public final class Bench {
             Map.entry("mlflow-serve", MlflowBench::serve),
             Map.entry("mlflow-java-artifacts", MlflowBench::javaArtifacts));
 
-    private Bench() {
-    }
+    private Bench() {}
 
     public static void main(String[] args) {
         if (args.length == 0 || !HARNESSES.containsKey(args[0])) {
-            System.err.println("usage: java -jar keel-bench.jar <" + String.join("|", HARNESSES.keySet().stream().sorted().toList())
-                    + "> [options]");
+            System.err.println("usage: java -jar keel-bench.jar <"
+                    + String.join("|", HARNESSES.keySet().stream().sorted().toList()) + "> [options]");
             System.exit(2);
         }
         HARNESSES.get(args[0]).accept(Arrays.copyOfRange(args, 1, args.length));

@@ -21,8 +21,7 @@ import java.util.Map;
  * {@code SPAN <start ms> <end ms>}.
  */
 final class Children {
-    private Children() {
-    }
+    private Children() {}
 
     /**
      * Starts child {@code index}: this benchmark jar's {@code harness} with {@code args}, stderr
@@ -30,10 +29,12 @@ final class Children {
      * e.g. {@code -XX:StartFlightRecording=filename=/tmp/c{i}.jfr} to profile the children.
      */
     static Process start(int index, String harness, List<String> args, Map<String, String> env) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         String opts = System.getenv("KEEL_BENCH_CHILD_OPTS");
         if (opts != null && !opts.isBlank()) {
-            cmd.addAll(List.of(opts.trim().replace("{i}", Integer.toString(index)).split("\\s+")));
+            cmd.addAll(
+                    List.of(opts.trim().replace("{i}", Integer.toString(index)).split("\\s+")));
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Bench.class.getName(), harness));
         cmd.addAll(args);
@@ -97,8 +98,7 @@ final class Children {
      * 100 ms, the logging thread itself being idle here.
      */
     private static void settle() {
-        OperatingSystemMXBean os = (OperatingSystemMXBean)
-                ManagementFactory.getOperatingSystemMXBean();
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long deadline = System.nanoTime() + 5_000_000_000L;
         long before = os.getProcessCpuTime();
         while (System.nanoTime() < deadline) {
@@ -118,7 +118,7 @@ final class Children {
 
     /** Waits until every child is initialised, then starts them all at once. */
     static void release(List<Process> children) {
-        release(children, () -> { });
+        release(children, () -> {});
     }
 
     /** As above; {@code beforeGo} runs once all are ready, just before they start. */

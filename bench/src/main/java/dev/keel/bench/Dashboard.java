@@ -42,8 +42,7 @@ import java.util.Random;
  * </ul>
  */
 final class Dashboard {
-    private Dashboard() {
-    }
+    private Dashboard() {}
 
     static void main(String[] args) {
         int runs = (int) Stats.arg(args, "--runs", 10_000);
@@ -57,18 +56,33 @@ final class Dashboard {
             seedCharts(store);
             bigRun = seedBig(store);
         }
-        try (KeelServer server = KeelServer.embedded(home, ServerSettings.local(0)).start()) {
+        try (KeelServer server =
+                KeelServer.embedded(home, ServerSettings.local(0)).start()) {
             series(server, bigRun);
             api(server, "ui.api.runs10k.sort", "/api/v1/projects/wide/runs?limit=100&sort=summary.val_loss");
-            api(server, "ui.api.runs10k.filter", "/api/v1/projects/wide/runs?limit=100&filter="
-                    + URLEncoder.encode("config.lr < 0.001 and config.optimizer = adam", StandardCharsets.UTF_8));
+            api(
+                    server,
+                    "ui.api.runs10k.filter",
+                    "/api/v1/projects/wide/runs?limit=100&filter="
+                            + URLEncoder.encode(
+                                    "config.lr < 0.001 and config.optimizer = adam", StandardCharsets.UTF_8));
             System.setProperty("webdriver.chrome.driver", driverPath);
             ChromeOptions options = new ChromeOptions();
             options.setBinary(new File(chromium));
-            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--window-size=1600,1000", "--no-first-run", "--disable-extensions");
-            ChromeDriver driver = new ChromeDriver(new ChromeDriverService.Builder()
-                    .usingDriverExecutable(new File(driverPath)).usingAnyFreePort().build(), options);
+            options.addArguments(
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--window-size=1600,1000",
+                    "--no-first-run",
+                    "--disable-extensions");
+            ChromeDriver driver = new ChromeDriver(
+                    new ChromeDriverService.Builder()
+                            .usingDriverExecutable(new File(driverPath))
+                            .usingAnyFreePort()
+                            .build(),
+                    options);
             try {
                 driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
                 browser(driver, server.url());
@@ -90,8 +104,26 @@ final class Dashboard {
                 config.put("param_" + c, rnd.nextDouble());
             }
             String id = Ids.newRunId();
-            store.createRun(new RunInfo(id, "wide", "run-" + i, "", "bench", List.of("t" + (i % 4)), "",
-                    RunState.FINISHED, now - i * 1000L, now, now, 60_000, "", "host", 1, config, Map.of()), Map.of());
+            store.createRun(
+                    new RunInfo(
+                            id,
+                            "wide",
+                            "run-" + i,
+                            "",
+                            "bench",
+                            List.of("t" + (i % 4)),
+                            "",
+                            RunState.FINISHED,
+                            now - i * 1000L,
+                            now,
+                            now,
+                            60_000,
+                            "",
+                            "host",
+                            1,
+                            config,
+                            Map.of()),
+                    Map.of());
             WriteBatch b = new WriteBatch();
             b.summary.put("val_loss", rnd.nextDouble());
             b.summary.put("accuracy", rnd.nextDouble());
@@ -106,8 +138,26 @@ final class Dashboard {
         long now = System.currentTimeMillis();
         for (int r = 0; r < 20; r++) {
             String id = Ids.newRunId();
-            store.createRun(new RunInfo(id, "charts", "run-" + r, "", "bench", List.of(), "", RunState.FINISHED,
-                    now - r * 1000L, now, now, 60_000, "", "host", 1, Map.of("lr", 0.001 * (r + 1)), Map.of()), Map.of());
+            store.createRun(
+                    new RunInfo(
+                            id,
+                            "charts",
+                            "run-" + r,
+                            "",
+                            "bench",
+                            List.of(),
+                            "",
+                            RunState.FINISHED,
+                            now - r * 1000L,
+                            now,
+                            now,
+                            60_000,
+                            "",
+                            "host",
+                            1,
+                            Map.of("lr", 0.001 * (r + 1)),
+                            Map.of()),
+                    Map.of());
             for (int from = 0; from < 10_000; from += 2_000) {
                 WriteBatch b = new WriteBatch();
                 for (int s = from; s < from + 2_000; s++) {
@@ -123,8 +173,26 @@ final class Dashboard {
     private static String seedBig(Store store) {
         long now = System.currentTimeMillis();
         String id = Ids.newRunId();
-        store.createRun(new RunInfo(id, "big", "million", "", "bench", List.of(), "", RunState.FINISHED, now, now, now,
-                60_000, "", "host", 1, Map.of(), Map.of()), Map.of());
+        store.createRun(
+                new RunInfo(
+                        id,
+                        "big",
+                        "million",
+                        "",
+                        "bench",
+                        List.of(),
+                        "",
+                        RunState.FINISHED,
+                        now,
+                        now,
+                        now,
+                        60_000,
+                        "",
+                        "host",
+                        1,
+                        Map.of(),
+                        Map.of()),
+                Map.of());
         Random rnd = new Random(3);
         for (int from = 0; from < 1_000_000; from += 100_000) {
             WriteBatch b = new WriteBatch();
@@ -146,7 +214,8 @@ final class Dashboard {
             URI uri = URI.create(server.url() + "/api/v1/series?runs=" + run + "&keys=loss&points=" + points);
             try {
                 long t0 = System.nanoTime();
-                HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse<byte[]> r =
+                        http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
                 double took = (System.nanoTime() - t0) / 1e6;
                 if (i < ms.length) {
                     ms[i] = took;
@@ -162,7 +231,11 @@ final class Dashboard {
         }
         Stats.result("ui.series.1M.cold", ms[0], "ms", "<= 100 ms");
         Stats.result("ui.series.1M.cached", Stats.median(Arrays.copyOfRange(ms, 1, ms.length)), "ms", "<= 100 ms");
-        Stats.result("ui.series.1M.uncached", Stats.median(Arrays.copyOfRange(uncached, 1, uncached.length)), "ms", "<= 100 ms");
+        Stats.result(
+                "ui.series.1M.uncached",
+                Stats.median(Arrays.copyOfRange(uncached, 1, uncached.length)),
+                "ms",
+                "<= 100 ms");
     }
 
     /** Median of 10 (after 2 warm-ups) of one API request: the server's share of a table action. */
@@ -172,7 +245,8 @@ final class Dashboard {
         for (int i = 0; i < ms.length; i++) {
             try {
                 long t0 = System.nanoTime();
-                HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(server.url() + path)).build(),
+                HttpResponse<byte[]> r = http.send(
+                        HttpRequest.newBuilder(URI.create(server.url() + path)).build(),
                         HttpResponse.BodyHandlers.ofByteArray());
                 ms[i] = (System.nanoTime() - t0) / 1e6;
                 if (r.statusCode() != 200) {
@@ -188,7 +262,9 @@ final class Dashboard {
     private static double mark(JavascriptExecutor js, String name) {
         long deadline = System.currentTimeMillis() + 30_000;
         while (System.currentTimeMillis() < deadline) {
-            Object t = js.executeScript("const e = performance.getEntriesByName(arguments[0]); return e.length ? e[0].startTime : null;", name);
+            Object t = js.executeScript(
+                    "const e = performance.getEntriesByName(arguments[0]); return e.length ? e[0].startTime : null;",
+                    name);
             if (t != null) {
                 return ((Number) t).doubleValue();
             }
@@ -240,7 +316,8 @@ final class Dashboard {
         for (int i = 0; i < 5; i++) {
             driver.get(url + "/projects/charts");
             charts.add(mark(js, "keel-charts"));
-            Object points = js.executeScript("return [...document.querySelectorAll('.panel')].map(p => p.dataset.series + 'x' + p.dataset.points).join(' ')");
+            Object points = js.executeScript(
+                    "return [...document.querySelectorAll('.panel')].map(p => p.dataset.series + 'x' + p.dataset.points).join(' ')");
             if (i == 0) {
                 System.err.println("panels (series x points): " + points);
             }

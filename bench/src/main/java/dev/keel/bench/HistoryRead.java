@@ -14,15 +14,18 @@ import java.util.Map;
 
 /** Reading back one series of 1,000,000 points from the embedded store (median of 10 reads). */
 final class HistoryRead {
-    private HistoryRead() {
-    }
+    private HistoryRead() {}
 
     static void main(String[] args) {
         int points = (int) Stats.arg(args, "--points", 1_000_000);
         Path home = Homes.fresh("history");
         String id;
-        try (Run run = Keel.init(RunOptions.builder().project("bench-history").home(home)
-                .systemMetrics(false).captureConsole(false).build())) {
+        try (Run run = Keel.init(RunOptions.builder()
+                .project("bench-history")
+                .home(home)
+                .systemMetrics(false)
+                .captureConsole(false)
+                .build())) {
             for (int i = 0; i < points; i++) {
                 run.log(Map.of("loss", Math.exp(-i / 1e5) + (i % 100) * 1e-4));
             }

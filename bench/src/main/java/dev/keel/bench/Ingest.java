@@ -23,8 +23,7 @@ import java.util.Map;
 final class Ingest {
     private static final String[] KEYS = {"loss", "accuracy", "lr", "grad_norm", "throughput"};
 
-    private Ingest() {
-    }
+    private Ingest() {}
 
     static void main(String[] args) {
         long points = Stats.arg(args, "--points", 10_000_000);
@@ -58,8 +57,19 @@ final class Ingest {
         long t0 = System.nanoTime();
         List<Process> children = new ArrayList<>();
         for (int i = 0; i < processes; i++) {
-            children.add(Children.start(i, "ingest", List.of("--child", "1", "--points", Long.toString(points / processes),
-                    "--home", shared.toString(), "--barrier", barrier ? "1" : "0"), Map.of()));
+            children.add(Children.start(
+                    i,
+                    "ingest",
+                    List.of(
+                            "--child",
+                            "1",
+                            "--points",
+                            Long.toString(points / processes),
+                            "--home",
+                            shared.toString(),
+                            "--barrier",
+                            barrier ? "1" : "0"),
+                    Map.of()));
         }
         if (barrier) {
             Children.release(children);
@@ -73,9 +83,13 @@ final class Ingest {
         s = (System.nanoTime() - t0) / 1e9;
         check(shared, points / processes * processes);
         long total = points / processes * processes;
-        Stats.result("ingest." + processes + "proc" + (barrier ? "" : ".staggered"), total / ((last - first) / 1e3),
-                barrier ? "points/s (all runs initialised, then logging at once: go to the last flush)"
-                        : "points/s (first child's init to last child's flush)", ">= 1,000,000");
+        Stats.result(
+                "ingest." + processes + "proc" + (barrier ? "" : ".staggered"),
+                total / ((last - first) / 1e3),
+                barrier
+                        ? "points/s (all runs initialised, then logging at once: go to the last flush)"
+                        : "points/s (first child's init to last child's flush)",
+                ">= 1,000,000");
         Stats.result("ingest." + processes + "proc.with-jvm-starts", total / s, "points/s", "-");
     }
 
@@ -87,8 +101,12 @@ final class Ingest {
     /** As above; {@code afterInit}, when given, runs right after {@code Keel.init} and the clock starts after it. */
     static double logPoints(Path home, long points, Runnable afterInit) {
         long t0 = System.nanoTime();
-        try (Run run = Keel.init(RunOptions.builder().project("bench-ingest").home(home)
-                .systemMetrics(false).captureConsole(false).build())) {
+        try (Run run = Keel.init(RunOptions.builder()
+                .project("bench-ingest")
+                .home(home)
+                .systemMetrics(false)
+                .captureConsole(false)
+                .build())) {
             if (afterInit != null) {
                 afterInit.run();
                 t0 = System.nanoTime();

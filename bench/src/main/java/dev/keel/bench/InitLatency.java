@@ -10,8 +10,7 @@ import java.util.Map;
 
 /** Time of {@code Keel.init} on a warm JVM (after a few runs were created), system metrics on. */
 final class InitLatency {
-    private InitLatency() {
-    }
+    private InitLatency() {}
 
     static void main(String[] args) {
         int n = (int) Stats.arg(args, "--runs", 30);
@@ -19,9 +18,12 @@ final class InitLatency {
         long[] times = new long[n];
         for (int i = 0; i < n + 5; i++) {
             long t0 = System.nanoTime();
-            Run run = Keel.init(RunOptions.builder().project("bench-init").home(home)
+            Run run = Keel.init(RunOptions.builder()
+                    .project("bench-init")
+                    .home(home)
                     .config(Map.of("lr", 0.01, "layers", 3, "optimizer", Map.of("name", "adam")))
-                    .tags("bench").build());
+                    .tags("bench")
+                    .build());
             long dt = System.nanoTime() - t0;
             run.log(Map.of("loss", 1.0));
             run.close();

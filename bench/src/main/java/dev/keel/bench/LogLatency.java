@@ -15,13 +15,16 @@ import java.util.Map;
  * back-pressure once the writer falls behind.
  */
 final class LogLatency {
-    private LogLatency() {
-    }
+    private LogLatency() {}
 
     static void main(String[] args) {
         int calls = (int) Stats.arg(args, "--calls", 1_000_000);
-        try (Run run = Keel.init(RunOptions.builder().project("bench-latency").home(Homes.fresh("latency"))
-                .systemMetrics(false).captureConsole(false).build())) {
+        try (Run run = Keel.init(RunOptions.builder()
+                .project("bench-latency")
+                .home(Homes.fresh("latency"))
+                .systemMetrics(false)
+                .captureConsole(false)
+                .build())) {
             Map<String, Double> m = new HashMap<>();
             // Warm-up: JIT the log path.
             for (int i = 0; i < 300_000; i++) {

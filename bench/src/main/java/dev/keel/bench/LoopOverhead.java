@@ -22,8 +22,7 @@ final class LoopOverhead {
     private static final int IN = 256;
     private static final int OUT = 128;
 
-    private LoopOverhead() {
-    }
+    private LoopOverhead() {}
 
     static void main(String[] args) {
         int batches = (int) Stats.arg(args, "--batches", 3000);
@@ -51,8 +50,12 @@ final class LoopOverhead {
             plainCpu[t] = (mx.getCurrentThreadCpuTime() - c0) / 1e6;
             threads.mark();
             long initStart = System.nanoTime();
-            try (Run run = Keel.init(RunOptions.builder().project("bench-overhead").home(home)
-                    .systemMetrics(system).captureConsole(console).build())) {
+            try (Run run = Keel.init(RunOptions.builder()
+                    .project("bench-overhead")
+                    .home(home)
+                    .systemMetrics(system)
+                    .captureConsole(console)
+                    .build())) {
                 threads.markLoop();
                 c0 = mx.getCurrentThreadCpuTime();
                 t0 = System.nanoTime();
@@ -63,7 +66,9 @@ final class LoopOverhead {
             }
             if (cpu) {
                 threads.report(t, (t0 - initStart) / 1e6, tracked[t]);
-                System.out.printf("trial %d: plain %.0f ms (cpu %.0f), tracked %.0f ms (cpu %.0f)%n", t, plain[t], plainCpu[t], tracked[t], trackedCpu[t]);
+                System.out.printf(
+                        "trial %d: plain %.0f ms (cpu %.0f), tracked %.0f ms (cpu %.0f)%n",
+                        t, plain[t], plainCpu[t], tracked[t], trackedCpu[t]);
             }
         }
         double p = Stats.median(plain);
@@ -74,8 +79,11 @@ final class LoopOverhead {
         Stats.result("loop.overhead" + variant, (k / p - 1) * 100, "%", "<= 1 %");
         // the training thread's own CPU time: blind to time it waited for a core, so steadier
         // under other load; it still counts what the tracking costs it (log() calls, caches)
-        Stats.result("loop.overhead.thread-cpu" + variant,
-                (Stats.median(trackedCpu) / Stats.median(plainCpu) - 1) * 100, "%", "-");
+        Stats.result(
+                "loop.overhead.thread-cpu" + variant,
+                (Stats.median(trackedCpu) / Stats.median(plainCpu) - 1) * 100,
+                "%",
+                "-");
     }
 
     private static void loop(Run run, int batches, float[] x, float[] w, float[] y, float[] gw) {

@@ -42,16 +42,17 @@ import java.util.Random;
  * </ul>
  */
 final class MlflowBench {
-    private MlflowBench() {
-    }
+    private MlflowBench() {}
 
     static void log(String[] args) {
         int perPoint = (int) Stats.arg(args, "--points", 5_000);
         int batched = (int) Stats.arg(args, "--batch-points", 100_000);
         String url = Stats.arg(args, "--url", "");
         String label = Stats.arg(args, "--label", url.isEmpty() ? "keel" : "mlflow-server");
-        KeelServer server = url.isEmpty() ? KeelServer.embedded(new KeelHome(Homes.fresh("mlflowlog")),
-                ServerSettings.local(0)).start() : null;
+        KeelServer server = url.isEmpty()
+                ? KeelServer.embedded(new KeelHome(Homes.fresh("mlflowlog")), ServerSettings.local(0))
+                        .start()
+                : null;
         try (MlflowClient client = new MlflowClient(server == null ? url : server.url())) {
             String exp = client.createExperiment("bench-" + System.nanoTime());
             // warm-up: connections, JIT
@@ -71,7 +72,12 @@ final class MlflowBench {
             List<Metric> chunk = new ArrayList<>(1000);
             String[] keys = {"loss", "accuracy", "lr", "grad_norm", "throughput"};
             for (int i = 0; i < batched; i++) {
-                chunk.add(Metric.newBuilder().setKey(keys[i % 5]).setValue(i).setTimestamp(now).setStep(i / 5).build());
+                chunk.add(Metric.newBuilder()
+                        .setKey(keys[i % 5])
+                        .setValue(i)
+                        .setTimestamp(now)
+                        .setStep(i / 5)
+                        .build());
                 if (chunk.size() == 1000) {
                     client.logBatch(run2, chunk, null, null);
                     chunk.clear();
@@ -100,15 +106,18 @@ final class MlflowBench {
      * so this needs Python's mlflow (bench/mlflow_python_compat.sh sets it up).
      */
     static void javaArtifacts(String[] args) {
-        try (KeelServer server = KeelServer.embedded(new KeelHome(Homes.fresh("mlflowart")), ServerSettings.local(0)).start();
-             MlflowClient client = new MlflowClient(server.url())) {
+        try (KeelServer server = KeelServer.embedded(new KeelHome(Homes.fresh("mlflowart")), ServerSettings.local(0))
+                        .start();
+                MlflowClient client = new MlflowClient(server.url())) {
             String run = client.createRun().getRunId();
             Path file = Files.createTempFile("model", ".txt");
             Files.writeString(file, "weights of " + run);
             client.logArtifact(run, file.toFile(), "models");
             var listed = client.listArtifacts(run, "models");
             String want = "models/" + file.getFileName();
-            if (listed.size() != 1 || !listed.get(0).getPath().equals(want) || listed.get(0).getFileSize() != Files.size(file)) {
+            if (listed.size() != 1
+                    || !listed.get(0).getPath().equals(want)
+                    || listed.get(0).getFileSize() != Files.size(file)) {
                 throw new IllegalStateException("listArtifacts gave " + listed);
             }
             String back = Files.readString(client.downloadArtifacts(run, want).toPath());
@@ -124,7 +133,8 @@ final class MlflowBench {
     /** Serves an embedded Keel server on {@code --port} over {@code --home} until killed. */
     static void serve(String[] args) {
         Path home = Path.of(Stats.arg(args, "--home", "bench/work/mlflow-serve"));
-        KeelServer server = KeelServer.embedded(new KeelHome(home), ServerSettings.local((int) Stats.arg(args, "--port", 0)))
+        KeelServer server = KeelServer.embedded(
+                        new KeelHome(home), ServerSettings.local((int) Stats.arg(args, "--port", 0)))
                 .start();
         System.out.println("serving " + server.url());
         try {
@@ -139,8 +149,9 @@ final class MlflowBench {
         Path home = Homes.fresh("mlflowsearch");
         KeelHome keelHome = new KeelHome(home).ensureExists();
         Random rnd = new Random(7);
-        try (KeelServer server = KeelServer.embedded(keelHome, ServerSettings.local(0)).start();
-             MlflowClient client = new MlflowClient(server.url())) {
+        try (KeelServer server =
+                        KeelServer.embedded(keelHome, ServerSettings.local(0)).start();
+                MlflowClient client = new MlflowClient(server.url())) {
             Store store = server.context().store();
             long now = System.currentTimeMillis();
             for (int i = 0; i < runs; i++) {
@@ -149,8 +160,25 @@ final class MlflowBench {
                     config.put("param_" + c, "v" + rnd.nextInt(5));
                 }
                 String id = Ids.newRunId();
-                store.createRun(new RunInfo(id, "bench", "run-" + i, "", "bench", List.of(), "",
-                        RunState.FINISHED, now - i * 1000L, now, now, 60_000, "", "mlflow-api", 0, config, Map.of()),
+                store.createRun(
+                        new RunInfo(
+                                id,
+                                "bench",
+                                "run-" + i,
+                                "",
+                                "bench",
+                                List.of(),
+                                "",
+                                RunState.FINISHED,
+                                now - i * 1000L,
+                                now,
+                                now,
+                                60_000,
+                                "",
+                                "mlflow-api",
+                                0,
+                                config,
+                                Map.of()),
                         Map.of());
                 WriteBatch b = new WriteBatch();
                 b.summary.put("val_loss", rnd.nextDouble());
@@ -169,28 +197,42 @@ final class MlflowBench {
             }
             Field tags = new Field(Field.Kind.ATTRIBUTE, "tags");
             Field p0 = new Field(Field.Kind.CONFIG, "param_0");
-            Expr same = new Expr.And(new Expr.And(new Expr.Not(new Expr.Contains(tags, "mlflow.deleted")),
-                    new Expr.Compare(new Field(Field.Kind.SUMMARY, "val_loss"), Expr.Op.LT, 2.0)),
-                    new Expr.And(new Expr.Not(new Expr.Compare(p0, Expr.Op.EQ, "x")), new Expr.Not(new Expr.Compare(p0, Expr.Op.EQ, null))));
+            Expr same = new Expr.And(
+                    new Expr.And(
+                            new Expr.Not(new Expr.Contains(tags, "mlflow.deleted")),
+                            new Expr.Compare(new Field(Field.Kind.SUMMARY, "val_loss"), Expr.Op.LT, 2.0)),
+                    new Expr.And(
+                            new Expr.Not(new Expr.Compare(p0, Expr.Op.EQ, "x")),
+                            new Expr.Not(new Expr.Compare(p0, Expr.Op.EQ, null))));
             double[] filteredMs = new double[22];
             for (int i = 0; i < filteredMs.length; i++) {
                 long t0 = System.nanoTime();
                 store.searchRuns(new RunQuery("bench", same, new Field(Field.Kind.SUMMARY, "val_loss"), false, 100, 0));
                 filteredMs[i] = (System.nanoTime() - t0) / 1e6;
             }
-            Stats.result("mlflow.search.store-query-filtered.top100", Stats.median(Arrays.copyOfRange(filteredMs, 2, filteredMs.length)),
-                    "ms", "reference");
-            Stats.result("mlflow.search.store-query.top100", Stats.median(Arrays.copyOfRange(storeMs, 2, storeMs.length)),
-                    "ms", "reference");
+            Stats.result(
+                    "mlflow.search.store-query-filtered.top100",
+                    Stats.median(Arrays.copyOfRange(filteredMs, 2, filteredMs.length)),
+                    "ms",
+                    "reference");
+            Stats.result(
+                    "mlflow.search.store-query.top100",
+                    Stats.median(Arrays.copyOfRange(storeMs, 2, storeMs.length)),
+                    "ms",
+                    "reference");
             HttpClient http = HttpClient.newHttpClient();
-            String body = "{\"experiment_ids\":[\"" + exp + "\"],\"filter\":\"metrics.val_loss < 2 and params.param_0 != 'x'\","
+            String body = "{\"experiment_ids\":[\"" + exp
+                    + "\"],\"filter\":\"metrics.val_loss < 2 and params.param_0 != 'x'\","
                     + "\"max_results\":100,\"order_by\":[\"metrics.val_loss ASC\"]}";
             double[] rawMs = new double[22];
             for (int i = 0; i < rawMs.length; i++) {
                 long t0 = System.nanoTime();
                 try {
-                    var r = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/2.0/mlflow/runs/search"))
-                            .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
+                    var r = http.send(
+                            HttpRequest.newBuilder(URI.create(server.url() + "/api/2.0/mlflow/runs/search"))
+                                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                                    .header("Content-Type", "application/json")
+                                    .build(),
                             HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() != 200) {
                         throw new IllegalStateException(r.body());
@@ -200,20 +242,32 @@ final class MlflowBench {
                 }
                 rawMs[i] = (System.nanoTime() - t0) / 1e6;
             }
-            Stats.result("mlflow.search.raw-http.top100", Stats.median(Arrays.copyOfRange(rawMs, 2, rawMs.length)), "ms", "reference");
+            Stats.result(
+                    "mlflow.search.raw-http.top100",
+                    Stats.median(Arrays.copyOfRange(rawMs, 2, rawMs.length)),
+                    "ms",
+                    "reference");
             for (int max : new int[] {100, 1000}) {
                 double[] ms = new double[22];
                 for (int i = 0; i < ms.length; i++) {
                     long t0 = System.nanoTime();
-                    List<Run> page = client.searchRuns(List.of(exp), "metrics.val_loss < 2 and params.param_0 != 'x'",
-                            ViewType.ACTIVE_ONLY, max, List.of("metrics.val_loss ASC")).getItems();
+                    List<Run> page = client.searchRuns(
+                                    List.of(exp),
+                                    "metrics.val_loss < 2 and params.param_0 != 'x'",
+                                    ViewType.ACTIVE_ONLY,
+                                    max,
+                                    List.of("metrics.val_loss ASC"))
+                            .getItems();
                     ms[i] = (System.nanoTime() - t0) / 1e6;
                     if (page.size() != max) {
                         throw new IllegalStateException("got " + page.size() + " runs");
                     }
                 }
-                Stats.result("mlflow.search." + runs + "runs.top" + max, Stats.median(Arrays.copyOfRange(ms, 2, ms.length)),
-                        "ms", "<= 100 ms");
+                Stats.result(
+                        "mlflow.search." + runs + "runs.top" + max,
+                        Stats.median(Arrays.copyOfRange(ms, 2, ms.length)),
+                        "ms",
+                        "<= 100 ms");
             }
         }
     }

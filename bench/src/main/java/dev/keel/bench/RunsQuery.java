@@ -24,8 +24,7 @@ import java.util.Random;
  * needs {@code --cli-jar keel-cli/target/keel.jar}).
  */
 final class RunsQuery {
-    private RunsQuery() {
-    }
+    private RunsQuery() {}
 
     static void main(String[] args) {
         int runs = (int) Stats.arg(args, "--runs", 10_000);
@@ -41,8 +40,26 @@ final class RunsQuery {
                     config.put("param_" + c, c % 3 == 0 ? (Object) ("v" + rnd.nextInt(5)) : (Object) rnd.nextDouble());
                 }
                 String id = Ids.newRunId();
-                store.createRun(new RunInfo(id, "bench", "run-" + i, "", "bench", List.of("t" + (i % 4)), "",
-                        RunState.FINISHED, now - i * 1000L, now, now, 60_000, "", "host", 1, config, Map.of()), Map.of());
+                store.createRun(
+                        new RunInfo(
+                                id,
+                                "bench",
+                                "run-" + i,
+                                "",
+                                "bench",
+                                List.of("t" + (i % 4)),
+                                "",
+                                RunState.FINISHED,
+                                now - i * 1000L,
+                                now,
+                                now,
+                                60_000,
+                                "",
+                                "host",
+                                1,
+                                config,
+                                Map.of()),
+                        Map.of());
                 WriteBatch b = new WriteBatch();
                 b.summary.put("val_loss", rnd.nextDouble());
                 for (int m = 1; m < 10; m++) {
@@ -70,17 +87,31 @@ final class RunsQuery {
                 }
             }
             Stats.result("runs.query.top50", Stats.median(Arrays.copyOfRange(ms, 2, ms.length)), "ms", "<= 50 ms");
-            Stats.result("runs.query.all" + runs, Stats.median(Arrays.copyOfRange(allMs, 2, allMs.length)), "ms",
+            Stats.result(
+                    "runs.query.all" + runs,
+                    Stats.median(Arrays.copyOfRange(allMs, 2, allMs.length)),
+                    "ms",
                     "<= 50 ms");
         }
         if (Files.isRegularFile(Path.of(cliJar))) {
-            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String javaBin =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
             double[] cmd = new double[6];
             for (int i = 0; i < cmd.length; i++) {
                 try {
-                    ProcessBuilder pb = new ProcessBuilder(javaBin, "-jar", cliJar, "runs", "--project", "bench",
-                            "--sort", "-val_loss", "--limit", "50")
-                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT);
+                    ProcessBuilder pb = new ProcessBuilder(
+                                    javaBin,
+                                    "-jar",
+                                    cliJar,
+                                    "runs",
+                                    "--project",
+                                    "bench",
+                                    "--sort",
+                                    "-val_loss",
+                                    "--limit",
+                                    "50")
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .redirectError(ProcessBuilder.Redirect.INHERIT);
                     pb.environment().put("KEEL_HOME", home.toString());
                     long t0 = System.nanoTime();
                     int rc = pb.start().waitFor();

@@ -39,8 +39,7 @@ import java.util.Random;
  * <pre>java -jar bench/target/keel-bench.jar runs-search [--runs 10000] [--backends embedded,postgres] [--db URL]</pre>
  */
 final class RunsSearch {
-    private RunsSearch() {
-    }
+    private RunsSearch() {}
 
     static void main(String[] args) {
         int runs = (int) Stats.arg(args, "--runs", 10_000);
@@ -60,8 +59,10 @@ final class RunsSearch {
                     continue;
                 }
                 try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                        .setServerConfig("listen_addresses", "127.0.0.1").start();
-                     Store store = Stores.open("jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres")) {
+                                .setServerConfig("listen_addresses", "127.0.0.1")
+                                .start();
+                        Store store = Stores.open(
+                                "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres")) {
                     measure("postgres", store, Homes.fresh("runssearch-pg-blobs"), runs);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -85,19 +86,35 @@ final class RunsSearch {
             store.countRuns(query);
             direct[i] = (System.nanoTime() - s0) / 1e6;
         }
-        Stats.result("runs.search.store." + name + ".top50+count", Stats.median(Arrays.copyOfRange(direct, 5, direct.length)),
-                "ms", "-");
-        try (KeelServer server = KeelServer.builder().store(store).blobs(new LocalBlobStore(blobs))
-                .settings(ServerSettings.local(0)).build().start()) {
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Stats.result(
+                "runs.search.store." + name + ".top50+count",
+                Stats.median(Arrays.copyOfRange(direct, 5, direct.length)),
+                "ms",
+                "-");
+        try (KeelServer server = KeelServer.builder()
+                .store(store)
+                .blobs(new LocalBlobStore(blobs))
+                .settings(ServerSettings.local(0))
+                .build()
+                .start()) {
+            HttpClient http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String base = server.url() + "/api/v1/projects/bench/runs?limit=50&sort=" + enc("-summary.val_loss");
             Stats.result("runs.search.http." + name + ".top50", median(http, base, runs), "ms", "<= 100 ms");
-            Stats.result("runs.search.http." + name + ".filtered.top50",
+            Stats.result(
+                    "runs.search.http." + name + ".filtered.top50",
                     median(http, base + "&filter=" + enc("summary.metric_1 > 0.5 and config.param_1 < 0.5"), -1),
-                    "ms", "<= 100 ms");
-            Stats.result("runs.search.http." + name + ".offset5000", median(http,
-                    server.url() + "/api/v1/projects/bench/runs?limit=50&offset=5000&sort=" + enc("config.param_2"), runs),
-                    "ms", "<= 100 ms");
+                    "ms",
+                    "<= 100 ms");
+            Stats.result(
+                    "runs.search.http." + name + ".offset5000",
+                    median(
+                            http,
+                            server.url() + "/api/v1/projects/bench/runs?limit=50&offset=5000&sort="
+                                    + enc("config.param_2"),
+                            runs),
+                    "ms",
+                    "<= 100 ms");
         }
     }
 
@@ -107,14 +124,15 @@ final class RunsSearch {
             long t0 = System.nanoTime();
             HttpResponse<String> r;
             try {
-                r = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                r = http.send(
+                        HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
             ms[i] = (System.nanoTime() - t0) / 1e6;
             if (r.statusCode() != 200 || (expectTotal >= 0 && !r.body().contains("\"total\":" + expectTotal))) {
-                throw new IllegalStateException(url + " -> " + r.statusCode() + " " + r.body().substring(0,
-                        Math.min(300, r.body().length())));
+                throw new IllegalStateException(url + " -> " + r.statusCode() + " "
+                        + r.body().substring(0, Math.min(300, r.body().length())));
             }
         }
         return Stats.median(Arrays.copyOfRange(ms, 5, ms.length));
@@ -134,8 +152,26 @@ final class RunsSearch {
                 config.put("param_" + c, c % 3 == 0 ? (Object) ("v" + rnd.nextInt(5)) : (Object) rnd.nextDouble());
             }
             String id = Ids.newRunId();
-            store.createRun(new RunInfo(id, "bench", "run-" + i, "", "bench", List.of("t" + (i % 4)), "",
-                    RunState.FINISHED, now - i * 1000L, now, now, 60_000, "", "host", 1, config, Map.of()), Map.of());
+            store.createRun(
+                    new RunInfo(
+                            id,
+                            "bench",
+                            "run-" + i,
+                            "",
+                            "bench",
+                            List.of("t" + (i % 4)),
+                            "",
+                            RunState.FINISHED,
+                            now - i * 1000L,
+                            now,
+                            now,
+                            60_000,
+                            "",
+                            "host",
+                            1,
+                            config,
+                            Map.of()),
+                    Map.of());
             WriteBatch b = new WriteBatch();
             b.summary.put("val_loss", rnd.nextDouble());
             for (int m = 1; m < 10; m++) {

@@ -5,8 +5,7 @@ import java.util.Locale;
 
 /** Small statistics for harness results. */
 final class Stats {
-    private Stats() {
-    }
+    private Stats() {}
 
     static double percentile(long[] sorted, double p) {
         if (sorted.length == 0) {

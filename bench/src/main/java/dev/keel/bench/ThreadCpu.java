@@ -16,8 +16,7 @@ import java.util.TreeMap;
  */
 final class ThreadCpu {
     private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    private final OperatingSystemMXBean os =
-            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private Map<Long, Long> atLoop = new HashMap<>();
     private Map<Long, Long> atEnd = new HashMap<>();
     private final Map<Long, String> names = new HashMap<>();
@@ -69,9 +68,15 @@ final class ThreadCpu {
         }
         StringBuilder sb = new StringBuilder();
         byName.forEach((n, d) -> sb.append(String.format(" %s=%.0f", n, d / 1e6)));
-        System.out.printf("trial %d: init %.0f ms (process cpu %.0f ms); loop %.0f ms, main cpu %.0f ms,"
+        System.out.printf(
+                "trial %d: init %.0f ms (process cpu %.0f ms); loop %.0f ms, main cpu %.0f ms,"
                         + " other threads cpu %.0f ms:%s%n",
-                trial, initMs, (processAtLoop - processAtStart) / 1e6, loopMs, (mainAtEnd - mainAtLoop) / 1e6,
-                (processAtEnd - processAtLoop - (mainAtEnd - mainAtLoop)) / 1e6, sb);
+                trial,
+                initMs,
+                (processAtLoop - processAtStart) / 1e6,
+                loopMs,
+                (mainAtEnd - mainAtLoop) / 1e6,
+                (processAtEnd - processAtLoop - (mainAtEnd - mainAtLoop)) / 1e6,
+                sb);
     }
 }

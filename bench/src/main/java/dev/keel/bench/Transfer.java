@@ -41,8 +41,7 @@ import java.util.Random;
  * {@code bench/transfer.sh s3proxy} runs it against an in-process S3Proxy.
  */
 public final class Transfer {
-    private Transfer() {
-    }
+    private Transfer() {}
 
     public static void main(String[] args) {
         long mib = 1024;
@@ -55,8 +54,9 @@ public final class Transfer {
                 case "--blobs" -> blobs = args[++i];
                 case "--work" -> work = Path.of(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --mib N, --blobs DIR|s3://bucket/prefix, --work DIR, --rounds N");
+                default ->
+                    throw new IllegalArgumentException("unknown option " + args[i]
+                            + "; use --mib N, --blobs DIR|s3://bucket/prefix, --work DIR, --rounds N");
             }
         }
         try {
@@ -64,7 +64,8 @@ public final class Transfer {
                 // round 1 pays for class loading and JIT compilation; later rounds are what a running server sees
                 Path serverHome = work.resolve("server");
                 Files.createDirectories(serverHome);
-                BlobStore store = blobs == null ? new LocalBlobStore(new KeelHome(serverHome).blobs()) : BlobStores.open(blobs);
+                BlobStore store =
+                        blobs == null ? new LocalBlobStore(new KeelHome(serverHome).blobs()) : BlobStores.open(blobs);
                 run(store, (blobs == null ? "folder" : "s3") + ".round" + round, mib, work);
             }
         } catch (IOException e) {
@@ -83,15 +84,27 @@ public final class Transfer {
         KeelHome desktop = new KeelHome(work.resolve("desktop"));
         KeelHome serverHome = new KeelHome(work.resolve("server"));
         serverHome.ensureExists();
-        try (Datasets a = Datasets.open(laptop); Datasets b = Datasets.open(desktop)) {
+        try (Datasets a = Datasets.open(laptop);
+                Datasets b = Datasets.open(desktop)) {
             long t0 = System.nanoTime();
             cpu0 = cpu();
             a.add("blob", src, AddOptions.defaults().message("bench"));
-            report("transfer.add." + label, size, System.nanoTime() - t0, "local add (chunk + pack + fsync), for reference");
+            report(
+                    "transfer.add." + label,
+                    size,
+                    System.nanoTime() - t0,
+                    "local add (chunk + pack + fsync), for reference");
             Store runs = Stores.open(serverHome.storeLocation());
             DatasetStore datasets = DatasetStores.open(serverHome.storeLocation());
-            try (KeelServer server = KeelServer.builder().store(runs).datasets(datasets).blobs(serverBlobs)
-                    .settings(ServerSettings.local(0)).closeWithServer(runs).closeWithServer(datasets).build().start()) {
+            try (KeelServer server = KeelServer.builder()
+                    .store(runs)
+                    .datasets(datasets)
+                    .blobs(serverBlobs)
+                    .settings(ServerSettings.local(0))
+                    .closeWithServer(runs)
+                    .closeWithServer(datasets)
+                    .build()
+                    .start()) {
                 DataRemote remote = DataRemote.connect(server.url(), null);
                 long t1 = System.nanoTime();
                 cpu0 = cpu();
@@ -121,8 +134,12 @@ public final class Transfer {
             }
         }
         // the pools peak at different moments, so their sum overstates; the bound is the max heap it ran in
-        System.out.printf(Locale.ROOT, "RESULT transfer.heap.%s %d MiB max heap, completed (sum of heap pool"
-                + " peaks %d MiB)%n", label, Runtime.getRuntime().maxMemory() >> 20, peak >> 20);
+        System.out.printf(
+                Locale.ROOT,
+                "RESULT transfer.heap.%s %d MiB max heap, completed (sum of heap pool" + " peaks %d MiB)%n",
+                label,
+                Runtime.getRuntime().maxMemory() >> 20,
+                peak >> 20);
         clean(work);
     }
 
@@ -136,8 +153,16 @@ public final class Transfer {
     private static void report(String name, long bytes, long nanos, String target) {
         double s = nanos / 1e9;
         double cpuS = (cpu() - cpu0) / 1e9;
-        System.out.printf(Locale.ROOT, "RESULT %s %.0f MB/s (%d MiB in %.2f s, %.2f CPU s = %.0f MB per CPU s;"
-                + " target %s)%n", name, bytes / 1e6 / s, bytes >> 20, s, cpuS, bytes / 1e6 / cpuS, target);
+        System.out.printf(
+                Locale.ROOT,
+                "RESULT %s %.0f MB/s (%d MiB in %.2f s, %.2f CPU s = %.0f MB per CPU s;" + " target %s)%n",
+                name,
+                bytes / 1e6 / s,
+                bytes >> 20,
+                s,
+                cpuS,
+                bytes / 1e6 / cpuS,
+                target);
     }
 
     private static void writeRandom(Path file, long size) throws IOException {

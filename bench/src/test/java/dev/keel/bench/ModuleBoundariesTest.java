@@ -54,9 +54,13 @@ class ModuleBoundariesTest {
                 }
             }
         }
-        assertTrue(modules.containsAll(Set.of("keel-core", "keel-client", "keel-data", "keel-server", "keel-cli",
-                "keel-store-sql")), "every module's classes are read; found " + modules);
-        assertEquals("", String.join("\n", violations),
+        assertTrue(
+                modules.containsAll(
+                        Set.of("keel-core", "keel-client", "keel-data", "keel-server", "keel-cli", "keel-store-sql")),
+                "every module's classes are read; found " + modules);
+        assertEquals(
+                "",
+                String.join("\n", violations),
                 "classes use another module's internal package; export what they need through that module's API");
     }
 
@@ -67,7 +71,8 @@ class ModuleBoundariesTest {
 
     /** The module a class was read from: its Maven build folder, or its jar's artifact name. */
     static String moduleOf(JavaClass c) {
-        String uri = c.getSource().map(s -> s.getUri().toString())
+        String uri = c.getSource()
+                .map(s -> s.getUri().toString())
                 .orElseThrow(() -> new IllegalStateException("no class file for " + c.getName()));
         Matcher m = BUILD_DIR.matcher(uri);
         if (m.find()) {

@@ -18,8 +18,7 @@ import java.util.Properties;
  * end) in this JVM on 127.0.0.1: {@code bench/transfer.sh s3proxy [MiB]}.
  */
 public final class TransferS3Proxy {
-    private TransferS3Proxy() {
-    }
+    private TransferS3Proxy() {}
 
     public static void main(String[] args) throws Exception {
         long mib = args.length > 0 ? Long.parseLong(args[0]) : 1024;
@@ -27,18 +26,28 @@ public final class TransferS3Proxy {
         Path bucketDir = Files.createDirectories(work.resolveSibling("s3proxy"));
         Properties props = new Properties();
         props.setProperty("jclouds.filesystem.basedir", bucketDir.toString());
-        BlobStoreContext context = ContextBuilder.newBuilder("filesystem").overrides(props).build(BlobStoreContext.class);
+        BlobStoreContext context =
+                ContextBuilder.newBuilder("filesystem").overrides(props).build(BlobStoreContext.class);
         context.getBlobStore().createContainerInLocation(null, "bench");
-        S3Proxy proxy = S3Proxy.builder().blobStore(context.getBlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "bench-access", "bench-secret-0123456789").build();
+        S3Proxy proxy = S3Proxy.builder()
+                .blobStore(context.getBlobStore())
+                .endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "bench-access", "bench-secret-0123456789")
+                .build();
         proxy.start();
         while (!"STARTED".equals(proxy.getState())) {
             Thread.sleep(10);
         }
         try {
-            Map<String, String> env = Map.of("KEEL_S3_ENDPOINT", "http://127.0.0.1:" + proxy.getPort(),
-                    "KEEL_S3_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "bench-access",
-                    "AWS_SECRET_ACCESS_KEY", "bench-secret-0123456789");
+            Map<String, String> env = Map.of(
+                    "KEEL_S3_ENDPOINT",
+                    "http://127.0.0.1:" + proxy.getPort(),
+                    "KEEL_S3_REGION",
+                    "us-east-1",
+                    "AWS_ACCESS_KEY_ID",
+                    "bench-access",
+                    "AWS_SECRET_ACCESS_KEY",
+                    "bench-secret-0123456789");
             S3Options options = S3Options.fromLocation("s3://bench/keel", env);
             System.out.println("# S3 " + options);
             for (int round = 1; round <= 2; round++) {

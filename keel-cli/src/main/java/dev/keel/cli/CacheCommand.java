@@ -1,7 +1,7 @@
 package dev.keel.cli;
 
-import dev.keel.core.ByteSizes;
 import dev.keel.cli.access.StoreAccess;
+import dev.keel.core.ByteSizes;
 import dev.keel.home.CacheBound;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -13,10 +13,14 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /** {@code keel cache}: the local cache's size and bound, and its clean-up. */
-@Command(name = "cache", mixinStandardHelpOptions = true,
-        description = {"Shows the size of the local cache (.keel/cache) and its bound, or cleans it up.",
-                "The bound is $KEEL_CACHE_MAX (e.g. 500M, 20G), else 10 GiB. Everything in the cache",
-                "can be rebuilt; runs, event logs and blobs are never in it."})
+@Command(
+        name = "cache",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Shows the size of the local cache (.keel/cache) and its bound, or cleans it up.",
+            "The bound is $KEEL_CACHE_MAX (e.g. 500M, 20G), else 10 GiB. Everything in the cache",
+            "can be rebuilt; runs, event logs and blobs are never in it."
+        })
 final class CacheCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;
@@ -45,8 +49,7 @@ final class CacheCommand implements Callable<Integer> {
             output.note("removed " + removed.entries() + " entr" + (removed.entries() == 1 ? "y" : "ies") + ", "
                     + ByteSizes.iec(removed.bytes()));
         }
-        output.text(bound.dir() + "  " + ByteSizes.iec(bound.size()) + " of " + ByteSizes.iec(bound.maxBytes())
-                + "\n");
+        output.text(bound.dir() + "  " + ByteSizes.iec(bound.size()) + " of " + ByteSizes.iec(bound.maxBytes()) + "\n");
         return 0;
     }
 }

@@ -15,17 +15,35 @@ import java.util.List;
  */
 final class CommandTree {
     /** The root's subcommands in help order; kept here, not in the annotation, which would build them all. */
-    private static final List<Class<?>> ROOT = List.of(InitCommand.class, RunsCommand.class, RunCommand.class,
-            DataCommand.class, ProjectsCommand.class, DemoCommand.class, UiCommand.class, ServerCommand.class,
-            LoginCommand.class, SyncCommand.class, CacheCommand.class, CompletionCommand.class);
+    private static final List<Class<?>> ROOT = List.of(
+            InitCommand.class,
+            RunsCommand.class,
+            RunCommand.class,
+            DataCommand.class,
+            ProjectsCommand.class,
+            DemoCommand.class,
+            UiCommand.class,
+            ServerCommand.class,
+            LoginCommand.class,
+            SyncCommand.class,
+            CacheCommand.class,
+            CompletionCommand.class);
     /** {@code keel data}'s subcommands in help order. */
-    private static final List<Class<?>> DATA = List.of(DataAddCommand.class, DataLsCommand.class, DataLogCommand.class,
-            DataShowCommand.class, DataDiffCommand.class, DataCheckoutCommand.class, DataVerifyCommand.class,
-            DataGcCommand.class, DataTagCommand.class, DataRmCommand.class, DataTransferCommand.Push.class,
+    private static final List<Class<?>> DATA = List.of(
+            DataAddCommand.class,
+            DataLsCommand.class,
+            DataLogCommand.class,
+            DataShowCommand.class,
+            DataDiffCommand.class,
+            DataCheckoutCommand.class,
+            DataVerifyCommand.class,
+            DataGcCommand.class,
+            DataTagCommand.class,
+            DataRmCommand.class,
+            DataTransferCommand.Push.class,
             DataTransferCommand.Pull.class);
 
-    private CommandTree() {
-    }
+    private CommandTree() {}
 
     /** Every command. */
     static CommandLine full(KeelCommand root) {

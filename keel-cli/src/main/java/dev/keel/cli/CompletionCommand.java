@@ -6,10 +6,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code keel completion}: the bash/zsh completion script. */
-@Command(name = "completion", mixinStandardHelpOptions = true,
-        description = {"Prints a bash/zsh completion script for keel.",
-                "bash:  source <(./keel completion)",
-                "zsh:   autoload -U +X bashcompinit && bashcompinit && source <(./keel completion)"})
+@Command(
+        name = "completion",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Prints a bash/zsh completion script for keel.",
+            "bash:  source <(./keel completion)",
+            "zsh:   autoload -U +X bashcompinit && bashcompinit && source <(./keel completion)"
+        })
 final class CompletionCommand implements Runnable {
     @Spec
     CommandSpec spec;

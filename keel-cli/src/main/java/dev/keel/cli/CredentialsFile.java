@@ -48,12 +48,14 @@ final class CredentialsFile {
             try {
                 all.putAll(Json.readMap(Files.readString(file, StandardCharsets.UTF_8)));
             } catch (IOException | RuntimeException e) {
-                throw new KeelException(KeelException.ErrorCode.STORAGE_FAILURE, "cannot read " + file + " (" + e.getMessage()
-                        + "): fix or delete it, then log in again");
+                throw new KeelException(
+                        KeelException.ErrorCode.STORAGE_FAILURE,
+                        "cannot read " + file + " (" + e.getMessage() + "): fix or delete it, then log in again");
             }
         }
         Object servers = all.get("servers");
-        Map<String, Object> byUrl = servers instanceof Map<?, ?> m ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
+        Map<String, Object> byUrl =
+                servers instanceof Map<?, ?> m ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("user", user);
         entry.put("api_key", apiKey);
@@ -69,7 +71,8 @@ final class CredentialsFile {
             Path tmp = dir.resolve(file.getFileName() + ".tmp");
             Files.deleteIfExists(tmp);
             try {
-                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException e) {
                 Files.createFile(tmp); // not a POSIX file system (Windows): the user's profile folder protects it
             } catch (FileAlreadyExistsException e) {
@@ -82,8 +85,9 @@ final class CredentialsFile {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
-            throw new KeelException(KeelException.ErrorCode.STORAGE_FAILURE, "cannot write " + file + " (" + e
-                    + "): make its folder writable, or pass --credentials FILE");
+            throw new KeelException(
+                    KeelException.ErrorCode.STORAGE_FAILURE,
+                    "cannot write " + file + " (" + e + "): make its folder writable, or pass --credentials FILE");
         }
     }
 }

@@ -17,10 +17,14 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code keel data add NAME PATH}. */
-@Command(name = "add", mixinStandardHelpOptions = true,
-        description = {"Adds a file or folder as the next version of dataset NAME (created when new).",
-                "Prints the new ref and what changed: +added -removed ~modified files and the bytes newly stored.",
-                "Content equal to the latest version makes no version."})
+@Command(
+        name = "add",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Adds a file or folder as the next version of dataset NAME (created when new).",
+            "Prints the new ref and what changed: +added -removed ~modified files and the bytes newly stored.",
+            "Content equal to the latest version makes no version."
+        })
 final class DataAddCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;
@@ -34,22 +38,33 @@ final class DataAddCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "PATH", description = "The file or folder to add.")
     Path path;
 
-    @Option(names = {"-m", "--message"}, paramLabel = "MSG", description = "What this version changes.")
+    @Option(
+            names = {"-m", "--message"},
+            paramLabel = "MSG",
+            description = "What this version changes.")
     String message;
 
     @Option(names = "--description", paramLabel = "D", description = "The dataset's description (set or replace).")
     String description;
 
-    @Option(names = "--visibility", paramLabel = "V", description = "private, team or public (kept; enforced by a server).")
+    @Option(
+            names = "--visibility",
+            paramLabel = "V",
+            description = "private, team or public (kept; enforced by a server).")
     String visibility;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "table",
             description = "table (text) or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
     @Override
     public Integer call() {
-        AddOptions options = AddOptions.defaults().message(message == null ? "" : message).description(description)
+        AddOptions options = AddOptions.defaults()
+                .message(message == null ? "" : message)
+                .description(description)
                 .visibility(visibility == null ? null : Visibility.parse(visibility));
         AddResult result;
         try (Datasets data = new DataAccess(home.access()).openForWriting()) {

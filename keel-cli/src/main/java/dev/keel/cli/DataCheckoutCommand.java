@@ -16,12 +16,16 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code keel data checkout REF DIR}. */
-@Command(name = "checkout", mixinStandardHelpOptions = true,
-        description = {"Materialises a version in DIR as independent files (editing one changes nothing stored).",
-                "Files of 128 KiB or more are copy-on-write clones of the local cache where the file system makes them"
-                        + " (blocks shared until edited); the others are copies.",
-                "With --link hardlink: read-only hard links to the local cache (no second copy on disk; see its risk).",
-                "Only missing or different files are written; a damaged file is refused."})
+@Command(
+        name = "checkout",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Materialises a version in DIR as independent files (editing one changes nothing stored).",
+            "Files of 128 KiB or more are copy-on-write clones of the local cache where the file system makes them"
+                    + " (blocks shared until edited); the others are copies.",
+            "With --link hardlink: read-only hard links to the local cache (no second copy on disk; see its risk).",
+            "Only missing or different files are written; a damaged file is refused."
+        })
 final class DataCheckoutCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;
@@ -35,13 +39,18 @@ final class DataCheckoutCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "DIR", description = "The target folder (created when missing).")
     Path dir;
 
-    @Option(names = "--link", paramLabel = "MODE", defaultValue = "copy",
-            description = {"How files are made: copy (the default), reflink or hardlink.",
-                    "copy: independent, writable files: clones of the local cache when DIR is on the same btrfs, XFS"
-                            + " (reflink) or bcachefs file system as the Keel home, else written from the stored data.",
-                    "reflink: clones only, of every file: refused, naming the file system, where DIR cannot hold them.",
-                    "hardlink: read-only hard links to the local cache, no bytes written when cached. Risk: "
-                            + LinkMode.HARDLINK_RISK + "."})
+    @Option(
+            names = "--link",
+            paramLabel = "MODE",
+            defaultValue = "copy",
+            description = {
+                "How files are made: copy (the default), reflink or hardlink.",
+                "copy: independent, writable files: clones of the local cache when DIR is on the same btrfs, XFS"
+                        + " (reflink) or bcachefs file system as the Keel home, else written from the stored data.",
+                "reflink: clones only, of every file: refused, naming the file system, where DIR cannot hold them.",
+                "hardlink: read-only hard links to the local cache, no bytes written when cached. Risk: "
+                        + LinkMode.HARDLINK_RISK + "."
+            })
     String link;
 
     @Option(names = "--copy", hidden = true, description = "The default now; kept so older scripts still run.")

@@ -14,9 +14,13 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /** {@code keel data diff REF1 REF2}. */
-@Command(name = "diff", mixinStandardHelpOptions = true,
-        description = {"Lists the paths added (+), removed (-) and modified (~) from REF1 to REF2, with sizes.",
-                "The totals follow."})
+@Command(
+        name = "diff",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Lists the paths added (+), removed (-) and modified (~) from REF1 to REF2, with sizes.",
+            "The totals follow."
+        })
 final class DataDiffCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;
@@ -33,7 +37,10 @@ final class DataDiffCommand implements Callable<Integer> {
     @Option(names = "--stat", description = "Only the totals line.")
     boolean stat;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "table",
             description = "table (text) or json (default: ${DEFAULT-VALUE}).")
     Format format;
 

@@ -14,10 +14,14 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code keel data gc}. */
-@Command(name = "gc", mixinStandardHelpOptions = true,
-        description = {"Removes blobs nothing references, and cache files of removed versions.",
-                "A blob is referenced by a dataset version or a run file (artifact, checkpoint, saved diff).",
-                "Blobs younger than an hour are kept."})
+@Command(
+        name = "gc",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Removes blobs nothing references, and cache files of removed versions.",
+            "A blob is referenced by a dataset version or a run file (artifact, checkpoint, saved diff).",
+            "Blobs younger than an hour are kept."
+        })
 final class DataGcCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;
@@ -25,10 +29,15 @@ final class DataGcCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-n", "--dry-run"}, description = "Only report what would be removed.")
+    @Option(
+            names = {"-n", "--dry-run"},
+            description = "Only report what would be removed.")
     boolean dryRun;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "table",
             description = "table (text) or json (default: ${DEFAULT-VALUE}).")
     Format format;
 

@@ -16,7 +16,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code keel data log NAME}. */
-@Command(name = "log", mixinStandardHelpOptions = true,
+@Command(
+        name = "log",
+        mixinStandardHelpOptions = true,
         description = "Lists a dataset's versions, newest first: hash, author, time, files, size, tags, message.")
 final class DataLogCommand implements Callable<Integer> {
     @Mixin
@@ -28,7 +30,10 @@ final class DataLogCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "The dataset's name.")
     String name;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "table",
             description = "table, json or csv (default: ${DEFAULT-VALUE}).")
     Format format;
 

@@ -15,7 +15,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code keel data ls}. */
-@Command(name = "ls", mixinStandardHelpOptions = true,
+@Command(
+        name = "ls",
+        mixinStandardHelpOptions = true,
         description = "Lists datasets: versions, latest version, its files and size, visibility, owner, description.")
 final class DataLsCommand implements Callable<Integer> {
     @Mixin
@@ -24,7 +26,10 @@ final class DataLsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "table",
             description = "table, json or csv (default: ${DEFAULT-VALUE}).")
     Format format;
 

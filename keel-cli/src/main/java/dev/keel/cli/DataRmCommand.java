@@ -17,9 +17,13 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code keel data rm REF|NAME}: removes a version, or a whole dataset, after asking. */
-@Command(name = "rm", mixinStandardHelpOptions = true,
-        description = {"Removes one version (NAME:v3, NAME:TAG, NAME@HASH) or, given a bare NAME, the whole dataset.",
-                "Bytes no other version needs are freed by the next 'keel data gc'."})
+@Command(
+        name = "rm",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Removes one version (NAME:v3, NAME:TAG, NAME@HASH) or, given a bare NAME, the whole dataset.",
+            "Bytes no other version needs are freed by the next 'keel data gc'."
+        })
 final class DataRmCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;
@@ -30,7 +34,9 @@ final class DataRmCommand implements Callable<Integer> {
     @Parameters(paramLabel = "REF|NAME", description = "A version reference, or a dataset name for the whole dataset.")
     String target;
 
-    @Option(names = {"-y", "--yes"}, description = "Remove without asking.")
+    @Option(
+            names = {"-y", "--yes"},
+            description = "Remove without asking.")
     boolean yes;
 
     @Override
@@ -54,7 +60,8 @@ final class DataRmCommand implements Callable<Integer> {
                 BufferedReader in = ((KeelCommand) spec.root().userObject()).in;
                 String answer = in.readLine();
                 if (answer == null || !answer.trim().toLowerCase(Locale.ROOT).startsWith("y")) {
-                    err.println("not removed" + (answer == null ? " (no answer; pass --yes to remove without asking)" : ""));
+                    err.println("not removed"
+                            + (answer == null ? " (no answer; pass --yes to remove without asking)" : ""));
                     return Errors.ERROR;
                 }
             }

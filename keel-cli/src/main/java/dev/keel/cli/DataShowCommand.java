@@ -14,7 +14,9 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /** {@code keel data show REF}. */
-@Command(name = "show", mixinStandardHelpOptions = true,
+@Command(
+        name = "show",
+        mixinStandardHelpOptions = true,
         description = "Shows a version: hash, tags, message, author, its files with sizes, and the runs that used it.")
 final class DataShowCommand implements Callable<Integer> {
     @Mixin
@@ -26,7 +28,10 @@ final class DataShowCommand implements Callable<Integer> {
     @Parameters(paramLabel = "REF", description = "NAME, NAME:latest, NAME:v3, NAME:TAG or NAME@HASH_PREFIX.")
     String ref;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "table",
             description = "table (text) or json (default: ${DEFAULT-VALUE}).")
     Format format;
 

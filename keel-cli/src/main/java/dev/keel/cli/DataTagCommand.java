@@ -12,7 +12,9 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /** {@code keel data tag REF TAG}. */
-@Command(name = "tag", mixinStandardHelpOptions = true,
+@Command(
+        name = "tag",
+        mixinStandardHelpOptions = true,
         description = "Points TAG (e.g. prod) at the version REF names; moves the tag when it pointed elsewhere.")
 final class DataTagCommand implements Callable<Integer> {
     @Mixin

@@ -46,10 +46,14 @@ abstract class DataTransferCommand implements Callable<Integer> {
         return 0;
     }
 
-    @Command(name = "push", mixinStandardHelpOptions = true,
-            description = {"Sends a version to a Keel server: only the files and chunks the server lacks for the dataset,"
-                    + " then the version itself. Safe to rerun: an interrupted push resumes, a finished one sends nothing.",
-                    "The API key comes from KEEL_API_KEY, else from ~/.keel/credentials.json ('keel login')."})
+    @Command(
+            name = "push",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Sends a version to a Keel server: only the files and chunks the server lacks for the dataset,"
+                        + " then the version itself. Safe to rerun: an interrupted push resumes, a finished one sends nothing.",
+                "The API key comes from KEEL_API_KEY, else from ~/.keel/credentials.json ('keel login')."
+            })
     static final class Push extends DataTransferCommand {
         @Override
         Datasets open(DataAccess access) {
@@ -67,11 +71,15 @@ abstract class DataTransferCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "pull", mixinStandardHelpOptions = true,
-            description = {"Fetches a version from a Keel server into this Keel folder: only the files and chunks missing"
-                    + " here, each verified. Safe to rerun: an interrupted pull resumes, a finished one fetches nothing.",
-                    "REF names the version as the server knows it; here it gets this folder's next number (same hash).",
-                    "The API key comes from KEEL_API_KEY, else from ~/.keel/credentials.json ('keel login')."})
+    @Command(
+            name = "pull",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Fetches a version from a Keel server into this Keel folder: only the files and chunks missing"
+                        + " here, each verified. Safe to rerun: an interrupted pull resumes, a finished one fetches nothing.",
+                "REF names the version as the server knows it; here it gets this folder's next number (same hash).",
+                "The API key comes from KEEL_API_KEY, else from ~/.keel/credentials.json ('keel login')."
+            })
     static final class Pull extends DataTransferCommand {
         @Override
         Datasets open(DataAccess access) {

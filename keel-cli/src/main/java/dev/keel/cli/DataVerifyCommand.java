@@ -14,11 +14,15 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /** {@code keel data verify [REF]}. */
-@Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Rehashes every stored object of one version, or of all versions, and names each damaged file.",
-                "Each damaged file is named with the versions it breaks; then the local checkout cache's copies of",
-                "those files are rehashed, and any that changed are removed (and named): the next checkout writes",
-                "them again from the stored data."},
+@Command(
+        name = "verify",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Rehashes every stored object of one version, or of all versions, and names each damaged file.",
+            "Each damaged file is named with the versions it breaks; then the local checkout cache's copies of",
+            "those files are rehashed, and any that changed are removed (and named): the next checkout writes",
+            "them again from the stored data."
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:all data intact", "1:damage found (or an error)", "2:usage error"})
 final class DataVerifyCommand implements Callable<Integer> {
@@ -31,7 +35,10 @@ final class DataVerifyCommand implements Callable<Integer> {
     @Parameters(paramLabel = "REF", arity = "0..1", description = "The version to check (default: every version).")
     String ref;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "table",
             description = "table (text) or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
@@ -48,9 +55,10 @@ final class DataVerifyCommand implements Callable<Integer> {
             output.text(DataResults.verifyText(report));
         }
         if (report.damaged().isEmpty() && !report.cacheRepaired().isEmpty()) {
-            output.note("keel: " + report.cacheRepaired().size() + " cache object(s) had changed (a hard-linked checkout"
-                    + " edited in place) and were removed; the stored data is intact. Check out again with the default"
-                    + " (copy) where files may be edited");
+            output.note(
+                    "keel: " + report.cacheRepaired().size() + " cache object(s) had changed (a hard-linked checkout"
+                            + " edited in place) and were removed; the stored data is intact. Check out again with the default"
+                            + " (copy) where files may be edited");
             return Errors.ERROR;
         }
         if (!report.ok()) {

@@ -44,14 +44,18 @@ import java.util.concurrent.Callable;
  * dashboard (as {@code keel ui}) at the run's page until Ctrl-C.
  * {@code --quick} keeps the tiny built-in example (three runs in seconds, no DJL).
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Trains the reference project (examples/apparel-classifier: Fashion-MNIST with DJL), tracked in"
-                        + " project apparel-classifier.",
-                "Then prints the run's summary and the runs table, and serves the dashboard at the run's page"
-                        + " (http://127.0.0.1:7080/runs/ID) until Ctrl-C; --no-ui ends after the table.",
-                "Finds the data in ~/.keel/datasets, /usr/share/datasets/fashion-mnist, or downloads it.",
-                "Arguments go to the experiment: keel demo epochs=3 network=cnn   |   keel demo cnn",
-                "--quick instead trains a tiny built-in example three times (seconds, no DJL)."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Trains the reference project (examples/apparel-classifier: Fashion-MNIST with DJL), tracked in"
+                    + " project apparel-classifier.",
+            "Then prints the run's summary and the runs table, and serves the dashboard at the run's page"
+                    + " (http://127.0.0.1:7080/runs/ID) until Ctrl-C; --no-ui ends after the table.",
+            "Finds the data in ~/.keel/datasets, /usr/share/datasets/fashion-mnist, or downloads it.",
+            "Arguments go to the experiment: keel demo epochs=3 network=cnn   |   keel demo cnn",
+            "--quick instead trains a tiny built-in example three times (seconds, no DJL)."
+        })
 final class DemoCommand implements Callable<Integer> {
     static final String DEFAULT_PROJECT = "apparel-classifier";
     static final String QUICK_PROJECT = "demo";
@@ -62,7 +66,9 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-p", "--project"}, paramLabel = "P",
+    @Option(
+            names = {"-p", "--project"},
+            paramLabel = "P",
             description = "The project the runs go to (default: apparel-classifier; demo with --quick).")
     String project;
 
@@ -72,12 +78,17 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-ui", description = "End after the runs table instead of serving the dashboard.")
     boolean noUi;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "7080",
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            defaultValue = "7080",
             description = "The dashboard's port on 127.0.0.1 (default ${DEFAULT-VALUE}, or a free one when it is taken;"
                     + " 0 picks a free one).")
     int port;
 
-    @Parameters(paramLabel = "EXPERIMENT|KEY=VALUE", arity = "0..*",
+    @Parameters(
+            paramLabel = "EXPERIMENT|KEY=VALUE",
+            arity = "0..*",
             description = "An experiment of training/experiments (mlp, cnn) and/or overrides, passed to it.")
     List<String> experimentArgs = new ArrayList<>();
 
@@ -96,10 +107,11 @@ final class DemoCommand implements Callable<Integer> {
         KeelCheckout checkout = KeelCheckout.locate();
         ExampleBuild build = new ExampleBuild(checkout);
         build.ensureBuilt(output::note);
-        ExperimentLaunch launch = plan(checkout, build.classpath(), access.home().root(), project, experimentArgs);
+        ExperimentLaunch launch =
+                plan(checkout, build.classpath(), access.home().root(), project, experimentArgs);
         String target = projectOf(launch.args());
-        output.note("training " + KeelCheckout.EXAMPLE + " " + String.join(" ", experimentArgs)
-                + "  (recording in " + access.home() + ", project " + target + ")");
+        output.note("training " + KeelCheckout.EXAMPLE + " " + String.join(" ", experimentArgs) + "  (recording in "
+                + access.home() + ", project " + target + ")");
         long launchedAt = System.currentTimeMillis();
         int code = launch.runInheritingIo();
         if (code != 0) {
@@ -110,12 +122,15 @@ final class DemoCommand implements Callable<Integer> {
         try (Store store = access.openExisting()) {
             runs = new LiveRuns(access.home()).effective(store.searchRuns(RunQuery.project(target)));
         }
-        RunInfo newest = runs.stream().max(Comparator.comparingLong(RunInfo::createdAt))
+        RunInfo newest = runs.stream()
+                .max(Comparator.comparingLong(RunInfo::createdAt))
                 .orElseThrow(() -> KeelException.notFound("the training finished but recorded no run in project "
                         + target + " at " + access.home() + " (was track=false given?)"));
         output.text(summary(newest));
-        output.table(RunsTable.build(runs.stream().map(DemoCommand::withoutDataset).toList(),
-                System.currentTimeMillis(), false), Format.table);
+        output.table(
+                RunsTable.build(
+                        runs.stream().map(DemoCommand::withoutDataset).toList(), System.currentTimeMillis(), false),
+                Format.table);
         output.note("\nNext: ./keel runs --project " + target + " --sort -test_accuracy   |   ./keel run show "
                 + newest.id() + "   |   ./keel demo network=cnn");
         return noUi ? 0 : serve(access, "/runs/" + newest.id());
@@ -137,7 +152,8 @@ final class DemoCommand implements Callable<Integer> {
      * it left a run to continue, the command that does.
      */
     static String stopped(int code, String runId, Path homeOption) {
-        String how = ExitStatus.signal(code) != 0 ? ExitStatus.describe(code)
+        String how = ExitStatus.signal(code) != 0
+                ? ExitStatus.describe(code)
                 : ExitStatus.describe(code) + " (its message is above)";
         String message = "the training " + how;
         if (runId != null) {
@@ -154,15 +170,17 @@ final class DemoCommand implements Callable<Integer> {
             live.recover(store);
             return live.effective(store.searchRuns(RunQuery.project(project))).stream()
                     .filter(r -> r.createdAt() >= since && r.state() != RunState.FINISHED)
-                    .max(Comparator.comparingLong(RunInfo::createdAt)).map(RunInfo::id).orElse(null);
+                    .max(Comparator.comparingLong(RunInfo::createdAt))
+                    .map(RunInfo::id)
+                    .orElse(null);
         } catch (RuntimeException e) {
             return null; // no store yet, or unreadable: the message stays without the hint
         }
     }
 
     /** The child JVM that trains: the example's main class with {@code args}, plus {@code project=P} when {@code --project} was given. */
-    static ExperimentLaunch plan(KeelCheckout checkout, List<String> classpath, Path keelHome, String project,
-                                 List<String> args) {
+    static ExperimentLaunch plan(
+            KeelCheckout checkout, List<String> classpath, Path keelHome, String project, List<String> args) {
         List<String> all = new ArrayList<>(args);
         if (project != null) {
             all.add("project=" + project);
@@ -188,13 +206,29 @@ final class DemoCommand implements Callable<Integer> {
     static RunInfo withoutDataset(RunInfo r) {
         Map<String, Object> config = new LinkedHashMap<>(r.config());
         config.remove("dataset");
-        return new RunInfo(r.id(), r.project(), r.name(), r.group(), r.user(), r.tags(), r.notes(), r.state(),
-                r.createdAt(), r.heartbeatAt(), r.endedAt(), r.runtimeMs(), r.sweep(), r.host(), r.pid(), config,
+        return new RunInfo(
+                r.id(),
+                r.project(),
+                r.name(),
+                r.group(),
+                r.user(),
+                r.tags(),
+                r.notes(),
+                r.state(),
+                r.createdAt(),
+                r.heartbeatAt(),
+                r.endedAt(),
+                r.runtimeMs(),
+                r.sweep(),
+                r.host(),
+                r.pid(),
+                config,
                 r.summary());
     }
 
     private static String summary(RunInfo run) {
-        StringBuilder sb = new StringBuilder("\nrun " + run.name() + " (" + run.id() + "), " + run.state().name().toLowerCase(Locale.ROOT) + "\n");
+        StringBuilder sb = new StringBuilder("\nrun " + run.name() + " (" + run.id() + "), "
+                + run.state().name().toLowerCase(Locale.ROOT) + "\n");
         for (Map.Entry<String, Object> e : new TreeMap<>(run.summary()).entrySet()) {
             if (!e.getKey().startsWith("system/")) {
                 sb.append(String.format("  %-20s %s%n", e.getKey(), Values.brief(e.getValue())));
@@ -213,6 +247,12 @@ final class DemoCommand implements Callable<Integer> {
         output.table(RunsTable.build(runs, System.currentTimeMillis(), false), Format.table);
         output.note("\n" + ids.size() + " runs recorded. Next: ./keel runs --project " + target
                 + " --sort -val_accuracy   |   ./keel run show " + ids.get(0));
-        return noUi ? 0 : serve(access, "/projects/" + URLEncoder.encode(target, StandardCharsets.UTF_8).replace("+", "%20"));
+        return noUi
+                ? 0
+                : serve(
+                        access,
+                        "/projects/"
+                                + URLEncoder.encode(target, StandardCharsets.UTF_8)
+                                        .replace("+", "%20"));
     }
 }

@@ -8,8 +8,7 @@ import picocli.CommandLine.ParameterException;
 
 /** Parses {@code --filter}; a bad expression is a usage error whose message points at the column. */
 final class Filters {
-    private Filters() {
-    }
+    private Filters() {}
 
     static Expr parse(String text, CommandLine cl) {
         try {

@@ -2,5 +2,7 @@ package dev.keel.cli;
 
 /** Output formats of listing commands. */
 enum Format {
-    table, json, csv
+    table,
+    json,
+    csv
 }

@@ -14,12 +14,16 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code keel init DIR}: scaffolds a new Keel project in the reference project's layout. */
-@Command(name = "init", mixinStandardHelpOptions = true,
-        description = {"Creates a new Keel project in DIR that builds, trains and passes its tests out of the box.",
-                "It holds keel.yaml, a README, a pom.xml, an experiment config, a dataset, an MLP network, a model,",
-                "a tracked training entry point, a predictor and tests.",
-                "It builds and passes its tests out of the box: cd DIR && mvn -q verify.",
-                "The Keel jars it depends on are installed into ~/.m2 from this Keel checkout when missing."})
+@Command(
+        name = "init",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Creates a new Keel project in DIR that builds, trains and passes its tests out of the box.",
+            "It holds keel.yaml, a README, a pom.xml, an experiment config, a dataset, an MLP network, a model,",
+            "a tracked training entry point, a predictor and tests.",
+            "It builds and passes its tests out of the box: cd DIR && mvn -q verify.",
+            "The Keel jars it depends on are installed into ~/.m2 from this Keel checkout when missing."
+        })
 final class InitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -33,7 +37,9 @@ final class InitCommand implements Callable<Integer> {
     @Option(names = "--package", paramLabel = "PKG", description = "The Java package (default: com.example.<name>).")
     String packageName;
 
-    @Option(names = "--force", description = "Write into a folder that is not empty (files of the same name are overwritten).")
+    @Option(
+            names = "--force",
+            description = "Write into a folder that is not empty (files of the same name are overwritten).")
     boolean force;
 
     @Option(names = "--no-install", description = "Do not install the Keel jars into the local Maven repository.")

@@ -24,18 +24,26 @@ import java.util.concurrent.Callable;
  * it for that server in {@code ~/.keel/credentials.json}. The key comes from {@code --key}, else
  * from the terminal (not echoed) or stdin, so it need not appear in the shell's history.
  */
-@Command(name = "login", mixinStandardHelpOptions = true,
+@Command(
+        name = "login",
+        mixinStandardHelpOptions = true,
         description = "Save an API key for a Keel server (checked with the server first) in ~/.keel/credentials.json,"
                 + " readable by you only. Create keys with 'keel server users add NAME'.")
 final class LoginCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "URL",
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "URL",
             description = "The server, e.g. http://keel.example:7080 (default: $KEEL_URL).")
     String url;
 
     @Option(names = "--key", paramLabel = "API_KEY", description = "The key (default: asked for, or read from stdin).")
     String key;
 
-    @Option(names = "--credentials", paramLabel = "FILE", description = "Where to save it (default: ~/.keel/credentials.json).")
+    @Option(
+            names = "--credentials",
+            paramLabel = "FILE",
+            description = "Where to save it (default: ~/.keel/credentials.json).")
     Path credentials;
 
     @Spec
@@ -57,7 +65,8 @@ final class LoginCommand implements Callable<Integer> {
             throw KeelException.invalid("no API key given: pass --key, or type it when asked");
         }
         String user = whoAmI(server, apiKey);
-        new CredentialsFile(credentials != null ? credentials : CredentialsFile.defaultPath()).save(server, user, apiKey);
+        new CredentialsFile(credentials != null ? credentials : CredentialsFile.defaultPath())
+                .save(server, user, apiKey);
         output.note("logged in to " + server + " as " + user);
         return 0;
     }
@@ -69,7 +78,8 @@ final class LoginCommand implements Callable<Integer> {
             return typed == null ? "" : new String(typed).strip();
         }
         output.note("API key for " + server + ":");
-        BufferedReader in = spec.root().userObject() instanceof KeelCommand k ? k.in
+        BufferedReader in = spec.root().userObject() instanceof KeelCommand k
+                ? k.in
                 : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         try {
             String line = in.readLine();
@@ -100,8 +110,11 @@ final class LoginCommand implements Callable<Integer> {
             throw new KeelException(e.code(), e.getMessage() + "; nothing was saved", e);
         } catch (KeelException e) {
             if (e.code() == ErrorCode.UNAUTHENTICATED) {
-                throw new KeelException(ErrorCode.UNAUTHENTICATED, server + " refused the key (revoked or mistyped);"
-                        + " nothing was saved: ask an admin for a new one ('keel server users key NAME')", e);
+                throw new KeelException(
+                        ErrorCode.UNAUTHENTICATED,
+                        server + " refused the key (revoked or mistyped);"
+                                + " nothing was saved: ask an admin for a new one ('keel server users key NAME')",
+                        e);
             }
             throw new KeelException(e.code(), e.getMessage() + "; nothing was saved", e);
         }

@@ -9,8 +9,7 @@ import java.nio.charset.StandardCharsets;
 
 /** The {@code keel} command line: {@code java -jar keel.jar COMMAND…}, normally through {@code ./keel}. */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         // DJL must never phone home from any JVM Keel starts; the launcher sets these too.
@@ -22,7 +21,8 @@ public final class Main {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        int code = configure(CommandTree.forArgs(new KeelCommand(in), args), out, err).execute(args);
+        int code = configure(CommandTree.forArgs(new KeelCommand(in), args), out, err)
+                .execute(args);
         out.flush();
         err.flush();
         System.exit(code);

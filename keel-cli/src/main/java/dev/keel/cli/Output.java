@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 final class Output {
     /** The width used when the terminal's is unknown ($COLUMNS unset, e.g. output piped). */
     static final int DEFAULT_WIDTH = 160;
+
     private final PrintWriter out;
     private final PrintWriter err;
 

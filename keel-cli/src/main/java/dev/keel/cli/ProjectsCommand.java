@@ -15,7 +15,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code keel projects}. */
-@Command(name = "projects", mixinStandardHelpOptions = true,
+@Command(
+        name = "projects",
+        mixinStandardHelpOptions = true,
         description = "Lists projects with their number of runs and last activity.")
 final class ProjectsCommand implements Callable<Integer> {
     @Mixin
@@ -24,7 +26,10 @@ final class ProjectsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "table",
             description = "table, json or csv (default: ${DEFAULT-VALUE}).")
     Format format;
 

@@ -5,10 +5,18 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code keel run …}: one run's details, console, metric history, removal. */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Shows, reads, resumes or removes one run. RUN_ID may be a unique prefix of the id, or the run's name.",
-        subcommands = {RunShowCommand.class, RunLogsCommand.class, RunHistoryCommand.class, RunRmCommand.class,
-                RunResumeCommand.class})
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description =
+                "Shows, reads, resumes or removes one run. RUN_ID may be a unique prefix of the id, or the run's name.",
+        subcommands = {
+            RunShowCommand.class,
+            RunLogsCommand.class,
+            RunHistoryCommand.class,
+            RunRmCommand.class,
+            RunResumeCommand.class
+        })
 final class RunCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -18,7 +18,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code keel run history ID KEY}: one metric's logged values. */
-@Command(name = "history", mixinStandardHelpOptions = true,
+@Command(
+        name = "history",
+        mixinStandardHelpOptions = true,
         description = "Prints every logged value of one metric of a run, in step order.")
 final class RunHistoryCommand implements Callable<Integer> {
     @Mixin
@@ -33,7 +35,10 @@ final class RunHistoryCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "KEY", description = "The metric, e.g. loss or system/cpu_percent.")
     String key;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "table",
             description = "table, json or csv (default: ${DEFAULT-VALUE}).")
     Format format;
 

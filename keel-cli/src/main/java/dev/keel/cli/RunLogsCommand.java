@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code keel run logs ID}: the console lines the run printed. */
-@Command(name = "logs", mixinStandardHelpOptions = true,
+@Command(
+        name = "logs",
+        mixinStandardHelpOptions = true,
         description = "Prints the console lines (stdout and stderr) a run printed, in order.")
 final class RunLogsCommand implements Callable<Integer> {
     /** Lines read from the store per round trip, so a huge console never sits in memory at once. */

@@ -18,11 +18,15 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /** {@code keel run resume ID}: starts a crashed, killed or failed run's command again, continuing the run. */
-@Command(name = "resume", mixinStandardHelpOptions = true,
-        description = {"Continues a crashed, killed or failed run under the same id: starts the command it recorded "
-                + "again, in the same folder, with KEEL_RESUME=<id>, so its Keel.init continues the run "
-                + "(metrics continue at the next step; a program that saves checkpoints loads its last one).",
-                "Exits with the program's exit code."})
+@Command(
+        name = "resume",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Continues a crashed, killed or failed run under the same id: starts the command it recorded "
+                    + "again, in the same folder, with KEEL_RESUME=<id>, so its Keel.init continues the run "
+                    + "(metrics continue at the next step; a program that saves checkpoints loads its last one).",
+            "Exits with the program's exit code."
+        })
 final class RunResumeCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;
@@ -47,14 +51,15 @@ final class RunResumeCommand implements Callable<Integer> {
         try (Store store = access.openExisting()) {
             LiveRuns live = new LiveRuns(access.home());
             live.recover(store);
-            RunInfo run = live.effective(RunLookup.find(store, runId, access.home().toString()));
+            RunInfo run =
+                    live.effective(RunLookup.find(store, runId, access.home().toString()));
             plan = ResumePlan.of(access.home(), run, store.provenance(run.id()));
             step = ResumePlan.nextStep(store, run.id());
         }
         PrintWriter err = spec.commandLine().getErr();
         err.println("keel: resuming run " + plan.runId() + (step > 0 ? " from step " + step : "") + " in "
-                + plan.workingDir() + ": " + plan.shortCommand() + (verbose || dryRun ? ""
-                : "  (--verbose shows the whole command)"));
+                + plan.workingDir() + ": " + plan.shortCommand()
+                + (verbose || dryRun ? "" : "  (--verbose shows the whole command)"));
         if (verbose && !dryRun) {
             err.println(String.join(" ", plan.command()));
         }
@@ -64,7 +69,9 @@ final class RunResumeCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
             return 0;
         }
-        ProcessBuilder pb = new ProcessBuilder(plan.command()).directory(plan.workingDir().toFile()).inheritIO();
+        ProcessBuilder pb = new ProcessBuilder(plan.command())
+                .directory(plan.workingDir().toFile())
+                .inheritIO();
         pb.environment().putAll(plan.environment());
         return pb.start().waitFor();
     }

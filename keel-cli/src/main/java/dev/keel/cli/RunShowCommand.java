@@ -6,10 +6,10 @@ import dev.keel.cli.access.RunLookup;
 import dev.keel.cli.access.StoreAccess;
 import dev.keel.cli.view.RunDetails;
 import dev.keel.cli.view.SummaryNotes;
+import dev.keel.core.KeelException;
 import dev.keel.core.RunInfo;
 import dev.keel.core.data.RunInput;
 import dev.keel.core.store.Store;
-import dev.keel.core.KeelException;
 import dev.keel.data.Datasets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,8 +24,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code keel run show ID}. */
-@Command(name = "show", mixinStandardHelpOptions = true,
-        description = "Shows a run: state, runtime, config, summary, provenance, dataset inputs, files and metric keys.")
+@Command(
+        name = "show",
+        mixinStandardHelpOptions = true,
+        description =
+                "Shows a run: state, runtime, config, summary, provenance, dataset inputs, files and metric keys.")
 final class RunShowCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;
@@ -36,7 +39,10 @@ final class RunShowCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RUN_ID", description = "The run's id, a unique prefix of it, or its name.")
     String runId;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "table",
             description = "table (text) or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
@@ -51,10 +57,16 @@ final class RunShowCommand implements Callable<Integer> {
         try (Store store = access.openExisting()) {
             LiveRuns live = new LiveRuns(access.home());
             live.recover(store);
-            RunInfo run = live.effective(RunLookup.find(store, runId, access.home().toString()));
+            RunInfo run =
+                    live.effective(RunLookup.find(store, runId, access.home().toString()));
             List<String> metricKeys = store.metricKeys(run.id());
-            details = new RunDetails(run, store.provenance(run.id()), store.files(run.id()), metricKeys,
-                    inputs(access, run.id(), output), format == Format.json ? Map.of() : summaryNotes(store, run, metricKeys));
+            details = new RunDetails(
+                    run,
+                    store.provenance(run.id()),
+                    store.files(run.id()),
+                    metricKeys,
+                    inputs(access, run.id(), output),
+                    format == Format.json ? Map.of() : summaryNotes(store, run, metricKeys));
         }
         long now = System.currentTimeMillis();
         if (format == Format.json) {

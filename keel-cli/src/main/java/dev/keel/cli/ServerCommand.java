@@ -17,12 +17,17 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code keel server}: the team server over PostgreSQL (or SQLite) and a folder or S3 bucket. */
-@Command(name = "server", mixinStandardHelpOptions = true,
-        description = {"Runs the Keel server (REST API under /api/v1, /metrics, /healthz) until SIGINT or SIGTERM.",
+@Command(
+        name = "server",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the Keel server (REST API under /api/v1, /metrics, /healthz) until SIGINT or SIGTERM.",
             "Each setting comes from its flag, else its environment variable, else the config file, else the default.",
-            "Several processes may serve one database and bucket behind a load balancer."},
+            "Several processes may serve one database and bucket behind a load balancer."
+        },
         subcommands = {ServerUsersCommand.class, ServerTeamsCommand.class},
-        footer = {"%nEnvironment (a flag wins over it; it wins over the config file):",
+        footer = {
+            "%nEnvironment (a flag wins over it; it wins over the config file):",
             "  KEEL_SERVER_HOST, KEEL_SERVER_PORT, KEEL_DB, KEEL_BLOBS,",
             "  KEEL_SERVER_MAX_BODY_BYTES, KEEL_SERVER_ANONYMOUS_READS,",
             "  KEEL_SERVER_THREADS, KEEL_SERVER_REQUEST_LOG, KEEL_SERVER_ALLOWED_HOSTS,",
@@ -31,51 +36,79 @@ import java.util.concurrent.Callable;
             "  S3: KEEL_S3_ENDPOINT, KEEL_S3_REGION, KEEL_S3_PATH_STYLE,",
             "      KEEL_S3_PART_SIZE_MB, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY",
             "      (in the config file: s3.endpoint, s3.region, ...)",
-            "  PostgreSQL: KEEL_DB_USER, KEEL_DB_PASSWORD, KEEL_DB_POOL_SIZE"})
+            "  PostgreSQL: KEEL_DB_USER, KEEL_DB_PASSWORD, KEEL_DB_POOL_SIZE"
+        })
 final class ServerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on (default 8080; 0 picks a free one).")
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            description = "Port to listen on (default 8080; 0 picks a free one).")
     String port;
 
-    @Option(names = "--host", paramLabel = "HOST",
+    @Option(
+            names = "--host",
+            paramLabel = "HOST",
             description = "Address to bind (default 127.0.0.1; 0.0.0.0 for every interface).")
     String host;
 
     @Option(names = "--db", paramLabel = "DB", description = "The database: " + DbLocation.FORMS + ".")
     String db;
 
-    @Option(names = "--blobs", paramLabel = "DIR|s3://BUCKET[/PREFIX]",
+    @Option(
+            names = "--blobs",
+            paramLabel = "DIR|s3://BUCKET[/PREFIX]",
             description = "Where blobs live (default for a .keel folder or SQLite file: its blobs folder).")
     String blobs;
 
-    @Option(names = "--max-body-bytes", paramLabel = "N", description = "Largest JSON request body (413 above; default 32 MiB).")
+    @Option(
+            names = "--max-body-bytes",
+            paramLabel = "N",
+            description = "Largest JSON request body (413 above; default 32 MiB).")
     String maxBodyBytes;
 
-    @Option(names = "--anonymous-reads", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+    @Option(
+            names = "--anonymous-reads",
+            arity = "0..1",
+            fallbackValue = "true",
+            paramLabel = "true|false",
             description = "Let callers without an API key read public projects and datasets.")
     String anonymousReads;
 
-    @Option(names = "--allowed-hosts", paramLabel = "NAME[,NAME...]",
-            description = {"Host names browsers may reach the server by, besides its address, localhost and IP addresses"
-                + " (keel.example.com, *.example.com). Other Host headers are refused (DNS rebinding); bound to a"
-                + " non-loopback address with none given, any Host is answered.",
-                "Writes from web pages on other origins are always refused; clients that are not browsers are unaffected."})
+    @Option(
+            names = "--allowed-hosts",
+            paramLabel = "NAME[,NAME...]",
+            description = {
+                "Host names browsers may reach the server by, besides its address, localhost and IP addresses"
+                        + " (keel.example.com, *.example.com). Other Host headers are refused (DNS rebinding); bound to a"
+                        + " non-loopback address with none given, any Host is answered.",
+                "Writes from web pages on other origins are always refused; clients that are not browsers are unaffected."
+            })
     String allowedHosts;
 
     @Option(names = "--threads", paramLabel = "N", description = "Request threads kept ready (default 32).")
     String threads;
 
-    @Option(names = "--request-timeout", paramLabel = "SECONDS",
+    @Option(
+            names = "--request-timeout",
+            paramLabel = "SECONDS",
             description = "Time a client has to send its request before the response starts (default 300; 0 = none).")
     String requestTimeout;
 
-    @Option(names = "--request-log", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+    @Option(
+            names = "--request-log",
+            arity = "0..1",
+            fallbackValue = "true",
+            paramLabel = "true|false",
             description = "One line per request on stdout (default true).")
     String requestLog;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "A YAML file with the same settings (see docs/server.md).")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "A YAML file with the same settings (see docs/server.md).")
     Path config;
 
     @Override

@@ -13,12 +13,17 @@ import java.nio.file.Path;
  * users and teams directly in its database, so no server needs to run.
  */
 final class ServerDbOption {
-    @Option(names = "--db", paramLabel = "DB",
+    @Option(
+            names = "--db",
+            paramLabel = "DB",
             description = "The server's database, as 'keel server --db' takes it: " + DbLocation.FORMS
                     + " (default: the embedded store of --home, $KEEL_HOME, the nearest .keel, or ~/.keel).")
     String db;
 
-    @Option(names = "--home", paramLabel = "DIR", description = "The .keel folder whose embedded store to use when --db is not given.")
+    @Option(
+            names = "--home",
+            paramLabel = "DIR",
+            description = "The .keel folder whose embedded store to use when --db is not given.")
     Path home;
 
     String location() {

@@ -11,11 +11,17 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /** {@code keel server teams add|add-member|remove-member|ls}: a team server's teams, in its database. */
-@Command(name = "teams", mixinStandardHelpOptions = true,
+@Command(
+        name = "teams",
+        mixinStandardHelpOptions = true,
         description = "Manage a team server's teams (works on the database; no server needed). Members of the owner's"
                 + " team see and change the owner's team projects.",
-        subcommands = {ServerTeamsCommand.Add.class, ServerTeamsCommand.AddMember.class,
-                ServerTeamsCommand.RemoveMember.class, ServerTeamsCommand.Ls.class})
+        subcommands = {
+            ServerTeamsCommand.Add.class,
+            ServerTeamsCommand.AddMember.class,
+            ServerTeamsCommand.RemoveMember.class,
+            ServerTeamsCommand.Ls.class
+        })
 public final class ServerTeamsCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -91,7 +97,8 @@ public final class ServerTeamsCommand implements Runnable {
             try (AccessStore store = db.open()) {
                 removed = new Accounts(store).removeMember(team, user);
             }
-            new Output(spec.commandLine()).note(removed ? user + " removed from " + team : user + " was not in " + team);
+            new Output(spec.commandLine())
+                    .note(removed ? user + " removed from " + team : user + " was not in " + team);
             return 0;
         }
     }

@@ -23,10 +23,16 @@ import java.util.concurrent.Callable;
  * directly in its database. A new key is printed once, alone on stdout (so scripts can take
  * it); only its hash is stored.
  */
-@Command(name = "users", mixinStandardHelpOptions = true,
+@Command(
+        name = "users",
+        mixinStandardHelpOptions = true,
         description = "Manage a team server's users and their API keys (works on the database; no server needed).",
-        subcommands = {ServerUsersCommand.Add.class, ServerUsersCommand.Ls.class, ServerUsersCommand.Key.class,
-                ServerUsersCommand.Revoke.class})
+        subcommands = {
+            ServerUsersCommand.Add.class,
+            ServerUsersCommand.Ls.class,
+            ServerUsersCommand.Key.class,
+            ServerUsersCommand.Revoke.class
+        })
 public final class ServerUsersCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -42,7 +48,10 @@ public final class ServerUsersCommand implements Runnable {
         output.text(key.key() + "\n");
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true, description = "Create a user and print their first API key.")
+    @Command(
+            name = "add",
+            mixinStandardHelpOptions = true,
+            description = "Create a user and print their first API key.")
     static final class Add implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME", description = "The user name (letters, digits, . _ @ -).")
         String name;
@@ -50,7 +59,10 @@ public final class ServerUsersCommand implements Runnable {
         @Option(names = "--admin", description = "Make the user an admin (reads and writes everything, manages users).")
         boolean admin;
 
-        @Option(names = "--team", paramLabel = "TEAM", description = "Add the user to this team (created when new); repeatable.")
+        @Option(
+                names = "--team",
+                paramLabel = "TEAM",
+                description = "Add the user to this team (created when new); repeatable.")
         List<String> teams = new ArrayList<>();
 
         @Mixin
@@ -90,7 +102,10 @@ public final class ServerUsersCommand implements Runnable {
 
     @Command(name = "ls", mixinStandardHelpOptions = true, description = "List users, their teams and key ids.")
     static final class Ls implements Callable<Integer> {
-        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+        @Option(
+                names = "--format",
+                paramLabel = "FORMAT",
+                defaultValue = "table",
                 description = "table or json (default: ${DEFAULT-VALUE}).")
         Format format;
 
@@ -110,8 +125,18 @@ public final class ServerUsersCommand implements Runnable {
                     row.put("name", u.name());
                     row.put("admin", u.admin());
                     row.put("teams", List.copyOf(store.teamsOf(u.name())));
-                    row.put("keys", store.keys(u.name()).stream().filter(k -> !k.revoked()).map(StoredKey::id).toList());
-                    row.put("revoked_keys", store.keys(u.name()).stream().filter(StoredKey::revoked).map(StoredKey::id).toList());
+                    row.put(
+                            "keys",
+                            store.keys(u.name()).stream()
+                                    .filter(k -> !k.revoked())
+                                    .map(StoredKey::id)
+                                    .toList());
+                    row.put(
+                            "revoked_keys",
+                            store.keys(u.name()).stream()
+                                    .filter(StoredKey::revoked)
+                                    .map(StoredKey::id)
+                                    .toList());
                     rows.add(row);
                 }
             }
@@ -119,10 +144,15 @@ public final class ServerUsersCommand implements Runnable {
                 output.json(rows);
                 return 0;
             }
-            StringBuilder out = new StringBuilder(String.format("%-24s %-5s %-24s %s%n", "USER", "ADMIN", "TEAMS", "KEYS"));
+            StringBuilder out =
+                    new StringBuilder(String.format("%-24s %-5s %-24s %s%n", "USER", "ADMIN", "TEAMS", "KEYS"));
             for (Map<String, Object> r : rows) {
-                out.append(String.format("%-24s %-5s %-24s %s%n", r.get("name"), (Boolean) r.get("admin") ? "yes" : "",
-                        String.join(",", castList(r.get("teams"))), String.join(",", castList(r.get("keys")))));
+                out.append(String.format(
+                        "%-24s %-5s %-24s %s%n",
+                        r.get("name"),
+                        (Boolean) r.get("admin") ? "yes" : "",
+                        String.join(",", castList(r.get("teams"))),
+                        String.join(",", castList(r.get("keys")))));
             }
             output.text(out.toString());
             return 0;
@@ -134,10 +164,15 @@ public final class ServerUsersCommand implements Runnable {
         }
     }
 
-    @Command(name = "revoke", mixinStandardHelpOptions = true,
+    @Command(
+            name = "revoke",
+            mixinStandardHelpOptions = true,
             description = "Revoke an API key, by its id (see 'users ls') or the key itself. Takes effect at once.")
     static final class Revoke implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "KEY_ID", description = "The key's id (see 'users ls') or the key itself.")
+        @Parameters(
+                index = "0",
+                paramLabel = "KEY_ID",
+                description = "The key's id (see 'users ls') or the key itself.")
         String key;
 
         @Mixin

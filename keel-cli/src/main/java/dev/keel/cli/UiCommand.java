@@ -17,24 +17,36 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code keel ui}: the server for one person, on the embedded store, bound to 127.0.0.1. */
-@Command(name = "ui", mixinStandardHelpOptions = true,
-        description = {"Serves this machine's runs (the embedded .keel store) on http://127.0.0.1:PORT until Ctrl-C.",
+@Command(
+        name = "ui",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Serves this machine's runs (the embedded .keel store) on http://127.0.0.1:PORT until Ctrl-C.",
             "Only this machine can connect; no sign-in is needed.",
             "Web pages on other origins cannot change anything, and a Host other than localhost, an IP address"
-                + " or a name given with --allowed-hosts is refused (DNS rebinding)."})
+                    + " or a name given with --allowed-hosts is refused (DNS rebinding)."
+        })
 final class UiCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--home", paramLabel = "DIR",
-            description = "The .keel folder to serve (default: $KEEL_HOME, else the nearest .keel walking up, else ~/.keel).")
+    @Option(
+            names = "--home",
+            paramLabel = "DIR",
+            description =
+                    "The .keel folder to serve (default: $KEEL_HOME, else the nearest .keel walking up, else ~/.keel).")
     Path home;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "7080",
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            defaultValue = "7080",
             description = "Port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
-    @Option(names = "--allowed-hosts", paramLabel = "NAME[,NAME...]",
+    @Option(
+            names = "--allowed-hosts",
+            paramLabel = "NAME[,NAME...]",
             description = "More host names the browser may reach the UI by (e.g. a name in /etc/hosts or a proxy's).")
     String allowedHosts;
 
@@ -71,11 +83,16 @@ final class UiCommand implements Callable<Integer> {
 
     private static void browse(String url, PrintWriter out) {
         String os = System.getProperty("os.name", "").toLowerCase();
-        String[] command = os.contains("mac") ? new String[] {"open", url}
-                : os.contains("win") ? new String[] {"rundll32", "url.dll,FileProtocolHandler", url}
-                : new String[] {"xdg-open", url};
+        String[] command = os.contains("mac")
+                ? new String[] {"open", url}
+                : os.contains("win")
+                        ? new String[] {"rundll32", "url.dll,FileProtocolHandler", url}
+                        : new String[] {"xdg-open", url};
         try {
-            new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
         } catch (IOException e) {
             out.println("(could not open a browser: " + e.getMessage() + "; open " + url + " yourself)");
         }

@@ -20,8 +20,7 @@ final class Cli {
         this.home = home;
     }
 
-    record Result(int code, String out, String err) {
-    }
+    record Result(int code, String out, String err) {}
 
     Result run(String... args) {
         return runWithInput("", args);
@@ -41,8 +40,11 @@ final class Cli {
         }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true),
-                new BufferedReader(new StringReader(input))).execute(all.toArray(String[]::new));
+        int code = Main.commandLine(
+                        new PrintWriter(out, true),
+                        new PrintWriter(err, true),
+                        new BufferedReader(new StringReader(input)))
+                .execute(all.toArray(String[]::new));
         return new Result(code, out.toString(), err.toString());
     }
 
@@ -52,9 +54,11 @@ final class Cli {
             case "runs", "projects", "demo", "cache", "sync" -> true;
             case "run" -> true;
             case "data" -> i == 0;
-            case "show", "rm" -> i > 0 && (args.get(i - 1).equals("run") || args.get(i - 1).equals("data"));
+            case "show", "rm" ->
+                i > 0 && (args.get(i - 1).equals("run") || args.get(i - 1).equals("data"));
             case "logs", "history", "resume" -> i > 0 && args.get(i - 1).equals("run");
-            case "add", "ls", "log", "diff", "checkout", "verify", "gc", "tag", "push", "pull" -> i > 0 && args.get(i - 1).equals("data");
+            case "add", "ls", "log", "diff", "checkout", "verify", "gc", "tag", "push", "pull" ->
+                i > 0 && args.get(i - 1).equals("data");
             default -> false;
         };
     }

@@ -18,12 +18,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CommandTreeTest {
     @Test
     void aDataCommandBuildsOnlyItsBranchAndPrintsTheSameHelpAndErrors() {
-        Set<String> dataCommands = full().getSubcommands().get("data").getSubcommands().keySet();
+        Set<String> dataCommands =
+                full().getSubcommands().get("data").getSubcommands().keySet();
         assertTrue(dataCommands.size() >= 12, dataCommands.toString());
         for (String name : dataCommands) {
             CommandLine pruned = Main.commandLine(writer(), writer(), reader(), "data", name);
             assertEquals(Set.of("data"), pruned.getSubcommands().keySet());
-            assertEquals(Set.of(name), pruned.getSubcommands().get("data").getSubcommands().keySet());
+            assertEquals(
+                    Set.of(name),
+                    pruned.getSubcommands().get("data").getSubcommands().keySet());
             assertSameOutput("data", name, "--help");
             assertSameOutput("data", name, "--no-such-option");
         }
@@ -34,11 +37,17 @@ class CommandTreeTest {
     @Test
     void everyOtherCommandLineGetsTheWholeTree() {
         Set<String> all = full().getSubcommands().keySet();
-        for (String[] args : List.of(new String[0], new String[] {"data"}, new String[] {"data", "adds"},
-                new String[] {"--help", "data", "add"}, new String[] {"runs"}, new String[] {"completion"})) {
+        for (String[] args : List.of(
+                new String[0],
+                new String[] {"data"},
+                new String[] {"data", "adds"},
+                new String[] {"--help", "data", "add"},
+                new String[] {"runs"},
+                new String[] {"completion"})) {
             CommandLine cl = Main.commandLine(writer(), writer(), reader(), args);
             assertEquals(all, cl.getSubcommands().keySet(), String.join(" ", args));
-            assertEquals(full().getSubcommands().get("data").getSubcommands().keySet(),
+            assertEquals(
+                    full().getSubcommands().get("data").getSubcommands().keySet(),
                     cl.getSubcommands().get("data").getSubcommands().keySet());
         }
         assertSameOutput("data", "adds");
@@ -55,7 +64,9 @@ class CommandTreeTest {
                 List<Class<?>> types = new ArrayList<>(List.of(arg.auxiliaryTypes()));
                 types.add(arg.type());
                 for (Class<?> t : types) {
-                    assertTrue(!t.getName().startsWith("java.time.") && !t.getName().startsWith("java.sql."),
+                    assertTrue(
+                            !t.getName().startsWith("java.time.")
+                                    && !t.getName().startsWith("java.sql."),
                             cl.getCommandSpec().qualifiedName() + " " + arg.paramLabel() + ": " + t.getName());
                 }
             }
@@ -78,7 +89,9 @@ class CommandTreeTest {
     private static List<String> run(CommandLine cl, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine c = cl != null ? cl : Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), reader(), args);
+        CommandLine c = cl != null
+                ? cl
+                : Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), reader(), args);
         if (cl != null) {
             c.setOut(new PrintWriter(out, true));
             c.setErr(new PrintWriter(err, true));

@@ -38,6 +38,7 @@ class DataCommandTest {
 
     @TempDir
     Path dir;
+
     Path home;
     Path src;
     Cli cli;
@@ -54,17 +55,29 @@ class DataCommandTest {
 
     /** pets:v1 = {cats/a.txt "meow", z.txt}; pets:v2 = a.txt "meow!", + cats/b.txt, - z.txt. */
     private void twoVersions() throws Exception {
-        assertEquals(0, cli.run("data", "add", "pets", src.toString(), "-m", "first").code());
+        assertEquals(
+                0, cli.run("data", "add", "pets", src.toString(), "-m", "first").code());
         Files.writeString(src.resolve("cats/a.txt"), "meow!");
         Files.writeString(src.resolve("cats/b.txt"), "purr");
         Files.delete(src.resolve("z.txt"));
-        assertEquals(0, cli.run("data", "add", "pets", src.toString(), "-m", "second").code());
+        assertEquals(
+                0,
+                cli.run("data", "add", "pets", src.toString(), "-m", "second").code());
     }
 
     @Test
     void addPrintsTheRefAndTheChangesAndSaysWhenNothingChanged() throws Exception {
-        Cli.Result first = cli.run("data", "add", "pets", src.toString(), "-m", "first", "--description", "Pet sounds",
-                "--visibility", "team");
+        Cli.Result first = cli.run(
+                "data",
+                "add",
+                "pets",
+                src.toString(),
+                "-m",
+                "first",
+                "--description",
+                "Pet sounds",
+                "--visibility",
+                "team");
         assertEquals(0, first.code(), first.err());
         assertTrue(first.out().matches("pets:v1 \\([0-9a-f]{12}\\)  \\+2 -0 ~0  7 B newly stored\n"), first.out());
 
@@ -74,7 +87,8 @@ class DataCommandTest {
 
         Files.writeString(src.resolve("cats/a.txt"), "meow!");
         Files.writeString(src.resolve("cats/b.txt"), "purr");
-        JsonNode json = JSON.readTree(cli.run("data", "add", "pets", src.toString(), "--format", "json").out());
+        JsonNode json = JSON.readTree(cli.run("data", "add", "pets", src.toString(), "--format", "json")
+                .out());
         assertEquals("pets:v2", json.get("ref").asText());
         assertTrue(json.get("created").asBoolean());
         assertEquals(1, json.get("added").asInt());
@@ -124,7 +138,8 @@ class DataCommandTest {
         assertTrue(lines[0].startsWith("Name"), ls.out());
         assertTrue(lines[0].contains("Versions") && lines[0].contains("Latest") && lines[0].contains("Size"), ls.out());
         assertTrue(lines[lines.length - 1].matches("pets\\s+2\\s+v2\\s+2\\s+9 B\\s.*private.*"), ls.out());
-        assertEquals("name,versions,latest,files,size,updated,visibility,owner,description",
+        assertEquals(
+                "name,versions,latest,files,size,updated,visibility,owner,description",
                 cli.run("data", "ls", "--format", "csv").out().split("\n")[0]);
     }
 
@@ -138,7 +153,8 @@ class DataCommandTest {
         assertTrue(lines[1].startsWith("v2 ") && lines[1].endsWith("second"), log.out());
         assertTrue(lines[2].startsWith("v1 ") && lines[2].contains("prod") && lines[2].endsWith("first"), log.out());
 
-        JsonNode json = JSON.readTree(cli.run("data", "log", "pets", "--format", "json").out());
+        JsonNode json =
+                JSON.readTree(cli.run("data", "log", "pets", "--format", "json").out());
         assertEquals(2, json.size());
         assertEquals("pets:v1", json.get(0).get("parent").asText());
         assertEquals("[\"prod\"]", json.get(1).get("tags").toString());
@@ -152,8 +168,11 @@ class DataCommandTest {
     void readersWithoutAStoreSayWhereTheyLooked() {
         Cli.Result r = cli.run("data", "show", "pets");
         assertEquals(1, r.code());
-        assertTrue(r.err().startsWith("keel: no Keel store at " + new KeelHome(home).database()
-                + ": no dataset was added there yet"), r.err());
+        assertTrue(
+                r.err()
+                        .startsWith("keel: no Keel store at " + new KeelHome(home).database()
+                                + ": no dataset was added there yet"),
+                r.err());
         assertFalse(Files.exists(new KeelHome(home).database()), "a reader must not create a store");
     }
 
@@ -172,8 +191,9 @@ class DataCommandTest {
         }
         Cli.Result used = cli.run("data", "show", "pets:v1");
         assertTrue(used.out().contains("\nRuns\n  aaaa1111  brave-otter-1  mnist  finished  used "), used.out());
-        JsonNode json = JSON.readTree(cli.run("data", "show", "pets@" + hashOf("pets:v1").substring(7, 15),
-                "--format", "json").out());
+        JsonNode json = JSON.readTree(
+                cli.run("data", "show", "pets@" + hashOf("pets:v1").substring(7, 15), "--format", "json")
+                        .out());
         assertEquals("pets:v1", json.get("ref").asText());
         assertEquals("aaaa1111", json.get("runs").get(0).get("run_id").asText());
         assertEquals("cats/a.txt", json.get("file_list").get(0).get("path").asText());
@@ -189,11 +209,15 @@ class DataCommandTest {
         twoVersions();
         Cli.Result diff = cli.run("data", "diff", "pets:v1", "pets:latest");
         assertEquals(0, diff.code(), diff.err());
-        assertEquals("~ cats/a.txt  4 B -> 5 B\n+ cats/b.txt  4 B\n- z.txt  3 B\n"
-                + "pets:v1 -> pets:v2: 1 added, 1 removed, 1 modified, +2 B\n", diff.out());
-        assertEquals("pets:v1 -> pets:v2: 1 added, 1 removed, 1 modified, +2 B\n",
+        assertEquals(
+                "~ cats/a.txt  4 B -> 5 B\n+ cats/b.txt  4 B\n- z.txt  3 B\n"
+                        + "pets:v1 -> pets:v2: 1 added, 1 removed, 1 modified, +2 B\n",
+                diff.out());
+        assertEquals(
+                "pets:v1 -> pets:v2: 1 added, 1 removed, 1 modified, +2 B\n",
                 cli.run("data", "diff", "pets:v1", "pets:v2", "--stat").out());
-        JsonNode json = JSON.readTree(cli.run("data", "diff", "pets:v1", "pets:v2", "--format", "json").out());
+        JsonNode json = JSON.readTree(cli.run("data", "diff", "pets:v1", "pets:v2", "--format", "json")
+                .out());
         assertEquals("modified", json.get("changes").get(0).get("change").asText());
         assertEquals(1, json.get("added").asInt());
 
@@ -216,24 +240,34 @@ class DataCommandTest {
         Path linked = dir.resolve("linked");
         Cli.Result l = cli.run("data", "checkout", "pets:v2", linked.toString(), "--link", "hardlink");
         assertEquals(0, l.code(), l.err());
-        assertTrue(l.err().startsWith("keel: warning: hard links share their bytes with the local cache: editing a"
-                + " checked-out file in place"), l.err());
+        assertTrue(
+                l.err()
+                        .startsWith("keel: warning: hard links share their bytes with the local cache: editing a"
+                                + " checked-out file in place"),
+                l.err());
         assertEquals("purr", Files.readString(linked.resolve("cats/b.txt")));
-        assertFalse(Files.getPosixFilePermissions(linked.resolve("cats/b.txt")).contains(PosixFilePermission.OWNER_WRITE));
+        assertFalse(
+                Files.getPosixFilePermissions(linked.resolve("cats/b.txt")).contains(PosixFilePermission.OWNER_WRITE));
 
         Cli.Result again = cli.run("data", "checkout", "pets:v2", linked.toString(), "--link", "hardlink");
         assertTrue(again.out().endsWith(": 0 linked, 0 written (0 B), 2 already present\n"), again.out());
         Path old = dir.resolve("old-flag");
-        assertEquals(0, cli.run("data", "checkout", "pets:v2", old.toString(), "--copy").code(), "--copy still runs");
+        assertEquals(
+                0,
+                cli.run("data", "checkout", "pets:v2", old.toString(), "--copy").code(),
+                "--copy still runs");
         assertTrue(Files.getPosixFilePermissions(old.resolve("cats/b.txt")).contains(PosixFilePermission.OWNER_WRITE));
 
-        Cli.Result badMode = cli.run("data", "checkout", "pets:v2", dir.resolve("y").toString(), "--link", "symlink");
+        Cli.Result badMode =
+                cli.run("data", "checkout", "pets:v2", dir.resolve("y").toString(), "--link", "symlink");
         assertEquals(2, badMode.code(), "a usage error");
         assertTrue(badMode.err().startsWith("keel: unknown link mode 'symlink': use 'copy'"), badMode.err());
 
-        Cli.Result unknown = cli.run("data", "checkout", "cows", dir.resolve("x").toString());
+        Cli.Result unknown =
+                cli.run("data", "checkout", "cows", dir.resolve("x").toString());
         assertEquals(1, unknown.code());
-        assertEquals("keel: no dataset named 'cows'; 'keel data ls' lists them, 'keel data add cows PATH' creates it\n",
+        assertEquals(
+                "keel: no dataset named 'cows'; 'keel data ls' lists them, 'keel data add cows PATH' creates it\n",
                 unknown.err());
     }
 
@@ -251,7 +285,8 @@ class DataCommandTest {
         assertTrue(bad.out().contains("1 damaged file(s); checked "), bad.out());
         assertTrue(bad.err().startsWith("keel: 1 damaged file(s): "), bad.err());
         assertEquals(0, cli.run("data", "verify", "pets:v2").code(), "v2 does not contain z.txt");
-        JsonNode json = JSON.readTree(cli.run("data", "verify", "pets:v1", "--format", "json").out());
+        JsonNode json = JSON.readTree(
+                cli.run("data", "verify", "pets:v1", "--format", "json").out());
         assertFalse(json.get("ok").asBoolean());
         assertEquals("z.txt", json.get("damaged").get(0).get("path").asText());
     }
@@ -260,7 +295,10 @@ class DataCommandTest {
     void verifyNamesACacheObjectChangedThroughAnEditedHardLinkAndRemovesIt() throws Exception {
         twoVersions();
         Path linked = dir.resolve("linked");
-        assertEquals(0, cli.run("data", "checkout", "pets:v1", linked.toString(), "--link", "hardlink").code());
+        assertEquals(
+                0,
+                cli.run("data", "checkout", "pets:v1", linked.toString(), "--link", "hardlink")
+                        .code());
         Path z = linked.resolve("z.txt");
         Files.setPosixFilePermissions(z, PosixFilePermissions.fromString("rw-r--r--"));
         Files.writeString(z, "ZZZ", StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
@@ -271,13 +309,19 @@ class DataCommandTest {
         assertFalse(json.get("ok").asBoolean());
         assertEquals(0, json.get("damaged").size());
         assertEquals("z.txt", json.get("cache_repaired").get(0).get("path").asText());
-        assertTrue(bad.err().startsWith("keel: 1 cache object(s) had changed (a hard-linked checkout edited in place)"
-                + " and were removed; the stored data is intact."), bad.err());
+        assertTrue(
+                bad.err()
+                        .startsWith("keel: 1 cache object(s) had changed (a hard-linked checkout edited in place)"
+                                + " and were removed; the stored data is intact."),
+                bad.err());
 
         Cli.Result ok = cli.run("data", "verify");
         assertEquals(0, ok.code(), ok.out());
         Path fresh = dir.resolve("fresh");
-        assertEquals(0, cli.run("data", "checkout", "pets:v1", fresh.toString(), "--link", "hardlink").code());
+        assertEquals(
+                0,
+                cli.run("data", "checkout", "pets:v1", fresh.toString(), "--link", "hardlink")
+                        .code());
         assertEquals("zzz", Files.readString(fresh.resolve("z.txt")));
     }
 
@@ -339,7 +383,10 @@ class DataCommandTest {
         Cli.Result removed = cli.run("data", "rm", "pets:v1", "--yes");
         assertEquals(0, removed.code(), removed.err());
         assertTrue(removed.err().startsWith("removed version pets:v1 ("), removed.err());
-        assertEquals(1, JSON.readTree(cli.run("data", "log", "pets", "--format", "json").out()).size());
+        assertEquals(
+                1,
+                JSON.readTree(cli.run("data", "log", "pets", "--format", "json").out())
+                        .size());
 
         Cli.Result whole = cli.runWithInput("y\n", "data", "rm", "pets");
         assertEquals(0, whole.code(), whole.err());
@@ -359,10 +406,14 @@ class DataCommandTest {
             assertTrue(r.out().startsWith("Usage: keel data " + verb), r.out());
         }
         StringWriter out = new StringWriter();
-        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(new StringWriter()),
-                new BufferedReader(new StringReader(""))).execute("data");
+        int code = Main.commandLine(
+                        new PrintWriter(out, true),
+                        new PrintWriter(new StringWriter()),
+                        new BufferedReader(new StringReader("")))
+                .execute("data");
         assertEquals(0, code);
-        assertTrue(out.toString().startsWith("Usage: keel data ") && out.toString().contains("checkout"),
+        assertTrue(
+                out.toString().startsWith("Usage: keel data ") && out.toString().contains("checkout"),
                 "bare 'keel data' lists the verbs: " + out);
     }
 
@@ -381,13 +432,15 @@ class DataCommandTest {
         Cli.Result show = cli.run("run", "show", "aaaa1111");
         assertTrue(show.out().contains("\nInputs\n  pets:v1@" + hash.substring(7, 19) + "\n  pets:v2@"), show.out());
         assertTrue(cli.run("run", "show", "aaab2222").out().contains("\nInputs (none)\n"));
-        JsonNode showJson = JSON.readTree(cli.run("run", "show", "aaaa1111", "--format", "json").out());
+        JsonNode showJson = JSON.readTree(
+                cli.run("run", "show", "aaaa1111", "--format", "json").out());
         assertEquals(hash, showJson.get("inputs").get(0).get("hash").asText());
 
         Cli.Result runs = cli.run("runs", "--project", "mnist");
         assertTrue(runs.out().lines().skip(1).findFirst().orElseThrow().endsWith("  Inputs"), runs.out());
         assertTrue(runs.out().contains("pets:v1, pe"), runs.out()); // the text table may shorten the cell to fit
-        JsonNode runsJson = JSON.readTree(cli.run("runs", "--project", "mnist", "--format", "json").out());
+        JsonNode runsJson = JSON.readTree(
+                cli.run("runs", "--project", "mnist", "--format", "json").out());
         for (JsonNode run : runsJson) {
             int expected = run.get("id").asText().equals("aaaa1111") ? 2 : 0;
             assertEquals(expected, run.get("inputs").size(), run.toString());

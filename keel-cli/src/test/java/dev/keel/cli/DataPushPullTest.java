@@ -56,8 +56,12 @@ class DataPushPullTest {
         Path src = tree(20, 3000);
         Cli laptop = new Cli(dir.resolve("laptop"));
         Cli desktop = new Cli(dir.resolve("desktop"));
-        try (KeelServer server = KeelServer.embedded(new KeelHome(dir.resolve("server")), ServerSettings.local(0)).start()) {
-            assertEquals(0, laptop.run("data", "add", "shapes", src.toString(), "-m", "first").code());
+        try (KeelServer server = KeelServer.embedded(new KeelHome(dir.resolve("server")), ServerSettings.local(0))
+                .start()) {
+            assertEquals(
+                    0,
+                    laptop.run("data", "add", "shapes", src.toString(), "-m", "first")
+                            .code());
             var push = laptop.run("data", "push", "shapes", server.url());
             assertEquals(0, push.code(), push.err());
             assertTrue(push.out().startsWith("shapes:v1 ("), push.out());
@@ -69,10 +73,14 @@ class DataPushPullTest {
             var pull = desktop.run("data", "pull", "shapes:v1", server.url());
             assertEquals(0, pull.code(), pull.err());
             assertEquals(20, count(pull.out()));
-            assertEquals(0, count(desktop.run("data", "pull", "shapes", server.url()).out()));
+            assertEquals(
+                    0, count(desktop.run("data", "pull", "shapes", server.url()).out()));
             Path out = dir.resolve("out");
-            assertEquals(0, desktop.run("data", "checkout", "shapes:v1", out.toString()).code());
-            assertArrayEquals(Files.readAllBytes(src.resolve("part3/f7.bin")), Files.readAllBytes(out.resolve("part3/f7.bin")));
+            assertEquals(
+                    0,
+                    desktop.run("data", "checkout", "shapes:v1", out.toString()).code());
+            assertArrayEquals(
+                    Files.readAllBytes(src.resolve("part3/f7.bin")), Files.readAllBytes(out.resolve("part3/f7.bin")));
             var log = desktop.run("data", "log", "shapes");
             assertTrue(log.out().contains("first"), log.out());
 
@@ -89,8 +97,9 @@ class DataPushPullTest {
         Cli desktop = new Cli(dir.resolve("desktop"));
         String before = System.getProperty("keel.data.partBytes");
         System.setProperty("keel.data.partBytes", String.valueOf(256 * 1024));
-        try (KeelServer server = KeelServer.embedded(new KeelHome(dir.resolve("server")), ServerSettings.local(0)).start();
-             CuttingProxy proxy = new CuttingProxy(server.port(), 2_000_000)) {
+        try (KeelServer server = KeelServer.embedded(new KeelHome(dir.resolve("server")), ServerSettings.local(0))
+                        .start();
+                CuttingProxy proxy = new CuttingProxy(server.port(), 2_000_000)) {
             assertEquals(0, laptop.run("data", "add", "big", src.toString()).code());
             var cut = laptop.run("data", "push", "big", "http://127.0.0.1:" + proxy.port());
             assertNotEquals(0, cut.code(), "the connection was cut mid-push: " + cut.out());
@@ -101,8 +110,10 @@ class DataPushPullTest {
 
             assertEquals(0, desktop.run("data", "pull", "big", server.url()).code());
             Path out = dir.resolve("out");
-            assertEquals(0, desktop.run("data", "checkout", "big", out.toString()).code());
-            assertArrayEquals(Files.readAllBytes(src.resolve("part1/f45.bin")), Files.readAllBytes(out.resolve("part1/f45.bin")));
+            assertEquals(
+                    0, desktop.run("data", "checkout", "big", out.toString()).code());
+            assertArrayEquals(
+                    Files.readAllBytes(src.resolve("part1/f45.bin")), Files.readAllBytes(out.resolve("part1/f45.bin")));
         } finally {
             if (before == null) {
                 System.clearProperty("keel.data.partBytes");
@@ -145,7 +156,8 @@ class DataPushPullTest {
         private void pump(Socket from, Socket to, long limit, boolean counted) {
             Thread t = new Thread(() -> {
                 byte[] buf = new byte[16384];
-                try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                try (InputStream in = from.getInputStream();
+                        OutputStream out = to.getOutputStream()) {
                     for (int n; (n = in.read(buf)) > 0; ) {
                         if (counted && forwarded.addAndGet(n) > limit) {
                             cutAll();

@@ -26,7 +26,8 @@ class DemoCommandTest {
         assertTrue(demo.out().contains("finished"), demo.out());
         assertTrue(demo.err().contains("3 runs recorded"), demo.err());
 
-        JsonNode runs = JSON.readTree(cli.run("runs", "--project", "demo", "--format", "json").out());
+        JsonNode runs = JSON.readTree(
+                cli.run("runs", "--project", "demo", "--format", "json").out());
         assertEquals(3, runs.size());
         Set<Double> lrs = new TreeSet<>();
         for (JsonNode run : runs) {
@@ -35,8 +36,9 @@ class DemoCommandTest {
             assertTrue(run.get("summary").get("val_accuracy").asDouble() > 0.5, run.toString());
             assertTrue(run.get("summary").has("test_accuracy"), run.toString());
 
-            JsonNode loss = JSON.readTree(cli.run("run", "history", run.get("id").asText(), "loss",
-                    "--format", "json").out());
+            JsonNode loss =
+                    JSON.readTree(cli.run("run", "history", run.get("id").asText(), "loss", "--format", "json")
+                            .out());
             assertEquals(200, loss.size());
             double first = loss.get(0).get("value").asDouble();
             double last = loss.get(loss.size() - 1).get("value").asDouble();

@@ -49,7 +49,11 @@ class DemoDashboardTest {
         assertEquals(200, get(http, url.group(1) + "/runs/" + run.group(1)), "the run's page");
 
         // Ctrl-C: SIGINT (not Process.destroy, which also closes this side's pipe)
-        assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(demo.pid())).start().waitFor());
+        assertEquals(
+                0,
+                new ProcessBuilder("kill", "-INT", Long.toString(demo.pid()))
+                        .start()
+                        .waitFor());
         assertTrue(demo.waitFor(30, TimeUnit.SECONDS), "the demo ends when stopped: " + lines);
         readers.get(demo).join(10_000); // its last lines
         synchronized (lines) {
@@ -70,8 +74,11 @@ class DemoDashboardTest {
     }
 
     private Process start(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--home", home.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -83,15 +90,18 @@ class DemoDashboardTest {
 
     private List<String> read(Process p) {
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) {
-                    lines.add(l);
-                }
-            } catch (IOException ignored) {
-                // the demo ended
-            }
-        }, "demo-output");
+        Thread t = new Thread(
+                () -> {
+                    try (BufferedReader r =
+                            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String l; (l = r.readLine()) != null; ) {
+                            lines.add(l);
+                        }
+                    } catch (IOException ignored) {
+                        // the demo ended
+                    }
+                },
+                "demo-output");
         t.setDaemon(true);
         t.start();
         readers.put(p, t);

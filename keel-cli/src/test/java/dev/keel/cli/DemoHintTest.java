@@ -19,7 +19,8 @@ class DemoHintTest {
         Cli cli = new Cli(home);
         Cli.Result demo = cli.run("demo", "--quick");
         assertEquals(0, demo.code(), demo.err());
-        Matcher hint = Pattern.compile("keel runs --project (\\S+) --sort -(\\S+)").matcher(demo.err());
+        Matcher hint =
+                Pattern.compile("keel runs --project (\\S+) --sort -(\\S+)").matcher(demo.err());
         assertTrue(hint.find(), demo.err());
         Cli.Result runs = cli.run("runs", "--project", hint.group(1), "--sort", "-" + hint.group(2));
         assertEquals(0, runs.code(), runs.err());

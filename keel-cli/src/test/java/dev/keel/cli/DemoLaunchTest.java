@@ -43,19 +43,28 @@ class DemoLaunchTest {
     void demoTrainsTheExampleInAChildJvmWithItsOwnClassPathOfflineAndTracked() throws Exception {
         KeelCheckout checkout = fakeCheckout();
         ExampleBuild build = new ExampleBuild(checkout);
-        Files.writeString(build.classpathFile(), "/m2/ai/djl/api.jar" + File.pathSeparator
-                + "/m2/ai/djl/pytorch/pytorch-native-cpu-2.7.1-linux-x86_64.jar\n");
+        Files.writeString(
+                build.classpathFile(),
+                "/m2/ai/djl/api.jar" + File.pathSeparator
+                        + "/m2/ai/djl/pytorch/pytorch-native-cpu-2.7.1-linux-x86_64.jar\n");
         Path home = dir.resolve("home/.keel");
 
-        ExperimentLaunch launch = DemoCommand.plan(checkout, build.classpath(), home, null, List.of("epochs=3", "network=cnn"));
+        ExperimentLaunch launch =
+                DemoCommand.plan(checkout, build.classpath(), home, null, List.of("epochs=3", "network=cnn"));
 
         List<String> cmd = launch.command();
         assertEquals(Path.of(System.getProperty("java.home"), "bin", "java").toString(), cmd.get(0));
         assertTrue(cmd.contains("-Dai.djl.offline=true"), cmd.toString());
         String cp = cmd.get(cmd.indexOf("-cp") + 1);
-        assertEquals(String.join(File.pathSeparator, checkout.example().resolve("target/classes").toString(),
-                "/m2/ai/djl/api.jar", "/m2/ai/djl/pytorch/pytorch-native-cpu-2.7.1-linux-x86_64.jar"), cp);
-        assertEquals(List.of(ExperimentLaunch.MAIN, "epochs=3", "network=cnn"), cmd.subList(cmd.size() - 3, cmd.size()));
+        assertEquals(
+                String.join(
+                        File.pathSeparator,
+                        checkout.example().resolve("target/classes").toString(),
+                        "/m2/ai/djl/api.jar",
+                        "/m2/ai/djl/pytorch/pytorch-native-cpu-2.7.1-linux-x86_64.jar"),
+                cp);
+        assertEquals(
+                List.of(ExperimentLaunch.MAIN, "epochs=3", "network=cnn"), cmd.subList(cmd.size() - 3, cmd.size()));
         assertEquals(checkout.example(), launch.workDir());
         assertEquals("true", launch.environment().get("OPT_OUT_TRACKING"));
         assertEquals(home.toString(), launch.environment().get("KEEL_HOME"));
@@ -85,15 +94,40 @@ class DemoLaunchTest {
         Path source = checkout.example().resolve("src/main/java/x/A.java");
         Files.setLastModifiedTime(source, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
         assertTrue(build.stale(), "a newer source");
-        assertEquals(List.of("mvn", "-q", "-B", "-pl", KeelCheckout.EXAMPLE, "-am", "-DskipTests", "compile",
-                "dependency:build-classpath", "-DincludeScope=runtime",
-                "-Dmdep.outputFile=target/runtime-classpath.txt"), build.mavenCommand());
+        assertEquals(
+                List.of(
+                        "mvn",
+                        "-q",
+                        "-B",
+                        "-pl",
+                        KeelCheckout.EXAMPLE,
+                        "-am",
+                        "-DskipTests",
+                        "compile",
+                        "dependency:build-classpath",
+                        "-DincludeScope=runtime",
+                        "-Dmdep.outputFile=target/runtime-classpath.txt"),
+                build.mavenCommand());
     }
 
     @Test
     void theDemoTableLeavesTheDatasetChecksumsToRunShow() {
-        RunInfo run = new RunInfo("abcd1234", "apparel-classifier", "n", null, "u", List.of(),
-                null, RunState.FINISHED, 1, 1, 2, 1, null, "h", 1,
+        RunInfo run = new RunInfo(
+                "abcd1234",
+                "apparel-classifier",
+                "n",
+                null,
+                "u",
+                List.of(),
+                null,
+                RunState.FINISHED,
+                1,
+                1,
+                2,
+                1,
+                null,
+                "h",
+                1,
                 Map.of("epochs", 5, "dataset", Map.of("name", "fashion-mnist")),
                 Map.of("test_accuracy", 0.887));
         RunInfo shown = DemoCommand.withoutDataset(run);
@@ -108,10 +142,13 @@ class DemoLaunchTest {
         p.destroyForcibly(); // SIGKILL
         int code = p.waitFor();
         assertEquals(137, code);
-        assertEquals("the training was killed by SIGKILL (signal 9)\ncontinue it with: ./keel run resume abcd1234",
+        assertEquals(
+                "the training was killed by SIGKILL (signal 9)\ncontinue it with: ./keel run resume abcd1234",
                 DemoCommand.stopped(code, "abcd1234", null));
-        assertEquals("the training was killed by SIGKILL (signal 9)\ncontinue it with: ./keel run resume abcd1234"
-                + " --home /x/.keel", DemoCommand.stopped(code, "abcd1234", Path.of("/x/.keel")));
+        assertEquals(
+                "the training was killed by SIGKILL (signal 9)\ncontinue it with: ./keel run resume abcd1234"
+                        + " --home /x/.keel",
+                DemoCommand.stopped(code, "abcd1234", Path.of("/x/.keel")));
         assertEquals("the training exited with code 2 (its message is above)", DemoCommand.stopped(2, null, null));
         assertEquals("the training was killed by signal 40", DemoCommand.stopped(168, null, null));
     }
@@ -121,11 +158,21 @@ class DemoLaunchTest {
         Path home = dir.resolve(".keel");
         long since = System.currentTimeMillis();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process failing = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                ResumableProgram.class.getName(), home.toString()).redirectErrorStream(true).start();
+        Process failing = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ResumableProgram.class.getName(),
+                        home.toString())
+                .redirectErrorStream(true)
+                .start();
         String printed = new String(failing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(1, failing.waitFor(), printed);
-        String id = printed.lines().filter(l -> l.startsWith("id ")).findFirst().orElseThrow().split(" ")[1];
+        String id = printed.lines()
+                .filter(l -> l.startsWith("id "))
+                .findFirst()
+                .orElseThrow()
+                .split(" ")[1];
 
         StoreAccess access = StoreAccess.of(home);
         assertEquals(id, DemoCommand.unfinishedRun(access, "resumable", since));
@@ -137,13 +184,16 @@ class DemoLaunchTest {
     void quickTakesNoExperimentArguments() {
         Cli.Result r = new Cli(dir.resolve(".keel")).run("demo", "--quick", "epochs=3");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("--quick trains the built-in example, which takes no experiment arguments (epochs=3)"), r.err());
+        assertTrue(
+                r.err().contains("--quick trains the built-in example, which takes no experiment arguments (epochs=3)"),
+                r.err());
     }
 
     @Test
     void theCliFindsTheCheckoutItWasBuiltFrom() {
         // Tests run from keel-cli/target/classes, two levels below the root like keel-cli/target/keel.jar.
         KeelCheckout checkout = KeelCheckout.locate();
-        assertTrue(Files.isRegularFile(checkout.example().resolve("training/experiments/mlp.yaml")), checkout.toString());
+        assertTrue(
+                Files.isRegularFile(checkout.example().resolve("training/experiments/mlp.yaml")), checkout.toString());
     }
 }

@@ -63,11 +63,17 @@ class DiskFullRunTest {
     @Test
     void aRunThatClosedNormallyOnAFullDiskReadsFinishedWithItsProblem() throws Exception {
         Path home = Files.createDirectories(dir.resolve(".keel"));
-        Assumptions.assumeTrue(sh("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", home.toString()),
+        Assumptions.assumeTrue(
+                sh("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", home.toString()),
                 "mounting a tmpfs is not permitted here");
         try {
-            Run run = Keel.init(RunOptions.builder().project("full").name("full-disk").home(home)
-                    .systemMetrics(false).captureConsole(false).build());
+            Run run = Keel.init(RunOptions.builder()
+                    .project("full")
+                    .name("full-disk")
+                    .home(home)
+                    .systemMetrics(false)
+                    .captureConsole(false)
+                    .build());
             String id = run.id();
             for (int i = 0; i < 100; i++) {
                 run.log(Map.of("loss", 1.0 / (i + 1)));
@@ -80,13 +86,17 @@ class DiskFullRunTest {
             }
             run.close();
             List<String> problems = run.problems();
-            assertTrue(problems.stream().anyMatch(p -> p.startsWith(LOST) && p.contains("No space left on device")),
+            assertTrue(
+                    problems.stream().anyMatch(p -> p.startsWith(LOST) && p.contains("No space left on device")),
                     problems.toString());
 
             Cli cli = new Cli(home);
             Cli.Result runs = cli.run("runs", "--format", "csv");
             assertEquals(0, runs.code(), runs.err());
-            String row = runs.out().lines().filter(l -> l.startsWith(id)).findFirst()
+            String row = runs.out()
+                    .lines()
+                    .filter(l -> l.startsWith(id))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError(runs.out()));
             assertTrue(row.contains("finished") && !row.contains("crashed"), runs.out());
             assertTrue(row.contains(LOST), "the CSV carries the problem: " + runs.out());
@@ -104,13 +114,18 @@ class DiskFullRunTest {
             try (Store store = Stores.open(new KeelHome(home).storeLocation())) {
                 RunInfo stored = store.run(id).orElseThrow();
                 assertEquals(RunState.FINISHED, stored.state());
-                assertTrue(stored.problems().stream().anyMatch(p -> p.startsWith(LOST)), stored.problems().toString());
+                assertTrue(
+                        stored.problems().stream().anyMatch(p -> p.startsWith(LOST)),
+                        stored.problems().toString());
                 assertEquals(100, store.history(id, "loss").size(), "what was stored before the disk filled is kept");
             }
-            try (KeelServer server = KeelServer.embedded(new KeelHome(home), ServerSettings.local(0)).start()) {
-                HttpResponse<String> json = HttpClient.newHttpClient().send(
-                        HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/runs/" + id)).build(),
-                        HttpResponse.BodyHandlers.ofString());
+            try (KeelServer server = KeelServer.embedded(new KeelHome(home), ServerSettings.local(0))
+                    .start()) {
+                HttpResponse<String> json = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/runs/" + id))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, json.statusCode(), json.body());
                 assertTrue(json.body().contains("\"state\":\"finished\""), json.body());
                 assertTrue(json.body().contains("\"problems\":[") && json.body().contains(LOST), json.body());

@@ -30,8 +30,7 @@ import java.util.Map;
 final class Fixtures {
     static final long T0 = 1_764_000_000_000L;
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static void seed(Path home) {
         try {
@@ -41,13 +40,42 @@ final class Fixtures {
             throw new UncheckedIOException(e);
         }
         try (Store store = Stores.open(new KeelHome(home).storeLocation())) {
-            create(store, "aaaa1111", "mnist", "brave-otter-1", RunState.FINISHED, T0, List.of("mlp", "baseline"),
-                    "first try, \"quoted\"", config(0.01, 64, "adam"),
-                    summary(0.30, 0.89), 65_000);
-            create(store, "aaab2222", "mnist", "calm-heron-2", RunState.FINISHED, T0 + 1000, List.of("mlp"), "",
-                    config(0.1, 32, "sgd"), summary(Double.NaN, 0.70), 30_000);
-            create(store, "cccc3333", "other", "eager-lynx-1", RunState.RUNNING, T0 + 2000, List.of(), "",
-                    config(0.001, 128, "adam"), summary(0.25, Double.POSITIVE_INFINITY), -1);
+            create(
+                    store,
+                    "aaaa1111",
+                    "mnist",
+                    "brave-otter-1",
+                    RunState.FINISHED,
+                    T0,
+                    List.of("mlp", "baseline"),
+                    "first try, \"quoted\"",
+                    config(0.01, 64, "adam"),
+                    summary(0.30, 0.89),
+                    65_000);
+            create(
+                    store,
+                    "aaab2222",
+                    "mnist",
+                    "calm-heron-2",
+                    RunState.FINISHED,
+                    T0 + 1000,
+                    List.of("mlp"),
+                    "",
+                    config(0.1, 32, "sgd"),
+                    summary(Double.NaN, 0.70),
+                    30_000);
+            create(
+                    store,
+                    "cccc3333",
+                    "other",
+                    "eager-lynx-1",
+                    RunState.RUNNING,
+                    T0 + 2000,
+                    List.of(),
+                    "",
+                    config(0.001, 128, "adam"),
+                    summary(0.25, Double.POSITIVE_INFINITY),
+                    -1);
 
             WriteBatch b = new WriteBatch();
             for (int step = 0; step < 5; step++) {
@@ -62,14 +90,48 @@ final class Fixtures {
         }
     }
 
-    private static void create(Store store, String id, String project, String name, RunState state, long created,
-                               List<String> tags, String notes, Map<String, Object> config,
-                               Map<String, Object> summary, long runtimeMs) {
+    private static void create(
+            Store store,
+            String id,
+            String project,
+            String name,
+            RunState state,
+            long created,
+            List<String> tags,
+            String notes,
+            Map<String, Object> config,
+            Map<String, Object> summary,
+            long runtimeMs) {
         long ended = state == RunState.RUNNING ? 0 : created + Math.max(0, runtimeMs);
-        store.createRun(new RunInfo(id, project, name, "", "ada", tags, notes, RunState.RUNNING, created, created,
-                0, 0, "", "", 0, config, Map.of()), Map.of("git", Map.of("commit", "deadbeef"), "jvm", "17",
-                "dependencies", List.of("com.fasterxml.jackson.core:jackson-core:2.20.1", "info.picocli:picocli:4.7.7",
-                        "org.xerial:sqlite-jdbc:3.54.1.0")));
+        store.createRun(
+                new RunInfo(
+                        id,
+                        project,
+                        name,
+                        "",
+                        "ada",
+                        tags,
+                        notes,
+                        RunState.RUNNING,
+                        created,
+                        created,
+                        0,
+                        0,
+                        "",
+                        "",
+                        0,
+                        config,
+                        Map.of()),
+                Map.of(
+                        "git",
+                        Map.of("commit", "deadbeef"),
+                        "jvm",
+                        "17",
+                        "dependencies",
+                        List.of(
+                                "com.fasterxml.jackson.core:jackson-core:2.20.1",
+                                "info.picocli:picocli:4.7.7",
+                                "org.xerial:sqlite-jdbc:3.54.1.0")));
         WriteBatch b = new WriteBatch();
         b.summary.putAll(summary);
         b.heartbeatAt = created + 500;

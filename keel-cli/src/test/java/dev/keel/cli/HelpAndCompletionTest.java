@@ -21,7 +21,9 @@ class HelpAndCompletionTest {
 
     @Test
     void everyCommandHasHelp() {
-        CommandLine root = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+        CommandLine root = Main.commandLine(
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter()),
                 new BufferedReader(new StringReader("")));
         List<List<String>> paths = new ArrayList<>();
         collect(root, new ArrayList<>(), paths);
@@ -30,8 +32,11 @@ class HelpAndCompletionTest {
             List<String> args = new ArrayList<>(path);
             args.add("--help");
             StringWriter out = new StringWriter();
-            int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
-                    new BufferedReader(new StringReader(""))).execute(args.toArray(String[]::new));
+            int code = Main.commandLine(
+                            new PrintWriter(out, true),
+                            new PrintWriter(new StringWriter(), true),
+                            new BufferedReader(new StringReader("")))
+                    .execute(args.toArray(String[]::new));
             assertEquals(0, code, path.toString());
             assertTrue(out.toString().startsWith("Usage: keel"), path + ": " + out);
         }
@@ -51,8 +56,11 @@ class HelpAndCompletionTest {
     @Test
     void completionScriptCoversCommandsAndOptions() {
         StringWriter out = new StringWriter();
-        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
-                new BufferedReader(new StringReader(""))).execute("completion");
+        int code = Main.commandLine(
+                        new PrintWriter(out, true),
+                        new PrintWriter(new StringWriter(), true),
+                        new BufferedReader(new StringReader("")))
+                .execute("completion");
         assertEquals(0, code);
         String script = out.toString();
         assertTrue(script.contains("complete -F"), script.substring(0, Math.min(300, script.length())));
@@ -63,8 +71,11 @@ class HelpAndCompletionTest {
     @Test
     void noCommandPrintsUsage() {
         StringWriter out = new StringWriter();
-        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
-                new BufferedReader(new StringReader(""))).execute();
+        int code = Main.commandLine(
+                        new PrintWriter(out, true),
+                        new PrintWriter(new StringWriter(), true),
+                        new BufferedReader(new StringReader("")))
+                .execute();
         assertEquals(0, code);
         assertTrue(out.toString().contains("runs"), out.toString());
     }

@@ -23,7 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class HelpDescriptionsTest {
     @Test
     void everyCommandOptionAndParameterHasAFirstLineThatEndsASentence() {
-        CommandLine root = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+        CommandLine root = Main.commandLine(
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter()),
                 new BufferedReader(new StringReader("")));
         List<String> problems = new ArrayList<>();
         walk(root, "keel", problems);

@@ -31,14 +31,19 @@ class InitCommandTest {
         StringWriter err = new StringWriter();
         List<String> all = new ArrayList<>(List.of("init", "--no-install"));
         all.addAll(List.of(args));
-        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true),
-                new BufferedReader(new StringReader(""))).execute(all.toArray(String[]::new));
+        int code = Main.commandLine(
+                        new PrintWriter(out, true),
+                        new PrintWriter(err, true),
+                        new BufferedReader(new StringReader("")))
+                .execute(all.toArray(String[]::new));
         return new Cli.Result(code, out.toString(), err.toString());
     }
 
     private static Set<String> tree(Path root) throws Exception {
         try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).collect(Collectors.toCollection(TreeSet::new));
+            return s.filter(Files::isRegularFile)
+                    .map(p -> root.relativize(p).toString())
+                    .collect(Collectors.toCollection(TreeSet::new));
         }
     }
 
@@ -50,17 +55,26 @@ class InitCommandTest {
         assertTrue(r.err().contains("created project shoe-sorter (package com.example.shoesorter)"), r.err());
 
         String pkg = "com/example/shoesorter/";
-        assertEquals(new TreeSet<>(List.of(".gitignore", "README.md", "keel.yaml", "pom.xml", "run",
-                "training/experiments/default.yaml",
-                "src/main/java/" + pkg + "datasets/BlobsDataset.java",
-                "src/main/java/" + pkg + "networks/Mlp.java",
-                "src/main/java/" + pkg + "models/Classifier.java",
-                "src/main/java/" + pkg + "training/RunExperiment.java",
-                "src/main/java/" + pkg + "predictor/Predictor.java",
-                "src/test/java/" + pkg + "datasets/BlobsDatasetTest.java",
-                "src/test/java/" + pkg + "training/RunExperimentTest.java")), tree(project));
+        assertEquals(
+                new TreeSet<>(List.of(
+                        ".gitignore",
+                        "README.md",
+                        "keel.yaml",
+                        "pom.xml",
+                        "run",
+                        "training/experiments/default.yaml",
+                        "src/main/java/" + pkg + "datasets/BlobsDataset.java",
+                        "src/main/java/" + pkg + "networks/Mlp.java",
+                        "src/main/java/" + pkg + "models/Classifier.java",
+                        "src/main/java/" + pkg + "training/RunExperiment.java",
+                        "src/main/java/" + pkg + "predictor/Predictor.java",
+                        "src/test/java/" + pkg + "datasets/BlobsDatasetTest.java",
+                        "src/test/java/" + pkg + "training/RunExperimentTest.java")),
+                tree(project));
 
-        assertEquals("project: shoe-sorter", Files.readAllLines(project.resolve("keel.yaml")).get(1));
+        assertEquals(
+                "project: shoe-sorter",
+                Files.readAllLines(project.resolve("keel.yaml")).get(1));
         assertEquals(List.of(".keel/", "target/", "artifacts/"), Files.readAllLines(project.resolve(".gitignore")));
         String pom = Files.readString(project.resolve("pom.xml"));
         assertTrue(pom.contains("<artifactId>shoe-sorter</artifactId>"), pom);
@@ -72,9 +86,13 @@ class InitCommandTest {
         assertTrue(training.contains("import com.example.shoesorter.models.Classifier;"), training);
         assertTrue(training.contains(".project(\"shoe-sorter\")"), training);
         assertTrue(Files.isExecutable(project.resolve("run")));
-        assertTrue(Files.readString(project.resolve("run")).contains("main=com.example.shoesorter.training.RunExperiment"));
+        assertTrue(Files.readString(project.resolve("run"))
+                .contains("main=com.example.shoesorter.training.RunExperiment"));
         for (String f : tree(project)) {
-            assertFalse(Pattern.compile("\\{\\{[A-Za-z]+}}").matcher(Files.readString(project.resolve(f))).find(),
+            assertFalse(
+                    Pattern.compile("\\{\\{[A-Za-z]+}}")
+                            .matcher(Files.readString(project.resolve(f)))
+                            .find(),
                     "unrendered placeholder in " + f);
         }
     }
@@ -84,7 +102,9 @@ class InitCommandTest {
         Path project = dir.resolve("p");
         Cli.Result r = init(project.toString(), "--name", "Apparel2", "--package", "org.acme.ml");
         assertEquals(0, r.code(), r.err());
-        assertEquals("project: Apparel2", Files.readAllLines(project.resolve("keel.yaml")).get(1));
+        assertEquals(
+                "project: Apparel2",
+                Files.readAllLines(project.resolve("keel.yaml")).get(1));
         assertTrue(Files.isRegularFile(project.resolve("src/main/java/org/acme/ml/predictor/Predictor.java")));
         assertTrue(Files.readString(project.resolve("src/test/java/org/acme/ml/datasets/BlobsDatasetTest.java"))
                 .startsWith("package org.acme.ml.datasets;"));
@@ -96,8 +116,10 @@ class InitCommandTest {
         Files.writeString(project.resolve("notes.txt"), "mine");
         Cli.Result r = init(project.toString());
         assertEquals(2, r.code());
-        assertEquals("keel: " + project + " is not empty: give a new or empty folder, or add --force to write the"
-                + " project's files into it anyway (files of the same name are overwritten)", r.err().strip());
+        assertEquals(
+                "keel: " + project + " is not empty: give a new or empty folder, or add --force to write the"
+                        + " project's files into it anyway (files of the same name are overwritten)",
+                r.err().strip());
         assertEquals(Set.of("notes.txt"), tree(project));
 
         Cli.Result forced = init(project.toString(), "--force");

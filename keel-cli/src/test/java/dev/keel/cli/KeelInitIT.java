@@ -27,13 +27,16 @@ class KeelInitIT {
     Path work;
 
     private static int run(List<String> cmd, Path dir, Path log, long minutes) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().put("OPT_OUT_TRACKING", "true");
         Process p = pb.start();
         if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
             p.destroyForcibly();
-            throw new AssertionError(String.join(" ", cmd) + " did not finish in " + minutes + " min:\n" + Files.readString(log));
+            throw new AssertionError(
+                    String.join(" ", cmd) + " did not finish in " + minutes + " min:\n" + Files.readString(log));
         }
         return p.exitValue();
     }
@@ -72,15 +75,19 @@ class KeelInitIT {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
 
         Path project = work.resolve("tiny-tracker");
-        List<String> init = new ArrayList<>(List.of(java.toString(), "-Dmaven.repo.local=" + repo, "-jar", jar.toString(),
-                "init", project.toString()));
+        List<String> init = new ArrayList<>(List.of(
+                java.toString(), "-Dmaven.repo.local=" + repo, "-jar", jar.toString(), "init", project.toString()));
         int initCode = run(init, root, work.resolve("init.log"), 5);
         assertEquals(0, initCode, Files.readString(work.resolve("init.log")));
-        assertTrue(Files.isRegularFile(repo.resolve("dev/keel/keel-djl/0.1.0-SNAPSHOT/keel-djl-0.1.0-SNAPSHOT.jar")),
+        assertTrue(
+                Files.isRegularFile(repo.resolve("dev/keel/keel-djl/0.1.0-SNAPSHOT/keel-djl-0.1.0-SNAPSHOT.jar")),
                 Files.readString(work.resolve("init.log")));
 
-        int verify = run(List.of("mvn", "-q", "-B", "-o", "-Dmaven.repo.local=" + repo, "verify"), project,
-                work.resolve("verify.log"), 8);
+        int verify = run(
+                List.of("mvn", "-q", "-B", "-o", "-Dmaven.repo.local=" + repo, "verify"),
+                project,
+                work.resolve("verify.log"),
+                8);
         assertEquals(0, verify, Files.readString(work.resolve("verify.log")));
         int tests = 0;
         try (Stream<Path> reports = Files.list(project.resolve("target/surefire-reports"))) {

@@ -28,16 +28,19 @@ class KeelJarIT {
     @TempDir
     Path work;
 
-    record Proc(int code, String out, String err) {
-    }
+    record Proc(int code, String out, String err) {}
 
     private Proc keel(Path home, String... args) throws Exception {
         Path jar = Path.of(System.getProperty("keel.jar", "target/keel.jar")).toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), "the shaded jar should exist after package: " + jar.toAbsolutePath());
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true", "-jar", jar.toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true",
+                "-jar",
+                jar.toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(work.toFile())
                 .redirectOutput(work.resolve("out.txt").toFile())
                 .redirectError(work.resolve("err.txt").toFile());
         pb.environment().put("KEEL_HOME", home.toString());
@@ -45,7 +48,9 @@ class KeelJarIT {
         pb.environment().remove("COLUMNS");
         Process p = pb.start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "keel " + String.join(" ", args) + " did not finish");
-        return new Proc(p.exitValue(), Files.readString(work.resolve("out.txt"), StandardCharsets.UTF_8),
+        return new Proc(
+                p.exitValue(),
+                Files.readString(work.resolve("out.txt"), StandardCharsets.UTF_8),
                 Files.readString(work.resolve("err.txt"), StandardCharsets.UTF_8));
     }
 
@@ -85,9 +90,18 @@ class KeelJarIT {
         Fixtures.seed(home);
         Path jar = Path.of(System.getProperty("keel.jar", "target/keel.jar")).toAbsolutePath();
         Path out = work.resolve("ui.txt");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "ui", "--port", "0", "--home", home.toString())
-                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-jar",
+                        jar.toString(),
+                        "ui",
+                        "--port",
+                        "0",
+                        "--home",
+                        home.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         try {
             Matcher url = null;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -101,12 +115,16 @@ class KeelJarIT {
             }
             assertTrue(url != null, "keel ui printed no URL: " + Files.readString(out));
             var http = HttpClient.newHttpClient();
-            var runs = http.send(HttpRequest.newBuilder(URI.create(url.group(1)
-                    + "/api/v1/projects")).build(), HttpResponse.BodyHandlers.ofString());
+            var runs = http.send(
+                    HttpRequest.newBuilder(URI.create(url.group(1) + "/api/v1/projects"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(200, runs.statusCode(), runs.body());
             assertTrue(runs.body().contains("\"name\":\"mnist\",\"run_count\":2"), runs.body());
-            var doc = http.send(HttpRequest.newBuilder(URI.create(url.group(1)
-                    + "/api/v1/openapi.json")).build(), HttpResponse.BodyHandlers.ofString());
+            var doc = http.send(
+                    HttpRequest.newBuilder(URI.create(url.group(1) + "/api/v1/openapi.json"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertTrue(doc.body().contains("\"openapi\":\"3.0.3\""), doc.body());
             p.destroy();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "keel ui ignored SIGTERM");

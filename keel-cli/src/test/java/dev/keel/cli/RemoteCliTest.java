@@ -24,14 +24,21 @@ class RemoteCliTest {
     void syncUploadsLocalRunsOnceAndTheRunCommandsReadThemFromTheServer() {
         Path local = dir.resolve("local");
         String id;
-        try (Run run = Keel.init(RunOptions.builder().project("cli-remote").name("quiet-heron-1").home(local)
-                .config(Map.of("lr", 0.5)).systemMetrics(false).captureConsole(false).build())) {
+        try (Run run = Keel.init(RunOptions.builder()
+                .project("cli-remote")
+                .name("quiet-heron-1")
+                .home(local)
+                .config(Map.of("lr", 0.5))
+                .systemMetrics(false)
+                .captureConsole(false)
+                .build())) {
             for (int i = 0; i < 5; i++) {
                 run.log(Map.of("x", i * 2.0));
             }
             id = run.id();
         }
-        try (KeelServer server = KeelServer.embedded(new KeelHome(dir.resolve("server")), ServerSettings.local(0)).start()) {
+        try (KeelServer server = KeelServer.embedded(new KeelHome(dir.resolve("server")), ServerSettings.local(0))
+                .start()) {
             Cli cli = new Cli(local);
             Cli.Result first = cli.run("sync", "--url", server.url());
             assertEquals(0, first.code(), first.err());

@@ -49,7 +49,12 @@ class ReproduceCommandsParseTest {
             data.add("fashion-mnist", src, AddOptions.defaults());
         }
         List<String> ids = new ArrayList<>();
-        RunOptions options = RunOptions.builder().project("p").home(home.root()).systemMetrics(false).captureConsole(false).build();
+        RunOptions options = RunOptions.builder()
+                .project("p")
+                .home(home.root())
+                .systemMetrics(false)
+                .captureConsole(false)
+                .build();
         try (Run run = Keel.init(options)) {
             run.useDataset("fashion-mnist:v1");
             ids.add(run.id());
@@ -60,18 +65,22 @@ class ReproduceCommandsParseTest {
         }
 
         List<String> seen = new ArrayList<>();
-        try (KeelServer server = KeelServer.embedded(home, ServerSettings.local(0)).start()) {
+        try (KeelServer server =
+                KeelServer.embedded(home, ServerSettings.local(0)).start()) {
             HttpClient http = HttpClient.newHttpClient();
             for (String id : ids) {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/runs/" + id
-                        + "/reproduce")).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/runs/" + id + "/reproduce"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, r.statusCode(), r.body());
                 for (JsonNode c : new ObjectMapper().readTree(r.body()).get("commands")) {
                     String line = c.get("command").asText();
                     if (!line.startsWith("keel ")) {
                         continue;
                     }
-                    List<String> words = List.of(line.substring("keel ".length()).split(" "));
+                    List<String> words =
+                            List.of(line.substring("keel ".length()).split(" "));
                     ParseResult parsed = tree().parseArgs(words.toArray(String[]::new));
                     List<String> path = new ArrayList<>();
                     for (ParseResult p = parsed.subcommand(); p != null; p = p.subcommand()) {
@@ -86,7 +95,9 @@ class ReproduceCommandsParseTest {
     }
 
     private static CommandLine tree() {
-        return Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+        return Main.commandLine(
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter()),
                 new BufferedReader(new StringReader("")));
     }
 }

@@ -12,12 +12,14 @@ import java.util.Map;
  * started again by {@code keel run resume} (which sets KEEL_RESUME), it logs three more and ends.
  */
 public final class ResumableProgram {
-    private ResumableProgram() {
-    }
+    private ResumableProgram() {}
 
     public static void main(String[] args) {
-        Run run = Keel.init(RunOptions.builder().project("resumable").home(Path.of(args[0]))
-                .systemMetrics(false).build());
+        Run run = Keel.init(RunOptions.builder()
+                .project("resumable")
+                .home(Path.of(args[0]))
+                .systemMetrics(false)
+                .build());
         System.out.println("id " + run.id() + " from step " + run.step());
         for (int i = 0; i < 3; i++) {
             run.log(Map.of("loss", 1.0 / (run.step() + 1)));

@@ -23,6 +23,7 @@ class RunCommandTest {
 
     @TempDir
     Path home;
+
     Cli cli;
 
     @BeforeEach
@@ -38,11 +39,15 @@ class RunCommandTest {
         assertTrue(r.out().startsWith("Run:      aaaa1111  brave-otter-1\n"), r.out());
         assertTrue(r.out().contains("State:    finished"), r.out());
         assertTrue(r.out().contains("Runtime:  1m05s"), r.out());
-        assertTrue(r.out().contains("\nConfig\n  lr              0.01\n  layers          64\n  optimizer.name  adam\n"),
+        assertTrue(
+                r.out().contains("\nConfig\n  lr              0.01\n  layers          64\n  optimizer.name  adam\n"),
                 r.out());
         assertTrue(r.out().contains("  git.commit    deadbeef\n"), r.out());
-        assertTrue(r.out().contains("  dependencies  com.fasterxml.jackson.core:jackson-core:2.20.1\n"
-                + "                info.picocli:picocli:4.7.7\n"), r.out());
+        assertTrue(
+                r.out()
+                        .contains("  dependencies  com.fasterxml.jackson.core:jackson-core:2.20.1\n"
+                                + "                info.picocli:picocli:4.7.7\n"),
+                r.out());
         assertTrue(r.out().contains("  model.txt  12 B  file  sha256:abab"), r.out());
         assertTrue(r.out().contains("\nMetrics\n  loss\n"), r.out());
     }
@@ -57,7 +62,8 @@ class RunCommandTest {
         assertEquals("deadbeef", run.get("provenance").get("git").get("commit").asText());
         assertEquals(0, run.get("files").size());
 
-        JsonNode first = JSON.readTree(cli.run("run", "show", "aaaa1111", "--format", "json").out());
+        JsonNode first = JSON.readTree(
+                cli.run("run", "show", "aaaa1111", "--format", "json").out());
         assertEquals("model.txt", first.get("files").get(0).get("name").asText());
         assertEquals("[\"loss\"]", first.get("metrics").toString());
     }
@@ -83,9 +89,13 @@ class RunCommandTest {
 
     @Test
     void logsPrintConsoleLinesInOrderAndByStream() {
-        assertEquals("epoch 1 done\nwarning: slow disk\nepoch 2 done\n", cli.run("run", "logs", "aaaa1111").out());
-        assertEquals("err | warning: slow disk\n",
-                cli.run("run", "logs", "aaaa1111", "--stream", "err", "--prefix").out());
+        assertEquals(
+                "epoch 1 done\nwarning: slow disk\nepoch 2 done\n",
+                cli.run("run", "logs", "aaaa1111").out());
+        assertEquals(
+                "err | warning: slow disk\n",
+                cli.run("run", "logs", "aaaa1111", "--stream", "err", "--prefix")
+                        .out());
     }
 
     @Test
@@ -98,7 +108,8 @@ class RunCommandTest {
         assertTrue(lines[1].startsWith("0,1.0,"), lines[1]);
         assertTrue(lines[6].startsWith("5,-Infinity,"), lines[6]);
 
-        JsonNode json = JSON.readTree(cli.run("run", "history", "aaaa1111", "loss", "--format", "json").out());
+        JsonNode json = JSON.readTree(cli.run("run", "history", "aaaa1111", "loss", "--format", "json")
+                .out());
         assertEquals(6, json.size());
         assertEquals(0.5, json.get(1).get("value").asDouble());
         assertEquals("-Infinity", json.get(5).get("value").asText());
@@ -184,7 +195,9 @@ class RunCommandTest {
 
     private boolean chattr(String flag) throws Exception {
         try {
-            Process p = new ProcessBuilder("chattr", "-R", flag, home.toString()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("chattr", "-R", flag, home.toString())
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor() == 0;
         } catch (IOException e) {
@@ -194,8 +207,9 @@ class RunCommandTest {
 
     @Test
     void aDamagedStoreIsNamedWithItsPath(@TempDir Path other) throws Exception {
-        Files.writeString(other.resolve("keel.db"), "this is not a database, just text that is long enough "
-                + "to look like something".repeat(20));
+        Files.writeString(
+                other.resolve("keel.db"),
+                "this is not a database, just text that is long enough " + "to look like something".repeat(20));
         Cli.Result r = new Cli(other).run("runs");
         assertEquals(1, r.code());
         assertTrue(r.err().startsWith("keel: "), r.err());

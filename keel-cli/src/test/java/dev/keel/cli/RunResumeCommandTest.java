@@ -26,9 +26,15 @@ class RunResumeCommandTest {
     @Test
     void aFailedRunIsContinuedUnderItsIdByStartingItsCommandAgain() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process first = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                ResumableProgram.class.getName(), home.toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process first = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ResumableProgram.class.getName(),
+                        home.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         assertTrue(first.waitFor(60, TimeUnit.SECONDS));
         assertEquals(1, first.exitValue(), "the first attempt fails");
         String id;
@@ -48,19 +54,26 @@ class RunResumeCommandTest {
         assertEquals(0, resumed.code(), resumed.err());
         String line = resumed.err().lines().findFirst().orElseThrow();
         int entries = System.getProperty("java.class.path").split(File.pathSeparator, -1).length;
-        assertEquals("keel: resuming run " + id + " from step 3 in " + Path.of("").toAbsolutePath() + ": java … ("
-                + entries + " class path entries) " + ResumableProgram.class.getName() + " " + home
-                + "  (--verbose shows the whole command)", line, "one short line, not the class path");
+        assertEquals(
+                "keel: resuming run " + id + " from step 3 in " + Path.of("").toAbsolutePath() + ": java … ("
+                        + entries + " class path entries) " + ResumableProgram.class.getName() + " " + home
+                        + "  (--verbose shows the whole command)",
+                line,
+                "one short line, not the class path");
         try (Store store = Stores.open(new KeelHome(home).storeLocation())) {
-            assertEquals(1, store.countRuns(RunQuery.all()), () -> "no new run was created: " + store.searchRuns(RunQuery.all()));
+            assertEquals(
+                    1,
+                    store.countRuns(RunQuery.all()),
+                    () -> "no new run was created: " + store.searchRuns(RunQuery.all()));
             assertEquals(RunState.FINISHED, store.run(id).orElseThrow().state());
             MetricSeries loss = store.history(id, "loss");
-            assertArrayEquals(new long[]{0, 1, 2, 3, 4, 5}, loss.steps(), "steps continue after the failure");
+            assertArrayEquals(new long[] {0, 1, 2, 3, 4, 5}, loss.steps(), "steps continue after the failure");
         }
 
         Cli.Result again = new Cli(home).run("run", "resume", id);
         assertEquals(2, again.code(), "a run that cannot be resumed is a usage error");
-        assertEquals("keel: cannot resume run " + id + ": it finished; start a new run instead",
+        assertEquals(
+                "keel: cannot resume run " + id + ": it finished; start a new run instead",
                 again.err().strip());
     }
 }

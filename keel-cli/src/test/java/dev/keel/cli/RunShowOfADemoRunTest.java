@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RunShowOfADemoRunTest {
     @TempDir
     static Path home;
+
     static Cli cli;
 
     @BeforeAll
@@ -26,7 +27,9 @@ class RunShowOfADemoRunTest {
     void numbersShowAsLoggedAndAKeptMaximumSaysSo() {
         Cli.Result r = cli.run("run", "show", "cnn-small");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().matches("(?s).*\n  val_accuracy +0\\.9135  \\(max of 10 values logged; last 0\\.9129\\)\n.*"), r.out());
+        assertTrue(
+                r.out().matches("(?s).*\n  val_accuracy +0\\.9135  \\(max of 10 values logged; last 0\\.9129\\)\n.*"),
+                r.out());
         assertTrue(r.out().matches("(?s).*\n  epoch +10\n.*"), r.out());
         assertTrue(r.out().matches("(?s).*\n  test_accuracy +0\\.9087\n.*"), r.out());
         assertTrue(r.out().matches("(?s).*\n  dropout +0\\.3\n.*"), r.out());

@@ -23,6 +23,7 @@ class RunsCommandTest {
 
     @TempDir
     static Path home;
+
     static Cli cli;
 
     @BeforeAll
@@ -38,8 +39,22 @@ class RunsCommandTest {
         String[] lines = r.out().split("\n");
         assertTrue(lines[0].indexOf("summary") < lines[0].indexOf("config"), lines[0]);
         List<String> header = Arrays.asList(lines[1].trim().split("\\s+"));
-        assertEquals(List.of("ID", "Name", "State", "val_accuracy", "val_loss", "layers", "lr", "optimizer.name",
-                "Runtime", "Created", "Tags", "User", "Notes"), header);
+        assertEquals(
+                List.of(
+                        "ID",
+                        "Name",
+                        "State",
+                        "val_accuracy",
+                        "val_loss",
+                        "layers",
+                        "lr",
+                        "optimizer.name",
+                        "Runtime",
+                        "Created",
+                        "Tags",
+                        "User",
+                        "Notes"),
+                header);
         assertFalse(r.out().contains("cpu_percent"));
         assertEquals(5, lines.length, r.out());
     }
@@ -64,8 +79,7 @@ class RunsCommandTest {
     void sortingByAMissingMetricSuggestsTheConfigKey() {
         Cli.Result r = cli.run("runs", "--sort", "-layers");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.err().contains("no listed run has summary.layers; did you mean --sort -config.layers?"),
-                r.err());
+        assertTrue(r.err().contains("no listed run has summary.layers; did you mean --sort -config.layers?"), r.err());
         assertEquals("", cli.run("runs", "--sort", "val_loss").err());
     }
 
@@ -74,7 +88,9 @@ class RunsCommandTest {
         Cli.Result r = cli.run("runs", "--columns", "name,val_loss,config.lr,name,Created", "--sort", "created");
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().split("\n");
-        assertEquals(List.of("Name", "val_loss", "lr", "Name", "Created"), Arrays.asList(lines[1].trim().split("\\s+")));
+        assertEquals(
+                List.of("Name", "val_loss", "lr", "Name", "Created"),
+                Arrays.asList(lines[1].trim().split("\\s+")));
         assertTrue(lines[2].startsWith("brave-otter-1"), lines[2]);
         Cli.Result csv = cli.run("runs", "--columns", "id,optimizer.name,val_accuracy", "--format", "csv");
         assertEquals("id,config.optimizer.name,summary.val_accuracy", csv.out().split("\n")[0]);
@@ -85,10 +101,14 @@ class RunsCommandTest {
         Cli.Result r = cli.run("runs", "--columns", "name,accuracy");
         assertEquals(2, r.code());
         assertEquals("", r.out());
-        assertTrue(r.err().contains("no column 'accuracy' in the listed runs; the columns are: id, name, state, notes, "
-                + "user, tags, created, runtime, sweep, config.layers, config.lr, config.optimizer.name, "
-                + "summary.val_accuracy, summary.val_loss"), r.err());
-        assertTrue(cli.run("runs", "--columns", "name", "--format", "json").err()
+        assertTrue(
+                r.err()
+                        .contains("no column 'accuracy' in the listed runs; the columns are: id, name, state, notes, "
+                                + "user, tags, created, runtime, sweep, config.layers, config.lr, config.optimizer.name, "
+                                + "summary.val_accuracy, summary.val_loss"),
+                r.err());
+        assertTrue(cli.run("runs", "--columns", "name", "--format", "json")
+                .err()
                 .contains("--columns picks table or csv columns"));
     }
 
@@ -109,8 +129,23 @@ class RunsCommandTest {
         assertEquals(3, runs.size());
         Set<String> keys = new TreeSet<>();
         runs.get(0).fieldNames().forEachRemaining(keys::add);
-        assertEquals(new TreeSet<>(List.of("id", "name", "project", "state", "user", "tags", "notes", "created_at",
-                "runtime_s", "sweep", "config", "summary", "problems", "inputs")), keys);
+        assertEquals(
+                new TreeSet<>(List.of(
+                        "id",
+                        "name",
+                        "project",
+                        "state",
+                        "user",
+                        "tags",
+                        "notes",
+                        "created_at",
+                        "runtime_s",
+                        "sweep",
+                        "config",
+                        "summary",
+                        "problems",
+                        "inputs")),
+                keys);
         JsonNode first = runs.get(0);
         assertEquals("aaaa1111", first.get("id").asText());
         assertEquals("finished", first.get("state").asText());
@@ -131,10 +166,14 @@ class RunsCommandTest {
         Cli.Result r = cli.run("runs", "--format", "csv", "--sort", "created");
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().split("\n");
-        assertEquals("id,name,state,notes,user,tags,created,runtime,sweep,config.layers,config.lr,"
-                + "config.optimizer.name,summary.val_accuracy,summary.val_loss", lines[0]);
-        assertEquals("aaaa1111,brave-otter-1,finished,\"first try, \"\"quoted\"\"\",ada,baseline;mlp,"
-                + "2025-11-24T16:00:00Z,65.0,,64,0.01,adam,0.89,0.3", lines[1]);
+        assertEquals(
+                "id,name,state,notes,user,tags,created,runtime,sweep,config.layers,config.lr,"
+                        + "config.optimizer.name,summary.val_accuracy,summary.val_loss",
+                lines[0]);
+        assertEquals(
+                "aaaa1111,brave-otter-1,finished,\"first try, \"\"quoted\"\"\",ada,baseline;mlp,"
+                        + "2025-11-24T16:00:00Z,65.0,,64,0.01,adam,0.89,0.3",
+                lines[1]);
         assertTrue(lines[2].endsWith(",0.7,NaN"), lines[2]);
         assertEquals(4, lines.length);
     }
@@ -143,8 +182,7 @@ class RunsCommandTest {
     void filtersProjectLimitAndExpressions() {
         assertEquals(List.of("aaab2222", "aaaa1111"), ids(cli.run("runs", "--project", "mnist")));
         assertEquals(List.of("cccc3333"), ids(cli.run("runs", "--limit", "1")));
-        assertEquals(List.of("aaaa1111"),
-                ids(cli.run("runs", "--filter", "config.layers >= 64 and state = finished")));
+        assertEquals(List.of("aaaa1111"), ids(cli.run("runs", "--filter", "config.layers >= 64 and state = finished")));
         assertEquals(List.of("aaab2222", "aaaa1111"), ids(cli.run("runs", "--filter", "tags contains \"mlp\"")));
         assertEquals(List.of("cccc3333"), ids(cli.run("runs", "--filter", "state = crashed")));
     }

@@ -14,8 +14,8 @@ import dev.keel.data.Datasets;
 import dev.keel.server.KeelServer;
 import dev.keel.server.ServerSettings;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -92,9 +92,12 @@ class ServerClientErrorsTest {
     void aProxysGatewayErrorIsTemporaryAndItsNotFoundIsNoMissingRun() throws Exception {
         HttpServer gateway = impostor(502, PAGE);
         HttpServer pages = impostor(404, "<html>Not Found</html>");
-        try (Store down = Stores.open(url(gateway)); Store elsewhere = Stores.open(url(pages))) {
-            assertEquals(ErrorCode.TEMPORARILY_UNAVAILABLE, assertThrows(KeelException.class,
-                    () -> down.run("6v8m5w0s")).code());
+        try (Store down = Stores.open(url(gateway));
+                Store elsewhere = Stores.open(url(pages))) {
+            assertEquals(
+                    ErrorCode.TEMPORARILY_UNAVAILABLE,
+                    assertThrows(KeelException.class, () -> down.run("6v8m5w0s"))
+                            .code());
             KeelException e = assertThrows(KeelException.class, () -> elsewhere.run("6v8m5w0s"));
             assertEquals(ErrorCode.ENDPOINT_NOT_FOUND, e.code(), "a web server's 404 page says nothing about the run");
         } finally {
@@ -131,9 +134,11 @@ class ServerClientErrorsTest {
             try {
                 Path credentials = dir.resolve("credentials-" + status + ".json");
                 StringWriter err = new StringWriter();
-                int code = Main.commandLine(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
-                        new BufferedReader(new StringReader(""))).execute("login", url(proxy), "--key", "keel_k",
-                        "--credentials", credentials.toString());
+                int code = Main.commandLine(
+                                new PrintWriter(new StringWriter(), true),
+                                new PrintWriter(err, true),
+                                new BufferedReader(new StringReader("")))
+                        .execute("login", url(proxy), "--key", "keel_k", "--credentials", credentials.toString());
                 assertEquals(1, code, err.toString());
                 assertTrue(err.toString().contains(notKeel(url(proxy), status) + "<html>"), err.toString());
                 assertTrue(err.toString().contains("nothing was saved"), err.toString());
@@ -146,22 +151,42 @@ class ServerClientErrorsTest {
 
     @Test
     void aKeelServersErrorsKeepTheirCodes() throws Exception {
-        try (KeelServer server = KeelServer.embedded(new KeelHome(dir.resolve("server")), ServerSettings.local(0)).start();
-             Store remote = Stores.open(server.url());
-             Datasets data = Datasets.open(new KeelHome(dir.resolve("laptop")))) {
+        try (KeelServer server = KeelServer.embedded(new KeelHome(dir.resolve("server")), ServerSettings.local(0))
+                        .start();
+                Store remote = Stores.open(server.url());
+                Datasets data = Datasets.open(new KeelHome(dir.resolve("laptop")))) {
             assertEquals(Optional.empty(), remote.run("6v8m5w0s"), "the server's 404 means no such run");
-            assertEquals(Optional.empty(), remote.experiments(), "MLflow clients talk to the server, not through a remote store");
+            assertEquals(
+                    Optional.empty(),
+                    remote.experiments(),
+                    "MLflow clients talk to the server, not through a remote store");
             KeelException missing = assertThrows(KeelException.class, () -> remote.deleteRun("6v8m5w0s"));
             assertEquals(ErrorCode.RESOURCE_DOES_NOT_EXIST, missing.code());
-            RunInfo run = new RunInfo("6v8m5w0s", "p", "bold-fox-1", "", "ada", List.of(), "", RunState.RUNNING, 1_000,
-                    1_000, 0, 0, "", "h", 1, Map.of(), Map.of());
+            RunInfo run = new RunInfo(
+                    "6v8m5w0s",
+                    "p",
+                    "bold-fox-1",
+                    "",
+                    "ada",
+                    List.of(),
+                    "",
+                    RunState.RUNNING,
+                    1_000,
+                    1_000,
+                    0,
+                    0,
+                    "",
+                    "h",
+                    1,
+                    Map.of(),
+                    Map.of());
             remote.createRun(run, Map.of());
             KeelException twice = assertThrows(KeelException.class, () -> remote.createRun(run, Map.of()));
             assertEquals(ErrorCode.RESOURCE_ALREADY_EXISTS, twice.code());
             assertFalse(twice.getMessage().contains("not Keel"), twice.getMessage());
 
-            KeelException noDataset = assertThrows(KeelException.class,
-                    () -> data.pull("nothing:v1", DataRemote.connect(server.url(), null)));
+            KeelException noDataset = assertThrows(
+                    KeelException.class, () -> data.pull("nothing:v1", DataRemote.connect(server.url(), null)));
             assertEquals(ErrorCode.RESOURCE_DOES_NOT_EXIST, noDataset.code(), noDataset.getMessage());
             assertFalse(noDataset.getMessage().contains("not Keel"), noDataset.getMessage());
         }

@@ -34,8 +34,7 @@ class ServerUsersCommandTest {
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {
-    }
+    record Result(int code, String out, String err) {}
 
     /** Runs a command object the way {@code keel server} will hang it: same output and error handling. */
     private static Result run(Object command, String... args) {
@@ -57,8 +56,11 @@ class ServerUsersCommandTest {
         String[] all = new String[args.length + 1];
         all[0] = "login";
         System.arraycopy(args, 0, all, 1, args.length);
-        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true),
-                new BufferedReader(new StringReader(input))).execute(all);
+        int code = Main.commandLine(
+                        new PrintWriter(out, true),
+                        new PrintWriter(err, true),
+                        new BufferedReader(new StringReader(input)))
+                .execute(all);
         return new Result(code, out.toString(), err.toString());
     }
 
@@ -118,7 +120,9 @@ class ServerUsersCommandTest {
         try (AccessStore store = store()) {
             Accounts accounts = new Accounts(store);
             assertEquals(Optional.empty(), accounts.verifyKey(key));
-            assertEquals("ada", accounts.verifyKey(second.out().strip()).orElseThrow().name());
+            assertEquals(
+                    "ada",
+                    accounts.verifyKey(second.out().strip()).orElseThrow().name());
         }
 
         assertEquals(0, teams("add", "nlp").code());
@@ -145,10 +149,14 @@ class ServerUsersCommandTest {
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             Optional<User> user;
             try (AccessStore store = store()) {
-                user = auth == null ? Optional.empty() : new Accounts(store).verifyKey(auth.substring("Bearer ".length()));
+                user = auth == null
+                        ? Optional.empty()
+                        : new Accounts(store).verifyKey(auth.substring("Bearer ".length()));
             }
-            byte[] body = (user.isPresent() ? "{\"user\": \"" + user.get().name() + "\"}"
-                    : "{\"error_code\": \"UNAUTHENTICATED\"}").getBytes(StandardCharsets.UTF_8);
+            byte[] body = (user.isPresent()
+                            ? "{\"user\": \"" + user.get().name() + "\"}"
+                            : "{\"error_code\": \"UNAUTHENTICATED\"}")
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(user.isPresent() ? 200 : 401, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
@@ -159,7 +167,8 @@ class ServerUsersCommandTest {
             String url = "http://127.0.0.1:" + server.getAddress().getPort();
             Path credentials = dir.resolve("home/.keel/credentials.json");
             Files.createDirectories(credentials.getParent());
-            Files.writeString(credentials, "{\"servers\": {\"https://other.example\": {\"user\": \"x\", \"api_key\": \"k\"}}}");
+            Files.writeString(
+                    credentials, "{\"servers\": {\"https://other.example\": {\"user\": \"x\", \"api_key\": \"k\"}}}");
 
             Result wrong = login("keel_wrong\n", url + "/", "--credentials", credentials.toString());
             assertEquals(1, wrong.code());
@@ -171,14 +180,26 @@ class ServerUsersCommandTest {
             assertTrue(ok.err().contains("logged in to " + url + " as ada"), ok.err());
             assertFalse(ok.out().contains(key) || ok.err().contains(key), "the key is never printed");
             Map<String, Object> saved = Json.readMap(Files.readString(credentials));
-            assertEquals(Map.of(url, Map.of("user", "ada", "api_key", key),
-                    "https://other.example", Map.of("user", "x", "api_key", "k")), saved.get("servers"));
+            assertEquals(
+                    Map.of(
+                            url,
+                            Map.of("user", "ada", "api_key", key),
+                            "https://other.example",
+                            Map.of("user", "x", "api_key", "k")),
+                    saved.get("servers"));
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials)));
 
-            Result unreachable = login("", "http://127.0.0.1:1", "--key", key,
-                    "--credentials", dir.resolve("c2.json").toString());
+            Result unreachable = login(
+                    "",
+                    "http://127.0.0.1:1",
+                    "--key",
+                    key,
+                    "--credentials",
+                    dir.resolve("c2.json").toString());
             assertEquals(1, unreachable.code());
-            assertTrue(unreachable.err().contains("cannot reach the Keel server at http://127.0.0.1:1"), unreachable.err());
+            assertTrue(
+                    unreachable.err().contains("cannot reach the Keel server at http://127.0.0.1:1"),
+                    unreachable.err());
             assertFalse(Files.exists(dir.resolve("c2.json")));
         } finally {
             server.stop(0);

@@ -38,6 +38,7 @@ class UnreadableRunTest {
 
     @TempDir
     Path home;
+
     Cli cli;
 
     @BeforeEach
@@ -47,9 +48,26 @@ class UnreadableRunTest {
         config.put("x".repeat(10 * 1024 * 1024), 1L);
         config.put("lr", 0.1);
         try (Store store = Stores.open(new KeelHome(home).storeLocation())) {
-            store.createRun(new RunInfo("bad00001", "mnist", "huge-key-3", "", "ada", List.of(), "", RunState.FINISHED,
-                    Fixtures.T0 + 5000, Fixtures.T0 + 5000, Fixtures.T0 + 6000, 1000, "", "host1", 42, config,
-                    Map.of("val_loss", 0.5)), Map.of());
+            store.createRun(
+                    new RunInfo(
+                            "bad00001",
+                            "mnist",
+                            "huge-key-3",
+                            "",
+                            "ada",
+                            List.of(),
+                            "",
+                            RunState.FINISHED,
+                            Fixtures.T0 + 5000,
+                            Fixtures.T0 + 5000,
+                            Fixtures.T0 + 6000,
+                            1000,
+                            "",
+                            "host1",
+                            42,
+                            config,
+                            Map.of("val_loss", 0.5)),
+                    Map.of());
         }
         Files.createDirectories(new KeelHome(home).runDir("bad00001"));
         cli = new Cli(home);

@@ -1,6 +1,7 @@
 package dev.keel.home;
 
 import dev.keel.core.KeelException;
+
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
@@ -36,6 +37,7 @@ import java.util.regex.Pattern;
 public final class CacheBound {
     /** 10 GiB: the bound when {@code KEEL_CACHE_MAX} is not set. */
     public static final long DEFAULT_MAX_BYTES = 10L << 30;
+
     static final String ENV = "KEEL_CACHE_MAX";
     private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)(?:i?b)?");
 
@@ -93,8 +95,7 @@ public final class CacheBound {
     }
 
     /** What a clean-up removed. */
-    public record Removed(int entries, long bytes) {
-    }
+    public record Removed(int entries, long bytes) {}
 
     /** Total size in bytes of everything in the cache (0 when the folder does not exist). */
     public long size() {
@@ -105,7 +106,8 @@ public final class CacheBound {
     public Removed enforce() {
         List<Entry> entries = entries();
         long total = entries.stream().mapToLong(Entry::bytes).sum();
-        entries.sort(Comparator.comparingLong(Entry::lastUsedMillis).thenComparing(e -> e.path().toString()));
+        entries.sort(Comparator.comparingLong(Entry::lastUsedMillis)
+                .thenComparing(e -> e.path().toString()));
         int count = 0;
         long freed = 0;
         for (Entry e : entries) {
@@ -125,11 +127,11 @@ public final class CacheBound {
         for (Entry e : entries) {
             delete(e.path());
         }
-        return new Removed(entries.size(), entries.stream().mapToLong(Entry::bytes).sum());
+        return new Removed(
+                entries.size(), entries.stream().mapToLong(Entry::bytes).sum());
     }
 
-    record Entry(Path path, long bytes, long lastUsedMillis) {
-    }
+    record Entry(Path path, long bytes, long lastUsedMillis) {}
 
     private List<Entry> entries() {
         List<Entry> result = new ArrayList<>();
@@ -239,7 +241,9 @@ public final class CacheBound {
     }
 
     private static KeelException storageFailure(String what, IOException e) {
-        return new KeelException(KeelException.ErrorCode.STORAGE_FAILURE,
-                what + " (" + e + "): check the folder's permissions, or delete it by hand", e);
+        return new KeelException(
+                KeelException.ErrorCode.STORAGE_FAILURE,
+                what + " (" + e + "): check the folder's permissions, or delete it by hand",
+                e);
     }
 }

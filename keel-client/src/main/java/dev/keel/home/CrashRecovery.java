@@ -15,8 +15,7 @@ import java.util.List;
  * }</pre>
  */
 public final class CrashRecovery {
-    private CrashRecovery() {
-    }
+    private CrashRecovery() {}
 
     /**
      * Finishes recording every run of this machine whose process vanished (the rest of its event

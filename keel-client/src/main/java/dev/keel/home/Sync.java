@@ -24,12 +24,10 @@ import java.util.Optional;
  * local store knows as ended (finished, or recovered as crashed) is marked so on the server too.
  */
 public final class Sync {
-    private Sync() {
-    }
+    private Sync() {}
 
     /** What happened to one run. */
-    public record Outcome(String runId, long bytesSent, boolean complete, String problem) {
-    }
+    public record Outcome(String runId, long bytesSent, boolean complete, String problem) {}
 
     /**
      * Syncs {@code runIds}, or every run with an event log under {@code home} when empty, to
@@ -38,8 +36,8 @@ public final class Sync {
      */
     public static List<Outcome> run(KeelHome home, Store local, Store server, List<String> runIds) {
         if (!(server instanceof RemoteStore remote)) {
-            throw KeelException.invalid("sync uploads to a Keel server, and " + server.getClass().getSimpleName()
-                    + " is a local store: open the target with its http(s):// URL");
+            throw KeelException.invalid("sync uploads to a Keel server, and "
+                    + server.getClass().getSimpleName() + " is a local store: open the target with its http(s):// URL");
         }
         List<String> ids = runIds.isEmpty() ? logged(home) : runIds;
         LocalBlobStore blobs = new LocalBlobStore(home.blobs());
@@ -53,8 +51,13 @@ public final class Sync {
                 long before = remote.logOffsetIfExists(id).orElse(0);
                 LogUpload.Result r = LogUpload.upload(home, id, remote, blobs);
                 endState(id, local, remote);
-                out.add(new Outcome(id, Math.max(0, r.applied() - before), r.caughtUp(),
-                        r.damaged() ? "the local log is damaged past offset " + r.validEnd() + "; the rest was sent" : null));
+                out.add(new Outcome(
+                        id,
+                        Math.max(0, r.applied() - before),
+                        r.caughtUp(),
+                        r.damaged()
+                                ? "the local log is damaged past offset " + r.validEnd() + "; the rest was sent"
+                                : null));
             } catch (IOException | RuntimeException e) {
                 String why = e instanceof KeelException ? e.getMessage() : e.toString();
                 out.add(new Outcome(id, 0, false, why));

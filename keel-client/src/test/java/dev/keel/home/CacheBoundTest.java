@@ -1,11 +1,9 @@
 package dev.keel.home;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.keel.core.KeelException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +11,11 @@ import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CacheBoundTest {
     @TempDir
@@ -86,19 +87,35 @@ class CacheBoundTest {
 
     @Test
     void theBoundComesFromKeelCacheMax() {
-        assertEquals(500L << 20, CacheBound.fromEnvironment(cache, Map.of("KEEL_CACHE_MAX", "500M")).maxBytes());
-        assertEquals(20L << 30, CacheBound.fromEnvironment(cache, Map.of("KEEL_CACHE_MAX", "20g")).maxBytes());
-        assertEquals(3L << 29, CacheBound.fromEnvironment(cache, Map.of("KEEL_CACHE_MAX", "1.5GiB")).maxBytes());
-        assertEquals(1234, CacheBound.fromEnvironment(cache, Map.of("KEEL_CACHE_MAX", "1234")).maxBytes());
-        assertEquals(CacheBound.DEFAULT_MAX_BYTES, CacheBound.fromEnvironment(cache, Map.of()).maxBytes());
+        assertEquals(
+                500L << 20,
+                CacheBound.fromEnvironment(cache, Map.of("KEEL_CACHE_MAX", "500M"))
+                        .maxBytes());
+        assertEquals(
+                20L << 30,
+                CacheBound.fromEnvironment(cache, Map.of("KEEL_CACHE_MAX", "20g"))
+                        .maxBytes());
+        assertEquals(
+                3L << 29,
+                CacheBound.fromEnvironment(cache, Map.of("KEEL_CACHE_MAX", "1.5GiB"))
+                        .maxBytes());
+        assertEquals(
+                1234,
+                CacheBound.fromEnvironment(cache, Map.of("KEEL_CACHE_MAX", "1234"))
+                        .maxBytes());
+        assertEquals(
+                CacheBound.DEFAULT_MAX_BYTES,
+                CacheBound.fromEnvironment(cache, Map.of()).maxBytes());
     }
 
     @Test
     void aBadKeelCacheMaxNamesTheValueAndTheFix() {
-        KeelException e = assertThrows(KeelException.class,
-                () -> CacheBound.fromEnvironment(cache, Map.of("KEEL_CACHE_MAX", "lots")));
-        assertEquals("KEEL_CACHE_MAX='lots' is not a size: use a number with an optional unit K, M, G or T,"
-                + " e.g. 500M or 20G", e.getMessage());
+        KeelException e = assertThrows(
+                KeelException.class, () -> CacheBound.fromEnvironment(cache, Map.of("KEEL_CACHE_MAX", "lots")));
+        assertEquals(
+                "KEEL_CACHE_MAX='lots' is not a size: use a number with an optional unit K, M, G or T,"
+                        + " e.g. 500M or 20G",
+                e.getMessage());
         assertEquals(KeelException.ErrorCode.INVALID_PARAMETER_VALUE, e.code());
     }
 
@@ -113,8 +130,7 @@ class CacheBoundTest {
         FileTime t = FileTime.from(Instant.ofEpochSecond(epochSeconds));
         try (var s = Files.walk(root)) {
             for (Path p : (Iterable<Path>) s::iterator) {
-                Files.getFileAttributeView(p, BasicFileAttributeView.class)
-                        .setTimes(t, t, null);
+                Files.getFileAttributeView(p, BasicFileAttributeView.class).setTimes(t, t, null);
             }
         }
     }

@@ -24,8 +24,10 @@ class SyncTest {
         try (Store local = Stores.open(home.storeLocation())) {
             KeelException e = assertThrows(KeelException.class, () -> Sync.run(home, local, local, List.of()));
             assertEquals(KeelException.ErrorCode.INVALID_PARAMETER_VALUE, e.code());
-            assertEquals("sync uploads to a Keel server, and " + local.getClass().getSimpleName()
-                    + " is a local store: open the target with its http(s):// URL", e.getMessage());
+            assertEquals(
+                    "sync uploads to a Keel server, and " + local.getClass().getSimpleName()
+                            + " is a local store: open the target with its http(s):// URL",
+                    e.getMessage());
         }
     }
 }

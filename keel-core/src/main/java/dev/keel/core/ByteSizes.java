@@ -9,8 +9,7 @@ import java.util.Locale;
 public final class ByteSizes {
     private static final String[] UNITS = {"KiB", "MiB", "GiB", "TiB", "PiB"};
 
-    private ByteSizes() {
-    }
+    private ByteSizes() {}
 
     public static String iec(long bytes) {
         if (bytes < 0) {

@@ -8,8 +8,7 @@ public final class Ids {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int LENGTH = 8;
 
-    private Ids() {
-    }
+    private Ids() {}
 
     /** A new run id such as {@code 6v8m5w0s}. */
     public static String newRunId() {

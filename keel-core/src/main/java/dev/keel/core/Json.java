@@ -21,11 +21,9 @@ public final class Json {
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .enable(DeserializationFeature.USE_LONG_FOR_INTS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
 
-    private Json() {
-    }
+    private Json() {}
 
     /** Serialises a JSON-like tree, encoding non-finite doubles as strings. */
     public static String write(Object value) {
@@ -53,8 +51,8 @@ public final class Json {
         try {
             return MAPPER.readValue(text, MAP);
         } catch (JsonProcessingException e) {
-            throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA,
-                    "stored JSON cannot be read: " + e.getOriginalMessage(), e);
+            throw new KeelException(
+                    KeelException.ErrorCode.CORRUPT_DATA, "stored JSON cannot be read: " + e.getOriginalMessage(), e);
         }
     }
 

@@ -81,8 +81,11 @@ public final class KeelHome {
             Files.createDirectories(root);
             return this;
         } catch (IOException e) {
-            throw new KeelException(KeelException.ErrorCode.STORAGE_FAILURE, "cannot create the Keel folder "
-                    + root + " (" + e + "): make it writable or point KEEL_HOME at a writable folder", e);
+            throw new KeelException(
+                    KeelException.ErrorCode.STORAGE_FAILURE,
+                    "cannot create the Keel folder " + root + " (" + e
+                            + "): make it writable or point KEEL_HOME at a writable folder",
+                    e);
         }
     }
 

@@ -7,5 +7,4 @@ package dev.keel.core;
  * @param hash   the blob's content address, {@code sha256:<64 hex>}
  * @param kind   {@code file}, {@code artifact}, {@code checkpoint}, {@code diff}… free text for readers
  */
-public record RunFile(String name, String hash, long size, String kind, long createdAt) {
-}
+public record RunFile(String name, String hash, long size, String kind, long createdAt) {}

@@ -34,11 +34,43 @@ public record RunInfo(
         List<String> problems) {
 
     /** A run without recorded problems. */
-    public RunInfo(String id, String project, String name, String group, String user, List<String> tags, String notes,
-                   RunState state, long createdAt, long heartbeatAt, long endedAt, long runtimeMs, String sweep,
-                   String host, long pid, Map<String, Object> config, Map<String, Object> summary) {
-        this(id, project, name, group, user, tags, notes, state, createdAt, heartbeatAt, endedAt, runtimeMs, sweep,
-                host, pid, config, summary, List.of());
+    public RunInfo(
+            String id,
+            String project,
+            String name,
+            String group,
+            String user,
+            List<String> tags,
+            String notes,
+            RunState state,
+            long createdAt,
+            long heartbeatAt,
+            long endedAt,
+            long runtimeMs,
+            String sweep,
+            String host,
+            long pid,
+            Map<String, Object> config,
+            Map<String, Object> summary) {
+        this(
+                id,
+                project,
+                name,
+                group,
+                user,
+                tags,
+                notes,
+                state,
+                createdAt,
+                heartbeatAt,
+                endedAt,
+                runtimeMs,
+                sweep,
+                host,
+                pid,
+                config,
+                summary,
+                List.of());
     }
 
     public RunInfo {
@@ -59,13 +91,47 @@ public record RunInfo(
 
     /** A copy with another state, as readers show a run whose process vanished. */
     public RunInfo withState(RunState newState) {
-        return new RunInfo(id, project, name, group, user, tags, notes, newState, createdAt, heartbeatAt,
-                endedAt, runtimeMs, sweep, host, pid, config, summary, problems);
+        return new RunInfo(
+                id,
+                project,
+                name,
+                group,
+                user,
+                tags,
+                notes,
+                newState,
+                createdAt,
+                heartbeatAt,
+                endedAt,
+                runtimeMs,
+                sweep,
+                host,
+                pid,
+                config,
+                summary,
+                problems);
     }
 
     /** A copy ended as {@code newState} at {@code newEndedAt} with {@code newProblems}, as recorded outside the store. */
     public RunInfo withEnd(RunState newState, long newEndedAt, long newRuntimeMs, List<String> newProblems) {
-        return new RunInfo(id, project, name, group, user, tags, notes, newState, createdAt, heartbeatAt,
-                newEndedAt, newRuntimeMs, sweep, host, pid, config, summary, newProblems);
+        return new RunInfo(
+                id,
+                project,
+                name,
+                group,
+                user,
+                tags,
+                notes,
+                newState,
+                createdAt,
+                heartbeatAt,
+                newEndedAt,
+                newRuntimeMs,
+                sweep,
+                host,
+                pid,
+                config,
+                summary,
+                newProblems);
     }
 }

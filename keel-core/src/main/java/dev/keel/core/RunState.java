@@ -12,7 +12,12 @@ import java.util.Locale;
  * heals to running or finished when the run's backlog arrives.
  */
 public enum RunState {
-    RUNNING, FINISHED, FAILED, KILLED, CRASHED, UNREACHABLE;
+    RUNNING,
+    FINISHED,
+    FAILED,
+    KILLED,
+    CRASHED,
+    UNREACHABLE;
 
     /** The lower-case word used in the CLI, the JSON output and the filter language. */
     public String label() {
@@ -31,7 +36,7 @@ public enum RunState {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown run state '" + text
-                + "': use one of running, finished, failed, killed, crashed, unreachable");
+        throw new IllegalArgumentException(
+                "unknown run state '" + text + "': use one of running, finished, failed, killed, crashed, unreachable");
     }
 }

@@ -14,8 +14,7 @@ import java.util.Set;
  * Whatever is loaded from there must be private to the user, so that nobody else can swap it.
  */
 public final class UserCache {
-    private UserCache() {
-    }
+    private UserCache() {}
 
     /** {@code $XDG_CACHE_HOME/keel/<part>}, else {@code ~/.cache/keel/<part>}; null without a home. */
     public static Path folder(String part) {
@@ -36,7 +35,8 @@ public final class UserCache {
         for (Path p : paths) {
             PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             Set<PosixFilePermission> perms = a.permissions();
-            if (!a.owner().getName().equals(user) || perms.contains(PosixFilePermission.GROUP_WRITE)
+            if (!a.owner().getName().equals(user)
+                    || perms.contains(PosixFilePermission.GROUP_WRITE)
                     || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
                 return false;
             }

@@ -21,8 +21,7 @@ public final class ValueLimits {
     /** How deep a value may nest: {@code {"a": {"b": 1}}} is a value 2 levels deep under "a". */
     public static final int MAX_DEPTH = 100;
 
-    private ValueLimits() {
-    }
+    private ValueLimits() {}
 
     /**
      * One thing over a limit: {@code path} is the dotted path of the map entry that holds it,
@@ -74,7 +73,9 @@ public final class ValueLimits {
             }
             return false;
         }
-        if (value != null && value.getClass().isArray() && !value.getClass().getComponentType().isPrimitive()) {
+        if (value != null
+                && value.getClass().isArray()
+                && !value.getClass().getComponentType().isPrimitive()) {
             if (levels == 0) {
                 return true;
             }
@@ -118,13 +119,15 @@ public final class ValueLimits {
     }
 
     private static String keyProblem(String key) {
-        return key.length() > MAX_KEY ? "(" + count(key.length()) + " characters) is longer than the limit of " + MAX_KEY
+        return key.length() > MAX_KEY
+                ? "(" + count(key.length()) + " characters) is longer than the limit of " + MAX_KEY
                 : null;
     }
 
     private static String textProblem(String text) {
-        return text.length() > MAX_TEXT ? "holds a value of " + count(text.length())
-                + " characters, more than the limit of " + count(MAX_TEXT) : null;
+        return text.length() > MAX_TEXT
+                ? "holds a value of " + count(text.length()) + " characters, more than the limit of " + count(MAX_TEXT)
+                : null;
     }
 
     @SuppressWarnings("unchecked")

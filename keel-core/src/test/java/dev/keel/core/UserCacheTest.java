@@ -39,7 +39,8 @@ class UserCacheTest {
         Path folder = UserCache.folder("native");
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path expected = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()
-                ? Path.of(xdg, "keel", "native") : Path.of(System.getProperty("user.home"), ".cache", "keel", "native");
+                ? Path.of(xdg, "keel", "native")
+                : Path.of(System.getProperty("user.home"), ".cache", "keel", "native");
         assertEquals(expected, folder);
     }
 }

@@ -10,8 +10,14 @@ import dev.keel.core.data.DatasetVersion;
  * @param bytesStored  bytes newly written to the blob store (after deduplication)
  * @param filesHashed  files read and hashed (the rest were recognised by the stat cache)
  */
-public record AddResult(DatasetVersion version, boolean created, int added, int removed, int modified,
-                        long bytesStored, long filesHashed) {
+public record AddResult(
+        DatasetVersion version,
+        boolean created,
+        int added,
+        int removed,
+        int modified,
+        long bytesStored,
+        long filesHashed) {
 
     /** One line for people, e.g. {@code fashion-mnist:v2  +700 -0 ~12  3.1 MB new}. */
     public String summary() {

@@ -10,8 +10,15 @@ import java.nio.file.Path;
  * found changed (an earlier hard-linked checkout was edited in place) and rewritten from the packs,
  * and files made as copy-on-write clones of cache objects (independent files, no bytes written).
  */
-public record CheckoutResult(DatasetVersion version, Path dir, int linked, int written, int unchanged, long bytesWritten,
-                             int repaired, int cloned) {
+public record CheckoutResult(
+        DatasetVersion version,
+        Path dir,
+        int linked,
+        int written,
+        int unchanged,
+        long bytesWritten,
+        int repaired,
+        int cloned) {
     public String summary() {
         return version.ref() + " -> " + dir + ": " + linked + " linked, " + (cloned > 0 ? cloned + " cloned, " : "")
                 + written + " written, " + unchanged + " already present"

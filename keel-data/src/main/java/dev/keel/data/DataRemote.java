@@ -87,7 +87,8 @@ public final class DataRemote {
 
         @Override
         public byte[] manifest(String dataset, String ref) {
-            return http.bytes(http.request(path(dataset) + "/versions/" + KeelHttp.segment(ref) + "/manifest").GET());
+            return http.bytes(http.request(path(dataset) + "/versions/" + KeelHttp.segment(ref) + "/manifest")
+                    .GET());
         }
 
         @Override
@@ -100,10 +101,11 @@ public final class DataRemote {
 
         /** On a blocking connection: a plain copy with a large buffer is cheaper for bulk bytes. */
         @Override
-        public void upload(String dataset, long length, String packHash, Supplier<InputStream> body) throws IOException {
+        public void upload(String dataset, long length, String packHash, Supplier<InputStream> body)
+                throws IOException {
             Map<String, String> headers = packHash == null ? Map.of() : Map.of("X-Keel-Pack-Hash", packHash);
-            try (InputStream answer = http.postStreaming(path(dataset) + "/blobs", "application/x-keel-pack", length,
-                    headers, TRANSFER_TIMEOUT, out -> {
+            try (InputStream answer = http.postStreaming(
+                    path(dataset) + "/blobs", "application/x-keel-pack", length, headers, TRANSFER_TIMEOUT, out -> {
                         try (InputStream in = body.get()) {
                             byte[] buf = new byte[1 << 20];
                             for (int n; (n = in.read(buf)) > 0; ) {
@@ -116,21 +118,27 @@ public final class DataRemote {
         }
 
         @Override
-        public DatasetStore.Committed commit(String dataset, byte[] manifest, String message, String author,
-                                             long createdAt) {
+        public DatasetStore.Committed commit(
+                String dataset, byte[] manifest, String message, String author, long createdAt) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("manifest", Base64.getEncoder().encodeToString(manifest));
             body.put("message", message);
             body.put("created_at", createdAt);
             JsonNode out = http.callJson("POST", path(dataset) + "/versions", body);
-            return new DatasetStore.Committed(versionOf(dataset, out.path("version")), out.path("created").asBoolean(false));
+            return new DatasetStore.Committed(
+                    versionOf(dataset, out.path("version")), out.path("created").asBoolean(false));
         }
 
         @Override
         public InputStream objects(String dataset, List<String> addresses) {
             byte[] body = Json.write(Map.of("hashes", addresses)).getBytes(StandardCharsets.UTF_8);
-            return http.postStreaming(path(dataset) + "/blobs/fetch", "application/json", body.length, Map.of(),
-                    TRANSFER_TIMEOUT, out -> out.write(body));
+            return http.postStreaming(
+                    path(dataset) + "/blobs/fetch",
+                    "application/json",
+                    body.length,
+                    Map.of(),
+                    TRANSFER_TIMEOUT,
+                    out -> out.write(body));
         }
     }
 
@@ -139,8 +147,12 @@ public final class DataRemote {
     }
 
     private static Dataset datasetOf(JsonNode m) {
-        return new Dataset(text(m, "name"), text(m, "owner"), text(m, "description"),
-                Visibility.parse(text(m, "visibility")), m.path("created_at").asLong());
+        return new Dataset(
+                text(m, "name"),
+                text(m, "owner"),
+                text(m, "description"),
+                Visibility.parse(text(m, "visibility")),
+                m.path("created_at").asLong());
     }
 
     private static String text(JsonNode m, String field) {
@@ -148,8 +160,15 @@ public final class DataRemote {
     }
 
     private static DatasetVersion versionOf(String dataset, JsonNode m) {
-        return new DatasetVersion(dataset, m.path("number").asInt(), text(m, "hash"),
-                text(m, "message"), text(m, "author"), m.path("created_at").asLong(),
-                m.path("file_count").asLong(), m.path("total_bytes").asLong(), m.path("parent").asInt());
+        return new DatasetVersion(
+                dataset,
+                m.path("number").asInt(),
+                text(m, "hash"),
+                text(m, "message"),
+                text(m, "author"),
+                m.path("created_at").asLong(),
+                m.path("file_count").asLong(),
+                m.path("total_bytes").asLong(),
+                m.path("parent").asInt());
     }
 }

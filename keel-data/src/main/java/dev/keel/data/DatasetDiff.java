@@ -15,7 +15,8 @@ public record DatasetDiff(DatasetVersion from, DatasetVersion to, List<FileChang
     /** {@code --stat} line: counts and the size change. */
     public String stat() {
         long delta = to.totalBytes() - from.totalBytes();
-        return from.ref() + " -> " + to.ref() + ": +" + count(FileChange.Kind.ADDED) + " -" + count(FileChange.Kind.REMOVED)
-                + " ~" + count(FileChange.Kind.MODIFIED) + " files, " + (delta >= 0 ? "+" : "-") + ByteSizes.iec(Math.abs(delta));
+        return from.ref() + " -> " + to.ref() + ": +" + count(FileChange.Kind.ADDED) + " -"
+                + count(FileChange.Kind.REMOVED) + " ~" + count(FileChange.Kind.MODIFIED) + " files, "
+                + (delta >= 0 ? "+" : "-") + ByteSizes.iec(Math.abs(delta));
     }
 }

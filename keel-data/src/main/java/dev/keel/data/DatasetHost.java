@@ -32,6 +32,7 @@ import java.util.List;
 public final class DatasetHost {
     /** The most object addresses one request may name. */
     public static final int MAX_ADDRESSES = DatasetService.MAX_ADDRESSES;
+
     private final DatasetService service;
     private final Catalog catalog;
 
@@ -41,8 +42,7 @@ public final class DatasetHost {
     }
 
     /** What an upload stored: the pack's address, how many objects and bytes it held. */
-    public record Received(String pack, int objects, long bytes) {
-    }
+    public record Received(String pack, int objects, long bytes) {}
 
     /** The version a reference ({@code name:v3}, {@code name:latest}, {@code name@<hash prefix>}, a tag) names. */
     public DatasetVersion resolve(String ref) {
@@ -87,8 +87,8 @@ public final class DatasetHost {
      * Records a version from its whole manifest once the dataset holds every object it needs;
      * a manifest equal to an existing version's returns that version.
      */
-    public DatasetStore.Committed commit(String dataset, String owner, byte[] manifestBytes, String message,
-                                         String author, long createdAt) {
+    public DatasetStore.Committed commit(
+            String dataset, String owner, byte[] manifestBytes, String message, String author, long createdAt) {
         return service.commit(dataset, owner, manifestBytes, message, author, createdAt);
     }
 

@@ -47,8 +47,11 @@ public final class Datasets implements AutoCloseable {
     /** Datasets in a Keel folder: metadata in its database, bytes in its blob folder. */
     public static Datasets open(KeelHome home) {
         home.ensureExists();
-        return new Datasets(DatasetStores.open(home.storeLocation()), new LocalBlobStore(home.blobs()),
-                home.cache().resolve("data"), true);
+        return new Datasets(
+                DatasetStores.open(home.storeLocation()),
+                new LocalBlobStore(home.blobs()),
+                home.cache().resolve("data"),
+                true);
     }
 
     /** Datasets on a given store (not closed by {@link #close}) and blob folder; {@code cache} holds derived data. */

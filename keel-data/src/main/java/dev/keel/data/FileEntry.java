@@ -8,5 +8,4 @@ package dev.keel.data;
  * @param hash   {@code sha256:<hex>} of the file's bytes (of the target for a link), empty for a folder
  * @param chunks how many content-defined chunks a large file is stored as (0 = one object)
  */
-public record FileEntry(String path, String type, int mode, long size, String hash, int chunks) {
-}
+public record FileEntry(String path, String type, int mode, long size, String hash, int chunks) {}

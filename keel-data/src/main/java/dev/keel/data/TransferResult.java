@@ -12,8 +12,8 @@ import dev.keel.core.ByteSizes;
  * @param bytesSent    bytes of those objects
  * @param objectsSkipped objects not sent because the other side had them
  */
-public record TransferResult(String ref, String hash, boolean created, long objectsSent, long bytesSent,
-                             long objectsSkipped) {
+public record TransferResult(
+        String ref, String hash, boolean created, long objectsSent, long bytesSent, long objectsSkipped) {
 
     /** One line for people: {@code fashion-mnist:v3 (3f2a9c…): sent 120 objects (4.1 MiB), 69880 already there}. */
     public String summary(String verb) {

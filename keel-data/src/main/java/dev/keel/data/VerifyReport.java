@@ -7,8 +7,12 @@ import java.util.List;
  * every checkout-cache object found changed (and removed, so the next checkout writes it again
  * from the packs).
  */
-public record VerifyReport(int versionsChecked, long objectsChecked, List<Damage> damaged, long cacheObjectsChecked,
-                           List<CacheRepair> cacheRepaired) {
+public record VerifyReport(
+        int versionsChecked,
+        long objectsChecked,
+        List<Damage> damaged,
+        long cacheObjectsChecked,
+        List<CacheRepair> cacheRepaired) {
 
     public VerifyReport(int versionsChecked, long objectsChecked, List<Damage> damaged) {
         this(versionsChecked, objectsChecked, damaged, 0, List.of());

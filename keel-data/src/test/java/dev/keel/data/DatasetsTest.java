@@ -33,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DatasetsTest {
     @TempDir
     Path tmp;
+
     Datasets data;
     Path src;
 
@@ -57,8 +58,10 @@ class DatasetsTest {
         Files.createDirectories(src.resolve("empty dir/nested"));
         Files.createSymbolicLink(src.resolve("train/latest.png"), Path.of("0/a b.png"));
 
-        AddResult r = data.add("fashion", src, AddOptions.defaults().message("first").description("demo")
-                .visibility(Visibility.TEAM));
+        AddResult r = data.add(
+                "fashion",
+                src,
+                AddOptions.defaults().message("first").description("demo").visibility(Visibility.TEAM));
         assertTrue(r.created());
         assertEquals(1, r.version().number());
         assertEquals(6, r.added()); // 4 files, 1 link and the empty folder (an entry, but not a file)
@@ -71,8 +74,10 @@ class DatasetsTest {
         assertEquals(TestTrees.snapshot(src), TestTrees.snapshot(out));
         assertTrue(Files.isDirectory(out.resolve("empty dir/nested")));
         assertEquals(Path.of("0/a b.png"), Files.readSymbolicLink(out.resolve("train/latest.png")));
-        assertTrue(Files.getPosixFilePermissions(out.resolve("tools/run.sh")).contains(PosixFilePermission.OWNER_EXECUTE));
-        assertFalse(Files.getPosixFilePermissions(out.resolve("train/0/a b.png")).contains(PosixFilePermission.OWNER_WRITE),
+        assertTrue(
+                Files.getPosixFilePermissions(out.resolve("tools/run.sh")).contains(PosixFilePermission.OWNER_EXECUTE));
+        assertFalse(
+                Files.getPosixFilePermissions(out.resolve("train/0/a b.png")).contains(PosixFilePermission.OWNER_WRITE),
                 "linked files are read-only");
         assertEquals(5, c.linked() + c.written()); // 4 files and the link
 
@@ -83,7 +88,9 @@ class DatasetsTest {
         Path copy = tmp.resolve("copy");
         data.checkout("fashion", copy, LinkMode.COPY);
         assertEquals(TestTrees.snapshot(src), TestTrees.snapshot(copy));
-        assertTrue(Files.getPosixFilePermissions(copy.resolve("train/0/a b.png")).contains(PosixFilePermission.OWNER_WRITE),
+        assertTrue(
+                Files.getPosixFilePermissions(copy.resolve("train/0/a b.png"))
+                        .contains(PosixFilePermission.OWNER_WRITE),
                 "--copy gives independent, writable files");
         Files.writeString(copy.resolve("train/0/a b.png"), "edited");
         assertEquals("zero", Files.readString(out.resolve("train/0/a b.png")), "editing a copy leaves the cache alone");
@@ -116,13 +123,17 @@ class DatasetsTest {
         assertEquals(List.of(1, 1, 1), List.of(v2.added(), v2.removed(), v2.modified()));
 
         DatasetDiff diff = data.diff("ds:v1", "ds:v2");
-        assertEquals(List.of(
-                new FileChange("a.txt", FileChange.Kind.REMOVED, 1, -1),
-                new FileChange("b.txt", FileChange.Kind.MODIFIED, 1, 8),
-                new FileChange("d/new.txt", FileChange.Kind.ADDED, -1, 3)), diff.changes());
+        assertEquals(
+                List.of(
+                        new FileChange("a.txt", FileChange.Kind.REMOVED, 1, -1),
+                        new FileChange("b.txt", FileChange.Kind.MODIFIED, 1, 8),
+                        new FileChange("d/new.txt", FileChange.Kind.ADDED, -1, 3)),
+                diff.changes());
         assertEquals("ds:v1 -> ds:v2: +1 -1 ~1 files, +9 B", diff.stat());
 
-        assertEquals(List.of(2, 1), data.log("ds").stream().map(DatasetVersion::number).toList());
+        assertEquals(
+                List.of(2, 1),
+                data.log("ds").stream().map(DatasetVersion::number).toList());
     }
 
     @Test
@@ -185,11 +196,14 @@ class DatasetsTest {
         assertEquals(Map.of("prod", 2), data.tags("refs"));
         assertEquals(List.of("prod"), data.show("refs:v2").tags());
 
-        assertEquals("no version refs:v9; 'keel data log refs' lists its versions",
+        assertEquals(
+                "no version refs:v9; 'keel data log refs' lists its versions",
                 assertThrows(KeelException.class, () -> data.resolve("refs:v9")).getMessage());
-        assertTrue(assertThrows(KeelException.class, () -> data.resolve("nope:v1")).getMessage()
+        assertTrue(assertThrows(KeelException.class, () -> data.resolve("nope:v1"))
+                .getMessage()
                 .startsWith("no dataset named 'nope'"));
-        assertTrue(assertThrows(KeelException.class, () -> data.tag("refs:v1", "v3")).getMessage()
+        assertTrue(assertThrows(KeelException.class, () -> data.tag("refs:v1", "v3"))
+                .getMessage()
                 .contains("reserved for versions"));
     }
 
@@ -199,11 +213,14 @@ class DatasetsTest {
         for (String bad : List.of("", "Upper", "-dash", "a/b", "x".repeat(65), "sp ace")) {
             KeelException e = assertThrows(KeelException.class, () -> data.add(bad, src, null));
             assertEquals(KeelException.ErrorCode.INVALID_PARAMETER_VALUE, e.code());
-            assertTrue(e.getMessage().startsWith("invalid dataset name '" + bad + "': use 1-64 characters"), e.getMessage());
+            assertTrue(
+                    e.getMessage().startsWith("invalid dataset name '" + bad + "': use 1-64 characters"),
+                    e.getMessage());
         }
         assertTrue(data.list().isEmpty(), "nothing stored by bad input");
         assertTrue(assertThrows(KeelException.class, () -> data.add("ok", tmp.resolve("missing"), null))
-                .getMessage().contains("no such file or folder"));
+                .getMessage()
+                .contains("no such file or folder"));
     }
 
     @Test
@@ -220,7 +237,9 @@ class DatasetsTest {
 
         Path one = TestTrees.write(tmp, "single/labels.csv", "id,label\n1,3\n");
         AddResult f = data.add("labels", one, null);
-        assertEquals(List.of("labels.csv"), data.show("labels").files().stream().map(FileEntry::path).toList());
+        assertEquals(
+                List.of("labels.csv"),
+                data.show("labels").files().stream().map(FileEntry::path).toList());
         assertEquals(13, f.version().totalBytes());
     }
 
@@ -233,15 +252,25 @@ class DatasetsTest {
         data.recordUse("run00001", "lin:v1");
         data.recordUse("run00002", "lin:latest");
         data.recordUse("run00002", "lin:v1");
-        assertEquals(List.of("lin:v2", "lin:v1"), data.inputsOf("run00002").stream().map(i -> i.ref()).toList());
-        assertEquals(Set.of("run00001", "run00002"), Set.copyOf(data.show("lin:v1").runs().stream().map(i -> i.runId()).toList()));
-        assertEquals(List.of("run00002"), data.usesOf("lin:v2").stream().map(i -> i.runId()).toList());
-        assertEquals(data.resolve("lin:v1").hash(), data.inputsOf("run00001").get(0).hash());
+        assertEquals(
+                List.of("lin:v2", "lin:v1"),
+                data.inputsOf("run00002").stream().map(i -> i.ref()).toList());
+        assertEquals(
+                Set.of("run00001", "run00002"),
+                Set.copyOf(
+                        data.show("lin:v1").runs().stream().map(i -> i.runId()).toList()));
+        assertEquals(
+                List.of("run00002"),
+                data.usesOf("lin:v2").stream().map(i -> i.runId()).toList());
+        assertEquals(
+                data.resolve("lin:v1").hash(), data.inputsOf("run00001").get(0).hash());
 
         UsedDataset used = data.use("run00003", "lin:latest");
         assertEquals("lin:v2", used.version().ref());
         assertEquals("2", Files.readString(used.path().resolve("x")));
-        assertEquals(List.of("lin:v2"), data.inputsOf("run00003").stream().map(i -> i.ref()).toList());
+        assertEquals(
+                List.of("lin:v2"),
+                data.inputsOf("run00003").stream().map(i -> i.ref()).toList());
     }
 
     @Test
@@ -264,7 +293,8 @@ class DatasetsTest {
                 futures.add(pool.submit(() -> data.materialize("mat:v2")));
             }
             for (var f : futures) {
-                assertEquals(TestTrees.snapshot(src), TestTrees.snapshot(f.get()), "parallel runs share one whole copy");
+                assertEquals(
+                        TestTrees.snapshot(src), TestTrees.snapshot(f.get()), "parallel runs share one whole copy");
             }
         } finally {
             pool.shutdown();
@@ -278,10 +308,11 @@ class DatasetsTest {
         Files.delete(src.resolve("big1.bin"));
         TestTrees.random(src, "big2.bin", 300_000, 2);
         data.add("gc", src, null);
-        var runFile = new LocalBlobStore(tmp.resolve("home/blobs"))
-                .put(new ByteArrayInputStream("artifact".getBytes()));
+        var runFile =
+                new LocalBlobStore(tmp.resolve("home/blobs")).put(new ByteArrayInputStream("artifact".getBytes()));
 
-        assertEquals(0, data.gc(false, Set.of(runFile), Duration.ZERO).blobsRemoved().size(), "all live");
+        assertEquals(
+                0, data.gc(false, Set.of(runFile), Duration.ZERO).blobsRemoved().size(), "all live");
         data.removeVersion("gc:v1");
         assertThrows(KeelException.class, () -> data.resolve(v1.ref()));
         GcReport dry = data.gc(true, Set.of(runFile), Duration.ZERO);
@@ -297,8 +328,11 @@ class DatasetsTest {
 
         data.removeDataset("gc");
         assertTrue(data.list().isEmpty());
-        assertEquals(1, data.gc(false, Set.of(runFile), Duration.ZERO).blobsRemoved().size());
-        assertNotEquals(0, data.gc(true, Set.of(), Duration.ZERO).blobsRemoved().size(),
+        assertEquals(
+                1, data.gc(false, Set.of(runFile), Duration.ZERO).blobsRemoved().size());
+        assertNotEquals(
+                0,
+                data.gc(true, Set.of(), Duration.ZERO).blobsRemoved().size(),
                 "without the run's hashes the artifact would go");
     }
 }

@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EditedCheckoutTest {
     @TempDir
     Path tmp;
+
     Datasets data;
     Path src;
     Path cache;
@@ -86,13 +87,16 @@ class EditedCheckoutTest {
         VerifyReport.CacheRepair r = report.cacheRepaired().get(0);
         assertEquals("train/shirt.png", r.path());
         assertEquals(List.of("ds:v1"), r.versions());
-        assertTrue(r.reason().startsWith("the checkout cache's copy was changed (its bytes hash to sha256:"), r.reason());
+        assertTrue(
+                r.reason().startsWith("the checkout cache's copy was changed (its bytes hash to sha256:"), r.reason());
         assertTrue(data.verify(null).ok(), "repaired: a second verify finds nothing");
 
         Path second = hardLinked("second");
         assertEquals("original shirt", Files.readString(second.resolve("train/shirt.png")));
         assertEquals(TestTrees.snapshot(src), TestTrees.snapshot(second));
-        assertEquals("poisoned shirt", Files.readString(first.resolve("train/shirt.png")),
+        assertEquals(
+                "poisoned shirt",
+                Files.readString(first.resolve("train/shirt.png")),
                 "an earlier link keeps the edited bytes (the stated risk of hard links)");
     }
 
@@ -106,8 +110,10 @@ class EditedCheckoutTest {
         assertEquals(1, c.repaired());
         assertTrue(c.summary().endsWith("1 changed cache object(s) rewritten from the packs"), c.summary());
         assertEquals("original shirt", Files.readString(second.resolve("train/shirt.png")));
-        assertNotEquals(Files.getAttribute(first.resolve("train/shirt.png"), "unix:ino"),
-                Files.getAttribute(second.resolve("train/shirt.png"), "unix:ino"), "the new link is a new file");
+        assertNotEquals(
+                Files.getAttribute(first.resolve("train/shirt.png"), "unix:ino"),
+                Files.getAttribute(second.resolve("train/shirt.png"), "unix:ino"),
+                "the new link is a new file");
         assertTrue(data.verify(null).ok());
 
         // Unchanged cache objects are trusted from their stamps: a third checkout rewrites nothing.
@@ -143,7 +149,9 @@ class EditedCheckoutTest {
         editInPlace(used.resolve("train/shirt.png"), "poisoned shirt");
         Path again = data.use("run-2", "ds:v1", LinkMode.HARDLINK).path();
         assertEquals("original shirt", Files.readString(again.resolve("train/shirt.png")));
-        assertEquals("original shirt", Files.readString(data.use("run-3", "ds:v1").path().resolve("train/shirt.png")));
+        assertEquals(
+                "original shirt",
+                Files.readString(data.use("run-3", "ds:v1").path().resolve("train/shirt.png")));
     }
 
     @Test
@@ -151,13 +159,16 @@ class EditedCheckoutTest {
         hardLinked("first");
         Path object;
         try (var s = Files.walk(cache)) {
-            object = s.filter(Files::isRegularFile).filter(p -> {
-                try {
-                    return Files.readString(p).equals("original shirt");
-                } catch (Exception e) {
-                    return false;
-                }
-            }).findFirst().orElseThrow();
+            object = s.filter(Files::isRegularFile)
+                    .filter(p -> {
+                        try {
+                            return Files.readString(p).equals("original shirt");
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    })
+                    .findFirst()
+                    .orElseThrow();
         }
         // A new file of the same size with the old mtime: a new inode and ctime, whatever the mtime says.
         FileTime mtime = Files.getLastModifiedTime(object);
@@ -173,9 +184,11 @@ class EditedCheckoutTest {
         assertEquals(LinkMode.HARDLINK, LinkMode.parse("HardLink"));
         assertEquals(LinkMode.REFLINK, LinkMode.parse("reflink"));
         KeelException e = assertThrows(KeelException.class, () -> LinkMode.parse("symlink"));
-        assertEquals("unknown link mode 'symlink': use 'copy' (the default: independent files, cloned where the file"
-                + " system can), 'reflink' (independent files, clones only) or 'hardlink' (shares bytes with the cache:"
-                + " no second copy on disk)", e.getMessage());
+        assertEquals(
+                "unknown link mode 'symlink': use 'copy' (the default: independent files, cloned where the file"
+                        + " system can), 'reflink' (independent files, clones only) or 'hardlink' (shares bytes with the cache:"
+                        + " no second copy on disk)",
+                e.getMessage());
     }
 
     private Path hardLinked(String name) {

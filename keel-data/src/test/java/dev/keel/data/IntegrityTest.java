@@ -32,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class IntegrityTest {
     @TempDir
     Path tmp;
+
     Path home;
     Datasets data;
     DatasetStore store;
@@ -60,8 +61,11 @@ class IntegrityTest {
         data.add("ds", src, null);
         assertTrue(data.verify(null).ok());
 
-        String hash = data.show("ds:v1").files().stream().filter(f -> f.path().equals("train/shirt.png")).findFirst()
-                .orElseThrow().hash();
+        String hash = data.show("ds:v1").files().stream()
+                .filter(f -> f.path().equals("train/shirt.png"))
+                .findFirst()
+                .orElseThrow()
+                .hash();
         ObjectLocation loc = store.locate(List.of(hash)).get(hash);
         flip(new LocalBlobStore(home.resolve("blobs")).path(loc.pack()), loc.offset() + 3);
 
@@ -74,9 +78,12 @@ class IntegrityTest {
         assertTrue(d.reason().startsWith("damaged: its bytes hash to sha256:"), d.reason());
         assertFalse(data.verify("ds:v2").ok());
 
-        KeelException e = assertThrows(KeelException.class, () -> data.checkout("ds:v1", tmp.resolve("out"), LinkMode.HARDLINK));
+        KeelException e =
+                assertThrows(KeelException.class, () -> data.checkout("ds:v1", tmp.resolve("out"), LinkMode.HARDLINK));
         assertEquals(KeelException.ErrorCode.CORRUPT_DATA, e.code());
-        assertTrue(e.getMessage().startsWith("refusing to check out 'train/shirt.png' of ds:v1: its stored bytes are damaged"),
+        assertTrue(
+                e.getMessage()
+                        .startsWith("refusing to check out 'train/shirt.png' of ds:v1: its stored bytes are damaged"),
                 e.getMessage());
         assertFalse(Files.exists(tmp.resolve("out/train/shirt.png")), "no damaged file is materialised");
         assertThrows(KeelException.class, () -> data.checkout("ds:v1", tmp.resolve("out-copy"), LinkMode.COPY));
@@ -88,11 +95,14 @@ class IntegrityTest {
         TestTrees.write(src, "a.txt", "a");
         data.add("gone", src, null);
         String hash = data.show("gone").files().get(0).hash();
-        Path pack = new LocalBlobStore(home.resolve("blobs")).path(store.locate(List.of(hash)).get(hash).pack());
+        Path pack = new LocalBlobStore(home.resolve("blobs"))
+                .path(store.locate(List.of(hash)).get(hash).pack());
         Files.delete(pack);
         VerifyReport r = data.verify("gone:v1");
         assertEquals("a.txt", r.damaged().get(0).path());
-        assertTrue(r.damaged().get(0).reason().contains("is missing"), r.damaged().get(0).reason());
+        assertTrue(
+                r.damaged().get(0).reason().contains("is missing"),
+                r.damaged().get(0).reason());
     }
 
     @Test
@@ -128,7 +138,8 @@ class IntegrityTest {
         Files.createSymbolicLink(src.resolve("data/leak"), secret);
         KeelException e = assertThrows(KeelException.class, () -> data.add("links", src, null));
         assertEquals(KeelException.ErrorCode.INVALID_PARAMETER_VALUE, e.code());
-        assertTrue(e.getMessage().startsWith("cannot add 'data/leak': it is a link to " + secret + ", outside the folder"),
+        assertTrue(
+                e.getMessage().startsWith("cannot add 'data/leak': it is a link to " + secret + ", outside the folder"),
                 e.getMessage());
         Files.delete(src.resolve("data/leak"));
         Files.createSymbolicLink(src.resolve("data/up"), Path.of("../../secret.txt"));
@@ -157,8 +168,16 @@ class IntegrityTest {
         try (DeflaterOutputStream out = new DeflaterOutputStream(body)) {
             out.write(canonical);
         }
-        store.commitVersion(new NewVersion(new Dataset(name, "mallory", "", null, 0),
-                new StoredManifest(Hashes.of(canonical), null, body.toByteArray()), List.of(), "", "mallory", 0, 1, 4, 0));
+        store.commitVersion(new NewVersion(
+                new Dataset(name, "mallory", "", null, 0),
+                new StoredManifest(Hashes.of(canonical), null, body.toByteArray()),
+                List.of(),
+                "",
+                "mallory",
+                0,
+                1,
+                4,
+                0));
     }
 
     private static void flip(Path file, long offset) throws Exception {
@@ -170,5 +189,4 @@ class IntegrityTest {
             raf.write(b ^ 0x01);
         }
     }
-
 }

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Content-defined chunking: a local edit in a large file stores only the chunks around it. */
 class LargeFileTest {
     private static final int SIZE = 24 << 20;
+
     @TempDir
     Path tmp;
 
@@ -38,7 +39,8 @@ class LargeFileTest {
             }
             AddResult v2 = data.add("big", src, null);
             assertEquals(1, v2.modified());
-            assertTrue(v2.bytesStored() >= (1 << 20) && v2.bytesStored() <= (2 << 20),
+            assertTrue(
+                    v2.bytesStored() >= (1 << 20) && v2.bytesStored() <= (2 << 20),
                     "a 1 MiB edit stores between 1 and 2 MiB, stored " + v2.bytesStored());
 
             byte[] all = Files.readAllBytes(big);
@@ -46,13 +48,16 @@ class LargeFileTest {
             System.arraycopy(all, 0, shifted, 100, all.length);
             Files.write(big, shifted);
             AddResult v3 = data.add("big", src, null);
-            assertTrue(v3.bytesStored() < (512 << 10), "an insertion at the start re-stores only the first chunks: "
-                    + v3.bytesStored());
+            assertTrue(
+                    v3.bytesStored() < (512 << 10),
+                    "an insertion at the start re-stores only the first chunks: " + v3.bytesStored());
 
-            for (String ref : new String[]{"big:v1", "big:v2", "big:v3"}) {
+            for (String ref : new String[] {"big:v1", "big:v2", "big:v3"}) {
                 Path out = tmp.resolve("out-" + ref.replace(':', '-'));
                 data.checkout(ref, out, LinkMode.COPY);
-                assertEquals(data.show(ref).files().get(0).hash(), Hashes.of(Files.readAllBytes(out.resolve("weights.bin"))));
+                assertEquals(
+                        data.show(ref).files().get(0).hash(),
+                        Hashes.of(Files.readAllBytes(out.resolve("weights.bin"))));
             }
             assertEquals(shifted.length, Files.size(tmp.resolve("out-big-v3/weights.bin")));
             assertTrue(data.verify(null).ok());

@@ -32,7 +32,9 @@ class ProcessTest {
         }
         Path log = tmp.resolve("child.log");
         Process child = TestTrees.childJava(ChildAdd.class, home.toString(), "crash", src.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         Path tmpDir = home.resolve("blobs/tmp");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!packStarted(tmpDir) && child.isAlive() && System.nanoTime() < deadline) {
@@ -72,15 +74,19 @@ class ProcessTest {
             TestTrees.write(b, "b/" + i + ".txt", "b" + i);
         }
         Files.createDirectories(home);
-        Process pa = TestTrees.childJava(ChildAdd.class, home.toString(), "shared", a.toString()).start();
-        Process pb = TestTrees.childJava(ChildAdd.class, home.toString(), "shared", b.toString()).start();
+        Process pa = TestTrees.childJava(ChildAdd.class, home.toString(), "shared", a.toString())
+                .start();
+        Process pb = TestTrees.childJava(ChildAdd.class, home.toString(), "shared", b.toString())
+                .start();
         assertTrue(pa.waitFor(60, TimeUnit.SECONDS) && pb.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, pa.exitValue(), new String(pa.getErrorStream().readAllBytes()));
         assertEquals(0, pb.exitValue(), new String(pb.getErrorStream().readAllBytes()));
         try (Datasets data = Datasets.open(new KeelHome(home))) {
             List<DatasetVersion> versions = data.log("shared");
             assertEquals(2, versions.size());
-            assertEquals(Set.of(1, 2), Set.of(versions.get(0).number(), versions.get(1).number()));
+            assertEquals(
+                    Set.of(1, 2),
+                    Set.of(versions.get(0).number(), versions.get(1).number()));
             assertNotEquals(versions.get(0).hash(), versions.get(1).hash());
             for (DatasetVersion v : versions) {
                 Path out = tmp.resolve("out-" + v.number());
@@ -117,7 +123,9 @@ class ProcessTest {
             data.add("full", small, null);
         }
         String java = TestTrees.childJava(ChildAdd.class, home.toString(), "full", big.toString()).command().stream()
-                .map(s -> "'" + s.replace("'", "'\\''") + "'").reduce((x, y) -> x + " " + y).orElseThrow();
+                .map(s -> "'" + s.replace("'", "'\\''") + "'")
+                .reduce((x, y) -> x + " " + y)
+                .orElseThrow();
         Process child = new ProcessBuilder("bash", "-c", "ulimit -f 4096; exec " + java).start();
         assertTrue(child.waitFor(60, TimeUnit.SECONDS));
         String err = new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -48,7 +48,8 @@ class ReflinkCheckoutTest {
     private Path mount(String type, String... mkfsOptions) throws Exception {
         Path mnt = Files.createDirectories(tmp.resolve(type));
         if (type.equals("tmpfs")) {
-            Assumptions.assumeTrue(sh("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", mnt.toString()) != null,
+            Assumptions.assumeTrue(
+                    sh("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", mnt.toString()) != null,
                     "mounting a tmpfs is not permitted here");
             return mnt;
         }
@@ -61,7 +62,8 @@ class ReflinkCheckoutTest {
         mkfs.addAll(List.of(mkfsOptions));
         mkfs.add(image.toString());
         Assumptions.assumeTrue(sh(mkfs.toArray(new String[0])) != null, mkfs + " failed");
-        Assumptions.assumeTrue(sh("mount", "-o", "loop", image.toString(), mnt.toString()) != null,
+        Assumptions.assumeTrue(
+                sh("mount", "-o", "loop", image.toString(), mnt.toString()) != null,
                 "mounting a " + type + " loop file is not permitted here");
         return mnt;
     }
@@ -77,15 +79,21 @@ class ReflinkCheckoutTest {
         TestTrees.random(src, "train/big.bin", 256 << 10, 1); // above btrfs's inline limit: real extents
         TestTrees.write(src, "notes.txt", "small");
         Path tool = TestTrees.random(src, "tools/run.sh", 16 << 10, 2);
-        Files.setPosixFilePermissions(tool, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-                PosixFilePermission.OWNER_EXECUTE));
+        Files.setPosixFilePermissions(
+                tool,
+                Set.of(
+                        PosixFilePermission.OWNER_READ,
+                        PosixFilePermission.OWNER_WRITE,
+                        PosixFilePermission.OWNER_EXECUTE));
         return src;
     }
 
     private static Path cacheObject(Path home, Path file) throws Exception {
-        String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        String hash =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
         try (Stream<Path> s = Files.list(home.resolve("cache/data/objects").resolve(hash.substring(0, 2)))) {
-            return s.filter(p -> p.getFileName().toString().startsWith(hash.substring(2))).findFirst()
+            return s.filter(p -> p.getFileName().toString().startsWith(hash.substring(2)))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("no cache object for " + file));
         }
     }
@@ -105,21 +113,26 @@ class ReflinkCheckoutTest {
 
                 Path out = mnt.resolve("second");
                 CheckoutResult second = data.checkout("ds:v1", out);
-                assertEquals(1, second.cloned(), "the first checkout cloned big.bin into the cache: " + second.summary());
+                assertEquals(
+                        1, second.cloned(), "the first checkout cloned big.bin into the cache: " + second.summary());
                 assertEquals(2, second.written(), "files under 128 KiB are written: " + second.summary());
                 assertEquals(TestTrees.snapshot(src), TestTrees.snapshot(out));
                 Path big = out.resolve("train/big.bin");
                 String extents = sh("filefrag", "-v", big.toString());
                 Assumptions.assumeTrue(extents != null, "filefrag (e2fsprogs) is not installed");
                 assertTrue(extents.contains("shared"), "a clone shares its blocks with the cache object:\n" + extents);
-                assertTrue(Files.getPosixFilePermissions(big).contains(PosixFilePermission.OWNER_WRITE), "copies are writable");
+                assertTrue(
+                        Files.getPosixFilePermissions(big).contains(PosixFilePermission.OWNER_WRITE),
+                        "copies are writable");
                 assertTrue(Files.isExecutable(out.resolve("tools/run.sh")));
 
                 Path cached = cacheObject(home, src.resolve("train/big.bin"));
                 Map<String, Object> before = Files.readAttributes(cached, "unix:ino,ctime,lastModifiedTime");
                 editInPlace(big);
-                assertEquals(-1, Files.mismatch(cached, src.resolve("train/big.bin")), "the cache object keeps its bytes");
-                assertEquals(before, Files.readAttributes(cached, "unix:ino,ctime,lastModifiedTime"), "nor is it touched");
+                assertEquals(
+                        -1, Files.mismatch(cached, src.resolve("train/big.bin")), "the cache object keeps its bytes");
+                assertEquals(
+                        before, Files.readAttributes(cached, "unix:ino,ctime,lastModifiedTime"), "nor is it touched");
                 VerifyReport report = data.verify(null);
                 assertTrue(report.ok(), report.toString());
                 assertEquals(0, report.cacheRepaired().size(), "no cache object changed: " + report.cacheRepaired());
@@ -142,7 +155,9 @@ class ReflinkCheckoutTest {
 
                 Path used = data.use("run-1", "ds:v1", LinkMode.REFLINK).path();
                 assertEquals(TestTrees.snapshot(src), TestTrees.snapshot(used));
-                assertTrue(sh("filefrag", "-v", used.resolve("train/big.bin").toString()).contains("shared"),
+                assertTrue(
+                        sh("filefrag", "-v", used.resolve("train/big.bin").toString())
+                                .contains("shared"),
                         "run.useDataset's folder lives beside the cache, so it always clones where the file system can");
             }
         } finally {
@@ -158,20 +173,25 @@ class ReflinkCheckoutTest {
             Path home = mnt.resolve("home");
             try (Datasets data = Datasets.open(new KeelHome(home))) {
                 data.add("ds", src, null);
-                for (String dir : new String[]{"first", "second"}) {
+                for (String dir : new String[] {"first", "second"}) {
                     CheckoutResult c = data.checkout("ds:v1", mnt.resolve(dir));
                     assertEquals(0, c.cloned(), c.summary());
                     assertEquals(3, c.written(), c.summary());
                     assertEquals(TestTrees.snapshot(src), TestTrees.snapshot(mnt.resolve(dir)));
                 }
                 try (Stream<Path> s = Files.walk(home.resolve("cache/data/objects"))) {
-                    assertEquals(0, s.filter(Files::isRegularFile).count(), "nothing is cached for copies that cannot clone");
+                    assertEquals(
+                            0,
+                            s.filter(Files::isRegularFile).count(),
+                            "nothing is cached for copies that cannot clone");
                 }
-                KeelException e = assertThrows(KeelException.class,
-                        () -> data.checkout("ds:v1", mnt.resolve("third"), LinkMode.REFLINK));
-                assertEquals("cannot check out with --link reflink: the file system of " + mnt.resolve("third")
-                        + " (tmpfs) does not make copy-on-write clones; check out into a folder on the same btrfs, XFS"
-                        + " or bcachefs file system as the Keel home, or use --link copy", e.getMessage());
+                KeelException e = assertThrows(
+                        KeelException.class, () -> data.checkout("ds:v1", mnt.resolve("third"), LinkMode.REFLINK));
+                assertEquals(
+                        "cannot check out with --link reflink: the file system of " + mnt.resolve("third")
+                                + " (tmpfs) does not make copy-on-write clones; check out into a folder on the same btrfs, XFS"
+                                + " or bcachefs file system as the Keel home, or use --link copy",
+                        e.getMessage());
             }
         } finally {
             unmount(mnt);
@@ -185,16 +205,20 @@ class ReflinkCheckoutTest {
             Path src = source(mnt);
             try (Datasets data = Datasets.open(new KeelHome(mnt.resolve("home")))) {
                 data.add("ds", src, null);
-                for (String dir : new String[]{"first", "second"}) {
+                for (String dir : new String[] {"first", "second"}) {
                     CheckoutResult c = data.checkout("ds:v1", mnt.resolve(dir));
                     assertEquals(0, c.cloned(), c.summary());
                     assertEquals(3, c.written(), c.summary());
                 }
-                KeelException e = assertThrows(KeelException.class,
-                        () -> data.checkout("ds:v1", mnt.resolve("third"), LinkMode.REFLINK));
-                assertTrue(e.getMessage().startsWith("cannot check out with --link reflink: the file system of "
-                        + mnt.resolve("third") + " (xfs) does not make copy-on-write clones (Operation not supported,"
-                        + " errno 95)"), e.getMessage());
+                KeelException e = assertThrows(
+                        KeelException.class, () -> data.checkout("ds:v1", mnt.resolve("third"), LinkMode.REFLINK));
+                assertTrue(
+                        e.getMessage()
+                                .startsWith("cannot check out with --link reflink: the file system of "
+                                        + mnt.resolve("third")
+                                        + " (xfs) does not make copy-on-write clones (Operation not supported,"
+                                        + " errno 95)"),
+                        e.getMessage());
             }
         } finally {
             unmount(mnt);
@@ -214,8 +238,8 @@ class ReflinkCheckoutTest {
                 assertEquals(0, c.cloned(), c.summary());
                 assertEquals(3, c.written(), c.summary());
                 assertEquals(TestTrees.snapshot(src), TestTrees.snapshot(elsewhere));
-                KeelException e = assertThrows(KeelException.class,
-                        () -> data.checkout("ds:v1", tmp.resolve("other"), LinkMode.REFLINK));
+                KeelException e = assertThrows(
+                        KeelException.class, () -> data.checkout("ds:v1", tmp.resolve("other"), LinkMode.REFLINK));
                 assertTrue(e.getMessage().contains(" (btrfs) are on different file systems"), e.getMessage());
             }
         } finally {

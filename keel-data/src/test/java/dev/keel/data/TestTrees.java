@@ -14,8 +14,7 @@ import java.util.stream.Stream;
 
 /** Builds and reads real folder trees for the tests. */
 final class TestTrees {
-    private TestTrees() {
-    }
+    private TestTrees() {}
 
     static Path write(Path root, String rel, String content) throws IOException {
         Path p = root.resolve(rel);

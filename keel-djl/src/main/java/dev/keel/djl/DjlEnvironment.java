@@ -23,8 +23,7 @@ package dev.keel.djl;
  * }</pre>
  */
 public final class DjlEnvironment {
-    private DjlEnvironment() {
-    }
+    private DjlEnvironment() {}
 
     /** Sets offline mode, opts out of telemetry and pins both PyTorch thread pools to {@code threads}. */
     public static void prepare(int threads) {

@@ -7,6 +7,7 @@ import ai.djl.training.TrainingResult;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import dev.keel.Run;
+
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

@@ -1,8 +1,5 @@
 package dev.keel.djl;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -24,12 +21,16 @@ import dev.keel.core.KeelHome;
 import dev.keel.core.MetricSeries;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Trains a real (tiny) DJL model with EasyTrain.fit into a real run and reads back what the store holds. */
 class KeelTrainingListenerTest {
@@ -44,16 +45,29 @@ class KeelTrainingListenerTest {
     @Test
     void logsBatchLossEveryNAndEpochMetricsWithKeelNames() throws Exception {
         String id;
-        try (Run run = Keel.init(RunOptions.builder().project("djl-test").home(home).systemMetrics(false)
-                .captureConsole(false).build());
-             Model model = Model.newInstance("tiny"); NDManager manager = NDManager.newBaseManager()) {
+        try (Run run = Keel.init(RunOptions.builder()
+                        .project("djl-test")
+                        .home(home)
+                        .systemMetrics(false)
+                        .captureConsole(false)
+                        .build());
+                Model model = Model.newInstance("tiny");
+                NDManager manager = NDManager.newBaseManager()) {
             // a fixed seed: unseeded random data once gave a batch whose gradients were all zero
             Engine.getInstance().setRandomSeed(7);
             model.setBlock(Linear.builder().setUnits(2).build());
             NDArray x = manager.randomNormal(new Shape(64, 4));
             NDArray y = x.get(":, 0").gt(0).toType(DataType.FLOAT32, false);
-            ArrayDataset train = new ArrayDataset.Builder().setData(x).optLabels(y).setSampling(16, false).build();
-            ArrayDataset val = new ArrayDataset.Builder().setData(x).optLabels(y).setSampling(32, false).build();
+            ArrayDataset train = new ArrayDataset.Builder()
+                    .setData(x)
+                    .optLabels(y)
+                    .setSampling(16, false)
+                    .build();
+            ArrayDataset val = new ArrayDataset.Builder()
+                    .setData(x)
+                    .optLabels(y)
+                    .setSampling(32, false)
+                    .build();
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss("loss"))
                     .addEvaluator(new Accuracy("Accuracy"))
                     .addTrainingListeners(TrainingListener.Defaults.basic())

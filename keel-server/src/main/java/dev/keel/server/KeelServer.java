@@ -15,10 +15,10 @@ import dev.keel.server.api.DatasetBlobsApi;
 import dev.keel.server.api.DatasetsApi;
 import dev.keel.server.api.HealthApi;
 import dev.keel.server.api.ProjectAccessApi;
-import dev.keel.server.api.SessionApi;
-import dev.keel.server.api.UsersApi;
 import dev.keel.server.api.RunsReadApi;
 import dev.keel.server.api.RunsWriteApi;
+import dev.keel.server.api.SessionApi;
+import dev.keel.server.api.UsersApi;
 import dev.keel.server.auth.AccessRules;
 import dev.keel.server.auth.Authenticator;
 import dev.keel.server.auth.Authorizer;
@@ -30,13 +30,13 @@ import dev.keel.server.http.OriginGuard;
 import dev.keel.server.http.RequestListener;
 import dev.keel.server.http.Route;
 import dev.keel.server.http.Router;
-import dev.keel.server.ui.DashboardModule;
-import dev.keel.server.mlflow.MlflowApi;
 import dev.keel.server.liveness.HeartbeatLiveness;
+import dev.keel.server.mlflow.MlflowApi;
 import dev.keel.server.openapi.OpenApiModule;
 import dev.keel.server.ops.MeteredStore;
 import dev.keel.server.ops.MetricsApi;
 import dev.keel.server.ops.ServerMetrics;
+import dev.keel.server.ui.DashboardModule;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -107,12 +107,15 @@ public final class KeelServer implements AutoCloseable {
         LocalBlobStore blobs = new LocalBlobStore(home.blobs());
         OpenAccess open = new OpenAccess(System.getProperty("user.name", "local"));
         Builder b = builder()
-                .store(store).datasets(datasets).blobs(blobs)
+                .store(store)
+                .datasets(datasets)
+                .blobs(blobs)
                 .access(open, open)
                 .module(SessionApi.local())
                 .liveness(HeartbeatLiveness.forEmbedded(home))
                 .settings(settings)
-                .closeWithServer(store).closeWithServer(datasets);
+                .closeWithServer(store)
+                .closeWithServer(datasets);
         for (RequestListener l : listeners) {
             b.listener(l);
             if (l instanceof AutoCloseable c) {
@@ -136,12 +139,15 @@ public final class KeelServer implements AutoCloseable {
      *
      * @param datasets may be null when the server has no dataset store (dataset writes are then denied)
      */
-    public static Builder team(Store store, BlobStore blobs, DatasetStore datasets, AccessStore access,
-                               ServerSettings settings) {
+    public static Builder team(
+            Store store, BlobStore blobs, DatasetStore datasets, AccessStore access, ServerSettings settings) {
         Accounts accounts = new Accounts(access);
         return builder()
-                .store(store).blobs(blobs).datasets(datasets)
-                .access(new TeamAuthenticator(accounts),
+                .store(store)
+                .blobs(blobs)
+                .datasets(datasets)
+                .access(
+                        new TeamAuthenticator(accounts),
                         new TeamAuthorizer(access, store, datasets, settings.anonymousReads()))
                 .settings(settings)
                 .module(new SessionApi(accounts))
@@ -156,12 +162,18 @@ public final class KeelServer implements AutoCloseable {
     /** Starts listening; returns this server. */
     public KeelServer start() {
         try {
-            front = HttpFront.start(context.settings().host(), context.settings().port(), context.settings().threads(), router);
+            front = HttpFront.start(
+                    context.settings().host(),
+                    context.settings().port(),
+                    context.settings().threads(),
+                    router);
             metrics.pool(front.executor());
             return this;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + context.settings().host() + ":"
-                    + context.settings().port() + " (" + e.getMessage() + "): pick another port with --port", e);
+            throw new UncheckedIOException(
+                    "cannot listen on " + context.settings().host() + ":"
+                            + context.settings().port() + " (" + e.getMessage() + "): pick another port with --port",
+                    e);
         }
     }
 

@@ -16,6 +16,10 @@ import java.util.function.UnaryOperator;
  * @param liveness maps a stored run to what readers should see (e.g. {@code crashed} for a
  *                 running run whose process is gone); identity when the server cannot tell
  */
-public record ServerContext(Store store, BlobStore blobs, DatasetStore datasets, Authorizer authorizer,
-                            UnaryOperator<RunInfo> liveness, ServerSettings settings) {
-}
+public record ServerContext(
+        Store store,
+        BlobStore blobs,
+        DatasetStore datasets,
+        Authorizer authorizer,
+        UnaryOperator<RunInfo> liveness,
+        ServerSettings settings) {}

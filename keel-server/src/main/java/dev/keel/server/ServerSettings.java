@@ -14,8 +14,8 @@ import java.util.List;
  *                         ({@code keel.example}, or {@code *.example} for every subdomain); see
  *                         {@code http.OriginGuard}
  */
-public record ServerSettings(String host, int port, long maxBodyBytes, int threads, boolean anonymousReads,
-                             List<String> allowedHosts) {
+public record ServerSettings(
+        String host, int port, long maxBodyBytes, int threads, boolean anonymousReads, List<String> allowedHosts) {
 
     public static final long DEFAULT_MAX_BODY_BYTES = 32L << 20;
 

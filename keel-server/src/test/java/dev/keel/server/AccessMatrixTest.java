@@ -5,8 +5,8 @@ import dev.keel.core.RunFile;
 import dev.keel.core.blob.Hashes;
 import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.data.Visibility;
-import dev.keel.core.store.WriteBatch;
 import dev.keel.core.store.ExperimentStore;
+import dev.keel.core.store.WriteBatch;
 import dev.keel.data.AddOptions;
 import dev.keel.data.Datasets;
 import dev.keel.server.auth.Access;
@@ -64,7 +64,13 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class AccessMatrixTest {
 
-    enum Caller { ANONYMOUS, OTHER, MEMBER, OWNER, ADMIN }
+    enum Caller {
+        ANONYMOUS,
+        OTHER,
+        MEMBER,
+        OWNER,
+        ADMIN
+    }
 
     /** Who must get through. */
     enum Rule {
@@ -115,7 +121,9 @@ class AccessMatrixTest {
             e("GET /api/v1/runs/{id}/log-offset", Rule.READ),
             e("DELETE /api/v1/runs/{id}", Rule.WRITE),
             e("HEAD /api/v1/runs/{id}/blobs/{hash}", Rule.WRITE).param("hash", "sha256:" + "0".repeat(64)),
-            e("PUT /api/v1/runs/{id}/blobs/{hash}", Rule.WRITE).param("hash", "sha256:" + "0".repeat(64)).body("x"),
+            e("PUT /api/v1/runs/{id}/blobs/{hash}", Rule.WRITE)
+                    .param("hash", "sha256:" + "0".repeat(64))
+                    .body("x"),
             // sessions (SessionApi)
             e("POST /api/v1/session", Rule.ANYONE).body("{\"user\": \"owner\", \"api_key\": \"${owner_key}\"}"),
             e("GET /api/v1/session", Rule.SIGNED_IN),
@@ -148,7 +156,9 @@ class AccessMatrixTest {
             e("GET /api/v1/datasets/{name}/versions/{ref}/manifest", Rule.READ).param("ref", "v1"),
             e("GET /api/v1/datasets/{name}/versions/{ref}/runs", Rule.READ).param("ref", "v1"),
             e("GET /api/v1/datasets/{name}/diff", Rule.READ).query("from=v1&to=v1"),
-            e("PUT /api/v1/datasets/{name}/tags/{tag}", Rule.WRITE).param("tag", "best").body("{\"ref\": \"v1\"}"),
+            e("PUT /api/v1/datasets/{name}/tags/{tag}", Rule.WRITE)
+                    .param("tag", "best")
+                    .body("{\"ref\": \"v1\"}"),
             e("DELETE /api/v1/datasets/{name}/tags/{tag}", Rule.WRITE).param("tag", "best"),
             e("GET /api/v1/runs/{id}/inputs", Rule.READ),
             e("POST /api/v1/datasets/{name}/blobs/missing", Rule.WRITE).body("{\"hashes\": []}"),
@@ -181,12 +191,17 @@ class AccessMatrixTest {
             // /ajax-api/2.0/mlflow/... aliases get these entries too (withMlflowAliases)
             // an experiment named like an existing project needs write access to it (and then exists)
             e("POST /api/2.0/mlflow/experiments/create", Rule.WRITE).body("{\"name\": \"${project}\"}"),
-            e("GET /api/2.0/mlflow/experiments/get", Rule.READ).query("experiment_id=${experiment}").shows(s -> s.get("project")),
-            e("GET /api/2.0/mlflow/experiments/get-by-name", Rule.READ).query("experiment_name=${project}")
-                    .shows(s -> s.get("experiment")),
-            e("POST /api/2.0/mlflow/experiments/search", Rule.LIST).body("{\"filter\": \"name = '${project}'\"}")
+            e("GET /api/2.0/mlflow/experiments/get", Rule.READ)
+                    .query("experiment_id=${experiment}")
                     .shows(s -> s.get("project")),
-            e("GET /api/2.0/mlflow/experiments/search", Rule.LIST).query("filter=name%20%3D%20%27${project}%27")
+            e("GET /api/2.0/mlflow/experiments/get-by-name", Rule.READ)
+                    .query("experiment_name=${project}")
+                    .shows(s -> s.get("experiment")),
+            e("POST /api/2.0/mlflow/experiments/search", Rule.LIST)
+                    .body("{\"filter\": \"name = '${project}'\"}")
+                    .shows(s -> s.get("project")),
+            e("GET /api/2.0/mlflow/experiments/search", Rule.LIST)
+                    .query("filter=name%20%3D%20%27${project}%27")
                     .shows(s -> s.get("project")),
             e("POST /api/2.0/mlflow/experiments/delete", Rule.WRITE).body("{\"experiment_id\": \"${experiment}\"}"),
             e("POST /api/2.0/mlflow/experiments/restore", Rule.WRITE).body("{\"experiment_id\": \"${experiment}\"}"),
@@ -194,44 +209,62 @@ class AccessMatrixTest {
                     .body("{\"experiment_id\": \"${experiment}\", \"new_name\": \"renamed-${n}\"}"),
             e("POST /api/2.0/mlflow/experiments/set-experiment-tag", Rule.WRITE)
                     .body("{\"experiment_id\": \"${experiment}\", \"key\": \"k\", \"value\": \"v\"}"),
-            e("POST /api/2.0/mlflow/runs/create", Rule.WRITE).body("{\"experiment_id\": \"${experiment}\", \"start_time\": 1}"),
+            e("POST /api/2.0/mlflow/runs/create", Rule.WRITE)
+                    .body("{\"experiment_id\": \"${experiment}\", \"start_time\": 1}"),
             e("GET /api/2.0/mlflow/runs/get", Rule.READ).query("run_id=${run}").shows(s -> s.get("run")),
             e("POST /api/2.0/mlflow/runs/update", Rule.WRITE)
                     .body("{\"run_id\": \"${run}\", \"status\": \"FINISHED\", \"end_time\": 2000}"),
             e("POST /api/2.0/mlflow/runs/delete", Rule.WRITE).body("{\"run_id\": \"${run}\"}"),
             e("POST /api/2.0/mlflow/runs/restore", Rule.WRITE).body("{\"run_id\": \"${run}\"}"),
             e("POST /api/2.0/mlflow/runs/log-metric", Rule.WRITE)
-                    .body("{\"run_id\": \"${run}\", \"key\": \"loss\", \"value\": 0.25, \"timestamp\": 2000, \"step\": 1}"),
+                    .body(
+                            "{\"run_id\": \"${run}\", \"key\": \"loss\", \"value\": 0.25, \"timestamp\": 2000, \"step\": 1}"),
             e("POST /api/2.0/mlflow/runs/log-parameter", Rule.WRITE)
                     .body("{\"run_id\": \"${run}\", \"key\": \"batch\", \"value\": \"32\"}"),
-            e("POST /api/2.0/mlflow/runs/set-tag", Rule.WRITE).body("{\"run_id\": \"${run}\", \"key\": \"stage\", \"value\": \"dev\"}"),
-            e("POST /api/2.0/mlflow/runs/delete-tag", Rule.WRITE).bodyFrom(s -> "{\"run_id\": \"" + taggedRun(s, "stage=dev")
-                    + "\", \"key\": \"stage\"}"),
-            e("POST /api/2.0/mlflow/runs/log-batch", Rule.WRITE).body("{\"run_id\": \"${run}\", \"metrics\": [{\"key\": \"acc\","
-                    + " \"value\": 0.9, \"timestamp\": 2000, \"step\": 1}], \"params\": [{\"key\": \"opt\", \"value\": \"adam\"}],"
-                    + " \"tags\": [{\"key\": \"t\", \"value\": \"1\"}]}"),
+            e("POST /api/2.0/mlflow/runs/set-tag", Rule.WRITE)
+                    .body("{\"run_id\": \"${run}\", \"key\": \"stage\", \"value\": \"dev\"}"),
+            e("POST /api/2.0/mlflow/runs/delete-tag", Rule.WRITE)
+                    .bodyFrom(s -> "{\"run_id\": \"" + taggedRun(s, "stage=dev") + "\", \"key\": \"stage\"}"),
+            e("POST /api/2.0/mlflow/runs/log-batch", Rule.WRITE)
+                    .body("{\"run_id\": \"${run}\", \"metrics\": [{\"key\": \"acc\","
+                            + " \"value\": 0.9, \"timestamp\": 2000, \"step\": 1}], \"params\": [{\"key\": \"opt\", \"value\": \"adam\"}],"
+                            + " \"tags\": [{\"key\": \"t\", \"value\": \"1\"}]}"),
             e("POST /api/2.0/mlflow/runs/log-inputs", Rule.WRITE).body("{\"run_id\": \"${run}\", \"datasets\": []}"),
-            e("POST /api/2.0/mlflow/runs/search", Rule.READ).body("{\"experiment_ids\": [\"${experiment}\"]}")
+            e("POST /api/2.0/mlflow/runs/search", Rule.READ)
+                    .body("{\"experiment_ids\": [\"${experiment}\"]}")
                     .shows(s -> s.get("run")),
-            e("GET /api/2.0/mlflow/metrics/get-history", Rule.READ).query("run_id=${run}&metric_key=loss").shows(s -> "loss"),
+            e("GET /api/2.0/mlflow/metrics/get-history", Rule.READ)
+                    .query("run_id=${run}&metric_key=loss")
+                    .shows(s -> "loss"),
             e("POST /api/2.0/mlflow/logged-models/search", Rule.READ).body("{\"experiment_ids\": [\"${experiment}\"]}"),
-            e("GET /api/2.0/mlflow/artifacts/list", Rule.READ).query("run_id=${run}").shows(s -> s.get("artifact")),
+            e("GET /api/2.0/mlflow/artifacts/list", Rule.READ)
+                    .query("run_id=${run}")
+                    .shows(s -> s.get("artifact")),
             // the artifact proxy: paths are <experiment>/<run>/artifacts/<file>
-            e("PUT /api/2.0/mlflow-artifacts/artifacts/{path*}", Rule.WRITE).paramFrom("path", s -> artifactPath(s, "model.txt"))
+            e("PUT /api/2.0/mlflow-artifacts/artifacts/{path*}", Rule.WRITE)
+                    .paramFrom("path", s -> artifactPath(s, "model.txt"))
                     .body("weights"),
             e("GET /api/2.0/mlflow-artifacts/artifacts/{path*}", Rule.READ)
-                    .paramFrom("path", s -> artifactPath(s, s.get("artifact"))).shows(s -> ARTIFACT_TEXT),
+                    .paramFrom("path", s -> artifactPath(s, s.get("artifact")))
+                    .shows(s -> ARTIFACT_TEXT),
             e("DELETE /api/2.0/mlflow-artifacts/artifacts/{path*}", Rule.WRITE)
                     .paramFrom("path", s -> artifactPath(s, s.get("artifact"))),
-            e("GET /api/2.0/mlflow-artifacts/artifacts", Rule.READ).query("path=${experiment}/${run}/artifacts")
+            e("GET /api/2.0/mlflow-artifacts/artifacts", Rule.READ)
+                    .query("path=${experiment}/${run}/artifacts")
                     .shows(s -> s.get("artifact")),
             // multipart uploads are not implemented: who may upload learns so with MLflow's 501
-            e("POST /api/2.0/mlflow-artifacts/mpu/create/{path*}", Rule.WRITE).paramFrom("path", s -> artifactPath(s, "big.bin"))
-                    .body("{\"path\": \"big.bin\", \"num_parts\": 2}").allowedStatus(501),
-            e("POST /api/2.0/mlflow-artifacts/mpu/complete/{path*}", Rule.WRITE).paramFrom("path", s -> artifactPath(s, "big.bin"))
-                    .body("{\"path\": \"big.bin\", \"upload_id\": \"u\", \"parts\": []}").allowedStatus(501),
-            e("POST /api/2.0/mlflow-artifacts/mpu/abort/{path*}", Rule.WRITE).paramFrom("path", s -> artifactPath(s, "big.bin"))
-                    .body("{\"path\": \"big.bin\", \"upload_id\": \"u\"}").allowedStatus(501)));
+            e("POST /api/2.0/mlflow-artifacts/mpu/create/{path*}", Rule.WRITE)
+                    .paramFrom("path", s -> artifactPath(s, "big.bin"))
+                    .body("{\"path\": \"big.bin\", \"num_parts\": 2}")
+                    .allowedStatus(501),
+            e("POST /api/2.0/mlflow-artifacts/mpu/complete/{path*}", Rule.WRITE)
+                    .paramFrom("path", s -> artifactPath(s, "big.bin"))
+                    .body("{\"path\": \"big.bin\", \"upload_id\": \"u\", \"parts\": []}")
+                    .allowedStatus(501),
+            e("POST /api/2.0/mlflow-artifacts/mpu/abort/{path*}", Rule.WRITE)
+                    .paramFrom("path", s -> artifactPath(s, "big.bin"))
+                    .body("{\"path\": \"big.bin\", \"upload_id\": \"u\"}")
+                    .allowedStatus(501)));
 
     /**
      * MLflow's UI calls the tracking API under {@code /ajax-api/2.0/mlflow/} too: each alias gets the
@@ -322,18 +355,20 @@ class AccessMatrixTest {
                     for (Visibility v : Visibility.values()) {
                         for (Caller c : Caller.values()) {
                             Sample values = route.method().equals("GET") ? shared.get(v) : new Sample(f, v);
-                            String path = entry.path(values) + (entry.query == null ? "" : "?" + Entry.fill(entry.query, values));
+                            String path = entry.path(values)
+                                    + (entry.query == null ? "" : "?" + Entry.fill(entry.query, values));
                             String body = entry.body == null ? null : entry.body.apply(values);
-                            String user = c == Caller.ANONYMOUS ? null : c.name().toLowerCase();
+                            String user =
+                                    c == Caller.ANONYMOUS ? null : c.name().toLowerCase();
                             TeamServerFixture.Reply r = f.send(user, route.method(), path, body);
                             int want = expected(entry.rule, c, v, anonymousReads);
-                            String cell = route.method() + " " + path + " as " + c + " (" + v.id() + ", anonymous reads "
-                                    + (anonymousReads ? "on" : "off") + ")";
+                            String cell = route.method() + " " + path + " as " + c + " (" + v.id()
+                                    + ", anonymous reads " + (anonymousReads ? "on" : "off") + ")";
                             cells++;
                             if (want == 0 && entry.allowedStatus != 0) {
                                 if (r.status() != entry.allowedStatus) {
-                                    failures.add(cell + ": expected " + entry.allowedStatus + ", got " + r.status() + " "
-                                            + r.message());
+                                    failures.add(cell + ": expected " + entry.allowedStatus + ", got " + r.status()
+                                            + " " + r.message());
                                 }
                             } else if (r.status() >= 500) {
                                 failures.add(cell + ": " + r.status() + " " + r.body());
@@ -352,7 +387,8 @@ class AccessMatrixTest {
                                 String shown = entry.shows.apply(values);
                                 if (r.body().contains(shown) != mayRead) {
                                     failures.add(cell + ": the reply " + (mayRead ? "lacks " : "names ") + shown
-                                            + ", which the caller may " + (mayRead ? "" : "not ") + "read: " + r.body());
+                                            + ", which the caller may " + (mayRead ? "" : "not ") + "read: "
+                                            + r.body());
                                 }
                             }
                         }
@@ -374,8 +410,10 @@ class AccessMatrixTest {
                 if (p.contains("blob") || p.contains("{hash")) {
                     Entry e = table.get(key(route.method(), route.pattern()));
                     boolean scopedRule = e.rule == Rule.READ || e.rule == Rule.WRITE || e.rule == Rule.MANAGE;
-                    boolean scopedAccess = route.access() instanceof Access.Project || route.access() instanceof Access.Run
-                            || route.access() instanceof Access.Dataset || route.access() instanceof Access.InHandler;
+                    boolean scopedAccess = route.access() instanceof Access.Project
+                            || route.access() instanceof Access.Run
+                            || route.access() instanceof Access.Dataset
+                            || route.access() instanceof Access.InHandler;
                     if (!scopedRule || !scopedAccess) {
                         fail(route.method() + " " + route.pattern() + " serves blobs by hash alone (" + route.access()
                                 + ", " + e.rule + "): scope it by a run, project or dataset the caller may read");
@@ -396,7 +434,10 @@ class AccessMatrixTest {
                     stale.add(e.method + " " + e.pattern);
                 }
             }
-            assertEquals(Set.of(), stale, "entries for routes the server does not have: remove them from AccessMatrixTest.TABLE");
+            assertEquals(
+                    Set.of(),
+                    stale,
+                    "entries for routes the server does not have: remove them from AccessMatrixTest.TABLE");
         }
     }
 
@@ -438,8 +479,15 @@ class AccessMatrixTest {
         }
     }
 
-    private static void checkVisibilityChange(List<String> failures, String what, Caller c, Visibility from, Visibility to,
-                                              int want, TeamServerFixture.Reply r, Visibility now) {
+    private static void checkVisibilityChange(
+            List<String> failures,
+            String what,
+            Caller c,
+            Visibility from,
+            Visibility to,
+            int want,
+            TeamServerFixture.Reply r,
+            Visibility now) {
         String cell = what + " " + from.id() + " -> " + to.id() + " as " + c;
         if (want == 0 && (r.status() != 200 || now != to)) {
             failures.add(cell + ": expected the change, got " + r.status() + " " + r.message() + ", now " + now.id());
@@ -465,33 +513,63 @@ class AccessMatrixTest {
             String bobDataset = "bob-data-" + f.next();
             f.dataset(bobDataset, "other", Visibility.PRIVATE);
             Map<String, Function<String, TeamServerFixture.Reply>> probes = new LinkedHashMap<>();
-            probes.put("HEAD /api/v1/runs/{id}/blobs/{hash}",
+            probes.put(
+                    "HEAD /api/v1/runs/{id}/blobs/{hash}",
                     h -> f.send("other", "HEAD", "/api/v1/runs/" + bobRun + "/blobs/" + h, null));
-            probes.put("PUT /api/v1/runs/{id}/blobs/{hash}", h -> f.send("other", "PUT", "/api/v1/runs/" + bobRun + "/blobs/" + h,
-                    "not the content"));
-            probes.put("POST /api/v1/runs/{id}/batches", h -> f.send("other", "POST", "/api/v1/runs/" + bobRun + "/batches",
-                    "{\"files\": [{\"name\": \"stolen.bin\", \"hash\": \"" + h + "\", \"size\": 1, \"kind\": \"file\","
-                            + " \"created_at\": 1}]}"));
-            probes.put("GET /api/v1/runs/{id}/files/{name*}",
+            probes.put(
+                    "PUT /api/v1/runs/{id}/blobs/{hash}",
+                    h -> f.send("other", "PUT", "/api/v1/runs/" + bobRun + "/blobs/" + h, "not the content"));
+            probes.put(
+                    "POST /api/v1/runs/{id}/batches",
+                    h -> f.send(
+                            "other",
+                            "POST",
+                            "/api/v1/runs/" + bobRun + "/batches",
+                            "{\"files\": [{\"name\": \"stolen.bin\", \"hash\": \"" + h
+                                    + "\", \"size\": 1, \"kind\": \"file\"," + " \"created_at\": 1}]}"));
+            probes.put(
+                    "GET /api/v1/runs/{id}/files/{name*}",
                     h -> f.send("other", "GET", "/api/v1/runs/" + bobRun + "/files/stolen.bin", null));
             probes.put("GET /api/2.0/mlflow-artifacts/artifacts/{path*}", h -> {
                 ExperimentStore t = f.store.experiments().orElseThrow();
                 String project = f.store.run(bobRun).orElseThrow().project();
-                long exp = t.byProject(project).orElseGet(() -> t.create(project, project, "", Map.of(), 1, false)).id();
-                return f.send("other", "GET", "/api/2.0/mlflow-artifacts/artifacts/" + exp + "/" + bobRun
-                        + "/artifacts/stolen.bin", null);
+                long exp = t.byProject(project)
+                        .orElseGet(() -> t.create(project, project, "", Map.of(), 1, false))
+                        .id();
+                return f.send(
+                        "other",
+                        "GET",
+                        "/api/2.0/mlflow-artifacts/artifacts/" + exp + "/" + bobRun + "/artifacts/stolen.bin",
+                        null);
             });
-            probes.put("POST /api/v1/datasets/{name}/blobs/missing", h -> f.send("other", "POST",
-                    "/api/v1/datasets/" + bobDataset + "/blobs/missing", "{\"hashes\": [\"" + h + "\"]}"));
-            probes.put("POST /api/v1/datasets/{name}/blobs/fetch", h -> f.send("other", "POST",
-                    "/api/v1/datasets/" + bobDataset + "/blobs/fetch", "{\"hashes\": [\"" + h + "\"]}"));
-            probes.put("GET /api/v1/datasets/{name}/blobs/{hash}",
+            probes.put(
+                    "POST /api/v1/datasets/{name}/blobs/missing",
+                    h -> f.send(
+                            "other",
+                            "POST",
+                            "/api/v1/datasets/" + bobDataset + "/blobs/missing",
+                            "{\"hashes\": [\"" + h + "\"]}"));
+            probes.put(
+                    "POST /api/v1/datasets/{name}/blobs/fetch",
+                    h -> f.send(
+                            "other",
+                            "POST",
+                            "/api/v1/datasets/" + bobDataset + "/blobs/fetch",
+                            "{\"hashes\": [\"" + h + "\"]}"));
+            probes.put(
+                    "GET /api/v1/datasets/{name}/blobs/{hash}",
                     h -> f.send("other", "GET", "/api/v1/datasets/" + bobDataset + "/blobs/" + h, null));
-            probes.put("POST /api/v1/datasets/{name}/blobs", h -> f.send("other", "POST", "/api/v1/datasets/" + bobDataset
-                    + "/blobs", "keel-pack 1\n1\n" + h.substring("sha256:".length()) + " 3\nabc"));
+            probes.put(
+                    "POST /api/v1/datasets/{name}/blobs",
+                    h -> f.send(
+                            "other",
+                            "POST",
+                            "/api/v1/datasets/" + bobDataset + "/blobs",
+                            "keel-pack 1\n1\n" + h.substring("sha256:".length()) + " 3\nabc"));
             for (Route route : f.server.routes()) {
                 String p = route.pattern().toLowerCase();
-                if ((p.contains("blob") || p.contains("{hash")) && !probes.containsKey(key(route.method(), route.pattern()))) {
+                if ((p.contains("blob") || p.contains("{hash"))
+                        && !probes.containsKey(key(route.method(), route.pattern()))) {
                     failures.add(route.method() + " " + route.pattern() + " has no probe in"
                             + " aContentHashGrantsNothingOnAnyBlobRouteForAnyKindOfObject: add one");
                 }
@@ -628,13 +706,14 @@ class AccessMatrixTest {
                     // the MLflow experiment of the project, named like it (as MLflow's API names those it meets)
                     String named = get("project");
                     ExperimentStore t = f.store.experiments().orElseThrow();
-                    return Long.toString(t.byProject(named).orElseGet(() ->
-                            t.create(named, named, "", Map.of(), System.currentTimeMillis(), false)).id());
+                    return Long.toString(t.byProject(named)
+                            .orElseGet(() -> t.create(named, named, "", Map.of(), System.currentTimeMillis(), false))
+                            .id());
                 case "artifact":
                     String run = get("run");
                     try {
-                        String hash = new LocalBlobStore(f.home.blobs()).put(
-                                new ByteArrayInputStream(ARTIFACT_TEXT.getBytes(StandardCharsets.UTF_8)));
+                        String hash = new LocalBlobStore(f.home.blobs())
+                                .put(new ByteArrayInputStream(ARTIFACT_TEXT.getBytes(StandardCharsets.UTF_8)));
                         WriteBatch b = new WriteBatch();
                         b.addFile(new RunFile("weights.txt", hash, ARTIFACT_TEXT.length(), "artifact", 1000));
                         f.store.apply(run, b);
@@ -669,8 +748,8 @@ class AccessMatrixTest {
      * The name of a sample object (project, run, dataset) that the reply gives away to a caller who
      * may not read it and did not send it (e.g. the project behind an experiment id), or null.
      */
-    private static String leaked(Sample values, Caller c, Visibility v, boolean anonymousReads, String sent,
-                                 TeamServerFixture.Reply r) {
+    private static String leaked(
+            Sample values, Caller c, Visibility v, boolean anonymousReads, String sent, TeamServerFixture.Reply r) {
         if (expected(Rule.READ, c, v, anonymousReads) == 0) {
             return null;
         }
@@ -684,7 +763,8 @@ class AccessMatrixTest {
 
     /** Denied by access control: 401, 403, or the 404 that hides objects the caller may not see. */
     private static boolean denied(TeamServerFixture.Reply r) {
-        return r.status() == 401 || r.status() == 403
+        return r.status() == 401
+                || r.status() == 403
                 || (r.status() == 404 && r.message().contains("(or you may not see it)"));
     }
 

@@ -41,13 +41,17 @@ public final class ServerFixture implements AutoCloseable {
     }
 
     public Reply get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(server.url() + path)).GET().build());
+        return send(
+                HttpRequest.newBuilder(URI.create(server.url() + path)).GET().build());
     }
 
     public Reply send(String method, String path, String body) {
         return send(HttpRequest.newBuilder(URI.create(server.url() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json").build());
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json")
+                .build());
     }
 
     public Reply send(HttpRequest request) {

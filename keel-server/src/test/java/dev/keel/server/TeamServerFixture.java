@@ -50,14 +50,27 @@ public final class TeamServerFixture implements AutoCloseable {
         this.access = AccessStores.open(home.storeLocation());
         this.accounts = new Accounts(access);
         this.keys = Map.of(
-                "owner", accounts.createUser("owner", false, List.of("vision"), null).key(),
-                "member", accounts.createUser("member", false, List.of("vision"), null).key(),
-                "other", accounts.createUser("other", false, List.of("nlp"), null).key(),
+                "owner",
+                        accounts.createUser("owner", false, List.of("vision"), null)
+                                .key(),
+                "member",
+                        accounts.createUser("member", false, List.of("vision"), null)
+                                .key(),
+                "other",
+                        accounts.createUser("other", false, List.of("nlp"), null)
+                                .key(),
                 "admin", accounts.createUser("admin", true, List.of(), null).key());
-        this.server = KeelServer.team(store, new LocalBlobStore(home.blobs()), datasets, access,
+        this.server = KeelServer.team(
+                        store,
+                        new LocalBlobStore(home.blobs()),
+                        datasets,
+                        access,
                         ServerSettings.local(0).withAnonymousReads(anonymousReads))
-                .closeWithServer(store).closeWithServer(datasets).closeWithServer(access)
-                .build().start();
+                .closeWithServer(store)
+                .closeWithServer(datasets)
+                .closeWithServer(access)
+                .build()
+                .start();
     }
 
     /** A new number, for names that must not repeat. */
@@ -69,8 +82,26 @@ public final class TeamServerFixture implements AutoCloseable {
     public String projectWithRun(String project, String owner, Visibility visibility) {
         access.claimProject(project, owner, visibility, 1);
         String id = "r" + Integer.toString(next(), 36) + "x" + Integer.toString(project.hashCode() & 0xfff, 36);
-        store.createRun(new RunInfo(id, project, "run-" + id, "", owner, List.of(), "", RunState.RUNNING, 1000, 1000, 0, 0,
-                "", "host", 1, Map.of("lr", 0.1), Map.of()), Map.of());
+        store.createRun(
+                new RunInfo(
+                        id,
+                        project,
+                        "run-" + id,
+                        "",
+                        owner,
+                        List.of(),
+                        "",
+                        RunState.RUNNING,
+                        1000,
+                        1000,
+                        0,
+                        0,
+                        "",
+                        "host",
+                        1,
+                        Map.of("lr", 0.1),
+                        Map.of()),
+                Map.of());
         WriteBatch b = new WriteBatch();
         b.metrics.add("loss", 0, 1000, 0.5);
         b.state = RunState.FINISHED;
@@ -95,7 +126,9 @@ public final class TeamServerFixture implements AutoCloseable {
     /** Sends a request as {@code user} (null: anonymous) with a JSON body (null: none). */
     public Reply send(String user, String method, String path, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", "application/json");
         }

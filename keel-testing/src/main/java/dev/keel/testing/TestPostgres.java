@@ -25,8 +25,7 @@ public final class TestPostgres {
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
     private static EmbeddedPostgres server;
 
-    private TestPostgres() {
-    }
+    private TestPostgres() {}
 
     public static synchronized int port() {
         if (server == null) {
@@ -48,17 +47,23 @@ public final class TestPostgres {
                     .setDataDirectoryCustomizer(dir -> writeHba(dir.toPath()))
                     .start();
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("cannot start the embedded PostgreSQL for the tests (as root it needs"
-                    + " 'unshare -U' to work: user namespaces enabled in the container): " + e, e);
+            throw new IllegalStateException(
+                    "cannot start the embedded PostgreSQL for the tests (as root it needs"
+                            + " 'unshare -U' to work: user namespaces enabled in the container): " + e,
+                    e);
         }
     }
 
     private static void writeHba(Path dataDir) {
         try {
-            Files.writeString(dataDir.resolve("pg_hba.conf"), String.join("\n",
-                    "local all all trust",
-                    "host all postgres 127.0.0.1/32 trust",
-                    "host all all 127.0.0.1/32 scram-sha-256", ""));
+            Files.writeString(
+                    dataDir.resolve("pg_hba.conf"),
+                    String.join(
+                            "\n",
+                            "local all all trust",
+                            "host all postgres 127.0.0.1/32 trust",
+                            "host all all 127.0.0.1/32 scram-sha-256",
+                            ""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -78,7 +83,8 @@ public final class TestPostgres {
 
     /** Runs one statement as the superuser. */
     public static void execute(String sql) {
-        try (Connection c = DriverManager.getConnection(serverUrl()); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(serverUrl());
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(sql + ": " + e.getMessage(), e);

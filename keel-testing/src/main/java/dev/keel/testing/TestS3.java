@@ -37,7 +37,8 @@ public final class TestS3 implements AutoCloseable {
     public TestS3(Path dir, String bucket) throws Exception {
         this.bucket = bucket;
         Properties props = new Properties();
-        props.setProperty("jclouds.filesystem.basedir", Files.createDirectories(dir).toString());
+        props.setProperty(
+                "jclouds.filesystem.basedir", Files.createDirectories(dir).toString());
         context = ContextBuilder.newBuilder("filesystem").overrides(props).build(BlobStoreContext.class);
         context.getBlobStore().createContainerInLocation(null, bucket);
         proxy = S3Proxy.builder()
@@ -67,8 +68,15 @@ public final class TestS3 implements AutoCloseable {
 
     /** What keel-blob-s3 reads to reach the server: endpoint, region and credentials. */
     public Map<String, String> environment() {
-        return Map.of("KEEL_S3_ENDPOINT", endpoint.toString(), "KEEL_S3_REGION", REGION,
-                "AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+        return Map.of(
+                "KEEL_S3_ENDPOINT",
+                endpoint.toString(),
+                "KEEL_S3_REGION",
+                REGION,
+                "AWS_ACCESS_KEY_ID",
+                ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY",
+                SECRET_KEY);
     }
 
     @Override

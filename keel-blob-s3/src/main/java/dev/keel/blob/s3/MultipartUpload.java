@@ -34,8 +34,14 @@ final class MultipartUpload implements AutoCloseable {
     private final List<Future<CompletedPart>> parts = new ArrayList<>();
     private boolean completed;
 
-    private MultipartUpload(S3Client s3, String bucket, String key, String uploadId, ExecutorService pool, int inFlight,
-                            Consumer<byte[]> recycle) {
+    private MultipartUpload(
+            S3Client s3,
+            String bucket,
+            String key,
+            String uploadId,
+            ExecutorService pool,
+            int inFlight,
+            Consumer<byte[]> recycle) {
         this.s3 = s3;
         this.bucket = bucket;
         this.key = key;
@@ -46,8 +52,8 @@ final class MultipartUpload implements AutoCloseable {
     }
 
     /** {@code recycle} gets each part's buffer back once the part is sent, for the next part. */
-    static MultipartUpload start(S3Client s3, String bucket, String key, ExecutorService pool, int inFlight,
-                                 Consumer<byte[]> recycle) {
+    static MultipartUpload start(
+            S3Client s3, String bucket, String key, ExecutorService pool, int inFlight, Consumer<byte[]> recycle) {
         String id = s3.createMultipartUpload(r -> r.bucket(bucket).key(key)).uploadId();
         return new MultipartUpload(s3, bucket, key, id, pool, inFlight, recycle);
     }
@@ -64,10 +70,17 @@ final class MultipartUpload implements AutoCloseable {
         try {
             parts.add(pool.submit(() -> {
                 try {
-                    String etag = s3.uploadPart(r -> r.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
-                                    .contentLength((long) length),
-                            RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, length), length,
-                                    "application/octet-stream")).eTag();
+                    String etag = s3.uploadPart(
+                                    r -> r.bucket(bucket)
+                                            .key(key)
+                                            .uploadId(uploadId)
+                                            .partNumber(number)
+                                            .contentLength((long) length),
+                                    RequestBody.fromContentProvider(
+                                            () -> new ByteArrayInputStream(data, 0, length),
+                                            length,
+                                            "application/octet-stream"))
+                            .eTag();
                     return CompletedPart.builder().partNumber(number).eTag(etag).build();
                 } finally {
                     recycle.accept(data);
@@ -87,7 +100,9 @@ final class MultipartUpload implements AutoCloseable {
             done.add(await(f));
         }
         done.sort(Comparator.comparing(CompletedPart::partNumber));
-        s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)
+        s3.completeMultipartUpload(r -> r.bucket(bucket)
+                .key(key)
+                .uploadId(uploadId)
                 .multipartUpload(CompletedMultipartUpload.builder().parts(done).build()));
         completed = true;
     }

@@ -56,6 +56,7 @@ import java.util.stream.Stream;
 public final class S3BlobStore implements BlobStore, AutoCloseable {
     /** The largest object S3 copies in one request. */
     static final long MAX_SINGLE_COPY = 5L << 30;
+
     private static final long COPY_PART = 512L << 20;
     /** How old an unfinished upload in the temporary area must be before a gc aborts it. */
     public static final Duration UPLOAD_MAX_AGE = Duration.ofDays(1);
@@ -108,8 +109,7 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         }
         String tmpKey = prefix + "tmp/" + UUID.randomUUID();
         try {
-            long total = multipart(tmpKey, first, in, md, () -> {
-            });
+            long total = multipart(tmpKey, first, in, md, () -> {});
             String hash = Hashes.address(md.digest());
             String key = key(hash);
             if (!exists(key)) {
@@ -163,8 +163,8 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     private static void requireHash(String expected, MessageDigest md) {
         String actual = Hashes.address(md.digest());
         if (!actual.equals(expected)) {
-            throw KeelException.invalid("the bytes sent as " + expected + " hash to " + actual
-                    + "; nothing was stored, send them again");
+            throw KeelException.invalid(
+                    "the bytes sent as " + expected + " hash to " + actual + "; nothing was stored, send them again");
         }
     }
 
@@ -200,7 +200,8 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     /** The file's size, modification time and identity are still those it had when it was hashed. */
     private static void requireSameAttributes(Path file, String hash, BasicFileAttributes before) throws IOException {
         BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class);
-        if (now.size() != before.size() || !now.lastModifiedTime().equals(before.lastModifiedTime())
+        if (now.size() != before.size()
+                || !now.lastModifiedTime().equals(before.lastModifiedTime())
                 || !Objects.equals(now.fileKey(), before.fileKey())) {
             throw new IOException(file + " changed while it was being stored (hashed as " + hash
                     + "); nothing was stored: store it again once it is no longer being written");
@@ -268,8 +269,10 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     public Stream<String> list() throws IOException {
         String base = prefix + "sha256/";
         try {
-            return s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(base).maxKeys(options.listPageSize()))
-                    .contents().stream()
+            return s3
+                    .listObjectsV2Paginator(r -> r.bucket(bucket).prefix(base).maxKeys(options.listPageSize()))
+                    .contents()
+                    .stream()
                     .map(o -> toAddress(o.key().substring(base.length())))
                     .filter(a -> a != null);
         } catch (SdkException e) {
@@ -289,8 +292,8 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     @Override
     public int sweepTemporaries(long maxAgeMillis) throws IOException {
         Instant now = Instant.now();
-        return sweepTemporaries(now.minusMillis(maxAgeMillis),
-                now.minusMillis(Math.max(maxAgeMillis, UPLOAD_MAX_AGE.toMillis())));
+        return sweepTemporaries(
+                now.minusMillis(maxAgeMillis), now.minusMillis(Math.max(maxAgeMillis, UPLOAD_MAX_AGE.toMillis())));
     }
 
     /** As {@link #sweepTemporaries(long)}, for what under {@code tmp/} was written or started before {@code cutoff}. */
@@ -302,13 +305,15 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         String tmp = prefix + "tmp/";
         int removed = 0;
         try {
-            for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(tmp)).contents()) {
+            for (S3Object o :
+                    s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(tmp)).contents()) {
                 if (o.lastModified().isBefore(objectCutoff)) {
                     s3.deleteObject(r -> r.bucket(bucket).key(o.key()));
                     removed++;
                 }
             }
-            for (var u : s3.listMultipartUploadsPaginator(r -> r.bucket(bucket).prefix(tmp)).uploads()) {
+            for (var u : s3.listMultipartUploadsPaginator(r -> r.bucket(bucket).prefix(tmp))
+                    .uploads()) {
                 if (u.key().startsWith(tmp) && u.initiated().isBefore(uploadCutoff)) {
                     s3.abortMultipartUpload(r -> r.bucket(bucket).key(u.key()).uploadId(u.uploadId()));
                     removed++;
@@ -380,9 +385,10 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
 
     private void putSmall(String key, byte[] data, int length) throws IOException {
         try {
-            s3.putObject(r -> r.bucket(bucket).key(key).contentLength((long) length),
-                    RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, length), length,
-                            "application/octet-stream"));
+            s3.putObject(
+                    r -> r.bucket(bucket).key(key).contentLength((long) length),
+                    RequestBody.fromContentProvider(
+                            () -> new ByteArrayInputStream(data, 0, length), length, "application/octet-stream"));
         } catch (SdkException e) {
             throw failure("PUT", key, e);
         }
@@ -391,11 +397,15 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     /** Server-side copy; beyond S3's single-copy limit, a multipart copy of ranges. */
     private void copy(String from, String to, long size) throws IOException {
         if (size <= copyLimit) {
-            s3.copyObject(r -> r.sourceBucket(bucket).sourceKey(from).destinationBucket(bucket).destinationKey(to));
+            s3.copyObject(r -> r.sourceBucket(bucket)
+                    .sourceKey(from)
+                    .destinationBucket(bucket)
+                    .destinationKey(to));
             return;
         }
         long partSize = Math.max(S3Options.MIN_PART_SIZE, Math.min(COPY_PART, copyLimit));
-        String uploadId = s3.createMultipartUpload(r -> r.bucket(bucket).key(to)).uploadId();
+        String uploadId =
+                s3.createMultipartUpload(r -> r.bucket(bucket).key(to)).uploadId();
         boolean done = false;
         try {
             List<Future<CompletedPart>> parts = new ArrayList<>();
@@ -403,9 +413,15 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
                 int number = parts.size() + 1;
                 String range = "bytes=" + start + "-" + (Math.min(size, start + partSize) - 1);
                 parts.add(pool.submit(() -> {
-                    String etag = s3.uploadPartCopy(r -> r.sourceBucket(bucket).sourceKey(from)
-                            .destinationBucket(bucket).destinationKey(to).uploadId(uploadId)
-                            .partNumber(number).copySourceRange(range)).copyPartResult().eTag();
+                    String etag = s3.uploadPartCopy(r -> r.sourceBucket(bucket)
+                                    .sourceKey(from)
+                                    .destinationBucket(bucket)
+                                    .destinationKey(to)
+                                    .uploadId(uploadId)
+                                    .partNumber(number)
+                                    .copySourceRange(range))
+                            .copyPartResult()
+                            .eTag();
                     return CompletedPart.builder().partNumber(number).eTag(etag).build();
                 }));
             }
@@ -413,8 +429,8 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
             for (Future<CompletedPart> f : parts) {
                 completed.add(f.get());
             }
-            s3.completeMultipartUpload(r -> r.bucket(bucket).key(to).uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(completed)));
+            s3.completeMultipartUpload(
+                    r -> r.bucket(bucket).key(to).uploadId(uploadId).multipartUpload(m -> m.parts(completed)));
             done = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -449,8 +465,11 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
      * refused credentials, no answer) is a failure, never absence.
      */
     private static boolean absent(SdkException e) {
-        return e instanceof NoSuchKeyException || e instanceof S3Exception s && s.statusCode() == 404
-                && !(e instanceof NoSuchBucketException) && !"NoSuchBucket".equals(errorCode(s));
+        return e instanceof NoSuchKeyException
+                || e instanceof S3Exception s
+                        && s.statusCode() == 404
+                        && !(e instanceof NoSuchBucketException)
+                        && !"NoSuchBucket".equals(errorCode(s));
     }
 
     private static String errorCode(S3Exception e) {
@@ -474,8 +493,10 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     }
 
     private IOException failure(String what, String key, SdkException e) {
-        return new IOException("S3 " + what + " of " + url(key) + " failed: " + e.getMessage()
-                + " (check the bucket, KEEL_S3_ENDPOINT, KEEL_S3_REGION and the credentials)", e);
+        return new IOException(
+                "S3 " + what + " of " + url(key) + " failed: " + e.getMessage()
+                        + " (check the bucket, KEEL_S3_ENDPOINT, KEEL_S3_REGION and the credentials)",
+                e);
     }
 
     private String url(String key) {

@@ -15,8 +15,7 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 
 /** Builds the SDK client for a set of {@link S3Options}. */
 final class S3Clients {
-    private S3Clients() {
-    }
+    private S3Clients() {}
 
     static S3Client create(S3Options o) {
         return builder(o).build();
@@ -29,7 +28,8 @@ final class S3Clients {
                 // Plain request bodies: parts are in memory with a known length, so the aws-chunked
                 // framing buys nothing, and S3-compatible servers handle it unevenly (S3Proxy reads
                 // it a byte at a time).
-                .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
+                .serviceConfiguration(
+                        S3Configuration.builder().chunkedEncodingEnabled(false).build())
                 .credentialsProvider(credentials(o))
                 .httpClientBuilder(Apache5HttpClient.builder().maxConnections(Math.max(16, 4 * o.partsInFlight())))
                 // Keel verifies every byte by its SHA-256 address; the SDK's default extra
@@ -46,8 +46,9 @@ final class S3Clients {
         if (o.accessKeyId() == null) {
             return DefaultCredentialsProvider.builder().build();
         }
-        return StaticCredentialsProvider.create(o.sessionToken() == null
-                ? AwsBasicCredentials.create(o.accessKeyId(), o.secretAccessKey())
-                : AwsSessionCredentials.create(o.accessKeyId(), o.secretAccessKey(), o.sessionToken()));
+        return StaticCredentialsProvider.create(
+                o.sessionToken() == null
+                        ? AwsBasicCredentials.create(o.accessKeyId(), o.secretAccessKey())
+                        : AwsSessionCredentials.create(o.accessKeyId(), o.secretAccessKey(), o.sessionToken()));
     }
 }

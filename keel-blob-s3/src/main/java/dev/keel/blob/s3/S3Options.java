@@ -29,11 +29,21 @@ import java.util.regex.Pattern;
  * @param partsInFlight parts uploaded concurrently; memory used is about
  *                    {@code (partsInFlight + 1) * partSize}
  */
-public record S3Options(String bucket, String prefix, URI endpoint, String region, boolean pathStyle,
-                        String accessKeyId, String secretAccessKey, String sessionToken,
-                        int partSize, int partsInFlight, int listPageSize) {
+public record S3Options(
+        String bucket,
+        String prefix,
+        URI endpoint,
+        String region,
+        boolean pathStyle,
+        String accessKeyId,
+        String secretAccessKey,
+        String sessionToken,
+        int partSize,
+        int partsInFlight,
+        int listPageSize) {
     /** S3's own lower bound for every part but the last. */
     public static final int MIN_PART_SIZE = 5 << 20;
+
     public static final int DEFAULT_PART_SIZE = 8 << 20;
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
@@ -85,20 +95,30 @@ public record S3Options(String bucket, String prefix, URI endpoint, String regio
             try {
                 partSize = Math.multiplyExact(Integer.parseInt(partMb), 1 << 20);
             } catch (NumberFormatException | ArithmeticException e) {
-                throw KeelException.invalid("KEEL_S3_PART_SIZE_MB is '" + partMb + "': use a whole number of MiB, 5-1024");
+                throw KeelException.invalid(
+                        "KEEL_S3_PART_SIZE_MB is '" + partMb + "': use a whole number of MiB, 5-1024");
             }
         }
         URI endpointUri = null;
         if (endpoint != null) {
             endpointUri = URI.create(endpoint);
             if (endpointUri.getScheme() == null || endpointUri.getHost() == null) {
-                throw KeelException.invalid("KEEL_S3_ENDPOINT is '" + endpoint + "': use a URL such as http://127.0.0.1:9000");
+                throw KeelException.invalid(
+                        "KEEL_S3_ENDPOINT is '" + endpoint + "': use a URL such as http://127.0.0.1:9000");
             }
         }
-        return new S3Options(bucket, prefix, endpointUri, region == null ? "us-east-1" : region,
+        return new S3Options(
+                bucket,
+                prefix,
+                endpointUri,
+                region == null ? "us-east-1" : region,
                 pathStyle == null ? endpointUri != null : Boolean.parseBoolean(pathStyle),
-                blankToNull(env.get("AWS_ACCESS_KEY_ID")), blankToNull(env.get("AWS_SECRET_ACCESS_KEY")),
-                blankToNull(env.get("AWS_SESSION_TOKEN")), partSize, 2, 1000);
+                blankToNull(env.get("AWS_ACCESS_KEY_ID")),
+                blankToNull(env.get("AWS_SECRET_ACCESS_KEY")),
+                blankToNull(env.get("AWS_SESSION_TOKEN")),
+                partSize,
+                2,
+                1000);
     }
 
     /** {@code s3://bucket[/prefix]}, as users write it. */
@@ -107,30 +127,71 @@ public record S3Options(String bucket, String prefix, URI endpoint, String regio
     }
 
     public S3Options withEndpoint(URI newEndpoint, boolean newPathStyle) {
-        return new S3Options(bucket, prefix, newEndpoint, region, newPathStyle, accessKeyId, secretAccessKey,
-                sessionToken, partSize, partsInFlight, listPageSize);
+        return new S3Options(
+                bucket,
+                prefix,
+                newEndpoint,
+                region,
+                newPathStyle,
+                accessKeyId,
+                secretAccessKey,
+                sessionToken,
+                partSize,
+                partsInFlight,
+                listPageSize);
     }
 
     public S3Options withCredentials(String newAccessKeyId, String newSecretAccessKey) {
-        return new S3Options(bucket, prefix, endpoint, region, pathStyle, newAccessKeyId, newSecretAccessKey,
-                null, partSize, partsInFlight, listPageSize);
+        return new S3Options(
+                bucket,
+                prefix,
+                endpoint,
+                region,
+                pathStyle,
+                newAccessKeyId,
+                newSecretAccessKey,
+                null,
+                partSize,
+                partsInFlight,
+                listPageSize);
     }
 
     public S3Options withPrefix(String newPrefix) {
-        return new S3Options(bucket, newPrefix, endpoint, region, pathStyle, accessKeyId, secretAccessKey,
-                sessionToken, partSize, partsInFlight, listPageSize);
+        return new S3Options(
+                bucket,
+                newPrefix,
+                endpoint,
+                region,
+                pathStyle,
+                accessKeyId,
+                secretAccessKey,
+                sessionToken,
+                partSize,
+                partsInFlight,
+                listPageSize);
     }
 
     public S3Options withTransfer(int newPartSize, int newPartsInFlight, int newListPageSize) {
-        return new S3Options(bucket, prefix, endpoint, region, pathStyle, accessKeyId, secretAccessKey,
-                sessionToken, newPartSize, newPartsInFlight, newListPageSize);
+        return new S3Options(
+                bucket,
+                prefix,
+                endpoint,
+                region,
+                pathStyle,
+                accessKeyId,
+                secretAccessKey,
+                sessionToken,
+                newPartSize,
+                newPartsInFlight,
+                newListPageSize);
     }
 
     /** Never prints the secret: options end up in logs and error messages. */
     @Override
     public String toString() {
         return "S3Options[" + location() + ", endpoint=" + (endpoint == null ? "AWS" : endpoint) + ", region=" + region
-                + ", pathStyle=" + pathStyle + ", accessKeyId=" + (accessKeyId == null ? "(default chain)" : accessKeyId)
+                + ", pathStyle=" + pathStyle + ", accessKeyId="
+                + (accessKeyId == null ? "(default chain)" : accessKeyId)
                 + ", partSize=" + partSize + ", partsInFlight=" + partsInFlight + "]";
     }
 

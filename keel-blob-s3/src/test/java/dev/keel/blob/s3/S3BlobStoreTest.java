@@ -39,8 +39,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The blob store contract against a real S3 protocol server, plus what only S3 has. */
 class S3BlobStoreTest extends BlobStoreContractTest {
     private static final AtomicInteger PREFIXES = new AtomicInteger();
+
     @TempDir
     static Path serverDir;
+
     private static S3ProxyServer server;
     private static S3Client raw;
 
@@ -82,7 +84,8 @@ class S3BlobStoreTest extends BlobStoreContractTest {
     @Override
     protected void flipByte(String hash, long offset) {
         String key = s3store.key(hash);
-        byte[] data = raw.getObjectAsBytes(r -> r.bucket(S3ProxyServer.BUCKET).key(key)).asByteArray();
+        byte[] data = raw.getObjectAsBytes(r -> r.bucket(S3ProxyServer.BUCKET).key(key))
+                .asByteArray();
         data[(int) offset] ^= 0x01;
         raw.putObject(r -> r.bucket(S3ProxyServer.BUCKET).key(key), RequestBody.fromBytes(data));
     }
@@ -91,8 +94,11 @@ class S3BlobStoreTest extends BlobStoreContractTest {
     protected void assertNoTemporaries() {
         List<String> leftovers = keysUnder(options.prefix() + "tmp/");
         assertEquals(List.of(), leftovers, "temporary objects left");
-        var uploads = raw.listMultipartUploads(r -> r.bucket(S3ProxyServer.BUCKET).prefix(options.prefix())).uploads();
-        assertEquals(List.of(), uploads.stream().map(u -> u.key()).collect(Collectors.toList()), "unfinished uploads left");
+        var uploads = raw.listMultipartUploads(
+                        r -> r.bucket(S3ProxyServer.BUCKET).prefix(options.prefix()))
+                .uploads();
+        assertEquals(
+                List.of(), uploads.stream().map(u -> u.key()).collect(Collectors.toList()), "unfinished uploads left");
     }
 
     @Override
@@ -109,7 +115,8 @@ class S3BlobStoreTest extends BlobStoreContractTest {
     void blobsLiveUnderThePrefixInTheLocalLayout() throws IOException {
         String hash = store.put(new ByteArrayInputStream(new byte[] {42}));
         String hex = Hashes.hex(hash);
-        assertEquals(List.of(options.prefix() + "sha256/" + hex.substring(0, 2) + "/" + hex.substring(2)),
+        assertEquals(
+                List.of(options.prefix() + "sha256/" + hex.substring(0, 2) + "/" + hex.substring(2)),
                 keysUnder(options.prefix()));
     }
 
@@ -180,8 +187,11 @@ class S3BlobStoreTest extends BlobStoreContractTest {
         S3Options bad = options.withCredentials(S3ProxyServer.ACCESS_KEY, "not-the-secret");
         try (S3BlobStore wrong = new S3BlobStore(bad)) {
             IOException e = assertThrows(IOException.class, () -> wrong.put(new ByteArrayInputStream(new byte[] {1})));
-            assertTrue(e.getMessage().startsWith("S3 HEAD of s3://keel-test/" + options.prefix() + "sha256/"), e.getMessage());
-            assertTrue(e.getMessage().endsWith("(check the bucket, KEEL_S3_ENDPOINT, KEEL_S3_REGION and the credentials)"),
+            assertTrue(
+                    e.getMessage().startsWith("S3 HEAD of s3://keel-test/" + options.prefix() + "sha256/"),
+                    e.getMessage());
+            assertTrue(
+                    e.getMessage().endsWith("(check the bucket, KEEL_S3_ENDPOINT, KEEL_S3_REGION and the credentials)"),
                     e.getMessage());
         }
     }
@@ -262,7 +272,8 @@ class S3BlobStoreTest extends BlobStoreContractTest {
 
     private List<String> uploadsUnder(String keyPrefix) {
         return raw.listMultipartUploads(r -> r.bucket(S3ProxyServer.BUCKET).prefix(keyPrefix)).uploads().stream()
-                .map(u -> u.key()).collect(Collectors.toList());
+                .map(u -> u.key())
+                .collect(Collectors.toList());
     }
 
     /** The bytes, stopping once {@code pauseAt} of them were read until the test resumes it. */
@@ -314,12 +325,15 @@ class S3BlobStoreTest extends BlobStoreContractTest {
     }
 
     private Map<String, Integer> snapshot() {
-        return requests.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get()));
+        return requests.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get()));
     }
 
     private static List<String> keysUnder(String prefix) {
         return raw.listObjectsV2Paginator(r -> r.bucket(S3ProxyServer.BUCKET).prefix(prefix)).contents().stream()
-                .map(S3Object::key).filter(k -> !k.endsWith("/")) // folder markers of the filesystem back end
-                .sorted().collect(Collectors.toList());
+                .map(S3Object::key)
+                .filter(k -> !k.endsWith("/")) // folder markers of the filesystem back end
+                .sorted()
+                .collect(Collectors.toList());
     }
 }

@@ -14,16 +14,16 @@ import java.nio.file.Path;
  * Prints upload/download MB/s of one generated blob and the latency of small puts.
  */
 public final class S3BlobThroughput {
-    private S3BlobThroughput() {
-    }
+    private S3BlobThroughput() {}
 
     public static void main(String[] args) throws Exception {
         long mib = args.length > 0 ? Long.parseLong(args[0]) : 1024;
-        Path dir = Files.createTempDirectory(args.length > 1 ? Path.of(args[1]) : Path.of(System.getProperty("java.io.tmpdir")), "s3bench");
+        Path dir = Files.createTempDirectory(
+                args.length > 1 ? Path.of(args[1]) : Path.of(System.getProperty("java.io.tmpdir")), "s3bench");
         long size = mib << 20;
         try (S3ProxyServer server = new S3ProxyServer(dir);
-             S3BlobStore store = new S3BlobStore(S3Options.fromLocation("s3://" + S3ProxyServer.BUCKET + "/bench",
-                     server.environment()))) {
+                S3BlobStore store = new S3BlobStore(
+                        S3Options.fromLocation("s3://" + S3ProxyServer.BUCKET + "/bench", server.environment()))) {
             long t0 = System.nanoTime();
             int n = 200;
             for (int i = 0; i < n; i++) {
@@ -34,8 +34,13 @@ public final class S3BlobThroughput {
             long t1 = System.nanoTime();
             String hash = store.put(new GeneratedStream(42, size));
             double up = (System.nanoTime() - t1) / 1e9;
-            System.out.printf("upload stream %d MiB: %.1f s, %.0f MB/s (parts of %d MiB, %d in flight; includes hashing, server-side copy)%n",
-                    mib, up, size / 1e6 / up, store.options().partSize() >> 20, store.options().partsInFlight());
+            System.out.printf(
+                    "upload stream %d MiB: %.1f s, %.0f MB/s (parts of %d MiB, %d in flight; includes hashing, server-side copy)%n",
+                    mib,
+                    up,
+                    size / 1e6 / up,
+                    store.options().partSize() >> 20,
+                    store.options().partsInFlight());
 
             long t2 = System.nanoTime();
             var md = Hashes.sha256();
@@ -46,16 +51,23 @@ public final class S3BlobThroughput {
                 }
             }
             double down = (System.nanoTime() - t2) / 1e9;
-            System.out.printf("download %d MiB verified: %.1f s, %.0f MB/s (%s)%n", mib, down, size / 1e6 / down,
+            System.out.printf(
+                    "download %d MiB verified: %.1f s, %.0f MB/s (%s)%n",
+                    mib,
+                    down,
+                    size / 1e6 / down,
                     Hashes.address(md.digest()).equals(hash) ? "hash ok" : "HASH MISMATCH");
 
             store.delete(hash);
             long t4 = System.nanoTime();
             store.put(new GeneratedStream(42, size), hash);
             double upKnown = (System.nanoTime() - t4) / 1e9;
-            System.out.printf("upload stream %d MiB with its hash known: %.1f s, %.0f MB/s (parts straight to the address,"
-                    + " no copy: what a dataset upload does)%n", mib, upKnown, size / 1e6 / upKnown);
-            try (S3BlobStore wide = new S3BlobStore(store.options().withPrefix("bench4")
+            System.out.printf(
+                    "upload stream %d MiB with its hash known: %.1f s, %.0f MB/s (parts straight to the address,"
+                            + " no copy: what a dataset upload does)%n",
+                    mib, upKnown, size / 1e6 / upKnown);
+            try (S3BlobStore wide = new S3BlobStore(store.options()
+                    .withPrefix("bench4")
                     .withTransfer(store.options().partSize(), 4, 1000))) {
                 long t5 = System.nanoTime();
                 wide.put(new GeneratedStream(42, size), hash);
@@ -69,7 +81,8 @@ public final class S3BlobThroughput {
             long t3 = System.nanoTime();
             store.putFile(file);
             double upFile = (System.nanoTime() - t3) / 1e9;
-            System.out.printf("upload file %d MiB: %.1f s, %.0f MB/s (hash first, then parts straight to the address)%n",
+            System.out.printf(
+                    "upload file %d MiB: %.1f s, %.0f MB/s (hash first, then parts straight to the address)%n",
                     mib, upFile, size / 1e6 / upFile);
         }
     }

@@ -29,9 +29,19 @@ class S3OptionsTest {
 
     @Test
     void environmentConfiguresEndpointRegionPathStyleAndCredentials() {
-        S3Options o = S3Options.fromLocation("s3://ml-team/keel/blobs/", Map.of(
-                "KEEL_S3_ENDPOINT", "http://127.0.0.1:9000", "AWS_REGION", "eu-west-3",
-                "AWS_ACCESS_KEY_ID", "AKIA1", "AWS_SECRET_ACCESS_KEY", "s3cr3t", "KEEL_S3_PART_SIZE_MB", "16"));
+        S3Options o = S3Options.fromLocation(
+                "s3://ml-team/keel/blobs/",
+                Map.of(
+                        "KEEL_S3_ENDPOINT",
+                        "http://127.0.0.1:9000",
+                        "AWS_REGION",
+                        "eu-west-3",
+                        "AWS_ACCESS_KEY_ID",
+                        "AKIA1",
+                        "AWS_SECRET_ACCESS_KEY",
+                        "s3cr3t",
+                        "KEEL_S3_PART_SIZE_MB",
+                        "16"));
         assertEquals("keel/blobs/", o.prefix());
         assertEquals(URI.create("http://127.0.0.1:9000"), o.endpoint());
         assertEquals("eu-west-3", o.region());
@@ -40,37 +50,53 @@ class S3OptionsTest {
         assertEquals(16 << 20, o.partSize());
         assertEquals("s3://ml-team/keel/blobs", o.location());
 
-        S3Options explicit = S3Options.fromLocation("s3://ml-team", Map.of("KEEL_S3_ENDPOINT", "http://minio:9000",
-                "KEEL_S3_PATH_STYLE", "false", "KEEL_S3_REGION", "auto", "AWS_REGION", "eu-west-3"));
+        S3Options explicit = S3Options.fromLocation(
+                "s3://ml-team",
+                Map.of(
+                        "KEEL_S3_ENDPOINT",
+                        "http://minio:9000",
+                        "KEEL_S3_PATH_STYLE",
+                        "false",
+                        "KEEL_S3_REGION",
+                        "auto",
+                        "AWS_REGION",
+                        "eu-west-3"));
         assertFalse(explicit.pathStyle());
         assertEquals("auto", explicit.region(), "KEEL_S3_REGION wins over AWS_REGION");
     }
 
     @Test
     void theSecretNeverAppearsInText() {
-        S3Options o = S3Options.fromLocation("s3://ml-team", Map.of("AWS_ACCESS_KEY_ID", "AKIA1",
-                "AWS_SECRET_ACCESS_KEY", "very-secret-value"));
+        S3Options o = S3Options.fromLocation(
+                "s3://ml-team", Map.of("AWS_ACCESS_KEY_ID", "AKIA1", "AWS_SECRET_ACCESS_KEY", "very-secret-value"));
         assertFalse(o.toString().contains("very-secret-value"), o.toString());
         assertTrue(o.toString().contains("AKIA1"));
     }
 
     @Test
     void badSettingsNameTheProblemAndTheFix() {
-        assertEquals("'s3:/ml-team' is not an S3 location: expected s3://bucket[/prefix]",
+        assertEquals(
+                "'s3:/ml-team' is not an S3 location: expected s3://bucket[/prefix]",
                 message(() -> S3Options.fromLocation("s3:/ml-team", Map.of())));
-        assertEquals("'ML_Team' is not an S3 bucket name: use 3-63 characters of a-z, 0-9, '.' and '-',"
+        assertEquals(
+                "'ML_Team' is not an S3 bucket name: use 3-63 characters of a-z, 0-9, '.' and '-',"
                         + " starting and ending with a letter or digit",
                 message(() -> S3Options.fromLocation("s3://ML_Team/x", Map.of())));
-        assertEquals("S3 prefix 'a/../b' has an empty, '.' or '..' segment: use a/b/c",
+        assertEquals(
+                "S3 prefix 'a/../b' has an empty, '.' or '..' segment: use a/b/c",
                 message(() -> S3Options.fromLocation("s3://ml-team/a/../b", Map.of())));
-        assertEquals("S3 credentials are incomplete: set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY,"
+        assertEquals(
+                "S3 credentials are incomplete: set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY,"
                         + " or neither to use the AWS default chain",
                 message(() -> S3Options.fromLocation("s3://ml-team", Map.of("AWS_ACCESS_KEY_ID", "AKIA1"))));
-        assertEquals("KEEL_S3_PATH_STYLE is 'yes': use true or false",
+        assertEquals(
+                "KEEL_S3_PATH_STYLE is 'yes': use true or false",
                 message(() -> S3Options.fromLocation("s3://ml-team", Map.of("KEEL_S3_PATH_STYLE", "yes"))));
-        assertEquals("S3 part size 1048576 is out of range: use 5 MiB to 1 GiB",
+        assertEquals(
+                "S3 part size 1048576 is out of range: use 5 MiB to 1 GiB",
                 message(() -> S3Options.fromLocation("s3://ml-team", Map.of("KEEL_S3_PART_SIZE_MB", "1"))));
-        assertEquals("KEEL_S3_ENDPOINT is 'localhost:9000': use a URL such as http://127.0.0.1:9000",
+        assertEquals(
+                "KEEL_S3_ENDPOINT is 'localhost:9000': use a URL such as http://127.0.0.1:9000",
                 message(() -> S3Options.fromLocation("s3://ml-team", Map.of("KEEL_S3_ENDPOINT", "localhost:9000"))));
     }
 

@@ -31,8 +31,18 @@ final class S3ProxyServer implements AutoCloseable {
     }
 
     S3Options options(String prefix) {
-        return new S3Options(BUCKET, prefix, endpoint, TestS3.REGION, true, ACCESS_KEY, SECRET_KEY, null,
-                S3Options.MIN_PART_SIZE, 2, 1000);
+        return new S3Options(
+                BUCKET,
+                prefix,
+                endpoint,
+                TestS3.REGION,
+                true,
+                ACCESS_KEY,
+                SECRET_KEY,
+                null,
+                S3Options.MIN_PART_SIZE,
+                2,
+                1000);
     }
 
     Map<String, String> environment() {

@@ -44,9 +44,11 @@ public final class DataAccess {
 
     /** The engine; fails naming the folder and the fix when nothing was recorded there. */
     public Datasets openExisting() {
-        return openIfExists().orElseThrow(() -> KeelException.notFound("no Keel store at " + access.home().database()
-                + ": no dataset was added there yet ('keel data add NAME PATH' adds one), or point KEEL_HOME"
-                + " (or --home) at the .keel folder that holds your datasets"));
+        return openIfExists()
+                .orElseThrow(() -> KeelException.notFound(
+                        "no Keel store at " + access.home().database()
+                                + ": no dataset was added there yet ('keel data add NAME PATH' adds one), or point KEEL_HOME"
+                                + " (or --home) at the .keel folder that holds your datasets"));
     }
 
     /**
@@ -88,11 +90,12 @@ public final class DataAccess {
     public static Map<String, List<RunInput>> inputsByRun(Datasets data) {
         Map<String, List<RunInput>> out = new LinkedHashMap<>();
         // Per version, not per run: there are far fewer versions than runs in a big table.
-        data.list().forEach(d -> data.log(d.dataset().name()).forEach(v -> {
-            for (RunInput in : data.usesOf(v.ref())) {
-                out.computeIfAbsent(in.runId(), k -> new ArrayList<>()).add(in);
-            }
-        }));
+        data.list()
+                .forEach(d -> data.log(d.dataset().name()).forEach(v -> {
+                    for (RunInput in : data.usesOf(v.ref())) {
+                        out.computeIfAbsent(in.runId(), k -> new ArrayList<>()).add(in);
+                    }
+                }));
         out.values().forEach(l -> l.sort((a, b) -> a.ref().compareTo(b.ref())));
         return out;
     }

@@ -47,7 +47,11 @@ public record ResumePlan(String runId, List<String> command, Path workingDir, Ma
             throw KeelException.invalid("run " + run.id() + " ran in " + wd + ", which no longer exists: "
                     + "start its program yourself with KEEL_RESUME=" + run.id() + " set");
         }
-        return new ResumePlan(run.id(), command, wd, Map.of("KEEL_RESUME", run.id(), "KEEL_HOME", home.root().toString()));
+        return new ResumePlan(
+                run.id(),
+                command,
+                wd,
+                Map.of("KEEL_RESUME", run.id(), "KEEL_HOME", home.root().toString()));
     }
 
     /**
@@ -60,7 +64,9 @@ public record ResumePlan(String runId, List<String> command, Path workingDir, Ma
         String classPath = null;
         boolean options = false;
         int i = 1;
-        while (i < command.size() && command.get(i).startsWith("-") && !command.get(i).equals("-jar")) {
+        while (i < command.size()
+                && command.get(i).startsWith("-")
+                && !command.get(i).equals("-jar")) {
             String w = command.get(i);
             if (CLASS_PATH_OPTIONS.contains(w) && i + 1 < command.size()) {
                 int n = command.get(i + 1).split(File.pathSeparator, -1).length;
@@ -101,6 +107,14 @@ public record ResumePlan(String runId, List<String> command, Path workingDir, Ma
     }
 
     private static final Set<String> CLASS_PATH_OPTIONS = Set.of("-cp", "-classpath", "--class-path");
-    private static final Set<String> OPTIONS_WITH_A_VALUE = Set.of("--add-opens", "--add-exports", "--add-reads",
-            "--add-modules", "--module-path", "-p", "--patch-module", "--limit-modules", "--upgrade-module-path");
+    private static final Set<String> OPTIONS_WITH_A_VALUE = Set.of(
+            "--add-opens",
+            "--add-exports",
+            "--add-reads",
+            "--add-modules",
+            "--module-path",
+            "-p",
+            "--patch-module",
+            "--limit-modules",
+            "--upgrade-module-path");
 }

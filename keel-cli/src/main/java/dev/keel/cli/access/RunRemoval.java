@@ -13,8 +13,7 @@ import java.util.stream.Stream;
 
 /** Deletes a run from the store and its folder (event log, lock) from the Keel home. */
 public final class RunRemoval {
-    private RunRemoval() {
-    }
+    private RunRemoval() {}
 
     /**
      * Deletes the store's rows first: once they are gone the run is gone for every reader, and a
@@ -32,9 +31,12 @@ public final class RunRemoval {
                 Files.deleteIfExists(p);
             }
         } catch (IOException e) {
-            throw new KeelException(KeelException.ErrorCode.STORAGE_FAILURE, "run " + runId
-                    + " was deleted from the store but its folder " + dir + " could not be removed (" + e
-                    + "): delete that folder by hand", e);
+            throw new KeelException(
+                    KeelException.ErrorCode.STORAGE_FAILURE,
+                    "run " + runId
+                            + " was deleted from the store but its folder " + dir + " could not be removed (" + e
+                            + "): delete that folder by hand",
+                    e);
         }
     }
 }

@@ -25,7 +25,8 @@ public record ServerTarget(String url, String apiKey) {
     static ServerTarget resolve(String urlArgument, Map<String, String> env, Path userHome) {
         String url = urlArgument != null && !urlArgument.isBlank() ? urlArgument.strip() : env.get("KEEL_URL");
         if (url == null || url.isBlank()) {
-            throw KeelException.invalid("no server given: pass its URL (e.g. http://keel.example:7080) or set KEEL_URL");
+            throw KeelException.invalid(
+                    "no server given: pass its URL (e.g. http://keel.example:7080) or set KEEL_URL");
         }
         url = url.strip();
         if (!url.startsWith("http://") && !url.startsWith("https://")) {

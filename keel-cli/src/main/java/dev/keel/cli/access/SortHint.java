@@ -14,8 +14,7 @@ import java.util.Optional;
  * but almost never meant.
  */
 public final class SortHint {
-    private SortHint() {
-    }
+    private SortHint() {}
 
     public static Optional<String> check(SortKey key, List<RunInfo> runs) {
         Field field = key.field();
@@ -28,8 +27,10 @@ public final class SortHint {
         }
         String other = config ? "summary." + field.path() : "config." + field.path();
         boolean otherExists = runs.stream().anyMatch(r -> has(config ? r.summary() : r.config(), field.path()));
-        return Optional.of("no listed run has " + field + (otherExists ? "; did you mean --sort "
-                + (key.descending() ? "-" : "") + other + "?" : "; the order is the default (newest first)"));
+        return Optional.of("no listed run has " + field
+                + (otherExists
+                        ? "; did you mean --sort " + (key.descending() ? "-" : "") + other + "?"
+                        : "; the order is the default (newest first)"));
     }
 
     private static boolean has(Map<String, Object> tree, String path) {

@@ -30,7 +30,8 @@ public final class StoreAccess {
 
     /** {@code --home} when given, else {@code KEEL_HOME}, the nearest {@code .keel}, or {@code ~/.keel}. */
     public static StoreAccess of(Path homeOption) {
-        return new StoreAccess(homeOption != null ? new KeelHome(homeOption) : KeelHome.resolve(), serverFromEnvironment());
+        return new StoreAccess(
+                homeOption != null ? new KeelHome(homeOption) : KeelHome.resolve(), serverFromEnvironment());
     }
 
     /**
@@ -81,17 +82,20 @@ public final class StoreAccess {
 
     /** The store; fails with a clear message when there is none or it cannot be opened. */
     public Store openExisting() {
-        return openIfExists().orElseThrow(() -> KeelException.notFound("no Keel store at " + home.database()
-                + ": nothing was recorded there yet (run './keel demo' or a training program), or point"
-                + " KEEL_HOME (or --home) at the .keel folder that holds your runs"));
+        return openIfExists()
+                .orElseThrow(() -> KeelException.notFound("no Keel store at " + home.database()
+                        + ": nothing was recorded there yet (run './keel demo' or a training program), or point"
+                        + " KEEL_HOME (or --home) at the .keel folder that holds your runs"));
     }
 
     private Store open() {
         Path db = home.database();
         if (!Files.isReadable(db)) {
-            throw new KeelException(KeelException.ErrorCode.STORAGE_FAILURE, "cannot read the Keel store " + db
-                    + ": the file is not readable by this user; fix its permissions (chmod u+rw " + db
-                    + ") or point KEEL_HOME at another .keel folder");
+            throw new KeelException(
+                    KeelException.ErrorCode.STORAGE_FAILURE,
+                    "cannot read the Keel store " + db
+                            + ": the file is not readable by this user; fix its permissions (chmod u+rw " + db
+                            + ") or point KEEL_HOME at another .keel folder");
         }
         try {
             return Stores.open(home.storeLocation());
@@ -101,10 +105,12 @@ public final class StoreAccess {
         } catch (RuntimeException e) {
             String fix = Files.isWritable(home.root()) && Files.isWritable(db)
                     ? "check that it is a Keel database and not damaged (a copy can be inspected with sqlite3)"
-                    : "the folder or file is read-only: make " + home.root() + " writable (chmod -R u+w "
-                    + home.root() + ") or point KEEL_HOME at a writable copy";
-            throw new KeelException(KeelException.ErrorCode.STORAGE_FAILURE, "cannot open the Keel store " + db
-                    + " (" + e.getMessage() + "): " + fix, e);
+                    : "the folder or file is read-only: make " + home.root() + " writable (chmod -R u+w " + home.root()
+                            + ") or point KEEL_HOME at a writable copy";
+            throw new KeelException(
+                    KeelException.ErrorCode.STORAGE_FAILURE,
+                    "cannot open the Keel store " + db + " (" + e.getMessage() + "): " + fix,
+                    e);
         }
     }
 }

@@ -25,8 +25,8 @@ import java.util.function.Consumer;
  */
 public final class ExampleBuild {
     // Build output, data, and modules the example does not use (a CLI change needs no example rebuild).
-    private static final Set<String> SKIPPED_DIRS = Set.of("target", ".git", ".keel", "node_modules", "bench",
-            "artifacts", ".idea", "keel-cli", "keel-blob-s3");
+    private static final Set<String> SKIPPED_DIRS = Set.of(
+            "target", ".git", ".keel", "node_modules", "bench", "artifacts", ".idea", "keel-cli", "keel-blob-s3");
     private final KeelCheckout checkout;
 
     public ExampleBuild(KeelCheckout checkout) {
@@ -39,8 +39,18 @@ public final class ExampleBuild {
 
     /** The Maven command that compiles the example and writes its class path, run in the checkout's root. */
     public List<String> mavenCommand() {
-        return List.of("mvn", "-q", "-B", "-pl", KeelCheckout.EXAMPLE, "-am", "-DskipTests", "compile",
-                "dependency:build-classpath", "-DincludeScope=runtime", "-Dmdep.outputFile=target/runtime-classpath.txt");
+        return List.of(
+                "mvn",
+                "-q",
+                "-B",
+                "-pl",
+                KeelCheckout.EXAMPLE,
+                "-am",
+                "-DskipTests",
+                "compile",
+                "dependency:build-classpath",
+                "-DincludeScope=runtime",
+                "-Dmdep.outputFile=target/runtime-classpath.txt");
     }
 
     /** True when the class path file is missing or a Java source, pom or resource is newer. */
@@ -55,14 +65,17 @@ public final class ExampleBuild {
             Files.walkFileTree(checkout.root(), new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    return !dir.equals(checkout.root()) && SKIPPED_DIRS.contains(dir.getFileName().toString())
-                            ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                    return !dir.equals(checkout.root())
+                                    && SKIPPED_DIRS.contains(dir.getFileName().toString())
+                            ? FileVisitResult.SKIP_SUBTREE
+                            : FileVisitResult.CONTINUE;
                 }
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                     String name = file.getFileName().toString();
-                    boolean source = name.endsWith(".java") || name.equals("pom.xml")
+                    boolean source = name.endsWith(".java")
+                            || name.equals("pom.xml")
                             || file.toString().contains("/src/main/resources/");
                     if (source && attrs.lastModifiedTime().compareTo(built) > 0) {
                         newer[0] = true;
@@ -86,23 +99,34 @@ public final class ExampleBuild {
         try {
             Path log = Files.createTempFile("keel-example-build", ".log");
             try {
-                Process p = new ProcessBuilder(mavenCommand()).directory(checkout.root().toFile())
-                        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                Process p = new ProcessBuilder(mavenCommand())
+                        .directory(checkout.root().toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
                 int code = p.waitFor();
                 if (code != 0 || !Files.isRegularFile(classpathFile())) {
-                    throw new KeelException(KeelException.ErrorCode.INTERNAL_ERROR, "building " + KeelCheckout.EXAMPLE
-                            + " failed (exit " + code + "):\n" + tail(Files.readString(log)) + "\nfix the build ("
-                            + String.join(" ", mavenCommand()) + " in " + checkout.root() + "), then run the demo again");
+                    throw new KeelException(
+                            KeelException.ErrorCode.INTERNAL_ERROR,
+                            "building " + KeelCheckout.EXAMPLE
+                                    + " failed (exit " + code + "):\n" + tail(Files.readString(log))
+                                    + "\nfix the build ("
+                                    + String.join(" ", mavenCommand()) + " in " + checkout.root()
+                                    + "), then run the demo again");
                 }
             } finally {
                 Files.deleteIfExists(log);
             }
         } catch (IOException e) {
-            throw new KeelException(KeelException.ErrorCode.INTERNAL_ERROR, "cannot run Maven to build "
-                    + KeelCheckout.EXAMPLE + " (" + e.getMessage() + "): install it (sudo apt-get install maven)", e);
+            throw new KeelException(
+                    KeelException.ErrorCode.INTERNAL_ERROR,
+                    "cannot run Maven to build " + KeelCheckout.EXAMPLE + " (" + e.getMessage()
+                            + "): install it (sudo apt-get install maven)",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new KeelException(KeelException.ErrorCode.INTERNAL_ERROR, "interrupted while building " + KeelCheckout.EXAMPLE);
+            throw new KeelException(
+                    KeelException.ErrorCode.INTERNAL_ERROR, "interrupted while building " + KeelCheckout.EXAMPLE);
         }
     }
 

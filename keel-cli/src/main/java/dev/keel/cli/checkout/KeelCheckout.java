@@ -28,19 +28,25 @@ public record KeelCheckout(Path root) {
         }
         Path jar;
         try {
-            jar = Path.of(KeelCheckout.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            jar = Path.of(KeelCheckout.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
         } catch (URISyntaxException | RuntimeException e) {
             throw KeelException.notFound("cannot tell where this keel CLI was started from (" + e
                     + "); set KEEL_ROOT to the Keel source checkout");
         }
         // .../keel-cli/target/keel.jar or .../keel-cli/target/classes: the root is two levels up.
         Path root = jar.getParent() == null || jar.getParent().getParent() == null
-                ? jar : jar.getParent().getParent().getParent();
+                ? jar
+                : jar.getParent().getParent().getParent();
         return check(root == null ? jar : root, jar.toString());
     }
 
     private static KeelCheckout check(Path root, String from) {
-        if (!Files.isRegularFile(root.resolve(EXAMPLE).resolve("pom.xml")) || !Files.isRegularFile(root.resolve("pom.xml"))) {
+        if (!Files.isRegularFile(root.resolve(EXAMPLE).resolve("pom.xml"))
+                || !Files.isRegularFile(root.resolve("pom.xml"))) {
             throw KeelException.notFound("no Keel source checkout at " + root.toAbsolutePath() + " (found from " + from
                     + "): this command needs the checkout the CLI was built from; run it through that checkout's"
                     + " ./keel launcher, or set KEEL_ROOT to the checkout");

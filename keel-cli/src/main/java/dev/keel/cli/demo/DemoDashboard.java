@@ -14,8 +14,7 @@ public final class DemoDashboard {
     /** The port {@code keel ui} uses by default. */
     public static final int DEFAULT_PORT = 7080;
 
-    private DemoDashboard() {
-    }
+    private DemoDashboard() {}
 
     /** A started server on {@code port} (0: any free one), or a free port when the default is taken. */
     public static KeelServer start(KeelHome home, int port) {

@@ -23,13 +23,10 @@ public final class DemoTraining {
     static final int BATCHES_PER_EPOCH = 25;
 
     /** The three configs the demo compares. */
-    static final List<Map<String, Object>> CONFIGS = List.of(
-            config(0.01, 2, "adam", 128),
-            config(0.001, 3, "adam", 256),
-            config(0.1, 1, "sgd", 64));
+    static final List<Map<String, Object>> CONFIGS =
+            List.of(config(0.01, 2, "adam", 128), config(0.001, 3, "adam", 256), config(0.1, 1, "sgd", 64));
 
-    private DemoTraining() {
-    }
+    private DemoTraining() {}
 
     private static Map<String, Object> config(double lr, int layers, String optimizer, int hidden) {
         Map<String, Object> c = new LinkedHashMap<>();
@@ -58,8 +55,9 @@ public final class DemoTraining {
             try (Run run = Keel.init(options)) {
                 train(run, config);
                 run.flush();
-                progress.accept(String.format("  %s  %-24s val_accuracy %.4f", run.id(), run.name(),
-                        ((Number) run.summary().get("val_accuracy")).doubleValue()));
+                progress.accept(String.format(
+                        "  %s  %-24s val_accuracy %.4f",
+                        run.id(), run.name(), ((Number) run.summary().get("val_accuracy")).doubleValue()));
                 ids.add(run.id());
             }
         }
@@ -91,7 +89,9 @@ public final class DemoTraining {
                 epochLoss += loss;
                 epochAcc += accuracy;
             }
-            double valLoss = epochLoss / BATCHES_PER_EPOCH + 0.03 + 0.01 * epoch * (lr > 0.05 ? 1 : 0)
+            double valLoss = epochLoss / BATCHES_PER_EPOCH
+                    + 0.03
+                    + 0.01 * epoch * (lr > 0.05 ? 1 : 0)
                     + 0.02 * random.nextGaussian();
             double valAccuracy = Math.min(0.99, epochAcc / BATCHES_PER_EPOCH - 0.015 + 0.005 * random.nextGaussian());
             run.log(Map.of("val_loss", valLoss, "val_accuracy", valAccuracy), step - 1);

@@ -8,11 +8,11 @@ import java.util.Map;
  * {@code 137} → "was killed by SIGKILL (signal 9)"; anything else → "exited with code 3".
  */
 public final class ExitStatus {
-    private static final Map<Integer, String> SIGNALS = Map.of(1, "SIGHUP", 2, "SIGINT", 3, "SIGQUIT", 6, "SIGABRT",
-            9, "SIGKILL", 11, "SIGSEGV", 13, "SIGPIPE", 14, "SIGALRM", 15, "SIGTERM");
+    private static final Map<Integer, String> SIGNALS = Map.of(
+            1, "SIGHUP", 2, "SIGINT", 3, "SIGQUIT", 6, "SIGABRT", 9, "SIGKILL", 11, "SIGSEGV", 13, "SIGPIPE", 14,
+            "SIGALRM", 15, "SIGTERM");
 
-    private ExitStatus() {
-    }
+    private ExitStatus() {}
 
     /** The signal that ended the process, or 0 when it exited by itself. */
     public static int signal(int status) {

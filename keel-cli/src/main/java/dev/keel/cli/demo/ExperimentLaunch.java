@@ -55,7 +55,8 @@ public record ExperimentLaunch(Path java, Path workDir, List<String> classpath, 
 
     /** Starts the child with this terminal as its console (so the progress bar draws in place) and waits for it. */
     public int runInheritingIo() throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command()).directory(workDir.toFile()).inheritIO();
+        ProcessBuilder pb =
+                new ProcessBuilder(command()).directory(workDir.toFile()).inheritIO();
         pb.environment().putAll(environment());
         Process p = pb.start();
         try {

@@ -24,12 +24,17 @@ public final class KeelArtifacts {
     /** {@code -Dmaven.repo.local} when given to this JVM, else {@code ~/.m2/repository}. */
     public static KeelArtifacts defaultRepository() {
         String repo = System.getProperty("maven.repo.local");
-        return new KeelArtifacts(repo != null ? Path.of(repo) : Path.of(System.getProperty("user.home"), ".m2", "repository"));
+        return new KeelArtifacts(
+                repo != null ? Path.of(repo) : Path.of(System.getProperty("user.home"), ".m2", "repository"));
     }
 
     public boolean installed() {
-        return List.of("keel-client", "keel-djl").stream().allMatch(a -> Files.isRegularFile(localRepository
-                .resolve("dev/keel").resolve(a).resolve(Scaffold.KEEL_VERSION).resolve(a + "-" + Scaffold.KEEL_VERSION + ".jar")));
+        return List.of("keel-client", "keel-djl").stream()
+                .allMatch(a -> Files.isRegularFile(localRepository
+                        .resolve("dev/keel")
+                        .resolve(a)
+                        .resolve(Scaffold.KEEL_VERSION)
+                        .resolve(a + "-" + Scaffold.KEEL_VERSION + ".jar")));
     }
 
     /**
@@ -37,8 +42,17 @@ public final class KeelArtifacts {
      * are left to the checkout's own build: a checkout with local edits still installs.
      */
     public List<String> installCommand() {
-        return List.of("mvn", "-q", "-B", "install", "-DskipTests", "-Dspotless.check.skip=true", "-pl", "keel-djl",
-                "-am", "-Dmaven.repo.local=" + localRepository);
+        return List.of(
+                "mvn",
+                "-q",
+                "-B",
+                "install",
+                "-DskipTests",
+                "-Dspotless.check.skip=true",
+                "-pl",
+                "keel-djl",
+                "-am",
+                "-Dmaven.repo.local=" + localRepository);
     }
 
     public void install(KeelCheckout checkout, Consumer<String> note) {
@@ -46,23 +60,35 @@ public final class KeelArtifacts {
         try {
             Path log = Files.createTempFile("keel-install", ".log");
             try {
-                int code = new ProcessBuilder(installCommand()).directory(checkout.root().toFile()).redirectErrorStream(true)
-                        .redirectOutput(log.toFile()).start().waitFor();
+                int code = new ProcessBuilder(installCommand())
+                        .directory(checkout.root().toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start()
+                        .waitFor();
                 if (code != 0 || !installed()) {
                     String out = Files.readString(log);
-                    throw new KeelException(KeelException.ErrorCode.INTERNAL_ERROR, "installing the Keel jars failed (exit "
-                            + code + "):\n" + (out.length() > 4000 ? "…" + out.substring(out.length() - 4000) : out)
-                            + "\nrun " + String.join(" ", installCommand()) + " in " + checkout.root() + " and fix what it says");
+                    throw new KeelException(
+                            KeelException.ErrorCode.INTERNAL_ERROR,
+                            "installing the Keel jars failed (exit "
+                                    + code + "):\n"
+                                    + (out.length() > 4000 ? "…" + out.substring(out.length() - 4000) : out)
+                                    + "\nrun " + String.join(" ", installCommand()) + " in " + checkout.root()
+                                    + " and fix what it says");
                 }
             } finally {
                 Files.deleteIfExists(log);
             }
         } catch (IOException e) {
-            throw new KeelException(KeelException.ErrorCode.INTERNAL_ERROR, "cannot run Maven (" + e.getMessage()
-                    + "): install it (sudo apt-get install maven), then run keel init again", e);
+            throw new KeelException(
+                    KeelException.ErrorCode.INTERNAL_ERROR,
+                    "cannot run Maven (" + e.getMessage()
+                            + "): install it (sudo apt-get install maven), then run keel init again",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new KeelException(KeelException.ErrorCode.INTERNAL_ERROR, "interrupted while installing the Keel jars");
+            throw new KeelException(
+                    KeelException.ErrorCode.INTERNAL_ERROR, "interrupted while installing the Keel jars");
         }
     }
 }

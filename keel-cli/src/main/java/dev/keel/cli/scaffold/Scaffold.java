@@ -2,6 +2,7 @@ package dev.keel.cli.scaffold;
 
 import dev.keel.core.KeelException;
 
+import javax.lang.model.SourceVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.lang.model.SourceVersion;
 
 /**
  * Writes a new Keel project from the templates in {@code dev/keel/cli/template/} (listed in its
@@ -90,8 +90,9 @@ public final class Scaffold {
             throw KeelException.invalid(dir + " is a file, not a folder: give a new or empty folder for the project");
         }
         if (!force && Files.isDirectory(dir) && !isEmpty(dir)) {
-            throw KeelException.invalid(dir.toAbsolutePath() + " is not empty: give a new or empty folder, or add --force"
-                    + " to write the project's files into it anyway (files of the same name are overwritten)");
+            throw KeelException.invalid(
+                    dir.toAbsolutePath() + " is not empty: give a new or empty folder, or add --force"
+                            + " to write the project's files into it anyway (files of the same name are overwritten)");
         }
         Map<String, String> values = values();
         List<Path> written = new ArrayList<>();
@@ -111,8 +112,11 @@ public final class Scaffold {
                 written.add(dir.relativize(target));
             }
         } catch (IOException e) {
-            throw new KeelException(KeelException.ErrorCode.STORAGE_FAILURE, "cannot write the project into "
-                    + dir.toAbsolutePath() + " (" + e + "): check the folder's permissions and free space", e);
+            throw new KeelException(
+                    KeelException.ErrorCode.STORAGE_FAILURE,
+                    "cannot write the project into " + dir.toAbsolutePath() + " (" + e
+                            + "): check the folder's permissions and free space",
+                    e);
         }
         return written;
     }

@@ -16,8 +16,7 @@ public final class DbLocation {
     public static final String FORMS = "jdbc:postgresql://HOST/DB, a .keel folder (or the folder holding one),"
             + " a keel.db file, sqlite:FILE or jdbc:sqlite:FILE";
 
-    private DbLocation() {
-    }
+    private DbLocation() {}
 
     /**
      * {@code db} as a store location: PostgreSQL URLs as they are, SQLite files and Keel folders
@@ -40,7 +39,8 @@ public final class DbLocation {
         Path path = Path.of(db).toAbsolutePath().normalize();
         String name = path.getFileName() == null ? "" : path.getFileName().toString();
         boolean file = Files.isRegularFile(path)
-                || (!Files.exists(path) && (name.endsWith(".db") || name.endsWith(".sqlite") || name.endsWith(".sqlite3")));
+                || (!Files.exists(path)
+                        && (name.endsWith(".db") || name.endsWith(".sqlite") || name.endsWith(".sqlite3")));
         if (file) {
             return sqliteFile(db, path.toString());
         }
@@ -66,6 +66,7 @@ public final class DbLocation {
     }
 
     private static KeelException unsupported(String db) {
-        return KeelException.invalid("--db '" + db + "': only jdbc:postgresql://… and SQLite databases are supported; give " + FORMS);
+        return KeelException.invalid(
+                "--db '" + db + "': only jdbc:postgresql://… and SQLite databases are supported; give " + FORMS);
     }
 }

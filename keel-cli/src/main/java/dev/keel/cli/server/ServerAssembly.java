@@ -4,17 +4,17 @@ import dev.keel.blob.s3.S3BlobStore;
 import dev.keel.blob.s3.S3Options;
 import dev.keel.core.KeelException;
 import dev.keel.core.KeelHome;
+import dev.keel.core.access.AccessStore;
+import dev.keel.core.access.AccessStores;
 import dev.keel.core.blob.BlobStore;
 import dev.keel.core.blob.BlobStores;
 import dev.keel.core.data.DatasetStore;
 import dev.keel.core.data.DatasetStores;
-import dev.keel.core.access.AccessStore;
-import dev.keel.core.access.AccessStores;
 import dev.keel.core.store.Store;
-import dev.keel.server.liveness.HeartbeatLiveness;
 import dev.keel.core.store.Stores;
 import dev.keel.server.KeelServer;
 import dev.keel.server.http.HttpLimits;
+import dev.keel.server.liveness.HeartbeatLiveness;
 import dev.keel.server.ops.RequestLog;
 
 import java.io.PrintWriter;
@@ -28,8 +28,7 @@ import java.util.List;
  * control, and returns the server ready to start. The CLI command only parses and prints.
  */
 public final class ServerAssembly {
-    private ServerAssembly() {
-    }
+    private ServerAssembly() {}
 
     /** The server, not started; it closes the stores it opened when it closes. */
     public static KeelServer build(ServerConfig config, PrintWriter log) {
@@ -40,8 +39,8 @@ public final class ServerAssembly {
     public static KeelServer.Builder builder(ServerConfig config, PrintWriter log) {
         HttpLimits.configure(config.requestTimeoutSeconds(), config.maxHeaderBytes());
         if (config.db() == null) {
-            throw KeelException.invalid("no database: give --db " + DbLocation.FORMS
-                    + " (or set KEEL_DB, or 'db:' in the config file)");
+            throw KeelException.invalid(
+                    "no database: give --db " + DbLocation.FORMS + " (or set KEEL_DB, or 'db:' in the config file)");
         }
         String location = storeLocation(config.db());
         Path localHome = localHome(location);
@@ -100,8 +99,9 @@ public final class ServerAssembly {
      */
     static void access(AccessStore accessStore, ServerConfig config, PrintWriter log) {
         if (accessStore.users().isEmpty()) {
-            log.println("keel server: no users yet: create the first admin with 'keel server users add NAME --admin --db "
-                    + config.db() + "' (it prints the API key once)");
+            log.println(
+                    "keel server: no users yet: create the first admin with 'keel server users add NAME --admin --db "
+                            + config.db() + "' (it prints the API key once)");
         }
         if (config.settings().anonymousReads()) {
             log.println("keel server: anonymous callers may read public projects and datasets");

@@ -40,23 +40,34 @@ import java.util.Map;
  */
 public final class ServerConfig {
     /** One setting: its config-file key, its environment variable, its flag and default. */
-    record Setting(String key, String env, String flag, String fallback, boolean secret) {
-    }
+    record Setting(String key, String env, String flag, String fallback, boolean secret) {}
 
     static final List<Setting> SETTINGS = List.of(
             new Setting("host", "KEEL_SERVER_HOST", "--host", "127.0.0.1", false),
             new Setting("port", "KEEL_SERVER_PORT", "--port", "8080", false),
             new Setting("db", "KEEL_DB", "--db", null, false),
             new Setting("blobs", "KEEL_BLOBS", "--blobs", null, false),
-            new Setting("max-body-bytes", "KEEL_SERVER_MAX_BODY_BYTES", "--max-body-bytes",
-                    Long.toString(ServerSettings.DEFAULT_MAX_BODY_BYTES), false),
+            new Setting(
+                    "max-body-bytes",
+                    "KEEL_SERVER_MAX_BODY_BYTES",
+                    "--max-body-bytes",
+                    Long.toString(ServerSettings.DEFAULT_MAX_BODY_BYTES),
+                    false),
             new Setting("anonymous-reads", "KEEL_SERVER_ANONYMOUS_READS", "--anonymous-reads", "false", false),
             new Setting("threads", "KEEL_SERVER_THREADS", "--threads", "32", false),
             new Setting("allowed-hosts", "KEEL_SERVER_ALLOWED_HOSTS", "--allowed-hosts", null, false),
-            new Setting("request-timeout", "KEEL_SERVER_REQUEST_TIMEOUT", "--request-timeout",
-                    Integer.toString(HttpLimits.DEFAULT_REQUEST_TIMEOUT_S), false),
-            new Setting("max-header-bytes", "KEEL_SERVER_MAX_HEADER_BYTES", "--max-header-bytes",
-                    Integer.toString(HttpLimits.DEFAULT_MAX_HEADER_BYTES), false),
+            new Setting(
+                    "request-timeout",
+                    "KEEL_SERVER_REQUEST_TIMEOUT",
+                    "--request-timeout",
+                    Integer.toString(HttpLimits.DEFAULT_REQUEST_TIMEOUT_S),
+                    false),
+            new Setting(
+                    "max-header-bytes",
+                    "KEEL_SERVER_MAX_HEADER_BYTES",
+                    "--max-header-bytes",
+                    Integer.toString(HttpLimits.DEFAULT_MAX_HEADER_BYTES),
+                    false),
             new Setting("request-log", "KEEL_SERVER_REQUEST_LOG", "--request-log", "true", false),
             // S3: the environment variables keel-blob-s3 reads; the file's s3.* keys fill in the rest.
             new Setting("s3.endpoint", "KEEL_S3_ENDPOINT", null, null, false),
@@ -84,7 +95,9 @@ public final class ServerConfig {
      */
     public static ServerConfig resolve(Map<String, String> flags, Map<String, String> env, Path configFile) {
         Path file = configFile;
-        if (file == null && env.get("KEEL_SERVER_CONFIG") != null && !env.get("KEEL_SERVER_CONFIG").isBlank()) {
+        if (file == null
+                && env.get("KEEL_SERVER_CONFIG") != null
+                && !env.get("KEEL_SERVER_CONFIG").isBlank()) {
             file = Path.of(env.get("KEEL_SERVER_CONFIG").trim());
         }
         Map<String, String> fromFile = file == null ? Map.of() : readFile(file);
@@ -134,14 +147,15 @@ public final class ServerConfig {
             return out;
         }
         if (!(root instanceof Map<?, ?> map)) {
-            throw KeelException.invalid("the server config file " + file + " must be a YAML mapping (key: value lines)");
+            throw KeelException.invalid(
+                    "the server config file " + file + " must be a YAML mapping (key: value lines)");
         }
         flatten("", map, out, file);
         List<String> known = SETTINGS.stream().map(Setting::key).toList();
         for (String key : out.keySet()) {
             if (!known.contains(key)) {
-                throw KeelException.invalid("unknown setting '" + key + "' in " + file + "; known settings: "
-                        + String.join(", ", known));
+                throw KeelException.invalid(
+                        "unknown setting '" + key + "' in " + file + "; known settings: " + String.join(", ", known));
             }
         }
         return out;
@@ -214,8 +228,13 @@ public final class ServerConfig {
     }
 
     public ServerSettings settings() {
-        return new ServerSettings(host(), port(), longIn("max-body-bytes", 1024, 1L << 40), intIn("threads", 1, 4096),
-                bool("anonymous-reads"), allowedHosts());
+        return new ServerSettings(
+                host(),
+                port(),
+                longIn("max-body-bytes", 1024, 1L << 40),
+                intIn("threads", 1, 4096),
+                bool("anonymous-reads"),
+                allowedHosts());
     }
 
     /**
@@ -281,7 +300,8 @@ public final class ServerConfig {
         if (v.equalsIgnoreCase("false")) {
             return false;
         }
-        throw KeelException.invalid("setting '" + key + "' is '" + v + "' (from " + where(key) + "): give true or false");
+        throw KeelException.invalid(
+                "setting '" + key + "' is '" + v + "' (from " + where(key) + "): give true or false");
     }
 
     private static boolean blank(String s) {

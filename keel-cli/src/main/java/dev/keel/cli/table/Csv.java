@@ -4,8 +4,7 @@ import java.util.List;
 
 /** RFC 4180 CSV: every field with a comma, quote, CR or LF is quoted, quotes doubled; CRLF-free lines. */
 public final class Csv {
-    private Csv() {
-    }
+    private Csv() {}
 
     public static String render(Table table) {
         StringBuilder out = new StringBuilder();
@@ -27,8 +26,7 @@ public final class Csv {
     }
 
     public static String field(String value) {
-        if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0
-                && value.indexOf('\r') < 0) {
+        if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
             return value;
         }
         return '"' + value.replace("\"", "\"\"") + '"';

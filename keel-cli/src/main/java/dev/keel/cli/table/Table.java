@@ -19,16 +19,13 @@ public final class Table {
      * When a text table is too wide, columns with a {@code dropRank} above 0 are left out first,
      * highest rank first, before any trailing column.
      */
-    public record Column(String key, String header, String group, boolean numeric, boolean shrinkable,
-                         int dropRank) {
-    }
+    public record Column(String key, String header, String group, boolean numeric, boolean shrinkable, int dropRank) {}
 
     public Table column(String key, String header, String group, boolean numeric) {
         return column(key, header, group, numeric, true, 0);
     }
 
-    public Table column(String key, String header, String group, boolean numeric, boolean shrinkable,
-                        int dropRank) {
+    public Table column(String key, String header, String group, boolean numeric, boolean shrinkable, int dropRank) {
         if (!rows.isEmpty()) {
             throw new IllegalStateException("add every column before the first row");
         }
@@ -39,8 +36,8 @@ public final class Table {
     /** Adds a row; null cells print as empty. */
     public Table row(List<String> cells) {
         if (cells.size() != columns.size()) {
-            throw new IllegalArgumentException("row has " + cells.size() + " cells, table has "
-                    + columns.size() + " columns");
+            throw new IllegalArgumentException(
+                    "row has " + cells.size() + " cells, table has " + columns.size() + " columns");
         }
         List<String> copy = new ArrayList<>(cells.size());
         for (String c : cells) {

@@ -16,12 +16,10 @@ public final class TextTable {
     static final int MIN_CELL = 10;
     private static final String GAP = "  ";
 
-    private TextTable() {
-    }
+    private TextTable() {}
 
     /** The printed text and the keys of the columns with values that did not fit. */
-    public record Result(String text, List<String> hidden) {
-    }
+    public record Result(String text, List<String> hidden) {}
 
     public static Result render(Table table, int width) {
         List<Table.Column> all = table.columns();
@@ -129,7 +127,9 @@ public final class TextTable {
             String group = columns.get(c).group();
             int end = c + 1;
             int span = widths[c];
-            while (end < columns.size() && group != null && group.equals(columns.get(end).group())) {
+            while (end < columns.size()
+                    && group != null
+                    && group.equals(columns.get(end).group())) {
                 span += GAP.length() + widths[end];
                 end++;
             }
@@ -193,8 +193,8 @@ public final class TextTable {
         return sum + GAP.length() * Math.max(0, count - 1);
     }
 
-    private static void line(StringBuilder out, List<String> cells, List<Table.Column> columns, int[] widths,
-                             int shown) {
+    private static void line(
+            StringBuilder out, List<String> cells, List<Table.Column> columns, int[] widths, int shown) {
         StringBuilder line = new StringBuilder();
         for (int c = 0; c < shown; c++) {
             if (c > 0) {

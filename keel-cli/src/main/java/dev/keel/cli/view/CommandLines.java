@@ -13,8 +13,7 @@ import java.util.Set;
 public final class CommandLines {
     private static final Set<String> CLASS_PATH_OPTIONS = Set.of("-cp", "-classpath", "--class-path");
 
-    private CommandLines() {
-    }
+    private CommandLines() {}
 
     /** The words with the class path after {@code -cp} (or {@code -classpath}…) replaced by a count. */
     public static String shortened(List<String> argv) {

@@ -28,18 +28,28 @@ public record DataDetails(DatasetDetails details, Map<String, RunInfo> runs) {
         pair(out, "Created", Values.time(v.createdAt()));
         pair(out, "Parent", v.parent() > 0 ? v.dataset() + ":v" + v.parent() : "");
         pair(out, "Contents", v.fileCount() + " files, " + ByteSizes.iec(v.totalBytes()));
-        pair(out, "Dataset", d.name() + " (" + d.visibility().id() + (d.owner().isEmpty() ? "" : ", owner " + d.owner()) + ")");
+        pair(
+                out,
+                "Dataset",
+                d.name() + " (" + d.visibility().id() + (d.owner().isEmpty() ? "" : ", owner " + d.owner()) + ")");
         pair(out, "About", d.description());
         out.append("\nFiles");
         if (details.files().isEmpty()) {
             out.append(" (none)\n");
         } else {
             out.append('\n');
-            int width = details.files().stream().mapToInt(f -> ByteSizes.iec(f.size()).length()).max().orElse(0);
+            int width = details.files().stream()
+                    .mapToInt(f -> ByteSizes.iec(f.size()).length())
+                    .max()
+                    .orElse(0);
             for (FileEntry f : details.files()) {
                 String size = f.type().equals("file") ? ByteSizes.iec(f.size()) : f.type();
-                out.append("  ").append(" ".repeat(Math.max(0, width - size.length()))).append(size).append("  ")
-                        .append(f.path()).append('\n');
+                out.append("  ")
+                        .append(" ".repeat(Math.max(0, width - size.length())))
+                        .append(size)
+                        .append("  ")
+                        .append(f.path())
+                        .append('\n');
             }
         }
         out.append("\nRuns");
@@ -49,9 +59,17 @@ public record DataDetails(DatasetDetails details, Map<String, RunInfo> runs) {
             out.append('\n');
             for (RunInput in : details.runs()) {
                 RunInfo run = runs.get(in.runId());
-                out.append("  ").append(in.runId()).append("  ")
-                        .append(run == null ? "(removed)" : run.name() + "  " + run.project() + "  " + run.state().label())
-                        .append("  used ").append(Values.time(in.usedAt())).append('\n');
+                out.append("  ")
+                        .append(in.runId())
+                        .append("  ")
+                        .append(
+                                run == null
+                                        ? "(removed)"
+                                        : run.name() + "  " + run.project() + "  "
+                                                + run.state().label())
+                        .append("  used ")
+                        .append(Values.time(in.usedAt()))
+                        .append('\n');
             }
         }
         return out.toString();

@@ -17,13 +17,12 @@ import java.util.Map;
 
 /** Text and JSON for the results of {@code keel data add, diff, checkout, verify, gc} and run inputs. */
 public final class DataResults {
-    private DataResults() {
-    }
+    private DataResults() {}
 
     public static String addText(AddResult r) {
         if (!r.created()) {
-            return "no change: the content equals " + r.version().ref() + " (" + r.version().shortHash()
-                    + "), no version made\n";
+            return "no change: the content equals " + r.version().ref() + " ("
+                    + r.version().shortHash() + "), no version made\n";
         }
         return r.version().ref() + " (" + r.version().shortHash() + ")  +" + r.added() + " -" + r.removed() + " ~"
                 + r.modified() + "  " + ByteSizes.iec(r.bytesStored()) + " newly stored\n";
@@ -49,19 +48,33 @@ public final class DataResults {
         StringBuilder out = new StringBuilder();
         if (!statOnly) {
             for (FileChange c : d.changes()) {
-                out.append(c.symbol()).append(' ').append(c.path()).append("  ").append(switch (c.kind()) {
-                    case ADDED -> ByteSizes.iec(c.newSize());
-                    case REMOVED -> ByteSizes.iec(c.oldSize());
-                    case MODIFIED -> ByteSizes.iec(c.oldSize()) + " -> " + ByteSizes.iec(c.newSize());
-                }).append('\n');
+                out.append(c.symbol())
+                        .append(' ')
+                        .append(c.path())
+                        .append("  ")
+                        .append(
+                                switch (c.kind()) {
+                                    case ADDED -> ByteSizes.iec(c.newSize());
+                                    case REMOVED -> ByteSizes.iec(c.oldSize());
+                                    case MODIFIED -> ByteSizes.iec(c.oldSize()) + " -> " + ByteSizes.iec(c.newSize());
+                                })
+                        .append('\n');
             }
         }
         long delta = d.to().totalBytes() - d.from().totalBytes();
-        out.append(d.from().ref()).append(" -> ").append(d.to().ref()).append(": ")
-                .append(d.count(FileChange.Kind.ADDED)).append(" added, ")
-                .append(d.count(FileChange.Kind.REMOVED)).append(" removed, ")
-                .append(d.count(FileChange.Kind.MODIFIED)).append(" modified, ")
-                .append(delta >= 0 ? "+" : "-").append(ByteSizes.iec(Math.abs(delta))).append('\n');
+        out.append(d.from().ref())
+                .append(" -> ")
+                .append(d.to().ref())
+                .append(": ")
+                .append(d.count(FileChange.Kind.ADDED))
+                .append(" added, ")
+                .append(d.count(FileChange.Kind.REMOVED))
+                .append(" removed, ")
+                .append(d.count(FileChange.Kind.MODIFIED))
+                .append(" modified, ")
+                .append(delta >= 0 ? "+" : "-")
+                .append(ByteSizes.iec(Math.abs(delta)))
+                .append('\n');
         return out.toString();
     }
 
@@ -89,7 +102,9 @@ public final class DataResults {
         return r.version().ref() + " -> " + r.dir() + ": " + r.linked() + " linked, "
                 + (r.cloned() > 0 ? r.cloned() + " cloned (copy-on-write), " : "") + r.written() + " written ("
                 + ByteSizes.iec(r.bytesWritten()) + "), " + r.unchanged() + " already present"
-                + (r.repaired() > 0 ? "; " + r.repaired() + " changed cache object(s) rewritten from the stored data" : "")
+                + (r.repaired() > 0
+                        ? "; " + r.repaired() + " changed cache object(s) rewritten from the stored data"
+                        : "")
                 + "\n";
     }
 
@@ -97,18 +112,32 @@ public final class DataResults {
     public static String verifyText(VerifyReport r) {
         StringBuilder out = new StringBuilder();
         for (VerifyReport.Damage d : r.damaged()) {
-            out.append("DAMAGED ").append(d.path()).append("  breaks ").append(String.join(", ", d.versions()))
-                    .append(": ").append(d.reason()).append('\n');
+            out.append("DAMAGED ")
+                    .append(d.path())
+                    .append("  breaks ")
+                    .append(String.join(", ", d.versions()))
+                    .append(": ")
+                    .append(d.reason())
+                    .append('\n');
         }
         for (VerifyReport.CacheRepair c : r.cacheRepaired()) {
-            out.append("REPAIRED ").append(c.path()).append("  (").append(String.join(", ", c.versions()))
-                    .append("): ").append(c.reason()).append('\n');
+            out.append("REPAIRED ")
+                    .append(c.path())
+                    .append("  (")
+                    .append(String.join(", ", c.versions()))
+                    .append("): ")
+                    .append(c.reason())
+                    .append('\n');
         }
         String problems = r.damaged().size() + " damaged file(s)"
                 + (r.cacheRepaired().isEmpty() ? "" : ", " + r.cacheRepaired().size() + " changed cache object(s)");
         out.append(r.ok() ? "ok: checked " : problems + "; checked ")
-                .append(r.objectsChecked()).append(" objects in ").append(r.versionsChecked()).append(" version(s) and ")
-                .append(r.cacheObjectsChecked()).append(" cache object(s)\n");
+                .append(r.objectsChecked())
+                .append(" objects in ")
+                .append(r.versionsChecked())
+                .append(" version(s) and ")
+                .append(r.cacheObjectsChecked())
+                .append(" cache object(s)\n");
         return out.toString();
     }
 

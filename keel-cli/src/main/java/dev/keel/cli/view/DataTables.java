@@ -1,7 +1,7 @@
 package dev.keel.cli.view;
 
-import dev.keel.core.ByteSizes;
 import dev.keel.cli.table.Table;
+import dev.keel.core.ByteSizes;
 import dev.keel.core.data.DatasetVersion;
 import dev.keel.data.DatasetSummary;
 
@@ -13,8 +13,7 @@ import java.util.TreeMap;
 
 /** The tables of {@code keel data ls} and {@code keel data log}, and their JSON forms. */
 public final class DataTables {
-    private DataTables() {
-    }
+    private DataTables() {}
 
     /** One row per dataset: Name, Versions, Latest, Files, Size, Updated, Visibility, Owner, Description. */
     public static Table datasets(List<DatasetSummary> datasets, boolean exact) {
@@ -58,9 +57,15 @@ public final class DataTables {
                 .column("tags", "Tags", null, false, true, 1)
                 .column("message", "Message", null, false, true, 0);
         for (DatasetVersion v : versions) {
-            t.row(List.of("v" + v.number(), exact ? v.hash() : v.shortHash(), v.author(), time(v.createdAt(), exact),
-                    Long.toString(v.fileCount()), size(v.totalBytes(), exact),
-                    String.join(exact ? ";" : ", ", tagsByNumber.getOrDefault(v.number(), List.of())), v.message()));
+            t.row(List.of(
+                    "v" + v.number(),
+                    exact ? v.hash() : v.shortHash(),
+                    v.author(),
+                    time(v.createdAt(), exact),
+                    Long.toString(v.fileCount()),
+                    size(v.totalBytes(), exact),
+                    String.join(exact ? ";" : ", ", tagsByNumber.getOrDefault(v.number(), List.of())),
+                    v.message()));
         }
         return t;
     }
@@ -83,7 +88,9 @@ public final class DataTables {
 
     public static List<Map<String, Object>> versionsJson(List<DatasetVersion> versions, Map<String, Integer> tags) {
         Map<Integer, List<String>> tagsByNumber = byNumber(tags);
-        return versions.stream().map(v -> version(v, tagsByNumber.getOrDefault(v.number(), List.of()))).toList();
+        return versions.stream()
+                .map(v -> version(v, tagsByNumber.getOrDefault(v.number(), List.of())))
+                .toList();
     }
 
     /** A version in JSON: {@code {ref, dataset, version, hash, message, author, created_at, files, bytes, parent, tags}}. */
@@ -105,7 +112,9 @@ public final class DataTables {
 
     static Map<Integer, List<String>> byNumber(Map<String, Integer> tags) {
         Map<Integer, List<String>> out = new TreeMap<>();
-        new TreeMap<>(tags).forEach((tag, n) -> out.computeIfAbsent(n, k -> new ArrayList<>()).add(tag));
+        new TreeMap<>(tags)
+                .forEach((tag, n) ->
+                        out.computeIfAbsent(n, k -> new ArrayList<>()).add(tag));
         return out;
     }
 

@@ -5,8 +5,7 @@ import java.util.Map;
 
 /** Turns a nested config or summary into dotted keys ({@code optimizer.lr}); lists stay whole. */
 public final class Flatten {
-    private Flatten() {
-    }
+    private Flatten() {}
 
     public static Map<String, Object> flatten(Map<String, ?> tree) {
         Map<String, Object> out = new LinkedHashMap<>();

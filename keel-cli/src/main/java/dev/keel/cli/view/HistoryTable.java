@@ -11,8 +11,7 @@ import java.util.Map;
 
 /** One metric's history as a step / value / time table, or as JSON points. */
 public final class HistoryTable {
-    private HistoryTable() {
-    }
+    private HistoryTable() {}
 
     public static Table build(MetricSeries series, boolean exact) {
         Table table = new Table()
@@ -21,10 +20,10 @@ public final class HistoryTable {
                 .column("time", "Time", null, false);
         for (int i = 0; i < series.size(); i++) {
             double v = series.values()[i];
-            table.row(List.of(Long.toString(series.steps()[i]),
+            table.row(List.of(
+                    Long.toString(series.steps()[i]),
                     exact ? Values.exact(v) : Values.brief(v),
-                    exact ? Values.isoCell(series.timestamps()[i])
-                            : Values.preciseTime(series.timestamps()[i])));
+                    exact ? Values.isoCell(series.timestamps()[i]) : Values.preciseTime(series.timestamps()[i])));
         }
         return table;
     }

@@ -10,8 +10,7 @@ import java.util.Map;
 
 /** The {@code keel projects} listing. */
 public final class ProjectsTable {
-    private ProjectsTable() {
-    }
+    private ProjectsTable() {}
 
     public static Table build(List<ProjectInfo> projects, boolean exact) {
         Table table = new Table()
@@ -20,7 +19,9 @@ public final class ProjectsTable {
                 .column("created", "Created", null, false)
                 .column("last_activity", "Last activity", null, false);
         for (ProjectInfo p : projects) {
-            table.row(List.of(p.name(), Long.toString(p.runCount()),
+            table.row(List.of(
+                    p.name(),
+                    Long.toString(p.runCount()),
                     exact ? Values.isoCell(p.createdAt()) : Values.time(p.createdAt()),
                     exact ? Values.isoCell(p.lastActivityAt()) : Values.time(p.lastActivityAt())));
         }

@@ -28,26 +28,37 @@ final class RunColumns {
     private static final int LONG_HEADER = 20;
 
     /** A column, its cells in run order and, for config and summary columns, the values they show. */
-    private record Def(Table.Column column, List<String> cells, List<String> exactValues) {
-    }
+    private record Def(Table.Column column, List<String> cells, List<String> exactValues) {}
 
     private final Map<String, Def> defs = new LinkedHashMap<>();
     private final List<String> configKeys = new ArrayList<>();
     private final List<String> summaryKeys = new ArrayList<>();
 
-    private RunColumns() {
-    }
+    private RunColumns() {}
 
     static RunColumns all(List<RunInfo> runs, Map<String, List<RunInput>> inputs, long now, boolean exact) {
         RunColumns c = new RunColumns();
         c.attribute("id", "ID", false, false, 0, runs, RunInfo::id);
         c.attribute("name", "Name", false, false, 0, runs, RunInfo::name);
-        c.attribute("state", "State", false, false, 0, runs,
+        c.attribute(
+                "state",
+                "State",
+                false,
+                false,
+                0,
+                runs,
                 r -> r.state().label() + (!exact && !r.problems().isEmpty() ? RunsTable.PROBLEM_MARK : ""));
         c.attribute("notes", "Notes", false, true, 6, runs, RunInfo::notes);
         c.attribute("user", "User", false, true, 4, runs, RunInfo::user);
-        c.attribute("tags", "Tags", false, true, 5, runs, r -> String.join(exact ? ";" : ", ", new TreeSet<>(r.tags())));
-        c.attribute("created", "Created", false, false, 2, runs,
+        c.attribute(
+                "tags", "Tags", false, true, 5, runs, r -> String.join(exact ? ";" : ", ", new TreeSet<>(r.tags())));
+        c.attribute(
+                "created",
+                "Created",
+                false,
+                false,
+                2,
+                runs,
                 r -> exact ? Values.isoCell(r.createdAt()) : Values.time(r.createdAt()));
         c.attribute("runtime", "Runtime", !exact, false, 1, runs, r -> {
             long runtime = RunTimes.runtimeMs(r, now);
@@ -55,9 +66,18 @@ final class RunColumns {
         });
         c.attribute("sweep", "Sweep", false, true, 3, runs, RunInfo::sweep);
         if (runs.stream().anyMatch(r -> !inputs.getOrDefault(r.id(), List.of()).isEmpty())) {
-            c.attribute("inputs", "Inputs", false, true, 0, runs, r -> String.join(exact ? ";" : ", ",
-                    inputs.getOrDefault(r.id(), List.of()).stream()
-                            .map(in -> exact ? DataResults.input(in) : in.ref()).toList()));
+            c.attribute(
+                    "inputs",
+                    "Inputs",
+                    false,
+                    true,
+                    0,
+                    runs,
+                    r -> String.join(
+                            exact ? ";" : ", ",
+                            inputs.getOrDefault(r.id(), List.of()).stream()
+                                    .map(in -> exact ? DataResults.input(in) : in.ref())
+                                    .toList()));
         }
         if (exact && RunsTable.anyProblems(runs)) {
             c.attribute("problems", "Problems", false, true, 0, runs, r -> String.join("; ", r.problems()));
@@ -128,16 +148,20 @@ final class RunColumns {
         String lower = name.toLowerCase(Locale.ROOT);
         for (Map.Entry<String, Def> e : defs.entrySet()) {
             if (e.getKey().toLowerCase(Locale.ROOT).equals(lower)
-                    || e.getValue().column().group() == null && e.getValue().column().header().equalsIgnoreCase(name)) {
+                    || e.getValue().column().group() == null
+                            && e.getValue().column().header().equalsIgnoreCase(name)) {
                 return e.getKey();
             }
         }
         List<String> matches = new ArrayList<>();
         for (String key : defs.keySet()) {
-            String bare = key.startsWith(CONFIG) ? key.substring(CONFIG.length())
+            String bare = key.startsWith(CONFIG)
+                    ? key.substring(CONFIG.length())
                     : key.startsWith(SUMMARY) ? key.substring(SUMMARY.length()) : null;
-            if (bare != null && (bare.equals(name) || bare.endsWith("." + name)
-                    || defs.get(key).column().header().equals(name))) {
+            if (bare != null
+                    && (bare.equals(name)
+                            || bare.endsWith("." + name)
+                            || defs.get(key).column().header().equals(name))) {
                 matches.add(key);
             }
         }
@@ -145,25 +169,32 @@ final class RunColumns {
             return matches.get(0);
         }
         if (matches.size() > 1) {
-            throw KeelException.invalid("column '" + name + "' is ambiguous: it could be " + String.join(" or ", matches)
-                    + "; name one of them in full");
+            throw KeelException.invalid("column '" + name + "' is ambiguous: it could be "
+                    + String.join(" or ", matches) + "; name one of them in full");
         }
-        throw KeelException.invalid("no column '" + name + "' in the listed runs; the columns are: "
-                + String.join(", ", defs.keySet()));
+        throw KeelException.invalid(
+                "no column '" + name + "' in the listed runs; the columns are: " + String.join(", ", defs.keySet()));
     }
 
-    private void attribute(String key, String header, boolean numeric, boolean shrinkable, int dropRank,
-                           List<RunInfo> runs, Function<RunInfo, String> cell) {
+    private void attribute(
+            String key,
+            String header,
+            boolean numeric,
+            boolean shrinkable,
+            int dropRank,
+            List<RunInfo> runs,
+            Function<RunInfo, String> cell) {
         List<String> cells = new ArrayList<>(runs.size());
         runs.forEach(r -> cells.add(cell.apply(r)));
         defs.put(key, new Def(new Table.Column(key, header, null, numeric, shrinkable, dropRank), cells, List.of()));
     }
 
     /** One column per key found in any run's values, sorted by key; numeric when every value is a number. */
-    private void values(String prefix, String group, List<Map<String, Object>> perRun, boolean exact, List<String> keys) {
+    private void values(
+            String prefix, String group, List<Map<String, Object>> perRun, boolean exact, List<String> keys) {
         TreeMap<String, Boolean> numeric = new TreeMap<>();
-        perRun.forEach(values -> values.forEach((k, v) ->
-                numeric.merge(k, v == null || Values.isNumber(v), Boolean::logicalAnd)));
+        perRun.forEach(values ->
+                values.forEach((k, v) -> numeric.merge(k, v == null || Values.isNumber(v), Boolean::logicalAnd)));
         numeric.forEach((k, isNumber) -> {
             List<String> cells = new ArrayList<>(perRun.size());
             List<String> exactValues = new ArrayList<>(perRun.size());
@@ -175,8 +206,9 @@ final class RunColumns {
             String header = exact ? k : header(k, numeric.keySet());
             // a metric's header is what names it: results keep theirs whole, config values give way
             boolean shrinkable = !(isNumber && prefix.equals(SUMMARY));
-            defs.put(prefix + k, new Def(new Table.Column(prefix + k, header, group, isNumber, shrinkable, 0), cells,
-                    exactValues));
+            defs.put(
+                    prefix + k,
+                    new Def(new Table.Column(prefix + k, header, group, isNumber, shrinkable, 0), cells, exactValues));
             keys.add(prefix + k);
         });
     }
@@ -189,7 +221,9 @@ final class RunColumns {
         String[] parts = key.split("\\.");
         for (int i = parts.length - 1; i > 0; i--) {
             String suffix = String.join(".", Arrays.asList(parts).subList(i, parts.length));
-            long same = all.stream().filter(k -> k.equals(suffix) || k.endsWith("." + suffix)).count();
+            long same = all.stream()
+                    .filter(k -> k.equals(suffix) || k.endsWith("." + suffix))
+                    .count();
             if (same == 1) {
                 return suffix;
             }

@@ -19,11 +19,20 @@ import java.util.Map;
  * to be ({@code summaryNotes}, see {@link SummaryNotes}), and prints the command once with its
  * class path counted, unless {@code full}. Sizes ({@code …_bytes}) read in binary units.
  */
-public record RunDetails(RunInfo run, Map<String, Object> provenance, List<RunFile> files, List<String> metrics,
-                         List<RunInput> inputs, Map<String, String> summaryNotes) {
+public record RunDetails(
+        RunInfo run,
+        Map<String, Object> provenance,
+        List<RunFile> files,
+        List<String> metrics,
+        List<RunInput> inputs,
+        Map<String, String> summaryNotes) {
 
-    public RunDetails(RunInfo run, Map<String, Object> provenance, List<RunFile> files, List<String> metrics,
-                      List<RunInput> inputs) {
+    public RunDetails(
+            RunInfo run,
+            Map<String, Object> provenance,
+            List<RunFile> files,
+            List<String> metrics,
+            List<RunInput> inputs) {
         this(run, provenance, files, metrics, inputs, Map.of());
     }
 
@@ -78,7 +87,10 @@ public record RunDetails(RunInfo run, Map<String, Object> provenance, List<RunFi
         }
         section(out, "Config", Flatten.flatten(run.config()), Map.of());
         section(out, "Summary", Flatten.flatten(run.summary()), summaryNotes);
-        section(out, "Provenance", full ? Flatten.flatten(provenance) : foldedCommand(Flatten.flatten(provenance)),
+        section(
+                out,
+                "Provenance",
+                full ? Flatten.flatten(provenance) : foldedCommand(Flatten.flatten(provenance)),
                 Map.of());
         out.append("\nInputs");
         if (inputs.isEmpty()) {
@@ -95,8 +107,15 @@ public record RunDetails(RunInfo run, Map<String, Object> provenance, List<RunFi
         } else {
             out.append('\n');
             for (RunFile f : files) {
-                out.append("  ").append(f.name()).append("  ").append(ByteSizes.iec(f.size())).append("  ")
-                        .append(f.kind()).append("  ").append(f.hash()).append('\n');
+                out.append("  ")
+                        .append(f.name())
+                        .append("  ")
+                        .append(ByteSizes.iec(f.size()))
+                        .append("  ")
+                        .append(f.kind())
+                        .append("  ")
+                        .append(f.hash())
+                        .append('\n');
             }
         }
         out.append("\nMetrics");
@@ -115,15 +134,16 @@ public record RunDetails(RunInfo run, Map<String, Object> provenance, List<RunFi
         Map<String, Object> out = new LinkedHashMap<>(provenance);
         Object argv = out.remove("command.argv");
         if (argv instanceof List<?> words && out.containsKey("command.command_line")) {
-            String shortened = CommandLines.shortened(words.stream().map(String::valueOf).toList());
+            String shortened =
+                    CommandLines.shortened(words.stream().map(String::valueOf).toList());
             boolean folded = !shortened.equals(String.valueOf(out.get("command.command_line")));
             out.put("command.command_line", shortened + (folded ? "   (keel run show --full: all of it)" : ""));
         }
         return out;
     }
 
-    private static void section(StringBuilder out, String title, Map<String, Object> values,
-                                Map<String, String> notes) {
+    private static void section(
+            StringBuilder out, String title, Map<String, Object> values, Map<String, String> notes) {
         out.append('\n').append(title);
         if (values.isEmpty()) {
             out.append(" (none)\n");
@@ -134,13 +154,17 @@ public record RunDetails(RunInfo run, Map<String, Object> provenance, List<RunFi
         String indent = " ".repeat(width + 4);
         values.forEach((k, v) -> {
             out.append("  ").append(k).append(" ".repeat(width - k.length())).append("  ");
-            String text = (k.endsWith("_bytes") && v instanceof Number n ? ByteSizes.iec(n.longValue())
-                    : Values.asLogged(v)) + (notes.containsKey(k) ? "  " + notes.get(k) : "");
-            if (v instanceof List<?> list && text.length() > 60
+            String text =
+                    (k.endsWith("_bytes") && v instanceof Number n ? ByteSizes.iec(n.longValue()) : Values.asLogged(v))
+                            + (notes.containsKey(k) ? "  " + notes.get(k) : "");
+            if (v instanceof List<?> list
+                    && text.length() > 60
                     && list.stream().noneMatch(e -> e instanceof Map<?, ?> || e instanceof List<?>)) {
                 // Long lists (dependencies…) read better one item a line.
                 for (int i = 0; i < list.size(); i++) {
-                    out.append(i == 0 ? "" : indent).append(Values.asLogged(list.get(i))).append('\n');
+                    out.append(i == 0 ? "" : indent)
+                            .append(Values.asLogged(list.get(i)))
+                            .append('\n');
                 }
             } else {
                 out.append(text.replace("\n", "\n" + indent)).append('\n');

@@ -4,9 +4,8 @@ import dev.keel.core.Json;
 import dev.keel.core.RunInfo;
 import dev.keel.core.data.RunInput;
 
-import java.util.List;
-
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,8 +16,7 @@ import java.util.Map;
  * as the strings "NaN", "Infinity" and "-Infinity".
  */
 public final class RunJson {
-    private RunJson() {
-    }
+    private RunJson() {}
 
     /** The contract plus {@code inputs}: the dataset versions the run used ({@link DataResults#inputsJson}). */
     public static Map<String, Object> of(RunInfo run, List<RunInput> inputs, long now) {

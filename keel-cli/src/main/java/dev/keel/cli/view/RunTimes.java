@@ -5,8 +5,7 @@ import dev.keel.core.RunState;
 
 /** A run's runtime as readers show it, from whatever the store knows. */
 public final class RunTimes {
-    private RunTimes() {
-    }
+    private RunTimes() {}
 
     /**
      * Milliseconds the run has run: up to now while it runs, else the recorded runtime, else

@@ -33,10 +33,10 @@ public final class RunsTable {
             + "': the run recorded problems (data it could not store); 'keel run show ID' lists them";
     /** Starts the note that lists the config values every listed run shares. */
     public static final String SAME_NOTE = "same in every run: ";
+
     private static final int NOTE_VALUE_WIDTH = 32;
 
-    private RunsTable() {
-    }
+    private RunsTable() {}
 
     /**
      * @param exact true for CSV: numbers in full and times as ISO-8601; false for people
@@ -52,23 +52,23 @@ public final class RunsTable {
      * @param inputs run id → the dataset versions it used
      */
     public static Table build(List<RunInfo> runs, Map<String, List<RunInput>> inputs, long now, boolean exact) {
-        return exact ? RunColumns.all(runs, inputs, now, true).table(null)
-                : forPeople(runs, inputs, now, null);
+        return exact ? RunColumns.all(runs, inputs, now, true).table(null) : forPeople(runs, inputs, now, null);
     }
 
     /**
      * The text table with the summary metric {@code firstMetric} (e.g. the one sorted by; null for
      * none) as the first metric column, config keys shared by every run moved to a note.
      */
-    public static Table forPeople(List<RunInfo> runs, Map<String, List<RunInput>> inputs, long now,
-                                  String firstMetric) {
+    public static Table forPeople(
+            List<RunInfo> runs, Map<String, List<RunInput>> inputs, long now, String firstMetric) {
         RunColumns columns = RunColumns.all(runs, inputs, now, false);
         List<String> keys = new ArrayList<>(List.of("id", "name", "state"));
         keys.addAll(metricOrder(columns.summaryKeys(), firstMetric));
         List<String> shared = new ArrayList<>();
         for (String key : columns.configKeys()) {
             if (runs.size() > 1 && columns.sameInEveryRow(key)) {
-                shared.add(key.substring("config.".length()) + "=" + TextTable.fit(columns.first(key), NOTE_VALUE_WIDTH));
+                shared.add(
+                        key.substring("config.".length()) + "=" + TextTable.fit(columns.first(key), NOTE_VALUE_WIDTH));
             } else {
                 keys.add(key);
             }
@@ -85,8 +85,8 @@ public final class RunsTable {
      * Exactly the columns named (as {@link RunColumns#resolve} reads a name), in that order, for
      * {@code --columns}; nothing is moved to a note.
      */
-    public static Table picked(List<RunInfo> runs, Map<String, List<RunInput>> inputs, long now, boolean exact,
-                               List<String> names) {
+    public static Table picked(
+            List<RunInfo> runs, Map<String, List<RunInput>> inputs, long now, boolean exact, List<String> names) {
         RunColumns columns = RunColumns.all(runs, inputs, now, exact);
         List<String> keys = new ArrayList<>();
         for (String name : names) {

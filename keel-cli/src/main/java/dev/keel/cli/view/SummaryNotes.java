@@ -11,8 +11,7 @@ import java.util.Optional;
  * value is the series' maximum, its minimum, or was set some other way.
  */
 public final class SummaryNotes {
-    private SummaryNotes() {
-    }
+    private SummaryNotes() {}
 
     /** The note for {@code value} given its metric's history; empty when it is the last value logged. */
     public static Optional<String> of(Object value, MetricSeries series) {

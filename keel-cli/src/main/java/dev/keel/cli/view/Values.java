@@ -20,8 +20,7 @@ public final class Values {
     private static final MathContext SHORT = new MathContext(4);
     private static final Pattern HASH = Pattern.compile("(?:[a-z0-9]+:)?([0-9a-fA-F]{32,})");
 
-    private Values() {
-    }
+    private Values() {}
 
     /**
      * A value for a table cell: numbers to 4 significant digits (whole numbers whole), NaN/Infinity

@@ -19,8 +19,7 @@ final class CliReference {
     static final String BEGIN = "<!-- BEGIN generated from the picocli tree by DocsTest: do not edit by hand -->";
     static final String END = "<!-- END generated -->";
 
-    private CliReference() {
-    }
+    private CliReference() {}
 
     /** The generated Markdown for {@code root} and every command below it. */
     static String render(CommandLine root) {
@@ -48,7 +47,10 @@ final class CliReference {
         md.append("\n## `").append(spec.qualifiedName()).append("`\n\n");
         md.append(text(String.join(" ", spec.usageMessage().description()))).append("\n\n");
         spec.usageMessage().width(100);
-        md.append("```\n").append(new Help(spec, Help.defaultColorScheme(Help.Ansi.OFF)).synopsis(0).stripTrailing())
+        md.append("```\n")
+                .append(new Help(spec, Help.defaultColorScheme(Help.Ansi.OFF))
+                        .synopsis(0)
+                        .stripTrailing())
                 .append("\n```\n");
         List<String> rows = new ArrayList<>();
         for (PositionalParamSpec p : spec.positionalParameters()) {
@@ -66,12 +68,20 @@ final class CliReference {
         }
         if (!spec.subcommands().isEmpty()) {
             md.append("\nCommands: ");
-            md.append(String.join(", ", spec.subcommands().values().stream().distinct()
-                    .map(c -> "`" + c.getCommandSpec().qualifiedName() + "`").toList())).append(".\n");
+            md.append(String.join(
+                            ", ",
+                            spec.subcommands().values().stream()
+                                    .distinct()
+                                    .map(c -> "`" + c.getCommandSpec().qualifiedName() + "`")
+                                    .toList()))
+                    .append(".\n");
         }
         String[] footer = spec.usageMessage().footer();
         if (footer.length > 0) {
-            String text = String.join("\n", footer).replace("%n", "\n").replace("%%", "%").strip();
+            String text = String.join("\n", footer)
+                    .replace("%n", "\n")
+                    .replace("%%", "%")
+                    .strip();
             md.append("\n```\n").append(text).append("\n```\n");
         }
     }

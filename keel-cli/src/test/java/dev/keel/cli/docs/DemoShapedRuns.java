@@ -31,8 +31,8 @@ import java.util.Map;
 final class DemoShapedRuns {
     static final String PROJECT = "apparel-classifier";
     static final String DATASET = "fashion-mnist";
-    private static final List<String> FILES = List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-            "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+    private static final List<String> FILES = List.of(
+            "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
 
     /** The id of the run that failed part-way, the one {@code RUN_ID} stands for in the docs. */
     final String stoppedRun;
@@ -53,12 +53,18 @@ final class DemoShapedRuns {
         return new DemoShapedRuns(stopped);
     }
 
-    private static String train(Path home, Map<String, Object> overrides, int epochs, double testAccuracy,
-                                boolean stops) {
+    private static String train(
+            Path home, Map<String, Object> overrides, int epochs, double testAccuracy, boolean stops) {
         Map<String, Object> config = config();
         config.putAll(overrides);
-        RunOptions options = RunOptions.builder().project(PROJECT).home(home).config(config).tags("mlp")
-                .systemMetrics(false).captureConsole(false).build();
+        RunOptions options = RunOptions.builder()
+                .project(PROJECT)
+                .home(home)
+                .config(config)
+                .tags("mlp")
+                .systemMetrics(false)
+                .captureConsole(false)
+                .build();
         Run run = Keel.init(options);
         run.useDataset(DATASET + ":latest");
         run.summary().define("val_accuracy", SummaryMode.MAX).define("val_loss", SummaryMode.MIN);
@@ -69,8 +75,21 @@ final class DemoShapedRuns {
             double valAccuracy = 0.80 + 0.017 * epoch;
             best = Math.max(best, valAccuracy);
             run.log(Map.of("batch_loss", 0.6 / epoch), step - 1);
-            run.log(Map.of("epoch", epoch, "loss", 0.55 - 0.04 * epoch, "accuracy", 0.79 + 0.02 * epoch,
-                    "val_loss", 0.45 - 0.025 * epoch, "val_accuracy", valAccuracy, "epoch_time_s", 4.2), step);
+            run.log(
+                    Map.of(
+                            "epoch",
+                            epoch,
+                            "loss",
+                            0.55 - 0.04 * epoch,
+                            "accuracy",
+                            0.79 + 0.02 * epoch,
+                            "val_loss",
+                            0.45 - 0.025 * epoch,
+                            "val_accuracy",
+                            valAccuracy,
+                            "epoch_time_s",
+                            4.2),
+                    step);
         }
         if (stops) {
             run.fail(new IllegalStateException("stopped by the docs test"));
@@ -94,9 +113,19 @@ final class DemoShapedRuns {
         try (Store store = Stores.open(new KeelHome(home).storeLocation())) {
             WriteBatch b = new WriteBatch();
             b.provenance.putAll(store.provenance(runId));
-            b.provenance.put("command", Map.of("argv", List.of("java", "-Dai.djl.offline=true", "-cp", "target/classes",
-                    "dev.keel.examples.apparel.training.RunExperiment", "epochs=10"),
-                    "working_dir", home.getParent().toString()));
+            b.provenance.put(
+                    "command",
+                    Map.of(
+                            "argv",
+                            List.of(
+                                    "java",
+                                    "-Dai.djl.offline=true",
+                                    "-cp",
+                                    "target/classes",
+                                    "dev.keel.examples.apparel.training.RunExperiment",
+                                    "epochs=10"),
+                            "working_dir",
+                            home.getParent().toString()));
             store.apply(runId, b);
         }
     }
@@ -135,8 +164,11 @@ final class DemoShapedRuns {
     private static void keel(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true),
-                new BufferedReader(new StringReader(""))).execute(args);
+        int code = Main.commandLine(
+                        new PrintWriter(out, true),
+                        new PrintWriter(err, true),
+                        new BufferedReader(new StringReader("")))
+                .execute(args);
         if (code != 0) {
             throw new IllegalStateException("keel " + String.join(" ", args) + " exited " + code + ": " + out + err);
         }

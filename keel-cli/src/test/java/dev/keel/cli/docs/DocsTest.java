@@ -35,9 +35,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DocsTest {
     /** Set to true ({@code -Dkeel.docs.update=true}) to rewrite docs/cli.md's generated part instead of failing. */
     private static final String UPDATE = "keel.docs.update";
+
     private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
     private static final Pattern MODULE_ROW = Pattern.compile("^\\| `([^`]+)` \\|");
-    private static final Pattern KEEL_WORDS = Pattern.compile("(?:^|[\\s(|;=$])(?:[\\w.~-]*/)?keel((?: [a-z][a-z-]*)+)");
+    private static final Pattern KEEL_WORDS =
+            Pattern.compile("(?:^|[\\s(|;=$])(?:[\\w.~-]*/)?keel((?: [a-z][a-z-]*)+)");
 
     private static Path root;
 
@@ -80,21 +82,29 @@ class DocsTest {
         String text = Files.readString(page);
         int begin = text.indexOf(CliReference.BEGIN);
         int end = text.indexOf(CliReference.END);
-        assertTrue(begin >= 0 && end > begin, "docs/cli.md must hold the markers " + CliReference.BEGIN + " and " + CliReference.END);
+        assertTrue(
+                begin >= 0 && end > begin,
+                "docs/cli.md must hold the markers " + CliReference.BEGIN + " and " + CliReference.END);
         String generated = CliReference.render(tree());
         String current = text.substring(begin + CliReference.BEGIN.length(), end);
         if (!current.equals(generated + "\n")) {
             if (Boolean.getBoolean(UPDATE)) {
-                Files.writeString(page, text.substring(0, begin + CliReference.BEGIN.length()) + generated + "\n"
-                        + text.substring(end));
+                Files.writeString(
+                        page,
+                        text.substring(0, begin + CliReference.BEGIN.length()) + generated + "\n"
+                                + text.substring(end));
                 return;
             }
-            assertEquals(generated + "\n", current, "docs/cli.md is stale: regenerate it with"
-                    + " mvn -B -o -q -pl keel-cli -am test -Dtest=DocsTest -Dsurefire.failIfNoSpecifiedTests=false -D"
-                    + UPDATE + "=true");
+            assertEquals(
+                    generated + "\n",
+                    current,
+                    "docs/cli.md is stale: regenerate it with"
+                            + " mvn -B -o -q -pl keel-cli -am test -Dtest=DocsTest -Dsurefire.failIfNoSpecifiedTests=false -D"
+                            + UPDATE + "=true");
         }
         for (CommandLine cl : CliReference.commands(tree())) {
-            assertTrue(text.contains("## `" + cl.getCommandSpec().qualifiedName() + "`"),
+            assertTrue(
+                    text.contains("## `" + cl.getCommandSpec().qualifiedName() + "`"),
                     "docs/cli.md has no section for " + cl.getCommandSpec().qualifiedName());
         }
     }
@@ -133,7 +143,8 @@ class DocsTest {
                     continue;
                 }
                 ran++;
-                String where = root.relativize(page) + ":" + code.line() + ": " + code.text().strip();
+                String where = root.relativize(page) + ":" + code.line() + ": "
+                        + code.text().strip();
                 List<String> args = args(words, demo, home);
                 Result r = run(args);
                 assertEquals(0, r.code, where + "\nexited " + r.code + "\n" + r.out + r.err);
@@ -181,7 +192,8 @@ class DocsTest {
                     return null;
                 }
                 return "'" + cl.getCommandSpec().qualifiedName() + " " + w + "' is no command; "
-                        + cl.getCommandSpec().qualifiedName() + " has " + cl.getSubcommands().keySet();
+                        + cl.getCommandSpec().qualifiedName() + " has "
+                        + cl.getSubcommands().keySet();
             }
             cl = sub;
         }
@@ -201,18 +213,22 @@ class DocsTest {
     }
 
     private static CommandLine tree() {
-        return Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+        return Main.commandLine(
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter()),
                 new BufferedReader(new StringReader("")));
     }
 
-    private record Result(int code, String out, String err) {
-    }
+    private record Result(int code, String out, String err) {}
 
     private static Result run(List<String> args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true),
-                new BufferedReader(new StringReader(""))).execute(args.toArray(String[]::new));
+        int code = Main.commandLine(
+                        new PrintWriter(out, true),
+                        new PrintWriter(err, true),
+                        new BufferedReader(new StringReader("")))
+                .execute(args.toArray(String[]::new));
         return new Result(code, out.toString(), err.toString());
     }
 }

@@ -16,11 +16,9 @@ final class Markdown {
     private static final Pattern SPAN = Pattern.compile("`([^`\n]+)`");
 
     /** A line of code, where it stands, and whether it belongs to a block marked to be run. */
-    record Code(String text, int line, boolean run) {
-    }
+    record Code(String text, int line, boolean run) {}
 
-    private Markdown() {
-    }
+    private Markdown() {}
 
     /** Every line of every fenced block, then every inline code span outside them. */
     static List<Code> code(String page) {

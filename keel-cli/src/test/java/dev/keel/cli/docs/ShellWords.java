@@ -5,8 +5,7 @@ import java.util.List;
 
 /** Splits a shell command line the way bash would for the plain forms docs use: words, quotes, a trailing comment. */
 final class ShellWords {
-    private ShellWords() {
-    }
+    private ShellWords() {}
 
     static List<String> split(String line) {
         List<String> words = new ArrayList<>();

@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DbFormsTest {
     @TempDir
     static Path shared;
+
     private static Backends backends;
 
     @TempDir
@@ -45,14 +46,16 @@ class DbFormsTest {
         backends.close();
     }
 
-    record Result(int code, String out, String err) {
-    }
+    record Result(int code, String out, String err) {}
 
     private static Result keel(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true),
-                new BufferedReader(new StringReader(""))).execute(args);
+        int code = Main.commandLine(
+                        new PrintWriter(out, true),
+                        new PrintWriter(err, true),
+                        new BufferedReader(new StringReader("")))
+                .execute(args);
         return new Result(code, out.toString(), err.toString());
     }
 
@@ -65,17 +68,23 @@ class DbFormsTest {
         assertEquals(0, ls.code(), ls.err());
         assertTrue(ls.out().contains(user), ls.out());
 
-        Map<String, String> flags = Map.of("db", form, "port", "0", "blobs", dir.resolve("blobs").toString());
+        Map<String, String> flags =
+                Map.of("db", form, "port", "0", "blobs", dir.resolve("blobs").toString());
         ServerConfig config = ServerConfig.resolve(flags, Map.of(), null);
         StringWriter log = new StringWriter();
-        try (KeelServer server = ServerAssembly.build(config, new PrintWriter(log, true)).start()) {
-            HttpResponse<String> me = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/me"))
-                            .header("Authorization", "Bearer " + key).build(),
-                    HttpResponse.BodyHandlers.ofString());
+        try (KeelServer server =
+                ServerAssembly.build(config, new PrintWriter(log, true)).start()) {
+            HttpResponse<String> me = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/me"))
+                                    .header("Authorization", "Bearer " + key)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(200, me.statusCode(), form + ": " + me.body());
             assertTrue(me.body().contains("\"" + user + "\""), me.body());
-            assertFalse(log.toString().contains("no users yet"), "the server sees the user made with the same --db: " + log);
+            assertFalse(
+                    log.toString().contains("no users yet"),
+                    "the server sees the user made with the same --db: " + log);
         }
     }
 
@@ -105,7 +114,8 @@ class DbFormsTest {
         Files.createDirectories(dir.resolve("srv"));
         usersAddThenServe("ada", "sqlite:" + dir.resolve("srv/keel.db"));
         usersAddThenServe("bob", "jdbc:sqlite:" + dir.resolve("srv/keel.db"));
-        Result ls = keel("server", "users", "ls", "--db", dir.resolve("srv/keel.db").toString());
+        Result ls =
+                keel("server", "users", "ls", "--db", dir.resolve("srv/keel.db").toString());
         assertTrue(ls.out().contains("ada") && ls.out().contains("bob"), "one store under three names: " + ls.out());
     }
 
@@ -118,7 +128,8 @@ class DbFormsTest {
     void anUnsupportedFormIsNamedWithTheFormsThatWork() {
         for (String[] args : new String[][] {
             {"server", "users", "ls", "--db", "jdbc:mysql://h/db"},
-            {"server", "teams", "ls", "--db", "jdbc:mysql://h/db"}}) {
+            {"server", "teams", "ls", "--db", "jdbc:mysql://h/db"}
+        }) {
             Result r = keel(args);
             assertEquals(2, r.code(), r.err());
             assertTrue(r.err().contains("--db 'jdbc:mysql://h/db'"), r.err());

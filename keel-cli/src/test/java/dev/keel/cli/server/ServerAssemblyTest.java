@@ -30,16 +30,24 @@ class ServerAssemblyTest {
         StringWriter log = new StringWriter();
         ServerConfig resolved = ServerConfig.resolve(Map.of(), Map.of(), config);
         try (KeelServer server = ServerAssembly.builder(resolved, new PrintWriter(log, true))
-                .module((router, ctx) -> router.post("/api/v1/test/echo", Access.anyone(), "echo",
+                .module((router, ctx) -> router.post(
+                        "/api/v1/test/echo",
+                        Access.anyone(),
+                        "echo",
                         request -> Map.of("bytes", request.body().length)))
-                .build().start()) {
+                .build()
+                .start()) {
             HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<String> small = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/test/echo"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"a\":\"" + "x".repeat(1000) + "\"}")).build(),
+            HttpResponse<String> small = http.send(
+                    HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/test/echo"))
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"a\":\"" + "x".repeat(1000) + "\"}"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, small.statusCode(), small.body());
-            HttpResponse<String> big = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/test/echo"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"a\":\"" + "x".repeat(3000) + "\"}")).build(),
+            HttpResponse<String> big = http.send(
+                    HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/test/echo"))
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"a\":\"" + "x".repeat(3000) + "\"}"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(413, big.statusCode(), big.body());
             assertTrue(big.body().contains("larger than this server's limit of 2048 bytes"), big.body());

@@ -28,8 +28,8 @@ class ServerConfigTest {
     void flagBeatsEnvironmentBeatsFileBeatsDefault() throws Exception {
         Path f = file("port: 9001\nhost: 0.0.0.0\ndb: jdbc:postgresql://file/db\nblobs: /srv/blobs\nthreads: 7\n"
                 + "max-body-bytes: 2048\n");
-        ServerConfig c = ServerConfig.resolve(Map.of("port", "9003"),
-                Map.of("KEEL_SERVER_PORT", "9002", "KEEL_DB", "jdbc:postgresql://env/db"), f);
+        ServerConfig c = ServerConfig.resolve(
+                Map.of("port", "9003"), Map.of("KEEL_SERVER_PORT", "9002", "KEEL_DB", "jdbc:postgresql://env/db"), f);
         assertEquals(9003, c.port(), "flag");
         assertEquals("jdbc:postgresql://env/db", c.db(), "environment");
         assertEquals("0.0.0.0", c.host(), "file");
@@ -39,8 +39,12 @@ class ServerConfigTest {
         assertFalse(c.settings().anonymousReads(), "default");
         assertEquals(300, c.requestTimeoutSeconds(), "default");
         assertTrue(c.describe().contains("port = 9003  (--port)"), c.describe().toString());
-        assertTrue(c.describe().contains("db = jdbc:postgresql://env/db  ($KEEL_DB)"), c.describe().toString());
-        assertTrue(c.describe().contains("host = 0.0.0.0  (" + f + ": host)"), c.describe().toString());
+        assertTrue(
+                c.describe().contains("db = jdbc:postgresql://env/db  ($KEEL_DB)"),
+                c.describe().toString());
+        assertTrue(
+                c.describe().contains("host = 0.0.0.0  (" + f + ": host)"),
+                c.describe().toString());
 
         ServerConfig fromEnvFile = ServerConfig.resolve(Map.of(), Map.of("KEEL_SERVER_CONFIG", f.toString()), null);
         assertEquals(9001, fromEnvFile.port(), "KEEL_SERVER_CONFIG names the file");
@@ -65,7 +69,8 @@ class ServerConfigTest {
 
     @Test
     void passwordsInDatabaseUrlsAreNeverPrinted() {
-        ServerConfig c = ServerConfig.resolve(Map.of("db", "jdbc:postgresql://h/db?user=k&password=hunter2"), Map.of(), null);
+        ServerConfig c =
+                ServerConfig.resolve(Map.of("db", "jdbc:postgresql://h/db?user=k&password=hunter2"), Map.of(), null);
         String described = String.join("\n", c.describe());
         assertFalse(described.contains("hunter2"), described);
         assertTrue(described.contains("password=****"), described);
@@ -73,21 +78,24 @@ class ServerConfigTest {
 
     @Test
     void badValuesNameTheSettingAndWhereItCameFrom() throws Exception {
-        KeelException port = assertThrows(KeelException.class,
-                () -> ServerConfig.resolve(Map.of(), Map.of("KEEL_SERVER_PORT", "eighty"), null));
-        assertEquals("setting 'port' is 'eighty' (from $KEEL_SERVER_PORT): give a whole number between 0 and 65535",
+        KeelException port = assertThrows(
+                KeelException.class, () -> ServerConfig.resolve(Map.of(), Map.of("KEEL_SERVER_PORT", "eighty"), null));
+        assertEquals(
+                "setting 'port' is 'eighty' (from $KEEL_SERVER_PORT): give a whole number between 0 and 65535",
                 port.getMessage());
-        KeelException body = assertThrows(KeelException.class,
-                () -> ServerConfig.resolve(Map.of("max-body-bytes", "10"), Map.of(), null));
+        KeelException body = assertThrows(
+                KeelException.class, () -> ServerConfig.resolve(Map.of("max-body-bytes", "10"), Map.of(), null));
         assertTrue(body.getMessage().contains("'max-body-bytes' is 10 (from --max-body-bytes)"), body.getMessage());
         Path typo = file("prot: 80\n");
         KeelException unknown = assertThrows(KeelException.class, () -> ServerConfig.resolve(Map.of(), Map.of(), typo));
-        assertTrue(unknown.getMessage().startsWith("unknown setting 'prot' in " + typo + "; known settings: host, port"),
+        assertTrue(
+                unknown.getMessage().startsWith("unknown setting 'prot' in " + typo + "; known settings: host, port"),
                 unknown.getMessage());
         Path broken = file("port: [1, 2\n");
         KeelException yaml = assertThrows(KeelException.class, () -> ServerConfig.resolve(Map.of(), Map.of(), broken));
         assertTrue(yaml.getMessage().contains("is not valid YAML"), yaml.getMessage());
-        KeelException bool = assertThrows(KeelException.class,
+        KeelException bool = assertThrows(
+                KeelException.class,
                 () -> ServerConfig.resolve(Map.of("anonymous-reads", "yes please"), Map.of(), null));
         assertTrue(bool.getMessage().contains("give true or false"), bool.getMessage());
     }
@@ -95,33 +103,55 @@ class ServerConfigTest {
     @Test
     void databaseLocationsAreMappedToStoreLocations() throws Exception {
         assertEquals("jdbc:postgresql://h:5432/keel", ServerAssembly.storeLocation("jdbc:postgresql://h:5432/keel"));
-        assertEquals("sqlite:" + dir.resolve("x.db"), ServerAssembly.storeLocation("jdbc:sqlite:" + dir.resolve("x.db")));
+        assertEquals(
+                "sqlite:" + dir.resolve("x.db"), ServerAssembly.storeLocation("jdbc:sqlite:" + dir.resolve("x.db")));
         assertEquals("sqlite:" + dir.resolve("keel.db"), ServerAssembly.storeLocation(dir.toString()));
         Path newHome = dir.resolve("team/.keel");
         Files.createDirectories(newHome.getParent());
         assertEquals("sqlite:" + newHome.resolve("keel.db"), ServerAssembly.storeLocation(newHome.toString()));
         assertTrue(Files.isDirectory(newHome), "a missing folder is created as a Keel home");
         assertEquals(newHome, ServerAssembly.localHome("sqlite:" + newHome.resolve("keel.db")));
-        KeelException mysql = assertThrows(KeelException.class, () -> ServerAssembly.storeLocation("jdbc:mysql://h/db"));
+        KeelException mysql =
+                assertThrows(KeelException.class, () -> ServerAssembly.storeLocation("jdbc:mysql://h/db"));
         assertTrue(mysql.getMessage().contains("only jdbc:postgresql"), mysql.getMessage());
     }
 
     @Test
     void allowedHostsComeFromFlagEnvironmentOrFileAndBadNamesAreNamed() throws Exception {
         Path list = file("allowed-hosts: [keel.example.com, \"*.ml.example.com\"]\n");
-        assertEquals(List.of("keel.example.com", "*.ml.example.com"), ServerConfig.resolve(Map.of(), Map.of(), list)
-                .settings().allowedHosts(), "a YAML list");
+        assertEquals(
+                List.of("keel.example.com", "*.ml.example.com"),
+                ServerConfig.resolve(Map.of(), Map.of(), list).settings().allowedHosts(),
+                "a YAML list");
         Path text = file("allowed-hosts: a.example, b.example\n");
-        assertEquals(List.of("a.example", "b.example"), ServerConfig.resolve(Map.of(), Map.of(), text).allowedHosts());
-        assertEquals(List.of("env.example"), ServerConfig.resolve(Map.of(),
-                Map.of("KEEL_SERVER_ALLOWED_HOSTS", "env.example"), text).allowedHosts(), "the environment wins");
-        assertEquals(List.of("flag.example"), ServerConfig.resolve(Map.of("allowed-hosts", "Flag.Example:8443"),
-                Map.of("KEEL_SERVER_ALLOWED_HOSTS", "env.example"), text).allowedHosts(), "the flag wins; port ignored");
-        assertEquals(List.of(), ServerConfig.resolve(Map.of(), Map.of(), null).settings().allowedHosts(), "default");
+        assertEquals(
+                List.of("a.example", "b.example"),
+                ServerConfig.resolve(Map.of(), Map.of(), text).allowedHosts());
+        assertEquals(
+                List.of("env.example"),
+                ServerConfig.resolve(Map.of(), Map.of("KEEL_SERVER_ALLOWED_HOSTS", "env.example"), text)
+                        .allowedHosts(),
+                "the environment wins");
+        assertEquals(
+                List.of("flag.example"),
+                ServerConfig.resolve(
+                                Map.of("allowed-hosts", "Flag.Example:8443"),
+                                Map.of("KEEL_SERVER_ALLOWED_HOSTS", "env.example"),
+                                text)
+                        .allowedHosts(),
+                "the flag wins; port ignored");
+        assertEquals(
+                List.of(),
+                ServerConfig.resolve(Map.of(), Map.of(), null).settings().allowedHosts(),
+                "default");
 
-        KeelException bad = assertThrows(KeelException.class, () -> ServerConfig.resolve(
-                Map.of("allowed-hosts", "ok.example,https://keel.example/"), Map.of(), null));
-        assertTrue(bad.getMessage().contains("'https://keel.example/'") && bad.getMessage().contains("--allowed-hosts"),
+        KeelException bad = assertThrows(
+                KeelException.class,
+                () -> ServerConfig.resolve(
+                        Map.of("allowed-hosts", "ok.example,https://keel.example/"), Map.of(), null));
+        assertTrue(
+                bad.getMessage().contains("'https://keel.example/'")
+                        && bad.getMessage().contains("--allowed-hosts"),
                 bad.getMessage());
     }
 }

@@ -54,11 +54,16 @@ class ServerProcessesTest {
     static void start() throws Exception {
         backends = new Backends(dir);
         Path config = dir.resolve("a.yaml");
-        Files.writeString(config, "db: " + backends.jdbcUrl() + "\nblobs: s3://" + Backends.BUCKET + "/team\n"
-                + "request-timeout: 2\nmax-body-bytes: 4096\ns3:\n  endpoint: " + backends.s3Endpoint
-                + "\n  region: us-east-1\n  access-key-id: " + Backends.ACCESS_KEY + "\n");
+        Files.writeString(
+                config,
+                "db: " + backends.jdbcUrl() + "\nblobs: s3://" + Backends.BUCKET + "/team\n"
+                        + "request-timeout: 2\nmax-body-bytes: 4096\ns3:\n  endpoint: " + backends.s3Endpoint
+                        + "\n  region: us-east-1\n  access-key-id: " + Backends.ACCESS_KEY + "\n");
         // the secret stays in the environment, where it belongs
-        a = new ServerProcess(dir, "a", List.of("--config", config.toString(), "--port", "0"),
+        a = new ServerProcess(
+                dir,
+                "a",
+                List.of("--config", config.toString(), "--port", "0"),
                 Map.of("AWS_SECRET_ACCESS_KEY", Backends.SECRET_KEY));
         Map<String, String> envB = new HashMap<>(backends.s3Environment());
         envB.put("KEEL_SERVER_PORT", "0");
@@ -85,15 +90,20 @@ class ServerProcessesTest {
     private static synchronized String adminKey() {
         if (adminKey == null) {
             try (AccessStore access = AccessStores.open(backends.jdbcUrl())) {
-                adminKey = new Accounts(access).createUser("root", true, List.of(), null).key();
+                adminKey = new Accounts(access)
+                        .createUser("root", true, List.of(), null)
+                        .key();
             }
         }
         return adminKey;
     }
 
     private static HttpResponse<String> get(ServerProcess server, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(server.url + path)).GET()
-                        .header("Authorization", "Bearer " + adminKey()).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(server.url + path))
+                        .GET()
+                        .header("Authorization", "Bearer " + adminKey())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -106,8 +116,26 @@ class ServerProcessesTest {
         }
         try (Store store = Stores.open(backends.jdbcUrl())) {
             long now = System.currentTimeMillis();
-            store.createRun(new RunInfo("team0001", "shared", "first-run", "", "ana", List.of("x"), "", RunState.RUNNING,
-                    now, now, 0, 0, "", "gpu-1", 42, Map.of("lr", 0.01), Map.of()), Map.of("git", Map.of("commit", "abc")));
+            store.createRun(
+                    new RunInfo(
+                            "team0001",
+                            "shared",
+                            "first-run",
+                            "",
+                            "ana",
+                            List.of("x"),
+                            "",
+                            RunState.RUNNING,
+                            now,
+                            now,
+                            0,
+                            0,
+                            "",
+                            "gpu-1",
+                            42,
+                            Map.of("lr", 0.01),
+                            Map.of()),
+                    Map.of("git", Map.of("commit", "abc")));
             WriteBatch batch = new WriteBatch();
             for (int i = 0; i < 100; i++) {
                 batch.metrics.add("loss", i, now + i, 1.0 / (i + 1));
@@ -116,15 +144,19 @@ class ServerProcessesTest {
             batch.addFile(new RunFile("model.bin", hash, 13, "artifact", now));
             store.apply("team0001", batch);
         }
-        for (String path : List.of("/api/v1/runs/team0001", "/api/v1/runs/team0001/metrics/loss",
-                "/api/v1/runs/team0001/files", "/api/v1/projects/shared/runs?sort=-summary.loss",
+        for (String path : List.of(
+                "/api/v1/runs/team0001",
+                "/api/v1/runs/team0001/metrics/loss",
+                "/api/v1/runs/team0001/files",
+                "/api/v1/projects/shared/runs?sort=-summary.loss",
                 "/api/v1/runs/team0001/provenance")) {
             var fromA = get(a, path);
             var fromB = get(b, path);
             assertEquals(200, fromA.statusCode(), path + ": " + fromA.body());
             assertEquals(fromA.body(), fromB.body(), path);
         }
-        Map<String, Object> history = Json.readMap(get(b, "/api/v1/runs/team0001/metrics/loss").body());
+        Map<String, Object> history =
+                Json.readMap(get(b, "/api/v1/runs/team0001/metrics/loss").body());
         assertEquals(100, ((List<?>) history.get("steps")).size());
         assertTrue(get(a, "/api/v1/runs/team0001/files").body().contains(hash), "the file's blob hash");
 
@@ -178,9 +210,16 @@ class ServerProcessesTest {
     void sigtermStopsTheServerCleanly() throws Exception {
         Path config = dir.resolve("c.yaml");
         Files.writeString(config, "db: " + dir.resolve("solo/.keel") + "\nrequest-log: true\n");
-        try (ServerProcess c = new ServerProcess(dir, "c", List.of("--config", config.toString(), "--port", "0"), Map.of())) {
-            assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create(c.url + "/healthz")).GET().build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode());
+        try (ServerProcess c =
+                new ServerProcess(dir, "c", List.of("--config", config.toString(), "--port", "0"), Map.of())) {
+            assertEquals(
+                    200,
+                    HTTP.send(
+                                    HttpRequest.newBuilder(URI.create(c.url + "/healthz"))
+                                            .GET()
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode());
             int code = c.terminate();
             String out = c.output();
             assertEquals(143, code, out);

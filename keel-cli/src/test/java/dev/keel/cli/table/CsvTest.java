@@ -18,7 +18,9 @@ class CsvTest {
 
     @Test
     void writesMachineKeysAsTheHeader() {
-        Table t = new Table().column("id", "ID", null, false).column("config.lr", "lr", "config", true)
+        Table t = new Table()
+                .column("id", "ID", null, false)
+                .column("config.lr", "lr", "config", true)
                 .row(List.of("a1", "0.1"));
         assertEquals("id,config.lr\na1,0.1\n", Csv.render(t));
     }

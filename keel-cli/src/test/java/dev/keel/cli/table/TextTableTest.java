@@ -49,8 +49,11 @@ class TextTableTest {
 
     @Test
     void leavesOutColumnsWithoutAnyValue() {
-        Table t = new Table().column("id", "ID", null, false).column("sweep", "Sweep", null, false)
-                .row(List.of("a1", "")).row(List.of("b2", ""));
+        Table t = new Table()
+                .column("id", "ID", null, false)
+                .column("sweep", "Sweep", null, false)
+                .row(List.of("a1", ""))
+                .row(List.of("b2", ""));
         assertEquals("ID\na1\nb2\n", TextTable.render(t, 80).text());
     }
 

@@ -28,19 +28,31 @@ public final class DemoRuns {
     /** Fixed times, so that golden output does not depend on when the test runs (UTC). */
     public static final long T0 = 1_764_000_000_000L;
 
-    private DemoRuns() {
-    }
+    private DemoRuns() {}
 
     /** Records the runs in {@code home} (a {@code .keel} folder); returns their ids, oldest first. */
     public static List<String> record(Path home) {
         List<String> ids = new ArrayList<>();
-        ids.add(train(home, "mlp-baseline", config("mlp", List.of(256, 128), 0.2, 5, 0.001, "constant", 0, 0),
-                new float[]{0.8612f, 0.8751f, 0.8933f, 0.8871f, 0.8922f}, 0.8855f));
-        ids.add(train(home, "mlp-wide", config("mlp", List.of(512, 256), 0.2, 5, 0.001, "cosine", 0, 0),
-                new float[]{0.8655f, 0.8790f, 0.8861f, 0.8950f, 0.8992f}, 0.8921f));
-        ids.add(train(home, "cnn-small", config("cnn", List.of(32, 64, 128), 0.3, 10, 0.001, "cosine", 200, 3),
-                new float[]{0.8702f, 0.8866f, 0.8951f, 0.9002f, 0.9044073820114136f, 0.9071f, 0.9103f, 0.9118f,
-                        0.9135f, 0.9129f}, 0.9087f));
+        ids.add(train(
+                home,
+                "mlp-baseline",
+                config("mlp", List.of(256, 128), 0.2, 5, 0.001, "constant", 0, 0),
+                new float[] {0.8612f, 0.8751f, 0.8933f, 0.8871f, 0.8922f},
+                0.8855f));
+        ids.add(train(
+                home,
+                "mlp-wide",
+                config("mlp", List.of(512, 256), 0.2, 5, 0.001, "cosine", 0, 0),
+                new float[] {0.8655f, 0.8790f, 0.8861f, 0.8950f, 0.8992f},
+                0.8921f));
+        ids.add(train(
+                home,
+                "cnn-small",
+                config("cnn", List.of(32, 64, 128), 0.3, 10, 0.001, "cosine", 200, 3),
+                new float[] {
+                    0.8702f, 0.8866f, 0.8951f, 0.9002f, 0.9044073820114136f, 0.9071f, 0.9103f, 0.9118f, 0.9135f, 0.9129f
+                },
+                0.9087f));
         return ids;
     }
 
@@ -59,19 +71,43 @@ public final class DemoRuns {
             };
             long created = T0 + i * 600_000L;
             long runtime = 95_000L + i * 131_000L;
-            fixed.add(new RunInfo("a1b2c3d" + i, r.project(), r.name(), r.group(), r.user(), r.tags(), r.notes(),
-                    r.state(), created, created + runtime, created + runtime, runtime, r.sweep(), r.host(), r.pid(),
-                    r.config(), r.summary(), r.problems()));
+            fixed.add(new RunInfo(
+                    "a1b2c3d" + i,
+                    r.project(),
+                    r.name(),
+                    r.group(),
+                    r.user(),
+                    r.tags(),
+                    r.notes(),
+                    r.state(),
+                    created,
+                    created + runtime,
+                    created + runtime,
+                    runtime,
+                    r.sweep(),
+                    r.host(),
+                    r.pid(),
+                    r.config(),
+                    r.summary(),
+                    r.problems()));
         }
         fixed.sort((a, b) -> Long.compare(b.createdAt(), a.createdAt()));
         return fixed;
     }
 
-    private static String train(Path home, String name, Map<String, Object> config, float[] valAccuracy,
-                                float testAccuracy) {
-        RunOptions options = RunOptions.builder().project(PROJECT).name(name).user("ada").home(home)
-                .config(config).config(Map.of("dataset", dataset())).tags((String) config.get("network"))
-                .systemMetrics(false).captureConsole(false).build();
+    private static String train(
+            Path home, String name, Map<String, Object> config, float[] valAccuracy, float testAccuracy) {
+        RunOptions options = RunOptions.builder()
+                .project(PROJECT)
+                .name(name)
+                .user("ada")
+                .home(home)
+                .config(config)
+                .config(Map.of("dataset", dataset()))
+                .tags((String) config.get("network"))
+                .systemMetrics(false)
+                .captureConsole(false)
+                .build();
         try (Run run = Keel.init(options)) {
             run.summary().define("val_accuracy", SummaryMode.MAX).define("val_loss", SummaryMode.MIN);
             long step = 0;
@@ -93,8 +129,15 @@ public final class DemoRuns {
         }
     }
 
-    private static Map<String, Object> config(String network, List<Integer> layers, double dropout, int epochs,
-                                              double learningRate, String schedule, int checkpointEvery, int keep) {
+    private static Map<String, Object> config(
+            String network,
+            List<Integer> layers,
+            double dropout,
+            int epochs,
+            double learningRate,
+            String schedule,
+            int checkpointEvery,
+            int keep) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("network", network);
         m.put("layers", layers);

@@ -38,8 +38,10 @@ class RunDetailsTextTest {
     @Test
     void theClassPathIsCounted() {
         String cp = String.join(File.pathSeparator, "/x/classes", "/m2/a.jar", "/m2/b.jar");
-        assertEquals("/usr/bin/java -Dx=1 -cp [2 jars, 1 folder] dev.keel.Main mlp epochs=3",
-                CommandLines.shortened(List.of("/usr/bin/java", "-Dx=1", "-cp", cp, "dev.keel.Main", "mlp", "epochs=3")));
+        assertEquals(
+                "/usr/bin/java -Dx=1 -cp [2 jars, 1 folder] dev.keel.Main mlp epochs=3",
+                CommandLines.shortened(
+                        List.of("/usr/bin/java", "-Dx=1", "-cp", cp, "dev.keel.Main", "mlp", "epochs=3")));
     }
 
     @Test
@@ -49,10 +51,27 @@ class RunDetailsTextTest {
         Map<String, Object> provenance = Map.of(
                 "command", Map.of("command_line", String.join(" ", argv), "argv", argv),
                 "machine", Map.of("memory_bytes", 25_276_194_816L));
-        RunInfo run = new RunInfo("abcd1234", "p", "n", "", "u", List.of(), "", RunState.FINISHED, 1, 1, 2, 1, "", "h",
-                1, Map.of(), Map.of());
+        RunInfo run = new RunInfo(
+                "abcd1234",
+                "p",
+                "n",
+                "",
+                "u",
+                List.of(),
+                "",
+                RunState.FINISHED,
+                1,
+                1,
+                2,
+                1,
+                "",
+                "h",
+                1,
+                Map.of(),
+                Map.of());
         String text = new RunDetails(run, provenance, List.of(), List.of(), List.of()).text(0);
-        assertTrue(text.contains("command.command_line  java -cp [2 jars] Main mlp   (keel run show --full: all of it)\n"),
+        assertTrue(
+                text.contains("command.command_line  java -cp [2 jars] Main mlp   (keel run show --full: all of it)\n"),
                 text);
         assertFalse(text.contains("command.argv"), text);
         assertFalse(text.contains("/m2/a.jar"), text);

@@ -27,8 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RunsTableGoldenTest {
     private static final Path GOLDEN_DIR = Path.of("src/test/resources/dev/keel/cli/view");
+
     @TempDir
     static Path home;
+
     static List<RunInfo> runs;
     private static TimeZone zone;
 
@@ -54,7 +56,8 @@ class RunsTableGoldenTest {
             Files.writeString(GOLDEN_DIR.resolve(name), actual);
         }
         Path golden = GOLDEN_DIR.resolve(name);
-        assertTrue(Files.isRegularFile(golden), "golden file " + golden + " missing: run with -Dkeel.golden.update=true");
+        assertTrue(
+                Files.isRegularFile(golden), "golden file " + golden + " missing: run with -Dkeel.golden.update=true");
         assertEquals(Files.readString(golden), actual);
     }
 
@@ -72,8 +75,10 @@ class RunsTableGoldenTest {
     @Test
     void configTheRunsShareIsListedOnceWithHashesShortened() {
         String text = render(160, null);
-        assertTrue(text.contains("same in every run: batch_size=64, dataset.name=fashion-mnist, "
-                + "dataset.sha256.t10k-images-idx3-ubyte=5b4141f0…"), text);
+        assertTrue(
+                text.contains("same in every run: batch_size=64, dataset.name=fashion-mnist, "
+                        + "dataset.sha256.t10k-images-idx3-ubyte=5b4141f0…"),
+                text);
         assertFalse(text.contains("5b4141f0afbad"), text);
         String wide = render(300, null).lines().skip(1).findFirst().orElseThrow();
         assertTrue(wide.contains("network") && wide.contains("lr_schedule"), wide);

@@ -23,11 +23,9 @@ final class CheckpointFormat {
     static final int VERSION = 1;
     private static final int MAX_HEADER = 1 << 20;
 
-    private CheckpointFormat() {
-    }
+    private CheckpointFormat() {}
 
-    record Header(long epoch, long step, Map<String, Double> metrics, long createdAt) {
-    }
+    record Header(long epoch, long step, Map<String, Double> metrics, long createdAt) {}
 
     static void writeHeader(OutputStream out, Header h) throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -63,14 +61,16 @@ final class CheckpointFormat {
         }
         byte[] bytes = new byte[len];
         d.readFully(bytes);
-        Map<String, Object> json = Json.MAPPER.readValue(bytes, new TypeReference<LinkedHashMap<String, Object>>() {
-        });
+        Map<String, Object> json = Json.MAPPER.readValue(bytes, new TypeReference<LinkedHashMap<String, Object>>() {});
         Map<String, Double> metrics = new LinkedHashMap<>();
         Object m = json.get("metrics");
         if (m instanceof Map<?, ?> map) {
             map.forEach((k, v) -> metrics.put(k.toString(), toDouble(v)));
         }
-        return new Header(((Number) json.get("epoch")).longValue(), ((Number) json.get("step")).longValue(), metrics,
+        return new Header(
+                ((Number) json.get("epoch")).longValue(),
+                ((Number) json.get("step")).longValue(),
+                metrics,
                 ((Number) json.get("created_at")).longValue());
     }
 

@@ -31,8 +31,9 @@ import java.util.function.Consumer;
 public final class CheckpointManager implements Checkpoints {
     public static final String KIND = "checkpoint";
     static final String PREFIX = "checkpoints/";
-    private static final Comparator<Checkpoint> ORDER =
-            Comparator.comparingLong(Checkpoint::epoch).thenComparingLong(Checkpoint::step).thenComparingLong(Checkpoint::createdAt);
+    private static final Comparator<Checkpoint> ORDER = Comparator.comparingLong(Checkpoint::epoch)
+            .thenComparingLong(Checkpoint::step)
+            .thenComparingLong(Checkpoint::createdAt);
 
     private final LocalBlobStore blobs;
     private final Consumer<RunFile> addFile;
@@ -47,8 +48,8 @@ public final class CheckpointManager implements Checkpoints {
      * @param addFile    records a run file (through the run's writer)
      * @param removeFile removes a run file by name (through the run's writer)
      */
-    public CheckpointManager(LocalBlobStore blobs, List<RunFile> existing, Consumer<RunFile> addFile,
-                             Consumer<String> removeFile) {
+    public CheckpointManager(
+            LocalBlobStore blobs, List<RunFile> existing, Consumer<RunFile> addFile, Consumer<String> removeFile) {
         this.blobs = blobs;
         this.addFile = addFile;
         this.removeFile = removeFile;
@@ -80,7 +81,8 @@ public final class CheckpointManager implements Checkpoints {
     }
 
     @Override
-    public synchronized Checkpoint save(long epoch, long step, Map<String, ? extends Number> metrics, StateWriter writer) {
+    public synchronized Checkpoint save(
+            long epoch, long step, Map<String, ? extends Number> metrics, StateWriter writer) {
         Map<String, Double> m = new LinkedHashMap<>();
         metrics.forEach((k, v) -> m.put(k, v.doubleValue()));
         long now = System.currentTimeMillis();
@@ -103,8 +105,11 @@ public final class CheckpointManager implements Checkpoints {
             prune();
             return c;
         } catch (IOException e) {
-            throw new KeelException(KeelException.ErrorCode.STORAGE_FAILURE, "cannot save checkpoint " + name + " in "
-                    + blobs.root() + ": " + e.getMessage() + " (free disk space or fix permissions; training state is not saved)", e);
+            throw new KeelException(
+                    KeelException.ErrorCode.STORAGE_FAILURE,
+                    "cannot save checkpoint " + name + " in " + blobs.root() + ": " + e.getMessage()
+                            + " (free disk space or fix permissions; training state is not saved)",
+                    e);
         } finally {
             if (tmp != null) {
                 try {
@@ -201,8 +206,10 @@ public final class CheckpointManager implements Checkpoints {
             if (v == null || v.isNaN()) {
                 continue;
             }
-            if (best == null || (bestMode == SummaryMode.MAX ? v > best.metrics().get(bestMetric)
-                    : v < best.metrics().get(bestMetric))) {
+            if (best == null
+                    || (bestMode == SummaryMode.MAX
+                            ? v > best.metrics().get(bestMetric)
+                            : v < best.metrics().get(bestMetric))) {
                 best = c;
             }
         }
@@ -230,11 +237,12 @@ public final class CheckpointManager implements Checkpoints {
     private Optional<Checkpoint> readListed(RunFile f) {
         try (InputStream in = blobs.open(f.hash())) {
             CheckpointFormat.Header h = CheckpointFormat.readHeader(in, f.name());
-            return Optional.of(new Checkpoint(f.name(), h.epoch(), h.step(), h.metrics(), f.hash(), f.size(), h.createdAt()));
+            return Optional.of(
+                    new Checkpoint(f.name(), h.epoch(), h.step(), h.metrics(), f.hash(), f.size(), h.createdAt()));
         } catch (IOException | RuntimeException e) {
             // Listed but unreadable: keep it visible so load() can report it and fall back.
-            return Optional.of(new Checkpoint(f.name(), epochFromName(f.name()), -1, Map.of(), f.hash(), f.size(),
-                    f.createdAt()));
+            return Optional.of(
+                    new Checkpoint(f.name(), epochFromName(f.name()), -1, Map.of(), f.hash(), f.size(), f.createdAt()));
         }
     }
 

@@ -13,8 +13,7 @@ import java.util.Map;
  * converted can be left out and the rest kept.
  */
 final class Beans {
-    private Beans() {
-    }
+    private Beans() {}
 
     /** Name → raw value, as Jackson would name them; null when the object cannot be taken apart. */
     static Map<String, Object> properties(Object source) {
@@ -24,7 +23,8 @@ final class Beans {
             return out;
         }
         try {
-            BeanDescription d = Json.MAPPER.getSerializationConfig().introspect(Json.MAPPER.constructType(source.getClass()));
+            BeanDescription d =
+                    Json.MAPPER.getSerializationConfig().introspect(Json.MAPPER.constructType(source.getClass()));
             for (BeanPropertyDefinition p : d.findProperties()) {
                 AnnotatedMember accessor = p.getAccessor();
                 if (accessor == null) {

@@ -32,12 +32,14 @@ import java.util.Map;
 public final class ConfigResolver {
     /** Writes stop one level past the limit (the top-level map is a level of its own). */
     private static final ObjectMapper LIMITED = Json.MAPPER.copyWith(JsonFactory.builder()
-            .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(ValueLimits.MAX_DEPTH + 1).build())
+            .streamWriteConstraints(StreamWriteConstraints.builder()
+                    .maxNestingDepth(ValueLimits.MAX_DEPTH + 1)
+                    .build())
             .build());
+
     private static final String GOES_ON = "; the run goes on without it";
 
-    private ConfigResolver() {
-    }
+    private ConfigResolver() {}
 
     /** Resolves, throwing on the first entry over a limit (where no run is there to go on). */
     public static Map<String, Object> resolve(List<Object> sources, List<String> overrides) {
@@ -92,8 +94,9 @@ public final class ConfigResolver {
         if (tooDeep(shallow)) {
             Map<String, Object> properties = Beans.properties(shallow);
             if (properties == null) {
-                problems.add("config source #" + (index + 1) + " (" + source.getClass().getName() + ") is nested"
-                        + " more than " + ValueLimits.MAX_DEPTH + " levels deep; flatten it" + GOES_ON);
+                problems.add("config source #" + (index + 1) + " ("
+                        + source.getClass().getName() + ") is nested" + " more than " + ValueLimits.MAX_DEPTH
+                        + " levels deep; flatten it" + GOES_ON);
                 return new LinkedHashMap<>();
             }
             properties.entrySet().removeIf(e -> {
@@ -119,9 +122,14 @@ public final class ConfigResolver {
             throw KeelException.invalid("config source #" + (index + 1) + " is null: pass a Map, a POJO or "
                     + "record, or a YAML file Path");
         }
-        if (source instanceof CharSequence || source instanceof Number || source instanceof Boolean
-                || source instanceof Iterable<?> || source.getClass().isArray() || source instanceof Enum<?>) {
-            throw KeelException.invalid("config source #" + (index + 1) + " is a " + source.getClass().getName()
+        if (source instanceof CharSequence
+                || source instanceof Number
+                || source instanceof Boolean
+                || source instanceof Iterable<?>
+                || source.getClass().isArray()
+                || source instanceof Enum<?>) {
+            throw KeelException.invalid("config source #" + (index + 1) + " is a "
+                    + source.getClass().getName()
                     + ", which has no keys: pass a Map, a POJO or record, or a YAML file Path"
                     + (source instanceof CharSequence ? " (use configFile(Path.of(\"…\")) for a file)" : ""));
         }
@@ -130,11 +138,13 @@ public final class ConfigResolver {
     /** Reads one source as a canonical map. */
     private static Map<String, Object> toMap(Object source, int index) {
         requireKeys(source, index);
-        Object canonical = convert(source, "config source #" + (index + 1) + " ("
-                + source.getClass().getName() + ")");
+        Object canonical = convert(
+                source,
+                "config source #" + (index + 1) + " (" + source.getClass().getName() + ")");
         if (!(canonical instanceof Map<?, ?>)) {
-            throw KeelException.invalid("config source #" + (index + 1) + " (" + source.getClass().getName()
-                    + ") does not read as an object with keys: pass a Map, a POJO or record, or a YAML file Path");
+            throw KeelException.invalid(
+                    "config source #" + (index + 1) + " (" + source.getClass().getName()
+                            + ") does not read as an object with keys: pass a Map, a POJO or record, or a YAML file Path");
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> map = (Map<String, Object>) canonical;
@@ -147,13 +157,13 @@ public final class ConfigResolver {
      */
     public static Object canonical(Object value, String what) {
         if (ValueLimits.deeperThan(value, ValueLimits.MAX_DEPTH) || tooDeep(value)) {
-            throw KeelException.invalid(what + " is nested more than " + ValueLimits.MAX_DEPTH
-                    + " levels deep; flatten it");
+            throw KeelException.invalid(
+                    what + " is nested more than " + ValueLimits.MAX_DEPTH + " levels deep; flatten it");
         }
         Object c = convert(value, what);
         if (ValueLimits.deeperThan(c, ValueLimits.MAX_DEPTH)) {
-            throw KeelException.invalid(what + " is nested more than " + ValueLimits.MAX_DEPTH
-                    + " levels deep; flatten it");
+            throw KeelException.invalid(
+                    what + " is nested more than " + ValueLimits.MAX_DEPTH + " levels deep; flatten it");
         }
         return c;
     }
@@ -177,7 +187,10 @@ public final class ConfigResolver {
     }
 
     private static Object convert(Object value, String what) {
-        if (value == null || value instanceof String || value instanceof Boolean || value instanceof Long
+        if (value == null
+                || value instanceof String
+                || value instanceof Boolean
+                || value instanceof Long
                 || value instanceof Double) {
             return value;
         }

@@ -16,10 +16,9 @@ import java.util.regex.Pattern;
  * number, {@code lr=1e-3} a double, {@code amp=true} a boolean and {@code name=abc} a string.
  */
 final class Overrides {
-    private static final Pattern NUMBER =
-            Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
-    private Overrides() {
-    }
+    private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
+
+    private Overrides() {}
 
     /**
      * Applies one override; one that would nest deeper than {@link ValueLimits#MAX_DEPTH} is left
@@ -36,8 +35,8 @@ final class Overrides {
         String[] path = key.split("\\.", -1);
         for (String part : path) {
             if (part.isEmpty()) {
-                throw KeelException.invalid("config override '" + override + "' has an empty part in its key '"
-                        + key + "': use dotted names such as optimizer.lr");
+                throw KeelException.invalid("config override '" + override + "' has an empty part in its key '" + key
+                        + "': use dotted names such as optimizer.lr");
             }
         }
         if (path.length > ValueLimits.MAX_DEPTH) {

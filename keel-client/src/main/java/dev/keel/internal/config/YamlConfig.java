@@ -20,8 +20,7 @@ import java.util.Map;
 
 /** Reads YAML config files and YAML scalars, with errors that name the file and line. */
 final class YamlConfig {
-    private YamlConfig() {
-    }
+    private YamlConfig() {}
 
     static Yaml yaml() {
         LoaderOptions options = new LoaderOptions();
@@ -72,8 +71,9 @@ final class YamlConfig {
         }
         // value by value: the file's top mapping is not one of the levels a value may nest
         Map<String, Object> canonical = new LinkedHashMap<>();
-        ((Map<?, ?>) loaded).forEach((k, v) -> canonical.put((String) k,
-                ConfigResolver.canonical(v, "config file " + file + " key '" + k + "'")));
+        ((Map<?, ?>) loaded)
+                .forEach((k, v) -> canonical.put(
+                        (String) k, ConfigResolver.canonical(v, "config file " + file + " key '" + k + "'")));
         return canonical;
     }
 }

@@ -57,12 +57,10 @@ public final class ConsoleCapture {
     /** Why redirect was not possible, once known (it does not change within a JVM). */
     private static String redirectUnavailable;
 
-    private record Tees(PrintStream out, PrintStream err, PrintStream originalOut, PrintStream originalErr,
-            AtomicBoolean active) {
-    }
+    private record Tees(
+            PrintStream out, PrintStream err, PrintStream originalOut, PrintStream originalErr, AtomicBoolean active) {}
 
-    private ConsoleCapture() {
-    }
+    private ConsoleCapture() {}
 
     /**
      * Starts handing console lines to {@code sink} until the returned handle is closed; the first
@@ -73,8 +71,9 @@ public final class ConsoleCapture {
         if (current == null && redirected == null) {
             Charset charset = charsetOf(System.out);
             boolean redirect = mode == ConsoleMode.REDIRECT
-                    || mode == ConsoleMode.AUTO && System.out.getClass() == PrintStream.class
-                    && System.err.getClass() == PrintStream.class;
+                    || mode == ConsoleMode.AUTO
+                            && System.out.getClass() == PrintStream.class
+                            && System.err.getClass() == PrintStream.class;
             if (redirect) {
                 fallback = redirect(charset);
             }
@@ -177,8 +176,10 @@ public final class ConsoleCapture {
             }
         };
         // not autoflush: the original stream flushes itself, and our flush() means "hand on a partial line"
-        PrintStream out = new PrintStream(new LineTee(System.out, "out", charset, MAX_LINE_BYTES, toSinks), false, charset);
-        PrintStream err = new PrintStream(new LineTee(System.err, "err", charset, MAX_LINE_BYTES, toSinks), false, charset);
+        PrintStream out =
+                new PrintStream(new LineTee(System.out, "out", charset, MAX_LINE_BYTES, toSinks), false, charset);
+        PrintStream err =
+                new PrintStream(new LineTee(System.err, "err", charset, MAX_LINE_BYTES, toSinks), false, charset);
         current = new Tees(out, err, System.out, System.err, active);
         System.setOut(out);
         System.setErr(err);

@@ -37,7 +37,14 @@ final class FdTee implements AutoCloseable {
     private volatile boolean toSink = true;
     private boolean restored;
 
-    private FdTee(LibC libc, int fd, int saved, int readEnd, String stream, Charset charset, int maxLineBytes,
+    private FdTee(
+            LibC libc,
+            int fd,
+            int saved,
+            int readEnd,
+            String stream,
+            Charset charset,
+            int maxLineBytes,
             Consumer<ConsoleLine> sink) {
         this.libc = libc;
         this.fd = fd;
@@ -48,13 +55,15 @@ final class FdTee implements AutoCloseable {
                 sink.accept(line);
             }
         };
-        this.lines = new LineTee(new PrintStream(OutputStream.nullOutputStream()), stream, charset, maxLineBytes, gated);
+        this.lines =
+                new LineTee(new PrintStream(OutputStream.nullOutputStream()), stream, charset, maxLineBytes, gated);
         this.reader = new Thread(this::pump, "keel-console-" + stream);
         reader.setDaemon(true);
     }
 
     /** Starts capturing {@code fd}; throws {@link IllegalStateException} naming the call that failed. */
-    static FdTee start(LibC libc, int fd, String stream, Charset charset, int maxLineBytes, Consumer<ConsoleLine> sink) {
+    static FdTee start(
+            LibC libc, int fd, String stream, Charset charset, int maxLineBytes, Consumer<ConsoleLine> sink) {
         int saved = libc.dup(fd);
         if (saved < 0) {
             throw new IllegalStateException("dup(" + fd + ") failed, errno " + Native.getLastError());

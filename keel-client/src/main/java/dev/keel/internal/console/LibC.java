@@ -23,8 +23,8 @@ interface LibC extends Library {
     /** The C library, or an exception saying why it cannot be used here. */
     static LibC load() {
         if (!Platform.isLinux() && !Platform.isMac()) {
-            throw new UnsupportedOperationException("file descriptors are captured on Linux and macOS only, not "
-                    + System.getProperty("os.name"));
+            throw new UnsupportedOperationException(
+                    "file descriptors are captured on Linux and macOS only, not " + System.getProperty("os.name"));
         }
         if (Native.SIZE_T_SIZE != Long.BYTES) {
             throw new UnsupportedOperationException("a 64-bit JVM is needed to capture file descriptors");

@@ -33,7 +33,6 @@ final class LineTee extends OutputStream {
         this.sink = sink;
     }
 
-
     @Override
     public synchronized void write(int b) {
         original.write(b);

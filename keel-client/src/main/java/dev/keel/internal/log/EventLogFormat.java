@@ -11,6 +11,5 @@ final class EventLogFormat {
     /** Larger lengths are taken as damage, not as a record. */
     static final int MAX_PAYLOAD = 64 << 20;
 
-    private EventLogFormat() {
-    }
+    private EventLogFormat() {}
 }

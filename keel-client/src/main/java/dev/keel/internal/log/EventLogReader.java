@@ -157,6 +157,5 @@ public final class EventLogReader implements Closeable {
     }
 
     /** One record: its type, payload and byte range {@code [offset, end)} in the file. */
-    public record Entry(EventType type, byte[] payload, long offset, long end) {
-    }
+    public record Entry(EventType type, byte[] payload, long offset, long end) {}
 }

@@ -38,8 +38,8 @@ public final class EventLogWriter implements Closeable {
             }
             validEnd = r.validEnd();
         }
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        FileChannel ch =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             if (validEnd == 0) {
                 ch.truncate(0);
@@ -71,7 +71,10 @@ public final class EventLogWriter implements Closeable {
         crc.reset();
         crc.update(type.code);
         crc.update(payload);
-        pending.putInt(payload.length).putInt((int) crc.getValue()).put(type.code).put(payload);
+        pending.putInt(payload.length)
+                .putInt((int) crc.getValue())
+                .put(type.code)
+                .put(payload);
     }
 
     /** True when records wait for {@link #commit}. */

@@ -31,11 +31,9 @@ public final class LogRecords {
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(DeserializationFeature.USE_LONG_FOR_INTS)
             .build();
-    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
 
-    private LogRecords() {
-    }
+    private LogRecords() {}
 
     /** A JSON payload. */
     public static byte[] json(Map<String, ?> value) {
@@ -85,14 +83,19 @@ public final class LogRecords {
                     batch.name = (String) m.get("name");
                 }
             }
-            case CONSOLE -> batch.console.add(new ConsoleLine(num(m, "seq"), num(m, "ts"),
-                    (String) m.get("stream"), (String) m.get("text")));
+            case CONSOLE ->
+                batch.console.add(
+                        new ConsoleLine(num(m, "seq"), num(m, "ts"), (String) m.get("stream"), (String) m.get("text")));
             case FILE -> {
                 if (Boolean.TRUE.equals(m.get("removed"))) {
                     batch.removeFile((String) m.get("name"));
                 } else {
-                    batch.addFile(new RunFile((String) m.get("name"), (String) m.get("hash"),
-                            num(m, "size"), (String) m.get("kind"), num(m, "createdAt")));
+                    batch.addFile(new RunFile(
+                            (String) m.get("name"),
+                            (String) m.get("hash"),
+                            num(m, "size"),
+                            (String) m.get("kind"),
+                            num(m, "createdAt")));
                 }
             }
             case STATE -> {

@@ -15,12 +15,10 @@ import java.nio.file.Path;
 public final class LogReplayer {
     static final int MAX_POINTS_PER_BATCH = 200_000;
 
-    private LogReplayer() {
-    }
+    private LogReplayer() {}
 
     /** What a replay found. */
-    public record Result(long appliedTo, long lastHeartbeat, long records, boolean damaged, String stopReason) {
-    }
+    public record Result(long appliedTo, long lastHeartbeat, long records, boolean damaged, String stopReason) {}
 
     /**
      * Replays {@code log} into {@code store} for {@code runId}. When {@code endState} is not
@@ -39,8 +37,9 @@ public final class LogReplayer {
             for (EventLogReader.Entry e; (e = reader.next()) != null; ) {
                 if (e.end() <= from) {
                     if (e.type() == EventType.HEARTBEAT) {
-                        lastHeartbeat = Math.max(lastHeartbeat, ((Number) LogRecords.readJson(e.payload())
-                                .getOrDefault("at", 0L)).longValue());
+                        lastHeartbeat = Math.max(
+                                lastHeartbeat,
+                                ((Number) LogRecords.readJson(e.payload()).getOrDefault("at", 0L)).longValue());
                     }
                     continue;
                 }
@@ -70,8 +69,8 @@ public final class LogReplayer {
             if (!batch.isEmpty()) {
                 store.apply(runId, batch);
             }
-            return new Result(Math.max(from, reader.validEnd()), lastHeartbeat, records, reader.damaged(),
-                    reader.stopReason());
+            return new Result(
+                    Math.max(from, reader.validEnd()), lastHeartbeat, records, reader.damaged(), reader.stopReason());
         }
     }
 }

@@ -24,8 +24,7 @@ public final class MetricCodec {
     static final int POINT_BYTES = 2 + 8 + 8 + 8;
     public static final int MAX_KEYS = 0xFFFF;
 
-    private MetricCodec() {
-    }
+    private MetricCodec() {}
 
     /** Encodes points {@code [from, to)} of {@code batch} (fewer when keys overflow); see {@link Encoded#taken}. */
     public static Encoded encode(MetricBatch batch, int from, int to) {
@@ -46,7 +45,8 @@ public final class MetricCodec {
             }
         }
         int points = end - from;
-        ByteBuffer buf = ByteBuffer.allocate(2 + keyBytes + 4 + points * POINT_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buf =
+                ByteBuffer.allocate(2 + keyBytes + 4 + points * POINT_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         buf.putShort((short) dict.size());
         for (int i = 0; i < dict.size(); i++) {
             buf.putShort((short) encodedKeys[i].length).put(encodedKeys[i]);
@@ -54,7 +54,9 @@ public final class MetricCodec {
         buf.putInt(points);
         for (int i = from; i < end; i++) {
             buf.putShort((short) (int) dict.get(batch.key(i)))
-                    .putLong(batch.step(i)).putLong(batch.timestamp(i)).putDouble(batch.value(i));
+                    .putLong(batch.step(i))
+                    .putLong(batch.timestamp(i))
+                    .putDouble(batch.value(i));
         }
         return new Encoded(buf.array(), points);
     }
@@ -72,8 +74,8 @@ public final class MetricCodec {
             }
             int points = buf.getInt();
             if (points < 0 || (long) points * POINT_BYTES != buf.remaining()) {
-                throw new IllegalArgumentException("metrics record: " + points + " points do not fit "
-                        + buf.remaining() + " bytes");
+                throw new IllegalArgumentException(
+                        "metrics record: " + points + " points do not fit " + buf.remaining() + " bytes");
             }
             for (int i = 0; i < points; i++) {
                 String key = keys[Short.toUnsignedInt(buf.getShort())];
@@ -85,6 +87,5 @@ public final class MetricCodec {
     }
 
     /** A payload and the number of points it holds. */
-    public record Encoded(byte[] payload, int taken) {
-    }
+    public record Encoded(byte[] payload, int taken) {}
 }

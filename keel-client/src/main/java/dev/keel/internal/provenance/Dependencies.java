@@ -40,12 +40,11 @@ final class Dependencies {
     private static final ConcurrentHashMap<Path, Jar> READ = new ConcurrentHashMap<>();
 
     /** What one jar contributes: its coordinates and the jars its manifest names. */
-    private record Jar(long size, long modified, List<String> coordinates, List<Path> classPath) {
-    }
+    private record Jar(long size, long modified, List<String> coordinates, List<Path> classPath) {}
+
     private static final Pattern NAME_VERSION = Pattern.compile("(.+?)-(\\d[^-]*(?:-.+)?)");
 
-    private Dependencies() {
-    }
+    private Dependencies() {}
 
     static List<String> of(String classPath) {
         TreeSet<String> coordinates = new TreeSet<>();
@@ -77,8 +76,7 @@ final class Dependencies {
         long size;
         long modified;
         try {
-            BasicFileAttributes a =
-                    Files.readAttributes(jar, BasicFileAttributes.class);
+            BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
             if (!a.isRegularFile()) {
                 return null;
             }
@@ -156,8 +154,10 @@ final class Dependencies {
         String version = m.group(2);
         Path versionDir = jar.getParent();
         Path artifactDir = versionDir == null ? null : versionDir.getParent();
-        if (artifactDir != null && versionDir.getFileName().toString().equals(version)
-                && artifactDir.getFileName() != null && artifactDir.getFileName().toString().equals(artifact)) {
+        if (artifactDir != null
+                && versionDir.getFileName().toString().equals(version)
+                && artifactDir.getFileName() != null
+                && artifactDir.getFileName().toString().equals(artifact)) {
             StringBuilder group = new StringBuilder();
             for (Path dir = artifactDir.getParent(); dir != null && dir.getFileName() != null; dir = dir.getParent()) {
                 if (dir.getFileName().toString().equals("repository")) {

@@ -12,15 +12,35 @@ import java.util.TreeMap;
  */
 final class Environment {
     static final Set<String> NAMES = Set.of(
-            "CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "CUDA_HOME", "CUDA_PATH", "LD_LIBRARY_PATH",
-            "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "JAVA_HOME", "LANG", "LC_ALL", "TZ",
-            "SLURM_JOB_ID", "SLURM_JOB_NAME", "SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID", "SLURM_PROCID",
-            "SLURM_NODELIST", "SLURM_NTASKS", "PBS_JOBID", "LSB_JOBID",
-            "CI", "GITHUB_SHA", "GITHUB_REF", "GITHUB_RUN_ID", "GITHUB_REPOSITORY");
+            "CUDA_VISIBLE_DEVICES",
+            "NVIDIA_VISIBLE_DEVICES",
+            "CUDA_HOME",
+            "CUDA_PATH",
+            "LD_LIBRARY_PATH",
+            "OMP_NUM_THREADS",
+            "MKL_NUM_THREADS",
+            "OPENBLAS_NUM_THREADS",
+            "JAVA_HOME",
+            "LANG",
+            "LC_ALL",
+            "TZ",
+            "SLURM_JOB_ID",
+            "SLURM_JOB_NAME",
+            "SLURM_ARRAY_JOB_ID",
+            "SLURM_ARRAY_TASK_ID",
+            "SLURM_PROCID",
+            "SLURM_NODELIST",
+            "SLURM_NTASKS",
+            "PBS_JOBID",
+            "LSB_JOBID",
+            "CI",
+            "GITHUB_SHA",
+            "GITHUB_REF",
+            "GITHUB_RUN_ID",
+            "GITHUB_REPOSITORY");
     static final String[] PREFIXES = {"KEEL_", "DJL_", "NCCL_", "PYTORCH_", "XLA_"};
 
-    private Environment() {
-    }
+    private Environment() {}
 
     static Map<String, String> allowed(Map<String, String> env) {
         Map<String, String> kept = new TreeMap<>();

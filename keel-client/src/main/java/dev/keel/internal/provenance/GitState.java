@@ -1,15 +1,5 @@
 package dev.keel.internal.provenance;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -28,13 +18,33 @@ import org.eclipse.jgit.treewalk.EmptyTreeIterator;
 import org.eclipse.jgit.treewalk.FileTreeIterator;
 import org.eclipse.jgit.treewalk.filter.PathFilterGroup;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
 /**
  * The git state of the working directory's repository, read with JGit from local files only
  * (nothing is fetched). The diff covers tracked files only (staged, then unstaged changes), so
  * build outputs and data files lying around are not swept in.
  */
-record GitState(String root, String commit, String branch, String remote, boolean dirty, int changedFiles,
-        int untrackedFiles, String diff, long diffBytes, boolean diffTruncated) {
+record GitState(
+        String root,
+        String commit,
+        String branch,
+        String remote,
+        boolean dirty,
+        int changedFiles,
+        int untrackedFiles,
+        String diff,
+        long diffBytes,
+        boolean diffTruncated) {
 
     /** Larger diffs are cut: provenance is for reproducing code changes, not for carrying data. */
     static final int MAX_DIFF_BYTES = 1 << 20;
@@ -55,16 +65,20 @@ record GitState(String root, String commit, String branch, String remote, boolea
 
     /** The repository holding {@code dir} (walking up), or null when there is none or it has no work tree. */
     static GitState read(Path dir, int maxDiffBytes) throws IOException, GitAPIException {
-        FileRepositoryBuilder builder = new FileRepositoryBuilder().setMustExist(true).findGitDir(dir.toFile());
+        FileRepositoryBuilder builder =
+                new FileRepositoryBuilder().setMustExist(true).findGitDir(dir.toFile());
         if (builder.getGitDir() == null) {
             return null;
         }
-        try (Repository repo = builder.build(); Git git = new Git(repo)) {
+        try (Repository repo = builder.build();
+                Git git = new Git(repo)) {
             if (repo.isBare()) {
                 return null;
             }
             ObjectId head = repo.resolve("HEAD");
-            Status status = git.status().setIgnoreSubmodules(SubmoduleWalk.IgnoreSubmoduleMode.ALL).call();
+            Status status = git.status()
+                    .setIgnoreSubmodules(SubmoduleWalk.IgnoreSubmoduleMode.ALL)
+                    .call();
             TreeSet<String> changed = new TreeSet<>();
             changed.addAll(status.getAdded());
             changed.addAll(status.getChanged());
@@ -80,21 +94,31 @@ record GitState(String root, String commit, String branch, String remote, boolea
             if (out.total > maxDiffBytes) {
                 diff += "\n[keel: diff cut: kept the first " + maxDiffBytes + " of " + out.total + " bytes]\n";
             }
-            return new GitState(repo.getWorkTree().getAbsolutePath(), head == null ? null : head.name(),
-                    repo.getBranch(), remote(repo), !changed.isEmpty(),
-                    changed.size(), status.getUntracked().size(), diff, out.total, out.total > maxDiffBytes);
+            return new GitState(
+                    repo.getWorkTree().getAbsolutePath(),
+                    head == null ? null : head.name(),
+                    repo.getBranch(),
+                    remote(repo),
+                    !changed.isEmpty(),
+                    changed.size(),
+                    status.getUntracked().size(),
+                    diff,
+                    out.total,
+                    out.total > maxDiffBytes);
         }
     }
 
     private static void writeDiff(Repository repo, ObjectId head, TreeSet<String> paths, OutputStream out)
             throws IOException {
-        try (DiffFormatter f = new DiffFormatter(out); ObjectReader reader = repo.newObjectReader()) {
+        try (DiffFormatter f = new DiffFormatter(out);
+                ObjectReader reader = repo.newObjectReader()) {
             f.setRepository(repo);
             f.setPathFilter(PathFilterGroup.createFromStrings(paths));
             AbstractTreeIterator headTree = new EmptyTreeIterator();
             if (head != null) {
                 try (RevWalk walk = new RevWalk(repo)) {
-                    headTree = new CanonicalTreeParser(null, reader, walk.parseCommit(head).getTree());
+                    headTree = new CanonicalTreeParser(
+                            null, reader, walk.parseCommit(head).getTree());
                 }
             }
             f.format(f.scan(headTree, new DirCacheIterator(repo.readDirCache())));

@@ -1,6 +1,9 @@
 package dev.keel.internal.provenance;
 
 import dev.keel.internal.system.NvidiaSmi;
+import oshi.SystemInfo;
+import oshi.hardware.CentralProcessor;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -11,13 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import oshi.SystemInfo;
-import oshi.hardware.CentralProcessor;
 
 /** The command, JVM, operating system, machine and GPUs a run executes on. */
 final class Host {
-    private Host() {
-    }
+    private Host() {}
 
     /**
      * Main class, program arguments and the full command line (secret-looking option values hidden).
@@ -43,7 +43,9 @@ final class Host {
             // The kernel's view of the command line is cut off for long ones (a long class path):
             // rebuild it from what the JVM itself knows, so that the run can still be resumed.
             line.clear();
-            line.add(info.command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            line.add(info.command()
+                    .orElse(Path.of(System.getProperty("java.home"), "bin", "java")
+                            .toString()));
             line.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
             String classPath = System.getProperty("java.class.path", "");
             if (main.endsWith(".jar") && classPath.equals(main)) {
@@ -72,7 +74,9 @@ final class Host {
         m.put("runtime", System.getProperty("java.runtime.version"));
         m.put("vm", System.getProperty("java.vm.name"));
         m.put("home", System.getProperty("java.home"));
-        m.put("input_arguments", Redact.arguments(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        m.put(
+                "input_arguments",
+                Redact.arguments(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         return m;
     }
 

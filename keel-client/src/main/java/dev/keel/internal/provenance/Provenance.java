@@ -37,12 +37,12 @@ public final class Provenance {
 
     /** Captures provenance for a run started in {@code workingDir} with the given seeds. */
     public static Provenance capture(Path workingDir, List<Long> seeds) {
-        return capture(workingDir, seeds, System.getenv(), System.getProperty("java.class.path"),
-                GitState.MAX_DIFF_BYTES);
+        return capture(
+                workingDir, seeds, System.getenv(), System.getProperty("java.class.path"), GitState.MAX_DIFF_BYTES);
     }
 
-    static Provenance capture(Path workingDir, List<Long> seeds, Map<String, String> env, String classPath,
-            int maxDiffBytes) {
+    static Provenance capture(
+            Path workingDir, List<Long> seeds, Map<String, String> env, String classPath, int maxDiffBytes) {
         Map<String, Object> m = new LinkedHashMap<>();
         String diff = null;
         try {

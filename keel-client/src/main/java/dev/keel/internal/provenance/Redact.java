@@ -14,11 +14,11 @@ final class Redact {
     static final String HIDDEN = "***";
     private static final Pattern URL_USERINFO = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]*@");
     private static final Pattern NAMED_VALUE = Pattern.compile("^(-D|--?)?([^=\\s]+)=(.*)$", Pattern.DOTALL);
-    private static final String[] SECRET_WORDS = {"KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL",
-        "PRIVATE", "AUTH"};
+    private static final String[] SECRET_WORDS = {
+        "KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE", "AUTH"
+    };
 
-    private Redact() {
-    }
+    private Redact() {}
 
     /** Whether a variable, property or option of this name may hold a secret. */
     static boolean isSecretName(String name) {

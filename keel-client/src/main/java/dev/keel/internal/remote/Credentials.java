@@ -13,8 +13,7 @@ import java.util.Map;
  * written by {@code keel login}), else none.
  */
 final class Credentials {
-    private Credentials() {
-    }
+    private Credentials() {}
 
     /** The key to send to {@code url}, or null. */
     public static String apiKey(String url) {

@@ -32,12 +32,12 @@ import java.util.OptionalLong;
 public final class LogUpload {
     /** Points per request: small enough for a quick request, large enough to amortise it. */
     static final int MAX_POINTS = 5_000;
+
     static final int MAX_RECORDS = 2_000;
     /** Log bytes per request: keeps a request well under the server's body limit (32 MiB by default). */
     static final long MAX_LOG_BYTES = 4L << 20;
 
-    private LogUpload() {
-    }
+    private LogUpload() {}
 
     /**
      * Where an upload got to.
@@ -65,8 +65,10 @@ public final class LogUpload {
             from = 0;
         }
         if (from > Files.size(log)) {
-            throw new KeelException(ErrorCode.CORRUPT_DATA, "the server holds run " + id + " up to offset " + from
-                    + " but the local event log " + log + " is shorter: it is not the log this run was uploaded from");
+            throw new KeelException(
+                    ErrorCode.CORRUPT_DATA,
+                    "the server holds run " + id + " up to offset " + from + " but the local event log " + log
+                            + " is shorter: it is not the log this run was uploaded from");
         }
         long applied = from;
         try (EventLogReader reader = EventLogReader.openAt(log, from)) {
@@ -136,8 +138,10 @@ public final class LogUpload {
             }
         }
         if (info == null || !id.equals(info.id())) {
-            throw new KeelException(ErrorCode.CORRUPT_DATA, "the event log " + log + " does not start with run "
-                    + id + "'s creation record: it cannot be uploaded");
+            throw new KeelException(
+                    ErrorCode.CORRUPT_DATA,
+                    "the event log " + log + " does not start with run " + id
+                            + "'s creation record: it cannot be uploaded");
         }
         try {
             remote.createRun(info, provenance);

@@ -47,8 +47,7 @@ import java.util.StringJoiner;
  * {@link #download}). Safe for use by many threads.
  */
 public final class RemoteStore implements Store {
-    private static final TypeReference<LinkedHashMap<String, Object>> PROVENANCE = new TypeReference<>() {
-    };
+    private static final TypeReference<LinkedHashMap<String, Object>> PROVENANCE = new TypeReference<>() {};
     static final int PAGE = 10_000;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
@@ -134,32 +133,44 @@ public final class RemoteStore implements Store {
 
     @Override
     public long logOffset(String runId) {
-        return orEmpty(() -> get("/api/v1/runs/" + seg(runId) + "/log-offset").path("log_offset").asLong())
+        return orEmpty(() -> get("/api/v1/runs/" + seg(runId) + "/log-offset")
+                        .path("log_offset")
+                        .asLong())
                 .orElse(0L);
     }
 
     /** The server's offset for the run, empty when the server has no such run. */
     public OptionalLong logOffsetIfExists(String runId) {
-        Optional<Long> o = orEmpty(() -> get("/api/v1/runs/" + seg(runId) + "/log-offset").path("log_offset").asLong());
+        Optional<Long> o = orEmpty(() -> get("/api/v1/runs/" + seg(runId) + "/log-offset")
+                .path("log_offset")
+                .asLong());
         return o.isPresent() ? OptionalLong.of(o.get()) : OptionalLong.empty();
     }
 
     @Override
     public long nextRunOrdinal(String project) {
-        return get("/api/v1/projects/" + seg(project) + "/next-ordinal").path("ordinal").asLong();
+        return get("/api/v1/projects/" + seg(project) + "/next-ordinal")
+                .path("ordinal")
+                .asLong();
     }
 
     /** As {@link #nextRunOrdinal} but giving up after {@code timeout}: run names must not hold up a run's start. */
     public long nextRunOrdinal(String project, Duration timeout) {
-        return http.json(http.request("/api/v1/projects/" + seg(project) + "/next-ordinal").GET().timeout(timeout))
-                .path("ordinal").asLong();
+        return http.json(http.request("/api/v1/projects/" + seg(project) + "/next-ordinal")
+                        .GET()
+                        .timeout(timeout))
+                .path("ordinal")
+                .asLong();
     }
 
     @Override
     public List<ProjectInfo> projects() {
         List<ProjectInfo> out = new ArrayList<>();
         for (JsonNode p : get("/api/v1/projects").path("projects")) {
-            out.add(new ProjectInfo(p.path("name").asText(), p.path("run_count").asLong(), p.path("created_at").asLong(),
+            out.add(new ProjectInfo(
+                    p.path("name").asText(),
+                    p.path("run_count").asLong(),
+                    p.path("created_at").asLong(),
                     p.path("last_activity_at").asLong()));
         }
         return out;
@@ -201,9 +212,14 @@ public final class RemoteStore implements Store {
         while (out.size() < want) {
             int page = Math.min(PAGE, want - out.size());
             String path = "/api/v1/runs/" + seg(runId) + "/console?from=" + from + "&limit=" + page;
-            JsonNode lines = orEmpty(() -> get(path)).orElseGet(Json.MAPPER::createObjectNode).path("lines");
+            JsonNode lines = orEmpty(() -> get(path))
+                    .orElseGet(Json.MAPPER::createObjectNode)
+                    .path("lines");
             for (JsonNode l : lines) {
-                out.add(new ConsoleLine(l.path("seq").asLong(), l.path("timestamp").asLong(), l.path("stream").asText(),
+                out.add(new ConsoleLine(
+                        l.path("seq").asLong(),
+                        l.path("timestamp").asLong(),
+                        l.path("stream").asText(),
                         l.path("text").asText()));
             }
             if (lines.size() < page) {
@@ -217,18 +233,24 @@ public final class RemoteStore implements Store {
     @Override
     public List<RunFile> files(String runId) {
         List<RunFile> out = new ArrayList<>();
-        JsonNode reply = orEmpty(() -> get("/api/v1/runs/" + seg(runId) + "/files")).orElseGet(Json.MAPPER::createObjectNode);
+        JsonNode reply =
+                orEmpty(() -> get("/api/v1/runs/" + seg(runId) + "/files")).orElseGet(Json.MAPPER::createObjectNode);
         for (JsonNode f : reply.path("files")) {
-            out.add(new RunFile(f.path("name").asText(), f.path("hash").asText(), f.path("size").asLong(),
-                    f.path("kind").asText(), f.path("created_at").asLong()));
+            out.add(new RunFile(
+                    f.path("name").asText(),
+                    f.path("hash").asText(),
+                    f.path("size").asLong(),
+                    f.path("kind").asText(),
+                    f.path("created_at").asLong()));
         }
         return out;
     }
 
     /** Whether the server has the content {@code hash} (so an upload can be skipped). */
     public boolean hasBlob(String runId, String hash) {
-        return orEmpty(() -> http.json(http.request(blobPath(runId, hash)).method("HEAD",
-                HttpRequest.BodyPublishers.noBody()))).isPresent();
+        return orEmpty(() -> http.json(
+                        http.request(blobPath(runId, hash)).method("HEAD", HttpRequest.BodyPublishers.noBody())))
+                .isPresent();
     }
 
     /** Uploads a run file's content, streamed; the server verifies it against {@code hash}. */
@@ -254,18 +276,22 @@ public final class RemoteStore implements Store {
         try (InputStream in = blobs.open(hash)) {
             putBlob(runId, hash, HttpRequest.BodyPublishers.ofInputStream(() -> in));
         } catch (IOException e) {
-            throw new KeelException(ErrorCode.STORAGE_FAILURE, "cannot read local content " + hash + " to upload (" + e + ")");
+            throw new KeelException(
+                    ErrorCode.STORAGE_FAILURE, "cannot read local content " + hash + " to upload (" + e + ")");
         }
     }
 
     private void putBlob(String runId, String hash, HttpRequest.BodyPublisher body) {
-        http.json(http.request(blobPath(runId, hash)).PUT(body).header("Content-Type", "application/octet-stream")
+        http.json(http.request(blobPath(runId, hash))
+                .PUT(body)
+                .header("Content-Type", "application/octet-stream")
                 .timeout(TRANSFER_TIMEOUT));
     }
 
     /** Downloads run file {@code name} into {@code target} (written to a temporary file first). */
     public void download(String runId, String name, Path target) {
-        HttpRequest.Builder r = http.request("/api/v1/runs/" + seg(runId) + "/files/" + seg(name)).GET()
+        HttpRequest.Builder r = http.request("/api/v1/runs/" + seg(runId) + "/files/" + seg(name))
+                .GET()
                 .timeout(TRANSFER_TIMEOUT);
         try (InputStream in = http.stream(r)) {
             Path parent = target.toAbsolutePath().getParent();

@@ -32,6 +32,7 @@ public final class RunSender implements AutoCloseable {
     private volatile boolean closing;
     /** An upload that began after close() left nothing to send. */
     private volatile boolean caughtUp;
+
     private volatile long acked = -1;
     private long backoffMs;
     private volatile long nextAttempt;
@@ -47,7 +48,8 @@ public final class RunSender implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    public static RunSender start(KeelHome home, String runId, RemoteStore remote, BlobStore blobs, long finishTimeoutMs) {
+    public static RunSender start(
+            KeelHome home, String runId, RemoteStore remote, BlobStore blobs, long finishTimeoutMs) {
         RunSender s = new RunSender(home, runId, remote, blobs, finishTimeoutMs);
         s.thread.start();
         return s;
@@ -111,7 +113,6 @@ public final class RunSender implements AutoCloseable {
             }
         }
     }
-
 
     /** Called once the writer has ended: uploads the rest for at most the finish timeout. */
     @Override

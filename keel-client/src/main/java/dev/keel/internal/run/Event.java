@@ -11,41 +11,30 @@ import java.util.concurrent.CountDownLatch;
 sealed interface Event {
 
     /** {@code n} metric points at one step; arrays may be longer than {@code n}. */
-    record Points(String[] keys, double[] values, int n, long step, long timestamp) implements Event {
-    }
+    record Points(String[] keys, double[] values, int n, long step, long timestamp) implements Event {}
 
-    record SummaryPut(String key, Object value) implements Event {
-    }
+    record SummaryPut(String key, Object value) implements Event {}
 
-    record Define(String metric, SummaryMode mode) implements Event {
-    }
+    record Define(String metric, SummaryMode mode) implements Event {}
 
     /** Notes and/or tags (null leaves a field unchanged). */
-    record Meta(String notes, List<String> addTags) implements Event {
-    }
+    record Meta(String notes, List<String> addTags) implements Event {}
 
-    record Console(long seq, long timestamp, String stream, String text) implements Event {
-    }
+    record Console(long seq, long timestamp, String stream, String text) implements Event {}
 
-    record File(RunFile file) implements Event {
-    }
+    record File(RunFile file) implements Event {}
 
     /** A run file to forget, e.g. a pruned checkpoint. */
-    record FileRemoved(String name) implements Event {
-    }
+    record FileRemoved(String name) implements Event {}
 
     /** Drops metric points at steps after {@code step}, stored or pending (see Run#rewind). */
-    record Rewind(long step) implements Event {
-    }
+    record Rewind(long step) implements Event {}
 
-    record Seed(long seed) implements Event {
-    }
+    record Seed(long seed) implements Event {}
 
     /** Asks for a write cycle now; {@code done} counts down once it is durable (or failed). */
-    record Flush(CountDownLatch done) implements Event {
-    }
+    record Flush(CountDownLatch done) implements Event {}
 
     /** The run's last event. */
-    record End(RunState state, String error, long endedAt) implements Event {
-    }
+    record End(RunState state, String error, long endedAt) implements Event {}
 }

@@ -6,8 +6,7 @@ import dev.keel.core.ValueLimits;
 final class MetricNames {
     static final int MAX_LENGTH = ValueLimits.MAX_KEY;
 
-    private MetricNames() {
-    }
+    private MetricNames() {}
 
     /** Null when the name is valid, else why not (for a message that also names the key). */
     static String problem(String name) {

@@ -36,6 +36,7 @@ final class ProcessHooks {
     /** The problem a run ended by an exit of unknown status records (readers show it). */
     static final String STATUS_UNKNOWN = "exit status unknown: System.exit ran before the run was closed and this JDK"
             + " did not report the status; call run.exit(status) instead of System.exit, or close() the run first";
+
     private static final Set<RunImpl> ACTIVE = ConcurrentHashMap.newKeySet();
     private static final ThreadLocal<RunImpl> LAST_CLOSED = new ThreadLocal<>();
     private static volatile boolean installed;
@@ -43,8 +44,7 @@ final class ProcessHooks {
     /** Held here because the logging framework keeps loggers only weakly, and with them their level. */
     private static Logger runtimeLogger;
 
-    private ProcessHooks() {
-    }
+    private ProcessHooks() {}
 
     static void register(RunImpl run) {
         install();
@@ -81,7 +81,7 @@ final class ProcessHooks {
                 e.printStackTrace(System.err);
             }
         });
-        for (String name : new String[]{"TERM", "INT"}) {
+        for (String name : new String[] {"TERM", "INT"}) {
             installSignal(name);
         }
         if (Runtime.version().feature() >= 21) {
@@ -138,12 +138,10 @@ final class ProcessHooks {
                 }
 
                 @Override
-                public void flush() {
-                }
+                public void flush() {}
 
                 @Override
-                public void close() {
-                }
+                public void close() {}
             });
         } catch (RuntimeException ignored) {
             // another logging back end: exit status stays unknown

@@ -36,8 +36,7 @@ import java.util.Map;
  * }</pre>
  */
 public final class Recovery {
-    private Recovery() {
-    }
+    private Recovery() {}
 
     /**
      * Finishes recording every run of this machine whose process vanished: applies the tail of
@@ -87,8 +86,8 @@ public final class Recovery {
             }
             var ended = RunEnd.read(home, id);
             if (ended.isEmpty()) {
-                LogReplayer.replay(home.eventLog(id), store, id, RunState.CRASHED,
-                        Math.max(run.heartbeatAt(), run.createdAt()));
+                LogReplayer.replay(
+                        home.eventLog(id), store, id, RunState.CRASHED, Math.max(run.heartbeatAt(), run.createdAt()));
                 return true;
             }
             if (Files.exists(home.eventLog(id))) {
@@ -112,7 +111,9 @@ public final class Recovery {
             Expr running = new Expr.Compare(Field.parse("state"), Expr.Op.EQ, RunState.RUNNING.label());
             return store.searchRuns(new RunQuery(null, running, null, true, 0, 0));
         } catch (RuntimeException e) {
-            return store.searchRuns(RunQuery.all()).stream().filter(r -> r.state() == RunState.RUNNING).toList();
+            return store.searchRuns(RunQuery.all()).stream()
+                    .filter(r -> r.state() == RunState.RUNNING)
+                    .toList();
         }
     }
 
@@ -126,7 +127,8 @@ public final class Recovery {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(runs)) {
             for (Path d : dirs) {
                 String id = d.getFileName().toString();
-                if (Files.exists(d.resolve("events.log")) && !Files.exists(d.resolve(RunFactory.INDEXED_MARK))
+                if (Files.exists(d.resolve("events.log"))
+                        && !Files.exists(d.resolve(RunFactory.INDEXED_MARK))
                         && store.run(id).isEmpty()) {
                     out.add(id);
                 }

@@ -12,19 +12,19 @@ import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
 import dev.keel.core.blob.LocalBlobStore;
-import dev.keel.core.store.Store;
-import dev.keel.core.store.Stores;
 import dev.keel.core.liveness.Hosts;
 import dev.keel.core.liveness.Liveness;
 import dev.keel.core.liveness.RunLock;
+import dev.keel.core.store.Store;
+import dev.keel.core.store.Stores;
+import dev.keel.internal.config.ConfigResolver;
+import dev.keel.internal.console.ConsoleCapture;
+import dev.keel.internal.log.EventLogWriter;
+import dev.keel.internal.provenance.Provenance;
 import dev.keel.internal.remote.RemoteMode;
 import dev.keel.internal.remote.RemoteStore;
 import dev.keel.internal.remote.RunSender;
-import dev.keel.internal.config.ConfigResolver;
-import dev.keel.internal.console.ConsoleCapture;
-import dev.keel.internal.provenance.Provenance;
 import dev.keel.internal.system.SystemMonitor;
-import dev.keel.internal.log.EventLogWriter;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,6 +51,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class RunFactory {
     /** Marker file in a run folder once its store row exists (spares recovery a look-up). */
     static final String INDEXED_MARK = "indexed";
+
     private static final List<Long> SEEDS = new CopyOnWriteArrayList<>();
     private static final Map<String, RemoteStore> REMOTES = new ConcurrentHashMap<>();
     private static final ExecutorService BACKGROUND = Executors.newCachedThreadPool(r -> {
@@ -59,11 +60,9 @@ public final class RunFactory {
         return t;
     });
 
-    private static final AtomicBoolean ENV_RESUME_TAKEN =
-            new AtomicBoolean();
+    private static final AtomicBoolean ENV_RESUME_TAKEN = new AtomicBoolean();
 
-    private RunFactory() {
-    }
+    private RunFactory() {}
 
     public static Run create(RunOptions requested) {
         RunOptions options = withResumeFromEnvironment(requested);
@@ -71,8 +70,9 @@ public final class RunFactory {
         List<String> initProblems = new ArrayList<>();
         Map<String, Object> config = ConfigResolver.resolve(options.configSources(), options.overrides(), initProblems);
         Store store = StoreRegistry.get(home);
-        RunImpl run = options.resume() != null ? resume(options, home, store, config) : createNew(options, home,
-                store, config, initProblems);
+        RunImpl run = options.resume() != null
+                ? resume(options, home, store, config)
+                : createNew(options, home, store, config, initProblems);
         for (int i = 0; i < initProblems.size(); i++) {
             run.problemsSink().report("init:" + i, initProblems.get(i));
         }
@@ -102,8 +102,8 @@ public final class RunFactory {
         return seed;
     }
 
-    private static RunImpl createNew(RunOptions o, KeelHome home, Store store, Map<String, Object> config,
-            List<String> problems) {
+    private static RunImpl createNew(
+            RunOptions o, KeelHome home, Store store, Map<String, Object> config, List<String> problems) {
         List<String> tags = RunLimits.tags(o.tags(), problems);
         String notes = RunLimits.notes(o.notes(), problems);
         String id;
@@ -115,15 +115,41 @@ public final class RunFactory {
         String name = given != null && !given.isBlank() ? given : Names.friendly(ordinal(remote, store, o.project()));
         long now = System.currentTimeMillis();
         String user = o.user() != null ? o.user() : System.getProperty("user.name", "");
-        RunInfo info = new RunInfo(id, o.project(), name, o.group(), user, tags, notes, RunState.RUNNING,
-                now, now, 0, 0, o.sweep(), Hosts.name(), ProcessHandle.current().pid(), config, Map.of());
-        RunImpl run = new RunImpl(id, name, o.project(), config, tags, home, o.strict(), o.queueCapacity(), 0,
+        RunInfo info = new RunInfo(
+                id,
+                o.project(),
+                name,
+                o.group(),
+                user,
+                tags,
+                notes,
+                RunState.RUNNING,
+                now,
+                now,
+                0,
+                0,
+                o.sweep(),
+                Hosts.name(),
+                ProcessHandle.current().pid(),
+                config,
                 Map.of());
+        RunImpl run =
+                new RunImpl(id, name, o.project(), config, tags, home, o.strict(), o.queueCapacity(), 0, Map.of());
         RunLock lock = lock(home, id);
         EventLogWriter log = openLog(home, id, run);
         CompletableFuture<CapturedProvenance> provenance = captureProvenance(run);
-        RunWriter writer = new RunWriter(run, queueOf(run), store, home, log, info, false, provenance,
-                o.flushInterval().toMillis(), new SummaryTracker(), run.problemsSink());
+        RunWriter writer = new RunWriter(
+                run,
+                queueOf(run),
+                store,
+                home,
+                log,
+                info,
+                false,
+                provenance,
+                o.flushInterval().toMillis(),
+                new SummaryTracker(),
+                run.problemsSink());
         writer.beginNew();
         attachSender(remote, home, run, writer);
         ProcessHooks.register(run);
@@ -141,7 +167,11 @@ public final class RunFactory {
             return;
         }
         RemoteStore remote = remoteStore(mode.url());
-        RunSender sender = RunSender.start(home, run.id(), remote, new LocalBlobStore(home.blobs()),
+        RunSender sender = RunSender.start(
+                home,
+                run.id(),
+                remote,
+                new LocalBlobStore(home.blobs()),
                 mode.finishTimeout().toMillis());
         writer.afterCycle(sender::wake);
         run.addFinisher(sender);
@@ -168,8 +198,8 @@ public final class RunFactory {
     private static void startCompanions(RunImpl run, RunOptions o, KeelHome home) {
         ConsoleMode mode = consoleMode(o.console(), System.getenv("KEEL_CONSOLE"), run);
         if (mode != ConsoleMode.OFF) {
-            ConsoleCapture.Handle console = ConsoleCapture.install(line -> run.consoleLine(line.stream(),
-                    line.epochMillis(), line.text()), mode);
+            ConsoleCapture.Handle console = ConsoleCapture.install(
+                    line -> run.consoleLine(line.stream(), line.epochMillis(), line.text()), mode);
             run.addCompanion(console);
             if (console.fallback() != null && mode == ConsoleMode.REDIRECT) {
                 run.problemsSink().report("console", console.fallback());
@@ -189,8 +219,11 @@ public final class RunFactory {
         }
         ConsoleMode fromEnv = ConsoleMode.parse(env);
         if (fromEnv == null) {
-            run.problemsSink().report("console-env", "KEEL_CONSOLE=" + env + " is not a console mode; use auto, "
-                    + "redirect, wrap or off (auto is used)");
+            run.problemsSink()
+                    .report(
+                            "console-env",
+                            "KEEL_CONSOLE=" + env + " is not a console mode; use auto, "
+                                    + "redirect, wrap or off (auto is used)");
             return given;
         }
         return fromEnv;
@@ -202,12 +235,13 @@ public final class RunFactory {
             // a process killed before its first store write left the run in its event log only
             Recovery.recoverOne(home, store, id);
         }
-        RunInfo stored = store.run(id).orElseThrow(() -> KeelException.notFound("cannot resume run '" + id
-                + "': no such run in " + home + " (check the id with `keel runs`)"));
+        RunInfo stored = store.run(id)
+                .orElseThrow(() -> KeelException.notFound(
+                        "cannot resume run '" + id + "': no such run in " + home + " (check the id with `keel runs`)"));
         if (stored.state() == RunState.RUNNING) {
             if (Liveness.isAlive(home, stored)) {
-                throw KeelException.invalid("cannot resume run " + id + ": it is still running (pid "
-                        + stored.pid() + " on " + stored.host() + ")");
+                throw KeelException.invalid("cannot resume run " + id + ": it is still running (pid " + stored.pid()
+                        + " on " + stored.host() + ")");
             }
             Recovery.recoverOne(home, store, id);
             stored = store.run(id).orElseThrow();
@@ -218,8 +252,17 @@ public final class RunFactory {
         Map<String, Object> config = new LinkedHashMap<>(stored.config());
         config.putAll(newConfig);
         long firstStep = nextStepAfter(store, id);
-        RunImpl run = new RunImpl(id, stored.name(), stored.project(), config, new ArrayList<>(stored.tags()), home,
-                o.strict(), o.queueCapacity(), firstStep, stored.summary());
+        RunImpl run = new RunImpl(
+                id,
+                stored.name(),
+                stored.project(),
+                config,
+                new ArrayList<>(stored.tags()),
+                home,
+                o.strict(),
+                o.queueCapacity(),
+                firstStep,
+                stored.summary());
         run.priorFiles(store.files(id));
         run.consoleSeqFrom(nextConsoleSeq(store, id));
         RunLock lock = lock(home, id);
@@ -227,16 +270,29 @@ public final class RunFactory {
         if (log != null && log.end() < store.logOffset(id)) {
             // the log lost records the store has (damage was cut off): appending there would
             // give offsets the store treats as already applied
-            run.problemsSink().report("log", "the event log " + home.eventLog(id) + " is shorter than what the "
-                    + "store has indexed (it was damaged); this session's metrics go to the store only");
+            run.problemsSink()
+                    .report(
+                            "log",
+                            "the event log " + home.eventLog(id) + " is shorter than what the "
+                                    + "store has indexed (it was damaged); this session's metrics go to the store only");
             closeQuietly(log);
             log = null;
         }
         SummaryTracker tracker = new SummaryTracker();
         stored.summary().forEach(tracker::put);
         tracker.drainChanged();
-        RunWriter writer = new RunWriter(run, queueOf(run), store, home, log, stored, true,
-                CompletableFuture.completedFuture(CapturedProvenance.none()), o.flushInterval().toMillis(), tracker, run.problemsSink());
+        RunWriter writer = new RunWriter(
+                run,
+                queueOf(run),
+                store,
+                home,
+                log,
+                stored,
+                true,
+                CompletableFuture.completedFuture(CapturedProvenance.none()),
+                o.flushInterval().toMillis(),
+                tracker,
+                run.problemsSink());
         writer.beginResumed(attempts(store.provenance(id), stored));
         writer.addConfig(newConfig);
         attachSender(RemoteMode.of(o.server()), home, run, writer);
@@ -320,13 +376,16 @@ public final class RunFactory {
             Files.createDirectories(home.runDir(id));
             RunLock lock = RunLock.tryAcquire(home.lockFile(id));
             if (lock == null) {
-                throw KeelException.invalid("run " + id + " is in use by another process (its lock "
-                        + home.lockFile(id) + " is held)");
+                throw KeelException.invalid(
+                        "run " + id + " is in use by another process (its lock " + home.lockFile(id) + " is held)");
             }
             return lock;
         } catch (IOException e) {
-            throw new KeelException(KeelException.ErrorCode.STORAGE_FAILURE, "cannot create the run folder "
-                    + home.runDir(id) + " (" + e + "): make " + home.root() + " writable or set KEEL_HOME", e);
+            throw new KeelException(
+                    KeelException.ErrorCode.STORAGE_FAILURE,
+                    "cannot create the run folder " + home.runDir(id) + " (" + e + "): make " + home.root()
+                            + " writable or set KEEL_HOME",
+                    e);
         }
     }
 
@@ -335,9 +394,13 @@ public final class RunFactory {
         try {
             return EventLogWriter.open(home.eventLog(id));
         } catch (IOException | RuntimeException e) {
-            run.problemsSink().report("log", "cannot open the event log " + home.eventLog(id) + " (" + e
-                    + "): metrics go to the store only, without crash recovery. Fix: make " + home.runDir(id)
-                    + " writable and make sure events.log is a regular file.");
+            run.problemsSink()
+                    .report(
+                            "log",
+                            "cannot open the event log " + home.eventLog(id) + " (" + e
+                                    + "): metrics go to the store only, without crash recovery. Fix: make "
+                                    + home.runDir(id)
+                                    + " writable and make sure events.log is a regular file.");
             return null;
         }
     }
@@ -353,12 +416,17 @@ public final class RunFactory {
 
     private static CompletableFuture<CapturedProvenance> captureProvenance(RunImpl run) {
         List<Long> seeds = List.copyOf(SEEDS);
-        return CompletableFuture.supplyAsync(() -> {
-            Provenance p = Provenance.capture(Path.of("").toAbsolutePath(), seeds);
-            List<RunFile> files = p.gitDiff().map(diff -> run.storeText("diff.patch", diff, "diff"))
-                    .filter(Objects::nonNull).map(List::of).orElse(List.of());
-            return new CapturedProvenance(p.toMap(), files);
-        }, BACKGROUND);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    Provenance p = Provenance.capture(Path.of("").toAbsolutePath(), seeds);
+                    List<RunFile> files = p.gitDiff()
+                            .map(diff -> run.storeText("diff.patch", diff, "diff"))
+                            .filter(Objects::nonNull)
+                            .map(List::of)
+                            .orElse(List.of());
+                    return new CapturedProvenance(p.toMap(), files);
+                },
+                BACKGROUND);
     }
 
     private static BlockingQueue<Event> queueOf(RunImpl run) {

@@ -54,11 +54,13 @@ final class RunFiles {
             manifest.append(hash).append("  ").append(rel).append('\n');
         }
         try {
-            return new LocalBlobStore(home.blobs()).put(new ByteArrayInputStream(
-                    manifest.toString().getBytes(StandardCharsets.UTF_8)));
+            return new LocalBlobStore(home.blobs())
+                    .put(new ByteArrayInputStream(manifest.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
-            problems.report("blobs", "cannot store artifact " + artifactName + " in " + home.blobs() + " (" + e
-                    + "). Fix: free disk space or make the folder writable.");
+            problems.report(
+                    "blobs",
+                    "cannot store artifact " + artifactName + " in " + home.blobs() + " (" + e
+                            + "). Fix: free disk space or make the folder writable.");
             return null;
         }
     }
@@ -70,25 +72,30 @@ final class RunFiles {
             String hash = new LocalBlobStore(home.blobs()).put(new ByteArrayInputStream(bytes));
             return new RunFile(fileName, hash, bytes.length, kind, System.currentTimeMillis());
         } catch (IOException | RuntimeException e) {
-            problems.report("blobs", "cannot store " + fileName + " in " + home.blobs() + " (" + e
-                    + "). Fix: free disk space or make the folder writable.");
+            problems.report(
+                    "blobs",
+                    "cannot store " + fileName + " in " + home.blobs() + " (" + e
+                            + "). Fix: free disk space or make the folder writable.");
             return null;
         }
     }
 
     private String keep(String fileName, Path file, String kind) {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("cannot keep " + file + " with run " + id
-                    + ": it is not a readable file");
+            throw new IllegalArgumentException(
+                    "cannot keep " + file + " with run " + id + ": it is not a readable file");
         }
         try {
             LocalBlobStore blobs = new LocalBlobStore(home.blobs());
             String hash = blobs.putFile(file);
-            sink.accept(new Event.File(new RunFile(fileName, hash, Files.size(file), kind, System.currentTimeMillis())));
+            sink.accept(
+                    new Event.File(new RunFile(fileName, hash, Files.size(file), kind, System.currentTimeMillis())));
             return hash;
         } catch (IOException | KeelException e) {
-            problems.report("blobs", "cannot store " + file + " in " + home.blobs() + " (" + e
-                    + "). Fix: free disk space or make the folder writable.");
+            problems.report(
+                    "blobs",
+                    "cannot store " + file + " in " + home.blobs() + " (" + e
+                            + "). Fix: free disk space or make the folder writable.");
             return null;
         }
     }

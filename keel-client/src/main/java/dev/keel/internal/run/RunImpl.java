@@ -38,6 +38,7 @@ import java.util.concurrent.locks.LockSupport;
 final class RunImpl implements Run {
     /** How long {@code log} waits for room before checking that the writer still lives. */
     private static final long OFFER_SLICE_MS = 100;
+
     private static final long END_TIMEOUT_MS = 30_000;
 
     private final String id;
@@ -54,6 +55,7 @@ final class RunImpl implements Run {
     private final AtomicLong consoleSeq = new AtomicLong();
     /** Console lines are taken until the capture has been closed (it hands on its last lines while closing). */
     private volatile boolean consoleOpen = true;
+
     private final AtomicBoolean ended = new AtomicBoolean();
     private final Set<String> tags;
     private final Thread owner = Thread.currentThread();
@@ -65,8 +67,17 @@ final class RunImpl implements Run {
     private volatile RunState endState;
     private RunLock lock;
 
-    RunImpl(String id, String name, String project, Map<String, Object> config, List<String> tags, KeelHome home,
-            boolean strict, int queueCapacity, long firstStep, Map<String, Object> summary) {
+    RunImpl(
+            String id,
+            String name,
+            String project,
+            Map<String, Object> config,
+            List<String> tags,
+            KeelHome home,
+            boolean strict,
+            int queueCapacity,
+            long firstStep,
+            Map<String, Object> summary) {
         this.id = id;
         this.name = name;
         this.project = project;
@@ -190,8 +201,11 @@ final class RunImpl implements Run {
             }
             Object v = e.getValue();
             if (!(v instanceof Number num)) {
-                invalid(key, v == null ? "the value is null" : "the value is a " + v.getClass().getName()
-                        + ", not a number");
+                invalid(
+                        key,
+                        v == null
+                                ? "the value is null"
+                                : "the value is a " + v.getClass().getName() + ", not a number");
                 continue;
             }
             keys[n] = key;
@@ -248,8 +262,10 @@ final class RunImpl implements Run {
         if (e instanceof Event.Points p) {
             problems.dropped(p.n(), why);
         }
-        problems.warnOnce("after-end", "a " + e.getClass().getSimpleName().toLowerCase() + " event was not recorded: "
-                + why + ". Log before close(), or resume the run.");
+        problems.warnOnce(
+                "after-end",
+                "a " + e.getClass().getSimpleName().toLowerCase() + " event was not recorded: " + why
+                        + ". Log before close(), or resume the run.");
     }
 
     @Override
@@ -310,8 +326,10 @@ final class RunImpl implements Run {
      */
     void consoleLine(String stream, long timestamp, String text) {
         if (consoleOpen && !queue.offer(new Event.Console(consoleSeq.getAndIncrement(), timestamp, stream, text))) {
-            problems.report("console-full", "console lines were printed faster than they could be kept; "
-                    + "some are missing from the run's log (they were printed as usual)");
+            problems.report(
+                    "console-full",
+                    "console lines were printed faster than they could be kept; "
+                            + "some are missing from the run's log (they were printed as usual)");
         }
     }
 
@@ -329,8 +347,9 @@ final class RunImpl implements Run {
                 vals[n++] = e.getValue();
             }
         }
-        if (n > 0 && !queue.offer(new Event.Points(keys, vals, n, Math.max(0, nextStep.get() - 1),
-                System.currentTimeMillis()))) {
+        if (n > 0
+                && !queue.offer(
+                        new Event.Points(keys, vals, n, Math.max(0, nextStep.get() - 1), System.currentTimeMillis()))) {
             problems.dropped(n); // the monitor must not stall; a missed sample is counted, not hidden
         }
     }
@@ -355,12 +374,14 @@ final class RunImpl implements Run {
     public synchronized Checkpoints checkpoints() {
         if (checkpoints == null) {
             checkpoints = new CheckpointManager(
-                    new LocalBlobStore(home.blobs()), priorFiles,
+                    new LocalBlobStore(home.blobs()),
+                    priorFiles,
                     f -> {
                         // save() promises a listed checkpoint: a kill right after it must find it
                         enqueue(new Event.File(f));
                         flush();
-                    }, name -> enqueue(new Event.FileRemoved(name)));
+                    },
+                    name -> enqueue(new Event.FileRemoved(name)));
         }
         return checkpoints;
     }
@@ -461,8 +482,10 @@ final class RunImpl implements Run {
             if (w != null && w != Thread.currentThread()) {
                 w.join(END_TIMEOUT_MS);
                 if (w.isAlive()) {
-                    problems.report("end", "the writer did not finish within " + END_TIMEOUT_MS / 1000
-                            + " s (slow storage?); the rest is in the event log, if it could be written");
+                    problems.report(
+                            "end",
+                            "the writer did not finish within " + END_TIMEOUT_MS / 1000
+                                    + " s (slow storage?); the rest is in the event log, if it could be written");
                 }
             }
         } catch (InterruptedException e) {

@@ -11,8 +11,7 @@ import java.util.List;
  * server must refuse.
  */
 final class RunLimits {
-    private RunLimits() {
-    }
+    private RunLimits() {}
 
     /** The tags that are within the limits; a message for each one left out. */
     static List<String> tags(List<String> tags, List<String> problems) {
@@ -22,7 +21,8 @@ final class RunLimits {
                 problems.add("a null tag was left out");
             } else if (t.length() > ValueLimits.MAX_KEY) {
                 problems.add("tag \"" + ValueLimits.shown(t) + "\" (" + ValueLimits.count(t.length())
-                        + " characters) is longer than the limit of " + ValueLimits.MAX_KEY + "; the run goes on without it");
+                        + " characters) is longer than the limit of " + ValueLimits.MAX_KEY
+                        + "; the run goes on without it");
             } else {
                 kept.add(t);
             }
@@ -44,7 +44,8 @@ final class RunLimits {
     static String name(String name, List<String> problems) {
         if (name != null && name.length() > ValueLimits.MAX_KEY) {
             problems.add("run name \"" + ValueLimits.shown(name) + "\" (" + ValueLimits.count(name.length())
-                    + " characters) is longer than the limit of " + ValueLimits.MAX_KEY + "; the run is named for you instead");
+                    + " characters) is longer than the limit of " + ValueLimits.MAX_KEY
+                    + "; the run is named for you instead");
             return null;
         }
         return name;

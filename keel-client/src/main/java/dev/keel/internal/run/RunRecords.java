@@ -9,8 +9,7 @@ import java.util.Map;
 
 /** The JSON form of a {@code CREATE} record: the run as it was created. */
 public final class RunRecords {
-    private RunRecords() {
-    }
+    private RunRecords() {}
 
     public static Map<String, Object> toMap(RunInfo r) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -32,10 +31,23 @@ public final class RunRecords {
     @SuppressWarnings("unchecked")
     public static RunInfo fromMap(Map<String, Object> m) {
         long created = ((Number) m.getOrDefault("createdAt", 0L)).longValue();
-        return new RunInfo((String) m.get("id"), (String) m.get("project"), (String) m.get("name"),
-                (String) m.get("group"), (String) m.get("user"), (List<String>) m.get("tags"),
-                (String) m.get("notes"), RunState.RUNNING, created, created, 0, 0, (String) m.get("sweep"),
-                (String) m.get("host"), ((Number) m.getOrDefault("pid", 0L)).longValue(),
-                (Map<String, Object>) m.get("config"), Map.of());
+        return new RunInfo(
+                (String) m.get("id"),
+                (String) m.get("project"),
+                (String) m.get("name"),
+                (String) m.get("group"),
+                (String) m.get("user"),
+                (List<String>) m.get("tags"),
+                (String) m.get("notes"),
+                RunState.RUNNING,
+                created,
+                created,
+                0,
+                0,
+                (String) m.get("sweep"),
+                (String) m.get("host"),
+                ((Number) m.getOrDefault("pid", 0L)).longValue(),
+                (Map<String, Object>) m.get("config"),
+                Map.of());
     }
 }

@@ -6,9 +6,9 @@ import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
 import dev.keel.core.liveness.Hosts;
+import dev.keel.core.liveness.RunEnd;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.WriteBatch;
-import dev.keel.core.liveness.RunEnd;
 import dev.keel.internal.log.EventLogWriter;
 import dev.keel.internal.log.EventType;
 import dev.keel.internal.log.LogRecords;
@@ -51,6 +51,7 @@ final class RunWriter implements Runnable {
     static final long PROVENANCE_WAIT_MS = 5_000;
     /** Shortest nap between looks at the queue while points arrive fast. */
     static final long MIN_NAP_MS = 5;
+
     private static final int EARLY_CYCLE_POINTS = 100_000;
     /**
      * Points per METRICS record. A record is the unit a remote upload sends at once (its end
@@ -88,12 +89,22 @@ final class RunWriter implements Runnable {
     private boolean endStored;
     /** Whether anything reached the log: before the run is created, only the log holds it. */
     private boolean logged;
+
     private String logFailure;
     private volatile Runnable afterCycle;
 
-    RunWriter(RunImpl run, BlockingQueue<Event> queue, Store store, KeelHome home, EventLogWriter log,
-              RunInfo info, boolean alreadyInStore, Future<CapturedProvenance> provenance, long flushMs,
-              SummaryTracker summary, Problems problems) {
+    RunWriter(
+            RunImpl run,
+            BlockingQueue<Event> queue,
+            Store store,
+            KeelHome home,
+            EventLogWriter log,
+            RunInfo info,
+            boolean alreadyInStore,
+            Future<CapturedProvenance> provenance,
+            long flushMs,
+            SummaryTracker summary,
+            Problems problems) {
         this.run = run;
         this.queue = queue;
         this.queueRoom = queue.size() + queue.remainingCapacity();
@@ -123,8 +134,11 @@ final class RunWriter implements Runnable {
             log.commit(false);
             logged = true;
         } catch (IOException e) {
-            problems.report("log", "cannot write the event log " + home.eventLog(run.id()) + " (" + e
-                    + "): metrics go to the store only. Fix: free disk space or make " + home.root() + " writable.");
+            problems.report(
+                    "log",
+                    "cannot write the event log " + home.eventLog(run.id()) + " (" + e
+                            + "): metrics go to the store only. Fix: free disk space or make " + home.root()
+                            + " writable.");
             closeLog();
         }
     }
@@ -189,8 +203,11 @@ final class RunWriter implements Runnable {
                 adaptNap(found);
                 now = System.currentTimeMillis();
                 boolean provenanceJustReady = !created && provenance.isDone();
-                if (end != null || !flushWaiters.isEmpty() || now - lastCycle >= cycleMs
-                        || pending.metrics.size() >= EARLY_CYCLE_POINTS || provenanceJustReady) {
+                if (end != null
+                        || !flushWaiters.isEmpty()
+                        || now - lastCycle >= cycleMs
+                        || pending.metrics.size() >= EARLY_CYCLE_POINTS
+                        || provenanceJustReady) {
                     cycleSafely();
                 }
             }
@@ -209,12 +226,14 @@ final class RunWriter implements Runnable {
         if (end == null || endStored) {
             return;
         }
-        RunEnd.Ended ended = new RunEnd.Ended(end.state(), end.endedAt(), priorRuntimeMs + (end.endedAt() - startedAt),
-                problems.snapshot());
+        RunEnd.Ended ended = new RunEnd.Ended(
+                end.state(), end.endedAt(), priorRuntimeMs + (end.endedAt() - startedAt), problems.snapshot());
         if (!RunEnd.record(home, run.id(), ended)) {
-            problems.report("end", "cannot record the run's end anywhere (event log, store and "
-                    + RunEnd.path(home, run.id()) + " all failed): readers will show it as crashed."
-                    + " Fix: free disk space in " + home.root());
+            problems.report(
+                    "end",
+                    "cannot record the run's end anywhere (event log, store and "
+                            + RunEnd.path(home, run.id()) + " all failed): readers will show it as crashed."
+                            + " Fix: free disk space in " + home.root());
         }
     }
 
@@ -230,7 +249,11 @@ final class RunWriter implements Runnable {
         long now = System.nanoTime();
         long since = Math.max(1, now - lastLook);
         lastLook = now;
-        napNanos = napAfter(since, found, queueRoom, TimeUnit.MILLISECONDS.toNanos(MIN_NAP_MS),
+        napNanos = napAfter(
+                since,
+                found,
+                queueRoom,
+                TimeUnit.MILLISECONDS.toNanos(MIN_NAP_MS),
                 TimeUnit.MILLISECONDS.toNanos(cycleMs));
     }
 
@@ -264,7 +287,8 @@ final class RunWriter implements Runnable {
             }
             records.add(new SimpleEntry<>(EventType.META, meta));
         } else if (e instanceof Event.Console c) {
-            records.add(new SimpleEntry<>(EventType.CONSOLE,
+            records.add(new SimpleEntry<>(
+                    EventType.CONSOLE,
                     LogRecords.console(new ConsoleLine(c.seq(), c.timestamp(), c.stream(), c.text()))));
         } else if (e instanceof Event.File f) {
             records.add(new SimpleEntry<>(EventType.FILE, LogRecords.file(f.file())));
@@ -288,8 +312,10 @@ final class RunWriter implements Runnable {
         try {
             cycle();
         } catch (RuntimeException | Error e) {
-            problems.report("writer-bug", "the writer failed unexpectedly (" + e + "); "
-                    + pending.metrics.size() + " points of this cycle are lost. Please report this.");
+            problems.report(
+                    "writer-bug",
+                    "the writer failed unexpectedly (" + e + "); " + pending.metrics.size()
+                            + " points of this cycle are lost. Please report this.");
             problems.dropped(pending.metrics.size());
             pending = new WriteBatch();
             records.clear();
@@ -328,7 +354,10 @@ final class RunWriter implements Runnable {
             }
             records.add(new SimpleEntry<>(EventType.STATE, state));
         }
-        if (created && !needCatchUp && records.isEmpty() && pending.metrics.isEmpty()
+        if (created
+                && !needCatchUp
+                && records.isEmpty()
+                && pending.metrics.isEmpty()
                 && pending.truncateAfterStep == WriteBatch.NO_TRUNCATION
                 && (provenanceRecorded || !provenance.isDone())) {
             return; // an idle cycle: nothing to write, no transaction
@@ -367,8 +396,8 @@ final class RunWriter implements Runnable {
             log.add(EventType.REWIND, LogRecords.json(LogRecords.rewind(batch.truncateAfterStep)));
         }
         for (int from = 0; from < batch.metrics.size(); ) {
-            MetricCodec.Encoded enc = MetricCodec.encode(batch.metrics, from,
-                    Math.min(batch.metrics.size(), from + MAX_POINTS_PER_RECORD));
+            MetricCodec.Encoded enc = MetricCodec.encode(
+                    batch.metrics, from, Math.min(batch.metrics.size(), from + MAX_POINTS_PER_RECORD));
             log.add(EventType.METRICS, enc.payload());
             from += enc.taken();
         }
@@ -381,9 +410,11 @@ final class RunWriter implements Runnable {
             return true;
         } catch (IOException e) {
             logFailure = e.getMessage();
-            problems.report("log", "cannot write the event log " + home.eventLog(run.id()) + " (" + e
-                    + "): metrics now go to the store only. Fix: free disk space or make "
-                    + home.root() + " writable, then resume the run to keep logging durably.");
+            problems.report(
+                    "log",
+                    "cannot write the event log " + home.eventLog(run.id()) + " (" + e
+                            + "): metrics now go to the store only. Fix: free disk space or make "
+                            + home.root() + " writable, then resume the run to keep logging durably.");
             log.discardPending();
             closeLog();
             return false;
@@ -416,8 +447,10 @@ final class RunWriter implements Runnable {
                     if (inLog) {
                         throw e;
                     }
-                    problems.report("catch-up", "cannot read back the event log " + home.eventLog(run.id()) + " ("
-                            + e + "); what only it holds is missing from the store until the run is resumed");
+                    problems.report(
+                            "catch-up",
+                            "cannot read back the event log " + home.eventLog(run.id()) + " (" + e
+                                    + "); what only it holds is missing from the store until the run is resumed");
                 }
                 needCatchUp = false;
             }
@@ -429,9 +462,13 @@ final class RunWriter implements Runnable {
             }
             endStored = batch.state != null && batch.state.isTerminal();
         } catch (IOException | RuntimeException e) {
-            problems.report("store", "cannot index into the store " + home.database() + " (" + e + ")"
-                    + (inLog ? "; the event log keeps everything and the store catches up when it can"
-                    : "; these points are lost") + ". Fix: free disk space or make " + home.root() + " writable.");
+            problems.report(
+                    "store",
+                    "cannot index into the store " + home.database() + " (" + e + ")"
+                            + (inLog
+                                    ? "; the event log keeps everything and the store catches up when it can"
+                                    : "; these points are lost")
+                            + ". Fix: free disk space or make " + home.root() + " writable.");
             if (inLog) {
                 needCatchUp = true;
             } else {
@@ -442,8 +479,8 @@ final class RunWriter implements Runnable {
 
     /** Why points were lost: the log's failure (the first cause, e.g. a full disk), else the store's. */
     private String neitherWritten(String storeFailure) {
-        return "the event log and the store could not be written ("
-                + (logFailure != null ? logFailure : storeFailure) + ")";
+        return "the event log and the store could not be written (" + (logFailure != null ? logFailure : storeFailure)
+                + ")";
     }
 
     private boolean createInStore() {
@@ -458,8 +495,10 @@ final class RunWriter implements Runnable {
             }
             return true;
         } catch (RuntimeException e) {
-            problems.report("create", "cannot create the run in the store " + home.database() + " (" + e
-                    + "). Fix: make " + home.root() + " writable or free disk space.");
+            problems.report(
+                    "create",
+                    "cannot create the run in the store " + home.database() + " (" + e + "). Fix: make " + home.root()
+                            + " writable or free disk space.");
             return false;
         }
     }
@@ -502,8 +541,10 @@ final class RunWriter implements Runnable {
                 p.put("error", "provenance capture failed: " + e);
             }
         } else {
-            p.put("error", "provenance capture had not finished (it is recorded when it does, within "
-                    + PROVENANCE_WAIT_MS + " ms of the start)");
+            p.put(
+                    "error",
+                    "provenance capture had not finished (it is recorded when it does, within " + PROVENANCE_WAIT_MS
+                            + " ms of the start)");
             p.put("command", Provenance.command(Path.of("").toAbsolutePath()));
         }
         if (!seeds.isEmpty()) {

@@ -12,8 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class StoreRegistry {
     private static final Map<Path, Store> STORES = new ConcurrentHashMap<>();
 
-    private StoreRegistry() {
-    }
+    private StoreRegistry() {}
 
     static Store get(KeelHome home) {
         return STORES.computeIfAbsent(home.root(), p -> Stores.open(home.storeLocation()));

@@ -31,12 +31,16 @@ final class SummaryImpl implements Summary {
     public Summary put(String key, Object value) {
         String problem = MetricNames.problem(key);
         if (problem != null) {
-            return refuse(key, "invalid summary key " + MetricNames.show(key) + ": " + problem
-                    + "; use 1-250 characters without control characters");
+            return refuse(
+                    key,
+                    "invalid summary key " + MetricNames.show(key) + ": " + problem
+                            + "; use 1-250 characters without control characters");
         }
         if (ValueLimits.deeperThan(value, ValueLimits.MAX_DEPTH)) {
-            return refuse(key, "summary key " + MetricNames.show(key) + " is nested more than "
-                    + ValueLimits.MAX_DEPTH + " levels deep; flatten it");
+            return refuse(
+                    key,
+                    "summary key " + MetricNames.show(key) + " is nested more than " + ValueLimits.MAX_DEPTH
+                            + " levels deep; flatten it");
         }
         Object canonical = ConfigResolver.canonical(value, "summary value for '" + key + "'");
         String tooBig = ValueLimits.valueProblem(canonical);

@@ -11,8 +11,8 @@ import java.util.Map;
  */
 final class GpuProbe implements Probe {
     static final String[] QUERY = {
-        "--query-gpu=index,utilization.gpu,memory.used,memory.total,temperature.gpu",
-        "--format=csv,noheader,nounits"};
+        "--query-gpu=index,utilization.gpu,memory.used,memory.total,temperature.gpu", "--format=csv,noheader,nounits"
+    };
 
     private final Path nvidiaSmi;
 

@@ -18,6 +18,5 @@ final class Keys {
     /** 1 MB = 2^20 bytes, as nvidia-smi's MiB, so memory figures compare directly. */
     static final double MB = 1024.0 * 1024.0;
 
-    private Keys() {
-    }
+    private Keys() {}
 }

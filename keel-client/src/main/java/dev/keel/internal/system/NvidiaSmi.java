@@ -18,8 +18,7 @@ public final class NvidiaSmi {
     /** How long one call may take before the child is killed. */
     public static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    private NvidiaSmi() {
-    }
+    private NvidiaSmi() {}
 
     /** {@code nvidia-smi} on the process's {@code PATH}, if there is one. */
     public static Optional<Path> find() {

@@ -1,5 +1,14 @@
 package dev.keel.internal.system;
 
+import oshi.SystemInfo;
+import oshi.hardware.CentralProcessor;
+import oshi.hardware.GlobalMemory;
+import oshi.hardware.HWDiskStore;
+import oshi.hardware.HWPartition;
+import oshi.hardware.NetworkIF;
+import oshi.software.os.OSProcess;
+import oshi.software.os.OperatingSystem;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
@@ -10,19 +19,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import oshi.SystemInfo;
-import oshi.hardware.CentralProcessor;
-import oshi.hardware.GlobalMemory;
-import oshi.hardware.HWDiskStore;
-import oshi.hardware.HWPartition;
-import oshi.hardware.NetworkIF;
-import oshi.software.os.OSProcess;
-import oshi.software.os.OperatingSystem;
 
 /** The probes backed by OSHI and the JVM. Each keeps its previous reading, so rates and loads are per interval. */
 final class OshiProbes {
-    private OshiProbes() {
-    }
+    private OshiProbes() {}
 
     /** Machine-wide CPU load since the previous sample. */
     static final class Cpu implements Probe {
@@ -155,7 +155,9 @@ final class OshiProbes {
             for (HWDiskStore d : all) {
                 for (HWPartition p : d.getPartitions()) {
                     String mount = p.getMountPoint();
-                    if (mount != null && !mount.isEmpty() && real.startsWith(Path.of(mount))
+                    if (mount != null
+                            && !mount.isEmpty()
+                            && real.startsWith(Path.of(mount))
                             && mount.length() > bestLength) {
                         best = d;
                         bestLength = mount.length();

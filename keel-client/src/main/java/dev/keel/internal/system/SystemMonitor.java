@@ -1,6 +1,8 @@
 package dev.keel.internal.system;
 
 import dev.keel.core.KeelException;
+import oshi.SystemInfo;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -14,7 +16,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import oshi.SystemInfo;
 
 /**
  * Samples system metrics in the background and hands each sample to a sink, e.g. the run's
@@ -53,8 +54,8 @@ public final class SystemMonitor implements AutoCloseable {
         return start(storePath, interval, sink, System.getenv("PATH"));
     }
 
-    static SystemMonitor start(Path storePath, Duration interval, Consumer<Map<String, Double>> sink,
-            String pathVariable) {
+    static SystemMonitor start(
+            Path storePath, Duration interval, Consumer<Map<String, Double>> sink, String pathVariable) {
         if (interval.isNegative() || interval.isZero()) {
             throw KeelException.invalid("the system metrics interval must be positive, got " + interval
                     + ": give a positive duration, or turn system metrics off instead");
@@ -90,8 +91,10 @@ public final class SystemMonitor implements AutoCloseable {
                     try {
                         probe.sample(sample);
                     } catch (Exception | LinkageError e) {
-                        LOG.log(System.Logger.Level.DEBUG, "system probe " + probe.getClass().getSimpleName()
-                                + " failed; skipped for this sample", e);
+                        LOG.log(
+                                System.Logger.Level.DEBUG,
+                                "system probe " + probe.getClass().getSimpleName() + " failed; skipped for this sample",
+                                e);
                     }
                 }
                 if (!sample.isEmpty()) {

@@ -31,7 +31,10 @@ class CheckpointManagerTest {
     private final List<RunFile> files = new ArrayList<>();
 
     private CheckpointManager manager(LocalBlobStore blobs) {
-        return new CheckpointManager(blobs, List.copyOf(files), files::add,
+        return new CheckpointManager(
+                blobs,
+                List.copyOf(files),
+                files::add,
                 name -> files.removeIf(f -> f.name().equals(name)));
     }
 
@@ -51,12 +54,15 @@ class CheckpointManagerTest {
         for (int e = 0; e < acc.length; e++) {
             c.save(e, e * 100L, Map.of("val_accuracy", acc[e]), bytes("state " + e));
         }
-        assertEquals(List.of(1L, 3L, 4L), c.list().stream().map(Checkpoint::epoch).toList());
+        assertEquals(
+                List.of(1L, 3L, 4L), c.list().stream().map(Checkpoint::epoch).toList());
         assertEquals(3, files.size(), "pruned checkpoints leave the run's file list");
         assertEquals(1, c.find("best").orElseThrow().epoch());
         assertEquals(4, c.find("last").orElseThrow().epoch());
         assertEquals(3, c.find("epoch-3").orElseThrow().epoch());
-        assertEquals("state 1", c.load("best", CheckpointManagerTest::read).orElseThrow().state());
+        assertEquals(
+                "state 1",
+                c.load("best", CheckpointManagerTest::read).orElseThrow().state());
     }
 
     @Test
@@ -71,10 +77,13 @@ class CheckpointManagerTest {
         content[content.length - 2] ^= 0x01;
         Files.write(file, content);
 
-        Checkpoints.Loaded<String> loaded = c.load("last", CheckpointManagerTest::read).orElseThrow();
+        Checkpoints.Loaded<String> loaded =
+                c.load("last", CheckpointManagerTest::read).orElseThrow();
         assertEquals("epoch zero", loaded.state());
         assertEquals(1, loaded.skipped().size());
-        assertTrue(loaded.skipped().get(0).contains(last.name()) && loaded.skipped().get(0).contains("damaged"),
+        assertTrue(
+                loaded.skipped().get(0).contains(last.name())
+                        && loaded.skipped().get(0).contains("damaged"),
                 loaded.skipped().get(0));
     }
 
@@ -90,7 +99,9 @@ class CheckpointManagerTest {
         assertEquals(7, c.epoch());
         assertEquals(700, c.step());
         assertTrue(c.metrics().get("loss").isNaN());
-        assertArrayEquals(payload, resumed.load("7", InputStream::readAllBytes).orElseThrow().state());
+        assertArrayEquals(
+                payload,
+                resumed.load("7", InputStream::readAllBytes).orElseThrow().state());
     }
 
     @Test
@@ -108,9 +119,12 @@ class CheckpointManagerTest {
     void badSelectorsAndModesAreRejectedWithTheFix() {
         Checkpoints c = manager(new LocalBlobStore(dir.resolve("blobs")));
         c.save(0, 0, Map.of(), bytes("x"));
-        assertEquals("unknown checkpoint 'newest': use last, best or an epoch number",
+        assertEquals(
+                "unknown checkpoint 'newest': use last, best or an epoch number",
                 assertThrows(KeelException.class, () -> c.find("newest")).getMessage());
-        assertEquals("keepBest(\"loss\", LAST): the mode must be MIN or MAX",
-                assertThrows(KeelException.class, () -> c.keepBest("loss", SummaryMode.LAST)).getMessage());
+        assertEquals(
+                "keepBest(\"loss\", LAST): the mode must be MIN or MAX",
+                assertThrows(KeelException.class, () -> c.keepBest("loss", SummaryMode.LAST))
+                        .getMessage());
     }
 }

@@ -21,11 +21,9 @@ class ConfigResolverTest {
     @TempDir
     Path dir;
 
-    record Optimizer(String name, double lr) {
-    }
+    record Optimizer(String name, double lr) {}
 
-    record TrainConfig(int epochs, List<Integer> layers, Optimizer optimizer) {
-    }
+    record TrainConfig(int epochs, List<Integer> layers, Optimizer optimizer) {}
 
     /** A plain bean, read through its getters. */
     public static class Bean {
@@ -45,8 +43,8 @@ class ConfigResolverTest {
     @Test
     void aRecordBecomesCanonicalNestedMaps() {
         Map<String, Object> c = resolve(List.of(new TrainConfig(3, List.of(64, 32), new Optimizer("adam", 1e-3))));
-        assertEquals(Map.of("epochs", 3L, "layers", List.of(64L, 32L),
-                "optimizer", Map.of("name", "adam", "lr", 0.001)), c);
+        assertEquals(
+                Map.of("epochs", 3L, "layers", List.of(64L, 32L), "optimizer", Map.of("name", "adam", "lr", 0.001)), c);
     }
 
     @Test
@@ -58,8 +56,14 @@ class ConfigResolverTest {
     void sourcesMergeInOrderNestedMapsRecursivelyThenOverridesApply() throws IOException {
         Path yaml = dir.resolve("mlp.yaml");
         Files.writeString(yaml, "epochs: 10\noptimizer:\n  name: sgd\n  momentum: 0.9\ntags: [a, b]\n");
-        Map<String, Object> c = resolve(List.of(Map.of("epochs", 5, "optimizer", Map.of("lr", 0.1)), yaml),
-                "epochs=3", "optimizer.lr=1e-3", "name=abc", "model.depth=4", "amp=true", "ratio=.5");
+        Map<String, Object> c = resolve(
+                List.of(Map.of("epochs", 5, "optimizer", Map.of("lr", 0.1)), yaml),
+                "epochs=3",
+                "optimizer.lr=1e-3",
+                "name=abc",
+                "model.depth=4",
+                "amp=true",
+                "ratio=.5");
         assertEquals(3L, c.get("epochs"));
         assertEquals(Map.of("lr", 0.001, "name", "sgd", "momentum", 0.9), c.get("optimizer"));
         assertEquals("abc", c.get("name"));
@@ -106,7 +110,8 @@ class ConfigResolverTest {
         Path yaml = dir.resolve("list.yaml");
         Files.writeString(yaml, "- 1\n- 2\n");
         KeelException e = assertThrows(KeelException.class, () -> resolve(List.of(yaml)));
-        assertEquals("config file " + yaml + " must hold a YAML mapping (key: value lines) at the top, not a list",
+        assertEquals(
+                "config file " + yaml + " must hold a YAML mapping (key: value lines) at the top, not a list",
                 e.getMessage());
     }
 
@@ -120,8 +125,10 @@ class ConfigResolverTest {
     @Test
     void anUnknownSourceTypeIsRejectedWithTheFix() {
         KeelException e = assertThrows(KeelException.class, () -> resolve(List.of("mlp.yaml")));
-        assertEquals("config source #1 is a java.lang.String, which has no keys: pass a Map, a POJO or record, "
-                + "or a YAML file Path (use configFile(Path.of(\"…\")) for a file)", e.getMessage());
+        assertEquals(
+                "config source #1 is a java.lang.String, which has no keys: pass a Map, a POJO or record, "
+                        + "or a YAML file Path (use configFile(Path.of(\"…\")) for a file)",
+                e.getMessage());
         KeelException list = assertThrows(KeelException.class, () -> resolve(List.of(Map.of(), List.of(1))));
         assertTrue(list.getMessage().startsWith("config source #2 is a "), list.getMessage());
     }
@@ -129,13 +136,15 @@ class ConfigResolverTest {
     @Test
     void badOverridesAreNamed() {
         KeelException noEquals = assertThrows(KeelException.class, () -> resolve(List.of(), "epochs"));
-        assertEquals("config override 'epochs' is not key=value: write it as e.g. epochs=3 or optimizer.lr=0.001",
+        assertEquals(
+                "config override 'epochs' is not key=value: write it as e.g. epochs=3 or optimizer.lr=0.001",
                 noEquals.getMessage());
         KeelException emptyPart = assertThrows(KeelException.class, () -> resolve(List.of(), "a..b=1"));
         assertTrue(emptyPart.getMessage().startsWith("config override 'a..b=1' has an empty part"));
-        KeelException intoValue = assertThrows(KeelException.class,
-                () -> resolve(List.of(Map.of("epochs", 3)), "epochs.max=4"));
-        assertEquals("config override 'epochs.max=4' reaches into 'epochs', which is a value (3), not a section",
+        KeelException intoValue =
+                assertThrows(KeelException.class, () -> resolve(List.of(Map.of("epochs", 3)), "epochs.max=4"));
+        assertEquals(
+                "config override 'epochs.max=4' reaches into 'epochs', which is a value (3), not a section",
                 intoValue.getMessage());
         KeelException badScalar = assertThrows(KeelException.class, () -> resolve(List.of(), "x=[1, 2"));
         assertTrue(badScalar.getMessage().startsWith("config override 'x=[1, 2' has a value that is not a YAML"));

@@ -1,8 +1,9 @@
 package dev.keel.internal.console;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -12,10 +13,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Runs against the real {@code System.out}/{@code System.err}, swapped for a UTF-8 buffer first so
@@ -87,8 +88,9 @@ class ConsoleCaptureTest {
             System.out.flush();
             System.out.print("left pending at close");
         }
-        assertEquals(List.of("größe → 漢字 🚀", "windows line", "part one done", "progress 50%",
-                "left pending at close"), texts());
+        assertEquals(
+                List.of("größe → 漢字 🚀", "windows line", "part one done", "progress 50%", "left pending at close"),
+                texts());
     }
 
     @Test
@@ -152,16 +154,22 @@ class ConsoleCaptureTest {
         assertSame(console, System.out);
         System.out.println("nobody");
         assertEquals(List.of("both"), first.stream().map(ConsoleLine::text).toList());
-        assertEquals(List.of("both", "second only"), second.stream().map(ConsoleLine::text).toList());
+        assertEquals(
+                List.of("both", "second only"),
+                second.stream().map(ConsoleLine::text).toList());
         assertEquals(0, ConsoleCapture.installedSinks());
     }
 
     @Test
     void aFailingOrPrintingSinkNeverBreaksPrinting() {
-        try (ConsoleCapture.Handle bad = ConsoleCapture.install(line -> {
-            throw new IllegalStateException("boom");
-        }, StandardCharsets.UTF_8); ConsoleCapture.Handle echo = ConsoleCapture.install(line -> System.out.println("echo " + line.text()), StandardCharsets.UTF_8);
-             ConsoleCapture.Handle h = ConsoleCapture.install(lines::add, StandardCharsets.UTF_8)) {
+        try (ConsoleCapture.Handle bad = ConsoleCapture.install(
+                        line -> {
+                            throw new IllegalStateException("boom");
+                        },
+                        StandardCharsets.UTF_8);
+                ConsoleCapture.Handle echo = ConsoleCapture.install(
+                        line -> System.out.println("echo " + line.text()), StandardCharsets.UTF_8);
+                ConsoleCapture.Handle h = ConsoleCapture.install(lines::add, StandardCharsets.UTF_8)) {
             System.out.println("still works");
         }
         assertEquals(List.of("still works"), texts());

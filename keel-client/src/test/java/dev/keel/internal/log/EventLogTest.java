@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EventLogTest {
@@ -81,8 +81,8 @@ class EventLogTest {
             List<EventLogReader.Entry> got = readAll(torn, reason);
             long complete = whole.stream().filter(e -> e.end() <= cut).count();
             assertEquals(complete, got.size(), "cut at " + cut);
-            boolean atBoundary = cut == 0 || whole.stream().anyMatch(e -> e.end() == cut)
-                    || cut == EventLogFormat.MAGIC.length;
+            boolean atBoundary =
+                    cut == 0 || whole.stream().anyMatch(e -> e.end() == cut) || cut == EventLogFormat.MAGIC.length;
             assertEquals(!atBoundary, reason[0].startsWith("torn"), "cut at " + cut + ": " + reason[0]);
         }
     }
@@ -122,7 +122,9 @@ class EventLogTest {
         List<EventLogReader.Entry> got = readAll(log, reason);
         assertEquals(4, got.size(), "3 good old records + the new one");
         assertEquals("end of log", reason[0]);
-        assertEquals(Double.POSITIVE_INFINITY, LogRecords.readJson(got.get(3).payload()).get("x"));
+        assertEquals(
+                Double.POSITIVE_INFINITY,
+                LogRecords.readJson(got.get(3).payload()).get("x"));
     }
 
     @Test

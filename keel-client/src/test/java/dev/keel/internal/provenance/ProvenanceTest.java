@@ -1,19 +1,6 @@
 package dev.keel.internal.provenance;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.StoredConfig;
@@ -22,9 +9,24 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 class ProvenanceTest {
     @TempDir
     Path tmp;
+
     private Path repoDir;
     private RevCommit commit;
     private final Map<String, String> env = new HashMap<>();
@@ -32,13 +34,21 @@ class ProvenanceTest {
     @BeforeEach
     void gitRepoWithOneCommit() throws Exception {
         repoDir = Files.createDirectories(tmp.resolve("project"));
-        try (Git git = Git.init().setDirectory(repoDir.toFile()).setInitialBranch("main").call()) {
+        try (Git git = Git.init()
+                .setDirectory(repoDir.toFile())
+                .setInitialBranch("main")
+                .call()) {
             Files.writeString(repoDir.resolve("Train.java"), "class Train {\n    int epochs = 10;\n}\n");
             Files.createDirectories(repoDir.resolve("src"));
             Files.writeString(repoDir.resolve("src/config.yaml"), "lr: 0.1\n");
             git.add().addFilepattern(".").call();
             PersonIdent me = new PersonIdent("Test", "test@example.com");
-            commit = git.commit().setMessage("first").setAuthor(me).setCommitter(me).setSign(false).call();
+            commit = git.commit()
+                    .setMessage("first")
+                    .setAuthor(me)
+                    .setCommitter(me)
+                    .setSign(false)
+                    .call();
             StoredConfig config = git.getRepository().getConfig();
             config.setString("remote", "origin", "url", "https://alice:s3cr3t-t0ken@github.com/org/repo.git");
             config.save();
@@ -112,8 +122,8 @@ class ProvenanceTest {
         Provenance p = capture(repoDir);
         @SuppressWarnings("unchecked")
         List<String> deps = (List<String>) p.toMap().get("dependencies");
-        String jackson = "com.fasterxml.jackson.core:jackson-databind:" + com.fasterxml.jackson.databind.cfg
-                .PackageVersion.VERSION.toString();
+        String jackson = "com.fasterxml.jackson.core:jackson-databind:"
+                + com.fasterxml.jackson.databind.cfg.PackageVersion.VERSION.toString();
         assertTrue(deps.contains(jackson), jackson + " in " + deps);
         assertTrue(deps.stream().anyMatch(d -> d.startsWith("org.eclipse.jgit:org.eclipse.jgit:")), deps.toString());
         assertEquals(deps.stream().sorted().distinct().toList(), deps, "sorted and distinct");
@@ -130,8 +140,19 @@ class ProvenanceTest {
         env.put("OMP_NUM_THREADS", "8");
         env.put("SOME_OTHER", "not on the list");
         Provenance p = capture(repoDir);
-        assertEquals(Map.of("KEEL_PROJECT", "apparel", "KEEL_URL", "http://127.0.0.1:7080",
-                "CUDA_VISIBLE_DEVICES", "0,1", "OMP_NUM_THREADS", "8", "PATH", ""), withPath(section(p, "environment")));
+        assertEquals(
+                Map.of(
+                        "KEEL_PROJECT",
+                        "apparel",
+                        "KEEL_URL",
+                        "http://127.0.0.1:7080",
+                        "CUDA_VISIBLE_DEVICES",
+                        "0,1",
+                        "OMP_NUM_THREADS",
+                        "8",
+                        "PATH",
+                        ""),
+                withPath(section(p, "environment")));
         String all = p.toString();
         for (String secret : List.of("kk-secret-1", "pw-secret-2", "aws-secret-3", "gh-secret-4", "s3cr3t")) {
             assertFalse(all.contains(secret), secret);
@@ -152,7 +173,8 @@ class ProvenanceTest {
         assertNotNull(machine.get("cpu_model"));
         assertEquals(List.of(), m.get("gpus"), "no nvidia-smi on an empty PATH");
         assertThrows(UnsupportedOperationException.class, () -> m.put("x", 1));
-        assertThrows(UnsupportedOperationException.class, () -> section(p, "jvm").put("x", 1));
+        assertThrows(
+                UnsupportedOperationException.class, () -> section(p, "jvm").put("x", 1));
         // JSON-like: serialises as is
         String json = new ObjectMapper().writeValueAsString(m);
         assertTrue(json.contains("\"seeds\":[42,7]"), json);
@@ -165,7 +187,9 @@ class ProvenanceTest {
         Files.writeString(smi, "#!/bin/sh\n[ \"$1\" = -L ] && echo 'GPU 0: NVIDIA H200 (UUID: GPU-1234)'\n");
         Files.setPosixFilePermissions(smi, PosixFilePermissions.fromString("rwxr-xr-x"));
         env.put("PATH", bin.toString());
-        assertEquals(List.of("GPU 0: NVIDIA H200 (UUID: GPU-1234)"), capture(repoDir).toMap().get("gpus"));
+        assertEquals(
+                List.of("GPU 0: NVIDIA H200 (UUID: GPU-1234)"),
+                capture(repoDir).toMap().get("gpus"));
     }
 
     private Provenance capture(Path dir) {

@@ -23,6 +23,7 @@ class CredentialsTest {
         assertEquals("key-b", Credentials.fromFile(file, "http://b.example:7080/"));
         assertNull(Credentials.fromFile(file, "http://c.example:7080"));
         assertNull(Credentials.fromFile(dir.resolve("missing.json"), "http://a.example:7080"));
-        assertNull(Credentials.fromFile(Files.writeString(dir.resolve("bad.json"), "{not json"), "http://a.example:7080"));
+        assertNull(
+                Credentials.fromFile(Files.writeString(dir.resolve("bad.json"), "{not json"), "http://a.example:7080"));
     }
 }

@@ -14,14 +14,17 @@ import java.util.Map;
  * has logged, then sleeps.
  */
 public final class ChildMain {
-    private ChildMain() {
-    }
+    private ChildMain() {}
 
     public static void main(String[] args) throws Exception {
         Path home = Path.of(args[0]);
         String mode = args[1];
-        Run run = Keel.init(RunOptions.builder().project("crash").home(home).systemMetrics(false)
-                .captureConsole(false).build());
+        Run run = Keel.init(RunOptions.builder()
+                .project("crash")
+                .home(home)
+                .systemMetrics(false)
+                .captureConsole(false)
+                .build());
         System.out.println("id " + run.id());
         System.out.flush();
         switch (mode) {

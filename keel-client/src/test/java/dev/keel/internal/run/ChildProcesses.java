@@ -16,8 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Starts {@link ChildMain} in a child JVM with this test's class path and reads its output. */
 final class ChildProcesses {
-    private ChildProcesses() {
-    }
+    private ChildProcesses() {}
 
     /** A running child: its process and its stdout lines as they come. */
     record Child(Process process, BlockingQueue<String> lines, List<String> all) {
@@ -41,29 +40,34 @@ final class ChildProcesses {
     static Child start(Path java, Path home, String mode, List<String> jvmOptions) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
         cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ChildMain.class.getName(), home.toString(), mode));
+        cmd.addAll(List.of(
+                "-cp", System.getProperty("java.class.path"), ChildMain.class.getName(), home.toString(), mode));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove("KEEL_HOME");
         // a per-user cache of the test's own (SQLite's native library): the children must not
         // depend on the CI user's home being writable
         Path cache = Path.of("target", "test-xdg-cache").toAbsolutePath();
-        Files.createDirectories(cache, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectories(
+                cache, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         pb.environment().put("XDG_CACHE_HOME", cache.toString());
         Process p = pb.start();
         BlockingQueue<String> q = new LinkedBlockingQueue<>();
         List<String> all = Collections.synchronizedList(new ArrayList<>());
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    q.add(line);
-                    if (all.size() < 200 || !line.startsWith("at ")) {
-                        all.add(line);
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r =
+                            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = r.readLine()) != null; ) {
+                            q.add(line);
+                            if (all.size() < 200 || !line.startsWith("at ")) {
+                                all.add(line);
+                            }
+                        }
+                    } catch (IOException ignored) {
+                        // the child died
                     }
-                }
-            } catch (IOException ignored) {
-                // the child died
-            }
-        }, "child-reader");
+                },
+                "child-reader");
         reader.setDaemon(true);
         reader.start();
         return new Child(p, q, all);

@@ -24,8 +24,11 @@ class CompanionsTest {
     @Test
     void consoleLinesSystemMetricsAndProvenanceAreKept() throws Exception {
         String id;
-        try (Run run = Keel.init(TestRuns.options(home).captureConsole(true).systemMetrics(true)
-                .systemMetricsInterval(Duration.ofMillis(100)).build())) {
+        try (Run run = Keel.init(TestRuns.options(home)
+                .captureConsole(true)
+                .systemMetrics(true)
+                .systemMetricsInterval(Duration.ofMillis(100))
+                .build())) {
             id = run.id();
             System.out.println("epoch 1 of " + id);
             System.err.println("careful " + id);
@@ -43,17 +46,23 @@ class CompanionsTest {
         }
         try (Store store = TestRuns.reader(home)) {
             List<ConsoleLine> lines = store.console(id, 0, 0);
-            assertTrue(lines.stream().anyMatch(l -> l.stream().equals("out") && l.text().equals("epoch 1 of " + id)),
+            assertTrue(
+                    lines.stream()
+                            .anyMatch(l -> l.stream().equals("out") && l.text().equals("epoch 1 of " + id)),
                     lines.toString());
-            assertTrue(lines.stream().anyMatch(l -> l.stream().equals("err") && l.text().equals("careful " + id)),
+            assertTrue(
+                    lines.stream()
+                            .anyMatch(l -> l.stream().equals("err") && l.text().equals("careful " + id)),
                     lines.toString());
             List<String> keys = store.metricKeys(id);
             assertTrue(keys.contains("system/jvm_heap_used_mb"), keys.toString());
-            assertFalse(store.run(id).orElseThrow().summary().containsKey("system/jvm_heap_used_mb"),
+            assertFalse(
+                    store.run(id).orElseThrow().summary().containsKey("system/jvm_heap_used_mb"),
                     "system metrics stay out of the summary");
             Map<String, Object> provenance = store.provenance(id);
-            assertTrue(provenance.containsKey("jvm") && provenance.containsKey("dependencies"), provenance.keySet()
-                    .toString());
+            assertTrue(
+                    provenance.containsKey("jvm") && provenance.containsKey("dependencies"),
+                    provenance.keySet().toString());
             assertEquals(0.5, store.run(id).orElseThrow().summary().get("loss"));
         }
     }

@@ -102,8 +102,9 @@ class ConfigLimitsTest {
                 problems[0] = run.problems();
             }
         });
-        String expected = "config key \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…\" (10,485,760 characters) is longer than"
-                + " the limit of 250; the run goes on without it";
+        String expected =
+                "config key \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…\" (10,485,760 characters) is longer than"
+                        + " the limit of 250; the run goes on without it";
         assertEquals(List.of(expected), problems[0]);
         assertTrue(err.contains(expected), err);
         assertTrue(err.length() < 2000, "the key is not printed whole");
@@ -120,11 +121,13 @@ class ConfigLimitsTest {
         config.put("prompt", "p".repeat(2 * 1024 * 1024));
         config.put("epochs", 3);
         try (Run run = Keel.init(TestRuns.options(home).config(config).build())) {
-            assertEquals(List.of(
-                    "config key \"optimizer.kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk…\" (300 characters) is longer than"
-                            + " the limit of 250; the run goes on without it",
-                    "config key \"prompt\" holds a value of 2,097,152 characters, more than the limit of 1,048,576;"
-                            + " the run goes on without it"), run.problems());
+            assertEquals(
+                    List.of(
+                            "config key \"optimizer.kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk…\" (300 characters) is longer than"
+                                    + " the limit of 250; the run goes on without it",
+                            "config key \"prompt\" holds a value of 2,097,152 characters, more than the limit of 1,048,576;"
+                                    + " the run goes on without it"),
+                    run.problems());
             assertEquals(Map.of("optimizer", Map.of("name", "adam"), "epochs", 3L), run.config());
             RunInfo info = stored(run);
             assertEquals(run.config(), info.config());
@@ -137,8 +140,10 @@ class ConfigLimitsTest {
         config.put("deep", nestedMap(5000));
         config.put("epochs", 3);
         try (Run run = Keel.init(TestRuns.options(home).config(config).build())) {
-            assertEquals(List.of("config key \"deep\" is nested more than 100 levels deep; flatten it;"
-                    + " the run goes on without it"), run.problems());
+            assertEquals(
+                    List.of("config key \"deep\" is nested more than 100 levels deep; flatten it;"
+                            + " the run goes on without it"),
+                    run.problems());
             assertEquals(Map.of("epochs", 3L), stored(run).config());
         }
     }
@@ -149,8 +154,10 @@ class ConfigLimitsTest {
         config.put("at_limit", nestedMap(99));
         config.put("over", nestedMap(100));
         try (Run run = Keel.init(TestRuns.options(home).config(config).build())) {
-            assertEquals(List.of("config key \"over\" is nested more than 100 levels deep; flatten it;"
-                    + " the run goes on without it"), run.problems());
+            assertEquals(
+                    List.of("config key \"over\" is nested more than 100 levels deep; flatten it;"
+                            + " the run goes on without it"),
+                    run.problems());
             assertEquals(List.of("at_limit"), List.copyOf(stored(run).config().keySet()));
         }
     }
@@ -158,9 +165,12 @@ class ConfigLimitsTest {
     @Test
     void aFiveThousandLevelPojoIsDroppedInsteadOfOverflowingTheStack() {
         Map<String, Object> shallow = Map.of("epochs", 3);
-        try (Run run = Keel.init(TestRuns.options(home).config(shallow).config(nestedPojo(5000)).build())) {
-            assertEquals(List.of("config key \"child\" is nested more than 100 levels deep; flatten it;"
-                    + " the run goes on without it"), run.problems());
+        try (Run run = Keel.init(
+                TestRuns.options(home).config(shallow).config(nestedPojo(5000)).build())) {
+            assertEquals(
+                    List.of("config key \"child\" is nested more than 100 levels deep; flatten it;"
+                            + " the run goes on without it"),
+                    run.problems());
             assertEquals(Map.of("epochs", 3L, "level", 0L), stored(run).config());
         }
     }
@@ -169,9 +179,14 @@ class ConfigLimitsTest {
     void aFiveThousandLevelYamlFileIsLeftOutWithAProblemNamingIt() throws Exception {
         Path yaml = home.resolve("deep.yaml");
         Files.writeString(yaml, "deep: " + "{a: ".repeat(5000) + "1" + "}".repeat(5000) + "\n");
-        try (Run run = Keel.init(TestRuns.options(home).config(Map.of("epochs", 3)).configFile(yaml).build())) {
-            assertEquals(List.of("config file " + yaml + " is nested more than 100 levels deep; flatten it;"
-                    + " the run goes on without it"), run.problems());
+        try (Run run = Keel.init(TestRuns.options(home)
+                .config(Map.of("epochs", 3))
+                .configFile(yaml)
+                .build())) {
+            assertEquals(
+                    List.of("config file " + yaml + " is nested more than 100 levels deep; flatten it;"
+                            + " the run goes on without it"),
+                    run.problems());
             assertEquals(Map.of("epochs", 3L), stored(run).config());
         }
     }
@@ -189,10 +204,15 @@ class ConfigLimitsTest {
     @Test
     void aFiveThousandPartOverrideIsDroppedInsteadOfOverflowingTheStack() {
         String deepKey = String.join(".", Collections.nCopies(5000, "a"));
-        try (Run run = Keel.init(TestRuns.options(home).config(Map.of("epochs", 3))
-                .override(deepKey + "=1").override("lr=0.1").build())) {
-            assertEquals(List.of("config override \"a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.…\" is nested more than 100"
-                    + " levels deep; flatten it; the run goes on without it"), run.problems());
+        try (Run run = Keel.init(TestRuns.options(home)
+                .config(Map.of("epochs", 3))
+                .override(deepKey + "=1")
+                .override("lr=0.1")
+                .build())) {
+            assertEquals(
+                    List.of("config override \"a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.…\" is nested more than 100"
+                            + " levels deep; flatten it; the run goes on without it"),
+                    run.problems());
             assertEquals(Map.of("epochs", 3L, "lr", 0.1), stored(run).config());
         }
     }
@@ -205,18 +225,25 @@ class ConfigLimitsTest {
             run.summary().put("best", 0.5);
             run.flush();
             assertEquals(Map.of("best", 0.5), stored(run).summary());
-            assertTrue(run.problems().contains("summary key 'deep' is nested more than 100 levels deep; flatten it;"
-                    + " the run goes on without it"), run.problems().toString());
-            assertTrue(run.problems().contains("summary key 'text' holds a value of 2,097,152 characters, more than"
-                    + " the limit of 1,048,576; the run goes on without it"), run.problems().toString());
+            assertTrue(
+                    run.problems()
+                            .contains("summary key 'deep' is nested more than 100 levels deep; flatten it;"
+                                    + " the run goes on without it"),
+                    run.problems().toString());
+            assertTrue(
+                    run.problems()
+                            .contains("summary key 'text' holds a value of 2,097,152 characters, more than"
+                                    + " the limit of 1,048,576; the run goes on without it"),
+                    run.problems().toString());
         }
         try (Run run = Keel.init(TestRuns.options(home).strict(true).build())) {
-            IllegalArgumentException deep = assertThrows(IllegalArgumentException.class,
-                    () -> run.summary().put("deep", nestedMap(5000)));
+            IllegalArgumentException deep = assertThrows(
+                    IllegalArgumentException.class, () -> run.summary().put("deep", nestedMap(5000)));
             assertEquals("summary key 'deep' is nested more than 100 levels deep; flatten it", deep.getMessage());
-            IllegalArgumentException big = assertThrows(IllegalArgumentException.class,
-                    () -> run.summary().put("text", "t".repeat(2 * 1024 * 1024)));
-            assertEquals("summary key 'text' holds a value of 2,097,152 characters, more than the limit of 1,048,576",
+            IllegalArgumentException big = assertThrows(
+                    IllegalArgumentException.class, () -> run.summary().put("text", "t".repeat(2 * 1024 * 1024)));
+            assertEquals(
+                    "summary key 'text' holds a value of 2,097,152 characters, more than the limit of 1,048,576",
                     big.getMessage());
         }
     }
@@ -225,7 +252,8 @@ class ConfigLimitsTest {
     void tagsAndNotesOverTheLimitsAreLeftOutWithAProblem() {
         String longTag = "t".repeat(300);
         String hugeNotes = "n".repeat((1 << 20) + 1);
-        try (Run run = Keel.init(TestRuns.options(home).tags("ok", longTag).notes(hugeNotes).build())) {
+        try (Run run = Keel.init(
+                TestRuns.options(home).tags("ok", longTag).notes(hugeNotes).build())) {
             run.tags("fine", "u".repeat(251));
             run.notes("short notes");
             run.notes(hugeNotes);
@@ -233,8 +261,14 @@ class ConfigLimitsTest {
                     + " the run goes on without it";
             String notesProblem = "notes of 1,048,577 characters are longer than the limit of 1,048,576;"
                     + " the run goes on without them";
-            assertEquals(List.of(tagProblem, notesProblem, "tag \"" + "u".repeat(40) + "…\" (251 characters) is longer"
-                    + " than the limit of 250; the run goes on without it", notesProblem), run.problems());
+            assertEquals(
+                    List.of(
+                            tagProblem,
+                            notesProblem,
+                            "tag \"" + "u".repeat(40) + "…\" (251 characters) is longer"
+                                    + " than the limit of 250; the run goes on without it",
+                            notesProblem),
+                    run.problems());
             RunInfo info = stored(run);
             assertEquals(List.of("ok", "fine"), info.tags());
             assertEquals("short notes", info.notes());
@@ -244,8 +278,10 @@ class ConfigLimitsTest {
     @Test
     void aRunNameOverTheLimitIsReplacedByAFriendlyOne() {
         try (Run run = Keel.init(TestRuns.options(home).name("r".repeat(251)).build())) {
-            assertEquals(List.of("run name \"" + "r".repeat(40) + "…\" (251 characters) is longer than the limit of 250;"
-                    + " the run is named for you instead"), run.problems());
+            assertEquals(
+                    List.of("run name \"" + "r".repeat(40) + "…\" (251 characters) is longer than the limit of 250;"
+                            + " the run is named for you instead"),
+                    run.problems());
             assertTrue(run.name().length() <= 250 && !run.name().startsWith("rrr"), run.name());
             assertEquals(run.name(), stored(run).name());
         }

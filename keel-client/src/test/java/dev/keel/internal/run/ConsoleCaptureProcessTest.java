@@ -35,8 +35,10 @@ class ConsoleCaptureProcessTest {
 
         try (Store store = TestRuns.reader(home)) {
             List<ConsoleLine> lines = store.console(id, 0, 0);
-            assertEquals(List.of("id " + id, "kept 1", "out 2", "native 4", "kept 5", "partial 6"),
-                    texts(lines, "out"), lines.toString());
+            assertEquals(
+                    List.of("id " + id, "kept 1", "out 2", "native 4", "kept 5", "partial 6"),
+                    texts(lines, "out"),
+                    lines.toString());
             assertEquals(List.of("err 3"), texts(lines, "err"), lines.toString());
         }
     }
@@ -49,8 +51,10 @@ class ConsoleCaptureProcessTest {
         assertTrue(child.output().endsWith("partial 6"), child.output());
         try (Store store = TestRuns.reader(home)) {
             List<ConsoleLine> lines = store.console(id, 0, 0);
-            assertEquals(List.of("id " + id, "kept 1", "out 2", "native 4", "kept 5", "partial 6"),
-                    texts(lines, "out"), lines.toString());
+            assertEquals(
+                    List.of("id " + id, "kept 1", "out 2", "native 4", "kept 5", "partial 6"),
+                    texts(lines, "out"),
+                    lines.toString());
             assertEquals("finished", store.run(id).orElseThrow().state().label());
         }
     }
@@ -73,9 +77,22 @@ class ConsoleCaptureProcessTest {
         assertEquals(id, resumed.id());
         try (Store store = TestRuns.reader(home)) {
             List<ConsoleLine> lines = store.console(id, 0, 0);
-            assertEquals(List.of("id " + id, "kept 1", "out 2", "native 4", "kept 5", "ready",
-                    "id " + id, "again kept 1", "again out 2", "again native 4", "again kept 5", "again partial 6"),
-                    texts(lines, "out"), lines.toString());
+            assertEquals(
+                    List.of(
+                            "id " + id,
+                            "kept 1",
+                            "out 2",
+                            "native 4",
+                            "kept 5",
+                            "ready",
+                            "id " + id,
+                            "again kept 1",
+                            "again out 2",
+                            "again native 4",
+                            "again kept 5",
+                            "again partial 6"),
+                    texts(lines, "out"),
+                    lines.toString());
             assertEquals(List.of("err 3", "again err 3"), texts(lines, "err"), lines.toString());
             RunInfo run = store.run(id).orElseThrow();
             assertEquals("finished", run.state().label());

@@ -10,11 +10,11 @@ import java.util.concurrent.TimeUnit;
 /** A {@link ConsoleChildMain} process; its stdout and stderr together, read as they come. */
 record ConsoleChild(Process process, StringBuffer all, Thread reader) {
     static ConsoleChild start(Path home, String mode, List<String> jvmOptions, String resume) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(ChildProcesses.currentJava().toString(), "-Xshare:auto",
-                "-XX:TieredStopAtLevel=1"));
+        List<String> cmd = new ArrayList<>(
+                List.of(ChildProcesses.currentJava().toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
         cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ConsoleChildMain.class.getName(),
-                home.toString(), mode));
+        cmd.addAll(List.of(
+                "-cp", System.getProperty("java.class.path"), ConsoleChildMain.class.getName(), home.toString(), mode));
         if (resume != null) {
             cmd.add("again ");
         }
@@ -26,16 +26,18 @@ record ConsoleChild(Process process, StringBuffer all, Thread reader) {
         }
         Process p = pb.start();
         StringBuffer all = new StringBuffer();
-        Thread reader = new Thread(() -> {
-            try {
-                byte[] b = new byte[4096];
-                for (int n; (n = p.getInputStream().read(b)) > 0; ) {
-                    all.append(new String(b, 0, n, StandardCharsets.UTF_8));
-                }
-            } catch (IOException ignored) {
-                // the child is gone
-            }
-        }, "console-child-reader");
+        Thread reader = new Thread(
+                () -> {
+                    try {
+                        byte[] b = new byte[4096];
+                        for (int n; (n = p.getInputStream().read(b)) > 0; ) {
+                            all.append(new String(b, 0, n, StandardCharsets.UTF_8));
+                        }
+                    } catch (IOException ignored) {
+                        // the child is gone
+                    }
+                },
+                "console-child-reader");
         reader.setDaemon(true);
         reader.start();
         return new ConsoleChild(p, all, reader);

@@ -17,15 +17,18 @@ import java.util.Map;
  * {@code ready} and waits to be killed. {@code KEEL_RESUME} in the environment resumes a run.
  */
 public final class ConsoleChildMain {
-    private ConsoleChildMain() {
-    }
+    private ConsoleChildMain() {}
 
     public static void main(String[] args) throws Exception {
         PrintStream out = System.out; // taken before init, as the reference project does
         Path home = Path.of(args[0]);
         String mode = args[1];
         String tag = args.length > 2 ? args[2] : "";
-        Run run = Keel.init(RunOptions.builder().project("console").home(home).systemMetrics(false).build());
+        Run run = Keel.init(RunOptions.builder()
+                .project("console")
+                .home(home)
+                .systemMetrics(false)
+                .build());
         out.println("id " + run.id());
         out.println(tag + "kept 1");
         System.out.println(tag + "out 2");

@@ -4,8 +4,8 @@ import dev.keel.core.KeelHome;
 import dev.keel.core.MetricSeries;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
-import dev.keel.core.store.Store;
 import dev.keel.core.liveness.Liveness;
+import dev.keel.core.store.Store;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,8 +86,10 @@ class CrashRecoveryTest {
                 assertEquals(i, loss.steps()[i], "steps are contiguous and each stored once");
             }
             assertTrue(mustHave >= 0, "the child logged for over a second before the kill");
-            assertTrue(have > mustHave, "run " + id + ": points up to step " + mustHave
-                    + " were logged more than 1 s before the kill, the store has " + have);
+            assertTrue(
+                    have > mustHave,
+                    "run " + id + ": points up to step " + mustHave
+                            + " were logged more than 1 s before the kill, the store has " + have);
             return id + " " + mustHave + "/" + have;
         }
     }
@@ -137,7 +139,7 @@ class CrashRecoveryTest {
             try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "rw")) {
                 f.setLength(size - 3);
                 f.seek(size - 3);
-                f.write(new byte[]{7, 0, 0, 0, 1, 2, 3, 4, 3, 9, 9});
+                f.write(new byte[] {7, 0, 0, 0, 1, 2, 3, 4, 3, 9, 9});
             }
             assertEquals(List.of(id), Recovery.recoverCrashed(keelHome, store));
             RunInfo info = store.run(id).orElseThrow();

@@ -4,14 +4,14 @@ import dev.keel.core.KeelHome;
 import dev.keel.core.MetricBatch;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
+import dev.keel.core.liveness.Hosts;
+import dev.keel.core.liveness.Liveness;
+import dev.keel.core.liveness.RunEnd;
 import dev.keel.core.store.Store;
 import dev.keel.internal.log.EventLogWriter;
 import dev.keel.internal.log.EventType;
 import dev.keel.internal.log.LogRecords;
 import dev.keel.internal.log.MetricCodec;
-import dev.keel.core.liveness.Hosts;
-import dev.keel.core.liveness.Liveness;
-import dev.keel.core.liveness.RunEnd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,8 +31,24 @@ class LivenessTest {
     void aRunThatDiedBeforeItsFirstStoreWriteIsCreatedFromItsLogThenMarkedCrashed() throws Exception {
         KeelHome home = new KeelHome(root);
         String id = "abcd1234";
-        RunInfo info = new RunInfo(id, "p", "calm-otter-1", "", "ada", List.of("t"), "", RunState.RUNNING, 1_000,
-                1_000, 0, 0, "", Hosts.name(), 1, Map.of("lr", 0.1), Map.of());
+        RunInfo info = new RunInfo(
+                id,
+                "p",
+                "calm-otter-1",
+                "",
+                "ada",
+                List.of("t"),
+                "",
+                RunState.RUNNING,
+                1_000,
+                1_000,
+                0,
+                0,
+                "",
+                Hosts.name(),
+                1,
+                Map.of("lr", 0.1),
+                Map.of());
         Files.createDirectories(home.runDir(id));
         Files.createFile(home.lockFile(id));
         try (EventLogWriter log = EventLogWriter.open(home.eventLog(id))) {
@@ -61,15 +77,40 @@ class LivenessTest {
     void aLogThatEndsWithTheRunsEndIsRecoveredAsThatEndNotAsCrashed() throws Exception {
         KeelHome home = new KeelHome(root);
         String id = "abcd1235";
-        RunInfo info = new RunInfo(id, "p", "calm-otter-2", "", "ada", List.of(), "", RunState.RUNNING, 1_000,
-                1_000, 0, 0, "", Hosts.name(), 1, Map.of(), Map.of());
+        RunInfo info = new RunInfo(
+                id,
+                "p",
+                "calm-otter-2",
+                "",
+                "ada",
+                List.of(),
+                "",
+                RunState.RUNNING,
+                1_000,
+                1_000,
+                0,
+                0,
+                "",
+                Hosts.name(),
+                1,
+                Map.of(),
+                Map.of());
         Files.createDirectories(home.runDir(id));
         Files.createFile(home.lockFile(id));
         try (EventLogWriter log = EventLogWriter.open(home.eventLog(id))) {
             log.add(EventType.CREATE, LogRecords.json(RunRecords.toMap(info)));
             log.add(EventType.HEARTBEAT, LogRecords.json(Map.of("at", 2_000L, "runtimeMs", 1_000L)));
-            log.add(EventType.STATE, LogRecords.json(Map.of("state", "finished", "endedAt", 2_500L, "runtimeMs", 1_500L,
-                    "problems", List.of("cannot index into the store"))));
+            log.add(
+                    EventType.STATE,
+                    LogRecords.json(Map.of(
+                            "state",
+                            "finished",
+                            "endedAt",
+                            2_500L,
+                            "runtimeMs",
+                            1_500L,
+                            "problems",
+                            List.of("cannot index into the store"))));
             log.commit();
         }
         try (Store store = TestRuns.reader(root)) {
@@ -86,8 +127,24 @@ class LivenessTest {
     void anEndRecordedBesideTheLogIsShownAndThenStored() throws Exception {
         KeelHome home = new KeelHome(root);
         String id = "abcd1236";
-        RunInfo info = new RunInfo(id, "p", "calm-otter-3", "", "ada", List.of(), "", RunState.RUNNING, 1_000,
-                1_000, 0, 0, "", Hosts.name(), 1, Map.of(), Map.of());
+        RunInfo info = new RunInfo(
+                id,
+                "p",
+                "calm-otter-3",
+                "",
+                "ada",
+                List.of(),
+                "",
+                RunState.RUNNING,
+                1_000,
+                1_000,
+                0,
+                0,
+                "",
+                Hosts.name(),
+                1,
+                Map.of(),
+                Map.of());
         Files.createDirectories(home.runDir(id));
         Files.createFile(home.lockFile(id));
         assertTrue(RunEnd.reserve(home, id));
@@ -103,7 +160,8 @@ class LivenessTest {
             RunInfo shown = Liveness.effective(home, stored);
             assertEquals(RunState.FINISHED, shown.state());
             assertEquals(3_000, shown.endedAt());
-            assertEquals("7 metric points not stored: disk full", shown.problems().get(1));
+            assertEquals(
+                    "7 metric points not stored: disk full", shown.problems().get(1));
             assertTrue(shown.problems().get(0).length() < 1_100, "a long line is cut to fit the reserved space");
 
             Recovery.recoverCrashed(home, store);
@@ -120,19 +178,67 @@ class LivenessTest {
     void aRunOfAnotherHostIsJudgedByItsHeartbeat() {
         KeelHome home = new KeelHome(root);
         long now = System.currentTimeMillis();
-        RunInfo recent = new RunInfo("zzzz0000", "p", "n", "", "", List.of(), "", RunState.RUNNING, now, now, 0, 0,
-                "", "some-other-host", 1, Map.of(), Map.of());
+        RunInfo recent = new RunInfo(
+                "zzzz0000",
+                "p",
+                "n",
+                "",
+                "",
+                List.of(),
+                "",
+                RunState.RUNNING,
+                now,
+                now,
+                0,
+                0,
+                "",
+                "some-other-host",
+                1,
+                Map.of(),
+                Map.of());
         assertEquals(RunState.RUNNING, Liveness.effectiveState(home, recent));
-        RunInfo silent = new RunInfo("zzzz0000", "p", "n", "", "", List.of(), "", RunState.RUNNING, now, now
-                - Liveness.FOREIGN_HEARTBEAT_TIMEOUT_MS - 1, 0, 0, "", "some-other-host", 1, Map.of(), Map.of());
+        RunInfo silent = new RunInfo(
+                "zzzz0000",
+                "p",
+                "n",
+                "",
+                "",
+                List.of(),
+                "",
+                RunState.RUNNING,
+                now,
+                now - Liveness.FOREIGN_HEARTBEAT_TIMEOUT_MS - 1,
+                0,
+                0,
+                "",
+                "some-other-host",
+                1,
+                Map.of(),
+                Map.of());
         assertEquals(RunState.CRASHED, Liveness.effectiveState(home, silent));
     }
 
     @Test
     void aRunOfThisHostWithNoLockFileIsCrashedAndFinishedRunsStayAsTheyAre() {
         KeelHome home = new KeelHome(root);
-        RunInfo r = new RunInfo("yyyy0000", "p", "n", "", "", List.of(), "", RunState.RUNNING, 1, 1, 0, 0, "",
-                Hosts.name(), 1, Map.of(), Map.of());
+        RunInfo r = new RunInfo(
+                "yyyy0000",
+                "p",
+                "n",
+                "",
+                "",
+                List.of(),
+                "",
+                RunState.RUNNING,
+                1,
+                1,
+                0,
+                0,
+                "",
+                Hosts.name(),
+                1,
+                Map.of(),
+                Map.of());
         assertEquals(RunState.CRASHED, Liveness.effectiveState(home, r));
         assertEquals(RunState.FINISHED, Liveness.effectiveState(home, r.withState(RunState.FINISHED)));
     }

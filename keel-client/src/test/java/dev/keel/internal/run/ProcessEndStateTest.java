@@ -63,13 +63,16 @@ class ProcessEndStateTest {
         assertTrue(child.process().waitFor(60, TimeUnit.SECONDS));
         assertEquals(1, child.process().exitValue());
         try (Store store = TestRuns.reader(home)) {
-            assertEquals(RunState.FAILED, store.searchRuns(RunQuery.all()).get(0).state());
+            assertEquals(
+                    RunState.FAILED, store.searchRuns(RunQuery.all()).get(0).state());
         }
     }
 
     @Test
     void anExceptionEscapingTryWithResourcesMarksTheClosedRunFailed() throws Exception {
-        assertEquals(RunState.FAILED, runOf(ChildProcesses.currentJava(), "throw-in-try", 1).state());
+        assertEquals(
+                RunState.FAILED,
+                runOf(ChildProcesses.currentJava(), "throw-in-try", 1).state());
     }
 
     @Test
@@ -81,7 +84,9 @@ class ProcessEndStateTest {
 
     @Test
     void exitZeroWithoutCloseFinishesTheRun() throws Exception {
-        assertEquals(RunState.FINISHED, runOf(ChildProcesses.currentJava(), "exit0", 0).state());
+        assertEquals(
+                RunState.FINISHED,
+                runOf(ChildProcesses.currentJava(), "exit0", 0).state());
     }
 
     /** JDK 17-20 do not report the status of System.exit, and Keel does not change the JVM to learn it. */
@@ -130,20 +135,24 @@ class ProcessEndStateTest {
      */
     @Test
     void aRunningRunLeavesNoAttachFiles(@TempDir Path tmp) throws Exception {
-        ChildProcesses.Child child = ChildProcesses.start(ChildProcesses.currentJava(), home, "sleep",
-                List.of("-Djava.io.tmpdir=" + tmp));
+        ChildProcesses.Child child =
+                ChildProcesses.start(ChildProcesses.currentJava(), home, "sleep", List.of("-Djava.io.tmpdir=" + tmp));
         try {
             child.await("ready", 30_000);
             long pid = child.process().pid();
             List<Path> attachFiles = List.of(Path.of("/tmp/.java_pid" + pid), Path.of("/tmp/.attach_pid" + pid));
             // background work of the run's start (provenance, companions) gets time to do whatever it does
             for (int i = 0; i < 20; i++) {
-                assertEquals(List.of(), attachFiles.stream().filter(Files::exists).toList());
+                assertEquals(
+                        List.of(), attachFiles.stream().filter(Files::exists).toList());
                 Thread.sleep(100);
             }
             try (Stream<Path> files = Files.list(tmp)) {
-                assertEquals(List.of(), files.map(f -> f.getFileName().toString())
-                        .filter(n -> n.startsWith(".java_pid") || n.startsWith(".attach_pid")).toList());
+                assertEquals(
+                        List.of(),
+                        files.map(f -> f.getFileName().toString())
+                                .filter(n -> n.startsWith(".java_pid") || n.startsWith(".attach_pid"))
+                                .toList());
             }
         } finally {
             child.process().destroy();
@@ -154,8 +163,10 @@ class ProcessEndStateTest {
     private record Ended(RunInfo info, String error, List<String> output) {
         /** Lines that would show Keel touching the JVM: a thread dump (a SIGQUIT), an agent or attach warning, an exception. */
         List<String> stray() {
-            return output.stream().filter(l -> !l.startsWith("id "))
-                    .filter(l -> l.matches("(?i).*(sharing|dump|agent|attach|instrument|exception|keel).*")).toList();
+            return output.stream()
+                    .filter(l -> !l.startsWith("id "))
+                    .filter(l -> l.matches("(?i).*(sharing|dump|agent|attach|instrument|exception|keel).*"))
+                    .toList();
         }
     }
 

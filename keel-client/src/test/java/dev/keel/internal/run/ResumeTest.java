@@ -7,8 +7,8 @@ import dev.keel.core.KeelHome;
 import dev.keel.core.MetricSeries;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
-import dev.keel.core.store.Store;
 import dev.keel.core.liveness.Liveness;
+import dev.keel.core.store.Store;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +29,8 @@ class ResumeTest {
     @Test
     void aFailedRunResumesWithItsIdStepsSummaryAndConfig() {
         String id;
-        try (Run run = Keel.init(TestRuns.options(home).config(Map.of("epochs", 3)).build())) {
+        try (Run run =
+                Keel.init(TestRuns.options(home).config(Map.of("epochs", 3)).build())) {
             id = run.id();
             run.log(Map.of("loss", 1.0));
             run.log(Map.of("loss", 0.8));
@@ -39,7 +40,8 @@ class ResumeTest {
         try (Store store = TestRuns.reader(home)) {
             assertEquals(RunState.FAILED, store.run(id).orElseThrow().state());
         }
-        try (Run again = Keel.init(TestRuns.options(home).resume(id).override("epochs=5").build())) {
+        try (Run again =
+                Keel.init(TestRuns.options(home).resume(id).override("epochs=5").build())) {
             assertEquals(id, again.id());
             assertEquals(2, again.step());
             assertEquals(5L, again.config().get("epochs"));
@@ -47,8 +49,11 @@ class ResumeTest {
             again.flush();
             try (Store store = TestRuns.reader(home)) {
                 assertEquals(RunState.RUNNING, store.run(id).orElseThrow().state());
-                assertEquals(RunState.RUNNING, Liveness.effectiveState(new KeelHome(home),
-                        store.run(id).orElseThrow()), "the resumed run's lock is held");
+                assertEquals(
+                        RunState.RUNNING,
+                        Liveness.effectiveState(
+                                new KeelHome(home), store.run(id).orElseThrow()),
+                        "the resumed run's lock is held");
             }
             again.log(Map.of("loss", 0.6));
         }
@@ -59,7 +64,7 @@ class ResumeTest {
             assertEquals(1L, info.summary().get("best_epoch"));
             assertEquals(0.6, info.summary().get("loss"));
             MetricSeries loss = store.history(id, "loss");
-            assertArrayEquals(new long[]{0, 1, 2}, loss.steps());
+            assertArrayEquals(new long[] {0, 1, 2}, loss.steps());
         }
     }
 
@@ -117,10 +122,12 @@ class ResumeTest {
         try (Run run = Keel.init(TestRuns.options(home).build())) {
             id = run.id();
         }
-        KeelException finished = assertThrows(KeelException.class,
+        KeelException finished = assertThrows(
+                KeelException.class,
                 () -> Keel.init(TestRuns.options(home).resume(id).build()));
         assertEquals("cannot resume run " + id + ": it finished; start a new run instead", finished.getMessage());
-        KeelException unknown = assertThrows(KeelException.class,
+        KeelException unknown = assertThrows(
+                KeelException.class,
                 () -> Keel.init(TestRuns.options(home).resume("zzzzzzzz").build()));
         assertTrue(unknown.getMessage().startsWith("cannot resume run 'zzzzzzzz': no such run in "));
     }
@@ -129,9 +136,11 @@ class ResumeTest {
     void aLiveRunCannotBeResumed() {
         try (Run run = Keel.init(TestRuns.options(home).build())) {
             run.flush();
-            KeelException e = assertThrows(KeelException.class,
+            KeelException e = assertThrows(
+                    KeelException.class,
                     () -> Keel.init(TestRuns.options(home).resume(run.id()).build()));
-            assertTrue(e.getMessage().startsWith("cannot resume run " + run.id() + ": it is still running (pid "),
+            assertTrue(
+                    e.getMessage().startsWith("cannot resume run " + run.id() + ": it is still running (pid "),
                     e.getMessage());
         }
     }

@@ -1,7 +1,7 @@
 package dev.keel.internal.run;
 
-import dev.keel.core.liveness.Hosts;
 import dev.keel.core.RunInfo;
+import dev.keel.core.liveness.Hosts;
 import dev.keel.core.store.Store;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +42,8 @@ class ResumedProcessTest {
             assertEquals(Hosts.name(), run.host());
             List<?> attempts = (List<?>) store.provenance(id).get("attempts");
             assertEquals(2, attempts.size(), attempts.toString());
-            assertEquals(killedPid, ((Number) ((Map<?, ?>) attempts.get(0)).get("pid")).longValue(), attempts.toString());
+            assertEquals(
+                    killedPid, ((Number) ((Map<?, ?>) attempts.get(0)).get("pid")).longValue(), attempts.toString());
             assertEquals(resumed.process().pid(), ((Number) ((Map<?, ?>) attempts.get(1)).get("pid")).longValue());
             assertEquals(Hosts.name(), ((Map<?, ?>) attempts.get(1)).get("host"));
         }

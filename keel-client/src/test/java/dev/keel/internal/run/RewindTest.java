@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class RewindTest {
     @TempDir
     Path home;
+
     @TempDir
     Path elsewhere;
 
@@ -46,7 +47,8 @@ class RewindTest {
             MetricSeries loss = store.history(id, "loss");
             assertArrayEquals(new long[] {0, 1, 2, 3, 4, 5, 6, 7}, loss.steps());
             assertArrayEquals(new double[] {10, 11, 12, 13, 14, 25, 26, 27}, loss.values());
-            assertArrayEquals(new long[] {0, 1, 2, 3, 4}, store.history(id, "acc").steps());
+            assertArrayEquals(
+                    new long[] {0, 1, 2, 3, 4}, store.history(id, "acc").steps());
 
             // the event log alone rebuilds the same history: the rewind is one of its records
             RunInfo info = store.run(id).orElseThrow();
@@ -54,8 +56,14 @@ class RewindTest {
                 fresh.createRun(info, Map.of());
                 LogReplayer.replay(new KeelHome(home).eventLog(id), fresh, id, null, 0);
                 for (String key : new String[] {"loss", "acc"}) {
-                    assertArrayEquals(store.history(id, key).steps(), fresh.history(id, key).steps(), key);
-                    assertArrayEquals(store.history(id, key).values(), fresh.history(id, key).values(), key);
+                    assertArrayEquals(
+                            store.history(id, key).steps(),
+                            fresh.history(id, key).steps(),
+                            key);
+                    assertArrayEquals(
+                            store.history(id, key).values(),
+                            fresh.history(id, key).values(),
+                            key);
                 }
             }
         }
@@ -70,8 +78,8 @@ class RewindTest {
             run.flush();
             run.log(Map.of("loss", 2.0), 2);
             run.log(Map.of("loss", 3.0), 3);
-            run.rewind(1);                           // same writer cycle as steps 2 and 3
-            run.log(Map.of("loss", 2.5));            // step 2 again
+            run.rewind(1); // same writer cycle as steps 2 and 3
+            run.log(Map.of("loss", 2.5)); // step 2 again
             run.log(Map.of("loss", 9.0), 9);
         }
         try (Store store = TestRuns.reader(home)) {

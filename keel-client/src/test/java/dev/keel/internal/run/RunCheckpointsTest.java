@@ -34,19 +34,28 @@ class RunCheckpointsTest {
             double[] valLoss = {0.9, 0.4, 0.6, 0.7};
             for (int e = 0; e < valLoss.length; e++) {
                 String state = "weights after epoch " + e;
-                Checkpoint saved = c.save(e, (e + 1) * 10L, Map.of("val_loss", valLoss[e]),
+                Checkpoint saved = c.save(
+                        e,
+                        (e + 1) * 10L,
+                        Map.of("val_loss", valLoss[e]),
                         out -> out.write(state.getBytes(StandardCharsets.UTF_8)));
                 try (Store store = TestRuns.reader(home)) {
-                    assertTrue(store.files(id).stream().anyMatch(f -> f.name().equals(saved.name())),
+                    assertTrue(
+                            store.files(id).stream().anyMatch(f -> f.name().equals(saved.name())),
                             "save() returns once the checkpoint is listed in the store");
                 }
             }
             run.flush();
             try (Store store = TestRuns.reader(home)) {
-                List<String> names = store.files(id).stream().filter(f -> f.kind().equals("checkpoint"))
-                        .map(RunFile::name).toList();
-                assertEquals(List.of("checkpoints/epoch-00001-step-0000000020.ckpt",
-                        "checkpoints/epoch-00003-step-0000000040.ckpt"), names);
+                List<String> names = store.files(id).stream()
+                        .filter(f -> f.kind().equals("checkpoint"))
+                        .map(RunFile::name)
+                        .toList();
+                assertEquals(
+                        List.of(
+                                "checkpoints/epoch-00001-step-0000000020.ckpt",
+                                "checkpoints/epoch-00003-step-0000000040.ckpt"),
+                        names);
             }
             run.fail(new IllegalStateException("simulated failure"));
         }
@@ -57,8 +66,10 @@ class RunCheckpointsTest {
         try (Run again = Keel.init(TestRuns.options(home).resume(id).build())) {
             List<Checkpoint> kept = again.checkpoints().list();
             assertEquals(List.of(1L, 3L), kept.stream().map(Checkpoint::epoch).toList());
-            String state = again.checkpoints().load("last", in -> new String(in.readAllBytes(), StandardCharsets.UTF_8))
-                    .orElseThrow().state();
+            String state = again.checkpoints()
+                    .load("last", in -> new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                    .orElseThrow()
+                    .state();
             assertEquals("weights after epoch 3", state);
             again.flush();
             try (Store store = TestRuns.reader(home)) {

@@ -9,8 +9,8 @@ import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
 import dev.keel.core.blob.LocalBlobStore;
-import dev.keel.core.store.Store;
 import dev.keel.core.liveness.Hosts;
+import dev.keel.core.store.Store;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,8 +51,8 @@ class RunLoggingTest {
         }
         try (Store store = TestRuns.reader(home)) {
             MetricSeries s = store.history(id, "loss");
-            assertArrayEquals(new long[]{0, 1, 4, 10, 11}, s.steps());
-            assertArrayEquals(new double[]{1.0, 0.9, 0.7, 0.5, 0.4}, s.values());
+            assertArrayEquals(new long[] {0, 1, 4, 10, 11}, s.steps());
+            assertArrayEquals(new double[] {1.0, 0.9, 0.7, 0.5, 0.4}, s.values());
             RunInfo info = store.run(id).orElseThrow();
             assertEquals(RunState.FINISHED, info.state());
             assertTrue(info.endedAt() >= info.createdAt());
@@ -64,7 +64,9 @@ class RunLoggingTest {
         String id;
         try (Run run = Keel.init(TestRuns.options(home).build())) {
             id = run.id();
-            run.summary().define("val_loss", SummaryMode.MIN).define("acc", SummaryMode.MAX)
+            run.summary()
+                    .define("val_loss", SummaryMode.MIN)
+                    .define("acc", SummaryMode.MAX)
                     .define("lr", SummaryMode.MEAN);
             double[] losses = {0.5, 0.3, Double.NaN, 0.4};
             for (int i = 0; i < losses.length; i++) {
@@ -134,7 +136,8 @@ class RunLoggingTest {
             Map<String, Double> bad = new HashMap<>();
             bad.put("bad\nname", 1.0);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run.log(bad));
-            assertTrue(e.getMessage().startsWith("metric 'bad\\u000aname' skipped: the name holds a control character"),
+            assertTrue(
+                    e.getMessage().startsWith("metric 'bad\\u000aname' skipped: the name holds a control character"),
                     e.getMessage());
         }
     }
@@ -184,15 +187,20 @@ class RunLoggingTest {
     @Test
     void runIdentityNotesTagsAndFilesAreStored() throws Exception {
         Path file = home.resolve("../weights-" + System.nanoTime() + ".bin").normalize();
-        Files.write(file, new byte[]{1, 2, 3});
+        Files.write(file, new byte[] {1, 2, 3});
         Path folder = Files.createTempDirectory(home, "artifact");
         Files.writeString(folder.resolve("a.txt"), "alpha");
         Files.createDirectories(folder.resolve("sub"));
         Files.writeString(folder.resolve("sub/b.txt"), "beta");
         String id;
         String fileHash;
-        try (Run run = Keel.init(TestRuns.options(home).name("my-run").group("g1").user("ada").tags("mlp")
-                .notes("first").build())) {
+        try (Run run = Keel.init(TestRuns.options(home)
+                .name("my-run")
+                .group("g1")
+                .user("ada")
+                .tags("mlp")
+                .notes("first")
+                .build())) {
             id = run.id();
             assertTrue(Ids.isRunId(id), id);
             assertEquals("my-run", run.name());
@@ -250,7 +258,8 @@ class RunLoggingTest {
         config.put("empty", Map.of());
         String id;
         Map<String, Object> resolved;
-        try (Run run = Keel.init(TestRuns.options(home).config(config).override("extra.depth=4").build())) {
+        try (Run run = Keel.init(
+                TestRuns.options(home).config(config).override("extra.depth=4").build())) {
             id = run.id();
             resolved = run.config();
         }
@@ -291,7 +300,8 @@ class RunLoggingTest {
         } finally {
             System.setErr(saved);
         }
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("was not recorded: the run has ended"), err.toString());
+        assertTrue(
+                err.toString(StandardCharsets.UTF_8).contains("was not recorded: the run has ended"), err.toString());
         assertEquals(List.of("1 metric points not stored: the run has ended"), run.problems());
     }
 }

@@ -58,17 +58,23 @@ class StorageFailureTest {
         Run run = Keel.init(TestRuns.options(home).build());
         run.log(Map.of("loss", 2.0));
         run.flush();
-        Assumptions.assumeTrue(run("chattr", "-R", "+i", home.toString()),
-                "chattr +i is not available on this filesystem");
+        Assumptions.assumeTrue(
+                run("chattr", "-R", "+i", home.toString()), "chattr +i is not available on this filesystem");
         // SQLite's WAL index is a shared memory map: writes to an immutable mapped file are a
         // SIGBUS, not an error; a read-only mount would have refused the map at open time instead
         run("chattr", "-i", home.resolve("keel.db-shm").toString());
         try {
             logALot(run, 200_000);
             List<String> problems = run.problems();
-            assertTrue(problems.stream().anyMatch(p -> p.contains("cannot write the event log "
-                    + home.resolve("runs").resolve(run.id()).resolve("events.log"))), problems.toString());
-            assertTrue(problems.stream().anyMatch(p -> p.contains("metric points not stored: the event log and the store could not be written")),
+            assertTrue(
+                    problems.stream()
+                            .anyMatch(p -> p.contains("cannot write the event log "
+                                    + home.resolve("runs").resolve(run.id()).resolve("events.log"))),
+                    problems.toString());
+            assertTrue(
+                    problems.stream()
+                            .anyMatch(p -> p.contains(
+                                    "metric points not stored: the event log and the store could not be written")),
                     problems.toString());
             run.close();
         } finally {
@@ -84,7 +90,8 @@ class StorageFailureTest {
     @Test
     void aFullDiskUnderTheEventLogIsReportedAndTheStoreStillGetsEveryPoint() throws Exception {
         Path runs = Files.createDirectories(home.resolve("runs"));
-        Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", runs.toString()),
+        Assumptions.assumeTrue(
+                run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", runs.toString()),
                 "mounting a tmpfs is not permitted here");
         String id;
         try {
@@ -92,8 +99,12 @@ class StorageFailureTest {
             id = run.id();
             logALot(run, 100_000);
             List<String> problems = run.problems();
-            assertTrue(problems.stream().anyMatch(p -> p.contains("cannot write the event log " + runs.resolve(id))
-                    && p.contains("No space left on device") && p.contains("free disk space")), problems.toString());
+            assertTrue(
+                    problems.stream()
+                            .anyMatch(p -> p.contains("cannot write the event log " + runs.resolve(id))
+                                    && p.contains("No space left on device")
+                                    && p.contains("free disk space")),
+                    problems.toString());
             run.close();
         } finally {
             run("umount", "-l", runs.toString());
@@ -102,7 +113,9 @@ class StorageFailureTest {
             assertEquals(100_000, store.history(id, "loss").size(), "no point lost: the store took them directly");
             assertEquals(RunState.FINISHED, store.run(id).orElseThrow().state());
             List<String> stored = store.run(id).orElseThrow().problems();
-            assertTrue(stored.stream().anyMatch(p -> p.contains("cannot write the event log") && p.contains("No space left")),
+            assertTrue(
+                    stored.stream()
+                            .anyMatch(p -> p.contains("cannot write the event log") && p.contains("No space left")),
                     "the problem is stored with the end: " + stored);
         }
     }
@@ -120,7 +133,8 @@ class StorageFailureTest {
         Files.createDirectories(log.resolve("in-the-way"));
         try (Run again = Keel.init(TestRuns.options(home).resume(id).build())) {
             logALot(again, 1_000);
-            assertTrue(again.problems().stream().anyMatch(p -> p.startsWith("cannot open the event log " + log)),
+            assertTrue(
+                    again.problems().stream().anyMatch(p -> p.startsWith("cannot open the event log " + log)),
                     again.problems().toString());
         }
         try (Store store = TestRuns.reader(home)) {

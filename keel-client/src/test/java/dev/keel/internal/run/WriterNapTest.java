@@ -50,8 +50,10 @@ class WriterNapTest {
         // on a full queue each 16 events would wait for the nap to end (> 60 minutes in all).
         String id;
         long elapsed;
-        try (Run run = Keel.init(TestRuns.options(home).queueCapacity(16)
-                .flushInterval(Duration.ofMinutes(2)).build())) {
+        try (Run run = Keel.init(TestRuns.options(home)
+                .queueCapacity(16)
+                .flushInterval(Duration.ofMinutes(2))
+                .build())) {
             id = run.id();
             run.log(Map.of("x", -1.0));
             run.flush();

@@ -1,10 +1,8 @@
 package dev.keel.internal.system;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.keel.core.KeelException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.IOException;
@@ -17,9 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import dev.keel.core.KeelException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @SuppressWarnings("try") // handles exist only to be closed
 class SystemMonitorTest {
@@ -41,8 +42,8 @@ class SystemMonitorTest {
             double v = second.get(key);
             assertTrue(v >= 0 && v <= 100.0001, key + "=" + v + " is a percentage");
         }
-        for (String key : List.of(Keys.PROCESS_RSS, Keys.HEAP_USED, Keys.DISK_READ, Keys.DISK_WRITE,
-                Keys.NET_SENT, Keys.NET_RECEIVED)) {
+        for (String key : List.of(
+                Keys.PROCESS_RSS, Keys.HEAP_USED, Keys.DISK_READ, Keys.DISK_WRITE, Keys.NET_SENT, Keys.NET_RECEIVED)) {
             assertTrue(second.containsKey(key), key + " in " + second.keySet());
             assertTrue(second.get(key) >= 0, key + "=" + second.get(key));
         }
@@ -69,22 +70,27 @@ class SystemMonitorTest {
 
     @Test
     void aNonPositiveIntervalIsRefusedWithTheFix() {
-        KeelException e = assertThrows(KeelException.class,
-                () -> SystemMonitor.start(tmp, Duration.ZERO, s -> { }));
-        assertEquals("the system metrics interval must be positive, got PT0S: give a positive duration,"
-                + " or turn system metrics off instead", e.getMessage());
+        KeelException e = assertThrows(KeelException.class, () -> SystemMonitor.start(tmp, Duration.ZERO, s -> {}));
+        assertEquals(
+                "the system metrics interval must be positive, got PT0S: give a positive duration,"
+                        + " or turn system metrics off instead",
+                e.getMessage());
     }
 
     @Test
     void aThrowingSinkDoesNotStopTheMonitor() throws Exception {
         LinkedBlockingQueue<Map<String, Double>> samples = new LinkedBlockingQueue<>();
         int[] calls = {0};
-        try (SystemMonitor monitor = SystemMonitor.start(tmp, Duration.ofMillis(100), s -> {
-            if (calls[0]++ == 0) {
-                throw new IllegalStateException("sink broke once");
-            }
-            samples.add(s);
-        }, "")) {
+        try (SystemMonitor monitor = SystemMonitor.start(
+                tmp,
+                Duration.ofMillis(100),
+                s -> {
+                    if (calls[0]++ == 0) {
+                        throw new IllegalStateException("sink broke once");
+                    }
+                    samples.add(s);
+                },
+                "")) {
             assertNotNull(samples.poll(30, TimeUnit.SECONDS));
         }
     }
@@ -116,10 +122,23 @@ class SystemMonitorTest {
     void parsingSkipsMalformedLines() {
         Map<String, Double> out = new HashMap<>();
         GpuProbe.parse(List.of("garbage", "x, 1, 2, 3, 4", "2, 99, 10, 0, 70", "3,7,8,16,55"), out);
-        assertEquals(Map.of("system/gpu.2.utilization_percent", 99.0, "system/gpu.2.memory_used_mb", 10.0,
-                "system/gpu.2.temperature_c", 70.0, "system/gpu.3.utilization_percent", 7.0,
-                "system/gpu.3.memory_used_mb", 8.0, "system/gpu.3.memory_percent", 50.0,
-                "system/gpu.3.temperature_c", 55.0), out);
+        assertEquals(
+                Map.of(
+                        "system/gpu.2.utilization_percent",
+                        99.0,
+                        "system/gpu.2.memory_used_mb",
+                        10.0,
+                        "system/gpu.2.temperature_c",
+                        70.0,
+                        "system/gpu.3.utilization_percent",
+                        7.0,
+                        "system/gpu.3.memory_used_mb",
+                        8.0,
+                        "system/gpu.3.memory_percent",
+                        50.0,
+                        "system/gpu.3.temperature_c",
+                        55.0),
+                out);
     }
 
     @Test
@@ -140,7 +159,9 @@ class SystemMonitorTest {
         Files.writeString(dir.resolve("nvidia-smi"), "#!/bin/sh\n");
         assertTrue(NvidiaSmi.find(dir.toString()).isEmpty());
         Path bin = fakeNvidiaSmi("echo hi\n");
-        assertEquals(bin.resolve("nvidia-smi"), NvidiaSmi.find(dir + File.pathSeparator + bin).orElseThrow());
+        assertEquals(
+                bin.resolve("nvidia-smi"),
+                NvidiaSmi.find(dir + File.pathSeparator + bin).orElseThrow());
     }
 
     /** A stand-in for the driver's tool; no test machine has a GPU, so this is the one mock allowed. */

@@ -6,11 +6,11 @@ import java.util.ServiceLoader;
 
 /** Opens an access store by location ({@code sqlite:…}, {@code jdbc:postgresql:…}) through the providers on the class path. */
 public final class AccessStores {
-    private AccessStores() {
-    }
+    private AccessStores() {}
 
     public static AccessStore open(String location) {
-        for (AccessStoreProvider p : ServiceLoader.load(AccessStoreProvider.class, AccessStores.class.getClassLoader())) {
+        for (AccessStoreProvider p :
+                ServiceLoader.load(AccessStoreProvider.class, AccessStores.class.getClassLoader())) {
             var store = p.open(location);
             if (store.isPresent()) {
                 return store.get();

@@ -23,6 +23,7 @@ public final class Accounts {
     static final int SECRET_LENGTH = 43;
     /** How long a web session lasts from sign-in. */
     public static final long SESSION_TTL_MS = 7L * 24 * 3600 * 1000;
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
 
     private final AccessStore store;
@@ -85,7 +86,8 @@ public final class Accounts {
             return Optional.empty();
         }
         Optional<StoredKey> stored = store.key(id.get());
-        if (stored.isEmpty() || stored.get().revoked()
+        if (stored.isEmpty()
+                || stored.get().revoked()
                 || !Secrets.constantTimeEquals(stored.get().hash(), Secrets.sha256Hex(key))) {
             return Optional.empty();
         }
@@ -155,8 +157,9 @@ public final class Accounts {
     }
 
     public User requireUser(String user) {
-        return store.user(user).orElseThrow(() -> KeelException.notFound("no user '" + user
-                + "': create it with 'keel server users add " + user + "'"));
+        return store.user(user)
+                .orElseThrow(() -> KeelException.notFound(
+                        "no user '" + user + "': create it with 'keel server users add " + user + "'"));
     }
 
     private void requireTeam(String team) {
@@ -167,8 +170,10 @@ public final class Accounts {
 
     /** The id inside a well-formed key. */
     static Optional<String> keyId(String key) {
-        if (key == null || key.length() != KEY_PREFIX.length() + ID_LENGTH + 1 + SECRET_LENGTH
-                || !key.startsWith(KEY_PREFIX) || key.charAt(KEY_PREFIX.length() + ID_LENGTH) != '_') {
+        if (key == null
+                || key.length() != KEY_PREFIX.length() + ID_LENGTH + 1 + SECRET_LENGTH
+                || !key.startsWith(KEY_PREFIX)
+                || key.charAt(KEY_PREFIX.length() + ID_LENGTH) != '_') {
             return Optional.empty();
         }
         String id = key.substring(KEY_PREFIX.length(), KEY_PREFIX.length() + ID_LENGTH);
@@ -179,8 +184,10 @@ public final class Accounts {
     /** User and team names: letters, digits and {@code . _ @ -}, 1–64 characters, not starting with a sign. */
     public static String checkName(String name, String what) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new KeelException(ErrorCode.INVALID_PARAMETER_VALUE, "'" + name + "' is not a valid " + what
-                    + " name: use 1-64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit");
+            throw new KeelException(
+                    ErrorCode.INVALID_PARAMETER_VALUE,
+                    "'" + name + "' is not a valid " + what
+                            + " name: use 1-64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit");
         }
         return name;
     }

@@ -7,5 +7,4 @@ import dev.keel.core.data.Visibility;
  *
  * @param owner the owning user; empty for a project no one has claimed (admins only)
  */
-public record ProjectAccess(String name, String owner, Visibility visibility, long createdAt) {
-}
+public record ProjectAccess(String name, String owner, Visibility visibility, long createdAt) {}

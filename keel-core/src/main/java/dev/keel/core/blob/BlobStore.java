@@ -46,8 +46,7 @@ public interface BlobStore {
         Hashes.hex(expected);
         String actual = put(in);
         if (!actual.equals(expected)) {
-            throw KeelException.invalid("the bytes sent as " + expected + " hash to " + actual
-                    + "; send them again");
+            throw KeelException.invalid("the bytes sent as " + expected + " hash to " + actual + "; send them again");
         }
         return actual;
     }
@@ -115,11 +114,11 @@ public interface BlobStore {
         Files.createDirectories(parent);
         Path tmp = Files.createTempFile(parent, ".keel-", ".tmp");
         try {
-            try (InputStream in = open(hash); OutputStream out = Files.newOutputStream(tmp)) {
+            try (InputStream in = open(hash);
+                    OutputStream out = Files.newOutputStream(tmp)) {
                 in.transferTo(out);
             }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -14,14 +14,14 @@ import java.util.ServiceLoader;
  * }</pre>
  */
 public final class BlobStores {
-    private BlobStores() {
-    }
+    private BlobStores() {}
 
     public static BlobStore open(String location) {
         if (location == null || location.isBlank()) {
             throw KeelException.invalid("blob store location is empty: give a folder or s3://bucket[/prefix]");
         }
-        for (BlobStoreProvider provider : ServiceLoader.load(BlobStoreProvider.class, BlobStores.class.getClassLoader())) {
+        for (BlobStoreProvider provider :
+                ServiceLoader.load(BlobStoreProvider.class, BlobStores.class.getClassLoader())) {
             var store = provider.open(location);
             if (store.isPresent()) {
                 return store.get();

@@ -11,8 +11,7 @@ public final class Hashes {
     public static final String PREFIX = "sha256:";
     private static final HexFormat HEX = HexFormat.of();
 
-    private Hashes() {
-    }
+    private Hashes() {}
 
     public static MessageDigest sha256() {
         try {

@@ -67,8 +67,8 @@ public final class LocalBlobStore implements BlobStore {
             }
             String hash = Hashes.address(md.digest());
             if (expected != null && !expected.equals(hash)) {
-                throw KeelException.invalid("the bytes sent as " + expected + " hash to " + hash
-                        + "; nothing was stored, send them again");
+                throw KeelException.invalid(
+                        "the bytes sent as " + expected + " hash to " + hash + "; nothing was stored, send them again");
             }
             commit(tmp, hash);
             return hash;
@@ -97,8 +97,11 @@ public final class LocalBlobStore implements BlobStore {
         } catch (NoSuchFileException e) {
             return -1;
         } catch (IOException e) {
-            throw new KeelException(KeelException.ErrorCode.STORAGE_FAILURE, "cannot read " + p + " in the blob store "
-                    + root + " (" + e + "): check that the folder is readable", e);
+            throw new KeelException(
+                    KeelException.ErrorCode.STORAGE_FAILURE,
+                    "cannot read " + p + " in the blob store " + root + " (" + e
+                            + "): check that the folder is readable",
+                    e);
         }
     }
 
@@ -125,27 +128,29 @@ public final class LocalBlobStore implements BlobStore {
         }
         ch.position(offset);
         InputStream in = Channels.newInputStream(ch);
-        return new BufferedInputStream(new FilterInputStream(in) {
-            private long left = length;
+        return new BufferedInputStream(
+                new FilterInputStream(in) {
+                    private long left = length;
 
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
+                    @Override
+                    public int read() throws IOException {
+                        byte[] one = new byte[1];
+                        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                    }
 
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (left <= 0) {
-                    return -1;
-                }
-                int n = super.read(b, off, (int) Math.min(len, left));
-                if (n > 0) {
-                    left -= n;
-                }
-                return n;
-            }
-        }, 1 << 16);
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        if (left <= 0) {
+                            return -1;
+                        }
+                        int n = super.read(b, off, (int) Math.min(len, left));
+                        if (n > 0) {
+                            left -= n;
+                        }
+                        return n;
+                    }
+                },
+                1 << 16);
     }
 
     @Override
@@ -160,7 +165,8 @@ public final class LocalBlobStore implements BlobStore {
             return Stream.empty();
         }
         return Files.walk(base, 2)
-                .filter(p -> p.getNameCount() - base.getNameCount() == 2 && p.getFileName().toString().length() == 62)
+                .filter(p -> p.getNameCount() - base.getNameCount() == 2
+                        && p.getFileName().toString().length() == 62)
                 .map(p -> Hashes.PREFIX + p.getParent().getFileName() + p.getFileName());
     }
 

@@ -9,8 +9,7 @@ public final class DatasetNames {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final Pattern VERSION = Pattern.compile("v[0-9]+");
 
-    private DatasetNames() {
-    }
+    private DatasetNames() {}
 
     /** Returns {@code name} when valid; otherwise a clear error naming the rule. */
     public static String checkName(String name) {

@@ -9,11 +9,17 @@ import dev.keel.core.KeelException;
  */
 public record DatasetRef(String dataset, Kind kind, String value) {
 
-    public enum Kind { LATEST, NUMBER, TAG, HASH }
+    public enum Kind {
+        LATEST,
+        NUMBER,
+        TAG,
+        HASH
+    }
 
     public static DatasetRef parse(String ref) {
         if (ref == null || ref.isBlank()) {
-            throw KeelException.invalid("empty dataset reference: use name, name:v3, name:latest, name:TAG or name@HASH");
+            throw KeelException.invalid(
+                    "empty dataset reference: use name, name:v3, name:latest, name:TAG or name@HASH");
         }
         int at = ref.indexOf('@');
         int colon = ref.indexOf(':');
@@ -23,8 +29,11 @@ public record DatasetRef(String dataset, Kind kind, String value) {
             if (prefix.startsWith("sha256:")) {
                 prefix = prefix.substring(7);
             }
-            if (prefix.length() < 4 || prefix.length() > 64 || !prefix.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-                throw KeelException.invalid("invalid hash in '" + ref + "': give 4 to 64 lower-case hex digits of the version hash");
+            if (prefix.length() < 4
+                    || prefix.length() > 64
+                    || !prefix.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                throw KeelException.invalid(
+                        "invalid hash in '" + ref + "': give 4 to 64 lower-case hex digits of the version hash");
             }
             return new DatasetRef(name, Kind.HASH, prefix);
         }
@@ -47,8 +56,8 @@ public record DatasetRef(String dataset, Kind kind, String value) {
         try {
             return new DatasetRef(name, Kind.TAG, DatasetNames.checkTag(rest));
         } catch (KeelException e) {
-            throw KeelException.invalid("invalid reference '" + ref + "': after ':' give latest, v<number> or a tag; "
-                    + e.getMessage());
+            throw KeelException.invalid(
+                    "invalid reference '" + ref + "': after ':' give latest, v<number> or a tag; " + e.getMessage());
         }
     }
 

@@ -41,8 +41,7 @@ public interface DatasetStore extends AutoCloseable {
     Committed commitVersion(NewVersion version);
 
     /** The outcome of {@link #commitVersion}. */
-    record Committed(DatasetVersion version, boolean created) {
-    }
+    record Committed(DatasetVersion version, boolean created) {}
 
     /** Creates the dataset when new, or updates its description/visibility (nulls keep the old value). */
     Dataset saveDataset(String name, String owner, String description, Visibility visibility, long now);

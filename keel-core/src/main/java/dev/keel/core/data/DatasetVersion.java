@@ -9,8 +9,16 @@ import java.util.Objects;
  * @param parent     the version number this one was made from, 0 for the first
  * @param totalBytes the sum of the file sizes (not what was newly stored)
  */
-public record DatasetVersion(String dataset, int number, String hash, String message, String author,
-                             long createdAt, long fileCount, long totalBytes, int parent) {
+public record DatasetVersion(
+        String dataset,
+        int number,
+        String hash,
+        String message,
+        String author,
+        long createdAt,
+        long fileCount,
+        long totalBytes,
+        int parent) {
     public DatasetVersion {
         Objects.requireNonNull(dataset, "dataset");
         Objects.requireNonNull(hash, "hash");

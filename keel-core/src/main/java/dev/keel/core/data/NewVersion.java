@@ -10,6 +10,13 @@ import java.util.List;
  * @param manifest  stored unless a manifest with that hash exists
  * @param objects   locations of objects newly written to packs for this version
  */
-public record NewVersion(Dataset dataset, StoredManifest manifest, List<ObjectLocation> objects, String message,
-                         String author, long createdAt, long fileCount, long totalBytes, int parent) {
-}
+public record NewVersion(
+        Dataset dataset,
+        StoredManifest manifest,
+        List<ObjectLocation> objects,
+        String message,
+        String author,
+        long createdAt,
+        long fileCount,
+        long totalBytes,
+        int parent) {}

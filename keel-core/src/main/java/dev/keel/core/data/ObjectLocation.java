@@ -5,5 +5,4 @@ package dev.keel.core.data;
  * {@code offset} inside the pack blob {@code pack}. Objects are addressed by the SHA-256 of their
  * own bytes, which is checked whenever they are read.
  */
-public record ObjectLocation(String hash, String pack, long offset, long length) {
-}
+public record ObjectLocation(String hash, String pack, long offset, long length) {}

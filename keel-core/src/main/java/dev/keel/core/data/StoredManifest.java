@@ -6,5 +6,4 @@ package dev.keel.core.data;
  * manifest or a delta against {@code base} (null for a whole one). The encoding belongs to
  * keel-data; stores only keep the bytes.
  */
-public record StoredManifest(String hash, String base, byte[] body) {
-}
+public record StoredManifest(String hash, String base, byte[] body) {}

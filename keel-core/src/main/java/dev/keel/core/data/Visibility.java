@@ -6,7 +6,9 @@ import java.util.Locale;
 
 /** Who may see a dataset. Stored now; enforced by the server. */
 public enum Visibility {
-    PRIVATE, TEAM, PUBLIC;
+    PRIVATE,
+    TEAM,
+    PUBLIC;
 
     /** The lower-case form used on the command line, in JSON and in the database. */
     public String id() {

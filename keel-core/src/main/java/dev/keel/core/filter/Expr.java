@@ -10,7 +10,12 @@ import java.util.List;
 public sealed interface Expr {
 
     enum Op {
-        EQ("="), NE("!="), LT("<"), LE("<="), GT(">"), GE(">=");
+        EQ("="),
+        NE("!="),
+        LT("<"),
+        LE("<="),
+        GT(">"),
+        GE(">=");
 
         public final String symbol;
 
@@ -19,23 +24,17 @@ public sealed interface Expr {
         }
     }
 
-    record And(Expr left, Expr right) implements Expr {
-    }
+    record And(Expr left, Expr right) implements Expr {}
 
-    record Or(Expr left, Expr right) implements Expr {
-    }
+    record Or(Expr left, Expr right) implements Expr {}
 
-    record Not(Expr inner) implements Expr {
-    }
+    record Not(Expr inner) implements Expr {}
 
-    record Compare(Field field, Op op, Object value) implements Expr {
-    }
+    record Compare(Field field, Op op, Object value) implements Expr {}
 
     /** {@code field in (a, b, …)}, or {@code not in} when {@code negated}. */
-    record In(Field field, List<Object> values, boolean negated) implements Expr {
-    }
+    record In(Field field, List<Object> values, boolean negated) implements Expr {}
 
     /** {@code tags contains "x"}: list membership for tags, substring for text fields. */
-    record Contains(Field field, Object value) implements Expr {
-    }
+    record Contains(Field field, Object value) implements Expr {}
 }

@@ -11,12 +11,28 @@ import java.util.Set;
  */
 public record Field(Kind kind, String path) {
 
-    public enum Kind { ATTRIBUTE, CONFIG, SUMMARY }
+    public enum Kind {
+        ATTRIBUTE,
+        CONFIG,
+        SUMMARY
+    }
 
     /** Run attributes a filter or sort may name. */
     public static final Set<String> ATTRIBUTES = Set.of(
-            "id", "name", "project", "state", "user", "notes", "tags", "group", "sweep", "host",
-            "created", "runtime", "heartbeat", "ended");
+            "id",
+            "name",
+            "project",
+            "state",
+            "user",
+            "notes",
+            "tags",
+            "group",
+            "sweep",
+            "host",
+            "created",
+            "runtime",
+            "heartbeat",
+            "ended");
 
     /**
      * Parses {@code config.x}, {@code summary.x} or an attribute; any other bare name is taken as

@@ -7,7 +7,16 @@ import java.util.Locale;
 /** Splits a filter into tokens; every token remembers where it started for error messages. */
 final class FilterLexer {
 
-    enum Type { WORD, NUMBER, STRING, OP, LPAREN, RPAREN, COMMA, END }
+    enum Type {
+        WORD,
+        NUMBER,
+        STRING,
+        OP,
+        LPAREN,
+        RPAREN,
+        COMMA,
+        END
+    }
 
     record Token(Type type, String text, Object value, int pos) {
         boolean isKeyword(String keyword) {
@@ -123,14 +132,11 @@ final class FilterLexer {
         }
         String text = src.substring(start, i);
         Double number = parseNumber(text);
-        return number != null
-                ? new Token(Type.NUMBER, text, number, start)
-                : new Token(Type.WORD, text, text, start);
+        return number != null ? new Token(Type.NUMBER, text, number, start) : new Token(Type.WORD, text, text, start);
     }
 
     private static boolean isWordChar(char c) {
-        return Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '-' || c == '+' || c == '/'
-                || c == ':';
+        return Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '-' || c == '+' || c == '/' || c == ':';
     }
 
     private static Double parseNumber(String text) {
@@ -139,7 +145,10 @@ final class FilterLexer {
             return null;
         }
         String lower = text.toLowerCase(Locale.ROOT);
-        if (lower.contains("inf") || lower.contains("nan") || lower.endsWith("d") || lower.endsWith("f")
+        if (lower.contains("inf")
+                || lower.contains("nan")
+                || lower.endsWith("d")
+                || lower.endsWith("f")
                 || lower.startsWith("0x")) {
             return null; // Java accepts these, a filter should not
         }

@@ -33,8 +33,8 @@ public final class FilterParser {
     /** Parses {@code text}; blank text is an error (callers pass null for "no filter"). */
     public static Expr parse(String text) {
         if (text == null || text.isBlank()) {
-            throw new FilterSyntaxException(text == null ? "" : text, 0,
-                    "the filter is empty: write a condition such as state = finished");
+            throw new FilterSyntaxException(
+                    text == null ? "" : text, 0, "the filter is empty: write a condition such as state = finished");
         }
         FilterParser p = new FilterParser(text);
         Expr e = p.or();
@@ -79,8 +79,7 @@ public final class FilterParser {
             return inner;
         }
         if (t.type() != Type.WORD || isReserved(t)) {
-            throw error(t, "expected a field name (such as state, config.lr or summary.loss), found "
-                    + t.describe());
+            throw error(t, "expected a field name (such as state, config.lr or summary.loss), found " + t.describe());
         }
         Field field = Field.parse(t.text());
         Token op = take();
@@ -131,8 +130,10 @@ public final class FilterParser {
                     yield null;
                 }
                 if (isReserved(t)) {
-                    throw error(t, "expected a value after '" + after.text() + "', found " + t.describe()
-                            + " (quote it if you mean the word)");
+                    throw error(
+                            t,
+                            "expected a value after '" + after.text() + "', found " + t.describe()
+                                    + " (quote it if you mean the word)");
                 }
                 yield t.text();
             }
@@ -141,7 +142,10 @@ public final class FilterParser {
     }
 
     private static boolean isReserved(Token t) {
-        return t.isKeyword("and") || t.isKeyword("or") || t.isKeyword("not") || t.isKeyword("in")
+        return t.isKeyword("and")
+                || t.isKeyword("or")
+                || t.isKeyword("not")
+                || t.isKeyword("in")
                 || t.isKeyword("contains");
     }
 

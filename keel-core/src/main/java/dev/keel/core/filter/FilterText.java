@@ -9,8 +9,7 @@ import java.util.StringJoiner;
  * value such as {@code "and"} or {@code "64"} keeps its type.
  */
 public final class FilterText {
-    private FilterText() {
-    }
+    private FilterText() {}
 
     public static String of(Expr e) {
         if (e instanceof Expr.And a) {
@@ -44,8 +43,9 @@ public final class FilterText {
             return b.toString();
         }
         if (v instanceof Double d) {
-            return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString(d.longValue()) : Double.toString(d)
-                    .toLowerCase(Locale.ROOT);
+            return d == Math.rint(d) && Math.abs(d) < 1e15
+                    ? Long.toString(d.longValue())
+                    : Double.toString(d).toLowerCase(Locale.ROOT);
         }
         if (v instanceof Number n) {
             return n.toString();

@@ -51,7 +51,10 @@ public final class KeelHttp {
         this.apiKey = apiKey;
         this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .build();
     }
 
     /** A client for the server at {@code url} ({@code http://host:port}); {@code apiKey} may be null. */
@@ -81,8 +84,8 @@ public final class KeelHttp {
             throw KeelException.invalid("'" + url + "' is not a server URL (" + problem
                     + "): use http://HOST:PORT, e.g. KEEL_URL=http://127.0.0.1:7080");
         }
-        return new KeelHttp(u, apiKey == null || apiKey.isBlank() ? null : apiKey.strip(), connectTimeout,
-                requestTimeout);
+        return new KeelHttp(
+                u, apiKey == null || apiKey.isBlank() ? null : apiKey.strip(), connectTimeout, requestTimeout);
     }
 
     /** The server's base URL, without a trailing slash. */
@@ -102,7 +105,8 @@ public final class KeelHttp {
 
     /** A request for {@code path} (from the server root) with the key, {@code Accept: application/json} and the default timeout. */
     public HttpRequest.Builder request(String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(requestTimeout)
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(requestTimeout)
                 .header("Accept", "application/json");
         if (apiKey != null) {
             b.header("Authorization", "Bearer " + apiKey);
@@ -116,8 +120,8 @@ public final class KeelHttp {
 
     /** Sends {@code body} (none when null) as {@code contentType}; the answer's JSON (an empty object for no body). */
     public JsonNode call(String method, String path, byte[] body, String contentType) {
-        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(body);
+        HttpRequest.BodyPublisher publisher =
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body);
         HttpRequest.Builder b = request(path).method(method, publisher);
         if (body != null) {
             b.header("Content-Type", contentType);
@@ -165,7 +169,10 @@ public final class KeelHttp {
             } catch (IOException e) {
                 throw unreachable(e);
             }
-            check(r.statusCode(), r.headers().firstValue(ServerErrors.CODE_HEADER).orElse(null), body);
+            check(
+                    r.statusCode(),
+                    r.headers().firstValue(ServerErrors.CODE_HEADER).orElse(null),
+                    body);
         }
         return r.body();
     }
@@ -182,8 +189,13 @@ public final class KeelHttp {
      * core. Returns the answer's body for the caller to read to the end and close (that returns
      * the connection to the keep-alive pool).
      */
-    public InputStream postStreaming(String path, String contentType, long length, Map<String, String> headers,
-                                     Duration timeout, BodyWriter body) {
+    public InputStream postStreaming(
+            String path,
+            String contentType,
+            long length,
+            Map<String, String> headers,
+            Duration timeout,
+            BodyWriter body) {
         HttpURLConnection c = null;
         try {
             c = (HttpURLConnection) URI.create(base + path).toURL().openConnection();
@@ -220,8 +232,8 @@ public final class KeelHttp {
 
     /** {@link #postStreaming} of a small body whose JSON answer is read whole. */
     public JsonNode postBlocking(String path, byte[] body, String contentType) {
-        try (InputStream in = postStreaming(path, contentType, body.length, Map.of(), requestTimeout,
-                out -> out.write(body))) {
+        try (InputStream in =
+                postStreaming(path, contentType, body.length, Map.of(), requestTimeout, out -> out.write(body))) {
             byte[] answer = in.readAllBytes();
             if (answer.length == 0) {
                 return Json.MAPPER.createObjectNode();
@@ -259,13 +271,17 @@ public final class KeelHttp {
 
     /** The error for a server that cannot be reached (refused, reset, unknown host). */
     public KeelException unreachable(IOException e) {
-        return new KeelException(ErrorCode.TEMPORARILY_UNAVAILABLE, "cannot reach the Keel server at " + base + " ("
-                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-                + "): check that it runs and that KEEL_URL is right", e);
+        return new KeelException(
+                ErrorCode.TEMPORARILY_UNAVAILABLE,
+                "cannot reach the Keel server at " + base + " ("
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                        + "): check that it runs and that KEEL_URL is right",
+                e);
     }
 
     private KeelException timedOut() {
-        return new KeelException(ErrorCode.TEMPORARILY_UNAVAILABLE, "the Keel server at " + base
-                + " did not answer in time; run the command again to resume");
+        return new KeelException(
+                ErrorCode.TEMPORARILY_UNAVAILABLE,
+                "the Keel server at " + base + " did not answer in time; run the command again to resume");
     }
 }

@@ -29,8 +29,10 @@ public final class NotKeelException extends KeelException {
             case 404 -> ErrorCode.ENDPOINT_NOT_FOUND;
             case 413 -> ErrorCode.REQUEST_LIMIT_EXCEEDED;
             case 502, 503, 504 -> ErrorCode.TEMPORARILY_UNAVAILABLE;
-            default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : status >= 400 ? ErrorCode.BAD_REQUEST
-                    : ErrorCode.CORRUPT_DATA;
+            default ->
+                status >= 500
+                        ? ErrorCode.INTERNAL_ERROR
+                        : status >= 400 ? ErrorCode.BAD_REQUEST : ErrorCode.CORRUPT_DATA;
         };
     }
 }

@@ -22,10 +22,10 @@ import java.nio.charset.StandardCharsets;
 public final class ServerErrors {
     /** The response header in which a Keel server names the error code of an error answer. */
     public static final String CODE_HEADER = "X-Keel-Error-Code";
+
     private static final int SHOWN_CHARS = 200;
 
-    private ServerErrors() {
-    }
+    private ServerErrors() {}
 
     /**
      * The error that {@code status}, {@code codeHeader} (the {@value #CODE_HEADER} header, or
@@ -40,14 +40,16 @@ public final class ServerErrors {
             ErrorCode inBody = codeOf(json.path("error_code").asText());
             if (inBody != null) {
                 code = inBody;
-                message = json.path("message").isTextual() ? json.path("message").asText() : null;
+                message =
+                        json.path("message").isTextual() ? json.path("message").asText() : null;
             }
         }
         if (code == null) {
             return notKeel(serverUrl, status, text);
         }
-        return new KeelException(code, message != null ? message : "the Keel server at " + serverUrl + " answered "
-                + status + " " + code);
+        return new KeelException(
+                code,
+                message != null ? message : "the Keel server at " + serverUrl + " answered " + status + " " + code);
     }
 
     /** A successful answer whose body is not what a Keel server sends (not JSON where JSON was asked for). */
@@ -56,9 +58,11 @@ public final class ServerErrors {
         if (shown.length() > SHOWN_CHARS) {
             shown = shown.substring(0, SHOWN_CHARS) + "…";
         }
-        return new NotKeelException(status, "the server at " + serverUrl + " answered " + status
-                + " from something that is not Keel: " + (shown.isEmpty() ? "(an empty body)" : shown)
-                + " (check that the URL points at a Keel server and, behind a proxy, that the Keel server runs)");
+        return new NotKeelException(
+                status,
+                "the server at " + serverUrl + " answered " + status
+                        + " from something that is not Keel: " + (shown.isEmpty() ? "(an empty body)" : shown)
+                        + " (check that the URL points at a Keel server and, behind a proxy, that the Keel server runs)");
     }
 
     private static ErrorCode codeOf(String name) {

@@ -12,21 +12,20 @@ import java.nio.file.Path;
 public final class Hosts {
     private static final String NAME = find();
 
-    private Hosts() {
-    }
+    private Hosts() {}
 
     public static String name() {
         return NAME;
     }
 
     private static String find() {
-        for (String env : new String[]{"HOSTNAME", "COMPUTERNAME"}) {
+        for (String env : new String[] {"HOSTNAME", "COMPUTERNAME"}) {
             String v = System.getenv(env);
             if (v != null && !v.isBlank()) {
                 return v.trim();
             }
         }
-        for (String f : new String[]{"/proc/sys/kernel/hostname", "/etc/hostname"}) {
+        for (String f : new String[] {"/proc/sys/kernel/hostname", "/etc/hostname"}) {
             try {
                 String v = Files.readString(Path.of(f), StandardCharsets.UTF_8).trim();
                 if (!v.isEmpty()) {

@@ -24,8 +24,7 @@ public final class Liveness {
     /** The SDK heartbeats far more often than this; a foreign run silent this long is gone. */
     public static final long FOREIGN_HEARTBEAT_TIMEOUT_MS = 120_000;
 
-    private Liveness() {
-    }
+    private Liveness() {}
 
     /**
      * The state to show for {@code run}: for a running run whose process is gone, the end it

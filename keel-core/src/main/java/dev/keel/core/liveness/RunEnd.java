@@ -31,11 +31,9 @@ public final class RunEnd {
     private static final int MAX_LINE = 1000;
 
     /** An end as recorded. */
-    public record Ended(RunState state, long endedAt, long runtimeMs, List<String> problems) {
-    }
+    public record Ended(RunState state, long endedAt, long runtimeMs, List<String> problems) {}
 
-    private RunEnd() {
-    }
+    private RunEnd() {}
 
     public static Path path(KeelHome home, String id) {
         return home.runDir(id).resolve(FILE);
@@ -45,7 +43,10 @@ public final class RunEnd {
     public static boolean reserve(KeelHome home, String id) {
         byte[] blanks = new byte[RESERVED];
         Arrays.fill(blanks, (byte) ' ');
-        try (FileChannel ch = FileChannel.open(path(home, id), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel ch = FileChannel.open(
+                path(home, id),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             writeAll(ch, blanks);
             ch.force(true);
@@ -84,7 +85,8 @@ public final class RunEnd {
     @SuppressWarnings("unchecked")
     public static Optional<Ended> read(KeelHome home, String id) {
         try {
-            String text = Files.readString(path(home, id), StandardCharsets.UTF_8).strip();
+            String text =
+                    Files.readString(path(home, id), StandardCharsets.UTF_8).strip();
             if (text.isEmpty()) {
                 return Optional.empty();
             }
@@ -97,8 +99,11 @@ public final class RunEnd {
             if (!state.isTerminal()) {
                 return Optional.empty();
             }
-            return Optional.of(new Ended(state, ((Number) m.get("endedAt")).longValue(),
-                    ((Number) m.get("runtimeMs")).longValue(), problems));
+            return Optional.of(new Ended(
+                    state,
+                    ((Number) m.get("endedAt")).longValue(),
+                    ((Number) m.get("runtimeMs")).longValue(),
+                    problems));
         } catch (IOException | RuntimeException e) {
             // absent, blank or damaged: no end recorded here
             return Optional.empty();

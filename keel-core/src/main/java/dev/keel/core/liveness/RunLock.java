@@ -21,6 +21,7 @@ public final class RunLock implements AutoCloseable {
      * is closed, so this JVM must never open a file it holds the lock of: it asks this set.
      */
     private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
     private final Path file;
     private final FileChannel channel;
     private final FileLock lock;

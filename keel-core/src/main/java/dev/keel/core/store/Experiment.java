@@ -8,8 +8,15 @@ import java.util.Map;
  * an artifact location, a lifecycle stage, tags). {@code artifactLocation} is empty unless its
  * creator chose one; {@code tags} are sorted by key.
  */
-public record Experiment(long id, String name, String project, String artifactLocation, String lifecycleStage,
-                         long creationTime, long lastUpdateTime, Map<String, String> tags) {
+public record Experiment(
+        long id,
+        String name,
+        String project,
+        String artifactLocation,
+        String lifecycleStage,
+        long creationTime,
+        long lastUpdateTime,
+        Map<String, String> tags) {
     public boolean active() {
         return "active".equals(lifecycleStage);
     }

@@ -20,8 +20,8 @@ public interface ExperimentStore {
      * there is no experiment 0 yet, else one above the highest. Fails with
      * {@code RESOURCE_ALREADY_EXISTS} when the name or project is taken.
      */
-    Experiment create(String name, String project, String artifactLocation, Map<String, String> tags, long now,
-                      boolean id0);
+    Experiment create(
+            String name, String project, String artifactLocation, Map<String, String> tags, long now, boolean id0);
 
     Optional<Experiment> byId(long id);
 

@@ -70,20 +70,20 @@ public interface Store extends AutoCloseable {
      * knowing a hash grants nothing.
      */
     default Set<String> heldBlobs(String project, Collection<String> hashes) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no record of which projects hold"
-                + " which contents");
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " keeps no record of which projects hold" + " which contents");
     }
 
     /** Records that {@code project} holds these contents (their bytes were sent into it). */
     default void holdBlobs(String project, Collection<String> hashes) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no record of which projects hold"
-                + " which contents");
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " keeps no record of which projects hold" + " which contents");
     }
 
     /** The projects that hold content {@code hash}, sorted; empty when none. */
     default List<String> blobHolders(String hash) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no record of which projects hold"
-                + " which contents");
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " keeps no record of which projects hold" + " which contents");
     }
 
     /**

@@ -6,8 +6,7 @@ import java.util.ServiceLoader;
 
 /** Opens a store by location through the {@link StoreProvider}s on the class path. */
 public final class Stores {
-    private Stores() {
-    }
+    private Stores() {}
 
     public static Store open(String location) {
         for (StoreProvider provider : ServiceLoader.load(StoreProvider.class, Stores.class.getClassLoader())) {

@@ -31,18 +31,22 @@ import java.util.Map;
 public final class WriteBatch {
     /** The {@link #truncateAfterStep} that deletes nothing. */
     public static final long NO_TRUNCATION = Long.MAX_VALUE;
+
     public long logOffset = -1;
     /** Step after which stored metric points are deleted before {@link #metrics} are added; {@link #NO_TRUNCATION} for none. */
     public long truncateAfterStep = NO_TRUNCATION;
+
     public final MetricBatch metrics = new MetricBatch(64);
     public final Map<String, Object> summary = new LinkedHashMap<>();
     public final Map<String, Object> config = new LinkedHashMap<>();
     /** Provenance sections to set (merged by top-level key; null removes), e.g. late seeds. */
     public final Map<String, Object> provenance = new LinkedHashMap<>();
+
     public final List<ConsoleLine> console = new ArrayList<>();
     public final List<RunFile> files = new ArrayList<>();
     /** Names of run files to forget (their blobs stay until a blob gc); disjoint from {@link #files}. */
     public final List<String> removedFiles = new ArrayList<>();
+
     public RunState state;
     /** Epoch ms; set together with a terminal {@link #state}. */
     public long endedAt;
@@ -50,10 +54,12 @@ public final class WriteBatch {
     public long heartbeatAt;
     /** Run time so far; -1 leaves it unchanged. */
     public long runtimeMs = -1;
+
     public String notes;
     public List<String> tags;
     /** What the run could not record, one line each (set with its end state); null leaves them unchanged. */
     public List<String> problems;
+
     public String name;
     /** The machine of the process now recording the run (a resumed run's); null leaves it unchanged. */
     public String host;
@@ -85,9 +91,21 @@ public final class WriteBatch {
     }
 
     public boolean isEmpty() {
-        return metrics.isEmpty() && summary.isEmpty() && config.isEmpty() && provenance.isEmpty() && console.isEmpty()
-                && files.isEmpty() && removedFiles.isEmpty() && state == null && heartbeatAt == 0 && runtimeMs < 0
-                && notes == null && tags == null && problems == null && name == null && logOffset < 0
+        return metrics.isEmpty()
+                && summary.isEmpty()
+                && config.isEmpty()
+                && provenance.isEmpty()
+                && console.isEmpty()
+                && files.isEmpty()
+                && removedFiles.isEmpty()
+                && state == null
+                && heartbeatAt == 0
+                && runtimeMs < 0
+                && notes == null
+                && tags == null
+                && problems == null
+                && name == null
+                && logOffset < 0
                 && truncateAfterStep == NO_TRUNCATION;
     }
 }

@@ -8,8 +8,7 @@ import java.io.InputStream;
  * the blob in memory dies here with an {@link OutOfMemoryError}.
  */
 public final class BlobStoreChild {
-    private BlobStoreChild() {
-    }
+    private BlobStoreChild() {}
 
     public static void main(String[] args) throws Exception {
         String location = args[0];

@@ -39,10 +39,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public abstract class BlobStoreContractTest {
     /** Large enough to cross every back end's single-request limit (S3's multipart threshold). */
     protected static final int LARGE = 12 << 20;
+
     protected static final long HUGE = 64L << 20;
 
     @TempDir
     protected Path tmp;
+
     protected BlobStore store;
 
     /** A fresh, empty store; called before each test. */
@@ -176,7 +178,8 @@ public abstract class BlobStoreContractTest {
 
         CorruptBlobException e = assertThrows(CorruptBlobException.class, () -> read(hash));
         assertEquals(hash, e.hash());
-        assertTrue(e.getMessage().startsWith("blob " + hash + " is damaged: its content hashes to sha256:"),
+        assertTrue(
+                e.getMessage().startsWith("blob " + hash + " is damaged: its content hashes to sha256:"),
                 e.getMessage());
 
         Path copies = Files.createDirectories(tmp.resolve("copies"));
@@ -185,7 +188,9 @@ public abstract class BlobStoreContractTest {
         assertThrows(CorruptBlobException.class, () -> store.copyTo(hash, target));
         assertEquals("keep me", Files.readString(target), "a failed copy leaves the old file alone");
         try (Stream<Path> files = Files.list(copies)) {
-            assertEquals(Set.of("damaged.bin"), files.map(p -> p.getFileName().toString()).collect(Collectors.toSet()),
+            assertEquals(
+                    Set.of("damaged.bin"),
+                    files.map(p -> p.getFileName().toString()).collect(Collectors.toSet()),
                     "a failed copy leaves no temporary file");
         }
     }
@@ -214,8 +219,11 @@ public abstract class BlobStoreContractTest {
                 KeelException e = assertThrows(KeelException.class, check::run);
                 assertEquals(KeelException.ErrorCode.STORAGE_FAILURE, e.code());
             }
-            for (IoCall call : List.<IoCall>of(() -> broken.open(hash).close(), () -> broken.openRange(hash, 0, 1).close(),
-                    () -> broken.delete(hash), () -> broken.put(new ByteArrayInputStream(new byte[] {1})))) {
+            for (IoCall call : List.<IoCall>of(
+                    () -> broken.open(hash).close(),
+                    () -> broken.openRange(hash, 0, 1).close(),
+                    () -> broken.delete(hash),
+                    () -> broken.put(new ByteArrayInputStream(new byte[] {1})))) {
                 IOException e = assertThrows(IOException.class, call::run);
                 assertFalse(e instanceof NoSuchFileException, "a failure read as absence: " + e);
             }
@@ -238,14 +246,25 @@ public abstract class BlobStoreContractTest {
     void invalidAddressesAreRejectedBeforeAnyIo() {
         char[] upper = new char[64];
         Arrays.fill(upper, 'A');
-        List<String> bad = Arrays.asList(null, "", "sha256:", "md5:d41d8cd98f00b204e9800998ecf8427e",
-                "sha256:" + "a".repeat(63), "sha256:" + "a".repeat(65), "sha256:" + new String(upper),
+        List<String> bad = Arrays.asList(
+                null,
+                "",
+                "sha256:",
+                "md5:d41d8cd98f00b204e9800998ecf8427e",
+                "sha256:" + "a".repeat(63),
+                "sha256:" + "a".repeat(65),
+                "sha256:" + new String(upper),
                 "sha256:../../../../../../../../../../../../../../../../../../../../../../../etc/passwd",
-                "sha256:" + "g".repeat(64), "SHA256:" + "a".repeat(64));
+                "sha256:" + "g".repeat(64),
+                "SHA256:" + "a".repeat(64));
         Path target = tmp.resolve("never.bin");
         for (String address : bad) {
-            List<Executable> calls = List.of(() -> store.has(address), () -> store.size(address),
-                    () -> store.open(address), () -> store.copyTo(address, target), () -> store.delete(address));
+            List<Executable> calls = List.of(
+                    () -> store.has(address),
+                    () -> store.size(address),
+                    () -> store.open(address),
+                    () -> store.copyTo(address, target),
+                    () -> store.delete(address));
             for (Executable call : calls) {
                 KeelException e = assertThrows(KeelException.class, call::run, "address " + address);
                 assertEquals(KeelException.ErrorCode.INVALID_PARAMETER_VALUE, e.code());
@@ -293,9 +312,15 @@ public abstract class BlobStoreContractTest {
     @Test
     void hugeBlobStreamsThroughABoundedHeap() throws Exception {
         String expected = GeneratedStream.addressOf(11, HUGE);
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx48m", "-cp", System.getProperty("java.class.path"),
-                BlobStoreChild.class.getName(), location(), "11", Long.toString(HUGE));
+        List<String> cmd = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx48m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                BlobStoreChild.class.getName(),
+                location(),
+                "11",
+                Long.toString(HUGE));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(childEnvironment());
         Process child = pb.start();
@@ -319,8 +344,7 @@ public abstract class BlobStoreContractTest {
         assertEquals(hash, hashOf(store.open(hash)));
         assertEquals(hash, store.put(new GeneratedStream(5, LARGE), hash), "storing it again is fine");
         String other = hashOf(new GeneratedStream(6, LARGE));
-        KeelException e = assertThrows(KeelException.class,
-                () -> store.put(new GeneratedStream(7, LARGE), other));
+        KeelException e = assertThrows(KeelException.class, () -> store.put(new GeneratedStream(7, LARGE), other));
         assertTrue(e.getMessage().contains("hash to"), e.getMessage());
         assertFalse(store.has(other), "nothing is stored under an address the bytes do not have");
         assertNoTemporaries();

@@ -62,7 +62,8 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
     void blobsLiveAtTheShardedPathOfTheirAddress() throws IOException {
         String hash = store.put(new ByteArrayInputStream(new byte[] {42}));
         String hex = Hashes.hex(hash);
-        assertTrue(Files.isRegularFile(root.resolve("sha256").resolve(hex.substring(0, 2)).resolve(hex.substring(2))));
+        assertTrue(Files.isRegularFile(
+                root.resolve("sha256").resolve(hex.substring(0, 2)).resolve(hex.substring(2))));
     }
 
     @Test
@@ -74,8 +75,7 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
 
     @Test
     void unknownSchemesAreNotTakenForFolders() {
-        var e = Assertions.assertThrows(KeelException.class,
-                () -> BlobStores.open("gs://bucket/blobs"));
+        var e = Assertions.assertThrows(KeelException.class, () -> BlobStores.open("gs://bucket/blobs"));
         assertEquals("no blob store handles 'gs://bucket/blobs': use a folder or s3://bucket[/prefix]", e.getMessage());
     }
 }

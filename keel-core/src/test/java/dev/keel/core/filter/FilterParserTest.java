@@ -25,15 +25,20 @@ class FilterParserTest {
     @Test
     void parsesTheDesignExampleWithAndBindingLeft() {
         Expr e = FilterParser.parse("config.layers >= 64 and summary.val_accuracy > 0.87 and state = finished");
-        assertEquals(new And(new And(cmp("config.layers", Op.GE, 64.0), cmp("summary.val_accuracy", Op.GT, 0.87)),
-                cmp("state", Op.EQ, "finished")), e);
+        assertEquals(
+                new And(
+                        new And(cmp("config.layers", Op.GE, 64.0), cmp("summary.val_accuracy", Op.GT, 0.87)),
+                        cmp("state", Op.EQ, "finished")),
+                e);
     }
 
     @Test
     void andBindsTighterThanOrAndParenthesesOverride() {
-        assertEquals(new Or(cmp("a", Op.EQ, 1.0), new And(cmp("b", Op.EQ, 2.0), cmp("c", Op.EQ, 3.0))),
+        assertEquals(
+                new Or(cmp("a", Op.EQ, 1.0), new And(cmp("b", Op.EQ, 2.0), cmp("c", Op.EQ, 3.0))),
                 FilterParser.parse("a = 1 or b = 2 and c = 3"));
-        assertEquals(new And(new Or(cmp("a", Op.EQ, 1.0), cmp("b", Op.EQ, 2.0)), cmp("c", Op.EQ, 3.0)),
+        assertEquals(
+                new And(new Or(cmp("a", Op.EQ, 1.0), cmp("b", Op.EQ, 2.0)), cmp("c", Op.EQ, 3.0)),
                 FilterParser.parse("(a = 1 or b = 2) and c = 3"));
     }
 
@@ -51,9 +56,11 @@ class FilterParserTest {
 
     @Test
     void readsInNotInContainsAndNot() {
-        assertEquals(new In(Field.parse("state"), List.of("finished", "failed"), false),
+        assertEquals(
+                new In(Field.parse("state"), List.of("finished", "failed"), false),
                 FilterParser.parse("state in (finished, 'failed')"));
-        assertEquals(new In(Field.parse("config.layers"), List.of(32.0, 64.0), true),
+        assertEquals(
+                new In(Field.parse("config.layers"), List.of(32.0, 64.0), true),
                 FilterParser.parse("config.layers NOT IN (32, 64)"));
         assertEquals(new Contains(Field.parse("tags"), "x y"), FilterParser.parse("tags contains \"x y\""));
         assertEquals(new Not(new Not(cmp("a", Op.EQ, true))), FilterParser.parse("not not a = true"));
@@ -64,9 +71,10 @@ class FilterParserTest {
         assertEquals(cmp("config.opt", Op.EQ, "it's"), FilterParser.parse("config.opt = 'it\\'s'"));
         assertEquals(cmp("config.flag", Op.EQ, false), FilterParser.parse("config.flag = FALSE"));
         assertEquals(cmp("notes", Op.EQ, null), FilterParser.parse("notes = null"));
-        assertEquals(cmp("created", Op.GT, "2024-01-31T10:00:00Z"),
-                FilterParser.parse("created > 2024-01-31T10:00:00Z"));
-        assertEquals(new In(Field.parse("x"), Arrays.asList(null, "äb"), false), FilterParser.parse("x in (null, \"äb\")"));
+        assertEquals(
+                cmp("created", Op.GT, "2024-01-31T10:00:00Z"), FilterParser.parse("created > 2024-01-31T10:00:00Z"));
+        assertEquals(
+                new In(Field.parse("x"), Arrays.asList(null, "äb"), false), FilterParser.parse("x in (null, \"äb\")"));
     }
 
     @Test
@@ -114,11 +122,13 @@ class FilterParserTest {
     @Test
     void trailingGarbageAndBadCharactersArePointedAt() {
         assertEquals(6, fails("a = 1 b = 2").position());
-        assertEquals("invalid filter at column 7: expected 'and', 'or' or the end of the filter, found 'b'",
+        assertEquals(
+                "invalid filter at column 7: expected 'and', 'or' or the end of the filter, found 'b'",
                 fails("a = 1 b = 2").getMessage().lines().findFirst().orElseThrow());
         assertEquals(2, fails("a ! 1").position());
         assertEquals(4, fails("a = 'open").position());
-        assertEquals("invalid filter at column 5: unterminated string: add the closing '",
+        assertEquals(
+                "invalid filter at column 5: unterminated string: add the closing '",
                 fails("a = 'open").getMessage().lines().findFirst().orElseThrow());
         assertEquals(4, fails("a = ;").position());
     }
@@ -130,8 +140,10 @@ class FilterParserTest {
         assertEquals(5, fails("x in 1").position());
         assertEquals(0, fails("= 3").position());
         assertEquals(9, fails("a = 1 and").position());
-        assertEquals("invalid filter at column 10: expected a field name (such as state, config.lr or summary.loss),"
-                + " found the end of the filter", fails("a = 1 and").getMessage().lines().findFirst().orElseThrow());
+        assertEquals(
+                "invalid filter at column 10: expected a field name (such as state, config.lr or summary.loss),"
+                        + " found the end of the filter",
+                fails("a = 1 and").getMessage().lines().findFirst().orElseThrow());
         assertEquals(0, fails("   ").position());
     }
 }

@@ -19,7 +19,10 @@ class ServerErrorsTest {
 
     @Test
     void aKeelErrorKeepsItsCodeAndMessage() {
-        KeelException e = ServerErrors.decode(URL, 409, "RESOURCE_ALREADY_EXISTS",
+        KeelException e = ServerErrors.decode(
+                URL,
+                409,
+                "RESOURCE_ALREADY_EXISTS",
                 utf8("{\"error_code\": \"RESOURCE_ALREADY_EXISTS\", \"message\": \"run 6v8m5w0s exists\"}"));
         assertEquals(ErrorCode.RESOURCE_ALREADY_EXISTS, e.code());
         assertEquals("run 6v8m5w0s exists", e.getMessage());
@@ -40,17 +43,24 @@ class ServerErrorsTest {
         assertInstanceOf(NotKeelException.class, e);
         assertEquals(ErrorCode.TEMPORARILY_UNAVAILABLE, e.code());
         String shown = ("<html> <body>" + "x".repeat(300)).substring(0, 200);
-        assertEquals("the server at " + URL + " answered 502 from something that is not Keel: " + shown + "…"
-                + " (check that the URL points at a Keel server and, behind a proxy, that the Keel server runs)",
+        assertEquals(
+                "the server at " + URL + " answered 502 from something that is not Keel: " + shown + "…"
+                        + " (check that the URL points at a Keel server and, behind a proxy, that the Keel server runs)",
                 e.getMessage());
     }
 
     @Test
     void aForeignNotFoundIsNeverAMissingObject() {
-        assertEquals(ErrorCode.ENDPOINT_NOT_FOUND, ServerErrors.decode(URL, 404, null, utf8("Not Found")).code());
-        assertEquals(ErrorCode.ENDPOINT_NOT_FOUND,
-                ServerErrors.decode(URL, 404, null, utf8("{\"error\": \"no route\"}")).code());
-        assertEquals(ErrorCode.ENDPOINT_NOT_FOUND,
-                ServerErrors.decode(URL, 404, "SOMETHING_ELSE", utf8("{\"error_code\": \"NoSuchKey\"}")).code());
+        assertEquals(
+                ErrorCode.ENDPOINT_NOT_FOUND,
+                ServerErrors.decode(URL, 404, null, utf8("Not Found")).code());
+        assertEquals(
+                ErrorCode.ENDPOINT_NOT_FOUND,
+                ServerErrors.decode(URL, 404, null, utf8("{\"error\": \"no route\"}"))
+                        .code());
+        assertEquals(
+                ErrorCode.ENDPOINT_NOT_FOUND,
+                ServerErrors.decode(URL, 404, "SOMETHING_ELSE", utf8("{\"error_code\": \"NoSuchKey\"}"))
+                        .code());
     }
 }

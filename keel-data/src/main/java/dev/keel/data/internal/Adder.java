@@ -49,7 +49,7 @@ final class Adder {
                 continue;
             }
             if (found.get(i).size() > Chunker.MAX) {
-                tasks.add(new int[]{i});
+                tasks.add(new int[] {i});
                 continue;
             }
             if (start < 0) {
@@ -57,13 +57,13 @@ final class Adder {
             }
             count++;
             if (count == BATCH) {
-                tasks.add(new int[]{start, i + 1});
+                tasks.add(new int[] {start, i + 1});
                 start = -1;
                 count = 0;
             }
         }
         if (start >= 0) {
-            tasks.add(new int[]{start, found.size()});
+            tasks.add(new int[] {start, found.size()});
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, tasks.size())), r -> {
             Thread t = new Thread(r, "keel-data-add");

@@ -37,8 +37,7 @@ final class CacheStamps {
     private final Map<String, Stamp> stamps;
     private volatile boolean dirty;
 
-    record Stamp(long size, long mtime, long ctime, long inode) {
-    }
+    record Stamp(long size, long mtime, long ctime, long inode) {}
 
     private CacheStamps(Path file, Map<String, Stamp> stamps) {
         this.file = file;
@@ -50,7 +49,7 @@ final class CacheStamps {
         Path file = objects.resolveSibling("objects.stamps");
         Map<String, Stamp> map = new ConcurrentHashMap<>();
         try (InputStream raw = Files.newInputStream(file);
-             DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
+                DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
             if (in.readUTF().equals(MAGIC)) {
                 int n = in.readInt();
                 for (int i = 0; i < n; i++) {
@@ -67,9 +66,13 @@ final class CacheStamps {
     static Stamp stat(Path p) throws IOException {
         try {
             if (UNIX_VIEW) {
-                Map<String, Object> a = Files.readAttributes(p, "unix:size,lastModifiedTime,ctime,ino", LinkOption.NOFOLLOW_LINKS);
-                return new Stamp((Long) a.get("size"), nanos((FileTime) a.get("lastModifiedTime")),
-                        nanos((FileTime) a.get("ctime")), (Long) a.get("ino"));
+                Map<String, Object> a =
+                        Files.readAttributes(p, "unix:size,lastModifiedTime,ctime,ino", LinkOption.NOFOLLOW_LINKS);
+                return new Stamp(
+                        (Long) a.get("size"),
+                        nanos((FileTime) a.get("lastModifiedTime")),
+                        nanos((FileTime) a.get("ctime")),
+                        (Long) a.get("ino"));
             }
             BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             Object key = a.fileKey();
@@ -101,9 +104,11 @@ final class CacheStamps {
         if (!dirty) {
             return;
         }
-        Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "." + Thread.currentThread().getId() + ".tmp");
+        Path tmp = file.resolveSibling(file.getFileName() + "."
+                + ProcessHandle.current().pid() + "." + Thread.currentThread().getId() + ".tmp");
         try {
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+            try (DataOutputStream out =
+                    new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
                 out.writeUTF(MAGIC);
                 Map<String, Stamp> copy = Map.copyOf(stamps);
                 out.writeInt(copy.size());

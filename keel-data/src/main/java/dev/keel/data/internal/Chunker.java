@@ -21,11 +21,11 @@ final class Chunker {
     static final int MAX = 256 * 1024;
     /** 18 and 14 one-bits at the top of the word: cut probability 2^-18 before AVG, 2^-14 after. */
     private static final long MASK_STRICT = 0xFFFF_C000_0000_0000L;
+
     private static final long MASK_LOOSE = 0xFFFC_0000_0000_0000L;
     private static final long[] GEAR = gearTable();
 
-    private Chunker() {
-    }
+    private Chunker() {}
 
     /**
      * The length of the next chunk starting at {@code off}, given {@code len} available bytes;

@@ -60,7 +60,8 @@ final class Collector {
             contents.computeIfAbsent(o.pack(), k -> new ArrayList<>()).add(o);
         }
         for (String pack : allPacks) {
-            boolean live = contents.getOrDefault(pack, List.of()).stream().anyMatch(o -> liveObjects.contains(o.hash()));
+            boolean live =
+                    contents.getOrDefault(pack, List.of()).stream().anyMatch(o -> liveObjects.contains(o.hash()));
             if (live) {
                 livePacks.add(pack);
             } else {
@@ -123,7 +124,8 @@ final class Collector {
                         String hex = p.getParent().getFileName() + name.replace(".x", "");
                         return !liveHex.contains(hex);
                     })
-                    .sorted(Comparator.naturalOrder()).toList();
+                    .sorted(Comparator.naturalOrder())
+                    .toList();
         }
     }
 }

@@ -42,8 +42,9 @@ final class DataLock {
         l.lock();
         try {
             Files.createDirectories(file.getParent());
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE); FileLock fl = lockFile(ch, shared)) {
+            try (FileChannel ch = FileChannel.open(
+                            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    FileLock fl = lockFile(ch, shared)) {
                 return work.run();
             }
         } finally {
@@ -58,7 +59,8 @@ final class DataLock {
             // Another thread of this JVM holds a shared lock already; the in-process lock orders us.
             return null;
         } catch (IOException e) {
-            throw new KeelException(KeelException.ErrorCode.STORAGE_FAILURE, "cannot lock " + ch + ": " + e.getMessage(), e);
+            throw new KeelException(
+                    KeelException.ErrorCode.STORAGE_FAILURE, "cannot lock " + ch + ": " + e.getMessage(), e);
         }
     }
 }

@@ -41,6 +41,7 @@ public final class DatasetService {
     public static final int MAX_ADDRESSES = 200_000;
     /** Objects sent from one contiguous read of a pack are grouped up to this many bytes. */
     private static final long RANGE_LIMIT = 32L << 20;
+
     private final DatasetStore store;
     private final BlobStore blobs;
     private final Catalog catalog;
@@ -61,8 +62,7 @@ public final class DatasetService {
     }
 
     /** What an upload stored: the pack's address, how many objects and bytes it held. */
-    public record Received(String pack, int objects, long bytes) {
-    }
+    public record Received(String pack, int objects, long bytes) {}
 
     /** Of {@code addresses}, those the dataset lacks: the client must upload their bytes. */
     public List<String> missing(String dataset, List<String> addresses) {
@@ -113,8 +113,8 @@ public final class DatasetService {
      * dataset (uploaded, or held by one of its versions); otherwise nothing is recorded and the
      * error says how many are missing. A manifest equal to an existing version's returns that one.
      */
-    public DatasetStore.Committed commit(String dataset, String owner, byte[] manifestBytes, String message,
-                                         String author, long createdAt) {
+    public DatasetStore.Committed commit(
+            String dataset, String owner, byte[] manifestBytes, String message, String author, long createdAt) {
         DatasetNames.checkName(dataset);
         Manifest m;
         try {
@@ -134,18 +134,29 @@ public final class DatasetService {
         }
         Set<String> have = scoped(dataset, needed);
         Map<String, ObjectLocation> located = store.locate(needed);
-        long absent = needed.stream().filter(a -> !have.contains(a) || !located.containsKey(a)).count();
+        long absent = needed.stream()
+                .filter(a -> !have.contains(a) || !located.containsKey(a))
+                .count();
         if (absent > 0) {
             throw KeelException.invalid("the version needs " + absent + " object(s) this server does not hold for"
                     + " dataset '" + dataset + "': upload them first (POST …/blobs/missing, then …/packs);"
                     + " 'keel data push' does both");
         }
         Optional<DatasetVersion> parent = store.latest(dataset);
-        Manifest parentManifest = parent.map(p -> catalog.manifests().load(p.hash())).orElse(null);
-        StoredManifest stored = catalog.manifests().encode(m, parentManifest, parent.map(DatasetVersion::hash).orElse(null));
+        Manifest parentManifest =
+                parent.map(p -> catalog.manifests().load(p.hash())).orElse(null);
+        StoredManifest stored = catalog.manifests()
+                .encode(m, parentManifest, parent.map(DatasetVersion::hash).orElse(null));
         Visibility keep = store.dataset(dataset).map(Dataset::visibility).orElse(null);
-        return store.commitVersion(new NewVersion(new Dataset(dataset, owner, null, keep, System.currentTimeMillis()),
-                stored, List.of(), message, author, createdAt, m.fileCount(), m.totalBytes(),
+        return store.commitVersion(new NewVersion(
+                new Dataset(dataset, owner, null, keep, System.currentTimeMillis()),
+                stored,
+                List.of(),
+                message,
+                author,
+                createdAt,
+                m.fileCount(),
+                m.totalBytes(),
                 parent.map(DatasetVersion::number).orElse(0)));
     }
 
@@ -177,24 +188,32 @@ public final class DatasetService {
             // one read per contiguous run of objects in a pack
             int j = i + 1;
             long end = order.get(i).offset() + order.get(i).length();
-            while (j < order.size() && order.get(j).pack().equals(order.get(i).pack()) && order.get(j).offset() == end
+            while (j < order.size()
+                    && order.get(j).pack().equals(order.get(i).pack())
+                    && order.get(j).offset() == end
                     && end - order.get(i).offset() < RANGE_LIMIT) {
                 end += order.get(j).length();
                 j++;
             }
-            try (InputStream in = blobs.openRange(order.get(i).pack(), order.get(i).offset(), end - order.get(i).offset())) {
+            try (InputStream in = blobs.openRange(
+                    order.get(i).pack(),
+                    order.get(i).offset(),
+                    end - order.get(i).offset())) {
                 for (int k = i; k < j; k++) {
                     ObjectLocation o = order.get(k);
                     byte[] data = o.length() <= buf.length ? buf : new byte[(int) o.length()];
                     int len = (int) o.length();
                     if (in.readNBytes(data, 0, len) != len) {
-                        throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "pack " + o.pack()
-                                + " is truncated: object " + o.hash() + " cannot be read");
+                        throw new KeelException(
+                                KeelException.ErrorCode.CORRUPT_DATA,
+                                "pack " + o.pack() + " is truncated: object " + o.hash() + " cannot be read");
                     }
                     md.update(data, 0, len);
                     if (!Hashes.address(md.digest()).equals(o.hash())) {
-                        throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "object " + o.hash() + " in pack "
-                                + o.pack() + " is damaged on the server; its admin should run 'keel data verify'");
+                        throw new KeelException(
+                                KeelException.ErrorCode.CORRUPT_DATA,
+                                "object " + o.hash() + " in pack " + o.pack()
+                                        + " is damaged on the server; its admin should run 'keel data verify'");
                     }
                     out.write(Wire.frameHeader(o.hash(), len));
                     out.write(data, 0, len);
@@ -257,13 +276,16 @@ public final class DatasetService {
 
     private static void checkAddresses(Collection<String> addresses) {
         if (addresses.size() > MAX_ADDRESSES) {
-            throw KeelException.invalid("at most " + MAX_ADDRESSES + " hashes per request, got " + addresses.size()
-                    + ": split the list");
+            throw KeelException.invalid(
+                    "at most " + MAX_ADDRESSES + " hashes per request, got " + addresses.size() + ": split the list");
         }
         for (String a : addresses) {
-            if (a == null || !a.startsWith(Hashes.PREFIX) || a.length() != 71
+            if (a == null
+                    || !a.startsWith(Hashes.PREFIX)
+                    || a.length() != 71
                     || !a.substring(7).chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-                throw KeelException.invalid("'" + a + "' is not a content hash: write sha256:<64 lower-case hex digits>");
+                throw KeelException.invalid(
+                        "'" + a + "' is not a content hash: write sha256:<64 lower-case hex digits>");
             }
         }
     }
@@ -310,8 +332,8 @@ public final class DatasetService {
             }
             int n = in.read(b, off, (int) Math.min(len, left));
             if (n < 0) {
-                throw new BadUpload("the upload ended inside object " + items.get(index).address()
-                        + " (connection lost?); nothing was recorded, send it again");
+                throw new BadUpload("the upload ended inside object "
+                        + items.get(index).address() + " (connection lost?); nothing was recorded, send it again");
             }
             md.update(b, off, n);
             left -= n;

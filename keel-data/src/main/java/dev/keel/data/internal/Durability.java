@@ -7,8 +7,7 @@ import java.nio.file.StandardOpenOption;
 
 /** fsync of folders, so a rename survives a crash before the metadata that points at it is committed. */
 final class Durability {
-    private Durability() {
-    }
+    private Durability() {}
 
     static void syncDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {

@@ -52,8 +52,7 @@ public final class Engine {
     private final Catalog catalog;
     private final DataLock lock;
     private final int threads;
-    private static final ConcurrentHashMap<Path, Object> MATERIALIZING =
-            new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Path, Object> MATERIALIZING = new ConcurrentHashMap<>();
 
     /** @param cache the folder for derived data ({@code .keel/cache/data}) */
     public Engine(DatasetStore store, LocalBlobStore blobs, Path cache) {
@@ -152,24 +151,40 @@ public final class Engine {
         String author = options.author() == null ? "" : options.author();
         // Dataset turns a missing visibility into PRIVATE, which the commit would then store:
         // keep the dataset's current one unless this add sets it.
-        Visibility visibility = options.visibility() != null ? options.visibility()
+        Visibility visibility = options.visibility() != null
+                ? options.visibility()
                 : store.dataset(name).map(Dataset::visibility).orElse(null);
         Dataset dataset = new Dataset(name, author, options.description(), visibility, System.currentTimeMillis());
-        DatasetStore.Committed committed = store.commitVersion(new NewVersion(dataset, stored, objects, options.message(),
-                author, System.currentTimeMillis(), manifest.fileCount(), manifest.totalBytes(),
+        DatasetStore.Committed committed = store.commitVersion(new NewVersion(
+                dataset,
+                stored,
+                objects,
+                options.message(),
+                author,
+                System.currentTimeMillis(),
+                manifest.fileCount(),
+                manifest.totalBytes(),
                 parent == null ? 0 : parent.number()));
         trace.mark("commit");
         stat.save(found, results, scanStart, manifest.hash());
         trace.mark("stat cache save");
-        return new AddResult(committed.version(), committed.created(), counts[0], counts[1], counts[2],
-                adder.bytesStored(), adder.filesHashed());
+        return new AddResult(
+                committed.version(),
+                committed.created(),
+                counts[0],
+                counts[1],
+                counts[2],
+                adder.bytesStored(),
+                adder.filesHashed());
     }
 
     /** A description or visibility given with an add that makes no version still applies. */
     private void saveDatasetFields(String name, AddOptions options) {
-        boolean description = options.description() != null && !options.description().isEmpty();
+        boolean description =
+                options.description() != null && !options.description().isEmpty();
         if (description || options.visibility() != null) {
-            store.saveDataset(name, options.author(), options.description(), options.visibility(), System.currentTimeMillis());
+            store.saveDataset(
+                    name, options.author(), options.description(), options.visibility(), System.currentTimeMillis());
         }
     }
 
@@ -221,8 +236,12 @@ public final class Engine {
         int i = 0;
         int j = 0;
         while (i < from.size() || j < to.size()) {
-            int cmp = i == from.size() ? 1 : j == to.size() ? -1
-                    : PathOrder.INSTANCE.compare(from.get(i).path(), to.get(j).path());
+            int cmp = i == from.size()
+                    ? 1
+                    : j == to.size()
+                            ? -1
+                            : PathOrder.INSTANCE.compare(
+                                    from.get(i).path(), to.get(j).path());
             if (cmp < 0) {
                 Entry e = from.get(i++);
                 out.add(new FileChange(e.path(), FileChange.Kind.REMOVED, e.size(), -1));
@@ -271,7 +290,8 @@ public final class Engine {
                 tags.add(t);
             }
         });
-        return new DatasetDetails(store.dataset(v.dataset()).orElseThrow(), v, tags, files(v), store.usesOf(v.dataset(), v.number()));
+        return new DatasetDetails(
+                store.dataset(v.dataset()).orElseThrow(), v, tags, files(v), store.usesOf(v.dataset(), v.number()));
     }
 
     public List<FileEntry> files(DatasetVersion v) {
@@ -289,7 +309,8 @@ public final class Engine {
     private CheckoutResult checkout(DatasetVersion v, Path dir, LinkMode mode, boolean readOnlyCopies) {
         Manifest m = manifests.load(v.hash());
         try {
-            return new Materializer(store, blobs, cache.resolve("objects"), threads, readOnlyCopies).checkout(v, m, dir, mode);
+            return new Materializer(store, blobs, cache.resolve("objects"), threads, readOnlyCopies)
+                    .checkout(v, m, dir, mode);
         } catch (IOException e) {
             throw Failures.storage("checking out " + v.ref() + " into " + dir, e);
         }
@@ -312,9 +333,11 @@ public final class Engine {
         synchronized (local) {
             try {
                 Files.createDirectories(dir.getParent());
-                try (var ch = FileChannel.open(dir.resolveSibling(name + ".lock"),
-                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                     var held = ch.lock()) {
+                try (var ch = FileChannel.open(
+                                dir.resolveSibling(name + ".lock"),
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.WRITE);
+                        var held = ch.lock()) {
                     checkout(v, dir, mode, true);
                     if (!Files.isRegularFile(done)) {
                         Files.writeString(done, v.hash());
@@ -338,7 +361,8 @@ public final class Engine {
 
     public GcReport gc(boolean dryRun, Set<String> extraLive, Duration grace) {
         try {
-            return lock.exclusive(() -> new Collector(store, blobs, manifests, cache).collect(dryRun, extraLive, grace));
+            return lock.exclusive(
+                    () -> new Collector(store, blobs, manifests, cache).collect(dryRun, extraLive, grace));
         } catch (IOException e) {
             throw Failures.storage("collecting garbage", e);
         }

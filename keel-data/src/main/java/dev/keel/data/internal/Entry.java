@@ -10,7 +10,9 @@ import java.util.List;
 record Entry(String path, Type type, int mode, long size, String hash, List<Chunk> chunks) {
 
     enum Type {
-        FILE('f'), LINK('l'), DIR('d');
+        FILE('f'),
+        LINK('l'),
+        DIR('d');
         final char code;
 
         Type(char code) {
@@ -28,8 +30,7 @@ record Entry(String path, Type type, int mode, long size, String hash, List<Chun
     }
 
     /** One content-defined piece of a large file. */
-    record Chunk(String hash, int length) {
-    }
+    record Chunk(String hash, int length) {}
 
     Entry {
         chunks = chunks == null ? List.of() : chunks;

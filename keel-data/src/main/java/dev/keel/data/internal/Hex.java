@@ -10,8 +10,7 @@ final class Hex {
     private static final HexFormat HEX = HexFormat.of();
     private static final ThreadLocal<MessageDigest> MD = ThreadLocal.withInitial(Hashes::sha256);
 
-    private Hex() {
-    }
+    private Hex() {}
 
     static String sha256(byte[] data, int off, int len) {
         var md = MD.get();

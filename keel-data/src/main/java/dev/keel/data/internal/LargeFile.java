@@ -29,6 +29,7 @@ import java.util.concurrent.Future;
 final class LargeFile {
     /** Slab size; at least {@link Chunker#MAX} so every slab holds a whole chunk. */
     static final int SLAB = 4 << 20;
+
     private static final int SLABS = 4;
     private static final ExecutorService HASHERS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "keel-data-chunks");
@@ -43,15 +44,12 @@ final class LargeFile {
     }
 
     /** The file's SHA-256 (hex), its length as read, and its chunks. */
-    record Result(String hex, long size, List<Entry.Chunk> chunks) {
-    }
+    record Result(String hex, long size, List<Entry.Chunk> chunks) {}
 
     /** {@code cuts[i]} is where chunk i ends; the first starts at 0. */
-    private record Slab(byte[] bytes, int[] cuts, int count) {
-    }
+    private record Slab(byte[] bytes, int[] cuts, int count) {}
 
-    private LargeFile() {
-    }
+    private LargeFile() {}
 
     static Result read(Path file, ChunkSink sink) throws IOException {
         BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(SLABS);

@@ -42,7 +42,8 @@ final class Manifest {
         for (int i = 0; i < sorted.size(); i++) {
             PathRules.checkStored(sorted.get(i).path(), "to read a manifest");
             if (i > 0 && sorted.get(i).path().equals(sorted.get(i - 1).path())) {
-                throw new IllegalStateException("duplicate path in manifest: " + sorted.get(i).path());
+                throw new IllegalStateException(
+                        "duplicate path in manifest: " + sorted.get(i).path());
             }
         }
         return new Manifest(sorted);
@@ -187,8 +188,13 @@ final class Manifest {
                         throw corrupt("an unknown entry type '" + kind + "'");
                     }
                     String hex = text.substring(s2 + 1, s3);
-                    pending = new Entry(text.substring(s3 + 1, nl), type, Integer.parseInt(text, pos + 2, s1, 8),
-                            Long.parseLong(text, s1 + 1, s2, 10), hex.equals("-") ? "" : hex, null);
+                    pending = new Entry(
+                            text.substring(s3 + 1, nl),
+                            type,
+                            Integer.parseInt(text, pos + 2, s1, 8),
+                            Long.parseLong(text, s1 + 1, s2, 10),
+                            hex.equals("-") ? "" : hex,
+                            null);
                     chunks = new ArrayList<>();
                 }
             }
@@ -213,8 +219,16 @@ final class Manifest {
     }
 
     private static void appendEntry(StringBuilder sb, Entry e) {
-        sb.append(e.type().code).append(' ').append(Integer.toOctalString(e.mode())).append(' ').append(e.size())
-                .append(' ').append(e.hash().isEmpty() ? "-" : e.hash()).append(' ').append(e.path()).append('\n');
+        sb.append(e.type().code)
+                .append(' ')
+                .append(Integer.toOctalString(e.mode()))
+                .append(' ')
+                .append(e.size())
+                .append(' ')
+                .append(e.hash().isEmpty() ? "-" : e.hash())
+                .append(' ')
+                .append(e.path())
+                .append('\n');
         for (Entry.Chunk c : e.chunks()) {
             sb.append("c ").append(c.length()).append(' ').append(c.hash()).append('\n');
         }
@@ -258,7 +272,8 @@ final class Manifest {
     }
 
     private static KeelException corrupt(String what) {
-        return new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "the dataset store holds " + what
-                + "; run 'keel data verify' to see which versions are affected");
+        return new KeelException(
+                KeelException.ErrorCode.CORRUPT_DATA,
+                "the dataset store holds " + what + "; run 'keel data verify' to see which versions are affected");
     }
 }

@@ -16,6 +16,7 @@ import java.util.Map;
 final class Manifests {
     /** A delta chain longer than this is cut by storing the next manifest whole. */
     static final int MAX_CHAIN = 24;
+
     private final DatasetStore store;
     private final Map<String, Manifest> recent = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
@@ -43,20 +44,25 @@ final class Manifests {
                 break;
             }
             String want = h;
-            StoredManifest m = store.manifest(h).orElseThrow(() -> new KeelException(KeelException.ErrorCode.CORRUPT_DATA,
-                    "manifest " + want + " is missing from the dataset store; run 'keel data verify'"));
+            StoredManifest m = store.manifest(h)
+                    .orElseThrow(() -> new KeelException(
+                            KeelException.ErrorCode.CORRUPT_DATA,
+                            "manifest " + want + " is missing from the dataset store; run 'keel data verify'"));
             chain.add(m);
             h = m.base();
             if (chain.size() > 10_000) {
-                throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "manifest " + hash + " has a cyclic delta chain");
+                throw new KeelException(
+                        KeelException.ErrorCode.CORRUPT_DATA, "manifest " + hash + " has a cyclic delta chain");
             }
         }
         for (int i = chain.size() - 1; i >= 0; i--) {
             StoredManifest m = chain.get(i);
             Manifest built = Manifest.decode(m.body(), base);
             if (!built.hash().equals(m.hash())) {
-                throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "manifest " + m.hash()
-                        + " is damaged: it rebuilds to " + built.hash() + "; run 'keel data verify'");
+                throw new KeelException(
+                        KeelException.ErrorCode.CORRUPT_DATA,
+                        "manifest " + m.hash() + " is damaged: it rebuilds to " + built.hash()
+                                + "; run 'keel data verify'");
             }
             recent.put(m.hash(), built);
             base = built;

@@ -11,21 +11,21 @@ import dev.keel.data.LinkMode;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.attribute.FileAttribute;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.FileSystemException;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -60,7 +60,9 @@ final class Materializer {
     private final int threads;
     /** The smallest file the default mode clones (see {@link #clones}). */
     static final long CLONE_MIN_BYTES = 128 << 10;
-    private static final Set<StandardOpenOption> CREATE_WRITE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+
+    private static final Set<StandardOpenOption> CREATE_WRITE =
+            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     private final AtomicInteger linked = new AtomicInteger();
     private final AtomicInteger cloned = new AtomicInteger();
     private final AtomicInteger written = new AtomicInteger();
@@ -68,10 +70,12 @@ final class Materializer {
     private final AtomicInteger repaired = new AtomicInteger();
     /** Copies are made read-only (a hint for non-root users; it protects nothing from root). */
     private final boolean readOnlyCopies;
+
     private CacheStamps stamps;
     private LinkMode mode;
     /** Copies are clones of the cache objects: the probe said yes, and no file was refused since. */
     private volatile boolean cloning;
+
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicInteger statHits = new AtomicInteger();
     private Map<String, ObjectLocation> locations;
@@ -135,7 +139,8 @@ final class Materializer {
         trace.mark("folders, cache listing");
         this.needed = needed;
         // In pack order, so objects are read sequentially (PackReader reads ahead in large windows).
-        List<Entry> files = new ArrayList<>(m.entries().stream().filter(e -> e.type() != Entry.Type.DIR).toList());
+        List<Entry> files = new ArrayList<>(
+                m.entries().stream().filter(e -> e.type() != Entry.Type.DIR).toList());
         if (fresh) {
             files.sort(Comparator.comparing((Entry e) -> firstLocation(e).pack())
                     .thenComparingLong(e -> firstLocation(e).offset()));
@@ -163,8 +168,8 @@ final class Materializer {
             rememberCopies(files, root);
             trace.mark("remember copies");
         }
-        return new CheckoutResult(v, root, linked.get(), written.get(), unchanged.get(), bytes.get(), repaired.get(),
-                cloned.get());
+        return new CheckoutResult(
+                v, root, linked.get(), written.get(), unchanged.get(), bytes.get(), repaired.get(), cloned.get());
     }
 
     /**
@@ -208,10 +213,17 @@ final class Materializer {
         try {
             BasicFileAttributes a = Scanner.attributes(target);
             Object key = a.fileKey();
-            boolean exec = a instanceof PosixFileAttributes p
-                    && p.permissions().contains(PosixFilePermission.OWNER_EXECUTE);
-            Entry c = copies.lookup(new Scanner.Found(e.path(), target, Entry.Type.FILE, a.size(), Scanner.mtimeNanos(a),
-                    key == null ? "" : key.toString(), exec, null));
+            boolean exec =
+                    a instanceof PosixFileAttributes p && p.permissions().contains(PosixFilePermission.OWNER_EXECUTE);
+            Entry c = copies.lookup(new Scanner.Found(
+                    e.path(),
+                    target,
+                    Entry.Type.FILE,
+                    a.size(),
+                    Scanner.mtimeNanos(a),
+                    key == null ? "" : key.toString(),
+                    exec,
+                    null));
             boolean hit = c != null && c.hash().equals(e.hash()) && c.executable() == e.executable();
             if (hit) {
                 statHits.incrementAndGet();
@@ -235,8 +247,15 @@ final class Materializer {
             try {
                 BasicFileAttributes a = Scanner.attributes(target);
                 Object key = a.fileKey();
-                seen.add(new Scanner.Found(e.path(), target, Entry.Type.FILE, a.size(), Scanner.mtimeNanos(a),
-                        key == null ? "" : key.toString(), e.executable(), null));
+                seen.add(new Scanner.Found(
+                        e.path(),
+                        target,
+                        Entry.Type.FILE,
+                        a.size(),
+                        Scanner.mtimeNanos(a),
+                        key == null ? "" : key.toString(),
+                        e.executable(),
+                        null));
                 entries.add(e);
             } catch (IOException ex) {
                 // vanished meanwhile: simply not remembered
@@ -261,7 +280,8 @@ final class Materializer {
         }
     }
 
-    private void place(DatasetVersion v, Entry e, Path root, Path real, boolean copy, PackReader reader) throws IOException {
+    private void place(DatasetVersion v, Entry e, Path root, Path real, boolean copy, PackReader reader)
+            throws IOException {
         Path target = root.resolve(e.path());
         if (!target.normalize().startsWith(root)) {
             throw new IllegalStateException("unreachable: checked path escapes " + root);
@@ -270,10 +290,13 @@ final class Materializer {
             String linkTarget = new String(read(v, e, reader, Hex.address(e.hash())), StandardCharsets.UTF_8);
             Path resolved = target.getParent().resolve(linkTarget).normalize();
             if (Path.of(linkTarget).isAbsolute() || !resolved.startsWith(root)) {
-                throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "refusing to check out " + v.ref()
-                        + ": the link '" + e.path() + "' points outside the target folder (" + linkTarget + ")");
+                throw new KeelException(
+                        KeelException.ErrorCode.CORRUPT_DATA,
+                        "refusing to check out " + v.ref() + ": the link '" + e.path()
+                                + "' points outside the target folder (" + linkTarget + ")");
             }
-            if (Files.isSymbolicLink(target) && Files.readSymbolicLink(target).toString().equals(linkTarget)) {
+            if (Files.isSymbolicLink(target)
+                    && Files.readSymbolicLink(target).toString().equals(linkTarget)) {
                 unchanged.incrementAndGet();
                 return;
             }
@@ -289,8 +312,14 @@ final class Materializer {
                 if (clones(e) && cloneFromCache(e, target, cloneMode)) {
                     return;
                 }
-                writeNew(v, e, target, reader, readOnlyCopies ? (e.executable() ? "r-xr-xr-x" : "r--r--r--")
-                        : e.executable() ? "rwxr-xr-x" : null);
+                writeNew(
+                        v,
+                        e,
+                        target,
+                        reader,
+                        readOnlyCopies
+                                ? (e.executable() ? "r-xr-xr-x" : "r--r--r--")
+                                : e.executable() ? "rwxr-xr-x" : null);
                 if (clones(e)) {
                     cacheByClone(e, target);
                 }
@@ -420,8 +449,8 @@ final class Materializer {
     private void cacheByClone(Entry e, Path copy) throws IOException {
         String name = cacheName(e);
         Path cached = objects.resolve(name.substring(0, 2)).resolve(name.substring(2));
-        Path tmp = cached.resolveSibling("." + cached.getFileName() + "." + ProcessHandle.current().pid() + "-"
-                + Thread.currentThread().getId() + ".tmp");
+        Path tmp = cached.resolveSibling("." + cached.getFileName() + "."
+                + ProcessHandle.current().pid() + "-" + Thread.currentThread().getId() + ".tmp");
         int perms = e.executable() ? 0555 : 0444;
         int errno;
         try {
@@ -445,8 +474,10 @@ final class Materializer {
     /** A clone was refused: stop trying when no file here would fare better; an error when clones were required. */
     private void refused(int errno, Path file) {
         if (mode == LinkMode.REFLINK) {
-            throw new KeelException(KeelException.ErrorCode.STORAGE_FAILURE, "cannot check out with --link reflink: "
-                    + "the file system refused to clone " + file + " (" + Reflink.describe(errno) + "); use --link copy");
+            throw new KeelException(
+                    KeelException.ErrorCode.STORAGE_FAILURE,
+                    "cannot check out with --link reflink: " + "the file system refused to clone " + file + " ("
+                            + Reflink.describe(errno) + "); use --link copy");
         }
         if (Reflink.cannotClone(errno)) {
             cloning = false;
@@ -461,7 +492,10 @@ final class Materializer {
     /** A new link moves the object's ctime: record the new stamp, unless its bytes moved too meanwhile. */
     private void restamp(String name, Path cached, CacheStamps.Stamp before) throws IOException {
         CacheStamps.Stamp after = CacheStamps.stat(cached);
-        if (after != null && after.size() == before.size() && after.mtime() == before.mtime() && after.inode() == before.inode()) {
+        if (after != null
+                && after.size() == before.size()
+                && after.mtime() == before.mtime()
+                && after.inode() == before.inode()) {
             stamps.put(name, after);
         }
     }
@@ -492,9 +526,11 @@ final class Materializer {
         }
     }
 
-    private void writeContent(DatasetVersion v, Entry e, Path file, PackReader reader, String perms) throws IOException {
-        FileAttribute<?>[] attrs = perms == null ? new FileAttribute<?>[0]
-                : new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(perms))};
+    private void writeContent(DatasetVersion v, Entry e, Path file, PackReader reader, String perms)
+            throws IOException {
+        FileAttribute<?>[] attrs = perms == null
+                ? new FileAttribute<?>[0]
+                : new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(perms))};
         if (!e.chunked()) {
             byte[] data = read(v, e, reader, Hex.address(e.hash()));
             try (FileChannel ch = FileChannel.open(file, CREATE_WRITE, attrs)) {
@@ -535,8 +571,10 @@ final class Materializer {
     }
 
     private static KeelException damaged(DatasetVersion v, Entry e, String why) {
-        return new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "refusing to check out '" + e.path() + "' of "
-                + v.ref() + ": its stored bytes are damaged (" + why + "); run 'keel data verify' to see what else is affected");
+        return new KeelException(
+                KeelException.ErrorCode.CORRUPT_DATA,
+                "refusing to check out '" + e.path() + "' of " + v.ref() + ": its stored bytes are damaged (" + why
+                        + "); run 'keel data verify' to see what else is affected");
     }
 
     private static boolean sameFile(Path target, Entry e) throws IOException {
@@ -580,6 +618,4 @@ final class Materializer {
             return null;
         }
     }
-
-
 }

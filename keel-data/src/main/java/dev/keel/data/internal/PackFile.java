@@ -23,10 +23,12 @@ final class PackFile implements AutoCloseable {
     private static final OpenOption DIRECT = directOption();
     /** Largest block size used direct; callers write multiples of it (their buffers are whole MiB). */
     static final int MAX_ALIGN = 64 << 10;
+
     private final Path file;
     private FileChannel channel;
     /** Block size direct writes must be a multiple of; 0 when writing through the page cache. */
     private int align;
+
     private ByteBuffer staging;
     private long length;
 

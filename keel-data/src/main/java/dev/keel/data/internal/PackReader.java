@@ -48,7 +48,8 @@ final class PackReader implements AutoCloseable {
             throw new DamagedObjectException(loc.hash(), "object too large");
         }
         byte[] out = new byte[(int) loc.length()];
-        if (!loc.pack().equals(windowPack) || loc.offset() < windowStart
+        if (!loc.pack().equals(windowPack)
+                || loc.offset() < windowStart
                 || loc.offset() + loc.length() > windowStart + windowLength) {
             if (loc.length() <= window.length) {
                 fillWindow(loc);
@@ -61,7 +62,8 @@ final class PackReader implements AutoCloseable {
         }
         String actual = HEX.formatHex(md.digest(out));
         if (!loc.hash().endsWith(actual)) {
-            throw new DamagedObjectException(loc.hash(), "its bytes hash to sha256:" + actual + " in pack " + loc.pack());
+            throw new DamagedObjectException(
+                    loc.hash(), "its bytes hash to sha256:" + actual + " in pack " + loc.pack());
         }
         return out;
     }
@@ -103,7 +105,8 @@ final class PackReader implements AutoCloseable {
             try {
                 ch = FileChannel.open(blobs.path(loc.pack()), StandardOpenOption.READ);
             } catch (NoSuchFileException e) {
-                throw new DamagedObjectException(loc.hash(), "its pack " + loc.pack() + " is missing from " + blobs.root());
+                throw new DamagedObjectException(
+                        loc.hash(), "its pack " + loc.pack() + " is missing from " + blobs.root());
             }
             open.put(loc.pack(), ch);
         }

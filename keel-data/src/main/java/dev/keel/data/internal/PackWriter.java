@@ -39,6 +39,7 @@ final class PackWriter implements AutoCloseable {
     static final long PACK_LIMIT = 64L << 20;
     /** A multiple of {@link PackFile#MAX_ALIGN}: direct writes are whole blocks. */
     private static final int BUFFER = 4 << 20;
+
     private static final int IN_FLIGHT = 4;
     private final LocalBlobStore blobs;
     private final List<ObjectLocation> done = new ArrayList<>();
@@ -62,6 +63,7 @@ final class PackWriter implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
     private final ArrayBlockingQueue<byte[]> spare = new ArrayBlockingQueue<>(IN_FLIGHT + 1);
     private volatile IOException ioFailure;
@@ -120,7 +122,8 @@ final class PackWriter implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while making packs durable", e);
             } catch (ExecutionException e) {
-                throw e.getCause() instanceof IOException io ? new IOException(io.getMessage(), io)
+                throw e.getCause() instanceof IOException io
+                        ? new IOException(io.getMessage(), io)
                         : new IOException(e.getCause());
             }
             for (Pending p : s.objects) {
@@ -135,12 +138,10 @@ final class PackWriter implements AutoCloseable {
         return done;
     }
 
-    private record Pending(String hex, long offset, int length) {
-    }
+    private record Pending(String hex, long offset, int length) {}
 
     /** A pack handed to the I/O thread; its address completes once it is durable under that address. */
-    private record Sealed(Path tmp, List<Pending> objects, CompletableFuture<String> address) {
-    }
+    private record Sealed(Path tmp, List<Pending> objects, CompletableFuture<String> address) {}
 
     private void open() throws IOException {
         Path dir = blobs.root().resolve("tmp");

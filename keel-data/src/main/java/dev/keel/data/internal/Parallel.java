@@ -16,8 +16,7 @@ import java.util.concurrent.Future;
  * interrupted.
  */
 final class Parallel {
-    private Parallel() {
-    }
+    private Parallel() {}
 
     static <T> List<T> run(String threadName, int threads, List<Callable<T>> tasks) throws IOException {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {

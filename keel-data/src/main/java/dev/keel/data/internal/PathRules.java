@@ -4,16 +4,18 @@ import dev.keel.core.KeelException;
 
 /** What a path inside a dataset may look like: relative, forward slashes, no '.', '..' or empty segments. */
 final class PathRules {
-    private PathRules() {
-    }
+    private PathRules() {}
 
     /** Null when the path is safe, else why not. */
     static String problem(String path) {
         if (path == null || path.isEmpty()) {
             return "empty path";
         }
-        if (path.startsWith("/") || (path.length() > 2 && Character.isLetter(path.charAt(0)) && path.charAt(1) == ':'
-                && path.charAt(2) == '/')) {
+        if (path.startsWith("/")
+                || (path.length() > 2
+                        && Character.isLetter(path.charAt(0))
+                        && path.charAt(1) == ':'
+                        && path.charAt(2) == '/')) {
             return "absolute path";
         }
         // One pass (every scanned and every stored path comes through here): control characters
@@ -28,8 +30,10 @@ final class PathRules {
             }
             if (c == '/') {
                 int len = i - start;
-                if (segment == null && (len == 0 || path.charAt(start) == '.' && (len == 1
-                        || len == 2 && path.charAt(start + 1) == '.'))) {
+                if (segment == null
+                        && (len == 0
+                                || path.charAt(start) == '.'
+                                        && (len == 1 || len == 2 && path.charAt(start + 1) == '.'))) {
                     segment = "'" + path.substring(start, i) + "' segment in path";
                 }
                 start = i + 1;
@@ -42,8 +46,10 @@ final class PathRules {
     static void checkStored(String path, String what) {
         String p = problem(path);
         if (p != null) {
-            throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "refusing " + what + ": the manifest holds the unsafe path '"
-                    + printable(path) + "' (" + p + "); nothing is written outside the target folder");
+            throw new KeelException(
+                    KeelException.ErrorCode.CORRUPT_DATA,
+                    "refusing " + what + ": the manifest holds the unsafe path '" + printable(path) + "' (" + p
+                            + "); nothing is written outside the target folder");
         }
     }
 

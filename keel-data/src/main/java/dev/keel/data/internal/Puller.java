@@ -47,13 +47,15 @@ final class Puller {
 
     TransferResult pull(String dataset, String ref, RemoteCalls remote) throws IOException {
         DatasetVersion theirs = remote.version(dataset, ref);
-        Dataset info = remote.dataset(dataset).orElseThrow(() -> KeelException.notFound("no dataset named '"
-                + dataset + "' on the server"));
+        Dataset info = remote.dataset(dataset)
+                .orElseThrow(() -> KeelException.notFound("no dataset named '" + dataset + "' on the server"));
         String at = "@" + Hex.strip(theirs.hash());
         Manifest m = Manifest.decode(remote.manifest(dataset, at), null);
         if (!m.hash().equals(theirs.hash())) {
-            throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "the server sent a manifest hashing to "
-                    + m.hash() + " for " + theirs.ref() + " (" + theirs.hash() + "); nothing was recorded");
+            throw new KeelException(
+                    KeelException.ErrorCode.CORRUPT_DATA,
+                    "the server sent a manifest hashing to " + m.hash() + " for " + theirs.ref() + " (" + theirs.hash()
+                            + "); nothing was recorded");
         }
         // In manifest order, which is close to the order the server's packs hold them (push sent
         // them so): each batch is then a few long ranged reads on the server, not many short ones.
@@ -95,8 +97,8 @@ final class Puller {
         }
         fetchAll(dataset, batches, lengths, remote);
         DatasetStore.Committed c = commitLocally(info, theirs, m);
-        return new TransferResult(c.version().ref(), c.version().hash(), c.created(), fetched, bytes,
-                lengths.size() - fetched);
+        return new TransferResult(
+                c.version().ref(), c.version().hash(), c.created(), fetched, bytes, lengths.size() - fetched);
     }
 
     private DatasetStore.Committed commitLocally(Dataset info, DatasetVersion theirs, Manifest m) {
@@ -106,10 +108,20 @@ final class Puller {
             }
         }
         Optional<DatasetVersion> parent = store.latest(info.name());
-        Manifest parentManifest = parent.map(p -> catalog.manifests().load(p.hash())).orElse(null);
-        StoredManifest stored = catalog.manifests().encode(m, parentManifest, parent.map(DatasetVersion::hash).orElse(null));
-        return store.commitVersion(new NewVersion(info, stored, List.of(), theirs.message(), theirs.author(),
-                theirs.createdAt(), m.fileCount(), m.totalBytes(), parent.map(DatasetVersion::number).orElse(0)));
+        Manifest parentManifest =
+                parent.map(p -> catalog.manifests().load(p.hash())).orElse(null);
+        StoredManifest stored = catalog.manifests()
+                .encode(m, parentManifest, parent.map(DatasetVersion::hash).orElse(null));
+        return store.commitVersion(new NewVersion(
+                info,
+                stored,
+                List.of(),
+                theirs.message(),
+                theirs.author(),
+                theirs.createdAt(),
+                m.fileCount(),
+                m.totalBytes(),
+                parent.map(DatasetVersion::number).orElse(0)));
     }
 
     private void fetchAll(String dataset, List<List<String>> batches, Map<String, Long> lengths, RemoteCalls remote)
@@ -134,12 +146,14 @@ final class Puller {
         byte[] buf = new byte[256 << 10];
         int received = 0;
         try (PackWriter writer = new PackWriter(blobs);
-             InputStream in = new BufferedInputStream(remote.objects(dataset, wanted), 1 << 16)) {
+                InputStream in = new BufferedInputStream(remote.objects(dataset, wanted), 1 << 16)) {
             for (Wire.Item item; (item = Wire.readFrame(in)) != null; ) {
                 Long expected = lengths.get(item.address());
                 if (expected == null || expected != item.length()) {
-                    throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "the server sent object "
-                            + item.address() + " (" + item.length() + " bytes), which this version does not hold");
+                    throw new KeelException(
+                            KeelException.ErrorCode.CORRUPT_DATA,
+                            "the server sent object " + item.address() + " (" + item.length()
+                                    + " bytes), which this version does not hold");
                 }
                 byte[] data = item.length() <= buf.length ? buf : new byte[(int) item.length()];
                 int len = (int) item.length();
@@ -150,14 +164,17 @@ final class Puller {
                 md.update(data, 0, len);
                 String actual = Hashes.address(md.digest());
                 if (!actual.equals(item.address())) {
-                    throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "object " + item.address()
-                            + " arrived damaged (its bytes hash to " + actual + "); run the command again");
+                    throw new KeelException(
+                            KeelException.ErrorCode.CORRUPT_DATA,
+                            "object " + item.address() + " arrived damaged (its bytes hash to " + actual
+                                    + "); run the command again");
                 }
                 writer.add(Hex.strip(item.address()), data, 0, len);
                 received++;
             }
             if (received != wanted.size()) {
-                throw new IOException("the server sent " + received + " of " + wanted.size() + " objects; run the command again");
+                throw new IOException(
+                        "the server sent " + received + " of " + wanted.size() + " objects; run the command again");
             }
             store.addObjects(dataset, writer.finish());
         }

@@ -60,14 +60,17 @@ final class Pusher {
         List<String> missing = new ArrayList<>();
         boolean wantsHash = false;
         for (int i = 0; i < all.size(); i += ASK_BATCH) {
-            RemoteCalls.Missing answer = remote.missing(v.dataset(), all.subList(i, Math.min(all.size(), i + ASK_BATCH)));
+            RemoteCalls.Missing answer =
+                    remote.missing(v.dataset(), all.subList(i, Math.min(all.size(), i + ASK_BATCH)));
             missing.addAll(answer.hashes());
             wantsHash |= answer.wantsPackHash();
         }
         Map<String, ObjectLocation> located = store.locate(missing);
         if (located.size() < missing.size()) {
-            throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA, (missing.size() - located.size())
-                    + " object(s) of " + v.ref() + " are missing from this Keel folder; run 'keel data verify " + v.ref() + "'");
+            throw new KeelException(
+                    KeelException.ErrorCode.CORRUPT_DATA,
+                    (missing.size() - located.size()) + " object(s) of " + v.ref()
+                            + " are missing from this Keel folder; run 'keel data verify " + v.ref() + "'");
         }
         List<ObjectLocation> order = new ArrayList<>(located.values());
         order.sort(Comparator.comparing(ObjectLocation::pack).thenComparingLong(ObjectLocation::offset));
@@ -90,8 +93,8 @@ final class Pusher {
         }
         uploadAll(v.dataset(), parts, remote, wantsHash);
         DatasetStore.Committed c = remote.commit(v.dataset(), m.encodeWhole(), v.message(), v.author(), v.createdAt());
-        return new TransferResult(c.version().ref(), c.version().hash(), c.created(), missing.size(), bytes,
-                all.size() - missing.size());
+        return new TransferResult(
+                c.version().ref(), c.version().hash(), c.created(), missing.size(), bytes, all.size() - missing.size());
     }
 
     private void uploadAll(String dataset, List<List<ObjectLocation>> parts, RemoteCalls remote, boolean wantsHash)
@@ -154,8 +157,8 @@ final class Pusher {
             }
             packHash = Hashes.address(md.digest());
         }
-        remote.upload(dataset, header.length + length, packHash,
-                () -> new PartStream(header, part, new PackReader(blobs)));
+        remote.upload(
+                dataset, header.length + length, packHash, () -> new PartStream(header, part, new PackReader(blobs)));
     }
 
     /** The upload body: the index, then each object read (and verified) from the local packs. */
@@ -186,8 +189,10 @@ final class Pusher {
                 try {
                     current = reader.read(next.next());
                 } catch (PackReader.DamagedObjectException e) {
-                    throw new IOException("object " + e.object + " is damaged in this Keel folder (" + e.getMessage()
-                            + "); run 'keel data verify'", e);
+                    throw new IOException(
+                            "object " + e.object + " is damaged in this Keel folder (" + e.getMessage()
+                                    + "); run 'keel data verify'",
+                            e);
                 }
                 pos = 0;
             }

@@ -29,7 +29,9 @@ final class Reflink {
     private static final int O_WRONLY = 1;
     private static final int O_RDWR = 2;
     /** {@code __O_TMPFILE | O_DIRECTORY}; O_DIRECTORY is the one flag here that differs between the two CPUs. */
-    private static final int O_TMPFILE = 020000000 | (System.getProperty("os.arch", "").equals("aarch64") ? 040000 : 0200000);
+    private static final int O_TMPFILE =
+            020000000 | (System.getProperty("os.arch", "").equals("aarch64") ? 040000 : 0200000);
+
     private static final int O_CREAT = 0100;
     private static final int O_EXCL = 0200;
     private static final int O_CLOEXEC = 02000000;
@@ -45,8 +47,7 @@ final class Reflink {
     /** Answered without a trial clone: loading JNA for it would cost a checkout on these more than the answer. */
     private static final Set<String> NEVER_CLONE = Set.of("ext2", "ext3", "ext4", "tmpfs", "ramfs", "vfat", "exfat");
 
-    private Reflink() {
-    }
+    private Reflink() {}
 
     /** Direct-mapped libc, loaded on first use: a checkout that never clones never loads JNA. */
     private static final class LibC {
@@ -99,7 +100,7 @@ final class Reflink {
         try {
             int src = unnamed(from, O_RDWR);
             try {
-                LibC.write(src, new byte[]{'k'}, 1);
+                LibC.write(src, new byte[] {'k'}, 1);
                 int dest = unnamed(to, O_WRONLY);
                 try {
                     LibC.ioctl(dest, FICLONE, src);

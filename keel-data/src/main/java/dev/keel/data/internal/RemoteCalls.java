@@ -36,8 +36,7 @@ public interface RemoteCalls {
     Missing missing(String dataset, List<String> addresses) throws IOException;
 
     /** The answer of {@link #missing}. */
-    record Missing(List<String> hashes, boolean wantsPackHash) {
-    }
+    record Missing(List<String> hashes, boolean wantsPackHash) {}
 
     /**
      * Sends one upload in the {@link Wire} pack format, {@code length} bytes from a fresh stream;

@@ -16,12 +16,12 @@ final class ScanDigest {
     private static final int BUFFER = 1 << 16;
     /** Room for one entry's fixed fields; strings flush on their own. */
     private static final int FIXED = 64;
+
     private final MessageDigest sha = Hashes.sha256();
     private final byte[] buf = new byte[BUFFER];
     private int pos;
 
-    private ScanDigest() {
-    }
+    private ScanDigest() {}
 
     static byte[] of(List<Scanner.Found> found) {
         ScanDigest d = new ScanDigest();

@@ -26,12 +26,17 @@ import java.util.concurrent.RecursiveTask;
 final class Scanner {
 
     /** A file found on disk. {@code key} is the file system's identity (device and inode). */
-    record Found(String path, Path file, Entry.Type type, long size, long mtimeNanos, String key, boolean executable,
-                 String linkTarget) {
-    }
+    record Found(
+            String path,
+            Path file,
+            Entry.Type type,
+            long size,
+            long mtimeNanos,
+            String key,
+            boolean executable,
+            String linkTarget) {}
 
-    private Scanner() {
-    }
+    private Scanner() {}
 
     static List<Found> scan(Path source) throws IOException {
         Path root = source.toAbsolutePath().normalize();
@@ -42,7 +47,8 @@ final class Scanner {
             return out;
         }
         if (!top.isDirectory()) {
-            throw KeelException.invalid("cannot add " + source + ": give a regular file or a folder (links are not followed)");
+            throw KeelException.invalid(
+                    "cannot add " + source + ": give a regular file or a folder (links are not followed)");
         }
         walk(root, root, out);
         return out;
@@ -124,7 +130,9 @@ final class Scanner {
 
         private String relative(Path p) {
             String s = p.toString().substring(rootLength);
-            return p.getFileSystem().getSeparator().equals("/") ? s : s.replace(p.getFileSystem().getSeparator(), "/");
+            return p.getFileSystem().getSeparator().equals("/")
+                    ? s
+                    : s.replace(p.getFileSystem().getSeparator(), "/");
         }
     }
 
@@ -138,10 +146,18 @@ final class Scanner {
 
     private static Found found(String rel, Path file, BasicFileAttributes attrs) {
         checkName(rel);
-        boolean exec = attrs instanceof PosixFileAttributes p && p.permissions().contains(PosixFilePermission.OWNER_EXECUTE);
+        boolean exec =
+                attrs instanceof PosixFileAttributes p && p.permissions().contains(PosixFilePermission.OWNER_EXECUTE);
         Object key = attrs.fileKey();
-        return new Found(rel, file, Entry.Type.FILE, attrs.size(), mtimeNanos(attrs), key == null ? "" : key.toString(),
-                exec, null);
+        return new Found(
+                rel,
+                file,
+                Entry.Type.FILE,
+                attrs.size(),
+                mtimeNanos(attrs),
+                key == null ? "" : key.toString(),
+                exec,
+                null);
     }
 
     static long mtimeNanos(BasicFileAttributes attrs) {
@@ -159,8 +175,7 @@ final class Scanner {
                     + " being added; links are stored only when they stay inside it, never followed out. Replace the"
                     + " link by a copy of the file, or remove it");
         }
-        return new Found(rel, file, Entry.Type.LINK, text.getBytes(StandardCharsets.UTF_8).length, 0, "",
-                false, text);
+        return new Found(rel, file, Entry.Type.LINK, text.getBytes(StandardCharsets.UTF_8).length, 0, "", false, text);
     }
 
     private static void checkName(String rel) {

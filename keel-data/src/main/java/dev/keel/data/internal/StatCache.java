@@ -40,15 +40,16 @@ final class StatCache {
     private static final long RACY_FINE_NANOS = 100_000_000L;
     /** Racy window where they do not (FAT, some network file systems): their clock ticks in seconds. */
     private static final long RACY_COARSE_NANOS = 2_000_000_000L;
+
     private static final HexFormat HEX = HexFormat.of();
     private final Path file;
     /** The snapshot's scan digest and manifest hash; null when the file holds none. */
     private final byte[] scanDigest;
+
     private final String manifestHash;
     private volatile Map<String, Cached> entries;
 
-    record Cached(long size, long mtimeNanos, String key, Entry entry) {
-    }
+    record Cached(long size, long mtimeNanos, String key, Entry entry) {}
 
     private StatCache(Path file, byte[] scanDigest, String manifestHash) {
         this.file = file;
@@ -58,8 +59,9 @@ final class StatCache {
 
     /** The cache of {@code source}'s folder; reads only the snapshot, entries wait for the first lookup. */
     static StatCache load(Path cacheDir, Path source) {
-        String id = HEX.formatHex(Hashes.sha256().digest(source.toAbsolutePath().normalize().toString()
-                .getBytes(StandardCharsets.UTF_8))).substring(0, 32);
+        String id = HEX.formatHex(Hashes.sha256()
+                        .digest(source.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8)))
+                .substring(0, 32);
         Path file = cacheDir.resolve("stat").resolve(id + ".bin");
         if (Files.isRegularFile(file)) {
             try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 256))) {
@@ -140,8 +142,12 @@ final class StatCache {
     /** The remembered entry when the file looks exactly as it did, else null. */
     Entry lookup(Scanner.Found f) {
         Cached c = entries().get(f.path());
-        if (c == null || c.size != f.size() || c.mtimeNanos != f.mtimeNanos() || !c.key.equals(f.key())
-                || c.entry.executable() != f.executable() || f.key().isEmpty()) {
+        if (c == null
+                || c.size != f.size()
+                || c.mtimeNanos != f.mtimeNanos()
+                || !c.key.equals(f.key())
+                || c.entry.executable() != f.executable()
+                || f.key().isEmpty()) {
             return null;
         }
         return c.entry;
@@ -161,7 +167,8 @@ final class StatCache {
         try {
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), "stat-", ".tmp");
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+            try (DataOutputStream out =
+                    new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
                 int count = 0;
                 boolean complete = manifestHash != null;
                 for (int i = 0; i < found.size(); i++) {
@@ -204,8 +211,11 @@ final class StatCache {
     }
 
     private static boolean cacheable(Scanner.Found f, Entry e, long scanStartNanos) {
-        return e != null && f.type() == Entry.Type.FILE && !f.key().isEmpty()
-                && f.mtimeNanos() < scanStartNanos - racyWindow(f.mtimeNanos()) && f.path().length() < 16_000;
+        return e != null
+                && f.type() == Entry.Type.FILE
+                && !f.key().isEmpty()
+                && f.mtimeNanos() < scanStartNanos - racyWindow(f.mtimeNanos())
+                && f.path().length() < 16_000;
     }
 
     /** A whole-second mtime suggests a coarse clock, so a longer window (a rare fine one only costs a rehash). */

@@ -23,7 +23,8 @@ final class Trace {
         if (ON) {
             long now = System.nanoTime();
             long cpu = cpu();
-            System.err.printf("  [trace] %-28s %6.1f ms  (cpu %6.1f ms)%n", phase, (now - last) / 1e6, (cpu - lastCpu) / 1e6);
+            System.err.printf(
+                    "  [trace] %-28s %6.1f ms  (cpu %6.1f ms)%n", phase, (now - last) / 1e6, (cpu - lastCpu) / 1e6);
             COUNTERS.forEach((k, v) -> System.err.printf("  [trace]   %-32s %6.1f ms%n", k, v.sumThenReset() / 1e6));
             COUNTERS.clear();
             last = now;
@@ -38,7 +39,8 @@ final class Trace {
     }
 
     private static long cpu() {
-        return ManagementFactory.getOperatingSystemMXBean()
-                instanceof OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
+        return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
+                ? os.getProcessCpuTime()
+                : 0;
     }
 }

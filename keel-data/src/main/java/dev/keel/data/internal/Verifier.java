@@ -86,11 +86,12 @@ final class Verifier {
         for (List<ObjectLocation> pack : byPack.values()) {
             packTasks.add(() -> checkPack(pack, checked));
         }
-        for (Map<String, String> found : Parallel.run("keel-data-verify", Math.min(threads, byPack.size()), packTasks)) {
+        for (Map<String, String> found :
+                Parallel.run("keel-data-verify", Math.min(threads, byPack.size()), packTasks)) {
             bad.putAll(found);
         }
-        bad.forEach((object, why) -> users.get(object).forEach((path, refs) ->
-                damaged.add(new VerifyReport.Damage(path, object, List.copyOf(refs), why))));
+        bad.forEach((object, why) -> users.get(object)
+                .forEach((path, refs) -> damaged.add(new VerifyReport.Damage(path, object, List.copyOf(refs), why))));
         damaged.sort(Comparator.comparing(VerifyReport.Damage::path, PathOrder.INSTANCE));
         AtomicLong cacheChecked = new AtomicLong();
         List<VerifyReport.CacheRepair> repaired = checkCache(cached, cacheChecked);
@@ -125,8 +126,9 @@ final class Verifier {
                             + "), probably through a hard-linked checkout edited in place; removed from the cache,"
                             + " the next checkout writes it again from the stored data; checkouts made with hard"
                             + " links before still hold the changed bytes";
-                    cached.get(name).forEach((path, refs) -> repaired.add(
-                            new VerifyReport.CacheRepair(path, Hex.address(hashOf(name)), List.copyOf(refs), why)));
+                    cached.get(name)
+                            .forEach((path, refs) -> repaired.add(new VerifyReport.CacheRepair(
+                                    path, Hex.address(hashOf(name)), List.copyOf(refs), why)));
                 }
                 return null;
             });
@@ -159,6 +161,8 @@ final class Verifier {
     }
 
     private static void use(Map<String, Map<String, Set<String>>> users, String object, String path, String ref) {
-        users.computeIfAbsent(object, k -> new TreeMap<>()).computeIfAbsent(path, k -> new LinkedHashSet<>()).add(ref);
+        users.computeIfAbsent(object, k -> new TreeMap<>())
+                .computeIfAbsent(path, k -> new LinkedHashSet<>())
+                .add(ref);
     }
 }

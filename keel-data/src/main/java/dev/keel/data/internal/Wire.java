@@ -23,17 +23,17 @@ final class Wire {
     static final String END = "end";
     /** Objects are at most 256 KiB (whole small files or chunks); a little slack for old data. */
     static final long MAX_OBJECT = 16L << 20;
+
     static final int MAX_OBJECTS_PER_PACK = 1_000_000;
     /** One upload is at most this large (push sends parts of 64 MiB). */
     static final long MAX_PACK_BYTES = 1L << 30;
+
     private static final Pattern HEX = Pattern.compile("[0-9a-f]{64}");
 
-    private Wire() {
-    }
+    private Wire() {}
 
     /** One object in a transfer: its address and length. */
-    public record Item(String address, long length) {
-    }
+    public record Item(String address, long length) {}
 
     static byte[] packHeader(List<Item> items) {
         StringBuilder sb = new StringBuilder(items.size() * 80 + 32);

@@ -64,9 +64,17 @@ public final class DataBench {
             r = d.add("fashion-mnist", pngs, AddOptions.defaults().message("1% changed"));
             long after = dirBytes(home);
             long data = d.resolve("fashion-mnist:v1").totalBytes();
-            report("add with 1% changed (" + changed + " files)", t, r.summary() + String.format(
-                    " stored=%d B (%.2f%% of %d B); .keel grew %d B (%.2f%%)", r.bytesStored(),
-                    100.0 * r.bytesStored() / data, data, after - before, 100.0 * (after - before) / data));
+            report(
+                    "add with 1% changed (" + changed + " files)",
+                    t,
+                    r.summary()
+                            + String.format(
+                                    " stored=%d B (%.2f%% of %d B); .keel grew %d B (%.2f%%)",
+                                    r.bytesStored(),
+                                    100.0 * r.bytesStored() / data,
+                                    data,
+                                    after - before,
+                                    100.0 * (after - before) / data));
             t = System.nanoTime();
             DatasetDiff diff = d.diff("fashion-mnist:v1", "fashion-mnist:v2");
             report("diff v1 v2", t, diff.stat());
@@ -84,7 +92,10 @@ public final class DataBench {
             report("checkout --copy again (all present)", t, c.summary());
             t = System.nanoTime();
             var v = d.verify(null);
-            report("verify all", t, v.objectsChecked() + " objects, " + v.damaged().size() + " damaged");
+            report(
+                    "verify all",
+                    t,
+                    v.objectsChecked() + " objects, " + v.damaged().size() + " damaged");
             t = System.nanoTime();
             var g = d.gc(true, Set.of());
             report("gc --dry-run", t, g.summary());
@@ -145,13 +156,15 @@ public final class DataBench {
     private static long dirBytes(Path p) throws IOException {
         List<Long> sizes = new ArrayList<>();
         try (Stream<Path> s = Files.walk(p)) {
-            s.filter(Files::isRegularFile).filter(f -> !f.toString().contains("/cache/")).forEach(f -> {
-                try {
-                    sizes.add(Files.size(f));
-                } catch (IOException e) {
-                    // vanished while walking (SQLite temporaries)
-                }
-            });
+            s.filter(Files::isRegularFile)
+                    .filter(f -> !f.toString().contains("/cache/"))
+                    .forEach(f -> {
+                        try {
+                            sizes.add(Files.size(f));
+                        } catch (IOException e) {
+                            // vanished while walking (SQLite temporaries)
+                        }
+                    });
         }
         return sizes.stream().mapToLong(Long::longValue).sum();
     }

@@ -18,7 +18,9 @@ public final class DataOp {
             String out = switch (a[1]) {
                 case "add" -> d.add(a[2], Path.of(a[3]), AddOptions.defaults()).summary();
                 case "diff" -> d.diff(a[2], a[3]).stat();
-                case "checkout" -> d.checkout(a[2], Path.of(a[3]), a.length > 4 ? LinkMode.parse(a[4]) : LinkMode.COPY).summary();
+                case "checkout" ->
+                    d.checkout(a[2], Path.of(a[3]), a.length > 4 ? LinkMode.parse(a[4]) : LinkMode.COPY)
+                            .summary();
                 case "verify" -> d.verify(null).damaged().size() + " damaged";
                 default -> throw new IllegalArgumentException(a[1]);
             };

@@ -1,8 +1,8 @@
 package dev.keel.data.bench;
 
-import java.awt.image.DataBufferByte;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,7 +56,7 @@ public final class FashionMnistExport {
     /** The payload of an IDX file after its header (magic, dimensions). */
     private static byte[] read(Path gz, int magic) throws IOException {
         try (InputStream raw = Files.newInputStream(gz);
-             DataInputStream in = new DataInputStream(new GZIPInputStream(raw, 1 << 16))) {
+                DataInputStream in = new DataInputStream(new GZIPInputStream(raw, 1 << 16))) {
             if (in.readInt() != magic) {
                 throw new IOException(gz + " is not an IDX file with magic " + magic);
             }

@@ -29,7 +29,7 @@ class ChunkPipelineTest {
         new Random(9).nextBytes(random);
         // Zeros never match the cut mask, so every chunk is MAX long and some end exactly at a slab's edge.
         byte[] zeros = new byte[2 * LargeFile.SLAB + 5];
-        for (byte[] content : new byte[][]{random, zeros}) {
+        for (byte[] content : new byte[][] {random, zeros}) {
             Path file = tmp.resolve("f" + content.length);
             Files.write(file, content);
             List<Entry.Chunk> seen = new ArrayList<>();
@@ -51,23 +51,29 @@ class ChunkPipelineTest {
         Path file = tmp.resolve("big");
         Files.write(file, content);
         AtomicInteger calls = new AtomicInteger();
-        IOException e = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThrows(IOException.class,
-                () -> LargeFile.read(file, (hex, bytes, off, len) -> {
-                    if (calls.incrementAndGet() == 10) {
-                        throw new IOException("No space left on device");
-                    }
-                })));
+        IOException e = assertTimeoutPreemptively(
+                Duration.ofSeconds(60),
+                () -> assertThrows(
+                        IOException.class,
+                        () -> LargeFile.read(file, (hex, bytes, off, len) -> {
+                            if (calls.incrementAndGet() == 10) {
+                                throw new IOException("No space left on device");
+                            }
+                        })));
         assertEquals("No space left on device", e.getMessage());
         assertEquals(10, calls.get(), "no chunk is handed on after the failure");
         // The pipeline is reusable afterwards: its buffers and thread were all given back.
-        assertEquals(oneBuffer(content), LargeFile.read(file, (hex, bytes, off, len) -> { }).chunks());
+        assertEquals(
+                oneBuffer(content),
+                LargeFile.read(file, (hex, bytes, off, len) -> {}).chunks());
     }
 
     private static List<Entry.Chunk> oneBuffer(byte[] all) {
         List<Entry.Chunk> chunks = new ArrayList<>();
         for (int pos = 0; pos < all.length; ) {
             int len = Chunker.cut(all, pos, all.length - pos);
-            chunks.add(new Entry.Chunk(Hashes.of(Arrays.copyOfRange(all, pos, pos + len)).substring(Hashes.PREFIX.length()), len));
+            chunks.add(new Entry.Chunk(
+                    Hashes.of(Arrays.copyOfRange(all, pos, pos + len)).substring(Hashes.PREFIX.length()), len));
             pos += len;
         }
         return chunks;

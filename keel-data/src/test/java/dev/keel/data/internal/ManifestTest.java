@@ -19,13 +19,17 @@ class ManifestTest {
     void canonicalFormIsSortedByCodePointAndItsHashIgnoresInputOrder() {
         Entry e1 = Entry.file("b.txt", false, 1, H1, null);
         Entry e2 = Entry.file("a/\uD83D\uDE00.txt", true, 2, H2, null); // beyond U+FFFF
-        Entry e3 = Entry.file("a/\uFF21.txt", false, 3, H1, null);      // U+FF21 sorts before U+1F600
+        Entry e3 = Entry.file("a/\uFF21.txt", false, 3, H1, null); // U+FF21 sorts before U+1F600
         Manifest m = Manifest.of(List.of(e1, e2, e3));
         Manifest n = Manifest.of(List.of(e3, e1, e2));
         assertEquals(m.hash(), n.hash());
-        assertEquals(List.of("a/\uFF21.txt", "a/\uD83D\uDE00.txt", "b.txt"), m.entries().stream().map(Entry::path).toList());
-        assertEquals("keel-manifest 1\nf 644 3 " + H1 + " a/\uFF21.txt\nf 755 2 " + H2 + " a/\uD83D\uDE00.txt\nf 644 1 "
-                + H1 + " b.txt\n", new String(m.canonical(), StandardCharsets.UTF_8));
+        assertEquals(
+                List.of("a/\uFF21.txt", "a/\uD83D\uDE00.txt", "b.txt"),
+                m.entries().stream().map(Entry::path).toList());
+        assertEquals(
+                "keel-manifest 1\nf 644 3 " + H1 + " a/\uFF21.txt\nf 755 2 " + H2 + " a/\uD83D\uDE00.txt\nf 644 1 " + H1
+                        + " b.txt\n",
+                new String(m.canonical(), StandardCharsets.UTF_8));
     }
 
     @Test
@@ -34,7 +38,8 @@ class ManifestTest {
         for (int i = 0; i < 2000; i++) {
             entries.add(Entry.file("dir/" + i + ".png", false, i, hex(i), null));
         }
-        entries.add(Entry.file("big.bin", false, 600_000, H1, List.of(new Entry.Chunk(H1, 300_000), new Entry.Chunk(H2, 300_000))));
+        entries.add(Entry.file(
+                "big.bin", false, 600_000, H1, List.of(new Entry.Chunk(H1, 300_000), new Entry.Chunk(H2, 300_000))));
         entries.add(new Entry("empty", Entry.Type.DIR, 0755, 0, "", null));
         Manifest base = Manifest.of(entries);
         List<Entry> changed = new ArrayList<>(entries);
@@ -48,8 +53,14 @@ class ManifestTest {
         byte[] delta = next.encodeDelta(base);
         assertTrue(delta.length * 20 < next.encodeWhole().length, "a delta of 3 changes is small: " + delta.length);
         assertEquals(next.hash(), Manifest.decode(delta, base).hash());
-        assertEquals(2, Manifest.decode(base.encodeWhole(), null).entries().stream().filter(e -> e.path().equals("big.bin"))
-                .findFirst().orElseThrow().chunks().size());
+        assertEquals(
+                2,
+                Manifest.decode(base.encodeWhole(), null).entries().stream()
+                        .filter(e -> e.path().equals("big.bin"))
+                        .findFirst()
+                        .orElseThrow()
+                        .chunks()
+                        .size());
     }
 
     @Test

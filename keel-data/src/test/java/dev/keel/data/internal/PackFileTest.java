@@ -20,7 +20,7 @@ class PackFileTest {
 
     @Test
     void directAndPageCacheFilesHoldExactlyTheBytesWritten() throws Exception {
-        for (boolean direct : new boolean[]{true, false}) {
+        for (boolean direct : new boolean[] {true, false}) {
             Path file = Files.createFile(tmp.resolve("pack-" + direct));
             byte[][] parts = {random(1 << 20, 1), random(1 << 20, 2), random(12_345, 3)};
             ByteArrayOutputStream expected = new ByteArrayOutputStream();

@@ -32,8 +32,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StatCacheTest {
     /** Old enough to be past the racy window of any scan. */
     private static final FileTime OLD = FileTime.fromMillis(System.currentTimeMillis() - 120_000);
+
     @TempDir
     Path tmp;
+
     Path src;
     Path cache;
     String hash;
@@ -185,7 +187,9 @@ class StatCacheTest {
             assertFalse(again.created());
             // The touched file, plus the link and the empty folder, which the per-file path always recomputes.
             assertEquals(3, again.filesHashed(), "only the touched file is read");
-            assertEquals(v1.version().hash(), StatCache.load(dataCache, src).unchangedManifest(Scanner.scan(src)),
+            assertEquals(
+                    v1.version().hash(),
+                    StatCache.load(dataCache, src).unchangedManifest(Scanner.scan(src)),
                     "the snapshot now describes the touched folder");
             assertEquals(0, data.add("ds", src, null).filesHashed());
 

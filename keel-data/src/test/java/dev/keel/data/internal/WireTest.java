@@ -22,10 +22,11 @@ class WireTest {
 
     @Test
     void packHeadersRoundTripAndLeaveTheStreamAtTheBytes() throws IOException {
-        List<Wire.Item> items = List.of(new Wire.Item("sha256:" + HEX, 3), new Wire.Item("sha256:" + "cd".repeat(32), 0));
+        List<Wire.Item> items =
+                List.of(new Wire.Item("sha256:" + HEX, 3), new Wire.Item("sha256:" + "cd".repeat(32), 0));
         byte[] header = Wire.packHeader(items);
-        ByteArrayInputStream body = new ByteArrayInputStream((new String(header, StandardCharsets.US_ASCII) + "xyz")
-                .getBytes(StandardCharsets.US_ASCII));
+        ByteArrayInputStream body = new ByteArrayInputStream(
+                (new String(header, StandardCharsets.US_ASCII) + "xyz").getBytes(StandardCharsets.US_ASCII));
         assertEquals(items, Wire.readPackHeader(body));
         assertEquals("xyz", new String(body.readAllBytes(), StandardCharsets.US_ASCII));
     }
@@ -56,6 +57,7 @@ class WireTest {
     }
 
     private static String message(String header) {
-        return assertThrows(KeelException.class, () -> Wire.readPackHeader(in(header))).getMessage();
+        return assertThrows(KeelException.class, () -> Wire.readPackHeader(in(header)))
+                .getMessage();
     }
 }

@@ -10,8 +10,7 @@ import java.util.Set;
 
 /** Reading the small JSON bodies of the user, team and session routes; errors name the field. */
 final class AuthFields {
-    private AuthFields() {
-    }
+    private AuthFields() {}
 
     /** The body as an object whose fields are all in {@code known}. */
     static JsonNode object(JsonNode body, Set<String> known) {
@@ -21,7 +20,8 @@ final class AuthFields {
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!known.contains(f)) {
-                throw KeelException.invalid("unknown field '" + f + "': expected " + String.join(", ", known.stream().sorted().toList()));
+                throw KeelException.invalid("unknown field '" + f + "': expected "
+                        + String.join(", ", known.stream().sorted().toList()));
             }
         }
         return body;

@@ -23,8 +23,7 @@ import java.util.Set;
 final class BlobScope {
     static final int HOLDERS_ASKED = 64;
 
-    private BlobScope() {
-    }
+    private BlobScope() {}
 
     /** Of {@code hashes}, those {@code who} may name in a run of {@code project}. */
     static Set<String> usable(ServerContext ctx, Principal who, String project, Collection<String> hashes) {
@@ -59,7 +58,8 @@ final class BlobScope {
         }
         if (!missing.isEmpty()) {
             throw KeelException.invalid("the batch lists " + missing.size() + " file(s) whose content this server does"
-                    + " not hold for run " + runId + ": " + String.join(", ", missing.subList(0, Math.min(5, missing.size())))
+                    + " not hold for run " + runId + ": "
+                    + String.join(", ", missing.subList(0, Math.min(5, missing.size())))
                     + (missing.size() > 5 ? ", …" : "") + "; upload each first with PUT /api/v1/runs/" + runId
                     + "/blobs/{hash} (the SDK and 'keel sync' do), then send the batch again");
         }
@@ -76,7 +76,9 @@ final class BlobScope {
         List<String> holders = ctx.store().blobHolders(hash);
         for (String holder : holders.subList(0, Math.min(HOLDERS_ASKED, holders.size()))) {
             Resource r = Resource.project(holder);
-            if (!holder.equals(project) && ctx.authorizer().canRead(who, r) && ctx.authorizer().canWrite(who, r)) {
+            if (!holder.equals(project)
+                    && ctx.authorizer().canRead(who, r)
+                    && ctx.authorizer().canWrite(who, r)) {
                 return true;
             }
         }

@@ -41,37 +41,63 @@ public final class DatasetBlobsApi implements ApiModule {
     @Override
     public void register(Router router, ServerContext ctx) {
         String base = DatasetsApi.BASE + "/{name}/blobs";
-        router.post(base + "/missing", Access.datasetWrite("name"),
-                "Of {hashes: [sha256:…]}, those the dataset lacks: {missing: […]}", request -> {
+        router.post(
+                base + "/missing",
+                Access.datasetWrite("name"),
+                "Of {hashes: [sha256:…]}, those the dataset lacks: {missing: […]}",
+                request -> {
                     List<String> missing = service(ctx).missing(name(request), hashes(request));
-                    return Map.of("missing", missing, "wants_pack_hash", service(ctx).wantsPackHash());
+                    return Map.of(
+                            "missing", missing, "wants_pack_hash", service(ctx).wantsPackHash());
                 });
-        router.add(new Route("POST", base, Access.datasetWrite("name"), request -> {
-            String name = name(request);
-            ensureDataset(ctx, request, name);
-            try (InputStream in = request.bodyStream()) {
-                DatasetHost.Received r = service(ctx).receive(name, in, request.header("X-Keel-Pack-Hash").orElse(null));
-                return Map.of("pack", r.pack(), "objects", r.objects(), "bytes", r.bytes());
-            } catch (IOException e) {
-                throw new KeelException(KeelException.ErrorCode.BAD_REQUEST, "the upload could not be read ("
-                        + e.getMessage() + "); nothing was recorded, send it again");
-            }
-        }, true, "Upload objects: 'keel-pack 1', count, '<hex> <length>' lines, then the bytes (streamed, verified);"
-                + " optional header X-Keel-Pack-Hash: the body's sha256 address"));
-        router.post(base + "/fetch", Access.datasetRead("name"),
-                "Download {hashes: […]} as frames '<hex> <length>\\n<bytes>', closed by 'end\\n'", request -> {
+        router.add(new Route(
+                "POST",
+                base,
+                Access.datasetWrite("name"),
+                request -> {
+                    String name = name(request);
+                    ensureDataset(ctx, request, name);
+                    try (InputStream in = request.bodyStream()) {
+                        DatasetHost.Received r = service(ctx)
+                                .receive(
+                                        name,
+                                        in,
+                                        request.header("X-Keel-Pack-Hash").orElse(null));
+                        return Map.of("pack", r.pack(), "objects", r.objects(), "bytes", r.bytes());
+                    } catch (IOException e) {
+                        throw new KeelException(
+                                KeelException.ErrorCode.BAD_REQUEST,
+                                "the upload could not be read (" + e.getMessage()
+                                        + "); nothing was recorded, send it again");
+                    }
+                },
+                true,
+                "Upload objects: 'keel-pack 1', count, '<hex> <length>' lines, then the bytes (streamed, verified);"
+                        + " optional header X-Keel-Pack-Hash: the body's sha256 address"));
+        router.post(
+                base + "/fetch",
+                Access.datasetRead("name"),
+                "Download {hashes: […]} as frames '<hex> <length>\\n<bytes>', closed by 'end\\n'",
+                request -> {
                     // located (and refused) before the 200 is sent; a known length spares chunked encoding
                     List<ObjectLocation> objects = service(ctx).locateInScope(name(request), hashes(request));
-                    return Response.stream(200, "application/x-keel-frames", DatasetHost.sendLength(objects),
+                    return Response.stream(
+                            200,
+                            "application/x-keel-frames",
+                            DatasetHost.sendLength(objects),
                             out -> service(ctx).send(objects, out));
                 });
-        router.get(base + "/{hash}", Access.datasetRead("name"), "One object's bytes (HTTP Range supported)",
+        router.get(
+                base + "/{hash}",
+                Access.datasetRead("name"),
+                "One object's bytes (HTTP Range supported)",
                 request -> one(ctx, request));
     }
 
     private static Response one(ServerContext ctx, Request request) {
         String name = name(request);
-        ObjectLocation loc = service(ctx).locateInScope(name, List.of(request.param("hash"))).get(0);
+        ObjectLocation loc =
+                service(ctx).locateInScope(name, List.of(request.param("hash"))).get(0);
         byte[] data;
         try (InputStream in = ctx.blobs().openRange(loc.pack(), loc.offset(), loc.length())) {
             data = in.readAllBytes();
@@ -79,8 +105,9 @@ public final class DatasetBlobsApi implements ApiModule {
             throw new UncheckedIOException(e);
         }
         if (data.length != loc.length() || !Hashes.of(data).equals(loc.hash())) {
-            throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "object " + loc.hash()
-                    + " is damaged on the server; its admin should run 'keel data verify'");
+            throw new KeelException(
+                    KeelException.ErrorCode.CORRUPT_DATA,
+                    "object " + loc.hash() + " is damaged on the server; its admin should run 'keel data verify'");
         }
         String range = request.header("Range").orElse(null);
         if (range == null) {
@@ -101,19 +128,26 @@ public final class DatasetBlobsApi implements ApiModule {
             end = m.group(2).isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(m.group(2)));
         }
         if (start >= size || end < start) {
-            return Response.json(416, Map.of("error_code", "INVALID_PARAMETER_VALUE", "message",
-                    "range " + range + " is outside the object's " + size + " bytes")).header("Content-Range", "bytes */" + size);
+            return Response.json(
+                            416,
+                            Map.of(
+                                    "error_code",
+                                    "INVALID_PARAMETER_VALUE",
+                                    "message",
+                                    "range " + range + " is outside the object's " + size + " bytes"))
+                    .header("Content-Range", "bytes */" + size);
         }
         byte[] part = Arrays.copyOfRange(data, (int) start, (int) end + 1);
         return Response.bytes(206, "application/octet-stream", part)
-                .header("Content-Range", "bytes " + start + "-" + end + "/" + size).header("Accept-Ranges", "bytes");
+                .header("Content-Range", "bytes " + start + "-" + end + "/" + size)
+                .header("Accept-Ranges", "bytes");
     }
 
     /** The dataset exists before its first objects arrive, owned by the caller. */
     private static void ensureDataset(ServerContext ctx, Request request, String name) {
         if (DatasetsApi.store(ctx).dataset(name).isEmpty()) {
-            DatasetsApi.store(ctx).saveDataset(name, DatasetsApi.owner(request.principal()), null, null,
-                    System.currentTimeMillis());
+            DatasetsApi.store(ctx)
+                    .saveDataset(name, DatasetsApi.owner(request.principal()), null, null, System.currentTimeMillis());
             ctx.authorizer().created(request.principal(), Resource.dataset(name));
         }
     }

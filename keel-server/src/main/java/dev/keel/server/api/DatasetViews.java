@@ -13,8 +13,7 @@ import java.util.Map;
 
 /** The JSON shapes of the dataset routes (the dashboard builds against them). Times are epoch ms. */
 final class DatasetViews {
-    private DatasetViews() {
-    }
+    private DatasetViews() {}
 
     /** {@code {name, owner, description, visibility, created_at, versions, size_bytes, latest}}; latest is a version or null. */
     static Map<String, Object> dataset(Dataset d, List<DatasetVersion> versions) {

@@ -59,59 +59,94 @@ public final class DatasetsApi implements ApiModule {
             out.put("tags", store.tags(d.name()));
             return out;
         });
-        router.put(BASE + "/{name}", Access.datasetWrite("name"),
-                "Create a dataset (the caller owns it) or update its description, and its visibility (owner or admin only)", request ->
-                        save(ctx, request));
-        router.delete(BASE + "/{name}", Access.datasetWrite("name"),
-                "Delete a dataset with all its versions (bytes go at the next gc)", request -> {
+        router.put(
+                BASE + "/{name}",
+                Access.datasetWrite("name"),
+                "Create a dataset (the caller owns it) or update its description, and its visibility (owner or admin only)",
+                request -> save(ctx, request));
+        router.delete(
+                BASE + "/{name}",
+                Access.datasetWrite("name"),
+                "Delete a dataset with all its versions (bytes go at the next gc)",
+                request -> {
                     if (!store(ctx).deleteDataset(DatasetNames.checkName(request.param("name")))) {
                         throw KeelException.notFound("dataset " + request.param("name") + " does not exist");
                     }
                     return Response.noContent();
                 });
-        router.get(BASE + "/{name}/versions/{ref}", Access.datasetRead("name"), "One version",
+        router.get(
+                BASE + "/{name}/versions/{ref}",
+                Access.datasetRead("name"),
+                "One version",
                 request -> DatasetViews.version(resolve(ctx, request)));
-        router.post(BASE + "/{name}/versions", Access.datasetWrite("name"),
+        router.post(
+                BASE + "/{name}/versions",
+                Access.datasetWrite("name"),
                 "Commit a version: {manifest (base64 of the whole manifest), message, created_at}; the author is the caller;"
-                        + " its objects must be uploaded first", request -> commit(ctx, request));
-        router.delete(BASE + "/{name}/versions/{ref}", Access.datasetWrite("name"),
-                "Delete one version (bytes go at the next gc)", request -> {
+                        + " its objects must be uploaded first",
+                request -> commit(ctx, request));
+        router.delete(
+                BASE + "/{name}/versions/{ref}",
+                Access.datasetWrite("name"),
+                "Delete one version (bytes go at the next gc)",
+                request -> {
                     DatasetVersion v = resolve(ctx, request);
                     store(ctx).deleteVersion(v.dataset(), v.number());
                     return Response.noContent();
                 });
-        router.get(BASE + "/{name}/versions/{ref}/files", Access.datasetRead("name"),
-                "A version's files: prefix, limit, offset", request -> files(ctx, request));
-        router.get(BASE + "/{name}/versions/{ref}/manifest", Access.datasetRead("name"),
-                "A version's whole manifest (deflated canonical text), as 'keel data pull' reads it", request -> {
+        router.get(
+                BASE + "/{name}/versions/{ref}/files",
+                Access.datasetRead("name"),
+                "A version's files: prefix, limit, offset",
+                request -> files(ctx, request));
+        router.get(
+                BASE + "/{name}/versions/{ref}/manifest",
+                Access.datasetRead("name"),
+                "A version's whole manifest (deflated canonical text), as 'keel data pull' reads it",
+                request -> {
                     DatasetVersion v = resolve(ctx, request);
-                    return Response.bytes(200, "application/octet-stream", host(ctx).manifestBytes(v))
+                    return Response.bytes(
+                                    200, "application/octet-stream", host(ctx).manifestBytes(v))
                             .header("X-Keel-Version-Hash", v.hash());
                 });
-        router.get(BASE + "/{name}/versions/{ref}/runs", Access.datasetRead("name"),
-                "Runs that used the version (lineage), newest first", request -> {
+        router.get(
+                BASE + "/{name}/versions/{ref}/runs",
+                Access.datasetRead("name"),
+                "Runs that used the version (lineage), newest first",
+                request -> {
                     DatasetVersion v = resolve(ctx, request);
                     List<Object> runs = new ArrayList<>();
                     Set<String> seen = new HashSet<>();
                     for (RunInput in : store(ctx).usesOf(v.dataset(), v.number())) {
-                        Optional<RunInfo> run = seen.add(in.runId()) ? ctx.store().run(in.runId()) : Optional.empty();
-                        if (run.isPresent() && ctx.authorizer().canRead(request.principal(),
-                                Resource.project(run.get().project()))) {
+                        Optional<RunInfo> run =
+                                seen.add(in.runId()) ? ctx.store().run(in.runId()) : Optional.empty();
+                        if (run.isPresent()
+                                && ctx.authorizer()
+                                        .canRead(
+                                                request.principal(),
+                                                Resource.project(run.get().project()))) {
                             runs.add(Views.run(ctx.liveness().apply(run.get())));
                         }
                     }
                     return Map.of("runs", runs);
                 });
-        router.get(BASE + "/{name}/diff", Access.datasetRead("name"), "Paths added, removed and modified from REF to REF",
+        router.get(
+                BASE + "/{name}/diff",
+                Access.datasetRead("name"),
+                "Paths added, removed and modified from REF to REF",
                 request -> {
                     String name = request.param("name");
-                    String from = request.query("from").orElseThrow(() -> KeelException.invalid(
-                            "query parameter 'from' is required: a version such as v1"));
+                    String from = request.query("from")
+                            .orElseThrow(() ->
+                                    KeelException.invalid("query parameter 'from' is required: a version such as v1"));
                     String to = request.query("to").orElse("latest");
-                    return DatasetViews.diff(host(ctx).diff(host(ctx).resolve(ref(name, from)),
-                            host(ctx).resolve(ref(name, to))));
+                    return DatasetViews.diff(host(ctx)
+                            .diff(host(ctx).resolve(ref(name, from)), host(ctx).resolve(ref(name, to))));
                 });
-        router.put(BASE + "/{name}/tags/{tag}", Access.datasetWrite("name"), "Point a tag at a version: {ref}",
+        router.put(
+                BASE + "/{name}/tags/{tag}",
+                Access.datasetWrite("name"),
+                "Point a tag at a version: {ref}",
                 request -> {
                     String name = request.param("name");
                     String tag = DatasetNames.checkTag(request.param("tag"));
@@ -125,7 +160,8 @@ public final class DatasetsApi implements ApiModule {
                 });
         router.delete(BASE + "/{name}/tags/{tag}", Access.datasetWrite("name"), "Remove a tag", request -> {
             if (!store(ctx).untag(DatasetNames.checkName(request.param("name")), request.param("tag"))) {
-                throw KeelException.notFound("dataset " + request.param("name") + " has no tag " + request.param("tag"));
+                throw KeelException.notFound(
+                        "dataset " + request.param("name") + " has no tag " + request.param("tag"));
             }
             return Response.noContent();
         });
@@ -154,14 +190,21 @@ public final class DatasetsApi implements ApiModule {
         Optional<Dataset> existing = store.dataset(name);
         boolean created = existing.isEmpty();
         Principal who = request.principal();
-        if (existing.isPresent() && visibility != null && visibility != existing.get().visibility() && !who.admin()
+        if (existing.isPresent()
+                && visibility != null
+                && visibility != existing.get().visibility()
+                && !who.admin()
                 && !existing.get().owner().equals(who.user())) {
             // team members may write a team dataset, not decide who else sees it (as for projects)
-            throw new KeelException(KeelException.ErrorCode.PERMISSION_DENIED, "only the owner of dataset " + name
-                    + " (" + existing.get().owner() + ") or an admin may change who sees it; leave out 'visibility'"
-                    + " to change the description");
+            throw new KeelException(
+                    KeelException.ErrorCode.PERMISSION_DENIED,
+                    "only the owner of dataset " + name
+                            + " (" + existing.get().owner()
+                            + ") or an admin may change who sees it; leave out 'visibility'"
+                            + " to change the description");
         }
-        Dataset d = store.saveDataset(name, owner(request.principal()), description, visibility, System.currentTimeMillis());
+        Dataset d = store.saveDataset(
+                name, owner(request.principal()), description, visibility, System.currentTimeMillis());
         if (created) {
             ctx.authorizer().created(request.principal(), Resource.dataset(name));
         }
@@ -189,8 +232,8 @@ public final class DatasetsApi implements ApiModule {
         // The author on a server is the signed-in caller, whatever the client claims.
         String author = owner(request.principal());
         boolean newDataset = store(ctx).dataset(name).isEmpty();
-        DatasetStore.Committed c = DatasetBlobsApi.service(ctx).commit(name, owner(request.principal()), bytes,
-                text(body, "message"), author, createdAt);
+        DatasetStore.Committed c = DatasetBlobsApi.service(ctx)
+                .commit(name, owner(request.principal()), bytes, text(body, "message"), author, createdAt);
         if (newDataset) {
             ctx.authorizer().created(request.principal(), Resource.dataset(name));
         }
@@ -264,8 +307,8 @@ public final class DatasetsApi implements ApiModule {
 
     static DatasetStore store(ServerContext ctx) {
         if (ctx.datasets() == null) {
-            throw new KeelException(KeelException.ErrorCode.TEMPORARILY_UNAVAILABLE,
-                    "this server was started without a dataset store");
+            throw new KeelException(
+                    KeelException.ErrorCode.TEMPORARILY_UNAVAILABLE, "this server was started without a dataset store");
         }
         return ctx.datasets();
     }

@@ -29,24 +29,34 @@ public final class ProjectAccessApi implements ApiModule {
 
     @Override
     public void register(Router router, ServerContext context) {
-        router.get("/api/v1/projects/{project}/access", Access.projectRead("project"), "A project's owner and visibility",
-                request -> view(accounts.store().project(request.param("project"))
+        router.get(
+                "/api/v1/projects/{project}/access",
+                Access.projectRead("project"),
+                "A project's owner and visibility",
+                request -> view(accounts.store()
+                        .project(request.param("project"))
                         .orElse(new ProjectAccess(request.param("project"), "", Visibility.PRIVATE, 0))));
-        router.patch("/api/v1/projects/{project}", Access.projectWrite("project"),
+        router.patch(
+                "/api/v1/projects/{project}",
+                Access.projectWrite("project"),
                 "Change a project's visibility (private, team, public) and/or owner; its owner or an admin only",
                 request -> {
                     String project = request.param("project");
                     Principal who = request.principal();
                     ProjectAccess current = accounts.store().project(project).orElse(null);
                     if (!who.admin() && (current == null || !current.owner().equals(who.user()))) {
-                        throw new KeelException(ErrorCode.PERMISSION_DENIED, "only the owner of project " + project
-                                + " (" + (current == null ? "none" : current.owner()) + ") or an admin may change who sees it");
+                        throw new KeelException(
+                                ErrorCode.PERMISSION_DENIED,
+                                "only the owner of project " + project + " ("
+                                        + (current == null ? "none" : current.owner())
+                                        + ") or an admin may change who sees it");
                     }
                     JsonNode body = AuthFields.object(request.json(), Set.of("visibility", "owner"));
                     String vis = AuthFields.text(body, "visibility", false);
                     String owner = AuthFields.text(body, "owner", false);
                     if (vis == null && owner == null) {
-                        throw KeelException.invalid("send field 'visibility' (private, team or public) and/or field 'owner'");
+                        throw KeelException.invalid(
+                                "send field 'visibility' (private, team or public) and/or field 'owner'");
                     }
                     Visibility visibility = null;
                     if (vis != null) {

@@ -18,8 +18,7 @@ public final class RunIdentity {
     /** The provenance key of what the client claimed: {@code {"user": …, "host": …}}. */
     public static final String CLAIMED = "client";
 
-    private RunIdentity() {
-    }
+    private RunIdentity() {}
 
     /** True when callers sign in (a team server), so the server, not the client, names the run's user. */
     public static boolean serverDecides(ServerContext ctx) {
@@ -38,8 +37,23 @@ public final class RunIdentity {
         label.put("user", claimed.user());
         label.put("host", claimed.host());
         provenance.put(CLAIMED, label);
-        return new RunInfo(claimed.id(), claimed.project(), claimed.name(), claimed.group(), who.user(), claimed.tags(),
-                claimed.notes(), claimed.state(), claimed.createdAt(), claimed.heartbeatAt(), claimed.endedAt(),
-                claimed.runtimeMs(), claimed.sweep(), claimed.host(), claimed.pid(), claimed.config(), claimed.summary());
+        return new RunInfo(
+                claimed.id(),
+                claimed.project(),
+                claimed.name(),
+                claimed.group(),
+                who.user(),
+                claimed.tags(),
+                claimed.notes(),
+                claimed.state(),
+                claimed.createdAt(),
+                claimed.heartbeatAt(),
+                claimed.endedAt(),
+                claimed.runtimeMs(),
+                claimed.sweep(),
+                claimed.host(),
+                claimed.pid(),
+                claimed.config(),
+                claimed.summary());
     }
 }

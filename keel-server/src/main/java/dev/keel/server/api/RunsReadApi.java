@@ -10,8 +10,8 @@ import dev.keel.server.ServerContext;
 import dev.keel.server.auth.Access;
 import dev.keel.server.auth.Authorizer.Resource;
 import dev.keel.server.http.Request;
-import dev.keel.server.http.RunSearchParams;
 import dev.keel.server.http.Router;
+import dev.keel.server.http.RunSearchParams;
 import dev.keel.server.ui.Downsampler;
 
 import java.util.ArrayList;
@@ -40,34 +40,63 @@ public final class RunsReadApi implements ApiModule {
         });
         router.get("/api/v1/projects/{project}", Access.projectRead("project"), "One project", request -> {
             String name = request.param("project");
-            return store.projects().stream().filter(p -> p.name().equals(name)).findFirst().map(Views::project)
+            return store.projects().stream()
+                    .filter(p -> p.name().equals(name))
+                    .findFirst()
+                    .map(Views::project)
                     .orElseThrow(() -> KeelException.notFound("project " + name + " does not exist"));
         });
-        router.get("/api/v1/projects/{project}/runs", Access.projectRead("project"),
+        router.get(
+                "/api/v1/projects/{project}/runs",
+                Access.projectRead("project"),
                 "Search a project's runs: filter (CLI filter language), sort ([-]field), limit, offset",
                 request -> search(ctx, request, request.param("project")));
-        router.get("/api/v1/runs/{id}", Access.runRead("id"), "One run", request ->
-                Views.run(ctx.liveness().apply(run(store, request.param("id")))));
-        router.get("/api/v1/runs/{id}/provenance", Access.runRead("id"),
+        router.get(
+                "/api/v1/runs/{id}",
+                Access.runRead("id"),
+                "One run",
+                request -> Views.run(ctx.liveness().apply(run(store, request.param("id")))));
+        router.get(
+                "/api/v1/runs/{id}/provenance",
+                Access.runRead("id"),
                 "What the run recorded at start: git, command, JVM, machine, dependencies",
                 request -> store.provenance(request.param("id")));
-        router.get("/api/v1/runs/{id}/metrics", Access.runRead("id"), "The metric keys a run logged",
+        router.get(
+                "/api/v1/runs/{id}/metrics",
+                Access.runRead("id"),
+                "The metric keys a run logged",
                 request -> Map.of("keys", store.metricKeys(request.param("id"))));
-        router.get("/api/v1/runs/{id}/metrics/{key*}", Access.runRead("id"),
+        router.get(
+                "/api/v1/runs/{id}/metrics/{key*}",
+                Access.runRead("id"),
                 "One metric's history; with points=N, at most N points keeping each bucket's extremes",
                 request -> {
                     var series = store.history(request.param("id"), request.param("key"));
                     int points = request.queryInt("points", 0, 0, 1_000_000);
                     return Views.series(points == 0 ? series : Downsampler.downsample(series, Math.max(4, points)));
                 });
-        router.get("/api/v1/runs/{id}/console", Access.runRead("id"), "Console lines from seq 'from', at most 'limit'",
+        router.get(
+                "/api/v1/runs/{id}/console",
+                Access.runRead("id"),
+                "Console lines from seq 'from', at most 'limit'",
                 request -> {
                     long from = request.queryInt("from", 0, 0, Integer.MAX_VALUE);
                     int limit = request.queryInt("limit", 1000, 1, 100_000);
-                    return Map.of("lines", store.console(request.param("id"), from, limit).stream().map(Views::console).toList());
+                    return Map.of(
+                            "lines",
+                            store.console(request.param("id"), from, limit).stream()
+                                    .map(Views::console)
+                                    .toList());
                 });
-        router.get("/api/v1/runs/{id}/files", Access.runRead("id"), "Files kept with the run",
-                request -> Map.of("files", store.files(request.param("id")).stream().map(Views::file).toList()));
+        router.get(
+                "/api/v1/runs/{id}/files",
+                Access.runRead("id"),
+                "Files kept with the run",
+                request -> Map.of(
+                        "files",
+                        store.files(request.param("id")).stream()
+                                .map(Views::file)
+                                .toList()));
     }
 
     static RunInfo run(Store store, String id) {

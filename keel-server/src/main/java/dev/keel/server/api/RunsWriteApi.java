@@ -3,16 +3,16 @@ package dev.keel.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.core.KeelException;
 import dev.keel.core.KeelException.ErrorCode;
-import dev.keel.core.RunFile;
 import dev.keel.core.ProjectInfo;
+import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
+import dev.keel.core.blob.BlobStore;
+import dev.keel.core.blob.CorruptBlobException;
+import dev.keel.core.blob.Hashes;
+import dev.keel.core.blob.VerifyingInputStream;
 import dev.keel.core.filter.Expr;
 import dev.keel.core.filter.Field;
 import dev.keel.core.store.RunQuery;
-import dev.keel.core.blob.BlobStore;
-import dev.keel.core.blob.CorruptBlobException;
-import dev.keel.core.blob.VerifyingInputStream;
-import dev.keel.core.blob.Hashes;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.WriteBatch;
 import dev.keel.core.store.wire.BatchBinary;
@@ -22,10 +22,10 @@ import dev.keel.server.ServerContext;
 import dev.keel.server.auth.Access;
 import dev.keel.server.auth.Authorizer.Resource;
 import dev.keel.server.http.Request;
-import dev.keel.server.http.RunSearchParams;
 import dev.keel.server.http.Response;
 import dev.keel.server.http.Route;
 import dev.keel.server.http.Router;
+import dev.keel.server.http.RunSearchParams;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,40 +46,61 @@ public final class RunsWriteApi implements ApiModule {
     @Override
     public void register(Router router, ServerContext ctx) {
         Store store = ctx.store();
-        router.add(new Route("POST", "/api/v1/projects/{project}/runs", Access.projectWrite("project"),
-                request -> create(ctx, request), false,
-                "Create a run: the run's JSON (as GET /api/v1/runs/{id} answers it) plus 'provenance'; 409 when the id exists;"
-                        + " on a team server the run's user is the caller (the claimed user and host go to provenance 'client')"));
-        router.post("/api/v1/runs/{id}/batches", Access.runWrite("id"),
+        router.add(
+                new Route(
+                        "POST",
+                        "/api/v1/projects/{project}/runs",
+                        Access.projectWrite("project"),
+                        request -> create(ctx, request),
+                        false,
+                        "Create a run: the run's JSON (as GET /api/v1/runs/{id} answers it) plus 'provenance'; 409 when the id exists;"
+                                + " on a team server the run's user is the caller (the claimed user and host go to provenance 'client')"));
+        router.post(
+                "/api/v1/runs/{id}/batches",
+                Access.runWrite("id"),
                 "Apply one write batch (metrics, summary, config, console, files, state…) with its log_offset, as JSON or "
                         + "as " + BatchBinary.MEDIA_TYPE + " (see BatchBinary); "
                         + "a batch at or below the stored offset is skipped; answers the stored offset",
                 request -> {
                     String id = request.param("id");
                     // the SDK sends the compact binary body; JSON stays for everyone else
-                    WriteBatch batch = BatchBinary.isMediaType(request.header("Content-Type").orElse(null))
-                            ? BatchBinary.decode(request.body()) : BatchJson.decode(request.body());
+                    WriteBatch batch = BatchBinary.isMediaType(
+                                    request.header("Content-Type").orElse(null))
+                            ? BatchBinary.decode(request.body())
+                            : BatchJson.decode(request.body());
                     if (!batch.files.isEmpty()) {
                         BlobScope.checkFiles(ctx, request.principal(), id, project(ctx, id), batch.files);
                     }
                     store.apply(id, batch);
                     return offset(store.logOffset(id));
                 });
-        router.get("/api/v1/runs", Access.authenticated(),
+        router.get(
+                "/api/v1/runs",
+                Access.authenticated(),
                 "Search runs of every project the caller may read (or of one: project): filter, sort ([-]field), limit, offset",
                 request -> searchAll(ctx, request));
-        router.get("/api/v1/runs/{id}/log-offset", Access.runRead("id"),
+        router.get(
+                "/api/v1/runs/{id}/log-offset",
+                Access.runRead("id"),
                 "The event-log offset the server has applied for the run (where an upload resumes)",
                 request -> offset(store.logOffset(request.param("id"))));
-        router.get("/api/v1/projects/{project}/next-ordinal", Access.projectRead("project"),
+        router.get(
+                "/api/v1/projects/{project}/next-ordinal",
+                Access.projectRead("project"),
                 "1 + the runs the project ever had (names the next run)",
                 request -> Map.of("ordinal", store.nextRunOrdinal(request.param("project"))));
-        router.delete("/api/v1/runs/{id}", Access.runWrite("id"), "Delete a run (its blobs stay until a blob gc)",
+        router.delete(
+                "/api/v1/runs/{id}",
+                Access.runWrite("id"),
+                "Delete a run (its blobs stay until a blob gc)",
                 request -> {
                     store.deleteRun(request.param("id"));
                     return null;
                 });
-        router.add(new Route("HEAD", "/api/v1/runs/{id}/blobs/{hash}", Access.runWrite("id"),
+        router.add(new Route(
+                "HEAD",
+                "/api/v1/runs/{id}/blobs/{hash}",
+                Access.runWrite("id"),
                 request -> {
                     String hash = hash(request);
                     // content held only where the caller may not write answers exactly as absent content
@@ -88,13 +109,22 @@ public final class RunsWriteApi implements ApiModule {
                         throw KeelException.notFound("the server does not have this content for this run yet: PUT it");
                     }
                     return Map.of("present", true);
-                }, false,
+                },
+                false,
                 "200 when the run's project (or another the caller may write) holds the content, 404 when it should be"
                         + " uploaded"));
-        router.add(new Route("PUT", "/api/v1/runs/{id}/blobs/{hash}", Access.runWrite("id"),
-                request -> putBlob(ctx, request), true,
-                "Upload a run file's content (streamed; verified against the hash); afterwards the run's project holds it"));
-        router.get("/api/v1/runs/{id}/files/{name*}", Access.runRead("id"), "Download a run file's content (streamed)",
+        router.add(
+                new Route(
+                        "PUT",
+                        "/api/v1/runs/{id}/blobs/{hash}",
+                        Access.runWrite("id"),
+                        request -> putBlob(ctx, request),
+                        true,
+                        "Upload a run file's content (streamed; verified against the hash); afterwards the run's project holds it"));
+        router.get(
+                "/api/v1/runs/{id}/files/{name*}",
+                Access.runRead("id"),
+                "Download a run file's content (streamed)",
                 request -> download(ctx, request));
     }
 
@@ -103,10 +133,13 @@ public final class RunsWriteApi implements ApiModule {
         JsonNode body = request.json();
         Map<String, Object> provenance = new LinkedHashMap<>(RunJson.provenance(body));
         RunInfo run = RunIdentity.decide(ctx, request.principal(), RunJson.read(body, project), provenance);
-        boolean newProject = ctx.store().projects().stream().noneMatch(p -> p.name().equals(project));
+        boolean newProject =
+                ctx.store().projects().stream().noneMatch(p -> p.name().equals(project));
         if (ctx.store().run(run.id()).isPresent()) {
-            throw new KeelException(ErrorCode.RESOURCE_ALREADY_EXISTS, "run " + run.id()
-                    + " exists already: a retried create after a lost answer can go on with its batches");
+            throw new KeelException(
+                    ErrorCode.RESOURCE_ALREADY_EXISTS,
+                    "run " + run.id()
+                            + " exists already: a retried create after a lost answer can go on with its batches");
         }
         try {
             ctx.store().createRun(run, provenance);
@@ -128,7 +161,8 @@ public final class RunsWriteApi implements ApiModule {
         if (project.isPresent()) {
             // the same answer as GET /api/v1/projects/{project}/runs, unreadable projects included
             String name = project.get();
-            if (!request.principal().admin() && !ctx.authorizer().canRead(request.principal(), Resource.project(name))) {
+            if (!request.principal().admin()
+                    && !ctx.authorizer().canRead(request.principal(), Resource.project(name))) {
                 throw KeelException.notFound("project " + name + " does not exist (or you may not see it)");
             }
             return RunsReadApi.search(ctx, request, name);
@@ -205,7 +239,9 @@ public final class RunsWriteApi implements ApiModule {
     }
 
     private static String project(ServerContext ctx, String runId) {
-        return ctx.store().run(runId).map(RunInfo::project)
+        return ctx.store()
+                .run(runId)
+                .map(RunInfo::project)
                 .orElseThrow(() -> KeelException.notFound("run " + runId + " does not exist"));
     }
 
@@ -218,18 +254,21 @@ public final class RunsWriteApi implements ApiModule {
     private static Object download(ServerContext ctx, Request request) throws IOException {
         String id = request.param("id");
         String name = request.param("name");
-        RunFile file = ctx.store().files(id).stream().filter(f -> f.name().equals(name)).findFirst()
-                .orElseThrow(() -> KeelException.notFound("run " + id + " has no file '" + name
-                        + "'; GET /api/v1/runs/" + id + "/files lists them"));
+        RunFile file = ctx.store().files(id).stream()
+                .filter(f -> f.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> KeelException.notFound(
+                        "run " + id + " has no file '" + name + "'; GET /api/v1/runs/" + id + "/files lists them"));
         if (!ctx.blobs().has(file.hash())) {
             throw KeelException.notFound("the content of '" + name + "' (" + file.hash() + ") was never uploaded:"
                     + " run 'keel sync " + id + "' on the machine that logged the run");
         }
         long size = ctx.blobs().size(file.hash());
         return Response.stream(200, "application/octet-stream", size, out -> {
-            try (InputStream in = ctx.blobs().open(file.hash())) {
-                in.transferTo(out);
-            }
-        }).header("X-Keel-Hash", file.hash());
+                    try (InputStream in = ctx.blobs().open(file.hash())) {
+                        in.transferTo(out);
+                    }
+                })
+                .header("X-Keel-Hash", file.hash());
     }
 }

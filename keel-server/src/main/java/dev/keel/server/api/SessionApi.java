@@ -44,9 +44,15 @@ public final class SessionApi implements ApiModule {
 
     @Override
     public void register(Router router, ServerContext context) {
-        router.post(PATH, Access.anyone(), "Sign in with {user, api_key} or {user, password}: sets the session cookie",
+        router.post(
+                PATH,
+                Access.anyone(),
+                "Sign in with {user, api_key} or {user, password}: sets the session cookie",
                 this::signIn);
-        router.get(PATH, Access.anyone(), "The current session's user and CSRF token (401 when not signed in)",
+        router.get(
+                PATH,
+                Access.anyone(),
+                "The current session's user and CSRF token (401 when not signed in)",
                 this::current);
         router.delete(PATH, Access.anyone(), "Sign out: ends the session and clears its cookie", this::signOut);
     }
@@ -73,17 +79,22 @@ public final class SessionApi implements ApiModule {
         Accounts.Session session = accounts.startSession(user);
         long maxAge = Accounts.SESSION_TTL_MS / 1000;
         // behind a TLS-terminating proxy the browser must never send the cookie over plain HTTP
-        boolean https = request.header("X-Forwarded-Proto").map(p -> p.equalsIgnoreCase("https")).orElse(false);
+        boolean https = request.header("X-Forwarded-Proto")
+                .map(p -> p.equalsIgnoreCase("https"))
+                .orElse(false);
         return Response.json(200, view(user, session.csrfToken()))
-                .header("Set-Cookie", TeamAuthenticator.COOKIE + "=" + session.token()
-                        + "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" + maxAge + (https ? "; Secure" : ""));
+                .header(
+                        "Set-Cookie",
+                        TeamAuthenticator.COOKIE + "=" + session.token()
+                                + "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" + maxAge + (https ? "; Secure" : ""));
     }
 
     private Object current(Request request) {
         Principal who = request.principal();
         if (who.anonymous()) {
-            throw new KeelException(ErrorCode.UNAUTHENTICATED, "not signed in: POST /api/v1/session with"
-                    + " {user, api_key} or {user, password}");
+            throw new KeelException(
+                    ErrorCode.UNAUTHENTICATED,
+                    "not signed in: POST /api/v1/session with" + " {user, api_key} or {user, password}");
         }
         if (accounts == null) {
             return view(who.user(), "");
@@ -97,8 +108,8 @@ public final class SessionApi implements ApiModule {
         if (accounts != null) {
             cookieSession(request).ifPresent(s -> accounts.store().deleteSession(s.idHash()));
         }
-        return Response.noContent().header("Set-Cookie", TeamAuthenticator.COOKIE
-                + "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+        return Response.noContent()
+                .header("Set-Cookie", TeamAuthenticator.COOKIE + "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
     }
 
     private Optional<StoredSession> cookieSession(Request request) {

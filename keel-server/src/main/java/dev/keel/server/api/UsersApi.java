@@ -51,15 +51,23 @@ public final class UsersApi implements ApiModule {
             }
             return Map.of("users", users);
         });
-        router.post("/api/v1/users", Access.admin(),
+        router.post(
+                "/api/v1/users",
+                Access.admin(),
                 "Create a user {name, admin?, teams?, password?}; answers the first API key, shown only this once",
                 request -> {
                     JsonNode body = AuthFields.object(request.json(), Set.of("name", "admin", "teams", "password"));
-                    NewKey key = accounts.createUser(AuthFields.text(body, "name", true), AuthFields.bool(body, "admin"),
-                            AuthFields.texts(body, "teams"), AuthFields.text(body, "password", false));
+                    NewKey key = accounts.createUser(
+                            AuthFields.text(body, "name", true),
+                            AuthFields.bool(body, "admin"),
+                            AuthFields.texts(body, "teams"),
+                            AuthFields.text(body, "password", false));
                     return Response.json(201, newKey(key));
                 });
-        router.get("/api/v1/users/{user}/keys", Access.authenticated(), "A user's API keys (ids and dates, never the keys)",
+        router.get(
+                "/api/v1/users/{user}/keys",
+                Access.authenticated(),
+                "A user's API keys (ids and dates, never the keys)",
                 request -> {
                     String user = selfOrAdmin(request);
                     List<Object> keys = new ArrayList<>();
@@ -72,26 +80,38 @@ public final class UsersApi implements ApiModule {
                     }
                     return Map.of("keys", keys);
                 });
-        router.post("/api/v1/users/{user}/keys", Access.authenticated(),
-                "A new API key for the user, shown only this once", request ->
-                        Response.json(201, newKey(accounts.newKey(selfOrAdmin(request)))));
-        router.delete("/api/v1/users/{user}/keys/{key}", Access.authenticated(), "Revoke one of the user's API keys",
+        router.post(
+                "/api/v1/users/{user}/keys",
+                Access.authenticated(),
+                "A new API key for the user, shown only this once",
+                request -> Response.json(201, newKey(accounts.newKey(selfOrAdmin(request)))));
+        router.delete(
+                "/api/v1/users/{user}/keys/{key}",
+                Access.authenticated(),
+                "Revoke one of the user's API keys",
                 request -> {
                     String user = selfOrAdmin(request);
                     String id = request.param("key");
-                    StoredKey k = store.key(id).filter(x -> x.user().equals(user)).orElseThrow(() ->
-                            KeelException.notFound("user " + user + " has no key " + id));
+                    StoredKey k = store.key(id)
+                            .filter(x -> x.user().equals(user))
+                            .orElseThrow(() -> KeelException.notFound("user " + user + " has no key " + id));
                     accounts.revoke(k.id());
                     return null;
                 });
-        router.put("/api/v1/users/{user}/password", Access.authenticated(), "Set the user's password {password}",
+        router.put(
+                "/api/v1/users/{user}/password",
+                Access.authenticated(),
+                "Set the user's password {password}",
                 request -> {
                     String user = selfOrAdmin(request);
                     JsonNode body = AuthFields.object(request.json(), Set.of("password"));
                     accounts.setPassword(user, AuthFields.text(body, "password", true));
                     return null;
                 });
-        router.get("/api/v1/teams", Access.authenticated(), "Teams with their members (an admin sees every team)",
+        router.get(
+                "/api/v1/teams",
+                Access.authenticated(),
+                "Teams with their members (an admin sees every team)",
                 request -> {
                     Principal who = request.principal();
                     List<Object> teams = new ArrayList<>();
@@ -114,7 +134,8 @@ public final class UsersApi implements ApiModule {
         });
         router.delete("/api/v1/teams/{team}/members/{user}", Access.admin(), "Remove a user from a team", request -> {
             if (!accounts.removeMember(request.param("team"), request.param("user"))) {
-                throw KeelException.notFound(request.param("user") + " is not a member of team " + request.param("team"));
+                throw KeelException.notFound(
+                        request.param("user") + " is not a member of team " + request.param("team"));
             }
             return null;
         });
@@ -125,8 +146,9 @@ public final class UsersApi implements ApiModule {
         String user = request.param("user");
         Principal who = request.principal();
         if (!who.admin() && !user.equals(who.user())) {
-            throw new KeelException(ErrorCode.PERMISSION_DENIED, "you may only manage your own keys and password"
-                    + " (ask an admin for anyone else's)");
+            throw new KeelException(
+                    ErrorCode.PERMISSION_DENIED,
+                    "you may only manage your own keys and password" + " (ask an admin for anyone else's)");
         }
         accounts.requireUser(user);
         return user;

@@ -19,8 +19,7 @@ import java.util.Map;
  * field of {@link RunInfo}, so that a remote store can rebuild it exactly.
  */
 public final class Views {
-    private Views() {
-    }
+    private Views() {}
 
     /** A run as the wire codec writes it, so the remote store reads back exactly what it sent. */
     public static Map<String, Object> run(RunInfo run) {

@@ -7,39 +7,35 @@ package dev.keel.server.auth;
  */
 public sealed interface Access {
 
-    enum Need { READ, WRITE }
+    enum Need {
+        READ,
+        WRITE
+    }
 
     /** Anyone, including anonymous callers (health, the OpenAPI document, login). */
-    record Anyone() implements Access {
-    }
+    record Anyone() implements Access {}
 
     /** Any signed-in user; the handler filters what it returns (lists, searches). */
-    record Authenticated() implements Access {
-    }
+    record Authenticated() implements Access {}
 
     /** Admins only (users, teams, server settings). */
-    record Admin() implements Access {
-    }
+    record Admin() implements Access {}
 
     /** The project named by path parameter {@code param}. */
-    record Project(String param, Need need) implements Access {
-    }
+    record Project(String param, Need need) implements Access {}
 
     /** The project of the run whose id is path parameter {@code param}. */
-    record Run(String param, Need need) implements Access {
-    }
+    record Run(String param, Need need) implements Access {}
 
     /** The dataset named by path parameter {@code param}. */
-    record Dataset(String param, Need need) implements Access {
-    }
+    record Dataset(String param, Need need) implements Access {}
 
     /**
      * The handler checks access itself with the {@link Authorizer} (e.g. the object is named in
      * the body, as in MLflow's API). {@code why} says which object it checks, for the access
      * matrix and the OpenAPI document.
      */
-    record InHandler(String why) implements Access {
-    }
+    record InHandler(String why) implements Access {}
 
     static Access anyone() {
         return new Anyone();

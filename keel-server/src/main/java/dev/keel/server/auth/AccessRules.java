@@ -74,8 +74,10 @@ public final class AccessRules implements Router.AccessCheck {
             if (!authorizer.canRead(who, resource)) {
                 denyUnknown(who, resource.kind().name().toLowerCase() + " " + resource.name());
             }
-            throw new KeelException(ErrorCode.PERMISSION_DENIED, "you may not change " + resource.kind().name().toLowerCase()
-                    + " " + resource.name() + ": ask its owner for write access");
+            throw new KeelException(
+                    ErrorCode.PERMISSION_DENIED,
+                    "you may not change " + resource.kind().name().toLowerCase() + " " + resource.name()
+                            + ": ask its owner for write access");
         }
     }
 
@@ -93,7 +95,9 @@ public final class AccessRules implements Router.AccessCheck {
     }
 
     private static KeelException unauthenticated() {
-        return new KeelException(ErrorCode.UNAUTHENTICATED, "sign in: send 'Authorization: Bearer <API key>'"
-                + " (create a key with 'keel server users add NAME', or 'keel login')");
+        return new KeelException(
+                ErrorCode.UNAUTHENTICATED,
+                "sign in: send 'Authorization: Bearer <API key>'"
+                        + " (create a key with 'keel server users add NAME', or 'keel login')");
     }
 }

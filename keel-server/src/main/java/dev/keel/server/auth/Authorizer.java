@@ -26,7 +26,10 @@ public interface Authorizer {
 
     /** A project or a dataset, by name. */
     record Resource(Kind kind, String name) {
-        public enum Kind { PROJECT, DATASET }
+        public enum Kind {
+            PROJECT,
+            DATASET
+        }
 
         public static Resource project(String name) {
             return new Resource(Kind.PROJECT, name);

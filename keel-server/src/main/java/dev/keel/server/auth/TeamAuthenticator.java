@@ -44,7 +44,8 @@ public final class TeamAuthenticator implements Authenticator {
         if (authorization.isPresent()) {
             return fromAuthorization(authorization.get().strip());
         }
-        if (request.route() != null && SESSION_PATTERN.equals(request.route().pattern())
+        if (request.route() != null
+                && SESSION_PATTERN.equals(request.route().pattern())
                 && "POST".equals(request.method())) {
             return Principal.ANONYMOUS;
         }
@@ -57,10 +58,14 @@ public final class TeamAuthenticator implements Authenticator {
             // an ended or expired session: the caller is simply not signed in any more
             return Principal.ANONYMOUS;
         }
-        if (!"GET".equals(request.method()) && !"HEAD".equals(request.method())
-                && !Secrets.constantTimeEquals(session.get().csrfToken(), request.header(CSRF_HEADER).orElse(null))) {
-            throw new KeelException(ErrorCode.PERMISSION_DENIED, "missing or wrong " + CSRF_HEADER + " header: a request"
-                    + " signed in by the session cookie must send the csrf_token that POST or GET /api/v1/session returned");
+        if (!"GET".equals(request.method())
+                && !"HEAD".equals(request.method())
+                && !Secrets.constantTimeEquals(
+                        session.get().csrfToken(), request.header(CSRF_HEADER).orElse(null))) {
+            throw new KeelException(
+                    ErrorCode.PERMISSION_DENIED,
+                    "missing or wrong " + CSRF_HEADER + " header: a request"
+                            + " signed in by the session cookie must send the csrf_token that POST or GET /api/v1/session returned");
         }
         return accounts.store().user(session.get().user()).map(this::principal).orElse(Principal.ANONYMOUS);
     }
@@ -71,14 +76,19 @@ public final class TeamAuthenticator implements Authenticator {
         String value = space < 0 ? "" : header.substring(space + 1).strip();
         switch (scheme.toLowerCase(Locale.ROOT)) {
             case "bearer":
-                return accounts.verifyKey(value).map(this::principal).orElseThrow(() -> new KeelException(
-                        ErrorCode.UNAUTHENTICATED, "the API key is not valid (revoked, or mistyped): create a new one"
-                        + " with 'keel server users add' or POST /api/v1/users/{user}/keys, then 'keel login'"));
+                return accounts.verifyKey(value)
+                        .map(this::principal)
+                        .orElseThrow(
+                                () -> new KeelException(
+                                        ErrorCode.UNAUTHENTICATED,
+                                        "the API key is not valid (revoked, or mistyped): create a new one"
+                                                + " with 'keel server users add' or POST /api/v1/users/{user}/keys, then 'keel login'"));
             case "basic":
                 return basic(value);
             default:
-                throw new KeelException(ErrorCode.UNAUTHENTICATED, "unsupported Authorization scheme '" + scheme
-                        + "': send 'Authorization: Bearer <API key>'");
+                throw new KeelException(
+                        ErrorCode.UNAUTHENTICATED,
+                        "unsupported Authorization scheme '" + scheme + "': send 'Authorization: Bearer <API key>'");
         }
     }
 
@@ -95,8 +105,9 @@ public final class TeamAuthenticator implements Authenticator {
         Optional<User> found = secret.startsWith(Accounts.KEY_PREFIX)
                 ? accounts.verifyKey(secret).filter(u -> u.name().equals(user))
                 : accounts.verifyPassword(user, secret);
-        return found.map(this::principal).orElseThrow(() -> new KeelException(ErrorCode.UNAUTHENTICATED,
-                "wrong user name, API key or password"));
+        return found.map(this::principal)
+                .orElseThrow(
+                        () -> new KeelException(ErrorCode.UNAUTHENTICATED, "wrong user name, API key or password"));
     }
 
     private Principal principal(User user) {

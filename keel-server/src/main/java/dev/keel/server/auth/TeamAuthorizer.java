@@ -72,7 +72,8 @@ public final class TeamAuthorizer implements Authorizer {
                 return who.admin();
             }
             checkClaimable(resource.name());
-            ProjectAccess claimed = access.claimProject(resource.name(), who.user(), Visibility.PRIVATE, clock.getAsLong());
+            ProjectAccess claimed =
+                    access.claimProject(resource.name(), who.user(), Visibility.PRIVATE, clock.getAsLong());
             owned = Optional.of(new Owned(claimed.owner(), claimed.visibility()));
         }
         return who.admin() || allowed(who, owned.get(), true);
@@ -98,11 +99,11 @@ public final class TeamAuthorizer implements Authorizer {
 
     /** True when {@code who} is the owner of the resource (admins are not owners, but may do what owners do). */
     public boolean isOwner(Principal who, Resource resource) {
-        return !who.anonymous() && owned(resource).map(o -> o.owner().equals(who.user())).orElse(false);
+        return !who.anonymous()
+                && owned(resource).map(o -> o.owner().equals(who.user())).orElse(false);
     }
 
-    private record Owned(String owner, Visibility visibility) {
-    }
+    private record Owned(String owner, Visibility visibility) {}
 
     private Optional<Owned> owned(Resource resource) {
         if (resource.kind() == Resource.Kind.PROJECT) {

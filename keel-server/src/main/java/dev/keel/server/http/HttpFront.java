@@ -37,12 +37,18 @@ public final class HttpFront implements AutoCloseable {
         AtomicInteger n = new AtomicInteger();
         // Long-lived streams (server-sent events, big downloads) hold a thread each: grow past
         // the core size rather than queue requests behind them, up to a hard bound.
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, Math.max(threads, 512), 60, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), r -> {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(
+                threads,
+                Math.max(threads, 512),
+                60,
+                TimeUnit.SECONDS,
+                new SynchronousQueue<>(),
+                r -> {
                     Thread t = new Thread(r, "keel-http-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
-                }, new ThreadPoolExecutor.CallerRunsPolicy());
+                },
+                new ThreadPoolExecutor.CallerRunsPolicy());
         server.setExecutor(executor);
         server.createContext("/", router::dispatch);
         server.start();

@@ -15,6 +15,7 @@ package dev.keel.server.http;
 public final class HttpLimits {
     /** Request timeout when none is configured: long enough for a large upload on a slow link. */
     public static final int DEFAULT_REQUEST_TIMEOUT_S = 300;
+
     public static final int DEFAULT_MAX_HEADER_BYTES = 64 * 1024;
     public static final int DEFAULT_MAX_HEADERS = 100;
 
@@ -23,8 +24,7 @@ public final class HttpLimits {
     private static final String MAX_HEADERS = "sun.net.httpserver.maxReqHeaders";
     private static final String NO_DELAY = "sun.net.httpserver.nodelay";
 
-    private HttpLimits() {
-    }
+    private HttpLimits() {}
 
     /**
      * Sets the limits for servers started later in this process.

@@ -42,7 +42,8 @@ import java.util.regex.Pattern;
 public final class OriginGuard {
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
     private static final Pattern NAME = Pattern.compile("[a-z0-9_-]+(\\.[a-z0-9_-]+)*");
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    private static final Pattern IPV4 =
+            Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern IPV6 = Pattern.compile("\\[[0-9a-f:.]+]");
     private static final String FIX = "add it with --allowed-hosts";
     private static final String WHO_MAY_WRITE = "only this server's own pages and clients that are not browsers"
@@ -90,18 +91,23 @@ public final class OriginGuard {
 
     /** Refuses (403, {@code PERMISSION_DENIED}) a request that another web page may have made. */
     void check(Request request) {
-        InetSocketAddress bound = request.exchange().getHttpContext().getServer().getAddress();
+        InetSocketAddress bound =
+                request.exchange().getHttpContext().getServer().getAddress();
         List<String> hosts = request.headers("Host");
         for (String host : hosts) {
             if (hostName(host) == null) {
-                throw new KeelException(ErrorCode.BAD_REQUEST, "refused Host '" + shorten(host)
-                        + "': not a host name or address with an optional port");
+                throw new KeelException(
+                        ErrorCode.BAD_REQUEST,
+                        "refused Host '" + shorten(host) + "': not a host name or address with an optional port");
             }
             if (!hostAllowed(host, bound)) {
-                throw new KeelException(ErrorCode.PERMISSION_DENIED, "refused Host '" + shorten(host)
-                        + "': this server answers only to its own names (" + String.join(", ", accepted(bound))
-                        + " or an IP address), so that a web page reached through another name (DNS rebinding)"
-                        + " cannot read it. If you reach the server by this name, " + FIX + " " + hostName(host));
+                throw new KeelException(
+                        ErrorCode.PERMISSION_DENIED,
+                        "refused Host '" + shorten(host)
+                                + "': this server answers only to its own names (" + String.join(", ", accepted(bound))
+                                + " or an IP address), so that a web page reached through another name (DNS rebinding)"
+                                + " cannot read it. If you reach the server by this name, " + FIX + " "
+                                + hostName(host));
             }
         }
         if (SAFE_METHODS.contains(request.method())) {
@@ -109,15 +115,19 @@ public final class OriginGuard {
         }
         String site = request.header("Sec-Fetch-Site").orElse(null);
         if (site != null && !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none")) {
-            throw new KeelException(ErrorCode.PERMISSION_DENIED, "refused a " + request.method()
-                    + " that the browser marks Sec-Fetch-Site: " + shorten(site) + ": " + WHO_MAY_WRITE);
+            throw new KeelException(
+                    ErrorCode.PERMISSION_DENIED,
+                    "refused a " + request.method() + " that the browser marks Sec-Fetch-Site: " + shorten(site) + ": "
+                            + WHO_MAY_WRITE);
         }
         for (String origin : request.headers("Origin")) {
             if (!originAllowed(origin, hosts.isEmpty() ? null : hosts.get(0))) {
-                throw new KeelException(ErrorCode.PERMISSION_DENIED, "refused a " + request.method()
-                        + " from the web page at '" + shorten(origin) + "': " + WHO_MAY_WRITE
-                        + "; if that page is this server's own, reached through a proxy under another name, "
-                        + FIX);
+                throw new KeelException(
+                        ErrorCode.PERMISSION_DENIED,
+                        "refused a " + request.method()
+                                + " from the web page at '" + shorten(origin) + "': " + WHO_MAY_WRITE
+                                + "; if that page is this server's own, reached through a proxy under another name, "
+                                + FIX);
             }
         }
     }
@@ -127,8 +137,11 @@ public final class OriginGuard {
         if (name == null) {
             return false;
         }
-        if (name.equals("localhost") || IPV4.matcher(name).matches() || IPV6.matcher(name).matches()
-                || name.equals(boundName(bound)) || configured(name)) {
+        if (name.equals("localhost")
+                || IPV4.matcher(name).matches()
+                || IPV6.matcher(name).matches()
+                || name.equals(boundName(bound))
+                || configured(name)) {
             return true;
         }
         return names.isEmpty() && !bound.getAddress().isLoopbackAddress();
@@ -143,7 +156,8 @@ public final class OriginGuard {
             return false;
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getRawAuthority() == null
+        if (!(scheme.equals("http") || scheme.equals("https"))
+                || uri.getRawAuthority() == null
                 || (uri.getRawPath() != null && !uri.getRawPath().isEmpty())) {
             return false; // includes "null": sandboxed frames and file:// pages
         }
@@ -153,7 +167,9 @@ public final class OriginGuard {
         }
         int defaultPort = scheme.equals("https") ? 443 : 80;
         int originPort = uri.getPort() < 0 ? defaultPort : uri.getPort();
-        if (hostHeader != null && originName.equals(hostName(hostHeader)) && originPort == port(hostHeader, defaultPort)) {
+        if (hostHeader != null
+                && originName.equals(hostName(hostHeader))
+                && originPort == port(hostHeader, defaultPort)) {
             return true;
         }
         return configured(originName);

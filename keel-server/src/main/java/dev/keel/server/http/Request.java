@@ -27,8 +27,9 @@ import java.util.Optional;
  */
 public final class Request {
     /** Whole numbers of any size parse (as big integers); handlers that need a long say so. */
-    private static final ObjectReader BODY_READER = Json.MAPPER.reader()
-            .without(DeserializationFeature.USE_LONG_FOR_INTS);
+    private static final ObjectReader BODY_READER =
+            Json.MAPPER.reader().without(DeserializationFeature.USE_LONG_FOR_INTS);
+
     private final HttpExchange exchange;
     private final String id;
     private final long maxBodyBytes;
@@ -110,8 +111,8 @@ public final class Request {
             throw KeelException.invalid("query parameter '" + name + "' must be a whole number, got '" + v + "'");
         }
         if (n < min || n > max) {
-            throw KeelException.invalid("query parameter '" + name + "' must be between " + min + " and " + max
-                    + ", got " + n);
+            throw KeelException.invalid(
+                    "query parameter '" + name + "' must be between " + min + " and " + max + ", got " + n);
         }
         return (int) n;
     }
@@ -146,8 +147,9 @@ public final class Request {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new KeelException(ErrorCode.BAD_REQUEST, "the request body is not valid JSON: "
-                    + e.getOriginalMessage() + Json.where(e));
+            throw new KeelException(
+                    ErrorCode.BAD_REQUEST,
+                    "the request body is not valid JSON: " + e.getOriginalMessage() + Json.where(e));
         } catch (IOException e) {
             throw new KeelException(ErrorCode.BAD_REQUEST, "cannot read the request body: " + e.getMessage());
         }
@@ -200,8 +202,10 @@ public final class Request {
     }
 
     private KeelException tooLarge() {
-        return new KeelException(ErrorCode.REQUEST_LIMIT_EXCEEDED, "the request body is larger than this server's limit of "
-                + maxBodyBytes + " bytes: send smaller batches, or raise the server's max-body-bytes setting");
+        return new KeelException(
+                ErrorCode.REQUEST_LIMIT_EXCEEDED,
+                "the request body is larger than this server's limit of " + maxBodyBytes
+                        + " bytes: send smaller batches, or raise the server's max-body-bytes setting");
     }
 
     static Map<String, String> parseQuery(String raw) {

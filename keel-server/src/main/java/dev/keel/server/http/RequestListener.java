@@ -5,8 +5,7 @@ package dev.keel.server.http;
 public interface RequestListener {
 
     /** A request arrived; every {@code started} is followed by exactly one {@link #finished}. */
-    default void started(String requestId, String method) {
-    }
+    default void started(String requestId, String method) {}
 
     /**
      * @param route   the matched route's pattern, or {@code "unmatched"}

@@ -37,6 +37,7 @@ public final class Router {
     private final List<Route> routes = new CopyOnWriteArrayList<>();
     /** Each route's pattern split once, in the same order as {@link #routes}: matching runs per request. */
     private final List<List<String>> segments = new CopyOnWriteArrayList<>();
+
     private final List<RequestListener> listeners = new CopyOnWriteArrayList<>();
     private final Authenticator authenticator;
     private final AccessCheck accessCheck;
@@ -146,8 +147,10 @@ public final class Router {
             } catch (Exception | StackOverflowError e) {
                 System.err.println("keel server: request " + id + " failed: " + e);
                 e.printStackTrace();
-                result = error(ErrorCode.INTERNAL_ERROR, "internal error while serving request " + id
-                        + "; the server log has the details under this id");
+                result = error(
+                        ErrorCode.INTERNAL_ERROR,
+                        "internal error while serving request " + id
+                                + "; the server log has the details under this id");
             }
             status = send(exchange, result);
         } catch (IOException e) {
@@ -160,8 +163,14 @@ public final class Router {
             String user = request.principal().user();
             for (RequestListener l : listeners) {
                 try {
-                    l.finished(id, exchange.getRequestMethod(), routeName, exchange.getRequestURI().getRawPath(),
-                            status, user, nanos);
+                    l.finished(
+                            id,
+                            exchange.getRequestMethod(),
+                            routeName,
+                            exchange.getRequestURI().getRawPath(),
+                            status,
+                            user,
+                            nanos);
                 } catch (RuntimeException ignored) {
                     // A listener's failure must not affect serving.
                 }
@@ -176,8 +185,9 @@ public final class Router {
     private Response options(Request request) {
         Set<String> methods = allowed(split(request));
         if (methods.isEmpty()) {
-            throw new KeelException(ErrorCode.ENDPOINT_NOT_FOUND, "no endpoint at " + request.path()
-                    + "; see /api/v1/openapi.json for the API");
+            throw new KeelException(
+                    ErrorCode.ENDPOINT_NOT_FOUND,
+                    "no endpoint at " + request.path() + "; see /api/v1/openapi.json for the API");
         }
         return Response.noContent().header("Allow", String.join(", ", methods));
     }
@@ -246,8 +256,10 @@ public final class Router {
         }
         for (String part : decoded.split("[/\\\\]", -1)) {
             if (part.equals("..") || part.equals(".")) {
-                throw new KeelException(ErrorCode.INVALID_PARAMETER_VALUE, "the path contains a '" + part
-                        + "' segment: paths in this API are never relative; name the object itself");
+                throw new KeelException(
+                        ErrorCode.INVALID_PARAMETER_VALUE,
+                        "the path contains a '" + part
+                                + "' segment: paths in this API are never relative; name the object itself");
             }
         }
     }
@@ -269,8 +281,10 @@ public final class Router {
                 found = null;
             }
             // HEAD is GET without the body (load balancers' health checks use it).
-            if (literals == best && found == null && (route.method().equals(request.method())
-                    || ("HEAD".equals(request.method()) && "GET".equals(route.method())))) {
+            if (literals == best
+                    && found == null
+                    && (route.method().equals(request.method())
+                            || ("HEAD".equals(request.method()) && "GET".equals(route.method())))) {
                 found = route;
                 foundParams = params;
             }
@@ -280,11 +294,14 @@ public final class Router {
             return found;
         }
         if (best >= 0) {
-            throw new KeelException(ErrorCode.METHOD_NOT_ALLOWED, request.method() + " is not supported on "
-                    + request.path() + "; see /api/v1/openapi.json for the methods each path takes");
+            throw new KeelException(
+                    ErrorCode.METHOD_NOT_ALLOWED,
+                    request.method() + " is not supported on " + request.path()
+                            + "; see /api/v1/openapi.json for the methods each path takes");
         }
-        throw new KeelException(ErrorCode.ENDPOINT_NOT_FOUND, "no endpoint " + request.method() + " " + request.path()
-                + "; see /api/v1/openapi.json for the API");
+        throw new KeelException(
+                ErrorCode.ENDPOINT_NOT_FOUND,
+                "no endpoint " + request.method() + " " + request.path() + "; see /api/v1/openapi.json for the API");
     }
 
     static Map<String, String> match(List<String> pattern, List<String> path) {
@@ -331,13 +348,18 @@ public final class Router {
     }
 
     private static int send(HttpExchange exchange, Object result) throws IOException {
-        Response response = result instanceof Response r ? r
-                : result == null ? Response.noContent() : Response.json(200, result);
+        Response response =
+                result instanceof Response r ? r : result == null ? Response.noContent() : Response.json(200, result);
         response.headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
         if (response.contentType != null) {
-            exchange.getResponseHeaders().set("Content-Type", response.contentType
-                    + (response.contentType.startsWith("application/json") || response.contentType.startsWith("text/")
-                    ? "; charset=utf-8" : ""));
+            exchange.getResponseHeaders()
+                    .set(
+                            "Content-Type",
+                            response.contentType
+                                    + (response.contentType.startsWith("application/json")
+                                                    || response.contentType.startsWith("text/")
+                                            ? "; charset=utf-8"
+                                            : ""));
         }
         boolean head = "HEAD".equals(exchange.getRequestMethod());
         if (response.status == 204 || response.status == 304) {

@@ -14,8 +14,7 @@ import dev.keel.core.store.RunQuery;
  * (descending, the default) or {@code +} (ascending) before it.
  */
 public final class RunSearchParams {
-    private RunSearchParams() {
-    }
+    private RunSearchParams() {}
 
     /** The parsed {@code filter}, or null when it is absent or blank. */
     public static Expr filter(Request request) {

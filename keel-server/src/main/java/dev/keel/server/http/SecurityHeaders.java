@@ -9,14 +9,15 @@ import com.sun.net.httpserver.Headers;
  * with the user's credentials.
  */
 final class SecurityHeaders {
-    private SecurityHeaders() {
-    }
+    private SecurityHeaders() {}
 
     static void apply(Headers h) {
         h.set("X-Content-Type-Options", "nosniff");
         h.set("X-Frame-Options", "DENY");
         h.set("Referrer-Policy", "no-referrer");
-        h.set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+        h.set(
+                "Content-Security-Policy",
+                "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
         h.set("Cross-Origin-Opener-Policy", "same-origin");
         h.set("Cross-Origin-Resource-Policy", "same-origin");
         h.set("Cache-Control", "no-store");

@@ -41,9 +41,10 @@ public final class HeartbeatLiveness implements UnaryOperator<RunInfo> {
 
     /** Graces from the environment or system properties, else the defaults. */
     public static HeartbeatLiveness fromEnvironment() {
-        return new HeartbeatLiveness(seconds("KEEL_UNREACHABLE_AFTER_S", "keel.unreachable-after-s",
-                DEFAULT_UNREACHABLE_AFTER_MS), seconds("KEEL_CRASHED_AFTER_S", "keel.crashed-after-s",
-                DEFAULT_CRASHED_AFTER_MS), System::currentTimeMillis);
+        return new HeartbeatLiveness(
+                seconds("KEEL_UNREACHABLE_AFTER_S", "keel.unreachable-after-s", DEFAULT_UNREACHABLE_AFTER_MS),
+                seconds("KEEL_CRASHED_AFTER_S", "keel.crashed-after-s", DEFAULT_CRASHED_AFTER_MS),
+                System::currentTimeMillis);
     }
 
     /**

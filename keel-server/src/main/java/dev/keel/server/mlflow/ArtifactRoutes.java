@@ -41,12 +41,14 @@ final class ArtifactRoutes {
     }
 
     /** A path below the artifact root: the run and the file path within its artifacts. */
-    record Target(String runId, String path) {
-    }
+    record Target(String runId, String path) {}
 
     void register(Router router) {
-        router.put(BASE + "artifacts/{path*}", Access.inHandler("write access to the run in the path"),
-                "MLflow: upload an artifact (raw bytes, streamed)", wrap(request -> {
+        router.put(
+                BASE + "artifacts/{path*}",
+                Access.inHandler("write access to the run in the path"),
+                "MLflow: upload an artifact (raw bytes, streamed)",
+                wrap(request -> {
                     Target t = target(request.param("path"));
                     RunInfo run = run(request, t.runId(), Need.WRITE);
                     Runs.requireActive(run);
@@ -58,16 +60,23 @@ final class ArtifactRoutes {
                         hash = ctx.blobs().put(in);
                     }
                     WriteBatch b = new WriteBatch();
-                    b.addFile(new RunFile(t.path(), hash, ctx.blobs().size(hash), "artifact", System.currentTimeMillis()));
+                    b.addFile(new RunFile(
+                            t.path(), hash, ctx.blobs().size(hash), "artifact", System.currentTimeMillis()));
                     ctx.store().apply(run.id(), b);
                     return Map.of();
                 }));
-        router.get(BASE + "artifacts/{path*}", Access.inHandler("read access to the run in the path"),
-                "MLflow: download an artifact", wrap(request -> {
+        router.get(
+                BASE + "artifacts/{path*}",
+                Access.inHandler("read access to the run in the path"),
+                "MLflow: download an artifact",
+                wrap(request -> {
                     Target t = target(request.param("path"));
                     RunInfo run = run(request, t.runId(), Need.READ);
-                    RunFile file = ctx.store().files(run.id()).stream().filter(f -> f.name().equals(t.path())).findFirst()
-                            .orElseThrow(() -> KeelException.notFound("No artifact '" + t.path() + "' in run " + run.id()));
+                    RunFile file = ctx.store().files(run.id()).stream()
+                            .filter(f -> f.name().equals(t.path()))
+                            .findFirst()
+                            .orElseThrow(
+                                    () -> KeelException.notFound("No artifact '" + t.path() + "' in run " + run.id()));
                     String name = t.path().substring(t.path().lastIndexOf('/') + 1);
                     String type = URLConnection.guessContentTypeFromName(name);
                     if (!ctx.blobs().has(file.hash())) {
@@ -76,26 +85,35 @@ final class ArtifactRoutes {
                     // the length of the bytes served, not the size the client listed
                     long size = ctx.blobs().size(file.hash());
                     return Response.stream(200, type == null ? "application/octet-stream" : type, size, out -> {
-                        try (InputStream in = ctx.blobs().open(file.hash())) {
-                            in.transferTo(out);
-                        }
-                    }).header("Content-Disposition", "attachment; filename=\"" + name.replace("\"", "") + "\"");
+                                try (InputStream in = ctx.blobs().open(file.hash())) {
+                                    in.transferTo(out);
+                                }
+                            })
+                            .header("Content-Disposition", "attachment; filename=\"" + name.replace("\"", "") + "\"");
                 }));
-        router.delete(BASE + "artifacts/{path*}", Access.inHandler("write access to the run in the path"),
-                "MLflow: delete an artifact (or a folder of them)", wrap(request -> {
+        router.delete(
+                BASE + "artifacts/{path*}",
+                Access.inHandler("write access to the run in the path"),
+                "MLflow: delete an artifact (or a folder of them)",
+                wrap(request -> {
                     Target t = target(request.param("path"));
                     RunInfo run = run(request, t.runId(), Need.WRITE);
                     WriteBatch b = new WriteBatch();
                     for (RunFile f : ctx.store().files(run.id())) {
-                        if (t.path().isEmpty() || f.name().equals(t.path()) || f.name().startsWith(t.path() + "/")) {
+                        if (t.path().isEmpty()
+                                || f.name().equals(t.path())
+                                || f.name().startsWith(t.path() + "/")) {
                             b.removeFile(f.name());
                         }
                     }
                     ctx.store().apply(run.id(), b);
                     return Map.of();
                 }));
-        router.get(BASE + "artifacts", Access.inHandler("read access to the run in 'path'"),
-                "MLflow: list artifacts under ?path=<exp>/<run>/artifacts[/dir] (basenames)", wrap(request -> {
+        router.get(
+                BASE + "artifacts",
+                Access.inHandler("read access to the run in 'path'"),
+                "MLflow: list artifacts under ?path=<exp>/<run>/artifacts[/dir] (basenames)",
+                wrap(request -> {
                     String path = request.query("path").orElse("");
                     if (path.isEmpty()) {
                         return Map.of();
@@ -105,15 +123,21 @@ final class ArtifactRoutes {
                     return Map.of("files", list(run, t.path(), false));
                 }));
         for (String op : List.of("create", "complete", "abort")) {
-            router.post(BASE + "mpu/" + op + "/{path*}", Access.inHandler("write access to the run in the path"),
-                    "MLflow: multipart upload (not implemented; clients fall back to a single PUT)", wrap(request -> {
+            router.post(
+                    BASE + "mpu/" + op + "/{path*}",
+                    Access.inHandler("write access to the run in the path"),
+                    "MLflow: multipart upload (not implemented; clients fall back to a single PUT)",
+                    wrap(request -> {
                         run(request, target(request.param("path")).runId(), Need.WRITE);
                         return notImplemented();
                     }));
         }
         for (String p : MlflowApi.PREFIXES) {
-            router.get(p + "artifacts/list", Access.inHandler("read access to the run"),
-                    "MLflow: list a run's artifacts (paths relative to the artifact root)", wrap(request -> {
+            router.get(
+                    p + "artifacts/list",
+                    Access.inHandler("read access to the run"),
+                    "MLflow: list a run's artifacts (paths relative to the artifact root)",
+                    wrap(request -> {
                         Fields f = Fields.of(request);
                         String id = f.runId();
                         RunInfo run = run(request, id, Need.READ);
@@ -130,8 +154,10 @@ final class ArtifactRoutes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error_code", "NOT_IMPLEMENTED");
         // MLflow's HttpArtifactRepository falls back to a single PUT only on this exact message
-        body.put("message", "Multipart upload is not supported for the current artifact repository"
-                + " (this server takes single PUT uploads)");
+        body.put(
+                "message",
+                "Multipart upload is not supported for the current artifact repository"
+                        + " (this server takes single PUT uploads)");
         return Response.json(501, body);
     }
 

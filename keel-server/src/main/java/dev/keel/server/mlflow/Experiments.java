@@ -2,9 +2,9 @@ package dev.keel.server.mlflow;
 
 import dev.keel.core.KeelException;
 import dev.keel.core.ProjectInfo;
+import dev.keel.core.store.Experiment;
 import dev.keel.core.store.ExperimentStore;
 import dev.keel.core.store.Store;
-import dev.keel.core.store.Experiment;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -32,9 +32,11 @@ final class Experiments {
     private ExperimentStore table() {
         ExperimentStore t = table;
         if (t == null) {
-            t = store.experiments().orElseThrow(() -> new KeelException(KeelException.ErrorCode.INTERNAL_ERROR,
-                    "MLflow's API needs a SQL run store (SQLite or PostgreSQL); this server's store is "
-                            + store.getClass().getSimpleName() + ": start it with --db jdbc:…"));
+            t = store.experiments()
+                    .orElseThrow(() -> new KeelException(
+                            KeelException.ErrorCode.INTERNAL_ERROR,
+                            "MLflow's API needs a SQL run store (SQLite or PostgreSQL); this server's store is "
+                                    + store.getClass().getSimpleName() + ": start it with --db jdbc:…"));
             if (t.byId(0).isEmpty()) {
                 try {
                     t.create(DEFAULT_NAME, DEFAULT_NAME, "", Map.of(), System.currentTimeMillis(), true);
@@ -54,16 +56,19 @@ final class Experiments {
         ExperimentStore t = table();
         Optional<Experiment> forProject = t.byProject(name);
         if (forProject.isPresent() && t.byName(name).isEmpty()) {
-            throw new KeelException(KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS, "Keel project '" + name
-                    + "' belongs to experiment " + forProject.get().id() + " ('" + forProject.get().name()
-                    + "'): pick another name");
+            throw new KeelException(
+                    KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS,
+                    "Keel project '" + name
+                            + "' belongs to experiment " + forProject.get().id() + " ('"
+                            + forProject.get().name()
+                            + "'): pick another name");
         }
         boolean projectExists = store.projects().stream().anyMatch(p -> p.name().equals(name));
         if (projectExists) {
             // a Keel project not yet seen by MLflow's API is that experiment: MLflow would say it exists
             sync();
-            throw new KeelException(KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS,
-                    "Experiment '" + name + "' already exists.");
+            throw new KeelException(
+                    KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS, "Experiment '" + name + "' already exists.");
         }
         return t.create(name, name, artifactLocation, tags, System.currentTimeMillis(), false);
     }
@@ -103,7 +108,8 @@ final class Experiments {
             return e.get();
         }
         sync();
-        return t.byProject(project).orElseThrow(() -> KeelException.notFound("project " + project + " has no experiment"));
+        return t.byProject(project)
+                .orElseThrow(() -> KeelException.notFound("project " + project + " has no experiment"));
     }
 
     List<Experiment> all() {

@@ -29,8 +29,8 @@ final class Fields {
         }
         JsonNode node = request.json();
         if (!node.isObject()) {
-            throw KeelException.invalid("the request body must be a JSON object, not " + node.getNodeType().name()
-                    .toLowerCase());
+            throw KeelException.invalid("the request body must be a JSON object, not "
+                    + node.getNodeType().name().toLowerCase());
         }
         return new Fields(node, Map.of());
     }
@@ -143,8 +143,8 @@ final class Fields {
                     }
             }
         }
-        throw KeelException.invalid("field '" + name + "' must be a number (or \"NaN\", \"Infinity\","
-                + " \"-Infinity\"), got " + n);
+        throw KeelException.invalid(
+                "field '" + name + "' must be a number (or \"NaN\", \"Infinity\"," + " \"-Infinity\"), got " + n);
     }
 
     /** A list of objects (metrics, params, tags), empty when absent. */
@@ -211,7 +211,8 @@ final class Fields {
         } catch (NumberFormatException e) {
             // not a number either
         }
-        throw KeelException.invalid("field '" + name + "' must be one of " + String.join(", ", names) + ", got '" + v + "'");
+        throw KeelException.invalid(
+                "field '" + name + "' must be one of " + String.join(", ", names) + ", got '" + v + "'");
     }
 
     /** A boolean-free metric value check: MLflow rejects {@code true}/{@code false} as values. */

@@ -23,8 +23,7 @@ final class Limits {
     /** Letters, digits, underscore, dash, dot, space, slash and (as newer MLflow) colon. */
     private static final Pattern KEY = Pattern.compile("^[/\\w.\\- :]*$", Pattern.UNICODE_CHARACTER_CLASS);
 
-    private Limits() {
-    }
+    private Limits() {}
 
     /** A metric, param or tag key: MLflow's characters, at most 250 of them, a normalised path. */
     static String key(String what, String key) {
@@ -36,8 +35,9 @@ final class Limits {
                     + " characters, more than the limit of " + MAX_KEY);
         }
         if (!KEY.matcher(key).matches()) {
-            throw KeelException.invalid("Invalid " + what + " name: '" + key + "'. Names may only contain"
-                    + " alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colons (:) and slashes (/).");
+            throw KeelException.invalid(
+                    "Invalid " + what + " name: '" + key + "'. Names may only contain"
+                            + " alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colons (:) and slashes (/).");
         }
         for (String segment : key.split("/", -1)) {
             if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
@@ -81,16 +81,18 @@ final class Limits {
 
     static void batch(int metrics, int params, int tags) {
         if (metrics > MAX_BATCH_METRICS) {
-            throw KeelException.invalid("A batch logging request can contain at most " + MAX_BATCH_METRICS
-                    + " metrics. Got " + metrics + " metrics. Please split up metrics across multiple requests and try again.");
+            throw KeelException.invalid(
+                    "A batch logging request can contain at most " + MAX_BATCH_METRICS + " metrics. Got " + metrics
+                            + " metrics. Please split up metrics across multiple requests and try again.");
         }
         if (params > MAX_BATCH_PARAMS) {
-            throw KeelException.invalid("A batch logging request can contain at most " + MAX_BATCH_PARAMS
-                    + " params. Got " + params + " params. Please split up params across multiple requests and try again.");
+            throw KeelException.invalid(
+                    "A batch logging request can contain at most " + MAX_BATCH_PARAMS + " params. Got " + params
+                            + " params. Please split up params across multiple requests and try again.");
         }
         if (tags > MAX_BATCH_TAGS) {
-            throw KeelException.invalid("A batch logging request can contain at most " + MAX_BATCH_TAGS
-                    + " tags. Got " + tags + " tags. Please split up tags across multiple requests and try again.");
+            throw KeelException.invalid("A batch logging request can contain at most " + MAX_BATCH_TAGS + " tags. Got "
+                    + tags + " tags. Please split up tags across multiple requests and try again.");
         }
         if (metrics + params + tags > MAX_BATCH_TOTAL) {
             throw KeelException.invalid("A batch logging request can contain at most " + MAX_BATCH_TOTAL
@@ -104,8 +106,8 @@ final class Limits {
             return fallback;
         }
         if (requested <= 0 || requested > cap) {
-            throw KeelException.invalid("Invalid value " + requested + " for parameter 'max_results' supplied. It must be"
-                    + " a positive integer at most " + cap);
+            throw KeelException.invalid("Invalid value " + requested
+                    + " for parameter 'max_results' supplied. It must be" + " a positive integer at most " + cap);
         }
         return (int) requested;
     }

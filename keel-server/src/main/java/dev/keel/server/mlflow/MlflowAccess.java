@@ -3,12 +3,12 @@ package dev.keel.server.mlflow;
 import dev.keel.core.KeelException;
 import dev.keel.core.KeelException.ErrorCode;
 import dev.keel.core.RunInfo;
+import dev.keel.core.store.Experiment;
 import dev.keel.server.ServerContext;
 import dev.keel.server.auth.Access.Need;
 import dev.keel.server.auth.AccessRules;
 import dev.keel.server.auth.Authorizer.Resource;
 import dev.keel.server.auth.Principal;
-import dev.keel.core.store.Experiment;
 
 import java.util.Optional;
 
@@ -108,7 +108,8 @@ final class MlflowAccess {
     }
 
     private static KeelException signIn() {
-        return new KeelException(ErrorCode.UNAUTHENTICATED, "sign in: send 'Authorization: Bearer <API key>'"
-                + " (MLflow's clients send MLFLOW_TRACKING_TOKEN)");
+        return new KeelException(
+                ErrorCode.UNAUTHENTICATED,
+                "sign in: send 'Authorization: Bearer <API key>'" + " (MLflow's clients send MLFLOW_TRACKING_TOKEN)");
     }
 }

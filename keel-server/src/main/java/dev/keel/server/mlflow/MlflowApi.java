@@ -2,17 +2,17 @@ package dev.keel.server.mlflow;
 
 import dev.keel.core.KeelException;
 import dev.keel.core.KeelException.ErrorCode;
+import dev.keel.core.store.Experiment;
 import dev.keel.server.ServerContext;
 import dev.keel.server.api.ApiModule;
 import dev.keel.server.auth.Access;
-import dev.keel.server.auth.Authorizer.Resource;
 import dev.keel.server.auth.Access.Need;
+import dev.keel.server.auth.Authorizer.Resource;
 import dev.keel.server.auth.Principal;
 import dev.keel.server.http.Handler;
 import dev.keel.server.http.Request;
 import dev.keel.server.http.Response;
 import dev.keel.server.http.Router;
-import dev.keel.core.store.Experiment;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -47,10 +47,13 @@ public final class MlflowApi implements ApiModule {
         new ArtifactRoutes(ctx, access, experiments).register(router);
     }
 
-    private void registerExperiments(Router router, String p, ServerContext ctx, MlflowAccess access,
-                                     Experiments experiments, Runs runs) {
-        router.post(p + "experiments/create", Access.inHandler("write access to the new experiment's project"),
-                "MLflow: create an experiment (a Keel project)", wrap(request -> {
+    private void registerExperiments(
+            Router router, String p, ServerContext ctx, MlflowAccess access, Experiments experiments, Runs runs) {
+        router.post(
+                p + "experiments/create",
+                Access.inHandler("write access to the new experiment's project"),
+                "MLflow: create an experiment (a Keel project)",
+                wrap(request -> {
                     Fields f = Fields.of(request);
                     String name = Limits.experimentName(f.string("name"));
                     Map<String, String> tags = new LinkedHashMap<>();
@@ -63,46 +66,71 @@ public final class MlflowApi implements ApiModule {
                     ctx.authorizer().created(request.principal(), Resource.project(e.project()));
                     return Map.of("experiment_id", Long.toString(e.id()));
                 }));
-        router.get(p + "experiments/get", Access.inHandler("read access to the experiment's project"),
-                "MLflow: one experiment by id", wrap(request -> {
-                    Experiment e = access.experiment(request.principal(), Fields.of(request).required("experiment_id"),
-                            Need.READ);
+        router.get(
+                p + "experiments/get",
+                Access.inHandler("read access to the experiment's project"),
+                "MLflow: one experiment by id",
+                wrap(request -> {
+                    Experiment e = access.experiment(
+                            request.principal(), Fields.of(request).required("experiment_id"), Need.READ);
                     return Map.of("experiment", MlflowViews.experiment(e));
                 }));
-        router.get(p + "experiments/get-by-name", Access.inHandler("read access to the experiment's project"),
-                "MLflow: one experiment by name", wrap(request -> {
+        router.get(
+                p + "experiments/get-by-name",
+                Access.inHandler("read access to the experiment's project"),
+                "MLflow: one experiment by name",
+                wrap(request -> {
                     String name = Fields.of(request).required("experiment_name");
                     Experiment e = access.experimentNamed(request.principal(), name, Need.READ);
                     return Map.of("experiment", MlflowViews.experiment(e));
                 }));
-        Handler search = wrap(request -> searchExperiments(access, Fields.of(request), request.principal(), experiments));
-        router.post(p + "experiments/search", Access.inHandler("lists only experiments the caller may read"),
-                "MLflow: search experiments (filter, order_by, view_type, max_results, page_token)", search);
-        router.get(p + "experiments/search", Access.inHandler("lists only experiments the caller may read"),
-                "MLflow: search experiments (GET form)", search);
-        router.post(p + "experiments/delete", Access.inHandler("write access to the experiment's project"),
-                "MLflow: mark an experiment deleted", wrap(request -> {
+        Handler search =
+                wrap(request -> searchExperiments(access, Fields.of(request), request.principal(), experiments));
+        router.post(
+                p + "experiments/search",
+                Access.inHandler("lists only experiments the caller may read"),
+                "MLflow: search experiments (filter, order_by, view_type, max_results, page_token)",
+                search);
+        router.get(
+                p + "experiments/search",
+                Access.inHandler("lists only experiments the caller may read"),
+                "MLflow: search experiments (GET form)",
+                search);
+        router.post(
+                p + "experiments/delete",
+                Access.inHandler("write access to the experiment's project"),
+                "MLflow: mark an experiment deleted",
+                wrap(request -> {
                     Experiment e = writable(request, access);
                     experiments.setLifecycleStage(e, "deleted");
                     runs.setDeletedAll(e.project(), true); // as MLflow: its runs go (and come back) with it
                     return Map.of();
                 }));
-        router.post(p + "experiments/restore", Access.inHandler("write access to the experiment's project"),
-                "MLflow: restore a deleted experiment", wrap(request -> {
+        router.post(
+                p + "experiments/restore",
+                Access.inHandler("write access to the experiment's project"),
+                "MLflow: restore a deleted experiment",
+                wrap(request -> {
                     Experiment e = writable(request, access);
                     experiments.setLifecycleStage(e, "active");
                     runs.setDeletedAll(e.project(), false);
                     return Map.of();
                 }));
-        router.post(p + "experiments/update", Access.inHandler("write access to the experiment's project"),
-                "MLflow: rename an experiment (its Keel project keeps its name)", wrap(request -> {
+        router.post(
+                p + "experiments/update",
+                Access.inHandler("write access to the experiment's project"),
+                "MLflow: rename an experiment (its Keel project keeps its name)",
+                wrap(request -> {
                     Experiment e = writable(request, access);
                     String newName = Limits.experimentName(Fields.of(request).required("new_name"));
                     experiments.rename(e, newName);
                     return Map.of();
                 }));
-        router.post(p + "experiments/set-experiment-tag", Access.inHandler("write access to the experiment's project"),
-                "MLflow: set an experiment tag", wrap(request -> {
+        router.post(
+                p + "experiments/set-experiment-tag",
+                Access.inHandler("write access to the experiment's project"),
+                "MLflow: set an experiment tag",
+                wrap(request -> {
                     Experiment e = writable(request, access);
                     Fields f = Fields.of(request);
                     String key = Limits.key("experiment tag", f.string("key"));
@@ -115,20 +143,19 @@ public final class MlflowApi implements ApiModule {
         return access.experiment(request.principal(), Fields.of(request).required("experiment_id"), Need.WRITE);
     }
 
-    private static Map<String, Object> searchExperiments(MlflowAccess access, Fields f, Principal who,
-                                                         Experiments experiments) {
+    private static Map<String, Object> searchExperiments(
+            MlflowAccess access, Fields f, Principal who, Experiments experiments) {
         access.requireListing(who);
         String view = f.enumName("view_type", VIEW_TYPES);
         view = view == null ? "ACTIVE_ONLY" : view;
-        int max = Limits.maxResults(f.has("max_results") ? f.int64("max_results", 0) : Long.MIN_VALUE, 1000,
-                Limits.MAX_RESULTS);
+        int max = Limits.maxResults(
+                f.has("max_results") ? f.int64("max_results", 0) : Long.MIN_VALUE, 1000, Limits.MAX_RESULTS);
         int offset = PageToken.decode(f.string("page_token"));
         List<SearchFilter.Clause> clauses = SearchFilter.parse(f.string("filter"));
         List<Experiment> found = new ArrayList<>();
         for (Experiment e : experiments.all()) {
             boolean lifecycle = view.equals("ALL") || (view.equals("ACTIVE_ONLY") == e.active());
-            if (lifecycle && ExperimentFilter.matches(clauses, e)
-                    && access.canRead(who, e)) {
+            if (lifecycle && ExperimentFilter.matches(clauses, e) && access.canRead(who, e)) {
                 found.add(e);
             }
         }
@@ -168,8 +195,7 @@ public final class MlflowApi implements ApiModule {
 
     /** Experiments' filter and order_by: name, creation_time, last_update_time and tags.K. */
     static final class ExperimentFilter {
-        private ExperimentFilter() {
-        }
+        private ExperimentFilter() {}
 
         static boolean matches(List<SearchFilter.Clause> clauses, Experiment e) {
             for (SearchFilter.Clause c : clauses) {
@@ -194,8 +220,9 @@ public final class MlflowApi implements ApiModule {
                 case "creation_time", "start_time" -> (double) e.creationTime();
                 case "last_update_time" -> (double) e.lastUpdateTime();
                 case "experiment_id" -> Long.toString(e.id());
-                default -> throw KeelException.invalid("Invalid attribute key '" + c.key() + "' for experiments:"
-                        + " use name, creation_time, last_update_time or tags.KEY");
+                default ->
+                    throw KeelException.invalid("Invalid attribute key '" + c.key() + "' for experiments:"
+                            + " use name, creation_time, last_update_time or tags.KEY");
             };
         }
 
@@ -231,7 +258,8 @@ public final class MlflowApi implements ApiModule {
         static Comparator<Experiment> order(List<String> orderBy) {
             Comparator<Experiment> out = (a, b) -> 0;
             if (orderBy.isEmpty()) {
-                return Comparator.comparingLong(Experiment::lastUpdateTime).reversed()
+                return Comparator.comparingLong(Experiment::lastUpdateTime)
+                        .reversed()
                         .thenComparingLong(Experiment::id);
             }
             for (String entry : orderBy) {
@@ -245,8 +273,9 @@ public final class MlflowApi implements ApiModule {
                     case "experiment_id" -> Comparator.comparingLong(Experiment::id);
                     case "creation_time" -> Comparator.comparingLong(Experiment::creationTime);
                     case "last_update_time" -> Comparator.comparingLong(Experiment::lastUpdateTime);
-                    default -> throw KeelException.invalid("Invalid order_by key '" + c.key() + "' for experiments:"
-                            + " use name, experiment_id, creation_time or last_update_time");
+                    default ->
+                        throw KeelException.invalid("Invalid order_by key '" + c.key() + "' for experiments:"
+                                + " use name, experiment_id, creation_time or last_update_time");
                 };
                 out = out.thenComparing(dir.equals("DESC") ? key.reversed() : key);
             }

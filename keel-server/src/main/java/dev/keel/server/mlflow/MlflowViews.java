@@ -10,12 +10,10 @@ import java.util.Map;
 
 /** MLflow's JSON shapes (proto field names, snake_case) for experiments, runs and metrics. */
 final class MlflowViews {
-    private MlflowViews() {
-    }
+    private MlflowViews() {}
 
     /** One metric point; non-finite values are written as "NaN"/"Infinity" by the JSON writer. */
-    record Point(String key, double value, long timestamp, long step) {
-    }
+    record Point(String key, double value, long timestamp, long step) {}
 
     static Map<String, Object> experiment(Experiment e) {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -50,8 +48,8 @@ final class MlflowViews {
         return out;
     }
 
-    static Map<String, Object> run(RunInfo r, Experiment e, List<Point> metrics, Map<String, String> params,
-                                   Map<String, String> tags) {
+    static Map<String, Object> run(
+            RunInfo r, Experiment e, List<Point> metrics, Map<String, String> params, Map<String, String> tags) {
         List<Object> m = new ArrayList<>();
         for (Point p : metrics) {
             m.add(point(p));

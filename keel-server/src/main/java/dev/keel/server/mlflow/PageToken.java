@@ -9,11 +9,11 @@ import java.util.Map;
 
 /** MLflow's opaque page token: base64 of {@code {"offset": N}}, as its own server writes it. */
 final class PageToken {
-    private PageToken() {
-    }
+    private PageToken() {}
 
     static String encode(int offset) {
-        return Base64.getUrlEncoder().encodeToString(Json.write(Map.of("offset", offset)).getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+                .encodeToString(Json.write(Map.of("offset", offset)).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The offset a token names; 0 for none; INVALID_PARAMETER_VALUE for one this server did not write. */
@@ -22,9 +22,11 @@ final class PageToken {
             return 0;
         }
         try {
-            byte[] raw = token.contains("+") || token.contains("/") ? Base64.getDecoder().decode(token)
+            byte[] raw = token.contains("+") || token.contains("/")
+                    ? Base64.getDecoder().decode(token)
                     : Base64.getUrlDecoder().decode(token);
-            Object offset = Json.readMap(new String(raw, StandardCharsets.UTF_8)).get("offset");
+            Object offset =
+                    Json.readMap(new String(raw, StandardCharsets.UTF_8)).get("offset");
             if (offset instanceof Number n && n.longValue() >= 0 && n.longValue() <= Integer.MAX_VALUE) {
                 return n.intValue();
             }

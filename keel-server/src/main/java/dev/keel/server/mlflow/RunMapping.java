@@ -31,8 +31,7 @@ final class RunMapping {
 
     static final List<String> STATUSES = List.of("RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED");
 
-    private RunMapping() {
-    }
+    private RunMapping() {}
 
     static boolean isSystemTag(String key) {
         return key.startsWith(SYSTEM_PREFIX);

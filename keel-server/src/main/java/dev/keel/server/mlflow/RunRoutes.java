@@ -2,6 +2,7 @@ package dev.keel.server.mlflow;
 
 import dev.keel.core.KeelException;
 import dev.keel.core.RunInfo;
+import dev.keel.core.store.Experiment;
 import dev.keel.server.ServerContext;
 import dev.keel.server.auth.Access;
 import dev.keel.server.auth.Access.Need;
@@ -10,7 +11,6 @@ import dev.keel.server.http.Router;
 import dev.keel.server.mlflow.MlflowViews.Point;
 import dev.keel.server.mlflow.Runs.Param;
 import dev.keel.server.mlflow.Runs.Tag;
-import dev.keel.core.store.Experiment;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,20 +38,35 @@ final class RunRoutes {
     }
 
     void register(Router router, String p) {
-        router.post(p + "runs/create", Access.inHandler("write access to the experiment's project"),
-                "MLflow: start a run (a Keel run in the experiment's project)", wrap(request -> {
+        router.post(
+                p + "runs/create",
+                Access.inHandler("write access to the experiment's project"),
+                "MLflow: start a run (a Keel run in the experiment's project)",
+                wrap(request -> {
                     Fields f = Fields.of(request);
                     String expId = f.string("experiment_id");
-                    Experiment e = access.experiment(request.principal(), expId == null || expId.isEmpty() ? "0" : expId,
-                            Need.WRITE);
+                    Experiment e = access.experiment(
+                            request.principal(), expId == null || expId.isEmpty() ? "0" : expId, Need.WRITE);
                     List<Tag> tags = tags(f.objects("tags"));
-                    RunInfo run = runs.create(e, f.string("run_name"), f.string("user_id"), request.principal(),
-                            f.int64("start_time", 0), tags);
+                    RunInfo run = runs.create(
+                            e,
+                            f.string("run_name"),
+                            f.string("user_id"),
+                            request.principal(),
+                            f.int64("start_time", 0),
+                            tags);
                     return Map.of("run", runs.view(run));
                 }));
-        router.get(p + "runs/get", Access.inHandler(RUN_READ), "MLflow: one run with its latest metrics, params and tags",
-                wrap(request -> Map.of("run", runs.view(run(request, Fields.of(request).runId(), Need.READ)))));
-        router.post(p + "runs/update", Access.inHandler(RUN_WRITE), "MLflow: change a run's status, end time or name",
+        router.get(
+                p + "runs/get",
+                Access.inHandler(RUN_READ),
+                "MLflow: one run with its latest metrics, params and tags",
+                wrap(request ->
+                        Map.of("run", runs.view(run(request, Fields.of(request).runId(), Need.READ)))));
+        router.post(
+                p + "runs/update",
+                Access.inHandler(RUN_WRITE),
+                "MLflow: change a run's status, end time or name",
                 wrap(request -> {
                     Fields f = Fields.of(request);
                     RunInfo run = run(request, f.runId(), Need.WRITE);
@@ -59,24 +74,29 @@ final class RunRoutes {
                     RunInfo updated = runs.update(run, status, f.int64("end_time", 0), f.string("run_name"));
                     return Map.of("run_info", MlflowViews.runInfo(updated, experiments.forProject(updated.project())));
                 }));
-        router.post(p + "runs/delete", Access.inHandler(RUN_WRITE), "MLflow: mark a run deleted (restorable)",
+        router.post(
+                p + "runs/delete",
+                Access.inHandler(RUN_WRITE),
+                "MLflow: mark a run deleted (restorable)",
                 wrap(request -> {
                     runs.setDeleted(run(request, Fields.of(request).runId(), Need.WRITE), true);
                     return Map.of();
                 }));
-        router.post(p + "runs/restore", Access.inHandler(RUN_WRITE), "MLflow: restore a deleted run",
-                wrap(request -> {
-                    runs.setDeleted(run(request, Fields.of(request).runId(), Need.WRITE), false);
-                    return Map.of();
-                }));
-        router.post(p + "runs/log-metric", Access.inHandler(RUN_WRITE), "MLflow: log one metric point",
-                wrap(request -> {
+        router.post(p + "runs/restore", Access.inHandler(RUN_WRITE), "MLflow: restore a deleted run", wrap(request -> {
+            runs.setDeleted(run(request, Fields.of(request).runId(), Need.WRITE), false);
+            return Map.of();
+        }));
+        router.post(
+                p + "runs/log-metric", Access.inHandler(RUN_WRITE), "MLflow: log one metric point", wrap(request -> {
                     Fields f = Fields.of(request);
                     RunInfo run = run(request, f.runId(), Need.WRITE);
                     runs.log(run, List.of(metric(f)), List.of(), List.of());
                     return Map.of();
                 }));
-        router.post(p + "runs/log-parameter", Access.inHandler(RUN_WRITE), "MLflow: log a param (into the run's config)",
+        router.post(
+                p + "runs/log-parameter",
+                Access.inHandler(RUN_WRITE),
+                "MLflow: log a param (into the run's config)",
                 wrap(request -> {
                     Fields f = Fields.of(request);
                     RunInfo run = run(request, f.runId(), Need.WRITE);
@@ -95,8 +115,11 @@ final class RunRoutes {
             runs.deleteTag(run, f.required("key"));
             return Map.of();
         }));
-        router.post(p + "runs/log-batch", Access.inHandler(RUN_WRITE),
-                "MLflow: log up to 1000 metrics, 100 params and 100 tags in one write", wrap(request -> {
+        router.post(
+                p + "runs/log-batch",
+                Access.inHandler(RUN_WRITE),
+                "MLflow: log up to 1000 metrics, 100 params and 100 tags in one write",
+                wrap(request -> {
                     Fields f = Fields.of(request);
                     List<Fields> metrics = f.objects("metrics");
                     List<Fields> params = f.objects("params");
@@ -114,21 +137,31 @@ final class RunRoutes {
                     runs.log(run, points, ps, tags(tagList));
                     return Map.of();
                 }));
-        router.post(p + "runs/log-inputs", Access.inHandler(RUN_WRITE),
-                "MLflow: dataset inputs (accepted, not kept: Keel records dataset lineage itself)", wrap(request -> {
+        router.post(
+                p + "runs/log-inputs",
+                Access.inHandler(RUN_WRITE),
+                "MLflow: dataset inputs (accepted, not kept: Keel records dataset lineage itself)",
+                wrap(request -> {
                     run(request, Fields.of(request).runId(), Need.WRITE);
                     return Map.of();
                 }));
-        router.post(p + "runs/search", Access.inHandler("read access to each experiment searched"),
+        router.post(
+                p + "runs/search",
+                Access.inHandler("read access to each experiment searched"),
                 "MLflow: search runs (filter, order_by, run_view_type, max_results, page_token)",
                 wrap(request -> search(request, Fields.of(request))));
-        router.get(p + "metrics/get-history", Access.inHandler(RUN_READ), "MLflow: a metric's whole history",
+        router.get(
+                p + "metrics/get-history",
+                Access.inHandler(RUN_READ),
+                "MLflow: a metric's whole history",
                 wrap(request -> {
                     Fields f = Fields.of(request);
                     RunInfo run = run(request, f.runId(), Need.READ);
                     String key = f.required("metric_key");
-                    int max = Limits.maxResults(f.has("max_results") ? f.int64("max_results", 0) : Long.MIN_VALUE,
-                            Limits.MAX_HISTORY_PAGE, Limits.MAX_HISTORY_PAGE);
+                    int max = Limits.maxResults(
+                            f.has("max_results") ? f.int64("max_results", 0) : Long.MIN_VALUE,
+                            Limits.MAX_HISTORY_PAGE,
+                            Limits.MAX_HISTORY_PAGE);
                     int offset = PageToken.decode(f.string("page_token"));
                     List<Point> all = runs.history(run, key);
                     int from = Math.min(offset, all.size());
@@ -145,8 +178,11 @@ final class RunRoutes {
                     }
                     return out;
                 }));
-        router.post(p + "logged-models/search", Access.inHandler("read access to each experiment searched"),
-                "MLflow 3: logged models (none here)", wrap(request -> {
+        router.post(
+                p + "logged-models/search",
+                Access.inHandler("read access to each experiment searched"),
+                "MLflow 3: logged models (none here)",
+                wrap(request -> {
                     // none to list, but a search names experiments: the same answer as runs/search for them
                     for (String id : Fields.of(request).strings("experiment_ids")) {
                         access.experimentIfExists(request.principal(), id, Need.READ);
@@ -161,8 +197,8 @@ final class RunRoutes {
 
     private Map<String, Object> search(Request request, Fields f) {
         String view = f.enumName("run_view_type", MlflowApi.VIEW_TYPES);
-        int max = Limits.maxResults(f.has("max_results") ? f.int64("max_results", 0) : Long.MIN_VALUE, 1000,
-                Limits.MAX_RESULTS);
+        int max = Limits.maxResults(
+                f.has("max_results") ? f.int64("max_results", 0) : Long.MIN_VALUE, 1000, Limits.MAX_RESULTS);
         int offset = PageToken.decode(f.string("page_token"));
         List<SearchFilter.Clause> clauses = SearchFilter.parse(f.string("filter"));
         List<RunSearch.Sort> sorts = new ArrayList<>();
@@ -174,7 +210,8 @@ final class RunRoutes {
         List<String> projects = new ArrayList<>();
         for (String id : f.strings("experiment_ids")) {
             // MLflow searches the experiments that exist; one the caller may not see is answered as unknown
-            Experiment e = access.experimentIfExists(request.principal(), id, Need.READ).orElse(null);
+            Experiment e = access.experimentIfExists(request.principal(), id, Need.READ)
+                    .orElse(null);
             if (e == null) {
                 continue;
             }
@@ -187,15 +224,26 @@ final class RunRoutes {
             out.put("runs", List.of());
             return out;
         }
-        RunSearch.Page page = new RunSearch(ctx.store()).search(projects, clauses, view == null ? "ACTIVE_ONLY" : view,
-                sorts, max, offset, r -> MlflowViews.artifactUri(byProject.get(r.project()), r.id()),
-                id -> ctx.store().provenance(id));
+        RunSearch.Page page = new RunSearch(ctx.store())
+                .search(
+                        projects,
+                        clauses,
+                        view == null ? "ACTIVE_ONLY" : view,
+                        sorts,
+                        max,
+                        offset,
+                        r -> MlflowViews.artifactUri(byProject.get(r.project()), r.id()),
+                        id -> ctx.store().provenance(id));
         List<Object> views = new ArrayList<>(page.runs().size());
         for (RunInfo r : page.runs()) {
             List<Point> metrics = new ArrayList<>();
             // the latest value of each metric, from the run's summary (runs/get adds steps and times)
             RunMapping.summaryMetrics(r).forEach((k, v) -> metrics.add(new Point(k, v, 0, 0)));
-            views.add(MlflowViews.run(r, byProject.get(r.project()), metrics, RunMapping.params(r),
+            views.add(MlflowViews.run(
+                    r,
+                    byProject.get(r.project()),
+                    metrics,
+                    RunMapping.params(r),
                     RunMapping.tags(r, ctx.store().provenance(r.id()))));
         }
         out.put("runs", views);
@@ -208,7 +256,8 @@ final class RunRoutes {
     private static Point metric(Fields f) {
         String key = Limits.key("metric", f.string("key"));
         if (f.isBoolean("value")) {
-            throw KeelException.invalid("Got invalid value true/false for metric '" + key + "': metric values must be numbers");
+            throw KeelException.invalid(
+                    "Got invalid value true/false for metric '" + key + "': metric values must be numbers");
         }
         double value = f.dbl("value");
         if (!f.has("timestamp")) {

@@ -29,17 +29,15 @@ import java.util.function.Function;
 final class RunSearch {
     private static final Set<String> NUMERIC_OPS = Set.of("=", "!=", ">", ">=", "<", "<=");
     private static final Set<String> STRING_OPS = Set.of("=", "!=", "LIKE", "ILIKE");
-    private static final Set<String> STRING_ATTRIBUTES = Set.of("run_id", "run_name", "status", "user_id",
-            "artifact_uri", "lifecycle_stage");
+    private static final Set<String> STRING_ATTRIBUTES =
+            Set.of("run_id", "run_name", "status", "user_id", "artifact_uri", "lifecycle_stage");
     private static final Set<String> NUMERIC_ATTRIBUTES = Set.of("start_time", "end_time");
 
     /** A sort key of {@code order_by}. */
-    record Sort(Clause ident, boolean descending) {
-    }
+    record Sort(Clause ident, boolean descending) {}
 
     /** The runs of one page and, when more follow, the offset of the next page. */
-    record Page(List<RunInfo> runs, int nextOffset) {
-    }
+    record Page(List<RunInfo> runs, int nextOffset) {}
 
     private final Store store;
 
@@ -53,8 +51,15 @@ final class RunSearch {
      * @param artifactUri     the artifact URI of a run, for clauses on it
      * @param provenance      a run's provenance, read only for clauses and sorts on system tags
      */
-    Page search(List<String> projects, List<Clause> clauses, String lifecycle, List<Sort> sorts, int max, int offset,
-                Function<RunInfo, String> artifactUri, Function<String, Map<String, Object>> provenance) {
+    Page search(
+            List<String> projects,
+            List<Clause> clauses,
+            String lifecycle,
+            List<Sort> sorts,
+            int max,
+            int offset,
+            Function<RunInfo, String> artifactUri,
+            Function<String, Map<String, Object>> provenance) {
         clauses.forEach(RunSearch::validate);
         sorts.forEach(s -> validateSort(s.ident()));
         Expr compiled = null;
@@ -83,8 +88,8 @@ final class RunSearch {
             return page(runs, max, offset);
         }
         Map<String, Map<String, String>> tagCache = new HashMap<>();
-        Function<RunInfo, Map<String, String>> tags = r -> tagCache.computeIfAbsent(r.id(),
-                id -> RunMapping.tags(r, provenance.apply(id)));
+        Function<RunInfo, Map<String, String>> tags =
+                r -> tagCache.computeIfAbsent(r.id(), id -> RunMapping.tags(r, provenance.apply(id)));
         List<RunInfo> all = new ArrayList<>();
         for (RunInfo r : store.searchRuns(new RunQuery(project, compiled, null, true, 0, 0))) {
             if (residual.stream().allMatch(c -> matches(c, value(r, c, tags, artifactUri)))) {
@@ -138,8 +143,10 @@ final class RunSearch {
                         throw invalid(c, c.key() + " compares with =, !=, LIKE, ILIKE against a quoted string");
                     }
                 } else {
-                    throw invalid(c, "Invalid attribute key '" + c.key() + "' specified. Valid keys are "
-                            + "run_id, run_name, status, user_id, artifact_uri, start_time, end_time");
+                    throw invalid(
+                            c,
+                            "Invalid attribute key '" + c.key() + "' specified. Valid keys are "
+                                    + "run_id, run_name, status, user_id, artifact_uri, start_time, end_time");
                 }
             }
             case DATASET -> {
@@ -156,25 +163,32 @@ final class RunSearch {
         if (!dir.isEmpty() && !dir.equals("ASC") && !dir.equals("DESC")) {
             throw KeelException.invalid("Invalid order_by clause: '" + dir + "': write '<key> [ASC|DESC]'");
         }
-        if (c.kind() == Kind.DATASET || (c.kind() == Kind.ATTRIBUTE && !NUMERIC_ATTRIBUTES.contains(c.key())
-                && !STRING_ATTRIBUTES.contains(c.key()) && !c.key().equals("experiment_id"))) {
+        if (c.kind() == Kind.DATASET
+                || (c.kind() == Kind.ATTRIBUTE
+                        && !NUMERIC_ATTRIBUTES.contains(c.key())
+                        && !STRING_ATTRIBUTES.contains(c.key())
+                        && !c.key().equals("experiment_id"))) {
             throw KeelException.invalid("Invalid order_by key '" + c.key() + "': use metrics.K, params.K, tags.K or an"
                     + " attribute (start_time, end_time, status, run_name, run_id, user_id, artifact_uri)");
         }
     }
 
     private static KeelException invalid(Clause c, String why) {
-        return KeelException.invalid("Invalid clause(s) in filter string: '" + c.kind().name().toLowerCase(Locale.ROOT)
-                + "s." + c.key() + " " + c.op() + " " + c.value() + "': " + why);
+        return KeelException.invalid(
+                "Invalid clause(s) in filter string: '" + c.kind().name().toLowerCase(Locale.ROOT) + "s." + c.key()
+                        + " " + c.op() + " " + c.value() + "': " + why);
     }
 
     /** The clause as a store filter, or null when only the evaluator here can do it. */
     private static Expr compile(Clause c) {
         String op = c.op();
         return switch (c.kind()) {
-            case METRIC -> c.key().contains(".") ? null : compare(new Field(Field.Kind.SUMMARY, c.key()), op, c.value(), true);
-            case PARAM -> c.key().contains(".") || !(op.equals("=") || op.equals("!="))
-                    ? null : compare(new Field(Field.Kind.CONFIG, c.key()), op, c.value(), true);
+            case METRIC ->
+                c.key().contains(".") ? null : compare(new Field(Field.Kind.SUMMARY, c.key()), op, c.value(), true);
+            case PARAM ->
+                c.key().contains(".") || !(op.equals("=") || op.equals("!="))
+                        ? null
+                        : compare(new Field(Field.Kind.CONFIG, c.key()), op, c.value(), true);
             case TAG -> compileTag(c);
             case ATTRIBUTE -> compileAttribute(c);
             default -> null;
@@ -188,8 +202,10 @@ final class RunSearch {
         return switch (c.key()) {
             case RunMapping.RUN_NAME -> compare(attr("name"), c.op(), c.value(), false);
             case RunMapping.NOTE -> compare(attr("notes"), c.op(), c.value(), false);
-            default -> RunMapping.isSystemTag(c.key()) || c.op().equals("!=") ? null
-                    : new Expr.Contains(attr("tags"), RunMapping.keelTag(c.key(), (String) c.value()));
+            default ->
+                RunMapping.isSystemTag(c.key()) || c.op().equals("!=")
+                        ? null
+                        : new Expr.Contains(attr("tags"), RunMapping.keelTag(c.key(), (String) c.value()));
         };
     }
 
@@ -213,12 +229,13 @@ final class RunSearch {
             case "end_time":
                 // running runs have no end time in MLflow, 0 in Keel: only lower bounds agree
                 return (op.equals(">") || op.equals(">=")) && (Double) c.value() >= 0
-                        ? compare(attr("ended"), op, c.value(), false) : null;
+                        ? compare(attr("ended"), op, c.value(), false)
+                        : null;
             case "status":
                 String status = ((String) c.value()).toUpperCase(Locale.ROOT);
                 Expr is = switch (status) {
                     case "FINISHED", "KILLED", "RUNNING" ->
-                            new Expr.Compare(attr("state"), Expr.Op.EQ, status.toLowerCase(Locale.ROOT));
+                        new Expr.Compare(attr("state"), Expr.Op.EQ, status.toLowerCase(Locale.ROOT));
                     case "FAILED" -> new Expr.In(attr("state"), List.of("failed", "crashed"), false);
                     default -> null;
                 };
@@ -243,7 +260,8 @@ final class RunSearch {
             return null;
         }
         if (o == Expr.Op.NE && mayBeMissing) {
-            return new Expr.And(new Expr.Not(new Expr.Compare(f, Expr.Op.EQ, value)),
+            return new Expr.And(
+                    new Expr.Not(new Expr.Compare(f, Expr.Op.EQ, value)),
                     new Expr.Not(new Expr.Compare(f, Expr.Op.EQ, null)));
         }
         return new Expr.Compare(f, o, value);
@@ -253,21 +271,22 @@ final class RunSearch {
         return switch (c.kind()) {
             case METRIC -> c.key().contains(".") ? null : new Field(Field.Kind.SUMMARY, c.key());
             case PARAM -> c.key().contains(".") ? null : new Field(Field.Kind.CONFIG, c.key());
-            case ATTRIBUTE -> switch (c.key()) {
-                case "start_time" -> attr("created");
-                case "run_name" -> attr("name");
-                case "run_id" -> attr("id");
-                case "user_id" -> attr("user");
-                case "status" -> attr("state");
-                default -> null;
-            };
+            case ATTRIBUTE ->
+                switch (c.key()) {
+                    case "start_time" -> attr("created");
+                    case "run_name" -> attr("name");
+                    case "run_id" -> attr("id");
+                    case "user_id" -> attr("user");
+                    case "status" -> attr("state");
+                    default -> null;
+                };
             default -> null;
         };
     }
 
     /** The value MLflow would compare for the run: a Double, a String, or null when it has none. */
-    private static Object value(RunInfo r, Clause c, Function<RunInfo, Map<String, String>> tags,
-                                Function<RunInfo, String> artifactUri) {
+    private static Object value(
+            RunInfo r, Clause c, Function<RunInfo, Map<String, String>> tags, Function<RunInfo, String> artifactUri) {
         return switch (c.kind()) {
             case METRIC -> {
                 Double d = RunMapping.number(r.summary().get(c.key()));
@@ -275,17 +294,18 @@ final class RunSearch {
             }
             case PARAM -> RunMapping.params(r).get(c.key());
             case TAG -> tags.apply(r).get(c.key());
-            case ATTRIBUTE -> switch (c.key()) {
-                case "run_id" -> r.id();
-                case "run_name" -> r.name();
-                case "status" -> RunMapping.status(r.state());
-                case "user_id" -> r.user();
-                case "artifact_uri" -> artifactUri.apply(r);
-                case "lifecycle_stage" -> RunMapping.deleted(r) ? "deleted" : "active";
-                case "start_time" -> (double) r.createdAt();
-                case "end_time" -> r.endedAt() > 0 ? (double) r.endedAt() : null;
-                default -> null;
-            };
+            case ATTRIBUTE ->
+                switch (c.key()) {
+                    case "run_id" -> r.id();
+                    case "run_name" -> r.name();
+                    case "status" -> RunMapping.status(r.state());
+                    case "user_id" -> r.user();
+                    case "artifact_uri" -> artifactUri.apply(r);
+                    case "lifecycle_stage" -> RunMapping.deleted(r) ? "deleted" : "active";
+                    case "start_time" -> (double) r.createdAt();
+                    case "end_time" -> r.endedAt() > 0 ? (double) r.endedAt() : null;
+                    default -> null;
+                };
             default -> null;
         };
     }
@@ -319,8 +339,8 @@ final class RunSearch {
         };
     }
 
-    private static Comparator<RunInfo> comparator(List<Sort> sorts, Function<RunInfo, Map<String, String>> tags,
-                                                  Function<RunInfo, String> artifactUri) {
+    private static Comparator<RunInfo> comparator(
+            List<Sort> sorts, Function<RunInfo, Map<String, String>> tags, Function<RunInfo, String> artifactUri) {
         Comparator<RunInfo> out = (a, b) -> 0;
         for (Sort s : sorts) {
             Clause c = s.ident();
@@ -330,7 +350,8 @@ final class RunSearch {
                 if (x == null || y == null) {
                     return x == null ? (y == null ? 0 : 1) : -1; // missing last, either direction
                 }
-                int cmp = x instanceof Double dx && y instanceof Double dy ? Double.compare(dx, dy)
+                int cmp = x instanceof Double dx && y instanceof Double dy
+                        ? Double.compare(dx, dy)
                         : String.valueOf(x).compareTo(String.valueOf(y));
                 return s.descending() ? -cmp : cmp;
             });

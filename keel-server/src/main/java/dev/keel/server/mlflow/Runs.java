@@ -6,6 +6,7 @@ import dev.keel.core.MetricSeries;
 import dev.keel.core.Names;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
+import dev.keel.core.store.Experiment;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.WriteBatch;
@@ -13,7 +14,6 @@ import dev.keel.server.ServerContext;
 import dev.keel.server.api.RunIdentity;
 import dev.keel.server.auth.Principal;
 import dev.keel.server.mlflow.MlflowViews.Point;
-import dev.keel.core.store.Experiment;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,11 +27,9 @@ import java.util.Map;
  */
 final class Runs {
     /** A param, metric or tag of a logging call, validated. */
-    record Param(String key, String value) {
-    }
+    record Param(String key, String value) {}
 
-    record Tag(String key, String value) {
-    }
+    record Tag(String key, String value) {}
 
     /** What MLflow's Python client sends as {@code user_id} when it knows no user. */
     static final String UNKNOWN_USER = "unknown";
@@ -94,8 +92,24 @@ final class Runs {
         long start = startTime > 0 ? startTime : now;
         String id = Ids.newRunId();
         String user = claimed != null ? claimed : caller.anonymous() ? UNKNOWN_USER : caller.user();
-        RunInfo run = new RunInfo(id, e.project(), name, "", user, keelTags, notes, RunState.RUNNING, start, now, 0, 0,
-                "", RunMapping.HOST, 0, Map.of(), Map.of());
+        RunInfo run = new RunInfo(
+                id,
+                e.project(),
+                name,
+                "",
+                user,
+                keelTags,
+                notes,
+                RunState.RUNNING,
+                start,
+                now,
+                0,
+                0,
+                "",
+                RunMapping.HOST,
+                0,
+                Map.of(),
+                Map.of());
         run = RunIdentity.decide(ctx, caller, run, provenance);
         store.createRun(run, provenance);
         return get(id);
@@ -196,8 +210,9 @@ final class Runs {
             throw KeelException.notFound("No tag with name: " + key + " in run with id " + run.id());
         }
         switch (key) {
-            case RunMapping.RUN_NAME -> throw KeelException.invalid("the tag mlflow.runName is the run's name:"
-                    + " rename the run instead of deleting it");
+            case RunMapping.RUN_NAME ->
+                throw KeelException.invalid(
+                        "the tag mlflow.runName is the run's name:" + " rename the run instead of deleting it");
             case RunMapping.NOTE -> b.notes = "";
             default -> {
                 if (RunMapping.isSystemTag(key)) {
@@ -241,8 +256,8 @@ final class Runs {
     /** The whole run as runs/get and runs/create return it. */
     Map<String, Object> view(RunInfo run) {
         Experiment e = experiments.forProject(run.project());
-        return MlflowViews.run(run, e, latestMetrics(run), RunMapping.params(run),
-                RunMapping.tags(run, store.provenance(run.id())));
+        return MlflowViews.run(
+                run, e, latestMetrics(run), RunMapping.params(run), RunMapping.tags(run, store.provenance(run.id())));
     }
 
     List<Point> history(RunInfo run, String key) {
@@ -256,8 +271,8 @@ final class Runs {
 
     static void requireActive(RunInfo run) {
         if (RunMapping.deleted(run)) {
-            throw KeelException.invalid("The run " + run.id() + " must be in the 'active' state."
-                    + " Current state is deleted.");
+            throw KeelException.invalid(
+                    "The run " + run.id() + " must be in the 'active' state." + " Current state is deleted.");
         }
     }
 }

@@ -17,11 +17,16 @@ import java.util.regex.Pattern;
  */
 final class SearchFilter {
 
-    enum Kind { METRIC, PARAM, TAG, ATTRIBUTE, DATASET }
+    enum Kind {
+        METRIC,
+        PARAM,
+        TAG,
+        ATTRIBUTE,
+        DATASET
+    }
 
     /** One clause; {@code value} is a String, a Double, or (for IN) a List of Strings. */
-    record Clause(Kind kind, String key, String op, Object value) {
-    }
+    record Clause(Kind kind, String key, String op, Object value) {}
 
     private final String src;
     private int pos;
@@ -94,7 +99,9 @@ final class SearchFilter {
             key = quoted();
         } else {
             int keyStart = pos;
-            while (pos < src.length() && !Character.isWhitespace(src.charAt(pos)) && "=!<>(),'\"".indexOf(src.charAt(pos)) < 0) {
+            while (pos < src.length()
+                    && !Character.isWhitespace(src.charAt(pos))
+                    && "=!<>(),'\"".indexOf(src.charAt(pos)) < 0) {
                 pos++;
             }
             key = src.substring(keyStart, pos);

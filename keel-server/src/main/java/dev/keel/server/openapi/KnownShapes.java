@@ -26,15 +26,25 @@ final class KnownShapes {
             "DELETE /api/v1/datasets/{name}/tags/{tag}");
     /** What routes that do not answer JSON send, by pattern (any method). */
     private static final Map<String, List<String>> TYPES = new LinkedHashMap<>();
+
     private static final Map<String, Object> RESPONSES = new LinkedHashMap<>();
 
     static {
-        for (String page : List.of("/", "/login", "/projects/{project}", "/runs/{id}", "/compare", "/datasets",
-                "/datasets/{name}")) {
+        for (String page : List.of(
+                "/", "/login", "/projects/{project}", "/runs/{id}", "/compare", "/datasets", "/datasets/{name}")) {
             TYPES.put(page, List.of("text/html"));
         }
-        TYPES.put("/ui/{path*}", List.of("text/javascript", "text/css", "text/html", "image/svg+xml", "image/png",
-                "image/x-icon", "application/json", "application/octet-stream"));
+        TYPES.put(
+                "/ui/{path*}",
+                List.of(
+                        "text/javascript",
+                        "text/css",
+                        "text/html",
+                        "image/svg+xml",
+                        "image/png",
+                        "image/x-icon",
+                        "application/json",
+                        "application/octet-stream"));
         TYPES.put("/vendor/uplot.js", List.of("text/javascript"));
         TYPES.put("/vendor/uplot.css", List.of("text/css"));
         TYPES.put("/metrics", List.of("text/plain"));
@@ -50,20 +60,29 @@ final class KnownShapes {
         RESPONSES.put("GET /healthz", object(Map.of("status", str())));
         RESPONSES.put("GET /api/v1/projects", object(Map.of("projects", array(OpenApiDocument.ref("Project")))));
         RESPONSES.put("GET /api/v1/projects/{project}", OpenApiDocument.ref("Project"));
-        RESPONSES.put("GET /api/v1/projects/{project}/runs", object(Map.of("runs", array(OpenApiDocument.ref("Run")),
-                "total", integer(), "offset", integer(), "limit", integer())));
+        RESPONSES.put(
+                "GET /api/v1/projects/{project}/runs",
+                object(Map.of(
+                        "runs",
+                        array(OpenApiDocument.ref("Run")),
+                        "total",
+                        integer(),
+                        "offset",
+                        integer(),
+                        "limit",
+                        integer())));
         RESPONSES.put("GET /api/v1/runs/{id}", OpenApiDocument.ref("Run"));
         RESPONSES.put("GET /api/v1/runs/{id}/provenance", Map.of("type", "object", "additionalProperties", true));
         RESPONSES.put("GET /api/v1/runs/{id}/metrics", object(Map.of("keys", array(str()))));
         RESPONSES.put("GET /api/v1/runs/{id}/metrics/{key*}", OpenApiDocument.ref("MetricSeries"));
-        RESPONSES.put("GET /api/v1/runs/{id}/console", object(Map.of("lines", array(OpenApiDocument.ref("ConsoleLine")))));
+        RESPONSES.put(
+                "GET /api/v1/runs/{id}/console", object(Map.of("lines", array(OpenApiDocument.ref("ConsoleLine")))));
         RESPONSES.put("GET /api/v1/runs/{id}/files", object(Map.of("files", array(OpenApiDocument.ref("RunFile")))));
         RESPONSES.put("GET /metrics", str());
         RESPONSES.put("GET /api/v1/openapi.json", Map.of("type", "object", "description", "this document"));
     }
 
-    private KnownShapes() {
-    }
+    private KnownShapes() {}
 
     static Object response(Route route) {
         Object known = RESPONSES.get(route.method() + " " + route.pattern());
@@ -96,8 +115,13 @@ final class KnownShapes {
     /** The shared shapes of {@code components/schemas}. */
     static Map<String, Object> schemas() {
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("Error", object(Map.of("error_code", Map.of("type", "string", "example", "RESOURCE_DOES_NOT_EXIST"),
-                "message", str())));
+        s.put(
+                "Error",
+                object(Map.of(
+                        "error_code",
+                        Map.of("type", "string", "example", "RESOURCE_DOES_NOT_EXIST"),
+                        "message",
+                        str())));
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("id", str());
         run.put("project", str());
@@ -106,8 +130,13 @@ final class KnownShapes {
         run.put("user", str());
         run.put("tags", array(str()));
         run.put("notes", str());
-        run.put("state", Map.of("type", "string", "enum", List.of("running", "finished", "failed", "killed", "crashed",
-                "unreachable")));
+        run.put(
+                "state",
+                Map.of(
+                        "type",
+                        "string",
+                        "enum",
+                        List.of("running", "finished", "failed", "killed", "crashed", "unreachable")));
         run.put("created_at", integer());
         run.put("heartbeat_at", integer());
         run.put("ended_at", integer());
@@ -119,16 +148,48 @@ final class KnownShapes {
         run.put("summary", Map.of("type", "object", "additionalProperties", true));
         run.put("problems", array(str()));
         s.put("Run", object(run));
-        s.put("Project", object(Map.of("name", str(), "run_count", integer(), "created_at", integer(),
-                "last_activity_at", integer())));
-        Map<String, Object> value = Map.of("oneOf", List.of(Map.of("type", "number"),
-                Map.of("type", "string", "enum", List.of("NaN", "Infinity", "-Infinity"))));
-        s.put("MetricSeries", object(Map.of("key", str(), "steps", array(integer()),
-                "values", array(value), "timestamps", array(integer()))));
-        s.put("ConsoleLine", object(Map.of("seq", integer(), "timestamp", integer(),
-                "stream", Map.of("type", "string", "enum", List.of("out", "err")), "text", str())));
-        s.put("RunFile", object(Map.of("name", str(), "hash", str(), "size", integer(), "kind", str(),
-                "created_at", integer())));
+        s.put(
+                "Project",
+                object(Map.of(
+                        "name",
+                        str(),
+                        "run_count",
+                        integer(),
+                        "created_at",
+                        integer(),
+                        "last_activity_at",
+                        integer())));
+        Map<String, Object> value = Map.of(
+                "oneOf",
+                List.of(
+                        Map.of("type", "number"),
+                        Map.of("type", "string", "enum", List.of("NaN", "Infinity", "-Infinity"))));
+        s.put(
+                "MetricSeries",
+                object(Map.of(
+                        "key",
+                        str(),
+                        "steps",
+                        array(integer()),
+                        "values",
+                        array(value),
+                        "timestamps",
+                        array(integer()))));
+        s.put(
+                "ConsoleLine",
+                object(Map.of(
+                        "seq",
+                        integer(),
+                        "timestamp",
+                        integer(),
+                        "stream",
+                        Map.of("type", "string", "enum", List.of("out", "err")),
+                        "text",
+                        str())));
+        s.put(
+                "RunFile",
+                object(Map.of(
+                        "name", str(), "hash", str(), "size", integer(), "kind", str(), "created_at", integer())));
         return s;
     }
 

@@ -16,8 +16,7 @@ import java.util.Map;
  * JSON response.
  */
 public final class OpenApiDocument {
-    private OpenApiDocument() {
-    }
+    private OpenApiDocument() {}
 
     public static Map<String, Object> build(List<Route> routes) {
         return build(routes, false);
@@ -34,21 +33,24 @@ public final class OpenApiDocument {
         info.put("title", "Keel API");
         String version = OpenApiDocument.class.getPackage().getImplementationVersion();
         info.put("version", version == null ? "dev" : version);
-        info.put("description", "Keel's native REST API. Errors are JSON {error_code, message} with the HTTP status"
-                + " of the error code. Times are epoch milliseconds; non-finite numbers are the strings \"NaN\","
-                + " \"Infinity\" and \"-Infinity\". Send an API key as 'Authorization: Bearer <key>'.");
+        info.put(
+                "description",
+                "Keel's native REST API. Errors are JSON {error_code, message} with the HTTP status"
+                        + " of the error code. Times are epoch milliseconds; non-finite numbers are the strings \"NaN\","
+                        + " \"Infinity\" and \"-Infinity\". Send an API key as 'Authorization: Bearer <key>'.");
         doc.put("info", info);
         Map<String, Object> paths = new LinkedHashMap<>();
         for (Route route : routes) {
             @SuppressWarnings("unchecked")
-            Map<String, Object> item = (Map<String, Object>) paths.computeIfAbsent(path(route.pattern()),
-                    k -> new LinkedHashMap<String, Object>());
+            Map<String, Object> item = (Map<String, Object>)
+                    paths.computeIfAbsent(path(route.pattern()), k -> new LinkedHashMap<String, Object>());
             item.put(route.method().toLowerCase(Locale.ROOT), operation(route, anonymousReads));
         }
         doc.put("paths", paths);
         Map<String, Object> components = new LinkedHashMap<>();
-        components.put("securitySchemes", Map.of("bearerAuth",
-                Map.of("type", "http", "scheme", "bearer", "description", "A Keel API key")));
+        components.put(
+                "securitySchemes",
+                Map.of("bearerAuth", Map.of("type", "http", "scheme", "bearer", "description", "A Keel API key")));
         components.put("schemas", KnownShapes.schemas());
         doc.put("components", components);
         return doc;
@@ -80,13 +82,25 @@ public final class OpenApiDocument {
         } else {
             Map<String, Object> content = new LinkedHashMap<>();
             for (String type : KnownShapes.contentTypes(route)) {
-                content.put(type, Map.of("schema", type.equals("application/json") ? KnownShapes.response(route)
-                        : type.equals("text/event-stream") ? KnownShapes.serverSentEvent() : Map.of("type", "string")));
+                content.put(
+                        type,
+                        Map.of(
+                                "schema",
+                                type.equals("application/json")
+                                        ? KnownShapes.response(route)
+                                        : type.equals("text/event-stream")
+                                                ? KnownShapes.serverSentEvent()
+                                                : Map.of("type", "string")));
             }
             responses.put("200", Map.of("description", "success", "content", content));
         }
-        responses.put("default", Map.of("description", "an error", "content",
-                Map.of("application/json", Map.of("schema", ref("Error")))));
+        responses.put(
+                "default",
+                Map.of(
+                        "description",
+                        "an error",
+                        "content",
+                        Map.of("application/json", Map.of("schema", ref("Error")))));
         op.put("responses", responses);
         return op;
     }
@@ -100,8 +114,10 @@ public final class OpenApiDocument {
             return List.of();
         }
         Map<String, Object> bearer = Map.of("bearerAuth", List.of());
-        boolean reads = route.method().equals("GET") || route.method().equals("HEAD")
-                || route.pattern().endsWith("/search") || route.pattern().endsWith("/blobs/fetch");
+        boolean reads = route.method().equals("GET")
+                || route.method().equals("HEAD")
+                || route.pattern().endsWith("/search")
+                || route.pattern().endsWith("/blobs/fetch");
         return anonymousReads && reads ? List.of(bearer, Map.of()) : List.of(bearer);
     }
 

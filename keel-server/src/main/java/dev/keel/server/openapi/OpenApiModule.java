@@ -14,8 +14,11 @@ public final class OpenApiModule implements ApiModule {
 
     @Override
     public void register(Router router, ServerContext context) {
-        router.get("/api/v1/openapi.json", Access.anyone(), "This document: the API's routes, parameters, access rules"
-                + " and JSON shapes", request -> OpenApiDocument.build(router.routes(),
-                        context.settings().anonymousReads()));
+        router.get(
+                "/api/v1/openapi.json",
+                Access.anyone(),
+                "This document: the API's routes, parameters, access rules" + " and JSON shapes",
+                request -> OpenApiDocument.build(
+                        router.routes(), context.settings().anonymousReads()));
     }
 }

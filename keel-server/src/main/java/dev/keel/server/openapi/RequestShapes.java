@@ -31,9 +31,11 @@ final class RequestShapes {
      * A project name: 1-256 printable characters, not all white space, and (as a path segment) no
      * '/', '\' or bare '.' or '..'.
      */
-    private static final String PROJECT = "^[^/\\\\\\x00-\\x1f\\x7f]*[^/\\\\.\\s\\x00-\\x1f\\x7f][^/\\\\\\x00-\\x1f\\x7f]*$";
+    private static final String PROJECT =
+            "^[^/\\\\\\x00-\\x1f\\x7f]*[^/\\\\.\\s\\x00-\\x1f\\x7f][^/\\\\\\x00-\\x1f\\x7f]*$";
     /** An MLflow artifact path: {@code <experiment id>/<run id>/artifacts[/<path>]}. */
     private static final String ARTIFACT_PATH = "^[0-9]{1,18}/" + SEGMENT + "/artifacts(/" + SEGMENT + ")*$";
+
     private static final String INT64 = "int64";
     /** A user or team name, as {@code Accounts} checks it. */
     private static final String ACCOUNT_NAME = "^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$";
@@ -48,70 +50,116 @@ final class RequestShapes {
             "POST /api/2.0/mlflow-artifacts/mpu/complete/{path*}",
             "POST /api/2.0/mlflow-artifacts/mpu/abort/{path*}");
     /** Routes that may create the project they name (reads of any name just find nothing). */
-    private static final Set<String> WRITES_PROJECT = Set.of(
-            "POST /api/v1/projects/{project}/runs",
-            "PATCH /api/v1/projects/{project}");
+    private static final Set<String> WRITES_PROJECT =
+            Set.of("POST /api/v1/projects/{project}/runs", "PATCH /api/v1/projects/{project}");
     /** Routes whose body may be left out (the handler then uses defaults). */
-    private static final Set<String> OPTIONAL_BODY = Set.of(
-            "PUT /api/v1/datasets/{name}",
-            "PUT /api/2.0/mlflow-artifacts/artifacts/{path*}");
+    private static final Set<String> OPTIONAL_BODY =
+            Set.of("PUT /api/v1/datasets/{name}", "PUT /api/2.0/mlflow-artifacts/artifacts/{path*}");
 
     static {
         List<Object> runSearch = List.of(
-                query("filter", false, filterText(), "a filter in the CLI's language, e.g. config.lr < 0.01 and state = finished"),
-                query("sort", false, sortText(), "a field to sort by, '-' in front for descending (e.g. -summary.val_loss)"),
+                query(
+                        "filter",
+                        false,
+                        filterText(),
+                        "a filter in the CLI's language, e.g. config.lr < 0.01 and state = finished"),
+                query(
+                        "sort",
+                        false,
+                        sortText(),
+                        "a field to sort by, '-' in front for descending (e.g. -summary.val_loss)"),
                 query("limit", false, range(1, 10_000), "page size, 1-10000 (default 50)"),
                 query("offset", false, range(0, Integer.MAX_VALUE), "runs to skip (default 0)"));
         QUERY.put("GET /api/v1/projects/{project}/runs", runSearch);
         List<Object> allRuns = new ArrayList<>(runSearch);
-        allRuns.add(query("project", false, Map.of("type", "string"),
+        allRuns.add(query(
+                "project",
+                false,
+                Map.of("type", "string"),
                 "only this project's runs (404 when the caller may not read it)"));
         QUERY.put("GET /api/v1/runs", allRuns);
-        QUERY.put("GET /api/v1/runs/{id}/console", List.of(
-                query("from", false, range(0, Integer.MAX_VALUE), "first line's sequence number (default 0)"),
-                query("limit", false, range(1, 100_000), "most lines to return, 1-100000 (default 1000)")));
-        QUERY.put("GET /api/v1/runs/{id}/metrics/{key*}", List.of(
-                query("points", false, range(0, 1_000_000), "at most this many points (0: all)")));
-        QUERY.put("GET /api/v1/projects/{project}/groups", List.of(
-                query("by", true, fieldName(), "the field to group by, e.g. config.lr or sweep"),
-                query("metrics", false, Map.of("type", "string"), "comma-separated summary fields to aggregate"),
-                query("filter", false, filterText(), "a filter in the CLI's language")));
-        QUERY.put("GET /api/v1/projects/{project}/runs.csv", List.of(
-                query("columns", false, Map.of("type", "string"), "comma-separated fields"),
-                query("filter", false, filterText(), "a filter in the CLI's language"),
-                query("sort", false, sortText(), "a field to sort by, '-' in front for descending")));
-        QUERY.put("GET /api/v1/series", List.of(
-                query("runs", true, commaList(200), "comma-separated run ids, 1-200"),
-                query("keys", true, commaList(64), "comma-separated metric keys, 1-64"),
-                query("points", false, range(4, 20_000), "points per series (default 1000)")));
-        QUERY.put("GET /api/v1/datasets/{name}/diff", List.of(
-                query("from", true, pattern(DATASET_NAME), "the older version, e.g. v1"),
-                query("to", false, pattern(DATASET_NAME), "the newer version (default latest)")));
-        QUERY.put("GET /api/v1/datasets/{name}/versions/{ref}/files", List.of(
-                query("prefix", false, Map.of("type", "string"), "only paths starting with this"),
-                query("limit", false, range(1, 100_000), "page size (default 1000)"),
-                query("offset", false, range(0, Integer.MAX_VALUE), "files to skip")));
-        QUERY.put("GET /api/2.0/mlflow-artifacts/artifacts", List.of(
-                query("path", false, Map.of("type", "string", "pattern", "^$|" + ARTIFACT_PATH.substring(1)),
+        QUERY.put(
+                "GET /api/v1/runs/{id}/console",
+                List.of(
+                        query("from", false, range(0, Integer.MAX_VALUE), "first line's sequence number (default 0)"),
+                        query("limit", false, range(1, 100_000), "most lines to return, 1-100000 (default 1000)")));
+        QUERY.put(
+                "GET /api/v1/runs/{id}/metrics/{key*}",
+                List.of(query("points", false, range(0, 1_000_000), "at most this many points (0: all)")));
+        QUERY.put(
+                "GET /api/v1/projects/{project}/groups",
+                List.of(
+                        query("by", true, fieldName(), "the field to group by, e.g. config.lr or sweep"),
+                        query(
+                                "metrics",
+                                false,
+                                Map.of("type", "string"),
+                                "comma-separated summary fields to aggregate"),
+                        query("filter", false, filterText(), "a filter in the CLI's language")));
+        QUERY.put(
+                "GET /api/v1/projects/{project}/runs.csv",
+                List.of(
+                        query("columns", false, Map.of("type", "string"), "comma-separated fields"),
+                        query("filter", false, filterText(), "a filter in the CLI's language"),
+                        query("sort", false, sortText(), "a field to sort by, '-' in front for descending")));
+        QUERY.put(
+                "GET /api/v1/series",
+                List.of(
+                        query("runs", true, commaList(200), "comma-separated run ids, 1-200"),
+                        query("keys", true, commaList(64), "comma-separated metric keys, 1-64"),
+                        query("points", false, range(4, 20_000), "points per series (default 1000)")));
+        QUERY.put(
+                "GET /api/v1/datasets/{name}/diff",
+                List.of(
+                        query("from", true, pattern(DATASET_NAME), "the older version, e.g. v1"),
+                        query("to", false, pattern(DATASET_NAME), "the newer version (default latest)")));
+        QUERY.put(
+                "GET /api/v1/datasets/{name}/versions/{ref}/files",
+                List.of(
+                        query("prefix", false, Map.of("type", "string"), "only paths starting with this"),
+                        query("limit", false, range(1, 100_000), "page size (default 1000)"),
+                        query("offset", false, range(0, Integer.MAX_VALUE), "files to skip")));
+        QUERY.put(
+                "GET /api/2.0/mlflow-artifacts/artifacts",
+                List.of(query(
+                        "path",
+                        false,
+                        Map.of("type", "string", "pattern", "^$|" + ARTIFACT_PATH.substring(1)),
                         "<experiment id>/<run id>/artifacts[/dir]")));
         for (String p : List.of("/api/2.0/mlflow/", "/ajax-api/2.0/mlflow/")) {
             QUERY.put("GET " + p + "runs/get", List.of(runIdQuery()));
-            QUERY.put("GET " + p + "experiments/get", List.of(
-                    query("experiment_id", true, pattern("^[0-9]{1,18}$"), "the experiment's id")));
-            QUERY.put("GET " + p + "experiments/get-by-name", List.of(
-                    query("experiment_name", true, nonBlank(500), "the experiment's name")));
-            QUERY.put("GET " + p + "metrics/get-history", List.of(runIdQuery(),
-                    query("metric_key", true, nonEmpty(250), "the metric"),
-                    query("max_results", false, range(1, 25_000), "page size"),
-                    query("page_token", false, pageToken(), "from the previous page")));
-            QUERY.put("GET " + p + "artifacts/list", List.of(runIdQuery(),
-                    query("path", false, Map.of("type", "string", "pattern", "^$|" + REST.substring(1)),
-                            "a folder below the run's artifact root")));
-            QUERY.put("GET " + p + "experiments/search", List.of(
-                    query("max_results", false, range(1, 50_000), "page size"),
-                    query("page_token", false, pageToken(), "from the previous page"),
-                    query("view_type", false, Map.of("type", "string",
-                            "enum", List.of("", "ACTIVE_ONLY", "DELETED_ONLY", "ALL")), "which lifecycle stages")));
+            QUERY.put(
+                    "GET " + p + "experiments/get",
+                    List.of(query("experiment_id", true, pattern("^[0-9]{1,18}$"), "the experiment's id")));
+            QUERY.put(
+                    "GET " + p + "experiments/get-by-name",
+                    List.of(query("experiment_name", true, nonBlank(500), "the experiment's name")));
+            QUERY.put(
+                    "GET " + p + "metrics/get-history",
+                    List.of(
+                            runIdQuery(),
+                            query("metric_key", true, nonEmpty(250), "the metric"),
+                            query("max_results", false, range(1, 25_000), "page size"),
+                            query("page_token", false, pageToken(), "from the previous page")));
+            QUERY.put(
+                    "GET " + p + "artifacts/list",
+                    List.of(
+                            runIdQuery(),
+                            query(
+                                    "path",
+                                    false,
+                                    Map.of("type", "string", "pattern", "^$|" + REST.substring(1)),
+                                    "a folder below the run's artifact root")));
+            QUERY.put(
+                    "GET " + p + "experiments/search",
+                    List.of(
+                            query("max_results", false, range(1, 50_000), "page size"),
+                            query("page_token", false, pageToken(), "from the previous page"),
+                            query(
+                                    "view_type",
+                                    false,
+                                    Map.of("type", "string", "enum", List.of("", "ACTIVE_ONLY", "DELETED_ONLY", "ALL")),
+                                    "which lifecycle stages")));
             mlflowBodies(p);
         }
 
@@ -122,7 +170,9 @@ final class RequestShapes {
         run.put("user", maxText(250));
         run.put("tags", Map.of("type", "array", "items", maxText(250)));
         run.put("notes", maxText(1 << 20));
-        run.put("state", Map.of("type", "string", "enum", List.of("running", "finished", "failed", "killed", "crashed")));
+        run.put(
+                "state",
+                Map.of("type", "string", "enum", List.of("running", "finished", "failed", "killed", "crashed")));
         run.put("created_at", int64());
         run.put("heartbeat_at", int64());
         run.put("ended_at", int64());
@@ -133,11 +183,28 @@ final class RequestShapes {
         BODIES.put("POST /api/v1/projects/{project}/runs", closed(run, "id", "name"));
         // notes may be null (cleared); tags may not
         // a tag: 1-128 characters once trimmed, no control characters
-        Map<String, Object> runTag = Map.of("type", "string", "maxLength", 128, "pattern",
+        Map<String, Object> runTag = Map.of(
+                "type",
+                "string",
+                "maxLength",
+                128,
+                "pattern",
                 "^[\\x00-\\x20]*[^\\x00-\\x20\\x7f-\\x9f]([^\\x00-\\x1f\\x7f-\\x9f]*[^\\x00-\\x20\\x7f-\\x9f])?[\\x00-\\x20]*$");
-        BODIES.put("PATCH /api/v1/runs/{id}", Map.of("type", "object", "additionalProperties", false, "minProperties", 1,
-                "properties", Map.of("notes", Map.of("type", "string", "maxLength", 20_000, "nullable", true),
-                        "tags", Map.of("type", "array", "items", runTag))));
+        BODIES.put(
+                "PATCH /api/v1/runs/{id}",
+                Map.of(
+                        "type",
+                        "object",
+                        "additionalProperties",
+                        false,
+                        "minProperties",
+                        1,
+                        "properties",
+                        Map.of(
+                                "notes",
+                                Map.of("type", "string", "maxLength", 20_000, "nullable", true),
+                                "tags",
+                                Map.of("type", "array", "items", runTag))));
         Map<String, Object> projectEdit = closed(Map.of(
                 "visibility", Map.of("type", "string", "enum", List.of("private", "team", "public")),
                 "owner", pattern(ACCOUNT_NAME)));
@@ -151,24 +218,48 @@ final class RequestShapes {
         session.put("required", List.of("user"));
         session.put("anyOf", List.of(Map.of("required", List.of("api_key")), Map.of("required", List.of("password"))));
         BODIES.put("POST /api/v1/session", session);
-        BODIES.put("POST /api/v1/users", closed(Map.of("name", pattern(ACCOUNT_NAME), "admin", Map.of("type", "boolean"),
-                "teams", Map.of("type", "array", "items", pattern(ACCOUNT_NAME)), "password", password()), "name"));
+        BODIES.put(
+                "POST /api/v1/users",
+                closed(
+                        Map.of(
+                                "name",
+                                pattern(ACCOUNT_NAME),
+                                "admin",
+                                Map.of("type", "boolean"),
+                                "teams",
+                                Map.of("type", "array", "items", pattern(ACCOUNT_NAME)),
+                                "password",
+                                password()),
+                        "name"));
         BODIES.put("POST /api/v1/teams", closed(Map.of("name", pattern(ACCOUNT_NAME)), "name"));
         BODIES.put("PUT /api/v1/users/{user}/password", closed(Map.of("password", password()), "password"));
-        BODIES.put("PUT /api/v1/datasets/{name}", object(Map.of("description", Map.of("type", "string"),
-                "visibility", Map.of("type", "string", "enum", List.of("private", "team", "public")))));
-        BODIES.put("POST /api/v1/datasets/{name}/versions", object(Map.of("manifest",
-                Map.of("type", "string", "format", "byte"), "message", Map.of("type", "string"),
-                "created_at", nonNegative()), "manifest"));
+        BODIES.put(
+                "PUT /api/v1/datasets/{name}",
+                object(Map.of(
+                        "description",
+                        Map.of("type", "string"),
+                        "visibility",
+                        Map.of("type", "string", "enum", List.of("private", "team", "public")))));
+        BODIES.put(
+                "POST /api/v1/datasets/{name}/versions",
+                object(
+                        Map.of(
+                                "manifest",
+                                Map.of("type", "string", "format", "byte"),
+                                "message",
+                                Map.of("type", "string"),
+                                "created_at",
+                                nonNegative()),
+                        "manifest"));
         BODIES.put("PUT /api/v1/datasets/{name}/tags/{tag}", object(Map.of("ref", pattern(DATASET_NAME)), "ref"));
-        Map<String, Object> hashes = object(Map.of("hashes", Map.of("type", "array", "maxItems", 100_000,
-                "items", pattern(BLOB_ADDRESS))), "hashes");
+        Map<String, Object> hashes = object(
+                Map.of("hashes", Map.of("type", "array", "maxItems", 100_000, "items", pattern(BLOB_ADDRESS))),
+                "hashes");
         BODIES.put("POST /api/v1/datasets/{name}/blobs/missing", hashes);
         BODIES.put("POST /api/v1/datasets/{name}/blobs/fetch", hashes);
     }
 
-    private RequestShapes() {
-    }
+    private RequestShapes() {}
 
     /** Path parameters then query parameters, as OpenAPI parameter objects. */
     static List<Object> parameters(Route route) {
@@ -199,7 +290,8 @@ final class RequestShapes {
         if (route.streaming() || route.pattern().startsWith("/api/2.0/mlflow-artifacts/artifacts/")) {
             content.put("application/octet-stream", Map.of("schema", Map.of("type", "string", "format", "binary")));
         } else {
-            content.put("application/json", Map.of("schema", BODIES.getOrDefault(key(route), Map.of("type", "object"))));
+            content.put(
+                    "application/json", Map.of("schema", BODIES.getOrDefault(key(route), Map.of("type", "object"))));
         }
         if (route.pattern().equals("/api/v1/runs/{id}/batches")) {
             content.put("application/x-keel-batch", Map.of("schema", Map.of("type", "string", "format", "binary")));
@@ -208,7 +300,8 @@ final class RequestShapes {
     }
 
     private static Map<String, Object> pathSchema(String method, String pattern, String name, boolean rest) {
-        if (pattern.startsWith("/api/v1/datasets/") && Set.of("name", "tag", "ref").contains(name)) {
+        if (pattern.startsWith("/api/v1/datasets/")
+                && Set.of("name", "tag", "ref").contains(name)) {
             return pattern(DATASET_NAME);
         }
         if (name.equals("project") && WRITES_PROJECT.contains(method + " " + pattern)) {
@@ -230,55 +323,137 @@ final class RequestShapes {
     private static void mlflowBodies(String p) {
         // MLflow's characters; '/'-separated segments, none empty, '.' or '..'
         String segment = "[\\w.\\- :]*[\\w\\- :][\\w.\\- :]*";
-        Map<String, Object> key = text(Map.of("type", "string", "maxLength", 250,
-                "pattern", "^" + segment + "(/" + segment + ")*$"));
+        Map<String, Object> key =
+                text(Map.of("type", "string", "maxLength", 250, "pattern", "^" + segment + "(/" + segment + ")*$"));
         Map<String, Object> tag = object(Map.of("key", key, "value", text(maxText(5000))), "key");
         Map<String, Object> tags = Map.of("type", "array", "maxItems", 100, "items", tag);
-        Map<String, Object> metric = object(Map.of("key", key, "value", Map.of("anyOf", List.of(Map.of("type", "number"),
-                        Map.of("type", "string", "enum", List.of("NaN", "Infinity", "+Infinity", "-Infinity")))),
-                "timestamp", mlflowInt(true), "step", mlflowInt(false)), "key", "value", "timestamp");
+        Map<String, Object> metric = object(
+                Map.of(
+                        "key",
+                        key,
+                        "value",
+                        Map.of(
+                                "anyOf",
+                                List.of(
+                                        Map.of("type", "number"),
+                                        Map.of(
+                                                "type",
+                                                "string",
+                                                "enum",
+                                                List.of("NaN", "Infinity", "+Infinity", "-Infinity")))),
+                        "timestamp",
+                        mlflowInt(true),
+                        "step",
+                        mlflowInt(false)),
+                "key",
+                "value",
+                "timestamp");
         Map<String, Object> param = object(Map.of("key", key, "value", text(maxText(6000))), "key");
         Map<String, Object> runId = Map.of("run_id", text(nonEmpty(64)));
         Map<String, Object> experimentId = Map.of("experiment_id", text(Map.of("type", "string", "minLength", 1)));
-        Map<String, Object> ids = Map.of("anyOf", List.of(Map.of("type", "array", "items", text(Map.of("type", "string"))),
-                text(Map.of("type", "string"))));
+        Map<String, Object> ids = Map.of(
+                "anyOf",
+                List.of(
+                        Map.of("type", "array", "items", text(Map.of("type", "string"))),
+                        text(Map.of("type", "string"))));
         Map<String, Object> view = mlflowEnum("ACTIVE_ONLY", "DELETED_ONLY", "ALL");
-        BODIES.put("POST " + p + "runs/create", object(Map.of("experiment_id", text(Map.of("type", "string")),
-                "run_name", text(Map.of("type", "string")), "user_id", text(Map.of("type", "string")),
-                "start_time", mlflowInt(false),
-                "tags", tags)));
-        BODIES.put("POST " + p + "runs/update", object(with(runId, Map.of(
-                "status", mlflowEnum("RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"),
-                "end_time", mlflowInt(false), "run_name", text(Map.of("type", "string")))), "run_id"));
+        BODIES.put(
+                "POST " + p + "runs/create",
+                object(Map.of(
+                        "experiment_id",
+                        text(Map.of("type", "string")),
+                        "run_name",
+                        text(Map.of("type", "string")),
+                        "user_id",
+                        text(Map.of("type", "string")),
+                        "start_time",
+                        mlflowInt(false),
+                        "tags",
+                        tags)));
+        BODIES.put(
+                "POST " + p + "runs/update",
+                object(
+                        with(
+                                runId,
+                                Map.of(
+                                        "status",
+                                        mlflowEnum("RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"),
+                                        "end_time",
+                                        mlflowInt(false),
+                                        "run_name",
+                                        text(Map.of("type", "string")))),
+                        "run_id"));
         for (String op : List.of("runs/delete", "runs/restore", "runs/log-inputs")) {
             BODIES.put("POST " + p + op, object(runId, "run_id"));
         }
-        BODIES.put("POST " + p + "runs/log-metric", object(with(runId, metricFields(metric)),
-                "run_id", "key", "value", "timestamp"));
-        BODIES.put("POST " + p + "runs/log-parameter", object(with(runId, Map.of("key", key,
-                "value", text(maxText(6000)))), "run_id", "key"));
-        BODIES.put("POST " + p + "runs/set-tag", object(with(runId, Map.of("key", key,
-                "value", text(maxText(5000)))), "run_id", "key"));
-        BODIES.put("POST " + p + "runs/delete-tag", object(with(runId, Map.of("key", text(nonEmpty(250)))),
-                "run_id", "key"));
-        BODIES.put("POST " + p + "runs/log-batch", object(with(runId, Map.of(
-                "metrics", Map.of("type", "array", "maxItems", 1000, "items", metric),
-                "params", Map.of("type", "array", "maxItems", 100, "items", param), "tags", tags)), "run_id"));
-        BODIES.put("POST " + p + "runs/search", object(Map.of("experiment_ids", ids,
-                "max_results", mlflowRange(1, 50_000), "page_token", pageToken(), "run_view_type", view,
-                "filter", Map.of("type", "string", "maxLength", 0, "description", "MLflow's search filter; see its docs"))));
+        BODIES.put(
+                "POST " + p + "runs/log-metric",
+                object(with(runId, metricFields(metric)), "run_id", "key", "value", "timestamp"));
+        BODIES.put(
+                "POST " + p + "runs/log-parameter",
+                object(with(runId, Map.of("key", key, "value", text(maxText(6000)))), "run_id", "key"));
+        BODIES.put(
+                "POST " + p + "runs/set-tag",
+                object(with(runId, Map.of("key", key, "value", text(maxText(5000)))), "run_id", "key"));
+        BODIES.put(
+                "POST " + p + "runs/delete-tag",
+                object(with(runId, Map.of("key", text(nonEmpty(250)))), "run_id", "key"));
+        BODIES.put(
+                "POST " + p + "runs/log-batch",
+                object(
+                        with(
+                                runId,
+                                Map.of(
+                                        "metrics",
+                                        Map.of("type", "array", "maxItems", 1000, "items", metric),
+                                        "params",
+                                        Map.of("type", "array", "maxItems", 100, "items", param),
+                                        "tags",
+                                        tags)),
+                        "run_id"));
+        BODIES.put(
+                "POST " + p + "runs/search",
+                object(Map.of(
+                        "experiment_ids",
+                        ids,
+                        "max_results",
+                        mlflowRange(1, 50_000),
+                        "page_token",
+                        pageToken(),
+                        "run_view_type",
+                        view,
+                        "filter",
+                        Map.of(
+                                "type",
+                                "string",
+                                "maxLength",
+                                0,
+                                "description",
+                                "MLflow's search filter; see its docs"))));
         BODIES.put("POST " + p + "logged-models/search", object(Map.of("experiment_ids", ids)));
-        BODIES.put("POST " + p + "experiments/search", object(Map.of("max_results", mlflowRange(1, 50_000),
-                "page_token", pageToken(), "view_type", view)));
-        BODIES.put("POST " + p + "experiments/create", object(Map.of("name", text(nonBlank(500)),
-                "artifact_location", text(Map.of("type", "string")), "tags", tags), "name"));
+        BODIES.put(
+                "POST " + p + "experiments/search",
+                object(Map.of("max_results", mlflowRange(1, 50_000), "page_token", pageToken(), "view_type", view)));
+        BODIES.put(
+                "POST " + p + "experiments/create",
+                object(
+                        Map.of(
+                                "name",
+                                text(nonBlank(500)),
+                                "artifact_location",
+                                text(Map.of("type", "string")),
+                                "tags",
+                                tags),
+                        "name"));
         for (String op : List.of("experiments/delete", "experiments/restore")) {
             BODIES.put("POST " + p + op, object(experimentId, "experiment_id"));
         }
-        BODIES.put("POST " + p + "experiments/update", object(with(experimentId, Map.of("new_name", text(nonBlank(500)))),
-                "experiment_id", "new_name"));
-        BODIES.put("POST " + p + "experiments/set-experiment-tag", object(with(experimentId, Map.of("key", key,
-                "value", text(maxText(5000)))), "experiment_id", "key"));
+        BODIES.put(
+                "POST " + p + "experiments/update",
+                object(with(experimentId, Map.of("new_name", text(nonBlank(500)))), "experiment_id", "new_name"));
+        BODIES.put(
+                "POST " + p + "experiments/set-experiment-tag",
+                object(with(experimentId, Map.of("key", key, "value", text(maxText(5000)))), "experiment_id", "key"));
     }
 
     /** A string as described, or a number or boolean taken as its text. */
@@ -288,9 +463,17 @@ final class RequestShapes {
 
     private static Map<String, Object> mlflowInt(boolean nonNegative) {
         Map<String, Object> number = nonNegative ? nonNegative() : int64();
-        return Map.of("anyOf", List.of(number, Map.of("type", "string",
-                "pattern", nonNegative ? "^$|^[\\x00-\\x20]*\\+?[0-9]{1,18}[\\x00-\\x20]*$"
-                        : "^$|^[\\x00-\\x20]*[+-]?[0-9]{1,18}[\\x00-\\x20]*$")));
+        return Map.of(
+                "anyOf",
+                List.of(
+                        number,
+                        Map.of(
+                                "type",
+                                "string",
+                                "pattern",
+                                nonNegative
+                                        ? "^$|^[\\x00-\\x20]*\\+?[0-9]{1,18}[\\x00-\\x20]*$"
+                                        : "^$|^[\\x00-\\x20]*[+-]?[0-9]{1,18}[\\x00-\\x20]*$")));
     }
 
     private static Map<String, Object> mlflowRange(long min, long max) {
@@ -301,8 +484,11 @@ final class RequestShapes {
     private static Map<String, Object> mlflowEnum(String... names) {
         List<String> values = new ArrayList<>(List.of(names));
         values.add(""); // read as left out
-        return Map.of("anyOf", List.of(Map.of("type", "string", "enum", values),
-                Map.of("type", "integer", "minimum", 1, "maximum", names.length)));
+        return Map.of(
+                "anyOf",
+                List.of(
+                        Map.of("type", "string", "enum", values),
+                        Map.of("type", "integer", "minimum", 1, "maximum", names.length)));
     }
 
     private static Map<String, Object> metricFields(Map<String, Object> metric) {
@@ -321,13 +507,15 @@ final class RequestShapes {
         return route.method() + " " + route.pattern();
     }
 
-    private static Map<String, Object> query(String name, boolean required, Map<String, Object> schema, String description) {
+    private static Map<String, Object> query(
+            String name, boolean required, Map<String, Object> schema, String description) {
         Object declared = schema;
         if (!required && "integer".equals(schema.get("type"))) {
             // an empty value reads as left out
             declared = Map.of("anyOf", List.of(schema, Map.of("type", "string", "enum", List.of(""))));
         }
-        return Map.of("name", name, "in", "query", "required", required, "description", description, "schema", declared);
+        return Map.of(
+                "name", name, "in", "query", "required", required, "description", description, "schema", declared);
     }
 
     private static Map<String, Object> runIdQuery() {
@@ -408,8 +596,14 @@ final class RequestShapes {
     }
 
     private static Map<String, Object> pageToken() {
-        return Map.of("type", "string", "maxLength", 0, "description", "empty for the first page; after it, the"
-                + " previous page's next_page_token, unchanged (the server refuses tokens it did not write)");
+        return Map.of(
+                "type",
+                "string",
+                "maxLength",
+                0,
+                "description",
+                "empty for the first page; after it, the"
+                        + " previous page's next_page_token, unchanged (the server refuses tokens it did not write)");
     }
 
     /** A field name: an attribute, config.KEY or summary.KEY (anything else not blank is a summary key). */
@@ -419,7 +613,10 @@ final class RequestShapes {
 
     /** Empty (no sort) or a field with an optional '+' or '-' in front (Java's trim: codes up to U+0020). */
     private static Map<String, Object> sortText() {
-        return Map.of("type", "string", "pattern",
+        return Map.of(
+                "type",
+                "string",
+                "pattern",
                 "^[\\x00-\\x20]*(([+-][\\x00-\\x20]*[^\\x00-\\x20]|[^\\x00-\\x20+-])[\\s\\S]*)?$");
     }
 
@@ -428,9 +625,14 @@ final class RequestShapes {
      * that says where.
      */
     private static Map<String, Object> filterText() {
-        return Map.of("type", "string", "description", "a filter in the CLI's language (see the README, Filters), e.g."
-                + " config.lr < 0.01 and state = finished; text that does not parse is a 400 that says where",
-                "example", "config.lr < 0.01 and state = finished");
+        return Map.of(
+                "type",
+                "string",
+                "description",
+                "a filter in the CLI's language (see the README, Filters), e.g."
+                        + " config.lr < 0.01 and state = finished; text that does not parse is a 400 that says where",
+                "example",
+                "config.lr < 0.01 and state = finished");
     }
 
     private static Map<String, Object> commaList(int max) {

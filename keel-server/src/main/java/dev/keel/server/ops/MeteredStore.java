@@ -14,15 +14,17 @@ import java.lang.reflect.Proxy;
  * goes to the real store unchanged.
  */
 public final class MeteredStore {
-    private MeteredStore() {
-    }
+    private MeteredStore() {}
 
     public static Store wrap(Store store, ServerMetrics metrics) {
-        return (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
+        return (Store) Proxy.newProxyInstance(
+                Store.class.getClassLoader(),
+                new Class<?>[] {Store.class},
                 (proxy, method, args) -> invoke(proxy, store, metrics, method, args));
     }
 
-    private static Object invoke(Object proxy, Store store, ServerMetrics metrics, Method method, Object[] args) throws Throwable {
+    private static Object invoke(Object proxy, Store store, ServerMetrics metrics, Method method, Object[] args)
+            throws Throwable {
         if (method.getDeclaringClass() == Object.class) {
             switch (method.getName()) {
                 case "equals":

@@ -22,8 +22,11 @@ public final class MetricsApi implements ApiModule {
 
     @Override
     public void register(Router router, ServerContext context) {
-        router.get("/metrics", Access.anyone(), "Prometheus metrics of this server process", request ->
-                Response.bytes(200, "text/plain; version=0.0.4",
-                        metrics.scrape().getBytes(StandardCharsets.UTF_8)));
+        router.get(
+                "/metrics",
+                Access.anyone(),
+                "Prometheus metrics of this server process",
+                request -> Response.bytes(
+                        200, "text/plain; version=0.0.4", metrics.scrape().getBytes(StandardCharsets.UTF_8)));
     }
 }

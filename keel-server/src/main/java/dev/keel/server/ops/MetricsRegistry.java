@@ -55,7 +55,10 @@ public final class MetricsRegistry {
     public String scrape() {
         StringBuilder out = new StringBuilder(4096);
         for (Family f : families) {
-            out.append("# HELP ").append(f.name).append(' ').append(f.help.replace("\\", "\\\\").replace("\n", "\\n"))
+            out.append("# HELP ")
+                    .append(f.name)
+                    .append(' ')
+                    .append(f.help.replace("\\", "\\\\").replace("\n", "\\n"))
                     .append('\n');
             out.append("# TYPE ").append(f.name).append(' ').append(f.type()).append('\n');
             f.write(out);
@@ -84,8 +87,8 @@ public final class MetricsRegistry {
 
         List<String> key(String[] values) {
             if (values.length != labelNames.length) {
-                throw new IllegalArgumentException(name + " takes labels " + Arrays.toString(labelNames)
-                        + ", got " + values.length + " values");
+                throw new IllegalArgumentException(
+                        name + " takes labels " + Arrays.toString(labelNames) + ", got " + values.length + " values");
             }
             return List.of(values);
         }
@@ -99,7 +102,10 @@ public final class MetricsRegistry {
                 if (i > 0) {
                     out.append(',');
                 }
-                out.append(labelNames[i]).append("=\"").append(escape(values.get(i))).append('"');
+                out.append(labelNames[i])
+                        .append("=\"")
+                        .append(escape(values.get(i)))
+                        .append('"');
             }
             if (extraName != null) {
                 if (!values.isEmpty()) {

@@ -42,20 +42,23 @@ public final class RequestLog implements RequestListener, AutoCloseable {
     }
 
     @Override
-    public void finished(String requestId, String method, String route, String path, int status, String user, long nanos) {
-        String line = format(Instant.now().truncatedTo(ChronoUnit.MILLIS), requestId, method, route, status, user, nanos);
+    public void finished(
+            String requestId, String method, String route, String path, int status, String user, long nanos) {
+        String line =
+                format(Instant.now().truncatedTo(ChronoUnit.MILLIS), requestId, method, route, status, user, nanos);
         if (!queue.offer(line)) {
             dropped.incrementAndGet();
         }
     }
 
-    static String format(Instant at, String requestId, String method, String route, int status, String user, long nanos) {
+    static String format(
+            Instant at, String requestId, String method, String route, int status, String user, long nanos) {
         // A method or user that is not a plain token is shown as '?': log lines stay one line each
         // and cannot be forged by a client.
         String m = method != null && method.matches("[A-Z]{1,16}") ? method : "?";
         String u = user == null ? "-" : SAFE_USER.matcher(user).matches() ? user : "?";
-        return String.format(Locale.ROOT, "%s id=%s %s %s %d %.1fms user=%s", at, requestId, m, route, status,
-                nanos / 1e6, u);
+        return String.format(
+                Locale.ROOT, "%s id=%s %s %s %d %.1fms user=%s", at, requestId, m, route, status, nanos / 1e6, u);
     }
 
     /** Lines left out because the sink could not keep up. */

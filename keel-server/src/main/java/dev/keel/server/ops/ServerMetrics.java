@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ServerMetrics implements RequestListener {
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
     private static final double[] LATENCY_BUCKETS = {
-        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30
+    };
 
     private final MetricsRegistry registry = new MetricsRegistry();
     private final MetricsRegistry.Counter requests;
@@ -33,13 +34,21 @@ public final class ServerMetrics implements RequestListener {
     private final AtomicReference<ThreadPoolExecutor> pool = new AtomicReference<>();
 
     public ServerMetrics() {
-        requests = registry.counter("keel_http_requests_total",
-                "HTTP requests served, by route pattern, method and status.", "route", "method", "status");
-        latency = registry.histogram("keel_http_request_duration_seconds",
-                "Time from a request's arrival to its last byte written, by route pattern.", LATENCY_BUCKETS, "route");
+        requests = registry.counter(
+                "keel_http_requests_total",
+                "HTTP requests served, by route pattern, method and status.",
+                "route",
+                "method",
+                "status");
+        latency = registry.histogram(
+                "keel_http_request_duration_seconds",
+                "Time from a request's arrival to its last byte written, by route pattern.",
+                LATENCY_BUCKETS,
+                "route");
         registry.gauge("keel_http_requests_in_flight", "Requests being served now.")
                 .track(inFlight::get);
-        points = registry.counter("keel_ingest_points_total",
+        points = registry.counter(
+                "keel_ingest_points_total",
                 "Metric points in the batches this process applied to the store (a retried batch counts again).");
         batches = registry.counter("keel_ingest_batches_total", "Write batches this process applied to the store.");
         registry.gauge("keel_http_pool_threads", "Threads of the HTTP request pool, by state.", "state")
@@ -75,10 +84,10 @@ public final class ServerMetrics implements RequestListener {
                 .track(() -> memory.getNonHeapMemoryUsage().getMax(), "nonheap");
         registry.gauge("jvm_threads_live", "Live JVM threads.")
                 .track(() -> ManagementFactory.getThreadMXBean().getThreadCount());
-        MetricsRegistry.Gauge gcCount = registry.gauge("jvm_gc_collections_total",
-                "Garbage collections so far, by collector.", "gc");
-        MetricsRegistry.Gauge gcTime = registry.gauge("jvm_gc_collection_seconds_total",
-                "Time spent in garbage collection, by collector.", "gc");
+        MetricsRegistry.Gauge gcCount =
+                registry.gauge("jvm_gc_collections_total", "Garbage collections so far, by collector.", "gc");
+        MetricsRegistry.Gauge gcTime = registry.gauge(
+                "jvm_gc_collection_seconds_total", "Time spent in garbage collection, by collector.", "gc");
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             gcCount.track(gc::getCollectionCount, gc.getName());
             gcTime.track(() -> gc.getCollectionTime() / 1000.0, gc.getName());
@@ -110,7 +119,8 @@ public final class ServerMetrics implements RequestListener {
     }
 
     @Override
-    public void finished(String requestId, String method, String route, String path, int status, String user, long nanos) {
+    public void finished(
+            String requestId, String method, String route, String path, int status, String user, long nanos) {
         inFlight.decrementAndGet();
         String m = method != null && METHODS.contains(method) ? method : "other";
         requests.inc(route, m, Integer.toString(status));

@@ -9,11 +9,14 @@ import java.util.Map;
 
 /** RFC 4180 CSV of runs; text cells that a spreadsheet would run as a formula are quoted with a leading '. */
 final class Csv {
-    private Csv() {
-    }
+    private Csv() {}
 
     static String table(List<RunInfo> runs, List<String> columns) {
-        List<Field> fields = columns.stream().map(String::trim).filter(s -> !s.isEmpty()).map(Field::parse).toList();
+        List<Field> fields = columns.stream()
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .map(Field::parse)
+                .toList();
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < fields.size(); i++) {
             sb.append(i == 0 ? "" : ",").append(cell(fields.get(i).toString()));
@@ -34,11 +37,17 @@ final class Csv {
             double d = n.doubleValue();
             return Double.isFinite(d) ? String.valueOf(n) : Json.nonFiniteName(d);
         }
-        String s = v instanceof Map<?, ?> || v instanceof List<?> ? Json.write(Json.encodeNonFinite(v)) : String.valueOf(v);
+        String s = v instanceof Map<?, ?> || v instanceof List<?>
+                ? Json.write(Json.encodeNonFinite(v))
+                : String.valueOf(v);
         if (!s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0) {
             s = "'" + s;
         }
-        if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0 || s.startsWith("'")) {
+        if (s.indexOf(',') >= 0
+                || s.indexOf('"') >= 0
+                || s.indexOf('\n') >= 0
+                || s.indexOf('\r') >= 0
+                || s.startsWith("'")) {
             return "\"" + s.replace("\"", "\"\"") + "\"";
         }
         return s;

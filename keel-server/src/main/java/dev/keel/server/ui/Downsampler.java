@@ -12,8 +12,7 @@ import java.util.Arrays;
  * column as the full series.
  */
 public final class Downsampler {
-    private Downsampler() {
-    }
+    private Downsampler() {}
 
     /** The series itself when it has at most {@code maxPoints} points, else at most that many kept points. */
     public static MetricSeries downsample(MetricSeries s, int maxPoints) {
@@ -48,7 +47,8 @@ public final class Downsampler {
                     hi = i;
                 }
             }
-            int[] four = lo < 0 ? new int[] {from, to - 1} : new int[] {from, Math.min(lo, hi), Math.max(lo, hi), to - 1};
+            int[] four =
+                    lo < 0 ? new int[] {from, to - 1} : new int[] {from, Math.min(lo, hi), Math.max(lo, hi), to - 1};
             for (int i : four) {
                 if (kept == 0 || keep[kept - 1] != i) {
                     keep[kept++] = i;

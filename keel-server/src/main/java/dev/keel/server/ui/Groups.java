@@ -12,8 +12,7 @@ import java.util.TreeMap;
 
 /** Group-by aggregates of the runs table: count, states and min/mean/max of chosen metrics per group. */
 final class Groups {
-    private Groups() {
-    }
+    private Groups() {}
 
     static Map<String, Object> aggregate(List<RunInfo> runs, Field by, List<Field> metrics) {
         Map<String, List<RunInfo>> groups = new TreeMap<>();

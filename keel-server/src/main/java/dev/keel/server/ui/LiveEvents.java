@@ -38,7 +38,9 @@ final class LiveEvents {
     static final long PING_MS = 10_000;
 
     void register(Router router, ServerContext ctx) {
-        router.get("/api/v1/runs/{id}/events", Access.runRead("id"),
+        router.get(
+                "/api/v1/runs/{id}/events",
+                Access.runRead("id"),
                 "Server-sent events for one run: 'run' (state, summary, log offset) and 'console' (new lines from 'from')",
                 request -> {
                     String id = request.param("id");
@@ -47,7 +49,9 @@ final class LiveEvents {
                     long millis = streamMillis(request);
                     return stream(out -> runStream(ctx, id, from, millis, out));
                 });
-        router.get("/api/v1/projects/{project}/events", Access.projectRead("project"),
+        router.get(
+                "/api/v1/projects/{project}/events",
+                Access.projectRead("project"),
                 "Server-sent events for a project's table: 'run' for each changed running run, 'count' when runs appear",
                 request -> {
                     String project = request.param("project");
@@ -62,7 +66,8 @@ final class LiveEvents {
     }
 
     private static Response stream(Response.BodyWriter writer) {
-        return Response.stream(200, "text/event-stream", -1, writer).header("Cache-Control", "no-cache")
+        return Response.stream(200, "text/event-stream", -1, writer)
+                .header("Cache-Control", "no-cache")
                 .header("X-Accel-Buffering", "no");
     }
 
@@ -84,7 +89,10 @@ final class LiveEvents {
             List<ConsoleLine> lines = store.console(id, nextSeq, 500);
             if (!lines.isEmpty()) {
                 nextSeq = lines.get(lines.size() - 1).seq() + 1;
-                send(out, "console", Map.of("lines", lines.stream().map(Views::console).toList()));
+                send(
+                        out,
+                        "console",
+                        Map.of("lines", lines.stream().map(Views::console).toList()));
                 lastWrite = System.currentTimeMillis();
             }
             String fingerprint = offset + "|" + Json.write(Views.run(run));

@@ -25,12 +25,16 @@ final class ReproduceApi {
     private static final Set<RunState> RESUMABLE = Set.of(RunState.FAILED, RunState.KILLED, RunState.CRASHED);
 
     void register(Router router, ServerContext ctx) {
-        router.get("/api/v1/runs/{id}/reproduce", Access.runRead("id"),
+        router.get(
+                "/api/v1/runs/{id}/reproduce",
+                Access.runRead("id"),
                 "Commands that show, resume or rebuild a run's inputs (git commit, dataset versions)",
                 request -> {
                     String id = request.param("id");
-                    RunInfo run = ctx.liveness().apply(ctx.store().run(id)
-                            .orElseThrow(() -> KeelException.notFound("run " + id + " does not exist")));
+                    RunInfo run = ctx.liveness()
+                            .apply(ctx.store()
+                                    .run(id)
+                                    .orElseThrow(() -> KeelException.notFound("run " + id + " does not exist")));
                     List<RunInput> inputs = new ArrayList<>();
                     if (ctx.datasets() != null) {
                         for (RunInput in : ctx.datasets().inputsOf(id)) {
@@ -45,13 +49,20 @@ final class ReproduceApi {
 
     static List<Map<String, String>> commands(RunInfo run, Map<String, Object> provenance, List<RunInput> inputs) {
         List<Map<String, String>> out = new ArrayList<>();
-        if (provenance != null && provenance.get("git") instanceof Map<?, ?> git && git.get("commit") instanceof String commit
+        if (provenance != null
+                && provenance.get("git") instanceof Map<?, ?> git
+                && git.get("commit") instanceof String commit
                 && !commit.isBlank()) {
-            out.add(command("git checkout " + commit, "the code at the commit the run started from"
-                    + (Boolean.TRUE.equals(git.get("dirty")) ? " (it had uncommitted changes: see its diff)" : "")));
+            out.add(command(
+                    "git checkout " + commit,
+                    "the code at the commit the run started from"
+                            + (Boolean.TRUE.equals(git.get("dirty"))
+                                    ? " (it had uncommitted changes: see its diff)"
+                                    : "")));
         }
         for (RunInput in : inputs) {
-            out.add(command("keel data checkout " + in.ref() + " data/" + in.dataset(), "the dataset version the run used"));
+            out.add(command(
+                    "keel data checkout " + in.ref() + " data/" + in.dataset(), "the dataset version the run used"));
         }
         if (RESUMABLE.contains(run.state()) && recordedCommand(provenance)) {
             out.add(command("keel run resume " + run.id(), "continue this run from its last checkpoint"));
@@ -62,7 +73,9 @@ final class ReproduceApi {
 
     /** {@code keel run resume} starts the recorded words again; without them it can only refuse. */
     private static boolean recordedCommand(Map<String, Object> provenance) {
-        return provenance != null && provenance.get("command") instanceof Map<?, ?> c && c.get("argv") instanceof List<?> argv
+        return provenance != null
+                && provenance.get("command") instanceof Map<?, ?> c
+                && c.get("argv") instanceof List<?> argv
                 && !argv.isEmpty();
     }
 

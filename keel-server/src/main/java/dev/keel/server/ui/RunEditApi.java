@@ -24,7 +24,10 @@ final class RunEditApi {
     static final int MAX_TAG = 128;
 
     void register(Router router, ServerContext ctx) {
-        router.patch("/api/v1/runs/{id}", Access.runWrite("id"), "Edit a run's notes and tags: {\"notes\": \"…\", \"tags\": [\"…\"]}",
+        router.patch(
+                "/api/v1/runs/{id}",
+                Access.runWrite("id"),
+                "Edit a run's notes and tags: {\"notes\": \"…\", \"tags\": [\"…\"]}",
                 request -> {
                     String id = request.param("id");
                     ctx.store().run(id).orElseThrow(() -> KeelException.notFound("run " + id + " does not exist"));
@@ -53,7 +56,8 @@ final class RunEditApi {
             }
             String text = notes.isNull() ? "" : notes.asText();
             if (text.length() > MAX_NOTES) {
-                throw KeelException.invalid("field 'notes' is " + text.length() + " characters; the limit is " + MAX_NOTES);
+                throw KeelException.invalid(
+                        "field 'notes' is " + text.length() + " characters; the limit is " + MAX_NOTES);
             }
             batch.notes = text;
         }
@@ -65,7 +69,8 @@ final class RunEditApi {
             Set<String> out = new LinkedHashSet<>();
             for (JsonNode t : tags) {
                 if (!t.isTextual()) {
-                    throw KeelException.invalid("field 'tags' must hold only strings, got " + t.getNodeType().name().toLowerCase());
+                    throw KeelException.invalid("field 'tags' must hold only strings, got "
+                            + t.getNodeType().name().toLowerCase());
                 }
                 String tag = t.asText().trim();
                 if (tag.isEmpty() || tag.length() > MAX_TAG || tag.chars().anyMatch(Character::isISOControl)) {

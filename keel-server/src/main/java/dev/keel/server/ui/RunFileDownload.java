@@ -19,26 +19,31 @@ final class RunFileDownload {
 
     void register(Router router, ServerContext ctx) {
         // The remote API may serve this route itself; the dashboard then uses that one.
-        if (router.routes().stream().anyMatch(r -> r.method().equals("GET") && r.pattern().equals(PATTERN))) {
+        if (router.routes().stream()
+                .anyMatch(r -> r.method().equals("GET") && r.pattern().equals(PATTERN))) {
             return;
         }
         router.get(PATTERN, Access.runRead("id"), "Download one of a run's files", request -> {
             String id = request.param("id");
             String name = request.param("name");
-            RunFile file = ctx.store().files(id).stream().filter(f -> f.name().equals(name)).findFirst()
+            RunFile file = ctx.store().files(id).stream()
+                    .filter(f -> f.name().equals(name))
+                    .findFirst()
                     .orElseThrow(() -> KeelException.notFound("run " + id + " has no file " + name));
             String base = name.substring(name.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
-            String type = name.endsWith(".patch") || name.endsWith(".txt") || name.endsWith(".log") ? "text/plain"
+            String type = name.endsWith(".patch") || name.endsWith(".txt") || name.endsWith(".log")
+                    ? "text/plain"
                     : "application/octet-stream";
             if (!ctx.blobs().has(file.hash())) {
                 throw KeelException.notFound("the content of " + name + " was never uploaded");
             }
             // the length of the bytes served, not the size the client listed
             return Response.stream(200, type, ctx.blobs().size(file.hash()), out -> {
-                try (InputStream in = ctx.blobs().open(file.hash())) {
-                    in.transferTo(out);
-                }
-            }).header("Content-Disposition", "attachment; filename=\"" + base + "\"")
+                        try (InputStream in = ctx.blobs().open(file.hash())) {
+                            in.transferTo(out);
+                        }
+                    })
+                    .header("Content-Disposition", "attachment; filename=\"" + base + "\"")
                     .header("Content-Security-Policy", "sandbox");
         });
     }

@@ -6,8 +6,7 @@ import dev.keel.core.store.Store;
 
 /** The one "run or 404" lookup the dashboard's routes share. */
 final class RunLookup {
-    private RunLookup() {
-    }
+    private RunLookup() {}
 
     static RunInfo require(Store store, String id) {
         return store.run(id).orElseThrow(() -> KeelException.notFound("run " + id + " does not exist"));

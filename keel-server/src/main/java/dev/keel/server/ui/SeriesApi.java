@@ -32,7 +32,9 @@ final class SeriesApi {
     private final SeriesCache cache = new SeriesCache(1_000_000);
 
     void register(Router router, ServerContext ctx) {
-        router.get("/api/v1/series", Access.inHandler("the project of each run in 'runs'"),
+        router.get(
+                "/api/v1/series",
+                Access.inHandler("the project of each run in 'runs'"),
                 "Downsampled metric series for many runs × keys: runs=a,b&keys=loss,val_loss&points=N (default 1000)",
                 request -> batch(ctx, request));
     }
@@ -49,7 +51,8 @@ final class SeriesApi {
                 // As the router's access rules answer: anonymous callers are asked to sign in,
                 // others learn nothing about runs they may not see.
                 if (request.principal().anonymous()) {
-                    throw new KeelException(KeelException.ErrorCode.UNAUTHENTICATED,
+                    throw new KeelException(
+                            KeelException.ErrorCode.UNAUTHENTICATED,
                             "sign in to read run " + id + ": send 'Authorization: Bearer <API key>' or log in");
                 }
                 throw KeelException.notFound("run " + id + " does not exist (or you may not see it)");
@@ -86,10 +89,12 @@ final class SeriesApi {
             throw KeelException.invalid("query parameter '" + name + "' is required: a comma-separated list");
         }
         List<String> items = new ArrayList<>(new LinkedHashSet<>(Arrays.stream(raw.split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).toList()));
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList()));
         if (items.isEmpty() || items.size() > max) {
-            throw KeelException.invalid("query parameter '" + name + "' must list 1 to " + max + " items, got "
-                    + items.size());
+            throw KeelException.invalid(
+                    "query parameter '" + name + "' must list 1 to " + max + " items, got " + items.size());
         }
         return items;
     }

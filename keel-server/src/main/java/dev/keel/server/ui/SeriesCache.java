@@ -11,8 +11,7 @@ import java.util.Map;
  * the server's memory: about 60 bytes a point as JSON-ready boxed values.
  */
 final class SeriesCache {
-    private record Entry(String version, Map<String, Object> view, int points) {
-    }
+    private record Entry(String version, Map<String, Object> view, int points) {}
 
     private final Map<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
     private final long maxPoints;

@@ -8,9 +8,9 @@ import dev.keel.core.store.Store;
 import dev.keel.server.ServerContext;
 import dev.keel.server.auth.Access;
 import dev.keel.server.http.Request;
-import dev.keel.server.http.RunSearchParams;
 import dev.keel.server.http.Response;
 import dev.keel.server.http.Router;
+import dev.keel.server.http.RunSearchParams;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -32,31 +32,44 @@ final class TableApi {
     static final int PAGE = 1_000;
 
     void register(Router router, ServerContext ctx) {
-        router.get("/api/v1/projects/{project}/columns", Access.projectRead("project"),
+        router.get(
+                "/api/v1/projects/{project}/columns",
+                Access.projectRead("project"),
                 "The config keys, summary keys and metric keys of a project's recent runs",
                 request -> columns(ctx.store(), request.param("project")));
-        router.get("/api/v1/projects/{project}/groups", Access.projectRead("project"),
+        router.get(
+                "/api/v1/projects/{project}/groups",
+                Access.projectRead("project"),
                 "Group a project's runs by a field (by=config.KEY|sweep|group|user|state) with min/mean/max of 'metrics'",
                 request -> {
                     RunQuery query = query(request, request.param("project"), 0, 0);
-                    Field by = Field.parse(request.query("by").orElseThrow(() ->
-                            KeelException.invalid("query parameter 'by' is required, e.g. by=config.lr or by=sweep")));
-                    List<Field> metrics = request.query("metrics").map(TableApi::fields).orElse(List.of());
+                    Field by = Field.parse(request.query("by")
+                            .orElseThrow(() -> KeelException.invalid(
+                                    "query parameter 'by' is required, e.g. by=config.lr or by=sweep")));
+                    List<Field> metrics =
+                            request.query("metrics").map(TableApi::fields).orElse(List.of());
                     List<RunInfo> runs = all(ctx.store(), query);
                     return Groups.aggregate(runs, by, metrics);
                 });
-        router.get("/api/v1/projects/{project}/runs.csv", Access.projectRead("project"),
+        router.get(
+                "/api/v1/projects/{project}/runs.csv",
+                Access.projectRead("project"),
                 "The runs table as CSV: filter, sort and columns (comma-separated fields) as in the table",
                 request -> {
                     String project = request.param("project");
                     RunQuery query = query(request, project, 0, 0);
-                    List<String> columns = request.query("columns").map(c -> List.of(c.split(",")))
-                            .orElse(List.of("name", "id", "state", "user", "tags", "notes", "created", "runtime", "sweep"));
+                    List<String> columns = request.query("columns")
+                            .map(c -> List.of(c.split(",")))
+                            .orElse(List.of(
+                                    "name", "id", "state", "user", "tags", "notes", "created", "runtime", "sweep"));
                     List<RunInfo> runs = all(ctx.store(), query);
-                    byte[] body = Csv.table(runs.stream().map(ctx.liveness()).toList(), columns).getBytes(StandardCharsets.UTF_8);
+                    byte[] body = Csv.table(runs.stream().map(ctx.liveness()).toList(), columns)
+                            .getBytes(StandardCharsets.UTF_8);
                     return Response.bytes(200, "text/csv", body)
-                            .header("Content-Disposition", "attachment; filename=\"" + project.replaceAll("[^A-Za-z0-9._-]", "_")
-                                    + "-runs.csv\"");
+                            .header(
+                                    "Content-Disposition",
+                                    "attachment; filename=\"" + project.replaceAll("[^A-Za-z0-9._-]", "_")
+                                            + "-runs.csv\"");
                 });
     }
 
@@ -77,8 +90,15 @@ final class TableApi {
         List<String> differing = new ArrayList<>();
         config.stream().filter(k -> differs(configs, k)).forEach(k -> differing.add("config." + k));
         summary.stream().filter(k -> differs(summaries, k)).forEach(k -> differing.add("summary." + k));
-        return Map.of("config", List.copyOf(config), "summary", List.copyOf(summary), "metrics", List.copyOf(metrics),
-                "differing", differing);
+        return Map.of(
+                "config",
+                List.copyOf(config),
+                "summary",
+                List.copyOf(summary),
+                "metrics",
+                List.copyOf(metrics),
+                "differing",
+                differing);
     }
 
     private static TreeSet<String> keys(List<Map<String, Object>> runs) {
@@ -114,7 +134,8 @@ final class TableApi {
     static List<RunInfo> all(Store store, RunQuery q) {
         List<RunInfo> out = new ArrayList<>();
         for (int offset = 0; out.size() < MAX_EXPORT; offset += PAGE) {
-            List<RunInfo> page = store.searchRuns(new RunQuery(q.project(), q.filter(), q.sort(), q.descending(), PAGE, offset));
+            List<RunInfo> page =
+                    store.searchRuns(new RunQuery(q.project(), q.filter(), q.sort(), q.descending(), PAGE, offset));
             out.addAll(page);
             if (page.size() < PAGE) {
                 break;
@@ -159,7 +180,10 @@ final class TableApi {
                     case "created" -> Instant.ofEpochMilli(r.createdAt()).toString();
                     case "runtime" -> r.runtimeMs() / 1000.0;
                     case "heartbeat" -> Instant.ofEpochMilli(r.heartbeatAt()).toString();
-                    case "ended" -> r.endedAt() == 0 ? null : Instant.ofEpochMilli(r.endedAt()).toString();
+                    case "ended" ->
+                        r.endedAt() == 0
+                                ? null
+                                : Instant.ofEpochMilli(r.endedAt()).toString();
                     default -> null;
                 };
         }

@@ -29,23 +29,49 @@ final class UiPages {
             + "form-action 'self'";
 
     private static final Map<String, String> TYPES = Map.of(
-            "js", "text/javascript", "css", "text/css", "html", "text/html", "svg", "image/svg+xml",
-            "png", "image/png", "ico", "image/x-icon", "json", "application/json", "map", "application/json");
+            "js",
+            "text/javascript",
+            "css",
+            "text/css",
+            "html",
+            "text/html",
+            "svg",
+            "image/svg+xml",
+            "png",
+            "image/png",
+            "ico",
+            "image/x-icon",
+            "json",
+            "application/json",
+            "map",
+            "application/json");
 
     private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
     private final String uplotVersion = webjarVersion("org.webjars.npm", "uplot");
 
     void register(Router router) {
-        String[] pages = {"/", "/projects/{project}", "/runs/{id}", "/compare", "/datasets", "/datasets/{name}", "/login"};
+        String[] pages = {
+            "/", "/projects/{project}", "/runs/{id}", "/compare", "/datasets", "/datasets/{name}", "/login"
+        };
         for (String page : pages) {
-            router.get(page, Access.anyone(), "Dashboard page (HTML shell; data comes from the API)", request -> shell());
+            router.get(
+                    page, Access.anyone(), "Dashboard page (HTML shell; data comes from the API)", request -> shell());
         }
-        router.get("/ui/{path*}", Access.anyone(), "Dashboard scripts and styles", request ->
-                file(STATIC + safe(request.param("path")), "no-cache"));
-        router.get("/vendor/uplot.js", Access.anyone(), "uPlot (WebJar), as an ES module", request ->
-                file(WEBJARS + "uplot/" + uplotVersion + "/dist/uPlot.esm.js", "max-age=86400"));
-        router.get("/vendor/uplot.css", Access.anyone(), "uPlot's stylesheet (WebJar)", request ->
-                file(WEBJARS + "uplot/" + uplotVersion + "/dist/uPlot.min.css", "max-age=86400"));
+        router.get(
+                "/ui/{path*}",
+                Access.anyone(),
+                "Dashboard scripts and styles",
+                request -> file(STATIC + safe(request.param("path")), "no-cache"));
+        router.get(
+                "/vendor/uplot.js",
+                Access.anyone(),
+                "uPlot (WebJar), as an ES module",
+                request -> file(WEBJARS + "uplot/" + uplotVersion + "/dist/uPlot.esm.js", "max-age=86400"));
+        router.get(
+                "/vendor/uplot.css",
+                Access.anyone(),
+                "uPlot's stylesheet (WebJar)",
+                request -> file(WEBJARS + "uplot/" + uplotVersion + "/dist/uPlot.min.css", "max-age=86400"));
     }
 
     private Response shell() {

@@ -6,8 +6,8 @@ import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
 import dev.keel.core.blob.Hashes;
 import dev.keel.core.data.Visibility;
-import dev.keel.core.store.WriteBatch;
 import dev.keel.core.store.ExperimentStore;
+import dev.keel.core.store.WriteBatch;
 import dev.keel.internal.remote.RemoteStore;
 import dev.keel.server.TeamServerFixture;
 import dev.keel.server.TeamServerFixture.Reply;
@@ -41,6 +41,7 @@ class BlobScopeTest {
 
     @TempDir
     Path dir;
+
     private TeamServerFixture f;
     private String aliceRun;
     private String bobRun;
@@ -60,7 +61,8 @@ class BlobScopeTest {
         try (RemoteStore bob = new RemoteStore(f.server.url(), f.keys.get("other"))) {
             bob.createRun(run(bobRun, "bob-project", "other"), Map.of());
         }
-        assertEquals(404, f.send("other", "GET", "/api/v1/runs/" + aliceRun, null).status(), "bob may not see alice's run");
+        assertEquals(
+                404, f.send("other", "GET", "/api/v1/runs/" + aliceRun, null).status(), "bob may not see alice's run");
     }
 
     @AfterEach
@@ -70,8 +72,24 @@ class BlobScopeTest {
 
     private static RunInfo run(String id, String project, String user) {
         long now = System.currentTimeMillis();
-        return new RunInfo(id, project, "run-" + id, "", user, List.of(), "", RunState.RUNNING, now, now, 0, 0, "",
-                "laptop", 1, Map.of(), Map.of());
+        return new RunInfo(
+                id,
+                project,
+                "run-" + id,
+                "",
+                user,
+                List.of(),
+                "",
+                RunState.RUNNING,
+                now,
+                now,
+                0,
+                0,
+                "",
+                "laptop",
+                1,
+                Map.of(),
+                Map.of());
     }
 
     @Test
@@ -80,11 +98,17 @@ class BlobScopeTest {
         Reply absent = f.send("other", "HEAD", "/api/v1/runs/" + bobRun + "/blobs/" + Hashes.of(new byte[] {1}), null);
         assertEquals(404, held.status());
         assertEquals(absent.status(), held.status());
-        assertEquals(absent.raw().headers().map().keySet(), held.raw().headers().map().keySet());
+        assertEquals(
+                absent.raw().headers().map().keySet(),
+                held.raw().headers().map().keySet());
         try (RemoteStore bob = new RemoteStore(f.server.url(), f.keys.get("other"))) {
-            assertFalse(bob.hasBlob(bobRun, HASH), "the SDK must see content held only elsewhere as absent, and upload it");
+            assertFalse(
+                    bob.hasBlob(bobRun, HASH), "the SDK must see content held only elsewhere as absent, and upload it");
         }
-        assertEquals(200, f.send("owner", "HEAD", "/api/v1/runs/" + aliceRun + "/blobs/" + HASH, null).status(),
+        assertEquals(
+                200,
+                f.send("owner", "HEAD", "/api/v1/runs/" + aliceRun + "/blobs/" + HASH, null)
+                        .status(),
                 "alice's own run holds it");
     }
 
@@ -94,9 +118,11 @@ class BlobScopeTest {
                 + ", \"kind\": \"file\", \"created_at\": 1}]}";
         Reply refused = f.send("other", "POST", "/api/v1/runs/" + bobRun + "/batches", batch);
         assertEquals(400, refused.status(), refused.body());
-        assertEquals("the batch lists 1 file(s) whose content this server does not hold for run " + bobRun
-                + ": 'stolen.bin' (" + HASH + "); upload each first with PUT /api/v1/runs/" + bobRun
-                + "/blobs/{hash} (the SDK and 'keel sync' do), then send the batch again", refused.message());
+        assertEquals(
+                "the batch lists 1 file(s) whose content this server does not hold for run " + bobRun
+                        + ": 'stolen.bin' (" + HASH + "); upload each first with PUT /api/v1/runs/" + bobRun
+                        + "/blobs/{hash} (the SDK and 'keel sync' do), then send the batch again",
+                refused.message());
         Reply download = f.send("other", "GET", "/api/v1/runs/" + bobRun + "/files/stolen.bin", null);
         assertEquals(404, download.status());
         assertFalse(download.body().contains("private weights"));
@@ -104,9 +130,13 @@ class BlobScopeTest {
 
         // MLflow's artifact download of the same run
         ExperimentStore t = f.store.experiments().orElseThrow();
-        long exp = t.create("bob-project", "bob-project", "", Map.of(), 1, false).id();
-        Reply artifact = f.send("other", "GET", "/api/2.0/mlflow-artifacts/artifacts/" + exp + "/" + bobRun
-                + "/artifacts/stolen.bin", null);
+        long exp =
+                t.create("bob-project", "bob-project", "", Map.of(), 1, false).id();
+        Reply artifact = f.send(
+                "other",
+                "GET",
+                "/api/2.0/mlflow-artifacts/artifacts/" + exp + "/" + bobRun + "/artifacts/stolen.bin",
+                null);
         assertEquals(404, artifact.status());
         assertFalse(artifact.body().contains("private weights"));
     }
@@ -117,12 +147,18 @@ class BlobScopeTest {
         Reply wrong = put("other", bobRun, HASH, "not alice's weights".getBytes(StandardCharsets.UTF_8));
         assertEquals(400, wrong.status());
         assertTrue(wrong.message().startsWith("the uploaded content does not hash to " + HASH), wrong.message());
-        assertEquals(404, f.send("other", "HEAD", "/api/v1/runs/" + bobRun + "/blobs/" + HASH, null).status());
+        assertEquals(
+                404,
+                f.send("other", "HEAD", "/api/v1/runs/" + bobRun + "/blobs/" + HASH, null)
+                        .status());
 
         Reply sent = put("other", bobRun, HASH, MODEL);
         Reply sentFresh = put("other", bobRun, fresh, "bob's own bytes".getBytes(StandardCharsets.UTF_8));
         assertEquals(201, sent.status(), sent.body());
-        assertEquals(sentFresh.status(), sent.status(), "an upload answers the same whether or not a copy was held elsewhere");
+        assertEquals(
+                sentFresh.status(),
+                sent.status(),
+                "an upload answers the same whether or not a copy was held elsewhere");
         assertEquals(sentFresh.body().replace(fresh, HASH), sent.body());
 
         try (RemoteStore bob = new RemoteStore(f.server.url(), f.keys.get("other"))) {
@@ -148,8 +184,14 @@ class BlobScopeTest {
         }
         // public: bob may read alice's project, not write it; reading is no licence to name its contents elsewhere
         f.access.updateProject("alice-private", null, Visibility.PUBLIC, 2);
-        assertEquals(200, f.send("other", "GET", "/api/v1/runs/" + aliceRun + "/files/model.bin", null).status());
-        assertEquals(404, f.send("other", "HEAD", "/api/v1/runs/" + bobRun + "/blobs/" + HASH, null).status());
+        assertEquals(
+                200,
+                f.send("other", "GET", "/api/v1/runs/" + aliceRun + "/files/model.bin", null)
+                        .status());
+        assertEquals(
+                404,
+                f.send("other", "HEAD", "/api/v1/runs/" + bobRun + "/blobs/" + HASH, null)
+                        .status());
         try (RemoteStore bob = new RemoteStore(f.server.url(), f.keys.get("other"))) {
             WriteBatch b = new WriteBatch();
             b.addFile(new RunFile("stolen.bin", HASH, MODEL.length, "file", 1));
@@ -166,7 +208,9 @@ class BlobScopeTest {
 
     private Reply put(String user, String runId, String hash, byte[] body) {
         return f.send(HttpRequest.newBuilder(URI.create(f.server.url() + "/api/v1/runs/" + runId + "/blobs/" + hash))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", "application/octet-stream")
-                .header("Authorization", "Bearer " + f.keys.get(user)).build());
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Content-Type", "application/octet-stream")
+                .header("Authorization", "Bearer " + f.keys.get(user))
+                .build());
     }
 }

@@ -56,12 +56,17 @@ class DatasetsApiTest {
     void pushReadPullRoundTrip() throws IOException {
         Path src = dir.resolve("src");
         writeTree(src, 30, 1000, 1);
-        Files.write(src.resolve("big.bin"), new Random(2).ints(400_000).collect(ByteArrayOutputStream::new,
-                (o, i) -> o.write(i), (a, b) -> { }).toByteArray());
+        Files.write(
+                src.resolve("big.bin"),
+                new Random(2)
+                        .ints(400_000)
+                        .collect(ByteArrayOutputStream::new, (o, i) -> o.write(i), (a, b) -> {})
+                        .toByteArray());
         KeelHome laptop = new KeelHome(dir.resolve("laptop"));
         KeelHome other = new KeelHome(dir.resolve("other"));
         try (ServerFixture f = new ServerFixture(dir.resolve("server"));
-             Datasets local = Datasets.open(laptop); Datasets there = Datasets.open(other)) {
+                Datasets local = Datasets.open(laptop);
+                Datasets there = Datasets.open(other)) {
             DataRemote remote = DataRemote.connect(f.server.url(), null);
             local.add("mnist", src, AddOptions.defaults().message("first"));
             TransferResult first = local.push("mnist", remote);
@@ -95,15 +100,20 @@ class DatasetsApiTest {
             assertEquals("first", ((Map<?, ?>) versions.get(0)).get("message"));
             assertEquals(1L, ((Map<?, ?>) versions.get(1)).get("parent"));
 
-            var files = f.get("/api/v1/datasets/mnist/versions/prod/files?prefix=class0/&limit=3&offset=1").json();
+            var files = f.get("/api/v1/datasets/mnist/versions/prod/files?prefix=class0/&limit=3&offset=1")
+                    .json();
             assertEquals(10L, files.get("total"));
             assertEquals(3, ((List<?>) files.get("files")).size());
-            assertTrue(((Map<?, ?>) ((List<?>) files.get("files")).get(0)).get("hash").toString().startsWith("sha256:"));
+            assertTrue(((Map<?, ?>) ((List<?>) files.get("files")).get(0))
+                    .get("hash")
+                    .toString()
+                    .startsWith("sha256:"));
 
             var diff = f.get("/api/v1/datasets/mnist/diff?from=v1&to=v2").json();
             assertEquals(List.of(Map.of("path", "new.txt", "size", 8L)), diff.get("added"));
             assertEquals("class1/img1.bin", ((Map<?, ?>) ((List<?>) diff.get("removed")).get(0)).get("path"));
-            assertEquals(Map.of("path", "class0/img0.bin", "old_size", 1000L, "new_size", 7L),
+            assertEquals(
+                    Map.of("path", "class0/img0.bin", "old_size", 1000L, "new_size", 7L),
                     ((List<?>) diff.get("modified")).get(0));
 
             TransferResult pulled = there.pull("mnist:prod", remote);
@@ -123,8 +133,7 @@ class DatasetsApiTest {
     }
 
     /** A blob store that is not a folder (as an S3 bucket is not): uploads then carry their pack's hash. */
-    record Delegating(LocalBlobStore inner, AtomicInteger withHash)
-            implements BlobStore {
+    record Delegating(LocalBlobStore inner, AtomicInteger withHash) implements BlobStore {
         @Override
         public String put(InputStream in) throws IOException {
             return inner.put(in);
@@ -176,11 +185,16 @@ class DatasetsApiTest {
         var withHash = new AtomicInteger();
         var runs = Stores.open(serverHome.storeLocation());
         var datasets = DatasetStores.open(serverHome.storeLocation());
-        try (KeelServer server = KeelServer.builder().store(runs).datasets(datasets)
-                .blobs(new Delegating(new LocalBlobStore(serverHome.blobs()), withHash))
-                .closeWithServer(runs).closeWithServer(datasets).build().start();
-             Datasets local = Datasets.open(new KeelHome(dir.resolve("laptop")));
-             Datasets other = Datasets.open(new KeelHome(dir.resolve("other")))) {
+        try (KeelServer server = KeelServer.builder()
+                        .store(runs)
+                        .datasets(datasets)
+                        .blobs(new Delegating(new LocalBlobStore(serverHome.blobs()), withHash))
+                        .closeWithServer(runs)
+                        .closeWithServer(datasets)
+                        .build()
+                        .start();
+                Datasets local = Datasets.open(new KeelHome(dir.resolve("laptop")));
+                Datasets other = Datasets.open(new KeelHome(dir.resolve("other")))) {
             local.add("tiny", src, AddOptions.defaults());
             DataRemote remote = DataRemote.connect(server.url(), null);
             assertEquals(5, local.push("tiny", remote).objectsSent());
@@ -200,25 +214,45 @@ class DatasetsApiTest {
             data.add("pets", src, AddOptions.defaults());
         }
         try (ServerFixture f = new ServerFixture(serverHome)) {
-            var created = f.send("PUT", "/api/v1/datasets/fresh", "{\"description\": \"new\", \"visibility\": \"team\"}");
+            var created =
+                    f.send("PUT", "/api/v1/datasets/fresh", "{\"description\": \"new\", \"visibility\": \"team\"}");
             assertEquals(201, created.status(), created.body());
             assertEquals("team", created.json().get("visibility"));
-            assertEquals(System.getProperty("user.name", "local"), created.json().get("owner"));
+            assertEquals(
+                    System.getProperty("user.name", "local"), created.json().get("owner"));
             var updated = f.send("PUT", "/api/v1/datasets/fresh", "{\"visibility\": \"public\"}");
             assertEquals(200, updated.status());
             assertEquals("new", updated.json().get("description"));
             assertEquals("public", updated.json().get("visibility"));
-            assertEquals(400, f.send("PUT", "/api/v1/datasets/fresh", "{\"visibility\": \"everyone\"}").status());
+            assertEquals(
+                    400,
+                    f.send("PUT", "/api/v1/datasets/fresh", "{\"visibility\": \"everyone\"}")
+                            .status());
             assertEquals(400, f.send("PUT", "/api/v1/datasets/Bad%20Name", "{}").status());
 
-            assertEquals(200, f.send("PUT", "/api/v1/datasets/pets/tags/prod", "{\"ref\": \"v2\"}").status());
-            assertEquals(400, f.send("PUT", "/api/v1/datasets/pets/tags/v7", "{\"ref\": \"v2\"}").status(),
+            assertEquals(
+                    200,
+                    f.send("PUT", "/api/v1/datasets/pets/tags/prod", "{\"ref\": \"v2\"}")
+                            .status());
+            assertEquals(
+                    400,
+                    f.send("PUT", "/api/v1/datasets/pets/tags/v7", "{\"ref\": \"v2\"}")
+                            .status(),
                     "v<number> is reserved");
-            assertEquals(404, f.send("PUT", "/api/v1/datasets/pets/tags/x", "{\"ref\": \"v9\"}").status());
-            assertEquals(204, f.send("DELETE", "/api/v1/datasets/pets/tags/prod", null).status());
-            assertEquals(404, f.send("DELETE", "/api/v1/datasets/pets/tags/prod", null).status());
+            assertEquals(
+                    404,
+                    f.send("PUT", "/api/v1/datasets/pets/tags/x", "{\"ref\": \"v9\"}")
+                            .status());
+            assertEquals(
+                    204,
+                    f.send("DELETE", "/api/v1/datasets/pets/tags/prod", null).status());
+            assertEquals(
+                    404,
+                    f.send("DELETE", "/api/v1/datasets/pets/tags/prod", null).status());
 
-            assertEquals(204, f.send("DELETE", "/api/v1/datasets/pets/versions/v2", null).status());
+            assertEquals(
+                    204,
+                    f.send("DELETE", "/api/v1/datasets/pets/versions/v2", null).status());
             assertEquals(404, f.get("/api/v1/datasets/pets/versions/v2").status());
             assertEquals(1L, ((Map<?, ?>) f.get("/api/v1/datasets/pets").json().get("latest")).get("number"));
             assertEquals(400, f.get("/api/v1/datasets/pets/diff").status(), "'from' is required");
@@ -237,8 +271,12 @@ class DatasetsApiTest {
             data.add("tiny", src, AddOptions.defaults());
         }
         String runId;
-        try (Run run = Keel.init(RunOptions.builder().project("vision").home(serverHome).systemMetrics(false)
-                .captureConsole(false).build())) {
+        try (Run run = Keel.init(RunOptions.builder()
+                .project("vision")
+                .home(serverHome)
+                .systemMetrics(false)
+                .captureConsole(false)
+                .build())) {
             run.useDataset("tiny:v1");
             runId = run.id();
         }
@@ -274,14 +312,21 @@ class DatasetsApiTest {
 
             var whole = f.get("/api/v1/datasets/secret/blobs/" + hash);
             assertEquals(200, whole.status());
-            assertEquals("5000", whole.raw().headers().firstValue("Content-Length").orElseThrow());
-            var range = f.send(HttpRequest.newBuilder(URI.create(f.server.url() + "/api/v1/datasets/secret/blobs/" + hash))
-                    .header("Range", "bytes=100-199").GET().build());
+            assertEquals(
+                    "5000", whole.raw().headers().firstValue("Content-Length").orElseThrow());
+            var range =
+                    f.send(HttpRequest.newBuilder(URI.create(f.server.url() + "/api/v1/datasets/secret/blobs/" + hash))
+                            .header("Range", "bytes=100-199")
+                            .GET()
+                            .build());
             assertEquals(206, range.status());
-            assertEquals("bytes 100-199/5000", range.raw().headers().firstValue("Content-Range").orElseThrow());
+            assertEquals(
+                    "bytes 100-199/5000",
+                    range.raw().headers().firstValue("Content-Range").orElseThrow());
 
             var bad = f.send(HttpRequest.newBuilder(URI.create(f.server.url() + "/api/v1/datasets/mine/blobs"))
-                    .POST(HttpRequest.BodyPublishers.ofString("keel-pack 1\n1\n" + hash.substring(7) + " 3\nabc")).build());
+                    .POST(HttpRequest.BodyPublishers.ofString("keel-pack 1\n1\n" + hash.substring(7) + " 3\nabc"))
+                    .build());
             assertEquals(400, bad.status(), bad.body());
             assertTrue(bad.body().contains("hash to"), bad.body());
             var commit = f.send("POST", "/api/v1/datasets/mine/versions", "{\"manifest\": \"not base64!\"}");

@@ -25,7 +25,10 @@ class RunIdentityTest {
     @Test
     void onATeamServerANativeRunBelongsToTheSignedInCallerWhateverTheClientClaims() {
         try (TeamServerFixture f = new TeamServerFixture(dir, false)) {
-            Reply created = f.send("other", "POST", "/api/v1/projects/bob-project/runs",
+            Reply created = f.send(
+                    "other",
+                    "POST",
+                    "/api/v1/projects/bob-project/runs",
                     "{\"id\": \"bobrun01\", \"name\": \"r\", \"user\": \"owner\", \"host\": \"alice-laptop\","
                             + " \"provenance\": {\"jvm\": {\"version\": \"17\"}}}");
             assertEquals(201, created.status(), created.body());
@@ -33,9 +36,12 @@ class RunIdentityTest {
             RunInfo stored = f.store.run("bobrun01").orElseThrow();
             assertEquals("other", stored.user());
             assertEquals("alice-laptop", stored.host(), "the host stays what the client says: a label, not an owner");
-            assertEquals(Map.of("jvm", Map.of("version", "17"), "client", Map.of("user", "owner", "host", "alice-laptop")),
+            assertEquals(
+                    Map.of("jvm", Map.of("version", "17"), "client", Map.of("user", "owner", "host", "alice-laptop")),
                     f.store.provenance("bobrun01"));
-            assertEquals("other", f.send("other", "GET", "/api/v1/runs/bobrun01", null).json().get("user"));
+            assertEquals(
+                    "other",
+                    f.send("other", "GET", "/api/v1/runs/bobrun01", null).json().get("user"));
         }
     }
 
@@ -45,15 +51,22 @@ class RunIdentityTest {
             Reply exp = f.send("other", "POST", "/api/2.0/mlflow/experiments/create", "{\"name\": \"bob-exp\"}");
             assertEquals(200, exp.status(), exp.body());
             String id = String.valueOf(exp.json().get("experiment_id"));
-            Reply run = f.send("other", "POST", "/api/2.0/mlflow/runs/create", "{\"experiment_id\": \"" + id
-                    + "\", \"user_id\": \"owner\", \"tags\": [{\"key\": \"mlflow.user\", \"value\": \"owner\"}]}");
+            Reply run = f.send(
+                    "other",
+                    "POST",
+                    "/api/2.0/mlflow/runs/create",
+                    "{\"experiment_id\": \"" + id
+                            + "\", \"user_id\": \"owner\", \"tags\": [{\"key\": \"mlflow.user\", \"value\": \"owner\"}]}");
             assertEquals(200, run.status(), run.body());
             @SuppressWarnings("unchecked")
-            Map<String, Object> info = (Map<String, Object>) ((Map<String, Object>) run.json().get("run")).get("info");
+            Map<String, Object> info =
+                    (Map<String, Object>) ((Map<String, Object>) run.json().get("run")).get("info");
             assertEquals("other", info.get("user_id"));
             String runId = String.valueOf(info.get("run_id"));
             assertEquals("other", f.store.run(runId).orElseThrow().user());
-            assertEquals(Map.of("user", "owner", "host", "mlflow-api"), f.store.provenance(runId).get("client"));
+            assertEquals(
+                    Map.of("user", "owner", "host", "mlflow-api"),
+                    f.store.provenance(runId).get("client"));
         }
     }
 
@@ -61,10 +74,18 @@ class RunIdentityTest {
     void onKeelUiAnMlflowRunRecordsTheUserTheClientNamesAndNeverUnknown() {
         try (ServerFixture f = new ServerFixture(dir)) {
             String local = System.getProperty("user.name", "local");
-            assertEquals(local, mlflowRunUser(f, "\"user_id\": \"unknown\""), "MLflow's client sends 'unknown' when it knows no one");
-            assertEquals("ada", mlflowRunUser(f, "\"user_id\": \"unknown\", \"tags\": [{\"key\": \"mlflow.user\", \"value\": \"ada\"}]"));
+            assertEquals(
+                    local,
+                    mlflowRunUser(f, "\"user_id\": \"unknown\""),
+                    "MLflow's client sends 'unknown' when it knows no one");
+            assertEquals(
+                    "ada",
+                    mlflowRunUser(
+                            f, "\"user_id\": \"unknown\", \"tags\": [{\"key\": \"mlflow.user\", \"value\": \"ada\"}]"));
             assertEquals("grace", mlflowRunUser(f, "\"user_id\": \"grace\""));
-            ServerFixture.Reply created = f.send("POST", "/api/v1/projects/p/runs",
+            ServerFixture.Reply created = f.send(
+                    "POST",
+                    "/api/v1/projects/p/runs",
                     "{\"id\": \"uirun001\", \"name\": \"r\", \"user\": \"ada\", \"host\": \"ada-laptop\"}");
             assertEquals(201, created.status(), created.body());
             assertEquals("ada", created.json().get("user"), "keel ui keeps what its local clients say");
@@ -73,8 +94,10 @@ class RunIdentityTest {
 
     @SuppressWarnings("unchecked")
     private static String mlflowRunUser(ServerFixture f, String fields) {
-        ServerFixture.Reply run = f.send("POST", "/api/2.0/mlflow/runs/create", "{\"experiment_id\": \"0\", " + fields + "}");
+        ServerFixture.Reply run =
+                f.send("POST", "/api/2.0/mlflow/runs/create", "{\"experiment_id\": \"0\", " + fields + "}");
         assertEquals(200, run.status(), run.body());
-        return String.valueOf(((Map<String, Object>) ((Map<String, Object>) run.json().get("run")).get("info")).get("user_id"));
+        return String.valueOf(
+                ((Map<String, Object>) ((Map<String, Object>) run.json().get("run")).get("info")).get("user_id"));
     }
 }

@@ -21,8 +21,14 @@ class RunsReadApiTest {
     Path dir;
 
     private String logRun(String name, double lr, int steps) {
-        RunOptions options = RunOptions.builder().project("vision").name(name).home(dir)
-                .config(Map.of("lr", lr)).systemMetrics(false).captureConsole(false).build();
+        RunOptions options = RunOptions.builder()
+                .project("vision")
+                .name(name)
+                .home(dir)
+                .config(Map.of("lr", lr))
+                .systemMetrics(false)
+                .captureConsole(false)
+                .build();
         try (Run run = Keel.init(options)) {
             for (int i = 0; i < steps; i++) {
                 run.log(Map.of("loss", 1.0 / (i + 1) + lr, "system/cpu", 50 + i));
@@ -47,9 +53,12 @@ class RunsReadApiTest {
             assertEquals(a, ((Map<?, ?>) runs.get(0)).get("id"));
             assertEquals(2L, sorted.json().get("total"));
 
-            var filtered = f.get("/api/v1/projects/vision/runs?filter=" + URLEncoder.encode("config.lr < 0.05",
-                    StandardCharsets.UTF_8));
-            assertEquals(List.of(b), ((List<?>) filtered.json().get("runs")).stream().map(r -> ((Map<?, ?>) r).get("id")).toList());
+            var filtered = f.get("/api/v1/projects/vision/runs?filter="
+                    + URLEncoder.encode("config.lr < 0.05", StandardCharsets.UTF_8));
+            assertEquals(
+                    List.of(b),
+                    ((List<?>) filtered.json().get("runs"))
+                            .stream().map(r -> ((Map<?, ?>) r).get("id")).toList());
 
             var run = f.get("/api/v1/runs/" + b).json();
             assertEquals("finished", run.get("state"));
@@ -68,8 +77,8 @@ class RunsReadApiTest {
             assertEquals(404, missing.status());
             assertEquals("RESOURCE_DOES_NOT_EXIST", missing.json().get("error_code"));
 
-            var badFilter = f.get("/api/v1/projects/vision/runs?filter=" + URLEncoder.encode("lr <<",
-                    StandardCharsets.UTF_8));
+            var badFilter =
+                    f.get("/api/v1/projects/vision/runs?filter=" + URLEncoder.encode("lr <<", StandardCharsets.UTF_8));
             assertEquals(400, badFilter.status(), badFilter.body());
             assertTrue(((String) badFilter.json().get("message")).contains("filter"), badFilter.body());
 

@@ -32,8 +32,24 @@ class StoredLimitsApiTest {
 
     private static RunInfo run(String id, String project, Map<String, Object> config) {
         long now = System.currentTimeMillis();
-        return new RunInfo(id, project, "name-" + id, "", "me", List.of(), "", RunState.FINISHED, now, now, now, 1, "",
-                "host1", 1, config, Map.of("loss", 0.5));
+        return new RunInfo(
+                id,
+                project,
+                "name-" + id,
+                "",
+                "me",
+                List.of(),
+                "",
+                RunState.FINISHED,
+                now,
+                now,
+                now,
+                1,
+                "",
+                "host1",
+                1,
+                config,
+                Map.of("loss", 0.5));
     }
 
     private static <T> T quietly(StringBuilder stderr, Supplier<T> body) {
@@ -58,8 +74,12 @@ class StoredLimitsApiTest {
                 store.createRun(run("good0001", "Default", Map.of("lr", 0.1)), Map.of());
             }
             StringBuilder err = new StringBuilder();
-            List<String> paths = List.of("/api/v1/projects/Default/runs", "/api/v1/runs", "/api/v1/runs/bad00001",
-                    "/api/v1/projects/Default/columns", "/api/v1/projects/Default/runs.csv");
+            List<String> paths = List.of(
+                    "/api/v1/projects/Default/runs",
+                    "/api/v1/runs",
+                    "/api/v1/runs/bad00001",
+                    "/api/v1/projects/Default/columns",
+                    "/api/v1/projects/Default/runs.csv");
             for (String path : paths) {
                 Reply r = quietly(err, () -> f.get(path));
                 assertEquals(200, r.status(), path + ": " + r.body());
@@ -68,13 +88,18 @@ class StoredLimitsApiTest {
             }
             Reply one = quietly(err, () -> f.get("/api/v1/runs/bad00001"));
             assertEquals(Map.of(), one.json().get("config"));
-            Reply search = quietly(err, () -> f.send("POST", "/api/2.0/mlflow/runs/search",
-                    "{\"experiment_ids\":[\"0\"]}"));
+            Reply search =
+                    quietly(err, () -> f.send("POST", "/api/2.0/mlflow/runs/search", "{\"experiment_ids\":[\"0\"]}"));
             assertEquals(200, search.status(), search.body());
             assertTrue(search.body().contains("bad00001") && search.body().contains("good0001"), search.body());
-            assertTrue(err.toString().contains("keel: warning: run bad00001: its stored config cannot be read (Name"
-                    + " length (10485760) exceeds the maximum allowed (50000"), err.toString());
-            assertEquals(1, err.toString().lines().filter(l -> l.contains("bad00001")).count(),
+            assertTrue(
+                    err.toString()
+                            .contains("keel: warning: run bad00001: its stored config cannot be read (Name"
+                                    + " length (10485760) exceeds the maximum allowed (50000"),
+                    err.toString());
+            assertEquals(
+                    1,
+                    err.toString().lines().filter(l -> l.contains("bad00001")).count(),
                     "said once, however often the run is read: " + err);
 
             Reply deleted = quietly(err, () -> f.send("DELETE", "/api/v1/runs/bad00001", null));
@@ -87,11 +112,17 @@ class StoredLimitsApiTest {
     void configAndSummaryOverTheLimitsAreRefusedNamingTheKey() {
         try (ServerFixture f = new ServerFixture(dir.resolve("server"))) {
             String longKey = "k".repeat(300);
-            Reply created = f.send("POST", "/api/v1/projects/vision/runs", "{\"id\":\"abcd1234\",\"name\":\"n\","
-                    + "\"config\":{\"optimizer\":{\"" + longKey + "\":1}}}");
+            Reply created = f.send(
+                    "POST",
+                    "/api/v1/projects/vision/runs",
+                    "{\"id\":\"abcd1234\",\"name\":\"n\"," + "\"config\":{\"optimizer\":{\"" + longKey + "\":1}}}");
             assertEquals(400, created.status(), created.body());
-            assertTrue(created.body().contains("field 'config': key \\\"optimizer." + "k".repeat(40) + "…\\\" (300"
-                    + " characters) is longer than the limit of 250; nothing of this request was stored"), created.body());
+            assertTrue(
+                    created.body()
+                            .contains(
+                                    "field 'config': key \\\"optimizer." + "k".repeat(40) + "…\\\" (300"
+                                            + " characters) is longer than the limit of 250; nothing of this request was stored"),
+                    created.body());
             assertEquals(404, f.get("/api/v1/runs/abcd1234").status());
 
             Reply ok = f.send("POST", "/api/v1/projects/vision/runs", "{\"id\":\"abcd1234\",\"name\":\"n\"}");
@@ -100,13 +131,21 @@ class StoredLimitsApiTest {
             String deep = "{\"a\":".repeat(997) + "1" + "}".repeat(997);
             Reply batch = f.send("POST", "/api/v1/runs/abcd1234/batches", "{\"config\":{\"deep\":" + deep + "}}");
             assertEquals(400, batch.status(), batch.body());
-            assertTrue(batch.body().contains("field 'config': key \\\"deep\\\" is nested more than 100 levels deep;"
-                    + " flatten it; nothing of this request was stored"), batch.body());
-            Reply text = f.send("POST", "/api/v1/runs/abcd1234/batches", "{\"summary\":{\"note\":\""
-                    + "t".repeat((1 << 20) + 1) + "\"}}");
+            assertTrue(
+                    batch.body()
+                            .contains("field 'config': key \\\"deep\\\" is nested more than 100 levels deep;"
+                                    + " flatten it; nothing of this request was stored"),
+                    batch.body());
+            Reply text = f.send(
+                    "POST",
+                    "/api/v1/runs/abcd1234/batches",
+                    "{\"summary\":{\"note\":\"" + "t".repeat((1 << 20) + 1) + "\"}}");
             assertEquals(400, text.status(), text.body());
-            assertTrue(text.body().contains("field 'summary': key \\\"note\\\" holds a value of 1,048,577 characters,"
-                    + " more than the limit of 1,048,576"), text.body());
+            assertTrue(
+                    text.body()
+                            .contains("field 'summary': key \\\"note\\\" holds a value of 1,048,577 characters,"
+                                    + " more than the limit of 1,048,576"),
+                    text.body());
         }
     }
 }

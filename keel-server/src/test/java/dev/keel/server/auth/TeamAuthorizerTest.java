@@ -32,17 +32,35 @@ class TeamAuthorizerTest {
     @Test
     void aNewProjectBelongsToItsCreatorAndIsPrivate() {
         try (TeamServerFixture f = new TeamServerFixture(dir, true)) {
-            TeamServerFixture.Reply created = f.send("other", "PATCH", "/api/v1/projects/fresh", "{\"owner\": \"other\"}");
+            TeamServerFixture.Reply created =
+                    f.send("other", "PATCH", "/api/v1/projects/fresh", "{\"owner\": \"other\"}");
             assertEquals(200, created.status(), created.body());
-            assertEquals(new ProjectAccess("fresh", "other", Visibility.PRIVATE, f.access.project("fresh").get().createdAt()),
+            assertEquals(
+                    new ProjectAccess(
+                            "fresh",
+                            "other",
+                            Visibility.PRIVATE,
+                            f.access.project("fresh").get().createdAt()),
                     f.access.project("fresh").orElseThrow());
-            assertEquals(404, f.send("owner", "GET", "/api/v1/projects/fresh/access", null).status());
-            assertEquals(404, f.send("owner", "PATCH", "/api/v1/projects/fresh", "{\"visibility\": \"public\"}").status(),
+            assertEquals(
+                    404,
+                    f.send("owner", "GET", "/api/v1/projects/fresh/access", null)
+                            .status());
+            assertEquals(
+                    404,
+                    f.send("owner", "PATCH", "/api/v1/projects/fresh", "{\"visibility\": \"public\"}")
+                            .status(),
                     "someone else's private project is invisible, also to writes");
-            assertEquals(200, f.send("admin", "GET", "/api/v1/projects/fresh/access", null).status());
-            assertEquals(401, f.send(null, "GET", "/api/v1/projects/fresh/access", null).status());
+            assertEquals(
+                    200,
+                    f.send("admin", "GET", "/api/v1/projects/fresh/access", null)
+                            .status());
+            assertEquals(
+                    401,
+                    f.send(null, "GET", "/api/v1/projects/fresh/access", null).status());
 
-            TeamServerFixture.Reply blank = f.send("other", "PATCH", "/api/v1/projects/%20%20", "{\"visibility\": \"team\"}");
+            TeamServerFixture.Reply blank =
+                    f.send("other", "PATCH", "/api/v1/projects/%20%20", "{\"visibility\": \"team\"}");
             assertEquals(400, blank.status(), blank.body());
             assertEquals("'  ' is not a project name: use 1-256 printable characters", blank.message());
             assertTrue(f.access.project("  ").isEmpty(), "nothing claimed");
@@ -57,19 +75,26 @@ class TeamAuthorizerTest {
             TeamAuthorizer authz = new TeamAuthorizer(f.access, f.store, f.datasets, false);
             assertFalse(authz.canRead(user("owner", "vision"), Resource.project("legacy")));
             assertFalse(authz.canWrite(user("owner", "vision"), Resource.project("legacy")));
-            assertEquals(404, f.send("owner", "GET", "/api/v1/runs/" + run, null).status());
-            assertEquals(200, f.send("admin", "GET", "/api/v1/runs/" + run, null).status());
+            assertEquals(
+                    404, f.send("owner", "GET", "/api/v1/runs/" + run, null).status());
+            assertEquals(
+                    200, f.send("admin", "GET", "/api/v1/runs/" + run, null).status());
 
-            TeamServerFixture.Reply handOver = f.send("admin", "PATCH", "/api/v1/projects/legacy",
-                    "{\"owner\": \"owner\", \"visibility\": \"team\"}");
+            TeamServerFixture.Reply handOver = f.send(
+                    "admin", "PATCH", "/api/v1/projects/legacy", "{\"owner\": \"owner\", \"visibility\": \"team\"}");
             assertEquals(200, handOver.status(), handOver.body());
-            assertEquals(200, f.send("member", "GET", "/api/v1/runs/" + run, null).status());
-            TeamServerFixture.Reply noSuchUser = f.send("admin", "PATCH", "/api/v1/projects/legacy", "{\"owner\": \"nobody\"}");
+            assertEquals(
+                    200, f.send("member", "GET", "/api/v1/runs/" + run, null).status());
+            TeamServerFixture.Reply noSuchUser =
+                    f.send("admin", "PATCH", "/api/v1/projects/legacy", "{\"owner\": \"nobody\"}");
             assertEquals(400, noSuchUser.status());
             assertEquals("field 'owner': there is no user 'nobody'", noSuchUser.message());
-            TeamServerFixture.Reply badVisibility = f.send("owner", "PATCH", "/api/v1/projects/legacy", "{\"visibility\": \"secret\"}");
+            TeamServerFixture.Reply badVisibility =
+                    f.send("owner", "PATCH", "/api/v1/projects/legacy", "{\"visibility\": \"secret\"}");
             assertEquals(400, badVisibility.status());
-            assertTrue(badVisibility.message().startsWith("field 'visibility': unknown visibility 'secret'"), badVisibility.message());
+            assertTrue(
+                    badVisibility.message().startsWith("field 'visibility': unknown visibility 'secret'"),
+                    badVisibility.message());
         }
     }
 
@@ -87,7 +112,8 @@ class TeamAuthorizerTest {
             authz.created(owner, d);
             assertEquals("owner", f.datasets.dataset("mnist").orElseThrow().owner());
             authz.created(other, d);
-            assertEquals("owner", f.datasets.dataset("mnist").orElseThrow().owner(), "an existing dataset keeps its owner");
+            assertEquals(
+                    "owner", f.datasets.dataset("mnist").orElseThrow().owner(), "an existing dataset keeps its owner");
 
             assertFalse(authz.canRead(member, d));
             assertFalse(authz.canWrite(other, d));

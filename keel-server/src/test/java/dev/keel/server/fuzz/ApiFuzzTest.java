@@ -71,9 +71,16 @@ class ApiFuzzTest {
     private List<String> logRuns(String project, int n) throws IOException {
         List<String> ids = new ArrayList<>();
         Path artifact = Files.writeString(dir.resolve(project + "-model.txt"), "weights of " + project);
-        RunOptions options = RunOptions.builder().project(project).name(project + "-0").home(dir)
+        RunOptions options = RunOptions.builder()
+                .project(project)
+                .name(project + "-0")
+                .home(dir)
                 .config(Map.of("lr", 0.1, "layers", 1, "opt", Map.of("name", "adam")))
-                .tags("t0").notes("notes ünïcødé 🚀").systemMetrics(false).captureConsole(false).build();
+                .tags("t0")
+                .notes("notes ünïcødé 🚀")
+                .systemMetrics(false)
+                .captureConsole(false)
+                .build();
         try (Run run = Keel.init(options)) {
             for (int i = 0; i < 20; i++) {
                 run.log(Map.of("loss", 1.0 / (i + 1), "acc", i / 20.0, "system/cpu", 10.0 + i));
@@ -87,9 +94,26 @@ class ApiFuzzTest {
             for (int r = 1; r < n; r++) {
                 String id = project.substring(0, 3) + "fuzz" + r;
                 long now = System.currentTimeMillis();
-                store.createRun(new RunInfo(id, project, project + "-" + r, "g", "ana", List.of("t" + r), "日本 🚀",
-                        RunState.FINISHED, now, now, now, 1000, "", "host", 1,
-                        Map.of("lr", 0.1 / (r + 1), "layers", r + 1), Map.of()), Map.of("git", Map.of("commit", "abc")));
+                store.createRun(
+                        new RunInfo(
+                                id,
+                                project,
+                                project + "-" + r,
+                                "g",
+                                "ana",
+                                List.of("t" + r),
+                                "日本 🚀",
+                                RunState.FINISHED,
+                                now,
+                                now,
+                                now,
+                                1000,
+                                "",
+                                "host",
+                                1,
+                                Map.of("lr", 0.1 / (r + 1), "layers", r + 1),
+                                Map.of()),
+                        Map.of("git", Map.of("commit", "abc")));
                 WriteBatch batch = new WriteBatch();
                 for (int i = 0; i < 20; i++) {
                     batch.metrics.add("loss", i, now + i, 1.0 / (i + 1));
@@ -112,38 +136,49 @@ class ApiFuzzTest {
         try (ServerFixture f = new ServerFixture(dir)) {
             Map<String, String> before = snapshot(f, protectedIds);
             List<Route> routes = f.server.routes();
-            Fuzz fuzz = new Fuzz(SEED, routes, protectedIds, scratchIds, List.of("vision"), List.of("scratch", "new-project"),
+            Fuzz fuzz = new Fuzz(
+                    SEED,
+                    routes,
+                    protectedIds,
+                    scratchIds,
+                    List.of("vision"),
+                    List.of("scratch", "new-project"),
                     List.of("loss", "acc", "system/cpu", "best", "nope/nested/key"));
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(10)).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build();
             Queue<String> failures = new ConcurrentLinkedQueue<>();
             Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
             AtomicInteger next = new AtomicInteger();
             List<Thread> workers = new ArrayList<>();
             long t0 = System.nanoTime();
             for (int t = 0; t < THREADS; t++) {
-                Thread w = new Thread(() -> {
-                    int i;
-                    while ((i = next.getAndIncrement()) < REQUESTS && failures.size() < 20) {
-                        Fuzz.Request request = null;
-                        try {
-                            request = fuzz.request(i);
-                            long started = System.nanoTime();
-                            int status = send(f, http, request, failures);
-                            long ms = (System.nanoTime() - started) / 1_000_000;
-                            if (ms > 5000) {
-                                System.out.println("fuzz: slow (" + ms + " ms): " + request.describe());
+                Thread w = new Thread(
+                        () -> {
+                            int i;
+                            while ((i = next.getAndIncrement()) < REQUESTS && failures.size() < 20) {
+                                Fuzz.Request request = null;
+                                try {
+                                    request = fuzz.request(i);
+                                    long started = System.nanoTime();
+                                    int status = send(f, http, request, failures);
+                                    long ms = (System.nanoTime() - started) / 1_000_000;
+                                    if (ms > 5000) {
+                                        System.out.println("fuzz: slow (" + ms + " ms): " + request.describe());
+                                    }
+                                    statuses.computeIfAbsent(status, k -> new LongAdder())
+                                            .increment();
+                                    if (status >= 500) {
+                                        failures.add("seed " + SEED + " " + request.describe() + " -> " + status);
+                                    }
+                                } catch (Throwable e) {
+                                    failures.add("seed " + SEED + " " + (request == null ? "#" + i : request.describe())
+                                            + " -> client error " + e);
+                                }
                             }
-                            statuses.computeIfAbsent(status, k -> new LongAdder()).increment();
-                            if (status >= 500) {
-                                failures.add("seed " + SEED + " " + request.describe() + " -> " + status);
-                            }
-                        } catch (Throwable e) {
-                            failures.add("seed " + SEED + " " + (request == null ? "#" + i : request.describe())
-                                    + " -> client error " + e);
-                        }
-                    }
-                }, "fuzz-" + t);
+                        },
+                        "fuzz-" + t);
                 w.start();
                 workers.add(w);
             }
@@ -155,9 +190,14 @@ class ApiFuzzTest {
             statuses.forEach((k, v) -> counts.put(k, v.sum()));
             System.out.printf("fuzz: %d requests in %.1f s, seed %d, statuses %s%n", REQUESTS, seconds, SEED, counts);
 
-            assertTrue(failures.isEmpty(), failures.size() + " bad responses (first 20):\n" + String.join("\n", failures));
-            assertEquals(REQUESTS, counts.values().stream().mapToLong(Long::longValue).sum(), "every request was sent");
-            assertTrue(counts.keySet().stream().anyMatch(s -> s >= 200 && s < 300), "some requests succeeded: " + counts);
+            assertTrue(
+                    failures.isEmpty(), failures.size() + " bad responses (first 20):\n" + String.join("\n", failures));
+            assertEquals(
+                    REQUESTS,
+                    counts.values().stream().mapToLong(Long::longValue).sum(),
+                    "every request was sent");
+            assertTrue(
+                    counts.keySet().stream().anyMatch(s -> s >= 200 && s < 300), "some requests succeeded: " + counts);
             assertTrue(counts.keySet().stream().anyMatch(s -> s >= 400 && s < 500), "some were refused: " + counts);
 
             var health = f.get("/healthz");
@@ -165,11 +205,19 @@ class ApiFuzzTest {
             assertEquals("ok", health.json().get("status"));
             // Metrics stay bounded whatever the clients sent: labels are route patterns, known methods, statuses.
             String metrics = f.get("/metrics").body();
-            long series = metrics.lines().filter(l -> l.startsWith("keel_http_requests_total{")).count();
-            assertTrue(series <= (routes.size() + 1) * 8L * 12, series + " request series for " + routes.size() + " routes");
-            assertTrue(metrics.lines().filter(l -> l.startsWith("keel_http_requests_total{"))
-                    .allMatch(l -> l.matches("keel_http_requests_total\\{route=\"(unmatched|/[^\"]*)\",method=\"(GET|HEAD|POST|PUT|PATCH"
-                            + "|DELETE|OPTIONS|other)\",status=\"[0-9]{3}\"} [0-9]+")), metrics);
+            long series = metrics.lines()
+                    .filter(l -> l.startsWith("keel_http_requests_total{"))
+                    .count();
+            assertTrue(
+                    series <= (routes.size() + 1) * 8L * 12,
+                    series + " request series for " + routes.size() + " routes");
+            assertTrue(
+                    metrics.lines()
+                            .filter(l -> l.startsWith("keel_http_requests_total{"))
+                            .allMatch(l -> l.matches(
+                                    "keel_http_requests_total\\{route=\"(unmatched|/[^\"]*)\",method=\"(GET|HEAD|POST|PUT|PATCH"
+                                            + "|DELETE|OPTIONS|other)\",status=\"[0-9]{3}\"} [0-9]+")),
+                    metrics);
             Map<String, String> after = snapshot(f, protectedIds);
             List<String> changed = new ArrayList<>();
             before.forEach((path, body) -> {
@@ -184,10 +232,18 @@ class ApiFuzzTest {
     /** Every read of the protected project's data, by path. */
     private static Map<String, String> snapshot(ServerFixture f, List<String> ids) {
         Map<String, String> out = new LinkedHashMap<>();
-        List<String> paths = new ArrayList<>(List.of("/api/v1/projects/vision", "/api/v1/projects/vision/runs?limit=100"));
+        List<String> paths =
+                new ArrayList<>(List.of("/api/v1/projects/vision", "/api/v1/projects/vision/runs?limit=100"));
         for (String id : ids) {
-            for (String p : List.of("", "/provenance", "/metrics", "/metrics/loss", "/metrics/acc", "/metrics/system/cpu",
-                    "/files", "/console")) {
+            for (String p : List.of(
+                    "",
+                    "/provenance",
+                    "/metrics",
+                    "/metrics/loss",
+                    "/metrics/acc",
+                    "/metrics/system/cpu",
+                    "/files",
+                    "/console")) {
                 paths.add("/api/v1/runs/" + id + p);
             }
         }
@@ -210,9 +266,13 @@ class ApiFuzzTest {
             // Not something a client library would send: put it on the wire as it is.
             return raw(f, rawRequest(r));
         }
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                .method(r.method(), r.body() == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(r.body()));
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        r.method(),
+                        r.body() == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(r.body()));
         r.headers().forEach(b::header);
         HttpResponse<InputStream> response;
         byte[] responseBody;
@@ -220,7 +280,8 @@ class ApiFuzzTest {
             response = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
             // A stream that never ends (server-sent events) or a big download: the status is what counts.
             try (InputStream in = response.body()) {
-                boolean events = response.headers().firstValue("Content-Type").orElse("").contains("event-stream");
+                boolean events =
+                        response.headers().firstValue("Content-Type").orElse("").contains("event-stream");
                 responseBody = events ? new byte[0] : in.readNBytes(1 << 20);
             }
         } catch (IllegalArgumentException refusedByClient) {
@@ -240,8 +301,8 @@ class ApiFuzzTest {
             try {
                 Map<String, Object> error = Json.readMap(body);
                 if (!(error.get("error_code") instanceof String) || !(error.get("message") instanceof String)) {
-                    failures.add("seed " + SEED + " " + r.describe() + " -> " + status + " without {error_code, message}: "
-                            + body);
+                    failures.add("seed " + SEED + " " + r.describe() + " -> " + status
+                            + " without {error_code, message}: " + body);
                 }
             } catch (RuntimeException e) {
                 failures.add("seed " + SEED + " " + r.describe() + " -> " + status + " with a non-JSON error: " + body);
@@ -251,7 +312,10 @@ class ApiFuzzTest {
     }
 
     private static byte[] rawRequest(Fuzz.Request r) {
-        StringBuilder s = new StringBuilder(r.method()).append(' ').append(r.pathAndQuery()).append(" HTTP/1.1\r\nHost: localhost\r\n");
+        StringBuilder s = new StringBuilder(r.method())
+                .append(' ')
+                .append(r.pathAndQuery())
+                .append(" HTTP/1.1\r\nHost: localhost\r\n");
         r.headers().forEach((k, v) -> s.append(k).append(": ").append(v).append("\r\n"));
         byte[] body = r.body() == null ? new byte[0] : r.body();
         s.append("Content-Length: ").append(body.length).append("\r\n\r\n");

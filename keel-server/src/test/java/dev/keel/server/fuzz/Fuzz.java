@@ -16,27 +16,85 @@ import java.util.Random;
  * ten goes over a raw socket with a broken request line, headers or framing instead.
  */
 final class Fuzz {
-    private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS",
-            "TRACE", "BREW", "get", "PROPFIND");
-    private static final List<String> QUERY_NAMES = List.of("filter", "sort", "limit", "offset", "from", "to", "key",
-            "keys", "page_token", "max_results", "run_id", "experiment_id", "path", "step", "samples", "since", "format",
-            "x", "");
-    private static final List<String> FILTERS = List.of("config.lr < 0.01", "state = finished", "summary.loss > 1",
-            "lr <<", "((((", "tags contains \"x\"", "name in (a, b)", "not", "config.a.b.c.d = 'x'", "1 = 1",
-            "summary.loss = NaN", "config.x >= 1e400", "\u0000", "state = 日本", "and or not", "config. = 1");
-    private static final List<String> SORTS = List.of("-summary.loss", "name", "-created", "config.lr", "+",
-            "-", "--x", "summary.", "config..a", "runtime", "日本", "-system/cpu");
-    private static final List<String> CONTENT_TYPES = List.of("application/json", "application/json; charset=utf-8",
-            "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=--", "application/octet-stream",
-            "application/json; charset=utf-16", "*/*", "", "application/x-ndjson");
+    private static final List<String> METHODS =
+            List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "BREW", "get", "PROPFIND");
+    private static final List<String> QUERY_NAMES = List.of(
+            "filter",
+            "sort",
+            "limit",
+            "offset",
+            "from",
+            "to",
+            "key",
+            "keys",
+            "page_token",
+            "max_results",
+            "run_id",
+            "experiment_id",
+            "path",
+            "step",
+            "samples",
+            "since",
+            "format",
+            "x",
+            "");
+    private static final List<String> FILTERS = List.of(
+            "config.lr < 0.01",
+            "state = finished",
+            "summary.loss > 1",
+            "lr <<",
+            "((((",
+            "tags contains \"x\"",
+            "name in (a, b)",
+            "not",
+            "config.a.b.c.d = 'x'",
+            "1 = 1",
+            "summary.loss = NaN",
+            "config.x >= 1e400",
+            "\u0000",
+            "state = 日本",
+            "and or not",
+            "config. = 1");
+    private static final List<String> SORTS = List.of(
+            "-summary.loss",
+            "name",
+            "-created",
+            "config.lr",
+            "+",
+            "-",
+            "--x",
+            "summary.",
+            "config..a",
+            "runtime",
+            "日本",
+            "-system/cpu");
+    private static final List<String> CONTENT_TYPES = List.of(
+            "application/json",
+            "application/json; charset=utf-8",
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=--",
+            "application/octet-stream",
+            "application/json; charset=utf-16",
+            "*/*",
+            "",
+            "application/x-ndjson");
 
     /** One request to send. */
-    record Request(int index, String method, String pathAndQuery, Map<String, String> headers, byte[] body,
-                   byte[] raw, boolean writes) {
+    record Request(
+            int index,
+            String method,
+            String pathAndQuery,
+            Map<String, String> headers,
+            byte[] body,
+            byte[] raw,
+            boolean writes) {
         String describe() {
             String b = body == null ? "" : new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8);
-            return "#" + index + " " + (raw != null ? "RAW " + new String(raw, 0, Math.min(raw.length, 300),
-                    StandardCharsets.ISO_8859_1) : method + " " + pathAndQuery + " headers=" + headers + " body=" + b);
+            return "#" + index + " "
+                    + (raw != null
+                            ? "RAW " + new String(raw, 0, Math.min(raw.length, 300), StandardCharsets.ISO_8859_1)
+                            : method + " " + pathAndQuery + " headers=" + headers + " body=" + b);
         }
     }
 
@@ -44,8 +102,14 @@ final class Fuzz {
     private final List<Route> routes;
     private final List<List<String>> pools;
 
-    Fuzz(long seed, List<Route> routes, List<String> protectedIds, List<String> scratchIds, List<String> protectedNames,
-         List<String> scratchNames, List<String> keys) {
+    Fuzz(
+            long seed,
+            List<Route> routes,
+            List<String> protectedIds,
+            List<String> scratchIds,
+            List<String> protectedNames,
+            List<String> scratchNames,
+            List<String> keys) {
         this.seed = seed;
         this.routes = routes;
         this.pools = List.of(protectedIds, scratchIds, protectedNames, scratchNames, keys);
@@ -130,8 +194,9 @@ final class Fuzz {
             if (b.length() > 1) {
                 b.append('&');
             }
-            b.append(encode(e.getKey())).append('=').append(rnd.nextInt(15) == 0 ? values.pick(FuzzValues.NASTY)
-                    : encode(e.getValue()));
+            b.append(encode(e.getKey()))
+                    .append('=')
+                    .append(rnd.nextInt(15) == 0 ? values.pick(FuzzValues.NASTY) : encode(e.getValue()));
         }
         return b.toString();
     }
@@ -146,15 +211,28 @@ final class Fuzz {
             h.put("Authorization", rnd.nextBoolean() ? "Bearer " + ascii(values.text()) : "Basic Og==");
         }
         if (rnd.nextInt(6) == 0) {
-            h.put("Range", List.of("bytes=0-10", "bytes=-5", "bytes=5-1", "bytes=abc", "bytes=0-", "bytes=99999999999-",
-                    "items=1-2", "bytes=0-1,3-4", "bytes=-0").get(rnd.nextInt(9)));
+            h.put(
+                    "Range",
+                    List.of(
+                                    "bytes=0-10",
+                                    "bytes=-5",
+                                    "bytes=5-1",
+                                    "bytes=abc",
+                                    "bytes=0-",
+                                    "bytes=99999999999-",
+                                    "items=1-2",
+                                    "bytes=0-1,3-4",
+                                    "bytes=-0")
+                            .get(rnd.nextInt(9)));
         }
         if (rnd.nextInt(8) == 0) {
             h.put("X-Request-Id", ascii(values.text()));
         }
         if (rnd.nextInt(8) == 0) {
-            h.put("Accept", List.of("text/event-stream", "application/json", "*/*", "text/html", "garbage")
-                    .get(rnd.nextInt(5)));
+            h.put(
+                    "Accept",
+                    List.of("text/event-stream", "application/json", "*/*", "text/html", "garbage")
+                            .get(rnd.nextInt(5)));
         }
         if (rnd.nextInt(10) == 0) {
             h.put("If-None-Match", "\"" + ascii(values.text()) + "\"");
@@ -179,11 +257,17 @@ final class Fuzz {
         StringBuilder b = new StringBuilder();
         for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
             int c = x & 0xff;
-            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
+            if (c >= 'a' && c <= 'z'
+                    || c >= 'A' && c <= 'Z'
+                    || c >= '0' && c <= '9'
+                    || c == '-'
+                    || c == '_'
+                    || c == '.'
                     || c == '~') {
                 b.append((char) c);
             } else {
-                b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                b.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
             }
         }

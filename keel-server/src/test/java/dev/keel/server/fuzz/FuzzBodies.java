@@ -11,12 +11,61 @@ import java.util.Random;
  */
 final class FuzzBodies {
     /** Field names of the native and MLflow APIs, so bodies reach past the first type check. */
-    private static final List<String> FIELDS = List.of("project", "name", "run_id", "run_uuid", "experiment_id",
-            "experiment_ids", "key", "value", "step", "timestamp", "metrics", "params", "tags", "summary", "config",
-            "state", "status", "notes", "group", "user", "seq", "offset", "log_offset", "batch", "points", "values",
-            "steps", "console", "files", "hash", "size", "path", "filter", "order_by", "max_results", "page_token",
-            "description", "visibility", "team", "version", "dataset", "ref", "message", "artifact_uri", "lifecycle_stage",
-            "new_name", "end_time", "start_time", "run_name", "heartbeat_at", "runtime_ms", "id", "text", "stream");
+    private static final List<String> FIELDS = List.of(
+            "project",
+            "name",
+            "run_id",
+            "run_uuid",
+            "experiment_id",
+            "experiment_ids",
+            "key",
+            "value",
+            "step",
+            "timestamp",
+            "metrics",
+            "params",
+            "tags",
+            "summary",
+            "config",
+            "state",
+            "status",
+            "notes",
+            "group",
+            "user",
+            "seq",
+            "offset",
+            "log_offset",
+            "batch",
+            "points",
+            "values",
+            "steps",
+            "console",
+            "files",
+            "hash",
+            "size",
+            "path",
+            "filter",
+            "order_by",
+            "max_results",
+            "page_token",
+            "description",
+            "visibility",
+            "team",
+            "version",
+            "dataset",
+            "ref",
+            "message",
+            "artifact_uri",
+            "lifecycle_stage",
+            "new_name",
+            "end_time",
+            "start_time",
+            "run_name",
+            "heartbeat_at",
+            "runtime_ms",
+            "id",
+            "text",
+            "stream");
 
     private final Random rnd;
     private final FuzzValues values;
@@ -44,9 +93,28 @@ final class FuzzBodies {
                 s = "{\"" + pick(FIELDS) + "\":\"" + "x".repeat(rnd.nextInt(100_000)) + "\"}";
                 break;
             case 5:
-                s = "{\"" + pick(FIELDS) + "\":" + pick(List.of("NaN", "Infinity", "-Infinity", "1e400", "-1e400",
-                        "123456789012345678901234567890", "-0", "0x10", "01", "1.", ".5", "+1", "\"NaN\"", "\"\\ud800\"",
-                        "\"\\u0000\"", "null", "true", "[]", "{}")) + "}";
+                s = "{\"" + pick(FIELDS) + "\":"
+                        + pick(List.of(
+                                "NaN",
+                                "Infinity",
+                                "-Infinity",
+                                "1e400",
+                                "-1e400",
+                                "123456789012345678901234567890",
+                                "-0",
+                                "0x10",
+                                "01",
+                                "1.",
+                                ".5",
+                                "+1",
+                                "\"NaN\"",
+                                "\"\\ud800\"",
+                                "\"\\u0000\"",
+                                "null",
+                                "true",
+                                "[]",
+                                "{}"))
+                        + "}";
                 break;
             case 6:
                 s = randomJson(4);
@@ -72,7 +140,9 @@ final class FuzzBodies {
             if (i > 0) {
                 b.append(',');
             }
-            b.append(quote(rnd.nextInt(10) == 0 ? values.text() : pick(FIELDS))).append(':').append(value(depth - 1));
+            b.append(quote(rnd.nextInt(10) == 0 ? values.text() : pick(FIELDS)))
+                    .append(':')
+                    .append(value(depth - 1));
         }
         return b.append('}').toString();
     }

@@ -10,13 +10,65 @@ import java.util.Random;
  * characters, percent-encoding garbage, numbers that do not fit).
  */
 final class FuzzValues {
-    static final List<String> NASTY = List.of("..", "../../etc/passwd", "..%2F..%2Fetc%2Fpasswd", "%2e%2e", "%2e%2e%2f",
-            "..\\..\\win.ini", "%5c..%5c", ".", "%00", "a%00b", "%0d%0aX-Injected:%201", "%", "%zz", "%C0%AF", "%E0%80%AF",
-            "%ED%A0%80", "%FF%FE", "+", "%20", "~", "*", "%2A", "?", "#", ";", "$(id)", "'; DROP TABLE runs; --",
-            "\" OR 1=1 --", "${jndi:ldap://x}", "{{7*7}}", "<script>alert(1)</script>", "null", "undefined", "NaN",
-            "Infinity", "-1", "0", "9223372036854775808", "1e309", "日本語", "🚀", "\u202eevil", "e\u0301", "\uFEFF",
-            "A".repeat(300), "x".repeat(5000), "system/cpu", "a/b/c", "%2F", "//", "latest", "v0", "v-1", "name:v3",
-            "name@", "sha256:" + "0".repeat(64), "sha256:../../x", "0".repeat(64));
+    static final List<String> NASTY = List.of(
+            "..",
+            "../../etc/passwd",
+            "..%2F..%2Fetc%2Fpasswd",
+            "%2e%2e",
+            "%2e%2e%2f",
+            "..\\..\\win.ini",
+            "%5c..%5c",
+            ".",
+            "%00",
+            "a%00b",
+            "%0d%0aX-Injected:%201",
+            "%",
+            "%zz",
+            "%C0%AF",
+            "%E0%80%AF",
+            "%ED%A0%80",
+            "%FF%FE",
+            "+",
+            "%20",
+            "~",
+            "*",
+            "%2A",
+            "?",
+            "#",
+            ";",
+            "$(id)",
+            "'; DROP TABLE runs; --",
+            "\" OR 1=1 --",
+            "${jndi:ldap://x}",
+            "{{7*7}}",
+            "<script>alert(1)</script>",
+            "null",
+            "undefined",
+            "NaN",
+            "Infinity",
+            "-1",
+            "0",
+            "9223372036854775808",
+            "1e309",
+            "日本語",
+            "🚀",
+            "\u202eevil",
+            "e\u0301",
+            "\uFEFF",
+            "A".repeat(300),
+            "x".repeat(5000),
+            "system/cpu",
+            "a/b/c",
+            "%2F",
+            "//",
+            "latest",
+            "v0",
+            "v-1",
+            "name:v3",
+            "name@",
+            "sha256:" + "0".repeat(64),
+            "sha256:../../x",
+            "0".repeat(64));
 
     private final Random rnd;
     private final List<String> readIds;
@@ -27,8 +79,13 @@ final class FuzzValues {
     /** Whether the request under construction may change data (then protected values are only used mutated). */
     boolean writing;
 
-    FuzzValues(Random rnd, List<String> protectedIds, List<String> scratchIds, List<String> protectedNames,
-               List<String> scratchNames, List<String> keys) {
+    FuzzValues(
+            Random rnd,
+            List<String> protectedIds,
+            List<String> scratchIds,
+            List<String> protectedNames,
+            List<String> scratchNames,
+            List<String> keys) {
         this.rnd = rnd;
         this.readIds = concat(protectedIds, scratchIds);
         this.writeIds = scratchIds;
@@ -48,9 +105,9 @@ final class FuzzValues {
         String n = name.toLowerCase();
         int r = rnd.nextInt(10);
         if (r < 4) {
-            String real = n.contains("key") ? pick(keys)
-                    : n.contains("project") || n.contains("name") || n.contains("dataset") ? name()
-                    : id();
+            String real = n.contains("key")
+                    ? pick(keys)
+                    : n.contains("project") || n.contains("name") || n.contains("dataset") ? name() : id();
             return n.endsWith("*") || n.contains("key") || n.contains("path") ? real : Fuzz.encode(real);
         }
         if (r < 6) {

@@ -23,14 +23,15 @@ final class RawRequests {
         String s;
         switch (rnd.nextInt(12)) {
             case 0:
-                s = "GET " + path + "\r\n\r\n";                          // HTTP/0.9-style, no version
+                s = "GET " + path + "\r\n\r\n"; // HTTP/0.9-style, no version
                 break;
             case 1:
                 s = route.method() + " " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{\"a\":";
-                break;                                                    // body shorter than declared, then EOF
+                break; // body shorter than declared, then EOF
             case 2:
-                s = "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n";
-                break;                                                    // bad chunk size
+                s = "POST " + path
+                        + " HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n";
+                break; // bad chunk size
             case 3:
                 s = "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nBroken header line\r\n\r\n";
                 break;
@@ -47,7 +48,8 @@ final class RawRequests {
                 s = route.method() + " " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: -5\r\n\r\n";
                 break;
             case 8:
-                s = route.method() + " " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\nContent-Length: 7\r\n\r\n{}";
+                s = route.method() + " " + path
+                        + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\nContent-Length: 7\r\n\r\n{}";
                 break;
             case 9: {
                 byte[] junk = new byte[1 + rnd.nextInt(500)];
@@ -59,7 +61,7 @@ final class RawRequests {
                 break;
             default:
                 s = route.method() + " " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                        + "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n";   // truncated chunked body
+                        + "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n"; // truncated chunked body
                 break;
         }
         return s.getBytes(StandardCharsets.ISO_8859_1);

@@ -44,10 +44,15 @@ class HardeningTest {
                 .store(Stores.open(home.storeLocation()))
                 .blobs(new LocalBlobStore(home.blobs()))
                 .settings(ServerSettings.local(0).withMaxBodyBytes(maxBody))
-                .listener(requestLog).closeWithServer(requestLog)
-                .module((router, ctx) -> router.post("/api/v1/test/echo", Access.anyone(), "echo",
+                .listener(requestLog)
+                .closeWithServer(requestLog)
+                .module((router, ctx) -> router.post(
+                        "/api/v1/test/echo",
+                        Access.anyone(),
+                        "echo",
                         request -> Map.of("size", request.json().size())))
-                .build().start();
+                .build()
+                .start();
     }
 
     @Test
@@ -55,7 +60,9 @@ class HardeningTest {
         try (ServerFixture f = new ServerFixture(dir)) {
             for (String path : List.of("/healthz", "/api/v1/projects", "/api/v1/runs/nope", "/no/route")) {
                 var r = f.send(HttpRequest.newBuilder(URI.create(f.server.url() + path))
-                        .header("Origin", "https://evil.example").GET().build());
+                        .header("Origin", "https://evil.example")
+                        .GET()
+                        .build());
                 var h = r.raw().headers();
                 assertEquals("nosniff", h.firstValue("X-Content-Type-Options").orElse(null), path);
                 assertEquals("DENY", h.firstValue("X-Frame-Options").orElse(null), path);
@@ -75,12 +82,16 @@ class HardeningTest {
                     .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
                     .header("Origin", "https://evil.example")
                     .header("Access-Control-Request-Method", "DELETE")
-                    .header("Access-Control-Request-Headers", "authorization").build());
+                    .header("Access-Control-Request-Headers", "authorization")
+                    .build());
             assertEquals(204, r.status());
-            assertEquals("GET, HEAD, OPTIONS", r.raw().headers().firstValue("Allow").orElse(null));
+            assertEquals(
+                    "GET, HEAD, OPTIONS", r.raw().headers().firstValue("Allow").orElse(null));
             assertNoCors(r.raw().headers().map(), "preflight");
             var unknown = f.send(HttpRequest.newBuilder(URI.create(f.server.url() + "/api/v1/nothing"))
-                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://evil.example").build());
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                    .header("Origin", "https://evil.example")
+                    .build());
             assertEquals(404, unknown.status());
             assertNoCors(unknown.raw().headers().map(), "preflight of an unknown path");
         }
@@ -98,16 +109,21 @@ class HardeningTest {
         try (KeelServer s = server(1 << 20, log)) {
             ServerFixture.Reply r;
             try (ServerFixture client = ServerFixture.client(s)) {
-                r = client.send(HttpRequest.newBuilder(URI.create(s.url() + "/api/v1/projects/vision/runs?filter="
-                                + KEY + "&api_key=" + KEY))
+                r = client.send(HttpRequest.newBuilder(
+                                URI.create(s.url() + "/api/v1/projects/vision/runs?filter=" + KEY + "&api_key=" + KEY))
                         .header("Authorization", "Bearer " + KEY)
                         .header("Cookie", "keel_session=" + KEY)
                         .header("X-Api-Key", KEY)
-                        .header("X-Request-Id", "trace-42").GET().build());
+                        .header("X-Request-Id", "trace-42")
+                        .GET()
+                        .build());
                 client.send(HttpRequest.newBuilder(URI.create(s.url() + "/api/v1/" + KEY))
-                        .header("Authorization", "Bearer " + KEY).GET().build());
+                        .header("Authorization", "Bearer " + KEY)
+                        .GET()
+                        .build());
             }
-            assertEquals("trace-42", r.raw().headers().firstValue("X-Request-Id").orElse(null));
+            assertEquals(
+                    "trace-42", r.raw().headers().firstValue("X-Request-Id").orElse(null));
             long deadline = System.currentTimeMillis() + 5000;
             while (log.size() < 2 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(20);
@@ -115,8 +131,10 @@ class HardeningTest {
         }
         assertEquals(2, log.size(), log.toString());
         // Listeners hear of a request once its answer is sent, so the two lines may come in either order.
-        String first = log.stream().filter(l -> l.contains("trace-42")).findFirst().orElse(log.toString());
-        String second = log.stream().filter(l -> !l.contains("trace-42")).findFirst().orElse(log.toString());
+        String first =
+                log.stream().filter(l -> l.contains("trace-42")).findFirst().orElse(log.toString());
+        String second =
+                log.stream().filter(l -> !l.contains("trace-42")).findFirst().orElse(log.toString());
         assertTrue(first.contains(" id=trace-42 GET /api/v1/projects/{project}/runs "), first);
         assertTrue(first.matches(".* (200|400|404) [0-9.]+ms user=\\S+$"), first);
         assertTrue(second.contains(" GET unmatched 404 "), second);
@@ -128,14 +146,17 @@ class HardeningTest {
 
     @Test
     void bodiesOverTheConfiguredLimitAre413WithTheLimitInTheMessage() throws Exception {
-        try (KeelServer s = server(1000, new CopyOnWriteArrayList<>()); ServerFixture client = ServerFixture.client(s)) {
+        try (KeelServer s = server(1000, new CopyOnWriteArrayList<>());
+                ServerFixture client = ServerFixture.client(s)) {
             var small = client.send("POST", "/api/v1/test/echo", "{\"a\":1,\"b\":[1,2,3]}");
             assertEquals(200, small.status(), small.body());
             assertEquals(2L, small.json().get("size"));
 
             // Declared too large: refused from the headers alone, before the body is read.
-            String reply = raw(s, "POST /api/v1/test/echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: 5000000000\r\n\r\n{");
+            String reply = raw(
+                    s,
+                    "POST /api/v1/test/echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: 5000000000\r\n\r\n{");
             assertTrue(reply.startsWith("HTTP/1.1 413"), reply);
             assertTrue(reply.contains("\"error_code\":\"REQUEST_LIMIT_EXCEEDED\""), reply);
             assertTrue(reply.contains("limit of 1000 bytes"), reply);
@@ -144,7 +165,8 @@ class HardeningTest {
             String big = "{\"k\":\"" + "x".repeat(5000) + "\"}";
             var chunked = client.send(HttpRequest.newBuilder(URI.create(s.url() + "/api/v1/test/echo"))
                     .POST(HttpRequest.BodyPublishers.ofInputStream(
-                            () -> new ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8)))).build());
+                            () -> new ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8))))
+                    .build());
             assertEquals(413, chunked.status(), chunked.body());
             assertEquals(200, client.get("/healthz").status());
         }
@@ -154,12 +176,16 @@ class HardeningTest {
     void headIsGetWithoutTheBody() throws Exception {
         try (ServerFixture f = new ServerFixture(dir)) {
             var r = f.send(HttpRequest.newBuilder(URI.create(f.server.url() + "/healthz"))
-                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                    .build());
             assertEquals(200, r.status());
             assertEquals("", r.body());
-            assertEquals("nosniff", r.raw().headers().firstValue("X-Content-Type-Options").orElse(null));
+            assertEquals(
+                    "nosniff",
+                    r.raw().headers().firstValue("X-Content-Type-Options").orElse(null));
             var missing = f.send(HttpRequest.newBuilder(URI.create(f.server.url() + "/api/v1/runs/nope"))
-                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                    .build());
             assertEquals(404, missing.status());
         }
     }
@@ -167,10 +193,17 @@ class HardeningTest {
     @Test
     void dotSegmentsAndNulInAnyPathParameterAre400() {
         try (ServerFixture f = new ServerFixture(dir)) {
-            for (String path : List.of("/api/v1/runs/..", "/api/v1/runs/%2E%2E/files", "/api/v1/runs/x/metrics/a/../../b",
-                    "/api/v1/runs/x/metrics/a%2F..%2F..%2Fetc%2Fpasswd", "/api/v1/projects/..%5C..%5Cwin",
-                    "/api/v1/projects/a%00b", "/api/v1/runs/./files")) {
-                var r = f.send(HttpRequest.newBuilder(URI.create(f.server.url() + path)).GET().build());
+            for (String path : List.of(
+                    "/api/v1/runs/..",
+                    "/api/v1/runs/%2E%2E/files",
+                    "/api/v1/runs/x/metrics/a/../../b",
+                    "/api/v1/runs/x/metrics/a%2F..%2F..%2Fetc%2Fpasswd",
+                    "/api/v1/projects/..%5C..%5Cwin",
+                    "/api/v1/projects/a%00b",
+                    "/api/v1/runs/./files")) {
+                var r = f.send(HttpRequest.newBuilder(URI.create(f.server.url() + path))
+                        .GET()
+                        .build());
                 assertEquals(400, r.status(), path + " -> " + r.body());
                 assertEquals("INVALID_PARAMETER_VALUE", r.json().get("error_code"), path);
             }
@@ -182,7 +215,8 @@ class HardeningTest {
     @Test
     void hugeHeadersAreRefusedAndTheServerStaysHealthy() throws Exception {
         try (ServerFixture f = new ServerFixture(dir)) {
-            String reply = raw(f.server, "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(200_000) + "\r\n\r\n");
+            String reply = raw(
+                    f.server, "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(200_000) + "\r\n\r\n");
             assertFalse(reply.startsWith("HTTP/1.1 200"), "a 200 KB header was accepted: " + reply);
             StringBuilder many = new StringBuilder("GET /healthz HTTP/1.1\r\nHost: localhost\r\n");
             for (int i = 0; i < 500; i++) {

@@ -42,8 +42,17 @@ class OriginGuardTest {
     @Test
     void malformedHostHeadersAreRefused() {
         OriginGuard guard = new OriginGuard(List.of());
-        for (String host : List.of("", " ", "a b", "evil.example:port", "[::1", "[::1]x", "evil.example:123456",
-                "user@127.0.0.1", "127.0.0.1/path", "*.example")) {
+        for (String host : List.of(
+                "",
+                " ",
+                "a b",
+                "evil.example:port",
+                "[::1",
+                "[::1]x",
+                "evil.example:123456",
+                "user@127.0.0.1",
+                "127.0.0.1/path",
+                "*.example")) {
             assertFalse(guard.hostAllowed(host, LOOPBACK), host);
             assertNull(OriginGuard.hostName(host), host);
         }
@@ -62,8 +71,15 @@ class OriginGuardTest {
         assertFalse(guard.originAllowed("http://127.0.0.1:7081", "127.0.0.1:7080"), "another port, another origin");
         assertFalse(guard.originAllowed("http://ui.internal", "ui.internal:8080"));
         assertFalse(guard.originAllowed("http://localhost:7080", "127.0.0.1:7080"), "another name, another origin");
-        for (String origin : List.of("null", "file://", "http://evil.example", "chrome-extension://abc",
-                "http://127.0.0.1:7080/path", "http://127.0.0.1:7080 x", "", "keel.example.com")) {
+        for (String origin : List.of(
+                "null",
+                "file://",
+                "http://evil.example",
+                "chrome-extension://abc",
+                "http://127.0.0.1:7080/path",
+                "http://127.0.0.1:7080 x",
+                "",
+                "keel.example.com")) {
             assertFalse(guard.originAllowed(origin, "127.0.0.1:7080"), origin);
         }
         assertFalse(guard.originAllowed("http://127.0.0.1:7080", null), "no Host to compare with");
@@ -71,12 +87,15 @@ class OriginGuardTest {
 
     @Test
     void configuredNamesAreCheckedWhenGiven() {
-        assertEquals(List.of("keel.example.com", "*.example.org", "b.example"),
+        assertEquals(
+                List.of("keel.example.com", "*.example.org", "b.example"),
                 OriginGuard.parse(" Keel.Example.com , *.example.org,,b.example:8443 "));
         assertEquals(List.of(), OriginGuard.parse(null));
         for (String bad : List.of("*", "http://keel.example", "keel.example/ui", "*.10.0.0.1", "a b", "*.")) {
             KeelException e = assertThrows(KeelException.class, () -> OriginGuard.parse(bad), bad);
-            assertTrue(e.getMessage().contains("'" + bad + "'") && e.getMessage().contains("*.example.com"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("'" + bad + "'") && e.getMessage().contains("*.example.com"),
+                    e.getMessage());
         }
     }
 }

@@ -33,17 +33,42 @@ class HeartbeatLivenessTest {
     void aSilentRunIsUnreachableThenHealsWhenItsBacklogArrivesAndCrashesAfterTheGrace() {
         KeelHome home = new KeelHome(dir).ensureExists();
         try (Store store = Stores.open(home.storeLocation());
-             KeelServer server = KeelServer.builder().store(store).blobs(new LocalBlobStore(home.blobs()))
-                     .liveness(new HeartbeatLiveness(60_000, 3_600_000, now::get))
-                     .settings(ServerSettings.local(0)).build().start();
-             RemoteStore remote = new RemoteStore(server.url(), null)) {
-            remote.createRun(new RunInfo("abcd1234", "p", "n", "", "", List.of(), "", RunState.RUNNING, now.get(),
-                    now.get(), 0, 0, "", "laptop", 1, Map.of(), Map.of()), Map.of());
+                KeelServer server = KeelServer.builder()
+                        .store(store)
+                        .blobs(new LocalBlobStore(home.blobs()))
+                        .liveness(new HeartbeatLiveness(60_000, 3_600_000, now::get))
+                        .settings(ServerSettings.local(0))
+                        .build()
+                        .start();
+                RemoteStore remote = new RemoteStore(server.url(), null)) {
+            remote.createRun(
+                    new RunInfo(
+                            "abcd1234",
+                            "p",
+                            "n",
+                            "",
+                            "",
+                            List.of(),
+                            "",
+                            RunState.RUNNING,
+                            now.get(),
+                            now.get(),
+                            0,
+                            0,
+                            "",
+                            "laptop",
+                            1,
+                            Map.of(),
+                            Map.of()),
+                    Map.of());
             assertEquals(RunState.RUNNING, remote.run("abcd1234").orElseThrow().state());
 
             now.addAndGet(61_000); // heartbeats stop arriving: the network, or the process?
-            assertEquals(RunState.UNREACHABLE, remote.run("abcd1234").orElseThrow().state());
-            assertEquals(RunState.UNREACHABLE, remote.searchRuns(RunQuery.project("p")).get(0).state());
+            assertEquals(
+                    RunState.UNREACHABLE, remote.run("abcd1234").orElseThrow().state());
+            assertEquals(
+                    RunState.UNREACHABLE,
+                    remote.searchRuns(RunQuery.project("p")).get(0).state());
 
             WriteBatch backlog = new WriteBatch(); // the sender catches up: its heartbeats are recent again
             backlog.logOffset = 10;

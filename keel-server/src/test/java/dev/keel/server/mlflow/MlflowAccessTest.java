@@ -40,7 +40,10 @@ class MlflowAccessTest {
 
     @Test
     void aNewExperimentIsItsCreatorsPrivateProject() {
-        assertEquals(401, f.send(null, "POST", API + "experiments/create", "{\"name\": \"fresh-a\"}").status());
+        assertEquals(
+                401,
+                f.send(null, "POST", API + "experiments/create", "{\"name\": \"fresh-a\"}")
+                        .status());
 
         Reply created = f.send("other", "POST", API + "experiments/create", "{\"name\": \"fresh-b\"}");
         assertEquals(200, created.status(), created.body());
@@ -49,10 +52,22 @@ class MlflowAccessTest {
         assertEquals("other", project.owner());
         assertEquals(Visibility.PRIVATE, project.visibility());
 
-        assertEquals(200, f.send("other", "GET", API + "experiments/get?experiment_id=" + id, null).status());
-        assertEquals(200, f.send("admin", "GET", API + "experiments/get?experiment_id=" + id, null).status());
-        assertEquals(404, f.send("owner", "GET", API + "experiments/get?experiment_id=" + id, null).status());
-        assertEquals(401, f.send(null, "GET", API + "experiments/get?experiment_id=" + id, null).status());
+        assertEquals(
+                200,
+                f.send("other", "GET", API + "experiments/get?experiment_id=" + id, null)
+                        .status());
+        assertEquals(
+                200,
+                f.send("admin", "GET", API + "experiments/get?experiment_id=" + id, null)
+                        .status());
+        assertEquals(
+                404,
+                f.send("owner", "GET", API + "experiments/get?experiment_id=" + id, null)
+                        .status());
+        assertEquals(
+                401,
+                f.send(null, "GET", API + "experiments/get?experiment_id=" + id, null)
+                        .status());
         // and nobody else can log into it
         Reply run = f.send("member", "POST", API + "runs/create", "{\"experiment_id\": \"" + id + "\"}");
         assertEquals(404, run.status(), run.body());
@@ -65,12 +80,16 @@ class MlflowAccessTest {
         assertEquals(200, made.status(), made.body());
         @SuppressWarnings("unchecked")
         String id = (String) ((Map<String, Object>) made.json().get("experiment")).get("experiment_id");
-        Reply renamed = f.send("owner", "POST", API + "experiments/update",
+        Reply renamed = f.send(
+                "owner",
+                "POST",
+                API + "experiments/update",
                 "{\"experiment_id\": \"" + id + "\", \"new_name\": \"code-name\"}");
         assertEquals(200, renamed.status(), renamed.body());
 
         Reply hiddenByName = f.send("other", "GET", API + "experiments/get-by-name?experiment_name=code-name", null);
-        Reply missingByName = f.send("other", "GET", API + "experiments/get-by-name?experiment_name=no-such-name", null);
+        Reply missingByName =
+                f.send("other", "GET", API + "experiments/get-by-name?experiment_name=no-such-name", null);
         assertSameAnswer(missingByName, hiddenByName, "no-such-name", "code-name");
 
         Reply hiddenById = f.send("other", "GET", API + "experiments/get?experiment_id=" + id, null);
@@ -82,10 +101,22 @@ class MlflowAccessTest {
         assertFalse(hiddenSearch.body().contains("secret-project"), hiddenSearch.body());
 
         // anonymous callers are asked to sign in, whether the experiment exists or not
-        assertEquals(401, f.send(null, "GET", API + "experiments/get?experiment_id=" + id, null).status());
-        assertEquals(401, f.send(null, "GET", API + "experiments/get?experiment_id=987654", null).status());
-        assertEquals(401, f.send(null, "GET", API + "experiments/get-by-name?experiment_name=code-name", null).status());
-        assertEquals(401, f.send(null, "GET", API + "experiments/get-by-name?experiment_name=no-such-name", null).status());
+        assertEquals(
+                401,
+                f.send(null, "GET", API + "experiments/get?experiment_id=" + id, null)
+                        .status());
+        assertEquals(
+                401,
+                f.send(null, "GET", API + "experiments/get?experiment_id=987654", null)
+                        .status());
+        assertEquals(
+                401,
+                f.send(null, "GET", API + "experiments/get-by-name?experiment_name=code-name", null)
+                        .status());
+        assertEquals(
+                401,
+                f.send(null, "GET", API + "experiments/get-by-name?experiment_name=no-such-name", null)
+                        .status());
     }
 
     private static void assertSameAnswer(Reply missing, Reply hidden, String missingName, String hiddenName) {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlflow.api.proto.Service;
 import org.mlflow.api.proto.Service.CreateRun;
 import org.mlflow.api.proto.Service.Experiment;
 import org.mlflow.api.proto.Service.Metric;
@@ -16,7 +17,6 @@ import org.mlflow.api.proto.Service.Run;
 import org.mlflow.api.proto.Service.RunStatus;
 import org.mlflow.api.proto.Service.RunTag;
 import org.mlflow.api.proto.Service.ViewType;
-import org.mlflow.api.proto.Service;
 import org.mlflow.tracking.ExperimentsPage;
 import org.mlflow.tracking.MlflowClient;
 import org.mlflow.tracking.MlflowHttpException;
@@ -43,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MlflowClientTest {
     @TempDir
     Path dir;
+
     ServerFixture fx;
     MlflowClient client;
 
@@ -71,7 +72,12 @@ class MlflowClientTest {
     }
 
     private static Metric metric(String key, double value, long ts, long step) {
-        return Metric.newBuilder().setKey(key).setValue(value).setTimestamp(ts).setStep(step).build();
+        return Metric.newBuilder()
+                .setKey(key)
+                .setValue(value)
+                .setTimestamp(ts)
+                .setStep(step)
+                .build();
     }
 
     @Test
@@ -94,14 +100,17 @@ class MlflowClientTest {
         client.renameExperiment(id, "apparel-v2");
         assertEquals(id, client.getExperimentByName("apparel-v2").orElseThrow().getExperimentId());
         ExperimentsPage tagged = client.searchExperiments("tags.team = 'vision'");
-        assertEquals(List.of("apparel-v2"), tagged.getItems().stream().map(Experiment::getName).toList());
+        assertEquals(
+                List.of("apparel-v2"),
+                tagged.getItems().stream().map(Experiment::getName).toList());
 
         String runId = client.createRun(id).getRunId();
         client.deleteExperiment(id);
         assertEquals("deleted", client.getExperiment(id).getLifecycleStage());
         assertEquals("deleted", client.getRun(runId).getInfo().getLifecycleStage(), "its runs go with it");
         assertThrows(MlflowHttpException.class, () -> client.createRun(id));
-        assertFalse(client.searchExperiments().getItems().stream().anyMatch(x -> x.getExperimentId().equals(id)));
+        assertFalse(client.searchExperiments().getItems().stream()
+                .anyMatch(x -> x.getExperimentId().equals(id)));
         client.restoreExperiment(id);
         assertEquals("active", client.getExperiment(id).getLifecycleStage());
         assertEquals("active", client.getRun(runId).getInfo().getLifecycleStage());
@@ -115,10 +124,15 @@ class MlflowClientTest {
     void everythingLoggedReadsBackEqualThroughTheClientAndKeel() {
         String exp = client.createExperiment("mnist");
         long start = 1_700_000_000_000L;
-        String runId = client.createRun(CreateRun.newBuilder().setExperimentId(exp).setStartTime(start)
-                .setUserId("ada").addTags(RunTag.newBuilder().setKey("mlflow.runName").setValue("first"))
-                .addTags(RunTag.newBuilder().setKey("mlflow.source.type").setValue("LOCAL"))
-                .build()).getRunId();
+        String runId = client.createRun(CreateRun.newBuilder()
+                        .setExperimentId(exp)
+                        .setStartTime(start)
+                        .setUserId("ada")
+                        .addTags(RunTag.newBuilder().setKey("mlflow.runName").setValue("first"))
+                        .addTags(
+                                RunTag.newBuilder().setKey("mlflow.source.type").setValue("LOCAL"))
+                        .build())
+                .getRunId();
         client.logParam(runId, "lr", "0.01");
         client.logParam(runId, "lr", "0.01"); // the same value again is fine
         client.logMetric(runId, "loss", 0.9, start + 1, 0);
@@ -127,8 +141,11 @@ class MlflowClientTest {
         client.logMetric(runId, "weird", Double.NaN, start + 4, 0);
         client.setTag(runId, "team", "vision");
         client.setTag(runId, "mlflow.note.content", "baseline run");
-        client.logBatch(runId, List.of(metric("acc", 0.8, start + 5, 2), metric("acc", 0.85, start + 6, 3)),
-                List.of(Param.newBuilder().setKey("optimizer").setValue("adam").build(),
+        client.logBatch(
+                runId,
+                List.of(metric("acc", 0.8, start + 5, 2), metric("acc", 0.85, start + 6, 3)),
+                List.of(
+                        Param.newBuilder().setKey("optimizer").setValue("adam").build(),
                         Param.newBuilder().setKey("model.layers").setValue("3").build()),
                 List.of(RunTag.newBuilder().setKey("empty").setValue("").build()));
         client.setTerminated(runId, RunStatus.FINISHED, start + 10_000);
@@ -140,7 +157,9 @@ class MlflowClientTest {
         assertEquals(RunStatus.FINISHED, run.getInfo().getStatus());
         assertEquals(start, run.getInfo().getStartTime());
         assertEquals(start + 10_000, run.getInfo().getEndTime());
-        assertEquals("mlflow-artifacts:/" + exp + "/" + runId + "/artifacts", run.getInfo().getArtifactUri());
+        assertEquals(
+                "mlflow-artifacts:/" + exp + "/" + runId + "/artifacts",
+                run.getInfo().getArtifactUri());
         assertEquals(Map.of("lr", "0.01", "optimizer", "adam", "model.layers", "3"), params(run));
         Map<String, String> tags = tags(run);
         assertEquals("vision", tags.get("team"));
@@ -154,8 +173,12 @@ class MlflowClientTest {
         assertTrue(Double.isNaN(m.get("weird").getValue()));
 
         List<Metric> history = client.getMetricHistory(runId, "loss");
-        assertEquals(List.of(metric("loss", 0.9, start + 1, 0), metric("loss", 0.5, start + 2, 1),
-                metric("loss", 0.7, start + 3, 2)), history);
+        assertEquals(
+                List.of(
+                        metric("loss", 0.9, start + 1, 0),
+                        metric("loss", 0.5, start + 2, 1),
+                        metric("loss", 0.7, start + 3, 2)),
+                history);
 
         // the same run, as Keel sees it
         RunInfo keel = fx.server.context().store().run(runId).orElseThrow();
@@ -180,7 +203,8 @@ class MlflowClientTest {
     void paramsAreImmutableAndLimitsAreMlflows() {
         String runId = client.createRun().getRunId(); // the Default experiment
         client.logParam(runId, "lr", "0.01");
-        MlflowHttpException changed = assertThrows(MlflowHttpException.class, () -> client.logParam(runId, "lr", "0.1"));
+        MlflowHttpException changed =
+                assertThrows(MlflowHttpException.class, () -> client.logParam(runId, "lr", "0.1"));
         assertEquals(400, changed.getStatusCode());
         assertTrue(changed.getBodyMessage().contains("INVALID_PARAMETER_VALUE"), changed.getBodyMessage());
         assertEquals("0.01", params(client.getRun(runId)).get("lr"));
@@ -189,7 +213,8 @@ class MlflowClientTest {
         for (int i = 0; i < 1001; i++) {
             tooMany.add(metric("m", i, 1, i));
         }
-        MlflowHttpException batch = assertThrows(MlflowHttpException.class, () -> client.logBatch(runId, tooMany, null, null));
+        MlflowHttpException batch =
+                assertThrows(MlflowHttpException.class, () -> client.logBatch(runId, tooMany, null, null));
         assertEquals(400, batch.getStatusCode());
         assertTrue(batch.getBodyMessage().contains("at most 1000 metrics"), batch.getBodyMessage());
         assertThrows(MlflowHttpException.class, () -> client.logParam(runId, "bad//key", "x"));
@@ -200,8 +225,8 @@ class MlflowClientTest {
         MlflowHttpException unknown = assertThrows(MlflowHttpException.class, () -> client.getRun("doesnotexist"));
         assertEquals(404, unknown.getStatusCode());
         assertTrue(unknown.getBodyMessage().contains("RESOURCE_DOES_NOT_EXIST"));
-        MlflowHttpException badFilter = assertThrows(MlflowHttpException.class,
-                () -> client.searchRuns(List.of("0"), "metrics.acc >>> 1"));
+        MlflowHttpException badFilter =
+                assertThrows(MlflowHttpException.class, () -> client.searchRuns(List.of("0"), "metrics.acc >>> 1"));
         assertEquals(400, badFilter.getStatusCode());
         assertTrue(badFilter.getBodyMessage().contains("INVALID_PARAMETER_VALUE"));
         assertThrows(MlflowHttpException.class, () -> client.searchRuns(List.of("0"), "params.lr > 1"));
@@ -212,12 +237,24 @@ class MlflowClientTest {
         String exp = client.createExperiment("sweep");
         Map<String, Double> acc = new HashMap<>();
         for (int i = 0; i < 23; i++) {
-            String id = client.createRun(CreateRun.newBuilder().setExperimentId(exp).setStartTime(1000 + i)
-                    .setRunName("run-" + i).build()).getRunId();
+            String id = client.createRun(CreateRun.newBuilder()
+                            .setExperimentId(exp)
+                            .setStartTime(1000 + i)
+                            .setRunName("run-" + i)
+                            .build())
+                    .getRunId();
             double a = (i * 37 % 23) / 23.0;
-            client.logBatch(id, List.of(metric("acc", a, 5, 0)),
-                    List.of(Param.newBuilder().setKey("opt").setValue(i % 2 == 0 ? "adam" : "sgd").build()),
-                    List.of(RunTag.newBuilder().setKey("team").setValue(i % 3 == 0 ? "vision" : "nlp").build()));
+            client.logBatch(
+                    id,
+                    List.of(metric("acc", a, 5, 0)),
+                    List.of(Param.newBuilder()
+                            .setKey("opt")
+                            .setValue(i % 2 == 0 ? "adam" : "sgd")
+                            .build()),
+                    List.of(RunTag.newBuilder()
+                            .setKey("team")
+                            .setValue(i % 3 == 0 ? "vision" : "nlp")
+                            .build()));
             if (i % 4 == 0) {
                 client.setTerminated(id, RunStatus.FINISHED);
             }
@@ -228,8 +265,13 @@ class MlflowClientTest {
         Run last = null;
         String token = null;
         do {
-            RunsPage page = client.searchRuns(List.of(exp), "metrics.acc > 0.3 and params.opt = 'adam'",
-                    ViewType.ACTIVE_ONLY, 4, List.of("metrics.acc DESC"), token);
+            RunsPage page = client.searchRuns(
+                    List.of(exp),
+                    "metrics.acc > 0.3 and params.opt = 'adam'",
+                    ViewType.ACTIVE_ONLY,
+                    4,
+                    List.of("metrics.acc DESC"),
+                    token);
             for (Run r : page.getItems()) {
                 ids.add(r.getInfo().getRunId());
                 last = r;
@@ -237,26 +279,38 @@ class MlflowClientTest {
             token = page.getNextPageToken().orElse(null);
         } while (token != null);
         List<String> expected = acc.entrySet().stream()
-                .filter(e -> e.getValue() > 0.3 && params(client.getRun(e.getKey())).get("opt").equals("adam"))
-                .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).map(Map.Entry::getKey).toList();
+                .filter(e -> e.getValue() > 0.3
+                        && params(client.getRun(e.getKey())).get("opt").equals("adam"))
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .map(Map.Entry::getKey)
+                .toList();
         assertEquals(expected, ids);
-        assertEquals(acc.get(last.getInfo().getRunId()), metrics(last).get("acc").getValue());
+        assertEquals(
+                acc.get(last.getInfo().getRunId()), metrics(last).get("acc").getValue());
 
         // evaluated here: LIKE on a tag, a status attribute, two sort keys
-        List<Run> like = client.searchRuns(List.of(exp), "tags.team LIKE 'vis%' and attributes.status = 'FINISHED'",
-                ViewType.ACTIVE_ONLY, 100, List.of("params.opt ASC", "attributes.start_time DESC")).getItems();
+        List<Run> like = client.searchRuns(
+                        List.of(exp),
+                        "tags.team LIKE 'vis%' and attributes.status = 'FINISHED'",
+                        ViewType.ACTIVE_ONLY,
+                        100,
+                        List.of("params.opt ASC", "attributes.start_time DESC"))
+                .getItems();
         List<String> names = like.stream().map(r -> r.getInfo().getRunName()).toList();
         assertEquals(List.of("run-12", "run-0"), names);
 
         // run name via its tag, and deleted runs
-        List<Service.RunInfo> byName = client.searchRuns(List.of(exp),
-                "tags.\"mlflow.runName\" = 'run-5'");
+        List<Service.RunInfo> byName = client.searchRuns(List.of(exp), "tags.\"mlflow.runName\" = 'run-5'");
         assertEquals(1, byName.size());
         String five = byName.get(0).getRunId();
         client.deleteRun(five);
-        assertTrue(client.searchRuns(List.of(exp), "attributes.run_name = 'run-5'").isEmpty());
-        assertEquals(List.of(five), client.searchRuns(List.of(exp), "", ViewType.DELETED_ONLY).stream()
-                .map(Service.RunInfo::getRunId).toList());
+        assertTrue(
+                client.searchRuns(List.of(exp), "attributes.run_name = 'run-5'").isEmpty());
+        assertEquals(
+                List.of(five),
+                client.searchRuns(List.of(exp), "", ViewType.DELETED_ONLY).stream()
+                        .map(Service.RunInfo::getRunId)
+                        .toList());
         assertThrows(MlflowHttpException.class, () -> client.logMetric(five, "acc", 1.0));
         client.restoreRun(five);
         assertEquals(23, client.searchRuns(List.of(exp), "").size());
@@ -264,8 +318,23 @@ class MlflowClientTest {
 
     @Test
     void runsOfKeelsOwnSdkShowAsMlflowRuns() {
-        RunInfo native1 = new RunInfo("abcd1234", "keel-native", "brave-otter-1", "", "bob", List.of("baseline"), "",
-                RunState.FINISHED, 1000, 2000, 3000, 2000, "", "", 0, Map.of("layers", 64, "opt", Map.of("lr", 0.1)),
+        RunInfo native1 = new RunInfo(
+                "abcd1234",
+                "keel-native",
+                "brave-otter-1",
+                "",
+                "bob",
+                List.of("baseline"),
+                "",
+                RunState.FINISHED,
+                1000,
+                2000,
+                3000,
+                2000,
+                "",
+                "",
+                0,
+                Map.of("layers", 64, "opt", Map.of("lr", 0.1)),
                 Map.of("val_loss", 0.25));
         fx.server.context().store().createRun(native1, Map.of());
         Experiment e = client.getExperimentByName("keel-native").orElseThrow();
@@ -273,8 +342,13 @@ class MlflowClientTest {
         assertEquals(e.getExperimentId(), run.getInfo().getExperimentId());
         assertEquals(Map.of("layers", "64", "opt.lr", "0.1"), params(run));
         assertEquals("", tags(run).get("baseline"));
-        List<Run> sorted = client.searchRuns(List.of(e.getExperimentId()), "metrics.val_loss < 1", ViewType.ACTIVE_ONLY,
-                10, List.of("metrics.val_loss")).getItems();
+        List<Run> sorted = client.searchRuns(
+                        List.of(e.getExperimentId()),
+                        "metrics.val_loss < 1",
+                        ViewType.ACTIVE_ONLY,
+                        10,
+                        List.of("metrics.val_loss"))
+                .getItems();
         assertEquals(0.25, metrics(sorted.get(0)).get("val_loss").getValue());
     }
 }

@@ -54,7 +54,8 @@ class OpenApiDocumentTest {
             for (String q : List.of("project", "filter", "sort", "limit", "offset")) {
                 assertTrue(text.contains("name=" + q), text);
             }
-            assertTrue(search.get("description").toString().contains("read access to the project named by {project}"),
+            assertTrue(
+                    search.get("description").toString().contains("read access to the project named by {project}"),
                     search.toString());
             assertEquals(List.of(Map.of("bearerAuth", List.of())), search.get("security"));
 
@@ -80,7 +81,9 @@ class OpenApiDocumentTest {
         if (node instanceof Map<?, ?> m) {
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 boolean nullableEnum = "enum".equals(e.getKey()) && Boolean.TRUE.equals(m.get("nullable"));
-                if (nullableEnum ? ((List<?>) e.getValue()).stream().filter(Objects::nonNull).anyMatch(OpenApiDocumentTest::hasStrayNull)
+                if (nullableEnum
+                        ? ((List<?>) e.getValue())
+                                .stream().filter(Objects::nonNull).anyMatch(OpenApiDocumentTest::hasStrayNull)
                         : hasStrayNull(e.getValue())) {
                     return true;
                 }

@@ -58,7 +58,9 @@ class OpenApiTruthTest {
                     }
                     var reply = f.send("admin", method, concrete(pattern), null);
                     assertEquals(405, reply.status(), method + " " + pattern + ": " + reply.body());
-                    assertEquals(String.join(", ", allow), reply.raw().headers().firstValue("Allow").orElse(null),
+                    assertEquals(
+                            String.join(", ", allow),
+                            reply.raw().headers().firstValue("Allow").orElse(null),
                             method + " " + pattern);
                     assertTrue(reply.message().contains(method + " is not supported"), reply.body());
                     checked++;
@@ -74,7 +76,8 @@ class OpenApiTruthTest {
             // .../blobs/fetch takes POST only; GET there is not GET .../blobs/{hash} with hash "fetch"
             var reply = f.send("admin", "GET", "/api/v1/datasets/d1/blobs/fetch", null);
             assertEquals(405, reply.status(), reply.body());
-            assertEquals("OPTIONS, POST", reply.raw().headers().firstValue("Allow").orElse(null));
+            assertEquals(
+                    "OPTIONS, POST", reply.raw().headers().firstValue("Allow").orElse(null));
         }
     }
 
@@ -89,7 +92,10 @@ class OpenApiTruthTest {
                     assertEquals(List.of(), op.get("security"), route.pattern());
                     continue;
                 }
-                assertEquals(List.of(Map.of("bearerAuth", List.of())), op.get("security"), route.method() + " " + route.pattern());
+                assertEquals(
+                        List.of(Map.of("bearerAuth", List.of())),
+                        op.get("security"),
+                        route.method() + " " + route.pattern());
                 // nonsense everywhere: a handler that looked first would answer 400 or 404
                 String body = route.method().equals("GET") || route.method().equals("HEAD") ? null : "{\"x\": 1}";
                 var reply = f.send(null, route.method(), concrete(route.pattern()) + "?limit=-1", body);
@@ -103,7 +109,10 @@ class OpenApiTruthTest {
             for (String search : List.of("/api/2.0/mlflow/runs/search", "/api/2.0/mlflow/logged-models/search")) {
                 assertEquals(401, f.send(null, "POST", search, "{}").status(), search);
             }
-            assertEquals(401, f.send(null, "GET", "/api/2.0/mlflow-artifacts/artifacts", null).status());
+            assertEquals(
+                    401,
+                    f.send(null, "GET", "/api/2.0/mlflow-artifacts/artifacts", null)
+                            .status());
         }
     }
 
@@ -113,12 +122,20 @@ class OpenApiTruthTest {
             f.projectWithRun("open", "owner", Visibility.PUBLIC);
             Map<?, ?> paths = paths(f);
             Map<String, Object> bearer = Map.of("bearerAuth", List.of());
-            assertEquals(List.of(bearer, Map.of()), op(paths, "get", "/api/v1/projects/{project}/runs").get("security"));
-            assertEquals(List.of(bearer, Map.of()), op(paths, "post", "/api/2.0/mlflow/runs/search").get("security"));
-            assertEquals(List.of(bearer), op(paths, "post", "/api/v1/projects/{project}/runs").get("security"));
+            assertEquals(
+                    List.of(bearer, Map.of()),
+                    op(paths, "get", "/api/v1/projects/{project}/runs").get("security"));
+            assertEquals(
+                    List.of(bearer, Map.of()),
+                    op(paths, "post", "/api/2.0/mlflow/runs/search").get("security"));
+            assertEquals(
+                    List.of(bearer),
+                    op(paths, "post", "/api/v1/projects/{project}/runs").get("security"));
             var reply = f.send(null, "GET", "/api/v1/projects/open/runs", null);
             assertEquals(200, reply.status(), reply.body());
-            assertEquals(401, f.send(null, "POST", "/api/v1/projects/open/runs", "{}").status());
+            assertEquals(
+                    401,
+                    f.send(null, "POST", "/api/v1/projects/open/runs", "{}").status());
         }
     }
 
@@ -130,8 +147,12 @@ class OpenApiTruthTest {
                 Map<?, ?> op = operation(paths, route);
                 List<?> parameters = op.get("parameters") == null ? List.of() : (List<?>) op.get("parameters");
                 for (String name : route.parameters()) {
-                    Map<?, ?> p = parameters.stream().map(x -> (Map<?, ?>) x)
-                            .filter(x -> x.get("name").equals(name) && x.get("in").equals("path")).findFirst().orElse(null);
+                    Map<?, ?> p = parameters.stream()
+                            .map(x -> (Map<?, ?>) x)
+                            .filter(x ->
+                                    x.get("name").equals(name) && x.get("in").equals("path"))
+                            .findFirst()
+                            .orElse(null);
                     assertNotNull(p, route.pattern() + " declares {" + name + "}");
                     assertEquals(true, p.get("required"));
                     assertNotNull(((Map<?, ?>) p.get("schema")).get("pattern"), route.pattern() + " {" + name + "}");
@@ -146,7 +167,9 @@ class OpenApiTruthTest {
             }
             assertNull(op(paths, "put", "/api/v1/teams/{team}/members/{user}").get("requestBody"));
             assertNull(op(paths, "post", "/api/v1/users/{user}/keys").get("requestBody"));
-            assertEquals(false, ((Map<?, ?>) op(paths, "put", "/api/v1/datasets/{name}").get("requestBody")).get("required"));
+            assertEquals(
+                    false,
+                    ((Map<?, ?>) op(paths, "put", "/api/v1/datasets/{name}").get("requestBody")).get("required"));
             Map<?, ?> teams = (Map<?, ?>) op(paths, "post", "/api/v1/teams").get("requestBody");
             assertEquals(true, teams.get("required"));
             assertTrue(teams.toString().contains("required=[name]"), teams.toString());
@@ -196,15 +219,25 @@ class OpenApiTruthTest {
             Map<?, ?> paths = paths(f);
             int checked = 0;
             for (Route route : f.server.routes()) {
-                boolean open = route.access() instanceof Access.Anyone && route.parameters().isEmpty();
+                boolean open = route.access() instanceof Access.Anyone
+                        && route.parameters().isEmpty();
                 if (!route.method().equals("GET") || !(open || route.pattern().endsWith("/runs.csv"))) {
                     continue;
                 }
                 var reply = f.send("admin", "GET", route.pattern().replace("{project}", "vision"), null);
-                Map<?, ?> documented = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) operation(paths, route).get("responses"))
-                        .get(String.valueOf(reply.status()))).get("content");
-                String type = reply.raw().headers().firstValue("Content-Type").orElse("").split(";")[0].trim();
-                assertTrue(documented.containsKey(type), route.pattern() + " sent " + type + ", documented " + documented.keySet());
+                Map<?, ?> documented = (Map<?, ?>)
+                        ((Map<?, ?>) ((Map<?, ?>) operation(paths, route).get("responses"))
+                                        .get(String.valueOf(reply.status())))
+                                .get("content");
+                String type = reply.raw()
+                        .headers()
+                        .firstValue("Content-Type")
+                        .orElse("")
+                        .split(";")[0]
+                        .trim();
+                assertTrue(
+                        documented.containsKey(type),
+                        route.pattern() + " sent " + type + ", documented " + documented.keySet());
                 checked++;
             }
             assertTrue(checked >= 8, "checked " + checked);
@@ -215,7 +248,8 @@ class OpenApiTruthTest {
     void routesThatAnswerNoContentAreDocumentedAs204() {
         try (TeamServerFixture f = new TeamServerFixture(dir, false)) {
             f.dataset("faces", "owner", Visibility.PRIVATE);
-            Map<?, ?> responses = (Map<?, ?>) op(paths(f), "delete", "/api/v1/datasets/{name}").get("responses");
+            Map<?, ?> responses = (Map<?, ?>)
+                    op(paths(f), "delete", "/api/v1/datasets/{name}").get("responses");
             assertEquals(Set.of("204", "default"), responses.keySet());
             var reply = f.send("owner", "DELETE", "/api/v1/datasets/faces", null);
             assertEquals(204, reply.status(), reply.body());
@@ -228,7 +262,8 @@ class OpenApiTruthTest {
         try (TeamServerFixture f = new TeamServerFixture(dir, false)) {
             var empty = f.send(HttpRequest.newBuilder(URI.create(f.server.url() + "/api/v1/teams"))
                     .header("Authorization", "Bearer " + f.keys.get("admin"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build());
+                    .POST(HttpRequest.BodyPublishers.noBody())
+                    .build());
             assertEquals(400, empty.status(), empty.body());
             assertTrue(empty.message().contains("the request body is empty: send a JSON object"), empty.body());
             var created = f.send("owner", "PUT", "/api/v1/datasets/faces", null);
@@ -244,7 +279,8 @@ class OpenApiTruthTest {
         try (TeamServerFixture f = new TeamServerFixture(dir, false)) {
             String alpha = f.projectWithRun("alpha", "owner", Visibility.PRIVATE);
             f.projectWithRun("beta", "owner", Visibility.PRIVATE);
-            Map<String, Object> all = f.send("owner", "GET", "/api/v1/runs", null).json();
+            Map<String, Object> all =
+                    f.send("owner", "GET", "/api/v1/runs", null).json();
             assertEquals(2, ((List<?>) all.get("runs")).size(), all.toString());
 
             var reply = f.send("owner", "GET", "/api/v1/runs?project=alpha", null);
@@ -259,8 +295,12 @@ class OpenApiTruthTest {
             var hidden = f.send("other", "GET", "/api/v1/runs?project=alpha", null);
             assertEquals(404, hidden.status(), hidden.body());
             assertEquals("project alpha does not exist (or you may not see it)", hidden.message());
-            assertEquals(hidden.status(), f.send("other", "GET", "/api/v1/projects/alpha/runs", null).status());
-            assertEquals(404, f.send("owner", "GET", "/api/v1/runs?project=nowhere", null).status());
+            assertEquals(
+                    hidden.status(),
+                    f.send("other", "GET", "/api/v1/projects/alpha/runs", null).status());
+            assertEquals(
+                    404,
+                    f.send("owner", "GET", "/api/v1/runs?project=nowhere", null).status());
             assertTrue(op(paths(f), "get", "/api/v1/runs").toString().contains("name=project"));
         }
     }

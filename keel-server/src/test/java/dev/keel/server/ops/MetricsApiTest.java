@@ -28,13 +28,25 @@ class MetricsApiTest {
             assertEquals(404, f.get("/no/such/route").status());
             var reply = f.get("/metrics");
             assertEquals(200, reply.status());
-            assertTrue(reply.raw().headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+            assertTrue(reply.raw()
+                    .headers()
+                    .firstValue("Content-Type")
+                    .orElse("")
+                    .startsWith("text/plain; version=0.0.4"));
             String text = reply.body();
-            assertTrue(text.contains("keel_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 3\n"), text);
-            assertTrue(text.contains("keel_http_requests_total{route=\"/api/v1/runs/{id}\",method=\"GET\",status=\"404\"} 1\n"),
+            assertTrue(
+                    text.contains("keel_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 3\n"),
                     text);
-            assertTrue(text.contains("keel_http_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"} 1\n"), text);
-            assertTrue(text.contains("keel_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"+Inf\"} 3\n"), text);
+            assertTrue(
+                    text.contains(
+                            "keel_http_requests_total{route=\"/api/v1/runs/{id}\",method=\"GET\",status=\"404\"} 1\n"),
+                    text);
+            assertTrue(
+                    text.contains("keel_http_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"} 1\n"),
+                    text);
+            assertTrue(
+                    text.contains("keel_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"+Inf\"} 3\n"),
+                    text);
             assertTrue(text.contains("keel_http_request_duration_seconds_count{route=\"/healthz\"} 3\n"), text);
             assertTrue(text.contains("# TYPE keel_http_request_duration_seconds histogram\n"), text);
             // the scrape itself is in flight while it renders
@@ -43,7 +55,10 @@ class MetricsApiTest {
             assertTrue(text.matches("(?s).*jvm_memory_used_bytes\\{area=\"heap\"} [1-9][0-9]*\n.*"), text);
             assertTrue(text.contains("jvm_gc_collections_total{gc="), text);
             for (String line : text.split("\n")) {
-                assertTrue(line.startsWith("#") || line.matches("[a-z_]+(\\{([a-z_]+=\"([^\"\\\\]|\\\\.)*\",?)*})? [-+0-9.eEInfa]+"), "bad line: " + line);
+                assertTrue(
+                        line.startsWith("#")
+                                || line.matches("[a-z_]+(\\{([a-z_]+=\"([^\"\\\\]|\\\\.)*\",?)*})? [-+0-9.eEInfa]+"),
+                        "bad line: " + line);
             }
         }
     }
@@ -52,8 +67,26 @@ class MetricsApiTest {
     void countsMetricPointsAppliedThroughTheServersStore() {
         try (ServerFixture f = new ServerFixture(dir)) {
             var store = f.server.context().store();
-            store.createRun(new RunInfo("ingest01", "p", "r", "", "me", List.of(), "", RunState.RUNNING,
-                    1L, 1L, 0L, 0, "", "host", 1, Map.of(), Map.of()), Map.of());
+            store.createRun(
+                    new RunInfo(
+                            "ingest01",
+                            "p",
+                            "r",
+                            "",
+                            "me",
+                            List.of(),
+                            "",
+                            RunState.RUNNING,
+                            1L,
+                            1L,
+                            0L,
+                            0,
+                            "",
+                            "host",
+                            1,
+                            Map.of(),
+                            Map.of()),
+                    Map.of());
             WriteBatch batch = new WriteBatch();
             for (int i = 0; i < 250; i++) {
                 batch.metrics.add("loss", i, 1000L + i, 1.0 / (i + 1));
@@ -71,7 +104,9 @@ class MetricsApiTest {
     void rendersLabelValuesEscaped() {
         MetricsRegistry r = new MetricsRegistry();
         r.counter("x_total", "Help with \\ and\nnewline.", "k").inc("a\"b\\c\nd");
-        assertEquals("# HELP x_total Help with \\\\ and\\nnewline.\n# TYPE x_total counter\n"
-                + "x_total{k=\"a\\\"b\\\\c\\nd\"} 1\n", r.scrape());
+        assertEquals(
+                "# HELP x_total Help with \\\\ and\\nnewline.\n# TYPE x_total counter\n"
+                        + "x_total{k=\"a\\\"b\\\\c\\nd\"} 1\n",
+                r.scrape());
     }
 }

@@ -16,15 +16,19 @@ import java.util.Map;
  * slowest log() call in µs, then DONE after close().
  */
 public final class LoggerMain {
-    private LoggerMain() {
-    }
+    private LoggerMain() {}
 
     public static void main(String[] args) throws Exception {
         int steps = Integer.parseInt(args[0]);
         int sleepEvery = Integer.parseInt(args[1]);
-        RunOptions options = RunOptions.builder().project("remote").config(Map.of("lr", 0.01, "layers", 3L))
-                .tags("remote-test").systemMetrics(false).captureConsole(args.length > 2)
-                .flushInterval(Duration.ofMillis(200)).build();
+        RunOptions options = RunOptions.builder()
+                .project("remote")
+                .config(Map.of("lr", 0.01, "layers", 3L))
+                .tags("remote-test")
+                .systemMetrics(false)
+                .captureConsole(args.length > 2)
+                .flushInterval(Duration.ofMillis(200))
+                .build();
         long slowest = 0;
         try (Run run = Keel.init(options)) {
             System.out.println("RUN " + run.id());

@@ -39,8 +39,12 @@ class RemoteBlobUploadTest {
     /** A run logged locally (embedded) that saved {@code weights.bin}; returns its id. */
     private String localRunWithFile(KeelHome home) throws Exception {
         Path file = Files.write(Files.createDirectories(dir.resolve("work")).resolve("weights.bin"), WEIGHTS);
-        try (Run run = Keel.init(RunOptions.builder().project("bob-project").home(home.root()).systemMetrics(false)
-                .captureConsole(false).build())) {
+        try (Run run = Keel.init(RunOptions.builder()
+                .project("bob-project")
+                .home(home.root())
+                .systemMetrics(false)
+                .captureConsole(false)
+                .build())) {
             run.log(Map.of("loss", 0.5));
             run.saveFile(file);
             return run.id();
@@ -63,7 +67,10 @@ class RemoteBlobUploadTest {
                 LogUpload.Result r = LogUpload.upload(home, id, bob, new LocalBlobStore(home.blobs()));
                 assertTrue(r.caughtUp(), r.toString());
                 // (the run may list a diff.patch too, when the tests run in a git checkout with changes)
-                RunFile weights = bob.files(id).stream().filter(x -> x.name().equals("weights.bin")).findFirst().orElseThrow();
+                RunFile weights = bob.files(id).stream()
+                        .filter(x -> x.name().equals("weights.bin"))
+                        .findFirst()
+                        .orElseThrow();
                 assertEquals(Hashes.of(WEIGHTS), weights.hash());
                 Path back = dir.resolve("back.bin");
                 bob.download(id, weights.name(), back);
@@ -81,7 +88,11 @@ class RemoteBlobUploadTest {
             try (RemoteStore bob = new RemoteStore(f.server.url(), f.keys.get("other"))) {
                 LogUpload.Result r = LogUpload.upload(home, id, bob, new LocalBlobStore(home.blobs()));
                 assertTrue(r.caughtUp(), r.toString());
-                assertEquals(List.of(), bob.files(id).stream().filter(x -> x.name().equals("weights.bin")).toList());
+                assertEquals(
+                        List.of(),
+                        bob.files(id).stream()
+                                .filter(x -> x.name().equals("weights.bin"))
+                                .toList());
                 assertEquals(1, bob.history(id, "loss").steps().length);
                 assertEquals("finished", bob.run(id).orElseThrow().state().label());
             }

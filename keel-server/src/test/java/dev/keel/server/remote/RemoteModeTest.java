@@ -8,11 +8,11 @@ import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
+import dev.keel.home.CrashRecovery;
+import dev.keel.home.Sync;
 import dev.keel.internal.remote.RemoteStore;
 import dev.keel.server.KeelServer;
 import dev.keel.server.ServerSettings;
-import dev.keel.home.CrashRecovery;
-import dev.keel.home.Sync;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,9 +50,16 @@ class RemoteModeTest {
     void aRunLoggedInRemoteModeReadsBackEqualThroughTheApi() throws Exception {
         Path home = dir.resolve("client");
         Files.createDirectories(dir.resolve("files"));
-        try (KeelServer server = KeelServer.embedded(new KeelHome(dir.resolve("server")), ServerSettings.local(0)).start();
-             Child c = logger(server.url(), home, Map.of(), "3000", "100", dir.resolve("files").toString());
-             RemoteStore remote = new RemoteStore(server.url(), null)) {
+        try (KeelServer server = KeelServer.embedded(new KeelHome(dir.resolve("server")), ServerSettings.local(0))
+                        .start();
+                Child c = logger(
+                        server.url(),
+                        home,
+                        Map.of(),
+                        "3000",
+                        "100",
+                        dir.resolve("files").toString());
+                RemoteStore remote = new RemoteStore(server.url(), null)) {
             String id = runId(c);
             c.await("DONE", 60_000);
             assertEquals(0, c.waitFor(30_000), String.join("\n", c.all));
@@ -94,11 +101,13 @@ class RemoteModeTest {
         try (Child c = logger(url, home, Map.of("KEEL_SYNC_ON_CLOSE_S", "60"), "20000", "200")) {
             String id = runId(c);
             // the whole loop runs with no server at all: log() never waited for one
-            long slowestMicros = Long.parseLong(c.await("LOOPDONE ", 60_000).substring(9).trim());
+            long slowestMicros =
+                    Long.parseLong(c.await("LOOPDONE ", 60_000).substring(9).trim());
             assertTrue(slowestMicros < 2_000_000, "log() took " + slowestMicros + " µs once");
-            try (KeelServer server = KeelServer.embedded(new KeelHome(dir.resolve("server")),
-                    ServerSettings.local(port)).start();
-                 RemoteStore remote = new RemoteStore(url, null)) {
+            try (KeelServer server = KeelServer.embedded(
+                                    new KeelHome(dir.resolve("server")), ServerSettings.local(port))
+                            .start();
+                    RemoteStore remote = new RemoteStore(url, null)) {
                 c.await("DONE", 60_000);
                 assertEquals(0, c.waitFor(30_000));
                 long[] got = remote.history(id, "x").steps();
@@ -109,7 +118,8 @@ class RemoteModeTest {
                             gaps.append(got[i - 1]).append("->").append(got[i]).append(' ');
                         }
                     }
-                    System.out.println("DEBUG first " + got[0] + " last " + got[got.length - 1] + " gaps " + gaps + c.all);
+                    System.out.println(
+                            "DEBUG first " + got[0] + " last " + got[got.length - 1] + " gaps " + gaps + c.all);
                 }
                 assertArrayEquals(range(20_000), remote.history(id, "x").steps());
                 assertArrayEquals(range(20_000), remote.history(id, "y").steps());
@@ -121,8 +131,9 @@ class RemoteModeTest {
     @Test
     void offlineRunsAreUploadedByKeelSyncOnceHoweverOftenItRuns() throws Exception {
         Path home = dir.resolve("client");
-        try (KeelServer server = KeelServer.embedded(new KeelHome(dir.resolve("server")), ServerSettings.local(0)).start();
-             RemoteStore remote = new RemoteStore(server.url(), null)) {
+        try (KeelServer server = KeelServer.embedded(new KeelHome(dir.resolve("server")), ServerSettings.local(0))
+                        .start();
+                RemoteStore remote = new RemoteStore(server.url(), null)) {
             String id;
             try (Child c = logger(server.url(), home, Map.of("KEEL_MODE", "offline"), "5000", "500")) {
                 id = runId(c);
@@ -145,9 +156,10 @@ class RemoteModeTest {
     @Test
     void aKilledRemoteRunIsRecordedCrashedWhenItsMachineSeesTheProcessGone() throws Exception {
         Path home = dir.resolve("client");
-        try (KeelServer server = KeelServer.embedded(new KeelHome(dir.resolve("server")), ServerSettings.local(0)).start();
-             RemoteStore remote = new RemoteStore(server.url(), null);
-             Child c = logger(server.url(), home, Map.of(), "1000000", "10")) {
+        try (KeelServer server = KeelServer.embedded(new KeelHome(dir.resolve("server")), ServerSettings.local(0))
+                        .start();
+                RemoteStore remote = new RemoteStore(server.url(), null);
+                Child c = logger(server.url(), home, Map.of(), "1000000", "10")) {
             String id = runId(c);
             c.await("STEP 3000", 60_000);
             long deadline = System.currentTimeMillis() + 30_000;

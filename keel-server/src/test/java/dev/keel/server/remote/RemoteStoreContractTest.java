@@ -25,13 +25,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class RemoteStoreContractTest extends StoreContractTest {
     private final HttpClient http = HttpClient.newHttpClient();
+
     @TempDir
     Path dir;
+
     private KeelServer server;
 
     @Override
     protected Store newStore() {
-        server = KeelServer.embedded(new KeelHome(dir.resolve("server")), ServerSettings.local(0)).start();
+        server = KeelServer.embedded(new KeelHome(dir.resolve("server")), ServerSettings.local(0))
+                .start();
         return Stores.open(server.url());
     }
 
@@ -57,10 +60,12 @@ class RemoteStoreContractTest extends StoreContractTest {
     protected String content(String runId, String text) throws Exception {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         String hash = Hashes.of(bytes);
-        HttpResponse<String> reply = http.send(HttpRequest.newBuilder(
-                        URI.create(server.url() + "/api/v1/runs/" + runId + "/blobs/" + hash))
-                .header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> reply = http.send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/runs/" + runId + "/blobs/" + hash))
+                        .header("Content-Type", "application/octet-stream")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(2, reply.statusCode() / 100, reply.body());
         return hash;
     }

@@ -37,9 +37,17 @@ class ServerKillTest {
         try {
             server.await("READY", 60_000);
             for (int i = 0; i < CLIENTS; i++) {
-                clients.add(Child.start(LoggerMain.class, Map.of("KEEL_URL", url, "KEEL_HOME",
-                        dir.resolve("client" + i).toString(), "KEEL_SYNC_ON_CLOSE_S", "90"),
-                        Integer.toString(STEPS), "2"));
+                clients.add(Child.start(
+                        LoggerMain.class,
+                        Map.of(
+                                "KEEL_URL",
+                                url,
+                                "KEEL_HOME",
+                                dir.resolve("client" + i).toString(),
+                                "KEEL_SYNC_ON_CLOSE_S",
+                                "90"),
+                        Integer.toString(STEPS),
+                        "2"));
             }
             List<String> ids = new ArrayList<>();
             for (Child c : clients) {
@@ -53,7 +61,9 @@ class ServerKillTest {
                 }
                 assertTrue(allStreaming(remote, ids), "the clients never reached the server");
                 server.kill();
-                long inLoop = clients.stream().filter(c -> c.all.stream().noneMatch(l -> l.startsWith("LOOPDONE"))).count();
+                long inLoop = clients.stream()
+                        .filter(c -> c.all.stream().noneMatch(l -> l.startsWith("LOOPDONE")))
+                        .count();
                 assertTrue(inLoop > 0, "every client had finished its loop before the kill: nothing tested mid-stream");
                 Thread.sleep(1_000);
                 server = Child.start(ServerMain.class, Map.of(), serverHome.toString(), Integer.toString(port));

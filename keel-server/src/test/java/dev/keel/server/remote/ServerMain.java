@@ -8,8 +8,7 @@ import java.nio.file.Path;
 
 /** A Keel server in its own process (so a test can SIGKILL it): {@code HOME PORT}; prints READY. */
 public final class ServerMain {
-    private ServerMain() {
-    }
+    private ServerMain() {}
 
     public static void main(String[] args) throws Exception {
         KeelHome home = new KeelHome(Path.of(args[0]));
@@ -17,7 +16,8 @@ public final class ServerMain {
         long deadline = System.currentTimeMillis() + 20_000;
         while (true) {
             try {
-                KeelServer server = KeelServer.embedded(home, ServerSettings.local(port)).start();
+                KeelServer server =
+                        KeelServer.embedded(home, ServerSettings.local(port)).start();
                 System.out.println("READY " + server.port());
                 break;
             } catch (RuntimeException e) {

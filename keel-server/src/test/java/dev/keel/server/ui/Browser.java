@@ -52,7 +52,8 @@ class Browser implements AutoCloseable {
             fail("CI must run the browser tests, but " + CHROMIUM + " or " + DRIVER
                     + " is missing: install the Debian packages chromium and chromium-driver (.ci/run does)");
         }
-        Assumptions.assumeTrue(present, "Chromium not installed (" + CHROMIUM + ", " + DRIVER + "): browser tests skipped");
+        Assumptions.assumeTrue(
+                present, "Chromium not installed (" + CHROMIUM + ", " + DRIVER + "): browser tests skipped");
     }
 
     private static Browser shared;
@@ -86,13 +87,25 @@ class Browser implements AutoCloseable {
         requireChromium();
         // Point Selenium at the OS's driver so that it never runs Selenium Manager (no downloads).
         System.setProperty("webdriver.chrome.driver", DRIVER.toString());
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
-                .usingAnyFreePort().build();
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(DRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1600,1000", "--no-first-run", "--disable-extensions", "--disable-background-networking",
-                "--disable-sync", "--disable-default-apps", "--mute-audio", "--lang=en-US");
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--window-size=1600,1000",
+                "--no-first-run",
+                "--disable-extensions",
+                "--disable-background-networking",
+                "--disable-sync",
+                "--disable-default-apps",
+                "--mute-audio",
+                "--lang=en-US");
         options.addArguments(extraArguments);
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
@@ -104,7 +117,9 @@ class Browser implements AutoCloseable {
 
     void open(String url) {
         driver.get(url);
-        waitFor(d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")), "the page to load: " + url);
+        waitFor(
+                d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")),
+                "the page to load: " + url);
     }
 
     <T> T waitFor(ExpectedCondition<T> condition, String what) {
@@ -113,7 +128,9 @@ class Browser implements AutoCloseable {
 
     <T> T waitFor(ExpectedCondition<T> condition, String what, Duration timeout) {
         try {
-            return new WebDriverWait(driver, timeout, Duration.ofMillis(50)).withMessage("waiting for " + what).until(condition);
+            return new WebDriverWait(driver, timeout, Duration.ofMillis(50))
+                    .withMessage("waiting for " + what)
+                    .until(condition);
         } catch (RuntimeException e) {
             screenshot("failed-" + what.replaceAll("[^A-Za-z0-9]+", "-"));
             throw e;
@@ -156,7 +173,8 @@ class Browser implements AutoCloseable {
     List<String> consoleErrors() {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-                .map(e -> e.getMessage()).toList();
+                .map(e -> e.getMessage())
+                .toList();
     }
 
     Object js(String script, Object... args) {

@@ -46,6 +46,7 @@ class CrossOriginBrowserTest {
 
     @TempDir
     static Path dir;
+
     KeelServer server;
     HttpServer attacker;
     Browser browser;
@@ -57,14 +58,21 @@ class CrossOriginBrowserTest {
     void start() throws IOException {
         Browser.requireChromium();
         for (int i = 0; i < 3; i++) {
-            try (Run run = Keel.init(RunOptions.builder().project("vision").name("secret-run-" + i).home(dir)
-                    .systemMetrics(false).captureConsole(false).build())) {
+            try (Run run = Keel.init(RunOptions.builder()
+                    .project("vision")
+                    .name("secret-run-" + i)
+                    .home(dir)
+                    .systemMetrics(false)
+                    .captureConsole(false)
+                    .build())) {
                 run.log(Map.of("loss", 1.0 / (i + 1)));
                 runs.add(run.id());
             }
         }
-        RequestListener log = (id, method, route, path, status, user, nanos) -> seen.add(method + " " + path + " " + status);
-        server = KeelServer.embedded(new KeelHome(dir), ServerSettings.local(0), log).start();
+        RequestListener log =
+                (id, method, route, path, status, user, nanos) -> seen.add(method + " " + path + " " + status);
+        server = KeelServer.embedded(new KeelHome(dir), ServerSettings.local(0), log)
+                .start();
         attacker = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         attacker.createContext("/attack.html", exchange -> {
             byte[] page = attackPage().getBytes(StandardCharsets.UTF_8);
@@ -124,16 +132,20 @@ class CrossOriginBrowserTest {
         browser.waitFor(d -> "true".equals(browser.attr("body", "data-done")), "the attack page's requests");
         // Every request reached the server (the browser only hides the answers from the page):
         // the server is what refused them.
-        List<String> writes = seen.stream().filter(s -> s.startsWith("POST /api/2.0/mlflow/") && s.contains("/delete ")).toList();
+        List<String> writes = seen.stream()
+                .filter(s -> s.startsWith("POST /api/2.0/mlflow/") && s.contains("/delete "))
+                .toList();
         assertEquals(runs.size() + 5, writes.size(), String.valueOf(seen));
         for (String w : writes) {
             assertTrue(w.endsWith(" 403"), "the server accepted " + w);
         }
         for (String id : runs) {
-            Map<?, ?> info = (Map<?, ?>) ((Map<?, ?>) mlflow("runs/get?run_id=" + id).get("run")).get("info");
+            Map<?, ?> info =
+                    (Map<?, ?>) ((Map<?, ?>) mlflow("runs/get?run_id=" + id).get("run")).get("info");
             assertEquals("active", info.get("lifecycle_stage"), "the page on another origin deleted run " + id);
         }
-        Map<?, ?> experiment = (Map<?, ?>) mlflow("experiments/get-by-name?experiment_name=vision").get("experiment");
+        Map<?, ?> experiment = (Map<?, ?>)
+                mlflow("experiments/get-by-name?experiment_name=vision").get("experiment");
         assertEquals("active", experiment.get("lifecycle_stage"), "the page on another origin deleted the experiment");
         // A cross-origin read is answered (a plain GET) but the browser keeps the answer from the
         // page: the server grants no CORS.
@@ -147,8 +159,7 @@ class CrossOriginBrowserTest {
         // same-origin requests reach the Keel server with Host: evil.example:PORT.
         String origin = "http://" + EVIL + ":" + server.port();
         browser.driver.get(origin + "/");
-        Object answer = browser.driver.executeAsyncScript(
-                "const done = arguments[arguments.length - 1];\n"
+        Object answer = browser.driver.executeAsyncScript("const done = arguments[arguments.length - 1];\n"
                 + "const read = (path, init) => fetch(path, init).then(async r => r.status + ' ' + await r.text(),\n"
                 + "    e => 'failed: ' + e);\n"
                 + "(async () => {\n"
@@ -178,18 +189,24 @@ class CrossOriginBrowserTest {
         browser.driver.get(server.url() + "/");
         Object status = browser.driver.executeAsyncScript(
                 "const done = arguments[arguments.length - 1];\n"
-                + "fetch('/api/v1/runs/" + runs.get(2) + "', {method: 'PATCH', headers: {'Content-Type': 'application/json'},\n"
-                + "    body: '{\"notes\":\"edited by the dashboard\"}'}).then(r => done(r.status), e => done('failed: ' + e));");
+                        + "fetch('/api/v1/runs/" + runs.get(2)
+                        + "', {method: 'PATCH', headers: {'Content-Type': 'application/json'},\n"
+                        + "    body: '{\"notes\":\"edited by the dashboard\"}'}).then(r => done(r.status), e => done('failed: ' + e));");
         assertEquals(200L, status);
-        assertEquals("edited by the dashboard", server.context().store().run(runs.get(2)).orElseThrow().notes());
+        assertEquals(
+                "edited by the dashboard",
+                server.context().store().run(runs.get(2)).orElseThrow().notes());
     }
 
     /** An MLflow GET as a client that is not a browser sends it. */
     private Map<String, Object> mlflow(String pathAndQuery) {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(server.url() + "/api/2.0/mlflow/" + pathAndQuery)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(server.url() + "/api/2.0/mlflow/" + pathAndQuery))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode(), r.body());
             return Json.readMap(r.body());
         } catch (IOException | InterruptedException e) {

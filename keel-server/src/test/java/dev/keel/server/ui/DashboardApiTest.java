@@ -37,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DashboardApiTest {
     @TempDir
     static Path dir;
+
     ServerFixture f;
     String a;
     String b;
@@ -54,8 +55,14 @@ class DashboardApiTest {
     }
 
     private String log(String name, double lr, String optimizer, int steps) {
-        RunOptions options = RunOptions.builder().project("vision").name(name).home(dir)
-                .config(Map.of("lr", lr, "optimizer", optimizer)).systemMetrics(false).captureConsole(false).build();
+        RunOptions options = RunOptions.builder()
+                .project("vision")
+                .name(name)
+                .home(dir)
+                .config(Map.of("lr", lr, "optimizer", optimizer))
+                .systemMetrics(false)
+                .captureConsole(false)
+                .build();
         try (Run run = Keel.init(options)) {
             for (int i = 0; i < steps; i++) {
                 run.log(Map.of("loss", i == 1234 ? 50.0 : 1.0 / (i + 1), "val_loss", 2.0 / (i + 1) + lr));
@@ -92,18 +99,25 @@ class DashboardApiTest {
     void seriesRequestsNameWhatIsWrong() {
         var missing = f.get("/api/v1/series?keys=loss");
         assertEquals(400, missing.status());
-        assertEquals("query parameter 'runs' is required: a comma-separated list", missing.json().get("message"));
+        assertEquals(
+                "query parameter 'runs' is required: a comma-separated list",
+                missing.json().get("message"));
         var points = f.get("/api/v1/series?runs=" + a + "&keys=loss&points=2");
         assertEquals(400, points.status());
         assertTrue(((String) points.json().get("message")).contains("'points'"), points.body());
         var unknown = f.get("/api/v1/series?runs=zzzzzzzz&keys=loss");
         assertEquals(404, unknown.status());
-        assertEquals("run zzzzzzzz does not exist (or you may not see it)", unknown.json().get("message"));
+        assertEquals(
+                "run zzzzzzzz does not exist (or you may not see it)",
+                unknown.json().get("message"));
     }
 
     @Test
     void notesAndTagsAreEditedThroughTheStore() {
-        var r = f.send("PATCH", "/api/v1/runs/" + b, "{\"notes\": \"<b>bold</b> idea\", \"tags\": [\"best\", \" best \", \"x\"]}");
+        var r = f.send(
+                "PATCH",
+                "/api/v1/runs/" + b,
+                "{\"notes\": \"<b>bold</b> idea\", \"tags\": [\"best\", \" best \", \"x\"]}");
         assertEquals(200, r.status(), r.body());
         var run = f.get("/api/v1/runs/" + b).json();
         assertEquals("<b>bold</b> idea", run.get("notes"));
@@ -111,7 +125,9 @@ class DashboardApiTest {
 
         var unknownField = f.send("PATCH", "/api/v1/runs/" + b, "{\"name\": \"x\"}");
         assertEquals(400, unknownField.status());
-        assertEquals("unknown field 'name': only 'notes' and 'tags' can be edited here", unknownField.json().get("message"));
+        assertEquals(
+                "unknown field 'name': only 'notes' and 'tags' can be edited here",
+                unknownField.json().get("message"));
         var badTags = f.send("PATCH", "/api/v1/runs/" + b, "{\"tags\": \"best\"}");
         assertEquals(400, badTags.status());
         assertEquals("field 'tags' must be an array of strings", badTags.json().get("message"));
@@ -164,8 +180,18 @@ class DashboardApiTest {
     @Test
     void columnsNameTheKeysWhoseValuesDifferBetweenRuns() {
         for (double lr : new double[] {0.1, 0.01}) {
-            RunOptions options = RunOptions.builder().project("tabular").home(dir).systemMetrics(false).captureConsole(false)
-                    .config(Map.of("lr", lr, "seed", 42, "data", Map.of("sha256", "ab".repeat(32), "rows", lr > 0.05 ? 10 : 20)))
+            RunOptions options = RunOptions.builder()
+                    .project("tabular")
+                    .home(dir)
+                    .systemMetrics(false)
+                    .captureConsole(false)
+                    .config(Map.of(
+                            "lr",
+                            lr,
+                            "seed",
+                            42,
+                            "data",
+                            Map.of("sha256", "ab".repeat(32), "rows", lr > 0.05 ? 10 : 20)))
                     .build();
             try (Run run = Keel.init(options)) {
                 run.summary().put("accuracy", 0.8 + lr);
@@ -179,7 +205,12 @@ class DashboardApiTest {
 
     @Test
     void reproduceOffersOnlyCommandsTheCliHas() {
-        RunOptions options = RunOptions.builder().project("repro").home(dir).systemMetrics(false).captureConsole(false).build();
+        RunOptions options = RunOptions.builder()
+                .project("repro")
+                .home(dir)
+                .systemMetrics(false)
+                .captureConsole(false)
+                .build();
         String failed;
         try (Run run = Keel.init(options)) {
             failed = run.id();
@@ -187,31 +218,49 @@ class DashboardApiTest {
         }
         List<String> finished = commands(a);
         assertTrue(finished.contains("keel run show " + a), finished.toString());
-        assertTrue(finished.stream().noneMatch(c -> c.startsWith("keel reproduce")), "no command that does not exist: " + finished);
-        assertTrue(finished.stream().noneMatch(c -> c.startsWith("keel run resume")), "a finished run is not resumed: " + finished);
-        assertTrue(commands(failed).contains("keel run resume " + failed), commands(failed).toString());
+        assertTrue(
+                finished.stream().noneMatch(c -> c.startsWith("keel reproduce")),
+                "no command that does not exist: " + finished);
+        assertTrue(
+                finished.stream().noneMatch(c -> c.startsWith("keel run resume")),
+                "a finished run is not resumed: " + finished);
+        assertTrue(
+                commands(failed).contains("keel run resume " + failed),
+                commands(failed).toString());
     }
 
     private List<String> commands(String run) {
         var r = f.get("/api/v1/runs/" + run + "/reproduce");
         assertEquals(200, r.status(), r.body());
-        return ((List<?>) r.json().get("commands")).stream().map(c -> (String) ((Map<?, ?>) c).get("command")).toList();
+        return ((List<?>) r.json().get("commands"))
+                .stream().map(c -> (String) ((Map<?, ?>) c).get("command")).toList();
     }
 
     @Test
     void runEventsStreamStateAndNewPointsOfARunningRun() throws Exception {
-        RunOptions options = RunOptions.builder().project("vision").name("live").home(dir).systemMetrics(false)
-                .captureConsole(false).flushInterval(Duration.ofMillis(200)).build();
+        RunOptions options = RunOptions.builder()
+                .project("vision")
+                .name("live")
+                .home(dir)
+                .systemMetrics(false)
+                .captureConsole(false)
+                .flushInterval(Duration.ofMillis(200))
+                .build();
         HttpClient http = HttpClient.newHttpClient();
         try (Run run = Keel.init(options)) {
             run.log(Map.of("loss", 1.0));
             run.flush();
-            HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(URI.create(f.server.url() + "/api/v1/runs/"
-                    + run.id() + "/events")).build(), HttpResponse.BodyHandlers.ofInputStream());
-            assertEquals("text/event-stream; charset=utf-8", stream.headers().firstValue("Content-Type").orElse(""));
+            HttpResponse<InputStream> stream = http.send(
+                    HttpRequest.newBuilder(URI.create(f.server.url() + "/api/v1/runs/" + run.id() + "/events"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(
+                    "text/event-stream; charset=utf-8",
+                    stream.headers().firstValue("Content-Type").orElse(""));
             BlockingQueue<String> events = new ArrayBlockingQueue<>(1000);
             Thread reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+                try (BufferedReader in =
+                        new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = in.readLine()) != null) {
                         events.add(line);

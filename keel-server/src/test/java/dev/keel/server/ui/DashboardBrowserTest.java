@@ -60,6 +60,7 @@ class DashboardBrowserTest {
 
     @TempDir
     static Path dir;
+
     KeelServer server;
     Browser browser;
     final Map<String, String> ids = new LinkedHashMap<>();
@@ -86,9 +87,15 @@ class DashboardBrowserTest {
     }
 
     private void log(String name, double lr, int layers, String optimizer) {
-        RunOptions options = RunOptions.builder().project("vision").name(name).home(dir)
-                .config(Map.of("lr", lr, "layers", layers, "optimizer", optimizer)).tags("baseline")
-                .systemMetrics(false).captureConsole(false).build();
+        RunOptions options = RunOptions.builder()
+                .project("vision")
+                .name(name)
+                .home(dir)
+                .config(Map.of("lr", lr, "layers", layers, "optimizer", optimizer))
+                .tags("baseline")
+                .systemMetrics(false)
+                .captureConsole(false)
+                .build();
         try (Run run = Keel.init(options)) {
             double last = 0;
             for (int s = 0; s < STEPS; s++) {
@@ -114,8 +121,13 @@ class DashboardBrowserTest {
                 Files.writeString(src.resolve("c.txt"), "gamma");
                 data.add("fashion", src, AddOptions.defaults());
             }
-            try (Run run = Keel.init(RunOptions.builder().project("vision").name("trainer").home(dir).systemMetrics(false)
-                    .captureConsole(false).build())) {
+            try (Run run = Keel.init(RunOptions.builder()
+                    .project("vision")
+                    .name("trainer")
+                    .home(dir)
+                    .systemMetrics(false)
+                    .captureConsole(false)
+                    .build())) {
                 run.useDataset("fashion:v2");
                 ids.put("trainer", run.id());
                 valLoss.put("trainer", Double.NaN);
@@ -130,7 +142,8 @@ class DashboardBrowserTest {
         // A CSP violation, an uncaught exception or a failed script load shows up here.
         // The bad filter typed on purpose answers 400; that one is expected.
         List<String> errors = browser.consoleErrors().stream()
-                .filter(e -> !(e.contains("filter=") && e.contains("status of 400"))).toList();
+                .filter(e -> !(e.contains("filter=") && e.contains("status of 400")))
+                .toList();
         assertEquals(List.of(), errors, "browser console errors");
     }
 
@@ -165,7 +178,8 @@ class DashboardBrowserTest {
     @Order(1)
     void projectsPageListsTheProjectWithItsBestMetric() {
         browser.open(server.url() + "/");
-        WebElement card = browser.waitFor(d -> d.findElement(By.cssSelector(".card[data-project=vision]")), "the project card");
+        WebElement card =
+                browser.waitFor(d -> d.findElement(By.cssSelector(".card[data-project=vision]")), "the project card");
         browser.waitFor(d -> card.getText().contains("best val_loss"), "the best metric");
         assertTrue(card.getText().contains(String.valueOf(ids.size())), card.getText());
         assertFalse(browser.text("header.top").contains("null"), browser.text("header.top"));
@@ -178,11 +192,23 @@ class DashboardBrowserTest {
     void runsTableSortsFiltersAndPicksColumns() {
         openProject();
         browser.find(".grid-head [data-col='summary.val_loss']").click();
-        String lowest = valLoss.entrySet().stream().filter(e -> !e.getValue().isNaN()).min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        String lowest = valLoss.entrySet().stream()
+                .filter(e -> !e.getValue().isNaN())
+                .min(Map.Entry.comparingByValue())
+                .orElseThrow()
+                .getKey();
         browser.waitFor(d -> !rowNames().isEmpty() && rowNames().get(0).equals(lowest), "the lowest val_loss first");
-        assertEquals(1, browser.all(".grid-head [aria-sort=ascending] [data-col='summary.val_loss']").size(), "header shows the sort");
+        assertEquals(
+                1,
+                browser.all(".grid-head [aria-sort=ascending] [data-col='summary.val_loss']")
+                        .size(),
+                "header shows the sort");
         browser.find(".grid-head [data-col='summary.val_loss']").click();
-        String highest = valLoss.entrySet().stream().filter(e -> !e.getValue().isNaN()).max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        String highest = valLoss.entrySet().stream()
+                .filter(e -> !e.getValue().isNaN())
+                .max(Map.Entry.comparingByValue())
+                .orElseThrow()
+                .getKey();
         browser.waitFor(d -> !rowNames().isEmpty() && rowNames().get(0).equals(highest), "the highest val_loss first");
 
         WebElement filter = browser.find("input.filter");
@@ -206,14 +232,19 @@ class DashboardBrowserTest {
         assertTrue(browser.all(".grid-head [data-col=user]").isEmpty(), "column choice remembered per project");
         browser.find(".toolbar .btn[aria-haspopup]").click();
         browser.find(".picker li[data-col=user] input[type=checkbox]").click();
-        browser.find(".picker li[data-col=name] button[aria-label='Move name down']").click();
-        browser.waitFor(d -> "state".equals(browser.attr(".grid-head .cell:nth-child(3) button", "data-col")), "State moved first");
+        browser.find(".picker li[data-col=name] button[aria-label='Move name down']")
+                .click();
+        browser.waitFor(
+                d -> "state".equals(browser.attr(".grid-head .cell:nth-child(3) button", "data-col")),
+                "State moved first");
         assertEquals("name", browser.attr(".grid-head .cell:nth-child(4) button", "data-col"));
-        browser.find(".picker li[data-col=name] button[aria-label='Move name up']").click();
+        browser.find(".picker li[data-col=name] button[aria-label='Move name up']")
+                .click();
         browser.find(".picker .picker-head .btn:last-child").click();
 
         // Workspace charts: one panel per metric with a line per run (20 at most).
-        browser.waitFor(d -> "6".equals(browser.attr(".panel[data-metric=val_loss]", "data-series")),
+        browser.waitFor(
+                d -> "6".equals(browser.attr(".panel[data-metric=val_loss]", "data-series")),
                 "val_loss drawn for every run that logged it");
         assertEquals(String.valueOf(6 * STEPS), browser.attr(".panel[data-metric=val_loss]", "data-points"));
         browser.screenshot("runs");
@@ -225,7 +256,8 @@ class DashboardBrowserTest {
         openProject();
         browser.js("document.querySelector('.grid-row[data-index=\"0\"]').focus()");
         browser.find(".grid-row[data-index='0']").sendKeys(Keys.ARROW_DOWN);
-        browser.waitFor(d -> "1".equals(d.switchTo().activeElement().getDomAttribute("data-index")), "focus on the second row");
+        browser.waitFor(
+                d -> "1".equals(d.switchTo().activeElement().getDomAttribute("data-index")), "focus on the second row");
         String id = browser.driver.switchTo().activeElement().getDomAttribute("data-run");
         browser.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
         browser.waitFor(d -> d.getCurrentUrl().endsWith("/runs/" + id), "the run page");
@@ -237,11 +269,15 @@ class DashboardBrowserTest {
         openProject();
         assertTrue(rowNames().contains(XSS), "the name shows as text: " + rowNames());
         assertTrue(browser.all("img[src=x]").isEmpty(), "no <img> was created from the name");
-        assertThrows(NoAlertPresentException.class, () -> browser.driver.switchTo().alert());
+        assertThrows(
+                NoAlertPresentException.class, () -> browser.driver.switchTo().alert());
         browser.open(server.url() + "/runs/" + ids.get(XSS));
-        browser.waitFor(d -> d.findElement(By.cssSelector(".page-head h1")).getText().equals(XSS), "the run's name as its title");
+        browser.waitFor(
+                d -> d.findElement(By.cssSelector(".page-head h1")).getText().equals(XSS),
+                "the run's name as its title");
         assertTrue(browser.all("img[src=x]").isEmpty());
-        assertThrows(NoAlertPresentException.class, () -> browser.driver.switchTo().alert());
+        assertThrows(
+                NoAlertPresentException.class, () -> browser.driver.switchTo().alert());
     }
 
     @Test
@@ -260,7 +296,8 @@ class DashboardBrowserTest {
     @Order(5)
     void runPageDrawsEveryMetricWithAllItsPoints() {
         browser.open(server.url() + "/runs/" + ids.get("run-1"));
-        browser.waitFor(d -> "drawn".equals(d.findElement(By.tagName("main")).getDomAttribute("data-charts")), "charts");
+        browser.waitFor(
+                d -> "drawn".equals(d.findElement(By.tagName("main")).getDomAttribute("data-charts")), "charts");
         for (String key : List.of("loss", "val_loss", "accuracy")) {
             WebElement panel = browser.find(".panel[data-metric='" + key + "']");
             assertEquals(String.valueOf(STEPS), panel.getDomAttribute("data-points"), key);
@@ -269,12 +306,17 @@ class DashboardBrowserTest {
         // Hover: a tooltip names the run and its value at that step.
         WebElement over = browser.find(".panel[data-metric=loss] .u-over");
         new Actions(browser.driver).moveToElement(over, 20, 10).perform();
-        browser.waitFor(d -> browser.text(".panel[data-metric=loss] .tip").contains("run-1"), "a tooltip with the run's name");
-        assertTrue(browser.text(".panel[data-metric=loss] .tip").contains("step "), browser.text(".panel[data-metric=loss] .tip"));
+        browser.waitFor(
+                d -> browser.text(".panel[data-metric=loss] .tip").contains("run-1"), "a tooltip with the run's name");
+        assertTrue(
+                browser.text(".panel[data-metric=loss] .tip").contains("step "),
+                browser.text(".panel[data-metric=loss] .tip"));
         // Log scale and another x axis redraw every panel with the same points.
         browser.find("#charts .chart-settings input[type=checkbox]").click();
         new Select(browser.find("#charts .chart-settings select")).selectByValue("relative");
-        browser.waitFor(d -> String.valueOf(STEPS).equals(browser.attr(".panel[data-metric=val_loss]", "data-points")), "redrawn");
+        browser.waitFor(
+                d -> String.valueOf(STEPS).equals(browser.attr(".panel[data-metric=val_loss]", "data-points")),
+                "redrawn");
         String text = browser.find("#overview").getText();
         assertTrue(text.contains("keel run show " + ids.get("run-1")), text);
         assertFalse(text.contains("keel reproduce"), "only commands that exist: " + text);
@@ -292,11 +334,19 @@ class DashboardBrowserTest {
         assertTrue(groups.contains("adam") && groups.contains("sgd"), groups);
         browser.screenshot("runs-grouped");
         new Select(browser.find("select.group-by")).selectByValue("");
-        browser.find(".grid-row[data-run='" + ids.get("run-0") + "'] input[type=checkbox]").click();
-        browser.find(".grid-row[data-run='" + ids.get("run-3") + "'] input[type=checkbox]").click();
+        browser.find(".grid-row[data-run='" + ids.get("run-0") + "'] input[type=checkbox]")
+                .click();
+        browser.find(".grid-row[data-run='" + ids.get("run-3") + "'] input[type=checkbox]")
+                .click();
         browser.waitFor(d -> browser.text(".toolbar").contains("Compare 2"), "the compare button counting 2");
-        browser.waitFor(d -> "2".equals(browser.attr(".panel[data-metric=loss]", "data-series")), "charts of the selection only");
-        browser.all(".toolbar .btn").stream().filter(b -> b.getText().startsWith("Compare")).findFirst().orElseThrow().click();
+        browser.waitFor(
+                d -> "2".equals(browser.attr(".panel[data-metric=loss]", "data-series")),
+                "charts of the selection only");
+        browser.all(".toolbar .btn").stream()
+                .filter(b -> b.getText().startsWith("Compare"))
+                .findFirst()
+                .orElseThrow()
+                .click();
         browser.waitFor(d -> d.getCurrentUrl().contains("/compare?runs="), "the compare page");
         String url = browser.driver.getCurrentUrl();
         assertTrue(url.contains(ids.get("run-0")) && url.contains(ids.get("run-3")), url);
@@ -309,11 +359,14 @@ class DashboardBrowserTest {
         String id = ids.get("run-2");
         WebElement notes = browser.find(".grid-row[data-run='" + id + "'] [data-col=notes]");
         new Actions(browser.driver).doubleClick(notes).perform();
-        WebElement box = browser.waitFor(d -> d.findElement(By.cssSelector("dialog.edit-dialog textarea")), "the notes editor");
+        WebElement box =
+                browser.waitFor(d -> d.findElement(By.cssSelector("dialog.edit-dialog textarea")), "the notes editor");
         box.sendKeys("tried a <b>wider</b> net");
         browser.find("dialog.edit-dialog .btn.primary").click();
-        browser.waitFor(d -> browser.text(".grid-row[data-run='" + id + "'] [data-col=notes]")
-                .equals("tried a <b>wider</b> net"), "the new notes in the row");
+        browser.waitFor(
+                d -> browser.text(".grid-row[data-run='" + id + "'] [data-col=notes]")
+                        .equals("tried a <b>wider</b> net"),
+                "the new notes in the row");
         openProject();
         assertEquals("tried a <b>wider</b> net", browser.text(".grid-row[data-run='" + id + "'] [data-col=notes]"));
     }
@@ -322,12 +375,17 @@ class DashboardBrowserTest {
     @Order(8)
     void compareShowsDifferingConfigAndOverlaidCharts() {
         browser.open(server.url() + "/compare?runs=" + ids.get("run-0") + "," + ids.get("run-1"));
-        browser.waitFor(d -> "drawn".equals(d.findElement(By.tagName("main")).getDomAttribute("data-charts")), "charts");
+        browser.waitFor(
+                d -> "drawn".equals(d.findElement(By.tagName("main")).getDomAttribute("data-charts")), "charts");
         WebElement config = browser.find("table.compare[aria-label=config]");
-        List<String> keys = config.findElements(By.cssSelector("tbody tr")).stream().map(r -> r.getDomAttribute("data-key")).toList();
+        List<String> keys = config.findElements(By.cssSelector("tbody tr")).stream()
+                .map(r -> r.getDomAttribute("data-key"))
+                .toList();
         assertEquals(List.of("layers", "lr", "optimizer"), keys, "only differing keys");
         assertEquals("2", browser.find(".panel[data-metric=loss]").getDomAttribute("data-series"));
-        assertEquals(String.valueOf(2 * STEPS), browser.find(".panel[data-metric=loss]").getDomAttribute("data-points"));
+        assertEquals(
+                String.valueOf(2 * STEPS),
+                browser.find(".panel[data-metric=loss]").getDomAttribute("data-points"));
         assertFalse(browser.all(".parcoords canvas").isEmpty());
         browser.screenshot("compare");
     }
@@ -335,8 +393,15 @@ class DashboardBrowserTest {
     @Test
     @Order(9)
     void aRunningRunUpdatesLive() throws Exception {
-        RunOptions options = RunOptions.builder().project("vision").name("live-run").home(dir).config(Map.of("lr", 0.2))
-                .systemMetrics(false).captureConsole(false).flushInterval(Duration.ofMillis(200)).build();
+        RunOptions options = RunOptions.builder()
+                .project("vision")
+                .name("live-run")
+                .home(dir)
+                .config(Map.of("lr", 0.2))
+                .systemMetrics(false)
+                .captureConsole(false)
+                .flushInterval(Duration.ofMillis(200))
+                .build();
         String liveId;
         try (Run run = Keel.init(options)) {
             liveId = run.id();
@@ -350,18 +415,23 @@ class DashboardBrowserTest {
             for (int s = 5; s < 12; s++) {
                 run.log(Map.of("loss", 1.0 / (s + 1)));
             }
-            browser.waitFor(d -> "12".equals(browser.attr(".panel[data-metric=loss]", "data-points")),
-                    "12 points without a reload", Duration.ofSeconds(5));
+            browser.waitFor(
+                    d -> "12".equals(browser.attr(".panel[data-metric=loss]", "data-points")),
+                    "12 points without a reload",
+                    Duration.ofSeconds(5));
             browser.screenshot("run-live");
             // The project's workspace follows the running run too.
             openProject();
-            browser.waitFor(d -> String.valueOf(STEPS * 6 + 12).equals(browser.attr(".panel[data-metric=loss]", "data-points")),
+            browser.waitFor(
+                    d -> String.valueOf(STEPS * 6 + 12).equals(browser.attr(".panel[data-metric=loss]", "data-points")),
                     "the live run's 12 points among the loss lines");
             for (int s = 12; s < 20; s++) {
                 run.log(Map.of("loss", 1.0 / (s + 1)));
             }
-            browser.waitFor(d -> String.valueOf(STEPS * 6 + 20).equals(browser.attr(".panel[data-metric=loss]", "data-points")),
-                    "20 points in the workspace without a reload", Duration.ofSeconds(5));
+            browser.waitFor(
+                    d -> String.valueOf(STEPS * 6 + 20).equals(browser.attr(".panel[data-metric=loss]", "data-points")),
+                    "20 points in the workspace without a reload",
+                    Duration.ofSeconds(5));
         }
         String row = ".grid-row[data-run='" + liveId + "'] [data-col=state]";
         browser.waitFor(d -> browser.text(row).contains("finished"), "the row's finished state", Duration.ofSeconds(5));
@@ -371,14 +441,19 @@ class DashboardBrowserTest {
     @Order(10)
     void datasetPagesShowVersionsDiffFilesAndLineage() {
         browser.open(server.url() + "/datasets");
-        WebElement row = browser.waitFor(d -> d.findElement(By.cssSelector("tr[data-dataset=fashion]")), "the dataset row");
+        WebElement row =
+                browser.waitFor(d -> d.findElement(By.cssSelector("tr[data-dataset=fashion]")), "the dataset row");
         assertTrue(row.getText().contains("2"), row.getText());
         browser.screenshot("datasets");
         row.findElement(By.cssSelector("a")).click();
         browser.waitFor(d -> !browser.text(".diff-summary").isEmpty(), "the diff between v1 and v2");
         assertEquals("+1 added · −1 removed · ~1 modified", browser.text(".diff-summary"));
-        assertEquals(List.of("removed", "modified", "added"), browser.all(".diff-table tr").stream()
-                .map(r -> r.getDomAttribute("data-kind")).toList(), "a.txt, b.txt, c.txt in path order");
+        assertEquals(
+                List.of("removed", "modified", "added"),
+                browser.all(".diff-table tr").stream()
+                        .map(r -> r.getDomAttribute("data-kind"))
+                        .toList(),
+                "a.txt, b.txt, c.txt in path order");
         browser.waitFor(d -> browser.text("table.files[aria-label=Files]").contains("c.txt"), "v2's files");
         assertFalse(browser.text("table.files[aria-label=Files]").contains("a.txt"));
         browser.waitFor(d -> browser.text(".lineage").contains("trainer"), "the run that used v2");
@@ -392,7 +467,9 @@ class DashboardBrowserTest {
     @Order(11)
     void pagesSendAContentSecurityPolicy() throws Exception {
         var http = HttpClient.newHttpClient();
-        var r = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/projects/vision")).build(),
+        var r = http.send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/projects/vision"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         String csp = r.headers().firstValue("Content-Security-Policy").orElse("");
         assertTrue(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), csp);

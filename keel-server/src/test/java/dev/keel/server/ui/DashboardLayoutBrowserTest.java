@@ -56,8 +56,11 @@ class DashboardLayoutBrowserTest {
     static final int EPOCHS = 5;
     static final int BATCHES = 20;
     static final int JARS = 48;
-    static final List<String> IDX = List.of("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
-            "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz");
+    static final List<String> IDX = List.of(
+            "t10k-images-idx3-ubyte.gz",
+            "t10k-labels-idx1-ubyte.gz",
+            "train-images-idx3-ubyte.gz",
+            "train-labels-idx1-ubyte.gz");
 
     /** What no element on a page may do: reach past the window's right edge (scrolling boxes excepted). */
     static final String OVERFLOW = """
@@ -76,6 +79,7 @@ class DashboardLayoutBrowserTest {
 
     @TempDir
     static Path dir;
+
     KeelServer server;
     Browser browser;
     final List<String> ids = new ArrayList<>();
@@ -135,8 +139,15 @@ class DashboardLayoutBrowserTest {
         config.put("seed", 42);
         config.put("batch_size", 64);
         config.put("dataset", Map.of("name", "fashion-mnist", "sha256", sha256));
-        RunOptions options = RunOptions.builder().project(PROJECT).home(dir).config(config).tags("demo", optimizer)
-                .notes(optimizer + ", " + layers + " x " + hidden).systemMetrics(false).captureConsole(false).build();
+        RunOptions options = RunOptions.builder()
+                .project(PROJECT)
+                .home(dir)
+                .config(config)
+                .tags("demo", optimizer)
+                .notes(optimizer + ", " + layers + " x " + hidden)
+                .systemMetrics(false)
+                .captureConsole(false)
+                .build();
         String id;
         try (Run run = Keel.init(options)) {
             id = run.id();
@@ -163,16 +174,33 @@ class DashboardLayoutBrowserTest {
         // The command a Maven-launched training records: java -cp <48 jars and a classes folder> Main args.
         List<String> entries = new ArrayList<>(List.of("/home/dev/apparel-classifier/target/classes"));
         for (int i = 0; i < JARS; i++) {
-            entries.add("/home/dev/.m2/repository/org/example/library-" + i + "/1." + i + ".0/library-" + i + "-1." + i + ".0.jar");
+            entries.add("/home/dev/.m2/repository/org/example/library-" + i + "/1." + i + ".0/library-" + i + "-1." + i
+                    + ".0.jar");
         }
         classPath = String.join(":", entries);
-        List<String> argv = List.of("/usr/lib/jvm/java-17-openjdk-amd64/bin/java", "-Xmx2g", "-cp", classPath,
-                "dev.keel.examples.apparel.training.RunExperiment", "--epochs", String.valueOf(EPOCHS));
+        List<String> argv = List.of(
+                "/usr/lib/jvm/java-17-openjdk-amd64/bin/java",
+                "-Xmx2g",
+                "-cp",
+                classPath,
+                "dev.keel.examples.apparel.training.RunExperiment",
+                "--epochs",
+                String.valueOf(EPOCHS));
         try (Store store = Stores.open(new KeelHome(dir).storeLocation())) {
             WriteBatch batch = new WriteBatch();
-            batch.provenance.put("command", Map.of("main_class", "dev.keel.examples.apparel.training.RunExperiment",
-                    "arguments", List.of("--epochs", String.valueOf(EPOCHS)), "command_line", String.join(" ", argv),
-                    "argv", argv, "working_dir", "/home/dev/apparel-classifier"));
+            batch.provenance.put(
+                    "command",
+                    Map.of(
+                            "main_class",
+                            "dev.keel.examples.apparel.training.RunExperiment",
+                            "arguments",
+                            List.of("--epochs", String.valueOf(EPOCHS)),
+                            "command_line",
+                            String.join(" ", argv),
+                            "argv",
+                            argv,
+                            "working_dir",
+                            "/home/dev/apparel-classifier"));
             batch.provenance.put("git", Map.of("commit", sha1Hex(id), "branch", "main", "dirty", false));
             store.apply(id, batch);
         }
@@ -186,8 +214,10 @@ class DashboardLayoutBrowserTest {
     }
 
     private String color(String css) {
-        return (String) browser.js("const el = document.querySelector(arguments[0]); "
-                + "return el ? getComputedStyle(el).backgroundColor : null", css);
+        return (String) browser.js(
+                "const el = document.querySelector(arguments[0]); "
+                        + "return el ? getComputedStyle(el).backgroundColor : null",
+                css);
     }
 
     /** The colour a chart panel drew a run's line in, as rgb(…) to compare with computed styles. */
@@ -208,7 +238,8 @@ class DashboardLayoutBrowserTest {
     @Order(1)
     void projectsPageFits() {
         browser.open(server.url() + "/");
-        browser.waitFor(d -> browser.text(".card[data-project=" + PROJECT + "]").contains("best test_accuracy"),
+        browser.waitFor(
+                d -> browser.text(".card[data-project=" + PROJECT + "]").contains("best test_accuracy"),
                 "the project's main metric");
         assertFits("projects");
     }
@@ -219,22 +250,28 @@ class DashboardLayoutBrowserTest {
         browser.open(server.url() + "/projects/" + PROJECT);
         browser.waitFor(d -> browser.all(".grid-row[data-run]").size() == ids.size(), "every run in the table");
         browser.waitFor(d -> "3".equals(browser.attr(".panel[data-metric=val_loss]", "data-series")), "the charts");
-        String hidden = (String) browser.js("""
+        String hidden = (String) browser.js(
+                """
                 const body = document.querySelector('.grid-body').getBoundingClientRect();
                 return arguments[0].map(id => {
                   const b = document.querySelector('.grid-head [data-col="' + id + '"]');
                   if (!b) return id + ' is not a column';
                   const r = b.parentElement.getBoundingClientRect();
                   return r.left >= body.left && r.right <= body.right + 0.5 ? '' : id + ' ends at ' + r.right + ' > ' + body.right;
-                }).filter(Boolean).join('\\n');""",
-                List.of("name", "state", "summary.test_accuracy", "summary.val_accuracy", "summary.val_loss"));
+                }).filter(Boolean).join('\\n');""", List.of("name", "state", "summary.test_accuracy", "summary.val_accuracy", "summary.val_loss"));
         assertEquals("", hidden, "visible without scrolling sideways");
-        List<String> columns = browser.all(".grid-head button[data-col]").stream().map(b -> b.getDomAttribute("data-col")).toList();
+        List<String> columns = browser.all(".grid-head button[data-col]").stream()
+                .map(b -> b.getDomAttribute("data-col"))
+                .toList();
         assertEquals("summary.test_accuracy", columns.get(2), "the main metric right after name and state: " + columns);
-        assertTrue(columns.indexOf("config.lr") > columns.indexOf("summary.val_loss"), "config after metrics: " + columns);
+        assertTrue(
+                columns.indexOf("config.lr") > columns.indexOf("summary.val_loss"), "config after metrics: " + columns);
         assertTrue(columns.contains("config.optimizer"), columns.toString());
-        assertFalse(columns.stream().anyMatch(c -> c.startsWith("config.dataset") || c.equals("config.seed")
-                || c.equals("config.epochs")), "keys equal in every run are left out: " + columns);
+        assertFalse(
+                columns.stream()
+                        .anyMatch(c ->
+                                c.startsWith("config.dataset") || c.equals("config.seed") || c.equals("config.epochs")),
+                "keys equal in every run are left out: " + columns);
         for (String id : ids) {
             String dot = color(".grid-row[data-run='" + id + "'] .eye-btn .dot");
             assertEquals(dot, lineColor("val_loss", id), "the table's dot and the chart line of " + id);
@@ -248,7 +285,8 @@ class DashboardLayoutBrowserTest {
     void runPageKeepsLongValuesInsideItsCards() {
         String id = ids.get(0);
         browser.open(server.url() + "/runs/" + id);
-        browser.waitFor(d -> "drawn".equals(d.findElement(By.tagName("main")).getDomAttribute("data-charts")), "charts");
+        browser.waitFor(
+                d -> "drawn".equals(d.findElement(By.tagName("main")).getDomAttribute("data-charts")), "charts");
         assertFits("run-overview");
         assertEquals(tableColors.get(id), color("h1 .run-color"), "the run's colour in its title");
         assertEquals(tableColors.get(id), lineColor("val_loss", id), "the run's colour in its charts");
@@ -264,8 +302,11 @@ class DashboardLayoutBrowserTest {
         assertNull(command.getDomAttribute("open"), "the command starts folded");
         String summary = command.findElement(By.tagName("summary")).getText();
         assertTrue(summary.startsWith("java -Xmx2g -cp …" + JARS + " jars + 1 folder dev.keel.examples"), summary);
-        assertTrue(((Number) browser.js("return document.querySelector('#overview').getBoundingClientRect().height"))
-                .doubleValue() < 1500, "the class path does not fill the overview");
+        assertTrue(
+                ((Number) browser.js("return document.querySelector('#overview').getBoundingClientRect().height"))
+                                .doubleValue()
+                        < 1500,
+                "the class path does not fill the overview");
 
         String reproduce = browser.text("#overview .reproduce");
         assertFalse(reproduce.contains("keel reproduce"), reproduce);
@@ -288,9 +329,11 @@ class DashboardLayoutBrowserTest {
     @Order(4)
     void compareKeepsEachRunsColourAndItsAxisLabelsInside() {
         browser.open(server.url() + "/compare?runs=" + String.join(",", ids));
-        browser.waitFor(d -> "drawn".equals(d.findElement(By.tagName("main")).getDomAttribute("data-charts")), "charts");
+        browser.waitFor(
+                d -> "drawn".equals(d.findElement(By.tagName("main")).getDomAttribute("data-charts")), "charts");
         for (String id : ids) {
-            assertEquals(tableColors.get(id), color(".legend-item[href='/runs/" + id + "'] i"), "legend colour of " + id);
+            assertEquals(
+                    tableColors.get(id), color(".legend-item[href='/runs/" + id + "'] i"), "legend colour of " + id);
             assertEquals(tableColors.get(id), lineColor("val_loss", id), "line colour of " + id);
         }
         browser.waitFor(d -> !browser.all(".pc-label").isEmpty(), "the parallel-coordinates axes");
@@ -313,14 +356,17 @@ class DashboardLayoutBrowserTest {
     void datasetPagesFitAndSizesUseBinaryUnits() {
         browser.open(server.url() + "/datasets");
         browser.waitFor(d -> !browser.all("tr[data-dataset=fashion-mnist]").isEmpty(), "the dataset");
-        assertTrue(browser.text("tr[data-dataset=fashion-mnist]").contains(" B"), browser.text("tr[data-dataset=fashion-mnist]"));
+        assertTrue(
+                browser.text("tr[data-dataset=fashion-mnist]").contains(" B"),
+                browser.text("tr[data-dataset=fashion-mnist]"));
         assertFits("datasets");
         browser.open(server.url() + "/datasets/fashion-mnist");
-        browser.waitFor(d -> browser.all(".lineage li").size() == ids.size(),
-                "the runs that used v1");
+        browser.waitFor(d -> browser.all(".lineage li").size() == ids.size(), "the runs that used v1");
         assertFits("dataset");
-        assertEquals(List.of("512 B", "1.5 KiB", "52.4 MiB", "10 GiB"), browser.js(
-                "return import('/ui/dom.js').then(m => [512, 1536, 54947880, 10 * 1024 ** 3].map(m.fmtBytes))"),
+        assertEquals(
+                List.of("512 B", "1.5 KiB", "52.4 MiB", "10 GiB"),
+                browser.js(
+                        "return import('/ui/dom.js').then(m => [512, 1536, 54947880, 10 * 1024 ** 3].map(m.fmtBytes))"),
                 "one unit convention with the CLI");
     }
 
@@ -341,7 +387,8 @@ class DashboardLayoutBrowserTest {
 
     private static String digest(String algorithm, String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance(algorithm).digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

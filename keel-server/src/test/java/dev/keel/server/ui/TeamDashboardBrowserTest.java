@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TeamDashboardBrowserTest {
     @TempDir
     static Path dir;
+
     TeamServerFixture f;
     Browser browser;
     String mine;
@@ -95,7 +96,8 @@ class TeamDashboardBrowserTest {
         browser.open(f.server.url() + "/runs/" + mine);
         browser.waitFor(d -> !browser.all("#overview button.linkish").isEmpty(), "the overview");
         browser.find("#overview button.linkish").click();
-        WebElement box = browser.waitFor(d -> d.findElement(By.cssSelector("dialog.edit-dialog textarea")), "the editor");
+        WebElement box =
+                browser.waitFor(d -> d.findElement(By.cssSelector("dialog.edit-dialog textarea")), "the editor");
         box.sendKeys("signed-in edit");
         browser.find("dialog.edit-dialog .btn.primary").click();
         browser.waitFor(d -> browser.text("#overview").contains("signed-in edit"), "the saved notes");

@@ -20,24 +20,44 @@ import java.util.Map;
 
 /** The statements that change runs: creation, {@link WriteBatch}es and deletion, each in one transaction. */
 final class BatchWriter {
-    private BatchWriter() {
-    }
+    private BatchWriter() {}
 
     static void createRun(Connection c, RunInfo run, Map<String, Object> provenance) throws SQLException {
         long now = System.currentTimeMillis();
-        update(c, "INSERT INTO projects (name, created_at, run_counter) VALUES (?, ?, 0) ON CONFLICT (name) DO NOTHING",
-                run.project(), Math.min(now, run.createdAt() > 0 ? run.createdAt() : now));
+        update(
+                c,
+                "INSERT INTO projects (name, created_at, run_counter) VALUES (?, ?, 0) ON CONFLICT (name) DO NOTHING",
+                run.project(),
+                Math.min(now, run.createdAt() > 0 ? run.createdAt() : now));
         update(c, "UPDATE projects SET run_counter = run_counter + 1 WHERE name = ?", run.project());
-        Long pk = queryLong(c, "INSERT INTO runs (id, project, name, grp, user_name, tags, notes, state, created_at,"
+        Long pk = queryLong(
+                c,
+                "INSERT INTO runs (id, project, name, grp, user_name, tags, notes, state, created_at,"
                         + " heartbeat_at, ended_at, runtime_ms, sweep, host, pid, config, summary, log_offset, updated_at)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (id) DO NOTHING"
                         + " RETURNING pk",
-                run.id(), run.project(), run.name(), run.group(), run.user(), Json.write(run.tags()), run.notes(),
-                run.state().label(), run.createdAt(), run.heartbeatAt(), run.endedAt(), run.runtimeMs(), run.sweep(),
-                run.host(), run.pid(), Json.write(run.config()), Json.write(run.summary()), now);
+                run.id(),
+                run.project(),
+                run.name(),
+                run.group(),
+                run.user(),
+                Json.write(run.tags()),
+                run.notes(),
+                run.state().label(),
+                run.createdAt(),
+                run.heartbeatAt(),
+                run.endedAt(),
+                run.runtimeMs(),
+                run.sweep(),
+                run.host(),
+                run.pid(),
+                Json.write(run.config()),
+                Json.write(run.summary()),
+                now);
         if (pk == null) {
-            throw new KeelException(KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS, "a run with id '" + run.id()
-                    + "' already exists: pick another id, or resume that run");
+            throw new KeelException(
+                    KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS,
+                    "a run with id '" + run.id() + "' already exists: pick another id, or resume that run");
         }
         if (provenance != null && !provenance.isEmpty()) {
             update(c, "INSERT INTO run_provenance (run_pk, data) VALUES (?, ?)", pk, Json.write(provenance));
@@ -49,8 +69,11 @@ final class BatchWriter {
         try {
             return RunRows.merge(stored, updates);
         } catch (KeelException e) {
-            throw new KeelException(e.code(), "run " + runId + "'s stored " + part + " cannot be read, so it cannot be"
-                    + " updated (" + e.getMessage() + "): remove the run with `keel run rm " + runId + "`", e);
+            throw new KeelException(
+                    e.code(),
+                    "run " + runId + "'s stored " + part + " cannot be read, so it cannot be" + " updated ("
+                            + e.getMessage() + "): remove the run with `keel run rm " + runId + "`",
+                    e);
         }
     }
 
@@ -149,8 +172,7 @@ final class BatchWriter {
     static final int MERGE_BELOW = 512;
 
     /** Appends the batch's points of each key, in the order they were logged, as one block per key. */
-    private static void writeMetrics(Connection c, long runPk, MetricBatch batch, int blockPoints)
-            throws SQLException {
+    private static void writeMetrics(Connection c, long runPk, MetricBatch batch, int blockPoints) throws SQLException {
         int n = batch.size();
         if (n == 0) {
             return;
@@ -175,15 +197,17 @@ final class BatchWriter {
             String k = batch.key(i);
             indices.get(k)[filled.get(k)[0]++] = i;
         }
-        try (PreparedStatement key = c.prepareStatement("INSERT INTO metric_keys (run_pk, name, points) VALUES (?, ?, ?)"
-                + " ON CONFLICT (run_pk, name) DO UPDATE SET points = metric_keys.points + excluded.points"
-                + " RETURNING pk, points");
-             PreparedStatement last = c.prepareStatement("SELECT pk, points, data FROM metric_blocks WHERE key_pk = ?"
-                     + " ORDER BY pk DESC LIMIT 1");
-             PreparedStatement insert = c.prepareStatement("INSERT INTO metric_blocks (key_pk, points, min_step, max_step,"
-                     + " data) VALUES (?, ?, ?, ?, ?)");
-             PreparedStatement replace = c.prepareStatement("UPDATE metric_blocks SET points = ?, min_step = ?,"
-                     + " max_step = ?, data = ? WHERE pk = ?")) {
+        try (PreparedStatement key =
+                        c.prepareStatement("INSERT INTO metric_keys (run_pk, name, points) VALUES (?, ?, ?)"
+                                + " ON CONFLICT (run_pk, name) DO UPDATE SET points = metric_keys.points + excluded.points"
+                                + " RETURNING pk, points");
+                PreparedStatement last = c.prepareStatement(
+                        "SELECT pk, points, data FROM metric_blocks WHERE key_pk = ?" + " ORDER BY pk DESC LIMIT 1");
+                PreparedStatement insert =
+                        c.prepareStatement("INSERT INTO metric_blocks (key_pk, points, min_step, max_step,"
+                                + " data) VALUES (?, ?, ?, ?, ?)");
+                PreparedStatement replace = c.prepareStatement("UPDATE metric_blocks SET points = ?, min_step = ?,"
+                        + " max_step = ?, data = ? WHERE pk = ?")) {
             for (Map.Entry<String, int[]> e : counts.entrySet()) {
                 int[] idx = indices.get(e.getKey());
                 key.setLong(1, runPk);
@@ -199,7 +223,8 @@ final class BatchWriter {
                 // Only small appends merge: a batch with many points of a key (HTTP ingest sends
                 // ~1,000 per key) makes a block big enough on its own, and re-encoding the last
                 // block each time would cost more than the points themselves.
-                if (pointsBefore > 0 && idx.length < Math.min(blockPoints, MERGE_BELOW)
+                if (pointsBefore > 0
+                        && idx.length < Math.min(blockPoints, MERGE_BELOW)
                         && mergeIntoLast(last, replace, keyPk, steps, timestamps, values, idx, blockPoints)) {
                     continue;
                 }
@@ -214,8 +239,15 @@ final class BatchWriter {
     }
 
     /** Appends the points to the key's last block when they fit; false when they do not. */
-    private static boolean mergeIntoLast(PreparedStatement last, PreparedStatement replace, long keyPk, long[] steps,
-                                         long[] timestamps, double[] values, int[] idx, int blockPoints)
+    private static boolean mergeIntoLast(
+            PreparedStatement last,
+            PreparedStatement replace,
+            long keyPk,
+            long[] steps,
+            long[] timestamps,
+            double[] values,
+            int[] idx,
+            int blockPoints)
             throws SQLException {
         long blockPk;
         byte[] data;
@@ -270,11 +302,14 @@ final class BatchWriter {
                 }
             }
         }
-        update(c, "DELETE FROM metric_blocks WHERE min_step > ? AND key_pk IN (SELECT pk FROM metric_keys WHERE run_pk = ?)",
-                step, runPk);
+        update(
+                c,
+                "DELETE FROM metric_blocks WHERE min_step > ? AND key_pk IN (SELECT pk FROM metric_keys WHERE run_pk = ?)",
+                step,
+                runPk);
         try (PreparedStatement read = c.prepareStatement("SELECT data FROM metric_blocks WHERE pk = ?");
-             PreparedStatement replace = c.prepareStatement("UPDATE metric_blocks SET points = ?, min_step = ?,"
-                     + " max_step = ?, data = ? WHERE pk = ?")) {
+                PreparedStatement replace = c.prepareStatement("UPDATE metric_blocks SET points = ?, min_step = ?,"
+                        + " max_step = ?, data = ? WHERE pk = ?")) {
             for (long[] block : straddling) {
                 read.setLong(1, block[0]);
                 byte[] data;
@@ -303,8 +338,11 @@ final class BatchWriter {
                 replace.executeUpdate();
             }
         }
-        update(c, "UPDATE metric_keys SET points = (SELECT COALESCE(SUM(b.points), 0) FROM metric_blocks b"
-                + " WHERE b.key_pk = metric_keys.pk) WHERE run_pk = ?", runPk);
+        update(
+                c,
+                "UPDATE metric_keys SET points = (SELECT COALESCE(SUM(b.points), 0) FROM metric_blocks b"
+                        + " WHERE b.key_pk = metric_keys.pk) WHERE run_pk = ?",
+                runPk);
         update(c, "DELETE FROM metric_keys WHERE run_pk = ? AND points = 0", runPk);
     }
 
@@ -345,9 +383,10 @@ final class BatchWriter {
         if (files.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO run_files (run_pk, name, hash, size, kind, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_pk, name) DO UPDATE SET hash = excluded.hash,"
-                + " size = excluded.size, kind = excluded.kind, created_at = excluded.created_at")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO run_files (run_pk, name, hash, size, kind, created_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_pk, name) DO UPDATE SET hash = excluded.hash,"
+                        + " size = excluded.size, kind = excluded.kind, created_at = excluded.created_at")) {
             for (RunFile f : files) {
                 ps.setLong(1, runPk);
                 ps.setString(2, f.name());
@@ -382,8 +421,11 @@ final class BatchWriter {
                 }
             }
         }
-        update(c, "INSERT INTO run_provenance (run_pk, data) VALUES (?, ?) ON CONFLICT (run_pk) DO UPDATE SET data = excluded.data",
-                runPk, RunRows.merge(stored, updates));
+        update(
+                c,
+                "INSERT INTO run_provenance (run_pk, data) VALUES (?, ?) ON CONFLICT (run_pk) DO UPDATE SET data = excluded.data",
+                runPk,
+                RunRows.merge(stored, updates));
     }
 
     private static void removeFiles(Connection c, long runPk, List<String> names) throws SQLException {

@@ -33,8 +33,7 @@ final class Database implements AutoCloseable {
         Connection open() throws SQLException;
 
         /** Releases what the factory holds (a pool); called once when the store closes. */
-        default void close() {
-        }
+        default void close() {}
     }
 
     /** Work on a connection; may be run more than once when the database was busy. */
@@ -44,6 +43,7 @@ final class Database implements AutoCloseable {
 
     /** How long a writer keeps retrying a locked database before it reports a failure. */
     static final long BUSY_LIMIT_MS = 120_000;
+
     private static final int MAX_IDLE_READERS = 4;
 
     private final Dialect dialect;
@@ -52,9 +52,11 @@ final class Database implements AutoCloseable {
     private final boolean pooled;
     /** Most writes one transaction takes from the queue: bounds how long a group holds the lock. */
     private static final int MAX_GROUP = 64;
+
     private final ReentrantLock writeLock = new ReentrantLock();
     /** Writes waiting for the lock; its holder runs them (see {@link WriteGroup}). */
     private final ConcurrentLinkedQueue<WriteGroup.Pending<?>> queued = new ConcurrentLinkedQueue<>();
+
     private final ConcurrentLinkedDeque<Connection> idleReaders = new ConcurrentLinkedDeque<>();
     private final AtomicLong transactions = new AtomicLong();
     private Connection writer;

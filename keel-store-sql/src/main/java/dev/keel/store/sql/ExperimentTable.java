@@ -32,16 +32,18 @@ final class ExperimentTable implements ExperimentStore {
     }
 
     @Override
-    public Experiment create(String name, String project, String artifactLocation, Map<String, String> tags, long now,
-                             boolean id0) {
+    public Experiment create(
+            String name, String project, String artifactLocation, Map<String, String> tags, long now, boolean id0) {
         return db.write("create experiment " + name, c -> {
             exclusive(c);
             if (find(c, "name", name).isPresent()) {
-                throw new KeelException(KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS,
+                throw new KeelException(
+                        KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS,
                         "experiment '" + name + "' already exists: pick another name");
             }
             if (find(c, "project", project).isPresent()) {
-                throw new KeelException(KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS,
+                throw new KeelException(
+                        KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS,
                         "an experiment for project '" + project + "' already exists: pick another name");
             }
             long id;
@@ -51,8 +53,15 @@ final class ExperimentTable implements ExperimentStore {
                 Long max = BatchWriter.queryLong(c, "SELECT MAX(id) FROM mlflow_experiments");
                 id = max == null ? 1 : Math.max(1, max + 1);
             }
-            BatchWriter.update(c, "INSERT INTO mlflow_experiments (" + COLUMNS + ") VALUES (?, ?, ?, ?, 'active', ?, ?, ?)",
-                    id, name, project, artifactLocation == null ? "" : artifactLocation, now, now,
+            BatchWriter.update(
+                    c,
+                    "INSERT INTO mlflow_experiments (" + COLUMNS + ") VALUES (?, ?, ?, ?, 'active', ?, ?, ?)",
+                    id,
+                    name,
+                    project,
+                    artifactLocation == null ? "" : artifactLocation,
+                    now,
+                    now,
                     Json.write(new TreeMap<>(tags)));
             return find(c, "id", id).orElseThrow();
         });
@@ -76,8 +85,9 @@ final class ExperimentTable implements ExperimentStore {
     @Override
     public List<Experiment> all() {
         return db.read("list experiments", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM mlflow_experiments ORDER BY id");
-                 ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps =
+                            c.prepareStatement("SELECT " + COLUMNS + " FROM mlflow_experiments ORDER BY id");
+                    ResultSet rs = ps.executeQuery()) {
                 List<Experiment> out = new ArrayList<>();
                 while (rs.next()) {
                     out.add(row(rs));
@@ -93,18 +103,25 @@ final class ExperimentTable implements ExperimentStore {
             exclusive(c);
             Optional<Experiment> other = find(c, "name", newName);
             if (other.isPresent() && other.get().id() != id) {
-                throw new KeelException(KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS,
+                throw new KeelException(
+                        KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS,
                         "experiment '" + newName + "' already exists: pick another name");
             }
-            return BatchWriter.update(c, "UPDATE mlflow_experiments SET name = ?, last_update_time = ? WHERE id = ?",
-                    newName, now, id);
+            return BatchWriter.update(
+                    c, "UPDATE mlflow_experiments SET name = ?, last_update_time = ? WHERE id = ?", newName, now, id);
         });
     }
 
     @Override
     public void setLifecycleStage(long id, String stage, long now) {
-        db.write("change experiment " + id, c -> BatchWriter.update(c,
-                "UPDATE mlflow_experiments SET lifecycle_stage = ?, last_update_time = ? WHERE id = ?", stage, now, id));
+        db.write(
+                "change experiment " + id,
+                c -> BatchWriter.update(
+                        c,
+                        "UPDATE mlflow_experiments SET lifecycle_stage = ?, last_update_time = ? WHERE id = ?",
+                        stage,
+                        now,
+                        id));
     }
 
     /** Read and written in one transaction, so concurrent tag writes are not lost. */
@@ -112,11 +129,16 @@ final class ExperimentTable implements ExperimentStore {
     public void setTag(long id, String key, String value, long now) {
         db.write("tag experiment " + id, c -> {
             exclusive(c);
-            Experiment e = find(c, "id", id).orElseThrow(() -> KeelException.notFound("experiment " + id + " does not exist"));
+            Experiment e =
+                    find(c, "id", id).orElseThrow(() -> KeelException.notFound("experiment " + id + " does not exist"));
             Map<String, String> tags = new TreeMap<>(e.tags());
             tags.put(key, value);
-            return BatchWriter.update(c, "UPDATE mlflow_experiments SET tags = ?, last_update_time = ? WHERE id = ?",
-                    Json.write(tags), now, id);
+            return BatchWriter.update(
+                    c,
+                    "UPDATE mlflow_experiments SET tags = ?, last_update_time = ? WHERE id = ?",
+                    Json.write(tags),
+                    now,
+                    id);
         });
     }
 
@@ -131,8 +153,8 @@ final class ExperimentTable implements ExperimentStore {
     }
 
     private static Optional<Experiment> find(Connection c, String column, Object value) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM mlflow_experiments WHERE "
-                + column + " = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT " + COLUMNS + " FROM mlflow_experiments WHERE " + column + " = ?")) {
             BatchWriter.bind(ps, new Object[] {value});
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(row(rs)) : Optional.empty();
@@ -143,7 +165,14 @@ final class ExperimentTable implements ExperimentStore {
     private static Experiment row(ResultSet rs) throws SQLException {
         Map<String, String> tags = new LinkedHashMap<>();
         Json.readMap(rs.getString(8)).forEach((k, v) -> tags.put(k, String.valueOf(v)));
-        return new Experiment(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getLong(6), rs.getLong(7), tags);
+        return new Experiment(
+                rs.getLong(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getLong(6),
+                rs.getLong(7),
+                tags);
     }
 }

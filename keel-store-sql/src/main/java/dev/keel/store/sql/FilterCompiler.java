@@ -27,11 +27,20 @@ import java.util.Map;
  */
 final class FilterCompiler {
     private static final Map<String, String> COLUMNS = Map.ofEntries(
-            Map.entry("id", "r.id"), Map.entry("name", "r.name"), Map.entry("project", "r.project"),
-            Map.entry("state", "r.state"), Map.entry("user", "r.user_name"), Map.entry("notes", "r.notes"),
-            Map.entry("tags", "r.tags"), Map.entry("group", "r.grp"), Map.entry("sweep", "r.sweep"),
-            Map.entry("host", "r.host"), Map.entry("created", "r.created_at"), Map.entry("runtime", "r.runtime_ms"),
-            Map.entry("heartbeat", "r.heartbeat_at"), Map.entry("ended", "r.ended_at"));
+            Map.entry("id", "r.id"),
+            Map.entry("name", "r.name"),
+            Map.entry("project", "r.project"),
+            Map.entry("state", "r.state"),
+            Map.entry("user", "r.user_name"),
+            Map.entry("notes", "r.notes"),
+            Map.entry("tags", "r.tags"),
+            Map.entry("group", "r.grp"),
+            Map.entry("sweep", "r.sweep"),
+            Map.entry("host", "r.host"),
+            Map.entry("created", "r.created_at"),
+            Map.entry("runtime", "r.runtime_ms"),
+            Map.entry("heartbeat", "r.heartbeat_at"),
+            Map.entry("ended", "r.ended_at"));
     private static final List<String> TIME_ATTRIBUTES = List.of("created", "heartbeat", "ended");
 
     private final Dialect dialect;
@@ -128,7 +137,9 @@ final class FilterCompiler {
         }
         Object bound;
         if (TIME_ATTRIBUTES.contains(f.path()) || f.path().equals("runtime")) {
-            bound = value instanceof String s && TIME_ATTRIBUTES.contains(f.path()) ? epochMillis(f, s) : number(f, value);
+            bound = value instanceof String s && TIME_ATTRIBUTES.contains(f.path())
+                    ? epochMillis(f, s)
+                    : number(f, value);
         } else if (f.path().equals("state")) {
             bound = text(value).toLowerCase(Locale.ROOT);
         } else {
@@ -194,7 +205,10 @@ final class FilterCompiler {
     static long epochMillis(Field f, String text) {
         try {
             if (text.length() == 10) {
-                return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+                return LocalDate.parse(text)
+                        .atStartOfDay(ZoneOffset.UTC)
+                        .toInstant()
+                        .toEpochMilli();
             }
             if (text.endsWith("Z") || text.matches(".*[+-]\\d\\d:\\d\\d$")) {
                 return Instant.parse(text).toEpochMilli();

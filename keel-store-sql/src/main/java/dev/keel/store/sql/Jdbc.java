@@ -18,8 +18,7 @@ final class Jdbc {
     /** Most keys in one {@code IN (…)} list: well under either database's parameter limit. */
     static final int IN_BATCH = 500;
 
-    private Jdbc() {
-    }
+    private Jdbc() {}
 
     /** Reads one row of a result set into a value. */
     interface Row<T> {

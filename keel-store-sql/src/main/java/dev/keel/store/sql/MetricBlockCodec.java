@@ -24,8 +24,7 @@ final class MetricBlockCodec {
     static final byte VERSION = 1;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private MetricBlockCodec() {
-    }
+    private MetricBlockCodec() {}
 
     /** Encodes the points {@code idx[0..n)} of the parallel arrays. */
     static byte[] encode(long[] steps, long[] timestamps, double[] values, int[] idx, int n) {
@@ -83,9 +82,11 @@ final class MetricBlockCodec {
 
     private static void checkVersion(byte[] block) {
         if (block.length == 0 || block[0] != VERSION) {
-            throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "a stored metric block has format "
-                    + (block.length == 0 ? "(empty)" : Byte.toString(block[0])) + ", this Keel reads format "
-                    + VERSION + ": upgrade Keel");
+            throw new KeelException(
+                    KeelException.ErrorCode.CORRUPT_DATA,
+                    "a stored metric block has format "
+                            + (block.length == 0 ? "(empty)" : Byte.toString(block[0])) + ", this Keel reads format "
+                            + VERSION + ": upgrade Keel");
         }
     }
 

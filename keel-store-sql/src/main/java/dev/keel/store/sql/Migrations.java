@@ -21,8 +21,7 @@ import java.util.List;
  * apply it once and a failed step leaves the previous version intact.
  */
 final class Migrations {
-    private Migrations() {
-    }
+    private Migrations() {}
 
     /** The scripts of a dialect, in order (index 0 is version 1). */
     static List<String> scripts(Dialect dialect) {
@@ -67,9 +66,12 @@ final class Migrations {
                 db.dialect().lockSchema(c);
                 int current = current(c);
                 if (current > scripts.size()) {
-                    throw new KeelException(KeelException.ErrorCode.STORAGE_FAILURE, db.location()
-                            + " has schema version " + current + ", newer than this Keel knows (" + scripts.size()
-                            + "): upgrade Keel to open it");
+                    throw new KeelException(
+                            KeelException.ErrorCode.STORAGE_FAILURE,
+                            db.location()
+                                    + " has schema version " + current + ", newer than this Keel knows ("
+                                    + scripts.size()
+                                    + "): upgrade Keel to open it");
                 }
                 if (current < version) {
                     try (Statement s = c.createStatement()) {
@@ -77,8 +79,8 @@ final class Migrations {
                             s.execute(statement);
                         }
                     }
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)")) {
+                    try (PreparedStatement ps =
+                            c.prepareStatement("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)")) {
                         ps.setInt(1, version);
                         ps.setLong(2, System.currentTimeMillis());
                         ps.executeUpdate();
@@ -90,7 +92,8 @@ final class Migrations {
     }
 
     static int current(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
             return rs.next() ? rs.getInt(1) : 0;
         }
     }

@@ -27,8 +27,8 @@ record PgUrl(String jdbcUrl, String user, String password) {
 
     static PgUrl parse(String location, Map<String, String> env) {
         if (location == null || !location.startsWith(SCHEME)) {
-            throw KeelException.invalid("'" + location + "' is not a PostgreSQL URL: write"
-                    + " jdbc:postgresql://HOST[:PORT]/DATABASE");
+            throw KeelException.invalid(
+                    "'" + location + "' is not a PostgreSQL URL: write" + " jdbc:postgresql://HOST[:PORT]/DATABASE");
         }
         String rest = location.substring(SCHEME.length());
         String query = "";

@@ -52,8 +52,8 @@ final class PostgresDialect implements Dialect {
     @Override
     public boolean isBusy(SQLException e) {
         String state = PgErrors.sqlState(e);
-        return "40001".equals(state)      // serialization_failure
-                || "40P01".equals(state)  // deadlock_detected
+        return "40001".equals(state) // serialization_failure
+                || "40P01".equals(state) // deadlock_detected
                 || "55P03".equals(state); // lock_not_available
     }
 

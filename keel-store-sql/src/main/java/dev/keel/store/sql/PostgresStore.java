@@ -59,17 +59,21 @@ public final class PostgresStore extends SqlStore {
         config.setInitializationFailTimeout(-1);
         config.addDataSourceProperty("ApplicationName", "keel");
         HikariDataSource pool = new HikariDataSource(config);
-        return new Database(new PostgresDialect(location), new Database.ConnectionFactory() {
-            @Override
-            public Connection open() throws SQLException {
-                return pool.getConnection();
-            }
+        return new Database(
+                new PostgresDialect(location),
+                new Database.ConnectionFactory() {
+                    @Override
+                    public Connection open() throws SQLException {
+                        return pool.getConnection();
+                    }
 
-            @Override
-            public void close() {
-                pool.close();
-            }
-        }, location, true);
+                    @Override
+                    public void close() {
+                        pool.close();
+                    }
+                },
+                location,
+                true);
     }
 
     /** One direct connection first, so a wrong host, database or password fails now, with the driver's reason. */
@@ -105,7 +109,7 @@ public final class PostgresStore extends SqlStore {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw KeelException.invalid("KEEL_DB_POOL_SIZE='" + v + "' is not a pool size: give a whole number from 1"
-                + " to 1000");
+        throw KeelException.invalid(
+                "KEEL_DB_POOL_SIZE='" + v + "' is not a pool size: give a whole number from 1" + " to 1000");
     }
 }

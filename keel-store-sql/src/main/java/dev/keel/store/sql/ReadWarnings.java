@@ -27,7 +27,8 @@ final class ReadWarnings {
                 return;
             }
         }
-        String reason = why.getCause() instanceof JsonProcessingException j ? j.getOriginalMessage()
+        String reason = why.getCause() instanceof JsonProcessingException j
+                ? j.getOriginalMessage()
                 : why.getMessage() == null ? why.toString() : why.getMessage();
         System.err.println("keel: warning: run " + runId + ": its stored " + part + " cannot be read (" + reason
                 + "); the run is shown without it. `keel run rm " + runId + "` removes the run.");

@@ -23,11 +23,10 @@ final class RunRows {
             + " r.problems";
 
     /** Keel's JSON reading, with the faster (and equally exact) double parser: summaries are mostly doubles. */
-    private static final ObjectReader MAP_READER = Json.MAPPER.readerFor(LinkedHashMap.class)
-            .with(StreamReadFeature.USE_FAST_DOUBLE_PARSER);
+    private static final ObjectReader MAP_READER =
+            Json.MAPPER.readerFor(LinkedHashMap.class).with(StreamReadFeature.USE_FAST_DOUBLE_PARSER);
 
-    private RunRows() {
-    }
+    private RunRows() {}
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> readMap(String json) {
@@ -37,8 +36,8 @@ final class RunRows {
         try {
             return (Map<String, Object>) MAP_READER.readValue(json);
         } catch (JsonProcessingException e) {
-            throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "stored JSON cannot be read: "
-                    + e.getOriginalMessage(), e);
+            throw new KeelException(
+                    KeelException.ErrorCode.CORRUPT_DATA, "stored JSON cannot be read: " + e.getOriginalMessage(), e);
         }
     }
 
@@ -86,9 +85,25 @@ final class RunRows {
             warnings.unreadable(id, "summary", e);
             summary = new LinkedHashMap<>();
         }
-        return new RunInfo(id, rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                tags, rs.getString(7), state, rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
-                rs.getString(13), rs.getString(14), rs.getLong(15), config, summary, problems);
+        return new RunInfo(
+                id,
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                tags,
+                rs.getString(7),
+                state,
+                rs.getLong(9),
+                rs.getLong(10),
+                rs.getLong(11),
+                rs.getLong(12),
+                rs.getString(13),
+                rs.getString(14),
+                rs.getLong(15),
+                config,
+                summary,
+                problems);
     }
 
     static List<?> readList(String json) {
@@ -98,8 +113,8 @@ final class RunRows {
         try {
             return Json.MAPPER.readValue(json, List.class);
         } catch (JsonProcessingException e) {
-            throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "stored tags cannot be read: "
-                    + e.getOriginalMessage(), e);
+            throw new KeelException(
+                    KeelException.ErrorCode.CORRUPT_DATA, "stored tags cannot be read: " + e.getOriginalMessage(), e);
         }
     }
 

@@ -40,9 +40,15 @@ public final class SqlAccessStore implements AccessStore {
 
     @Override
     public void createUser(User user, String passwordHash) {
-        int n = db.write("create user " + user.name(), c -> update(c,
-                "INSERT INTO access_users (name, admin, password, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
-                user.name(), user.admin() ? 1 : 0, passwordHash, user.createdAt()));
+        int n = db.write(
+                "create user " + user.name(),
+                c -> update(
+                        c,
+                        "INSERT INTO access_users (name, admin, password, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
+                        user.name(),
+                        user.admin() ? 1 : 0,
+                        passwordHash,
+                        user.createdAt()));
         if (n == 0) {
             throw new KeelException(ErrorCode.RESOURCE_ALREADY_EXISTS, "user '" + user.name() + "' already exists");
         }
@@ -50,58 +56,93 @@ public final class SqlAccessStore implements AccessStore {
 
     @Override
     public Optional<User> user(String name) {
-        return db.read("read user " + name, c -> first(query(c, "SELECT name, admin, created_at FROM access_users WHERE name = ?",
-                SqlAccessStore::userRow, name)));
+        return db.read(
+                "read user " + name,
+                c -> first(query(
+                        c,
+                        "SELECT name, admin, created_at FROM access_users WHERE name = ?",
+                        SqlAccessStore::userRow,
+                        name)));
     }
 
     @Override
     public List<User> users() {
-        return db.read("list users", c -> query(c, "SELECT name, admin, created_at FROM access_users ORDER BY name",
-                SqlAccessStore::userRow));
+        return db.read(
+                "list users",
+                c -> query(
+                        c, "SELECT name, admin, created_at FROM access_users ORDER BY name", SqlAccessStore::userRow));
     }
 
     @Override
     public void setPassword(String user, String passwordHash) {
-        db.write("set the password of " + user, c -> update(c, "UPDATE access_users SET password = ? WHERE name = ?",
-                passwordHash, user));
+        db.write(
+                "set the password of " + user,
+                c -> update(c, "UPDATE access_users SET password = ? WHERE name = ?", passwordHash, user));
     }
 
     @Override
     public Optional<String> passwordHash(String user) {
-        return db.read("read a password hash", c -> first(query(c, "SELECT password FROM access_users WHERE name = ?",
-                rs -> rs.getString(1), user))).filter(h -> h != null && !h.isEmpty());
+        return db.read(
+                        "read a password hash",
+                        c -> first(query(
+                                c, "SELECT password FROM access_users WHERE name = ?", rs -> rs.getString(1), user)))
+                .filter(h -> h != null && !h.isEmpty());
     }
 
     @Override
     public void addKey(StoredKey key) {
-        db.write("add a key for " + key.user(), c -> update(c,
-                "INSERT INTO access_keys (id, user_name, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)",
-                key.id(), key.user(), key.hash(), key.createdAt(), key.revokedAt()));
+        db.write(
+                "add a key for " + key.user(),
+                c -> update(
+                        c,
+                        "INSERT INTO access_keys (id, user_name, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)",
+                        key.id(),
+                        key.user(),
+                        key.hash(),
+                        key.createdAt(),
+                        key.revokedAt()));
     }
 
     @Override
     public Optional<StoredKey> key(String id) {
-        return db.read("read a key", c -> first(query(c,
-                "SELECT id, user_name, hash, created_at, revoked_at FROM access_keys WHERE id = ?", SqlAccessStore::keyRow, id)));
+        return db.read(
+                "read a key",
+                c -> first(query(
+                        c,
+                        "SELECT id, user_name, hash, created_at, revoked_at FROM access_keys WHERE id = ?",
+                        SqlAccessStore::keyRow,
+                        id)));
     }
 
     @Override
     public List<StoredKey> keys(String user) {
-        return db.read("list the keys of " + user, c -> query(c,
-                "SELECT id, user_name, hash, created_at, revoked_at FROM access_keys WHERE user_name = ? ORDER BY created_at, id",
-                SqlAccessStore::keyRow, user));
+        return db.read(
+                "list the keys of " + user,
+                c -> query(
+                        c,
+                        "SELECT id, user_name, hash, created_at, revoked_at FROM access_keys WHERE user_name = ? ORDER BY created_at, id",
+                        SqlAccessStore::keyRow,
+                        user));
     }
 
     @Override
     public boolean revokeKey(String id, long now) {
-        return db.write("revoke key " + id, c -> update(c,
-                "UPDATE access_keys SET revoked_at = ? WHERE id = ? AND revoked_at = 0", now, id)) > 0;
+        return db.write(
+                        "revoke key " + id,
+                        c -> update(
+                                c, "UPDATE access_keys SET revoked_at = ? WHERE id = ? AND revoked_at = 0", now, id))
+                > 0;
     }
 
     @Override
     public void createTeam(String name, long now) {
-        int n = db.write("create team " + name, c -> update(c,
-                "INSERT INTO access_teams (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", name, now));
+        int n = db.write(
+                "create team " + name,
+                c -> update(
+                        c,
+                        "INSERT INTO access_teams (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                        name,
+                        now));
         if (n == 0) {
             throw new KeelException(ErrorCode.RESOURCE_ALREADY_EXISTS, "team '" + name + "' already exists");
         }
@@ -109,32 +150,50 @@ public final class SqlAccessStore implements AccessStore {
 
     @Override
     public List<String> teams() {
-        return db.read("list teams", c -> query(c, "SELECT name FROM access_teams ORDER BY name", rs -> rs.getString(1)));
+        return db.read(
+                "list teams", c -> query(c, "SELECT name FROM access_teams ORDER BY name", rs -> rs.getString(1)));
     }
 
     @Override
     public boolean addMember(String team, String user) {
-        return db.write("add " + user + " to team " + team, c -> update(c,
-                "INSERT INTO access_members (team, user_name) VALUES (?, ?) ON CONFLICT (team, user_name) DO NOTHING",
-                team, user)) > 0;
+        return db.write(
+                        "add " + user + " to team " + team,
+                        c -> update(
+                                c,
+                                "INSERT INTO access_members (team, user_name) VALUES (?, ?) ON CONFLICT (team, user_name) DO NOTHING",
+                                team,
+                                user))
+                > 0;
     }
 
     @Override
     public boolean removeMember(String team, String user) {
-        return db.write("remove " + user + " from team " + team, c -> update(c,
-                "DELETE FROM access_members WHERE team = ? AND user_name = ?", team, user)) > 0;
+        return db.write(
+                        "remove " + user + " from team " + team,
+                        c -> update(c, "DELETE FROM access_members WHERE team = ? AND user_name = ?", team, user))
+                > 0;
     }
 
     @Override
     public Set<String> teamsOf(String user) {
-        return db.read("read the teams of " + user, c -> new LinkedHashSet<>(query(c,
-                "SELECT team FROM access_members WHERE user_name = ? ORDER BY team", rs -> rs.getString(1), user)));
+        return db.read(
+                "read the teams of " + user,
+                c -> new LinkedHashSet<>(query(
+                        c,
+                        "SELECT team FROM access_members WHERE user_name = ? ORDER BY team",
+                        rs -> rs.getString(1),
+                        user)));
     }
 
     @Override
     public List<String> members(String team) {
-        return db.read("read the members of " + team, c -> query(c,
-                "SELECT user_name FROM access_members WHERE team = ? ORDER BY user_name", rs -> rs.getString(1), team));
+        return db.read(
+                "read the members of " + team,
+                c -> query(
+                        c,
+                        "SELECT user_name FROM access_members WHERE team = ? ORDER BY user_name",
+                        rs -> rs.getString(1),
+                        team));
     }
 
     @Override
@@ -145,8 +204,14 @@ public final class SqlAccessStore implements AccessStore {
     @Override
     public ProjectAccess claimProject(String name, String owner, Visibility visibility, long now) {
         return db.write("claim project " + name, c -> {
-            update(c, "INSERT INTO access_projects (name, owner, visibility, created_at) VALUES (?, ?, ?, ?)"
-                    + " ON CONFLICT (name) DO NOTHING", name, owner, visibility.id(), now);
+            update(
+                    c,
+                    "INSERT INTO access_projects (name, owner, visibility, created_at) VALUES (?, ?, ?, ?)"
+                            + " ON CONFLICT (name) DO NOTHING",
+                    name,
+                    owner,
+                    visibility.id(),
+                    now);
             return projectRow(c, name).orElseThrow();
         });
     }
@@ -154,9 +219,14 @@ public final class SqlAccessStore implements AccessStore {
     @Override
     public ProjectAccess updateProject(String name, String owner, Visibility visibility, long now) {
         return db.write("change the access of project " + name, c -> {
-            update(c, "INSERT INTO access_projects (name, owner, visibility, created_at) VALUES (?, ?, ?, ?)"
-                    + " ON CONFLICT (name) DO NOTHING", name, owner == null ? "" : owner,
-                    (visibility == null ? Visibility.PRIVATE : visibility).id(), now);
+            update(
+                    c,
+                    "INSERT INTO access_projects (name, owner, visibility, created_at) VALUES (?, ?, ?, ?)"
+                            + " ON CONFLICT (name) DO NOTHING",
+                    name,
+                    owner == null ? "" : owner,
+                    (visibility == null ? Visibility.PRIVATE : visibility).id(),
+                    now);
             if (owner != null) {
                 update(c, "UPDATE access_projects SET owner = ? WHERE name = ?", owner, name);
             }
@@ -172,17 +242,27 @@ public final class SqlAccessStore implements AccessStore {
         db.write("start a session for " + s.user(), c -> {
             // sign-ins are rare: a good moment to forget sessions that have ended
             update(c, "DELETE FROM access_sessions WHERE expires_at < ?", s.createdAt());
-            return update(c, "INSERT INTO access_sessions (id, user_name, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                    s.idHash(), s.user(), s.csrfToken(), s.createdAt(), s.expiresAt());
+            return update(
+                    c,
+                    "INSERT INTO access_sessions (id, user_name, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                    s.idHash(),
+                    s.user(),
+                    s.csrfToken(),
+                    s.createdAt(),
+                    s.expiresAt());
         });
     }
 
     @Override
     public Optional<StoredSession> session(String idHash) {
-        return db.read("read a session", c -> first(query(c,
-                "SELECT id, user_name, csrf, created_at, expires_at FROM access_sessions WHERE id = ?",
-                rs -> new StoredSession(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5)),
-                idHash)));
+        return db.read(
+                "read a session",
+                c -> first(query(
+                        c,
+                        "SELECT id, user_name, csrf, created_at, expires_at FROM access_sessions WHERE id = ?",
+                        rs -> new StoredSession(
+                                rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5)),
+                        idHash)));
     }
 
     @Override
@@ -196,8 +276,11 @@ public final class SqlAccessStore implements AccessStore {
     }
 
     private static Optional<ProjectAccess> projectRow(Connection c, String name) throws SQLException {
-        return first(query(c, "SELECT name, owner, visibility, created_at FROM access_projects WHERE name = ?",
-                rs -> new ProjectAccess(rs.getString(1), rs.getString(2), Visibility.parse(rs.getString(3)), rs.getLong(4)),
+        return first(query(
+                c,
+                "SELECT name, owner, visibility, created_at FROM access_projects WHERE name = ?",
+                rs -> new ProjectAccess(
+                        rs.getString(1), rs.getString(2), Visibility.parse(rs.getString(3)), rs.getLong(4)),
                 name));
     }
 

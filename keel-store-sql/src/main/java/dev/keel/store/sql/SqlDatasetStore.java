@@ -51,6 +51,7 @@ public final class SqlDatasetStore implements DatasetStore {
     private static final String DATASET_COLUMNS = "name, owner, description, visibility, created_at";
     /** {@code offset} is a reserved word in PostgreSQL; both databases take it quoted. */
     private static final String OBJECT_COLUMNS = "hash, pack, \"offset\", length";
+
     private final Database db;
 
     /** Over a database {@link SqlLocations#open} opened and brought up to date. */
@@ -65,8 +66,8 @@ public final class SqlDatasetStore implements DatasetStore {
 
     @Override
     public Optional<Dataset> dataset(String name) {
-        return first(query("SELECT " + DATASET_COLUMNS + " FROM data_datasets WHERE name = ?",
-                SqlDatasetStore::datasetRow, name));
+        return first(query(
+                "SELECT " + DATASET_COLUMNS + " FROM data_datasets WHERE name = ?", SqlDatasetStore::datasetRow, name));
     }
 
     @Override
@@ -76,14 +77,19 @@ public final class SqlDatasetStore implements DatasetStore {
 
     @Override
     public List<DatasetVersion> versions(String dataset) {
-        return query("SELECT " + VERSION_COLUMNS + " FROM data_versions WHERE dataset = ? ORDER BY number",
-                SqlDatasetStore::versionRow, dataset);
+        return query(
+                "SELECT " + VERSION_COLUMNS + " FROM data_versions WHERE dataset = ? ORDER BY number",
+                SqlDatasetStore::versionRow,
+                dataset);
     }
 
     @Override
     public Optional<DatasetVersion> version(String dataset, int number) {
-        return first(query("SELECT " + VERSION_COLUMNS + " FROM data_versions WHERE dataset = ? AND number = ?",
-                SqlDatasetStore::versionRow, dataset, number));
+        return first(query(
+                "SELECT " + VERSION_COLUMNS + " FROM data_versions WHERE dataset = ? AND number = ?",
+                SqlDatasetStore::versionRow,
+                dataset,
+                number));
     }
 
     @Override
@@ -92,19 +98,28 @@ public final class SqlDatasetStore implements DatasetStore {
     }
 
     private static Optional<DatasetVersion> latest(Connection c, String dataset) throws SQLException {
-        return first(Jdbc.query(c, "SELECT " + VERSION_COLUMNS + " FROM data_versions WHERE dataset = ?"
-                + " ORDER BY number DESC LIMIT 1", SqlDatasetStore::versionRow, dataset));
+        return first(Jdbc.query(
+                c,
+                "SELECT " + VERSION_COLUMNS + " FROM data_versions WHERE dataset = ?" + " ORDER BY number DESC LIMIT 1",
+                SqlDatasetStore::versionRow,
+                dataset));
     }
 
     @Override
     public List<DatasetVersion> versionsByHashPrefix(String dataset, String hexPrefix) {
-        return query("SELECT " + VERSION_COLUMNS + " FROM data_versions WHERE dataset = ? AND substr(hash, 8, ?) = ?"
-                + " ORDER BY number", SqlDatasetStore::versionRow, dataset, hexPrefix.length(), hexPrefix);
+        return query(
+                "SELECT " + VERSION_COLUMNS + " FROM data_versions WHERE dataset = ? AND substr(hash, 8, ?) = ?"
+                        + " ORDER BY number",
+                SqlDatasetStore::versionRow,
+                dataset,
+                hexPrefix.length(),
+                hexPrefix);
     }
 
     @Override
     public List<DatasetVersion> allVersions() {
-        return query("SELECT " + VERSION_COLUMNS + " FROM data_versions ORDER BY dataset, number",
+        return query(
+                "SELECT " + VERSION_COLUMNS + " FROM data_versions ORDER BY dataset, number",
                 SqlDatasetStore::versionRow);
     }
 
@@ -113,8 +128,12 @@ public final class SqlDatasetStore implements DatasetStore {
         return db.write("commit a version of dataset " + v.dataset().name(), c -> {
             Dataset d = v.dataset();
             upsertDataset(c, d.name(), d.owner(), d.description(), d.visibility(), d.createdAt());
-            Jdbc.query(c, "SELECT name FROM data_datasets WHERE name = ?" + db.dialect().lockRow(),
-                    rs -> rs.getString(1), d.name());
+            Jdbc.query(
+                    c,
+                    "SELECT name FROM data_datasets WHERE name = ?"
+                            + db.dialect().lockRow(),
+                    rs -> rs.getString(1),
+                    d.name());
             StoredManifest m = v.manifest();
             Optional<DatasetVersion> latest = latest(c, d.name());
             // objects may be new even when the content is not (e.g. repaired data): index them first
@@ -122,14 +141,35 @@ public final class SqlDatasetStore implements DatasetStore {
             if (latest.isPresent() && latest.get().hash().equals(m.hash())) {
                 return new Committed(latest.get(), false);
             }
-            update(c, "INSERT INTO data_manifests (hash, base, body) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING",
-                    m.hash(), m.base(), m.body());
+            update(
+                    c,
+                    "INSERT INTO data_manifests (hash, base, body) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING",
+                    m.hash(),
+                    m.base(),
+                    m.body());
             int number = latest.map(DatasetVersion::number).orElse(0) + 1;
-            DatasetVersion created = new DatasetVersion(d.name(), number, m.hash(), v.message(), v.author(),
-                    v.createdAt(), v.fileCount(), v.totalBytes(), v.parent());
-            update(c, "INSERT INTO data_versions (" + VERSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    created.dataset(), created.number(), created.hash(), created.message(), created.author(),
-                    created.createdAt(), created.fileCount(), created.totalBytes(), created.parent());
+            DatasetVersion created = new DatasetVersion(
+                    d.name(),
+                    number,
+                    m.hash(),
+                    v.message(),
+                    v.author(),
+                    v.createdAt(),
+                    v.fileCount(),
+                    v.totalBytes(),
+                    v.parent());
+            update(
+                    c,
+                    "INSERT INTO data_versions (" + VERSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    created.dataset(),
+                    created.number(),
+                    created.hash(),
+                    created.message(),
+                    created.author(),
+                    created.createdAt(),
+                    created.fileCount(),
+                    created.totalBytes(),
+                    created.parent());
             return new Committed(created, true);
         });
     }
@@ -138,16 +178,27 @@ public final class SqlDatasetStore implements DatasetStore {
     public Dataset saveDataset(String name, String owner, String description, Visibility visibility, long now) {
         return db.write("save dataset " + name, c -> {
             upsertDataset(c, name, owner, description, visibility, now);
-            return first(Jdbc.query(c, "SELECT " + DATASET_COLUMNS + " FROM data_datasets WHERE name = ?",
-                    SqlDatasetStore::datasetRow, name)).orElseThrow();
+            return first(Jdbc.query(
+                            c,
+                            "SELECT " + DATASET_COLUMNS + " FROM data_datasets WHERE name = ?",
+                            SqlDatasetStore::datasetRow,
+                            name))
+                    .orElseThrow();
         });
     }
 
-    private static void upsertDataset(Connection c, String name, String owner, String description,
-                                      Visibility visibility, long now) throws SQLException {
-        update(c, "INSERT INTO data_datasets (" + DATASET_COLUMNS + ") VALUES (?, ?, ?, ?, ?)"
-                        + " ON CONFLICT (name) DO NOTHING", name, owner == null ? "" : owner,
-                description == null ? "" : description, (visibility == null ? Visibility.PRIVATE : visibility).id(), now);
+    private static void upsertDataset(
+            Connection c, String name, String owner, String description, Visibility visibility, long now)
+            throws SQLException {
+        update(
+                c,
+                "INSERT INTO data_datasets (" + DATASET_COLUMNS + ") VALUES (?, ?, ?, ?, ?)"
+                        + " ON CONFLICT (name) DO NOTHING",
+                name,
+                owner == null ? "" : owner,
+                description == null ? "" : description,
+                (visibility == null ? Visibility.PRIVATE : visibility).id(),
+                now);
         if (description != null && !description.isEmpty()) {
             update(c, "UPDATE data_datasets SET description = ? WHERE name = ?", description, name);
         }
@@ -177,8 +228,10 @@ public final class SqlDatasetStore implements DatasetStore {
     @Override
     public Map<String, Integer> tags(String dataset) {
         Map<String, Integer> out = new LinkedHashMap<>();
-        for (Object[] row : query("SELECT tag, number FROM data_tags WHERE dataset = ? ORDER BY tag",
-                rs -> new Object[] {rs.getString(1), rs.getInt(2)}, dataset)) {
+        for (Object[] row : query(
+                "SELECT tag, number FROM data_tags WHERE dataset = ? ORDER BY tag",
+                rs -> new Object[] {rs.getString(1), rs.getInt(2)},
+                dataset)) {
             out.put((String) row[0], (Integer) row[1]);
         }
         return out;
@@ -186,14 +239,23 @@ public final class SqlDatasetStore implements DatasetStore {
 
     @Override
     public void tag(String dataset, String tag, int number) {
-        db.write("tag " + dataset + ":v" + number, c -> update(c, "INSERT INTO data_tags (dataset, tag, number)"
-                + " VALUES (?, ?, ?) ON CONFLICT (dataset, tag) DO UPDATE SET number = excluded.number", dataset, tag, number));
+        db.write(
+                "tag " + dataset + ":v" + number,
+                c -> update(
+                        c,
+                        "INSERT INTO data_tags (dataset, tag, number)"
+                                + " VALUES (?, ?, ?) ON CONFLICT (dataset, tag) DO UPDATE SET number = excluded.number",
+                        dataset,
+                        tag,
+                        number));
     }
 
     @Override
     public boolean untag(String dataset, String tag) {
-        return db.write("untag " + dataset + ":" + tag,
-                c -> update(c, "DELETE FROM data_tags WHERE dataset = ? AND tag = ?", dataset, tag)) > 0;
+        return db.write(
+                        "untag " + dataset + ":" + tag,
+                        c -> update(c, "DELETE FROM data_tags WHERE dataset = ? AND tag = ?", dataset, tag))
+                > 0;
     }
 
     @Override
@@ -218,8 +280,10 @@ public final class SqlDatasetStore implements DatasetStore {
 
     @Override
     public Optional<StoredManifest> manifest(String hash) {
-        return first(query("SELECT hash, base, body FROM data_manifests WHERE hash = ?",
-                rs -> new StoredManifest(rs.getString(1), rs.getString(2), rs.getBytes(3)), hash));
+        return first(query(
+                "SELECT hash, base, body FROM data_manifests WHERE hash = ?",
+                rs -> new StoredManifest(rs.getString(1), rs.getString(2), rs.getBytes(3)),
+                hash));
     }
 
     @Override
@@ -237,8 +301,11 @@ public final class SqlDatasetStore implements DatasetStore {
         Map<String, ObjectLocation> out = new HashMap<>(objectHashes.size() * 2);
         db.read("locate dataset objects", c -> {
             for (List<String> part : parts(objectHashes)) {
-                for (ObjectLocation o : Jdbc.query(c, "SELECT " + OBJECT_COLUMNS + " FROM data_objects WHERE hash IN "
-                        + placeholders(part), SqlDatasetStore::objectRow, part.toArray())) {
+                for (ObjectLocation o : Jdbc.query(
+                        c,
+                        "SELECT " + OBJECT_COLUMNS + " FROM data_objects WHERE hash IN " + placeholders(part),
+                        SqlDatasetStore::objectRow,
+                        part.toArray())) {
                     out.put(o.hash(), o);
                 }
             }
@@ -262,8 +329,12 @@ public final class SqlDatasetStore implements DatasetStore {
         List<ObjectLocation> out = new ArrayList<>();
         db.read("list the objects of packs", c -> {
             for (List<String> part : parts(new TreeSet<>(packs))) {
-                out.addAll(Jdbc.query(c, "SELECT " + OBJECT_COLUMNS + " FROM data_objects WHERE pack IN "
-                        + placeholders(part) + " ORDER BY pack, \"offset\"", SqlDatasetStore::objectRow, part.toArray()));
+                out.addAll(Jdbc.query(
+                        c,
+                        "SELECT " + OBJECT_COLUMNS + " FROM data_objects WHERE pack IN " + placeholders(part)
+                                + " ORDER BY pack, \"offset\"",
+                        SqlDatasetStore::objectRow,
+                        part.toArray()));
             }
             return null;
         });
@@ -293,8 +364,11 @@ public final class SqlDatasetStore implements DatasetStore {
         Set<String> out = new HashSet<>();
         db.read("check dataset objects", c -> {
             for (List<String> part : parts(objectHashes)) {
-                out.addAll(Jdbc.query(c, "SELECT hash FROM data_dataset_objects WHERE dataset = ? AND hash IN "
-                        + placeholders(part), rs -> rs.getString(1), Jdbc.args(dataset, part)));
+                out.addAll(Jdbc.query(
+                        c,
+                        "SELECT hash FROM data_dataset_objects WHERE dataset = ? AND hash IN " + placeholders(part),
+                        rs -> rs.getString(1),
+                        Jdbc.args(dataset, part)));
             }
             return null;
         });
@@ -305,9 +379,10 @@ public final class SqlDatasetStore implements DatasetStore {
     public void addObjects(String dataset, Collection<ObjectLocation> objects) {
         db.write("index objects of dataset " + dataset, c -> {
             insertObjects(c, objects);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO data_dataset_objects (dataset, hash)"
-                    + " VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-                for (String h : new TreeSet<>(objects.stream().map(ObjectLocation::hash).toList())) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO data_dataset_objects (dataset, hash)" + " VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+                for (String h :
+                        new TreeSet<>(objects.stream().map(ObjectLocation::hash).toList())) {
                     Jdbc.bind(ps, dataset, h);
                     ps.addBatch();
                 }
@@ -319,25 +394,42 @@ public final class SqlDatasetStore implements DatasetStore {
 
     @Override
     public void recordUse(RunInput input) {
-        db.write("record a dataset input of run " + input.runId(), c -> update(c, "INSERT INTO data_run_inputs ("
-                + INPUT_COLUMNS + ") VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", input.runId(), input.dataset(),
-                input.number(), input.hash(), input.usedAt()));
+        db.write(
+                "record a dataset input of run " + input.runId(),
+                c -> update(
+                        c,
+                        "INSERT INTO data_run_inputs (" + INPUT_COLUMNS
+                                + ") VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                        input.runId(),
+                        input.dataset(),
+                        input.number(),
+                        input.hash(),
+                        input.usedAt()));
     }
 
     @Override
     public List<RunInput> inputsOf(String runId) {
-        return query("SELECT " + INPUT_COLUMNS + " FROM data_run_inputs WHERE run_id = ? ORDER BY used_at, dataset, number",
-                SqlDatasetStore::inputRow, runId);
+        return query(
+                "SELECT " + INPUT_COLUMNS + " FROM data_run_inputs WHERE run_id = ? ORDER BY used_at, dataset, number",
+                SqlDatasetStore::inputRow,
+                runId);
     }
 
     @Override
     public List<RunInput> usesOf(String dataset, int number) {
         if (number <= 0) {
-            return query("SELECT " + INPUT_COLUMNS + " FROM data_run_inputs WHERE dataset = ?"
-                    + " ORDER BY used_at DESC, run_id DESC", SqlDatasetStore::inputRow, dataset);
+            return query(
+                    "SELECT " + INPUT_COLUMNS + " FROM data_run_inputs WHERE dataset = ?"
+                            + " ORDER BY used_at DESC, run_id DESC",
+                    SqlDatasetStore::inputRow,
+                    dataset);
         }
-        return query("SELECT " + INPUT_COLUMNS + " FROM data_run_inputs WHERE dataset = ? AND number = ?"
-                + " ORDER BY used_at DESC, run_id DESC", SqlDatasetStore::inputRow, dataset, number);
+        return query(
+                "SELECT " + INPUT_COLUMNS + " FROM data_run_inputs WHERE dataset = ? AND number = ?"
+                        + " ORDER BY used_at DESC, run_id DESC",
+                SqlDatasetStore::inputRow,
+                dataset,
+                number);
     }
 
     @Override
@@ -350,12 +442,21 @@ public final class SqlDatasetStore implements DatasetStore {
     }
 
     private static Dataset datasetRow(ResultSet rs) throws SQLException {
-        return new Dataset(rs.getString(1), rs.getString(2), rs.getString(3), Visibility.parse(rs.getString(4)), rs.getLong(5));
+        return new Dataset(
+                rs.getString(1), rs.getString(2), rs.getString(3), Visibility.parse(rs.getString(4)), rs.getLong(5));
     }
 
     private static DatasetVersion versionRow(ResultSet rs) throws SQLException {
-        return new DatasetVersion(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getInt(9));
+        return new DatasetVersion(
+                rs.getString(1),
+                rs.getInt(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getLong(6),
+                rs.getLong(7),
+                rs.getLong(8),
+                rs.getInt(9));
     }
 
     private static ObjectLocation objectRow(ResultSet rs) throws SQLException {

@@ -14,8 +14,7 @@ import java.util.Optional;
 final class SqlLocations {
     static final String SQLITE = "sqlite:";
 
-    private SqlLocations() {
-    }
+    private SqlLocations() {}
 
     /**
      * The database at {@code location} with its schema up to date, or empty when it names no SQL

@@ -89,7 +89,8 @@ class SqlStore implements Store {
     @Override
     public Optional<RunInfo> run(String runId) {
         return db.read("read run " + runId, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + RunRows.COLUMNS + " FROM runs r WHERE r.id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT " + RunRows.COLUMNS + " FROM runs r WHERE r.id = ?")) {
                 ps.setString(1, runId);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(RunRows.read(rs, warnings)) : Optional.empty();
@@ -113,7 +114,8 @@ class SqlStore implements Store {
             b.sql(" OFFSET ").bind(Math.max(0, query.offset()));
         }
         return db.read("search runs", c -> {
-            try (PreparedStatement ps = b.prepare(c); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = b.prepare(c);
+                    ResultSet rs = ps.executeQuery()) {
                 List<RunInfo> out = new ArrayList<>();
                 while (rs.next()) {
                     out.add(RunRows.read(rs, warnings));
@@ -128,7 +130,8 @@ class SqlStore implements Store {
         SqlBuilder b = new SqlBuilder().sql("SELECT COUNT(*) FROM runs r");
         where(query, b);
         return db.read("count runs", c -> {
-            try (PreparedStatement ps = b.prepare(c); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = b.prepare(c);
+                    ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }
@@ -149,8 +152,8 @@ class SqlStore implements Store {
     @Override
     public Map<String, Object> provenance(String runId) {
         return db.read("read run " + runId + "'s provenance", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT p.data FROM run_provenance p"
-                    + " JOIN runs r ON r.pk = p.run_pk WHERE r.id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT p.data FROM run_provenance p" + " JOIN runs r ON r.pk = p.run_pk WHERE r.id = ?")) {
                 ps.setString(1, runId);
                 try (ResultSet rs = ps.executeQuery()) {
                     return Json.readMap(rs.next() ? rs.getString(1) : null);
@@ -182,9 +185,9 @@ class SqlStore implements Store {
     public List<ProjectInfo> projects() {
         return db.read("list projects", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT p.name, COUNT(r.pk), p.created_at,"
-                    + " COALESCE(MAX(r.updated_at), p.created_at) FROM projects p LEFT JOIN runs r ON r.project = p.name"
-                    + " GROUP BY p.pk, p.name, p.created_at ORDER BY p.name");
-                 ResultSet rs = ps.executeQuery()) {
+                            + " COALESCE(MAX(r.updated_at), p.created_at) FROM projects p LEFT JOIN runs r ON r.project = p.name"
+                            + " GROUP BY p.pk, p.name, p.created_at ORDER BY p.name");
+                    ResultSet rs = ps.executeQuery()) {
                 List<ProjectInfo> out = new ArrayList<>();
                 while (rs.next()) {
                     out.add(new ProjectInfo(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
@@ -262,14 +265,19 @@ class SqlStore implements Store {
 
     @Override
     public List<ConsoleLine> console(String runId, long fromSeq, int limit) {
-        SqlBuilder b = new SqlBuilder().sql("SELECT l.seq, l.ts, l.stream, l.text FROM console_lines l"
-                + " JOIN runs r ON r.pk = l.run_pk WHERE r.id = ").bind(runId).sql(" AND l.seq >= ").bind(fromSeq)
+        SqlBuilder b = new SqlBuilder()
+                .sql("SELECT l.seq, l.ts, l.stream, l.text FROM console_lines l"
+                        + " JOIN runs r ON r.pk = l.run_pk WHERE r.id = ")
+                .bind(runId)
+                .sql(" AND l.seq >= ")
+                .bind(fromSeq)
                 .sql(" ORDER BY l.seq");
         if (limit > 0) {
             b.sql(" LIMIT ").bind(limit);
         }
         return db.read("read run " + runId + "'s console", c -> {
-            try (PreparedStatement ps = b.prepare(c); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = b.prepare(c);
+                    ResultSet rs = ps.executeQuery()) {
                 List<ConsoleLine> out = new ArrayList<>();
                 while (rs.next()) {
                     out.add(new ConsoleLine(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4)));
@@ -288,8 +296,8 @@ class SqlStore implements Store {
                 try (ResultSet rs = ps.executeQuery()) {
                     List<RunFile> out = new ArrayList<>();
                     while (rs.next()) {
-                        out.add(new RunFile(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
-                                rs.getLong(5)));
+                        out.add(new RunFile(
+                                rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getLong(5)));
                     }
                     return out;
                 }
@@ -304,7 +312,8 @@ class SqlStore implements Store {
         }
         return db.read("read which contents project " + project + " holds", c -> {
             Set<String> out = new HashSet<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM blob_holders WHERE project = ? AND hash = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT 1 FROM blob_holders WHERE project = ? AND hash = ?")) {
                 for (String hash : new LinkedHashSet<>(hashes)) {
                     ps.setString(1, project);
                     ps.setString(2, hash);
@@ -340,7 +349,8 @@ class SqlStore implements Store {
     @Override
     public List<String> blobHolders(String hash) {
         return db.read("read which projects hold " + hash, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT project FROM blob_holders WHERE hash = ? ORDER BY project")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT project FROM blob_holders WHERE hash = ? ORDER BY project")) {
                 ps.setString(1, hash);
                 try (ResultSet rs = ps.executeQuery()) {
                     List<String> out = new ArrayList<>();

@@ -68,21 +68,45 @@ final class SqliteDialect implements Dialect {
         String reason = e.getMessage();
         Path folder = location.toAbsolutePath().getParent();
         return switch (code) {
-            case FULL -> new KeelException(ErrorCode.STORAGE_FAILURE, "cannot " + action + ": the disk holding "
-                    + location + " is full: free some space there or set KEEL_HOME to a folder on another disk"
-                    + " (nothing already stored was changed)", e);
-            case READONLY, CANTOPEN, PERM -> new KeelException(ErrorCode.STORAGE_FAILURE, "cannot " + action
-                    + ": the Keel store " + location + " or its folder is read-only or cannot be opened: make "
-                    + folder + " writable (chmod u+w) or set KEEL_HOME to a writable folder (" + reason + ")", e);
-            case IOERR -> new KeelException(ErrorCode.STORAGE_FAILURE, "cannot " + action + ": I/O error on "
-                    + location + ": check the disk and that " + folder + " is writable (" + reason + ")", e);
-            case CORRUPT, NOTADB -> new KeelException(ErrorCode.CORRUPT_DATA, "cannot " + action + ": "
-                    + location + " is damaged or is not a Keel database: move it aside and Keel will create a"
-                    + " new one (runs can be re-indexed from their event logs) (" + reason + ")", e);
-            case BUSY, LOCKED -> new KeelException(ErrorCode.STORAGE_FAILURE, "cannot " + action + ": " + location
-                    + " stayed locked by another process: check for a stuck keel process (" + reason + ")", e);
-            default -> new KeelException(ErrorCode.STORAGE_FAILURE, "cannot " + action + " in " + location
-                    + ": " + reason, e);
+            case FULL ->
+                new KeelException(
+                        ErrorCode.STORAGE_FAILURE,
+                        "cannot " + action + ": the disk holding "
+                                + location
+                                + " is full: free some space there or set KEEL_HOME to a folder on another disk"
+                                + " (nothing already stored was changed)",
+                        e);
+            case READONLY, CANTOPEN, PERM ->
+                new KeelException(
+                        ErrorCode.STORAGE_FAILURE,
+                        "cannot " + action
+                                + ": the Keel store " + location
+                                + " or its folder is read-only or cannot be opened: make "
+                                + folder + " writable (chmod u+w) or set KEEL_HOME to a writable folder (" + reason
+                                + ")",
+                        e);
+            case IOERR ->
+                new KeelException(
+                        ErrorCode.STORAGE_FAILURE,
+                        "cannot " + action + ": I/O error on " + location + ": check the disk and that " + folder
+                                + " is writable (" + reason + ")",
+                        e);
+            case CORRUPT, NOTADB ->
+                new KeelException(
+                        ErrorCode.CORRUPT_DATA,
+                        "cannot " + action + ": "
+                                + location
+                                + " is damaged or is not a Keel database: move it aside and Keel will create a"
+                                + " new one (runs can be re-indexed from their event logs) (" + reason + ")",
+                        e);
+            case BUSY, LOCKED ->
+                new KeelException(
+                        ErrorCode.STORAGE_FAILURE,
+                        "cannot " + action + ": " + location
+                                + " stayed locked by another process: check for a stuck keel process (" + reason + ")",
+                        e);
+            default ->
+                new KeelException(ErrorCode.STORAGE_FAILURE, "cannot " + action + " in " + location + ": " + reason, e);
         };
     }
 
@@ -105,7 +129,9 @@ final class SqliteDialect implements Dialect {
     public Object jsonPath(List<String> segments) {
         StringBuilder sb = new StringBuilder("$");
         for (String s : segments) {
-            sb.append(".\"").append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            sb.append(".\"")
+                    .append(s.replace("\\", "\\\\").replace("\"", "\\\""))
+                    .append('"');
         }
         return sb.toString();
     }
@@ -162,15 +188,22 @@ final class SqliteDialect implements Dialect {
 
     @Override
     public void jsonContains(SqlBuilder b, String column, Object path, Object value) {
-        b.sql("(CASE json_type(" + column + ", ").bind(path).sql(") WHEN 'array' THEN EXISTS (SELECT 1 FROM json_each("
-                + column + ", ").bind(path).sql(") WHERE value = ").bind(value).sql(") WHEN 'text' THEN instr(");
+        b.sql("(CASE json_type(" + column + ", ")
+                .bind(path)
+                .sql(") WHEN 'array' THEN EXISTS (SELECT 1 FROM json_each(" + column + ", ")
+                .bind(path)
+                .sql(") WHERE value = ")
+                .bind(value)
+                .sql(") WHEN 'text' THEN instr(");
         value(b, column, path);
         b.sql(", ").bind(String.valueOf(value)).sql(") > 0 ELSE FALSE END)");
     }
 
     @Override
     public void listContains(SqlBuilder b, String column, String value) {
-        b.sql("EXISTS (SELECT 1 FROM json_each(" + column + ") WHERE value = ").bind(value).sql(")");
+        b.sql("EXISTS (SELECT 1 FROM json_each(" + column + ") WHERE value = ")
+                .bind(value)
+                .sql(")");
     }
 
     @Override

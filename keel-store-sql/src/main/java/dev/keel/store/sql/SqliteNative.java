@@ -1,7 +1,6 @@
 package dev.keel.store.sql;
 
 import dev.keel.core.UserCache;
-
 import org.sqlite.SQLiteJDBCLoader;
 import org.sqlite.util.LibraryLoaderUtil;
 
@@ -36,8 +35,7 @@ public final class SqliteNative {
     private static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
     private static boolean prepared;
 
-    private SqliteNative() {
-    }
+    private SqliteNative() {}
 
     /** Once per JVM, before the driver loads its library; never fails (the driver's default remains). */
     public static synchronized void prepare() {
@@ -50,8 +48,8 @@ public final class SqliteNative {
         }
         try {
             Path dir = UserCache.folder("native");
-            Map<String, String> properties = dir == null ? Map.of()
-                    : locate(dir.resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion()));
+            Map<String, String> properties =
+                    dir == null ? Map.of() : locate(dir.resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion()));
             for (Map.Entry<String, String> p : properties.entrySet()) {
                 if (System.getProperty(p.getKey()) == null) {
                     System.setProperty(p.getKey(), p.getValue());
@@ -74,7 +72,8 @@ public final class SqliteNative {
         Path dir = versionDir.resolve(Integer.toHexString(platform.hashCode()));
         Path lib = dir.resolve(name);
         Path remembered = dir.resolve("resource");
-        String resource = Files.isRegularFile(remembered) ? Files.readString(remembered).trim() : "";
+        String resource =
+                Files.isRegularFile(remembered) ? Files.readString(remembered).trim() : "";
         boolean known = resource.startsWith("/org/sqlite/native/") && resource.endsWith("/" + name);
         if (!known) {
             resource = LibraryLoaderUtil.getNativeLibResourcePath() + "/" + name;
@@ -108,7 +107,13 @@ public final class SqliteNative {
             jar.getJarFile().close();
         }
         // org.sqlite.tmpdir: the driver lists it for stale copies on every start; ours is small, /tmp may not be.
-        return Map.of("org.sqlite.lib.path", dir.toString(), "org.sqlite.lib.name", name, "org.sqlite.tmpdir", dir.toString());
+        return Map.of(
+                "org.sqlite.lib.path",
+                dir.toString(),
+                "org.sqlite.lib.name",
+                name,
+                "org.sqlite.tmpdir",
+                dir.toString());
     }
 
     private static void extract(InputStream in, Path dir, Path lib, JarEntry entry) throws IOException {

@@ -40,9 +40,12 @@ public final class SqliteStore extends SqlStore {
         try {
             Files.createDirectories(folder);
         } catch (IOException e) {
-            throw new KeelException(KeelException.ErrorCode.STORAGE_FAILURE, "cannot create the folder " + folder
-                    + " for the Keel store (" + e + "): make its parent writable or set KEEL_HOME to a writable"
-                    + " folder", e);
+            throw new KeelException(
+                    KeelException.ErrorCode.STORAGE_FAILURE,
+                    "cannot create the folder " + folder
+                            + " for the Keel store (" + e + "): make its parent writable or set KEEL_HOME to a writable"
+                            + " folder",
+                    e);
         }
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(5_000);
@@ -56,7 +59,10 @@ public final class SqliteStore extends SqlStore {
         }
         SqliteNative.prepare();
         String url = "jdbc:sqlite:" + db;
-        return new Database(new SqliteDialect(db), () -> DriverManager.getConnection(url, config.toProperties()),
-                db.toString(), false);
+        return new Database(
+                new SqliteDialect(db),
+                () -> DriverManager.getConnection(url, config.toProperties()),
+                db.toString(),
+                false);
     }
 }

@@ -5,8 +5,7 @@ package dev.keel.store.sql;
  * almost always logged in order already, so the check comes first and the sort is rare.
  */
 final class StepOrder {
-    private StepOrder() {
-    }
+    private StepOrder() {}
 
     static void sort(long[] steps, long[] timestamps, double[] values, int n) {
         boolean sorted = true;

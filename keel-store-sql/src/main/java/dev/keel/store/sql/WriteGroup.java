@@ -24,6 +24,7 @@ final class WriteGroup implements Database.Work<Void> {
         final Database.Work<T> work;
         /** Written and read under the database's write lock only. */
         boolean done;
+
         T value;
         RuntimeException failure;
 

@@ -51,7 +51,8 @@ abstract class AccessStoreContractTest {
         assertFalse(stored.hash().contains(key.key().substring(18)), "the secret must not be stored");
         assertFalse(key.toString().contains(key.key()), "toString must hide the secret");
 
-        String forged = key.key().substring(0, key.key().length() - 1) + (key.key().endsWith("A") ? "B" : "A");
+        String forged =
+                key.key().substring(0, key.key().length() - 1) + (key.key().endsWith("A") ? "B" : "A");
         assertTrue(accounts.verifyKey(forged).isEmpty());
         assertTrue(accounts.verifyKey("keel_short").isEmpty());
         assertTrue(accounts.verifyKey(null).isEmpty());
@@ -65,7 +66,8 @@ abstract class AccessStoreContractTest {
     @Test
     void usersAreUniqueAndNamesAreChecked() {
         accounts.createUser("ada", true, List.of("vision"), null);
-        KeelException again = assertThrows(KeelException.class, () -> accounts.createUser("ada", false, List.of(), null));
+        KeelException again =
+                assertThrows(KeelException.class, () -> accounts.createUser("ada", false, List.of(), null));
         assertEquals(KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS, again.code());
         KeelException bad = assertThrows(KeelException.class, () -> accounts.createUser("a b", false, List.of(), null));
         assertTrue(bad.getMessage().contains("'a b' is not a valid user name"), bad.getMessage());
@@ -86,8 +88,10 @@ abstract class AccessStoreContractTest {
         assertEquals(Set.of(), store.teamsOf("bob"));
         assertThrows(KeelException.class, () -> accounts.addMember("nlp", "bob"));
         assertThrows(KeelException.class, () -> accounts.addMember("vision", "nobody"));
-        assertEquals(KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS,
-                assertThrows(KeelException.class, () -> accounts.createTeam("vision")).code());
+        assertEquals(
+                KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS,
+                assertThrows(KeelException.class, () -> accounts.createTeam("vision"))
+                        .code());
     }
 
     @Test
@@ -97,9 +101,11 @@ abstract class AccessStoreContractTest {
         ProjectAccess second = store.claimProject("p", "bob", Visibility.PUBLIC, 6);
         assertEquals(new ProjectAccess("p", "ada", Visibility.PRIVATE, 5), first);
         assertEquals(first, second);
-        assertEquals(new ProjectAccess("p", "ada", Visibility.TEAM, 5), store.updateProject("p", null, Visibility.TEAM, 7));
+        assertEquals(
+                new ProjectAccess("p", "ada", Visibility.TEAM, 5), store.updateProject("p", null, Visibility.TEAM, 7));
         assertEquals(new ProjectAccess("p", "bob", Visibility.TEAM, 5), store.updateProject("p", "bob", null, 7));
-        assertEquals(new ProjectAccess("q", "", Visibility.PUBLIC, 8), store.updateProject("q", null, Visibility.PUBLIC, 8));
+        assertEquals(
+                new ProjectAccess("q", "", Visibility.PUBLIC, 8), store.updateProject("q", null, Visibility.PUBLIC, 8));
     }
 
     @Test
@@ -109,7 +115,11 @@ abstract class AccessStoreContractTest {
         String hash = store.passwordHash("ada").orElseThrow();
         assertTrue(hash.startsWith("pbkdf2-sha256$"), hash);
         assertNotEquals(hash, store.passwordHash("bob").orElseThrow(), "salted: the same password hashes differently");
-        assertEquals("ada", accounts.verifyPassword("ada", "correct horse battery").orElseThrow().name());
+        assertEquals(
+                "ada",
+                accounts.verifyPassword("ada", "correct horse battery")
+                        .orElseThrow()
+                        .name());
         assertTrue(accounts.verifyPassword("ada", "wrong horse battery").isEmpty());
         accounts.createUser("cy", false, List.of(), null);
         assertTrue(accounts.verifyPassword("cy", "").isEmpty(), "no password: password sign-in is off");

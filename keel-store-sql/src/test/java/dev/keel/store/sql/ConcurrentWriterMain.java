@@ -21,8 +21,7 @@ import java.util.Map;
  * while its writer still runs, so whichever creates the run first wins.
  */
 public final class ConcurrentWriterMain {
-    private ConcurrentWriterMain() {
-    }
+    private ConcurrentWriterMain() {}
 
     public static void main(String[] args) throws Exception {
         String location = args[0];
@@ -31,14 +30,32 @@ public final class ConcurrentWriterMain {
         int batches = Integer.parseInt(args[3]);
         int perBatch = Integer.parseInt(args[4]);
         boolean replay = args.length > 5 && args[5].equals("replay");
-        try (Store store = location.startsWith("jdbc:") ? new PostgresStore(location) : new SqliteStore(Path.of(location))) {
+        try (Store store =
+                location.startsWith("jdbc:") ? new PostgresStore(location) : new SqliteStore(Path.of(location))) {
             while (!Files.exists(go)) {
                 Thread.sleep(5);
             }
             try {
-                store.createRun(new RunInfo(runId, "shared", runId, "", "", List.of(), "", RunState.RUNNING,
-                        System.currentTimeMillis(), 0, 0, 0, "", "", ProcessHandle.current().pid(), Map.of(),
-                        Map.of()), Map.of());
+                store.createRun(
+                        new RunInfo(
+                                runId,
+                                "shared",
+                                runId,
+                                "",
+                                "",
+                                List.of(),
+                                "",
+                                RunState.RUNNING,
+                                System.currentTimeMillis(),
+                                0,
+                                0,
+                                0,
+                                "",
+                                "",
+                                ProcessHandle.current().pid(),
+                                Map.of(),
+                                Map.of()),
+                        Map.of());
             } catch (KeelException e) {
                 if (!replay || e.code() != KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS) {
                     throw e;

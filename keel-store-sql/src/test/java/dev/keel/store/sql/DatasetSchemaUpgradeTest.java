@@ -26,6 +26,7 @@ class DatasetSchemaUpgradeTest {
     /** What the dataset stores used to create on open, beside migration 2's tables. */
     private static final String OLD_SQLITE_SCOPE = "CREATE TABLE IF NOT EXISTS data_dataset_objects ("
             + " dataset TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (dataset, hash)) WITHOUT ROWID";
+
     private static final String OLD_PG_SCOPE = "CREATE TABLE IF NOT EXISTS data_dataset_objects ("
             + " dataset TEXT COLLATE \"C\" NOT NULL, hash TEXT COLLATE \"C\" NOT NULL, PRIMARY KEY (dataset, hash))";
 
@@ -44,9 +45,11 @@ class DatasetSchemaUpgradeTest {
     @Test
     void sqliteFileMadeByTheOldDatasetStoreAloneUpgradesAndKeepsItsRows() throws SQLException {
         Path file = dir.resolve("keel.db");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement s = c.createStatement()) {
             // the old SqliteDatasetStore ran V2.sql and the scope table itself, with no schema_version
-            for (String sql : Migrations.statements(Migrations.scripts(new SqliteDialect(file)).get(1))) {
+            for (String sql : Migrations.statements(
+                    Migrations.scripts(new SqliteDialect(file)).get(1))) {
                 s.execute(sql);
             }
             s.execute(OLD_SQLITE_SCOPE);
@@ -63,7 +66,8 @@ class DatasetSchemaUpgradeTest {
     @Test
     void sqliteFileAtSchemaSixWithTheScopeTableUpgradesAndKeepsItsRows() throws SQLException {
         Path file = dir.resolve("keel.db");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement s = c.createStatement()) {
             applyFirstSix(s, new SqliteDialect(file));
             s.execute(OLD_SQLITE_SCOPE);
             insertRows(s);
@@ -77,7 +81,8 @@ class DatasetSchemaUpgradeTest {
     @Test
     void postgresSchemaAtVersionSixWithTheScopeTableUpgradesAndKeepsItsRows() throws SQLException {
         String url = TestPostgres.freshStoreUrl();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
             applyFirstSix(s, new PostgresDialect("test"));
             s.execute(OLD_PG_SCOPE);
             insertRows(s);

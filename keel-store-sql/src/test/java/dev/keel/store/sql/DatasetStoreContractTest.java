@@ -50,9 +50,16 @@ abstract class DatasetStoreContractTest {
     }
 
     static NewVersion version(String dataset, int manifest, List<ObjectLocation> objects, String message) {
-        return new NewVersion(new Dataset(dataset, "ada", "", null, 1000L),
-                new StoredManifest(hash(manifest), null, new byte[]{1, 2, (byte) manifest}),
-                objects, message, "ada", 2000L + manifest, 3, 300, 0);
+        return new NewVersion(
+                new Dataset(dataset, "ada", "", null, 1000L),
+                new StoredManifest(hash(manifest), null, new byte[] {1, 2, (byte) manifest}),
+                objects,
+                message,
+                "ada",
+                2000L + manifest,
+                3,
+                300,
+                0);
     }
 
     @Test
@@ -63,12 +70,15 @@ abstract class DatasetStoreContractTest {
         assertEquals(1, v1.version().number());
         assertEquals(2, v2.version().number());
         assertEquals("second", store.latest("mnist").orElseThrow().message());
-        assertEquals(List.of(1, 2), store.versions("mnist").stream().map(DatasetVersion::number).toList());
+        assertEquals(
+                List.of(1, 2),
+                store.versions("mnist").stream().map(DatasetVersion::number).toList());
         assertEquals(hash(1), store.version("mnist", 1).orElseThrow().hash());
         Dataset d = store.dataset("mnist").orElseThrow();
         assertEquals("ada", d.owner());
         assertEquals(Visibility.PRIVATE, d.visibility());
-        assertEquals(List.of("mnist"), store.datasets().stream().map(Dataset::name).toList());
+        assertEquals(
+                List.of("mnist"), store.datasets().stream().map(Dataset::name).toList());
         assertEquals(2, store.allVersions().size());
     }
 
@@ -85,7 +95,7 @@ abstract class DatasetStoreContractTest {
     void manifestsKeepTheirBytes() {
         store.commitVersion(version("mnist", 7, List.of(), "m"));
         StoredManifest m = store.manifest(hash(7)).orElseThrow();
-        assertArrayEquals(new byte[]{1, 2, 7}, m.body());
+        assertArrayEquals(new byte[] {1, 2, 7}, m.body());
         assertTrue(store.manifestHashes().contains(hash(7)));
         store.deleteManifests(List.of(hash(7)));
         assertTrue(store.manifest(hash(7)).isEmpty());
@@ -95,21 +105,28 @@ abstract class DatasetStoreContractTest {
     void hashPrefixesFindVersions() {
         store.commitVersion(version("mnist", 0xabcdef, List.of(), "m"));
         String hex = hash(0xabcdef).substring(7);
-        assertEquals(1, store.versionsByHashPrefix("mnist", hex.substring(0, 12)).size());
+        assertEquals(
+                1, store.versionsByHashPrefix("mnist", hex.substring(0, 12)).size());
         assertTrue(store.versionsByHashPrefix("mnist", "ffff").isEmpty());
     }
 
     @Test
     void objectsAreIndexedByPack() {
-        List<ObjectLocation> objects = List.of(new ObjectLocation(hash(11), hash(100), 0, 10),
-                new ObjectLocation(hash(12), hash(100), 10, 5), new ObjectLocation(hash(13), hash(101), 0, 7));
+        List<ObjectLocation> objects = List.of(
+                new ObjectLocation(hash(11), hash(100), 0, 10),
+                new ObjectLocation(hash(12), hash(100), 10, 5),
+                new ObjectLocation(hash(13), hash(101), 0, 7));
         store.commitVersion(version("mnist", 1, objects, "m"));
         Map<String, ObjectLocation> found = store.locate(List.of(hash(11), hash(13), hash(99)));
         assertEquals(Set.of(hash(11), hash(13)), found.keySet());
         assertEquals(10, found.get(hash(11)).length());
         assertEquals(Set.of(hash(100), hash(101)), store.packs());
         assertEquals(Set.of(hash(11), hash(12), hash(13)), store.objectHashes());
-        assertEquals(List.of(0L, 10L), store.objectsInPacks(List.of(hash(100))).stream().map(ObjectLocation::offset).toList());
+        assertEquals(
+                List.of(0L, 10L),
+                store.objectsInPacks(List.of(hash(100))).stream()
+                        .map(ObjectLocation::offset)
+                        .toList());
         store.deletePacks(List.of(hash(100)));
         assertEquals(Set.of(hash(13)), store.objectHashes());
     }
@@ -148,19 +165,27 @@ abstract class DatasetStoreContractTest {
         assertEquals("pictures", d.description());
         assertEquals(Visibility.TEAM, d.visibility());
         assertEquals(5, d.createdAt());
-        assertEquals(Visibility.PUBLIC, store.saveDataset("cats", null, "", Visibility.PUBLIC, 9).visibility());
+        assertEquals(
+                Visibility.PUBLIC,
+                store.saveDataset("cats", null, "", Visibility.PUBLIC, 9).visibility());
     }
 
     @Test
     void lineageRecordsRunInputs() {
-        DatasetVersion v1 = store.commitVersion(version("mnist", 1, List.of(), "a")).version();
-        DatasetVersion v2 = store.commitVersion(version("mnist", 2, List.of(), "b")).version();
+        DatasetVersion v1 =
+                store.commitVersion(version("mnist", 1, List.of(), "a")).version();
+        DatasetVersion v2 =
+                store.commitVersion(version("mnist", 2, List.of(), "b")).version();
         store.recordUse(new RunInput("run1", "mnist", 1, v1.hash(), 10));
         store.recordUse(new RunInput("run1", "mnist", 1, v1.hash(), 11));
         store.recordUse(new RunInput("run2", "mnist", 2, v2.hash(), 20));
         assertEquals(1, store.inputsOf("run1").size());
-        assertEquals(List.of("run2", "run1"), store.usesOf("mnist", 0).stream().map(RunInput::runId).toList());
-        assertEquals(List.of("run2"), store.usesOf("mnist", 2).stream().map(RunInput::runId).toList());
+        assertEquals(
+                List.of("run2", "run1"),
+                store.usesOf("mnist", 0).stream().map(RunInput::runId).toList());
+        assertEquals(
+                List.of("run2"),
+                store.usesOf("mnist", 2).stream().map(RunInput::runId).toList());
     }
 
     @Test

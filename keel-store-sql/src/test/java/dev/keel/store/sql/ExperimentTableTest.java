@@ -1,9 +1,9 @@
 package dev.keel.store.sql;
 
 import dev.keel.core.KeelException;
-import dev.keel.core.store.Store;
 import dev.keel.core.store.Experiment;
 import dev.keel.core.store.ExperimentStore;
+import dev.keel.core.store.Store;
 import dev.keel.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +52,8 @@ class ExperimentTableTest {
         assertEquals(20, t.byId(1).orElseThrow().lastUpdateTime());
         assertThrows(KeelException.class, () -> t.rename(1, "b", 21));
         t.setTag(1, "k2", "v2", 22);
-        assertEquals(Map.of("k", "v", "k2", "v2"), t.byProject("a").orElseThrow().tags());
+        assertEquals(
+                Map.of("k", "v", "k2", "v2"), t.byProject("a").orElseThrow().tags());
         t.setLifecycleStage(2, "deleted", 23);
         assertTrue(!t.byId(2).orElseThrow().active());
         assertEquals(List.of(0L, 1L, 2L), t.all().stream().map(Experiment::id).toList());

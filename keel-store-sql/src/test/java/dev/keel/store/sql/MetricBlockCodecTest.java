@@ -24,8 +24,15 @@ class MetricBlockCodecTest {
     void roundTripsExtremeStepsTimestampsAndValueBits() {
         long[] steps = {0, Long.MAX_VALUE, Long.MIN_VALUE, -1, 5, 5, 4};
         long[] ts = {1_700_000_000_000L, 0, -5, Long.MAX_VALUE, Long.MIN_VALUE, 1, 1};
-        double[] values = {Double.NaN, Double.longBitsToDouble(0x7ff0_0000_0000_0abcL), Double.POSITIVE_INFINITY,
-                Double.NEGATIVE_INFINITY, -0.0, Double.MIN_VALUE, 3.25};
+        double[] values = {
+            Double.NaN,
+            Double.longBitsToDouble(0x7ff0_0000_0000_0abcL),
+            Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            -0.0,
+            Double.MIN_VALUE,
+            3.25
+        };
         byte[] block = MetricBlockCodec.encode(steps, ts, values, all(7), 7);
         assertEquals(7, MetricBlockCodec.count(block));
 

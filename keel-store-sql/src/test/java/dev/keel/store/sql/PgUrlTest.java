@@ -46,7 +46,8 @@ class PgUrlTest {
     @Test
     void otherSchemesAreRefusedWithTheForm() {
         KeelException e = assertThrows(KeelException.class, () -> PgUrl.parse("postgres://db/keel", ENV));
-        assertEquals("'postgres://db/keel' is not a PostgreSQL URL: write jdbc:postgresql://HOST[:PORT]/DATABASE",
+        assertEquals(
+                "'postgres://db/keel' is not a PostgreSQL URL: write jdbc:postgresql://HOST[:PORT]/DATABASE",
                 e.getMessage());
     }
 }

@@ -33,14 +33,24 @@ class PostgresConcurrentProcessesTest {
 
     @Test
     void eightProcessesWritingAtOnceStoreEveryPointExactlyOnce() throws Exception {
-        String url = TestPostgres.freshStoreUrl();   // an empty schema: the children race to create the tables
+        String url = TestPostgres.freshStoreUrl(); // an empty schema: the children race to create the tables
         Path go = dir.resolve("go");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<Process> children = new ArrayList<>();
         for (int p = 0; p < RUNS * WRITERS_PER_RUN; p++) {
-            children.add(new ProcessBuilder(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp",
-                    System.getProperty("java.class.path"), ConcurrentWriterMain.class.getName(), url,
-                    "run" + (p % RUNS), go.toString(), Integer.toString(BATCHES), Integer.toString(PER_BATCH), "replay")
+            children.add(new ProcessBuilder(
+                            java,
+                            "-Xmx64m",
+                            "-XX:TieredStopAtLevel=1",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            ConcurrentWriterMain.class.getName(),
+                            url,
+                            "run" + (p % RUNS),
+                            go.toString(),
+                            Integer.toString(BATCHES),
+                            Integer.toString(PER_BATCH),
+                            "replay")
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("child" + p + ".log").toFile())
                     .start());

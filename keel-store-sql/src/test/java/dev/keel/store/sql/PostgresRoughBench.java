@@ -20,16 +20,18 @@ import java.util.concurrent.Future;
  * commit on), unlike the tests' server.
  */
 public final class PostgresRoughBench {
-    private PostgresRoughBench() {
-    }
+    private PostgresRoughBench() {}
 
     public static void main(String[] args) throws Exception {
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1").start()) {
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .start()) {
             String base = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres";
             int[] n = {0};
             StoreRoughBench.Stores stores = name -> {
                 String schema = "b" + name.replace('-', '_') + (n[0]++);
-                try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+                try (Connection c = pg.getPostgresDatabase().getConnection();
+                        Statement s = c.createStatement()) {
                     s.execute("CREATE SCHEMA " + schema);
                 }
                 return new PostgresStore(base + "&currentSchema=" + schema);
@@ -72,7 +74,8 @@ public final class PostgresRoughBench {
             }
             double s = (System.nanoTime() - start) / 1e9;
             pool.shutdown();
-            System.out.printf("parallel ingest: %d runs, %,d points in %.2f s = %,.0f points/s (batches of %,d points)%n",
+            System.out.printf(
+                    "parallel ingest: %d runs, %,d points in %.2f s = %,.0f points/s (batches of %,d points)%n",
                     runs, total, s, total / s, keys * perKey);
         }
     }

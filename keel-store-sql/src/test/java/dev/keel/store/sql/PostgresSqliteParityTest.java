@@ -25,8 +25,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * order on both), booleans, and the "Infinity"/"NaN" strings.
  */
 class PostgresSqliteParityTest {
-    private static final List<Object> VALUES = Arrays.asList(3L, 2.5, "b", "B", "a", "Infinity", "NaN", "-Infinity",
-            true, false, null, "é", "Z", -7L, 1e300, "10", List.of("a", 1L), Map.of("x", 1L));
+    private static final List<Object> VALUES = Arrays.asList(
+            3L,
+            2.5,
+            "b",
+            "B",
+            "a",
+            "Infinity",
+            "NaN",
+            "-Infinity",
+            true,
+            false,
+            null,
+            "é",
+            "Z",
+            -7L,
+            1e300,
+            "10",
+            List.of("a", 1L),
+            Map.of("x", 1L));
 
     @TempDir
     Path dir;
@@ -34,16 +51,35 @@ class PostgresSqliteParityTest {
     @Test
     void sortsAndFiltersAgreeWithSqlite() {
         try (Store sqlite = new SqliteStore(dir.resolve("keel.db"));
-             Store pg = new PostgresStore(TestPostgres.freshStoreUrl())) {
+                Store pg = new PostgresStore(TestPostgres.freshStoreUrl())) {
             for (Store store : List.of(sqlite, pg)) {
                 for (int i = 0; i <= VALUES.size(); i++) {
                     Map<String, Object> config = new HashMap<>();
                     if (i < VALUES.size()) {
                         config.put("v", VALUES.get(i)); // the last run has no v at all
                     }
-                    String name = List.of("alpha", "Beta", "gamma", "Émile", "delta").get(i % 5) + i;
-                    store.createRun(new RunInfo("r" + i, "p", name, "", "", List.of(), "", RunState.FINISHED,
-                            1000 + i, 0, 0, 0, "", "", 0, config, Map.of()), Map.of());
+                    String name =
+                            List.of("alpha", "Beta", "gamma", "Émile", "delta").get(i % 5) + i;
+                    store.createRun(
+                            new RunInfo(
+                                    "r" + i,
+                                    "p",
+                                    name,
+                                    "",
+                                    "",
+                                    List.of(),
+                                    "",
+                                    RunState.FINISHED,
+                                    1000 + i,
+                                    0,
+                                    0,
+                                    0,
+                                    "",
+                                    "",
+                                    0,
+                                    config,
+                                    Map.of()),
+                            Map.of());
                 }
             }
             List<String> checked = new ArrayList<>();
@@ -54,9 +90,20 @@ class PostgresSqliteParityTest {
                     checked.add(sort);
                 }
             }
-            for (String filter : List.of("config.v > 1", "config.v <= 3", "config.v > 'B'", "config.v = 'a'",
-                    "config.v = null", "config.v != null", "config.v = true", "config.v = 0", "config.v < 0",
-                    "config.v contains a", "config.v contains 1", "name > 'Z'", "config.v in (3, 'b')")) {
+            for (String filter : List.of(
+                    "config.v > 1",
+                    "config.v <= 3",
+                    "config.v > 'B'",
+                    "config.v = 'a'",
+                    "config.v = null",
+                    "config.v != null",
+                    "config.v = true",
+                    "config.v = 0",
+                    "config.v < 0",
+                    "config.v contains a",
+                    "config.v contains 1",
+                    "name > 'Z'",
+                    "config.v in (3, 'b')")) {
                 RunQuery q = new RunQuery("p", FilterParser.parse(filter), Field.parse("id"), false, 0, 0);
                 assertEquals(ids(sqlite, q), ids(pg, q), filter);
                 checked.add(filter);

@@ -29,15 +29,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PostgresStoreTest {
 
     private static RunInfo run(String id, Map<String, Object> config) {
-        return new RunInfo(id, "p", "n-" + id, "", "ada", List.of(), "", RunState.RUNNING, 1000, 1000, 0, 0, "", "h",
-                1, config, Map.of());
+        return new RunInfo(
+                id,
+                "p",
+                "n-" + id,
+                "",
+                "ada",
+                List.of(),
+                "",
+                RunState.RUNNING,
+                1000,
+                1000,
+                0,
+                0,
+                "",
+                "h",
+                1,
+                config,
+                Map.of());
     }
 
     private static int schemaVersion(String url) throws Exception {
         PgUrl u = PgUrl.parse(url, Map.of());
         try (Connection c = DriverManager.getConnection(u.jdbcUrl() + "&user=" + u.user());
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
             rs.next();
             return rs.getInt(1);
         }
@@ -61,7 +77,9 @@ class PostgresStoreTest {
             store.createRun(run("r1", Map.of("lr", 0.1)), Map.of("k", "v"));
         }
         int latest = Migrations.scripts(new PostgresDialect(url)).size();
-        assertEquals(Migrations.scripts(new SqliteDialect(Path.of("x"))).size(), latest,
+        assertEquals(
+                Migrations.scripts(new SqliteDialect(Path.of("x"))).size(),
+                latest,
                 "the same schema versions as SQLite");
         assertEquals(latest, schemaVersion(url));
         try (Store store = new PostgresStore(url)) {
@@ -77,12 +95,14 @@ class PostgresStoreTest {
         new PostgresStore(url).close();
         PgUrl u = PgUrl.parse(url, Map.of());
         try (Connection c = DriverManager.getConnection(u.jdbcUrl() + "&user=" + u.user());
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("INSERT INTO schema_version (version, applied_at) VALUES (99, 0)");
         }
         KeelException e = assertThrows(KeelException.class, () -> new PostgresStore(url));
-        assertEquals(u.display() + " has schema version 99, newer than this Keel knows ("
-                + Migrations.scripts(new PostgresDialect(url)).size() + "): upgrade Keel to open it", e.getMessage());
+        assertEquals(
+                u.display() + " has schema version 99, newer than this Keel knows ("
+                        + Migrations.scripts(new PostgresDialect(url)).size() + "): upgrade Keel to open it",
+                e.getMessage());
         assertEquals(99, schemaVersion(url));
     }
 
@@ -95,10 +115,16 @@ class PostgresStoreTest {
         String url = "jdbc:postgresql://127.0.0.1:" + port + "/keel?user=ada&password=s3cret";
         KeelException e = assertThrows(KeelException.class, () -> new PostgresStore(url));
         assertEquals(KeelException.ErrorCode.STORAGE_FAILURE, e.code());
-        assertTrue(e.getMessage().startsWith("cannot open the Keel store: the PostgreSQL database"
-                + " jdbc:postgresql://ada@127.0.0.1:" + port + "/keel cannot be reached ("), e.getMessage());
-        assertTrue(e.getMessage().endsWith("check that the server is running and reachable from here, and the"
-                + " host, port and database name in the URL"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith("cannot open the Keel store: the PostgreSQL database"
+                                + " jdbc:postgresql://ada@127.0.0.1:" + port + "/keel cannot be reached ("),
+                e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .endsWith("check that the server is running and reachable from here, and the"
+                                + " host, port and database name in the URL"),
+                e.getMessage());
         assertFalse(e.getMessage().contains("s3cret"));
     }
 
@@ -109,13 +135,19 @@ class PostgresStoreTest {
         TestPostgres.execute("CREATE SCHEMA " + role + " AUTHORIZATION " + role);
         String base = "jdbc:postgresql://127.0.0.1:" + TestPostgres.port() + "/postgres?currentSchema=" + role;
 
-        KeelException e = assertThrows(KeelException.class,
-                () -> new PostgresStore(base + "&user=" + role + "&password=wrong-one"));
-        assertTrue(e.getMessage().startsWith("cannot open the Keel store: PostgreSQL at jdbc:postgresql://" + role
-                + "@127.0.0.1:" + TestPostgres.port() + "/postgres?currentSchema=" + role
-                + " refused the user name or password ("), e.getMessage());
-        assertTrue(e.getMessage().endsWith("give them in the URL (?user=NAME&password=SECRET) or in the environment"
-                + " variables KEEL_DB_USER and KEEL_DB_PASSWORD"), e.getMessage());
+        KeelException e = assertThrows(
+                KeelException.class, () -> new PostgresStore(base + "&user=" + role + "&password=wrong-one"));
+        assertTrue(
+                e.getMessage()
+                        .startsWith("cannot open the Keel store: PostgreSQL at jdbc:postgresql://" + role
+                                + "@127.0.0.1:" + TestPostgres.port() + "/postgres?currentSchema=" + role
+                                + " refused the user name or password ("),
+                e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .endsWith("give them in the URL (?user=NAME&password=SECRET) or in the environment"
+                                + " variables KEEL_DB_USER and KEEL_DB_PASSWORD"),
+                e.getMessage());
         assertFalse(e.getMessage().contains("wrong-one"));
 
         try (Store store = new PostgresStore(base, Map.of("KEEL_DB_USER", role, "KEEL_DB_PASSWORD", "right-one"))) {
@@ -128,28 +160,33 @@ class PostgresStoreTest {
     void aMissingDatabaseIsNamedWithHowToCreateIt() {
         String url = "jdbc:postgresql://127.0.0.1:" + TestPostgres.port() + "/no_such_db?user=postgres";
         KeelException e = assertThrows(KeelException.class, () -> new PostgresStore(url));
-        assertTrue(e.getMessage().startsWith("cannot open the Keel store: the database named in jdbc:postgresql://"
-                + "postgres@127.0.0.1:" + TestPostgres.port() + "/no_such_db does not exist ("), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith("cannot open the Keel store: the database named in jdbc:postgresql://"
+                                + "postgres@127.0.0.1:" + TestPostgres.port() + "/no_such_db does not exist ("),
+                e.getMessage());
         assertTrue(e.getMessage().endsWith("create it (CREATE DATABASE, or createdb NAME) or fix the name in the URL"));
     }
 
     @Test
     void aBadPoolSizeIsRefusedWithTheRange() {
         String url = TestPostgres.freshStoreUrl();
-        KeelException e = assertThrows(KeelException.class,
-                () -> new PostgresStore(url, Map.of("KEEL_DB_POOL_SIZE", "lots")));
-        assertEquals("KEEL_DB_POOL_SIZE='lots' is not a pool size: give a whole number from 1 to 1000",
-                e.getMessage());
+        KeelException e =
+                assertThrows(KeelException.class, () -> new PostgresStore(url, Map.of("KEEL_DB_POOL_SIZE", "lots")));
+        assertEquals("KEEL_DB_POOL_SIZE='lots' is not a pool size: give a whole number from 1 to 1000", e.getMessage());
     }
 
     @Test
     void textPostgresCannotHoldIsRefusedAndNothingIsStored() {
         try (Store store = new PostgresStore(TestPostgres.freshStoreUrl())) {
-            KeelException e = assertThrows(KeelException.class,
-                    () -> store.createRun(run("r1", Map.of("bad", "a\u0000b")), Map.of()));
+            KeelException e = assertThrows(
+                    KeelException.class, () -> store.createRun(run("r1", Map.of("bad", "a\u0000b")), Map.of()));
             assertEquals(KeelException.ErrorCode.INVALID_PARAMETER_VALUE, e.code());
-            assertTrue(e.getMessage().startsWith("cannot create run r1: PostgreSQL cannot store text with a NUL"
-                    + " character (\\u0000) ("), e.getMessage());
+            assertTrue(
+                    e.getMessage()
+                            .startsWith("cannot create run r1: PostgreSQL cannot store text with a NUL"
+                                    + " character (\\u0000) ("),
+                    e.getMessage());
             assertEquals(0, store.countRuns(RunQuery.all()));
             assertEquals(1, store.nextRunOrdinal("p"), "the failed creation counted nothing");
         }

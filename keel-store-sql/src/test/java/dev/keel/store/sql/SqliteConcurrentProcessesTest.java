@@ -27,14 +27,23 @@ class SqliteConcurrentProcessesTest {
 
     @Test
     void eightProcessesWritingAtOnceLoseNoPointAndDuplicateNone() throws Exception {
-        Path db = dir.resolve(".keel/keel.db");   // not there yet: the children race to create it
+        Path db = dir.resolve(".keel/keel.db"); // not there yet: the children race to create it
         Path go = dir.resolve("go");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<Process> children = new ArrayList<>();
         for (int p = 0; p < PROCESSES; p++) {
-            children.add(new ProcessBuilder(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp",
-                    System.getProperty("java.class.path"), ConcurrentWriterMain.class.getName(), db.toString(),
-                    "run" + p, go.toString(), Integer.toString(BATCHES), Integer.toString(PER_BATCH))
+            children.add(new ProcessBuilder(
+                            java,
+                            "-Xmx64m",
+                            "-XX:TieredStopAtLevel=1",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            ConcurrentWriterMain.class.getName(),
+                            db.toString(),
+                            "run" + p,
+                            go.toString(),
+                            Integer.toString(BATCHES),
+                            Integer.toString(PER_BATCH))
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("child" + p + ".log").toFile())
                     .start());
@@ -48,7 +57,10 @@ class SqliteConcurrentProcessesTest {
                 children.forEach(Process::destroyForcibly);
             }
             assertTrue(exited, "child " + p + " did not finish");
-            assertEquals(0, child.exitValue(), () -> "child failed: " + read(dir.resolve("child" + children.indexOf(child) + ".log")));
+            assertEquals(
+                    0,
+                    child.exitValue(),
+                    () -> "child failed: " + read(dir.resolve("child" + children.indexOf(child) + ".log")));
         }
 
         int points = BATCHES * PER_BATCH;

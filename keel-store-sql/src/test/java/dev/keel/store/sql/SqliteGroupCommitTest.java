@@ -30,8 +30,8 @@ class SqliteGroupCommitTest {
     Path dir;
 
     private static RunInfo run(String id) {
-        return new RunInfo(id, "p", id, "", "", List.of(), "", RunState.RUNNING, 1L, 0, 0, 0, "", "", 0, Map.of(),
-                Map.of());
+        return new RunInfo(
+                id, "p", id, "", "", List.of(), "", RunState.RUNNING, 1L, 0, 0, 0, "", "", 0, Map.of(), Map.of());
     }
 
     private static WriteBatch batch(int i) {
@@ -89,7 +89,9 @@ class SqliteGroupCommitTest {
             for (int i = 0; i < WRITERS; i++) {
                 assertEquals("ok", outcomes.get("r" + i).getMessage());
                 assertEquals(1, store.history("r" + i, "loss").size());
-                assertEquals((long) i, ((Number) store.run("r" + i).orElseThrow().summary().get("writer")).longValue());
+                assertEquals(
+                        (long) i,
+                        ((Number) store.run("r" + i).orElseThrow().summary().get("writer")).longValue());
             }
             KeelException missing = assertInstanceOf(KeelException.class, outcomes.get("no-such-run"));
             assertEquals(KeelException.ErrorCode.RESOURCE_DOES_NOT_EXIST, missing.code());
@@ -105,7 +107,7 @@ class SqliteGroupCommitTest {
                 store.createRun(run("r" + i), Map.of());
             }
             try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + file);
-                 Statement s = other.createStatement()) {
+                    Statement s = other.createStatement()) {
                 // as another process would: it holds the database's write lock, not Keel's turn
                 s.execute("BEGIN IMMEDIATE");
                 List<Thread> writers = new ArrayList<>();

@@ -31,8 +31,8 @@ class SqliteNativeTest {
 
         Object inode = Files.readAttributes(lib, BasicFileAttributes.class).fileKey();
         assertEquals(p, SqliteNative.locate(tmp.resolve("v")));
-        assertEquals(inode, Files.readAttributes(lib, BasicFileAttributes.class).fileKey(),
-                "a good copy is used as it is");
+        assertEquals(
+                inode, Files.readAttributes(lib, BasicFileAttributes.class).fileKey(), "a good copy is used as it is");
     }
 
     @Test

@@ -34,14 +34,14 @@ class SqliteStoreTest {
     Path dir;
 
     private static RunInfo run(String id) {
-        return new RunInfo(id, "p", "n", "", "", List.of(), "", RunState.RUNNING, 1, 1, 0, 0, "", "", 0, Map.of(),
-                Map.of());
+        return new RunInfo(
+                id, "p", "n", "", "", List.of(), "", RunState.RUNNING, 1, 1, 0, 0, "", "", 0, Map.of(), Map.of());
     }
 
     private static int schemaVersion(Path db) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
             rs.next();
             return rs.getInt(1);
         }
@@ -89,7 +89,8 @@ class SqliteStoreTest {
         while (!scripts.get(version - 1).contains("CREATE TABLE IF NOT EXISTS blob_holders")) {
             version++;
         }
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement()) {
             s.execute("DROP TABLE blob_holders");
             s.execute("DELETE FROM schema_version WHERE version >= " + version);
         }
@@ -103,12 +104,15 @@ class SqliteStoreTest {
     void aDatabaseFromANewerKeelIsRefusedUntouched() throws Exception {
         Path db = dir.resolve("keel.db");
         new SqliteStore(db).close();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement()) {
             s.execute("INSERT INTO schema_version (version, applied_at) VALUES (99, 0)");
         }
         KeelException e = assertThrows(KeelException.class, () -> new SqliteStore(db));
-        assertEquals(db + " has schema version 99, newer than this Keel knows ("
-                + Migrations.scripts(new SqliteDialect(db)).size() + "): upgrade Keel to open it", e.getMessage());
+        assertEquals(
+                db + " has schema version 99, newer than this Keel knows ("
+                        + Migrations.scripts(new SqliteDialect(db)).size() + "): upgrade Keel to open it",
+                e.getMessage());
         assertEquals(99, schemaVersion(db));
     }
 
@@ -117,15 +121,19 @@ class SqliteStoreTest {
         Path file = Files.writeString(dir.resolve("plain-file"), "x");
         KeelException e = assertThrows(KeelException.class, () -> new SqliteStore(file.resolve(".keel/keel.db")));
         assertEquals(KeelException.ErrorCode.STORAGE_FAILURE, e.code());
-        assertTrue(e.getMessage().startsWith("cannot create the folder " + file.resolve(".keel")
-                + " for the Keel store ("), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith("cannot create the folder " + file.resolve(".keel") + " for the Keel store ("),
+                e.getMessage());
         assertTrue(e.getMessage().endsWith("make its parent writable or set KEEL_HOME to a writable folder"));
     }
 
     /** Makes a folder unwritable even for root, where chmod is not enough: chattr +i, when available. */
     private static boolean makeImmutable(Path folder, boolean on) throws Exception {
         try {
-            Process p = new ProcessBuilder("chattr", on ? "+i" : "-i", folder.toString()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("chattr", on ? "+i" : "-i", folder.toString())
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor() == 0;
         } catch (IOException e) {
@@ -142,7 +150,7 @@ class SqliteStoreTest {
         Files.setPosixFilePermissions(db, PosixFilePermissions.fromString("r--r--r--"));
         boolean immutable = false;
         try {
-            if (Files.isWritable(db)) {   // root ignores permissions
+            if (Files.isWritable(db)) { // root ignores permissions
                 immutable = makeImmutable(folder, true) && makeImmutable(db, true);
                 assumeTrue(immutable, "running as root without chattr: cannot make a folder read-only");
             }
@@ -152,8 +160,11 @@ class SqliteStoreTest {
                 }
             });
             assertEquals(KeelException.ErrorCode.STORAGE_FAILURE, e.code());
-            assertTrue(e.getMessage().contains(db + " or its folder is read-only or cannot be opened: make " + folder
-                    + " writable (chmod u+w) or set KEEL_HOME to a writable folder"), e.getMessage());
+            assertTrue(
+                    e.getMessage()
+                            .contains(db + " or its folder is read-only or cannot be opened: make " + folder
+                                    + " writable (chmod u+w) or set KEEL_HOME to a writable folder"),
+                    e.getMessage());
         } finally {
             if (immutable) {
                 makeImmutable(db, false);
@@ -180,12 +191,15 @@ class SqliteStoreTest {
             big.summary.put("loss", 2.0);
             KeelException e = assertThrows(KeelException.class, () -> store.apply("r1", big));
             assertEquals(KeelException.ErrorCode.STORAGE_FAILURE, e.code());
-            assertTrue(e.getMessage().startsWith("cannot store run r1's data: the disk holding " + db + " is full:"
-                    + " free some space there or set KEEL_HOME to a folder on another disk"), e.getMessage());
+            assertTrue(
+                    e.getMessage()
+                            .startsWith("cannot store run r1's data: the disk holding " + db + " is full:"
+                                    + " free some space there or set KEEL_HOME to a folder on another disk"),
+                    e.getMessage());
 
             assertEquals(1, store.history("r1", "loss").size());
             assertEquals(Map.of(), store.run("r1").orElseThrow().summary());
-            store.apply("r1", small);   // still usable once there is room for a batch
+            store.apply("r1", small); // still usable once there is room for a batch
             assertEquals(2, store.history("r1", "loss").size());
         }
     }
@@ -195,13 +209,14 @@ class SqliteStoreTest {
         Path db = Files.writeString(dir.resolve("keel.db"), "this is not sqlite at all, just some text ".repeat(200));
         KeelException e = assertThrows(KeelException.class, () -> new SqliteStore(db));
         assertEquals(KeelException.ErrorCode.CORRUPT_DATA, e.code());
-        assertTrue(e.getMessage().contains(db + " is damaged or is not a Keel database: move it aside"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains(db + " is damaged or is not a Keel database: move it aside"), e.getMessage());
     }
 
     private static long blocks(Path db) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM metric_blocks")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM metric_blocks")) {
             rs.next();
             return rs.getLong(1);
         }

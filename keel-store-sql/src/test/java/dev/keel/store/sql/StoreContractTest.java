@@ -82,8 +82,24 @@ public abstract class StoreContractTest {
     }
 
     static RunInfo run(String id, String project, long createdAt, Map<String, Object> config) {
-        return new RunInfo(id, project, "name-" + id, "", "ada", List.of(), "", RunState.RUNNING, createdAt,
-                createdAt, 0, 0, "", "host1", 42, config, Map.of());
+        return new RunInfo(
+                id,
+                project,
+                "name-" + id,
+                "",
+                "ada",
+                List.of(),
+                "",
+                RunState.RUNNING,
+                createdAt,
+                createdAt,
+                0,
+                0,
+                "",
+                "host1",
+                42,
+                config,
+                Map.of());
     }
 
     static WriteBatch batch() {
@@ -106,9 +122,24 @@ public abstract class StoreContractTest {
         config.put("nested", List.of(Map.of("a", List.of(1L, "x")), List.of()));
         // a heartbeat of now, so a store that shows liveness (a server) still shows it running
         long now = System.currentTimeMillis();
-        RunInfo in = new RunInfo("abc12345", "proj", "brave-otter-1", "grp", "ada", List.of("mlp", "baseline"),
-                "first try", RunState.RUNNING, now - 500, now, 0, 0, "sw1", "host1", 4242,
-                config, Map.of("seed_loss", 1.5));
+        RunInfo in = new RunInfo(
+                "abc12345",
+                "proj",
+                "brave-otter-1",
+                "grp",
+                "ada",
+                List.of("mlp", "baseline"),
+                "first try",
+                RunState.RUNNING,
+                now - 500,
+                now,
+                0,
+                0,
+                "sw1",
+                "host1",
+                4242,
+                config,
+                Map.of("seed_loss", 1.5));
         store.createRun(in, Map.of("git", Map.of("commit", "deadbeef"), "jvm", "17"));
 
         RunInfo out = store.run("abc12345").orElseThrow();
@@ -128,8 +159,10 @@ public abstract class StoreContractTest {
         WriteBatch end = batch();
         end.state = RunState.FINISHED;
         end.endedAt = 5;
-        end.problems = List.of("12345 metric points not stored: the event log and the store could not be written"
-                + " (No space left on device)", "résumé ✓ \"quoted\"");
+        end.problems = List.of(
+                "12345 metric points not stored: the event log and the store could not be written"
+                        + " (No space left on device)",
+                "résumé ✓ \"quoted\"");
         store.apply("pr000001", end);
         RunInfo stored = store.run("pr000001").orElseThrow();
         assertEquals(RunState.FINISHED, stored.state());
@@ -137,14 +170,16 @@ public abstract class StoreContractTest {
         WriteBatch later = batch();
         later.notes = "looked at it";
         store.apply("pr000001", later);
-        assertEquals(end.problems, store.run("pr000001").orElseThrow().problems(), "a batch without problems keeps them");
+        assertEquals(
+                end.problems, store.run("pr000001").orElseThrow().problems(), "a batch without problems keeps them");
         assertEquals(end.problems, store.searchRuns(RunQuery.all()).get(0).problems());
     }
 
     @Test
     void creatingARunTwiceFailsAndCountsOnce() {
         store.createRun(run("run00001", "p", 1, Map.of()), Map.of());
-        KeelException e = assertThrows(KeelException.class, () -> store.createRun(run("run00001", "p", 2, Map.of()), Map.of()));
+        KeelException e =
+                assertThrows(KeelException.class, () -> store.createRun(run("run00001", "p", 2, Map.of()), Map.of()));
         assertEquals(KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS, e.code());
         assertTrue(e.getMessage().contains("run00001"), e.getMessage());
         assertEquals(2, store.nextRunOrdinal("p"));
@@ -234,8 +269,8 @@ public abstract class StoreContractTest {
         }
         store.apply("run00001", b1);
         WriteBatch b2 = batch();
-        b2.metrics.add("loss", 5, 2000, -1.0);   // an earlier step logged late
-        b2.metrics.add("loss", 12, 2001, 99.0);  // a second value for step 12
+        b2.metrics.add("loss", 5, 2000, -1.0); // an earlier step logged late
+        b2.metrics.add("loss", 12, 2001, 99.0); // a second value for step 12
         b2.metrics.add("loss", -3, 2002, 7.0);
         store.apply("run00001", b2);
 
@@ -252,8 +287,15 @@ public abstract class StoreContractTest {
     void nonFiniteValuesSurviveInHistoryAndSummary() {
         store.createRun(run("run00001", "p", 1, Map.of()), Map.of());
         WriteBatch b = batch();
-        double[] values = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, Double.MIN_VALUE,
-                Double.MAX_VALUE, 1e-300};
+        double[] values = {
+            Double.NaN,
+            Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            -0.0,
+            Double.MIN_VALUE,
+            Double.MAX_VALUE,
+            1e-300
+        };
         for (int i = 0; i < values.length; i++) {
             b.metrics.add("v", i, 0, values[i]);
         }
@@ -265,7 +307,8 @@ public abstract class StoreContractTest {
 
         MetricSeries v = store.history("run00001", "v");
         for (int i = 0; i < values.length; i++) {
-            assertEquals(Double.doubleToRawLongBits(values[i]), Double.doubleToRawLongBits(v.values()[i]), "point " + i);
+            assertEquals(
+                    Double.doubleToRawLongBits(values[i]), Double.doubleToRawLongBits(v.values()[i]), "point " + i);
         }
         Map<String, Object> summary = store.run("run00001").orElseThrow().summary();
         assertEquals(Double.NaN, summary.get("nan"));
@@ -299,9 +342,16 @@ public abstract class StoreContractTest {
         store.apply("run00001", b);
         assertEquals(10, store.console("run00001", 0, 0).size());
         List<ConsoleLine> page = store.console("run00001", 3, 4);
-        assertEquals(List.of(new ConsoleLine(3, 103, "err", "line 3 ✓"), new ConsoleLine(4, 104, "out", "line 4 ✓"),
-                new ConsoleLine(5, 105, "err", "line 5 ✓"), new ConsoleLine(6, 106, "out", "line 6 ✓")), page);
-        assertEquals(List.of(9L), store.console("run00001", 9, 100).stream().map(ConsoleLine::seq).toList());
+        assertEquals(
+                List.of(
+                        new ConsoleLine(3, 103, "err", "line 3 ✓"),
+                        new ConsoleLine(4, 104, "out", "line 4 ✓"),
+                        new ConsoleLine(5, 105, "err", "line 5 ✓"),
+                        new ConsoleLine(6, 106, "out", "line 6 ✓")),
+                page);
+        assertEquals(
+                List.of(9L),
+                store.console("run00001", 9, 100).stream().map(ConsoleLine::seq).toList());
     }
 
     @Test
@@ -317,8 +367,11 @@ public abstract class StoreContractTest {
         WriteBatch b2 = batch();
         b2.files.add(new RunFile("a.txt", second, 4, "file", 6));
         store.apply("run00001", b2);
-        assertEquals(List.of(new RunFile("a.txt", second, 4, "file", 6),
-                new RunFile("model/b.bin", model, 10, "artifact", 5)), store.files("run00001"));
+        assertEquals(
+                List.of(
+                        new RunFile("a.txt", second, 4, "file", 6),
+                        new RunFile("model/b.bin", model, 10, "artifact", 5)),
+                store.files("run00001"));
     }
 
     @Test
@@ -327,9 +380,10 @@ public abstract class StoreContractTest {
         String sent = "sha256:" + "e".repeat(64);
         String elsewhere = "sha256:" + "f".repeat(64);
         if (!recordsContentHolders()) {
-            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-                    () -> store.heldBlobs("p", List.of(listed)));
-            assertTrue(e.getMessage().endsWith("keeps no record of which projects hold which contents"), e.getMessage());
+            UnsupportedOperationException e =
+                    assertThrows(UnsupportedOperationException.class, () -> store.heldBlobs("p", List.of(listed)));
+            assertTrue(
+                    e.getMessage().endsWith("keeps no record of which projects hold which contents"), e.getMessage());
             assertThrows(UnsupportedOperationException.class, () -> store.holdBlobs("p", List.of(sent)));
             assertThrows(UnsupportedOperationException.class, () -> store.blobHolders(listed));
             return;
@@ -390,7 +444,7 @@ public abstract class StoreContractTest {
         b.console.add(new ConsoleLine(0, 0, "out", "hello"));
         b.summary.put("loss", 1.0);
         store.apply("run00001", b);
-        store.apply("run00001", b);                   // replayed after a crash
+        store.apply("run00001", b); // replayed after a crash
         WriteBatch older = batch();
         older.logOffset = 60;
         older.metrics.add("loss", 1, 0, 2.0);
@@ -399,11 +453,12 @@ public abstract class StoreContractTest {
         next.logOffset = 180;
         next.metrics.add("loss", 1, 0, 3.0);
         store.apply("run00001", next);
-        WriteBatch untracked = batch();          // not from a log: always applied
+        WriteBatch untracked = batch(); // not from a log: always applied
         untracked.metrics.add("loss", 2, 0, 4.0);
         store.apply("run00001", untracked);
 
-        assertArrayEquals(new double[] {1.0, 3.0, 4.0}, store.history("run00001", "loss").values());
+        assertArrayEquals(
+                new double[] {1.0, 3.0, 4.0}, store.history("run00001", "loss").values());
         assertEquals(180, store.logOffset("run00001"));
         assertEquals(1, store.console("run00001", 0, 0).size());
     }
@@ -414,16 +469,16 @@ public abstract class StoreContractTest {
     void truncateAfterStepDeletesLaterPointsOfEveryKeyBeforeAddingTheBatchsOwn() {
         store.createRun(run("run00001", "p", 1, Map.of()), Map.of());
         store.createRun(run("run00002", "p", 1, Map.of()), Map.of());
-        for (int s = 0; s < 30; s++) {             // one point per batch: merged blocks
+        for (int s = 0; s < 30; s++) { // one point per batch: merged blocks
             WriteBatch b = batch();
             b.metrics.add("loss", s, s, s);
             if (s % 10 == 0) {
                 b.metrics.add("val", s, s, -s);
             }
             if (s >= 25) {
-                b.metrics.add("late", s, s, s);      // only after the rewind point: must vanish
+                b.metrics.add("late", s, s, s); // only after the rewind point: must vanish
             }
-            b.metrics.add("loss", s, s, s);          // and a key whose other run must stay untouched
+            b.metrics.add("loss", s, s, s); // and a key whose other run must stay untouched
             store.apply("run00002", b);
             WriteBatch one = batch();
             one.metrics.add("loss", s, s, s);
@@ -435,7 +490,7 @@ public abstract class StoreContractTest {
             }
             store.apply("run00001", one);
         }
-        WriteBatch big = batch();                  // one block straddling the rewind point
+        WriteBatch big = batch(); // one block straddling the rewind point
         for (int s = 30; s < 40; s++) {
             big.metrics.add("loss", s, s, s);
         }
@@ -443,7 +498,7 @@ public abstract class StoreContractTest {
 
         WriteBatch rewind = batch();
         rewind.truncateAfterStep = 12;
-        rewind.metrics.add("loss", 13, 99, 13.5);   // the resumed attempt's first point
+        rewind.metrics.add("loss", 13, 99, 13.5); // the resumed attempt's first point
         store.apply("run00001", rewind);
 
         MetricSeries loss = store.history("run00001", "loss");
@@ -458,7 +513,7 @@ public abstract class StoreContractTest {
         assertEquals(0, store.history("run00001", "late").size());
         assertEquals(60, store.history("run00002", "loss").size(), "another run keeps its history");
 
-        WriteBatch more = batch();                  // counts stay right: later appends read back whole
+        WriteBatch more = batch(); // counts stay right: later appends read back whole
         more.metrics.add("loss", 14, 100, 14.0);
         more.metrics.add("late", 14, 100, 1.0);
         store.apply("run00001", more);
@@ -471,10 +526,10 @@ public abstract class StoreContractTest {
         store.createRun(run("run00001", "p", 1, Map.of()), Map.of());
         WriteBatch b = batch();
         b.metrics.add("loss", 5, 0, 5.0);
-        b.metrics.add("loss", 8, 0, 8.0);            // logged by the attempt that crashed
+        b.metrics.add("loss", 8, 0, 8.0); // logged by the attempt that crashed
         b.rewindTo(6);
-        b.rewindTo(7);                              // a later, higher rewind brings nothing back
-        b.metrics.add("loss", 7, 0, 7.0);            // logged after the rewind
+        b.rewindTo(7); // a later, higher rewind brings nothing back
+        b.metrics.add("loss", 7, 0, 7.0); // logged after the rewind
         assertFalse(b.isEmpty());
         store.apply("run00001", b);
         assertArrayEquals(new long[] {5, 7}, store.history("run00001", "loss").steps());
@@ -503,9 +558,13 @@ public abstract class StoreContractTest {
         after.logOffset = 30;
         after.metrics.add("loss", 6, 0, 60.0);
         store.apply("run00001", after);
-        store.apply("run00001", rewind);                  // replayed after a crash: must not drop step 6
-        assertArrayEquals(new long[] {0, 1, 2, 3, 4, 5, 6}, store.history("run00001", "loss").steps());
-        assertArrayEquals(new double[] {0, 1, 2, 3, 4, 50, 60}, store.history("run00001", "loss").values());
+        store.apply("run00001", rewind); // replayed after a crash: must not drop step 6
+        assertArrayEquals(
+                new long[] {0, 1, 2, 3, 4, 5, 6},
+                store.history("run00001", "loss").steps());
+        assertArrayEquals(
+                new double[] {0, 1, 2, 3, 4, 50, 60},
+                store.history("run00001", "loss").values());
     }
 
     // ---- delete, projects, ordinals
@@ -548,7 +607,9 @@ public abstract class StoreContractTest {
         store.createRun(run("alpha002", "alpha", 2_000, Map.of()), Map.of());
         store.createRun(run("beta0001", "beta", 3_000, Map.of()), Map.of());
         List<ProjectInfo> projects = store.projects();
-        assertEquals(List.of("alpha", "beta"), projects.stream().map(ProjectInfo::name).toList());
+        assertEquals(
+                List.of("alpha", "beta"),
+                projects.stream().map(ProjectInfo::name).toList());
         assertEquals(2, projects.get(0).runCount());
         assertEquals(1, projects.get(1).runCount());
         long activity = projects.get(1).lastActivityAt();
@@ -605,7 +666,9 @@ public abstract class StoreContractTest {
             long[] expected = new long[batches * 25];
             Arrays.setAll(expected, i -> i);
             assertArrayEquals(expected, m.steps());
-            assertEquals((double) batches - 1, store.run("thread0" + t).orElseThrow().summary().get("last"));
+            assertEquals(
+                    (double) batches - 1,
+                    store.run("thread0" + t).orElseThrow().summary().get("last"));
         }
         assertEquals(threads + 1, store.nextRunOrdinal("p"));
         assertFalse(store.projects().isEmpty());
@@ -632,13 +695,32 @@ public abstract class StoreContractTest {
         String longKey = "x".repeat(60_000);
         Map<String, Object> config = new LinkedHashMap<>();
         config.put(longKey, 1L);
-        RunInfo bad = new RunInfo("bad00001", "p", "broken", "", "ada", List.of("t"), "", RunState.FINISHED, 1_000,
-                1_000, 2_000, 1_000, "", "host1", 42, config, Map.of(longKey, 1.0));
+        RunInfo bad = new RunInfo(
+                "bad00001",
+                "p",
+                "broken",
+                "",
+                "ada",
+                List.of("t"),
+                "",
+                RunState.FINISHED,
+                1_000,
+                1_000,
+                2_000,
+                1_000,
+                "",
+                "host1",
+                42,
+                config,
+                Map.of(longKey, 1.0));
         if (!acceptsJsonItsReadersRefuse()) {
             KeelException refused = assertThrows(KeelException.class, () -> store.createRun(bad, Map.of()));
-            assertTrue(Set.of(KeelException.ErrorCode.INVALID_PARAMETER_VALUE, KeelException.ErrorCode.BAD_REQUEST)
-                    .contains(refused.code()), refused.code().toString());
-            assertTrue(refused.getMessage().contains("Name length (60000) exceeds the maximum allowed"),
+            assertTrue(
+                    Set.of(KeelException.ErrorCode.INVALID_PARAMETER_VALUE, KeelException.ErrorCode.BAD_REQUEST)
+                            .contains(refused.code()),
+                    refused.code().toString());
+            assertTrue(
+                    refused.getMessage().contains("Name length (60000) exceeds the maximum allowed"),
                     refused.getMessage());
             assertTrue(store.run("bad00001").isEmpty());
             return;
@@ -648,7 +730,9 @@ public abstract class StoreContractTest {
 
         String err = stderrOf(() -> {
             List<RunInfo> listed = store.searchRuns(RunQuery.project("p"));
-            assertEquals(List.of("good0001", "bad00001"), listed.stream().map(RunInfo::id).toList());
+            assertEquals(
+                    List.of("good0001", "bad00001"),
+                    listed.stream().map(RunInfo::id).toList());
             assertEquals(Map.of("lr", 0.1), listed.get(0).config());
             RunInfo shown = listed.get(1);
             assertEquals(Map.of(), shown.config());
@@ -672,9 +756,13 @@ public abstract class StoreContractTest {
         WriteBatch update = batch();
         update.config.put("lr", 0.2);
         KeelException refused = assertThrows(KeelException.class, () -> store.apply("bad00001", update));
-        assertTrue(refused.getMessage().startsWith("run bad00001's stored config cannot be read, so it cannot be"
-                + " updated (stored JSON cannot be read: Name length (60000)"), refused.getMessage());
-        assertTrue(refused.getMessage().endsWith("): remove the run with `keel run rm bad00001`"), refused.getMessage());
+        assertTrue(
+                refused.getMessage()
+                        .startsWith("run bad00001's stored config cannot be read, so it cannot be"
+                                + " updated (stored JSON cannot be read: Name length (60000)"),
+                refused.getMessage());
+        assertTrue(
+                refused.getMessage().endsWith("): remove the run with `keel run rm bad00001`"), refused.getMessage());
         WriteBatch notes = batch();
         notes.notes = "still writable where nothing stored must be read";
         store.apply("bad00001", notes);
@@ -682,6 +770,8 @@ public abstract class StoreContractTest {
 
         store.deleteRun("bad00001");
         assertTrue(store.run("bad00001").isEmpty());
-        assertEquals(List.of("good0001"), store.searchRuns(RunQuery.all()).stream().map(RunInfo::id).toList());
+        assertEquals(
+                List.of("good0001"),
+                store.searchRuns(RunQuery.all()).stream().map(RunInfo::id).toList());
     }
 }

@@ -22,8 +22,7 @@ import java.util.Random;
  * same workloads on PostgreSQL.
  */
 public final class StoreRoughBench {
-    private StoreRoughBench() {
-    }
+    private StoreRoughBench() {}
 
     /** Makes a new, empty store for a named workload. */
     interface Stores {
@@ -66,7 +65,8 @@ public final class StoreRoughBench {
                 total += b.metrics.size();
             }
             double s = (System.nanoTime() - start) / 1e9;
-            System.out.printf("ingest: %,d points in %.2f s = %,.0f points/s (batches of %,d points, %d keys)%n",
+            System.out.printf(
+                    "ingest: %,d points in %.2f s = %,.0f points/s (batches of %,d points, %d keys)%n",
                     total, s, total / s, keys * perKey, keys);
             for (int rep = 0; rep < 5; rep++) {
                 long t0 = System.nanoTime();
@@ -102,14 +102,31 @@ public final class StoreRoughBench {
                     ns[rep] = System.nanoTime() - s;
                 }
                 Arrays.sort(ns);
-                System.out.printf("search sorted by a summary metric, limit %d: %,d runs, min %.1f ms, median %.1f ms%n",
+                System.out.printf(
+                        "search sorted by a summary metric, limit %d: %,d runs, min %.1f ms, median %.1f ms%n",
                         limit, n, ns[0] / 1e6, ns[ns.length / 2] / 1e6);
             }
         }
     }
 
     static RunInfo run(String id, long created, Map<String, Object> config, Map<String, Object> summary) {
-        return new RunInfo(id, "bench", id, "", "u", List.of("t"), "", RunState.FINISHED, created, created, created,
-                1000, "", "h", 1, config, summary);
+        return new RunInfo(
+                id,
+                "bench",
+                id,
+                "",
+                "u",
+                List.of("t"),
+                "",
+                RunState.FINISHED,
+                created,
+                created,
+                created,
+                1000,
+                "",
+                "h",
+                1,
+                config,
+                summary);
     }
 }

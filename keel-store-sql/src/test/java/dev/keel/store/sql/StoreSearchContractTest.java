@@ -28,20 +28,51 @@ abstract class StoreSearchContractTest {
     @BeforeEach
     void fill() throws Exception {
         store = newStore();
-        add("r1", "p", RunState.FINISHED, 1000, 5000, List.of("mlp", "baseline"), "first baseline", "g1",
-                map("layers", 64L, "opt", map("name", "adam", "lr", 0.001), "arch", "mlp", "flags", List.of("a", "b"),
-                        "we\"ird'key", 7L),
+        add(
+                "r1",
+                "p",
+                RunState.FINISHED,
+                1000,
+                5000,
+                List.of("mlp", "baseline"),
+                "first baseline",
+                "g1",
+                map(
+                        "layers",
+                        64L,
+                        "opt",
+                        map("name", "adam", "lr", 0.001),
+                        "arch",
+                        "mlp",
+                        "flags",
+                        List.of("a", "b"),
+                        "we\"ird'key",
+                        7L),
                 map("val_acc", 0.9, "loss", 0.3));
-        add("r2", "p", RunState.FINISHED, 2000, 700, List.of("cnn"), "", "",
+        add(
+                "r2",
+                "p",
+                RunState.FINISHED,
+                2000,
+                700,
+                List.of("cnn"),
+                "",
+                "",
                 map("layers", 128L, "opt", map("name", "sgd", "lr", 0.1), "arch", "cnn"),
                 map("val_acc", 0.85, "loss", Double.NaN));
-        add("r3", "p", RunState.FAILED, 3000, 0, List.of(), "", "",
+        add(
+                "r3",
+                "p",
+                RunState.FAILED,
+                3000,
+                0,
+                List.of(),
+                "",
+                "",
                 map("layers", 32L, "arch", "mlp", "use_bn", true),
                 map("val_acc", 0.95, "loss", Double.POSITIVE_INFINITY));
-        add("r4", "p", RunState.RUNNING, 4000, 0, List.of("mlp"), "", "",
-                map("layers", "64", "arch", "mlp"), map());
-        add("q1", "q", RunState.FINISHED, 5000, 0, List.of(), "", "",
-                map("layers", 256L), map("val_acc", 0.5));
+        add("r4", "p", RunState.RUNNING, 4000, 0, List.of("mlp"), "", "", map("layers", "64", "arch", "mlp"), map());
+        add("q1", "q", RunState.FINISHED, 5000, 0, List.of(), "", "", map("layers", 256L), map("val_acc", 0.5));
     }
 
     @AfterEach
@@ -57,10 +88,37 @@ abstract class StoreSearchContractTest {
         return m;
     }
 
-    private void add(String id, String project, RunState state, long created, long runtime, List<String> tags,
-                     String notes, String group, Map<String, Object> config, Map<String, Object> summary) {
-        store.createRun(new RunInfo(id, project, "name-" + id, group, "ada", tags, notes, state, created, created, 0,
-                runtime, "", "host", 1, config, summary), Map.of());
+    private void add(
+            String id,
+            String project,
+            RunState state,
+            long created,
+            long runtime,
+            List<String> tags,
+            String notes,
+            String group,
+            Map<String, Object> config,
+            Map<String, Object> summary) {
+        store.createRun(
+                new RunInfo(
+                        id,
+                        project,
+                        "name-" + id,
+                        group,
+                        "ada",
+                        tags,
+                        notes,
+                        state,
+                        created,
+                        created,
+                        0,
+                        runtime,
+                        "",
+                        "host",
+                        1,
+                        config,
+                        summary),
+                Map.of());
     }
 
     private List<String> ids(RunQuery q) {
@@ -143,8 +201,10 @@ abstract class StoreSearchContractTest {
         assertEquals(List.of(), where("created > 2024-01-31"));
         assertEquals(List.of("r1"), where("runtime > 1000"));
         KeelException e = assertThrows(KeelException.class, () -> where("created > yesterday"));
-        assertEquals("'created' takes epoch milliseconds or an ISO date such as 2024-01-31 or 2024-01-31T12:00:00Z,"
-                + " not 'yesterday'", e.getMessage());
+        assertEquals(
+                "'created' takes epoch milliseconds or an ISO date such as 2024-01-31 or 2024-01-31T12:00:00Z,"
+                        + " not 'yesterday'",
+                e.getMessage());
     }
 
     @Test
@@ -158,21 +218,25 @@ abstract class StoreSearchContractTest {
     @Test
     void unknownAttributesAreNamedInTheError() {
         Expr bad = new Expr.Compare(new Field(Field.Kind.ATTRIBUTE, "colour"), Expr.Op.EQ, "red");
-        KeelException e = assertThrows(KeelException.class, () -> store.searchRuns(new RunQuery(null, bad, null, true, 0, 0)));
+        KeelException e =
+                assertThrows(KeelException.class, () -> store.searchRuns(new RunQuery(null, bad, null, true, 0, 0)));
         assertEquals(KeelException.ErrorCode.INVALID_PARAMETER_VALUE, e.code());
-        assertEquals("unknown run attribute 'colour': use one of created, ended, group, heartbeat, host, id, name,"
-                + " notes, project, runtime, state, sweep, tags, user, or config.KEY / summary.KEY", e.getMessage());
+        assertEquals(
+                "unknown run attribute 'colour': use one of created, ended, group, heartbeat, host, id, name,"
+                        + " notes, project, runtime, state, sweep, tags, user, or config.KEY / summary.KEY",
+                e.getMessage());
     }
 
     @Test
     void operatorsThatMeanNothingForAFieldAreRefusedWithTheAlternative() {
         KeelException e = assertThrows(KeelException.class, () -> where("tags > a"));
-        assertEquals("'tags >' needs a value; only = and != work with tags (or use: tags contains \"x\")",
-                e.getMessage());
+        assertEquals(
+                "'tags >' needs a value; only = and != work with tags (or use: tags contains \"x\")", e.getMessage());
         e = assertThrows(KeelException.class, () -> where("config.x < null"));
         assertEquals("'config.x <' needs a value; only = and != work with null", e.getMessage());
         e = assertThrows(KeelException.class, () -> where("config.x contains null"));
-        assertEquals("'config.x contains' needs a value, not null: write config.x = null to find runs without it",
+        assertEquals(
+                "'config.x contains' needs a value, not null: write config.x = null to find runs without it",
                 e.getMessage());
         e = assertThrows(KeelException.class, () -> where("runtime > long"));
         assertEquals("'runtime' is a number (milliseconds), not 'long'", e.getMessage());

@@ -31,16 +31,17 @@ import java.util.Map;
 public final class BatchBinary {
     /** The Content-Type of this body. */
     public static final String MEDIA_TYPE = "application/x-keel-batch";
+
     private static final byte[] MAGIC = {'K', 'B', 1, 0};
     /** The fewest bytes a point takes: three one-byte varints and the value. */
     private static final int MIN_POINT_BYTES = 3 + 8;
 
-    private BatchBinary() {
-    }
+    private BatchBinary() {}
 
     /** Whether a request's Content-Type names this format. */
     public static boolean isMediaType(String contentType) {
-        return contentType != null && contentType.trim().toLowerCase(Locale.ROOT).startsWith(MEDIA_TYPE);
+        return contentType != null
+                && contentType.trim().toLowerCase(Locale.ROOT).startsWith(MEDIA_TYPE);
     }
 
     /** The batch in this format. */
@@ -95,12 +96,15 @@ public final class BatchBinary {
         In in = new In(body);
         for (int i = 0; i < MAGIC.length; i++) {
             if (in.remaining() == 0 || in.body[in.pos++] != MAGIC[i]) {
-                throw new KeelException(KeelException.ErrorCode.BAD_REQUEST, "the request body is not a Keel binary"
-                        + " batch (" + MEDIA_TYPE + ", version 1): send that, or JSON with Content-Type application/json");
+                throw new KeelException(
+                        KeelException.ErrorCode.BAD_REQUEST,
+                        "the request body is not a Keel binary" + " batch (" + MEDIA_TYPE
+                                + ", version 1): send that, or JSON with Content-Type application/json");
             }
         }
         int headerLength = in.length("the batch header");
-        WriteBatch b = headerLength == 0 ? new WriteBatch()
+        WriteBatch b = headerLength == 0
+                ? new WriteBatch()
                 : BatchJson.decodeWithoutMetrics(Arrays.copyOfRange(body, in.pos, in.pos + headerLength));
         in.pos += headerLength;
         int keyCount = in.length("metrics.keys");
@@ -121,8 +125,9 @@ public final class BatchBinary {
         for (int i = 0; i < n; i++) {
             long key = in.varint("metrics.key", i);
             if (key < 0 || key >= keyCount) {
-                throw WireCheck.bad("metrics.key[" + i + "]", "must index 'metrics.keys' (0 to " + (keyCount - 1)
-                        + "), got " + key);
+                throw WireCheck.bad(
+                        "metrics.key[" + i + "]",
+                        "must index 'metrics.keys' (0 to " + (keyCount - 1) + "), got " + key);
             }
             step += unzigzag(in.varint("metrics.step", i));
             time += unzigzag(in.varint("metrics.timestamp", i));

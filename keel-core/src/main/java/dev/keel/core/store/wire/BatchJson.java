@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.ConsoleLine;
 import dev.keel.core.Json;
 import dev.keel.core.KeelException;
@@ -47,15 +47,32 @@ public final class BatchJson {
     static final int MAX_FILE_NAME = 1024;
     /** The longest problem line a run may record. */
     public static final int MAX_PROBLEM = 4096;
-    private static final Set<String> FIELDS = Set.of("log_offset", "metrics", "summary", "config", "provenance",
-            "console", "files", "removed_files", "state", "ended_at", "heartbeat_at", "runtime_ms", "notes", "tags",
-            "name", "truncate_after_step", "problems", "host", "pid");
+
+    private static final Set<String> FIELDS = Set.of(
+            "log_offset",
+            "metrics",
+            "summary",
+            "config",
+            "provenance",
+            "console",
+            "files",
+            "removed_files",
+            "state",
+            "ended_at",
+            "heartbeat_at",
+            "runtime_ms",
+            "notes",
+            "tags",
+            "name",
+            "truncate_after_step",
+            "problems",
+            "host",
+            "pid");
     private static final Set<String> METRIC_FIELDS = Set.of("keys", "key", "step", "timestamp", "value");
     private static final Set<String> CONSOLE_FIELDS = Set.of("seq", "timestamp", "stream", "text");
     private static final Set<String> FILE_FIELDS = Set.of("name", "hash", "size", "kind", "created_at");
 
-    private BatchJson() {
-    }
+    private BatchJson() {}
 
     /** The batch as UTF-8 JSON. */
     public static byte[] encode(WriteBatch b) {
@@ -216,7 +233,8 @@ public final class BatchJson {
         try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {
             JsonToken first = p.nextToken();
             if (first == null) {
-                throw new KeelException(KeelException.ErrorCode.BAD_REQUEST, "the request body is empty: send a JSON object");
+                throw new KeelException(
+                        KeelException.ErrorCode.BAD_REQUEST, "the request body is empty: send a JSON object");
             }
             if (first != JsonToken.START_OBJECT) {
                 return decode((JsonNode) p.readValueAsTree());
@@ -233,8 +251,9 @@ public final class BatchJson {
                 }
             }
             if (p.nextToken() != null) {
-                throw new KeelException(KeelException.ErrorCode.BAD_REQUEST, "the request body holds more than one"
-                        + " JSON value: send one object");
+                throw new KeelException(
+                        KeelException.ErrorCode.BAD_REQUEST,
+                        "the request body holds more than one" + " JSON value: send one object");
             }
             WriteBatch b = decode(rest);
             for (int i = 0; i < metrics.size(); i++) {
@@ -242,10 +261,12 @@ public final class BatchJson {
             }
             return b;
         } catch (JsonProcessingException e) {
-            throw new KeelException(KeelException.ErrorCode.BAD_REQUEST, "the request body is not valid JSON: "
-                    + e.getOriginalMessage() + Json.where(e));
+            throw new KeelException(
+                    KeelException.ErrorCode.BAD_REQUEST,
+                    "the request body is not valid JSON: " + e.getOriginalMessage() + Json.where(e));
         } catch (IOException e) {
-            throw new KeelException(KeelException.ErrorCode.BAD_REQUEST, "cannot read the request body: " + e.getMessage());
+            throw new KeelException(
+                    KeelException.ErrorCode.BAD_REQUEST, "cannot read the request body: " + e.getMessage());
         }
     }
 
@@ -253,7 +274,8 @@ public final class BatchJson {
     static WriteBatch decodeWithoutMetrics(byte[] header) {
         WriteBatch b = decode(header);
         if (!b.metrics.isEmpty()) {
-            throw WireCheck.bad("metrics", "must not be in the JSON header of a binary batch: its points follow the header");
+            throw WireCheck.bad(
+                    "metrics", "must not be in the JSON header of a binary batch: its points follow the header");
         }
         return b;
     }
@@ -286,8 +308,10 @@ public final class BatchJson {
                 if (!stream.equals("out") && !stream.equals("err")) {
                     throw WireCheck.bad(f + ".stream", "must be \"out\" or \"err\", got \"" + stream + "\"");
                 }
-                b.console.add(new ConsoleLine(nonNegative(l.get("seq"), f + ".seq"),
-                        nonNegative(l.get("timestamp"), f + ".timestamp"), stream,
+                b.console.add(new ConsoleLine(
+                        nonNegative(l.get("seq"), f + ".seq"),
+                        nonNegative(l.get("timestamp"), f + ".timestamp"),
+                        stream,
                         WireCheck.text(l.get("text"), f + ".text", WireCheck.MAX_TEXT)));
             }
         }
@@ -332,7 +356,8 @@ public final class BatchJson {
         b.host = WireCheck.optionalText(root, "host", "host", WireCheck.MAX_KEY);
         b.pid = WireCheck.integer(root, "pid", "pid", 0);
         // Set as sent, not through rewindTo: the sender already dropped this batch's own later points.
-        b.truncateAfterStep = WireCheck.integer(root, "truncate_after_step", "truncate_after_step", WriteBatch.NO_TRUNCATION);
+        b.truncateAfterStep =
+                WireCheck.integer(root, "truncate_after_step", "truncate_after_step", WriteBatch.NO_TRUNCATION);
         return b;
     }
 
@@ -362,12 +387,14 @@ public final class BatchJson {
             JsonNode vn = value.get(i);
             if (!kn.isIntegralNumber() || !kn.canConvertToInt() || kn.intValue() < 0 || kn.intValue() >= keyCount) {
                 long k = WireCheck.integer(kn, "metrics.key[" + i + "]");
-                throw WireCheck.bad("metrics.key[" + i + "]", "must index 'metrics.keys' (0 to " + (keyCount - 1)
-                        + "), got " + k);
+                throw WireCheck.bad(
+                        "metrics.key[" + i + "]", "must index 'metrics.keys' (0 to " + (keyCount - 1) + "), got " + k);
             }
-            long stepValue = sn.isIntegralNumber() && sn.canConvertToLong() ? sn.longValue()
+            long stepValue = sn.isIntegralNumber() && sn.canConvertToLong()
+                    ? sn.longValue()
                     : WireCheck.integer(sn, "metrics.step[" + i + "]");
-            long time = tn.isIntegralNumber() && tn.canConvertToLong() && tn.longValue() >= 0 ? tn.longValue()
+            long time = tn.isIntegralNumber() && tn.canConvertToLong() && tn.longValue() >= 0
+                    ? tn.longValue()
                     : nonNegative(tn, "metrics.timestamp[" + i + "]");
             double v = vn.isNumber() ? vn.doubleValue() : WireCheck.number(vn, "metrics.value[" + i + "]");
             out.add(keys.get(kn.intValue()), stepValue, time, v);
@@ -392,7 +419,11 @@ public final class BatchJson {
             throw WireCheck.bad(field + ".hash", e.getMessage());
         }
         String kind = WireCheck.optionalText(f, "kind", field + ".kind", 64);
-        return new RunFile(name, hash, nonNegative(f.get("size"), field + ".size"), kind == null ? "file" : kind,
+        return new RunFile(
+                name,
+                hash,
+                nonNegative(f.get("size"), field + ".size"),
+                kind == null ? "file" : kind,
                 WireCheck.integer(f, "created_at", field + ".created_at", 0));
     }
 

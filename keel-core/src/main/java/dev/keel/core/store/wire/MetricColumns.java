@@ -44,8 +44,9 @@ final class MetricColumns {
                 case "step" -> c.stepN = c.longs(p, "metrics.step", 1);
                 case "timestamp" -> c.timeN = c.longs(p, "metrics.timestamp", 2);
                 case "value" -> c.valueN = c.doubles(p);
-                default -> throw KeelException.invalid("unknown field 'metrics." + f
-                        + "': the accepted fields are keys, key, step, timestamp, value");
+                default ->
+                    throw KeelException.invalid("unknown field 'metrics." + f
+                            + "': the accepted fields are keys, key, step, timestamp, value");
             }
         }
         c.fill(out);
@@ -53,21 +54,23 @@ final class MetricColumns {
 
     private void fill(MetricBatch out) {
         if (keys == null || key == null || step == null || timestamp == null || value == null) {
-            String missing = keys == null ? "keys" : key == null ? "key" : step == null ? "step"
-                    : timestamp == null ? "timestamp" : "value";
+            String missing = keys == null
+                    ? "keys"
+                    : key == null ? "key" : step == null ? "step" : timestamp == null ? "timestamp" : "value";
             throw WireCheck.bad("metrics." + missing, "must be an array, got nothing");
         }
         int n = keyN;
         if (stepN != n || timeN != n || valueN != n) {
             throw KeelException.invalid("fields 'metrics.key', 'metrics.step', 'metrics.timestamp' and 'metrics.value'"
-                    + " must have one entry per point; their lengths are " + n + ", " + stepN + ", " + timeN + ", " + valueN);
+                    + " must have one entry per point; their lengths are " + n + ", " + stepN + ", " + timeN + ", "
+                    + valueN);
         }
         int keyCount = keys.size();
         for (int i = 0; i < n; i++) {
             long k = key[i];
             if (k < 0 || k >= keyCount) {
-                throw WireCheck.bad("metrics.key[" + i + "]", "must index 'metrics.keys' (0 to " + (keyCount - 1)
-                        + "), got " + k);
+                throw WireCheck.bad(
+                        "metrics.key[" + i + "]", "must index 'metrics.keys' (0 to " + (keyCount - 1) + "), got " + k);
             }
             if (timestamp[i] < 0) {
                 throw WireCheck.bad("metrics.timestamp[" + i + "]", "must be 0 or more, got " + timestamp[i]);

@@ -18,12 +18,28 @@ import java.util.Set;
  */
 public final class RunJson {
     static final int MAX_NAME = 250;
-    private static final Set<String> FIELDS = Set.of("id", "project", "name", "group", "user", "tags", "notes",
-            "state", "created_at", "heartbeat_at", "ended_at", "runtime_ms", "sweep", "host", "pid", "config",
-            "summary", "provenance", "problems");
+    private static final Set<String> FIELDS = Set.of(
+            "id",
+            "project",
+            "name",
+            "group",
+            "user",
+            "tags",
+            "notes",
+            "state",
+            "created_at",
+            "heartbeat_at",
+            "ended_at",
+            "runtime_ms",
+            "sweep",
+            "host",
+            "pid",
+            "config",
+            "summary",
+            "provenance",
+            "problems");
 
-    private RunJson() {
-    }
+    private RunJson() {}
 
     public static Map<String, Object> toMap(RunInfo run) {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -90,7 +106,10 @@ public final class RunJson {
                 throw WireCheck.bad("state", "cannot be 'unreachable': the server decides it from heartbeats");
             }
         }
-        return new RunInfo(id, p, name,
+        return new RunInfo(
+                id,
+                p,
+                name,
                 WireCheck.optionalText(n, "group", "group", MAX_NAME),
                 WireCheck.optionalText(n, "user", "user", MAX_NAME),
                 n.hasNonNull("tags") ? WireCheck.strings(n.get("tags"), "tags", MAX_NAME) : null,
@@ -105,9 +124,12 @@ public final class RunJson {
                 WireCheck.integer(n, "pid", "pid", 0),
                 n.hasNonNull("config") ? WireCheck.tree(n.get("config"), "config", false, fromUser) : null,
                 // the wire carries non-finite metrics as their names, as the stores do
-                n.hasNonNull("summary") ? Json.decodeNonFinite(WireCheck.tree(n.get("summary"), "summary", fromUser, fromUser))
+                n.hasNonNull("summary")
+                        ? Json.decodeNonFinite(WireCheck.tree(n.get("summary"), "summary", fromUser, fromUser))
                         : null,
-                n.hasNonNull("problems") ? WireCheck.strings(n.get("problems"), "problems", BatchJson.MAX_PROBLEM) : null);
+                n.hasNonNull("problems")
+                        ? WireCheck.strings(n.get("problems"), "problems", BatchJson.MAX_PROBLEM)
+                        : null);
     }
 
     /** The provenance of a create request, empty when absent. */
@@ -121,8 +143,10 @@ public final class RunJson {
         try {
             return read(n, null, false);
         } catch (KeelException e) {
-            throw new KeelException(KeelException.ErrorCode.CORRUPT_DATA, "the server sent a run this client cannot read: "
-                    + e.getMessage(), e);
+            throw new KeelException(
+                    KeelException.ErrorCode.CORRUPT_DATA,
+                    "the server sent a run this client cannot read: " + e.getMessage(),
+                    e);
         }
     }
 }

@@ -19,8 +19,7 @@ final class WireCheck {
     /** Console lines (the SDK cuts them at 16 KiB) and notes. */
     static final int MAX_TEXT = ValueLimits.MAX_TEXT;
 
-    private WireCheck() {
-    }
+    private WireCheck() {}
 
     static KeelException bad(String field, String problem) {
         return KeelException.invalid("field '" + field + "' " + problem);
@@ -87,7 +86,9 @@ final class WireCheck {
         }
         for (int i = 0; i < k.length(); i++) {
             if (Character.isISOControl(k.charAt(i))) {
-                throw bad(field, "has a key with a control character (U+" + String.format("%04X", (int) k.charAt(i)) + ")");
+                throw bad(
+                        field,
+                        "has a key with a control character (U+" + String.format("%04X", (int) k.charAt(i)) + ")");
             }
         }
         return k;
@@ -125,8 +126,10 @@ final class WireCheck {
             }
             if (limited && deeperThan(e.getValue(), ValueLimits.MAX_DEPTH)) {
                 // checked on the tree first: converting a value hundreds of levels deep recurses that deep
-                throw KeelException.invalid(new ValueLimits.Violation(ValueLimits.shown(e.getKey()), "is nested more than "
-                        + ValueLimits.MAX_DEPTH + " levels deep; flatten it").message("field '" + field + "':")
+                throw KeelException.invalid(new ValueLimits.Violation(
+                                        ValueLimits.shown(e.getKey()),
+                                        "is nested more than " + ValueLimits.MAX_DEPTH + " levels deep; flatten it")
+                                .message("field '" + field + "':")
                         + "; nothing of this request was stored");
             }
             out.put(e.getKey(), Json.MAPPER.convertValue(e.getValue(), Object.class));

@@ -73,7 +73,8 @@ class BatchBinaryTest {
             assertEquals(b.metrics.key(i), back.metrics.key(i));
             assertEquals(b.metrics.step(i), back.metrics.step(i));
             assertEquals(b.metrics.timestamp(i), back.metrics.timestamp(i));
-            assertEquals(Double.doubleToRawLongBits(b.metrics.value(i)), Double.doubleToRawLongBits(back.metrics.value(i)));
+            assertEquals(
+                    Double.doubleToRawLongBits(b.metrics.value(i)), Double.doubleToRawLongBits(back.metrics.value(i)));
         }
         assertTrue(back.summary.isEmpty() && back.console.isEmpty());
     }

@@ -30,7 +30,8 @@ public final class ProgressBar {
     private long lastDrawNanos;
     private boolean finished;
 
-    public ProgressBar(String label, long total, String unit, PrintStream out, boolean terminal, double plainEverySeconds) {
+    public ProgressBar(
+            String label, long total, String unit, PrintStream out, boolean terminal, double plainEverySeconds) {
         this.label = label;
         this.total = Math.max(0, total);
         this.unit = unit;

@@ -12,8 +12,7 @@ import java.util.zip.GZIPInputStream;
 
 /** Hashing helpers; streams files once, never loads them whole. */
 public final class Checksums {
-    private Checksums() {
-    }
+    private Checksums() {}
 
     /** Hex digest ({@code SHA-256}, {@code MD5}) of a file's bytes as stored. */
     public static String ofFile(Path file, String algorithm) throws IOException {
@@ -37,8 +36,10 @@ public final class Checksums {
                 return new GZIPInputStream(raw, 1 << 16);
             } catch (IOException e) {
                 raw.close();
-                throw new IOException(file + " is not a valid gzip file (" + e.getMessage()
-                        + "); delete it so that it is fetched again", e);
+                throw new IOException(
+                        file + " is not a valid gzip file (" + e.getMessage()
+                                + "); delete it so that it is fetched again",
+                        e);
             }
         }
         return raw;

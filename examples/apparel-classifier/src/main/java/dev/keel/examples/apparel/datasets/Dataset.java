@@ -1,6 +1,7 @@
 package dev.keel.examples.apparel.datasets;
 
 import dev.keel.examples.apparel.console.ProgressBar;
+
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -70,7 +71,9 @@ public abstract class Dataset {
     /** {@code $KEEL_DATA_DIR/NAME} when that variable is set, else {@code ~/.keel/datasets/NAME}. */
     public static Path defaultDataDir(String name) {
         String env = System.getenv("KEEL_DATA_DIR");
-        Path root = env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".keel", "datasets");
+        Path root = env != null && !env.isBlank()
+                ? Path.of(env)
+                : Path.of(System.getProperty("user.home"), ".keel", "datasets");
         return root.resolve(name);
     }
 
@@ -99,9 +102,13 @@ public abstract class Dataset {
             throw new IllegalArgumentException("dataset " + spec.name() + " has no file '" + key + "'");
         }
         List<String> tried = new ArrayList<>();
-        List<Path> candidates = onlyDataDir ? List.of(dataDir.resolve(file.fileName()), dataDir.resolve(file.rawName()))
-                : List.of(dataDir.resolve(file.fileName()), dataDir.resolve(file.rawName()),
-                spec.mirror().resolve(file.fileName()), spec.mirror().resolve(file.rawName()));
+        List<Path> candidates = onlyDataDir
+                ? List.of(dataDir.resolve(file.fileName()), dataDir.resolve(file.rawName()))
+                : List.of(
+                        dataDir.resolve(file.fileName()),
+                        dataDir.resolve(file.rawName()),
+                        spec.mirror().resolve(file.fileName()),
+                        spec.mirror().resolve(file.rawName()));
         for (Path candidate : candidates) {
             if (!Files.isRegularFile(candidate)) {
                 continue;
@@ -151,7 +158,8 @@ public abstract class Dataset {
             throw new IOException("truncated archive (unexpected end of the gzip stream)", e);
         }
         if (bytes.length != file.bytes()) {
-            throw new DatasetException("size mismatch: " + bytes.length + " bytes uncompressed, expected " + file.bytes());
+            throw new DatasetException(
+                    "size mismatch: " + bytes.length + " bytes uncompressed, expected " + file.bytes());
         }
         String actual = sha256(bytes);
         if (!actual.equals(file.sha256())) {
@@ -162,8 +170,10 @@ public abstract class Dataset {
 
     private Path download(DatasetSpec.FileSpec file, List<String> tried) {
         Path target = dataDir.resolve(file.fileName());
-        HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        HttpClient client = HttpClient.newBuilder()
+                .connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
         for (URI base : spec.urls()) {
             URI url = base.resolve(file.fileName());
             for (int attempt = 1; attempt <= ATTEMPTS_PER_URL; attempt++) {
@@ -187,7 +197,10 @@ public abstract class Dataset {
 
     private void fetch(HttpClient client, URI url, Path target, DatasetSpec.FileSpec file)
             throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(60)).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(url)
+                .timeout(Duration.ofSeconds(60))
+                .GET()
+                .build();
         HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
@@ -195,7 +208,8 @@ public abstract class Dataset {
             }
             long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
             Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), ".part-", "-" + file.fileName()); // keeps the .gz suffix for reading
+            Path tmp = Files.createTempFile(
+                    target.getParent(), ".part-", "-" + file.fileName()); // keeps the .gz suffix for reading
             try {
                 MessageDigest md5 = MessageDigest.getInstance("MD5");
                 ProgressBar bar = ProgressBar.of("download " + file.fileName(), Math.max(length, 0) / 1024, "KiB");
@@ -232,8 +246,11 @@ public abstract class Dataset {
     }
 
     private String notFoundMessage(DatasetSpec.FileSpec file, List<String> tried) {
-        StringBuilder m = new StringBuilder("dataset ").append(spec.name()).append(": no usable copy of ")
-                .append(file.fileName()).append(" was found and it could not be downloaded.\nTried:\n");
+        StringBuilder m = new StringBuilder("dataset ")
+                .append(spec.name())
+                .append(": no usable copy of ")
+                .append(file.fileName())
+                .append(" was found and it could not be downloaded.\nTried:\n");
         for (String t : tried) {
             m.append("  - ").append(t).append('\n');
         }
@@ -241,10 +258,15 @@ public abstract class Dataset {
             m.append("  - (no source)\n");
         }
         m.append("Fix it either way:\n")
-                .append("  1. install the distribution copy: sudo apt-get install ").append(spec.mirrorPackage())
-                .append(" (files in ").append(spec.mirror()).append(")\n")
-                .append("  2. or download the files by hand from ").append(spec.urls().get(0))
-                .append(" into ").append(dataDir);
+                .append("  1. install the distribution copy: sudo apt-get install ")
+                .append(spec.mirrorPackage())
+                .append(" (files in ")
+                .append(spec.mirror())
+                .append(")\n")
+                .append("  2. or download the files by hand from ")
+                .append(spec.urls().get(0))
+                .append(" into ")
+                .append(dataDir);
         return m.toString();
     }
 

@@ -15,8 +15,13 @@ import java.util.Properties;
  * A dataset's essentials, read from a properties resource: where to download it, the local
  * mirror a distribution package installs, the files with their checksums, and the class names.
  */
-public record DatasetSpec(String name, List<URI> urls, Path mirror, String mirrorPackage,
-                          List<String> classes, Map<String, FileSpec> files) {
+public record DatasetSpec(
+        String name,
+        List<URI> urls,
+        Path mirror,
+        String mirrorPackage,
+        List<String> classes,
+        Map<String, FileSpec> files) {
 
     /** One file of a dataset: its name and the checksums of its uncompressed and archived bytes. */
     public record FileSpec(String key, String fileName, String sha256, String md5, long bytes) {
@@ -44,11 +49,22 @@ public record DatasetSpec(String name, List<URI> urls, Path mirror, String mirro
         Map<String, FileSpec> files = new LinkedHashMap<>();
         for (String key : required(p, "files").split(",")) {
             key = key.trim();
-            files.put(key, new FileSpec(key, required(p, key + ".file"), required(p, key + ".sha256"),
-                    required(p, key + ".md5"), Long.parseLong(required(p, key + ".bytes"))));
+            files.put(
+                    key,
+                    new FileSpec(
+                            key,
+                            required(p, key + ".file"),
+                            required(p, key + ".sha256"),
+                            required(p, key + ".md5"),
+                            Long.parseLong(required(p, key + ".bytes"))));
         }
-        return new DatasetSpec(required(p, "name"), List.copyOf(urls), Path.of(required(p, "mirror")),
-                required(p, "mirror.package"), List.of(required(p, "classes").split(",")), files);
+        return new DatasetSpec(
+                required(p, "name"),
+                List.copyOf(urls),
+                Path.of(required(p, "mirror")),
+                required(p, "mirror.package"),
+                List.of(required(p, "classes").split(",")),
+                files);
     }
 
     /** The same spec with other download URLs and mirror (tests use loopback servers and temp folders). */

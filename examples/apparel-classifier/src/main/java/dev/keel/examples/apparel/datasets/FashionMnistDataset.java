@@ -26,8 +26,7 @@ public final class FashionMnistDataset extends Dataset {
     private ImageSet test;
 
     /** A training set and the validation set held out of it. */
-    public record Split(ImageSet train, ImageSet validation) {
-    }
+    public record Split(ImageSet train, ImageSet validation) {}
 
     public FashionMnistDataset(DatasetSpec spec, Path dataDir) {
         super(spec, dataDir);
@@ -84,7 +83,8 @@ public final class FashionMnistDataset extends Dataset {
     public Split split(long seed, int validationSize) {
         ImageSet all = train();
         if (validationSize < 0 || validationSize >= all.size()) {
-            throw new IllegalArgumentException("validation size must be in [0, " + all.size() + "), got " + validationSize);
+            throw new IllegalArgumentException(
+                    "validation size must be in [0, " + all.size() + "), got " + validationSize);
         }
         int[] perm = Shuffles.permutation(all.size(), seed, SPLIT_STREAM);
         int[] val = Arrays.copyOfRange(perm, 0, validationSize);
@@ -96,7 +96,9 @@ public final class FashionMnistDataset extends Dataset {
 
     /** The raw training labels file's bytes, verified (for making {@link Relabels}). */
     public byte[] trainLabelBytes() {
-        return Idx.parse(read("train-labels"), spec().files().get("train-labels").rawName(), -1).data();
+        return Idx.parse(
+                        read("train-labels"), spec().files().get("train-labels").rawName(), -1)
+                .data();
     }
 
     /** The verified, uncompressed bytes of one of the spec's files ({@code train-images}…). */
@@ -125,14 +127,15 @@ public final class FashionMnistDataset extends Dataset {
         Idx.Tensor images = Idx.parse(read(imagesKey), imagesName, -1, ROWS, COLS);
         Idx.Tensor labels = Idx.parse(read(labelsKey), labelsName, -1);
         if (images.count() != labels.count()) {
-            throw new DatasetException(imagesName + " has " + images.count() + " images but " + labelsName
-                    + " has " + labels.count() + " labels");
+            throw new DatasetException(imagesName + " has " + images.count() + " images but " + labelsName + " has "
+                    + labels.count() + " labels");
         }
         int classes = classNames().size();
         for (int i = 0; i < labels.data().length; i++) {
             int label = labels.data()[i] & 0xff;
             if (label >= classes) {
-                throw new DatasetException(labelsName + ": label " + label + " at index " + i + " is out of range 0.." + (classes - 1));
+                throw new DatasetException(
+                        labelsName + ": label " + label + " at index " + i + " is out of range 0.." + (classes - 1));
             }
         }
         return new ImageSet(images.data(), labels.data(), ROWS, COLS);

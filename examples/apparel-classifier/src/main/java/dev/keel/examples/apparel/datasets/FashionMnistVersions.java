@@ -1,10 +1,11 @@
 package dev.keel.examples.apparel.datasets;
 
-import dev.keel.core.KeelHome;
 import dev.keel.core.KeelException;
+import dev.keel.core.KeelHome;
 import dev.keel.data.AddOptions;
 import dev.keel.data.AddResult;
 import dev.keel.data.Datasets;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -38,10 +39,10 @@ import java.util.List;
 public final class FashionMnistVersions {
     /** The Keel dataset name. */
     public static final String NAME = "fashion-mnist";
+
     static final List<String> KEYS = List.of("train-images", "train-labels", "test-images", "test-labels");
 
-    private FashionMnistVersions() {
-    }
+    private FashionMnistVersions() {}
 
     /**
      * Adds the four verified, unpacked IDX files as the next version of {@code fashion-mnist}
@@ -56,10 +57,14 @@ public final class FashionMnistVersions {
                 Files.write(stage.resolve(data.spec().files().get(key).rawName()), data.fileBytes(key));
             }
             try (Datasets datasets = Datasets.open(home)) {
-                return datasets.add(NAME, stage, AddOptions.defaults()
-                        .message("Fashion-MNIST: 4 IDX files")
-                        .description("Zalando's Fashion-MNIST (github.com/zalandoresearch/fashion-mnist): 28x28 grey"
-                                + " images of 10 kinds of apparel"));
+                return datasets.add(
+                        NAME,
+                        stage,
+                        AddOptions.defaults()
+                                .message("Fashion-MNIST: 4 IDX files")
+                                .description(
+                                        "Zalando's Fashion-MNIST (github.com/zalandoresearch/fashion-mnist): 28x28 grey"
+                                                + " images of 10 kinds of apparel"));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage the dataset files in " + stage + ": " + e.getMessage(), e);
@@ -100,7 +105,8 @@ public final class FashionMnistVersions {
             }
             Relabels r = Relabels.flip(data.trainLabelBytes(), data.classNames().size(), count, seed);
             Files.write(stage.resolve(Relabels.FILE), r.toCsv());
-            return datasets.add(NAME, stage, AddOptions.defaults().message(count + " labels flipped (seed " + seed + ")"));
+            return datasets.add(
+                    NAME, stage, AddOptions.defaults().message(count + " labels flipped (seed " + seed + ")"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage the new version in " + stage + ": " + e.getMessage(), e);
         } finally {
@@ -117,9 +123,16 @@ public final class FashionMnistVersions {
             KeelHome home = KeelHome.resolve();
             String command = args.length > 0 ? args[0] : "";
             switch (command) {
-                case "register" -> System.out.println(register(home, args.length > 1 ? Path.of(args[1]) : null).summary());
-                case "relabel" -> System.out.println(relabel(home, args.length > 3 ? args[3] : NAME + ":v1",
-                        args.length > 1 ? Integer.parseInt(args[1]) : 600, args.length > 2 ? Long.parseLong(args[2]) : 7).summary());
+                case "register" ->
+                    System.out.println(register(home, args.length > 1 ? Path.of(args[1]) : null)
+                            .summary());
+                case "relabel" ->
+                    System.out.println(relabel(
+                                    home,
+                                    args.length > 3 ? args[3] : NAME + ":v1",
+                                    args.length > 1 ? Integer.parseInt(args[1]) : 600,
+                                    args.length > 2 ? Long.parseLong(args[2]) : 7)
+                            .summary());
                 default -> {
                     System.err.println("usage: ./run register [DATA_DIR] | ./run relabel [COUNT [SEED [FROM_REF]]]");
                     System.exit(2);
@@ -140,7 +153,8 @@ public final class FashionMnistVersions {
             Files.createDirectories(tmp);
             return Files.createTempDirectory(tmp, NAME + "-");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot make a staging folder under " + home.cache() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot make a staging folder under " + home.cache() + ": " + e.getMessage(), e);
         }
     }
 

@@ -18,8 +18,7 @@ public final class Idx {
         }
     }
 
-    private Idx() {
-    }
+    private Idx() {}
 
     /**
      * Parses IDX bytes, requiring {@code expectedDims} dimensions; {@code expectedShape} entries
@@ -30,20 +29,24 @@ public final class Idx {
             throw new DatasetException(name + ": not an IDX file: " + bytes.length + " bytes, too short for a header");
         }
         if (bytes[0] != 0 || bytes[1] != 0) {
-            throw new DatasetException(String.format("%s: bad IDX magic number 0x%02x%02x%02x%02x (must start with 0x0000)",
+            throw new DatasetException(String.format(
+                    "%s: bad IDX magic number 0x%02x%02x%02x%02x (must start with 0x0000)",
                     name, bytes[0], bytes[1], bytes[2], bytes[3]));
         }
         int type = bytes[2] & 0xff;
         if (type != UNSIGNED_BYTE) {
-            throw new DatasetException(String.format("%s: IDX type 0x%02x is not supported (expected 0x08, unsigned byte)", name, type));
+            throw new DatasetException(
+                    String.format("%s: IDX type 0x%02x is not supported (expected 0x08, unsigned byte)", name, type));
         }
         int ndims = bytes[3] & 0xff;
         if (ndims != expectedShape.length) {
-            throw new DatasetException(name + ": IDX file has " + ndims + " dimensions, expected " + expectedShape.length);
+            throw new DatasetException(
+                    name + ": IDX file has " + ndims + " dimensions, expected " + expectedShape.length);
         }
         int header = 4 + 4 * ndims;
         if (bytes.length < header) {
-            throw new DatasetException(name + ": truncated IDX header (" + bytes.length + " bytes, need " + header + ")");
+            throw new DatasetException(
+                    name + ": truncated IDX header (" + bytes.length + " bytes, need " + header + ")");
         }
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         int[] dims = new int[ndims];
@@ -54,7 +57,8 @@ public final class Idx {
                 throw new DatasetException(name + ": dimension " + i + " is " + dims[i] + ", must be positive");
             }
             if (i > 0 && expectedShape[i] != -1 && dims[i] != expectedShape[i]) {
-                throw new DatasetException(name + ": dimension " + i + " is " + dims[i] + ", expected " + expectedShape[i]);
+                throw new DatasetException(
+                        name + ": dimension " + i + " is " + dims[i] + ", expected " + expectedShape[i]);
             }
             items *= dims[i];
         }

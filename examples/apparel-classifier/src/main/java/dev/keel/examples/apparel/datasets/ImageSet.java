@@ -11,8 +11,8 @@ public record ImageSet(byte[] pixels, byte[] labels, int rows, int cols) {
 
     public ImageSet {
         if ((long) labels.length * rows * cols != pixels.length) {
-            throw new IllegalArgumentException("pixels (" + pixels.length + ") do not match " + labels.length
-                    + " labels of " + rows + "x" + cols);
+            throw new IllegalArgumentException(
+                    "pixels (" + pixels.length + ") do not match " + labels.length + " labels of " + rows + "x" + cols);
         }
     }
 

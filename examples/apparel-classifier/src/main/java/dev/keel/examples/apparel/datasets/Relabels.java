@@ -19,6 +19,7 @@ import java.util.Random;
 public record Relabels(int[] indices, byte[] labels, byte[] was) {
     /** The file name inside a dataset version. */
     public static final String FILE = "relabels.csv";
+
     private static final String HEADER = "index,label,was";
 
     /**
@@ -27,7 +28,8 @@ public record Relabels(int[] indices, byte[] labels, byte[] was) {
      */
     public static Relabels flip(byte[] trainLabels, int classes, int count, long seed) {
         if (count < 1 || count > trainLabels.length) {
-            throw new IllegalArgumentException("the number of labels to change must be in 1.." + trainLabels.length + ", got " + count);
+            throw new IllegalArgumentException(
+                    "the number of labels to change must be in 1.." + trainLabels.length + ", got " + count);
         }
         int[] chosen = Arrays.copyOf(Shuffles.permutation(trainLabels.length, seed, -2), count);
         Arrays.sort(chosen);
@@ -49,7 +51,12 @@ public record Relabels(int[] indices, byte[] labels, byte[] was) {
     public byte[] toCsv() {
         StringBuilder b = new StringBuilder(HEADER).append('\n');
         for (int i = 0; i < indices.length; i++) {
-            b.append(indices[i]).append(',').append(labels[i] & 0xff).append(',').append(was[i] & 0xff).append('\n');
+            b.append(indices[i])
+                    .append(',')
+                    .append(labels[i] & 0xff)
+                    .append(',')
+                    .append(was[i] & 0xff)
+                    .append('\n');
         }
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -76,11 +83,12 @@ public record Relabels(int[] indices, byte[] labels, byte[] was) {
                     row[k] = Integer.parseInt(f[k].strip());
                 }
             } catch (NumberFormatException e) {
-                throw new DatasetException(name + " line " + (n + 1) + ": expected three integers 'index,label,was', got '" + line + "'");
+                throw new DatasetException(
+                        name + " line " + (n + 1) + ": expected three integers 'index,label,was', got '" + line + "'");
             }
             if (row[0] < 0 || row[1] < 0 || row[1] >= classes || row[2] < 0 || row[2] >= classes) {
-                throw new DatasetException(name + " line " + (n + 1) + ": index must be >= 0 and labels in 0.." + (classes - 1)
-                        + ", got '" + line + "'");
+                throw new DatasetException(name + " line " + (n + 1) + ": index must be >= 0 and labels in 0.."
+                        + (classes - 1) + ", got '" + line + "'");
             }
             rows.add(row);
         }
@@ -101,11 +109,12 @@ public record Relabels(int[] indices, byte[] labels, byte[] was) {
         for (int i = 0; i < indices.length; i++) {
             int index = indices[i];
             if (index >= out.length) {
-                throw new DatasetException(name + ": image " + index + " does not exist (there are " + out.length + ")");
+                throw new DatasetException(
+                        name + ": image " + index + " does not exist (there are " + out.length + ")");
             }
             if (trainLabels[index] != was[i]) {
-                throw new DatasetException(name + ": image " + index + " has label " + (trainLabels[index] & 0xff) + ", not "
-                        + (was[i] & 0xff) + " as the file says: it was made for other training labels");
+                throw new DatasetException(name + ": image " + index + " has label " + (trainLabels[index] & 0xff)
+                        + ", not " + (was[i] & 0xff) + " as the file says: it was made for other training labels");
             }
             out[index] = labels[i];
         }

@@ -8,8 +8,7 @@ import java.util.SplittableRandom;
  * no generator state for data order.
  */
 public final class Shuffles {
-    private Shuffles() {
-    }
+    private Shuffles() {}
 
     /** A permutation of {@code 0..n-1}, the same for the same seed and stream. */
     public static int[] permutation(int n, long seed, long stream) {

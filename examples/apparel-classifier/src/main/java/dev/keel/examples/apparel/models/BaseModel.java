@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keel.examples.apparel.datasets.ImageSet;
 import dev.keel.examples.apparel.networks.NetworkSpec;
 import dev.keel.examples.apparel.networks.Networks;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -106,8 +107,8 @@ public abstract class BaseModel implements AutoCloseable {
             labels[i] = part.label(i);
         }
         NDArray label = manager.create(labels);
-        return new Batch(manager, new NDList(data), new NDList(label), indices.length,
-                Batchifier.STACK, Batchifier.STACK, 0, 0);
+        return new Batch(
+                manager, new NDList(data), new NDList(label), indices.length, Batchifier.STACK, Batchifier.STACK, 0, 0);
     }
 
     /** Logits for a batch of inputs, in inference mode (no dropout). */
@@ -146,7 +147,12 @@ public abstract class BaseModel implements AutoCloseable {
                 NDArray out = logits(m, batch.getData().singletonOrThrow());
                 NDArray labels = batch.getLabels().singletonOrThrow();
                 lossSum += loss.evaluate(new NDList(labels), new NDList(out)).getFloat() * idx.length;
-                correct += out.argMax(1).toType(DataType.INT64, false).eq(labels).toType(DataType.INT64, false).sum().getLong();
+                correct += out.argMax(1)
+                        .toType(DataType.INT64, false)
+                        .eq(labels)
+                        .toType(DataType.INT64, false)
+                        .sum()
+                        .getLong();
             }
         }
         return new Evaluation(lossSum / n, (double) correct / n, n);
@@ -166,7 +172,7 @@ public abstract class BaseModel implements AutoCloseable {
         Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
         try {
             try (OutputStream raw = Files.newOutputStream(tmp);
-                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw))) {
+                    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw))) {
                 out.write(MAGIC);
                 out.writeInt(FORMAT_VERSION);
                 out.writeInt(json.length);
@@ -186,8 +192,7 @@ public abstract class BaseModel implements AutoCloseable {
     }
 
     /** What a weights file says about the model it holds. */
-    public record Header(String kind, NetworkSpec spec, List<String> classes) {
-    }
+    public record Header(String kind, NetworkSpec spec, List<String> classes) {}
 
     /** Reads a weights file's header, leaving the stream at the parameters. */
     static Header readHeader(DataInputStream in, String source) throws IOException {
@@ -197,7 +202,8 @@ public abstract class BaseModel implements AutoCloseable {
         }
         int version = in.readInt();
         if (version != FORMAT_VERSION) {
-            throw new IOException(source + " has weights format version " + version + "; this code reads version " + FORMAT_VERSION);
+            throw new IOException(
+                    source + " has weights format version " + version + "; this code reads version " + FORMAT_VERSION);
         }
         int length = in.readInt();
         if (length <= 0 || length > 1 << 20) {
@@ -209,8 +215,8 @@ public abstract class BaseModel implements AutoCloseable {
         List<Integer> layers = (List<Integer>) h.get("layers");
         @SuppressWarnings("unchecked")
         List<String> classes = (List<String>) h.get("classes");
-        NetworkSpec spec = new NetworkSpec((String) h.get("network"), layers,
-                ((Number) h.get("dropout")).doubleValue(), classes.size());
+        NetworkSpec spec = new NetworkSpec(
+                (String) h.get("network"), layers, ((Number) h.get("dropout")).doubleValue(), classes.size());
         return new Header((String) h.get("kind"), spec, classes);
     }
 

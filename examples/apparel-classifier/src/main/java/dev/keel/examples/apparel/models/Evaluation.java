@@ -1,5 +1,4 @@
 package dev.keel.examples.apparel.models;
 
 /** Mean loss and accuracy of a model over a set of examples. */
-public record Evaluation(double loss, double accuracy, int examples) {
-}
+public record Evaluation(double loss, double accuracy, int examples) {}

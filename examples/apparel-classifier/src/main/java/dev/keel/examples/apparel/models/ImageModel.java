@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.keel.examples.apparel.networks.NetworkSpec;
+
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;

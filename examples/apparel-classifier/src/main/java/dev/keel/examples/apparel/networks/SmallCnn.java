@@ -8,6 +8,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
+
 import java.util.List;
 
 /**
@@ -16,16 +17,20 @@ import java.util.List;
  * {@code layers[2]} units with dropout, then the classes.
  */
 public final class SmallCnn {
-    private SmallCnn() {
-    }
+    private SmallCnn() {}
 
     public static SequentialBlock build(List<Integer> layers, double dropout, int classes) {
         if (layers.size() != 3) {
-            throw new IllegalArgumentException("the cnn needs 3 layer widths [conv1 channels, conv2 channels, dense units], got " + layers);
+            throw new IllegalArgumentException(
+                    "the cnn needs 3 layer widths [conv1 channels, conv2 channels, dense units], got " + layers);
         }
         SequentialBlock block = new SequentialBlock();
         for (int channels : layers.subList(0, 2)) {
-            block.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(channels).build())
+            block.add(Conv2d.builder()
+                            .setKernelShape(new Shape(3, 3))
+                            .optPadding(new Shape(1, 1))
+                            .setFilters(channels)
+                            .build())
                     .add(Activation.reluBlock())
                     .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
         }

@@ -2,6 +2,7 @@ package dev.keel.examples.apparel.predictor;
 
 import dev.keel.djl.DjlEnvironment;
 import dev.keel.examples.apparel.models.ImageModel;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ import java.util.Map;
 public final class ApparelPredictor implements AutoCloseable {
     /** The production weights' file name in {@code weights/}. */
     public static final String WEIGHTS = "ImageModel_FashionMnistDataset_weights.bin";
+
     private final ImageModel model;
 
     /** The predicted class, its index, and the probability of every class (in class order). */
@@ -52,8 +54,8 @@ public final class ApparelPredictor implements AutoCloseable {
         DjlEnvironment.prepare(DjlEnvironment.defaultThreads());
         try (InputStream in = ApparelPredictor.class.getResourceAsStream("/weights/" + WEIGHTS)) {
             if (in == null) {
-                throw new IOException("no production weights: neither " + local.toAbsolutePath()
-                        + " nor /weights/" + WEIGHTS + " on the classpath; train and promote a model (see the README)");
+                throw new IOException("no production weights: neither " + local.toAbsolutePath() + " nor /weights/"
+                        + WEIGHTS + " on the classpath; train and promote a model (see the README)");
             }
             return new ApparelPredictor(ImageModel.load(in, "classpath:/weights/" + WEIGHTS));
         }

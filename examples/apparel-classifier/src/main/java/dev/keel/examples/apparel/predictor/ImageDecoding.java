@@ -1,11 +1,11 @@
 package dev.keel.examples.apparel.predictor;
 
+import javax.imageio.ImageIO;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import javax.imageio.ImageIO;
 
 /**
  * Turns an upload into the 28×28 grey pixels the model expects: either exactly 784 raw grey
@@ -16,8 +16,7 @@ import javax.imageio.ImageIO;
 final class ImageDecoding {
     static final int SIDE = 28;
 
-    private ImageDecoding() {
-    }
+    private ImageDecoding() {}
 
     static byte[] toPixels(byte[] input) {
         if (input == null || input.length == 0) {
@@ -30,7 +29,8 @@ final class ImageDecoding {
         try {
             image = ImageIO.read(new ByteArrayInputStream(input));
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("the image cannot be read (" + e.getMessage() + "); send a PNG or JPEG file", e);
+            throw new IllegalArgumentException(
+                    "the image cannot be read (" + e.getMessage() + "); send a PNG or JPEG file", e);
         }
         if (image == null) {
             throw new IllegalArgumentException("the data is not a PNG or JPEG image (" + input.length
@@ -65,7 +65,10 @@ final class ImageDecoding {
         long sum = 0;
         int n = 0;
         for (int i = 0; i < SIDE; i++) {
-            sum += (p[i] & 0xff) + (p[(SIDE - 1) * SIDE + i] & 0xff) + (p[i * SIDE] & 0xff) + (p[i * SIDE + SIDE - 1] & 0xff);
+            sum += (p[i] & 0xff)
+                    + (p[(SIDE - 1) * SIDE + i] & 0xff)
+                    + (p[i * SIDE] & 0xff)
+                    + (p[i * SIDE + SIDE - 1] & 0xff);
             n += 4;
         }
         return (double) sum / n;

@@ -10,25 +10,26 @@ import java.io.PrintStream;
  * Windows); this one reaches it everywhere.
  */
 final class CurrentStdout {
-    private CurrentStdout() {
-    }
+    private CurrentStdout() {}
 
     static PrintStream stream() {
-        return new PrintStream(new OutputStream() {
-            @Override
-            public void write(int b) {
-                System.out.write(b);
-            }
+        return new PrintStream(
+                new OutputStream() {
+                    @Override
+                    public void write(int b) {
+                        System.out.write(b);
+                    }
 
-            @Override
-            public void write(byte[] b, int off, int len) {
-                System.out.write(b, off, len);
-            }
+                    @Override
+                    public void write(byte[] b, int off, int len) {
+                        System.out.write(b, off, len);
+                    }
 
-            @Override
-            public void flush() {
-                System.out.flush();
-            }
-        }, true);
+                    @Override
+                    public void flush() {
+                        System.out.flush();
+                    }
+                },
+                true);
     }
 }

@@ -6,6 +6,7 @@ import dev.keel.core.data.RunInput;
 import dev.keel.data.Datasets;
 import dev.keel.examples.apparel.datasets.FashionMnistDataset;
 import dev.keel.examples.apparel.datasets.FashionMnistVersions;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -22,8 +23,7 @@ import java.util.Optional;
  * not give the run an uninterrupted run would have given.
  */
 final class DatasetInput {
-    private DatasetInput() {
-    }
+    private DatasetInput() {}
 
     static FashionMnistDataset use(Run run, ExperimentConfig config, Path keelHome, PrintStream out) {
         KeelHome home = keelHome != null ? new KeelHome(keelHome) : KeelHome.resolve(); // as Keel.init finds it
@@ -37,20 +37,23 @@ final class DatasetInput {
             ref = FashionMnistVersions.NAME + "@" + hash.substring(hash.indexOf(':') + 1);
             out.println("dataset: " + before.get().ref() + ", the version this run used before it stopped");
         } else {
-            FashionMnistVersions.registerIfMissing(home, config.dataDir().isEmpty() ? null : Path.of(config.dataDir()), out);
+            FashionMnistVersions.registerIfMissing(
+                    home, config.dataDir().isEmpty() ? null : Path.of(config.dataDir()), out);
         }
         Path path = run.useDataset(ref);
         try (Datasets datasets = Datasets.open(home)) {
             RunInput used = usedBy(datasets, run.id()).orElseThrow();
             String hash = used.hash().substring(used.hash().indexOf(':') + 1);
-            out.println("dataset: " + used.ref() + " (" + hash.substring(0, Math.min(12, hash.length())) + ") for " + ref);
+            out.println(
+                    "dataset: " + used.ref() + " (" + hash.substring(0, Math.min(12, hash.length())) + ") for " + ref);
         }
         return FashionMnistDataset.fromFolder(path);
     }
 
     /** The version of fashion-mnist the run used first, if any. */
     private static Optional<RunInput> usedBy(Datasets datasets, String runId) {
-        return datasets.inputsOf(runId).stream().filter(i -> i.dataset().equals(FashionMnistVersions.NAME))
+        return datasets.inputsOf(runId).stream()
+                .filter(i -> i.dataset().equals(FashionMnistVersions.NAME))
                 .min(Comparator.comparingLong(RunInput::usedAt));
     }
 }

@@ -1,5 +1,10 @@
 package dev.keel.examples.apparel.training;
 
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -9,10 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * An experiment: network, layers, epochs, batch size, optimizer, learning rate, seed… read from a
@@ -20,10 +21,27 @@ import org.yaml.snakeyaml.error.YAMLException;
  * known and typed; an unknown key or a value of the wrong type is an {@link IllegalArgumentException}
  * that names the key, the source and what was expected.
  */
-public record ExperimentConfig(String network, List<Integer> layers, double dropout, int epochs, int batchSize,
-                               String optimizer, double learningRate, String lrSchedule, double weightDecay, long seed, int threads,
-                               int validationSize, int trainLimit, int logEvery, String project, String dataDir,
-                               boolean track, int checkpointEverySteps, int keepCheckpoints, String datasetRef) {
+public record ExperimentConfig(
+        String network,
+        List<Integer> layers,
+        double dropout,
+        int epochs,
+        int batchSize,
+        String optimizer,
+        double learningRate,
+        String lrSchedule,
+        double weightDecay,
+        long seed,
+        int threads,
+        int validationSize,
+        int trainLimit,
+        int logEvery,
+        String project,
+        String dataDir,
+        boolean track,
+        int checkpointEverySteps,
+        int keepCheckpoints,
+        String datasetRef) {
 
     /** The keys, their types and defaults, in the order they are documented. */
     static final Map<String, Object> DEFAULTS = defaults();
@@ -72,13 +90,27 @@ public record ExperimentConfig(String network, List<Integer> layers, double drop
 
     /** Builds a config from a full map of values. */
     static ExperimentConfig fromMap(Map<String, Object> v) {
-        ExperimentConfig c = new ExperimentConfig((String) v.get("network"), intList(v.get("layers")),
-                ((Number) v.get("dropout")).doubleValue(), (Integer) v.get("epochs"), (Integer) v.get("batch_size"),
-                (String) v.get("optimizer"), ((Number) v.get("learning_rate")).doubleValue(), (String) v.get("lr_schedule"),
-                ((Number) v.get("weight_decay")).doubleValue(), ((Number) v.get("seed")).longValue(),
-                (Integer) v.get("threads"), (Integer) v.get("validation_size"), (Integer) v.get("train_limit"),
-                (Integer) v.get("log_every"), (String) v.get("project"), (String) v.get("data_dir"), (Boolean) v.get("track"),
-                (Integer) v.get("checkpoint_every_steps"), (Integer) v.get("keep_checkpoints"), (String) v.get("dataset_ref"));
+        ExperimentConfig c = new ExperimentConfig(
+                (String) v.get("network"),
+                intList(v.get("layers")),
+                ((Number) v.get("dropout")).doubleValue(),
+                (Integer) v.get("epochs"),
+                (Integer) v.get("batch_size"),
+                (String) v.get("optimizer"),
+                ((Number) v.get("learning_rate")).doubleValue(),
+                (String) v.get("lr_schedule"),
+                ((Number) v.get("weight_decay")).doubleValue(),
+                ((Number) v.get("seed")).longValue(),
+                (Integer) v.get("threads"),
+                (Integer) v.get("validation_size"),
+                (Integer) v.get("train_limit"),
+                (Integer) v.get("log_every"),
+                (String) v.get("project"),
+                (String) v.get("data_dir"),
+                (Boolean) v.get("track"),
+                (Integer) v.get("checkpoint_every_steps"),
+                (Integer) v.get("keep_checkpoints"),
+                (String) v.get("dataset_ref"));
         c.check();
         return c;
     }
@@ -88,7 +120,8 @@ public record ExperimentConfig(String network, List<Integer> layers, double drop
             throw new IllegalArgumentException("network must be mlp or cnn, got '" + network + "'");
         }
         if (!optimizer.equals("adam")) {
-            throw new IllegalArgumentException("optimizer must be adam (the one whose state is checkpointed), got '" + optimizer + "'");
+            throw new IllegalArgumentException(
+                    "optimizer must be adam (the one whose state is checkpointed), got '" + optimizer + "'");
         }
         if (!List.of("constant", "cosine").contains(lrSchedule)) {
             throw new IllegalArgumentException("lr_schedule must be constant or cosine, got '" + lrSchedule + "'");
@@ -97,13 +130,15 @@ public record ExperimentConfig(String network, List<Integer> layers, double drop
         positive("batch_size", batchSize);
         positive("threads", threads);
         if (checkpointEverySteps < 0) {
-            throw new IllegalArgumentException("checkpoint_every_steps must be >= 0 (0: only at the end of each epoch), got "
-                    + checkpointEverySteps);
+            throw new IllegalArgumentException(
+                    "checkpoint_every_steps must be >= 0 (0: only at the end of each epoch), got "
+                            + checkpointEverySteps);
         }
         positive("keep_checkpoints", keepCheckpoints);
         if (!datasetRef.split("[:@]", 2)[0].equals("fashion-mnist")) {
             throw new IllegalArgumentException("dataset_ref must name a version of the Keel dataset fashion-mnist"
-                    + " (fashion-mnist:latest, fashion-mnist:v2, fashion-mnist:TAG, fashion-mnist@HASH), got '" + datasetRef + "'");
+                    + " (fashion-mnist:latest, fashion-mnist:v2, fashion-mnist:TAG, fashion-mnist@HASH), got '"
+                    + datasetRef + "'");
         }
         if (learningRate <= 0) {
             throw new IllegalArgumentException("learning_rate must be > 0, got " + learningRate);
@@ -159,7 +194,8 @@ public record ExperimentConfig(String network, List<Integer> layers, double drop
                 return Map.of();
             }
             if (!(doc instanceof Map<?, ?> map)) {
-                throw new IllegalArgumentException(yaml + " must hold a mapping of keys to values, found a " + typeName(doc));
+                throw new IllegalArgumentException(
+                        yaml + " must hold a mapping of keys to values, found a " + typeName(doc));
             }
             Map<String, Object> out = new LinkedHashMap<>();
             map.forEach((k, val) -> out.put(String.valueOf(k), val));
@@ -177,7 +213,8 @@ public record ExperimentConfig(String network, List<Integer> layers, double drop
         try {
             return new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
         } catch (YAMLException e) {
-            throw new IllegalArgumentException("cannot parse the value of override '" + override + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot parse the value of override '" + override + "': " + e.getMessage(), e);
         }
     }
 
@@ -232,7 +269,8 @@ public record ExperimentConfig(String network, List<Integer> layers, double drop
                 return value;
             }
         }
-        throw new IllegalArgumentException(where + " must be " + typeName(example) + ", got " + typeName(value) + " '" + value + "'");
+        throw new IllegalArgumentException(
+                where + " must be " + typeName(example) + ", got " + typeName(value) + " '" + value + "'");
     }
 
     private static String typeName(Object o) {

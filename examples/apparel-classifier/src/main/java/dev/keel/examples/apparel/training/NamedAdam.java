@@ -9,6 +9,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
+
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -73,17 +74,33 @@ public final class NamedAdam extends Optimizer {
     public void update(String parameterId, NDArray weight, NDArray grad) {
         String name = namesById.get(parameterId);
         if (name == null) {
-            throw new IllegalStateException("parameter " + parameterId + " is unknown: call NamedAdam.bind(block) after initialising the block");
+            throw new IllegalStateException("parameter " + parameterId
+                    + " is unknown: call NamedAdam.bind(block) after initialising the block");
         }
-        Moments s = moments.computeIfAbsent(name, n -> new Moments(weight.zerosLike(), weight.zerosLike(), new long[1]));
+        Moments s =
+                moments.computeIfAbsent(name, n -> new Moments(weight.zerosLike(), weight.zerosLike(), new long[1]));
         long t = ++s.steps()[0];
-        if (weight instanceof PtNDArray w && grad instanceof PtNDArray g && s.m() instanceof PtNDArray m
+        if (weight instanceof PtNDArray w
+                && grad instanceof PtNDArray g
+                && s.m() instanceof PtNDArray m
                 && s.v() instanceof PtNDArray v) {
             // one native call doing the whole update in place: the op-by-op route below costs about a
             // dozen JNI calls and several temporaries per parameter, a large share of a small model's epoch
             float stepSize = (float) (learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
             // coupled mode with a zero decay adds 0·w (exact, one pass); decoupled mode would spend three passes on it
-            JniUtils.adamUpdate(w, g, m, v, learningRate, stepSize, weightDecay, rescaleGrad, -1f, beta1, beta2, epsilon,
+            JniUtils.adamUpdate(
+                    w,
+                    g,
+                    m,
+                    v,
+                    learningRate,
+                    stepSize,
+                    weightDecay,
+                    rescaleGrad,
+                    -1f,
+                    beta1,
+                    beta2,
+                    epsilon,
                     weightDecay > 0);
             JniUtils.zeroGrad(w);
             return;
@@ -110,8 +127,14 @@ public final class NamedAdam extends Optimizer {
     private Constants constants(NDManager manager, long t) {
         if (constants == null || constants.manager != manager) {
             closeConstants();
-            constants = new Constants(manager, manager.create(beta1), manager.create(1 - beta1), manager.create(beta2),
-                    manager.create(1 - beta2), manager.create(epsilon), manager.create(learningRate * weightDecay));
+            constants = new Constants(
+                    manager,
+                    manager.create(beta1),
+                    manager.create(1 - beta1),
+                    manager.create(beta2),
+                    manager.create(1 - beta2),
+                    manager.create(epsilon),
+                    manager.create(learningRate * weightDecay));
         }
         if (constants.t != t) {
             double correction = Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
@@ -126,8 +149,15 @@ public final class NamedAdam extends Optimizer {
 
     private void closeConstants() {
         if (constants != null) {
-            for (NDArray a : new NDArray[] {constants.beta1, constants.oneMinusBeta1, constants.beta2,
-                    constants.oneMinusBeta2, constants.epsilon, constants.decay, constants.stepSize}) {
+            for (NDArray a : new NDArray[] {
+                constants.beta1,
+                constants.oneMinusBeta1,
+                constants.beta2,
+                constants.oneMinusBeta2,
+                constants.epsilon,
+                constants.decay,
+                constants.stepSize
+            }) {
                 if (a != null) {
                     a.close();
                 }
@@ -147,8 +177,14 @@ public final class NamedAdam extends Optimizer {
         NDArray stepSize;
         long t = -1;
 
-        Constants(NDManager manager, NDArray beta1, NDArray oneMinusBeta1, NDArray beta2,
-                  NDArray oneMinusBeta2, NDArray epsilon, NDArray decay) {
+        Constants(
+                NDManager manager,
+                NDArray beta1,
+                NDArray oneMinusBeta1,
+                NDArray beta2,
+                NDArray oneMinusBeta2,
+                NDArray epsilon,
+                NDArray decay) {
             this.manager = manager;
             this.beta1 = beta1;
             this.oneMinusBeta1 = oneMinusBeta1;
@@ -166,7 +202,10 @@ public final class NamedAdam extends Optimizer {
 
     /** Replaces one parameter's state with saved values (moments as flat floats, and its step count). */
     public void restore(String name, float[] m, float[] v, long step, NDArray like) {
-        Moments s = new Moments(like.getManager().create(m, like.getShape()), like.getManager().create(v, like.getShape()), new long[] {step});
+        Moments s = new Moments(
+                like.getManager().create(m, like.getShape()),
+                like.getManager().create(v, like.getShape()),
+                new long[] {step});
         Moments old = moments.put(name, s);
         if (old != null) {
             old.m().close();

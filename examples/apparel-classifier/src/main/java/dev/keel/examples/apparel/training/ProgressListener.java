@@ -5,6 +5,7 @@ import ai.djl.training.evaluator.Evaluator;
 import ai.djl.training.listener.EvaluatorTrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import dev.keel.examples.apparel.console.ProgressBar;
+
 import java.util.Locale;
 
 /**

@@ -15,8 +15,7 @@ import java.nio.file.StandardCopyOption;
  * weights are loaded once first, so a damaged file is never promoted.
  */
 public final class PromoteWeights {
-    private PromoteWeights() {
-    }
+    private PromoteWeights() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length != 1) {
@@ -26,7 +25,8 @@ public final class PromoteWeights {
         Path dir = Path.of(args[0]);
         Path weights;
         try (var files = Files.list(dir)) {
-            weights = files.filter(p -> p.getFileName().toString().endsWith("_weights.bin")).findFirst()
+            weights = files.filter(p -> p.getFileName().toString().endsWith("_weights.bin"))
+                    .findFirst()
                     .orElseThrow(() -> new IOException(dir + " holds no *_weights.bin file"));
         }
         DjlEnvironment.prepare(1);
@@ -35,7 +35,10 @@ public final class PromoteWeights {
         }
         Path target = Path.of("weights");
         Files.createDirectories(target);
-        Files.copy(weights, target.resolve("ImageModel_FashionMnistDataset_weights.bin"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                weights,
+                target.resolve("ImageModel_FashionMnistDataset_weights.bin"),
+                StandardCopyOption.REPLACE_EXISTING);
         Files.copy(dir.resolve("summary.json"), target.resolve("summary.json"), StandardCopyOption.REPLACE_EXISTING);
         System.out.println("promoted to " + target.resolve("ImageModel_FashionMnistDataset_weights.bin"));
     }

@@ -15,6 +15,7 @@ import dev.keel.examples.apparel.datasets.ImageSet;
 import dev.keel.examples.apparel.models.Evaluation;
 import dev.keel.examples.apparel.models.ImageModel;
 import dev.keel.examples.apparel.networks.NetworkSpec;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -48,13 +49,11 @@ import java.util.TreeMap;
  * stopped attempt logged after its checkpoint are stored once, by the resumed attempt.
  */
 public final class RunExperiment {
-    private RunExperiment() {
-    }
+    private RunExperiment() {}
 
     /** What a finished experiment produced. */
-    public record Outcome(List<TrainingLoop.EpochResult> epochs, Evaluation test, double trainSeconds,
-                          Path weights, String runId) {
-    }
+    public record Outcome(
+            List<TrainingLoop.EpochResult> epochs, Evaluation test, double trainSeconds, Path weights, String runId) {}
 
     public static void main(String[] args) {
         try {
@@ -64,7 +63,8 @@ public final class RunExperiment {
             int at = rest.indexOf("--resume");
             if (at >= 0) {
                 if (at + 1 >= rest.size()) {
-                    throw new IllegalArgumentException("--resume needs a run id, e.g. --resume 6v8m5w0s (see `keel runs`)");
+                    throw new IllegalArgumentException(
+                            "--resume needs a run id, e.g. --resume 6v8m5w0s (see `keel runs`)");
                 }
                 resume = rest.remove(at + 1);
                 rest.remove(at);
@@ -106,7 +106,8 @@ public final class RunExperiment {
     }
 
     /** As {@link #run(ExperimentConfig, Path, PrintStream)}, tracking into the {@code .keel} folder {@code keelHome} (null: the usual lookup). */
-    public static Outcome run(ExperimentConfig config, Path artifactsDir, PrintStream out, Path keelHome) throws IOException {
+    public static Outcome run(ExperimentConfig config, Path artifactsDir, PrintStream out, Path keelHome)
+            throws IOException {
         return run(config, artifactsDir, out, keelHome, null);
     }
 
@@ -132,23 +133,33 @@ public final class RunExperiment {
     private static Outcome train(ExperimentConfig config, Path artifactsDir, PrintStream out, Path keelHome, Run run)
             throws IOException {
         // tracked: the Keel dataset version, recorded as the run's input; untracked: the files as found
-        FashionMnistDataset data = run != null ? DatasetInput.use(run, config, keelHome, out)
+        FashionMnistDataset data = run != null
+                ? DatasetInput.use(run, config, keelHome, out)
                 : FashionMnistDataset.open(config.dataDir().isEmpty() ? null : Path.of(config.dataDir()));
         FashionMnistDataset.Split split = data.split(config.seed(), config.validationSize());
         ImageSet train = split.train().head(config.trainLimit());
         ImageSet test = data.test();
-        out.printf(Locale.ROOT, "data: %d train, %d validation, %d test (from %s)%n", train.size(),
-                split.validation().size(), test.size(), data.sources().values().iterator().next().getParent());
+        out.printf(
+                Locale.ROOT,
+                "data: %d train, %d validation, %d test (from %s)%n",
+                train.size(),
+                split.validation().size(),
+                test.size(),
+                data.sources().values().iterator().next().getParent());
 
-        NetworkSpec spec = new NetworkSpec(config.network(), config.layers(), config.dropout(), data.classNames().size());
+        NetworkSpec spec = new NetworkSpec(
+                config.network(),
+                config.layers(),
+                config.dropout(),
+                data.classNames().size());
         try (ImageModel model = new ImageModel(spec, data.classNames())) {
             TrainingLoop loop = new TrainingLoop(model, config);
             Checkpoints.Loaded<TrainingCheckpoint> resumed = null;
             if (run != null) {
                 KeelTrainingListener tracking = new KeelTrainingListener(run, config.logEvery());
                 loop.addListener(tracking);
-                Checkpoints checkpoints = run.checkpoints().keepLast(config.keepCheckpoints())
-                        .keepBest("val_accuracy", SummaryMode.MAX);
+                Checkpoints checkpoints =
+                        run.checkpoints().keepLast(config.keepCheckpoints()).keepBest("val_accuracy", SummaryMode.MAX);
                 resumed = TrainingCheckpoints.resume(checkpoints, config, out);
                 if (resumed != null) {
                     TrainingCheckpoint c = resumed.state();
@@ -158,8 +169,10 @@ public final class RunExperiment {
                     // what the stopped attempt logged after this checkpoint is logged again from
                     // here on: drop it, so that every step is stored once
                     run.rewind(c.step());
-                    out.println("resume: metrics logged after step " + c.step() + " by the stopped attempt are dropped");
-                    run.summary().put("resumed_from_checkpoint", resumed.checkpoint().name());
+                    out.println(
+                            "resume: metrics logged after step " + c.step() + " by the stopped attempt are dropped");
+                    run.summary()
+                            .put("resumed_from_checkpoint", resumed.checkpoint().name());
                 } else if (run.step() > 0) {
                     run.rewind(-1);
                     out.println("resume: no checkpoint to continue from; training starts again and the metrics"
@@ -173,27 +186,53 @@ public final class RunExperiment {
             List<TrainingLoop.EpochResult> epochs = loop.fit(train, split.validation(), r -> {
                 gate.after(r.epoch() - 1);
                 gate.before(r.epoch()); // after the last epoch: wait until every trainer is done timing
-
             });
-            double seconds = (System.nanoTime() - start) / 1e9 + (resumed != null ? resumed.state().trainSeconds() : 0);
+            double seconds = (System.nanoTime() - start) / 1e9
+                    + (resumed != null ? resumed.state().trainSeconds() : 0);
             Evaluation eval = loop.evaluate(test);
-            String id = run != null ? run.id() : "local-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-            Path weights = artifactsDir.resolve(id).resolve("ImageModel_FashionMnistDataset_" + config.network() + "_weights.bin");
+            String id = run != null
+                    ? run.id()
+                    : "local-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            Path weights = artifactsDir
+                    .resolve(id)
+                    .resolve("ImageModel_FashionMnistDataset_" + config.network() + "_weights.bin");
             model.save(weights);
-            double best = epochs.stream().mapToDouble(TrainingLoop.EpochResult::valAccuracy).max().orElse(Double.NaN);
+            double best = epochs.stream()
+                    .mapToDouble(TrainingLoop.EpochResult::valAccuracy)
+                    .max()
+                    .orElse(Double.NaN);
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("best_val_accuracy", best);
             summary.put("test_accuracy", eval.accuracy());
             summary.put("test_loss", eval.loss());
             summary.put("train_time_s", seconds);
-            Files.writeString(weights.resolveSibling("summary.json"), new ObjectMapper()
-                    .writerWithDefaultPrettyPrinter().writeValueAsString(Map.of("run", id, "config", config.toMap(),
-                            "summary", summary, "dataset", data.checksums())));
-            out.printf(Locale.ROOT, "test_accuracy %.4f  test_loss %.4f  training %.1f s%nweights: %s%n",
-                    eval.accuracy(), eval.loss(), seconds, weights);
+            Files.writeString(
+                    weights.resolveSibling("summary.json"),
+                    new ObjectMapper()
+                            .writerWithDefaultPrettyPrinter()
+                            .writeValueAsString(Map.of(
+                                    "run",
+                                    id,
+                                    "config",
+                                    config.toMap(),
+                                    "summary",
+                                    summary,
+                                    "dataset",
+                                    data.checksums())));
+            out.printf(
+                    Locale.ROOT,
+                    "test_accuracy %.4f  test_loss %.4f  training %.1f s%nweights: %s%n",
+                    eval.accuracy(),
+                    eval.loss(),
+                    seconds,
+                    weights);
             // for bench/apparel_compare.sh: each epoch's wall time, validation included
-            out.println("epoch_times_s " + String.join(" ", epochs.stream()
-                    .map(e -> String.format(Locale.ROOT, "%.3f", e.seconds())).toList()));
+            out.println("epoch_times_s "
+                    + String.join(
+                            " ",
+                            epochs.stream()
+                                    .map(e -> String.format(Locale.ROOT, "%.3f", e.seconds()))
+                                    .toList()));
             if (run != null) {
                 try (Run r = run) {
                     summary.forEach((k, v) -> r.summary().put(k, v));
@@ -213,13 +252,20 @@ public final class RunExperiment {
         dataset.put("sha256", new LinkedHashMap<>(sha256));
         try {
             Keel.seed(config.seed());
-            Run run = Keel.init(RunOptions.builder().project(config.project()).config(config.toMap())
-                    .config(Map.of("dataset", dataset)).tags(config.network()).home(keelHome).resume(resume).build());
+            Run run = Keel.init(RunOptions.builder()
+                    .project(config.project())
+                    .config(config.toMap())
+                    .config(Map.of("dataset", dataset))
+                    .tags(config.network())
+                    .home(keelHome)
+                    .resume(resume)
+                    .build());
             run.summary().define("val_accuracy", SummaryMode.MAX).define("val_loss", SummaryMode.MIN);
             out.println("tracking: run " + run.name() + " (" + run.id() + ") in project " + run.project());
             return run;
         } catch (UnsupportedOperationException e) {
-            out.println("tracking: unavailable in this build of the Keel SDK (" + e.getMessage() + "); training untracked");
+            out.println(
+                    "tracking: unavailable in this build of the Keel SDK (" + e.getMessage() + "); training untracked");
             return null;
         }
     }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.evaluator.Accuracy;
 import ai.djl.training.evaluator.Evaluator;
 import ai.djl.training.loss.Loss;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * count; correct over seen examples), and expose them as a {@code long[]}.
  */
 final class Tallies {
-    private Tallies() {
-    }
+    private Tallies() {}
 
     /** An evaluator whose accumulator for a key can be saved and restored. */
     interface Tally {
@@ -40,8 +40,9 @@ final class Tallies {
             } else if (e.getClass() == Accuracy.class) {
                 out.add(new TalliedAccuracy(e.getName()));
             } else {
-                throw new IllegalArgumentException("metric " + e.getName() + " (" + e.getClass().getName()
-                        + ") cannot be checkpointed mid-epoch: give it a Tallies.Tally implementation");
+                throw new IllegalArgumentException(
+                        "metric " + e.getName() + " (" + e.getClass().getName()
+                                + ") cannot be checkpointed mid-epoch: give it a Tallies.Tally implementation");
             }
         }
         return out;
@@ -98,7 +99,8 @@ final class Tallies {
                     update = sum.getFloat();
                 }
             } else {
-                try (NDArray loss = inner.evaluate(labels, predictions); NDArray sum = loss.sum()) {
+                try (NDArray loss = inner.evaluate(labels, predictions);
+                        NDArray sum = loss.sum()) {
                     update = sum.getFloat();
                 }
             }
@@ -151,14 +153,19 @@ final class Tallies {
         public void updateAccumulators(String[] keys, NDList labels, NDList predictions) {
             NDArray label = labels.head();
             NDArray prediction = predictions.head();
-            if (axis != 1 || label.getDataType() != DataType.INT64 || label.getShape().dimension() != 1
-                    || prediction.getShape().dimension() != 2 || prediction.getShape().get(0) != label.size()) {
+            if (axis != 1
+                    || label.getDataType() != DataType.INT64
+                    || label.getShape().dimension() != 1
+                    || prediction.getShape().dimension() != 2
+                    || prediction.getShape().get(0) != label.size()) {
                 super.updateAccumulators(keys, labels, predictions);
                 return;
             }
             long total = label.size();
             long correct;
-            try (NDArray predicted = prediction.argMax(1); NDArray right = predicted.eq(label); NDArray sum = right.sum()) {
+            try (NDArray predicted = prediction.argMax(1);
+                    NDArray right = predicted.eq(label);
+                    NDArray sum = right.sum()) {
                 correct = sum.getLong();
             }
             for (String key : keys) {

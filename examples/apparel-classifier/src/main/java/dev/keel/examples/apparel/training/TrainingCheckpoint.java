@@ -8,6 +8,7 @@ import ai.djl.training.evaluator.Evaluator;
 import ai.djl.training.listener.EvaluatorTrainingListener;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -63,15 +64,14 @@ public final class TrainingCheckpoint {
     static final int VERSION = 1;
     /** The accumulator key of DJL's running training-epoch totals. */
     static final String EPOCH_KEY = EvaluatorTrainingListener.TRAIN_EPOCH;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One parameter's values and shape. */
-    record Tensor(long[] shape, float[] values) {
-    }
+    record Tensor(long[] shape, float[] values) {}
 
     /** One parameter's Adam state. */
-    record AdamState(long step, float[] m, float[] v) {
-    }
+    record AdamState(long step, float[] m, float[] v) {}
 
     private final Map<String, Object> config;
     private final int epochsDone;
@@ -83,9 +83,16 @@ public final class TrainingCheckpoint {
     private final Map<String, AdamState> optimizer;
     private final Map<String, long[]> tallies;
 
-    TrainingCheckpoint(Map<String, Object> config, int epochsDone, int batch, long step, double trainSeconds,
-                       List<TrainingLoop.EpochResult> epochs, Map<String, Tensor> parameters,
-                       Map<String, AdamState> optimizer, Map<String, long[]> tallies) {
+    TrainingCheckpoint(
+            Map<String, Object> config,
+            int epochsDone,
+            int batch,
+            long step,
+            double trainSeconds,
+            List<TrainingLoop.EpochResult> epochs,
+            Map<String, Tensor> parameters,
+            Map<String, AdamState> optimizer,
+            Map<String, long[]> tallies) {
         this.config = config;
         this.epochsDone = epochsDone;
         this.batch = batch;
@@ -98,16 +105,25 @@ public final class TrainingCheckpoint {
     }
 
     /** Copies the loop's state out of native memory. */
-    static TrainingCheckpoint capture(Map<String, Object> config, int epochsDone, int batch, long step,
-                                      double trainSeconds, List<TrainingLoop.EpochResult> epochs, Block block,
-                                      NamedAdam adam, List<Evaluator> evaluators) {
+    static TrainingCheckpoint capture(
+            Map<String, Object> config,
+            int epochsDone,
+            int batch,
+            long step,
+            double trainSeconds,
+            List<TrainingLoop.EpochResult> epochs,
+            Block block,
+            NamedAdam adam,
+            List<Evaluator> evaluators) {
         Map<String, Tensor> params = new LinkedHashMap<>();
         for (Pair<String, Parameter> p : block.getParameters()) {
             NDArray a = p.getValue().getArray();
             params.put(p.getKey(), new Tensor(a.getShape().getShape(), a.toFloatArray()));
         }
         Map<String, AdamState> opt = new LinkedHashMap<>();
-        adam.state().forEach((name, s) -> opt.put(name, new AdamState(s.step(), s.m().toFloatArray(), s.v().toFloatArray())));
+        adam.state()
+                .forEach((name, s) ->
+                        opt.put(name, new AdamState(s.step(), s.m().toFloatArray(), s.v().toFloatArray())));
         Map<String, long[]> t = new LinkedHashMap<>();
         for (Evaluator e : evaluators) {
             t.put(e.getName(), ((Tallies.Tally) e).tally(EPOCH_KEY));
@@ -125,8 +141,10 @@ public final class TrainingCheckpoint {
             NDArray a = p.getValue().getArray();
             if (saved == null || !new Shape(saved.shape()).equals(a.getShape())) {
                 throw new IllegalArgumentException("the checkpoint does not fit this network: parameter " + p.getKey()
-                        + (saved == null ? " is missing" : " has shape " + new Shape(saved.shape()) + ", the network has "
-                        + a.getShape()) + "; resume with the experiment and overrides the run was started with");
+                        + (saved == null
+                                ? " is missing"
+                                : " has shape " + new Shape(saved.shape()) + ", the network has " + a.getShape())
+                        + "; resume with the experiment and overrides the run was started with");
             }
             a.set(FloatBuffer.wrap(saved.values()));
             AdamState s = optimizer.get(p.getKey());
@@ -238,8 +256,8 @@ public final class TrainingCheckpoint {
             }
             int version = in.readInt();
             if (version != VERSION) {
-                throw new IOException(what + " has training checkpoint version " + version + "; this code reads version "
-                        + VERSION);
+                throw new IOException(
+                        what + " has training checkpoint version " + version + "; this code reads version " + VERSION);
             }
             int jsonLength = bounded(in.readInt(), 1 << 20, what, "config");
             @SuppressWarnings("unchecked")
@@ -250,8 +268,13 @@ public final class TrainingCheckpoint {
             double seconds = in.readDouble();
             List<TrainingLoop.EpochResult> epochs = new ArrayList<>();
             for (int i = bounded(in.readInt(), 1 << 20, what, "epoch list"); i > 0; i--) {
-                epochs.add(new TrainingLoop.EpochResult(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(),
-                        in.readDouble(), in.readDouble()));
+                epochs.add(new TrainingLoop.EpochResult(
+                        in.readInt(),
+                        in.readDouble(),
+                        in.readDouble(),
+                        in.readDouble(),
+                        in.readDouble(),
+                        in.readDouble()));
             }
             Map<String, Tensor> params = new LinkedHashMap<>();
             for (int i = bounded(in.readInt(), 1 << 16, what, "parameter list"); i > 0; i--) {
@@ -282,8 +305,8 @@ public final class TrainingCheckpoint {
             long computed = checked.getChecksum().getValue();
             long stored = new DataInputStream(buffered).readLong(); // the CRC is not part of what it covers
             if (stored != computed) {
-                throw new IOException(what + " is damaged: CRC-32 " + Long.toHexString(computed) + " does not match the stored "
-                        + Long.toHexString(stored));
+                throw new IOException(what + " is damaged: CRC-32 " + Long.toHexString(computed)
+                        + " does not match the stored " + Long.toHexString(stored));
             }
             return new TrainingCheckpoint(config, epochsDone, batch, step, seconds, epochs, params, opt, tallies);
         } catch (EOFException e) {

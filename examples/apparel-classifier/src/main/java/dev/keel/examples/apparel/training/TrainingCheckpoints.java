@@ -6,6 +6,7 @@ import dev.keel.Checkpoint;
 import dev.keel.Checkpoints;
 import dev.keel.Run;
 import dev.keel.core.KeelException;
+
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
@@ -46,8 +47,13 @@ final class TrainingCheckpoints implements TrainingLoop.CheckpointSink {
             // background writer: without this, a kill right after the save could leave the
             // checkpoint unlisted and a resume would start from the one before
             run.flush();
-            out.printf(Locale.ROOT, "checkpoint: %s (epoch %d, batch %d, step %d)%n", saved.name(), c.epochsDone() + (c.batch() > 0 ? 1 : 0),
-                    c.batch(), c.step());
+            out.printf(
+                    Locale.ROOT,
+                    "checkpoint: %s (epoch %d, batch %d, step %d)%n",
+                    saved.name(),
+                    c.epochsDone() + (c.batch() > 0 ? 1 : 0),
+                    c.batch(),
+                    c.step());
         } catch (KeelException e) {
             out.println("checkpoint: not saved, training goes on: " + e.getMessage());
         }
@@ -59,12 +65,13 @@ final class TrainingCheckpoints implements TrainingLoop.CheckpointSink {
      * A checkpoint made with a different training config is refused, since continuing from it
      * could not reproduce either run.
      */
-    static Checkpoints.Loaded<TrainingCheckpoint> resume(Checkpoints checkpoints, ExperimentConfig config, PrintStream out) {
+    static Checkpoints.Loaded<TrainingCheckpoint> resume(
+            Checkpoints checkpoints, ExperimentConfig config, PrintStream out) {
         if (checkpoints.list().isEmpty()) {
             return null;
         }
-        Optional<Checkpoints.Loaded<TrainingCheckpoint>> loaded = checkpoints.load("last",
-                in -> TrainingCheckpoint.read(in, "training checkpoint"));
+        Optional<Checkpoints.Loaded<TrainingCheckpoint>> loaded =
+                checkpoints.load("last", in -> TrainingCheckpoint.read(in, "training checkpoint"));
         if (loaded.isEmpty()) {
             out.println("resume: none of the run's " + checkpoints.list().size()
                     + " checkpoints is usable; training starts again from the beginning");
@@ -78,11 +85,17 @@ final class TrainingCheckpoints implements TrainingLoop.CheckpointSink {
         String saved = json(c.config());
         String now = json(config.trainingMap());
         if (!saved.equals(now)) {
-            throw new IllegalArgumentException("checkpoint " + l.checkpoint().name() + " was saved with the training config "
-                    + saved + " but this run has " + now + "; resume with the experiment and overrides the run was started with");
+            throw new IllegalArgumentException("checkpoint " + l.checkpoint().name()
+                    + " was saved with the training config " + saved + " but this run has " + now
+                    + "; resume with the experiment and overrides the run was started with");
         }
-        out.printf(Locale.ROOT, "resume: from %s (%d epochs done, then %d batches; step %d)%n", l.checkpoint().name(),
-                c.epochsDone(), c.batch(), c.step());
+        out.printf(
+                Locale.ROOT,
+                "resume: from %s (%d epochs done, then %d batches; step %d)%n",
+                l.checkpoint().name(),
+                c.epochsDone(),
+                c.batch(),
+                c.step());
         return l;
     }
 

@@ -18,6 +18,7 @@ import dev.keel.examples.apparel.datasets.ImageSet;
 import dev.keel.examples.apparel.datasets.Shuffles;
 import dev.keel.examples.apparel.models.Evaluation;
 import dev.keel.examples.apparel.models.ImageModel;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -57,8 +58,8 @@ public final class TrainingLoop {
     }
 
     /** Per-epoch metrics as the loop saw them. */
-    public record EpochResult(int epoch, double loss, double accuracy, double valLoss, double valAccuracy, double seconds) {
-    }
+    public record EpochResult(
+            int epoch, double loss, double accuracy, double valLoss, double valAccuracy, double seconds) {}
 
     public TrainingLoop(ImageModel model, ExperimentConfig config) {
         this.model = model;
@@ -116,9 +117,8 @@ public final class TrainingLoop {
         List<Evaluator> metrics = Tallies.restorable(model.metrics());
         List<Evaluator> tallied = new ArrayList<>(metrics);
         tallied.add(loss);
-        DefaultTrainingConfig tc = new DefaultTrainingConfig(loss)
-                .optOptimizer(trainingOptimizer)
-                .optDevices(new Device[] {Device.cpu()});
+        DefaultTrainingConfig tc =
+                new DefaultTrainingConfig(loss).optOptimizer(trainingOptimizer).optDevices(new Device[] {Device.cpu()});
         for (Evaluator e : metrics) {
             tc.addEvaluator(e);
         }
@@ -153,8 +153,12 @@ public final class TrainingLoop {
             for (int epoch = firstEpoch; epoch < config.epochs(); epoch++) {
                 int shown = epoch + 1;
                 int from = epoch == firstEpoch ? firstBatch : 0;
-                bars.startEpoch(progress ? ProgressBar.of("epoch " + shown + "/" + config.epochs(),
-                        sequence.batchesPerEpoch(), "batches") : null, from);
+                bars.startEpoch(
+                        progress
+                                ? ProgressBar.of(
+                                        "epoch " + shown + "/" + config.epochs(), sequence.batchesPerEpoch(), "batches")
+                                : null,
+                        from);
                 long start = System.nanoTime();
                 int batchIndex = from;
                 for (int[] indices : sequence.batches(epoch, from)) {
@@ -166,11 +170,22 @@ public final class TrainingLoop {
                     }
                     step++;
                     batchIndex++;
-                    if (sink != null && checkpointEvery > 0 && step % checkpointEvery == 0
+                    if (sink != null
+                            && checkpointEvery > 0
+                            && step % checkpointEvery == 0
                             && batchIndex < sequence.batchesPerEpoch()) {
-                        sink.save(TrainingCheckpoint.capture(config.trainingMap(), epoch, batchIndex, step,
-                                priorSeconds + (System.nanoTime() - trainStart) / 1e9, results, model.block(), optimizer,
-                                tallied), Map.of());
+                        sink.save(
+                                TrainingCheckpoint.capture(
+                                        config.trainingMap(),
+                                        epoch,
+                                        batchIndex,
+                                        step,
+                                        priorSeconds + (System.nanoTime() - trainStart) / 1e9,
+                                        results,
+                                        model.block(),
+                                        optimizer,
+                                        tallied),
+                                Map.of());
                     }
                 }
                 BatchSequence valSeq = new BatchSequence(validation.size(), 512, 0, false);
@@ -181,17 +196,42 @@ public final class TrainingLoop {
                 }
                 trainer.notifyListeners(l -> l.onEpoch(trainer));
                 Map<String, Float> ev = trainer.getTrainingResult().getEvaluations();
-                EpochResult r = new EpochResult(shown, ev.getOrDefault("train_loss", Float.NaN),
-                        ev.getOrDefault("train_accuracy", Float.NaN), ev.getOrDefault("validate_loss", Float.NaN),
-                        ev.getOrDefault("validate_accuracy", Float.NaN), (System.nanoTime() - start) / 1e9);
-                bars.finishEpoch(String.format(Locale.ROOT, "loss %.4f accuracy %.4f val_loss %.4f val_accuracy %.4f",
-                        r.loss(), r.accuracy(), r.valLoss(), r.valAccuracy()));
+                EpochResult r = new EpochResult(
+                        shown,
+                        ev.getOrDefault("train_loss", Float.NaN),
+                        ev.getOrDefault("train_accuracy", Float.NaN),
+                        ev.getOrDefault("validate_loss", Float.NaN),
+                        ev.getOrDefault("validate_accuracy", Float.NaN),
+                        (System.nanoTime() - start) / 1e9);
+                bars.finishEpoch(String.format(
+                        Locale.ROOT,
+                        "loss %.4f accuracy %.4f val_loss %.4f val_accuracy %.4f",
+                        r.loss(),
+                        r.accuracy(),
+                        r.valLoss(),
+                        r.valAccuracy()));
                 results.add(r);
                 if (sink != null) {
-                    sink.save(TrainingCheckpoint.capture(config.trainingMap(), shown, 0, step,
-                            priorSeconds + (System.nanoTime() - trainStart) / 1e9, results, model.block(), optimizer,
-                            tallied), Map.of("loss", r.loss(), "accuracy", r.accuracy(), "val_loss", r.valLoss(),
-                            "val_accuracy", r.valAccuracy()));
+                    sink.save(
+                            TrainingCheckpoint.capture(
+                                    config.trainingMap(),
+                                    shown,
+                                    0,
+                                    step,
+                                    priorSeconds + (System.nanoTime() - trainStart) / 1e9,
+                                    results,
+                                    model.block(),
+                                    optimizer,
+                                    tallied),
+                            Map.of(
+                                    "loss",
+                                    r.loss(),
+                                    "accuracy",
+                                    r.accuracy(),
+                                    "val_loss",
+                                    r.valLoss(),
+                                    "val_accuracy",
+                                    r.valAccuracy()));
                 }
                 if (onEpoch != null) {
                     onEpoch.accept(r);

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.keel.examples.apparel.predictor.ApparelPredictor;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 public final class PredictServer implements AutoCloseable {
     /** Uploads larger than this are refused with 413. */
     public static final int MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpServer server;
     private final ExecutorService executor;
@@ -122,8 +123,12 @@ public final class PredictServer implements AutoCloseable {
             skipped += n;
         }
         ex.getResponseHeaders().set("Connection", "close");
-        error(ex, 413, "UPLOAD_TOO_LARGE", "the upload is larger than " + MAX_UPLOAD_BYTES / (1024 * 1024)
-                + " MiB; send a smaller image (28x28 is enough)");
+        error(
+                ex,
+                413,
+                "UPLOAD_TOO_LARGE",
+                "the upload is larger than " + MAX_UPLOAD_BYTES / (1024 * 1024)
+                        + " MiB; send a smaller image (28x28 is enough)");
     }
 
     private static long parseLong(String s) {
@@ -146,7 +151,11 @@ public final class PredictServer implements AutoCloseable {
 
     private static void error(HttpExchange ex, int status, String code, String message) {
         try {
-            send(ex, status, "application/json", JSON.writeValueAsBytes(Map.of("error_code", code, "message", message)));
+            send(
+                    ex,
+                    status,
+                    "application/json",
+                    JSON.writeValueAsBytes(Map.of("error_code", code, "message", message)));
         } catch (IOException ignored) {
             // the client went away; nothing to tell it
         }

@@ -1,11 +1,9 @@
 package dev.keel.examples.apparel.datasets;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,8 +20,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Corrupt, truncated and missing files each get a clear message; downloads go through a loopback server. */
 class DatasetErrorsTest {
@@ -54,13 +55,14 @@ class DatasetErrorsTest {
     @Test
     void truncatedAndTrailingDataAreNamed() {
         byte[] full = idx(3, 28, 28);
-        DatasetException cut = assertThrows(DatasetException.class,
-                () -> Idx.parse(Arrays.copyOf(full, full.length - 10), "t.idx", -1, 28, 28));
+        DatasetException cut = assertThrows(
+                DatasetException.class, () -> Idx.parse(Arrays.copyOf(full, full.length - 10), "t.idx", -1, 28, 28));
         assertEquals("t.idx: truncated: 2358 bytes, the header [3, 28, 28] announces 2368", cut.getMessage());
-        DatasetException extra = assertThrows(DatasetException.class,
-                () -> Idx.parse(Arrays.copyOf(full, full.length + 1), "t.idx", -1, 28, 28));
+        DatasetException extra = assertThrows(
+                DatasetException.class, () -> Idx.parse(Arrays.copyOf(full, full.length + 1), "t.idx", -1, 28, 28));
         assertTrue(extra.getMessage().contains("trailing bytes"), extra.getMessage());
-        DatasetException header = assertThrows(DatasetException.class, () -> Idx.parse(new byte[] {0, 0, 8, 3, 0}, "h.idx", -1, 28, 28));
+        DatasetException header =
+                assertThrows(DatasetException.class, () -> Idx.parse(new byte[] {0, 0, 8, 3, 0}, "h.idx", -1, 28, 28));
         assertTrue(header.getMessage().contains("truncated IDX header"), header.getMessage());
     }
 
@@ -79,7 +81,8 @@ class DatasetErrorsTest {
         TestDataset ds = new TestDataset(FashionMnistDataset.defaultSpec(), data);
         byte[] labels = ds.readKey("test-labels");
         assertEquals(10008, labels.length);
-        assertEquals(FashionMnistDataset.defaultSpec().mirror().resolve("t10k-labels-idx1-ubyte.gz"),
+        assertEquals(
+                FashionMnistDataset.defaultSpec().mirror().resolve("t10k-labels-idx1-ubyte.gz"),
                 ds.sources().get("t10k-labels-idx1-ubyte"));
     }
 
@@ -91,7 +94,9 @@ class DatasetErrorsTest {
         }
         DatasetSpec spec = FashionMnistDataset.defaultSpec()
                 .withSources(List.of(URI.create("http://127.0.0.1:" + closedPort + "/")), tmp.resolve("no-mirror"));
-        Files.write(Files.createDirectories(tmp.resolve("data")).resolve("t10k-labels-idx1-ubyte.gz"), new byte[] {1, 2, 3});
+        Files.write(
+                Files.createDirectories(tmp.resolve("data")).resolve("t10k-labels-idx1-ubyte.gz"),
+                new byte[] {1, 2, 3});
         TestDataset ds = new TestDataset(spec, tmp.resolve("data"));
         DatasetException e = assertThrows(DatasetException.class, () -> ds.readKey("test-labels"));
         String m = e.getMessage();
@@ -99,14 +104,19 @@ class DatasetErrorsTest {
         assertTrue(m.contains("not a valid gzip file"), m);
         assertTrue(m.contains("cannot connect"), m);
         assertTrue(m.contains("sudo apt-get install dataset-fashion-mnist"), m);
-        assertTrue(m.contains("download the files by hand from http://127.0.0.1:" + closedPort + "/ into " + tmp.resolve("data")), m);
+        assertTrue(
+                m.contains("download the files by hand from http://127.0.0.1:" + closedPort + "/ into "
+                        + tmp.resolve("data")),
+                m);
     }
 
     @Test
     void downloadsAreVerifiedBeforeTheyAreKept() throws IOException {
-        byte[] good = Files.readAllBytes(FashionMnistDataset.defaultSpec().mirror().resolve("t10k-labels-idx1-ubyte.gz"));
+        byte[] good =
+                Files.readAllBytes(FashionMnistDataset.defaultSpec().mirror().resolve("t10k-labels-idx1-ubyte.gz"));
         byte[] raw;
-        try (var in = Checksums.openContent(FashionMnistDataset.defaultSpec().mirror().resolve("t10k-labels-idx1-ubyte.gz"))) {
+        try (var in = Checksums.openContent(
+                FashionMnistDataset.defaultSpec().mirror().resolve("t10k-labels-idx1-ubyte.gz"))) {
             raw = in.readAllBytes();
         }
         raw[100] ^= 1;
@@ -129,16 +139,31 @@ class DatasetErrorsTest {
         server.start();
         try {
             URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
-            DatasetSpec official = FashionMnistDataset.defaultSpec().withSources(List.of(base), tmp.resolve("no-mirror"));
+            DatasetSpec official =
+                    FashionMnistDataset.defaultSpec().withSources(List.of(base), tmp.resolve("no-mirror"));
             // the served archive is Debian's recompressed copy: same content, so accept its MD5 for this test
             DatasetSpec.FileSpec f = official.files().get("test-labels");
             Map<String, DatasetSpec.FileSpec> files = new LinkedHashMap<>(official.files());
-            files.put("test-labels", new DatasetSpec.FileSpec(f.key(), f.fileName(), f.sha256(), Checksums.digest(new ByteArrayInputStream(good), "MD5"), f.bytes()));
-            DatasetSpec spec = new DatasetSpec(official.name(), official.urls(), official.mirror(), official.mirrorPackage(), official.classes(), files);
+            files.put(
+                    "test-labels",
+                    new DatasetSpec.FileSpec(
+                            f.key(),
+                            f.fileName(),
+                            f.sha256(),
+                            Checksums.digest(new ByteArrayInputStream(good), "MD5"),
+                            f.bytes()));
+            DatasetSpec spec = new DatasetSpec(
+                    official.name(),
+                    official.urls(),
+                    official.mirror(),
+                    official.mirrorPackage(),
+                    official.classes(),
+                    files);
 
             served.put("t10k-labels-idx1-ubyte.gz", corrupt.toByteArray());
             Path data = tmp.resolve("data");
-            DatasetException e = assertThrows(DatasetException.class, () -> new TestDataset(spec, data).readKey("test-labels"));
+            DatasetException e =
+                    assertThrows(DatasetException.class, () -> new TestDataset(spec, data).readKey("test-labels"));
             assertTrue(e.getMessage().contains("checksum mismatch: MD5"), e.getMessage());
             assertFalse(Files.exists(data.resolve("t10k-labels-idx1-ubyte.gz")), "a bad download must not be kept");
 

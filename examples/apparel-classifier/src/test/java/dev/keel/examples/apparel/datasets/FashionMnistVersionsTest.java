@@ -1,22 +1,23 @@
 package dev.keel.examples.apparel.datasets;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.keel.core.KeelHome;
 import dev.keel.data.AddResult;
 import dev.keel.data.DatasetDiff;
 import dev.keel.data.Datasets;
 import dev.keel.data.FileChange;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Fashion-MNIST as Keel dataset versions, from the real files (Debian's dataset-fashion-mnist or
@@ -39,11 +40,14 @@ class FashionMnistVersionsTest {
 
         AddResult v2 = FashionMnistVersions.relabel(home, "fashion-mnist:v1", 50, 7);
         assertEquals("fashion-mnist:v2", v2.version().ref());
-        assertFalse(FashionMnistVersions.relabel(home, "fashion-mnist:v1", 50, 7).created(),
+        assertFalse(
+                FashionMnistVersions.relabel(home, "fashion-mnist:v1", 50, 7).created(),
                 "the same count and seed give the same content");
         try (Datasets datasets = Datasets.open(home)) {
             DatasetDiff diff = datasets.diff("fashion-mnist:v1", "fashion-mnist:v2");
-            assertEquals(List.of(Relabels.FILE), diff.changes().stream().map(FileChange::path).toList());
+            assertEquals(
+                    List.of(Relabels.FILE),
+                    diff.changes().stream().map(FileChange::path).toList());
             assertEquals(FileChange.Kind.ADDED, diff.changes().get(0).kind());
 
             FashionMnistDataset one = FashionMnistDataset.fromFolder(datasets.materialize("fashion-mnist:v1"));
@@ -65,9 +69,13 @@ class FashionMnistVersionsTest {
     @Test
     void aFolderWithoutTheFilesIsNotFilledFromElsewhere() throws Exception {
         Path empty = Files.createDirectories(tmp.resolve("version"));
-        DatasetException e = assertThrows(DatasetException.class, () -> FashionMnistDataset.fromFolder(empty).test());
-        assertEquals("dataset fashion-mnist in " + empty + " has no usable t10k-images-idx3-ubyte (no such file)."
-                + " A Keel version of it must hold the four IDX files: register one with ./run register", e.getMessage());
+        DatasetException e = assertThrows(
+                DatasetException.class,
+                () -> FashionMnistDataset.fromFolder(empty).test());
+        assertEquals(
+                "dataset fashion-mnist in " + empty + " has no usable t10k-images-idx3-ubyte (no such file)."
+                        + " A Keel version of it must hold the four IDX files: register one with ./run register",
+                e.getMessage());
     }
 
     @Test
@@ -83,11 +91,13 @@ class FashionMnistVersionsTest {
         assertEquals(3, changed);
 
         byte[] csv = "index,label,was\n2,7,3\n".getBytes(StandardCharsets.UTF_8);
-        DatasetException wrong = assertThrows(DatasetException.class,
-                () -> Relabels.parse(csv, "r.csv", 10).apply(labels, "r.csv"));
-        assertEquals("r.csv: image 2 has label 2, not 3 as the file says: it was made for other training labels",
+        DatasetException wrong = assertThrows(
+                DatasetException.class, () -> Relabels.parse(csv, "r.csv", 10).apply(labels, "r.csv"));
+        assertEquals(
+                "r.csv: image 2 has label 2, not 3 as the file says: it was made for other training labels",
                 wrong.getMessage());
-        DatasetException bad = assertThrows(DatasetException.class,
+        DatasetException bad = assertThrows(
+                DatasetException.class,
                 () -> Relabels.parse("index,label,was\n2;7\n".getBytes(StandardCharsets.UTF_8), "r.csv", 10));
         assertEquals("r.csv line 2: expected three integers 'index,label,was', got '2;7'", bad.getMessage());
     }

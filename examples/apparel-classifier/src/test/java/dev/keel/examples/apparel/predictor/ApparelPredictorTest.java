@@ -1,9 +1,10 @@
 package dev.keel.examples.apparel.predictor;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
+import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -13,10 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The production weights classify the support images (named by label) right. */
 class ApparelPredictorTest {
@@ -73,13 +74,17 @@ class ApparelPredictorTest {
 
     @Test
     void nonImagesGetAClearError() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> predictor.predict("hello, this is not a picture".getBytes()));
-        assertEquals("the data is not a PNG or JPEG image (28 bytes); send a PNG or JPEG file, or exactly 784 raw grey bytes", e.getMessage());
-        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> predictor.predict(new byte[0]));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> predictor.predict("hello, this is not a picture".getBytes()));
+        assertEquals(
+                "the data is not a PNG or JPEG image (28 bytes); send a PNG or JPEG file, or exactly 784 raw grey bytes",
+                e.getMessage());
+        IllegalArgumentException empty =
+                assertThrows(IllegalArgumentException.class, () -> predictor.predict(new byte[0]));
         assertTrue(empty.getMessage().startsWith("the image is empty"), empty.getMessage());
         byte[] brokenPng = new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
-        IllegalArgumentException broken = assertThrows(IllegalArgumentException.class, () -> predictor.predict(brokenPng));
+        IllegalArgumentException broken =
+                assertThrows(IllegalArgumentException.class, () -> predictor.predict(brokenPng));
         assertTrue(broken.getMessage().contains("send a PNG or JPEG"), broken.getMessage());
     }
 

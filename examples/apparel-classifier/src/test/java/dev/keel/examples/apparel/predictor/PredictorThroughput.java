@@ -1,6 +1,7 @@
 package dev.keel.examples.apparel.predictor;
 
 import dev.keel.examples.apparel.web.PredictServer;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,8 +17,7 @@ import java.util.Locale;
  * Run with {@code KEEL_THREADS=2} to pin the engine's threads.
  */
 public final class PredictorThroughput {
-    private PredictorThroughput() {
-    }
+    private PredictorThroughput() {}
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
@@ -33,13 +33,20 @@ public final class PredictorThroughput {
                     predictor.predict(input[0]);
                 }
                 double s = (System.nanoTime() - start) / 1e9;
-                System.out.printf(Locale.ROOT, "%s: %.0f predictions/s (%d in %.2f s)%n",
-                        input[0] == raw ? "raw 28x28 bytes" : "28x28 PNG", n / s, n, s);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%s: %.0f predictions/s (%d in %.2f s)%n",
+                        input[0] == raw ? "raw 28x28 bytes" : "28x28 PNG",
+                        n / s,
+                        n,
+                        s);
             }
             try (PredictServer server = PredictServer.start(predictor, 0)) {
                 HttpClient client = HttpClient.newHttpClient();
-                HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/predict"))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(png)).build();
+                HttpRequest request = HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + server.port() + "/predict"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(png))
+                        .build();
                 for (int i = 0; i < 1000; i++) {
                     client.send(request, HttpResponse.BodyHandlers.ofString());
                 }
@@ -54,8 +61,12 @@ public final class PredictorThroughput {
                     }
                 }
                 Arrays.sort(lat);
-                System.out.printf(Locale.ROOT, "web POST /predict (28x28 PNG): p50 %.2f ms, p99 %.2f ms over %d requests%n",
-                        lat[m / 2] / 1e6, lat[(int) (m * 0.99)] / 1e6, m);
+                System.out.printf(
+                        Locale.ROOT,
+                        "web POST /predict (28x28 PNG): p50 %.2f ms, p99 %.2f ms over %d requests%n",
+                        lat[m / 2] / 1e6,
+                        lat[(int) (m * 0.99)] / 1e6,
+                        m);
             }
         }
     }

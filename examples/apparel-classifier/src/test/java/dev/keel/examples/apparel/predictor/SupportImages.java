@@ -2,12 +2,13 @@ package dev.keel.examples.apparel.predictor;
 
 import dev.keel.examples.apparel.datasets.FashionMnistDataset;
 import dev.keel.examples.apparel.datasets.ImageSet;
+
+import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /**
  * Regenerates {@code src/test/resources/support/}: for each class, the first 3 test-set images
@@ -22,8 +23,7 @@ import javax.imageio.ImageIO;
 public final class SupportImages {
     static final int PER_CLASS = 3;
 
-    private SupportImages() {
-    }
+    private SupportImages() {}
 
     static String slug(String className) {
         return className.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
@@ -48,7 +48,11 @@ public final class SupportImages {
                 BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
                 img.getRaster().setDataElements(0, 0, 28, 28, pixels);
                 found[label]++;
-                ImageIO.write(img, "png", out.resolve(slug(data.classNames().get(label)) + "_" + found[label] + ".png").toFile());
+                ImageIO.write(
+                        img,
+                        "png",
+                        out.resolve(slug(data.classNames().get(label)) + "_" + found[label] + ".png")
+                                .toFile());
             }
         }
         System.out.println("wrote " + PER_CLASS * 10 + " images to " + out);

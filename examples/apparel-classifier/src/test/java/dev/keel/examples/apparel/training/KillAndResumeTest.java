@@ -1,10 +1,5 @@
 package dev.keel.examples.apparel.training;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.keel.core.ConsoleLine;
 import dev.keel.core.KeelHome;
 import dev.keel.core.MetricSeries;
@@ -13,10 +8,14 @@ import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
 import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.data.RunInput;
-import dev.keel.data.Datasets;
-import dev.keel.examples.apparel.datasets.FashionMnistVersions;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
+import dev.keel.data.Datasets;
+import dev.keel.examples.apparel.datasets.FashionMnistVersions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -34,9 +33,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Real processes: RunExperiment is started as a child JVM on a small slice, killed with SIGKILL
@@ -47,20 +48,38 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KillAndResumeTest {
     // 2,560 / 64 = 40 batches per epoch; checkpoints at steps 15, 30, 40 (end), 45, 60, 75, 80 (end)
-    private static final List<String> ARGS = List.of("epochs=2", "train_limit=2560", "validation_size=1000",
-            "batch_size=64", "layers=[128]", "log_every=5", "checkpoint_every_steps=15", "keep_checkpoints=3", "seed=7");
-    private static final Pattern CHECKPOINT = Pattern.compile("checkpoint: \\S+ \\(epoch (\\d+), batch (\\d+), step (\\d+)\\)");
-    private static final List<String> METRICS = List.of("loss", "accuracy", "val_loss", "val_accuracy", "epoch", "batch_loss");
-    private static final List<String> SUMMARY = List.of("best_val_accuracy", "test_accuracy", "test_loss", "loss",
-            "accuracy", "val_loss", "val_accuracy", "batch_loss", "epoch");
+    private static final List<String> ARGS = List.of(
+            "epochs=2",
+            "train_limit=2560",
+            "validation_size=1000",
+            "batch_size=64",
+            "layers=[128]",
+            "log_every=5",
+            "checkpoint_every_steps=15",
+            "keep_checkpoints=3",
+            "seed=7");
+    private static final Pattern CHECKPOINT =
+            Pattern.compile("checkpoint: \\S+ \\(epoch (\\d+), batch (\\d+), step (\\d+)\\)");
+    private static final List<String> METRICS =
+            List.of("loss", "accuracy", "val_loss", "val_accuracy", "epoch", "batch_loss");
+    private static final List<String> SUMMARY = List.of(
+            "best_val_accuracy",
+            "test_accuracy",
+            "test_loss",
+            "loss",
+            "accuracy",
+            "val_loss",
+            "val_accuracy",
+            "batch_loss",
+            "epoch");
 
     @TempDir
     static Path tmp;
+
     private static Finished reference;
 
     /** What a child left: its run, and the bytes of its final weights. */
-    record Finished(Path home, String runId, byte[] weights, List<String> output) {
-    }
+    record Finished(Path home, String runId, byte[] weights, List<String> output) {}
 
     @BeforeAll
     static void uninterrupted() throws Exception {
@@ -77,13 +96,21 @@ class KillAndResumeTest {
         synchronized (reference.output()) {
             printed = new ArrayList<>(reference.output());
         }
-        List<String> mine = printed.stream().filter(l -> l.startsWith("tracking:") || l.startsWith("dataset:")
-                || l.startsWith("data:") || l.startsWith("checkpoint:") || l.startsWith("test_accuracy")
-                || l.startsWith("weights:") || l.startsWith("epoch_times_s")).toList();
+        List<String> mine = printed.stream()
+                .filter(l -> l.startsWith("tracking:")
+                        || l.startsWith("dataset:")
+                        || l.startsWith("data:")
+                        || l.startsWith("checkpoint:")
+                        || l.startsWith("test_accuracy")
+                        || l.startsWith("weights:")
+                        || l.startsWith("epoch_times_s"))
+                .toList();
         assertTrue(mine.size() >= 8, "the lines to look for: " + printed);
         try (Store store = Stores.open(new KeelHome(reference.home().resolve(".keel")).storeLocation())) {
             List<String> logged = store.console(reference.runId(), 0, 0).stream()
-                    .filter(l -> l.stream().equals("out")).map(ConsoleLine::text).toList();
+                    .filter(l -> l.stream().equals("out"))
+                    .map(ConsoleLine::text)
+                    .toList();
             assertEquals(mine, logged.stream().filter(mine::contains).toList(), "in the run's console log, in order");
         }
     }
@@ -97,10 +124,13 @@ class KillAndResumeTest {
         Child resumed = Child.start(dir, id);
         assertEquals(0, resumed.waitFor(), () -> "resumed run failed: " + resumed.lines);
         String from = line(resumed.lines, l -> l.startsWith("resume: from "));
-        assertTrue(from.matches("resume: from \\S+ \\(1 epochs done, then [1-9]\\d* batches; step \\d+\\)"),
+        assertTrue(
+                from.matches("resume: from \\S+ \\(1 epochs done, then [1-9]\\d* batches; step \\d+\\)"),
                 "resumed mid-epoch 2: " + from);
         line(resumed.lines, l -> l.equals("dataset: fashion-mnist:v1, the version this run used before it stopped"));
-        line(resumed.lines, l -> l.matches("resume: metrics logged after step \\d+ by the stopped attempt are dropped"));
+        line(
+                resumed.lines,
+                l -> l.matches("resume: metrics logged after step \\d+ by the stopped attempt are dropped"));
         assertSameAsReference(finished(dir, resumed.lines));
     }
 
@@ -111,7 +141,9 @@ class KillAndResumeTest {
         KeelHome home = new KeelHome(dir.resolve(".keel"));
         List<RunFile> ckpts;
         try (Store store = Stores.open(home.storeLocation())) {
-            ckpts = new ArrayList<>(store.files(id).stream().filter(f -> f.name().startsWith("checkpoints/")).toList());
+            ckpts = new ArrayList<>(store.files(id).stream()
+                    .filter(f -> f.name().startsWith("checkpoints/"))
+                    .toList());
         }
         ckpts.sort(Comparator.comparing(RunFile::name));
         assertTrue(ckpts.size() >= 2, "checkpoints " + ckpts);
@@ -127,7 +159,8 @@ class KillAndResumeTest {
         assertEquals(0, resumed.waitFor(), () -> "resumed run failed: " + resumed.lines);
         String skipped = line(resumed.lines, l -> l.startsWith("resume: skipped a damaged checkpoint: "));
         assertTrue(skipped.contains(last.name()), skipped);
-        assertTrue(line(resumed.lines, l -> l.startsWith("resume: from ")).startsWith("resume: from " + previous.name() + " "));
+        assertTrue(line(resumed.lines, l -> l.startsWith("resume: from "))
+                .startsWith("resume: from " + previous.name() + " "));
         System.out.println("damaged resume: " + skipped);
         Finished f = finished(dir, resumed.lines);
         try (Store store = Stores.open(home.storeLocation())) {
@@ -158,11 +191,13 @@ class KillAndResumeTest {
     private void assertSameAsReference(Finished f) throws IOException {
         assertArrayEquals(reference.weights(), f.weights(), "final weights, bit for bit");
         try (Datasets data = Datasets.open(new KeelHome(f.home().resolve(".keel")))) {
-            assertEquals(List.of("fashion-mnist:v1"), data.inputsOf(f.runId()).stream().map(RunInput::ref).toList(),
+            assertEquals(
+                    List.of("fashion-mnist:v1"),
+                    data.inputsOf(f.runId()).stream().map(RunInput::ref).toList(),
                     "both attempts trained on the version registered by the first");
         }
         try (Store ref = Stores.open(new KeelHome(reference.home().resolve(".keel")).storeLocation());
-             Store got = Stores.open(new KeelHome(f.home().resolve(".keel")).storeLocation())) {
+                Store got = Stores.open(new KeelHome(f.home().resolve(".keel")).storeLocation())) {
             RunInfo run = got.run(f.runId()).orElseThrow();
             assertEquals(RunState.FINISHED, run.state());
             for (String key : METRICS) {
@@ -170,7 +205,8 @@ class KillAndResumeTest {
                 Map<Long, Double> actual = byStep(got.history(f.runId(), key));
                 assertEquals(expected, actual, key + " at every step");
             }
-            Map<String, Object> expectedSummary = ref.run(reference.runId()).orElseThrow().summary();
+            Map<String, Object> expectedSummary =
+                    ref.run(reference.runId()).orElseThrow().summary();
             for (String key : SUMMARY) {
                 assertEquals(expectedSummary.get(key), run.summary().get(key), "summary " + key);
             }
@@ -196,20 +232,26 @@ class KillAndResumeTest {
         String id = runId(lines);
         Path weights;
         try (var files = Files.list(dir.resolve("artifacts").resolve(id))) {
-            weights = files.filter(p -> p.getFileName().toString().endsWith("_weights.bin")).findFirst().orElseThrow();
+            weights = files.filter(p -> p.getFileName().toString().endsWith("_weights.bin"))
+                    .findFirst()
+                    .orElseThrow();
         }
         return new Finished(dir, id, Files.readAllBytes(weights), lines);
     }
 
     private static String runId(List<String> lines) {
-        Matcher m = Pattern.compile("tracking: run \\S+ \\((\\w+)\\)").matcher(line(lines, l -> l.startsWith("tracking: run ")));
+        Matcher m = Pattern.compile("tracking: run \\S+ \\((\\w+)\\)")
+                .matcher(line(lines, l -> l.startsWith("tracking: run ")));
         assertTrue(m.find());
         return m.group(1);
     }
 
     private static String line(List<String> lines, Predicate<String> p) {
         synchronized (lines) {
-            return lines.stream().filter(p).findFirst().orElseThrow(() -> new AssertionError("no such line in " + lines));
+            return lines.stream()
+                    .filter(p)
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no such line in " + lines));
         }
     }
 
@@ -224,9 +266,14 @@ class KillAndResumeTest {
 
         static Child start(Path dir, String resumeId) throws IOException {
             Files.createDirectories(dir);
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Dai.djl.offline=true", "-Djava.awt.headless=true", "-XX:+UseSerialGC",
-                    "-cp", System.getProperty("java.class.path"), RunExperiment.class.getName(),
+            List<String> cmd = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dai.djl.offline=true",
+                    "-Djava.awt.headless=true",
+                    "-XX:+UseSerialGC",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    RunExperiment.class.getName(),
                     Path.of("training/experiments/mlp.yaml").toAbsolutePath().toString()));
             cmd.addAll(ARGS);
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
@@ -237,18 +284,21 @@ class KillAndResumeTest {
                 pb.environment().put("KEEL_RESUME", resumeId); // as `keel run resume ID` starts it
             }
             Child c = new Child(pb.start());
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(c.process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String l; (l = r.readLine()) != null; ) {
-                        synchronized (c.lines) {
-                            c.lines.add(l);
-                            c.lines.notifyAll();
+            Thread reader = new Thread(
+                    () -> {
+                        try (BufferedReader r = new BufferedReader(
+                                new InputStreamReader(c.process.getInputStream(), StandardCharsets.UTF_8))) {
+                            for (String l; (l = r.readLine()) != null; ) {
+                                synchronized (c.lines) {
+                                    c.lines.add(l);
+                                    c.lines.notifyAll();
+                                }
+                            }
+                        } catch (IOException ignored) {
+                            // the child is gone
                         }
-                    }
-                } catch (IOException ignored) {
-                    // the child is gone
-                }
-            }, "child-output");
+                    },
+                    "child-output");
             reader.setDaemon(true);
             reader.start();
             return c;

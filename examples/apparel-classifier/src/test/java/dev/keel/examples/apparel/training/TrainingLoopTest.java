@@ -1,19 +1,20 @@
 package dev.keel.examples.apparel.training;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.keel.djl.DjlEnvironment;
 import dev.keel.examples.apparel.datasets.FashionMnistDataset;
 import dev.keel.examples.apparel.datasets.ImageSet;
 import dev.keel.examples.apparel.models.ImageModel;
 import dev.keel.examples.apparel.networks.NetworkSpec;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Short trainings on a 3,000-image slice (a few seconds each). */
 class TrainingLoopTest {
@@ -25,7 +26,8 @@ class TrainingLoopTest {
         DjlEnvironment.prepare(2);
         data = FashionMnistDataset.open(null);
         FashionMnistDataset.Split split = data.split(1, 6_000);
-        slice = new FashionMnistDataset.Split(split.train().head(3_000), split.validation().head(1_000));
+        slice = new FashionMnistDataset.Split(
+                split.train().head(3_000), split.validation().head(1_000));
     }
 
     private static ExperimentConfig config(String... overrides) {
@@ -37,7 +39,10 @@ class TrainingLoopTest {
     private static List<TrainingLoop.EpochResult> train(ExperimentConfig c, boolean djlAdam) {
         NetworkSpec spec = new NetworkSpec(c.network(), c.layers(), c.dropout(), 10);
         try (ImageModel model = new ImageModel(spec, data.classNames())) {
-            return new TrainingLoop(model, c).progress(false).useDjlAdam(djlAdam).fit(slice.train(), slice.validation(), null);
+            return new TrainingLoop(model, c)
+                    .progress(false)
+                    .useDjlAdam(djlAdam)
+                    .fit(slice.train(), slice.validation(), null);
         }
     }
 
@@ -56,8 +61,12 @@ class TrainingLoopTest {
         List<TrainingLoop.EpochResult> a = train(c, false);
         List<TrainingLoop.EpochResult> b = train(c, false);
         for (int i = 0; i < a.size(); i++) {
-            assertEquals(Double.doubleToRawLongBits(a.get(i).loss()), Double.doubleToRawLongBits(b.get(i).loss()));
-            assertEquals(Double.doubleToRawLongBits(a.get(i).valLoss()), Double.doubleToRawLongBits(b.get(i).valLoss()));
+            assertEquals(
+                    Double.doubleToRawLongBits(a.get(i).loss()),
+                    Double.doubleToRawLongBits(b.get(i).loss()));
+            assertEquals(
+                    Double.doubleToRawLongBits(a.get(i).valLoss()),
+                    Double.doubleToRawLongBits(b.get(i).valLoss()));
             assertEquals(a.get(i).accuracy(), b.get(i).accuracy());
         }
         List<TrainingLoop.EpochResult> other = train(config("epochs=2", "seed=6"), false);
@@ -72,10 +81,16 @@ class TrainingLoopTest {
         List<TrainingLoop.EpochResult> ours = train(c, false);
         List<TrainingLoop.EpochResult> djl = train(c, true);
         for (int i = 0; i < ours.size(); i++) {
-            assertEquals(Double.doubleToRawLongBits(djl.get(i).loss()), Double.doubleToRawLongBits(ours.get(i).loss()),
-                    "epoch " + (i + 1) + " loss: DJL " + djl.get(i).loss() + ", ours " + ours.get(i).loss());
-            assertEquals(Double.doubleToRawLongBits(djl.get(i).valLoss()), Double.doubleToRawLongBits(ours.get(i).valLoss()),
-                    "epoch " + (i + 1) + " val_loss: DJL " + djl.get(i).valLoss() + ", ours " + ours.get(i).valLoss());
+            assertEquals(
+                    Double.doubleToRawLongBits(djl.get(i).loss()),
+                    Double.doubleToRawLongBits(ours.get(i).loss()),
+                    "epoch " + (i + 1) + " loss: DJL " + djl.get(i).loss() + ", ours "
+                            + ours.get(i).loss());
+            assertEquals(
+                    Double.doubleToRawLongBits(djl.get(i).valLoss()),
+                    Double.doubleToRawLongBits(ours.get(i).valLoss()),
+                    "epoch " + (i + 1) + " val_loss: DJL " + djl.get(i).valLoss() + ", ours "
+                            + ours.get(i).valLoss());
         }
     }
 
