@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The dataset engine behind {@link dev.keel.data.Datasets}; internal API, use the facade.
@@ -52,6 +53,9 @@ public final class Engine {
     private final Catalog catalog;
     private final DataLock lock;
     private final int threads;
+    /** Use times strictly increase within this process, so a run's inputs read back in the order they were used. */
+    private final AtomicLong lastUse = new AtomicLong();
+
     private static final ConcurrentHashMap<Path, Object> MATERIALIZING = new ConcurrentHashMap<>();
 
     /** @param cache the folder for derived data ({@code .keel/cache/data}) */
@@ -407,7 +411,8 @@ public final class Engine {
         if (runId == null || runId.isBlank()) {
             throw KeelException.invalid("a run id is needed to record a dataset input");
         }
-        RunInput in = new RunInput(runId, v.dataset(), v.number(), v.hash(), System.currentTimeMillis());
+        long usedAt = lastUse.updateAndGet(last -> Math.max(System.currentTimeMillis(), last + 1));
+        RunInput in = new RunInput(runId, v.dataset(), v.number(), v.hash(), usedAt);
         store.recordUse(in);
         return in;
     }
