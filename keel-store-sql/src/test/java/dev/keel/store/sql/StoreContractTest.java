@@ -233,17 +233,17 @@ public abstract class StoreContractTest {
 
     @Test
     void aResumingProcessReplacesHostAndPidAndOtherBatchesLeaveThem() {
-        store.createRun(run("r1", "p", 1, Map.of()), Map.of());
+        store.createRun(run("run00001", "p", 1, Map.of()), Map.of());
         WriteBatch resumed = batch();
         resumed.state = RunState.RUNNING;
         resumed.host = "other-box";
         resumed.pid = 777;
-        store.apply("r1", resumed);
+        store.apply("run00001", resumed);
         WriteBatch later = batch();
         later.heartbeatAt = 600;
-        store.apply("r1", later);
+        store.apply("run00001", later);
 
-        RunInfo r = store.run("r1").orElseThrow();
+        RunInfo r = store.run("run00001").orElseThrow();
         assertEquals("other-box", r.host());
         assertEquals(777, r.pid());
     }
