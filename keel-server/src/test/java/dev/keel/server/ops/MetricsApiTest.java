@@ -19,21 +19,14 @@ class MetricsApiTest {
     Path dir;
 
     @Test
-    void countsRequestsByRouteMethodAndStatusWithLatencies() {
+    void countsRequestsByRouteMethodAndStatusWithLatencies() throws InterruptedException {
         try (ServerFixture f = new ServerFixture(dir)) {
             for (int i = 0; i < 3; i++) {
                 assertEquals(200, f.get("/healthz").status());
             }
             assertEquals(404, f.get("/api/v1/runs/nosuchrun").status());
             assertEquals(404, f.get("/no/such/route").status());
-            var reply = f.get("/metrics");
-            assertEquals(200, reply.status());
-            assertTrue(reply.raw()
-                    .headers()
-                    .firstValue("Content-Type")
-                    .orElse("")
-                    .startsWith("text/plain; version=0.0.4"));
-            String text = reply.body();
+            String text = settledScrape(f);
             assertTrue(
                     text.contains("keel_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 3\n"),
                     text);
@@ -61,6 +54,30 @@ class MetricsApiTest {
                         "bad line: " + line);
             }
         }
+    }
+
+    /**
+     * A request is counted after its last byte is written, so the client may have its answer a
+     * moment before the counters move: scrape until the last request made above shows up.
+     */
+    private static String settledScrape(ServerFixture f) throws InterruptedException {
+        String text = "";
+        for (int i = 0; i < 100; i++) {
+            var reply = f.get("/metrics");
+            assertEquals(200, reply.status());
+            assertTrue(reply.raw()
+                    .headers()
+                    .firstValue("Content-Type")
+                    .orElse("")
+                    .startsWith("text/plain; version=0.0.4"));
+            text = reply.body();
+            if (text.contains("keel_http_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"} 1\n")
+                    && text.contains("keel_http_requests_in_flight 1\n")) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        return text;
     }
 
     @Test
