@@ -3,6 +3,7 @@ package dev.keel.cli.server;
 import dev.keel.testing.TestPostgres;
 import dev.keel.testing.TestS3;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -37,7 +38,7 @@ final class Backends implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         s3.close();
     }
 }

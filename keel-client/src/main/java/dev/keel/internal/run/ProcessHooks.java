@@ -5,8 +5,6 @@ import dev.keel.core.store.WriteBatch;
 import dev.keel.internal.log.EventLogWriter;
 import dev.keel.internal.log.EventType;
 import dev.keel.internal.log.LogRecords;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,23 +90,11 @@ final class ProcessHooks {
     }
 
     private static void installSignal(String name) {
-        try {
-            Signal sig = new Signal(name);
-            SignalHandler[] previous = new SignalHandler[1];
-            previous[0] = Signal.handle(sig, s -> {
-                for (RunImpl run : active()) {
-                    run.end(RunState.KILLED, "SIG" + s.getName());
-                }
-                SignalHandler p = previous[0];
-                if (p == SignalHandler.SIG_DFL) {
-                    Runtime.getRuntime().exit(128 + s.getNumber());
-                } else if (p != null && p != SignalHandler.SIG_IGN) {
-                    p.handle(s);
-                }
-            });
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            // the JVM keeps this signal (-Xrs) or the platform lacks it: the shutdown hook still ends runs
-        }
+        TerminationSignals.install(name, (signal, number) -> {
+            for (RunImpl run : active()) {
+                run.end(RunState.KILLED, "SIG" + signal);
+            }
+        });
     }
 
     /** The status a run's {@code exit(status)} is about to exit with, so that every run ends with it. */
