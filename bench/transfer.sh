@@ -9,10 +9,10 @@ cd "$(dirname "$0")/.."
 mode=${1:-folder}
 mib=${2:-1024}
 mvn -q -B -o -pl bench -am test-compile dependency:build-classpath -DskipTests \
-    -Dmdep.outputFile="$PWD/bench/target/transfer-cp.txt" -Dmdep.includeScope=test
+    -Dmdep.outputFile="$PWD/bench/target/transfer-cp.txt" -DincludeScope=test
 cp="bench/target/test-classes:bench/target/classes:$(cat bench/target/transfer-cp.txt)"
 # the reactor's own modules from their target folders (not installed in ~/.m2)
-for m in keel-core keel-store-sql keel-data keel-client keel-server keel-blob-s3; do cp="$m/target/classes:$cp"; done
+for m in keel-core keel-testing keel-store-sql keel-data keel-client keel-server keel-blob-s3; do cp="$m/target/classes:$cp"; done
 mkdir -p bench/work
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
 case "$mode" in
