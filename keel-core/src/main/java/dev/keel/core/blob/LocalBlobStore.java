@@ -95,7 +95,13 @@ public final class LocalBlobStore implements BlobStore {
         try {
             return Files.size(p);
         } catch (NoSuchFileException e) {
-            return -1;
+            if (!rootIsAFile()) {
+                return -1;
+            }
+            throw new KeelException(
+                    KeelException.ErrorCode.STORAGE_FAILURE,
+                    "the blob store " + root + " is not a folder: check the Keel home or the --blobs location",
+                    e);
         } catch (IOException e) {
             throw new KeelException(
                     KeelException.ErrorCode.STORAGE_FAILURE,
@@ -112,7 +118,7 @@ public final class LocalBlobStore implements BlobStore {
         try {
             raw = Files.newInputStream(p);
         } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(p.toString(), null, "blob " + hash + " is not in " + root);
+            throw absent(p, hash, e);
         }
         return new VerifyingInputStream(raw, hash);
     }
@@ -124,7 +130,7 @@ public final class LocalBlobStore implements BlobStore {
         try {
             ch = FileChannel.open(p, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(p.toString(), null, "blob " + hash + " is not in " + root);
+            throw absent(p, hash, e);
         }
         ch.position(offset);
         InputStream in = Channels.newInputStream(ch);
@@ -155,7 +161,34 @@ public final class LocalBlobStore implements BlobStore {
 
     @Override
     public boolean delete(String hash) throws IOException {
-        return Files.deleteIfExists(path(hash));
+        boolean deleted = Files.deleteIfExists(path(hash));
+        if (!deleted && rootIsAFile()) {
+            throw new IOException("the blob store " + root + " is not a folder: nothing could be deleted from it");
+        }
+        return deleted;
+    }
+
+    /** Whether the store's folder, or the nearest of its parents that exists, is not a folder. */
+    private boolean rootIsAFile() {
+        for (Path p = root.toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                return !Files.isDirectory(p);
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Content that is not there, or, where the store's own folder is a file, a
+     * failure: some JDKs report a path below a regular file as absent, and a broken store must
+     * never read as an empty one.
+     */
+    private IOException absent(Path p, String hash, NoSuchFileException e) {
+        if (rootIsAFile()) {
+            return new IOException(
+                    "the blob store " + root + " is not a folder: check the Keel home or the --blobs location", e);
+        }
+        return new NoSuchFileException(p.toString(), null, "blob " + hash + " is not in " + root);
     }
 
     @Override
