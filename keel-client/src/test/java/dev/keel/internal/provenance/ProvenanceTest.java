@@ -1,6 +1,7 @@
 package dev.keel.internal.provenance;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.PackageVersion;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.StoredConfig;
@@ -122,8 +123,7 @@ class ProvenanceTest {
         Provenance p = capture(repoDir);
         @SuppressWarnings("unchecked")
         List<String> deps = (List<String>) p.toMap().get("dependencies");
-        String jackson = "com.fasterxml.jackson.core:jackson-databind:"
-                + com.fasterxml.jackson.databind.cfg.PackageVersion.VERSION.toString();
+        String jackson = "com.fasterxml.jackson.core:jackson-databind:" + PackageVersion.VERSION.toString();
         assertTrue(deps.contains(jackson), jackson + " in " + deps);
         assertTrue(deps.stream().anyMatch(d -> d.startsWith("org.eclipse.jgit:org.eclipse.jgit:")), deps.toString());
         assertEquals(deps.stream().sorted().distinct().toList(), deps, "sorted and distinct");
