@@ -68,6 +68,7 @@ class DemoLaunchTest {
         assertEquals(checkout.example(), launch.workDir());
         assertEquals("true", launch.environment().get("OPT_OUT_TRACKING"));
         assertEquals(home.toString(), launch.environment().get("KEEL_HOME"));
+        assertEquals("FALSE", launch.environment().get("MKL_DYNAMIC"));
         assertEquals(DemoCommand.DEFAULT_PROJECT, DemoCommand.projectOf(launch.args()));
     }
 

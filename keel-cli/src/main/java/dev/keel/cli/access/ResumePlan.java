@@ -51,7 +51,16 @@ public record ResumePlan(String runId, List<String> command, Path workingDir, Ma
                 run.id(),
                 command,
                 wd,
-                Map.of("KEEL_RESUME", run.id(), "KEEL_HOME", home.root().toString()));
+                // thread counts of the math libraries fixed, as `keel demo` starts a training
+                Map.of(
+                        "KEEL_RESUME",
+                        run.id(),
+                        "KEEL_HOME",
+                        home.root().toString(),
+                        "MKL_DYNAMIC",
+                        "FALSE",
+                        "OMP_DYNAMIC",
+                        "FALSE"));
     }
 
     /**

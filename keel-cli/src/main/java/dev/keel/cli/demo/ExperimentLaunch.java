@@ -50,6 +50,10 @@ public record ExperimentLaunch(Path java, Path workDir, List<String> classpath, 
         Map<String, String> env = new LinkedHashMap<>();
         env.put("OPT_OUT_TRACKING", "true");
         env.put("KEEL_HOME", keelHome.toString());
+        // the math libraries keep the thread count the experiment pins, busy machine or not:
+        // a reduction split another way differs in its last bits, and a resumed run must not
+        env.put("MKL_DYNAMIC", "FALSE");
+        env.put("OMP_DYNAMIC", "FALSE");
         return env;
     }
 

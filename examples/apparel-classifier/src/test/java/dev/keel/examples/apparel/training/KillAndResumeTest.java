@@ -279,6 +279,9 @@ class KillAndResumeTest {
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
             pb.environment().put("KEEL_HOME", dir.resolve(".keel").toString());
             pb.environment().put("OPT_OUT_TRACKING", "true");
+            // as `keel demo` and `keel run resume` start it: thread counts fixed however busy the machine
+            pb.environment().put("MKL_DYNAMIC", "FALSE");
+            pb.environment().put("OMP_DYNAMIC", "FALSE");
             pb.environment().remove("KEEL_RESUME");
             if (resumeId != null) {
                 pb.environment().put("KEEL_RESUME", resumeId); // as `keel run resume ID` starts it
