@@ -5,6 +5,7 @@ import dev.keel.core.MetricSeries;
 import dev.keel.core.ProjectInfo;
 import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
+import dev.keel.core.sweep.SweepStore;
 
 import java.util.Collection;
 import java.util.List;
@@ -93,6 +94,11 @@ public interface Store extends AutoCloseable {
      */
     default Optional<ExperimentStore> experiments() {
         return Optional.empty();
+    }
+
+    /** The sweeps and trials this store coordinates. */
+    default SweepStore sweeps() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no sweeps");
     }
 
     @Override
