@@ -20,6 +20,8 @@ final class CommandTree {
             RunsCommand.class,
             RunCommand.class,
             DataCommand.class,
+            SweepCommand.class,
+            AgentCommand.class,
             ProjectsCommand.class,
             DemoCommand.class,
             UiCommand.class,
