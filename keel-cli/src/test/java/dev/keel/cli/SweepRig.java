@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -83,6 +84,13 @@ final class SweepRig {
         throw new AssertionError("trials never reached the expected state: " + trials);
     }
 
+    /** The arguments of {@code keel agent} for {@code sweep}: what these tests and the Kubernetes Job run. */
+    static List<String> agentArgs(String sweep, String... options) {
+        List<String> args = new ArrayList<>(List.of("agent", sweep));
+        args.addAll(List.of(options));
+        return args;
+    }
+
     /** {@code keel agent} in a child JVM. */
     static final class AgentProcess implements AutoCloseable {
         final Process process;
@@ -96,9 +104,8 @@ final class SweepRig {
                     "-XX:+UseSerialGC",
                     "-cp",
                     System.getProperty("java.class.path"),
-                    Main.class.getName(),
-                    "agent"));
-            command.addAll(List.of(args));
+                    Main.class.getName()));
+            command.addAll(agentArgs(args[0], Arrays.copyOfRange(args, 1, args.length)));
             if (home != null) {
                 command.add("--home");
                 command.add(home.toString());
