@@ -80,7 +80,10 @@ public final class Agent {
     private final boolean remote;
     private final List<Running> running = new ArrayList<>();
     private final Map<Integer, TrialCurve> endedCurves = new HashMap<>();
+    /** Set while the store is unreachable: no store call before then. */
     private long nextCallNanos;
+    /** Set when the sweep said wait: no claim before then. */
+    private long nextClaimNanos;
     private long nextSweepCheckNanos;
     private String pendingRunId;
     private boolean done;
@@ -166,7 +169,8 @@ public final class Agent {
         while (!done
                 && running.size() < options.parallel()
                 && (options.count() == 0 || claimed < options.count())
-                && System.nanoTime() >= nextCallNanos) {
+                && System.nanoTime() >= nextCallNanos
+                && System.nanoTime() >= nextClaimNanos) {
             if (pendingRunId == null) {
                 pendingRunId = Ids.newRunId();
             }
@@ -180,8 +184,8 @@ public final class Agent {
                 pendingRunId = null;
                 claimed++;
                 start(g.trial());
-            } else if (c instanceof Claim.Wait w) {
-                nextCallNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.pollMillis());
+            } else if (c instanceof Claim.Wait) {
+                nextClaimNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.pollMillis());
                 return;
             } else if (c instanceof Claim.Done d) {
                 done = true;
@@ -385,6 +389,9 @@ public final class Agent {
         if (r.synced || !Files.exists(launch.home().eventLog(r.trial.runId()))) {
             return true;
         }
+        if (System.nanoTime() < r.nextUploadNanos) {
+            return false;
+        }
         Sync.Outcome o = Sync.run(launch.home(), null, store, List.of(r.trial.runId())).get(0);
         if (o.complete() || o.problem() == null || ++r.uploadTries >= MAX_UPLOAD_TRIES) {
             if (!o.complete() && o.problem() != null) {
@@ -393,7 +400,7 @@ public final class Agent {
             r.synced = true;
             return true;
         }
-        nextCallNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Outage.MAX_DELAY_MS / 4);
+        r.nextUploadNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Outage.MAX_DELAY_MS / 4);
         return false;
     }
 
@@ -476,6 +483,7 @@ public final class Agent {
         int exit;
         boolean synced;
         int uploadTries;
+        long nextUploadNanos;
 
         Running(Trial trial, TrialProcess process, long startedNanos) {
             this.trial = trial;
