@@ -130,7 +130,8 @@ final class SweepBench {
         int agents = (int) Stats.arg(args, "--agents", 4);
         int perAgent = (int) Stats.arg(args, "--trials", 100);
         String backend = Stats.arg(args, "--backend", "all");
-        Path jar = Path.of(Stats.arg(args, "--cli-jar", "keel-cli/target/keel.jar")).toAbsolutePath();
+        Path jar = Path.of(Stats.arg(args, "--cli-jar", "keel-cli/target/keel.jar"))
+                .toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("no CLI jar at " + jar + ": build it (mvn -pl keel-cli -am package)");
         }
@@ -261,7 +262,8 @@ final class SweepBench {
                 seconds * 1000 / Math.max(1, trials.size()));
         Stats.result("sweep.agents." + name + ".lost", lost, "trials", "0");
         Stats.result("sweep.agents." + name + ".run-twice", twice + extra, "trials", "0");
-        Stats.result("sweep.agents." + name + ".wall-per-trial", seconds * 1000 / Math.max(1, trials.size()), "ms", "-");
+        Stats.result(
+                "sweep.agents." + name + ".wall-per-trial", seconds * 1000 / Math.max(1, trials.size()), "ms", "-");
     }
 
     private static EmbeddedPostgres postgres() throws IOException {

@@ -4,6 +4,8 @@ import dev.keel.cli.access.StoreAccess;
 import dev.keel.cli.access.SweepAccess;
 import dev.keel.cli.sweep.Agent;
 import dev.keel.cli.sweep.Durations;
+import dev.keel.cli.sweep.StopRule;
+import dev.keel.cli.sweep.StopRules;
 import dev.keel.core.KeelException;
 import dev.keel.core.store.Store;
 import dev.keel.core.sweep.Sweep;
@@ -19,6 +21,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code keel agent SWEEP}: runs a sweep's trials on this machine. */
@@ -33,7 +36,10 @@ import java.util.concurrent.Callable;
             "whose agent dies is marked crashed once its heartbeat is older than --stale-after and handed",
             "out again. When the server is unreachable the agent waits and goes on."
         },
-        footer = {"%nExamples:", "  keel agent 3k9x2m1q --parallel 2", "  KEEL_URL=http://keel:7080 keel agent 3k9x2m1q --count 10"
+        footer = {
+            "%nExamples:",
+            "  keel agent 3k9x2m1q --parallel 2",
+            "  KEEL_URL=http://keel:7080 keel agent 3k9x2m1q --count 10"
         })
 final class AgentCommand implements Callable<Integer> {
     @Mixin
@@ -61,14 +67,16 @@ final class AgentCommand implements Callable<Integer> {
     @Option(
             names = "--trial-timeout",
             paramLabel = "DUR",
-            description = "Kill a trial that runs longer than DUR, e.g. 30m (default: the sweep's trial_timeout, else none).")
+            description =
+                    "Kill a trial that runs longer than DUR, e.g. 30m (default: the sweep's trial_timeout, else none).")
     String trialTimeout;
 
     @Option(
             names = "--stale-after",
             paramLabel = "DUR",
             defaultValue = "30s",
-            description = "Mark a trial crashed when its agent has not been heard from for DUR (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Mark a trial crashed when its agent has not been heard from for DUR (default: ${DEFAULT-VALUE}).")
     String staleAfter;
 
     @Option(
@@ -107,12 +115,18 @@ final class AgentCommand implements Callable<Integer> {
             if (access.remote()) {
                 env.put("KEEL_URL", access.where());
             }
+            Optional<StopRule> earlyStop = StopRules.of(config);
+            if (config.earlyTerminate().isPresent() && earlyStop.isEmpty()) {
+                err.println("keel agent: the sweep's early_terminate rule is not applied by this agent: its trials run"
+                        + " to the end");
+            }
             Agent agent = new Agent(
                     store,
                     access.remote(),
                     sweep,
                     config,
                     options,
+                    earlyStop,
                     new Agent.Launch(access.home(), Path.of("").toAbsolutePath(), env),
                     line -> {
                         out.println(line);

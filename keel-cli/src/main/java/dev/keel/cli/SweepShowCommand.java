@@ -24,9 +24,10 @@ import java.util.concurrent.Callable;
         name = "show",
         mixinStandardHelpOptions = true,
         description = {
-            "Shows a sweep: state, method, metric, the best trial so far, trial counts by state, then the",
-            "trials sorted by the metric, best first. Trials that cannot be best (running, failed, killed,",
-            "crashed, without the metric) follow by number."
+            "Shows a sweep and its trials, sorted by the metric, best first.",
+            "First the sweep's state, method, metric, the best trial so far and the trial counts by state;",
+            "then the trials table. Trials that cannot be best (running, failed, killed, crashed, without",
+            "the metric) follow by number."
         })
 final class SweepShowCommand implements Callable<Integer> {
     @Mixin

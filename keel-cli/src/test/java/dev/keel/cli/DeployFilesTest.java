@@ -44,7 +44,8 @@ class DeployFilesTest {
 
     private static List<Map<String, Object>> documents(String file) throws IOException {
         List<Map<String, Object>> docs = new ArrayList<>();
-        for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(Files.readString(deploy.resolve(file)))) {
+        for (Object doc :
+                new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(Files.readString(deploy.resolve(file)))) {
             if (doc != null) {
                 docs.add(map(doc));
             }
@@ -73,8 +74,7 @@ class DeployFilesTest {
         assertEquals("Job", job.get("kind"));
         assertEquals("Indexed", at(job, "spec", "completionMode"));
         assertEquals(at(job, "spec", "completions"), at(job, "spec", "parallelism"));
-        Map<String, Object> container =
-                map(((List<?>) at(job, "spec", "template", "spec", "containers")).get(0));
+        Map<String, Object> container = map(((List<?>) at(job, "spec", "template", "spec", "containers")).get(0));
         assertTrue(!container.containsKey("command"), "the image's entry point (the launcher) runs the args");
         List<String> args = new ArrayList<>();
         ((List<?>) container.get("args")).forEach(a -> args.add(String.valueOf(a)));
@@ -99,8 +99,8 @@ class DeployFilesTest {
         assertEquals("keel", at(map(byName.get("KEEL_API_KEY")), "valueFrom", "secretKeyRef", "name"));
         Map<String, Object> secret = documents("secret.yaml").get(0);
         assertEquals("Secret", secret.get("kind"));
-        assertTrue(map(secret.get("stringData")).containsKey(String.valueOf(
-                at(map(byName.get("KEEL_API_KEY")), "valueFrom", "secretKeyRef", "key"))));
+        assertTrue(map(secret.get("stringData"))
+                .containsKey(String.valueOf(at(map(byName.get("KEEL_API_KEY")), "valueFrom", "secretKeyRef", "key"))));
     }
 
     @Test

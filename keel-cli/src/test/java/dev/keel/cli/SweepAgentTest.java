@@ -1,5 +1,6 @@
 package dev.keel.cli;
 
+import dev.keel.cli.SweepRig.AgentProcess;
 import dev.keel.cli.view.Values;
 import dev.keel.core.Json;
 import dev.keel.core.KeelHome;
@@ -9,7 +10,6 @@ import dev.keel.core.store.Stores;
 import dev.keel.core.sweep.SweepState;
 import dev.keel.core.sweep.Trial;
 import dev.keel.core.sweep.TrialState;
-import dev.keel.cli.SweepRig.AgentProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +43,9 @@ class SweepAgentTest {
     @Test
     void aGridSweepEndsWithEveryTrialFinishedAndShowPutsTheBestFirst() throws Exception {
         String id = SweepRig.create(
-                home(), dir, SweepRig.config("grid", "  x:\n    values: [3, 1, 0, 1.5]\n  epochs:\n    value: 2\n", ""));
+                home(),
+                dir,
+                SweepRig.config("grid", "  x:\n    values: [3, 1, 0, 1.5]\n  epochs:\n    value: 2\n", ""));
         try (AgentProcess agent = new AgentProcess(dir, "agent", home(), Map.of(), id)) {
             assertEquals(0, agent.await(120), agent.output());
             assertTrue(agent.output().contains("no more trials"), agent.output());
@@ -71,7 +73,8 @@ class SweepAgentTest {
         assertTrue(show.out().contains("Metric:   loss (minimize)"), show.out());
         assertTrue(show.out().contains("Best:     0.5  trial "), show.out());
         assertTrue(show.out().contains("Trials:   4 finished"), show.out());
-        List<String> rows = show.out().lines()
+        List<String> rows = show.out()
+                .lines()
                 .dropWhile(l -> !l.startsWith("#"))
                 .skip(1)
                 .filter(l -> !l.isBlank())
@@ -97,8 +100,7 @@ class SweepAgentTest {
         String id = SweepRig.create(
                 home(),
                 dir,
-                SweepRig.config(
-                        "grid", "  mode:\n    values: [hang, fail, nometric, ok]\n  x:\n    value: 5\n", ""));
+                SweepRig.config("grid", "  mode:\n    values: [hang, fail, nometric, ok]\n  x:\n    value: 5\n", ""));
         try (AgentProcess agent = new AgentProcess(
                 dir, "agent", home(), Map.of(), id, "--parallel", "2", "--trial-timeout", "4s", "--grace", "1s")) {
             assertEquals(0, agent.await(120), agent.output());
@@ -117,16 +119,26 @@ class SweepAgentTest {
         // the failing and hanging trials logged a lower loss than the one that finished: never best
         assertTrue(byMode.get("fail").metric() < byMode.get("ok").metric(), byMode.toString());
         Cli.Result show = new Cli(home()).run("sweep", "show", id);
-        assertTrue(show.out().contains("Best:     " + Values.brief(byMode.get("ok").metric())
-                + "  trial " + byMode.get("ok").number() + ","), show.out());
-        String firstRow = show.out().lines().dropWhile(l -> !l.startsWith("#")).skip(1).findFirst().orElse("");
+        assertTrue(
+                show.out()
+                        .contains("Best:     " + Values.brief(byMode.get("ok").metric()) + "  trial "
+                                + byMode.get("ok").number() + ","),
+                show.out());
+        String firstRow = show.out()
+                .lines()
+                .dropWhile(l -> !l.startsWith("#"))
+                .skip(1)
+                .findFirst()
+                .orElse("");
         assertTrue(firstRow.contains("finished"), show.out());
 
         // --parallel 2: the hanging trial ran alongside another one
         Trial hang = byMode.get("hang");
-        assertTrue(byMode.values().stream()
+        assertTrue(
+                byMode.values().stream()
                         .filter(t -> t != hang)
-                        .anyMatch(t -> t.claimedMillis() < hang.endedMillis() && hang.claimedMillis() < t.endedMillis()),
+                        .anyMatch(
+                                t -> t.claimedMillis() < hang.endedMillis() && hang.claimedMillis() < t.endedMillis()),
                 byMode.toString());
     }
 
@@ -136,7 +148,9 @@ class SweepAgentTest {
                 home(),
                 dir,
                 SweepRig.config(
-                        "grid", "  x:\n    values: [0, 1, 2]\n  epochs:\n    value: 40\n  sleep_ms:\n    value: 100\n", ""));
+                        "grid",
+                        "  x:\n    values: [0, 1, 2]\n  epochs:\n    value: 40\n  sleep_ms:\n    value: 100\n",
+                        ""));
         long programPid;
         try (AgentProcess first =
                 new AgentProcess(dir, "first", home(), Map.of(), id, "--stale-after", "2s", "--grace", "1s")) {
@@ -153,8 +167,8 @@ class SweepAgentTest {
         }
         assertFalse(program.isPresent() && program.get().isAlive(), "the trial's program still runs");
 
-        try (AgentProcess second = new AgentProcess(
-                dir, "second", home(), Map.of(), id, "--stale-after", "2s", "--grace", "1s")) {
+        try (AgentProcess second =
+                new AgentProcess(dir, "second", home(), Map.of(), id, "--stale-after", "2s", "--grace", "1s")) {
             assertEquals(0, second.await(150), second.output());
         }
         List<Trial> trials = SweepRig.trials(home(), id);
@@ -180,7 +194,9 @@ class SweepAgentTest {
             int ran = (a.output().contains("done, 1 trial ended here") ? 1 : 0)
                     + (b.output().contains("done, 1 trial ended here") ? 1 : 0);
             assertEquals(1, ran, a.output() + "\n----\n" + b.output());
-            assertTrue(a.output().contains("done, 0 trials ended here") || b.output().contains("done, 0 trials ended here"),
+            assertTrue(
+                    a.output().contains("done, 0 trials ended here")
+                            || b.output().contains("done, 0 trials ended here"),
                     a.output() + "\n----\n" + b.output());
         }
         List<Trial> trials = SweepRig.trials(home(), id);

@@ -48,7 +48,9 @@ class SweepServerTest {
                     "grid",
                     "  x:\n    values: [0, 0.5, 1, 1.5, 2, 2.5]\n  epochs:\n    value: 10\n  sleep_ms:\n    value: 100\n",
                     "");
-            id = store.sweeps().create("sweeps", "server-sweep", yaml, 7, "root").id();
+            id = store.sweeps()
+                    .create("sweeps", "server-sweep", yaml, 7, "root")
+                    .id();
         }
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -66,8 +68,12 @@ class SweepServerTest {
                 "2",
                 "--grace",
                 "1s")) {
-            SweepRig.awaitTrials(db.getParent(), id, ts -> ts.stream().filter(t -> t.state().isTerminal()).count() >= 1
-                    && ts.stream().anyMatch(t -> t.state() == TrialState.RUNNING), 120);
+            SweepRig.awaitTrials(
+                    db.getParent(),
+                    id,
+                    ts -> ts.stream().filter(t -> t.state().isTerminal()).count() >= 1
+                            && ts.stream().anyMatch(t -> t.state() == TrialState.RUNNING),
+                    120);
             server.sigkill();
             Thread.sleep(3_000); // trials go on; the agent's heartbeats, claims and ends fail meanwhile
             server = new ServerProcess(dir, "server-2", args, Map.of());

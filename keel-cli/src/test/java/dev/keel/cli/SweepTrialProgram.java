@@ -27,8 +27,8 @@ public final class SweepTrialProgram {
         int epochs = Integer.parseInt(params.getOrDefault("epochs", "3"));
         long sleep = Long.parseLong(params.getOrDefault("sleep_ms", "50"));
         String mode = params.getOrDefault("mode", "ok");
-        System.out.println("trial " + System.getenv("KEEL_SWEEP_TRIAL") + " run " + System.getenv("KEEL_RUN_ID")
-                + " x=" + x);
+        System.out.println(
+                "trial " + System.getenv("KEEL_SWEEP_TRIAL") + " run " + System.getenv("KEEL_RUN_ID") + " x=" + x);
         try (Run run = Keel.init(RunOptions.builder()
                 .project("sweeps")
                 .config(Map.copyOf(params))

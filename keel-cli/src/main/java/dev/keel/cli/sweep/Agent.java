@@ -2,8 +2,8 @@ package dev.keel.cli.sweep;
 
 import dev.keel.cli.view.Values;
 import dev.keel.core.Ids;
-import dev.keel.core.KeelHome;
 import dev.keel.core.KeelException;
+import dev.keel.core.KeelHome;
 import dev.keel.core.MetricSeries;
 import dev.keel.core.store.Store;
 import dev.keel.core.sweep.Claim;
@@ -14,11 +14,9 @@ import dev.keel.core.sweep.Trial;
 import dev.keel.core.sweep.TrialProposer;
 import dev.keel.core.sweep.TrialState;
 import dev.keel.home.Sync;
-import dev.keel.sweep.EarlyStop;
 import dev.keel.sweep.Overrides;
 import dev.keel.sweep.SweepConfig;
 import dev.keel.sweep.SweepSearch;
-import dev.keel.sweep.TrialCurve;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,15 +73,16 @@ public final class Agent {
     private final Consumer<String> notes;
     private final String agentName;
     private final TrialProposer proposer = SweepSearch.proposer();
-    private final Optional<EarlyStop> earlyStop;
+    private final Optional<StopRule> earlyStop;
     private final Outage outage;
     private final boolean remote;
     private final List<Running> running = new ArrayList<>();
-    private final Map<Integer, TrialCurve> endedCurves = new HashMap<>();
+    private final Map<Integer, StopRule.Curve> endedCurves = new HashMap<>();
     /** Set while the store is unreachable: no store call before then. */
     private long nextCallNanos;
     /** Set when the sweep said wait: no claim before then. */
     private long nextClaimNanos;
+
     private long nextSweepCheckNanos;
     private String pendingRunId;
     private boolean done;
@@ -96,6 +95,7 @@ public final class Agent {
             Sweep sweep,
             SweepConfig config,
             Options options,
+            Optional<StopRule> earlyStop,
             Launch launch,
             Consumer<String> out,
             Consumer<String> notes) {
@@ -109,7 +109,7 @@ public final class Agent {
         this.out = out;
         this.notes = notes;
         this.agentName = AgentNames.current();
-        this.earlyStop = EarlyStop.of(config);
+        this.earlyStop = earlyStop;
         this.outage = new Outage(notes);
     }
 
@@ -175,8 +175,8 @@ public final class Agent {
                 pendingRunId = Ids.newRunId();
             }
             String runId = pendingRunId;
-            Claim c = call(() -> sweeps.claim(
-                    sweepId, agentName, runId, config.runCap(), options.staleAfterMillis(), proposer));
+            Claim c = call(() ->
+                    sweeps.claim(sweepId, agentName, runId, config.runCap(), options.staleAfterMillis(), proposer));
             if (c == null) {
                 return;
             }
@@ -273,16 +273,16 @@ public final class Agent {
         if (trials == null) {
             return;
         }
-        TrialCurve current = curve(r.trial, false);
+        StopRule.Curve current = curve(r.trial, false);
         if (current == null) {
             return;
         }
-        List<TrialCurve> others = new ArrayList<>();
+        List<StopRule.Curve> others = new ArrayList<>();
         for (Trial t : trials) {
             if (t.number() == r.trial.number() || t.runId() == null || t.state() == TrialState.CRASHED) {
                 continue;
             }
-            TrialCurve c = t.state().isTerminal() ? endedCurves.get(t.number()) : null;
+            StopRule.Curve c = t.state().isTerminal() ? endedCurves.get(t.number()) : null;
             if (c == null) {
                 c = curve(t, t.state().isTerminal());
                 if (c == null) {
@@ -307,7 +307,7 @@ public final class Agent {
         }
     }
 
-    private TrialCurve curve(Trial t, boolean isEnded) {
+    private StopRule.Curve curve(Trial t, boolean isEnded) {
         MetricSeries s = call(() -> history(t.runId()));
         if (s == null) {
             return null;
@@ -316,7 +316,7 @@ public final class Agent {
         for (int i = 0; i < s.size(); i++) {
             byStep.put(s.steps()[i], s.values()[i]);
         }
-        return new TrialCurve(t.number(), byStep, isEnded);
+        return new StopRule.Curve(t.number(), byStep, isEnded);
     }
 
     /** The metric's series; empty while the program has not created its run yet. */
@@ -392,7 +392,8 @@ public final class Agent {
         if (System.nanoTime() < r.nextUploadNanos) {
             return false;
         }
-        Sync.Outcome o = Sync.run(launch.home(), null, store, List.of(r.trial.runId())).get(0);
+        Sync.Outcome o =
+                Sync.run(launch.home(), null, store, List.of(r.trial.runId())).get(0);
         if (o.complete() || o.problem() == null || ++r.uploadTries >= MAX_UPLOAD_TRIES) {
             if (!o.complete() && o.problem() != null) {
                 notes.accept("trial " + r.trial.number() + ": its run was not fully uploaded: " + o.problem());

@@ -20,13 +20,12 @@ public final class Durations {
         }
         double n = Double.parseDouble(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
-        double factor =
-                switch (unit) {
-                    case "ms" -> 1;
-                    case "m" -> 60_000;
-                    case "h" -> 3_600_000;
-                    default -> 1000;
-                };
+        double factor = switch (unit) {
+            case "ms" -> 1;
+            case "m" -> 60_000;
+            case "h" -> 3_600_000;
+            default -> 1000;
+        };
         return Math.round(n * factor);
     }
 }

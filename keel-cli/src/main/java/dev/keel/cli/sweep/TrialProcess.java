@@ -141,8 +141,7 @@ public final class TrialProcess {
     public void enforce(long graceMillis, long extraMillis) {
         if (killRequestedNanos != 0
                 && process.isAlive()
-                && System.nanoTime() - killRequestedNanos
-                        > TimeUnit.MILLISECONDS.toNanos(graceMillis + extraMillis)) {
+                && System.nanoTime() - killRequestedNanos > TimeUnit.MILLISECONDS.toNanos(graceMillis + extraMillis)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
         }

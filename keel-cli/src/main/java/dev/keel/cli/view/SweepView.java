@@ -128,8 +128,11 @@ public final class SweepView {
         line(b, "State", sweep.state().label());
         line(b, "Method", method());
         line(b, "Metric", metricName() + (config == null ? "" : minimize() ? " (minimize)" : " (maximize)"));
-        line(b, "Best", best().map(t -> Values.brief(t.metric()) + "  trial " + t.number() + ", run " + runLabel(t))
-                .orElse("none yet"));
+        line(
+                b,
+                "Best",
+                best().map(t -> Values.brief(t.metric()) + "  trial " + t.number() + ", run " + runLabel(t))
+                        .orElse("none yet"));
         line(b, "Trials", countsText());
         line(b, "Created", Values.time(sweep.createdMillis()));
         return b.toString();
@@ -152,7 +155,11 @@ public final class SweepView {
                 .column("state", "State", null, false, false, 0)
                 .column("run", "Run", null, false);
         for (String p : params) {
-            table.column("params." + p, p, "params", trials.stream().allMatch(t -> numberOrAbsent(t.params().get(p))));
+            table.column(
+                    "params." + p,
+                    p,
+                    "params",
+                    trials.stream().allMatch(t -> numberOrAbsent(t.params().get(p))));
         }
         table.column("metric", metricName().isEmpty() ? "metric" : metricName(), null, true, false, 0)
                 .column("runtime", "Runtime", null, true)
