@@ -11,8 +11,8 @@ import java.util.Map;
  * A sweep trial's program for the agent tests: takes {@code key=value} arguments as
  * {@code keel agent} passes them and logs {@code loss = (x - 1)^2 + 1 / (epoch + 1)} for
  * {@code epochs} epochs (step = epoch), {@code sleep_ms} apart. {@code mode} misbehaves on
- * purpose: {@code fail} exits 3 after one epoch, {@code hang} never ends, {@code nometric} logs
- * only {@code other}. {@code x} defaults to 0.
+ * purpose: {@code fail} logs a loss of -1 (better than any other) and exits 3, {@code hang} never
+ * ends, {@code nometric} logs only {@code other}. {@code x} defaults to 0.
  */
 public final class SweepTrialProgram {
     private SweepTrialProgram() {}
@@ -29,8 +29,11 @@ public final class SweepTrialProgram {
         String mode = params.getOrDefault("mode", "ok");
         System.out.println(
                 "trial " + System.getenv("KEEL_SWEEP_TRIAL") + " run " + System.getenv("KEEL_RUN_ID") + " x=" + x);
-        try (Run run = Keel.init(RunOptions.builder()
-                .project("sweeps")
+        RunOptions.Builder options = RunOptions.builder();
+        if (System.getenv("KEEL_SWEEP") != null) {
+            options.sweep(System.getenv("KEEL_SWEEP"));
+        }
+        try (Run run = Keel.init(options.project("sweeps")
                 .config(Map.copyOf(params))
                 .systemMetrics(false)
                 .captureConsole(false)
@@ -43,8 +46,8 @@ public final class SweepTrialProgram {
                     run.log(Map.of("loss", (x - 1) * (x - 1) + 1.0 / (epoch + 1)), epoch);
                 }
                 if (mode.equals("fail")) {
-                    run.flush();
-                    System.exit(3);
+                    run.log(Map.of("loss", -1.0), epoch);
+                    run.exit(3);
                 }
             }
         }
