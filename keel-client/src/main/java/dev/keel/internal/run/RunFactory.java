@@ -86,6 +86,9 @@ public final class RunFactory {
      * {@code KEEL_RESUME=<id>} (set by {@code keel run resume}) makes the first run this process
      * creates continue that run, so a training program resumes without code changes.
      */
+    /** {@code KEEL_RUN_ID} (set by {@code keel agent}) names the first run this process creates. */
+    private static final AtomicBoolean ENV_RUN_ID_TAKEN = new AtomicBoolean();
+
     private static RunOptions withResumeFromEnvironment(RunOptions options) {
         String id = System.getenv("KEEL_RESUME");
         if (options.resume() != null || id == null || id.isBlank() || !ENV_RESUME_TAKEN.compareAndSet(false, true)) {
@@ -106,10 +109,16 @@ public final class RunFactory {
             RunOptions o, KeelHome home, Store store, Map<String, Object> config, List<String> problems) {
         List<String> tags = RunLimits.tags(o.tags(), problems);
         String notes = RunLimits.notes(o.notes(), problems);
-        String id;
-        do {
-            id = Ids.newRunId();
-        } while (Files.exists(home.runDir(id)));
+        String id = System.getenv("KEEL_RUN_ID");
+        if (id == null
+                || !Ids.isRunId(id.trim())
+                || Files.exists(home.runDir(id.trim()))
+                || !ENV_RUN_ID_TAKEN.compareAndSet(false, true)) {
+            do {
+                id = Ids.newRunId();
+            } while (Files.exists(home.runDir(id)));
+        }
+        id = id.trim();
         RemoteMode remote = RemoteMode.of(o.server());
         String given = RunLimits.name(o.name(), problems);
         String name = given != null && !given.isBlank() ? given : Names.friendly(ordinal(remote, store, o.project()));
