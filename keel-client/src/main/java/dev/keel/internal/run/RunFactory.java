@@ -285,6 +285,12 @@ public final class RunFactory {
         if (stored.state() == RunState.FINISHED) {
             throw KeelException.invalid("cannot resume run " + id + ": it finished; start a new run instead");
         }
+        if (stored.state() == RunState.STOPPED) {
+            // its sweep ended it on purpose; a continuation would be a different trial
+            throw KeelException.invalid("cannot resume run " + id + ": its sweep stopped it early ("
+                    + stored.summary().getOrDefault(RunState.STOP_REASON_KEY, "no reason recorded")
+                    + "); start a new run instead");
+        }
         Map<String, Object> config = new LinkedHashMap<>(stored.config());
         config.putAll(newConfig);
         long firstStep = nextStepAfter(store, id);

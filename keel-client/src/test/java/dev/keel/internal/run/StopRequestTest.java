@@ -3,6 +3,7 @@ package dev.keel.internal.run;
 import dev.keel.Keel;
 import dev.keel.Run;
 import dev.keel.core.Ids;
+import dev.keel.core.KeelException;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
 import dev.keel.core.store.Store;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A sweep asks its trial to stop through the store; the trial's program sees it and its run ends stopped. */
@@ -83,6 +85,13 @@ class StopRequestTest {
             assertEquals(RunState.STOPPED, info.state());
             assertEquals("sweep " + sweep.id() + " was canceled", info.summary().get(RunState.STOP_REASON_KEY));
             assertEquals(1, store.history(run.id(), "loss").size());
+            KeelException resume = assertThrows(
+                    KeelException.class,
+                    () -> Keel.init(TestRuns.options(home).resume(run.id()).build()));
+            assertEquals(
+                    "cannot resume run " + run.id() + ": its sweep stopped it early (sweep " + sweep.id()
+                            + " was canceled); start a new run instead",
+                    resume.getMessage());
         }
     }
 
