@@ -72,6 +72,8 @@ final class SweepBench {
                                 .start();
                         Store remote = Stores.open(server.url())) {
                     overheadOn("http.postgres." + method, remote, config, trials);
+                } catch (UnsupportedOperationException e) {
+                    System.err.println("http: not measured (" + e.getMessage() + ")");
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

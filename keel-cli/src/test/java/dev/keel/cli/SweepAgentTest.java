@@ -204,6 +204,40 @@ class SweepAgentTest {
         assertEquals(TrialState.FINISHED, trials.get(0).state());
     }
 
+    @Test
+    void aStopRequestEndsTheTrialStoppedAndCancelingTheSweepKillsTheRest() throws Exception {
+        String id = SweepRig.create(
+                home(),
+                dir,
+                SweepRig.config(
+                        "grid",
+                        "  mode:\n    value: hang\n  x:\n    values: [0, 1]\n  sleep_ms:\n    value: 100\n",
+                        ""));
+        try (AgentProcess agent =
+                new AgentProcess(dir, "agent", home(), Map.of(), id, "--parallel", "2", "--grace", "20s")) {
+            SweepRig.awaitTrials(
+                    home(), id, ts -> ts.size() == 2 && ts.stream().allMatch(t -> runHasPoints(t.runId())), 90);
+            try (Store store = Stores.open(new KeelHome(home()).storeLocation())) {
+                store.sweeps().requestStop(id, 1, "the test asks it to stop");
+            }
+            List<Trial> stopped =
+                    SweepRig.awaitTrials(home(), id, ts -> ts.get(0).state().isTerminal(), 60);
+            Trial first = stopped.get(0);
+            assertEquals(TrialState.STOPPED, first.state(), stopped.toString());
+            assertEquals("the test asks it to stop", first.reason());
+            assertNotNull(first.metric(), "a stopped trial keeps its last value");
+            assertEquals(TrialState.RUNNING, stopped.get(1).state(), stopped.toString());
+
+            Cli.Result cancel = new Cli(home()).run("sweep", "cancel", id);
+            assertEquals(0, cancel.code(), cancel.err());
+            assertEquals(id + "  canceled: agents kill its running trials\n", cancel.out());
+            assertEquals(0, agent.await(90), agent.output());
+        }
+        Trial second = SweepRig.trials(home(), id).get(1);
+        assertEquals(TrialState.KILLED, second.state(), second.toString());
+        assertEquals("the sweep was canceled", second.reason());
+    }
+
     private boolean runHasPoints(String runId) {
         try (Store store = Stores.open(new KeelHome(home()).storeLocation())) {
             return store.run(runId).isPresent() && store.history(runId, "loss").size() > 0;

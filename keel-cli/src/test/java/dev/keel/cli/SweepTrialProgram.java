@@ -12,7 +12,8 @@ import java.util.Map;
  * {@code keel agent} passes them and logs {@code loss = (x - 1)^2 + 1 / (epoch + 1)} for
  * {@code epochs} epochs (step = epoch), {@code sleep_ms} apart. {@code mode} misbehaves on
  * purpose: {@code fail} logs a loss of -1 (better than any other) and exits 3, {@code hang} never
- * ends, {@code nometric} logs only {@code other}. {@code x} defaults to 0.
+ * ends (unless asked to stop), {@code nometric} logs only {@code other}. {@code x} defaults to 0.
+ * Like any Keel program in a sweep it stops early when {@code run.shouldStop()} says so.
  */
 public final class SweepTrialProgram {
     private SweepTrialProgram() {}
@@ -29,16 +30,13 @@ public final class SweepTrialProgram {
         String mode = params.getOrDefault("mode", "ok");
         System.out.println(
                 "trial " + System.getenv("KEEL_SWEEP_TRIAL") + " run " + System.getenv("KEEL_RUN_ID") + " x=" + x);
-        RunOptions.Builder options = RunOptions.builder();
-        if (System.getenv("KEEL_SWEEP") != null) {
-            options.sweep(System.getenv("KEEL_SWEEP"));
-        }
-        try (Run run = Keel.init(options.project("sweeps")
+        try (Run run = Keel.init(RunOptions.builder()
+                .project("sweeps")
                 .config(Map.copyOf(params))
                 .systemMetrics(false)
                 .captureConsole(false)
                 .build())) {
-            for (int epoch = 0; epoch < epochs || mode.equals("hang"); epoch++) {
+            for (int epoch = 0; (epoch < epochs || mode.equals("hang")) && !run.shouldStop(); epoch++) {
                 Thread.sleep(sleep);
                 if (mode.equals("nometric")) {
                     run.log(Map.of("other", epoch * 1.0), epoch);
