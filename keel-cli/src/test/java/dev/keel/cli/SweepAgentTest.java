@@ -102,14 +102,14 @@ class SweepAgentTest {
                 dir,
                 SweepRig.config("grid", "  mode:\n    values: [hang, fail, nometric, ok]\n  x:\n    value: 5\n", ""));
         try (AgentProcess agent = new AgentProcess(
-                dir, "agent", home(), Map.of(), id, "--parallel", "2", "--trial-timeout", "4s", "--grace", "1s")) {
+                dir, "agent", home(), Map.of(), id, "--parallel", "2", "--trial-timeout", "10s", "--grace", "1s")) {
             assertEquals(0, agent.await(120), agent.output());
         }
         Map<String, Trial> byMode = SweepRig.trials(home(), id).stream()
                 .collect(Collectors.toMap(t -> (String) t.params().get("mode"), t -> t));
         assertEquals(4, byMode.size(), byMode.toString());
         assertEquals(TrialState.KILLED, byMode.get("hang").state(), byMode.toString());
-        assertTrue(byMode.get("hang").reason().startsWith("timeout after 4s"), byMode.toString());
+        assertTrue(byMode.get("hang").reason().startsWith("timeout after 10s"), byMode.toString());
         assertEquals(TrialState.FAILED, byMode.get("fail").state(), byMode.toString());
         assertEquals("exit 3", byMode.get("fail").reason());
         assertEquals(TrialState.NO_METRIC, byMode.get("nometric").state(), byMode.toString());

@@ -39,6 +39,7 @@ import java.util.function.Consumer;
  */
 public final class Agent {
     private static final long TICK_MS = 100;
+    private static final String CANCELED = "the sweep was canceled";
     /** Tries to upload an ended remote trial's run before its metric is read from what arrived. */
     private static final int MAX_UPLOAD_TRIES = 240;
 
@@ -158,7 +159,7 @@ public final class Agent {
         if (state == SweepState.CANCELED) {
             done = true;
             for (Running r : running) {
-                kill(r, "the sweep was canceled");
+                kill(r, CANCELED);
             }
         } else if (state.isTerminal()) {
             done = true;
@@ -362,6 +363,18 @@ public final class Agent {
         if (remote && !uploaded(r)) {
             return; // tried again on a later tick
         }
+        if (r.killReason == null && !r.cancelChecked) {
+            // The SDK ends a program early once its sweep is canceled; it ended by the cancel, not on its own.
+            Optional<Sweep> s = call(() -> sweeps.sweep(sweepId));
+            if (s == null) {
+                return;
+            }
+            r.cancelChecked = true;
+            if (s.isEmpty() || s.get().state() == SweepState.CANCELED) {
+                r.killReason = CANCELED;
+                done = true;
+            }
+        }
         MetricSeries s = call(() -> history(r.trial.runId()));
         if (s == null) {
             return;
@@ -483,6 +496,7 @@ public final class Agent {
         boolean exited;
         int exit;
         boolean synced;
+        boolean cancelChecked;
         int uploadTries;
         long nextUploadNanos;
 
