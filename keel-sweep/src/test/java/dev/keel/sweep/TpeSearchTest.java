@@ -153,4 +153,29 @@ class TpeSearchTest {
         assertEquals(next(SweepSearch.proposer(), sweep, padded), next(SweepSearch.proposer(), sweep, noisy));
         assertNotEquals(expected, next(SweepSearch.proposer(), sweep, noisy), "the trial number seeds the draw");
     }
+
+    @Test
+    void handlesNormalBooleanAndSingleValuedParameters() {
+        String config = """
+                method: bayes
+                metric: {name: loss}
+                command: ./run
+                parameters:
+                  shift: {distribution: normal, mu: 2.0, sigma: 0.5}
+                  flag: {values: [true, false]}
+                  only: {values: [x]}
+                """;
+        List<Trial> trials = run(config, 9, 40, p -> {
+            double d = (Double) p.get("shift") - 2.5;
+            return d * d + ((Boolean) p.get("flag") ? 0 : 1);
+        });
+        for (Trial t : trials) {
+            assertTrue(Double.isFinite((Double) t.params().get("shift")));
+            assertEquals("x", t.params().get("only"));
+        }
+        long flagged = trials.subList(20, 40).stream()
+                .filter(t -> (Boolean) t.params().get("flag"))
+                .count();
+        assertTrue(flagged >= 14, "flag=true in " + flagged + " of the last 20");
+    }
 }
