@@ -4,7 +4,7 @@ import java.util.SplittableRandom;
 
 /** The standard normal distribution's pieces the Parzen estimator needs. */
 final class Normal {
-    static final double LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+    static final double LOG_SQRT_2PI = 0.5 * StrictMath.log(2 * Math.PI);
 
     private Normal() {}
 
@@ -16,7 +16,7 @@ final class Normal {
     /** log(Φ(b) − Φ(a)) for a ≤ b, computed on the tail the interval lies in so it stays finite. */
     static double logMass(double a, double b) {
         double mass = a > 0 ? cdf(-a) - cdf(-b) : cdf(b) - cdf(a);
-        return Math.log(Math.max(mass, 1e-300));
+        return StrictMath.log(Math.max(mass, 1e-300));
     }
 
     /**
@@ -27,7 +27,7 @@ final class Normal {
         double z = Math.abs(x);
         double t = 1.0 / (1.0 + 0.5 * z);
         double r = t
-                * Math.exp(
+                * StrictMath.exp(
                         -z * z
                                 - 1.26551223
                                 + t

@@ -36,7 +36,7 @@ final class ParzenMixture {
         categories = new int[components][dc];
         sigma = new double[dn];
         // Scott's rule shape: kernels narrow as points accumulate, more slowly in more dimensions.
-        double shrink = 0.2 * Math.pow(Math.max(n, 1), -1.0 / (space.dimensions() + 4));
+        double shrink = 0.2 * StrictMath.pow(Math.max(n, 1), -1.0 / (space.dimensions() + 4));
         for (int d = 0; d < dn; d++) {
             Numeric num = space.numeric.get(d);
             double floor = num.width() / Math.min(100.0, 1.0 + n);
@@ -49,7 +49,7 @@ final class ParzenMixture {
                 double mu = i < n ? points.get(i).x()[d] : num.priorMu();
                 double s = i < n ? sigma[d] : num.priorSigma();
                 centers[i][d] = mu;
-                logNorm[i][d] = -Math.log(s) - Normal.logMass((num.low() - mu) / s, (num.high() - mu) / s);
+                logNorm[i][d] = -StrictMath.log(s) - Normal.logMass((num.low() - mu) / s, (num.high() - mu) / s);
             }
             for (int d = 0; d < dc; d++) {
                 categories[i][d] = i < n ? points.get(i).c()[d] : -1;
@@ -60,8 +60,8 @@ final class ParzenMixture {
         for (int d = 0; d < dc; d++) {
             int k = space.categorical.get(d).size();
             double own = (1.0 + PRIOR_WEIGHT / k) / (1.0 + PRIOR_WEIGHT);
-            categoryLogP[d][0] = Math.log(own);
-            categoryLogP[d][1] = Math.log((1.0 - own) / (k - 1));
+            categoryLogP[d][0] = StrictMath.log(own);
+            categoryLogP[d][1] = StrictMath.log((1.0 - own) / (k - 1));
         }
         logWeight = new double[components];
         cumulativeWeight = new double[components];
@@ -69,7 +69,7 @@ final class ParzenMixture {
         double running = 0;
         for (int i = 0; i < components; i++) {
             double w = (i < n ? 1.0 : PRIOR_WEIGHT) / total;
-            logWeight[i] = Math.log(w);
+            logWeight[i] = StrictMath.log(w);
             running += w;
             cumulativeWeight[i] = running;
         }
@@ -92,7 +92,7 @@ final class ParzenMixture {
         int[] c = new int[space.categoricalCount()];
         for (int d = 0; d < c.length; d++) {
             int k = space.categorical.get(d).size();
-            if (prior || random.nextDouble() >= Math.exp(categoryLogP[d][0])) {
+            if (prior || random.nextDouble() >= StrictMath.exp(categoryLogP[d][0])) {
                 // The prior is uniform; a kernel's spread mass is uniform over the other categories.
                 int other = random.nextInt(prior ? k : k - 1);
                 c[d] = prior || other < categories[i][d] ? other : other + 1;
@@ -117,7 +117,7 @@ final class ParzenMixture {
             }
             for (int d = 0; d < categories[i].length; d++) {
                 t += prior
-                        ? -Math.log(space.categorical.get(d).size())
+                        ? -StrictMath.log(space.categorical.get(d).size())
                         : categoryLogP[d][p.c()[d] == categories[i][d] ? 0 : 1];
             }
             terms[i] = t;
@@ -125,8 +125,8 @@ final class ParzenMixture {
         }
         double sum = 0;
         for (double t : terms) {
-            sum += Math.exp(t - max);
+            sum += StrictMath.exp(t - max);
         }
-        return max + Math.log(sum);
+        return max + StrictMath.log(sum);
     }
 }

@@ -41,7 +41,7 @@ final class SearchSpace {
             } else if (p instanceof Parameter.Uniform u) {
                 numeric.add(flat(p, u.min(), u.max()));
             } else if (p instanceof Parameter.LogUniform l) {
-                numeric.add(flat(p, Math.log(l.min()), Math.log(l.max())));
+                numeric.add(flat(p, StrictMath.log(l.min()), StrictMath.log(l.max())));
             } else if (p instanceof Parameter.IntUniform i) {
                 numeric.add(flat(p, i.min() - 0.5, i.max() + 0.5));
             } else if (p instanceof Parameter.QUniform q) {
@@ -84,7 +84,7 @@ final class SearchSpace {
             Numeric n = numeric.get(d);
             double v = Values.number(params.get(n.parameter().name()));
             if (n.parameter() instanceof Parameter.LogUniform) {
-                v = v > 0 ? Math.log(v) : Double.NaN;
+                v = v > 0 ? StrictMath.log(v) : Double.NaN;
             }
             if (!(v >= n.low() && v <= n.high())) {
                 return null;
@@ -129,7 +129,7 @@ final class SearchSpace {
 
     private static Object value(Parameter p, double x) {
         if (p instanceof Parameter.LogUniform l) {
-            return Parameter.clamp(Math.exp(x), l.min(), l.max());
+            return Parameter.clamp(StrictMath.exp(x), l.min(), l.max());
         } else if (p instanceof Parameter.IntUniform i) {
             return Math.max(i.min(), Math.min(i.max(), Math.round(x)));
         } else if (p instanceof Parameter.QUniform q) {
