@@ -158,11 +158,7 @@ final class ConfigParser {
         String type = yaml.string(typeNode, "early_terminate.type");
         switch (type) {
             case "hyperband" -> {
-                f.onlyKeys("type", "min_iter", "eta", "max_iter");
-                long minIter = yaml.positiveLong(
-                        f.require("min_iter", "give min_iter, the first step a trial is judged at"),
-                        "early_terminate.min_iter",
-                        Long.MAX_VALUE);
+                f.onlyKeys("type", "min_iter", "eta", "max_iter", "s");
                 long eta = f.has("eta") ? yaml.integer(f.value("eta"), "early_terminate.eta") : 3;
                 if (eta < 2 || eta > 100) {
                     throw yaml.error(
@@ -173,6 +169,32 @@ final class ConfigParser {
                 long maxIter = f.has("max_iter")
                         ? yaml.positiveLong(f.value("max_iter"), "early_terminate.max_iter", Long.MAX_VALUE)
                         : 0;
+                long minIter;
+                if (f.has("min_iter")) {
+                    minIter = yaml.positiveLong(f.value("min_iter"), "early_terminate.min_iter", Long.MAX_VALUE);
+                } else if (maxIter != 0 && f.has("s")) {
+                    // W&B's other spelling: s rungs below max_iter, at max_iter/eta, max_iter/eta², …
+                    long rungs = yaml.positiveLong(f.value("s"), "early_terminate.s", 30);
+                    minIter = maxIter;
+                    for (long k = 0; k < rungs; k++) {
+                        minIter /= eta;
+                    }
+                    if (minIter < 1) {
+                        throw yaml.error(
+                                f.value("s"),
+                                "early_terminate.s",
+                                "s " + rungs + " puts the first rung below step 1 (max_iter " + maxIter + ", eta " + eta
+                                        + "); give a smaller s");
+                    }
+                } else {
+                    throw yaml.error(
+                            f.node(),
+                            "early_terminate.min_iter",
+                            "missing; give min_iter, the first step a trial is judged at (or max_iter and s)");
+                }
+                if (f.has("s") && f.has("min_iter")) {
+                    throw yaml.error(f.keyNode("s"), "early_terminate.s", "give min_iter or max_iter with s, not both");
+                }
                 if (maxIter != 0 && maxIter < minIter) {
                     throw yaml.error(
                             f.value("max_iter"),
