@@ -2,6 +2,7 @@ package dev.keel.sweep;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * A random forest of regression trees, grown only to measure importance: each tree is grown on a
@@ -9,6 +10,9 @@ import java.util.SplittableRandom;
  * decrease in impurity). Each split considers every feature, the choice scikit-learn makes for
  * regression: sweeps have few parameters, and splits forced onto a random subset of them credit
  * noise parameters with the variance the driving one would have removed.
+ *
+ * <p>Each tree sorts its sample once per feature and splits keep those orders (partitioning them
+ * stably), so a level of the tree costs one pass over the sample per feature.
  */
 final class RandomForest {
     private static final int TREES = 100;
@@ -31,13 +35,19 @@ final class RandomForest {
         double[] credit = new double[columns.length];
         SplittableRandom random = new SplittableRandom(seed);
         int n = y.length;
-        int tries = columns.length;
+        int[][] rowOrder = new int[columns.length][];
+        for (int f = 0; f < columns.length; f++) {
+            double[] col = columns[f];
+            rowOrder[f] = IntStream.range(0, n)
+                    .boxed()
+                    .sorted((a, b) -> Double.compare(col[a], col[b]))
+                    .mapToInt(Integer::intValue)
+                    .toArray();
+        }
         for (int t = 0; t < TREES; t++) {
-            int[] sample = new int[n];
-            for (int i = 0; i < n; i++) {
-                sample[i] = random.nextInt(n);
-            }
-            grow(columns, y, sample, 0, random.split(), tries, credit);
+            int[] rows = bootstrap(n, random);
+            Tree tree = new Tree(columns, y, rows, credit);
+            tree.grow(sampleOrder(rowOrder, rows, n), 0);
         }
         double total = Arrays.stream(credit).sum();
         if (total > 0) {
@@ -48,88 +58,129 @@ final class RandomForest {
         return credit;
     }
 
-    private void grow(
-            double[][] x, double[] y, int[] rows, int depth, SplittableRandom random, int tries, double[] credit) {
-        if (rows.length < MIN_SPLIT || depth >= MAX_DEPTH) {
-            return;
+    /**
+     * The sample's positions in each feature's order, derived from the rows' order without
+     * sorting again: every position of a row follows where the row stands.
+     */
+    private static int[][] sampleOrder(int[][] rowOrder, int[] rows, int n) {
+        int[] count = new int[n + 1];
+        for (int r : rows) {
+            count[r + 1]++;
         }
-        int[] features = pick(x.length, tries, random);
-        int bestFeature = -1;
-        double bestGain = 1e-12;
-        double bestThreshold = 0;
-        double parentError = squaredError(y, rows);
-        if (parentError <= 0) {
-            return;
+        for (int r = 0; r < n; r++) {
+            count[r + 1] += count[r];
         }
-        for (int f : features) {
-            Integer[] order = new Integer[rows.length];
-            for (int i = 0; i < rows.length; i++) {
-                order[i] = rows[i];
+        int[] positionsByRow = new int[rows.length];
+        int[] next = Arrays.copyOf(count, n);
+        for (int p = 0; p < rows.length; p++) {
+            positionsByRow[next[rows[p]]++] = p;
+        }
+        int[][] order = new int[rowOrder.length][rows.length];
+        for (int f = 0; f < rowOrder.length; f++) {
+            int i = 0;
+            for (int r : rowOrder[f]) {
+                for (int k = count[r]; k < count[r + 1]; k++) {
+                    order[f][i++] = positionsByRow[k];
+                }
             }
-            double[] col = x[f];
-            Arrays.sort(order, (a, b) -> Double.compare(col[a], col[b]));
+        }
+        return order;
+    }
+
+    private static int[] bootstrap(int n, SplittableRandom random) {
+        int[] rows = new int[n];
+        for (int i = 0; i < n; i++) {
+            rows[i] = random.nextInt(n);
+        }
+        return rows;
+    }
+
+    /** One tree over a bootstrap sample; nodes are lists of sample positions, one per feature order. */
+    private static final class Tree {
+        private final double[][] x;
+        private final double[] y;
+        private final double[] credit;
+        private final boolean[] goesLeft;
+
+        Tree(double[][] columns, double[] target, int[] rows, double[] credit) {
+            int n = rows.length;
+            this.x = new double[columns.length][n];
+            this.y = new double[n];
+            for (int p = 0; p < n; p++) {
+                y[p] = target[rows[p]];
+                for (int f = 0; f < columns.length; f++) {
+                    x[f][p] = columns[f][rows[p]];
+                }
+            }
+            this.credit = credit;
+            this.goesLeft = new boolean[n];
+        }
+
+        void grow(int[][] order, int depth) {
+            int m = order[0].length;
+            if (m < MIN_SPLIT || depth >= MAX_DEPTH) {
+                return;
+            }
             double total = 0;
             double totalSq = 0;
-            for (int r : rows) {
-                total += y[r];
-                totalSq += y[r] * y[r];
+            for (int p : order[0]) {
+                total += y[p];
+                totalSq += y[p] * y[p];
             }
-            double left = 0;
-            double leftSq = 0;
-            for (int i = 0; i < order.length - 1; i++) {
-                double v = y[order[i]];
-                left += v;
-                leftSq += v * v;
-                if (col[order[i]] == col[order[i + 1]]) {
-                    continue;
-                }
-                int nl = i + 1;
-                int nr = order.length - nl;
-                double right = total - left;
-                double rightSq = totalSq - leftSq;
-                double error = (leftSq - left * left / nl) + (rightSq - right * right / nr);
-                double gain = parentError - error;
-                if (gain > bestGain) {
-                    bestGain = gain;
-                    bestFeature = f;
-                    bestThreshold = (col[order[i]] + col[order[i + 1]]) / 2;
+            double parentError = totalSq - total * total / m;
+            if (parentError <= 1e-12 * Math.max(1, totalSq)) {
+                return;
+            }
+            int bestFeature = -1;
+            int bestCut = -1;
+            double bestGain = 0;
+            for (int f = 0; f < x.length; f++) {
+                int[] o = order[f];
+                double[] col = x[f];
+                double left = 0;
+                double leftSq = 0;
+                for (int i = 0; i < m - 1; i++) {
+                    double v = y[o[i]];
+                    left += v;
+                    leftSq += v * v;
+                    if (col[o[i]] == col[o[i + 1]]) {
+                        continue;
+                    }
+                    int nl = i + 1;
+                    double right = total - left;
+                    double error = (leftSq - left * left / nl) + (totalSq - leftSq - right * right / (m - nl));
+                    double gain = parentError - error;
+                    if (gain > bestGain) {
+                        bestGain = gain;
+                        bestFeature = f;
+                        bestCut = i;
+                    }
                 }
             }
+            if (bestFeature < 0) {
+                return;
+            }
+            credit[bestFeature] += bestGain;
+            int[] chosen = order[bestFeature];
+            for (int i = 0; i < m; i++) {
+                goesLeft[chosen[i]] = i <= bestCut;
+            }
+            int nl = bestCut + 1;
+            int[][] leftOrder = new int[x.length][nl];
+            int[][] rightOrder = new int[x.length][m - nl];
+            for (int f = 0; f < x.length; f++) {
+                int l = 0;
+                int r = 0;
+                for (int p : order[f]) {
+                    if (goesLeft[p]) {
+                        leftOrder[f][l++] = p;
+                    } else {
+                        rightOrder[f][r++] = p;
+                    }
+                }
+            }
+            grow(leftOrder, depth + 1);
+            grow(rightOrder, depth + 1);
         }
-        if (bestFeature < 0) {
-            return;
-        }
-        credit[bestFeature] += bestGain;
-        double[] col = x[bestFeature];
-        double threshold = bestThreshold;
-        int[] left = Arrays.stream(rows).filter(r -> col[r] <= threshold).toArray();
-        int[] right = Arrays.stream(rows).filter(r -> col[r] > threshold).toArray();
-        grow(x, y, left, depth + 1, random, tries, credit);
-        grow(x, y, right, depth + 1, random, tries, credit);
-    }
-
-    private static double squaredError(double[] y, int[] rows) {
-        double sum = 0;
-        double sq = 0;
-        for (int r : rows) {
-            sum += y[r];
-            sq += y[r] * y[r];
-        }
-        return sq - sum * sum / rows.length;
-    }
-
-    /** {@code k} distinct features of {@code count}, by a partial Fisher–Yates shuffle. */
-    private static int[] pick(int count, int k, SplittableRandom random) {
-        int[] all = new int[count];
-        for (int i = 0; i < count; i++) {
-            all[i] = i;
-        }
-        for (int i = 0; i < k; i++) {
-            int j = i + random.nextInt(count - i);
-            int tmp = all[i];
-            all[i] = all[j];
-            all[j] = tmp;
-        }
-        return Arrays.copyOf(all, k);
     }
 }
