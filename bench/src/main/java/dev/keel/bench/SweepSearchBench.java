@@ -6,6 +6,7 @@ import dev.keel.core.sweep.SweepState;
 import dev.keel.core.sweep.Trial;
 import dev.keel.core.sweep.TrialProposer;
 import dev.keel.core.sweep.TrialState;
+import dev.keel.sweep.Importance;
 import dev.keel.sweep.SweepSearch;
 
 import java.lang.management.ManagementFactory;
@@ -22,7 +23,8 @@ import java.util.function.ToDoubleFunction;
  * functions, minimised: Branin (2-D, minimum 0.397887) and Hartmann-6 (6-D, minimum -3.32237).
  * Each seed is one sweep run start to finish through {@link SweepSearch#proposer()}, exactly as a
  * store calls it; the best value found per sweep is summarised over the seeds. Then the time to
- * propose one trial from a history of 200 finished trials.
+ * propose one trial from a history of 200 finished trials, and to compute parameter importance
+ * over them.
  *
  * <pre>
  * bench/run.sh sweep-search            # or: java -jar bench/target/keel-bench.jar sweep-search \
@@ -160,6 +162,38 @@ final class SweepSearchBench {
                 cpu[proposals - 1] / 1e6);
         Stats.result("sweep.propose.200.p50", Stats.percentile(nanos, 50) / 1e6, "ms", "<= 50 ms");
         Stats.result("sweep.propose.200.p95", Stats.percentile(nanos, 95) / 1e6, "ms", "<= 50 ms");
+        importanceTime(history, threads);
+    }
+
+    /** Parameter importance (correlation and the forest) over the same 200 trials, as a sweep page asks. */
+    private static void importanceTime(List<Trial> history, ThreadMXBean threads) {
+        List<Map<String, Object>> params = history.stream().map(Trial::params).toList();
+        List<Double> metric = history.stream().map(Trial::metric).toList();
+        for (int i = 0; i < 5; i++) {
+            Importance.of(params, metric);
+        }
+        int rounds = 20;
+        long[] nanos = new long[rounds];
+        long[] cpu = new long[rounds];
+        for (int i = 0; i < rounds; i++) {
+            long c0 = threads.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            Importance.of(params, metric);
+            nanos[i] = System.nanoTime() - t0;
+            cpu[i] = threads.getCurrentThreadCpuTime() - c0;
+        }
+        Arrays.sort(nanos);
+        Arrays.sort(cpu);
+        System.out.printf(
+                Locale.ROOT,
+                "importance of 6 parameters over 200 trials, %d rounds: wall p50 %.1f ms  max %.1f ms; thread CPU p50 %.1f ms"
+                        + "  max %.1f ms%n",
+                rounds,
+                Stats.percentile(nanos, 50) / 1e6,
+                nanos[rounds - 1] / 1e6,
+                Stats.percentile(cpu, 50) / 1e6,
+                cpu[rounds - 1] / 1e6);
+        Stats.result("sweep.importance.200.p50", Stats.percentile(nanos, 50) / 1e6, "ms", "none");
     }
 
     private static double quantile(double[] sorted, double q) {
