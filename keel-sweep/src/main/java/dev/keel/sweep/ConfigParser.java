@@ -84,20 +84,9 @@ final class ConfigParser {
         List<Parameter> parameters = new ArrayList<>();
         Node paramsNode =
                 top.require("parameters", "list what to search, e.g. parameters: {lr: {values: [0.01, 0.1]}}");
-        new ParameterParser(yaml).flatten(paramsNode, "", parameters);
+        new ParameterParser(yaml, method == Method.GRID).flatten(paramsNode, "", parameters);
         if (parameters.isEmpty()) {
             throw yaml.error(paramsNode, "parameters", "no parameters; list at least one");
-        }
-        if (method == Method.GRID) {
-            for (Parameter p : parameters) {
-                if (p.gridValues() == null) {
-                    throw yaml.error(
-                            ParameterParser.paramsNodeOf(paramsNode, p.name()),
-                            "parameters." + p.name(),
-                            "grid search cannot enumerate a " + p.distribution()
-                                    + " distribution; give values: [...] or use method: random or bayes");
-                }
-            }
         }
         EarlyTerminate early = top.has("early_terminate") ? earlyTerminate(top.value("early_terminate")) : null;
         int runCap =

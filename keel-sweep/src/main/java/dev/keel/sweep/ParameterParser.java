@@ -3,8 +3,6 @@ package dev.keel.sweep;
 import dev.keel.sweep.YamlReader.Fields;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 import java.util.ArrayList;
@@ -20,9 +18,12 @@ final class ParameterParser {
             List.of("uniform", "int_uniform", "log_uniform_values", "q_uniform", "normal", "categorical");
 
     private final YamlReader yaml;
+    private final boolean grid;
 
-    ParameterParser(YamlReader yaml) {
+    /** {@code grid}: refuse distributions a grid cannot enumerate. */
+    ParameterParser(YamlReader yaml, boolean grid) {
         this.yaml = yaml;
+        this.grid = grid;
     }
 
     /** Nested maps without distribution keys are groups; their children get dotted names. */
@@ -44,37 +45,21 @@ final class ParameterParser {
             }
             Fields spec = yaml.fields(value, "parameters." + name);
             if (spec.keys().stream().anyMatch(SPEC_KEYS::contains)) {
-                out.add(parameter(name, spec));
+                Parameter p = parameter(name, spec);
+                if (grid && p.gridValues() == null) {
+                    throw yaml.error(
+                            value,
+                            "parameters." + name,
+                            "grid search cannot enumerate a " + p.distribution()
+                                    + " distribution; give values: [...] or use method: random or bayes");
+                }
+                out.add(p);
             } else if (spec.keys().isEmpty()) {
                 throw yaml.error(value, "parameters." + name, "empty; give values: [...], value: x or a distribution");
             } else {
                 flatten(value, name, out);
             }
         }
-    }
-
-    static Node paramsNodeOf(Node paramsNode, String dotted) {
-        Node node = paramsNode;
-        for (String part : dotted.split("\\.")) {
-            if (!(node instanceof MappingNode map)) {
-                return node;
-            }
-            Node next = null;
-            for (NodeTuple t : map.getValue()) {
-                if (t.getKeyNode() instanceof ScalarNode s && s.getValue().equals(part)) {
-                    next = t.getValueNode();
-                } else if (t.getKeyNode() instanceof ScalarNode s
-                        && s.getValue().equals("parameters")
-                        && map.getValue().size() == 1) {
-                    next = paramsNodeOf(t.getValueNode(), part);
-                }
-            }
-            if (next == null) {
-                return node;
-            }
-            node = next;
-        }
-        return node;
     }
 
     private Parameter parameter(String name, Fields spec) {
