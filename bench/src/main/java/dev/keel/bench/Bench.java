@@ -23,6 +23,7 @@ public final class Bench {
             Map.entry("dashboard", Dashboard::main),
             Map.entry("sweep-overhead", SweepBench::overhead),
             Map.entry("sweep-agents", SweepBench::agents),
+            Map.entry("sweep-search", SweepSearchBench::main),
             Map.entry("mlflow-log", MlflowBench::log),
             Map.entry("mlflow-search", MlflowBench::search),
             Map.entry("mlflow-serve", MlflowBench::serve),

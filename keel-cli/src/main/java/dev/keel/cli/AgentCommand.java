@@ -4,11 +4,10 @@ import dev.keel.cli.access.StoreAccess;
 import dev.keel.cli.access.SweepAccess;
 import dev.keel.cli.sweep.Agent;
 import dev.keel.cli.sweep.Durations;
-import dev.keel.cli.sweep.StopRule;
-import dev.keel.cli.sweep.StopRules;
 import dev.keel.core.KeelException;
 import dev.keel.core.store.Store;
 import dev.keel.core.sweep.Sweep;
+import dev.keel.sweep.EarlyStop;
 import dev.keel.sweep.SweepConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +20,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code keel agent SWEEP}: runs a sweep's trials on this machine. */
@@ -115,18 +113,13 @@ final class AgentCommand implements Callable<Integer> {
             if (access.remote()) {
                 env.put("KEEL_URL", access.where());
             }
-            Optional<StopRule> earlyStop = StopRules.of(config);
-            if (config.earlyTerminate().isPresent() && earlyStop.isEmpty()) {
-                err.println("keel agent: the sweep's early_terminate rule is not applied by this agent: its trials run"
-                        + " to the end");
-            }
             Agent agent = new Agent(
                     store,
                     access.remote(),
                     sweep,
                     config,
                     options,
-                    earlyStop,
+                    EarlyStop.of(config),
                     new Agent.Launch(access.home(), Path.of("").toAbsolutePath(), env),
                     line -> {
                         out.println(line);

@@ -14,9 +14,11 @@ import dev.keel.core.sweep.Trial;
 import dev.keel.core.sweep.TrialProposer;
 import dev.keel.core.sweep.TrialState;
 import dev.keel.home.Sync;
+import dev.keel.sweep.EarlyStop;
 import dev.keel.sweep.Overrides;
 import dev.keel.sweep.SweepConfig;
 import dev.keel.sweep.SweepSearch;
+import dev.keel.sweep.TrialCurve;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,11 +76,11 @@ public final class Agent {
     private final Consumer<String> notes;
     private final String agentName;
     private final TrialProposer proposer = SweepSearch.proposer();
-    private final Optional<StopRule> earlyStop;
+    private final Optional<EarlyStop> earlyStop;
     private final Outage outage;
     private final boolean remote;
     private final List<Running> running = new ArrayList<>();
-    private final Map<Integer, StopRule.Curve> endedCurves = new HashMap<>();
+    private final Map<Integer, TrialCurve> endedCurves = new HashMap<>();
     /** Set while the store is unreachable: no store call before then. */
     private long nextCallNanos;
     /** Set when the sweep said wait: no claim before then. */
@@ -96,7 +98,7 @@ public final class Agent {
             Sweep sweep,
             SweepConfig config,
             Options options,
-            Optional<StopRule> earlyStop,
+            Optional<EarlyStop> earlyStop,
             Launch launch,
             Consumer<String> out,
             Consumer<String> notes) {
@@ -274,16 +276,16 @@ public final class Agent {
         if (trials == null) {
             return;
         }
-        StopRule.Curve current = curve(r.trial, false);
+        TrialCurve current = curve(r.trial, false);
         if (current == null) {
             return;
         }
-        List<StopRule.Curve> others = new ArrayList<>();
+        List<TrialCurve> others = new ArrayList<>();
         for (Trial t : trials) {
             if (t.number() == r.trial.number() || t.runId() == null || t.state() == TrialState.CRASHED) {
                 continue;
             }
-            StopRule.Curve c = t.state().isTerminal() ? endedCurves.get(t.number()) : null;
+            TrialCurve c = t.state().isTerminal() ? endedCurves.get(t.number()) : null;
             if (c == null) {
                 c = curve(t, t.state().isTerminal());
                 if (c == null) {
@@ -308,7 +310,7 @@ public final class Agent {
         }
     }
 
-    private StopRule.Curve curve(Trial t, boolean isEnded) {
+    private TrialCurve curve(Trial t, boolean isEnded) {
         MetricSeries s = call(() -> history(t.runId()));
         if (s == null) {
             return null;
@@ -317,7 +319,7 @@ public final class Agent {
         for (int i = 0; i < s.size(); i++) {
             byStep.put(s.steps()[i], s.values()[i]);
         }
-        return new StopRule.Curve(t.number(), byStep, isEnded);
+        return new TrialCurve(t.number(), byStep, isEnded);
     }
 
     /** The metric's series; empty while the program has not created its run yet. */
