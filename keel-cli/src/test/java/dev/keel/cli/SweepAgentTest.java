@@ -238,6 +238,37 @@ class SweepAgentTest {
         assertEquals("the sweep was canceled", second.reason());
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void hyperbandStopsTrialsThatFallBehindAndTheyEndStoppedWithTheRulesReason() throws Exception {
+        String id = SweepRig.create(
+                home(),
+                dir,
+                SweepRig.config(
+                        "grid",
+                        "  x:\n    values: [1, 4, 6]\n  epochs:\n    value: 12\n  sleep_ms:\n    value: 400\n",
+                        "early_terminate:\n  type: hyperband\n  min_iter: 1\n  eta: 2\n"));
+        try (AgentProcess agent = new AgentProcess(dir, "agent", home(), Map.of(), id, "--grace", "20s")) {
+            assertEquals(0, agent.await(150), agent.output());
+        }
+        List<Trial> trials = SweepRig.trials(home(), id);
+        assertEquals(TrialState.FINISHED, trials.get(0).state(), trials.toString());
+        List<Trial> stopped =
+                trials.stream().filter(t -> t.state() == TrialState.STOPPED).toList();
+        assertTrue(!stopped.isEmpty(), "a trial behind the first one was stopped: " + trials);
+        for (Trial t : stopped) {
+            assertTrue(t.reason().startsWith("hyperband"), t.toString());
+            assertNotNull(t.metric(), t.toString());
+            try (Store store = Stores.open(new KeelHome(home()).storeLocation())) {
+                assertTrue(store.history(t.runId(), "loss").size() < 12, "it stopped before its last epoch: " + t);
+            }
+        }
+        Cli.Result show = new Cli(home()).run("sweep", "show", id, "--format", "json");
+        Map<String, Object> best =
+                (Map<String, Object>) Json.readMap(show.out()).get("best");
+        assertEquals(1, ((Number) best.get("trial")).intValue(), show.out());
+    }
+
     private boolean runHasPoints(String runId) {
         try (Store store = Stores.open(new KeelHome(home()).storeLocation())) {
             return store.run(runId).isPresent() && store.history(runId, "loss").size() > 0;
