@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -79,7 +80,9 @@ public final class Agent {
     private final Optional<EarlyStop> earlyStop;
     private final Outage outage;
     private final boolean remote;
-    private final List<Running> running = new ArrayList<>();
+    /** Also read by the shutdown hook, hence a copy-on-write list. */
+    private final List<Running> running = new CopyOnWriteArrayList<>();
+
     private final Map<Integer, TrialCurve> endedCurves = new HashMap<>();
     /** Set while the store is unreachable: no store call before then. */
     private long nextCallNanos;
@@ -129,7 +132,7 @@ public final class Agent {
                 long now = System.nanoTime();
                 if (now >= nextCallNanos) {
                     checkSweep(now);
-                    claimWhileRoom(now);
+                    claimWhileRoom();
                 }
                 for (Running r : List.copyOf(running)) {
                     tend(r, System.nanoTime());
@@ -168,7 +171,7 @@ public final class Agent {
         }
     }
 
-    private void claimWhileRoom(long now) {
+    private void claimWhileRoom() {
         while (!done
                 && running.size() < options.parallel()
                 && (options.count() == 0 || claimed < options.count())
@@ -205,7 +208,7 @@ public final class Agent {
         env.put("KEEL_SWEEP_TRIAL", Integer.toString(trial.number()));
         env.put("KEEL_RUN_ID", trial.runId());
         String prefix = "[" + trial.number() + "] ";
-        notes.accept("trial " + trial.number() + " (run " + trial.runId() + "): " + String.join(" ", command));
+        notes.accept("trial " + trial.number() + " (run " + trial.runId() + "): " + Overrides.line(trial.params()));
         TrialProcess process;
         try {
             process = TrialProcess.start(
