@@ -174,7 +174,7 @@ class AccessMatrixTest {
             // sweeps (SweepsApi): {sweep} is a sweep of the sample project whose trial 1 agent "matrix" holds
             e("POST /api/v1/sweeps", Rule.WRITE)
                     .body("{\"project\": \"${project}\", \"name\": \"s\", \"config\": \"" + SWEEP_CONFIG + "\"}"),
-            e("GET /api/v1/sweeps", Rule.READ).query("project=${project}").shows(s -> s.get("sweep")),
+            e("GET /api/v1/sweeps", Rule.READ).query("project=${sweep_project}").shows(s -> s.get("sweep")),
             e("GET /api/v1/sweeps/{sweep}", Rule.READ),
             e("PATCH /api/v1/sweeps/{sweep}", Rule.WRITE).body("{\"state\": \"paused\"}"),
             e("GET /api/v1/sweeps/{sweep}/trials", Rule.READ),
@@ -754,6 +754,9 @@ class AccessMatrixTest {
                     made.put("trialrun", carrier);
                     made.put("number", "1");
                     return sweep;
+                case "sweep_project":
+                    get("sweep");
+                    return get("project");
                 case "trialrun":
                 case "number":
                     get("sweep");

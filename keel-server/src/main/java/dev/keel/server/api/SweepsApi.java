@@ -46,9 +46,10 @@ public final class SweepsApi implements ApiModule {
                 request -> create(ctx, rules, request));
         router.get(
                 BASE,
-                Access.authenticated(),
+                Access.inHandler("read access to the project in query 'project'; without it, only the sweeps of"
+                        + " projects the caller may read are listed"),
                 "The sweeps of a project (query project), or of every project the caller may read, newest first",
-                request -> list(ctx, request));
+                request -> list(ctx, rules, request));
         router.get(
                 BASE + "/{sweep}",
                 Access.sweepRead("sweep"),
@@ -153,12 +154,10 @@ public final class SweepsApi implements ApiModule {
         return Response.json(201, SweepJson.toMap(sweep));
     }
 
-    private static Object list(ServerContext ctx, Request request) {
+    private static Object list(ServerContext ctx, AccessRules rules, Request request) {
         Optional<String> project = request.query("project");
-        if (project.isPresent()
-                && !request.principal().admin()
-                && !ctx.authorizer().canRead(request.principal(), Resource.project(project.get()))) {
-            throw KeelException.notFound("project " + project.get() + " does not exist (or you may not see it)");
+        if (project.isPresent()) {
+            rules.check(request.principal(), Resource.project(project.get()), Need.READ);
         }
         List<Object> out = new ArrayList<>();
         for (Sweep s : sweeps(ctx).sweeps(project.orElse(null))) {
