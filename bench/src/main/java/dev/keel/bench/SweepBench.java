@@ -170,6 +170,11 @@ final class SweepBench {
     private static void agentsOn(
             String name, Store store, Path jar, Map<String, String> env, Path dir, int agents, int perAgent) {
         int cap = agents * perAgent;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Path ledger = dir.resolve("ledger.txt");
         String config = "name: agents\nmethod: random\nmetric:\n  name: loss\n  goal: minimize\n"
                 + "parameters:\n  x:\n    min: 0.0\n    max: 1.0\nrun_cap: " + cap + "\ncommand: "
