@@ -42,6 +42,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * Creates runs for {@link dev.keel.Keel}. Only quick steps happen on the caller's thread
@@ -61,11 +62,17 @@ public final class RunFactory {
     });
 
     private static final AtomicBoolean ENV_RESUME_TAKEN = new AtomicBoolean();
+    private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
+
+    /** Starts a new run's provenance capture; tests put a capture here that they finish themselves. */
+    static volatile Function<RunImpl, CompletableFuture<CapturedProvenance>> provenanceCapture =
+            RunFactory::captureProvenance;
 
     private RunFactory() {}
 
     public static Run create(RunOptions requested) {
         RunOptions options = withResumeFromEnvironment(requested);
+        warmUp(options);
         KeelHome home = (options.home() != null ? new KeelHome(options.home()) : KeelHome.resolve()).ensureExists();
         List<String> initProblems = new ArrayList<>();
         Map<String, Object> config = ConfigResolver.resolve(options.configSources(), options.overrides(), initProblems);
@@ -80,6 +87,17 @@ public final class RunFactory {
             run.seed(s);
         }
         return run;
+    }
+
+    /**
+     * The first run of a JVM loads what its last step needs (the C library for console capture)
+     * on another thread while this one opens the store: in a fresh JVM, loading classes and
+     * native libraries is most of what {@code init} does.
+     */
+    private static void warmUp(RunOptions options) {
+        if (options.console() != ConsoleMode.OFF && WARMED_UP.compareAndSet(false, true)) {
+            BACKGROUND.execute(ConsoleCapture::warmUp);
+        }
     }
 
     /**
@@ -137,7 +155,7 @@ public final class RunFactory {
                 new RunImpl(id, name, o.project(), config, tags, home, o.strict(), o.queueCapacity(), 0, Map.of());
         RunLock lock = lock(home, id);
         EventLogWriter log = openLog(home, id, run);
-        CompletableFuture<CapturedProvenance> provenance = captureProvenance(run);
+        CompletableFuture<CapturedProvenance> provenance = provenanceCapture.apply(run);
         RunWriter writer = new RunWriter(
                 run,
                 queueOf(run),
@@ -405,7 +423,6 @@ public final class RunFactory {
         }
     }
 
-    /** Git, command, JVM, machine, dependencies…; the uncommitted diff becomes the run file diff.patch. */
     private static void closeQuietly(EventLogWriter log) {
         try {
             log.close();
@@ -414,7 +431,8 @@ public final class RunFactory {
         }
     }
 
-    private static CompletableFuture<CapturedProvenance> captureProvenance(RunImpl run) {
+    /** Git, command, JVM, machine, dependencies…; the uncommitted diff becomes the run file diff.patch. */
+    static CompletableFuture<CapturedProvenance> captureProvenance(RunImpl run) {
         List<Long> seeds = List.copyOf(SEEDS);
         return CompletableFuture.supplyAsync(
                 () -> {
