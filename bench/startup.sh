@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start-up, old against new, interleaved round by round (same machine, same minute):
-#   init     Keel.init in a fresh JVM, main() to init returning (the SDK in the CLI jar)
+#   init     Keel.init in a fresh JVM, main() to init returning (the SDK in the CLI jar), in a
+#            home whose store exists (one untimed init per jar makes it)
 #   runs     ./keel runs --sort -acc --limit 50 --format json over 10,000 runs, whole command
 #   show     ./keel run show ID, whole command
 # Rows: "before" is BEFORE_REF's launcher and jar; "new, no CDS" this tree with KEEL_CDS=off;
@@ -40,6 +41,8 @@ if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$WORK/new/keel-cli/target/keel.jar" ] 
   launcher_copy "$WORK/before" "$WORK/before-src/keel" "$WORK/before-src/keel-cli/target/keel.jar"
   rm -rf "$WORK/before-src"
 fi
+# The launcher script is this tree's even when the jars are reused.
+cp keel "$WORK/new/keel"
 NEW_JAR=$WORK/new/keel-cli/target/keel.jar
 BEFORE_JAR=$WORK/before/keel-cli/target/keel.jar
 mkdir -p "$WORK/classes"
@@ -80,20 +83,25 @@ timeit() { # timeit ROW CMD...: wall time of CMD in ms (output to the log)
 }
 init_ms() { # init_ms ROW JAR: Keel.init's own figure, printed by the child
   local row=$1 out
-  rm -rf "$WORK/init-home"
-  if out=$(java -Dai.djl.offline=true -cp "$2:$WORK/classes" dev.keel.bench.StartupInit "$WORK/init-home/.keel" 2>>"$LOG"); then
+  if out=$(java -Dai.djl.offline=true -cp "$2:$WORK/classes" dev.keel.bench.StartupInit "$WORK/init-home-$3/.keel" 2>>"$LOG"); then
     T[$row]+="$(printf '%s\n' "$out" | sed -n 's/^INIT_MS \([0-9]*\).*/\1/p') "
   else
     T[$row]+="failed "
   fi
 }
 
+# A project's store exists before its runs start (the first run ever also creates the schema):
+# one untimed init per jar makes it.
+rm -rf "$WORK"/init-home-*
+init_ms "init: first ever, before" "$BEFORE_JAR" before
+init_ms "init: first ever, new" "$NEW_JAR" new
+
 RUN_ID=b0000001
 uptime_before=$(uptime)
 for r in $(seq 1 "$ROUNDS"); do
   echo "# round $r/$ROUNDS" >&2
-  init_ms "init: before" "$BEFORE_JAR"
-  init_ms "init: new" "$NEW_JAR"
+  init_ms "init: before" "$BEFORE_JAR" before
+  init_ms "init: new" "$NEW_JAR" new
   export KEEL_HOME=$HOME_DIR
   timeit "runs: before" "$WORK/before/keel" runs --sort -acc --limit 50 --format json
   KEEL_CDS=off timeit "runs: new, no CDS" "$WORK/new/keel" runs --sort -acc --limit 50 --format json
@@ -112,7 +120,7 @@ python3 - "$(for k in "${!T[@]}"; do echo "$k=${T[$k]}"; done)" <<'PY'
 import statistics, sys
 rows = dict(l.split("=", 1) for l in sys.argv[1].splitlines() if l)
 print(f"{'row':22} {'median':>7} {'min':>7} {'max':>7}  rounds")
-for name in ["init: before", "init: new", "runs: before", "runs: new, no CDS", "runs: new",
+for name in ["init: first ever, before", "init: first ever, new", "init: before", "init: new", "runs: before", "runs: new, no CDS", "runs: new",
              "show: before", "show: new, no CDS", "show: new"]:
     if name not in rows:
         continue

@@ -20,10 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The {@code ./keel} launcher's class-data-sharing archive, with the launcher script run from a
- * copy of the repository that holds only the script and the built jar (so it never builds).
+ * The JVM the {@code ./keel} launcher starts (its class-data-sharing archive, its compiler), with
+ * the launcher script run from a copy of the repository that holds only the script and the built
+ * jar (so it never builds).
  */
-class LauncherClassDataIT {
+class LauncherIT {
     /** How long a background dump may take on a loaded machine before the test gives up. */
     private static final long DUMP_WAIT_MS = TimeUnit.MINUTES.toMillis(5);
 
@@ -185,5 +186,25 @@ class LauncherClassDataIT {
         Thread.sleep(500); // a background job, were one started, would have made its folder by now
         assertTrue(finished(root.resolve("keel-cli/target/cds")).isEmpty());
         assertTrue(!Files.exists(root.resolve("keel-cli/target/cds")));
+    }
+
+    @Test
+    void shortReadCommandsRunOnTheClientCompilerAndHeavyOnesOnBoth() throws Exception {
+        Path root = checkout();
+        Map<String, String> env = Map.of("KEEL_CDS", "off", "KEEL_JAVA_OPTS", "-XX:+PrintFlagsFinal");
+        for (List<String> quick : List.of(List.of("runs"), List.of("run", "show", "aaaa1111"), List.of("--help"))) {
+            Proc r = keel(root, javaHome(), env, quick.toArray(String[]::new));
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().matches("(?s).*TieredStopAtLevel\\s+= 1 .*"), quick + ": " + flag(r.out()));
+        }
+        Proc heavy = keel(root, javaHome(), env, "data", "verify", "nosuch");
+        assertTrue(heavy.out().matches("(?s).*TieredStopAtLevel\\s+= 4 .*"), "data verify: " + flag(heavy.out()));
+    }
+
+    private static String flag(String flags) {
+        return flags.lines()
+                .filter(l -> l.contains("TieredStopAtLevel"))
+                .findFirst()
+                .orElse("(no such flag)");
     }
 }
