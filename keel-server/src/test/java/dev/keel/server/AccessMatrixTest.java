@@ -7,6 +7,7 @@ import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.data.Visibility;
 import dev.keel.core.store.ExperimentStore;
 import dev.keel.core.store.WriteBatch;
+import dev.keel.core.sweep.Proposal;
 import dev.keel.data.AddOptions;
 import dev.keel.data.Datasets;
 import dev.keel.server.auth.Access;
@@ -94,6 +95,10 @@ class AccessMatrixTest {
         LIST
     }
 
+    /** A sweep configuration (grid over x) as a JSON string's content. */
+    static final String SWEEP_CONFIG = "name: m\\nmethod: grid\\nmetric:\\n  name: loss\\n  goal: minimize\\n"
+            + "parameters:\\n  x:\\n    values: [1, 2]\\ncommand: [./run]\\n";
+
     /** The bytes of the sample's MLflow artifact ({@code ${artifact}}). */
     static final String ARTIFACT_TEXT = "weights of the sample model";
 
@@ -166,6 +171,21 @@ class AccessMatrixTest {
             e("POST /api/v1/datasets/{name}/blobs/fetch", Rule.READ).body("{\"hashes\": []}"),
             e("GET /api/v1/datasets/{name}/blobs/{hash}", Rule.READ)
                     .param("hash", "sha256:0000000000000000000000000000000000000000000000000000000000000000"),
+            // sweeps (SweepsApi): {sweep} is a sweep of the sample project whose trial 1 agent "matrix" holds
+            e("POST /api/v1/sweeps", Rule.WRITE)
+                    .body("{\"project\": \"${project}\", \"name\": \"s\", \"config\": \"" + SWEEP_CONFIG + "\"}"),
+            e("GET /api/v1/sweeps", Rule.READ).query("project=${sweep_project}").shows(s -> s.get("sweep")),
+            e("GET /api/v1/sweeps/{sweep}", Rule.READ),
+            e("PATCH /api/v1/sweeps/{sweep}", Rule.WRITE).body("{\"state\": \"paused\"}"),
+            e("GET /api/v1/sweeps/{sweep}/trials", Rule.READ),
+            e("POST /api/v1/sweeps/{sweep}/claim", Rule.WRITE)
+                    .bodyFrom(s -> "{\"agent\": \"matrix\", \"runId\": \"" + Ids.newRunId() + "\"}"),
+            e("POST /api/v1/sweeps/{sweep}/trials/{number}/heartbeat", Rule.WRITE)
+                    .body("{\"agent\": \"matrix\"}"),
+            e("POST /api/v1/sweeps/{sweep}/trials/{number}/stop", Rule.WRITE).body("{\"reason\": \"enough\"}"),
+            e("POST /api/v1/sweeps/{sweep}/trials/{number}/end", Rule.WRITE)
+                    .body("{\"agent\": \"matrix\", \"state\": \"finished\", \"metric\": 0.5}"),
+            e("GET /api/v1/runs/{id}/trial", Rule.READ).paramFrom("id", s -> s.get("trialrun")),
             // the dashboard (dev.keel.server.ui): pages and assets carry no data; its API routes do
             e("GET /", Rule.ANYONE),
             e("GET /projects/{project}", Rule.ANYONE),
@@ -721,6 +741,26 @@ class AccessMatrixTest {
                         throw new UncheckedIOException(e);
                     }
                     return "weights.txt";
+                case "sweep":
+                    String of = get("project");
+                    String sweep = f.store
+                            .sweeps()
+                            .create(of, "m", SWEEP_CONFIG.replace("\\n", "\n"), 1, "owner")
+                            .id();
+                    String carrier = Ids.newRunId();
+                    f.store
+                            .sweeps()
+                            .claim(sweep, "matrix", carrier, 0, 0, (sw, trials) -> Proposal.next(Map.of("x", 1L)));
+                    made.put("trialrun", carrier);
+                    made.put("number", "1");
+                    return sweep;
+                case "sweep_project":
+                    get("sweep");
+                    return get("project");
+                case "trialrun":
+                case "number":
+                    get("sweep");
+                    return made.get(name);
                 case "user":
                     return "owner";
                 case "key":
