@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code keel sweep …}: create, list, show and steer hyperparameter sweeps. */
+/** {@code keel sweep …}: create, list, show and steer hyperparameter sweeps ({@link CommandTree} adds the subcommands). */
 @Command(
         name = "sweep",
         mixinStandardHelpOptions = true,
@@ -12,15 +12,6 @@ import picocli.CommandLine.Spec;
             "Creates, lists, shows and steers hyperparameter sweeps; 'keel agent SWEEP' runs their trials.",
             "A sweep lives in the store: the embedded one, or the server's with KEEL_URL, so agents on many",
             "machines can share it."
-        },
-        subcommands = {
-            SweepCreateCommand.class,
-            SweepLsCommand.class,
-            SweepShowCommand.class,
-            SweepStateCommand.Pause.class,
-            SweepStateCommand.Resume.class,
-            SweepStateCommand.Stop.class,
-            SweepStateCommand.Cancel.class
         })
 final class SweepCommand implements Runnable {
     @Spec
