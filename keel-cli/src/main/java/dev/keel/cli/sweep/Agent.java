@@ -368,16 +368,23 @@ public final class Agent {
         if (remote && !uploaded(r)) {
             return; // tried again on a later tick
         }
-        if (r.killReason == null && !r.cancelChecked) {
-            // The SDK ends a program early once its sweep is canceled; it ended by the cancel, not on its own.
+        if (r.killReason == null && !r.lastLook) {
+            // The SDK ends a program early once a stop was requested or its sweep canceled, maybe
+            // before this agent's next heartbeat heard of it: the program ended by that, not on its own.
             Optional<Sweep> s = call(() -> sweeps.sweep(sweepId));
-            if (s == null) {
+            Optional<Trial> stored = s == null ? null : call(() -> sweeps.trialOfRun(r.trial.runId()));
+            if (stored == null) {
                 return;
             }
-            r.cancelChecked = true;
+            r.lastLook = true;
             if (s.isEmpty() || s.get().state() == SweepState.CANCELED) {
                 r.killReason = CANCELED;
                 done = true;
+            } else if (r.stopReason == null
+                    && stored.isPresent()
+                    && stored.get().reason() != null
+                    && !stored.get().reason().isEmpty()) {
+                r.stopReason = stored.get().reason();
             }
         }
         MetricSeries s = call(() -> history(r.trial.runId()));
@@ -501,7 +508,7 @@ public final class Agent {
         boolean exited;
         int exit;
         boolean synced;
-        boolean cancelChecked;
+        boolean lastLook;
         int uploadTries;
         long nextUploadNanos;
 
