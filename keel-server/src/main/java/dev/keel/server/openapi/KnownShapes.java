@@ -31,7 +31,14 @@ final class KnownShapes {
 
     static {
         for (String page : List.of(
-                "/", "/login", "/projects/{project}", "/runs/{id}", "/compare", "/datasets", "/datasets/{name}")) {
+                "/",
+                "/login",
+                "/projects/{project}",
+                "/runs/{id}",
+                "/sweeps/{id}",
+                "/compare",
+                "/datasets",
+                "/datasets/{name}")) {
             TYPES.put(page, List.of("text/html"));
         }
         TYPES.put(
@@ -51,6 +58,7 @@ final class KnownShapes {
         TYPES.put("/api/v1/projects/{project}/runs.csv", List.of("text/csv"));
         TYPES.put("/api/v1/projects/{project}/events", List.of("text/event-stream"));
         TYPES.put("/api/v1/runs/{id}/events", List.of("text/event-stream"));
+        TYPES.put("/api/v1/sweeps/{id}/events", List.of("text/event-stream"));
         TYPES.put("/api/v1/runs/{id}/files/{name*}", List.of("application/octet-stream", "text/plain"));
         TYPES.put("/api/v1/datasets/{name}/versions/{ref}/manifest", List.of("application/octet-stream"));
         TYPES.put("/api/v1/datasets/{name}/blobs/{hash}", List.of("application/octet-stream"));
