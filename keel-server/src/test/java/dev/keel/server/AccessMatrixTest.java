@@ -7,6 +7,9 @@ import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.data.Visibility;
 import dev.keel.core.store.ExperimentStore;
 import dev.keel.core.store.WriteBatch;
+import dev.keel.core.sweep.Proposal;
+import dev.keel.core.sweep.Sweep;
+import dev.keel.core.sweep.SweepStore;
 import dev.keel.data.AddOptions;
 import dev.keel.data.Datasets;
 import dev.keel.server.auth.Access;
@@ -186,6 +189,13 @@ class AccessMatrixTest {
             e("GET /api/v1/projects/{project}/runs.csv", Rule.READ),
             e("GET /api/v1/runs/{id}/files/{name*}", Rule.READ).param("name", "diff.patch"),
             e("GET /api/v1/runs/{id}/reproduce", Rule.READ),
+            // the sweep page: a sweep id alone grants nothing, its project's read access does
+            e("GET /sweeps/{id}", Rule.ANYONE).param("id", "anything"),
+            e("GET /api/v1/sweeps/{id}/overview", Rule.READ).paramFrom("id", AccessMatrixTest::sweepOf),
+            e("GET /api/v1/sweeps/{id}/events", Rule.READ)
+                    .paramFrom("id", AccessMatrixTest::sweepOf)
+                    .query("seconds=0"),
+            e("GET /api/v1/projects/{project}/sweeps", Rule.READ),
             // MLflow's API (dev.keel.server.mlflow) names its objects in the body or query: ${experiment}
             // is the MLflow experiment of ${project}, ${artifact} a file in ${run}'s artifacts. Its
             // /ajax-api/2.0/mlflow/... aliases get these entries too (withMlflowAliases)
@@ -292,6 +302,24 @@ class AccessMatrixTest {
         b.tags = List.of(keelTag);
         s.fixture().store.apply(run, b);
         return run;
+    }
+
+    /** A sweep in the sample's project whose one trial is carried by the sample's run. */
+    private static String sweepOf(Sample s) {
+        String project = s.get("project");
+        SweepStore sweeps = s.fixture().store.sweeps();
+        List<Sweep> have = sweeps.sweeps(project);
+        if (!have.isEmpty()) {
+            return have.get(0).id();
+        }
+        Sweep sweep = sweeps.create(
+                project,
+                "sw",
+                "method: random\nmetric: {name: loss, goal: minimize}\nparameters: {lr: {values: [0.1]}}\n",
+                1,
+                "owner");
+        sweeps.claim(sweep.id(), "a", s.get("run"), 0, 600_000, (sw, trials) -> Proposal.next(Map.of("lr", 0.1)));
+        return sweep.id();
     }
 
     /** The status a caller must get, 0 for "allowed" (anything but a 401/403 or an access 404). */

@@ -97,8 +97,10 @@ function axis(key, label, values, spec) {
   const hi = Math.max(...ts);
   const at = v => { const t = f(v); return t == null ? null : hi === lo ? 0.5 : (t - lo) / (hi - lo); };
   const back = t => (log ? Math.pow(10, t) : t);
-  const ticks = !ts.length ? [] : hi === lo ? [[0.5, fmtNum(back(lo))]]
-    : [0, 0.5, 1].map(p => [p, fmtNum(back(lo + p * (hi - lo)))]);
+  // The ends exactly, the middle rounded: a tick needs no more digits than the eye reads.
+  const tick = (t, round) => fmtNum(round ? Number(back(t).toPrecision(3)) : back(t));
+  const ticks = !ts.length ? [] : hi === lo ? [[0.5, tick(lo)]]
+    : [0, 0.5, 1].map(p => [p, tick(lo + p * (hi - lo), p === 0.5)]);
   return { key, label, scale: log ? 'log' : 'linear', at, ticks };
 }
 
@@ -225,5 +227,5 @@ function corrBar(r) {
   const pct = (Math.min(1, Math.abs(r)) * 50).toFixed(1) + '%';
   const style = r < 0 ? { right: '50%', width: pct } : { left: '50%', width: pct };
   return h('span', { class: 'bar-cell' }, h('span', { class: 'bar corr', dataset: { value: String(r) } },
-    h('i', { class: r < 0 ? 'neg' : 'pos', style })), h('span', { class: 'bar-num' }, fmtNum(r)));
+    h('i', { class: r < 0 ? 'neg' : 'pos', style })), h('span', { class: 'bar-num' }, r.toFixed(2)));
 }
