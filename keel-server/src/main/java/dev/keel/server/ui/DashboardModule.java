@@ -19,7 +19,7 @@ public final class DashboardModule implements ApiModule {
         new TableApi().register(router, context);
         new RunFileDownload().register(router, context);
         new ReproduceApi().register(router, context);
-        new SweepsApi().register(router, context);
+        new SweepPageApi().register(router, context);
         new UiPages().register(router);
     }
 }

@@ -64,11 +64,11 @@ final class LiveEvents {
                 });
         router.get(
                 "/api/v1/sweeps/{id}/events",
-                SweepsApi.SWEEP_READ,
+                SweepPageApi.SWEEP_READ,
                 "Server-sent events for a sweep's page: 'sweep' (state and trial counts) whenever a trial starts,"
                         + " logs, ends or the sweep changes state; 'end' once nothing will change",
                 request -> {
-                    Sweep sweep = SweepsApi.readable(ctx, request, request.param("id"));
+                    Sweep sweep = SweepPageApi.readable(ctx, request, request.param("id"));
                     long millis = streamMillis(request);
                     return stream(out -> sweepStream(ctx, sweep.id(), millis, out));
                 });

@@ -51,7 +51,7 @@ final class TableApi {
                     List<RunInfo> runs = all(ctx.store(), query);
                     Map<String, Object> groups = Groups.aggregate(runs, by, metrics);
                     if (by.kind() == Field.Kind.ATTRIBUTE && by.path().equals("sweep")) {
-                        Groups.label(groups, SweepsApi.names(ctx.store(), request.param("project")));
+                        Groups.label(groups, SweepPageApi.names(ctx.store(), request.param("project")));
                     }
                     return groups;
                 });

@@ -27,7 +27,7 @@ import java.util.Optional;
  * counts and best values. A sweep is read with its project's read access; its id alone grants
  * nothing.
  */
-final class SweepsApi {
+final class SweepPageApi {
     /** The rule of routes that name a sweep: checked in the handler, which must first find the sweep's project. */
     static final Access SWEEP_READ = Access.inHandler("read access to the project of sweep 'id'");
 
