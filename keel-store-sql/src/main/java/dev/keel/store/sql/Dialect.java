@@ -51,6 +51,18 @@ interface Dialect {
     String lockRow();
 
     /**
+     * Like {@link #lockRow}, but rows another transaction holds are left out of the result
+     * ({@code FOR UPDATE SKIP LOCKED}); empty where the write transaction excludes every other writer.
+     */
+    String lockRowSkipLocked();
+
+    /**
+     * The database's clock in epoch milliseconds, where several machines share the database and
+     * must agree on how old a timestamp is; else this machine's.
+     */
+    long nowMillis(Connection c) throws SQLException;
+
+    /**
      * The most points a merged metric block grows to (see {@link BatchWriter#BLOCK_POINTS}):
      * merging rewrites the last block, which costs more where a rewritten value is copied whole
      * into the write-ahead log.

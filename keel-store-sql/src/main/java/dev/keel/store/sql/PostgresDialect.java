@@ -1,6 +1,7 @@
 package dev.keel.store.sql;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -72,6 +73,20 @@ final class PostgresDialect implements Dialect {
     @Override
     public String lockRow() {
         return " FOR UPDATE";
+    }
+
+    @Override
+    public String lockRowSkipLocked() {
+        return " FOR UPDATE SKIP LOCKED";
+    }
+
+    @Override
+    public long nowMillis(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /**

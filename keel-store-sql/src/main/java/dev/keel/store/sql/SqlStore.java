@@ -11,6 +11,7 @@ import dev.keel.core.store.ExperimentStore;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.WriteBatch;
+import dev.keel.core.sweep.SweepStore;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -36,11 +37,13 @@ class SqlStore implements Store {
     private final FilterCompiler filters;
     private final ExperimentTable experiments;
     private final ReadWarnings warnings = new ReadWarnings();
+    private final SqlSweepStore sweeps;
 
     SqlStore(Database db) {
         this.db = db;
         this.filters = new FilterCompiler(db.dialect());
         this.experiments = new ExperimentTable(db);
+        this.sweeps = new SqlSweepStore(db);
         try {
             Migrations.migrate(db);
         } catch (RuntimeException e) {
@@ -57,6 +60,11 @@ class SqlStore implements Store {
     @Override
     public Optional<ExperimentStore> experiments() {
         return Optional.of(experiments);
+    }
+
+    @Override
+    public SweepStore sweeps() {
+        return sweeps;
     }
 
     @Override

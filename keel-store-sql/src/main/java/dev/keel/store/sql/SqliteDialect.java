@@ -121,6 +121,17 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public String lockRowSkipLocked() {
+        return "";
+    }
+
+    /** One machine's processes share an SQLite file, so its clock is the store's. */
+    @Override
+    public long nowMillis(Connection c) {
+        return System.currentTimeMillis();
+    }
+
+    @Override
     public int blockPoints() {
         return BatchWriter.BLOCK_POINTS;
     }

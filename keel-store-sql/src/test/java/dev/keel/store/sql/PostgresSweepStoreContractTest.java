@@ -1,0 +1,19 @@
+package dev.keel.store.sql;
+
+import dev.keel.core.store.Store;
+import dev.keel.testing.TestPostgres;
+
+class PostgresSweepStoreContractTest extends SweepStoreContractTest {
+    private String url;
+
+    @Override
+    protected Store newStore() {
+        url = TestPostgres.freshStoreUrl();
+        return new PostgresStore(url);
+    }
+
+    @Override
+    protected Store openAgain() {
+        return new PostgresStore(url);
+    }
+}
