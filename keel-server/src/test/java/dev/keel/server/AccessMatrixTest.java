@@ -304,7 +304,7 @@ class AccessMatrixTest {
         return run;
     }
 
-    /** A sweep in the sample's project whose one trial is carried by the sample's run. */
+    /** A sweep in the sample's project, with one trial. */
     private static String sweepOf(Sample s) {
         String project = s.get("project");
         SweepStore sweeps = s.fixture().store.sweeps();
@@ -318,7 +318,7 @@ class AccessMatrixTest {
                 "method: random\nmetric: {name: loss, goal: minimize}\nparameters: {lr: {values: [0.1]}}\n",
                 1,
                 "owner");
-        sweeps.claim(sweep.id(), "a", s.get("run"), 0, 600_000, (sw, trials) -> Proposal.next(Map.of("lr", 0.1)));
+        sweeps.claim(sweep.id(), "a", Ids.newRunId(), 0, 600_000, (sw, trials) -> Proposal.next(Map.of("lr", 0.1)));
         return sweep.id();
     }
 

@@ -108,13 +108,11 @@ function claimedBy(run, prov) {
 /** A trial's run links to its sweep's page, with the trial's number once the server tells it. */
 function sweepView(run) {
   const el = h('span', { class: 'sweep-link' }, h('a', { href: sweepHref(run.sweep) }, run.sweep));
-  Promise.all([
-    api('/api/v1/sweeps/' + encodeURIComponent(run.sweep)).catch(() => null),
-    api('/api/v1/runs/' + encodeURIComponent(run.id) + '/trial').catch(() => null),
-  ]).then(([sweep, trial]) => {
-    if (sweep && sweep.name) clear(el.firstChild).append(sweep.name);
-    if (trial && trial.number != null) el.append(h('span', { class: 'muted trial-number' }, ' · trial ' + trial.number));
-  });
+  api('/api/v1/sweeps/' + encodeURIComponent(run.sweep) + '/overview').then(view => {
+    clear(el.firstChild).append(view.sweep.name);
+    const trial = view.trials.find(t => t.run === run.id);
+    if (trial) el.append(h('span', { class: 'muted trial-number' }, ' · trial ' + trial.number));
+  }).catch(() => { /* a sweep this server does not know: the id alone still links */ });
   return el;
 }
 
