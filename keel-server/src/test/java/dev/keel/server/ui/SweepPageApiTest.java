@@ -34,6 +34,7 @@ class SweepPageApiTest {
     ServerFixture f;
     Sweep sweep;
     Sweep other;
+    Sweep live;
 
     @BeforeAll
     void start() {
@@ -51,6 +52,8 @@ class SweepPageApiTest {
                             SweepData.spec(128, 0.003, "adam", TrialState.FINISHED, 0.7, 0.45, 0.44)));
             other = SweepData.sweep(
                     dir, store, PROJECT, "second", List.of(SweepData.spec(32, 0.01, "sgd", TrialState.FINISHED, 0.6)));
+            live = SweepData.sweep(
+                    dir, store, "mlp-live", "live", List.of(SweepData.spec(32, 0.01, "sgd", null, 0.9, 0.7, 0.65)));
         }
         f = new ServerFixture(dir);
     }
@@ -104,6 +107,19 @@ class SweepPageApiTest {
         Map<String, Object> hidden = byParam.get(0);
         assertEquals("hidden", hidden.get("name"));
         assertTrue(((Number) hidden.get("correlation")).doubleValue() < 0, "wider is better here: " + hidden);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRunningTrialShowsTheLastValueItsRunLoggedButIsNeverTheBest() {
+        Map<String, Object> view =
+                f.get("/api/v1/sweeps/" + live.id() + "/overview").json();
+        Map<String, Object> t = ((List<Map<String, Object>>) view.get("trials")).get(0);
+        assertEquals("running", t.get("state"));
+        assertNull(t.get("metric"));
+        assertEquals(0.65, t.get("live_metric"));
+        assertNull(view.get("best"));
+        assertNull(t.get("best_so_far"));
     }
 
     @Test
