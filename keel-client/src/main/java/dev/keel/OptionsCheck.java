@@ -40,6 +40,10 @@ final class OptionsCheck {
             throw KeelException.invalid("resume(" + quoted(o.resume()) + ") is not a run id: run ids are 8 characters "
                     + "of a-z and 0-9, e.g. 6v8m5w0s; 'keel runs' lists them");
         }
+        if (o.sweep() != null && !Ids.isRunId(o.sweep())) {
+            throw KeelException.invalid("sweep(" + quoted(o.sweep()) + ") is not a sweep id: sweep ids are 8 "
+                    + "characters of a-z and 0-9, e.g. 3k9x0c2a; 'keel sweep ls' lists them");
+        }
         if (o.server() != null && !o.server().isBlank() && !httpUrl(o.server().trim())) {
             throw KeelException.invalid("server(" + quoted(o.server()) + ") is not an http(s) URL: write it as e.g. "
                     + "http://localhost:7080, or leave it unset to use KEEL_URL");

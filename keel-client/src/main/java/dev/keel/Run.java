@@ -5,13 +5,15 @@ import dev.keel.data.LinkMode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One tracked execution of training code, created by {@link Keel#init}. Close it (it is
  * {@link AutoCloseable}) to mark it {@code finished}, or end the process with {@link #exit(int)};
  * an uncaught exception marks it
  * {@code failed}, SIGTERM/SIGINT {@code killed}, and a process that vanished reads as
- * {@code crashed} to every reader.
+ * {@code crashed} to every reader. A sweep's trial that closes after its sweep asked it to stop
+ * ({@link #shouldStop()}) ends {@code stopped}.
  *
  * <p>Logging never does I/O on the calling thread: {@link #log} only enqueues, and a background
  * writer appends to the run's event log and indexes into the store. When the queue is full,
@@ -128,6 +130,33 @@ public interface Run extends AutoCloseable {
      * store (or until storage has failed; see {@link #problems()}).
      */
     void flush();
+
+    /**
+     * True once the sweep this run is a trial of asks it to stop: its early-termination rule
+     * gave up on the trial ({@code keel agent}), or the sweep was canceled. Check it where the
+     * loop can stop cleanly (at the end of an epoch), save a checkpoint and close the run: it
+     * then ends {@code stopped}, with {@link #stopReason()} kept in the summary under
+     * {@code _stop_reason}. Stopping is the program's choice; the agent ends a program that
+     * ignores the request after a grace period.
+     *
+     * <pre>{@code
+     * for (int epoch = 0; epoch < epochs && !run.shouldStop(); epoch++) {
+     *     trainOneEpoch();
+     *     run.checkpoints().save(state, metrics);
+     * }
+     * }</pre>
+     *
+     * <p>It reads a flag: a background thread asks the store every two seconds or so, so this
+     * never waits and never throws. It stays false for a run that belongs to no sweep and for a
+     * store that keeps no sweeps.
+     */
+    boolean shouldStop();
+
+    /**
+     * Why the sweep asked this run to stop (e.g. {@code hyperband: val_loss 0.52 at step 3 is
+     * worse than the rung's best 1/3}); empty while {@link #shouldStop()} is false.
+     */
+    Optional<String> stopReason();
 
     /** Problems met while recording, such as a full disk; empty when all is well. */
     List<String> problems();

@@ -10,14 +10,22 @@ import java.util.Locale;
  * {@link #UNREACHABLE} is never stored either: a server shows it for a running run whose
  * heartbeats stopped arriving while nothing proves the process dead (a network outage); it
  * heals to running or finished when the run's backlog arrives.
+ *
+ * <p>{@link #STOPPED} is a run that ended well but early because its sweep asked it to
+ * (early termination, a canceled sweep); the reason is kept in the summary under
+ * {@link #STOP_REASON_KEY}.
  */
 public enum RunState {
     RUNNING,
     FINISHED,
+    STOPPED,
     FAILED,
     KILLED,
     CRASHED,
     UNREACHABLE;
+
+    /** The summary key under which a {@link #STOPPED} run keeps why it was stopped. */
+    public static final String STOP_REASON_KEY = "_stop_reason";
 
     /** The lower-case word used in the CLI, the JSON output and the filter language. */
     public String label() {
@@ -36,7 +44,7 @@ public enum RunState {
                 return s;
             }
         }
-        throw new IllegalArgumentException(
-                "unknown run state '" + text + "': use one of running, finished, failed, killed, crashed, unreachable");
+        throw new IllegalArgumentException("unknown run state '" + text
+                + "': use one of running, finished, stopped, failed, killed, crashed, unreachable");
     }
 }

@@ -2,12 +2,16 @@ package dev.keel.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
 import ai.djl.training.TrainingResult;
+import ai.djl.training.dataset.Dataset;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
+import ai.djl.translate.TranslateException;
 import dev.keel.Run;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -33,6 +37,18 @@ import java.util.Map;
  *         .addTrainingListeners(TrainingListener.Defaults.basic())
  *         .addTrainingListeners(new KeelTrainingListener(run, 50));
  * }</pre>
+ *
+ * <p><b>Stopping a sweep's trial.</b> When the run's sweep asks it to stop
+ * ({@link Run#shouldStop()}), training should end at the next epoch boundary. DJL's
+ * {@code EasyTrain.fit} has no way to be told, so train through {@link #fit} instead: it runs
+ * {@code EasyTrain.fit} and ends it cleanly after the epoch in which the stop was seen (that
+ * epoch's metrics logged), returning false. A loop of its own checks {@link #shouldStop()} at
+ * each epoch end. Either way, save a checkpoint and close the run: it ends {@code stopped}.
+ *
+ * <pre>{@code
+ * boolean complete = tracking.fit(trainer, epochs, train, validation);
+ * model.save(dir, "mlp"); // also after a stop: the epochs trained so far
+ * }</pre>
  */
 public final class KeelTrainingListener extends TrainingListenerAdapter {
     private final Run run;
@@ -41,6 +57,8 @@ public final class KeelTrainingListener extends TrainingListenerAdapter {
     private int epoch;
     private long epochStartNanos;
     private boolean errorRecorded;
+    /** True while {@link #fit} runs: only then does a stop request end the epoch loop. */
+    private boolean stopsFit;
 
     /** Logs to {@code run}, the batch loss every {@code logEvery} batches (0 turns batch logging off). */
     public KeelTrainingListener(Run run, int logEvery) {
@@ -66,6 +84,37 @@ public final class KeelTrainingListener extends TrainingListenerAdapter {
     /** Training batches seen so far, the step of the next batch point. */
     public long step() {
         return step;
+    }
+
+    /**
+     * True once the run's sweep asks it to stop ({@link Run#shouldStop()}): for training loops
+     * of their own, to check at each epoch end. Never blocks, never throws.
+     */
+    public boolean shouldStop() {
+        return run.shouldStop();
+    }
+
+    /**
+     * {@code EasyTrain.fit(trainer, numEpoch, train, validate)}, ended early and cleanly when the
+     * run's sweep asks it to stop: after the epoch in which the request was seen, once every
+     * listener has had that epoch (add this listener last). Returns true when all
+     * {@code numEpoch} epochs ran, false when it stopped early ({@link Run#stopReason()} says
+     * why). The trainer stays usable: save the model, then close the run.
+     *
+     * @throws IOException as {@code EasyTrain.fit} does, when the data cannot be read
+     * @throws TranslateException as {@code EasyTrain.fit} does
+     */
+    public boolean fit(Trainer trainer, int numEpoch, Dataset train, Dataset validate)
+            throws IOException, TranslateException {
+        stopsFit = true;
+        try {
+            EasyTrain.fit(trainer, numEpoch, train, validate);
+            return true;
+        } catch (StopAtEpochEnd stop) {
+            return false;
+        } finally {
+            stopsFit = false;
+        }
     }
 
     @Override
@@ -98,6 +147,17 @@ public final class KeelTrainingListener extends TrainingListenerAdapter {
             recordError(e);
         }
         epochStartNanos = System.nanoTime();
+        if (stopsFit && run.shouldStop()) {
+            // EasyTrain has no stop hook: leave its epoch loop; fit() catches this, nobody else sees it
+            throw new StopAtEpochEnd();
+        }
+    }
+
+    /** Ends {@code EasyTrain.fit}'s loop from inside a listener; never escapes {@link #fit}. */
+    private static final class StopAtEpochEnd extends RuntimeException {
+        StopAtEpochEnd() {
+            super("the run's sweep asked it to stop", null, false, false);
+        }
     }
 
     /** The mean loss of one batch, over every device's share of it. */

@@ -30,6 +30,11 @@ public record ResumePlan(String runId, List<String> command, Path workingDir, Ma
         if (run.state() == RunState.FINISHED) {
             throw KeelException.invalid("cannot resume run " + run.id() + ": it finished; start a new run instead");
         }
+        if (run.state() == RunState.STOPPED) {
+            throw KeelException.invalid("cannot resume run " + run.id() + ": its sweep stopped it early ("
+                    + run.summary().getOrDefault(RunState.STOP_REASON_KEY, "no reason recorded")
+                    + "); start a new run instead");
+        }
         Object section = provenance.get("command");
         Object argv = section instanceof Map<?, ?> m ? m.get("argv") : null;
         Object dir = section instanceof Map<?, ?> m ? m.get("working_dir") : null;

@@ -4,6 +4,7 @@ import dev.keel.core.ByteSizes;
 import dev.keel.core.Json;
 import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
+import dev.keel.core.RunState;
 import dev.keel.core.data.RunInput;
 
 import java.util.ArrayList;
@@ -60,6 +61,14 @@ public record RunDetails(
         return out;
     }
 
+    /** The state, with why its sweep stopped it for a {@code stopped} run. */
+    static String stateText(RunInfo run) {
+        Object reason = run.summary().get(RunState.STOP_REASON_KEY);
+        return run.state() == RunState.STOPPED && reason instanceof String r && !r.isBlank()
+                ? run.state().label() + " (" + r + ")"
+                : run.state().label();
+    }
+
     public String text(long now) {
         return text(now, false);
     }
@@ -69,7 +78,7 @@ public record RunDetails(
         StringBuilder out = new StringBuilder();
         pair(out, "Run", run.id() + "  " + run.name());
         pair(out, "Project", run.project());
-        pair(out, "State", run.state().label());
+        pair(out, "State", stateText(run));
         pair(out, "User", run.user());
         pair(out, "Host", run.host() + (run.pid() > 0 ? " (pid " + run.pid() + ")" : ""));
         pair(out, "Created", Values.time(run.createdAt()));

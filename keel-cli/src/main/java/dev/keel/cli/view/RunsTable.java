@@ -3,6 +3,7 @@ package dev.keel.cli.view;
 import dev.keel.cli.table.Table;
 import dev.keel.cli.table.TextTable;
 import dev.keel.core.RunInfo;
+import dev.keel.core.RunState;
 import dev.keel.core.data.RunInput;
 
 import java.util.ArrayList;
@@ -19,7 +20,9 @@ import java.util.Map;
  * terminal the text table gives up Notes, Tags, User, Sweep, Created and Runtime (in that order),
  * then trailing config columns, before any summary metric, since results are what runs are
  * compared by. For CSV (exact): every column in full, attributes first, then config, then summary.
- * System metrics ({@code system/…}) stay out of the table; {@code keel run show} lists them.
+ * System metrics ({@code system/…}) stay out of the table, and a stopped run's reason
+ * ({@code _stop_reason}) out of the text table unless asked for ({@code --columns}); {@code keel
+ * run show} lists them.
  * Column keys are the names {@code --sort}, {@code --filter} and {@code --columns} accept. A run
  * that recorded problems (e.g. points a full disk could not take) shows its state with
  * {@link #PROBLEM_MARK} for people, and CSV adds a Problems column when any run has some.
@@ -63,7 +66,10 @@ public final class RunsTable {
             List<RunInfo> runs, Map<String, List<RunInput>> inputs, long now, String firstMetric) {
         RunColumns columns = RunColumns.all(runs, inputs, now, false);
         List<String> keys = new ArrayList<>(List.of("id", "name", "state"));
-        keys.addAll(metricOrder(columns.summaryKeys(), firstMetric));
+        List<String> metrics = new ArrayList<>(columns.summaryKeys());
+        // a sentence, not a metric: it would crowd the metrics out; `keel run show` prints it
+        metrics.remove("summary." + RunState.STOP_REASON_KEY);
+        keys.addAll(metricOrder(metrics, firstMetric));
         List<String> shared = new ArrayList<>();
         for (String key : columns.configKeys()) {
             if (runs.size() > 1 && columns.sameInEveryRow(key)) {

@@ -1,5 +1,9 @@
 package dev.keel.cli.access;
 
+import dev.keel.core.KeelException;
+import dev.keel.core.KeelHome;
+import dev.keel.core.RunInfo;
+import dev.keel.core.RunState;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -8,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The one line {@code keel run resume} prints instead of a command line of kilobytes. */
 class ResumePlanTest {
@@ -43,5 +48,34 @@ class ResumePlanTest {
         assertEquals(
                 "java … (1 class path entry) Main",
                 plan("java", "-cp", "a.jar", "Main").shortCommand());
+    }
+
+    @Test
+    void aRunItsSweepStoppedIsNotResumedAndTheReasonIsSaid() {
+        RunInfo stopped = new RunInfo(
+                "abcd1234",
+                "p",
+                "n",
+                "",
+                "u",
+                List.of(),
+                "",
+                RunState.STOPPED,
+                1,
+                1,
+                2,
+                1,
+                "sw33p001",
+                "h",
+                1,
+                Map.of(),
+                Map.of(RunState.STOP_REASON_KEY, "sweep sw33p001 was canceled"));
+        KeelException e = assertThrows(
+                KeelException.class,
+                () -> ResumePlan.of(new KeelHome(Path.of("/nonexistent/.keel")), stopped, Map.of()));
+        assertEquals(
+                "cannot resume run abcd1234: its sweep stopped it early (sweep sw33p001 was canceled); start a new"
+                        + " run instead",
+                e.getMessage());
     }
 }

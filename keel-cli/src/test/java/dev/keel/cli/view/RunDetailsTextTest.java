@@ -80,6 +80,35 @@ class RunDetailsTextTest {
         assertTrue(full.contains("command.argv") && full.contains("/m2/a.jar"), full);
     }
 
+    @Test
+    void aStoppedRunShowsWhyItsSweepStoppedIt() {
+        RunInfo run = new RunInfo(
+                "abcd1234",
+                "p",
+                "n",
+                "",
+                "u",
+                List.of(),
+                "",
+                RunState.STOPPED,
+                1,
+                1,
+                2,
+                1,
+                "sw33p001",
+                "h",
+                1,
+                Map.of(),
+                Map.of(
+                        RunState.STOP_REASON_KEY,
+                        "hyperband: val_loss 0.52 at step 3 is worse than the rung's best 1/3"));
+        String text = new RunDetails(run, Map.of(), List.of(), List.of(), List.of()).text(0);
+        assertTrue(
+                text.contains(
+                        "State:    stopped (hyperband: val_loss 0.52 at step 3 is worse than the rung's best 1/3)\n"),
+                text);
+    }
+
     private static MetricSeries series(float... values) {
         double[] v = new double[values.length];
         long[] steps = new long[values.length];

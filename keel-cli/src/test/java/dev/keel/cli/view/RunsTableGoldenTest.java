@@ -1,7 +1,9 @@
 package dev.keel.cli.view;
 
+import dev.keel.cli.table.Table;
 import dev.keel.cli.table.TextTable;
 import dev.keel.core.RunInfo;
+import dev.keel.core.RunState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,6 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TimeZone;
@@ -97,6 +100,41 @@ class RunsTableGoldenTest {
     void theSortedMetricComesFirst() {
         String header = render(160, "val_loss").lines().skip(1).findFirst().orElseThrow();
         assertTrue(header.indexOf("val_loss") < header.indexOf("test_accuracy"), header);
+    }
+
+    @Test
+    void aStoppedRunShowsItsStateAndLeavesItsReasonToRunShowAndCsv() {
+        RunInfo first = runs.get(0);
+        RunInfo stopped = new RunInfo(
+                first.id(),
+                first.project(),
+                first.name(),
+                first.group(),
+                first.user(),
+                first.tags(),
+                first.notes(),
+                RunState.STOPPED,
+                first.createdAt(),
+                first.heartbeatAt(),
+                first.endedAt(),
+                first.runtimeMs(),
+                "sw33p001",
+                first.host(),
+                first.pid(),
+                first.config(),
+                withReason(first.summary()));
+        String text = TextTable.render(RunsTable.forPeople(List.of(stopped), Map.of(), 0, null), 160)
+                .text();
+        assertTrue(text.contains("stopped"), text);
+        assertFalse(text.contains("_stop_reason") || text.contains("hyperband"), text);
+        Table csv = RunsTable.build(List.of(stopped), 0, true);
+        assertTrue(csv.keys().contains("summary._stop_reason"), csv.keys().toString());
+    }
+
+    private static Map<String, Object> withReason(Map<String, Object> summary) {
+        Map<String, Object> out = new LinkedHashMap<>(summary);
+        out.put(RunState.STOP_REASON_KEY, "hyperband: val_loss 0.52 at step 3 is above 0.45");
+        return out;
     }
 
     private static String render(int width, String firstMetric) {

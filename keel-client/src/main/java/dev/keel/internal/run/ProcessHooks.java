@@ -142,7 +142,7 @@ final class ProcessHooks {
             }
         }
         RunImpl closed = LAST_CLOSED.get();
-        if (closed != null && closed.endState() == RunState.FINISHED) {
+        if (closed != null && (closed.endState() == RunState.FINISHED || closed.endState() == RunState.STOPPED)) {
             amendToFailed(closed, error);
         }
     }

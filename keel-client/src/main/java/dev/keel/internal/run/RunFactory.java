@@ -61,18 +61,27 @@ public final class RunFactory {
     });
 
     private static final AtomicBoolean ENV_RESUME_TAKEN = new AtomicBoolean();
+    private static final AtomicBoolean ENV_RUN_ID_TAKEN = new AtomicBoolean();
 
     private RunFactory() {}
 
     public static Run create(RunOptions requested) {
         RunOptions options = withResumeFromEnvironment(requested);
+        TrialEnvironment trial = TrialEnvironment.read(System::getenv);
+        if (options.resume() == null && options.sweep() == null && trial.sweep() != null) {
+            options = options.toBuilder().sweep(trial.sweep()).build();
+        }
         KeelHome home = (options.home() != null ? new KeelHome(options.home()) : KeelHome.resolve()).ensureExists();
         List<String> initProblems = new ArrayList<>();
         Map<String, Object> config = ConfigResolver.resolve(options.configSources(), options.overrides(), initProblems);
         Store store = StoreRegistry.get(home);
+        String givenId =
+                options.resume() == null && trial.runId() != null && ENV_RUN_ID_TAKEN.compareAndSet(false, true)
+                        ? trial.runId()
+                        : null;
         RunImpl run = options.resume() != null
                 ? resume(options, home, store, config)
-                : createNew(options, home, store, config, initProblems);
+                : createNew(options, home, store, config, initProblems, givenId);
         for (int i = 0; i < initProblems.size(); i++) {
             run.problemsSink().report("init:" + i, initProblems.get(i));
         }
@@ -103,13 +112,27 @@ public final class RunFactory {
     }
 
     private static RunImpl createNew(
-            RunOptions o, KeelHome home, Store store, Map<String, Object> config, List<String> problems) {
+            RunOptions o,
+            KeelHome home,
+            Store store,
+            Map<String, Object> config,
+            List<String> problems,
+            String givenId) {
         List<String> tags = RunLimits.tags(o.tags(), problems);
         String notes = RunLimits.notes(o.notes(), problems);
         String id;
-        do {
-            id = Ids.newRunId();
-        } while (Files.exists(home.runDir(id)));
+        if (givenId != null) {
+            id = givenId;
+            if (Files.exists(home.runDir(id)) || store.run(id).isPresent()) {
+                throw KeelException.invalid(TrialEnvironment.RUN_ID + "=" + id + " names a run that exists already in "
+                        + home + ": a run id is used once. Unset " + TrialEnvironment.RUN_ID
+                        + " to get a new id, or set KEEL_RESUME=" + id + " to continue that run");
+            }
+        } else {
+            do {
+                id = Ids.newRunId();
+            } while (Files.exists(home.runDir(id)));
+        }
         RemoteMode remote = RemoteMode.of(o.server());
         String given = RunLimits.name(o.name(), problems);
         String name = given != null && !given.isBlank() ? given : Names.friendly(ordinal(remote, store, o.project()));
@@ -155,6 +178,7 @@ public final class RunFactory {
         ProcessHooks.register(run);
         run.start(writer, lock);
         startCompanions(run, o, home);
+        watchForStop(run, o.sweep(), remote, store);
         return run;
     }
 
@@ -175,6 +199,18 @@ public final class RunFactory {
                 mode.finishTimeout().toMillis());
         writer.afterCycle(sender::wake);
         run.addFinisher(sender);
+    }
+
+    /**
+     * A sweep's trial watches for its sweep asking it to stop ({@code run.shouldStop()}); the
+     * sweep lives where the runs are coordinated: on the server in remote mode.
+     */
+    private static void watchForStop(RunImpl run, String sweep, RemoteMode remote, Store local) {
+        if (sweep == null || sweep.isBlank()) {
+            return;
+        }
+        Store coordinator = remote.sending() ? remoteStore(remote.url()) : local;
+        run.addCompanion(StopCheck.start(coordinator, run.id(), run::stopRequested, StopCheck.intervalMillis()));
     }
 
     /** One client per server per JVM (its connection pool and threads are shared by every run). */
@@ -249,6 +285,12 @@ public final class RunFactory {
         if (stored.state() == RunState.FINISHED) {
             throw KeelException.invalid("cannot resume run " + id + ": it finished; start a new run instead");
         }
+        if (stored.state() == RunState.STOPPED) {
+            // its sweep ended it on purpose; a continuation would be a different trial
+            throw KeelException.invalid("cannot resume run " + id + ": its sweep stopped it early ("
+                    + stored.summary().getOrDefault(RunState.STOP_REASON_KEY, "no reason recorded")
+                    + "); start a new run instead");
+        }
         Map<String, Object> config = new LinkedHashMap<>(stored.config());
         config.putAll(newConfig);
         long firstStep = nextStepAfter(store, id);
@@ -295,10 +337,12 @@ public final class RunFactory {
                 run.problemsSink());
         writer.beginResumed(attempts(store.provenance(id), stored));
         writer.addConfig(newConfig);
-        attachSender(RemoteMode.of(o.server()), home, run, writer);
+        RemoteMode remote = RemoteMode.of(o.server());
+        attachSender(remote, home, run, writer);
         ProcessHooks.register(run);
         run.start(writer, lock);
         startCompanions(run, o, home);
+        watchForStop(run, stored.sweep(), remote, store);
         return run;
     }
 

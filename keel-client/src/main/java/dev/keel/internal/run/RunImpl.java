@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -65,6 +66,7 @@ final class RunImpl implements Run {
     private CheckpointManager checkpoints;
     private volatile Thread writerThread;
     private volatile RunState endState;
+    private volatile String stopReason;
     private RunLock lock;
 
     RunImpl(
@@ -240,6 +242,10 @@ final class RunImpl implements Run {
             lost(e, "the run has ended");
             return;
         }
+        offer(e);
+    }
+
+    private void offer(Event e) {
         if (queue.offer(e)) {
             return;
         }
@@ -435,6 +441,24 @@ final class RunImpl implements Run {
     }
 
     @Override
+    public boolean shouldStop() {
+        return stopReason != null;
+    }
+
+    @Override
+    public Optional<String> stopReason() {
+        return Optional.ofNullable(stopReason);
+    }
+
+    /** Called by the {@link StopCheck}: the sweep asked this run to stop; the first reason stays. */
+    void stopRequested(String reason) {
+        if (stopReason == null && !ended.get()) {
+            stopReason = reason;
+            System.err.println("keel: run " + id + ": the sweep asks this run to stop: " + reason);
+        }
+    }
+
+    @Override
     public List<String> problems() {
         return problems.snapshot();
     }
@@ -469,6 +493,14 @@ final class RunImpl implements Run {
     boolean end(RunState state, String error) {
         if (!ended.compareAndSet(false, true)) {
             return false;
+        }
+        String stop = stopReason;
+        if (state == RunState.FINISHED && stop != null) {
+            // it ended well but early, as its sweep asked: say so, and keep why
+            state = RunState.STOPPED;
+            error = stop;
+            summary.keep(RunState.STOP_REASON_KEY, stop);
+            offer(new Event.SummaryPut(RunState.STOP_REASON_KEY, stop));
         }
         endState = state;
         for (AutoCloseable c : companions) {

@@ -90,6 +90,11 @@ final class SummaryImpl implements Summary {
     }
 
     /** Called by the writer with values it derived. */
+    /** Shows a value the run records itself (the writer is handed it separately). */
+    void keep(String key, Object value) {
+        visible.put(key, value);
+    }
+
     void publish(Map<String, Object> changed) {
         changed.forEach((k, v) -> {
             if (v == null) {

@@ -11,7 +11,8 @@ import java.util.Map;
  * A training process for the crash tests, run in a child JVM: {@code ChildMain HOME MODE}.
  * Prints {@code id <runId>} first, then for mode {@code log} {@code at <step> <epochMs>} after
  * each logged step (every few ms), until killed; mode {@code sleep} prints {@code ready} once it
- * has logged, then sleeps.
+ * has logged, then sleeps; mode {@code trial} trains "epochs" until its sweep asks it to stop
+ * (printing {@code stopping at epoch N: REASON}) or 60 s have passed.
  */
 public final class ChildMain {
     private ChildMain() {}
@@ -67,6 +68,26 @@ public final class ChildMain {
                 run.exit(3);
             }
             case "return" -> run.log(Map.of("loss", 1.0));
+            case "trial" -> {
+                // a sweep's trial: an epoch loop that checks shouldStop at each epoch end
+                try (Run r = run) {
+                    for (int epoch = 0; epoch < 1200; epoch++) {
+                        r.log(Map.of("loss", 1.0 / (epoch + 1)));
+                        if (epoch == 0) {
+                            System.out.println("training");
+                            System.out.flush();
+                        }
+                        if (r.shouldStop()) {
+                            System.out.println("stopping at epoch " + epoch + ": "
+                                    + r.stopReason().orElseThrow());
+                            System.out.flush();
+                            return;
+                        }
+                        Thread.sleep(50);
+                    }
+                    System.out.println("all epochs done");
+                }
+            }
             default -> throw new IllegalArgumentException(mode);
         }
     }

@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -38,12 +39,20 @@ final class ChildProcesses {
 
     /** As {@link #start(Path, Path, String)}, with extra JVM options before the main class. */
     static Child start(Path java, Path home, String mode, List<String> jvmOptions) throws IOException {
+        return start(java, home, mode, jvmOptions, Map.of());
+    }
+
+    /** As {@link #start(Path, Path, String, List)}, with extra environment variables. */
+    static Child start(Path java, Path home, String mode, List<String> jvmOptions, Map<String, String> env)
+            throws IOException {
         List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of(
                 "-cp", System.getProperty("java.class.path"), ChildMain.class.getName(), home.toString(), mode));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove("KEEL_HOME");
+        pb.environment().keySet().removeAll(List.of("KEEL_RUN_ID", "KEEL_SWEEP", "KEEL_RESUME", "KEEL_URL"));
+        pb.environment().putAll(env);
         // a per-user cache of the test's own (SQLite's native library): the children must not
         // depend on the CI user's home being writable
         Path cache = Path.of("target", "test-xdg-cache").toAbsolutePath();

@@ -151,7 +151,9 @@ final class RunMapping {
             case RUNNING, UNREACHABLE -> "RUNNING";
             case FINISHED -> "FINISHED";
             case FAILED, CRASHED -> "FAILED";
-            case KILLED -> "KILLED";
+            // MLflow has no "stopped": KILLED is its word for a run ended early by someone else
+            // (here its sweep); FINISHED would pass a few epochs off as a complete training
+            case KILLED, STOPPED -> "KILLED";
         };
     }
 

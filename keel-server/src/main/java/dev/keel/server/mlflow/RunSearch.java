@@ -234,8 +234,9 @@ final class RunSearch {
             case "status":
                 String status = ((String) c.value()).toUpperCase(Locale.ROOT);
                 Expr is = switch (status) {
-                    case "FINISHED", "KILLED", "RUNNING" ->
+                    case "FINISHED", "RUNNING" ->
                         new Expr.Compare(attr("state"), Expr.Op.EQ, status.toLowerCase(Locale.ROOT));
+                    case "KILLED" -> new Expr.In(attr("state"), List.of("killed", "stopped"), false);
                     case "FAILED" -> new Expr.In(attr("state"), List.of("failed", "crashed"), false);
                     default -> null;
                 };

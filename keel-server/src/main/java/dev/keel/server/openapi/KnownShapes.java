@@ -144,7 +144,7 @@ final class KnownShapes {
                         "type",
                         "string",
                         "enum",
-                        List.of("running", "finished", "failed", "killed", "crashed", "unreachable")));
+                        List.of("running", "finished", "stopped", "failed", "killed", "crashed", "unreachable")));
         run.put("created_at", integer());
         run.put("heartbeat_at", integer());
         run.put("ended_at", integer());

@@ -172,7 +172,11 @@ final class RequestShapes {
         run.put("notes", maxText(1 << 20));
         run.put(
                 "state",
-                Map.of("type", "string", "enum", List.of("running", "finished", "failed", "killed", "crashed")));
+                Map.of(
+                        "type",
+                        "string",
+                        "enum",
+                        List.of("running", "finished", "stopped", "failed", "killed", "crashed")));
         run.put("created_at", int64());
         run.put("heartbeat_at", int64());
         run.put("ended_at", int64());

@@ -21,7 +21,7 @@ import java.util.Set;
  * with the real command tree), so a user can paste every line.
  */
 final class ReproduceApi {
-    /** The states {@code keel run resume} accepts (it refuses running and finished runs). */
+    /** The states {@code keel run resume} accepts (it refuses running, finished and stopped runs). */
     private static final Set<RunState> RESUMABLE = Set.of(RunState.FAILED, RunState.KILLED, RunState.CRASHED);
 
     void register(Router router, ServerContext ctx) {

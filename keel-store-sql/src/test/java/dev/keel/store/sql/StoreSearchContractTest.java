@@ -184,6 +184,27 @@ abstract class StoreSearchContractTest {
     }
 
     @Test
+    void aStoppedTrialIsFoundByItsStateAndKeepsItsReason() {
+        add(
+                "s1",
+                "p",
+                RunState.STOPPED,
+                6000,
+                300,
+                List.of(),
+                "",
+                "",
+                map("layers", 32L),
+                map("val_acc", 0.7, RunState.STOP_REASON_KEY, "hyperband: val_acc 0.7 at step 3 is below 0.8"));
+        assertEquals(List.of("s1"), where("state = stopped"));
+        assertEquals(List.of("q1", "r1", "r2", "s1"), where("state in (finished, stopped)"));
+        RunInfo s1 = store.run("s1").orElseThrow();
+        assertEquals(RunState.STOPPED, s1.state());
+        assertEquals(
+                "hyperband: val_acc 0.7 at step 3 is below 0.8", s1.summary().get(RunState.STOP_REASON_KEY));
+    }
+
+    @Test
     void containsTestsListMembershipAndSubstrings() {
         assertEquals(List.of("r1", "r4"), where("tags contains mlp"));
         assertEquals(List.of("r2"), where("tags = cnn"));

@@ -152,8 +152,16 @@ export function valueView(v) {
   return text;
 }
 
-export function stateBadge(state) {
-  return h('span', { class: 'state state-' + String(state).replace(/[^a-z]/g, ''), title: state }, state);
+// A stopped run's badge says in its tooltip why its sweep stopped it.
+export function stateBadge(state, run) {
+  const reason = state === 'stopped' ? stopReason(run) : '';
+  return h('span', { class: 'state state-' + String(state).replace(/[^a-z]/g, ''), title: reason ? state + ': ' + reason : state }, state);
+}
+
+// Why a sweep stopped the run (kept in its summary), or ''.
+export function stopReason(run) {
+  const r = run && run.summary ? run.summary._stop_reason : undefined;
+  return typeof r === 'string' ? r : '';
 }
 
 // Looks up "a.b" in a nested object; a flat key with dots wins (config {"a.b": 1}).

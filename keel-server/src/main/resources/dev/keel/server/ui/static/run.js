@@ -1,7 +1,7 @@
 // One run: overview (state, provenance, notes, tags, datasets), charts of every metric,
 // config and summary, console (searchable, follows live), files, and how to reproduce it.
 import { api, series, ApiError } from './api.js';
-import { h, clear, copyButton, debounce, fmtBytes, fmtDate, fmtDuration, middle, projectHref, datasetHref, runtimeOf, setCrumbs, stateBadge, sweepHref, valueView } from './dom.js';
+import { h, clear, copyButton, debounce, fmtBytes, fmtDate, fmtDuration, middle, projectHref, datasetHref, runtimeOf, setCrumbs, stateBadge, stopReason, sweepHref, valueView } from './dom.js';
 import { ChartPanel, defaults, settingsBar } from './chart.js';
 import { runColor } from './colors.js';
 import { editRun } from './edit.js';
@@ -18,7 +18,7 @@ export async function render(main, id) {
   setCrumbs({ label: 'Projects', href: '/' }, { label: run.project, href: projectHref(run.project) }, { label: run.name });
 
   const title = h('h1', null, h('i', { class: 'swatch run-color', title: 'This run\'s colour on every page', style: { background: runColor(run.id) } }), run.name);
-  const badge = h('span', null, stateBadge(run.state));
+  const badge = h('span', null, stateBadge(run.state, run));
   const overview = h('div', { class: 'overview' });
   const settings = defaults();
   const panels = new Map();
@@ -88,7 +88,7 @@ export async function render(main, id) {
       run = JSON.parse(e.data);
       // Provenance is recorded in the background after the run starts: fetch it once it is there.
       if (!prov.command) prov = await api('/api/v1/runs/' + encodeURIComponent(id) + '/provenance').catch(() => prov);
-      clear(badge).append(stateBadge(run.state));
+      clear(badge).append(stateBadge(run.state, run));
       drawOverview();
       refresh();
     });
@@ -125,7 +125,7 @@ function overviewOf(run, prov, inputs, reproduce, edit) {
   const cmd = prov.command || prov.process || {};
   const deps = prov.dependencies || [];
   const left = h('dl', { class: 'props' },
-    row('State', stateBadge(run.state)),
+    row('State', stateBadge(run.state, run), stopReason(run) ? h('span', { class: 'muted' }, ' ' + stopReason(run)) : ''),
     // What the run could not record (e.g. points a full disk refused): its data is not whole.
     (run.problems || []).length ? row('Problems', run.problems.map(p => h('div', { class: 'problem' }, p))) : '',
     row('Created', fmtDate(run.created_at)),

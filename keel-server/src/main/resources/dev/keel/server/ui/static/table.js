@@ -196,7 +196,7 @@ export class RunsTable {
     const attrs = { class: 'cell' + (c.numeric ? ' num' : ''), role: 'gridcell', style: { width: c.width + 'px' }, dataset: { col: c.id } };
     switch (c.id) {
       case 'name': return h('div', attrs, h('a', { href: runHref(run.id), tabindex: '-1', title: run.name }, run.name));
-      case 'state': return h('div', attrs, stateBadge(run.state));
+      case 'state': return h('div', attrs, stateBadge(run.state, run));
       case 'notes': return h('div', { ...attrs, class: attrs.class + ' editable', title: 'Double-click to edit notes',
         ondblclick: () => this.o.onEdit(run, 'notes') }, run.notes || h('span', { class: 'muted' }, '—'));
       case 'tags': return h('div', { ...attrs, class: attrs.class + ' editable', title: 'Double-click to edit tags',

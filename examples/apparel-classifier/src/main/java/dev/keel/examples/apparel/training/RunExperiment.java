@@ -47,6 +47,12 @@ import java.util.TreeMap;
  * checkpoint, exactly where it stopped, and its summary records {@code resumed_from_checkpoint}.
  * It rewinds the run's metrics to the checkpoint's step ({@code run.rewind}), so the steps the
  * stopped attempt logged after its checkpoint are stored once, by the resumed attempt.
+ *
+ * <p>As a sweep's trial ({@code keel agent} starts {@code ./run train mlp key=value…} with
+ * {@code KEEL_RUN_ID} and {@code KEEL_SWEEP} set), it checks {@code run.shouldStop()} at each
+ * epoch end: when the sweep's early-termination rule gives up on the trial, training ends after
+ * that epoch's checkpoint, the test set is evaluated and the weights saved as usual, and the run
+ * ends {@code stopped} with the reason.
  */
 public final class RunExperiment {
     private RunExperiment() {}
@@ -179,6 +185,9 @@ public final class RunExperiment {
                             + " logged by the stopped attempt are dropped");
                 }
                 loop.checkpoints(config.checkpointEverySteps(), new TrainingCheckpoints(run, checkpoints, out));
+                // a sweep's trial: stop after the epoch in which the sweep gave up on it, its
+                // checkpoint saved; the run then ends `stopped` with the reason
+                loop.stopWhen(run::shouldStop);
             }
             EpochGate gate = EpochGate.fromEnvironment();
             gate.before(0);
@@ -187,6 +196,10 @@ public final class RunExperiment {
                 gate.after(r.epoch() - 1);
                 gate.before(r.epoch()); // after the last epoch: wait until every trainer is done timing
             });
+            if (run != null && run.shouldStop() && epochs.size() < config.epochs()) {
+                out.println("stopped after epoch " + epochs.size() + " of " + config.epochs() + ": "
+                        + run.stopReason().orElse(""));
+            }
             double seconds = (System.nanoTime() - start) / 1e9
                     + (resumed != null ? resumed.state().trainSeconds() : 0);
             Evaluation eval = loop.evaluate(test);

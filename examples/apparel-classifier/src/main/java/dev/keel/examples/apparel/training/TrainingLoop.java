@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -46,6 +47,7 @@ public final class TrainingLoop {
     private TrainingCheckpoint resumeFrom;
     private int checkpointEvery;
     private CheckpointSink sink;
+    private BooleanSupplier stop = () -> false;
 
     /** Receives the loop's checkpoints: at the end of every epoch, and every N steps when asked. */
     @FunctionalInterface
@@ -98,13 +100,26 @@ public final class TrainingLoop {
         return this;
     }
 
+    /**
+     * Ends training early, cleanly, once {@code stop} says so: it is asked at the end of every
+     * epoch, after that epoch's checkpoint was handed to the sink, so what was trained is kept
+     * (a sweep's early termination: {@code run::shouldStop}).
+     */
+    public TrainingLoop stopWhen(BooleanSupplier stop) {
+        this.stop = stop;
+        return this;
+    }
+
     /** Uses DJL's own Adam instead of {@link NamedAdam} (for the test that they train identically). */
     TrainingLoop useDjlAdam(boolean on) {
         this.djlAdam = on;
         return this;
     }
 
-    /** Trains for {@code config.epochs()} epochs, calling {@code onEpoch} after each. */
+    /**
+     * Trains for {@code config.epochs()} epochs (fewer when {@link #stopWhen} says so), calling
+     * {@code onEpoch} after each.
+     */
     public List<EpochResult> fit(ImageSet train, ImageSet validation, Consumer<EpochResult> onEpoch) {
         Engine engine = Engine.getInstance();
         engine.setRandomSeed((int) config.seed());
@@ -235,6 +250,9 @@ public final class TrainingLoop {
                 }
                 if (onEpoch != null) {
                     onEpoch.accept(r);
+                }
+                if (shown < config.epochs() && stop.getAsBoolean()) {
+                    break;
                 }
             }
         }

@@ -16,15 +16,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -84,10 +80,10 @@ class KillAndResumeTest {
     @BeforeAll
     static void uninterrupted() throws Exception {
         Path dir = tmp.resolve("reference");
-        Child c = Child.start(dir, null);
-        assertEquals(0, c.waitFor(), () -> "reference run failed: " + c.lines);
-        reference = finished(dir, c.lines);
-        System.out.println("reference run: " + line(c.lines, l -> l.startsWith("test_accuracy")));
+        TrainerProcess c = TrainerProcess.start(dir, ARGS, null);
+        assertEquals(0, c.waitFor(), () -> "reference run failed: " + c.lines());
+        reference = finished(dir, c.lines());
+        System.out.println("reference run: " + line(c.lines(), l -> l.startsWith("test_accuracy")));
     }
 
     @Test
@@ -121,17 +117,17 @@ class KillAndResumeTest {
         String id = killAfterStep(dir, 45);
         // fashion-mnist:latest moves on meanwhile: the resumed run must keep training on v1
         FashionMnistVersions.relabel(new KeelHome(dir.resolve(".keel")), "fashion-mnist:v1", 100, 3);
-        Child resumed = Child.start(dir, id);
-        assertEquals(0, resumed.waitFor(), () -> "resumed run failed: " + resumed.lines);
-        String from = line(resumed.lines, l -> l.startsWith("resume: from "));
+        TrainerProcess resumed = TrainerProcess.start(dir, ARGS, Map.of("KEEL_RESUME", id));
+        assertEquals(0, resumed.waitFor(), () -> "resumed run failed: " + resumed.lines());
+        String from = line(resumed.lines(), l -> l.startsWith("resume: from "));
         assertTrue(
                 from.matches("resume: from \\S+ \\(1 epochs done, then [1-9]\\d* batches; step \\d+\\)"),
                 "resumed mid-epoch 2: " + from);
-        line(resumed.lines, l -> l.equals("dataset: fashion-mnist:v1, the version this run used before it stopped"));
+        line(resumed.lines(), l -> l.equals("dataset: fashion-mnist:v1, the version this run used before it stopped"));
         line(
-                resumed.lines,
+                resumed.lines(),
                 l -> l.matches("resume: metrics logged after step \\d+ by the stopped attempt are dropped"));
-        assertSameAsReference(finished(dir, resumed.lines));
+        assertSameAsReference(finished(dir, resumed.lines()));
     }
 
     @Test
@@ -155,14 +151,14 @@ class KillAndResumeTest {
         b[b.length / 2] ^= 0x01;
         Files.write(blob, b);
 
-        Child resumed = Child.start(dir, id);
-        assertEquals(0, resumed.waitFor(), () -> "resumed run failed: " + resumed.lines);
-        String skipped = line(resumed.lines, l -> l.startsWith("resume: skipped a damaged checkpoint: "));
+        TrainerProcess resumed = TrainerProcess.start(dir, ARGS, Map.of("KEEL_RESUME", id));
+        assertEquals(0, resumed.waitFor(), () -> "resumed run failed: " + resumed.lines());
+        String skipped = line(resumed.lines(), l -> l.startsWith("resume: skipped a damaged checkpoint: "));
         assertTrue(skipped.contains(last.name()), skipped);
-        assertTrue(line(resumed.lines, l -> l.startsWith("resume: from "))
+        assertTrue(line(resumed.lines(), l -> l.startsWith("resume: from "))
                 .startsWith("resume: from " + previous.name() + " "));
         System.out.println("damaged resume: " + skipped);
-        Finished f = finished(dir, resumed.lines);
+        Finished f = finished(dir, resumed.lines());
         try (Store store = Stores.open(home.storeLocation())) {
             assertEquals(previous.name(), store.run(id).orElseThrow().summary().get("resumed_from_checkpoint"));
         }
@@ -171,15 +167,16 @@ class KillAndResumeTest {
 
     /** Starts a run, SIGKILLs it right after it reports the checkpoint of {@code step}; returns its id. */
     private static String killAfterStep(Path dir, int step) throws Exception {
-        Child c = Child.start(dir, null);
+        TrainerProcess c = TrainerProcess.start(dir, ARGS, null);
         String seen = c.awaitLine(l -> {
             Matcher m = CHECKPOINT.matcher(l);
             return m.find() && Integer.parseInt(m.group(3)) >= step;
         });
-        c.process.destroyForcibly(); // SIGKILL on Linux
-        assertTrue(c.process.waitFor(30, TimeUnit.SECONDS));
-        assertFalse(c.lines.stream().anyMatch(l -> l.startsWith("test_accuracy")), "killed before the end: " + c.lines);
-        String id = runId(c.lines);
+        c.process().destroyForcibly(); // SIGKILL on Linux
+        assertTrue(c.process().waitFor(30, TimeUnit.SECONDS));
+        assertFalse(
+                c.lines().stream().anyMatch(l -> l.startsWith("test_accuracy")), "killed before the end: " + c.lines());
+        String id = runId(c.lines());
         try (Store store = Stores.open(new KeelHome(dir.resolve(".keel")).storeLocation())) {
             RunInfo run = store.run(id).orElseThrow();
             assertTrue(run.state() == RunState.RUNNING || run.state() == RunState.CRASHED, "state " + run.state());
@@ -252,86 +249,6 @@ class KillAndResumeTest {
                     .filter(p)
                     .findFirst()
                     .orElseThrow(() -> new AssertionError("no such line in " + lines));
-        }
-    }
-
-    /** RunExperiment in a child JVM, working in {@code dir} (its .keel folder and artifacts/). */
-    private static final class Child {
-        final Process process;
-        final List<String> lines = Collections.synchronizedList(new ArrayList<>());
-
-        private Child(Process process) {
-            this.process = process;
-        }
-
-        static Child start(Path dir, String resumeId) throws IOException {
-            Files.createDirectories(dir);
-            List<String> cmd = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Dai.djl.offline=true",
-                    "-Djava.awt.headless=true",
-                    "-XX:+UseSerialGC",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    RunExperiment.class.getName(),
-                    Path.of("training/experiments/mlp.yaml").toAbsolutePath().toString()));
-            cmd.addAll(ARGS);
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
-            pb.environment().put("KEEL_HOME", dir.resolve(".keel").toString());
-            pb.environment().put("OPT_OUT_TRACKING", "true");
-            // as `keel demo` and `keel run resume` start it: thread counts fixed however busy the machine
-            pb.environment().put("MKL_DYNAMIC", "FALSE");
-            pb.environment().put("OMP_DYNAMIC", "FALSE");
-            pb.environment().remove("KEEL_RESUME");
-            if (resumeId != null) {
-                pb.environment().put("KEEL_RESUME", resumeId); // as `keel run resume ID` starts it
-            }
-            Child c = new Child(pb.start());
-            Thread reader = new Thread(
-                    () -> {
-                        try (BufferedReader r = new BufferedReader(
-                                new InputStreamReader(c.process.getInputStream(), StandardCharsets.UTF_8))) {
-                            for (String l; (l = r.readLine()) != null; ) {
-                                synchronized (c.lines) {
-                                    c.lines.add(l);
-                                    c.lines.notifyAll();
-                                }
-                            }
-                        } catch (IOException ignored) {
-                            // the child is gone
-                        }
-                    },
-                    "child-output");
-            reader.setDaemon(true);
-            reader.start();
-            return c;
-        }
-
-        String awaitLine(Predicate<String> p) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + 120_000;
-            synchronized (lines) {
-                for (int seen = 0; ; ) {
-                    for (; seen < lines.size(); seen++) {
-                        if (p.test(lines.get(seen))) {
-                            return lines.get(seen);
-                        }
-                    }
-                    long left = deadline - System.currentTimeMillis();
-                    if (left <= 0 || !process.isAlive() && seen == lines.size()) {
-                        throw new AssertionError("no such line; output: " + lines);
-                    }
-                    lines.wait(Math.min(left, 200));
-                }
-            }
-        }
-
-        int waitFor() throws InterruptedException {
-            if (!process.waitFor(180, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("child did not finish in 180 s: " + lines);
-            }
-            Thread.sleep(100); // let the reader take the last lines
-            return process.exitValue();
         }
     }
 }

@@ -1,0 +1,35 @@
+package dev.keel.internal.run;
+
+import dev.keel.core.Ids;
+import dev.keel.core.KeelException;
+
+import java.util.function.UnaryOperator;
+
+/**
+ * What {@code keel agent} tells a trial's program through its environment: {@code KEEL_RUN_ID},
+ * the id it made for the trial's run, and {@code KEEL_SWEEP}, the sweep. {@code Keel.init} uses
+ * them where the program set nothing itself, so any Keel program can be swept unchanged.
+ */
+record TrialEnvironment(String runId, String sweep) {
+    static final String RUN_ID = "KEEL_RUN_ID";
+    static final String SWEEP = "KEEL_SWEEP";
+
+    /** Reads both variables (blank counts as unset); a value of the wrong shape throws, naming it. */
+    static TrialEnvironment read(UnaryOperator<String> env) {
+        return new TrialEnvironment(id(env, RUN_ID, "run"), id(env, SWEEP, "sweep"));
+    }
+
+    private static String id(UnaryOperator<String> env, String name, String what) {
+        String value = env.apply(name);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String id = value.trim();
+        if (!Ids.isRunId(id)) {
+            throw KeelException.invalid(name + "='" + value + "' is not a " + what + " id: " + what
+                    + " ids are 8 characters of a-z and 0-9, e.g. 6v8m5w0s. It is set by 'keel agent' for a "
+                    + "sweep's trial; unset it to run the program on its own");
+        }
+        return id;
+    }
+}
