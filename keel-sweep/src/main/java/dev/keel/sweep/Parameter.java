@@ -104,9 +104,9 @@ sealed interface Parameter {
 
         @Override
         public Object sample(SplittableRandom random) {
-            double lo = Math.log(min);
-            double hi = Math.log(max);
-            return clamp(Math.exp(lo + random.nextDouble() * (hi - lo)), min, max);
+            double lo = StrictMath.log(min);
+            double hi = StrictMath.log(max);
+            return clamp(StrictMath.exp(lo + random.nextDouble() * (hi - lo)), min, max);
         }
     }
 
@@ -173,6 +173,6 @@ sealed interface Parameter {
     static double gaussian(SplittableRandom random) {
         double u1 = 1.0 - random.nextDouble();
         double u2 = random.nextDouble();
-        return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2);
+        return Math.sqrt(-2.0 * StrictMath.log(u1)) * StrictMath.cos(2.0 * Math.PI * u2);
     }
 }

@@ -6,7 +6,11 @@ import dev.keel.core.sweep.Trial;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** One search method over a parsed configuration; deterministic for a seed and a history. */
+/**
+ * One search method over a parsed configuration; deterministic for a seed and a history. The
+ * searches use StrictMath for exp, log, pow and cos: Math may differ in the last bit between
+ * CPUs, and an embedded store and a server must propose the same trial from the same history.
+ */
 interface Search {
     Proposal propose(long seed, List<Trial> trials);
 

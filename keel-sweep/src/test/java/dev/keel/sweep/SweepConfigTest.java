@@ -189,7 +189,7 @@ class SweepConfigTest {
                 "s.yaml line 5: parameters.a.values: not allowed here; parameters.a takes value",
                 refused(base("  a: {value: 1, values: [1]}\n")).getMessage());
         assertEquals(
-                "s.yaml line 7: early_terminate.eta_: not allowed here; early_terminate takes type, min_iter, eta, max_iter",
+                "s.yaml line 7: early_terminate.eta_: not allowed here; early_terminate takes type, min_iter, eta, max_iter, s",
                 refused(base("  a: {value: 1}\n") + "early_terminate: {type: hyperband, min_iter: 1,\n  eta_: 3}\n")
                         .getMessage());
     }
@@ -251,7 +251,8 @@ class SweepConfigTest {
                 "s.yaml line 6: trial_timeout: cannot read 'soon' as a duration; write e.g. 90s, 30m or 2h",
                 refused(base("  a: {value: 1}\n") + "trial_timeout: soon\n").getMessage());
         assertEquals(
-                "s.yaml line 6: early_terminate.min_iter: missing; give min_iter, the first step a trial is judged at",
+                "s.yaml line 6: early_terminate.min_iter: missing; give min_iter, the first step a trial is judged at"
+                        + " (or max_iter and s)",
                 refused(base("  a: {value: 1}\n") + "early_terminate: {type: hyperband}\n")
                         .getMessage());
         assertEquals(
@@ -269,6 +270,20 @@ class SweepConfigTest {
         assertEquals(
                 "s.yaml line 2: method: given twice; keep one",
                 refused("method: grid\nmethod: random\n").getMessage());
+    }
+
+    @Test
+    void hyperbandAcceptsWandbsMaxIterAndS() {
+        SweepConfig c = SweepConfig.parse(
+                base("  a: {value: 1}\n") + "early_terminate: {type: hyperband, max_iter: 27, s: 2}\n", "s.yaml");
+        assertEquals(
+                new EarlyTerminate(EarlyTerminate.Type.HYPERBAND, 3, 3, 27, 1),
+                c.earlyTerminate().orElseThrow());
+        assertEquals(
+                "s.yaml line 6: early_terminate.s: s 4 puts the first rung below step 1 (max_iter 27, eta 3);"
+                        + " give a smaller s",
+                refused(base("  a: {value: 1}\n") + "early_terminate: {type: hyperband, max_iter: 27, s: 4}\n")
+                        .getMessage());
     }
 
     @Test
