@@ -107,6 +107,10 @@ class SweepPageApiTest {
         Map<String, Object> hidden = byParam.get(0);
         assertEquals("hidden", hidden.get("name"));
         assertTrue(((Number) hidden.get("correlation")).doubleValue() < 0, "wider is better here: " + hidden);
+        double shares = byParam.stream()
+                .mapToDouble(p -> ((Number) p.get("importance")).doubleValue())
+                .sum();
+        assertEquals(1.0, shares, 1e-9, "the forest's shares of every parameter: " + byParam);
     }
 
     @Test

@@ -131,9 +131,10 @@ class SweepPageBrowserTest {
         assertEquals("linear", browser.attr(".sweep-pc .pc-label[data-key=val_loss]", "data-scale"));
         assertTrue(painted(".sweep-pc canvas") > 2000, "the trials' lines are drawn");
 
-        // importance: one row per parameter, correlation bars where the parameter is numeric
+        // importance: one row per parameter, each with its forest share and its correlation
         assertEquals(3, browser.all(".sweep-importance tr[data-param]").size());
-        assertEquals(2, browser.all(".sweep-importance .bar.corr").size());
+        assertEquals(3, browser.all(".sweep-importance .bar.corr").size(), "η for the optimizer");
+        assertEquals(3, browser.all(".sweep-importance .bar.imp").size(), "a forest importance for each");
         double hidden =
                 Double.parseDouble(browser.attr(".sweep-importance tr[data-param=hidden] .bar.corr", "data-value"));
         assertTrue(hidden < 0, "wider layers, lower val_loss: " + hidden);

@@ -7,6 +7,7 @@ import dev.keel.core.sweep.TrialState;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -115,17 +116,29 @@ class SweepViewTest {
     }
 
     @Test
-    void correlationFollowsTheMetricOnTheParametersScale() {
+    @SuppressWarnings("unchecked")
+    void importanceReadsALogScaledParameterPerDecadeAndRanksWithAForest() {
         List<Trial> trials = new ArrayList<>();
-        double[] lrs = {0.0001, 0.001, 0.01, 0.1};
+        double[] lrs = {0.0001, 0.001, 0.01, 0.1, 0.0003, 0.003};
         for (int i = 0; i < lrs.length; i++) {
             // the metric falls by the same step per decade: linear in log10(lr), not in lr
-            trials.add(trial(i + 1, TrialState.FINISHED, 1.0 - 0.1 * i, Map.of("lr", lrs[i], "hidden", 64L)));
+            trials.add(trial(
+                    i + 1,
+                    TrialState.FINISHED,
+                    1.0 + 0.1 * Math.log10(lrs[i]),
+                    Map.of("lr", lrs[i], "hidden", 64L, "optimizer.name", i % 2 == 0 ? "sgd" : "adam")));
         }
-        assertEquals(-1.0, SweepImportance.correlation(trials, "lr", true), 1e-9);
-        assertTrue(SweepImportance.correlation(trials, "lr", false) > -0.95, "on a linear scale the fit is worse");
-        assertNull(SweepImportance.correlation(trials, "hidden", false), "a parameter that never varies");
-        assertNull(SweepImportance.correlation(trials.subList(0, 2), "lr", true), "too few trials");
+        Map<String, Object> imp =
+                SweepImportance.of(SweepConfigView.of(CONFIG), List.of("hidden", "lr", "optimizer.name"), trials);
+        assertEquals(6, imp.get("trials"));
+        Map<String, Map<String, Object>> byName = new HashMap<>();
+        ((List<Map<String, Object>>) imp.get("params")).forEach(p -> byName.put((String) p.get("name"), p));
+        assertEquals(1.0, (Double) byName.get("lr").get("correlation"), 1e-9, "exactly linear per decade");
+        assertTrue((Double) byName.get("lr").get("importance") > 0.5, byName.toString());
+        assertNull(byName.get("hidden").get("correlation"), "a parameter that never varies explains nothing");
+        assertNull(byName.get("hidden").get("importance"));
+        Map<String, Object> few = SweepImportance.of(SweepConfigView.of(CONFIG), List.of("lr"), trials.subList(0, 2));
+        assertNull(((List<Map<String, Object>>) few.get("params")).get(0).get("correlation"), "too few trials");
     }
 
     @Test

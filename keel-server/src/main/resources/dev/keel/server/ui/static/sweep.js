@@ -37,7 +37,7 @@ export async function render(main, id) {
     metricChart(chart, view);
     clear(legend).append(stateLegend(view.counts));
     parallelCoordinates(pc, view);
-    importanceTable(importance, view.importance);
+    importanceTable(importance, view.importance, view.parameters);
     main.querySelector('.trials-title').textContent = 'Trials (' + view.total + ')';
     table.set(view);
     main.dataset.sweep = 'drawn';

@@ -194,8 +194,9 @@ export function parallelCoordinates(el, view) {
  * Importance as bars: the forest's share of each parameter (when computed) and the correlation
  * with the metric, negative to the left in red, positive to the right in green.
  */
-export function importanceTable(el, imp) {
+export function importanceTable(el, imp, parameters = []) {
   clear(el);
+  const categorical = new Set(parameters.filter(p => p.kind === 'categorical').map(p => p.name));
   const params = imp.params || [];
   const forest = params.some(p => p.importance != null);
   if (!params.length) { el.append(h('p', { class: 'muted' }, 'No parameters.')); return; }
@@ -207,19 +208,20 @@ export function importanceTable(el, imp) {
     h('tbody', null, rows.map(p => h('tr', { dataset: { param: p.name } },
       h('th', null, p.name),
       forest ? h('td', null, bar(p.importance, 0, 1, 'imp')) : null,
-      h('td', null, corrBar(p.correlation)))))));
-  if (!forest || imp.trials < 3) {
-    el.append(h('p', { class: 'muted small' },
-      imp.trials < 3 ? 'Importance needs at least 3 ended trials with a metric value (' + imp.trials + ' so far).'
-        : (imp.note || 'Forest importance is not available from this server.')));
-  }
+      h('td', categorical.has(p.name) && p.correlation != null
+        ? { title: 'A listed parameter\'s correlation is the correlation ratio η: how much of the metric its value explains, 0 to 1, without a sign' }
+        : null, corrBar(p.correlation)))))));
+  el.append(h('p', { class: 'muted small' }, imp.trials < 3
+    ? 'Importance needs at least 3 ended trials with a metric value (' + imp.trials + ' so far).'
+    : 'Over ' + imp.trials + ' ended trials. Importance: the share of the metric\'s variance a random forest explains by the parameter; '
+      + 'correlation: Pearson\'s r (log-scaled parameters per decade; η for listed values).'));
 }
 
 function bar(v, lo, hi, kind) {
   if (v == null) return h('span', { class: 'muted' }, '—');
   const pct = Math.max(0, Math.min(1, (v - lo) / (hi - lo))) * 100;
   return h('span', { class: 'bar-cell' }, h('span', { class: 'bar ' + kind, dataset: { value: String(v) } },
-    h('i', { style: { width: pct.toFixed(1) + '%' } })), h('span', { class: 'bar-num' }, fmtNum(v)));
+    h('i', { style: { width: pct.toFixed(1) + '%' } })), h('span', { class: 'bar-num' }, v.toFixed(2)));
 }
 
 function corrBar(r) {
