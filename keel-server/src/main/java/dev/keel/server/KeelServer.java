@@ -18,6 +18,7 @@ import dev.keel.server.api.ProjectAccessApi;
 import dev.keel.server.api.RunsReadApi;
 import dev.keel.server.api.RunsWriteApi;
 import dev.keel.server.api.SessionApi;
+import dev.keel.server.api.SweepsApi;
 import dev.keel.server.api.UsersApi;
 import dev.keel.server.auth.AccessRules;
 import dev.keel.server.auth.Authenticator;
@@ -89,6 +90,7 @@ public final class KeelServer implements AutoCloseable {
         all.add(new DatasetBlobsApi());
         all.add(new MlflowApi());
         all.add(new RunsWriteApi());
+        all.add(new SweepsApi());
         all.addAll(extra);
         all.add(new DashboardModule());
         return all;

@@ -8,8 +8,6 @@ import dev.keel.core.data.Visibility;
 import dev.keel.core.store.ExperimentStore;
 import dev.keel.core.store.WriteBatch;
 import dev.keel.core.sweep.Proposal;
-import dev.keel.core.sweep.Sweep;
-import dev.keel.core.sweep.SweepStore;
 import dev.keel.data.AddOptions;
 import dev.keel.data.Datasets;
 import dev.keel.server.auth.Access;
@@ -97,6 +95,10 @@ class AccessMatrixTest {
         LIST
     }
 
+    /** A sweep configuration (grid over x) as a JSON string's content. */
+    static final String SWEEP_CONFIG = "name: m\\nmethod: grid\\nmetric:\\n  name: loss\\n  goal: minimize\\n"
+            + "parameters:\\n  x:\\n    values: [1, 2]\\ncommand: [./run]\\n";
+
     /** The bytes of the sample's MLflow artifact ({@code ${artifact}}). */
     static final String ARTIFACT_TEXT = "weights of the sample model";
 
@@ -169,6 +171,21 @@ class AccessMatrixTest {
             e("POST /api/v1/datasets/{name}/blobs/fetch", Rule.READ).body("{\"hashes\": []}"),
             e("GET /api/v1/datasets/{name}/blobs/{hash}", Rule.READ)
                     .param("hash", "sha256:0000000000000000000000000000000000000000000000000000000000000000"),
+            // sweeps (SweepsApi): {sweep} is a sweep of the sample project whose trial 1 agent "matrix" holds
+            e("POST /api/v1/sweeps", Rule.WRITE)
+                    .body("{\"project\": \"${project}\", \"name\": \"s\", \"config\": \"" + SWEEP_CONFIG + "\"}"),
+            e("GET /api/v1/sweeps", Rule.READ).query("project=${sweep_project}").shows(s -> s.get("sweep")),
+            e("GET /api/v1/sweeps/{sweep}", Rule.READ),
+            e("PATCH /api/v1/sweeps/{sweep}", Rule.WRITE).body("{\"state\": \"paused\"}"),
+            e("GET /api/v1/sweeps/{sweep}/trials", Rule.READ),
+            e("POST /api/v1/sweeps/{sweep}/claim", Rule.WRITE)
+                    .bodyFrom(s -> "{\"agent\": \"matrix\", \"runId\": \"" + Ids.newRunId() + "\"}"),
+            e("POST /api/v1/sweeps/{sweep}/trials/{number}/heartbeat", Rule.WRITE)
+                    .body("{\"agent\": \"matrix\"}"),
+            e("POST /api/v1/sweeps/{sweep}/trials/{number}/stop", Rule.WRITE).body("{\"reason\": \"enough\"}"),
+            e("POST /api/v1/sweeps/{sweep}/trials/{number}/end", Rule.WRITE)
+                    .body("{\"agent\": \"matrix\", \"state\": \"finished\", \"metric\": 0.5}"),
+            e("GET /api/v1/runs/{id}/trial", Rule.READ).paramFrom("id", s -> s.get("trialrun")),
             // the dashboard (dev.keel.server.ui): pages and assets carry no data; its API routes do
             e("GET /", Rule.ANYONE),
             e("GET /projects/{project}", Rule.ANYONE),
@@ -190,11 +207,9 @@ class AccessMatrixTest {
             e("GET /api/v1/runs/{id}/files/{name*}", Rule.READ).param("name", "diff.patch"),
             e("GET /api/v1/runs/{id}/reproduce", Rule.READ),
             // the sweep page: a sweep id alone grants nothing, its project's read access does
-            e("GET /sweeps/{id}", Rule.ANYONE).param("id", "anything"),
-            e("GET /api/v1/sweeps/{id}/overview", Rule.READ).paramFrom("id", AccessMatrixTest::sweepOf),
-            e("GET /api/v1/sweeps/{id}/events", Rule.READ)
-                    .paramFrom("id", AccessMatrixTest::sweepOf)
-                    .query("seconds=0"),
+            e("GET /sweeps/{sweep}", Rule.ANYONE).param("sweep", "anything"),
+            e("GET /api/v1/sweeps/{sweep}/overview", Rule.READ),
+            e("GET /api/v1/sweeps/{sweep}/events", Rule.READ).query("seconds=0"),
             e("GET /api/v1/projects/{project}/sweeps", Rule.READ),
             // MLflow's API (dev.keel.server.mlflow) names its objects in the body or query: ${experiment}
             // is the MLflow experiment of ${project}, ${artifact} a file in ${run}'s artifacts. Its
@@ -302,24 +317,6 @@ class AccessMatrixTest {
         b.tags = List.of(keelTag);
         s.fixture().store.apply(run, b);
         return run;
-    }
-
-    /** A sweep in the sample's project, with one trial. */
-    private static String sweepOf(Sample s) {
-        String project = s.get("project");
-        SweepStore sweeps = s.fixture().store.sweeps();
-        List<Sweep> have = sweeps.sweeps(project);
-        if (!have.isEmpty()) {
-            return have.get(0).id();
-        }
-        Sweep sweep = sweeps.create(
-                project,
-                "sw",
-                "method: random\nmetric: {name: loss, goal: minimize}\nparameters: {lr: {values: [0.1]}}\n",
-                1,
-                "owner");
-        sweeps.claim(sweep.id(), "a", Ids.newRunId(), 0, 600_000, (sw, trials) -> Proposal.next(Map.of("lr", 0.1)));
-        return sweep.id();
     }
 
     /** The status a caller must get, 0 for "allowed" (anything but a 401/403 or an access 404). */
@@ -749,6 +746,26 @@ class AccessMatrixTest {
                         throw new UncheckedIOException(e);
                     }
                     return "weights.txt";
+                case "sweep":
+                    String of = get("project");
+                    String sweep = f.store
+                            .sweeps()
+                            .create(of, "m", SWEEP_CONFIG.replace("\\n", "\n"), 1, "owner")
+                            .id();
+                    String carrier = Ids.newRunId();
+                    f.store
+                            .sweeps()
+                            .claim(sweep, "matrix", carrier, 0, 0, (sw, trials) -> Proposal.next(Map.of("x", 1L)));
+                    made.put("trialrun", carrier);
+                    made.put("number", "1");
+                    return sweep;
+                case "sweep_project":
+                    get("sweep");
+                    return get("project");
+                case "trialrun":
+                case "number":
+                    get("sweep");
+                    return made.get(name);
                 case "user":
                     return "owner";
                 case "key":

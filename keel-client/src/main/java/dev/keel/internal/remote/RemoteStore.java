@@ -19,6 +19,7 @@ import dev.keel.core.store.Store;
 import dev.keel.core.store.WriteBatch;
 import dev.keel.core.store.wire.BatchBinary;
 import dev.keel.core.store.wire.RunJson;
+import dev.keel.core.sweep.SweepStore;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -54,9 +55,16 @@ public final class RemoteStore implements Store {
     private static final Duration TRANSFER_TIMEOUT = Duration.ofHours(1);
 
     private final KeelHttp http;
+    private final RemoteSweepStore sweeps;
 
     public RemoteStore(String url, String apiKey) {
         this.http = KeelHttp.connect(url, apiKey, CONNECT_TIMEOUT, REQUEST_TIMEOUT);
+        this.sweeps = new RemoteSweepStore(http);
+    }
+
+    @Override
+    public SweepStore sweeps() {
+        return sweeps;
     }
 
     /** The server's base URL, without a trailing slash. */

@@ -22,7 +22,9 @@ public interface SweepStore {
 
     /**
      * Moves a sweep to {@code state}. Refuses (INVALID_PARAMETER_VALUE, naming both states) to
-     * leave a terminal state, except that nothing happens when the state is already the target.
+     * leave a terminal state, except that nothing happens when the state is already the target
+     * and a stopped sweep may still be canceled (which asks its running trials to stop: their
+     * {@link Trial#reason()} is set).
      */
     Sweep setState(String id, SweepState state);
 

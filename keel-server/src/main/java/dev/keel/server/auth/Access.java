@@ -30,6 +30,9 @@ public sealed interface Access {
     /** The dataset named by path parameter {@code param}. */
     record Dataset(String param, Need need) implements Access {}
 
+    /** The project of the sweep whose id is path parameter {@code param}. */
+    record Sweep(String param, Need need) implements Access {}
+
     /**
      * The handler checks access itself with the {@link Authorizer} (e.g. the object is named in
      * the body, as in MLflow's API). {@code why} says which object it checks, for the access
@@ -71,6 +74,14 @@ public sealed interface Access {
 
     static Access datasetWrite(String param) {
         return new Dataset(param, Need.WRITE);
+    }
+
+    static Access sweepRead(String param) {
+        return new Sweep(param, Need.READ);
+    }
+
+    static Access sweepWrite(String param) {
+        return new Sweep(param, Need.WRITE);
     }
 
     static Access inHandler(String why) {

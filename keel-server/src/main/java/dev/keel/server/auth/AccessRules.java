@@ -4,6 +4,7 @@ import dev.keel.core.KeelException;
 import dev.keel.core.KeelException.ErrorCode;
 import dev.keel.core.RunInfo;
 import dev.keel.core.store.Store;
+import dev.keel.core.sweep.Sweep;
 import dev.keel.server.auth.Access.Need;
 import dev.keel.server.auth.Authorizer.Resource;
 import dev.keel.server.http.Request;
@@ -46,6 +47,8 @@ public final class AccessRules implements Router.AccessCheck {
             check(who, Resource.dataset(request.param(d.param())), d.need());
         } else if (access instanceof Access.Run r) {
             checkRun(who, request.param(r.param()), r.need());
+        } else if (access instanceof Access.Sweep s) {
+            checkSweep(who, request.param(s.param()), s.need());
         } else {
             throw new IllegalStateException("no check for access rule " + access);
         }
@@ -60,6 +63,19 @@ public final class AccessRules implements Router.AccessCheck {
         if (need == Need.WRITE) {
             check(who, Resource.project(run.get().project()), Need.WRITE);
         }
+    }
+
+    /** Checks the project of a sweep: knowing a sweep's id grants nothing. */
+    public Sweep checkSweep(Principal who, String id, Need need) {
+        Optional<Sweep> sweep = store.sweeps().sweep(id);
+        if (sweep.isEmpty()
+                || !authorizer.canRead(who, Resource.project(sweep.get().project()))) {
+            denyUnknown(who, "sweep " + id);
+        }
+        if (need == Need.WRITE) {
+            check(who, Resource.project(sweep.get().project()), Need.WRITE);
+        }
+        return sweep.get();
     }
 
     /** Checks a project or dataset that the handler found in the body (MLflow's API). */

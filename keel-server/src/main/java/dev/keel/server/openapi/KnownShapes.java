@@ -35,7 +35,7 @@ final class KnownShapes {
                 "/login",
                 "/projects/{project}",
                 "/runs/{id}",
-                "/sweeps/{id}",
+                "/sweeps/{sweep}",
                 "/compare",
                 "/datasets",
                 "/datasets/{name}")) {
@@ -58,7 +58,7 @@ final class KnownShapes {
         TYPES.put("/api/v1/projects/{project}/runs.csv", List.of("text/csv"));
         TYPES.put("/api/v1/projects/{project}/events", List.of("text/event-stream"));
         TYPES.put("/api/v1/runs/{id}/events", List.of("text/event-stream"));
-        TYPES.put("/api/v1/sweeps/{id}/events", List.of("text/event-stream"));
+        TYPES.put("/api/v1/sweeps/{sweep}/events", List.of("text/event-stream"));
         TYPES.put("/api/v1/runs/{id}/files/{name*}", List.of("application/octet-stream", "text/plain"));
         TYPES.put("/api/v1/datasets/{name}/versions/{ref}/manifest", List.of("application/octet-stream"));
         TYPES.put("/api/v1/datasets/{name}/blobs/{hash}", List.of("application/octet-stream"));

@@ -155,6 +155,9 @@ public final class OpenApiDocument {
         if (access instanceof Access.Dataset d) {
             return need(d.need()) + " access to the dataset named by {" + d.param() + "}";
         }
+        if (access instanceof Access.Sweep s) {
+            return need(s.need()) + " access to the project of the sweep {" + s.param() + "}";
+        }
         if (access instanceof Access.InHandler h) {
             return "checked by the handler: " + h.why();
         }

@@ -256,6 +256,7 @@ final class RequestShapes {
                                 nonNegative()),
                         "manifest"));
         BODIES.put("PUT /api/v1/datasets/{name}/tags/{tag}", object(Map.of("ref", pattern(DATASET_NAME)), "ref"));
+        sweepBodies();
         Map<String, Object> hashes = object(
                 Map.of("hashes", Map.of("type", "array", "maxItems", 100_000, "items", pattern(BLOB_ADDRESS))),
                 "hashes");
@@ -264,6 +265,77 @@ final class RequestShapes {
     }
 
     private RequestShapes() {}
+
+    /** The sweep routes' bodies, as SweepBodies reads them. */
+    private static void sweepBodies() {
+        String sweep = "/api/v1/sweeps";
+        String trial = sweep + "/{sweep}/trials/{number}";
+        QUERY.put(
+                "GET " + sweep,
+                List.of(query(
+                        "project",
+                        false,
+                        Map.of("type", "string"),
+                        "only this project's sweeps (404 when the caller may not read it)")));
+        BODIES.put(
+                "POST " + sweep,
+                closed(
+                        Map.of(
+                                "project",
+                                Map.of("type", "string", "maxLength", 256, "pattern", PROJECT),
+                                "name",
+                                maxText(250),
+                                "config",
+                                nonBlank(1 << 20),
+                                "seed",
+                                int64()),
+                        "project",
+                        "config"));
+        BODIES.put(
+                "PATCH " + sweep + "/{sweep}",
+                closed(
+                        Map.of(
+                                "state",
+                                Map.of("type", "string", "enum", List.of("running", "paused", "stopped", "canceled"))),
+                        "state"));
+        BODIES.put(
+                "POST " + sweep + "/{sweep}/claim",
+                closed(
+                        Map.of(
+                                "agent",
+                                nonBlank(200),
+                                "runId",
+                                pattern("^[a-z0-9]{8}$"),
+                                "staleAfterMillis",
+                                range(1, Long.MAX_VALUE)),
+                        "agent",
+                        "runId"));
+        BODIES.put("POST " + trial + "/heartbeat", closed(Map.of("agent", nonBlank(200)), "agent"));
+        BODIES.put("POST " + trial + "/stop", closed(Map.of("reason", nonBlank(2000)), "reason"));
+        Map<String, Object> metric = Map.of(
+                "anyOf",
+                List.of(
+                        Map.of("type", "number"),
+                        Map.of("type", "string", "enum", List.of("NaN", "Infinity", "-Infinity"))));
+        BODIES.put(
+                "POST " + trial + "/end",
+                closed(
+                        Map.of(
+                                "agent",
+                                nonBlank(200),
+                                "state",
+                                Map.of(
+                                        "type",
+                                        "string",
+                                        "enum",
+                                        List.of("finished", "stopped", "failed", "killed", "crashed", "no-metric")),
+                                "metric",
+                                metric,
+                                "reason",
+                                maxText(2000)),
+                        "agent",
+                        "state"));
+    }
 
     /** Path parameters then query parameters, as OpenAPI parameter objects. */
     static List<Object> parameters(Route route) {
@@ -310,6 +382,9 @@ final class RequestShapes {
         }
         if (name.equals("project") && WRITES_PROJECT.contains(method + " " + pattern)) {
             return Map.of("type", "string", "maxLength", 256, "pattern", PROJECT);
+        }
+        if (name.equals("number") && pattern.startsWith("/api/v1/sweeps/")) {
+            return pattern("^[1-9][0-9]{0,8}$");
         }
         if (name.equals("hash")) {
             return pattern(BLOB_ADDRESS);

@@ -63,12 +63,12 @@ final class LiveEvents {
                     return stream(out -> projectStream(ctx, project, millis, out));
                 });
         router.get(
-                "/api/v1/sweeps/{id}/events",
-                SweepPageApi.SWEEP_READ,
+                "/api/v1/sweeps/{sweep}/events",
+                Access.sweepRead("sweep"),
                 "Server-sent events for a sweep's page: 'sweep' (state and trial counts) whenever a trial starts,"
                         + " logs, ends or the sweep changes state; 'end' once nothing will change",
                 request -> {
-                    Sweep sweep = SweepPageApi.readable(ctx, request, request.param("id"));
+                    Sweep sweep = SweepPageApi.require(ctx.store(), request.param("sweep"));
                     long millis = streamMillis(request);
                     return stream(out -> sweepStream(ctx, sweep.id(), millis, out));
                 });

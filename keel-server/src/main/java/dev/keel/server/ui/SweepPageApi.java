@@ -1,7 +1,6 @@
 package dev.keel.server.ui;
 
 import dev.keel.core.KeelException;
-import dev.keel.core.KeelException.ErrorCode;
 import dev.keel.core.RunInfo;
 import dev.keel.core.filter.Expr;
 import dev.keel.core.filter.Field;
@@ -11,15 +10,12 @@ import dev.keel.core.sweep.Sweep;
 import dev.keel.core.sweep.Trial;
 import dev.keel.server.ServerContext;
 import dev.keel.server.auth.Access;
-import dev.keel.server.auth.Authorizer.Resource;
-import dev.keel.server.http.Request;
 import dev.keel.server.http.Router;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * What the sweep page and a project's sweep list need: a sweep with its trials, their runs, the
@@ -28,17 +24,14 @@ import java.util.Optional;
  * nothing.
  */
 final class SweepPageApi {
-    /** The rule of routes that name a sweep: checked in the handler, which must first find the sweep's project. */
-    static final Access SWEEP_READ = Access.inHandler("read access to the project of sweep 'id'");
-
     void register(Router router, ServerContext ctx) {
         router.get(
-                "/api/v1/sweeps/{id}/overview",
-                SWEEP_READ,
+                "/api/v1/sweeps/{sweep}/overview",
+                Access.sweepRead("sweep"),
                 "The sweep page's data: the sweep, its method, metric and parameters, trial counts, the best trial,"
                         + " every trial with its run and the best so far, and the parameters' importance",
                 request -> {
-                    Sweep sweep = readable(ctx, request, request.param("id"));
+                    Sweep sweep = require(ctx.store(), request.param("sweep"));
                     List<Trial> trials = ctx.store().sweeps().trials(sweep.id());
                     return SweepView.of(sweep, trials, runs(ctx, sweep));
                 });
@@ -56,38 +49,14 @@ final class SweepPageApi {
                 });
     }
 
-    /**
-     * The sweep named {@code id} if the caller may read its project. As the router's access rules
-     * answer: anonymous callers are asked to sign in, others learn nothing of sweeps they may not see.
-     */
-    static Sweep readable(ServerContext ctx, Request request, String id) {
-        Optional<Sweep> sweep = find(ctx.store(), id);
-        if (sweep.isEmpty()
-                || !ctx.authorizer()
-                        .canRead(
-                                request.principal(),
-                                Resource.project(sweep.get().project()))) {
-            if (request.principal().anonymous()) {
-                throw new KeelException(
-                        ErrorCode.UNAUTHENTICATED,
-                        "sign in to read sweep " + id + ": send 'Authorization: Bearer <API key>' or log in");
-            }
-            throw KeelException.notFound("sweep " + id + " does not exist (or you may not see it)");
-        }
-        return sweep.get();
-    }
-
-    private static Optional<Sweep> find(Store store, String id) {
-        try {
-            return store.sweeps().sweep(id);
-        } catch (UnsupportedOperationException e) {
-            // a store that keeps no sweeps has none to show
-            return Optional.empty();
-        }
+    /** The sweep or 404; the route's access rule has already checked that the caller may read it. */
+    static Sweep require(Store store, String id) {
+        return store.sweeps().sweep(id).orElseThrow(() -> KeelException.notFound("sweep " + id + " does not exist"));
     }
 
     private static List<Sweep> sweepsOf(Store store, String project) {
         try {
+            // a store that keeps no sweeps has none to list
             return store.sweeps().sweeps(project);
         } catch (UnsupportedOperationException e) {
             return List.of();

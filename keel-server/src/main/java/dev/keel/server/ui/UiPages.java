@@ -54,7 +54,7 @@ final class UiPages {
             "/",
             "/projects/{project}",
             "/runs/{id}",
-            "/sweeps/{id}",
+            "/sweeps/{sweep}",
             "/compare",
             "/datasets",
             "/datasets/{name}",

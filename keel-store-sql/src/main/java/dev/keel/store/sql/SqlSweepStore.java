@@ -277,7 +277,8 @@ final class SqlSweepStore implements SweepStore {
                 throw KeelException.invalid("trial " + number + " of sweep " + sweepId + " already ended as "
                         + t.state().label()
                         + (t.reason().isEmpty() ? "" : " (" + t.reason() + ")")
-                        + ": stop its program; its slot was offered again");
+                        + ": stop its program"
+                        + (t.state() == TrialState.CRASHED ? "; its slot is offered again" : ""));
             }
             long now = db.dialect().nowMillis(c);
             update(c, "UPDATE sweep_trials SET heartbeat_at = ? WHERE sweep = ? AND number = ?", now, sweepId, number);

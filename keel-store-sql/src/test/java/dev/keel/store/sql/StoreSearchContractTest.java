@@ -134,6 +134,39 @@ abstract class StoreSearchContractTest {
         return ids(new RunQuery(project, null, Field.parse(field), descending, 0, 0));
     }
 
+    /** Trials are runs with their sweep's id: {@code keel runs --filter 'sweep = ID'}, ids that start with a digit too. */
+    @Test
+    void runsFilterBySweepId() {
+        for (String[] run : new String[][] {{"t1", "6v8m5w0s"}, {"t2", "6v8m5w0s"}, {"t3", "zq0a9b7c"}}) {
+            store.createRun(
+                    new RunInfo(
+                            run[0],
+                            "p",
+                            "name-" + run[0],
+                            "",
+                            "ada",
+                            List.of(),
+                            "",
+                            RunState.FINISHED,
+                            6000,
+                            6000,
+                            0,
+                            0,
+                            run[1],
+                            "host",
+                            1,
+                            map("width", 64L),
+                            map()),
+                    Map.of());
+        }
+        assertEquals(List.of("t1", "t2"), where("sweep = 6v8m5w0s"));
+        assertEquals(List.of("t1", "t2"), where("sweep = '6v8m5w0s' and config.width = 64"));
+        assertEquals(List.of("t3"), where("sweep = zq0a9b7c"));
+        assertEquals(List.of("t1", "t2", "t3"), where("sweep in (6v8m5w0s, zq0a9b7c)"));
+        assertEquals(List.of("q1", "r1", "r2", "r3", "r4"), where("sweep = ''"));
+        assertEquals(3L, store.countRuns(new RunQuery("p", FilterParser.parse("sweep != ''"), null, false, 0, 0)));
+    }
+
     @Test
     void numbersCompareNumericallyAndNeverMatchText() {
         assertEquals(List.of("q1", "r1", "r2"), where("config.layers >= 64"));

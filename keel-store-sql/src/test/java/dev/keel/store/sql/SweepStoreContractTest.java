@@ -76,6 +76,14 @@ public abstract class SweepStoreContractTest {
     /** Another store over the same data as the last {@link #newStore()}, as another process opens it. */
     protected abstract Store openAgain() throws Exception;
 
+    /**
+     * Whether a new sweep's owner is the one given to {@link SweepStore#create}; a server makes
+     * the caller the owner instead.
+     */
+    protected boolean keepsTheGivenOwner() {
+        return true;
+    }
+
     @BeforeEach
     void open() throws Exception {
         store = newStore();
@@ -127,7 +135,9 @@ public abstract class SweepStoreContractTest {
         assertTrue(Ids.isRunId(s.id()), s.id());
         assertEquals(SweepState.RUNNING, s.state());
         assertEquals("proj", s.project());
-        assertEquals("ada", s.owner());
+        if (keepsTheGivenOwner()) {
+            assertEquals("ada", s.owner());
+        }
         assertEquals(7, s.seed());
         assertEquals(s, sweeps.sweep(s.id()).orElseThrow());
         assertTrue(sweeps.sweep("zzzzzzzz").isEmpty());
@@ -200,7 +210,7 @@ public abstract class SweepStoreContractTest {
         refused(ErrorCode.INVALID_PARAMETER_VALUE, () -> claim(sweeps, s, " ", Ids.newRunId(), 0, FRESH));
         KeelException none = refused(
                 ErrorCode.RESOURCE_DOES_NOT_EXIST, () -> sweeps.claim("zzzzzzzz", "a", Ids.newRunId(), 0, FRESH, GRID));
-        assertTrue(none.getMessage().contains("no sweep 'zzzzzzzz'"), none.getMessage());
+        assertTrue(none.getMessage().contains("sweep") && none.getMessage().contains("zzzzzzzz"), none.getMessage());
     }
 
     @Test
@@ -210,7 +220,7 @@ public abstract class SweepStoreContractTest {
         Trial t2 = granted(s, "a", 0);
         Claim wait = claim(sweeps, s, "b", Ids.newRunId(), 0, FRESH);
         assertTrue(
-                assertInstanceOf(Claim.Wait.class, wait).reason().contains("every point of the grid was tried"),
+                assertInstanceOf(Claim.Wait.class, wait).reason().contains("2 trial(s) still running"),
                 wait.toString());
         sweeps.end(s.id(), t1.number(), "a", TrialState.FINISHED, 0.5, null);
         assertEquals(SweepState.RUNNING, sweeps.sweep(s.id()).orElseThrow().state());
@@ -247,7 +257,7 @@ public abstract class SweepStoreContractTest {
         // no claim has found the grid used up yet: the next one does, and finishes the sweep
         assertEquals(SweepState.RUNNING, sweeps.sweep(s.id()).orElseThrow().state());
         Claim done = claim(sweeps, s, "a", Ids.newRunId(), 0, FRESH);
-        assertTrue(assertInstanceOf(Claim.Done.class, done).reason().contains("every point"), done.toString());
+        assertTrue(assertInstanceOf(Claim.Done.class, done).reason().contains("is finished"), done.toString());
         assertEquals(SweepState.FINISHED, sweeps.sweep(s.id()).orElseThrow().state());
     }
 
