@@ -4,6 +4,7 @@ import dev.keel.core.sweep.Trial;
 import dev.keel.sweep.Importance;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,51 @@ final class SweepImportance {
     static final int MIN_TRIALS = 3;
 
     private SweepImportance() {}
+
+    /** How a sweep's importance is found: computed, or remembered. */
+    @FunctionalInterface
+    interface Compute {
+        Map<String, Object> of(SweepConfigView config, List<String> names, List<Trial> trials);
+    }
+
+    /**
+     * Remembers the importance of the last few sweeps while their ended trials stay the same: a
+     * live page asks again at every change of a running trial, and the forest takes a while.
+     */
+    static final class Cache implements Compute {
+        private final Map<String, Map<String, Object>> recent;
+
+        Cache(int sweeps) {
+            this.recent = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Map<String, Object>> eldest) {
+                    return size() > sweeps;
+                }
+            });
+        }
+
+        @Override
+        public Map<String, Object> of(SweepConfigView config, List<String> names, List<Trial> trials) {
+            StringBuilder key = new StringBuilder(config.metric()).append('|').append(names);
+            for (Trial t : trials) {
+                if (SweepView.counts(t)) {
+                    key.append('|')
+                            .append(t.sweepId())
+                            .append(':')
+                            .append(t.number())
+                            .append('=')
+                            .append(t.metric());
+                }
+            }
+            String k = key.toString();
+            Map<String, Object> have = recent.get(k);
+            if (have == null) {
+                have = SweepImportance.of(config, names, trials);
+                recent.put(k, have);
+            }
+            return have;
+        }
+    }
 
     static Map<String, Object> of(SweepConfigView config, List<String> names, List<Trial> trials) {
         List<Trial> scored = trials.stream().filter(SweepView::counts).toList();

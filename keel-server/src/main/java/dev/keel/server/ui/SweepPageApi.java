@@ -24,6 +24,8 @@ import java.util.Map;
  * nothing.
  */
 final class SweepPageApi {
+    private final SweepImportance.Cache importance = new SweepImportance.Cache(32);
+
     void register(Router router, ServerContext ctx) {
         router.get(
                 "/api/v1/sweeps/{sweep}/overview",
@@ -33,7 +35,7 @@ final class SweepPageApi {
                 request -> {
                     Sweep sweep = require(ctx.store(), request.param("sweep"));
                     List<Trial> trials = ctx.store().sweeps().trials(sweep.id());
-                    return SweepView.of(sweep, trials, runs(ctx, sweep));
+                    return SweepView.of(sweep, trials, runs(ctx, sweep), importance);
                 });
         router.get(
                 "/api/v1/projects/{project}/sweeps",

@@ -26,6 +26,12 @@ final class SweepView {
      * @param runs the runs carrying the trials, by id (a trial whose run is gone still shows)
      */
     static Map<String, Object> of(Sweep sweep, List<Trial> trials, Map<String, RunInfo> runs) {
+        return of(sweep, trials, runs, SweepImportance::of);
+    }
+
+    /** Importance by way of {@code importance}, e.g. a cache of it. */
+    static Map<String, Object> of(
+            Sweep sweep, List<Trial> trials, Map<String, RunInfo> runs, SweepImportance.Compute importance) {
         SweepConfigView config = SweepConfigView.of(sweep.config());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("sweep", sweep(sweep));
@@ -62,7 +68,7 @@ final class SweepView {
         }
         out.put("best", best == null ? null : best(best, runs.get(best.runId())));
         out.put("trials", rows);
-        out.put("importance", SweepImportance.of(config, names, trials));
+        out.put("importance", importance.of(config, names, trials));
         return out;
     }
 

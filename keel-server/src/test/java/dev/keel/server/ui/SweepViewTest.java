@@ -142,6 +142,23 @@ class SweepViewTest {
     }
 
     @Test
+    void theImportanceCacheAnswersAgainUntilATrialEnds() {
+        SweepConfigView config = SweepConfigView.of(CONFIG);
+        List<Trial> trials = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            trials.add(trial(i, TrialState.FINISHED, 1.0 / i, Map.of("lr", 0.001 * i)));
+        }
+        trials.add(trial(5, TrialState.RUNNING, null, Map.of("lr", 0.5)));
+        SweepImportance.Cache cache = new SweepImportance.Cache(4);
+        Map<String, Object> first = cache.of(config, List.of("lr"), trials);
+        assertTrue(first == cache.of(config, List.of("lr"), List.copyOf(trials)), "a running trial changes nothing");
+        trials.set(4, trial(5, TrialState.FINISHED, 0.1, Map.of("lr", 0.5)));
+        Map<String, Object> after = cache.of(config, List.of("lr"), trials);
+        assertFalse(first == after, "an ended trial counts");
+        assertEquals(5, after.get("trials"));
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void aMaximizedMetricsBestIsTheHighest() {
         String config = "method: random\nmetric: {name: val_accuracy, goal: maximize}\nparameters: {}\n";
