@@ -86,6 +86,18 @@ final class KnownShapes {
         RESPONSES.put(
                 "GET /api/v1/runs/{id}/console", object(Map.of("lines", array(OpenApiDocument.ref("ConsoleLine")))));
         RESPONSES.put("GET /api/v1/runs/{id}/files", object(Map.of("files", array(OpenApiDocument.ref("RunFile")))));
+        String sweeps = "/api/v1/sweeps";
+        RESPONSES.put("POST " + sweeps, OpenApiDocument.ref("Sweep"));
+        RESPONSES.put("GET " + sweeps, object(Map.of("sweeps", array(OpenApiDocument.ref("Sweep")))));
+        RESPONSES.put("GET " + sweeps + "/{sweep}", OpenApiDocument.ref("Sweep"));
+        RESPONSES.put("PATCH " + sweeps + "/{sweep}", OpenApiDocument.ref("Sweep"));
+        RESPONSES.put(
+                "GET " + sweeps + "/{sweep}/trials", object(Map.of("trials", array(OpenApiDocument.ref("Trial")))));
+        RESPONSES.put("POST " + sweeps + "/{sweep}/claim", OpenApiDocument.ref("Claim"));
+        for (String op : List.of("heartbeat", "stop", "end")) {
+            RESPONSES.put("POST " + sweeps + "/{sweep}/trials/{number}/" + op, OpenApiDocument.ref("Trial"));
+        }
+        RESPONSES.put("GET /api/v1/runs/{id}/trial", OpenApiDocument.ref("Trial"));
         RESPONSES.put("GET /metrics", str());
         RESPONSES.put("GET /api/v1/openapi.json", Map.of("type", "object", "description", "this document"));
     }
@@ -198,7 +210,52 @@ final class KnownShapes {
                 "RunFile",
                 object(Map.of(
                         "name", str(), "hash", str(), "size", integer(), "kind", str(), "created_at", integer())));
+        sweepSchemas(s);
         return s;
+    }
+
+    private static void sweepSchemas(Map<String, Object> s) {
+        Map<String, Object> sweep = new LinkedHashMap<>();
+        sweep.put("id", str());
+        sweep.put("project", str());
+        sweep.put("name", str());
+        sweep.put("config", Map.of("type", "string", "description", "the YAML text as written"));
+        sweep.put("seed", integer());
+        sweep.put(
+                "state",
+                Map.of("type", "string", "enum", List.of("running", "paused", "stopped", "canceled", "finished")));
+        sweep.put("created", integer());
+        sweep.put("updated", integer());
+        sweep.put("owner", str());
+        s.put("Sweep", object(sweep));
+        Map<String, Object> trial = new LinkedHashMap<>();
+        trial.put("sweep", str());
+        trial.put("number", integer());
+        trial.put("params", Map.of("type", "object", "additionalProperties", true));
+        trial.put(
+                "state",
+                Map.of(
+                        "type",
+                        "string",
+                        "enum",
+                        List.of("running", "finished", "stopped", "failed", "killed", "crashed", "no-metric")));
+        trial.put("agent", str());
+        trial.put("run", str());
+        trial.put("claimed", integer());
+        trial.put("heartbeat", integer());
+        trial.put("ended", integer());
+        trial.put("metric", Map.of("type", "number", "nullable", true));
+        trial.put("reason", str());
+        s.put("Trial", object(trial));
+        s.put(
+                "Claim",
+                object(Map.of(
+                        "outcome",
+                        Map.of("type", "string", "enum", List.of("granted", "wait", "done")),
+                        "trial",
+                        OpenApiDocument.ref("Trial"),
+                        "reason",
+                        str())));
     }
 
     private static Map<String, Object> object(Map<String, Object> properties) {

@@ -289,14 +289,21 @@ public abstract class SweepStoreContractTest {
     @Test
     void aHeartbeatKeepsATrialFromBeingReaped() throws Exception {
         Sweep s = grid("proj", 5, 0);
-        Trial t = granted(s, "a", 0);
-        Thread.sleep(60);
-        Trial beat = sweeps.heartbeat(s.id(), t.number(), "a");
-        assertTrue(beat.heartbeatMillis() > t.heartbeatMillis());
+        Trial alive = granted(s, "a", 0);
+        Trial silent = granted(s, "b", 0);
+        Thread.sleep(1_000);
+        Trial beat = sweeps.heartbeat(s.id(), alive.number(), "a");
         assertEquals(TrialState.RUNNING, beat.state());
-        // stale after 50 s: a heartbeat of just now is fresh
-        granted(s, "b", 0);
-        assertEquals(TrialState.RUNNING, sweeps.trials(s.id()).get(0).state());
+        long silence = beat.heartbeatMillis() - silent.heartbeatMillis();
+        assertTrue(silence >= 1_000, "the store's clock moved " + silence + " ms in a second");
+        // stale after just under b's silence: b is reaped, a (heard from just now) is not
+        Claim c = claim(sweeps, s, "c", Ids.newRunId(), 0, silence - 1);
+        assertEquals(
+                3,
+                assertInstanceOf(Claim.Granted.class, c, c.toString()).trial().number());
+        List<Trial> trials = sweeps.trials(s.id());
+        assertEquals(TrialState.RUNNING, trials.get(0).state());
+        assertEquals(TrialState.CRASHED, trials.get(1).state());
     }
 
     // ---- heartbeats, stops and ends
