@@ -122,7 +122,9 @@ class SweepPageBrowserTest {
         assertEquals("finished 6", browser.text(".sweep-legend [data-state=finished]"));
 
         // parallel coordinates: hidden, lr (log), optimizer (categorical), then the metric
-        browser.waitFor(d -> browser.attr(".sweep-pc", "data-drawn") != null, "the parallel coordinates");
+        browser.waitFor(
+                d -> browser.all(".sweep-pc .pc-label").size() == 4 && browser.attr(".sweep-pc", "data-drawn") != null,
+                "the parallel coordinates");
         assertEquals("4", browser.attr(".sweep-pc", "data-axes"));
         assertEquals("7", browser.attr(".sweep-pc", "data-lines"));
         assertEquals("log", browser.attr(".sweep-pc .pc-label[data-key=lr]", "data-scale"));

@@ -129,8 +129,12 @@ export function parallelCoordinates(el, view) {
   const plot = h('div', { class: 'pc-plot' }, labels, canvas);
   el.dataset.axes = String(axes.length);
   el.append(plot);
+  let drawnWidth = -1;
   const draw = () => {
     const w = plot.clientWidth || 800;
+    // The observer reports the first size too: drawing twice would only replace the labels.
+    if (w === drawnWidth) return;
+    drawnWidth = w;
     const hgt = 280;
     const dpr = window.devicePixelRatio || 1;
     canvas.width = w * dpr;
