@@ -17,7 +17,13 @@ import dev.keel.internal.run.RunFactory;
 public final class Keel {
     private Keel() {}
 
-    /** Creates (or, with {@link RunOptions.Builder#resume}, continues) a run. */
+    /**
+     * Creates (or, with {@link RunOptions.Builder#resume}, continues) a run. As a sweep's trial,
+     * started by {@code keel agent} with {@code KEEL_RUN_ID} and {@code KEEL_SWEEP} in its
+     * environment, the new run takes that id and belongs to that sweep unless the options say
+     * otherwise; a malformed value, or an id that is taken, throws a
+     * {@code KeelException} naming the variable.
+     */
     public static Run init(RunOptions options) {
         return RunFactory.create(options);
     }

@@ -289,7 +289,10 @@ public final class RunOptions {
             return this;
         }
 
-        /** Makes the run a trial of the sweep with this id. */
+        /**
+         * Makes the run a trial of the sweep with this id (8 characters a-z0-9). Unset, the
+         * environment's {@code KEEL_SWEEP} (set by {@code keel agent} for its trials) does the same.
+         */
         public Builder sweep(String sweepId) {
             this.sweep = sweepId;
             return this;

@@ -46,7 +46,7 @@ class PublicApiTest {
             run.summary().define("val_loss", SummaryMode.MIN);
             Random random = new Random(seed);
             int epochs = ((Number) run.config().get("epochs")).intValue();
-            for (int epoch = 0; epoch < epochs; epoch++) {
+            for (int epoch = 0; epoch < epochs && !run.shouldStop(); epoch++) {
                 for (int batch = 0; batch < 10; batch++) {
                     run.log(Map.of("loss", 1.0 / (epoch * 10 + batch + 1), "accuracy", random.nextDouble()));
                 }

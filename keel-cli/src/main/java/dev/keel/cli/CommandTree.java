@@ -5,13 +5,16 @@ import picocli.CommandLine.Command;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds the command tree. Picocli reflects over every command class it is given, and building
- * all of them costs a fresh JVM about 0.3 s of CPU: more than the whole work of re-adding an
- * unchanged dataset. So {@code keel data X …} builds only the branch it runs (root, data, X);
- * every other command line (help, completion, a misspelt command) gets the whole tree, so its
- * usage text, suggestions and completion script stay the same.
+ * all of them costs a fresh JVM about 0.3 s of CPU: more than the whole work of listing runs or
+ * re-adding an unchanged dataset. So a command line that names a command builds only the
+ * branch it runs ({@code keel runs …}: root and runs; {@code keel run show …}: root, run and
+ * show); every other command line (help, completion, a misspelt command) gets the whole tree,
+ * and a misspelt subcommand its group's whole branch, and {@code keel completion} the whole tree, so usage text, suggestions and the
+ * completion script stay the same.
  */
 final class CommandTree {
     /** The root's subcommands in help order; kept here, not in the annotation, which would build them all. */
@@ -28,6 +31,13 @@ final class CommandTree {
             SyncCommand.class,
             CacheCommand.class,
             CompletionCommand.class);
+    /** {@code keel run}'s subcommands in help order. */
+    private static final List<Class<?>> RUN = List.of(
+            RunShowCommand.class,
+            RunLogsCommand.class,
+            RunHistoryCommand.class,
+            RunRmCommand.class,
+            RunResumeCommand.class);
     /** {@code keel data}'s subcommands in help order. */
     private static final List<Class<?>> DATA = List.of(
             DataAddCommand.class,
@@ -42,27 +52,41 @@ final class CommandTree {
             DataRmCommand.class,
             DataTransferCommand.Push.class,
             DataTransferCommand.Pull.class);
+    /** The groups whose subcommands are listed here rather than in their annotations. */
+    private static final Map<Class<?>, List<Class<?>>> GROUPS = Map.of(RunCommand.class, RUN, DataCommand.class, DATA);
 
     private CommandTree() {}
 
     /** Every command. */
     static CommandLine full(KeelCommand root) {
         CommandLine cl = new CommandLine(root);
-        ROOT.forEach(cl::addSubcommand);
-        CommandLine data = cl.getSubcommands().get("data");
-        DATA.forEach(data::addSubcommand);
+        for (Class<?> command : ROOT) {
+            cl.addSubcommand(branch(command, null));
+        }
         return cl;
     }
 
-    /** The branch {@code args} run when they name a data subcommand, else {@link #full}. */
+    /** The branch {@code args} run when their first word names a command, else {@link #full}. */
     static CommandLine forArgs(KeelCommand root, String[] args) {
-        Class<?> only = args.length >= 2 && args[0].equals("data") ? named(DATA, args[1]) : null;
-        if (only == null) {
+        Class<?> command = args.length >= 1 ? named(ROOT, args[0]) : null;
+        if (command == null || command == CompletionCommand.class) { // the completion script covers every command
             return full(root);
         }
         CommandLine cl = new CommandLine(root);
-        cl.addSubcommand(DataCommand.class);
-        cl.getSubcommands().get("data").addSubcommand(only);
+        cl.addSubcommand(branch(command, args.length >= 2 ? args[1] : null));
+        return cl;
+    }
+
+    /** {@code command}, with its subcommand named {@code word} only when it is a group that has one, else all of them. */
+    private static CommandLine branch(Class<?> command, String word) {
+        CommandLine cl = new CommandLine(command);
+        List<Class<?>> subs = GROUPS.get(command);
+        if (subs != null) {
+            Class<?> only = word == null ? null : named(subs, word);
+            for (Class<?> sub : only != null ? List.of(only) : subs) {
+                cl.addSubcommand(sub);
+            }
+        }
         return cl;
     }
 

@@ -4,19 +4,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code keel run …}: one run's details, console, metric history, removal. */
+/** {@code keel run …}: one run's details, console, metric history, removal ({@link CommandTree} adds them). */
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
         description =
-                "Shows, reads, resumes or removes one run. RUN_ID may be a unique prefix of the id, or the run's name.",
-        subcommands = {
-            RunShowCommand.class,
-            RunLogsCommand.class,
-            RunHistoryCommand.class,
-            RunRmCommand.class,
-            RunResumeCommand.class
-        })
+                "Shows, reads, resumes or removes one run. RUN_ID may be a unique prefix of the id, or the run's name.")
 final class RunCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -14,44 +14,87 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code keel data X} builds only its branch; what it prints must not change. */
+/** A command line builds only the branch of the command tree it runs; what it prints must not change. */
 class CommandTreeTest {
     @Test
     void aDataCommandBuildsOnlyItsBranchAndPrintsTheSameHelpAndErrors() {
-        Set<String> dataCommands =
-                full().getSubcommands().get("data").getSubcommands().keySet();
-        assertTrue(dataCommands.size() >= 12, dataCommands.toString());
-        for (String name : dataCommands) {
-            CommandLine pruned = Main.commandLine(writer(), writer(), reader(), "data", name);
-            assertEquals(Set.of("data"), pruned.getSubcommands().keySet());
-            assertEquals(
-                    Set.of(name),
-                    pruned.getSubcommands().get("data").getSubcommands().keySet());
-            assertSameOutput("data", name, "--help");
-            assertSameOutput("data", name, "--no-such-option");
-        }
+        assertEachSubcommandBuildsOnlyItsBranch("data", 12);
         assertSameOutput("data", "add", "only-a-name");
         assertSameOutput("data", "add", "bad name!", "/nonexistent", "--home", "/nonexistent/keel");
+    }
+
+    @Test
+    void aRunCommandBuildsOnlyItsBranchAndPrintsTheSameHelpAndErrors() {
+        assertEachSubcommandBuildsOnlyItsBranch("run", 5);
+        assertSameOutput("run", "show", "nosuchid", "--home", "/nonexistent/keel");
+        assertSameOutput("run", "show");
+    }
+
+    @Test
+    void aCommandWithoutSubcommandsBuildsOnlyItself() {
+        for (String name : full().getSubcommands().keySet()) {
+            if (name.equals("completion")
+                    || !full().getSubcommands().get(name).getSubcommands().isEmpty()) {
+                continue;
+            }
+            CommandLine pruned = Main.commandLine(writer(), writer(), reader(), name);
+            assertEquals(Set.of(name), pruned.getSubcommands().keySet());
+            assertSameOutput(name, "--help");
+            assertSameOutput(name, "--no-such-option");
+        }
+        assertSameOutput("runs", "--filter", "state ==", "--home", "/nonexistent/keel");
+        assertSameOutput("runs", "--home", "/nonexistent/keel");
+    }
+
+    @Test
+    void aGroupWithoutAKnownSubcommandGetsItsWholeBranch() {
+        for (String group : List.of("data", "run")) {
+            Set<String> all =
+                    full().getSubcommands().get(group).getSubcommands().keySet();
+            for (String[] args :
+                    List.of(new String[] {group}, new String[] {group, "nosuch"}, new String[] {group, "--help"})) {
+                CommandLine cl = Main.commandLine(writer(), writer(), reader(), args);
+                assertEquals(Set.of(group), cl.getSubcommands().keySet(), String.join(" ", args));
+                assertEquals(
+                        all, cl.getSubcommands().get(group).getSubcommands().keySet());
+                assertSameOutput(args);
+            }
+        }
     }
 
     @Test
     void everyOtherCommandLineGetsTheWholeTree() {
         Set<String> all = full().getSubcommands().keySet();
         for (String[] args : List.of(
-                new String[0],
-                new String[] {"data"},
-                new String[] {"data", "adds"},
-                new String[] {"--help", "data", "add"},
-                new String[] {"runs"},
-                new String[] {"completion"})) {
+                new String[0], new String[] {"--help", "data", "add"}, new String[] {"runz"}, new String[] {"completion"
+                })) {
             CommandLine cl = Main.commandLine(writer(), writer(), reader(), args);
             assertEquals(all, cl.getSubcommands().keySet(), String.join(" ", args));
             assertEquals(
                     full().getSubcommands().get("data").getSubcommands().keySet(),
                     cl.getSubcommands().get("data").getSubcommands().keySet());
+            assertEquals(
+                    full().getSubcommands().get("run").getSubcommands().keySet(),
+                    cl.getSubcommands().get("run").getSubcommands().keySet());
         }
-        assertSameOutput("data", "adds");
-        assertSameOutput("data");
+        assertSameOutput("runz");
+        assertSameOutput("completion");
+        assertSameOutput();
+    }
+
+    private static void assertEachSubcommandBuildsOnlyItsBranch(String group, int atLeast) {
+        Set<String> subcommands =
+                full().getSubcommands().get(group).getSubcommands().keySet();
+        assertTrue(subcommands.size() >= atLeast, subcommands.toString());
+        for (String name : subcommands) {
+            CommandLine pruned = Main.commandLine(writer(), writer(), reader(), group, name);
+            assertEquals(Set.of(group), pruned.getSubcommands().keySet());
+            assertEquals(
+                    Set.of(name),
+                    pruned.getSubcommands().get(group).getSubcommands().keySet());
+            assertSameOutput(group, name, "--help");
+            assertSameOutput(group, name, "--no-such-option");
+        }
     }
 
     @Test

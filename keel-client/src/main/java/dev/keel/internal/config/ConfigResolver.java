@@ -30,16 +30,19 @@ import java.util.Map;
  * over one config entry, and must not store what would break every later listing.
  */
 public final class ConfigResolver {
-    /** Writes stop one level past the limit (the top-level map is a level of its own). */
-    private static final ObjectMapper LIMITED = Json.MAPPER.copyWith(JsonFactory.builder()
-            .streamWriteConstraints(StreamWriteConstraints.builder()
-                    .maxNestingDepth(ValueLimits.MAX_DEPTH + 1)
-                    .build())
-            .build());
-
     private static final String GOES_ON = "; the run goes on without it";
 
     private ConfigResolver() {}
+
+    /** Loaded on first use only: a config of plain maps and values never needs Jackson. */
+    private static final class Limited {
+        /** Writes stop one level past the limit (the top-level map is a level of its own). */
+        static final ObjectMapper MAPPER = Json.MAPPER.copyWith(JsonFactory.builder()
+                .streamWriteConstraints(StreamWriteConstraints.builder()
+                        .maxNestingDepth(ValueLimits.MAX_DEPTH + 1)
+                        .build())
+                .build());
+    }
 
     /** Resolves, throwing on the first entry over a limit (where no run is there to go on). */
     public static Map<String, Object> resolve(List<Object> sources, List<String> overrides) {
@@ -90,6 +93,12 @@ public final class ConfigResolver {
                 }
             });
             shallow = kept;
+            Object plain = PlainTree.canonical(kept, ValueLimits.MAX_DEPTH + 1);
+            if (plain != PlainTree.NOT_PLAIN) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> map = (Map<String, Object>) plain;
+                return map;
+            }
         }
         if (tooDeep(shallow)) {
             Map<String, Object> properties = Beans.properties(shallow);
@@ -156,6 +165,12 @@ public final class ConfigResolver {
      * more than {@link ValueLimits#MAX_DEPTH} levels is refused with a message saying so.
      */
     public static Object canonical(Object value, String what) {
+        if (!ValueLimits.deeperThan(value, ValueLimits.MAX_DEPTH)) {
+            Object plain = PlainTree.canonical(value, ValueLimits.MAX_DEPTH);
+            if (plain != PlainTree.NOT_PLAIN) {
+                return plain;
+            }
+        }
         if (ValueLimits.deeperThan(value, ValueLimits.MAX_DEPTH) || tooDeep(value)) {
             throw KeelException.invalid(
                     what + " is nested more than " + ValueLimits.MAX_DEPTH + " levels deep; flatten it");
@@ -178,7 +193,7 @@ public final class ConfigResolver {
             return false;
         }
         try {
-            LIMITED.writeValue(OutputStream.nullOutputStream(), value);
+            Limited.MAPPER.writeValue(OutputStream.nullOutputStream(), value);
             return false;
         } catch (IOException | RuntimeException e) {
             // anything else wrong with the value is reported by the conversion, in its words

@@ -85,6 +85,18 @@ public final class ConsoleCapture {
         return new Handle(sink, fallback);
     }
 
+    /**
+     * Loads the C library binding {@link #install} uses, so that a caller can have it loaded on
+     * another thread beforehand; a failure is left for {@code install} to report.
+     */
+    public static void warmUp() {
+        try {
+            LibC.load();
+        } catch (RuntimeException | LinkageError e) {
+            // install() falls back to wrapping the streams and says why
+        }
+    }
+
     /** Wrap mode, decoding with {@code charset}: for tests that swap {@code System.out} for a buffer. */
     static synchronized Handle install(Consumer<ConsoleLine> sink, Charset charset) {
         if (current == null && redirected == null) {

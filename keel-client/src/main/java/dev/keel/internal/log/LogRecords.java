@@ -26,19 +26,27 @@ import java.util.Map;
  * {@code -Infinity} so they read back as doubles, not strings.
  */
 public final class LogRecords {
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
-            .build();
-    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
 
     private LogRecords() {}
 
+    /** Loaded on first use only: the records a run writes while it starts never need Jackson. */
+    private static final class Mapper {
+        static final JsonMapper MAPPER = JsonMapper.builder()
+                .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+                .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+                .build();
+        static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
+    }
+
     /** A JSON payload. */
     public static byte[] json(Map<String, ?> value) {
+        byte[] plain = PlainJson.write(value);
+        if (plain != null) {
+            return plain;
+        }
         try {
-            return MAPPER.writeValueAsBytes(value);
+            return Mapper.MAPPER.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot encode record: " + e.getOriginalMessage(), e);
         }
@@ -47,7 +55,7 @@ public final class LogRecords {
     /** Reads a JSON payload; throws {@link IllegalArgumentException} when malformed. */
     public static Map<String, Object> readJson(byte[] payload) {
         try {
-            return MAPPER.readValue(payload, MAP);
+            return Mapper.MAPPER.readValue(payload, Mapper.MAP);
         } catch (IOException e) {
             throw new IllegalArgumentException("malformed JSON record: " + e.getMessage(), e);
         }

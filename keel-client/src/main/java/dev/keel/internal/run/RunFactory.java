@@ -42,6 +42,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * Creates runs for {@link dev.keel.Keel}. Only quick steps happen on the caller's thread
@@ -62,6 +63,11 @@ public final class RunFactory {
 
     private static final AtomicBoolean ENV_RESUME_TAKEN = new AtomicBoolean();
     private static final AtomicBoolean ENV_RUN_ID_TAKEN = new AtomicBoolean();
+    private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
+
+    /** Starts a new run's provenance capture; tests put a capture here that they finish themselves. */
+    static volatile Function<RunImpl, CompletableFuture<CapturedProvenance>> provenanceCapture =
+            RunFactory::captureProvenance;
 
     private RunFactory() {}
 
@@ -71,6 +77,7 @@ public final class RunFactory {
         if (options.resume() == null && options.sweep() == null && trial.sweep() != null) {
             options = options.toBuilder().sweep(trial.sweep()).build();
         }
+        warmUp(options);
         KeelHome home = (options.home() != null ? new KeelHome(options.home()) : KeelHome.resolve()).ensureExists();
         List<String> initProblems = new ArrayList<>();
         Map<String, Object> config = ConfigResolver.resolve(options.configSources(), options.overrides(), initProblems);
@@ -89,6 +96,17 @@ public final class RunFactory {
             run.seed(s);
         }
         return run;
+    }
+
+    /**
+     * The first run of a JVM loads what its last step needs (the C library for console capture)
+     * on another thread while this one opens the store: in a fresh JVM, loading classes and
+     * native libraries is most of what {@code init} does.
+     */
+    private static void warmUp(RunOptions options) {
+        if (options.console() != ConsoleMode.OFF && WARMED_UP.compareAndSet(false, true)) {
+            BACKGROUND.execute(ConsoleCapture::warmUp);
+        }
     }
 
     /**
@@ -160,7 +178,7 @@ public final class RunFactory {
                 new RunImpl(id, name, o.project(), config, tags, home, o.strict(), o.queueCapacity(), 0, Map.of());
         RunLock lock = lock(home, id);
         EventLogWriter log = openLog(home, id, run);
-        CompletableFuture<CapturedProvenance> provenance = captureProvenance(run);
+        CompletableFuture<CapturedProvenance> provenance = provenanceCapture.apply(run);
         RunWriter writer = new RunWriter(
                 run,
                 queueOf(run),
@@ -449,7 +467,6 @@ public final class RunFactory {
         }
     }
 
-    /** Git, command, JVM, machine, dependencies…; the uncommitted diff becomes the run file diff.patch. */
     private static void closeQuietly(EventLogWriter log) {
         try {
             log.close();
@@ -458,7 +475,8 @@ public final class RunFactory {
         }
     }
 
-    private static CompletableFuture<CapturedProvenance> captureProvenance(RunImpl run) {
+    /** Git, command, JVM, machine, dependencies…; the uncommitted diff becomes the run file diff.patch. */
+    static CompletableFuture<CapturedProvenance> captureProvenance(RunImpl run) {
         List<Long> seeds = List.copyOf(SEEDS);
         return CompletableFuture.supplyAsync(
                 () -> {

@@ -4,15 +4,20 @@ import dev.keel.Keel;
 import dev.keel.Run;
 import dev.keel.core.Ids;
 import dev.keel.core.KeelException;
+import dev.keel.core.KeelHome;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
 import dev.keel.core.store.Store;
+import dev.keel.core.store.WriteBatch;
 import dev.keel.core.sweep.Claim;
 import dev.keel.core.sweep.Proposal;
 import dev.keel.core.sweep.Sweep;
 import dev.keel.core.sweep.SweepState;
 import dev.keel.core.sweep.SweepStore;
 import dev.keel.core.sweep.Trial;
+import dev.keel.internal.log.EventLogReader;
+import dev.keel.internal.log.EventType;
+import dev.keel.internal.log.LogRecords;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +66,18 @@ class StopRequestTest {
             assertEquals(sweep.id(), run.sweep());
             assertTrue(run.endedAt() > 0);
             assertFalse(child.all().contains("all epochs done"), "output: " + child.all());
+
+            // what recovery and `keel sync` replay from the event log says the same
+            WriteBatch replayed = new WriteBatch();
+            try (EventLogReader r = EventLogReader.open(new KeelHome(home).eventLog(runId))) {
+                for (EventLogReader.Entry e; (e = r.next()) != null; ) {
+                    if (e.type() == EventType.STATE || e.type() == EventType.SUMMARY) {
+                        LogRecords.applyTo(replayed, e.type(), e.payload());
+                    }
+                }
+            }
+            assertEquals(RunState.STOPPED, replayed.state);
+            assertEquals(REASON, replayed.summary.get(RunState.STOP_REASON_KEY));
         }
     }
 

@@ -4,6 +4,7 @@ import dev.keel.Keel;
 import dev.keel.Run;
 import dev.keel.RunOptions;
 import dev.keel.core.KeelHome;
+import dev.keel.core.RunState;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
 import dev.keel.core.store.WriteBatch;
@@ -53,6 +54,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserTest {
+    static final String STOP_REASON = "hyperband: val_loss 0.52 at step 3 is above 0.45, the cut for the best 1/3";
     static final String XSS = "<img src=x onerror=alert(1)>";
     static final int STEPS = 50;
     static final String PROBLEM = "12345 metric points not stored: the event log and the store could not be written"
@@ -80,6 +82,12 @@ class DashboardBrowserTest {
             WriteBatch problems = new WriteBatch();
             problems.problems = List.of(PROBLEM);
             store.apply(ids.get("run-2"), problems);
+            // as the SDK ends a sweep's trial that was asked to stop
+            WriteBatch stopped = new WriteBatch();
+            stopped.state = RunState.STOPPED;
+            stopped.endedAt = System.currentTimeMillis();
+            stopped.summary.put(RunState.STOP_REASON_KEY, STOP_REASON);
+            store.apply(ids.get("run-4"), stopped);
         }
         server = KeelServer.embedded(new KeelHome(dir), ServerSettings.local(0)).start();
         browser = Browser.shared();
@@ -197,7 +205,7 @@ class DashboardBrowserTest {
                 .min(Map.Entry.comparingByValue())
                 .orElseThrow()
                 .getKey();
-        browser.waitFor(d -> !rowNames().isEmpty() && rowNames().get(0).equals(lowest), "the lowest val_loss first");
+        browser.waitFor(d -> firstRowIs(lowest), "the lowest val_loss first");
         assertEquals(
                 1,
                 browser.all(".grid-head [aria-sort=ascending] [data-col='summary.val_loss']")
@@ -209,7 +217,7 @@ class DashboardBrowserTest {
                 .max(Map.Entry.comparingByValue())
                 .orElseThrow()
                 .getKey();
-        browser.waitFor(d -> !rowNames().isEmpty() && rowNames().get(0).equals(highest), "the highest val_loss first");
+        browser.waitFor(d -> firstRowIs(highest), "the highest val_loss first");
 
         WebElement filter = browser.find("input.filter");
         filter.sendKeys("config.lr < 0.02");
@@ -290,6 +298,23 @@ class DashboardBrowserTest {
         browser.open(server.url() + "/runs/" + ids.get("run-1"));
         browser.waitFor(d -> d.findElement(By.id("overview")).getText().contains("keel run show"), "run-1's overview");
         assertFalse(browser.find("#overview").getText().contains("Problems"), "no Problems row without problems");
+    }
+
+    /** Read once: the table may re-render between two reads. */
+    private boolean firstRowIs(String name) {
+        List<String> names = rowNames();
+        return !names.isEmpty() && names.get(0).equals(name);
+    }
+
+    @Test
+    @Order(4)
+    void aStoppedRunSaysWhyOnItsPage() {
+        browser.open(server.url() + "/runs/" + ids.get("run-4"));
+        browser.waitFor(d -> d.findElement(By.id("overview")).getText().contains(STOP_REASON), "the stop reason");
+        assertTrue(
+                browser.find("#overview").getText().contains("stopped"),
+                browser.find("#overview").getText());
+        assertEquals("stopped: " + STOP_REASON, browser.attr(".page-head .state", "title"));
     }
 
     @Test

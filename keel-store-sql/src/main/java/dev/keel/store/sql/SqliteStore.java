@@ -1,12 +1,12 @@
 package dev.keel.store.sql;
 
 import dev.keel.core.KeelException;
+import org.sqlite.JDBC;
 import org.sqlite.SQLiteConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 
 /**
  * The embedded store: one SQLite file ({@code .keel/keel.db}) that many processes may write at
@@ -61,7 +61,8 @@ public final class SqliteStore extends SqlStore {
         String url = "jdbc:sqlite:" + db;
         return new Database(
                 new SqliteDialect(db),
-                () -> DriverManager.getConnection(url, config.toProperties()),
+                // the driver itself, not DriverManager, which would load every JDBC driver in the jar first
+                () -> JDBC.createConnection(url, config.toProperties()),
                 db.toString(),
                 false);
     }

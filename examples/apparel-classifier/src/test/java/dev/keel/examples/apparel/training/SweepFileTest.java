@@ -6,9 +6,12 @@ import dev.keel.core.sweep.SweepState;
 import dev.keel.core.sweep.Trial;
 import dev.keel.core.sweep.TrialProposer;
 import dev.keel.core.sweep.TrialState;
+import dev.keel.examples.apparel.datasets.BatchSequence;
+import dev.keel.sweep.EarlyStop;
 import dev.keel.sweep.Overrides;
 import dev.keel.sweep.SweepConfig;
 import dev.keel.sweep.SweepSearch;
+import dev.keel.sweep.TrialCurve;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -16,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,6 +41,28 @@ class SweepFileTest {
                 List.of("dropout", "epochs", "layers", "learning_rate"),
                 config.parameterNames().stream().sorted().toList());
         assertTrue(config.earlyTerminate().isPresent());
+    }
+
+    @Test
+    void hyperbandJudgesTrialsWhereTheirEpochsEnd() throws Exception {
+        SweepConfig config =
+                SweepConfig.parse(Files.readString(FILE), FILE.getFileName().toString());
+        ExperimentConfig experiment = ExperimentConfig.load(Path.of("training/experiments/mlp.yaml"), List.of());
+        // Fashion-MNIST's 60,000 training images less the validation set; epoch metrics are logged
+        // at the step that counts the batches trained so far
+        int perEpoch = new BatchSequence(60_000 - experiment.validationSize(), experiment.batchSize(), 0, true)
+                .batchesPerEpoch();
+        assertEquals(844, perEpoch, "min_iter and max_iter in mlp-width.yaml count batches of this size");
+        EarlyStop rule = EarlyStop.of(config).orElseThrow();
+        TrialCurve lagging = curve(1, perEpoch, 0.70);
+        List<TrialCurve> others = List.of(curve(2, perEpoch, 0.80), curve(3, perEpoch, 0.82));
+        String reason = rule.check(lagging, others).orElseThrow();
+        assertTrue(reason.startsWith("hyperband: val_accuracy 0.7 at step 844"), reason);
+        assertTrue(rule.check(curve(3, perEpoch, 0.82), others).isEmpty(), "the best goes on");
+    }
+
+    private static TrialCurve curve(int number, long step, double value) {
+        return new TrialCurve(number, new TreeMap<>(Map.of(step, value)), false);
     }
 
     @Test
