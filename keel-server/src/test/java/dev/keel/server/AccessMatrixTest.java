@@ -206,6 +206,11 @@ class AccessMatrixTest {
             e("GET /api/v1/projects/{project}/runs.csv", Rule.READ),
             e("GET /api/v1/runs/{id}/files/{name*}", Rule.READ).param("name", "diff.patch"),
             e("GET /api/v1/runs/{id}/reproduce", Rule.READ),
+            // the sweep page: a sweep id alone grants nothing, its project's read access does
+            e("GET /sweeps/{sweep}", Rule.ANYONE).param("sweep", "anything"),
+            e("GET /api/v1/sweeps/{sweep}/overview", Rule.READ),
+            e("GET /api/v1/sweeps/{sweep}/events", Rule.READ).query("seconds=0"),
+            e("GET /api/v1/projects/{project}/sweeps", Rule.READ),
             // MLflow's API (dev.keel.server.mlflow) names its objects in the body or query: ${experiment}
             // is the MLflow experiment of ${project}, ${artifact} a file in ${run}'s artifacts. Its
             // /ajax-api/2.0/mlflow/... aliases get these entries too (withMlflowAliases)
