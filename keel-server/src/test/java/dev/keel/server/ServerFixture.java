@@ -12,15 +12,34 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** A real embedded server on a temporary Keel folder, with a small HTTP client for tests. */
+/**
+ * A real embedded server on a Keel folder, bound to 127.0.0.1 on a free port, with a small HTTP
+ * client: the one way tests start a server (keel-server ships it to keel-cli's tests in its
+ * test jar).
+ */
 public final class ServerFixture implements AutoCloseable {
     public final KeelHome home;
     public final KeelServer server;
     private final HttpClient http = HttpClient.newHttpClient();
 
+    /** Starts a server on the Keel folder {@code dir} (created when missing). */
     public ServerFixture(Path dir) {
+        this(dir, 0);
+    }
+
+    /** The same on a given port: a server that comes back where its clients knew it. */
+    public ServerFixture(Path dir, int port) {
         this.home = new KeelHome(dir);
-        this.server = KeelServer.embedded(home, ServerSettings.local(0)).start();
+        this.server = KeelServer.embedded(home, ServerSettings.local(port)).start();
+    }
+
+    /** The server's base URL, {@code http://127.0.0.1:PORT}. */
+    public String url() {
+        return server.url();
+    }
+
+    public int port() {
+        return server.port();
     }
 
     private ServerFixture(KeelServer server) {

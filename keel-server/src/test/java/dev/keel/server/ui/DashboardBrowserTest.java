@@ -9,8 +9,7 @@ import dev.keel.core.store.Stores;
 import dev.keel.core.store.WriteBatch;
 import dev.keel.data.AddOptions;
 import dev.keel.data.Datasets;
-import dev.keel.server.KeelServer;
-import dev.keel.server.ServerSettings;
+import dev.keel.server.ServerFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -61,7 +60,7 @@ class DashboardBrowserTest {
     @TempDir
     static Path dir;
 
-    KeelServer server;
+    ServerFixture server;
     Browser browser;
     final Map<String, String> ids = new LinkedHashMap<>();
     final Map<String, Double> valLoss = new LinkedHashMap<>();
@@ -81,7 +80,7 @@ class DashboardBrowserTest {
             problems.problems = List.of(PROBLEM);
             store.apply(ids.get("run-2"), problems);
         }
-        server = KeelServer.embedded(new KeelHome(dir), ServerSettings.local(0)).start();
+        server = new ServerFixture(dir);
         browser = Browser.shared();
         browser.size(1600, 1000);
     }
