@@ -57,6 +57,11 @@ public final class ServerFixture implements AutoCloseable {
         public Map<String, Object> json() {
             return Json.readMap(body);
         }
+
+        /** A Keel error's message, or the body when it is not JSON. */
+        public String message() {
+            return body.startsWith("{") ? String.valueOf(json().get("message")) : body;
+        }
     }
 
     public Reply get(String path) {
@@ -74,6 +79,11 @@ public final class ServerFixture implements AutoCloseable {
     }
 
     public Reply send(HttpRequest request) {
+        return exchange(http, request);
+    }
+
+    /** Sends {@code request} and reads the whole answer as text. */
+    static Reply exchange(HttpClient http, HttpRequest request) {
         try {
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             return new Reply(r.statusCode(), r.body(), r);
