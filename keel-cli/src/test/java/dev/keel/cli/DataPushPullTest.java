@@ -1,8 +1,6 @@
 package dev.keel.cli;
 
-import dev.keel.core.KeelHome;
-import dev.keel.server.KeelServer;
-import dev.keel.server.ServerSettings;
+import dev.keel.server.ServerFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,8 +54,7 @@ class DataPushPullTest {
         Path src = tree(20, 3000);
         Cli laptop = new Cli(dir.resolve("laptop"));
         Cli desktop = new Cli(dir.resolve("desktop"));
-        try (KeelServer server = KeelServer.embedded(new KeelHome(dir.resolve("server")), ServerSettings.local(0))
-                .start()) {
+        try (ServerFixture server = new ServerFixture(dir.resolve("server"))) {
             assertEquals(
                     0,
                     laptop.run("data", "add", "shapes", src.toString(), "-m", "first")
@@ -97,8 +94,7 @@ class DataPushPullTest {
         Cli desktop = new Cli(dir.resolve("desktop"));
         String before = System.getProperty("keel.data.partBytes");
         System.setProperty("keel.data.partBytes", String.valueOf(256 * 1024));
-        try (KeelServer server = KeelServer.embedded(new KeelHome(dir.resolve("server")), ServerSettings.local(0))
-                        .start();
+        try (ServerFixture server = new ServerFixture(dir.resolve("server"));
                 CuttingProxy proxy = new CuttingProxy(server.port(), 2_000_000)) {
             assertEquals(0, laptop.run("data", "add", "big", src.toString()).code());
             var cut = laptop.run("data", "push", "big", "http://127.0.0.1:" + proxy.port());

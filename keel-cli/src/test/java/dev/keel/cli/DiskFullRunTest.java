@@ -8,8 +8,7 @@ import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
-import dev.keel.server.KeelServer;
-import dev.keel.server.ServerSettings;
+import dev.keel.server.ServerFixture;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,8 +118,7 @@ class DiskFullRunTest {
                         stored.problems().toString());
                 assertEquals(100, store.history(id, "loss").size(), "what was stored before the disk filled is kept");
             }
-            try (KeelServer server = KeelServer.embedded(new KeelHome(home), ServerSettings.local(0))
-                    .start()) {
+            try (ServerFixture server = new ServerFixture(home)) {
                 HttpResponse<String> json = HttpClient.newHttpClient()
                         .send(
                                 HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/runs/" + id))

@@ -3,9 +3,7 @@ package dev.keel.cli;
 import dev.keel.Keel;
 import dev.keel.Run;
 import dev.keel.RunOptions;
-import dev.keel.core.KeelHome;
-import dev.keel.server.KeelServer;
-import dev.keel.server.ServerSettings;
+import dev.keel.server.ServerFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,8 +35,7 @@ class RemoteCliTest {
             }
             id = run.id();
         }
-        try (KeelServer server = KeelServer.embedded(new KeelHome(dir.resolve("server")), ServerSettings.local(0))
-                .start()) {
+        try (ServerFixture server = new ServerFixture(dir.resolve("server"))) {
             Cli cli = new Cli(local);
             Cli.Result first = cli.run("sync", "--url", server.url());
             assertEquals(0, first.code(), first.err());

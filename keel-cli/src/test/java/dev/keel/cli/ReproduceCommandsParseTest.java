@@ -8,8 +8,7 @@ import dev.keel.RunOptions;
 import dev.keel.core.KeelHome;
 import dev.keel.data.AddOptions;
 import dev.keel.data.Datasets;
-import dev.keel.server.KeelServer;
-import dev.keel.server.ServerSettings;
+import dev.keel.server.ServerFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -19,10 +18,6 @@ import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,15 +60,10 @@ class ReproduceCommandsParseTest {
         }
 
         List<String> seen = new ArrayList<>();
-        try (KeelServer server =
-                KeelServer.embedded(home, ServerSettings.local(0)).start()) {
-            HttpClient http = HttpClient.newHttpClient();
+        try (ServerFixture server = new ServerFixture(home.root())) {
             for (String id : ids) {
-                HttpResponse<String> r = http.send(
-                        HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/runs/" + id + "/reproduce"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertEquals(200, r.statusCode(), r.body());
+                ServerFixture.Reply r = server.get("/api/v1/runs/" + id + "/reproduce");
+                assertEquals(200, r.status(), r.body());
                 for (JsonNode c : new ObjectMapper().readTree(r.body()).get("commands")) {
                     String line = c.get("command").asText();
                     if (!line.startsWith("keel ")) {

@@ -11,8 +11,7 @@ import dev.keel.core.store.Stores;
 import dev.keel.core.store.WriteBatch;
 import dev.keel.data.DataRemote;
 import dev.keel.data.Datasets;
-import dev.keel.server.KeelServer;
-import dev.keel.server.ServerSettings;
+import dev.keel.server.ServerFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -151,8 +150,7 @@ class ServerClientErrorsTest {
 
     @Test
     void aKeelServersErrorsKeepTheirCodes() throws Exception {
-        try (KeelServer server = KeelServer.embedded(new KeelHome(dir.resolve("server")), ServerSettings.local(0))
-                        .start();
+        try (ServerFixture server = new ServerFixture(dir.resolve("server"));
                 Store remote = Stores.open(server.url());
                 Datasets data = Datasets.open(new KeelHome(dir.resolve("laptop")))) {
             assertEquals(Optional.empty(), remote.run("6v8m5w0s"), "the server's 404 means no such run");

@@ -206,6 +206,11 @@ class AccessMatrixTest {
             e("GET /api/v1/projects/{project}/runs.csv", Rule.READ),
             e("GET /api/v1/runs/{id}/files/{name*}", Rule.READ).param("name", "diff.patch"),
             e("GET /api/v1/runs/{id}/reproduce", Rule.READ),
+            // the sweep page: a sweep id alone grants nothing, its project's read access does
+            e("GET /sweeps/{sweep}", Rule.ANYONE).param("sweep", "anything"),
+            e("GET /api/v1/sweeps/{sweep}/overview", Rule.READ),
+            e("GET /api/v1/sweeps/{sweep}/events", Rule.READ).query("seconds=0"),
+            e("GET /api/v1/projects/{project}/sweeps", Rule.READ),
             // MLflow's API (dev.keel.server.mlflow) names its objects in the body or query: ${experiment}
             // is the MLflow experiment of ${project}, ${artifact} a file in ${run}'s artifacts. Its
             // /ajax-api/2.0/mlflow/... aliases get these entries too (withMlflowAliases)
@@ -380,7 +385,7 @@ class AccessMatrixTest {
                             String body = entry.body == null ? null : entry.body.apply(values);
                             String user =
                                     c == Caller.ANONYMOUS ? null : c.name().toLowerCase();
-                            TeamServerFixture.Reply r = f.send(user, route.method(), path, body);
+                            ServerFixture.Reply r = f.send(user, route.method(), path, body);
                             int want = expected(entry.rule, c, v, anonymousReads);
                             String cell = route.method() + " " + path + " as " + c + " (" + v.id()
                                     + ", anonymous reads " + (anonymousReads ? "on" : "off") + ")";
@@ -483,7 +488,7 @@ class AccessMatrixTest {
                         String body = "{\"visibility\": \"" + to.id() + "\"}";
                         Sample s = new Sample(f, v);
                         String project = s.get("project");
-                        TeamServerFixture.Reply r = f.send(user, "PATCH", "/api/v1/projects/" + project, body);
+                        ServerFixture.Reply r = f.send(user, "PATCH", "/api/v1/projects/" + project, body);
                         Visibility now = f.access.project(project).orElseThrow().visibility();
                         checkVisibilityChange(failures, "PATCH project", c, v, to, want, r, now);
                         String dataset = s.get("dataset");
@@ -506,7 +511,7 @@ class AccessMatrixTest {
             Visibility from,
             Visibility to,
             int want,
-            TeamServerFixture.Reply r,
+            ServerFixture.Reply r,
             Visibility now) {
         String cell = what + " " + from.id() + " -> " + to.id() + " as " + c;
         if (want == 0 && (r.status() != 200 || now != to)) {
@@ -532,7 +537,7 @@ class AccessMatrixTest {
             String bobRun = f.projectWithRun("bob-" + f.next(), "other", Visibility.PRIVATE);
             String bobDataset = "bob-data-" + f.next();
             f.dataset(bobDataset, "other", Visibility.PRIVATE);
-            Map<String, Function<String, TeamServerFixture.Reply>> probes = new LinkedHashMap<>();
+            Map<String, Function<String, ServerFixture.Reply>> probes = new LinkedHashMap<>();
             probes.put(
                     "HEAD /api/v1/runs/{id}/blobs/{hash}",
                     h -> f.send("other", "HEAD", "/api/v1/runs/" + bobRun + "/blobs/" + h, null));
@@ -597,10 +602,10 @@ class AccessMatrixTest {
             String absent = Hashes.of("content nobody sent".getBytes(StandardCharsets.UTF_8));
             for (Visibility v : List.of(Visibility.PRIVATE, Visibility.PUBLIC)) {
                 Map<String, String> held = heldByOwner(f, v);
-                for (Map.Entry<String, Function<String, TeamServerFixture.Reply>> probe : probes.entrySet()) {
-                    TeamServerFixture.Reply none = probe.getValue().apply(absent);
+                for (Map.Entry<String, Function<String, ServerFixture.Reply>> probe : probes.entrySet()) {
+                    ServerFixture.Reply none = probe.getValue().apply(absent);
                     for (Map.Entry<String, String> h : held.entrySet()) {
-                        TeamServerFixture.Reply r = probe.getValue().apply(h.getValue());
+                        ServerFixture.Reply r = probe.getValue().apply(h.getValue());
                         String got = r.status() + " " + r.body().replace(h.getValue(), "<hash>");
                         String want = none.status() + " " + none.body().replace(absent, "<hash>");
                         if (!got.equals(want)) {
@@ -789,7 +794,7 @@ class AccessMatrixTest {
      * may not read it and did not send it (e.g. the project behind an experiment id), or null.
      */
     private static String leaked(
-            Sample values, Caller c, Visibility v, boolean anonymousReads, String sent, TeamServerFixture.Reply r) {
+            Sample values, Caller c, Visibility v, boolean anonymousReads, String sent, ServerFixture.Reply r) {
         if (expected(Rule.READ, c, v, anonymousReads) == 0) {
             return null;
         }
@@ -802,7 +807,7 @@ class AccessMatrixTest {
     }
 
     /** Denied by access control: 401, 403, or the 404 that hides objects the caller may not see. */
-    private static boolean denied(TeamServerFixture.Reply r) {
+    private static boolean denied(ServerFixture.Reply r) {
         return r.status() == 401
                 || r.status() == 403
                 || (r.status() == 404 && r.message().contains("(or you may not see it)"));

@@ -1,6 +1,5 @@
 package dev.keel.server;
 
-import dev.keel.core.Json;
 import dev.keel.core.KeelHome;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
@@ -14,13 +13,11 @@ import dev.keel.core.data.Visibility;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
 import dev.keel.core.store.WriteBatch;
+import dev.keel.server.ServerFixture.Reply;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -113,16 +110,6 @@ public final class TeamServerFixture implements AutoCloseable {
         datasets.saveDataset(name, owner, "", visibility, 1);
     }
 
-    public record Reply(int status, String body, HttpResponse<String> raw) {
-        public Map<String, Object> json() {
-            return Json.readMap(body);
-        }
-
-        public String message() {
-            return body.startsWith("{") ? String.valueOf(json().get("message")) : body;
-        }
-    }
-
     /** Sends a request as {@code user} (null: anonymous) with a JSON body (null: none). */
     public Reply send(String user, String method, String path, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + path))
@@ -139,15 +126,7 @@ public final class TeamServerFixture implements AutoCloseable {
     }
 
     public Reply send(HttpRequest request) {
-        try {
-            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Reply(r.statusCode(), r.body(), r);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return ServerFixture.exchange(http, request);
     }
 
     @Override

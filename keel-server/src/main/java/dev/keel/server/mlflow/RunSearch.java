@@ -317,16 +317,7 @@ final class RunSearch {
         }
         String op = c.op();
         if (v instanceof Double d) {
-            int cmp = Double.compare(d, (Double) c.value());
-            return switch (op) {
-                case "=" -> cmp == 0;
-                case "!=" -> cmp != 0;
-                case ">" -> cmp > 0;
-                case ">=" -> cmp >= 0;
-                case "<" -> cmp < 0;
-                case "<=" -> cmp <= 0;
-                default -> false;
-            };
+            return SearchFilter.compares(op, Double.compare(d, (Double) c.value()));
         }
         String s = (String) v;
         return switch (op) {

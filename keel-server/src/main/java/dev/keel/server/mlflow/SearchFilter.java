@@ -5,6 +5,7 @@ import dev.keel.core.KeelException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -251,6 +252,25 @@ final class SearchFilter {
 
     private KeelException error(String what) {
         return KeelException.invalid("Invalid filter '" + src + "' at column " + (pos + 1) + ": " + what);
+    }
+
+    /** The comparisons numbers take. */
+    static final Set<String> NUMERIC_OPS = Set.of("=", "!=", ">", ">=", "<", "<=");
+
+    /**
+     * Whether two numbers whose {@link Double#compare} is {@code cmp} satisfy {@code op}; false
+     * for an operator numbers do not take.
+     */
+    static boolean compares(String op, int cmp) {
+        return switch (op) {
+            case "=" -> cmp == 0;
+            case "!=" -> cmp != 0;
+            case ">" -> cmp > 0;
+            case ">=" -> cmp >= 0;
+            case "<" -> cmp < 0;
+            case "<=" -> cmp <= 0;
+            default -> false;
+        };
     }
 
     /** SQL LIKE: {@code %} any run, {@code _} one character; ILIKE ignores case. */

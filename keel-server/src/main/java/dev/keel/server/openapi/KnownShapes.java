@@ -31,7 +31,14 @@ final class KnownShapes {
 
     static {
         for (String page : List.of(
-                "/", "/login", "/projects/{project}", "/runs/{id}", "/compare", "/datasets", "/datasets/{name}")) {
+                "/",
+                "/login",
+                "/projects/{project}",
+                "/runs/{id}",
+                "/sweeps/{sweep}",
+                "/compare",
+                "/datasets",
+                "/datasets/{name}")) {
             TYPES.put(page, List.of("text/html"));
         }
         TYPES.put(
@@ -51,6 +58,7 @@ final class KnownShapes {
         TYPES.put("/api/v1/projects/{project}/runs.csv", List.of("text/csv"));
         TYPES.put("/api/v1/projects/{project}/events", List.of("text/event-stream"));
         TYPES.put("/api/v1/runs/{id}/events", List.of("text/event-stream"));
+        TYPES.put("/api/v1/sweeps/{sweep}/events", List.of("text/event-stream"));
         TYPES.put("/api/v1/runs/{id}/files/{name*}", List.of("application/octet-stream", "text/plain"));
         TYPES.put("/api/v1/datasets/{name}/versions/{ref}/manifest", List.of("application/octet-stream"));
         TYPES.put("/api/v1/datasets/{name}/blobs/{hash}", List.of("application/octet-stream"));
@@ -90,6 +98,32 @@ final class KnownShapes {
             RESPONSES.put("POST " + sweeps + "/{sweep}/trials/{number}/" + op, OpenApiDocument.ref("Trial"));
         }
         RESPONSES.put("GET /api/v1/runs/{id}/trial", OpenApiDocument.ref("Trial"));
+        // the sweep page's data (dev.keel.server.ui): the sweep, and what the page draws from its trials
+        Map<String, Object> anyObject = Map.of("type", "object", "additionalProperties", true);
+        RESPONSES.put(
+                "GET " + sweeps + "/{sweep}/overview",
+                object(Map.of(
+                        "sweep",
+                        OpenApiDocument.ref("Sweep"),
+                        "method",
+                        str(),
+                        "metric",
+                        object(Map.of("name", str(), "goal", str())),
+                        "run_cap",
+                        integer(),
+                        "parameters",
+                        array(object(Map.of("name", str(), "kind", str(), "scale", str(), "values", array(str())))),
+                        "counts",
+                        Map.of("type", "object", "additionalProperties", integer()),
+                        "total",
+                        integer(),
+                        "best",
+                        Map.of("type", "object", "nullable", true, "additionalProperties", true),
+                        "trials",
+                        array(anyObject),
+                        "importance",
+                        anyObject)));
+        RESPONSES.put("GET /api/v1/projects/{project}/sweeps", object(Map.of("sweeps", array(anyObject))));
         RESPONSES.put("GET /metrics", str());
         RESPONSES.put("GET /api/v1/openapi.json", Map.of("type", "object", "description", "this document"));
     }

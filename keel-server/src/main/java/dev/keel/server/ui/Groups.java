@@ -61,4 +61,16 @@ final class Groups {
         result.put("total", runs.size());
         return result;
     }
+
+    /** Adds each group's {@code label} where {@code labels} names its value (a sweep's name for its id). */
+    @SuppressWarnings("unchecked")
+    static void label(Map<String, Object> aggregate, Map<String, String> labels) {
+        for (Object g : (List<Object>) aggregate.get("groups")) {
+            Map<String, Object> group = (Map<String, Object>) g;
+            String label = labels.get(String.valueOf(group.get("value")));
+            if (label != null) {
+                group.put("label", label);
+            }
+        }
+    }
 }

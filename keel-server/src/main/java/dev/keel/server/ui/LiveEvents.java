@@ -7,6 +7,9 @@ import dev.keel.core.RunState;
 import dev.keel.core.filter.FilterParser;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
+import dev.keel.core.sweep.Sweep;
+import dev.keel.core.sweep.Trial;
+import dev.keel.core.sweep.TrialState;
 import dev.keel.server.ServerContext;
 import dev.keel.server.api.Views;
 import dev.keel.server.auth.Access;
@@ -29,7 +32,8 @@ import java.util.Set;
  * Live updates as server-sent events. The server keeps no state between requests and several
  * processes may serve one database, so each stream polls the store (twice a second) and sends
  * what changed: a run's new state, summary and log offset ({@code run} events: the page then
- * fetches the new points it shows) and, for one run, new console lines. A stream ends after a
+ * fetches the new points it shows), for one run, new console lines, and for a sweep, that its
+ * state or a trial changed ({@code sweep} events: the page then fetches the sweep again). A stream ends after a
  * few minutes; the browser's EventSource reconnects by itself.
  */
 final class LiveEvents {
@@ -57,6 +61,16 @@ final class LiveEvents {
                     String project = request.param("project");
                     long millis = streamMillis(request);
                     return stream(out -> projectStream(ctx, project, millis, out));
+                });
+        router.get(
+                "/api/v1/sweeps/{sweep}/events",
+                Access.sweepRead("sweep"),
+                "Server-sent events for a sweep's page: 'sweep' (state and trial counts) whenever a trial starts,"
+                        + " logs, ends or the sweep changes state; 'end' once nothing will change",
+                request -> {
+                    Sweep sweep = SweepPageApi.require(ctx.store(), request.param("sweep"));
+                    long millis = streamMillis(request);
+                    return stream(out -> sweepStream(ctx, sweep.id(), millis, out));
                 });
     }
 
@@ -155,6 +169,51 @@ final class LiveEvents {
             }
             lastWrite = ping(out, lastWrite);
         }
+    }
+
+    private static void sweepStream(ServerContext ctx, String id, long millis, OutputStream out) throws IOException {
+        Store store = ctx.store();
+        long end = System.currentTimeMillis() + millis;
+        String last = null;
+        long lastWrite = System.currentTimeMillis();
+        send(out, "hello", Map.of("sweep", id));
+        do {
+            Sweep sweep = store.sweeps().sweep(id).orElse(null);
+            if (sweep == null) {
+                send(out, "gone", Map.of("sweep", id));
+                return;
+            }
+            List<Trial> trials = store.sweeps().trials(id);
+            StringBuilder fp = new StringBuilder(sweep.state() + "|" + sweep.updatedMillis());
+            boolean running = false;
+            for (Trial t : trials) {
+                fp.append('|')
+                        .append(t.number())
+                        .append(t.state())
+                        .append(t.metric())
+                        .append(t.reason());
+                if (t.state() == TrialState.RUNNING) {
+                    // new points of a running trial move its live value on the page
+                    fp.append('@').append(store.logOffset(t.runId()));
+                    running = true;
+                }
+            }
+            if (!fp.toString().equals(last)) {
+                last = fp.toString();
+                Map<String, Object> event = new LinkedHashMap<>();
+                event.put("sweep", id);
+                event.put("state", sweep.state().label());
+                event.put("total", trials.size());
+                event.put("counts", SweepView.counts(trials));
+                send(out, "sweep", event);
+                lastWrite = System.currentTimeMillis();
+            }
+            if (sweep.state().isTerminal() && !running) {
+                send(out, "end", Map.of("sweep", id, "state", sweep.state().label()));
+                return;
+            }
+            lastWrite = ping(out, lastWrite);
+        } while (System.currentTimeMillis() < end && sleep());
     }
 
     private static String fingerprint(ServerContext ctx, RunInfo r) {

@@ -49,7 +49,11 @@ final class TableApi {
                     List<Field> metrics =
                             request.query("metrics").map(TableApi::fields).orElse(List.of());
                     List<RunInfo> runs = all(ctx.store(), query);
-                    return Groups.aggregate(runs, by, metrics);
+                    Map<String, Object> groups = Groups.aggregate(runs, by, metrics);
+                    if (by.kind() == Field.Kind.ATTRIBUTE && by.path().equals("sweep")) {
+                        Groups.label(groups, SweepPageApi.names(ctx.store(), request.param("project")));
+                    }
+                    return groups;
                 });
         router.get(
                 "/api/v1/projects/{project}/runs.csv",

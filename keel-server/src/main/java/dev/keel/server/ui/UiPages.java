@@ -51,7 +51,14 @@ final class UiPages {
 
     void register(Router router) {
         String[] pages = {
-            "/", "/projects/{project}", "/runs/{id}", "/compare", "/datasets", "/datasets/{name}", "/login"
+            "/",
+            "/projects/{project}",
+            "/runs/{id}",
+            "/sweeps/{sweep}",
+            "/compare",
+            "/datasets",
+            "/datasets/{name}",
+            "/login"
         };
         for (String page : pages) {
             router.get(

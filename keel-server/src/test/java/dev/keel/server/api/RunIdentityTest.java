@@ -2,8 +2,8 @@ package dev.keel.server.api;
 
 import dev.keel.core.RunInfo;
 import dev.keel.server.ServerFixture;
+import dev.keel.server.ServerFixture.Reply;
 import dev.keel.server.TeamServerFixture;
-import dev.keel.server.TeamServerFixture.Reply;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

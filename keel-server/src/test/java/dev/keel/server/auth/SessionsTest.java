@@ -2,8 +2,8 @@ package dev.keel.server.auth;
 
 import dev.keel.core.data.Visibility;
 import dev.keel.server.ServerFixture;
+import dev.keel.server.ServerFixture.Reply;
 import dev.keel.server.TeamServerFixture;
-import dev.keel.server.TeamServerFixture.Reply;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

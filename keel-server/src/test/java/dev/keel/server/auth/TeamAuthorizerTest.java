@@ -2,6 +2,7 @@ package dev.keel.server.auth;
 
 import dev.keel.core.access.ProjectAccess;
 import dev.keel.core.data.Visibility;
+import dev.keel.server.ServerFixture;
 import dev.keel.server.TeamServerFixture;
 import dev.keel.server.auth.Authorizer.Resource;
 import org.junit.jupiter.api.Test;
@@ -32,8 +33,7 @@ class TeamAuthorizerTest {
     @Test
     void aNewProjectBelongsToItsCreatorAndIsPrivate() {
         try (TeamServerFixture f = new TeamServerFixture(dir, true)) {
-            TeamServerFixture.Reply created =
-                    f.send("other", "PATCH", "/api/v1/projects/fresh", "{\"owner\": \"other\"}");
+            ServerFixture.Reply created = f.send("other", "PATCH", "/api/v1/projects/fresh", "{\"owner\": \"other\"}");
             assertEquals(200, created.status(), created.body());
             assertEquals(
                     new ProjectAccess(
@@ -59,7 +59,7 @@ class TeamAuthorizerTest {
                     401,
                     f.send(null, "GET", "/api/v1/projects/fresh/access", null).status());
 
-            TeamServerFixture.Reply blank =
+            ServerFixture.Reply blank =
                     f.send("other", "PATCH", "/api/v1/projects/%20%20", "{\"visibility\": \"team\"}");
             assertEquals(400, blank.status(), blank.body());
             assertEquals("'  ' is not a project name: use 1-256 printable characters", blank.message());
@@ -80,16 +80,16 @@ class TeamAuthorizerTest {
             assertEquals(
                     200, f.send("admin", "GET", "/api/v1/runs/" + run, null).status());
 
-            TeamServerFixture.Reply handOver = f.send(
+            ServerFixture.Reply handOver = f.send(
                     "admin", "PATCH", "/api/v1/projects/legacy", "{\"owner\": \"owner\", \"visibility\": \"team\"}");
             assertEquals(200, handOver.status(), handOver.body());
             assertEquals(
                     200, f.send("member", "GET", "/api/v1/runs/" + run, null).status());
-            TeamServerFixture.Reply noSuchUser =
+            ServerFixture.Reply noSuchUser =
                     f.send("admin", "PATCH", "/api/v1/projects/legacy", "{\"owner\": \"nobody\"}");
             assertEquals(400, noSuchUser.status());
             assertEquals("field 'owner': there is no user 'nobody'", noSuchUser.message());
-            TeamServerFixture.Reply badVisibility =
+            ServerFixture.Reply badVisibility =
                     f.send("owner", "PATCH", "/api/v1/projects/legacy", "{\"visibility\": \"secret\"}");
             assertEquals(400, badVisibility.status());
             assertTrue(

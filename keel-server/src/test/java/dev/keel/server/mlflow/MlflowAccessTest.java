@@ -2,8 +2,8 @@ package dev.keel.server.mlflow;
 
 import dev.keel.core.access.ProjectAccess;
 import dev.keel.core.data.Visibility;
+import dev.keel.server.ServerFixture.Reply;
 import dev.keel.server.TeamServerFixture;
-import dev.keel.server.TeamServerFixture.Reply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

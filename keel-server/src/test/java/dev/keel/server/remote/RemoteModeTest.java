@@ -11,8 +11,7 @@ import dev.keel.core.store.Stores;
 import dev.keel.home.CrashRecovery;
 import dev.keel.home.Sync;
 import dev.keel.internal.remote.RemoteStore;
-import dev.keel.server.KeelServer;
-import dev.keel.server.ServerSettings;
+import dev.keel.server.ServerFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,8 +49,7 @@ class RemoteModeTest {
     void aRunLoggedInRemoteModeReadsBackEqualThroughTheApi() throws Exception {
         Path home = dir.resolve("client");
         Files.createDirectories(dir.resolve("files"));
-        try (KeelServer server = KeelServer.embedded(new KeelHome(dir.resolve("server")), ServerSettings.local(0))
-                        .start();
+        try (ServerFixture server = new ServerFixture(dir.resolve("server"));
                 Child c = logger(
                         server.url(),
                         home,
@@ -104,9 +102,7 @@ class RemoteModeTest {
             long slowestMicros =
                     Long.parseLong(c.await("LOOPDONE ", 60_000).substring(9).trim());
             assertTrue(slowestMicros < 2_000_000, "log() took " + slowestMicros + " µs once");
-            try (KeelServer server = KeelServer.embedded(
-                                    new KeelHome(dir.resolve("server")), ServerSettings.local(port))
-                            .start();
+            try (ServerFixture server = new ServerFixture(dir.resolve("server"), port);
                     RemoteStore remote = new RemoteStore(url, null)) {
                 c.await("DONE", 60_000);
                 assertEquals(0, c.waitFor(30_000));
@@ -131,8 +127,7 @@ class RemoteModeTest {
     @Test
     void offlineRunsAreUploadedByKeelSyncOnceHoweverOftenItRuns() throws Exception {
         Path home = dir.resolve("client");
-        try (KeelServer server = KeelServer.embedded(new KeelHome(dir.resolve("server")), ServerSettings.local(0))
-                        .start();
+        try (ServerFixture server = new ServerFixture(dir.resolve("server"));
                 RemoteStore remote = new RemoteStore(server.url(), null)) {
             String id;
             try (Child c = logger(server.url(), home, Map.of("KEEL_MODE", "offline"), "5000", "500")) {
@@ -156,8 +151,7 @@ class RemoteModeTest {
     @Test
     void aKilledRemoteRunIsRecordedCrashedWhenItsMachineSeesTheProcessGone() throws Exception {
         Path home = dir.resolve("client");
-        try (KeelServer server = KeelServer.embedded(new KeelHome(dir.resolve("server")), ServerSettings.local(0))
-                        .start();
+        try (ServerFixture server = new ServerFixture(dir.resolve("server"));
                 RemoteStore remote = new RemoteStore(server.url(), null);
                 Child c = logger(server.url(), home, Map.of(), "1000000", "10")) {
             String id = runId(c);

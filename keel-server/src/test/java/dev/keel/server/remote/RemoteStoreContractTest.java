@@ -1,11 +1,9 @@
 package dev.keel.server.remote;
 
-import dev.keel.core.KeelHome;
 import dev.keel.core.blob.Hashes;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
-import dev.keel.server.KeelServer;
-import dev.keel.server.ServerSettings;
+import dev.keel.server.ServerFixture;
 import dev.keel.store.sql.StoreContractTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,12 +27,11 @@ class RemoteStoreContractTest extends StoreContractTest {
     @TempDir
     Path dir;
 
-    private KeelServer server;
+    private ServerFixture server;
 
     @Override
     protected Store newStore() {
-        server = KeelServer.embedded(new KeelHome(dir.resolve("server")), ServerSettings.local(0))
-                .start();
+        server = new ServerFixture(dir.resolve("server"));
         return Stores.open(server.url());
     }
 

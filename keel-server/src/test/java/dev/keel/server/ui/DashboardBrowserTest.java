@@ -10,8 +10,7 @@ import dev.keel.core.store.Stores;
 import dev.keel.core.store.WriteBatch;
 import dev.keel.data.AddOptions;
 import dev.keel.data.Datasets;
-import dev.keel.server.KeelServer;
-import dev.keel.server.ServerSettings;
+import dev.keel.server.ServerFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -63,7 +62,7 @@ class DashboardBrowserTest {
     @TempDir
     static Path dir;
 
-    KeelServer server;
+    ServerFixture server;
     Browser browser;
     final Map<String, String> ids = new LinkedHashMap<>();
     final Map<String, Double> valLoss = new LinkedHashMap<>();
@@ -89,7 +88,7 @@ class DashboardBrowserTest {
             stopped.summary.put(RunState.STOP_REASON_KEY, STOP_REASON);
             store.apply(ids.get("run-4"), stopped);
         }
-        server = KeelServer.embedded(new KeelHome(dir), ServerSettings.local(0)).start();
+        server = new ServerFixture(dir);
         browser = Browser.shared();
         browser.size(1600, 1000);
     }

@@ -10,8 +10,7 @@ import dev.keel.core.store.Stores;
 import dev.keel.core.store.WriteBatch;
 import dev.keel.data.AddOptions;
 import dev.keel.data.Datasets;
-import dev.keel.server.KeelServer;
-import dev.keel.server.ServerSettings;
+import dev.keel.server.ServerFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,7 +79,7 @@ class DashboardLayoutBrowserTest {
     @TempDir
     static Path dir;
 
-    KeelServer server;
+    ServerFixture server;
     Browser browser;
     final List<String> ids = new ArrayList<>();
     final Map<String, String> sha256 = new TreeMap<>();
@@ -97,7 +96,7 @@ class DashboardLayoutBrowserTest {
         for (Object[] c : configs) {
             ids.add(train((Double) c[0], (Integer) c[1], (String) c[2], (Integer) c[3]));
         }
-        server = KeelServer.embedded(new KeelHome(dir), ServerSettings.local(0)).start();
+        server = new ServerFixture(dir);
         browser = Browser.shared();
         browser.size(1280, 800);
     }

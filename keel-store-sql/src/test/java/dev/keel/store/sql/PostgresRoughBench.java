@@ -2,10 +2,8 @@ package dev.keel.store.sql;
 
 import dev.keel.core.store.Store;
 import dev.keel.core.store.WriteBatch;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.keel.testing.TestPostgres;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,18 +21,12 @@ public final class PostgresRoughBench {
     private PostgresRoughBench() {}
 
     public static void main(String[] args) throws Exception {
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                .setServerConfig("listen_addresses", "127.0.0.1")
-                .start()) {
-            String base = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres";
+        try (TestPostgres.Server pg = TestPostgres.start(Map.of())) {
             int[] n = {0};
             StoreRoughBench.Stores stores = name -> {
                 String schema = "b" + name.replace('-', '_') + (n[0]++);
-                try (Connection c = pg.getPostgresDatabase().getConnection();
-                        Statement s = c.createStatement()) {
-                    s.execute("CREATE SCHEMA " + schema);
-                }
-                return new PostgresStore(base + "&currentSchema=" + schema);
+                pg.execute("CREATE SCHEMA " + schema);
+                return new PostgresStore(pg.url() + "&currentSchema=" + schema);
             };
             StoreRoughBench.run(stores);
             parallelIngest(stores.fresh("parallel"), 8, 5, 200, 200);

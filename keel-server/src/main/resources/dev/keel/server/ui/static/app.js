@@ -1,5 +1,5 @@
 // The dashboard's entry point: finds the page for this address and runs it. Addresses are
-// stable (/, /projects/P, /runs/ID, /compare?runs=a,b, /datasets, /datasets/NAME, /login).
+// stable (/, /projects/P, /runs/ID, /sweeps/ID, /compare?runs=a,b, /datasets, /datasets/NAME, /login).
 import { session, loginHref } from './api.js';
 import { h, clear, errorBox } from './dom.js';
 
@@ -7,6 +7,7 @@ const routes = [
   [/^\/$/, () => import('./projects.js'), () => []],
   [/^\/projects\/([^/]+)$/, () => import('./runs.js'), m => [decodeURIComponent(m[1])]],
   [/^\/runs\/([^/]+)$/, () => import('./run.js'), m => [decodeURIComponent(m[1])]],
+  [/^\/sweeps\/([^/]+)$/, () => import('./sweep.js'), m => [decodeURIComponent(m[1])]],
   [/^\/compare$/, () => import('./compare.js'), () => []],
   [/^\/datasets$/, () => import('./datasets.js'), () => [null]],
   [/^\/datasets\/([^/]+)$/, () => import('./datasets.js'), m => [decodeURIComponent(m[1])]],

@@ -39,6 +39,7 @@ export function link(href, ...children) {
 export const runHref = id => '/runs/' + encodeURIComponent(id);
 export const projectHref = p => '/projects/' + encodeURIComponent(p);
 export const datasetHref = d => '/datasets/' + encodeURIComponent(d);
+export const sweepHref = id => '/sweeps/' + encodeURIComponent(id);
 
 export function fmtNum(v) {
   if (v == null || v === '') return '';

@@ -1,7 +1,7 @@
 // One run: overview (state, provenance, notes, tags, datasets), charts of every metric,
 // config and summary, console (searchable, follows live), files, and how to reproduce it.
 import { api, series, ApiError } from './api.js';
-import { h, clear, copyButton, debounce, fmtBytes, fmtDate, fmtDuration, middle, projectHref, datasetHref, runtimeOf, setCrumbs, stateBadge, stopReason, valueView } from './dom.js';
+import { h, clear, copyButton, debounce, fmtBytes, fmtDate, fmtDuration, middle, projectHref, datasetHref, runtimeOf, setCrumbs, stateBadge, stopReason, sweepHref, valueView } from './dom.js';
 import { ChartPanel, defaults, settingsBar } from './chart.js';
 import { runColor } from './colors.js';
 import { editRun } from './edit.js';
@@ -105,6 +105,17 @@ function claimedBy(run, prov) {
   return h('span', { class: 'muted' }, ' (the client said ' + c.user + (c.host ? ' on ' + c.host : '') + ')');
 }
 
+/** A trial's run links to its sweep's page, with the trial's number once the server tells it. */
+function sweepView(run) {
+  const el = h('span', { class: 'sweep-link' }, h('a', { href: sweepHref(run.sweep) }, run.sweep));
+  api('/api/v1/sweeps/' + encodeURIComponent(run.sweep) + '/overview').then(view => {
+    clear(el.firstChild).append(view.sweep.name);
+    const trial = view.trials.find(t => t.run === run.id);
+    if (trial) el.append(h('span', { class: 'muted trial-number' }, ' · trial ' + trial.number));
+  }).catch(() => { /* a sweep this server does not know: the id alone still links */ });
+  return el;
+}
+
 function row(label, ...value) {
   return [h('dt', null, label), h('dd', null, ...value)];
 }
@@ -122,7 +133,7 @@ function overviewOf(run, prov, inputs, reproduce, edit) {
     row('User', run.user || '—', claimedBy(run, prov)),
     row('Host', run.host || '—'),
     row('Group', run.group || '—'),
-    row('Sweep', run.sweep || '—'),
+    row('Sweep', run.sweep ? sweepView(run) : '—'),
     row('Command', commandView(cmd)),
     row('Git', git.commit ? [h('code', null, String(git.commit).slice(0, 12)), git.branch ? ' on ' + git.branch : '',
       git.dirty ? h('span', { class: 'tag warn' }, 'uncommitted changes') : ''] : '—'),

@@ -2,7 +2,7 @@
 // way W&B lays it out. Sort, filter, columns, grouping, selection and CSV export act on the
 // server's search; charts show the selected runs, else the first 20 of the current view.
 import { api, qs, series, ApiError } from './api.js';
-import { h, clear, debounce, fmtNum, markPainted, runHref, setCrumbs } from './dom.js';
+import { h, clear, debounce, fmtNum, markPainted, runHref, setCrumbs, stateBadge, sweepHref } from './dom.js';
 import { RunsTable, BUILTIN, columnDef } from './table.js';
 import { ChartPanel, defaults, settingsBar } from './chart.js';
 import { runColor } from './colors.js';
@@ -66,9 +66,12 @@ export async function render(main, project) {
   if (!cols.metrics.length) charts.append(h('div', { class: 'empty' }, 'No metrics logged yet.'));
   systemBox.hidden = !cols.metrics.some(k => k.startsWith('system/'));
 
+  const sweepsEl = h('section', { class: 'sweeps-list', 'aria-label': 'Sweeps' });
+  sweepsEl.hidden = true;
   main.classList.add('wide');
   main.append(
     h('div', { class: 'page-head' }, h('h1', null, project), count),
+    sweepsEl,
     h('div', { class: 'workspace-layout' },
       h('section', { class: 'runs-pane', 'aria-label': 'Runs table' },
         h('div', { class: 'toolbar' }, filterInput, groupSel, colsBtn, exportBtn, compareBtn),
@@ -95,7 +98,33 @@ export async function render(main, project) {
     else groupsEl.hidden = true;
   });
   await applyFilter();
+  showSweeps(project, sweepsEl);
   live(state, table, count);
+}
+
+/** The project's sweeps, newest first, each linked to its page; nothing when it has none. */
+async function showSweeps(project, el) {
+  let sweeps;
+  try {
+    sweeps = (await api('/api/v1/projects/' + encodeURIComponent(project) + '/sweeps')).sweeps;
+  } catch (e) {
+    return;
+  }
+  if (!sweeps.length) return;
+  el.hidden = false;
+  clear(el).append(h('details', { open: sweeps.length <= 5 ? true : null },
+    h('summary', null, 'Sweeps (' + sweeps.length + ')'),
+    h('div', { class: 'scroll-x' }, h('table', { class: 'kv sweeps', 'aria-label': 'Sweeps' },
+      h('thead', null, h('tr', null, h('th', null, 'Name'), h('th', null, 'State'), h('th', null, 'Method'),
+        h('th', { class: 'num' }, 'Trials'), h('th', null, 'Metric'), h('th', { class: 'num' }, 'Best'))),
+      h('tbody', null, sweeps.map(s => h('tr', { dataset: { sweep: s.id } },
+        h('td', null, h('a', { href: sweepHref(s.id) }, s.name), ' ', h('code', { class: 'muted' }, s.id)),
+        h('td', null, stateBadge(s.state)),
+        h('td', null, s.method || '—'),
+        h('td', { class: 'num' }, String(s.trials), s.counts.running ? h('span', { class: 'muted' }, ' (' + s.counts.running + ' running)') : ''),
+        h('td', null, s.metric.name ? [h('code', null, s.metric.name), ' ', h('span', { class: 'muted' }, s.metric.goal)] : '—'),
+        h('td', { class: 'num' }, s.best ? [h('b', null, fmtNum(s.best.metric)),
+          h('span', { class: 'muted' }, ' · trial ' + s.best.number)] : '—'))))))));
 }
 
 function loadColumns(project, cols) {
@@ -188,7 +217,10 @@ async function showGroups(state, table, by, el, filterInput, applyFilter) {
   el.hidden = false;
   const head = h('tr', null, h('th', null, by), h('th', { class: 'num' }, 'Runs'), metrics.map(m => h('th', { class: 'num' }, m.slice(8) + ' (mean · min–max)')));
   const rows = r.groups.map(g => h('tr', { tabindex: '0', title: 'Filter to this group', onclick: () => pick(g), onkeydown: e => { if (e.key === 'Enter') pick(g); } },
-    h('td', null, g.value === '' ? h('span', { class: 'muted' }, '(none)') : g.value),
+    h('td', null, g.value === '' ? h('span', { class: 'muted' }, '(none)')
+      : g.label ? [g.label, ' ', h('code', { class: 'muted' }, g.value), by === 'sweep'
+        ? [' ', h('a', { href: sweepHref(g.value), title: 'Open the sweep', onclick: e => e.stopPropagation() }, 'sweep page')] : '']
+        : g.value),
     h('td', { class: 'num' }, String(g.count)),
     metrics.map(m => {
       const s = g.metrics[m];

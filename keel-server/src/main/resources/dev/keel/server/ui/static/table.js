@@ -3,7 +3,7 @@
 // and End move between rows, Enter opens a run, Space selects it, N and T edit its notes and
 // tags; headers are buttons that sort.
 import { api, qs } from './api.js';
-import { h, clear, fmtAgo, fmtDuration, fmtValue, isHash, markPainted, middle, path, runHref, runtimeOf, stateBadge } from './dom.js';
+import { h, clear, fmtAgo, fmtDuration, fmtValue, isHash, markPainted, middle, path, runHref, runtimeOf, stateBadge, sweepHref } from './dom.js';
 
 export const ROW = 36;
 const HEAD = 34;
@@ -203,6 +203,7 @@ export class RunsTable {
         ondblclick: () => this.o.onEdit(run, 'tags') }, run.tags.map(t => h('span', { class: 'tag' }, t)));
       case 'created': return h('div', { ...attrs, title: new Date(run.created_at).toISOString() }, fmtAgo(run.created_at));
       case 'runtime': return h('div', attrs, fmtDuration(runtimeOf(run)));
+      case 'sweep': return h('div', attrs, run.sweep ? h('a', { href: sweepHref(run.sweep), tabindex: '-1', title: 'Open sweep ' + run.sweep }, run.sweep) : '');
       default: {
         const v = cellValue(run, c.id);
         const text = fmtValue(v);
