@@ -21,6 +21,8 @@ public final class Bench {
             Map.entry("runs-search", RunsSearch::main),
             Map.entry("transfer", Transfer::main),
             Map.entry("dashboard", Dashboard::main),
+            Map.entry("sweep-overhead", SweepBench::overhead),
+            Map.entry("sweep-agents", SweepBench::agents),
             Map.entry("sweep-search", SweepSearchBench::main),
             Map.entry("mlflow-log", MlflowBench::log),
             Map.entry("mlflow-search", MlflowBench::search),

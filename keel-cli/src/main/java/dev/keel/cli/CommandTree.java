@@ -23,6 +23,8 @@ final class CommandTree {
             RunsCommand.class,
             RunCommand.class,
             DataCommand.class,
+            SweepCommand.class,
+            AgentCommand.class,
             ProjectsCommand.class,
             DemoCommand.class,
             UiCommand.class,
@@ -52,8 +54,18 @@ final class CommandTree {
             DataRmCommand.class,
             DataTransferCommand.Push.class,
             DataTransferCommand.Pull.class);
+    /** {@code keel sweep}'s subcommands in help order. */
+    private static final List<Class<?>> SWEEP = List.of(
+            SweepCreateCommand.class,
+            SweepLsCommand.class,
+            SweepShowCommand.class,
+            SweepStateCommand.Pause.class,
+            SweepStateCommand.Resume.class,
+            SweepStateCommand.Stop.class,
+            SweepStateCommand.Cancel.class);
     /** The groups whose subcommands are listed here rather than in their annotations. */
-    private static final Map<Class<?>, List<Class<?>>> GROUPS = Map.of(RunCommand.class, RUN, DataCommand.class, DATA);
+    private static final Map<Class<?>, List<Class<?>>> GROUPS =
+            Map.of(RunCommand.class, RUN, DataCommand.class, DATA, SweepCommand.class, SWEEP);
 
     private CommandTree() {}
 

@@ -53,12 +53,18 @@ final class Cli {
         return switch (a) {
             case "runs", "projects", "demo", "cache", "sync" -> true;
             case "run" -> true;
-            case "data" -> i == 0;
+            case "data", "sweep" -> i == 0;
+            case "create", "pause", "stop", "cancel" -> i > 0 && args.get(i - 1).equals("sweep");
             case "show", "rm" ->
-                i > 0 && (args.get(i - 1).equals("run") || args.get(i - 1).equals("data"));
-            case "logs", "history", "resume" -> i > 0 && args.get(i - 1).equals("run");
+                i > 0
+                        && (args.get(i - 1).equals("run")
+                                || args.get(i - 1).equals("data")
+                                || args.get(i - 1).equals("sweep"));
+            case "logs", "history" -> i > 0 && args.get(i - 1).equals("run");
+            case "resume" ->
+                i > 0 && (args.get(i - 1).equals("run") || args.get(i - 1).equals("sweep"));
             case "add", "ls", "log", "diff", "checkout", "verify", "gc", "tag", "push", "pull" ->
-                i > 0 && args.get(i - 1).equals("data");
+                i > 0 && (args.get(i - 1).equals("data") || args.get(i - 1).equals("sweep"));
             default -> false;
         };
     }

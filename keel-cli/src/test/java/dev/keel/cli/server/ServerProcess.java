@@ -17,14 +17,14 @@ import java.util.regex.Pattern;
  * than a pipe: the JDK closes a child's pipe under a reader when the child exits, which would
  * lose the last lines it printed on the way out.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
 
-    final Process process;
-    final String url;
+    public final Process process;
+    public final String url;
     private final Path log;
 
-    ServerProcess(Path dir, String name, List<String> args, Map<String, String> env) throws Exception {
+    public ServerProcess(Path dir, String name, List<String> args, Map<String, String> env) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
@@ -57,7 +57,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Everything the process printed so far. */
-    String output() {
+    public String output() {
         try {
             return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
@@ -73,6 +73,12 @@ final class ServerProcess implements AutoCloseable {
             throw new IllegalStateException("keel server ignored SIGTERM for 30 s");
         }
         return process.exitValue();
+    }
+
+    /** SIGKILL, as a lost machine or the OOM killer ends it. */
+    public void sigkill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
     }
 
     @Override

@@ -1,0 +1,53 @@
+package dev.keel.cli;
+
+import dev.keel.Keel;
+import dev.keel.Run;
+import dev.keel.RunOptions;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A sweep trial's program for the agent tests: takes {@code key=value} arguments as
+ * {@code keel agent} passes them and logs {@code loss = (x - 1)^2 + 1 / (epoch + 1)} for
+ * {@code epochs} epochs (step = epoch), {@code sleep_ms} apart. {@code mode} misbehaves on
+ * purpose: {@code fail} logs a loss of -1 (better than any other) and exits 3, {@code hang} never
+ * ends (unless asked to stop), {@code nometric} logs only {@code other}. {@code x} defaults to 0.
+ * Like any Keel program in a sweep it stops early when {@code run.shouldStop()} says so.
+ */
+public final class SweepTrialProgram {
+    private SweepTrialProgram() {}
+
+    public static void main(String[] args) throws InterruptedException {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            params.put(a.substring(0, eq), a.substring(eq + 1));
+        }
+        double x = Double.parseDouble(params.getOrDefault("x", "0"));
+        int epochs = Integer.parseInt(params.getOrDefault("epochs", "3"));
+        long sleep = Long.parseLong(params.getOrDefault("sleep_ms", "50"));
+        String mode = params.getOrDefault("mode", "ok");
+        System.out.println(
+                "trial " + System.getenv("KEEL_SWEEP_TRIAL") + " run " + System.getenv("KEEL_RUN_ID") + " x=" + x);
+        try (Run run = Keel.init(RunOptions.builder()
+                .project("sweeps")
+                .config(Map.copyOf(params))
+                .systemMetrics(false)
+                .captureConsole(false)
+                .build())) {
+            for (int epoch = 0; (epoch < epochs || mode.equals("hang")) && !run.shouldStop(); epoch++) {
+                Thread.sleep(sleep);
+                if (mode.equals("nometric")) {
+                    run.log(Map.of("other", epoch * 1.0), epoch);
+                } else {
+                    run.log(Map.of("loss", (x - 1) * (x - 1) + 1.0 / (epoch + 1)), epoch);
+                }
+                if (mode.equals("fail")) {
+                    run.log(Map.of("loss", -1.0), epoch);
+                    run.exit(3);
+                }
+            }
+        }
+    }
+}
