@@ -105,7 +105,9 @@ timeit() { # timeit ROW CMD...: the wall and CPU time of CMD (its output to the 
   local s e c0 c1; s=$(date +%s.%N); cpu_now; c0=$CPU_NOW
   if "$@" >>"$LOG" 2>&1; then
     e=$(date +%s.%N); cpu_now; c1=$CPU_NOW
-    T[$row]+="$(python3 -c "print(f'{$e-$s:.2f}')") "; C[$row]+="$(python3 -c "print(f'{$c1-$c0:.2f}')") "
+    local w c; w=$(python3 -c "print(f'{$e-$s:.2f}')"); c=$(python3 -c "print(f'{$c1-$c0:.2f}')")
+    T[$row]+="$w "; C[$row]+="$c "
+    echo "# $row: $w s wall, $c s cpu" >&2   # as it goes, should the run be cut short
   else
     T[$row]+="failed "; echo "# $row failed: see $LOG" >&2
   fi
@@ -145,6 +147,7 @@ if [ "$SET" = data ]; then
       if big_dvc >>"$LOG" 2>&1; then
         read -r s e c0 c1 <"$WORK/dvcbig.t"; T["add 1 GiB: dvc add"]+="$(python3 -c "print(f'{$e-$s:.2f}')") "
         C["add 1 GiB: dvc add"]+="$(python3 -c "print(f'{$c1-$c0:.2f}')") "
+        echo "# add 1 GiB: dvc add: ${T["add 1 GiB: dvc add"]} wall so far" >&2
       else
         cd "$ROOT"; T["add 1 GiB: dvc add"]+="failed "
       fi
