@@ -11,6 +11,16 @@
 # Prints median, min and max per row over the rounds.
 #   bench/checkout_compare.sh                                   # 70,000 files, 5 rounds
 #   CHECKOUT_BENCH_FILES=10000 CHECKOUT_BENCH_ROUNDS=3 bench/checkout_compare.sh   # bounded
+#
+# BENCH_SET=data times instead, in the same interleaved rounds, the three dataset rows of the
+# large-file and re-add work (this tree's jar "new" against BEFORE_REF's "before"):
+#   add 1 GiB      keel new / before into an empty home, `dvc add` in a fresh repository and
+#                  cache, and two floors: `openssl sha256` and `dd oflag=direct conv=fsync`
+#                  (writing the bytes once, durably) — plus `cp` through the page cache
+#   re-add 70k     `keel data add` of the unchanged folder (new / before), `dvc add` of it
+#                  (what a DVC user runs; its state database is warm) and `git add`
+#   checkout 70k   the default checkout into a new folder (new / before), `dvc checkout`
+#   BENCH_SET=data BEFORE_REF=main bench/checkout_compare.sh
 # Env: BEFORE_REF (commit whose keel-cli is "before"; default 1049012, the last commit with
 # hard links by default), CHECKOUT_BENCH_ONLY_KEEL=1 (no DVC), SKIP_BUILD=1 (use the jars
 # already in the work folder), CHECKOUT_BENCH_WORK (default bench/work/checkout).
@@ -24,6 +34,7 @@ ROUNDS=${CHECKOUT_BENCH_ROUNDS:-5}
 FILES=${CHECKOUT_BENCH_FILES:-70000}
 BEFORE_REF=${BEFORE_REF:-1049012}
 ONLY_KEEL=${CHECKOUT_BENCH_ONLY_KEEL:-0}
+SET=${BENCH_SET:-checkout}
 LOG=$WORK/commands.log
 mkdir -p "$WORK"
 : >"$LOG"
@@ -59,6 +70,9 @@ if [ ! -d "$WORK/src/fmnist" ]; then
   (cd "$WORK/export" && find . -type f | LC_ALL=C sort | head -n "$FILES" | xargs -d "\n" cp --parents -t "$WORK/src/fmnist")
   rm -rf "$WORK/export"
 fi
+if [ "$SET" = data ] && [ ! -f "$WORK/src/big/big.bin" ]; then
+  mkdir -p "$WORK/src/big" && head -c 1073741824 /dev/urandom >"$WORK/src/big/big.bin"
+fi
 files=$(find "$WORK/src/fmnist" -type f | wc -l)
 bytes=$(du -sb "$WORK/src/fmnist" | cut -f1)
 
@@ -68,30 +82,93 @@ OLD="java -Dai.djl.offline=true -jar $WORK/keel-before.jar"
 rm -rf "$WORK/home-new" "$WORK/home-old" "$WORK/dvc" "$WORK/co"
 $NEW data add fmnist "$WORK/src/fmnist" -m v1 --home "$WORK/home-new" >>"$LOG" 2>&1
 $OLD data add fmnist "$WORK/src/fmnist" -m v1 --home "$WORK/home-old" >>"$LOG" 2>&1
-# Warm both hard-link caches once (untimed).
-$NEW data checkout fmnist "$WORK/co" --link hardlink --home "$WORK/home-new" >>"$LOG" 2>&1 && rm -rf "$WORK/co"
-$OLD data checkout fmnist "$WORK/co" --home "$WORK/home-old" >>"$LOG" 2>&1 && chmod -R u+w "$WORK/co" && rm -rf "$WORK/co"
+if [ "$SET" = data ]; then
+  # One unchanged re-add each (untimed), so every timed one finds the stat cache as a user would.
+  $NEW data add fmnist "$WORK/src/fmnist" -m same --home "$WORK/home-new" >>"$LOG" 2>&1
+  $OLD data add fmnist "$WORK/src/fmnist" -m same --home "$WORK/home-old" >>"$LOG" 2>&1
+else
+  # Warm both hard-link caches once (untimed).
+  $NEW data checkout fmnist "$WORK/co" --link hardlink --home "$WORK/home-new" >>"$LOG" 2>&1 && rm -rf "$WORK/co"
+  $OLD data checkout fmnist "$WORK/co" --home "$WORK/home-old" >>"$LOG" 2>&1 && chmod -R u+w "$WORK/co" && rm -rf "$WORK/co"
+fi
 if [ "$ONLY_KEEL" != 1 ]; then
-  cp -a "$WORK/src" "$WORK/dvc"
+  mkdir -p "$WORK/dvc" && cp -a "$WORK/src/fmnist" "$WORK/dvc/"
   (cd "$WORK/dvc" && git init -q && git config user.email b@e && git config user.name bench && "$DVC" init -q \
     && "$DVC" add fmnist >>"$LOG" 2>&1)
 fi
 
 declare -A T   # "row" -> space-separated seconds
-timeit() { # timeit ROW CMD...: the wall time of CMD (its output to the log)
+declare -A C   # "row" -> space-separated CPU seconds (user + sys of CMD and the children it waited for)
+timeit() { # timeit ROW CMD...: the wall and CPU time of CMD (its output to the log)
   local row=$1; shift
   echo "## $row: $*" >>"$LOG"
-  local s e; s=$(date +%s.%N)
+  local s e c0 c1; s=$(date +%s.%N); cpu_now; c0=$CPU_NOW
   if "$@" >>"$LOG" 2>&1; then
-    e=$(date +%s.%N); T[$row]+="$(python3 -c "print(f'{$e-$s:.2f}')") "
+    e=$(date +%s.%N); cpu_now; c1=$CPU_NOW
+    local w c; w=$(python3 -c "print(f'{$e-$s:.2f}')"); c=$(python3 -c "print(f'{$c1-$c0:.2f}')")
+    T[$row]+="$w "; C[$row]+="$c "
+    echo "# $row: $w s wall, $c s cpu" >&2   # as it goes, should the run be cut short
   else
     T[$row]+="failed "; echo "# $row failed: see $LOG" >&2
   fi
 }
+# CPU_NOW := CPU seconds used so far by this shell's finished children (bash's `times`, second
+# line); `times` runs in this shell, as in a subshell it would count only the subshell's children.
+cpu_now() { times >"$WORK/.times"; CPU_NOW=$(sed -n 2p "$WORK/.times" | sed 's/m/ /g; s/s//g' | awk '{print $1 * 60 + $2 + $3 * 60 + $4}'); }
 clean() { [ -e "$1" ] && { chmod -R u+w "$1"; rm -rf "$1"; }; sync; }
 dvc_checkout() { (cd "$WORK/dvc" && "$DVC" checkout fmnist.dvc); }
 
 uptime_before=$(uptime)
+if [ "$SET" = data ]; then
+  big_new() { rm -rf "$WORK/big-home"; $NEW data add big "$WORK/src/big" -m v1 --home "$WORK/big-home"; }
+  big_old() { rm -rf "$WORK/big-home"; $OLD data add big "$WORK/src/big" -m v1 --home "$WORK/big-home"; }
+  big_dvc() { # a fresh repository, cache and state database each time: nothing known beforehand
+    rm -rf "$WORK/dvcbig" && mkdir -p "$WORK/dvcbig" && ln "$WORK/src/big/big.bin" "$WORK/dvcbig/big.bin" \
+      && cd "$WORK/dvcbig" && git init -q && "$DVC" init -q && "$DVC" config core.site_cache_dir "$WORK/dvcbig/.site" \
+      && { s=$(date +%s.%N); cpu_now; c0=$CPU_NOW; "$DVC" add big.bin; rc=$?; e=$(date +%s.%N); cpu_now; c1=$CPU_NOW; cd "$ROOT"
+           echo "$s $e $c0 $c1" >"$WORK/dvcbig.t"; return $rc; }
+  }
+  big_dd() { dd if="$WORK/src/big/big.bin" of="$WORK/dd.out" bs=4M oflag=direct conv=fsync status=none; }
+  big_cp() { cp "$WORK/src/big/big.bin" "$WORK/cp.out"; }
+  readd_dvc() { (cd "$WORK/dvc" && "$DVC" add fmnist); }
+  readd_git() { (cd "$WORK/git" && git add fmnist); }
+  if [ "$ONLY_KEEL" != 1 ]; then
+    rm -rf "$WORK/git" && mkdir -p "$WORK/git" && cp -a "$WORK/src/fmnist" "$WORK/git/"
+    (cd "$WORK/git" && git init -q && git config user.email b@e && git config user.name bench \
+      && git add fmnist && git commit -qm v1 >>"$LOG" 2>&1)
+  fi
+  for r in $(seq 1 "$ROUNDS"); do
+    echo "# round $r/$ROUNDS" >&2
+    timeit "add 1 GiB: keel new" big_new
+    timeit "add 1 GiB: keel before" big_old
+    rm -rf "$WORK/big-home"
+    if [ "$ONLY_KEEL" != 1 ]; then
+      # dvc's own time, without creating the repository
+      if big_dvc >>"$LOG" 2>&1; then
+        read -r s e c0 c1 <"$WORK/dvcbig.t"; T["add 1 GiB: dvc add"]+="$(python3 -c "print(f'{$e-$s:.2f}')") "
+        C["add 1 GiB: dvc add"]+="$(python3 -c "print(f'{$c1-$c0:.2f}')") "
+        echo "# add 1 GiB: dvc add: ${T["add 1 GiB: dvc add"]} wall so far" >&2
+      else
+        cd "$ROOT"; T["add 1 GiB: dvc add"]+="failed "
+      fi
+      rm -rf "$WORK/dvcbig"
+    fi
+    timeit "add 1 GiB: openssl sha256" openssl sha256 "$WORK/src/big/big.bin"
+    timeit "add 1 GiB: dd direct+fsync" big_dd; rm -f "$WORK/dd.out"
+    timeit "add 1 GiB: cp (page cache)" big_cp; rm -f "$WORK/cp.out"; sync
+    timeit "re-add 70k: keel new" $NEW data add fmnist "$WORK/src/fmnist" -m same --home "$WORK/home-new"
+    timeit "re-add 70k: keel before" $OLD data add fmnist "$WORK/src/fmnist" -m same --home "$WORK/home-old"
+    if [ "$ONLY_KEEL" != 1 ]; then
+      timeit "re-add 70k: dvc add" readd_dvc
+      timeit "re-add 70k: git add" readd_git
+    fi
+    clean "$WORK/co"; timeit "checkout 70k: keel new" $NEW data checkout fmnist "$WORK/co" --home "$WORK/home-new"
+    clean "$WORK/co"; timeit "checkout 70k: keel before" $OLD data checkout fmnist "$WORK/co" --home "$WORK/home-old"
+    if [ "$ONLY_KEEL" != 1 ]; then
+      clean "$WORK/dvc/fmnist"; timeit "checkout 70k: dvc checkout" dvc_checkout
+    fi
+  done
+else
 for r in $(seq 1 "$ROUNDS"); do
   echo "# round $r/$ROUNDS" >&2
   clean "$WORK/co"; timeit "keel copy (new default)" $NEW data checkout fmnist "$WORK/co" --home "$WORK/home-new"
@@ -106,18 +183,24 @@ for r in $(seq 1 "$ROUNDS"); do
   timeit "keel --link hardlink, cold" $NEW data checkout fmnist "$WORK/co" --link hardlink --home "$WORK/home-new"
 done
 
+fi
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1), $(df -T "$WORK" | awk 'NR==2{print $2}')"
 [ "$ONLY_KEEL" = 1 ] || echo "# dvc $("$DVC" --version)"
-echo "# data: $files PNGs ($bytes bytes); before = keel-cli at $BEFORE_REF; $ROUNDS rounds, interleaved"
+echo "# data: $files PNGs ($bytes bytes)$([ "$SET" = data ] && echo " and one 1 GiB random file"); before = keel-cli at $BEFORE_REF; $ROUNDS rounds, interleaved"
 echo "# load before: ${uptime_before##*load average: }, after: $(uptime | sed 's/.*load average: //')"
-echo "# seconds, wall clock, one command each (Keel: a fresh JVM per command)"
-python3 - "$(for k in "${!T[@]}"; do echo "$k=${T[$k]}"; done)" <<'PY'
+echo "# seconds, wall clock, one command each (Keel: a fresh JVM per command); cpu = user + sys of the command"
+python3 - "$(for k in "${!T[@]}"; do echo "$k=${T[$k]}"; done)" "$(for k in "${!C[@]}"; do echo "$k=${C[$k]}"; done)" <<'PY'
 import statistics, sys
 rows = dict(l.split("=", 1) for l in sys.argv[1].splitlines() if l)
-order = ["keel copy (new default)", "before: hardlink, warm cache", "before: hardlink, cold cache",
+cpus = dict(l.split("=", 1) for l in sys.argv[2].splitlines() if l)
+order = ["add 1 GiB: keel new", "add 1 GiB: keel before", "add 1 GiB: dvc add", "add 1 GiB: openssl sha256",
+         "add 1 GiB: dd direct+fsync", "add 1 GiB: cp (page cache)", "re-add 70k: keel new",
+         "re-add 70k: keel before", "re-add 70k: dvc add", "re-add 70k: git add", "checkout 70k: keel new",
+         "checkout 70k: keel before", "checkout 70k: dvc checkout",
+         "keel copy (new default)", "before: hardlink, warm cache", "before: hardlink, cold cache",
          "keel --link hardlink, warm", "keel --link hardlink, cold", "dvc checkout (copy)"]
 base = None
-print(f"{'checkout':32} {'median':>7} {'min':>7} {'max':>7}  rounds")
+print(f"{'row':32} {'median':>7} {'min':>7} {'max':>7} {'cpu med':>7} {'min':>6} {'max':>6}  rounds (wall)")
 for name in order:
     if name not in rows:
         continue
@@ -125,6 +208,8 @@ for name in order:
     if not vals:
         print(f"{name:32} failed"); continue
     med = statistics.median(vals)
-    print(f"{name:32} {med:7.2f} {min(vals):7.2f} {max(vals):7.2f}  {rows[name].strip()}")
+    c = [float(v) for v in cpus.get(name, "").split()]
+    cs = f"{statistics.median(c):7.2f} {min(c):6.2f} {max(c):6.2f}" if c else f"{'-':>7} {'-':>6} {'-':>6}"
+    print(f"{name:32} {med:7.2f} {min(vals):7.2f} {max(vals):7.2f} {cs}  {rows[name].strip()}")
 PY
 clean "$WORK/co"

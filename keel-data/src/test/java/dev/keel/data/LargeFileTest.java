@@ -63,4 +63,42 @@ class LargeFileTest {
             assertTrue(data.verify(null).ok());
         }
     }
+    /** At least a full pack (64 MiB): the file gets a pack of its own whose address is its own hash. */
+    @Test
+    void aFileOfAFullPackIsStoredAsItsOwnPackAndReadsBackThroughEveryPath() throws Exception {
+        int size = (64 << 20) + 12_345;
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Path big = TestTrees.random(src, "model.bin", size, 17);
+        KeelHome home = new KeelHome(tmp.resolve("home"));
+        try (Datasets data = Datasets.open(home)) {
+            AddResult v1 = data.add("big", src, null);
+            assertEquals(size, v1.bytesStored());
+            String hash = data.show("big").files().get(0).hash();
+            assertEquals(Hashes.of(Files.readAllBytes(big)), hash);
+            Path pack = home.blobs()
+                    .resolve("sha256")
+                    .resolve(Hashes.hex(hash).substring(0, 2))
+                    .resolve(Hashes.hex(hash).substring(2));
+            assertTrue(Files.isRegularFile(pack), "the pack is at the file's own address");
+            assertEquals(size, Files.size(pack));
+
+            byte[] mib = new byte[1 << 20];
+            new Random(6).nextBytes(mib);
+            try (RandomAccessFile raf = new RandomAccessFile(big.toFile(), "rw")) {
+                raf.seek(size / 3);
+                raf.write(mib);
+            }
+            AddResult v2 = data.add("big", src, null);
+            assertTrue(
+                    v2.bytesStored() >= (1 << 20) && v2.bytesStored() <= (2 << 20),
+                    "a 1 MiB edit stores between 1 and 2 MiB, stored " + v2.bytesStored());
+            for (String ref : new String[] {"big:v1", "big:v2"}) {
+                Path out = tmp.resolve("out-" + ref.replace(':', '-'));
+                data.checkout(ref, out, LinkMode.COPY);
+                assertEquals(
+                        data.show(ref).files().get(0).hash(), Hashes.of(Files.readAllBytes(out.resolve("model.bin"))));
+            }
+            assertTrue(data.verify(null).ok());
+        }
+    }
 }

@@ -32,6 +32,10 @@ final class Adder {
     private final ConcurrentLinkedQueue<PackWriter> idle = new ConcurrentLinkedQueue<>();
     private final List<PackWriter> all = new ArrayList<>();
     private final AtomicLong hashed = new AtomicLong();
+    /** Objects in packs of a large file's own, durable when {@link LargeFile#read} returned. */
+    private final List<ObjectLocation> ownPacks = new ArrayList<>();
+
+    private final AtomicLong ownPackBytes = new AtomicLong();
 
     /** @param known hex hashes of objects already stored */
     Adder(LocalBlobStore blobs, Set<String> known) {
@@ -96,7 +100,7 @@ final class Adder {
         } finally {
             pool.shutdownNow();
         }
-        List<ObjectLocation> objects = new ArrayList<>();
+        List<ObjectLocation> objects = new ArrayList<>(ownPacks);
         for (PackWriter w : all) {
             objects.addAll(w.finish());
         }
@@ -104,7 +108,8 @@ final class Adder {
     }
 
     long bytesStored() {
-        return all.stream().mapToLong(PackWriter::bytesWritten).sum();
+        return ownPackBytes.get()
+                + all.stream().mapToLong(PackWriter::bytesWritten).sum();
     }
 
     long filesHashed() {
@@ -170,14 +175,32 @@ final class Adder {
         return hex;
     }
 
-    /** Reads a large file once: whole-file hash and chunk boundaries here, chunk hashes and packing on a second core. */
+    /**
+     * Reads a large file once: chunk boundaries here, chunk and whole-file hashes on two more
+     * cores. A file of at least a full pack's size starts a pack of its own (see {@link LargeFile}).
+     */
     private Entry large(Scanner.Found f, PackWriter w) throws IOException {
         hashed.incrementAndGet();
-        LargeFile.Result r = LargeFile.read(f.file(), (hex, bytes, off, len) -> {
-            if (!known.contains(hex) && written.add(hex)) {
-                w.add(hex, bytes, off, len);
+        LargeFile.Result r = LargeFile.read(
+                f.file(),
+                new LargeFile.ChunkSink() {
+                    @Override
+                    public boolean claim(String hex) {
+                        return !known.contains(hex) && written.add(hex);
+                    }
+
+                    @Override
+                    public void chunk(String hex, byte[] bytes, int off, int len) throws IOException {
+                        w.add(hex, bytes, off, len);
+                    }
+                },
+                f.size() >= PackWriter.PACK_LIMIT ? blobs : null);
+        if (!r.packed().isEmpty()) {
+            synchronized (ownPacks) {
+                ownPacks.addAll(r.packed());
             }
-        });
+            ownPackBytes.addAndGet(r.packedBytes());
+        }
         if (r.chunks().size() <= 1) {
             // Shrank below a chunk since the scan: one object, like any small file.
             String hex = r.chunks().isEmpty() ? store(new byte[0], 0, w) : r.hex();

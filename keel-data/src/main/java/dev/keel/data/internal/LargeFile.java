@@ -1,9 +1,12 @@
 package dev.keel.data.internal;
 
 import dev.keel.core.blob.Hashes;
+import dev.keel.core.blob.LocalBlobStore;
+import dev.keel.core.data.ObjectLocation;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -15,13 +18,24 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Reads a large file once and turns it into chunks on two cores: the calling thread reads slabs,
- * finds the chunk boundaries ({@link Chunker}) and hashes the whole file; a second thread hashes
- * each chunk and hands it to a {@link ChunkSink} (which packs the new ones). Slabs go round a
- * fixed set of buffers, so memory stays bounded whatever the file's size, and no byte is read
- * or copied twice: a chunk that straddles two slabs is the only thing moved.
+ * Reads a large file once and turns it into chunks, in four stages joined by bounded queues:
+ * the calling thread reads slabs and finds the chunk boundaries ({@link Chunker}); a second
+ * thread hashes each chunk and decides which are new; a third hashes the whole file; a fourth
+ * writes the file's own pack. Slabs go round a fixed set of buffers, so memory stays bounded
+ * whatever the file's size, and no byte is read twice: a chunk that straddles two slabs is the
+ * only thing moved, and a stored byte is copied once more, into the aligned buffer it is
+ * written from.
+ *
+ * <p>The file's own pack: while every chunk from the start of the file is new, the chunks are
+ * written in file order to one pack, so that pack's bytes are the file's bytes and its address
+ * is the whole-file SHA-256 computed anyway; no third SHA-256 pass over the data. The first
+ * chunk that is already stored (or seen earlier in the same add) ends that run: the pack keeps
+ * the bytes before it (its address the SHA-256 of that prefix, taken from the whole-file hash at
+ * that point), and the new chunks after it go to the {@link ChunkSink} as usual. Without a pack
+ * ({@code blobs} null) every new chunk goes to the sink.
  *
  * <p>Boundaries depend only on the bytes, never on where slabs end: a chunk is cut only when at
  * least {@link Chunker#MAX} bytes follow its start, or at the end of the file.
@@ -30,41 +44,153 @@ final class LargeFile {
     /** Slab size; at least {@link Chunker#MAX} so every slab holds a whole chunk. */
     static final int SLAB = 4 << 20;
 
-    private static final int SLABS = 4;
-    private static final ExecutorService HASHERS = Executors.newCachedThreadPool(r -> {
+    /** Enough for each stage to hold one slab while the next ones wait. */
+    private static final int SLABS = 8;
+    /** A multiple of {@link PackFile#MAX_ALIGN}: direct writes are whole blocks. */
+    private static final int STAGE = 4 << 20;
+
+    private static final ExecutorService STAGES = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "keel-data-chunks");
         t.setDaemon(true);
         return t;
     });
-    private static final Slab END = new Slab(null, null, 0);
+    private static final Slab END = new Slab(null, null, 0, 0);
 
-    /** Receives each chunk, in file order, on the hashing thread; the bytes are only valid during the call. */
+    /** Decides and stores the new chunks the file's own pack does not take. */
     interface ChunkSink {
+        /** Whether the chunk must be stored by this add (it is not stored yet and nobody claimed it). */
+        default boolean claim(String hex) {
+            return true;
+        }
+
+        /** Stores a claimed chunk, in file order, on the hashing thread; the bytes are only valid during the call. */
         void chunk(String hex, byte[] bytes, int off, int len) throws IOException;
     }
 
-    /** The file's SHA-256 (hex), its length as read, and its chunks. */
-    record Result(String hex, long size, List<Entry.Chunk> chunks) {}
+    /**
+     * The file's SHA-256 (hex), its length as read, its chunks, and the objects of its own pack
+     * (durable at their address when {@link #read} returns; empty without one).
+     */
+    record Result(String hex, long size, List<Entry.Chunk> chunks, List<ObjectLocation> packed, long packedBytes) {}
 
-    /** {@code cuts[i]} is where chunk i ends; the first starts at 0. */
-    private record Slab(byte[] bytes, int[] cuts, int count) {}
+    /** A slab: {@code cuts[i]} is where chunk i ends (the first starts at 0), {@code base} its offset in the file. */
+    private static final class Slab {
+        final byte[] bytes;
+        final int[] cuts;
+        final int count;
+        final long base;
+        /** Set by the chunk stage: the slab's first bytes that belong to the file's own pack. */
+        int packed;
+        /** Set by the chunk stage: where in this slab the file's own pack ends, or -1. */
+        int packEnd = -1;
+
+        Slab(byte[] bytes, int[] cuts, int count, long base) {
+            this.bytes = bytes;
+            this.cuts = cuts;
+            this.count = count;
+            this.base = base;
+        }
+
+        int length() {
+            return count == 0 ? 0 : cuts[count - 1];
+        }
+    }
 
     private LargeFile() {}
 
+    /** Every new chunk to the sink, no pack of the file's own. */
     static Result read(Path file, ChunkSink sink) throws IOException {
-        BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(SLABS);
-        BlockingQueue<Slab> full = new ArrayBlockingQueue<>(SLABS);
-        for (int i = 0; i < SLABS; i++) {
-            free.add(new byte[SLAB]);
+        return read(file, sink, null);
+    }
+
+    /** @param blobs where the file's own pack goes, or null to hand every new chunk to the sink */
+    static Result read(Path file, ChunkSink sink, LocalBlobStore blobs) throws IOException {
+        Pipeline p = new Pipeline(sink, blobs == null ? null : new OwnPack(blobs));
+        return p.run(file);
+    }
+
+    private static final class Pipeline {
+        private final ChunkSink sink;
+        private final OwnPack pack;
+        private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(SLABS);
+        private final BlockingQueue<Slab> toChunks = new ArrayBlockingQueue<>(SLABS + 1);
+        private final BlockingQueue<Slab> toWhole = new ArrayBlockingQueue<>(SLABS + 1);
+        private final BlockingQueue<Slab> toWrite = new ArrayBlockingQueue<>(SLABS + 1);
+        /** The first failure of any stage; later stages pass slabs on without working on them. */
+        private final AtomicReference<Exception> failure = new AtomicReference<>();
+
+        private final List<Entry.Chunk> chunks = new ArrayList<>();
+        private final List<Entry.Chunk> packChunks = new ArrayList<>();
+        /** Chunk stage only: whether the chunks so far all went to the file's own pack. */
+        private boolean packing;
+
+        /** Whole-file stage only, then read by the caller once the stages have ended. */
+        private final MessageDigest whole = Hashes.sha256();
+
+        private String wholeHex;
+        /** The SHA-256 of the bytes before the first chunk the pack did not take, when there is one. */
+        private String prefixHex;
+
+        Pipeline(ChunkSink sink, OwnPack pack) {
+            this.sink = sink;
+            this.pack = pack;
+            this.packing = pack != null;
+            for (int i = 0; i < SLABS; i++) {
+                free.add(new byte[SLAB]);
+            }
         }
-        Future<List<Entry.Chunk>> hashing = HASHERS.submit(() -> hashChunks(full, free, sink));
-        MessageDigest whole = Hashes.sha256();
-        long size = 0;
-        Exception readFailure = null;
-        try (InputStream in = Files.newInputStream(file)) {
+
+        Result run(Path file) throws IOException {
+            List<Future<?>> stages = new ArrayList<>();
+            stages.add(STAGES.submit(() -> stage(toChunks, toWhole, this::chunkStage)));
+            stages.add(STAGES.submit(() -> stage(toWhole, toWrite, this::wholeStage)));
+            stages.add(STAGES.submit(() -> stage(toWrite, null, this::writeStage)));
+            long size = 0;
+            try (InputStream in = Files.newInputStream(file)) {
+                size = readSlabs(in);
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+            } finally {
+                putEnd(toChunks);
+            }
+            // Always waited for, so no thread is left appending to the sink after a failure.
+            for (Future<?> f : stages) {
+                await(f);
+            }
+            Exception e = failure.get();
+            try {
+                if (e instanceof IOException io) {
+                    throw new IOException(io.getMessage(), io);
+                } else if (e instanceof RuntimeException re) {
+                    throw re;
+                } else if (e != null) {
+                    throw new IOException(e);
+                }
+                wholeHex = Hex.of(whole.digest());
+                List<ObjectLocation> packed = List.of();
+                long packedBytes = 0;
+                if (pack != null) {
+                    String address = Hashes.PREFIX + (packing ? wholeHex : prefixHex);
+                    long t = System.nanoTime();
+                    packed = pack.finish(address, packChunks);
+                    Trace.count("large: own pack fsync+rename", System.nanoTime() - t);
+                    packedBytes =
+                            packed.stream().mapToLong(ObjectLocation::length).sum();
+                }
+                return new Result(wholeHex, size, chunks, packed, packedBytes);
+            } finally {
+                if (pack != null) {
+                    pack.close();
+                }
+            }
+        }
+
+        /** The calling thread: fills slabs, cuts them into chunks, queues them; returns the bytes read. */
+        private long readSlabs(InputStream in) throws IOException {
+            long size = 0;
             byte[] buf = take(free);
             int limit = 0;
-            while (true) {
+            while (failure.get() == null) {
                 boolean eof = false;
                 long t = System.nanoTime();
                 while (limit < buf.length) {
@@ -83,72 +209,199 @@ final class LargeFile {
                     pos += Chunker.cut(buf, pos, limit - pos);
                     cuts[count++] = pos;
                 }
-                long t2 = System.nanoTime();
-                whole.update(buf, 0, pos);
                 Trace.count("large: read", t1 - t);
-                Trace.count("large: cut", t2 - t1);
-                Trace.count("large: whole-file sha-256", System.nanoTime() - t2);
-                size += pos;
+                Trace.count("large: cut", System.nanoTime() - t1);
                 byte[] next = eof ? null : take(free);
                 if (next != null) {
                     System.arraycopy(buf, pos, next, 0, limit - pos);
                 }
-                put(full, count > 0 ? new Slab(buf, cuts, count) : null, free, buf);
+                if (count > 0) {
+                    put(toChunks, new Slab(buf, cuts, count, size));
+                } else {
+                    free.add(buf);
+                }
+                size += pos;
                 if (eof) {
-                    break;
+                    return size;
                 }
                 limit -= pos;
                 buf = next;
             }
-        } catch (IOException | RuntimeException e) {
-            readFailure = e;
-        } finally {
-            putEnd(full);
+            free.add(buf);
+            return size;
         }
-        // Always waited for, so no thread is left appending to the sink after a failure.
-        List<Entry.Chunk> chunks = await(hashing);
-        if (readFailure instanceof IOException io) {
-            throw io;
-        } else if (readFailure != null) {
-            throw (RuntimeException) readFailure;
-        }
-        return new Result(Hex.of(whole.digest()), size, chunks);
-    }
 
-    /**
-     * The hashing thread. After a failure it keeps taking slabs (without hashing them) until the
-     * end, so the reader never waits for a buffer that will not come back.
-     */
-    private static List<Entry.Chunk> hashChunks(BlockingQueue<Slab> full, BlockingQueue<byte[]> free, ChunkSink sink)
-            throws Exception {
-        MessageDigest piece = Hashes.sha256();
-        List<Entry.Chunk> chunks = new ArrayList<>();
-        Exception failure = null;
-        for (Slab s; (s = full.take()) != END; ) {
-            try {
-                int start = 0;
-                for (int i = 0; i < s.count && failure == null; i++) {
-                    int len = s.cuts[i] - start;
-                    long t = System.nanoTime();
-                    piece.update(s.bytes, start, len);
-                    String hex = Hex.of(piece.digest());
-                    long t1 = System.nanoTime();
-                    sink.chunk(hex, s.bytes, start, len);
-                    Trace.count("chunks: sha-256", t1 - t);
-                    Trace.count("chunks: to the pack", System.nanoTime() - t1);
-                    chunks.add(new Entry.Chunk(hex, len));
-                    start = s.cuts[i];
+        /** Hashes each chunk; the file's own pack takes the new ones until the first that is not. */
+        private void chunkStage(Slab s) throws IOException {
+            MessageDigest piece = PIECE.get();
+            int start = 0;
+            s.packed = 0;
+            for (int i = 0; i < s.count; i++) {
+                int len = s.cuts[i] - start;
+                long t = System.nanoTime();
+                piece.update(s.bytes, start, len);
+                String hex = Hex.of(piece.digest());
+                long t1 = System.nanoTime();
+                Trace.count("chunks: sha-256", t1 - t);
+                boolean fresh = sink.claim(hex);
+                if (packing && fresh) {
+                    packChunks.add(new Entry.Chunk(hex, len));
+                    s.packed = s.cuts[i];
+                } else {
+                    if (packing) {
+                        packing = false;
+                        s.packEnd = start;
+                    }
+                    if (fresh) {
+                        sink.chunk(hex, s.bytes, start, len);
+                        Trace.count("chunks: to a pack", System.nanoTime() - t1);
+                    }
                 }
-            } catch (IOException | RuntimeException e) {
-                failure = e;
-            } finally {
-                free.add(s.bytes);
+                chunks.add(new Entry.Chunk(hex, len));
+                start = s.cuts[i];
             }
         }
-        if (failure != null) {
-            throw failure;
+
+        /** Hashes the whole file; where the file's own pack ends, keeps the hash of the bytes before. */
+        private void wholeStage(Slab s) {
+            long t = System.nanoTime();
+            if (s.packEnd >= 0) {
+                whole.update(s.bytes, 0, s.packEnd);
+                try {
+                    prefixHex = Hex.of(((MessageDigest) whole.clone()).digest());
+                } catch (CloneNotSupportedException e) {
+                    throw new IllegalStateException("SHA-256 cannot be cloned on this JDK", e);
+                }
+                whole.update(s.bytes, s.packEnd, s.length() - s.packEnd);
+            } else {
+                whole.update(s.bytes, 0, s.length());
+            }
+            Trace.count("large: whole-file sha-256", System.nanoTime() - t);
         }
-        return chunks;
+
+        private void writeStage(Slab s) throws IOException {
+            if (s.packed > 0) {
+                long t = System.nanoTime();
+                pack.append(s.bytes, 0, s.packed);
+                Trace.count("large: own pack write", System.nanoTime() - t);
+            }
+        }
+
+        private interface Step {
+            void run(Slab s) throws Exception;
+        }
+
+        /**
+         * One stage: works on each slab and hands it on (the last gives the buffer back). After
+         * a failure it keeps passing slabs on without working on them until the end, so no
+         * thread waits for a buffer that will not come back.
+         */
+        private Void stage(BlockingQueue<Slab> in, BlockingQueue<Slab> out, Step step) throws InterruptedException {
+            for (Slab s; (s = in.take()) != END; ) {
+                try {
+                    if (failure.get() == null) {
+                        step.run(s);
+                    }
+                } catch (Exception e) {
+                    fail(e);
+                } finally {
+                    if (out != null) {
+                        out.put(s);
+                    } else {
+                        free.add(s.bytes);
+                    }
+                }
+            }
+            if (out != null) {
+                out.put(END);
+            }
+            return null;
+        }
+
+        private void fail(Exception e) {
+            failure.compareAndSet(null, e);
+        }
+    }
+
+    private static final ThreadLocal<MessageDigest> PIECE = ThreadLocal.withInitial(Hashes::sha256);
+
+    /**
+     * The file's own pack: appended in file order through an aligned buffer (direct I/O where
+     * allowed), fsynced and renamed to its address once the file is read.
+     */
+    private static final class OwnPack {
+        private final LocalBlobStore blobs;
+        private PackFile file;
+        private Path tmp;
+        private ByteBuffer stage;
+        private long length;
+
+        OwnPack(LocalBlobStore blobs) {
+            this.blobs = blobs;
+        }
+
+        void append(byte[] bytes, int off, int len) throws IOException {
+            if (file == null) {
+                Path dir = blobs.root().resolve("tmp");
+                Files.createDirectories(dir);
+                tmp = Files.createTempFile(dir, "pack-", ".tmp");
+                file = PackFile.create(tmp);
+                stage = PackFile.stagingBuffer(STAGE);
+            }
+            length += len;
+            while (len > 0) {
+                int n = Math.min(len, stage.remaining());
+                stage.put(bytes, off, n);
+                off += n;
+                len -= n;
+                if (!stage.hasRemaining()) {
+                    file.writeStaged(stage.flip());
+                    stage.clear().limit(STAGE);
+                }
+            }
+        }
+
+        /** Makes the pack durable at {@code address}; returns its objects (none when it took no bytes). */
+        List<ObjectLocation> finish(String address, List<Entry.Chunk> objects) throws IOException {
+            if (file == null) {
+                return List.of();
+            }
+            if (stage.position() > 0) {
+                file.writeStaged(stage.flip());
+            }
+            try (PackFile f = file) {
+                f.force();
+            }
+            file = null;
+            PackWriter.moveToAddress(blobs, tmp, address);
+            tmp = null;
+            List<ObjectLocation> locations = new ArrayList<>(objects.size());
+            long offset = 0;
+            for (Entry.Chunk c : objects) {
+                locations.add(new ObjectLocation(Hashes.PREFIX + c.hash(), address, offset, c.length()));
+                offset += c.length();
+            }
+            if (offset != length) {
+                throw new IllegalStateException("the file's pack holds " + length + " bytes, its chunks " + offset);
+            }
+            return locations;
+        }
+
+        /** Drops an unfinished pack (after a failure). */
+        void close() {
+            try {
+                if (file != null) {
+                    file.close();
+                }
+                if (tmp != null) {
+                    Files.deleteIfExists(tmp);
+                }
+            } catch (IOException e) {
+                // Best effort: a leftover temporary file is swept later and never counted as data.
+            }
+            file = null;
+            tmp = null;
+        }
     }
 
     private static byte[] take(BlockingQueue<byte[]> free) throws IOException {
@@ -160,27 +413,21 @@ final class LargeFile {
         }
     }
 
-    /** Queues a slab for hashing (or, when {@code slab} is null, gives {@code unused} back). */
-    private static void put(BlockingQueue<Slab> full, Slab slab, BlockingQueue<byte[]> free, byte[] unused)
-            throws IOException {
-        if (slab == null) {
-            free.add(unused);
-            return;
-        }
+    private static void put(BlockingQueue<Slab> q, Slab slab) throws IOException {
         try {
-            full.put(slab);
+            q.put(slab);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("add interrupted", e);
         }
     }
 
-    /** The hashing thread always drains the queue, so this waits only briefly; an interrupt is kept for later. */
-    private static void putEnd(BlockingQueue<Slab> full) {
+    /** The stages always drain their queues, so this waits only briefly; an interrupt is kept for later. */
+    private static void putEnd(BlockingQueue<Slab> q) {
         boolean interrupted = false;
         while (true) {
             try {
-                full.put(END);
+                q.put(END);
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
@@ -191,21 +438,14 @@ final class LargeFile {
         }
     }
 
-    private static List<Entry.Chunk> await(Future<List<Entry.Chunk>> hashing) throws IOException {
+    private static void await(Future<?> stage) throws IOException {
         try {
-            return hashing.get();
+            stage.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("add interrupted", e);
         } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) {
-                throw new IOException(io.getMessage(), io);
-            }
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException(c);
+            throw new IOException(e.getCause());
         }
     }
 }

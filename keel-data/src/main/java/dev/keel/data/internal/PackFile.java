@@ -91,6 +91,43 @@ final class PackFile implements AutoCloseable {
         length += len;
     }
 
+    /** A direct buffer aligned for {@link #writeStaged}, with room to pad its last write to a block. */
+    static ByteBuffer stagingBuffer(int capacity) {
+        return ByteBuffer.allocateDirect(capacity + 2 * MAX_ALIGN)
+                .alignedSlice(MAX_ALIGN)
+                .limit(capacity);
+    }
+
+    /**
+     * Appends the bytes between {@code src}'s position and limit without copying them again;
+     * {@code src} comes from {@link #stagingBuffer} and starts at its beginning. As with
+     * {@link #write}, all but the last write of a file must be whole multiples of {@link #MAX_ALIGN}.
+     */
+    void writeStaged(ByteBuffer src) throws IOException {
+        int len = src.remaining();
+        if (align == 0) {
+            writeFully(src);
+        } else {
+            if (length % align != 0) {
+                throw new IllegalStateException("a direct write after a partial block");
+            }
+            int start = src.position();
+            int padded = (len + align - 1) & -align;
+            src.limit(start + padded);
+            for (int i = start + len; i < start + padded; i++) {
+                src.put(i, (byte) 0);
+            }
+            try {
+                writeFully(src);
+            } catch (IOException e) {
+                // As in write: a file system that took O_DIRECT at open may still refuse the writes.
+                toPageCache();
+                writeFully(src.limit(start + len).position(start));
+            }
+        }
+        length += len;
+    }
+
     /** Reopens the file without O_DIRECT, keeping the {@link #length} bytes written so far. */
     void toPageCache() throws IOException {
         channel.close();

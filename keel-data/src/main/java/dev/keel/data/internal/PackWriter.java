@@ -266,7 +266,7 @@ final class PackWriter implements AutoCloseable {
                 ch.force();
             }
             Trace.count("pack: fsync", System.nanoTime() - t);
-            moveToAddress(file, address);
+            moveToAddress(blobs, file, address);
             durable.complete(address);
         } catch (IOException | RuntimeException e) {
             durable.completeExceptionally(e);
@@ -274,7 +274,7 @@ final class PackWriter implements AutoCloseable {
     }
 
     /** Renames a durable pack to its address and makes the rename durable too. */
-    private void moveToAddress(Path file, String address) throws IOException {
+    static void moveToAddress(LocalBlobStore blobs, Path file, String address) throws IOException {
         Path target = blobs.path(address);
         Files.createDirectories(target.getParent());
         file.toFile().setReadOnly();

@@ -1,24 +1,39 @@
 package dev.keel.data.internal;
 
 import dev.keel.core.blob.Hashes;
+import dev.keel.core.blob.LocalBlobStore;
+import dev.keel.core.data.ObjectLocation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@link LargeFile}: chunks cut across slabs equal those of one buffer; failures end the pipeline cleanly. */
+/**
+ * {@link LargeFile}: chunks cut across slabs equal those of one buffer; the hashes of the pipeline
+ * equal a plain SHA-256 over the same bytes; the file's own pack holds exactly the bytes it says;
+ * failures end the pipeline cleanly.
+ */
 class ChunkPipelineTest {
     @TempDir
     Path tmp;
@@ -66,6 +81,215 @@ class ChunkPipelineTest {
         assertEquals(
                 oneBuffer(content),
                 LargeFile.read(file, (hex, bytes, off, len) -> {}).chunks());
+    }
+
+    /** Sizes at the edges: one chunk's minimum and maximum, a slab, and one byte either side. */
+    @Test
+    void theOwnPackOfANewFileIsTheFileItselfAtItsOwnHash() throws Exception {
+        int[] sizes = {
+            0,
+            1,
+            Chunker.MIN,
+            Chunker.MIN + 1,
+            Chunker.MAX - 1,
+            Chunker.MAX,
+            Chunker.MAX + 1,
+            LargeFile.SLAB - 1,
+            LargeFile.SLAB,
+            LargeFile.SLAB + 1,
+            3 * LargeFile.SLAB + 77_777
+        };
+        for (int size : sizes) {
+            byte[] content = new byte[size];
+            new Random(size).nextBytes(content);
+            Path file = tmp.resolve("own-" + size);
+            Files.write(file, content);
+            LocalBlobStore blobs = new LocalBlobStore(tmp.resolve("blobs-" + size));
+            List<Entry.Chunk> toSink = new ArrayList<>();
+            LargeFile.Result r =
+                    LargeFile.read(file, (hex, bytes, off, len) -> toSink.add(new Entry.Chunk(hex, len)), blobs);
+
+            assertEquals(MessageDigests.sha256Hex(content), r.hex(), "whole-file hash, size " + size);
+            assertEquals(size, r.size());
+            assertEquals(oneBuffer(content), r.chunks(), "chunks, size " + size);
+            assertEquals(List.of(), toSink, "every chunk is new, so the file's pack takes them all");
+            if (size == 0) {
+                assertEquals(List.of(), r.packed());
+                assertFalse(Files.exists(blobs.root().resolve("sha256")), "no pack for an empty file");
+                continue;
+            }
+            assertEquals(size, r.packedBytes());
+            String address = Hashes.PREFIX + r.hex();
+            assertArrayEquals(content, Files.readAllBytes(blobs.path(address)), "the pack's bytes are the file's");
+            assertLocationsMatch(r.packed(), r.chunks(), address, blobs);
+            assertEquals(List.of(), temporaries(blobs), "no temporary file is left");
+        }
+    }
+
+    @Test
+    void aChunkAlreadyStoredEndsTheOwnPackThereAndTheRestGoesToTheSink() throws Exception {
+        byte[] content = new byte[3 * LargeFile.SLAB + 12_345];
+        new Random(21).nextBytes(content);
+        Path file = tmp.resolve("partly-known");
+        Files.write(file, content);
+        List<Entry.Chunk> all = oneBuffer(content);
+        int firstKnown = all.size() / 2;
+        Set<String> known = Set.of(all.get(firstKnown).hash());
+        LocalBlobStore blobs = new LocalBlobStore(tmp.resolve("blobs"));
+        List<Entry.Chunk> toSink = new ArrayList<>();
+        LargeFile.Result r = LargeFile.read(
+                file,
+                new LargeFile.ChunkSink() {
+                    @Override
+                    public boolean claim(String hex) {
+                        return !known.contains(hex);
+                    }
+
+                    @Override
+                    public void chunk(String hex, byte[] bytes, int off, int len) {
+                        assertEquals(MessageDigests.sha256Hex(Arrays.copyOfRange(bytes, off, off + len)), hex);
+                        toSink.add(new Entry.Chunk(hex, len));
+                    }
+                },
+                blobs);
+
+        assertEquals(all, r.chunks());
+        assertEquals(MessageDigests.sha256Hex(content), r.hex());
+        List<Entry.Chunk> before = all.subList(0, firstKnown);
+        assertEquals(all.subList(firstKnown + 1, all.size()), toSink, "new chunks after the known one go to the sink");
+        long prefix = before.stream().mapToLong(Entry.Chunk::length).sum();
+        byte[] head = Arrays.copyOf(content, (int) prefix);
+        String address = Hashes.PREFIX + MessageDigests.sha256Hex(head);
+        assertArrayEquals(head, Files.readAllBytes(blobs.path(address)), "the pack holds the bytes before it");
+        assertLocationsMatch(r.packed(), before, address, blobs);
+        assertEquals(prefix, r.packedBytes());
+    }
+
+    @Test
+    void repeatedChunksAreStoredOnceAndTheFirstRepeatEndsTheOwnPack() throws Exception {
+        // Zeros: every chunk is MAX long and the same, so the second one is already claimed.
+        byte[] zeros = new byte[2 * LargeFile.SLAB + 5];
+        Path file = tmp.resolve("zeros");
+        Files.write(file, zeros);
+        LocalBlobStore blobs = new LocalBlobStore(tmp.resolve("blobs"));
+        Set<String> claimed = new HashSet<>();
+        List<Entry.Chunk> toSink = new ArrayList<>();
+        LargeFile.Result r = LargeFile.read(
+                file,
+                new LargeFile.ChunkSink() {
+                    @Override
+                    public boolean claim(String hex) {
+                        return claimed.add(hex);
+                    }
+
+                    @Override
+                    public void chunk(String hex, byte[] bytes, int off, int len) {
+                        toSink.add(new Entry.Chunk(hex, len));
+                    }
+                },
+                blobs);
+
+        assertEquals(oneBuffer(zeros), r.chunks());
+        assertEquals(1, r.packed().size(), "the first chunk only");
+        assertEquals(Chunker.MAX, r.packedBytes());
+        assertEquals(1, toSink.size(), "the short last chunk is new and goes to the sink");
+        assertEquals(5 + (2 * LargeFile.SLAB) % Chunker.MAX, toSink.get(0).length());
+        String address = Hashes.PREFIX + MessageDigests.sha256Hex(new byte[Chunker.MAX]);
+        assertEquals(address, r.packed().get(0).pack());
+    }
+
+    @Test
+    void theFirstChunkAlreadyStoredMeansNoOwnPack() throws Exception {
+        byte[] content = new byte[LargeFile.SLAB + 3];
+        new Random(4).nextBytes(content);
+        Path file = tmp.resolve("known-start");
+        Files.write(file, content);
+        List<Entry.Chunk> all = oneBuffer(content);
+        LocalBlobStore blobs = new LocalBlobStore(tmp.resolve("blobs"));
+        List<Entry.Chunk> toSink = new ArrayList<>();
+        LargeFile.Result r = LargeFile.read(
+                file,
+                new LargeFile.ChunkSink() {
+                    @Override
+                    public boolean claim(String hex) {
+                        return !hex.equals(all.get(0).hash());
+                    }
+
+                    @Override
+                    public void chunk(String hex, byte[] bytes, int off, int len) {
+                        toSink.add(new Entry.Chunk(hex, len));
+                    }
+                },
+                blobs);
+        assertEquals(List.of(), r.packed());
+        assertEquals(all.subList(1, all.size()), toSink);
+        assertFalse(Files.exists(blobs.root().resolve("sha256")));
+        assertEquals(List.of(), temporaries(blobs));
+    }
+
+    @Test
+    void aFailureWritingTheOwnPackEndsTheReadWithTheDiskErrorAndStoresNothing() throws Exception {
+        byte[] content = new byte[4 * LargeFile.SLAB];
+        new Random(8).nextBytes(content);
+        Path file = tmp.resolve("fails");
+        Files.write(file, content);
+        LocalBlobStore blobs = new LocalBlobStore(Files.createDirectories(tmp.resolve("blobs")));
+        // The folder for temporary packs is a file: creating the pack fails on the writing thread.
+        Files.writeString(blobs.root().resolve("tmp"), "in the way");
+        AtomicInteger toSink = new AtomicInteger();
+        IOException e = assertTimeoutPreemptively(
+                Duration.ofSeconds(60),
+                () -> assertThrows(
+                        IOException.class,
+                        () -> LargeFile.read(file, (hex, bytes, off, len) -> toSink.incrementAndGet(), blobs)));
+        assertTrue(e.getMessage().contains("tmp"), e.getMessage());
+        assertFalse(Files.exists(blobs.root().resolve("sha256")), "nothing reached an address");
+        assertEquals(0, toSink.get(), "the pack took every chunk, so the sink got none");
+        // Nothing was left holding a buffer or a thread.
+        Files.delete(blobs.root().resolve("tmp"));
+        assertEquals(
+                oneBuffer(content),
+                LargeFile.read(file, (hex, bytes, off, len) -> {}, blobs).chunks());
+    }
+
+    private static void assertLocationsMatch(
+            List<ObjectLocation> locations, List<Entry.Chunk> chunks, String address, LocalBlobStore blobs)
+            throws IOException {
+        assertEquals(chunks.size(), locations.size());
+        byte[] pack = Files.readAllBytes(blobs.path(address));
+        long offset = 0;
+        for (int i = 0; i < chunks.size(); i++) {
+            ObjectLocation loc = locations.get(i);
+            assertEquals(Hashes.PREFIX + chunks.get(i).hash(), loc.hash());
+            assertEquals(address, loc.pack());
+            assertEquals(offset, loc.offset());
+            assertEquals(chunks.get(i).length(), loc.length());
+            byte[] bytes = Arrays.copyOfRange(pack, (int) offset, (int) (offset + loc.length()));
+            assertEquals(chunks.get(i).hash(), MessageDigests.sha256Hex(bytes), "object " + i + " reads back");
+            offset += loc.length();
+        }
+    }
+
+    private static List<Path> temporaries(LocalBlobStore blobs) throws IOException {
+        Path dir = blobs.root().resolve("tmp");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.toList();
+        }
+    }
+
+    /** A plain {@link MessageDigest} over the bytes, the reference the pipeline must equal. */
+    private static final class MessageDigests {
+        static String sha256Hex(byte[] bytes) {
+            try {
+                return HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     private static List<Entry.Chunk> oneBuffer(byte[] all) {
