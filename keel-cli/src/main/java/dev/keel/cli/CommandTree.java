@@ -27,6 +27,8 @@ final class CommandTree {
             LoginCommand.class,
             SyncCommand.class,
             CacheCommand.class,
+            ReproduceCommand.class,
+            EnvCommand.class,
             CompletionCommand.class);
     /** {@code keel data}'s subcommands in help order. */
     private static final List<Class<?>> DATA = List.of(
