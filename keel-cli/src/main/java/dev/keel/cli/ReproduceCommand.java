@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -98,6 +99,13 @@ final class ReproduceCommand implements Callable<Integer> {
     String build;
 
     @Option(
+            names = "--env",
+            paramLabel = "NAME=VALUE",
+            description = "Set a variable differently from the original run (repeatable), e.g. --env OMP_NUM_THREADS=4"
+                    + " to see whether a thread count changes the results.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(
             names = "--format",
             paramLabel = "FORMAT",
             defaultValue = "table",
@@ -134,7 +142,7 @@ final class ReproduceCommand implements Callable<Integer> {
                     data,
                     new LocalBlobStore(access.home().blobs()),
                     run,
-                    new Reproduction.Options(workdir, repo, steps, build),
+                    new Reproduction.Options(workdir, repo, steps, build, overrides),
                     environment);
             recordedDependencies = store.provenance(run.id()).get("dependencies") instanceof List<?> l
                     ? l.stream().map(String::valueOf).toList()

@@ -39,6 +39,9 @@ public final class EnvDiffText {
                     .append(shown(x.right()))
                     .append('\n');
         }
+        for (String note : d.notes()) {
+            out.append("  note: ").append(note).append('\n');
+        }
         return out.toString();
     }
 

@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  */
 public final class Reproduction {
     /** The options of {@code keel reproduce} that shape the plan. */
-    public record Options(Path workdir, Path repository, Long steps, String build) {}
+    public record Options(Path workdir, Path repository, Long steps, String build, Map<String, String> overrides) {}
 
     /** Variables that identify a run or a server rather than the environment: never restored. */
     private static final Set<String> NOT_RESTORED =
@@ -59,6 +59,10 @@ public final class Reproduction {
             Map<String, String> currentEnvironment) {
         String id = run.id();
         Map<String, Object> provenance = store.provenance(id);
+        if (!(provenance.get("git") instanceof Map<?, ?>) && provenance.get("error") != null) {
+            throw KeelException.invalid("cannot reproduce run " + id + ": its provenance was not recorded ("
+                    + provenance.get("error") + "), so its commit and environment are unknown");
+        }
         if (!(provenance.get("git") instanceof Map<?, ?> git)) {
             throw KeelException.invalid("cannot reproduce run " + id + ": it was recorded without git (its program "
                     + "did not start inside a git working tree), so the code it ran is unknown. Runs started from a "
@@ -151,13 +155,15 @@ public final class Reproduction {
             inputs.forEach(in -> pins.add(in.ref()));
             env.put("KEEL_REPRODUCE_DATASETS", String.join(",", pins));
         }
+        env.putAll(options.overrides());
         Set<String> unset = new TreeSet<>();
         for (String name : currentEnvironment.keySet()) {
             boolean identity = name.equals("KEEL_RESUME")
                     || name.equals("KEEL_SWEEP")
                     || name.equals("KEEL_URL")
                     || name.equals("KEEL_MODE");
-            if (identity || (THREAD_VARIABLE.matcher(name).matches() && !recordedNames.contains(name))) {
+            boolean unrecordedThreads = THREAD_VARIABLE.matcher(name).matches() && !recordedNames.contains(name);
+            if ((identity || unrecordedThreads) && !options.overrides().containsKey(name)) {
                 unset.add(name);
             }
         }

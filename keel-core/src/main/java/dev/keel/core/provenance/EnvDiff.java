@@ -66,6 +66,12 @@ public final class EnvDiff {
         Map<String, Object> pa = a.provenance();
         Map<String, Object> pb = b.provenance();
 
+        for (RunEnvironment r : List.of(a, b)) {
+            if (r.provenance().get("error") != null) {
+                notes.add("run " + r.runId() + "'s provenance is incomplete: "
+                        + r.provenance().get("error"));
+            }
+        }
         if (!(pa.get("git") instanceof Map<?, ?>) || !(pb.get("git") instanceof Map<?, ?>)) {
             notes.add(missing(a, b, "git", "no git state: its code cannot be compared"));
         }
@@ -124,7 +130,6 @@ public final class EnvDiff {
             put(m, "dirty", git.get("dirty"));
             m.put("diff", run.diffHash() == null ? "none" : run.diffHash());
             put(m, "diff_truncated", Boolean.TRUE.equals(git.get("diff_truncated")) ? true : null);
-            put(m, "remote", git.get("remote"));
             put(m, "error", git.get("error"));
         }
         return m;
