@@ -182,8 +182,7 @@ public final class Reproduction {
                 unset,
                 inputs,
                 options.build(),
-                options.steps() == null ? Long.MAX_VALUE : options.steps(),
-                List.of());
+                options.steps() == null ? Long.MAX_VALUE : options.steps());
     }
 
     private static String savedDiff(Store store, BlobStore blobs, String id) {
