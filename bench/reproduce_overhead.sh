@@ -4,16 +4,18 @@
 # ROUNDS reproductions (clone --shared + checkout + diff + run + compare). For each round it prints
 # the CLI's own split (prepare_ms, program_ms, compare_ms) and the wall time of the whole command
 # (JVM start of the CLI included); overhead = wall - program.
-#   bench/reproduce_overhead.sh [ROUNDS]     (default 5; needs `mvn -pl keel-cli -am test-compile` done)
+#   bench/reproduce_overhead.sh [ROUNDS]     (default 5)
+# The class path is the one surefire used for ReproduceCommandTest (run that test first:
+#   mvn -B -o -q -pl keel-cli -am test -Dtest=ReproduceCommandTest -Dsurefire.failIfNoSpecifiedTests=false).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-5}
 root=$(pwd)
-cpfile=$(mktemp)
-mvn -o -q -B -pl keel-cli -am test-compile dependency:build-classpath -Dmdep.outputFile="$cpfile" -Dmdep.includeScope=test >/dev/null
-cp="$root/keel-cli/target/test-classes:$root/keel-cli/target/classes:$(cat "$cpfile")"
+report="$root/keel-cli/target/surefire-reports/TEST-dev.keel.cli.ReproduceCommandTest.xml"
+[ -f "$report" ] || { echo "run ReproduceCommandTest first (see the top of this script)" >&2; exit 2; }
+cp=$(grep -o 'name="surefire.test.class.path" value="[^"]*"' "$report" | sed 's/.*value="//; s/"$//')
 work=$(mktemp -d)
-trap 'rm -rf "$work" "$cpfile"' EXIT
+trap 'rm -rf "$work"' EXIT
 repo="$work/repo"; home="$work/home"
 mkdir -p "$repo"
 git -C "$repo" init -q
