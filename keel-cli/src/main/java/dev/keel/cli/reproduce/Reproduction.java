@@ -225,7 +225,8 @@ public final class Reproduction {
 
     /** A path into the original repository (alone, or inside a class path) moved into the work folder. */
     static String moved(String word, String root, String into) {
-        Matcher m = Pattern.compile(Pattern.quote(root) + "(?=$|[/" + Pattern.quote(File.pathSeparator) + "=])")
+        Matcher m = Pattern.compile("(?:^|(?<=[=" + Pattern.quote(File.pathSeparator) + "]))" + Pattern.quote(root)
+                        + "(?=$|[/" + Pattern.quote(File.pathSeparator) + "=])")
                 .matcher(word);
         return m.replaceAll(Matcher.quoteReplacement(into));
     }
