@@ -135,6 +135,35 @@ class ReproduceCommandTest {
     }
 
     @Test
+    void theDatasetVersionTheRunUsedIsPinnedEvenAfterLatestMoved() throws Exception {
+        Path v1 = Files.createDirectories(tmp.resolve("v1"));
+        Files.writeString(v1.resolve("factor.txt"), "3\n");
+        assertEquals(
+                0,
+                keel("data", "add", "factors", v1.toString(), "--home", home.toString())
+                        .code());
+        Files.writeString(repo.resolve("dataset.txt"), "factors:latest\n");
+        git(repo, "add", "dataset.txt");
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "--quiet", "-m", "data");
+        String original = train(repo, Map.of());
+        Path v2 = Files.createDirectories(tmp.resolve("v2"));
+        Files.writeString(v2.resolve("factor.txt"), "5\n");
+        assertEquals(
+                0,
+                keel("data", "add", "factors", v2.toString(), "--home", home.toString())
+                        .code());
+
+        Result dry = keel("reproduce", original, "--dry-run", "--home", home.toString());
+        assertTrue(dry.out().contains("KEEL_REPRODUCE_DATASETS=factors:v1"), dry.out());
+        Result r = keel("reproduce", original, "--home", home.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("identical"), r.out());
+        try (Store store = store()) {
+            assertEquals(3.0, store.history(original, "loss").values()[0]);
+        }
+    }
+
+    @Test
     void aCommitMissingFromTheRepositoryIsRefusedNamingGitFetch() throws Exception {
         String original = train(repo, Map.of());
         Path other = Files.createDirectories(tmp.resolve("other"));

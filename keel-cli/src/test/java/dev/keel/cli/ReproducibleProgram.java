@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * A training program for the reproduce tests: its loss depends on {@code scale.txt} in the folder
  * it starts in (tracked by git, so a dirty tree changes it) and, from step 3 on, on the thread count
- * {@code OMP_NUM_THREADS} names (a thread setting). Deterministic otherwise; it stops when asked.
+ * {@code OMP_NUM_THREADS} names (a thread setting), and on {@code factor.txt} of the dataset
+ * {@code dataset.txt} names, when there is one. Deterministic otherwise; it stops when asked.
  */
 public final class ReproducibleProgram {
     private ReproducibleProgram() {}
@@ -41,6 +42,12 @@ public final class ReproducibleProgram {
                 .config(Map.of("scale", scale))
                 .systemMetrics(false)
                 .build())) {
+            if (Files.exists(Path.of("dataset.txt"))) { // a tracked file names the dataset reference
+                Path data =
+                        run.useDataset(Files.readString(Path.of("dataset.txt")).strip());
+                scale *= Double.parseDouble(
+                        Files.readString(data.resolve("factor.txt")).strip());
+            }
             for (int step = 0; step < 10 && !run.shouldStop(); step++) {
                 double loss = scale / (step + 1) + (step >= 3 ? processors * 1e-3 : 0);
                 run.log(Map.of("loss", loss, "accuracy", 1 - loss / 10), step);
