@@ -159,7 +159,7 @@ final class ReproduceCommand implements Callable<Integer> {
                         access::openExisting,
                         () -> new DataAccess(access).openIfExists().orElse(null),
                         err)
-                .run(plan, recordedDependencies, strict, keep, rtol);
+                .run(plan, recordedDependencies, strict, keep, rtol, format == Format.json);
         if (format == Format.json) {
             output.json(report.toMap());
         } else {

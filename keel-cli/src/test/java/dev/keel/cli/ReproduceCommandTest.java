@@ -1,5 +1,6 @@
 package dev.keel.cli;
 
+import dev.keel.core.Json;
 import dev.keel.core.KeelHome;
 import dev.keel.core.MetricSeries;
 import dev.keel.core.RunInfo;
@@ -123,10 +124,12 @@ class ReproduceCommandTest {
     @Test
     void stepsStopsTheProgramEarlyAndComparesOnlyThoseSteps() throws Exception {
         String original = train(repo, Map.of());
-        Result r = keel("reproduce", original, "--steps", "4", "--home", home.toString());
+        Result r = keel("reproduce", original, "--steps", "4", "--format", "json", "--home", home.toString());
         assertEquals(0, r.code(), r.err());
-        String copy = reproduction(r.out());
-        assertTrue(r.out().contains("identical: all 10 metric points are bitwise equal"), r.out());
+        Map<String, Object> json = Json.readMap(r.out());
+        assertEquals("identical", json.get("verdict"), r.out());
+        assertEquals(10, ((Number) json.get("points")).intValue());
+        String copy = (String) json.get("reproduction");
         try (Store store = store()) {
             MetricSeries loss = store.history(copy, "loss");
             assertArrayEquals(new long[] {0, 1, 2, 3, 4}, loss.steps());

@@ -74,7 +74,17 @@ public final class Reproducer {
         this.err = err;
     }
 
-    public Report run(ReproducePlan plan, List<String> recordedDependencies, boolean strict, boolean keep, Double rtol)
+    /**
+     * {@code programOutputToStderr}: the program's standard output goes to this process's standard
+     * error, so that a {@code --format json} answer is alone on standard output.
+     */
+    public Report run(
+            ReproducePlan plan,
+            List<String> recordedDependencies,
+            boolean strict,
+            boolean keep,
+            Double rtol,
+            boolean programOutputToStderr)
             throws InterruptedException {
         long t0 = System.nanoTime();
         List<String> warnings;
@@ -99,7 +109,7 @@ public final class Reproducer {
         long t1 = System.nanoTime();
         err.println("keel: running " + String.join(" ", plan.command()) + "  (in " + plan.workingDir() + ")");
         err.flush();
-        int exit = start(plan);
+        int exit = start(plan, programOutputToStderr);
         long t2 = System.nanoTime();
         if (!keep) {
             delete(plan.workFolder(), plan.workFolderGiven());
@@ -204,14 +214,21 @@ public final class Reproducer {
         return out;
     }
 
-    private int start(ReproducePlan plan) throws InterruptedException {
+    private int start(ReproducePlan plan, boolean outputToStderr) throws InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(plan.command())
                 .directory(plan.workingDir().toFile())
                 .inheritIO();
+        if (outputToStderr) {
+            pb.redirectOutput(ProcessBuilder.Redirect.PIPE);
+        }
         plan.unset().forEach(pb.environment()::remove);
         pb.environment().putAll(plan.environment());
         try {
-            return pb.start().waitFor();
+            Process p = pb.start();
+            if (outputToStderr) {
+                p.getInputStream().transferTo(System.err);
+            }
+            return p.waitFor();
         } catch (IOException e) {
             throw KeelException.invalid(
                     "cannot start the recorded command " + plan.command().get(0) + " (" + e.getMessage()
