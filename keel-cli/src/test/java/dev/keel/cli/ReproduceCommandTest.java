@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
+import java.io.File;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -23,6 +25,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -167,6 +171,44 @@ class ReproduceCommandTest {
     }
 
     @Test
+    void anotherDependencyVersionIsAWarningOrWithStrictARefusal() throws Exception {
+        Path jar = tmp.resolve("ext").resolve("mathlib.jar");
+        library(jar, "1.0");
+        String original = train(repo, Map.of(), File.pathSeparator + jar);
+        library(jar, "1.1"); // the same path now holds another version, as after a dependency update
+
+        long runsBefore = runCount();
+        Result strict = keel("reproduce", original, "--strict", "--home", home.toString());
+        assertEquals(2, strict.code(), strict.out() + strict.err());
+        assertTrue(
+                strict.err()
+                        .contains("not reproducing run " + original + " (--strict): the rebuilt class path's "
+                                + "dependencies differ from the ones it recorded: org.example:mathlib 1.0 → 1.1"),
+                strict.err());
+        assertEquals(runsBefore, runCount(), "nothing was run");
+
+        Result warned = keel("reproduce", original, "--home", home.toString());
+        assertEquals(0, warned.code(), warned.out() + warned.err());
+        assertTrue(
+                warned.err()
+                        .contains("keel: warning: dependency differs from the original run: org.example:mathlib"
+                                + " 1.0 → 1.1"),
+                warned.err());
+        assertTrue(warned.out().contains("  dependencies org.example:mathlib: 1.0 → 1.1"), warned.out());
+    }
+
+    /** A jar that names itself org.example:mathlib:VERSION, as Maven-built jars do. */
+    private static void library(Path jar, String version) throws Exception {
+        Files.createDirectories(jar.getParent());
+        try (OutputStream out = Files.newOutputStream(jar);
+                JarOutputStream j = new JarOutputStream(out)) {
+            j.putNextEntry(new JarEntry("META-INF/maven/org.example/mathlib/pom.properties"));
+            j.write(("groupId=org.example\nartifactId=mathlib\nversion=" + version + "\n").getBytes());
+            j.closeEntry();
+        }
+    }
+
+    @Test
     void aCommitMissingFromTheRepositoryIsRefusedNamingGitFetch() throws Exception {
         String original = train(repo, Map.of());
         Path other = Files.createDirectories(tmp.resolve("other"));
@@ -253,11 +295,16 @@ class ReproduceCommandTest {
 
     /** Starts the program in {@code dir} as its own JVM; the id of the run it made. */
     private String train(Path dir, Map<String, String> env) throws Exception {
+        return train(dir, env, "");
+    }
+
+    /** With {@code extraClassPath} appended to the class path (a separator first, or empty). */
+    private String train(Path dir, Map<String, String> env, String extraClassPath) throws Exception {
         long before = Files.exists(home) ? runCount() : 0;
         ProcessBuilder pb = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-cp",
-                        System.getProperty("java.class.path"),
+                        System.getProperty("java.class.path") + extraClassPath,
                         ReproducibleProgram.class.getName())
                 .directory(dir.toFile())
                 .redirectErrorStream(true)

@@ -1,5 +1,6 @@
 package dev.keel.cli.reproduce;
 
+import dev.keel.cli.access.ResumePlan;
 import dev.keel.core.KeelException;
 import dev.keel.core.RunInfo;
 import dev.keel.core.provenance.EnvDiff;
@@ -107,7 +108,9 @@ public final class Reproducer {
             throw e;
         }
         long t1 = System.nanoTime();
-        err.println("keel: running " + String.join(" ", plan.command()) + "  (in " + plan.workingDir() + ")");
+        String shortCommand =
+                new ResumePlan(plan.newRunId(), plan.command(), plan.workingDir(), Map.of()).shortCommand();
+        err.println("keel: running " + shortCommand + "  (in " + plan.workingDir() + ")");
         err.flush();
         int exit = start(plan, programOutputToStderr);
         long t2 = System.nanoTime();
