@@ -168,6 +168,16 @@ class ReproduceCommandTest {
         try (Store store = store()) {
             assertEquals(3.0, store.history(original, "loss").values()[0]);
         }
+
+        // 'keel data rm' of the version also forgets that the run used it: the reproduction then gets
+        // the latest version, and the report names the dataset as the difference
+        assertEquals(
+                0,
+                keel("data", "rm", "factors:v1", "--yes", "--home", home.toString())
+                        .code());
+        Result gone = keel("reproduce", original, "--home", home.toString());
+        assertEquals(3, gone.code(), gone.out() + gone.err());
+        assertTrue(gone.out().contains("  datasets factors: — → v2 (sha256:"), gone.out());
     }
 
     @Test
