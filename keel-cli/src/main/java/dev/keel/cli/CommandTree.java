@@ -32,6 +32,8 @@ final class CommandTree {
             LoginCommand.class,
             SyncCommand.class,
             CacheCommand.class,
+            ReproduceCommand.class,
+            EnvCommand.class,
             CompletionCommand.class);
     /** {@code keel run}'s subcommands in help order. */
     private static final List<Class<?>> RUN = List.of(

@@ -88,6 +88,8 @@ public record RunDetails(
         pair(out, "Runtime", Values.duration(RunTimes.runtimeMs(run, now)));
         pair(out, "Group", run.group());
         pair(out, "Sweep", run.sweep());
+        // a reproduction names the run it re-ran (keel reproduce)
+        pair(out, "Reproduces", provenance.get("reproduces") instanceof String r ? r : null);
         pair(out, "Tags", String.join(", ", run.tags()));
         pair(out, "Notes", run.notes());
         if (!run.problems().isEmpty()) {

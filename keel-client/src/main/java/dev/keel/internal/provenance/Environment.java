@@ -20,6 +20,8 @@ final class Environment {
             "OMP_NUM_THREADS",
             "MKL_NUM_THREADS",
             "OPENBLAS_NUM_THREADS",
+            "MKL_DYNAMIC",
+            "OMP_DYNAMIC",
             "JAVA_HOME",
             "LANG",
             "LC_ALL",

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /** The command, JVM, operating system, machine and GPUs a run executes on. */
 final class Host {
@@ -73,6 +74,8 @@ final class Host {
         m.put("version", System.getProperty("java.version"));
         m.put("runtime", System.getProperty("java.runtime.version"));
         m.put("vm", System.getProperty("java.vm.name"));
+        // what the JVM sizes its thread pools by (-XX:ActiveProcessorCount, cgroup limits)
+        m.put("available_processors", Runtime.getRuntime().availableProcessors());
         m.put("home", System.getProperty("java.home"));
         m.put(
                 "input_arguments",
@@ -112,11 +115,26 @@ final class Host {
                 m.put("physical_cores", cpu.getPhysicalProcessorCount());
                 m.put("logical_cores", cpu.getLogicalProcessorCount());
                 m.put("memory_bytes", si.getHardware().getMemory().getTotal());
+                m.put("cpu_flags", flags(cpu.getFeatureFlags()));
             } catch (RuntimeException | LinkageError e) {
                 m.clear();
                 m.put("logical_cores", Runtime.getRuntime().availableProcessors());
             }
             return Collections.unmodifiableMap(m);
+        }
+
+        /** The flags of {@code /proc/cpuinfo}-like lines ({@code "flags : fpu vme …"}), each once, sorted. */
+        static List<String> flags(List<String> lines) {
+            TreeSet<String> flags = new TreeSet<>();
+            for (String line : lines) {
+                int colon = line.indexOf(':');
+                for (String f : line.substring(colon + 1).trim().split("\\s+")) {
+                    if (!f.isBlank()) {
+                        flags.add(f);
+                    }
+                }
+            }
+            return List.copyOf(flags);
         }
     }
 

@@ -73,6 +73,11 @@ public final class Provenance {
         return part(() -> Host.command(workingDir));
     }
 
+    /** The {@code dependencies} section a program with this class path records. */
+    public static List<String> dependencies(String classPath) {
+        return Dependencies.of(classPath);
+    }
+
     /** The provenance as nested maps, lists, strings, numbers, booleans and nulls; immutable. */
     public Map<String, Object> toMap() {
         return map;

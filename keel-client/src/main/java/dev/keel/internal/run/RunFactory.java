@@ -74,6 +74,7 @@ public final class RunFactory {
     public static Run create(RunOptions requested) {
         RunOptions options = withResumeFromEnvironment(requested);
         TrialEnvironment trial = TrialEnvironment.read(System::getenv);
+        ReproduceSettings.current();
         if (options.resume() == null && options.sweep() == null && trial.sweep() != null) {
             options = options.toBuilder().sweep(trial.sweep()).build();
         }

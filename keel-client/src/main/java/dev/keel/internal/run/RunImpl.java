@@ -217,6 +217,10 @@ final class RunImpl implements Run {
         if (n > 0) {
             enqueue(new Event.Points(keys, values, n, step, System.currentTimeMillis()));
         }
+        if (ReproduceSettings.current().stopsAt(step)) {
+            stopRequested(
+                    "keel reproduce --steps " + ReproduceSettings.current().stopAfterStep() + " reached step " + step);
+        }
     }
 
     private void invalid(String key, String problem) {
@@ -406,7 +410,8 @@ final class RunImpl implements Run {
         // Opened per call: datasets are used a few times per run, and the engine holds no state
         // worth keeping open next to the training loop.
         try (Datasets data = Datasets.open(home)) {
-            return data.use(id, ref.trim(), mode).path();
+            return data.use(id, ReproduceSettings.current().pin(ref.trim()), mode)
+                    .path();
         }
     }
 
@@ -450,11 +455,11 @@ final class RunImpl implements Run {
         return Optional.ofNullable(stopReason);
     }
 
-    /** Called by the {@link StopCheck}: the sweep asked this run to stop; the first reason stays. */
+    /** Called by the {@link StopCheck} (its sweep asks) or at {@code KEEL_REPRODUCE_STEPS}; the first reason stays. */
     void stopRequested(String reason) {
         if (stopReason == null && !ended.get()) {
             stopReason = reason;
-            System.err.println("keel: run " + id + ": the sweep asks this run to stop: " + reason);
+            System.err.println("keel: run " + id + ": asked to stop: " + reason);
         }
     }
 

@@ -1,0 +1,267 @@
+package dev.keel.cli.reproduce;
+
+import dev.keel.cli.access.ResumePlan;
+import dev.keel.core.KeelException;
+import dev.keel.core.RunInfo;
+import dev.keel.core.provenance.EnvDiff;
+import dev.keel.core.provenance.EnvDifference;
+import dev.keel.core.provenance.RunEnvironment;
+import dev.keel.core.store.Store;
+import dev.keel.core.store.WriteBatch;
+import dev.keel.data.Datasets;
+import dev.keel.home.ClassPathDependencies;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Carries out a {@link ReproducePlan}: clone, check out, apply the diff, (build,) check the
+ * dependencies, run the program as a new run that {@code reproduces} the original, then compare
+ * the two runs' metrics and environments. The original run is only read.
+ */
+public final class Reproducer {
+    /** Provenance key of a reproduction: the id of the run it reproduces. */
+    public static final String REPRODUCES = "reproduces";
+
+    /** What came out, and how long each part took (ms). */
+    public record Report(
+            String original,
+            String reproduction,
+            int exitCode,
+            MetricComparison.Verdict verdict,
+            EnvDiff.Result environment,
+            List<String> dependencyWarnings,
+            long prepareMs,
+            long programMs,
+            long compareMs,
+            Path workFolder,
+            boolean kept) {
+
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("original", original);
+            m.put("reproduction", reproduction);
+            m.put("exit_code", exitCode);
+            m.putAll(verdict.toMap());
+            m.put("environment", environment.toMap());
+            m.put("dependency_warnings", dependencyWarnings);
+            m.put("prepare_ms", prepareMs);
+            m.put("program_ms", programMs);
+            m.put("compare_ms", compareMs);
+            m.put("work_folder", kept ? workFolder.toString() : null);
+            return m;
+        }
+    }
+
+    private final Supplier<Store> stores;
+    private final Supplier<Datasets> datasets;
+    private final PrintWriter err;
+
+    /** {@code stores} and {@code datasets} open the Keel home anew (the program writes to it while it runs). */
+    public Reproducer(Supplier<Store> stores, Supplier<Datasets> datasets, PrintWriter err) {
+        this.stores = stores;
+        this.datasets = datasets;
+        this.err = err;
+    }
+
+    /**
+     * {@code programOutputToStderr}: the program's standard output goes to this process's standard
+     * error, so that a {@code --format json} answer is alone on standard output.
+     */
+    public Report run(
+            ReproducePlan plan,
+            List<String> recordedDependencies,
+            boolean strict,
+            boolean keep,
+            Double rtol,
+            boolean programOutputToStderr)
+            throws InterruptedException {
+        long t0 = System.nanoTime();
+        List<String> warnings;
+        try {
+            prepare(plan);
+            warnings = dependencyDifferences(recordedDependencies, plan.command());
+            if (!warnings.isEmpty()) {
+                if (strict) {
+                    throw KeelException.invalid("not reproducing run " + plan.original() + " (--strict): the rebuilt "
+                            + "class path's dependencies differ from the ones it recorded: "
+                            + String.join("; ", warnings)
+                            + ". Restore those versions, or leave out --strict to run anyway and see the effect");
+                }
+                warnings.forEach(w -> err.println("keel: warning: dependency differs from the original run: " + w));
+            }
+        } catch (RuntimeException e) {
+            if (!keep) {
+                delete(plan.workFolder(), plan.workFolderGiven());
+            }
+            throw e;
+        }
+        long t1 = System.nanoTime();
+        String shortCommand =
+                new ResumePlan(plan.newRunId(), plan.command(), plan.workingDir(), Map.of()).shortCommand();
+        err.println("keel: running " + shortCommand + "  (in " + plan.workingDir() + ")");
+        err.flush();
+        int exit = start(plan, programOutputToStderr);
+        long t2 = System.nanoTime();
+        if (!keep) {
+            delete(plan.workFolder(), plan.workFolderGiven());
+        }
+        try (Store store = stores.get();
+                Datasets data = datasets.get()) {
+            RunInfo copy = store.run(plan.newRunId())
+                    .orElseThrow(() -> KeelException.notFound("the program ended (exit code " + exit + ") without "
+                            + "creating run " + plan.newRunId() + " in this Keel home: it must call Keel.init without "
+                            + "an explicit home (keel reproduce sets KEEL_HOME and KEEL_RUN_ID)"));
+            WriteBatch link = new WriteBatch();
+            link.provenance.put(REPRODUCES, plan.original());
+            store.apply(copy.id(), link);
+            RunInfo original = store.run(plan.original()).orElseThrow();
+            MetricComparison.Verdict verdict =
+                    MetricComparison.compare(store, plan.original(), copy.id(), plan.steps(), rtol);
+            RunEnvironment a = RunEnvironments.of(store, data, original);
+            RunEnvironment b =
+                    RunEnvironments.of(store, data, store.run(copy.id()).orElseThrow());
+            EnvDiff.Result env = EnvDiff.compare(a, b);
+            long t3 = System.nanoTime();
+            return new Report(
+                    plan.original(),
+                    copy.id(),
+                    exit,
+                    verdict,
+                    env,
+                    warnings,
+                    (t1 - t0) / 1_000_000,
+                    (t2 - t1) / 1_000_000,
+                    (t3 - t2) / 1_000_000,
+                    plan.workFolder(),
+                    keep);
+        }
+    }
+
+    /** Clone, checkout, diff, build: the work folder as the run found its repository. */
+    private void prepare(ReproducePlan plan) {
+        Path wf = plan.workFolder();
+        try {
+            Files.createDirectories(wf.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Git.run(
+                wf.getParent(),
+                "clone",
+                "--quiet",
+                "--shared",
+                "--no-checkout",
+                plan.repository().toString(),
+                wf.toString());
+        Git.run(wf, "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", plan.commit());
+        if (plan.diff() != null) {
+            Path patch = wf.resolve(".git").resolve("keel-run.patch");
+            try {
+                Files.writeString(patch, plan.diff());
+                Git.run(wf, "apply", "--whitespace=nowarn", patch.toString());
+            } catch (Git.Failure e) {
+                throw KeelException.invalid("cannot reproduce run " + plan.original() + ": its saved diff does not "
+                        + "apply to commit " + plan.commit() + " (" + e.gitMessage + ")");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        if (plan.build() != null) {
+            try {
+                Process p = new ProcessBuilder("sh", "-c", plan.build())
+                        .directory(wf.toFile())
+                        .inheritIO()
+                        .start();
+                int code = p.waitFor();
+                if (code != 0) {
+                    throw KeelException.invalid("the build command '" + plan.build() + "' failed (exit code " + code
+                            + ") in " + wf + "; keep the folder with --keep to look into it");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw KeelException.invalid("interrupted while building");
+            }
+        }
+    }
+
+    /** What the command's class path would record differently from {@code recorded}, one line each. */
+    static List<String> dependencyDifferences(List<String> recorded, List<String> command) {
+        String cp = Reproduction.classPath(command);
+        if (recorded == null || cp == null) {
+            return List.of();
+        }
+        Map<String, Object> was = Map.of("dependencies", recorded);
+        Map<String, Object> now = Map.of("dependencies", ClassPathDependencies.of(cp));
+        EnvDiff.Result d = EnvDiff.compare(
+                new RunEnvironment("recorded", was, Map.of(), null, List.of()),
+                new RunEnvironment("rebuilt", now, Map.of(), null, List.of()));
+        List<String> out = new ArrayList<>();
+        for (EnvDifference x : d.section("dependencies")) {
+            out.add(x.key() + " " + (x.left() == null ? "(not recorded)" : x.left()) + " → "
+                    + (x.right() == null ? "(absent)" : x.right()));
+        }
+        return out;
+    }
+
+    private int start(ReproducePlan plan, boolean outputToStderr) throws InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(plan.command())
+                .directory(plan.workingDir().toFile())
+                .inheritIO();
+        if (outputToStderr) {
+            pb.redirectOutput(ProcessBuilder.Redirect.PIPE);
+        }
+        plan.unset().forEach(pb.environment()::remove);
+        pb.environment().putAll(plan.environment());
+        try {
+            Process p = pb.start();
+            if (outputToStderr) {
+                p.getInputStream().transferTo(System.err);
+            }
+            return p.waitFor();
+        } catch (IOException e) {
+            throw KeelException.invalid(
+                    "cannot start the recorded command " + plan.command().get(0) + " (" + e.getMessage()
+                            + "): is that JVM still installed? Keep the folder with --keep and start it yourself");
+        }
+    }
+
+    /** Removes the work folder; a folder given with --workdir is emptied but kept. */
+    static void delete(Path folder, boolean keepFolder) {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    if (!keepFolder || !dir.equals(folder)) {
+                        Files.delete(dir);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            // a leftover temporary folder is untidy, not wrong
+        }
+    }
+}
