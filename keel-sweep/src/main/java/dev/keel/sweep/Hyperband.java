@@ -67,8 +67,8 @@ final class Hyperband implements EarlyStop {
         if (!worse) {
             return Optional.empty();
         }
-        return Optional.of("hyperband: " + metric + " " + Shown.number(value) + " at step " + rung + " is "
+        return Optional.of("hyperband: " + metric + " " + Shown.number(value) + " at iteration " + rung + " is "
                 + (minimize ? "above " : "below ") + Shown.number(threshold) + ", the cut for the best 1/" + eta + " ("
-                + kept + " of " + reached.size() + " trials at step " + rung + ")");
+                + kept + " of " + reached.size() + " trials at iteration " + rung + ")");
     }
 }

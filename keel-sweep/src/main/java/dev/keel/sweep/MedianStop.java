@@ -50,9 +50,9 @@ final class MedianStop implements EarlyStop {
         if (!worse) {
             return Optional.empty();
         }
-        return Optional.of("median: " + metric + " " + Shown.number(best) + " (best by step " + step + ") is "
+        return Optional.of("median: " + metric + " " + Shown.number(best) + " (best by iteration " + step + ") is "
                 + (minimize ? "above " : "below ") + "the median " + Shown.number(median) + " of " + atStep.size()
-                + " other trials at step " + step);
+                + " other trials at iteration " + step);
     }
 
     static double median(List<Double> values) {

@@ -5,9 +5,10 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * One trial's sweep metric by step, as an early-termination rule reads it. The step of the
- * metric series is the rule's iteration (an epoch for the reference project). {@code ended}
- * says the trial will log nothing more.
+ * One trial's sweep metric by iteration, as an early-termination rule reads it. {@code keel
+ * agent} counts iterations as W&B does: the n-th value of the metric logged is iteration n (an
+ * epoch for the reference project), whatever step the program logged it at. {@code ended} says
+ * the trial will log nothing more.
  */
 public record TrialCurve(int number, NavigableMap<Long, Double> metricByStep, boolean ended) {
     public TrialCurve {

@@ -61,8 +61,8 @@ class EarlyStopTest {
                 curve(5, false, 0.9, 0.65, 0.62));
         // At step 3 (rung 3): values 0.40, 0.45, 0.5, 0.6, 0.62 and the current's; top ceil(6/3) = 2.
         assertEquals(
-                Optional.of("hyperband: val_loss 0.52 at step 3 is above 0.45, the cut for the best 1/3"
-                        + " (2 of 6 trials at step 3)"),
+                Optional.of("hyperband: val_loss 0.52 at iteration 3 is above 0.45, the cut for the best 1/3"
+                        + " (2 of 6 trials at iteration 3)"),
                 h.check(curve(6, false, 0.9, 0.6, 0.52), others));
         assertEquals(Optional.empty(), h.check(curve(6, false, 0.9, 0.6, 0.44), others));
         // Between rungs the trial is judged at the rung it passed, by its best value up to it.
@@ -75,8 +75,8 @@ class EarlyStopTest {
         EarlyStop h = rule("{type: hyperband, min_iter: 1, eta: 2}", "maximize");
         List<TrialCurve> others = List.of(curve(1, true, 0.8), curve(2, true, 0.7), curve(3, true, 0.6));
         assertEquals(
-                Optional.of("hyperband: val_loss 0.65 at step 1 is below 0.7, the cut for the best 1/2"
-                        + " (2 of 4 trials at step 1)"),
+                Optional.of("hyperband: val_loss 0.65 at iteration 1 is below 0.7, the cut for the best 1/2"
+                        + " (2 of 4 trials at iteration 1)"),
                 h.check(curve(4, false, 0.65), others));
         assertEquals(Optional.empty(), h.check(curve(4, false, 0.75), others));
     }
@@ -95,8 +95,8 @@ class EarlyStopTest {
         List<TrialCurve> others = new ArrayList<>(
                 List.of(curve(1, true, 1.0, 0.5, 0.3), curve(2, true, 1.0, 0.6, 0.4), curve(3, false, 1.0, 0.7)));
         assertEquals(
-                Optional.of("median: val_loss 0.65 (best by step 2) is above the median 0.6 of 3 other trials"
-                        + " at step 2"),
+                Optional.of("median: val_loss 0.65 (best by iteration 2) is above the median 0.6 of 3 other trials"
+                        + " at iteration 2"),
                 m.check(curve(4, false, 0.9, 0.65), others));
         assertEquals(Optional.empty(), m.check(curve(4, false, 0.55, 0.65), others), "its best so far counts");
         assertEquals(Optional.empty(), m.check(curve(4, false, 2.0), others), "before min_iter");
@@ -110,8 +110,8 @@ class EarlyStopTest {
         TrialCurve current = curve(3, false, 0.5);
         List<TrialCurve> all = List.of(curve(1, true, 0.6), curve(2, false, 0.8), current);
         assertEquals(
-                Optional.of("median: val_loss 0.5 (best by step 1) is below the median 0.7 of 2 other trials"
-                        + " at step 1"),
+                Optional.of("median: val_loss 0.5 (best by iteration 1) is below the median 0.7 of 2 other trials"
+                        + " at iteration 1"),
                 m.check(current, all));
         assertEquals(Optional.empty(), m.check(curve(3, false, 0.75), all));
     }

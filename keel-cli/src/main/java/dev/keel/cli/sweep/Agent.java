@@ -318,11 +318,13 @@ public final class Agent {
         if (s == null) {
             return null;
         }
-        TreeMap<Long, Double> byStep = new TreeMap<>();
+        // the rule's iteration is how many times the metric was logged (as W&B counts it), so
+        // min_iter and eta read in epochs whatever the program's step counts (batches, samples)
+        TreeMap<Long, Double> byIteration = new TreeMap<>();
         for (int i = 0; i < s.size(); i++) {
-            byStep.put(s.steps()[i], s.values()[i]);
+            byIteration.put(i + 1L, s.values()[i]);
         }
-        return new TrialCurve(t.number(), byStep, isEnded);
+        return new TrialCurve(t.number(), byIteration, isEnded);
     }
 
     /** The metric's series; empty while the program has not created its run yet. */

@@ -101,11 +101,11 @@ class RunDetailsTextTest {
                 Map.of(),
                 Map.of(
                         RunState.STOP_REASON_KEY,
-                        "hyperband: val_loss 0.52 at step 3 is worse than the rung's best 1/3"));
+                        "hyperband: val_loss 0.52 at iteration 3 is worse than the rung's best 1/3"));
         String text = new RunDetails(run, Map.of(), List.of(), List.of(), List.of()).text(0);
         assertTrue(
                 text.contains(
-                        "State:    stopped (hyperband: val_loss 0.52 at step 3 is worse than the rung's best 1/3)\n"),
+                        "State:    stopped (hyperband: val_loss 0.52 at iteration 3 is worse than the rung's best 1/3)\n"),
                 text);
     }
 

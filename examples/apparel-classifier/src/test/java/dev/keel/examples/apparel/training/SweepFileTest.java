@@ -6,7 +6,6 @@ import dev.keel.core.sweep.SweepState;
 import dev.keel.core.sweep.Trial;
 import dev.keel.core.sweep.TrialProposer;
 import dev.keel.core.sweep.TrialState;
-import dev.keel.examples.apparel.datasets.BatchSequence;
 import dev.keel.sweep.EarlyStop;
 import dev.keel.sweep.Overrides;
 import dev.keel.sweep.SweepConfig;
@@ -44,21 +43,16 @@ class SweepFileTest {
     }
 
     @Test
-    void hyperbandJudgesTrialsWhereTheirEpochsEnd() throws Exception {
+    void hyperbandJudgesTrialsAtTheEndsOfEpochsOneAndThree() throws Exception {
         SweepConfig config =
                 SweepConfig.parse(Files.readString(FILE), FILE.getFileName().toString());
-        ExperimentConfig experiment = ExperimentConfig.load(Path.of("training/experiments/mlp.yaml"), List.of());
-        // Fashion-MNIST's 60,000 training images less the validation set; epoch metrics are logged
-        // at the step that counts the batches trained so far
-        int perEpoch = new BatchSequence(60_000 - experiment.validationSize(), experiment.batchSize(), 0, true)
-                .batchesPerEpoch();
-        assertEquals(844, perEpoch, "min_iter and max_iter in mlp-width.yaml count batches of this size");
+        // keel agent counts an iteration per logged val_accuracy, which this project logs once an epoch
         EarlyStop rule = EarlyStop.of(config).orElseThrow();
-        TrialCurve lagging = curve(1, perEpoch, 0.70);
-        List<TrialCurve> others = List.of(curve(2, perEpoch, 0.80), curve(3, perEpoch, 0.82));
-        String reason = rule.check(lagging, others).orElseThrow();
-        assertTrue(reason.startsWith("hyperband: val_accuracy 0.7 at step 844"), reason);
-        assertTrue(rule.check(curve(3, perEpoch, 0.82), others).isEmpty(), "the best goes on");
+        List<TrialCurve> others = List.of(curve(2, 1, 0.80), curve(3, 1, 0.82));
+        String reason = rule.check(curve(1, 1, 0.70), others).orElseThrow();
+        assertTrue(reason.startsWith("hyperband: val_accuracy 0.7 at iteration 1"), reason);
+        assertTrue(rule.check(curve(3, 1, 0.82), others).isEmpty(), "the best goes on");
+        assertTrue(rule.check(curve(4, 2, 0.10), others).isEmpty(), "epoch 2 is not a rung");
     }
 
     private static TrialCurve curve(int number, long step, double value) {
