@@ -20,6 +20,7 @@ final class CommandTree {
             RunsCommand.class,
             RunCommand.class,
             DataCommand.class,
+            ModelCommand.class,
             ProjectsCommand.class,
             DemoCommand.class,
             UiCommand.class,
@@ -43,6 +44,17 @@ final class CommandTree {
             DataTransferCommand.Push.class,
             DataTransferCommand.Pull.class);
 
+    /** {@code keel model}'s subcommands in help order. */
+    private static final List<Class<?>> MODEL = List.of(
+            ModelCommands.Register.class,
+            ModelCommands.Ls.class,
+            ModelCommands.Show.class,
+            ModelCommands.Versions.class,
+            ModelCommands.Alias.class,
+            ModelCommands.Tag.class,
+            ModelCommands.Rm.class,
+            ModelCommands.Pull.class);
+
     private CommandTree() {}
 
     /** Every command. */
@@ -51,6 +63,8 @@ final class CommandTree {
         ROOT.forEach(cl::addSubcommand);
         CommandLine data = cl.getSubcommands().get("data");
         DATA.forEach(data::addSubcommand);
+        CommandLine model = cl.getSubcommands().get("model");
+        MODEL.forEach(model::addSubcommand);
         return cl;
     }
 
