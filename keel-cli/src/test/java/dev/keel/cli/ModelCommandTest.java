@@ -5,6 +5,8 @@ import dev.keel.Keel;
 import dev.keel.Run;
 import dev.keel.RunOptions;
 import dev.keel.SummaryMode;
+import dev.keel.cli.access.DataAccess;
+import dev.keel.cli.access.StoreAccess;
 import dev.keel.core.Json;
 import dev.keel.core.KeelHome;
 import dev.keel.core.blob.Hashes;
@@ -25,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -193,6 +196,9 @@ class ModelCommandTest {
         Path again = dir.resolve("again");
         Result damaged = keel("pull", "apparel@production", again.toString());
         assertNotEquals(0, damaged.code());
+        assertTrue(
+                damaged.err().contains("cannot pull apparel:v1: its file epoch-00002-step-0000000020.ckpt is damaged"),
+                damaged.err());
         assertTrue(damaged.err().contains(saved.get(1).hash()), damaged.err());
         assertTrue(Files.notExists(again.resolve("epoch-00002-step-0000000020.ckpt")));
     }
@@ -227,6 +233,36 @@ class ModelCommandTest {
                         .findFirst()
                         .orElseThrow()
                         .replaceAll(".* ", ""));
+    }
+
+    @Test
+    void aVersionKeepsItsBytesThroughTheRunsRemovalAndABlobCleanUp() throws IOException {
+        List<Checkpoint> saved = new ArrayList<>();
+        String runId = trainedRun(0.9, saved);
+        ok("register", "apparel", "--run", runId);
+        List<String> rm = new ArrayList<>(
+                List.of("run", "rm", runId, "--yes", "--home", home.root().toString()));
+        StringWriter err = new StringWriter();
+        assertEquals(
+                0,
+                Main.commandLine(
+                                new PrintWriter(new StringWriter(), true),
+                                new PrintWriter(err, true),
+                                new BufferedReader(new StringReader("")))
+                        .execute(rm.toArray(String[]::new)),
+                err.toString());
+        // what 'keel data gc' keeps, collected with no grace period for young blobs
+        try (Datasets data = Datasets.open(home)) {
+            data.gc(false, new DataAccess(new StoreAccess(home)).runBlobs(), Duration.ZERO);
+        }
+        Path out = dir.resolve("out");
+        ok("pull", "apparel", out.toString());
+        assertEquals(
+                saved.get(1).hash(), Hashes.of(Files.readAllBytes(out.resolve("epoch-00002-step-0000000020.ckpt"))));
+        assertTrue(
+                Files.notExists(
+                        new LocalBlobStore(home.blobs()).path(saved.get(2).hash())),
+                "the rest was collected");
     }
 
     @Test

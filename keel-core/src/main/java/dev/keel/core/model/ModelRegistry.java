@@ -4,6 +4,7 @@ import dev.keel.core.KeelException;
 import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
 import dev.keel.core.blob.BlobStore;
+import dev.keel.core.blob.CorruptBlobException;
 import dev.keel.core.data.DatasetStore;
 import dev.keel.core.data.RunInput;
 import dev.keel.core.store.Store;
@@ -11,6 +12,7 @@ import dev.keel.core.store.Store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -101,6 +103,15 @@ public final class ModelRegistry {
             }
             try {
                 blobs.copyTo(f.hash(), target);
+            } catch (NoSuchFileException e) {
+                throw KeelException.notFound("cannot pull " + v.ref() + ": the bytes of its file " + f.path() + " ("
+                        + f.hash() + ") are not in the blob store (removed by a clean-up or never copied here)");
+            } catch (CorruptBlobException e) {
+                throw new KeelException(
+                        KeelException.ErrorCode.CORRUPT_DATA,
+                        "cannot pull " + v.ref() + ": its file " + f.path() + " is damaged in the blob store ("
+                                + e.getMessage() + "); nothing was written in its place",
+                        e);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot pull " + f.path() + " of " + v.ref() + " into " + root, e);
             }
