@@ -125,8 +125,11 @@ class ModelCommandTest {
                         .out());
         assertEquals(
                 "apparel:v2\n",
-                ok("register", "apparel", "--run", runId, "--checkpoint", "last")
+                ok("register", "apparel", "--run", runId, "--checkpoint", "last", "--tag", "stage=candidate")
                         .out());
+        assertEquals(Map.of("stage", "candidate"), show("apparel:v2").get("tags"));
+        ok("tag", "apparel:v2", "stage=", "reviewed=yes");
+        assertEquals(Map.of("reviewed", "yes"), show("apparel:v2").get("tags"));
 
         Map<String, Object> v1 = show("apparel:v1");
         List<Map<String, Object>> files = (List<Map<String, Object>>) v1.get("files");
