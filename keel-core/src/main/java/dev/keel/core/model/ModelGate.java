@@ -102,7 +102,10 @@ public final class ModelGate {
                 || !(c.value() instanceof Number)) {
             throw KeelException.invalid(
                     "a gate compares the version's metrics with numbers, e.g. 'test_accuracy >= 0.88';"
-                            + " it cannot use " + e);
+                            + " it cannot use "
+                            + (e instanceof Expr.Compare c
+                                    ? c.field() + " " + c.op().symbol + " " + c.value()
+                                    : "in or contains"));
         }
     }
 
