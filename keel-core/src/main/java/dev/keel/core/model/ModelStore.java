@@ -84,10 +84,13 @@ public interface ModelStore {
                     .orElseThrow(() -> KeelException.notFound("model " + ref.name() + " has no version v"
                             + ref.version() + ": 'keel model versions " + ref.name() + "' lists them"));
         }
-        List<ModelVersion> all = versions(ref.name());
-        if (all.isEmpty()) {
-            throw KeelException.notFound("model " + ref.name() + " has no versions left");
-        }
-        return all.get(all.size() - 1);
+        return latest(ref.name())
+                .orElseThrow(() -> KeelException.notFound("model " + ref.name() + " has no versions left"));
+    }
+
+    /** The newest version; stores override this to read one version, not all. */
+    default Optional<ModelVersion> latest(String name) {
+        List<ModelVersion> all = versions(name);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
     }
 }

@@ -118,6 +118,16 @@ final class SqlModelStore implements ModelStore {
     }
 
     @Override
+    public Optional<ModelVersion> latest(String name) {
+        return db.read("read the latest version of model " + name, c -> {
+            List<Integer> max =
+                    Jdbc.query(c, "SELECT MAX(version) FROM model_versions WHERE model = ?", rs -> rs.getInt(1), name);
+            int v = max.isEmpty() ? 0 : max.get(0);
+            return v == 0 ? Optional.<ModelVersion>empty() : Jdbc.first(ModelRows.versions(c, name, v));
+        });
+    }
+
+    @Override
     public Map<String, Integer> aliases(String name) {
         return db.read("read model " + name + "'s aliases", c -> aliases(c, name));
     }
