@@ -34,6 +34,9 @@ public interface ModelStore {
 
     Optional<ModelVersion> version(String name, int version);
 
+    /** The versions registered from run {@code runId}, by model and number (a run page links them). */
+    List<ModelVersion> versionsOfRun(String runId);
+
     /** Alias → version, sorted by alias. */
     Map<String, Integer> aliases(String name);
 

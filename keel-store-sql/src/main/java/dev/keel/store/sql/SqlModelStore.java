@@ -11,6 +11,7 @@ import dev.keel.core.model.VersionDraft;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,6 +116,21 @@ final class SqlModelStore implements ModelStore {
             return Optional.empty();
         }
         return db.read("read " + name + ":v" + version, c -> Jdbc.first(ModelRows.versions(c, name, version)));
+    }
+
+    @Override
+    public List<ModelVersion> versionsOfRun(String runId) {
+        return db.read("read the model versions of run " + runId, c -> {
+            List<ModelVersion> out = new ArrayList<>();
+            for (Object[] row : Jdbc.query(
+                    c,
+                    "SELECT model, version FROM model_versions WHERE run_id = ? ORDER BY model, version",
+                    rs -> new Object[] {rs.getString(1), rs.getInt(2)},
+                    runId)) {
+                out.addAll(ModelRows.versions(c, (String) row[0], (Integer) row[1]));
+            }
+            return out;
+        });
     }
 
     @Override

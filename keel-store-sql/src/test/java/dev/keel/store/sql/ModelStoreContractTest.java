@@ -88,6 +88,10 @@ public abstract class ModelStoreContractTest {
                 List.of(1, 2),
                 models.versions("apparel").stream().map(ModelVersion::version).toList());
         assertEquals(2, models.resolve(ModelRef.parse("apparel")).version());
+        assertEquals(
+                List.of("apparel:v2"),
+                models.versionsOfRun("run00002").stream().map(ModelVersion::ref).toList());
+        assertEquals(List.of(), models.versionsOfRun("run00009"));
     }
 
     @Test
