@@ -1,6 +1,10 @@
 package dev.keel;
 
+import dev.keel.core.KeelHome;
+import dev.keel.internal.run.ModelsImpl;
 import dev.keel.internal.run.RunFactory;
+
+import java.nio.file.Path;
 
 /**
  * Entry point of the Keel SDK.
@@ -31,6 +35,19 @@ public final class Keel {
     /** Creates a run in {@code project} with default options. */
     public static Run init(String project) {
         return init(RunOptions.builder().project(project).build());
+    }
+
+    /**
+     * The model registry of the Keel folder runs use by default ({@code KEEL_HOME}, else the
+     * nearest {@code .keel} walking up, else {@code ~/.keel}).
+     */
+    public static Models models() {
+        return ModelsImpl.of(KeelHome.resolve());
+    }
+
+    /** The model registry of the Keel folder {@code keelFolder}. */
+    public static Models models(Path keelFolder) {
+        return ModelsImpl.of(new KeelHome(keelFolder));
     }
 
     /**

@@ -126,6 +126,22 @@ public interface Run extends AutoCloseable {
     Checkpoints checkpoints();
 
     /**
+     * Registers the model file (or folder) {@code path} as the next version of model {@code name}
+     * and returns it as {@code NAME:vN}: the files are kept with the run (under
+     * {@code models/NAME}, as {@link #logArtifact} keeps them) and the version lists their content
+     * hashes, with this run's lineage (datasets used, commit, config, summary metrics so far).
+     *
+     * <pre>{@code
+     * run.summary().put("test_accuracy", 0.89);
+     * String version = run.registerModel("apparel-classifier", Path.of("model.params"));
+     * }</pre>
+     *
+     * @throws dev.keel.core.KeelException when the name is invalid, the model belongs to another
+     *         project, or the run is recorded on a server (the registry is local for now)
+     */
+    String registerModel(String name, Path path);
+
+    /**
      * Waits until everything logged so far is durable in the event log and indexed in the
      * store (or until storage has failed; see {@link #problems()}).
      */

@@ -25,6 +25,7 @@ final class CommandTree {
             DataCommand.class,
             SweepCommand.class,
             AgentCommand.class,
+            ModelCommand.class,
             ProjectsCommand.class,
             DemoCommand.class,
             UiCommand.class,
@@ -65,9 +66,19 @@ final class CommandTree {
             SweepStateCommand.Resume.class,
             SweepStateCommand.Stop.class,
             SweepStateCommand.Cancel.class);
+    /** {@code keel model}'s subcommands in help order. */
+    private static final List<Class<?>> MODEL = List.of(
+            ModelCommands.Register.class,
+            ModelCommands.Ls.class,
+            ModelCommands.Show.class,
+            ModelCommands.Versions.class,
+            ModelCommands.Alias.class,
+            ModelCommands.Tag.class,
+            ModelCommands.Rm.class,
+            ModelCommands.Pull.class);
     /** The groups whose subcommands are listed here rather than in their annotations. */
-    private static final Map<Class<?>, List<Class<?>>> GROUPS =
-            Map.of(RunCommand.class, RUN, DataCommand.class, DATA, SweepCommand.class, SWEEP);
+    private static final Map<Class<?>, List<Class<?>>> GROUPS = Map.of(
+            RunCommand.class, RUN, DataCommand.class, DATA, SweepCommand.class, SWEEP, ModelCommand.class, MODEL);
 
     private CommandTree() {}
 

@@ -52,8 +52,9 @@ public final class DataAccess {
     }
 
     /**
-     * The addresses of every file any run keeps (artifacts, checkpoints, saved diffs…): a blob
-     * clean-up must keep them even though no dataset version references them.
+     * The addresses of every file any run keeps (artifacts, checkpoints, saved diffs…) or any
+     * registered model version lists: a blob clean-up must keep them even though no dataset
+     * version references them.
      */
     public Set<String> runBlobs() {
         Set<String> live = new HashSet<>();
@@ -66,6 +67,12 @@ public final class DataAccess {
                 for (RunFile f : store.files(run.id())) {
                     live.add(f.hash());
                 }
+            }
+            // a model version keeps its files after its run is removed
+            try {
+                live.addAll(store.models().heldHashes());
+            } catch (UnsupportedOperationException e) {
+                // a store without a registry holds no versions
             }
         }
         return live;

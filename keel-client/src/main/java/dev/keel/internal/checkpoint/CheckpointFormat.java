@@ -25,7 +25,17 @@ final class CheckpointFormat {
 
     private CheckpointFormat() {}
 
-    record Header(long epoch, long step, Map<String, Double> metrics, long createdAt) {}
+    /**
+     * {@code bestBy} and {@code bestMode} ({@code max}/{@code min}) are the run's keepBest choice,
+     * null when it made none: they let a reader that has only the files (the model registry's
+     * {@code --checkpoint best}) tell which checkpoint is the best.
+     */
+    record Header(long epoch, long step, Map<String, Double> metrics, long createdAt, String bestBy, String bestMode) {
+
+        Header(long epoch, long step, Map<String, Double> metrics, long createdAt) {
+            this(epoch, step, metrics, createdAt, null, null);
+        }
+    }
 
     static void writeHeader(OutputStream out, Header h) throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -33,6 +43,10 @@ final class CheckpointFormat {
         json.put("step", h.step());
         json.put("metrics", h.metrics());
         json.put("created_at", h.createdAt());
+        if (h.bestBy() != null) {
+            json.put("best_by", h.bestBy());
+            json.put("best_mode", h.bestMode());
+        }
         byte[] bytes = Json.write(json).getBytes(StandardCharsets.UTF_8);
         DataOutputStream d = new DataOutputStream(out);
         d.write(MAGIC);

@@ -92,7 +92,15 @@ public final class CheckpointManager implements Checkpoints {
             Files.createDirectories(blobs.root().resolve("tmp"));
             tmp = Files.createTempFile(blobs.root().resolve("tmp"), "ckpt-", ".tmp");
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                CheckpointFormat.writeHeader(out, new CheckpointFormat.Header(epoch, step, m, now));
+                CheckpointFormat.writeHeader(
+                        out,
+                        new CheckpointFormat.Header(
+                                epoch,
+                                step,
+                                m,
+                                now,
+                                bestMetric,
+                                bestMode == null ? null : bestMode.name().toLowerCase(Locale.ROOT)));
                 writer.write(out);
             }
             long size = Files.size(tmp);

@@ -9,10 +9,13 @@ import dev.keel.core.RunFile;
 import dev.keel.core.RunState;
 import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.liveness.RunLock;
+import dev.keel.core.model.ModelRef;
+import dev.keel.core.model.Registration;
 import dev.keel.data.Datasets;
 import dev.keel.data.LinkMode;
 import dev.keel.internal.checkpoint.CheckpointManager;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -413,6 +416,22 @@ final class RunImpl implements Run {
             return data.use(id, ReproduceSettings.current().pin(ref.trim()), mode)
                     .path();
         }
+    }
+
+    @Override
+    public String registerModel(String name, Path path) {
+        ModelRef.checkName(name, name);
+        if (!Files.exists(path)) {
+            throw KeelException.invalid("cannot register " + path + " as model " + name + ": no such file or folder");
+        }
+        String artifact = "models/" + name;
+        files.logArtifact(Files.isDirectory(path) ? artifact : artifact + "/" + path.getFileName(), path);
+        flush();
+        if (StoreRegistry.get(home).run(id).isEmpty()) {
+            throw KeelException.invalid("run " + id + " is not in the local store " + home.database() + " (it is"
+                    + " recorded on a server): the model registry is local for now");
+        }
+        return ModelsImpl.register(home, name, Registration.of(id).path(artifact));
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.keel.core.MetricSeries;
 import dev.keel.core.ProjectInfo;
 import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
+import dev.keel.core.model.ModelStore;
 import dev.keel.core.sweep.SweepStore;
 
 import java.util.Collection;
@@ -99,6 +100,11 @@ public interface Store extends AutoCloseable {
     /** The sweeps and trials this store coordinates. */
     default SweepStore sweeps() {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no sweeps");
+    }
+
+    /** The registered models and their versions this store keeps. */
+    default ModelStore models() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no registered models");
     }
 
     @Override

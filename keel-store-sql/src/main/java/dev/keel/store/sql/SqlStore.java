@@ -7,6 +7,7 @@ import dev.keel.core.MetricSeries;
 import dev.keel.core.ProjectInfo;
 import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
+import dev.keel.core.model.ModelStore;
 import dev.keel.core.store.ExperimentStore;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
@@ -38,12 +39,14 @@ class SqlStore implements Store {
     private final ExperimentTable experiments;
     private final ReadWarnings warnings = new ReadWarnings();
     private final SqlSweepStore sweeps;
+    private final SqlModelStore models;
 
     SqlStore(Database db) {
         this.db = db;
         this.filters = new FilterCompiler(db.dialect());
         this.experiments = new ExperimentTable(db);
         this.sweeps = new SqlSweepStore(db);
+        this.models = new SqlModelStore(db);
         try {
             Migrations.migrate(db);
         } catch (RuntimeException e) {
@@ -65,6 +68,11 @@ class SqlStore implements Store {
     @Override
     public SweepStore sweeps() {
         return sweeps;
+    }
+
+    @Override
+    public ModelStore models() {
+        return models;
     }
 
     @Override

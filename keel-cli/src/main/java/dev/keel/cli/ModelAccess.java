@@ -1,0 +1,51 @@
+package dev.keel.cli;
+
+import dev.keel.cli.access.StoreAccess;
+import dev.keel.core.KeelException;
+import dev.keel.core.blob.LocalBlobStore;
+import dev.keel.core.data.DatasetStore;
+import dev.keel.core.data.DatasetStores;
+import dev.keel.core.model.ModelRegistry;
+import dev.keel.core.store.Store;
+
+/**
+ * Opens the model registry of a Keel folder for {@code keel model …}: the run store, the blob
+ * folder that holds the run files' bytes, and the dataset tables for lineage.
+ */
+final class ModelAccess implements AutoCloseable {
+    private final Store store;
+    private final DatasetStore datasets;
+    private final ModelRegistry registry;
+
+    private ModelAccess(Store store, DatasetStore datasets, ModelRegistry registry) {
+        this.store = store;
+        this.datasets = datasets;
+        this.registry = registry;
+    }
+
+    static ModelAccess open(StoreAccess access) {
+        if (access.remote()) {
+            throw KeelException.invalid("the model registry is not served by a Keel server yet: run 'keel model' where"
+                    + " the runs were recorded (unset KEEL_URL, or set KEEL_MODE=offline)");
+        }
+        Store store = access.openExisting();
+        DatasetStore datasets = DatasetStores.open(access.home().storeLocation());
+        return new ModelAccess(
+                store,
+                datasets,
+                new ModelRegistry(store, new LocalBlobStore(access.home().blobs()), datasets));
+    }
+
+    ModelRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        try {
+            datasets.close();
+        } finally {
+            store.close();
+        }
+    }
+}

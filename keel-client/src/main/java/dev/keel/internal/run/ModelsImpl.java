@@ -1,0 +1,52 @@
+package dev.keel.internal.run;
+
+import dev.keel.Models;
+import dev.keel.core.KeelException;
+import dev.keel.core.KeelHome;
+import dev.keel.core.blob.LocalBlobStore;
+import dev.keel.core.data.DatasetStore;
+import dev.keel.core.data.DatasetStores;
+import dev.keel.core.model.ModelRegistry;
+import dev.keel.core.model.Registration;
+import dev.keel.core.store.Store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Function;
+
+/**
+ * The SDK's side of the model registry, over the embedded store of a Keel folder (the one its
+ * runs share, never closed here) and its blob folder.
+ */
+public final class ModelsImpl implements Models {
+    private final KeelHome home;
+
+    private ModelsImpl(KeelHome home) {
+        this.home = home;
+    }
+
+    public static Models of(KeelHome home) {
+        return new ModelsImpl(home);
+    }
+
+    @Override
+    public String pull(String ref, Path dir) {
+        if (!Files.exists(home.database())) {
+            throw KeelException.notFound("no Keel store at " + home.database() + ": no model was registered there;"
+                    + " point KEEL_HOME at the .keel folder that holds your models");
+        }
+        return withRegistry(home, r -> r.pull(ref, dir).ref());
+    }
+
+    /** Registers what {@code what} selects of a run recorded in {@code home}; returns NAME:vN. */
+    static String register(KeelHome home, String name, Registration what) {
+        return withRegistry(home, r -> r.register(name, what).ref());
+    }
+
+    private static <T> T withRegistry(KeelHome home, Function<ModelRegistry, T> work) {
+        Store store = StoreRegistry.get(home);
+        try (DatasetStore datasets = DatasetStores.open(home.storeLocation())) {
+            return work.apply(new ModelRegistry(store, new LocalBlobStore(home.blobs()), datasets));
+        }
+    }
+}
