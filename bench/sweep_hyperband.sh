@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Hyperband against the full grid on the reference MLP (examples/apparel-classifier): the same
 # 12-point grid (hidden width 32…256 × learning rate), 9 epochs a trial, once run to the end and
-# once with Hyperband (min_iter 1, eta 3: trials judged at the ends of epochs 1 and 3). Prints
+# once with Hyperband (min_iter 1, eta 3: trials judged at the ends of epochs 1 and 3;
+# HB_MIN_ITER=3 judges them at epoch 3 only). Prints
 # each sweep's best val_accuracy and the epochs it trained; the target is Hyperband within 0.005
 # of the grid's best in at most half the grid's epochs. One agent, trials one at a time.
 #   bench/sweep_hyperband.sh            (about 10 minutes on 2 cores)
+#   HB_MODES=hyperband HB_MIN_ITER=3 bench/sweep_hyperband.sh   (one mode, first rung at epoch 3)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="${HB_WORK:-$root/bench/work/hyperband}"
@@ -32,10 +34,10 @@ YAML
 }
 
 echo "# sweep_hyperband $(date -u +%Y-%m-%dT%H:%MZ) $(git -C "$root" rev-parse --short HEAD) load $(cut -d' ' -f1-3 /proc/loadavg)"
-for mode in grid hyperband; do
+for mode in ${HB_MODES:-grid hyperband}; do
   early=""
   if [ "$mode" = hyperband ]; then
-    early="early_terminate: {type: hyperband, min_iter: 1, eta: 3, max_iter: 9}"
+    early="early_terminate: {type: hyperband, min_iter: ${HB_MIN_ITER:-1}, eta: 3, max_iter: 9}"
   fi
   sweep_file "mlp-$mode" "$early" >"$work/$mode.yaml"
   id="$("$keel" sweep create "$work/$mode.yaml" 2>/dev/null | head -1)"
