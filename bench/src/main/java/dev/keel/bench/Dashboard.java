@@ -104,26 +104,7 @@ final class Dashboard {
                 config.put("param_" + c, rnd.nextDouble());
             }
             String id = Ids.newRunId();
-            store.createRun(
-                    new RunInfo(
-                            id,
-                            "wide",
-                            "run-" + i,
-                            "",
-                            "bench",
-                            List.of("t" + (i % 4)),
-                            "",
-                            RunState.FINISHED,
-                            now - i * 1000L,
-                            now,
-                            now,
-                            60_000,
-                            "",
-                            "host",
-                            1,
-                            config,
-                            Map.of()),
-                    Map.of());
+            store.createRun(SeedRuns.finished(id, "wide", i, now, config), Map.of());
             WriteBatch b = new WriteBatch();
             b.summary.put("val_loss", rnd.nextDouble());
             b.summary.put("accuracy", rnd.nextDouble());

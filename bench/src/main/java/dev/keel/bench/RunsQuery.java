@@ -3,7 +3,6 @@ package dev.keel.bench;
 import dev.keel.core.Ids;
 import dev.keel.core.KeelHome;
 import dev.keel.core.RunInfo;
-import dev.keel.core.RunState;
 import dev.keel.core.filter.Field;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
@@ -40,26 +39,7 @@ final class RunsQuery {
                     config.put("param_" + c, c % 3 == 0 ? (Object) ("v" + rnd.nextInt(5)) : (Object) rnd.nextDouble());
                 }
                 String id = Ids.newRunId();
-                store.createRun(
-                        new RunInfo(
-                                id,
-                                "bench",
-                                "run-" + i,
-                                "",
-                                "bench",
-                                List.of("t" + (i % 4)),
-                                "",
-                                RunState.FINISHED,
-                                now - i * 1000L,
-                                now,
-                                now,
-                                60_000,
-                                "",
-                                "host",
-                                1,
-                                config,
-                                Map.of()),
-                        Map.of());
+                store.createRun(SeedRuns.finished(id, "bench", i, now, config), Map.of());
                 WriteBatch b = new WriteBatch();
                 b.summary.put("val_loss", rnd.nextDouble());
                 for (int m = 1; m < 10; m++) {

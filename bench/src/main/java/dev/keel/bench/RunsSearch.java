@@ -2,8 +2,6 @@ package dev.keel.bench;
 
 import dev.keel.core.Ids;
 import dev.keel.core.KeelHome;
-import dev.keel.core.RunInfo;
-import dev.keel.core.RunState;
 import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.filter.Field;
 import dev.keel.core.store.RunQuery;
@@ -23,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -145,26 +142,7 @@ final class RunsSearch {
                 config.put("param_" + c, c % 3 == 0 ? (Object) ("v" + rnd.nextInt(5)) : (Object) rnd.nextDouble());
             }
             String id = Ids.newRunId();
-            store.createRun(
-                    new RunInfo(
-                            id,
-                            "bench",
-                            "run-" + i,
-                            "",
-                            "bench",
-                            List.of("t" + (i % 4)),
-                            "",
-                            RunState.FINISHED,
-                            now - i * 1000L,
-                            now,
-                            now,
-                            60_000,
-                            "",
-                            "host",
-                            1,
-                            config,
-                            Map.of()),
-                    Map.of());
+            store.createRun(SeedRuns.finished(id, "bench", i, now, config), Map.of());
             WriteBatch b = new WriteBatch();
             b.summary.put("val_loss", rnd.nextDouble());
             for (int m = 1; m < 10; m++) {
