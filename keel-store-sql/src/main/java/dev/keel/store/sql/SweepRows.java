@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The rows of schema 8's {@code sweeps} and {@code sweep_trials} tables as SPI records. */
@@ -27,7 +28,7 @@ final class SweepRows {
                 rs.getString(3),
                 rs.getString(4),
                 rs.getLong(5),
-                SweepState.parse(rs.getString(6)),
+                sweepState(rs.getString(6)),
                 rs.getLong(7),
                 rs.getLong(8),
                 rs.getString(9));
@@ -36,18 +37,41 @@ final class SweepRows {
     static Trial trial(ResultSet rs) throws SQLException {
         double metric = rs.getDouble(10);
         boolean none = rs.wasNull();
+        String reason = rs.getString(11);
+        Map<String, Object> params;
+        TrialState state;
+        try {
+            params = Json.readMap(rs.getString(3));
+            state = TrialState.parse(rs.getString(4));
+        } catch (RuntimeException e) {
+            // one damaged row (or one written by a newer Keel) must not hide the sweep's other
+            // trials or stop its claims: it reads as a failed trial, never best, its point not reopened
+            params = Map.of();
+            state = TrialState.FAILED;
+            reason = "unreadable trial row (params " + rs.getString(3) + ", state " + rs.getString(4) + "): "
+                    + e.getMessage();
+        }
         return new Trial(
                 rs.getString(1),
                 rs.getInt(2),
-                Json.readMap(rs.getString(3)),
-                TrialState.parse(rs.getString(4)),
+                params,
+                state,
                 rs.getString(5),
                 rs.getString(6),
                 rs.getLong(7),
                 rs.getLong(8),
                 rs.getLong(9),
                 none ? null : metric,
-                rs.getString(11));
+                reason);
+    }
+
+    /** A sweep state a newer Keel may have written reads as paused: shown, handing out nothing. */
+    private static SweepState sweepState(String stored) {
+        try {
+            return SweepState.parse(stored);
+        } catch (IllegalArgumentException e) {
+            return SweepState.PAUSED;
+        }
     }
 
     /** The sweep's row; with {@code lock}, locked until the transaction ends. */
