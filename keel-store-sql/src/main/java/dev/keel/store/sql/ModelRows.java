@@ -86,8 +86,21 @@ final class ModelRows {
         return Json.write(m);
     }
 
-    @SuppressWarnings("unchecked")
+    /**
+     * The stored lineage; a damaged one (or one a newer Keel wrote) reads as empty, naming the
+     * problem under config key {@code _unreadable}, so the model's other versions still list and
+     * a gate over its metrics refuses rather than passes.
+     */
     static Lineage lineage(String json) {
+        try {
+            return readLineage(json);
+        } catch (RuntimeException e) {
+            return new Lineage("", List.of(), "", Map.of("_unreadable", "lineage: " + e.getMessage()), Map.of());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Lineage readLineage(String json) {
         Map<String, Object> m = Json.readMap(json);
         Map<String, Double> metrics = new TreeMap<>();
         Json.decodeNonFinite((Map<String, Object>) m.getOrDefault("metrics", Map.of()))
@@ -100,9 +113,14 @@ final class ModelRows {
                 metrics);
     }
 
+    /** The stored tags; damaged ones read as one tag {@code _unreadable} naming the problem. */
     static Map<String, String> tags(String json) {
         Map<String, String> out = new TreeMap<>();
-        Json.readMap(json).forEach((k, v) -> out.put(k, String.valueOf(v)));
+        try {
+            Json.readMap(json).forEach((k, v) -> out.put(k, String.valueOf(v)));
+        } catch (RuntimeException e) {
+            return Map.of("_unreadable", "tags: " + e.getMessage());
+        }
         return out;
     }
 
