@@ -83,6 +83,20 @@ final class TinyModels implements AutoCloseable {
         }
     }
 
+    /** Registers a version holding only parameters, without a serving descriptor. */
+    String registerWithoutDescriptor() throws IOException {
+        Path dir = Files.createTempDirectory("tiny-model-");
+        writeModel(dir, 0);
+        try (Run run = Keel.init(RunOptions.builder()
+                .home(home)
+                .project("serve-tests")
+                .systemMetrics(false)
+                .captureConsole(false)
+                .build())) {
+            return run.registerModel(NAME, dir);
+        }
+    }
+
     void alias(String alias, int version) {
         registry.alias(NAME + "@" + alias, Integer.toString(version), null, "test");
     }
