@@ -30,6 +30,7 @@ final class CommandTree {
             DemoCommand.class,
             UiCommand.class,
             ServerCommand.class,
+            ServeCommand.class,
             LoginCommand.class,
             SyncCommand.class,
             CacheCommand.class,
