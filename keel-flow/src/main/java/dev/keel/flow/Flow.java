@@ -257,7 +257,29 @@ public final class Flow {
                 }
             }
         }
-        return List.copyOf(out);
+        // an after: edge another path already implies (a group's after: reaching a sub-stage that
+        // runs after its sibling) says nothing more, and would clutter every drawing
+        List<Edge> all = new ArrayList<>(out);
+        all.removeIf(e -> e.via().equals("after") && reaches(all, e.from(), e.to(), e));
+        return List.copyOf(all);
+    }
+
+    /** Whether {@code to} can be reached from {@code from} along {@code edges} without {@code skip}. */
+    private static boolean reaches(List<Edge> edges, String from, String to, Edge skip) {
+        Deque<String> todo = new ArrayDeque<>(List.of(from));
+        Set<String> seen = new LinkedHashSet<>();
+        while (!todo.isEmpty()) {
+            String at = todo.pop();
+            for (Edge e : edges) {
+                if (e != skip && e.from().equals(at) && seen.add(e.to())) {
+                    if (e.to().equals(to)) {
+                        return true;
+                    }
+                    todo.push(e.to());
+                }
+            }
+        }
+        return false;
     }
 
     private List<Stage> topological() {

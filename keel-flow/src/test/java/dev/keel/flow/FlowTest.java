@@ -64,6 +64,28 @@ class FlowTest {
     }
 
     @Test
+    void aGroupsAfterReachesItsFirstSubStageOnlyWhenTheOthersFollowIt() {
+        Flow flow = Flow.parse("""
+                stages:
+                  register:
+                    cmd: ./run register
+                  model:
+                    after: [register]
+                    stages:
+                      train:
+                        cmd: ./run train
+                        outputs: [artifacts/flow/]
+                      promote:
+                        cmd: ./run promote artifacts/flow
+                        inputs: [artifacts/flow/]
+                        outputs: [weights/]
+                """, "keel.yaml");
+        assertEquals(
+                List.of(new Edge("register", "train", "after"), new Edge("train", "promote", "artifacts/flow/")),
+                flow.edges());
+    }
+
+    @Test
     void aKeelYamlWithoutStagesIsAnEmptyFlow() {
         Flow flow = Flow.parse("# Marks this folder as a Keel project\nproject: demo\n", "keel.yaml");
         assertTrue(flow.isEmpty());
