@@ -245,15 +245,19 @@ public final class RunFactory {
      * starts again).
      */
     private static boolean promoted(RunInfo stored, RemoteMode remote, Store local) {
-        if (stored.sweep() == null || stored.sweep().isBlank()) {
+        Object reason = stored.summary().get(RunState.STOP_REASON_KEY);
+        if (stored.sweep() == null
+                || stored.sweep().isBlank()
+                || !(reason instanceof String r && r.startsWith(RunImpl.PAUSE_REASON_PREFIX))) {
             return false;
         }
         try {
             Store coordinator = remote.sending() ? remoteStore(remote.url()) : local;
+            // promotion hands the trial back running with no stop asked (SweepStore.resumeTrial)
             return coordinator
                     .sweeps()
                     .trialOfRun(stored.id())
-                    .map(t -> t.state() == TrialState.RUNNING)
+                    .map(t -> t.state() == TrialState.RUNNING && t.reason().isEmpty())
                     .orElse(false);
         } catch (RuntimeException e) {
             return false; // no sweeps here, or the server does not answer: refused as stopped

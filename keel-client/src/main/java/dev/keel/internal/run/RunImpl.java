@@ -70,6 +70,9 @@ final class RunImpl implements Run {
     private volatile Thread writerThread;
     private volatile RunState endState;
     private volatile String stopReason;
+    /** How the stop reason of a run paused at a Hyperband rung begins (a promoted one may be resumed). */
+    static final String PAUSE_REASON_PREFIX = "hyperband: paused";
+
     /** The sweep metric {@code keel agent} watches (KEEL_SWEEP_METRIC); null when none. */
     private volatile String watchedMetric;
     /** Stop once the watched metric was logged this many times here (a Hyperband rung); 0: never. */
@@ -508,8 +511,9 @@ final class RunImpl implements Run {
         long count = watchedLogged.incrementAndGet();
         long after = pauseAfter;
         if (after > 0 && count >= after) {
-            stopRequested("hyperband: paused after " + metric + " value " + count + " of this attempt, at a rung of"
-                    + " its bracket; the sweep resumes it if the bracket promotes it");
+            stopRequested(
+                    PAUSE_REASON_PREFIX + " after " + metric + " value " + count + " of this attempt, at a rung of"
+                            + " its bracket; the sweep resumes it if the bracket promotes it");
         }
         try {
             onWatched.run();
