@@ -190,6 +190,7 @@ class AccessMatrixTest {
             e("POST /api/v1/sweeps/{sweep}/trials/{number}/stop", Rule.WRITE).body("{\"reason\": \"enough\"}"),
             e("POST /api/v1/sweeps/{sweep}/trials/{number}/end", Rule.WRITE)
                     .body("{\"agent\": \"matrix\", \"state\": \"finished\", \"metric\": 0.5}"),
+            e("POST /api/v1/sweeps/{sweep}/trials/{number}/resume", Rule.WRITE).body("{\"agent\": \"matrix\"}"),
             e("GET /api/v1/runs/{id}/trial", Rule.READ).paramFrom("id", s -> s.get("trialrun")),
             // the dashboard (dev.keel.server.ui): pages and assets carry no data; its API routes do
             e("GET /", Rule.ANYONE),

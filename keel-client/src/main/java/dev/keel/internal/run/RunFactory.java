@@ -17,6 +17,7 @@ import dev.keel.core.liveness.Liveness;
 import dev.keel.core.liveness.RunLock;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
+import dev.keel.core.sweep.TrialState;
 import dev.keel.internal.config.ConfigResolver;
 import dev.keel.internal.console.ConsoleCapture;
 import dev.keel.internal.log.EventLogWriter;
@@ -63,6 +64,7 @@ public final class RunFactory {
 
     private static final AtomicBoolean ENV_RESUME_TAKEN = new AtomicBoolean();
     private static final AtomicBoolean ENV_RUN_ID_TAKEN = new AtomicBoolean();
+    private static final AtomicBoolean ENV_SWEEP_METRIC_TAKEN = new AtomicBoolean();
     private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
 
     /** Starts a new run's provenance capture; tests put a capture here that they finish themselves. */
@@ -229,7 +231,37 @@ public final class RunFactory {
             return;
         }
         Store coordinator = remote.sending() ? remoteStore(remote.url()) : local;
-        run.addCompanion(StopCheck.start(coordinator, run.id(), run::stopRequested, StopCheck.intervalMillis()));
+        StopCheck check = StopCheck.start(coordinator, run.id(), run::stopRequested, StopCheck.intervalMillis());
+        run.addCompanion(check);
+        TrialEnvironment trial = TrialEnvironment.read(System::getenv);
+        if (trial.metric() != null && ENV_SWEEP_METRIC_TAKEN.compareAndSet(false, true)) {
+            run.watchSweepMetric(trial.metric(), trial.pauseAfter(), check::lookSoon);
+        }
+    }
+
+    /**
+     * A stopped run that Hyperband paused at a rung and then promoted: its trial runs again
+     * (paused trials' runs end stopped; promotion makes the trial running before its program
+     * starts again).
+     */
+    private static boolean promoted(RunInfo stored, RemoteMode remote, Store local) {
+        Object reason = stored.summary().get(RunState.STOP_REASON_KEY);
+        if (stored.sweep() == null
+                || stored.sweep().isBlank()
+                || !(reason instanceof String r && r.startsWith(RunImpl.PAUSE_REASON_PREFIX))) {
+            return false;
+        }
+        try {
+            Store coordinator = remote.sending() ? remoteStore(remote.url()) : local;
+            // promotion hands the trial back running with no stop asked (SweepStore.resumeTrial)
+            return coordinator
+                    .sweeps()
+                    .trialOfRun(stored.id())
+                    .map(t -> t.state() == TrialState.RUNNING && t.reason().isEmpty())
+                    .orElse(false);
+        } catch (RuntimeException e) {
+            return false; // no sweeps here, or the server does not answer: refused as stopped
+        }
     }
 
     /** One client per server per JVM (its connection pool and threads are shared by every run). */
@@ -304,7 +336,7 @@ public final class RunFactory {
         if (stored.state() == RunState.FINISHED) {
             throw KeelException.invalid("cannot resume run " + id + ": it finished; start a new run instead");
         }
-        if (stored.state() == RunState.STOPPED) {
+        if (stored.state() == RunState.STOPPED && !promoted(stored, RemoteMode.of(o.server()), store)) {
             // its sweep ended it on purpose; a continuation would be a different trial
             throw KeelException.invalid("cannot resume run " + id + ": its sweep stopped it early ("
                     + stored.summary().getOrDefault(RunState.STOP_REASON_KEY, "no reason recorded")
