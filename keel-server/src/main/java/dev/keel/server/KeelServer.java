@@ -152,7 +152,8 @@ public final class KeelServer implements AutoCloseable {
                 .datasets(datasets)
                 .access(
                         new TeamAuthenticator(accounts),
-                        new TeamAuthorizer(access, store, datasets, settings.anonymousReads()))
+                        new TeamAuthorizer(
+                                access, store, datasets, settings.anonymousReads(), settings.defaultVisibility()))
                 .settings(settings)
                 .module(new SessionApi(accounts))
                 .module(new UsersApi(accounts))

@@ -221,7 +221,10 @@ class AccessMatrixTest {
             // is the MLflow experiment of ${project}, ${artifact} a file in ${run}'s artifacts. Its
             // /ajax-api/2.0/mlflow/... aliases get these entries too (withMlflowAliases)
             // an experiment named like an existing project needs write access to it (and then exists)
-            e("POST /api/2.0/mlflow/experiments/create", Rule.WRITE).body("{\"name\": \"${project}\"}"),
+            // a name taken by an experiment the caller may not see is refused as taken (403), not as missing
+            e("POST /api/2.0/mlflow/experiments/create", Rule.WRITE)
+                    .body("{\"name\": \"${project}\"}")
+                    .hiddenStatus(403),
             e("GET /api/2.0/mlflow/experiments/get", Rule.READ)
                     .query("experiment_id=${experiment}")
                     .shows(s -> s.get("project")),
@@ -240,6 +243,8 @@ class AccessMatrixTest {
                     .body("{\"experiment_id\": \"${experiment}\", \"new_name\": \"renamed-${n}\"}"),
             e("POST /api/2.0/mlflow/experiments/set-experiment-tag", Rule.WRITE)
                     .body("{\"experiment_id\": \"${experiment}\", \"key\": \"k\", \"value\": \"v\"}"),
+            e("POST /api/2.0/mlflow/experiments/delete-experiment-tag", Rule.WRITE)
+                    .bodyFrom(s -> "{\"experiment_id\": \"" + taggedExperiment(s, "k") + "\", \"key\": \"k\"}"),
             e("POST /api/2.0/mlflow/runs/create", Rule.WRITE)
                     .body("{\"experiment_id\": \"${experiment}\", \"start_time\": 1}"),
             e("GET /api/2.0/mlflow/runs/get", Rule.READ).query("run_id=${run}").shows(s -> s.get("run")),
@@ -264,8 +269,12 @@ class AccessMatrixTest {
             e("POST /api/2.0/mlflow/runs/search", Rule.READ)
                     .body("{\"experiment_ids\": [\"${experiment}\"]}")
                     .shows(s -> s.get("run")),
-            e("GET /api/2.0/mlflow/metrics/get-history", Rule.READ)
+            // as MLflow: a run that does not exist (or is hidden) has an empty history
+            e("GET /api/2.0/mlflow/metrics/get-history", Rule.LIST)
                     .query("run_id=${run}&metric_key=loss")
+                    .shows(s -> "loss"),
+            e("GET /api/2.0/mlflow/metrics/get-history-bulk-interval", Rule.LIST)
+                    .query("run_ids=${run}&metric_key=loss")
                     .shows(s -> "loss"),
             e("POST /api/2.0/mlflow/logged-models/search", Rule.READ).body("{\"experiment_ids\": [\"${experiment}\"]}"),
             e("GET /api/2.0/mlflow/artifacts/list", Rule.READ)
@@ -314,6 +323,13 @@ class AccessMatrixTest {
     /** {@code <experiment id>/<run id>/artifacts/<file>}, as MLflow's clients turn a run's artifact URI into a path. */
     private static String artifactPath(Sample s, String file) {
         return s.get("experiment") + "/" + s.get("run") + "/artifacts/" + file;
+    }
+
+    /** The sample's experiment, given an experiment tag {@code key}. */
+    private static String taggedExperiment(Sample s, String key) {
+        String id = s.get("experiment");
+        s.fixture().store.experiments().orElseThrow().setTag(Long.parseLong(id), key, "v", 1000);
+        return id;
     }
 
     /** The sample's run, given a Keel tag (e.g. {@code stage=dev}: the MLflow tag stage). */
@@ -393,6 +409,9 @@ class AccessMatrixTest {
                                     c == Caller.ANONYMOUS ? null : c.name().toLowerCase();
                             ServerFixture.Reply r = f.send(user, route.method(), path, body);
                             int want = expected(entry.rule, c, v, anonymousReads);
+                            if (want == 404 && entry.hiddenStatus != 0) {
+                                want = entry.hiddenStatus;
+                            }
                             String cell = route.method() + " " + path + " as " + c + " (" + v.id()
                                     + ", anonymous reads " + (anonymousReads ? "on" : "off") + ")";
                             cells++;
@@ -821,7 +840,8 @@ class AccessMatrixTest {
     private static boolean denied(ServerFixture.Reply r) {
         return r.status() == 401
                 || r.status() == 403
-                || (r.status() == 404 && r.message().contains("(or you may not see it)"));
+                || (r.status() == 404 && r.message().contains("(or you may not see it)"))
+                || (r.status() == 404 && r.message().contains("is not shared with you"));
     }
 
     private static String key(String method, String pattern) {
@@ -843,6 +863,7 @@ class AccessMatrixTest {
         String query;
         Function<Sample, String> shows;
         int allowedStatus;
+        int hiddenStatus;
 
         Entry(String method, String pattern, Rule rule) {
             this.method = method;
@@ -878,6 +899,12 @@ class AccessMatrixTest {
         }
 
         /** The status every allowed caller must get, for a route that answers all of them so (e.g. 501). */
+        /** The status a caller who may not see the object gets instead of 404 (a create whose name is taken). */
+        Entry hiddenStatus(int status) {
+            this.hiddenStatus = status;
+            return this;
+        }
+
         Entry allowedStatus(int status) {
             this.allowedStatus = status;
             return this;
@@ -891,6 +918,7 @@ class AccessMatrixTest {
             copy.query = query;
             copy.shows = shows;
             copy.allowedStatus = allowedStatus;
+            copy.hiddenStatus = hiddenStatus;
             return copy;
         }
 

@@ -88,6 +88,11 @@ public final class AccessRules implements Router.AccessCheck {
                 throw unauthenticated();
             }
             if (!authorizer.canRead(who, resource)) {
+                if (resource.kind() == Resource.Kind.PROJECT) {
+                    // a write to a project no one has is allowed (it claims the name), so this one
+                    // exists: say the name is taken rather than that nothing is there
+                    throw KeelException.notFound(takenMessage(resource.name()));
+                }
                 denyUnknown(who, resource.kind().name().toLowerCase() + " " + resource.name());
             }
             throw new KeelException(
@@ -95,6 +100,13 @@ public final class AccessRules implements Router.AccessCheck {
                     "you may not change " + resource.kind().name().toLowerCase() + " " + resource.name()
                             + ": ask its owner for write access");
         }
+    }
+
+    /** Why a caller cannot create or write project {@code name}: someone else's, not shared with them. */
+    public static String takenMessage(String name) {
+        return "the name '" + name + "' is taken by a project that is not shared with you: ask its owner to"
+                + " share it with your team (PATCH /api/v1/projects/" + name + " {\"visibility\": \"team\"}),"
+                + " or pick another name";
     }
 
     private static void denyUnknown(Principal who, String what) {

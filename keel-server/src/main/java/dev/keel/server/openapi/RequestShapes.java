@@ -142,6 +142,14 @@ final class RequestShapes {
                             query("max_results", false, range(1, 25_000), "page size"),
                             query("page_token", false, pageToken(), "from the previous page")));
             QUERY.put(
+                    "GET " + p + "metrics/get-history-bulk-interval",
+                    List.of(
+                            query("run_ids", true, nonEmpty(64), "a run's id; repeat for up to 100 runs"),
+                            query("metric_key", true, nonEmpty(250), "the metric"),
+                            query("start_step", false, int64(), "first step (with end_step)"),
+                            query("end_step", false, int64(), "last step (with start_step)"),
+                            query("max_results", false, range(1, 2500), "steps per run, at most")));
+            QUERY.put(
                     "GET " + p + "artifacts/list",
                     List.of(
                             runIdQuery(),
@@ -404,7 +412,9 @@ final class RequestShapes {
         String segment = "[\\w.\\- :]*[\\w\\- :][\\w.\\- :]*";
         Map<String, Object> key =
                 text(Map.of("type", "string", "maxLength", 250, "pattern", "^" + segment + "(/" + segment + ")*$"));
-        Map<String, Object> tag = object(Map.of("key", key, "value", text(maxText(5000))), "key");
+        // param and tag values of any length are taken: MLflow's server keeps them cut to 6,000 / 8,000
+        Map<String, Object> anyText = text(Map.of("type", "string"));
+        Map<String, Object> tag = object(Map.of("key", key, "value", anyText), "key");
         Map<String, Object> tags = Map.of("type", "array", "maxItems", 100, "items", tag);
         Map<String, Object> metric = object(
                 Map.of(
@@ -427,7 +437,7 @@ final class RequestShapes {
                 "key",
                 "value",
                 "timestamp");
-        Map<String, Object> param = object(Map.of("key", key, "value", text(maxText(6000))), "key");
+        Map<String, Object> param = object(Map.of("key", key, "value", anyText), "key");
         Map<String, Object> runId = Map.of("run_id", text(nonEmpty(64)));
         Map<String, Object> experimentId = Map.of("experiment_id", text(Map.of("type", "string", "minLength", 1)));
         Map<String, Object> ids = Map.of(
@@ -470,10 +480,10 @@ final class RequestShapes {
                 object(with(runId, metricFields(metric)), "run_id", "key", "value", "timestamp"));
         BODIES.put(
                 "POST " + p + "runs/log-parameter",
-                object(with(runId, Map.of("key", key, "value", text(maxText(6000)))), "run_id", "key"));
+                object(with(runId, Map.of("key", key, "value", anyText)), "run_id", "key"));
         BODIES.put(
                 "POST " + p + "runs/set-tag",
-                object(with(runId, Map.of("key", key, "value", text(maxText(5000)))), "run_id", "key"));
+                object(with(runId, Map.of("key", key, "value", anyText)), "run_id", "key"));
         BODIES.put(
                 "POST " + p + "runs/delete-tag",
                 object(with(runId, Map.of("key", text(nonEmpty(250)))), "run_id", "key"));
@@ -533,6 +543,9 @@ final class RequestShapes {
         BODIES.put(
                 "POST " + p + "experiments/set-experiment-tag",
                 object(with(experimentId, Map.of("key", key, "value", text(maxText(5000)))), "experiment_id", "key"));
+        BODIES.put(
+                "POST " + p + "experiments/delete-experiment-tag",
+                object(with(experimentId, Map.of("key", text(nonEmpty(250)))), "experiment_id", "key"));
     }
 
     /** A string as described, or a number or boolean taken as its text. */

@@ -1,7 +1,7 @@
 // One run: overview (state, provenance, notes, tags, datasets), charts of every metric,
 // config and summary, console (searchable, follows live), files, and how to reproduce it.
 import { api, series, ApiError } from './api.js';
-import { h, clear, copyButton, debounce, fmtBytes, fmtDate, fmtDuration, middle, projectHref, datasetHref, runtimeOf, setCrumbs, stateBadge, stopReason, sweepHref, valueView } from './dom.js';
+import { h, clear, copyButton, debounce, fmtBytes, fmtDate, fmtDuration, middle, projectHref, datasetHref, runHref, runtimeOf, setCrumbs, stateBadge, stopReason, sweepHref, valueView } from './dom.js';
 import { ChartPanel, defaults, settingsBar } from './chart.js';
 import { runColor } from './colors.js';
 import { editRun } from './edit.js';
@@ -134,6 +134,8 @@ function overviewOf(run, prov, inputs, reproduce, edit) {
     row('Host', run.host || '—'),
     row('Group', run.group || '—'),
     row('Sweep', run.sweep ? sweepView(run) : '—'),
+    // a nested run (MLflow's mlflow.parentRunId) links to the run it belongs to
+    typeof prov.parent === 'string' && prov.parent ? row('Parent run', h('a', { href: runHref(prov.parent), class: 'parent-link' }, prov.parent)) : '',
     row('Command', commandView(cmd)),
     row('Git', git.commit ? [h('code', null, String(git.commit).slice(0, 12)), git.branch ? ' on ' + git.branch : '',
       git.dirty ? h('span', { class: 'tag warn' }, 'uncommitted changes') : ''] : '—'),
