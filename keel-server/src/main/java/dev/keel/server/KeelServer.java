@@ -15,6 +15,7 @@ import dev.keel.server.api.DatasetBlobsApi;
 import dev.keel.server.api.DatasetsApi;
 import dev.keel.server.api.FlowApi;
 import dev.keel.server.api.HealthApi;
+import dev.keel.server.api.ModelsApi;
 import dev.keel.server.api.ProjectAccessApi;
 import dev.keel.server.api.RunsReadApi;
 import dev.keel.server.api.RunsWriteApi;
@@ -93,6 +94,7 @@ public final class KeelServer implements AutoCloseable {
         all.add(new RunsWriteApi());
         all.add(new SweepsApi());
         all.add(new FlowApi());
+        all.add(new ModelsApi());
         all.addAll(extra);
         all.add(new DashboardModule());
         return all;

@@ -6,6 +6,8 @@ import dev.keel.core.blob.Hashes;
 import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.data.Visibility;
 import dev.keel.core.flow.ProjectFlow;
+import dev.keel.core.model.ModelRegistry;
+import dev.keel.core.model.Registration;
 import dev.keel.core.store.ExperimentStore;
 import dev.keel.core.store.WriteBatch;
 import dev.keel.core.sweep.Proposal;
@@ -192,6 +194,26 @@ class AccessMatrixTest {
                     .body("{\"agent\": \"matrix\", \"state\": \"finished\", \"metric\": 0.5}"),
             e("POST /api/v1/sweeps/{sweep}/trials/{number}/resume", Rule.WRITE).body("{\"agent\": \"matrix\"}"),
             e("GET /api/v1/runs/{id}/trial", Rule.READ).paramFrom("id", s -> s.get("trialrun")),
+            // the model registry (ModelsApi): {model} is a model of the sample project with versions 1 and 2
+            // (model.bin of the sample run) and production -> 1; a model's name alone grants nothing
+            e("GET /api/v1/models", Rule.READ).query("project=${model_project}").shows(s -> s.get("model")),
+            e("GET /api/v1/models/{model}", Rule.READ),
+            e("GET /api/v1/models/{model}/versions", Rule.READ),
+            e("POST /api/v1/models/{model}/versions", Rule.WRITE)
+                    .body("{\"run\": \"${run}\", \"path\": \"model.bin\"}"),
+            e("GET /api/v1/models/{model}/versions/{version}", Rule.READ).param("version", "1"),
+            e("DELETE /api/v1/models/{model}/versions/{version}", Rule.WRITE).param("version", "2"),
+            e("GET /api/v1/models/{model}/versions/{version}/files/{file*}", Rule.READ)
+                    .param("version", "1")
+                    .param("file", "model.bin"),
+            e("POST /api/v1/models/{model}/tags", Rule.WRITE).body("{\"version\": 1, \"tags\": {\"k\": \"v\"}}"),
+            e("GET /api/v1/models/{model}/aliases", Rule.READ),
+            e("GET /api/v1/models/{model}/aliases/{alias}", Rule.READ).param("alias", "production"),
+            e("PUT /api/v1/models/{model}/aliases/{alias}", Rule.WRITE)
+                    .param("alias", "staging")
+                    .body("{\"version\": \"v2\", \"require\": \"acc >= 0.5\"}"),
+            e("DELETE /api/v1/models/{model}/aliases/{alias}", Rule.WRITE).param("alias", "production"),
+            e("GET /api/v1/runs/{id}/models", Rule.READ),
             // the dashboard (dev.keel.server.ui): pages and assets carry no data; its API routes do
             e("GET /", Rule.ANYONE),
             e("GET /projects/{project}", Rule.ANYONE),
@@ -199,6 +221,8 @@ class AccessMatrixTest {
             e("GET /compare", Rule.ANYONE),
             e("GET /datasets", Rule.ANYONE),
             e("GET /datasets/{name}", Rule.ANYONE).param("name", "anything"),
+            e("GET /models", Rule.ANYONE),
+            e("GET /models/{model}", Rule.ANYONE).param("model", "anything"),
             e("GET /login", Rule.ANYONE),
             e("GET /ui/{path*}", Rule.ANYONE).param("path", "app.js"),
             e("GET /vendor/uplot.js", Rule.ANYONE),
@@ -616,6 +640,14 @@ class AccessMatrixTest {
                             "POST",
                             "/api/v1/datasets/" + bobDataset + "/blobs",
                             "keel-pack 1\n1\n" + h.substring("sha256:".length()) + " 3\nabc"));
+            probes.put(
+                    "POST /api/v1/models/{model}/versions",
+                    h -> f.send(
+                            "other",
+                            "POST",
+                            "/api/v1/models/bob-model/versions",
+                            "{\"run\": \"" + bobRun + "\", \"files\": [{\"path\": \"stolen.bin\", \"hash\": \"" + h
+                                    + "\", \"size\": 1}], \"lineage\": {}}"));
             for (Route route : f.server.routes()) {
                 String p = route.pattern().toLowerCase();
                 if ((p.contains("blob") || p.contains("{hash"))
@@ -716,7 +748,7 @@ class AccessMatrixTest {
         /** The names of the objects made so far (projects, runs, datasets): distinctive, unlike numbers. */
         List<String> names() {
             List<String> out = new ArrayList<>();
-            for (String k : List.of("project", "id", "dataset")) {
+            for (String k : List.of("project", "id", "dataset", "model")) {
                 if (made.containsKey(k)) {
                     out.add(made.get(k));
                 }
@@ -734,6 +766,27 @@ class AccessMatrixTest {
                 made.put(name, value);
             }
             return value;
+        }
+
+        /** A model of the sample project: versions 1 and 2 of the sample run's model.bin (acc 0.9), production at 1. */
+        private String model() {
+            String run = get("run");
+            byte[] bytes = ("model of " + run).getBytes(StandardCharsets.UTF_8);
+            try {
+                String hash = new LocalBlobStore(f.home.blobs()).put(new ByteArrayInputStream(bytes));
+                WriteBatch b = new WriteBatch();
+                b.addFile(new RunFile("model.bin", hash, bytes.length, "artifact", 1000));
+                b.summary.put("acc", 0.9);
+                f.store.apply(run, b);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            String model = "m-" + v.id() + "-" + n;
+            ModelRegistry registry = new ModelRegistry(f.store, new LocalBlobStore(f.home.blobs()), null);
+            registry.register(model, Registration.of(run).path("model.bin"));
+            registry.register(model, Registration.of(run).path("model.bin"));
+            registry.alias(model + "@production", "1", null, "owner");
+            return model;
         }
 
         private String make(String name) {
@@ -796,6 +849,11 @@ class AccessMatrixTest {
                 case "number":
                     get("sweep");
                     return made.get(name);
+                case "model":
+                    return model();
+                case "model_project":
+                    get("model");
+                    return get("project");
                 case "user":
                     return "owner";
                 case "key":

@@ -15,6 +15,7 @@ import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.filter.FilterText;
 import dev.keel.core.flow.ProjectFlow;
 import dev.keel.core.http.KeelHttp;
+import dev.keel.core.model.ModelStore;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.WriteBatch;
@@ -57,10 +58,17 @@ public final class RemoteStore implements Store {
 
     private final KeelHttp http;
     private final RemoteSweepStore sweeps;
+    private final RemoteModelStore models;
 
     public RemoteStore(String url, String apiKey) {
         this.http = KeelHttp.connect(url, apiKey, CONNECT_TIMEOUT, REQUEST_TIMEOUT);
         this.sweeps = new RemoteSweepStore(http);
+        this.models = new RemoteModelStore(http);
+    }
+
+    @Override
+    public ModelStore models() {
+        return models;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.keel.server.auth;
 import dev.keel.core.KeelException;
 import dev.keel.core.KeelException.ErrorCode;
 import dev.keel.core.RunInfo;
+import dev.keel.core.model.RegisteredModel;
 import dev.keel.core.store.Store;
 import dev.keel.core.sweep.Sweep;
 import dev.keel.server.auth.Access.Need;
@@ -49,6 +50,8 @@ public final class AccessRules implements Router.AccessCheck {
             checkRun(who, request.param(r.param()), r.need());
         } else if (access instanceof Access.Sweep s) {
             checkSweep(who, request.param(s.param()), s.need());
+        } else if (access instanceof Access.Model m) {
+            checkModel(who, request.param(m.param()), m.need());
         } else {
             throw new IllegalStateException("no check for access rule " + access);
         }
@@ -76,6 +79,19 @@ public final class AccessRules implements Router.AccessCheck {
             check(who, Resource.project(sweep.get().project()), Need.WRITE);
         }
         return sweep.get();
+    }
+
+    /** Checks the project of a registered model: its name alone grants nothing. */
+    public RegisteredModel checkModel(Principal who, String name, Need need) {
+        Optional<RegisteredModel> model = store.models().model(name);
+        if (model.isEmpty()
+                || !authorizer.canRead(who, Resource.project(model.get().project()))) {
+            denyUnknown(who, "model " + name);
+        }
+        if (need == Need.WRITE) {
+            check(who, Resource.project(model.get().project()), Need.WRITE);
+        }
+        return model.get();
     }
 
     /** Checks a project or dataset that the handler found in the body (MLflow's API). */

@@ -265,6 +265,7 @@ final class RequestShapes {
                         "manifest"));
         BODIES.put("PUT /api/v1/datasets/{name}/tags/{tag}", object(Map.of("ref", pattern(DATASET_NAME)), "ref"));
         sweepBodies();
+        modelBodies();
         Map<String, Object> hashes = object(
                 Map.of("hashes", Map.of("type", "array", "maxItems", 100_000, "items", pattern(BLOB_ADDRESS))),
                 "hashes");
@@ -273,6 +274,53 @@ final class RequestShapes {
     }
 
     private RequestShapes() {}
+
+    /** The model registry's query and bodies, as ModelsApi and ModelRegistrations read them. */
+    private static void modelBodies() {
+        String model = "/api/v1/models/{model}";
+        QUERY.put(
+                "GET /api/v1/models",
+                List.of(query(
+                        "project",
+                        false,
+                        Map.of("type", "string"),
+                        "only this project's models (404 when the caller may not read it)")));
+        Map<String, Object> tags = Map.of("type", "object", "additionalProperties", Map.of("type", "string"));
+        Map<String, Object> register = new LinkedHashMap<>();
+        register.put("run", pattern("^[a-z0-9]{8}$"));
+        register.put("checkpoint", Map.of("type", "string", "description", "best, last or a file the run keeps"));
+        register.put("path", Map.of("type", "string", "description", "a file or folder the run logged"));
+        register.put("description", Map.of("type", "string"));
+        register.put("tags", tags);
+        register.put("signature", Map.of("type", "string"));
+        register.put("project", Map.of("type", "string"));
+        register.put(
+                "files",
+                Map.of(
+                        "type",
+                        "array",
+                        "items",
+                        object(
+                                Map.of(
+                                        "path",
+                                        Map.of("type", "string"),
+                                        "hash",
+                                        pattern(BLOB_ADDRESS),
+                                        "size",
+                                        int64()),
+                                "path",
+                                "hash",
+                                "size")));
+        register.put("lineage", Map.of("type", "object", "additionalProperties", true));
+        BODIES.put("POST " + model + "/versions", closed(register, "run"));
+        Map<String, Object> version = pattern("^v?[1-9][0-9]{0,8}$");
+        BODIES.put(
+                "PUT " + model + "/aliases/{alias}",
+                closed(Map.of("version", version, "require", Map.of("type", "string")), "version"));
+        BODIES.put(
+                "POST " + model + "/tags",
+                closed(Map.of("version", Map.of("type", "integer", "minimum", 1), "tags", tags), "tags"));
+    }
 
     /** The sweep routes' bodies, as SweepBodies reads them. */
     private static void sweepBodies() {
@@ -396,6 +444,18 @@ final class RequestShapes {
         }
         if (name.equals("hash")) {
             return pattern(BLOB_ADDRESS);
+        }
+        if (pattern.startsWith("/api/v1/models/")) {
+            switch (name) {
+                case "model":
+                    return pattern("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
+                case "alias":
+                    return pattern("^[a-z][a-z0-9_-]{0,63}$");
+                case "version":
+                    return pattern("^(v?[1-9][0-9]{0,8}|latest)$");
+                default:
+                    break;
+            }
         }
         if (pattern.startsWith("/api/2.0/mlflow-artifacts/")) {
             return pattern(ARTIFACT_PATH);

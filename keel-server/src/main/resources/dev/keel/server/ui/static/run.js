@@ -8,12 +8,13 @@ import { editRun } from './edit.js';
 
 export async function render(main, id) {
   let run = await api('/api/v1/runs/' + encodeURIComponent(id));
-  let [prov, keys, files, inputs, reproduce] = await Promise.all([
+  let [prov, keys, files, inputs, reproduce, registered] = await Promise.all([
     api('/api/v1/runs/' + encodeURIComponent(id) + '/provenance').catch(() => ({})),
     api('/api/v1/runs/' + encodeURIComponent(id) + '/metrics').then(r => r.keys),
     api('/api/v1/runs/' + encodeURIComponent(id) + '/files').then(r => r.files).catch(() => []),
     api('/api/v1/runs/' + encodeURIComponent(id) + '/inputs').then(r => r.inputs).catch(() => null),
     api('/api/v1/runs/' + encodeURIComponent(id) + '/reproduce').then(r => r.commands).catch(() => []),
+    api('/api/v1/runs/' + encodeURIComponent(id) + '/models').then(r => r.versions).catch(() => []),
   ]);
   setCrumbs({ label: 'Projects', href: '/' }, { label: run.project, href: projectHref(run.project) }, { label: run.name });
 
@@ -48,6 +49,11 @@ export async function render(main, id) {
     if (r) { run = r; drawOverview(); }
   })); };
   drawOverview();
+  if (registered.length) {
+    main.querySelector('#overview').append(h('div', { class: 'run-models', 'aria-label': 'Model versions' },
+      h('h3', null, 'Registered as'), h('ul', null, registered.map(v => h('li', null,
+        h('a', { href: '/models/' + encodeURIComponent(v.model) + '?version=' + v.version }, v.ref))))));
+  }
   const diff = files.find(f => f.kind === 'diff' || f.name === 'diff.patch');
   if (diff) {
     const pre = h('pre', { class: 'code' }, '…');
