@@ -30,11 +30,14 @@ final class CommandTree {
             DemoCommand.class,
             UiCommand.class,
             ServerCommand.class,
+            ServeCommand.class,
             LoginCommand.class,
             SyncCommand.class,
             CacheCommand.class,
             ReproduceCommand.class,
             EnvCommand.class,
+            FlowReproCommand.class,
+            DagCommand.class,
             CompletionCommand.class);
     /** {@code keel run}'s subcommands in help order. */
     private static final List<Class<?>> RUN = List.of(

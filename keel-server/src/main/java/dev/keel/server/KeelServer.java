@@ -13,6 +13,7 @@ import dev.keel.core.store.Stores;
 import dev.keel.server.api.ApiModule;
 import dev.keel.server.api.DatasetBlobsApi;
 import dev.keel.server.api.DatasetsApi;
+import dev.keel.server.api.FlowApi;
 import dev.keel.server.api.HealthApi;
 import dev.keel.server.api.ProjectAccessApi;
 import dev.keel.server.api.RunsReadApi;
@@ -91,6 +92,7 @@ public final class KeelServer implements AutoCloseable {
         all.add(new MlflowApi());
         all.add(new RunsWriteApi());
         all.add(new SweepsApi());
+        all.add(new FlowApi());
         all.addAll(extra);
         all.add(new DashboardModule());
         return all;

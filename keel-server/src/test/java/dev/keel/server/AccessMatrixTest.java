@@ -5,6 +5,7 @@ import dev.keel.core.RunFile;
 import dev.keel.core.blob.Hashes;
 import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.data.Visibility;
+import dev.keel.core.flow.ProjectFlow;
 import dev.keel.core.store.ExperimentStore;
 import dev.keel.core.store.WriteBatch;
 import dev.keel.core.sweep.Proposal;
@@ -122,6 +123,10 @@ class AccessMatrixTest {
             e("POST /api/v1/projects/{project}/runs", Rule.WRITE)
                     .bodyFrom(s -> "{\"id\": \"" + Ids.newRunId() + "\", \"name\": \"m\"}"),
             e("GET /api/v1/projects/{project}/next-ordinal", Rule.READ),
+            // the project's flow (FlowApi)
+            e("GET /api/v1/projects/{project}/flow", Rule.READ),
+            e("PUT /api/v1/projects/{project}/flow", Rule.WRITE)
+                    .body("{\"stages\": [{\"name\": \"train\", \"command\": \"./run train\"}], \"edges\": []}"),
             e("POST /api/v1/runs/{id}/batches", Rule.WRITE).body("{\"summary\": {\"acc\": 1}}"),
             e("GET /api/v1/runs/{id}/log-offset", Rule.READ),
             e("DELETE /api/v1/runs/{id}", Rule.WRITE),
@@ -717,6 +722,11 @@ class AccessMatrixTest {
                 case "project":
                     String project = "p-" + v.id() + "-" + n;
                     made.put("id", f.projectWithRun(project, "owner", v));
+                    f.store.saveFlow(new ProjectFlow(
+                            project,
+                            List.of(new ProjectFlow.Stage("train", null, "./run train", List.of(), List.of(), null)),
+                            List.of(),
+                            1));
                     return project;
                 case "id":
                 case "run":

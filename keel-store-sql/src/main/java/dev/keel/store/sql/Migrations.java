@@ -12,7 +12,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Brings a database's schema up to date from the ordered scripts
@@ -23,32 +25,46 @@ import java.util.List;
 final class Migrations {
     private Migrations() {}
 
-    /** The scripts of a dialect, in order (index 0 is version 1). */
+    /**
+     * Numbers a missing script may leave before the list ends: migration numbers are handed out
+     * ahead of time, so a branch can hold V12 while V10 and V11 land elsewhere.
+     */
+    private static final int MAX_GAP = 4;
+
+    /** The scripts of a dialect, in order (index 0 is version 1); null for a number not used (yet). */
     static List<String> scripts(Dialect dialect) {
         List<String> out = new ArrayList<>();
-        for (int v = 1; ; v++) {
+        int missing = 0;
+        for (int v = 1; missing <= MAX_GAP; v++) {
             String name = "migrations/" + dialect.name() + "/V" + v + ".sql";
             try (InputStream in = Migrations.class.getResourceAsStream(name)) {
                 if (in == null) {
-                    return out;
+                    missing++;
+                    out.add(null);
+                    continue;
                 }
+                missing = 0;
                 out.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + name, e);
             }
         }
+        while (!out.isEmpty() && out.get(out.size() - 1) == null) {
+            out.remove(out.size() - 1);
+        }
+        return out;
     }
 
     static void migrate(Database db) {
         List<String> scripts = scripts(db.dialect());
         // Up to date is the common case: see it without taking the write lock that running
         // processes are busy with.
-        int seen = db.read("read the schema version", c -> {
+        Set<Integer> seen = db.read("read the schema version", c -> {
             try (ResultSet rs = c.getMetaData().getTables(null, c.getSchema(), "schema_version", null)) {
-                return rs.next() ? current(c) : 0;
+                return rs.next() ? applied(c) : Set.<Integer>of();
             }
         });
-        if (seen == scripts.size()) {
+        if (seen.containsAll(known(scripts)) && current(seen) <= scripts.size()) {
             return;
         }
         db.write("prepare the schema", c -> {
@@ -62,9 +78,13 @@ final class Migrations {
         for (int v = 1; v <= scripts.size(); v++) {
             int version = v;
             String script = scripts.get(v - 1);
+            if (script == null) {
+                continue;
+            }
             db.write("upgrade the schema to version " + v, c -> {
                 db.dialect().lockSchema(c);
-                int current = current(c);
+                Set<Integer> applied = applied(c);
+                int current = current(applied);
                 if (current > scripts.size()) {
                     throw new KeelException(
                             KeelException.ErrorCode.STORAGE_FAILURE,
@@ -73,7 +93,7 @@ final class Migrations {
                                     + scripts.size()
                                     + "): upgrade Keel to open it");
                 }
-                if (current < version) {
+                if (!applied.contains(version)) {
                     try (Statement s = c.createStatement()) {
                         for (String statement : statements(script)) {
                             s.execute(statement);
@@ -89,6 +109,33 @@ final class Migrations {
                 return null;
             });
         }
+    }
+
+    /** The versions of the scripts that exist. */
+    private static Set<Integer> known(List<String> scripts) {
+        Set<Integer> out = new HashSet<>();
+        for (int v = 1; v <= scripts.size(); v++) {
+            if (scripts.get(v - 1) != null) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    private static int current(Set<Integer> applied) {
+        return applied.stream().mapToInt(Integer::intValue).max().orElse(0);
+    }
+
+    /** Every version applied: with numbers handed out ahead of time, a lower one may come after a higher. */
+    static Set<Integer> applied(Connection c) throws SQLException {
+        Set<Integer> out = new HashSet<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {
+            while (rs.next()) {
+                out.add(rs.getInt(1));
+            }
+        }
+        return out;
     }
 
     static int current(Connection c) throws SQLException {

@@ -7,6 +7,7 @@ import dev.keel.core.MetricSeries;
 import dev.keel.core.ProjectInfo;
 import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
+import dev.keel.core.flow.ProjectFlow;
 import dev.keel.core.model.ModelStore;
 import dev.keel.core.store.ExperimentStore;
 import dev.keel.core.store.RunQuery;
@@ -73,6 +74,34 @@ class SqlStore implements Store {
     @Override
     public ModelStore models() {
         return models;
+    }
+
+    @Override
+    public void saveFlow(ProjectFlow flow) {
+        db.write("record project " + flow.project() + "'s flow", c -> {
+            BatchWriter.update(
+                    c,
+                    "INSERT INTO project_flows (project, flow, recorded_at) VALUES (?, ?, ?) ON CONFLICT (project)"
+                            + " DO UPDATE SET flow = excluded.flow, recorded_at = excluded.recorded_at",
+                    flow.project(),
+                    Json.write(flow.toMap()),
+                    flow.recordedAt());
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<ProjectFlow> flow(String project) {
+        return db.read("read project " + project + "'s flow", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT flow FROM project_flows WHERE project = ?")) {
+                ps.setString(1, project);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next()
+                            ? Optional.of(ProjectFlow.fromMap(Json.readMap(rs.getString(1)), project))
+                            : Optional.<ProjectFlow>empty();
+                }
+            }
+        });
     }
 
     @Override

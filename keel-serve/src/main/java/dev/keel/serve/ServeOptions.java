@@ -1,0 +1,302 @@
+package dev.keel.serve;
+
+import dev.keel.core.KeelException;
+import dev.keel.core.model.ModelRef;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How {@link ModelServer} serves: what it follows, where it listens, how it batches.
+ *
+ * <pre>{@code
+ * ServeOptions o = ServeOptions.of("apparel-classifier@production").port(7090).batching(16, 5);
+ * }</pre>
+ *
+ * @param ref            {@code NAME@ALIAS} (followed), {@code NAME:vN} or {@code NAME} (the latest, followed)
+ * @param pin            a version number to serve instead of following {@code ref}; 0 to follow
+ * @param workers        model workers, each with a predictor of its own
+ * @param maxBatch       inputs per model call at most; 1 turns batching off
+ * @param maxDelayMs     how long a worker waits for a batch to fill
+ * @param pollMs         how often the alias is read
+ * @param apiKeys        bearer keys callers must present; required when bound beyond loopback
+ * @param allowedHosts   host names besides the bound address (Host and Origin checks)
+ * @param maxBodyBytes   the largest request body
+ * @param monitorMs      the interval of the statistics logged into the serving run
+ * @param drainMs        how long a replaced version may take to answer what it holds
+ * @param webDir         a folder of static pages served at {@code /}; null for none
+ * @param workDir        where versions are pulled while served; null for a temporary folder
+ */
+public record ServeOptions(
+        String ref,
+        int pin,
+        String host,
+        int port,
+        int workers,
+        int maxBatch,
+        long maxDelayMs,
+        long pollMs,
+        List<String> apiKeys,
+        List<String> allowedHosts,
+        long maxBodyBytes,
+        long monitorMs,
+        long drainMs,
+        Path webDir,
+        Path workDir) {
+
+    public ServeOptions {
+        apiKeys = List.copyOf(apiKeys);
+        allowedHosts = List.copyOf(allowedHosts);
+    }
+
+    /** Defaults: 127.0.0.1:7090, 2 workers, batches of up to 16 waiting at most 2 ms, alias read every 2 s. */
+    public static ServeOptions of(String ref) {
+        return new ServeOptions(
+                ref, 0, "127.0.0.1", 7090, 2, 16, 2, 2_000, List.of(), List.of(), 2L << 20, 10_000, 30_000, null, null);
+    }
+
+    /** The ref parsed, refused with the forms it accepts when malformed. */
+    public ModelRef modelRef() {
+        return ModelRef.parse(ref);
+    }
+
+    /** Fails with a message naming the option and the fix when a value cannot work. */
+    public ServeOptions validate() {
+        modelRef();
+        if (pin < 0) {
+            throw KeelException.invalid("--pin takes a version number (3 or v3), got " + pin);
+        }
+        if (port < 0 || port > 65535) {
+            throw KeelException.invalid("--port must be 0-65535 (0 picks a free port), got " + port);
+        }
+        if (workers < 1 || workers > 64) {
+            throw KeelException.invalid("--workers must be 1-64, got " + workers);
+        }
+        if (maxBatch < 1 || maxBatch > 1024) {
+            throw KeelException.invalid("--max-batch must be 1-1024 (1 turns batching off), got " + maxBatch);
+        }
+        if (maxDelayMs < 0 || maxDelayMs > 10_000) {
+            throw KeelException.invalid("--max-delay-ms must be 0-10000, got " + maxDelayMs);
+        }
+        if (pollMs < 50) {
+            throw KeelException.invalid("the alias poll interval must be at least 50 ms, got " + pollMs);
+        }
+        if (maxBodyBytes < 1024) {
+            throw KeelException.invalid("the body limit must be at least 1 KiB, got " + maxBodyBytes);
+        }
+        return this;
+    }
+
+    public ServeOptions pin(int version) {
+        return new ServeOptions(
+                ref,
+                version,
+                host,
+                port,
+                workers,
+                maxBatch,
+                maxDelayMs,
+                pollMs,
+                apiKeys,
+                allowedHosts,
+                maxBodyBytes,
+                monitorMs,
+                drainMs,
+                webDir,
+                workDir);
+    }
+
+    public ServeOptions listen(String h, int p) {
+        return new ServeOptions(
+                ref,
+                pin,
+                h,
+                p,
+                workers,
+                maxBatch,
+                maxDelayMs,
+                pollMs,
+                apiKeys,
+                allowedHosts,
+                maxBodyBytes,
+                monitorMs,
+                drainMs,
+                webDir,
+                workDir);
+    }
+
+    public ServeOptions port(int p) {
+        return listen(host, p);
+    }
+
+    public ServeOptions workers(int n) {
+        return new ServeOptions(
+                ref,
+                pin,
+                host,
+                port,
+                n,
+                maxBatch,
+                maxDelayMs,
+                pollMs,
+                apiKeys,
+                allowedHosts,
+                maxBodyBytes,
+                monitorMs,
+                drainMs,
+                webDir,
+                workDir);
+    }
+
+    public ServeOptions batching(int batch, long delayMs) {
+        return new ServeOptions(
+                ref,
+                pin,
+                host,
+                port,
+                workers,
+                batch,
+                delayMs,
+                pollMs,
+                apiKeys,
+                allowedHosts,
+                maxBodyBytes,
+                monitorMs,
+                drainMs,
+                webDir,
+                workDir);
+    }
+
+    public ServeOptions pollMs(long ms) {
+        return new ServeOptions(
+                ref,
+                pin,
+                host,
+                port,
+                workers,
+                maxBatch,
+                maxDelayMs,
+                ms,
+                apiKeys,
+                allowedHosts,
+                maxBodyBytes,
+                monitorMs,
+                drainMs,
+                webDir,
+                workDir);
+    }
+
+    public ServeOptions apiKeys(List<String> keys) {
+        return new ServeOptions(
+                ref,
+                pin,
+                host,
+                port,
+                workers,
+                maxBatch,
+                maxDelayMs,
+                pollMs,
+                keys,
+                allowedHosts,
+                maxBodyBytes,
+                monitorMs,
+                drainMs,
+                webDir,
+                workDir);
+    }
+
+    public ServeOptions allowedHosts(List<String> names) {
+        return new ServeOptions(
+                ref,
+                pin,
+                host,
+                port,
+                workers,
+                maxBatch,
+                maxDelayMs,
+                pollMs,
+                apiKeys,
+                names,
+                maxBodyBytes,
+                monitorMs,
+                drainMs,
+                webDir,
+                workDir);
+    }
+
+    public ServeOptions maxBodyBytes(long bytes) {
+        return new ServeOptions(
+                ref,
+                pin,
+                host,
+                port,
+                workers,
+                maxBatch,
+                maxDelayMs,
+                pollMs,
+                apiKeys,
+                allowedHosts,
+                bytes,
+                monitorMs,
+                drainMs,
+                webDir,
+                workDir);
+    }
+
+    public ServeOptions monitorMs(long ms) {
+        return new ServeOptions(
+                ref,
+                pin,
+                host,
+                port,
+                workers,
+                maxBatch,
+                maxDelayMs,
+                pollMs,
+                apiKeys,
+                allowedHosts,
+                maxBodyBytes,
+                ms,
+                drainMs,
+                webDir,
+                workDir);
+    }
+
+    public ServeOptions webDir(Path dir) {
+        return new ServeOptions(
+                ref,
+                pin,
+                host,
+                port,
+                workers,
+                maxBatch,
+                maxDelayMs,
+                pollMs,
+                apiKeys,
+                allowedHosts,
+                maxBodyBytes,
+                monitorMs,
+                drainMs,
+                dir,
+                workDir);
+    }
+
+    public ServeOptions workDir(Path dir) {
+        return new ServeOptions(
+                ref,
+                pin,
+                host,
+                port,
+                workers,
+                maxBatch,
+                maxDelayMs,
+                pollMs,
+                apiKeys,
+                allowedHosts,
+                maxBodyBytes,
+                monitorMs,
+                drainMs,
+                webDir,
+                dir);
+    }
+}

@@ -1,0 +1,247 @@
+package dev.keel.serve.internal;
+
+import ai.djl.modality.Input;
+import ai.djl.modality.Output;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keel.core.Json;
+import dev.keel.core.KeelException;
+import dev.keel.core.KeelException.ErrorCode;
+import dev.keel.core.model.Lineage;
+import dev.keel.core.model.ModelVersion;
+import dev.keel.serve.translate.ImageClassifierTranslator;
+import dev.keel.server.auth.Access;
+import dev.keel.server.http.Request;
+import dev.keel.server.http.Response;
+import dev.keel.server.http.Route;
+import dev.keel.server.http.Router;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The serving routes, each with its access rule: {@code POST /v1/models/NAME:predict},
+ * {@code GET /v1/models} and {@code /v1/models/NAME}, {@code /healthz}, {@code /metrics},
+ * {@code /openapi.json}, and the static pages of {@code --web} at {@code /}.
+ */
+final class ServeApi {
+    /** Instances one JSON request may hold. */
+    static final int MAX_INSTANCES = 256;
+
+    private final Versions versions;
+    private final ServeMetrics metrics;
+    private final Path webDir;
+
+    ServeApi(Versions versions, ServeMetrics metrics, Path webDir) {
+        this.versions = versions;
+        this.metrics = metrics;
+        this.webDir = webDir;
+    }
+
+    void register(Router router, boolean keyed) {
+        Access caller = keyed ? Access.authenticated() : Access.anyone();
+        router.add(new Route(
+                "POST",
+                "/v1/models/{call}",
+                caller,
+                this::predict,
+                false,
+                "Predict: POST /v1/models/NAME:predict with image bytes, or JSON {\"instances\": [{\"b64\": …}]}"));
+        router.get("/v1/models", caller, "The model this server serves", r -> Map.of("models", List.of(describe())));
+        router.get("/v1/models/{name}", caller, "The version served, its lineage and what it follows", this::model);
+        router.get(
+                "/healthz",
+                Access.anyone(),
+                "Loaded and serving; problems with the registry or a load",
+                r -> versions.health());
+        router.get(
+                "/metrics",
+                caller,
+                "Prometheus metrics",
+                r -> Response.bytes(
+                        200,
+                        "text/plain; version=0.0.4; charset=utf-8",
+                        metrics.prometheus(versions.followed().name()).getBytes(StandardCharsets.UTF_8)));
+        router.get("/openapi.json", Access.anyone(), "This document", r -> OpenApi.document(router.routes()));
+        if (webDir != null) {
+            router.get("/", caller, "The web page of --web", r -> page("index.html"));
+            router.get("/{file}", caller, "A file of --web", r -> page(r.param("file")));
+        }
+    }
+
+    private Object predict(Request r) {
+        String call = r.param("call");
+        String name = versions.followed().name();
+        if (!call.endsWith(":predict")) {
+            throw new KeelException(
+                    ErrorCode.ENDPOINT_NOT_FOUND,
+                    "no endpoint POST " + r.path() + ": use /v1/models/" + name + ":predict");
+        }
+        long t0 = System.nanoTime();
+        int status = 500;
+        try {
+            checkName(call.substring(0, call.length() - ":predict".length()));
+            byte[] body = r.body();
+            if (body.length == 0) {
+                throw new KeelException(
+                        ErrorCode.BAD_REQUEST,
+                        "the request body is empty: send the image bytes"
+                                + " (Content-Type image/png, image/jpeg or application/octet-stream) or JSON"
+                                + " {\"instances\": [{\"b64\": \"...\"}]}");
+            }
+            boolean json = r.header("Content-Type")
+                    .map(t -> t.toLowerCase().startsWith("application/json"))
+                    .orElse(false);
+            Response out = json ? predictJson(r) : predictOne(body);
+            status = out.status();
+            return out;
+        } catch (KeelException e) {
+            status = e.code().httpStatus();
+            throw e;
+        } finally {
+            metrics.request(status, System.nanoTime() - t0);
+        }
+    }
+
+    private Response predictOne(byte[] image) {
+        Versions.Answer a = answer(image);
+        Output out = a.output();
+        if (out.getCode() != 200) {
+            throw new KeelException(ErrorCode.INVALID_PARAMETER_VALUE, out.getMessage());
+        }
+        return Response.bytes(200, "application/json", withVersion(out, a.version()))
+                .header("X-Keel-Model-Version", a.version().ref());
+    }
+
+    private Response predictJson(Request r) {
+        JsonNode body = r.json();
+        JsonNode instances = body.get("instances");
+        if (instances == null || !instances.isArray() || instances.isEmpty()) {
+            throw new KeelException(
+                    ErrorCode.BAD_REQUEST,
+                    "a JSON request holds {\"instances\": [{\"b64\": \"<base64"
+                            + " image>\"}, …]}; send raw image bytes instead for one image");
+        }
+        if (instances.size() > MAX_INSTANCES) {
+            throw new KeelException(
+                    ErrorCode.REQUEST_LIMIT_EXCEEDED,
+                    "a request may hold at most " + MAX_INSTANCES + " instances, this one holds " + instances.size()
+                            + ": split it");
+        }
+        List<byte[]> images = new ArrayList<>();
+        for (int i = 0; i < instances.size(); i++) {
+            JsonNode b64 = instances.get(i).get("b64");
+            if (b64 == null || !b64.isTextual()) {
+                throw new KeelException(
+                        ErrorCode.BAD_REQUEST,
+                        "instance " + i + " has no \"b64\" string: each instance"
+                                + " is {\"b64\": \"<base64 image>\"}");
+            }
+            try {
+                images.add(Base64.getDecoder().decode(b64.asText()));
+            } catch (IllegalArgumentException e) {
+                throw new KeelException(
+                        ErrorCode.BAD_REQUEST, "instance " + i + "'s b64 is not base64: " + e.getMessage());
+            }
+        }
+        List<Object> predictions = new ArrayList<>();
+        ModelVersion answeredBy = null;
+        for (int i = 0; i < images.size(); i++) {
+            Versions.Answer a = answer(images.get(i));
+            if (a.output().getCode() != 200) {
+                throw new KeelException(
+                        ErrorCode.INVALID_PARAMETER_VALUE,
+                        "instance " + i + ": " + a.output().getMessage());
+            }
+            predictions.add(Json.readMap(a.output().getData().getAsString()));
+            answeredBy = a.version();
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("model_version", answeredBy.ref());
+        out.put("predictions", predictions);
+        return Response.json(200, out).header("X-Keel-Model-Version", answeredBy.ref());
+    }
+
+    private Versions.Answer answer(byte[] image) {
+        Input in = new Input();
+        in.add("data", image);
+        Versions.Answer a = versions.predict(in);
+        Output out = a.output();
+        if (out.getCode() == 200) {
+            String mean = out.getProperty(ImageClassifierTranslator.MEAN_PROPERTY, null);
+            String cls = out.getProperty(ImageClassifierTranslator.CLASS_PROPERTY, null);
+            if (cls != null) {
+                metrics.prediction(cls, mean == null ? Double.NaN : Double.parseDouble(mean));
+            }
+        }
+        return a;
+    }
+
+    private static byte[] withVersion(Output out, ModelVersion v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model_version", v.ref());
+        m.putAll(Json.readMap(out.getData().getAsString()));
+        return Json.write(m).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private Object model(Request r) {
+        checkName(r.param("name"));
+        return describe();
+    }
+
+    private Map<String, Object> describe() {
+        LoadedVersion v = versions.current();
+        ModelVersion mv = v.version();
+        Lineage l = mv.lineage();
+        Map<String, Object> lineage = new LinkedHashMap<>();
+        lineage.put("run", l.runId());
+        lineage.put("datasets", l.datasets());
+        lineage.put("commit", l.commit());
+        lineage.put("metrics", l.metrics());
+        lineage.put("config", l.config());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", mv.model());
+        m.put("version", mv.version());
+        m.put("ref", mv.ref());
+        m.put("following", versions.following() ? versions.followed().toString() : null);
+        m.put("pinned", !versions.following());
+        m.put("loaded_at", v.loadedAt());
+        m.put("description", mv.description());
+        m.put("created_by", mv.createdBy());
+        m.put("created_at", mv.createdAt());
+        m.put("lineage", lineage);
+        m.put("baseline_dataset", v.baseline().dataset());
+        return m;
+    }
+
+    private void checkName(String name) {
+        String served = versions.followed().name();
+        if (!served.equals(name)) {
+            throw KeelException.notFound(
+                    "this server serves model '" + served + "', not '" + name + "': use /v1/models/" + served
+                            + ":predict, or start 'keel serve " + name + "@ALIAS' for that model");
+        }
+    }
+
+    private Response page(String file) throws IOException {
+        if (!file.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,100}")) {
+            throw KeelException.notFound("no page " + file);
+        }
+        Path p = webDir.resolve(file);
+        if (!Files.isRegularFile(p)) {
+            throw KeelException.notFound("no page " + file + " in " + webDir);
+        }
+        String type = file.endsWith(".html")
+                ? "text/html; charset=utf-8"
+                : file.endsWith(".js")
+                        ? "text/javascript; charset=utf-8"
+                        : file.endsWith(".css") ? "text/css" : "application/octet-stream";
+        return Response.bytes(200, type, Files.readAllBytes(p));
+    }
+}
