@@ -83,7 +83,17 @@ class RemoteCliTest {
             w.provenance.put(Reproductions.REPRODUCES, original);
             w.provenance.put(
                     Reproductions.RECORD,
-                    Map.of("of", original, "verdict", "identical", "points", 5, "exit_code", 0, "environment", List.of()));
+                    Map.of(
+                            "of",
+                            original,
+                            "verdict",
+                            "identical",
+                            "points",
+                            5,
+                            "exit_code",
+                            0,
+                            "environment",
+                            List.of()));
             w.tags = List.of(Reproductions.tag(original));
             store.apply(copy, w);
         }

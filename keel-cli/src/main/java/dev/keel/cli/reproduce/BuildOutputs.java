@@ -103,21 +103,21 @@ final class BuildOutputs {
         }
         List<String> withoutOutputs = new ArrayList<>(specs);
         withoutOutputs.addAll(outputFolders);
-        String untracked = againstOriginal(
-                work, original, List.of("ls-files", "--others", "--exclude-standard"), withoutOutputs);
+        String untracked =
+                againstOriginal(work, original, List.of("ls-files", "--others", "--exclude-standard"), withoutOutputs);
         if (!untracked.isBlank()) {
             return new Decision(
                     Map.of(),
                     "the original repository has untracked files among its sources ("
-                            + String.join(", ", untracked.strip().lines().limit(3).toList()) + ")");
+                            + String.join(
+                                    ", ", untracked.strip().lines().limit(3).toList()) + ")");
         }
         for (String rel : outputs.keySet()) {
             Path built = original.resolve(rel);
-            FileTime newestSource = newest(
-                    againstOriginal(work, original, List.of("ls-files"), sourcesOf.get(rel))
-                            .lines()
-                            .map(original::resolve)
-                            .toList());
+            FileTime newestSource = newest(againstOriginal(work, original, List.of("ls-files"), sourcesOf.get(rel))
+                    .lines()
+                    .map(original::resolve)
+                    .toList());
             FileTime newestOutput = newestIn(built);
             if (newestSource != null && (newestOutput == null || newestOutput.compareTo(newestSource) < 0)) {
                 return new Decision(

@@ -83,8 +83,11 @@ public record ReproducePlan(
             line(out, "build", build + (reuseBuild ? " (skipped when the original's build output can be reused)" : ""));
         }
         if (reuseBuild) {
-            line(out, "build output", "the original repository's, where its sources are this commit and diff and it "
-                    + "is newer than them (--rebuild: never)");
+            line(
+                    out,
+                    "build output",
+                    "the original repository's, where its sources are this commit and diff and it "
+                            + "is newer than them (--rebuild: never)");
         }
         line(out, "runs in", workingDir.toString());
         line(out, "command", String.join(" ", command));

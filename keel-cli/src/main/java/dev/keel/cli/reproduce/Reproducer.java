@@ -183,7 +183,8 @@ public final class Reproducer {
         BuildOutputs.Decision outputs = plan.reuseBuild() ? BuildOutputs.decide(plan) : null;
         if (outputs != null && outputs.reuse()) {
             err.println("keel: reusing the original repository's build output (its sources are the run's commit and"
-                    + " diff, and it is newer than them): " + String.join(", ", outputs.reused().values())
+                    + " diff, and it is newer than them): "
+                    + String.join(", ", outputs.reused().values())
                     + (plan.build() != null ? "; the build is skipped (--rebuild to run it)" : ""));
             plan = plan.with(BuildOutputs.command(plan.command(), outputs), null);
         } else if (outputs != null) {
