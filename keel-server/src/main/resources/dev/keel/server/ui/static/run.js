@@ -13,7 +13,7 @@ export async function render(main, id) {
     api('/api/v1/runs/' + encodeURIComponent(id) + '/metrics').then(r => r.keys),
     api('/api/v1/runs/' + encodeURIComponent(id) + '/files').then(r => r.files).catch(() => []),
     api('/api/v1/runs/' + encodeURIComponent(id) + '/inputs').then(r => r.inputs).catch(() => null),
-    api('/api/v1/runs/' + encodeURIComponent(id) + '/reproduce').then(r => r.commands).catch(() => []),
+    api('/api/v1/runs/' + encodeURIComponent(id) + '/reproduce').catch(() => ({ commands: [] })),
     api('/api/v1/runs/' + encodeURIComponent(id) + '/models').then(r => r.versions).catch(() => []),
   ]);
   setCrumbs({ label: 'Projects', href: '/' }, { label: run.project, href: projectHref(run.project) }, { label: run.name });
@@ -212,11 +212,50 @@ export function shortCommand(argv) {
   return out.join(' ');
 }
 
-/** Only commands that exist (the server builds them), one per line with its purpose and a copy button. */
-function reproduceView(commands) {
-  if (!commands || !commands.length) return h('span', { class: 'muted' }, 'not available from this server');
-  return h('div', { class: 'reproduce' }, commands.map(c => h('div', { class: 'repro-line', title: c.purpose },
-    h('code', null, c.command), ' ', copyButton(c.command, 'command'), h('div', { class: 'muted small' }, c.purpose))));
+/**
+ * Only commands that exist (the server builds them), one per line with its purpose and a copy
+ * button; then what `keel reproduce` found: this run's reproductions with their verdicts, or, on
+ * a reproduction's page, the verdict against the run it reproduces.
+ */
+function reproduceView(reproduce) {
+  const commands = (reproduce && reproduce.commands) || [];
+  const copies = (reproduce && reproduce.reproductions) || [];
+  const of = reproduce && reproduce.reproduces;
+  if (!commands.length && !copies.length && !of) return h('span', { class: 'muted' }, 'not available from this server');
+  return h('div', { class: 'reproduce' },
+    of ? h('div', { class: 'repro-of' }, 'Reproduction of ', h('a', { href: runHref(of.run) }, of.name || of.run), ': ',
+      verdictView(of.record, of.run, 'this run')) : null,
+    commands.map(c => h('div', { class: 'repro-line', title: c.purpose },
+      h('code', null, c.command), ' ', copyButton(c.command, 'command'), h('div', { class: 'muted small' }, c.purpose))),
+    copies.length ? h('div', { class: 'muted small repro-head' }, 'Reproductions, newest first') : null,
+    copies.length ? h('ul', { class: 'reproductions', 'aria-label': 'Reproductions' }, copies.map(c => h('li', { dataset: { run: c.run } },
+      h('a', { href: runHref(c.run) }, c.name || c.run), ' ',
+      c.record ? verdictView(c.record, 'this run', 'the reproduction')
+        : h('span', { class: 'muted' }, c.state === 'running' ? 'running…' : 'no verdict recorded (' + c.state + ')')))) : null);
+}
+
+const VERDICT_LABEL = { identical: 'identical', within_tolerance: 'within tolerance', diverged: 'diverged', no_metrics: 'nothing to compare' };
+
+/** A recorded verdict: a badge, the first difference with both values, and the environment differences folded. */
+function verdictView(record, leftName, rightName) {
+  if (!record || typeof record !== 'object') return h('span', { class: 'muted' }, 'no verdict recorded');
+  const v = String(record.verdict || '');
+  const parts = [h('span', { class: 'tag verdict ' + (v === 'diverged' ? 'warn' : 'ok'), dataset: { verdict: v } }, VERDICT_LABEL[v] || v)];
+  if (v === 'diverged') {
+    parts.push(' at step ' + record.step + ': ', h('code', null, String(record.key)), ' = ',
+      h('code', null, record.left == null ? 'no point' : record.left), ' in ' + leftName + ', ',
+      h('code', null, record.right == null ? 'no point' : record.right), ' in ' + rightName);
+  } else if (record.points != null) {
+    parts.push(h('span', { class: 'muted' }, ' ' + record.points + ' metric points' + (v === 'identical' ? ', bitwise equal' : '')));
+  }
+  if (record.steps != null) parts.push(h('span', { class: 'muted' }, ' (steps 0–' + record.steps + ')'));
+  if (record.exit_code) parts.push(h('span', { class: 'tag warn' }, 'exit code ' + record.exit_code));
+  const env = Array.isArray(record.environment) ? record.environment : [];
+  parts.push(env.length
+    ? h('details', { class: 'repro-env' }, h('summary', null, env.length + (env.length === 1 ? ' environment difference' : ' environment differences')),
+      h('ul', null, env.map(l => h('li', null, h('code', null, String(l))))))
+    : h('div', { class: 'muted small' }, 'no recorded environment difference'));
+  return h('span', { class: 'verdict-line' }, parts);
 }
 
 function filesTable(run, files) {
