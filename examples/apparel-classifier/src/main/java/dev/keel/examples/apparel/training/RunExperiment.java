@@ -15,6 +15,7 @@ import dev.keel.examples.apparel.datasets.ImageSet;
 import dev.keel.examples.apparel.models.Evaluation;
 import dev.keel.examples.apparel.models.ImageModel;
 import dev.keel.examples.apparel.networks.NetworkSpec;
+import dev.keel.examples.apparel.serving.ServingPackage;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -210,6 +211,8 @@ public final class RunExperiment {
                     .resolve(id)
                     .resolve("ImageModel_FashionMnistDataset_" + config.network() + "_weights.bin");
             model.save(weights);
+            Path serving = ServingPackage.write(
+                    model, train, run != null ? config.datasetRef() : "", weights.resolveSibling("serving"));
             double best = epochs.stream()
                     .mapToDouble(TrainingLoop.EpochResult::valAccuracy)
                     .max()
@@ -250,6 +253,7 @@ public final class RunExperiment {
                 try (Run r = run) {
                     summary.forEach((k, v) -> r.summary().put(k, v));
                     r.logArtifact("model", weights);
+                    r.logArtifact("serving", serving);
                 }
             }
             return new Outcome(epochs, eval, seconds, weights, id);

@@ -139,13 +139,23 @@ public final class PredictServer implements AutoCloseable {
         }
     }
 
+    /** The upload page and its script and style (separate files: the page works under a strict CSP too). */
+    private static final Map<String, String> PAGES = Map.of(
+            "/", "index.html",
+            "/page.js", "page.js",
+            "/page.css", "page.css");
+
     private static void page(HttpExchange ex) throws IOException {
-        if (!ex.getRequestURI().getPath().equals("/")) {
+        String file = PAGES.get(ex.getRequestURI().getPath());
+        if (file == null) {
             error(ex, 404, "NOT_FOUND", "no such page: " + ex.getRequestURI().getPath());
             return;
         }
-        try (InputStream in = PredictServer.class.getResourceAsStream("index.html")) {
-            send(ex, 200, "text/html; charset=utf-8", in.readAllBytes());
+        String type = file.endsWith(".js")
+                ? "text/javascript; charset=utf-8"
+                : file.endsWith(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8";
+        try (InputStream in = PredictServer.class.getResourceAsStream(file)) {
+            send(ex, 200, type, in.readAllBytes());
         }
     }
 

@@ -75,6 +75,12 @@ class PredictServerTest {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode());
-        assertTrue(r.body().contains("fetch('/predict'"));
+        assertTrue(r.body().contains("<script src=\"page.js\">"), r.body());
+        HttpResponse<String> script = client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/page.js"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, script.statusCode());
+        assertTrue(script.body().contains("let endpoint = '/predict';"), script.body());
     }
 }
