@@ -12,9 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Brings a database's schema up to date from the ordered scripts
@@ -25,48 +23,43 @@ import java.util.Set;
 final class Migrations {
     private Migrations() {}
 
-    /**
-     * Numbers a missing script may leave before the list ends: migration numbers are handed out
-     * ahead of time, so a branch can hold V12 while V10 and V11 land elsewhere.
-     */
-    private static final int MAX_GAP = 4;
-
-    /** The scripts of a dialect, in order (index 0 is version 1); null for a number not used (yet). */
+    /** The scripts of a dialect, in order (index 0 is version 1). */
     static List<String> scripts(Dialect dialect) {
         List<String> out = new ArrayList<>();
-        int missing = 0;
-        for (int v = 1; missing <= MAX_GAP; v++) {
+        for (int v = 1; ; v++) {
             String name = "migrations/" + dialect.name() + "/V" + v + ".sql";
             try (InputStream in = Migrations.class.getResourceAsStream(name)) {
                 if (in == null) {
-                    missing++;
-                    out.add(null);
-                    continue;
+                    return out;
                 }
-                missing = 0;
                 out.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + name, e);
             }
         }
-        while (!out.isEmpty() && out.get(out.size() - 1) == null) {
-            out.remove(out.size() - 1);
+    }
+
+    /**
+     * How many scripts a dialect has, found without reading them: every process that opens a
+     * store asks, and an up-to-date store (the common case) needs no script's text.
+     */
+    static int latest(Dialect dialect) {
+        int v = 0;
+        while (Migrations.class.getResource("migrations/" + dialect.name() + "/V" + (v + 1) + ".sql") != null) {
+            v++;
         }
-        return out;
+        return v;
     }
 
     static void migrate(Database db) {
-        List<String> scripts = scripts(db.dialect());
+        int latest = latest(db.dialect());
         // Up to date is the common case: see it without taking the write lock that running
         // processes are busy with.
-        Set<Integer> seen = db.read("read the schema version", c -> {
-            try (ResultSet rs = c.getMetaData().getTables(null, c.getSchema(), "schema_version", null)) {
-                return rs.next() ? applied(c) : Set.<Integer>of();
-            }
-        });
-        if (seen.containsAll(known(scripts)) && current(seen) <= scripts.size()) {
+        int seen = db.read("read the schema version", c -> hasVersionTable(db.dialect(), c) ? current(c) : 0);
+        if (seen == latest) {
             return;
         }
+        List<String> scripts = scripts(db.dialect());
         db.write("prepare the schema", c -> {
             db.dialect().lockSchema(c);
             try (Statement s = c.createStatement()) {
@@ -78,13 +71,9 @@ final class Migrations {
         for (int v = 1; v <= scripts.size(); v++) {
             int version = v;
             String script = scripts.get(v - 1);
-            if (script == null) {
-                continue;
-            }
             db.write("upgrade the schema to version " + v, c -> {
                 db.dialect().lockSchema(c);
-                Set<Integer> applied = applied(c);
-                int current = current(applied);
+                int current = current(c);
                 if (current > scripts.size()) {
                     throw new KeelException(
                             KeelException.ErrorCode.STORAGE_FAILURE,
@@ -93,7 +82,7 @@ final class Migrations {
                                     + scripts.size()
                                     + "): upgrade Keel to open it");
                 }
-                if (!applied.contains(version)) {
+                if (current < version) {
                     try (Statement s = c.createStatement()) {
                         for (String statement : statements(script)) {
                             s.execute(statement);
@@ -111,31 +100,21 @@ final class Migrations {
         }
     }
 
-    /** The versions of the scripts that exist. */
-    private static Set<Integer> known(List<String> scripts) {
-        Set<Integer> out = new HashSet<>();
-        for (int v = 1; v <= scripts.size(); v++) {
-            if (scripts.get(v - 1) != null) {
-                out.add(v);
+    /**
+     * Whether {@code schema_version} exists. SQLite answers from its catalogue table: the
+     * driver's {@code DatabaseMetaData} would load and prepare far more than one look-up needs.
+     */
+    private static boolean hasVersionTable(Dialect dialect, Connection c) throws SQLException {
+        if (dialect instanceof SqliteDialect) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(
+                            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")) {
+                return rs.next();
             }
         }
-        return out;
-    }
-
-    private static int current(Set<Integer> applied) {
-        return applied.stream().mapToInt(Integer::intValue).max().orElse(0);
-    }
-
-    /** Every version applied: with numbers handed out ahead of time, a lower one may come after a higher. */
-    static Set<Integer> applied(Connection c) throws SQLException {
-        Set<Integer> out = new HashSet<>();
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {
-            while (rs.next()) {
-                out.add(rs.getInt(1));
-            }
+        try (ResultSet rs = c.getMetaData().getTables(null, c.getSchema(), "schema_version", null)) {
+            return rs.next();
         }
-        return out;
     }
 
     static int current(Connection c) throws SQLException {
