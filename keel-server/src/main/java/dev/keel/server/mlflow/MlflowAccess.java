@@ -58,6 +58,11 @@ final class MlflowAccess {
         }
     }
 
+    /** A project named by the caller: may be claimed by a signed-in caller. */
+    void project(Principal who, String project, Need need) {
+        rules.check(who, Resource.project(project), need);
+    }
+
     /**
      * The project of a new experiment, which a signed-in caller claims. A name already taken by an
      * experiment or project the caller may not see is refused as taken (PERMISSION_DENIED), not as

@@ -160,9 +160,10 @@ final class RunRoutes {
                 "MLflow: a metric's whole history (empty for a run that does not exist, as MLflow)",
                 wrap(request -> {
                     Fields f = Fields.of(request);
+                    String runId = f.runId();
                     String key = f.required("metric_key");
                     RunInfo run =
-                            access.runIfReadable(request.principal(), f.runId()).orElse(null);
+                            access.runIfReadable(request.principal(), runId).orElse(null);
                     if (run == null) {
                         return Map.of("metrics", List.of());
                     }

@@ -7,11 +7,12 @@ import org.mlflow.api.proto.Service.CreateRun;
 import org.mlflow.api.proto.Service.RunTag;
 import org.mlflow.tracking.MlflowClient;
 import org.openqa.selenium.By;
+import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 
 import java.nio.file.Path;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A nested run logged with MLflow's client (tag mlflow.parentRunId) links to its parent on its run page. */
@@ -34,9 +35,20 @@ class NestedRunBrowserTest {
                     .getRunId();
             Browser browser = Browser.shared();
             browser.open(server.url() + "/runs/" + child);
-            WebElement link = browser.waitFor(d -> d.findElement(By.cssSelector("a.parent-link")), "the parent link");
-            assertEquals(parent, link.getText());
-            assertTrue(link.getDomAttribute("href").endsWith("/runs/" + parent), link.getDomAttribute("href"));
+            String parentName = client.getRun(parent).getInfo().getRunName();
+            // the overview may be drawn again once the provenance arrives: look the link up each time
+            browser.waitFor(
+                    d -> {
+                        try {
+                            WebElement link = d.findElement(By.cssSelector("a.parent-link"));
+                            return link.getText().equals(parentName)
+                                    && parent.equals(link.getDomAttribute("title"))
+                                    && link.getDomAttribute("href").endsWith("/runs/" + parent);
+                        } catch (NoSuchElementException | StaleElementReferenceException e) {
+                            return false;
+                        }
+                    },
+                    "a link to the parent run, with its name");
 
             browser.open(server.url() + "/runs/" + parent);
             browser.waitFor(d -> !d.findElements(By.cssSelector(".overview dl")).isEmpty(), "the parent's overview");

@@ -111,6 +111,13 @@ function claimedBy(run, prov) {
   return h('span', { class: 'muted' }, ' (the client said ' + c.user + (c.host ? ' on ' + c.host : '') + ')');
 }
 
+/** A nested run's parent, by id until the server names it (a parent the caller may not read stays an id). */
+function parentView(id) {
+  const link = h('a', { href: runHref(id), class: 'parent-link', title: id }, id);
+  api('/api/v1/runs/' + encodeURIComponent(id)).then(p => { if (p && p.name) link.textContent = p.name; }).catch(() => {});
+  return link;
+}
+
 /** A trial's run links to its sweep's page, with the trial's number once the server tells it. */
 function sweepView(run) {
   const el = h('span', { class: 'sweep-link' }, h('a', { href: sweepHref(run.sweep) }, run.sweep));
@@ -141,7 +148,7 @@ function overviewOf(run, prov, inputs, reproduce, edit) {
     row('Group', run.group || '—'),
     row('Sweep', run.sweep ? sweepView(run) : '—'),
     // a nested run (MLflow's mlflow.parentRunId) links to the run it belongs to
-    typeof prov.parent === 'string' && prov.parent ? row('Parent run', h('a', { href: runHref(prov.parent), class: 'parent-link' }, prov.parent)) : '',
+    typeof prov.parent === 'string' && prov.parent ? row('Parent run', parentView(prov.parent)) : '',
     row('Command', commandView(cmd)),
     row('Git', git.commit ? [h('code', null, String(git.commit).slice(0, 12)), git.branch ? ' on ' + git.branch : '',
       git.dirty ? h('span', { class: 'tag warn' }, 'uncommitted changes') : ''] : '—'),
