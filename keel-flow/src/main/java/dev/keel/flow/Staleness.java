@@ -94,10 +94,35 @@ public final class Staleness {
         return Decision.run(text);
     }
 
-    /** Numbers compare by value: a YAML 8 read back from the lock as 8 is the same param. */
-    private static boolean sameValue(Object a, Object b) {
+    /**
+     * Numbers compare by value, lists and maps element by element: a YAML 8 (an Integer) read
+     * back from the lock's JSON as a Long is the same param.
+     */
+    static boolean sameValue(Object a, Object b) {
         if (a instanceof Number x && b instanceof Number y) {
             return x.doubleValue() == y.doubleValue();
+        }
+        if (a instanceof List<?> x && b instanceof List<?> y) {
+            if (x.size() != y.size()) {
+                return false;
+            }
+            for (int i = 0; i < x.size(); i++) {
+                if (!sameValue(x.get(i), y.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
+            if (!x.keySet().equals(y.keySet())) {
+                return false;
+            }
+            for (Object k : x.keySet()) {
+                if (!sameValue(x.get(k), y.get(k))) {
+                    return false;
+                }
+            }
+            return true;
         }
         return Objects.equals(a, b);
     }

@@ -31,7 +31,7 @@ class ReproTest {
               train:
                 cmd: mkdir -p weights && wc -l < data/train.csv > weights/model.txt && echo train >> ran.log
                 inputs: [data/train.csv]
-                params: [epochs]
+                params: [epochs, layers, optimizer]
                 outputs: [weights/]
               evaluate:
                 cmd: cat weights/model.txt > metrics.txt && echo evaluate >> ran.log
@@ -52,7 +52,9 @@ class ReproTest {
         Files.writeString(root.resolve("keel.yaml"), FLOW);
         Files.writeString(root.resolve("raw.csv"), "a,1\nb,2\n");
         Files.writeString(root.resolve("notes.txt"), "notes\n");
-        Files.writeString(root.resolve("params.yaml"), "epochs: 3\nlr: 0.1\n");
+        Files.writeString(
+                root.resolve("params.yaml"),
+                "epochs: 3\nlr: 0.1\nlayers: [512, 256]\noptimizer: {name: adam, beta: 0.9}\n");
     }
 
     private List<String> repro(String target, Set<String> force, boolean dryRun) throws Exception {
@@ -113,9 +115,13 @@ class ReproTest {
         project();
         repro(null, Set.of(), false);
 
-        Files.writeString(root.resolve("params.yaml"), "epochs: 3\nlr: 0.5\n");
+        Files.writeString(
+                root.resolve("params.yaml"),
+                "epochs: 3\nlr: 0.5\nlayers: [512, 256]\noptimizer: {name: adam, beta: 0.9}\n");
         assertEquals(List.of(), repro(null, Set.of(), false), "a param no stage names changes nothing");
-        Files.writeString(root.resolve("params.yaml"), "epochs: 4\nlr: 0.5\n");
+        Files.writeString(
+                root.resolve("params.yaml"),
+                "epochs: 4\nlr: 0.5\nlayers: [512, 256]\noptimizer: {name: adam, beta: 0.9}\n");
         assertEquals(List.of(), repro(null, Set.of(), true), "a dry run runs nothing");
         assertEquals("runs: param params.yaml:epochs changed (3 → 4)", reasons.get("train"));
         assertEquals("runs: upstream stage train runs first", reasons.get("evaluate"));
