@@ -144,7 +144,7 @@ final class ExperimentTable implements ExperimentStore {
                         + " SELECT ?, created_at, run_counter FROM projects WHERE name = ?",
                 to,
                 from);
-        for (String table : List.of("runs", "sweeps", "models", "blob_holders")) {
+        for (String table : List.of("runs", "sweeps", "models", "blob_holders", "project_flows")) {
             BatchWriter.update(c, "UPDATE " + table + " SET project = ? WHERE project = ?", to, from);
         }
         BatchWriter.update(c, "DELETE FROM projects WHERE name = ?", from);
