@@ -27,7 +27,8 @@ public final class Bench {
             Map.entry("mlflow-log", MlflowBench::log),
             Map.entry("mlflow-search", MlflowBench::search),
             Map.entry("mlflow-serve", MlflowBench::serve),
-            Map.entry("mlflow-java-artifacts", MlflowBench::javaArtifacts));
+            Map.entry("mlflow-java-artifacts", MlflowBench::javaArtifacts),
+            Map.entry("model-resolve", ModelResolve::main));
 
     private Bench() {}
 

@@ -1,5 +1,7 @@
 package dev.keel.examples.apparel.predictor;
 
+import dev.keel.Keel;
+import dev.keel.Models;
 import dev.keel.djl.DjlEnvironment;
 import dev.keel.examples.apparel.models.ImageModel;
 
@@ -7,15 +9,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Classifies a picture of a garment: raw image bytes in (PNG or JPEG of any size, or 784 raw
  * grey bytes of a 28×28 image), class name and the 10 probabilities out. Self-contained: it loads
  * the production weights promoted into {@code weights/} (from that folder, or from the
- * classpath where the build packs them).
+ * classpath where the build packs them), or a version of the model registry by its ref
+ * ({@code load("apparel-classifier@production")}).
  *
  * <p>Safe to share between threads (predictions are serialised). Bad input throws
  * {@link IllegalArgumentException} with a message that says what to send instead.
@@ -58,6 +63,36 @@ public final class ApparelPredictor implements AutoCloseable {
                         + WEIGHTS + " on the classpath; train and promote a model (see the README)");
             }
             return new ApparelPredictor(ImageModel.load(in, "classpath:/weights/" + WEIGHTS));
+        }
+    }
+
+    /**
+     * Loads the version {@code ref} names in the model registry ({@code apparel-classifier@production},
+     * {@code apparel-classifier:v3}): the Keel server's when {@code KEEL_URL} is set, else the Keel
+     * folder's. The version's files are pulled into a temporary folder, verified against their
+     * hashes, and removed once the weights are loaded.
+     */
+    public static ApparelPredictor load(String ref) throws IOException {
+        return load(ref, Keel.models());
+    }
+
+    /** Loads the version {@code ref} names in {@code registry} (e.g. {@code Keel.models(keelFolder)}). */
+    public static ApparelPredictor load(String ref, Models registry) throws IOException {
+        Path dir = Files.createTempDirectory("apparel-model-");
+        try {
+            String version = registry.pull(ref, dir);
+            Path weights = dir.resolve(WEIGHTS);
+            if (!Files.isRegularFile(weights)) {
+                throw new IOException(version + " (" + ref + ") holds no " + WEIGHTS
+                        + ": register versions with ./run train, which lays them out as weights/ expects");
+            }
+            return load(weights);
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
         }
     }
 

@@ -16,12 +16,14 @@ import dev.keel.examples.apparel.models.Evaluation;
 import dev.keel.examples.apparel.models.ImageModel;
 import dev.keel.examples.apparel.networks.NetworkSpec;
 import dev.keel.examples.apparel.serving.ServingPackage;
+import dev.keel.examples.apparel.predictor.ApparelPredictor;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -38,8 +40,9 @@ import java.util.TreeMap;
  * file or the name of one in {@code training/experiments/} (default {@code mlp}). Logs the
  * config, the dataset files' checksums, batch loss, per-epoch metrics and a summary (best
  * {@code val_accuracy}, {@code test_accuracy}); saves checkpoints every epoch (and every
- * {@code checkpoint_every_steps} batches); saves the weights under {@code artifacts/} for
- * {@link PromoteWeights}. A tracked run trains on the Keel dataset version {@code dataset_ref}
+ * {@code checkpoint_every_steps} batches); saves the weights under {@code artifacts/} and
+ * registers them as the next version of model {@value #MODEL} ({@link PromoteWeights} pulls the
+ * version {@code production} points at into {@code weights/}). A tracked run trains on the Keel dataset version {@code dataset_ref}
  * names (default {@code fashion-mnist:latest}, registered as v1 when missing), read through
  * {@code run.useDataset}, so the run records the exact version; see {@link DatasetInput}.
  *
@@ -56,6 +59,9 @@ import java.util.TreeMap;
  * ends {@code stopped} with the reason.
  */
 public final class RunExperiment {
+    /** The registered model every tracked run adds a version to. */
+    public static final String MODEL = "apparel-classifier";
+
     private RunExperiment() {}
 
     /** What a finished experiment produced. */
@@ -254,9 +260,32 @@ public final class RunExperiment {
                     summary.forEach((k, v) -> r.summary().put(k, v));
                     r.logArtifact("model", weights);
                     r.logArtifact("serving", serving);
+                    register(r, weights, out);
                 }
             }
             return new Outcome(epochs, eval, seconds, weights, id);
+        }
+    }
+
+    /**
+     * Registers the run's weights as the next version of {@value #MODEL}, laid out as the
+     * predictor reads {@code weights/} ({@value ApparelPredictor#WEIGHTS} and
+     * {@code summary.json}), so {@code keel model pull apparel-classifier@production weights} is
+     * the promotion. The bytes are the logged weights', stored once.
+     */
+    private static void register(Run run, Path weights, PrintStream out) throws IOException {
+        Path release = weights.resolveSibling("release");
+        Files.createDirectories(release);
+        Files.copy(weights, release.resolve(ApparelPredictor.WEIGHTS), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                weights.resolveSibling("summary.json"),
+                release.resolve("summary.json"),
+                StandardCopyOption.REPLACE_EXISTING);
+        try {
+            out.println("registered " + run.registerModel(MODEL, release) + " (promote it: keel model alias " + MODEL
+                    + "@production VERSION --require 'test_accuracy >= 0.88')");
+        } catch (KeelException e) {
+            out.println("model not registered: " + e.getMessage());
         }
     }
 

@@ -65,7 +65,8 @@ public final class PredictServer implements AutoCloseable {
 
     public static void main(String[] args) throws IOException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 7081;
-        ApparelPredictor predictor = ApparelPredictor.load();
+        // a second argument names a registry version (apparel-classifier@production) instead of weights/
+        ApparelPredictor predictor = args.length > 1 ? ApparelPredictor.load(args[1]) : ApparelPredictor.load();
         PredictServer server = start(predictor, port);
         System.out.println("apparel classifier: http://127.0.0.1:" + server.port() + "/  (Ctrl-C stops)");
     }

@@ -1,8 +1,17 @@
 package dev.keel.examples.apparel.predictor;
 
+import dev.keel.Keel;
+import dev.keel.Run;
+import dev.keel.RunOptions;
+import dev.keel.core.KeelHome;
+import dev.keel.core.blob.LocalBlobStore;
+import dev.keel.core.model.ModelRegistry;
+import dev.keel.core.store.Store;
+import dev.keel.core.store.Stores;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.awt.Color;
@@ -36,6 +45,30 @@ class ApparelPredictorTest {
     static List<Path> supportImages() throws IOException {
         try (Stream<Path> files = Files.list(Path.of("src/test/resources/support"))) {
             return files.filter(p -> p.toString().endsWith(".png")).sorted().toList();
+        }
+    }
+
+    @Test
+    void loadsTheVersionAnAliasPointsAtFromTheModelRegistry(@TempDir Path home) throws IOException {
+        try (Run run = Keel.init(RunOptions.builder()
+                .project("apparel")
+                .home(home)
+                .systemMetrics(false)
+                .captureConsole(false)
+                .build())) {
+            assertEquals("apparel-classifier:v1", run.registerModel("apparel-classifier", Path.of("weights")));
+        }
+        KeelHome keel = new KeelHome(home);
+        try (Store store = Stores.open(keel.storeLocation())) {
+            new ModelRegistry(store, new LocalBlobStore(keel.blobs()), null)
+                    .alias("apparel-classifier@production", "v1", null, "test");
+        }
+        Path image = supportImages().get(0);
+        try (ApparelPredictor fromRegistry =
+                ApparelPredictor.load("apparel-classifier@production", Keel.models(home))) {
+            assertEquals(
+                    predictor.predict(Files.readAllBytes(image)).probabilities(),
+                    fromRegistry.predict(Files.readAllBytes(image)).probabilities());
         }
     }
 

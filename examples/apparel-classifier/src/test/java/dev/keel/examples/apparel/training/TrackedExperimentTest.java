@@ -60,6 +60,17 @@ class TrackedExperimentTest {
             assertTrue(
                     store.files(o.runId()).stream().anyMatch(f -> f.name().startsWith("model")),
                     store.files(o.runId()).toString());
+            // every tracked run adds a version laid out as weights/ is
+            assertEquals(
+                    List.of("apparel-classifier:v1"),
+                    store.models().versionsOfRun(o.runId()).stream()
+                            .map(v -> v.ref())
+                            .toList());
+            assertEquals(
+                    List.of("ImageModel_FashionMnistDataset_weights.bin", "summary.json"),
+                    store.models().versionsOfRun(o.runId()).get(0).files().stream()
+                            .map(f -> f.path())
+                            .toList());
         }
         String out = console.toString(StandardCharsets.UTF_8);
         assertTrue(out.contains("dataset: registered fashion-mnist:v1 ("), out);
