@@ -237,6 +237,7 @@ class AccessMatrixTest {
             e("GET /api/v1/runs/{id}/files/{name*}", Rule.READ).param("name", "diff.patch"),
             e("GET /api/v1/runs/{id}/reproduce", Rule.READ),
             e("GET /api/v1/runs/{id}/env-diff", Rule.READ).query("to=${run}"),
+            e("GET /api/v1/projects/{project}/flow-view", Rule.READ),
             // the sweep page: a sweep id alone grants nothing, its project's read access does
             e("GET /sweeps/{sweep}", Rule.ANYONE).param("sweep", "anything"),
             e("GET /api/v1/sweeps/{sweep}/overview", Rule.READ),

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Compares two runs' metric histories point by point (system metrics aside): <b>identical</b>
@@ -16,8 +17,16 @@ import java.util.TreeSet;
  * {@code rtol} of the other's (relative to the larger magnitude) at the same steps, else
  * <b>diverged</b> at the first step where a metric differs (for equal steps, the first key in
  * alphabetical order), with both values.
+ *
+ * <p>Timing metrics ({@code epoch_time_s}, {@code step_duration_ms}, {@code samples_per_s}…)
+ * measure the machine, not the result: they are left out of the verdict and named as not
+ * compared, so a deterministic program's reproduction can come out identical.
  */
 public final class MetricComparison {
+    /** The last part of a metric key that names a duration or a rate. */
+    private static final Pattern TIMING = Pattern.compile(
+            "(?:^|[_./])(?:time|duration|elapsed|seconds|throughput)(?:_(?:s|ms|sec|secs|seconds))?$|_per_(?:s|sec|second)$");
+
     public enum Kind {
         IDENTICAL,
         WITHIN_TOLERANCE,
@@ -29,8 +38,23 @@ public final class MetricComparison {
      * The verdict; for {@code DIVERGED} the key, step and both values ({@code null}: that run has
      * no point there); {@code maxRelative} is the largest relative difference seen.
      */
-    public record Verdict(Kind kind, String key, long step, Double left, Double right, int points, double maxRelative) {
+    public record Verdict(
+            Kind kind,
+            String key,
+            long step,
+            Double left,
+            Double right,
+            int points,
+            double maxRelative,
+            List<String> notCompared) {
         public String text(String leftRun, String rightRun) {
+            return verdictText(leftRun, rightRun)
+                    + (notCompared.isEmpty()
+                            ? ""
+                            : " (timing metrics not compared: " + String.join(", ", notCompared) + ")");
+        }
+
+        private String verdictText(String leftRun, String rightRun) {
             return switch (kind) {
                 case IDENTICAL -> "identical: all " + points + " metric points are bitwise equal";
                 case WITHIN_TOLERANCE ->
@@ -48,6 +72,7 @@ public final class MetricComparison {
             m.put("verdict", kind.name().toLowerCase(Locale.ROOT));
             m.put("points", points);
             m.put("max_relative_difference", maxRelative);
+            m.put("not_compared", notCompared);
             if (kind == Kind.DIVERGED) {
                 m.put("key", key);
                 m.put("step", step);
@@ -72,16 +97,18 @@ public final class MetricComparison {
      */
     public static Verdict compare(Store store, String left, String right, long maxStep, Double rtol) {
         TreeSet<String> keys = new TreeSet<>();
+        TreeSet<String> timing = new TreeSet<>();
         for (String k : store.metricKeys(left)) {
             if (!k.startsWith("system/")) {
-                keys.add(k);
+                (isTiming(k) ? timing : keys).add(k);
             }
         }
         for (String k : store.metricKeys(right)) {
             if (!k.startsWith("system/")) {
-                keys.add(k);
+                (isTiming(k) ? timing : keys).add(k);
             }
         }
+        List<String> notCompared = List.copyOf(timing);
         List<Difference> bitwise = new ArrayList<>();
         List<Difference> beyond = new ArrayList<>();
         int points = 0;
@@ -131,13 +158,13 @@ public final class MetricComparison {
             }
         }
         if (keys.isEmpty()) {
-            return new Verdict(Kind.NO_METRICS, null, -1, null, null, 0, 0);
+            return new Verdict(Kind.NO_METRICS, null, -1, null, null, 0, 0, notCompared);
         }
         if (bitwise.isEmpty()) {
-            return new Verdict(Kind.IDENTICAL, null, -1, null, null, points, 0);
+            return new Verdict(Kind.IDENTICAL, null, -1, null, null, points, 0, notCompared);
         }
         if (beyond.isEmpty()) {
-            return new Verdict(Kind.WITHIN_TOLERANCE, null, -1, null, null, points, maxRelative);
+            return new Verdict(Kind.WITHIN_TOLERANCE, null, -1, null, null, points, maxRelative, notCompared);
         }
         Difference first = beyond.get(0);
         for (Difference d : beyond) {
@@ -145,7 +172,20 @@ public final class MetricComparison {
                 first = d;
             }
         }
-        return new Verdict(Kind.DIVERGED, first.key(), first.step(), first.left(), first.right(), points, maxRelative);
+        return new Verdict(
+                Kind.DIVERGED,
+                first.key(),
+                first.step(),
+                first.left(),
+                first.right(),
+                points,
+                maxRelative,
+                notCompared);
+    }
+
+    /** Whether a metric key names a duration or a rate, which differ between any two runs. */
+    static boolean isTiming(String key) {
+        return TIMING.matcher(key).find();
     }
 
     /** |a − b| / max(|a|, |b|); infinite for NaN against a number or infinities of opposite sign. */

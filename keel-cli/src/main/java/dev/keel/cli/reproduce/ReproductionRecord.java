@@ -55,6 +55,9 @@ final class ReproductionRecord {
             m.put("right", shown(verdict.right()));
         }
         m.put("points", verdict.points());
+        if (!verdict.notCompared().isEmpty()) {
+            m.put("not_compared", verdict.notCompared());
+        }
         m.put("exit_code", exitCode);
         if (plan.steps() != Long.MAX_VALUE) {
             m.put("steps", plan.steps());

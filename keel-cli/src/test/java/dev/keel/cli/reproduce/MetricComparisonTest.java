@@ -75,6 +75,25 @@ class MetricComparisonTest {
     }
 
     @Test
+    void timingMetricsAreNamedButLeftOutOfTheVerdict() {
+        run("aaaaaaaa", Map.of("loss", new double[] {1, 0.5}, "epoch_time_s", new double[] {107.5, 98.1}));
+        run("bbbbbbbb", Map.of("loss", new double[] {1, 0.5}, "epoch_time_s", new double[] {104.0, 99.7}));
+        MetricComparison.Verdict v = MetricComparison.compare(store, "aaaaaaaa", "bbbbbbbb", Long.MAX_VALUE, null);
+        assertEquals(MetricComparison.Kind.IDENTICAL, v.kind());
+        assertEquals(2, v.points());
+        assertEquals(List.of("epoch_time_s"), v.notCompared());
+        assertEquals(
+                "identical: all 2 metric points are bitwise equal (timing metrics not compared: epoch_time_s)",
+                v.text("aaaaaaaa", "bbbbbbbb"));
+        for (String timing : List.of("epoch_time_s", "train/step_duration_ms", "samples_per_s", "elapsed", "time")) {
+            assertEquals(true, MetricComparison.isTiming(timing), timing);
+        }
+        for (String result : List.of("loss", "val_accuracy", "lr", "runtime_errors", "timeline_loss")) {
+            assertEquals(false, MetricComparison.isTiming(result), result);
+        }
+    }
+
+    @Test
     void theFirstDifferingStepIsNamedWithBothValuesAndTheEarliestMetricWins() {
         run("aaaaaaaa", Map.of("loss", new double[] {1, 0.5, 0.25, 0.1}, "acc", new double[] {0.1, 0.2, 0.3, 0.4}));
         run("bbbbbbbb", Map.of("loss", new double[] {1, 0.5, 0.26, 0.1}, "acc", new double[] {0.1, 0.2, 0.3, 0.5}));

@@ -12,12 +12,12 @@ import dev.keel.core.filter.Field;
  * <pre>
  * "reproduction": {"of": "6v8m5w0s", "verdict": "diverged", "text": "diverged at step 3: …",
  *                  "step": 3, "key": "accuracy", "left": "0.9749", "right": "0.9746",
- *                  "points": 20, "exit_code": 0, "steps": 4, "rtol": 1e-6,
+ *                  "points": 20, "not_compared": ["epoch_time_s"], "exit_code": 0, "steps": 4, "rtol": 1e-6,
  *                  "environment": ["threads OMP_NUM_THREADS: 1 → 4"]}
  * </pre>
  *
  * <p>{@code left} and {@code right} are the values as Java prints them (text keeps NaN and the
- * last digit); {@code steps} and {@code rtol} only when given.
+ * last digit); {@code steps}, {@code rtol} and {@code not_compared} (timing metrics) only when given.
  */
 public final class Reproductions {
     /** Provenance key: the id of the run this one reproduces. */

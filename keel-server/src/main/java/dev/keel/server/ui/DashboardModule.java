@@ -7,7 +7,7 @@ import dev.keel.server.http.Router;
 /**
  * The web dashboard: its pages and static files, plus the API routes only the dashboard needs
  * (downsampled chart series, live events, notes and tags edits, table columns, groups, CSV,
- * reproduce commands and verdicts, environment differences, the sweep page's data).
+ * reproduce commands and verdicts, environment differences, the flow drawing, the sweep page's data).
  * Everything else it shows comes from the read API every client uses.
  */
 public final class DashboardModule implements ApiModule {
@@ -20,6 +20,7 @@ public final class DashboardModule implements ApiModule {
         new RunFileDownload().register(router, context);
         new ReproduceApi().register(router, context);
         new EnvDiffApi().register(router, context);
+        new FlowViewApi().register(router, context);
         new SweepPageApi().register(router, context);
         new UiPages().register(router);
     }

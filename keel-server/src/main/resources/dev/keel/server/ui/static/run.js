@@ -5,6 +5,7 @@ import { h, clear, copyButton, debounce, fmtBytes, fmtDate, fmtDuration, middle,
 import { ChartPanel, defaults, settingsBar } from './chart.js';
 import { runColor } from './colors.js';
 import { editRun } from './edit.js';
+import { flowSvg, flowView, stageOf } from './flow.js';
 
 export async function render(main, id) {
   let run = await api('/api/v1/runs/' + encodeURIComponent(id));
@@ -63,6 +64,11 @@ export async function render(main, id) {
       .then(t => { pre.textContent = t; }, e => { pre.textContent = 'cannot load the diff: ' + e.message; });
   }
 
+  const flowSection = h('section', { id: 'flow', 'aria-label': 'Flow' });
+  flowSection.hidden = true;
+  main.querySelector('#overview').after(flowSection);
+  flowPlace(run, prov, flowSection);
+
   const loadCharts = async () => {
     if (!keys.length) return;
     const got = await series([id], keys, 2000);
@@ -102,6 +108,26 @@ export async function render(main, id) {
     es.addEventListener('end', () => es.close());
     window.addEventListener('pagehide', () => es.close());
   }
+}
+
+/** For a stage run (keel repro): which stage it ran, why, after which runs, and the flow with that stage marked. */
+async function flowPlace(run, prov, el) {
+  const recorded = prov.flow && typeof prov.flow === 'object' ? prov.flow : null;
+  const { flow, runs } = await flowView(run.project);
+  const stage = flow ? stageOf(flow, run.id, prov) : null;
+  if (!stage) return;
+  const ups = recorded && recorded.upstream_runs && typeof recorded.upstream_runs === 'object' ? Object.entries(recorded.upstream_runs) : [];
+  const last = stage.last_run === run.id;
+  el.hidden = false;
+  el.append(h('h2', null, 'Flow'),
+    h('p', { class: 'flow-place' }, 'Stage ', h('b', null, stage.name), stage.parent ? ' of group ' + stage.parent : '',
+      ' in ', h('a', { href: projectHref(run.project) }, run.project), '\'s flow',
+      last ? ' (its last run)' : stage.last_run ? [' (its last run since: ', h('a', { href: runHref(stage.last_run) }, stage.last_run), ')'] : '',
+      recorded && recorded.reason ? [h('br'), h('span', { class: 'muted' }, 'Ran because: ' + recorded.reason)] : '',
+      ups.length ? [h('br'), h('span', { class: 'muted' }, 'After: '), ups.map(([name, id], i) =>
+        [i ? ', ' : '', name + ' ', h('a', { href: runHref(id) }, id)])] : ''),
+    h('div', { class: 'scroll-x flow-box' }, flowSvg(flow, runs, stage.name)));
+  el.dataset.state = 'drawn';
 }
 
 // On a team server the run's user is who signed in; what the client said is only a label.
@@ -256,6 +282,10 @@ function verdictView(record, leftName, rightName) {
     parts.push(h('span', { class: 'muted' }, ' ' + record.points + ' metric points' + (v === 'identical' ? ', bitwise equal' : '')));
   }
   if (record.steps != null) parts.push(h('span', { class: 'muted' }, ' (steps 0–' + record.steps + ')'));
+  if (Array.isArray(record.not_compared) && record.not_compared.length) {
+    parts.push(h('span', { class: 'muted', title: 'Durations and rates measure the machine, not the result' },
+      ' (timing not compared: ' + record.not_compared.join(', ') + ')'));
+  }
   if (record.exit_code) parts.push(h('span', { class: 'tag warn' }, 'exit code ' + record.exit_code));
   const env = Array.isArray(record.environment) ? record.environment : [];
   parts.push(env.length

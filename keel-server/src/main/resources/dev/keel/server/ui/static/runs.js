@@ -8,6 +8,7 @@ import { ChartPanel, defaults, settingsBar } from './chart.js';
 import { runColor } from './colors.js';
 import { mainMetric, metricOrder } from './metrics.js';
 import { editRun } from './edit.js';
+import { flowSvg, flowView } from './flow.js';
 
 const CHART_RUNS = 20;
 const storeKey = p => 'keel.columns.' + p;
@@ -68,10 +69,13 @@ export async function render(main, project) {
 
   const sweepsEl = h('section', { class: 'sweeps-list', 'aria-label': 'Sweeps' });
   sweepsEl.hidden = true;
+  const flowEl = h('section', { class: 'flow-section', 'aria-label': 'Flow' });
+  flowEl.hidden = true;
   main.classList.add('wide');
   main.append(
     h('div', { class: 'page-head' }, h('h1', null, project), count),
     sweepsEl,
+    flowEl,
     h('div', { class: 'workspace-layout' },
       h('section', { class: 'runs-pane', 'aria-label': 'Runs table' },
         h('div', { class: 'toolbar' }, filterInput, groupSel, colsBtn, exportBtn, compareBtn),
@@ -99,7 +103,19 @@ export async function render(main, project) {
   });
   await applyFilter();
   showSweeps(project, sweepsEl);
+  showFlow(project, flowEl);
   live(state, table, count);
+}
+
+/** The project's flow (keel repro's stages), each stage with its last run; nothing when none was recorded. */
+async function showFlow(project, el) {
+  const { flow, runs } = await flowView(project);
+  if (!flow || !(flow.stages || []).length) return;
+  el.hidden = false;
+  clear(el).append(h('details', { open: true },
+    h('summary', null, 'Flow (' + flow.stages.filter(st => st.command !== '').length + ' stages, recorded ' + new Date(flow.recorded_at).toLocaleString() + ')'),
+    h('div', { class: 'scroll-x flow-box' }, flowSvg(flow, runs, null))));
+  el.dataset.state = 'drawn';
 }
 
 /** The project's sweeps, newest first, each linked to its page; nothing when it has none. */
