@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Hyperband against the full grid on the reference MLP (examples/apparel-classifier): the same
 # 12-point grid (hidden width 32…256 × learning rate), 9 epochs a trial, once run to the end and
-# once with Hyperband (min_iter 1, eta 3: trials judged at the ends of epochs 1 and 3;
-# HB_MIN_ITER=3 judges them at epoch 3 only). Prints
+# once with Hyperband (min_iter 1, eta 3, max_iter 9: brackets of synchronous successive halving,
+# trials 1-9 with rungs at epochs 1 and 3, trials 10-12 with a rung at epoch 3; a trial pauses at
+# its rung and a promoted one resumes from its checkpoint; HB_MIN_ITER=3 starts at epoch 3). Prints
 # each sweep's best val_accuracy and the epochs it trained; the target is Hyperband within 0.005
 # of the grid's best in at most half the grid's epochs. One agent, trials one at a time.
 #   bench/sweep_hyperband.sh            (about 10 minutes on 2 cores)
@@ -44,9 +45,12 @@ for mode in ${HB_MODES:-grid hyperband}; do
   start=$(date +%s)
   "$keel" agent "$id" >"$work/$mode.log" 2>&1
   seconds=$(( $(date +%s) - start ))
-  epochs=$(grep -c '^\[[0-9]*\] epoch [0-9]*/9 ' "$work/$mode.log" || true)
+  # an epoch's last progress line carries its val_accuracy (a slow epoch prints earlier ones too)
+  epochs=$(grep -c '^\[[0-9]*\] epoch [0-9]*/9 .*val_accuracy' "$work/$mode.log" || true)
+  paused=$(grep -c 'keel agent: trial [0-9]* paused' "$work/$mode.log" || true)
+  resumed=$(grep -c 'keel agent: trial [0-9]* (run [0-9a-z]*) resumes' "$work/$mode.log" || true)
   best=$("$keel" sweep show "$id" --format json | python3 -c 'import json,sys; b=json.load(sys.stdin)["best"]; print("%.4f trial %d" % (b["metric"], b["trial"]))')
   stopped=$(grep -c 'trial [0-9]* stopped' "$work/$mode.log" || true)
-  echo "RESULT $mode sweep=$id best_val_accuracy=$best epochs=$epochs stopped_trials=$stopped wall_s=$seconds"
+  echo "RESULT $mode sweep=$id best_val_accuracy=$best epochs=$epochs stopped_trials=$stopped pauses=$paused resumes=$resumed wall_s=$seconds"
   "$keel" sweep show "$id" | sed 's/^/  /'
 done

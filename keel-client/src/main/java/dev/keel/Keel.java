@@ -38,11 +38,12 @@ public final class Keel {
     }
 
     /**
-     * The model registry of the Keel folder runs use by default ({@code KEEL_HOME}, else the
-     * nearest {@code .keel} walking up, else {@code ~/.keel}).
+     * The model registry runs use by default: the Keel server's when {@code KEEL_URL} is set (and
+     * {@code KEEL_MODE} is not {@code offline}), else that of the Keel folder ({@code KEEL_HOME},
+     * else the nearest {@code .keel} walking up, else {@code ~/.keel}).
      */
     public static Models models() {
-        return ModelsImpl.of(KeelHome.resolve());
+        return ModelsImpl.byDefault(KeelHome.resolve());
     }
 
     /** The model registry of the Keel folder {@code keelFolder}. */

@@ -36,6 +36,8 @@ final class CommandTree {
             CacheCommand.class,
             ReproduceCommand.class,
             EnvCommand.class,
+            FlowReproCommand.class,
+            DagCommand.class,
             CompletionCommand.class);
     /** {@code keel run}'s subcommands in help order. */
     private static final List<Class<?>> RUN = List.of(

@@ -1,7 +1,6 @@
 package dev.keel.cli;
 
 import dev.keel.cli.access.StoreAccess;
-import dev.keel.core.KeelException;
 import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.data.DatasetStore;
 import dev.keel.core.data.DatasetStores;
@@ -9,8 +8,9 @@ import dev.keel.core.model.ModelRegistry;
 import dev.keel.core.store.Store;
 
 /**
- * Opens the model registry of a Keel folder for {@code keel model …}: the run store, the blob
- * folder that holds the run files' bytes, and the dataset tables for lineage.
+ * Opens the model registry for {@code keel model …}: with {@code KEEL_URL}, the server's; else
+ * the run store of a Keel folder, the blob folder that holds the run files' bytes, and the
+ * dataset tables for lineage.
  */
 final class ModelAccess implements AutoCloseable {
     private final Store store;
@@ -25,8 +25,9 @@ final class ModelAccess implements AutoCloseable {
 
     static ModelAccess open(StoreAccess access) {
         if (access.remote()) {
-            throw KeelException.invalid("the model registry is not served by a Keel server yet: run 'keel model' where"
-                    + " the runs were recorded (unset KEEL_URL, or set KEEL_MODE=offline)");
+            // the server reads runs and bytes itself (ServedModelStore)
+            Store remote = access.openExisting();
+            return new ModelAccess(remote, null, new ModelRegistry(remote, null, null));
         }
         Store store = access.openExisting();
         DatasetStore datasets = DatasetStores.open(access.home().storeLocation());
@@ -43,7 +44,9 @@ final class ModelAccess implements AutoCloseable {
     @Override
     public void close() {
         try {
-            datasets.close();
+            if (datasets != null) {
+                datasets.close();
+            }
         } finally {
             store.close();
         }

@@ -99,6 +99,12 @@ final class ReproduceCommand implements Callable<Integer> {
     String build;
 
     @Option(
+            names = "--rebuild",
+            description = "Build the work folder (with --build) even where the original repository's build output"
+                    + " is up to date with the run's commit and diff and could be used instead.")
+    boolean rebuild;
+
+    @Option(
             names = "--env",
             paramLabel = "NAME=VALUE",
             description = "Set a variable differently from the original run (repeatable), e.g. --env OMP_NUM_THREADS=4"
@@ -142,7 +148,7 @@ final class ReproduceCommand implements Callable<Integer> {
                     data,
                     new LocalBlobStore(access.home().blobs()),
                     run,
-                    new Reproduction.Options(workdir, repo, steps, build, overrides),
+                    new Reproduction.Options(workdir, repo, steps, build, rebuild, overrides),
                     environment);
             recordedDependencies = store.provenance(run.id()).get("dependencies") instanceof List<?> l
                     ? l.stream().map(String::valueOf).toList()

@@ -51,7 +51,7 @@ final class Cli {
     private static boolean isCommandWord(List<String> args, int i) {
         String a = args.get(i);
         return switch (a) {
-            case "runs", "projects", "demo", "cache", "sync" -> true;
+            case "runs", "projects", "demo", "cache", "sync", "repro", "dag" -> true;
             case "run" -> true;
             case "data", "sweep" -> i == 0;
             case "create", "pause", "stop", "cancel" -> i > 0 && args.get(i - 1).equals("sweep");

@@ -11,6 +11,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -27,11 +28,17 @@ class KeelInitIT {
     Path work;
 
     private static int run(List<String> cmd, Path dir, Path log, long minutes) throws Exception {
+        return run(cmd, dir, log, minutes, Map.of());
+    }
+
+    private static int run(List<String> cmd, Path dir, Path log, long minutes, Map<String, String> env)
+            throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().put("OPT_OUT_TRACKING", "true");
+        pb.environment().putAll(env);
         Process p = pb.start();
         if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
             p.destroyForcibly();
@@ -99,5 +106,22 @@ class KeelInitIT {
         }
         assertEquals(4, tests, "the template's tests all ran");
         assertTrue(Files.isRegularFile(project.resolve("target/tiny-tracker-0.1.0-SNAPSHOT.jar")));
+
+        // its two-stage flow: both stages run the first time, each as a run; then nothing is stale
+        List<String> repro = List.of(java.toString(), "-jar", jar.toString(), "repro", "--dir", project.toString());
+        Map<String, String> env = Map.of("MAVEN_OPTS", "-Dmaven.repo.local=" + repo);
+        Path log = work.resolve("repro.log");
+        assertEquals(0, run(repro, project, log, 8, env), Files.readString(log));
+        String first = Files.readString(log);
+        assertTrue(first.contains("train    runs: never ran (no entry in keel.lock)"), first);
+        assertTrue(first.contains("2 of 2 stages ran; keel.lock updated"), first);
+        assertEquals(
+                3,
+                Files.readAllLines(project.resolve("predictions.txt")).stream()
+                        .filter(l -> l.matches("-?[0-9.]+,-?[0-9.]+ \\w+"))
+                        .count(),
+                Files.readString(project.resolve("predictions.txt")));
+        assertEquals(0, run(repro, project, log, 3, env), Files.readString(log));
+        assertTrue(Files.readString(log).contains("up to date: 2 stages, nothing ran"), Files.readString(log));
     }
 }

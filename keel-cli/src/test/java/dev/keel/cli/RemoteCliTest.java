@@ -3,11 +3,17 @@ package dev.keel.cli;
 import dev.keel.Keel;
 import dev.keel.Run;
 import dev.keel.RunOptions;
+import dev.keel.core.KeelHome;
+import dev.keel.core.provenance.Reproductions;
+import dev.keel.core.store.Store;
+import dev.keel.core.store.Stores;
+import dev.keel.core.store.WriteBatch;
 import dev.keel.server.ServerFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,6 +69,60 @@ class RemoteCliTest {
             } finally {
                 System.clearProperty("keel.url");
             }
+        }
+    }
+
+    @Test
+    void syncCarriesAReproductionsVerdictToTheServersReproduceBox() {
+        Path local = dir.resolve("local");
+        String original = logged(local, "original");
+        String copy = logged(local, "copy");
+        // as keel reproduce records its verdict once the copy's program has ended
+        try (Store store = Stores.open(new KeelHome(local).storeLocation())) {
+            WriteBatch w = new WriteBatch();
+            w.provenance.put(Reproductions.REPRODUCES, original);
+            w.provenance.put(
+                    Reproductions.RECORD,
+                    Map.of(
+                            "of",
+                            original,
+                            "verdict",
+                            "identical",
+                            "points",
+                            5,
+                            "exit_code",
+                            0,
+                            "environment",
+                            List.of()));
+            w.tags = List.of(Reproductions.tag(original));
+            store.apply(copy, w);
+        }
+        try (ServerFixture server = new ServerFixture(dir.resolve("server"))) {
+            Cli.Result sync = new Cli(local).run("sync", "--url", server.url());
+            assertEquals(0, sync.code(), sync.err());
+            Map<String, Object> box =
+                    server.get("/api/v1/runs/" + original + "/reproduce").json();
+            List<?> copies = (List<?>) box.get("reproductions");
+            assertEquals(1, copies.size(), box.toString());
+            Map<?, ?> only = (Map<?, ?>) copies.get(0);
+            assertEquals(copy, only.get("run"));
+            assertEquals("identical", ((Map<?, ?>) only.get("record")).get("verdict"));
+            Map<?, ?> of = (Map<?, ?>)
+                    server.get("/api/v1/runs/" + copy + "/reproduce").json().get("reproduces");
+            assertEquals(original, of.get("run"));
+        }
+    }
+
+    private static String logged(Path home, String name) {
+        try (Run run = Keel.init(RunOptions.builder()
+                .project("cli-repro")
+                .name(name)
+                .home(home)
+                .systemMetrics(false)
+                .captureConsole(false)
+                .build())) {
+            run.log(Map.of("x", 1.0), 0);
+            return run.id();
         }
     }
 

@@ -8,6 +8,7 @@ import dev.keel.core.RunState;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
+import dev.keel.server.ServerFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +21,7 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -115,6 +117,27 @@ class ReproduceCommandTest {
                 r.out());
         assertTrue(r.out().contains("  threads OMP_NUM_THREADS: 1 → 4"), r.out());
         assertEquals(before, snapshot(original));
+        try (Store store = store()) {
+            Map<?, ?> record = (Map<?, ?>) store.provenance(copy).get("reproduction");
+            assertEquals("diverged", record.get("verdict"), record.toString());
+            assertEquals(3L, ((Number) record.get("step")).longValue());
+            assertEquals("accuracy", record.get("key"));
+            assertEquals(String.valueOf(1 - (1.0 / 4 + 4e-3) / 10), record.get("right"));
+            assertEquals(List.of("threads OMP_NUM_THREADS: 1 → 4"), record.get("environment"));
+            assertTrue(store.run(copy).orElseThrow().tags().contains("reproduces:" + original));
+        }
+        // the dashboard's Reproduce box reads both verdicts from the store, newest first
+        try (ServerFixture server = new ServerFixture(home)) {
+            Map<String, Object> box =
+                    server.get("/api/v1/runs/" + original + "/reproduce").json();
+            List<?> copies = (List<?>) box.get("reproductions");
+            assertEquals(2, copies.size(), box.toString());
+            assertEquals(copy, ((Map<?, ?>) copies.get(0)).get("run"));
+            assertEquals("diverged", ((Map<?, ?>) ((Map<?, ?>) copies.get(0)).get("record")).get("verdict"));
+            assertEquals("identical", ((Map<?, ?>) ((Map<?, ?>) copies.get(1)).get("record")).get("verdict"));
+            assertEquals(
+                    "keel reproduce " + original, ((Map<?, ?>) ((List<?>) box.get("commands")).get(0)).get("command"));
+        }
 
         Result env = keel("env", "diff", original, copy, "--format", "json", "--home", home.toString());
         assertEquals(0, env.code(), env.err());
@@ -198,7 +221,13 @@ class ReproduceCommandTest {
         assertEquals(runsBefore, runCount(), "nothing was run");
 
         Result warned = keel("reproduce", original, "--home", home.toString());
-        assertEquals(0, warned.code(), warned.out() + warned.err());
+        assertEquals(3, warned.code(), "the program's results depend on the library: " + warned.out() + warned.err());
+        String copy = reproduction(warned.out());
+        assertTrue(
+                warned.out()
+                        .contains("diverged at step 5: accuracy = " + (1 - (1.0 / 6 + 1e-3 + 1.0 * 1e-4) / 10) + " in "
+                                + original + ", " + (1 - (1.0 / 6 + 1e-3 + 1.1 * 1e-4) / 10) + " in " + copy),
+                warned.out());
         assertTrue(
                 warned.err()
                         .contains("keel: warning: dependency differs from the original run: org.example:mathlib"
@@ -216,6 +245,47 @@ class ReproduceCommandTest {
             j.write(("groupId=org.example\nartifactId=mathlib\nversion=" + version + "\n").getBytes());
             j.closeEntry();
         }
+    }
+
+    @Test
+    void theOriginalsBuildOutputIsReusedOnlyWhileItsSourcesAreTheRunsAndItIsNewer() throws Exception {
+        Files.createDirectories(repo.resolve("lib"));
+        Files.writeString(repo.resolve("lib/src.txt"), "source\n");
+        Files.writeString(repo.resolve(".gitignore"), "out/\n");
+        git(repo, "add", "lib/src.txt", ".gitignore");
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "--quiet", "-m", "lib");
+        Path out = Files.createDirectories(repo.resolve("lib/out"));
+        Path built = Files.writeString(out.resolve("Lib.class"), "built");
+        FileTime edited = Files.getLastModifiedTime(repo.resolve("lib/src.txt"));
+        Files.setLastModifiedTime(built, FileTime.fromMillis(edited.toMillis() + 60_000));
+        String original = train(repo, Map.of(), File.pathSeparator + out);
+        Path output = repo.toRealPath().resolve("lib/out");
+
+        Result fresh = keel("reproduce", original, "--home", home.toString());
+        assertEquals(0, fresh.code(), fresh.out() + fresh.err());
+        assertTrue(
+                fresh.err()
+                        .contains("keel: reusing the original repository's build output (its sources are the run's"
+                                + " commit and diff, and it is newer than them): " + output),
+                fresh.err());
+        assertTrue(fresh.out().contains("identical"), fresh.out());
+
+        Files.setLastModifiedTime(built, FileTime.fromMillis(edited.toMillis() - 60_000));
+        Result stale = keel("reproduce", original, "--home", home.toString());
+        assertTrue(
+                stale.err()
+                        .contains("keel: building in the work folder: " + output + " is older than its sources in the"
+                                + " original repository (not rebuilt); give the build command with --build"),
+                stale.err());
+
+        Files.setLastModifiedTime(built, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        Files.writeString(repo.resolve("lib/src.txt"), "source moved on\n");
+        Result moved = keel("reproduce", original, "--home", home.toString());
+        assertTrue(
+                moved.err()
+                        .contains("keel: building in the work folder: the original repository's sources differ from"
+                                + " the run's commit and diff (lib/src.txt)"),
+                moved.err());
     }
 
     @Test

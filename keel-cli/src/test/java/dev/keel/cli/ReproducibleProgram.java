@@ -7,15 +7,19 @@ import dev.keel.core.KeelHome;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
 
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * A training program for the reproduce tests: its loss depends on {@code scale.txt} in the folder
  * it starts in (tracked by git, so a dirty tree changes it) and, from step 3 on, on the thread count
- * {@code OMP_NUM_THREADS} names (a thread setting), and on {@code factor.txt} of the dataset
- * {@code dataset.txt} names, when there is one. Deterministic otherwise; it stops when asked.
+ * {@code OMP_NUM_THREADS} names (a thread setting), from step 5 on, on the version of the library
+ * {@code org.example:mathlib} on its class path, when there is one (a dependency), and on
+ * {@code factor.txt} of the dataset {@code dataset.txt} names, when there is one. Deterministic
+ * otherwise; it stops when asked.
  */
 public final class ReproducibleProgram {
     private ReproducibleProgram() {}
@@ -33,10 +37,24 @@ public final class ReproducibleProgram {
         }
     }
 
+    /** The version of org.example:mathlib as a number, 0 when it is not on the class path. */
+    private static double mathlibVersion() throws Exception {
+        try (InputStream in =
+                ReproducibleProgram.class.getResourceAsStream("/META-INF/maven/org.example/mathlib/pom.properties")) {
+            if (in == null) {
+                return 0;
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return Double.parseDouble(p.getProperty("version"));
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         double scale = Double.parseDouble(Files.readString(Path.of("scale.txt")).strip());
         String threads = System.getenv("OMP_NUM_THREADS");
         int processors = threads == null ? 1 : Integer.parseInt(threads);
+        double library = mathlibVersion();
         try (Run run = Keel.init(RunOptions.builder()
                 .project("reproducible")
                 .config(Map.of("scale", scale))
@@ -49,7 +67,8 @@ public final class ReproducibleProgram {
                         Files.readString(data.resolve("factor.txt")).strip());
             }
             for (int step = 0; step < 10 && !run.shouldStop(); step++) {
-                double loss = scale / (step + 1) + (step >= 3 ? processors * 1e-3 : 0);
+                double loss =
+                        scale / (step + 1) + (step >= 3 ? processors * 1e-3 : 0) + (step >= 5 ? library * 1e-4 : 0);
                 run.log(Map.of("loss", loss, "accuracy", 1 - loss / 10), step);
             }
             awaitProvenance(run.id());

@@ -13,7 +13,8 @@ import java.util.Map;
  * {@code epochs} epochs (step = epoch), {@code sleep_ms} apart. {@code mode} misbehaves on
  * purpose: {@code fail} logs a loss of -1 (better than any other) and exits 3, {@code hang} never
  * ends (unless asked to stop), {@code nometric} logs only {@code other}. {@code x} defaults to 0.
- * Like any Keel program in a sweep it stops early when {@code run.shouldStop()} says so.
+ * Like any Keel program in a sweep it stops early when {@code run.shouldStop()} says so, and a
+ * resumed run goes on from the epoch after the last one it logged.
  */
 public final class SweepTrialProgram {
     private SweepTrialProgram() {}
@@ -36,8 +37,15 @@ public final class SweepTrialProgram {
                 .systemMetrics(false)
                 .captureConsole(false)
                 .build())) {
-            for (int epoch = 0; (epoch < epochs || mode.equals("hang")) && !run.shouldStop(); epoch++) {
+            // resumed (KEEL_RESUME, a Hyperband promotion): its whole state is the epoch, so it
+            // continues exactly after the last step it logged
+            int first = (int) run.step();
+            if (first > 0) {
+                System.out.println("resumed at epoch " + first);
+            }
+            for (int epoch = first; (epoch < epochs || mode.equals("hang")) && !run.shouldStop(); epoch++) {
                 Thread.sleep(sleep);
+                System.out.println("epoch " + epoch + " x=" + x);
                 if (mode.equals("nometric")) {
                     run.log(Map.of("other", epoch * 1.0), epoch);
                 } else {

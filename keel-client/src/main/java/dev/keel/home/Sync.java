@@ -4,6 +4,7 @@ import dev.keel.core.KeelException;
 import dev.keel.core.KeelHome;
 import dev.keel.core.RunInfo;
 import dev.keel.core.blob.LocalBlobStore;
+import dev.keel.core.provenance.Reproductions;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.WriteBatch;
 import dev.keel.internal.remote.LogUpload;
@@ -15,13 +16,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * {@code keel sync}: uploads runs recorded locally (offline mode, or a remote run whose upload
  * was cut short) to a server. Each run's event log is sent from the offset the server holds,
  * so syncing again sends nothing and an interrupted sync resumes where it stopped. A run the
- * local store knows as ended (finished, or recovered as crashed) is marked so on the server too.
+ * local store knows as ended (finished, or recovered as crashed) is marked so on the server too,
+ * and a reproduction's verdict, which {@code keel reproduce} writes to the store after the run's
+ * log ended, goes with it (see {@link Reproductions}).
  */
 public final class Sync {
     private Sync() {}
@@ -51,6 +55,7 @@ public final class Sync {
                 long before = remote.logOffsetIfExists(id).orElse(0);
                 LogUpload.Result r = LogUpload.upload(home, id, remote, blobs);
                 endState(id, local, remote);
+                reproduction(id, local, remote);
                 out.add(new Outcome(
                         id,
                         Math.max(0, r.applied() - before),
@@ -86,6 +91,30 @@ public final class Sync {
             b.runtimeMs = mine.get().runtimeMs();
             remote.apply(id, b);
         }
+    }
+
+    /** The reproduction link, verdict and tag, when the server does not have this verdict yet. */
+    private static void reproduction(String id, Store local, RemoteStore remote) {
+        if (local == null) {
+            return;
+        }
+        Map<String, Object> mine = local.provenance(id);
+        Object record = mine.get(Reproductions.RECORD);
+        if (!(mine.get(Reproductions.REPRODUCES) instanceof String original)
+                || record == null
+                || record.equals(remote.provenance(id).get(Reproductions.RECORD))) {
+            return;
+        }
+        WriteBatch b = new WriteBatch();
+        b.provenance.put(Reproductions.REPRODUCES, original);
+        b.provenance.put(Reproductions.RECORD, record);
+        Optional<RunInfo> theirs = remote.run(id);
+        if (theirs.isPresent() && !theirs.get().tags().contains(Reproductions.tag(original))) {
+            List<String> tags = new ArrayList<>(theirs.get().tags());
+            tags.add(Reproductions.tag(original));
+            b.tags = tags;
+        }
+        remote.apply(id, b);
     }
 
     /** Run ids with an event log under {@code home}, sorted. */

@@ -13,7 +13,9 @@ import dev.keel.core.store.Stores;
 import dev.keel.server.api.ApiModule;
 import dev.keel.server.api.DatasetBlobsApi;
 import dev.keel.server.api.DatasetsApi;
+import dev.keel.server.api.FlowApi;
 import dev.keel.server.api.HealthApi;
+import dev.keel.server.api.ModelsApi;
 import dev.keel.server.api.ProjectAccessApi;
 import dev.keel.server.api.RunsReadApi;
 import dev.keel.server.api.RunsWriteApi;
@@ -91,6 +93,8 @@ public final class KeelServer implements AutoCloseable {
         all.add(new MlflowApi());
         all.add(new RunsWriteApi());
         all.add(new SweepsApi());
+        all.add(new FlowApi());
+        all.add(new ModelsApi());
         all.addAll(extra);
         all.add(new DashboardModule());
         return all;
@@ -150,7 +154,8 @@ public final class KeelServer implements AutoCloseable {
                 .datasets(datasets)
                 .access(
                         new TeamAuthenticator(accounts),
-                        new TeamAuthorizer(access, store, datasets, settings.anonymousReads()))
+                        new TeamAuthorizer(
+                                access, store, datasets, settings.anonymousReads(), settings.defaultVisibility()))
                 .settings(settings)
                 .module(new SessionApi(accounts))
                 .module(new UsersApi(accounts))

@@ -5,6 +5,9 @@ import dev.keel.core.RunFile;
 import dev.keel.core.blob.Hashes;
 import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.data.Visibility;
+import dev.keel.core.flow.ProjectFlow;
+import dev.keel.core.model.ModelRegistry;
+import dev.keel.core.model.Registration;
 import dev.keel.core.store.ExperimentStore;
 import dev.keel.core.store.WriteBatch;
 import dev.keel.core.sweep.Proposal;
@@ -122,6 +125,10 @@ class AccessMatrixTest {
             e("POST /api/v1/projects/{project}/runs", Rule.WRITE)
                     .bodyFrom(s -> "{\"id\": \"" + Ids.newRunId() + "\", \"name\": \"m\"}"),
             e("GET /api/v1/projects/{project}/next-ordinal", Rule.READ),
+            // the project's flow (FlowApi)
+            e("GET /api/v1/projects/{project}/flow", Rule.READ),
+            e("PUT /api/v1/projects/{project}/flow", Rule.WRITE)
+                    .body("{\"stages\": [{\"name\": \"train\", \"command\": \"./run train\"}], \"edges\": []}"),
             e("POST /api/v1/runs/{id}/batches", Rule.WRITE).body("{\"summary\": {\"acc\": 1}}"),
             e("GET /api/v1/runs/{id}/log-offset", Rule.READ),
             e("DELETE /api/v1/runs/{id}", Rule.WRITE),
@@ -185,7 +192,28 @@ class AccessMatrixTest {
             e("POST /api/v1/sweeps/{sweep}/trials/{number}/stop", Rule.WRITE).body("{\"reason\": \"enough\"}"),
             e("POST /api/v1/sweeps/{sweep}/trials/{number}/end", Rule.WRITE)
                     .body("{\"agent\": \"matrix\", \"state\": \"finished\", \"metric\": 0.5}"),
+            e("POST /api/v1/sweeps/{sweep}/trials/{number}/resume", Rule.WRITE).body("{\"agent\": \"matrix\"}"),
             e("GET /api/v1/runs/{id}/trial", Rule.READ).paramFrom("id", s -> s.get("trialrun")),
+            // the model registry (ModelsApi): {model} is a model of the sample project with versions 1 and 2
+            // (model.bin of the sample run) and production -> 1; a model's name alone grants nothing
+            e("GET /api/v1/models", Rule.READ).query("project=${model_project}").shows(s -> s.get("model")),
+            e("GET /api/v1/models/{model}", Rule.READ),
+            e("GET /api/v1/models/{model}/versions", Rule.READ),
+            e("POST /api/v1/models/{model}/versions", Rule.WRITE)
+                    .body("{\"run\": \"${run}\", \"path\": \"model.bin\"}"),
+            e("GET /api/v1/models/{model}/versions/{version}", Rule.READ).param("version", "1"),
+            e("DELETE /api/v1/models/{model}/versions/{version}", Rule.WRITE).param("version", "2"),
+            e("GET /api/v1/models/{model}/versions/{version}/files/{file*}", Rule.READ)
+                    .param("version", "1")
+                    .param("file", "model.bin"),
+            e("POST /api/v1/models/{model}/tags", Rule.WRITE).body("{\"version\": 1, \"tags\": {\"k\": \"v\"}}"),
+            e("GET /api/v1/models/{model}/aliases", Rule.READ),
+            e("GET /api/v1/models/{model}/aliases/{alias}", Rule.READ).param("alias", "production"),
+            e("PUT /api/v1/models/{model}/aliases/{alias}", Rule.WRITE)
+                    .param("alias", "staging")
+                    .body("{\"version\": \"v2\", \"require\": \"acc >= 0.5\"}"),
+            e("DELETE /api/v1/models/{model}/aliases/{alias}", Rule.WRITE).param("alias", "production"),
+            e("GET /api/v1/runs/{id}/models", Rule.READ),
             // the dashboard (dev.keel.server.ui): pages and assets carry no data; its API routes do
             e("GET /", Rule.ANYONE),
             e("GET /projects/{project}", Rule.ANYONE),
@@ -193,6 +221,8 @@ class AccessMatrixTest {
             e("GET /compare", Rule.ANYONE),
             e("GET /datasets", Rule.ANYONE),
             e("GET /datasets/{name}", Rule.ANYONE).param("name", "anything"),
+            e("GET /models", Rule.ANYONE),
+            e("GET /models/{model}", Rule.ANYONE).param("model", "anything"),
             e("GET /login", Rule.ANYONE),
             e("GET /ui/{path*}", Rule.ANYONE).param("path", "app.js"),
             e("GET /vendor/uplot.js", Rule.ANYONE),
@@ -206,6 +236,7 @@ class AccessMatrixTest {
             e("GET /api/v1/projects/{project}/runs.csv", Rule.READ),
             e("GET /api/v1/runs/{id}/files/{name*}", Rule.READ).param("name", "diff.patch"),
             e("GET /api/v1/runs/{id}/reproduce", Rule.READ),
+            e("GET /api/v1/runs/{id}/env-diff", Rule.READ).query("to=${run}"),
             // the sweep page: a sweep id alone grants nothing, its project's read access does
             e("GET /sweeps/{sweep}", Rule.ANYONE).param("sweep", "anything"),
             e("GET /api/v1/sweeps/{sweep}/overview", Rule.READ),
@@ -215,7 +246,10 @@ class AccessMatrixTest {
             // is the MLflow experiment of ${project}, ${artifact} a file in ${run}'s artifacts. Its
             // /ajax-api/2.0/mlflow/... aliases get these entries too (withMlflowAliases)
             // an experiment named like an existing project needs write access to it (and then exists)
-            e("POST /api/2.0/mlflow/experiments/create", Rule.WRITE).body("{\"name\": \"${project}\"}"),
+            // a name taken by an experiment the caller may not see is refused as taken (403), not as missing
+            e("POST /api/2.0/mlflow/experiments/create", Rule.WRITE)
+                    .body("{\"name\": \"${project}\"}")
+                    .hiddenStatus(403),
             e("GET /api/2.0/mlflow/experiments/get", Rule.READ)
                     .query("experiment_id=${experiment}")
                     .shows(s -> s.get("project")),
@@ -234,6 +268,8 @@ class AccessMatrixTest {
                     .body("{\"experiment_id\": \"${experiment}\", \"new_name\": \"renamed-${n}\"}"),
             e("POST /api/2.0/mlflow/experiments/set-experiment-tag", Rule.WRITE)
                     .body("{\"experiment_id\": \"${experiment}\", \"key\": \"k\", \"value\": \"v\"}"),
+            e("POST /api/2.0/mlflow/experiments/delete-experiment-tag", Rule.WRITE)
+                    .bodyFrom(s -> "{\"experiment_id\": \"" + taggedExperiment(s, "k") + "\", \"key\": \"k\"}"),
             e("POST /api/2.0/mlflow/runs/create", Rule.WRITE)
                     .body("{\"experiment_id\": \"${experiment}\", \"start_time\": 1}"),
             e("GET /api/2.0/mlflow/runs/get", Rule.READ).query("run_id=${run}").shows(s -> s.get("run")),
@@ -258,8 +294,12 @@ class AccessMatrixTest {
             e("POST /api/2.0/mlflow/runs/search", Rule.READ)
                     .body("{\"experiment_ids\": [\"${experiment}\"]}")
                     .shows(s -> s.get("run")),
-            e("GET /api/2.0/mlflow/metrics/get-history", Rule.READ)
+            // as MLflow: a run that does not exist (or is hidden) has an empty history
+            e("GET /api/2.0/mlflow/metrics/get-history", Rule.LIST)
                     .query("run_id=${run}&metric_key=loss")
+                    .shows(s -> "loss"),
+            e("GET /api/2.0/mlflow/metrics/get-history-bulk-interval", Rule.LIST)
+                    .query("run_ids=${run}&metric_key=loss")
                     .shows(s -> "loss"),
             e("POST /api/2.0/mlflow/logged-models/search", Rule.READ).body("{\"experiment_ids\": [\"${experiment}\"]}"),
             e("GET /api/2.0/mlflow/artifacts/list", Rule.READ)
@@ -308,6 +348,13 @@ class AccessMatrixTest {
     /** {@code <experiment id>/<run id>/artifacts/<file>}, as MLflow's clients turn a run's artifact URI into a path. */
     private static String artifactPath(Sample s, String file) {
         return s.get("experiment") + "/" + s.get("run") + "/artifacts/" + file;
+    }
+
+    /** The sample's experiment, given an experiment tag {@code key}. */
+    private static String taggedExperiment(Sample s, String key) {
+        String id = s.get("experiment");
+        s.fixture().store.experiments().orElseThrow().setTag(Long.parseLong(id), key, "v", 1000);
+        return id;
     }
 
     /** The sample's run, given a Keel tag (e.g. {@code stage=dev}: the MLflow tag stage). */
@@ -387,6 +434,9 @@ class AccessMatrixTest {
                                     c == Caller.ANONYMOUS ? null : c.name().toLowerCase();
                             ServerFixture.Reply r = f.send(user, route.method(), path, body);
                             int want = expected(entry.rule, c, v, anonymousReads);
+                            if (want == 404 && entry.hiddenStatus != 0) {
+                                want = entry.hiddenStatus;
+                            }
                             String cell = route.method() + " " + path + " as " + c + " (" + v.id()
                                     + ", anonymous reads " + (anonymousReads ? "on" : "off") + ")";
                             cells++;
@@ -591,6 +641,14 @@ class AccessMatrixTest {
                             "POST",
                             "/api/v1/datasets/" + bobDataset + "/blobs",
                             "keel-pack 1\n1\n" + h.substring("sha256:".length()) + " 3\nabc"));
+            probes.put(
+                    "POST /api/v1/models/{model}/versions",
+                    h -> f.send(
+                            "other",
+                            "POST",
+                            "/api/v1/models/bob-model/versions",
+                            "{\"run\": \"" + bobRun + "\", \"files\": [{\"path\": \"stolen.bin\", \"hash\": \"" + h
+                                    + "\", \"size\": 1}], \"lineage\": {}}"));
             for (Route route : f.server.routes()) {
                 String p = route.pattern().toLowerCase();
                 if ((p.contains("blob") || p.contains("{hash"))
@@ -691,7 +749,7 @@ class AccessMatrixTest {
         /** The names of the objects made so far (projects, runs, datasets): distinctive, unlike numbers. */
         List<String> names() {
             List<String> out = new ArrayList<>();
-            for (String k : List.of("project", "id", "dataset")) {
+            for (String k : List.of("project", "id", "dataset", "model")) {
                 if (made.containsKey(k)) {
                     out.add(made.get(k));
                 }
@@ -711,11 +769,37 @@ class AccessMatrixTest {
             return value;
         }
 
+        /** A model of the sample project: versions 1 and 2 of the sample run's model.bin (acc 0.9), production at 1. */
+        private String model() {
+            String run = get("run");
+            byte[] bytes = ("model of " + run).getBytes(StandardCharsets.UTF_8);
+            try {
+                String hash = new LocalBlobStore(f.home.blobs()).put(new ByteArrayInputStream(bytes));
+                WriteBatch b = new WriteBatch();
+                b.addFile(new RunFile("model.bin", hash, bytes.length, "artifact", 1000));
+                b.summary.put("acc", 0.9);
+                f.store.apply(run, b);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            String model = "m-" + v.id() + "-" + n;
+            ModelRegistry registry = new ModelRegistry(f.store, new LocalBlobStore(f.home.blobs()), null);
+            registry.register(model, Registration.of(run).path("model.bin"));
+            registry.register(model, Registration.of(run).path("model.bin"));
+            registry.alias(model + "@production", "1", null, "owner");
+            return model;
+        }
+
         private String make(String name) {
             switch (name) {
                 case "project":
                     String project = "p-" + v.id() + "-" + n;
                     made.put("id", f.projectWithRun(project, "owner", v));
+                    f.store.saveFlow(new ProjectFlow(
+                            project,
+                            List.of(new ProjectFlow.Stage("train", null, "./run train", List.of(), List.of(), null)),
+                            List.of(),
+                            1));
                     return project;
                 case "id":
                 case "run":
@@ -766,6 +850,11 @@ class AccessMatrixTest {
                 case "number":
                     get("sweep");
                     return made.get(name);
+                case "model":
+                    return model();
+                case "model_project":
+                    get("model");
+                    return get("project");
                 case "user":
                     return "owner";
                 case "key":
@@ -810,7 +899,8 @@ class AccessMatrixTest {
     private static boolean denied(ServerFixture.Reply r) {
         return r.status() == 401
                 || r.status() == 403
-                || (r.status() == 404 && r.message().contains("(or you may not see it)"));
+                || (r.status() == 404 && r.message().contains("(or you may not see it)"))
+                || (r.status() == 404 && r.message().contains("is not shared with you"));
     }
 
     private static String key(String method, String pattern) {
@@ -832,6 +922,7 @@ class AccessMatrixTest {
         String query;
         Function<Sample, String> shows;
         int allowedStatus;
+        int hiddenStatus;
 
         Entry(String method, String pattern, Rule rule) {
             this.method = method;
@@ -867,6 +958,12 @@ class AccessMatrixTest {
         }
 
         /** The status every allowed caller must get, for a route that answers all of them so (e.g. 501). */
+        /** The status a caller who may not see the object gets instead of 404 (a create whose name is taken). */
+        Entry hiddenStatus(int status) {
+            this.hiddenStatus = status;
+            return this;
+        }
+
         Entry allowedStatus(int status) {
             this.allowedStatus = status;
             return this;
@@ -880,6 +977,7 @@ class AccessMatrixTest {
             copy.query = query;
             copy.shows = shows;
             copy.allowedStatus = allowedStatus;
+            copy.hiddenStatus = hiddenStatus;
             return copy;
         }
 

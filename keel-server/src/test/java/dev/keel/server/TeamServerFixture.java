@@ -41,6 +41,11 @@ public final class TeamServerFixture implements AutoCloseable {
     private final AtomicInteger counter = new AtomicInteger();
 
     public TeamServerFixture(Path dir, boolean anonymousReads) {
+        this(dir, ServerSettings.local(0).withAnonymousReads(anonymousReads));
+    }
+
+    /** The same server with these settings (a default visibility for new projects…). */
+    public TeamServerFixture(Path dir, ServerSettings settings) {
         this.home = new KeelHome(dir).ensureExists();
         this.store = Stores.open(home.storeLocation());
         this.datasets = DatasetStores.open(home.storeLocation());
@@ -57,12 +62,7 @@ public final class TeamServerFixture implements AutoCloseable {
                         accounts.createUser("other", false, List.of("nlp"), null)
                                 .key(),
                 "admin", accounts.createUser("admin", true, List.of(), null).key());
-        this.server = KeelServer.team(
-                        store,
-                        new LocalBlobStore(home.blobs()),
-                        datasets,
-                        access,
-                        ServerSettings.local(0).withAnonymousReads(anonymousReads))
+        this.server = KeelServer.team(store, new LocalBlobStore(home.blobs()), datasets, access, settings)
                 .closeWithServer(store)
                 .closeWithServer(datasets)
                 .closeWithServer(access)

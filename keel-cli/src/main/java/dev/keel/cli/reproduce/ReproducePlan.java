@@ -22,6 +22,9 @@ import java.util.Set;
  * @param command      the recorded command, paths into the repository moved into the clone
  * @param environment  variables set for the program; {@code unset} those removed from it
  * @param datasets     the dataset versions the run used, pinned through {@code KEEL_REPRODUCE_DATASETS}
+ * @param build        a shell command run in the work folder before the program, or null
+ * @param reuseBuild   whether the original repository's build output may stand in for building
+ *                     the work folder ({@link BuildOutputs})
  * @param steps        the last step compared ({@code Long.MAX_VALUE}: all)
  */
 public record ReproducePlan(
@@ -39,7 +42,29 @@ public record ReproducePlan(
         Set<String> unset,
         List<RunInput> datasets,
         String build,
+        boolean reuseBuild,
         long steps) {
+
+    /** The same plan starting {@code newCommand}, with no build to run when {@code build} is null. */
+    ReproducePlan with(List<String> newCommand, String newBuild) {
+        return new ReproducePlan(
+                original,
+                newRunId,
+                repository,
+                repositorySource,
+                commit,
+                diff,
+                workFolder,
+                workFolderGiven,
+                workingDir,
+                List.copyOf(newCommand),
+                environment,
+                unset,
+                datasets,
+                newBuild,
+                reuseBuild,
+                steps);
+    }
 
     /** The plan as text, for {@code --dry-run} and the start of a reproduction. */
     public String text() {
@@ -55,7 +80,14 @@ public record ReproducePlan(
                         ? "none (the run's tree was clean)"
                         : diff.lines().count() + " lines of " + "the run's uncommitted changes (its diff.patch)");
         if (build != null) {
-            line(out, "build", build);
+            line(out, "build", build + (reuseBuild ? " (skipped when the original's build output can be reused)" : ""));
+        }
+        if (reuseBuild) {
+            line(
+                    out,
+                    "build output",
+                    "the original repository's, where its sources are this commit and diff and it "
+                            + "is newer than them (--rebuild: never)");
         }
         line(out, "runs in", workingDir.toString());
         line(out, "command", String.join(" ", command));

@@ -7,7 +7,6 @@ import dev.keel.core.provenance.EnvDiff;
 import dev.keel.core.provenance.EnvDifference;
 import dev.keel.core.provenance.RunEnvironment;
 import dev.keel.core.store.Store;
-import dev.keel.core.store.WriteBatch;
 import dev.keel.data.Datasets;
 import dev.keel.home.ClassPathDependencies;
 
@@ -32,7 +31,7 @@ import java.util.function.Supplier;
  */
 public final class Reproducer {
     /** Provenance key of a reproduction: the id of the run it reproduces. */
-    public static final String REPRODUCES = "reproduces";
+    public static final String REPRODUCES = ReproductionRecord.REPRODUCES;
 
     /** What came out, and how long each part took (ms). */
     public record Report(
@@ -80,7 +79,7 @@ public final class Reproducer {
      * error, so that a {@code --format json} answer is alone on standard output.
      */
     public Report run(
-            ReproducePlan plan,
+            ReproducePlan planned,
             List<String> recordedDependencies,
             boolean strict,
             boolean keep,
@@ -89,8 +88,9 @@ public final class Reproducer {
             throws InterruptedException {
         long t0 = System.nanoTime();
         List<String> warnings;
+        ReproducePlan plan;
         try {
-            prepare(plan);
+            plan = prepare(planned);
             warnings = dependencyDifferences(recordedDependencies, plan.command());
             if (!warnings.isEmpty()) {
                 if (strict) {
@@ -103,7 +103,7 @@ public final class Reproducer {
             }
         } catch (RuntimeException e) {
             if (!keep) {
-                delete(plan.workFolder(), plan.workFolderGiven());
+                delete(planned.workFolder(), planned.workFolderGiven());
             }
             throw e;
         }
@@ -123,16 +123,13 @@ public final class Reproducer {
                     .orElseThrow(() -> KeelException.notFound("the program ended (exit code " + exit + ") without "
                             + "creating run " + plan.newRunId() + " in this Keel home: it must call Keel.init without "
                             + "an explicit home (keel reproduce sets KEEL_HOME and KEEL_RUN_ID)"));
-            WriteBatch link = new WriteBatch();
-            link.provenance.put(REPRODUCES, plan.original());
-            store.apply(copy.id(), link);
             RunInfo original = store.run(plan.original()).orElseThrow();
             MetricComparison.Verdict verdict =
                     MetricComparison.compare(store, plan.original(), copy.id(), plan.steps(), rtol);
             RunEnvironment a = RunEnvironments.of(store, data, original);
-            RunEnvironment b =
-                    RunEnvironments.of(store, data, store.run(copy.id()).orElseThrow());
+            RunEnvironment b = RunEnvironments.of(store, data, copy);
             EnvDiff.Result env = EnvDiff.compare(a, b);
+            store.apply(copy.id(), ReproductionRecord.batch(copy, plan, exit, verdict, env, rtol));
             long t3 = System.nanoTime();
             return new Report(
                     plan.original(),
@@ -149,8 +146,12 @@ public final class Reproducer {
         }
     }
 
-    /** Clone, checkout, diff, build: the work folder as the run found its repository. */
-    private void prepare(ReproducePlan plan) {
+    /**
+     * Clone, checkout, diff, build: the work folder as the run found its repository. The plan
+     * comes back with the class path pointing at the original's build output where that can be
+     * reused ({@link BuildOutputs}), and then without a build to run.
+     */
+    private ReproducePlan prepare(ReproducePlan plan) {
         Path wf = plan.workFolder();
         try {
             Files.createDirectories(wf.getParent());
@@ -170,13 +171,25 @@ public final class Reproducer {
             Path patch = wf.resolve(".git").resolve("keel-run.patch");
             try {
                 Files.writeString(patch, plan.diff());
-                Git.run(wf, "apply", "--whitespace=nowarn", patch.toString());
+                // --index: BuildOutputs compares the index (commit and diff) with the original's files
+                Git.run(wf, "apply", "--index", "--whitespace=nowarn", patch.toString());
             } catch (Git.Failure e) {
                 throw KeelException.invalid("cannot reproduce run " + plan.original() + ": its saved diff does not "
                         + "apply to commit " + plan.commit() + " (" + e.gitMessage + ")");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+        BuildOutputs.Decision outputs = plan.reuseBuild() ? BuildOutputs.decide(plan) : null;
+        if (outputs != null && outputs.reuse()) {
+            err.println("keel: reusing the original repository's build output (its sources are the run's commit and"
+                    + " diff, and it is newer than them): "
+                    + String.join(", ", outputs.reused().values())
+                    + (plan.build() != null ? "; the build is skipped (--rebuild to run it)" : ""));
+            plan = plan.with(BuildOutputs.command(plan.command(), outputs), null);
+        } else if (outputs != null) {
+            err.println("keel: building in the work folder: " + outputs.why()
+                    + (plan.build() == null ? "; give the build command with --build" : ""));
         }
         if (plan.build() != null) {
             try {
@@ -196,6 +209,7 @@ public final class Reproducer {
                 throw KeelException.invalid("interrupted while building");
             }
         }
+        return plan;
     }
 
     /** What the command's class path would record differently from {@code recorded}, one line each. */

@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  */
 public final class Reproduction {
     /** The options of {@code keel reproduce} that shape the plan. */
-    public record Options(Path workdir, Path repository, Long steps, String build, Map<String, String> overrides) {}
+    public record Options(
+            Path workdir, Path repository, Long steps, String build, boolean rebuild, Map<String, String> overrides) {}
 
     /** Variables that identify a run or a server rather than the environment: never restored. */
     private static final Set<String> NOT_RESTORED =
@@ -182,6 +183,7 @@ public final class Reproduction {
                 unset,
                 inputs,
                 options.build(),
+                !options.rebuild(),
                 options.steps() == null ? Long.MAX_VALUE : options.steps());
     }
 

@@ -1,6 +1,7 @@
 package dev.keel.cli.server;
 
 import dev.keel.core.KeelException;
+import dev.keel.core.data.Visibility;
 import dev.keel.server.ServerSettings;
 import dev.keel.server.http.HttpLimits;
 import dev.keel.server.http.OriginGuard;
@@ -28,6 +29,8 @@ import java.util.Map;
  * db: jdbc:postgresql://db.internal:5432/keel
  * blobs: s3://ml-team/keel
  * max-body-bytes: 33554432
+ * max-artifact-bytes: 5368709120   # one streamed upload (MLflow's artifact proxy)
+ * default-visibility: team         # new projects shared with the creator's teams (default private)
  * allowed-hosts: [keel.example.com, "*.ml.example.com"]   # or one comma-separated string
  * s3:
  *   endpoint: http://minio.internal:9000
@@ -69,6 +72,13 @@ public final class ServerConfig {
                     Integer.toString(HttpLimits.DEFAULT_MAX_HEADER_BYTES),
                     false),
             new Setting("request-log", "KEEL_SERVER_REQUEST_LOG", "--request-log", "true", false),
+            new Setting(
+                    "max-artifact-bytes",
+                    "KEEL_SERVER_MAX_ARTIFACT_BYTES",
+                    null,
+                    Long.toString(ServerSettings.DEFAULT_MAX_ARTIFACT_BYTES),
+                    false),
+            new Setting("default-visibility", "KEEL_SERVER_DEFAULT_VISIBILITY", null, "private", false),
             // S3: the environment variables keel-blob-s3 reads; the file's s3.* keys fill in the rest.
             new Setting("s3.endpoint", "KEEL_S3_ENDPOINT", null, null, false),
             new Setting("s3.region", "KEEL_S3_REGION", null, null, false),
@@ -185,6 +195,8 @@ public final class ServerConfig {
         intIn("max-header-bytes", 1024, 16 << 20);
         bool("anonymous-reads");
         bool("request-log");
+        longIn("max-artifact-bytes", 1024, 1L << 50);
+        defaultVisibility();
         allowedHosts();
     }
 
@@ -227,6 +239,15 @@ public final class ServerConfig {
         }
     }
 
+    /** What a new project is on this server until its owner changes it: private or team. */
+    public Visibility defaultVisibility() {
+        try {
+            return ServerSettings.parseDefaultVisibility(values.get("default-visibility"));
+        } catch (KeelException e) {
+            throw KeelException.invalid(e.getMessage() + " (from " + where("default-visibility") + ")");
+        }
+    }
+
     public ServerSettings settings() {
         return new ServerSettings(
                 host(),
@@ -234,7 +255,9 @@ public final class ServerConfig {
                 longIn("max-body-bytes", 1024, 1L << 40),
                 intIn("threads", 1, 4096),
                 bool("anonymous-reads"),
-                allowedHosts());
+                allowedHosts(),
+                longIn("max-artifact-bytes", 1024, 1L << 50),
+                defaultVisibility());
     }
 
     /**

@@ -5,8 +5,11 @@ import dev.keel.core.Ids;
 import dev.keel.core.KeelException;
 import dev.keel.core.KeelHome;
 import dev.keel.core.MetricSeries;
+import dev.keel.core.RunInfo;
+import dev.keel.core.RunState;
 import dev.keel.core.store.Store;
 import dev.keel.core.sweep.Claim;
+import dev.keel.core.sweep.Proposal;
 import dev.keel.core.sweep.Sweep;
 import dev.keel.core.sweep.SweepState;
 import dev.keel.core.sweep.SweepStore;
@@ -15,6 +18,7 @@ import dev.keel.core.sweep.TrialProposer;
 import dev.keel.core.sweep.TrialState;
 import dev.keel.home.Sync;
 import dev.keel.sweep.EarlyStop;
+import dev.keel.sweep.HyperbandBrackets;
 import dev.keel.sweep.Overrides;
 import dev.keel.sweep.SweepConfig;
 import dev.keel.sweep.SweepSearch;
@@ -39,9 +43,21 @@ import java.util.function.Consumer;
  * calls, a tick at a time: claim, then for each running trial notice its end, heartbeat, check
  * early termination and timeouts. A store call that fails because the store is unreachable is
  * tried again on a later tick; running programs are never held up by it.
+ *
+ * <p>Hyperband with {@code max_iter} runs as brackets of synchronous successive halving
+ * ({@link HyperbandBrackets}): a trial's program is told, through {@code KEEL_SWEEP_METRIC} and
+ * {@code KEEL_SWEEP_PAUSE_AFTER}, after how many values of the metric to stop, and its SDK stops
+ * it right after logging that value (its checkpoint saved); the trial is then recorded paused.
+ * Once its rung is decided, a promoted trial runs again under the same run with {@code
+ * KEEL_RESUME} (a program that saves checkpoints continues where it paused; one that does not
+ * starts its training again under the same run), and the others end stopped. Promoted trials
+ * take a free slot before new trials are claimed.
  */
 public final class Agent {
     private static final long TICK_MS = 100;
+    /** How often a running trial's metric is read for an asynchronous early-termination rule. */
+    private static final long JUDGE_MS = 250;
+
     private static final String CANCELED = "the sweep was canceled";
     /** Tries to upload an ended remote trial's run before its metric is read from what arrived. */
     private static final int MAX_UPLOAD_TRIES = 240;
@@ -78,6 +94,10 @@ public final class Agent {
     private final String agentName;
     private final TrialProposer proposer = SweepSearch.proposer();
     private final Optional<EarlyStop> earlyStop;
+    private final Optional<HyperbandBrackets> brackets;
+    /** When the paused trials are looked at again; a trial pausing here brings it forward. */
+    private long nextSettleNanos;
+
     private final Outage outage;
     private final boolean remote;
     /** Also read by the shutdown hook, hence a copy-on-write list. */
@@ -115,7 +135,9 @@ public final class Agent {
         this.out = out;
         this.notes = notes;
         this.agentName = AgentNames.current();
-        this.earlyStop = earlyStop;
+        this.brackets = HyperbandBrackets.of(config);
+        // the brackets decide at rungs themselves; the asynchronous rule would judge the same rungs again
+        this.earlyStop = brackets.isPresent() ? Optional.empty() : earlyStop;
         this.outage = new Outage(notes);
     }
 
@@ -132,6 +154,7 @@ public final class Agent {
                 long now = System.nanoTime();
                 if (now >= nextCallNanos) {
                     checkSweep(now);
+                    settleBrackets(now);
                     claimWhileRoom();
                 }
                 for (Running r : List.copyOf(running)) {
@@ -189,7 +212,10 @@ public final class Agent {
             if (c instanceof Claim.Granted g) {
                 pendingRunId = null;
                 claimed++;
-                start(g.trial());
+                start(
+                        g.trial(),
+                        brackets.map(b -> b.firstPause(g.trial().number())).orElse(0L),
+                        false);
             } else if (c instanceof Claim.Wait) {
                 nextClaimNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.pollMillis());
                 return;
@@ -200,15 +226,32 @@ public final class Agent {
         }
     }
 
-    private void start(Trial trial) {
+    /**
+     * Starts the trial's program; {@code pauseAt} is the iteration its bracket pauses it at (0:
+     * none), {@code resumed} says it was paused and continues its run.
+     */
+    private void start(Trial trial, long pauseAt, boolean resumed) {
         List<String> command = new ArrayList<>(config.command());
         command.addAll(Overrides.args(trial.params()));
         Map<String, String> env = new LinkedHashMap<>(launch.env());
         env.put("KEEL_SWEEP", sweepId);
         env.put("KEEL_SWEEP_TRIAL", Integer.toString(trial.number()));
         env.put("KEEL_RUN_ID", trial.runId());
+        long done = 0;
+        if (resumed) {
+            env.put("KEEL_RESUME", trial.runId());
+            MetricSeries s = call(() -> history(trial.runId()));
+            done = s == null ? 0 : s.size();
+        }
+        if (pauseAt > 0) {
+            env.put("KEEL_SWEEP_METRIC", config.metricName());
+            env.put("KEEL_SWEEP_PAUSE_AFTER", Long.toString(Math.max(1, pauseAt - done)));
+        }
         String prefix = "[" + trial.number() + "] ";
-        notes.accept("trial " + trial.number() + " (run " + trial.runId() + "): " + Overrides.line(trial.params()));
+        notes.accept("trial " + trial.number() + " (run " + trial.runId() + ")"
+                + (resumed ? " resumes after iteration " + done : "")
+                + (pauseAt > 0 ? ", pauses at iteration " + pauseAt : "")
+                + ": " + Overrides.line(trial.params()));
         TrialProcess process;
         try {
             process = TrialProcess.start(
@@ -218,7 +261,66 @@ public final class Agent {
             endTrial(new Running(trial, null, System.nanoTime()), TrialState.FAILED, null, e.getMessage());
             return;
         }
-        running.add(new Running(trial, process, System.nanoTime()));
+        Running r = new Running(trial, process, System.nanoTime());
+        r.pauseAt = pauseAt;
+        running.add(r);
+    }
+
+    /**
+     * Hyperband's brackets: resumes the paused trials their rung promoted (while a slot is free)
+     * and stops the others. Every agent of the sweep may do it; the store hands a paused trial to
+     * exactly one.
+     */
+    private void settleBrackets(long now) {
+        if (brackets.isEmpty() || now < nextSettleNanos) {
+            return;
+        }
+        nextSettleNanos = now + TimeUnit.MILLISECONDS.toNanos(options.pollMillis());
+        List<Trial> trials = call(() -> sweeps.trials(sweepId));
+        if (trials == null || trials.stream().noneMatch(t -> t.state() == TrialState.PAUSED)) {
+            return;
+        }
+        Optional<Sweep> sweep = call(() -> sweeps.sweep(sweepId));
+        if (sweep == null || sweep.isEmpty() || sweep.get().state() != SweepState.RUNNING) {
+            return;
+        }
+        Map<Integer, TrialCurve> curves = new HashMap<>();
+        for (Trial t : trials) {
+            if (t.runId() == null || t.state() == TrialState.CRASHED) {
+                continue;
+            }
+            TrialCurve c = t.state().isTerminal() ? endedCurves.get(t.number()) : null;
+            if (c == null) {
+                c = curve(t, t.state().isTerminal());
+                if (c == null) {
+                    return;
+                }
+                if (t.state().isTerminal()) {
+                    endedCurves.put(t.number(), c);
+                }
+            }
+            curves.put(t.number(), c);
+        }
+        long counted =
+                trials.stream().filter(t -> t.state() != TrialState.CRASHED).count();
+        boolean exhausted = (config.runCap() > 0 && counted >= config.runCap())
+                || proposer.propose(sweep.get(), trials) instanceof Proposal.Exhausted;
+        for (HyperbandBrackets.Decision d : brackets.get().decide(trials, curves, exhausted)) {
+            if (d.action() == HyperbandBrackets.Action.STOP) {
+                Trial t = settleCall(
+                        () -> sweeps.end(sweepId, d.number(), agentName, TrialState.STOPPED, null, d.reason()));
+                if (t != null) {
+                    ended++;
+                    notes.accept("trial " + d.number() + " stopped: " + d.reason());
+                }
+            } else if (running.size() < options.parallel()) {
+                Trial t = settleCall(() -> sweeps.resumeTrial(sweepId, d.number(), agentName));
+                if (t != null) {
+                    notes.accept("trial " + d.number() + " promoted: " + d.reason());
+                    start(t, d.pauseAt(), true);
+                }
+            }
+        }
     }
 
     private void tend(Running r, long now) {
@@ -248,6 +350,17 @@ public final class Agent {
                     + " of the request: ending it");
             r.process.kill();
         }
+        if (r.stopReason == null
+                && r.killReason == null
+                && earlyStop.isPresent()
+                && !r.lost
+                && now >= nextCallNanos
+                && now >= r.nextJudgeNanos) {
+            // each new value is judged within moments of its logging, so that a stop reaches the
+            // program (whose SDK looks right after logging it) before its next iteration starts
+            r.nextJudgeNanos = now + TimeUnit.MILLISECONDS.toNanos(JUDGE_MS);
+            checkEarlyStop(r);
+        }
         if (now < r.nextHeartbeatNanos || now < nextCallNanos || r.lost) {
             return;
         }
@@ -269,18 +382,20 @@ public final class Agent {
         if (stored.reason() != null && !stored.reason().isEmpty() && r.stopReason == null) {
             requested(r, stored.reason());
         }
-        if (r.stopReason == null && r.killReason == null && earlyStop.isPresent()) {
-            checkEarlyStop(r);
-        }
     }
 
     private void checkEarlyStop(Running r) {
-        List<Trial> trials = call(() -> sweeps.trials(sweepId));
-        if (trials == null) {
-            return;
-        }
         TrialCurve current = curve(r.trial, false);
         if (current == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (current.metricByStep().size() == r.judged && now < r.nextRejudgeNanos) {
+            return; // nothing new of its own; the others' progress is looked at once a heartbeat
+        }
+        r.nextRejudgeNanos = now + TimeUnit.MILLISECONDS.toNanos(options.heartbeatMillis());
+        List<Trial> trials = call(() -> sweeps.trials(sweepId));
+        if (trials == null) {
             return;
         }
         List<TrialCurve> others = new ArrayList<>();
@@ -300,6 +415,7 @@ public final class Agent {
             }
             others.add(c);
         }
+        r.judged = current.metricByStep().size();
         Optional<String> reason = earlyStop.get().check(current, others);
         if (reason.isPresent()) {
             String why = reason.get();
@@ -310,6 +426,18 @@ public final class Agent {
                     != null) {
                 requested(r, why);
             }
+        }
+    }
+
+    /** A store call about a paused trial another agent may have settled first: null then. */
+    private <T> T settleCall(StoreCall<T> c) {
+        try {
+            return call(c);
+        } catch (KeelException e) {
+            if (e.code() != KeelException.ErrorCode.INVALID_PARAMETER_VALUE) {
+                throw e;
+            }
+            return null;
         }
     }
 
@@ -394,6 +522,23 @@ public final class Agent {
             return;
         }
         Double last = s.size() > 0 ? s.values()[s.size() - 1] : null;
+        if (r.pauseAt > 0 && r.killReason == null && r.stopReason == null && exit == 0 && s.size() >= r.pauseAt) {
+            Optional<RunInfo> run = call(() -> store.run(r.trial.runId()));
+            if (run == null) {
+                return;
+            }
+            if (run.isPresent() && run.get().state() == RunState.STOPPED) {
+                // its SDK stopped it at the rung: the bracket decides whether it goes on
+                nextSettleNanos = System.nanoTime();
+                endTrial(
+                        r,
+                        TrialState.PAUSED,
+                        last,
+                        "paused at iteration " + s.size() + ", a rung of its Hyperband"
+                                + " bracket, until the bracket's other trials get there");
+                return;
+            }
+        }
         if (r.killReason != null) {
             endTrial(r, TrialState.KILLED, last, r.killReason);
         } else if (r.stopReason != null) {
@@ -454,7 +599,9 @@ public final class Agent {
                     + ex.getMessage());
         }
         running.remove(r);
-        ended++;
+        if (e.state != TrialState.PAUSED) {
+            ended++;
+        }
         notes.accept("trial " + r.trial.number() + " " + e.state.label()
                 + (e.metric == null ? "" : ": " + config.metricName() + " " + Values.brief(e.metric))
                 + (e.reason == null || e.reason.isEmpty() ? "" : " (" + e.reason + ")"));
@@ -501,6 +648,14 @@ public final class Agent {
         final TrialProcess process;
         final long startedNanos;
         long nextHeartbeatNanos;
+        /** The iteration its bracket pauses it at; 0 when none. */
+        long pauseAt;
+        /** When its metric is next read for the early-termination rule, and how many values were judged. */
+        long nextJudgeNanos;
+
+        long nextRejudgeNanos;
+        int judged;
+
         String stopReason;
         long stopNanos;
         boolean stopForced;

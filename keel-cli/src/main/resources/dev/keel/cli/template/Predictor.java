@@ -24,6 +24,27 @@ public final class Predictor implements AutoCloseable {
         this.classifier = classifier;
     }
 
+    /**
+     * {@code Predictor WEIGHTS_DIR X,Y [X,Y...]}: prints one line per point, {@code X,Y CLASS}
+     * (what {@code ./run predict} and the flow's predict stage run).
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length < 2) {
+            System.err.println("usage: ./run predict WEIGHTS_DIR X,Y [X,Y...]   e.g. ./run predict weights 2,0 -1,1.7");
+            System.exit(2);
+        }
+        try (Predictor p = load(Path.of(args[0]))) {
+            for (int i = 1; i < args.length; i++) {
+                String[] xy = args[i].split(",");
+                float[] point = new float[xy.length];
+                for (int j = 0; j < xy.length; j++) {
+                    point[j] = Float.parseFloat(xy[j].trim());
+                }
+                System.out.println(args[i] + " " + p.predict(point).className());
+            }
+        }
+    }
+
     public static Predictor load(Path weightsDir) throws IOException {
         return new Predictor(Classifier.load(weightsDir));
     }

@@ -1,6 +1,8 @@
 package dev.keel.cli.server;
 
 import dev.keel.core.KeelException;
+import dev.keel.core.data.Visibility;
+import dev.keel.server.ServerSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +51,31 @@ class ServerConfigTest {
         ServerConfig fromEnvFile = ServerConfig.resolve(Map.of(), Map.of("KEEL_SERVER_CONFIG", f.toString()), null);
         assertEquals(9001, fromEnvFile.port(), "KEEL_SERVER_CONFIG names the file");
         assertEquals(8080, ServerConfig.resolve(Map.of(), Map.of(), null).port(), "default port");
+    }
+
+    @Test
+    void artifactBoundAndDefaultVisibilityOfNewProjects() throws Exception {
+        ServerConfig defaults = ServerConfig.resolve(Map.of(), Map.of(), null);
+        assertEquals(
+                ServerSettings.DEFAULT_MAX_ARTIFACT_BYTES, defaults.settings().maxArtifactBytes());
+        assertEquals(Visibility.PRIVATE, defaults.settings().defaultVisibility());
+
+        Path f = file("max-artifact-bytes: 1073741824\ndefault-visibility: team\n");
+        ServerConfig c = ServerConfig.resolve(Map.of(), Map.of(), f);
+        assertEquals(1L << 30, c.settings().maxArtifactBytes());
+        assertEquals(Visibility.TEAM, c.settings().defaultVisibility());
+        assertEquals(
+                Visibility.PRIVATE,
+                ServerConfig.resolve(Map.of(), Map.of("KEEL_SERVER_DEFAULT_VISIBILITY", "private"), f)
+                        .settings()
+                        .defaultVisibility(),
+                "the environment beats the file");
+
+        KeelException bad = assertThrows(
+                KeelException.class,
+                () -> ServerConfig.resolve(Map.of(), Map.of("KEEL_SERVER_DEFAULT_VISIBILITY", "public"), null));
+        assertTrue(bad.getMessage().contains("private, team"), bad.getMessage());
+        assertTrue(bad.getMessage().contains("KEEL_SERVER_DEFAULT_VISIBILITY"), bad.getMessage());
     }
 
     @Test

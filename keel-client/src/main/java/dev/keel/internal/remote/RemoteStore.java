@@ -13,7 +13,9 @@ import dev.keel.core.RunInfo;
 import dev.keel.core.blob.BlobStore;
 import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.filter.FilterText;
+import dev.keel.core.flow.ProjectFlow;
 import dev.keel.core.http.KeelHttp;
+import dev.keel.core.model.ModelStore;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.WriteBatch;
@@ -56,10 +58,17 @@ public final class RemoteStore implements Store {
 
     private final KeelHttp http;
     private final RemoteSweepStore sweeps;
+    private final RemoteModelStore models;
 
     public RemoteStore(String url, String apiKey) {
         this.http = KeelHttp.connect(url, apiKey, CONNECT_TIMEOUT, REQUEST_TIMEOUT);
         this.sweeps = new RemoteSweepStore(http);
+        this.models = new RemoteModelStore(http);
+    }
+
+    @Override
+    public ModelStore models() {
+        return models;
     }
 
     @Override
@@ -70,6 +79,17 @@ public final class RemoteStore implements Store {
     /** The server's base URL, without a trailing slash. */
     public String url() {
         return http.url();
+    }
+
+    @Override
+    public void saveFlow(ProjectFlow flow) {
+        http.callJson("PUT", "/api/v1/projects/" + seg(flow.project()) + "/flow", flow.toMap());
+    }
+
+    @Override
+    public Optional<ProjectFlow> flow(String project) {
+        return orEmpty(() -> ProjectFlow.fromMap(
+                Json.MAPPER.convertValue(get("/api/v1/projects/" + seg(project) + "/flow"), PROVENANCE), project));
     }
 
     @Override

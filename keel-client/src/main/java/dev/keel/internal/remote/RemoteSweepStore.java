@@ -119,6 +119,12 @@ final class RemoteSweepStore implements SweepStore {
     }
 
     @Override
+    public Trial resumeTrial(String sweepId, int number, String agent) {
+        return SweepJson.trialFromServer(
+                http.callJson("POST", trialPath(sweepId, number) + "/resume", Map.of("agent", agent)));
+    }
+
+    @Override
     public Optional<Trial> trialOfRun(String runId) {
         return orEmpty(() -> SweepJson.trialFromServer(http.get("/api/v1/runs/" + KeelHttp.segment(runId) + "/trial")));
     }

@@ -9,28 +9,45 @@ import dev.keel.core.data.DatasetStores;
 import dev.keel.core.model.ModelRegistry;
 import dev.keel.core.model.Registration;
 import dev.keel.core.store.Store;
+import dev.keel.core.store.Stores;
+import dev.keel.internal.remote.RemoteMode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
- * The SDK's side of the model registry, over the embedded store of a Keel folder (the one its
- * runs share, never closed here) and its blob folder.
+ * The SDK's side of the model registry: with {@code KEEL_URL} (and not {@code KEEL_MODE=offline})
+ * the server's, as runs upload there; else the embedded store of a Keel folder (the one its runs
+ * share, never closed here) and its blob folder.
  */
 public final class ModelsImpl implements Models {
     private final KeelHome home;
+    private final boolean serverFirst;
 
-    private ModelsImpl(KeelHome home) {
+    private ModelsImpl(KeelHome home, boolean serverFirst) {
         this.home = home;
+        this.serverFirst = serverFirst;
     }
 
+    /** The registry of the Keel folder {@code home}, whatever KEEL_URL says. */
     public static Models of(KeelHome home) {
-        return new ModelsImpl(home);
+        return new ModelsImpl(home, false);
+    }
+
+    /** The server's registry when KEEL_URL is set (and KEEL_MODE is not offline), else that of {@code home}. */
+    public static Models byDefault(KeelHome home) {
+        return new ModelsImpl(home, true);
     }
 
     @Override
     public String pull(String ref, Path dir) {
+        RemoteMode remote = RemoteMode.of(null);
+        if (serverFirst && remote.sending()) {
+            try (Store server = Stores.open(remote.url())) {
+                return new ModelRegistry(server, null, null).pull(ref, dir).ref();
+            }
+        }
         if (!Files.exists(home.database())) {
             throw KeelException.notFound("no Keel store at " + home.database() + ": no model was registered there;"
                     + " point KEEL_HOME at the .keel folder that holds your models");

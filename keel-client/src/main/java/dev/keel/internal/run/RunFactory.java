@@ -17,6 +17,7 @@ import dev.keel.core.liveness.Liveness;
 import dev.keel.core.liveness.RunLock;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
+import dev.keel.core.sweep.TrialState;
 import dev.keel.internal.config.ConfigResolver;
 import dev.keel.internal.console.ConsoleCapture;
 import dev.keel.internal.log.EventLogWriter;
@@ -42,7 +43,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Creates runs for {@link dev.keel.Keel}. Only quick steps happen on the caller's thread
@@ -63,6 +66,7 @@ public final class RunFactory {
 
     private static final AtomicBoolean ENV_RESUME_TAKEN = new AtomicBoolean();
     private static final AtomicBoolean ENV_RUN_ID_TAKEN = new AtomicBoolean();
+    private static final AtomicBoolean ENV_SWEEP_METRIC_TAKEN = new AtomicBoolean();
     private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
 
     /** Starts a new run's provenance capture; tests put a capture here that they finish themselves. */
@@ -80,15 +84,16 @@ public final class RunFactory {
         }
         warmUp(options);
         KeelHome home = (options.home() != null ? new KeelHome(options.home()) : KeelHome.resolve()).ensureExists();
+        // opened on another thread while this one resolves the config and makes the run's folder
+        CompletableFuture<Store> store = StoreRegistry.opening(home, BACKGROUND);
         List<String> initProblems = new ArrayList<>();
         Map<String, Object> config = ConfigResolver.resolve(options.configSources(), options.overrides(), initProblems);
-        Store store = StoreRegistry.get(home);
         String givenId =
                 options.resume() == null && trial.runId() != null && ENV_RUN_ID_TAKEN.compareAndSet(false, true)
                         ? trial.runId()
                         : null;
         RunImpl run = options.resume() != null
-                ? resume(options, home, store, config)
+                ? resume(options, home, StoreRegistry.join(store), config)
                 : createNew(options, home, store, config, initProblems, givenId);
         for (int i = 0; i < initProblems.size(); i++) {
             run.problemsSink().report("init:" + i, initProblems.get(i));
@@ -133,7 +138,7 @@ public final class RunFactory {
     private static RunImpl createNew(
             RunOptions o,
             KeelHome home,
-            Store store,
+            CompletableFuture<Store> opening,
             Map<String, Object> config,
             List<String> problems,
             String givenId) {
@@ -142,7 +147,8 @@ public final class RunFactory {
         String id;
         if (givenId != null) {
             id = givenId;
-            if (Files.exists(home.runDir(id)) || store.run(id).isPresent()) {
+            if (Files.exists(home.runDir(id))
+                    || StoreRegistry.join(opening).run(id).isPresent()) {
                 throw KeelException.invalid(TrialEnvironment.RUN_ID + "=" + id + " names a run that exists already in "
                         + home + ": a run id is used once. Unset " + TrialEnvironment.RUN_ID
                         + " to get a new id, or set KEEL_RESUME=" + id + " to continue that run");
@@ -154,7 +160,19 @@ public final class RunFactory {
         }
         RemoteMode remote = RemoteMode.of(o.server());
         String given = RunLimits.name(o.name(), problems);
-        String name = given != null && !given.isBlank() ? given : Names.friendly(ordinal(remote, store, o.project()));
+        // the folder, its lock and the log need only the id: made while the store opens
+        RunLock lock = lock(home, id);
+        List<String> logProblems = new ArrayList<>(1);
+        EventLogWriter log = openLog(home, id, logProblems::add);
+        Store store;
+        String name;
+        try {
+            store = StoreRegistry.join(opening);
+            name = given != null && !given.isBlank() ? given : Names.friendly(ordinal(remote, store, o.project()));
+        } catch (RuntimeException | Error e) {
+            abandon(home, id, lock, log);
+            throw e;
+        }
         long now = System.currentTimeMillis();
         String user = o.user() != null ? o.user() : System.getProperty("user.name", "");
         RunInfo info = new RunInfo(
@@ -177,8 +195,7 @@ public final class RunFactory {
                 Map.of());
         RunImpl run =
                 new RunImpl(id, name, o.project(), config, tags, home, o.strict(), o.queueCapacity(), 0, Map.of());
-        RunLock lock = lock(home, id);
-        EventLogWriter log = openLog(home, id, run);
+        logProblems.forEach(p -> run.problemsSink().report("log", p));
         CompletableFuture<CapturedProvenance> provenance = provenanceCapture.apply(run);
         RunWriter writer = new RunWriter(
                 run,
@@ -229,7 +246,37 @@ public final class RunFactory {
             return;
         }
         Store coordinator = remote.sending() ? remoteStore(remote.url()) : local;
-        run.addCompanion(StopCheck.start(coordinator, run.id(), run::stopRequested, StopCheck.intervalMillis()));
+        StopCheck check = StopCheck.start(coordinator, run.id(), run::stopRequested, StopCheck.intervalMillis());
+        run.addCompanion(check);
+        TrialEnvironment trial = TrialEnvironment.read(System::getenv);
+        if (trial.metric() != null && ENV_SWEEP_METRIC_TAKEN.compareAndSet(false, true)) {
+            run.watchSweepMetric(trial.metric(), trial.pauseAfter(), check::lookSoon);
+        }
+    }
+
+    /**
+     * A stopped run that Hyperband paused at a rung and then promoted: its trial runs again
+     * (paused trials' runs end stopped; promotion makes the trial running before its program
+     * starts again).
+     */
+    private static boolean promoted(RunInfo stored, RemoteMode remote, Store local) {
+        Object reason = stored.summary().get(RunState.STOP_REASON_KEY);
+        if (stored.sweep() == null
+                || stored.sweep().isBlank()
+                || !(reason instanceof String r && r.startsWith(RunImpl.PAUSE_REASON_PREFIX))) {
+            return false;
+        }
+        try {
+            Store coordinator = remote.sending() ? remoteStore(remote.url()) : local;
+            // promotion hands the trial back running with no stop asked (SweepStore.resumeTrial)
+            return coordinator
+                    .sweeps()
+                    .trialOfRun(stored.id())
+                    .map(t -> t.state() == TrialState.RUNNING && t.reason().isEmpty())
+                    .orElse(false);
+        } catch (RuntimeException e) {
+            return false; // no sweeps here, or the server does not answer: refused as stopped
+        }
     }
 
     /** One client per server per JVM (its connection pool and threads are shared by every run). */
@@ -304,7 +351,7 @@ public final class RunFactory {
         if (stored.state() == RunState.FINISHED) {
             throw KeelException.invalid("cannot resume run " + id + ": it finished; start a new run instead");
         }
-        if (stored.state() == RunState.STOPPED) {
+        if (stored.state() == RunState.STOPPED && !promoted(stored, RemoteMode.of(o.server()), store)) {
             // its sweep ended it on purpose; a continuation would be a different trial
             throw KeelException.invalid("cannot resume run " + id + ": its sweep stopped it early ("
                     + stored.summary().getOrDefault(RunState.STOP_REASON_KEY, "no reason recorded")
@@ -327,7 +374,7 @@ public final class RunFactory {
         run.priorFiles(store.files(id));
         run.consoleSeqFrom(nextConsoleSeq(store, id));
         RunLock lock = lock(home, id);
-        EventLogWriter log = openLog(home, id, run);
+        EventLogWriter log = openLog(home, id, p -> run.problemsSink().report("log", p));
         if (log != null && log.end() < store.logOffset(id)) {
             // the log lost records the store has (damage was cut off): appending there would
             // give offsets the store treats as already applied
@@ -452,19 +499,36 @@ public final class RunFactory {
         }
     }
 
-    /** The run's log, or null (with a problem recorded) when it cannot be opened. */
-    private static EventLogWriter openLog(KeelHome home, String id, RunImpl run) {
+    /** The run's log, or null (with the problem handed to {@code problem}) when it cannot be opened. */
+    private static EventLogWriter openLog(KeelHome home, String id, Consumer<String> problem) {
         try {
             return EventLogWriter.open(home.eventLog(id));
         } catch (IOException | RuntimeException e) {
-            run.problemsSink()
-                    .report(
-                            "log",
-                            "cannot open the event log " + home.eventLog(id) + " (" + e
-                                    + "): metrics go to the store only, without crash recovery. Fix: make "
-                                    + home.runDir(id)
-                                    + " writable and make sure events.log is a regular file.");
+            problem.accept("cannot open the event log " + home.eventLog(id) + " (" + e
+                    + "): metrics go to the store only, without crash recovery. Fix: make "
+                    + home.runDir(id)
+                    + " writable and make sure events.log is a regular file.");
             return null;
+        }
+    }
+
+    /**
+     * Undoes a new run's folder when the run cannot be created after all (its store does not
+     * open): nothing was written to it yet, and an empty folder would list as a damaged run.
+     */
+    private static void abandon(KeelHome home, String id, RunLock lock, EventLogWriter log) {
+        if (log != null) {
+            closeQuietly(log);
+        }
+        lock.close();
+        Path dir = home.runDir(id);
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException | RuntimeException ignored) {
+            // an empty run folder is left behind
         }
     }
 

@@ -70,6 +70,18 @@ final class RunImpl implements Run {
     private volatile Thread writerThread;
     private volatile RunState endState;
     private volatile String stopReason;
+    /** How the stop reason of a run paused at a Hyperband rung begins (a promoted one may be resumed). */
+    static final String PAUSE_REASON_PREFIX = "hyperband: paused";
+
+    /** The sweep metric {@code keel agent} watches (KEEL_SWEEP_METRIC); null when none. */
+    private volatile String watchedMetric;
+    /** Stop once the watched metric was logged this many times here (a Hyperband rung); 0: never. */
+    private volatile long pauseAfter;
+
+    private final AtomicLong watchedLogged = new AtomicLong();
+    /** Told, without waiting, each time the watched metric is logged (the stop check looks at once). */
+    private volatile Runnable onWatched = () -> {};
+
     private RunLock lock;
 
     RunImpl(
@@ -217,8 +229,18 @@ final class RunImpl implements Run {
             values[n] = num.doubleValue();
             n++;
         }
+        String watched = watchedMetric;
+        boolean sawWatched = false;
+        if (watched != null) {
+            for (int i = 0; i < n; i++) {
+                sawWatched |= keys[i].equals(watched);
+            }
+        }
         if (n > 0) {
             enqueue(new Event.Points(keys, values, n, step, System.currentTimeMillis()));
+        }
+        if (sawWatched) {
+            watchedLogged(watched);
         }
         if (ReproduceSettings.current().stopsAt(step)) {
             stopRequested(
@@ -472,6 +494,32 @@ final class RunImpl implements Run {
     @Override
     public Optional<String> stopReason() {
         return Optional.ofNullable(stopReason);
+    }
+
+    /**
+     * Watches the sweep's metric: after {@code pauseAfter} values of it (0: none) the run stops at
+     * once, before the program's next iteration starts; {@code onLogged} hears of each value.
+     */
+    void watchSweepMetric(String metric, long pauseAfter, Runnable onLogged) {
+        this.onWatched = onLogged;
+        this.pauseAfter = pauseAfter;
+        this.watchedMetric = metric;
+    }
+
+    /** Never throws: logging must not break a training loop. */
+    private void watchedLogged(String metric) {
+        long count = watchedLogged.incrementAndGet();
+        long after = pauseAfter;
+        if (after > 0 && count >= after) {
+            stopRequested(
+                    PAUSE_REASON_PREFIX + " after " + metric + " value " + count + " of this attempt, at a rung of"
+                            + " its bracket; the sweep resumes it if the bracket promotes it");
+        }
+        try {
+            onWatched.run();
+        } catch (RuntimeException e) {
+            // the stop check looks again at its next interval
+        }
     }
 
     /** Called by the {@link StopCheck} (its sweep asks) or at {@code KEEL_REPRODUCE_STEPS}; the first reason stays. */

@@ -9,6 +9,7 @@ import dev.keel.core.sweep.TrialState;
 
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -18,6 +19,10 @@ import java.util.function.Consumer;
  * trial carries a stop request (its reason set while it runs) or the sweep was canceled. The
  * first reason seen is handed to {@code onStop} once; the training loop reads it through
  * {@code run.shouldStop()} without ever waiting on the store.
+ *
+ * <p>Besides its interval, it looks again right after each value of the sweep's metric is
+ * logged ({@link #lookSoon}), and a few times shortly after: the agent judges that value within
+ * moments, and a stop that arrives then takes effect before the program's next iteration.
  *
  * <p>A store that keeps no sweeps ends the watch quietly; any other failure (a server that is
  * restarting, a busy database) is retried at the next look, since a missed look only delays a
@@ -69,6 +74,20 @@ final class StopCheck implements AutoCloseable {
             timer.shutdown(); // this store keeps no sweeps: nothing can ever ask the run to stop
         } catch (RuntimeException e) {
             // unreachable or busy store: look again next time
+        }
+    }
+
+    /** Delays after a logged value of the sweep's metric at which to look again, in milliseconds. */
+    private static final long[] SOON_MS = {0, 150, 400, 800, 1_500};
+
+    /** Looks now and a few times shortly after, on the watch's own thread; never waits, never throws. */
+    void lookSoon() {
+        try {
+            for (long delay : SOON_MS) {
+                timer.schedule(this::lookSafely, delay, TimeUnit.MILLISECONDS);
+            }
+        } catch (RejectedExecutionException e) {
+            // the watch ended (a stop seen, or closed): nothing more to look for
         }
     }
 

@@ -36,7 +36,10 @@ import java.util.function.Supplier;
  */
 public final class SystemMonitor implements AutoCloseable {
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(2);
-    private static final System.Logger LOG = System.getLogger(SystemMonitor.class.getName());
+    /** On first use (the monitor's own thread): the platform logging it starts is not the caller's to pay for. */
+    private static final class Log {
+        static final System.Logger LOG = System.getLogger(SystemMonitor.class.getName());
+    }
 
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Thread thread;
@@ -91,7 +94,7 @@ public final class SystemMonitor implements AutoCloseable {
                     try {
                         probe.sample(sample);
                     } catch (Exception | LinkageError e) {
-                        LOG.log(
+                        Log.LOG.log(
                                 System.Logger.Level.DEBUG,
                                 "system probe " + probe.getClass().getSimpleName() + " failed; skipped for this sample",
                                 e);
@@ -101,7 +104,7 @@ public final class SystemMonitor implements AutoCloseable {
                     try {
                         sink.accept(Collections.unmodifiableMap(sample));
                     } catch (RuntimeException e) {
-                        LOG.log(System.Logger.Level.DEBUG, "system metrics sink failed", e);
+                        Log.LOG.log(System.Logger.Level.DEBUG, "system metrics sink failed", e);
                     }
                 }
             }
@@ -117,7 +120,7 @@ public final class SystemMonitor implements AutoCloseable {
         try {
             si = new SystemInfo();
         } catch (RuntimeException | LinkageError e) {
-            LOG.log(System.Logger.Level.DEBUG, "OSHI unavailable; only JVM and disk usage metrics", e);
+            Log.LOG.log(System.Logger.Level.DEBUG, "OSHI unavailable; only JVM and disk usage metrics", e);
         }
         if (si != null) {
             SystemInfo s = si;
@@ -143,7 +146,7 @@ public final class SystemMonitor implements AutoCloseable {
         try {
             probes.add(factory.get());
         } catch (RuntimeException | LinkageError e) {
-            LOG.log(System.Logger.Level.DEBUG, "system probe unavailable", e);
+            Log.LOG.log(System.Logger.Level.DEBUG, "system probe unavailable", e);
         }
     }
 }

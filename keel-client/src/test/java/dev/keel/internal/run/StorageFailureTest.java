@@ -2,6 +2,7 @@ package dev.keel.internal.run;
 
 import dev.keel.Keel;
 import dev.keel.Run;
+import dev.keel.core.KeelException;
 import dev.keel.core.RunState;
 import dev.keel.core.store.Store;
 import org.junit.jupiter.api.Assumptions;
@@ -11,11 +12,18 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -140,6 +148,34 @@ class StorageFailureTest {
         try (Store store = TestRuns.reader(home)) {
             assertEquals(1_001, store.history(id, "loss").size(), "the store still got every point");
             assertEquals(RunState.FINISHED, store.run(id).orElseThrow().state());
+        }
+    }
+
+    /**
+     * The store opens on another thread while init makes the run's folder: when it cannot be
+     * opened, init still fails with the store's own message and leaves no run folder behind.
+     */
+    @Test
+    void aStoreThatCannotBeOpenedFailsInitAndLeavesNoRunFolder() throws Exception {
+        // a folder this JVM has not opened a store for yet (a second init would reuse it)
+        Path other = home.resolve("other");
+        TestRuns.reader(other).close();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + other.resolve("keel.db"));
+                Statement s = c.createStatement()) {
+            s.execute("INSERT INTO schema_version (version, applied_at) VALUES (999, 0)");
+        }
+        KeelException e = assertThrows(
+                KeelException.class, () -> Keel.init(TestRuns.options(other).build()));
+        assertTrue(e.getMessage().contains("has schema version 999, newer than this Keel knows"), e.getMessage());
+        assertEquals(Set.of(), runFolders(other), "no folder is left for the run that was not created");
+    }
+
+    private static Set<Path> runFolders(Path keelHome) throws IOException {
+        if (!Files.isDirectory(keelHome.resolve("runs"))) {
+            return Set.of();
+        }
+        try (Stream<Path> s = Files.list(keelHome.resolve("runs"))) {
+            return s.collect(Collectors.toSet());
         }
     }
 }

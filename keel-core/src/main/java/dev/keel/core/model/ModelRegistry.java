@@ -39,7 +39,11 @@ public final class ModelRegistry {
     private final BlobStore blobs;
     private final DatasetStore datasets;
 
-    /** {@code datasets} may be null: versions then record no dataset lineage. */
+    /**
+     * {@code datasets} may be null: versions then record no dataset lineage. Over a server's store
+     * ({@link ServedModelStore}) {@code blobs} and {@code datasets} may both be null: the server
+     * reads runs and bytes itself.
+     */
     public ModelRegistry(Store store, BlobStore blobs, DatasetStore datasets) {
         this.store = store;
         this.blobs = blobs;
@@ -53,6 +57,9 @@ public final class ModelRegistry {
     /** Stores the next version of {@code name} from the run's files that {@code what} selects. */
     public ModelVersion register(String name, Registration what) {
         ModelRef.checkName(name, name);
+        if (store.models() instanceof ServedModelStore served) {
+            return served.register(name, what);
+        }
         RunInfo run = store.run(what.runId())
                 .orElseThrow(() -> KeelException.notFound(
                         "no run '" + what.runId() + "': 'keel runs' lists the runs" + " of this Keel store"));
@@ -102,7 +109,11 @@ public final class ModelRegistry {
                         v.ref() + " lists a file outside its folder (" + f.path() + "): not pulled");
             }
             try {
-                blobs.copyTo(f.hash(), target);
+                if (store.models() instanceof ServedModelStore served) {
+                    served.download(v, f, target);
+                } else {
+                    blobs.copyTo(f.hash(), target);
+                }
             } catch (NoSuchFileException e) {
                 throw KeelException.notFound("cannot pull " + v.ref() + ": the bytes of its file " + f.path() + " ("
                         + f.hash() + ") are not in the blob store (removed by a clean-up or never copied here)");

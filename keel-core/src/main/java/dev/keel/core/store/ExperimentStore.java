@@ -32,11 +32,15 @@ public interface ExperimentStore {
     /** Every experiment, by id. */
     List<Experiment> all();
 
-    /** Renames; fails with {@code RESOURCE_ALREADY_EXISTS} when another experiment has the name. */
+    /**
+     * Renames the experiment and its project (with the project's runs, sweeps, models and
+     * ownership), freeing the old name; fails with {@code RESOURCE_ALREADY_EXISTS} when another
+     * experiment or project has the new name.
+     */
     void rename(long id, String newName, long now);
 
     void setLifecycleStage(long id, String stage, long now);
 
-    /** Sets one tag; concurrent tag writes are not lost. */
+    /** Sets one tag, or removes it when {@code value} is null; concurrent tag writes are not lost. */
     void setTag(long id, String key, String value, long now);
 }

@@ -5,6 +5,7 @@ import dev.keel.core.MetricSeries;
 import dev.keel.core.ProjectInfo;
 import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
+import dev.keel.core.flow.ProjectFlow;
 import dev.keel.core.model.ModelStore;
 import dev.keel.core.sweep.SweepStore;
 
@@ -105,6 +106,19 @@ public interface Store extends AutoCloseable {
     /** The registered models and their versions this store keeps. */
     default ModelStore models() {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no registered models");
+    }
+
+    /**
+     * Records a project's flow (its stages and edges, see {@link ProjectFlow}), replacing the one
+     * recorded before; what {@code keel repro} writes so the dashboard can draw the flow.
+     */
+    default void saveFlow(ProjectFlow flow) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no project flows");
+    }
+
+    /** The flow last recorded for a project; empty when none was. */
+    default Optional<ProjectFlow> flow(String project) {
+        return Optional.empty();
     }
 
     @Override

@@ -53,8 +53,21 @@ public interface SweepStore {
     /** Asks the trial's program to stop early ({@code run.shouldStop()} turns true). */
     void requestStop(String sweepId, int number, String reason);
 
-    /** Records how the trial ended. Only its holding agent may end it; a second end is refused. */
+    /**
+     * Records how the trial ended. Only its holding agent may end a running trial; a second end
+     * is refused. {@link TrialState#PAUSED} is the one state that is not an end: the trial's
+     * program stopped at a Hyperband rung and the trial waits for its bracket. A paused trial is
+     * held by nobody: any agent of the sweep may end it (its bracket dropped it) or take it
+     * back with {@link #resumeTrial}.
+     */
     Trial end(String sweepId, int number, String agent, TrialState state, Double metric, String reason);
+
+    /**
+     * Takes a paused trial back (its bracket promoted it): it runs again, under the same run,
+     * held by {@code agent}, its heartbeat now. Exactly one agent gets it: the others are
+     * refused (INVALID_PARAMETER_VALUE) because it no longer reads paused.
+     */
+    Trial resumeTrial(String sweepId, int number, String agent);
 
     /** The trial carried by {@code runId}, for the SDK's stop check and a run page's sweep link. */
     Optional<Trial> trialOfRun(String runId);

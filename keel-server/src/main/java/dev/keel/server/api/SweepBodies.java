@@ -99,7 +99,7 @@ final class SweepBodies {
                 "field 'state': '" + text + "' is not a state to set: use running, paused, stopped or canceled");
     }
 
-    /** How a trial ended, as its label (finished, stopped, failed, killed, crashed, no-metric). */
+    /** How a trial ended, as its label (finished, stopped, failed, killed, crashed, no-metric, or paused). */
     static TrialState trialState(String text) {
         for (TrialState s : TrialState.values()) {
             if (s.label().equals(text) && s != TrialState.RUNNING) {
@@ -107,7 +107,7 @@ final class SweepBodies {
             }
         }
         throw KeelException.invalid("field 'state': '" + text + "' is not how a trial ends: use finished, stopped,"
-                + " failed, killed, crashed or no-metric");
+                + " failed, killed, crashed, no-metric or paused");
     }
 
     /** The trial number of the path, 1 or more. */

@@ -104,7 +104,8 @@ public final class SweepsApi implements ApiModule {
         router.post(
                 BASE + "/{sweep}/trials/{number}/end",
                 Access.sweepWrite("sweep"),
-                "The holding agent records how the trial ended: {agent, state, metric?, reason?}",
+                "The holding agent records how the trial ended, or that it paused at a Hyperband rung; any agent of the"
+                        + " sweep may end a paused trial: {agent, state, metric?, reason?}",
                 request -> {
                     JsonNode body = AuthFields.object(request.json(), Set.of("agent", "state", "metric", "reason"));
                     return SweepJson.toMap(sweeps(ctx)
@@ -115,6 +116,16 @@ public final class SweepsApi implements ApiModule {
                                     SweepBodies.trialState(AuthFields.text(body, "state", true)),
                                     SweepBodies.metric(body),
                                     SweepBodies.text(body, "reason", false, SweepBodies.MAX_REASON)));
+                });
+        router.post(
+                BASE + "/{sweep}/trials/{number}/resume",
+                Access.sweepWrite("sweep"),
+                "Take back a trial paused at a Hyperband rung that its bracket promoted: {agent} → the trial, running"
+                        + " again and held by the agent (exactly one agent gets it)",
+                request -> {
+                    JsonNode body = AuthFields.object(request.json(), Set.of("agent"));
+                    return SweepJson.toMap(sweeps(ctx)
+                            .resumeTrial(request.param("sweep"), SweepBodies.number(request), SweepBodies.agent(body)));
                 });
         router.get(
                 "/api/v1/runs/{id}/trial",

@@ -34,6 +34,12 @@ public sealed interface Access {
     record Sweep(String param, Need need) implements Access {}
 
     /**
+     * The project of the registered model named by path parameter {@code param}: a model is
+     * visible to whoever may see the project it was registered from.
+     */
+    record Model(String param, Need need) implements Access {}
+
+    /**
      * The handler checks access itself with the {@link Authorizer} (e.g. the object is named in
      * the body, as in MLflow's API). {@code why} says which object it checks, for the access
      * matrix and the OpenAPI document.
@@ -82,6 +88,14 @@ public sealed interface Access {
 
     static Access sweepWrite(String param) {
         return new Sweep(param, Need.WRITE);
+    }
+
+    static Access modelRead(String param) {
+        return new Model(param, Need.READ);
+    }
+
+    static Access modelWrite(String param) {
+        return new Model(param, Need.WRITE);
     }
 
     static Access inHandler(String why) {

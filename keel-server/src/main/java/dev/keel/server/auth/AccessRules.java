@@ -3,6 +3,7 @@ package dev.keel.server.auth;
 import dev.keel.core.KeelException;
 import dev.keel.core.KeelException.ErrorCode;
 import dev.keel.core.RunInfo;
+import dev.keel.core.model.RegisteredModel;
 import dev.keel.core.store.Store;
 import dev.keel.core.sweep.Sweep;
 import dev.keel.server.auth.Access.Need;
@@ -49,6 +50,8 @@ public final class AccessRules implements Router.AccessCheck {
             checkRun(who, request.param(r.param()), r.need());
         } else if (access instanceof Access.Sweep s) {
             checkSweep(who, request.param(s.param()), s.need());
+        } else if (access instanceof Access.Model m) {
+            checkModel(who, request.param(m.param()), m.need());
         } else {
             throw new IllegalStateException("no check for access rule " + access);
         }
@@ -78,6 +81,19 @@ public final class AccessRules implements Router.AccessCheck {
         return sweep.get();
     }
 
+    /** Checks the project of a registered model: its name alone grants nothing. */
+    public RegisteredModel checkModel(Principal who, String name, Need need) {
+        Optional<RegisteredModel> model = store.models().model(name);
+        if (model.isEmpty()
+                || !authorizer.canRead(who, Resource.project(model.get().project()))) {
+            denyUnknown(who, "model " + name);
+        }
+        if (need == Need.WRITE) {
+            check(who, Resource.project(model.get().project()), Need.WRITE);
+        }
+        return model.get();
+    }
+
     /** Checks a project or dataset that the handler found in the body (MLflow's API). */
     public void check(Principal who, Resource resource, Need need) {
         if (need == Need.READ && !authorizer.canRead(who, resource)) {
@@ -88,6 +104,11 @@ public final class AccessRules implements Router.AccessCheck {
                 throw unauthenticated();
             }
             if (!authorizer.canRead(who, resource)) {
+                if (resource.kind() == Resource.Kind.PROJECT) {
+                    // a write to a project no one has is allowed (it claims the name), so this one
+                    // exists: say the name is taken rather than that nothing is there
+                    throw KeelException.notFound(takenMessage(resource.name()));
+                }
                 denyUnknown(who, resource.kind().name().toLowerCase() + " " + resource.name());
             }
             throw new KeelException(
@@ -95,6 +116,13 @@ public final class AccessRules implements Router.AccessCheck {
                     "you may not change " + resource.kind().name().toLowerCase() + " " + resource.name()
                             + ": ask its owner for write access");
         }
+    }
+
+    /** Why a caller cannot create or write project {@code name}: someone else's, not shared with them. */
+    public static String takenMessage(String name) {
+        return "the name '" + name + "' is taken by a project that is not shared with you: ask its owner to"
+                + " share it with your team (PATCH /api/v1/projects/" + name + " {\"visibility\": \"team\"}),"
+                + " or pick another name";
     }
 
     private static void denyUnknown(Principal who, String what) {

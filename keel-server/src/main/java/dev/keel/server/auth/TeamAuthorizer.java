@@ -22,7 +22,8 @@ import java.util.function.LongSupplier;
  *       only when the server allows anonymous reads.</li>
  * </ul>
  * Admins read and write everything. A project no one owns yet and that has no runs is claimed by
- * the first signed-in user who writes to it (private, by default): the claim is made when the
+ * the first signed-in user who writes to it (private, or team where the server's default
+ * visibility says so): the claim is made when the
  * write is authorized, atomically, so two users creating one project at once cannot both own it.
  * A project that has runs but no owner (data from before the server had users) is visible to
  * admins only, until one gives it an owner with {@code PATCH /api/v1/projects/{project}}.
@@ -34,17 +35,38 @@ public final class TeamAuthorizer implements Authorizer {
     private final Store runs;
     private final DatasetStore datasets;
     private final boolean anonymousReads;
+    private final Visibility newProjects;
     private final LongSupplier clock;
 
     public TeamAuthorizer(AccessStore access, Store runs, DatasetStore datasets, boolean anonymousReads) {
-        this(access, runs, datasets, anonymousReads, System::currentTimeMillis);
+        this(access, runs, datasets, anonymousReads, Visibility.PRIVATE);
+    }
+
+    /**
+     * @param newProjects the visibility a project gets when its first writer claims it: private,
+     *                    or team (shared with the creator's teams from the start)
+     */
+    public TeamAuthorizer(
+            AccessStore access, Store runs, DatasetStore datasets, boolean anonymousReads, Visibility newProjects) {
+        this(access, runs, datasets, anonymousReads, newProjects, System::currentTimeMillis);
     }
 
     TeamAuthorizer(AccessStore access, Store runs, DatasetStore datasets, boolean anonymousReads, LongSupplier clock) {
+        this(access, runs, datasets, anonymousReads, Visibility.PRIVATE, clock);
+    }
+
+    TeamAuthorizer(
+            AccessStore access,
+            Store runs,
+            DatasetStore datasets,
+            boolean anonymousReads,
+            Visibility newProjects,
+            LongSupplier clock) {
         this.access = access;
         this.runs = runs;
         this.datasets = datasets;
         this.anonymousReads = anonymousReads;
+        this.newProjects = newProjects == null ? Visibility.PRIVATE : newProjects;
         this.clock = clock;
     }
 
@@ -72,8 +94,7 @@ public final class TeamAuthorizer implements Authorizer {
                 return who.admin();
             }
             checkClaimable(resource.name());
-            ProjectAccess claimed =
-                    access.claimProject(resource.name(), who.user(), Visibility.PRIVATE, clock.getAsLong());
+            ProjectAccess claimed = access.claimProject(resource.name(), who.user(), newProjects, clock.getAsLong());
             owned = Optional.of(new Owned(claimed.owner(), claimed.visibility()));
         }
         return who.admin() || allowed(who, owned.get(), true);
@@ -90,7 +111,7 @@ public final class TeamAuthorizer implements Authorizer {
             return;
         }
         if (resource.kind() == Resource.Kind.PROJECT) {
-            access.claimProject(resource.name(), who.user(), Visibility.PRIVATE, clock.getAsLong());
+            access.claimProject(resource.name(), who.user(), newProjects, clock.getAsLong());
         } else if (datasets != null) {
             // saves the owner only when the dataset is new; an existing one keeps its owner
             datasets.saveDataset(resource.name(), who.user(), null, null, clock.getAsLong());

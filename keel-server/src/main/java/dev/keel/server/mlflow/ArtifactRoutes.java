@@ -9,8 +9,11 @@ import dev.keel.server.auth.Access;
 import dev.keel.server.auth.Access.Need;
 import dev.keel.server.http.Request;
 import dev.keel.server.http.Response;
+import dev.keel.server.http.Route;
 import dev.keel.server.http.Router;
 
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLConnection;
 import java.util.ArrayList;
@@ -44,27 +47,15 @@ final class ArtifactRoutes {
     record Target(String runId, String path) {}
 
     void register(Router router) {
-        router.put(
+        // streamed: the bytes go to the blob store as they arrive, bounded by their own setting
+        // (models and checkpoints are far larger than the JSON body limit allows)
+        router.add(new Route(
+                "PUT",
                 BASE + "artifacts/{path*}",
                 Access.inHandler("write access to the run in the path"),
-                "MLflow: upload an artifact (raw bytes, streamed)",
-                wrap(request -> {
-                    Target t = target(request.param("path"));
-                    RunInfo run = run(request, t.runId(), Need.WRITE);
-                    Runs.requireActive(run);
-                    if (t.path().isEmpty()) {
-                        throw KeelException.invalid("name the artifact's file after /artifacts/ in the path");
-                    }
-                    String hash;
-                    try (InputStream in = request.bodyStream()) {
-                        hash = ctx.blobs().put(in);
-                    }
-                    WriteBatch b = new WriteBatch();
-                    b.addFile(new RunFile(
-                            t.path(), hash, ctx.blobs().size(hash), "artifact", System.currentTimeMillis()));
-                    ctx.store().apply(run.id(), b);
-                    return Map.of();
-                }));
+                wrap(this::upload),
+                true,
+                "MLflow: upload an artifact (raw bytes, streamed; at most the server's max-artifact-bytes)"));
         router.get(
                 BASE + "artifacts/{path*}",
                 Access.inHandler("read access to the run in the path"),
@@ -147,6 +138,82 @@ final class ArtifactRoutes {
                         out.put("files", list(run, sub, true));
                         return out;
                     }));
+        }
+    }
+
+    private Object upload(Request request) throws IOException {
+        Target t = target(request.param("path"));
+        RunInfo run = run(request, t.runId(), Need.WRITE);
+        Runs.requireActive(run);
+        if (t.path().isEmpty()) {
+            throw KeelException.invalid("name the artifact's file after /artifacts/ in the path");
+        }
+        long limit = ctx.settings().maxArtifactBytes();
+        String declared = request.header("Content-Length").orElse(null);
+        if (declared != null) {
+            long length;
+            try {
+                length = Long.parseLong(declared.trim());
+            } catch (NumberFormatException e) {
+                throw KeelException.invalid("Content-Length '" + declared + "' is not a number");
+            }
+            if (length > limit) {
+                throw tooLarge(t.path(), limit);
+            }
+        }
+        String hash;
+        try (InputStream in = new Bounded(request.bodyStream(), limit, t.path())) {
+            hash = ctx.blobs().put(in);
+        }
+        WriteBatch b = new WriteBatch();
+        b.addFile(new RunFile(t.path(), hash, ctx.blobs().size(hash), "artifact", System.currentTimeMillis()));
+        ctx.store().apply(run.id(), b);
+        return Map.of();
+    }
+
+    private static KeelException tooLarge(String path, long limit) {
+        return new KeelException(
+                KeelException.ErrorCode.REQUEST_LIMIT_EXCEEDED,
+                "artifact '" + path + "' is larger than this server's limit of " + limit + " bytes for one upload:"
+                        + " its admin can raise max-artifact-bytes (KEEL_SERVER_MAX_ARTIFACT_BYTES)");
+    }
+
+    /** A body that fails once more than {@code limit} bytes were read (a chunked upload declares none). */
+    private static final class Bounded extends FilterInputStream {
+        private final long limit;
+        private final String path;
+        private long read;
+
+        Bounded(InputStream in, long limit, String path) {
+            super(in);
+            this.limit = limit;
+            this.path = path;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            int n = super.read(buf, off, len);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        private void count(int n) {
+            read += n;
+            if (read > limit) {
+                // nothing is stored: the blob store drops its partial file when the stream fails
+                throw tooLarge(path, limit);
+            }
         }
     }
 

@@ -147,6 +147,12 @@ final class Fields {
                 "field '" + name + "' must be a number (or \"NaN\", \"Infinity\"," + " \"-Infinity\"), got " + n);
     }
 
+    /** A nested object, or null when absent. */
+    Fields object(String name) {
+        JsonNode n = node(name);
+        return n == null ? null : of(n, name);
+    }
+
     /** A list of objects (metrics, params, tags), empty when absent. */
     List<Fields> objects(String name) {
         JsonNode n = node(name);

@@ -12,7 +12,10 @@ import java.util.regex.Pattern;
 final class Limits {
     static final int MAX_KEY = ValueLimits.MAX_KEY;
     static final int MAX_PARAM_VALUE = 6000;
-    static final int MAX_TAG_VALUE = 5000;
+    /** A run tag's value, as MLflow 3 (2.x allowed 5,000). */
+    static final int MAX_TAG_VALUE = 8000;
+
+    static final int MAX_EXPERIMENT_TAG_VALUE = 5000;
     static final int MAX_EXPERIMENT_NAME = 500;
     static final int MAX_BATCH_METRICS = 1000;
     static final int MAX_BATCH_PARAMS = 100;
@@ -49,20 +52,27 @@ final class Limits {
         return key;
     }
 
+    /**
+     * A param's value; a longer one is kept cut to the limit, as MLflow's server does by default
+     * ({@code MLFLOW_TRUNCATE_LONG_VALUES}), so that logging a long value never fails a run.
+     */
     static String paramValue(String key, String value) {
         String v = value == null ? "" : value;
-        if (v.length() > MAX_PARAM_VALUE) {
-            throw KeelException.invalid("Param value for '" + key + "' had length " + v.length()
-                    + ", which exceeded length limit of " + MAX_PARAM_VALUE);
-        }
-        return v;
+        return v.length() > MAX_PARAM_VALUE ? v.substring(0, MAX_PARAM_VALUE) : v;
     }
 
+    /** A run tag's value; a longer one is kept cut to the limit, as for params. */
     static String tagValue(String key, String value) {
         String v = value == null ? "" : value;
-        if (v.length() > MAX_TAG_VALUE) {
+        return v.length() > MAX_TAG_VALUE ? v.substring(0, MAX_TAG_VALUE) : v;
+    }
+
+    /** An experiment tag's value: MLflow refuses (not cuts) one over its limit. */
+    static String experimentTagValue(String key, String value) {
+        String v = value == null ? "" : value;
+        if (v.length() > MAX_EXPERIMENT_TAG_VALUE) {
             throw KeelException.invalid("Tag value for '" + key + "' had length " + v.length()
-                    + ", which exceeded length limit of " + MAX_TAG_VALUE);
+                    + ", which exceeded length limit of " + MAX_EXPERIMENT_TAG_VALUE);
         }
         return v;
     }

@@ -58,15 +58,61 @@ final class MlflowAccess {
         }
     }
 
-    /** A project named by the caller (a new experiment's): may be claimed by a signed-in caller. */
+    /** A project named by the caller: may be claimed by a signed-in caller. */
     void project(Principal who, String project, Need need) {
         rules.check(who, Resource.project(project), need);
+    }
+
+    /**
+     * The project of a new experiment, which a signed-in caller claims. A name already taken by an
+     * experiment or project the caller may not see is refused as taken (PERMISSION_DENIED), not as
+     * missing: MLflow's {@code set_experiment} creates after a lookup that found nothing, and
+     * "does not exist" from a create would send its user looking in the wrong place.
+     */
+    void newExperiment(Principal who, String name) {
+        Optional<Experiment> existing = experiments.byName(name);
+        if (existing.isPresent() && !who.anonymous() && !canRead(who, existing.get())) {
+            throw taken(name);
+        }
+        try {
+            rules.check(who, Resource.project(name), Need.WRITE);
+        } catch (KeelException e) {
+            if (e.code() == ErrorCode.RESOURCE_DOES_NOT_EXIST) {
+                throw taken(name);
+            }
+            throw e;
+        }
+    }
+
+    private static KeelException taken(String name) {
+        return new KeelException(
+                ErrorCode.PERMISSION_DENIED,
+                "Experiment '" + name + "' already exists and is not shared with you: ask its owner to share it"
+                        + " with your team (its project's visibility 'team'), or choose another name.");
     }
 
     /** The run with this id, when the caller may read (or write) its project. */
     RunInfo run(Principal who, String id, Need need) {
         rules.checkRun(who, id, need);
         return runs.get(id);
+    }
+
+    /**
+     * The run, or empty when it does not exist or the caller may not read it: for calls that MLflow
+     * answers with an empty list for an unknown run, so a hidden run reads exactly as a missing one.
+     */
+    Optional<RunInfo> runIfReadable(Principal who, String id) {
+        requireListing(who);
+        try {
+            return Optional.of(run(who, id, Need.READ));
+        } catch (KeelException e) {
+            if (e.code() == ErrorCode.RESOURCE_DOES_NOT_EXIST
+                    || e.code() == ErrorCode.UNAUTHENTICATED
+                    || e.code() == ErrorCode.PERMISSION_DENIED) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /**

@@ -59,9 +59,9 @@ public final class MlflowApi implements ApiModule {
                     Map<String, String> tags = new LinkedHashMap<>();
                     for (Fields t : f.objects("tags")) {
                         String key = Limits.key("experiment tag", t.string("key"));
-                        tags.put(key, Limits.tagValue(key, t.string("value")));
+                        tags.put(key, Limits.experimentTagValue(key, t.string("value")));
                     }
-                    access.project(request.principal(), name, Need.WRITE);
+                    access.newExperiment(request.principal(), name);
                     Experiment e = experiments.create(name, f.string("artifact_location"), tags);
                     ctx.authorizer().created(request.principal(), Resource.project(e.project()));
                     return Map.of("experiment_id", Long.toString(e.id()));
@@ -119,7 +119,7 @@ public final class MlflowApi implements ApiModule {
         router.post(
                 p + "experiments/update",
                 Access.inHandler("write access to the experiment's project"),
-                "MLflow: rename an experiment (its Keel project keeps its name)",
+                "MLflow: rename an experiment and its Keel project (the old name is free again)",
                 wrap(request -> {
                     Experiment e = writable(request, access);
                     String newName = Limits.experimentName(Fields.of(request).required("new_name"));
@@ -134,7 +134,20 @@ public final class MlflowApi implements ApiModule {
                     Experiment e = writable(request, access);
                     Fields f = Fields.of(request);
                     String key = Limits.key("experiment tag", f.string("key"));
-                    experiments.setTag(e, key, Limits.tagValue(key, f.string("value")));
+                    experiments.setTag(e, key, Limits.experimentTagValue(key, f.string("value")));
+                    return Map.of();
+                }));
+        router.post(
+                p + "experiments/delete-experiment-tag",
+                Access.inHandler("write access to the experiment's project"),
+                "MLflow: delete an experiment tag",
+                wrap(request -> {
+                    Experiment e = writable(request, access);
+                    String key = Fields.of(request).required("key");
+                    if (!e.tags().containsKey(key)) {
+                        throw KeelException.notFound("No tag with name: " + key + " in experiment with id " + e.id());
+                    }
+                    experiments.setTag(e, key, null);
                     return Map.of();
                 }));
     }

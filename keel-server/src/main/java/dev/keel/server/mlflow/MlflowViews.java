@@ -50,6 +50,17 @@ final class MlflowViews {
 
     static Map<String, Object> run(
             RunInfo r, Experiment e, List<Point> metrics, Map<String, String> params, Map<String, String> tags) {
+        return run(r, e, metrics, params, tags, List.of());
+    }
+
+    /** The run with its dataset inputs ({@link RunInputs}). */
+    static Map<String, Object> run(
+            RunInfo r,
+            Experiment e,
+            List<Point> metrics,
+            Map<String, String> params,
+            Map<String, String> tags,
+            List<? extends Object> datasetInputs) {
         List<Object> m = new ArrayList<>();
         for (Point p : metrics) {
             m.add(point(p));
@@ -61,7 +72,7 @@ final class MlflowViews {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("info", runInfo(r, e));
         out.put("data", data);
-        out.put("inputs", Map.of("dataset_inputs", List.of()));
+        out.put("inputs", Map.of("dataset_inputs", datasetInputs));
         return out;
     }
 

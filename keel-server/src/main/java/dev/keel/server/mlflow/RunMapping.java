@@ -23,6 +23,14 @@ final class RunMapping {
     static final String RUN_NAME = "mlflow.runName";
     static final String USER = "mlflow.user";
     static final String NOTE = "mlflow.note.content";
+    /** MLflow's nested runs: the tag naming the parent run. */
+    static final String PARENT = "mlflow.parentRunId";
+    /**
+     * Keel's own provenance entry for a nested run's parent (a run id), which Keel's run data and
+     * the dashboard's run page show as a link; kept in step with the tag.
+     */
+    static final String KEEL_PARENT = "parent";
+
     static final String SYSTEM_PREFIX = "mlflow.";
     /** The Keel tag of a deleted run: Keel tags starting with "mlflow." are never MLflow tags. */
     static final String DELETED = "mlflow.deleted";

@@ -29,12 +29,14 @@ final class RunRoutes {
     private final MlflowAccess access;
     private final Experiments experiments;
     private final Runs runs;
+    private final RunInputs inputs;
 
     RunRoutes(ServerContext ctx, MlflowAccess access, Experiments experiments, Runs runs) {
         this.ctx = ctx;
         this.access = access;
         this.experiments = experiments;
         this.runs = runs;
+        this.inputs = new RunInputs(ctx);
     }
 
     void register(Router router, String p) {
@@ -140,9 +142,11 @@ final class RunRoutes {
         router.post(
                 p + "runs/log-inputs",
                 Access.inHandler(RUN_WRITE),
-                "MLflow: dataset inputs (accepted, not kept: Keel records dataset lineage itself)",
+                "MLflow: dataset inputs (kept with the run; Keel lineage when they name a Keel dataset version)",
                 wrap(request -> {
-                    run(request, Fields.of(request).runId(), Need.WRITE);
+                    Fields f = Fields.of(request);
+                    RunInfo run = run(request, f.runId(), Need.WRITE);
+                    inputs.log(request.principal(), run, f.objects("datasets"));
                     return Map.of();
                 }));
         router.post(
@@ -152,12 +156,17 @@ final class RunRoutes {
                 wrap(request -> search(request, Fields.of(request))));
         router.get(
                 p + "metrics/get-history",
-                Access.inHandler(RUN_READ),
-                "MLflow: a metric's whole history",
+                Access.inHandler("lists only runs the caller may read"),
+                "MLflow: a metric's whole history (empty for a run that does not exist, as MLflow)",
                 wrap(request -> {
                     Fields f = Fields.of(request);
-                    RunInfo run = run(request, f.runId(), Need.READ);
+                    String runId = f.runId();
                     String key = f.required("metric_key");
+                    RunInfo run =
+                            access.runIfReadable(request.principal(), runId).orElse(null);
+                    if (run == null) {
+                        return Map.of("metrics", List.of());
+                    }
                     int max = Limits.maxResults(
                             f.has("max_results") ? f.int64("max_results", 0) : Long.MIN_VALUE,
                             Limits.MAX_HISTORY_PAGE,
@@ -178,6 +187,17 @@ final class RunRoutes {
                     }
                     return out;
                 }));
+        router.get(
+                p + "metrics/get-history-bulk-interval",
+                Access.inHandler("lists only runs the caller may read"),
+                "MLflow: one metric of up to 100 runs, sampled to at most max_results steps per run",
+                wrap(request -> Map.of(
+                        "metrics",
+                        MetricSampling.bulkInterval(
+                                request,
+                                (id, key) -> access.runIfReadable(request.principal(), id)
+                                        .map(r -> runs.history(r, key))
+                                        .orElse(List.of())))));
         router.post(
                 p + "logged-models/search",
                 Access.inHandler("read access to each experiment searched"),
@@ -239,12 +259,14 @@ final class RunRoutes {
             List<Point> metrics = new ArrayList<>();
             // the latest value of each metric, from the run's summary (runs/get adds steps and times)
             RunMapping.summaryMetrics(r).forEach((k, v) -> metrics.add(new Point(k, v, 0, 0)));
+            Map<String, Object> provenance = ctx.store().provenance(r.id());
             views.add(MlflowViews.run(
                     r,
                     byProject.get(r.project()),
                     metrics,
                     RunMapping.params(r),
-                    RunMapping.tags(r, ctx.store().provenance(r.id()))));
+                    RunMapping.tags(r, provenance),
+                    RunInputs.stored(provenance)));
         }
         out.put("runs", views);
         if (page.nextOffset() >= 0) {

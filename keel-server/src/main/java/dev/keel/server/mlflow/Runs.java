@@ -16,6 +16,7 @@ import dev.keel.server.auth.Principal;
 import dev.keel.server.mlflow.MlflowViews.Point;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +35,26 @@ final class Runs {
     /** What MLflow's Python client sends as {@code user_id} when it knows no user. */
     static final String UNKNOWN_USER = "unknown";
 
+    /** How many runs' latest points {@link #latest} remembers. */
+    private static final int LATEST_RUNS = 4096;
+
     private final ServerContext ctx;
     private final Store store;
     private final Experiments experiments;
+    /**
+     * Per run recently logged to, per metric key, the point MLflow calls its latest (greatest step,
+     * then timestamp, then value), so that a logging call keeps the run's summary equal to it
+     * without reading the key's whole history each time. Filled from the stored history the first
+     * time this process logs the key. Access-ordered: the least recently logged run is dropped.
+     * A run is logged by one client at a time, so a server that has not seen another server's
+     * writes to it since reading is not a case MLflow's clients create.
+     */
+    private final Map<String, Map<String, Point>> latest = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Map<String, Point>> eldest) {
+            return size() > LATEST_RUNS;
+        }
+    };
 
     Runs(ServerContext ctx, Experiments experiments) {
         this.ctx = ctx;
@@ -73,6 +91,9 @@ final class Runs {
                 default -> {
                     if (RunMapping.isSystemTag(t.key())) {
                         provenance.put(t.key(), t.value());
+                        if (t.key().equals(RunMapping.PARENT)) {
+                            provenance.put(RunMapping.KEEL_PARENT, t.value());
+                        }
                     } else {
                         keelTags.removeIf(k -> k.equals(t.key()) || k.startsWith(t.key() + "="));
                         keelTags.add(RunMapping.keelTag(t.key(), t.value()));
@@ -161,8 +182,45 @@ final class Runs {
         b.heartbeatAt = System.currentTimeMillis();
         for (Point p : metrics) {
             b.metrics.add(p.key(), p.step(), p.timestamp(), p.value());
-            b.summary.put(p.key(), p.value());
         }
+        if (metrics.isEmpty()) {
+            finishLog(run, b, params, tags);
+            return;
+        }
+        // the summary is what search filters and sorts on: MLflow's latest point, not the last logged
+        Map<String, Point> known;
+        synchronized (latest) {
+            known = latest.computeIfAbsent(run.id(), id -> new HashMap<>());
+        }
+        synchronized (known) {
+            Map<String, Point> changed = new HashMap<>();
+            for (Point p : metrics) {
+                Point best = changed.containsKey(p.key()) ? changed.get(p.key()) : storedLatest(run, p.key(), known);
+                if (best == null || later(p, best)) {
+                    changed.put(p.key(), p);
+                }
+            }
+            changed.forEach((k, p) -> b.summary.put(k, p.value()));
+            finishLog(run, b, params, tags);
+            known.putAll(changed);
+        }
+    }
+
+    /** The stored latest point of the key, remembered in {@code known} once read. */
+    private Point storedLatest(RunInfo run, String key, Map<String, Point> known) {
+        if (!known.containsKey(key)) {
+            Point best = null;
+            for (Point p : history(run, key)) {
+                if (best == null || later(p, best)) {
+                    best = p;
+                }
+            }
+            known.put(key, best);
+        }
+        return known.get(key);
+    }
+
+    private void finishLog(RunInfo run, WriteBatch b, List<Param> params, List<Tag> tags) {
         if (!params.isEmpty()) {
             Map<String, String> stored = RunMapping.params(run);
             Map<String, String> seen = new LinkedHashMap<>();
@@ -192,6 +250,9 @@ final class Runs {
                     if (RunMapping.isSystemTag(t.key())) {
                         // mlflow.user after creation too: Keel's user column is set once
                         b.provenance.put(t.key(), t.value());
+                        if (t.key().equals(RunMapping.PARENT)) {
+                            b.provenance.put(RunMapping.KEEL_PARENT, t.value());
+                        }
                     } else {
                         keelTags = RunMapping.withUserTag(keelTags == null ? run.tags() : keelTags, t.key(), t.value());
                     }
@@ -217,6 +278,9 @@ final class Runs {
             default -> {
                 if (RunMapping.isSystemTag(key)) {
                     b.provenance.put(key, null);
+                    if (key.equals(RunMapping.PARENT)) {
+                        b.provenance.put(RunMapping.KEEL_PARENT, null);
+                    }
                 } else {
                     b.tags = RunMapping.withUserTag(run.tags(), key, null);
                 }
@@ -229,35 +293,41 @@ final class Runs {
     List<Point> latestMetrics(RunInfo run) {
         List<Point> out = new ArrayList<>();
         for (String key : store.metricKeys(run.id())) {
-            MetricSeries s = store.history(run.id(), key);
-            int best = -1;
-            for (int i = 0; i < s.size(); i++) {
-                if (best < 0 || later(s, i, best)) {
-                    best = i;
+            Point best = null;
+            for (Point p : history(run, key)) {
+                if (best == null || later(p, best)) {
+                    best = p;
                 }
             }
-            if (best >= 0) {
-                out.add(new Point(key, s.values()[best], s.timestamps()[best], s.steps()[best]));
+            if (best != null) {
+                out.add(best);
             }
         }
         return out;
     }
 
-    private static boolean later(MetricSeries s, int i, int j) {
-        if (s.steps()[i] != s.steps()[j]) {
-            return s.steps()[i] > s.steps()[j];
+    /** MLflow's order of "latest": the greater step, then the later timestamp, then the greater value. */
+    static boolean later(Point a, Point b) {
+        if (a.step() != b.step()) {
+            return a.step() > b.step();
         }
-        if (s.timestamps()[i] != s.timestamps()[j]) {
-            return s.timestamps()[i] > s.timestamps()[j];
+        if (a.timestamp() != b.timestamp()) {
+            return a.timestamp() > b.timestamp();
         }
-        return Double.compare(s.values()[i], s.values()[j]) > 0;
+        return Double.compare(a.value(), b.value()) > 0;
     }
 
     /** The whole run as runs/get and runs/create return it. */
     Map<String, Object> view(RunInfo run) {
         Experiment e = experiments.forProject(run.project());
+        Map<String, Object> provenance = store.provenance(run.id());
         return MlflowViews.run(
-                run, e, latestMetrics(run), RunMapping.params(run), RunMapping.tags(run, store.provenance(run.id())));
+                run,
+                e,
+                latestMetrics(run),
+                RunMapping.params(run),
+                RunMapping.tags(run, provenance),
+                RunInputs.stored(provenance));
     }
 
     List<Point> history(RunInfo run, String key) {

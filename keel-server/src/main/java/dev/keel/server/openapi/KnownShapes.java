@@ -23,7 +23,9 @@ final class KnownShapes {
             "DELETE /api/v1/teams/{team}/members/{user}",
             "DELETE /api/v1/datasets/{name}",
             "DELETE /api/v1/datasets/{name}/versions/{ref}",
-            "DELETE /api/v1/datasets/{name}/tags/{tag}");
+            "DELETE /api/v1/datasets/{name}/tags/{tag}",
+            "DELETE /api/v1/models/{model}/versions/{version}",
+            "POST /api/v1/models/{model}/tags");
     /** What routes that do not answer JSON send, by pattern (any method). */
     private static final Map<String, List<String>> TYPES = new LinkedHashMap<>();
 
@@ -38,7 +40,9 @@ final class KnownShapes {
                 "/sweeps/{sweep}",
                 "/compare",
                 "/datasets",
-                "/datasets/{name}")) {
+                "/datasets/{name}",
+                "/models",
+                "/models/{model}")) {
             TYPES.put(page, List.of("text/html"));
         }
         TYPES.put(
@@ -62,6 +66,7 @@ final class KnownShapes {
         TYPES.put("/api/v1/runs/{id}/files/{name*}", List.of("application/octet-stream", "text/plain"));
         TYPES.put("/api/v1/datasets/{name}/versions/{ref}/manifest", List.of("application/octet-stream"));
         TYPES.put("/api/v1/datasets/{name}/blobs/{hash}", List.of("application/octet-stream"));
+        TYPES.put("/api/v1/models/{model}/versions/{version}/files/{file*}", List.of("application/octet-stream"));
         TYPES.put("/api/v1/datasets/{name}/blobs/fetch", List.of("application/x-keel-frames"));
         // an artifact's type follows its file name
         TYPES.put("/api/2.0/mlflow-artifacts/artifacts/{path*}", List.of("*/*"));
@@ -124,6 +129,7 @@ final class KnownShapes {
                         "importance",
                         anyObject)));
         RESPONSES.put("GET /api/v1/projects/{project}/sweeps", object(Map.of("sweeps", array(anyObject))));
+        modelResponses();
         RESPONSES.put("GET /metrics", str());
         RESPONSES.put("GET /api/v1/openapi.json", Map.of("type", "object", "description", "this document"));
     }
@@ -237,7 +243,74 @@ final class KnownShapes {
                 object(Map.of(
                         "name", str(), "hash", str(), "size", integer(), "kind", str(), "created_at", integer())));
         sweepSchemas(s);
+        modelSchemas(s);
         return s;
+    }
+
+    /** The model registry's answers (ModelsApi), in ModelWire's shapes. */
+    private static void modelResponses() {
+        String models = "/api/v1/models";
+        String model = models + "/{model}";
+        Map<String, Object> summary = OpenApiDocument.ref("ModelSummary");
+        RESPONSES.put("GET " + models, object(Map.of("models", array(summary))));
+        RESPONSES.put("GET " + model, summary);
+        Map<String, Object> versions = object(Map.of("versions", array(OpenApiDocument.ref("ModelVersion"))));
+        RESPONSES.put("GET " + model + "/versions", versions);
+        RESPONSES.put("POST " + model + "/versions", OpenApiDocument.ref("ModelVersion"));
+        RESPONSES.put("GET " + model + "/versions/{version}", OpenApiDocument.ref("ModelVersion"));
+        RESPONSES.put(
+                "GET " + model + "/aliases",
+                object(Map.of(
+                        "aliases",
+                        Map.of("type", "object", "additionalProperties", integer()),
+                        "moves",
+                        array(OpenApiDocument.ref("AliasMove")))));
+        RESPONSES.put("GET " + model + "/aliases/{alias}", OpenApiDocument.ref("ModelVersion"));
+        RESPONSES.put("PUT " + model + "/aliases/{alias}", OpenApiDocument.ref("AliasMove"));
+        RESPONSES.put("DELETE " + model + "/aliases/{alias}", object(Map.of("removed", Map.of("type", "boolean"))));
+        RESPONSES.put("GET /api/v1/runs/{id}/models", versions);
+    }
+
+    private static void modelSchemas(Map<String, Object> s) {
+        Map<String, Object> tags = Map.of("type", "object", "additionalProperties", str());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", str());
+        m.put("project", str());
+        m.put("owner", str());
+        m.put("description", str());
+        m.put("tags", tags);
+        m.put("created", integer());
+        m.put("updated", integer());
+        m.put("latest", Map.of("type", "integer", "description", "the newest version's number; 0 when none"));
+        m.put("aliases", Map.of("type", "object", "additionalProperties", integer()));
+        s.put("ModelSummary", object(m));
+        Map<String, Object> lineage = new LinkedHashMap<>();
+        lineage.put("run", str());
+        lineage.put("datasets", array(str()));
+        lineage.put("commit", str());
+        lineage.put("config", Map.of("type", "object", "additionalProperties", true));
+        lineage.put("metrics", Map.of("type", "object", "additionalProperties", true));
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("model", str());
+        v.put("version", integer());
+        v.put("ref", str());
+        v.put("files", array(object(Map.of("path", str(), "hash", str(), "size", integer()))));
+        v.put("lineage", object(lineage));
+        v.put("signature", str());
+        v.put("tags", tags);
+        v.put("description", str());
+        v.put("created_by", str());
+        v.put("created", integer());
+        v.put("size", integer());
+        s.put("ModelVersion", object(v));
+        Map<String, Object> move = new LinkedHashMap<>();
+        move.put("model", str());
+        move.put("alias", str());
+        move.put("version", Map.of("type", "integer", "description", "0 when the alias was removed"));
+        move.put("from", Map.of("type", "integer", "description", "0 when the alias was new"));
+        move.put("moved_by", str());
+        move.put("moved_at", integer());
+        s.put("AliasMove", object(move));
     }
 
     private static void sweepSchemas(Map<String, Object> s) {

@@ -158,6 +158,9 @@ public final class OpenApiDocument {
         if (access instanceof Access.Sweep s) {
             return need(s.need()) + " access to the project of the sweep {" + s.param() + "}";
         }
+        if (access instanceof Access.Model m) {
+            return need(m.need()) + " access to the project of the registered model {" + m.param() + "}";
+        }
         if (access instanceof Access.InHandler h) {
             return "checked by the handler: " + h.why();
         }

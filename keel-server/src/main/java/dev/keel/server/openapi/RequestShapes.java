@@ -142,6 +142,14 @@ final class RequestShapes {
                             query("max_results", false, range(1, 25_000), "page size"),
                             query("page_token", false, pageToken(), "from the previous page")));
             QUERY.put(
+                    "GET " + p + "metrics/get-history-bulk-interval",
+                    List.of(
+                            query("run_ids", true, nonEmpty(64), "a run's id; repeat for up to 100 runs"),
+                            query("metric_key", true, nonEmpty(250), "the metric"),
+                            query("start_step", false, int64(), "first step (with end_step)"),
+                            query("end_step", false, int64(), "last step (with start_step)"),
+                            query("max_results", false, range(1, 2500), "steps per run, at most")));
+            QUERY.put(
                     "GET " + p + "artifacts/list",
                     List.of(
                             runIdQuery(),
@@ -257,6 +265,7 @@ final class RequestShapes {
                         "manifest"));
         BODIES.put("PUT /api/v1/datasets/{name}/tags/{tag}", object(Map.of("ref", pattern(DATASET_NAME)), "ref"));
         sweepBodies();
+        modelBodies();
         Map<String, Object> hashes = object(
                 Map.of("hashes", Map.of("type", "array", "maxItems", 100_000, "items", pattern(BLOB_ADDRESS))),
                 "hashes");
@@ -265,6 +274,53 @@ final class RequestShapes {
     }
 
     private RequestShapes() {}
+
+    /** The model registry's query and bodies, as ModelsApi and ModelRegistrations read them. */
+    private static void modelBodies() {
+        String model = "/api/v1/models/{model}";
+        QUERY.put(
+                "GET /api/v1/models",
+                List.of(query(
+                        "project",
+                        false,
+                        Map.of("type", "string"),
+                        "only this project's models (404 when the caller may not read it)")));
+        Map<String, Object> tags = Map.of("type", "object", "additionalProperties", Map.of("type", "string"));
+        Map<String, Object> register = new LinkedHashMap<>();
+        register.put("run", pattern("^[a-z0-9]{8}$"));
+        register.put("checkpoint", Map.of("type", "string", "description", "best, last or a file the run keeps"));
+        register.put("path", Map.of("type", "string", "description", "a file or folder the run logged"));
+        register.put("description", Map.of("type", "string"));
+        register.put("tags", tags);
+        register.put("signature", Map.of("type", "string"));
+        register.put("project", Map.of("type", "string"));
+        register.put(
+                "files",
+                Map.of(
+                        "type",
+                        "array",
+                        "items",
+                        object(
+                                Map.of(
+                                        "path",
+                                        Map.of("type", "string"),
+                                        "hash",
+                                        pattern(BLOB_ADDRESS),
+                                        "size",
+                                        int64()),
+                                "path",
+                                "hash",
+                                "size")));
+        register.put("lineage", Map.of("type", "object", "additionalProperties", true));
+        BODIES.put("POST " + model + "/versions", closed(register, "run"));
+        Map<String, Object> version = pattern("^v?[1-9][0-9]{0,8}$");
+        BODIES.put(
+                "PUT " + model + "/aliases/{alias}",
+                closed(Map.of("version", version, "require", Map.of("type", "string")), "version"));
+        BODIES.put(
+                "POST " + model + "/tags",
+                closed(Map.of("version", Map.of("type", "integer", "minimum", 1), "tags", tags), "tags"));
+    }
 
     /** The sweep routes' bodies, as SweepBodies reads them. */
     private static void sweepBodies() {
@@ -389,6 +445,18 @@ final class RequestShapes {
         if (name.equals("hash")) {
             return pattern(BLOB_ADDRESS);
         }
+        if (pattern.startsWith("/api/v1/models/")) {
+            switch (name) {
+                case "model":
+                    return pattern("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
+                case "alias":
+                    return pattern("^[a-z][a-z0-9_-]{0,63}$");
+                case "version":
+                    return pattern("^(v?[1-9][0-9]{0,8}|latest)$");
+                default:
+                    break;
+            }
+        }
         if (pattern.startsWith("/api/2.0/mlflow-artifacts/")) {
             return pattern(ARTIFACT_PATH);
         }
@@ -404,7 +472,9 @@ final class RequestShapes {
         String segment = "[\\w.\\- :]*[\\w\\- :][\\w.\\- :]*";
         Map<String, Object> key =
                 text(Map.of("type", "string", "maxLength", 250, "pattern", "^" + segment + "(/" + segment + ")*$"));
-        Map<String, Object> tag = object(Map.of("key", key, "value", text(maxText(5000))), "key");
+        // param and tag values of any length are taken: MLflow's server keeps them cut to 6,000 / 8,000
+        Map<String, Object> anyText = text(Map.of("type", "string"));
+        Map<String, Object> tag = object(Map.of("key", key, "value", anyText), "key");
         Map<String, Object> tags = Map.of("type", "array", "maxItems", 100, "items", tag);
         Map<String, Object> metric = object(
                 Map.of(
@@ -427,7 +497,7 @@ final class RequestShapes {
                 "key",
                 "value",
                 "timestamp");
-        Map<String, Object> param = object(Map.of("key", key, "value", text(maxText(6000))), "key");
+        Map<String, Object> param = object(Map.of("key", key, "value", anyText), "key");
         Map<String, Object> runId = Map.of("run_id", text(nonEmpty(64)));
         Map<String, Object> experimentId = Map.of("experiment_id", text(Map.of("type", "string", "minLength", 1)));
         Map<String, Object> ids = Map.of(
@@ -470,10 +540,10 @@ final class RequestShapes {
                 object(with(runId, metricFields(metric)), "run_id", "key", "value", "timestamp"));
         BODIES.put(
                 "POST " + p + "runs/log-parameter",
-                object(with(runId, Map.of("key", key, "value", text(maxText(6000)))), "run_id", "key"));
+                object(with(runId, Map.of("key", key, "value", anyText)), "run_id", "key"));
         BODIES.put(
                 "POST " + p + "runs/set-tag",
-                object(with(runId, Map.of("key", key, "value", text(maxText(5000)))), "run_id", "key"));
+                object(with(runId, Map.of("key", key, "value", anyText)), "run_id", "key"));
         BODIES.put(
                 "POST " + p + "runs/delete-tag",
                 object(with(runId, Map.of("key", text(nonEmpty(250)))), "run_id", "key"));
@@ -533,6 +603,9 @@ final class RequestShapes {
         BODIES.put(
                 "POST " + p + "experiments/set-experiment-tag",
                 object(with(experimentId, Map.of("key", key, "value", text(maxText(5000)))), "experiment_id", "key"));
+        BODIES.put(
+                "POST " + p + "experiments/delete-experiment-tag",
+                object(with(experimentId, Map.of("key", text(nonEmpty(250)))), "experiment_id", "key"));
     }
 
     /** A string as described, or a number or boolean taken as its text. */

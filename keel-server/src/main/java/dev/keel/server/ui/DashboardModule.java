@@ -7,7 +7,7 @@ import dev.keel.server.http.Router;
 /**
  * The web dashboard: its pages and static files, plus the API routes only the dashboard needs
  * (downsampled chart series, live events, notes and tags edits, table columns, groups, CSV,
- * reproduce commands, the sweep page's data).
+ * reproduce commands and verdicts, environment differences, the sweep page's data).
  * Everything else it shows comes from the read API every client uses.
  */
 public final class DashboardModule implements ApiModule {
@@ -19,6 +19,7 @@ public final class DashboardModule implements ApiModule {
         new TableApi().register(router, context);
         new RunFileDownload().register(router, context);
         new ReproduceApi().register(router, context);
+        new EnvDiffApi().register(router, context);
         new SweepPageApi().register(router, context);
         new UiPages().register(router);
     }

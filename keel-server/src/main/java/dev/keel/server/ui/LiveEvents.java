@@ -196,6 +196,8 @@ final class LiveEvents {
                     // new points of a running trial move its live value on the page
                     fp.append('@').append(store.logOffset(t.runId()));
                     running = true;
+                } else if (t.state() == TrialState.PAUSED) {
+                    running = true; // its bracket may resume it
                 }
             }
             if (!fp.toString().equals(last)) {

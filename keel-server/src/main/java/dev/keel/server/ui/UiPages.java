@@ -58,6 +58,8 @@ final class UiPages {
             "/compare",
             "/datasets",
             "/datasets/{name}",
+            "/models",
+            "/models/{model}",
             "/login"
         };
         for (String page : pages) {

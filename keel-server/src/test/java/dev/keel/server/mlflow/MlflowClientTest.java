@@ -219,7 +219,14 @@ class MlflowClientTest {
         assertTrue(batch.getBodyMessage().contains("at most 1000 metrics"), batch.getBodyMessage());
         assertThrows(MlflowHttpException.class, () -> client.logParam(runId, "bad//key", "x"));
         assertThrows(MlflowHttpException.class, () -> client.logParam(runId, "k".repeat(251), "x"));
-        assertThrows(MlflowHttpException.class, () -> client.logParam(runId, "big", "v".repeat(6001)));
+        // as MLflow 3's server: a value over 6,000 characters is kept cut to 6,000, not refused
+        client.logParam(runId, "big", "v".repeat(6500));
+        assertEquals("v".repeat(6000), params(client.getRun(runId)).get("big"));
+        client.logParam(runId, "big", "v".repeat(6500)); // the same long value again is the same param
+        client.setTag(runId, "long", "t".repeat(8000));
+        assertEquals("t".repeat(8000), tags(client.getRun(runId)).get("long"));
+        client.setTag(runId, "longer", "t".repeat(9000));
+        assertEquals(8000, tags(client.getRun(runId)).get("longer").length());
         assertTrue(client.getRun(runId).getData().getMetricsList().isEmpty(), "nothing of a rejected batch is stored");
 
         MlflowHttpException unknown = assertThrows(MlflowHttpException.class, () -> client.getRun("doesnotexist"));

@@ -4,6 +4,11 @@ import dev.keel.Keel;
 import dev.keel.Run;
 import dev.keel.RunOptions;
 import dev.keel.core.Json;
+import dev.keel.core.KeelHome;
+import dev.keel.core.provenance.Reproductions;
+import dev.keel.core.store.Store;
+import dev.keel.core.store.Stores;
+import dev.keel.core.store.WriteBatch;
 import dev.keel.server.ServerFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The routes only the dashboard uses, over real HTTP against an embedded server. */
@@ -219,14 +225,105 @@ class DashboardApiTest {
         List<String> finished = commands(a);
         assertTrue(finished.contains("keel run show " + a), finished.toString());
         assertTrue(
-                finished.stream().noneMatch(c -> c.startsWith("keel reproduce")),
-                "no command that does not exist: " + finished);
-        assertTrue(
                 finished.stream().noneMatch(c -> c.startsWith("keel run resume")),
                 "a finished run is not resumed: " + finished);
         assertTrue(
                 commands(failed).contains("keel run resume " + failed),
                 commands(failed).toString());
+    }
+
+    @Test
+    void reproduceListsTheVerdictsOfARunsReproductionsAndAReproductionNamesItsOriginal() {
+        String original = log("vision-repro", "original");
+        String copy = log("vision-repro", "copy");
+        String unrelated = log("vision-repro", "unrelated");
+        // as keel reproduce records its verdict (keel-cli's ReproductionRecord)
+        try (Store store = Stores.open(new KeelHome(dir).storeLocation())) {
+            WriteBatch w = new WriteBatch();
+            w.provenance.put(Reproductions.REPRODUCES, original);
+            w.provenance.put(
+                    Reproductions.RECORD,
+                    Map.of(
+                            "of",
+                            original,
+                            "verdict",
+                            "diverged",
+                            "step",
+                            3,
+                            "key",
+                            "loss",
+                            "left",
+                            "0.251",
+                            "right",
+                            "0.254",
+                            "points",
+                            20,
+                            "exit_code",
+                            0,
+                            "environment",
+                            List.of("threads OMP_NUM_THREADS: 1 → 4")));
+            w.tags = List.of(Reproductions.tag(original));
+            store.apply(copy, w);
+        }
+        Map<String, Object> r = f.get("/api/v1/runs/" + original + "/reproduce").json();
+        List<?> copies = (List<?>) r.get("reproductions");
+        assertEquals(1, copies.size(), r.toString());
+        Map<?, ?> only = (Map<?, ?>) copies.get(0);
+        assertEquals(copy, only.get("run"));
+        assertEquals("copy", only.get("name"));
+        Map<?, ?> record = (Map<?, ?>) only.get("record");
+        assertEquals("diverged", record.get("verdict"));
+        assertEquals(3L, ((Number) record.get("step")).longValue());
+        assertEquals("0.254", record.get("right"));
+        assertNull(r.get("reproduces"), "the original reproduces nothing");
+
+        Map<String, Object> back = f.get("/api/v1/runs/" + copy + "/reproduce").json();
+        Map<?, ?> of = (Map<?, ?>) back.get("reproduces");
+        assertEquals(original, of.get("run"));
+        assertEquals("original", of.get("name"));
+        assertEquals("diverged", ((Map<?, ?>) of.get("record")).get("verdict"));
+        assertEquals(List.of(), back.get("reproductions"));
+        assertEquals(
+                List.of(),
+                f.get("/api/v1/runs/" + unrelated + "/reproduce").json().get("reproductions"));
+    }
+
+    private String log(String project, String name) {
+        RunOptions options = RunOptions.builder()
+                .project(project)
+                .name(name)
+                .home(dir)
+                .systemMetrics(false)
+                .captureConsole(false)
+                .build();
+        try (Run run = Keel.init(options)) {
+            run.log(Map.of("loss", 0.25), 0);
+            return run.id();
+        }
+    }
+
+    @Test
+    void envDiffNamesWhatDiffersBetweenTwoRuns() {
+        var r = f.get("/api/v1/runs/" + a + "/env-diff?to=" + b);
+        assertEquals(200, r.status(), r.body());
+        Map<String, Object> d = r.json();
+        assertEquals(a, d.get("run1"));
+        assertEquals(b, d.get("run2"));
+        assertEquals(false, d.get("identical"));
+        List<?> differences = (List<?>) d.get("differences");
+        assertTrue(
+                differences.contains(Map.of(
+                        "section", "config", "key", "optimizer", "kind", "changed", "left", "adam", "right", "sgd")),
+                differences.toString());
+        assertEquals(
+                true, f.get("/api/v1/runs/" + a + "/env-diff?to=" + a).json().get("identical"));
+
+        var missing = f.get("/api/v1/runs/" + a + "/env-diff");
+        assertEquals(400, missing.status());
+        assertEquals("query parameter 'to' is required: the id of the run to compare with", missing.message());
+        var unknown = f.get("/api/v1/runs/" + a + "/env-diff?to=zzzzzzzz");
+        assertEquals(404, unknown.status());
+        assertEquals("run zzzzzzzz does not exist (or you may not see it)", unknown.message());
     }
 
     private List<String> commands(String run) {

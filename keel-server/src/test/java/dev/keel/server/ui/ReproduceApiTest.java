@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** Which commands the Reproduce box offers for which run. */
 class ReproduceApiTest {
@@ -49,6 +50,7 @@ class ReproduceApiTest {
     void aKilledRunWithItsCommandRecordedCanBeResumed() {
         assertEquals(
                 List.of(
+                        "keel reproduce 6v8m5w0s",
                         "git checkout 0123456789abcdef0123456789abcdef01234567",
                         "keel data checkout fashion-mnist:v3 data/fashion-mnist",
                         "keel run resume 6v8m5w0s",
@@ -65,5 +67,18 @@ class ReproduceApiTest {
         for (RunState state : List.of(RunState.FINISHED, RunState.RUNNING)) {
             assertEquals(false, commands(state, RECORDED).contains("keel run resume 6v8m5w0s"), state.toString());
         }
+    }
+
+    @Test
+    void reproduceIsOfferedOnlyForARunWithACommitAndACommand() {
+        assertEquals(
+                "keel reproduce 6v8m5w0s", commands(RunState.FINISHED, RECORDED).get(0));
+        assertFalse(
+                commands(RunState.FINISHED, Map.of("command", RECORDED.get("command")))
+                        .contains("keel reproduce 6v8m5w0s"),
+                "recorded without git: keel reproduce would refuse");
+        assertFalse(
+                commands(RunState.FINISHED, Map.of("git", RECORDED.get("git"))).contains("keel reproduce 6v8m5w0s"),
+                "no command to start again");
     }
 }

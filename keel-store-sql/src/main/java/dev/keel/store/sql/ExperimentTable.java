@@ -97,19 +97,59 @@ final class ExperimentTable implements ExperimentStore {
         });
     }
 
+    /**
+     * Renames the experiment and its Keel project with it, in one transaction: the project's runs,
+     * sweeps, models, held blobs and ownership move to the new name, and the old name is free.
+     */
     @Override
     public void rename(long id, String newName, long now) {
         db.write("rename experiment " + id, c -> {
             exclusive(c);
+            Experiment e =
+                    find(c, "id", id).orElseThrow(() -> KeelException.notFound("experiment " + id + " does not exist"));
             Optional<Experiment> other = find(c, "name", newName);
             if (other.isPresent() && other.get().id() != id) {
                 throw new KeelException(
                         KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS,
                         "experiment '" + newName + "' already exists: pick another name");
             }
+            String old = e.project();
+            if (!old.equals(newName)) {
+                if (taken(c, newName)) {
+                    throw new KeelException(
+                            KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS,
+                            "a Keel project named '" + newName + "' already exists: pick another name");
+                }
+                moveProject(c, old, newName);
+            }
             return BatchWriter.update(
                     c, "UPDATE mlflow_experiments SET name = ?, last_update_time = ? WHERE id = ?", newName, now, id);
         });
+    }
+
+    private static boolean taken(Connection c, String project) throws SQLException {
+        return BatchWriter.queryLong(c, "SELECT COUNT(*) FROM projects WHERE name = ?", project) > 0
+                || BatchWriter.queryLong(c, "SELECT COUNT(*) FROM mlflow_experiments WHERE project = ?", project) > 0
+                || BatchWriter.queryLong(c, "SELECT COUNT(*) FROM access_projects WHERE name = ?", project) > 0;
+    }
+
+    /**
+     * Moves everything filed under project {@code from} to {@code to}. The new project row is added
+     * before its references move and the old one removed after, so foreign keys hold throughout.
+     */
+    private static void moveProject(Connection c, String from, String to) throws SQLException {
+        BatchWriter.update(
+                c,
+                "INSERT INTO projects (name, created_at, run_counter)"
+                        + " SELECT ?, created_at, run_counter FROM projects WHERE name = ?",
+                to,
+                from);
+        for (String table : List.of("runs", "sweeps", "models", "blob_holders")) {
+            BatchWriter.update(c, "UPDATE " + table + " SET project = ? WHERE project = ?", to, from);
+        }
+        BatchWriter.update(c, "DELETE FROM projects WHERE name = ?", from);
+        BatchWriter.update(c, "UPDATE access_projects SET name = ? WHERE name = ?", to, from);
+        BatchWriter.update(c, "UPDATE mlflow_experiments SET project = ? WHERE project = ?", to, from);
     }
 
     @Override
@@ -132,7 +172,11 @@ final class ExperimentTable implements ExperimentStore {
             Experiment e =
                     find(c, "id", id).orElseThrow(() -> KeelException.notFound("experiment " + id + " does not exist"));
             Map<String, String> tags = new TreeMap<>(e.tags());
-            tags.put(key, value);
+            if (value == null) {
+                tags.remove(key);
+            } else {
+                tags.put(key, value);
+            }
             return BatchWriter.update(
                     c,
                     "UPDATE mlflow_experiments SET tags = ?, last_update_time = ? WHERE id = ?",

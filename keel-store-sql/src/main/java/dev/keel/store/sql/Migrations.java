@@ -39,18 +39,27 @@ final class Migrations {
         }
     }
 
+    /**
+     * How many scripts a dialect has, found without reading them: every process that opens a
+     * store asks, and an up-to-date store (the common case) needs no script's text.
+     */
+    static int latest(Dialect dialect) {
+        int v = 0;
+        while (Migrations.class.getResource("migrations/" + dialect.name() + "/V" + (v + 1) + ".sql") != null) {
+            v++;
+        }
+        return v;
+    }
+
     static void migrate(Database db) {
-        List<String> scripts = scripts(db.dialect());
+        int latest = latest(db.dialect());
         // Up to date is the common case: see it without taking the write lock that running
         // processes are busy with.
-        int seen = db.read("read the schema version", c -> {
-            try (ResultSet rs = c.getMetaData().getTables(null, c.getSchema(), "schema_version", null)) {
-                return rs.next() ? current(c) : 0;
-            }
-        });
-        if (seen == scripts.size()) {
+        int seen = db.read("read the schema version", c -> hasVersionTable(db.dialect(), c) ? current(c) : 0);
+        if (seen == latest) {
             return;
         }
+        List<String> scripts = scripts(db.dialect());
         db.write("prepare the schema", c -> {
             db.dialect().lockSchema(c);
             try (Statement s = c.createStatement()) {
@@ -88,6 +97,23 @@ final class Migrations {
                 }
                 return null;
             });
+        }
+    }
+
+    /**
+     * Whether {@code schema_version} exists. SQLite answers from its catalogue table: the
+     * driver's {@code DatabaseMetaData} would load and prepare far more than one look-up needs.
+     */
+    private static boolean hasVersionTable(Dialect dialect, Connection c) throws SQLException {
+        if (dialect instanceof SqliteDialect) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(
+                            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")) {
+                return rs.next();
+            }
+        }
+        try (ResultSet rs = c.getMetaData().getTables(null, c.getSchema(), "schema_version", null)) {
+            return rs.next();
         }
     }
 

@@ -7,6 +7,7 @@ import dev.keel.core.MetricSeries;
 import dev.keel.core.ProjectInfo;
 import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
+import dev.keel.core.flow.ProjectFlow;
 import dev.keel.core.model.ModelStore;
 import dev.keel.core.store.ExperimentStore;
 import dev.keel.core.store.RunQuery;
@@ -35,18 +36,16 @@ import java.util.Set;
  */
 class SqlStore implements Store {
     private final Database db;
-    private final FilterCompiler filters;
-    private final ExperimentTable experiments;
     private final ReadWarnings warnings = new ReadWarnings();
-    private final SqlSweepStore sweeps;
-    private final SqlModelStore models;
+    // Made on first use: each is a large class, and most processes (a training run, a short
+    // command) use one of them or none; loading and verifying them is start-up time.
+    private volatile FilterCompiler filters;
+    private volatile ExperimentTable experiments;
+    private volatile SqlSweepStore sweeps;
+    private volatile SqlModelStore models;
 
     SqlStore(Database db) {
         this.db = db;
-        this.filters = new FilterCompiler(db.dialect());
-        this.experiments = new ExperimentTable(db);
-        this.sweeps = new SqlSweepStore(db);
-        this.models = new SqlModelStore(db);
         try {
             Migrations.migrate(db);
         } catch (RuntimeException e) {
@@ -62,17 +61,89 @@ class SqlStore implements Store {
 
     @Override
     public Optional<ExperimentStore> experiments() {
-        return Optional.of(experiments);
+        ExperimentTable e = experiments;
+        if (e == null) {
+            synchronized (this) {
+                e = experiments;
+                if (e == null) {
+                    e = new ExperimentTable(db);
+                    experiments = e;
+                }
+            }
+        }
+        return Optional.of(e);
+    }
+
+    private FilterCompiler filters() {
+        FilterCompiler f = filters;
+        if (f == null) {
+            synchronized (this) {
+                f = filters;
+                if (f == null) {
+                    f = new FilterCompiler(db.dialect());
+                    filters = f;
+                }
+            }
+        }
+        return f;
     }
 
     @Override
     public SweepStore sweeps() {
-        return sweeps;
+        SqlSweepStore w = sweeps;
+        if (w == null) {
+            synchronized (this) {
+                w = sweeps;
+                if (w == null) {
+                    w = new SqlSweepStore(db);
+                    sweeps = w;
+                }
+            }
+        }
+        return w;
     }
 
     @Override
     public ModelStore models() {
-        return models;
+        SqlModelStore m = models;
+        if (m == null) {
+            synchronized (this) {
+                m = models;
+                if (m == null) {
+                    m = new SqlModelStore(db);
+                    models = m;
+                }
+            }
+        }
+        return m;
+    }
+
+    @Override
+    public void saveFlow(ProjectFlow flow) {
+        db.write("record project " + flow.project() + "'s flow", c -> {
+            BatchWriter.update(
+                    c,
+                    "INSERT INTO project_flows (project, flow, recorded_at) VALUES (?, ?, ?) ON CONFLICT (project)"
+                            + " DO UPDATE SET flow = excluded.flow, recorded_at = excluded.recorded_at",
+                    flow.project(),
+                    Json.write(flow.toMap()),
+                    flow.recordedAt());
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<ProjectFlow> flow(String project) {
+        return db.read("read project " + project + "'s flow", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT flow FROM project_flows WHERE project = ?")) {
+                ps.setString(1, project);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next()
+                            ? Optional.of(ProjectFlow.fromMap(Json.readMap(rs.getString(1)), project))
+                            : Optional.<ProjectFlow>empty();
+                }
+            }
+        });
     }
 
     @Override
@@ -121,7 +192,7 @@ class SqlStore implements Store {
         where(query, b);
         b.sql(" ORDER BY ");
         if (query.sort() != null) {
-            filters.orderBy(query.sort(), query.descending(), b);
+            filters().orderBy(query.sort(), query.descending(), b);
             b.sql(", ");
         }
         b.sql("r.created_at DESC, r.pk DESC");
@@ -161,7 +232,7 @@ class SqlStore implements Store {
         }
         if (query.filter() != null) {
             b.sql(" AND ");
-            filters.where(query.filter(), b);
+            filters().where(query.filter(), b);
         }
     }
 

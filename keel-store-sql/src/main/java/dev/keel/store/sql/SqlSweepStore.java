@@ -125,6 +125,17 @@ final class SqlSweepStore implements SweepStore {
                         id,
                         stored(TrialState.RUNNING));
             }
+            if (state == SweepState.CANCELED || state == SweepState.STOPPED) {
+                // a paused trial waits for a bracket that will not go on: it ends where it is
+                update(
+                        c,
+                        "UPDATE sweep_trials SET state = ?, ended_at = ?, reason = ? WHERE sweep = ? AND state = ?",
+                        stored(state == SweepState.CANCELED ? TrialState.KILLED : TrialState.STOPPED),
+                        now,
+                        "paused at a rung when sweep " + id + " was " + state.label(),
+                        id,
+                        stored(TrialState.PAUSED));
+            }
             return SweepRows.sweep(c, id, "").orElseThrow();
         });
     }
@@ -169,8 +180,10 @@ final class SqlSweepStore implements SweepStore {
                         "sweep " + sweepId + " is " + sweep.state().label());
             }
             List<Trial> trials = SweepRows.trials(c, sweepId);
-            long running =
-                    trials.stream().filter(t -> t.state() == TrialState.RUNNING).count();
+            // a paused trial is work in flight: its bracket still decides whether it runs again
+            long running = trials.stream()
+                    .filter(t -> t.state() == TrialState.RUNNING || t.state() == TrialState.PAUSED)
+                    .count();
             long counted =
                     trials.stream().filter(t -> t.state() != TrialState.CRASHED).count();
             update(c, "UPDATE sweeps SET run_cap = ? WHERE id = ? AND run_cap <> ?", runCap, sweepId, runCap);
@@ -220,7 +233,7 @@ final class SqlSweepStore implements SweepStore {
     private Claim nothingLeft(Connection c, String sweepId, long running, String reason, long now) throws SQLException {
         if (running > 0) {
             return new Claim.Wait("sweep " + sweepId + ": " + reason + "; " + running
-                    + " trial(s) still running, whose slots open again if they crash");
+                    + " trial(s) still running or paused at a rung");
         }
         finish(c, sweepId, now);
         return new Claim.Done("sweep " + sweepId + " is finished: " + reason);
@@ -316,15 +329,19 @@ final class SqlSweepStore implements SweepStore {
         checkAgent(agent);
         if (state == null || state == TrialState.RUNNING) {
             throw KeelException.invalid("end trial " + number + " of sweep " + sweepId + " with how it ended:"
-                    + " finished, stopped, failed, killed, crashed or no-metric");
+                    + " finished, stopped, failed, killed, crashed, no-metric, or paused at a rung");
         }
         Double value = metric == null || !Double.isFinite(metric) ? null : metric;
         String why = reason == null ? "" : reason;
         return db.write("end trial " + number + " of sweep " + sweepId, c -> {
             lockedSweep(c, sweepId);
             Trial t = lockedTrial(c, sweepId, number);
-            checkHolder(t, agent);
-            if (t.state() != TrialState.RUNNING) {
+            // a paused trial is held by nobody: whichever agent settles its bracket ends it
+            boolean settling = t.state() == TrialState.PAUSED && state != TrialState.PAUSED;
+            if (!settling) {
+                checkHolder(t, agent);
+            }
+            if (t.state() != TrialState.RUNNING && !settling) {
                 if (t.state() == state && Objects.equals(t.metric(), value)) {
                     return t;
                 }
@@ -335,20 +352,22 @@ final class SqlSweepStore implements SweepStore {
             long now = db.dialect().nowMillis(c);
             // a stop request's reason is kept when the agent gives none of its own
             String kept = why.isEmpty() ? t.reason() : why;
+            // what a paused trial reached at its rung stays its value
+            Double endValue = settling && value == null ? t.metric() : value;
             update(
                     c,
                     "UPDATE sweep_trials SET state = ?, ended_at = ?, metric = ?, reason = ? WHERE sweep = ? AND"
                             + " number = ?",
                     stored(state),
                     now,
-                    value,
+                    endValue,
                     kept,
                     sweepId,
                     number);
             if (state == TrialState.CRASHED) {
                 // its parameters are open again: the next claim asks the search anew
                 update(c, "UPDATE sweeps SET exhausted = '' WHERE id = ?", sweepId);
-            } else {
+            } else if (state != TrialState.PAUSED) {
                 finishIfDone(c, sweepId, now);
             }
             return SweepRows.trial(c, sweepId, number, "").orElseThrow();
@@ -360,11 +379,12 @@ final class SqlSweepStore implements SweepStore {
         List<long[]> counts = Jdbc.query(
                 c,
                 "SELECT s.run_cap, CASE WHEN s.exhausted = '' THEN 0 ELSE 1 END,"
-                        + " (SELECT COUNT(*) FROM sweep_trials t WHERE t.sweep = s.id AND t.state = ?),"
+                        + " (SELECT COUNT(*) FROM sweep_trials t WHERE t.sweep = s.id AND t.state IN (?, ?)),"
                         + " (SELECT COUNT(*) FROM sweep_trials t WHERE t.sweep = s.id AND t.state <> ?)"
                         + " FROM sweeps s WHERE s.id = ? AND s.state = ?",
                 rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)},
                 stored(TrialState.RUNNING),
+                stored(TrialState.PAUSED),
                 stored(TrialState.CRASHED),
                 sweepId,
                 stored(SweepState.RUNNING));
@@ -376,6 +396,37 @@ final class SqlSweepStore implements SweepStore {
         if (n[2] == 0 && (capReached || n[1] == 1)) {
             finish(c, sweepId, now);
         }
+    }
+
+    @Override
+    public Trial resumeTrial(String sweepId, int number, String agent) {
+        checkAgent(agent);
+        return db.write("resume trial " + number + " of sweep " + sweepId, c -> {
+            Sweep sweep = lockedSweep(c, sweepId);
+            Trial t = lockedTrial(c, sweepId, number);
+            if (t.state() != TrialState.PAUSED) {
+                throw KeelException.invalid("trial " + number + " of sweep " + sweepId + " is "
+                        + t.state().label()
+                        + ", not paused: only a trial paused at a rung can be resumed (another agent may have"
+                        + " taken it)");
+            }
+            if (sweep.state() != SweepState.RUNNING) {
+                throw KeelException.invalid("sweep " + sweepId + " is "
+                        + sweep.state().label() + ": its paused trials wait until it runs again");
+            }
+            long now = db.dialect().nowMillis(c);
+            update(
+                    c,
+                    "UPDATE sweep_trials SET state = ?, agent = ?, heartbeat_at = ?, ended_at = 0, reason = ''"
+                            + " WHERE sweep = ? AND number = ? AND state = ?",
+                    stored(TrialState.RUNNING),
+                    agent,
+                    now,
+                    sweepId,
+                    number,
+                    stored(TrialState.PAUSED));
+            return SweepRows.trial(c, sweepId, number, "").orElseThrow();
+        });
     }
 
     @Override

@@ -47,6 +47,9 @@ public final class SqliteStore extends SqlStore {
                             + " folder",
                     e);
         }
+        // first: it starts loading the native library, which the settings' date formats
+        // (made by the SQLiteConfig constructor) then load beside
+        SqliteNative.prepare();
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(5_000);
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -57,7 +60,6 @@ public final class SqliteStore extends SqlStore {
         if (maxPages > 0) {
             config.setMaxPageCount(maxPages);
         }
-        SqliteNative.prepare();
         String url = "jdbc:sqlite:" + db;
         return new Database(
                 new SqliteDialect(db),

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
@@ -45,6 +46,26 @@ class SqliteNativeTest {
         Files.write(lib, bytes);
         assertEquals(p, SqliteNative.locate(tmp.resolve("v")));
         assertArrayEquals(jarCopy(), Files.readAllBytes(lib));
+    }
+
+    @Test
+    void aSettledCopyIsTrustedByItsAttributesAndAChangedOneIsComparedAgain() throws Exception {
+        Map<String, String> p = SqliteNative.locate(tmp.resolve("v"));
+        Path dir = Path.of(p.get("org.sqlite.lib.path"));
+        Path lib = dir.resolve(p.get("org.sqlite.lib.name"));
+        // a copy made an hour ago, compared now: later starts trust it by its attributes
+        Files.setLastModifiedTime(lib, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+        assertEquals(p, SqliteNative.locate(tmp.resolve("v")));
+        String note = Files.readString(dir.resolve("verified"));
+        assertEquals(p, SqliteNative.locate(tmp.resolve("v")));
+        assertEquals(note, Files.readString(dir.resolve("verified")), "a trusted copy is not compared again");
+
+        byte[] bytes = Files.readAllBytes(lib);
+        bytes[bytes.length / 3] ^= 1;
+        Files.setPosixFilePermissions(lib, PosixFilePermissions.fromString("rw-------"));
+        Files.write(lib, bytes);
+        assertEquals(p, SqliteNative.locate(tmp.resolve("v")));
+        assertArrayEquals(jarCopy(), Files.readAllBytes(lib), "a copy changed since its comparison is replaced");
     }
 
     @Test

@@ -65,6 +65,7 @@ class SqliteStoreTest {
             store.createRun(run("r1"), Map.of("k", "v"));
         }
         int latest = Migrations.scripts(new SqliteDialect(db)).size();
+        assertEquals(latest, Migrations.latest(new SqliteDialect(db)), "the count without reading the scripts");
         assertEquals(latest, schemaVersion(db));
         try (Store store = new SqliteStore(db)) {
             assertEquals("r1", store.run("r1").orElseThrow().id());

@@ -8,6 +8,7 @@ import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
 import dev.keel.core.blob.Hashes;
+import dev.keel.core.flow.ProjectFlow;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.WriteBatch;
@@ -773,5 +774,40 @@ public abstract class StoreContractTest {
         assertEquals(
                 List.of("good0001"),
                 store.searchRuns(RunQuery.all()).stream().map(RunInfo::id).toList());
+    }
+
+    @Test
+    void aProjectsFlowIsRecordedWholeReplacedAndKeptApartFromOtherProjects() {
+        assertTrue(store.flow("apparel").isEmpty(), "no flow before one is recorded");
+        ProjectFlow flow = new ProjectFlow(
+                "apparel",
+                List.of(
+                        new ProjectFlow.Stage(
+                                "prepare",
+                                null,
+                                "./run prepare",
+                                List.of("data/raw.csv"),
+                                List.of("data/train.csv"),
+                                null),
+                        new ProjectFlow.Stage(
+                                "train",
+                                "model",
+                                "./run train",
+                                List.of("data/train.csv", "params:training/experiments/default.yaml:epochs"),
+                                List.of("weights/"),
+                                "6v8m5w0s")),
+                List.of(new ProjectFlow.Edge("prepare", "train", "data/train.csv")),
+                1_000L);
+        store.saveFlow(flow);
+        store.saveFlow(new ProjectFlow("other", List.of(), List.of(), 5L));
+        assertEquals(flow, store.flow("apparel").orElseThrow());
+
+        ProjectFlow next = flow.withLastRun("prepare", "a1b2c3d4");
+        store.saveFlow(new ProjectFlow("apparel", next.stages(), next.edges(), 2_000L));
+        ProjectFlow read = store.flow("apparel").orElseThrow();
+        assertEquals("a1b2c3d4", read.stage("prepare").lastRun());
+        assertEquals("6v8m5w0s", read.stage("train").lastRun());
+        assertEquals(2_000L, read.recordedAt());
+        assertEquals(List.of(), store.flow("other").orElseThrow().stages());
     }
 }

@@ -440,6 +440,73 @@ public abstract class SweepStoreContractTest {
                         .state());
     }
 
+    // ---- Hyperband's pauses
+
+    @Test
+    void aPausedTrialHoldsNoSlotKeepsTheSweepOpenAndIsResumedByExactlyOneAgent() {
+        Sweep s = grid("proj", 2, 0);
+        Trial t1 = granted(s, "a", 0);
+        Trial t2 = granted(s, "a", 0);
+        Trial paused = sweeps.end(s.id(), t1.number(), "a", TrialState.PAUSED, 0.7, "paused at iteration 1");
+        assertEquals(TrialState.PAUSED, paused.state());
+        assertEquals(0.7, paused.metric());
+        refused(ErrorCode.INVALID_PARAMETER_VALUE, () -> sweeps.heartbeat(s.id(), t1.number(), "a"));
+        sweeps.end(s.id(), t2.number(), "a", TrialState.STOPPED, 0.9, "its bracket dropped it");
+        Claim wait = claim(sweeps, s, "b", Ids.newRunId(), 0, 1);
+        assertTrue(
+                assertInstanceOf(Claim.Wait.class, wait).reason().contains("paused at a rung"),
+                "the search is exhausted but a paused trial may go on: " + wait);
+        assertEquals(TrialState.PAUSED, sweeps.trials(s.id()).get(0).state(), "never reaped: it has no heartbeat");
+        assertEquals(SweepState.RUNNING, sweeps.sweep(s.id()).orElseThrow().state());
+
+        Trial resumed = sweeps.resumeTrial(s.id(), t1.number(), "b");
+        assertEquals(TrialState.RUNNING, resumed.state());
+        assertEquals("b", resumed.agent(), "the agent that took it back holds it");
+        assertEquals(t1.runId(), resumed.runId(), "under the same run");
+        assertEquals("", resumed.reason());
+        assertTrue(refused(ErrorCode.INVALID_PARAMETER_VALUE, () -> sweeps.resumeTrial(s.id(), t1.number(), "c"))
+                .getMessage()
+                .contains("not paused"));
+        sweeps.heartbeat(s.id(), t1.number(), "b");
+        sweeps.end(s.id(), t1.number(), "b", TrialState.FINISHED, 0.95, null);
+        assertEquals(SweepState.FINISHED, sweeps.sweep(s.id()).orElseThrow().state());
+        refused(ErrorCode.INVALID_PARAMETER_VALUE, () -> sweeps.resumeTrial(s.id(), t2.number(), "b"));
+    }
+
+    @Test
+    void anyAgentEndsAPausedTrialItsBracketDroppedKeepingItsValue() {
+        Sweep s = grid("proj", 1, 0);
+        Trial t = granted(s, "a", 0);
+        sweeps.end(s.id(), t.number(), "a", TrialState.PAUSED, 0.4, "paused at iteration 3");
+        Trial stopped = sweeps.end(s.id(), t.number(), "b", TrialState.STOPPED, null, "hyperband: not among the best");
+        assertEquals(TrialState.STOPPED, stopped.state());
+        assertEquals(0.4, stopped.metric(), "the value it reached at its rung");
+        assertEquals("hyperband: not among the best", stopped.reason());
+        refused(
+                ErrorCode.INVALID_PARAMETER_VALUE,
+                () -> sweeps.end(s.id(), t.number(), "b", TrialState.STOPPED, 0.1, ""));
+        Claim done = claim(sweeps, s, "a", Ids.newRunId(), 0, FRESH);
+        assertInstanceOf(Claim.Done.class, done, done.toString());
+    }
+
+    @Test
+    void cancelingOrStoppingASweepEndsItsPausedTrials() {
+        Sweep s = grid("proj", 3, 0);
+        Trial t = granted(s, "a", 0);
+        sweeps.end(s.id(), t.number(), "a", TrialState.PAUSED, 0.4, "paused");
+        sweeps.setState(s.id(), SweepState.CANCELED);
+        Trial killed = sweeps.trials(s.id()).get(0);
+        assertEquals(TrialState.KILLED, killed.state());
+        assertTrue(killed.reason().contains("canceled"), killed.reason());
+
+        Sweep other = grid("proj", 3, 0);
+        Trial u = granted(other, "a", 0);
+        sweeps.end(other.id(), u.number(), "a", TrialState.PAUSED, 0.4, "paused");
+        sweeps.setState(other.id(), SweepState.STOPPED);
+        assertEquals(TrialState.STOPPED, sweeps.trials(other.id()).get(0).state());
+        assertEquals(0.4, sweeps.trials(other.id()).get(0).metric());
+    }
+
     // ---- exactly once, across store instances
 
     /** How many times each race runs; a back end over HTTP may run fewer. */

@@ -1,5 +1,6 @@
 // The dashboard's entry point: finds the page for this address and runs it. Addresses are
-// stable (/, /projects/P, /runs/ID, /sweeps/ID, /compare?runs=a,b, /datasets, /datasets/NAME, /login).
+// stable (/, /projects/P, /runs/ID, /sweeps/ID, /compare?runs=a,b, /datasets, /datasets/NAME,
+// /models, /models/NAME, /login).
 import { session, loginHref } from './api.js';
 import { h, clear, errorBox } from './dom.js';
 
@@ -11,6 +12,8 @@ const routes = [
   [/^\/compare$/, () => import('./compare.js'), () => []],
   [/^\/datasets$/, () => import('./datasets.js'), () => [null]],
   [/^\/datasets\/([^/]+)$/, () => import('./datasets.js'), m => [decodeURIComponent(m[1])]],
+  [/^\/models$/, () => import('./models.js'), () => [null]],
+  [/^\/models\/([^/]+)$/, () => import('./models.js'), m => [decodeURIComponent(m[1])]],
   [/^\/login$/, () => import('./login.js'), () => []],
 ];
 

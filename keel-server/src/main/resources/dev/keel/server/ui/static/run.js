@@ -1,19 +1,20 @@
 // One run: overview (state, provenance, notes, tags, datasets), charts of every metric,
 // config and summary, console (searchable, follows live), files, and how to reproduce it.
 import { api, series, ApiError } from './api.js';
-import { h, clear, copyButton, debounce, fmtBytes, fmtDate, fmtDuration, middle, projectHref, datasetHref, runtimeOf, setCrumbs, stateBadge, stopReason, sweepHref, valueView } from './dom.js';
+import { h, clear, copyButton, debounce, fmtBytes, fmtDate, fmtDuration, middle, projectHref, datasetHref, runHref, runtimeOf, setCrumbs, stateBadge, stopReason, sweepHref, valueView } from './dom.js';
 import { ChartPanel, defaults, settingsBar } from './chart.js';
 import { runColor } from './colors.js';
 import { editRun } from './edit.js';
 
 export async function render(main, id) {
   let run = await api('/api/v1/runs/' + encodeURIComponent(id));
-  let [prov, keys, files, inputs, reproduce] = await Promise.all([
+  let [prov, keys, files, inputs, reproduce, registered] = await Promise.all([
     api('/api/v1/runs/' + encodeURIComponent(id) + '/provenance').catch(() => ({})),
     api('/api/v1/runs/' + encodeURIComponent(id) + '/metrics').then(r => r.keys),
     api('/api/v1/runs/' + encodeURIComponent(id) + '/files').then(r => r.files).catch(() => []),
     api('/api/v1/runs/' + encodeURIComponent(id) + '/inputs').then(r => r.inputs).catch(() => null),
-    api('/api/v1/runs/' + encodeURIComponent(id) + '/reproduce').then(r => r.commands).catch(() => []),
+    api('/api/v1/runs/' + encodeURIComponent(id) + '/reproduce').catch(() => ({ commands: [] })),
+    api('/api/v1/runs/' + encodeURIComponent(id) + '/models').then(r => r.versions).catch(() => []),
   ]);
   setCrumbs({ label: 'Projects', href: '/' }, { label: run.project, href: projectHref(run.project) }, { label: run.name });
 
@@ -48,6 +49,11 @@ export async function render(main, id) {
     if (r) { run = r; drawOverview(); }
   })); };
   drawOverview();
+  if (registered.length) {
+    main.querySelector('#overview').append(h('div', { class: 'run-models', 'aria-label': 'Model versions' },
+      h('h3', null, 'Registered as'), h('ul', null, registered.map(v => h('li', null,
+        h('a', { href: '/models/' + encodeURIComponent(v.model) + '?version=' + v.version }, v.ref))))));
+  }
   const diff = files.find(f => f.kind === 'diff' || f.name === 'diff.patch');
   if (diff) {
     const pre = h('pre', { class: 'code' }, '…');
@@ -105,6 +111,13 @@ function claimedBy(run, prov) {
   return h('span', { class: 'muted' }, ' (the client said ' + c.user + (c.host ? ' on ' + c.host : '') + ')');
 }
 
+/** A nested run's parent, by id until the server names it (a parent the caller may not read stays an id). */
+function parentView(id) {
+  const link = h('a', { href: runHref(id), class: 'parent-link', title: id }, id);
+  api('/api/v1/runs/' + encodeURIComponent(id)).then(p => { if (p && p.name) link.textContent = p.name; }).catch(() => {});
+  return link;
+}
+
 /** A trial's run links to its sweep's page, with the trial's number once the server tells it. */
 function sweepView(run) {
   const el = h('span', { class: 'sweep-link' }, h('a', { href: sweepHref(run.sweep) }, run.sweep));
@@ -134,6 +147,8 @@ function overviewOf(run, prov, inputs, reproduce, edit) {
     row('Host', run.host || '—'),
     row('Group', run.group || '—'),
     row('Sweep', run.sweep ? sweepView(run) : '—'),
+    // a nested run (MLflow's mlflow.parentRunId) links to the run it belongs to
+    typeof prov.parent === 'string' && prov.parent ? row('Parent run', parentView(prov.parent)) : '',
     row('Command', commandView(cmd)),
     row('Git', git.commit ? [h('code', null, String(git.commit).slice(0, 12)), git.branch ? ' on ' + git.branch : '',
       git.dirty ? h('span', { class: 'tag warn' }, 'uncommitted changes') : ''] : '—'),
@@ -204,11 +219,50 @@ export function shortCommand(argv) {
   return out.join(' ');
 }
 
-/** Only commands that exist (the server builds them), one per line with its purpose and a copy button. */
-function reproduceView(commands) {
-  if (!commands || !commands.length) return h('span', { class: 'muted' }, 'not available from this server');
-  return h('div', { class: 'reproduce' }, commands.map(c => h('div', { class: 'repro-line', title: c.purpose },
-    h('code', null, c.command), ' ', copyButton(c.command, 'command'), h('div', { class: 'muted small' }, c.purpose))));
+/**
+ * Only commands that exist (the server builds them), one per line with its purpose and a copy
+ * button; then what `keel reproduce` found: this run's reproductions with their verdicts, or, on
+ * a reproduction's page, the verdict against the run it reproduces.
+ */
+function reproduceView(reproduce) {
+  const commands = (reproduce && reproduce.commands) || [];
+  const copies = (reproduce && reproduce.reproductions) || [];
+  const of = reproduce && reproduce.reproduces;
+  if (!commands.length && !copies.length && !of) return h('span', { class: 'muted' }, 'not available from this server');
+  return h('div', { class: 'reproduce' },
+    of ? h('div', { class: 'repro-of' }, 'Reproduction of ', h('a', { href: runHref(of.run) }, of.name || of.run), ': ',
+      verdictView(of.record, of.run, 'this run')) : null,
+    commands.map(c => h('div', { class: 'repro-line', title: c.purpose },
+      h('code', null, c.command), ' ', copyButton(c.command, 'command'), h('div', { class: 'muted small' }, c.purpose))),
+    copies.length ? h('div', { class: 'muted small repro-head' }, 'Reproductions, newest first') : null,
+    copies.length ? h('ul', { class: 'reproductions', 'aria-label': 'Reproductions' }, copies.map(c => h('li', { dataset: { run: c.run } },
+      h('a', { href: runHref(c.run) }, c.name || c.run), ' ',
+      c.record ? verdictView(c.record, 'this run', 'the reproduction')
+        : h('span', { class: 'muted' }, c.state === 'running' ? 'running…' : 'no verdict recorded (' + c.state + ')')))) : null);
+}
+
+const VERDICT_LABEL = { identical: 'identical', within_tolerance: 'within tolerance', diverged: 'diverged', no_metrics: 'nothing to compare' };
+
+/** A recorded verdict: a badge, the first difference with both values, and the environment differences folded. */
+function verdictView(record, leftName, rightName) {
+  if (!record || typeof record !== 'object') return h('span', { class: 'muted' }, 'no verdict recorded');
+  const v = String(record.verdict || '');
+  const parts = [h('span', { class: 'tag verdict ' + (v === 'diverged' ? 'warn' : 'ok'), dataset: { verdict: v } }, VERDICT_LABEL[v] || v)];
+  if (v === 'diverged') {
+    parts.push(' at step ' + record.step + ': ', h('code', null, String(record.key)), ' = ',
+      h('code', null, record.left == null ? 'no point' : record.left), ' in ' + leftName + ', ',
+      h('code', null, record.right == null ? 'no point' : record.right), ' in ' + rightName);
+  } else if (record.points != null) {
+    parts.push(h('span', { class: 'muted' }, ' ' + record.points + ' metric points' + (v === 'identical' ? ', bitwise equal' : '')));
+  }
+  if (record.steps != null) parts.push(h('span', { class: 'muted' }, ' (steps 0–' + record.steps + ')'));
+  if (record.exit_code) parts.push(h('span', { class: 'tag warn' }, 'exit code ' + record.exit_code));
+  const env = Array.isArray(record.environment) ? record.environment : [];
+  parts.push(env.length
+    ? h('details', { class: 'repro-env' }, h('summary', null, env.length + (env.length === 1 ? ' environment difference' : ' environment differences')),
+      h('ul', null, env.map(l => h('li', null, h('code', null, String(l))))))
+    : h('div', { class: 'muted small' }, 'no recorded environment difference'));
+  return h('span', { class: 'verdict-line' }, parts);
 }
 
 function filesTable(run, files) {

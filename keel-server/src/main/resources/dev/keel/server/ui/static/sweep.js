@@ -46,7 +46,7 @@ export async function render(main, id) {
   };
   draw();
 
-  if (view.sweep.state === 'running' || view.trials.some(t => t.state === 'running')) {
+  if (view.sweep.state === 'running' || view.trials.some(t => t.state === 'running' || t.state === 'paused')) {
     const es = new EventSource('/api/v1/sweeps/' + encodeURIComponent(id) + '/events');
     const reload = debounce(async () => {
       try { view = await api(url); draw(); } catch (e) { /* keep what is shown; the next event tries again */ }

@@ -8,7 +8,7 @@ import { h, clear, fmtNum } from './dom.js';
 /** One colour per trial state, the same in the chart, its legend and the trials table. */
 export const STATE_COLORS = {
   finished: '#2b8a3e', stopped: '#5925dc', running: '#2f6fed', failed: '#c92a2a',
-  killed: '#868e96', crashed: '#e8590c', 'no-metric': '#b08800',
+  killed: '#868e96', crashed: '#e8590c', 'no-metric': '#b08800', paused: '#0c8599',
 };
 
 /** A number from the JSON (non-finite values arrive as strings), or null. */
