@@ -6,8 +6,11 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-nice mvn -q -B -o -pl examples/apparel-classifier -am -DskipTests test-compile dependency:build-classpath \
-    -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=test >&2
+# SKIP_BUILD=1 reuses the classes and class path of the last build
+if [ -z "${SKIP_BUILD:-}" ]; then
+  nice mvn -q -B -o -pl examples/apparel-classifier -am -DskipTests test-compile dependency:build-classpath \
+      -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=test >&2
+fi
 cd examples/apparel-classifier
 out="$root/bench/results/serve-throughput-$(date -u +%Y-%m-%d).txt"
 {

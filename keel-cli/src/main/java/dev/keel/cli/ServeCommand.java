@@ -140,7 +140,7 @@ final class ServeCommand implements Callable<Integer> {
         ModelServer server;
         try {
             if (!noRun) {
-                run = startRun(access, options);
+                run = startRun(access, options, home.home);
             }
             server = ModelServer.start(access.registry(), options, run);
         } catch (RuntimeException e) {
@@ -159,7 +159,7 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Run startRun(ModelAccess access, ServeOptions options) {
+    private static Run startRun(ModelAccess access, ServeOptions options, Path keelFolder) {
         ModelRef r = options.modelRef();
         RegisteredModel model = access.registry()
                 .models()
@@ -174,6 +174,7 @@ final class ServeCommand implements Callable<Integer> {
         config.put("max_batch", options.maxBatch());
         config.put("max_delay_ms", options.maxDelayMs());
         return Keel.init(RunOptions.builder()
+                .home(keelFolder)
                 .project(model.project())
                 .tags("serve")
                 .group("serve-" + r.name())

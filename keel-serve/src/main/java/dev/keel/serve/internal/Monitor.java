@@ -12,10 +12,13 @@ import java.util.concurrent.TimeUnit;
  * Logs each interval's statistics into the serving run: request rate, latency percentiles,
  * batch sizes, errors, the predicted classes' shares, the histogram of inputs' mean pixel
  * intensity, and their drift (PSI) against the training data's statistics when the version
- * carries them. Metric names start with {@code serve/}; an interval without requests logs the
+ * carries them (from intervals of at least {@value #MIN_FOR_DRIFT} answers). Metric names start with {@code serve/}; an interval without requests logs the
  * rate (0) and the served version only.
  */
 final class Monitor implements AutoCloseable {
+    /** Fewer answers than this in an interval leave most bins empty, and PSI then reads noise as drift. */
+    static final int MIN_FOR_DRIFT = 100;
+
     private final Run run;
     private final ServeMetrics metrics;
     private final Versions versions;
@@ -86,10 +89,10 @@ final class Monitor implements AutoCloseable {
             }
             m.put("serve/input_mean_intensity", mean);
         }
-        if (baseline.intensity().length > 0 && seen > 0) {
+        if (baseline.intensity().length > 0 && seen >= MIN_FOR_DRIFT) {
             m.put("serve/drift_psi_input_mean", Drift.psi(baseline.intensity(), intensity));
         }
-        if (!baseline.classes().isEmpty() && predicted > 0) {
+        if (!baseline.classes().isEmpty() && predicted >= MIN_FOR_DRIFT) {
             m.put("serve/drift_psi_class", Drift.psi(baseline.classes(), classes));
         }
         return m;
@@ -108,6 +111,5 @@ final class Monitor implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        logInterval();
     }
 }

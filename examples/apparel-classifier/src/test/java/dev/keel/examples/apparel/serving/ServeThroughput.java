@@ -184,11 +184,11 @@ public final class ServeThroughput {
         List<Thread> threads = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
             Predictor<Input, Output> p = model.newPredictor();
+            for (int i = 0; i < 20; i++) {
+                p.batchPredict(inputs);
+            }
             Thread t = new Thread(() -> {
                 try (p) {
-                    for (int i = 0; i < 20; i++) {
-                        p.batchPredict(inputs);
-                    }
                     while (!stop.get()) {
                         p.batchPredict(inputs);
                         done.addAndGet(batch);
