@@ -33,11 +33,15 @@ final class ArtifactRoutes {
     private final ServerContext ctx;
     private final MlflowAccess access;
     private final Experiments experiments;
+    private final LoggedModelRoutes loggedModels;
+    private final RegistryRoutes registry;
 
     ArtifactRoutes(ServerContext ctx, MlflowAccess access, Experiments experiments) {
         this.ctx = ctx;
         this.access = access;
         this.experiments = experiments;
+        this.loggedModels = new LoggedModelRoutes(ctx, access, experiments);
+        this.registry = new RegistryRoutes(ctx, access, experiments);
     }
 
     /** A path below the artifact root: the run and the file path within its artifacts. */
@@ -118,6 +122,12 @@ final class ArtifactRoutes {
                     if (path.isEmpty()) {
                         return Map.of();
                     }
+                    if (LoggedModelRoutes.owns(path)) {
+                        return loggedModels.listProxy(request, path);
+                    }
+                    if (RegistryRoutes.owns(path)) {
+                        return registry.listProxy(request, path);
+                    }
                     Target t = target(path);
                     RunInfo run = run(request, t.runId(), Need.READ);
                     return Map.of("files", list(run, t.path(), false));
@@ -150,7 +160,7 @@ final class ArtifactRoutes {
         }
     }
 
-    private static Response notImplemented() {
+    static Response notImplemented() {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error_code", "NOT_IMPLEMENTED");
         // MLflow's HttpArtifactRepository falls back to a single PUT only on this exact message

@@ -9,6 +9,7 @@ import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
 import dev.keel.core.model.ModelStore;
 import dev.keel.core.store.ExperimentStore;
+import dev.keel.core.store.MlflowModelStore;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.WriteBatch;
@@ -40,6 +41,7 @@ class SqlStore implements Store {
     private final ReadWarnings warnings = new ReadWarnings();
     private final SqlSweepStore sweeps;
     private final SqlModelStore models;
+    private final SqlMlflowModels mlflowModels;
 
     SqlStore(Database db) {
         this.db = db;
@@ -47,6 +49,7 @@ class SqlStore implements Store {
         this.experiments = new ExperimentTable(db);
         this.sweeps = new SqlSweepStore(db);
         this.models = new SqlModelStore(db);
+        this.mlflowModels = new SqlMlflowModels(db);
         try {
             Migrations.migrate(db);
         } catch (RuntimeException e) {
@@ -63,6 +66,11 @@ class SqlStore implements Store {
     @Override
     public Optional<ExperimentStore> experiments() {
         return Optional.of(experiments);
+    }
+
+    @Override
+    public Optional<MlflowModelStore> mlflowModels() {
+        return Optional.of(mlflowModels);
     }
 
     @Override
