@@ -6,9 +6,14 @@ import dev.keel.core.blob.Hashes;
 import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.data.Visibility;
 import dev.keel.core.flow.ProjectFlow;
+import dev.keel.core.model.Lineage;
+import dev.keel.core.model.ModelFile;
 import dev.keel.core.model.ModelRegistry;
 import dev.keel.core.model.Registration;
+import dev.keel.core.model.VersionDraft;
 import dev.keel.core.store.ExperimentStore;
+import dev.keel.core.store.LoggedModel;
+import dev.keel.core.store.MlflowModelStore;
 import dev.keel.core.store.WriteBatch;
 import dev.keel.core.sweep.Proposal;
 import dev.keel.data.AddOptions;
@@ -32,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -105,232 +111,407 @@ class AccessMatrixTest {
     /** The bytes of the sample's MLflow artifact ({@code ${artifact}}). */
     static final String ARTIFACT_TEXT = "weights of the sample model";
 
-    static final List<Entry> TABLE = withMlflowAliases(List.of(
-            e("GET /healthz", Rule.ANYONE),
-            // operations: counts by route pattern only, and the API's description
-            e("GET /metrics", Rule.ANYONE),
-            e("GET /api/v1/openapi.json", Rule.ANYONE),
-            // runs and projects (RunsReadApi)
-            e("GET /api/v1/projects", Rule.SIGNED_IN),
-            e("GET /api/v1/projects/{project}", Rule.READ),
-            e("GET /api/v1/projects/{project}/runs", Rule.READ),
-            e("GET /api/v1/runs/{id}", Rule.READ),
-            e("GET /api/v1/runs/{id}/provenance", Rule.READ),
-            e("GET /api/v1/runs/{id}/metrics", Rule.READ),
-            e("GET /api/v1/runs/{id}/metrics/{key*}", Rule.READ),
-            e("GET /api/v1/runs/{id}/console", Rule.READ),
-            e("GET /api/v1/runs/{id}/files", Rule.READ),
-            // writing runs and the remote SDK (RunsWriteApi)
-            e("GET /api/v1/runs", Rule.SIGNED_IN),
-            e("POST /api/v1/projects/{project}/runs", Rule.WRITE)
-                    .bodyFrom(s -> "{\"id\": \"" + Ids.newRunId() + "\", \"name\": \"m\"}"),
-            e("GET /api/v1/projects/{project}/next-ordinal", Rule.READ),
-            // the project's flow (FlowApi)
-            e("GET /api/v1/projects/{project}/flow", Rule.READ),
-            e("PUT /api/v1/projects/{project}/flow", Rule.WRITE)
-                    .body("{\"stages\": [{\"name\": \"train\", \"command\": \"./run train\"}], \"edges\": []}"),
-            e("POST /api/v1/runs/{id}/batches", Rule.WRITE).body("{\"summary\": {\"acc\": 1}}"),
-            e("GET /api/v1/runs/{id}/log-offset", Rule.READ),
-            e("DELETE /api/v1/runs/{id}", Rule.WRITE),
-            e("HEAD /api/v1/runs/{id}/blobs/{hash}", Rule.WRITE).param("hash", "sha256:" + "0".repeat(64)),
-            e("PUT /api/v1/runs/{id}/blobs/{hash}", Rule.WRITE)
-                    .param("hash", "sha256:" + "0".repeat(64))
-                    .body("x"),
-            // sessions (SessionApi)
-            e("POST /api/v1/session", Rule.ANYONE).body("{\"user\": \"owner\", \"api_key\": \"${owner_key}\"}"),
-            e("GET /api/v1/session", Rule.SIGNED_IN),
-            e("DELETE /api/v1/session", Rule.ANYONE),
-            // users, keys, teams (UsersApi)
-            e("GET /api/v1/me", Rule.SIGNED_IN),
-            e("GET /api/v1/users", Rule.ADMIN),
-            e("POST /api/v1/users", Rule.ADMIN).body("{\"name\": \"u${n}\"}"),
-            e("GET /api/v1/users/{user}/keys", Rule.SELF_OR_ADMIN),
-            e("POST /api/v1/users/{user}/keys", Rule.SELF_OR_ADMIN),
-            e("DELETE /api/v1/users/{user}/keys/{key}", Rule.SELF_OR_ADMIN),
-            // too short: allowed callers get the 400, and no cell pays for a PBKDF2 hash
-            e("PUT /api/v1/users/{user}/password", Rule.SELF_OR_ADMIN).body("{\"password\": \"short\"}"),
-            e("GET /api/v1/teams", Rule.SIGNED_IN),
-            e("POST /api/v1/teams", Rule.ADMIN).body("{\"name\": \"t${n}\"}"),
-            e("PUT /api/v1/teams/{team}/members/{user}", Rule.ADMIN).param("user", "other"),
-            e("DELETE /api/v1/teams/{team}/members/{user}", Rule.ADMIN).param("user", "other"),
-            // project ownership (ProjectAccessApi)
-            e("GET /api/v1/projects/{project}/access", Rule.READ),
-            e("PATCH /api/v1/projects/{project}", Rule.MANAGE).body("{\"visibility\": \"${visibility}\"}"),
-            // datasets (DatasetsApi, DatasetBlobsApi); {name} is a dataset owned by owner
-            e("GET /api/v1/datasets", Rule.SIGNED_IN),
-            e("GET /api/v1/datasets/{name}", Rule.READ),
-            e("PUT /api/v1/datasets/{name}", Rule.WRITE).body("{\"description\": \"d\"}"),
-            e("DELETE /api/v1/datasets/{name}", Rule.WRITE),
-            e("GET /api/v1/datasets/{name}/versions/{ref}", Rule.READ).param("ref", "v1"),
-            e("POST /api/v1/datasets/{name}/versions", Rule.WRITE).body("{}"),
-            e("DELETE /api/v1/datasets/{name}/versions/{ref}", Rule.WRITE).param("ref", "v1"),
-            e("GET /api/v1/datasets/{name}/versions/{ref}/files", Rule.READ).param("ref", "v1"),
-            e("GET /api/v1/datasets/{name}/versions/{ref}/manifest", Rule.READ).param("ref", "v1"),
-            e("GET /api/v1/datasets/{name}/versions/{ref}/runs", Rule.READ).param("ref", "v1"),
-            e("GET /api/v1/datasets/{name}/diff", Rule.READ).query("from=v1&to=v1"),
-            e("PUT /api/v1/datasets/{name}/tags/{tag}", Rule.WRITE)
-                    .param("tag", "best")
-                    .body("{\"ref\": \"v1\"}"),
-            e("DELETE /api/v1/datasets/{name}/tags/{tag}", Rule.WRITE).param("tag", "best"),
-            e("GET /api/v1/runs/{id}/inputs", Rule.READ),
-            e("POST /api/v1/datasets/{name}/blobs/missing", Rule.WRITE).body("{\"hashes\": []}"),
-            e("POST /api/v1/datasets/{name}/blobs", Rule.WRITE),
-            e("POST /api/v1/datasets/{name}/blobs/fetch", Rule.READ).body("{\"hashes\": []}"),
-            e("GET /api/v1/datasets/{name}/blobs/{hash}", Rule.READ)
-                    .param("hash", "sha256:0000000000000000000000000000000000000000000000000000000000000000"),
-            // sweeps (SweepsApi): {sweep} is a sweep of the sample project whose trial 1 agent "matrix" holds
-            e("POST /api/v1/sweeps", Rule.WRITE)
-                    .body("{\"project\": \"${project}\", \"name\": \"s\", \"config\": \"" + SWEEP_CONFIG + "\"}"),
-            e("GET /api/v1/sweeps", Rule.READ).query("project=${sweep_project}").shows(s -> s.get("sweep")),
-            e("GET /api/v1/sweeps/{sweep}", Rule.READ),
-            e("PATCH /api/v1/sweeps/{sweep}", Rule.WRITE).body("{\"state\": \"paused\"}"),
-            e("GET /api/v1/sweeps/{sweep}/trials", Rule.READ),
-            e("POST /api/v1/sweeps/{sweep}/claim", Rule.WRITE)
-                    .bodyFrom(s -> "{\"agent\": \"matrix\", \"runId\": \"" + Ids.newRunId() + "\"}"),
-            e("POST /api/v1/sweeps/{sweep}/trials/{number}/heartbeat", Rule.WRITE)
-                    .body("{\"agent\": \"matrix\"}"),
-            e("POST /api/v1/sweeps/{sweep}/trials/{number}/stop", Rule.WRITE).body("{\"reason\": \"enough\"}"),
-            e("POST /api/v1/sweeps/{sweep}/trials/{number}/end", Rule.WRITE)
-                    .body("{\"agent\": \"matrix\", \"state\": \"finished\", \"metric\": 0.5}"),
-            e("POST /api/v1/sweeps/{sweep}/trials/{number}/resume", Rule.WRITE).body("{\"agent\": \"matrix\"}"),
-            e("GET /api/v1/runs/{id}/trial", Rule.READ).paramFrom("id", s -> s.get("trialrun")),
-            // the model registry (ModelsApi): {model} is a model of the sample project with versions 1 and 2
-            // (model.bin of the sample run) and production -> 1; a model's name alone grants nothing
-            e("GET /api/v1/models", Rule.READ).query("project=${model_project}").shows(s -> s.get("model")),
-            e("GET /api/v1/models/{model}", Rule.READ),
-            e("GET /api/v1/models/{model}/versions", Rule.READ),
-            e("POST /api/v1/models/{model}/versions", Rule.WRITE)
-                    .body("{\"run\": \"${run}\", \"path\": \"model.bin\"}"),
-            e("GET /api/v1/models/{model}/versions/{version}", Rule.READ).param("version", "1"),
-            e("DELETE /api/v1/models/{model}/versions/{version}", Rule.WRITE).param("version", "2"),
-            e("GET /api/v1/models/{model}/versions/{version}/files/{file*}", Rule.READ)
-                    .param("version", "1")
-                    .param("file", "model.bin"),
-            e("POST /api/v1/models/{model}/tags", Rule.WRITE).body("{\"version\": 1, \"tags\": {\"k\": \"v\"}}"),
-            e("GET /api/v1/models/{model}/aliases", Rule.READ),
-            e("GET /api/v1/models/{model}/aliases/{alias}", Rule.READ).param("alias", "production"),
-            e("PUT /api/v1/models/{model}/aliases/{alias}", Rule.WRITE)
-                    .param("alias", "staging")
-                    .body("{\"version\": \"v2\", \"require\": \"acc >= 0.5\"}"),
-            e("DELETE /api/v1/models/{model}/aliases/{alias}", Rule.WRITE).param("alias", "production"),
-            e("GET /api/v1/runs/{id}/models", Rule.READ),
-            // the dashboard (dev.keel.server.ui): pages and assets carry no data; its API routes do
-            e("GET /", Rule.ANYONE),
-            e("GET /projects/{project}", Rule.ANYONE),
-            e("GET /runs/{id}", Rule.ANYONE),
-            e("GET /compare", Rule.ANYONE),
-            e("GET /datasets", Rule.ANYONE),
-            e("GET /datasets/{name}", Rule.ANYONE).param("name", "anything"),
-            e("GET /models", Rule.ANYONE),
-            e("GET /models/{model}", Rule.ANYONE).param("model", "anything"),
-            e("GET /login", Rule.ANYONE),
-            e("GET /ui/{path*}", Rule.ANYONE).param("path", "app.js"),
-            e("GET /vendor/uplot.js", Rule.ANYONE),
-            e("GET /vendor/uplot.css", Rule.ANYONE),
-            e("GET /api/v1/series", Rule.READ).query("runs=${run}&keys=loss"),
-            e("GET /api/v1/runs/{id}/events", Rule.READ).query("seconds=0"),
-            e("GET /api/v1/projects/{project}/events", Rule.READ).query("seconds=0"),
-            e("PATCH /api/v1/runs/{id}", Rule.WRITE).body("{\"notes\": \"n\"}"),
-            e("GET /api/v1/projects/{project}/columns", Rule.READ),
-            e("GET /api/v1/projects/{project}/groups", Rule.READ).query("by=state"),
-            e("GET /api/v1/projects/{project}/runs.csv", Rule.READ),
-            e("GET /api/v1/runs/{id}/files/{name*}", Rule.READ).param("name", "diff.patch"),
-            e("GET /api/v1/runs/{id}/reproduce", Rule.READ),
-            e("GET /api/v1/runs/{id}/env-diff", Rule.READ).query("to=${run}"),
-            e("GET /api/v1/projects/{project}/flow-view", Rule.READ),
-            // the sweep page: a sweep id alone grants nothing, its project's read access does
-            e("GET /sweeps/{sweep}", Rule.ANYONE).param("sweep", "anything"),
-            e("GET /api/v1/sweeps/{sweep}/overview", Rule.READ),
-            e("GET /api/v1/sweeps/{sweep}/events", Rule.READ).query("seconds=0"),
-            e("GET /api/v1/projects/{project}/sweeps", Rule.READ),
-            // MLflow's API (dev.keel.server.mlflow) names its objects in the body or query: ${experiment}
-            // is the MLflow experiment of ${project}, ${artifact} a file in ${run}'s artifacts. Its
-            // /ajax-api/2.0/mlflow/... aliases get these entries too (withMlflowAliases)
-            // an experiment named like an existing project needs write access to it (and then exists)
-            // a name taken by an experiment the caller may not see is refused as taken (403), not as missing
-            e("POST /api/2.0/mlflow/experiments/create", Rule.WRITE)
-                    .body("{\"name\": \"${project}\"}")
-                    .hiddenStatus(403),
-            e("GET /api/2.0/mlflow/experiments/get", Rule.READ)
-                    .query("experiment_id=${experiment}")
-                    .shows(s -> s.get("project")),
-            e("GET /api/2.0/mlflow/experiments/get-by-name", Rule.READ)
-                    .query("experiment_name=${project}")
-                    .shows(s -> s.get("experiment")),
-            e("POST /api/2.0/mlflow/experiments/search", Rule.LIST)
-                    .body("{\"filter\": \"name = '${project}'\"}")
-                    .shows(s -> s.get("project")),
-            e("GET /api/2.0/mlflow/experiments/search", Rule.LIST)
-                    .query("filter=name%20%3D%20%27${project}%27")
-                    .shows(s -> s.get("project")),
-            e("POST /api/2.0/mlflow/experiments/delete", Rule.WRITE).body("{\"experiment_id\": \"${experiment}\"}"),
-            e("POST /api/2.0/mlflow/experiments/restore", Rule.WRITE).body("{\"experiment_id\": \"${experiment}\"}"),
-            e("POST /api/2.0/mlflow/experiments/update", Rule.WRITE)
-                    .body("{\"experiment_id\": \"${experiment}\", \"new_name\": \"renamed-${n}\"}"),
-            e("POST /api/2.0/mlflow/experiments/set-experiment-tag", Rule.WRITE)
-                    .body("{\"experiment_id\": \"${experiment}\", \"key\": \"k\", \"value\": \"v\"}"),
-            e("POST /api/2.0/mlflow/experiments/delete-experiment-tag", Rule.WRITE)
-                    .bodyFrom(s -> "{\"experiment_id\": \"" + taggedExperiment(s, "k") + "\", \"key\": \"k\"}"),
-            e("POST /api/2.0/mlflow/runs/create", Rule.WRITE)
-                    .body("{\"experiment_id\": \"${experiment}\", \"start_time\": 1}"),
-            e("GET /api/2.0/mlflow/runs/get", Rule.READ).query("run_id=${run}").shows(s -> s.get("run")),
-            e("POST /api/2.0/mlflow/runs/update", Rule.WRITE)
-                    .body("{\"run_id\": \"${run}\", \"status\": \"FINISHED\", \"end_time\": 2000}"),
-            e("POST /api/2.0/mlflow/runs/delete", Rule.WRITE).body("{\"run_id\": \"${run}\"}"),
-            e("POST /api/2.0/mlflow/runs/restore", Rule.WRITE).body("{\"run_id\": \"${run}\"}"),
-            e("POST /api/2.0/mlflow/runs/log-metric", Rule.WRITE)
-                    .body(
-                            "{\"run_id\": \"${run}\", \"key\": \"loss\", \"value\": 0.25, \"timestamp\": 2000, \"step\": 1}"),
-            e("POST /api/2.0/mlflow/runs/log-parameter", Rule.WRITE)
-                    .body("{\"run_id\": \"${run}\", \"key\": \"batch\", \"value\": \"32\"}"),
-            e("POST /api/2.0/mlflow/runs/set-tag", Rule.WRITE)
-                    .body("{\"run_id\": \"${run}\", \"key\": \"stage\", \"value\": \"dev\"}"),
-            e("POST /api/2.0/mlflow/runs/delete-tag", Rule.WRITE)
-                    .bodyFrom(s -> "{\"run_id\": \"" + taggedRun(s, "stage=dev") + "\", \"key\": \"stage\"}"),
-            e("POST /api/2.0/mlflow/runs/log-batch", Rule.WRITE)
-                    .body("{\"run_id\": \"${run}\", \"metrics\": [{\"key\": \"acc\","
-                            + " \"value\": 0.9, \"timestamp\": 2000, \"step\": 1}], \"params\": [{\"key\": \"opt\", \"value\": \"adam\"}],"
-                            + " \"tags\": [{\"key\": \"t\", \"value\": \"1\"}]}"),
-            e("POST /api/2.0/mlflow/runs/log-inputs", Rule.WRITE).body("{\"run_id\": \"${run}\", \"datasets\": []}"),
-            e("POST /api/2.0/mlflow/runs/search", Rule.READ)
-                    .body("{\"experiment_ids\": [\"${experiment}\"]}")
-                    .shows(s -> s.get("run")),
-            // as MLflow: a run that does not exist (or is hidden) has an empty history
-            e("GET /api/2.0/mlflow/metrics/get-history", Rule.LIST)
-                    .query("run_id=${run}&metric_key=loss")
-                    .shows(s -> "loss"),
-            e("GET /api/2.0/mlflow/metrics/get-history-bulk-interval", Rule.LIST)
-                    .query("run_ids=${run}&metric_key=loss")
-                    .shows(s -> "loss"),
-            e("POST /api/2.0/mlflow/logged-models/search", Rule.READ).body("{\"experiment_ids\": [\"${experiment}\"]}"),
-            e("GET /api/2.0/mlflow/artifacts/list", Rule.READ)
-                    .query("run_id=${run}")
-                    .shows(s -> s.get("artifact")),
-            // the artifact proxy: paths are <experiment>/<run>/artifacts/<file>
-            e("PUT /api/2.0/mlflow-artifacts/artifacts/{path*}", Rule.WRITE)
-                    .paramFrom("path", s -> artifactPath(s, "model.txt"))
-                    .body("weights"),
-            e("GET /api/2.0/mlflow-artifacts/artifacts/{path*}", Rule.READ)
-                    .paramFrom("path", s -> artifactPath(s, s.get("artifact")))
-                    .shows(s -> ARTIFACT_TEXT),
-            e("DELETE /api/2.0/mlflow-artifacts/artifacts/{path*}", Rule.WRITE)
-                    .paramFrom("path", s -> artifactPath(s, s.get("artifact"))),
-            e("GET /api/2.0/mlflow-artifacts/artifacts", Rule.READ)
-                    .query("path=${experiment}/${run}/artifacts")
-                    .shows(s -> s.get("artifact")),
-            // multipart uploads are not implemented: who may upload learns so with MLflow's 501
-            e("POST /api/2.0/mlflow-artifacts/mpu/create/{path*}", Rule.WRITE)
-                    .paramFrom("path", s -> artifactPath(s, "big.bin"))
-                    .body("{\"path\": \"big.bin\", \"num_parts\": 2}")
-                    .allowedStatus(501),
-            e("POST /api/2.0/mlflow-artifacts/mpu/complete/{path*}", Rule.WRITE)
-                    .paramFrom("path", s -> artifactPath(s, "big.bin"))
-                    .body("{\"path\": \"big.bin\", \"upload_id\": \"u\", \"parts\": []}")
-                    .allowedStatus(501),
-            e("POST /api/2.0/mlflow-artifacts/mpu/abort/{path*}", Rule.WRITE)
-                    .paramFrom("path", s -> artifactPath(s, "big.bin"))
-                    .body("{\"path\": \"big.bin\", \"upload_id\": \"u\"}")
-                    .allowedStatus(501)));
+    static final List<Entry> TABLE = withMlflowAliases(concat(
+            List.of(
+                    e("GET /healthz", Rule.ANYONE),
+                    // operations: counts by route pattern only, and the API's description
+                    e("GET /metrics", Rule.ANYONE),
+                    e("GET /api/v1/openapi.json", Rule.ANYONE),
+                    // runs and projects (RunsReadApi)
+                    e("GET /api/v1/projects", Rule.SIGNED_IN),
+                    e("GET /api/v1/projects/{project}", Rule.READ),
+                    e("GET /api/v1/projects/{project}/runs", Rule.READ),
+                    e("GET /api/v1/runs/{id}", Rule.READ),
+                    e("GET /api/v1/runs/{id}/provenance", Rule.READ),
+                    e("GET /api/v1/runs/{id}/metrics", Rule.READ),
+                    e("GET /api/v1/runs/{id}/metrics/{key*}", Rule.READ),
+                    e("GET /api/v1/runs/{id}/console", Rule.READ),
+                    e("GET /api/v1/runs/{id}/files", Rule.READ),
+                    // writing runs and the remote SDK (RunsWriteApi)
+                    e("GET /api/v1/runs", Rule.SIGNED_IN),
+                    e("POST /api/v1/projects/{project}/runs", Rule.WRITE)
+                            .bodyFrom(s -> "{\"id\": \"" + Ids.newRunId() + "\", \"name\": \"m\"}"),
+                    e("GET /api/v1/projects/{project}/next-ordinal", Rule.READ),
+                    // the project's flow (FlowApi)
+                    e("GET /api/v1/projects/{project}/flow", Rule.READ),
+                    e("PUT /api/v1/projects/{project}/flow", Rule.WRITE)
+                            .body("{\"stages\": [{\"name\": \"train\", \"command\": \"./run train\"}], \"edges\": []}"),
+                    e("POST /api/v1/runs/{id}/batches", Rule.WRITE).body("{\"summary\": {\"acc\": 1}}"),
+                    e("GET /api/v1/runs/{id}/log-offset", Rule.READ),
+                    e("DELETE /api/v1/runs/{id}", Rule.WRITE),
+                    e("HEAD /api/v1/runs/{id}/blobs/{hash}", Rule.WRITE).param("hash", "sha256:" + "0".repeat(64)),
+                    e("PUT /api/v1/runs/{id}/blobs/{hash}", Rule.WRITE)
+                            .param("hash", "sha256:" + "0".repeat(64))
+                            .body("x"),
+                    // sessions (SessionApi)
+                    e("POST /api/v1/session", Rule.ANYONE).body("{\"user\": \"owner\", \"api_key\": \"${owner_key}\"}"),
+                    e("GET /api/v1/session", Rule.SIGNED_IN),
+                    e("DELETE /api/v1/session", Rule.ANYONE),
+                    // users, keys, teams (UsersApi)
+                    e("GET /api/v1/me", Rule.SIGNED_IN),
+                    e("GET /api/v1/users", Rule.ADMIN),
+                    e("POST /api/v1/users", Rule.ADMIN).body("{\"name\": \"u${n}\"}"),
+                    e("GET /api/v1/users/{user}/keys", Rule.SELF_OR_ADMIN),
+                    e("POST /api/v1/users/{user}/keys", Rule.SELF_OR_ADMIN),
+                    e("DELETE /api/v1/users/{user}/keys/{key}", Rule.SELF_OR_ADMIN),
+                    // too short: allowed callers get the 400, and no cell pays for a PBKDF2 hash
+                    e("PUT /api/v1/users/{user}/password", Rule.SELF_OR_ADMIN).body("{\"password\": \"short\"}"),
+                    e("GET /api/v1/teams", Rule.SIGNED_IN),
+                    e("POST /api/v1/teams", Rule.ADMIN).body("{\"name\": \"t${n}\"}"),
+                    e("PUT /api/v1/teams/{team}/members/{user}", Rule.ADMIN).param("user", "other"),
+                    e("DELETE /api/v1/teams/{team}/members/{user}", Rule.ADMIN).param("user", "other"),
+                    // project ownership (ProjectAccessApi)
+                    e("GET /api/v1/projects/{project}/access", Rule.READ),
+                    e("PATCH /api/v1/projects/{project}", Rule.MANAGE).body("{\"visibility\": \"${visibility}\"}"),
+                    // datasets (DatasetsApi, DatasetBlobsApi); {name} is a dataset owned by owner
+                    e("GET /api/v1/datasets", Rule.SIGNED_IN),
+                    e("GET /api/v1/datasets/{name}", Rule.READ),
+                    e("PUT /api/v1/datasets/{name}", Rule.WRITE).body("{\"description\": \"d\"}"),
+                    e("DELETE /api/v1/datasets/{name}", Rule.WRITE),
+                    e("GET /api/v1/datasets/{name}/versions/{ref}", Rule.READ).param("ref", "v1"),
+                    e("POST /api/v1/datasets/{name}/versions", Rule.WRITE).body("{}"),
+                    e("DELETE /api/v1/datasets/{name}/versions/{ref}", Rule.WRITE)
+                            .param("ref", "v1"),
+                    e("GET /api/v1/datasets/{name}/versions/{ref}/files", Rule.READ)
+                            .param("ref", "v1"),
+                    e("GET /api/v1/datasets/{name}/versions/{ref}/manifest", Rule.READ)
+                            .param("ref", "v1"),
+                    e("GET /api/v1/datasets/{name}/versions/{ref}/runs", Rule.READ)
+                            .param("ref", "v1"),
+                    e("GET /api/v1/datasets/{name}/diff", Rule.READ).query("from=v1&to=v1"),
+                    e("PUT /api/v1/datasets/{name}/tags/{tag}", Rule.WRITE)
+                            .param("tag", "best")
+                            .body("{\"ref\": \"v1\"}"),
+                    e("DELETE /api/v1/datasets/{name}/tags/{tag}", Rule.WRITE).param("tag", "best"),
+                    e("GET /api/v1/runs/{id}/inputs", Rule.READ),
+                    e("POST /api/v1/datasets/{name}/blobs/missing", Rule.WRITE).body("{\"hashes\": []}"),
+                    e("POST /api/v1/datasets/{name}/blobs", Rule.WRITE),
+                    e("POST /api/v1/datasets/{name}/blobs/fetch", Rule.READ).body("{\"hashes\": []}"),
+                    e("GET /api/v1/datasets/{name}/blobs/{hash}", Rule.READ)
+                            .param("hash", "sha256:0000000000000000000000000000000000000000000000000000000000000000"),
+                    // sweeps (SweepsApi): {sweep} is a sweep of the sample project whose trial 1 agent "matrix" holds
+                    e("POST /api/v1/sweeps", Rule.WRITE)
+                            .body("{\"project\": \"${project}\", \"name\": \"s\", \"config\": \"" + SWEEP_CONFIG
+                                    + "\"}"),
+                    e("GET /api/v1/sweeps", Rule.READ)
+                            .query("project=${sweep_project}")
+                            .shows(s -> s.get("sweep")),
+                    e("GET /api/v1/sweeps/{sweep}", Rule.READ),
+                    e("PATCH /api/v1/sweeps/{sweep}", Rule.WRITE).body("{\"state\": \"paused\"}"),
+                    e("GET /api/v1/sweeps/{sweep}/trials", Rule.READ),
+                    e("POST /api/v1/sweeps/{sweep}/claim", Rule.WRITE)
+                            .bodyFrom(s -> "{\"agent\": \"matrix\", \"runId\": \"" + Ids.newRunId() + "\"}"),
+                    e("POST /api/v1/sweeps/{sweep}/trials/{number}/heartbeat", Rule.WRITE)
+                            .body("{\"agent\": \"matrix\"}"),
+                    e("POST /api/v1/sweeps/{sweep}/trials/{number}/stop", Rule.WRITE)
+                            .body("{\"reason\": \"enough\"}"),
+                    e("POST /api/v1/sweeps/{sweep}/trials/{number}/end", Rule.WRITE)
+                            .body("{\"agent\": \"matrix\", \"state\": \"finished\", \"metric\": 0.5}"),
+                    e("POST /api/v1/sweeps/{sweep}/trials/{number}/resume", Rule.WRITE)
+                            .body("{\"agent\": \"matrix\"}"),
+                    e("GET /api/v1/runs/{id}/trial", Rule.READ).paramFrom("id", s -> s.get("trialrun")),
+                    // the model registry (ModelsApi): {model} is a model of the sample project with versions 1 and 2
+                    // (model.bin of the sample run) and production -> 1; a model's name alone grants nothing
+                    e("GET /api/v1/models", Rule.READ)
+                            .query("project=${model_project}")
+                            .shows(s -> s.get("model")),
+                    e("GET /api/v1/models/{model}", Rule.READ),
+                    e("GET /api/v1/models/{model}/versions", Rule.READ),
+                    e("POST /api/v1/models/{model}/versions", Rule.WRITE)
+                            .body("{\"run\": \"${run}\", \"path\": \"model.bin\"}"),
+                    e("GET /api/v1/models/{model}/versions/{version}", Rule.READ)
+                            .param("version", "1"),
+                    e("DELETE /api/v1/models/{model}/versions/{version}", Rule.WRITE)
+                            .param("version", "2"),
+                    e("GET /api/v1/models/{model}/versions/{version}/files/{file*}", Rule.READ)
+                            .param("version", "1")
+                            .param("file", "model.bin"),
+                    e("POST /api/v1/models/{model}/tags", Rule.WRITE)
+                            .body("{\"version\": 1, \"tags\": {\"k\": \"v\"}}"),
+                    e("GET /api/v1/models/{model}/aliases", Rule.READ),
+                    e("GET /api/v1/models/{model}/aliases/{alias}", Rule.READ).param("alias", "production"),
+                    e("PUT /api/v1/models/{model}/aliases/{alias}", Rule.WRITE)
+                            .param("alias", "staging")
+                            .body("{\"version\": \"v2\", \"require\": \"acc >= 0.5\"}"),
+                    e("DELETE /api/v1/models/{model}/aliases/{alias}", Rule.WRITE)
+                            .param("alias", "production"),
+                    e("GET /api/v1/runs/{id}/models", Rule.READ),
+                    // the dashboard (dev.keel.server.ui): pages and assets carry no data; its API routes do
+                    e("GET /", Rule.ANYONE),
+                    e("GET /projects/{project}", Rule.ANYONE),
+                    e("GET /runs/{id}", Rule.ANYONE),
+                    e("GET /compare", Rule.ANYONE),
+                    e("GET /datasets", Rule.ANYONE),
+                    e("GET /datasets/{name}", Rule.ANYONE).param("name", "anything"),
+                    e("GET /models", Rule.ANYONE),
+                    e("GET /models/{model}", Rule.ANYONE).param("model", "anything"),
+                    e("GET /login", Rule.ANYONE),
+                    e("GET /ui/{path*}", Rule.ANYONE).param("path", "app.js"),
+                    e("GET /vendor/uplot.js", Rule.ANYONE),
+                    e("GET /vendor/uplot.css", Rule.ANYONE),
+                    e("GET /api/v1/series", Rule.READ).query("runs=${run}&keys=loss"),
+                    e("GET /api/v1/runs/{id}/events", Rule.READ).query("seconds=0"),
+                    e("GET /api/v1/projects/{project}/events", Rule.READ).query("seconds=0"),
+                    e("PATCH /api/v1/runs/{id}", Rule.WRITE).body("{\"notes\": \"n\"}"),
+                    e("GET /api/v1/projects/{project}/columns", Rule.READ),
+                    e("GET /api/v1/projects/{project}/groups", Rule.READ).query("by=state"),
+                    e("GET /api/v1/projects/{project}/runs.csv", Rule.READ),
+                    e("GET /api/v1/runs/{id}/files/{name*}", Rule.READ).param("name", "diff.patch"),
+                    e("GET /api/v1/runs/{id}/reproduce", Rule.READ),
+                    e("GET /api/v1/runs/{id}/env-diff", Rule.READ).query("to=${run}"),
+                    e("GET /api/v1/projects/{project}/flow-view", Rule.READ),
+                    // the sweep page: a sweep id alone grants nothing, its project's read access does
+                    e("GET /sweeps/{sweep}", Rule.ANYONE).param("sweep", "anything"),
+                    e("GET /api/v1/sweeps/{sweep}/overview", Rule.READ),
+                    e("GET /api/v1/sweeps/{sweep}/events", Rule.READ).query("seconds=0"),
+                    e("GET /api/v1/projects/{project}/sweeps", Rule.READ),
+                    // MLflow's API (dev.keel.server.mlflow) names its objects in the body or query: ${experiment}
+                    // is the MLflow experiment of ${project}, ${artifact} a file in ${run}'s artifacts. Its
+                    // /ajax-api/2.0/mlflow/... aliases get these entries too (withMlflowAliases)
+                    // an experiment named like an existing project needs write access to it (and then exists)
+                    // a name taken by an experiment the caller may not see is refused as taken (403), not as missing
+                    e("POST /api/2.0/mlflow/experiments/create", Rule.WRITE)
+                            .body("{\"name\": \"${project}\"}")
+                            .hiddenStatus(403),
+                    e("GET /api/2.0/mlflow/experiments/get", Rule.READ)
+                            .query("experiment_id=${experiment}")
+                            .shows(s -> s.get("project")),
+                    e("GET /api/2.0/mlflow/experiments/get-by-name", Rule.READ)
+                            .query("experiment_name=${project}")
+                            .shows(s -> s.get("experiment")),
+                    e("POST /api/2.0/mlflow/experiments/search", Rule.LIST)
+                            .body("{\"filter\": \"name = '${project}'\"}")
+                            .shows(s -> s.get("project")),
+                    e("GET /api/2.0/mlflow/experiments/search", Rule.LIST)
+                            .query("filter=name%20%3D%20%27${project}%27")
+                            .shows(s -> s.get("project")),
+                    e("POST /api/2.0/mlflow/experiments/delete", Rule.WRITE)
+                            .body("{\"experiment_id\": \"${experiment}\"}"),
+                    e("POST /api/2.0/mlflow/experiments/restore", Rule.WRITE)
+                            .body("{\"experiment_id\": \"${experiment}\"}"),
+                    e("POST /api/2.0/mlflow/experiments/update", Rule.WRITE)
+                            .body("{\"experiment_id\": \"${experiment}\", \"new_name\": \"renamed-${n}\"}"),
+                    e("POST /api/2.0/mlflow/experiments/set-experiment-tag", Rule.WRITE)
+                            .body("{\"experiment_id\": \"${experiment}\", \"key\": \"k\", \"value\": \"v\"}"),
+                    e("POST /api/2.0/mlflow/experiments/delete-experiment-tag", Rule.WRITE)
+                            .bodyFrom(s -> "{\"experiment_id\": \"" + taggedExperiment(s, "k") + "\", \"key\": \"k\"}"),
+                    e("POST /api/2.0/mlflow/runs/create", Rule.WRITE)
+                            .body("{\"experiment_id\": \"${experiment}\", \"start_time\": 1}"),
+                    e("GET /api/2.0/mlflow/runs/get", Rule.READ)
+                            .query("run_id=${run}")
+                            .shows(s -> s.get("run")),
+                    e("POST /api/2.0/mlflow/runs/update", Rule.WRITE)
+                            .body("{\"run_id\": \"${run}\", \"status\": \"FINISHED\", \"end_time\": 2000}"),
+                    e("POST /api/2.0/mlflow/runs/delete", Rule.WRITE).body("{\"run_id\": \"${run}\"}"),
+                    e("POST /api/2.0/mlflow/runs/restore", Rule.WRITE).body("{\"run_id\": \"${run}\"}"),
+                    e("POST /api/2.0/mlflow/runs/log-metric", Rule.WRITE)
+                            .body(
+                                    "{\"run_id\": \"${run}\", \"key\": \"loss\", \"value\": 0.25, \"timestamp\": 2000, \"step\": 1}"),
+                    e("POST /api/2.0/mlflow/runs/log-parameter", Rule.WRITE)
+                            .body("{\"run_id\": \"${run}\", \"key\": \"batch\", \"value\": \"32\"}"),
+                    e("POST /api/2.0/mlflow/runs/set-tag", Rule.WRITE)
+                            .body("{\"run_id\": \"${run}\", \"key\": \"stage\", \"value\": \"dev\"}"),
+                    e("POST /api/2.0/mlflow/runs/delete-tag", Rule.WRITE)
+                            .bodyFrom(s -> "{\"run_id\": \"" + taggedRun(s, "stage=dev") + "\", \"key\": \"stage\"}"),
+                    e("POST /api/2.0/mlflow/runs/log-batch", Rule.WRITE)
+                            .body("{\"run_id\": \"${run}\", \"metrics\": [{\"key\": \"acc\","
+                                    + " \"value\": 0.9, \"timestamp\": 2000, \"step\": 1}], \"params\": [{\"key\": \"opt\", \"value\": \"adam\"}],"
+                                    + " \"tags\": [{\"key\": \"t\", \"value\": \"1\"}]}"),
+                    e("POST /api/2.0/mlflow/runs/log-inputs", Rule.WRITE)
+                            .body("{\"run_id\": \"${run}\", \"datasets\": []}"),
+                    e("POST /api/2.0/mlflow/runs/search", Rule.READ)
+                            .body("{\"experiment_ids\": [\"${experiment}\"]}")
+                            .shows(s -> s.get("run")),
+                    // as MLflow: a run that does not exist (or is hidden) has an empty history
+                    e("GET /api/2.0/mlflow/metrics/get-history", Rule.LIST)
+                            .query("run_id=${run}&metric_key=loss")
+                            .shows(s -> "loss"),
+                    e("GET /api/2.0/mlflow/metrics/get-history-bulk-interval", Rule.LIST)
+                            .query("run_ids=${run}&metric_key=loss")
+                            .shows(s -> "loss"),
+                    e("POST /api/2.0/mlflow/logged-models/search", Rule.READ)
+                            .body("{\"experiment_ids\": [\"${experiment}\"]}"),
+                    e("GET /api/2.0/mlflow/artifacts/list", Rule.READ)
+                            .query("run_id=${run}")
+                            .shows(s -> s.get("artifact")),
+                    // the artifact proxy: paths are <experiment>/<run>/artifacts/<file>
+                    e("PUT /api/2.0/mlflow-artifacts/artifacts/{path*}", Rule.WRITE)
+                            .paramFrom("path", s -> artifactPath(s, "model.txt"))
+                            .body("weights"),
+                    e("GET /api/2.0/mlflow-artifacts/artifacts/{path*}", Rule.READ)
+                            .paramFrom("path", s -> artifactPath(s, s.get("artifact")))
+                            .shows(s -> ARTIFACT_TEXT),
+                    e("DELETE /api/2.0/mlflow-artifacts/artifacts/{path*}", Rule.WRITE)
+                            .paramFrom("path", s -> artifactPath(s, s.get("artifact"))),
+                    e("GET /api/2.0/mlflow-artifacts/artifacts", Rule.READ)
+                            .query("path=${experiment}/${run}/artifacts")
+                            .shows(s -> s.get("artifact")),
+                    // multipart uploads are not implemented: who may upload learns so with MLflow's 501
+                    e("POST /api/2.0/mlflow-artifacts/mpu/create/{path*}", Rule.WRITE)
+                            .paramFrom("path", s -> artifactPath(s, "big.bin"))
+                            .body("{\"path\": \"big.bin\", \"num_parts\": 2}")
+                            .allowedStatus(501),
+                    e("POST /api/2.0/mlflow-artifacts/mpu/complete/{path*}", Rule.WRITE)
+                            .paramFrom("path", s -> artifactPath(s, "big.bin"))
+                            .body("{\"path\": \"big.bin\", \"upload_id\": \"u\", \"parts\": []}")
+                            .allowedStatus(501),
+                    e("POST /api/2.0/mlflow-artifacts/mpu/abort/{path*}", Rule.WRITE)
+                            .paramFrom("path", s -> artifactPath(s, "big.bin"))
+                            .body("{\"path\": \"big.bin\", \"upload_id\": \"u\"}")
+                            .allowedStatus(501),
+                    // MLflow 3's logged models: ${logged_model} is one in ${experiment}, logged by ${run}
+                    e("POST /api/2.0/mlflow/logged-models", Rule.WRITE)
+                            .body("{\"experiment_id\": \"${experiment}\", \"name\": \"model\"}"),
+                    e("GET /api/2.0/mlflow/logged-models/{model_id}", Rule.READ)
+                            .paramFrom("model_id", s -> s.get("logged_model"))
+                            .shows(s -> s.get("run")),
+                    e("PATCH /api/2.0/mlflow/logged-models/{model_id}", Rule.WRITE)
+                            .paramFrom("model_id", s -> s.get("logged_model"))
+                            .body("{\"status\": \"LOGGED_MODEL_READY\"}"),
+                    e("DELETE /api/2.0/mlflow/logged-models/{model_id}", Rule.WRITE)
+                            .paramFrom("model_id", s -> s.get("logged_model")),
+                    e("PATCH /api/2.0/mlflow/logged-models/{model_id}/tags", Rule.WRITE)
+                            .paramFrom("model_id", s -> s.get("logged_model"))
+                            .body("{\"tags\": [{\"key\": \"k\", \"value\": \"v\"}]}"),
+                    e("DELETE /api/2.0/mlflow/logged-models/{model_id}/tags/{tag_key}", Rule.WRITE)
+                            .paramFrom("model_id", s -> s.get("logged_model"))
+                            .param("tag_key", "flavor"),
+                    e("POST /api/2.0/mlflow/logged-models/{model_id}/params", Rule.WRITE)
+                            .paramFrom("model_id", s -> s.get("logged_model"))
+                            .body("{\"params\": [{\"key\": \"k\", \"value\": \"v\"}]}"),
+                    e("GET /api/2.0/mlflow/logged-models/{model_id}/artifacts/directories", Rule.READ)
+                            .paramFrom("model_id", s -> s.get("logged_model"))
+                            .shows(s -> "MLmodel"),
+                    e("POST /api/2.0/mlflow/runs/outputs", Rule.WRITE)
+                            .body(
+                                    "{\"run_id\": \"${run}\", \"models\": [{\"model_id\": \"${logged_model}\", \"step\": 0}]}"),
+                    e(
+                                    "PUT /api/2.0/mlflow-artifacts/artifacts/{experiment}/models/{model_id}/artifacts/{path*}",
+                                    Rule.WRITE)
+                            .paramFrom("experiment", s -> s.get("experiment"))
+                            .paramFrom("model_id", s -> s.get("logged_model"))
+                            .param("path", "model.pkl")
+                            .body("weights"),
+                    e(
+                                    "GET /api/2.0/mlflow-artifacts/artifacts/{experiment}/models/{model_id}/artifacts/{path*}",
+                                    Rule.READ)
+                            .paramFrom("experiment", s -> s.get("experiment"))
+                            .paramFrom("model_id", s -> s.get("logged_model"))
+                            .param("path", "MLmodel")
+                            .shows(s -> ARTIFACT_TEXT),
+                    e(
+                                    "DELETE /api/2.0/mlflow-artifacts/artifacts/{experiment}/models/{model_id}/artifacts/{path*}",
+                                    Rule.WRITE)
+                            .paramFrom("experiment", s -> s.get("experiment"))
+                            .paramFrom("model_id", s -> s.get("logged_model"))
+                            .param("path", "MLmodel"),
+                    e(
+                                    "POST /api/2.0/mlflow-artifacts/mpu/create/{experiment}/models/{model_id}/artifacts/{path*}",
+                                    Rule.WRITE)
+                            .paramFrom("experiment", s -> s.get("experiment"))
+                            .paramFrom("model_id", s -> s.get("logged_model"))
+                            .param("path", "big.bin")
+                            .body("{\"path\": \"big.bin\", \"num_parts\": 2}")
+                            .allowedStatus(501),
+                    e(
+                                    "POST /api/2.0/mlflow-artifacts/mpu/complete/{experiment}/models/{model_id}/artifacts/{path*}",
+                                    Rule.WRITE)
+                            .paramFrom("experiment", s -> s.get("experiment"))
+                            .paramFrom("model_id", s -> s.get("logged_model"))
+                            .param("path", "big.bin")
+                            .body("{\"path\": \"big.bin\", \"upload_id\": \"u\", \"parts\": []}")
+                            .allowedStatus(501),
+                    e(
+                                    "POST /api/2.0/mlflow-artifacts/mpu/abort/{experiment}/models/{model_id}/artifacts/{path*}",
+                                    Rule.WRITE)
+                            .paramFrom("experiment", s -> s.get("experiment"))
+                            .paramFrom("model_id", s -> s.get("logged_model"))
+                            .param("path", "big.bin")
+                            .body("{\"path\": \"big.bin\", \"upload_id\": \"u\"}")
+                            .allowedStatus(501),
+                    // MLflow's model registry over Keel's: ${mlflow_model} is a model of ${project} whose v1
+                    // holds ${run}'s artifact and is aliased champion; a model follows its project's access
+                    e("POST /api/2.0/mlflow/registered-models/create", Rule.SIGNED_IN)
+                            .body("{\"name\": \"new-model-${n}\"}"),
+                    e("GET /api/2.0/mlflow/registered-models/get", Rule.READ)
+                            .query("name=${mlflow_model}")
+                            .shows(s -> "champion"),
+                    e("GET /api/2.0/mlflow/registered-models/search", Rule.LIST)
+                            .query("filter=name%3D%27${mlflow_model}%27")
+                            .shows(s -> s.get("mlflow_model")),
+                    e("POST /api/2.0/mlflow/registered-models/rename", Rule.WRITE)
+                            .body("{\"name\": \"${mlflow_model}\", \"new_name\": \"${mlflow_model}-renamed\"}"),
+                    e("PATCH /api/2.0/mlflow/registered-models/update", Rule.WRITE)
+                            .body("{\"name\": \"${mlflow_model}\", \"description\": \"d\"}"),
+                    e("DELETE /api/2.0/mlflow/registered-models/delete", Rule.WRITE)
+                            .body("{\"name\": \"${mlflow_model}\"}"),
+                    e("POST /api/2.0/mlflow/registered-models/set-tag", Rule.WRITE)
+                            .body("{\"name\": \"${mlflow_model}\", \"key\": \"k\", \"value\": \"v\"}"),
+                    e("DELETE /api/2.0/mlflow/registered-models/delete-tag", Rule.WRITE)
+                            .body("{\"name\": \"${mlflow_model}\", \"key\": \"k\"}"),
+                    e("POST /api/2.0/mlflow/registered-models/alias", Rule.WRITE)
+                            .body("{\"name\": \"${mlflow_model}\", \"alias\": \"staging\", \"version\": \"1\"}"),
+                    e("DELETE /api/2.0/mlflow/registered-models/alias", Rule.WRITE)
+                            .body("{\"name\": \"${mlflow_model}\", \"alias\": \"champion\"}"),
+                    e("GET /api/2.0/mlflow/registered-models/alias", Rule.READ)
+                            .query("name=${mlflow_model}&alias=champion")
+                            .shows(s -> s.get("run")),
+                    e("POST /api/2.0/mlflow/registered-models/get-latest-versions", Rule.READ)
+                            .body("{\"name\": \"${mlflow_model}\"}")
+                            .shows(s -> s.get("run")),
+                    e("GET /api/2.0/mlflow/registered-models/get-latest-versions", Rule.READ)
+                            .query("name=${mlflow_model}")
+                            .shows(s -> s.get("run")),
+                    e("POST /api/2.0/mlflow/model-versions/create", Rule.WRITE)
+                            .body("{\"name\": \"${mlflow_model}\", \"source\": \"runs:/${run}/${artifact}\"}"),
+                    e("GET /api/2.0/mlflow/model-versions/get", Rule.READ)
+                            .query("name=${mlflow_model}&version=1")
+                            .shows(s -> s.get("run")),
+                    e("GET /api/2.0/mlflow/model-versions/search", Rule.LIST)
+                            .query("filter=name%3D%27${mlflow_model}%27")
+                            .shows(s -> s.get("mlflow_model")),
+                    e("PATCH /api/2.0/mlflow/model-versions/update", Rule.WRITE)
+                            .body("{\"name\": \"${mlflow_model}\", \"version\": \"1\", \"description\": \"d\"}"),
+                    e("DELETE /api/2.0/mlflow/model-versions/delete", Rule.WRITE)
+                            .body("{\"name\": \"${mlflow_model}\", \"version\": \"1\"}"),
+                    e("POST /api/2.0/mlflow/model-versions/set-tag", Rule.WRITE)
+                            .body(
+                                    "{\"name\": \"${mlflow_model}\", \"version\": \"1\", \"key\": \"k\", \"value\": \"v\"}"),
+                    e("DELETE /api/2.0/mlflow/model-versions/delete-tag", Rule.WRITE)
+                            .body("{\"name\": \"${mlflow_model}\", \"version\": \"1\", \"key\": \"k\"}"),
+                    e("POST /api/2.0/mlflow/model-versions/transition-stage", Rule.WRITE)
+                            .body("{\"name\": \"${mlflow_model}\", \"version\": \"1\", \"stage\": \"Staging\"}"),
+                    e("GET /api/2.0/mlflow/model-versions/get-download-uri", Rule.READ)
+                            .query("name=${mlflow_model}&version=1")
+                            .shows(s -> "registered-models/" + s.get("mlflow_model")),
+                    e("GET /api/2.0/mlflow-artifacts/artifacts/registered-models/{name}/{version}/{path*}", Rule.READ)
+                            .paramFrom("name", s -> s.get("mlflow_model"))
+                            .param("version", "1")
+                            .param("path", "weights.txt")
+                            .shows(s -> ARTIFACT_TEXT)),
+            tracingEntries()));
+
+    private static List<Entry> concat(List<Entry> a, List<Entry> b) {
+        List<Entry> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    /** MLflow's tracing routes: every caller is told, with MLflow's 501, that this server has none. */
+    private static List<Entry> tracingEntries() {
+        List<Entry> out = new ArrayList<>();
+        for (String base : List.of("/api/2.0/mlflow/traces", "/api/3.0/mlflow/traces")) {
+            for (String pattern : List.of(base, base + "/{rest*}")) {
+                for (String method : List.of("GET", "POST", "PATCH", "DELETE")) {
+                    out.add(e(method + " " + pattern, Rule.LIST)
+                            .param("rest", "search")
+                            .body("{}")
+                            .allowedStatus(501));
+                }
+            }
+        }
+        return out;
+    }
 
     /**
      * MLflow's UI calls the tracking API under {@code /ajax-api/2.0/mlflow/} too: each alias gets the
@@ -738,6 +919,15 @@ class AccessMatrixTest {
             this.n = f.next();
         }
 
+        private String artifactHash() {
+            try {
+                return new LocalBlobStore(f.home.blobs())
+                        .put(new ByteArrayInputStream(ARTIFACT_TEXT.getBytes(StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
         /** The server and its stores, for entries that compute their own sample values. */
         TeamServerFixture fixture() {
             return f;
@@ -831,6 +1021,45 @@ class AccessMatrixTest {
                         throw new UncheckedIOException(e);
                     }
                     return "weights.txt";
+                case "logged_model":
+                    // a READY logged model of the sample run, holding MLmodel (the artifact's text), tagged flavor
+                    String lm = "m-" + UUID.randomUUID().toString().replace("-", "");
+                    MlflowModelStore mm = f.store.mlflowModels().orElseThrow();
+                    mm.createLoggedModel(new LoggedModel(
+                            lm,
+                            Long.parseLong(get("experiment")),
+                            "model",
+                            get("run"),
+                            "",
+                            "LOGGED_MODEL_READY",
+                            "",
+                            "active",
+                            "owner",
+                            1,
+                            1,
+                            Map.of("flavor", "sklearn"),
+                            Map.of()));
+                    mm.putLoggedModelFile(lm, new ModelFile("MLmodel", artifactHash(), ARTIFACT_TEXT.length()), 1);
+                    return lm;
+                case "mlflow_model":
+                    String mrun = get("run");
+                    String model = "mm-" + v.id() + "-" + n;
+                    f.store
+                            .models()
+                            .register(
+                                    model,
+                                    get("project"),
+                                    "owner",
+                                    new VersionDraft(
+                                            List.of(new ModelFile(
+                                                    get("artifact"), artifactHash(), ARTIFACT_TEXT.length())),
+                                            new Lineage(mrun, List.of(), "", Map.of(), Map.of()),
+                                            "",
+                                            Map.of(),
+                                            "",
+                                            "owner"));
+                    f.store.models().moveAlias(model, "champion", 1, "owner");
+                    return model;
                 case "sweep":
                     String of = get("project");
                     String sweep = f.store

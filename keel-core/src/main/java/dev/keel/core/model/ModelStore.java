@@ -64,6 +64,22 @@ public interface ModelStore {
      */
     void deleteVersion(String name, int version);
 
+    /**
+     * Replaces the description of version {@code version}, or of the model itself when
+     * {@code version} is 0. Stores that keep no descriptions refuse (UnsupportedOperationException).
+     */
+    default void describe(String name, int version, String description) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot change descriptions");
+    }
+
+    /**
+     * Renames a model with its versions, aliases and alias history; RESOURCE_ALREADY_EXISTS when
+     * {@code newName} is taken. Stores that cannot rename refuse (UnsupportedOperationException).
+     */
+    default void rename(String name, String newName) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot rename models");
+    }
+
     /** The contents any version lists: a blob clean-up keeps them. */
     List<String> heldHashes();
 

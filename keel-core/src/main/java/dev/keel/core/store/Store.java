@@ -98,6 +98,14 @@ public interface Store extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * MLflow's logged models and its registered models without versions, for a store that can
+     * host MLflow's API (the SQL stores); empty for one that cannot.
+     */
+    default Optional<MlflowModelStore> mlflowModels() {
+        return Optional.empty();
+    }
+
     /** The sweeps and trials this store coordinates. */
     default SweepStore sweeps() {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no sweeps");

@@ -36,11 +36,15 @@ final class ArtifactRoutes {
     private final ServerContext ctx;
     private final MlflowAccess access;
     private final Experiments experiments;
+    private final LoggedModelRoutes loggedModels;
+    private final RegistryRoutes registry;
 
     ArtifactRoutes(ServerContext ctx, MlflowAccess access, Experiments experiments) {
         this.ctx = ctx;
         this.access = access;
         this.experiments = experiments;
+        this.loggedModels = new LoggedModelRoutes(ctx, access, experiments);
+        this.registry = new RegistryRoutes(ctx, access, experiments);
     }
 
     /** A path below the artifact root: the run and the file path within its artifacts. */
@@ -109,6 +113,12 @@ final class ArtifactRoutes {
                     if (path.isEmpty()) {
                         return Map.of();
                     }
+                    if (LoggedModelRoutes.owns(path)) {
+                        return loggedModels.listProxy(request, path);
+                    }
+                    if (RegistryRoutes.owns(path)) {
+                        return registry.listProxy(request, path);
+                    }
                     Target t = target(path);
                     RunInfo run = run(request, t.runId(), Need.READ);
                     return Map.of("files", list(run, t.path(), false));
@@ -148,7 +158,21 @@ final class ArtifactRoutes {
         if (t.path().isEmpty()) {
             throw KeelException.invalid("name the artifact's file after /artifacts/ in the path");
         }
-        long limit = ctx.settings().maxArtifactBytes();
+        String hash;
+        try (InputStream in = boundedBody(request, ctx.settings().maxArtifactBytes(), t.path())) {
+            hash = ctx.blobs().put(in);
+        }
+        WriteBatch b = new WriteBatch();
+        b.addFile(new RunFile(t.path(), hash, ctx.blobs().size(hash), "artifact", System.currentTimeMillis()));
+        ctx.store().apply(run.id(), b);
+        return Map.of();
+    }
+
+    /**
+     * An upload's body, refused at once when its declared length is over {@code limit} and failing
+     * once more than {@code limit} bytes were read (a chunked upload declares none).
+     */
+    static InputStream boundedBody(Request request, long limit, String path) throws IOException {
         String declared = request.header("Content-Length").orElse(null);
         if (declared != null) {
             long length;
@@ -158,17 +182,10 @@ final class ArtifactRoutes {
                 throw KeelException.invalid("Content-Length '" + declared + "' is not a number");
             }
             if (length > limit) {
-                throw tooLarge(t.path(), limit);
+                throw tooLarge(path, limit);
             }
         }
-        String hash;
-        try (InputStream in = new Bounded(request.bodyStream(), limit, t.path())) {
-            hash = ctx.blobs().put(in);
-        }
-        WriteBatch b = new WriteBatch();
-        b.addFile(new RunFile(t.path(), hash, ctx.blobs().size(hash), "artifact", System.currentTimeMillis()));
-        ctx.store().apply(run.id(), b);
-        return Map.of();
+        return new Bounded(request.bodyStream(), limit, path);
     }
 
     private static KeelException tooLarge(String path, long limit) {
@@ -217,7 +234,7 @@ final class ArtifactRoutes {
         }
     }
 
-    private static Response notImplemented() {
+    static Response notImplemented() {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error_code", "NOT_IMPLEMENTED");
         // MLflow's HttpArtifactRepository falls back to a single PUT only on this exact message

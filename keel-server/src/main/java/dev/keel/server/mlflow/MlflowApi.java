@@ -43,8 +43,13 @@ public final class MlflowApi implements ApiModule {
         for (String p : PREFIXES) {
             registerExperiments(router, p, ctx, access, experiments, runs);
             new RunRoutes(ctx, access, experiments, runs).register(router, p);
+            new LoggedModelRoutes(ctx, access, experiments).register(router, p);
+            new RegistryRoutes(ctx, access, experiments).register(router, p);
         }
         new ArtifactRoutes(ctx, access, experiments).register(router);
+        new LoggedModelRoutes(ctx, access, experiments).registerArtifacts(router);
+        new RegistryRoutes(ctx, access, experiments).registerArtifacts(router);
+        TracingRoutes.register(router);
     }
 
     private void registerExperiments(

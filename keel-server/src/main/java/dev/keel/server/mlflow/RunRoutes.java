@@ -198,17 +198,6 @@ final class RunRoutes {
                                 (id, key) -> access.runIfReadable(request.principal(), id)
                                         .map(r -> runs.history(r, key))
                                         .orElse(List.of())))));
-        router.post(
-                p + "logged-models/search",
-                Access.inHandler("read access to each experiment searched"),
-                "MLflow 3: logged models (none here)",
-                wrap(request -> {
-                    // none to list, but a search names experiments: the same answer as runs/search for them
-                    for (String id : Fields.of(request).strings("experiment_ids")) {
-                        access.experimentIfExists(request.principal(), id, Need.READ);
-                    }
-                    return Map.of("models", List.of());
-                }));
     }
 
     private RunInfo run(Request request, String id, Need need) {

@@ -169,7 +169,12 @@ class ApiFuzzTest {
                                     }
                                     statuses.computeIfAbsent(status, k -> new LongAdder())
                                             .increment();
-                                    if (status >= 500) {
+                                    // MLflow's tracing and multipart-upload routes answer allowed calls
+                                    // with MLflow's 501 NOT_IMPLEMENTED, by design
+                                    String d = request.describe();
+                                    boolean refused = status == 501
+                                            && (d.contains("/mlflow/traces") || d.contains("/mlflow-artifacts/mpu/"));
+                                    if (status >= 500 && !refused) {
                                         failures.add("seed " + SEED + " " + request.describe() + " -> " + status);
                                     }
                                 } catch (Throwable e) {

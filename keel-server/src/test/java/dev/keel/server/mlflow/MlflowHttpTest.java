@@ -251,7 +251,11 @@ class MlflowHttpTest {
                 "start_time");
         List<String> endpoints = fx.server.routes().stream()
                 .filter(r ->
-                        r.pattern().startsWith("/api/2.0/mlflow/") && r.method().equals("POST"))
+                        // routes with path parameters and the tracing refusals (always 501) are tested elsewhere
+                        r.pattern().startsWith("/api/2.0/mlflow/")
+                                && r.method().equals("POST")
+                                && !r.pattern().contains("{")
+                                && !r.pattern().contains("/traces"))
                 .map(r -> r.pattern())
                 .toList();
         for (int i = 0; i < 600; i++) {

@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -72,11 +73,7 @@ final class FilterCompiler {
                 b.sql(in.negated() ? "TRUE" : "FALSE");
                 return;
             }
-            Expr any = null;
-            for (Object v : in.values()) {
-                Expr eq = new Expr.Compare(in.field(), Expr.Op.EQ, v);
-                any = any == null ? eq : new Expr.Or(any, eq);
-            }
+            Expr any = anyOf(in, new ArrayList<>(in.values()), 0, in.values().size());
             where(in.negated() ? new Expr.Not(any) : any, b);
         } else if (e instanceof Expr.Contains c) {
             b.sql("COALESCE(");
@@ -85,6 +82,18 @@ final class FilterCompiler {
         } else {
             throw new IllegalArgumentException("unknown filter node " + e);
         }
+    }
+
+    /**
+     * {@code field = v} for any of {@code values[from, to)} as a balanced tree of ORs: a chain of
+     * a thousand (a caller who may read that many projects) passes SQLite's expression depth limit.
+     */
+    private static Expr anyOf(Expr.In in, List<Object> values, int from, int to) {
+        if (to - from == 1) {
+            return new Expr.Compare(in.field(), Expr.Op.EQ, values.get(from));
+        }
+        int mid = (from + to) >>> 1;
+        return new Expr.Or(anyOf(in, values, from, mid), anyOf(in, values, mid, to));
     }
 
     private void binary(Expr left, String op, Expr right, SqlBuilder b) {

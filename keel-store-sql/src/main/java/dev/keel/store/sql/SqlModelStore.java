@@ -277,7 +277,70 @@ final class SqlModelStore implements ModelStore {
     public List<String> heldHashes() {
         return db.read(
                 "list the contents model versions hold",
-                c -> Jdbc.query(c, "SELECT DISTINCT hash FROM model_files ORDER BY hash", rs -> rs.getString(1)));
+                // MLflow's logged models (schema 10) hold contents a version may later list
+                c -> Jdbc.query(
+                        c,
+                        "SELECT hash FROM model_files UNION SELECT hash FROM mlflow_logged_model_files ORDER BY 1",
+                        rs -> rs.getString(1)));
+    }
+
+    @Override
+    public void describe(String name, int version, String description) {
+        String text = description == null ? "" : description;
+        db.write("describe model " + name, c -> {
+            locked(c, name);
+            long now = db.dialect().nowMillis(c);
+            if (version == 0) {
+                update(c, "UPDATE models SET description = ?, updated_at = ? WHERE name = ?", text, now, name);
+                return null;
+            }
+            if (update(
+                            c,
+                            "UPDATE model_versions SET description = ? WHERE model = ? AND version = ?",
+                            text,
+                            name,
+                            version)
+                    == 0) {
+                throw KeelException.notFound("model " + name + " has no version v" + version);
+            }
+            update(c, "UPDATE models SET updated_at = ? WHERE name = ?", now, name);
+            return null;
+        });
+    }
+
+    @Override
+    public void rename(String name, String newName) {
+        ModelRef.checkName(newName, newName);
+        db.write("rename model " + name + " to " + newName, c -> {
+            RegisteredModel m = locked(c, name);
+            if (ModelRows.model(c, newName, "").isPresent()) {
+                throw new KeelException(
+                        KeelException.ErrorCode.RESOURCE_ALREADY_EXISTS,
+                        "a model named " + newName + " already exists: choose another name");
+            }
+            // the new row first and the old one last, so that no foreign key ever points nowhere
+            update(
+                    c,
+                    "INSERT INTO models (name, project, owner, description, tags, next_version, created_at, updated_at)"
+                            + " SELECT ?, project, owner, description, tags, next_version, created_at, ? FROM models"
+                            + " WHERE name = ?",
+                    newName,
+                    db.dialect().nowMillis(c),
+                    m.name());
+            update(
+                    c,
+                    "INSERT INTO model_versions (model, version, run_id, lineage, signature, tags, description,"
+                            + " created_by, created_at) SELECT ?, version, run_id, lineage, signature, tags,"
+                            + " description, created_by, created_at FROM model_versions WHERE model = ?",
+                    newName,
+                    name);
+            update(c, "UPDATE model_files SET model = ? WHERE model = ?", newName, name);
+            update(c, "UPDATE model_aliases SET model = ? WHERE model = ?", newName, name);
+            update(c, "UPDATE model_alias_moves SET model = ? WHERE model = ?", newName, name);
+            update(c, "DELETE FROM model_versions WHERE model = ?", name);
+            update(c, "DELETE FROM models WHERE name = ?", name);
+            return null;
+        });
     }
 
     private RegisteredModel locked(Connection c, String name) throws SQLException {

@@ -10,6 +10,7 @@ import dev.keel.core.RunInfo;
 import dev.keel.core.flow.ProjectFlow;
 import dev.keel.core.model.ModelStore;
 import dev.keel.core.store.ExperimentStore;
+import dev.keel.core.store.MlflowModelStore;
 import dev.keel.core.store.RunQuery;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.WriteBatch;
@@ -43,6 +44,7 @@ class SqlStore implements Store {
     private volatile ExperimentTable experiments;
     private volatile SqlSweepStore sweeps;
     private volatile SqlModelStore models;
+    private volatile SqlMlflowModels mlflowModels;
 
     SqlStore(Database db) {
         this.db = db;
@@ -86,6 +88,21 @@ class SqlStore implements Store {
             }
         }
         return f;
+    }
+
+    @Override
+    public Optional<MlflowModelStore> mlflowModels() {
+        SqlMlflowModels m = mlflowModels;
+        if (m == null) {
+            synchronized (this) {
+                m = mlflowModels;
+                if (m == null) {
+                    m = new SqlMlflowModels(db);
+                    mlflowModels = m;
+                }
+            }
+        }
+        return Optional.of(m);
     }
 
     @Override

@@ -179,7 +179,7 @@ class SqliteStoreTest {
     @Test
     void aFullDiskFailsTheBatchWithTheFixAndKeepsWhatWasStored() {
         Path db = dir.resolve("keel.db");
-        try (Store store = new SqliteStore(db, 74)) {
+        try (Store store = new SqliteStore(db, 84)) {
             store.createRun(run("r1"), Map.of());
             WriteBatch small = new WriteBatch();
             small.metrics.add("loss", 0, 0, 1.0);

@@ -15,8 +15,8 @@ import dev.keel.examples.apparel.datasets.ImageSet;
 import dev.keel.examples.apparel.models.Evaluation;
 import dev.keel.examples.apparel.models.ImageModel;
 import dev.keel.examples.apparel.networks.NetworkSpec;
-import dev.keel.examples.apparel.serving.ServingPackage;
 import dev.keel.examples.apparel.predictor.ApparelPredictor;
+import dev.keel.examples.apparel.serving.ServingPackage;
 
 import java.io.IOException;
 import java.io.PrintStream;
