@@ -153,6 +153,9 @@ final class LargeFile {
                 size = readSlabs(in);
             } catch (IOException | RuntimeException e) {
                 fail(e);
+            } catch (InternalError e) {
+                // A fault on a mapped page, which the JVM may report a little after the copy that hit it.
+                fail(Source.truncated(file, e));
             } finally {
                 putEnd(toChunks);
                 Trace.count("cpu: read+cut thread", Trace.threadCpu() - cpu);
@@ -384,13 +387,17 @@ final class LargeFile {
                     window.get(b, off, n);
                 } catch (InternalError e) {
                     // The JVM's report of a fault on a mapped page: the file was truncated meanwhile.
-                    throw new IOException(
-                            file + " became shorter while it was read; add it again once nothing writes to it", e);
+                    throw truncated(file, e);
                 }
                 pos += n;
                 return n;
             }
             return ch.read(ByteBuffer.wrap(b, off, len));
+        }
+
+        static IOException truncated(Path file, Throwable fault) {
+            return new IOException(
+                    file + " became shorter while it was read; add it again once nothing writes to it", fault);
         }
 
         @Override
