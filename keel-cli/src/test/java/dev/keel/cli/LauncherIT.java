@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -59,6 +60,7 @@ class LauncherIT {
         pb.environment().put("KEEL_HOME", work.resolve("store").toString());
         pb.environment().remove("KEEL_CDS");
         pb.environment().remove("KEEL_JAVA_OPTS");
+        pb.environment().remove("KEEL_JIT_HINTS");
         pb.environment().putAll(env);
         Process p = pb.start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "keel " + String.join(" ", args) + " did not finish");
@@ -199,6 +201,22 @@ class LauncherIT {
         }
         Proc heavy = keel(root, javaHome(), env, "data", "verify", "nosuch");
         assertTrue(heavy.out().matches("(?s).*TieredStopAtLevel\\s+= 4 .*"), "data verify: " + flag(heavy.out()));
+    }
+
+    @Test
+    void datasetCommandsCompileTheHashingLoopsEarlyAndOthersDoNot() throws Exception {
+        Path root = checkout();
+        Map<String, String> env = Map.of("KEEL_CDS", "off", "KEEL_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+        Proc heavy = keel(root, javaHome(), env, "data", "verify", "nosuch");
+        assertTrue(heavy.out().contains("Chunker::cut"), "data verify: " + heavy.out());
+        assertTrue(heavy.out().contains("SHA2::implCompress0"), "data verify: " + heavy.out());
+        assertFalse(heavy.out().contains("CompileCommand: "), "the JIT hints print nothing: " + heavy.out());
+        Proc other = keel(root, javaHome(), env, "runs");
+        assertFalse(other.out().contains("Chunker::cut"), "runs: " + other.out());
+        Map<String, String> off =
+                Map.of("KEEL_CDS", "off", "KEEL_JAVA_OPTS", "-XX:+PrintCommandLineFlags", "KEEL_JIT_HINTS", "0");
+        Proc plain = keel(root, javaHome(), off, "data", "verify", "nosuch");
+        assertFalse(plain.out().contains("Chunker::cut"), "KEEL_JIT_HINTS=0: " + plain.out());
     }
 
     private static String flag(String flags) {

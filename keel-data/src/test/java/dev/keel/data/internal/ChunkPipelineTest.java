@@ -7,8 +7,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -81,6 +83,30 @@ class ChunkPipelineTest {
         assertEquals(
                 oneBuffer(content),
                 LargeFile.read(file, (hex, bytes, off, len) -> {}).chunks());
+    }
+
+    @Test
+    void aFileTruncatedWhileItIsReadEndsTheAddWithAnErrorNamingIt() throws Exception {
+        byte[] content = new byte[16 * LargeFile.SLAB];
+        new Random(11).nextBytes(content);
+        Path file = tmp.resolve("shrinking");
+        Files.write(file, content);
+        AtomicInteger calls = new AtomicInteger();
+        // The reader is at most a few slabs ahead of the first chunk, so most of the file is read
+        // after it was cut to nothing.
+        IOException e = assertTimeoutPreemptively(
+                Duration.ofSeconds(60),
+                () -> assertThrows(
+                        IOException.class,
+                        () -> LargeFile.read(file, (hex, bytes, off, len) -> {
+                            if (calls.incrementAndGet() == 1) {
+                                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                                    ch.truncate(0);
+                                }
+                            }
+                        })));
+        assertTrue(e.getMessage().contains("became shorter while it was read"), e.getMessage());
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
     }
 
     /** Sizes at the edges: one chunk's minimum and maximum, a slab, and one byte either side. */
