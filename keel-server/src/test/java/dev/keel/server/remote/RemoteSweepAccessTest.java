@@ -59,7 +59,9 @@ class RemoteSweepAccessTest {
             hidden(() -> theirs.heartbeat(s.id(), t.number(), t.agent()));
             hidden(() -> theirs.requestStop(s.id(), t.number(), "mine now"));
             hidden(() -> theirs.end(s.id(), t.number(), t.agent(), TrialState.FAILED, null, "x"));
-            hidden(() -> theirs.create(project, "s2", CONFIG, 1, ""));
+            // a sweep names its project: creating one in a project the caller may not see is refused as
+            // a taken name, which says no more than the name itself
+            taken(() -> theirs.create(project, "s2", CONFIG, 1, ""));
 
             assertEquals(
                     SweepState.RUNNING,
@@ -118,6 +120,12 @@ class RemoteSweepAccessTest {
         KeelException e = assertThrows(KeelException.class, call);
         assertEquals(ErrorCode.RESOURCE_DOES_NOT_EXIST, e.code(), e.getMessage());
         assertTrue(e.getMessage().contains("(or you may not see it)"), e.getMessage());
+    }
+
+    private static void taken(Executable call) {
+        KeelException e = assertThrows(KeelException.class, call);
+        assertEquals(ErrorCode.RESOURCE_DOES_NOT_EXIST, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("is not shared with you"), e.getMessage());
     }
 
     private static void denied(Executable call) {
