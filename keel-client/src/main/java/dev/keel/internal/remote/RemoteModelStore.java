@@ -111,8 +111,8 @@ final class RemoteModelStore implements ServedModelStore {
         Map<String, Integer> out = new TreeMap<>();
         orEmpty(() -> http.get(modelPath(name) + "/aliases"))
                 .ifPresent(n -> n.path("aliases")
-                        .fields()
-                        .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asInt())));
+                        .properties()
+                        .forEach(e -> out.put(e.getKey(), e.getValue().asInt())));
         return out;
     }
 

@@ -130,7 +130,7 @@ final class ModelRegistrations {
         if (!tags.isObject()) {
             throw KeelException.invalid("field 'tags' must be an object of {key: value}");
         }
-        tags.fields().forEachRemaining(e -> {
+        tags.properties().forEach(e -> {
             if (!e.getValue().isTextual()) {
                 throw KeelException.invalid("tag '" + e.getKey() + "' must have a string value");
             }

@@ -188,7 +188,7 @@ public final class ModelsApi implements ApiModule {
             throw KeelException.invalid("field 'tags' must be an object of one or more {key: value} (\"\" removes)");
         }
         Map<String, String> changes = new LinkedHashMap<>();
-        tags.fields().forEachRemaining(e -> {
+        tags.properties().forEach(e -> {
             if (!e.getValue().isTextual()) {
                 throw KeelException.invalid("tag '" + e.getKey() + "' must have a string value");
             }

@@ -165,7 +165,7 @@ public final class ModelWire {
                 ? Json.MAPPER.convertValue(n.path("config"), OBJECT)
                 : new LinkedHashMap<>();
         Map<String, Double> metrics = new TreeMap<>();
-        n.path("metrics").fields().forEachRemaining(e -> {
+        n.path("metrics").properties().forEach(e -> {
             JsonNode v = e.getValue();
             Double d = v.isNumber()
                     ? Double.valueOf(v.asDouble())
@@ -180,7 +180,7 @@ public final class ModelWire {
 
     private static Map<String, String> strings(JsonNode n) {
         Map<String, String> out = new TreeMap<>();
-        n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        n.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
         return out;
     }
 }
