@@ -36,6 +36,12 @@ public final class ChildMain {
                         System.out.println("at " + step + " " + System.currentTimeMillis());
                         System.out.flush();
                     }
+                    if (step % 250 == 249) {
+                        // what flush() acknowledged is durable: a kill after it must not lose it
+                        run.flush();
+                        System.out.println("flushed " + step);
+                        System.out.flush();
+                    }
                     Thread.sleep(1);
                 }
             }

@@ -29,13 +29,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CrashRecoveryTest {
     private static final int TRIALS = 20;
-    private static final long FLUSH_MS = 1_000;
+    /**
+     * Points older than this at the kill must have been written without any flush() asking: the
+     * writer cycles every half flush interval (500 ms), and a cycle's fsync on a busy disk can
+     * take as long again, so the bound is twice the interval.
+     */
+    private static final long WINDOW_MS = 2_000;
 
     @TempDir
     Path root;
 
     @Test
-    void killedProcessesLoseNothingOlderThanTheFlushInterval() throws Exception {
+    void killedProcessesLoseNothingFlushedAndNothingOlderThanTwiceTheFlushInterval() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         List<Future<String>> trials = new ArrayList<>();
         for (int t = 0; t < TRIALS; t++) {
@@ -56,20 +61,24 @@ class CrashRecoveryTest {
         ChildProcesses.Child child = ChildProcesses.start(ChildProcesses.currentJava(), home, "log");
         String id = child.await("id ", 30_000).substring(3).trim();
         child.await("at ", 30_000);
-        // kill 1.2 to 3 s after logging started, so every trial has points older than the flush
-        // interval (kills right after init are covered by the recovery of runs without a store row)
-        Thread.sleep(1_200 + random.nextInt(1_800));
+        // kill 2.2 to 4 s after logging started, so every trial has points older than the window
+        // and at least one flush() (kills right after init are covered by the recovery of runs
+        // without a store row)
+        Thread.sleep(2_200 + random.nextInt(1_800));
         long killedAt = System.currentTimeMillis();
         child.process().destroyForcibly();
         assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
         Thread.sleep(50);
         long mustHave = -1;
+        long flushed = -1;
         for (String line : drain(child)) {
             if (line.startsWith("at ")) {
                 String[] parts = line.split(" ");
-                if (Long.parseLong(parts[2]) < killedAt - FLUSH_MS) {
+                if (Long.parseLong(parts[2]) < killedAt - WINDOW_MS) {
                     mustHave = Math.max(mustHave, Long.parseLong(parts[1]));
                 }
+            } else if (line.startsWith("flushed ")) {
+                flushed = Math.max(flushed, Long.parseLong(line.substring(8).trim()));
             }
         }
         KeelHome keelHome = new KeelHome(home);
@@ -85,11 +94,15 @@ class CrashRecoveryTest {
             for (int i = 0; i < loss.size(); i++) {
                 assertEquals(i, loss.steps()[i], "steps are contiguous and each stored once");
             }
-            assertTrue(mustHave >= 0, "the child logged for over a second before the kill");
+            assertTrue(
+                    mustHave >= 0 && flushed >= 0, "the child logged and flushed for over two seconds before the kill");
+            assertTrue(
+                    have > flushed,
+                    "run " + id + ": flush() returned after step " + flushed + ", the store has " + have);
             assertTrue(
                     have > mustHave,
-                    "run " + id + ": points up to step " + mustHave
-                            + " were logged more than 1 s before the kill, the store has " + have);
+                    "run " + id + ": points up to step " + mustHave + " were logged more than " + WINDOW_MS
+                            + " ms before the kill, the store has " + have);
             return id + " " + mustHave + "/" + have;
         }
     }
