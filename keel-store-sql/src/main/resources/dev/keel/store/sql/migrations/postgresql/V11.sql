@@ -1,5 +1,5 @@
 -- Keel schema 11 (PostgreSQL): MLflow's logged models and registered models without versions,
--- the same tables, columns and meaning as sqlite/V10.sql.
+-- the same tables, columns and meaning as sqlite/V11.sql.
 CREATE TABLE IF NOT EXISTS mlflow_logged_models (
     id                TEXT COLLATE "C" PRIMARY KEY,
     experiment_id     BIGINT NOT NULL,
