@@ -1,7 +1,6 @@
 package dev.keel.serve.internal;
 
 import ai.djl.Model;
-import ai.djl.inference.Predictor;
 import ai.djl.modality.Input;
 import ai.djl.modality.Output;
 import ai.djl.nn.Block;
@@ -95,9 +94,9 @@ final class LoadedVersion implements AutoCloseable {
                 current.setContextClassLoader(previous);
             }
             Baseline baseline = Baseline.read(dir.resolve(ServingDescriptor.BASELINE));
-            List<Predictor<Input, Output>> predictors = new ArrayList<>();
+            List<Batcher.Runner> predictors = new ArrayList<>();
             for (int i = 0; i < settings.workers(); i++) {
-                predictors.add(model.newPredictor());
+                predictors.add(Batcher.Runner.of(model.newPredictor()));
             }
             Batcher batcher =
                     new Batcher(version.ref(), predictors, settings.maxBatch(), settings.maxDelayMs(), metrics);

@@ -150,10 +150,16 @@ final class ServeApi {
                         ErrorCode.BAD_REQUEST, "instance " + i + "'s b64 is not base64: " + e.getMessage());
             }
         }
+        List<Input> inputs = new ArrayList<>(images.size());
+        for (byte[] image : images) {
+            inputs.add(input(image));
+        }
+        List<Versions.Answer> answers = versions.predictAll(inputs);
         List<Object> predictions = new ArrayList<>();
         ModelVersion answeredBy = null;
-        for (int i = 0; i < images.size(); i++) {
-            Versions.Answer a = answer(images.get(i));
+        for (int i = 0; i < answers.size(); i++) {
+            Versions.Answer a = answers.get(i);
+            record(a.output());
             if (a.output().getCode() != 200) {
                 throw new KeelException(
                         ErrorCode.INVALID_PARAMETER_VALUE,
@@ -169,10 +175,19 @@ final class ServeApi {
     }
 
     private Versions.Answer answer(byte[] image) {
+        Versions.Answer a = versions.predict(input(image));
+        record(a.output());
+        return a;
+    }
+
+    private static Input input(byte[] image) {
         Input in = new Input();
         in.add("data", image);
-        Versions.Answer a = versions.predict(in);
-        Output out = a.output();
+        return in;
+    }
+
+    /** A successful answer's class and input statistics into the metrics. */
+    private void record(Output out) {
         if (out.getCode() == 200) {
             String mean = out.getProperty(ImageClassifierTranslator.MEAN_PROPERTY, null);
             String cls = out.getProperty(ImageClassifierTranslator.CLASS_PROPERTY, null);
@@ -180,7 +195,6 @@ final class ServeApi {
                 metrics.prediction(cls, mean == null ? Double.NaN : Double.parseDouble(mean));
             }
         }
-        return a;
     }
 
     private static byte[] withVersion(Output out, ModelVersion v) {

@@ -14,8 +14,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -192,6 +195,14 @@ public final class Versions implements AutoCloseable {
 
     /** Answers one input with the current version; the version that answered comes with it. */
     public Answer predict(Input input) {
+        return predictAll(List.of(input)).get(0);
+    }
+
+    /**
+     * Answers the inputs with one version, all queued at once so that they can share batches;
+     * the answers come in the inputs' order.
+     */
+    public List<Answer> predictAll(List<Input> inputs) {
         LoadedVersion v;
         do {
             v = current.get();
@@ -200,8 +211,17 @@ public final class Versions implements AutoCloseable {
             }
         } while (!v.acquire());
         try {
-            Output out = v.batcher().submit(input).get(ANSWER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            return new Answer(out, v.version());
+            List<CompletableFuture<Output>> pending = new ArrayList<>(inputs.size());
+            for (Input in : inputs) {
+                pending.add(v.batcher().submit(in));
+            }
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ANSWER_TIMEOUT_MS);
+            List<Answer> answers = new ArrayList<>(inputs.size());
+            for (CompletableFuture<Output> f : pending) {
+                Output out = f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                answers.add(new Answer(out, v.version()));
+            }
+            return answers;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof KeelException k) {
                 throw k;
