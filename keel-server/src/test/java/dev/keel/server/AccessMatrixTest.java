@@ -236,6 +236,9 @@ class AccessMatrixTest {
                     e("DELETE /api/v1/models/{model}/aliases/{alias}", Rule.WRITE)
                             .param("alias", "production"),
                     e("GET /api/v1/runs/{id}/models", Rule.READ),
+                    // the drift panel of a version's page: the serving runs of the model's own project
+                    e("GET /api/v1/models/{model}/versions/{version}/drift", Rule.READ)
+                            .param("version", "1"),
                     // the dashboard (dev.keel.server.ui): pages and assets carry no data; its API routes do
                     e("GET /", Rule.ANYONE),
                     e("GET /projects/{project}", Rule.ANYONE),
