@@ -52,7 +52,10 @@ try:
 except Exception:
     print('RESULT reproduce.$name failed'); sys.exit(0)
 wall=($e-$s)//1000000
-print(f'RESULT reproduce.$name verdict={r[\"verdict\"]} prepare_ms={r[\"prepare_ms\"]} program_ms={r[\"program_ms\"]} compare_ms={r[\"compare_ms\"]} wall_ms={wall} overhead_ms={wall-r[\"program_ms\"]}')"
+print(f'RESULT reproduce.$name verdict={r[\"verdict\"]} prepare_ms={r[\"prepare_ms\"]} program_ms={r[\"program_ms\"]} compare_ms={r[\"compare_ms\"]} wall_ms={wall} overhead_ms={wall-r[\"program_ms\"]} load={open(\"/proc/loadavg\").read().split()[0]}')
+phases=r.get('phases_ms') or {}
+if phases:
+    print('#   phases_ms ' + ' '.join(f'{k}={v}' for k, v in phases.items()) + f' exit_and_output={wall-sum(v for k, v in phases.items() if k != \"program_start\")}')"
   grep -E '^keel: (reusing|building|warning)' "$work/err.txt" | sed 's/^/#   /' || true
 }
 for i in $(seq 1 "$rounds"); do

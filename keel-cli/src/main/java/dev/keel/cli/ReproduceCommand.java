@@ -6,6 +6,7 @@ import dev.keel.cli.access.RunLookup;
 import dev.keel.cli.access.StoreAccess;
 import dev.keel.cli.reproduce.EnvDiffText;
 import dev.keel.cli.reproduce.MetricComparison;
+import dev.keel.cli.reproduce.PhaseTrace;
 import dev.keel.cli.reproduce.ReproducePlan;
 import dev.keel.cli.reproduce.Reproducer;
 import dev.keel.cli.reproduce.Reproduction;
@@ -123,6 +124,7 @@ final class ReproduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        PhaseTrace trace = Main.startedAsProgram() ? PhaseTrace.sinceProcessStart() : new PhaseTrace();
         if (steps != null && steps < 0) {
             throw KeelException.invalid("--steps " + steps + ": give a step number, 0 or more");
         }
@@ -154,6 +156,7 @@ final class ReproduceCommand implements Callable<Integer> {
                     ? l.stream().map(String::valueOf).toList()
                     : null;
         }
+        trace.lap("plan");
         if (dryRun) {
             output.text(plan.text());
             output.note("keel: --dry-run: nothing was cloned, run or recorded");
@@ -165,7 +168,7 @@ final class ReproduceCommand implements Callable<Integer> {
                         access::openExisting,
                         () -> new DataAccess(access).openIfExists().orElse(null),
                         err)
-                .run(plan, recordedDependencies, strict, keep, rtol, format == Format.json);
+                .run(plan, recordedDependencies, strict, keep, rtol, format == Format.json, trace);
         if (format == Format.json) {
             output.json(report.toMap());
         } else {
@@ -194,7 +197,7 @@ final class ReproduceCommand implements Callable<Integer> {
             output.text(out.toString());
         }
         output.note("keel: overhead: prepared in " + report.prepareMs() + " ms, compared in " + report.compareMs()
-                + " ms; the program ran " + report.programMs() + " ms");
+                + " ms; the program ran " + report.programMs() + " ms (phases, ms: " + trace.text() + ")");
         if (report.exitCode() != 0) {
             return 1;
         }
