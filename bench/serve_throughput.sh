@@ -1,21 +1,29 @@
 #!/usr/bin/env bash
-# keel serve's throughput on the reference MLP: HTTP with batching and without, against the same
-# DJL predictors called in-process (the ceiling), and latency at half the batched peak.
-#   bench/serve_throughput.sh [WEIGHTS] [SECONDS] [ROUNDS] [CLIENTS] [BATCH]
-# Raw output goes to bench/results/serve-throughput-DATE.txt.
+# keel serve's throughput on the reference MLP and CNN: HTTP with dynamic batching and without,
+# and with several images per request, against the same DJL predictors called in-process (the
+# ceiling); latency at half the batched peak. See ServeThroughput's javadoc for the load generator.
+#   bench/serve_throughput.sh [MLP_WEIGHTS] [SECONDS] [ROUNDS] [CLIENTS] [BATCH]
+#   defaults: weights/ImageModel_FashionMnistDataset_weights.bin 3 5 16 16
+# Environment: SKIP_BUILD=1 reuses the last build (it builds anyway when there is none);
+# NETWORKS=mlp,cnn picks the networks; CNN_WEIGHTS=FILE serves trained cnn weights (else the cnn
+# has fresh parameters: the same work per image). Raw output goes to
+# bench/results/serve-throughput-DATE-TIME.txt.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-# SKIP_BUILD=1 reuses the classes and class path of the last build
-if [ -z "${SKIP_BUILD:-}" ]; then
-  nice mvn -q -B -o -pl examples/apparel-classifier -am -DskipTests test-compile dependency:build-classpath \
+ex=examples/apparel-classifier
+if [ -z "${SKIP_BUILD:-}" ] || [ ! -s "$ex/target/classpath.txt" ] || [ ! -d "$ex/target/test-classes" ]; then
+  nice mvn -q -B -o -pl "$ex" -am -DskipTests test-compile dependency:build-classpath \
       -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=test >&2
 fi
-cd examples/apparel-classifier
-out="$root/bench/results/serve-throughput-$(date -u +%Y-%m-%d).txt"
+cd "$ex"
+mkdir -p "$root/bench/results"
+out="$root/bench/results/serve-throughput-$(date -u +%Y-%m-%d-%H%M).txt"
 {
-  echo "# bench/serve_throughput.sh $*  ($(date -u +%FT%TZ), $(nproc) cores, load average: $(cut -d' ' -f1-3 /proc/loadavg))"
-  OPT_OUT_TRACKING=true java -Dai.djl.offline=true -Djava.awt.headless=true \
+  echo "# bench/serve_throughput.sh $*  ($(date -u +%FT%TZ), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- "$root/keel-serve" "$root/keel-server" "$ex" || echo '+changes'), $(nproc) cores, load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+  echo "# NETWORKS=${NETWORKS:-mlp,cnn} CNN_WEIGHTS=${CNN_WEIGHTS:-}"
+  OPT_OUT_TRACKING=true java -Dai.djl.offline=true -Djava.awt.headless=true ${JAVA_BENCH_OPTS:-} \
       -cp "target/test-classes:target/classes:$(cat target/classpath.txt)" \
       dev.keel.examples.apparel.serving.ServeThroughput "$@"
 } 2>&1 | tee "$out"
+echo "raw output: $out" >&2

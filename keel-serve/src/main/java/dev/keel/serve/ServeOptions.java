@@ -19,7 +19,7 @@ import java.util.Map;
  * @param pin            a version number to serve instead of following {@code ref}; 0 to follow
  * @param workers        model workers, each with a predictor of its own
  * @param maxBatch       inputs per model call at most; 1 turns batching off
- * @param maxDelayMs     how long a worker waits for a batch to fill
+ * @param maxDelayMs     how long a sole worker waits for a batch to fill (several take what is queued at once)
  * @param pollMs         how often the alias is read
  * @param apiKeys        bearer keys callers must present; required when bound beyond loopback
  * @param allowedHosts   host names besides the bound address (Host and Origin checks)

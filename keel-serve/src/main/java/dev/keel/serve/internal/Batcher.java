@@ -89,15 +89,20 @@ final class Batcher implements AutoCloseable {
         }
     }
 
-    /** Runs one full batch and one single input on every worker's predictor, before any request. */
+    /**
+     * Runs a batch of every size up to {@code maxBatch} on every worker's predictor, before any
+     * request: the engine prepares each input shape the first time it sees it, which would
+     * otherwise stall the first requests that happen to form a batch of that size.
+     */
     void warmUp(Input example) {
         for (Runner p : predictors) {
-            try {
-                p.run(Collections.nCopies(maxBatch, example));
-                p.run(List.of(example));
-            } catch (Exception e) {
-                throw new KeelException(
-                        ErrorCode.INVALID_PARAMETER_VALUE, "warming up " + name + " failed: " + e.getMessage(), e);
+            for (int size = maxBatch; size >= 1; size--) {
+                try {
+                    p.run(Collections.nCopies(size, example));
+                } catch (Exception e) {
+                    throw new KeelException(
+                            ErrorCode.INVALID_PARAMETER_VALUE, "warming up " + name + " failed: " + e.getMessage(), e);
+                }
             }
         }
         start();

@@ -200,10 +200,20 @@ final class ServeApi {
         }
     }
 
-    private static byte[] withVersion(Output out, ModelVersion v) {
+    /**
+     * The translator's JSON object with {@code model_version} put first. Spliced as text: parsing
+     * and writing the answer again would cost more than the rest of the response.
+     */
+    static byte[] withVersion(Output out, ModelVersion v) {
+        String answer = out.getData().getAsString().strip();
+        String version = "{\"model_version\": " + Json.write(v.ref());
+        if (answer.startsWith("{") && answer.endsWith("}")) {
+            String rest = answer.substring(1).strip();
+            return (rest.equals("}") ? version + "}" : version + ", " + rest).getBytes(StandardCharsets.UTF_8);
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model_version", v.ref());
-        m.putAll(Json.readMap(out.getData().getAsString()));
+        m.putAll(Json.readMap(answer));
         return Json.write(m).getBytes(StandardCharsets.UTF_8);
     }
 

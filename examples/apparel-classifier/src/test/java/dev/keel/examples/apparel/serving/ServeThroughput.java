@@ -3,9 +3,11 @@ package dev.keel.examples.apparel.serving;
 import ai.djl.inference.Predictor;
 import ai.djl.modality.Input;
 import ai.djl.modality.Output;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
+import com.sun.management.OperatingSystemMXBean;
 import dev.keel.Keel;
 import dev.keel.Run;
 import dev.keel.RunOptions;
@@ -19,62 +21,99 @@ import dev.keel.core.store.Stores;
 import dev.keel.djl.DjlEnvironment;
 import dev.keel.examples.apparel.datasets.ImageSet;
 import dev.keel.examples.apparel.models.ImageModel;
+import dev.keel.examples.apparel.networks.NetworkSpec;
 import dev.keel.serve.ModelServer;
 import dev.keel.serve.ServeOptions;
 import dev.keel.serve.ServingDescriptor;
 import dev.keel.serve.translate.ImageClassifierTranslatorFactory;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * A measurement, not a test: images per second of the served model over HTTP with batching and
- * without, against the same DJL predictors called in this process (the ceiling), and latency at
- * half the batched peak. Client and server share this JVM and machine.
+ * A measurement, not a test: images per second of the served model over HTTP with dynamic
+ * batching and without, against the same DJL predictors called in this process (the ceiling),
+ * and latency at half the batched peak, for the reference MLP and CNN.
  *
- * <pre>ServeThroughput WEIGHTS [SECONDS] [ROUNDS] [CLIENTS] [BATCH]</pre>
+ * <p>The load generator is a lean HTTP/1.1 client on raw sockets (one keep-alive connection
+ * per client thread, opened for each measurement): on a 2-core machine that client and the
+ * server share, the JDK's HttpClient would spend more CPU than the server it measures. Client
+ * and server share this JVM and machine, so every HTTP figure also pays for its client.
+ *
+ * <pre>ServeThroughput MLP_WEIGHTS [SECONDS] [ROUNDS] [CLIENTS] [BATCH]</pre>
+ *
+ * Environment: {@code NETWORKS} (default {@code mlp,cnn}); {@code CNN_WEIGHTS}, a weights file
+ * of the cnn; without it the cnn is the reference architecture with fresh (untrained)
+ * parameters, which costs the same per image as trained ones.
  */
 public final class ServeThroughput {
+    /** Outstanding requests the open loop can hold before its own queue delays them (and counts that). */
+    private static final int OPEN_LOOP_CONNECTIONS = 64;
+
+    private static final OperatingSystemMXBean CPU =
+            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
     private ServeThroughput() {}
 
     public static void main(String[] args) throws Exception {
         Path weights = Path.of(args.length > 0 ? args[0] : "weights/ImageModel_FashionMnistDataset_weights.bin");
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 3;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-        int clients = args.length > 3 ? Integer.parseInt(args[3]) : 32;
+        int clients = args.length > 3 ? Integer.parseInt(args[3]) : 16;
         int batch = args.length > 4 ? Integer.parseInt(args[4]) : 16;
+        List<String> networks =
+                List.of(System.getenv().getOrDefault("NETWORKS", "mlp,cnn").split(","));
         int workers = 2;
         DjlEnvironment.prepare(1);
         Path tmp = Files.createTempDirectory("serve-bench-");
         Path home = tmp.resolve("keel");
         KeelHome h = new KeelHome(home).ensureExists();
-        Path dir;
-        String network;
-        try (ImageModel model = ImageModel.load(weights);
+        Map<String, Path> packages = new LinkedHashMap<>();
+        Map<String, String> described = new LinkedHashMap<>();
+        try (ImageModel mlp = ImageModel.load(weights);
                 Run run = Keel.init(RunOptions.builder()
                         .home(home)
                         .project("apparel-classifier")
                         .systemMetrics(false)
                         .captureConsole(false)
                         .build())) {
-            network = model.spec().name() + " " + model.spec().layers();
-            dir = ServingPackage.write(
-                    model, new ImageSet(new byte[784], new byte[1], 28, 28), "", tmp.resolve("serving"));
-            run.registerModel("apparel-classifier", dir);
+            for (String network : networks) {
+                try (ImageModel model = network.equals("mlp") ? null : cnn(mlp)) {
+                    ImageModel m = model == null ? mlp : model;
+                    Path dir = ServingPackage.write(
+                            m, new ImageSet(new byte[784], new byte[1], 28, 28), "", tmp.resolve(network));
+                    run.registerModel("apparel-" + network, dir);
+                    packages.put(network, dir);
+                    described.put(
+                            network,
+                            m.spec().name() + " " + m.spec().layers()
+                                    + (model != null && System.getenv("CNN_WEIGHTS") == null
+                                            ? " (untrained parameters)"
+                                            : ""));
+                }
+            }
         }
         byte[] image = new byte[784];
         for (int i = 0; i < image.length; i++) {
@@ -82,73 +121,145 @@ public final class ServeThroughput {
         }
         System.out.printf(
                 Locale.ROOT,
-                "network %s; %d workers, %d engine thread each; HTTP: %d clients, raw 28x28 bytes; %.1f s per"
-                        + " measurement, %d rounds%n",
-                network,
+                "%d workers with 1 engine thread each; server max-batch %d, max-delay 2 ms; closed loop: %d clients on"
+                        + " keep-alive raw-socket connections, one 28x28 image per request (raw bytes) or %d per"
+                        + " request (JSON); %.1f s per measurement, %d rounds; client and server in one JVM%n",
                 workers,
-                1,
+                batch,
                 clients,
+                batch,
                 seconds,
                 rounds);
-        Map<String, List<Double>> results = new LinkedHashMap<>();
+        Map<String, Map<String, List<Double>>> all = new LinkedHashMap<>();
         try (Store store = Stores.open(h.storeLocation());
-                DatasetStore datasets = DatasetStores.open(h.storeLocation());
-                ZooModel<Input, Output> inProcess = load(dir)) {
+                DatasetStore datasets = DatasetStores.open(h.storeLocation())) {
             ModelRegistry registry = new ModelRegistry(store, new LocalBlobStore(h.blobs()), datasets);
-            try (ModelServer batched = ModelServer.start(
-                            registry,
-                            ServeOptions.of("apparel-classifier")
-                                    .port(0)
-                                    .workers(workers)
-                                    .batching(batch, 2),
-                            null);
-                    ModelServer single = ModelServer.start(
-                            registry,
-                            ServeOptions.of("apparel-classifier")
-                                    .port(0)
-                                    .workers(workers)
-                                    .batching(1, 0),
-                            null)) {
-                HttpClient http = HttpClient.newHttpClient();
-                for (int round = 1; round <= rounds; round++) {
-                    double ceiling = inProcess(inProcess, workers, batch, image, seconds);
-                    double withBatching = closedLoop(http, batched.port(), clients, image, seconds);
-                    double without = closedLoop(http, single.port(), clients, image, seconds);
-                    double[] half = openLoop(http, batched.port(), withBatching / 2, image, seconds);
-                    System.out.printf(
-                            Locale.ROOT,
-                            "round %d: in-process batch %d %.0f/s | HTTP batching %.0f/s (%.0f %%) | HTTP no batching"
-                                    + " %.0f/s | at %.0f req/s: p50 %.2f ms p99 %.2f ms%n",
-                            round,
-                            batch,
-                            ceiling,
-                            withBatching,
-                            100 * withBatching / ceiling,
-                            without,
-                            withBatching / 2,
-                            half[0],
-                            half[1]);
-                    add(results, "in_process_per_s", ceiling);
-                    add(results, "http_batching_per_s", withBatching);
-                    add(results, "http_batching_share_pct", 100 * withBatching / ceiling);
-                    add(results, "http_no_batching_per_s", without);
-                    add(results, "half_load_p50_ms", half[0]);
-                    add(results, "half_load_p99_ms", half[1]);
+            for (String network : networks) {
+                System.out.println("== " + network + ": " + described.get(network));
+                Map<String, List<Double>> results = new LinkedHashMap<>();
+                all.put(network, results);
+                String name = "apparel-" + network;
+                try (ZooModel<Input, Output> inProcess = load(packages.get(network));
+                        ModelServer batched = ModelServer.start(
+                                registry,
+                                ServeOptions.of(name)
+                                        .port(0)
+                                        .workers(workers)
+                                        .batching(batch, 2)
+                                        .workDir(tmp.resolve("work-b-" + network)),
+                                null);
+                        ModelServer single = ModelServer.start(
+                                registry,
+                                ServeOptions.of(name)
+                                        .port(0)
+                                        .workers(workers)
+                                        .batching(1, 0)
+                                        .workDir(tmp.resolve("work-1-" + network)),
+                                null)) {
+                    byte[] one = request(name, batched.port(), "application/octet-stream", image);
+                    byte[] oneSingle = request(name, single.port(), "application/octet-stream", image);
+                    byte[] many = request(name, batched.port(), "application/json", instances(image, batch));
+                    // a first, unreported pass over each path: the JIT compiles it, pools fill
+                    closedLoop(batched.port(), one, 1, clients, 1);
+                    closedLoop(single.port(), oneSingle, 1, clients, 1);
+                    closedLoop(batched.port(), many, batch, Math.max(2, clients / 4), 1);
+                    for (int round = 1; round <= rounds; round++) {
+                        Rate ceiling = inProcess(inProcess, workers, batch, image, seconds);
+                        Rate ceilingOne = inProcess(inProcess, workers, 1, image, seconds);
+                        Loop withBatching = closedLoop(batched.port(), one, 1, clients, seconds);
+                        Loop without = closedLoop(single.port(), oneSingle, 1, clients, seconds);
+                        Loop jsonBatches = closedLoop(batched.port(), many, batch, Math.max(2, clients / 4), seconds);
+                        Open half = openLoop(batched.port(), one, withBatching.perSecond / 2, seconds);
+                        String load = load();
+                        long errors = withBatching.errors + without.errors + jsonBatches.errors + half.errors;
+                        double c = ceiling.perSecond();
+                        double cc = ceiling.perCpuSecond();
+                        System.out.printf(
+                                Locale.ROOT,
+                                "round %d (load %s): images/s [per CPU-s]: in-process batch %d %.0f [%.0f], batch 1"
+                                        + " %.0f [%.0f] | HTTP 1 image/request: batching %.0f [%.0f] (%.0f %% [%.0f %%]),"
+                                        + " no batching %.0f [%.0f] (%.0f %% [%.0f %%]) | HTTP %d images/request %.0f"
+                                        + " [%.0f] (%.0f %% [%.0f %%]) | at %.0f req/s: p50 %.2f ms p99 %.2f ms | failed"
+                                        + " requests %d%n",
+                                round,
+                                load,
+                                batch,
+                                c,
+                                cc,
+                                ceilingOne.perSecond(),
+                                ceilingOne.perCpuSecond(),
+                                withBatching.perSecond,
+                                withBatching.perCpuSecond,
+                                100 * withBatching.perSecond / c,
+                                100 * withBatching.perCpuSecond / cc,
+                                without.perSecond,
+                                without.perCpuSecond,
+                                100 * without.perSecond / c,
+                                100 * without.perCpuSecond / cc,
+                                batch,
+                                jsonBatches.perSecond,
+                                jsonBatches.perCpuSecond,
+                                100 * jsonBatches.perSecond / c,
+                                100 * jsonBatches.perCpuSecond / cc,
+                                withBatching.perSecond / 2,
+                                half.p50,
+                                half.p99,
+                                errors);
+                        add(results, "in_process_batch_per_s", c);
+                        add(results, "in_process_batch_per_cpu_s", cc);
+                        add(results, "in_process_single_per_s", ceilingOne.perSecond());
+                        add(results, "http_batching_per_s", withBatching.perSecond);
+                        add(results, "http_batching_share_pct", 100 * withBatching.perSecond / c);
+                        add(results, "http_batching_cpu_share_pct", 100 * withBatching.perCpuSecond / cc);
+                        add(results, "http_no_batching_per_s", without.perSecond);
+                        add(results, "http_no_batching_share_pct", 100 * without.perSecond / c);
+                        add(results, "http_no_batching_cpu_share_pct", 100 * without.perCpuSecond / cc);
+                        add(results, "http_batch_requests_per_s", jsonBatches.perSecond);
+                        add(results, "http_batch_requests_share_pct", 100 * jsonBatches.perSecond / c);
+                        add(results, "http_batch_requests_cpu_share_pct", 100 * jsonBatches.perCpuSecond / cc);
+                        add(results, "half_load_p50_ms", half.p50);
+                        add(results, "half_load_p99_ms", half.p99);
+                        add(results, "failed_requests", errors);
+                    }
                 }
             }
         }
-        System.out.println("medians (min .. max) over " + rounds + " rounds:");
-        results.forEach((k, v) -> {
-            List<Double> s = new ArrayList<>(v);
-            Collections.sort(s);
-            System.out.printf(
-                    Locale.ROOT,
-                    "  %-26s %10.2f  (%.2f .. %.2f)%n",
-                    k,
-                    s.get(s.size() / 2),
-                    s.get(0),
-                    s.get(s.size() - 1));
+        all.forEach((network, results) -> {
+            System.out.println(network + ": medians (min .. max) over " + rounds
+                    + " rounds (images per second; shares of" + " in-process batch " + batch + "):");
+            results.forEach((k, v) -> {
+                List<Double> s = new ArrayList<>(v);
+                Collections.sort(s);
+                System.out.printf(
+                        Locale.ROOT,
+                        "  %-30s %10.2f  (%.2f .. %.2f)%n",
+                        k,
+                        s.get(s.size() / 2),
+                        s.get(0),
+                        s.get(s.size() - 1));
+            });
         });
+        System.out.println("load average at the end: " + load());
+    }
+
+    /** The reference CNN: from CNN_WEIGHTS, else its architecture with fresh parameters. */
+    private static ImageModel cnn(ImageModel mlp) throws IOException {
+        String file = System.getenv("CNN_WEIGHTS");
+        if (file != null && !file.isBlank()) {
+            return ImageModel.load(Path.of(file));
+        }
+        ImageModel cnn = new ImageModel(new NetworkSpec("cnn", List.of(32, 64, 128), 0.3, 10), mlp.classes());
+        cnn.block().initialize(cnn.djlModel().getNDManager(), DataType.FLOAT32, cnn.inputShape(1));
+        return cnn;
+    }
+
+    private static String load() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     private static void add(Map<String, List<Double>> m, String k, double v) {
@@ -171,7 +282,7 @@ public final class ServeThroughput {
     }
 
     /** Inputs per second through {@code workers} predictors on their own threads, {@code batch} at a time. */
-    private static double inProcess(ZooModel<Input, Output> model, int workers, int batch, byte[] image, double seconds)
+    private static Rate inProcess(ZooModel<Input, Output> model, int workers, int batch, byte[] image, double seconds)
             throws Exception {
         List<Input> inputs = new ArrayList<>();
         for (int i = 0; i < batch; i++) {
@@ -202,75 +313,208 @@ public final class ServeThroughput {
         return timed(threads, done, stop, seconds);
     }
 
-    private static double closedLoop(HttpClient http, int port, int clients, byte[] image, double seconds)
-            throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/v1/models/apparel-classifier:predict"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(image))
-                .build();
-        for (int i = 0; i < 200; i++) {
-            http.send(request, HttpResponse.BodyHandlers.discarding());
+    private static byte[] instances(byte[] image, int n) {
+        String b64 = Base64.getEncoder().encodeToString(image);
+        StringBuilder b = new StringBuilder("{\"instances\": [");
+        for (int i = 0; i < n; i++) {
+            b.append(i == 0 ? "" : ", ").append("{\"b64\": \"").append(b64).append("\"}");
         }
+        return b.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A whole prediction request, headers and body, as it goes on the wire. */
+    private static byte[] request(String model, int port, String type, byte[] body) {
+        byte[] head = ("POST /v1/models/" + model + ":predict HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                        + "\r\nContent-Type: " + type + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        byte[] all = Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, all, head.length, body.length);
+        return all;
+    }
+
+    /** One keep-alive HTTP/1.1 connection that sends prepared requests and reads whole responses. */
+    private static final class Connection implements AutoCloseable {
+        private final Socket socket;
+        private final OutputStream out;
+        private final InputStream in;
+
+        Connection(int port) throws IOException {
+            socket = new Socket("127.0.0.1", port);
+            socket.setTcpNoDelay(true);
+            out = socket.getOutputStream();
+            in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+        }
+
+        /** Sends the request and reads the response; its status. */
+        int call(byte[] request) throws IOException {
+            out.write(request);
+            out.flush();
+            int status = -1;
+            long length = 0;
+            StringBuilder line = new StringBuilder();
+            boolean first = true;
+            while (true) {
+                int c = in.read();
+                if (c < 0) {
+                    throw new IOException("the server closed the connection");
+                }
+                if (c == '\r') {
+                    continue;
+                }
+                if (c != '\n') {
+                    line.append((char) c);
+                    continue;
+                }
+                if (first) {
+                    status = Integer.parseInt(line.substring(9, 12));
+                    first = false;
+                } else if (line.length() == 0) {
+                    break;
+                } else if (line.length() > 15 && line.substring(0, 15).equalsIgnoreCase("content-length:")) {
+                    length = Long.parseLong(line.substring(15).trim());
+                }
+                line.setLength(0);
+            }
+            in.skipNBytes(length);
+            return status;
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    private record Loop(double perSecond, double perCpuSecond, long errors) {}
+
+    /** Images per second answered 200 by {@code clients} connections, each sending its next request on the answer. */
+    private static Loop closedLoop(int port, byte[] request, int images, int clients, double seconds) throws Exception {
         AtomicLong done = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             threads.add(new Thread(() -> {
+                Connection conn = null;
                 while (!stop.get()) {
                     try {
-                        HttpResponse<Void> r = http.send(request, HttpResponse.BodyHandlers.discarding());
-                        if (r.statusCode() == 200) {
-                            done.incrementAndGet();
+                        if (conn == null) {
+                            conn = new Connection(port);
                         }
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
+                        if (conn.call(request) == 200) {
+                            done.addAndGet(images);
+                        } else {
+                            errors.incrementAndGet();
+                        }
+                    } catch (IOException e) {
+                        errors.incrementAndGet();
+                        conn = null;
                     }
+                }
+                try {
+                    if (conn != null) {
+                        conn.close();
+                    }
+                } catch (IOException ignored) {
+                    // the measurement is over
                 }
             }));
         }
-        return timed(threads, done, stop, seconds);
+        long errorsBefore = errors.get();
+        Rate rate = timed(threads, done, stop, seconds);
+        return new Loop(rate.perSecond(), rate.perCpuSecond(), errors.get() - errorsBefore);
     }
 
-    private static double timed(List<Thread> threads, AtomicLong done, AtomicBoolean stop, double seconds)
+    /**
+     * Images per second of wall time, and per CPU-second this process used meanwhile (client and
+     * server together). On a machine shared with other work the wall rates of two measurements
+     * compare badly, as the scheduler shares the cores per thread, and a measurement with more
+     * threads gets more of them; the rates per CPU-second stay comparable.
+     */
+    private record Rate(double perSecond, double perCpuSecond) {}
+
+    private static Rate timed(List<Thread> threads, AtomicLong done, AtomicBoolean stop, double seconds)
             throws InterruptedException {
         for (Thread t : threads) {
             t.start();
         }
-        Thread.sleep(300);
+        Thread.sleep(500);
         long start = System.nanoTime();
+        long cpuStart = CPU.getProcessCpuTime();
         long before = done.get();
         Thread.sleep((long) (seconds * 1000));
-        double rate = (done.get() - before) / ((System.nanoTime() - start) / 1e9);
+        long n = done.get() - before;
+        double rate = n / ((System.nanoTime() - start) / 1e9);
+        double perCpu = n / Math.max(1e-9, (CPU.getProcessCpuTime() - cpuStart) / 1e9);
         stop.set(true);
         for (Thread t : threads) {
             t.join();
         }
-        return rate;
+        return new Rate(rate, perCpu);
     }
 
-    /** p50 and p99 (ms) of requests sent at a fixed rate, each timed from when it was due. */
-    private static double[] openLoop(HttpClient http, int port, double rate, byte[] image, double seconds)
-            throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/v1/models/apparel-classifier:predict"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(image))
-                .build();
-        int n = (int) (rate * seconds);
+    private record Open(double p50, double p99, long errors) {}
+
+    /**
+     * p50 and p99 (ms) of requests due at a fixed rate, each timed from when it was due (so a
+     * request that waits for a free connection counts that wait), over up to
+     * {@value #OPEN_LOOP_CONNECTIONS} connections.
+     */
+    private static Open openLoop(int port, byte[] request, double rate, double seconds) throws Exception {
+        int n = Math.max(1, (int) (rate * seconds));
         long interval = (long) (1e9 / rate);
         long[] latency = new long[n];
-        List<CompletableFuture<?>> pending = new ArrayList<>();
-        long start = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            long due = start + i * interval;
-            while (System.nanoTime() < due) {
-                Thread.onSpinWait();
-            }
-            int k = i;
-            pending.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                    .thenRun(() -> latency[k] = System.nanoTime() - due));
+        BlockingQueue<long[]> due = new ArrayBlockingQueue<>(n);
+        AtomicInteger left = new AtomicInteger(n);
+        AtomicLong errors = new AtomicLong();
+        List<Thread> senders = new ArrayList<>();
+        for (int c = 0; c < OPEN_LOOP_CONNECTIONS; c++) {
+            senders.add(new Thread(() -> {
+                Connection conn = null;
+                try {
+                    while (left.get() > 0) {
+                        long[] job = due.poll(100, TimeUnit.MILLISECONDS);
+                        if (job == null) {
+                            continue;
+                        }
+                        try {
+                            if (conn == null) {
+                                conn = new Connection(port);
+                            }
+                            if (conn.call(request) != 200) {
+                                errors.incrementAndGet();
+                            }
+                        } catch (IOException e) {
+                            errors.incrementAndGet();
+                            conn = null;
+                        }
+                        latency[(int) job[1]] = System.nanoTime() - job[0];
+                        left.decrementAndGet();
+                    }
+                    if (conn != null) {
+                        conn.close();
+                    }
+                } catch (InterruptedException | IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
         }
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        for (Thread t : senders) {
+            t.start();
+        }
+        long start = System.nanoTime() + 50_000_000;
+        for (int i = 0; i < n; i++) {
+            long at = start + i * interval;
+            // parking, not spinning: a spinning client would take a core from the server it measures
+            for (long wait = at - System.nanoTime(); wait > 0; wait = at - System.nanoTime()) {
+                LockSupport.parkNanos(wait);
+            }
+            due.add(new long[] {at, i});
+        }
+        for (Thread t : senders) {
+            t.join();
+        }
         Arrays.sort(latency);
-        return new double[] {latency[n / 2] / 1e6, latency[(int) Math.ceil(0.99 * n) - 1] / 1e6};
+        return new Open(latency[n / 2] / 1e6, latency[(int) Math.ceil(0.99 * n) - 1] / 1e6, errors.get());
     }
 }
