@@ -77,6 +77,8 @@ final class CommandTree {
             ModelCommands.Versions.class,
             ModelCommands.Alias.class,
             ModelCommands.Tag.class,
+            ModelCommands.Rename.class,
+            ModelCommands.Describe.class,
             ModelCommands.Rm.class,
             ModelCommands.Pull.class);
     /** The groups whose subcommands are listed here rather than in their annotations. */

@@ -228,6 +228,11 @@ class AccessMatrixTest {
                             .param("file", "model.bin"),
                     e("POST /api/v1/models/{model}/tags", Rule.WRITE)
                             .body("{\"version\": 1, \"tags\": {\"k\": \"v\"}}"),
+                    e("POST /api/v1/models/{model}/rename", Rule.MANAGE).body("{\"new_name\": \"${model}-renamed\"}"),
+                    e("PATCH /api/v1/models/{model}", Rule.WRITE).body("{\"description\": \"classifies\"}"),
+                    e("PATCH /api/v1/models/{model}/versions/{version}", Rule.WRITE)
+                            .param("version", "1")
+                            .body("{\"description\": \"the baseline\"}"),
                     e("GET /api/v1/models/{model}/aliases", Rule.READ),
                     e("GET /api/v1/models/{model}/aliases/{alias}", Rule.READ).param("alias", "production"),
                     e("PUT /api/v1/models/{model}/aliases/{alias}", Rule.WRITE)
