@@ -144,15 +144,17 @@ final class ReproduceCommand implements Callable<Integer> {
                 Datasets data = new DataAccess(access).openIfExists().orElse(null)) {
             LiveRuns live = new LiveRuns(access.home());
             RunInfo run = live.effective(RunLookup.find(store, runId, access.where()));
+            Map<String, Object> provenance = store.provenance(run.id());
             plan = Reproduction.plan(
                     access.home(),
                     store,
                     data,
                     new LocalBlobStore(access.home().blobs()),
                     run,
+                    provenance,
                     new Reproduction.Options(workdir, repo, steps, build, rebuild, overrides),
                     environment);
-            recordedDependencies = store.provenance(run.id()).get("dependencies") instanceof List<?> l
+            recordedDependencies = provenance.get("dependencies") instanceof List<?> l
                     ? l.stream().map(String::valueOf).toList()
                     : null;
         }
@@ -195,6 +197,11 @@ final class ReproduceCommand implements Callable<Integer> {
                 out.append("work folder kept: ").append(report.workFolder()).append('\n');
             }
             output.text(out.toString());
+        }
+        if (!Main.startedAsProgram() || !report.removal().outlivesProcess()) {
+            // in-process callers (tests) find the work folder gone when the command returns; the
+            // program leaves an rm of its own to finish after the verdict is out
+            report.removal().done().join();
         }
         output.note("keel: overhead: prepared in " + report.prepareMs() + " ms, compared in " + report.compareMs()
                 + " ms; the program ran " + report.programMs() + " ms (phases, ms: " + trace.text() + ")");

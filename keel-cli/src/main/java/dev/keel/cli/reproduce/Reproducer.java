@@ -10,6 +10,7 @@ import dev.keel.core.store.Store;
 import dev.keel.data.Datasets;
 import dev.keel.home.ClassPathDependencies;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -46,7 +48,8 @@ public final class Reproducer {
             long compareMs,
             Map<String, Long> phases,
             Path workFolder,
-            boolean kept) {
+            boolean kept,
+            Removal removal) {
 
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -125,9 +128,9 @@ public final class Reproducer {
         long started = System.currentTimeMillis();
         int exit = start(plan, programOutputToStderr);
         trace.lap("program");
-        if (!keep) {
-            delete(plan.workFolder(), plan.workFolderGiven());
-        }
+        Removal removal = keep
+                ? new Removal(CompletableFuture.completedFuture(null), false)
+                : removeInBackground(plan.workFolder(), plan.workFolderGiven());
         trace.lap("cleanup");
         try (Store store = stores.get();
                 Datasets data = datasets.get()) {
@@ -160,7 +163,8 @@ public final class Reproducer {
                     trace.sum(AFTER),
                     trace.phases(),
                     plan.workFolder(),
-                    keep);
+                    keep,
+                    removal);
         }
     }
 
@@ -274,6 +278,50 @@ public final class Reproducer {
                             + "): is that JVM still installed? Keep the folder with --keep and start it yourself");
         }
     }
+
+    /**
+     * Starts removing the work folder (a checkout of the whole repository and what the program
+     * wrote there): a temporary folder goes to an {@code rm -rf} of its own, which does not hold
+     * up the verdict and finishes even after this process has exited; a folder given with
+     * --workdir is emptied (but kept) on a thread of this process. Where {@code rm} cannot be
+     * started it is removed on that thread too.
+     */
+    static Removal removeInBackground(Path folder, boolean keepFolder) {
+        if (!keepFolder && File.separatorChar == '/') {
+            try {
+                Process rm = new ProcessBuilder("rm", "-rf", "--", folder.toString())
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+                return new Removal(
+                        rm.onExit().thenRun(() -> {
+                            if (rm.exitValue() != 0) {
+                                delete(folder, false);
+                            }
+                        }),
+                        true);
+            } catch (IOException e) {
+                // no rm: removed below
+            }
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread t = new Thread(
+                () -> {
+                    delete(folder, keepFolder);
+                    done.complete(null);
+                },
+                "keel-reproduce-cleanup");
+        t.setDaemon(false);
+        t.start();
+        return new Removal(done, false);
+    }
+
+    /**
+     * The work folder's removal: {@code done} completes once it is gone; {@code outlivesProcess}
+     * when it is a process of its own that finishes even if this one exits first.
+     */
+    public record Removal(CompletableFuture<Void> done, boolean outlivesProcess) {}
 
     /** Removes the work folder; a folder given with --workdir is emptied but kept. */
     static void delete(Path folder, boolean keepFolder) {
