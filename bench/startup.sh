@@ -28,6 +28,8 @@ launcher_copy() { # launcher_copy DIR SCRIPT JAR
   rm -rf "$1" && mkdir -p "$1/keel-cli/target"
   cp "$2" "$1/keel" && chmod +x "$1/keel"
   cp "$3" "$1/keel-cli/target/keel.jar"
+  # PyTorch's native libraries, which the jar's manifest names (builds that keep them out of it)
+  if [ -d "$(dirname "$3")/lib" ]; then cp -r "$(dirname "$3")/lib" "$1/keel-cli/target/lib"; fi
   echo '<project/>' >"$1/pom.xml" && touch -d '2000-01-01' "$1/pom.xml"
 }
 
@@ -63,7 +65,9 @@ fi
 rm -rf "$WORK/new/keel-cli/target/cds"
 KEEL_HOME=$HOME_DIR "$WORK/new/keel" runs --limit 1 >>"$LOG" 2>&1
 for _ in $(seq 1 600); do
-  ls "$WORK/new/keel-cli/target/cds/"keel-*.jsa "$WORK/new/keel-cli/target/cds/"keel-*.refused >/dev/null 2>&1 && break
+  # one glob at a time: ls of a .jsa and an unmatched .refused fails, and the loop would wait it out
+  compgen -G "$WORK/new/keel-cli/target/cds/keel-*.jsa" >/dev/null \
+    || compgen -G "$WORK/new/keel-cli/target/cds/keel-*.refused" >/dev/null && break
   sleep 0.5
 done
 echo "# archive: $(ls "$WORK/new/keel-cli/target/cds/" | grep -E 'jsa|refused' | tr '\n' ' ')" >&2
