@@ -34,5 +34,8 @@ for i in $(seq 1 "$rounds"); do
   echo "$out" | python3 -c "
 import json,sys
 r=json.load(sys.stdin); wall=($end-$start)//1000000
-print(f'RESULT reproduce.round$i verdict={r[\"verdict\"]} prepare_ms={r[\"prepare_ms\"]} program_ms={r[\"program_ms\"]} compare_ms={r[\"compare_ms\"]} wall_ms={wall} overhead_ms={wall-r[\"program_ms\"]}')"
+print(f'RESULT reproduce.round$i verdict={r[\"verdict\"]} prepare_ms={r[\"prepare_ms\"]} program_ms={r[\"program_ms\"]} compare_ms={r[\"compare_ms\"]} wall_ms={wall} overhead_ms={wall-r[\"program_ms\"]}')
+phases=r.get('phases_ms') or {}
+if phases:
+    print('#   phases_ms ' + ' '.join(f'{k}={v}' for k, v in phases.items()))"
 done

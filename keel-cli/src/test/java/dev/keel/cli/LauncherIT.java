@@ -208,6 +208,14 @@ class LauncherIT {
     }
 
     @Test
+    void reproduceRunsOnTheClientCompilerBesideTheProgramItWaitsFor() throws Exception {
+        Path root = checkout();
+        Map<String, String> env = Map.of("KEEL_CDS", "off", "KEEL_JAVA_OPTS", "-XX:+PrintFlagsFinal");
+        Proc r = keel(root, javaHome(), env, "reproduce", "nosuch");
+        assertTrue(r.out().matches("(?s).*TieredStopAtLevel\\s+= 1 .*"), "reproduce: " + flag(r.out()));
+    }
+
+    @Test
     void datasetCommandsCompileTheHashingLoopsEarlyAndOthersDoNot() throws Exception {
         Path root = checkout();
         Map<String, String> env = Map.of("KEEL_CDS", "off", "KEEL_JAVA_OPTS", "-XX:+PrintCommandLineFlags");

@@ -50,19 +50,53 @@ class ReproduceCommandTest {
 
     record Result(int code, String out, String err) {}
 
+    /**
+     * One repository and Keel folder for the cases that only read their original run (each
+     * reproduction is a new run, and the original is only read): a run from the clean tree and
+     * one from a dirty tree, trained once for the class instead of once per case.
+     */
+    @TempDir
+    static Path shared;
+
+    private static Shared sharedRuns;
+
+    record Shared(Path repo, Path home, String clean, String dirty) {}
+
     @BeforeEach
     void repository() throws Exception {
         repo = Files.createDirectories(tmp.resolve("repo"));
         home = tmp.resolve("home");
+        initRepository(repo);
+    }
+
+    private static void initRepository(Path repo) throws Exception {
         git(repo, "init", "--quiet");
         Files.writeString(repo.resolve("scale.txt"), "1.0\n");
         git(repo, "add", "scale.txt");
         git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "--quiet", "-m", "first");
     }
 
+    /** Points this case at the shared repository and Keel folder (training them on first use). */
+    private Shared useShared() throws Exception {
+        synchronized (ReproduceCommandTest.class) {
+            if (sharedRuns == null) {
+                repo = Files.createDirectories(shared.resolve("repo"));
+                home = shared.resolve("home");
+                initRepository(repo);
+                String clean = train(repo, Map.of());
+                Files.writeString(repo.resolve("scale.txt"), "2.0\n"); // not committed: only the run's diff has it
+                String dirty = train(repo, Map.of());
+                sharedRuns = new Shared(repo, home, clean, dirty);
+            }
+        }
+        repo = sharedRuns.repo();
+        home = sharedRuns.home();
+        return sharedRuns;
+    }
+
     @Test
     void aRunFromACleanTreeIsReproducedBitwiseAndLinkedToTheOriginal() throws Exception {
-        String original = train(repo, Map.of());
+        String original = useShared().clean();
         Snapshot before = snapshot(original);
 
         Result r = keel("reproduce", original, "--home", home.toString());
@@ -87,8 +121,7 @@ class ReproduceCommandTest {
 
     @Test
     void aRunFromADirtyTreeIsReproducedWithItsUncommittedChange() throws Exception {
-        Files.writeString(repo.resolve("scale.txt"), "2.0\n"); // not committed: only the run's diff has it
-        String original = train(repo, Map.of());
+        String original = useShared().dirty(); // scale.txt 2.0, not committed: only the run's diff has it
 
         Result r = keel("reproduce", original, "--home", home.toString());
         assertEquals(0, r.code(), r.err());
@@ -150,7 +183,7 @@ class ReproduceCommandTest {
 
     @Test
     void stepsStopsTheProgramEarlyAndComparesOnlyThoseSteps() throws Exception {
-        String original = train(repo, Map.of());
+        String original = useShared().clean();
         Result r = keel("reproduce", original, "--steps", "4", "--format", "json", "--home", home.toString());
         assertEquals(0, r.code(), r.err());
         Map<String, Object> json = Json.readMap(r.out());
@@ -290,7 +323,7 @@ class ReproduceCommandTest {
 
     @Test
     void aCommitMissingFromTheRepositoryIsRefusedNamingGitFetch() throws Exception {
-        String original = train(repo, Map.of());
+        String original = useShared().clean();
         Path other = Files.createDirectories(tmp.resolve("other"));
         git(other, "init", "--quiet");
         String commit = git(repo, "rev-parse", "HEAD").strip();
@@ -319,8 +352,7 @@ class ReproduceCommandTest {
 
     @Test
     void dryRunPrintsThePlanAndChangesNothing() throws Exception {
-        Files.writeString(repo.resolve("scale.txt"), "3.0\n");
-        String original = train(repo, Map.of());
+        String original = useShared().dirty();
         Snapshot before = snapshot(original);
         Path work = tmp.resolve("work");
         long runsBefore = runCount();
