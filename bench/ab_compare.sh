@@ -20,7 +20,7 @@ out=$ROOT/bench/results/ab-$(date -u +%Y-%m-%dT%H%MZ).txt
 mkdir -p "$WORK" "$ROOT/bench/results"
 
 build() { # build TREE DEST: the CLI and benchmark jars of TREE, copied to DEST
-  (cd "$1" && mvn -q -B -o -pl bench,keel-cli -am package -DskipTests >&2)
+  (cd "$1" && mvn -q -B -o -Pbench-jar -pl bench,keel-cli -am package -DskipTests >&2)
   mkdir -p "$2" && cp "$1/keel-cli/target/keel.jar" "$1/bench/target/keel-bench.jar" "$2/"
 }
 base_tree=$WORK/base-tree

@@ -8,7 +8,7 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import mlflow' 2>/dev
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q mlflow
 fi
-[ -f bench/target/keel-bench.jar ] || mvn -q -B -pl bench -am package -DskipTests
+[ -f bench/target/keel-bench.jar ] || mvn -q -B -Pbench-jar -pl bench -am package -DskipTests
 mkdir -p bench/work
 home=$(mktemp -d bench/work/mlflow-compat.XXXXXX)
 port=$((20000 + RANDOM % 20000))

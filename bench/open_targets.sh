@@ -9,7 +9,7 @@ parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=(ingest http mlflow apparel data loop)
 out=bench/results/open-targets-$(date -u +%Y-%m-%dT%H%MZ).txt
 mkdir -p bench/results bench/work
-mvn -q -B -o -pl bench,keel-cli -am package -DskipTests >&2
+mvn -q -B -o -Pbench-jar -pl bench,keel-cli -am package -DskipTests >&2
 bench=(java -jar bench/target/keel-bench.jar)
 note() { echo "# $(date -u +%H:%M:%SZ) load $(cut -d' ' -f1-3 /proc/loadavg): $*" | tee -a "$out"; }
 run() { "$@" 2>&1 | grep -E '^(RESULT|RATIO|#|operation|add|re-add|diff|checkout|  bytes|round|epoch|median|tracking)' | tee -a "$out"; }

@@ -15,7 +15,7 @@ done
 [ ${#harnesses[@]} -gt 0 ] || harnesses=(init-latency log-latency ingest http-ingest loop-overhead history-read runs-query runs-search)
 
 export OPT_OUT_TRACKING=true
-mvn -q -B -pl bench,keel-cli -am package -DskipTests
+mvn -q -B -Pbench-jar -pl bench,keel-cli -am package -DskipTests
 mkdir -p bench/work
 JAVA_OPTS=(-Dai.djl.offline=true -Dkeel.bench.work=bench/work)
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1)"
