@@ -314,20 +314,8 @@ final class LoggedModelRoutes {
             }
         }
         found.sort(order(f.objects("order_by"), metrics));
-        int max = Limits.maxResults(
-                f.has("max_results") ? f.int64("max_results", 0) : Long.MIN_VALUE, 100, Limits.MAX_RESULTS);
-        int from = Math.min(PageToken.decode(f.string("page_token")), found.size());
-        int to = Math.min(found.size(), from + max);
-        List<Object> page = new ArrayList<>();
-        for (LoggedModel m : found.subList(from, to)) {
-            page.add(view(m, metrics.getOrDefault(m.id(), List.of())));
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("models", page);
-        if (to < found.size()) {
-            out.put("next_page_token", PageToken.encode(to));
-        }
-        return out;
+        return PageToken.page(
+                f, found, 100, Limits.MAX_RESULTS, "models", m -> view(m, metrics.getOrDefault(m.id(), List.of())));
     }
 
     private static boolean matches(

@@ -166,9 +166,6 @@ public final class MlflowApi implements ApiModule {
         access.requireListing(who);
         String view = f.enumName("view_type", VIEW_TYPES);
         view = view == null ? "ACTIVE_ONLY" : view;
-        int max = Limits.maxResults(
-                f.has("max_results") ? f.int64("max_results", 0) : Long.MIN_VALUE, 1000, Limits.MAX_RESULTS);
-        int offset = PageToken.decode(f.string("page_token"));
         List<SearchFilter.Clause> clauses = SearchFilter.parse(f.string("filter"));
         List<Experiment> found = new ArrayList<>();
         for (Experiment e : experiments.all()) {
@@ -178,18 +175,7 @@ public final class MlflowApi implements ApiModule {
             }
         }
         found.sort(ExperimentFilter.order(f.strings("order_by")));
-        int from = Math.min(offset, found.size());
-        int to = Math.min(found.size(), from + max);
-        List<Object> page = new ArrayList<>();
-        for (Experiment e : found.subList(from, to)) {
-            page.add(MlflowViews.experiment(e));
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("experiments", page);
-        if (to < found.size()) {
-            out.put("next_page_token", PageToken.encode(to));
-        }
-        return out;
+        return PageToken.page(f, found, 1000, Limits.MAX_RESULTS, "experiments", MlflowViews::experiment);
     }
 
     /** Runs the handler, answering errors with MLflow's statuses rather than Keel's. */

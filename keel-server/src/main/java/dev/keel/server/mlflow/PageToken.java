@@ -4,8 +4,12 @@ import dev.keel.core.Json;
 import dev.keel.core.KeelException;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** MLflow's opaque page token: base64 of {@code {"offset": N}}, as its own server writes it. */
 final class PageToken {
@@ -14,6 +18,29 @@ final class PageToken {
     static String encode(int offset) {
         return Base64.getUrlEncoder()
                 .encodeToString(Json.write(Map.of("offset", offset)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The page of {@code found} that the request's {@code page_token} and {@code max_results}
+     * (default {@code fallback}, at most {@code limit}) select, each viewed by {@code view}, under
+     * {@code key}, with {@code next_page_token} only when more follow (MLflow's Java client
+     * loops on any token it is given).
+     */
+    static <T> Map<String, Object> page(
+            Fields f, List<T> found, int fallback, int limit, String key, Function<T, Object> view) {
+        int max = Limits.maxResults(f.has("max_results") ? f.int64("max_results", 0) : Long.MIN_VALUE, fallback, limit);
+        int from = Math.min(decode(f.string("page_token")), found.size());
+        int to = Math.min(found.size(), from + max);
+        List<Object> page = new ArrayList<>(to - from);
+        for (T t : found.subList(from, to)) {
+            page.add(view.apply(t));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put(key, page);
+        if (to < found.size()) {
+            out.put("next_page_token", encode(to));
+        }
+        return out;
     }
 
     /** The offset a token names; 0 for none; INVALID_PARAMETER_VALUE for one this server did not write. */

@@ -444,20 +444,7 @@ final class RegistryRoutes {
             }
         }
         found.sort(modelOrder(f.strings("order_by")));
-        int max = Limits.maxResults(
-                f.has("max_results") ? f.int64("max_results", 0) : Long.MIN_VALUE, 100, Limits.MAX_RESULTS);
-        int from = Math.min(PageToken.decode(f.string("page_token")), found.size());
-        int to = Math.min(found.size(), from + max);
-        List<Object> page = new ArrayList<>();
-        for (Found m : found.subList(from, to)) {
-            page.add(modelView(m));
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("registered_models", page);
-        if (to < found.size()) {
-            out.put("next_page_token", PageToken.encode(to));
-        }
-        return out;
+        return PageToken.page(f, found, 100, Limits.MAX_RESULTS, "registered_models", this::modelView);
     }
 
     private Object searchVersions(Request r) {
@@ -483,19 +470,7 @@ final class RegistryRoutes {
             }
         }
         found.sort(versionOrder(f.strings("order_by")));
-        int max = Limits.maxResults(f.has("max_results") ? f.int64("max_results", 0) : Long.MIN_VALUE, 10_000, 200_000);
-        int from = Math.min(PageToken.decode(f.string("page_token")), found.size());
-        int to = Math.min(found.size(), from + max);
-        List<Object> page = new ArrayList<>();
-        for (ModelVersion v : found.subList(from, to)) {
-            page.add(versionView(v));
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("model_versions", page);
-        if (to < found.size()) {
-            out.put("next_page_token", PageToken.encode(to));
-        }
-        return out;
+        return PageToken.page(f, found, 10_000, 200_000, "model_versions", this::versionView);
     }
 
     private boolean modelMatches(List<SearchFilter.Clause> clauses, Found m) {

@@ -23,7 +23,7 @@ import java.util.TreeSet;
 import static dev.keel.store.sql.Jdbc.update;
 
 /**
- * The {@link MlflowModelStore} over schema 10's tables, the same for SQLite and PostgreSQL. Each
+ * The {@link MlflowModelStore} over the tables of schemas 11 and 12, the same for SQLite and PostgreSQL. Each
  * change is one write transaction; a logged model's row is locked first, so concurrent tag and
  * param writes to one model are not lost.
  */
