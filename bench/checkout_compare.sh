@@ -159,7 +159,7 @@ if [ "$SET" = data ]; then
       if big_dvc >>"$LOG" 2>&1; then
         read -r s e c0 c1 <"$WORK/dvcbig.t"; T["add 1 GiB: dvc add"]+="$(python3 -c "print(f'{$e-$s:.2f}')") "
         C["add 1 GiB: dvc add"]+="$(python3 -c "print(f'{$c1-$c0:.2f}')") "
-        echo "# add 1 GiB: dvc add: ${T["add 1 GiB: dvc add"]} wall so far" >&2
+        echo "# add 1 GiB: dvc add: ${T["add 1 GiB: dvc add"]} wall, ${C["add 1 GiB: dvc add"]} cpu so far" >&2
       else
         cd "$ROOT"; T["add 1 GiB: dvc add"]+="failed "
       fi
