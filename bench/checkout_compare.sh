@@ -76,8 +76,18 @@ fi
 files=$(find "$WORK/src/fmnist" -type f | wc -l)
 bytes=$(du -sb "$WORK/src/fmnist" | cut -f1)
 
-NEW="java -Dai.djl.offline=true -jar $WORK/keel-new.jar"
-OLD="java -Dai.djl.offline=true -jar $WORK/keel-before.jar"
+# The per-method JIT thresholds the ./keel launcher gives dataset commands (KEEL_JIT_HINTS=0 leaves
+# them out, as the launcher does): timed as a user runs them. The launcher's class-data archive is
+# not used here, for either jar.
+JIT=()
+if [ "${KEEL_JIT_HINTS:-1}" != 0 ]; then
+  JIT=(-XX:CompileCommand=quiet
+    -XX:CompileCommand=CompileThresholdScaling,sun.security.provider.DigestBase::implCompressMultiBlock0,0.01
+    -XX:CompileCommand=CompileThresholdScaling,sun.security.provider.SHA2::implCompress0,0.01
+    -XX:CompileCommand=CompileThresholdScaling,dev.keel.data.internal.Chunker::cut,0.01)
+fi
+NEW="java ${JIT[*]} -Dai.djl.offline=true -jar $WORK/keel-new.jar"
+OLD="java ${JIT[*]} -Dai.djl.offline=true -jar $WORK/keel-before.jar"
 # One store per jar (the old jar must not read stamps or caches the new one wrote, and back).
 rm -rf "$WORK/home-new" "$WORK/home-old" "$WORK/dvc" "$WORK/co"
 $NEW data add fmnist "$WORK/src/fmnist" -m v1 --home "$WORK/home-new" >>"$LOG" 2>&1
@@ -119,6 +129,7 @@ clean() { [ -e "$1" ] && { chmod -R u+w "$1"; rm -rf "$1"; }; sync; }
 dvc_checkout() { (cd "$WORK/dvc" && "$DVC" checkout fmnist.dvc); }
 
 uptime_before=$(uptime)
+LOADS=""
 if [ "$SET" = data ]; then
   big_new() { rm -rf "$WORK/big-home"; $NEW data add big "$WORK/src/big" -m v1 --home "$WORK/big-home"; }
   big_old() { rm -rf "$WORK/big-home"; $OLD data add big "$WORK/src/big" -m v1 --home "$WORK/big-home"; }
@@ -138,7 +149,8 @@ if [ "$SET" = data ]; then
       && git add fmnist && git commit -qm v1 >>"$LOG" 2>&1)
   fi
   for r in $(seq 1 "$ROUNDS"); do
-    echo "# round $r/$ROUNDS" >&2
+    echo "# round $r/$ROUNDS, load $(uptime | sed 's/.*load average: //')" >&2
+    LOADS+="$(cut -d' ' -f1 /proc/loadavg) "
     timeit "add 1 GiB: keel new" big_new
     timeit "add 1 GiB: keel before" big_old
     rm -rf "$WORK/big-home"
@@ -187,7 +199,8 @@ fi
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1), $(df -T "$WORK" | awk 'NR==2{print $2}')"
 [ "$ONLY_KEEL" = 1 ] || echo "# dvc $("$DVC" --version)"
 echo "# data: $files PNGs ($bytes bytes)$([ "$SET" = data ] && echo " and one 1 GiB random file"); before = keel-cli at $BEFORE_REF; $ROUNDS rounds, interleaved"
-echo "# load before: ${uptime_before##*load average: }, after: $(uptime | sed 's/.*load average: //')"
+echo "# load before: ${uptime_before##*load average: }, after: $(uptime | sed 's/.*load average: //')${LOADS:+; 1-minute load as each round began: $LOADS}"
+echo "# JIT hints of the launcher: $([ ${#JIT[@]} -gt 0 ] && echo on || echo off); class-data archive: not used"
 echo "# seconds, wall clock, one command each (Keel: a fresh JVM per command); cpu = user + sys of the command"
 python3 - "$(for k in "${!T[@]}"; do echo "$k=${T[$k]}"; done)" "$(for k in "${!C[@]}"; do echo "$k=${C[$k]}"; done)" <<'PY'
 import statistics, sys
@@ -211,5 +224,21 @@ for name in order:
     c = [float(v) for v in cpus.get(name, "").split()]
     cs = f"{statistics.median(c):7.2f} {min(c):6.2f} {max(c):6.2f}" if c else f"{'-':>7} {'-':>6} {'-':>6}"
     print(f"{name:32} {med:7.2f} {min(vals):7.2f} {max(vals):7.2f} {cs}  {rows[name].strip()}")
+
+def med(name, table=rows):
+    v = [float(x) for x in table.get(name, "").split() if x != "failed"]
+    return statistics.median(v) if v else None
+targets = [("add 1 GiB: keel new", 2.0, "add of one 1 GiB file <= 2 s", ["add 1 GiB: dvc add", "add 1 GiB: keel before"]),
+           ("re-add 70k: keel new", 0.4, "unchanged 70k re-add <= 0.4 s (3x git add)", ["re-add 70k: git add", "re-add 70k: dvc add", "re-add 70k: keel before"]),
+           ("checkout 70k: keel new", 3.0, "70k checkout into a new folder <= 3 s (copies)", ["checkout 70k: dvc checkout", "checkout 70k: keel before"])]
+print("\ntargets (wall medians; on a loaded machine 'not met' may be the load, the CPU column is steadier):")
+for name, goal, what, peers in targets:
+    w, c = med(name), med(name, cpus)
+    if w is None:
+        continue
+    verdict = "met" if w <= goal else "not met here"
+    vs = ", ".join(f"{p.split(': ')[1]} {med(p):.2f} s wall / {med(p, cpus):.2f} s cpu ({med(p) / w:.1f}x Keel's wall)"
+                   for p in peers if med(p) is not None)
+    print(f"  {what}: {w:.2f} s wall, {c:.2f} s cpu -> {verdict}; {vs}")
 PY
 clean "$WORK/co"

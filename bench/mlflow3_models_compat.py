@@ -87,6 +87,43 @@ check(
 check("log_model.set_tag", lambda: client.set_logged_model_tags(info.model_id, {"team": "vision"}) or "ok")
 check("log_model.tag_read", lambda: client.get_logged_model(info.model_id).tags.get("team"))
 
+# 2b. metrics logged against the logged model, on a dataset (model_id, dataset_name/_digest)
+iris_data = mlflow.data.from_numpy(X, targets=y, name="iris")
+check(
+    "log_model.log_metric",
+    lambda: mlflow.log_metric(
+        "accuracy", float(model.score(X, y)), run_id=run.info.run_id, model_id=info.model_id, dataset=iris_data
+    )
+    or "ok",
+)
+check(
+    "log_model.metrics",
+    lambda: sorted((m.key, m.dataset_name) for m in client.get_logged_model(info.model_id).metrics),
+)
+check(
+    "log_model.search_by_metric",
+    lambda: [
+        m.model_id == info.model_id
+        for m in client.search_logged_models(experiment_ids=[exp_id], filter_string="metrics.accuracy > 0.5")
+    ],
+)
+check(
+    "log_model.search_by_dataset",
+    lambda: [
+        m.model_id == info.model_id
+        for m in client.search_logged_models(experiment_ids=[exp_id], datasets=[{"dataset_name": "iris"}])
+    ],
+)
+check(
+    "log_model.order_by_metric",
+    lambda: [
+        m.model_id == info.model_id
+        for m in client.search_logged_models(
+            experiment_ids=[exp_id], order_by=[{"field_name": "metrics.accuracy", "ascending": False}]
+        )
+    ][:1],
+)
+
 # 3. the registry: register_model from runs:/, alias, load by alias
 t = time.perf_counter()
 check("register.version", lambda: mlflow.register_model(f"runs:/{run.info.run_id}/model", name).version)

@@ -130,6 +130,8 @@ public interface Run extends AutoCloseable {
      * and returns it as {@code NAME:vN}: the files are kept with the run (under
      * {@code models/NAME}, as {@link #logArtifact} keeps them) and the version lists their content
      * hashes, with this run's lineage (datasets used, commit, config, summary metrics so far).
+     * A run recorded on a server (KEEL_URL) uploads its files first and registers the version in
+     * the server's registry, which then reads the lineage from the run it holds.
      *
      * <pre>{@code
      * run.summary().put("test_accuracy", 0.89);
@@ -137,7 +139,7 @@ public interface Run extends AutoCloseable {
      * }</pre>
      *
      * @throws dev.keel.core.KeelException when the name is invalid, the model belongs to another
-     *         project, or the run is recorded on a server (the registry is local for now)
+     *         project, or the run's files cannot reach its server (the run stays recorded locally)
      */
     String registerModel(String name, Path path);
 

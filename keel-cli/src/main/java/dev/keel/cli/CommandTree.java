@@ -14,7 +14,7 @@ import java.util.Map;
  * branch it runs ({@code keel runs …}: root and runs; {@code keel run show …}: root, run and
  * show); every other command line (help, completion, a misspelt command) gets the whole tree,
  * and a misspelt subcommand its group's whole branch, and {@code keel completion} the whole tree, so usage text, suggestions and the
- * completion script stay the same.
+ * completion script stay the same. {@code keel --version} alone builds the root only.
  */
 final class CommandTree {
     /** The root's subcommands in help order; kept here, not in the annotation, which would build them all. */
@@ -77,6 +77,8 @@ final class CommandTree {
             ModelCommands.Versions.class,
             ModelCommands.Alias.class,
             ModelCommands.Tag.class,
+            ModelCommands.Rename.class,
+            ModelCommands.Describe.class,
             ModelCommands.Rm.class,
             ModelCommands.Pull.class);
     /** The groups whose subcommands are listed here rather than in their annotations. */
@@ -96,6 +98,9 @@ final class CommandTree {
 
     /** The branch {@code args} run when their first word names a command, else {@link #full}. */
     static CommandLine forArgs(KeelCommand root, String[] args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            return new CommandLine(root); // the version needs no command under the root
+        }
         Class<?> command = args.length >= 1 ? named(ROOT, args[0]) : null;
         if (command == null || command == CompletionCommand.class) { // the completion script covers every command
             return full(root);

@@ -9,9 +9,13 @@ import java.nio.charset.StandardCharsets;
 
 /** The {@code keel} command line: {@code java -jar keel.jar COMMAND…}, normally through {@code ./keel}. */
 public final class Main {
+    /** Whether this JVM was started as the {@code keel} program (not a test running commands in-process). */
+    private static volatile boolean program;
+
     private Main() {}
 
     public static void main(String[] args) {
+        program = true;
         // DJL must never phone home from any JVM Keel starts; the launcher sets these too.
         System.setProperty("ai.djl.offline", "true");
         // Start-up work picocli can skip: probing for Groovy closures, and registering converters
@@ -39,6 +43,11 @@ public final class Main {
     /** Only the branch {@code args} run, as {@link #main} builds it; for tests. */
     static CommandLine commandLine(PrintWriter out, PrintWriter err, BufferedReader in, String... args) {
         return configure(CommandTree.forArgs(new KeelCommand(in), args), out, err);
+    }
+
+    /** True in the {@code keel} program's own JVM, whose start up is then part of a command's time. */
+    static boolean startedAsProgram() {
+        return program;
     }
 
     private static void defaultProperty(String key, String value) {

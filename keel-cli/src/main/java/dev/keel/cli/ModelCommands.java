@@ -22,10 +22,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.ObjIntConsumer;
 
 /** The {@code keel model} subcommands: each parses, calls {@link ModelRegistry} and prints. */
 final class ModelCommands {
     private ModelCommands() {}
+
+    /**
+     * Applies {@code change(model, version)} to the version {@code ref} names (NAME:vN, NAME@ALIAS,
+     * NAME@latest) or, for a bare NAME, to the model itself (version 0), which must exist; returns
+     * what it changed, {@code NAME:vN} or {@code model NAME}, for the command's message.
+     */
+    static String changeVersionOrModel(ModelStore models, String ref, ObjIntConsumer<String> change) {
+        ModelRef r = ModelRef.parse(ref);
+        if (r.version() == 0 && r.alias() == null && !ref.contains("@")) {
+            models.resolve(r);
+            change.accept(r.name(), 0);
+            return "model " + r.name();
+        }
+        ModelVersion v = models.resolve(r);
+        change.accept(v.model(), v.version());
+        return v.ref();
+    }
 
     /** What every subcommand shares: the Keel folder and the command's output. */
     abstract static class Base implements Callable<Integer> {
@@ -286,16 +304,61 @@ final class ModelCommands {
                 changes.put(t.substring(0, eq), t.substring(eq + 1));
             }
             try (ModelAccess access = open()) {
-                ModelRef r = ModelRef.parse(ref);
-                if (r.version() == 0 && r.alias() == null && !ref.contains("@")) {
-                    access.registry().models().resolve(r);
-                    access.registry().models().tag(r.name(), 0, changes);
-                    output().text("tagged model " + r.name() + "\n");
-                } else {
-                    ModelVersion v = access.registry().resolve(ref);
-                    access.registry().models().tag(v.model(), v.version(), changes);
-                    output().text("tagged " + v.ref() + "\n");
-                }
+                ModelStore models = access.registry().models();
+                output().text("tagged " + changeVersionOrModel(models, ref, (n, v) -> models.tag(n, v, changes))
+                        + "\n");
+            }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "rename",
+            mixinStandardHelpOptions = true,
+            description = "Renames a model; its versions, aliases and alias history go with it. Refs to the old name"
+                    + " (NAME@ALIAS in predictors and serving) stop resolving.")
+    static final class Rename extends Base {
+        @Parameters(index = "0", paramLabel = "NAME", description = "The model's name now.")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "NEW_NAME", description = "Its new name, not taken by another model.")
+        String newName;
+
+        @Override
+        public Integer call() {
+            ModelRef.checkName(name, name);
+            ModelRef.checkName(newName, newName);
+            try (ModelAccess access = open()) {
+                ModelStore models = access.registry().models();
+                models.resolve(new ModelRef(name, 0, null));
+                models.rename(name, newName);
+            }
+            output().text("renamed model " + name + " to " + newName + "\n");
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "describe",
+            mixinStandardHelpOptions = true,
+            description = "Replaces the description of a version (NAME:vN, NAME@ALIAS) or, for a bare NAME, of the"
+                    + " model; an empty TEXT clears it.")
+    static final class Describe extends Base {
+        @Parameters(
+                index = "0",
+                paramLabel = "REF",
+                description = "NAME:vN or NAME@ALIAS for a version, NAME for the model.")
+        String ref;
+
+        @Parameters(index = "1", paramLabel = "TEXT", description = "The new description.")
+        String text;
+
+        @Override
+        public Integer call() {
+            try (ModelAccess access = open()) {
+                ModelStore models = access.registry().models();
+                output().text("described " + changeVersionOrModel(models, ref, (n, v) -> models.describe(n, v, text))
+                        + "\n");
             }
             return 0;
         }

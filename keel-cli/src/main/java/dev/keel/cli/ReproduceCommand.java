@@ -6,6 +6,7 @@ import dev.keel.cli.access.RunLookup;
 import dev.keel.cli.access.StoreAccess;
 import dev.keel.cli.reproduce.EnvDiffText;
 import dev.keel.cli.reproduce.MetricComparison;
+import dev.keel.cli.reproduce.PhaseTrace;
 import dev.keel.cli.reproduce.ReproducePlan;
 import dev.keel.cli.reproduce.Reproducer;
 import dev.keel.cli.reproduce.Reproduction;
@@ -123,6 +124,7 @@ final class ReproduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        PhaseTrace trace = Main.startedAsProgram() ? PhaseTrace.sinceProcessStart() : new PhaseTrace();
         if (steps != null && steps < 0) {
             throw KeelException.invalid("--steps " + steps + ": give a step number, 0 or more");
         }
@@ -142,18 +144,21 @@ final class ReproduceCommand implements Callable<Integer> {
                 Datasets data = new DataAccess(access).openIfExists().orElse(null)) {
             LiveRuns live = new LiveRuns(access.home());
             RunInfo run = live.effective(RunLookup.find(store, runId, access.where()));
+            Map<String, Object> provenance = store.provenance(run.id());
             plan = Reproduction.plan(
                     access.home(),
                     store,
                     data,
                     new LocalBlobStore(access.home().blobs()),
                     run,
+                    provenance,
                     new Reproduction.Options(workdir, repo, steps, build, rebuild, overrides),
                     environment);
-            recordedDependencies = store.provenance(run.id()).get("dependencies") instanceof List<?> l
+            recordedDependencies = provenance.get("dependencies") instanceof List<?> l
                     ? l.stream().map(String::valueOf).toList()
                     : null;
         }
+        trace.lap("plan");
         if (dryRun) {
             output.text(plan.text());
             output.note("keel: --dry-run: nothing was cloned, run or recorded");
@@ -165,7 +170,7 @@ final class ReproduceCommand implements Callable<Integer> {
                         access::openExisting,
                         () -> new DataAccess(access).openIfExists().orElse(null),
                         err)
-                .run(plan, recordedDependencies, strict, keep, rtol, format == Format.json);
+                .run(plan, recordedDependencies, strict, keep, rtol, format == Format.json, trace);
         if (format == Format.json) {
             output.json(report.toMap());
         } else {
@@ -193,8 +198,13 @@ final class ReproduceCommand implements Callable<Integer> {
             }
             output.text(out.toString());
         }
+        if (!Main.startedAsProgram() || !report.removal().outlivesProcess()) {
+            // in-process callers (tests) find the work folder gone when the command returns; the
+            // program leaves an rm of its own to finish after the verdict is out
+            report.removal().done().join();
+        }
         output.note("keel: overhead: prepared in " + report.prepareMs() + " ms, compared in " + report.compareMs()
-                + " ms; the program ran " + report.programMs() + " ms");
+                + " ms; the program ran " + report.programMs() + " ms (phases, ms: " + trace.text() + ")");
         if (report.exitCode() != 0) {
             return 1;
         }

@@ -21,9 +21,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -166,19 +164,12 @@ final class ServeCommand implements Callable<Integer> {
                 .model(r.name())
                 .orElseThrow(() -> KeelException.notFound(
                         "no model named '" + r.name() + "': 'keel model ls' lists" + " the registered models"));
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("job_type", "serve");
-        config.put("model", options.ref());
-        config.put("pin", options.pin());
-        config.put("workers", options.workers());
-        config.put("max_batch", options.maxBatch());
-        config.put("max_delay_ms", options.maxDelayMs());
         return Keel.init(RunOptions.builder()
                 .home(keelFolder)
                 .project(model.project())
                 .tags("serve")
                 .group("serve-" + r.name())
-                .config(config)
+                .config(options.runConfig())
                 .systemMetrics(true)
                 .build());
     }

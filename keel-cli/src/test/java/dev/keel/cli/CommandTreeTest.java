@@ -63,6 +63,21 @@ class CommandTreeTest {
     }
 
     @Test
+    void theVersionAloneBuildsOnlyTheRoot() {
+        for (String flag : List.of("--version", "-V")) {
+            CommandLine cl = Main.commandLine(writer(), writer(), reader(), flag);
+            assertEquals(Set.of(), cl.getSubcommands().keySet(), flag);
+            assertSameOutput(flag);
+        }
+        assertEquals(
+                full().getSubcommands().keySet(),
+                Main.commandLine(writer(), writer(), reader(), "--version", "runs")
+                        .getSubcommands()
+                        .keySet());
+        assertSameOutput("--version", "runs");
+    }
+
+    @Test
     void everyOtherCommandLineGetsTheWholeTree() {
         Set<String> all = full().getSubcommands().keySet();
         for (String[] args : List.of(

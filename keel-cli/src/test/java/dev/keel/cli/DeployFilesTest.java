@@ -132,5 +132,9 @@ class DeployFilesTest {
         String launcher = Files.readString(root.resolve("keel"));
         assertTrue(launcher.contains("JAR=\"$ROOT/keel-cli/target/keel.jar\""), "the launcher's jar moved");
         assertTrue(lines.contains("COPY keel-cli/target/keel.jar /opt/keel/keel-cli/target/keel.jar"), file);
+        // keel.jar's manifest names PyTorch's native libraries in lib/ beside it
+        assertTrue(lines.contains("COPY keel-cli/target/lib /opt/keel/keel-cli/target/lib"), file);
+        String pom = Files.readString(root.resolve("keel-cli/pom.xml"));
+        assertTrue(pom.contains("<Class-Path>lib/pytorch-native-cpu-"), "the jar's Class-Path moved");
     }
 }

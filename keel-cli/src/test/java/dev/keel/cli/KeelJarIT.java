@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,6 +53,39 @@ class KeelJarIT {
                 p.exitValue(),
                 Files.readString(work.resolve("out.txt"), StandardCharsets.UTF_8),
                 Files.readString(work.resolve("err.txt"), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void pyTorchStartsOfflineFromTheJarsClassPathWithAnEmptyEngineCache() throws Exception {
+        // PyTorch's native libraries are not inside keel.jar: its manifest names lib/ beside it,
+        // and DJL, offline, must find and unpack them from there on a machine that has none yet.
+        Path jar = Path.of(System.getProperty("keel.jar", "target/keel.jar")).toAbsolutePath();
+        Path probe = Path.of(PyTorchProbe.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
+        Path cache = work.resolve("djl-cache");
+        ProcessBuilder pb = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Dai.djl.offline=true",
+                        "-cp",
+                        jar + File.pathSeparator + probe,
+                        PyTorchProbe.class.getName())
+                .directory(work.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("probe.txt").toFile());
+        pb.environment().put("OPT_OUT_TRACKING", "true");
+        pb.environment().put("DJL_CACHE_DIR", cache.toString());
+        pb.environment().put("ENGINE_CACHE_DIR", cache.toString());
+        Process p = pb.start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the probe did not finish");
+        String out = Files.readString(work.resolve("probe.txt"), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("PYTORCH 2.7.1 6.0"), out);
+        assertTrue(
+                Files.size(jar) < 100L << 20,
+                "keel.jar should not carry PyTorch's native libraries: " + Files.size(jar));
     }
 
     @Test

@@ -40,6 +40,10 @@ class LauncherIT {
         Path jar = Path.of(System.getProperty("keel.jar", "target/keel.jar")).toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), "the shaded jar should exist after package: " + jar);
         Files.copy(jar, root.resolve("keel-cli/target/keel.jar"));
+        Path lib = jar.resolveSibling("lib"); // PyTorch's native libraries, which keel.jar's manifest names
+        if (Files.isDirectory(lib)) {
+            Files.createSymbolicLink(root.resolve("keel-cli/target/lib"), lib);
+        }
         Path script = root.resolve("keel");
         Files.copy(Path.of("../keel").toAbsolutePath(), script);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -88,6 +88,62 @@ class RemoteModelCliTest {
         }
     }
 
+    @Test
+    void aModelIsRenamedAndDescribedOnTheServerKeepingItsAliases() throws IOException {
+        Path local = dir.resolve("local");
+        String id;
+        try (Run run = Keel.init(RunOptions.builder()
+                .project("shop")
+                .home(local)
+                .systemMetrics(false)
+                .captureConsole(false)
+                .build())) {
+            run.logArtifact("model", Files.write(dir.resolve("model.bin"), new byte[] {7, 8, 9}));
+            id = run.id();
+        }
+        try (ServerFixture server = new ServerFixture(dir.resolve("server"))) {
+            assertEquals(0, new Cli(local).run("sync", "--url", server.url()).code());
+            System.setProperty("keel.url", server.url());
+            try {
+                assertEquals(
+                        0,
+                        model("register", "shirts", "--run", id, "--path", "model")
+                                .code());
+                assertEquals(
+                        0,
+                        model("register", "shoes", "--run", id, "--path", "model")
+                                .code());
+                assertEquals(0, model("alias", "shirts@production", "v1").code());
+
+                Cli.Result taken = model("rename", "shirts", "shoes");
+                assertTrue(taken.code() != 0, taken.out());
+                assertTrue(
+                        taken.err().contains("a model named shoes already exists: choose another name"), taken.err());
+
+                Cli.Result renamed = model("rename", "shirts", "garments");
+                assertEquals(0, renamed.code(), renamed.err());
+                assertEquals("renamed model shirts to garments\n", renamed.out());
+                Cli.Result described = model("describe", "garments", "classifies clothes");
+                assertEquals("described model garments\n", described.out(), described.err());
+                Cli.Result version = model("describe", "garments@production", "the baseline");
+                assertEquals("described garments:v1\n", version.out(), version.err());
+
+                Cli.Result show = model("show", "garments@production", "--format", "json");
+                assertEquals(0, show.code(), show.err());
+                assertTrue(
+                        show.out().contains("\"description\" : \"the baseline\"")
+                                || show.out().contains("\"description\":\"the baseline\""),
+                        show.out());
+                Cli.Result gone = model("show", "shirts@production");
+                assertTrue(gone.err().contains("no model named 'shirts'"), gone.err());
+                Cli.Result ls = model("ls", "--format", "json");
+                assertTrue(ls.out().contains("classifies clothes"), ls.out());
+            } finally {
+                System.clearProperty("keel.url");
+            }
+        }
+    }
+
     /** {@code keel model SUB --home ELSEWHERE ARGS…}: an empty local folder, so what it reads is the server's. */
     private Cli.Result model(String sub, String... args) {
         List<String> all = new ArrayList<>(

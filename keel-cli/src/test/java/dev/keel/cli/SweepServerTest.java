@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,7 +76,11 @@ class SweepServerTest {
                             && ts.stream().anyMatch(t -> t.state() == TrialState.RUNNING),
                     120);
             server.sigkill();
-            Thread.sleep(3_000); // trials go on; the agent's heartbeats, claims and ends fail meanwhile
+            // trials go on; the agent's heartbeats, claims and ends fail until it comes back
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!agent.output().contains("the store is unreachable") && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
             server = new ServerProcess(dir, "server-2", args, Map.of());
             assertEquals(0, agent.await(240), agent.output());
             assertTrue(agent.output().contains("the store is unreachable"), agent.output());

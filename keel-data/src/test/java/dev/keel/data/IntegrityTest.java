@@ -162,6 +162,19 @@ class IntegrityTest {
         assertTrue(e.getMessage().startsWith("cannot add 'bad\\nname.txt': control character"), e.getMessage());
     }
 
+    @Test
+    void aBadNameAppearingInAFolderAddedBeforeIsRefusedAndTheLatestVersionStays() throws Exception {
+        TestTrees.write(src, "good.txt", "x");
+        String v1 = data.add("grows", src, null).version().hash();
+        // Names are checked only once a scan differs from the last one: this one does.
+        TestTrees.write(src, "bad\\name.txt", "y");
+        KeelException e = assertThrows(KeelException.class, () -> data.add("grows", src, null));
+        assertTrue(
+                e.getMessage().startsWith("cannot add 'bad\\name.txt': control character or backslash"),
+                e.getMessage());
+        assertEquals(v1, store.latest("grows").orElseThrow().hash());
+    }
+
     private void commitRaw(String name, String text) throws Exception {
         byte[] canonical = text.getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream body = new ByteArrayOutputStream();

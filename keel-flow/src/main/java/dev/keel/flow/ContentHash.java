@@ -23,12 +23,17 @@ public final class ContentHash {
 
     /** The hash of {@code path}, or null when nothing is there. */
     public static String of(Path path) {
+        return of(path, HashCache.none());
+    }
+
+    /** The hash of {@code path}, or null when nothing is there; files {@code cache} still knows are not read. */
+    public static String of(Path path, HashCache cache) {
         try {
             if (Files.isRegularFile(path)) {
-                return file(path);
+                return cache.hash(path, ContentHash::file);
             }
             if (Files.isDirectory(path)) {
-                return folder(path);
+                return folder(path, cache);
             }
             return null;
         } catch (IOException e) {
@@ -47,7 +52,7 @@ public final class ContentHash {
         return Hashes.address(d.digest());
     }
 
-    private static String folder(Path dir) throws IOException {
+    private static String folder(Path dir, HashCache cache) throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
             files = walk.filter(Files::isRegularFile)
@@ -56,7 +61,7 @@ public final class ContentHash {
         }
         MessageDigest d = Hashes.sha256();
         for (Path f : files) {
-            d.update((rel(dir, f) + "\0" + file(f) + "\n").getBytes(StandardCharsets.UTF_8));
+            d.update((rel(dir, f) + "\0" + cache.hash(f, ContentHash::file) + "\n").getBytes(StandardCharsets.UTF_8));
         }
         return Hashes.address(d.digest());
     }

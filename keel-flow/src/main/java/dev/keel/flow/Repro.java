@@ -54,11 +54,19 @@ public final class Repro {
     private final Path root;
     private final Flow flow;
     private final Datasets datasets;
+    private final HashCache hashes;
 
+    /** A repro of the project in {@code root} that remembers file hashes in its {@code .keel/flow-hashes}. */
     public Repro(Path root, Flow flow, Datasets datasets) {
+        this(root, flow, datasets, HashCache.of(root));
+    }
+
+    /** A repro that takes the hashes of unchanged files from {@code hashes}. */
+    public Repro(Path root, Flow flow, Datasets datasets, HashCache hashes) {
         this.root = root;
         this.flow = flow;
         this.datasets = datasets;
+        this.hashes = hashes;
     }
 
     /**
@@ -67,6 +75,18 @@ public final class Repro {
      * {@link FlowException} naming the stage when an input is missing or a stage fails.
      */
     public List<Step> run(String target, Set<String> forced, boolean dryRun, Executor executor, Listener listener)
+            throws InterruptedException {
+        try {
+            return runStages(target, forced, dryRun, executor, listener);
+        } finally {
+            if (!dryRun) { // a dry run writes nothing, not even the cache
+                hashes.save();
+            }
+        }
+    }
+
+    private List<Step> runStages(
+            String target, Set<String> forced, boolean dryRun, Executor executor, Listener listener)
             throws InterruptedException {
         List<Stage> stages = target == null ? flow.order() : flow.upTo(target);
         Set<String> force = new LinkedHashSet<>();
@@ -164,7 +184,7 @@ public final class Repro {
         Map<String, Map<String, Object>> paramFiles = new HashMap<>();
         for (Input in : stage.inputs()) {
             switch (in.kind()) {
-                case PATH -> inputs.put(in.key(), ContentHash.of(root.resolve(in.path())));
+                case PATH -> inputs.put(in.key(), ContentHash.of(root.resolve(in.path()), hashes));
                 case DATASET -> {
                     try {
                         inputs.put(in.key(), datasets.resolve(in.datasetRef()));
@@ -188,7 +208,7 @@ public final class Repro {
     private Map<String, String> outputs(Stage stage) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String o : stage.outputs()) {
-            out.put(o, ContentHash.of(root.resolve(o)));
+            out.put(o, ContentHash.of(root.resolve(o), hashes));
         }
         return out;
     }

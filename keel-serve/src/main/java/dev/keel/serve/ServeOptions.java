@@ -4,7 +4,9 @@ import dev.keel.core.KeelException;
 import dev.keel.core.model.ModelRef;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How {@link ModelServer} serves: what it follows, where it listens, how it batches.
@@ -58,6 +60,23 @@ public record ServeOptions(
     /** The ref parsed, refused with the forms it accepts when malformed. */
     public ModelRef modelRef() {
         return ModelRef.parse(ref);
+    }
+
+    /**
+     * The config of the serving run: {@code job_type: serve}, {@code model} (the ref),
+     * {@code model_name} (what the dashboard's drift panel finds a model's serving runs by) and
+     * the serving settings.
+     */
+    public Map<String, Object> runConfig() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("job_type", "serve");
+        config.put("model", ref);
+        config.put("model_name", modelRef().name());
+        config.put("pin", pin);
+        config.put("workers", workers);
+        config.put("max_batch", maxBatch);
+        config.put("max_delay_ms", maxDelayMs);
+        return config;
     }
 
     /** Fails with a message naming the option and the fix when a value cannot work. */

@@ -7,11 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 
 /**
@@ -67,9 +70,12 @@ final class BuildOutputs {
             return null;
         }
         Path original = plan.repository();
+        // one listing of the checkout's index (the run's commit and diff) answers which folders
+        // are tracked and which files each output is built from, instead of a git call for each
+        Index index = new Index(Git.run(work, "ls-files", "-z"));
         Set<String> pathspecs = new LinkedHashSet<>();
         Set<String> outputFolders = new LinkedHashSet<>();
-        Map<String, List<String>> sourcesOf = new LinkedHashMap<>();
+        Map<String, String> moduleOf = new LinkedHashMap<>();
         Map<String, String> reused = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : outputs.entrySet()) {
             String rel = e.getKey();
@@ -77,7 +83,7 @@ final class BuildOutputs {
             if (!Files.exists(built)) {
                 return new Decision(Map.of(), built + " is not built in the original repository either");
             }
-            String untrackedTop = untrackedTop(work, rel);
+            String untrackedTop = index.untrackedTop(rel);
             int cut = untrackedTop.lastIndexOf('/');
             String module = cut < 0 ? "" : untrackedTop.substring(0, cut);
             List<String> specs = new ArrayList<>();
@@ -88,23 +94,30 @@ final class BuildOutputs {
                 above = slash < 0 ? "" : above.substring(0, slash);
                 specs.add(":(glob)" + (above.isEmpty() ? "" : above + "/") + "*");
             }
-            sourcesOf.put(rel, specs);
+            moduleOf.put(rel, module);
             pathspecs.addAll(specs);
             outputFolders.add(":(exclude)" + untrackedTop);
             reused.put(e.getValue(), built.toString());
         }
         List<String> specs = new ArrayList<>(pathspecs);
+        List<String> withoutOutputs = new ArrayList<>(specs);
+        withoutOutputs.addAll(outputFolders);
+        // both read the original's files (one hashes them, one lists what git does not track): at once
+        CompletableFuture<String> untrackedLater = CompletableFuture.supplyAsync(() ->
+                againstOriginal(work, original, List.of("ls-files", "--others", "--exclude-standard"), withoutOutputs));
         String changed = againstOriginal(work, original, List.of("diff", "--name-only"), specs);
+        String untracked;
+        try {
+            untracked = untrackedLater.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
         if (!changed.isBlank()) {
             return new Decision(
                     Map.of(),
                     "the original repository's sources differ from the run's commit and diff ("
                             + String.join(", ", changed.strip().lines().limit(3).toList()) + ")");
         }
-        List<String> withoutOutputs = new ArrayList<>(specs);
-        withoutOutputs.addAll(outputFolders);
-        String untracked =
-                againstOriginal(work, original, List.of("ls-files", "--others", "--exclude-standard"), withoutOutputs);
         if (!untracked.isBlank()) {
             return new Decision(
                     Map.of(),
@@ -114,8 +127,7 @@ final class BuildOutputs {
         }
         for (String rel : outputs.keySet()) {
             Path built = original.resolve(rel);
-            FileTime newestSource = newest(againstOriginal(work, original, List.of("ls-files"), sourcesOf.get(rel))
-                    .lines()
+            FileTime newestSource = newest(index.sources(moduleOf.get(rel)).stream()
                     .map(original::resolve)
                     .toList());
             FileTime newestOutput = newestIn(built);
@@ -140,22 +152,68 @@ final class BuildOutputs {
         return out;
     }
 
-    /**
-     * The output's first component the checkout does not track ({@code keel-core/target} for
-     * {@code keel-core/target/classes}); the folder above it is the one the output is built from.
-     */
-    private static String untrackedTop(Path work, String rel) {
-        StringBuilder prefix = new StringBuilder();
-        for (String part : rel.split("/")) {
-            if (!prefix.isEmpty()) {
-                prefix.append('/');
-            }
-            prefix.append(part);
-            if (Git.run(work, "ls-files", "--", prefix.toString()).isBlank()) {
-                return prefix.toString();
+    /** The paths of the checkout's index, as {@code git ls-files -z} lists them. */
+    static final class Index {
+        private final List<String> files = new ArrayList<>();
+        private final Set<String> tracked = new HashSet<>(); // every file and every folder above one
+
+        Index(String lsFilesZ) {
+            for (String f : lsFilesZ.split("\0")) {
+                if (f.isEmpty()) {
+                    continue;
+                }
+                files.add(f);
+                for (String p = f; tracked.add(p); ) {
+                    int slash = p.lastIndexOf('/');
+                    if (slash < 0) {
+                        break;
+                    }
+                    p = p.substring(0, slash);
+                }
             }
         }
-        return prefix.toString();
+
+        /**
+         * The output's first component the checkout does not track ({@code keel-core/target}
+         * for {@code keel-core/target/classes}); the folder above it is the one the output is
+         * built from.
+         */
+        String untrackedTop(String rel) {
+            StringBuilder prefix = new StringBuilder();
+            for (String part : rel.split("/")) {
+                if (!prefix.isEmpty()) {
+                    prefix.append('/');
+                }
+                prefix.append(part);
+                if (!tracked.contains(prefix.toString())) {
+                    return prefix.toString();
+                }
+            }
+            return prefix.toString();
+        }
+
+        /**
+         * What an output of {@code module} is built from: every file under the module folder
+         * ({@code ""}: the whole repository) and the files directly in each folder above it
+         * (parent {@code pom.xml}s, build scripts).
+         */
+        List<String> sources(String module) {
+            Set<String> above = new HashSet<>();
+            for (String m = module; !m.isEmpty(); ) {
+                int slash = m.lastIndexOf('/');
+                m = slash < 0 ? "" : m.substring(0, slash);
+                above.add(m);
+            }
+            List<String> out = new ArrayList<>();
+            for (String f : files) {
+                int slash = f.lastIndexOf('/');
+                String folder = slash < 0 ? "" : f.substring(0, slash);
+                if (module.isEmpty() || f.equals(module) || f.startsWith(module + "/") || above.contains(folder)) {
+                    out.add(f);
+                }
+            }
+            return out;
+        }
     }
 
     /** Git with the work folder's index (the run's commit and diff) against the original's files. */

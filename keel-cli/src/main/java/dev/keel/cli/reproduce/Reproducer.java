@@ -10,6 +10,7 @@ import dev.keel.core.store.Store;
 import dev.keel.data.Datasets;
 import dev.keel.home.ClassPathDependencies;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -44,8 +46,10 @@ public final class Reproducer {
             long prepareMs,
             long programMs,
             long compareMs,
+            Map<String, Long> phases,
             Path workFolder,
-            boolean kept) {
+            boolean kept,
+            Removal removal) {
 
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -58,10 +62,17 @@ public final class Reproducer {
             m.put("prepare_ms", prepareMs);
             m.put("program_ms", programMs);
             m.put("compare_ms", compareMs);
+            m.put("phases_ms", phases);
             m.put("work_folder", kept ? workFolder.toString() : null);
             return m;
         }
     }
+
+    /** The phases {@code prepare_ms} sums: from the clone up to starting the program. */
+    static final String[] PREPARE = {"worktree", "diff_apply", "build_check", "build", "dependency_check"};
+
+    /** The phases {@code compare_ms} sums: everything after the program ended. */
+    static final String[] AFTER = {"cleanup", "open_store", "compare", "environment", "verdict_store"};
 
     private final Supplier<Store> stores;
     private final Supplier<Datasets> datasets;
@@ -84,14 +95,16 @@ public final class Reproducer {
             boolean strict,
             boolean keep,
             Double rtol,
-            boolean programOutputToStderr)
+            boolean programOutputToStderr,
+            PhaseTrace trace)
             throws InterruptedException {
-        long t0 = System.nanoTime();
+        trace.skip();
         List<String> warnings;
         ReproducePlan plan;
         try {
-            plan = prepare(planned);
+            plan = prepare(planned, trace);
             warnings = dependencyDifferences(recordedDependencies, plan.command());
+            trace.lap("dependency_check");
             if (!warnings.isEmpty()) {
                 if (strict) {
                     throw KeelException.invalid("not reproducing run " + plan.original() + " (--strict): the rebuilt "
@@ -107,30 +120,37 @@ public final class Reproducer {
             }
             throw e;
         }
-        long t1 = System.nanoTime();
         String shortCommand =
                 new ResumePlan(plan.newRunId(), plan.command(), plan.workingDir(), Map.of()).shortCommand();
         err.println("keel: running " + shortCommand + "  (in " + plan.workingDir() + ")");
         err.flush();
+        trace.skip();
+        long started = System.currentTimeMillis();
         int exit = start(plan, programOutputToStderr);
-        long t2 = System.nanoTime();
-        if (!keep) {
-            delete(plan.workFolder(), plan.workFolderGiven());
-        }
+        trace.lap("program");
+        Removal removal = keep
+                ? new Removal(CompletableFuture.completedFuture(null), false)
+                : removeInBackground(plan.workFolder(), plan.workFolderGiven());
+        trace.lap("cleanup");
         try (Store store = stores.get();
                 Datasets data = datasets.get()) {
+            trace.lap("open_store");
             RunInfo copy = store.run(plan.newRunId())
                     .orElseThrow(() -> KeelException.notFound("the program ended (exit code " + exit + ") without "
                             + "creating run " + plan.newRunId() + " in this Keel home: it must call Keel.init without "
                             + "an explicit home (keel reproduce sets KEEL_HOME and KEEL_RUN_ID)"));
             RunInfo original = store.run(plan.original()).orElseThrow();
+            // the program's own start (JVM, class loading) up to Keel.init, within its time
+            trace.add("program_start", Math.min(copy.createdAt() - started, trace.sum("program")));
             MetricComparison.Verdict verdict =
                     MetricComparison.compare(store, plan.original(), copy.id(), plan.steps(), rtol);
+            trace.lap("compare");
             RunEnvironment a = RunEnvironments.of(store, data, original);
             RunEnvironment b = RunEnvironments.of(store, data, copy);
             EnvDiff.Result env = EnvDiff.compare(a, b);
+            trace.lap("environment");
             store.apply(copy.id(), ReproductionRecord.batch(copy, plan, exit, verdict, env, rtol));
-            long t3 = System.nanoTime();
+            trace.lap("verdict_store");
             return new Report(
                     plan.original(),
                     copy.id(),
@@ -138,11 +158,13 @@ public final class Reproducer {
                     verdict,
                     env,
                     warnings,
-                    (t1 - t0) / 1_000_000,
-                    (t2 - t1) / 1_000_000,
-                    (t3 - t2) / 1_000_000,
+                    trace.sum(PREPARE),
+                    trace.sum("program"),
+                    trace.sum(AFTER),
+                    trace.phases(),
                     plan.workFolder(),
-                    keep);
+                    keep,
+                    removal);
         }
     }
 
@@ -151,7 +173,7 @@ public final class Reproducer {
      * comes back with the class path pointing at the original's build output where that can be
      * reused ({@link BuildOutputs}), and then without a build to run.
      */
-    private ReproducePlan prepare(ReproducePlan plan) {
+    private ReproducePlan prepare(ReproducePlan plan, PhaseTrace trace) {
         Path wf = plan.workFolder();
         try {
             Files.createDirectories(wf.getParent());
@@ -167,6 +189,7 @@ public final class Reproducer {
                 plan.repository().toString(),
                 wf.toString());
         Git.run(wf, "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", plan.commit());
+        trace.lap("worktree");
         if (plan.diff() != null) {
             Path patch = wf.resolve(".git").resolve("keel-run.patch");
             try {
@@ -180,6 +203,7 @@ public final class Reproducer {
                 throw new UncheckedIOException(e);
             }
         }
+        trace.lap("diff_apply");
         BuildOutputs.Decision outputs = plan.reuseBuild() ? BuildOutputs.decide(plan) : null;
         if (outputs != null && outputs.reuse()) {
             err.println("keel: reusing the original repository's build output (its sources are the run's commit and"
@@ -191,6 +215,7 @@ public final class Reproducer {
             err.println("keel: building in the work folder: " + outputs.why()
                     + (plan.build() == null ? "; give the build command with --build" : ""));
         }
+        trace.lap("build_check");
         if (plan.build() != null) {
             try {
                 Process p = new ProcessBuilder("sh", "-c", plan.build())
@@ -208,6 +233,7 @@ public final class Reproducer {
                 Thread.currentThread().interrupt();
                 throw KeelException.invalid("interrupted while building");
             }
+            trace.lap("build");
         }
         return plan;
     }
@@ -252,6 +278,50 @@ public final class Reproducer {
                             + "): is that JVM still installed? Keep the folder with --keep and start it yourself");
         }
     }
+
+    /**
+     * Starts removing the work folder (a checkout of the whole repository and what the program
+     * wrote there): a temporary folder goes to an {@code rm -rf} of its own, which does not hold
+     * up the verdict and finishes even after this process has exited; a folder given with
+     * --workdir is emptied (but kept) on a thread of this process. Where {@code rm} cannot be
+     * started it is removed on that thread too.
+     */
+    static Removal removeInBackground(Path folder, boolean keepFolder) {
+        if (!keepFolder && File.separatorChar == '/') {
+            try {
+                Process rm = new ProcessBuilder("rm", "-rf", "--", folder.toString())
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+                return new Removal(
+                        rm.onExit().thenRun(() -> {
+                            if (rm.exitValue() != 0) {
+                                delete(folder, false);
+                            }
+                        }),
+                        true);
+            } catch (IOException e) {
+                // no rm: removed below
+            }
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread t = new Thread(
+                () -> {
+                    delete(folder, keepFolder);
+                    done.complete(null);
+                },
+                "keel-reproduce-cleanup");
+        t.setDaemon(false);
+        t.start();
+        return new Removal(done, false);
+    }
+
+    /**
+     * The work folder's removal: {@code done} completes once it is gone; {@code outlivesProcess}
+     * when it is a process of its own that finishes even if this one exits first.
+     */
+    public record Removal(CompletableFuture<Void> done, boolean outlivesProcess) {}
 
     /** Removes the work folder; a folder given with --workdir is emptied but kept. */
     static void delete(Path folder, boolean keepFolder) {

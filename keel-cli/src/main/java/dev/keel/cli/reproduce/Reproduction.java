@@ -50,16 +50,17 @@ public final class Reproduction {
 
     private Reproduction() {}
 
+    /** {@code provenance}: the run's, as {@code store.provenance(run.id())} reads it. */
     public static ReproducePlan plan(
             KeelHome home,
             Store store,
             Datasets datasets,
             BlobStore blobs,
             RunInfo run,
+            Map<String, Object> provenance,
             Options options,
             Map<String, String> currentEnvironment) {
         String id = run.id();
-        Map<String, Object> provenance = store.provenance(id);
         if (!(provenance.get("git") instanceof Map<?, ?>) && provenance.get("error") != null) {
             throw KeelException.invalid("cannot reproduce run " + id + ": its provenance was not recorded ("
                     + provenance.get("error") + "), so its commit and environment are unknown");

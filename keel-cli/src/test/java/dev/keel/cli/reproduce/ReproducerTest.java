@@ -30,6 +30,35 @@ class ReproducerTest {
     }
 
     @Test
+    void anOutputIsBuiltFromItsModuleFolderAndTheFilesDirectlyInEachFolderAboveIt() {
+        BuildOutputs.Index index = new BuildOutputs.Index(String.join(
+                "\0",
+                "pom.xml",
+                "README.md",
+                "docs/guide.md",
+                "examples/pom.xml",
+                "examples/app/pom.xml",
+                "examples/app/src/Main.java",
+                "examples/other/src/Other.java",
+                "lib/src/Lib.java",
+                "with space/x.txt",
+                ""));
+        assertEquals("examples/app/target", index.untrackedTop("examples/app/target/classes"));
+        assertEquals("lib/out", index.untrackedTop("lib/out"));
+        assertEquals("target", index.untrackedTop("target/classes"));
+        assertEquals(
+                List.of(
+                        "pom.xml",
+                        "README.md",
+                        "examples/pom.xml",
+                        "examples/app/pom.xml",
+                        "examples/app/src/Main.java"),
+                index.sources("examples/app"));
+        assertEquals(List.of("pom.xml", "README.md", "lib/src/Lib.java"), index.sources("lib"));
+        assertEquals(10 - 1, index.sources("").size(), "an output at the top is built from everything");
+    }
+
+    @Test
     void pathsIntoTheRepositoryAreMovedIntoTheCloneAndOthersKept() {
         assertEquals(
                 "/tmp/w/target/classes:/home/u/.m2/a.jar:/tmp/w",

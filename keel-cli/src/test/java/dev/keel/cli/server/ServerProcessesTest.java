@@ -32,6 +32,11 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,17 +64,50 @@ class ServerProcessesTest {
                 "db: " + backends.jdbcUrl() + "\nblobs: s3://" + Backends.BUCKET + "/team\n"
                         + "request-timeout: 2\nmax-body-bytes: 4096\ns3:\n  endpoint: " + backends.s3Endpoint
                         + "\n  region: us-east-1\n  access-key-id: " + Backends.ACCESS_KEY + "\n");
-        // the secret stays in the environment, where it belongs
-        a = new ServerProcess(
-                dir,
-                "a",
-                List.of("--config", config.toString(), "--port", "0"),
-                Map.of("AWS_SECRET_ACCESS_KEY", Backends.SECRET_KEY));
         Map<String, String> envB = new HashMap<>(backends.s3Environment());
         envB.put("KEEL_SERVER_PORT", "0");
         envB.put("KEEL_DB", backends.jdbcUrl());
         envB.put("KEEL_BLOBS", "s3://" + Backends.BUCKET + "/team");
-        b = new ServerProcess(dir, "b", List.of(), envB);
+        // both start at once: each start is mostly a wait for the child JVM to listen
+        ExecutorService starting = Executors.newFixedThreadPool(2);
+        try {
+            // the secret stays in the environment, where it belongs
+            Future<ServerProcess> startA = starting.submit(() -> new ServerProcess(
+                    dir,
+                    "a",
+                    List.of("--config", config.toString(), "--port", "0"),
+                    Map.of("AWS_SECRET_ACCESS_KEY", Backends.SECRET_KEY)));
+            Future<ServerProcess> startB = starting.submit(() -> new ServerProcess(dir, "b", List.of(), envB));
+            // whichever started is stopped after the class, even when the other did not
+            Exception failed = null;
+            try {
+                a = started(startA);
+            } catch (Exception e) {
+                failed = e;
+            }
+            try {
+                b = started(startB);
+            } catch (Exception e) {
+                if (failed == null) {
+                    failed = e;
+                } else {
+                    failed.addSuppressed(e);
+                }
+            }
+            if (failed != null) {
+                throw failed;
+            }
+        } finally {
+            starting.shutdown();
+        }
+    }
+
+    private static ServerProcess started(Future<ServerProcess> start) throws Exception {
+        try {
+            return start.get(180, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     private static String adminKey;

@@ -151,6 +151,17 @@ final class RemoteModelStore implements ServedModelStore {
         http.call("DELETE", modelPath(name) + "/versions/" + version, null, null);
     }
 
+    @Override
+    public void describe(String name, int version, String description) {
+        String path = version > 0 ? modelPath(name) + "/versions/" + version : modelPath(name);
+        http.callJson("PATCH", path, Map.of("description", description == null ? "" : description));
+    }
+
+    @Override
+    public void rename(String name, String newName) {
+        http.callJson("POST", modelPath(name) + "/rename", Map.of("new_name", newName));
+    }
+
     /** What the caller's visible models list; the server's own clean-up asks its store. */
     @Override
     public List<String> heldHashes() {

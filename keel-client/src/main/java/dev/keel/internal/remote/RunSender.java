@@ -1,5 +1,6 @@
 package dev.keel.internal.remote;
 
+import dev.keel.core.KeelException;
 import dev.keel.core.KeelHome;
 import dev.keel.core.blob.BlobStore;
 
@@ -34,6 +35,13 @@ public final class RunSender implements AutoCloseable {
     private volatile boolean caughtUp;
 
     private volatile long acked = -1;
+    /** Uploads that failed so far, and the last one's reason: what {@link #awaitUploaded} reports. */
+    private volatile long failures;
+
+    private volatile String lastFailure = "";
+    /** Notified after every upload attempt. */
+    private final Object attempted = new Object();
+
     private long backoffMs;
     private volatile long nextAttempt;
     private boolean outageReported;
@@ -97,6 +105,7 @@ public final class RunSender implements AutoCloseable {
             caughtUp = afterEnd && r.caughtUp();
             backoffMs = 0;
             nextAttempt = 0;
+            signalAttempt();
             if (outageReported) {
                 System.err.println("keel: run " + runId + ": the server at " + remote.url() + " is back; uploading");
                 outageReported = false;
@@ -105,12 +114,60 @@ public final class RunSender implements AutoCloseable {
             caughtUp = false;
             backoffMs = backoffMs == 0 ? FIRST_BACKOFF_MS : Math.min(MAX_BACKOFF_MS, backoffMs * 2);
             nextAttempt = System.currentTimeMillis() + (closing ? Math.min(backoffMs, CLOSING_RETRY_MS) : backoffMs);
+            lastFailure = String.valueOf(e.getMessage());
+            failures++;
+            signalAttempt();
             if (!outageReported) {
                 System.err.println("keel: run " + runId + ": cannot upload to " + remote.url() + " (" + e.getMessage()
                         + "); training goes on, the run is kept in " + home.eventLog(runId) + " and uploaded when"
                         + " the server answers");
                 outageReported = true;
             }
+        }
+    }
+
+    /** The server the run goes to. */
+    public RemoteStore remote() {
+        return remote;
+    }
+
+    /**
+     * Uploads now and waits until the server holds the run's log up to byte {@code offset}, with
+     * the bytes of the files it lists. Fails (KeelException, with the server's answer) when an
+     * upload fails or {@code timeoutMs} passes, rather than waiting out the sender's back-off.
+     */
+    public void awaitUploaded(long offset, long timeoutMs) {
+        long failed = failures;
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        nextAttempt = 0;
+        wake();
+        synchronized (attempted) {
+            while (acked < offset) {
+                if (failures > failed) {
+                    throw unavailable("run " + runId + " has not reached " + remote.url() + " (" + lastFailure + ")");
+                }
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0 || !thread.isAlive()) {
+                    throw unavailable(
+                            "run " + runId + " has not reached " + remote.url() + " within " + timeoutMs / 1000 + " s");
+                }
+                try {
+                    attempted.wait(Math.min(left, IDLE_MS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw unavailable("interrupted while run " + runId + " uploads to " + remote.url());
+                }
+            }
+        }
+    }
+
+    private static KeelException unavailable(String message) {
+        return new KeelException(KeelException.ErrorCode.TEMPORARILY_UNAVAILABLE, message);
+    }
+
+    private void signalAttempt() {
+        synchronized (attempted) {
+            attempted.notifyAll();
         }
     }
 

@@ -60,6 +60,11 @@ public final class ModelsImpl implements Models {
         return withRegistry(home, r -> r.register(name, what).ref());
     }
 
+    /** Registers on a server, which reads the run's files itself; returns NAME:vN. */
+    static String registerOn(Store server, String name, Registration what) {
+        return new ModelRegistry(server, null, null).register(name, what).ref();
+    }
+
     private static <T> T withRegistry(KeelHome home, Function<ModelRegistry, T> work) {
         Store store = StoreRegistry.get(home);
         try (DatasetStore datasets = DatasetStores.open(home.storeLocation())) {

@@ -234,7 +234,7 @@ public final class RunFactory {
                 new LocalBlobStore(home.blobs()),
                 mode.finishTimeout().toMillis());
         writer.afterCycle(sender::wake);
-        run.addFinisher(sender);
+        run.sendsThrough(sender);
     }
 
     /**

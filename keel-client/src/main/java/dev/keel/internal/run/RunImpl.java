@@ -14,7 +14,10 @@ import dev.keel.core.model.Registration;
 import dev.keel.data.Datasets;
 import dev.keel.data.LinkMode;
 import dev.keel.internal.checkpoint.CheckpointManager;
+import dev.keel.internal.remote.RunSender;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,6 +47,8 @@ final class RunImpl implements Run {
     private static final long OFFER_SLICE_MS = 100;
 
     private static final long END_TIMEOUT_MS = 30_000;
+    /** How long registerModel waits for a model's files to reach the server: large models take a while. */
+    private static final long MODEL_UPLOAD_TIMEOUT_MS = 3_600_000;
 
     private final String id;
     private final String name;
@@ -65,6 +70,9 @@ final class RunImpl implements Run {
     private final Thread owner = Thread.currentThread();
     private final List<AutoCloseable> companions = new CopyOnWriteArrayList<>();
     private final List<AutoCloseable> finishers = new CopyOnWriteArrayList<>();
+    /** Uploads the run to a server (remote mode), which then keeps its models too; null when embedded. */
+    private volatile RunSender sender;
+
     private List<RunFile> priorFiles = List.of();
     private CheckpointManager checkpoints;
     private volatile Thread writerThread;
@@ -132,6 +140,12 @@ final class RunImpl implements Run {
     }
 
     /** Closed once the writer has ended, before the lock is released (the remote sender's catch-up). */
+    /** Remote mode: the run goes to a server through {@code s}, and registers its models there. */
+    void sendsThrough(RunSender s) {
+        this.sender = s;
+        addFinisher(s);
+    }
+
     void addFinisher(AutoCloseable c) {
         finishers.add(c);
     }
@@ -449,11 +463,35 @@ final class RunImpl implements Run {
         String artifact = "models/" + name;
         files.logArtifact(Files.isDirectory(path) ? artifact : artifact + "/" + path.getFileName(), path);
         flush();
+        RunSender s = sender;
+        if (s != null) {
+            return registerOnServer(s, name, artifact);
+        }
         if (StoreRegistry.get(home).run(id).isEmpty()) {
             throw KeelException.invalid("run " + id + " is not in the local store " + home.database() + " (it is"
                     + " recorded on a server): the model registry is local for now");
         }
         return ModelsImpl.register(home, name, Registration.of(id).path(artifact));
+    }
+
+    /**
+     * The server registers only files it holds for the run, so the run's log (and the files'
+     * bytes, content-addressed) go up first, at once rather than at the sender's next cycle.
+     */
+    private String registerOnServer(RunSender s, String name, String artifact) {
+        try {
+            s.awaitUploaded(Files.size(home.eventLog(id)), MODEL_UPLOAD_TIMEOUT_MS);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the event log of run " + id, e);
+        } catch (KeelException e) {
+            throw new KeelException(
+                    e.code(),
+                    "cannot register model " + name + " on the server: " + e.getMessage() + "; the run is kept in "
+                            + home + ": once the server answers, 'keel sync " + id + "' uploads it and 'keel model"
+                            + " register " + name + " --run " + id + " --path " + artifact + "' registers it",
+                    e);
+        }
+        return ModelsImpl.registerOn(s.remote(), name, Registration.of(id).path(artifact));
     }
 
     @Override

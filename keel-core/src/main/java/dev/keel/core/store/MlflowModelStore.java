@@ -51,6 +51,15 @@ public interface MlflowModelStore {
     /** Removes the file {@code path} or every file below the folder {@code path} (all when empty). */
     void removeLoggedModelFiles(String id, String path, long now);
 
+    /**
+     * Stores metric points logged against logged models; a point logged again (same model, key,
+     * step, timestamp, run and dataset) keeps its first value, as MLflow does.
+     */
+    void logLoggedModelMetrics(List<LoggedModelMetric> metrics);
+
+    /** The metric points of these logged models, by model id, each model's by key, step and timestamp. */
+    Map<String, List<LoggedModelMetric>> loggedModelMetrics(Collection<String> modelIds);
+
     /** The contents logged models hold: a blob clean-up keeps them. */
     List<String> loggedModelHashes();
 

@@ -160,7 +160,7 @@ final class Adder {
             case FILE -> {
                 byte[] data = Files.readAllBytes(f.file());
                 if (data.length > Chunker.MAX) {
-                    yield large(f, w); // grew since the scan
+                    yield large(f, w); // grew since the scan: its check after the read reports it
                 }
                 yield Entry.file(f.path(), f.executable(), data.length, store(data, data.length, w), null);
             }
@@ -194,7 +194,8 @@ final class Adder {
                         w.add(hex, bytes, off, len);
                     }
                 },
-                f.size() >= PackWriter.PACK_LIMIT ? blobs : null);
+                f.size() >= PackWriter.PACK_LIMIT ? blobs : null,
+                () -> Scanner.checkUnchanged(f));
         if (!r.packed().isEmpty()) {
             synchronized (ownPacks) {
                 ownPacks.addAll(r.packed());

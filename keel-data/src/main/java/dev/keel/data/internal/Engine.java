@@ -104,6 +104,7 @@ public final class Engine {
             saveDatasetFields(name, options);
             return new AddResult(parent, false, 0, 0, 0, 0, 0);
         }
+        Scanner.checkNames(found);
         Manifest parentManifest = parent == null ? null : manifests.load(parent.hash());
         trace.mark("parent manifest");
         // Objects of the parent version are stored for sure; the full index is read only when

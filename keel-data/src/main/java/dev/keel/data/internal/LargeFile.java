@@ -107,8 +107,21 @@ final class LargeFile {
 
     /** @param blobs where the file's own pack goes, or null to hand every new chunk to the sink */
     static Result read(Path file, ChunkSink sink, LocalBlobStore blobs) throws IOException {
+        return read(file, sink, blobs, () -> {});
+    }
+
+    /**
+     * @param unchanged runs once every byte is read and hashed, before the file's own pack is
+     *     given its address; it throws when the file changed meanwhile, and then nothing is stored
+     */
+    static Result read(Path file, ChunkSink sink, LocalBlobStore blobs, Check unchanged) throws IOException {
         Pipeline p = new Pipeline(sink, blobs == null ? null : new OwnPack(blobs));
-        return p.run(file);
+        return p.run(file, unchanged);
+    }
+
+    /** A check that the file read is still the one scanned. */
+    interface Check {
+        void run() throws IOException;
     }
 
     private static final class Pipeline {
@@ -142,7 +155,7 @@ final class LargeFile {
             }
         }
 
-        Result run(Path file) throws IOException {
+        Result run(Path file, Check unchanged) throws IOException {
             List<Future<?>> stages = new ArrayList<>();
             stages.add(STAGES.submit(() -> stage("chunk hashes", toChunks, toWhole, this::chunkStage)));
             stages.add(STAGES.submit(() -> stage("whole-file hash", toWhole, toWrite, this::wholeStage)));
@@ -173,6 +186,7 @@ final class LargeFile {
                 } else if (e != null) {
                     throw new IOException(e);
                 }
+                unchanged.run();
                 wholeHex = Hex.of(whole.digest());
                 List<ObjectLocation> packed = List.of();
                 long packedBytes = 0;

@@ -20,8 +20,8 @@ import java.util.concurrent.RecursiveTask;
 /**
  * Walks a folder (or takes one file) without following links, collecting what add needs from
  * one stat per entry: size, mtime, inode and the executable bit. Links that stay inside the
- * folder become link entries; links leading outside, and unsafe names, are refused before
- * anything is stored.
+ * folder become link entries; links leading outside are refused during the walk, unsafe names by
+ * {@link #checkNames}, both before anything is stored.
  */
 final class Scanner {
 
@@ -145,7 +145,6 @@ final class Scanner {
     }
 
     private static Found found(String rel, Path file, BasicFileAttributes attrs) {
-        checkName(rel);
         boolean exec =
                 attrs instanceof PosixFileAttributes p && p.permissions().contains(PosixFilePermission.OWNER_EXECUTE);
         Object key = attrs.fileKey();
@@ -158,6 +157,25 @@ final class Scanner {
                 key == null ? "" : key.toString(),
                 exec,
                 null);
+    }
+
+    /**
+     * Fails when a file no longer has the size, modification time and identity its scan saw:
+     * something wrote to it while it was read, so the bytes hashed may be a mix of two versions.
+     * Called once a large file has been read and before anything refers to what was stored.
+     */
+    static void checkUnchanged(Found f) throws IOException {
+        BasicFileAttributes now = attributes(f.file());
+        Object key = now.fileKey();
+        String keyNow = key == null ? "" : key.toString();
+        long mtime = mtimeNanos(now);
+        if (now.size() != f.size() || mtime != f.mtimeNanos() || !keyNow.equals(f.key())) {
+            String what = now.size() != f.size()
+                    ? "its size went from " + f.size() + " to " + now.size() + " bytes"
+                    : mtime != f.mtimeNanos() ? "its modification time changed" : "it was replaced by another file";
+            throw KeelException.invalid("cannot add '" + f.path() + "': it changed while it was being read (" + what
+                    + "); no version was recorded. Add it again once nothing writes to it");
+        }
     }
 
     static long mtimeNanos(BasicFileAttributes attrs) {
@@ -176,6 +194,16 @@ final class Scanner {
                     + " link by a copy of the file, or remove it");
         }
         return new Found(rel, file, Entry.Type.LINK, text.getBytes(StandardCharsets.UTF_8).length, 0, "", false, text);
+    }
+
+    /**
+     * Refuses a scan with a name that cannot be stored. Kept out of the walk: an add that finds
+     * the folder unchanged stores nothing and so need not look at 70,000 names again.
+     */
+    static void checkNames(List<Found> found) {
+        for (Found f : found) {
+            checkName(f.path());
+        }
     }
 
     private static void checkName(String rel) {

@@ -1,5 +1,6 @@
 package dev.keel.data.internal;
 
+import dev.keel.core.KeelException;
 import dev.keel.core.blob.Hashes;
 import dev.keel.core.blob.LocalBlobStore;
 import dev.keel.core.data.ObjectLocation;
@@ -7,13 +8,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -276,6 +281,74 @@ class ChunkPipelineTest {
         assertEquals(
                 oneBuffer(content),
                 LargeFile.read(file, (hex, bytes, off, len) -> {}, blobs).chunks());
+    }
+
+    @Test
+    void aFileRewrittenWhileItIsReadEndsTheAddWithAnErrorAndStoresNothing() throws Exception {
+        byte[] content = new byte[4 * LargeFile.SLAB];
+        new Random(19).nextBytes(content);
+        Path dir = Files.createDirectories(tmp.resolve("src"));
+        Path file = dir.resolve("rewritten");
+        Files.write(file, content);
+        // A time long past, so the rewrite below moves it whatever the clock's granularity.
+        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2001-01-01T00:00:00Z")));
+        Scanner.Found found = Scanner.scan(dir).get(0);
+        LocalBlobStore blobs = new LocalBlobStore(Files.createDirectories(tmp.resolve("blobs")));
+        AtomicInteger calls = new AtomicInteger();
+        KeelException e = assertTimeoutPreemptively(
+                Duration.ofSeconds(60),
+                () -> assertThrows(
+                        KeelException.class,
+                        () -> LargeFile.read(
+                                file,
+                                new LargeFile.ChunkSink() {
+                                    @Override
+                                    public boolean claim(String hex) {
+                                        // While the first chunk is hashed, the writer changes three
+                                        // bytes further on: same size, other bytes.
+                                        if (calls.incrementAndGet() == 1) {
+                                            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                                                ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3}), 3L * LargeFile.SLAB);
+                                            } catch (IOException io) {
+                                                throw new UncheckedIOException(io);
+                                            }
+                                        }
+                                        return true;
+                                    }
+
+                                    @Override
+                                    public void chunk(String hex, byte[] bytes, int off, int len) {}
+                                },
+                                blobs,
+                                () -> Scanner.checkUnchanged(found))));
+        assertEquals(
+                "cannot add 'rewritten': it changed while it was being read (its modification time changed); no"
+                        + " version was recorded. Add it again once nothing writes to it",
+                e.getMessage());
+        assertTrue(calls.get() > 1, "the read went on to the end");
+        assertFalse(Files.exists(blobs.root().resolve("sha256")), "the file's pack never reached an address");
+        assertEquals(List.of(), temporaries(blobs), "nor was its temporary file left");
+    }
+
+    @Test
+    void aFileThatGrewSinceItsScanIsReportedWithBothSizes() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("grows"));
+        Path file = dir.resolve("log.bin");
+        byte[] content = new byte[LargeFile.SLAB];
+        new Random(20).nextBytes(content);
+        Files.write(file, content);
+        Scanner.Found found = Scanner.scan(dir).get(0);
+        Files.write(file, new byte[10], StandardOpenOption.APPEND);
+        KeelException e = assertThrows(
+                KeelException.class,
+                () -> LargeFile.read(file, (hex, bytes, off, len) -> {}, null, () -> Scanner.checkUnchanged(found)));
+        assertTrue(e.getMessage().contains("its size went from 4194304 to 4194314 bytes"), e.getMessage());
+        // Unchanged, the same check passes.
+        Scanner.Found again = Scanner.scan(dir).get(0);
+        assertEquals(
+                content.length + 10,
+                LargeFile.read(file, (hex, bytes, off, len) -> {}, null, () -> Scanner.checkUnchanged(again))
+                        .size());
     }
 
     private static void assertLocationsMatch(

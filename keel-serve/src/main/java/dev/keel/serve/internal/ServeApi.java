@@ -9,7 +9,7 @@ import dev.keel.core.KeelException.ErrorCode;
 import dev.keel.core.model.Lineage;
 import dev.keel.core.model.ModelVersion;
 import dev.keel.serve.translate.ImageClassifierTranslator;
-import dev.keel.server.auth.Access;
+import dev.keel.server.http.Handler;
 import dev.keel.server.http.Request;
 import dev.keel.server.http.Response;
 import dev.keel.server.http.Route;
@@ -26,9 +26,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The serving routes, each with its access rule: {@code POST /v1/models/NAME:predict},
- * {@code GET /v1/models} and {@code /v1/models/NAME}, {@code /healthz}, {@code /metrics},
- * {@code /openapi.json}, and the static pages of {@code --web} at {@code /}.
+ * The handlers of the serving routes that {@link ServeRoute} declares with their access rules:
+ * {@code POST /v1/models/NAME:predict}, {@code GET /v1/models} and {@code /v1/models/NAME},
+ * {@code /healthz}, {@code /metrics}, {@code /openapi.json}, and the static pages of {@code --web}
+ * at {@code /}.
  */
 final class ServeApi {
     /** Instances one JSON request may hold. */
@@ -44,35 +45,37 @@ final class ServeApi {
         this.webDir = webDir;
     }
 
+    /** Adds the routes of {@link ServeRoute}, each with its declared rule; the --web ones only with a folder. */
     void register(Router router, boolean keyed) {
-        Access caller = keyed ? Access.authenticated() : Access.anyone();
-        router.add(new Route(
-                "POST",
-                "/v1/models/{call}",
-                caller,
-                this::predict,
-                false,
-                "Predict: POST /v1/models/NAME:predict with image bytes, or JSON {\"instances\": [{\"b64\": …}]}"));
-        router.get("/v1/models", caller, "The model this server serves", r -> Map.of("models", List.of(describe())));
-        router.get("/v1/models/{name}", caller, "The version served, its lineage and what it follows", this::model);
-        router.get(
-                "/healthz",
-                Access.anyone(),
-                "Loaded and serving; problems with the registry or a load",
-                r -> versions.health());
-        router.get(
-                "/metrics",
-                caller,
-                "Prometheus metrics",
+        for (ServeRoute route : ServeRoute.values()) {
+            if (route.web() && webDir == null) {
+                continue;
+            }
+            router.add(new Route(
+                    route.method(),
+                    route.pattern(),
+                    route.access(keyed),
+                    handler(route, router),
+                    false,
+                    route.summary()));
+        }
+    }
+
+    private Handler handler(ServeRoute route, Router router) {
+        return switch (route) {
+            case PREDICT -> this::predict;
+            case MODELS -> r -> Map.of("models", List.of(describe()));
+            case MODEL -> this::model;
+            case HEALTH -> r -> versions.health();
+            case METRICS ->
                 r -> Response.bytes(
                         200,
                         "text/plain; version=0.0.4; charset=utf-8",
-                        metrics.prometheus(versions.followed().name()).getBytes(StandardCharsets.UTF_8)));
-        router.get("/openapi.json", Access.anyone(), "This document", r -> OpenApi.document(router.routes()));
-        if (webDir != null) {
-            router.get("/", caller, "The web page of --web", r -> page("index.html"));
-            router.get("/{file}", caller, "A file of --web", r -> page(r.param("file")));
-        }
+                        metrics.prometheus(versions.followed().name()).getBytes(StandardCharsets.UTF_8));
+            case OPENAPI -> r -> OpenApi.document(router.routes());
+            case WEB_INDEX -> r -> page("index.html");
+            case WEB_FILE -> r -> page(r.param("file"));
+        };
     }
 
     private Object predict(Request r) {

@@ -62,6 +62,7 @@ public final class ModelsApi implements ApiModule {
                                 .map(ModelWire::toMap)
                                 .toList()));
         new ModelRegistrations().register(router, ctx, rules);
+        new ModelEdits().register(router, ctx, rules);
         router.get(
                 MODEL + "/versions/{version}",
                 Access.modelRead("model"),
@@ -181,7 +182,7 @@ public final class ModelsApi implements ApiModule {
         String name = request.param("model");
         int version = 0;
         if (body.hasNonNull("version")) {
-            version = versionNumber(ctx, name, body.get("version").asText());
+            version = versionNumber(name, body.get("version").asText());
         }
         JsonNode tags = body.path("tags");
         if (!tags.isObject() || tags.isEmpty()) {
@@ -224,10 +225,10 @@ public final class ModelsApi implements ApiModule {
         if (given.equals("latest")) {
             return models(ctx).resolve(new ModelRef(name, 0, null));
         }
-        return models(ctx).resolve(new ModelRef(name, versionNumber(ctx, name, given), null));
+        return models(ctx).resolve(new ModelRef(name, versionNumber(name, given), null));
     }
 
-    private static int versionNumber(ServerContext ctx, String name, String given) {
+    static int versionNumber(String name, String given) {
         if (!given.matches("v?[1-9][0-9]{0,8}")) {
             throw KeelException.invalid("'" + given + "' is not a version: use N or vN (e.g. v3), or latest; 'keel"
                     + " model versions " + name + "' lists them");

@@ -6,6 +6,7 @@ import dev.keel.core.RunInfo;
 import dev.keel.core.model.ModelFile;
 import dev.keel.core.store.Experiment;
 import dev.keel.core.store.LoggedModel;
+import dev.keel.core.store.LoggedModelMetric;
 import dev.keel.core.store.MlflowModelStore;
 import dev.keel.server.ServerContext;
 import dev.keel.server.auth.Access;
@@ -300,20 +301,26 @@ final class LoggedModelRoutes {
             throw KeelException.invalid("Missing value for required parameter 'experiment_ids'");
         }
         List<SearchFilter.Clause> clauses = SearchFilter.parse(f.string("filter"));
+        List<LoggedModelMetrics.Dataset> datasets = LoggedModelMetrics.datasets(f.objects("datasets"));
+        List<LoggedModel> active =
+                store().loggedModels(ids).stream().filter(LoggedModel::active).toList();
+        Map<String, List<LoggedModelMetric>> metrics =
+                store().loggedModelMetrics(active.stream().map(LoggedModel::id).toList());
         List<LoggedModel> found = new ArrayList<>();
-        for (LoggedModel m : store().loggedModels(ids)) {
-            if (m.active() && matches(clauses, m)) {
+        for (LoggedModel m : active) {
+            List<LoggedModelMetric> points = metrics.getOrDefault(m.id(), List.of());
+            if (matches(clauses, m, points, datasets)) {
                 found.add(m);
             }
         }
-        found.sort(order(f.objects("order_by")));
+        found.sort(order(f.objects("order_by"), metrics));
         int max = Limits.maxResults(
                 f.has("max_results") ? f.int64("max_results", 0) : Long.MIN_VALUE, 100, Limits.MAX_RESULTS);
         int from = Math.min(PageToken.decode(f.string("page_token")), found.size());
         int to = Math.min(found.size(), from + max);
         List<Object> page = new ArrayList<>();
         for (LoggedModel m : found.subList(from, to)) {
-            page.add(view(m));
+            page.add(view(m, metrics.getOrDefault(m.id(), List.of())));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("models", page);
@@ -323,8 +330,20 @@ final class LoggedModelRoutes {
         return out;
     }
 
-    private static boolean matches(List<SearchFilter.Clause> clauses, LoggedModel m) {
+    private static boolean matches(
+            List<SearchFilter.Clause> clauses,
+            LoggedModel m,
+            List<LoggedModelMetric> points,
+            List<LoggedModelMetrics.Dataset> datasets) {
+        boolean byMetric = false;
         for (SearchFilter.Clause c : clauses) {
+            if (c.kind() == SearchFilter.Kind.METRIC) {
+                byMetric = true;
+                if (!LoggedModelMetrics.matches(c, points, datasets)) {
+                    return false;
+                }
+                continue;
+            }
             String v = switch (c.kind()) {
                 case TAG -> m.tags().get(c.key());
                 case PARAM -> m.params().get(c.key());
@@ -341,14 +360,15 @@ final class LoggedModelRoutes {
                     };
                 default ->
                     throw KeelException.invalid("This server filters logged models by name, model_id,"
-                            + " source_run_id, status, model_type, tags.KEY and params.KEY, not by "
+                            + " source_run_id, status, model_type, metrics.KEY, tags.KEY and params.KEY, not by "
                             + c.kind().name().toLowerCase(Locale.ROOT) + "s");
             };
             if (v == null || !compare(c, v)) {
                 return false;
             }
         }
-        return true;
+        // datasets alone keep the models with any metric on them
+        return byMetric || datasets.isEmpty() || LoggedModelMetrics.anyOn(points, datasets);
     }
 
     private static boolean compare(SearchFilter.Clause c, String v) {
@@ -368,26 +388,40 @@ final class LoggedModelRoutes {
         };
     }
 
-    private static Comparator<LoggedModel> order(List<Fields> orderBy) {
+    private static Comparator<LoggedModel> order(List<Fields> orderBy, Map<String, List<LoggedModelMetric>> metrics) {
         Comparator<LoggedModel> out = (a, b) -> 0;
-        if (orderBy.isEmpty()) {
-            return Comparator.comparingLong(LoggedModel::creationTime)
-                    .reversed()
-                    .thenComparing(LoggedModel::id);
-        }
+        boolean byCreation = false;
         for (Fields o : orderBy) {
             String field = o.required("field_name");
+            boolean ascending = !"false".equalsIgnoreCase(o.string("ascending"));
+            if (field.startsWith("metrics.")) {
+                String key = field.substring("metrics.".length());
+                String name = o.string("dataset_name");
+                String digest = o.string("dataset_digest");
+                Comparator<Double> values = ascending ? Comparator.naturalOrder() : Comparator.reverseOrder();
+                // models without the metric go last either way
+                out = out.thenComparing(
+                        m -> LoggedModelMetrics.latest(metrics.getOrDefault(m.id(), List.of()), key, name, digest),
+                        Comparator.nullsLast(values));
+                continue;
+            }
             Comparator<LoggedModel> key = switch (field) {
                 case "name" -> Comparator.comparing(LoggedModel::name);
                 case "model_id" -> Comparator.comparing(LoggedModel::id);
-                case "creation_timestamp", "creation_time" -> Comparator.comparingLong(LoggedModel::creationTime);
-                case "last_updated_timestamp" -> Comparator.comparingLong(LoggedModel::lastUpdatedTime);
+                case "creation_timestamp", "creation_time", "creation_timestamp_ms" ->
+                    Comparator.comparingLong(LoggedModel::creationTime);
+                case "last_updated_timestamp", "last_updated_timestamp_ms" ->
+                    Comparator.comparingLong(LoggedModel::lastUpdatedTime);
                 default ->
                     throw KeelException.invalid("Invalid order_by field '" + field + "' for logged models: use name,"
-                            + " model_id, creation_timestamp or last_updated_timestamp");
+                            + " model_id, creation_timestamp, last_updated_timestamp or metrics.KEY");
             };
-            boolean ascending = !"false".equalsIgnoreCase(o.string("ascending"));
+            byCreation |= field.startsWith("creation_");
             out = out.thenComparing(ascending ? key : key.reversed());
+        }
+        if (!byCreation) {
+            out = out.thenComparing(
+                    Comparator.comparingLong(LoggedModel::creationTime).reversed());
         }
         return out.thenComparing(LoggedModel::id);
     }
@@ -403,6 +437,21 @@ final class LoggedModelRoutes {
             }
         }
         return out;
+    }
+
+    /**
+     * Checks that the caller may change every model the points name, before the run's own write,
+     * so a point naming a hidden or missing model stores nothing; {@link #storeMetrics} then
+     * stores them.
+     */
+    void checkMetricModels(Principal who, List<LoggedModelMetric> points) {
+        points.stream().map(LoggedModelMetric::modelId).distinct().forEach(id -> model(who, id, Need.WRITE));
+    }
+
+    void storeMetrics(List<LoggedModelMetric> points) {
+        if (!points.isEmpty()) {
+            store().logLoggedModelMetrics(points);
+        }
     }
 
     /** The logged model, when the caller may read (or change) its experiment. */
@@ -438,6 +487,10 @@ final class LoggedModelRoutes {
     }
 
     Map<String, Object> view(LoggedModel m) {
+        return view(m, store().loggedModelMetrics(List.of(m.id())).getOrDefault(m.id(), List.of()));
+    }
+
+    private Map<String, Object> view(LoggedModel m, List<LoggedModelMetric> metrics) {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("model_id", m.id());
         info.put("experiment_id", Long.toString(m.experimentId()));
@@ -458,7 +511,7 @@ final class LoggedModelRoutes {
         info.put("tags", MlflowViews.keyValues(m.tags()));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("params", MlflowViews.keyValues(m.params()));
-        data.put("metrics", List.of());
+        data.put("metrics", LoggedModelMetrics.view(metrics));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("info", info);
         out.put("data", data);

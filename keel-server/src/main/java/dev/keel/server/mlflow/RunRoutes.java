@@ -3,6 +3,7 @@ package dev.keel.server.mlflow;
 import dev.keel.core.KeelException;
 import dev.keel.core.RunInfo;
 import dev.keel.core.store.Experiment;
+import dev.keel.core.store.LoggedModelMetric;
 import dev.keel.server.ServerContext;
 import dev.keel.server.auth.Access;
 import dev.keel.server.auth.Access.Need;
@@ -30,6 +31,7 @@ final class RunRoutes {
     private final Experiments experiments;
     private final Runs runs;
     private final RunInputs inputs;
+    private final LoggedModelRoutes models;
 
     RunRoutes(ServerContext ctx, MlflowAccess access, Experiments experiments, Runs runs) {
         this.ctx = ctx;
@@ -37,6 +39,7 @@ final class RunRoutes {
         this.experiments = experiments;
         this.runs = runs;
         this.inputs = new RunInputs(ctx);
+        this.models = new LoggedModelRoutes(ctx, access, experiments);
     }
 
     void register(Router router, String p) {
@@ -92,7 +95,10 @@ final class RunRoutes {
                 p + "runs/log-metric", Access.inHandler(RUN_WRITE), "MLflow: log one metric point", wrap(request -> {
                     Fields f = Fields.of(request);
                     RunInfo run = run(request, f.runId(), Need.WRITE);
-                    runs.log(run, List.of(metric(f)), List.of(), List.of());
+                    Point point = metric(f);
+                    List<LoggedModelMetric> forModels = forModels(request, run, List.of(f), List.of(point));
+                    runs.log(run, List.of(point), List.of(), List.of());
+                    models.storeMetrics(forModels);
                     return Map.of();
                 }));
         router.post(
@@ -136,7 +142,9 @@ final class RunRoutes {
                     for (Fields m : params) {
                         ps.add(param(m));
                     }
+                    List<LoggedModelMetric> forModels = forModels(request, run, metrics, points);
                     runs.log(run, points, ps, tags(tagList));
+                    models.storeMetrics(forModels);
                     return Map.of();
                 }));
         router.post(
@@ -261,6 +269,22 @@ final class RunRoutes {
         if (page.nextOffset() >= 0) {
             out.put("next_page_token", PageToken.encode(page.nextOffset()));
         }
+        return out;
+    }
+
+    /**
+     * The points that MLflow 3 logs against a logged model too ({@code model_id}, with
+     * {@code dataset_name} and {@code dataset_digest}); the caller must be able to change each.
+     */
+    private List<LoggedModelMetric> forModels(Request request, RunInfo run, List<Fields> given, List<Point> points) {
+        List<LoggedModelMetric> out = new ArrayList<>();
+        for (int i = 0; i < given.size(); i++) {
+            LoggedModelMetric m = LoggedModelMetrics.of(given.get(i), run.id(), points.get(i));
+            if (m != null) {
+                out.add(m);
+            }
+        }
+        models.checkMetricModels(request.principal(), out);
         return out;
     }
 

@@ -7,7 +7,8 @@ import dev.keel.server.http.Router;
 /**
  * The web dashboard: its pages and static files, plus the API routes only the dashboard needs
  * (downsampled chart series, live events, notes and tags edits, table columns, groups, CSV,
- * reproduce commands and verdicts, environment differences, the flow drawing, the sweep page's data).
+ * reproduce commands and verdicts, environment differences, the flow drawing, the sweep page's data, the drift
+ * of a model version's serving runs).
  * Everything else it shows comes from the read API every client uses.
  */
 public final class DashboardModule implements ApiModule {
@@ -22,6 +23,7 @@ public final class DashboardModule implements ApiModule {
         new EnvDiffApi().register(router, context);
         new FlowViewApi().register(router, context);
         new SweepPageApi().register(router, context);
+        new ServingDriftApi().register(router, context);
         new UiPages().register(router);
     }
 }

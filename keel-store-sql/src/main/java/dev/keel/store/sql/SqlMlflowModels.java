@@ -4,17 +4,21 @@ import dev.keel.core.KeelException;
 import dev.keel.core.model.ModelFile;
 import dev.keel.core.model.RegisteredModel;
 import dev.keel.core.store.LoggedModel;
+import dev.keel.core.store.LoggedModelMetric;
 import dev.keel.core.store.MlflowModelStore;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import static dev.keel.store.sql.Jdbc.update;
 
@@ -27,6 +31,11 @@ final class SqlMlflowModels implements MlflowModelStore {
     private static final String LOGGED = "id, experiment_id, name, source_run_id, model_type, status, status_message,"
             + " lifecycle_stage, created_by, creation_time, last_updated_time, tags, params";
     private static final String EMPTY = "name, owner, description, tags, created_at, updated_at";
+
+    private static final String METRIC =
+            "model_id, metric_key, step, logged_at, run_id, dataset_name, dataset_digest, value_bits";
+    /** Model ids per IN (…) list: well below SQLite's and PostgreSQL's limits on bound parameters. */
+    private static final int IN_CHUNK = 500;
 
     private final Database db;
 
@@ -200,6 +209,64 @@ final class SqlMlflowModels implements MlflowModelStore {
             update(c, "UPDATE mlflow_logged_models SET last_updated_time = ? WHERE id = ?", now, id);
             return null;
         });
+    }
+
+    @Override
+    public void logLoggedModelMetrics(List<LoggedModelMetric> metrics) {
+        if (metrics.isEmpty()) {
+            return;
+        }
+        db.write("log metrics of logged models", c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO mlflow_logged_model_metrics (" + METRIC
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                for (LoggedModelMetric m : metrics) {
+                    Jdbc.bind(
+                            ps,
+                            m.modelId(),
+                            m.key(),
+                            m.step(),
+                            m.timestamp(),
+                            m.runId(),
+                            m.datasetName(),
+                            m.datasetDigest(),
+                            Double.doubleToRawLongBits(m.value()));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Map<String, List<LoggedModelMetric>> loggedModelMetrics(Collection<String> modelIds) {
+        Map<String, List<LoggedModelMetric>> out = new TreeMap<>();
+        List<String> ids = List.copyOf(new TreeSet<>(modelIds));
+        for (int from = 0; from < ids.size(); from += IN_CHUNK) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_CHUNK));
+            List<LoggedModelMetric> rows = db.read(
+                    "read the metrics of logged models",
+                    c -> Jdbc.query(
+                            c,
+                            "SELECT " + METRIC + " FROM mlflow_logged_model_metrics WHERE model_id IN ("
+                                    + String.join(", ", Collections.nCopies(chunk.size(), "?"))
+                                    + ") ORDER BY model_id, metric_key, step, logged_at, run_id, dataset_name,"
+                                    + " dataset_digest",
+                            rs -> new LoggedModelMetric(
+                                    rs.getString(1),
+                                    rs.getString(2),
+                                    Double.longBitsToDouble(rs.getLong(8)),
+                                    rs.getLong(4),
+                                    rs.getLong(3),
+                                    rs.getString(5),
+                                    rs.getString(6),
+                                    rs.getString(7)),
+                            chunk.toArray()));
+            for (LoggedModelMetric m : rows) {
+                out.computeIfAbsent(m.modelId(), k -> new ArrayList<>()).add(m);
+            }
+        }
+        return out;
     }
 
     @Override

@@ -185,6 +185,67 @@ public abstract class ModelStoreContractTest {
     }
 
     @Test
+    void aRenamedModelKeepsItsVersionsAliasesAndTheirHistory() {
+        models.register("apparel", "shop", "ana", draft("run00001", H1, 0.85));
+        models.register("apparel", "shop", "ana", draft("run00002", H2, 0.9));
+        models.moveAlias("apparel", "production", 1, "ana");
+        models.moveAlias("apparel", "production", 2, "ana");
+        models.tag("apparel", 0, Map.of("team", "vision"));
+        models.rename("apparel", "garments");
+        assertTrue(models.model("apparel").isEmpty());
+        assertEquals("shop", models.model("garments").orElseThrow().project());
+        assertEquals(
+                Map.of("team", "vision"), models.model("garments").orElseThrow().tags());
+        assertEquals(
+                List.of("garments:v1", "garments:v2"),
+                models.versions("garments").stream().map(ModelVersion::ref).toList());
+        assertEquals(
+                List.of(H1),
+                models.version("garments", 1).orElseThrow().files().stream()
+                        .map(ModelFile::hash)
+                        .toList());
+        assertEquals(Map.of("production", 2), models.aliases("garments"));
+        assertEquals(
+                List.of(1, 2),
+                models.aliasMoves("garments").stream().map(AliasMove::version).toList());
+        assertEquals(2, models.resolve(ModelRef.parse("garments@production")).version());
+        assertEquals(
+                List.of("garments:v1"),
+                models.versionsOfRun("run00001").stream().map(ModelVersion::ref).toList());
+        assertEquals(
+                3,
+                models.register("garments", "shop", "ana", draft("run00003", H1, 0.9))
+                        .version());
+    }
+
+    @Test
+    void aRenameOntoATakenNameIsRefusedAndChangesNothing() {
+        models.register("apparel", "shop", "ana", draft("run00001", H1, 0.85));
+        models.register("shoes", "shop", "ana", draft("run00002", H2, 0.9));
+        KeelException e = assertThrows(KeelException.class, () -> models.rename("apparel", "shoes"));
+        assertEquals(ErrorCode.RESOURCE_ALREADY_EXISTS, e.code());
+        assertEquals("a model named shoes already exists: choose another name", e.getMessage());
+        assertEquals(
+                H1, models.resolve(ModelRef.parse("apparel")).files().get(0).hash());
+        assertEquals(H2, models.resolve(ModelRef.parse("shoes")).files().get(0).hash());
+        KeelException missing = assertThrows(KeelException.class, () -> models.rename("boots", "hats"));
+        assertEquals(ErrorCode.RESOURCE_DOES_NOT_EXIST, missing.code());
+    }
+
+    @Test
+    void descriptionsAreReplacedOnModelsAndVersions() {
+        models.register("apparel", "shop", "ana", draft("run00001", H1, 0.85));
+        models.describe("apparel", 0, "classifies clothes");
+        models.describe("apparel", 1, "the baseline");
+        assertEquals("classifies clothes", models.model("apparel").orElseThrow().description());
+        assertEquals("the baseline", models.version("apparel", 1).orElseThrow().description());
+        models.describe("apparel", 1, "");
+        assertEquals("", models.version("apparel", 1).orElseThrow().description());
+        KeelException e = assertThrows(KeelException.class, () -> models.describe("apparel", 4, "nothing"));
+        assertEquals(ErrorCode.RESOURCE_DOES_NOT_EXIST, e.code());
+    }
+
+    @Test
     void refsThatNameNothingSayWhatIsMissing() {
         models.register("apparel", "shop", "ana", draft("run00001", H1, 0.85));
         assertEquals(

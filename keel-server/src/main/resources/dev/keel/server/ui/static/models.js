@@ -1,8 +1,9 @@
 // The model registry: the list (project, latest version, aliases) and one model's page: its
-// aliases, who moved them when (alias history), its versions with their metrics, and a lineage
-// view dataset version → run → model version → alias for the chosen version.
+// aliases, who moved them when (alias history), its versions with their metrics, a lineage
+// view dataset version → run → model version → alias for the chosen version, and the drift of
+// what that version's serving runs saw against its training data.
 import { api, enc } from './api.js';
-import { h, clear, fmtAgo, fmtBytes, fmtDate, fmtNum, datasetHref, projectHref, runHref, setCrumbs } from './dom.js';
+import { h, clear, errorBox, fmtAgo, fmtBytes, fmtDate, fmtNum, datasetHref, projectHref, runHref, setCrumbs } from './dom.js';
 
 export const modelHref = (name, version) => '/models/' + enc(name) + (version ? '?version=' + version : '');
 
@@ -83,12 +84,77 @@ async function one(main, name) {
   const wanted = Number(new URLSearchParams(location.search).get('version'))
     || aliases.production || (newest[0] && newest[0].version);
   const chosen = versions.find(v => v.version === wanted) || newest[0];
+  const driftPanel = h('div', { class: 'drift-panel', dataset: { version: String(chosen.version) } },
+    h('p', { class: 'muted' }, 'Loading the serving runs…'));
   main.append(
     h('section', { 'aria-label': 'Lineage' }, h('h2', null, 'Lineage of v' + chosen.version), lineage(name, chosen, aliases)),
+    h('section', { 'aria-label': 'Drift' }, h('h2', null, 'Drift of v' + chosen.version + ' in serving'), driftPanel),
     h('section', { 'aria-label': 'Aliases' }, h('h2', null, 'Aliases'), aliasTable),
     h('section', { 'aria-label': 'Versions' }, h('h2', null, 'Versions'), versionTable),
     h('section', { 'aria-label': 'Alias history' }, h('h2', null, 'Alias history'), history),
     h('section', { 'aria-label': 'Files' }, h('h2', null, 'Files of v' + chosen.version), files(chosen)));
+  try {
+    drift(clear(driftPanel), name, chosen.version, await api(base + '/versions/' + chosen.version + '/drift'));
+  } catch (e) {
+    clear(driftPanel).append(errorBox(e));
+  }
+}
+
+// The version's serving runs, recent first: the latest population stability index of inputs and
+// of predicted classes, a status read from the thresholds the server sends, and PSI over time.
+function drift(panel, name, version, d) {
+  const t = d.thresholds;
+  const fmtPsi = v => v == null ? '—' : v.toFixed(3);
+  panel.dataset.status = d.runs.length ? d.runs[0].status : 'none';
+  if (!d.runs.length) {
+    panel.append(h('p', { class: 'muted' }, 'No serving run of ' + name + ':v' + version + ' in project ' + d.project + ' yet: ',
+      h('code', null, 'keel serve ' + name + ':v' + version), ' logs one.'));
+    return;
+  }
+  panel.append(
+    h('table', { class: 'kv drift-runs', 'aria-label': 'Serving runs' },
+      h('thead', null, h('tr', null, ['Serving run', 'State', 'Started', 'Status', 'PSI inputs', 'PSI classes', 'PSI over time']
+        .map(x => h('th', { class: x.startsWith('PSI ') && x !== 'PSI over time' ? 'num' : null }, x)))),
+      h('tbody', null, d.runs.map(r => h('tr', { dataset: { run: r.id, status: r.status } },
+        h('td', null, h('a', { href: runHref(r.id) }, r.name)),
+        h('td', null, r.state),
+        h('td', null, fmtAgo(r.created)),
+        h('td', null, h('span', { class: 'tag drift-status drift-' + r.status.replace(' ', '-') }, r.status)),
+        h('td', { class: 'num', dataset: { psi: 'input' } }, fmtPsi(r.latest && r.latest.psi_input)),
+        h('td', { class: 'num', dataset: { psi: 'classes' } }, fmtPsi(r.latest && r.latest.psi_classes)),
+        h('td', null, sparkline(r.points, t)))))),
+    h('p', { class: 'muted small' }, 'Population stability index of each interval against the training data\'s statistics'
+      + ' (', h('code', null, d.metrics.input), ', ', h('code', null, d.metrics.classes), '): below ' + t.moderate
+      + ' stable, ' + t.moderate + '–' + t.drifted + ' moderate, above ' + t.drifted + ' drifted. The status reads the worse'
+      + ' of the two latest values.'));
+}
+
+// PSI per interval as a small SVG chart: inputs solid, classes dashed, the thresholds as faint lines.
+function sparkline(points, t) {
+  const W = 160;
+  const H = 36;
+  const NS = 'http://www.w3.org/2000/svg';
+  const s = (tag, attrs) => {
+    const el = document.createElementNS(NS, tag);
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+    return el;
+  };
+  const values = points.flatMap(p => [p.psi_input, p.psi_classes]).filter(v => v != null);
+  const svg = s('svg', { class: 'drift-chart', width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: 'img',
+    'aria-label': 'PSI over ' + points.length + (points.length === 1 ? ' interval' : ' intervals') });
+  if (!values.length) return svg;
+  const top = Math.max(t.drifted * 1.2, ...values);
+  const x = i => points.length < 2 ? W / 2 : 2 + i * (W - 4) / (points.length - 1);
+  const y = v => H - 2 - v / top * (H - 4);
+  for (const level of [t.moderate, t.drifted]) {
+    svg.append(s('line', { class: 'drift-threshold', x1: 0, x2: W, y1: y(level), y2: y(level) }));
+  }
+  for (const [key, cls] of [['psi_input', 'drift-line input'], ['psi_classes', 'drift-line classes']]) {
+    const at = points.map((p, i) => p[key] == null ? null : [x(i), y(p[key])]).filter(Boolean);
+    if (at.length === 1) svg.append(s('circle', { class: cls, cx: at[0][0], cy: at[0][1], r: 2 }));
+    else if (at.length) svg.append(s('polyline', { class: cls, points: at.map(p => p.join(',')).join(' '), 'data-key': key }));
+  }
+  return svg;
 }
 
 // dataset versions → run → this version → the aliases that point at it
