@@ -16,16 +16,10 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Dynamic batching over a pool of predictors. Whoever takes a free predictor takes every waiting
- * request at once, up to {@code maxBatch}, and runs them as one {@code batchPredict}: requests
- * that arrive while the predictors compute queue up, so under load batches fill by themselves,
- * and under light load nobody waits for a batch to fill.
- *
- * <p>A request thread that queues through {@link #call} runs the batch itself when a predictor is
- * free (caller runs): handing the request to a worker thread and the answer back costs two thread
- * wake-ups, more than the model's time per image. When every predictor is busy it waits for its
- * answer, and whoever frees a predictor with requests still queued leaves them to a worker thread
- * (one per predictor), so a request thread never computes other requests after its own answer.
+ * Dynamic batching over a pool of workers, each with a predictor of its own. A free worker takes
+ * every waiting request at once, up to {@code maxBatch}, and runs them as one
+ * {@code batchPredict}: requests that arrive while the workers compute queue up, so under load
+ * batches fill by themselves, and under light load nobody waits for a batch to fill.
  *
  * <p>Only a sole worker waits for more, up to {@code maxDelayMs}, after its first request: it has
  * no colleague to take what arrives meanwhile. With several workers a wait would only idle this
@@ -69,14 +63,9 @@ final class Batcher implements AutoCloseable {
     private final long maxDelayNanos;
     private final ServeMetrics metrics;
     private final List<Thread> workers = new ArrayList<>();
-    /** Predictors nobody is running a batch on; guarded by lock. */
-    private final ArrayDeque<Runner> free = new ArrayDeque<>();
-
     private final ReentrantLock lock = new ReentrantLock();
-    /** Signalled for a free worker when a request arrives or a predictor is freed. */
+    /** Signalled for a free worker when a request arrives. */
     private final Condition arrived = lock.newCondition();
-    /** Signalled for {@link #close} when the last busy predictor is freed. */
-    private final Condition allFree = lock.newCondition();
     /** Signalled for a sole worker gathering a batch: a request arrived. */
     private final Condition changed = lock.newCondition();
     // guarded by lock
@@ -92,9 +81,9 @@ final class Batcher implements AutoCloseable {
         this.maxBatch = maxBatch;
         this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(maxDelayMs);
         this.metrics = metrics;
-        free.addAll(this.predictors);
         for (int i = 0; i < this.predictors.size(); i++) {
-            Thread t = new Thread(this::work, "keel-serve-" + name + "-worker-" + (i + 1));
+            Runner p = this.predictors.get(i);
+            Thread t = new Thread(() -> work(p), "keel-serve-" + name + "-worker-" + (i + 1));
             t.setDaemon(true);
             workers.add(t);
         }
@@ -126,87 +115,30 @@ final class Batcher implements AutoCloseable {
         }
     }
 
-    /** Queues one input for a worker thread; the answer completes when its batch has run. */
+    /** Queues one input; the answer completes when its batch has run. */
     CompletableFuture<Output> submit(Input input) {
-        return enqueue(List.of(input), true).get(0);
-    }
-
-    /**
-     * Queues the inputs and, when a predictor is free, runs the waiting requests (these first) on
-     * the calling thread before returning; otherwise a worker thread answers them once a
-     * predictor is freed. The answers complete when their batches have run.
-     */
-    List<CompletableFuture<Output>> call(List<Input> inputs) {
-        List<CompletableFuture<Output>> answers = new ArrayList<>(inputs.size());
-        List<Job> batch = new ArrayList<>(maxBatch);
-        boolean first = true;
-        for (int i = 0; i < inputs.size(); ) {
-            if (!first && answers.get(i).isDone()) {
-                i++;
-                continue;
-            }
-            Runner runner = null;
-            try {
-                if (first) {
-                    // queued and taken under one lock, so that no worker takes them in between
-                    lock.lock();
-                    try {
-                        answers.addAll(enqueue(inputs, false));
-                        runner = fill(batch);
-                    } finally {
-                        lock.unlock();
-                    }
-                    first = false;
-                } else {
-                    runner = takeFree(batch);
-                }
-                if (runner == null) {
-                    break;
-                }
-                run(runner, batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } finally {
-                failUnanswered(batch);
-                if (runner != null) {
-                    giveBack(runner);
-                }
-            }
-        }
-        return answers;
-    }
-
-    private List<CompletableFuture<Output>> enqueue(List<Input> inputs, boolean wakeWorker) {
-        List<CompletableFuture<Output>> answers = new ArrayList<>(inputs.size());
+        CompletableFuture<Output> answer = new CompletableFuture<>();
         if (closed) {
-            for (int i = 0; i < inputs.size(); i++) {
-                CompletableFuture<Output> answer = new CompletableFuture<>();
-                answer.completeExceptionally(unavailable(name + " is unloading"));
-                answers.add(answer);
-            }
-            return answers;
+            answer.completeExceptionally(unavailable(name + " is unloading"));
+            return answer;
         }
         lock.lock();
         try {
-            for (Input input : inputs) {
-                CompletableFuture<Output> answer = new CompletableFuture<>();
-                answers.add(answer);
-                if (queue.size() >= QUEUE_LIMIT) {
-                    answer.completeExceptionally(unavailable("the server is overloaded (" + QUEUE_LIMIT
-                            + " requests waiting); retry later or add --workers"));
-                    continue;
-                }
-                queue.add(new Job(input, answer));
+            if (queue.size() >= QUEUE_LIMIT) {
+                answer.completeExceptionally(unavailable("the server is overloaded (" + QUEUE_LIMIT
+                        + " requests waiting); retry later or add --workers"));
+                return answer;
             }
-            if (wakeWorker && idle > 0 && !free.isEmpty()) {
+            queue.add(new Job(input, answer));
+            if (idle > 0) {
                 arrived.signal();
+            } else {
+                changed.signalAll();
             }
-            changed.signalAll();
         } finally {
             lock.unlock();
         }
-        return answers;
+        return answer;
     }
 
     int queued() {
@@ -218,69 +150,40 @@ final class Batcher implements AutoCloseable {
         }
     }
 
-    private void work() {
+    private void work(Runner predictor) {
         List<Job> batch = new ArrayList<>(maxBatch);
         while (!closed) {
-            Runner runner = null;
             try {
-                runner = next(batch);
-                if (runner != null) {
-                    run(runner, batch);
+                if (next(batch)) {
+                    run(predictor, batch);
                 }
             } catch (InterruptedException e) {
                 break;
             } finally {
-                failUnanswered(batch);
-                if (runner != null) {
-                    giveBack(runner);
+                for (Job j : batch) {
+                    j.answer().completeExceptionally(unavailable(name + " was unloaded"));
                 }
+                batch.clear();
             }
         }
     }
 
-    private void failUnanswered(List<Job> batch) {
-        for (Job j : batch) {
-            j.answer().completeExceptionally(unavailable(name + " was unloaded"));
-        }
-        batch.clear();
-    }
-
-    /** A worker's next predictor and batch by the policy above; null when there was nothing to take. */
-    private Runner next(List<Job> batch) throws InterruptedException {
+    /** Fills {@code batch} by the policy above; false when there was nothing to take. */
+    private boolean next(List<Job> batch) throws InterruptedException {
         lock.lock();
         try {
             idle++;
             try {
                 long wait = TimeUnit.MILLISECONDS.toNanos(200);
-                while ((queue.isEmpty() || free.isEmpty()) && !closed && wait > 0) {
+                while (queue.isEmpty() && !closed && wait > 0) {
                     wait = arrived.awaitNanos(wait);
                 }
             } finally {
                 idle--;
             }
-            return fill(batch);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** A free predictor and the batch for it, without waiting for a predictor; null when none is free. */
-    private Runner takeFree(List<Job> batch) throws InterruptedException {
-        lock.lock();
-        try {
-            return fill(batch);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Under the lock: takes a free predictor and fills {@code batch}; null when either is missing. */
-    private Runner fill(List<Job> batch) throws InterruptedException {
-        if (queue.isEmpty() || free.isEmpty() || closed) {
-            return null;
-        }
-        Runner runner = free.poll();
-        try {
+            if (queue.isEmpty() || closed) {
+                return false;
+            }
             take(batch);
             long deadline = System.nanoTime() + maxDelayNanos;
             while (predictors.size() == 1 && batch.size() < maxBatch && !closed) {
@@ -293,24 +196,7 @@ final class Batcher implements AutoCloseable {
                 }
                 take(batch);
             }
-        } catch (InterruptedException | RuntimeException e) {
-            free.push(runner);
-            throw e;
-        }
-        return runner;
-    }
-
-    /** Frees a predictor; a worker takes what is still queued. */
-    private void giveBack(Runner runner) {
-        lock.lock();
-        try {
-            free.push(runner);
-            if (!queue.isEmpty() && idle > 0) {
-                arrived.signal();
-            }
-            if (free.size() == predictors.size()) {
-                allFree.signalAll();
-            }
+            return true;
         } finally {
             lock.unlock();
         }
@@ -369,17 +255,6 @@ final class Batcher implements AutoCloseable {
         List<Job> left = new ArrayList<>();
         lock.lock();
         try {
-            // request threads may still be running batches of their own on a predictor
-            long wait = TimeUnit.SECONDS.toNanos(5);
-            while (free.size() < predictors.size()
-                    && wait > 0
-                    && !Thread.currentThread().isInterrupted()) {
-                try {
-                    wait = allFree.awaitNanos(wait);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
             left.addAll(queue);
             queue.clear();
         } finally {

@@ -211,7 +211,10 @@ public final class Versions implements AutoCloseable {
             }
         } while (!v.acquire());
         try {
-            List<CompletableFuture<Output>> pending = v.batcher().call(inputs);
+            List<CompletableFuture<Output>> pending = new ArrayList<>(inputs.size());
+            for (Input in : inputs) {
+                pending.add(v.batcher().submit(in));
+            }
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ANSWER_TIMEOUT_MS);
             List<Answer> answers = new ArrayList<>(inputs.size());
             for (CompletableFuture<Output> f : pending) {

@@ -26,14 +26,12 @@ class BatcherTest {
     /** Records each batch's size; while {@code hold} is set, a batch blocks until released. */
     private static final class Recording implements Batcher.Runner {
         final List<Integer> sizes = new CopyOnWriteArrayList<>();
-        final List<Thread> threads = new CopyOnWriteArrayList<>();
         final CountDownLatch started = new CountDownLatch(1);
         volatile CountDownLatch hold;
 
         @Override
         public List<Output> run(List<Input> inputs) throws Exception {
             sizes.add(inputs.size());
-            threads.add(Thread.currentThread());
             started.countDown();
             CountDownLatch h = hold;
             if (h != null) {
@@ -119,60 +117,6 @@ class BatcherTest {
             sizes.addAll(b.sizes);
             Collections.sort(sizes);
             assertEquals(List.of(1, 1, 1, 4), sizes);
-        }
-    }
-
-    @Test
-    void aCallerWithAFreePredictorRunsTheBatchItself() throws Exception {
-        Recording a = new Recording();
-        try (Batcher batcher = new Batcher("t", List.of(a), 1, HOUR_MS, new ServeMetrics())) {
-            batcher.start();
-            List<CompletableFuture<Output>> answers = batcher.call(List.of(input()));
-            assertTrue(answers.get(0).isDone(), "the caller returned before its answer");
-            answered(answers.get(0));
-            assertEquals(List.of(Thread.currentThread()), a.threads);
-        }
-    }
-
-    @Test
-    void aCallerRunsEverythingQueuedWithItsOwnAndLeavesTheRestToAWorkerWhenAllAreBusy() throws Exception {
-        Recording a = new Recording();
-        Recording b = new Recording();
-        CountDownLatch release = new CountDownLatch(1);
-        a.hold = release;
-        b.hold = release;
-        try (Batcher batcher = new Batcher("t", List.of(a, b), 4, HOUR_MS, new ServeMetrics())) {
-            batcher.start();
-            // the worker threads are idle; both predictors go to callers, the first one held
-            List<CompletableFuture<Output>> first = new CopyOnWriteArrayList<>();
-            Thread caller = new Thread(() -> first.addAll(batcher.call(List.of(input()))));
-            caller.start();
-            assertTrue(a.started.await(60, TimeUnit.SECONDS));
-            Thread second = new Thread(() -> batcher.call(List.of(input())));
-            second.start();
-            assertTrue(b.started.await(60, TimeUnit.SECONDS));
-            // every predictor is busy: these callers queue and return at once
-            List<CompletableFuture<Output>> queued = batcher.call(List.of(input(), input(), input()));
-            for (CompletableFuture<Output> f : queued) {
-                assertTrue(!f.isDone(), "answered while every predictor was busy");
-            }
-            release.countDown();
-            for (CompletableFuture<Output> f : queued) {
-                answered(f);
-            }
-            caller.join(60_000);
-            second.join(60_000);
-            answered(first.get(0));
-            List<Integer> sizes = new ArrayList<>(a.sizes);
-            sizes.addAll(b.sizes);
-            Collections.sort(sizes);
-            assertEquals(List.of(1, 1, 3), sizes);
-            List<Thread> ran = new ArrayList<>(a.threads);
-            ran.addAll(b.threads);
-            assertTrue(ran.contains(caller) && ran.contains(second), "the callers ran their own: " + ran);
-            assertTrue(
-                    ran.stream().anyMatch(t -> t.getName().contains("-worker-")),
-                    "a worker answered the queued requests: " + ran);
         }
     }
 }
