@@ -166,24 +166,38 @@ public final class Request {
     }
 
     /** Refuses a body whose declared length is over the limit before anything reads it (413). */
-    void checkDeclaredLength() {
+    long checkDeclaredLength() {
         String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null) {
-            long length;
-            try {
-                length = Long.parseLong(declared.trim());
-            } catch (NumberFormatException e) {
-                throw new KeelException(ErrorCode.BAD_REQUEST, "Content-Length '" + declared + "' is not a number");
-            }
-            if (length > maxBodyBytes) {
-                throw tooLarge();
-            }
+        if (declared == null) {
+            return -1;
         }
+        long length;
+        try {
+            length = Long.parseLong(declared.trim());
+        } catch (NumberFormatException e) {
+            throw new KeelException(ErrorCode.BAD_REQUEST, "Content-Length '" + declared + "' is not a number");
+        }
+        if (length > maxBodyBytes) {
+            throw tooLarge();
+        }
+        return length;
     }
 
     private byte[] readLimited() {
-        checkDeclaredLength();
+        long declared = checkDeclaredLength();
         try (InputStream in = exchange.getRequestBody()) {
+            if (declared >= 0 && declared < Integer.MAX_VALUE - 8) {
+                // a declared length within the limit: read in chunks (a declared length alone
+                // allocates nothing), a small body into one array of its size
+                byte[] body = in.readNBytes((int) declared);
+                if (body.length < declared) {
+                    throw new KeelException(
+                            ErrorCode.BAD_REQUEST,
+                            "the request body ended after " + body.length + " of the " + declared
+                                    + " bytes its Content-Length declares: send the whole body");
+                }
+                return body;
+            }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buf = new byte[16384];
             long total = 0;

@@ -32,6 +32,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,6 +73,7 @@ public final class ServeThroughput {
     /** Outstanding requests the open loop can hold before its own queue delays them (and counts that). */
     private static final int OPEN_LOOP_CONNECTIONS = 64;
 
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final OperatingSystemMXBean CPU =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
@@ -176,11 +178,10 @@ public final class ServeThroughput {
                         double cc = ceiling.perCpuSecond();
                         System.out.printf(
                                 Locale.ROOT,
-                                "round %d (load %s): images/s [per CPU-s]: in-process batch %d %.0f [%.0f], batch 1"
-                                        + " %.0f [%.0f] | HTTP 1 image/request: batching %.0f [%.0f] (%.0f %% [%.0f %%]),"
-                                        + " no batching %.0f [%.0f] (%.0f %% [%.0f %%]) | HTTP %d images/request %.0f"
-                                        + " [%.0f] (%.0f %% [%.0f %%]) | at %.0f req/s: p50 %.2f ms p99 %.2f ms | failed"
-                                        + " requests %d%n",
+                                "round %d (load %s): images/s [per CPU-s | per server CPU-s]: in-process batch %d %.0f"
+                                        + " [%.0f], batch 1 %.0f [%.0f] | HTTP 1 image/request: batching %s, no batching"
+                                        + " %s | HTTP %d images/request %s | at %.0f req/s: p50 %.2f ms p99 %.2f ms |"
+                                        + " failed requests %d%n",
                                 round,
                                 load,
                                 batch,
@@ -188,19 +189,10 @@ public final class ServeThroughput {
                                 cc,
                                 ceilingOne.perSecond(),
                                 ceilingOne.perCpuSecond(),
-                                withBatching.perSecond,
-                                withBatching.perCpuSecond,
-                                100 * withBatching.perSecond / c,
-                                100 * withBatching.perCpuSecond / cc,
-                                without.perSecond,
-                                without.perCpuSecond,
-                                100 * without.perSecond / c,
-                                100 * without.perCpuSecond / cc,
+                                shares(withBatching, c, cc),
+                                shares(without, c, cc),
                                 batch,
-                                jsonBatches.perSecond,
-                                jsonBatches.perCpuSecond,
-                                100 * jsonBatches.perSecond / c,
-                                100 * jsonBatches.perCpuSecond / cc,
+                                shares(jsonBatches, c, cc),
                                 withBatching.perSecond / 2,
                                 half.p50,
                                 half.p99,
@@ -208,15 +200,9 @@ public final class ServeThroughput {
                         add(results, "in_process_batch_per_s", c);
                         add(results, "in_process_batch_per_cpu_s", cc);
                         add(results, "in_process_single_per_s", ceilingOne.perSecond());
-                        add(results, "http_batching_per_s", withBatching.perSecond);
-                        add(results, "http_batching_share_pct", 100 * withBatching.perSecond / c);
-                        add(results, "http_batching_cpu_share_pct", 100 * withBatching.perCpuSecond / cc);
-                        add(results, "http_no_batching_per_s", without.perSecond);
-                        add(results, "http_no_batching_share_pct", 100 * without.perSecond / c);
-                        add(results, "http_no_batching_cpu_share_pct", 100 * without.perCpuSecond / cc);
-                        add(results, "http_batch_requests_per_s", jsonBatches.perSecond);
-                        add(results, "http_batch_requests_share_pct", 100 * jsonBatches.perSecond / c);
-                        add(results, "http_batch_requests_cpu_share_pct", 100 * jsonBatches.perCpuSecond / cc);
+                        addLoop(results, "http_batching", withBatching, c, cc);
+                        addLoop(results, "http_no_batching", without, c, cc);
+                        addLoop(results, "http_" + batch + "_per_request", jsonBatches, c, cc);
                         add(results, "half_load_p50_ms", half.p50);
                         add(results, "half_load_p99_ms", half.p99);
                         add(results, "failed_requests", errors);
@@ -260,6 +246,26 @@ public final class ServeThroughput {
         } catch (IOException e) {
             return "?";
         }
+    }
+
+    /** A loop's rates, and its shares of the in-process rate by wall time, CPU time, server CPU time. */
+    private static String shares(Loop l, double ceiling, double ceilingPerCpu) {
+        return String.format(
+                Locale.ROOT,
+                "%.0f [%.0f | %.0f] (%.0f %% [%.0f %% | %.0f %%])",
+                l.perSecond,
+                l.perCpuSecond,
+                l.perServerCpuSecond,
+                100 * l.perSecond / ceiling,
+                100 * l.perCpuSecond / ceilingPerCpu,
+                100 * l.perServerCpuSecond / ceilingPerCpu);
+    }
+
+    private static void addLoop(Map<String, List<Double>> m, String name, Loop l, double ceiling, double perCpu) {
+        add(m, name + "_per_s", l.perSecond);
+        add(m, name + "_share_pct", 100 * l.perSecond / ceiling);
+        add(m, name + "_cpu_share_pct", 100 * l.perCpuSecond / perCpu);
+        add(m, name + "_server_cpu_share_pct", 100 * l.perServerCpuSecond / perCpu);
     }
 
     private static void add(Map<String, List<Double>> m, String k, double v) {
@@ -310,7 +316,7 @@ public final class ServeThroughput {
             });
             threads.add(t);
         }
-        return timed(threads, done, stop, seconds);
+        return timed(threads, false, done, stop, seconds);
     }
 
     private static byte[] instances(byte[] image, int n) {
@@ -385,7 +391,7 @@ public final class ServeThroughput {
         }
     }
 
-    private record Loop(double perSecond, double perCpuSecond, long errors) {}
+    private record Loop(double perSecond, double perCpuSecond, double perServerCpuSecond, long errors) {}
 
     /** Images per second answered 200 by {@code clients} connections, each sending its next request on the answer. */
     private static Loop closedLoop(int port, byte[] request, int images, int clients, double seconds) throws Exception {
@@ -421,8 +427,8 @@ public final class ServeThroughput {
             }));
         }
         long errorsBefore = errors.get();
-        Rate rate = timed(threads, done, stop, seconds);
-        return new Loop(rate.perSecond(), rate.perCpuSecond(), errors.get() - errorsBefore);
+        Rate rate = timed(threads, true, done, stop, seconds);
+        return new Loop(rate.perSecond(), rate.perCpuSecond(), rate.perServerCpuSecond(), errors.get() - errorsBefore);
     }
 
     /**
@@ -431,9 +437,15 @@ public final class ServeThroughput {
      * compare badly, as the scheduler shares the cores per thread, and a measurement with more
      * threads gets more of them; the rates per CPU-second stay comparable.
      */
-    private record Rate(double perSecond, double perCpuSecond) {}
+    private record Rate(double perSecond, double perCpuSecond, double perServerCpuSecond) {}
 
-    private static Rate timed(List<Thread> threads, AtomicLong done, AtomicBoolean stop, double seconds)
+    /**
+     * Runs {@code threads} for {@code seconds} after half a second's start. {@code perServerCpuSecond}
+     * leaves out the CPU time of the threads themselves when they are HTTP clients
+     * ({@code clients}): what the server (and the rest of this process) used per image.
+     */
+    private static Rate timed(
+            List<Thread> threads, boolean clients, AtomicLong done, AtomicBoolean stop, double seconds)
             throws InterruptedException {
         for (Thread t : threads) {
             t.start();
@@ -441,16 +453,26 @@ public final class ServeThroughput {
         Thread.sleep(500);
         long start = System.nanoTime();
         long cpuStart = CPU.getProcessCpuTime();
+        long clientStart = clients ? threadCpu(threads) : 0;
         long before = done.get();
         Thread.sleep((long) (seconds * 1000));
         long n = done.get() - before;
         double rate = n / ((System.nanoTime() - start) / 1e9);
-        double perCpu = n / Math.max(1e-9, (CPU.getProcessCpuTime() - cpuStart) / 1e9);
+        long cpu = CPU.getProcessCpuTime() - cpuStart;
+        long clientCpu = clients ? threadCpu(threads) - clientStart : 0;
         stop.set(true);
         for (Thread t : threads) {
             t.join();
         }
-        return new Rate(rate, perCpu);
+        return new Rate(rate, n / Math.max(1e-9, cpu / 1e9), n / Math.max(1e-9, (cpu - clientCpu) / 1e9));
+    }
+
+    private static long threadCpu(List<Thread> threads) {
+        long sum = 0;
+        for (Thread t : threads) {
+            sum += Math.max(0, THREADS.getThreadCpuTime(t.getId()));
+        }
+        return sum;
     }
 
     private record Open(double p50, double p99, long errors) {}
