@@ -60,18 +60,32 @@ class CrashRecoveryTest {
     private String trial(Path home, Random random) throws Exception {
         ChildProcesses.Child child = ChildProcesses.start(ChildProcesses.currentJava(), home, "log");
         String id = child.await("id ", 30_000).substring(3).trim();
-        child.await("at ", 30_000);
-        // kill 2.2 to 4 s after logging started, so every trial has points older than the window
-        // and at least one flush() (kills right after init are covered by the recovery of runs
-        // without a store row)
-        Thread.sleep(2_200 + random.nextInt(1_800));
+        String first = child.await("at ", 30_000);
+        List<String> seen = new ArrayList<>(List.of(first));
+        // kill 2.2 to 4 s after logging started, so every trial has points older than the window,
+        // and never before a flush() returned (kills right after init are covered by the recovery
+        // of runs without a store row); a loaded machine can hold the child up, so wait for that
+        // line rather than a fixed time
+        long killAt = Long.parseLong(first.split(" ")[2]) + 2_200 + random.nextInt(1_800);
+        long deadline = System.currentTimeMillis() + 60_000;
+        boolean acknowledged = false;
+        while (!acknowledged || System.currentTimeMillis() < killAt) {
+            long wait = Math.max(1, acknowledged ? killAt - System.currentTimeMillis() : 100);
+            String line = child.lines().poll(wait, TimeUnit.MILLISECONDS);
+            if (line != null) {
+                seen.add(line);
+                acknowledged |= line.startsWith("flushed ");
+            }
+            assertTrue(System.currentTimeMillis() < deadline, "the child returned from no flush() in 60 s");
+        }
         long killedAt = System.currentTimeMillis();
         child.process().destroyForcibly();
         assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
         Thread.sleep(50);
+        seen.addAll(drain(child));
         long mustHave = -1;
         long flushed = -1;
-        for (String line : drain(child)) {
+        for (String line : seen) {
             if (line.startsWith("at ")) {
                 String[] parts = line.split(" ");
                 if (Long.parseLong(parts[2]) < killedAt - WINDOW_MS) {
