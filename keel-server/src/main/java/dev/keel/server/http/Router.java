@@ -347,7 +347,10 @@ public final class Router {
         body.put("error_code", code.name());
         body.put("message", message == null ? code.name() : message);
         // in a header too: a HEAD answer has no body, and clients tell Keel's errors from a proxy's by it
-        return Response.json(code.httpStatus(), body).header(ServerErrors.CODE_HEADER, code.name());
+        Response response = Response.json(code.httpStatus(), body).header(ServerErrors.CODE_HEADER, code.name());
+        // a body refused for its size is left unread, so the connection cannot carry another
+        // request: say so, or a keep-alive client sends its next request into a closing socket
+        return code == ErrorCode.REQUEST_LIMIT_EXCEEDED ? response.header("Connection", "close") : response;
     }
 
     private static int send(HttpExchange exchange, Object result) throws IOException {

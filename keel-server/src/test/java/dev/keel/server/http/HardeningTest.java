@@ -22,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -160,6 +161,8 @@ class HardeningTest {
             assertTrue(reply.startsWith("HTTP/1.1 413"), reply);
             assertTrue(reply.contains("\"error_code\":\"REQUEST_LIMIT_EXCEEDED\""), reply);
             assertTrue(reply.contains("limit of 1000 bytes"), reply);
+            // the unread body ends the connection: a keep-alive client must not send more on it
+            assertTrue(reply.toLowerCase(Locale.ROOT).contains("\r\nconnection: close\r\n"), reply);
 
             // Sent chunked, without a length: refused once the limit is crossed.
             String big = "{\"k\":\"" + "x".repeat(5000) + "\"}";
