@@ -13,7 +13,8 @@ if [ ! -x "$venv/bin/mlflow" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q mlflow
 fi
-[ -f bench/target/keel-bench.jar ] || mvn -q -B -Pbench-jar -pl bench -am package -DskipTests
+# always rebuilt (incremental): a jar left from older sources would test old code
+mvn -q -B -Pbench-jar -pl bench -am package -DskipTests -Dspotless.check.skip=true
 work=$(mktemp -d bench/work/mlflow-server.XXXXXX)
 port=$((20000 + RANDOM % 20000))
 export MLFLOW_DISABLE_TELEMETRY=true DO_NOT_TRACK=true

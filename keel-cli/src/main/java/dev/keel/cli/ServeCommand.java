@@ -77,7 +77,8 @@ final class ServeCommand implements Callable<Integer> {
             names = "--max-delay-ms",
             paramLabel = "D",
             defaultValue = "2",
-            description = "How long a worker waits for a batch to fill (default ${DEFAULT-VALUE}).")
+            description = "How long a sole worker (--workers 1) waits for a batch to fill; with several, a free"
+                    + " worker takes what is queued at once (default ${DEFAULT-VALUE}).")
     long maxDelayMs;
 
     @Option(
