@@ -119,6 +119,9 @@ class SweepPageBrowserTest {
         assertEquals("7", browser.attr(".sweep-chart", "data-points"));
         assertEquals("finished stopped", browser.attr(".sweep-chart", "data-series"));
         browser.waitFor(d -> painted(".sweep-chart canvas") > 500, "the metric chart's points and line");
+        // the legend is filled after the chart paints: wait for it rather than read it at once
+        browser.waitFor(
+                d -> !browser.text(".sweep-legend [data-state=finished]").isEmpty(), "the chart's legend");
         assertEquals("finished 6", browser.text(".sweep-legend [data-state=finished]"));
 
         // parallel coordinates: hidden, lr (log), optimizer (categorical), then the metric
