@@ -231,6 +231,52 @@ class LauncherIT {
         assertFalse(plain.out().contains("Chunker::cut"), "KEEL_JIT_HINTS=0: " + plain.out());
     }
 
+    @Test
+    void onlyAModuleSourceOrPomNewerThanTheJarMakesTheLauncherBuild() throws Exception {
+        Path root = checkout();
+        Path bin = Files.createDirectories(work.resolve("bin"));
+        Path built = work.resolve("mvn-called");
+        // Stands in for Maven: the decision to build is under test, not the build itself.
+        Path mvn = bin.resolve("mvn");
+        Files.writeString(mvn, "#!/bin/sh\necho \"$@\" >> '" + built + "'\n");
+        Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> env = Map.of("KEEL_CDS", "off", "PATH", bin + ":" + System.getenv("PATH"));
+        FileTime later = FileTime.fromMillis(Files.getLastModifiedTime(root.resolve("keel-cli/target/keel.jar"))
+                        .toMillis()
+                + 60_000);
+
+        for (String outside : List.of(
+                ".git/objects/ab/cdef",
+                "bench/.venv/lib/site.py",
+                "examples/x/src/main/java/A.java",
+                "keel-core/src/test/java/ATest.java",
+                "keel-core/target/classes/A.class")) {
+            touch(root.resolve(outside), later);
+        }
+        Proc quiet = keel(root, javaHome(), env, "runs", "--format", "json");
+        assertEquals(0, quiet.code(), quiet.err());
+        assertFalse(Files.exists(built), "files outside the modules' sources made it build");
+
+        touch(root.resolve("keel-core/src/main/java/dev/keel/core/A.java"), later);
+        Proc source = keel(root, javaHome(), env, "runs", "--format", "json");
+        assertEquals(0, source.code(), source.err());
+        assertTrue(source.err().contains("building Keel"), source.err());
+        assertTrue(Files.readString(built).contains("-pl keel-cli -am package"), Files.readString(built));
+
+        // The build touched the jar; a module pom newer than it builds again.
+        Files.delete(built);
+        touch(root.resolve("keel-core/pom.xml"), FileTime.fromMillis(System.currentTimeMillis() + 120_000));
+        Proc pom = keel(root, javaHome(), env, "runs", "--format", "json");
+        assertEquals(0, pom.code(), pom.err());
+        assertTrue(Files.exists(built), "a newer module pom did not make it build");
+    }
+
+    private static void touch(Path file, FileTime time) throws Exception {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "x");
+        Files.setLastModifiedTime(file, time);
+    }
+
     private static String flag(String flags) {
         return flags.lines()
                 .filter(l -> l.contains("TieredStopAtLevel"))
