@@ -91,8 +91,7 @@ public final class OriginGuard {
 
     /** Refuses (403, {@code PERMISSION_DENIED}) a request that another web page may have made. */
     void check(Request request) {
-        InetSocketAddress bound =
-                request.exchange().getHttpContext().getServer().getAddress();
+        InetSocketAddress bound = request.exchange().boundAddress();
         List<String> hosts = request.headers("Host");
         for (String host : hosts) {
             if (hostName(host) == null) {
