@@ -18,7 +18,8 @@ import java.util.Map;
 public final class Serving implements AutoCloseable {
     /**
      * Event-loop threads: one a core (at most 4). They parse requests, and decode a JSON request's
-     * images, while the workers compute; fewer left a JSON batch waiting behind another.
+     * images, while the workers compute; with one, a JSON request being decoded would hold up
+     * every other connection.
      */
     private static final int IO_THREADS =
             Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
