@@ -29,8 +29,9 @@ import java.util.concurrent.TimeUnit;
  * that pipelined requests are answered in the order they came. Everything here runs on the
  * connection's event loop; a response completed on another thread is handed to it.
  *
- * <p>While a request is being answered, what the client sends next is held back (and reading
- * paused), which bounds what a connection can make the server hold to what one read brings.
+ * <p>While a request is being answered, or its answers are not read by the client (the channel's
+ * outbound buffer is full), what the client sends next is held back and reading paused, which
+ * bounds what a connection can make the server hold.
  */
 final class HttpConnection extends ChannelInboundHandlerAdapter {
     private static final byte[] NO_BODY = new byte[0];
@@ -94,7 +95,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (responding || !backlog.isEmpty()) {
+        if (responding || !backlog.isEmpty() || !ctx.channel().isWritable()) {
             backlog.add(msg);
             ctx.channel().config().setAutoRead(false);
             return;
@@ -254,15 +255,31 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
         draining = true;
         try {
-            while (!responding && !closing && !backlog.isEmpty()) {
+            while (!responding
+                    && !closing
+                    && !backlog.isEmpty()
+                    && ctx.channel().isWritable()) {
                 handle(backlog.poll());
             }
         } finally {
             draining = false;
         }
-        if (!responding && !closing && !ctx.channel().config().isAutoRead()) {
+        if (!responding
+                && !closing
+                && backlog.isEmpty()
+                && ctx.channel().isWritable()
+                && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
         }
+    }
+
+    /** A client that does not read its answers is not read from until it has caught up. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            next();
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     private void releaseBacklog() {

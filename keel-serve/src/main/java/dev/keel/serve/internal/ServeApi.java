@@ -217,7 +217,7 @@ final class ServeApi {
      */
     static byte[] withVersion(Output out, ModelVersion v) {
         String answer = out.getData().getAsString().strip();
-        String version = "{\"model_version\": " + Json.write(v.ref());
+        String version = versionPrefix(v);
         if (answer.startsWith("{") && answer.endsWith("}")) {
             String rest = answer.substring(1).strip();
             return (rest.equals("}") ? version + "}" : version + ", " + rest).getBytes(StandardCharsets.UTF_8);
@@ -226,6 +226,20 @@ final class ServeApi {
         m.put("model_version", v.ref());
         m.putAll(Json.readMap(answer));
         return Json.write(m).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The answer's opening, written once per version: every answer of a version starts alike. */
+    private static volatile Prefix lastPrefix;
+
+    private record Prefix(ModelVersion version, String text) {}
+
+    private static String versionPrefix(ModelVersion v) {
+        Prefix p = lastPrefix;
+        if (p == null || p.version() != v) {
+            p = new Prefix(v, "{\"model_version\": " + Json.write(v.ref()));
+            lastPrefix = p;
+        }
+        return p.text();
     }
 
     private Object model(Request r) {
