@@ -205,6 +205,21 @@ class HttpFrontTest {
     }
 
     @Test
+    void tooManyHeaderLinesAre400() throws Exception {
+        try (RawHttp c = new RawHttp(server.port())) {
+            StringBuilder many = new StringBuilder("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+            for (int i = 0; i < 150; i++) {
+                many.append("X-Filler-").append(i).append(": x\r\n");
+            }
+            c.write(many.append("\r\n").toString());
+            Answer a = c.read(true);
+            assertEquals(400, a.status(), a.body());
+            assertTrue(a.body().contains("more than 100 header lines"), a.body());
+            assertTrue(c.closedByServer());
+        }
+    }
+
+    @Test
     void aRequestTargetThatIsNotAPathIs400() throws Exception {
         try (RawHttp c = new RawHttp(server.port())) {
             c.write("GET /healthz<script> HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");

@@ -2,6 +2,7 @@ package dev.keel.serve.internal;
 
 import dev.keel.core.KeelException;
 import dev.keel.core.KeelException.ErrorCode;
+import dev.keel.server.http.HttpLimits;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -119,6 +120,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     private void begin(HttpRequest request) {
         if (request.decoderResult().isFailure()) {
             malformed(request, describe(request.decoderResult().cause()));
+            return;
+        }
+        if (request.headers().size() > HttpLimits.DEFAULT_MAX_HEADERS) {
+            malformed(request, "more than " + HttpLimits.DEFAULT_MAX_HEADERS + " header lines");
             return;
         }
         String[] target = target(request.uri());
