@@ -80,6 +80,9 @@ for line in open(sys.argv[1]):
     r['b_per_s'].append(b[0]); r['b_per_server_cpu_s'].append(b[2]); r['b_server_us_per_req'].append(1e6 / b[2])
     r['b_share'].append(b[3]); r['nb_per_s'].append(nb[0]); r['nb_share'].append(nb[3])
     r['j_per_s'].append(j[0]); r['j_share'].append(j[3]); r['p99'].append(p99)
+    mb = re.search(r'mean batch \(1 image/request, batching\) ([\d.]+)', body)
+    if mb:
+        r.setdefault('b_mean_batch', []).append(float(mb.group(1)))
 print('medians (min .. max) per side; b = HTTP 1 image/request with batching, nb = without, j = JSON batch/request;'
       ' shares are of the same round\'s in-process batch rate')
 for (net, side), r in sorted(rows.items()):
