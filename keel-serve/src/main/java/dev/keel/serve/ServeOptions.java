@@ -28,6 +28,9 @@ import java.util.Map;
  * @param drainMs        how long a replaced version may take to answer what it holds
  * @param webDir         a folder of static pages served at {@code /}; null for none
  * @param workDir        where versions are pulled while served; null for a temporary folder
+ * @param idleTimeoutMs  how long a connection may sit without a request before the server closes it,
+ *                       and how long a client may take to send one request
+ * @param maxConnections open connections at most; the server closes new ones past it
  */
 public record ServeOptions(
         String ref,
@@ -44,7 +47,9 @@ public record ServeOptions(
         long monitorMs,
         long drainMs,
         Path webDir,
-        Path workDir) {
+        Path workDir,
+        long idleTimeoutMs,
+        int maxConnections) {
 
     public ServeOptions {
         apiKeys = List.copyOf(apiKeys);
@@ -54,7 +59,23 @@ public record ServeOptions(
     /** Defaults: 127.0.0.1:7090, 2 workers, batches of up to 16 waiting at most 2 ms, alias read every 2 s. */
     public static ServeOptions of(String ref) {
         return new ServeOptions(
-                ref, 0, "127.0.0.1", 7090, 2, 16, 2, 2_000, List.of(), List.of(), 2L << 20, 10_000, 30_000, null, null);
+                ref,
+                0,
+                "127.0.0.1",
+                7090,
+                2,
+                16,
+                2,
+                2_000,
+                List.of(),
+                List.of(),
+                2L << 20,
+                10_000,
+                30_000,
+                null,
+                null,
+                60_000,
+                10_000);
     }
 
     /** The ref parsed, refused with the forms it accepts when malformed. */
@@ -103,6 +124,12 @@ public record ServeOptions(
         if (maxBodyBytes < 1024) {
             throw KeelException.invalid("the body limit must be at least 1 KiB, got " + maxBodyBytes);
         }
+        if (idleTimeoutMs < 100) {
+            throw KeelException.invalid("the idle connection timeout must be at least 100 ms, got " + idleTimeoutMs);
+        }
+        if (maxConnections < 1) {
+            throw KeelException.invalid("the connection limit must be at least 1, got " + maxConnections);
+        }
         return this;
     }
 
@@ -122,7 +149,9 @@ public record ServeOptions(
                 monitorMs,
                 drainMs,
                 webDir,
-                workDir);
+                workDir,
+                idleTimeoutMs,
+                maxConnections);
     }
 
     public ServeOptions listen(String h, int p) {
@@ -141,7 +170,9 @@ public record ServeOptions(
                 monitorMs,
                 drainMs,
                 webDir,
-                workDir);
+                workDir,
+                idleTimeoutMs,
+                maxConnections);
     }
 
     public ServeOptions port(int p) {
@@ -164,7 +195,9 @@ public record ServeOptions(
                 monitorMs,
                 drainMs,
                 webDir,
-                workDir);
+                workDir,
+                idleTimeoutMs,
+                maxConnections);
     }
 
     public ServeOptions batching(int batch, long delayMs) {
@@ -183,7 +216,9 @@ public record ServeOptions(
                 monitorMs,
                 drainMs,
                 webDir,
-                workDir);
+                workDir,
+                idleTimeoutMs,
+                maxConnections);
     }
 
     public ServeOptions pollMs(long ms) {
@@ -202,7 +237,9 @@ public record ServeOptions(
                 monitorMs,
                 drainMs,
                 webDir,
-                workDir);
+                workDir,
+                idleTimeoutMs,
+                maxConnections);
     }
 
     public ServeOptions apiKeys(List<String> keys) {
@@ -221,7 +258,9 @@ public record ServeOptions(
                 monitorMs,
                 drainMs,
                 webDir,
-                workDir);
+                workDir,
+                idleTimeoutMs,
+                maxConnections);
     }
 
     public ServeOptions allowedHosts(List<String> names) {
@@ -240,7 +279,9 @@ public record ServeOptions(
                 monitorMs,
                 drainMs,
                 webDir,
-                workDir);
+                workDir,
+                idleTimeoutMs,
+                maxConnections);
     }
 
     public ServeOptions maxBodyBytes(long bytes) {
@@ -259,7 +300,9 @@ public record ServeOptions(
                 monitorMs,
                 drainMs,
                 webDir,
-                workDir);
+                workDir,
+                idleTimeoutMs,
+                maxConnections);
     }
 
     public ServeOptions monitorMs(long ms) {
@@ -278,7 +321,9 @@ public record ServeOptions(
                 ms,
                 drainMs,
                 webDir,
-                workDir);
+                workDir,
+                idleTimeoutMs,
+                maxConnections);
     }
 
     public ServeOptions webDir(Path dir) {
@@ -297,7 +342,9 @@ public record ServeOptions(
                 monitorMs,
                 drainMs,
                 dir,
-                workDir);
+                workDir,
+                idleTimeoutMs,
+                maxConnections);
     }
 
     public ServeOptions workDir(Path dir) {
@@ -316,6 +363,52 @@ public record ServeOptions(
                 monitorMs,
                 drainMs,
                 webDir,
-                dir);
+                dir,
+                idleTimeoutMs,
+                maxConnections);
+    }
+
+    /** Closes connections idle (or slow to send a request) this long; see {@link #idleTimeoutMs}. */
+    public ServeOptions idleTimeoutMs(long ms) {
+        return new ServeOptions(
+                ref,
+                pin,
+                host,
+                port,
+                workers,
+                maxBatch,
+                maxDelayMs,
+                pollMs,
+                apiKeys,
+                allowedHosts,
+                maxBodyBytes,
+                monitorMs,
+                drainMs,
+                webDir,
+                workDir,
+                ms,
+                maxConnections);
+    }
+
+    /** The most connections open at once; see {@link #maxConnections}. */
+    public ServeOptions maxConnections(int n) {
+        return new ServeOptions(
+                ref,
+                pin,
+                host,
+                port,
+                workers,
+                maxBatch,
+                maxDelayMs,
+                pollMs,
+                apiKeys,
+                allowedHosts,
+                maxBodyBytes,
+                monitorMs,
+                drainMs,
+                webDir,
+                workDir,
+                idleTimeoutMs,
+                n);
     }
 }

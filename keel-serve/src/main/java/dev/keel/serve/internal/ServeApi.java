@@ -24,6 +24,8 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The handlers of the serving routes that {@link ServeRoute} declares with their access rules:
@@ -78,6 +80,10 @@ final class ServeApi {
         };
     }
 
+    /**
+     * Answers later: the response is sent by the batch worker that ran the request's batch, so
+     * no request thread waits while the model computes.
+     */
     private Object predict(Request r) {
         String call = r.param("call");
         String name = versions.followed().name();
@@ -87,7 +93,7 @@ final class ServeApi {
                     "no endpoint POST " + r.path() + ": use /v1/models/" + name + ":predict");
         }
         long t0 = System.nanoTime();
-        int status = 500;
+        CompletableFuture<Response> out;
         try {
             checkName(call.substring(0, call.length() - ":predict".length()));
             byte[] body = r.body();
@@ -101,28 +107,36 @@ final class ServeApi {
             boolean json = r.header("Content-Type")
                     .map(t -> t.toLowerCase().startsWith("application/json"))
                     .orElse(false);
-            Response out = json ? predictJson(r) : predictOne(body);
-            status = out.status();
-            return out;
-        } catch (KeelException e) {
-            status = e.code().httpStatus();
+            out = json ? predictJson(r) : predictOne(body);
+        } catch (RuntimeException e) {
+            metrics.request(e instanceof KeelException k ? k.code().httpStatus() : 500, System.nanoTime() - t0);
             throw e;
-        } finally {
-            metrics.request(status, System.nanoTime() - t0);
         }
+        return out.whenComplete((response, error) -> metrics.request(status(response, error), System.nanoTime() - t0));
     }
 
-    private Response predictOne(byte[] image) {
-        Versions.Answer a = answer(image);
-        Output out = a.output();
-        if (out.getCode() != 200) {
-            throw new KeelException(ErrorCode.INVALID_PARAMETER_VALUE, out.getMessage());
+    private static int status(Response response, Throwable error) {
+        if (error == null) {
+            return response.status();
         }
-        return Response.bytes(200, "application/json", withVersion(out, a.version()))
-                .header("X-Keel-Model-Version", a.version().ref());
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return e instanceof KeelException k ? k.code().httpStatus() : 500;
     }
 
-    private Response predictJson(Request r) {
+    private CompletableFuture<Response> predictOne(byte[] image) {
+        return versions.predictAll(List.of(input(image))).thenApply(answers -> {
+            Versions.Answer a = answers.get(0);
+            Output out = a.output();
+            record(out);
+            if (out.getCode() != 200) {
+                throw new KeelException(ErrorCode.INVALID_PARAMETER_VALUE, out.getMessage());
+            }
+            return Response.bytes(200, "application/json", withVersion(out, a.version()))
+                    .header("X-Keel-Model-Version", a.version().ref());
+        });
+    }
+
+    private CompletableFuture<Response> predictJson(Request r) {
         JsonNode body = r.json();
         JsonNode instances = body.get("instances");
         if (instances == null || !instances.isArray() || instances.isEmpty()) {
@@ -157,7 +171,10 @@ final class ServeApi {
         for (byte[] image : images) {
             inputs.add(input(image));
         }
-        List<Versions.Answer> answers = versions.predictAll(inputs);
+        return versions.predictAll(inputs).thenApply(this::predictions);
+    }
+
+    private Response predictions(List<Versions.Answer> answers) {
         List<Object> predictions = new ArrayList<>();
         ModelVersion answeredBy = null;
         for (int i = 0; i < answers.size(); i++) {
@@ -175,12 +192,6 @@ final class ServeApi {
         out.put("model_version", answeredBy.ref());
         out.put("predictions", predictions);
         return Response.json(200, out).header("X-Keel-Model-Version", answeredBy.ref());
-    }
-
-    private Versions.Answer answer(byte[] image) {
-        Versions.Answer a = versions.predict(input(image));
-        record(a.output());
-        return a;
     }
 
     private static Input input(byte[] image) {
@@ -206,7 +217,7 @@ final class ServeApi {
      */
     static byte[] withVersion(Output out, ModelVersion v) {
         String answer = out.getData().getAsString().strip();
-        String version = "{\"model_version\": " + Json.write(v.ref());
+        String version = versionPrefix(v);
         if (answer.startsWith("{") && answer.endsWith("}")) {
             String rest = answer.substring(1).strip();
             return (rest.equals("}") ? version + "}" : version + ", " + rest).getBytes(StandardCharsets.UTF_8);
@@ -215,6 +226,20 @@ final class ServeApi {
         m.put("model_version", v.ref());
         m.putAll(Json.readMap(answer));
         return Json.write(m).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The answer's opening, written once per version: every answer of a version starts alike. */
+    private static volatile Prefix lastPrefix;
+
+    private record Prefix(ModelVersion version, String text) {}
+
+    private static String versionPrefix(ModelVersion v) {
+        Prefix p = lastPrefix;
+        if (p == null || p.version() != v) {
+            p = new Prefix(v, "{\"model_version\": " + Json.write(v.ref()));
+            lastPrefix = p;
+        }
+        return p.text();
     }
 
     private Object model(Request r) {

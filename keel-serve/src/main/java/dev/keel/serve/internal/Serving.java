@@ -5,7 +5,6 @@ import dev.keel.core.KeelException;
 import dev.keel.core.model.ModelRegistry;
 import dev.keel.core.model.ModelVersion;
 import dev.keel.serve.ServeOptions;
-import dev.keel.server.http.HttpFront;
 import dev.keel.server.http.OriginGuard;
 import dev.keel.server.http.Router;
 
@@ -17,11 +16,19 @@ import java.util.Map;
 
 /** A started serving process's parts: versions, HTTP front, monitor. {@code ModelServer} is its face. */
 public final class Serving implements AutoCloseable {
+    /**
+     * Event-loop threads: one a core (at most 4). They parse requests, and decode a JSON request's
+     * images, while the workers compute; with one, a JSON request being decoded would hold up
+     * every other connection.
+     */
+    private static final int IO_THREADS =
+            Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
     private final Versions versions;
-    private final HttpFront front;
+    private final NettyFront front;
     private final Monitor monitor;
 
-    private Serving(Versions versions, HttpFront front, Monitor monitor) {
+    private Serving(Versions versions, NettyFront front, Monitor monitor) {
         this.versions = versions;
         this.front = front;
         this.monitor = monitor;
@@ -48,8 +55,14 @@ public final class Serving implements AutoCloseable {
             Router router = new Router(keys, keys::check, options.maxBodyBytes());
             router.guard(new OriginGuard(options.allowedHosts()));
             new ServeApi(versions, metrics, options.webDir()).register(router, keys.required());
-            HttpFront front = HttpFront.start(
-                    options.host(), options.port(), Math.max(8, options.workers() * options.maxBatch()), router);
+            NettyFront front = NettyFront.start(
+                    options.host(),
+                    options.port(),
+                    router,
+                    options.maxBodyBytes(),
+                    options.idleTimeoutMs(),
+                    options.maxConnections(),
+                    IO_THREADS);
             Monitor monitor = run == null ? null : new Monitor(run, metrics, versions, options.monitorMs());
             return new Serving(versions, front, monitor);
         } catch (IOException e) {

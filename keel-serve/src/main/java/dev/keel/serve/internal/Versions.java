@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -193,16 +194,12 @@ public final class Versions implements AutoCloseable {
         }
     }
 
-    /** Answers one input with the current version; the version that answered comes with it. */
-    public Answer predict(Input input) {
-        return predictAll(List.of(input)).get(0);
-    }
-
     /**
      * Answers the inputs with one version, all queued at once so that they can share batches;
-     * the answers come in the inputs' order.
+     * the answers come in the inputs' order. The future completes on the worker that answered
+     * last, so no thread waits for it; past {@link #ANSWER_TIMEOUT_MS} it fails as overloaded.
      */
-    public List<Answer> predictAll(List<Input> inputs) {
+    public CompletableFuture<List<Answer>> predictAll(List<Input> inputs) {
         LoadedVersion v;
         do {
             v = current.get();
@@ -210,36 +207,53 @@ public final class Versions implements AutoCloseable {
                 throw new KeelException(ErrorCode.TEMPORARILY_UNAVAILABLE, "the server is stopping");
             }
         } while (!v.acquire());
+        LoadedVersion by = v;
+        CompletableFuture<List<Answer>> answers;
         try {
-            List<CompletableFuture<Output>> pending = new ArrayList<>(inputs.size());
-            for (Input in : inputs) {
-                pending.add(v.batcher().submit(in));
+            if (inputs.size() == 1) {
+                answers = v.batcher().submit(inputs.get(0)).thenApply(out -> List.of(new Answer(out, by.version())));
+            } else {
+                List<CompletableFuture<Output>> pending = new ArrayList<>(inputs.size());
+                for (Input in : inputs) {
+                    pending.add(v.batcher().submit(in));
+                }
+                answers = CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                        .thenApply(done -> {
+                            List<Answer> list = new ArrayList<>(pending.size());
+                            for (CompletableFuture<Output> f : pending) {
+                                list.add(new Answer(f.join(), by.version()));
+                            }
+                            return list;
+                        });
             }
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ANSWER_TIMEOUT_MS);
-            List<Answer> answers = new ArrayList<>(inputs.size());
-            for (CompletableFuture<Output> f : pending) {
-                Output out = f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                answers.add(new Answer(out, v.version()));
+        } catch (RuntimeException e) {
+            v.release();
+            throw e;
+        }
+        return answers.orTimeout(ANSWER_TIMEOUT_MS, TimeUnit.MILLISECONDS).handle((list, error) -> {
+            by.release();
+            if (error == null) {
+                return list;
             }
-            return answers;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof KeelException k) {
-                throw k;
-            }
-            throw new KeelException(
-                    ErrorCode.INTERNAL_ERROR,
-                    v.version().ref() + " failed on this input: " + e.getCause().getMessage(),
-                    e.getCause());
-        } catch (TimeoutException e) {
-            throw new KeelException(
+            throw failure(error, by);
+        });
+    }
+
+    private static KeelException failure(Throwable error, LoadedVersion v) {
+        Throwable e = error;
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        if (e instanceof KeelException k) {
+            return k;
+        }
+        if (e instanceof TimeoutException) {
+            return new KeelException(
                     ErrorCode.TEMPORARILY_UNAVAILABLE,
                     "no answer within " + ANSWER_TIMEOUT_MS / 1000 + " s: the server is overloaded; retry later");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KeelException(ErrorCode.TEMPORARILY_UNAVAILABLE, "the server is stopping");
-        } finally {
-            v.release();
         }
+        return new KeelException(
+                ErrorCode.INTERNAL_ERROR, v.version().ref() + " failed on this input: " + e.getMessage(), e);
     }
 
     /** An answer and the version that gave it. */

@@ -50,7 +50,7 @@ public final class HttpFront implements AutoCloseable {
                 },
                 new ThreadPoolExecutor.CallerRunsPolicy());
         server.setExecutor(executor);
-        server.createContext("/", router::dispatch);
+        server.createContext("/", exchange -> router.dispatch(new JdkExchange(exchange)));
         server.start();
         return new HttpFront(server, executor);
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.sun.net.httpserver.HttpExchange;
 import dev.keel.core.Json;
 import dev.keel.core.KeelException;
 import dev.keel.core.KeelException.ErrorCode;
@@ -30,7 +29,7 @@ public final class Request {
     private static final ObjectReader BODY_READER =
             Json.MAPPER.reader().without(DeserializationFeature.USE_LONG_FOR_INTS);
 
-    private final HttpExchange exchange;
+    private final Exchange exchange;
     private final String id;
     private final long maxBodyBytes;
     private final Map<String, String> query;
@@ -39,15 +38,15 @@ public final class Request {
     private Principal principal = Principal.ANONYMOUS;
     private byte[] body;
 
-    Request(HttpExchange exchange, String id, long maxBodyBytes) {
+    Request(Exchange exchange, String id, long maxBodyBytes) {
         this.exchange = exchange;
         this.id = id;
         this.maxBodyBytes = maxBodyBytes;
-        this.query = parseQuery(exchange.getRequestURI().getRawQuery());
+        this.query = parseQuery(exchange.rawQuery());
     }
 
     /** Builds a request outside a live server, for tests of handlers and authorizers. */
-    public static Request forTest(HttpExchange exchange) {
+    public static Request forTest(Exchange exchange) {
         return new Request(exchange, "test", 1 << 20);
     }
 
@@ -66,11 +65,11 @@ public final class Request {
     }
 
     public String method() {
-        return exchange.getRequestMethod();
+        return exchange.method();
     }
 
     public String path() {
-        return exchange.getRequestURI().getRawPath();
+        return exchange.rawPath();
     }
 
     public Route route() {
@@ -118,12 +117,11 @@ public final class Request {
     }
 
     public Optional<String> header(String name) {
-        return Optional.ofNullable(exchange.getRequestHeaders().getFirst(name));
+        return Optional.ofNullable(exchange.requestHeader(name));
     }
 
     public List<String> headers(String name) {
-        List<String> v = exchange.getRequestHeaders().get(name);
-        return v == null ? List.of() : v;
+        return exchange.requestHeaders(name);
     }
 
     /** The body, at most the server's limit (else {@code REQUEST_LIMIT_EXCEEDED}, 413). */
@@ -157,17 +155,17 @@ public final class Request {
 
     /** The raw body stream, for streaming routes (blob uploads); not limited by the JSON body limit. */
     public InputStream bodyStream() {
-        return exchange.getRequestBody();
+        return exchange.requestBody();
     }
 
-    /** The exchange itself, for the rare handler that must hold the connection (server-sent events). */
-    public HttpExchange exchange() {
+    /** The exchange itself, for a handler that needs what this class does not give (the raw query). */
+    public Exchange exchange() {
         return exchange;
     }
 
     /** Refuses a body whose declared length is over the limit before anything reads it (413). */
     long checkDeclaredLength() {
-        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        String declared = exchange.requestHeader("Content-Length");
         if (declared == null) {
             return -1;
         }
@@ -185,7 +183,7 @@ public final class Request {
 
     private byte[] readLimited() {
         long declared = checkDeclaredLength();
-        try (InputStream in = exchange.getRequestBody()) {
+        try (InputStream in = exchange.requestBody()) {
             if (declared >= 0 && declared < Integer.MAX_VALUE - 8) {
                 // a declared length within the limit: read in chunks (a declared length alone
                 // allocates nothing), a small body into one array of its size

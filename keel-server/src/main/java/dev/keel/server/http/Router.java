@@ -1,6 +1,5 @@
 package dev.keel.server.http;
 
-import com.sun.net.httpserver.HttpExchange;
 import dev.keel.core.Json;
 import dev.keel.core.KeelException;
 import dev.keel.core.KeelException.ErrorCode;
@@ -18,7 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
@@ -107,54 +109,106 @@ public final class Router {
         return List.copyOf(routes);
     }
 
-    void dispatch(HttpExchange exchange) {
+    /**
+     * Serves one exchange; a front calls this for every request, on the thread that read it. A
+     * handler may return a {@link CompletionStage}: the response is then sent from the thread that
+     * completes it, and no thread waits for it meanwhile.
+     */
+    public void dispatch(Exchange exchange) {
         long start = System.nanoTime();
         String id = requestId(exchange);
         Request request = new Request(exchange, id, maxBodyBytes);
-        int status = 500;
-        String routeName = "unmatched";
         for (RequestListener l : listeners) {
             try {
-                l.started(id, exchange.getRequestMethod());
+                l.started(id, exchange.method());
             } catch (RuntimeException ignored) {
                 // A listener's failure must not affect serving.
             }
         }
+        String[] routeName = {"unmatched"};
+        Object result;
         try {
-            SecurityHeaders.apply(exchange.getResponseHeaders());
-            exchange.getResponseHeaders().set("X-Request-Id", id);
-            Object result;
-            try {
-                guard.check(request);
-                if ("OPTIONS".equals(request.method())) {
-                    result = options(request);
-                    status = send(exchange, result);
-                    return;
-                }
+            SecurityHeaders.apply(exchange);
+            exchange.responseHeader("X-Request-Id", id);
+            guard.check(request);
+            if ("OPTIONS".equals(request.method())) {
+                result = options(request);
+            } else {
                 Route route = match(request);
-                routeName = route.pattern();
+                routeName[0] = route.pattern();
                 if (!route.streaming()) {
                     request.checkDeclaredLength();
                 }
                 request.principal(authenticator.authenticate(request));
                 accessCheck.check(request.principal(), route.access(), request);
                 result = route.handler().handle(request);
-            } catch (KeelException e) {
-                result = error(e.code(), e.getMessage());
-                if (e.code() == ErrorCode.METHOD_NOT_ALLOWED) {
-                    // RFC 9110: a 405 names the methods the path does take.
-                    ((Response) result).header("Allow", String.join(", ", allowed(split(request))));
-                }
-            } catch (IllegalArgumentException e) {
-                result = error(ErrorCode.INVALID_PARAMETER_VALUE, e.getMessage());
-            } catch (Exception | StackOverflowError e) {
-                System.err.println("keel server: request " + id + " failed: " + e);
-                e.printStackTrace();
-                result = error(
-                        ErrorCode.INTERNAL_ERROR,
-                        "internal error while serving request " + id
-                                + "; the server log has the details under this id");
             }
+        } catch (Exception | StackOverflowError e) {
+            result = failure(e, request);
+        } catch (Error e) {
+            finish(exchange, request, routeName[0], start, failure(e, request));
+            throw e;
+        }
+        if (result instanceof CompletionStage<?> later) {
+            later.whenComplete((value, error) -> finish(
+                    exchange, request, routeName[0], start, error == null ? value : failure(unwrap(error), request)));
+            return;
+        }
+        finish(exchange, request, routeName[0], start, result);
+    }
+
+    /**
+     * Answers a request that a front could not take apart (a malformed request line or header, a
+     * body that breaks off) with the same error shape, headers and listeners as any other answer;
+     * the response says {@code Connection: close}, as the connection cannot carry another request.
+     */
+    public void refuse(Exchange exchange, KeelException problem) {
+        long start = System.nanoTime();
+        Request request = new Request(exchange, requestId(exchange), maxBodyBytes);
+        for (RequestListener l : listeners) {
+            try {
+                l.started(request.id(), exchange.method());
+            } catch (RuntimeException ignored) {
+                // A listener's failure must not affect serving.
+            }
+        }
+        SecurityHeaders.apply(exchange);
+        exchange.responseHeader("X-Request-Id", request.id());
+        Response response = error(problem.code(), problem.getMessage()).header("Connection", "close");
+        finish(exchange, request, "unmatched", start, response);
+    }
+
+    /** What a handler's exception becomes: its error code's response, or a 500 that names the request. */
+    private Response failure(Throwable e, Request request) {
+        if (e instanceof KeelException k) {
+            Response result = error(k.code(), k.getMessage());
+            if (k.code() == ErrorCode.METHOD_NOT_ALLOWED) {
+                // RFC 9110: a 405 names the methods the path does take.
+                result.header("Allow", String.join(", ", allowed(split(request))));
+            }
+            return result;
+        }
+        if (e instanceof IllegalArgumentException) {
+            return error(ErrorCode.INVALID_PARAMETER_VALUE, e.getMessage());
+        }
+        System.err.println("keel server: request " + request.id() + " failed: " + e);
+        e.printStackTrace();
+        return error(
+                ErrorCode.INTERNAL_ERROR,
+                "internal error while serving request " + request.id()
+                        + "; the server log has the details under this id");
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    private void finish(Exchange exchange, Request request, String routeName, long start, Object result) {
+        int status = 500;
+        try {
             status = send(exchange, result);
         } catch (IOException e) {
             // The client went away before the response was complete; nothing more to tell it.
@@ -166,14 +220,7 @@ public final class Router {
             String user = request.principal().user();
             for (RequestListener l : listeners) {
                 try {
-                    l.finished(
-                            id,
-                            exchange.getRequestMethod(),
-                            routeName,
-                            exchange.getRequestURI().getRawPath(),
-                            status,
-                            user,
-                            nanos);
+                    l.finished(request.id(), exchange.method(), routeName, exchange.rawPath(), status, user, nanos);
                 } catch (RuntimeException ignored) {
                     // A listener's failure must not affect serving.
                 }
@@ -353,23 +400,22 @@ public final class Router {
         return code == ErrorCode.REQUEST_LIMIT_EXCEEDED ? response.header("Connection", "close") : response;
     }
 
-    private static int send(HttpExchange exchange, Object result) throws IOException {
+    private static int send(Exchange exchange, Object result) throws IOException {
         Response response =
                 result instanceof Response r ? r : result == null ? Response.noContent() : Response.json(200, result);
-        response.headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        response.headers.forEach(exchange::responseHeader);
         if (response.contentType != null) {
-            exchange.getResponseHeaders()
-                    .set(
-                            "Content-Type",
-                            response.contentType
-                                    + (response.contentType.startsWith("application/json")
-                                                    || response.contentType.startsWith("text/")
-                                            ? "; charset=utf-8"
-                                            : ""));
+            exchange.responseHeader(
+                    "Content-Type",
+                    response.contentType
+                            + (response.contentType.startsWith("application/json")
+                                            || response.contentType.startsWith("text/")
+                                    ? "; charset=utf-8"
+                                    : ""));
         }
-        boolean head = "HEAD".equals(exchange.getRequestMethod());
+        boolean head = "HEAD".equals(exchange.method());
         if (response.status == 204 || response.status == 304) {
-            exchange.sendResponseHeaders(response.status, -1);
+            exchange.send(response.status, null, head);
             return response.status;
         }
         byte[] bytes = response.bytes;
@@ -377,27 +423,22 @@ public final class Router {
             bytes = Json.write(response.json).getBytes(StandardCharsets.UTF_8);
         }
         if (bytes != null) {
-            exchange.sendResponseHeaders(response.status, head ? -1 : bytes.length == 0 ? -1 : bytes.length);
-            if (!head && bytes.length > 0) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(bytes);
-                }
-            }
+            exchange.send(response.status, bytes, head);
             return response.status;
         }
         if (head) {
-            exchange.sendResponseHeaders(response.status, -1);
+            exchange.sendHeaders(response.status, -1);
             return response.status;
         }
-        exchange.sendResponseHeaders(response.status, response.length < 0 ? 0 : response.length);
-        try (OutputStream out = exchange.getResponseBody()) {
+        exchange.sendHeaders(response.status, response.length < 0 ? 0 : response.length);
+        try (OutputStream out = exchange.responseBody()) {
             response.writer.write(out);
         }
         return response.status;
     }
 
-    private String requestId(HttpExchange exchange) {
-        String given = exchange.getRequestHeaders().getFirst("X-Request-Id");
+    private String requestId(Exchange exchange) {
+        String given = exchange.requestHeader("X-Request-Id");
         if (given != null && CLIENT_REQUEST_ID.matcher(given).matches()) {
             return given;
         }

@@ -1,7 +1,5 @@
 package dev.keel.server.http;
 
-import com.sun.net.httpserver.Headers;
-
 /**
  * Headers every response carries, set before the handler's own (a handler may override one,
  * e.g. a web page that needs a wider Content-Security-Policy). No {@code Access-Control-Allow-*}
@@ -11,15 +9,15 @@ import com.sun.net.httpserver.Headers;
 final class SecurityHeaders {
     private SecurityHeaders() {}
 
-    static void apply(Headers h) {
-        h.set("X-Content-Type-Options", "nosniff");
-        h.set("X-Frame-Options", "DENY");
-        h.set("Referrer-Policy", "no-referrer");
-        h.set(
+    static void apply(Exchange h) {
+        h.responseHeader("X-Content-Type-Options", "nosniff");
+        h.responseHeader("X-Frame-Options", "DENY");
+        h.responseHeader("Referrer-Policy", "no-referrer");
+        h.responseHeader(
                 "Content-Security-Policy",
                 "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
-        h.set("Cross-Origin-Opener-Policy", "same-origin");
-        h.set("Cross-Origin-Resource-Policy", "same-origin");
-        h.set("Cache-Control", "no-store");
+        h.responseHeader("Cross-Origin-Opener-Policy", "same-origin");
+        h.responseHeader("Cross-Origin-Resource-Policy", "same-origin");
+        h.responseHeader("Cache-Control", "no-store");
     }
 }

@@ -31,8 +31,7 @@ final class MetricSampling {
      * @param history a run's points of a key; empty for a run that does not exist or is hidden
      */
     static List<Object> bulkInterval(Request request, BiFunction<String, String, List<Point>> history) {
-        Map<String, List<String>> query =
-                repeated(request.exchange().getRequestURI().getRawQuery());
+        Map<String, List<String>> query = repeated(request.exchange().rawQuery());
         List<String> runIds = new ArrayList<>(new LinkedHashSet<>(query.getOrDefault("run_ids", List.of())));
         runIds.removeIf(String::isEmpty);
         if (runIds.isEmpty()) {

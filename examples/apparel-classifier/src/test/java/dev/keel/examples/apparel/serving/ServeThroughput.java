@@ -168,7 +168,10 @@ public final class ServeThroughput {
                     for (int round = 1; round <= rounds; round++) {
                         Rate ceiling = inProcess(inProcess, workers, batch, image, seconds);
                         Rate ceilingOne = inProcess(inProcess, workers, 1, image, seconds);
+                        double[] before = batches(batched.port());
                         Loop withBatching = closedLoop(batched.port(), one, 1, clients, seconds);
+                        double[] after = batches(batched.port());
+                        double meanBatch = (after[1] - before[1]) / Math.max(1, after[0] - before[0]);
                         Loop without = closedLoop(single.port(), oneSingle, 1, clients, seconds);
                         Loop jsonBatches = closedLoop(batched.port(), many, batch, Math.max(2, clients / 4), seconds);
                         Open half = openLoop(batched.port(), one, withBatching.perSecond / 2, seconds);
@@ -181,7 +184,7 @@ public final class ServeThroughput {
                                 "round %d (load %s): images/s [per CPU-s | per server CPU-s]: in-process batch %d %.0f"
                                         + " [%.0f], batch 1 %.0f [%.0f] | HTTP 1 image/request: batching %s, no batching"
                                         + " %s | HTTP %d images/request %s | at %.0f req/s: p50 %.2f ms p99 %.2f ms |"
-                                        + " failed requests %d%n",
+                                        + " failed requests %d | mean batch (1 image/request, batching) %.1f%n",
                                 round,
                                 load,
                                 batch,
@@ -196,7 +199,8 @@ public final class ServeThroughput {
                                 withBatching.perSecond / 2,
                                 half.p50,
                                 half.p99,
-                                errors);
+                                errors,
+                                meanBatch);
                         add(results, "in_process_batch_per_s", c);
                         add(results, "in_process_batch_per_cpu_s", cc);
                         add(results, "in_process_single_per_s", ceilingOne.perSecond());
@@ -206,6 +210,7 @@ public final class ServeThroughput {
                         add(results, "half_load_p50_ms", half.p50);
                         add(results, "half_load_p99_ms", half.p99);
                         add(results, "failed_requests", errors);
+                        add(results, "http_batching_mean_batch", meanBatch);
                     }
                 }
             }
@@ -392,6 +397,30 @@ public final class ServeThroughput {
     }
 
     private record Loop(double perSecond, double perCpuSecond, double perServerCpuSecond, long errors) {}
+
+    /**
+     * The batches a server has run so far, {count, sum of their sizes}, from its {@code /metrics}:
+     * the mean batch of a measurement tells how far dynamic batching filled the batches.
+     */
+    private static double[] batches(int port) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.getOutputStream()
+                    .write(("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+            String text = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            double[] out = new double[2];
+            for (String line : text.split("\n")) {
+                int at = line.startsWith("keel_serve_batch_size_count")
+                        ? 0
+                        : line.startsWith("keel_serve_batch_size_sum") ? 1 : -1;
+                if (at >= 0) {
+                    out[at] += Double.parseDouble(
+                            line.substring(line.lastIndexOf(' ') + 1).trim());
+                }
+            }
+            return out;
+        }
+    }
 
     /** Images per second answered 200 by {@code clients} connections, each sending its next request on the answer. */
     private static Loop closedLoop(int port, byte[] request, int images, int clients, double seconds) throws Exception {
