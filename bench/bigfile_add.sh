@@ -6,18 +6,21 @@
 # CPU is the steadier column.
 #   BEFORE_CP=old.jar AFTER_CP=new.jar bench/bigfile_add.sh
 #   BEFORE_CP=keel.jar AFTER_CP=patch:keel.jar HINTS=1 BIGFILE_ROUNDS=7 bench/bigfile_add.sh
-# HINTS=1 adds a third row: AFTER_CP with the launcher's per-method JIT thresholds for dataset
-# commands. Needs a JDK, GNU time, python3; never needed by `mvn verify`.
+# HINTS=1 adds a third row: AFTER_CP with the launcher's JIT flags for `data add` (raised
+# optimising-compiler thresholds, per-method ones for SHA-256 and the chunker).
+# Needs a JDK, GNU time, python3; never needed by `mvn verify`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK=${BIGFILE_WORK:-$PWD/bench/work/bigfile}
 ROUNDS=${BIGFILE_ROUNDS:-5}
 BEFORE_CP=${BEFORE_CP:?classpath of the before jar}
 AFTER_CP=${AFTER_CP:?classpath of the after jar}
-JIT=(-XX:CompileCommand=quiet
-  -XX:CompileCommand=CompileThresholdScaling,sun.security.provider.DigestBase::implCompressMultiBlock0,0.01
-  -XX:CompileCommand=CompileThresholdScaling,sun.security.provider.SHA2::implCompress0,0.01
-  -XX:CompileCommand=CompileThresholdScaling,dev.keel.data.internal.Chunker::cut,0.01)
+JIT=(-XX:Tier4InvocationThreshold=500000 -XX:Tier4MinInvocationThreshold=60000
+  -XX:Tier4CompileThreshold=1500000 -XX:Tier4BackEdgeThreshold=4000000
+  -XX:CompileCommand=quiet
+  -XX:CompileCommand=CompileThresholdScaling,sun.security.provider.DigestBase::implCompressMultiBlock0,0.0001
+  -XX:CompileCommand=CompileThresholdScaling,sun.security.provider.SHA2::implCompress0,0.0001
+  -XX:CompileCommand=CompileThresholdScaling,dev.keel.data.internal.Chunker::cut,0.0001)
 mkdir -p "$WORK/src"
 [ -f "$WORK/src/big.bin" ] || head -c 1073741824 /dev/urandom >"$WORK/src/big.bin"
 cat "$WORK/src/big.bin" >/dev/null

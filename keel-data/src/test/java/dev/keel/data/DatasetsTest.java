@@ -11,8 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
@@ -152,6 +155,44 @@ class DatasetsTest {
         assertTrue(changed.created());
         assertEquals(1, changed.modified());
         assertEquals(1, changed.filesHashed());
+    }
+
+    @Test
+    void reAddingAnUnchangedFolderReadsNoFileAndWritesNothingUnderTheHome() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            TestTrees.write(src, "f/" + i + ".txt", "content " + i);
+        }
+        TestTrees.random(src, "big.bin", 600_000, 7);
+        ageAll(src);
+        DatasetVersion v1 = data.add("quiet", src, null).version();
+        Map<String, String> home = snapshot(tmp.resolve("home"));
+
+        // Same size, inode and mtime, other bytes: only a read of the content could tell.
+        Path f = src.resolve("f/3.txt");
+        FileTime mtime = Files.getLastModifiedTime(f);
+        try (var out = Files.newOutputStream(f, StandardOpenOption.WRITE)) {
+            out.write("CONTENT 3".getBytes(StandardCharsets.UTF_8));
+        }
+        Files.setLastModifiedTime(f, mtime);
+
+        AddResult again = data.add("quiet", src, null);
+        assertFalse(again.created());
+        assertEquals(v1, again.version(), "the scan alone recognised the folder");
+        assertEquals(0, again.filesHashed());
+        assertEquals(home, snapshot(tmp.resolve("home")), "nothing under the home was written");
+    }
+
+    /** Every file under {@code root} with its size and modification time. */
+    private static Map<String, String> snapshot(Path root) throws Exception {
+        Map<String, String> out = new TreeMap<>();
+        try (var s = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (Files.isRegularFile(p)) {
+                    out.put(root.relativize(p).toString(), Files.size(p) + " " + Files.getLastModifiedTime(p));
+                }
+            }
+        }
+        return out;
     }
 
     @Test

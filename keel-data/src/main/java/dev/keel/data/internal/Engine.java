@@ -82,6 +82,7 @@ public final class Engine {
 
     private AddResult doAdd(String name, Path source, AddOptions options) throws IOException {
         Trace trace = new Trace();
+        ShaWarmup.start();
         long scanStart = System.currentTimeMillis() * 1_000_000L;
         List<Scanner.Found> found = Scanner.scan(source);
         trace.mark("scan");
