@@ -26,6 +26,7 @@ import dev.keel.internal.remote.RemoteMode;
 import dev.keel.internal.remote.RemoteStore;
 import dev.keel.internal.remote.RunSender;
 import dev.keel.internal.system.SystemMonitor;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,17 +41,20 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
  * Creates runs for {@link dev.keel.Keel}. Only quick steps happen on the caller's thread
- * (config, store look-up for the name, run folder, lock, log open); provenance is captured on
- * a background thread and the store row is written by the run's writer.
+ * (config, run folder, lock, log open); the store opens and the run's name is drawn on a
+ * background thread, provenance is captured on another, and the store row is written by the
+ * run's writer.
  */
 public final class RunFactory {
     /** Marker file in a run folder once its store row exists (spares recovery a look-up). */
@@ -73,6 +77,9 @@ public final class RunFactory {
     static volatile Function<RunImpl, CompletableFuture<CapturedProvenance>> provenanceCapture =
             RunFactory::captureProvenance;
 
+    /** Opens a Keel folder's store; tests put an opening here that they finish themselves. */
+    static volatile BiFunction<KeelHome, Executor, CompletableFuture<Store>> storeOpening = StoreRegistry::opening;
+
     private RunFactory() {}
 
     public static Run create(RunOptions requested) {
@@ -85,7 +92,7 @@ public final class RunFactory {
         warmUp(options);
         KeelHome home = (options.home() != null ? new KeelHome(options.home()) : KeelHome.resolve()).ensureExists();
         // opened on another thread while this one resolves the config and makes the run's folder
-        CompletableFuture<Store> store = StoreRegistry.opening(home, BACKGROUND);
+        CompletableFuture<Store> store = storeOpening.apply(home, BACKGROUND);
         List<String> initProblems = new ArrayList<>();
         Map<String, Object> config = ConfigResolver.resolve(options.configSources(), options.overrides(), initProblems);
         String givenId =
@@ -111,6 +118,11 @@ public final class RunFactory {
      */
     private static void warmUp(RunOptions options) {
         if (options.console() != ConsoleMode.OFF && WARMED_UP.compareAndSet(false, true)) {
+            // The database driver and JGit log through SLF4J, whose start may print (no provider
+            // on the class path) on whichever thread starts it: started here, before the store's
+            // and the capture's threads exist, it prints before console capture begins, as it
+            // did when init opened the store itself, and never into a run's console.
+            LoggerFactory.getILoggerFactory();
             BACKGROUND.execute(ConsoleCapture::warmUp);
         }
     }
@@ -160,25 +172,37 @@ public final class RunFactory {
         }
         RemoteMode remote = RemoteMode.of(o.server());
         String given = RunLimits.name(o.name(), problems);
+        String name = given != null && !given.isBlank() ? given : null;
         // the folder, its lock and the log need only the id: made while the store opens
         RunLock lock = lock(home, id);
         List<String> logProblems = new ArrayList<>(1);
         EventLogWriter log = openLog(home, id, logProblems::add);
-        Store store;
-        String name;
-        try {
-            store = StoreRegistry.join(opening);
-            name = given != null && !given.isBlank() ? given : Names.friendly(ordinal(remote, store, o.project()));
-        } catch (RuntimeException | Error e) {
-            abandon(home, id, lock, log);
-            throw e;
+        CompletableFuture<Store> store;
+        CompletableFuture<String> naming;
+        if (storeInBackground(remote, o, givenId)) {
+            // the writer creates the store row, and the log holds the run until then: init
+            // waits for neither; a store that does not open fails the run's next log() or close()
+            store = opening;
+            naming = name != null ? opening.thenApply(s -> given) : nameFrom(opening, o.project());
+        } else {
+            try {
+                Store open = StoreRegistry.join(opening);
+                store = CompletableFuture.completedFuture(open);
+                if (name == null) {
+                    name = Names.friendly(ordinal(remote, open, o.project()));
+                }
+                naming = CompletableFuture.completedFuture(name);
+            } catch (RuntimeException | Error e) {
+                abandon(home, id, lock, log);
+                throw e;
+            }
         }
         long now = System.currentTimeMillis();
         String user = o.user() != null ? o.user() : System.getProperty("user.name", "");
         RunInfo info = new RunInfo(
                 id,
                 o.project(),
-                name,
+                name != null ? name : RunRecords.UNNAMED,
                 o.group(),
                 user,
                 tags,
@@ -195,12 +219,14 @@ public final class RunFactory {
                 Map.of());
         RunImpl run =
                 new RunImpl(id, name, o.project(), config, tags, home, o.strict(), o.queueCapacity(), 0, Map.of());
+        run.namedBy(naming);
         logProblems.forEach(p -> run.problemsSink().report("log", p));
         CompletableFuture<CapturedProvenance> provenance = provenanceCapture.apply(run);
         RunWriter writer = new RunWriter(
                 run,
                 queueOf(run),
                 store,
+                naming,
                 home,
                 log,
                 info,
@@ -214,8 +240,25 @@ public final class RunFactory {
         ProcessHooks.register(run);
         run.start(writer, lock);
         startCompanions(run, o, home);
-        watchForStop(run, o.sweep(), remote, store);
+        if (!storeInBackground(remote, o, givenId)) {
+            watchForStop(run, o.sweep(), remote, store.join());
+        }
         return run;
+    }
+
+    /**
+     * Whether a new run may leave its store to the writer: not when something must be asked of
+     * the store before the run goes on (a given id, a sweep's stop checks, a server's numbering).
+     */
+    private static boolean storeInBackground(RemoteMode remote, RunOptions o, String givenId) {
+        return !remote.sending()
+                && givenId == null
+                && (o.sweep() == null || o.sweep().isBlank());
+    }
+
+    /** The run's name, from its number in the project, once the store is open. */
+    private static CompletableFuture<String> nameFrom(CompletableFuture<Store> opening, String project) {
+        return opening.thenApplyAsync(s -> Names.friendly(s.nextRunOrdinal(project)), BACKGROUND);
     }
 
     /**
@@ -392,7 +435,8 @@ public final class RunFactory {
         RunWriter writer = new RunWriter(
                 run,
                 queueOf(run),
-                store,
+                CompletableFuture.completedFuture(store),
+                CompletableFuture.completedFuture(stored.name()),
                 home,
                 log,
                 stored,
