@@ -27,6 +27,7 @@ import dev.keel.internal.remote.RemoteStore;
 import dev.keel.internal.remote.RunSender;
 import dev.keel.internal.system.SystemMonitor;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.SubstituteLoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,6 +73,7 @@ public final class RunFactory {
     private static final AtomicBoolean ENV_RUN_ID_TAKEN = new AtomicBoolean();
     private static final AtomicBoolean ENV_SWEEP_METRIC_TAKEN = new AtomicBoolean();
     private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
+    private static volatile CompletableFuture<Void> consoleReady = CompletableFuture.completedFuture(null);
 
     /** Starts a new run's provenance capture; tests put a capture here that they finish themselves. */
     static volatile Function<RunImpl, CompletableFuture<CapturedProvenance>> provenanceCapture =
@@ -118,12 +120,39 @@ public final class RunFactory {
      */
     private static void warmUp(RunOptions options) {
         if (options.console() != ConsoleMode.OFF && WARMED_UP.compareAndSet(false, true)) {
-            // The database driver and JGit log through SLF4J, whose start may print (no provider
-            // on the class path) on whichever thread starts it: started here, before the store's
-            // and the capture's threads exist, it prints before console capture begins, as it
-            // did when init opened the store itself, and never into a run's console.
-            LoggerFactory.getILoggerFactory();
-            BACKGROUND.execute(ConsoleCapture::warmUp);
+            consoleReady = CompletableFuture.runAsync(
+                    () -> {
+                        awaitLoggingStarted();
+                        ConsoleCapture.warmUp();
+                    },
+                    BACKGROUND);
+        }
+    }
+
+    /**
+     * The database driver and JGit log through SLF4J, whose start may print (no provider on the
+     * class path) on whichever thread starts it. Console capture begins only once that is done,
+     * so those lines reach the console, as when init opened the store itself, and never a
+     * run's console. While another thread is starting it, SLF4J hands out a stand-in factory.
+     */
+    private static void awaitLoggingStarted() {
+        try {
+            while (LoggerFactory.getILoggerFactory() instanceof SubstituteLoggerFactory) {
+                Thread.sleep(1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | LinkageError e) {
+            // no SLF4J here: nothing to wait for
+        }
+    }
+
+    /** Waits for {@link #warmUp}'s work, which console capture's installation needs anyway. */
+    private static void awaitConsoleReady() {
+        try {
+            consoleReady.join();
+        } catch (RuntimeException e) {
+            // install() reports what it cannot do
         }
     }
 
@@ -343,6 +372,7 @@ public final class RunFactory {
     private static void startCompanions(RunImpl run, RunOptions o, KeelHome home) {
         ConsoleMode mode = consoleMode(o.console(), System.getenv("KEEL_CONSOLE"), run);
         if (mode != ConsoleMode.OFF) {
+            awaitConsoleReady();
             ConsoleCapture.Handle console = ConsoleCapture.install(
                     line -> run.consoleLine(line.stream(), line.epochMillis(), line.text()), mode);
             run.addCompanion(console);
