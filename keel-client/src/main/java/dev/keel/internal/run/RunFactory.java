@@ -93,8 +93,13 @@ public final class RunFactory {
         }
         warmUp(options);
         KeelHome home = (options.home() != null ? new KeelHome(options.home()) : KeelHome.resolve()).ensureExists();
-        // opened on another thread while this one resolves the config and makes the run's folder
-        CompletableFuture<Store> store = storeOpening.apply(home, BACKGROUND);
+        // A new local run's store opens once init's own work is done (init needs nothing from
+        // it, and on a small machine its thread would compete with init for the CPU); where the
+        // run needs the store first, it opens on another thread while this one resolves the config.
+        boolean openLater = options.resume() == null
+                && (trial.runId() == null || ENV_RUN_ID_TAKEN.get())
+                && storeInBackground(RemoteMode.of(options.server()), options, null);
+        CompletableFuture<Store> store = openLater ? new CompletableFuture<>() : storeOpening.apply(home, BACKGROUND);
         List<String> initProblems = new ArrayList<>();
         Map<String, Object> config = ConfigResolver.resolve(options.configSources(), options.overrides(), initProblems);
         String givenId =
@@ -103,7 +108,7 @@ public final class RunFactory {
                         : null;
         RunImpl run = options.resume() != null
                 ? resume(options, home, StoreRegistry.join(store), config)
-                : createNew(options, home, store, config, initProblems, givenId);
+                : createNew(options, home, store, openLater, config, initProblems, givenId);
         for (int i = 0; i < initProblems.size(); i++) {
             run.problemsSink().report("init:" + i, initProblems.get(i));
         }
@@ -180,9 +185,15 @@ public final class RunFactory {
             RunOptions o,
             KeelHome home,
             CompletableFuture<Store> opening,
+            boolean openLater,
             Map<String, Object> config,
             List<String> problems,
             String givenId) {
+        RemoteMode remote = RemoteMode.of(o.server());
+        boolean inBackground = storeInBackground(remote, o, givenId);
+        if (openLater && !inBackground) {
+            openInto(opening, home);
+        }
         List<String> tags = RunLimits.tags(o.tags(), problems);
         String notes = RunLimits.notes(o.notes(), problems);
         String id;
@@ -199,7 +210,6 @@ public final class RunFactory {
                 id = Ids.newRunId();
             } while (Files.exists(home.runDir(id)));
         }
-        RemoteMode remote = RemoteMode.of(o.server());
         String given = RunLimits.name(o.name(), problems);
         String name = given != null && !given.isBlank() ? given : null;
         // the folder, its lock and the log need only the id: made while the store opens
@@ -208,7 +218,7 @@ public final class RunFactory {
         EventLogWriter log = openLog(home, id, logProblems::add);
         CompletableFuture<Store> store;
         CompletableFuture<String> naming;
-        if (storeInBackground(remote, o, givenId)) {
+        if (inBackground) {
             // the writer creates the store row, and the log holds the run until then: init
             // waits for neither; a store that does not open fails the run's next log() or close()
             store = opening;
@@ -250,7 +260,8 @@ public final class RunFactory {
                 new RunImpl(id, name, o.project(), config, tags, home, o.strict(), o.queueCapacity(), 0, Map.of());
         run.namedBy(naming);
         logProblems.forEach(p -> run.problemsSink().report("log", p));
-        CompletableFuture<CapturedProvenance> provenance = provenanceCapture.apply(run);
+        // started last, as the store is: its threads (git, dependency scan) would compete with init
+        CompletableFuture<CapturedProvenance> provenance = new CompletableFuture<>();
         RunWriter writer = new RunWriter(
                 run,
                 queueOf(run),
@@ -269,10 +280,28 @@ public final class RunFactory {
         ProcessHooks.register(run);
         run.start(writer, lock);
         startCompanions(run, o, home);
-        if (!storeInBackground(remote, o, givenId)) {
+        if (!inBackground) {
             watchForStop(run, o.sweep(), remote, store.join());
+        } else if (openLater) {
+            openInto(opening, home);
         }
+        pipe(provenanceCapture.apply(run), provenance);
         return run;
+    }
+
+    /** Starts opening {@code home}'s store on a background thread; {@code into} completes with it. */
+    private static void openInto(CompletableFuture<Store> into, KeelHome home) {
+        pipe(storeOpening.apply(home, BACKGROUND), into);
+    }
+
+    private static <T> void pipe(CompletableFuture<T> from, CompletableFuture<T> into) {
+        from.whenComplete((v, e) -> {
+            if (e != null) {
+                into.completeExceptionally(e);
+            } else {
+                into.complete(v);
+            }
+        });
     }
 
     /**
