@@ -89,6 +89,7 @@ init_ms() { # init_ms ROW JAR: Keel.init's own figure, printed by the child
   local row=$1 out
   if out=$(java -Dai.djl.offline=true -cp "$2:$WORK/classes" dev.keel.bench.StartupInit "$WORK/init-home-$3/.keel" 2>>"$LOG"); then
     T[$row]+="$(printf '%s\n' "$out" | sed -n 's/^INIT_MS \([0-9]*\).*/\1/p') "
+    T[${row/init:/init cpu:}]+="$(printf '%s\n' "$out" | sed -n 's/.*CPU_MS \([0-9]*\).*/\1/p') "
   else
     T[$row]+="failed "
   fi
@@ -120,11 +121,13 @@ echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/{p
 echo "# before = $BEFORE_REF; $ROUNDS rounds, interleaved; $RUNS runs in the store"
 echo "# load before: ${uptime_before##*load average: }, after: $(uptime | sed 's/.*load average: //')"
 echo "# milliseconds, wall clock; init: main() to Keel.init returning in a fresh JVM; runs/show: whole ./keel command"
+echo "# init cpu: the main thread's CPU time from the JVM's start to Keel.init returning (the JVM's own start included)"
 python3 - "$(for k in "${!T[@]}"; do echo "$k=${T[$k]}"; done)" <<'PY'
 import statistics, sys
 rows = dict(l.split("=", 1) for l in sys.argv[1].splitlines() if l)
 print(f"{'row':22} {'median':>7} {'min':>7} {'max':>7}  rounds")
-for name in ["init: first ever, before", "init: first ever, new", "init: before", "init: new", "runs: before", "runs: new, no CDS", "runs: new",
+for name in ["init: first ever, before", "init: first ever, new", "init: before", "init: new",
+             "init cpu: before", "init cpu: new", "runs: before", "runs: new, no CDS", "runs: new",
              "show: before", "show: new, no CDS", "show: new"]:
     if name not in rows:
         continue

@@ -35,7 +35,12 @@ public interface Run extends AutoCloseable {
     /** The 8-character base-36 id, e.g. {@code 6v8m5w0s}. */
     String id();
 
-    /** The run's name, generated ({@code adjective-noun-N}) unless given. */
+    /**
+     * The run's name, generated ({@code adjective-noun-N}) unless given. {@code N} is the run's
+     * number in its project, which the store gives: the first call may wait for the store to
+     * open (the first run of a process opens it in the background), and throws a
+     * {@code KeelException} with the store's message when it cannot be opened.
+     */
     String name();
 
     /** The project the run belongs to. */
@@ -49,7 +54,8 @@ public interface Run extends AutoCloseable {
      * Names must be 1–250 characters without control characters; NaN and ±Infinity are kept as
      * such. An invalid name or a null value is skipped with a warning naming the key (or throws
      * {@link IllegalArgumentException} when the run was created with
-     * {@link RunOptions.Builder#strict(boolean) strict}).
+     * {@link RunOptions.Builder#strict(boolean) strict}). Throws a {@code KeelException} once
+     * the run's store turned out not to open (see {@link Keel}); what was logged before is kept.
      */
     void log(Map<String, ? extends Number> metrics);
 

@@ -4,12 +4,13 @@ import dev.keel.Keel;
 import dev.keel.Run;
 import dev.keel.RunOptions;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * One {@code Keel.init} in a fresh JVM, as a training program's first line would call it:
- * prints {@code INIT_MS <main() to init returning>}. bench/startup.sh compiles this file alone
+ * prints {@code INIT_MS <main() to init returning> CPU_MS <the main thread's CPU time then>}. bench/startup.sh compiles this file alone
  * against a CLI jar (which holds the SDK), so one source times the jars of two commits.
  *   java -cp keel.jar:DIR dev.keel.bench.StartupInit HOME
  */
@@ -25,8 +26,11 @@ public final class StartupInit {
                 .tags("bench")
                 .build());
         long initNs = System.nanoTime() - t0;
+        // the caller's CPU time from the JVM's start: other jobs on the machine inflate it far
+        // less than wall time
+        long cpuNs = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         run.log(Map.of("loss", 1.0));
         run.close();
-        System.out.printf("INIT_MS %.1f%n", initNs / 1e6);
+        System.out.printf("INIT_MS %.1f CPU_MS %.1f%n", initNs / 1e6, cpuNs / 1e6);
     }
 }

@@ -4,6 +4,7 @@ import dev.keel.cli.table.Csv;
 import dev.keel.cli.table.Table;
 import dev.keel.cli.table.TextTable;
 import dev.keel.core.Json;
+import dev.keel.core.JsonText;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -36,7 +37,9 @@ final class Output {
     }
 
     void json(Object value) {
-        out.println(Json.writePretty(value));
+        // plain trees (every JSON listing) without starting Jackson; the same text either way
+        String plain = JsonText.pretty(value);
+        out.println(plain != null ? plain : Json.writePretty(value));
         out.flush();
     }
 

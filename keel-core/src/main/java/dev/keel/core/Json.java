@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -58,23 +56,7 @@ public final class Json {
 
     /** Replaces non-finite doubles (and floats) anywhere in the tree by their string names. */
     public static Object encodeNonFinite(Object value) {
-        if (value instanceof Double d && !Double.isFinite(d)) {
-            return nonFiniteName(d);
-        }
-        if (value instanceof Float f && !Float.isFinite(f)) {
-            return nonFiniteName(f.doubleValue());
-        }
-        if (value instanceof Map<?, ?> m) {
-            Map<Object, Object> out = new LinkedHashMap<>();
-            m.forEach((k, v) -> out.put(k, encodeNonFinite(v)));
-            return out;
-        }
-        if (value instanceof List<?> l) {
-            List<Object> out = new ArrayList<>(l.size());
-            l.forEach(v -> out.add(encodeNonFinite(v)));
-            return out;
-        }
-        return value;
+        return JsonText.encodeNonFinite(value);
     }
 
     /**
@@ -88,7 +70,7 @@ public final class Json {
 
     /** "NaN", "Infinity" or "-Infinity". */
     public static String nonFiniteName(double d) {
-        return Double.isNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
+        return JsonText.nonFiniteName(d);
     }
 
     /**
@@ -96,12 +78,7 @@ public final class Json {
      * string (which is then just a string: decoders keep it, or report it).
      */
     public static Double nonFiniteValue(String name) {
-        return switch (name) {
-            case "NaN" -> Double.NaN;
-            case "Infinity" -> Double.POSITIVE_INFINITY;
-            case "-Infinity" -> Double.NEGATIVE_INFINITY;
-            default -> null;
-        };
+        return JsonText.nonFiniteValue(name);
     }
 
     /**
@@ -109,26 +86,6 @@ public final class Json {
      * "NaN", "Infinity" and "-Infinity" there, however deep, stand for the doubles.
      */
     public static Map<String, Object> decodeNonFinite(Map<String, Object> summary) {
-        for (Map.Entry<String, Object> e : summary.entrySet()) {
-            e.setValue(decodeValue(e.getValue()));
-        }
-        return summary;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Object decodeValue(Object v) {
-        if (v instanceof String s) {
-            Double named = nonFiniteValue(s);
-            return named != null ? named : s;
-        }
-        if (v instanceof Map<?, ?> m) {
-            return decodeNonFinite((Map<String, Object>) m);
-        }
-        if (v instanceof List<?> l) {
-            List<Object> out = new ArrayList<>(l.size());
-            l.forEach(x -> out.add(decodeValue(x)));
-            return out;
-        }
-        return v;
+        return JsonText.decodeNonFinite(summary);
     }
 }

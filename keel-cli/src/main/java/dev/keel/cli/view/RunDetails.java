@@ -1,7 +1,7 @@
 package dev.keel.cli.view;
 
 import dev.keel.core.ByteSizes;
-import dev.keel.core.Json;
+import dev.keel.core.JsonText;
 import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
@@ -44,7 +44,7 @@ public record RunDetails(
         out.put("pid", run.pid());
         out.put("ended_at", Values.isoTime(run.endedAt()));
         out.put("heartbeat_at", Values.isoTime(run.heartbeatAt()));
-        out.put("provenance", Json.encodeNonFinite(provenance));
+        out.put("provenance", JsonText.encodeNonFinite(provenance));
         out.put("inputs", DataResults.inputsJson(inputs));
         List<Map<String, Object>> fileList = new ArrayList<>();
         for (RunFile f : files) {

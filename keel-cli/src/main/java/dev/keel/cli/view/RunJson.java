@@ -1,6 +1,6 @@
 package dev.keel.cli.view;
 
-import dev.keel.core.Json;
+import dev.keel.core.JsonText;
 import dev.keel.core.RunInfo;
 import dev.keel.core.data.RunInput;
 
@@ -38,8 +38,8 @@ public final class RunJson {
         out.put("created_at", Values.isoTime(run.createdAt()));
         out.put("runtime_s", runtime < 0 ? null : runtime / 1000.0);
         out.put("sweep", run.sweep().isEmpty() ? null : run.sweep());
-        out.put("config", Json.encodeNonFinite(run.config()));
-        out.put("summary", Json.encodeNonFinite(run.summary()));
+        out.put("config", JsonText.encodeNonFinite(run.config()));
+        out.put("summary", JsonText.encodeNonFinite(run.summary()));
         out.put("problems", run.problems());
         return out;
     }

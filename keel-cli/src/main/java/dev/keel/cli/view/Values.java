@@ -1,6 +1,7 @@
 package dev.keel.cli.view;
 
 import dev.keel.core.Json;
+import dev.keel.core.JsonText;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -36,7 +37,7 @@ public final class Values {
         if (value instanceof Double || value instanceof Float) {
             double d = ((Number) value).doubleValue();
             if (!Double.isFinite(d)) {
-                return Json.nonFiniteName(d);
+                return JsonText.nonFiniteName(d);
             }
             if (d == Math.rint(d) && Math.abs(d) < 1e15) {
                 return Long.toString((long) d);
@@ -59,7 +60,7 @@ public final class Values {
         if (value instanceof Double || value instanceof Float) {
             double d = ((Number) value).doubleValue();
             if (!Double.isFinite(d)) {
-                return Json.nonFiniteName(d);
+                return JsonText.nonFiniteName(d);
             }
             if (d == Math.rint(d) && Math.abs(d) < 1e15) {
                 return Long.toString((long) d);
@@ -78,10 +79,10 @@ public final class Values {
             return "";
         }
         if (value instanceof Double d && !Double.isFinite(d)) {
-            return Json.nonFiniteName(d);
+            return JsonText.nonFiniteName(d);
         }
         if (value instanceof Float f && !Float.isFinite(f)) {
-            return Json.nonFiniteName(f);
+            return JsonText.nonFiniteName(f);
         }
         if (value instanceof Map<?, ?> || value instanceof List<?>) {
             return Json.write(value);

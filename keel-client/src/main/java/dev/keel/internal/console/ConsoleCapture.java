@@ -54,6 +54,8 @@ public final class ConsoleCapture {
     private static Tees current;
     /** The captured descriptors while redirecting, else null. Guarded by the class lock. */
     private static FdTee[] redirected;
+    /** The binding {@link #warmUp} loaded, or null: each load builds another proxy over the library. */
+    private static volatile LibC warmLibC;
     /** Why redirect was not possible, once known (it does not change within a JVM). */
     private static String redirectUnavailable;
 
@@ -91,7 +93,7 @@ public final class ConsoleCapture {
      */
     public static void warmUp() {
         try {
-            LibC.load();
+            warmLibC = LibC.load();
         } catch (RuntimeException | LinkageError e) {
             // install() falls back to wrapping the streams and says why
         }
@@ -113,7 +115,7 @@ public final class ConsoleCapture {
         }
         FdTee out = null;
         try {
-            LibC libc = LibC.load();
+            LibC libc = warmLibC != null ? warmLibC : LibC.load();
             System.out.flush();
             System.err.flush();
             out = FdTee.start(libc, 1, "out", charset, MAX_LINE_BYTES, ConsoleCapture::dispatch);

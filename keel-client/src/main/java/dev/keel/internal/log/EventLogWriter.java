@@ -45,7 +45,8 @@ public final class EventLogWriter implements Closeable {
                 ch.truncate(0);
                 ch.write(ByteBuffer.wrap(EventLogFormat.MAGIC), 0);
                 validEnd = EventLogFormat.MAGIC.length;
-                ch.force(false);
+                // not forced: a new log holds nothing yet, the first commit that forces covers
+                // these bytes too, and a kill leaves them in the operating system's cache
             } else if (ch.size() > validEnd) {
                 ch.truncate(validEnd);
                 ch.force(false);

@@ -136,6 +136,17 @@ public final class LogUpload {
             if (first != null && first.type() == EventType.CREATE) {
                 info = RunRecords.fromMap(LogRecords.readJson(first.payload()));
             }
+            // a run numbered after its CREATE record was written: its name follows in a META record
+            String name = null;
+            for (EventLogReader.Entry e;
+                    info != null && RunRecords.unnamed(info) && name == null && (e = r.next()) != null; ) {
+                if (e.type() == EventType.META) {
+                    name = RunRecords.nameOf(info, e.type(), LogRecords.readJson(e.payload()), null);
+                }
+            }
+            if (info != null && RunRecords.unnamed(info)) {
+                info = RunRecords.named(info, name != null ? name : id);
+            }
         }
         if (info == null || !id.equals(info.id())) {
             throw new KeelException(

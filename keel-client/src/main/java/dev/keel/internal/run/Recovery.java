@@ -1,6 +1,7 @@
 package dev.keel.internal.run;
 
 import dev.keel.core.KeelHome;
+import dev.keel.core.Names;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
 import dev.keel.core.filter.Expr;
@@ -142,6 +143,7 @@ public final class Recovery {
     @SuppressWarnings("unchecked")
     private static RunInfo createFromLog(KeelHome home, Store store, String id) throws IOException {
         RunInfo info = null;
+        String name = null;
         Map<String, Object> provenance = new LinkedHashMap<>();
         try (EventLogReader r = EventLogReader.open(home.eventLog(id))) {
             for (EventLogReader.Entry e; (e = r.next()) != null; ) {
@@ -149,11 +151,17 @@ public final class Recovery {
                     info = RunRecords.fromMap(LogRecords.readJson(e.payload()));
                 } else if (e.type() == EventType.PROVENANCE) {
                     provenance.putAll(LogRecords.readJson(e.payload()));
+                } else if (e.type() == EventType.META && info != null) {
+                    name = RunRecords.nameOf(info, e.type(), LogRecords.readJson(e.payload()), name);
                 }
             }
         }
         if (info == null || !id.equals(info.id())) {
             return null;
+        }
+        if (RunRecords.unnamed(info)) {
+            // the process ended before its store numbered the run: numbered now
+            info = RunRecords.named(info, name != null ? name : Names.friendly(store.nextRunOrdinal(info.project())));
         }
         store.createRun(info, provenance);
         return store.run(id).orElse(null);

@@ -26,6 +26,8 @@ import dev.keel.internal.remote.RemoteMode;
 import dev.keel.internal.remote.RemoteStore;
 import dev.keel.internal.remote.RunSender;
 import dev.keel.internal.system.SystemMonitor;
+import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.SubstituteLoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,17 +42,20 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
  * Creates runs for {@link dev.keel.Keel}. Only quick steps happen on the caller's thread
- * (config, store look-up for the name, run folder, lock, log open); provenance is captured on
- * a background thread and the store row is written by the run's writer.
+ * (config, run folder, lock, log open); the store opens and the run's name is drawn on a
+ * background thread, provenance is captured on another, and the store row is written by the
+ * run's writer.
  */
 public final class RunFactory {
     /** Marker file in a run folder once its store row exists (spares recovery a look-up). */
@@ -68,10 +73,14 @@ public final class RunFactory {
     private static final AtomicBoolean ENV_RUN_ID_TAKEN = new AtomicBoolean();
     private static final AtomicBoolean ENV_SWEEP_METRIC_TAKEN = new AtomicBoolean();
     private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
+    private static volatile CompletableFuture<Void> consoleReady = CompletableFuture.completedFuture(null);
 
     /** Starts a new run's provenance capture; tests put a capture here that they finish themselves. */
     static volatile Function<RunImpl, CompletableFuture<CapturedProvenance>> provenanceCapture =
             RunFactory::captureProvenance;
+
+    /** Opens a Keel folder's store; tests put an opening here that they finish themselves. */
+    static volatile BiFunction<KeelHome, Executor, CompletableFuture<Store>> storeOpening = StoreRegistry::opening;
 
     private RunFactory() {}
 
@@ -84,8 +93,13 @@ public final class RunFactory {
         }
         warmUp(options);
         KeelHome home = (options.home() != null ? new KeelHome(options.home()) : KeelHome.resolve()).ensureExists();
-        // opened on another thread while this one resolves the config and makes the run's folder
-        CompletableFuture<Store> store = StoreRegistry.opening(home, BACKGROUND);
+        // A new local run's store opens once init's own work is done (init needs nothing from
+        // it, and on a small machine its thread would compete with init for the CPU); where the
+        // run needs the store first, it opens on another thread while this one resolves the config.
+        boolean openLater = options.resume() == null
+                && (trial.runId() == null || ENV_RUN_ID_TAKEN.get())
+                && storeInBackground(RemoteMode.of(options.server()), options, null);
+        CompletableFuture<Store> store = openLater ? new CompletableFuture<>() : storeOpening.apply(home, BACKGROUND);
         List<String> initProblems = new ArrayList<>();
         Map<String, Object> config = ConfigResolver.resolve(options.configSources(), options.overrides(), initProblems);
         String givenId =
@@ -94,7 +108,7 @@ public final class RunFactory {
                         : null;
         RunImpl run = options.resume() != null
                 ? resume(options, home, StoreRegistry.join(store), config)
-                : createNew(options, home, store, config, initProblems, givenId);
+                : createNew(options, home, store, openLater, config, initProblems, givenId);
         for (int i = 0; i < initProblems.size(); i++) {
             run.problemsSink().report("init:" + i, initProblems.get(i));
         }
@@ -111,7 +125,39 @@ public final class RunFactory {
      */
     private static void warmUp(RunOptions options) {
         if (options.console() != ConsoleMode.OFF && WARMED_UP.compareAndSet(false, true)) {
-            BACKGROUND.execute(ConsoleCapture::warmUp);
+            consoleReady = CompletableFuture.runAsync(
+                    () -> {
+                        awaitLoggingStarted();
+                        ConsoleCapture.warmUp();
+                    },
+                    BACKGROUND);
+        }
+    }
+
+    /**
+     * The database driver and JGit log through SLF4J, whose start may print (no provider on the
+     * class path) on whichever thread starts it. Console capture begins only once that is done,
+     * so those lines reach the console, as when init opened the store itself, and never a
+     * run's console. While another thread is starting it, SLF4J hands out a stand-in factory.
+     */
+    private static void awaitLoggingStarted() {
+        try {
+            while (LoggerFactory.getILoggerFactory() instanceof SubstituteLoggerFactory) {
+                Thread.sleep(1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | LinkageError e) {
+            // no SLF4J here: nothing to wait for
+        }
+    }
+
+    /** Waits for {@link #warmUp}'s work, which console capture's installation needs anyway. */
+    private static void awaitConsoleReady() {
+        try {
+            consoleReady.join();
+        } catch (RuntimeException e) {
+            // install() reports what it cannot do
         }
     }
 
@@ -139,9 +185,15 @@ public final class RunFactory {
             RunOptions o,
             KeelHome home,
             CompletableFuture<Store> opening,
+            boolean openLater,
             Map<String, Object> config,
             List<String> problems,
             String givenId) {
+        RemoteMode remote = RemoteMode.of(o.server());
+        boolean inBackground = storeInBackground(remote, o, givenId);
+        if (openLater && !inBackground) {
+            openInto(opening, home);
+        }
         List<String> tags = RunLimits.tags(o.tags(), problems);
         String notes = RunLimits.notes(o.notes(), problems);
         String id;
@@ -158,27 +210,38 @@ public final class RunFactory {
                 id = Ids.newRunId();
             } while (Files.exists(home.runDir(id)));
         }
-        RemoteMode remote = RemoteMode.of(o.server());
         String given = RunLimits.name(o.name(), problems);
+        String name = given != null && !given.isBlank() ? given : null;
         // the folder, its lock and the log need only the id: made while the store opens
         RunLock lock = lock(home, id);
         List<String> logProblems = new ArrayList<>(1);
         EventLogWriter log = openLog(home, id, logProblems::add);
-        Store store;
-        String name;
-        try {
-            store = StoreRegistry.join(opening);
-            name = given != null && !given.isBlank() ? given : Names.friendly(ordinal(remote, store, o.project()));
-        } catch (RuntimeException | Error e) {
-            abandon(home, id, lock, log);
-            throw e;
+        CompletableFuture<Store> store;
+        CompletableFuture<String> naming;
+        if (inBackground) {
+            // the writer creates the store row, and the log holds the run until then: init
+            // waits for neither; a store that does not open fails the run's next log() or close()
+            store = opening;
+            naming = name != null ? opening.thenApply(s -> given) : nameFrom(opening, o.project());
+        } else {
+            try {
+                Store open = StoreRegistry.join(opening);
+                store = CompletableFuture.completedFuture(open);
+                if (name == null) {
+                    name = Names.friendly(ordinal(remote, open, o.project()));
+                }
+                naming = CompletableFuture.completedFuture(name);
+            } catch (RuntimeException | Error e) {
+                abandon(home, id, lock, log);
+                throw e;
+            }
         }
         long now = System.currentTimeMillis();
         String user = o.user() != null ? o.user() : System.getProperty("user.name", "");
         RunInfo info = new RunInfo(
                 id,
                 o.project(),
-                name,
+                name != null ? name : RunRecords.UNNAMED,
                 o.group(),
                 user,
                 tags,
@@ -195,12 +258,15 @@ public final class RunFactory {
                 Map.of());
         RunImpl run =
                 new RunImpl(id, name, o.project(), config, tags, home, o.strict(), o.queueCapacity(), 0, Map.of());
+        run.namedBy(naming);
         logProblems.forEach(p -> run.problemsSink().report("log", p));
-        CompletableFuture<CapturedProvenance> provenance = provenanceCapture.apply(run);
+        // started last, as the store is: its threads (git, dependency scan) would compete with init
+        CompletableFuture<CapturedProvenance> provenance = new CompletableFuture<>();
         RunWriter writer = new RunWriter(
                 run,
                 queueOf(run),
                 store,
+                naming,
                 home,
                 log,
                 info,
@@ -214,8 +280,43 @@ public final class RunFactory {
         ProcessHooks.register(run);
         run.start(writer, lock);
         startCompanions(run, o, home);
-        watchForStop(run, o.sweep(), remote, store);
+        if (!inBackground) {
+            watchForStop(run, o.sweep(), remote, store.join());
+        } else if (openLater) {
+            openInto(opening, home);
+        }
+        pipe(provenanceCapture.apply(run), provenance);
         return run;
+    }
+
+    /** Starts opening {@code home}'s store on a background thread; {@code into} completes with it. */
+    private static void openInto(CompletableFuture<Store> into, KeelHome home) {
+        pipe(storeOpening.apply(home, BACKGROUND), into);
+    }
+
+    private static <T> void pipe(CompletableFuture<T> from, CompletableFuture<T> into) {
+        from.whenComplete((v, e) -> {
+            if (e != null) {
+                into.completeExceptionally(e);
+            } else {
+                into.complete(v);
+            }
+        });
+    }
+
+    /**
+     * Whether a new run may leave its store to the writer: not when something must be asked of
+     * the store before the run goes on (a given id, a sweep's stop checks, a server's numbering).
+     */
+    private static boolean storeInBackground(RemoteMode remote, RunOptions o, String givenId) {
+        return !remote.sending()
+                && givenId == null
+                && (o.sweep() == null || o.sweep().isBlank());
+    }
+
+    /** The run's name, from its number in the project, once the store is open. */
+    private static CompletableFuture<String> nameFrom(CompletableFuture<Store> opening, String project) {
+        return opening.thenApplyAsync(s -> Names.friendly(s.nextRunOrdinal(project)), BACKGROUND);
     }
 
     /**
@@ -300,6 +401,7 @@ public final class RunFactory {
     private static void startCompanions(RunImpl run, RunOptions o, KeelHome home) {
         ConsoleMode mode = consoleMode(o.console(), System.getenv("KEEL_CONSOLE"), run);
         if (mode != ConsoleMode.OFF) {
+            awaitConsoleReady();
             ConsoleCapture.Handle console = ConsoleCapture.install(
                     line -> run.consoleLine(line.stream(), line.epochMillis(), line.text()), mode);
             run.addCompanion(console);
@@ -392,7 +494,8 @@ public final class RunFactory {
         RunWriter writer = new RunWriter(
                 run,
                 queueOf(run),
-                store,
+                CompletableFuture.completedFuture(store),
+                CompletableFuture.completedFuture(stored.name()),
                 home,
                 log,
                 stored,

@@ -30,6 +30,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +54,14 @@ final class RunImpl implements Run {
     private static final long MODEL_UPLOAD_TIMEOUT_MS = 3_600_000;
 
     private final String id;
-    private final String name;
+    /** Null until the store has numbered the run (see {@link #namedBy}). */
+    private volatile String name;
+    /**
+     * The run's name, drawn once its store is open; failed when the store cannot be opened,
+     * which the next {@code log} or {@code close} reports.
+     */
+    private volatile CompletableFuture<String> naming;
+
     private final String project;
     private final Map<String, Object> config;
     private final KeelHome home;
@@ -105,6 +115,7 @@ final class RunImpl implements Run {
             Map<String, Object> summary) {
         this.id = id;
         this.name = name;
+        this.naming = CompletableFuture.completedFuture(name);
         this.project = project;
         this.config = Collections.unmodifiableMap(config);
         this.tags = new LinkedHashSet<>(tags);
@@ -115,6 +126,47 @@ final class RunImpl implements Run {
         this.problems = new Problems(id);
         this.summary = new SummaryImpl(this, summary);
         this.files = new RunFiles(id, home, problems, this::enqueue);
+    }
+
+    /** The store's answer for this run: its name, or why the store cannot take the run. */
+    void namedBy(CompletableFuture<String> naming) {
+        this.naming = naming;
+    }
+
+    /**
+     * Why the store cannot take this run, as the exception to throw; null while it may. The
+     * event log keeps what the run logged meanwhile, and whichever command next reads the
+     * runs of a store that opens again indexes it (recovery).
+     */
+    KeelException storeFailure() {
+        CompletableFuture<String> n = naming;
+        if (!n.isCompletedExceptionally()) {
+            return null;
+        }
+        Throwable cause;
+        try {
+            n.join();
+            return null;
+        } catch (CompletionException | CancellationException e) {
+            cause = e.getCause() != null ? e.getCause() : e;
+        }
+        KeelException.ErrorCode code =
+                cause instanceof KeelException k ? k.code() : KeelException.ErrorCode.STORAGE_FAILURE;
+        return new KeelException(
+                code,
+                "run " + id + " cannot be recorded in the store " + home.database() + ": " + cause.getMessage()
+                        + " (what the run logged is kept in " + home.eventLog(id)
+                        + ", and goes into the store when a keel command next reads it after the store is fixed)",
+                cause);
+    }
+
+    private void throwIfStoreFailed() {
+        if (naming.isCompletedExceptionally()) {
+            KeelException e = storeFailure();
+            if (e != null) {
+                throw e;
+            }
+        }
     }
 
     void start(RunWriter writer, RunLock lock) {
@@ -184,9 +236,20 @@ final class RunImpl implements Run {
         return id;
     }
 
+    /** Waits, the first time in a fresh JVM, for the store that numbers the run. */
     @Override
     public String name() {
-        return name;
+        String n = name;
+        if (n != null) {
+            return n;
+        }
+        try {
+            n = naming.join();
+        } catch (CompletionException | CancellationException e) {
+            throw storeFailure();
+        }
+        name = n;
+        return n;
     }
 
     @Override
@@ -201,11 +264,13 @@ final class RunImpl implements Run {
 
     @Override
     public void log(Map<String, ? extends Number> metrics) {
+        throwIfStoreFailed();
         enqueuePoints(metrics, nextStep.getAndIncrement());
     }
 
     @Override
     public void log(Map<String, ? extends Number> metrics, long step) {
+        throwIfStoreFailed();
         long want = step + 1;
         long cur;
         while ((cur = nextStep.get()) < want && !nextStep.compareAndSet(cur, want)) {
@@ -577,6 +642,8 @@ final class RunImpl implements Run {
     public void close() {
         end(RunState.FINISHED, null);
         ProcessHooks.closedBy(this, Thread.currentThread());
+        // the writer has ended, and with it every wait on the store
+        throwIfStoreFailed();
     }
 
     @Override

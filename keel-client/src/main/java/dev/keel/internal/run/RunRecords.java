@@ -2,6 +2,7 @@ package dev.keel.internal.run;
 
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
+import dev.keel.internal.log.EventType;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,51 @@ public final class RunRecords {
         m.put("pid", r.pid());
         m.put("config", r.config());
         return m;
+    }
+
+    /**
+     * The name a CREATE record carries when it was written before the store numbered the run
+     * (a blank name is never a run's: init replaces it with the numbered one).
+     */
+    public static final String UNNAMED = "";
+
+    /** Whether {@code r} was created before it had a name (see {@link #UNNAMED}). */
+    public static boolean unnamed(RunInfo r) {
+        return r.name() == null || r.name().isBlank();
+    }
+
+    /**
+     * The run's name in a log whose CREATE record has none (it was written before the store
+     * numbered the run): the first META record that names it, else null.
+     */
+    public static String nameOf(RunInfo created, EventType type, Map<String, Object> payload, String sofar) {
+        if (!unnamed(created) || sofar != null || type != EventType.META) {
+            return sofar;
+        }
+        return payload.get("name") instanceof String n ? n : null;
+    }
+
+    /** A copy of {@code r} with the name {@code name}. */
+    public static RunInfo named(RunInfo r, String name) {
+        return new RunInfo(
+                r.id(),
+                r.project(),
+                name,
+                r.group(),
+                r.user(),
+                r.tags(),
+                r.notes(),
+                r.state(),
+                r.createdAt(),
+                r.heartbeatAt(),
+                r.endedAt(),
+                r.runtimeMs(),
+                r.sweep(),
+                r.host(),
+                r.pid(),
+                r.config(),
+                r.summary(),
+                r.problems());
     }
 
     @SuppressWarnings("unchecked")

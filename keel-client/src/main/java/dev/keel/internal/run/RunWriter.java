@@ -1,6 +1,7 @@
 package dev.keel.internal.run;
 
 import dev.keel.core.ConsoleLine;
+import dev.keel.core.KeelException;
 import dev.keel.core.KeelHome;
 import dev.keel.core.RunFile;
 import dev.keel.core.RunInfo;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +63,11 @@ final class RunWriter implements Runnable {
 
     private final RunImpl run;
     private final BlockingQueue<Event> queue;
-    private final Store store;
+    private final CompletableFuture<Store> opening;
+    private final CompletableFuture<String> naming;
+    /** The store, once the run has been created in it. */
+    private Store store;
+
     private final KeelHome home;
     private final Problems problems;
     private final long cycleMs;
@@ -96,7 +102,8 @@ final class RunWriter implements Runnable {
     RunWriter(
             RunImpl run,
             BlockingQueue<Event> queue,
-            Store store,
+            CompletableFuture<Store> store,
+            CompletableFuture<String> naming,
             KeelHome home,
             EventLogWriter log,
             RunInfo info,
@@ -108,7 +115,9 @@ final class RunWriter implements Runnable {
         this.run = run;
         this.queue = queue;
         this.queueRoom = queue.size() + queue.remainingCapacity();
-        this.store = store;
+        this.opening = store;
+        this.naming = naming;
+        this.store = alreadyInStore ? store.join() : null;
         this.home = home;
         this.log = log;
         this.info = info;
@@ -485,8 +494,27 @@ final class RunWriter implements Runnable {
 
     private boolean createInStore() {
         Map<String, Object> prov = provenanceNow();
+        Store opened;
         try {
-            store.createRun(info, prov);
+            opened = StoreRegistry.join(opening);
+            if (RunRecords.unnamed(info)) {
+                // the log's CREATE record has no name: a META record gives it to readers of the log
+                String name = naming.join();
+                info = RunRecords.named(info, name);
+                nameInLog(name);
+            }
+        } catch (RuntimeException e) {
+            KeelException failure = run.storeFailure();
+            problems.report(
+                    "store-open",
+                    (failure != null
+                            ? failure.getMessage()
+                            : "cannot open the store " + home.database() + " (" + e + ")"));
+            return false;
+        }
+        try {
+            opened.createRun(info, prov);
+            store = opened;
             created = true;
             try {
                 Files.createFile(home.runDir(run.id()).resolve(RunFactory.INDEXED_MARK));
@@ -500,6 +528,20 @@ final class RunWriter implements Runnable {
                     "cannot create the run in the store " + home.database() + " (" + e + "). Fix: make " + home.root()
                             + " writable or free disk space.");
             return false;
+        }
+    }
+
+    /** Appends the run's name to the log at once (the cycle's own records are already written). */
+    private void nameInLog(String name) {
+        if (log == null) {
+            return;
+        }
+        log.add(EventType.META, LogRecords.json(Map.of("name", name)));
+        try {
+            log.commit(false);
+        } catch (IOException e) {
+            // readers of the log alone name the run from the store's count instead
+            log.discardPending();
         }
     }
 

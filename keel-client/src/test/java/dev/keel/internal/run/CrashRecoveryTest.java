@@ -136,6 +136,16 @@ class CrashRecoveryTest {
         }
     }
 
+    private static void awaitIndexed(Store store, String id) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (store.logOffset(id) == 0) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("run " + id + " has nothing indexed from its log after 30 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
     private static List<String> drain(ChildProcesses.Child child) {
         List<String> out = new ArrayList<>();
         child.lines().drainTo(out);
@@ -151,6 +161,9 @@ class CrashRecoveryTest {
         KeelHome live = new KeelHome(home);
         try (Store store = TestRuns.reader(home)) {
             RunInfo running = awaitRow(store, id);
+            // the store opens after init returns: on a loaded machine the row may be new, its
+            // catch-up from the log not yet applied, and this test needs a store partly caught up
+            awaitIndexed(store, id);
             assertEquals(RunState.RUNNING, Liveness.effectiveState(live, running), "its process holds the lock");
             assertEquals(List.of(), Recovery.recoverCrashed(live, store), "a live run is left alone");
         }

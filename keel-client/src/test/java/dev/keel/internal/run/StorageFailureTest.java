@@ -152,11 +152,12 @@ class StorageFailureTest {
     }
 
     /**
-     * The store opens on another thread while init makes the run's folder: when it cannot be
-     * opened, init still fails with the store's own message and leaves no run folder behind.
+     * The store opens on another thread and init does not wait for it: when it cannot be
+     * opened, the run's next log() (or name(), or close() at the latest) fails with the store's
+     * own message, and the run's folder keeps its event log for when the store opens again.
      */
     @Test
-    void aStoreThatCannotBeOpenedFailsInitAndLeavesNoRunFolder() throws Exception {
+    void aStoreThatCannotBeOpenedFailsTheRunWithTheStoresMessageAndKeepsItsLog() throws Exception {
         // a folder this JVM has not opened a store for yet (a second init would reuse it)
         Path other = home.resolve("other");
         TestRuns.reader(other).close();
@@ -164,10 +165,17 @@ class StorageFailureTest {
                 Statement s = c.createStatement()) {
             s.execute("INSERT INTO schema_version (version, applied_at) VALUES (999, 0)");
         }
-        KeelException e = assertThrows(
-                KeelException.class, () -> Keel.init(TestRuns.options(other).build()));
-        assertTrue(e.getMessage().contains("has schema version 999, newer than this Keel knows"), e.getMessage());
-        assertEquals(Set.of(), runFolders(other), "no folder is left for the run that was not created");
+        Run run = Keel.init(TestRuns.options(other).build());
+        String expected = "has schema version 999, newer than this Keel knows";
+        KeelException e = assertThrows(KeelException.class, () -> {
+            run.log(Map.of("loss", 1.0));
+            run.name();
+        });
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+        KeelException closed = assertThrows(KeelException.class, run::close);
+        assertTrue(closed.getMessage().contains(expected), closed.getMessage());
+        assertEquals(Set.of(other.resolve("runs").resolve(run.id())), runFolders(other));
+        assertTrue(Files.size(other.resolve("runs").resolve(run.id()).resolve("events.log")) > 0);
     }
 
     private static Set<Path> runFolders(Path keelHome) throws IOException {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.keel.core.Json;
+import dev.keel.core.JsonText;
 import dev.keel.core.KeelException;
 import dev.keel.core.RunInfo;
 import dev.keel.core.RunState;
@@ -22,9 +23,14 @@ final class RunRows {
             + " r.created_at, r.heartbeat_at, r.ended_at, r.runtime_ms, r.sweep, r.host, r.pid, r.config, r.summary,"
             + " r.problems";
 
-    /** Keel's JSON reading, with the faster (and equally exact) double parser: summaries are mostly doubles. */
-    private static final ObjectReader MAP_READER =
-            Json.MAPPER.readerFor(LinkedHashMap.class).with(StreamReadFeature.USE_FAST_DOUBLE_PARSER);
+    /**
+     * Keel's JSON reading, with the faster (and equally exact) double parser: summaries are mostly
+     * doubles. Made on first use: plain JSON, what Keel writes, is read by {@link JsonText}.
+     */
+    private static final class Reader {
+        static final ObjectReader MAP_READER =
+                Json.MAPPER.readerFor(LinkedHashMap.class).with(StreamReadFeature.USE_FAST_DOUBLE_PARSER);
+    }
 
     private RunRows() {}
 
@@ -33,8 +39,11 @@ final class RunRows {
         if (json == null || json.isBlank()) {
             return new LinkedHashMap<>();
         }
+        if (JsonText.parse(json) instanceof Map<?, ?> plain) {
+            return (Map<String, Object>) plain;
+        }
         try {
-            return (Map<String, Object>) MAP_READER.readValue(json);
+            return (Map<String, Object>) Reader.MAP_READER.readValue(json);
         } catch (JsonProcessingException e) {
             throw new KeelException(
                     KeelException.ErrorCode.CORRUPT_DATA, "stored JSON cannot be read: " + e.getOriginalMessage(), e);
@@ -80,7 +89,7 @@ final class RunRows {
         }
         Map<String, Object> summary;
         try {
-            summary = Json.decodeNonFinite(readMap(rs.getString(17)));
+            summary = JsonText.decodeNonFinite(readMap(rs.getString(17)));
         } catch (KeelException e) {
             warnings.unreadable(id, "summary", e);
             summary = new LinkedHashMap<>();
@@ -109,6 +118,9 @@ final class RunRows {
     static List<?> readList(String json) {
         if (json == null || json.isBlank()) {
             return List.of();
+        }
+        if (JsonText.parse(json) instanceof List<?> plain) {
+            return plain;
         }
         try {
             return Json.MAPPER.readValue(json, List.class);

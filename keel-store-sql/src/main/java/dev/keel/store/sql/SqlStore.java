@@ -260,7 +260,7 @@ class SqlStore implements Store {
                     "SELECT p.data FROM run_provenance p" + " JOIN runs r ON r.pk = p.run_pk WHERE r.id = ?")) {
                 ps.setString(1, runId);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return Json.readMap(rs.next() ? rs.getString(1) : null);
+                    return RunRows.readMap(rs.next() ? rs.getString(1) : null);
                 } catch (KeelException e) {
                     warnings.unreadable(runId, "provenance", e);
                     return new LinkedHashMap<String, Object>();
