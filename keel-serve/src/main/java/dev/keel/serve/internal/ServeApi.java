@@ -202,6 +202,12 @@ final class ServeApi {
         return a.startsWith("{") && a.endsWith("}") ? a : Json.write(Json.readMap(a));
     }
 
+    private static Input input(byte[] image) {
+        Input in = new Input();
+        in.add("data", image);
+        return in;
+    }
+
     /** A successful answer's class and input statistics into the metrics. */
     private void record(Output out) {
         if (out.getCode() == 200) {
