@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -48,10 +49,13 @@ class DemoDashboardTest {
         Matcher run = await(lines, RUN_SHOW, demo);
         assertEquals(200, get(http, url.group(1) + "/runs/" + run.group(1)), "the run's page");
 
-        // Ctrl-C: SIGINT (not Process.destroy, which also closes this side's pipe)
+        // Ctrl-C: SIGINT (not Process.destroy, which also closes this side's pipe). A process
+        // started with SIGINT ignored (a build run in the background of a script, or under
+        // nohup) keeps ignoring it, as it should: it is then stopped as a service is, by SIGTERM.
+        String signal = ignoresSigint(demo.pid()) ? "-TERM" : "-INT";
         assertEquals(
                 0,
-                new ProcessBuilder("kill", "-INT", Long.toString(demo.pid()))
+                new ProcessBuilder("kill", signal, Long.toString(demo.pid()))
                         .start()
                         .waitFor());
         assertTrue(demo.waitFor(30, TimeUnit.SECONDS), "the demo ends when stopped: " + lines);
@@ -131,5 +135,19 @@ class DemoDashboardTest {
     private static int get(HttpClient http, String url) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.discarding())
                 .statusCode();
+    }
+
+    /** Whether the process was started with SIGINT ignored (Linux: bit 2 of SigIgn in its status). */
+    private static boolean ignoresSigint(long pid) throws Exception {
+        Path status = Path.of("/proc", Long.toString(pid), "status");
+        if (!Files.isReadable(status)) {
+            return false;
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 0x2) != 0;
+            }
+        }
+        return false;
     }
 }
