@@ -161,10 +161,13 @@ public final class ServeThroughput {
                     byte[] one = request(name, batched.port(), "application/octet-stream", image);
                     byte[] oneSingle = request(name, single.port(), "application/octet-stream", image);
                     byte[] many = request(name, batched.port(), "application/json", instances(image, batch));
+                    byte[] health = ("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:" + batched.port() + "\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1);
                     // a first, unreported pass over each path: the JIT compiles it, pools fill
                     closedLoop(batched.port(), one, 1, clients, 1);
                     closedLoop(single.port(), oneSingle, 1, clients, 1);
                     closedLoop(batched.port(), many, batch, Math.max(2, clients / 4), 1);
+                    closedLoop(batched.port(), health, 1, clients, 1);
                     for (int round = 1; round <= rounds; round++) {
                         Rate ceiling = inProcess(inProcess, workers, batch, image, seconds);
                         Rate ceilingOne = inProcess(inProcess, workers, 1, image, seconds);
@@ -175,6 +178,10 @@ public final class ServeThroughput {
                         Loop without = closedLoop(single.port(), oneSingle, 1, clients, seconds);
                         Loop jsonBatches = closedLoop(batched.port(), many, batch, Math.max(2, clients / 4), seconds);
                         Open half = openLoop(batched.port(), one, withBatching.perSecond / 2, seconds);
+                        // The front's own floor: a request that does no model work (/healthz), with the
+                        // same client. CPU per image of the model (m) and per request of the front (f)
+                        // bound what one image per request can reach: m / (f + m) of the ceiling.
+                        Loop front = closedLoop(batched.port(), health, 1, clients, seconds);
                         String load = load();
                         long errors = withBatching.errors + without.errors + jsonBatches.errors + half.errors;
                         double c = ceiling.perSecond();
@@ -211,6 +218,11 @@ public final class ServeThroughput {
                         add(results, "half_load_p99_ms", half.p99);
                         add(results, "failed_requests", errors);
                         add(results, "http_batching_mean_batch", meanBatch);
+                        double frontUs = 1e6 / front.perCpuSecond;
+                        double modelUs = 1e6 / cc;
+                        add(results, "front_only_requests_per_s", front.perSecond);
+                        add(results, "front_only_cpu_us_per_request", frontUs);
+                        add(results, "one_image_share_bound_pct", 100 * modelUs / (frontUs + modelUs));
                     }
                 }
             }
