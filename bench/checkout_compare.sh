@@ -180,12 +180,15 @@ if [ "$SET" = data ]; then
     timeit "add 1 GiB: cp (page cache)" big_cp; rm -f "$WORK/cp.out"; sync
     timeit "re-add 70k: keel new" $NEW_ADD data add fmnist "$WORK/src/fmnist" -m same --home "$WORK/home-new"
     timeit "re-add 70k: keel before" $OLD data add fmnist "$WORK/src/fmnist" -m same --home "$WORK/home-old"
+    timeit "re-add 70k: find (stat floor)" find "$WORK/src/fmnist" -type f -printf '%s %T@\n'
     if [ "$ONLY_KEEL" != 1 ]; then
       timeit "re-add 70k: dvc add" readd_dvc
       timeit "re-add 70k: git add" readd_git
     fi
     clean "$WORK/co"; timeit "checkout 70k: keel new" $NEW data checkout fmnist "$WORK/co" --home "$WORK/home-new"
     clean "$WORK/co"; timeit "checkout 70k: keel before" $OLD data checkout fmnist "$WORK/co" --home "$WORK/home-old"
+    # the file system's own floor: the same files copied by one cp, no hashing, no packs
+    clean "$WORK/co"; timeit "checkout 70k: cp -r (floor)" cp -r "$WORK/src/fmnist" "$WORK/co"
     if [ "$ONLY_KEEL" != 1 ]; then
       clean "$WORK/dvc/fmnist"; timeit "checkout 70k: dvc checkout" dvc_checkout
     fi
@@ -218,8 +221,8 @@ rows = dict(l.split("=", 1) for l in sys.argv[1].splitlines() if l)
 cpus = dict(l.split("=", 1) for l in sys.argv[2].splitlines() if l)
 order = ["add 1 GiB: keel new", "add 1 GiB: keel before", "add 1 GiB: dvc add", "add 1 GiB: openssl sha256",
          "add 1 GiB: dd direct+fsync", "add 1 GiB: cp (page cache)", "re-add 70k: keel new",
-         "re-add 70k: keel before", "re-add 70k: dvc add", "re-add 70k: git add", "checkout 70k: keel new",
-         "checkout 70k: keel before", "checkout 70k: dvc checkout",
+         "re-add 70k: keel before", "re-add 70k: find (stat floor)", "re-add 70k: dvc add", "re-add 70k: git add",
+         "checkout 70k: keel new", "checkout 70k: keel before", "checkout 70k: cp -r (floor)", "checkout 70k: dvc checkout",
          "keel copy (new default)", "before: hardlink, warm cache", "before: hardlink, cold cache",
          "keel --link hardlink, warm", "keel --link hardlink, cold", "dvc checkout (copy)"]
 base = None
