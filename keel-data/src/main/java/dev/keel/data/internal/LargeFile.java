@@ -162,10 +162,15 @@ final class LargeFile {
             stages.add(STAGES.submit(() -> stage("pack write", toWrite, null, this::writeStage)));
             long size = 0;
             long cpu = Trace.threadCpu();
+            long sizeAtStart = Files.size(file);
             try (Source in = new Source(file)) {
                 size = readSlabs(in);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
                 fail(e);
+            } catch (RuntimeException e) {
+                // The fault of a mapped page cut off under the reader can surface inside whatever
+                // the thread runs next (a queue's lock, whose unlock then fails instead).
+                fail(shorter(file, sizeAtStart) ? Source.truncated(file, e) : e);
             } catch (InternalError e) {
                 // A fault on a mapped page, which the JVM may report a little after the copy that hit it.
                 fail(Source.truncated(file, e));
@@ -499,6 +504,14 @@ final class LargeFile {
             }
             file = null;
             tmp = null;
+        }
+    }
+
+    private static boolean shorter(Path file, long size) {
+        try {
+            return Files.size(file) < size;
+        } catch (IOException e) {
+            return true; // gone: shorter than it was, too
         }
     }
 
