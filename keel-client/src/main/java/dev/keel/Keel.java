@@ -17,10 +17,11 @@ import java.nio.file.Path;
  *
  * <p>{@code init} never waits on a network, and returns quickly even when the disk is slow:
  * what cannot be written at once is written by the background writer. A new run's store is
- * opened in the background too (the run's event log holds what it logs meanwhile): a store
- * that cannot be opened makes the run's next {@code log}, {@code name()} or {@code close()}
- * throw a {@code KeelException} with the store's own message, and the run's folder keeps its
- * log, which the next {@code keel} command after the store is fixed indexes.
+ * opened in the background too (the run's event log holds what it logs meanwhile). A store
+ * that cannot be opened never makes {@code log} or {@code close} throw: the run keeps logging
+ * into its event log, the store's own message is printed once and listed in
+ * {@code run.problems()}, and the next {@code keel} command after the store is fixed indexes
+ * the run with everything it logged. Only {@code name()}, which the store numbers, throws.
  */
 public final class Keel {
     private Keel() {}

@@ -54,8 +54,9 @@ public interface Run extends AutoCloseable {
      * Names must be 1–250 characters without control characters; NaN and ±Infinity are kept as
      * such. An invalid name or a null value is skipped with a warning naming the key (or throws
      * {@link IllegalArgumentException} when the run was created with
-     * {@link RunOptions.Builder#strict(boolean) strict}). Throws a {@code KeelException} once
-     * the run's store turned out not to open (see {@link Keel}); what was logged before is kept.
+     * {@link RunOptions.Builder#strict(boolean) strict}). Never throws because of storage: a
+     * store that cannot be opened or written is reported in {@link #problems()} while the
+     * event log keeps every point (see {@link Keel}).
      */
     void log(Map<String, ? extends Number> metrics);
 

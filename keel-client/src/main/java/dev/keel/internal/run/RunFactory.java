@@ -220,7 +220,8 @@ public final class RunFactory {
         CompletableFuture<String> naming;
         if (inBackground) {
             // the writer creates the store row, and the log holds the run until then: init
-            // waits for neither; a store that does not open fails the run's next log() or close()
+            // waits for neither; a store that does not open is a problem of the run's, reported by its writer, while
+            // its log keeps everything
             store = opening;
             naming = name != null ? opening.thenApply(s -> given) : nameFrom(opening, o.project());
         } else {

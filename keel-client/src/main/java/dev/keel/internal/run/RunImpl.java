@@ -58,7 +58,8 @@ final class RunImpl implements Run {
     private volatile String name;
     /**
      * The run's name, drawn once its store is open; failed when the store cannot be opened,
-     * which the next {@code log} or {@code close} reports.
+     * which the writer reports as a problem (the event log keeps logging) and {@code name()}
+     * throws.
      */
     private volatile CompletableFuture<String> naming;
 
@@ -160,15 +161,6 @@ final class RunImpl implements Run {
                 cause);
     }
 
-    private void throwIfStoreFailed() {
-        if (naming.isCompletedExceptionally()) {
-            KeelException e = storeFailure();
-            if (e != null) {
-                throw e;
-            }
-        }
-    }
-
     void start(RunWriter writer, RunLock lock) {
         this.lock = lock;
         Thread t = new Thread(writer, "keel-writer-" + id);
@@ -264,13 +256,11 @@ final class RunImpl implements Run {
 
     @Override
     public void log(Map<String, ? extends Number> metrics) {
-        throwIfStoreFailed();
         enqueuePoints(metrics, nextStep.getAndIncrement());
     }
 
     @Override
     public void log(Map<String, ? extends Number> metrics, long step) {
-        throwIfStoreFailed();
         long want = step + 1;
         long cur;
         while ((cur = nextStep.get()) < want && !nextStep.compareAndSet(cur, want)) {
@@ -642,8 +632,6 @@ final class RunImpl implements Run {
     public void close() {
         end(RunState.FINISHED, null);
         ProcessHooks.closedBy(this, Thread.currentThread());
-        // the writer has ended, and with it every wait on the store
-        throwIfStoreFailed();
     }
 
     @Override
