@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * How {@link ModelServer} serves: what it follows, where it listens, how it batches.
@@ -134,45 +135,14 @@ public record ServeOptions(
     }
 
     public ServeOptions pin(int version) {
-        return new ServeOptions(
-                ref,
-                version,
-                host,
-                port,
-                workers,
-                maxBatch,
-                maxDelayMs,
-                pollMs,
-                apiKeys,
-                allowedHosts,
-                maxBodyBytes,
-                monitorMs,
-                drainMs,
-                webDir,
-                workDir,
-                idleTimeoutMs,
-                maxConnections);
+        return with(c -> c.pin = version);
     }
 
     public ServeOptions listen(String h, int p) {
-        return new ServeOptions(
-                ref,
-                pin,
-                h,
-                p,
-                workers,
-                maxBatch,
-                maxDelayMs,
-                pollMs,
-                apiKeys,
-                allowedHosts,
-                maxBodyBytes,
-                monitorMs,
-                drainMs,
-                webDir,
-                workDir,
-                idleTimeoutMs,
-                maxConnections);
+        return with(c -> {
+            c.host = h;
+            c.port = p;
+        });
     }
 
     public ServeOptions port(int p) {
@@ -180,235 +150,116 @@ public record ServeOptions(
     }
 
     public ServeOptions workers(int n) {
-        return new ServeOptions(
-                ref,
-                pin,
-                host,
-                port,
-                n,
-                maxBatch,
-                maxDelayMs,
-                pollMs,
-                apiKeys,
-                allowedHosts,
-                maxBodyBytes,
-                monitorMs,
-                drainMs,
-                webDir,
-                workDir,
-                idleTimeoutMs,
-                maxConnections);
+        return with(c -> c.workers = n);
     }
 
     public ServeOptions batching(int batch, long delayMs) {
-        return new ServeOptions(
-                ref,
-                pin,
-                host,
-                port,
-                workers,
-                batch,
-                delayMs,
-                pollMs,
-                apiKeys,
-                allowedHosts,
-                maxBodyBytes,
-                monitorMs,
-                drainMs,
-                webDir,
-                workDir,
-                idleTimeoutMs,
-                maxConnections);
+        return with(c -> {
+            c.maxBatch = batch;
+            c.maxDelayMs = delayMs;
+        });
     }
 
     public ServeOptions pollMs(long ms) {
-        return new ServeOptions(
-                ref,
-                pin,
-                host,
-                port,
-                workers,
-                maxBatch,
-                maxDelayMs,
-                ms,
-                apiKeys,
-                allowedHosts,
-                maxBodyBytes,
-                monitorMs,
-                drainMs,
-                webDir,
-                workDir,
-                idleTimeoutMs,
-                maxConnections);
+        return with(c -> c.pollMs = ms);
     }
 
     public ServeOptions apiKeys(List<String> keys) {
-        return new ServeOptions(
-                ref,
-                pin,
-                host,
-                port,
-                workers,
-                maxBatch,
-                maxDelayMs,
-                pollMs,
-                keys,
-                allowedHosts,
-                maxBodyBytes,
-                monitorMs,
-                drainMs,
-                webDir,
-                workDir,
-                idleTimeoutMs,
-                maxConnections);
+        return with(c -> c.apiKeys = keys);
     }
 
     public ServeOptions allowedHosts(List<String> names) {
-        return new ServeOptions(
-                ref,
-                pin,
-                host,
-                port,
-                workers,
-                maxBatch,
-                maxDelayMs,
-                pollMs,
-                apiKeys,
-                names,
-                maxBodyBytes,
-                monitorMs,
-                drainMs,
-                webDir,
-                workDir,
-                idleTimeoutMs,
-                maxConnections);
+        return with(c -> c.allowedHosts = names);
     }
 
     public ServeOptions maxBodyBytes(long bytes) {
-        return new ServeOptions(
-                ref,
-                pin,
-                host,
-                port,
-                workers,
-                maxBatch,
-                maxDelayMs,
-                pollMs,
-                apiKeys,
-                allowedHosts,
-                bytes,
-                monitorMs,
-                drainMs,
-                webDir,
-                workDir,
-                idleTimeoutMs,
-                maxConnections);
+        return with(c -> c.maxBodyBytes = bytes);
     }
 
     public ServeOptions monitorMs(long ms) {
-        return new ServeOptions(
-                ref,
-                pin,
-                host,
-                port,
-                workers,
-                maxBatch,
-                maxDelayMs,
-                pollMs,
-                apiKeys,
-                allowedHosts,
-                maxBodyBytes,
-                ms,
-                drainMs,
-                webDir,
-                workDir,
-                idleTimeoutMs,
-                maxConnections);
+        return with(c -> c.monitorMs = ms);
     }
 
     public ServeOptions webDir(Path dir) {
-        return new ServeOptions(
-                ref,
-                pin,
-                host,
-                port,
-                workers,
-                maxBatch,
-                maxDelayMs,
-                pollMs,
-                apiKeys,
-                allowedHosts,
-                maxBodyBytes,
-                monitorMs,
-                drainMs,
-                dir,
-                workDir,
-                idleTimeoutMs,
-                maxConnections);
+        return with(c -> c.webDir = dir);
     }
 
     public ServeOptions workDir(Path dir) {
-        return new ServeOptions(
-                ref,
-                pin,
-                host,
-                port,
-                workers,
-                maxBatch,
-                maxDelayMs,
-                pollMs,
-                apiKeys,
-                allowedHosts,
-                maxBodyBytes,
-                monitorMs,
-                drainMs,
-                webDir,
-                dir,
-                idleTimeoutMs,
-                maxConnections);
+        return with(c -> c.workDir = dir);
     }
 
     /** Closes connections idle (or slow to send a request) this long; see {@link #idleTimeoutMs}. */
     public ServeOptions idleTimeoutMs(long ms) {
-        return new ServeOptions(
-                ref,
-                pin,
-                host,
-                port,
-                workers,
-                maxBatch,
-                maxDelayMs,
-                pollMs,
-                apiKeys,
-                allowedHosts,
-                maxBodyBytes,
-                monitorMs,
-                drainMs,
-                webDir,
-                workDir,
-                ms,
-                maxConnections);
+        return with(c -> c.idleTimeoutMs = ms);
     }
 
     /** The most connections open at once; see {@link #maxConnections}. */
     public ServeOptions maxConnections(int n) {
+        return with(c -> c.maxConnections = n);
+    }
+
+    /** A copy with {@code change} applied: every wither above changes its fields and keeps the rest. */
+    private ServeOptions with(Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
         return new ServeOptions(
-                ref,
-                pin,
-                host,
-                port,
-                workers,
-                maxBatch,
-                maxDelayMs,
-                pollMs,
-                apiKeys,
-                allowedHosts,
-                maxBodyBytes,
-                monitorMs,
-                drainMs,
-                webDir,
-                workDir,
-                idleTimeoutMs,
-                n);
+                c.ref,
+                c.pin,
+                c.host,
+                c.port,
+                c.workers,
+                c.maxBatch,
+                c.maxDelayMs,
+                c.pollMs,
+                c.apiKeys,
+                c.allowedHosts,
+                c.maxBodyBytes,
+                c.monitorMs,
+                c.drainMs,
+                c.webDir,
+                c.workDir,
+                c.idleTimeoutMs,
+                c.maxConnections);
+    }
+
+    /** The fields of a {@link ServeOptions}, open to change while a wither makes the next one. */
+    private static final class Copy {
+        String ref;
+        int pin;
+        String host;
+        int port;
+        int workers;
+        int maxBatch;
+        long maxDelayMs;
+        long pollMs;
+        List<String> apiKeys;
+        List<String> allowedHosts;
+        long maxBodyBytes;
+        long monitorMs;
+        long drainMs;
+        Path webDir;
+        Path workDir;
+        long idleTimeoutMs;
+        int maxConnections;
+
+        Copy(ServeOptions o) {
+            ref = o.ref;
+            pin = o.pin;
+            host = o.host;
+            port = o.port;
+            workers = o.workers;
+            maxBatch = o.maxBatch;
+            maxDelayMs = o.maxDelayMs;
+            pollMs = o.pollMs;
+            apiKeys = o.apiKeys;
+            allowedHosts = o.allowedHosts;
+            maxBodyBytes = o.maxBodyBytes;
+            monitorMs = o.monitorMs;
+            drainMs = o.drainMs;
+            webDir = o.webDir;
+            workDir = o.workDir;
+            idleTimeoutMs = o.idleTimeoutMs;
+            maxConnections = o.maxConnections;
+        }
     }
 }
