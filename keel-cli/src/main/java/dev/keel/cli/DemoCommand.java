@@ -206,24 +206,7 @@ final class DemoCommand implements Callable<Integer> {
     static RunInfo withoutDataset(RunInfo r) {
         Map<String, Object> config = new LinkedHashMap<>(r.config());
         config.remove("dataset");
-        return new RunInfo(
-                r.id(),
-                r.project(),
-                r.name(),
-                r.group(),
-                r.user(),
-                r.tags(),
-                r.notes(),
-                r.state(),
-                r.createdAt(),
-                r.heartbeatAt(),
-                r.endedAt(),
-                r.runtimeMs(),
-                r.sweep(),
-                r.host(),
-                r.pid(),
-                config,
-                r.summary());
+        return r.withConfig(config);
     }
 
     private static String summary(RunInfo run) {

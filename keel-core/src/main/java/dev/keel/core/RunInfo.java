@@ -134,4 +134,50 @@ public record RunInfo(
                 summary,
                 newProblems);
     }
+
+    /** This run under another name (a name the store gave after the run began). */
+    public RunInfo withName(String newName) {
+        return new RunInfo(
+                id,
+                project,
+                newName,
+                group,
+                user,
+                tags,
+                notes,
+                state,
+                createdAt,
+                heartbeatAt,
+                endedAt,
+                runtimeMs,
+                sweep,
+                host,
+                pid,
+                config,
+                summary,
+                problems);
+    }
+
+    /** This run with another config (a view that leaves some of it out). */
+    public RunInfo withConfig(Map<String, Object> newConfig) {
+        return new RunInfo(
+                id,
+                project,
+                name,
+                group,
+                user,
+                tags,
+                notes,
+                state,
+                createdAt,
+                heartbeatAt,
+                endedAt,
+                runtimeMs,
+                sweep,
+                host,
+                pid,
+                newConfig,
+                summary,
+                problems);
+    }
 }

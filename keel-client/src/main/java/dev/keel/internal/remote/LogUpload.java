@@ -145,7 +145,7 @@ public final class LogUpload {
                 }
             }
             if (info != null && RunRecords.unnamed(info)) {
-                info = RunRecords.named(info, name != null ? name : id);
+                info = info.withName(name != null ? name : id);
             }
         }
         if (info == null || !id.equals(info.id())) {

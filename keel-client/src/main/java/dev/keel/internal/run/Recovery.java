@@ -161,7 +161,7 @@ public final class Recovery {
         }
         if (RunRecords.unnamed(info)) {
             // the process ended before its store numbered the run: numbered now
-            info = RunRecords.named(info, name != null ? name : Names.friendly(store.nextRunOrdinal(info.project())));
+            info = info.withName(name != null ? name : Names.friendly(store.nextRunOrdinal(info.project())));
         }
         store.createRun(info, provenance);
         return store.run(id).orElse(null);

@@ -51,29 +51,6 @@ public final class RunRecords {
         return payload.get("name") instanceof String n ? n : null;
     }
 
-    /** A copy of {@code r} with the name {@code name}. */
-    public static RunInfo named(RunInfo r, String name) {
-        return new RunInfo(
-                r.id(),
-                r.project(),
-                name,
-                r.group(),
-                r.user(),
-                r.tags(),
-                r.notes(),
-                r.state(),
-                r.createdAt(),
-                r.heartbeatAt(),
-                r.endedAt(),
-                r.runtimeMs(),
-                r.sweep(),
-                r.host(),
-                r.pid(),
-                r.config(),
-                r.summary(),
-                r.problems());
-    }
-
     @SuppressWarnings("unchecked")
     public static RunInfo fromMap(Map<String, Object> m) {
         long created = ((Number) m.getOrDefault("createdAt", 0L)).longValue();

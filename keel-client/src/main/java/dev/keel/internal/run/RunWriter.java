@@ -500,7 +500,7 @@ final class RunWriter implements Runnable {
             if (RunRecords.unnamed(info)) {
                 // the log's CREATE record has no name: a META record gives it to readers of the log
                 String name = naming.join();
-                info = RunRecords.named(info, name);
+                info = info.withName(name);
                 nameInLog(name);
             }
         } catch (RuntimeException e) {
