@@ -1,5 +1,6 @@
 package dev.keel.internal.console;
 
+import com.sun.jna.Native;
 import dev.keel.ConsoleMode;
 
 import java.io.PrintStream;
@@ -93,7 +94,21 @@ public final class ConsoleCapture {
      */
     public static void warmUp() {
         try {
-            warmLibC = LibC.load();
+            LibC libc = LibC.load();
+            // JNA finds each function and builds its call path on the first call: made here,
+            // where every call fails harmlessly on descriptor -1 (and one pipe is closed at once)
+            libc.dup(-1);
+            libc.dup2(-1, -1);
+            libc.read(-1, new byte[1], 0);
+            libc.write(-1, new byte[1], 0);
+            int[] pipe = new int[2];
+            if (libc.pipe(pipe) == 0) {
+                libc.close(pipe[0]);
+                libc.close(pipe[1]);
+            }
+            libc.close(-1);
+            Native.getLastError();
+            warmLibC = libc;
         } catch (RuntimeException | LinkageError e) {
             // install() falls back to wrapping the streams and says why
         }

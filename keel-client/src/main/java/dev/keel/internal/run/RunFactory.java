@@ -73,7 +73,8 @@ public final class RunFactory {
     private static final AtomicBoolean ENV_RUN_ID_TAKEN = new AtomicBoolean();
     private static final AtomicBoolean ENV_SWEEP_METRIC_TAKEN = new AtomicBoolean();
     private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
-    private static volatile CompletableFuture<Void> consoleReady = CompletableFuture.completedFuture(null);
+    /** What console capture's installation waits for: the threads {@link #warmUp} started. */
+    private static volatile Thread[] consolePreparation = new Thread[0];
 
     /** Starts a new run's provenance capture; tests put a capture here that they finish themselves. */
     static volatile Function<RunImpl, CompletableFuture<CapturedProvenance>> provenanceCapture =
@@ -85,13 +86,13 @@ public final class RunFactory {
     private RunFactory() {}
 
     public static Run create(RunOptions requested) {
+        warmUp(requested);
         RunOptions options = withResumeFromEnvironment(requested);
         TrialEnvironment trial = TrialEnvironment.read(System::getenv);
         ReproduceSettings.current();
         if (options.resume() == null && options.sweep() == null && trial.sweep() != null) {
             options = options.toBuilder().sweep(trial.sweep()).build();
         }
-        warmUp(options);
         KeelHome home = (options.home() != null ? new KeelHome(options.home()) : KeelHome.resolve()).ensureExists();
         // A new local run's store opens once init's own work is done (init needs nothing from
         // it, and on a small machine its thread would compete with init for the CPU); where the
@@ -119,19 +120,30 @@ public final class RunFactory {
     }
 
     /**
-     * The first run of a JVM loads what its last step needs (the C library for console capture)
-     * on another thread while this one opens the store: in a fresh JVM, loading classes and
-     * native libraries is most of what {@code init} does.
+     * The first run of a JVM prepares what its last step, console capture, needs while this
+     * thread does the rest of init: SLF4J's start on one thread and the C library binding on
+     * another. In a fresh JVM, loading classes and native libraries is most of what {@code init}
+     * does, and the binding alone takes longer than the rest of init.
      */
     private static void warmUp(RunOptions options) {
-        if (options.console() != ConsoleMode.OFF && WARMED_UP.compareAndSet(false, true)) {
-            consoleReady = CompletableFuture.runAsync(
-                    () -> {
-                        awaitLoggingStarted();
-                        ConsoleCapture.warmUp();
-                    },
-                    BACKGROUND);
+        ConsoleMode given = options.console();
+        ConsoleMode mode = given == ConsoleMode.AUTO ? ConsoleMode.parse(System.getenv("KEEL_CONSOLE")) : given;
+        if (mode == null) {
+            mode = given;
         }
+        if (mode == ConsoleMode.OFF || !WARMED_UP.compareAndSet(false, true)) {
+            return;
+        }
+        Thread logging = preparing(RunFactory::awaitLoggingStarted);
+        Thread libc = mode == ConsoleMode.WRAP ? null : preparing(ConsoleCapture::warmUp);
+        consolePreparation = libc == null ? new Thread[] {logging} : new Thread[] {logging, libc};
+    }
+
+    private static Thread preparing(Runnable task) {
+        Thread t = new Thread(task, "keel-console-prep");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     /**
@@ -154,10 +166,18 @@ public final class RunFactory {
 
     /** Waits for {@link #warmUp}'s work, which console capture's installation needs anyway. */
     private static void awaitConsoleReady() {
-        try {
-            consoleReady.join();
-        } catch (RuntimeException e) {
-            // install() reports what it cannot do
+        boolean interrupted = false;
+        for (Thread t : consolePreparation) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true; // init still installs capture; the caller sees its interrupt
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
