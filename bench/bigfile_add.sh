@@ -2,8 +2,9 @@
 # `keel data add` of one 1 GiB file of random bytes (page cache warm) into an empty home, a fresh
 # JVM per command, variants interleaved round by round (the order alternates); per row the
 # median, min and max of wall and CPU time (user + sys of the whole process: JIT and GC threads
-# included), and from -Dkeel.data.trace=true the CPU of each pipeline thread. On a shared machine
-# CPU is the steadier column.
+# included), and from -Dkeel.data.trace=true the CPU of each pipeline thread, the own pack's fsync
+# and how long the commit still waited for it after the manifest was built (where the version
+# has it). On a shared machine CPU is the steadier column.
 #   BEFORE_CP=old.jar AFTER_CP=new.jar bench/bigfile_add.sh
 #   BEFORE_CP=keel.jar AFTER_CP=patch:keel.jar HINTS=1 BIGFILE_ROUNDS=7 bench/bigfile_add.sh
 # HINTS=1 adds a third row: AFTER_CP with the launcher's JIT flags for `data add` (raised
@@ -61,11 +62,12 @@ for name, v in rows.items():
 threads, row = {}, None
 for line in open(sys.argv[2]):
     if line.startswith("## "): row = line[3:].strip(); continue
-    m = re.search(r"\[trace\]\s+(cpu: .*?|hash\+pack|commit|manifest encode)\s+([\d.]+) ms(?:\s+\(cpu\s+([\d.]+) ms\))?", line)
+    m = re.search(r"\[trace\]\s+(cpu: .*?|hash\+pack|commit|manifest encode|own packs durable|large: own pack fsync\+rename)\s+([\d.]+) ms(?:\s+\(cpu\s+([\d.]+) ms\))?", line)
     if m:
-        val = float(m.group(3) or m.group(2))
+        wall = m.group(1) in ("own packs durable", "large: own pack fsync+rename")
+        val = float(m.group(2) if wall else (m.group(3) or m.group(2)))
         threads.setdefault((row, m.group(1).strip()), []).append(val)
-print("\nCPU per phase / pipeline thread, median ms (min–max):")
+print("\nCPU per phase / pipeline thread (the own pack's fsync and the wait for it: wall), median ms (min–max):")
 for (row, what), v in sorted(threads.items()):
     print(f"  {row:7} {what:32} {statistics.median(v):7.0f} ({min(v):.0f}–{max(v):.0f})")
 PY

@@ -32,8 +32,10 @@ final class Adder {
     private final ConcurrentLinkedQueue<PackWriter> idle = new ConcurrentLinkedQueue<>();
     private final List<PackWriter> all = new ArrayList<>();
     private final AtomicLong hashed = new AtomicLong();
-    /** Objects in packs of a large file's own, durable when {@link LargeFile#read} returned. */
+    /** Objects in packs of a large file's own, durable once {@link #awaitDurable} returns. */
     private final List<ObjectLocation> ownPacks = new ArrayList<>();
+    /** The large files whose own packs may still be reaching the disk. */
+    private final List<LargeFile.Result> ownPending = new ArrayList<>();
 
     private final AtomicLong ownPackBytes = new AtomicLong();
 
@@ -43,7 +45,11 @@ final class Adder {
         this.known = known;
     }
 
-    /** Fills the null slots of {@code results}; returns the new objects once all packs are durable. */
+    /**
+     * Fills the null slots of {@code results}; returns the new objects. Those in the packs of
+     * large files' own may still be reaching the disk: {@link #awaitDurable} says when they are,
+     * and nothing may record them before it returns.
+     */
     List<ObjectLocation> hashAll(List<Scanner.Found> found, Entry[] results, int threads) throws IOException {
         List<int[]> tasks = new ArrayList<>();
         int start = -1;
@@ -105,6 +111,19 @@ final class Adder {
             objects.addAll(w.finish());
         }
         return objects;
+    }
+
+    /** Waits until every object {@link #hashAll} returned is durable at its address. */
+    void awaitDurable() throws IOException {
+        List<LargeFile.Result> pending;
+        synchronized (ownPacks) {
+            pending = List.copyOf(ownPending);
+        }
+        long t = System.nanoTime();
+        for (LargeFile.Result r : pending) {
+            r.awaitDurable();
+        }
+        Trace.count("large: waits for own packs", System.nanoTime() - t);
     }
 
     long bytesStored() {
@@ -177,11 +196,12 @@ final class Adder {
 
     /**
      * Reads a large file once: chunk boundaries here, chunk and whole-file hashes on two more
-     * cores. A file of at least a full pack's size starts a pack of its own (see {@link LargeFile}).
+     * cores. A file of at least a full pack's size starts a pack of its own (see {@link LargeFile}),
+     * which becomes durable in the background ({@link #awaitDurable}).
      */
     private Entry large(Scanner.Found f, PackWriter w) throws IOException {
         hashed.incrementAndGet();
-        LargeFile.Result r = LargeFile.read(
+        LargeFile.Result r = LargeFile.start(
                 f.file(),
                 new LargeFile.ChunkSink() {
                     @Override
@@ -196,12 +216,11 @@ final class Adder {
                 },
                 f.size() >= PackWriter.PACK_LIMIT ? blobs : null,
                 () -> Scanner.checkUnchanged(f));
-        if (!r.packed().isEmpty()) {
-            synchronized (ownPacks) {
-                ownPacks.addAll(r.packed());
-            }
-            ownPackBytes.addAndGet(r.packedBytes());
+        synchronized (ownPacks) {
+            ownPacks.addAll(r.packed());
+            ownPending.add(r);
         }
+        ownPackBytes.addAndGet(r.packedBytes());
         if (r.chunks().size() <= 1) {
             // Shrank below a chunk since the scan: one object, like any small file.
             String hex = r.chunks().isEmpty() ? store(new byte[0], 0, w) : r.hex();

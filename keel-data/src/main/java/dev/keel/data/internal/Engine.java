@@ -161,6 +161,10 @@ public final class Engine {
                 ? options.visibility()
                 : store.dataset(name).map(Dataset::visibility).orElse(null);
         Dataset dataset = new Dataset(name, author, options.description(), visibility, System.currentTimeMillis());
+        // A large file's own pack reached the disk while the manifest was built; the version
+        // names its objects only once they are durable.
+        adder.awaitDurable();
+        trace.mark("own packs durable");
         DatasetStore.Committed committed = store.commitVersion(new NewVersion(
                 dataset,
                 stored,

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,6 +39,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * the bytes before it (its address the SHA-256 of that prefix, taken from the whole-file hash at
  * that point), and the new chunks after it go to the {@link ChunkSink} as usual. Without a pack
  * ({@code blobs} null) every new chunk goes to the sink.
+ *
+ * <p>The pack is the slowest stage (the disk's write speed), so {@link #start} returns once every
+ * byte is read and hashed and leaves the pack's last writes, its fsync and its rename running:
+ * the caller builds and encodes its manifest meanwhile and calls {@link Result#awaitDurable}
+ * before it records any of the pack's objects.
  *
  * <p>Boundaries depend only on the bytes, never on where slabs end: a chunk is cut only when at
  * least {@link Chunker#MAX} bytes follow its start, or at the end of the file.
@@ -71,9 +77,30 @@ final class LargeFile {
 
     /**
      * The file's SHA-256 (hex), its length as read, its chunks, and the objects of its own pack
-     * (durable at their address when {@link #read} returns; empty without one).
+     * (empty without one), durable at their address once {@link #awaitDurable} returns.
      */
-    record Result(String hex, long size, List<Entry.Chunk> chunks, List<ObjectLocation> packed, long packedBytes) {}
+    record Result(
+            String hex,
+            long size,
+            List<Entry.Chunk> chunks,
+            List<ObjectLocation> packed,
+            long packedBytes,
+            CompletableFuture<Void> durable) {
+
+        /** Waits until the objects of {@link #packed} are durable at their address; throws when they never will be. */
+        void awaitDurable() throws IOException {
+            try {
+                durable.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while the file's pack was made durable", e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io
+                        ? new IOException(io.getMessage(), io)
+                        : new IOException(e.getCause());
+            }
+        }
+    }
 
     /** A slab: {@code cuts[i]} is where chunk i ends (the first starts at 0), {@code base} its offset in the file. */
     private static final class Slab {
@@ -111,10 +138,23 @@ final class LargeFile {
     }
 
     /**
+     * Reads the file and returns once its own pack is durable.
+     *
      * @param unchanged runs once every byte is read and hashed, before the file's own pack is
      *     given its address; it throws when the file changed meanwhile, and then nothing is stored
      */
     static Result read(Path file, ChunkSink sink, LocalBlobStore blobs, Check unchanged) throws IOException {
+        Result r = start(file, sink, blobs, unchanged);
+        r.awaitDurable();
+        return r;
+    }
+
+    /**
+     * Like {@link #read}, but returns once every byte is read and hashed and {@code unchanged}
+     * has passed: the file's own pack may still be written, fsynced and renamed. Its objects
+     * count only after {@link Result#awaitDurable}; should that fail, the pack is deleted.
+     */
+    static Result start(Path file, ChunkSink sink, LocalBlobStore blobs, Check unchanged) throws IOException {
         Pipeline p = new Pipeline(sink, blobs == null ? null : new OwnPack(blobs));
         return p.run(file, unchanged);
     }
@@ -156,10 +196,9 @@ final class LargeFile {
         }
 
         Result run(Path file, Check unchanged) throws IOException {
-            List<Future<?>> stages = new ArrayList<>();
-            stages.add(STAGES.submit(() -> stage("chunk hashes", toChunks, toWhole, this::chunkStage)));
-            stages.add(STAGES.submit(() -> stage("whole-file hash", toWhole, toWrite, this::wholeStage)));
-            stages.add(STAGES.submit(() -> stage("pack write", toWrite, null, this::writeStage)));
+            Future<?> chunkHashes = STAGES.submit(() -> stage("chunk hashes", toChunks, toWhole, this::chunkStage));
+            Future<?> wholeHash = STAGES.submit(() -> stage("whole-file hash", toWhole, toWrite, this::wholeStage));
+            Future<?> packWrite = STAGES.submit(() -> stage("pack write", toWrite, null, this::writeStage));
             long size = 0;
             long cpu = Trace.threadCpu();
             long sizeAtStart = Files.size(file);
@@ -178,36 +217,63 @@ final class LargeFile {
                 putEnd(toChunks);
                 Trace.count("cpu: read+cut thread", Trace.threadCpu() - cpu);
             }
-            // Always waited for, so no thread is left appending to the sink after a failure.
-            for (Future<?> f : stages) {
-                await(f);
-            }
-            Exception e = failure.get();
+            boolean handedOver = false;
             try {
-                if (e instanceof IOException io) {
-                    throw new IOException(io.getMessage(), io);
-                } else if (e instanceof RuntimeException re) {
-                    throw re;
-                } else if (e != null) {
-                    throw new IOException(e);
+                // Always waited for, so no thread is left appending to the sink after a failure.
+                await(chunkHashes);
+                await(wholeHash);
+                if (failure.get() != null) {
+                    await(packWrite);
                 }
+                rethrowFailure();
                 unchanged.run();
                 wholeHex = Hex.of(whole.digest());
-                List<ObjectLocation> packed = List.of();
-                long packedBytes = 0;
-                if (pack != null) {
-                    String address = Hashes.PREFIX + (packing ? wholeHex : prefixHex);
-                    long t = System.nanoTime();
-                    packed = pack.finish(address, packChunks);
-                    Trace.count("large: own pack fsync+rename", System.nanoTime() - t);
-                    packedBytes =
-                            packed.stream().mapToLong(ObjectLocation::length).sum();
+                if (pack == null) {
+                    await(packWrite);
+                    return new Result(wholeHex, size, chunks, List.of(), 0, CompletableFuture.completedFuture(null));
                 }
-                return new Result(wholeHex, size, chunks, packed, packedBytes);
+                String address = Hashes.PREFIX + (packing ? wholeHex : prefixHex);
+                List<ObjectLocation> packed = OwnPack.locations(address, packChunks);
+                long packedBytes =
+                        packed.stream().mapToLong(ObjectLocation::length).sum();
+                CompletableFuture<Void> durable = new CompletableFuture<>();
+                STAGES.execute(() -> finishPack(packWrite, address, packedBytes, durable));
+                handedOver = true;
+                return new Result(wholeHex, size, chunks, packed, packedBytes, durable);
             } finally {
-                if (pack != null) {
+                if (pack != null && !handedOver) {
+                    awaitQuietly(packWrite);
                     pack.close();
                 }
+            }
+        }
+
+        /** After the pack's last write: fsync, rename to its address; on any failure the pack is dropped. */
+        private void finishPack(
+                Future<?> packWrite, String address, long packedBytes, CompletableFuture<Void> durable) {
+            try {
+                await(packWrite);
+                rethrowFailure();
+                long t = System.nanoTime();
+                pack.finish(address, packedBytes);
+                Trace.count("large: own pack fsync+rename", System.nanoTime() - t);
+                durable.complete(null);
+            } catch (IOException | RuntimeException | Error e) {
+                // Completed whatever the failure, so whoever awaits the pack never hangs.
+                durable.completeExceptionally(e);
+            } finally {
+                pack.close();
+            }
+        }
+
+        private void rethrowFailure() throws IOException {
+            Exception e = failure.get();
+            if (e instanceof IOException io) {
+                throw new IOException(io.getMessage(), io);
+            } else if (e instanceof RuntimeException re) {
+                throw re;
+            } else if (e != null) {
+                throw new IOException(e);
             }
         }
 
@@ -464,10 +530,24 @@ final class LargeFile {
             }
         }
 
-        /** Makes the pack durable at {@code address}; returns its objects (none when it took no bytes). */
-        List<ObjectLocation> finish(String address, List<Entry.Chunk> objects) throws IOException {
+        /** Where the pack's objects will be once it is durable at {@code address} (none when it takes no bytes). */
+        static List<ObjectLocation> locations(String address, List<Entry.Chunk> objects) {
+            List<ObjectLocation> locations = new ArrayList<>(objects.size());
+            long offset = 0;
+            for (Entry.Chunk c : objects) {
+                locations.add(new ObjectLocation(Hashes.PREFIX + c.hash(), address, offset, c.length()));
+                offset += c.length();
+            }
+            return locations;
+        }
+
+        /** Makes the pack durable at {@code address}, once it holds its {@code expected} bytes. */
+        void finish(String address, long expected) throws IOException {
+            if (expected != length) {
+                throw new IllegalStateException("the file's pack holds " + length + " bytes, its chunks " + expected);
+            }
             if (file == null) {
-                return List.of();
+                return;
             }
             if (stage.position() > 0) {
                 file.writeStaged(stage.flip());
@@ -478,16 +558,6 @@ final class LargeFile {
             file = null;
             PackWriter.moveToAddress(blobs, tmp, address);
             tmp = null;
-            List<ObjectLocation> locations = new ArrayList<>(objects.size());
-            long offset = 0;
-            for (Entry.Chunk c : objects) {
-                locations.add(new ObjectLocation(Hashes.PREFIX + c.hash(), address, offset, c.length()));
-                offset += c.length();
-            }
-            if (offset != length) {
-                throw new IllegalStateException("the file's pack holds " + length + " bytes, its chunks " + offset);
-            }
-            return locations;
         }
 
         /** Drops an unfinished pack (after a failure). */
@@ -546,6 +616,15 @@ final class LargeFile {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for a stage on the way out of a failure that is already being reported. */
+    private static void awaitQuietly(Future<?> stage) {
+        try {
+            await(stage);
+        } catch (IOException e) {
+            // The first failure is the one reported.
         }
     }
 

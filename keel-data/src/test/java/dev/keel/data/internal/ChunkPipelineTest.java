@@ -284,6 +284,35 @@ class ChunkPipelineTest {
     }
 
     @Test
+    void anOwnPackThatCannotReachItsAddressFailsItsDurabilityAndLeavesNothing() throws Exception {
+        byte[] content = new byte[2 * LargeFile.SLAB + 5];
+        new Random(23).nextBytes(content);
+        Path file = tmp.resolve("no-address");
+        Files.write(file, content);
+        LocalBlobStore blobs = new LocalBlobStore(Files.createDirectories(tmp.resolve("blobs")));
+        String address = Hashes.PREFIX + MessageDigests.sha256Hex(content);
+        // The pack's shard folder is a file: the rename to its address fails after the read.
+        Path shard = blobs.path(address).getParent();
+        Files.createDirectories(shard.getParent());
+        Files.writeString(shard, "in the way");
+
+        LargeFile.Result r = LargeFile.start(file, (hex, bytes, off, len) -> {}, blobs, () -> {});
+
+        assertEquals(MessageDigests.sha256Hex(content), r.hex(), "the read itself succeeded");
+        assertEquals(content.length, r.packedBytes());
+        IOException e = assertTimeoutPreemptively(
+                Duration.ofSeconds(60), () -> assertThrows(IOException.class, r::awaitDurable));
+        assertTrue(e.getMessage().contains(shard.getFileName().toString()), e.getMessage());
+        assertEquals(List.of(), temporaries(blobs), "the unfinished pack was deleted");
+        assertEquals(
+                List.of(),
+                r.chunks().stream()
+                        .map(Entry.Chunk::hash)
+                        .filter(h -> Files.exists(blobs.path(Hashes.PREFIX + h)))
+                        .toList());
+    }
+
+    @Test
     void aFileRewrittenWhileItIsReadEndsTheAddWithAnErrorAndStoresNothing() throws Exception {
         byte[] content = new byte[4 * LargeFile.SLAB];
         new Random(19).nextBytes(content);
