@@ -78,11 +78,7 @@ class DemoDashboardTest {
     }
 
     private Process start(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName()));
+        List<String> cmd = new ArrayList<>(ChildJvm.command(Main.class));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--home", home.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);

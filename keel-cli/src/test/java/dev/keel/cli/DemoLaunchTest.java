@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -158,15 +159,9 @@ class DemoLaunchTest {
     void theRunToContinueIsTheNewestUnfinishedOneStartedSinceTheLaunch() throws Exception {
         Path home = dir.resolve(".keel");
         long since = System.currentTimeMillis();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process failing = new ProcessBuilder(
-                        java,
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        ResumableProgram.class.getName(),
-                        home.toString())
-                .redirectErrorStream(true)
-                .start();
+        List<String> command = new ArrayList<>(ChildJvm.command(ResumableProgram.class));
+        command.add(home.toString());
+        Process failing = new ProcessBuilder(command).redirectErrorStream(true).start();
         String printed = new String(failing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(1, failing.waitFor(), printed);
         String id = printed.lines()

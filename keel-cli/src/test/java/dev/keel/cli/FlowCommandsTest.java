@@ -44,7 +44,7 @@ class FlowCommandsTest {
     }
 
     private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java") + " -cp '"
+        return ChildJvm.java() + " " + String.join(" ", ChildJvm.OPTIONS) + " -cp '"
                 + System.getProperty("java.class.path") + "' " + ReproducibleProgram.class.getName();
     }
 

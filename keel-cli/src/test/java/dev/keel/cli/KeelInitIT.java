@@ -24,6 +24,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * repository (hard links to ~/.m2's files for everything else), never into the shared ~/.m2.
  */
 class KeelInitIT {
+    /**
+     * JVM options of every JVM this test starts (keel, and Maven through MAVEN_OPTS): each lives
+     * seconds, too short for C2's compile threads to pay back the cores they take.
+     */
+    private static final List<String> SHORT_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
     @TempDir
     Path work;
 
@@ -38,6 +44,7 @@ class KeelInitIT {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().put("OPT_OUT_TRACKING", "true");
+        pb.environment().put("MAVEN_OPTS", String.join(" ", SHORT_JVM));
         pb.environment().putAll(env);
         Process p = pb.start();
         if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
@@ -82,8 +89,9 @@ class KeelInitIT {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
 
         Path project = work.resolve("tiny-tracker");
-        List<String> init = new ArrayList<>(List.of(
-                java.toString(), "-Dmaven.repo.local=" + repo, "-jar", jar.toString(), "init", project.toString()));
+        List<String> init = new ArrayList<>(List.of(java.toString()));
+        init.addAll(SHORT_JVM);
+        init.addAll(List.of("-Dmaven.repo.local=" + repo, "-jar", jar.toString(), "init", project.toString()));
         int initCode = run(init, root, work.resolve("init.log"), 5);
         assertEquals(0, initCode, Files.readString(work.resolve("init.log")));
         assertTrue(
@@ -108,8 +116,10 @@ class KeelInitIT {
         assertTrue(Files.isRegularFile(project.resolve("target/tiny-tracker-0.1.0-SNAPSHOT.jar")));
 
         // its two-stage flow: both stages run the first time, each as a run; then nothing is stale
-        List<String> repro = List.of(java.toString(), "-jar", jar.toString(), "repro", "--dir", project.toString());
-        Map<String, String> env = Map.of("MAVEN_OPTS", "-Dmaven.repo.local=" + repo);
+        List<String> repro = new ArrayList<>(List.of(java.toString()));
+        repro.addAll(SHORT_JVM);
+        repro.addAll(List.of("-jar", jar.toString(), "repro", "--dir", project.toString()));
+        Map<String, String> env = Map.of("MAVEN_OPTS", String.join(" ", SHORT_JVM) + " -Dmaven.repo.local=" + repo);
         Path log = work.resolve("repro.log");
         assertEquals(0, run(repro, project, log, 8, env), Files.readString(log));
         String first = Files.readString(log);

@@ -413,11 +413,7 @@ class ReproduceCommandTest {
     /** With {@code extraClassPath} appended to the class path (a separator first, or empty). */
     private String train(Path dir, Map<String, String> env, String extraClassPath) throws Exception {
         long before = Files.exists(home) ? runCount() : 0;
-        ProcessBuilder pb = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path") + extraClassPath,
-                        ReproducibleProgram.class.getName())
+        ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(ReproducibleProgram.class, extraClassPath))
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);

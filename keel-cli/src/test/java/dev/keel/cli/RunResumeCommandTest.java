@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -25,13 +26,9 @@ class RunResumeCommandTest {
 
     @Test
     void aFailedRunIsContinuedUnderItsIdByStartingItsCommandAgain() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process first = new ProcessBuilder(
-                        java,
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        ResumableProgram.class.getName(),
-                        home.toString())
+        List<String> command = new ArrayList<>(ChildJvm.command(ResumableProgram.class));
+        command.add(home.toString());
+        Process first = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
