@@ -62,12 +62,13 @@ public final class ClassDataTraining {
                 failures += code == 0 ? 0 : 1;
             }
             // keel data add as the keel program runs it (without picocli): a first add, then the
-            // unchanged re-adds, which are what a person repeats and what start-up dominates.
+            // unchanged re-adds, which are what a person repeats and what start-up dominates. Like
+            // the flow's below, a failure here (an odd temporary folder) still leaves the archive.
             Path folder = dataFolder(dir.resolve("data"));
             for (int i = 0; i < 3; i++) {
                 String[] words = {"data", "add", "cds", folder.toString(), "--home", home.toString()};
                 PrintWriter sink = new PrintWriter(Writer.nullWriter());
-                failures += DataAddLine.run(DataAddLine.parse(words), sink, sink) == 0 ? 0 : 1;
+                DataAddLine.run(DataAddLine.parse(words), sink, sink);
             }
             // The flow's commands over a small project: run once (its stages a shell command each),
             // then the nothing-stale decision and the graph, which are what the archive is for. They

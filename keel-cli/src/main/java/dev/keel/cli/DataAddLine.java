@@ -6,8 +6,8 @@ import java.nio.file.Path;
 
 /**
  * Runs {@code keel data add NAME PATH [options]} without building picocli's model of the
- * command: picocli reads every option's annotations through reflection, which costs a fresh JVM
- * more CPU than re-adding an unchanged folder of 70,000 files costs Keel itself. Only plain
+ * command: picocli reads every option's annotations through reflection, a large share of the CPU
+ * of a command as short as re-adding an unchanged folder, which people repeat. Only plain
  * lines are taken: the two positionals and each option of the command at most once, as
  * {@code --opt VALUE} or {@code --opt=VALUE} ({@code -m MSG} too), values not starting with
  * '-'. Anything else (help, a repeated or unknown option, {@code --}, an {@code @file}, a bad

@@ -18,9 +18,9 @@ import java.util.function.Supplier;
 
 /**
  * A dataset store opened on its first use. Opening the embedded database (loading the SQLite
- * driver and its native library, checking the schema) costs a fresh JVM more CPU than an add of
- * an unchanged folder needs for everything else once its stat cache can vouch for the latest
- * version; such an add then never opens it. Errors of the open surface at that first use.
+ * driver and its native library, checking the schema) is a large share of a short command in a
+ * fresh JVM, and an add of an unchanged folder whose stat cache can vouch for the latest version
+ * needs nothing from it. Errors of the open surface at that first use.
  */
 public final class LazyDatasetStore implements DatasetStore {
     private final Supplier<DatasetStore> opener;

@@ -33,6 +33,10 @@ import java.util.Map;
  * same record would find every file in the cache with the same entries, so it has that manifest:
  * an unchanged folder is recognised from its scan alone, without reading the entries (they are
  * read on the first {@link #lookup}).
+ *
+ * <p>A small head file beside it names the version an add last found to be the dataset's latest
+ * for that snapshot, with the database's {@link StoreStamp} taken before it was read; while the
+ * stamp holds, nothing was committed since, so the add need not open the store to know it.
  */
 final class StatCache {
     private static final int MAGIC = 0x4B53_4303;
