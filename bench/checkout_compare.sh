@@ -77,8 +77,7 @@ files=$(find "$WORK/src/fmnist" -type f | wc -l)
 bytes=$(du -sb "$WORK/src/fmnist" | cut -f1)
 
 # The per-method JIT thresholds the ./keel launcher gives dataset commands (KEEL_JIT_HINTS=0 leaves
-# them out, as the launcher does): timed as a user runs them. The launcher's class-data archive is
-# not used here, for either jar.
+# them out, as the launcher does): timed as a user runs them.
 # `data add` gets the launcher's raised optimising-compiler thresholds too (ADD_JIT).
 JIT=()
 ADD_JIT=()
@@ -94,10 +93,26 @@ if [ "${KEEL_JIT_HINTS:-1}" != 0 ]; then
     -XX:CompileCommand=CompileThresholdScaling,sun.security.provider.SHA2::implCompress0,0.0001
     -XX:CompileCommand=CompileThresholdScaling,dev.keel.data.internal.Chunker::cut,0.0001)
 fi
-NEW="java ${JIT[*]} -Dai.djl.offline=true -jar $WORK/keel-new.jar"
-OLD="java ${JIT[*]} -Dai.djl.offline=true -jar $WORK/keel-before.jar"
+# The launcher's class-data archive too: each jar gets one made as ./keel makes it (its own
+# ClassDataTraining run with -XX:ArchiveClassesAtExit), so Keel's rows time what a user runs.
+# BENCH_CDS=0 leaves it out; a jar without ClassDataTraining (an old BEFORE_REF) runs without.
+cds() { # cds NAME: the JVM options for $WORK/keel-NAME.jar's archive, made once per jar
+  local jar=$WORK/keel-$1.jar jsa=$WORK/keel-$1.jsa
+  [ "${BENCH_CDS:-1}" != 0 ] || return 0
+  if [ ! -s "$jsa" ] || [ "$jsa" -ot "$jar" ]; then
+    rm -f "$jsa"
+    java -XX:ArchiveClassesAtExit="$jsa" -Dai.djl.offline=true -cp "$jar" dev.keel.cli.ClassDataTraining \
+      >>"$LOG" 2>&1 || rm -f "$jsa"
+  fi
+  [ -s "$jsa" ] && echo "-XX:SharedArchiveFile=$jsa -Xshare:auto"
+  return 0
+}
+CDS_NEW=$(cds new)
+CDS_OLD=$(cds before)
+NEW="java $CDS_NEW ${JIT[*]} -Dai.djl.offline=true -jar $WORK/keel-new.jar"
+OLD="java $CDS_OLD ${JIT[*]} -Dai.djl.offline=true -jar $WORK/keel-before.jar"
 # The launcher's flags per command: `data add` rows of this tree use ADD_JIT; BEFORE_REF's keep JIT.
-NEW_ADD="java ${ADD_JIT[*]} -Dai.djl.offline=true -jar $WORK/keel-new.jar"
+NEW_ADD="java $CDS_NEW ${ADD_JIT[*]} -Dai.djl.offline=true -jar $WORK/keel-new.jar"
 # One store per jar (the old jar must not read stamps or caches the new one wrote, and back).
 rm -rf "$WORK/home-new" "$WORK/home-old" "$WORK/dvc" "$WORK/co"
 $NEW data add fmnist "$WORK/src/fmnist" -m v1 --home "$WORK/home-new" >>"$LOG" 2>&1
@@ -213,7 +228,7 @@ echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/{p
 [ "$ONLY_KEEL" = 1 ] || echo "# dvc $("$DVC" --version)"
 echo "# data: $files PNGs ($bytes bytes)$([ "$SET" = data ] && echo " and one 1 GiB random file"); before = keel-cli at $BEFORE_REF; $ROUNDS rounds, interleaved"
 echo "# load before: ${uptime_before##*load average: }, after: $(uptime | sed 's/.*load average: //')${LOADS:+; 1-minute load as each round began: $LOADS}"
-echo "# JIT hints of the launcher: $([ ${#JIT[@]} -gt 0 ] && echo on || echo off); class-data archive: not used"
+echo "# JIT hints of the launcher: $([ ${#JIT[@]} -gt 0 ] && echo on || echo off); class-data archive (as ./keel): new $([ -n "$CDS_NEW" ] && echo used || echo not used), before $([ -n "$CDS_OLD" ] && echo used || echo not used)"
 echo "# seconds, wall clock, one command each (Keel: a fresh JVM per command); cpu = user + sys of the command"
 python3 - "$(for k in "${!T[@]}"; do echo "$k=${T[$k]}"; done)" "$(for k in "${!C[@]}"; do echo "$k=${C[$k]}"; done)" <<'PY'
 import statistics, sys

@@ -62,6 +62,11 @@ final class DataAddCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return run(new Output(spec.commandLine()));
+    }
+
+    /** The command with its fields set: by picocli through {@link #call}, or by {@link DataAddLine}. */
+    int run(Output output) {
         AddOptions options = AddOptions.defaults()
                 .message(message == null ? "" : message)
                 .description(description)
@@ -70,7 +75,6 @@ final class DataAddCommand implements Callable<Integer> {
         try (Datasets data = new DataAccess(home.access()).openForWriting()) {
             result = data.add(name, path, options);
         }
-        Output output = new Output(spec.commandLine());
         if (format == Format.json) {
             output.json(DataResults.addJson(result));
         } else {

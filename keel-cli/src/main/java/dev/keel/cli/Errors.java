@@ -18,10 +18,14 @@ final class Errors implements IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cl, ParseResult parsed) {
-        PrintWriter err = cl.getErr();
         if (e instanceof ParameterException pe) {
             return usage(pe, new String[0]);
         }
+        return report(e, cl.getErr());
+    }
+
+    /** The line (and exit code) for a command's failure, on {@code err}. */
+    static int report(Exception e, PrintWriter err) {
         if (e instanceof KeelException ke) {
             err.println("keel: " + ke.getMessage());
             debug(e, err);

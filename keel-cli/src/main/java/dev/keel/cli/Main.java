@@ -24,9 +24,15 @@ public final class Main {
         defaultProperty("picocli.converters.excludes", "java\\.(time|sql)\\..*");
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        int code = configure(CommandTree.forArgs(new KeelCommand(in), args), out, err)
-                .execute(args);
+        DataAddCommand add = DataAddLine.parse(args);
+        int code;
+        if (add != null) {
+            code = DataAddLine.run(add, out, err);
+        } else {
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            code = configure(CommandTree.forArgs(new KeelCommand(in), args), out, err)
+                    .execute(args);
+        }
         out.flush();
         err.flush();
         System.exit(code);

@@ -18,8 +18,12 @@ final class Output {
     private final PrintWriter err;
 
     Output(CommandLine cl) {
-        this.out = cl.getOut();
-        this.err = cl.getErr();
+        this(cl.getOut(), cl.getErr());
+    }
+
+    Output(PrintWriter out, PrintWriter err) {
+        this.out = out;
+        this.err = err;
     }
 
     void table(Table table, Format format) {

@@ -8,6 +8,8 @@ import dev.keel.core.data.DatasetStores;
 import dev.keel.core.data.DatasetVersion;
 import dev.keel.core.data.RunInput;
 import dev.keel.data.internal.Engine;
+import dev.keel.data.internal.LazyDatasetStore;
+import dev.keel.data.internal.Trace;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,25 +40,34 @@ public final class Datasets implements AutoCloseable {
     private final Engine engine;
     private final boolean ownsStore;
 
-    private Datasets(DatasetStore store, LocalBlobStore blobs, Path cache, boolean ownsStore) {
+    private Datasets(DatasetStore store, LocalBlobStore blobs, Path cache, Path database, boolean ownsStore) {
         this.store = store;
-        this.engine = new Engine(store, blobs, cache);
+        this.engine = new Engine(store, blobs, cache, database);
         this.ownsStore = ownsStore;
     }
 
-    /** Datasets in a Keel folder: metadata in its database, bytes in its blob folder. */
+    /**
+     * Datasets in a Keel folder: metadata in its database, bytes in its blob folder. The database
+     * is opened on first use (an add of an unchanged folder whose stat cache vouches for the
+     * latest version never needs it), so its errors surface there.
+     */
     public static Datasets open(KeelHome home) {
         home.ensureExists();
+        String location = home.storeLocation();
+        DatasetStore store = new LazyDatasetStore(() -> {
+            Trace.sinceStart("store open begins");
+            DatasetStore opened = DatasetStores.open(location);
+            Trace.sinceStart("store opened");
+            return opened;
+        });
+        Path database = location.equals("sqlite:" + home.database()) ? home.database() : null;
         return new Datasets(
-                DatasetStores.open(home.storeLocation()),
-                new LocalBlobStore(home.blobs()),
-                home.cache().resolve("data"),
-                true);
+                store, new LocalBlobStore(home.blobs()), home.cache().resolve("data"), database, true);
     }
 
     /** Datasets on a given store (not closed by {@link #close}) and blob folder; {@code cache} holds derived data. */
     public static Datasets using(DatasetStore store, LocalBlobStore blobs, Path cache) {
-        return new Datasets(store, blobs, cache, false);
+        return new Datasets(store, blobs, cache, null, false);
     }
 
     /**

@@ -49,6 +49,9 @@ public final class Engine {
     private final DatasetStore store;
     private final LocalBlobStore blobs;
     private final Path cache;
+    /** The embedded database's file, for {@link StoreStamp}; null where the store is another. */
+    private final Path database;
+
     private final Manifests manifests;
     private final Catalog catalog;
     private final DataLock lock;
@@ -58,11 +61,16 @@ public final class Engine {
 
     private static final ConcurrentHashMap<Path, Object> MATERIALIZING = new ConcurrentHashMap<>();
 
-    /** @param cache the folder for derived data ({@code .keel/cache/data}) */
-    public Engine(DatasetStore store, LocalBlobStore blobs, Path cache) {
+    /**
+     * @param cache    the folder for derived data ({@code .keel/cache/data})
+     * @param database the embedded store's database file, whose {@link StoreStamp} lets an add of
+     *                 an unchanged folder answer without opening the store; null for any other store
+     */
+    public Engine(DatasetStore store, LocalBlobStore blobs, Path cache, Path database) {
         this.store = store;
         this.blobs = blobs;
         this.cache = cache;
+        this.database = database;
         this.manifests = new Manifests(store);
         this.catalog = new Catalog(store, manifests);
         this.lock = new DataLock(blobs.root().resolve("datasets.lock"));
@@ -70,6 +78,7 @@ public final class Engine {
     }
 
     public AddResult add(String name, Path source, AddOptions options) {
+        Trace.sinceStart("add begins");
         DatasetNames.checkName(name);
         try {
             return lock.shared(() -> doAdd(name, source, options));
@@ -81,18 +90,37 @@ public final class Engine {
     }
 
     private AddResult doAdd(String name, Path source, AddOptions options) throws IOException {
+        Trace.sinceStart("lock held");
         Trace trace = new Trace();
-        ShaWarmup.start();
         long scanStart = System.currentTimeMillis() * 1_000_000L;
-        List<Scanner.Found> found = Scanner.scan(source);
-        trace.mark("scan");
-        DatasetVersion parent = store.latest(name).orElse(null);
         StatCache stat = StatCache.load(cache, source);
-        trace.mark("stat cache load");
-        if (parent != null && parent.hash().equals(stat.unchangedManifest(found))) {
+        if (!stat.hasSnapshot()) {
+            ShaWarmup.start(); // this add hashes for sure: compile SHA-256 while it scans
+        }
+        Scanner.Scan scan = Scanner.scanRecorded(source);
+        List<Scanner.Found> found = scan.found();
+        trace.mark("scan");
+        String snapshot = stat.unchangedManifest(scan);
+        trace.mark("snapshot compared");
+        if (snapshot != null && !setsDatasetFields(options)) {
+            DatasetVersion latest = stat.head(name, snapshot, StoreStamp.of(database, scanStart));
+            if (latest != null) {
+                // The scan equals the one that made this version, and nothing was committed to the
+                // database since an add read it as the latest: no need to open the store at all.
+                trace.mark("unchanged (snapshot, store untouched)");
+                return new AddResult(latest, false, 0, 0, 0, 0, 0);
+            }
+        }
+        ShaWarmup.start();
+        // Taken before the store is read: a commit after it changes the stamp the head keeps.
+        String stamp = StoreStamp.of(database, System.currentTimeMillis() * 1_000_000L);
+        DatasetVersion parent = store.latest(name).orElse(null);
+        trace.mark("latest version read");
+        if (parent != null && parent.hash().equals(snapshot)) {
             // The scan equals the one that made the latest version (its objects are live), so
             // nothing needs reading, checking or storing.
-            trace.mark("unchanged (scan digest)");
+            stat.saveHead(parent, stamp);
+            trace.mark("unchanged (snapshot)");
             saveDatasetFields(name, options);
             return new AddResult(parent, false, 0, 0, 0, 0, 0);
         }
@@ -186,6 +214,10 @@ public final class Engine {
                 counts[2],
                 adder.bytesStored(),
                 adder.filesHashed());
+    }
+
+    private static boolean setsDatasetFields(AddOptions options) {
+        return options.description() != null && !options.description().isEmpty() || options.visibility() != null;
     }
 
     /** A description or visibility given with an add that makes no version still applies. */

@@ -217,6 +217,7 @@ final class Materializer {
                     a instanceof PosixFileAttributes p && p.permissions().contains(PosixFilePermission.OWNER_EXECUTE);
             Entry c = copies.lookup(new Scanner.Found(
                     e.path(),
+                    null,
                     target,
                     Entry.Type.FILE,
                     a.size(),
@@ -249,6 +250,7 @@ final class Materializer {
                 Object key = a.fileKey();
                 seen.add(new Scanner.Found(
                         e.path(),
+                        null,
                         target,
                         Entry.Type.FILE,
                         a.size(),

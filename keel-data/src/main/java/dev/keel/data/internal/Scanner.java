@@ -6,16 +6,20 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveTask;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Walks a folder (or takes one file) without following links, collecting what add needs from
@@ -25,47 +29,53 @@ import java.util.concurrent.RecursiveTask;
  */
 final class Scanner {
 
-    /** A file found on disk. {@code key} is the file system's identity (device and inode). */
+    /**
+     * A file found on disk. {@code key} is the file system's identity (device and inode).
+     * {@code exact} is the file's path where the scan had it from the file system; null where
+     * the relative path names it exactly under {@code root} (names the scan listed as text).
+     */
     record Found(
             String path,
-            Path file,
+            Path root,
+            Path exact,
             Entry.Type type,
             long size,
             long mtimeNanos,
             String key,
             boolean executable,
-            String linkTarget) {}
+            String linkTarget) {
+        /** The file on disk. */
+        Path file() {
+            return exact != null ? exact : root.resolve(path);
+        }
+    }
+
+    /** What a scan found, in scan order, with its {@link ScanRecord}. */
+    record Scan(List<Found> found, ScanRecord record) {}
 
     private Scanner() {}
 
     static List<Found> scan(Path source) throws IOException {
+        return scanRecorded(source).found();
+    }
+
+    static Scan scanRecorded(Path source) throws IOException {
         Path root = source.toAbsolutePath().normalize();
         BasicFileAttributes top = attributes(root);
-        List<Found> out = new ArrayList<>();
         if (top.isRegularFile()) {
-            out.add(found(root.getFileName().toString(), root, top));
-            return out;
+            Path parent = root.getParent();
+            List<Found> one = List.of(found(root.getFileName().toString(), parent, root, top));
+            return new Scan(one, ScanRecord.of(one));
         }
         if (!top.isDirectory()) {
             throw KeelException.invalid(
                     "cannot add " + source + ": give a regular file or a folder (links are not followed)");
         }
-        walk(root, root, out);
-        return out;
-    }
-
-    /**
-     * One stat per entry, with POSIX attributes (the walker of {@link Files#walkFileTree} hides
-     * the permission bits). Sub-folders are walked in parallel on every core: stat calls and the
-     * JVM's per-entry work dominate a scan of many small files. The result is in a stable order
-     * (each folder's files in listing order, then its sub-folders' results in listing order), so
-     * an unchanged folder scans to the same list and the stat cache's {@link ScanDigest} matches.
-     */
-    private static void walk(Path root, Path dir, List<Found> out) throws IOException {
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         ForkJoinPool pool = new ForkJoinPool(threads);
         try {
-            out.addAll(pool.invoke(new DirTask(root, dir, root.toString().length() + 1)));
+            Part all = pool.invoke(new DirTask(root, root, ""));
+            return new Scan(all.found, all.record);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         } finally {
@@ -73,76 +83,158 @@ final class Scanner {
         }
     }
 
-    private static final class DirTask extends RecursiveTask<List<Found>> {
+    /** A folder's entries and those of its sub-folders, in scan order, with their record. */
+    private record Part(List<Found> found, ScanRecord record) {}
+
+    /**
+     * One folder: one stat per entry, with POSIX attributes (the walker of {@link
+     * Files#walkFileTree} hides the permission bits). Sub-folders are walked in parallel on every
+     * core: stat calls and the JVM's per-entry work dominate a scan of many small files. Where
+     * the directory stream is a {@link SecureDirectoryStream} (Linux), each entry is stat'ed by
+     * its name relative to the open folder, so the kernel does not walk the whole path from the
+     * root again for every file; and where every name of the folder is plain ASCII (so the text
+     * names the file exactly), the names come as one list and no path object is made per file.
+     * The result is in a stable order (each folder's files in listing order, then its
+     * sub-folders' results in listing order), so an unchanged folder scans to the same list and
+     * record, and the stat cache's snapshot matches.
+     */
+    private static final class DirTask extends RecursiveTask<Part> {
         private final Path root;
         private final Path dir;
-        private final int rootLength;
+        /** The folder's path relative to the root with a trailing '/', or "" for the root. */
+        private final String prefix;
 
-        DirTask(Path root, Path dir, int rootLength) {
+        private final List<Found> local = new ArrayList<>();
+        private final ScanRecord record = new ScanRecord();
+        private final List<DirTask> subtasks = new ArrayList<>();
+
+        DirTask(Path root, Path dir, String prefix) {
             this.root = root;
             this.dir = dir;
-            this.rootLength = rootLength;
+            this.prefix = prefix;
         }
 
         @Override
-        protected List<Found> compute() {
+        protected Part compute() {
             try {
-                List<Found> local = new ArrayList<>();
-                List<DirTask> subtasks = new ArrayList<>();
-                boolean empty = true;
+                boolean empty;
                 try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-                    for (Path child : ds) {
-                        empty = false;
-                        entry(child, local, subtasks);
+                    String[] names = ds instanceof SecureDirectoryStream<Path> ? plainNames(dir) : null;
+                    if (names != null) {
+                        SecureDirectoryStream<Path> secure = (SecureDirectoryStream<Path>) ds;
+                        FileSystem fs = dir.getFileSystem();
+                        for (String name : names) {
+                            listed(secure, fs, name);
+                        }
+                        empty = names.length == 0;
+                    } else {
+                        empty = true;
+                        for (Path child : ds) {
+                            empty = false;
+                            entry(child);
+                        }
                     }
                 }
                 if (empty && !dir.equals(root)) {
-                    local.add(new Found(relative(dir), dir, Entry.Type.DIR, 0, 0, "", false, null));
-                }
-                if (subtasks.isEmpty()) {
-                    return local;
+                    add(new Found(
+                            prefix.substring(0, prefix.length() - 1),
+                            root,
+                            dir,
+                            Entry.Type.DIR,
+                            0,
+                            0,
+                            "",
+                            false,
+                            null));
                 }
                 for (DirTask sub : subtasks) {
-                    local.addAll(sub.join());
+                    Part p = sub.join();
+                    local.addAll(p.found);
+                    record.append(p.record);
                 }
-                return local;
+                return new Part(local, record);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
 
         /**
-         * One entry of the folder: its stat, then a found file or link, or a forked task for a
-         * sub-folder. A method of its own rather than the loop's body: the JIT compiles a method
-         * after a few hundred calls, a loop body only after tens of thousands of iterations.
+         * One listed entry, stat'ed relative to the open folder. A method of its own rather than
+         * the loop's body: the JIT compiles a method after a few hundred calls, a loop body only
+         * after tens of thousands of iterations.
          */
-        private void entry(Path child, List<Found> local, List<DirTask> subtasks) throws IOException {
+        private void listed(SecureDirectoryStream<Path> secure, FileSystem fs, String name) throws IOException {
+            Path relative = fs.getPath(name);
+            PosixFileAttributeView view =
+                    secure.getFileAttributeView(relative, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+            Path child = null;
+            BasicFileAttributes attrs;
+            if (view != null) {
+                attrs = view.readAttributes();
+            } else {
+                child = dir.resolve(relative);
+                attrs = attributes(child);
+            }
+            String rel = prefix.concat(name);
+            if (attrs.isRegularFile()) {
+                add(found(rel, root, null, attrs));
+            } else {
+                other(name, rel, child != null ? child : dir.resolve(relative), attrs);
+            }
+        }
+
+        /** One entry of a folder read through its stream (a name that is not plain ASCII, or no relative stat). */
+        private void entry(Path child) throws IOException {
             BasicFileAttributes attrs = attributes(child);
+            String name = child.getFileName().toString();
+            String rel = prefix.concat(name);
+            if (attrs.isRegularFile()) {
+                add(found(rel, root, child, attrs));
+            } else {
+                other(name, rel, child, attrs);
+            }
+        }
+
+        /** A folder (walked by a task of its own), a link, or something add refuses. */
+        private void other(String name, String rel, Path child, BasicFileAttributes attrs) throws IOException {
             if (attrs.isDirectory()) {
-                if (!child.getFileName().toString().equals(".keel")) {
-                    DirTask sub = new DirTask(root, child, rootLength);
+                if (!name.equals(".keel")) {
+                    DirTask sub = new DirTask(root, child, rel + "/");
                     sub.fork();
                     subtasks.add(sub);
                 }
-                return;
-            }
-            String rel = relative(child);
-            if (attrs.isRegularFile()) {
-                local.add(found(rel, child, attrs));
             } else if (attrs.isSymbolicLink()) {
-                local.add(link(root, rel, child));
+                add(link(root, rel, child));
             } else {
                 throw KeelException.invalid("cannot add '" + rel + "': it is neither a file, a folder nor"
                         + " a link (a socket or device?); move it out of " + root);
             }
         }
 
-        private String relative(Path p) {
-            String s = p.toString().substring(rootLength);
-            return p.getFileSystem().getSeparator().equals("/")
-                    ? s
-                    : s.replace(p.getFileSystem().getSeparator(), "/");
+        private void add(Found f) {
+            local.add(f);
+            record.put(f);
         }
+    }
+
+    /**
+     * The folder's names when each is printable ASCII without '?' (text that names the file
+     * exactly in any platform encoding, where other bytes may be decoded lossily), else null.
+     */
+    private static String[] plainNames(Path dir) {
+        String[] names = dir.toFile().list();
+        if (names == null) {
+            return null;
+        }
+        for (String n : names) {
+            for (int i = 0; i < n.length(); i++) {
+                char c = n.charAt(i);
+                if (c < 0x20 || c > 0x7e || c == '?') {
+                    return null;
+                }
+            }
+        }
+        return names;
     }
 
     static BasicFileAttributes attributes(Path p) throws IOException {
@@ -153,13 +245,14 @@ final class Scanner {
         }
     }
 
-    private static Found found(String rel, Path file, BasicFileAttributes attrs) {
+    private static Found found(String rel, Path root, Path exact, BasicFileAttributes attrs) {
         boolean exec =
                 attrs instanceof PosixFileAttributes p && p.permissions().contains(PosixFilePermission.OWNER_EXECUTE);
         Object key = attrs.fileKey();
         return new Found(
                 rel,
-                file,
+                root,
+                exact,
                 Entry.Type.FILE,
                 attrs.size(),
                 mtimeNanos(attrs),
@@ -188,8 +281,7 @@ final class Scanner {
     }
 
     static long mtimeNanos(BasicFileAttributes attrs) {
-        var t = attrs.lastModifiedTime().toInstant();
-        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+        return attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS);
     }
 
     private static Found link(Path root, String rel, Path file) throws IOException {
@@ -202,7 +294,8 @@ final class Scanner {
                     + " being added; links are stored only when they stay inside it, never followed out. Replace the"
                     + " link by a copy of the file, or remove it");
         }
-        return new Found(rel, file, Entry.Type.LINK, text.getBytes(StandardCharsets.UTF_8).length, 0, "", false, text);
+        return new Found(
+                rel, root, file, Entry.Type.LINK, text.getBytes(StandardCharsets.UTF_8).length, 0, "", false, text);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.keel.data.internal;
 
 import dev.keel.core.blob.Hashes;
+import dev.keel.core.data.DatasetVersion;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -11,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -28,14 +28,19 @@ import java.util.Map;
  * whole-second mtimes) are not remembered. Like git's index, a file rewritten with the same
  * size whose mtime is then set back (and whose inode stays) is not noticed.
  *
- * <p>The file starts with a snapshot: the {@link ScanDigest} of the whole scan and the manifest
+ * <p>The file starts with a snapshot: the {@link ScanRecord} of the whole scan and the manifest
  * hash it produced, written only when every file of that scan was remembered. A scan with the
- * same digest would find every file in the cache with the same entries, so it has that manifest:
+ * same record would find every file in the cache with the same entries, so it has that manifest:
  * an unchanged folder is recognised from its scan alone, without reading the entries (they are
  * read on the first {@link #lookup}).
+ *
+ * <p>A small head file beside it names the version an add last found to be the dataset's latest
+ * for that snapshot, with the database's {@link StoreStamp} taken before it was read; while the
+ * stamp holds, nothing was committed since, so the add need not open the store to know it.
  */
 final class StatCache {
-    private static final int MAGIC = 0x4B53_4302;
+    private static final int MAGIC = 0x4B53_4303;
+    private static final int HEAD_MAGIC = 0x4B53_4801;
     /** Racy window where mtimes have sub-second precision (ext4, xfs, btrfs, apfs). */
     private static final long RACY_FINE_NANOS = 100_000_000L;
     /** Racy window where they do not (FAT, some network file systems): their clock ticks in seconds. */
@@ -43,38 +48,52 @@ final class StatCache {
 
     private static final HexFormat HEX = HexFormat.of();
     private final Path file;
-    /** The snapshot's scan digest and manifest hash; null when the file holds none. */
-    private final byte[] scanDigest;
+    /** The snapshot's scan record, its entry count and manifest hash; null when the file holds none. */
+    private final byte[] scanRecord;
+
+    private final long scanCount;
 
     private final String manifestHash;
     private volatile Map<String, Cached> entries;
 
     record Cached(long size, long mtimeNanos, String key, Entry entry) {}
 
-    private StatCache(Path file, byte[] scanDigest, String manifestHash) {
+    private StatCache(Path file, byte[] scanRecord, long scanCount, String manifestHash) {
         this.file = file;
-        this.scanDigest = scanDigest;
+        this.scanRecord = scanRecord;
+        this.scanCount = scanCount;
         this.manifestHash = manifestHash;
     }
 
     /** The cache of {@code source}'s folder; reads only the snapshot, entries wait for the first lookup. */
     static StatCache load(Path cacheDir, Path source) {
-        String id = HEX.formatHex(Hashes.sha256()
+        Path file = cacheDir.resolve("stat").resolve(id(source) + ".bin");
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            if (in.readInt() == MAGIC && in.readBoolean()) {
+                String hash = in.readUTF();
+                long count = in.readLong();
+                int length = in.readInt();
+                byte[] record = in.readNBytes(length);
+                if (record.length == length) {
+                    return new StatCache(file, record, count, hash);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // none yet, or damaged: a damaged cache only costs rehashing
+        }
+        return new StatCache(file, null, 0, null);
+    }
+
+    /** The name of a folder's cache files: a hash of its absolute path. */
+    static String id(Path source) {
+        return HEX.formatHex(Hashes.sha256()
                         .digest(source.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8)))
                 .substring(0, 32);
-        Path file = cacheDir.resolve("stat").resolve(id + ".bin");
-        if (Files.isRegularFile(file)) {
-            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 256))) {
-                if (in.readInt() == MAGIC && in.readBoolean()) {
-                    byte[] digest = new byte[32];
-                    in.readFully(digest);
-                    return new StatCache(file, digest, in.readUTF());
-                }
-            } catch (IOException | RuntimeException e) {
-                // a damaged cache only costs rehashing
-            }
-        }
-        return new StatCache(file, null, null);
+    }
+
+    /** Whether the file holds a snapshot, which a scan can match without any per-file lookup. */
+    boolean hasSnapshot() {
+        return manifestHash != null;
     }
 
     /**
@@ -82,10 +101,87 @@ final class StatCache {
      * that add scanned (same paths in the same order, same stat tuples); null otherwise.
      */
     String unchangedManifest(List<Scanner.Found> found) {
+        return unchangedManifest(new Scanner.Scan(found, ScanRecord.of(found)));
+    }
+
+    /** {@link #unchangedManifest(List)} for a scan with its record. */
+    String unchangedManifest(Scanner.Scan scan) {
         if (manifestHash == null) {
             return null;
         }
-        return MessageDigest.isEqual(scanDigest, ScanDigest.of(found)) ? manifestHash : null;
+        return scan.found().size() == scanCount && scan.record().sameAs(scanRecord) ? manifestHash : null;
+    }
+
+    /**
+     * The version the last add of this folder found to be dataset {@code name}'s latest, when
+     * the scan matched the snapshot ({@code manifestHash}, from {@link #unchangedManifest}) and
+     * the database's {@link StoreStamp} is still {@code stamp}: nothing has been committed since
+     * that add read the version, so it is still the latest. Null otherwise.
+     */
+    DatasetVersion head(String name, String manifestHash, String stamp) {
+        if (stamp == null || manifestHash == null) {
+            return null;
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(headFile()), 512))) {
+            if (in.readInt() != HEAD_MAGIC
+                    || !in.readUTF().equals(stamp)
+                    || !in.readUTF().equals(name)) {
+                return null;
+            }
+            DatasetVersion v = new DatasetVersion(
+                    name,
+                    in.readInt(),
+                    in.readUTF(),
+                    in.readUTF(),
+                    in.readUTF(),
+                    in.readLong(),
+                    in.readLong(),
+                    in.readLong(),
+                    in.readInt());
+            return v.hash().equals(manifestHash) ? v : null;
+        } catch (IOException | RuntimeException e) {
+            return null; // none, or damaged: the database is read
+        }
+    }
+
+    /**
+     * Remembers that with the database at {@code stamp} (taken before {@code latest} was read)
+     * the dataset's latest version was {@code latest}; nothing when the stamp is null or the file
+     * says so already. Failures are ignored: only a cache.
+     */
+    void saveHead(DatasetVersion latest, String stamp) {
+        if (stamp == null || latest.equals(head(latest.dataset(), latest.hash(), stamp))) {
+            return;
+        }
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), "head-", ".tmp");
+            try (DataOutputStream out =
+                    new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 512))) {
+                out.writeInt(HEAD_MAGIC);
+                out.writeUTF(stamp);
+                out.writeUTF(latest.dataset());
+                out.writeInt(latest.number());
+                out.writeUTF(latest.hash());
+                out.writeUTF(latest.message());
+                out.writeUTF(latest.author());
+                out.writeLong(latest.createdAt());
+                out.writeLong(latest.fileCount());
+                out.writeLong(latest.totalBytes());
+                out.writeInt(latest.parent());
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
+            Files.move(tmp, headFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            // Only a cache: the next add reads the database.
+        }
+    }
+
+    private Path headFile() {
+        String name = file.getFileName().toString();
+        return file.resolveSibling(name.substring(0, name.length() - ".bin".length()) + ".head");
     }
 
     private Map<String, Cached> entries() {
@@ -113,8 +209,9 @@ final class StatCache {
                 return map;
             }
             if (in.readBoolean()) {
-                in.readFully(new byte[32]);
                 in.readUTF();
+                in.readLong();
+                in.skipNBytes(in.readInt());
             }
             int n = in.readInt();
             map = new HashMap<>(n * 4 / 3 + 1);
@@ -181,8 +278,11 @@ final class StatCache {
                 out.writeInt(MAGIC);
                 out.writeBoolean(complete);
                 if (complete) {
-                    out.write(ScanDigest.of(found));
+                    ScanRecord record = ScanRecord.of(found);
                     out.writeUTF(manifestHash);
+                    out.writeLong(found.size());
+                    out.writeInt(record.length());
+                    out.write(record.bytes(), 0, record.length());
                 }
                 out.writeInt(count);
                 for (int i = 0; i < found.size(); i++) {
@@ -219,7 +319,7 @@ final class StatCache {
     }
 
     /** A whole-second mtime suggests a coarse clock, so a longer window (a rare fine one only costs a rehash). */
-    private static long racyWindow(long mtimeNanos) {
+    static long racyWindow(long mtimeNanos) {
         return mtimeNanos % 1_000_000_000L == 0 ? RACY_COARSE_NANOS : RACY_FINE_NANOS;
     }
 

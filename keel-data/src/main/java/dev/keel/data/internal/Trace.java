@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
  * busy machine distorts less. {@link #mark} times the calling thread's phases; {@link #count}
  * sums time spent by helper threads, printed (and reset) with the next mark.
  */
-final class Trace {
+public final class Trace {
     private static final boolean ON = Boolean.getBoolean("keel.data.trace");
     private static final Map<String, LongAdder> COUNTERS = new ConcurrentSkipListMap<>();
     private long last = System.nanoTime();
@@ -29,6 +29,18 @@ final class Trace {
             COUNTERS.clear();
             last = now;
             lastCpu = cpu;
+        }
+    }
+
+    /**
+     * One line with the time since the JVM started and the process's CPU so far: what the JVM,
+     * the command line and opening the store cost before {@code phase} begins.
+     */
+    public static void sinceStart(String phase) {
+        if (ON) {
+            System.err.printf(
+                    "  [trace] %-28s %6d ms  (cpu %6.1f ms) since the JVM started%n",
+                    phase, ManagementFactory.getRuntimeMXBean().getUptime(), cpu() / 1e6);
         }
     }
 
