@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -72,7 +73,7 @@ class ScannerTest {
         assertEquals(ScanRecord.of(scan.found()).length(), scan.record().length());
         assertTrue(
                 scan.record()
-                        .sameAs(java.util.Arrays.copyOf(
+                        .sameAs(Arrays.copyOf(
                                 ScanRecord.of(scan.found()).bytes(),
                                 ScanRecord.of(scan.found()).length())),
                 "the record built while walking is the record of the list");
