@@ -337,7 +337,7 @@ public final class JsonText {
         if (v == null) {
             out.append("null");
         } else if (v instanceof String str) {
-            quote(str, out);
+            return appendQuoted(out, str);
         } else if (v instanceof Boolean
                 || v instanceof Long
                 || v instanceof Integer
@@ -350,13 +350,13 @@ public final class JsonText {
             if (Double.isFinite(d)) {
                 out.append(d.doubleValue());
             } else {
-                quote(nonFiniteName(d), out);
+                appendQuoted(out, nonFiniteName(d));
             }
         } else if (v instanceof Float f) {
             if (Float.isFinite(f)) {
                 out.append(f.floatValue());
             } else {
-                quote(nonFiniteName(f), out);
+                appendQuoted(out, nonFiniteName(f));
             }
         } else if (v instanceof Map<?, ?> m) {
             if (m.isEmpty()) {
@@ -374,7 +374,9 @@ public final class JsonText {
                 }
                 first = false;
                 newline(out, depth + 1);
-                quote(key, out);
+                if (!appendQuoted(out, key)) {
+                    return false;
+                }
                 out.append(" : ");
                 if (!write(e.getValue(), out, depth + 1)) {
                     return false;
@@ -413,7 +415,12 @@ public final class JsonText {
         }
     }
 
-    private static void quote(String str, StringBuilder out) {
+    /**
+     * Appends {@code str} as a JSON string, escaped as Jackson escapes it; false, with {@code out}
+     * partly written, when it holds a lone surrogate, which UTF-8 cannot carry (the caller then
+     * leaves the whole tree to Jackson).
+     */
+    public static boolean appendQuoted(StringBuilder out, String str) {
         out.append('"');
         for (int k = 0; k < str.length(); k++) {
             char c = str.charAt(k);
@@ -426,7 +433,13 @@ public final class JsonText {
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
                 default -> {
-                    if (c < 0x20) {
+                    if (Character.isHighSurrogate(c)
+                            && k + 1 < str.length()
+                            && Character.isLowSurrogate(str.charAt(k + 1))) {
+                        out.append(c).append(str.charAt(++k));
+                    } else if (Character.isSurrogate(c)) {
+                        return false;
+                    } else if (c < 0x20) {
                         out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
                     } else {
                         out.append(c);
@@ -435,5 +448,6 @@ public final class JsonText {
             }
         }
         out.append('"');
+        return true;
     }
 }

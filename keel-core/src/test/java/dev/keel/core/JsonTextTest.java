@@ -103,6 +103,7 @@ class JsonTextTest {
         assertNull(JsonText.pretty(Map.of("set", Set.of(1))));
         assertNull(JsonText.pretty(Map.of(1, "not a string key")));
         assertNull(JsonText.pretty(List.of(new Object())));
+        assertNull(JsonText.pretty(Map.of("lone", "half \uDE00 of a pair")));
     }
 
     /** A random tree of what Keel stores: maps, lists, strings, numbers of every kind, booleans, null. */

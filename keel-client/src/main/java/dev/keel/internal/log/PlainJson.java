@@ -1,5 +1,7 @@
 package dev.keel.internal.log;
 
+import dev.keel.core.JsonText;
+
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +17,6 @@ final class PlainJson {
     /** Deeper trees than any the stores accept are left to Jackson. */
     private static final int MAX_DEPTH = 64;
 
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
-
     private PlainJson() {}
 
     /** The UTF-8 JSON of {@code value}, or null when it holds anything but the plain types above. */
@@ -29,7 +29,7 @@ final class PlainJson {
         if (value == null) {
             out.append("null");
         } else if (value instanceof String s) {
-            return string(out, s);
+            return JsonText.appendQuoted(out, s);
         } else if (value instanceof Boolean || value instanceof Long || value instanceof Integer) {
             out.append(value);
         } else if (value instanceof Double d) {
@@ -47,7 +47,7 @@ final class PlainJson {
                     out.append(',');
                 }
                 first = false;
-                if (!string(out, key)) {
+                if (!JsonText.appendQuoted(out, key)) {
                     return false;
                 }
                 out.append(':');
@@ -70,35 +70,6 @@ final class PlainJson {
         } else {
             return false;
         }
-        return true;
-    }
-
-    /** Quotes and escapes {@code s}; false for text with surrogates, whose edge cases Jackson handles. */
-    private static boolean string(StringBuilder out, String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                default -> {
-                    if (Character.isSurrogate(c)) {
-                        return false;
-                    }
-                    if (c < 0x20) {
-                        out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 15]);
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
         return true;
     }
 }

@@ -38,10 +38,18 @@ class PlainJsonTest {
     @Test
     void whatItDoesNotWriteJacksonDoes() {
         assertNull(PlainJson.write(Map.of("lr", 0.1f)));
-        assertNull(PlainJson.write(Map.of("pair", "\uD83D\uDE00")));
+        assertNull(PlainJson.write(Map.of("lone", "half \uD83D of a pair")));
         assertNull(PlainJson.write(Map.of(1, "a")));
         Map<String, Object> odd = Map.of("lr", 0.1f, "emoji", "\uD83D\uDE00");
         assertEquals(Map.of("lr", 0.1, "emoji", "\uD83D\uDE00"), LogRecords.readJson(LogRecords.json(odd)));
+    }
+
+    @Test
+    void aSurrogatePairIsWrittenAsItsCharacter() {
+        Map<String, Object> record = Map.of("emoji", "\uD83D\uDE00 and 𝄞");
+        byte[] json = PlainJson.write(record);
+        assertEquals(record, LogRecords.readJson(json));
+        assertTrue(new String(json, StandardCharsets.UTF_8).contains("\uD83D\uDE00"));
     }
 
     @Test
