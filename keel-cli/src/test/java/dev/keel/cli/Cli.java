@@ -38,13 +38,18 @@ final class Cli {
         if (!all.isEmpty() && all.get(0).equals("demo") && !all.contains("--no-ui")) {
             all.add(options, "--no-ui");
         }
+        return execute(input, all.toArray(String[]::new));
+    }
+
+    /** Runs {@code keel ARGS} exactly as given (no home added), answering prompts with {@code input}. */
+    static Result execute(String input, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.commandLine(
                         new PrintWriter(out, true),
                         new PrintWriter(err, true),
                         new BufferedReader(new StringReader(input)))
-                .execute(all.toArray(String[]::new));
+                .execute(args);
         return new Result(code, out.toString(), err.toString());
     }
 

@@ -1,13 +1,12 @@
 package dev.keel.cli;
 
+import dev.keel.cli.Cli.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,8 +99,6 @@ class DataAddLineTest {
         assertTrue(fast(List.of("data", "add", "pets", folder), fastHome).out().startsWith("no change"));
     }
 
-    private record Result(int code, String out, String err) {}
-
     private static Result fast(List<String> line, Path home) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -113,14 +110,7 @@ class DataAddLineTest {
     }
 
     private static Result picocli(List<String> line, Path home) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.commandLine(
-                        new PrintWriter(out, true),
-                        new PrintWriter(err, true),
-                        new BufferedReader(new StringReader("")))
-                .execute(withHome(line, home));
-        return new Result(code, out.toString(), err.toString());
+        return Cli.execute("", withHome(line, home));
     }
 
     private static String[] withHome(List<String> line, Path home) {
