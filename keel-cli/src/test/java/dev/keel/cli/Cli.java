@@ -1,5 +1,7 @@
 package dev.keel.cli;
 
+import picocli.CommandLine;
+
 import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.io.StringReader;
@@ -13,14 +15,14 @@ import java.util.List;
  * runs with {@code --no-ui}: its dashboard would serve until this JVM ends
  * ({@link DemoDashboardTest} starts the CLI in a child process for that).
  */
-final class Cli {
+public final class Cli {
     private final Path home;
 
     Cli(Path home) {
         this.home = home;
     }
 
-    record Result(int code, String out, String err) {}
+    public record Result(int code, String out, String err) {}
 
     Result run(String... args) {
         return runWithInput("", args);
@@ -42,7 +44,7 @@ final class Cli {
     }
 
     /** Runs {@code keel ARGS} exactly as given (no home added), answering prompts with {@code input}. */
-    static Result execute(String input, String... args) {
+    public static Result execute(String input, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.commandLine(
@@ -51,6 +53,14 @@ final class Cli {
                         new BufferedReader(new StringReader(input)))
                 .execute(args);
         return new Result(code, out.toString(), err.toString());
+    }
+
+    /** The whole command tree, its output discarded: for tests that walk or parse it. */
+    public static CommandLine tree() {
+        return Main.commandLine(
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter()),
+                new BufferedReader(new StringReader("")));
     }
 
     private static boolean isCommandWord(List<String> args, int i) {

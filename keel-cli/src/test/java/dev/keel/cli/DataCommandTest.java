@@ -13,11 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -405,16 +401,11 @@ class DataCommandTest {
             assertEquals(0, r.code(), verb);
             assertTrue(r.out().startsWith("Usage: keel data " + verb), r.out());
         }
-        StringWriter out = new StringWriter();
-        int code = Main.commandLine(
-                        new PrintWriter(out, true),
-                        new PrintWriter(new StringWriter()),
-                        new BufferedReader(new StringReader("")))
-                .execute("data");
-        assertEquals(0, code);
+        Cli.Result bare = Cli.execute("", "data");
+        assertEquals(0, bare.code());
         assertTrue(
-                out.toString().startsWith("Usage: keel data ") && out.toString().contains("checkout"),
-                "bare 'keel data' lists the verbs: " + out);
+                bare.out().startsWith("Usage: keel data ") && bare.out().contains("checkout"),
+                "bare 'keel data' lists the verbs: " + bare.out());
     }
 
     @Test

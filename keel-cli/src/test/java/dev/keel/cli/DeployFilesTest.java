@@ -8,11 +8,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,10 +77,7 @@ class DeployFilesTest {
         assertEquals(SweepRig.agentArgs("$(SWEEP_ID)").get(0), args.get(0));
         assertEquals("$(SWEEP_ID)", args.get(1));
 
-        CommandLine cl = Main.commandLine(
-                new PrintWriter(new StringWriter()),
-                new PrintWriter(new StringWriter()),
-                new BufferedReader(new StringReader("")));
+        CommandLine cl = Cli.tree();
         ParseResult parsed = cl.parseArgs(args.toArray(String[]::new));
         assertTrue(parsed.hasSubcommand(), args.toString());
         Object command = parsed.subcommand().commandSpec().userObject();

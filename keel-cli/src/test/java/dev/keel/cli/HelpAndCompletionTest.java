@@ -4,10 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import java.io.BufferedReader;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,24 +17,16 @@ class HelpAndCompletionTest {
 
     @Test
     void everyCommandHasHelp() {
-        CommandLine root = Main.commandLine(
-                new PrintWriter(new StringWriter()),
-                new PrintWriter(new StringWriter()),
-                new BufferedReader(new StringReader("")));
+        CommandLine root = Cli.tree();
         List<List<String>> paths = new ArrayList<>();
         collect(root, new ArrayList<>(), paths);
         assertTrue(paths.size() >= 10, paths.toString());
         for (List<String> path : paths) {
             List<String> args = new ArrayList<>(path);
             args.add("--help");
-            StringWriter out = new StringWriter();
-            int code = Main.commandLine(
-                            new PrintWriter(out, true),
-                            new PrintWriter(new StringWriter(), true),
-                            new BufferedReader(new StringReader("")))
-                    .execute(args.toArray(String[]::new));
-            assertEquals(0, code, path.toString());
-            assertTrue(out.toString().startsWith("Usage: keel"), path + ": " + out);
+            Cli.Result r = Cli.execute("", args.toArray(String[]::new));
+            assertEquals(0, r.code(), path.toString());
+            assertTrue(r.out().startsWith("Usage: keel"), path + ": " + r.out());
         }
     }
 
@@ -55,14 +43,9 @@ class HelpAndCompletionTest {
 
     @Test
     void completionScriptCoversCommandsAndOptions() {
-        StringWriter out = new StringWriter();
-        int code = Main.commandLine(
-                        new PrintWriter(out, true),
-                        new PrintWriter(new StringWriter(), true),
-                        new BufferedReader(new StringReader("")))
-                .execute("completion");
-        assertEquals(0, code);
-        String script = out.toString();
+        Cli.Result r = Cli.execute("", "completion");
+        assertEquals(0, r.code());
+        String script = r.out();
         assertTrue(script.contains("complete -F"), script.substring(0, Math.min(300, script.length())));
         assertTrue(script.contains("--filter"));
         assertTrue(script.contains("history"));
@@ -70,14 +53,9 @@ class HelpAndCompletionTest {
 
     @Test
     void noCommandPrintsUsage() {
-        StringWriter out = new StringWriter();
-        int code = Main.commandLine(
-                        new PrintWriter(out, true),
-                        new PrintWriter(new StringWriter(), true),
-                        new BufferedReader(new StringReader("")))
-                .execute();
-        assertEquals(0, code);
-        assertTrue(out.toString().contains("runs"), out.toString());
+        Cli.Result r = Cli.execute("");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("runs"), r.out());
     }
 
     @Test

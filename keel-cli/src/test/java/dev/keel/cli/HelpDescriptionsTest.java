@@ -6,10 +6,6 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
-import java.io.BufferedReader;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,10 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class HelpDescriptionsTest {
     @Test
     void everyCommandOptionAndParameterHasAFirstLineThatEndsASentence() {
-        CommandLine root = Main.commandLine(
-                new PrintWriter(new StringWriter()),
-                new PrintWriter(new StringWriter()),
-                new BufferedReader(new StringReader("")));
+        CommandLine root = Cli.tree();
         List<String> problems = new ArrayList<>();
         walk(root, "keel", problems);
         assertEquals(List.of(), problems);

@@ -3,10 +3,6 @@ package dev.keel.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,16 +23,9 @@ class InitCommandTest {
     Path dir;
 
     private Cli.Result init(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
         List<String> all = new ArrayList<>(List.of("init", "--no-install"));
         all.addAll(List.of(args));
-        int code = Main.commandLine(
-                        new PrintWriter(out, true),
-                        new PrintWriter(err, true),
-                        new BufferedReader(new StringReader("")))
-                .execute(all.toArray(String[]::new));
-        return new Cli.Result(code, out.toString(), err.toString());
+        return Cli.execute("", all.toArray(String[]::new));
     }
 
     private static Set<String> tree(Path root) throws Exception {

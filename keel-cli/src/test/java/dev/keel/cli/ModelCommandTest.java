@@ -17,12 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +44,6 @@ class ModelCommandTest {
     private KeelHome home;
     private RunOptions options;
 
-    record Result(int code, String out, String err) {}
-
     @BeforeEach
     void setUp() throws IOException {
         home = new KeelHome(dir.resolve("home"));
@@ -67,22 +61,15 @@ class ModelCommandTest {
     }
 
     /** Runs {@code keel model SUB --home HOME ARGS…}. */
-    private Result keel(String sub, String... args) {
+    private Cli.Result keel(String sub, String... args) {
         List<String> all =
                 new ArrayList<>(List.of("model", sub, "--home", home.root().toString()));
         all.addAll(List.of(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.commandLine(
-                        new PrintWriter(out, true),
-                        new PrintWriter(err, true),
-                        new BufferedReader(new StringReader("")))
-                .execute(all.toArray(String[]::new));
-        return new Result(code, out.toString(), err.toString());
+        return Cli.execute("", all.toArray(String[]::new));
     }
 
-    private Result ok(String sub, String... args) {
-        Result r = keel(sub, args);
+    private Cli.Result ok(String sub, String... args) {
+        Cli.Result r = keel(sub, args);
         assertEquals(0, r.code(), r.err());
         return r;
     }
@@ -161,7 +148,7 @@ class ModelCommandTest {
         ok("register", "apparel", "--run", weak);
         ok("register", "apparel", "--run", strong);
 
-        Result refused = keel("alias", "apparel@production", "v1", "--require", "test_accuracy >= 0.88");
+        Cli.Result refused = keel("alias", "apparel@production", "v1", "--require", "test_accuracy >= 0.88");
         assertNotEquals(0, refused.code());
         assertTrue(
                 refused.err()
@@ -172,7 +159,7 @@ class ModelCommandTest {
                 ok("alias", "apparel@production", "2", "--require", "test_accuracy >= 0.88", "--by", "ana")
                         .out());
 
-        Result rm = keel("rm", "apparel:v2");
+        Cli.Result rm = keel("rm", "apparel:v2");
         assertNotEquals(0, rm.code());
         assertTrue(rm.err().contains("cannot remove apparel:v2: apparel@production points at it"), rm.err());
         assertEquals("removed apparel:v1\n", ok("rm", "apparel:v1").out());
@@ -197,7 +184,7 @@ class ModelCommandTest {
         bytes[bytes.length - 1] ^= 1;
         Files.write(blob, bytes);
         Path again = dir.resolve("again");
-        Result damaged = keel("pull", "apparel@production", again.toString());
+        Cli.Result damaged = keel("pull", "apparel@production", again.toString());
         assertNotEquals(0, damaged.code());
         assertTrue(
                 damaged.err().contains("cannot pull apparel:v1: its file epoch-00002-step-0000000020.ckpt is damaged"),
@@ -245,15 +232,8 @@ class ModelCommandTest {
         ok("register", "apparel", "--run", runId);
         List<String> rm = new ArrayList<>(
                 List.of("run", "rm", runId, "--yes", "--home", home.root().toString()));
-        StringWriter err = new StringWriter();
-        assertEquals(
-                0,
-                Main.commandLine(
-                                new PrintWriter(new StringWriter(), true),
-                                new PrintWriter(err, true),
-                                new BufferedReader(new StringReader("")))
-                        .execute(rm.toArray(String[]::new)),
-                err.toString());
+        Cli.Result removed = Cli.execute("", rm.toArray(String[]::new));
+        assertEquals(0, removed.code(), removed.err());
         // what 'keel data gc' keeps, collected with no grace period for young blobs
         try (Datasets data = Datasets.open(home)) {
             data.gc(false, new DataAccess(new StoreAccess(home)).runBlobs(), Duration.ZERO);

@@ -7,12 +7,8 @@ import dev.keel.server.ServerFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -149,14 +145,7 @@ class RemoteModelCliTest {
         List<String> all = new ArrayList<>(
                 List.of("model", sub, "--home", dir.resolve("elsewhere").toString()));
         all.addAll(List.of(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.commandLine(
-                        new PrintWriter(out, true),
-                        new PrintWriter(err, true),
-                        new BufferedReader(new StringReader("")))
-                .execute(all.toArray(String[]::new));
-        return new Cli.Result(code, out.toString(), err.toString());
+        return Cli.execute("", all.toArray(String[]::new));
     }
 
     private static long bytesUnder(Path root) throws IOException {

@@ -13,12 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -47,8 +43,6 @@ class ReproduceCommandTest {
 
     Path repo;
     Path home;
-
-    record Result(int code, String out, String err) {}
 
     /**
      * One repository and Keel folder for the cases that only read their original run (each
@@ -99,7 +93,7 @@ class ReproduceCommandTest {
         String original = useShared().clean();
         Snapshot before = snapshot(original);
 
-        Result r = keel("reproduce", original, "--home", home.toString());
+        Cli.Result r = keel("reproduce", original, "--home", home.toString());
         assertEquals(0, r.code(), r.err());
         String copy = reproduction(r.out());
         assertTrue(r.out().contains("identical: all 20 metric points are bitwise equal"), r.out());
@@ -110,7 +104,7 @@ class ReproduceCommandTest {
             assertEquals(RunState.FINISHED, store.run(copy).orElseThrow().state());
         }
         assertEquals(before, snapshot(original), "the original run is only read");
-        Result show = keel("run", "show", copy, "--home", home.toString());
+        Cli.Result show = keel("run", "show", copy, "--home", home.toString());
         assertTrue(show.out().contains("Reproduces: " + original), show.out());
         try (var left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             assertFalse(
@@ -123,7 +117,7 @@ class ReproduceCommandTest {
     void aRunFromADirtyTreeIsReproducedWithItsUncommittedChange() throws Exception {
         String original = useShared().dirty(); // scale.txt 2.0, not committed: only the run's diff has it
 
-        Result r = keel("reproduce", original, "--home", home.toString());
+        Cli.Result r = keel("reproduce", original, "--home", home.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("identical: all 20 metric points are bitwise equal"), r.out());
         try (Store store = store()) {
@@ -136,11 +130,11 @@ class ReproduceCommandTest {
         String original = train(repo, Map.of("OMP_NUM_THREADS", "1"));
         Snapshot before = snapshot(original);
 
-        Result same = keel("reproduce", original, "--home", home.toString());
+        Cli.Result same = keel("reproduce", original, "--home", home.toString());
         assertEquals(0, same.code(), same.out() + same.err());
         assertTrue(same.out().contains("identical"), "the recorded thread count is restored: " + same.out());
 
-        Result r = keel("reproduce", original, "--env", "OMP_NUM_THREADS=4", "--home", home.toString());
+        Cli.Result r = keel("reproduce", original, "--env", "OMP_NUM_THREADS=4", "--home", home.toString());
         assertEquals(3, r.code(), r.out() + r.err());
         String copy = reproduction(r.out());
         assertTrue(
@@ -172,10 +166,10 @@ class ReproduceCommandTest {
                     "keel reproduce " + original, ((Map<?, ?>) ((List<?>) box.get("commands")).get(0)).get("command"));
         }
 
-        Result env = keel("env", "diff", original, copy, "--format", "json", "--home", home.toString());
+        Cli.Result env = keel("env", "diff", original, copy, "--format", "json", "--home", home.toString());
         assertEquals(0, env.code(), env.err());
         assertTrue(env.out().contains("\"key\" : \"OMP_NUM_THREADS\""), env.out());
-        Result table = keel("env", "diff", original, copy, "--home", home.toString());
+        Cli.Result table = keel("env", "diff", original, copy, "--home", home.toString());
         assertTrue(
                 table.out().lines().anyMatch(l -> l.startsWith("threads") && l.contains("OMP_NUM_THREADS")),
                 table.out());
@@ -184,7 +178,7 @@ class ReproduceCommandTest {
     @Test
     void stepsStopsTheProgramEarlyAndComparesOnlyThoseSteps() throws Exception {
         String original = useShared().clean();
-        Result r = keel("reproduce", original, "--steps", "4", "--format", "json", "--home", home.toString());
+        Cli.Result r = keel("reproduce", original, "--steps", "4", "--format", "json", "--home", home.toString());
         assertEquals(0, r.code(), r.err());
         Map<String, Object> json = Json.readMap(r.out());
         assertEquals("identical", json.get("verdict"), r.out());
@@ -216,9 +210,9 @@ class ReproduceCommandTest {
                 keel("data", "add", "factors", v2.toString(), "--home", home.toString())
                         .code());
 
-        Result dry = keel("reproduce", original, "--dry-run", "--home", home.toString());
+        Cli.Result dry = keel("reproduce", original, "--dry-run", "--home", home.toString());
         assertTrue(dry.out().contains("KEEL_REPRODUCE_DATASETS=factors:v1"), dry.out());
-        Result r = keel("reproduce", original, "--home", home.toString());
+        Cli.Result r = keel("reproduce", original, "--home", home.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("identical"), r.out());
         try (Store store = store()) {
@@ -231,7 +225,7 @@ class ReproduceCommandTest {
                 0,
                 keel("data", "rm", "factors:v1", "--yes", "--home", home.toString())
                         .code());
-        Result gone = keel("reproduce", original, "--home", home.toString());
+        Cli.Result gone = keel("reproduce", original, "--home", home.toString());
         assertEquals(3, gone.code(), gone.out() + gone.err());
         assertTrue(gone.out().contains("  datasets factors: — → v2 (sha256:"), gone.out());
     }
@@ -244,7 +238,7 @@ class ReproduceCommandTest {
         library(jar, "1.1"); // the same path now holds another version, as after a dependency update
 
         long runsBefore = runCount();
-        Result strict = keel("reproduce", original, "--strict", "--home", home.toString());
+        Cli.Result strict = keel("reproduce", original, "--strict", "--home", home.toString());
         assertEquals(2, strict.code(), strict.out() + strict.err());
         assertTrue(
                 strict.err()
@@ -253,7 +247,7 @@ class ReproduceCommandTest {
                 strict.err());
         assertEquals(runsBefore, runCount(), "nothing was run");
 
-        Result warned = keel("reproduce", original, "--home", home.toString());
+        Cli.Result warned = keel("reproduce", original, "--home", home.toString());
         assertEquals(3, warned.code(), "the program's results depend on the library: " + warned.out() + warned.err());
         String copy = reproduction(warned.out());
         assertTrue(
@@ -294,7 +288,7 @@ class ReproduceCommandTest {
         String original = train(repo, Map.of(), File.pathSeparator + out);
         Path output = repo.toRealPath().resolve("lib/out");
 
-        Result fresh = keel("reproduce", original, "--home", home.toString());
+        Cli.Result fresh = keel("reproduce", original, "--home", home.toString());
         assertEquals(0, fresh.code(), fresh.out() + fresh.err());
         assertTrue(
                 fresh.err()
@@ -304,7 +298,7 @@ class ReproduceCommandTest {
         assertTrue(fresh.out().contains("identical"), fresh.out());
 
         Files.setLastModifiedTime(built, FileTime.fromMillis(edited.toMillis() - 60_000));
-        Result stale = keel("reproduce", original, "--home", home.toString());
+        Cli.Result stale = keel("reproduce", original, "--home", home.toString());
         assertTrue(
                 stale.err()
                         .contains("keel: building in the work folder: " + output + " is older than its sources in the"
@@ -313,7 +307,7 @@ class ReproduceCommandTest {
 
         Files.setLastModifiedTime(built, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
         Files.writeString(repo.resolve("lib/src.txt"), "source moved on\n");
-        Result moved = keel("reproduce", original, "--home", home.toString());
+        Cli.Result moved = keel("reproduce", original, "--home", home.toString());
         assertTrue(
                 moved.err()
                         .contains("keel: building in the work folder: the original repository's sources differ from"
@@ -329,7 +323,7 @@ class ReproduceCommandTest {
         String commit = git(repo, "rev-parse", "HEAD").strip();
         long runsBefore = runCount();
 
-        Result r = keel("reproduce", original, "--repo", other.toString(), "--home", home.toString());
+        Cli.Result r = keel("reproduce", original, "--repo", other.toString(), "--home", home.toString());
         assertEquals(2, r.code(), r.err());
         assertEquals(
                 "keel: cannot reproduce run " + original + ": commit " + commit + ", which it started from, is not in"
@@ -345,7 +339,7 @@ class ReproduceCommandTest {
         Files.writeString(plain.resolve("scale.txt"), "1.0\n");
         String original = train(plain, Map.of("GIT_CEILING_DIRECTORIES", tmp.toString()));
 
-        Result r = keel("reproduce", original, "--home", home.toString());
+        Cli.Result r = keel("reproduce", original, "--home", home.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("cannot reproduce run " + original + ": it was recorded without git"), r.err());
     }
@@ -357,7 +351,8 @@ class ReproduceCommandTest {
         Path work = tmp.resolve("work");
         long runsBefore = runCount();
 
-        Result r = keel("reproduce", original, "--dry-run", "--workdir", work.toString(), "--home", home.toString());
+        Cli.Result r =
+                keel("reproduce", original, "--dry-run", "--workdir", work.toString(), "--home", home.toString());
         assertEquals(0, r.code(), r.err());
         String commit = git(repo, "rev-parse", "HEAD").strip();
         assertTrue(r.out().contains("commit:         " + commit), r.out());
@@ -438,15 +433,8 @@ class ReproduceCommandTest {
         return m.group(1);
     }
 
-    private static Result keel(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.commandLine(
-                        new PrintWriter(out, true),
-                        new PrintWriter(err, true),
-                        new BufferedReader(new StringReader("")))
-                .execute(args);
-        return new Result(code, out.toString(), err.toString());
+    private static Cli.Result keel(String... args) {
+        return Cli.execute("", args);
     }
 
     private static String git(Path dir, String... args) throws Exception {

@@ -14,10 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
-import java.io.BufferedReader;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,9 +81,6 @@ class ReproduceCommandsParseTest {
     }
 
     private static CommandLine tree() {
-        return Main.commandLine(
-                new PrintWriter(new StringWriter()),
-                new PrintWriter(new StringWriter()),
-                new BufferedReader(new StringReader("")));
+        return Cli.tree();
     }
 }

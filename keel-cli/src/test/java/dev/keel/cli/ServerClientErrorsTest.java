@@ -16,12 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -132,15 +128,11 @@ class ServerClientErrorsTest {
             HttpServer proxy = impostor(status, PAGE);
             try {
                 Path credentials = dir.resolve("credentials-" + status + ".json");
-                StringWriter err = new StringWriter();
-                int code = Main.commandLine(
-                                new PrintWriter(new StringWriter(), true),
-                                new PrintWriter(err, true),
-                                new BufferedReader(new StringReader("")))
-                        .execute("login", url(proxy), "--key", "keel_k", "--credentials", credentials.toString());
-                assertEquals(1, code, err.toString());
-                assertTrue(err.toString().contains(notKeel(url(proxy), status) + "<html>"), err.toString());
-                assertTrue(err.toString().contains("nothing was saved"), err.toString());
+                Cli.Result r = Cli.execute(
+                        "", "login", url(proxy), "--key", "keel_k", "--credentials", credentials.toString());
+                assertEquals(1, r.code(), r.err());
+                assertTrue(r.err().contains(notKeel(url(proxy), status) + "<html>"), r.err());
+                assertTrue(r.err().contains("nothing was saved"), r.err());
                 assertFalse(Files.exists(credentials));
             } finally {
                 proxy.stop(0);

@@ -10,10 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import java.io.BufferedReader;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.io.StringReader;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -34,10 +32,8 @@ class ServerUsersCommandTest {
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {}
-
     /** Runs a command object the way {@code keel server} will hang it: same output and error handling. */
-    private static Result run(Object command, String... args) {
+    private static Cli.Result run(Object command, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cl = new CommandLine(command);
@@ -46,29 +42,22 @@ class ServerUsersCommandTest {
         cl.setExecutionExceptionHandler(new Errors());
         cl.setParameterExceptionHandler(Errors::usage);
         int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
+        return new Cli.Result(code, out.toString(), err.toString());
     }
 
     /** {@code keel login ARGS} through the real command tree, typing {@code input}. */
-    private static Result login(String input, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+    private static Cli.Result login(String input, String... args) {
         String[] all = new String[args.length + 1];
         all[0] = "login";
         System.arraycopy(args, 0, all, 1, args.length);
-        int code = Main.commandLine(
-                        new PrintWriter(out, true),
-                        new PrintWriter(err, true),
-                        new BufferedReader(new StringReader(input)))
-                .execute(all);
-        return new Result(code, out.toString(), err.toString());
+        return Cli.execute(input, all);
     }
 
-    private Result users(String... args) {
+    private Cli.Result users(String... args) {
         return run(new ServerUsersCommand(), withHome(args));
     }
 
-    private Result teams(String... args) {
+    private Cli.Result teams(String... args) {
         return run(new ServerTeamsCommand(), withHome(args));
     }
 
@@ -86,7 +75,7 @@ class ServerUsersCommandTest {
 
     @Test
     void addPrintsAWorkingKeyOnceAndLsRevokeAndTeamsManageTheDatabase() throws Exception {
-        Result add = users("add", "ada", "--team", "vision", "--admin");
+        Cli.Result add = users("add", "ada", "--team", "vision", "--admin");
         assertEquals(0, add.code(), add.err());
         String key = add.out().strip();
         assertTrue(key.matches("keel_[0-9A-Za-z]{12}_[0-9A-Za-z]{43}"), add.out());
@@ -98,14 +87,14 @@ class ServerUsersCommandTest {
             assertEquals(Set.of("vision"), store.teamsOf("ada"));
         }
 
-        Result again = users("add", "ada");
+        Cli.Result again = users("add", "ada");
         assertEquals(1, again.code());
         assertEquals("keel: user 'ada' already exists\n", again.err());
-        Result badName = users("add", "a/b");
+        Cli.Result badName = users("add", "a/b");
         assertEquals(2, badName.code());
         assertTrue(badName.err().contains("'a/b' is not a valid user name"), badName.err());
 
-        Result ls = users("ls", "--format", "json");
+        Cli.Result ls = users("ls", "--format", "json");
         assertEquals(0, ls.code(), ls.err());
         List<?> rows = Json.MAPPER.readValue(ls.out(), List.class);
         Map<?, ?> row = (Map<?, ?>) rows.get(0);
@@ -113,7 +102,7 @@ class ServerUsersCommandTest {
         assertEquals(List.of(id), row.get("keys"));
         assertFalse(ls.out().contains(key), "keys are listed by id only");
 
-        Result second = users("key", "ada");
+        Cli.Result second = users("key", "ada");
         assertEquals(0, second.code(), second.err());
         assertEquals(0, users("revoke", id).code());
         assertEquals(1, users("revoke", id).code(), "already revoked");
@@ -128,10 +117,10 @@ class ServerUsersCommandTest {
         assertEquals(0, teams("add", "nlp").code());
         assertEquals(0, users("add", "bob").code());
         assertEquals(0, teams("add-member", "nlp", "bob").code());
-        Result missing = teams("add-member", "nlp", "nobody");
+        Cli.Result missing = teams("add-member", "nlp", "nobody");
         assertEquals(1, missing.code());
         assertEquals("keel: no user 'nobody': create it with 'keel server users add nobody'\n", missing.err());
-        Result teamList = teams("ls");
+        Cli.Result teamList = teams("ls");
         assertTrue(teamList.out().contains("nlp"), teamList.out());
         assertTrue(teamList.out().matches("(?s).*nlp\\s+bob\\n.*"), teamList.out());
         assertTrue(teamList.out().matches("(?s).*vision\\s+ada\\n.*"), teamList.out());
@@ -170,12 +159,12 @@ class ServerUsersCommandTest {
             Files.writeString(
                     credentials, "{\"servers\": {\"https://other.example\": {\"user\": \"x\", \"api_key\": \"k\"}}}");
 
-            Result wrong = login("keel_wrong\n", url + "/", "--credentials", credentials.toString());
+            Cli.Result wrong = login("keel_wrong\n", url + "/", "--credentials", credentials.toString());
             assertEquals(1, wrong.code());
             assertTrue(wrong.err().contains("refused the key"), wrong.err());
             assertFalse(Files.readString(credentials).contains("keel_wrong"));
 
-            Result ok = login(key + "\n", url + "/", "--credentials", credentials.toString());
+            Cli.Result ok = login(key + "\n", url + "/", "--credentials", credentials.toString());
             assertEquals(0, ok.code(), ok.err());
             assertTrue(ok.err().contains("logged in to " + url + " as ada"), ok.err());
             assertFalse(ok.out().contains(key) || ok.err().contains(key), "the key is never printed");
@@ -189,7 +178,7 @@ class ServerUsersCommandTest {
                     saved.get("servers"));
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials)));
 
-            Result unreachable = login(
+            Cli.Result unreachable = login(
                     "",
                     "http://127.0.0.1:1",
                     "--key",

@@ -4,17 +4,13 @@ import dev.keel.Keel;
 import dev.keel.Run;
 import dev.keel.RunOptions;
 import dev.keel.SummaryMode;
-import dev.keel.cli.Main;
+import dev.keel.cli.Cli;
 import dev.keel.core.KeelHome;
 import dev.keel.core.store.Store;
 import dev.keel.core.store.Stores;
 import dev.keel.core.store.WriteBatch;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -162,15 +158,10 @@ final class DemoShapedRuns {
     }
 
     private static void keel(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.commandLine(
-                        new PrintWriter(out, true),
-                        new PrintWriter(err, true),
-                        new BufferedReader(new StringReader("")))
-                .execute(args);
-        if (code != 0) {
-            throw new IllegalStateException("keel " + String.join(" ", args) + " exited " + code + ": " + out + err);
+        Cli.Result r = Cli.execute("", args);
+        if (r.code() != 0) {
+            throw new IllegalStateException(
+                    "keel " + String.join(" ", args) + " exited " + r.code() + ": " + r.out() + r.err());
         }
     }
 }

@@ -2,17 +2,13 @@ package dev.keel.cli.docs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.keel.cli.Main;
+import dev.keel.cli.Cli;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -146,8 +142,8 @@ class DocsTest {
                 String where = root.relativize(page) + ":" + code.line() + ": "
                         + code.text().strip();
                 List<String> args = args(words, demo, home);
-                Result r = run(args);
-                assertEquals(0, r.code, where + "\nexited " + r.code + "\n" + r.out + r.err);
+                Cli.Result r = run(args);
+                assertEquals(0, r.code(), where + "\nexited " + r.code() + "\n" + r.out() + r.err());
                 if (args.contains("--filter")) {
                     List<String> asJson = new ArrayList<>(args);
                     int format = asJson.indexOf("--format");
@@ -155,7 +151,7 @@ class DocsTest {
                         asJson.subList(format, format + 2).clear();
                     }
                     asJson.addAll(List.of("--format", "json"));
-                    JsonNode runs = json.readTree(run(asJson).out);
+                    JsonNode runs = json.readTree(run(asJson).out());
                     assertTrue(runs.size() > 0, where + "\nmatches no run of the demo's");
                 }
             }
@@ -213,22 +209,10 @@ class DocsTest {
     }
 
     private static CommandLine tree() {
-        return Main.commandLine(
-                new PrintWriter(new StringWriter()),
-                new PrintWriter(new StringWriter()),
-                new BufferedReader(new StringReader("")));
+        return Cli.tree();
     }
 
-    private record Result(int code, String out, String err) {}
-
-    private static Result run(List<String> args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.commandLine(
-                        new PrintWriter(out, true),
-                        new PrintWriter(err, true),
-                        new BufferedReader(new StringReader("")))
-                .execute(args.toArray(String[]::new));
-        return new Result(code, out.toString(), err.toString());
+    private static Cli.Result run(List<String> args) {
+        return Cli.execute("", args.toArray(String[]::new));
     }
 }

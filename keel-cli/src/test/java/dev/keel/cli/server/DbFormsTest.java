@@ -1,15 +1,13 @@
 package dev.keel.cli.server;
 
-import dev.keel.cli.Main;
+import dev.keel.cli.Cli;
 import dev.keel.server.KeelServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.PrintWriter;
-import java.io.StringReader;
 import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,25 +44,16 @@ class DbFormsTest {
         backends.close();
     }
 
-    record Result(int code, String out, String err) {}
-
-    private static Result keel(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.commandLine(
-                        new PrintWriter(out, true),
-                        new PrintWriter(err, true),
-                        new BufferedReader(new StringReader("")))
-                .execute(args);
-        return new Result(code, out.toString(), err.toString());
+    private static Cli.Result keel(String... args) {
+        return Cli.execute("", args);
     }
 
     /** Adds a user with {@code form}, then serves {@code form} and signs in with the printed key. */
     private void usersAddThenServe(String user, String form) throws Exception {
-        Result add = keel("server", "users", "add", user, "--admin", "--db", form);
+        Cli.Result add = keel("server", "users", "add", user, "--admin", "--db", form);
         assertEquals(0, add.code(), "keel server users add " + user + " --db " + form + ": " + add.err());
         String key = add.out().strip();
-        Result ls = keel("server", "users", "ls", "--db", form);
+        Cli.Result ls = keel("server", "users", "ls", "--db", form);
         assertEquals(0, ls.code(), ls.err());
         assertTrue(ls.out().contains(user), ls.out());
 
@@ -114,7 +103,7 @@ class DbFormsTest {
         Files.createDirectories(dir.resolve("srv"));
         usersAddThenServe("ada", "sqlite:" + dir.resolve("srv/keel.db"));
         usersAddThenServe("bob", "jdbc:sqlite:" + dir.resolve("srv/keel.db"));
-        Result ls =
+        Cli.Result ls =
                 keel("server", "users", "ls", "--db", dir.resolve("srv/keel.db").toString());
         assertTrue(ls.out().contains("ada") && ls.out().contains("bob"), "one store under three names: " + ls.out());
     }
@@ -130,7 +119,7 @@ class DbFormsTest {
             {"server", "users", "ls", "--db", "jdbc:mysql://h/db"},
             {"server", "teams", "ls", "--db", "jdbc:mysql://h/db"}
         }) {
-            Result r = keel(args);
+            Cli.Result r = keel(args);
             assertEquals(2, r.code(), r.err());
             assertTrue(r.err().contains("--db 'jdbc:mysql://h/db'"), r.err());
             assertTrue(r.err().contains("jdbc:postgresql://HOST/DB"), r.err());
