@@ -84,57 +84,23 @@ final class ScanRecord {
     }
 
     /**
-     * A regular file named {@code prefix} (UTF-8) followed by {@code name}, with the same bytes as
-     * {@link #put} of its {@link Scanner.Found} but without making one: {@code name} and {@code
-     * key} are written char by char where they are ASCII, which the names a scan lists by text
-     * and the file keys of a POSIX file system are.
+     * A regular file named {@code prefix} followed by {@code name} (both UTF-8), with the same
+     * bytes as {@link #put} of its {@link Scanner.Found} but without making one or joining its
+     * path into a string.
      */
-    void putFile(byte[] prefix, String name, long size, long mtimeNanos, boolean executable, String key) {
-        if (!ascii(name) || !ascii(key)) {
-            byte[] tail = name.getBytes(StandardCharsets.UTF_8);
-            byte[] path = Arrays.copyOf(prefix, prefix.length + tail.length);
-            System.arraycopy(tail, 0, path, prefix.length, tail.length);
-            byte[] k = key.getBytes(StandardCharsets.UTF_8);
-            room(30 + path.length + k.length);
-            buf[length++] = (byte) Entry.Type.FILE.code;
-            putLong(size);
-            putLong(mtimeNanos);
-            buf[length++] = (byte) (executable ? 1 : 0);
-            putBytes(path);
-            putBytes(k);
-            putInt(0);
-            return;
-        }
-        room(30 + prefix.length + name.length() + key.length());
+    void putFile(byte[] prefix, byte[] name, long size, long mtimeNanos, boolean executable, byte[] key) {
+        room(30 + prefix.length + name.length + key.length);
         buf[length++] = (byte) Entry.Type.FILE.code;
         putLong(size);
         putLong(mtimeNanos);
         buf[length++] = (byte) (executable ? 1 : 0);
-        putInt(prefix.length + name.length());
+        putInt(prefix.length + name.length);
         System.arraycopy(prefix, 0, buf, length, prefix.length);
         length += prefix.length;
-        putAscii(name);
-        putInt(key.length());
-        putAscii(key);
+        System.arraycopy(name, 0, buf, length, name.length);
+        length += name.length;
+        putBytes(key);
         putInt(0);
-    }
-
-    /** Whether {@code s} is all ASCII, so that its chars are its UTF-8 bytes. */
-    private static boolean ascii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void putAscii(String s) {
-        int n = s.length();
-        for (int i = 0; i < n; i++) {
-            buf[length + i] = (byte) s.charAt(i);
-        }
-        length += n;
     }
 
     /**

@@ -294,7 +294,13 @@ final class Scanner {
                 attrs = attributes(child);
             }
             if (attrs.isRegularFile()) {
-                record.putFile(prefixBytes, name, attrs.size(), mtimeNanos(attrs), executable(attrs), key(attrs));
+                record.putFile(
+                        prefixBytes,
+                        name.getBytes(StandardCharsets.UTF_8),
+                        attrs.size(),
+                        mtimeNanos(attrs),
+                        executable(attrs),
+                        key(attrs).getBytes(StandardCharsets.UTF_8));
                 count++;
             } else {
                 other(name, prefix.concat(name), child != null ? child : dir.resolve(relative), attrs);
@@ -351,14 +357,25 @@ final class Scanner {
             return null;
         }
         for (String n : names) {
-            for (int i = 0; i < n.length(); i++) {
-                char c = n.charAt(i);
-                if (c < 0x20 || c > 0x7e || c == '?') {
-                    return null;
-                }
+            if (!plain(n)) {
+                return null;
             }
         }
         return names;
+    }
+
+    /**
+     * Whether a name is printable ASCII without '?'. A method of its own: the JIT compiles it
+     * after a few hundred names, where the loop over a folder's names would run interpreted.
+     */
+    private static boolean plain(String n) {
+        for (int i = 0; i < n.length(); i++) {
+            char c = n.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '?') {
+                return false;
+            }
+        }
+        return true;
     }
 
     static BasicFileAttributes attributes(Path p) throws IOException {
