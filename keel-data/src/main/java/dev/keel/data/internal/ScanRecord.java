@@ -104,51 +104,6 @@ final class ScanRecord {
     }
 
     /**
-     * {@link #putFile} with the file key given as the device and (non-negative) inode number the
-     * JDK's Unix file key is made of, written as its {@code toString()} writes it: {@code
-     * (dev=<hex>,ino=<decimal>)}.
-     */
-    void putFileKeyed(byte[] prefix, byte[] name, long size, long mtimeNanos, boolean executable, long dev, long ino) {
-        int hexDigits = Math.max(1, (67 - Long.numberOfLeadingZeros(dev)) / 4);
-        int decDigits = 1;
-        for (long v = ino; v >= 10; v /= 10) {
-            decDigits++;
-        }
-        int keyLength = 11 + hexDigits + decDigits;
-        room(30 + prefix.length + name.length + keyLength);
-        buf[length++] = (byte) Entry.Type.FILE.code;
-        putLong(size);
-        putLong(mtimeNanos);
-        buf[length++] = (byte) (executable ? 1 : 0);
-        putInt(prefix.length + name.length);
-        System.arraycopy(prefix, 0, buf, length, prefix.length);
-        length += prefix.length;
-        System.arraycopy(name, 0, buf, length, name.length);
-        length += name.length;
-        putInt(keyLength);
-        putAscii("(dev=");
-        for (int i = hexDigits - 1; i >= 0; i--) {
-            buf[length++] = (byte) HEX_DIGITS.charAt((int) (dev >>> (4 * i)) & 0xF);
-        }
-        putAscii(",ino=");
-        for (int i = decDigits - 1; i >= 0; i--) {
-            buf[length + i] = (byte) ('0' + ino % 10);
-            ino /= 10;
-        }
-        length += decDigits;
-        buf[length++] = ')';
-        putInt(0);
-    }
-
-    private static final String HEX_DIGITS = "0123456789abcdef";
-
-    private void putAscii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            buf[length++] = (byte) s.charAt(i);
-        }
-    }
-
-    /**
      * Reads the entries back: {@code count} entries from {@code offset} of {@code bytes}, each
      * made into a {@link Scanner.Found} under {@code root} (with no exact path: the callers
      * replace the entries that need one) and passed to {@code into}; returns the offset after them.

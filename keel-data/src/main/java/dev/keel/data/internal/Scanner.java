@@ -220,8 +220,6 @@ final class Scanner {
         private final List<Found> exact = new ArrayList<>();
         private int[] exactAt = new int[4];
         private final List<DirTask> subtasks = new ArrayList<>();
-        /** Whether this folder's first file read by {@link RawStat} matched the public API. */
-        private boolean rawChecked;
 
         DirTask(Path root, Path dir, String prefix) {
             this.root = root;
@@ -296,57 +294,16 @@ final class Scanner {
                 attrs = attributes(child);
             }
             if (attrs.isRegularFile()) {
-                file(name.getBytes(StandardCharsets.UTF_8), attrs);
+                record.putFile(
+                        prefixBytes,
+                        name.getBytes(StandardCharsets.UTF_8),
+                        attrs.size(),
+                        mtimeNanos(attrs),
+                        executable(attrs),
+                        key(attrs).getBytes(StandardCharsets.UTF_8));
                 count++;
             } else {
                 other(name, prefix.concat(name), child != null ? child : dir.resolve(relative), attrs);
-            }
-        }
-
-        /**
-         * A listed regular file into the record. Its mode and key are read by {@link RawStat}
-         * where it can, once the folder's first file has shown that those reads write the same
-         * bytes as the public API (a check that costs one file per folder and turns the reads
-         * off for good where a JDK's fields mean something else).
-         */
-        private void file(byte[] name, BasicFileAttributes attrs) {
-            long size = attrs.size();
-            long mtime = mtimeNanos(attrs);
-            boolean raw = RawStat.usable(attrs) && RawStat.ino(attrs) >= 0;
-            if (raw && rawChecked) {
-                record.putFileKeyed(
-                        prefixBytes,
-                        name,
-                        size,
-                        mtime,
-                        RawStat.ownerExecutable(attrs),
-                        RawStat.dev(attrs),
-                        RawStat.ino(attrs));
-                return;
-            }
-            int start = record.length();
-            record.putFile(
-                    prefixBytes,
-                    name,
-                    size,
-                    mtime,
-                    executable(attrs),
-                    key(attrs).getBytes(StandardCharsets.UTF_8));
-            if (raw) {
-                ScanRecord check = new ScanRecord(64);
-                check.putFileKeyed(
-                        prefixBytes,
-                        name,
-                        size,
-                        mtime,
-                        RawStat.ownerExecutable(attrs),
-                        RawStat.dev(attrs),
-                        RawStat.ino(attrs));
-                if (Arrays.equals(check.bytes(), 0, check.length(), record.bytes(), start, record.length())) {
-                    rawChecked = true;
-                } else {
-                    RawStat.off();
-                }
             }
         }
 

@@ -8,9 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -43,12 +40,6 @@ class ScannerTest {
             Files.createDirectories(p.getParent());
             Files.writeString(p, "bytes of " + name);
         }
-        for (int i = 0; i < 8; i++) {
-            Path p = Files.writeString(src.resolve("plain/x" + i), "file " + i);
-            if (i % 3 == 1) {
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-x---"));
-            }
-        }
         Files.createDirectories(src.resolve("empty"));
         // entries kept with their exact path among a folder's listed files
         Files.createSymbolicLink(src.resolve("plain/link"), Path.of("a.txt"));
@@ -74,19 +65,9 @@ class ScannerTest {
                 assertEquals(a.size(), f.size(), f.path());
                 assertEquals(Scanner.mtimeNanos(a), f.mtimeNanos(), f.path());
                 assertEquals(String.valueOf(a.fileKey()), f.key(), f.path());
-                assertEquals(
-                        Files.getPosixFilePermissions(f.file(), LinkOption.NOFOLLOW_LINKS)
-                                .contains(PosixFilePermission.OWNER_EXECUTE),
-                        f.executable(),
-                        f.path());
                 assertTrue(
                         f.path().startsWith("plain/") ? f.exact() == null : true, "ASCII folders are listed by name");
             }
-        }
-        BasicFileAttributes any =
-                Files.readAttributes(src.resolve("plain/a.txt"), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (Runtime.version().feature() < 23 && any.getClass().getName().equals("sun.nio.fs.UnixFileAttributes")) {
-            assertTrue(RawStat.active(), "mode and key read from the stat match the public API's, so they stay on");
         }
         Scanner.Found cafe = scan.found().stream()
                 .filter(f -> f.path().equals("mixed/café.txt"))
