@@ -93,12 +93,15 @@ public final class Engine {
         Trace.sinceStart("lock held");
         Trace trace = new Trace();
         long scanStart = System.currentTimeMillis() * 1_000_000L;
-        StatCache stat = StatCache.load(cache, source);
-        if (!stat.hasSnapshot()) {
-            ShaWarmup.start(); // this add hashes for sure: compile SHA-256 while it scans
-        }
-        Scanner.Scan scan = Scanner.scanRecorded(source);
-        List<Scanner.Found> found = scan.found();
+        StatCache[] loaded = new StatCache[1];
+        // The cache is read while the walking threads stat, on the thread that would only wait.
+        Scanner.Scan scan = Scanner.scanRecorded(source, () -> {
+            loaded[0] = StatCache.load(cache, source);
+            if (!loaded[0].hasSnapshot()) {
+                ShaWarmup.start(); // this add hashes for sure: compile SHA-256 while it scans
+            }
+        });
+        StatCache stat = loaded[0];
         trace.mark("scan");
         String snapshot = stat.unchangedManifest(scan);
         trace.mark("snapshot compared");
@@ -116,6 +119,7 @@ public final class Engine {
         String stamp = StoreStamp.of(database, System.currentTimeMillis() * 1_000_000L);
         DatasetVersion parent = store.latest(name).orElse(null);
         trace.mark("latest version read");
+        List<Scanner.Found> found = scan.found();
         if (parent != null && parent.hash().equals(snapshot)) {
             // The scan equals the one that made the latest version (its objects are live), so
             // nothing needs reading, checking or storing.

@@ -1,6 +1,7 @@
 package dev.keel.data.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -18,7 +19,11 @@ final class ScanRecord {
     private int length;
 
     ScanRecord() {
-        buf = new byte[4096];
+        this(4096);
+    }
+
+    ScanRecord(int capacity) {
+        buf = new byte[Math.max(64, capacity)];
     }
 
     /** The record of {@code found}, in its order. */
@@ -37,6 +42,11 @@ final class ScanRecord {
     /** Whether this record holds exactly the {@code length} bytes of {@code other} from offset 0. */
     boolean sameAs(byte[] other) {
         return other.length == length && Arrays.equals(buf, 0, length, other, 0, length);
+    }
+
+    /** Whether {@code other} holds this record's bytes at {@code offset}. */
+    boolean sameAt(byte[] other, int offset) {
+        return other.length - offset >= length && Arrays.equals(buf, 0, length, other, offset, offset + length);
     }
 
     /** The bytes (the first {@link #length} of the array count). */
@@ -71,6 +81,61 @@ final class ScanRecord {
         } else {
             putBytes(target);
         }
+    }
+
+    /**
+     * A regular file named {@code prefix} followed by {@code name} (both UTF-8), with the same
+     * bytes as {@link #put} of its {@link Scanner.Found} but without making one or joining its
+     * path into a string.
+     */
+    void putFile(byte[] prefix, byte[] name, long size, long mtimeNanos, boolean executable, byte[] key) {
+        room(30 + prefix.length + name.length + key.length);
+        buf[length++] = (byte) Entry.Type.FILE.code;
+        putLong(size);
+        putLong(mtimeNanos);
+        buf[length++] = (byte) (executable ? 1 : 0);
+        putInt(prefix.length + name.length);
+        System.arraycopy(prefix, 0, buf, length, prefix.length);
+        length += prefix.length;
+        System.arraycopy(name, 0, buf, length, name.length);
+        length += name.length;
+        putBytes(key);
+        putInt(0);
+    }
+
+    /**
+     * Reads the entries back: {@code count} entries from {@code offset} of {@code bytes}, each
+     * made into a {@link Scanner.Found} under {@code root} (with no exact path: the callers
+     * replace the entries that need one) and passed to {@code into}; returns the offset after them.
+     */
+    static int decode(byte[] bytes, int offset, int count, Path root, List<Scanner.Found> into) {
+        int at = offset;
+        for (int i = 0; i < count; i++) {
+            Entry.Type type = Entry.Type.of((char) bytes[at]);
+            long size = getLong(bytes, at + 1);
+            long mtime = getLong(bytes, at + 9);
+            boolean exec = bytes[at + 17] != 0;
+            at += 18;
+            int n = getInt(bytes, at);
+            String path = new String(bytes, at + 4, n, StandardCharsets.UTF_8);
+            at += 4 + n;
+            n = getInt(bytes, at);
+            String key = new String(bytes, at + 4, n, StandardCharsets.UTF_8);
+            at += 4 + n;
+            n = getInt(bytes, at);
+            String target = type != Entry.Type.LINK ? null : new String(bytes, at + 4, n, StandardCharsets.UTF_8);
+            at += 4 + n;
+            into.add(new Scanner.Found(path, root, null, type, size, mtime, key, exec, target));
+        }
+        return at;
+    }
+
+    private static long getLong(byte[] b, int at) {
+        return ((long) getInt(b, at) << 32) | (getInt(b, at + 4) & 0xFFFF_FFFFL);
+    }
+
+    private static int getInt(byte[] b, int at) {
+        return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8 | (b[at + 3] & 0xFF);
     }
 
     private void room(int n) {

@@ -15,9 +15,12 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveTask;
 import java.util.concurrent.TimeUnit;
 
@@ -50,8 +53,86 @@ final class Scanner {
         }
     }
 
-    /** What a scan found, in scan order, with its {@link ScanRecord}. */
-    record Scan(List<Found> found, ScanRecord record) {}
+    /**
+     * What a scan found, in scan order, with its {@link ScanRecord}. A folder's scan keeps each
+     * folder's part of the record as it was written on the walking threads: comparing it with a
+     * snapshot walks the parts in order, and the {@link Found} entries of files listed by name
+     * are only made (read back from the record) when something asks for them, which an add of
+     * an unchanged folder never does.
+     */
+    static final class Scan {
+        private final Part top;
+        private final int count;
+        private List<Found> found;
+
+        private Scan(Part top, List<Found> found) {
+            this.top = top;
+            this.count = top.total;
+            this.found = found;
+        }
+
+        /** The scan of entries already listed (a single file, or a list another step made). */
+        static Scan of(List<Found> found) {
+            return new Scan(
+                    new Part(null, ScanRecord.of(found), found.size(), found, null, List.of(), found.size()), found);
+        }
+
+        /** The number of entries. */
+        int count() {
+            return count;
+        }
+
+        /** Whether the record of this scan is exactly {@code other}'s bytes. */
+        boolean recordEquals(byte[] other) {
+            int offset = 0;
+            ArrayDeque<Part> todo = new ArrayDeque<>();
+            todo.push(top);
+            while (!todo.isEmpty()) {
+                Part p = todo.pop();
+                if (!p.own.sameAt(other, offset)) {
+                    return false;
+                }
+                offset += p.own.length();
+                for (int i = p.subs.size() - 1; i >= 0; i--) {
+                    todo.push(p.subs.get(i));
+                }
+            }
+            return offset == other.length;
+        }
+
+        /** The whole record as one (for saving it). */
+        ScanRecord record() {
+            ScanRecord all = new ScanRecord();
+            ArrayDeque<Part> todo = new ArrayDeque<>();
+            todo.push(top);
+            while (!todo.isEmpty()) {
+                Part p = todo.pop();
+                all.append(p.own);
+                for (int i = p.subs.size() - 1; i >= 0; i--) {
+                    todo.push(p.subs.get(i));
+                }
+            }
+            return all;
+        }
+
+        /** The entries in scan order. */
+        synchronized List<Found> found() {
+            if (found == null) {
+                List<Found> all = new ArrayList<>(count);
+                ArrayDeque<Part> todo = new ArrayDeque<>();
+                todo.push(top);
+                while (!todo.isEmpty()) {
+                    Part p = todo.pop();
+                    p.addTo(all);
+                    for (int i = p.subs.size() - 1; i >= 0; i--) {
+                        todo.push(p.subs.get(i));
+                    }
+                }
+                found = all;
+            }
+            return found;
+        }
+    }
 
     private Scanner() {}
 
@@ -60,12 +141,20 @@ final class Scanner {
     }
 
     static Scan scanRecorded(Path source) throws IOException {
+        return scanRecorded(source, () -> {});
+    }
+
+    /**
+     * Scans {@code source}, running {@code meanwhile} on the calling thread while the walking
+     * threads stat (the caller would otherwise only wait for them).
+     */
+    static Scan scanRecorded(Path source, Runnable meanwhile) throws IOException {
         Path root = source.toAbsolutePath().normalize();
         BasicFileAttributes top = attributes(root);
         if (top.isRegularFile()) {
             Path parent = root.getParent();
-            List<Found> one = List.of(found(root.getFileName().toString(), parent, root, top));
-            return new Scan(one, ScanRecord.of(one));
+            meanwhile.run();
+            return Scan.of(List.of(found(root.getFileName().toString(), parent, root, top)));
         }
         if (!top.isDirectory()) {
             throw KeelException.invalid(
@@ -74,8 +163,9 @@ final class Scanner {
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         ForkJoinPool pool = new ForkJoinPool(threads);
         try {
-            Part all = pool.invoke(new DirTask(root, root, ""));
-            return new Scan(all.found, all.record);
+            ForkJoinTask<Part> walk = pool.submit(new DirTask(root, root, ""));
+            meanwhile.run();
+            return new Scan(walk.join(), null);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         } finally {
@@ -83,8 +173,28 @@ final class Scanner {
         }
     }
 
-    /** A folder's entries and those of its sub-folders, in scan order, with their record. */
-    private record Part(List<Found> found, ScanRecord record) {}
+    /**
+     * A folder's own entries (its files, links and the marker of an empty folder, in listing
+     * order) as their record, then its sub-folders' parts in listing order. {@code exact} holds
+     * the entries the record alone cannot give back (those with an exact path: links, an empty
+     * folder, names read through the stream), at their positions in {@code exactAt} (null where {@code exact} holds every entry). {@code total}
+     * counts the entries of the part and its sub-folders.
+     */
+    private record Part(
+            Path root, ScanRecord own, int ownCount, List<Found> exact, int[] exactAt, List<Part> subs, int total) {
+        /** Adds the part's own entries, in order. */
+        void addTo(List<Found> into) {
+            if (exactAt == null) {
+                into.addAll(exact);
+                return;
+            }
+            int start = into.size();
+            ScanRecord.decode(own.bytes(), 0, ownCount, root, into);
+            for (int i = 0; i < exact.size(); i++) {
+                into.set(start + exactAt[i], exact.get(i));
+            }
+        }
+    }
 
     /**
      * One folder: one stat per entry, with POSIX attributes (the walker of {@link
@@ -93,10 +203,10 @@ final class Scanner {
      * the directory stream is a {@link SecureDirectoryStream} (Linux), each entry is stat'ed by
      * its name relative to the open folder, so the kernel does not walk the whole path from the
      * root again for every file; and where every name of the folder is plain ASCII (so the text
-     * names the file exactly), the names come as one list and no path object is made per file.
-     * The result is in a stable order (each folder's files in listing order, then its
-     * sub-folders' results in listing order), so an unchanged folder scans to the same list and
-     * record, and the stat cache's snapshot matches.
+     * names the file exactly), the names come as one list and each file goes straight into the
+     * record, without a path string or entry object of its own. The result is in a stable order
+     * (each folder's files in listing order, then its sub-folders' results in listing order), so
+     * an unchanged folder scans to the same record, and the stat cache's snapshot matches.
      */
     private static final class DirTask extends RecursiveTask<Part> {
         private final Path root;
@@ -104,14 +214,18 @@ final class Scanner {
         /** The folder's path relative to the root with a trailing '/', or "" for the root. */
         private final String prefix;
 
-        private final List<Found> local = new ArrayList<>();
-        private final ScanRecord record = new ScanRecord();
+        private final byte[] prefixBytes;
+        private ScanRecord record;
+        private int count;
+        private final List<Found> exact = new ArrayList<>();
+        private int[] exactAt = new int[4];
         private final List<DirTask> subtasks = new ArrayList<>();
 
         DirTask(Path root, Path dir, String prefix) {
             this.root = root;
             this.dir = dir;
             this.prefix = prefix;
+            this.prefixBytes = prefix.getBytes(StandardCharsets.UTF_8);
         }
 
         @Override
@@ -121,6 +235,7 @@ final class Scanner {
                 try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
                     String[] names = ds instanceof SecureDirectoryStream<Path> ? plainNames(dir) : null;
                     if (names != null) {
+                        record = new ScanRecord(names.length * (48 + prefixBytes.length + 16));
                         SecureDirectoryStream<Path> secure = (SecureDirectoryStream<Path>) ds;
                         FileSystem fs = dir.getFileSystem();
                         for (String name : names) {
@@ -128,6 +243,7 @@ final class Scanner {
                         }
                         empty = names.length == 0;
                     } else {
+                        record = new ScanRecord();
                         empty = true;
                         for (Path child : ds) {
                             empty = false;
@@ -147,12 +263,14 @@ final class Scanner {
                             false,
                             null));
                 }
+                List<Part> subs = new ArrayList<>(subtasks.size());
+                int total = count;
                 for (DirTask sub : subtasks) {
                     Part p = sub.join();
-                    local.addAll(p.found);
-                    record.append(p.record);
+                    subs.add(p);
+                    total += p.total;
                 }
-                return new Part(local, record);
+                return new Part(root, record, count, exact, Arrays.copyOf(exactAt, exact.size()), subs, total);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -175,11 +293,17 @@ final class Scanner {
                 child = dir.resolve(relative);
                 attrs = attributes(child);
             }
-            String rel = prefix.concat(name);
             if (attrs.isRegularFile()) {
-                add(found(rel, root, null, attrs));
+                record.putFile(
+                        prefixBytes,
+                        name.getBytes(StandardCharsets.UTF_8),
+                        attrs.size(),
+                        mtimeNanos(attrs),
+                        executable(attrs),
+                        key(attrs).getBytes(StandardCharsets.UTF_8));
+                count++;
             } else {
-                other(name, rel, child != null ? child : dir.resolve(relative), attrs);
+                other(name, prefix.concat(name), child != null ? child : dir.resolve(relative), attrs);
             }
         }
 
@@ -211,9 +335,15 @@ final class Scanner {
             }
         }
 
+        /** An entry with its exact path: kept as it is, and in the record. */
         private void add(Found f) {
-            local.add(f);
+            if (exact.size() == exactAt.length) {
+                exactAt = Arrays.copyOf(exactAt, exactAt.length * 2);
+            }
+            exactAt[exact.size()] = count;
+            exact.add(f);
             record.put(f);
+            count++;
         }
     }
 
@@ -227,14 +357,25 @@ final class Scanner {
             return null;
         }
         for (String n : names) {
-            for (int i = 0; i < n.length(); i++) {
-                char c = n.charAt(i);
-                if (c < 0x20 || c > 0x7e || c == '?') {
-                    return null;
-                }
+            if (!plain(n)) {
+                return null;
             }
         }
         return names;
+    }
+
+    /**
+     * Whether a name is printable ASCII without '?'. A method of its own: the JIT compiles it
+     * after a few hundred names, where the loop over a folder's names would run interpreted.
+     */
+    private static boolean plain(String n) {
+        for (int i = 0; i < n.length(); i++) {
+            char c = n.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '?') {
+                return false;
+            }
+        }
+        return true;
     }
 
     static BasicFileAttributes attributes(Path p) throws IOException {
@@ -246,9 +387,6 @@ final class Scanner {
     }
 
     private static Found found(String rel, Path root, Path exact, BasicFileAttributes attrs) {
-        boolean exec =
-                attrs instanceof PosixFileAttributes p && p.permissions().contains(PosixFilePermission.OWNER_EXECUTE);
-        Object key = attrs.fileKey();
         return new Found(
                 rel,
                 root,
@@ -256,9 +394,19 @@ final class Scanner {
                 Entry.Type.FILE,
                 attrs.size(),
                 mtimeNanos(attrs),
-                key == null ? "" : key.toString(),
-                exec,
+                key(attrs),
+                executable(attrs),
                 null);
+    }
+
+    private static boolean executable(BasicFileAttributes attrs) {
+        return attrs instanceof PosixFileAttributes p && p.permissions().contains(PosixFilePermission.OWNER_EXECUTE);
+    }
+
+    /** The file system's identity of the file (device and inode), or "" where it has none. */
+    private static String key(BasicFileAttributes attrs) {
+        Object key = attrs.fileKey();
+        return key == null ? "" : key.toString();
     }
 
     /**

@@ -73,8 +73,9 @@ final class StatCache {
                 String hash = in.readUTF();
                 long count = in.readLong();
                 int length = in.readInt();
-                byte[] record = in.readNBytes(length);
-                if (record.length == length) {
+                if (length >= 0 && length <= Files.size(file)) {
+                    byte[] record = new byte[length];
+                    in.readFully(record);
                     return new StatCache(file, record, count, hash);
                 }
             }
@@ -101,7 +102,7 @@ final class StatCache {
      * that add scanned (same paths in the same order, same stat tuples); null otherwise.
      */
     String unchangedManifest(List<Scanner.Found> found) {
-        return unchangedManifest(new Scanner.Scan(found, ScanRecord.of(found)));
+        return unchangedManifest(Scanner.Scan.of(found));
     }
 
     /** {@link #unchangedManifest(List)} for a scan with its record. */
@@ -109,7 +110,7 @@ final class StatCache {
         if (manifestHash == null) {
             return null;
         }
-        return scan.found().size() == scanCount && scan.record().sameAs(scanRecord) ? manifestHash : null;
+        return scan.count() == scanCount && scan.recordEquals(scanRecord) ? manifestHash : null;
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,6 +41,9 @@ class ScannerTest {
             Files.writeString(p, "bytes of " + name);
         }
         Files.createDirectories(src.resolve("empty"));
+        // entries kept with their exact path among a folder's listed files
+        Files.createSymbolicLink(src.resolve("plain/link"), Path.of("a.txt"));
+        Files.createDirectories(src.resolve("plain/inner-empty"));
         Files.createDirectories(src.resolve(".keel/cache"));
         Files.writeString(src.resolve(".keel/cache/x"), "never data");
 
@@ -78,6 +82,19 @@ class ScannerTest {
                                 ScanRecord.of(scan.found()).length())),
                 "the record built while walking is the record of the list");
         assertNull(StatCache.load(src.resolve("none"), src).unchangedManifest(scan));
+
+        byte[] whole = Arrays.copyOf(
+                ScanRecord.of(scan.found()).bytes(), ScanRecord.of(scan.found()).length());
+        Scanner.Scan again = Scanner.scanRecorded(src);
+        assertTrue(again.recordEquals(whole), "compared folder by folder, the record is the list's");
+        for (int at : new int[] {0, whole.length / 2, whole.length - 1}) {
+            byte[] other = whole.clone();
+            other[at] ^= 1;
+            assertFalse(again.recordEquals(other), "one byte differs at " + at);
+        }
+        assertFalse(again.recordEquals(Arrays.copyOf(whole, whole.length - 1)), "one byte short");
+        assertFalse(again.recordEquals(Arrays.copyOf(whole, whole.length + 1)), "one byte more");
+        assertEquals(scan.found(), again.found(), "entries read back from the record are the entries found");
     }
 
     private static boolean isEmptyFolder(Path p) {

@@ -15,10 +15,14 @@ import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -116,6 +120,41 @@ class UnchangedAddTest {
         AddResult touched = add("ds", src);
         assertFalse(touched.created(), "same bytes: no version");
         assertEquals(1, touched.filesHashed(), "one nanosecond of mtime is enough to read the file again");
+    }
+
+    @Test
+    void anExecutableBitSetOrClearedIsNoticedBeforeTheHeadIsConsulted() throws IOException {
+        AddResult v1 = add("ds", src);
+        awaitSettledDatabase();
+        add("ds", src);
+        Path f = src.resolve("d2/f5.txt");
+        Set<PosixFilePermission> plain = Files.getPosixFilePermissions(f);
+        Set<PosixFilePermission> exec = EnumSet.copyOf(plain);
+        exec.add(PosixFilePermission.OWNER_EXECUTE);
+        Files.setPosixFilePermissions(f, exec);
+        assertThrows(StoreOpened.class, () -> storeless().add("ds", src, AddOptions.defaults()), "chmod +x");
+        AddResult x = add("ds", src);
+        assertTrue(x.created(), "the mode is part of the content");
+        assertNotEquals(v1.version().hash(), x.version().hash());
+        awaitSettledDatabase();
+        add("ds", src);
+
+        Files.setPosixFilePermissions(f, plain);
+        assertThrows(StoreOpened.class, () -> storeless().add("ds", src, AddOptions.defaults()), "chmod -x");
+        AddResult back = add("ds", src);
+        assertTrue(back.created());
+        assertEquals(v1.version().hash(), back.version().hash(), "the first version's content again");
+    }
+
+    @Test
+    void aFileMovedBetweenFoldersIsNoticedBeforeTheHeadIsConsulted() throws IOException {
+        add("ds", src);
+        awaitSettledDatabase();
+        add("ds", src);
+        // the same name, bytes and stat, one folder over: only the record's path tells
+        Files.move(src.resolve("d0/f0.txt"), src.resolve("d1/f0.txt"));
+        assertThrows(StoreOpened.class, () -> storeless().add("ds", src, AddOptions.defaults()));
+        assertTrue(add("ds", src).created());
     }
 
     @Test

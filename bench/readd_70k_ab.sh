@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Unchanged re-add of a large folder, two Keel jars interleaved round by round, with `find` and
+# `git add` of the same folder as floors. Each jar runs as ./keel runs `data add`: its own
+# class-data archive (made here with dev.keel.cli.ClassDataTraining) and the launcher's JIT flags.
+#   bench/readd_70k_ab.sh BEFORE.jar AFTER.jar FOLDER [ROUNDS] [WORKDIR]
+# Prints, per row, the median and min-max of wall and user+sys CPU seconds, and the load.
+set -euo pipefail
+before=$(realpath "$1") after=$(realpath "$2") src=$(realpath "$3") rounds=${4:-7} work=${5:-/tmp/readd-ab}
+mkdir -p "$work"
+jit=(-XX:Tier4InvocationThreshold=500000 -XX:Tier4MinInvocationThreshold=60000
+  -XX:Tier4CompileThreshold=1500000 -XX:Tier4BackEdgeThreshold=4000000 -XX:CompileCommand=quiet
+  -XX:CompileCommand=CompileThresholdScaling,sun.security.provider.DigestBase::implCompressMultiBlock0,0.0001
+  -XX:CompileCommand=CompileThresholdScaling,sun.security.provider.SHA2::implCompress0,0.0001
+  -XX:CompileCommand=CompileThresholdScaling,dev.keel.data.internal.Chunker::cut,0.0001)
+for side in before after; do
+  jar=${!side}
+  cp "$jar" "$work/keel-$side.jar"
+  rm -f "$work/keel-$side.jsa"
+  java -XX:ArchiveClassesAtExit="$work/keel-$side.jsa" -Dai.djl.offline=true -cp "$work/keel-$side.jar" \
+    dev.keel.cli.ClassDataTraining >"$work/cds-$side.log" 2>&1 || true
+  rm -rf "$work/home-$side"
+  java -jar "$work/keel-$side.jar" data add ds "$src" -m v1 --home "$work/home-$side" >/dev/null
+  java -jar "$work/keel-$side.jar" data add ds "$src" -m same --home "$work/home-$side" >/dev/null
+done
+rm -rf "$work/git"
+git --git-dir="$work/git" --work-tree="$src" init -q
+git --git-dir="$work/git" --work-tree="$src" add -A .
+for side in before after; do
+  printf '#!/bin/sh\nexec java -XX:SharedArchiveFile=%s -Xshare:auto %s -Dai.djl.offline=true -jar %s data add ds %s -m same --home %s\n' \
+    "$work/keel-$side.jsa" "${jit[*]}" "$work/keel-$side.jar" "$src" "$work/home-$side" >"$work/run-$side.sh"
+  chmod +x "$work/run-$side.sh"
+done
+times=$work/times.txt
+: >"$times"
+for r in $(seq 1 "$rounds"); do
+  for row in before after find git; do
+    case $row in
+      before | after) cmd=("$work/run-$row.sh") ;;
+      find) cmd=(find "$src" -printf '%s %T@\n') ;;
+      git) cmd=(git --git-dir="$work/git" --work-tree="$src" add -A .) ;;
+    esac
+    /usr/bin/time -f "$row %e %U %S" -a -o "$times" "${cmd[@]}" >/dev/null
+  done
+  echo "round $r load $(cut -d' ' -f1-3 /proc/loadavg)"
+done
+cat "$times"
+python3 - "$times" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    p = line.split()
+    if len(p) == 4:
+        rows.setdefault(p[0], []).append((float(p[1]), float(p[2]) + float(p[3])))
+for k, v in rows.items():
+    w = [x[0] for x in v]; c = [x[1] for x in v]
+    print(f"{k:8} wall med {statistics.median(w):.2f} ({min(w):.2f}-{max(w):.2f})  "
+          f"cpu med {statistics.median(c):.2f} ({min(c):.2f}-{max(c):.2f})  n={len(v)}")
+PY
+echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
