@@ -16,12 +16,8 @@ WORK=${BIGFILE_WORK:-$PWD/bench/work/bigfile}
 ROUNDS=${BIGFILE_ROUNDS:-5}
 BEFORE_CP=${BEFORE_CP:?classpath of the before jar}
 AFTER_CP=${AFTER_CP:?classpath of the after jar}
-JIT=(-XX:Tier4InvocationThreshold=500000 -XX:Tier4MinInvocationThreshold=60000
-  -XX:Tier4CompileThreshold=1500000 -XX:Tier4BackEdgeThreshold=4000000
-  -XX:CompileCommand=quiet
-  -XX:CompileCommand=CompileThresholdScaling,sun.security.provider.DigestBase::implCompressMultiBlock0,0.0001
-  -XX:CompileCommand=CompileThresholdScaling,sun.security.provider.SHA2::implCompress0,0.0001
-  -XX:CompileCommand=CompileThresholdScaling,dev.keel.data.internal.Chunker::cut,0.0001)
+source bench/keel_jvm.sh
+JIT=("${KEEL_ADD_JIT[@]}")
 mkdir -p "$WORK/src"
 [ -f "$WORK/src/big.bin" ] || head -c 1073741824 /dev/urandom >"$WORK/src/big.bin"
 cat "$WORK/src/big.bin" >/dev/null

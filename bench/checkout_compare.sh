@@ -76,37 +76,17 @@ fi
 files=$(find "$WORK/src/fmnist" -type f | wc -l)
 bytes=$(du -sb "$WORK/src/fmnist" | cut -f1)
 
-# The per-method JIT thresholds the ./keel launcher gives dataset commands (KEEL_JIT_HINTS=0 leaves
-# them out, as the launcher does): timed as a user runs them.
-# `data add` gets the launcher's raised optimising-compiler thresholds too (ADD_JIT).
+# Keel's rows run as ./keel runs them: the launcher's per-command JIT options (KEEL_JIT_HINTS=0
+# leaves them out, as the launcher does) and a class-data archive per jar, made as ./keel makes
+# it (BENCH_CDS=0 leaves it out; a jar without ClassDataTraining, an old BEFORE_REF, runs without).
+source bench/keel_jvm.sh
 JIT=()
 ADD_JIT=()
 if [ "${KEEL_JIT_HINTS:-1}" != 0 ]; then
-  JIT=(-XX:CompileCommand=quiet
-    -XX:CompileCommand=CompileThresholdScaling,sun.security.provider.DigestBase::implCompressMultiBlock0,0.01
-    -XX:CompileCommand=CompileThresholdScaling,sun.security.provider.SHA2::implCompress0,0.01
-    -XX:CompileCommand=CompileThresholdScaling,dev.keel.data.internal.Chunker::cut,0.01)
-  ADD_JIT=(-XX:Tier4InvocationThreshold=500000 -XX:Tier4MinInvocationThreshold=60000
-    -XX:Tier4CompileThreshold=1500000 -XX:Tier4BackEdgeThreshold=4000000
-    -XX:CompileCommand=quiet
-    -XX:CompileCommand=CompileThresholdScaling,sun.security.provider.DigestBase::implCompressMultiBlock0,0.0001
-    -XX:CompileCommand=CompileThresholdScaling,sun.security.provider.SHA2::implCompress0,0.0001
-    -XX:CompileCommand=CompileThresholdScaling,dev.keel.data.internal.Chunker::cut,0.0001)
+  JIT=("${KEEL_DATA_JIT[@]}")
+  ADD_JIT=("${KEEL_ADD_JIT[@]}")
 fi
-# The launcher's class-data archive too: each jar gets one made as ./keel makes it (its own
-# ClassDataTraining run with -XX:ArchiveClassesAtExit), so Keel's rows time what a user runs.
-# BENCH_CDS=0 leaves it out; a jar without ClassDataTraining (an old BEFORE_REF) runs without.
-cds() { # cds NAME: the JVM options for $WORK/keel-NAME.jar's archive, made once per jar
-  local jar=$WORK/keel-$1.jar jsa=$WORK/keel-$1.jsa
-  [ "${BENCH_CDS:-1}" != 0 ] || return 0
-  if [ ! -s "$jsa" ] || [ "$jsa" -ot "$jar" ]; then
-    rm -f "$jsa"
-    java -XX:ArchiveClassesAtExit="$jsa" -Dai.djl.offline=true -cp "$jar" dev.keel.cli.ClassDataTraining \
-      >>"$LOG" 2>&1 || rm -f "$jsa"
-  fi
-  [ -s "$jsa" ] && echo "-XX:SharedArchiveFile=$jsa -Xshare:auto"
-  return 0
-}
+cds() { [ "${BENCH_CDS:-1}" = 0 ] || keel_cds "$WORK/keel-$1.jar" "$WORK/keel-$1.jsa" "$LOG"; }
 CDS_NEW=$(cds new)
 CDS_OLD=$(cds before)
 NEW="java $CDS_NEW ${JIT[*]} -Dai.djl.offline=true -jar $WORK/keel-new.jar"

@@ -7,17 +7,14 @@
 set -euo pipefail
 before=$(realpath "$1") after=$(realpath "$2") src=$(realpath "$3") rounds=${4:-7} work=${5:-/tmp/readd-ab}
 mkdir -p "$work"
-jit=(-XX:Tier4InvocationThreshold=500000 -XX:Tier4MinInvocationThreshold=60000
-  -XX:Tier4CompileThreshold=1500000 -XX:Tier4BackEdgeThreshold=4000000 -XX:CompileCommand=quiet
-  -XX:CompileCommand=CompileThresholdScaling,sun.security.provider.DigestBase::implCompressMultiBlock0,0.0001
-  -XX:CompileCommand=CompileThresholdScaling,sun.security.provider.SHA2::implCompress0,0.0001
-  -XX:CompileCommand=CompileThresholdScaling,dev.keel.data.internal.Chunker::cut,0.0001)
+source "$(dirname "$0")/keel_jvm.sh"
+jit=("${KEEL_ADD_JIT[@]}")
+declare -A cds_opts
 for side in before after; do
   jar=${!side}
   cp "$jar" "$work/keel-$side.jar"
   rm -f "$work/keel-$side.jsa"
-  java -XX:ArchiveClassesAtExit="$work/keel-$side.jsa" -Dai.djl.offline=true -cp "$work/keel-$side.jar" \
-    dev.keel.cli.ClassDataTraining >"$work/cds-$side.log" 2>&1 || true
+  cds_opts[$side]=$(keel_cds "$work/keel-$side.jar" "$work/keel-$side.jsa" "$work/cds-$side.log")
   rm -rf "$work/home-$side"
   java -jar "$work/keel-$side.jar" data add ds "$src" -m v1 --home "$work/home-$side" >/dev/null
   java -jar "$work/keel-$side.jar" data add ds "$src" -m same --home "$work/home-$side" >/dev/null
@@ -26,8 +23,8 @@ rm -rf "$work/git"
 git --git-dir="$work/git" --work-tree="$src" init -q
 git --git-dir="$work/git" --work-tree="$src" add -A .
 for side in before after; do
-  printf '#!/bin/sh\nexec java -XX:SharedArchiveFile=%s -Xshare:auto %s -Dai.djl.offline=true -jar %s data add ds %s -m same --home %s\n' \
-    "$work/keel-$side.jsa" "${jit[*]}" "$work/keel-$side.jar" "$src" "$work/home-$side" >"$work/run-$side.sh"
+  printf '#!/bin/sh\nexec java %s %s -Dai.djl.offline=true -jar %s data add ds %s -m same --home %s\n' \
+    "${cds_opts[$side]}" "${jit[*]}" "$work/keel-$side.jar" "$src" "$work/home-$side" >"$work/run-$side.sh"
   chmod +x "$work/run-$side.sh"
 done
 times=$work/times.txt

@@ -251,18 +251,28 @@ final class LargeFile {
         /** After the pack's last write: fsync, rename to its address; on any failure the pack is dropped. */
         private void finishPack(
                 Future<?> packWrite, String address, long packedBytes, CompletableFuture<Void> durable) {
+            Throwable failed = new IllegalStateException("the file's pack was not finished");
             try {
                 await(packWrite);
                 rethrowFailure();
                 long t = System.nanoTime();
                 pack.finish(address, packedBytes);
                 Trace.count("large: own pack fsync+rename", System.nanoTime() - t);
-                durable.complete(null);
+                failed = null;
             } catch (IOException | RuntimeException | Error e) {
-                // Completed whatever the failure, so whoever awaits the pack never hangs.
-                durable.completeExceptionally(e);
+                failed = e;
             } finally {
-                pack.close();
+                // An unfinished pack is deleted before whoever awaits it hears the outcome, and
+                // the outcome is told whatever the failure, so that nobody waits forever.
+                try {
+                    pack.close();
+                } finally {
+                    if (failed == null) {
+                        durable.complete(null);
+                    } else {
+                        durable.completeExceptionally(failed);
+                    }
+                }
             }
         }
 
