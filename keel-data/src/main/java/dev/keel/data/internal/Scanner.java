@@ -177,8 +177,9 @@ final class Scanner {
      * A folder's own entries (its files, links and the marker of an empty folder, in listing
      * order) as their record, then its sub-folders' parts in listing order. {@code exact} holds
      * the entries the record alone cannot give back (those with an exact path: links, an empty
-     * folder, names read through the stream), at their positions in {@code exactAt} (null where {@code exact} holds every entry). {@code total}
-     * counts the entries of the part and its sub-folders.
+     * folder, names read through the stream), at their positions in {@code exactAt} (null where
+     * {@code exact} holds every entry). {@code total} counts the entries of the part and its
+     * sub-folders.
      */
     private record Part(
             Path root, ScanRecord own, int ownCount, List<Found> exact, int[] exactAt, List<Part> subs, int total) {
