@@ -134,6 +134,9 @@ final class Scanner {
         }
     }
 
+    /** One array for every per-file stat, where a varargs call would make one per file. */
+    private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+
     private Scanner() {}
 
     static List<Found> scan(Path source) throws IOException {
@@ -284,8 +287,7 @@ final class Scanner {
          */
         private void listed(SecureDirectoryStream<Path> secure, FileSystem fs, String name) throws IOException {
             Path relative = fs.getPath(name);
-            PosixFileAttributeView view =
-                    secure.getFileAttributeView(relative, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+            PosixFileAttributeView view = secure.getFileAttributeView(relative, PosixFileAttributeView.class, NOFOLLOW);
             Path child = null;
             BasicFileAttributes attrs;
             if (view != null) {

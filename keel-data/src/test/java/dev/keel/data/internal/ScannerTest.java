@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -40,6 +42,12 @@ class ScannerTest {
             Files.createDirectories(p.getParent());
             Files.writeString(p, "bytes of " + name);
         }
+        for (int i = 0; i < 8; i++) {
+            Path p = Files.writeString(src.resolve("plain/x" + i), "file " + i);
+            if (i % 3 == 1) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-x---"));
+            }
+        }
         Files.createDirectories(src.resolve("empty"));
         // entries kept with their exact path among a folder's listed files
         Files.createSymbolicLink(src.resolve("plain/link"), Path.of("a.txt"));
@@ -65,6 +73,11 @@ class ScannerTest {
                 assertEquals(a.size(), f.size(), f.path());
                 assertEquals(Scanner.mtimeNanos(a), f.mtimeNanos(), f.path());
                 assertEquals(String.valueOf(a.fileKey()), f.key(), f.path());
+                assertEquals(
+                        Files.getPosixFilePermissions(f.file(), LinkOption.NOFOLLOW_LINKS)
+                                .contains(PosixFilePermission.OWNER_EXECUTE),
+                        f.executable(),
+                        f.path());
                 assertTrue(
                         f.path().startsWith("plain/") ? f.exact() == null : true, "ASCII folders are listed by name");
             }
