@@ -16,8 +16,10 @@ done
 
 export OPT_OUT_TRACKING=true
 mvn -q -B -Pbench-jar -pl bench,keel-cli -am package -DskipTests
-mkdir -p bench/work
-JAVA_OPTS=(-Dai.djl.offline=true -Dkeel.bench.work=bench/work)
+# A folder of its own: the other scripts keep their jars and exported data elsewhere under bench/work.
+WORK=bench/work/harness
+mkdir -p "$WORK"
+JAVA_OPTS=(-Dai.djl.offline=true -Dkeel.bench.work="$WORK")
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1)"
 for h in "${harnesses[@]}"; do
   java "${JAVA_OPTS[@]}" -jar bench/target/keel-bench.jar "$h" 2>&1 | grep -E '^RESULT|Exception|error' || true
@@ -32,6 +34,6 @@ if [ "$with_mlflow" = 1 ]; then
   echo "# same workload: $steps steps x 5 metrics"
   java "${JAVA_OPTS[@]}" -jar bench/target/keel-bench.jar ingest --points $((steps * 5)) --processes 1 --warmup 1 | grep '^RESULT ingest.1run' | sed 's/ingest.1run/keel.embedded.log/'
   # MLflow 3 refuses its file store unless asked; users who still use it set this
-  MLFLOW_ALLOW_FILE_STORE=true BENCH_WORK=bench/work bench/.venv/bin/python bench/mlflow_compare.py "$steps"
+  MLFLOW_ALLOW_FILE_STORE=true BENCH_WORK="$WORK" bench/.venv/bin/python bench/mlflow_compare.py "$steps"
 fi
-rm -rf bench/work
+rm -rf "$WORK"
