@@ -16,9 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -106,6 +109,34 @@ class UnchangedAddTest {
         AddResult copy = add("copy", src);
         assertTrue(copy.created());
         assertEquals("copy", copy.version().dataset());
+    }
+
+    @Test
+    void aDamagedHeadIsReadAsNoneAndTheDatabaseAnswersInstead() throws IOException {
+        AddResult v1 = add("ds", src);
+        awaitSettledDatabase();
+        add("ds", src);
+        List<Path> heads;
+        try (Stream<Path> files = Files.walk(home.cache())) {
+            heads = files.filter(p -> p.getFileName().toString().endsWith(".head"))
+                    .toList();
+        }
+        assertEquals(1, heads.size(), heads.toString());
+        byte[] whole = Files.readAllBytes(heads.get(0));
+        // cut in the middle of a field, then the same length of noise after a valid start
+        Files.write(heads.get(0), Arrays.copyOf(whole, whole.length / 2));
+        assertThrows(StoreOpened.class, () -> storeless().add("ds", src, AddOptions.defaults()));
+        byte[] noise = whole.clone();
+        Arrays.fill(noise, 4, noise.length, (byte) 0xFF);
+        Files.write(heads.get(0), noise);
+        assertThrows(StoreOpened.class, () -> storeless().add("ds", src, AddOptions.defaults()));
+
+        AddResult again = add("ds", src);
+        assertFalse(again.created(), "nothing stored was lost: the folder is still the latest version");
+        assertEquals(v1.version(), again.version());
+        assertEquals(0, again.filesHashed());
+        AddResult quick = storeless().add("ds", src, AddOptions.defaults());
+        assertEquals(v1.version(), quick.version(), "the add that read the database wrote the head again");
     }
 
     @Test
