@@ -132,6 +132,23 @@ class HttpFrontTest {
     }
 
     @Test
+    void aClientThatSendsItsWholeRefusedBodyBeforeReadingStillGetsTheAnswer() throws Exception {
+        // As HTTP clients do: the whole body first, then the answer. Megabytes past the limit
+        // are still arriving when the 413 is written; closing with them unread would reset the
+        // connection under the client and lose the answer.
+        byte[] body = new byte[8 * 1024 * 1024];
+        for (int round = 0; round < 3; round++) {
+            try (RawHttp c = new RawHttp(server.port())) {
+                c.write(c.request("POST", "/v1/models/tiny:predict", body, "Content-Type: image/png"));
+                Answer a = c.read(true);
+                assertEquals(413, a.status(), a.body());
+                assertTrue(a.body().contains("\"REQUEST_LIMIT_EXCEEDED\""), a.body());
+                assertTrue(c.closedByServer());
+            }
+        }
+    }
+
+    @Test
     void aChunkedBodyOverTheLimitIsRefusedAndTheConnectionCloses() throws Exception {
         try (RawHttp c = new RawHttp(server.port())) {
             c.write("POST /v1/models/tiny:predict HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n");

@@ -8,6 +8,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -36,6 +37,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class HttpConnection extends ChannelInboundHandlerAdapter {
     private static final byte[] NO_BODY = new byte[0];
+
+    /** How long a refused client may go on sending before its connection is closed anyway. */
+    static final long LINGER_MILLIS = 2_000;
 
     private final NettyFront front;
     private ChannelHandlerContext ctx;
@@ -243,14 +247,37 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
         if (close) {
             closing = true;
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
             releaseBacklog();
+            if (skipping) {
+                lingeringClose(response);
+            } else {
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            }
             return;
         }
         ctx.writeAndFlush(response);
         responding = false;
         freeSince = System.nanoTime();
         next();
+    }
+
+    /**
+     * Ends a connection whose client may still be sending the body this answer refused unread.
+     * Closing it at once, with those bytes unread, makes the kernel reset the connection, and a
+     * client still writing its body then loses the answer. So the answer is followed by this
+     * side's end of stream only, what still arrives is read and dropped, and the connection
+     * closes when the client closes it, or after {@link #LINGER_MILLIS} at most.
+     */
+    private void lingeringClose(FullHttpResponse response) {
+        ctx.channel().config().setAutoRead(true);
+        ctx.writeAndFlush(response).addListener(written -> {
+            if (!written.isSuccess() || !(ctx.channel() instanceof DuplexChannel duplex)) {
+                ctx.close();
+                return;
+            }
+            duplex.shutdownOutput();
+            ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        });
     }
 
     /** Handles what was held back while the last request was answered, in order. */
