@@ -128,6 +128,11 @@ class SweepPageBrowserTest {
         browser.waitFor(
                 d -> browser.all(".sweep-pc .pc-label").size() == 4 && browser.attr(".sweep-pc", "data-drawn") != null,
                 "the parallel coordinates");
+        // a redraw for the panel's width replaces the labels: wait for the drawn ones to carry their scales
+        browser.waitFor(
+                d -> "log".equals(browser.attr(".sweep-pc .pc-label[data-key=lr]", "data-scale"))
+                        && browser.attr(".sweep-pc .pc-label[data-key=val_loss]", "data-scale") != null,
+                "the axes' scales");
         assertEquals("4", browser.attr(".sweep-pc", "data-axes"));
         assertEquals("7", browser.attr(".sweep-pc", "data-lines"));
         assertEquals("log", browser.attr(".sweep-pc .pc-label[data-key=lr]", "data-scale"));
