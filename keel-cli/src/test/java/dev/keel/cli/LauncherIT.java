@@ -223,6 +223,13 @@ class LauncherIT {
         assertTrue(heavy.out().contains("Chunker::cut"), "data verify: " + heavy.out());
         assertTrue(heavy.out().contains("SHA2::implCompress0"), "data verify: " + heavy.out());
         assertFalse(heavy.out().contains("CompileCommand: "), "the JIT hints print nothing: " + heavy.out());
+        assertFalse(heavy.out().contains("Tier4InvocationThreshold"), "data verify: " + heavy.out());
+        // add and checkout do per-file work tens of thousands of times: only the hashing loops get C2 early
+        for (String command : List.of("add", "checkout")) {
+            Proc perFile = keel(root, javaHome(), env, "data", command, "nosuch", "folder");
+            assertTrue(perFile.out().contains("-XX:Tier4InvocationThreshold=500000"), command + ": " + perFile.out());
+            assertTrue(perFile.out().contains("SHA2::implCompress0"), command + ": " + perFile.out());
+        }
         Proc other = keel(root, javaHome(), env, "runs");
         assertFalse(other.out().contains("Chunker::cut"), "runs: " + other.out());
         Map<String, String> off =

@@ -210,6 +210,41 @@ class DatasetsTest {
         assertTrue(v1.bytesStored() == 400_000);
     }
 
+    @Test
+    void checkingOutAgainIntoTheSameFolderReadsNoFileItsStatCacheVouchesFor() throws Exception {
+        // Enough files for the checkout to look at its copies in more than one slice.
+        for (int i = 0; i < 3000; i++) {
+            TestTrees.write(src, "f/" + i + ".txt", "content " + i);
+        }
+        data.add("copies", src, null);
+        Path out = tmp.resolve("out");
+        assertEquals(3000, data.checkout("copies:v1", out).written());
+        // Just written, every copy is too recent to be remembered; once older, the next checkout
+        // reads each one, finds it unchanged and remembers it.
+        ageAll(out);
+        assertEquals(3000, data.checkout("copies:v1", out).unchanged());
+
+        // Same size, inode and mtime, other bytes (as git's index, the stat cache cannot see
+        // this): a checkout that trusted its record leaves them, one that read them rewrites them.
+        for (String name : List.of("f/0.txt", "f/2999.txt")) {
+            Path f = out.resolve(name);
+            FileTime mtime = Files.getLastModifiedTime(f);
+            Files.writeString(f, Files.readString(f).toUpperCase(), StandardOpenOption.TRUNCATE_EXISTING);
+            Files.setLastModifiedTime(f, mtime);
+        }
+        CheckoutResult third = data.checkout("copies:v1", out);
+        assertEquals(3000, third.unchanged(), "every copy known by its (size, mtime, inode)");
+        assertEquals(0, third.written());
+        assertEquals("CONTENT 0", Files.readString(out.resolve("f/0.txt")), "not read");
+        assertEquals("CONTENT 2999", Files.readString(out.resolve("f/2999.txt")), "not read");
+
+        // An edit that moves the mtime is seen and repaired.
+        Files.writeString(out.resolve("f/2999.txt"), "edited");
+        CheckoutResult fourth = data.checkout("copies:v1", out);
+        assertEquals(1, fourth.written());
+        assertEquals("content 2999", Files.readString(out.resolve("f/2999.txt")));
+    }
+
     private static void ageAll(Path root) throws Exception {
         var old = FileTime.fromMillis(System.currentTimeMillis() - 60_000);
         try (var s = Files.walk(root)) {

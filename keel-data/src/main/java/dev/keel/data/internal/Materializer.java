@@ -31,7 +31,9 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +60,8 @@ final class Materializer {
     private final LocalBlobStore blobs;
     private final Path objects;
     private final int threads;
+    /** Where a file whose object the index does not know sorts: first (its read then fails clearly). */
+    private static final ObjectLocation UNLOCATED = new ObjectLocation("", "", 0, 0);
     /** The smallest file the default mode clones (see {@link #clones}). */
     static final long CLONE_MIN_BYTES = 128 << 10;
 
@@ -142,8 +146,7 @@ final class Materializer {
         List<Entry> files = new ArrayList<>(
                 m.entries().stream().filter(e -> e.type() != Entry.Type.DIR).toList());
         if (fresh) {
-            files.sort(Comparator.comparing((Entry e) -> firstLocation(e).pack())
-                    .thenComparingLong(e -> firstLocation(e).offset()));
+            files = inPackOrder(files);
         }
         int n = Math.max(1, Math.min(threads, files.size() / 256 + 1));
         List<Callable<Void>> tasks = new ArrayList<>();
@@ -202,10 +205,37 @@ final class Materializer {
         return locations;
     }
 
-    private ObjectLocation firstLocation(Entry e) {
-        String hex = e.chunked() ? e.chunks().get(0).hash() : e.hash();
-        ObjectLocation loc = locations().get(Hex.address(hex));
-        return loc != null ? loc : new ObjectLocation("", "", 0, 0);
+    /**
+     * The files ordered by where their first object lies (pack, then offset). Each file's place is
+     * looked up once, and packs are compared by rank rather than by name: a large version sorts
+     * tens of thousands of files that share a few packs.
+     */
+    private List<Entry> inPackOrder(List<Entry> files) {
+        Map<String, ObjectLocation> where = locations();
+        ObjectLocation[] first = new ObjectLocation[files.size()];
+        Map<String, Integer> ranks = new HashMap<>();
+        for (int i = 0; i < first.length; i++) {
+            Entry e = files.get(i);
+            String hex = e.chunked() ? e.chunks().get(0).hash() : e.hash();
+            first[i] = where.getOrDefault(Hex.address(hex), UNLOCATED);
+            ranks.putIfAbsent(first[i].pack(), 0);
+        }
+        List<String> packs = new ArrayList<>(ranks.keySet());
+        Collections.sort(packs);
+        for (int r = 0; r < packs.size(); r++) {
+            ranks.put(packs.get(r), r);
+        }
+        record Placed(Entry entry, int pack, long offset) {}
+        List<Placed> placed = new ArrayList<>(first.length);
+        for (int i = 0; i < first.length; i++) {
+            placed.add(new Placed(files.get(i), ranks.get(first[i].pack()), first[i].offset()));
+        }
+        placed.sort(Comparator.comparingInt(Placed::pack).thenComparingLong(Placed::offset));
+        List<Entry> sorted = new ArrayList<>(placed.size());
+        for (Placed p : placed) {
+            sorted.add(p.entry());
+        }
+        return sorted;
     }
 
     /** True when the stat cache of this folder says the file is still the one a checkout wrote. */
@@ -235,33 +265,52 @@ final class Materializer {
         }
     }
 
-    /** Records (size, mtime, inode) of the copies, so the next checkout into this folder reads none of them. */
-    private void rememberCopies(List<Entry> files, Path root) {
+    /**
+     * Records (size, mtime, inode) of the copies, so the next checkout into this folder reads none
+     * of them. The files are looked at on the checkout's threads, in slices, after every file is
+     * written: the time taken before the first look is what tells the stat cache which of them
+     * are too recent to be trusted.
+     */
+    private void rememberCopies(List<Entry> files, Path root) throws IOException {
         long now = System.currentTimeMillis() * 1_000_000L;
-        List<Scanner.Found> seen = new ArrayList<>();
-        List<Entry> entries = new ArrayList<>();
-        for (Entry e : files) {
-            if (e.type() != Entry.Type.FILE) {
-                continue;
-            }
-            Path target = root.resolve(e.path());
-            try {
-                BasicFileAttributes a = Scanner.attributes(target);
-                Object key = a.fileKey();
-                seen.add(new Scanner.Found(
-                        e.path(),
-                        null,
-                        target,
-                        Entry.Type.FILE,
-                        a.size(),
-                        Scanner.mtimeNanos(a),
-                        key == null ? "" : key.toString(),
-                        e.executable(),
-                        null));
-                entries.add(e);
-            } catch (IOException ex) {
-                // vanished meanwhile: simply not remembered
-            }
+        List<Entry> regular =
+                files.stream().filter(e -> e.type() == Entry.Type.FILE).toList();
+        int n = Math.max(1, Math.min(threads, regular.size() / 1024 + 1));
+        record Looked(List<Scanner.Found> seen, List<Entry> entries) {}
+        List<Callable<Looked>> tasks = new ArrayList<>();
+        for (int s = 0; s < n; s++) {
+            List<Entry> slice = regular.subList(regular.size() * s / n, regular.size() * (s + 1) / n);
+            tasks.add(() -> {
+                Looked looked = new Looked(new ArrayList<>(slice.size()), new ArrayList<>(slice.size()));
+                for (Entry e : slice) {
+                    Path target = root.resolve(e.path());
+                    try {
+                        BasicFileAttributes a = Scanner.attributes(target);
+                        Object key = a.fileKey();
+                        looked.seen()
+                                .add(new Scanner.Found(
+                                        e.path(),
+                                        null,
+                                        target,
+                                        Entry.Type.FILE,
+                                        a.size(),
+                                        Scanner.mtimeNanos(a),
+                                        key == null ? "" : key.toString(),
+                                        e.executable(),
+                                        null));
+                        looked.entries().add(e);
+                    } catch (IOException ex) {
+                        // vanished meanwhile: simply not remembered
+                    }
+                }
+                return looked;
+            });
+        }
+        List<Scanner.Found> seen = new ArrayList<>(regular.size());
+        List<Entry> entries = new ArrayList<>(regular.size());
+        for (Looked looked : Parallel.run("keel-data-checkout", n, tasks)) {
+            seen.addAll(looked.seen());
+            entries.addAll(looked.entries());
         }
         copies.save(seen, entries.toArray(new Entry[0]), now);
     }
