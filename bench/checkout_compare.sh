@@ -89,10 +89,10 @@ fi
 cds() { [ "${BENCH_CDS:-1}" = 0 ] || keel_cds "$WORK/keel-$1.jar" "$WORK/keel-$1.jsa" "$LOG"; }
 CDS_NEW=$(cds new)
 CDS_OLD=$(cds before)
-NEW="java $CDS_NEW ${JIT[*]} -Dai.djl.offline=true -jar $WORK/keel-new.jar"
+# The launcher's flags per command: this tree's `data add` and `data checkout` use ADD_JIT,
+# BEFORE_REF's keep JIT (an old jar went through an older launcher).
+NEW="java $CDS_NEW ${ADD_JIT[*]} -Dai.djl.offline=true -jar $WORK/keel-new.jar"
 OLD="java $CDS_OLD ${JIT[*]} -Dai.djl.offline=true -jar $WORK/keel-before.jar"
-# The launcher's flags per command: `data add` rows of this tree use ADD_JIT; BEFORE_REF's keep JIT.
-NEW_ADD="java $CDS_NEW ${ADD_JIT[*]} -Dai.djl.offline=true -jar $WORK/keel-new.jar"
 # One store per jar (the old jar must not read stamps or caches the new one wrote, and back).
 rm -rf "$WORK/home-new" "$WORK/home-old" "$WORK/dvc" "$WORK/co"
 $NEW data add fmnist "$WORK/src/fmnist" -m v1 --home "$WORK/home-new" >>"$LOG" 2>&1
@@ -131,12 +131,15 @@ timeit() { # timeit ROW CMD...: the wall and CPU time of CMD (its output to the 
 # line); `times` runs in this shell, as in a subshell it would count only the subshell's children.
 cpu_now() { times >"$WORK/.times"; CPU_NOW=$(sed -n 2p "$WORK/.times" | sed 's/m/ /g; s/s//g' | awk '{print $1 * 60 + $2 + $3 * 60 + $4}'); }
 clean() { [ -e "$1" ] && { chmod -R u+w "$1"; rm -rf "$1"; }; sync; }
+# No timed command follows a deletion (ext4 without a journal; see bench/fs_rounds.sh).
+TRASH=$WORK/trash
+source bench/fs_rounds.sh
 dvc_checkout() { (cd "$WORK/dvc" && "$DVC" checkout fmnist.dvc); }
 
 uptime_before=$(uptime)
 LOADS=""
 if [ "$SET" = data ]; then
-  big_new() { rm -rf "$WORK/big-home"; $NEW_ADD data add big "$WORK/src/big" -m v1 --home "$WORK/big-home"; }
+  big_new() { rm -rf "$WORK/big-home"; $NEW data add big "$WORK/src/big" -m v1 --home "$WORK/big-home"; }
   big_old() { rm -rf "$WORK/big-home"; $OLD data add big "$WORK/src/big" -m v1 --home "$WORK/big-home"; }
   big_dvc() { # a fresh repository, cache and state database each time: nothing known beforehand
     rm -rf "$WORK/dvcbig" && mkdir -p "$WORK/dvcbig" && ln "$WORK/src/big/big.bin" "$WORK/dvcbig/big.bin" \
@@ -154,6 +157,7 @@ if [ "$SET" = data ]; then
       && git add fmnist && git commit -qm v1 >>"$LOG" 2>&1)
   fi
   for r in $(seq 1 "$ROUNDS"); do
+    purge
     echo "# round $r/$ROUNDS, load $(uptime | sed 's/.*load average: //')" >&2
     LOADS+="$(cut -d' ' -f1 /proc/loadavg) "
     timeit "add 1 GiB: keel new" big_new
@@ -173,38 +177,40 @@ if [ "$SET" = data ]; then
     timeit "add 1 GiB: openssl sha256" openssl sha256 "$WORK/src/big/big.bin"
     timeit "add 1 GiB: dd direct+fsync" big_dd; rm -f "$WORK/dd.out"
     timeit "add 1 GiB: cp (page cache)" big_cp; rm -f "$WORK/cp.out"; sync
-    timeit "re-add 70k: keel new" $NEW_ADD data add fmnist "$WORK/src/fmnist" -m same --home "$WORK/home-new"
+    timeit "re-add 70k: keel new" $NEW data add fmnist "$WORK/src/fmnist" -m same --home "$WORK/home-new"
     timeit "re-add 70k: keel before" $OLD data add fmnist "$WORK/src/fmnist" -m same --home "$WORK/home-old"
     timeit "re-add 70k: find (stat floor)" find "$WORK/src/fmnist" -type f -printf '%s %T@\n'
     if [ "$ONLY_KEEL" != 1 ]; then
       timeit "re-add 70k: dvc add" readd_dvc
       timeit "re-add 70k: git add" readd_git
     fi
-    clean "$WORK/co"; timeit "checkout 70k: keel new" $NEW data checkout fmnist "$WORK/co" --home "$WORK/home-new"
-    clean "$WORK/co"; timeit "checkout 70k: keel before" $OLD data checkout fmnist "$WORK/co" --home "$WORK/home-old"
+    aside "$WORK/co"; timeit "checkout 70k: keel new" $NEW data checkout fmnist "$WORK/co" --home "$WORK/home-new"
+    aside "$WORK/co"; timeit "checkout 70k: keel before" $OLD data checkout fmnist "$WORK/co" --home "$WORK/home-old"
     # the file system's own floor: the same files copied by one cp, no hashing, no packs
-    clean "$WORK/co"; timeit "checkout 70k: cp -r (floor)" cp -r "$WORK/src/fmnist" "$WORK/co"
+    aside "$WORK/co"; timeit "checkout 70k: cp -r (floor)" cp -r "$WORK/src/fmnist" "$WORK/co"
     if [ "$ONLY_KEEL" != 1 ]; then
-      clean "$WORK/dvc/fmnist"; timeit "checkout 70k: dvc checkout" dvc_checkout
+      aside "$WORK/dvc/fmnist"; timeit "checkout 70k: dvc checkout" dvc_checkout
     fi
   done
 else
 for r in $(seq 1 "$ROUNDS"); do
+  purge
   echo "# round $r/$ROUNDS" >&2
-  clean "$WORK/co"; timeit "keel copy (new default)" $NEW data checkout fmnist "$WORK/co" --home "$WORK/home-new"
-  clean "$WORK/co"; timeit "before: hardlink, warm cache" $OLD data checkout fmnist "$WORK/co" --home "$WORK/home-old"
-  clean "$WORK/co"; timeit "keel --link hardlink, warm" $NEW data checkout fmnist "$WORK/co" --link hardlink --home "$WORK/home-new"
+  aside "$WORK/co"; timeit "keel copy (new default)" $NEW data checkout fmnist "$WORK/co" --home "$WORK/home-new"
+  aside "$WORK/co"; timeit "before: hardlink, warm cache" $OLD data checkout fmnist "$WORK/co" --home "$WORK/home-old"
+  aside "$WORK/co"; timeit "keel --link hardlink, warm" $NEW data checkout fmnist "$WORK/co" --link hardlink --home "$WORK/home-new"
   if [ "$ONLY_KEEL" != 1 ]; then
-    clean "$WORK/dvc/fmnist"; timeit "dvc checkout (copy)" dvc_checkout
+    aside "$WORK/dvc/fmnist"; timeit "dvc checkout (copy)" dvc_checkout
   fi
-  clean "$WORK/co"; clean "$WORK/home-old/cache/data/objects"
+  aside "$WORK/co"; aside "$WORK/home-old/cache/data/objects"
   timeit "before: hardlink, cold cache" $OLD data checkout fmnist "$WORK/co" --home "$WORK/home-old"
-  clean "$WORK/co"; clean "$WORK/home-new/cache/data/objects"; rm -f "$WORK/home-new/cache/data/objects.stamps"
+  aside "$WORK/co"; aside "$WORK/home-new/cache/data/objects"; rm -f "$WORK/home-new/cache/data/objects.stamps"
   timeit "keel --link hardlink, cold" $NEW data checkout fmnist "$WORK/co" --link hardlink --home "$WORK/home-new"
 done
 
 fi
-echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1), $(df -T "$WORK" | awk 'NR==2{print $2}')"
+clean "$TRASH"
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1), $(df -T "$WORK" | awk 'NR==2{print $2}') $(journal "$WORK")"
 [ "$ONLY_KEEL" = 1 ] || echo "# dvc $("$DVC" --version)"
 echo "# data: $files PNGs ($bytes bytes)$([ "$SET" = data ] && echo " and one 1 GiB random file"); before = keel-cli at $BEFORE_REF; $ROUNDS rounds, interleaved"
 echo "# load before: ${uptime_before##*load average: }, after: $(uptime | sed 's/.*load average: //')${LOADS:+; 1-minute load as each round began: $LOADS}"

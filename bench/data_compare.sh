@@ -77,13 +77,16 @@ change_one_percent() { (cd "$1" && find . -type f -name '*.png' | LC_ALL=C sort 
 change_one_mib() { dd if=/dev/urandom of="$1" bs=1M count=1 seek=512 conv=notrunc status=none; }
 new_bytes() { python3 -c 'import json,sys; print(json.load(sys.stdin)["bytes_stored"])'; }
 clean() { [ ! -e "$1" ] || { chmod -R u+w "$1"; rm -rf "$1"; }; }
+# No timed command follows a deletion (ext4 without a journal; see bench/fs_rounds.sh).
+TRASH=$WORK/trash
+source bench/fs_rounds.sh
 # A fresh working copy per tool and round: every tool starts from the same files, none from
 # another's leftovers (caches, state databases, moved files).
-fresh_copy() { clean "$1" && mkdir -p "$1" && cp -a "$SRC/fmnist" "$SRC/big" "$1/" && sync; }
+fresh_copy() { aside "$1" && mkdir -p "$1" && cp -a "$SRC/fmnist" "$SRC/big" "$1/" && sync; }
 
 round_keel() {
   local w=$WORK/keel
-  fresh_copy "$w"; clean "$WORK/keel-home"; clean "$WORK/keel-co"
+  purge; fresh_copy "$w"; aside "$WORK/keel-home"; aside "$WORK/keel-co"
   timeit keel add "$K" data add fmnist "$w/fmnist" -m v1 "${H[@]}"
   timeit keel readd "$K" data add fmnist "$w/fmnist" -m same "${H[@]}"
   change_one_percent "$w/fmnist"
@@ -95,12 +98,12 @@ round_keel() {
   change_one_mib "$w/big/big.bin"
   timeit keel addbig1 "$K" data add big "$w/big" -m "1 MiB changed" --format json "${H[@]}"
   T[keel|newbig1]+="$(new_bytes <"$WORK/last.out" 2>/dev/null || echo '?') "
-  clean "$w"; clean "$WORK/keel-home"; clean "$WORK/keel-co"
+  aside "$w"; aside "$WORK/keel-home"; aside "$WORK/keel-co"
 }
 
 round_dvc() { # a git repository with DVC's local cache, its default cache type, its own state database
   local w=$WORK/dvc c0
-  fresh_copy "$w"
+  purge; fresh_copy "$w"
   cd "$w" && git init -q && git config user.email b@e && git config user.name bench && "$DVC" init -q
   "$DVC" config core.site_cache_dir "$w/.site" && git add .dvc .dvcignore >>"$LOG" 2>&1 && git commit -qm init >>"$LOG" 2>&1
   timeit dvc add "$DVC" add fmnist
@@ -113,25 +116,25 @@ round_dvc() { # a git repository with DVC's local cache, its default cache type,
   T[dvc|new1]+="$(($(du -sb .dvc/cache | cut -f1) - c0)) "
   git add fmnist.dvc && git commit -qm v2
   timeit dvc diff "$DVC" diff HEAD~1 HEAD
-  clean fmnist
+  aside "$w/fmnist"
   timeit dvc checkout "$DVC" checkout fmnist.dvc
   timeit dvc addbig "$DVC" add big
   change_one_mib big/big.bin
   c0=$(du -sb .dvc/cache | cut -f1)
   timeit dvc addbig1 "$DVC" add big
   T[dvc|newbig1]+="$(($(du -sb .dvc/cache | cut -f1) - c0)) "
-  cd "$ROOT"; clean "$w"
+  cd "$ROOT"; aside "$w"
 }
 
 round_annex() { # a git repository; add = hash + move into .git/annex + symlink
   local w=$WORK/annex
-  fresh_copy "$w"
+  purge; fresh_copy "$w"
   cd "$w" && git init -q && git config user.email b@e && git config user.name bench && git annex init -q bench >>"$LOG" 2>&1
   timeit annex add git annex add fmnist
   git commit -qm v1 >>"$LOG" 2>&1
   timeit annex readd git annex add fmnist
   timeit annex addbig git annex add big
-  cd "$ROOT"; clean "$w" || true # git may still be packing in the background
+  cd "$ROOT"; aside "$w" || true
 }
 
 tools=(keel dvc)
@@ -145,7 +148,7 @@ for r in $(seq 1 "$ROUNDS"); do
   for tool in "${order[@]}"; do "round_$tool"; done
 done
 
-echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1), $(df -T "$WORK" | awk 'NR==2{print $2}')"
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1), $(df -T "$WORK" | awk 'NR==2{print $2}') $(journal "$WORK")"
 echo "# keel $(git rev-parse --short HEAD)$(git diff --quiet || echo +changes) through ./keel; dvc $("$DVC" --version)$([ "$ANNEX" != 1 ] || echo ", git-annex $(git annex version --raw 2>/dev/null)")"
 echo "# data: $files PNGs ($bytes bytes) + one 1 GiB random file; $ROUNDS rounds, tools taking turns"
 echo "# load before: ${uptime_before##*load average: }, after: $(uptime | sed 's/.*load average: //'); 1-minute load as each round began: $LOADS"

@@ -2,8 +2,9 @@
 # commit cannot go through the launcher): the JVM options ./keel gives dataset commands, and its
 # class-data archive made the way ./keel makes it. Keep these in step with the launcher.
 #   source bench/keel_jvm.sh
-#   java "${KEEL_ADD_JIT[@]}" …            `data add`
-#   java "${KEEL_DATA_JIT[@]}" …           `data checkout`, `verify`, `push`, `pull`
+#   java "${KEEL_ADD_JIT[@]}" …            `data add`, `data checkout`
+#   java "${KEEL_DATA_JIT[@]}" …           `data verify`, `push`, `pull` (and a `data checkout` of a
+#                                          jar older than the launcher's raised thresholds for it)
 #   opts=$(keel_cds JAR JSA LOG)           "-XX:SharedArchiveFile=JSA -Xshare:auto", or nothing
 #                                          where the JVM refuses (or the jar predates the training)
 KEEL_ADD_JIT=(-XX:Tier4InvocationThreshold=500000 -XX:Tier4MinInvocationThreshold=60000
