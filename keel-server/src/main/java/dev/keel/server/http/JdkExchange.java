@@ -2,6 +2,7 @@ package dev.keel.server.http;
 
 import com.sun.net.httpserver.HttpExchange;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,9 +12,15 @@ import java.util.List;
 /** An {@link Exchange} carried by the JDK's HTTP server ({@link HttpFront}). */
 final class JdkExchange implements Exchange {
     private final HttpExchange exchange;
+    private final LingeringBody body;
+    private OutputStream responseBody;
 
     JdkExchange(HttpExchange exchange) {
         this.exchange = exchange;
+        this.body = new LingeringBody(
+                exchange.getRequestBody(),
+                exchange.getRequestHeaders().getFirst("Content-Length"),
+                exchange.getRequestHeaders().getFirst("Transfer-Encoding"));
     }
 
     @Override
@@ -44,7 +51,7 @@ final class JdkExchange implements Exchange {
 
     @Override
     public InputStream requestBody() {
-        return exchange.getRequestBody();
+        return body;
     }
 
     @Override
@@ -64,7 +71,24 @@ final class JdkExchange implements Exchange {
 
     @Override
     public OutputStream responseBody() {
-        return exchange.getResponseBody();
+        if (responseBody == null) {
+            responseBody = new FilterOutputStream(exchange.getResponseBody()) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    // the answer goes out first, then what the handler left of the request body
+                    // is dropped: closing the JDK's stream ends the connection if any is left
+                    out.flush();
+                    body.drainAfterAnswer();
+                    out.close();
+                }
+            };
+        }
+        return responseBody;
     }
 
     @Override
