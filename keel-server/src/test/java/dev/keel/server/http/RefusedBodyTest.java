@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RefusedBodyTest {
     private static final int LIMIT = 64 * 1024;
     private static final byte[] BODY = filled(8 * 1024 * 1024);
-    private static final int ROUNDS = 20;
+    private static final int ROUNDS = 8;
 
     @TempDir
     static Path dir;
