@@ -102,14 +102,14 @@ class SweepAgentTest {
                 dir,
                 SweepRig.config("grid", "  mode:\n    values: [hang, fail, nometric, ok]\n  x:\n    value: 5\n", ""));
         try (AgentProcess agent = new AgentProcess(
-                dir, "agent", home(), Map.of(), id, "--parallel", "2", "--trial-timeout", "10s", "--grace", "1s")) {
+                dir, "agent", home(), Map.of(), id, "--parallel", "2", "--trial-timeout", "4s", "--grace", "1s")) {
             assertEquals(0, agent.await(120), agent.output());
         }
         Map<String, Trial> byMode = SweepRig.trials(home(), id).stream()
                 .collect(Collectors.toMap(t -> (String) t.params().get("mode"), t -> t));
         assertEquals(4, byMode.size(), byMode.toString());
         assertEquals(TrialState.KILLED, byMode.get("hang").state(), byMode.toString());
-        assertTrue(byMode.get("hang").reason().startsWith("timeout after 10s"), byMode.toString());
+        assertTrue(byMode.get("hang").reason().startsWith("timeout after 4s"), byMode.toString());
         assertEquals(TrialState.FAILED, byMode.get("fail").state(), byMode.toString());
         assertEquals("exit 3", byMode.get("fail").reason());
         assertEquals(TrialState.NO_METRIC, byMode.get("nometric").state(), byMode.toString());
@@ -152,8 +152,17 @@ class SweepAgentTest {
                         "  x:\n    values: [0, 1, 2]\n  epochs:\n    value: 40\n  sleep_ms:\n    value: 100\n",
                         ""));
         long programPid;
-        try (AgentProcess first =
-                new AgentProcess(dir, "first", home(), Map.of(), id, "--stale-after", "2s", "--grace", "1s")) {
+        // the first agent's trial takes its time, so that it is killed mid-trial; the second's need not
+        try (AgentProcess first = new AgentProcess(
+                dir,
+                "first",
+                home(),
+                Map.of(SweepTrialProgram.SLEEP_ENV, "100"),
+                id,
+                "--stale-after",
+                "2s",
+                "--grace",
+                "1s")) {
             List<Trial> running = SweepRig.awaitTrials(
                     home(), id, ts -> !ts.isEmpty() && runHasPoints(ts.get(0).runId()), 90);
             programPid = programPid(running.get(0).runId());
@@ -167,8 +176,16 @@ class SweepAgentTest {
         }
         assertFalse(program.isPresent() && program.get().isAlive(), "the trial's program still runs");
 
-        try (AgentProcess second =
-                new AgentProcess(dir, "second", home(), Map.of(), id, "--stale-after", "2s", "--grace", "1s")) {
+        try (AgentProcess second = new AgentProcess(
+                dir,
+                "second",
+                home(),
+                Map.of(SweepTrialProgram.SLEEP_ENV, "5"),
+                id,
+                "--stale-after",
+                "2s",
+                "--grace",
+                "1s")) {
             assertEquals(0, second.await(150), second.output());
         }
         List<Trial> trials = SweepRig.trials(home(), id);
@@ -246,7 +263,9 @@ class SweepAgentTest {
                 dir,
                 SweepRig.config(
                         "grid",
-                        "  x:\n    values: [1, 4, 6]\n  epochs:\n    value: 30\n  sleep_ms:\n    value: 300\n",
+                        // trial 1 sets the bar and need not take its time; the others get room to be stopped early
+                        "  x:\n    values: [1, 4, 6]\n  epochs:\n    value: 30\n  sleep_ms:\n    value: 300\n"
+                                + "  first_sleep_ms:\n    value: 10\n",
                         "early_terminate:\n  type: hyperband\n  min_iter: 1\n  eta: 2\n"));
         try (AgentProcess agent = new AgentProcess(dir, "agent", home(), Map.of(), id, "--grace", "20s")) {
             assertEquals(0, agent.await(150), agent.output());

@@ -10,13 +10,18 @@ import java.util.Map;
 /**
  * A sweep trial's program for the agent tests: takes {@code key=value} arguments as
  * {@code keel agent} passes them and logs {@code loss = (x - 1)^2 + 1 / (epoch + 1)} for
- * {@code epochs} epochs (step = epoch), {@code sleep_ms} apart. {@code mode} misbehaves on
+ * {@code epochs} epochs (step = epoch), {@code sleep_ms} apart ({@code first_sleep_ms} apart in
+ * trial 1, when given; the environment's {@value #SLEEP_ENV} overrides both, so one agent's trials
+ * can take their time and another's need not). {@code mode} misbehaves on
  * purpose: {@code fail} logs a loss of -1 (better than any other) and exits 3, {@code hang} never
  * ends (unless asked to stop), {@code nometric} logs only {@code other}. {@code x} defaults to 0.
  * Like any Keel program in a sweep it stops early when {@code run.shouldStop()} says so, and a
  * resumed run goes on from the epoch after the last one it logged.
  */
 public final class SweepTrialProgram {
+    /** Milliseconds between epochs for every trial its agent starts, whatever the sweep says. */
+    static final String SLEEP_ENV = "SWEEP_TRIAL_SLEEP_MS";
+
     private SweepTrialProgram() {}
 
     public static void main(String[] args) throws InterruptedException {
@@ -27,7 +32,14 @@ public final class SweepTrialProgram {
         }
         double x = Double.parseDouble(params.getOrDefault("x", "0"));
         int epochs = Integer.parseInt(params.getOrDefault("epochs", "3"));
-        long sleep = Long.parseLong(params.getOrDefault("sleep_ms", "50"));
+        String sleepMs = params.getOrDefault("sleep_ms", "50");
+        if (params.containsKey("first_sleep_ms") && "1".equals(System.getenv("KEEL_SWEEP_TRIAL"))) {
+            sleepMs = params.get("first_sleep_ms");
+        }
+        if (System.getenv(SLEEP_ENV) != null) {
+            sleepMs = System.getenv(SLEEP_ENV);
+        }
+        long sleep = Long.parseLong(sleepMs);
         String mode = params.getOrDefault("mode", "ok");
         System.out.println(
                 "trial " + System.getenv("KEEL_SWEEP_TRIAL") + " run " + System.getenv("KEEL_RUN_ID") + " x=" + x);

@@ -57,7 +57,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * project), {@code {dataset}}, {@code {user}} ({@code owner}), {@code {key}} (a key of
  * {@code owner}), {@code {team}} (a team with {@code other} in it) and {@code {key*}}
  * ({@code loss}) are filled from fixtures owned by {@code owner} with the cell's visibility;
- * non-GET requests get fresh fixtures, so writes do not disturb later cells. Bodies may use
+ * non-GET requests get fresh fixtures after a request that got through, so writes do not disturb
+ * later cells (a refused request reuses them: it must have changed nothing). Bodies may use
  * {@code ${project}}, {@code ${run}}, {@code ${dataset}}, {@code ${visibility}}, {@code ${n}}
  * (a fresh number), {@code ${owner_key}}, {@code ${experiment}} (the project's MLflow
  * experiment id) and {@code ${artifact}} (a file in the run's artifacts). RULE says who must
@@ -615,14 +616,21 @@ class AccessMatrixTest {
                 for (Route route : readsFirst(f.server.routes())) {
                     Entry entry = table.get(key(route.method(), route.pattern()));
                     for (Visibility v : Visibility.values()) {
+                        // a refused write must have changed nothing, so its sample serves the next caller
+                        // (whose cell shows it if the refusal did change something); one that got
+                        // through is followed by a fresh sample
+                        Sample unchanged = null;
                         for (Caller c : Caller.values()) {
-                            Sample values = route.method().equals("GET") ? shared.get(v) : new Sample(f, v);
+                            Sample values = route.method().equals("GET")
+                                    ? shared.get(v)
+                                    : unchanged != null ? unchanged : new Sample(f, v);
                             String path = entry.path(values)
                                     + (entry.query == null ? "" : "?" + Entry.fill(entry.query, values));
                             String body = entry.body == null ? null : entry.body.apply(values);
                             String user =
                                     c == Caller.ANONYMOUS ? null : c.name().toLowerCase();
                             ServerFixture.Reply r = f.send(user, route.method(), path, body);
+                            unchanged = r.status() >= 400 && r.status() < 500 ? values : null;
                             int want = expected(entry.rule, c, v, anonymousReads);
                             if (want == 404 && entry.hiddenStatus != 0) {
                                 want = entry.hiddenStatus;

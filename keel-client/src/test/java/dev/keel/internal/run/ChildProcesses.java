@@ -48,8 +48,17 @@ final class ChildProcesses {
         List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of(
-                "-cp", System.getProperty("java.class.path"), ChildMain.class.getName(), home.toString(), mode));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+                "-cp",
+                System.getProperty("java.class.path"),
+                ChildMain.class.getName(),
+                home.toAbsolutePath().toString(),
+                mode));
+        // the child works beside its Keel folder, as a training program works in its own project:
+        // in the module's folder its provenance would be a git status of this whole checkout,
+        // seconds of every child's life that none of these tests is about
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .directory(home.toAbsolutePath().getParent().toFile());
         pb.environment().remove("KEEL_HOME");
         pb.environment().keySet().removeAll(List.of("KEEL_RUN_ID", "KEEL_SWEEP", "KEEL_RESUME", "KEEL_URL"));
         pb.environment().putAll(env);

@@ -1,6 +1,7 @@
 package dev.keel.server.remote;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
@@ -52,7 +53,12 @@ final class Child implements AutoCloseable {
                 System.getProperty("java.class.path"),
                 main.getName()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // outside the checkout, as a training program works in its own project: in the module's
+        // folder a client's provenance would be a git status of this whole checkout, seconds of
+        // every child's life that none of these tests is about
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .directory(new File(System.getProperty("java.io.tmpdir")));
         pb.environment().remove("KEEL_HOME");
         pb.environment().remove("KEEL_URL");
         pb.environment().remove("KEEL_MODE");
