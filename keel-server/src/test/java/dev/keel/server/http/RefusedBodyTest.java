@@ -263,7 +263,9 @@ class RefusedBodyTest {
      * neither reads nor closes fails the write after a while instead of hanging the test.
      */
     private static Outcome writeThenRead(String head, byte[] body) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+        // closed by hand, not by try-with-resources: the watchdog closes it too, from its thread
+        Socket socket = new Socket("127.0.0.1", server.port());
+        try {
             socket.setSoTimeout(20_000);
             ScheduledFuture<?> stuck = WATCHDOG.schedule(
                     () -> {
@@ -300,6 +302,8 @@ class RefusedBodyTest {
                 stuck.cancel(false);
             }
             return new Outcome(wrote, writeError, got.toString(StandardCharsets.UTF_8));
+        } finally {
+            socket.close();
         }
     }
 
