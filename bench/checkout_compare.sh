@@ -156,10 +156,26 @@ if [ "$SET" = data ]; then
     (cd "$WORK/git" && git init -q && git config user.email b@e && git config user.name bench \
       && git add fmnist && git commit -qm v1 >>"$LOG" 2>&1)
   fi
+  checkouts() { # each tool's checkout into a new folder, first in the round (right after purge's
+    # wait: `dvc add` and others delete files too), in an order that turns round by round
+    local rows=(new before cp dvc)
+    [ "$ONLY_KEEL" != 1 ] || rows=(new before cp)
+    [ $((r % 2)) = 1 ] || rows=($(printf '%s\n' "${rows[@]}" | tac))
+    for row in "${rows[@]}"; do
+      case $row in
+        new) aside "$WORK/co"; timeit "checkout 70k: keel new" $NEW data checkout fmnist "$WORK/co" --home "$WORK/home-new" ;;
+        before) aside "$WORK/co"; timeit "checkout 70k: keel before" $OLD data checkout fmnist "$WORK/co" --home "$WORK/home-old" ;;
+        # the file system's own floor: the same files copied by one cp, no hashing, no packs
+        cp) aside "$WORK/co"; timeit "checkout 70k: cp -r (floor)" cp -r "$WORK/src/fmnist" "$WORK/co" ;;
+        dvc) aside "$WORK/dvc/fmnist"; timeit "checkout 70k: dvc checkout" dvc_checkout ;;
+      esac
+    done
+  }
   for r in $(seq 1 "$ROUNDS"); do
     purge
     echo "# round $r/$ROUNDS, load $(uptime | sed 's/.*load average: //')" >&2
     LOADS+="$(cut -d' ' -f1 /proc/loadavg) "
+    checkouts
     timeit "add 1 GiB: keel new" big_new
     timeit "add 1 GiB: keel before" big_old
     rm -rf "$WORK/big-home"
@@ -183,13 +199,6 @@ if [ "$SET" = data ]; then
     if [ "$ONLY_KEEL" != 1 ]; then
       timeit "re-add 70k: dvc add" readd_dvc
       timeit "re-add 70k: git add" readd_git
-    fi
-    aside "$WORK/co"; timeit "checkout 70k: keel new" $NEW data checkout fmnist "$WORK/co" --home "$WORK/home-new"
-    aside "$WORK/co"; timeit "checkout 70k: keel before" $OLD data checkout fmnist "$WORK/co" --home "$WORK/home-old"
-    # the file system's own floor: the same files copied by one cp, no hashing, no packs
-    aside "$WORK/co"; timeit "checkout 70k: cp -r (floor)" cp -r "$WORK/src/fmnist" "$WORK/co"
-    if [ "$ONLY_KEEL" != 1 ]; then
-      aside "$WORK/dvc/fmnist"; timeit "checkout 70k: dvc checkout" dvc_checkout
     fi
   done
 else

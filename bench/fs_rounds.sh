@@ -7,7 +7,8 @@
 # aside (a rename), and `purge`, called between rounds, deletes it and waits that interval out.
 #   TRASH=$WORK/trash; source bench/fs_rounds.sh
 #   aside PATH        move PATH (when it exists) into $TRASH
-#   purge             delete $TRASH (when it exists), then wait out the interval
+#   purge             delete $TRASH (when it exists), then wait out the interval (other commands,
+#                     such as `dvc add` relinking its files, delete files too)
 #   journal PATH      "with a journal" or "without a journal" when PATH is on ext4, else nothing
 # On ext4 with a journal (most machines) the check is skipped; to measure there on this VM, put
 # the work folder on a journalled ext4 loop mount (mkfs.ext4 on a file, mount -o loop).
@@ -15,8 +16,7 @@
 aside() { [ ! -e "$1" ] || { mkdir -p "$TRASH" && mv "$1" "$TRASH/$(date +%s%N)"; }; }
 
 purge() {
-  [ -e "$TRASH" ] || return 0
-  chmod -R u+w "$TRASH" && rm -rf "$TRASH" && sync
+  [ ! -e "$TRASH" ] || { chmod -R u+w "$TRASH" && rm -rf "$TRASH" && sync; }
   sleep $(($(cat /proc/sys/vm/dirty_expire_centisecs 2>/dev/null || echo 3000) / 100 + 1))
 }
 
