@@ -89,10 +89,12 @@ fi
 cds() { [ "${BENCH_CDS:-1}" = 0 ] || keel_cds "$WORK/keel-$1.jar" "$WORK/keel-$1.jsa" "$LOG"; }
 CDS_NEW=$(cds new)
 CDS_OLD=$(cds before)
-# The launcher's flags per command: this tree's `data add` and `data checkout` use ADD_JIT,
-# BEFORE_REF's keep JIT (an old jar went through an older launcher).
+# The launcher's flags per command: this tree's `data add` and `data checkout` use ADD_JIT;
+# BEFORE_REF's `data add` uses ADD_JIT and its checkout JIT, as its launcher gave them (for a
+# BEFORE_REF whose launcher predates the raised thresholds, its `data add` ran with JIT).
 NEW="java $CDS_NEW ${ADD_JIT[*]} -Dai.djl.offline=true -jar $WORK/keel-new.jar"
 OLD="java $CDS_OLD ${JIT[*]} -Dai.djl.offline=true -jar $WORK/keel-before.jar"
+OLD_ADD="java $CDS_OLD ${ADD_JIT[*]} -Dai.djl.offline=true -jar $WORK/keel-before.jar"
 # One store per jar (the old jar must not read stamps or caches the new one wrote, and back).
 rm -rf "$WORK/home-new" "$WORK/home-old" "$WORK/dvc" "$WORK/co"
 $NEW data add fmnist "$WORK/src/fmnist" -m v1 --home "$WORK/home-new" >>"$LOG" 2>&1
@@ -100,7 +102,7 @@ $OLD data add fmnist "$WORK/src/fmnist" -m v1 --home "$WORK/home-old" >>"$LOG" 2
 if [ "$SET" = data ]; then
   # One unchanged re-add each (untimed), so every timed one finds the stat cache as a user would.
   $NEW data add fmnist "$WORK/src/fmnist" -m same --home "$WORK/home-new" >>"$LOG" 2>&1
-  $OLD data add fmnist "$WORK/src/fmnist" -m same --home "$WORK/home-old" >>"$LOG" 2>&1
+  $OLD_ADD data add fmnist "$WORK/src/fmnist" -m same --home "$WORK/home-old" >>"$LOG" 2>&1
 else
   # Warm both hard-link caches once (untimed).
   $NEW data checkout fmnist "$WORK/co" --link hardlink --home "$WORK/home-new" >>"$LOG" 2>&1 && rm -rf "$WORK/co"
@@ -140,7 +142,7 @@ uptime_before=$(uptime)
 LOADS=""
 if [ "$SET" = data ]; then
   big_new() { rm -rf "$WORK/big-home"; $NEW data add big "$WORK/src/big" -m v1 --home "$WORK/big-home"; }
-  big_old() { rm -rf "$WORK/big-home"; $OLD data add big "$WORK/src/big" -m v1 --home "$WORK/big-home"; }
+  big_old() { rm -rf "$WORK/big-home"; $OLD_ADD data add big "$WORK/src/big" -m v1 --home "$WORK/big-home"; }
   big_dvc() { # a fresh repository, cache and state database each time: nothing known beforehand
     rm -rf "$WORK/dvcbig" && mkdir -p "$WORK/dvcbig" && ln "$WORK/src/big/big.bin" "$WORK/dvcbig/big.bin" \
       && cd "$WORK/dvcbig" && git init -q && "$DVC" init -q && "$DVC" config core.site_cache_dir "$WORK/dvcbig/.site" \
@@ -156,8 +158,8 @@ if [ "$SET" = data ]; then
     (cd "$WORK/git" && git init -q && git config user.email b@e && git config user.name bench \
       && git add fmnist && git commit -qm v1 >>"$LOG" 2>&1)
   fi
-  checkouts() { # each tool's checkout into a new folder, first in the round (right after purge's
-    # wait: `dvc add` and others delete files too), in an order that turns round by round
+  checkouts() { # each tool's checkout into a new folder, first in the round (after purge, before
+    # `dvc add` and the others delete files of their own), in an order that turns round by round
     local rows=(new before cp dvc)
     [ "$ONLY_KEEL" != 1 ] || rows=(new before cp)
     [ $((r % 2)) = 1 ] || rows=($(printf '%s\n' "${rows[@]}" | tac))
@@ -193,8 +195,10 @@ if [ "$SET" = data ]; then
     timeit "add 1 GiB: openssl sha256" openssl sha256 "$WORK/src/big/big.bin"
     timeit "add 1 GiB: dd direct+fsync" big_dd; rm -f "$WORK/dd.out"
     timeit "add 1 GiB: cp (page cache)" big_cp; rm -f "$WORK/cp.out"; sync
-    timeit "re-add 70k: keel new" $NEW data add fmnist "$WORK/src/fmnist" -m same --home "$WORK/home-new"
-    timeit "re-add 70k: keel before" $OLD data add fmnist "$WORK/src/fmnist" -m same --home "$WORK/home-old"
+    # the first re-add after the 1 GiB rows finds the tree's metadata less cached: turn the order
+    readd_new() { timeit "re-add 70k: keel new" $NEW data add fmnist "$WORK/src/fmnist" -m same --home "$WORK/home-new"; }
+    readd_old() { timeit "re-add 70k: keel before" $OLD_ADD data add fmnist "$WORK/src/fmnist" -m same --home "$WORK/home-old"; }
+    if [ $((r % 2)) = 1 ]; then readd_new; readd_old; else readd_old; readd_new; fi
     timeit "re-add 70k: find (stat floor)" find "$WORK/src/fmnist" -type f -printf '%s %T@\n'
     if [ "$ONLY_KEEL" != 1 ]; then
       timeit "re-add 70k: dvc add" readd_dvc

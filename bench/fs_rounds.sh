@@ -1,24 +1,22 @@
 # Sourced by the dataset benchmarks that create and delete tens of thousands of files per round.
 #
-# ext4 without a journal (this VM's disk) skips, when it allocates an inode, every inode of the
-# group freed within the last vm.dirty_expire_centisecs, reading each one: a command that creates
-# 70,000 files right after as many were deleted pays seconds to minutes of system time for that,
-# whichever tool it is. So no timed command may follow a deletion: what is in the way is moved
-# aside (a rename), and `purge`, called between rounds, deletes it and waits that interval out.
+# ext4 without a journal (this VM's disk) skips, when it allocates an inode, the inodes of the
+# group that were freed recently, reading each one's deletion time (the kernel's `recently_deleted`;
+# its window is far longer than a benchmark round). A command that creates 70,000 files right
+# after as many were deleted pays seconds to minutes of system time for that, whichever tool it
+# is, and less the longer ago the deletions were. So no timed command follows a deletion: what is
+# in the way is moved aside (a rename), and `purge`, called between rounds, deletes it. Figures
+# on this disk still vary with what the machine deleted before; for steady ones put the work
+# folder on a journalled ext4 (most machines have one; here a loop mount: mkfs.ext4 on a file,
+# mount -o loop), where the check is skipped.
 #   TRASH=$WORK/trash; source bench/fs_rounds.sh
 #   aside PATH        move PATH (when it exists) into $TRASH
-#   purge             delete $TRASH (when it exists), then wait out the interval (other commands,
-#                     such as `dvc add` relinking its files, delete files too)
+#   purge             delete $TRASH (when it exists)
 #   journal PATH      "with a journal" or "without a journal" when PATH is on ext4, else nothing
-# On ext4 with a journal (most machines) the check is skipped; to measure there on this VM, put
-# the work folder on a journalled ext4 loop mount (mkfs.ext4 on a file, mount -o loop).
 
 aside() { [ ! -e "$1" ] || { mkdir -p "$TRASH" && mv "$1" "$TRASH/$(date +%s%N)"; }; }
 
-purge() {
-  [ ! -e "$TRASH" ] || { chmod -R u+w "$TRASH" && rm -rf "$TRASH" && sync; }
-  sleep $(($(cat /proc/sys/vm/dirty_expire_centisecs 2>/dev/null || echo 3000) / 100 + 1))
-}
+purge() { [ ! -e "$TRASH" ] || { chmod -R u+w "$TRASH" && rm -rf "$TRASH" && sync; }; }
 
 journal() { # the kernel lists the devices it keeps a journal for in /proc/fs/jbd2
   local dev
