@@ -242,19 +242,9 @@ final class Materializer {
     private boolean unchangedByStat(Entry e, Path target) {
         try {
             BasicFileAttributes a = Scanner.attributes(target);
-            Object key = a.fileKey();
             boolean exec =
                     a instanceof PosixFileAttributes p && p.permissions().contains(PosixFilePermission.OWNER_EXECUTE);
-            Entry c = copies.lookup(new Scanner.Found(
-                    e.path(),
-                    null,
-                    target,
-                    Entry.Type.FILE,
-                    a.size(),
-                    Scanner.mtimeNanos(a),
-                    key == null ? "" : key.toString(),
-                    exec,
-                    null));
+            Entry c = copies.lookup(found(e, target, a, exec));
             boolean hit = c != null && c.hash().equals(e.hash()) && c.executable() == e.executable();
             if (hit) {
                 statHits.incrementAndGet();
@@ -263,6 +253,21 @@ final class Materializer {
         } catch (IOException ex) {
             return false;
         }
+    }
+
+    /** What a scan of the folder would find at a copy's place, named by its entry's path. */
+    private static Scanner.Found found(Entry e, Path target, BasicFileAttributes a, boolean executable) {
+        Object key = a.fileKey();
+        return new Scanner.Found(
+                e.path(),
+                null,
+                target,
+                Entry.Type.FILE,
+                a.size(),
+                Scanner.mtimeNanos(a),
+                key == null ? "" : key.toString(),
+                executable,
+                null);
     }
 
     /**
@@ -285,19 +290,7 @@ final class Materializer {
                 for (Entry e : slice) {
                     Path target = root.resolve(e.path());
                     try {
-                        BasicFileAttributes a = Scanner.attributes(target);
-                        Object key = a.fileKey();
-                        looked.seen()
-                                .add(new Scanner.Found(
-                                        e.path(),
-                                        null,
-                                        target,
-                                        Entry.Type.FILE,
-                                        a.size(),
-                                        Scanner.mtimeNanos(a),
-                                        key == null ? "" : key.toString(),
-                                        e.executable(),
-                                        null));
+                        looked.seen().add(found(e, target, Scanner.attributes(target), e.executable()));
                         looked.entries().add(e);
                     } catch (IOException ex) {
                         // vanished meanwhile: simply not remembered
