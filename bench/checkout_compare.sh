@@ -158,8 +158,8 @@ if [ "$SET" = data ]; then
     (cd "$WORK/git" && git init -q && git config user.email b@e && git config user.name bench \
       && git add fmnist && git commit -qm v1 >>"$LOG" 2>&1)
   fi
-  checkouts() { # each tool's checkout into a new folder, first in the round (after purge, before
-    # `dvc add` and the others delete files of their own), in an order that turns round by round
+  checkouts() { # each tool's checkout into a new folder, first in the round (before `dvc add` and
+    # the others delete files of their own), in an order that turns round by round
     local rows=(new before cp dvc)
     [ "$ONLY_KEEL" != 1 ] || rows=(new before cp)
     [ $((r % 2)) = 1 ] || rows=($(printf '%s\n' "${rows[@]}" | tac))
@@ -174,7 +174,6 @@ if [ "$SET" = data ]; then
     done
   }
   for r in $(seq 1 "$ROUNDS"); do
-    purge
     echo "# round $r/$ROUNDS, load $(uptime | sed 's/.*load average: //')" >&2
     LOADS+="$(cut -d' ' -f1 /proc/loadavg) "
     checkouts
@@ -207,7 +206,6 @@ if [ "$SET" = data ]; then
   done
 else
 for r in $(seq 1 "$ROUNDS"); do
-  purge
   echo "# round $r/$ROUNDS" >&2
   aside "$WORK/co"; timeit "keel copy (new default)" $NEW data checkout fmnist "$WORK/co" --home "$WORK/home-new"
   aside "$WORK/co"; timeit "before: hardlink, warm cache" $OLD data checkout fmnist "$WORK/co" --home "$WORK/home-old"
@@ -222,7 +220,7 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 
 fi
-clean "$TRASH"
+purge
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1), $(df -T "$WORK" | awk 'NR==2{print $2}') $(journal "$WORK")"
 [ "$ONLY_KEEL" = 1 ] || echo "# dvc $("$DVC" --version)"
 echo "# data: $files PNGs ($bytes bytes)$([ "$SET" = data ] && echo " and one 1 GiB random file"); before = keel-cli at $BEFORE_REF; $ROUNDS rounds, interleaved"

@@ -86,7 +86,7 @@ fresh_copy() { aside "$1" && mkdir -p "$1" && cp -a "$SRC/fmnist" "$SRC/big" "$1
 
 round_keel() {
   local w=$WORK/keel
-  purge; fresh_copy "$w"; aside "$WORK/keel-home"; aside "$WORK/keel-co"
+  fresh_copy "$w"; aside "$WORK/keel-home"; aside "$WORK/keel-co"
   timeit keel add "$K" data add fmnist "$w/fmnist" -m v1 "${H[@]}"
   timeit keel readd "$K" data add fmnist "$w/fmnist" -m same "${H[@]}"
   change_one_percent "$w/fmnist"
@@ -103,7 +103,7 @@ round_keel() {
 
 round_dvc() { # a git repository with DVC's local cache, its default cache type, its own state database
   local w=$WORK/dvc c0
-  purge; fresh_copy "$w"
+  fresh_copy "$w"
   cd "$w" && git init -q && git config user.email b@e && git config user.name bench && "$DVC" init -q
   "$DVC" config core.site_cache_dir "$w/.site" && git add .dvc .dvcignore >>"$LOG" 2>&1 && git commit -qm init >>"$LOG" 2>&1
   timeit dvc add "$DVC" add fmnist
@@ -128,7 +128,7 @@ round_dvc() { # a git repository with DVC's local cache, its default cache type,
 
 round_annex() { # a git repository; add = hash + move into .git/annex + symlink
   local w=$WORK/annex
-  purge; fresh_copy "$w"
+  fresh_copy "$w"
   cd "$w" && git init -q && git config user.email b@e && git config user.name bench && git annex init -q bench >>"$LOG" 2>&1
   timeit annex add git annex add fmnist
   git commit -qm v1 >>"$LOG" 2>&1
@@ -183,4 +183,4 @@ for key, label in rows:
     print(f"{label:28} " + " ".join(f"{s:>34}" for s, _ in cells) + " " + " ".join(f"{r:>10}" for r in ratios))
 PY
 mv "$LOG" "${DATA_BENCH_LOG:-/tmp/data_compare-commands.log}" 2>/dev/null || true
-rm -rf "$WORK" || true
+purge; rm -rf "$WORK" || true
