@@ -39,6 +39,8 @@ class Browser implements AutoCloseable {
     static final Path CHROMIUM = Path.of(System.getProperty("keel.chromium", "/usr/bin/chromium"));
     static final Path DRIVER = Path.of(System.getProperty("keel.chromedriver", "/usr/bin/chromedriver"));
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    /** How often {@link #text} and {@link #attr} read a match that keeps being redrawn before giving up. */
+    private static final int REREADS = 5;
 
     final ChromeDriver driver;
 
@@ -150,23 +152,34 @@ class Browser implements AutoCloseable {
         return driver.findElement(By.cssSelector(css));
     }
 
-    /** The text of the first match, "" when none; rows are redrawn often, so a stale element reads as "". */
+    /**
+     * The text of the first match, "" when none. Pages redraw parts of themselves (on a stream's
+     * event, a timer): a match replaced between finding and reading it is found and read again.
+     */
     String text(String css) {
-        try {
-            List<WebElement> found = all(css);
-            return found.isEmpty() ? "" : found.get(0).getText();
-        } catch (StaleElementReferenceException e) {
-            return "";
+        for (int tries = 1; ; tries++) {
+            try {
+                List<WebElement> found = all(css);
+                return found.isEmpty() ? "" : found.get(0).getText();
+            } catch (StaleElementReferenceException e) {
+                if (tries == REREADS) {
+                    return "";
+                }
+            }
         }
     }
 
-    /** An attribute of the first match, null when none or when the element was just redrawn. */
+    /** An attribute of the first match, null when none; a match just redrawn is read again, as in {@link #text}. */
     String attr(String css, String name) {
-        try {
-            List<WebElement> found = all(css);
-            return found.isEmpty() ? null : found.get(0).getDomAttribute(name);
-        } catch (StaleElementReferenceException e) {
-            return null;
+        for (int tries = 1; ; tries++) {
+            try {
+                List<WebElement> found = all(css);
+                return found.isEmpty() ? null : found.get(0).getDomAttribute(name);
+            } catch (StaleElementReferenceException e) {
+                if (tries == REREADS) {
+                    return null;
+                }
+            }
         }
     }
 
