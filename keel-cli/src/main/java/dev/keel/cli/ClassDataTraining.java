@@ -57,18 +57,26 @@ public final class ClassDataTraining {
                                 command.contains("--help") ? Stream.empty() : Stream.of("--home", home.toString()))
                         .toArray(String[]::new);
                 PrintWriter sink = new PrintWriter(Writer.nullWriter());
-                int code = Main.commandLine(sink, sink, new BufferedReader(new StringReader("")), words)
-                        .execute(words);
+                int code = Main.run(words, sink, sink, new BufferedReader(new StringReader("")));
                 failures += code == 0 ? 0 : 1;
             }
-            // keel data add as the keel program runs it (without picocli): a first add, then the
-            // unchanged re-adds, which are what a person repeats and what start-up dominates. Like
-            // the flow's below, a failure here (an odd temporary folder) still leaves the archive.
+            // keel data add: a first add, then the unchanged re-adds, which are what a person
+            // repeats and what start-up dominates; then a checkout. Like the flow's below, a failure
+            // here (an odd temporary folder) still leaves the archive.
             Path folder = dataFolder(dir.resolve("data"));
-            for (int i = 0; i < 3; i++) {
-                String[] words = {"data", "add", "cds", folder.toString(), "--home", home.toString()};
+            for (List<String> command : List.of(
+                    List.of("data", "add", "cds", folder.toString()),
+                    List.of("data", "add", "cds", folder.toString()),
+                    List.of("data", "add", "cds", folder.toString()),
+                    List.of(
+                            "data",
+                            "checkout",
+                            "cds:v1",
+                            dir.resolve("checkout").toString()))) {
+                String[] words = Stream.concat(command.stream(), Stream.of("--home", home.toString()))
+                        .toArray(String[]::new);
                 PrintWriter sink = new PrintWriter(Writer.nullWriter());
-                DataAddLine.run(DataAddLine.parse(words), sink, sink);
+                Main.run(words, sink, sink, new BufferedReader(new StringReader("")));
             }
             // The flow's commands over a small project: run once (its stages a shell command each),
             // then the nothing-stale decision and the graph, which are what the archive is for. They
@@ -87,8 +95,7 @@ public final class ClassDataTraining {
                                         : Stream.of("--dir", flow.toString(), "--home", home.toString()))
                         .toArray(String[]::new);
                 PrintWriter sink = new PrintWriter(Writer.nullWriter());
-                Main.commandLine(sink, sink, new BufferedReader(new StringReader("")), words)
-                        .execute(words);
+                Main.run(words, sink, sink, new BufferedReader(new StringReader("")));
             }
         } finally {
             try (Stream<Path> all = Files.walk(dir)) {

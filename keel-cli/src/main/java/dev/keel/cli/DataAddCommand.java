@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
             "Prints the new ref and what changed: +added -removed ~modified files and the bytes newly stored.",
             "Content equal to the latest version makes no version."
         })
-final class DataAddCommand implements Callable<Integer> {
+final class DataAddCommand implements Callable<Integer>, QuickCommands.Quick {
     @Mixin
     HomeOption home;
 
@@ -65,8 +65,8 @@ final class DataAddCommand implements Callable<Integer> {
         return run(new Output(spec.commandLine()));
     }
 
-    /** The command with its fields set: by picocli through {@link #call}, or by {@link DataAddLine}. */
-    int run(Output output) {
+    @Override
+    public int run(Output output) {
         AddOptions options = AddOptions.defaults()
                 .message(message == null ? "" : message)
                 .description(description)

@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
             "With --link hardlink: read-only hard links to the local cache (no second copy on disk; see its risk).",
             "Only missing or different files are written; a damaged file is refused."
         })
-final class DataCheckoutCommand implements Callable<Integer> {
+final class DataCheckoutCommand implements Callable<Integer>, QuickCommands.Quick {
     @Mixin
     HomeOption home;
 
@@ -58,8 +58,12 @@ final class DataCheckoutCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return run(new Output(spec.commandLine()));
+    }
+
+    @Override
+    public int run(Output output) {
         LinkMode mode = copy ? LinkMode.COPY : LinkMode.parse(link);
-        Output output = new Output(spec.commandLine());
         if (mode == LinkMode.HARDLINK) {
             output.note("keel: warning: " + LinkMode.HARDLINK_RISK + "; use the default (copy) for files you may edit");
         }

@@ -1,5 +1,6 @@
 package dev.keel.cli;
 
+import dev.keel.core.KeelException;
 import dev.keel.core.filter.Expr;
 import dev.keel.core.filter.FilterParser;
 import dev.keel.core.filter.FilterSyntaxException;
@@ -15,6 +16,25 @@ final class Filters {
             return FilterParser.parse(text);
         } catch (FilterSyntaxException e) {
             throw new ParameterException(cl, e.getMessage(), e, null, text);
+        }
+    }
+
+    /** The same, where no command line is at hand (a line run without picocli, checked before). */
+    static Expr parse(String text) {
+        try {
+            return FilterParser.parse(text);
+        } catch (FilterSyntaxException e) {
+            throw KeelException.invalid(e.getMessage());
+        }
+    }
+
+    /** Whether {@code text} is a filter expression. */
+    static boolean valid(String text) {
+        try {
+            FilterParser.parse(text);
+            return true;
+        } catch (FilterSyntaxException e) {
+            return false;
         }
     }
 }

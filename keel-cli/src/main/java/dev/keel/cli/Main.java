@@ -24,18 +24,24 @@ public final class Main {
         defaultProperty("picocli.converters.excludes", "java\\.(time|sql)\\..*");
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        DataAddCommand add = DataAddLine.parse(args);
-        int code;
-        if (add != null) {
-            code = DataAddLine.run(add, out, err);
-        } else {
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            code = configure(CommandTree.forArgs(new KeelCommand(in), args), out, err)
-                    .execute(args);
-        }
+        int code = run(args, out, err, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
         out.flush();
         err.flush();
         System.exit(code);
+    }
+
+    /**
+     * Runs one command line as the {@code keel} program does: a plain line of a command people
+     * repeat without picocli ({@link QuickCommands}), every other through the branch of the tree
+     * it names. Returns the exit code.
+     */
+    static int run(String[] args, PrintWriter out, PrintWriter err, BufferedReader in) {
+        QuickCommands.Quick quick = QuickCommands.parse(args);
+        if (quick != null) {
+            return QuickCommands.run(quick, out, err);
+        }
+        return configure(CommandTree.forArgs(new KeelCommand(in), args), out, err)
+                .execute(args);
     }
 
     /**

@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description =
                 "Shows a run: state, runtime, config, summary, provenance, dataset inputs, files and metric keys.")
-final class RunShowCommand implements Callable<Integer> {
+final class RunShowCommand implements Callable<Integer>, QuickCommands.Quick {
     @Mixin
     HomeOption home;
 
@@ -51,9 +51,13 @@ final class RunShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return run(new Output(spec.commandLine()));
+    }
+
+    @Override
+    public int run(Output output) {
         StoreAccess access = home.access();
         RunDetails details;
-        Output output = new Output(spec.commandLine());
         try (Store store = access.openExisting()) {
             LiveRuns live = new LiveRuns(access.home());
             live.recover(store);

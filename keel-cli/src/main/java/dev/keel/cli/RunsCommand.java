@@ -46,7 +46,7 @@ import java.util.concurrent.Callable;
             "  keel runs --filter 'config.layers >= 64 and summary.val_accuracy > 0.87 and state = finished'",
             "  keel runs --filter 'tags contains \"mlp\" or config.optimizer in (\"adam\", \"sgd\")' --format csv"
         })
-final class RunsCommand implements Callable<Integer> {
+final class RunsCommand implements Callable<Integer>, QuickCommands.Quick {
     @Mixin
     HomeOption home;
 
@@ -95,12 +95,19 @@ final class RunsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (filter != null && !filter.isBlank()) {
+            Filters.parse(filter, spec.commandLine()); // a bad expression is a usage error
+        }
+        return run(new Output(spec.commandLine()));
+    }
+
+    @Override
+    public int run(Output output) {
         if (columns != null && format == Format.json) {
             throw KeelException.invalid("--columns picks table or csv columns; json prints whole runs "
                     + "(drop --columns, or use --format csv)");
         }
-        Output output = new Output(spec.commandLine());
-        Expr expr = filter == null || filter.isBlank() ? null : Filters.parse(filter, spec.commandLine());
+        Expr expr = filter == null || filter.isBlank() ? null : Filters.parse(filter);
         SortKey sortKey = sort == null || sort.isBlank() ? null : SortKey.parse(sort);
         RunQuery query = new RunQuery(
                 project,

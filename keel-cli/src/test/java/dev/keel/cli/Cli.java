@@ -43,8 +43,23 @@ public final class Cli {
         return execute(input, all.toArray(String[]::new));
     }
 
-    /** Runs {@code keel ARGS} exactly as given (no home added), answering prompts with {@code input}. */
+    /**
+     * Runs {@code keel ARGS} exactly as given (no home added) and as the program runs it (a plain
+     * line of a quick command without picocli), answering prompts with {@code input}.
+     */
     public static Result execute(String input, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(
+                args,
+                new PrintWriter(out, true),
+                new PrintWriter(err, true),
+                new BufferedReader(new StringReader(input)));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    /** Runs {@code keel ARGS} through picocli's whole command tree, whatever the line. */
+    public static Result executeByPicocli(String input, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.commandLine(
