@@ -3,6 +3,8 @@ package dev.keel.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.BufferedReader;
+import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +88,21 @@ final class CommandTree {
             RunCommand.class, RUN, DataCommand.class, DATA, SweepCommand.class, SWEEP, ModelCommand.class, MODEL);
 
     private CommandTree() {}
+
+    /** Runs {@code args} through the branch of the tree they name, as the {@code keel} program does. */
+    static int execute(String[] args, PrintWriter out, PrintWriter err, BufferedReader in) {
+        return configure(forArgs(new KeelCommand(in), args), out, err).execute(args);
+    }
+
+    /** Settings for the whole tree: picocli applies them to the subcommands present when called. */
+    static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err) {
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler(new Errors());
+        cl.setParameterExceptionHandler(Errors::usage);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
 
     /** Every command. */
     static CommandLine full(KeelCommand root) {

@@ -40,21 +40,20 @@ public final class Main {
         if (quick != null) {
             return QuickCommands.run(quick, out, err);
         }
-        return configure(CommandTree.forArgs(new KeelCommand(in), args), out, err)
-                .execute(args);
+        return CommandTree.execute(args, out, err, in);
     }
 
     /**
      * The whole command tree writing to {@code out}/{@code err} and reading answers from {@code in};
      * tests run commands in-process through this.
      */
-    public static CommandLine commandLine(PrintWriter out, PrintWriter err, BufferedReader in) {
-        return configure(CommandTree.full(new KeelCommand(in)), out, err);
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, BufferedReader in) {
+        return CommandTree.configure(CommandTree.full(new KeelCommand(in)), out, err);
     }
 
     /** Only the branch {@code args} run, as {@link #main} builds it; for tests. */
     static CommandLine commandLine(PrintWriter out, PrintWriter err, BufferedReader in, String... args) {
-        return configure(CommandTree.forArgs(new KeelCommand(in), args), out, err);
+        return CommandTree.configure(CommandTree.forArgs(new KeelCommand(in), args), out, err);
     }
 
     /** True in the {@code keel} program's own JVM, whose start up is then part of a command's time. */
@@ -66,15 +65,5 @@ public final class Main {
         if (System.getProperty(key) == null) {
             System.setProperty(key, value);
         }
-    }
-
-    /** Settings for the whole tree: picocli applies them to the subcommands present when called. */
-    private static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err) {
-        cl.setOut(out);
-        cl.setErr(err);
-        cl.setExecutionExceptionHandler(new Errors());
-        cl.setParameterExceptionHandler(Errors::usage);
-        cl.setCaseInsensitiveEnumValuesAllowed(true);
-        return cl;
     }
 }
