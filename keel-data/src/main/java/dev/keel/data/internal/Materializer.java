@@ -147,6 +147,7 @@ final class Materializer {
                 m.entries().stream().filter(e -> e.type() != Entry.Type.DIR).toList());
         if (fresh) {
             files = inPackOrder(files);
+            trace.mark("objects located, in pack order");
         }
         int n = Math.max(1, Math.min(threads, files.size() / 256 + 1));
         List<Callable<Void>> tasks = new ArrayList<>();

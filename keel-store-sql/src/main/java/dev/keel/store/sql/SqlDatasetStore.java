@@ -51,6 +51,10 @@ public final class SqlDatasetStore implements DatasetStore {
     private static final String DATASET_COLUMNS = "name, owner, description, visibility, created_at";
     /** {@code offset} is a reserved word in PostgreSQL; both databases take it quoted. */
     private static final String OBJECT_COLUMNS = "hash, pack, \"offset\", length";
+    /** Below this many objects wanted, a lookup by hash is cheap whatever the table holds. */
+    static final int SCAN_FROM = 2000;
+    /** A scan is chosen when the table holds at most this many rows per object wanted. */
+    static final int SCAN_RATIO = 4;
 
     private final Database db;
 
@@ -300,6 +304,19 @@ public final class SqlDatasetStore implements DatasetStore {
     public Map<String, ObjectLocation> locate(Collection<String> objectHashes) {
         Map<String, ObjectLocation> out = new HashMap<>(objectHashes.size() * 2);
         db.read("locate dataset objects", c -> {
+            if (objectHashes.size() >= SCAN_FROM && scanCheaper(c, objectHashes.size())) {
+                Set<String> wanted = objectHashes instanceof Set<String> set ? set : new HashSet<>(objectHashes);
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + OBJECT_COLUMNS + " FROM data_objects");
+                        ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String hash = rs.getString(1);
+                        if (wanted.contains(hash)) {
+                            out.put(hash, new ObjectLocation(hash, rs.getString(2), rs.getLong(3), rs.getLong(4)));
+                        }
+                    }
+                }
+                return null;
+            }
             for (List<String> part : parts(objectHashes)) {
                 for (ObjectLocation o : Jdbc.query(
                         c,
@@ -312,6 +329,18 @@ public final class SqlDatasetStore implements DatasetStore {
             return null;
         });
         return out;
+    }
+
+    /**
+     * Whether reading every object's row costs less than looking {@code wanted} up by hash: a
+     * version's checkout into a new folder wants most of a store's objects, and one pass over the
+     * table reads them several times faster than lookups in batches of {@link Jdbc#IN_BATCH}.
+     */
+    private static boolean scanCheaper(Connection c, int wanted) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM data_objects");
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() && rs.getLong(1) <= SCAN_RATIO * (long) wanted;
+        }
     }
 
     @Override

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -141,6 +143,48 @@ abstract class DatasetStoreContractTest {
         }
         store.commitVersion(version("big", 1, objects, "m"));
         assertEquals(2500, store.locate(wanted).size());
+    }
+
+    /**
+     * Both ways of looking many objects up (one pass over the table where the objects wanted are
+     * most of it, lookups by hash where they are a small part) find exactly the objects wanted
+     * that are stored, each where it is.
+     */
+    @Test
+    void manyObjectsAreFoundWhereTheyAreWhicheverWayTheyAreLookedUp() {
+        List<ObjectLocation> objects = new ArrayList<>();
+        for (int i = 0; i < 12_000; i++) {
+            objects.add(new ObjectLocation(hash(20_000 + i), hash(2 + i % 3), i * 7L, 7 + i % 5));
+        }
+        store.commitVersion(version("big", 1, objects, "m"));
+        // most of the table (and some never stored): a pass over it
+        Set<String> most = new HashSet<>();
+        for (int i = 0; i < 12_000; i++) {
+            if (i % 12 != 0) {
+                most.add(hash(20_000 + i));
+            }
+        }
+        most.add(hash(99_999));
+        // a small part of it: lookups by hash
+        List<String> few = new ArrayList<>();
+        for (int i = 0; i < 2_100; i++) {
+            few.add(hash(20_000 + i * 5));
+        }
+        few.add(hash(99_998));
+        for (Collection<String> wanted : List.<Collection<String>>of(most, few)) {
+            Map<String, ObjectLocation> found = store.locate(wanted);
+            Set<String> expected = new HashSet<>(wanted);
+            expected.removeAll(Set.of(hash(99_999), hash(99_998)));
+            assertEquals(expected, found.keySet());
+            for (ObjectLocation o : objects) {
+                if (found.containsKey(o.hash())) {
+                    assertEquals(o, found.get(o.hash()));
+                }
+            }
+        }
+        assertTrue(most.size() * SqlDatasetStore.SCAN_RATIO >= objects.size(), "a pass over the table");
+        assertTrue(few.size() * SqlDatasetStore.SCAN_RATIO < objects.size(), "lookups by hash");
+        assertTrue(few.size() >= SqlDatasetStore.SCAN_FROM, "enough to consider a pass");
     }
 
     @Test
