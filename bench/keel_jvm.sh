@@ -22,7 +22,7 @@ keel_cds() { # keel_cds JAR JSA LOG: made once per jar (again when the jar is ne
   local jar=$1 jsa=$2 log=$3
   if [ ! -s "$jsa" ] || [ "$jsa" -ot "$jar" ]; then
     rm -f "$jsa"
-    java -XX:ArchiveClassesAtExit="$jsa" -Dai.djl.offline=true -cp "$jar" dev.keel.cli.ClassDataTraining \
+    java -Xint -XX:ArchiveClassesAtExit="$jsa" -Dai.djl.offline=true -cp "$jar" dev.keel.cli.ClassDataTraining \
       >>"$log" 2>&1 || rm -f "$jsa"
   fi
   [ ! -s "$jsa" ] || echo "-XX:SharedArchiveFile=$jsa -Xshare:auto"

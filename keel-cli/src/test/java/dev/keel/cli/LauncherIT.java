@@ -184,6 +184,36 @@ class LauncherIT {
         assertEquals(1, Files.readAllLines(asked).size(), "neither asked again nor given an archive");
     }
 
+    /**
+     * The archive is dumped by an interpreting JVM: JDK 17 to 20 archive a method that is waiting
+     * for the JIT when the dump happens with that mark, and never compile it in any JVM that maps
+     * the archive (JDK-8306460). An interpreting JVM queues nothing.
+     */
+    @Test
+    void theArchiveIsDumpedByAJvmThatCompilesNothing() throws Exception {
+        Path root = checkout();
+        Path wrapper = work.resolve("jdk-recording-dumps");
+        Files.createDirectories(wrapper.resolve("bin"));
+        Files.copy(javaHome().resolve("release"), wrapper.resolve("release"));
+        Path java = wrapper.resolve("bin/java");
+        Path dumps = work.resolve("dumps.txt");
+        Files.writeString(
+                java,
+                "#!/bin/sh\n"
+                        + "case \"$*\" in *-XX:ArchiveClassesAtExit=*) echo \"$*\" >> '" + dumps + "' ;; esac\n"
+                        + "exec '" + javaHome().resolve("bin/java") + "' \"$@\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        Proc first = keel(root, wrapper, Map.of(), "runs", "--format", "json");
+        assertEquals(0, first.code(), first.err());
+        List<Path> done = awaitDump(root);
+        assertEquals(1, done.size(), done.toString());
+        assertTrue(done.get(0).toString().endsWith(".jsa"), "the interpreted dump is an archive: " + done);
+        List<String> lines = Files.readAllLines(dumps);
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(List.of(lines.get(0).split(" ")).contains("-Xint"), lines.get(0));
+    }
+
     @Test
     void keelCdsOffLeavesTheJvmAlone() throws Exception {
         Path root = checkout();
