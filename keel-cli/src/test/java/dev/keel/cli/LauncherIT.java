@@ -113,6 +113,17 @@ class LauncherIT {
         return Path.of(System.getProperty("java.home"));
     }
 
+    /** A JDK whose {@code bin/java} runs {@code script}, then this JVM's {@code java}; its release file is this JVM's. */
+    private Path wrapperJdk(String name, String script) throws Exception {
+        Path jdk = work.resolve(name);
+        Files.createDirectories(jdk.resolve("bin"));
+        Files.copy(javaHome().resolve("release"), jdk.resolve("release"));
+        Path java = jdk.resolve("bin/java");
+        Files.writeString(java, "#!/bin/sh\n" + script + "exec '" + javaHome().resolve("bin/java") + "' \"$@\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return jdk;
+    }
+
     @Test
     void theFirstCommandLeavesAnArchiveThatLaterCommandsLoadKeelFrom() throws Exception {
         Path root = checkout();
@@ -151,24 +162,17 @@ class LauncherIT {
     void aJvmThatRefusesArchivesRunsEveryCommandWithoutAndIsNotAskedAgain() throws Exception {
         Path root = checkout();
         // a JVM without class-data sharing: it rejects the options, as OpenJ9 or a JVM built without CDS do
-        Path fake = work.resolve("jdk-without-cds");
-        Files.createDirectories(fake.resolve("bin"));
-        Files.copy(javaHome().resolve("release"), fake.resolve("release"));
-        Path java = fake.resolve("bin/java");
         Path asked = work.resolve("asked.txt");
-        Files.writeString(
-                java,
-                "#!/bin/sh\n"
-                        + "for a in \"$@\"; do\n"
+        Path fake = wrapperJdk(
+                "jdk-without-cds",
+                "for a in \"$@\"; do\n"
                         + "  case \"$a\" in -XX:ArchiveClassesAtExit=*|-XX:SharedArchiveFile=*)\n"
                         + "    echo asked >> '" + asked + "'\n"
                         + "    echo \"Unrecognized VM option '${a#-XX:}'\" >&2\n"
                         + "    echo 'Error: Could not create the Java Virtual Machine.' >&2\n"
                         + "    exit 1 ;;\n"
                         + "  esac\n"
-                        + "done\n"
-                        + "exec '" + javaHome().resolve("bin/java") + "' \"$@\"\n");
-        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+                        + "done\n");
 
         Proc first = keel(root, fake, Map.of(), "runs", "--format", "json");
         assertEquals(0, first.code(), first.err());
@@ -192,17 +196,10 @@ class LauncherIT {
     @Test
     void theArchiveIsDumpedByAJvmThatCompilesNothing() throws Exception {
         Path root = checkout();
-        Path wrapper = work.resolve("jdk-recording-dumps");
-        Files.createDirectories(wrapper.resolve("bin"));
-        Files.copy(javaHome().resolve("release"), wrapper.resolve("release"));
-        Path java = wrapper.resolve("bin/java");
         Path dumps = work.resolve("dumps.txt");
-        Files.writeString(
-                java,
-                "#!/bin/sh\n"
-                        + "case \"$*\" in *-XX:ArchiveClassesAtExit=*) echo \"$*\" >> '" + dumps + "' ;; esac\n"
-                        + "exec '" + javaHome().resolve("bin/java") + "' \"$@\"\n");
-        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path wrapper = wrapperJdk(
+                "jdk-recording-dumps",
+                "case \"$*\" in *-XX:ArchiveClassesAtExit=*) echo \"$*\" >> '" + dumps + "' ;; esac\n");
 
         Proc first = keel(root, wrapper, Map.of(), "runs", "--format", "json");
         assertEquals(0, first.code(), first.err());
