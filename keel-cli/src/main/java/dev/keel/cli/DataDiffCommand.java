@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
             "Lists the paths added (+), removed (-) and modified (~) from REF1 to REF2, with sizes.",
             "The totals follow."
         })
-final class DataDiffCommand implements Callable<Integer> {
+final class DataDiffCommand implements Callable<Integer>, QuickCommands.Quick {
     @Mixin
     HomeOption home;
 
@@ -46,11 +46,15 @@ final class DataDiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return run(new Output(spec.commandLine()));
+    }
+
+    @Override
+    public int run(Output output) {
         DatasetDiff diff;
         try (Datasets data = new DataAccess(home.access()).openExisting()) {
             diff = data.diff(from, to);
         }
-        Output output = new Output(spec.commandLine());
         if (format == Format.json) {
             output.json(DataResults.diffJson(diff));
         } else {

@@ -4,8 +4,8 @@ import java.io.PrintWriter;
 import java.util.List;
 
 /**
- * The commands people repeat most ({@code keel runs}, {@code keel run show}, {@code keel data add}
- * and {@code keel data checkout}), run without building picocli's model of them when their line is
+ * The commands people repeat most ({@code keel runs}, {@code keel run show}, {@code keel data add},
+ * {@code keel data checkout} and {@code keel data diff}), run without building picocli's model of them when their line is
  * a {@link PlainLine}. Picocli reads every option's annotations through reflection, a large share
  * of the CPU of a command as short as listing runs or re-adding an unchanged folder. Each command
  * gets its fields set exactly as picocli would set them (QuickCommandsTest parses the same lines
@@ -39,6 +39,9 @@ final class QuickCommands {
         }
         if (group.equals("data") && sub.equals("checkout")) {
             return dataCheckout(args);
+        }
+        if (group.equals("data") && sub.equals("diff")) {
+            return dataDiff(args);
         }
         return null;
     }
@@ -128,6 +131,21 @@ final class QuickCommands {
         c.copy = line.flag("--copy");
         c.home = home(line);
         return c.dir != null && c.home != null ? c : null;
+    }
+
+    private static DataDiffCommand dataDiff(String[] args) {
+        PlainLine line =
+                PlainLine.read(args, List.of("data", "diff"), 2, List.of("--format", "--home"), List.of("--stat"));
+        if (line == null) {
+            return null;
+        }
+        DataDiffCommand c = new DataDiffCommand();
+        c.from = line.positional(0);
+        c.to = line.positional(1);
+        c.stat = line.flag("--stat");
+        c.format = PlainLine.format(line.value("--format"));
+        c.home = home(line);
+        return c.format != null && c.home != null ? c : null;
     }
 
     /** The {@code --home} mixin as picocli sets it; null where the value names no possible path. */

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A plain line of {@code keel runs}, {@code run show}, {@code data add} or {@code data checkout},
+ * A plain line of {@code keel runs}, {@code run show}, {@code data add}, {@code data checkout} or {@code data diff},
  * read without picocli ({@link QuickCommands}), must mean exactly what picocli makes of the same
  * line, print the same and fail the same; every other line must be left to picocli.
  */
@@ -34,7 +34,8 @@ class QuickCommandsTest {
             List.of("runs"), RunsCommand::new,
             List.of("run", "show"), RunShowCommand::new,
             List.of("data", "add"), DataAddCommand::new,
-            List.of("data", "checkout"), DataCheckoutCommand::new);
+            List.of("data", "checkout"), DataCheckoutCommand::new,
+            List.of("data", "diff"), DataDiffCommand::new);
 
     @TempDir
     Path dir;
@@ -65,7 +66,9 @@ class QuickCommandsTest {
                 List.of("data", "checkout", "pets", "/abs/out", "--link", "hardlink"),
                 List.of("data", "checkout", "--home", "h", "pets:v2", "out", "--copy"),
                 List.of("data", "checkout", "pets@train", "out", "--link=reflink"),
-                List.of("data", "checkout", "pets:v1", "out", "--link", "nonsense"));
+                List.of("data", "checkout", "pets:v1", "out", "--link", "nonsense"),
+                List.of("data", "diff", "pets:v1", "pets:v2"),
+                List.of("data", "diff", "--stat", "pets:v1", "pets", "--format", "JSON", "--home=h"));
         for (List<String> line : lines) {
             String[] args = line.toArray(String[]::new);
             Object fast = QuickCommands.parse(args);
@@ -135,6 +138,9 @@ class QuickCommandsTest {
                 List.of("data", "checkout", "pets:v1", "out", "--copy", "--copy"),
                 List.of("data", "checkout", "pets:v1", "out", "--link"),
                 List.of("data", "checkout", "pets:v1", "out", "-V"),
+                List.of("data", "diff", "pets:v1"),
+                List.of("data", "diff", "pets:v1", "pets:v2", "--stat=yes"),
+                List.of("data", "diff", "pets:v1", "pets:v2", "--format", "xml"),
                 List.of("data", "ls", "pets", "src"),
                 List.of("run", "add", "pets", "src"))) {
             assertNull(QuickCommands.parse(line.toArray(String[]::new)), line.toString());
@@ -163,6 +169,9 @@ class QuickCommandsTest {
                 List.of("data", "checkout", "pets:v9", "OUT"),
                 List.of("data", "checkout", "pets:v1", "OUT", "--link", "sideways"),
                 List.of("data", "checkout", "pets:v1", "OUT", "--link", "hardlink"),
+                List.of("data", "diff", "pets:v1", "pets:v1"),
+                List.of("data", "diff", "pets:v1", "pets:v1", "--stat", "--format", "json"),
+                List.of("data", "diff", "pets:v1", "pets:v7"),
                 List.of("runs"),
                 List.of("runs", "--sort", "-acc", "--limit", "2", "--format", "json"),
                 List.of("runs", "--filter", "config.lr < 0.05", "--format", "csv"),
