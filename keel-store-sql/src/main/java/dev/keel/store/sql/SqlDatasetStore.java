@@ -331,15 +331,25 @@ public final class SqlDatasetStore implements DatasetStore {
         return out;
     }
 
+    /** Whether {@link #locate} of {@code wanted} objects reads the whole table; for tests. */
+    boolean scansFor(int wanted) {
+        return wanted >= SCAN_FROM && db.read("count dataset objects", c -> scanCheaper(c, wanted));
+    }
+
     /**
      * Whether reading every object's row costs less than looking {@code wanted} up by hash: a
      * version's checkout into a new folder wants most of a store's objects, and one pass over the
      * table reads them several times faster than lookups in batches of {@link Jdbc#IN_BATCH}.
      */
     private static boolean scanCheaper(Connection c, int wanted) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM data_objects");
-                ResultSet rs = ps.executeQuery()) {
-            return rs.next() && rs.getLong(1) <= SCAN_RATIO * (long) wanted;
+        // Counts at most one row past the bound, so a large store costs no more than the lookups would.
+        long bound = SCAN_RATIO * (long) wanted;
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT count(*) FROM (SELECT 1 FROM data_objects LIMIT ?) AS bounded")) {
+            ps.setLong(1, bound + 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getLong(1) <= bound;
+            }
         }
     }
 

@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -182,9 +183,10 @@ abstract class DatasetStoreContractTest {
                 }
             }
         }
-        assertTrue(most.size() * SqlDatasetStore.SCAN_RATIO >= objects.size(), "a pass over the table");
-        assertTrue(few.size() * SqlDatasetStore.SCAN_RATIO < objects.size(), "lookups by hash");
-        assertTrue(few.size() >= SqlDatasetStore.SCAN_FROM, "enough to consider a pass");
+        SqlDatasetStore sql = assertInstanceOf(SqlDatasetStore.class, store);
+        assertTrue(sql.scansFor(most.size()), "most of the table: a pass over it");
+        assertFalse(sql.scansFor(few.size()), "a small part: lookups by hash");
+        assertFalse(sql.scansFor(SqlDatasetStore.SCAN_FROM - 1), "few objects: lookups whatever the table");
     }
 
     @Test
